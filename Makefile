@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DB     ?= data/symbiosis.db
+HOST   ?= 127.0.0.1
+PORT   ?= 8501
+SAMPLE := $(wildcard data/sample/*.csv)
+
+.PHONY: install run db test lint bench sample clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The embedded SQLite registry, built from the bundled sample region when absent.
+$(DB): $(SAMPLE) | $(STAMP)
+	$(BIN)/symbiosis init --db $(DB) --sample
+
+db: $(DB)
+
+run: $(STAMP) $(DB)
+	SYMBIOSIS_DB=$(DB) $(BIN)/streamlit run app.py \
+		--server.address $(HOST) --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# .test-services.env (written by scripts/test-services.sh) points the suite at PostgreSQL and Chromium.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	set -a; [ ! -f .test-services.env ] || . ./.test-services.env; set +a; $(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+# Regenerate the committed sample region (seeded, reproducible).
+sample: $(STAMP)
+	$(BIN)/symbiosis sample --out data/sample
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis $(DB) $(DB)-wal $(DB)-shm

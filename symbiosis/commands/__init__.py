@@ -1,0 +1,1 @@
+"""One module per ``symbiosis`` sub-command; see :mod:`symbiosis.cli`."""
