@@ -29,12 +29,14 @@ fi
 # PostgreSQL: start the Debian cluster and create a throw-away test database.
 version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
 if [ -n "$version" ]; then
+  run_psql() {
+    if [ -n "$SUDO" ]; then $SUDO -u postgres psql -qtAc "$1"; else su postgres -c "psql -qtAc \"$1\""; fi
+  }
   $SUDO pg_ctlcluster "$version" main start 2>/dev/null || true
   for _ in $(seq 1 30); do
-    $SUDO -u postgres psql -qtAc 'select 1' >/dev/null 2>&1 && break
+    run_psql 'select 1' >/dev/null 2>&1 && break
     sleep 1
-  done 2>/dev/null || true
-  run_psql() { if [ -n "$SUDO" ]; then $SUDO -u postgres psql -qtAc "$1"; else su postgres -c "psql -qtAc \"$1\""; fi; }
+  done
   run_psql "SELECT 1 FROM pg_roles WHERE rolname='symbiosis'" | grep -q 1 \
     || run_psql "CREATE ROLE symbiosis LOGIN SUPERUSER PASSWORD 'symbiosis'"
   run_psql "SELECT 1 FROM pg_database WHERE datname='symbiosis_test'" | grep -q 1 \
