@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from importlib import resources
 
-__all__ = ["LANGS", "Text"]
+import yaml
+
+__all__ = ["LANGS", "Text", "catalogue_keys", "t"]
 
 LANGS: tuple[str, ...] = ("fr", "en")
 
@@ -34,3 +38,38 @@ class Text:
 
     def __str__(self) -> str:
         return f"{self.fr} / {self.en}"
+
+
+_CATALOGUE_FILE = "messages.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogue() -> dict[str, Text]:
+    raw = yaml.safe_load(resources.files("symbiosis.data").joinpath(_CATALOGUE_FILE).read_text("utf-8"))
+    return {key: Text(str(v["fr"]), str(v["en"])) for key, v in raw.items()}
+
+
+def t(key: str, lang: str = "fr", **values: object) -> str:
+    """Return the catalogue message ``key`` in ``lang``, formatted with ``values``.
+
+    Parameters
+    ----------
+    key
+        Dotted message key, e.g. ``"registry.title"``.
+    lang
+        ``"fr"`` (default) or ``"en"``.
+    **values
+        Substitutions for ``{name}`` fields.
+
+    Raises
+    ------
+    KeyError
+        When the key is not in the catalogue (a programming error, caught by the tests).
+    """
+    text = _catalogue()[key].get(lang)
+    return text.format(**values) if values else text
+
+
+def catalogue_keys() -> frozenset[str]:
+    """Return every key of the message catalogue."""
+    return frozenset(_catalogue())

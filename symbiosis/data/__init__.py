@@ -1,0 +1,1 @@
+"""Package data: the message catalogue and small reference tables."""

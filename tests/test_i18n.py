@@ -1,0 +1,27 @@
+"""The message catalogue is complete in both languages and formats values."""
+
+import pytest
+
+from symbiosis.i18n import Text, catalogue_keys, t
+
+
+def test_every_key_has_both_languages():
+    for key in catalogue_keys():
+        assert t(key, "fr").strip() and t(key, "en").strip(), key
+
+
+def test_language_switch_and_format():
+    assert t("registry.firms", "fr") == "Entreprises"
+    assert t("registry.firms", "en") == "Firms"
+    assert "x.db" in t("registry.db_error", "en", url="x.db", error="boom")
+
+
+def test_unknown_key_is_an_error():
+    with pytest.raises(KeyError):
+        t("no.such.key")
+
+
+def test_text_defaults_to_french():
+    msg = Text("bonjour", "hello")
+    assert msg.get("de") == "bonjour" and msg.get("en") == "hello"
+    assert msg.format() == msg
