@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import math
 import sys
 from typing import Any
 
-__all__ = ["DEFAULT_DB", "add_db_argument", "database_url", "print_json"]
+from symbiosis.settings import DEFAULT_DB, database_url
 
-DEFAULT_DB = "data/symbiosis.db"
+__all__ = ["DEFAULT_DB", "add_db_argument", "database_url", "print_json"]
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
@@ -24,20 +24,20 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def database_url(db: str | None) -> str:
-    """Return the SQLAlchemy URL for ``--db`` or the environment.
-
-    ``--db`` wins; then ``DATABASE_URL`` (e.g. PostgreSQL); then ``SYMBIOSIS_DB``; then the default
-    SQLite file.
-    """
-    if db:
-        return db if "://" in db else f"sqlite:///{db}"
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    return f"sqlite:///{os.environ.get('SYMBIOSIS_DB', DEFAULT_DB)}"
+def _jsonable(value: Any) -> Any:
+    """Replace NaN and infinities by None, recursively, so the output is strict JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return _jsonable(value.item())
+    return value
 
 
 def print_json(value: Any) -> None:
     """Print ``value`` as UTF-8 JSON on standard output (non-ASCII kept, NaN as null)."""
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    json.dump(_jsonable(value), sys.stdout, ensure_ascii=False, indent=2, default=str, allow_nan=False)
     sys.stdout.write("\n")
