@@ -1,0 +1,292 @@
+"""The scenario configuration of a matching run: every parameter of candidates, scoring and allocation.
+
+All money is in Canadian dollars (CAD), all emissions in tonnes or kilograms of CO2-equivalent
+(CO2e, 100-year GWP), all distances in km. The objective of the allocation, per *supply* canonical
+unit shipped on a link, is
+
+    gain = w_value · net_value_cad
+         + w_co2 · co2e_avoided_t · carbon_price_cad_per_t_co2e
+         + w_tonnes · diverted_t · diversion_value_cad_per_t
+
+so every term is in dollars and the three weights are dimensionless and commensurable. With the
+defaults (1, 1, 0) the objective is the net dollar value plus the avoided emissions priced at
+Québec's cap-and-trade price; the diversion term is off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["MatchConfig", "ObjectiveWeights", "SideConstraints", "TransportConfig"]
+
+INTERNAL_POLICIES = ("exclude", "flag")
+HAZARDOUS_POLICIES = ("permit_required", "exclude", "allow")
+
+
+def _freeze(mapping: Mapping[str, float]) -> dict[str, float]:
+    return {str(k): float(v) for k, v in mapping.items()}
+
+
+@dataclass(frozen=True)
+class ObjectiveWeights:
+    """Weights of the three terms of the objective and the prices that make them dollars.
+
+    Parameters
+    ----------
+    value
+        Weight of the net dollar value (avoided disposal + avoided purchase − transport −
+        pre-treatment), dimensionless.
+    co2
+        Weight of the avoided emissions, dimensionless.
+    tonnes
+        Weight of the tonnes diverted from landfill, dimensionless.
+    carbon_price_cad_per_t_co2e
+        Dollars per tonne CO2e. Default 40 $/t: about the 2025 settlement price of the Québec–
+        California cap-and-trade market (SPEDE), an estimate to edit.
+    diversion_value_cad_per_t
+        Dollars per tonne diverted from landfill (policy value of diversion). Default 30 $/t: the
+        order of Québec's 2024 landfill levy ("redevance pour l'élimination"), an estimate.
+    """
+
+    value: float = 1.0
+    co2: float = 1.0
+    tonnes: float = 0.0
+    carbon_price_cad_per_t_co2e: float = 40.0
+    diversion_value_cad_per_t: float = 30.0
+
+
+@dataclass(frozen=True)
+class TransportConfig:
+    """How a residue travels and what it costs and emits.
+
+    Parameters
+    ----------
+    detour_factor
+        Road km per crow-fly km (an *estimate*; 1.3 is the usual rural/regional factor).
+    truck_payload_t
+        Mass per truck trip, t (a 53-ft van or a bulk trailer carries 20–30 t in Québec).
+    truck_volume_m3
+        Volume per trip, m3 (bulk trailer, light residues such as bark or packaging fill it first).
+    cost_cad_per_t_km
+        Haulage cost per tonne-km of road (~0.15–0.25 $/t·km for bulk truckload, estimate).
+    cost_cad_per_trip
+        Fixed cost per trip (loading, unloading, waiting), $.
+    emission_kg_co2e_per_t_km
+        Default truck emission factor when the factor table has none, kg CO2e/t·km.
+    pipe_cost_cad_per_km_yr
+        Annualised cost of a heat or water pipe, $ per km per year (capital over 20 years plus
+        upkeep), spread over the link's full yearly flow.
+    default_density_t_per_m3
+        Density used for the volume of a material without a known density (bulk solids ≈ 0.5).
+    """
+
+    detour_factor: float = 1.3
+    truck_payload_t: float = 25.0
+    truck_volume_m3: float = 90.0
+    cost_cad_per_t_km: float = 0.18
+    cost_cad_per_trip: float = 150.0
+    emission_kg_co2e_per_t_km: float = 0.1
+    pipe_cost_cad_per_km_yr: float = 60_000.0
+    default_density_t_per_m3: float = 0.5
+
+
+@dataclass(frozen=True)
+class SideConstraints:
+    """Pass-through to :class:`symbiosis.engine.allocation.AllocationConfig`.
+
+    Parameters
+    ----------
+    enabled
+        Enforce minimum lots, partner limits and fixed costs per link.
+    min_lots
+        Use each stream's ``min_lot_per_yr`` as its minimum lot.
+    max_partners_per_stream
+        Most links a stream may take part in (0 = unlimited).
+    fixed_cost_cad_per_link_yr
+        Yearly cost of running one link (contract, follow-up, admin), $.
+    time_limit_s
+        Wall-clock budget of the allocation.
+    mip_gap
+        Relative gap under which a plan counts as optimal.
+    seed
+        Seed of any randomised solver.
+    """
+
+    enabled: bool = False
+    min_lots: bool = True
+    max_partners_per_stream: int = 0
+    fixed_cost_cad_per_link_yr: float = 0.0
+    time_limit_s: float = 10.0
+    mip_gap: float = 0.01
+    seed: int = 0
+
+
+def _default_pretreatment() -> dict[str, float]:
+    # $/t of supply, order-of-magnitude estimates for Québec contractors; edit per project.
+    return {"none": 0.0, "": 0.0, "sorting": 15.0, "screening": 8.0, "grinding": 20.0,
+            "crushing": 12.0, "drying": 35.0, "dewatering": 25.0, "composting": 40.0,
+            "neutralisation": 60.0, "decontamination": 120.0, "pelletising": 45.0}
+
+
+def _default_purchase() -> dict[str, float]:
+    # $ per canonical unit of the demand's family when a demand declares no price (estimates).
+    return {"wood": 40.0, "biomass": 40.0, "organic": 10.0, "mineral": 20.0, "aggregate": 20.0,
+            "metal": 300.0, "plastic": 250.0, "paper": 120.0, "chemical": 150.0,
+            "heat": 45.0, "energy": 45.0, "water": 1.0}
+
+
+def _default_kind_radius() -> dict[str, float]:
+    # Heat cannot travel far; water only by a short pipe (DOMAIN.md).
+    return {"energy": 5.0, "water": 20.0}
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """One scenario: every parameter of candidate generation, scoring and allocation.
+
+    Parameters
+    ----------
+    radius_km
+        Crow-fly cap of any link; a rule's ``max_transport_km`` and each firm's
+        ``max_distance_km`` may only shorten it. 150 km: bulk residues rarely travel farther by truck.
+    radius_by_kind_km
+        Tighter caps per resource kind (heat ~5 km, water ~20 km).
+    k_nearest
+        Keep each stream's K nearest compatible partners (union over both sides); 0 keeps all.
+    text_similarity_threshold
+        Cosine of description vectors above which two streams of the same kind with no rule are
+        still proposed (``match_basis="text"``); >1 disables text matches.
+    text_scope
+        ``"unmatched"``: text matches only for supplies with no rule-based candidate; ``"all"``.
+    internal_policy
+        Same-firm pairs: ``"exclude"`` or ``"flag"`` (kept with ``internal=True``).
+    hazardous_policy
+        ``"permit_required"`` (hazardous only to firms that accept hazardous residues),
+        ``"exclude"`` (no hazardous link) or ``"allow"``.
+    excluded_firm_ids
+        Firms left out of the scenario ("what if this firm closes").
+    default_tipping_fee_cad_per_t
+        Disposal cost of a material supply that declares none, $/t (Québec landfill gate fee plus
+        the provincial levy, ~110 $/t in 2025; estimate).
+    default_purchase_price_by_family
+        $ per demand canonical unit, by category family, when a demand declares no price.
+    pretreatment_cost_cad_per_t
+        $ per t of supply by the rule's pre-treatment type; unknown types use
+        ``pretreatment_default_cad_per_t``.
+    pretreatment_default_cad_per_t
+        Cost of a pre-treatment type missing from the table, $/t.
+    drop_unprofitable
+        Leave links with ``gain_per_unit <= 0`` out of the allocation problem.
+    weights, transport, side
+        Nested settings (see their classes).
+    """
+
+    radius_km: float = 150.0
+    radius_by_kind_km: dict[str, float] = field(default_factory=_default_kind_radius)
+    k_nearest: int = 20
+    text_similarity_threshold: float = 0.6
+    text_scope: str = "unmatched"
+    internal_policy: str = "flag"
+    hazardous_policy: str = "permit_required"
+    excluded_firm_ids: tuple[str, ...] = ()
+    default_tipping_fee_cad_per_t: float = 110.0
+    default_purchase_price_by_family: dict[str, float] = field(default_factory=_default_purchase)
+    pretreatment_cost_cad_per_t: dict[str, float] = field(default_factory=_default_pretreatment)
+    pretreatment_default_cad_per_t: float = 30.0
+    drop_unprofitable: bool = True
+    weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
+    transport: TransportConfig = field(default_factory=TransportConfig)
+    side: SideConstraints = field(default_factory=SideConstraints)
+
+    def __post_init__(self) -> None:
+        if self.internal_policy not in INTERNAL_POLICIES:
+            raise ValueError(f"internal_policy must be one of {INTERNAL_POLICIES}")
+        if self.hazardous_policy not in HAZARDOUS_POLICIES:
+            raise ValueError(f"hazardous_policy must be one of {HAZARDOUS_POLICIES}")
+        if self.text_scope not in ("unmatched", "all"):
+            raise ValueError("text_scope must be 'unmatched' or 'all'")
+        if not (self.radius_km > 0 and math.isfinite(self.radius_km)) or self.k_nearest < 0:
+            raise ValueError("radius_km must be finite and > 0, k_nearest >= 0")
+        if self.transport.detour_factor < 1 or self.transport.truck_payload_t <= 0:
+            raise ValueError("detour_factor must be >= 1 and truck_payload_t > 0")
+        object.__setattr__(self, "excluded_firm_ids", tuple(str(f) for f in self.excluded_firm_ids))
+        for name in ("radius_by_kind_km", "default_purchase_price_by_family", "pretreatment_cost_cad_per_t"):
+            object.__setattr__(self, name, _freeze(getattr(self, name)))
+
+    def radius_for_kind(self, kind: str) -> float:
+        """Crow-fly cap for a resource kind, km."""
+        return min(self.radius_km, self.radius_by_kind_km.get(kind, math.inf))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain nested dict (JSON/TOML-ready) of every parameter."""
+        out = dataclasses.asdict(self)
+        out["excluded_firm_ids"] = list(self.excluded_firm_ids)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MatchConfig:
+        """Build from a nested dict; missing keys keep their defaults, unknown keys raise."""
+        data = dict(data)
+        nested = {"weights": ObjectiveWeights, "transport": TransportConfig, "side": SideConstraints}
+        for key, sub in nested.items():
+            if key in data:
+                data[key] = sub(**dict(data[key]))
+        if "excluded_firm_ids" in data:
+            data["excluded_firm_ids"] = tuple(data["excluded_firm_ids"])
+        return cls(**data)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> MatchConfig:
+        """Read a scenario from a ``.toml``, ``.yaml``/``.yml`` or ``.json`` file."""
+        path = Path(path)
+        text = path.read_text(encoding="utf-8")
+        suffix = path.suffix.lower()
+        if suffix == ".toml":
+            data = tomllib.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        elif suffix == ".json":
+            data = json.loads(text)
+        else:
+            raise ValueError(f"unknown config format {suffix!r} (toml, yaml, json)")
+        return cls.from_dict(data)
+
+    def to_file(self, path: str | Path) -> None:
+        """Write the scenario as ``.json`` or ``.yaml`` (TOML is read-only in the stdlib)."""
+        path = Path(path)
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            path.write_text(yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True), "utf-8")
+        else:
+            path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False), "utf-8")
+
+    def replace(self, **changes: Any) -> MatchConfig:
+        """Copy with fields changed; nested fields as ``"transport.detour_factor"`` or a dict."""
+        flat: dict[str, Any] = {}
+        for key, value in changes.items():
+            head, _, tail = key.partition(".")
+            if tail:
+                sub = flat.get(head, getattr(self, head))
+                flat[head] = dataclasses.replace(sub, **{tail: value})
+            elif isinstance(value, Mapping) and head in ("weights", "transport", "side"):
+                flat[head] = dataclasses.replace(getattr(self, head), **value)
+            else:
+                flat[head] = value
+        return dataclasses.replace(self, **flat)
+
+    def allocation_config(self) -> Any:
+        """The :class:`~symbiosis.engine.allocation.AllocationConfig` this scenario implies."""
+        from symbiosis.engine.allocation.problem import AllocationConfig
+
+        return AllocationConfig(side_constraints=self.side.enabled, time_limit_s=self.side.time_limit_s,
+                                mip_gap=self.side.mip_gap, seed=self.side.seed)

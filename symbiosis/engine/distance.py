@@ -1,0 +1,96 @@
+"""Distances for candidate links: unit vectors and chords for the spatial index, WGS84 geodesic for shown km.
+
+The spatial index works on 3-D unit vectors of the sphere used by
+:func:`symbiosis.places.distance.haversine_km` (mean radius 6371.0088 km), where the straight
+chord between two points is a monotone function of their great-circle distance. The distance a
+user sees (``distance_km``) is the ellipsoidal WGS84 geodesic, computed by a vectorised Vincenty
+inverse only for the pairs that survive pruning; it agrees with ``geopy.distance.geodesic``
+(Karney) to well under a metre at regional distances.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from symbiosis.places.distance import EARTH_RADIUS_KM, haversine_km
+
+__all__ = ["SPHERE_MARGIN", "chord_to_km", "geodesic_km", "haversine_km", "km_to_chord", "unit_vectors"]
+
+#: Largest relative gap between the sphere and the WGS84 geodesic (≤ 0.56 % anywhere on Earth,
+#: ≤ 0.33 % measured on Québec pairs); prune radii are widened by it so no pair is lost.
+SPHERE_MARGIN = 0.006
+
+_A = 6378.137  # WGS84 semi-major axis, km
+_F = 1 / 298.257223563
+_B = _A * (1 - _F)
+
+
+def unit_vectors(lat: ArrayLike, lon: ArrayLike) -> NDArray[np.float64]:
+    """3-D unit vectors (n, 3) of points given in WGS84 degrees (on the sphere)."""
+    phi, lam = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
+    cos_phi = np.cos(phi)
+    return np.column_stack((cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)))
+
+
+def km_to_chord(km: ArrayLike) -> NDArray[np.float64]:
+    """Chord length on the unit sphere of a great-circle distance in km."""
+    angle = np.minimum(np.asarray(km, dtype=float) / EARTH_RADIUS_KM, np.pi)
+    return 2.0 * np.sin(angle / 2.0)
+
+
+def chord_to_km(chord: ArrayLike) -> NDArray[np.float64]:
+    """Great-circle km of a chord length on the unit sphere (exactly the haversine distance)."""
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord, dtype=float) / 2.0, 0.0, 1.0))
+
+
+def geodesic_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike,
+                *, max_iter: int = 50) -> NDArray[np.float64]:
+    """WGS84 ellipsoidal distance, element-wise (Vincenty's inverse formula, vectorised).
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2
+        Points in WGS84 degrees; broadcast like numpy arrays.
+    max_iter
+        Iteration cap; pairs that have not converged (near-antipodal only) fall back to the
+        haversine distance.
+
+    Returns
+    -------
+    numpy.ndarray
+        Distances in km.
+    """
+    arrays = (np.asarray(v, dtype=float) for v in (lat1, lon1, lat2, lon2))
+    lat1, lon1, lat2, lon2 = np.broadcast_arrays(*arrays)
+    u1 = np.arctan((1 - _F) * np.tan(np.radians(lat1)))
+    u2 = np.arctan((1 - _F) * np.tan(np.radians(lat2)))
+    big_l = np.radians(lon2 - lon1)
+    su1, cu1, su2, cu2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
+    lam = big_l.copy()
+    done = np.zeros(lam.shape, dtype=bool)
+    for _ in range(max_iter):
+        sl, cl = np.sin(lam), np.cos(lam)
+        sin_s = np.hypot(cu2 * sl, cu1 * su2 - su1 * cu2 * cl)
+        cos_s = su1 * su2 + cu1 * cu2 * cl
+        sigma = np.arctan2(sin_s, cos_s)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sin_a = np.where(sin_s > 0, cu1 * cu2 * sl / sin_s, 0.0)
+            cos2a = 1 - sin_a**2
+            cos2sm = np.where(cos2a > 0, cos_s - 2 * su1 * su2 / cos2a, 0.0)
+        c = _F / 16 * cos2a * (4 + _F * (4 - 3 * cos2a))
+        inner = cos2sm + c * cos_s * (-1 + 2 * cos2sm**2)
+        lam_new = big_l + (1 - c) * _F * sin_a * (sigma + c * sin_s * inner)
+        done = np.abs(lam_new - lam) < 1e-12
+        lam = lam_new
+        if done.all():
+            break
+    u_sq = cos2a * (_A**2 - _B**2) / _B**2
+    big_a = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
+    big_b = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
+    term = big_b / 6 * cos2sm * (-3 + 4 * sin_s**2) * (-3 + 4 * cos2sm**2)
+    d_sigma = big_b * sin_s * (cos2sm + big_b / 4 * (cos_s * (-1 + 2 * cos2sm**2) - term))
+    dist = _B * big_a * (sigma - d_sigma)
+    if not done.all():
+        dist = np.where(done, dist, haversine_km(lat1, lon1, lat2, lon2))
+    return dist
