@@ -1,0 +1,1 @@
+"""Pure functions that shape engine data for screens and reports (no streamlit here)."""
