@@ -1,0 +1,256 @@
+"""Text normalisation for the free-text classifier: accents, ligatures, units, light stemming, n-grams.
+
+Everything here is pure and language-light: the same rules serve French and English, because firms
+mix both ("SPL broyé 40 t/yr"). The pipeline is
+
+``raw`` → :func:`normalize` (lower case, accents and ligatures folded, temperatures, numbers and
+units removed, punctuation to spaces) → :func:`tokens` (stop words dropped, :func:`stem` applied) →
+:func:`char_ngrams` (word-boundary aware character n-grams, 3 to 5 characters).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+
+__all__ = [
+    "STOPWORDS",
+    "NgramSpace",
+    "char_ngrams",
+    "fit_space",
+    "normalize",
+    "parse_temperature_c",
+    "stem",
+    "tokens",
+]
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "³": "3", "²": "2"})
+
+#: A number, possibly with a French decimal comma or thousands spaces ("1 200,5").
+_NUMBER = r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?"
+
+# "60 °C", "60°C", "60C", "60 deg C", "140 degrés", "140 degres celsius", "300 F", "300 °F".
+_TEMPERATURE = re.compile(
+    rf"(?P<sign>[-−])?(?P<value>{_NUMBER})\s*"
+    r"(?:(?:°|º|deg(?:re|ré)?s?\.?|degrees?)\s*(?P<unit1>[cf](?![a-z]))?|(?P<unit2>[cf])(?![a-z])|celsius)",
+    re.IGNORECASE,
+)
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Units and quantity words that say nothing about *what* the resource is.
+_UNITS = _wordset(
+    """
+    t tm tms tonne tonnes ton tons tonnage kg kgs g mg lb lbs livre livres
+    m m2 m3 mc l litre litres liter liters gal gallon gallons hl ml
+    kw kwh mw mwh gw gwh gj mj btu hp cv kva
+    an ans annee annees annuel annuelle annuellement yr yrs year years yearly annual annually
+    mois month months mensuel mensuelle monthly semaine semaines sem week weeks weekly hebdo
+    jour jours jr day days daily quotidien h hr hrs heure heures hour hours
+    pct pourcent percent ppm env approx environ ca
+    """
+)
+
+#: French and English function words, dropped before matching.
+STOPWORDS: frozenset[str] = _wordset(
+    """
+    a au aux avec c ce ces cet cette chaque comme d dans de des du elle en entre est et etc il ils j
+    l la le les leur leurs lors mais me n ne nos notre nous on ou par pas peu plus pour qu que qui
+    s sa sans se ses son sont sur ta tous tout toute toutes tres un une vos votre y
+    an and any are as at be by each for from has have in into is it its of on or our per so some such
+    than that the their them these this those to us very was we were which with without you your
+    via
+    """
+)
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_NUMERIC_TOKEN = re.compile(r"^\d")  # "12m3", "40t", "2x": numbers with units glued on
+
+
+def _fold(text: str) -> str:
+    """Lower-case, expand ligatures and strip accents (``"Œufs Brûlés"`` → ``"oeufs brules"``)."""
+    text = text.translate(_LIGATURES).lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_LIGATURES)
+
+
+def parse_temperature_c(text: str) -> float | None:
+    """Return the highest temperature written in ``text``, in degrees Celsius, or None.
+
+    Understands ``60 °C``, ``60°C``, ``60C``, ``140 degrés``, ``85 deg C``, ``90 celsius`` and
+    Fahrenheit (``300 °F``, ``300F``). A bare number is not a temperature.
+
+    Parameters
+    ----------
+    text
+        Free text as typed.
+    """
+    found: list[float] = []
+    for match in _TEMPERATURE.finditer(text):
+        raw = re.sub(r"[ \u00a0\u202f]", "", match.group("value")).replace(",", ".")
+        value = float(raw) * (-1 if match.group("sign") else 1)
+        unit = (match.group("unit1") or match.group("unit2") or "c").lower()
+        found.append((value - 32.0) * 5.0 / 9.0 if unit == "f" else value)
+    return max(found) if found else None
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` folded to plain lower-case words, without numbers, units or punctuation.
+
+    Parameters
+    ----------
+    text
+        Free text as typed by a firm (French or English).
+
+    Examples
+    --------
+    >>> normalize("Rejets thermiques à 60 °C, ~2 MW (œuvre)")
+    'rejets thermiques oeuvre'
+    """
+    text = _TEMPERATURE.sub(" ", text)
+    words = _NON_WORD.sub(" ", _fold(text)).split()
+    return " ".join(w for w in words if w not in _UNITS and not _NUMERIC_TOKEN.match(w))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Strip light French/English plural and gender endings so that variants meet.
+
+    Rules (applied once, in order): ``-eaux``→``-eau``, ``-aux``→``-al``, ``-ies``→``-y``, a final
+    ``-s`` or ``-x`` (not ``-ss``), then every final ``-e``, keeping at least three letters. Both
+    ``"usées"`` and ``"usé"`` give ``"use"``; ``"copeaux"`` gives ``"copeau"``; ``"métaux"`` gives
+    ``"metal"``.
+
+    Parameters
+    ----------
+    word
+        One normalised word (lower case, no accents).
+    """
+    if len(word) <= 3:
+        return word
+    if word.endswith("eaux"):
+        word = word[:-1]
+    elif word.endswith("aux"):
+        word = word[:-3] + "al"
+    elif word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word[-1] in "sx" and not word.endswith("ss"):
+        word = word[:-1]
+    while len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Return the stemmed content words of ``text`` (normalised, stop words dropped).
+
+    Parameters
+    ----------
+    text
+        Free text as typed, or already normalised.
+    """
+    return [stem(w) for w in normalize(text).split() if w not in STOPWORDS and len(w) > 1]
+
+
+def char_ngrams(words: Iterable[str], *, n_min: int = 3, n_max: int = 5) -> list[str]:
+    """Return word-boundary-aware character n-grams of ``words`` (each word padded with spaces).
+
+    Like scikit-learn's ``analyzer="char_wb"``: n-grams never span two words, and the padding lets an
+    n-gram mark the beginning or end of a word (``" spl"``, ``"spl "``). A word shorter than
+    ``n_min`` yields itself, padded.
+
+    Parameters
+    ----------
+    words
+        Stemmed tokens.
+    n_min, n_max
+        Shortest and longest n-gram length.
+    """
+    grams: list[str] = []
+    for word in words:
+        padded = f" {word} "
+        if len(padded) <= n_min:
+            grams.append(padded)
+            continue
+        for n in range(n_min, n_max + 1):
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+@dataclass(frozen=True)
+class NgramSpace:
+    """A fitted character n-gram TF-IDF space: the n-gram vocabulary and its inverse document frequency.
+
+    ``idf = ln((1 + N) / (1 + df)) + 1`` (scikit-learn's smoothed form), with ``N`` the number of
+    fitting documents; term frequency is sub-linear (``1 + ln tf``); rows are L2-normalised.
+    N-grams never seen at fit time are ignored when transforming.
+
+    Parameters
+    ----------
+    vocabulary
+        Column index of every n-gram.
+    idf
+        Inverse document frequency per column.
+    """
+
+    vocabulary: Mapping[str, int]
+    idf: np.ndarray
+
+    def counts(self, token_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """Return raw n-gram counts (one row per token list) in this space's columns."""
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, words in enumerate(token_lists):
+            for gram in char_ngrams(words):
+                col = self.vocabulary.get(gram)
+                if col is not None:
+                    rows.append(i)
+                    cols.append(col)
+        data = np.ones(len(rows), dtype=np.float64)
+        shape = (len(token_lists), len(self.idf))
+        matrix = sparse.csr_matrix((data, (rows, cols)), shape=shape)
+        matrix.sum_duplicates()
+        return matrix
+
+    def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """Return ``counts`` as sub-linear TF-IDF rows, L2-normalised (empty rows stay empty)."""
+        weighted = counts.astype(np.float64, copy=True).tocsr()
+        weighted.data = 1.0 + np.log(weighted.data)
+        weighted = weighted.multiply(self.idf[np.newaxis, :]).tocsr()
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0.0] = 1.0
+        return sparse.diags(1.0 / norms) @ weighted
+
+    def transform(self, token_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """Return L2-normalised TF-IDF rows of ``token_lists``."""
+        return self.weigh(self.counts(token_lists)).tocsr()
+
+
+def fit_space(documents: Sequence[Sequence[str]]) -> NgramSpace:
+    """Fit an :class:`NgramSpace` on ``documents`` (each a list of stemmed tokens).
+
+    Parameters
+    ----------
+    documents
+        The fitting corpus; document frequency counts in how many documents an n-gram appears.
+    """
+    vocabulary: dict[str, int] = {}
+    df: list[int] = []
+    for words in documents:
+        for gram in set(char_ngrams(words)):
+            col = vocabulary.setdefault(gram, len(vocabulary))
+            if col == len(df):
+                df.append(0)
+            df[col] += 1
+    n_docs = len(documents)
+    idf = np.log((1.0 + n_docs) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0
+    return NgramSpace(vocabulary=vocabulary, idf=idf)

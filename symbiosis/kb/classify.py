@@ -1,0 +1,358 @@
+"""Suggest resource categories and EU waste codes from a free-text description (French or English).
+
+Method (offline, no model download)
+-----------------------------------
+Each category is described by *phrases*: its French and English labels and synonyms
+(``categories.csv``), the extra synonyms and abbreviations of ``classifier_synonyms.csv``, its id, and
+the English descriptions of its EU List of Waste codes. Texts are normalised (:mod:`._text`: accents,
+ligatures, numbers, units and punctuation removed, light plural/gender stripping) and embedded as
+character n-grams (3–5, word-boundary aware) weighted by TF-IDF, the IDF counted over categories.
+
+A category's score, in [0, 1], blends three similarities of the query with the category:
+
+``score = W_PHRASE · best phrase cosine + W_DOC · whole-document cosine + W_EXACT · exact hit``
+
+where the *exact hit* is 1 when every word of one of its phrases appears in the query (after
+stemming and typo correction against the phrase vocabulary), scaled by how much of the query that
+phrase covers. The score is a similarity, not a probability; suggestions are ranked by it.
+
+Heat is split by temperature band: when the text gives a temperature (``60 °C``, ``140 degrés``,
+``300 F``) and a heat category is among the best, the band that contains the temperature is put
+first (the bands are read from the category labels, e.g. ``"(60–120 °C)"``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from symbiosis.kb._text import NgramSpace, fit_space, parse_temperature_c, tokens
+
+__all__ = ["Suggestion", "classify", "classify_many", "text_vectors", "waste_code_suggestions"]
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).with_name("data")
+SYNONYMS_FILE = DATA_DIR / "classifier_synonyms.csv"
+
+#: Weights of the three similarities in the score (they sum to 1, so the score stays in [0, 1]).
+W_PHRASE, W_DOC, W_EXACT = 0.55, 0.2, 0.25
+#: Weight of a List-of-Waste description relative to a label or synonym.
+LOW_WEIGHT = 0.75
+#: Weight of a phrase written in the other language when ``lang`` is given.
+OTHER_LANG_WEIGHT = 0.9
+#: How many of the best categories are searched for a heat band when a temperature is given.
+HEAT_WINDOW = 5
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested resource category for a description.
+
+    Parameters
+    ----------
+    category_id
+        Id of the category in ``categories.csv``.
+    family, kind
+        Family of the category and its resource kind (material, energy, water, capacity, logistics,
+        service).
+    waste_codes
+        Six-digit EU List of Waste codes of the category (no spaces, no star), possibly empty.
+    label_fr, label_en
+        Labels of the category.
+    score
+        Similarity of the description with the category, in [0, 1] (see the module docstring).
+    """
+
+    category_id: str
+    family: str
+    kind: str
+    waste_codes: tuple[str, ...]
+    label_fr: str
+    label_en: str
+    score: float
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Everything the scorer needs, built once from the knowledge base."""
+
+    categories: tuple[Suggestion, ...]  # score 0; copied with the real score
+    space: NgramSpace
+    phrases: sparse.csr_matrix  # phrase × n-gram, L2-normalised
+    phrase_starts: np.ndarray  # first phrase row of each category (phrases sorted by category)
+    phrase_weight: np.ndarray
+    phrase_lang: np.ndarray  # "fr", "en" or "" (both)
+    documents: sparse.csr_matrix  # category × n-gram, L2-normalised
+    phrase_tokens: sparse.csr_matrix  # phrase × word, binary
+    phrase_len: np.ndarray  # words per phrase
+    words: dict[str, int]
+    corrections: dict[str, str]  # typo cache, filled as queries come
+    heat_bands: tuple[tuple[int, float, float], ...]  # (category row, low °C, high °C)
+
+
+def _as_list(value: object) -> list[str]:
+    """Return a ``|``-separated cell (or an already split list) as a list of non-empty strings."""
+    if isinstance(value, str):
+        items = value.split("|")
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        items = []
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _clean_code(code: str) -> str:
+    return re.sub(r"[^0-9]", "", str(code))
+
+
+def _low_descriptions() -> dict[str, str]:
+    """Return ``{code: English description}`` of the EU List of Waste, cleaned for matching."""
+    path = DATA_DIR / "list_of_waste.csv"
+    if not path.exists():
+        logger.warning("no List of Waste at %s: waste-code descriptions not used", path)
+        return {}
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    code_col = "code" if "code" in frame.columns else frame.columns[0]
+    desc_col = next(c for c in ("description", "description_en", "label_en") if c in frame.columns)
+    out = {}
+    for code, text in zip(frame[code_col], frame[desc_col], strict=True):
+        text = re.sub(r"\bother than those mentioned in .*$", "", text, flags=re.IGNORECASE)
+        if "not otherwise specified" not in text.lower():
+            out[_clean_code(code)] = text
+    return out
+
+
+def _extra_synonyms() -> pd.DataFrame:
+    """Return the classifier's own synonyms (``category_id, lang, synonym``)."""
+    if not SYNONYMS_FILE.exists():
+        return pd.DataFrame(columns=["category_id", "lang", "synonym"])
+    return pd.read_csv(SYNONYMS_FILE, dtype=str, keep_default_na=False, comment="#")
+
+
+_BAND = re.compile(
+    r"(?:(?P<lo>\d+)\s*(?:°\s*C)?\s*(?:-|–|—|à|to)\s*(?P<hi>\d+)"
+    r"|(?P<lt><|≤|under|moins de|below)\s*(?P<lt_v>\d+)"
+    r"|(?P<gt>>|≥|over|plus de|above)\s*(?P<gt_v>\d+))\s*°\s*C",
+    re.IGNORECASE,
+)
+
+
+def _heat_band(label: str) -> tuple[float, float] | None:
+    """Return the (low, high) °C band written in a heat label, e.g. ``"(60–120 °C)"``, or None."""
+    match = _BAND.search(label)
+    if match is None:
+        return None
+    if match.group("lo"):
+        return float(match.group("lo")), float(match.group("hi"))
+    if match.group("lt"):
+        return -273.0, float(match.group("lt_v"))
+    return float(match.group("gt_v")), 10_000.0
+
+
+def _category_phrases(row: pd.Series, extra: pd.DataFrame, low: dict[str, str]) -> list[tuple]:
+    """Return ``(text, lang, weight)`` of every phrase describing one category."""
+    phrases = [(row["category_id"].replace("_", " "), "", 1.0)]
+    phrases += [(row["label_fr"], "fr", 1.0), (row["label_en"], "en", 1.0)]
+    phrases += [(s, "fr", 1.0) for s in _as_list(row["synonyms_fr"])]
+    phrases += [(s, "en", 1.0) for s in _as_list(row["synonyms_en"])]
+    mine = extra[extra["category_id"] == row["category_id"]]
+    phrases += [(s, lang, 1.0) for s, lang in zip(mine["synonym"], mine["lang"], strict=True)]
+    codes = [_clean_code(c) for c in _as_list(row["waste_codes"])]
+    phrases += [(low[c], "en", LOW_WEIGHT) for c in codes if c in low]
+    return phrases
+
+
+def _suggestion(row: pd.Series) -> Suggestion:
+    codes = tuple(dict.fromkeys(_clean_code(c) for c in _as_list(row["waste_codes"])))
+    return Suggestion(
+        category_id=str(row["category_id"]),
+        family=str(row["family"]),
+        kind=str(row["kind"]),
+        waste_codes=tuple(c for c in codes if len(c) == 6),
+        label_fr=str(row["label_fr"]),
+        label_en=str(row["label_en"]),
+        score=0.0,
+    )
+
+
+def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, str]) -> _Index:
+    """Fit the n-gram space and the phrase, document and word matrices."""
+    unknown = set(extra["category_id"]) - set(categories["category_id"])
+    if unknown:
+        logger.warning("classifier synonyms for unknown categories ignored: %s", sorted(unknown))
+    texts, langs, weights, owner = [], [], [], []
+    for i, (_, row) in enumerate(categories.iterrows()):
+        for text, lang, weight in _category_phrases(row, extra, low):
+            texts.append(tokens(text))
+            langs.append(lang)
+            weights.append(weight)
+            owner.append(i)
+    n_cat = len(categories)
+    docs = [[w for t, o in zip(texts, owner, strict=True) if o == i for w in t] for i in range(n_cat)]
+    space = fit_space(docs)
+    words: dict[str, int] = {}
+    for toks in texts:
+        for w in toks:
+            words.setdefault(w, len(words))
+    rows = [i for i, toks in enumerate(texts) for _ in set(toks)]
+    cols = [words[w] for toks in texts for w in set(toks)]
+    phrase_tokens = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(words)))
+    heat = []
+    for i, (_, row) in enumerate(categories.iterrows()):
+        band = _heat_band(f"{row['label_fr']} {row['label_en']}")
+        if band is not None and row["kind"] == "energy":
+            heat.append((i, *band))
+    return _Index(
+        categories=tuple(_suggestion(row) for _, row in categories.iterrows()),
+        space=space,
+        phrases=space.transform(texts),
+        phrase_starts=np.searchsorted(np.asarray(owner), np.arange(n_cat)),
+        phrase_weight=np.asarray(weights),
+        phrase_lang=np.asarray(langs),
+        documents=space.transform(docs),
+        phrase_tokens=phrase_tokens,
+        phrase_len=np.asarray(phrase_tokens.sum(axis=1)).ravel(),
+        words=words,
+        corrections={},
+        heat_bands=tuple(heat),
+    )
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    """Return the index built from the packaged knowledge base (built once, then cached)."""
+    from symbiosis.kb import load_categories  # late: the kb package may import this module
+
+    return _build_index(load_categories(), _extra_synonyms(), _low_descriptions())
+
+
+def _correct(index: _Index, word: str) -> str:
+    """Return ``word``, or the closest phrase word when it is an unknown word of 5+ letters (typos)."""
+    if word in index.words or len(word) < 5:
+        return word
+    if word not in index.corrections:
+        close = difflib.get_close_matches(word, index.words.keys(), n=1, cutoff=0.8)
+        index.corrections[word] = close[0] if close else word
+    return index.corrections[word]
+
+
+def _query_words(index: _Index, text: str) -> list[str]:
+    return [_correct(index, w) for w in tokens(text)]
+
+
+def _exact_hits(index: _Index, queries: list[list[str]]) -> np.ndarray:
+    """Return (phrase × query) coverage of the query by each phrase whose words all occur in it."""
+    rows = [i for i, q in enumerate(queries) for w in set(q) if w in index.words]
+    cols = [index.words[w] for q in queries for w in set(q) if w in index.words]
+    present = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(queries), len(index.words)))
+    hits = np.asarray((index.phrase_tokens @ present.T).todense())
+    full = (hits >= index.phrase_len[:, None]) & (index.phrase_len[:, None] > 0)
+    n_query = np.maximum(np.array([len(set(q)) for q in queries], dtype=float), 1.0)
+    coverage = np.minimum(index.phrase_len[:, None] / n_query[None, :], 1.0)
+    return np.where(full, 0.5 + 0.5 * coverage, 0.0)
+
+
+def _scores(index: _Index, texts: Sequence[str], lang: str | None) -> np.ndarray:
+    """Return the (query × category) score matrix, in [0, 1]."""
+    queries = [_query_words(index, t) for t in texts]
+    q = index.space.transform(queries)
+    weight = index.phrase_weight.copy()
+    if lang in ("fr", "en"):
+        weight[(index.phrase_lang != lang) & (index.phrase_lang != "")] *= OTHER_LANG_WEIGHT
+    phrase_cos = np.asarray((index.phrases @ q.T).todense()) * weight[:, None]
+    best_phrase = np.maximum.reduceat(phrase_cos, index.phrase_starts, axis=0)
+    exact = np.maximum.reduceat(_exact_hits(index, queries) * weight[:, None], index.phrase_starts, axis=0)
+    doc_cos = np.asarray((index.documents @ q.T).todense())
+    return (W_PHRASE * best_phrase + W_DOC * doc_cos + W_EXACT * exact).T
+
+
+def _apply_temperature(index: _Index, scores: np.ndarray, text: str) -> np.ndarray:
+    """Put first the heat band containing the temperature of ``text``, if heat is among the best."""
+    temperature = parse_temperature_c(text)
+    if temperature is None or not index.heat_bands:
+        return scores
+    best = set(np.argsort(-scores)[:HEAT_WINDOW].tolist())
+    bands = [b for b in index.heat_bands if b[0] in best]
+    if not bands:
+        return scores
+    scores = scores.copy()
+    top_heat = max(scores[i] for i, _, _ in index.heat_bands)
+    for i, low, high in index.heat_bands:
+        inside = low <= temperature < high
+        scores[i] = min(1.0, max(scores.max(), top_heat) + 0.05) if inside else 0.5 * scores[i]
+    return scores
+
+
+def classify_many(texts: Sequence[str], *, lang: str | None = None, top: int = 3) -> list[list[Suggestion]]:
+    """Return the ``top`` suggestions of each text (see :func:`classify`), scored in one pass."""
+    index = _index()
+    if not texts:
+        return []
+    scores = _scores(index, texts, lang)
+    out = []
+    for text, row in zip(texts, scores, strict=True):
+        row = _apply_temperature(index, row, text)
+        order = np.argsort(-row, kind="stable")[: max(top, 0)]
+        out.append([_with_score(index.categories[i], row[i]) for i in order if row[i] > 0.0])
+    return out
+
+
+def _with_score(base: Suggestion, score: float) -> Suggestion:
+    return Suggestion(**{**base.__dict__, "score": round(float(np.clip(score, 0.0, 1.0)), 4)})
+
+
+def classify(text: str, *, lang: str | None = None, top: int = 3) -> list[Suggestion]:
+    """Suggest the resource categories a free-text description most likely belongs to.
+
+    Parameters
+    ----------
+    text
+        A description as a firm types it, in French or English ("brasque usée 40 t/an").
+    lang
+        ``"fr"`` or ``"en"`` to prefer phrases of that language slightly; None for no preference.
+    top
+        How many suggestions to return at most (fewer when nothing matches at all).
+
+    Returns
+    -------
+    list of Suggestion
+        Best first; the score is a similarity in [0, 1].
+    """
+    return classify_many([text], lang=lang, top=top)[0]
+
+
+def waste_code_suggestions(text: str, *, lang: str | None = None, top: int = 5) -> list[tuple[str, float]]:
+    """Return likely EU List of Waste codes for ``text``: ``(code, score)``, best first.
+
+    A code takes the score of the best-scoring category that lists it.
+    """
+    best: dict[str, float] = {}
+    for suggestion in classify(text, lang=lang, top=max(top, 10)):
+        for code in suggestion.waste_codes:
+            best.setdefault(code, suggestion.score)
+    return list(best.items())[:top]
+
+
+def text_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Return L2-normalised character n-gram TF-IDF rows of ``texts`` in the classifier's fitted space.
+
+    The dot product of two rows is the cosine similarity of the two descriptions, so that
+    "descriptions close to each other" can be found without re-fitting anything.
+
+    Parameters
+    ----------
+    texts
+        Free-text descriptions (any language).
+    """
+    index = _index()
+    return index.space.transform([_query_words(index, t) for t in texts])
