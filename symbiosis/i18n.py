@@ -40,13 +40,22 @@ class Text:
         return f"{self.fr} / {self.en}"
 
 
-_CATALOGUE_FILE = "messages.yaml"
+_CATALOGUE_DIR = "messages"
 
 
 @functools.lru_cache(maxsize=1)
 def _catalogue() -> dict[str, Text]:
-    raw = yaml.safe_load(resources.files("symbiosis.data").joinpath(_CATALOGUE_FILE).read_text("utf-8"))
-    return {key: Text(str(v["fr"]), str(v["en"])) for key, v in raw.items()}
+    """Merge every ``symbiosis/data/messages/*.yaml`` file; a key defined twice is an error."""
+    merged: dict[str, Text] = {}
+    folder = resources.files("symbiosis.data").joinpath(_CATALOGUE_DIR)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        for key, value in (yaml.safe_load(entry.read_text("utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"message key {key!r} defined twice (again in {entry.name})")
+            merged[key] = Text(str(value["fr"]), str(value["en"]))
+    return merged
 
 
 def t(key: str, lang: str = "fr", **values: object) -> str:
