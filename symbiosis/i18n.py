@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import yaml
 
-__all__ = ["LANGS", "Text", "catalogue_keys", "t"]
+__all__ = ["LANGS", "Text", "catalogue_keys", "load_catalogue", "t"]
 
 LANGS: tuple[str, ...] = ("fr", "en")
 
@@ -43,19 +44,30 @@ class Text:
 _CATALOGUE_DIR = "messages"
 
 
-@functools.lru_cache(maxsize=1)
-def _catalogue() -> dict[str, Text]:
-    """Merge every ``symbiosis/data/messages/*.yaml`` file; a key defined twice is an error."""
+def load_catalogue(folder: Traversable) -> dict[str, Text]:
+    """Merge every ``*.yaml`` file of ``folder`` into one catalogue.
+
+    Raises
+    ------
+    ValueError
+        When a key is defined twice or lacks a language.
+    """
     merged: dict[str, Text] = {}
-    folder = resources.files("symbiosis.data").joinpath(_CATALOGUE_DIR)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
         for key, value in (yaml.safe_load(entry.read_text("utf-8")) or {}).items():
             if key in merged:
                 raise ValueError(f"message key {key!r} defined twice (again in {entry.name})")
+            if not isinstance(value, dict) or not {"fr", "en"} <= value.keys():
+                raise ValueError(f"message key {key!r} in {entry.name} needs both 'fr' and 'en'")
             merged[key] = Text(str(value["fr"]), str(value["en"]))
     return merged
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogue() -> dict[str, Text]:
+    return load_catalogue(resources.files("symbiosis.data").joinpath(_CATALOGUE_DIR))
 
 
 def t(key: str, lang: str = "fr", **values: object) -> str:

@@ -25,3 +25,17 @@ def test_text_defaults_to_french():
     msg = Text("bonjour", "hello")
     assert msg.get("de") == "bonjour" and msg.get("en") == "hello"
     assert msg.format() == msg
+
+
+def test_catalogue_folder_rejects_duplicates_and_half_translations(tmp_path):
+    from symbiosis.i18n import load_catalogue
+
+    (tmp_path / "a.yaml").write_text("k1: {fr: un, en: one}\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
+    assert load_catalogue(tmp_path)["k1"] == Text("un", "one")
+    (tmp_path / "b.yaml").write_text("k1: {fr: deux, en: two}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="defined twice"):
+        load_catalogue(tmp_path)
+    (tmp_path / "b.yaml").write_text("k2: {fr: deux}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="needs both"):
+        load_catalogue(tmp_path)
