@@ -1,0 +1,105 @@
+"""Resource categories of the knowledge base: read ``data/categories.csv`` into a typed frame.
+
+Every stream a firm declares carries a ``category_id`` from this table. A category belongs to one
+*family* (``wood_forestry``, ``energy_heat``...) and one resource *kind*, whose canonical unit
+(:data:`symbiosis.schemas.CANONICAL_UNIT`) the quantities of the stream are held in. Supply and
+demand use the same categories: a firm that needs boiler fuel declares a demand in
+``biomass_fuel_wood``; the compatibility rules (:mod:`symbiosis.kb.rules`) say which supply
+categories feed it.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+__all__ = ["CATEGORY_COLUMNS", "FAMILIES", "LIST_SEPARATOR", "load_categories", "split_list"]
+
+log = logging.getLogger(__name__)
+
+LIST_SEPARATOR = "|"
+
+CATEGORY_COLUMNS: tuple[str, ...] = (
+    "category_id", "family", "kind", "canonical_unit", "default_density_t_per_m3", "hazardous",
+    "label_fr", "label_en", "synonyms_fr", "synonyms_en", "waste_codes",
+)
+
+FAMILIES: tuple[str, ...] = (
+    "metals_scrap", "aluminium_residues", "wood_forestry", "pulp_paper", "agrifood_organics",
+    "mineral_ashes", "chemicals_solvents", "oils", "plastics", "paper_cardboard", "glass",
+    "construction_demolition", "packaging_pallets", "textiles", "energy_heat", "energy_steam",
+    "energy_gas", "energy_co2", "water", "logistics", "capacity_equipment", "services",
+)
+
+
+def read_package_csv(name: str) -> pd.DataFrame:
+    """Read ``symbiosis/kb/data/<name>`` as text: every cell a string, empty cells ``""``.
+
+    Parameters
+    ----------
+    name
+        File name inside the package data folder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The raw table, no type conversion.
+    """
+    source = resources.files("symbiosis.kb").joinpath("data", name)
+    with source.open("r", encoding="utf-8") as fh:
+        frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    log.debug("read %d rows from kb/data/%s", len(frame), name)
+    return frame
+
+
+def parse_bool(series: pd.Series) -> pd.Series:
+    """Map ``true/false`` (also ``1/0``, ``yes/no``, ``oui/non``) text to booleans; others are False."""
+    return series.astype(str).str.strip().str.lower().isin(("true", "1", "yes", "oui", "vrai"))
+
+
+def split_list(text: str) -> list[str]:
+    """Split a ``|``-separated cell into its stripped, non-empty items.
+
+    Examples
+    --------
+    >>> split_list("brasque| SPL |")
+    ['brasque', 'SPL']
+    """
+    return [item.strip() for item in str(text).split(LIST_SEPARATOR) if item.strip()]
+
+
+def parse_categories(raw: pd.DataFrame) -> pd.DataFrame:
+    """Type a raw categories table: density as float (NaN when empty), hazardous as bool.
+
+    List columns (``synonyms_fr``, ``synonyms_en``, ``waste_codes``) stay ``|``-separated strings;
+    use :func:`split_list` to expand one.
+    """
+    frame = raw.copy()
+    frame["default_density_t_per_m3"] = pd.to_numeric(
+        frame["default_density_t_per_m3"].replace("", None), errors="coerce").astype("float64")
+    frame["hazardous"] = parse_bool(frame["hazardous"])
+    return frame
+
+
+@lru_cache(maxsize=1)
+def _categories() -> pd.DataFrame:
+    return parse_categories(read_package_csv("categories.csv"))
+
+
+def load_categories() -> pd.DataFrame:
+    """Return the shipped resource categories, one row per ``category_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`CATEGORY_COLUMNS`: ``category_id`` (stable snake_case id), ``family``,
+        ``kind`` (a :data:`symbiosis.schemas.RESOURCE_KINDS` value), ``canonical_unit``,
+        ``default_density_t_per_m3`` (float, NaN when not applicable), ``hazardous`` (bool),
+        ``label_fr``, ``label_en``, ``synonyms_fr``, ``synonyms_en`` and ``waste_codes``
+        (``|``-separated strings; waste codes are 6-digit EU List of Waste codes). A fresh copy
+        on every call: mutate it freely.
+    """
+    return _categories().copy()
