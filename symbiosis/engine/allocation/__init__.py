@@ -1,0 +1,11 @@
+"""Allocation of supplies to demands: min-cost flow where it is exact, repair and MIP for side constraints.
+
+Data in, data out: build an :class:`AllocationProblem`, call :func:`solve`, audit the result with
+:func:`check_solution`. The formulation is written down in ``docs/model.md``.
+"""
+
+from symbiosis.engine.allocation.check import check_solution
+from symbiosis.engine.allocation.problem import Allocation, AllocationConfig, AllocationProblem
+from symbiosis.engine.allocation.solve import solve
+
+__all__ = ["Allocation", "AllocationConfig", "AllocationProblem", "check_solution", "solve"]

@@ -1,0 +1,195 @@
+"""Side constraints: a repair heuristic over repeated flow solves, then a time-limited MIP per component.
+
+Repair keeps closing what violates a side constraint (links under their supplier's lot or not
+covering their fixed cost, links beyond a partner limit, demands under their lot) and re-solves the
+relaxation until nothing is violated: the result is always feasible. Components whose repaired
+plan is not provably within ``mip_gap`` of their bound then get the exact model of
+:mod:`~symbiosis.engine.allocation.mip`, best first, sharing the time left.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from symbiosis.engine.allocation.components import Labels
+from symbiosis.engine.allocation.flow import relax
+from symbiosis.engine.allocation.mip import solve_component
+from symbiosis.engine.allocation.problem import AllocationConfig, Indexed
+
+__all__ = ["SideResult", "net_value", "repair", "solve_side"]
+
+log = logging.getLogger(__name__)
+
+EPS_FLOW = 1e-9
+_REL = 1e-9
+
+
+def net_value(ix: Indexed, x: np.ndarray) -> np.ndarray:
+    """Per-arc objective: gain·x − fixed cost when the link carries flow."""
+    return ix.gain * x - ix.fixed * (x > EPS_FLOW)
+
+
+def _rank_desc(group: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Rank (0 = best) of each element within its group by decreasing key."""
+    order = np.lexsort((-key, group))
+    g = group[order]
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    rank = np.empty(len(g), np.int64)
+    rank[order] = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    return rank
+
+
+def _partner_closures(open_: np.ndarray, used: np.ndarray, net: np.ndarray, node_of: np.ndarray,
+                      k: np.ndarray) -> np.ndarray:
+    """Open arcs to close at nodes using more than k links: all but the k best used ones."""
+    grp = node_of[used]
+    rank = _rank_desc(grp, net)
+    limited = k[grp] > 0
+    over = np.unique(grp[limited & (rank >= k[grp])])
+    if not len(over):
+        return np.zeros(0, np.int64)
+    keep = used[limited & (rank < k[grp])]
+    cand = open_[np.isin(node_of[open_], over)]
+    return np.setdiff1d(cand, keep)
+
+
+def _violations(ix: Indexed, open_: np.ndarray, x: np.ndarray, gentle: bool):
+    """Arcs and demands to close after one relaxation solve (empty when the plan is feasible)."""
+    used = open_[x[open_] > EPS_FLOW]
+    xs = x[used]
+    net = ix.gain[used] * xs - ix.fixed[used]
+    bad = (xs < ix.sup_lot[ix.tail[used]] * (1 - _REL)) | (net < 0)
+    bad_arcs = used[bad]
+    if gentle and len(bad_arcs):  # the worst offender per supplier only: the others may recover
+        first = _rank_desc(ix.tail[bad_arcs], -net[bad]) == 0
+        bad_arcs = bad_arcs[first]
+    close = [bad_arcs]
+    for node_of, k in ((ix.tail, ix.sup_k), (ix.head, ix.dem_k)):
+        close.append(_partner_closures(open_, used, net, node_of, k))
+    delivered = np.bincount(ix.head[used], weights=ix.yld[used] * xs, minlength=ix.n_dem)
+    close_dems = np.flatnonzero((delivered > EPS_FLOW) & (delivered < ix.dem_lot * (1 - _REL)))
+    return np.unique(np.concatenate(close)), close_dems
+
+
+def repair(ix: Indexed, arcs: np.ndarray, lab: Labels, general: np.ndarray, config: AllocationConfig,
+           deadline: float) -> tuple[np.ndarray, int]:
+    """Feasible plan on ``arcs`` by solve → close violators → re-solve, to a fixed point.
+
+    Parameters
+    ----------
+    ix
+        Indexed problem.
+    arcs
+        Arcs (gain > 0) of the components with side constraints.
+    lab, general, config
+        As in :func:`~symbiosis.engine.allocation.flow.relax`.
+    deadline
+        ``time.perf_counter()`` value after which closures stop being gentle (one per supplier).
+
+    Returns
+    -------
+    x : numpy.ndarray
+        Flow per arc of the problem (0 outside ``arcs``), feasible for every side constraint.
+    rounds : int
+        Relaxation solves performed.
+    """
+    open_, dem_cap = arcs, ix.dem_cap.copy()
+    rounds = 0
+    while True:
+        x = relax(ix, open_, dem_cap, lab, general, config).x
+        x[x <= EPS_FLOW] = 0.0
+        rounds += 1
+        gentle = rounds <= config.repair_max_rounds and time.perf_counter() < deadline
+        close_arcs, close_dems = _violations(ix, open_, x, gentle)
+        if not len(close_arcs) and not len(close_dems):
+            return x, rounds
+        open_ = np.setdiff1d(open_, close_arcs, assume_unique=True)
+        dem_cap[close_dems] = 0.0
+        open_ = open_[dem_cap[ix.head[open_]] > 0]
+
+
+@dataclass(frozen=True)
+class SideResult:
+    """Per-component outcome of the side-constrained solve (arrays of length ``lab.n``)."""
+
+    x: np.ndarray
+    bound: np.ndarray
+    status: np.ndarray
+    method: np.ndarray
+    seconds: np.ndarray
+
+
+def _component_arcs(lab: Labels) -> list[np.ndarray]:
+    order = np.argsort(lab.arc, kind="stable")
+    return np.split(lab.arcs[order], np.cumsum(np.bincount(lab.arc, minlength=lab.n))[:-1])
+
+
+def _mip_queue(comps: np.ndarray, value: np.ndarray, ub: np.ndarray, n_arcs: np.ndarray,
+               config: AllocationConfig) -> np.ndarray:
+    """Components worth an exact model, the largest absolute gap first."""
+    gap = ub - value
+    need = comps[(gap[comps] > config.mip_gap * np.maximum(np.abs(ub[comps]), 1e-9))
+                 & (n_arcs[comps] <= config.mip_max_arcs)]
+    return need[np.argsort(-gap[need], kind="stable")]
+
+
+def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, general: np.ndarray, ub: np.ndarray,
+               config: AllocationConfig, deadline: float) -> SideResult:
+    """Repair, then MIP the components that need it while time remains.
+
+    Parameters
+    ----------
+    ix, lab, general, config
+        As in :func:`repair`.
+    side
+        Boolean per component: a side constraint may bind there.
+    ub
+        Per-component upper bound from the relaxation (fixed costs and lots ignored).
+    deadline
+        ``time.perf_counter()`` value at which the global time limit ends.
+
+    Returns
+    -------
+    SideResult
+        Flows (all arcs; only side components filled), bounds, statuses, methods and seconds.
+    """
+    comps = np.flatnonzero(side)
+    t0 = time.perf_counter()
+    in_side = side[lab.arc]
+    arcs = lab.arcs[in_side & (ix.gain[lab.arcs] > 0)]
+    budget = deadline - t0
+    x, rounds = repair(ix, arcs, lab, general, config, t0 + 0.3 * budget)
+    log.info("repair: %d rounds, %.2f s", rounds, time.perf_counter() - t0)
+    n_arcs = lab.count()
+    seconds = (time.perf_counter() - t0) * n_arcs / max(n_arcs[comps].sum(), 1)
+    value = np.bincount(lab.arc, weights=net_value(ix, x)[lab.arcs], minlength=lab.n)
+    bound = ub.copy()
+    status = np.where(side, "feasible", "").astype(object)
+    method = np.where(side, "repair", "").astype(object)
+    per_comp = _component_arcs(lab)
+    queue = _mip_queue(comps, value, ub, n_arcs, config)
+    left = float(n_arcs[queue].sum())
+    for c in queue:
+        now = time.perf_counter()
+        if now >= deadline:
+            status[c] = "time_limit"
+            continue
+        share = (deadline - now) * n_arcs[c] / max(left, 1.0)
+        left -= n_arcs[c]
+        res = solve_component(ix, per_comp[c], time_limit_s=share, mip_gap=config.mip_gap)
+        seconds[c] += time.perf_counter() - now
+        method[c] = "repair+milp"
+        bound[c] = min(bound[c], res.bound)
+        if res.x is not None:
+            a, xm = per_comp[c], np.where(res.x > EPS_FLOW, res.x, 0.0)
+            mip_val = float((ix.gain[a] * xm - ix.fixed[a] * (xm > 0)).sum())
+            if mip_val > value[c]:
+                x[a] = xm
+                value[c] = mip_val
+        status[c] = "optimal" if res.optimal else "time_limit"
+    return SideResult(x=x, bound=bound, status=status, method=method, seconds=seconds)
+
