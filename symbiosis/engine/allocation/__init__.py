@@ -5,7 +5,7 @@ Data in, data out: build an :class:`AllocationProblem`, call :func:`solve`, audi
 """
 
 from symbiosis.engine.allocation.check import check_solution
-from symbiosis.engine.allocation.problem import Allocation, AllocationConfig, AllocationProblem
+from symbiosis.engine.allocation.problem import Allocation, AllocationConfig, AllocationProblem, make_problem
 from symbiosis.engine.allocation.solve import solve
 
-__all__ = ["Allocation", "AllocationConfig", "AllocationProblem", "check_solution", "solve"]
+__all__ = ["Allocation", "AllocationConfig", "AllocationProblem", "check_solution", "make_problem", "solve"]

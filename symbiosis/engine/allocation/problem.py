@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Allocation", "AllocationConfig", "AllocationProblem", "Indexed", "index_problem"]
+__all__ = ["Allocation", "AllocationConfig", "AllocationProblem", "Indexed", "index_problem", "make_problem"]
 
 SUPPLY_COLUMNS = ("stream_id", "capacity", "min_lot", "max_partners")
 DEMAND_COLUMNS = ("stream_id", "capacity", "min_lot", "max_partners")
@@ -44,6 +44,27 @@ class AllocationProblem:
     supplies: pd.DataFrame
     demands: pd.DataFrame
     arcs: pd.DataFrame
+
+
+_DEFAULTS = {"min_lot": 0.0, "max_partners": 0, "yield_ratio": 1.0, "upper": np.inf, "fixed_cost": 0.0}
+
+
+def _table(rows, columns: tuple[str, ...]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=None if len(rows) else list(columns))
+    for col in columns:
+        if col not in frame.columns:
+            frame[col] = _DEFAULTS[col]
+    return frame[list(columns)]
+
+
+def make_problem(supplies, demands, arcs) -> AllocationProblem:
+    """Build a problem from records or frames, filling optional columns with their neutral value.
+
+    Optional: ``min_lot`` (0), ``max_partners`` (0), ``yield_ratio`` (1), ``upper`` (inf),
+    ``fixed_cost`` (0).
+    """
+    return AllocationProblem(_table(supplies, SUPPLY_COLUMNS), _table(demands, DEMAND_COLUMNS),
+                             _table(arcs, ARC_COLUMNS))
 
 
 @dataclass(frozen=True)
