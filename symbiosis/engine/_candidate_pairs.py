@@ -1,0 +1,276 @@
+"""Array machinery of candidate generation: stream sides, rule arrays, spatial blocks and pair checks.
+
+Private to :mod:`symbiosis.engine.candidates`. Everything is numpy: a pair is two integer
+positions (supply, demand) plus a rule position (``-1`` for a text match).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from symbiosis.engine.config import MatchConfig
+from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, km_to_chord, unit_vectors
+
+CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "hazardous_refused", "internal_only")
+
+_TRUE = {"true", "1", "yes", "oui", "vrai", "y", "t"}
+
+
+def as_bool(values: pd.Series | None, n: int) -> np.ndarray:
+    """Booleans from a bool, numeric or text column (``"oui"``, ``"true"``, ``"1"``); missing → False."""
+    if values is None:
+        return np.zeros(n, dtype=bool)
+    if pd.api.types.is_bool_dtype(values):
+        return values.fillna(False).to_numpy(dtype=bool)
+    if pd.api.types.is_numeric_dtype(values):
+        return values.fillna(0).to_numpy(dtype=float) != 0
+    return values.astype("string").fillna("").str.strip().str.lower().isin(_TRUE).to_numpy(dtype=bool)
+
+
+def as_float(frame: pd.DataFrame, col: str, default: float) -> np.ndarray:
+    """A numeric column with missing values (or a missing column) replaced by ``default``."""
+    if col not in frame.columns:
+        return np.full(len(frame), default, dtype=float)
+    return pd.to_numeric(frame[col], errors="coerce").fillna(default).to_numpy(dtype=float)
+
+
+def as_str(frame: pd.DataFrame, col: str, default: str = "") -> np.ndarray:
+    """A text column as an object array, missing → ``default``."""
+    if col not in frame.columns:
+        return np.full(len(frame), default, dtype=object)
+    return frame[col].astype("string").fillna(default).to_numpy(dtype=object)
+
+
+def _days(frame: pd.DataFrame, col: str, missing: float) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), missing)
+    dates = pd.to_datetime(frame[col], errors="coerce")
+    days = (dates - pd.Timestamp("1970-01-01")).dt.days.astype("float64")
+    return days.fillna(missing).to_numpy()
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side (supplies or demands) as aligned arrays, excluded firms already removed."""
+
+    ids: np.ndarray
+    firm: np.ndarray
+    category: np.ndarray
+    kind: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    xyz: np.ndarray
+    qty: np.ndarray
+    months: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    hazardous: np.ndarray
+    accepts: np.ndarray
+    max_km: np.ndarray
+    text: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of streams."""
+        return len(self.ids)
+
+    @property
+    def has_text(self) -> np.ndarray:
+        """Streams with a non-empty description."""
+        return np.array([bool(t.strip()) for t in self.text], dtype=bool) if self.n else np.zeros(0, bool)
+
+    @classmethod
+    def build(cls, frame: pd.DataFrame, config: MatchConfig, categories: pd.DataFrame | None) -> Side:
+        """Arrays of a ``Registry.supplies``/``.demands`` frame."""
+        frame = frame[~frame["firm_id"].astype(str).isin(config.excluded_firm_ids)]
+        lat, lon = as_float(frame, "lat", np.nan), as_float(frame, "lon", np.nan)
+        category = as_str(frame, "category_id")
+        kind = as_str(frame, "kind", "")
+        if categories is not None and (kind == "").any():
+            lookup = pd.Series(categories["kind"].astype(str).to_numpy(),
+                               index=categories["category_id"].astype(str))
+            kind = np.where(kind == "", pd.Series(category).map(lookup).fillna("material").to_numpy(), kind)
+        kind = np.where(kind == "", "material", kind).astype(object)
+        months = as_float(frame, "months_mask", 4095).astype(np.int64)
+        return cls(
+            ids=as_str(frame, "stream_id"), firm=as_str(frame, "firm_id"), category=category, kind=kind,
+            lat=lat, lon=lon, xyz=unit_vectors(lat, lon), qty=as_float(frame, "quantity_per_yr", 0.0),
+            months=months, start=_days(frame, "start_date", -np.inf), end=_days(frame, "end_date", np.inf),
+            hazardous=as_bool(frame.get("hazardous"), len(frame)),
+            accepts=as_bool(frame.get("accepts_hazardous"), len(frame)),
+            max_km=as_float(frame, "max_distance_km", np.inf), text=as_str(frame, "description"),
+        )
+
+
+@dataclass(frozen=True)
+class RuleArrays:
+    """Compatibility rules as arrays, one per (supply category, demand category) pair."""
+
+    rule_id: np.ndarray
+    supply_cat: np.ndarray
+    demand_cat: np.ndarray
+    yield_ratio: np.ndarray
+    max_km: np.ndarray
+    hazardous: np.ndarray
+    authorisation: np.ndarray
+    pretreatment: np.ndarray
+    receiving_process: np.ndarray
+    r_code: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of rules."""
+        return len(self.rule_id)
+
+    @classmethod
+    def build(cls, rules: pd.DataFrame | None) -> RuleArrays:
+        """Arrays of a rules table; duplicated category pairs keep their highest yield."""
+        rules = pd.DataFrame(columns=["rule_id", "supply_category_id", "demand_category_id"]) \
+            if rules is None else rules
+        rules = rules.assign(_y=as_float(rules, "yield_ratio", 1.0))
+        rules = rules.sort_values("_y", ascending=False, kind="stable")
+        rules = rules.drop_duplicates(["supply_category_id", "demand_category_id"]).reset_index(drop=True)
+        max_km = as_float(rules, "max_transport_km", np.inf)
+        return cls(
+            rule_id=as_str(rules, "rule_id"), supply_cat=as_str(rules, "supply_category_id"),
+            demand_cat=as_str(rules, "demand_category_id"), yield_ratio=rules["_y"].to_numpy(float),
+            max_km=np.where(max_km > 0, max_km, np.inf),
+            hazardous=as_bool(rules.get("hazardous"), len(rules)),
+            authorisation=as_bool(rules.get("requires_authorisation"), len(rules)),
+            pretreatment=as_str(rules, "pretreatment"), receiving_process=as_str(rules, "receiving_process"),
+            r_code=as_str(rules, "r_code"),
+        )
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Supply/demand position pairs with their rule, block radius and great-circle km."""
+
+    s: np.ndarray
+    d: np.ndarray
+    rule: np.ndarray
+    radius_km: np.ndarray
+    hav_km: np.ndarray
+    similarity: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of pairs."""
+        return len(self.s)
+
+    @classmethod
+    def empty(cls) -> Pairs:
+        """No pair."""
+        i, f = np.zeros(0, np.int64), np.zeros(0)
+        return cls(i, i, i, f, f, f)
+
+    @classmethod
+    def concat(cls, parts: list[Pairs]) -> Pairs:
+        """Pairs of all parts, in order."""
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in cls.__dataclass_fields__))
+
+    def take(self, mask: np.ndarray) -> Pairs:
+        """The pairs where ``mask`` (bool or index array) selects."""
+        return Pairs(*(getattr(self, f)[mask] for f in self.__dataclass_fields__))
+
+    def with_similarity(self, sim: np.ndarray) -> Pairs:
+        """Copy with text similarities set."""
+        return Pairs(self.s, self.d, self.rule, self.radius_km, self.hav_km, sim)
+
+
+def _groups(values: np.ndarray) -> dict[str, np.ndarray]:
+    return pd.Series(np.arange(len(values))).groupby(values).indices if len(values) else {}
+
+
+def _block(sup: Side, dem: Side, sidx: np.ndarray, didx: np.ndarray, radius_km: float,
+           trees: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All (supply, demand, chord) of two index sets within a radius (widened by the sphere margin)."""
+    key_s, key_d = ("s", id(sidx)), ("d", id(didx))
+    tree_s = trees.setdefault(key_s, cKDTree(sup.xyz[sidx]))
+    tree_d = trees.setdefault(key_d, cKDTree(dem.xyz[didx]))
+    hits = tree_s.sparse_distance_matrix(tree_d, float(km_to_chord(radius_km * (1 + SPHERE_MARGIN))),
+                                         output_type="ndarray")
+    return sidx[hits["i"]], didx[hits["j"]], hits["v"]
+
+
+def _collect(parts: list[tuple]) -> Pairs:
+    if not parts:
+        return Pairs.empty()
+    s, d, rule, radius, chord = (np.concatenate(x) for x in zip(*parts, strict=True))
+    return Pairs(s, d, rule, radius, chord_to_km(chord), np.full(len(s), np.nan))
+
+
+def rule_pairs(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> Pairs:
+    """Every (supply, demand) pair of a rule's categories within the rule block radius."""
+    sg, dg = _groups(sup.category), _groups(dem.category)
+    trees: dict = {}
+    parts = []
+    for k in range(rules.n):
+        sidx, didx = sg.get(rules.supply_cat[k]), dg.get(rules.demand_cat[k])
+        if sidx is None or didx is None:
+            continue
+        radius = min(rules.max_km[k], config.radius_for_kind(str(sup.kind[sidx[0]])))
+        s, d, chord = _block(sup, dem, sidx, didx, radius, trees)
+        parts.append((s, d, np.full(len(s), k), np.full(len(s), radius), chord))
+    return _collect(parts)
+
+
+def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig) -> Pairs:
+    """Pairs of same-kind streams with descriptions, within the kind's radius (``rule = -1``)."""
+    parts = []
+    trees: dict = {}
+    dem_ok = dem.has_text
+    for kind in np.unique(sup.kind[wanted]):
+        sidx = np.flatnonzero(wanted & (sup.kind == kind))
+        didx = np.flatnonzero(dem_ok & (dem.kind == kind))
+        if len(didx) == 0:
+            continue
+        radius = config.radius_for_kind(str(kind))
+        s, d, chord = _block(sup, dem, sidx, didx, radius, trees)
+        parts.append((s, d, np.full(len(s), -1), np.full(len(s), radius), chord))
+    return _collect(parts)
+
+
+def rule_keyed(pairs: Pairs, other: Pairs, n_dem: int) -> np.ndarray:
+    """Which ``pairs`` also appear in ``other`` (same supply and demand)."""
+    return np.isin(pairs.s * n_dem + pairs.d, other.s * n_dem + other.d)
+
+
+def _too_far(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
+    """Beyond min(block radius, both firms' limits), decided on the WGS84 geodesic."""
+    limit = np.minimum(p.radius_km, np.minimum(sup.max_km[p.s], dem.max_km[p.d]))
+    far = p.hav_km * (1 - SPHERE_MARGIN) > limit
+    unsure = ~far & (p.hav_km * (1 + SPHERE_MARGIN) > limit)
+    if unsure.any():
+        s, d = p.s[unsure], p.d[unsure]
+        far[unsure] = geodesic_km(sup.lat[s], sup.lon[s], dem.lat[d], dem.lon[d]) > limit[unsure]
+    return far
+
+
+def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
+    """Index in :data:`CHECKS` of the first check each pair fails; ``len(CHECKS)`` when it passes all."""
+    s, d = p.s, p.d
+    has_rule = p.rule >= 0
+    rule_haz = has_rule & (rules.hazardous[np.where(has_rule, p.rule, 0)] if rules.n else False)
+    hazardous = sup.hazardous[s] | rule_haz
+    if config.hazardous_policy == "exclude":
+        refused = hazardous
+    elif config.hazardous_policy == "allow":
+        refused = np.zeros(p.n, dtype=bool)
+    else:
+        refused = hazardous & ~dem.accepts[d]
+    fails = (
+        _too_far(p, sup, dem),
+        (sup.months[s] & dem.months[d]) == 0,
+        (sup.start[s] > dem.end[d]) | (dem.start[d] > sup.end[s]),
+        refused,
+        (sup.firm[s] == dem.firm[d]) & (config.internal_policy == "exclude"),
+    )
+    first = np.full(p.n, len(CHECKS), dtype=np.int64)
+    for i in range(len(CHECKS) - 1, -1, -1):
+        first = np.where(fails[i], i, first)
+    return first

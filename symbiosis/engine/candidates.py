@@ -1,0 +1,274 @@
+"""Candidate links: compatible supply–demand pairs within reach, found without looping over pairs.
+
+Pipeline (all vectorised, one spatial query per compatibility rule):
+
+1. Supplies and demands of excluded firms are dropped.
+2. **Blocking by rule.** For each rule, the supplies of its supply category and the demands of its
+   demand category form a block; a ``cKDTree`` on 3-D unit vectors returns every pair whose chord
+   is within the block radius min(rule ``max_transport_km``, ``config.radius_km``, kind cap),
+   widened by :data:`~symbiosis.engine.distance.SPHERE_MARGIN`.
+3. **Checks**, in this order (the order names the reason a stream ends unmatched): distance within
+   the block radius and both firms' ``max_distance_km`` (on the WGS84 geodesic: exact), months in
+   common (``mask_s & mask_d``), one-off dates overlap, hazardous residue only to firms with
+   permits, same-firm pairs (excluded or flagged).
+4. **Text basis**: supplies with no rule-based candidate (or all, ``text_scope="all"``) are paired
+   with demands of the same kind within reach whose description vectors have cosine ≥ threshold.
+5. **K-nearest pruning** (``config.k_nearest``): keep a pair when it is among the supply's K
+   nearest partners *or* among the demand's K nearest (great-circle rank).
+6. ``distance_km`` is the WGS84 geodesic (vectorised Vincenty) of the survivors.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.engine import _candidate_pairs as _pairs
+from symbiosis.engine._candidate_pairs import CHECKS, Pairs, Side
+from symbiosis.engine.config import MatchConfig
+from symbiosis.engine.distance import geodesic_km
+from symbiosis.i18n import Text
+from symbiosis.registry import Registry
+
+__all__ = ["REASONS", "generate_candidates", "unmatched_reasons"]
+
+logger = logging.getLogger(__name__)
+
+TextVectors = Callable[[Sequence[str]], "object"]
+
+REASONS: dict[str, Text] = {
+    "firm_excluded": Text("Entreprise exclue du scénario", "Firm excluded from the scenario"),
+    "no_rule": Text("Aucune règle de compatibilité pour cette catégorie",
+                    "No compatibility rule for this category"),
+    "no_partner_category": Text("Aucun flux d'une catégorie compatible dans le registre",
+                                "No stream of a compatible category in the registry"),
+    "too_far": Text("Aucun partenaire compatible à distance acceptable",
+                    "No compatible partner within an acceptable distance"),
+    "season": Text("Aucun mois en commun avec les partenaires compatibles",
+                   "No month in common with compatible partners"),
+    "dates": Text("Dates de disponibilité sans chevauchement", "Availability dates do not overlap"),
+    "hazardous_refused": Text("Matière dangereuse : aucun receveur autorisé à proximité",
+                              "Hazardous residue: no permitted receiver nearby"),
+    "internal_only": Text("Seuls des partenaires de la même entreprise", "Only same-firm partners"),
+    "pruned": Text("Écarté par l'élagage aux K plus proches", "Pruned by the K-nearest limit"),
+}
+
+
+def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchConfig, *,
+                        categories: pd.DataFrame | None = None,
+                        text_vectors: TextVectors | None = None) -> pd.DataFrame:
+    """Find every compatible supply–demand pair within reach.
+
+    Parameters
+    ----------
+    registry
+        Firms and streams.
+    rules
+        Compatibility rules (``symbiosis.kb.load_rules()``).
+    config
+        Scenario.
+    categories
+        Knowledge-base categories; only used to fill a stream's ``kind`` when it is missing.
+    text_vectors
+        ``texts -> csr_matrix`` of L2-normalised rows; defaults to
+        ``symbiosis.kb.classify.text_vectors`` (text matches are skipped when unavailable).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`symbiosis.schemas.CANDIDATES` columns plus ``kind``, ``supply_category_id``,
+        ``demand_category_id``, ``great_circle_km``, ``months_common_mask``, ``hazardous``,
+        ``requires_authorisation``, ``pretreatment``, ``receiving_process``, ``r_code``.
+        ``attrs["funnel"]`` counts the pairs left after each step.
+    """
+    sup = Side.build(registry.supplies, config, categories)
+    dem = Side.build(registry.demands, config, categories)
+    rule_arr = _pairs.RuleArrays.build(rules)
+    raw = _pairs.rule_pairs(sup, dem, rule_arr, config)
+    funnel = {"rule_pairs_within_radius": raw.n}
+    first_fail = _pairs.first_failure(raw, sup, dem, rule_arr, config)
+    funnel.update(_funnel(first_fail))
+    kept = raw.take(first_fail == len(CHECKS))
+    text = _text_candidates(sup, dem, kept, rule_arr, config, text_vectors)
+    funnel["text_pairs"] = text.n
+    kept = Pairs.concat([kept, text])
+    kept = kept.take(_k_nearest_mask(kept, config.k_nearest))
+    funnel["after_k_nearest"] = kept.n
+    frame = _to_frame(kept, sup, dem, rule_arr, config)
+    frame.attrs["funnel"] = funnel
+    logger.info("candidates: %s", funnel)
+    return frame
+
+
+def _funnel(first_fail: np.ndarray) -> dict[str, int]:
+    counts = np.bincount(first_fail, minlength=len(CHECKS) + 1)
+    left, out = len(first_fail), {}
+    for i, name in enumerate(CHECKS):
+        left -= int(counts[i])
+        out[f"after_{name}"] = left
+    return out
+
+
+def _text_candidates(sup: Side, dem: Side, kept: Pairs, rule_arr: _pairs.RuleArrays, config: MatchConfig,
+                     text_vectors: TextVectors | None) -> Pairs:
+    if config.text_similarity_threshold > 1.0:
+        return Pairs.empty()
+    vectorise = text_vectors or _default_text_vectors()
+    if vectorise is None:
+        return Pairs.empty()
+    wanted = np.ones(sup.n, dtype=bool)
+    if config.text_scope == "unmatched":
+        wanted[kept.s] = False
+    wanted &= sup.has_text
+    if not wanted.any() or not dem.has_text.any():
+        return Pairs.empty()
+    vectors = vectorise(list(sup.text[wanted]) + list(dem.text[dem.has_text]))
+    s_rows = np.full(sup.n, -1)
+    s_rows[wanted] = np.arange(int(wanted.sum()))
+    d_rows = np.full(dem.n, -1)
+    d_rows[dem.has_text] = int(wanted.sum()) + np.arange(int(dem.has_text.sum()))
+    raw = _pairs.text_pairs(sup, dem, wanted, config)
+    raw = raw.take(~_pairs.rule_keyed(raw, kept, dem.n))
+    sim = _row_cosines(vectors, s_rows[raw.s], d_rows[raw.d])
+    raw = raw.with_similarity(sim).take(sim >= config.text_similarity_threshold)
+    return raw.take(_pairs.first_failure(raw, sup, dem, rule_arr, config) == len(CHECKS))
+
+
+def _default_text_vectors() -> TextVectors | None:
+    try:
+        from symbiosis.kb.classify import text_vectors
+    except ImportError:
+        logger.warning("symbiosis.kb.classify.text_vectors unavailable: no text-based candidates")
+        return None
+    return text_vectors
+
+
+def _row_cosines(vectors: object, rows_a: np.ndarray, rows_b: np.ndarray, *,
+                 chunk: int = 200_000) -> np.ndarray:
+    """Dot product of paired rows of a sparse row-normalised matrix, chunked."""
+    out = np.empty(len(rows_a))
+    for start in range(0, len(rows_a), chunk):
+        a = vectors[rows_a[start:start + chunk]]
+        b = vectors[rows_b[start:start + chunk]]
+        out[start:start + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return out
+
+
+def _k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
+    """Pairs among the K nearest of their supply or of their demand."""
+    if k <= 0 or pairs.n == 0:
+        return np.ones(pairs.n, dtype=bool)
+    return (_rank_within(pairs.s, pairs.hav_km) < k) | (_rank_within(pairs.d, pairs.hav_km) < k)
+
+
+def _rank_within(group: np.ndarray, value: np.ndarray) -> np.ndarray:
+    order = np.lexsort((value, group))
+    g = group[order]
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    first = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    rank = np.empty(len(group), dtype=np.int64)
+    rank[order] = np.arange(len(g)) - first
+    return rank
+
+
+def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
+              config: MatchConfig) -> pd.DataFrame:
+    s, d, r = p.s, p.d, p.rule
+    has_rule = r >= 0
+    rr = np.where(has_rule, r, 0)
+    yld = np.where(has_rule, rule_arr.yield_ratio[rr], 1.0) if rule_arr.n else np.ones(p.n)
+    km = geodesic_km(sup.lat[s], sup.lon[s], dem.lat[d], dem.lon[d])
+    common = sup.months[s] & dem.months[d]
+    safe_yield = np.where(yld > 0, yld, 1.0)
+    frame = pd.DataFrame({
+        "candidate_id": pd.Series(sup.ids[s], dtype=object) + ">" + pd.Series(dem.ids[d], dtype=object),
+        "supply_id": sup.ids[s], "demand_id": dem.ids[d],
+        "supply_firm_id": sup.firm[s], "demand_firm_id": dem.firm[d],
+        "rule_id": _rule_text(rule_arr.rule_id, rr, has_rule),
+        "match_basis": np.where(has_rule, "rule", "text"),
+        "text_similarity": p.similarity,
+        "yield_ratio": yld,
+        "distance_km": km,
+        "road_distance_km": km * config.transport.detour_factor,
+        "months_overlap": np.bitwise_count(common).astype(np.int64),
+        "max_flow_per_yr": np.minimum(sup.qty[s], dem.qty[d] / safe_yield),
+        "internal": sup.firm[s] == dem.firm[d],
+        "kind": sup.kind[s],
+        "supply_category_id": sup.category[s], "demand_category_id": dem.category[d],
+        "great_circle_km": p.hav_km,
+        "months_common_mask": common.astype(np.int64),
+        "hazardous": sup.hazardous[s] | (has_rule & _take(rule_arr.hazardous, rr, False)),
+        "requires_authorisation": has_rule & _take(rule_arr.authorisation, rr, False),
+        "pretreatment": _rule_text(rule_arr.pretreatment, rr, has_rule),
+        "receiving_process": _rule_text(rule_arr.receiving_process, rr, has_rule),
+        "r_code": _rule_text(rule_arr.r_code, rr, has_rule),
+    })
+    return frame.sort_values("candidate_id", kind="stable", ignore_index=True)
+
+
+def _take(values: np.ndarray, idx: np.ndarray, default: object) -> np.ndarray:
+    return values[idx] if len(values) else np.full(len(idx), default)
+
+
+def _rule_text(values: np.ndarray, idx: np.ndarray, has_rule: np.ndarray) -> np.ndarray:
+    return np.where(has_rule, _take(values, idx, ""), "").astype(object)
+
+
+def unmatched_reasons(registry: Registry, candidates: pd.DataFrame, *, rules: pd.DataFrame,
+                      config: MatchConfig, categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Why each stream without a candidate has none.
+
+    The reason is the check that the stream's best pair failed last in the candidate funnel
+    (excluded firm, no rule for its category, no partner category in the registry, too far,
+    season, dates, hazardous refusal, same-firm only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``stream_id, direction, reason_code, reason_fr, reason_en``, one row per unmatched stream.
+    """
+    matched = set(candidates["supply_id"]).union(candidates["demand_id"])
+    rows = []
+    for direction, frame in (("supply", registry.supplies), ("demand", registry.demands)):
+        lost = frame[~frame["stream_id"].isin(matched)]
+        codes = pd.Series("", index=lost.index, dtype=object)
+        codes[lost["firm_id"].astype(str).isin(config.excluded_firm_ids)] = "firm_excluded"
+        rows.append((direction, lost, codes))
+    out = []
+    rule_arr = _pairs.RuleArrays.build(rules)
+    for direction, lost, codes in rows:
+        todo = codes == ""
+        if todo.any():
+            codes[todo] = _diagnose(registry, lost[todo], direction, rule_arr, config, categories)
+        out.append(pd.DataFrame({"stream_id": lost["stream_id"].to_numpy(), "direction": direction,
+                                 "reason_code": codes.to_numpy()}))
+    result = pd.concat(out, ignore_index=True)
+    result["reason_fr"] = result["reason_code"].map(lambda c: REASONS[c].fr)
+    result["reason_en"] = result["reason_code"].map(lambda c: REASONS[c].en)
+    return result
+
+
+def _diagnose(registry: Registry, lost: pd.DataFrame, direction: str, rule_arr: _pairs.RuleArrays,
+              config: MatchConfig, categories: pd.DataFrame | None) -> np.ndarray:
+    """Reason codes for the ``lost`` streams of one side (vectorised over their raw pairs)."""
+    own = Side.build(lost, config, categories)
+    other_frame = registry.demands if direction == "supply" else registry.supplies
+    other = Side.build(other_frame, config, categories)
+    sup, dem = (own, other) if direction == "supply" else (other, own)
+    own_cats = rule_arr.supply_cat if direction == "supply" else rule_arr.demand_cat
+    partner_cats = rule_arr.demand_cat if direction == "supply" else rule_arr.supply_cat
+    has_rule = np.isin(own.category, own_cats)
+    partner_ok = np.isin(own.category, own_cats[np.isin(partner_cats, other.category)])
+    raw = _pairs.rule_pairs(sup, dem, rule_arr, config)
+    fail = _pairs.first_failure(raw, sup, dem, rule_arr, config)
+    mine = raw.s if direction == "supply" else raw.d
+    best = np.full(own.n, -1)
+    np.maximum.at(best, mine, fail)
+    names = np.array([*CHECKS, "pruned"], dtype=object)
+    codes = np.where(best >= 0, names[np.maximum(best, 0)], "too_far")
+    codes = np.where(partner_ok, codes, "no_partner_category")
+    return np.where(has_rule, codes, "no_rule")
+

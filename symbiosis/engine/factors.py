@@ -1,0 +1,140 @@
+"""Emission factors: the bundled, sourced table and the lookup by category, family and kind.
+
+Each row of ``data/impact_factors.csv`` says how many kg CO2e one unit of something emits or
+avoids, with its source and year (DOMAIN.md: every figure carries its method and factor).
+
+``quantity`` is one of
+
+* ``disposal_avoided`` — kg CO2e avoided per tonne of a *supply* kept from its current fate
+  (landfill methane, landfill operations); looked up by the supply's category;
+* ``virgin_avoided`` — kg CO2e of producing one canonical unit of the virgin input a *demand*
+  buys (t, MWh, m³, trip); looked up by the demand's category;
+* ``transport`` — kg CO2e per t·km of road freight (``applies_to = "*"``);
+* ``reference`` — documented alternatives not used by default (sensitivity cases).
+
+``applies_to`` is a ``category_id``, a category ``family``, ``kind:<kind>`` or ``*``; the most
+specific row wins (category, then family, then kind, then ``*``), and no row means 0.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["FACTOR_COLUMNS", "QUANTITIES", "FactorError", "check_factors", "load_factors", "lookup_factor"]
+
+FACTOR_COLUMNS = ("factor_id", "applies_to", "quantity", "value", "unit", "source", "year", "note")
+QUANTITIES = ("disposal_avoided", "virgin_avoided", "transport", "reference")
+_UNIT_OF_CANONICAL = {"t/yr": "kg CO2e/t", "MWh/yr": "kg CO2e/MWh", "m3/yr": "kg CO2e/m3",
+                      "trip/yr": "kg CO2e/trip", "m2": "kg CO2e/m2", "h/yr": "kg CO2e/h"}
+UNITS = (*_UNIT_OF_CANONICAL.values(), "kg CO2e/t.km")
+
+
+class FactorError(ValueError):
+    """The factor table is invalid (missing source, unknown unit, duplicate key…)."""
+
+
+def load_factors(path: str | Path | None = None, *, categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and validate an emission-factor table.
+
+    Parameters
+    ----------
+    path
+        A CSV with :data:`FACTOR_COLUMNS`; the bundled Québec defaults when None.
+    categories
+        Knowledge-base categories; when given, units are checked against the canonical unit of
+        the category (or family) each row applies to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, ``value`` as float and ``year`` as int.
+
+    Raises
+    ------
+    FactorError
+        When :func:`check_factors` finds a problem.
+    """
+    if path is None:
+        with resources.files("symbiosis.engine").joinpath("data/impact_factors.csv").open("rb") as fh:
+            frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    else:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    errors = check_factors(frame, categories=categories)
+    if errors:
+        raise FactorError("impact factors: " + "; ".join(errors))
+    return frame.assign(value=frame["value"].astype(float), year=frame["year"].astype(int))
+
+
+def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None) -> list[str]:
+    """Problems of a factor table read as text (empty list when valid)."""
+    missing = [c for c in FACTOR_COLUMNS if c not in frame.columns]
+    if missing:
+        return [f"missing column(s) {missing}"]
+    text = frame[list(FACTOR_COLUMNS)].astype("string").fillna("").apply(lambda s: s.str.strip())
+    errors: list[str] = []
+
+    def bad(mask: pd.Series, what: str) -> None:
+        if mask.any():
+            errors.append(f"{what}: {text.loc[mask, 'factor_id'].tolist()[:5]}")
+
+    for col in ("factor_id", "applies_to", "source", "unit"):
+        bad(text[col] == "", f"empty {col}")
+    value = pd.to_numeric(text["value"], errors="coerce")
+    year = pd.to_numeric(text["year"], errors="coerce")
+    bad(~np.isfinite(value.fillna(np.nan).astype(float)), "value not a finite number")
+    bad(year.isna() | (year < 1990) | (year > 2035) | (year != year.round()),
+        "year not between 1990 and 2035")
+    bad(~text["quantity"].isin(QUANTITIES), f"quantity outside {QUANTITIES}")
+    bad(~text["unit"].isin(UNITS), f"unit outside {UNITS}")
+    bad((text["quantity"] == "transport") != (text["unit"] == "kg CO2e/t.km"), "transport needs kg CO2e/t.km")
+    bad((text["quantity"] == "disposal_avoided") & (text["unit"] != "kg CO2e/t"),
+        "disposal_avoided needs kg CO2e/t")
+    used = text["quantity"] != "reference"
+    bad(used & text.duplicated(["applies_to", "quantity"], keep=False), "duplicate applies_to and quantity")
+    bad(text["factor_id"].duplicated(keep=False), "duplicate factor_id")
+    if categories is not None:
+        bad(_unit_mismatch(text, categories), "unit does not match the category's canonical unit")
+    return errors
+
+
+def _unit_mismatch(text: pd.DataFrame, categories: pd.DataFrame) -> pd.Series:
+    units = categories.assign(_u=categories["canonical_unit"].map(_UNIT_OF_CANONICAL))
+    by_key = pd.concat([
+        units.set_index(units["category_id"].astype(str))["_u"],
+        units.groupby(units["family"].astype(str))["_u"].agg(lambda u: u.mode().iat[0] if len(u) else ""),
+    ])
+    by_key = by_key[~by_key.index.duplicated()]
+    expected = text["applies_to"].map(by_key)
+    checked = text["quantity"].eq("virgin_avoided") & expected.notna()
+    return checked & (text["unit"] != expected)
+
+
+def lookup_factor(factors: pd.DataFrame, quantity: str, *, category_id: np.ndarray, family: np.ndarray,
+                  kind: np.ndarray) -> np.ndarray:
+    """Factor value per row, most specific match first (category, family, ``kind:…``, ``*``), else 0.
+
+    Parameters
+    ----------
+    factors
+        A table from :func:`load_factors`.
+    quantity
+        Which factor (``"disposal_avoided"``, ``"virgin_avoided"``, ``"transport"``).
+    category_id, family, kind
+        Aligned arrays describing each row to score.
+
+    Returns
+    -------
+    numpy.ndarray
+        kg CO2e per unit, one value per row.
+    """
+    rows = factors[factors["quantity"] == quantity]
+    table = pd.Series(rows["value"].to_numpy(float), index=rows["applies_to"].astype(str).to_numpy())
+    out = pd.Series(np.nan, index=range(len(category_id)))
+    for keys in (category_id, family, np.char.add("kind:", np.asarray(kind, dtype=str))):
+        found = pd.Series(np.asarray(keys, dtype=object)).map(table)
+        out = out.fillna(found)
+    return out.fillna(float(table.get("*", 0.0))).to_numpy(float)
