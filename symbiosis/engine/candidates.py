@@ -79,7 +79,8 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
     Returns
     -------
     pandas.DataFrame
-        :data:`symbiosis.schemas.CANDIDATES` columns plus ``kind``, ``supply_category_id``,
+        :data:`symbiosis.schemas.CANDIDATES` columns plus ``kind`` (of the supply), ``demand_kind``,
+        ``supply_quantity_per_yr``, ``demand_quantity_per_yr``, ``supply_category_id``,
         ``demand_category_id``, ``great_circle_km``, ``months_common_mask``, ``hazardous``,
         ``requires_authorisation``, ``pretreatment``, ``receiving_process``, ``r_code``.
         ``attrs["funnel"]`` counts the pairs left after each step.
@@ -196,7 +197,8 @@ def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
         "months_overlap": np.bitwise_count(common).astype(np.int64),
         "max_flow_per_yr": np.minimum(sup.qty[s], dem.qty[d] / safe_yield),
         "internal": sup.firm[s] == dem.firm[d],
-        "kind": sup.kind[s],
+        "kind": sup.kind[s], "demand_kind": dem.kind[d],
+        "supply_quantity_per_yr": sup.qty[s], "demand_quantity_per_yr": dem.qty[d],
         "supply_category_id": sup.category[s], "demand_category_id": dem.category[d],
         "great_circle_km": p.hav_km,
         "months_common_mask": common.astype(np.int64),

@@ -136,10 +136,15 @@ def _default_pretreatment() -> dict[str, float]:
 
 
 def _default_purchase() -> dict[str, float]:
-    # $ per canonical unit of the demand's family when a demand declares no price (estimates).
-    return {"wood": 40.0, "biomass": 40.0, "organic": 10.0, "mineral": 20.0, "aggregate": 20.0,
-            "metal": 300.0, "plastic": 250.0, "paper": 120.0, "chemical": 150.0,
-            "heat": 45.0, "energy": 45.0, "water": 1.0}
+    # $ per canonical unit of the demand's category family when a demand declares no price.
+    # Order-of-magnitude Québec estimates (2024–2025); edit per project.
+    return {"wood_forestry": 40.0, "agrifood_organics": 5.0, "mineral_ashes": 30.0,
+            "construction_demolition": 15.0, "aluminium_residues": 300.0, "metals_scrap": 300.0,
+            "pulp_paper": 20.0, "plastics": 400.0, "chemicals_solvents": 300.0,
+            "packaging_pallets": 100.0, "oils": 500.0, "paper_cardboard": 100.0, "glass": 40.0,
+            "textiles": 50.0, "energy_heat": 45.0, "energy_steam": 50.0, "energy_gas": 40.0,
+            "energy_co2": 150.0, "water": 1.5, "logistics": 400.0, "capacity_equipment": 0.0,
+            "services": 0.0}
 
 
 def _default_kind_radius() -> dict[str, float]:
@@ -286,7 +291,7 @@ class MatchConfig:
 
     def allocation_config(self) -> Any:
         """The :class:`~symbiosis.engine.allocation.AllocationConfig` this scenario implies."""
-        from symbiosis.engine.allocation.problem import AllocationConfig
+        from symbiosis.engine.allocation import AllocationConfig
 
         return AllocationConfig(side_constraints=self.side.enabled, time_limit_s=self.side.time_limit_s,
                                 mip_gap=self.side.mip_gap, seed=self.side.seed)

@@ -114,7 +114,7 @@ def _unit_mismatch(text: pd.DataFrame, categories: pd.DataFrame) -> pd.Series:
 
 
 def lookup_factor(factors: pd.DataFrame, quantity: str, *, category_id: np.ndarray, family: np.ndarray,
-                  kind: np.ndarray) -> np.ndarray:
+                  kind: np.ndarray, column: str = "value") -> np.ndarray:
     """Factor value per row, most specific match first (category, family, ``kind:…``, ``*``), else 0.
 
     Parameters
@@ -125,6 +125,8 @@ def lookup_factor(factors: pd.DataFrame, quantity: str, *, category_id: np.ndarr
         Which factor (``"disposal_avoided"``, ``"virgin_avoided"``, ``"transport"``).
     category_id, family, kind
         Aligned arrays describing each row to score.
+    column
+        ``"value"`` for the factor, ``"factor_id"`` to name the row used (``""`` when none).
 
     Returns
     -------
@@ -132,9 +134,12 @@ def lookup_factor(factors: pd.DataFrame, quantity: str, *, category_id: np.ndarr
         kg CO2e per unit, one value per row.
     """
     rows = factors[factors["quantity"] == quantity]
-    table = pd.Series(rows["value"].to_numpy(float), index=rows["applies_to"].astype(str).to_numpy())
-    out = pd.Series(np.nan, index=range(len(category_id)))
-    for keys in (category_id, family, np.char.add("kind:", np.asarray(kind, dtype=str))):
-        found = pd.Series(np.asarray(keys, dtype=object)).map(table)
-        out = out.fillna(found)
-    return out.fillna(float(table.get("*", 0.0))).to_numpy(float)
+    values = rows[column].to_numpy(float if column == "value" else object)
+    table = pd.Series(values, index=rows["applies_to"].astype(str).to_numpy(), dtype=object)
+    out = pd.Series(None, index=range(len(category_id)), dtype=object)
+    kinds = np.array(["kind:" + str(k) for k in kind], dtype=object)
+    for keys in (category_id, family, kinds):
+        out = out.where(out.notna(), pd.Series(np.asarray(keys, dtype=object)).map(table))
+    fallback = table.get("*", 0.0 if column == "value" else "")
+    out = out.where(out.notna(), fallback)
+    return out.to_numpy(float) if column == "value" else out.astype(str).to_numpy(object)

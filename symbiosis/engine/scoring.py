@@ -1,0 +1,202 @@
+"""Scoring of candidate links: dollars, tonnes and CO2e per supply unit and per year, and the objective gain.
+
+Every figure is computed per *supply canonical unit* (t, m³, MWh, trip, m², h) and then per year at
+the candidate's full ``max_flow_per_yr``. Terms, per supply unit:
+
+* ``avoided_disposal`` = the supply's declared disposal cost, or (materials only) the default
+  tipping fee × tonnes per unit;
+* ``avoided_purchase`` = yield × the demand's declared purchase price, or the family default;
+* ``transport`` — by kind:
+
+  - *material*: truck, ``t·km × $/t·km + trips × $/trip`` with
+    ``trips = max(t / payload, m³ / truck volume)`` (continuous trips, so the cost stays linear
+    in the flow; ``trucks_per_yr`` is rounded up for display) and road km = detour × crow-fly;
+  - *energy* and *water*: pipe, ``$/km/yr × road km`` spread over the full yearly flow;
+  - *logistics*, *capacity*, *service*: nothing moves, no transport cost;
+
+* ``pretreatment`` = config cost of the rule's pre-treatment type × tonnes per unit;
+* ``net_value`` = avoided disposal + avoided purchase − transport − pre-treatment;
+* ``diverted`` = tonnes per unit for materials (kept from landfill), else 0;
+* ``co2e_avoided`` = disposal factor × t + virgin factor × yield − truck t·km × truck factor (t CO2e).
+
+``gain_per_unit`` = w_value·net_value + w_co2·co2e·carbon price + w_tonnes·diverted·diversion value,
+in $ per supply unit. Only transport depends on distance, and it grows with it: the value is
+monotone non-increasing in distance.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.engine.config import MatchConfig
+from symbiosis.engine.factors import lookup_factor
+from symbiosis.registry import Registry
+
+__all__ = ["SCORE_COLUMNS", "score_candidates"]
+
+logger = logging.getLogger(__name__)
+
+SCORE_COLUMNS = (
+    "transport_mode", "t_per_unit", "trips_per_unit", "trucks_per_yr", "t_km_per_yr",
+    "avoided_disposal_cad_per_unit", "avoided_purchase_cad_per_unit", "transport_cost_cad_per_unit",
+    "pretreatment_cost_cad_per_unit", "net_value_cad_per_unit",
+    "avoided_disposal_cad_per_yr", "avoided_purchase_cad_per_yr", "transport_cost_cad_per_yr",
+    "pretreatment_cost_cad_per_yr", "net_value_cad_per_yr", "diverted_t_per_unit", "diverted_t_per_yr",
+    "co2e_disposal_avoided_t_per_yr", "co2e_virgin_avoided_t_per_yr", "co2e_transport_t_per_yr",
+    "co2e_avoided_t_per_unit", "co2e_avoided_t_per_yr", "disposal_factor_id", "virgin_factor_id",
+    "transport_factor_id", "gain_per_unit",
+)
+
+
+def score_candidates(candidates: pd.DataFrame, registry: Registry, config: MatchConfig, *,
+                     factors: pd.DataFrame, rules: pd.DataFrame | None = None,
+                     categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add value, tonnes and CO2e columns (:data:`SCORE_COLUMNS`) to candidates.
+
+    Parameters
+    ----------
+    candidates
+        From :func:`~symbiosis.engine.candidates.generate_candidates`.
+    registry
+        Firms and streams (quantities, densities, disposal costs, purchase prices).
+    config
+        Scenario (prices, transport, weights).
+    factors
+        Emission factors (:func:`~symbiosis.engine.factors.load_factors`).
+    rules
+        Rules, used only to fill ``pretreatment`` when the candidates lack it.
+    categories
+        Knowledge-base categories (family, default density); loaded from ``symbiosis.kb`` when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``candidates`` with the score columns.
+    """
+    c = candidates
+    if "pretreatment" not in c.columns and rules is not None:
+        c = c.merge(rules[["rule_id", "pretreatment"]], on="rule_id", how="left")
+    cats = _categories(categories)
+    sup = _stream_attrs(registry, c["supply_id"], cats)
+    dem = _stream_attrs(registry, c["demand_id"], cats)
+    kind = c["kind"].astype(str).to_numpy() if "kind" in c.columns else sup["kind"]
+    flow = c["max_flow_per_yr"].to_numpy(float)
+    yld = c["yield_ratio"].to_numpy(float)
+    road_km = c["road_distance_km"].to_numpy(float)
+    t_unit, trips_unit, mode = _physical(kind, sup, config)
+    money = _money(c, kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, config)
+    co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem, factors)
+    out = c.assign(transport_mode=mode, t_per_unit=t_unit, trips_per_unit=trips_unit,
+                   trucks_per_yr=np.ceil(trips_unit * flow - 1e-9).clip(min=0),
+                   t_km_per_yr=np.where(mode == "truck", t_unit * road_km * flow, 0.0), **money)
+    diverted = np.where(kind == "material", t_unit, 0.0)
+    co2_unit = (co2["disposal"] + co2["virgin"] - co2["transport"]) / 1000.0
+    w = config.weights
+    out = out.assign(
+        diverted_t_per_unit=diverted, diverted_t_per_yr=diverted * flow,
+        co2e_disposal_avoided_t_per_yr=co2["disposal"] / 1000.0 * flow,
+        co2e_virgin_avoided_t_per_yr=co2["virgin"] / 1000.0 * flow,
+        co2e_transport_t_per_yr=co2["transport"] / 1000.0 * flow,
+        co2e_avoided_t_per_unit=co2_unit, co2e_avoided_t_per_yr=co2_unit * flow,
+        disposal_factor_id=co2["disposal_id"], virgin_factor_id=co2["virgin_id"],
+        transport_factor_id=np.where(mode == "truck", co2["transport_id"], ""),
+        gain_per_unit=(w.value * money["net_value_cad_per_unit"]
+                       + w.co2 * co2_unit * w.carbon_price_cad_per_t_co2e
+                       + w.tonnes * diverted * w.diversion_value_cad_per_t),
+    )
+    positive = int((out["gain_per_unit"] > 0).sum())
+    logger.info("scored %d candidates, %d with positive gain", len(out), positive)
+    return out
+
+
+def _categories(categories: pd.DataFrame | None) -> pd.DataFrame:
+    if categories is None:
+        try:
+            from symbiosis.kb import load_categories
+        except ImportError:
+            logger.warning("no categories: family defaults and family factors unused")
+            return pd.DataFrame(columns=["category_id", "family", "default_density_t_per_m3"])
+        categories = load_categories()
+    categories = categories.drop_duplicates("category_id")
+    return categories.set_index(categories["category_id"].astype(str), drop=False)
+
+
+def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Stream columns aligned with ``ids`` (one vectorised reindex)."""
+    streams = registry.streams.drop_duplicates("stream_id").set_index("stream_id")
+    rows = streams.reindex(ids.astype(str).to_numpy())
+
+    def num(col: str) -> np.ndarray:
+        if col not in rows.columns:
+            return np.full(len(rows), np.nan)
+        return pd.to_numeric(rows[col], errors="coerce").to_numpy(float)
+
+    category = rows["category_id"].astype(str).to_numpy(object)
+    cat_rows = cats.reindex(category)
+    density = num("density_t_per_m3")
+    if "default_density_t_per_m3" in cat_rows.columns:
+        cat_density = pd.to_numeric(cat_rows["default_density_t_per_m3"], errors="coerce").to_numpy(float)
+        density = np.where(np.isfinite(density) & (density > 0), density, cat_density)
+    family = cat_rows["family"].astype("string").fillna("").to_numpy(object) if "family" in cat_rows else \
+        np.full(len(rows), "", dtype=object)
+    kind = rows["kind"].astype(str).to_numpy(object) if "kind" in rows.columns \
+        else np.full(len(rows), "material", dtype=object)
+    return {"category": category, "family": family, "kind": kind, "density": density,
+            "disposal": num("disposal_cost_cad_per_unit"), "purchase": num("purchase_price_cad_per_unit")}
+
+
+def _physical(kind: np.ndarray, sup: dict, config: MatchConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tonnes per supply unit, truck trips per supply unit, and transport mode, by kind."""
+    tr = config.transport
+    density = np.where(np.isfinite(sup["density"]) & (sup["density"] > 0), sup["density"], np.nan)
+    material, water = kind == "material", kind == "water"
+    t_unit = np.where(material, 1.0, np.where(water, np.nan_to_num(density, nan=1.0), 0.0))
+    m3_unit = np.where(material, 1.0 / np.nan_to_num(density, nan=tr.default_density_t_per_m3), 0.0)
+    trips = np.where(material, np.maximum(t_unit / tr.truck_payload_t, m3_unit / tr.truck_volume_m3), 0.0)
+    mode = np.where(material, "truck", np.where(water | (kind == "energy"), "pipe", "none")).astype(object)
+    return t_unit, trips, mode
+
+
+def _money(c: pd.DataFrame, kind: np.ndarray, t_unit: np.ndarray, trips: np.ndarray, mode: np.ndarray,
+           flow: np.ndarray, road_km: np.ndarray, yld: np.ndarray, sup: dict, dem: dict,
+           config: MatchConfig) -> dict[str, np.ndarray]:
+    tr = config.transport
+    truck = t_unit * road_km * tr.cost_cad_per_t_km + trips * tr.cost_cad_per_trip
+    safe_flow = np.where(flow > 0, flow, np.inf)
+    pipe = tr.pipe_cost_cad_per_km_yr * road_km / safe_flow
+    transport = np.select([mode == "truck", mode == "pipe"], [truck, pipe], 0.0)
+    pre_type = c["pretreatment"].astype("string").fillna("").str.strip().str.lower() \
+        if "pretreatment" in c.columns else pd.Series("", index=c.index)
+    table = config.pretreatment_cost_cad_per_t
+    pre_rate = pre_type.map(lambda p: table.get(p, config.pretreatment_default_cad_per_t)).to_numpy(float)
+    pretreatment = pre_rate * t_unit
+    default_disposal = np.where(kind == "material", config.default_tipping_fee_cad_per_t * t_unit, 0.0)
+    disposal = np.where(np.isfinite(sup["disposal"]), sup["disposal"], default_disposal)
+    family_price = pd.Series(dem["family"]).map(config.default_purchase_price_by_family).to_numpy(float)
+    price = np.where(np.isfinite(dem["purchase"]), dem["purchase"], np.nan_to_num(family_price, nan=0.0))
+    purchase = yld * price
+    net = disposal + purchase - transport - pretreatment
+    per_unit = {"avoided_disposal": disposal, "avoided_purchase": purchase, "transport_cost": transport,
+                "pretreatment_cost": pretreatment, "net_value": net}
+    out = {f"{k}_cad_per_unit": v for k, v in per_unit.items()}
+    out.update({f"{k}_cad_per_yr": v * flow for k, v in per_unit.items()})
+    return out
+
+
+def _co2(kind: np.ndarray, t_unit: np.ndarray, yld: np.ndarray, road_km: np.ndarray, mode: np.ndarray,
+         sup: dict, dem: dict, factors: pd.DataFrame) -> dict[str, np.ndarray]:
+    """kg CO2e per supply unit: avoided disposal, avoided virgin production, truck transport."""
+    s_keys = {"category_id": sup["category"], "family": sup["family"], "kind": sup["kind"]}
+    d_keys = {"category_id": dem["category"], "family": dem["family"], "kind": dem["kind"]}
+    tonnes = np.where(kind == "material", t_unit, 0.0)
+    disposal = lookup_factor(factors, "disposal_avoided", **s_keys) * tonnes
+    virgin = lookup_factor(factors, "virgin_avoided", **d_keys) * yld
+    truck = lookup_factor(factors, "transport", **s_keys)
+    transport = np.where(mode == "truck", truck * t_unit * road_km, 0.0)
+    return {"disposal": disposal, "virgin": virgin, "transport": transport,
+            "disposal_id": lookup_factor(factors, "disposal_avoided", **s_keys, column="factor_id"),
+            "virgin_id": lookup_factor(factors, "virgin_avoided", **d_keys, column="factor_id"),
+            "transport_id": lookup_factor(factors, "transport", **s_keys, column="factor_id")}
