@@ -1,0 +1,229 @@
+"""ORM models: the tables of the registry database (SQLAlchemy 2 typed declarative).
+
+Tables
+------
+``firms``
+    One row per firm; columns are those of :data:`symbiosis.schemas.FIRMS`.
+``streams``
+    One row per supply or demand; columns are those of :data:`symbiosis.schemas.STREAMS`.
+    ``firm_id`` references ``firms`` with ``ON DELETE CASCADE``.
+``users``
+    Accounts that sign in to the app (role advisor, firm or program_manager; scrypt password hash).
+``import_batches``
+    One row per imported file: who, when, which file, rows accepted and rejected, the report.
+``audit_log``
+    Append-only trail of every write, refused attempt, sign-in and app event (who, when, what,
+    before and after). Triggers in the migration refuse ``UPDATE`` and ``DELETE`` on it.
+
+Optional text is stored as NULL and read back as ``""``; missing numbers are NULL and read back as
+NaN. Timestamps are timezone-aware UTC (:class:`UTCDateTime`); stream start/end are dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from symbiosis.db.actor import ROLES, USER_ROLES
+from symbiosis.schemas import AVAILABILITY, CONFIDENTIALITY, COORD_SOURCES, DIRECTIONS, RESOURCE_KINDS
+
+__all__ = ["AuditLog", "Base", "Firm", "ImportBatch", "Stream", "UTCDateTime", "User"]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Audit ids: 64-bit on PostgreSQL, SQLite's rowid (which is 64-bit) on SQLite.
+_BIG_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    """SQL for ``column IN (values)``, built from this module's constant tuples only."""
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC timestamp on every dialect (SQLite stores naive UTC text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware UTC timestamp")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention (needed by Alembic batch mode on SQLite)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {  # noqa: RUF012 (SQLAlchemy reads it at class creation)
+        str: String(),
+        float: Float(),
+        int: Integer(),
+        bool: Boolean(create_constraint=False),
+        dt.date: Date(),
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Firm(Base):
+    """A firm of the region (see :data:`symbiosis.schemas.FIRMS` for each column)."""
+
+    __tablename__ = "firms"
+
+    firm_id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    scian_code: Mapped[str]
+    park_id: Mapped[str | None]
+    municipality: Mapped[str]
+    lat: Mapped[float]
+    lon: Mapped[float]
+    coord_source: Mapped[str]
+    contact_name: Mapped[str | None]
+    contact_email: Mapped[str | None]
+    contact_phone: Mapped[str | None]
+    accepts_hazardous: Mapped[bool]
+    confidentiality: Mapped[str]
+
+    __table_args__ = (
+        CheckConstraint(_in("coord_source", COORD_SOURCES), name="coord_source"),
+        CheckConstraint(_in("confidentiality", CONFIDENTIALITY), name="confidentiality"),
+    )
+
+
+class Stream(Base):
+    """A supply or demand of a firm (see :data:`symbiosis.schemas.STREAMS` for each column)."""
+
+    __tablename__ = "streams"
+
+    stream_id: Mapped[str] = mapped_column(primary_key=True)
+    firm_id: Mapped[str] = mapped_column(ForeignKey("firms.firm_id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str]
+    kind: Mapped[str]
+    category_id: Mapped[str] = mapped_column(index=True)
+    waste_code: Mapped[str | None]
+    description: Mapped[str | None] = mapped_column(Text)
+    quantity_as_typed: Mapped[str]
+    unit_as_typed: Mapped[str]
+    quantity_per_yr: Mapped[float]
+    quantity_unit: Mapped[str]
+    mass_t_per_yr: Mapped[float | None]
+    density_t_per_m3: Mapped[float | None]
+    density_source: Mapped[str | None]
+    hazardous: Mapped[bool]
+    moisture_pct: Mapped[float | None]
+    temperature_c: Mapped[float | None]
+    purity_pct: Mapped[float | None]
+    quality_notes: Mapped[str | None] = mapped_column(Text)
+    availability: Mapped[str]
+    months_mask: Mapped[int]
+    start_date: Mapped[dt.date | None]
+    end_date: Mapped[dt.date | None]
+    disposal_cost_cad_per_unit: Mapped[float | None]
+    purchase_price_cad_per_unit: Mapped[float | None]
+    min_lot_per_yr: Mapped[float | None]
+    max_distance_km: Mapped[float | None]
+    confidentiality: Mapped[str]
+
+    __table_args__ = (
+        Index("ix_streams_direction_category_id", "direction", "category_id"),
+        CheckConstraint(_in("direction", DIRECTIONS), name="direction"),
+        CheckConstraint(_in("kind", RESOURCE_KINDS), name="kind"),
+        CheckConstraint(_in("availability", AVAILABILITY), name="availability"),
+        CheckConstraint(_in("confidentiality", CONFIDENTIALITY), name="confidentiality"),
+        CheckConstraint("months_mask BETWEEN 0 AND 4095", name="months_mask"),
+        CheckConstraint("quantity_per_yr >= 0", name="quantity_per_yr"),
+    )
+
+
+class User(Base):
+    """An account that signs in to the app; a ``firm`` user belongs to exactly one firm."""
+
+    __tablename__ = "users"
+
+    user_id: Mapped[str] = mapped_column(primary_key=True)
+    display_name: Mapped[str]
+    role: Mapped[str]
+    firm_id: Mapped[str | None] = mapped_column(
+        ForeignKey("firms.firm_id", ondelete="CASCADE"), index=True
+    )
+    password_hash: Mapped[str]
+    created_at: Mapped[dt.datetime]
+
+    __table_args__ = (
+        CheckConstraint(_in("role", USER_ROLES), name="role"),
+        CheckConstraint("(role = 'firm') = (firm_id IS NOT NULL)", name="firm_role_has_firm"),
+    )
+
+
+class ImportBatch(Base):
+    """One imported file: who imported it, when, and what its import report said."""
+
+    __tablename__ = "import_batches"
+
+    batch_id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime]
+    actor_id: Mapped[str]
+    actor_role: Mapped[str]
+    firm_id: Mapped[str | None] = mapped_column(index=True)
+    source_filename: Mapped[str]
+    accepted_count: Mapped[int]
+    rejected_count: Mapped[int]
+    report: Mapped[dict[str, Any]]
+
+
+class AuditLog(Base):
+    """One entry of the append-only audit trail (never updated nor deleted)."""
+
+    __tablename__ = "audit_log"
+
+    audit_id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    actor_id: Mapped[str]
+    actor_role: Mapped[str]
+    action: Mapped[str]
+    table_name: Mapped[str | None]
+    row_key: Mapped[str | None]
+    firm_id: Mapped[str | None] = mapped_column(index=True)
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+
+    __table_args__ = (
+        Index("ix_audit_log_table_name_row_key", "table_name", "row_key"),
+        CheckConstraint(_in("actor_role", (*ROLES, "anonymous")), name="actor_role"),
+    )

@@ -1,0 +1,400 @@
+"""The repository: the one door through which every read and write of firm data passes.
+
+Every method takes the :class:`~symbiosis.db.actor.Actor` first and enforces the access rules:
+
+* a ``firm`` actor reads and writes only its own firm, streams, imports and audit entries;
+* an ``advisor`` and the ``system`` actor read and write everything;
+* a ``program_manager`` reads everything, writes nothing, and never sees personal information.
+
+A refused call raises :class:`~symbiosis.db.actor.PermissionDenied` after writing a ``denied`` entry
+to the audit log. Each write method runs in one transaction (all or nothing) and appends its audit
+entries in that same transaction. Frames go in and come out following
+:data:`symbiosis.schemas.FIRMS` and :data:`symbiosis.schemas.STREAMS`.
+
+Examples
+--------
+>>> repo = Repository.from_url("sqlite:///data/symbiosis.db")   # doctest: +SKIP
+>>> repo.upsert_firms(Actor.system("import"), firms)            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.engine import URL, Connection
+
+from symbiosis.db import rows
+from symbiosis.db.actor import Actor, PermissionDenied, require
+from symbiosis.db.audit import RESERVED_ACTIONS, AuditEntry, append_audit, audit_query, read_audit
+from symbiosis.db.convert import from_rows, jsonable, to_records
+from symbiosis.db.engine import WRITE_OPTION, make_engine
+from symbiosis.db.imports import insert_batch, list_batches
+from symbiosis.db.migrate import migrate as migrate_database
+from symbiosis.db.models import AuditLog, Firm, Stream
+from symbiosis.db.passwords import hash_password
+from symbiosis.db.rows import FIRM_TABLE, STREAM_TABLE, TableSpec
+from symbiosis.db.users import check_password, insert_user, list_users
+from symbiosis.registry import Registry
+from symbiosis.schemas import DIRECTIONS, STREAMS, validate_frame
+
+__all__ = ["NotFound", "Repository"]
+
+logger = logging.getLogger(__name__)
+_CONTACT = ("contact_name", "contact_email", "contact_phone")
+
+
+class NotFound(LookupError):  # noqa: N818 (pairs with PermissionDenied)
+    """The row a call names does not exist."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Repository:
+    """Access to the registry database for one engine (thread-safe; holds no per-user state).
+
+    Parameters
+    ----------
+    engine
+        An engine from :func:`symbiosis.db.make_engine` on a migrated database.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @classmethod
+    def from_url(cls, url: str | URL, *, migrate: bool = True) -> Repository:
+        """Open the database at ``url``, creating the SQLite folder and file and migrating to head.
+
+        Idempotent: on an up-to-date database the migration does nothing.
+
+        Parameters
+        ----------
+        url
+            ``sqlite:///data/symbiosis.db`` or ``postgresql+psycopg://…``.
+        migrate
+            Run ``alembic upgrade head`` first (set False when the schema is managed elsewhere).
+        """
+        engine = make_engine(url)
+        if migrate:
+            migrate_database(engine)
+        return cls(engine)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine (for migrations and tests; application code calls the methods)."""
+        return self._engine
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- transactions and refusals -----------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self, *, write: bool) -> Iterator[Connection]:
+        """Yield a connection in a transaction (on SQLite, ``BEGIN IMMEDIATE`` when ``write``)."""
+        with self._engine.connect() as conn:
+            if write:
+                conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _transaction(self, actor: Actor, operation: str, *, write: bool) -> Iterator[Connection]:
+        """Yield a connection in a transaction; audit and re-raise any PermissionDenied raised inside."""
+        try:
+            if write and not actor.can_write:
+                raise PermissionDenied(f"{actor.role} may not write ({operation})")
+            with self._connect(write=write) as conn:
+                yield conn
+        except PermissionDenied as exc:
+            entry = AuditEntry("denied", exc.table or None, ",".join(exc.keys) or None, actor.firm_id,
+                               None, {"operation": operation, "reason": str(exc)})
+            with self._engine.begin() as conn:
+                append_audit(conn, actor, [entry], at=_now())
+            logger.warning("refused %s to %s/%s: %s", operation, actor.role, actor.user_id, exc)
+            raise
+
+    # -- firm and stream writes ------------------------------------------------------------------
+
+    def upsert_firms(self, actor: Actor, firms: pd.DataFrame) -> int:
+        """Insert or update firms by ``firm_id``; return the number of rows inserted or changed.
+
+        Raises
+        ------
+        symbiosis.schemas.SchemaError
+            The frame does not follow :data:`~symbiosis.schemas.FIRMS`.
+        PermissionDenied
+            A firm actor names another firm, or the actor may not write.
+        """
+        return self._upsert(actor, FIRM_TABLE, firms)
+
+    def upsert_streams(self, actor: Actor, streams: pd.DataFrame) -> int:
+        """Insert or update streams by ``stream_id``; return the number of rows inserted or changed.
+
+        Raises
+        ------
+        symbiosis.schemas.SchemaError
+            The frame does not follow :data:`~symbiosis.schemas.STREAMS`.
+        PermissionDenied
+            A stream (new or stored) belongs to a firm the actor may not write.
+        sqlalchemy.exc.IntegrityError
+            A stream names a firm that is not in the database.
+        """
+        return self._upsert(actor, STREAM_TABLE, streams)
+
+    def _upsert(self, actor: Actor, spec: TableSpec, frame: pd.DataFrame) -> int:
+        validate_frame(frame, spec.schema)
+        records = to_records(frame, spec.schema)
+        keys = [r[spec.key] for r in records]
+        with self._transaction(actor, f"upsert_{spec.name}", write=True) as conn:
+            foreign = {r["firm_id"] for r in records if not actor.may_write(r["firm_id"])}
+            require(actor, not foreign, f"write {spec.name} of firms {sorted(foreign)}", table=spec.name,
+                    keys=[r[spec.key] for r in records if r["firm_id"] in foreign])
+            existing = rows.fetch_existing(conn, spec, keys)
+            taken = [k for k, row in existing.items() if not actor.may_write(row["firm_id"])]
+            require(actor, not taken, f"overwrite {spec.name} of another firm", table=spec.name, keys=taken)
+            to_write, entries = rows.plan_upsert(spec, records, existing)
+            rows.write_upsert(conn, spec, to_write)
+            append_audit(conn, actor, entries, at=_now())
+        logger.info("%s: %d of %d %s written", actor.user_id, len(to_write), len(records), spec.name)
+        return len(to_write)
+
+    def update_stream(self, actor: Actor, stream_id: str, **changes: Any) -> bool:
+        """Change some columns of one stream; return whether anything changed.
+
+        Raises
+        ------
+        ValueError
+            An unknown column, or ``stream_id`` itself.
+        NotFound
+            No such stream.
+        """
+        unknown = set(changes) - (set(STREAMS.names) - {"stream_id"})
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        with self._transaction(actor, "update_stream", write=True) as conn:
+            old = self._owned_stream(conn, actor, stream_id, "update this stream")
+            frame = from_rows([tuple(old.values())], STREAMS)
+            for name, value in changes.items():
+                frame[name] = pd.Series([value], dtype=object)
+            validate_frame(frame, STREAMS)
+            new = to_records(frame, STREAMS)[0]
+            require(actor, actor.may_write(new["firm_id"]), "give a stream away", table="streams",
+                    keys=[stream_id])
+            if new == old:
+                return False
+            conn.execute(update(Stream).where(Stream.stream_id == stream_id).values(**new))
+            entry = AuditEntry("update", "streams", stream_id, new["firm_id"], *rows.diff(old, new))
+            append_audit(conn, actor, [entry], at=_now())
+        return True
+
+    @staticmethod
+    def _owned_stream(conn: Connection, actor: Actor, stream_id: str, what: str) -> dict[str, Any]:
+        old = rows.fetch_existing(conn, STREAM_TABLE, [stream_id]).get(stream_id)
+        if old is None:
+            raise NotFound(f"no stream {stream_id!r}")
+        require(actor, actor.may_write(old["firm_id"]), what, table="streams", keys=[stream_id])
+        return old
+
+    def delete_stream(self, actor: Actor, stream_id: str) -> None:
+        """Delete one stream.
+
+        Raises
+        ------
+        NotFound
+            No such stream.
+        """
+        with self._transaction(actor, "delete_stream", write=True) as conn:
+            old = self._owned_stream(conn, actor, stream_id, "delete this stream")
+            conn.execute(delete(Stream).where(Stream.stream_id == stream_id))
+            entry = AuditEntry("delete", "streams", stream_id, old["firm_id"], jsonable(old))
+            append_audit(conn, actor, [entry], at=_now())
+
+    def delete_firm(self, actor: Actor, firm_id: str) -> None:
+        """Delete a firm with its streams and user accounts (advisor and system only).
+
+        Every deleted row (firm, streams, accounts without their password hash) is audited.
+
+        Raises
+        ------
+        NotFound
+            No such firm.
+        """
+        with self._transaction(actor, "delete_firm", write=True) as conn:
+            require(actor, actor.reads_all, "delete a firm", table="firms", keys=[firm_id])
+            firm = rows.fetch_existing(conn, FIRM_TABLE, [firm_id]).get(firm_id)
+            if firm is None:
+                raise NotFound(f"no firm {firm_id!r}")
+            entries = rows.firm_deletion_entries(conn, firm)
+            conn.execute(delete(Firm).where(Firm.firm_id == firm_id))  # streams, users: ON DELETE CASCADE
+            append_audit(conn, actor, entries, at=_now())
+
+    # -- reads ------------------------------------------------------------------------------------
+
+    def firms(self, actor: Actor) -> pd.DataFrame:
+        """Return the firms the actor may read, as a :data:`~symbiosis.schemas.FIRMS` frame."""
+        with self._transaction(actor, "read_firms", write=False) as conn:
+            return self._firms(conn, actor)
+
+    def _firms(self, conn: Connection, actor: Actor) -> pd.DataFrame:
+        query = select(*FIRM_TABLE.select_columns()).order_by(Firm.firm_id)
+        if not actor.reads_all:
+            query = query.where(Firm.firm_id == actor.firm_id)
+        frame = from_rows(conn.execute(query), FIRM_TABLE.schema)
+        if not actor.sees_personal_info:
+            frame[list(_CONTACT)] = ""
+        return frame
+
+    def streams(self, actor: Actor, *, firm_id: str | None = None,
+                direction: str | None = None) -> pd.DataFrame:
+        """Return the streams the actor may read, as a :data:`~symbiosis.schemas.STREAMS` frame.
+
+        Parameters
+        ----------
+        actor
+            Who reads; a firm actor gets its own streams only.
+        firm_id
+            Only this firm's streams (a firm actor naming another firm is refused).
+        direction
+            Only ``"supply"`` or only ``"demand"``.
+        """
+        if direction is not None and direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
+        with self._transaction(actor, "read_streams", write=False) as conn:
+            if firm_id is not None:
+                require(actor, actor.may_read(firm_id), "read this firm's streams", table="streams",
+                        keys=[firm_id])
+            return self._streams(conn, actor, firm_id=firm_id, direction=direction)
+
+    def _streams(self, conn: Connection, actor: Actor, *, firm_id: str | None = None,
+                 direction: str | None = None) -> pd.DataFrame:
+        query = select(*STREAM_TABLE.select_columns()).order_by(Stream.stream_id)
+        if not actor.reads_all:
+            query = query.where(Stream.firm_id == actor.firm_id)
+        if firm_id is not None:
+            query = query.where(Stream.firm_id == firm_id)
+        if direction is not None:
+            query = query.where(Stream.direction == direction)
+        return from_rows(conn.execute(query), STREAM_TABLE.schema)
+
+    def load_registry(self, actor: Actor) -> Registry:
+        """Return the validated :class:`~symbiosis.registry.Registry` of what the actor may read.
+
+        Firms and streams are read in one transaction (one snapshot).
+        """
+        with self._transaction(actor, "load_registry", write=False) as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            registry = Registry(self._firms(conn, actor), self._streams(conn, actor))
+        return registry.validate()
+
+    # -- imports, events and the audit trail ---------------------------------------------------------
+
+    def record_import(self, actor: Actor, *, source_filename: str, accepted: int, rejected: int,
+                      report: dict[str, Any] | None = None) -> int:
+        """Record one imported file and its report; return the batch id.
+
+        Parameters
+        ----------
+        source_filename
+            Name of the uploaded file (not its path on the server).
+        accepted, rejected
+            Rows imported and rows refused.
+        report
+            The import report, JSON-serialisable (NaN is refused).
+        """
+        with self._transaction(actor, "record_import", write=True) as conn:
+            batch_id, entry = insert_batch(conn, actor, source_filename=source_filename, accepted=accepted,
+                                           rejected=rejected, report=report, at=_now())
+            append_audit(conn, actor, [entry], at=_now())
+        return batch_id
+
+    def import_batches(self, actor: Actor) -> pd.DataFrame:
+        """Return the import batches the actor may read, newest first."""
+        with self._transaction(actor, "read_imports", write=False) as conn:
+            return list_batches(conn, actor)
+
+    def log_event(self, actor: Actor, action: str, *, table: str | None = None, row_key: str | None = None,
+                  firm_id: str | None = None, details: dict[str, Any] | None = None) -> None:
+        """Append an app event (``export``, ``reveal``, ``consent``, ``logout``…) to the audit log.
+
+        Any actor may log (a program manager's export is audited too). A firm actor's events are
+        filed under its own firm.
+
+        Raises
+        ------
+        ValueError
+            ``action`` is one the repository writes itself (``insert``, ``denied``, ``login``…).
+        """
+        if action in RESERVED_ACTIONS or not action:
+            raise ValueError(f"action {action!r} is reserved to the repository")
+        details = json.loads(json.dumps(details, allow_nan=False, default=str)) if details else None
+        entry = AuditEntry(action, table, row_key, actor.firm_id or firm_id, None, details)
+        with self._transaction(actor, "log_event", write=False) as conn:
+            append_audit(conn, actor, [entry], at=_now())
+
+    def audit(self, actor: Actor, *, table: str | None = None, row_key: str | None = None,
+              action: str | None = None, limit: int | None = 1000) -> pd.DataFrame:
+        """Return audit entries, newest first (read-only: the trail has no update or delete).
+
+        A firm actor reads the entries about its own firm; a program manager reads all of them with
+        personal information blanked. Columns: ``audit_id, at, actor_id, actor_role, action,
+        table_name, row_key, firm_id, before, after``.
+        """
+        query = audit_query()
+        for column, value in ((AuditLog.table_name, table), (AuditLog.row_key, row_key),
+                              (AuditLog.action, action)):
+            if value is not None:
+                query = query.where(column == value)
+        if limit is not None:
+            query = query.limit(int(limit))
+        with self._transaction(actor, "read_audit", write=False) as conn:
+            return read_audit(conn, actor, query)
+
+    # -- users ------------------------------------------------------------------------------------
+
+    def create_user(self, actor: Actor, user_id: str, password: str, role: str, firm_id: str | None = None,
+                    *, display_name: str = "") -> None:
+        """Create a sign-in account (advisor and system only).
+
+        Raises
+        ------
+        ValueError
+            Unknown role, firm role without a firm, password shorter than 8 characters, id taken.
+        """
+        password_hash = hash_password(password)  # slow on purpose: outside the transaction
+        with self._transaction(actor, "create_user", write=True) as conn:
+            require(actor, actor.reads_all, "create accounts", table="users", keys=[user_id])
+            entry = insert_user(conn, user_id=user_id, password_hash=password_hash, role=role,
+                                firm_id=firm_id, display_name=display_name or user_id, at=_now())
+            append_audit(conn, actor, [entry], at=_now())
+
+    def users(self, actor: Actor) -> pd.DataFrame:
+        """Return the accounts the actor may see (``user_id, display_name, role, firm_id, created_at``)."""
+        with self._transaction(actor, "read_users", write=False) as conn:
+            return list_users(conn, actor)
+
+    def authenticate(self, user_id: str, password: str) -> Actor | None:
+        """Return the actor of a user whose password is right, else None; audit either outcome."""
+        with self._connect(write=True) as conn:
+            actor = check_password(conn, user_id, password)
+            entry = AuditEntry("login" if actor else "login_failed", "users", user_id[:200],
+                               actor.firm_id if actor else None)
+            append_audit(conn, actor, [entry], at=_now(), actor_id=user_id)
+        return actor

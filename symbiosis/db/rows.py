@@ -1,0 +1,113 @@
+"""Bulk row operations on the firm tables: read current rows, plan the changes, upsert in one go.
+
+An upsert reads the rows that already exist for the incoming keys (in chunks, locked on PostgreSQL),
+keeps only new or changed rows, writes them with one ``INSERT … ON CONFLICT DO UPDATE`` executed
+for many parameter sets, and returns one audit entry per written row (the full row for an insert,
+the changed fields before and after for an update).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from symbiosis.db.audit import AuditEntry
+from symbiosis.db.convert import jsonable
+from symbiosis.db.models import Firm, Stream, User
+from symbiosis.schemas import FIRMS, STREAMS, TableSchema
+
+__all__ = ["FIRM_TABLE", "STREAM_TABLE", "TableSpec", "diff", "fetch_existing", "firm_deletion_entries",
+           "plan_upsert", "write_upsert"]
+
+_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A firm-owned table: its SQLAlchemy table, its frame schema and its key column."""
+
+    table: Table
+    schema: TableSchema
+    key: str
+
+    @property
+    def name(self) -> str:
+        """Table name."""
+        return self.table.name
+
+    def select_columns(self) -> list[Any]:
+        """The table's columns in schema order (for reading rows straight into a frame)."""
+        return [self.table.c[n] for n in self.schema.names]
+
+
+FIRM_TABLE = TableSpec(Firm.__table__, FIRMS, "firm_id")
+STREAM_TABLE = TableSpec(Stream.__table__, STREAMS, "stream_id")
+
+
+def fetch_existing(conn: Connection, spec: TableSpec, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Return the stored rows whose key is in ``keys``, keyed by id (locked FOR UPDATE on PostgreSQL)."""
+    found: dict[str, dict[str, Any]] = {}
+    key_col = spec.table.c[spec.key]
+    for start in range(0, len(keys), _CHUNK):
+        query = select(*spec.select_columns()).where(key_col.in_(keys[start:start + _CHUNK]))
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        for row in conn.execute(query).mappings():
+            found[row[spec.key]] = dict(row)
+    return found
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the changed fields of a row, as (old values, new values), JSON-ready."""
+    changed = [k for k in after if before.get(k) != after[k]]
+    return (jsonable({k: before.get(k) for k in changed}), jsonable({k: after[k] for k in changed}))
+
+
+def plan_upsert(spec: TableSpec, records: Sequence[dict[str, Any]],
+                existing: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[AuditEntry]]:
+    """Return the records that are new or changed, and one audit entry for each.
+
+    Records equal to the stored row are dropped: re-importing the same file writes nothing.
+    """
+    to_write: list[dict[str, Any]] = []
+    entries: list[AuditEntry] = []
+    for record in records:
+        key = record[spec.key]
+        old = existing.get(key)
+        if old is None:
+            entries.append(AuditEntry("insert", spec.name, key, record["firm_id"], None, jsonable(record)))
+        elif old != record:
+            before, after = diff(old, record)
+            entries.append(AuditEntry("update", spec.name, key, record["firm_id"], before, after))
+        else:
+            continue
+        to_write.append(record)
+    return to_write, entries
+
+
+def write_upsert(conn: Connection, spec: TableSpec, records: Sequence[dict[str, Any]]) -> None:
+    """Insert-or-update ``records`` by key with one executemany (SQLite and PostgreSQL)."""
+    if not records:
+        return
+    dialects = {"sqlite": sqlite, "postgresql": postgresql}
+    if conn.dialect.name not in dialects:
+        raise NotImplementedError(f"upsert is not written for {conn.dialect.name}")
+    stmt = dialects[conn.dialect.name].insert(spec.table)
+    updates = {c.name: stmt.excluded[c.name] for c in spec.table.columns if c.name != spec.key}
+    conn.execute(stmt.on_conflict_do_update(index_elements=[spec.key], set_=updates), list(records))
+
+
+def firm_deletion_entries(conn: Connection, firm: dict[str, Any]) -> list[AuditEntry]:
+    """Return the audit entries of deleting ``firm``: its streams, its accounts (no hash), itself."""
+    firm_id = firm["firm_id"]
+    streams = conn.execute(select(*STREAM_TABLE.select_columns()).where(Stream.firm_id == firm_id))
+    users = conn.execute(select(User.user_id, User.display_name, User.role).where(User.firm_id == firm_id))
+    entries = [AuditEntry("delete", "streams", s.stream_id, firm_id, jsonable(s._asdict())) for s in streams]
+    entries += [AuditEntry("delete", "users", u.user_id, firm_id, dict(u._asdict())) for u in users]
+    entries.append(AuditEntry("delete", "firms", firm_id, firm_id, jsonable(firm)))
+    return entries

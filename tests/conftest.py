@@ -1,0 +1,157 @@
+"""Shared fixtures: database URLs (SQLite always, PostgreSQL when configured), a repository, two firms.
+
+``db_url`` is parametrised over ``sqlite`` (a file in ``tmp_path``) and ``postgres``. The PostgreSQL
+case uses ``DATABASE_URL_TEST`` (written by ``scripts/test-services.sh``) and gives each test a fresh
+schema, dropped afterwards, so that runs in parallel do not see each other. Without a server the
+PostgreSQL case is skipped, unless ``SYMBIOSIS_REQUIRE_SERVICES=1`` (CI, ``make test``), where it
+fails: a missing service cannot pass silently.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from symbiosis.db import Actor, Repository
+from symbiosis.schemas import ALL_MONTHS, FIRMS, STREAMS
+
+PG_SKIP = "PostgreSQL not available: set DATABASE_URL_TEST or run scripts/test-services.sh"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("SYMBIOSIS_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"SYMBIOSIS_REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(PG_SKIP)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The ``DATABASE_URL_TEST`` server, checked once per session (skip or fail when absent)."""
+    url = os.environ.get("DATABASE_URL_TEST", "")
+    if not url:
+        _unavailable("DATABASE_URL_TEST is not set")
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except OperationalError as exc:
+        _unavailable(f"PostgreSQL at DATABASE_URL_TEST does not answer: {exc.orig}")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A URL on a fresh, empty schema of the test server (dropped after the test)."""
+    schema = f"symbiosis_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_server_url)
+    quoted = admin.dialect.identifier_preparer.quote_identifier(schema)
+    with admin.begin() as conn:
+        conn.exec_driver_sql("CREATE SCHEMA " + quoted)
+    url = make_url(postgres_server_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
+            conn.exec_driver_sql("DROP SCHEMA " + quoted + " CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """URL of an empty database: an SQLite file in ``tmp_path``, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'registry.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def repo(db_url: str) -> Iterator[Repository]:
+    """A repository on a migrated, empty database (each dialect of ``db_url``)."""
+    repository = Repository.from_url(db_url)
+    try:
+        yield repository
+    finally:
+        repository.close()
+
+
+@pytest.fixture
+def system() -> Actor:
+    """The command-line actor (reads and writes everything)."""
+    return Actor.system("pytest")
+
+
+def _firm_row(firm_id: str, name: str, **over: Any) -> dict[str, Any]:
+    """One FIRMS row with defaults (personal information filled, to test its blanking)."""
+    row = dict(firm_id=firm_id, name=name, scian_code="321114", park_id="", municipality="Alma",
+               lat=48.55, lon=-71.65, coord_source="declared", contact_name="Jeanne Tremblay",
+               contact_email="jt@example.org", contact_phone="418-555-0101", accepts_hazardous=False,
+               confidentiality="members")
+    row.update(over)
+    return row
+
+
+def _stream_row(stream_id: str, firm_id: str, direction: str = "supply", **over: Any) -> dict[str, Any]:
+    """One STREAMS row with defaults (a material stream in t/yr, optional numbers missing)."""
+    nan = float("nan")
+    row = dict(stream_id=stream_id, firm_id=firm_id, direction=direction, kind="material",
+               category_id="wood_sawdust", waste_code="", description="", quantity_as_typed="1 200,5",
+               unit_as_typed="t/an", quantity_per_yr=1200.5, quantity_unit="t/yr", mass_t_per_yr=1200.5,
+               density_t_per_m3=nan, density_source="", hazardous=False, moisture_pct=nan,
+               temperature_c=nan, purity_pct=nan, quality_notes="", availability="continuous",
+               months_mask=ALL_MONTHS, start_date=pd.NaT, end_date=pd.NaT, disposal_cost_cad_per_unit=nan,
+               purchase_price_cad_per_unit=nan, min_lot_per_yr=nan, max_distance_km=nan,
+               confidentiality="members")
+    row.update(over)
+    return row
+
+
+@pytest.fixture
+def firm_row() -> Callable[..., dict[str, Any]]:
+    """Factory: ``firm_row(firm_id, name, **over)`` → one valid FIRMS row."""
+    return _firm_row
+
+
+@pytest.fixture
+def stream_row() -> Callable[..., dict[str, Any]]:
+    """Factory: ``stream_row(stream_id, firm_id, direction="supply", **over)`` → one valid STREAMS row."""
+    return _stream_row
+
+
+@pytest.fixture
+def make_firms() -> Callable[..., pd.DataFrame]:
+    """Factory: ``make_firms(row, ...)`` → a FIRMS frame from :func:`_firm_row` dicts."""
+    return lambda *rows: pd.DataFrame(list(rows), columns=FIRMS.names)
+
+
+@pytest.fixture
+def make_streams() -> Callable[..., pd.DataFrame]:
+    """Factory: ``make_streams(row, ...)`` → a STREAMS frame from :func:`_stream_row` dicts."""
+    return lambda *rows: pd.DataFrame(list(rows), columns=STREAMS.names)
+
+
+@pytest.fixture
+def two_firms(repo: Repository, system: Actor, make_firms, make_streams) -> SimpleNamespace:
+    """Two firms (A: a sawmill, B: a greenhouse) with two streams each, and an actor per role."""
+    repo.upsert_firms(system, make_firms(_firm_row("A", "Scierie Péribonka ltée"),
+                                         _firm_row("B", "Serres Boréales", contact_name="Luc Gagnon")))
+    repo.upsert_streams(system, make_streams(
+        _stream_row("A-1", "A", "supply"), _stream_row("A-2", "A", "demand", category_id="heat_low"),
+        _stream_row("B-1", "B", "demand"), _stream_row("B-2", "B", "supply", category_id="organic_waste"),
+    ))
+    return SimpleNamespace(
+        repo=repo, system=system,
+        a=Actor("alice", "firm", "A"), b=Actor("bruno", "firm", "B"),
+        advisor=Actor("adele", "advisor"), manager=Actor("marc", "program_manager"),
+    )
