@@ -1,0 +1,211 @@
+"""The one matching pipeline: registry + scenario → :class:`~symbiosis.results.MatchResult`.
+
+``run`` is what the app, the command line and the notebooks call. Stages, each timed:
+
+validate → candidates → scoring → problem → solve → check → results (exchanges, explanations,
+unmatched reasons, KPIs, firm graph).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.engine.allocation import check_solution, solve
+from symbiosis.engine.candidates import generate_candidates, unmatched_reasons
+from symbiosis.engine.config import MatchConfig
+from symbiosis.engine.network import Outcome, exchange_scope, firm_graph
+from symbiosis.engine.problem_builder import build_allocation_problem
+from symbiosis.engine.scoring import SCORE_COLUMNS, score_candidates
+from symbiosis.i18n import Text
+from symbiosis.registry import Registry
+from symbiosis.results import AllocationInfo, MatchResult, compute_kpis
+from symbiosis.schemas import EXCHANGES
+
+__all__ = ["STAGES", "exchanges_frame", "make_resolver", "run"]
+
+logger = logging.getLogger(__name__)
+
+#: Stages timed in ``MatchResult.allocation.timings_s``, in order.
+STAGES: tuple[str, ...] = ("validate", "candidates", "scoring", "problem", "solve", "check", "results")
+
+#: Reasons of streams that have candidates but no allocated flow.
+ALLOCATION_REASONS: dict[str, Text] = {
+    "unprofitable": Text("Aucun lien rentable : les coûts dépassent les gains",
+                         "No profitable link: costs exceed the gains"),
+    "not_selected": Text("Des liens existent, mais l'allocation a préféré d'autres partenaires",
+                         "Links exist, but the allocation preferred other partners"),
+}
+
+
+class _Timer:
+    """Wall time of each stage, in seconds."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+            logger.info("stage %s: %.3f s", stage, self.seconds[stage])
+
+
+def _knowledge(rules: pd.DataFrame | None, categories: pd.DataFrame | None,
+               factors: Any) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+    if rules is None or categories is None:
+        from symbiosis import kb
+
+        rules = kb.load_rules() if rules is None else rules
+        categories = kb.load_categories() if categories is None else categories
+    if factors is None:
+        from symbiosis.engine.factors import load_factors
+
+        factors = load_factors()
+    return rules, categories, factors
+
+
+#: Per-unit score columns turned into per-year figures at the allocated flow.
+_PER_UNIT = ("avoided_disposal_cad", "avoided_purchase_cad", "transport_cost_cad", "pretreatment_cost_cad",
+             "net_value_cad", "diverted_t", "co2e_avoided_t")
+#: Per-year figures of the scoring computed at a candidate's full flow, rescaled to the allocated flow.
+_AT_FULL_FLOW = ("co2e_disposal_avoided_t_per_yr", "co2e_virgin_avoided_t_per_yr", "co2e_transport_t_per_yr",
+                 "t_km_per_yr")
+
+
+def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """Join the allocated flows to their scored candidates and compute yearly figures at the flow.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`~symbiosis.schemas.EXCHANGES` columns first, then the candidate's columns, with every
+        ``*_per_yr`` figure at the allocated flow, ``mass_t_per_yr`` (materials only),
+        ``quantity_unit`` (of the supply) and ``park_scope``; largest net value first.
+    """
+    drop = ["supply_id", "demand_id", *[c for c in SCORE_COLUMNS if c.endswith("_per_yr") and c in scored]]
+    ex = flows.merge(scored.drop(columns=drop), on="candidate_id", how="left", validate="one_to_one")
+    flow = ex["flow_per_yr"].astype(float)
+    for base in _PER_UNIT:
+        ex[f"{base}_per_yr"] = flow * ex[f"{base}_per_unit"].astype(float)
+    share = flow / scored.set_index("candidate_id")["max_flow_per_yr"].reindex(ex["candidate_id"]).to_numpy()
+    for col in _AT_FULL_FLOW:
+        if col in scored:
+            full = scored.set_index("candidate_id")[col].reindex(ex["candidate_id"]).to_numpy(float)
+            ex[col] = np.where(np.isfinite(share), full * share, 0.0)
+    ex["trucks_per_yr"] = np.ceil(flow * ex["trips_per_unit"].astype(float) - 1e-9).clip(lower=0)
+    ex["mass_t_per_yr"] = np.where(ex["kind"].eq("material"), flow * ex["t_per_unit"].astype(float), 0.0)
+    units = registry.streams.set_index("stream_id")["quantity_unit"]
+    ex["quantity_unit"] = ex["supply_id"].map(units)
+    ex["park_scope"] = exchange_scope(ex, registry.firms)
+    first = [c for c in EXCHANGES.names if c in ex]
+    ex = ex[first + [c for c in ex.columns if c not in first]]
+    return ex.sort_values(["net_value_cad_per_yr", "candidate_id"], ascending=[False, True],
+                          ignore_index=True)
+
+
+def _unmatched(registry: Registry, candidates: pd.DataFrame, scored: pd.DataFrame,
+               exchanges: pd.DataFrame, *, rules: pd.DataFrame, config: MatchConfig,
+               categories: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Streams without an exchange, each with a reason code and bilingual reason."""
+    none = unmatched_reasons(registry, candidates, rules=rules, config=config, categories=categories)
+    served = set(exchanges["supply_id"]).union(exchanges["demand_id"])
+    gain = pd.to_numeric(scored.get("gain_per_unit", pd.Series(1.0, index=scored.index)), errors="coerce")
+    rows = []
+    for direction, side in (("supply", "supply_id"), ("demand", "demand_id")):
+        best = gain.groupby(scored[side]).max()
+        lost = best[~best.index.isin(served)]
+        codes = (lost > 0).map({True: "not_selected", False: "unprofitable"})
+        rows.append(pd.DataFrame({"stream_id": lost.index.astype(str), "direction": direction,
+                                  "reason_code": codes.to_numpy(dtype=object)}))
+    extra = pd.concat(rows, ignore_index=True)
+    extra["reason_fr"] = extra["reason_code"].map(lambda c: ALLOCATION_REASONS[c].fr)
+    extra["reason_en"] = extra["reason_code"].map(lambda c: ALLOCATION_REASONS[c].en)
+    both = pd.concat([none, extra], ignore_index=True).drop_duplicates("stream_id")
+    streams = registry.streams[["stream_id", "firm_id", "category_id", "kind", "quantity_per_yr",
+                                "quantity_unit"]]
+    both = both.merge(streams, on="stream_id", how="left")
+    sup = both[both["direction"] == "supply"].drop(columns="direction").reset_index(drop=True)
+    dem = both[both["direction"] == "demand"].drop(columns="direction").reset_index(drop=True)
+    return sup, dem
+
+
+def _info(allocation: Any, violations: list[str], timings: dict[str, float]) -> AllocationInfo:
+    status = str(allocation.status)
+    if violations:
+        logger.error("solution check failed (%d violation(s)): %s", len(violations), violations[:5])
+        status = "check_failed"
+    return AllocationInfo(status=status, objective=float(allocation.objective), bound=float(allocation.bound),
+                          gap=float(allocation.gap), method=str(allocation.method), timings_s=dict(timings),
+                          violations=tuple(map(str, violations)))
+
+
+def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.DataFrame | None = None,
+        categories: pd.DataFrame | None = None, factors: Any = None) -> MatchResult:
+    """Match the supplies and demands of a registry under one scenario.
+
+    Parameters
+    ----------
+    registry
+        Firms and streams (validated here).
+    config
+        Scenario; :class:`MatchConfig` defaults when ``None``.
+    rules, categories, factors
+        Knowledge base and emission factors; the bundled ones when ``None``.
+
+    Returns
+    -------
+    MatchResult
+        Exchanges, scored candidates, unmatched streams with reasons, KPIs, firm graph, solve
+        metadata with per-stage timings, and the config. A failed solution check is logged as an
+        error and shows as status ``check_failed``.
+    """
+    config = MatchConfig() if config is None else config
+    rules, categories, factors = _knowledge(rules, categories, factors)
+    timer = _Timer()
+    with timer("validate"):
+        registry.validate()
+    with timer("candidates"):
+        candidates = generate_candidates(registry, rules, config, categories=categories)
+    with timer("scoring"):
+        scored = score_candidates(candidates, registry, config, factors=factors, rules=rules,
+                                  categories=categories)
+    with timer("problem"):
+        problem = build_allocation_problem(scored, registry, config)
+    with timer("solve"):
+        allocation = solve(problem, config.allocation_config())
+    with timer("check"):
+        violations = list(check_solution(problem, allocation))
+    with timer("results"):
+        exchanges = exchanges_frame(allocation.flows, scored, registry)
+        sup, dem = _unmatched(registry, candidates, scored, exchanges, rules=rules, config=config,
+                              categories=categories)
+        kpis = compute_kpis(exchanges, registry.firms)
+        graph = firm_graph(exchanges, registry.firms)
+    info = _info(allocation, violations, timer.seconds)
+    logger.info("match: %s, %d exchange(s), net %.0f $/yr", info.status, kpis.n_exchanges,
+                kpis.net_value_cad_per_yr)
+    return MatchResult(exchanges=exchanges, candidates=scored, unmatched_supplies=sup,
+                       unmatched_demands=dem, kpis=kpis, graph=graph, allocation=info, config=config)
+
+
+def make_resolver(registry: Registry, config: MatchConfig, **knowledge: Any) -> Callable[[str], Outcome]:
+    """Return ``resolve(firm_id) -> Outcome`` for :func:`symbiosis.engine.network.resilience`.
+
+    Each call re-runs the whole pipeline with that firm added to ``config.excluded_firm_ids``.
+    """
+    def resolve(firm_id: str) -> Outcome:
+        scenario = config.replace(excluded_firm_ids=(*config.excluded_firm_ids, firm_id))
+        kpis = run(registry, scenario, **knowledge).kpis
+        return Outcome(kpis.net_value_cad_per_yr, kpis.co2e_avoided_t_per_yr)
+
+    return resolve
