@@ -20,6 +20,7 @@ import numpy as np
 from scipy import sparse
 
 __all__ = [
+    "GENERIC_WORDS",
     "STOPWORDS",
     "NgramSpace",
     "char_ngrams",
@@ -28,6 +29,7 @@ __all__ = [
     "parse_temperature_c",
     "stem",
     "tokens",
+    "weighted_tokens",
 ]
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "³": "3", "²": "2"})
@@ -71,6 +73,45 @@ STOPWORDS: frozenset[str] = _wordset(
     via
     """
 )
+
+#: Words that say a stream exists or is wanted, not what it is ("surplus", "cherche", "available").
+GENERIC_WORDS: frozenset[str] = _wordset(
+    """
+    surplus excedent excedentaire excedentaires excess extra disponible disponibles available
+    recherche recherchons cherche cherchons besoin besoins need needs needed looking seek seeks seeking
+    want wants wanted accepte acceptons accepts accept offre offrons offer offers
+    donner vendre sale free gratuit gratuitement actuellement currently
+    dechet dechets waste wastes residu residus residue residues matiere matieres material materials
+    produit produits product products
+    """
+)
+
+#: Spelling variants folded to one form before stemming (British/American, Québec/France).
+_SPELLING: Mapping[str, str] = {
+    "aluminum": "aluminium",
+    "alu": "aluminium",
+    "tyre": "tire",
+    "tyres": "tires",
+    "fiber": "fibre",
+    "fibers": "fibres",
+    "sulfur": "sulphur",
+    "sulfuric": "sulphuric",
+    "molding": "moulding",
+    "molded": "moulded",
+    "mold": "mould",
+    "molds": "moulds",
+    "color": "colour",
+    "colors": "colours",
+    "desinkage": "desencrage",
+    "deinking": "desencrage",
+    "ecorses": "ecorces",
+    "ecorse": "ecorce",
+}
+
+#: Weight of words that follow a "comes from" cue (see :func:`weighted_tokens`).
+CONTEXT_WEIGHT = 0.5
+_CONTEXT_CUES = _wordset("from in at inside au dans chez provenant provenance issu issue issus issues")
+_CLAUSE = re.compile(r"[,;:()\[\]\n]|\.(?!\d)")
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _NUMERIC_TOKEN = re.compile(r"^\d")  # "12m3", "40t", "2x": numbers with units glued on
@@ -150,6 +191,10 @@ def stem(word: str) -> str:
     return word
 
 
+def _keep(word: str) -> bool:
+    return word not in STOPWORDS and len(word) > 1
+
+
 def tokens(text: str) -> list[str]:
     """Return the stemmed content words of ``text`` (normalised, stop words dropped).
 
@@ -158,7 +203,33 @@ def tokens(text: str) -> list[str]:
     text
         Free text as typed, or already normalised.
     """
-    return [stem(w) for w in normalize(text).split() if w not in STOPWORDS and len(w) > 1]
+    return [stem(_SPELLING.get(w, w)) for w in normalize(text).split() if _keep(_SPELLING.get(w, w))]
+
+
+def weighted_tokens(text: str) -> list[tuple[str, float]]:
+    """Return ``(stemmed word, weight)`` pairs: words naming where a stream comes from weigh less.
+
+    In "biogas from the anaerobic digester" or "planures séchées au séchoir", what follows
+    ``from``/``in``/``at``/``au``/``dans``/``provenant``/``issu`` up to the next punctuation mark
+    describes the source, not the resource: those words get :data:`CONTEXT_WEIGHT`, the others 1.
+    :data:`GENERIC_WORDS` ("surplus", "cherche", "résidus") get 0: they carry no n-gram weight but
+    still count as present when checking that every word of a phrase ("surplus alimentaires") is there.
+
+    Parameters
+    ----------
+    text
+        Free text as typed.
+    """
+    out: list[tuple[str, float]] = []
+    for clause in _CLAUSE.split(text):
+        weight = 1.0
+        for word in normalize(clause).split():
+            word = _SPELLING.get(word, word)
+            if word in _CONTEXT_CUES:
+                weight = CONTEXT_WEIGHT
+            elif _keep(word):
+                out.append((stem(word), 0.0 if word in GENERIC_WORDS else weight))
+    return out
 
 
 def char_ngrams(words: Iterable[str], *, n_min: int = 3, n_max: int = 5) -> list[str]:
@@ -205,34 +276,47 @@ class NgramSpace:
     vocabulary: Mapping[str, int]
     idf: np.ndarray
 
-    def counts(self, token_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-        """Return raw n-gram counts (one row per token list) in this space's columns."""
+    def counts(
+        self, token_lists: Sequence[Sequence[str]], weights: Sequence[Sequence[float]] | None = None
+    ) -> sparse.csr_matrix:
+        """Return n-gram counts (one row per token list), each word's n-grams counted with its weight."""
         rows: list[int] = []
         cols: list[int] = []
+        data: list[float] = []
         for i, words in enumerate(token_lists):
-            for gram in char_ngrams(words):
-                col = self.vocabulary.get(gram)
-                if col is not None:
-                    rows.append(i)
-                    cols.append(col)
-        data = np.ones(len(rows), dtype=np.float64)
+            word_weights = weights[i] if weights is not None else [1.0] * len(words)
+            for word, weight in zip(words, word_weights, strict=True):
+                if weight <= 0.0:
+                    continue
+                for gram in char_ngrams([word]):
+                    col = self.vocabulary.get(gram)
+                    if col is not None:
+                        rows.append(i)
+                        cols.append(col)
+                        data.append(weight)
         shape = (len(token_lists), len(self.idf))
-        matrix = sparse.csr_matrix((data, (rows, cols)), shape=shape)
+        matrix = sparse.csr_matrix((np.asarray(data, dtype=np.float64), (rows, cols)), shape=shape)
         matrix.sum_duplicates()
         return matrix
 
     def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        """Return ``counts`` as sub-linear TF-IDF rows, L2-normalised (empty rows stay empty)."""
+        """Return ``counts`` as sub-linear TF-IDF rows, L2-normalised (empty rows stay empty).
+
+        Term frequency is ``1 + ln(c)`` for counts above 1 and ``c`` itself below (weighted words).
+        """
         weighted = counts.astype(np.float64, copy=True).tocsr()
-        weighted.data = 1.0 + np.log(weighted.data)
+        tf = weighted.data
+        weighted.data = np.where(tf > 1.0, 1.0 + np.log(np.maximum(tf, 1.0)), tf)
         weighted = weighted.multiply(self.idf[np.newaxis, :]).tocsr()
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
         norms[norms == 0.0] = 1.0
         return sparse.diags(1.0 / norms) @ weighted
 
-    def transform(self, token_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-        """Return L2-normalised TF-IDF rows of ``token_lists``."""
-        return self.weigh(self.counts(token_lists)).tocsr()
+    def transform(
+        self, token_lists: Sequence[Sequence[str]], weights: Sequence[Sequence[float]] | None = None
+    ) -> sparse.csr_matrix:
+        """Return L2-normalised TF-IDF rows of ``token_lists`` (words optionally weighted)."""
+        return self.weigh(self.counts(token_lists, weights)).tocsr()
 
 
 def fit_space(documents: Sequence[Sequence[str]]) -> NgramSpace:

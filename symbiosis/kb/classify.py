@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from symbiosis.kb._text import NgramSpace, fit_space, parse_temperature_c, tokens
+from symbiosis.kb._text import NgramSpace, fit_space, parse_temperature_c, tokens, weighted_tokens
 
 __all__ = ["Suggestion", "classify", "classify_many", "text_vectors", "waste_code_suggestions"]
 
@@ -246,26 +246,43 @@ def _correct(index: _Index, word: str) -> str:
     return index.corrections[word]
 
 
-def _query_words(index: _Index, text: str) -> list[str]:
-    return [_correct(index, w) for w in tokens(text)]
+_Query = list[tuple[str, float]]
 
 
-def _exact_hits(index: _Index, queries: list[list[str]]) -> np.ndarray:
-    """Return (phrase × query) coverage of the query by each phrase whose words all occur in it."""
-    rows = [i for i, q in enumerate(queries) for w in set(q) if w in index.words]
-    cols = [index.words[w] for q in queries for w in set(q) if w in index.words]
-    present = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(queries), len(index.words)))
-    hits = np.asarray((index.phrase_tokens @ present.T).todense())
-    full = (hits >= index.phrase_len[:, None]) & (index.phrase_len[:, None] > 0)
-    n_query = np.maximum(np.array([len(set(q)) for q in queries], dtype=float), 1.0)
-    coverage = np.minimum(index.phrase_len[:, None] / n_query[None, :], 1.0)
+def _query_words(index: _Index, text: str) -> _Query:
+    return [(_correct(index, w), weight) for w, weight in weighted_tokens(text)]
+
+
+def _embed(index: _Index, queries: Sequence[_Query]) -> sparse.csr_matrix:
+    return index.space.transform([[w for w, _ in q] for q in queries], [[x for _, x in q] for q in queries])
+
+
+def _exact_hits(index: _Index, queries: Sequence[_Query]) -> np.ndarray:
+    """Return (phrase × query) exact-hit strength: 0, or ``0.5 + 0.5 × coverage`` when every word of
+    the phrase is in the query, ``coverage`` being the share of the query's word weight it covers."""
+    best: list[dict[int, float]] = []
+    for q in queries:
+        cols: dict[int, float] = {}
+        for w, weight in q:
+            if w in index.words:
+                cols[index.words[w]] = max(cols.get(index.words[w], 0.0), weight)
+        best.append(cols)
+    rows = [i for i, cols in enumerate(best) for _ in cols]
+    cols_ = [c for cols in best for c in cols]
+    shape = (len(queries), len(index.words))
+    present = sparse.csr_matrix((np.ones(len(rows)), (rows, cols_)), shape=shape)
+    weighted = sparse.csr_matrix(([x for cols in best for x in cols.values()], (rows, cols_)), shape=shape)
+    full = np.asarray((index.phrase_tokens @ present.T).todense()) >= index.phrase_len[:, None]
+    full &= index.phrase_len[:, None] > 0
+    total = np.array([max(sum(cols.values()), 1e-9) for cols in best])
+    coverage = np.minimum(np.asarray((index.phrase_tokens @ weighted.T).todense()) / total[None, :], 1.0)
     return np.where(full, 0.5 + 0.5 * coverage, 0.0)
 
 
 def _scores(index: _Index, texts: Sequence[str], lang: str | None) -> np.ndarray:
     """Return the (query × category) score matrix, in [0, 1]."""
     queries = [_query_words(index, t) for t in texts]
-    q = index.space.transform(queries)
+    q = _embed(index, queries)
     weight = index.phrase_weight.copy()
     if lang in ("fr", "en"):
         weight[(index.phrase_lang != lang) & (index.phrase_lang != "")] *= OTHER_LANG_WEIGHT
@@ -277,19 +294,24 @@ def _scores(index: _Index, texts: Sequence[str], lang: str | None) -> np.ndarray
 
 
 def _apply_temperature(index: _Index, scores: np.ndarray, text: str) -> np.ndarray:
-    """Put first the heat band containing the temperature of ``text``, if heat is among the best."""
+    """Put first the heat band containing the temperature of ``text``, when heat is what it is about.
+
+    Applies when the best category is a heat band, or when a band is among the ``HEAT_WINDOW`` best
+    and the best category is not another energy category (steam, a heat use such as a greenhouse).
+    """
     temperature = parse_temperature_c(text)
     if temperature is None or not index.heat_bands:
         return scores
-    best = set(np.argsort(-scores)[:HEAT_WINDOW].tolist())
-    bands = [b for b in index.heat_bands if b[0] in best]
-    if not bands:
+    order = np.argsort(-scores, kind="stable")
+    band_rows = {i for i, _, _ in index.heat_bands}
+    first = int(order[0])
+    in_window = band_rows & set(order[:HEAT_WINDOW].tolist())
+    if first not in band_rows and (not in_window or index.categories[first].kind == "energy"):
         return scores
     scores = scores.copy()
-    top_heat = max(scores[i] for i, _, _ in index.heat_bands)
+    best = float(scores[first])
     for i, low, high in index.heat_bands:
-        inside = low <= temperature < high
-        scores[i] = min(1.0, max(scores.max(), top_heat) + 0.05) if inside else 0.5 * scores[i]
+        scores[i] = min(1.0, best + 0.05) if low <= temperature < high else 0.5 * scores[i]
     return scores
 
 
@@ -355,4 +377,4 @@ def text_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
         Free-text descriptions (any language).
     """
     index = _index()
-    return index.space.transform([_query_words(index, t) for t in texts])
+    return _embed(index, [_query_words(index, t) for t in texts])
