@@ -1,0 +1,84 @@
+"""``symbiosis match``: registry from the database, KPI summary, JSON output, exports, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+import symbiosis.kb
+from symbiosis.cli import main
+from symbiosis.db import Actor, Repository
+
+from .test_pipeline import RULES, tiny_registry
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """An SQLite registry holding the tiny region; the bundled rules replaced by the test rule."""
+    monkeypatch.setattr(symbiosis.kb, "load_rules", lambda *a, **k: RULES, raising=False)
+    path = tmp_path / "reg.db"
+    reg = tiny_registry()
+    with Repository.from_url(f"sqlite:///{path}") as repo:
+        actor = Actor.system("test")
+        repo.upsert_firms(actor, reg.firms)
+        repo.upsert_streams(actor, reg.streams)
+    return path
+
+
+def test_json_output_keyed_by_imported_stream_ids(db, capsys):
+    assert main(["match", "--db", str(db), "--json", "--all-candidates"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "optimal"
+    flows = {(e["supply_id"], e["demand_id"]): e["flow_per_yr"] for e in out["exchanges"]}
+    assert flows == pytest.approx({("s-bark", "d-boiler-B"): 600.0, ("s-bark", "d-boiler-C"): 400.0})
+    assert out["kpis"]["n_exchanges"] == 2
+    assert {c["demand_id"] for c in out["candidates"]} == {"d-boiler-B", "d-boiler-C"}
+    assert all("score" in c for c in out["candidates"])
+
+
+def test_candidates_only_on_request(db, capsys):
+    assert main(["match", "--db", str(db), "--json"]) == 0
+    assert "candidates" not in json.loads(capsys.readouterr().out)
+
+
+def test_summary_is_bilingual_and_out_is_written_and_audited(db, tmp_path, capsys):
+    out = tmp_path / "results.xlsx"
+    assert main(["match", "--db", str(db), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Tonnes échangées" in text and "Tonnes exchanged" in text
+    assert openpyxl.load_workbook(out).sheetnames[0] == "KPIs"
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        audit = repo.audit(Actor.system("test"))
+    assert "export" in set(audit["action"])
+
+
+def test_config_file_and_side_constraints(db, tmp_path, capsys):
+    cfg = tmp_path / "scenario.json"
+    cfg.write_text(json.dumps({"excluded_firm_ids": ["B"]}), encoding="utf-8")
+    assert main(["match", "--db", str(db), "--config", str(cfg), "--side-constraints", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [e["demand_id"] for e in out["exchanges"]] == ["d-boiler-C"]
+
+
+def test_unreadable_db_exits_2(tmp_path, capsys):
+    assert main(["match", "--db", str(tmp_path / "missing.db")]) == 2
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database")
+    assert main(["match", "--db", str(bad)]) == 2
+    assert "unreadable registry" in capsys.readouterr().err
+
+
+def test_bad_config_exits_2(db, tmp_path):
+    cfg = tmp_path / "scenario.json"
+    cfg.write_text(json.dumps({"no_such_parameter": 1}), encoding="utf-8")
+    assert main(["match", "--db", str(db), "--config", str(cfg)]) == 2
+
+
+def test_solver_failure_exits_1(db, monkeypatch, capsys):
+    import symbiosis.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "check_solution", lambda problem, allocation: ["demand over"])
+    assert main(["match", "--db", str(db), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["status"] == "check_failed"
