@@ -306,11 +306,12 @@ class NgramSpace:
         """
         weighted = counts.astype(np.float64, copy=True).tocsr()
         tf = weighted.data
-        weighted.data = np.where(tf > 1.0, 1.0 + np.log(np.maximum(tf, 1.0)), tf)
-        weighted = weighted.multiply(self.idf[np.newaxis, :]).tocsr()
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-        norms[norms == 0.0] = 1.0
-        return sparse.diags(1.0 / norms) @ weighted
+        weighted.data = np.where(tf > 1.0, 1.0 + np.log(np.maximum(tf, 1.0)), tf) * self.idf[weighted.indices]
+        row_nnz = np.diff(weighted.indptr)
+        rows = np.repeat(np.arange(weighted.shape[0]), row_nnz)
+        norms = np.sqrt(np.bincount(rows, weights=weighted.data**2, minlength=weighted.shape[0]))
+        weighted.data /= np.repeat(np.where(norms > 0.0, norms, 1.0), row_nnz)
+        return weighted
 
     def transform(
         self, token_lists: Sequence[Sequence[str]], weights: Sequence[Sequence[float]] | None = None

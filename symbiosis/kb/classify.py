@@ -52,6 +52,7 @@ LOW_WEIGHT = 0.75
 OTHER_LANG_WEIGHT = 0.9
 #: How many of the best categories are searched for a heat band when a temperature is given.
 HEAT_WINDOW = 5
+_BATCH = 256  # queries scored together (dense n-gram block of _BATCH × ~11k floats)
 
 
 @dataclass(frozen=True)
@@ -115,20 +116,23 @@ def _clean_code(code: str) -> str:
     return re.sub(r"[^0-9]", "", str(code))
 
 
-def _low_descriptions() -> dict[str, str]:
-    """Return ``{code: English description}`` of the EU List of Waste, cleaned for matching."""
-    path = DATA_DIR / "list_of_waste.csv"
-    if not path.exists():
-        logger.warning("no List of Waste at %s: waste-code descriptions not used", path)
-        return {}
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    code_col = "code" if "code" in frame.columns else frame.columns[0]
-    desc_col = next(c for c in ("description", "description_en", "label_en") if c in frame.columns)
+_CROSS_REFERENCE = re.compile(r"\s+(?:other than|autres? que)\b.*$", re.IGNORECASE)
+
+
+def _low_descriptions() -> dict[str, tuple[str, str]]:
+    """Return ``{code: (English description, French label)}`` of the EU List of Waste, for matching.
+
+    Cross-references ("other than those mentioned in 16 11 01") are cut; the catch-all "wastes not
+    otherwise specified" entries are left out (they describe nothing).
+    """
+    from symbiosis.kb.waste_codes import load_waste_codes
+
+    frame = load_waste_codes()
     out = {}
-    for code, text in zip(frame[code_col], frame[desc_col], strict=True):
-        text = re.sub(r"\bother than those mentioned in .*$", "", text, flags=re.IGNORECASE)
-        if "not otherwise specified" not in text.lower():
-            out[_clean_code(code)] = text
+    for code, text_en, text_fr in zip(frame["code"], frame["description_en"], frame["label_fr"], strict=True):
+        text_en = _CROSS_REFERENCE.sub("", text_en)
+        if "not otherwise specified" not in text_en.lower():
+            out[_clean_code(code)] = (text_en, _CROSS_REFERENCE.sub("", text_fr))
     return out
 
 
@@ -159,7 +163,7 @@ def _heat_band(label: str) -> tuple[float, float] | None:
     return float(match.group("gt_v")), 10_000.0
 
 
-def _category_phrases(row: pd.Series, extra: pd.DataFrame, low: dict[str, str]) -> list[tuple]:
+def _category_phrases(row: pd.Series, extra: pd.DataFrame, low: dict[str, tuple[str, str]]) -> list[tuple]:
     """Return ``(text, lang, weight)`` of every phrase describing one category."""
     phrases = [(row["category_id"].replace("_", " "), "", 1.0)]
     phrases += [(row["label_fr"], "fr", 1.0), (row["label_en"], "en", 1.0)]
@@ -168,7 +172,8 @@ def _category_phrases(row: pd.Series, extra: pd.DataFrame, low: dict[str, str]) 
     mine = extra[extra["category_id"] == row["category_id"]]
     phrases += [(s, lang, 1.0) for s, lang in zip(mine["synonym"], mine["lang"], strict=True)]
     codes = [_clean_code(c) for c in _as_list(row["waste_codes"])]
-    phrases += [(low[c], "en", LOW_WEIGHT) for c in codes if c in low]
+    phrases += [(low[c][0], "en", LOW_WEIGHT) for c in codes if c in low]
+    phrases += [(low[c][1], "fr", LOW_WEIGHT) for c in codes if c in low and low[c][1]]
     return phrases
 
 
@@ -185,7 +190,7 @@ def _suggestion(row: pd.Series) -> Suggestion:
     )
 
 
-def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, str]) -> _Index:
+def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, tuple[str, str]]) -> _Index:
     """Fit the n-gram space and the phrase, document and word matrices."""
     unknown = set(extra["category_id"]) - set(categories["category_id"])
     if unknown:
@@ -260,36 +265,31 @@ def _embed(index: _Index, queries: Sequence[_Query]) -> sparse.csr_matrix:
 def _exact_hits(index: _Index, queries: Sequence[_Query]) -> np.ndarray:
     """Return (phrase × query) exact-hit strength: 0, or ``0.5 + 0.5 × coverage`` when every word of
     the phrase is in the query, ``coverage`` being the share of the query's word weight it covers."""
-    best: list[dict[int, float]] = []
-    for q in queries:
-        cols: dict[int, float] = {}
+    present = np.zeros((len(index.words), len(queries)))
+    weighted = np.zeros((len(index.words), len(queries)))
+    total = np.full(len(queries), 1e-9)
+    for j, q in enumerate(queries):
         for w, weight in q:
+            total[j] += weight
             if w in index.words:
-                cols[index.words[w]] = max(cols.get(index.words[w], 0.0), weight)
-        best.append(cols)
-    rows = [i for i, cols in enumerate(best) for _ in cols]
-    cols_ = [c for cols in best for c in cols]
-    shape = (len(queries), len(index.words))
-    present = sparse.csr_matrix((np.ones(len(rows)), (rows, cols_)), shape=shape)
-    weighted = sparse.csr_matrix(([x for cols in best for x in cols.values()], (rows, cols_)), shape=shape)
-    full = np.asarray((index.phrase_tokens @ present.T).todense()) >= index.phrase_len[:, None]
-    full &= index.phrase_len[:, None] > 0
-    total = np.array([max(sum(cols.values()), 1e-9) for cols in best])
-    coverage = np.minimum(np.asarray((index.phrase_tokens @ weighted.T).todense()) / total[None, :], 1.0)
+                present[index.words[w], j] = 1.0
+                weighted[index.words[w], j] = max(weighted[index.words[w], j], weight)
+    full = (index.phrase_tokens @ present >= index.phrase_len[:, None]) & (index.phrase_len[:, None] > 0)
+    coverage = np.minimum((index.phrase_tokens @ weighted) / total[None, :], 1.0)
     return np.where(full, 0.5 + 0.5 * coverage, 0.0)
 
 
 def _scores(index: _Index, texts: Sequence[str], lang: str | None) -> np.ndarray:
     """Return the (query × category) score matrix, in [0, 1]."""
     queries = [_query_words(index, t) for t in texts]
-    q = _embed(index, queries)
+    q = _embed(index, queries).toarray().T  # n-gram × query, dense: small batches only
     weight = index.phrase_weight.copy()
     if lang in ("fr", "en"):
         weight[(index.phrase_lang != lang) & (index.phrase_lang != "")] *= OTHER_LANG_WEIGHT
-    phrase_cos = np.asarray((index.phrases @ q.T).todense()) * weight[:, None]
+    phrase_cos = (index.phrases @ q) * weight[:, None]
     best_phrase = np.maximum.reduceat(phrase_cos, index.phrase_starts, axis=0)
     exact = np.maximum.reduceat(_exact_hits(index, queries) * weight[:, None], index.phrase_starts, axis=0)
-    doc_cos = np.asarray((index.documents @ q.T).todense())
+    doc_cos = index.documents @ q
     return (W_PHRASE * best_phrase + W_DOC * doc_cos + W_EXACT * exact).T
 
 
@@ -320,7 +320,7 @@ def classify_many(texts: Sequence[str], *, lang: str | None = None, top: int = 3
     index = _index()
     if not texts:
         return []
-    scores = _scores(index, texts, lang)
+    scores = np.vstack([_scores(index, texts[i : i + _BATCH], lang) for i in range(0, len(texts), _BATCH)])
     out = []
     for text, row in zip(texts, scores, strict=True):
         row = _apply_temperature(index, row, text)
