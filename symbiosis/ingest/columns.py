@@ -1,0 +1,124 @@
+"""Header aliases of the import files: English canonical names, French names, and common variants.
+
+Headers are matched case-, accent-, space- and punctuation-insensitively (``Quantité`` =
+``quantite`` = ``QUANTITE``). The first alias after the canonical name is the French header the
+French template uses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+__all__ = ["ERRORS_COLUMN", "FIRM_COLUMNS", "IGNORED", "STREAM_COLUMNS", "header_label", "header_language",
+           "match_headers", "normalise_header"]
+
+#: Canonical name -> (French header, other accepted spellings).
+FIRM_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "firm_id": ("id_entreprise", "entreprise_id", "id", "identifiant", "no_entreprise", "company_id"),
+    "name": ("nom", "nom_entreprise", "raison_sociale", "entreprise", "company", "firm", "firm_name"),
+    "scian_code": ("code_scian", "scian", "naics", "naics_code", "code_naics"),
+    "park_id": ("parc", "parc_industriel", "id_parc", "park", "industrial_park"),
+    "municipality": ("municipalite", "ville", "city", "town"),
+    "lat": ("latitude",),
+    "lon": ("longitude", "lng", "long"),
+    "contact_name": ("nom_contact", "contact", "personne_contact", "personne_ressource"),
+    "contact_email": ("courriel_contact", "courriel", "email", "e_mail", "adresse_courriel"),
+    "contact_phone": ("telephone_contact", "telephone", "tel", "phone"),
+    "accepts_hazardous": ("accepte_dangereux", "accepte_matieres_dangereuses", "hazardous_permit"),
+    "confidentiality": ("confidentialite", "visibilite", "visibility"),
+}
+STREAM_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "stream_id": ("id_flux", "flux_id", "stream", "identifiant_flux"),
+    "firm_id": FIRM_COLUMNS["firm_id"],
+    "direction": ("sens", "type_flux", "offre_demande", "supply_demand"),
+    "category_id": ("categorie", "id_categorie", "category"),
+    "waste_code": ("code_dechet", "code_ced", "code_lod", "ewc", "ewc_code", "low_code", "code_residu"),
+    "description": ("description", "desc", "libelle", "matiere"),
+    "quantity": ("quantite", "qte", "qty", "volume_annuel", "amount"),
+    "unit": ("unite", "unites", "units", "unite_mesure"),
+    "density_t_per_m3": ("masse_volumique_t_par_m3", "masse_volumique", "densite", "density"),
+    "hazardous": ("dangereux", "matiere_dangereuse", "hazardous_waste"),
+    "moisture_pct": ("humidite_pct", "humidite", "moisture", "teneur_en_eau_pct"),
+    "temperature_c": ("temperature_c", "temperature", "temp_c", "temperature_celsius"),
+    "purity_pct": ("purete_pct", "purete", "purity"),
+    "quality_notes": ("notes_qualite", "qualite", "quality", "notes"),
+    "availability": ("disponibilite", "profil", "availability_profile"),
+    "months": ("mois", "mois_disponibles", "saison", "season"),
+    "start_date": ("date_debut", "debut", "start"),
+    "end_date": ("date_fin", "fin", "end"),
+    "disposal_cost_cad_per_unit": ("cout_elimination_cad_par_unite", "cout_elimination", "disposal_cost"),
+    "purchase_price_cad_per_unit": ("prix_achat_cad_par_unite", "prix_achat", "purchase_price"),
+    "min_lot_per_yr": ("lot_min_par_an", "lot_minimum", "min_lot"),
+    "max_distance_km": ("distance_max_km", "distance_max", "max_distance"),
+    "confidentiality": FIRM_COLUMNS["confidentiality"],
+}
+#: The column a rejected-rows file adds; ignored silently on re-upload.
+ERRORS_COLUMN = "erreurs_errors"
+IGNORED: frozenset[str] = frozenset({"erreurserrors", "ligne", "row", "source_row"})
+
+
+def normalise_header(text: str) -> str:
+    """Return the comparison key of a header: lower case, no accents, letters and digits only."""
+    text = unicodedata.normalize("NFKD", str(text)).lower()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def _alias_index(tables: Iterable[Mapping[str, tuple[str, ...]]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for table in tables:
+        for canonical, aliases in table.items():
+            for alias in (canonical, *aliases):
+                index.setdefault(normalise_header(alias), canonical)
+    return index
+
+
+_INDEX = _alias_index([STREAM_COLUMNS, FIRM_COLUMNS])
+_FRENCH = {normalise_header(a[0]) for t in (FIRM_COLUMNS, STREAM_COLUMNS) for a in t.values()}
+_ENGLISH = {normalise_header(c) for t in (FIRM_COLUMNS, STREAM_COLUMNS) for c in t}
+
+
+def match_headers(headers: Iterable[str]) -> tuple[dict[str, str], list[str], list[str]]:
+    """Match file headers to canonical column names.
+
+    Returns
+    -------
+    header_map
+        Raw header -> canonical name, for the first header of each canonical column.
+    unknown
+        Raw headers that match no column (kept aside, reported as warnings).
+    duplicates
+        Raw headers that repeat a column already matched (ignored, reported as warnings).
+    """
+    header_map: dict[str, str] = {}
+    unknown: list[str] = []
+    duplicates: list[str] = []
+    for raw in headers:
+        key = normalise_header(raw)
+        canonical = _INDEX.get(key)
+        if canonical is None:
+            if key and key not in IGNORED:
+                unknown.append(raw)
+        elif canonical in header_map.values() or raw in header_map:
+            duplicates.append(raw)
+        else:
+            header_map[raw] = canonical
+    return header_map, unknown, duplicates
+
+
+def header_language(headers: Iterable[str]) -> str:
+    """Guess the language of a file from its headers: ``fr`` unless English names dominate."""
+    keys = [normalise_header(h) for h in headers]
+    french = sum(k in _FRENCH and k not in _ENGLISH for k in keys)
+    english = sum(k in _ENGLISH and k not in _FRENCH for k in keys)
+    return "en" if english > french else "fr"
+
+
+def header_label(canonical: str, lang: str = "fr") -> str:
+    """Return the template header of a canonical column in ``lang``."""
+    if lang != "fr":
+        return canonical
+    table = STREAM_COLUMNS if canonical in STREAM_COLUMNS else FIRM_COLUMNS
+    return table[canonical][0]

@@ -1,0 +1,247 @@
+"""Cell readers: one pure function per kind of field, returning the value and the problems found.
+
+Each ``read_*`` takes the cell text and returns ``(value, problems)``; a :class:`Problem` has no row
+or column yet (the row validator adds them). Words are accepted in French and English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from symbiosis.i18n import Text
+from symbiosis.numbers import parse_number
+from symbiosis.schemas import ALL_MONTHS
+
+__all__ = ["AVAILABILITY_WORDS", "CONFIDENTIALITY_WORDS", "DIRECTION_WORDS", "FORMULA_TRIGGERS", "Problem",
+           "fold", "read_choice", "read_date", "read_email", "read_float", "read_id", "read_months",
+           "read_text", "read_yes_no"]
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem with one cell, before it is placed at a row and column.
+
+    ``found`` overrides the cell text shown to the user (``None`` shows the cell as typed).
+    """
+
+    code: str
+    expected: Text
+    fix: Text
+    severity: str = "error"
+    found: str | None = None
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced text for comparing words."""
+    text = unicodedata.normalize("NFKD", str(text).replace("’", "'")).lower()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s_]+", " ", text).strip(" .")
+
+
+def _words(*groups: tuple[str, tuple[str, ...]]) -> dict[str, str]:
+    return {fold(w): value for value, words in groups for w in (value, *words)}
+
+
+DIRECTION_WORDS = _words(
+    ("supply", ("offre", "offer", "fourniture", "surplus", "residu", "output", "sortie", "extrant", "o")),
+    ("demand", ("demande", "besoin", "need", "input", "intrant", "entree", "d")),
+)
+AVAILABILITY_WORDS = _words(
+    ("continuous", ("continu", "continue", "en continu", "permanent", "constant", "regulier", "regular",
+                    "toute l'annee", "all year", "year round", "annuel")),
+    ("seasonal", ("saisonnier", "saisonniere", "saison", "season", "seasonally")),
+    ("one_off", ("ponctuel", "ponctuelle", "one-off", "one off", "oneoff", "unique", "once", "une fois",
+                 "lot unique", "single")),
+)
+CONFIDENTIALITY_WORDS = _words(
+    ("public", ("publique", "publics", "ouvert", "open")),
+    ("members", ("membres", "membre", "member", "reseau", "network", "partenaires", "partners")),
+    ("confidential", ("confidentiel", "confidentielle", "prive", "privee", "private", "secret")),
+)
+_YES = {"oui", "o", "yes", "y", "1", "vrai", "true", "x", "v"}
+_NO = {"non", "n", "no", "0", "faux", "false"}
+_MONTHS = {
+    **dict.fromkeys(["1", "01", "janvier", "janv", "jan", "january"], 1),
+    **dict.fromkeys(["2", "02", "fevrier", "fevr", "fev", "february", "feb"], 2),
+    **dict.fromkeys(["3", "03", "mars", "mar", "march"], 3),
+    **dict.fromkeys(["4", "04", "avril", "avr", "april", "apr"], 4),
+    **dict.fromkeys(["5", "05", "mai", "may"], 5),
+    **dict.fromkeys(["6", "06", "juin", "june", "jun"], 6),
+    **dict.fromkeys(["7", "07", "juillet", "juil", "july", "jul"], 7),
+    **dict.fromkeys(["8", "08", "aout", "august", "aug"], 8),
+    **dict.fromkeys(["9", "09", "septembre", "sept", "sep", "september"], 9),
+    **dict.fromkeys(["10", "octobre", "oct", "october"], 10),
+    **dict.fromkeys(["11", "novembre", "nov", "november"], 11),
+    **dict.fromkeys(["12", "decembre", "dec", "december"], 12),
+}
+_ALL_YEAR = re.compile(r"\btout|\ball\b|year.?round|\bannee\b|\b12 (?:mois|months)\b|every month")
+_RANGE = re.compile(r"\s*(?:-|–|—|\ba\b|\bau\b|\bto\b|\bthrough\b|\bthru\b|\bjusqu ?a\b)\s*")
+_ID = re.compile(r"^[\w][\w .\-/#:]*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_MONTHS_EXPECTED = Text("des mois comme 5-9, 6,7,8, juin-août ou « toute l'année »",
+                        "months such as 5-9, 6,7,8, June-Aug or “all year”")
+
+
+def read_yes_no(text: str, *, default: bool = False) -> tuple[bool, tuple[Problem, ...]]:
+    """Read oui/non/yes/no/1/0/vrai/faux/x (empty -> ``default``)."""
+    key = fold(text)
+    if not key:
+        return default, ()
+    if key in _YES or key in _NO:
+        return key in _YES, ()
+    return default, (Problem("yes_no.invalid", Text("oui ou non", "yes or no"),
+                             Text("Écrivez oui ou non (ou x pour oui).", "Write yes or no (or x for yes).")),)
+
+
+def read_choice(text: str, words: Mapping[str, str], *, default: str | None,
+                field: str) -> tuple[str | None, tuple[Problem, ...]]:
+    """Read one word of a closed list (French or English); empty -> ``default`` (``None``: required)."""
+    key = fold(text)
+    if not key and default is not None:
+        return default, ()
+    if key in words:
+        return words[key], ()
+    choices = ", ".join(sorted({w for w in words if len(w) > 1 and " " not in w})[:8])
+    return None, (Problem(f"{field}.invalid", Text(f"une valeur parmi : {choices}", f"one of: {choices}"),
+                          Text("Choisissez une valeur de la liste déroulante du modèle.",
+                               "Pick a value from the template's dropdown list.")),)
+
+
+def _month(token: str) -> int | None:
+    return _MONTHS.get(token.strip(" .").rstrip("."))
+
+
+def _month_range(a: int, b: int) -> int:
+    months = range(a, b + 1) if a <= b else [*range(a, 13), *range(1, b + 1)]
+    return sum(1 << (m - 1) for m in months)
+
+
+def read_months(text: str) -> tuple[int | None, tuple[Problem, ...]]:
+    """Read months (``5-9``, ``6,7,8``, ``juin-août``, ``Nov-Mar``, ``toute l'année``) as a 12-bit mask.
+
+    Empty gives ``None`` (the caller decides the default); a range may wrap over the new year.
+    """
+    key = fold(text)
+    if not key:
+        return None, ()
+    if _ALL_YEAR.search(key):
+        return ALL_MONTHS, ()
+    key = _RANGE.sub("-", key)
+    mask = 0
+    for item in re.split(r"\s*(?:[,;/+&]|\bet\b|\band\b|\s)\s*", key):
+        if not item:
+            continue
+        ends = item.split("-")
+        bounds = [_month(e) for e in ends]
+        if len(ends) > 2 or None in bounds:
+            return None, (Problem("months.invalid", _MONTHS_EXPECTED,
+                                  Text("Écrivez les numéros ou les noms des mois, par exemple 5-9.",
+                                       "Write month numbers or names, e.g. 5-9.")),)
+        mask |= _month_range(bounds[0], bounds[-1])
+    return mask or None, ()
+
+
+def read_date(text: str, *, locale: str = "fr_CA") -> tuple[pd.Timestamp | None, tuple[Problem, ...]]:
+    """Read a date: ``2026-05-01`` (ISO, preferred), ``01/05/2026`` (day first in French)."""
+    s = str(text).strip()
+    if not s:
+        return None, ()
+    iso = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$", s)
+    other = re.match(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", s)
+    problems: tuple[Problem, ...] = ()
+    try:
+        if iso:
+            y, m, d = map(int, iso.groups())
+        elif other:
+            a, b, y = map(int, other.groups())
+            english = locale.startswith("en") and a <= 12
+            m, d = (a, b) if english else (b, a)
+            if a <= 12 and b <= 12 and a != b:
+                problems = (Problem("date.ambiguous", Text("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
+                                    Text(f"Date lue comme {y:04d}-{m:02d}-{d:02d} ; écrivez AAAA-MM-JJ.",
+                                         f"Date read as {y:04d}-{m:02d}-{d:02d}; write YYYY-MM-DD."),
+                                    "warning"),)
+        else:
+            raise ValueError(s)
+        return pd.Timestamp(dt.date(y, m, d)), problems
+    except (ValueError, OverflowError):
+        return None, (Problem("date.invalid", Text("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
+                              Text("Écrivez la date sous la forme 2026-05-01.",
+                                   "Write the date as 2026-05-01.")),)
+
+
+def read_text(text: str, *, max_length: int = 2000) -> tuple[str, tuple[Problem, ...]]:
+    """Keep free text as typed (stripped); flag formula-looking text, which stays inert."""
+    s = str(text).strip(" \n")
+    problems: list[Problem] = []
+    if s.startswith(FORMULA_TRIGGERS) and not parse_number(s, allow_negative=True).ok:
+        problems.append(Problem(
+            "text.formula_like", Text("du texte simple", "plain text"),
+            Text("Ce texte ressemble à une formule : il est gardé tel quel comme texte, jamais exécuté, "
+                 "et les exports le neutralisent. Retirez le signe initial s'il n'a pas lieu d'être.",
+                 "This text looks like a formula: it is kept as plain text, never executed, and exports "
+                 "neutralise it. Remove the leading sign if it should not be there."), "warning"))
+    if len(s) > max_length:
+        problems.append(Problem("text.too_long", Text(f"au plus {max_length} caractères",
+                                                      f"at most {max_length} characters"),
+                                Text("Raccourcissez le texte.", "Shorten the text."),
+                                found=s[:40] + f"… ({len(s)})"))
+    return s, tuple(problems)
+
+
+def read_id(text: str) -> tuple[str, tuple[Problem, ...]]:
+    """Read an identifier: letters, digits, spaces and ``- _ . / # :``, at most 64 characters."""
+    s = str(text).strip()
+    if s and (len(s) > 64 or not _ID.match(s)):
+        return s, (Problem("id.invalid", Text("un identifiant (lettres, chiffres, - _ . / #, 64 au plus)",
+                                              "an identifier (letters, digits, - _ . / #, 64 at most)"),
+                           Text("Utilisez un code simple, par exemple F-001.",
+                                "Use a simple code, e.g. F-001.")),)
+    return s, ()
+
+
+def read_email(text: str) -> tuple[str, tuple[Problem, ...]]:
+    """Keep an e-mail address; warn when it does not look like one."""
+    s = str(text).strip()
+    if s and not _EMAIL.match(s):
+        return s, (Problem("email.invalid", Text("une adresse courriel", "an e-mail address"),
+                           Text("Vérifiez l'adresse (nom@domaine.ca).",
+                                "Check the address (name@domain.ca)."),
+                           "warning"),)
+    return s, ()
+
+
+_EXAMPLE = Text("12,5", "12.5")
+
+
+def read_float(text: str, *, locale: str, minimum: float | None = 0.0, maximum: float | None = None,
+               strip: str = "", example: Text = _EXAMPLE) -> tuple[float | None, tuple[Problem, ...]]:
+    """Read an optional number (empty -> ``None``) within ``[minimum, maximum]``; ``strip`` drops a suffix."""
+    s = str(text).strip()
+    for suffix in filter(None, strip.split("|")):
+        if s.lower().endswith(suffix):
+            s = s[: -len(suffix)].strip()
+    if not s:
+        return None, ()
+    parsed = parse_number(s, locale=locale, allow_negative=minimum is None or minimum < 0)
+    warnings = tuple(Problem("number.ambiguous", Text("un nombre sans équivoque", "an unambiguous number"),
+                             w, "warning") for w in parsed.warnings)
+    fix = Text(f"Écrivez un nombre en chiffres, par exemple {example.fr}.",
+               f"Write a number in digits, e.g. {example.en}.")
+    if not parsed.ok:
+        return None, (Problem(parsed.code, parsed.error or Text("un nombre", "a number"), fix),)
+    value = float(parsed.value)  # type: ignore[arg-type]
+    low = minimum is not None and value < minimum
+    if low or (maximum is not None and value > maximum):
+        span = f"{minimum if minimum is not None else '-∞'} – {maximum if maximum is not None else '∞'}"
+        expected = Text(f"un nombre entre {span}", f"a number within {span}")
+        return None, (Problem("number.out_of_range", expected, fix),)
+    return value, warnings

@@ -1,0 +1,271 @@
+"""The ``check_*`` functions of a stream row: category, waste code, hazard, quantity and time profile.
+
+Each takes the :class:`~symbiosis.ingest.rows.RowContext` of one row (and the reference data it
+needs), records its issues there and returns the clean value(s).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import pandas as pd
+
+from symbiosis.i18n import Text
+from symbiosis.ingest.fields import (
+    AVAILABILITY_WORDS,
+    fold,
+    read_choice,
+    read_date,
+    read_float,
+    read_months,
+    read_yes_no,
+)
+from symbiosis.ingest.rows import RowContext
+from symbiosis.numbers import format_number
+from symbiosis.schemas import ALL_MONTHS
+from symbiosis.units import Conversion, UnitError, to_canonical
+
+__all__ = ["CategoryIndex", "check_category", "check_hazardous", "check_quantity", "check_time",
+           "check_waste_code", "waste_code_table"]
+
+
+class CategoryIndex:
+    """Categories by id and by folded label or synonym (French and English)."""
+
+    def __init__(self, categories: pd.DataFrame):
+        self.by_id: dict[str, dict[str, Any]] = {
+            str(r["category_id"]): r for r in categories.to_dict("records")}
+        self.by_fold: dict[str, str] = {fold(i): i for i in self.by_id}
+        self.by_label: dict[str, str] = {}
+        for cid, row in self.by_id.items():
+            words = [row.get("label_fr", ""), row.get("label_en", ""),
+                     *str(row.get("synonyms_fr", "") or "").split("|"),
+                     *str(row.get("synonyms_en", "") or "").split("|")]
+            for word in words:
+                if isinstance(word, str) and word.strip():
+                    self.by_label.setdefault(fold(word), cid)
+
+
+def waste_code_table(waste_codes: Mapping[str, bool] | Collection[str] | pd.DataFrame) -> dict[str, bool]:
+    """Return ``{6-digit code: hazardous}`` from a mapping, a frame (``code``, ``is_hazardous``) or a
+    collection of codes where a trailing ``*`` marks the hazardous ones."""
+    if isinstance(waste_codes, pd.DataFrame):
+        flag = next((c for c in ("is_hazardous", "hazardous") if c in waste_codes.columns), None)
+        flags = waste_codes[flag] if flag else waste_codes["code"].astype(str).str.endswith("*")
+        pairs = zip(waste_codes["code"].astype(str), flags.astype(str).str.lower().isin(["true", "1"]),
+                    strict=True)
+        return {_digits(c): bool(h) for c, h in pairs if _digits(c)}
+    if isinstance(waste_codes, Mapping):
+        return {_digits(c): bool(h) for c, h in waste_codes.items() if _digits(c)}
+    return {_digits(c): str(c).strip().endswith("*") for c in waste_codes if _digits(c)}
+
+
+def _digits(code: object) -> str:
+    return re.sub(r"\D", "", str(code))
+
+
+def check_category(ctx: RowContext, index: CategoryIndex) -> dict[str, Any] | None:
+    """Find the category by id, else by label or synonym (warning); unknown -> error with close ids."""
+    text = ctx.text("category_id")
+    key = fold(text)
+    if key in index.by_fold:
+        return index.by_id[index.by_fold[key]]
+    if key in index.by_label:
+        cid = index.by_label[key]
+        ctx.error("category_id", "read_as", Text("un identifiant de catégorie", "a category id"),
+                  Text(f"Lu comme la catégorie « {cid} » ; écrivez cet identifiant pour confirmer.",
+                       f"Read as category “{cid}”; write this id to confirm."), severity="warning")
+        return index.by_id[cid]
+    pool = {**{fold(i): i for i in index.by_id}, **index.by_label}
+    close = difflib.get_close_matches(key, list(pool), n=6, cutoff=0.5)
+    ids = list(dict.fromkeys(pool[c] for c in close))[:3]
+    listed = ", ".join(ids) or "wood_bark, ferrous_scrap"
+    ctx.error("category_id", "missing" if not text else "unknown",
+              Text("une catégorie de la liste", "a category from the list"),
+              Text(f"Choisissez une catégorie de la liste, par exemple : {listed}.",
+                   f"Pick a category from the list, for example: {listed}."))
+    return None
+
+
+def _waste_fix(category: dict[str, Any] | None) -> Text:
+    usual = ", ".join(filter(None, str((category or {}).get("waste_codes", "") or "").split("|")))
+    hint_fr = f" Codes usuels pour cette catégorie : {usual}." if usual else ""
+    hint_en = f" Usual codes for this category: {usual}." if usual else ""
+    return Text("Écrivez un code de la Liste européenne des déchets à 6 chiffres, par ex. 03 01 05, ou "
+                "laissez vide." + hint_fr,
+                "Write a 6-digit code of the EU List of Waste, e.g. 03 01 05, or leave it empty." + hint_en)
+
+
+def check_waste_code(ctx: RowContext, table: Mapping[str, bool],
+                     category: dict[str, Any] | None) -> tuple[str, bool]:
+    """Return ``(code, hazardous by the code)``; ``("", False)`` when empty or refused.
+
+    Spaces, dots and dashes are ignored; a code that lost its leading zero in Excel (``30105``) gets
+    it back with a warning; the asterisk is read from the list, not trusted from the cell.
+    """
+    text = ctx.text("waste_code")
+    if not text:
+        return "", False
+    expected = Text("un code à 6 chiffres de la Liste des déchets", "a 6-digit List of Waste code")
+    star = text.rstrip().endswith("*")
+    digits = re.sub(r"[\s.\-*]", "", text)
+    if re.fullmatch(r"\d{5}", digits) and "0" + digits in table:
+        digits = "0" + digits
+        ctx.error("waste_code", "leading_zero", expected, Text(f"Lu comme {digits} (zéro initial rétabli).",
+                                                               f"Read as {digits} (leading zero restored)."),
+                  severity="warning")
+    if not re.fullmatch(r"\d{6}", digits) or (table and digits not in table):
+        ctx.error("waste_code", "invalid" if not re.fullmatch(r"\d{6}", digits) else "unknown", expected,
+                  _waste_fix(category))
+        return "", False
+    hazardous = bool(table.get(digits, star))
+    if star and not hazardous:
+        ctx.error("waste_code", "star_mismatch", expected,
+                  Text("Ce code n'est pas dangereux dans la liste : l'astérisque est ignoré.",
+                       "This code is not hazardous in the list: the asterisk is ignored."),
+                  severity="warning")
+    usual = set(filter(None, str((category or {}).get("waste_codes", "") or "").split("|")))
+    if usual and digits not in usual:
+        ctx.error("waste_code", "unusual", expected, _waste_fix(category), severity="warning")
+    return digits, hazardous
+
+
+def check_hazardous(ctx: RowContext, code_hazardous: bool, category: dict[str, Any] | None) -> bool:
+    """Declared flag, forced to True by a hazardous (``*``) waste code; empty -> the category's flag."""
+    text = ctx.text("hazardous")
+    declared = None
+    if text:
+        declared = ctx.take("hazardous", _yes_no_or_none)
+    expected = Text("un indicateur cohérent avec le code de déchet", "a flag consistent with the waste code")
+    if code_hazardous:
+        if declared is False:
+            ctx.error("hazardous", "forced_by_code", expected,
+                      Text("Le code de déchet est dangereux (astérisque) : le flux est marqué dangereux.",
+                           "The waste code is hazardous (asterisk): the stream is marked hazardous."),
+                      severity="warning")
+        return True
+    category_flag = bool((category or {}).get("hazardous", False))
+    if declared is None:
+        return category_flag
+    if category_flag and declared is False:
+        ctx.error("hazardous", "category_hazardous", expected,
+                  Text("Cette catégorie est d'habitude dangereuse : vérifiez.",
+                       "This category is usually hazardous: please check."), severity="warning")
+    return bool(declared)
+
+
+def _yes_no_or_none(text: str) -> tuple[bool | None, tuple]:
+    value, problems = read_yes_no(text)
+    return (None if problems else value), problems
+
+
+def _default_density(category: dict[str, Any]) -> float | None:
+    value = category.get("default_density_t_per_m3")
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def check_density(ctx: RowContext) -> float | None:
+    """Declared density in t/m³ (0 < d ≤ 25); a value in kg/m³ is refused with the fix."""
+    density = ctx.take("density_t_per_m3", read_float, locale=ctx.locale, minimum=0.0, maximum=25.0,
+                       strip="t/m3|t/m³", example=Text("0,25", "0.25"))
+    if density == 0:
+        ctx.error("density_t_per_m3", "zero", Text("une masse volumique > 0 (t/m³)", "a density > 0 (t/m³)"),
+                  Text("Laissez vide si inconnue.", "Leave empty if unknown."))
+    return density or None
+
+
+def check_quantity(ctx: RowContext, category: dict[str, Any] | None, density: float | None, *,
+                   one_off: bool) -> Conversion | None:
+    """Parse the quantity (never negative) and convert it with the unit to the canonical rate."""
+    expected_number = Text("un nombre", "a number")
+    example = Text("Écrivez la quantité en chiffres, par exemple 12,5.",
+                   "Write the quantity in digits, e.g. 12.5.")
+    value = ctx.take("quantity", read_float, locale=ctx.locale, minimum=0.0)
+    if value is None and not ctx.text("quantity"):
+        ctx.error("quantity", "missing", expected_number, example)
+    if not ctx.text("unit"):
+        ctx.error("unit", "missing", Text("une unité de la liste (t/an, m³/jour, MWh/an…)",
+                                          "a unit from the list (t/yr, m³/day, MWh/yr…)"),
+                  Text("Choisissez l'unité dans la liste déroulante du modèle.",
+                       "Pick the unit from the template's dropdown list."))
+        return None
+    if value is None or category is None:
+        return None
+    try:
+        conversion = to_canonical(value, ctx.text("unit"), kind=str(category["kind"]),
+                                  density_t_per_m3=density, total_allowed=one_off,
+                                  default_density_t_per_m3=_default_density(category))
+    except UnitError as exc:
+        ctx.error("unit", exc.code.split(".", 1)[-1], exc.expected, exc.fix)
+        return None
+    if conversion.density_source == "category_default":
+        d = format_number(conversion.density_t_per_m3 or 0.0, locale="fr_CA")
+        d_en = format_number(conversion.density_t_per_m3 or 0.0, locale="en_CA")
+        ctx.error("density_t_per_m3", "category_default",
+                  Text("la masse volumique du flux", "the stream's density"),
+                  Text(f"Masse volumique par défaut de la catégorie utilisée ({d} t/m³) ; "
+                       "donnez la vôtre pour plus de précision.",
+                       f"The category's default density was used ({d_en} t/m³); give "
+                       "your own to be more precise."), severity="warning")
+    return conversion
+
+
+def _months_between(start: pd.Timestamp, end: pd.Timestamp | None) -> int:
+    end = start if end is None else end
+    n = (end.year - start.year) * 12 + end.month - start.month
+    if n >= 11:
+        return ALL_MONTHS
+    return sum(1 << ((start.month - 1 + k) % 12) for k in range(n + 1))
+
+
+def _time_words(ctx: RowContext) -> tuple[str | None, int | None, pd.Timestamp | None, pd.Timestamp | None]:
+    availability = ctx.take("availability", read_choice, words=AVAILABILITY_WORDS, default="",
+                            field="availability")
+    months = ctx.take("months", read_months)
+    start = ctx.take("start_date", read_date, locale=ctx.locale)
+    end = ctx.take("end_date", read_date, locale=ctx.locale)
+    if start is not None and end is not None and end < start:
+        ctx.error("end_date", "before_start",
+                  Text("une date de fin après le début", "an end date after the start"),
+                  Text("Vérifiez les dates (AAAA-MM-JJ).", "Check the dates (YYYY-MM-DD)."))
+    if availability == "":
+        partial = months is not None and months != ALL_MONTHS
+        availability = "seasonal" if partial else "one_off" if start is not None else "continuous"
+    return availability, months, start, end
+
+
+def check_time(ctx: RowContext) -> tuple[str | None, int, pd.Timestamp | None, pd.Timestamp | None]:
+    """Return ``(availability, months_mask, start_date, end_date)``.
+
+    Empty availability is inferred: some months -> seasonal; a start date -> one_off; else continuous.
+    A continuous stream given only some months becomes seasonal (warning). A seasonal stream needs its
+    months; a one-off stream without months exists in the months of its dates (all year without dates).
+    """
+    availability, months, start, end = _time_words(ctx)
+    if availability == "continuous" and months is not None and months != ALL_MONTHS:
+        ctx.error("availability", "made_seasonal", Text("« saisonnier » pour des mois partiels",
+                                                        "“seasonal” for some months only"),
+                  Text("Des mois sont indiqués : le flux est lu comme saisonnier.",
+                       "Months are given: the stream is read as seasonal."), severity="warning")
+        availability = "seasonal"
+    if availability == "seasonal" and months is None and not ctx.text("months"):
+        ctx.error("months", "missing", Text("les mois du flux saisonnier (ex. 5-9)",
+                                            "the months of the seasonal stream (e.g. 5-9)"),
+                  Text("Indiquez les mois, par exemple 5-9 ou juin-août.",
+                       "Give the months, e.g. 5-9 or June-Aug."))
+    if availability == "one_off" and start is None and not ctx.text("start_date"):
+        ctx.error("start_date", "missing", Text("la date du lot ponctuel", "the date of the one-off lot"),
+                  Text("Donnez la date de début (AAAA-MM-JJ) pour que les partenaires sachent quand.",
+                       "Give the start date (YYYY-MM-DD) so partners know when."), severity="warning")
+    if months is None:
+        dated = availability == "one_off" and start is not None
+        months = _months_between(start, end) if dated else ALL_MONTHS
+    return availability, months, start, end

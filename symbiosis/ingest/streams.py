@@ -1,0 +1,128 @@
+"""Validation of the streams file: rows following ``schemas.STREAMS``, any error rejects the row."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from functools import partial
+from typing import Any
+
+import pandas as pd
+
+from symbiosis.i18n import Text
+from symbiosis.ingest.fields import (
+    CONFIDENTIALITY_WORDS,
+    DIRECTION_WORDS,
+    read_choice,
+    read_float,
+    read_id,
+    read_text,
+)
+from symbiosis.ingest.firms import missing_columns
+from symbiosis.ingest.reader import RawTable
+from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
+from symbiosis.ingest.stream_checks import (
+    CategoryIndex,
+    check_category,
+    check_density,
+    check_hazardous,
+    check_quantity,
+    check_time,
+    check_waste_code,
+    waste_code_table,
+)
+from symbiosis.schemas import STREAMS
+
+__all__ = ["REQUIRED_STREAM_COLUMNS", "check_firm_reference", "validate_streams"]
+
+REQUIRED_STREAM_COLUMNS = ("firm_id", "direction", "category_id", "quantity", "unit")
+_ID_FIELDS = ("firm_id", "direction", "category_id", "description", "quantity", "unit", "months",
+              "start_date")
+
+
+def check_firm_reference(ctx: RowContext, known_firm_ids: Collection[str] | None) -> str:
+    """The stream's firm: required, and one of ``known_firm_ids`` unless that is ``None``."""
+    firm_id = ctx.take("firm_id", read_id)
+    expected = Text("l'identifiant d'une entreprise connue", "the id of a known firm")
+    if not firm_id:
+        ctx.error("firm_id", "missing", expected,
+                  Text("Indiquez l'identifiant de l'entreprise (id_entreprise).",
+                       "Give the firm's id (firm_id)."))
+    elif known_firm_ids is not None and firm_id not in known_firm_ids:
+        ctx.error("firm_id", "unknown", expected,
+                  Text("Aucune entreprise n'a cet identifiant : ajoutez-la d'abord au fichier des "
+                       "entreprises.",
+                       "No firm has this id: add it to the firms file first."))
+    return firm_id
+
+
+def _numbers(ctx: RowContext) -> dict[str, float | None]:
+    loc = ctx.locale
+    return {
+        "moisture_pct": ctx.take("moisture_pct", read_float, locale=loc, maximum=100.0, strip="%"),
+        "temperature_c": ctx.take("temperature_c", read_float, locale=loc, minimum=-60.0, maximum=2000.0,
+                                  strip="°c|°|c"),
+        "purity_pct": ctx.take("purity_pct", read_float, locale=loc, maximum=100.0, strip="%"),
+        "disposal_cost_cad_per_unit": ctx.take("disposal_cost_cad_per_unit", read_float, locale=loc,
+                                               minimum=None, strip="$"),
+        "purchase_price_cad_per_unit": ctx.take("purchase_price_cad_per_unit", read_float, locale=loc,
+                                                strip="$"),
+        "min_lot_per_yr": ctx.take("min_lot_per_yr", read_float, locale=loc),
+        "max_distance_km": ctx.take("max_distance_km", read_float, locale=loc, strip="km"),
+    }
+
+
+def _stream_row(ctx: RowContext, *, index: CategoryIndex, waste: Mapping[str, bool],
+                known_firm_ids: Collection[str] | None) -> dict[str, Any]:
+    firm_id = check_firm_reference(ctx, known_firm_ids)
+    direction = ctx.take("direction", read_choice, words=DIRECTION_WORDS, default=None, field="direction")
+    category = check_category(ctx, index)
+    waste_code, code_hazardous = check_waste_code(ctx, waste, category)
+    availability, months_mask, start, end = check_time(ctx)
+    density = check_density(ctx)
+    conversion = check_quantity(ctx, category, density, one_off=availability == "one_off")
+    stream_id = ctx.take("stream_id", read_id) or generated_id("S", ctx.cells, _ID_FIELDS)
+    return {
+        "stream_id": stream_id, "firm_id": firm_id, "direction": direction,
+        "kind": (category or {}).get("kind", ""), "category_id": (category or {}).get("category_id", ""),
+        "waste_code": waste_code, "description": ctx.take("description", read_text),
+        "quantity_as_typed": ctx.text("quantity"), "unit_as_typed": ctx.text("unit"),
+        "quantity_per_yr": conversion.quantity_per_yr if conversion else None,
+        "quantity_unit": conversion.quantity_unit if conversion else "",
+        "mass_t_per_yr": conversion.mass_t_per_yr if conversion else None,
+        "density_t_per_m3": conversion.density_t_per_m3 if conversion else density,
+        "density_source": conversion.density_source if conversion else "",
+        "hazardous": check_hazardous(ctx, code_hazardous, category),
+        **_numbers(ctx),
+        "quality_notes": ctx.take("quality_notes", read_text),
+        "availability": availability, "months_mask": months_mask, "start_date": start, "end_date": end,
+        "confidentiality": ctx.take("confidentiality", read_choice, words=CONFIDENTIALITY_WORDS,
+                                    default="confidential", field="confidentiality"),
+    }
+
+
+def validate_streams(raw: RawTable, *, categories: pd.DataFrame,
+                     waste_codes: Mapping[str, bool] | Collection[str] | pd.DataFrame = (),
+                     known_firm_ids: Collection[str] | None = None) -> ImportResult:
+    """Validate a streams file read by :func:`~symbiosis.ingest.reader.read_table`.
+
+    Parameters
+    ----------
+    raw
+        The text table.
+    categories
+        Resource categories (``symbiosis.kb.load_categories()``).
+    waste_codes
+        Valid EU List of Waste codes: ``{code: hazardous}``, a frame (``code``, ``is_hazardous``) or
+        codes with a trailing ``*`` for hazardous ones. Empty: any well-formed code is accepted.
+    known_firm_ids
+        Firms a stream may belong to (registry plus this batch); ``None`` skips the check.
+
+    Returns
+    -------
+    ImportResult
+        ``valid`` follows ``schemas.STREAMS``; ``rejected`` holds the original text of rejected rows.
+    """
+    row = partial(_stream_row, index=CategoryIndex(categories), waste=waste_code_table(waste_codes),
+                  known_firm_ids=None if known_firm_ids is None else frozenset(known_firm_ids))
+    return run_rows(raw, STREAMS, row, id_column="stream_id",
+                    file_issues=missing_columns(raw, REQUIRED_STREAM_COLUMNS))
