@@ -121,7 +121,7 @@ def test_stream_of_unknown_firm_is_refused_and_nothing_is_written(repo, system, 
                                                                    stream_row):
     repo.upsert_firms(system, firms_f1_f2)
     frame = make_streams(stream_row("ok", "F1"), stream_row("orphan", "NOPE"))
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
         repo.upsert_streams(system, frame)
     assert repo.streams(system).empty  # all or nothing: "ok" was rolled back too
     assert repo.audit(system, table="streams").empty

@@ -77,23 +77,24 @@ def to_records(frame: pd.DataFrame, schema: TableSchema) -> list[dict[str, Any]]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
+def _values(values: list[Any], dtype: str) -> Any:
+    if dtype == "str":
+        return pd.array(["" if v is None else v for v in values], dtype="str")
+    if dtype == "float":
+        return np.array([np.nan if v is None else v for v in values], dtype="float64")
+    if dtype == "int":
+        return np.array(values, dtype="int64")
+    if dtype == "bool":
+        return np.array(values, dtype="bool")
+    return np.array([np.datetime64("NaT") if v is None else np.datetime64(v, "D") for v in values],
+                    dtype="datetime64[ns]")
+
+
 def from_rows(rows: Iterable[Sequence[Any]], schema: TableSchema) -> pd.DataFrame:
     """Return a frame with the schema's columns and dtypes from rows in schema column order."""
-    raw = pd.DataFrame.from_records(list(rows), columns=schema.names)
-    out: dict[str, pd.Series] = {}
-    for col in schema.columns:
-        s = raw[col.name].astype(object)
-        if col.dtype == "str":
-            out[col.name] = s.where(s.notna(), "").astype("str")
-        elif col.dtype == "float":
-            out[col.name] = pd.to_numeric(s.where(s.notna(), np.nan)).astype("float64")
-        elif col.dtype == "int":
-            out[col.name] = s.astype("int64")
-        elif col.dtype == "bool":
-            out[col.name] = s.astype(bool)
-        else:
-            out[col.name] = pd.to_datetime(s).astype("datetime64[ns]")
-    return pd.DataFrame(out, columns=schema.names)
+    columns = list(zip(*rows, strict=True)) or [()] * len(schema.columns)
+    data = {c.name: _values(list(v), c.dtype) for c, v in zip(schema.columns, columns, strict=True)}
+    return pd.DataFrame(data, columns=schema.names)
 
 
 def jsonable(record: Mapping[str, Any]) -> dict[str, Any]:
