@@ -89,13 +89,13 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
     t_unit, trips_unit, mode = _physical(kind, sup, config)
     money = _money(c, kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, config)
     co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem, factors)
-    out = c.assign(transport_mode=mode, t_per_unit=t_unit, trips_per_unit=trips_unit,
-                   trucks_per_yr=np.ceil(trips_unit * flow - 1e-9).clip(min=0),
-                   t_km_per_yr=np.where(mode == "truck", t_unit * road_km * flow, 0.0), **money)
+    new = dict(transport_mode=mode, t_per_unit=t_unit, trips_per_unit=trips_unit,
+               trucks_per_yr=np.ceil(trips_unit * flow - 1e-9).clip(min=0),
+               t_km_per_yr=np.where(mode == "truck", t_unit * road_km * flow, 0.0), **money)
     diverted = np.where(kind == "material", t_unit, 0.0)
     co2_unit = (co2["disposal"] + co2["virgin"] - co2["transport"]) / 1000.0
     w = config.weights
-    out = out.assign(
+    new.update(
         diverted_t_per_unit=diverted, diverted_t_per_yr=diverted * flow,
         co2e_disposal_avoided_t_per_yr=co2["disposal"] / 1000.0 * flow,
         co2e_virgin_avoided_t_per_yr=co2["virgin"] / 1000.0 * flow,
@@ -107,6 +107,7 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
                        + w.co2 * co2_unit * w.carbon_price_cad_per_t_co2e
                        + w.tonnes * diverted * w.diversion_value_cad_per_t),
     )
+    out = pd.concat([c, pd.DataFrame({k: new[k] for k in SCORE_COLUMNS}, index=c.index)], axis=1)
     positive = int((out["gain_per_unit"] > 0).sum())
     logger.info("scored %d candidates, %d with positive gain", len(out), positive)
     return out

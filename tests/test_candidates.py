@@ -1,0 +1,182 @@
+"""Candidate generation on the tiny hand-checkable registry, K-nearest pruning and a 5,000-stream run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from symbiosis.engine.candidates import generate_candidates, unmatched_reasons
+from symbiosis.engine.config import MatchConfig
+from symbiosis.registry import Registry
+from symbiosis.schemas import CANDIDATES, validate_frame
+from tests.test_candidates_fixtures import fake_text_vectors, tiny_registry, tiny_rules
+
+
+def _run(config: MatchConfig | None = None, registry: Registry | None = None) -> pd.DataFrame:
+    return generate_candidates(registry or tiny_registry(), tiny_rules(), config or MatchConfig(),
+                               text_vectors=fake_text_vectors)
+
+
+def test_tiny_registry_gives_exactly_the_expected_pairs():
+    cands = _run()
+    validate_frame(cands, CANDIDATES)
+    assert set(cands["candidate_id"]) == {"S_BARK>D_BOIL", "S_BARK>D_OWN", "S_SPL>D_CEM", "S_TEXT>D_RAGS"}
+
+
+def test_pair_within_range_has_geodesic_distance_yield_and_flow():
+    row = _run().set_index("candidate_id").loc["S_BARK>D_BOIL"]
+    assert row["rule_id"] == "R_BARK" and row["match_basis"] == "rule"
+    assert row["distance_km"] == pytest.approx(10.008, abs=0.01)  # 0.09° of latitude at 48.4° N
+    assert row["road_distance_km"] == pytest.approx(1.3 * row["distance_km"])
+    assert row["max_flow_per_yr"] == pytest.approx(800 / 0.9)  # min(1000, 800 / 0.9)
+    assert row["months_overlap"] == 12
+
+
+def test_beyond_rule_range_and_season_mismatch_are_not_candidates():
+    cands = _run()
+    assert "S_BARK>D_FAR" not in set(cands["candidate_id"])  # 200 km > R_BARK's 100 km
+    assert "S_BLUE>D_COMP" not in set(cands["candidate_id"])  # Jan–Mar vs Jul–Sep
+
+
+def test_firm_distance_limit_is_respected():
+    reg = tiny_registry()
+    streams = reg.streams.copy()
+    streams.loc[streams["stream_id"] == "D_BOIL", "max_distance_km"] = 5.0
+    cands = _run(registry=Registry(reg.firms, streams))
+    assert "S_BARK>D_BOIL" not in set(cands["candidate_id"])
+
+
+def test_hazardous_only_to_permitted_receivers():
+    ids = set(_run()["candidate_id"])
+    assert "S_SPL>D_CEM" in ids and "S_SPL>D_KILN" not in ids
+    assert "S_SPL>D_KILN" in set(_run(MatchConfig(hazardous_policy="allow"))["candidate_id"])
+    assert "S_SPL>D_CEM" not in set(_run(MatchConfig(hazardous_policy="exclude"))["candidate_id"])
+
+
+def test_same_firm_pair_flagged_or_excluded():
+    flagged = _run(MatchConfig(internal_policy="flag")).set_index("candidate_id")
+    assert bool(flagged.loc["S_BARK>D_OWN", "internal"])
+    assert not flagged.drop("S_BARK>D_OWN")["internal"].any()
+    assert "S_BARK>D_OWN" not in set(_run(MatchConfig(internal_policy="exclude"))["candidate_id"])
+
+
+def test_text_basis_candidate_has_no_rule_and_unit_yield():
+    row = _run().set_index("candidate_id").loc["S_TEXT>D_RAGS"]
+    assert row["match_basis"] == "text" and row["rule_id"] == ""
+    assert row["yield_ratio"] == 1.0 and row["text_similarity"] == pytest.approx(1.0)
+    assert "S_TEXT>D_RAGS" not in set(_run(MatchConfig(text_similarity_threshold=1.01))["candidate_id"])
+
+
+def test_excluded_firm_drops_its_streams():
+    cands = _run(MatchConfig(excluded_firm_ids=("F_CEM",)))
+    assert not cands["demand_firm_id"].eq("F_CEM").any()
+    assert "S_BARK>D_BOIL" in set(cands["candidate_id"])
+
+
+def test_one_off_dates_must_overlap():
+    reg = tiny_registry()
+    streams = reg.streams.copy()
+    for sid, start, end in (("S_BARK", "2026-01-01", "2026-02-28"), ("D_BOIL", "2026-06-01", "2026-07-31")):
+        at = streams["stream_id"] == sid
+        streams.loc[at, "start_date"], streams.loc[at, "end_date"] = pd.Timestamp(start), pd.Timestamp(end)
+    cands = _run(registry=Registry(reg.firms, streams))
+    assert "S_BARK>D_BOIL" not in set(cands["candidate_id"])
+    assert "S_BARK>D_OWN" in set(cands["candidate_id"])
+
+
+def test_unmatched_reasons_name_the_failing_check():
+    cfg = MatchConfig(excluded_firm_ids=("F_COMP",))
+    reg = tiny_registry()
+    reasons = unmatched_reasons(reg, _run(cfg), rules=tiny_rules(), config=cfg).set_index("stream_id")
+    assert reasons.loc["D_FAR", "reason_code"] == "too_far"
+    assert reasons.loc["D_KILN", "reason_code"] == "hazardous_refused"
+    assert reasons.loc["D_COMP", "reason_code"] == "firm_excluded"
+    assert reasons.loc["S_BLUE", "reason_code"] == "no_partner_category"
+    assert reasons["reason_fr"].str.len().gt(0).all() and reasons["reason_en"].str.len().gt(0).all()
+    plain = unmatched_reasons(reg, _run(), rules=tiny_rules(), config=MatchConfig()).set_index("stream_id")
+    assert plain.loc["S_BLUE", "reason_code"] == "season"
+
+
+def test_unmatched_reasons_no_rule_and_internal_only():
+    cfg = MatchConfig(internal_policy="exclude", text_similarity_threshold=1.01)
+    reg = tiny_registry()
+    streams = reg.streams[reg.streams["stream_id"] != "D_BOIL"]
+    reg = Registry(reg.firms, streams)
+    reasons = unmatched_reasons(reg, _run(cfg, reg), rules=tiny_rules(), config=cfg).set_index("stream_id")
+    assert reasons.loc["S_TEXT", "reason_code"] == "no_rule"
+    assert reasons.loc["D_OWN", "reason_code"] == "internal_only"
+
+
+_FIRM_EXTRA = {"park_id": "", "municipality": "Saguenay", "scian_code": "321111"}
+
+
+def _line_registry(n_demands: int) -> Registry:
+    """One supply at the origin, demands every 1 km north along a meridian."""
+    firms = pd.DataFrame({"firm_id": [f"F{i}" for i in range(n_demands + 1)],
+                          "lat": 48.0 + np.arange(n_demands + 1) / 111.2, "lon": -71.0,
+                          "accepts_hazardous": False, **_FIRM_EXTRA})
+    streams = pd.DataFrame({
+        "stream_id": ["S0"] + [f"D{i}" for i in range(1, n_demands + 1)],
+        "firm_id": [f"F{i}" for i in range(n_demands + 1)],
+        "direction": ["supply"] + ["demand"] * n_demands, "kind": "material",
+        "category_id": ["wood_bark"] + ["biomass_fuel_wood"] * n_demands,
+        "quantity_per_yr": 100.0, "months_mask": 4095, "hazardous": False, "description": "",
+    })
+    return Registry(firms, streams)
+
+
+def _run_k(registry: Registry, k: int) -> pd.DataFrame:
+    config = MatchConfig(k_nearest=k)
+    return generate_candidates(registry, tiny_rules(), config, text_vectors=fake_text_vectors)
+
+
+def test_k_nearest_keeps_each_sides_nearest_union():
+    reg = _line_registry(30)
+    assert len(_run_k(reg, 0)) == 30
+    # K=5: the supply keeps its 5 nearest, but each demand keeps its only (hence nearest) supply.
+    assert len(_run_k(reg, 5)) == 30
+    # A second supply 40 km south of S0: with K=1 each demand keeps only S0 (its nearest) and
+    # S_SOUTH keeps only its own nearest demand, D1.
+    south = pd.DataFrame({"firm_id": ["FS"], "lat": [48.0 - 40 / 111.2], "lon": [-71.0],
+                          "accepts_hazardous": [False], **_FIRM_EXTRA})
+    firms = pd.concat([reg.firms, south], ignore_index=True)
+    extra = reg.streams.iloc[[0]].assign(stream_id="S_SOUTH", firm_id="FS")
+    reg2 = Registry(firms, pd.concat([reg.streams, extra], ignore_index=True))
+    assert len(_run_k(reg2, 0)) == 60
+    pruned = _run_k(reg2, 1)
+    assert set(pruned.loc[pruned["supply_id"] == "S_SOUTH", "demand_id"]) == {"D1"}
+    assert set(pruned.loc[pruned["supply_id"] == "S0", "demand_id"]) == {f"D{i}" for i in range(1, 31)}
+    assert len(_run_k(reg2, 2)) == 60  # every demand's two nearest are both supplies
+
+
+def test_candidate_ids_are_unique_and_stable():
+    a, b = _run(), _run()
+    assert a["candidate_id"].is_unique
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_five_thousand_streams_run_without_pair_loops():
+    rng = np.random.default_rng(7)
+    n_firms, n = 1250, 5000
+    firms = pd.DataFrame({"firm_id": [f"F{i}" for i in range(n_firms)],
+                          "lat": 48.0 + rng.uniform(0, 1.5, n_firms),
+                          "lon": -72.0 + rng.uniform(0, 2, n_firms),
+                          "accepts_hazardous": rng.random(n_firms) < 0.2, **_FIRM_EXTRA})
+    cats = np.array(["wood_bark", "biomass_fuel_wood", "al_spent_pot_lining", "cement_alt_fuel",
+                     "blueberry_pomace", "compost_feedstock"])
+    pick = rng.integers(0, 3, n) * 2 + (np.arange(n) % 2)
+    streams = pd.DataFrame({
+        "stream_id": [f"X{i}" for i in range(n)], "firm_id": [f"F{i}" for i in rng.integers(0, n_firms, n)],
+        "direction": np.where(pick % 2 == 0, "supply", "demand"), "kind": "material",
+        "category_id": cats[pick], "quantity_per_yr": rng.uniform(10, 1000, n),
+        "months_mask": rng.choice([4095, 7, 448], n), "hazardous": cats[pick] == "al_spent_pot_lining",
+        "description": "",
+    })
+    cands = generate_candidates(Registry(firms, streams), tiny_rules(), MatchConfig(k_nearest=10),
+                                text_vectors=fake_text_vectors)
+    assert len(cands) > 1000 and cands["candidate_id"].is_unique
+    assert (cands["distance_km"] <= 300.0).all()
+    bark = cands[cands["rule_id"] == "R_BARK"]
+    assert (bark["distance_km"] <= 100.0).all()
+    assert (cands["months_overlap"] > 0).all()

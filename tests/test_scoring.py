@@ -1,0 +1,142 @@
+"""Scoring: one candidate computed by hand term by term, transport by kind, monotone value in distance."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symbiosis.engine.candidates import generate_candidates
+from symbiosis.engine.config import MatchConfig, TransportConfig
+from symbiosis.engine.factors import load_factors
+from symbiosis.engine.scoring import SCORE_COLUMNS, score_candidates
+from symbiosis.registry import Registry
+from tests.test_candidates_fixtures import fake_text_vectors, tiny_registry, tiny_rules
+
+CATEGORIES = pd.DataFrame({
+    "category_id": ["wood_bark", "biomass_fuel_wood", "al_spent_pot_lining", "cement_alt_fuel",
+                    "textile_offcuts", "wiping_rags_clean", "heat_low_30_60c", "heat_greenhouse"],
+    "family": ["wood_forestry", "wood_forestry", "aluminium_residues", "mineral_ashes", "textiles",
+               "textiles", "energy_heat", "energy_heat"],
+    "kind": ["material"] * 6 + ["energy"] * 2,
+    "default_density_t_per_m3": [0.35, 0.3, 1.2, 0.5, 0.15, 0.2, np.nan, np.nan],
+})
+
+
+@cache
+def _factors() -> pd.DataFrame:
+    return load_factors()
+
+
+@cache
+def _bark_row() -> pd.DataFrame:
+    base = generate_candidates(tiny_registry(), tiny_rules(), MatchConfig(), text_vectors=fake_text_vectors)
+    return base[base["candidate_id"] == "S_BARK>D_BOIL"]
+
+
+def _scored(config: MatchConfig | None = None, registry: Registry | None = None) -> pd.DataFrame:
+    config = config or MatchConfig()
+    registry = registry or tiny_registry()
+    cands = generate_candidates(registry, tiny_rules(), config, text_vectors=fake_text_vectors)
+    return score_candidates(cands, registry, config, factors=load_factors(), rules=tiny_rules(),
+                            categories=CATEGORIES).set_index("candidate_id")
+
+
+def test_one_candidate_by_hand_every_term():
+    row = _scored().loc["S_BARK>D_BOIL"]
+    road = 1.3 * row["distance_km"]
+    flow = 800 / 0.9
+    assert row["road_distance_km"] == pytest.approx(road)
+    # Trips per tonne: mass-limited, 1/25 t, beats volume 1/0.35 m3 / 90 m3 = 0.0317.
+    assert row["trips_per_unit"] == pytest.approx(1 / 25)
+    assert row["trucks_per_yr"] == 36  # ceil(888.9 / 25)
+    assert row["t_km_per_yr"] == pytest.approx(flow * road)
+    transport = 0.18 * road + 150 / 25  # $/t·km × km + $/trip × trips per t
+    assert row["transport_cost_cad_per_unit"] == pytest.approx(transport)
+    assert row["pretreatment_cost_cad_per_unit"] == pytest.approx(20.0)  # grinding
+    assert row["avoided_disposal_cad_per_unit"] == pytest.approx(40.0)  # declared
+    assert row["avoided_purchase_cad_per_unit"] == pytest.approx(0.9 * 50.0)  # yield × price
+    net = 40 + 45 - transport - 20
+    assert row["net_value_cad_per_unit"] == pytest.approx(net)
+    assert row["net_value_cad_per_yr"] == pytest.approx(net * flow)
+    assert row["diverted_t_per_yr"] == pytest.approx(flow)
+    assert row["co2e_disposal_avoided_t_per_yr"] == pytest.approx(0.300 * flow)  # landfill_wood 300 kg/t
+    assert row["co2e_virgin_avoided_t_per_yr"] == pytest.approx(0.040 * 0.9 * flow)  # virgin chips 40 kg/t
+    assert row["co2e_transport_t_per_yr"] == pytest.approx(0.0001 * road * flow)  # 0.1 kg/t·km
+    co2 = (300 + 36 - 0.1 * road) / 1000
+    assert row["co2e_avoided_t_per_unit"] == pytest.approx(co2)
+    assert row["gain_per_unit"] == pytest.approx(net + co2 * 40.0)  # w_value 1, w_co2 1 × 40 $/t
+    assert (row["disposal_factor_id"], row["virgin_factor_id"]) == ("landfill_wood", "virgin_wood_chips")
+
+
+def test_defaults_fill_missing_prices_and_weights_combine():
+    cfg = MatchConfig().replace(weights={"value": 0.0, "co2": 0.0, "tonnes": 1.0})
+    row = _scored(cfg).loc["S_SPL>D_CEM"]
+    assert row["avoided_disposal_cad_per_unit"] == pytest.approx(110.0)  # default tipping fee
+    assert row["pretreatment_cost_cad_per_unit"] == pytest.approx(120.0)  # decontamination
+    assert row["gain_per_unit"] == pytest.approx(30.0)  # 1 t diverted × 30 $/t
+    rags = _scored().loc["S_TEXT>D_RAGS"]
+    assert rags["avoided_purchase_cad_per_unit"] == pytest.approx(50.0)  # family default (textiles)
+
+
+def test_all_score_columns_present_and_finite():
+    scored = _scored()
+    assert set(SCORE_COLUMNS) <= set(scored.columns)
+    numeric = scored[[c for c in SCORE_COLUMNS if scored[c].dtype.kind == "f"]]
+    assert np.isfinite(numeric.to_numpy()).all()
+
+
+def _heat_registry(kind: str, supply_cat: str, demand_cat: str) -> tuple[Registry, pd.DataFrame]:
+    reg = tiny_registry()
+    streams = reg.streams[reg.streams["stream_id"].isin(["S_BARK", "D_BOIL"])].copy()
+    streams["kind"] = kind
+    streams["category_id"] = np.where(streams["direction"] == "supply", supply_cat, demand_cat)
+    streams["quantity_per_yr"] = 2000.0
+    streams["disposal_cost_cad_per_unit"] = np.nan
+    rules = tiny_rules().assign(supply_category_id=supply_cat, demand_category_id=demand_cat,
+                                yield_ratio=1.0, pretreatment="none", max_transport_km=np.nan).iloc[[0]]
+    return Registry(reg.firms, streams), rules
+
+
+def test_heat_goes_by_pipe_and_services_move_nothing():
+    reg, rules = _heat_registry("energy", "heat_low_30_60c", "heat_greenhouse")
+    cfg = MatchConfig(radius_by_kind_km={"energy": 15.0})
+    cands = generate_candidates(reg, rules, cfg, text_vectors=fake_text_vectors)
+    row = score_candidates(cands, reg, cfg, factors=load_factors(), categories=CATEGORIES).iloc[0]
+    assert row["transport_mode"] == "pipe" and row["trucks_per_yr"] == 0 and row["t_km_per_yr"] == 0
+    assert row["transport_cost_cad_per_unit"] == pytest.approx(60_000 * row["road_distance_km"] / 2000)
+    assert row["avoided_disposal_cad_per_unit"] == 0  # no tipping fee for heat
+    assert row["co2e_virgin_avoided_t_per_yr"] == pytest.approx(0.190 * 2000)  # natural gas displaced
+    assert row["diverted_t_per_yr"] == 0
+    # The default 5 km cap for heat drops this 10 km pair.
+    assert generate_candidates(reg, rules, MatchConfig(), text_vectors=fake_text_vectors).empty
+    reg, rules = _heat_registry("service", "service_training", "service_training")
+    cands = generate_candidates(reg, rules, MatchConfig(), text_vectors=fake_text_vectors)
+    row = score_candidates(cands, reg, MatchConfig(), factors=load_factors(), categories=CATEGORIES).iloc[0]
+    assert row["transport_mode"] == "none" and row["transport_cost_cad_per_unit"] == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    kind=st.sampled_from(["material", "water", "energy", "service"]),
+    km=st.lists(st.floats(0.0, 500.0), min_size=2, max_size=6),
+    cost_t_km=st.floats(0.0, 2.0), cost_trip=st.floats(0.0, 1000.0), payload=st.floats(1.0, 40.0),
+    pipe=st.floats(0.0, 1e6), w_value=st.floats(0.0, 5.0), w_co2=st.floats(0.0, 5.0),
+)
+def test_value_is_monotone_non_increasing_in_distance(kind, km, cost_t_km, cost_trip, payload, pipe,
+                                                       w_value, w_co2):
+    reg = tiny_registry()
+    row = _bark_row()
+    km = np.sort(np.asarray(km))
+    cands = pd.concat([row] * len(km), ignore_index=True).assign(kind=kind, distance_km=km,
+                                                                   road_distance_km=1.3 * km)
+    cfg = MatchConfig(transport=TransportConfig(cost_cad_per_t_km=cost_t_km, cost_cad_per_trip=cost_trip,
+                                                truck_payload_t=payload, pipe_cost_cad_per_km_yr=pipe))
+    cfg = cfg.replace(**{"weights.value": w_value, "weights.co2": w_co2})
+    scored = score_candidates(cands, reg, cfg, factors=_factors(), categories=CATEGORIES)
+    for col in ("net_value_cad_per_yr", "co2e_avoided_t_per_yr", "gain_per_unit"):
+        assert (np.diff(scored[col].to_numpy()) <= 1e-9).all(), col
