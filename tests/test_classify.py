@@ -1,0 +1,195 @@
+"""The free-text classifier: regional examples, the labelled set and its holdout accuracy floor."""
+
+import logging
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from symbiosis.kb import classify as clf
+from symbiosis.kb import load_categories
+from symbiosis.kb.classify import Suggestion, classify, classify_many, text_vectors, waste_code_suggestions
+from symbiosis.schemas import RESOURCE_KINDS
+
+LABELLED = Path(__file__).parent / "data" / "classification_labelled.csv"
+
+
+@pytest.fixture(scope="module")
+def labelled() -> pd.DataFrame:
+    return pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SPL", "al_spent_pot_lining"),
+        ("brasque usee", "al_spent_pot_lining"),
+        ("Brasques usées, 4 000 t/an", "al_spent_pot_lining"),
+        ("lactosérum", "whey"),
+        ("LACTOSERUM 50 m3/jour", "whey"),
+        ("palettes brisées", "pallets_wood_broken"),
+        ("drêches de brasserie", "brewers_spent_grain"),
+        ("dreches brasserie", "brewers_spent_grain"),
+        ("boues de désinkage", "paper_deinking_sludge"),
+        ("used motor oil", "used_oil_lubricating"),
+        ("aluminum dross", "al_dross"),
+    ],
+)
+def test_regional_examples_come_first(text, expected):
+    assert classify(text)[0].category_id == expected
+
+
+def test_sawdust_and_chips_of_softwood():
+    ids = [s.category_id for s in classify("copeaux et sciure de résineux")]
+    assert ids[0] in {"wood_sawdust", "wood_chips"}
+    assert {"wood_sawdust", "wood_chips"} <= set(ids)
+
+
+@pytest.mark.parametrize(
+    ("text", "band"),
+    [
+        ("rejets thermiques à 60 °C", "heat_medium_60_90c"),
+        ("rejets thermiques à 60C", "heat_medium_60_90c"),
+        ("rejets thermiques à 35 °C", "heat_low_30_60c"),
+        ("chaleur fatale 140 degrés", "heat_high_90_150c"),
+        ("waste heat at 25 C", "heat_ambient_lt_30c"),
+        ("hot flue gas 400 °F", "heat_very_high_gt_150c"),
+    ],
+)
+def test_temperature_picks_the_heat_band(text, band):
+    assert classify(text)[0].category_id == band
+
+
+def test_temperature_does_not_override_steam_or_a_heat_use():
+    assert classify("vapeur basse pression 140 °C")[0].category_id.startswith("steam_")
+    assert classify("chauffage de serres à 60 °C")[0].category_id == "heat_greenhouse"
+
+
+@pytest.mark.parametrize(
+    ("typed", "clean"),
+    [
+        ("ecorses de sapin", "écorces de sapin"),
+        ("sciure de boi", "sciure de bois"),
+        ("lactoserrum", "lactosérum"),
+        ("Brasque Usees", "brasque usée"),
+    ],
+)
+def test_typos_accents_and_case_do_not_change_the_answer(typed, clean):
+    assert classify(typed)[0].category_id == classify(clean)[0].category_id
+
+
+def test_suggestions_are_well_formed():
+    suggestions = classify("Brasque usée 1re coupe", top=5)
+    assert len(suggestions) == 5
+    assert all(isinstance(s, Suggestion) for s in suggestions)
+    scores = [s.score for s in suggestions]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    for s in suggestions:
+        assert s.kind in RESOURCE_KINDS
+        assert all(re.fullmatch(r"\d{6}", code) for code in s.waste_codes)
+        assert s.label_fr and s.label_en
+
+
+def test_top_and_empty_text():
+    assert len(classify("sciure", top=1)) == 1
+    assert classify("", top=3) == []
+    assert classify("1234 t/an", top=3) == []
+    assert classify_many([]) == []
+
+
+def test_lang_prefers_but_does_not_forbid_the_other_language():
+    assert classify("sawdust", lang="fr")[0].category_id == "wood_sawdust"
+    assert classify("sciure", lang="en")[0].category_id == "wood_sawdust"
+
+
+def test_classify_many_matches_classify():
+    texts = ["écorces", "waste oil", "rejets thermiques 80 °C"]
+    assert classify_many(texts, top=2) == [classify(t, top=2) for t in texts]
+
+
+def test_waste_code_suggestions_for_spent_pot_lining():
+    codes = [code for code, _ in waste_code_suggestions("brasque usée")]
+    assert codes[0] in {"161101", "161102"}
+    assert all(re.fullmatch(r"\d{6}", c) for c in codes)
+
+
+def test_text_vectors_are_unit_rows_in_one_space():
+    vectors = text_vectors(["sciure de bois", "bran de scie de sapin, sciures", "huile usée", ""])
+    assert vectors.shape[0] == 4
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+    np.testing.assert_allclose(norms, [1.0, 1.0, 1.0, 0.0])
+    sims = (vectors @ vectors.T).toarray()
+    assert sims[0, 1] > sims[0, 2]
+    assert text_vectors(["x"]).shape[1] == vectors.shape[1]
+
+
+def test_tiny_index_built_by_hand(caplog):
+    categories = pd.DataFrame(
+        {
+            "category_id": ["a_bark", "b_whey", "c_heat_hot"],
+            "family": ["wood", "agri", "heat"],
+            "kind": ["material", "material", "energy"],
+            "label_fr": ["Écorces", "Lactosérum", "Rejets thermiques 60–90 °C"],
+            "label_en": ["Bark", "Whey", "Waste heat 60–90 °C"],
+            "synonyms_fr": ["écorce", "petit-lait", ""],
+            "synonyms_en": ["hog fuel", "", "hot water"],
+            "waste_codes": ["03 01 01", "020501*|", ""],
+        }
+    )
+    extra = pd.DataFrame({"category_id": ["b_whey", "zz"], "lang": ["fr", "fr"], "synonym": ["sérum", "x"]})
+    low = {"030101": ("Waste bark and cork", "Déchets d'écorce et de liège")}
+    with caplog.at_level(logging.WARNING):
+        index = clf._build_index(categories, extra, low)
+    assert "zz" in caplog.text  # synonyms of an unknown category are reported, not used
+    assert index.categories[0].waste_codes == ("030101",)
+    assert index.categories[1].waste_codes == ("020501",)
+    assert index.heat_bands == ((2, 60.0, 90.0),)
+    scores = clf._scores(index, ["sérum doux", "liège", "hot water"], None)
+    assert list(scores.argmax(axis=1)) == [1, 0, 2]
+    assert ((scores >= 0.0) & (scores <= 1.0)).all()
+
+
+@pytest.mark.parametrize(
+    ("label", "band"),
+    [
+        ("Rejets thermiques 30–60 °C", (30.0, 60.0)),
+        ("Waste heat below 30 °C", (-273.0, 30.0)),
+        ("Waste heat above 150 °C", (150.0, 10_000.0)),
+        ("Rejets thermiques < 30 °C", (-273.0, 30.0)),
+        ("Rejets thermiques > 150 °C", (150.0, 10_000.0)),
+        ("Vapeur basse pression (< 3,5 bar)", None),
+    ],
+)
+def test_heat_band_is_read_from_the_label(label, band):
+    assert clf._heat_band(label) == band
+
+
+def test_every_category_id_used_by_the_synonyms_exists():
+    extra = clf._extra_synonyms()
+    assert set(extra["category_id"]) <= set(load_categories()["category_id"])
+    assert set(extra["lang"]) <= {"fr", "en"}
+
+
+def test_labelled_set_shape(labelled):
+    categories = load_categories()
+    assert len(labelled) >= 300
+    assert (labelled["lang"] == "fr").sum() >= 150 and (labelled["lang"] == "en").sum() >= 120
+    assert set(labelled["split"]) == {"tune", "holdout"}
+    assert set(labelled["category_id"]) <= set(categories["category_id"])
+    family_of = dict(zip(categories["category_id"], categories["family"], strict=True))
+    family = labelled["category_id"].map(family_of)
+    assert set(family) == set(categories["family"])  # every family is covered
+    assert abs((labelled["split"] == "holdout").mean() - 0.5) < 0.05
+    assert not labelled["text"].str.lower().duplicated().any()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_holdout_top3_accuracy_floor(labelled, lang):
+    rows = labelled[(labelled["split"] == "holdout") & (labelled["lang"] == lang)]
+    results = classify_many(list(rows["text"]), top=3)
+    truths = rows["category_id"]
+    hits = [truth in [s.category_id for s in r] for truth, r in zip(truths, results, strict=True)]
+    assert np.mean(hits) >= 0.90

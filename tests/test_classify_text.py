@@ -1,0 +1,111 @@
+"""Text normalisation and the n-gram TF-IDF space of the classifier, on inputs checkable by hand."""
+
+import numpy as np
+import pytest
+
+from symbiosis.kb._text import (
+    CONTEXT_WEIGHT,
+    char_ngrams,
+    fit_space,
+    normalize,
+    parse_temperature_c,
+    stem,
+    tokens,
+    weighted_tokens,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Lactosérum", "lactoserum"),
+        ("ŒUFS brûlés", "oeufs brules"),
+        ("Drêches de brasserie", "dreches de brasserie"),
+        ("Brasque usée: 4 000 t/an", "brasque usee"),
+        ("copeaux (12,5 m³/jour)", "copeaux"),
+        ("Rejets thermiques à 60 °C, 2 MW", "rejets thermiques a"),
+        ("40t de SPL", "de spl"),
+        ("CO2 capté", "co2 capte"),
+    ],
+)
+def test_normalize_folds_accents_ligatures_units_and_numbers(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("variants"),
+    [
+        ("usées", "usée", "usés", "usé"),
+        ("palettes", "palette"),
+        ("copeaux", "copeau"),
+        ("boues", "boue"),
+        ("brisées", "brisée", "brisé"),
+        ("shavings", "shaving"),
+        ("slurries", "slurry"),
+    ],
+)
+def test_plural_and_gender_variants_share_a_stem(variants):
+    stems = {tokens(v)[0] for v in variants}
+    assert len(stems) == 1, stems
+
+
+def test_stem_keeps_short_words_and_double_s():
+    assert stem("spl") == "spl"
+    assert stem("glass") == "glass"
+    assert stem("metaux") == "metal"
+
+
+@pytest.mark.parametrize(
+    ("text", "celsius"),
+    [
+        ("rejets thermiques à 60 °C", 60.0),
+        ("eau à 60C", 60.0),
+        ("chaleur 140 degrés", 140.0),
+        ("air chaud 85 deg C", 85.0),
+        ("fumées 212 °F", 100.0),
+        ("de 40 à 45,5 °C", 45.5),
+        ("Brasque usée 40 t/an", None),
+        ("2 MW continu", None),
+        ("Carbonate de calcium", None),
+    ],
+)
+def test_parse_temperature_c(text, celsius):
+    found = parse_temperature_c(text)
+    assert (found is None) if celsius is None else found == pytest.approx(celsius)
+
+
+def test_tokens_drop_stop_words():
+    assert tokens("copeaux et sciure de résineux") == ["copeau", "sciur", "resineu"]
+    assert tokens("the bark from the yard") == ["bark", "yard"]
+
+
+def test_weighted_tokens_lower_the_source_and_silence_generic_words():
+    pairs = dict(weighted_tokens("Surplus biogas from the anaerobic digester, clean"))
+    assert pairs[stem("biogas")] == 1.0
+    assert pairs[stem("anaerobic")] == CONTEXT_WEIGHT and pairs[stem("digester")] == CONTEXT_WEIGHT
+    assert pairs[stem("clean")] == 1.0  # the comma ends the "from" clause
+    assert pairs[stem("surplus")] == 0.0
+
+
+def test_spelling_variants_are_folded():
+    assert tokens("aluminum turnings") == tokens("aluminium turnings")
+    assert tokens("boues de désinkage") == tokens("boues de désencrage")
+
+
+def test_char_ngrams_respect_word_boundaries():
+    grams = char_ngrams(["spl", "ab"])
+    assert " spl " in grams and " sp" in grams and "pl " in grams
+    assert " ab " in grams  # a word shorter than n_min yields itself, padded
+    assert not any("l a" in g for g in grams)  # no n-gram spans two words
+
+
+def test_space_rows_are_unit_length_and_unknown_grams_ignored():
+    space = fit_space([tokens("brasque usée"), tokens("sciure de bois"), tokens("écorces")])
+    matrix = space.transform([tokens("brasques usées"), [], tokens("zzzz"), tokens("sciure écorces")])
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    np.testing.assert_allclose(norms, [1.0, 0.0, 0.0, 1.0])
+
+
+def test_idf_favours_rare_ngrams():
+    space = fit_space([tokens("boues rouges"), tokens("boues de chaux"), tokens("boues primaires")])
+    assert space.idf[space.vocabulary[" bou"]] < space.idf[space.vocabulary["rouge"[:4]]]
