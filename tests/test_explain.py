@@ -1,0 +1,80 @@
+"""Explanations: evidence, distances, quantity fit, months named, value and CO2e breakdowns, flags, text."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from symbiosis.engine.config import MatchConfig
+from symbiosis.engine.explain import explain, explain_text, month_names
+from symbiosis.registry import Registry
+from tests.test_candidates_fixtures import JAN_MAR, tiny_registry, tiny_rules
+from tests.test_scoring import CATEGORIES, _scored
+
+LABELS = CATEGORIES.assign(label_fr=lambda c: "FR " + c["category_id"],
+                           label_en=lambda c: "EN " + c["category_id"])
+
+
+def _explained(flows: dict[str, float] | None = None, registry: Registry | None = None) -> pd.DataFrame:
+    scored = _scored(MatchConfig(), registry).reset_index()
+    rows = scored[["candidate_id"]] if flows is None else pd.DataFrame(
+        {"candidate_id": list(flows), "flow_per_yr": list(flows.values())})
+    return explain(rows, scored, tiny_rules(), LABELS).set_index("candidate_id")
+
+
+def test_month_names_in_both_languages():
+    assert month_names(JAN_MAR, "fr") == "janv., févr., mars"
+    assert month_names(JAN_MAR, "en") == "Jan, Feb, Mar"
+    assert month_names(4095, "en") == "all year" and month_names(0, "fr") == "aucun"
+
+
+def test_rule_evidence_distance_and_quantity_fit():
+    row = _explained({"S_BARK>D_BOIL": 444.0}).loc["S_BARK>D_BOIL"]
+    assert (row["rule_id"], row["evidence_type"], row["evidence_ref"]) == ("R_BARK", "case", "MAESTRI #12")
+    assert row["road_distance_km"] == pytest.approx(1.3 * row["distance_km"])
+    assert row["pct_of_supply"] == pytest.approx(44.4)
+    assert row["pct_of_demand"] == pytest.approx(100 * 444 * 0.9 / 800)
+    assert row["supply_label_fr"] == "FR wood_bark" and row["demand_label_en"] == "EN biomass_fuel_wood"
+    assert row["status"] == "estimated"
+
+
+def test_breakdowns_add_up_at_the_exchange_flow():
+    full = _explained().loc["S_BARK>D_BOIL"]
+    half = _explained({"S_BARK>D_BOIL": full["flow_per_yr"] / 2}).loc["S_BARK>D_BOIL"]
+    for row in (full, half):
+        net = (row["avoided_disposal_cad_per_yr"] + row["avoided_purchase_cad_per_yr"]
+               - row["transport_cost_cad_per_yr"] - row["pretreatment_cost_cad_per_yr"])
+        assert row["net_value_cad_per_yr"] == pytest.approx(net)
+        co2 = (row["co2e_disposal_avoided_t_per_yr"] + row["co2e_virgin_avoided_t_per_yr"]
+               - row["co2e_transport_t_per_yr"])
+        assert row["co2e_avoided_t_per_yr"] == pytest.approx(co2)
+    assert half["net_value_cad_per_yr"] == pytest.approx(full["net_value_cad_per_yr"] / 2)
+
+
+def test_flags():
+    ex = _explained()
+    assert ex.loc["S_SPL>D_CEM", "flags"] == "hazardous|authorisation|pretreatment"
+    assert ex.loc["S_BARK>D_OWN", "flag_internal"] and not ex.loc["S_BARK>D_BOIL", "flag_internal"]
+    assert ex.loc["S_TEXT>D_RAGS", "flags"] == "text_only"
+    assert ex.loc["S_TEXT>D_RAGS", "text_similarity"] == pytest.approx(1.0)
+
+
+def test_seasonal_overlap_named():
+    reg = tiny_registry()
+    streams = reg.streams.copy()
+    streams.loc[streams["stream_id"] == "S_BARK", "months_mask"] = 0b000001110000  # May–Jul
+    streams.loc[streams["stream_id"] == "D_BOIL", "months_mask"] = 0b000011100000  # Jun–Aug
+    row = _explained(registry=Registry(reg.firms, streams)).loc["S_BARK>D_BOIL"]
+    assert row["months_overlap"] == 2
+    assert (row["months_common_fr"], row["months_common_en"]) == ("juin, juil.", "Jun, Jul")
+
+
+def test_explain_text_in_french_and_english():
+    ex = _explained()
+    fr = explain_text(ex.loc["S_SPL>D_CEM"], "fr")
+    en = explain_text(ex.loc["S_SPL>D_CEM"], "en")
+    assert "Règle R_SPL" in fr and "vol d'oiseau" in fr and "matière dangereuse" in fr and "estimation" in fr
+    assert "Rule R_SPL" in en and "crow-fly" in en and "hazardous residue" in en and "estimated" in en
+    assert "500 t/an" in fr and "30,0 km" in fr and "30.0 km" in en
+    text_fr = explain_text(ex.loc["S_TEXT>D_RAGS"], "fr")
+    assert "Aucune règle" in text_fr and "1,00" in text_fr
