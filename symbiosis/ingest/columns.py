@@ -97,7 +97,7 @@ def match_headers(headers: Iterable[str]) -> tuple[dict[str, str], list[str], li
     duplicates: list[str] = []
     for raw in headers:
         key = normalise_header(raw)
-        canonical = _INDEX.get(key)
+        canonical = _INDEX.get(key) or _INDEX.get(normalise_header(re.sub(r"\(.*?\)|\[.*?\]", "", str(raw))))
         if canonical is None:
             if key and key not in IGNORED:
                 unknown.append(raw)

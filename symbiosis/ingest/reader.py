@@ -110,9 +110,8 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _sniff_delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    outside = re.sub(r'"[^"]*"', "", first)
-    counts = {d: outside.count(d) for d in (";", "\t", ",")}
+    lines = [re.sub(r'"[^"]*"', "", line) for line in text.splitlines()[:20] if line.strip()][:_HEADER_SCAN]
+    counts = {d: max((line.count(d) for line in lines), default=0) for d in (";", "\t", ",")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
