@@ -20,6 +20,7 @@ import pandas as pd
 from symbiosis.engine.allocation import check_solution, solve
 from symbiosis.engine.candidates import generate_candidates, unmatched_reasons
 from symbiosis.engine.config import MatchConfig
+from symbiosis.engine.explain import explain, explain_text
 from symbiosis.engine.network import Outcome, exchange_scope, firm_graph
 from symbiosis.engine.problem_builder import build_allocation_problem
 from symbiosis.engine.scoring import SCORE_COLUMNS, score_candidates
@@ -82,7 +83,21 @@ _AT_FULL_FLOW = ("co2e_disposal_avoided_t_per_yr", "co2e_virgin_avoided_t_per_yr
                  "t_km_per_yr")
 
 
-def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+def _with_explanations(ex: pd.DataFrame, scored: pd.DataFrame, rules: pd.DataFrame | None,
+                       categories: pd.DataFrame | None) -> pd.DataFrame:
+    """Add the evidence, labels, fit, months and flags of :func:`explain` and a paragraph per language."""
+    why = explain(ex[["candidate_id", "flow_per_yr"]], scored, rules, categories)
+    new = ["candidate_id", *[c for c in why.columns if c not in ex.columns]]
+    ex = ex.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
+    rows = ex.to_dict(orient="records")
+    ex["explanation_fr"] = [explain_text(r, "fr") for r in rows]
+    ex["explanation_en"] = [explain_text(r, "en") for r in rows]
+    return ex
+
+
+def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registry, *,
+                    rules: pd.DataFrame | None = None,
+                    categories: pd.DataFrame | None = None) -> pd.DataFrame:
     """Join the allocated flows to their scored candidates and compute yearly figures at the flow.
 
     Returns
@@ -90,7 +105,9 @@ def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registr
     pandas.DataFrame
         :data:`~symbiosis.schemas.EXCHANGES` columns first, then the candidate's columns, with every
         ``*_per_yr`` figure at the allocated flow, ``mass_t_per_yr`` (materials only),
-        ``quantity_unit`` (of the supply) and ``park_scope``; largest net value first.
+        ``quantity_unit`` (of the supply), ``park_scope``, the explanation columns of
+        :func:`~symbiosis.engine.explain.explain` and ``explanation_fr``/``explanation_en``; largest
+        net value first.
     """
     drop = ["supply_id", "demand_id", *[c for c in SCORE_COLUMNS if c.endswith("_per_yr") and c in scored]]
     ex = flows.merge(scored.drop(columns=drop), on="candidate_id", how="left", validate="one_to_one")
@@ -107,6 +124,7 @@ def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registr
     units = registry.streams.set_index("stream_id")["quantity_unit"]
     ex["quantity_unit"] = ex["supply_id"].map(units)
     ex["park_scope"] = exchange_scope(ex, registry.firms)
+    ex = _with_explanations(ex, scored, rules, categories)
     first = [c for c in EXCHANGES.names if c in ex]
     ex = ex[first + [c for c in ex.columns if c not in first]]
     return ex.sort_values(["net_value_cad_per_yr", "candidate_id"], ascending=[False, True],
@@ -186,7 +204,7 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
     with timer("check"):
         violations = list(check_solution(problem, allocation))
     with timer("results"):
-        exchanges = exchanges_frame(allocation.flows, scored, registry)
+        exchanges = exchanges_frame(allocation.flows, scored, registry, rules=rules, categories=categories)
         sup, dem = _unmatched(registry, candidates, scored, exchanges, rules=rules, config=config,
                               categories=categories)
         kpis = compute_kpis(exchanges, registry.firms)
@@ -198,11 +216,35 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
                        unmatched_demands=dem, kpis=kpis, graph=graph, allocation=info, config=config)
 
 
-def make_resolver(registry: Registry, config: MatchConfig, **knowledge: Any) -> Callable[[str], Outcome]:
+def _resolve_from(scored: pd.DataFrame, registry: Registry, config: MatchConfig, firm_id: str) -> Outcome:
+    """Re-allocate the already scored candidates without ``firm_id``; totals at the new flows."""
+    keep = scored[(scored["supply_firm_id"] != firm_id) & (scored["demand_firm_id"] != firm_id)]
+    problem = build_allocation_problem(keep, registry, config)
+    flows = solve(problem, config.allocation_config()).flows
+    rates = keep.set_index("candidate_id")[["net_value_cad_per_unit", "co2e_avoided_t_per_unit"]]
+    rates = rates.reindex(flows["candidate_id"]).to_numpy(float)
+    flow = flows["flow_per_yr"].to_numpy(float)
+    return Outcome(float(flow @ rates[:, 0]), float(flow @ rates[:, 1])) if len(flow) else Outcome(0.0, 0.0)
+
+
+def make_resolver(registry: Registry, config: MatchConfig, *, scored: pd.DataFrame | None = None,
+                  **knowledge: Any) -> Callable[[str], Outcome]:
     """Return ``resolve(firm_id) -> Outcome`` for :func:`symbiosis.engine.network.resilience`.
 
-    Each call re-runs the whole pipeline with that firm added to ``config.excluded_firm_ids``.
+    Parameters
+    ----------
+    registry, config
+        The baseline scenario.
+    scored
+        The baseline's scored candidates (``MatchResult.candidates``). When given, each call only
+        re-solves the allocation without the firm's candidates (fast); otherwise it re-runs the whole
+        pipeline with the firm in ``config.excluded_firm_ids`` (candidates pruned anew).
+    **knowledge
+        ``rules``, ``categories``, ``factors`` passed to :func:`run`.
     """
+    if scored is not None:
+        return lambda firm_id: _resolve_from(scored, registry, config, firm_id)
+
     def resolve(firm_id: str) -> Outcome:
         scenario = config.replace(excluded_firm_ids=(*config.excluded_firm_ids, firm_id))
         kpis = run(registry, scenario, **knowledge).kpis

@@ -74,6 +74,14 @@ def test_allocation_matches_the_hand_solution(result):
     validate_frame(result.exchanges[EXCHANGES.names], EXCHANGES)
 
 
+def test_every_exchange_is_explained_in_both_languages(result):
+    ex = result.exchanges
+    assert ex["explanation_fr"].str.contains("R-bark-boiler").all()
+    assert ex["explanation_en"].str.contains("Estimated net value").all()
+    assert (ex["status"] == "estimated").all()
+    assert ex.set_index("demand_id").loc["d-boiler-B", "pct_of_demand"] == pytest.approx(100.0)
+
+
 def test_kpis_are_the_sums_of_the_exchanges(result):
     ex, k = result.exchanges, result.kpis
     assert k.n_exchanges == 2 and k.n_firms_engaged == 3
@@ -124,6 +132,9 @@ def test_scenario_without_a_firm_and_resolver(knowledge, result):
     assert r["reoptimised_value_lost_cad_per_yr"] < r["direct_value_lost_cad_per_yr"]
     assert r["reoptimised_value_lost_cad_per_yr"] == pytest.approx(
         result.kpis.net_value_cad_per_yr - closed.kpis.net_value_cad_per_yr)
+    fast = make_resolver(tiny_registry(), MatchConfig(), scored=result.candidates)
+    quick = resilience(result.exchanges, firm_ids=["B"], resolve=fast).iloc[0]
+    assert quick["reoptimised_value_lost_cad_per_yr"] == pytest.approx(r["reoptimised_value_lost_cad_per_yr"])
 
 
 def test_empty_registry_gives_an_empty_result(knowledge):
