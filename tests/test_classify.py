@@ -10,6 +10,7 @@ import pytest
 
 from symbiosis.kb import classify as clf
 from symbiosis.kb import load_categories
+from symbiosis.kb._text import parse_heat_band
 from symbiosis.kb.classify import Suggestion, classify, classify_many, text_vectors, waste_code_suggestions
 from symbiosis.schemas import RESOURCE_KINDS
 
@@ -164,7 +165,7 @@ def test_tiny_index_built_by_hand(caplog):
     ],
 )
 def test_heat_band_is_read_from_the_label(label, band):
-    assert clf._heat_band(label) == band
+    assert parse_heat_band(label) == band
 
 
 def test_every_category_id_used_by_the_synonyms_exists():

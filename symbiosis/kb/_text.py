@@ -26,6 +26,7 @@ __all__ = [
     "char_ngrams",
     "fit_space",
     "normalize",
+    "parse_heat_band",
     "parse_temperature_c",
     "stem",
     "tokens",
@@ -142,6 +143,36 @@ def parse_temperature_c(text: str) -> float | None:
         unit = (match.group("unit1") or match.group("unit2") or "c").lower()
         found.append((value - 32.0) * 5.0 / 9.0 if unit == "f" else value)
     return max(found) if found else None
+
+
+_BAND = re.compile(
+    r"(?:(?P<lo>\d+)\s*(?:°\s*C)?\s*(?:-|–|—|à|to)\s*(?P<hi>\d+)"
+    r"|(?P<lt><|≤|under|moins de|below)\s*(?P<lt_v>\d+)"
+    r"|(?P<gt>>|≥|over|plus de|above)\s*(?P<gt_v>\d+))\s*°\s*C",
+    re.IGNORECASE,
+)
+
+
+def parse_heat_band(label: str) -> tuple[float, float] | None:
+    """Return the ``(low, high)`` °C band written in a label, or None.
+
+    ``"Rejets thermiques 60–90 °C"`` → ``(60, 90)``; ``"< 30 °C"`` or ``"below 30 °C"`` →
+    ``(-273, 30)``; ``"> 150 °C"`` or ``"above 150 °C"`` → ``(150, 10000)``. A band is read as
+    ``low <= t < high``.
+
+    Parameters
+    ----------
+    label
+        A category label (French or English).
+    """
+    match = _BAND.search(label)
+    if match is None:
+        return None
+    if match.group("lo"):
+        return float(match.group("lo")), float(match.group("hi"))
+    if match.group("lt"):
+        return -273.0, float(match.group("lt_v"))
+    return float(match.group("gt_v")), 10_000.0
 
 
 def normalize(text: str) -> str:

@@ -4,21 +4,26 @@ Method (offline, no model download)
 -----------------------------------
 Each category is described by *phrases*: its French and English labels and synonyms
 (``categories.csv``), the extra synonyms and abbreviations of ``classifier_synonyms.csv``, its id, and
-the English descriptions of its EU List of Waste codes. Texts are normalised (:mod:`._text`: accents,
-ligatures, numbers, units and punctuation removed, light plural/gender stripping) and embedded as
-character n-grams (3–5, word-boundary aware) weighted by TF-IDF, the IDF counted over categories.
+the English descriptions and French labels of its EU List of Waste codes (weight ``LOW_WEIGHT``).
+Texts are normalised (:mod:`symbiosis.kb._text`: accents, ligatures, numbers, units and punctuation
+removed, light plural/gender stripping, spelling variants folded) and embedded as character n-grams
+(3–5, word-boundary aware) weighted by TF-IDF, the IDF counted over categories (one document per
+category). In a query, words that name the source ("... *from the digester*", "... *au séchoir*") weigh
+``CONTEXT_WEIGHT``; words that only say a stream exists or is wanted ("surplus", "cherche") weigh 0;
+unknown words of 5+ letters are corrected to the closest phrase word (typos).
 
 A category's score, in [0, 1], blends three similarities of the query with the category:
 
-``score = W_PHRASE · best phrase cosine + W_DOC · whole-document cosine + W_EXACT · exact hit``
+``score = W_PHRASE · best phrase cosine + W_DOC · category-document cosine + W_EXACT · exact hit``
 
-where the *exact hit* is 1 when every word of one of its phrases appears in the query (after
-stemming and typo correction against the phrase vocabulary), scaled by how much of the query that
-phrase covers. The score is a similarity, not a probability; suggestions are ranked by it.
+The *exact hit* of a phrase is ``0.5 + 0.5 × coverage`` when every word of the phrase is in the query
+(0 otherwise), ``coverage`` being the share of the query's word weight the phrase covers; a category
+takes its best phrase. All three terms are in [0, 1] and the weights sum to 1. The score is a
+similarity, not a probability: rank by it, and read a top score under ~0.3 as "unsure".
 
 Heat is split by temperature band: when the text gives a temperature (``60 °C``, ``140 degrés``,
-``300 F``) and a heat category is among the best, the band that contains the temperature is put
-first (the bands are read from the category labels, e.g. ``"(60–120 °C)"``).
+``300 F``) and heat is what the text is about, the band that contains the temperature is put first
+(the bands are read from the category labels, e.g. ``"Rejets thermiques 60–90 °C"``).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import difflib
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,7 +40,14 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from symbiosis.kb._text import NgramSpace, fit_space, parse_temperature_c, tokens, weighted_tokens
+from symbiosis.kb._text import (
+    NgramSpace,
+    fit_space,
+    parse_heat_band,
+    parse_temperature_c,
+    tokens,
+    weighted_tokens,
+)
 
 __all__ = ["Suggestion", "classify", "classify_many", "text_vectors", "waste_code_suggestions"]
 
@@ -143,26 +155,6 @@ def _extra_synonyms() -> pd.DataFrame:
     return pd.read_csv(SYNONYMS_FILE, dtype=str, keep_default_na=False, comment="#")
 
 
-_BAND = re.compile(
-    r"(?:(?P<lo>\d+)\s*(?:°\s*C)?\s*(?:-|–|—|à|to)\s*(?P<hi>\d+)"
-    r"|(?P<lt><|≤|under|moins de|below)\s*(?P<lt_v>\d+)"
-    r"|(?P<gt>>|≥|over|plus de|above)\s*(?P<gt_v>\d+))\s*°\s*C",
-    re.IGNORECASE,
-)
-
-
-def _heat_band(label: str) -> tuple[float, float] | None:
-    """Return the (low, high) °C band written in a heat label, e.g. ``"(60–120 °C)"``, or None."""
-    match = _BAND.search(label)
-    if match is None:
-        return None
-    if match.group("lo"):
-        return float(match.group("lo")), float(match.group("hi"))
-    if match.group("lt"):
-        return -273.0, float(match.group("lt_v"))
-    return float(match.group("gt_v")), 10_000.0
-
-
 def _category_phrases(row: pd.Series, extra: pd.DataFrame, low: dict[str, tuple[str, str]]) -> list[tuple]:
     """Return ``(text, lang, weight)`` of every phrase describing one category."""
     phrases = [(row["category_id"].replace("_", " "), "", 1.0)]
@@ -190,8 +182,10 @@ def _suggestion(row: pd.Series) -> Suggestion:
     )
 
 
-def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, tuple[str, str]]) -> _Index:
-    """Fit the n-gram space and the phrase, document and word matrices."""
+def _phrase_table(
+    categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, tuple[str, str]]
+) -> tuple[list[list[str]], list[str], list[float], list[int]]:
+    """Return the tokens, language, weight and category row of every phrase, grouped by category."""
     unknown = set(extra["category_id"]) - set(categories["category_id"])
     if unknown:
         logger.warning("classifier synonyms for unknown categories ignored: %s", sorted(unknown))
@@ -202,26 +196,45 @@ def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, t
             langs.append(lang)
             weights.append(weight)
             owner.append(i)
-    n_cat = len(categories)
-    docs = [[w for t, o in zip(texts, owner, strict=True) if o == i for w in t] for i in range(n_cat)]
-    space = fit_space(docs)
+    return texts, langs, weights, owner
+
+
+def _word_matrix(texts: list[list[str]]) -> tuple[dict[str, int], sparse.csr_matrix]:
+    """Return the word vocabulary of the phrases and the binary phrase × word matrix."""
     words: dict[str, int] = {}
     for toks in texts:
         for w in toks:
             words.setdefault(w, len(words))
     rows = [i for i, toks in enumerate(texts) for _ in set(toks)]
     cols = [words[w] for toks in texts for w in set(toks)]
-    phrase_tokens = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(words)))
-    heat = []
-    for i, (_, row) in enumerate(categories.iterrows()):
-        band = _heat_band(f"{row['label_fr']} {row['label_en']}")
-        if band is not None and row["kind"] == "energy":
-            heat.append((i, *band))
+    return words, sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(words)))
+
+
+def _heat_bands(categories: pd.DataFrame) -> tuple[tuple[int, float, float], ...]:
+    """Return ``(category row, low °C, high °C)`` of every energy category whose label has a band."""
+    bands = []
+    labels = categories["label_fr"] + " " + categories["label_en"]
+    for i, (kind, label) in enumerate(zip(categories["kind"], labels, strict=True)):
+        band = parse_heat_band(label)
+        if band is not None and kind == "energy":
+            bands.append((i, *band))
+    return tuple(bands)
+
+
+def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, tuple[str, str]]) -> _Index:
+    """Fit the n-gram space and the phrase, document and word matrices."""
+    categories = categories.reset_index(drop=True)
+    texts, langs, weights, owner = _phrase_table(categories, extra, low)
+    docs: list[list[str]] = [[] for _ in range(len(categories))]
+    for toks, i in zip(texts, owner, strict=True):
+        docs[i].extend(toks)
+    space = fit_space(docs)
+    words, phrase_tokens = _word_matrix(texts)
     return _Index(
         categories=tuple(_suggestion(row) for _, row in categories.iterrows()),
         space=space,
         phrases=space.transform(texts),
-        phrase_starts=np.searchsorted(np.asarray(owner), np.arange(n_cat)),
+        phrase_starts=np.searchsorted(np.asarray(owner), np.arange(len(categories))),
         phrase_weight=np.asarray(weights),
         phrase_lang=np.asarray(langs),
         documents=space.transform(docs),
@@ -229,7 +242,7 @@ def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, t
         phrase_len=np.asarray(phrase_tokens.sum(axis=1)).ravel(),
         words=words,
         corrections={},
-        heat_bands=tuple(heat),
+        heat_bands=_heat_bands(categories),
     )
 
 
@@ -318,6 +331,7 @@ def _apply_temperature(index: _Index, scores: np.ndarray, text: str) -> np.ndarr
 def classify_many(texts: Sequence[str], *, lang: str | None = None, top: int = 3) -> list[list[Suggestion]]:
     """Return the ``top`` suggestions of each text (see :func:`classify`), scored in one pass."""
     index = _index()
+    texts = list(texts)
     if not texts:
         return []
     scores = np.vstack([_scores(index, texts[i : i + _BATCH], lang) for i in range(0, len(texts), _BATCH)])
@@ -330,7 +344,7 @@ def classify_many(texts: Sequence[str], *, lang: str | None = None, top: int = 3
 
 
 def _with_score(base: Suggestion, score: float) -> Suggestion:
-    return Suggestion(**{**base.__dict__, "score": round(float(np.clip(score, 0.0, 1.0)), 4)})
+    return replace(base, score=round(float(np.clip(score, 0.0, 1.0)), 4))
 
 
 def classify(text: str, *, lang: str | None = None, top: int = 3) -> list[Suggestion]:
