@@ -1,0 +1,131 @@
+"""Draws shared by both sample generators: sector counts, firm locations, streams from the profiles.
+
+Everything here is vectorised over firms and streams and takes a ``numpy.random.Generator``; the
+two public generators only differ in how they write the result (as firms would type it, or already
+canonical).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.places import load_gazetteer, load_parks
+
+__all__ = ["allocate_counts", "draw_streams", "locate_in_region", "locate_in_towns", "region_parks"]
+
+_KM_PER_DEG_LAT = 111.195
+
+
+def allocate_counts(weights: np.ndarray, total: int) -> np.ndarray:
+    """Split ``total`` into integers proportional to ``weights`` (largest remainder, deterministic)."""
+    share = np.asarray(weights, dtype=float) / float(np.sum(weights)) * total
+    counts = np.floor(share).astype(np.int64)
+    order = np.argsort(-(share - counts), kind="stable")
+    counts[order[: total - int(counts.sum())]] += 1
+    return counts
+
+
+def _jitter(lat: np.ndarray, lon: np.ndarray, km: np.ndarray | float,
+            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    d_north = rng.normal(0.0, 1.0, len(lat)) * km
+    d_east = rng.normal(0.0, 1.0, len(lat)) * km
+    new_lat = lat + d_north / _KM_PER_DEG_LAT
+    new_lon = lon + d_east / (_KM_PER_DEG_LAT * np.cos(np.radians(lat)))
+    return new_lat, new_lon
+
+
+def region_parks() -> pd.DataFrame:
+    """Parks with the default weight of a firm of any sector (Saguenay 3, Alma 2, others 1)."""
+    parks = load_parks()
+    weight = np.where(parks["municipality"] == "Saguenay", 3.0,
+                      np.where(parks["municipality"] == "Alma", 2.0, 1.0))
+    parks["weight"] = np.where(parks["kind"] == "technology", 0.3, weight)
+    return parks
+
+
+def _town_points() -> pd.DataFrame:
+    gaz = load_gazetteer().drop_duplicates("name")
+    return gaz.set_index("name")[["lat", "lon", "municipality"]]
+
+
+def locate_in_region(sector_ids: np.ndarray, sectors: pd.DataFrame,
+                     rng: np.random.Generator) -> pd.DataFrame:
+    """Place firms of the given sectors in the region's parks or towns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``park_id`` (empty outside a park), ``municipality``, ``lat``, ``lon``, one row per firm.
+    """
+    parks = region_parks().set_index("park_id")
+    towns = _town_points()
+    out = pd.DataFrame({"park_id": "", "municipality": "", "lat": np.nan, "lon": np.nan},
+                       index=np.arange(len(sector_ids)))
+    for sector in sectors.itertuples():
+        rows = np.flatnonzero(sector_ids == sector.sector_id)
+        if len(rows) == 0:
+            continue
+        places = sector.places.split("|")
+        if places == ["*"]:
+            options, weights = parks.index.to_numpy(), parks["weight"].to_numpy()
+        else:
+            options, weights = np.asarray(places), np.ones(len(places))
+        picks = options[rng.choice(len(options), size=len(rows), p=weights / weights.sum())]
+        in_park = np.isin(picks, parks.index)
+        park_rows, town_rows = rows[in_park], rows[~in_park]
+        out.loc[park_rows, "park_id"] = picks[in_park]
+        out.loc[park_rows, ["municipality", "lat", "lon"]] = parks.loc[
+            picks[in_park], ["municipality", "lat", "lon"]].to_numpy()
+        out.loc[town_rows, ["municipality", "lat", "lon"]] = towns.loc[
+            picks[~in_park], ["municipality", "lat", "lon"]].to_numpy()
+    spread = np.where(out["park_id"] == "", 3.0, 0.5)
+    lat, lon = _jitter(out["lat"].to_numpy(float), out["lon"].to_numpy(float), spread, rng)
+    out["lat"], out["lon"] = np.round(lat, 5), np.round(lon, 5)
+    return out
+
+
+def locate_in_towns(n: int, rng: np.random.Generator, *, max_lat: float = 50.0,
+                    spread_km: float = 4.0) -> pd.DataFrame:
+    """Place ``n`` firms around the gazetteer's towns south of ``max_lat``, weighted by population."""
+    gaz = load_gazetteer()
+    gaz = gaz[(gaz["lat"] < max_lat) & (gaz["population"] > 0)].reset_index(drop=True)
+    weight = gaz["population"].to_numpy(float)
+    picks = rng.choice(len(gaz), size=n, p=weight / weight.sum())
+    lat, lon = _jitter(gaz["lat"].to_numpy()[picks], gaz["lon"].to_numpy()[picks], spread_km, rng)
+    return pd.DataFrame({"park_id": "", "municipality": gaz["municipality"].to_numpy()[picks],
+                         "lat": np.round(lat, 5), "lon": np.round(lon, 5)})
+
+
+def draw_streams(firms: pd.DataFrame, profiles: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Draw the streams each firm declares from its sector's profiles.
+
+    Every profile row of a firm's sector is kept with probability ``p``; a firm left without any
+    stream keeps its most likely one. The canonical yearly quantity is log-normal around the
+    profile median, scaled by the firm's ``size`` factor.
+
+    Parameters
+    ----------
+    firms
+        ``firm_id``, ``sector_id`` and ``size`` (multiplier of every quantity of the firm).
+    profiles
+        :func:`~symbiosis.sample.profiles.load_stream_profiles`.
+    rng
+        Random generator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per stream: the firm columns, every profile column and ``quantity_per_yr``.
+    """
+    pairs = firms.merge(profiles, on="sector_id", how="inner", sort=False)
+    keep = rng.random(len(pairs)) < pairs["p"].to_numpy()
+    best = pairs.groupby("firm_id", sort=False)["p"].transform("max").to_numpy() == pairs["p"].to_numpy()
+    first_best = np.zeros(len(pairs), dtype=bool)
+    first_best[pairs.index.get_indexer(pairs[best].drop_duplicates("firm_id").index)] = True
+    has_any = pd.Series(keep).groupby(pairs["firm_id"].to_numpy(), sort=False).transform("any").to_numpy()
+    keep |= first_best & ~has_any
+    streams = pairs[keep].reset_index(drop=True)
+    noise = rng.lognormal(0.0, streams["sigma"].to_numpy(), len(streams))
+    streams["quantity_per_yr"] = streams["median_per_yr"].to_numpy() * streams["size"].to_numpy() * noise
+    return streams
