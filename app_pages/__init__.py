@@ -1,0 +1,1 @@
+"""Streamlit pages of the app: thin screens that call the ``symbiosis`` package."""

@@ -1,0 +1,44 @@
+"""``symbiosis init``: create (or upgrade) a registry database, optionally loading the sample region."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from symbiosis.commands._common import add_db_argument, database_url, print_json
+from symbiosis.commands._imports import batch_summary, print_batch
+from symbiosis.db import Actor, Repository
+from symbiosis.importing import SAMPLE_DIR, import_files
+
+NAME = "init"
+HELP = "Create or upgrade the registry database / Créer ou mettre à jour le registre"
+
+logger = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the command's options."""
+    add_db_argument(parser)
+    parser.add_argument("--sample", action="store_true",
+                        help="load the bundled fictional sample region / charger la région exemple")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Migrate the database to the latest schema; with ``--sample``, import the sample region."""
+    url = database_url(args.db)
+    repo = Repository.from_url(url)
+    summary: dict = {"database": repo.engine.url.render_as_string(hide_password=True)}
+    code = 0
+    if args.sample:
+        batch = import_files(repo, Actor.system("init"), firms_path=SAMPLE_DIR / "firms.csv",
+                             streams_path=SAMPLE_DIR / "streams.csv")
+        summary.update(batch_summary(batch))
+        code = 0 if batch.ok else 1
+        if not args.json:
+            print_batch(batch, lang="fr")
+    if args.json:
+        print_json(summary)
+    else:
+        print(f"Registre prêt / registry ready: {summary['database']}")
+    return code

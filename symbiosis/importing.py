@@ -1,0 +1,136 @@
+"""Import files into the registry: validate with :mod:`symbiosis.ingest`, store the valid rows.
+
+The one workflow behind ``symbiosis init --sample``, ``symbiosis import`` and the app's upload:
+read and validate both files, store every valid row through the repository (which checks the
+actor's rights and audits the write), record the import batch with its report, and hand back the
+report and the rejected rows. A file with bad rows never loses its good ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from symbiosis.db import Actor, Repository
+from symbiosis.ingest import ImportBatch, ImportResult, import_tables
+from symbiosis.ingest.firms import Locator
+from symbiosis.kb import load_categories
+from symbiosis.kb.waste_codes import load_waste_codes
+from symbiosis.places.geocode import GazetteerGeocoder
+from symbiosis.places.parks import load_parks
+
+__all__ = ["SAMPLE_DIR", "ImportContext", "default_context", "import_files", "import_into_registry"]
+
+logger = logging.getLogger(__name__)
+
+#: The bundled fictional sample region (``make sample`` regenerates it).
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """The reference tables the validators check against.
+
+    Parameters
+    ----------
+    categories
+        Resource categories of the knowledge base.
+    waste_codes
+        The EU List of Waste.
+    parks
+        Industrial parks (to place a firm from its park).
+    geocoder
+        Resolves a municipality to coordinates (offline gazetteer by default).
+    """
+
+    categories: pd.DataFrame
+    waste_codes: pd.DataFrame
+    parks: pd.DataFrame
+    geocoder: Locator | None
+
+
+@functools.lru_cache(maxsize=1)
+def default_context() -> ImportContext:
+    """Return the shipped knowledge base, parks and the offline gazetteer."""
+    return ImportContext(load_categories(), load_waste_codes(), load_parks(), GazetteerGeocoder())
+
+
+def _report_json(result: ImportResult) -> dict:
+    frame = result.report.to_frame("en").astype(object)
+    records = frame.where(frame.notna(), None).to_dict(orient="records")
+    report = result.report
+    return {"rows": report.n_rows, "valid": report.n_valid, "issue_counts": report.counts(),
+            "issues": records}
+
+
+def import_into_registry(
+    repo: Repository,
+    actor: Actor,
+    *,
+    firms_bytes: bytes | None = None,
+    streams_bytes: bytes | None = None,
+    firms_filename: str = "firms.csv",
+    streams_filename: str = "streams.csv",
+    context: ImportContext | None = None,
+) -> ImportBatch:
+    """Validate one firms file and/or one streams file and store their valid rows.
+
+    Parameters
+    ----------
+    repo
+        The registry.
+    actor
+        On whose behalf the rows are written (a firm may only write its own rows).
+    firms_bytes, streams_bytes
+        File contents (CSV or XLSX); either may be ``None``.
+    firms_filename, streams_filename
+        The names of the uploaded files (they pick the format and appear in the report).
+    context
+        Reference tables; the shipped ones by default.
+
+    Returns
+    -------
+    ImportBatch
+        Per file: the valid rows (now stored), the rejected rows and the bilingual report.
+    """
+    context = context or default_context()
+    existing = set(repo.firms(actor)["firm_id"])
+    batch = import_tables(
+        firms_bytes, streams_bytes, geocoder=context.geocoder, parks=context.parks,
+        categories=context.categories, waste_codes=context.waste_codes, existing_firm_ids=existing,
+        firms_filename=firms_filename, streams_filename=streams_filename,
+    )
+    for result, filename, upsert in (
+        (batch.firms, firms_filename, repo.upsert_firms),
+        (batch.streams, streams_filename, repo.upsert_streams),
+    ):
+        if result is None:
+            continue
+        stored = upsert(actor, result.valid) if len(result.valid) else 0
+        repo.record_import(actor, source_filename=Path(filename).name, accepted=stored,
+                           rejected=result.report.n_rejected, report=_report_json(result))
+        logger.info("%s: %d rows stored, %d rejected", filename, stored, result.report.n_rejected)
+    return batch
+
+
+def import_files(
+    repo: Repository,
+    actor: Actor,
+    *,
+    firms_path: Path | None = None,
+    streams_path: Path | None = None,
+    context: ImportContext | None = None,
+) -> ImportBatch:
+    """Read the files at the given paths and import them (see :func:`import_into_registry`)."""
+    return import_into_registry(
+        repo, actor,
+        firms_bytes=firms_path.read_bytes() if firms_path else None,
+        streams_bytes=streams_path.read_bytes() if streams_path else None,
+        firms_filename=firms_path.name if firms_path else "firms.csv",
+        streams_filename=streams_path.name if streams_path else "streams.csv",
+        context=context,
+    )

@@ -1,0 +1,67 @@
+"""The app's registry page, driven headless with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from symbiosis.db import Actor, Repository
+from tests._registry_helpers import tiny_registry
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def tiny_db(tmp_path, monkeypatch):
+    path = tmp_path / "tiny.db"
+    repo = Repository.from_url(f"sqlite:///{path}")
+    reg = tiny_registry()
+    repo.upsert_firms(Actor.system("test"), reg.firms)
+    repo.upsert_streams(Actor.system("test"), reg.streams)
+    repo.close()
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
+    return path
+
+
+def _run(lang: str = "fr") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+def test_registry_lists_firms_and_streams_in_french(tiny_db):
+    at = _run()
+    assert not at.exception
+    assert at.title[0].value == "Registre des entreprises et des flux"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Entreprises"] == "3" and metrics["Municipalités"] == "2"
+    table = at.dataframe[0].value
+    assert set(table["Entreprise"]) == {"Scierie Péribonka", "Granules du Lac", "Serres Boréales"}
+
+
+def test_registry_hides_personal_information(tiny_db):
+    at = _run()
+    shown = at.dataframe[0].value.to_string()
+    assert "Jeanne Tremblay" not in shown and "jt@example.org" not in shown
+
+
+def test_filters_and_english(tiny_db):
+    at = _run("en")
+    assert at.title[0].value == "Registry of firms and streams"
+    at.selectbox[1].set_value("demand").run()
+    assert len(at.dataframe[0].value) == 2
+    at.text_input[0].input("boiler").run()
+    assert len(at.dataframe[0].value) == 0  # descriptions are French: "chaudière"
+    at.text_input[0].input("chaudière").run()
+    assert at.dataframe[0].value["Firm"].tolist() == ["Serres Boréales"]
+
+
+def test_missing_database_is_explained_not_crashed(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SYMBIOSIS_DB", str(tmp_path / "empty.db"))
+    at = _run()
+    assert not at.exception
+    assert "Le registre est vide" in at.info[0].value
