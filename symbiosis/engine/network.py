@@ -101,26 +101,17 @@ def firm_graph(exchanges: pd.DataFrame, firms: pd.DataFrame | None = None) -> nx
         "co2e_avoided_t_per_yr": _numeric(exchanges, "co2e_avoided_t_per_yr"),
         "n_exchanges": 1,
     })
-    summed = frame.groupby(["u", "v"], sort=True).sum()
-    for (u, v), row in summed.iterrows():
-        attrs = {a: float(row[a]) for a in EDGE_ATTRS}
-        attrs["n_exchanges"] = int(row["n_exchanges"])
-        graph.add_edge(u, v, **attrs)
+    summed = frame.groupby(["u", "v"], sort=True).sum().reset_index()
+    summed["n_exchanges"] = summed["n_exchanges"].astype(int)
+    attrs = summed[list(EDGE_ATTRS)].to_dict(orient="records")
+    graph.add_edges_from(zip(summed["u"], summed["v"], attrs, strict=True))
     if firms is not None and not firms.empty:
         cols = [c for c in _NODE_ATTRS if c in firms]
         info = firms.assign(firm_id=firms["firm_id"].astype(str)).drop_duplicates("firm_id")
-        info = info.set_index("firm_id")
-        for node in graph.nodes:
-            if node in info.index:
-                graph.nodes[node].update({c: _clean(info.at[node, c]) for c in cols})
+        info = info.set_index("firm_id").reindex(list(graph.nodes))[cols]
+        info = info.astype(object).where(info.notna(), None)
+        nx.set_node_attributes(graph, info.to_dict(orient="index"))
     return graph
-
-
-def _clean(value: object) -> object:
-    """Return ``None`` for missing values so node attributes stay JSON-friendly."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return None
-    return value
 
 
 def _edge_sum(graph: nx.DiGraph, edges: Iterable[tuple[str, str]], attr: str) -> float:
