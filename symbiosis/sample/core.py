@@ -118,14 +118,24 @@ def draw_streams(firms: pd.DataFrame, profiles: pd.DataFrame, rng: np.random.Gen
     pandas.DataFrame
         One row per stream: the firm columns, every profile column and ``quantity_per_yr``.
     """
-    pairs = firms.merge(profiles, on="sector_id", how="inner", sort=False)
-    keep = rng.random(len(pairs)) < pairs["p"].to_numpy()
-    best = pairs.groupby("firm_id", sort=False)["p"].transform("max").to_numpy() == pairs["p"].to_numpy()
-    first_best = np.zeros(len(pairs), dtype=bool)
-    first_best[pairs.index.get_indexer(pairs[best].drop_duplicates("firm_id").index)] = True
-    has_any = pd.Series(keep).groupby(pairs["firm_id"].to_numpy(), sort=False).transform("any").to_numpy()
-    keep |= first_best & ~has_any
-    streams = pairs[keep].reset_index(drop=True)
+    sectors, profile_codes = np.unique(profiles["sector_id"].to_numpy(dtype=object), return_inverse=True)
+    order = np.argsort(profile_codes, kind="stable")  # profile rows grouped by sector, file order kept
+    count = np.bincount(profile_codes, minlength=len(sectors))
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    p_sorted = profiles["p"].to_numpy(float)[order]
+    best = np.array([np.argmax(p_sorted[f:f + c]) for f, c in zip(first, count, strict=True)])
+    codes = np.searchsorted(sectors, firms["sector_id"].to_numpy(dtype=object))
+    reps = count[codes]
+    firm_index = np.repeat(np.arange(len(firms)), reps)
+    segment = np.cumsum(reps) - reps
+    offset = np.arange(int(reps.sum())) - np.repeat(segment, reps)
+    rows = order[first[codes][firm_index] + offset]
+    keep = rng.random(len(rows)) < profiles["p"].to_numpy(float)[rows]
+    has_any = np.add.reduceat(keep.astype(np.int64), segment) > 0
+    keep[(segment + best[codes])[~has_any]] = True
+    firm_index, rows = firm_index[keep], rows[keep]
+    streams = pd.concat([firms.iloc[firm_index].reset_index(drop=True),
+                         profiles.drop(columns="sector_id").iloc[rows].reset_index(drop=True)], axis=1)
     noise = rng.lognormal(0.0, streams["sigma"].to_numpy(), len(streams))
     streams["quantity_per_yr"] = streams["median_per_yr"].to_numpy() * streams["size"].to_numpy() * noise
     return streams
