@@ -48,4 +48,4 @@ selected = filter_streams(
     text=query,
 )
 st.subheader(t("registry.streams", lang) + f" ({len(selected)})")
-st.dataframe(stream_table(selected, lang), hide_index=True, width="stretch")
+st.dataframe(stream_table(selected, lang, categories=state.categories()), hide_index=True, width="stretch")

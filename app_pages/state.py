@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from symbiosis.db import Actor, Repository
 from symbiosis.i18n import LANGS, t
+from symbiosis.kb import load_categories
 from symbiosis.settings import database_url
 
-__all__ = ["current_lang", "database_url_shown", "language_selector", "public_reader", "repository"]
+__all__ = [
+    "categories",
+    "current_lang",
+    "database_url_shown",
+    "language_selector",
+    "public_reader",
+    "repository",
+]
 
 
 def current_lang() -> str:
@@ -45,3 +54,9 @@ def database_url_shown() -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(database_url()).render_as_string(hide_password=True)
+
+
+@st.cache_resource(show_spinner=False)
+def categories() -> pd.DataFrame:
+    """Return the knowledge base's resource categories (shared, read-only)."""
+    return load_categories()

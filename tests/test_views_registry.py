@@ -31,3 +31,15 @@ def test_stream_table_is_translated():
     assert "Entreprise" in fr.columns and "Firm" in en.columns
     assert set(fr["Sens"]) == {"Offre", "Demande"}
     assert set(en["Direction"]) == {"Supply", "Demand"}
+
+
+def test_stream_table_shows_category_labels():
+    import pandas as pd
+
+    cats = pd.DataFrame({"category_id": ["wood_sawdust"], "label_fr": ["Sciure de bois"],
+                         "label_en": ["Sawdust"]})
+    reg = tiny_registry()
+    fr = stream_table(filter_streams(reg), "fr", categories=cats)
+    en = stream_table(filter_streams(reg), "en", categories=cats)
+    assert fr["Catégorie"].tolist()[0] == "Sciure de bois" and en["Category"].tolist()[0] == "Sawdust"
+    assert fr["Catégorie"].tolist()[1] == "pellet_feedstock"  # unknown ids stay visible

@@ -62,14 +62,29 @@ def filter_streams(
     return frame[keep].reset_index(drop=True)
 
 
-def stream_table(streams: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
-    """Return the columns a person reads, with headers and values in ``lang``."""
+def stream_table(streams: pd.DataFrame, lang: str = "fr", *,
+                 categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the columns a person reads, with headers and values in ``lang``.
+
+    Parameters
+    ----------
+    streams
+        Streams joined with the firm name and municipality (:func:`filter_streams`).
+    lang
+        ``"fr"`` or ``"en"``.
+    categories
+        The knowledge base's categories, to show category labels instead of ids.
+    """
+    category = streams["category_id"]
+    if categories is not None:
+        labels = categories.set_index("category_id")["label_en" if lang == "en" else "label_fr"]
+        category = category.map(labels).fillna(category)
     columns = {
         "col.firm": streams["name"],
         "col.municipality": streams["municipality"],
         "col.direction": streams["direction"].map(lambda d: t(f"direction.{d}", lang)),
         "col.kind": streams["kind"].map(lambda k: t(f"kind.{k}", lang)),
-        "col.category": streams["category_id"],
+        "col.category": category,
         "col.description": streams["description"],
         "col.quantity_per_yr": streams["quantity_per_yr"].round(1),
         "col.unit": streams["quantity_unit"],

@@ -1,0 +1,151 @@
+"""End-to-end fixtures: the real app served by ``streamlit run`` and driven by Debian's Chromium.
+
+The browser is the system ``chromium`` (never ``playwright install``). Without it the tests skip
+with a message, except when ``SYMBIOSIS_REQUIRE_SERVICES=1`` (CI), where a missing browser fails.
+Every page records the requests it makes; :func:`assert_loopback_only` proves that none left
+127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("SYMBIOSIS_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason} (SYMBIOSIS_REQUIRE_SERVICES=1: CI must have it)")
+    pytest.skip(f"{reason}: run scripts/test-services.sh to install Debian's chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Path of the system Chromium."""
+    path = os.environ.get("SYMBIOSIS_CHROMIUM") or shutil.which("chromium")
+    if not path or not Path(path).exists():
+        _missing("Chromium not found")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer on {url} within {timeout_s} s")
+
+
+def serve_app(db_path: Path, log_path: Path) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free loopback port against ``db_path``; yield its URL."""
+    port = _free_port()
+    env = {**os.environ, "SYMBIOSIS_DB": str(db_path), "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    """A headless Chromium shared by the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class RequestLog:
+    """Hosts of every request a browser context made."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def record(self, request) -> None:
+        self.urls.append(request.url)
+
+    def outside_loopback(self) -> list[str]:
+        """Return the requested URLs whose host is not the loopback."""
+        bad = []
+        for url in self.urls:
+            parsed = urlparse(url)
+            if parsed.scheme in {"data", "blob", "about"}:
+                continue
+            if parsed.hostname not in LOOPBACK:
+                bad.append(url)
+        return bad
+
+
+def new_page(browser, log: RequestLog):
+    """Open a 1280×900 page in a fresh context whose requests go to ``log``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA")
+    context.on("request", log.record)
+    return context, context.new_page()
+
+
+def wait_for_app(page, timeout_ms: int = 30_000) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """An SQLite registry holding the bundled sample region, built once per session."""
+    from symbiosis.cli import main
+
+    path = tmp_path_factory.mktemp("e2e") / "sample.db"
+    assert main(["init", "--db", str(path), "--sample", "--json"]) == 0
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_db: Path, tmp_path_factory, chromium_path: str) -> Iterator[str]:
+    """URL of the app served on the sample registry."""
+    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
+    yield from serve_app(sample_db, log)

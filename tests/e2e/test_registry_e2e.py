@@ -1,0 +1,28 @@
+"""The registry page in a real browser: it renders the sample region and calls nothing outside."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS, RequestLog, new_page, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_registry_page_renders_offline(browser, app_url):
+    log = RequestLog()
+    context, page = new_page(browser, log)
+    try:
+        page.goto(app_url)
+        wait_for_app(page)
+        page.get_by_text("Registre des entreprises et des flux").first.wait_for()
+        page.get_by_text("Entreprises").first.wait_for()
+        page.locator('[data-testid="stDataFrame"]').first.wait_for()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "registry.png"))
+        page.get_by_text("English").click()
+        page.get_by_text("Registry of firms and streams").first.wait_for()
+    finally:
+        context.close()
+    assert log.urls, "the browser made no request at all"
+    assert log.outside_loopback() == []
