@@ -87,12 +87,11 @@ def _with_explanations(ex: pd.DataFrame, scored: pd.DataFrame, rules: pd.DataFra
                        categories: pd.DataFrame | None) -> pd.DataFrame:
     """Add the evidence, labels, fit, months and flags of :func:`explain` and a paragraph per language."""
     why = explain(ex[["candidate_id", "flow_per_yr"]], scored, rules, categories)
+    rows = why.to_dict(orient="records")
+    why["explanation_fr"] = [explain_text(r, "fr") for r in rows]
+    why["explanation_en"] = [explain_text(r, "en") for r in rows]
     new = ["candidate_id", *[c for c in why.columns if c not in ex.columns]]
-    ex = ex.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
-    rows = ex.to_dict(orient="records")
-    ex["explanation_fr"] = [explain_text(r, "fr") for r in rows]
-    ex["explanation_en"] = [explain_text(r, "en") for r in rows]
-    return ex
+    return ex.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
 
 
 def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registry, *,
