@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -106,6 +106,11 @@ _SPELLING: Mapping[str, str] = {
     "desinkage": "desencrage",
     "deinking": "desencrage",
     "ecorses": "ecorces",
+    "premiere": "first",
+    "premier": "first",
+    "deuxieme": "second",
+    "seconde": "second",
+    "troisieme": "third",
     "ecorse": "ecorce",
 }
 
@@ -113,6 +118,10 @@ _SPELLING: Mapping[str, str] = {
 CONTEXT_WEIGHT = 0.5
 _CONTEXT_CUES = _wordset("from in at inside au dans chez provenant provenance issu issue issus issues")
 _CLAUSE = re.compile(r"[,;:()\[\]\n]|\.(?!\d)")
+
+# "1re", "1ère", "1st", "2e", "2nd", "3rd": ordinals survive number removal, as words.
+_ORDINAL = re.compile(r"\b([123])(?:st|nd|rd|re|ere|er|e|eme|ieme)\b")
+_ORDINAL_WORDS = {"1": "first", "2": "second", "3": "third"}
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _NUMERIC_TOKEN = re.compile(r"^\d")  # "12m3", "40t", "2x": numbers with units glued on
@@ -186,10 +195,13 @@ def normalize(text: str) -> str:
     Examples
     --------
     >>> normalize("Rejets thermiques à 60 °C, ~2 MW (œuvre)")
-    'rejets thermiques oeuvre'
+    'rejets thermiques a oeuvre'
+    >>> normalize("SPL 1re coupe / 2nd cut")
+    'spl first coupe second cut'
     """
     text = _TEMPERATURE.sub(" ", text)
-    words = _NON_WORD.sub(" ", _fold(text)).split()
+    text = _ORDINAL.sub(lambda m: f" {_ORDINAL_WORDS[m.group(1)]} ", _fold(text))
+    words = _NON_WORD.sub(" ", text).split()
     return " ".join(w for w in words if w not in _UNITS and not _NUMERIC_TOKEN.match(w))
 
 
@@ -279,13 +291,16 @@ def char_ngrams(words: Iterable[str], *, n_min: int = 3, n_max: int = 5) -> list
     """
     grams: list[str] = []
     for word in words:
-        padded = f" {word} "
-        if len(padded) <= n_min:
-            grams.append(padded)
-            continue
-        for n in range(n_min, n_max + 1):
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        grams.extend(_word_ngrams(word, n_min, n_max))
     return grams
+
+
+@lru_cache(maxsize=65536)
+def _word_ngrams(word: str, n_min: int, n_max: int) -> tuple[str, ...]:
+    padded = f" {word} "
+    if len(padded) <= n_min:
+        return (padded,)
+    return tuple(padded[i : i + n] for n in range(n_min, n_max + 1) for i in range(len(padded) - n + 1))
 
 
 @dataclass(frozen=True)
@@ -306,27 +321,36 @@ class NgramSpace:
 
     vocabulary: Mapping[str, int]
     idf: np.ndarray
+    _columns: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def columns(self, word: str) -> np.ndarray:
+        """Return the columns of the n-grams of one word (repeated n-grams repeated), cached."""
+        cols = self._columns.get(word)
+        if cols is None:
+            found = (self.vocabulary.get(gram) for gram in _word_ngrams(word, 3, 5))
+            cols = np.fromiter((c for c in found if c is not None), dtype=np.int64)
+            self._columns[word] = cols
+        return cols
 
     def counts(
         self, token_lists: Sequence[Sequence[str]], weights: Sequence[Sequence[float]] | None = None
     ) -> sparse.csr_matrix:
         """Return n-gram counts (one row per token list), each word's n-grams counted with its weight."""
-        rows: list[int] = []
-        cols: list[int] = []
-        data: list[float] = []
+        parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+        row_of_word: list[int] = []
+        weight_of_word: list[float] = []
         for i, words in enumerate(token_lists):
             word_weights = weights[i] if weights is not None else [1.0] * len(words)
             for word, weight in zip(words, word_weights, strict=True):
-                if weight <= 0.0:
-                    continue
-                for gram in char_ngrams([word]):
-                    col = self.vocabulary.get(gram)
-                    if col is not None:
-                        rows.append(i)
-                        cols.append(col)
-                        data.append(weight)
+                if weight > 0.0:
+                    parts.append(self.columns(word))
+                    row_of_word.append(i)
+                    weight_of_word.append(weight)
+        lengths = np.array([len(p) for p in parts[1:]], dtype=np.int64)
+        rows = np.repeat(np.asarray(row_of_word, dtype=np.int64), lengths)
+        data = np.repeat(np.asarray(weight_of_word, dtype=np.float64), lengths)
         shape = (len(token_lists), len(self.idf))
-        matrix = sparse.csr_matrix((np.asarray(data, dtype=np.float64), (rows, cols)), shape=shape)
+        matrix = sparse.csr_matrix((data, (rows, np.concatenate(parts))), shape=shape)
         matrix.sum_duplicates()
         return matrix
 

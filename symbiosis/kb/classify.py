@@ -155,14 +155,15 @@ def _extra_synonyms() -> pd.DataFrame:
     return pd.read_csv(SYNONYMS_FILE, dtype=str, keep_default_na=False, comment="#")
 
 
-def _category_phrases(row: pd.Series, extra: pd.DataFrame, low: dict[str, tuple[str, str]]) -> list[tuple]:
+def _category_phrases(
+    row: pd.Series, extra: dict[str, list[tuple[str, str]]], low: dict[str, tuple[str, str]]
+) -> list[tuple]:
     """Return ``(text, lang, weight)`` of every phrase describing one category."""
     phrases = [(row["category_id"].replace("_", " "), "", 1.0)]
     phrases += [(row["label_fr"], "fr", 1.0), (row["label_en"], "en", 1.0)]
     phrases += [(s, "fr", 1.0) for s in _as_list(row["synonyms_fr"])]
     phrases += [(s, "en", 1.0) for s in _as_list(row["synonyms_en"])]
-    mine = extra[extra["category_id"] == row["category_id"]]
-    phrases += [(s, lang, 1.0) for s, lang in zip(mine["synonym"], mine["lang"], strict=True)]
+    phrases += [(s, lang, 1.0) for s, lang in extra.get(row["category_id"], [])]
     codes = [_clean_code(c) for c in _as_list(row["waste_codes"])]
     phrases += [(low[c][0], "en", LOW_WEIGHT) for c in codes if c in low]
     phrases += [(low[c][1], "fr", LOW_WEIGHT) for c in codes if c in low and low[c][1]]
@@ -189,9 +190,12 @@ def _phrase_table(
     unknown = set(extra["category_id"]) - set(categories["category_id"])
     if unknown:
         logger.warning("classifier synonyms for unknown categories ignored: %s", sorted(unknown))
+    by_category: dict[str, list[tuple[str, str]]] = {}
+    for cid, lang, synonym in zip(extra["category_id"], extra["lang"], extra["synonym"], strict=True):
+        by_category.setdefault(cid, []).append((synonym, lang))
     texts, langs, weights, owner = [], [], [], []
     for i, (_, row) in enumerate(categories.iterrows()):
-        for text, lang, weight in _category_phrases(row, extra, low):
+        for text, lang, weight in _category_phrases(row, by_category, low):
             texts.append(tokens(text))
             langs.append(lang)
             weights.append(weight)
