@@ -60,8 +60,8 @@ def locate_in_region(sector_ids: np.ndarray, sectors: pd.DataFrame,
     """
     parks = region_parks().set_index("park_id")
     towns = _town_points()
-    out = pd.DataFrame({"park_id": "", "municipality": "", "lat": np.nan, "lon": np.nan},
-                       index=np.arange(len(sector_ids)))
+    lookup = pd.Index(np.concatenate([parks.index.to_numpy(object), towns.index.to_numpy(object)]))
+    picks = np.empty(len(sector_ids), dtype=object)
     for sector in sectors.itertuples():
         rows = np.flatnonzero(sector_ids == sector.sector_id)
         if len(rows) == 0:
@@ -71,14 +71,15 @@ def locate_in_region(sector_ids: np.ndarray, sectors: pd.DataFrame,
             options, weights = parks.index.to_numpy(), parks["weight"].to_numpy()
         else:
             options, weights = np.asarray(places), np.ones(len(places))
-        picks = options[rng.choice(len(options), size=len(rows), p=weights / weights.sum())]
-        in_park = np.isin(picks, parks.index)
-        park_rows, town_rows = rows[in_park], rows[~in_park]
-        out.loc[park_rows, "park_id"] = picks[in_park]
-        out.loc[park_rows, ["municipality", "lat", "lon"]] = parks.loc[
-            picks[in_park], ["municipality", "lat", "lon"]].to_numpy()
-        out.loc[town_rows, ["municipality", "lat", "lon"]] = towns.loc[
-            picks[~in_park], ["municipality", "lat", "lon"]].to_numpy()
+        picks[rows] = options[rng.choice(len(options), size=len(rows), p=weights / weights.sum())]
+    where = lookup.get_indexer(picks)
+    out = pd.DataFrame({
+        "park_id": np.concatenate([parks.index.to_numpy(object), np.full(len(towns), "", object)])[where],
+        "municipality": np.concatenate([parks["municipality"].to_numpy(object),
+                                        towns["municipality"].to_numpy(object)])[where],
+        "lat": np.concatenate([parks["lat"].to_numpy(float), towns["lat"].to_numpy(float)])[where],
+        "lon": np.concatenate([parks["lon"].to_numpy(float), towns["lon"].to_numpy(float)])[where],
+    })
     spread = np.where(out["park_id"] == "", 3.0, 0.5)
     lat, lon = _jitter(out["lat"].to_numpy(float), out["lon"].to_numpy(float), spread, rng)
     out["lat"], out["lon"] = np.round(lat, 5), np.round(lon, 5)
