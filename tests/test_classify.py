@@ -36,6 +36,8 @@ def labelled() -> pd.DataFrame:
         ("boues de désinkage", "paper_deinking_sludge"),
         ("used motor oil", "used_oil_lubricating"),
         ("aluminum dross", "al_dross"),
+        ("brasque 1ère coupe", "al_spl_carbon_cut"),
+        ("brasque deuxième coupe", "al_spl_refractory_cut"),
     ],
 )
 def test_regional_examples_come_first(text, expected):

@@ -26,6 +26,7 @@ from symbiosis.kb._text import (
         ("Rejets thermiques à 60 °C, 2 MW", "rejets thermiques a"),
         ("40t de SPL", "de spl"),
         ("CO2 capté", "co2 capte"),
+        ("SPL 1re coupe / 2nd cut", "spl first coupe second cut"),
     ],
 )
 def test_normalize_folds_accents_ligatures_units_and_numbers(raw, expected):
