@@ -1,0 +1,394 @@
+"""Checker of the knowledge base: many small ``_check_*`` functions gathered into a bilingual report.
+
+``check_categories`` and ``check_rules`` return a list of :class:`Issue`; errors make the base
+unusable, warnings deserve a look. ``python -m symbiosis.kb.check [--lang en]`` checks the shipped
+files, prints the report and exits with status 1 when there is an error (``make test`` runs it
+through ``tests/test_kb_check.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from symbiosis.i18n import Text
+from symbiosis.kb.categories import (
+    CATEGORY_COLUMNS,
+    FAMILIES,
+    load_categories,
+    parse_bool,
+    read_package_csv,
+    split_list,
+)
+from symbiosis.kb.rules import (
+    AUTHORISATIONS,
+    CROSS_KIND_NOTE_PREFIX,
+    CROSS_KIND_PAIRS,
+    EVIDENCE_TYPES,
+    LOADED_RULE_COLUMNS,
+    PRETREATMENTS,
+    R_CODES,
+    RULE_COLUMNS,
+)
+from symbiosis.kb.waste_codes import load_waste_codes
+from symbiosis.schemas import CANONICAL_UNIT, RESOURCE_KINDS
+
+__all__ = ["FEED_CATEGORIES", "FOOD_CATEGORIES", "Issue", "check_categories", "check_knowledge_base",
+           "check_rules", "format_report", "has_errors", "main"]
+
+log = logging.getLogger(__name__)
+
+#: Demand categories a hazardous residue must never reach.
+FEED_CATEGORIES: frozenset[str] = frozenset({"animal_feed_ingredient"})
+FOOD_CATEGORIES: frozenset[str] = frozenset({"food_ingredient_upcycled", "food_surplus_edible"})
+#: Demand categories that put a residue on land (a fertilising residual material in Québec).
+LAND_CATEGORIES: frozenset[str] = frozenset({"soil_amendment_organic", "liming_agent"})
+#: Supplies spread without an MRF authorisation: manure (farm regulation, REA) and certified compost.
+LAND_EXEMPT_SUPPLIES: frozenset[str] = frozenset({"manure", "compost_product"})
+
+_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+_MAESTRI = re.compile(r"^MAESTRI:\d+\.\d+\.\d+$")
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding of the checker.
+
+    Parameters
+    ----------
+    severity
+        ``"error"`` (the base must not ship) or ``"warning"``.
+    check
+        Short name of the check that fired (``"unknown_category"``...).
+    item
+        The ``category_id`` or ``rule_id`` concerned (``""`` for table-level issues).
+    message
+        What is wrong, in French and English.
+    """
+
+    severity: str
+    check: str
+    item: str
+    message: Text
+
+
+def _error(check: str, item: object, fr: str, en: str) -> Issue:
+    return Issue("error", check, str(item), Text(fr, en))
+
+
+def _warning(check: str, item: object, fr: str, en: str) -> Issue:
+    return Issue("warning", check, str(item), Text(fr, en))
+
+
+def has_errors(issues: Iterable[Issue]) -> bool:
+    """Whether any issue is an error."""
+    return any(i.severity == "error" for i in issues)
+
+
+def _columns(frame: pd.DataFrame, expected: Sequence[str], table: str) -> list[Issue]:
+    if list(frame.columns) == list(expected):
+        return []
+    return [_error("columns", table, f"colonnes attendues {list(expected)}, trouvées {list(frame.columns)}",
+                   f"expected columns {list(expected)}, found {list(frame.columns)}")]
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("string").fillna("").str.strip()
+
+
+# --------------------------------------------------------------------------- categories
+
+def _check_category_ids(cats: pd.DataFrame) -> Iterator[Issue]:
+    ids = _text(cats["category_id"])
+    for cid in ids[~ids.str.match(_ID)]:
+        yield _error("category_id_format", cid, "identifiant non snake_case ascii",
+                     "id is not ascii snake_case")
+    for cid in ids[ids.duplicated()].unique():
+        yield _error("duplicate_category", cid, "identifiant en double", "duplicate id")
+
+
+def _check_category_enums(cats: pd.DataFrame) -> Iterator[Issue]:
+    for row in cats.itertuples(index=False):
+        if row.family not in FAMILIES:
+            yield _error("unknown_family", row.category_id, f"famille inconnue {row.family!r}",
+                         f"unknown family {row.family!r}")
+        if row.kind not in RESOURCE_KINDS:
+            yield _error("unknown_kind", row.category_id, f"type de ressource inconnu {row.kind!r}",
+                         f"unknown resource kind {row.kind!r}")
+        elif row.canonical_unit != CANONICAL_UNIT[row.kind]:
+            yield _error("unit_kind_mismatch", row.category_id,
+                         f"unité {row.canonical_unit!r} au lieu de {CANONICAL_UNIT[row.kind]!r}",
+                         f"unit {row.canonical_unit!r} is not {CANONICAL_UNIT[row.kind]!r} for {row.kind}")
+
+
+def _present(series: pd.Series) -> pd.Series:
+    """Cells holding a value (not NaN, not blank)."""
+    return ~series.isna() & ~series.astype("string").fillna("").str.strip().isin(("", "nan"))
+
+
+def _check_category_density(cats: pd.DataFrame) -> Iterator[Issue]:
+    raw = cats["default_density_t_per_m3"]
+    density = pd.to_numeric(raw, errors="coerce")
+    for cid in cats["category_id"][_present(raw) & (density.isna() | (density <= 0))]:
+        yield _error("bad_density", cid, "masse volumique non numérique ou ≤ 0",
+                     "density is not a positive number")
+    gaseous = cats["family"].eq("energy_co2")
+    for cid in cats["category_id"][cats["kind"].eq("material") & ~_present(raw) & ~gaseous]:
+        yield _warning("missing_density", cid, "matière sans masse volumique par défaut",
+                       "material without a default density")
+
+
+def _check_category_labels(cats: pd.DataFrame) -> Iterator[Issue]:
+    for col in ("label_fr", "label_en"):
+        for cid in cats["category_id"][_text(cats[col]).eq("")]:
+            yield _error("missing_label", cid, f"{col} vide", f"{col} is empty")
+    for col in ("synonyms_fr", "synonyms_en"):
+        for cid in cats["category_id"][_text(cats[col]).eq("")]:
+            yield _warning("missing_synonyms", cid, f"{col} vide", f"{col} is empty")
+
+
+def _check_category_waste_codes(cats: pd.DataFrame, low: pd.DataFrame) -> Iterator[Issue]:
+    entry = dict(zip(low["code"], low["entry_type"], strict=True))
+    haz_flag = parse_bool(cats["hazardous"])
+    for row, hazardous in zip(cats.itertuples(index=False), haz_flag, strict=True):
+        codes = split_list(row.waste_codes)
+        unknown = [c for c in codes if c not in entry]
+        if unknown:
+            yield _error("unknown_waste_code", row.category_id, f"codes absents de la LoW : {unknown}",
+                         f"codes not in the List of Waste: {unknown}")
+        known = [entry[c] for c in codes if c in entry]
+        if not hazardous and "absolute_hazardous" in known:
+            yield _error("hazard_flag", row.category_id,
+                         "code dangereux absolu mais catégorie non dangereuse",
+                         "absolute hazardous code in a non-hazardous category")
+        if hazardous and known and all(t == "absolute_non_hazardous" for t in known):
+            yield _warning("hazard_flag", row.category_id,
+                           "catégorie dangereuse dont tous les codes sont non dangereux",
+                           "hazardous category whose codes are all non-hazardous")
+
+
+def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | None = None) -> list[Issue]:
+    """Check a categories table (as :func:`symbiosis.kb.load_categories` returns it).
+
+    Parameters
+    ----------
+    categories
+        The table to check.
+    waste_codes
+        The List of Waste (default: the shipped one) the ``waste_codes`` column must use.
+
+    Returns
+    -------
+    list of Issue
+        Empty when the table is clean.
+    """
+    issues = _columns(categories, CATEGORY_COLUMNS, "categories")
+    if issues:
+        return issues
+    low = load_waste_codes() if waste_codes is None else waste_codes
+    for check in (_check_category_ids, _check_category_enums, _check_category_density,
+                  _check_category_labels):
+        issues.extend(check(categories))
+    issues.extend(_check_category_waste_codes(categories, low))
+    return issues
+
+
+# --------------------------------------------------------------------------- rules
+
+def _check_rule_ids(rules: pd.DataFrame) -> Iterator[Issue]:
+    ids = _text(rules["rule_id"])
+    for rid in ids[ids.eq("")].index:
+        yield _error("missing_rule_id", f"row {rid}", "rule_id vide", "empty rule_id")
+    for rid in ids[ids.duplicated() & ids.ne("")].unique():
+        yield _error("duplicate_rule_id", rid, "rule_id en double", "duplicate rule_id")
+    pairs = rules[["supply_category_id", "demand_category_id"]]
+    for row in rules[pairs.duplicated()].itertuples(index=False):
+        yield _error("duplicate_pair", row.rule_id,
+                     f"paire déjà couverte : {row.supply_category_id} → {row.demand_category_id}",
+                     f"pair already covered: {row.supply_category_id} -> {row.demand_category_id}")
+
+
+def _check_rule_categories(rules: pd.DataFrame, kinds: pd.Series) -> Iterator[Issue]:
+    for side in ("supply_category_id", "demand_category_id"):
+        for row in rules[~rules[side].isin(kinds.index)].itertuples(index=False):
+            cid = getattr(row, side)
+            yield _error("unknown_category", row.rule_id, f"catégorie inconnue {cid!r} ({side})",
+                         f"unknown category {cid!r} ({side})")
+
+
+def _check_rule_values(rules: pd.DataFrame) -> Iterator[Issue]:
+    yields = pd.to_numeric(rules["yield_ratio"], errors="coerce")
+    for rid in rules["rule_id"][yields.isna() | (yields <= 0)]:
+        yield _error("bad_yield", rid, "rendement absent ou ≤ 0", "yield_ratio missing or <= 0")
+    km = pd.to_numeric(rules["max_transport_km"], errors="coerce")
+    for rid in rules["rule_id"][km.isna() | (km <= 0)]:
+        yield _error("bad_distance", rid, "distance maximale absente ou ≤ 0",
+                     "max_transport_km missing or <= 0")
+    enums = (("pretreatment", PRETREATMENTS, "bad_pretreatment"), ("r_code", R_CODES, "bad_r_code"),
+             ("requires_authorisation", tuple(AUTHORISATIONS), "bad_authorisation"),
+             ("evidence_type", EVIDENCE_TYPES, "bad_evidence_type"))
+    for col, allowed, check in enums:
+        for row in rules[~_text(rules[col]).isin(allowed)].itertuples(index=False):
+            value = getattr(row, col)
+            yield _error(check, row.rule_id, f"{col} invalide : {value!r}", f"invalid {col}: {value!r}")
+
+
+def _check_rule_evidence(rules: pd.DataFrame) -> Iterator[Issue]:
+    for row in rules.itertuples(index=False):
+        refs = split_list(row.evidence_ref)
+        if not refs or not str(row.evidence_note).strip():
+            yield _error("missing_evidence", row.rule_id, "règle sans preuve (référence et note requises)",
+                         "rule without evidence (reference and note required)")
+            continue
+        bad = [r for r in refs if r.upper().startswith("MAESTRI") and not _MAESTRI.match(r)]
+        if bad:
+            yield _error("bad_maestri_ref", row.rule_id, f"référence MAESTRI mal formée : {bad}",
+                         f"malformed MAESTRI reference: {bad}")
+        if row.evidence_type == "maestri" and not any(_MAESTRI.match(r) for r in refs):
+            yield _error("missing_maestri_ref", row.rule_id, "preuve « maestri » sans cas MAESTRI:<id>",
+                         "evidence_type maestri without a MAESTRI:<id> case")
+        if row.evidence_type == "literature" and not any(_YEAR.search(r) for r in refs):
+            yield _error("bad_literature_ref", row.rule_id, "référence bibliographique sans année",
+                         "literature reference without a year")
+
+
+def _check_rule_kinds(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+    info = categories.set_index("category_id")
+    known = rules[rules["supply_category_id"].isin(info.index) & rules["demand_category_id"].isin(info.index)]
+    for row in known.itertuples(index=False):
+        s, d = info.loc[row.supply_category_id], info.loc[row.demand_category_id]
+        if s["kind"] == d["kind"]:
+            if s["canonical_unit"] != d["canonical_unit"]:
+                yield _error("unit_mismatch", row.rule_id, "unités canoniques différentes pour un même type",
+                             "different canonical units for the same kind")
+            continue
+        pair = (s["kind"], d["kind"])
+        justified = (pair in CROSS_KIND_PAIRS and row.pretreatment != "none"
+                     and str(row.evidence_note).strip().startswith(CROSS_KIND_NOTE_PREFIX))
+        if not justified:
+            yield _error("kind_mismatch", row.rule_id,
+                         f"{pair[0]} → {pair[1]} sans justification (paire permise, prétraitement et note "
+                         f"« {CROSS_KIND_NOTE_PREFIX} » requis)",
+                         f"{pair[0]} -> {pair[1]} without justification (allowed pair, a pretreatment and a "
+                         f"'{CROSS_KIND_NOTE_PREFIX}' note are required)")
+
+
+def _check_rule_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+    hazardous_cats = set(categories["category_id"][parse_bool(categories["hazardous"])])
+    flagged = parse_bool(rules["hazardous"])
+    for row, is_flagged in zip(rules.itertuples(index=False), flagged, strict=True):
+        moves_hazard = row.supply_category_id in hazardous_cats
+        if moves_hazard and not is_flagged:
+            yield _error("hazard_not_flagged", row.rule_id,
+                         "résidu dangereux dans une règle non marquée dangereuse",
+                         "hazardous supply category in a rule not flagged hazardous")
+        if is_flagged and not moves_hazard:
+            yield _warning("hazard_overflagged", row.rule_id,
+                           "règle marquée dangereuse, catégorie non dangereuse",
+                           "rule flagged hazardous for a non-hazardous supply category")
+        if (moves_hazard or is_flagged) and row.demand_category_id in FEED_CATEGORIES | FOOD_CATEGORIES:
+            yield _error("hazard_to_food_feed", row.rule_id,
+                         "un résidu dangereux ne peut aller en alimentation humaine ou animale",
+                         "a hazardous residue must never go to food or animal feed")
+        if (moves_hazard or is_flagged) and row.requires_authorisation == "":
+            yield _warning("hazard_without_permit", row.rule_id,
+                           "règle dangereuse sans autorisation indiquée",
+                           "hazardous rule without a stated authorisation")
+
+
+def _check_rule_authorisations(rules: pd.DataFrame) -> Iterator[Issue]:
+    needs = ((FEED_CATEGORIES, "cfia_feed"), (FOOD_CATEGORIES - {"food_surplus_edible"}, "cfia_food"))
+    for row in rules.itertuples(index=False):
+        for demands, permit in needs:
+            if row.demand_category_id in demands and row.requires_authorisation != permit:
+                yield _error("missing_authorisation", row.rule_id, f"autorisation {permit!r} requise",
+                             f"authorisation {permit!r} required")
+        if (row.demand_category_id in LAND_CATEGORIES and row.r_code == "R10"
+                and row.supply_category_id not in LAND_EXEMPT_SUPPLIES
+                and row.requires_authorisation != "mrf_authorisation"):
+            yield _warning("land_without_mrf", row.rule_id, "épandage sans autorisation MRF indiquée",
+                           "land application without an MRF authorisation")
+
+
+def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None) -> list[Issue]:
+    """Check a rules table against the categories.
+
+    Parameters
+    ----------
+    rules
+        The table to check (raw text or as :func:`symbiosis.kb.load_rules` returns it).
+    categories
+        The categories the rules refer to (default: the shipped ones).
+
+    Returns
+    -------
+    list of Issue
+        Empty when the table is clean. Errors: missing columns, empty or duplicate rule ids,
+        duplicate (supply, demand) pairs, unknown categories, yield or distance ≤ 0, a value
+        outside its closed list (pretreatment, r_code, authorisation, evidence type), missing or
+        malformed evidence, an unjustified kind change or a unit mismatch, a hazardous supply in a
+        rule not flagged hazardous, any hazardous rule into food or feed, a food or feed rule
+        without its CFIA requirement.
+    """
+    categories = load_categories() if categories is None else categories
+    expected = RULE_COLUMNS if "authorisation" not in rules.columns else LOADED_RULE_COLUMNS
+    issues = _columns(rules, expected, "rules")
+    if issues:
+        return issues
+    rules = rules.copy()
+    if "authorisation" in rules.columns:  # typed frame from load_rules: the code is there
+        rules["requires_authorisation"] = rules.pop("authorisation")
+    for col in ("rule_id", "supply_category_id", "demand_category_id", "pretreatment", "r_code",
+                "requires_authorisation", "evidence_type", "evidence_ref", "evidence_note"):
+        rules[col] = _text(rules[col])
+    kinds = categories.set_index("category_id")["kind"]
+    issues.extend(_check_rule_ids(rules))
+    issues.extend(_check_rule_categories(rules, kinds))
+    issues.extend(_check_rule_values(rules))
+    issues.extend(_check_rule_evidence(rules))
+    issues.extend(_check_rule_kinds(rules, categories))
+    issues.extend(_check_rule_hazards(rules, categories))
+    issues.extend(_check_rule_authorisations(rules))
+    return issues
+
+
+def check_knowledge_base() -> list[Issue]:
+    """Check the shipped categories, rules and sector priors together."""
+    from symbiosis.kb.priors import check_sector_priors
+
+    categories = read_package_csv("categories.csv")  # the files as shipped, before any typing
+    issues = check_categories(categories)
+    issues.extend(check_rules(read_package_csv("rules.csv"), categories))
+    issues.extend(check_sector_priors(read_package_csv("sector_priors.csv"), categories))
+    return issues
+
+
+def format_report(issues: Sequence[Issue], *, lang: str = "fr") -> str:
+    """Render issues as text lines, errors first, with a count line at the end."""
+    ordered = sorted(issues, key=lambda i: (i.severity != "error", i.check, i.item))
+    lines = [f"{i.severity.upper():8} {i.check:24} {i.item:32} {i.message.get(lang)}" for i in ordered]
+    n_err = sum(i.severity == "error" for i in issues)
+    summary = Text("{e} erreur(s), {w} avertissement(s)", "{e} error(s), {w} warning(s)")
+    lines.append(summary.format(e=n_err, w=len(issues) - n_err).get(lang))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check the shipped knowledge base; print the report; return 1 when there is an error."""
+    parser = argparse.ArgumentParser(prog="python -m symbiosis.kb.check", description=__doc__)
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr")
+    args = parser.parse_args(argv)
+    issues = check_knowledge_base()
+    sys.stdout.write(format_report(issues, lang=args.lang) + "\n")
+    return 1 if has_errors(issues) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
