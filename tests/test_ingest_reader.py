@@ -129,7 +129,7 @@ def _validate_all(raw):
     validate_streams(raw, categories=CATEGORIES, waste_codes={"030101": False}, known_firm_ids={"F-001"})
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000), st.sampled_from(["f.csv", "f.xlsx", "f.txt", "f"]))
 def test_arbitrary_bytes_never_raise(data, filename):
     raw = read_table(data, filename=filename)
@@ -139,7 +139,7 @@ def test_arbitrary_bytes_never_raise(data, filename):
 _TEMPLATES = {k: template_bytes(k, lang="fr", fmt="csv") for k in ("firms", "streams")}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.sampled_from(sorted(_TEMPLATES)), st.data())
 def test_mutated_templates_never_raise(key, data):
     original = bytearray(_TEMPLATES[key])
@@ -150,7 +150,7 @@ def test_mutated_templates_never_raise(key, data):
     _validate_all(raw)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(st.text(max_size=12), min_size=1, max_size=6), min_size=1, max_size=6),
        st.sampled_from(["firms", "streams"]))
 def test_random_text_cells_under_real_headers_never_raise(cells, kind):

@@ -281,3 +281,20 @@ def test_waste_code_table_accepts_several_shapes():
     assert waste_code_table(["16 11 01*", "030101"]) == {"161101": True, "030101": False}
     frame = pd.DataFrame({"code": ["161101", "030101"], "is_hazardous": [True, False]})
     assert waste_code_table(frame) == {"161101": True, "030101": False}
+
+
+def test_sub_year_rate_counts_only_over_the_season():
+    result, row = _one(disponibilite="saisonnier", mois="juin-août", quantite="10", unite="t/mois")
+    assert row["quantity_per_yr"] == pytest.approx(30.0) and row["mass_t_per_yr"] == pytest.approx(30.0)
+    assert "quantity.seasonal_share" in _codes(result)
+
+
+def test_yearly_rate_is_already_the_seasons_total():
+    result, row = _one(disponibilite="saisonnier", mois="juin-août", quantite="30", unite="t/an")
+    assert row["quantity_per_yr"] == 30.0 and "quantity.seasonal_share" not in _codes(result)
+
+
+def test_dated_one_off_rate_counts_its_days():
+    _, row = _one(disponibilite="ponctuel", quantite="2", unite="t/jour", date_debut="2026-05-01",
+                  date_fin="2026-05-10")
+    assert row["quantity_per_yr"] == pytest.approx(20.0)

@@ -10,6 +10,7 @@ import difflib
 import math
 import re
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -182,9 +183,44 @@ def check_density(ctx: RowContext) -> float | None:
     return density or None
 
 
+def season_share(conversion: Conversion, months_mask: int, start: pd.Timestamp | None,
+                 end: pd.Timestamp | None) -> float:
+    """Share of the year a rate typed per month, week, day or hour (or a power) actually flows.
+
+    A yearly rate (``t/an``) or a total is already what flows in a year (1.0). Otherwise the share is
+    the stream's months out of 12, or for a stream with both dates its days out of 365.25.
+    """
+    if conversion.period != "sub_year":
+        return 1.0
+    if start is not None and end is not None:
+        return min(((end - start).days + 1) / 365.25, 1.0)
+    return bin(months_mask).count("1") / 12
+
+
+def _scaled(ctx: RowContext, conversion: Conversion, share: float) -> Conversion:
+    if share >= 1.0:
+        return conversion
+    mass = None if conversion.mass_t_per_yr is None else conversion.mass_t_per_yr * share
+    scaled = replace(conversion, quantity_per_yr=conversion.quantity_per_yr * share, mass_t_per_yr=mass)
+    fr = format_number(scaled.quantity_per_yr, locale="fr_CA", decimals=3)
+    en = format_number(scaled.quantity_per_yr, locale="en_CA", decimals=3)
+    ctx.error("quantity", "seasonal_share", Text("une quantité annuelle", "a yearly quantity"),
+              Text(f"Débit compté seulement pendant la période du flux : {fr} {scaled.quantity_unit} "
+                   "au total sur l'année.",
+                   f"Rate counted only over the stream's period: {en} {scaled.quantity_unit} in the year."),
+              severity="warning")
+    return scaled
+
+
 def check_quantity(ctx: RowContext, category: dict[str, Any] | None, density: float | None, *,
-                   one_off: bool) -> Conversion | None:
-    """Parse the quantity (never negative) and convert it with the unit to the canonical rate."""
+                   availability: str | None, months_mask: int = ALL_MONTHS,
+                   start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> Conversion | None:
+    """Parse the quantity (never negative) and convert it with the unit to the canonical yearly quantity.
+
+    A rate typed per month, week, day or hour counts only over the months (or dates) the stream
+    exists: 10 t/mois in June–August is 30 t/yr (warning ``quantity.seasonal_share``).
+    """
+    one_off = availability == "one_off"
     expected_number = Text("un nombre", "a number")
     example = Text("Écrivez la quantité en chiffres, par exemple 12,5.",
                    "Write the quantity in digits, e.g. 12.5.")
@@ -215,7 +251,7 @@ def check_quantity(ctx: RowContext, category: dict[str, Any] | None, density: fl
                        "donnez la vôtre pour plus de précision.",
                        f"The category's default density was used ({d_en} t/m³); give "
                        "your own to be more precise."), severity="warning")
-    return conversion
+    return _scaled(ctx, conversion, season_share(conversion, months_mask, start, end))
 
 
 def _months_between(start: pd.Timestamp, end: pd.Timestamp | None) -> int:

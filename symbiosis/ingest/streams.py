@@ -79,7 +79,8 @@ def _stream_row(ctx: RowContext, *, index: CategoryIndex, waste: Mapping[str, bo
     waste_code, code_hazardous = check_waste_code(ctx, waste, category)
     availability, months_mask, start, end = check_time(ctx)
     density = check_density(ctx)
-    conversion = check_quantity(ctx, category, density, one_off=availability == "one_off")
+    conversion = check_quantity(ctx, category, density, availability=availability, months_mask=months_mask,
+                                start=start, end=end)
     stream_id = ctx.take("stream_id", read_id) or generated_id("S", ctx.cells, _ID_FIELDS)
     return {
         "stream_id": stream_id, "firm_id": firm_id, "direction": direction,

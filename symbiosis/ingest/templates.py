@@ -14,8 +14,8 @@ __all__ = ["COLUMN_HELP", "EXAMPLES", "template_bytes", "template_columns"]
 
 #: What each import column holds, in French and English.
 COLUMN_HELP: dict[str, Text] = {
-    "firm_id": Text("Identifiant stable de l'entreprise (ex. F-001) ; généré s'il manque.",
-                    "Stable firm id (e.g. F-001); generated when missing."),
+    "firm_id": Text("Identifiant de l'entreprise (ex. F-001) ; généré s'il manque (fichier des entreprises).",
+                    "Firm id (e.g. F-001); generated when missing (firms file only)."),
     "name": Text("Nom de l'entreprise (obligatoire).", "Firm name (required)."),
     "scian_code": Text("Code SCIAN 2022, 2 à 6 chiffres.", "NAICS Canada 2022 code, 2 to 6 digits."),
     "park_id": Text("Parc industriel (identifiant ou nom).", "Industrial park (id or name)."),

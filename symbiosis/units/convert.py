@@ -63,7 +63,11 @@ class UnitError(ValueError):
 
 @dataclass(frozen=True)
 class Conversion:
-    """A quantity in the canonical unit of its kind, with how it was obtained."""
+    """A quantity in the canonical unit of its kind, with how it was obtained.
+
+    ``period`` is the typed unit's period (:attr:`UnitDef.period`): a ``sub_year`` rate is converted
+    as if it lasted the whole year; the caller scales it to the months the stream exists.
+    """
 
     quantity_per_yr: float
     quantity_unit: str
@@ -72,6 +76,7 @@ class Conversion:
     density_source: str
     unit: str
     is_total: bool = False
+    period: str = "year"
 
 
 @lru_cache(maxsize=1)
@@ -203,7 +208,8 @@ def to_canonical(value: float, unit_text: str, *, kind: str, density_t_per_m3: f
             q = q / unit_registry().Quantity(density or WATER_DENSITY_T_PER_M3, "t/m**3")
     quantity = float(q.to(CANONICAL_EXPRESSION[kind]).magnitude)
     mass = {"material": quantity, "water": quantity * (density or WATER_DENSITY_T_PER_M3)}.get(kind)
-    return Conversion(quantity, CANONICAL_UNIT[kind], mass, density, source, match.unit.unit_fr, is_total)
+    return Conversion(quantity, CANONICAL_UNIT[kind], mass, density, source, match.unit.unit_fr, is_total,
+                      match.unit.period)
 
 
 def from_canonical(quantity_per_yr: float, unit_text: str, *, kind: str,

@@ -110,6 +110,16 @@ class UnitDef:
         return normalise_unit(self.unit_fr)
 
     @property
+    def period(self) -> str:
+        """``year`` (``t/an``), ``sub_year`` (per month, week, day, hour, minute, or a power),
+        ``total`` (no period, one-off streams) or ``none`` (an area)."""
+        if self.is_total:
+            return "total"
+        if self.dimension == "area":
+            return "none"
+        return "year" if self.unit_fr.endswith("/an") else "sub_year"
+
+    @property
     def is_total(self) -> bool:
         """Whether the unit is a total quantity (no period), usable for one-off streams only."""
         return "/" not in self.unit_fr and self.dimension not in {"power", "area"}
