@@ -1,0 +1,99 @@
+"""Golden regression: the sample region under the default scenario keeps its objective, bound and KPIs.
+
+Compares numbers, not the exchange list: among equal optima the solver may pick another tie-break.
+After an intended change (rules, factors, scoring, solver), regenerate and review the diff:
+
+    SYMBIOSIS_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from symbiosis.engine.config import MatchConfig
+from symbiosis.ingest import import_tables
+from symbiosis.pipeline import run
+from symbiosis.registry import Registry
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+GOLDEN = Path(__file__).resolve().parent / "data" / "golden" / "sample_kpis.json"
+REL_TOL = 1e-6
+ABS_TOL = 1e-6
+#: Solver outputs compared besides the KPIs.
+ALLOCATION_KEYS = ("status", "objective", "bound")
+
+
+def sample_registry() -> Registry:
+    """The committed sample region, through the importer and the shipped reference tables."""
+    from symbiosis.importing import default_context
+
+    ctx = default_context()
+    batch = import_tables((SAMPLE / "firms.csv").read_bytes(), (SAMPLE / "streams.csv").read_bytes(),
+                          geocoder=ctx.geocoder, parks=ctx.parks, categories=ctx.categories,
+                          waste_codes=ctx.waste_codes)
+    return Registry(batch.firms.valid, batch.streams.valid).validate()
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return float(f"{value:.10g}") if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def _snapshot(result: Any) -> dict[str, Any]:
+    info = result.allocation
+    snap = {k: getattr(info, k) for k in ALLOCATION_KEYS}
+    snap["n_candidates"] = len(result.candidates)
+    snap["kpis"] = result.kpis.as_dict()
+    return _rounded(snap)
+
+
+def _compare(found: Any, expected: Any, path: str = "") -> list[str]:
+    if isinstance(expected, dict):
+        if not isinstance(found, dict) or set(found) != set(expected):
+            keys = sorted(found) if isinstance(found, dict) else found
+            return [f"{path}: keys {keys} != {sorted(expected)}"]
+        return [m for k in expected for m in _compare(found[k], expected[k], f"{path}.{k}")]
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        ok = isinstance(found, (int, float)) and math.isclose(found, expected, rel_tol=REL_TOL,
+                                                              abs_tol=ABS_TOL)
+        return [] if ok else [f"{path}: {found} != {expected}"]
+    return [] if found == expected else [f"{path}: {found!r} != {expected!r}"]
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> dict[str, Any]:
+    return _snapshot(run(sample_registry(), MatchConfig()))
+
+
+def test_sample_region_matches_golden(snapshot):
+    if os.environ.get("SYMBIOSIS_UPDATE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(json.dumps(snapshot, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                          encoding="utf-8")
+        pytest.skip(f"golden file rewritten: {GOLDEN}")
+    assert GOLDEN.is_file(), "no golden file: run with SYMBIOSIS_UPDATE_GOLDEN=1 once"
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    problems = _compare(snapshot, expected, "golden")
+    assert not problems, "sample region drifted from tests/data/golden/sample_kpis.json:\n" + "\n".join(
+        problems[:20])
+
+
+def test_sample_region_solves_cleanly(snapshot):
+    assert snapshot["status"] == "optimal"
+    assert snapshot["bound"] >= snapshot["objective"] - 1e-6 * abs(snapshot["objective"])
+    assert snapshot["kpis"]["n_exchanges"] > 0
+
+
+def test_compare_reports_drift():
+    assert _compare({"a": 1.0, "b": "x"}, {"a": 1.0 + 1e-9, "b": "x"}) == []
+    assert _compare({"a": 1.1}, {"a": 1.0}) == [".a: 1.1 != 1.0"]
+    assert _compare({"a": 1}, {"a": 1, "b": 2})
