@@ -27,7 +27,8 @@ REGIONAL_WORDS: tuple[str, ...] = (
     "Mont-Édouard", "des Plaines", "du Rang Double", "Ouiatchouan", "Mistouk", "Manouane", "Pémonca",
     "Wapishish", "Bras-des-Canots", "Cyriac", "Portage-des-Roches", "des Aulnaies", "Nord-Est",
 )
-LEGAL_FORMS: tuple[str, ...] = ("inc.", "inc.", "inc.", "Ltée", "Ltée", "", "", "s.e.n.c.", "coop")
+LEGAL_FORMS: tuple[str, ...] = ("inc.", "inc.", "inc.", "Ltée", "Ltée", "", "", "s.e.n.c.")
+_LEGAL_SUFFIX = re.compile(r"\s+(inc\.|Ltée|s\.e\.n\.c\.)$")
 FIRST_NAMES: tuple[str, ...] = (
     "Marie", "Julie", "Isabelle", "Nathalie", "Catherine", "Sophie", "Mélanie", "Geneviève", "Karine",
     "Annie", "Émilie", "Véronique", "Josée", "Chantal", "Audrey", "Marc", "Martin", "Stéphane",
@@ -93,7 +94,7 @@ def contact_frame(names: list[str], rng: np.random.Generator) -> pd.DataFrame:
     line = rng.integers(100, 200, size=n)
     ext = rng.integers(100, 400, size=n)
     persons = [f"{f} {s}" for f, s in zip(first, last, strict=True)]
-    emails = [f"{slug(f)}.{slug(s)}@{slug(firm)[:30].strip('-')}.example"
+    emails = [f"{slug(f)}.{slug(s)}@{slug(_LEGAL_SUFFIX.sub('', firm))[:30].strip('-')}.example"
               for f, s, firm in zip(first, last, names, strict=True)]
     phones = [f"{a}-555-0{x} poste {e}" for a, x, e in zip(area, line, ext, strict=True)]
     return pd.DataFrame({"contact_name": persons, "contact_email": emails, "contact_phone": phones})
