@@ -295,6 +295,15 @@ def char_ngrams(words: Iterable[str], *, n_min: int = 3, n_max: int = 5) -> list
     return grams
 
 
+#: Exponent of the per-word damping of long words in :meth:`NgramSpace.counts` (0 = none).
+LENGTH_DAMPING = 0.25
+
+
+@lru_cache(maxsize=65536)
+def _length_damping(word: str) -> float:
+    return (9.0 / max(len(_word_ngrams(word, 3, 5)), 1)) ** LENGTH_DAMPING
+
+
 @lru_cache(maxsize=65536)
 def _word_ngrams(word: str, n_min: int, n_max: int) -> tuple[str, ...]:
     padded = f" {word} "
@@ -335,7 +344,12 @@ class NgramSpace:
     def counts(
         self, token_lists: Sequence[Sequence[str]], weights: Sequence[Sequence[float]] | None = None
     ) -> sparse.csr_matrix:
-        """Return n-gram counts (one row per token list), each word's n-grams counted with its weight."""
+        """Return n-gram counts (one row per token list), each word's n-grams counted with its weight.
+
+        A word's n-grams also count ``(9 / n_grams) ** LENGTH_DAMPING`` (9: a four-letter word), so
+        that one long word ("specification") does not outweigh the short word that names the
+        resource ("chaux").
+        """
         parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
         row_of_word: list[int] = []
         weight_of_word: list[float] = []
@@ -345,7 +359,7 @@ class NgramSpace:
                 if weight > 0.0:
                     parts.append(self.columns(word))
                     row_of_word.append(i)
-                    weight_of_word.append(weight)
+                    weight_of_word.append(weight * _length_damping(word))
         lengths = np.array([len(p) for p in parts[1:]], dtype=np.int64)
         rows = np.repeat(np.asarray(row_of_word, dtype=np.int64), lengths)
         data = np.repeat(np.asarray(weight_of_word, dtype=np.float64), lengths)

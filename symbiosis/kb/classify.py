@@ -10,7 +10,7 @@ removed, light plural/gender stripping, spelling variants folded) and embedded a
 (3–5, word-boundary aware) weighted by TF-IDF, the IDF counted over categories (one document per
 category). In a query, words that name the source ("... *from the digester*", "... *au séchoir*") weigh
 ``CONTEXT_WEIGHT``; words that only say a stream exists or is wanted ("surplus", "cherche") weigh 0;
-unknown words of 5+ letters are corrected to the closest phrase word (typos).
+unknown words of 6+ letters are corrected to a close phrase word (typos).
 
 A category's score, in [0, 1], blends three similarities of the query with the category:
 
@@ -64,6 +64,8 @@ LOW_WEIGHT = 0.75
 OTHER_LANG_WEIGHT = 0.9
 #: How many of the best categories are searched for a heat band when a temperature is given.
 HEAT_WINDOW = 5
+#: Least difflib similarity for an unknown word to be read as a typo of a known one.
+TYPO_CUTOFF = 0.85
 _BATCH = 256  # queries scored together (dense n-gram block of _BATCH × ~11k floats)
 
 
@@ -259,11 +261,17 @@ def _index() -> _Index:
 
 
 def _correct(index: _Index, word: str) -> str:
-    """Return ``word``, or the closest phrase word when it is an unknown word of 5+ letters (typos)."""
-    if word in index.words or len(word) < 5:
+    """Return ``word``, or the closest phrase word when it is an unknown word of 6+ letters (typos).
+
+    The candidate must start with the same letter and be at least ``TYPO_CUTOFF`` similar (difflib
+    ratio): "lactoserrum" becomes "lactoserum", but "specification" stays (not "rectification") and
+    short words such as "sapin" are never corrected (not "salin").
+    """
+    if word in index.words or len(word) < 6:
         return word
     if word not in index.corrections:
-        close = difflib.get_close_matches(word, index.words.keys(), n=1, cutoff=0.8)
+        same_initial = [w for w in index.words if w[0] == word[0]]
+        close = difflib.get_close_matches(word, same_initial, n=1, cutoff=TYPO_CUTOFF)
         index.corrections[word] = close[0] if close else word
     return index.corrections[word]
 
