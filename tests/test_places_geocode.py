@@ -109,3 +109,12 @@ def test_chain_asks_in_order(gazetteer):
     assert chain.locate("Rue des Pins 12").source == "nominatim"
     assert len(fake.calls) == 1
     assert isinstance(gazetteer, Geocoder) and isinstance(chain, Geocoder)
+
+
+def test_nominatim_is_built_lazily_with_agent_timeout_and_rate_limit():
+    geo = NominatimGeocoder(user_agent="symbiosis-test/0", timeout_s=4)
+    assert geo._geocode is None  # nothing built, nothing asked, until the first locate
+    limited = geo._geocode_fn()  # builds geopy objects only; no request is made
+    assert limited.min_delay_seconds == 1.0
+    assert limited.func.__self__.headers["User-Agent"] == "symbiosis-test/0"
+    assert limited.func.__self__.timeout == 4
