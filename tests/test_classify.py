@@ -77,10 +77,18 @@ def test_temperature_does_not_override_steam_or_a_heat_use():
         ("sciure de boi", "sciure de bois"),
         ("lactoserrum", "lactosérum"),
         ("Brasque Usees", "brasque usée"),
+        ("ecorsses de sapin", "écorces de sapin"),
     ],
 )
 def test_typos_accents_and_case_do_not_change_the_answer(typed, clean):
     assert classify(typed)[0].category_id == classify(clean)[0].category_id
+
+
+def test_short_or_distant_words_are_not_corrected():
+    index = clf._index()
+    assert clf._correct(index, "sapin") == "sapin"  # five letters: never corrected
+    assert clf._correct(index, "specification") == "specification"  # not "rectification"
+    assert clf._correct(index, "lactoserrum") == "lactoserum"
 
 
 def test_suggestions_are_well_formed():
