@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -39,6 +40,7 @@ class Problem:
     found: str | None = None
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case, accent-free, single-spaced text for comparing words."""
     text = unicodedata.normalize("NFKD", str(text).replace("’", "'")).lower()

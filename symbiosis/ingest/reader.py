@@ -182,12 +182,16 @@ def _header_index(rows: list[list[str]]) -> int | None:
 
 
 def _unique_headers(cells: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
+    out: list[str] = []
+    taken: set[str] = set()
     for j, cell in enumerate(cells):
-        name = cell.strip() or f"({j + 1})"
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+        base = cell.strip() or f"({j + 1})"
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base} ({n})"
+        taken.add(name)
+        out.append(name)
     return out
 
 

@@ -164,13 +164,14 @@ def run_rows(raw: RawTable, schema: TableSchema,
     rejected_idx: list[int] = []
     reasons: list[str] = []
     seen: set[str] = set()
-    rows = zip(raw.source_rows, raw.frame.itertuples(index=False), strict=True)
+    positions = [(j, canon[h]) for j, h in enumerate(raw.frame.columns) if h in canon]
+    rows = zip(raw.source_rows, raw.frame.astype(object).to_numpy().tolist(), strict=True)
     for i, (row_no, values) in enumerate(rows):
         if fatal:
             rejected_idx.append(i)
             reasons.append(_summary(fatal, raw.lang))
             continue
-        cells = {canon[h]: str(v) for h, v in zip(raw.frame.columns, values, strict=True) if h in canon}
+        cells = {c: str(values[j]) for j, c in positions}
         ctx = RowContext(raw, cells, row_no)
         record = validate_row(ctx)
         if record is not None and not ctx.has_error and record[id_column] in seen:

@@ -20,7 +20,7 @@ Decisions (also in ``docs/data-model.md``)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pint
@@ -191,8 +191,18 @@ def to_canonical(value: float, unit_text: str, *, kind: str, density_t_per_m3: f
     UnitError
         Unknown unit, unit of another kind, missing density or item size, total for a rate.
     """
+    one = _unit_conversion(str(unit_text), kind, density_t_per_m3, default_density_t_per_m3, total_allowed)
+    value = float(value)
+    mass = None if one.mass_t_per_yr is None else one.mass_t_per_yr * value
+    return replace(one, quantity_per_yr=one.quantity_per_yr * value, mass_t_per_yr=mass)
+
+
+@lru_cache(maxsize=4096)
+def _unit_conversion(unit_text: str, kind: str, density_t_per_m3: float | None,
+                     default_density_t_per_m3: float | None, total_allowed: bool) -> Conversion:
+    """Conversion of one unit of ``unit_text`` (conversions are linear: callers scale it)."""
     match = _lookup(unit_text, kind)
-    q = _with_size(unit_registry().Quantity(float(value), match.unit.expression), match, kind)
+    q = _with_size(unit_registry().Quantity(1.0, match.unit.expression), match, kind)
     q, is_total = _per_year(q, kind, total_allowed=total_allowed, unit=match.unit)
     density, source = None, ""
     if kind == "material":
