@@ -131,6 +131,14 @@ def test_chains_merge_loops_into_one_step():
     assert c.iloc[0]["steps"] == (("A", "B"), ("C",), ("D",))
 
 
+def test_chain_labels_shorten_large_loops():
+    loop = ["L1", "L2", "L3", "L4", "L5"]
+    rows = [(a, b, 1, 1, 0) for a, b in zip(loop, loop[1:] + loop[:1], strict=True)]
+    c = chains(firm_graph(_ex([("A", "L1", 1, 1, 0), *rows, ("L5", "Z", 1, 1, 0)])))
+    assert c.iloc[0]["label"] == "A → L1+L2+L3+…(+2) → Z"
+    assert c.iloc[0]["steps"][1] == tuple(loop)
+
+
 def test_single_hops_are_not_chains():
     assert chains(firm_graph(_ex([("A", "B", 1, 1, 0), ("C", "B", 1, 1, 0)]))).empty
 

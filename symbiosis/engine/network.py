@@ -270,7 +270,8 @@ def chains(graph: nx.DiGraph, *, top: int = 5) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``chain_id``, ``hops`` (edges between steps), ``steps`` (tuple of steps, each a sorted tuple
-        of firm ids: one firm, or several in a loop) and ``label`` (``"A → B+C → D"``), longest first.
+        of firm ids: one firm, or several in a loop) and ``label`` (``"A → B+C → D"``, a loop of more
+        than three firms shortened to ``"B+C+D+…(+n)"``), longest first.
     """
     columns = ["chain_id", "hops", "steps", "label"]
     if graph.number_of_edges() == 0:
@@ -295,8 +296,14 @@ def chains(graph: nx.DiGraph, *, top: int = 5) -> pd.DataFrame:
         if len(listed) >= top:
             break
     rows = [{"chain_id": i + 1, "hops": len(p) - 1, "steps": tuple(members[c] for c in p),
-             "label": " → ".join("+".join(members[c]) for c in p)} for i, p in enumerate(listed)]
+             "label": " → ".join(_step_label(members[c]) for c in p)} for i, p in enumerate(listed)]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _step_label(firms: tuple[str, ...], shown: int = 3) -> str:
+    """``A+B+C``, or ``A+B+C+…(+n)`` for a loop of more than ``shown`` firms."""
+    more = len(firms) - shown
+    return "+".join(firms[:shown]) + (f"+…(+{more})" if more > 0 else "")
 
 
 def _contains(longer: tuple[int, ...], path: list[int]) -> bool:
