@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from symbiosis.ingest import read_table, template_bytes, validate_firms, validate_streams
 from symbiosis.ingest.columns import match_headers, normalise_header
 from symbiosis.ingest.reader import MAX_COLUMNS, MAX_ROWS
+from symbiosis.numbers import parse_number
 
 CATEGORIES = pd.DataFrame([dict(category_id="wood_bark", kind="material", default_density_t_per_m3=0.35,
                                 hazardous=False, label_fr="Écorces", label_en="Bark", synonyms_fr="",
@@ -82,12 +83,15 @@ def test_xlsx_cells_become_text_and_formulas_stay_inert():
     data = _xlsx([["nom", "quantite", "date_debut", "dangereux"],
                   ['=HYPERLINK("http://x","clic")', 12.5, dt.datetime(2026, 5, 1), True],
                   [None, None, None, None],
-                  ["B", 3, None, False]])
+                  ["B", 3, None, False],
+                  ["C", 1.234, None, None]])
     raw = read_table(data, filename="f.xlsx")
     assert raw.frame.loc[0, "nom"] == '=HYPERLINK("http://x","clic")'
     assert raw.frame.loc[0, "quantite"] == "12.5" and raw.frame.loc[1, "quantite"] == "3"
     assert raw.frame.loc[0, "date_debut"] == "2026-05-01" and raw.frame.loc[0, "dangereux"] == "TRUE"
-    assert raw.source_rows == (2, 4) and raw.sheet == "Feuil1"
+    assert raw.source_rows == (2, 4, 5) and raw.sheet == "Feuil1"
+    exact = parse_number(raw.frame.loc[2, "quantite"], locale="fr_CA")
+    assert exact.value == 1.234 and exact.warnings == ()  # an exact number cell is never ambiguous
 
 
 def test_xlsx_sheet_named_like_the_template_wins():

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from symbiosis.i18n import Text
+from symbiosis.ingest.columns import header_label
 from symbiosis.ingest.fields import (
     CONFIDENTIALITY_WORDS,
     fold,
@@ -56,8 +57,6 @@ def missing_columns(raw: RawTable, required: Collection[str]) -> list[Issue]:
     present = set(raw.header_map.values())
     if raw.frame.empty and not raw.header_map:
         return []
-    from symbiosis.ingest.columns import header_label
-
     return [Issue(None, header_label(c, raw.lang), Text("cette colonne", "this column"), "",
                   Text(f"Ajoutez la colonne « {header_label(c, 'fr')} » (voir le modèle).",
                        f"Add the column “{c}” (see the template)."), "error", f"{c}.missing_column")

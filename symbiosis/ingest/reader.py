@@ -131,7 +131,11 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return str(value)
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        text = repr(value)
+        # A real number cell is exact: keep "1.234" from reading as the ambiguous "1,234"-like text.
+        return text + "0" if re.fullmatch(r"-?\d{1,3}\.\d{3}", text) else text
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date | dt.time):
