@@ -118,3 +118,12 @@ def test_nominatim_is_built_lazily_with_agent_timeout_and_rate_limit():
     assert limited.min_delay_seconds == 1.0
     assert limited.func.__self__.headers["User-Agent"] == "symbiosis-test/0"
     assert limited.func.__self__.timeout == 4
+
+
+def test_default_geocoder_is_offline_unless_asked():
+    from symbiosis.places import default_geocoder
+
+    assert isinstance(default_geocoder(), GazetteerGeocoder)
+    chain = default_geocoder(online=True)
+    assert isinstance(chain, ChainGeocoder)
+    assert [type(g) for g in chain.geocoders] == [GazetteerGeocoder, NominatimGeocoder]

@@ -13,6 +13,7 @@ from symbiosis.places.geocode import (
     Geocoder,
     NominatimGeocoder,
     Place,
+    default_geocoder,
 )
 from symbiosis.places.parks import PARK_KINDS, get_park, load_parks
 
@@ -25,6 +26,7 @@ __all__ = [
     "Geocoder",
     "NominatimGeocoder",
     "Place",
+    "default_geocoder",
     "get_park",
     "haversine_km",
     "load_gazetteer",

@@ -29,6 +29,7 @@ __all__ = [
     "Geocoder",
     "NominatimGeocoder",
     "Place",
+    "default_geocoder",
 ]
 
 logger = logging.getLogger(__name__)
@@ -275,3 +276,22 @@ class ChainGeocoder:
             if place is not None:
                 return place
         return None
+
+
+def default_geocoder(*, online: bool = False, cache_path: str | Path | None = None,
+                     user_agent: str = "symbiosis-industrial-symbiosis/0.1") -> Geocoder:
+    """Return the offline gazetteer, or, with ``online=True``, the gazetteer then Nominatim.
+
+    Parameters
+    ----------
+    online
+        Add the Nominatim fallback (network; only with the firm's consent for private addresses).
+    cache_path
+        JSON cache of Nominatim answers.
+    user_agent
+        Sent to Nominatim.
+    """
+    gazetteer = GazetteerGeocoder()
+    if not online:
+        return gazetteer
+    return ChainGeocoder((gazetteer, NominatimGeocoder(user_agent=user_agent, cache_path=cache_path)))
