@@ -260,16 +260,17 @@ def _check_rule_evidence(rules: pd.DataFrame) -> Iterator[Issue]:
 
 
 def _check_rule_kinds(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
-    info = categories.set_index("category_id")
-    known = rules[rules["supply_category_id"].isin(info.index) & rules["demand_category_id"].isin(info.index)]
-    for row in known.itertuples(index=False):
-        s, d = info.loc[row.supply_category_id], info.loc[row.demand_category_id]
-        if s["kind"] == d["kind"]:
-            if s["canonical_unit"] != d["canonical_unit"]:
-                yield _error("unit_mismatch", row.rule_id, "unités canoniques différentes pour un même type",
-                             "different canonical units for the same kind")
-            continue
-        pair = (s["kind"], d["kind"])
+    info = categories.drop_duplicates("category_id").set_index("category_id")
+    sides = ("supply_category_id", "demand_category_id")
+    s_kind, d_kind = (rules[c].map(info["kind"]) for c in sides)
+    s_unit, d_unit = (rules[c].map(info["canonical_unit"]) for c in sides)
+    known = s_kind.notna() & d_kind.notna()
+    for rid in rules["rule_id"][known & s_kind.eq(d_kind) & s_unit.ne(d_unit)]:
+        yield _error("unit_mismatch", rid, "unités canoniques différentes pour un même type",
+                     "different canonical units for the same kind")
+    cross = rules[known & s_kind.ne(d_kind)].assign(supply_kind=s_kind, demand_kind=d_kind)
+    for row in cross.itertuples(index=False):
+        pair = (row.supply_kind, row.demand_kind)
         justified = (pair in CROSS_KIND_PAIRS and row.pretreatment != "none"
                      and str(row.evidence_note).strip().startswith(CROSS_KIND_NOTE_PREFIX))
         if not justified:

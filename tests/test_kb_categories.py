@@ -1,0 +1,91 @@
+"""Resource categories: shape, vocabulary, units, and the copies the loader hands out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from symbiosis.kb import FAMILIES, load_categories, load_rules, split_list
+from symbiosis.kb.categories import CATEGORY_COLUMNS
+from symbiosis.schemas import CANONICAL_UNIT
+
+
+@pytest.fixture(scope="module")
+def cats() -> pd.DataFrame:
+    return load_categories()
+
+
+def test_columns_and_size(cats):
+    assert list(cats.columns) == list(CATEGORY_COLUMNS)
+    assert 120 <= len(cats) <= 200
+    assert cats["category_id"].is_unique
+
+
+def test_every_family_is_used_and_nothing_else(cats):
+    assert set(cats["family"]) == set(FAMILIES)
+
+
+def test_canonical_unit_follows_kind(cats):
+    assert (cats["canonical_unit"] == cats["kind"].map(CANONICAL_UNIT)).all()
+
+
+def test_density_is_float_and_positive_when_present(cats):
+    density = cats["default_density_t_per_m3"]
+    assert density.dtype == "float64"
+    assert (density.dropna() > 0).all()
+    assert density[cats["kind"].isin(["energy", "service", "logistics"])].isna().all()
+
+
+def test_ids_others_rely_on_exist(cats):
+    needed = {"al_spent_pot_lining", "wood_sawdust", "heat_low_30_60c", "water_process_clean",
+              "biomass_fuel_wood", "cement_alt_fuel", "whey", "paper_deinking_sludge", "al_bauxite_residue"}
+    assert needed <= set(cats["category_id"])
+
+
+@pytest.mark.parametrize(("word", "category_id"), [
+    ("brasque", "al_spent_pot_lining"), ("SPL", "al_spent_pot_lining"), ("copeaux", "wood_chips"),
+    ("planure", "wood_shavings"), ("lactosérum", "whey"), ("drêche", "brewers_spent_grain"),
+    ("boues de désencrage", "paper_deinking_sludge"), ("rejets thermiques", "heat_low_30_60c"),
+    ("boues rouges", "al_bauxite_residue"), ("CSR", "cement_alt_fuel"),
+])
+def test_quebec_trade_words_are_synonyms(cats, word, category_id):
+    row = cats.set_index("category_id").loc[category_id]
+    assert word in split_list(row["synonyms_fr"]) + split_list(row["synonyms_en"])
+
+
+def test_regional_waste_codes_are_attached(cats):
+    codes = cats.set_index("category_id")["waste_codes"].map(split_list)
+    assert {"161101", "161102"} <= set(codes["al_spl_carbon_cut"])
+    assert {"161103", "161104"} <= set(codes["al_spl_refractory_cut"])
+    assert "010309" in codes["al_bauxite_residue"]
+    assert {"100308", "100309"} <= set(codes["al_salt_slag"])
+    assert {"030305"} <= set(codes["paper_deinking_sludge"])
+    assert "030309" in codes["pulp_lime_mud"]
+
+
+def test_hazardous_flags(cats):
+    haz = cats.set_index("category_id")["hazardous"]
+    assert haz.dtype == bool
+    assert haz["al_spent_pot_lining"] and haz["used_oil_lubricating"] and haz["cd_wood_treated"]
+    assert not haz["wood_sawdust"] and not haz["whey"]
+
+
+def test_every_family_can_supply_and_be_demanded(cats):
+    rules = load_rules()
+    family = cats.set_index("category_id")["family"]
+    assert set(rules["supply_category_id"].map(family)) == set(FAMILIES)
+    assert set(rules["demand_category_id"].map(family)) == set(FAMILIES)
+
+
+def test_loader_returns_copies(cats):
+    first = load_categories()
+    first.loc[0, "label_fr"] = "vandalisé"
+    del first["family"]
+    again = load_categories()
+    assert again.loc[0, "label_fr"] != "vandalisé"
+    assert "family" in again.columns
+
+
+def test_split_list():
+    assert split_list(" a | b ||c ") == ["a", "b", "c"]
+    assert split_list("") == []

@@ -1,0 +1,210 @@
+"""The knowledge-base checker: passes on the shipped files, and every check fires on a broken frame."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from symbiosis.kb import check as kbcheck
+from symbiosis.kb.categories import read_package_csv
+from symbiosis.kb.check import check_categories, check_knowledge_base, check_rules, format_report, has_errors
+
+MAESTRI_DIR = Path("/work/shared/reference/maestri")
+
+
+@pytest.fixture(scope="module")
+def raw_categories() -> pd.DataFrame:
+    return read_package_csv("categories.csv")
+
+
+@pytest.fixture(scope="module")
+def raw_rules() -> pd.DataFrame:
+    return read_package_csv("rules.csv")
+
+
+def _checks(issues, severity="error") -> set[str]:
+    return {i.check for i in issues if i.severity == severity}
+
+
+def test_shipped_knowledge_base_has_no_error():
+    issues = check_knowledge_base()
+    assert not has_errors(issues), format_report(issues, lang="en")
+
+
+def test_unbroken_raw_frames_are_clean(raw_rules, raw_categories):
+    """The baseline the break tests below start from."""
+    assert check_categories(raw_categories) == []
+    assert check_rules(raw_rules, raw_categories) == []
+
+
+def test_module_entry_point_exits_zero_on_shipped_data():
+    done = subprocess.run(
+        [sys.executable, "-m", "symbiosis.kb.check", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 error(s)" in done.stdout
+
+
+def test_main_exits_one_when_a_rule_is_broken(monkeypatch, raw_rules, capsys):
+    broken = raw_rules.copy()
+    broken.loc[0, "evidence_ref"] = ""
+    real = kbcheck.read_package_csv
+    monkeypatch.setattr(
+        kbcheck, "read_package_csv", lambda name: broken if name == "rules.csv" else real(name)
+    )
+    assert kbcheck.main(["--lang", "fr"]) == 1
+    assert "missing_evidence" in capsys.readouterr().out
+
+
+def _set(row: int, **values) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def apply(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        for col, value in values.items():
+            frame.loc[frame.index[row], col] = value
+        return frame
+
+    return apply
+
+
+def _row_of(frame: pd.DataFrame, supply: str, demand: str) -> int:
+    hit = (frame["supply_category_id"] == supply) & (frame["demand_category_id"] == demand)
+    return int(hit.to_numpy().nonzero()[0][0])
+
+
+def _duplicate_last(frame: pd.DataFrame, **overrides) -> pd.DataFrame:
+    extra = frame.tail(1).assign(**overrides)
+    return pd.concat([frame, extra], ignore_index=True)
+
+
+RULE_BREAKS = {
+    "missing_evidence": lambda f: _set(0, evidence_ref="")(f),
+    "missing_evidence_note": lambda f: _set(0, evidence_note=" ")(f),
+    "unknown_category": lambda f: _set(0, supply_category_id="unobtainium")(f),
+    "duplicate_rule_id": lambda f: _set(1, rule_id=f.loc[0, "rule_id"])(f),
+    "duplicate_pair": lambda f: _duplicate_last(f, rule_id="KB9999"),
+    "bad_r_code": lambda f: _set(0, r_code="R14")(f),
+    "bad_yield": lambda f: _set(0, yield_ratio="0")(f),
+    "bad_yield_text": lambda f: _set(0, yield_ratio="beaucoup")(f),
+    "bad_distance": lambda f: _set(0, max_transport_km="-1")(f),
+    "bad_pretreatment": lambda f: _set(0, pretreatment="magic")(f),
+    "bad_evidence_type": lambda f: _set(0, evidence_type="hearsay")(f),
+    "bad_maestri_ref": lambda f: _set(0, evidence_ref="MAESTRI:case one")(f),
+    "bad_literature_ref": lambda f: _set(
+        _row_of(f, "whey", "animal_feed_ingredient"), evidence_ref="Someone"
+    )(f),
+    "hazard_not_flagged": lambda f: _set(
+        _row_of(f, "al_spent_pot_lining", "cement_alt_fuel"), hazardous="false"
+    )(f),
+    "hazard_to_food_feed": lambda f: _duplicate_last(
+        f,
+        rule_id="KB9999",
+        supply_category_id="used_oil_lubricating",
+        demand_category_id="animal_feed_ingredient",
+        hazardous="true",
+        requires_authorisation="cfia_feed",
+    ),
+    "missing_authorisation": lambda f: _set(
+        _row_of(f, "whey", "animal_feed_ingredient"), requires_authorisation=""
+    )(f),
+    "bad_authorisation": lambda f: _set(0, requires_authorisation="a friend said ok")(f),
+    # wood ash (t/yr) to a heat demand (MWh/yr) with a 1:1 yield and no stated conversion
+    "kind_mismatch": lambda f: _duplicate_last(
+        f,
+        rule_id="KB9999",
+        supply_category_id="ash_wood_boiler",
+        demand_category_id="heat_space_heating",
+        pretreatment="none",
+        evidence_note="ash is warm",
+    ),
+    "kind_mismatch_capacity_to_service": lambda f: _duplicate_last(
+        f,
+        rule_id="KB9999",
+        supply_category_id="storage_outdoor_yard",
+        demand_category_id="service_training",
+        pretreatment="cleaning",
+        evidence_note="cross-kind: a yard becomes a classroom",
+    ),
+}
+EXPECTED_CHECK = {
+    "missing_evidence_note": "missing_evidence",
+    "bad_yield_text": "bad_yield",
+    "kind_mismatch_capacity_to_service": "kind_mismatch",
+}
+
+
+@pytest.mark.parametrize("broken", sorted(RULE_BREAKS))
+def test_each_rule_check_fires(broken, raw_rules, raw_categories):
+    issues = check_rules(RULE_BREAKS[broken](raw_rules), raw_categories)
+    assert EXPECTED_CHECK.get(broken, broken) in _checks(issues)
+
+
+def test_justified_cross_kind_rule_passes(raw_rules, raw_categories):
+    ok = _duplicate_last(
+        raw_rules,
+        rule_id="KB9999",
+        supply_category_id="wood_offcuts",
+        demand_category_id="heat_greenhouse",
+        yield_ratio="3.2",
+        pretreatment="grinding",
+        evidence_note="cross-kind: 3.8 MWh/t x 85 % boiler",
+    )
+    assert "kind_mismatch" not in _checks(check_rules(ok, raw_categories))
+
+
+def test_rule_columns_must_match(raw_rules, raw_categories):
+    assert _checks(check_rules(raw_rules.drop(columns="evidence_note"), raw_categories)) == {"columns"}
+
+
+CATEGORY_BREAKS = {
+    "unknown_waste_code": _set(0, waste_codes="999999"),
+    "unit_kind_mismatch": _set(0, canonical_unit="MWh/yr"),
+    "unknown_kind": _set(0, kind="vibes"),
+    "unknown_family": _set(0, family="misc"),
+    "category_id_format": _set(0, category_id="Ferraille Lourde"),
+    "duplicate_category": _set(1, category_id="ferrous_scrap"),
+    "bad_density": _set(0, default_density_t_per_m3="-2"),
+    "missing_label": _set(0, label_en=""),
+    "hazard_flag": _set(0, waste_codes="130205", hazardous="false"),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(CATEGORY_BREAKS))
+def test_each_category_check_fires(broken, raw_categories):
+    assert broken in _checks(check_categories(CATEGORY_BREAKS[broken](raw_categories)))
+
+
+def test_report_is_bilingual_and_counts(raw_rules, raw_categories):
+    issues = check_rules(_set(0, r_code="R99")(raw_rules), raw_categories)
+    fr, en = format_report(issues, lang="fr"), format_report(issues, lang="en")
+    assert "1 erreur(s)" in fr and "1 error(s)" in en
+    assert "invalide" in fr and "invalid" in en
+
+
+@pytest.mark.skipif(not MAESTRI_DIR.exists(), reason="MAESTRI reference data not on this machine")
+def test_every_cited_maestri_case_exists(raw_rules):
+    enriched = pd.read_csv(MAESTRI_DIR / "maestri_exchanges.csv", dtype=str, keep_default_na=False)
+    original = pd.read_csv(
+        MAESTRI_DIR / "maestri_original_exchanges_sheet.csv",
+        dtype=str,
+        keep_default_na=False,
+        header=None,
+        skiprows=4,
+    )
+    known = {s.replace(",", ".").replace(" ", "") for s in [*enriched["Database-ID"], *original[1]]}
+    priors = read_package_csv("sector_priors.csv")
+    cited = {
+        ref.strip()[len("MAESTRI:") :]
+        for refs in [*raw_rules["evidence_ref"], *priors["evidence_ref"]]
+        for ref in refs.split("|")
+        if ref.strip().startswith("MAESTRI:")
+    }
+    assert cited and cited <= known, sorted(cited - known)
