@@ -122,6 +122,14 @@ def test_file_level_problems(data, filename, code):
     assert code in {i.code for i in raw.issues} and raw.has_file_error
 
 
+def test_xlsx_zip_bomb_is_refused(monkeypatch):
+    import symbiosis.ingest.reader as reader
+
+    monkeypatch.setattr(reader, "MAX_UNZIPPED_BYTES", 1000)
+    raw = read_table(template_bytes("firms", fmt="xlsx"), filename="f.xlsx")
+    assert [i.code for i in raw.issues] == ["file.too_large"]
+
+
 def test_file_error_rejects_every_row_without_crashing_validation():
     raw = read_table(b"a;b\n1;2\n3;4\n", filename="f.csv")
     result = validate_firms(raw, geocoder=None, parks=PARKS)
@@ -140,7 +148,8 @@ def test_arbitrary_bytes_never_raise(data, filename):
     _validate_all(raw)
 
 
-_TEMPLATES = {k: template_bytes(k, lang="fr", fmt="csv") for k in ("firms", "streams")}
+_TEMPLATES = {(k, fmt): template_bytes(k, lang="fr", fmt=fmt) for k in ("firms", "streams")
+              for fmt in ("csv", "xlsx")}
 
 
 @settings(max_examples=80, deadline=None)
@@ -150,7 +159,7 @@ def test_mutated_templates_never_raise(key, data):
     for _ in range(data.draw(st.integers(1, 8))):
         i = data.draw(st.integers(0, len(original) - 1))
         original[i] = data.draw(st.integers(0, 255))
-    raw = read_table(bytes(original), filename="f.csv")
+    raw = read_table(bytes(original), filename=f"f.{key[1]}")
     _validate_all(raw)
 
 

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_COLUMNS = 100
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an XLSX inflating beyond this is refused (zip bomb)
 _TEXT_EXT = {".csv", ".txt", ".tsv"}
 _XLSX_EXT = {".xlsx", ".xlsm"}
 _SHEET_NAMES = {"entreprises", "firms", "flux", "streams", "donnees", "data"}
@@ -314,5 +315,9 @@ def _read(data: bytes, filename: str) -> RawTable:
                                         "Save it as .xlsx (Excel) or .csv.")])
     if kind == "text":
         return _read_text(data, filename)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        inflated = sum(info.file_size for info in archive.infolist())
+    if inflated > MAX_UNZIPPED_BYTES:
+        return _empty(filename, [_too_big(f"{inflated / 1e6:.0f} Mo décompressés / MB unzipped")])
     rows, sheet = _xlsx_rows(data)
     return _table_from_rows(rows, filename, sheet=sheet)
