@@ -71,7 +71,7 @@ def bare_min_cost_flow(problem: Any, *, value_scale: float = 100.0, quantity_sca
         np.concatenate([head, np.full(n_d, sink), np.full(n_s, sink)]),
         np.concatenate([np.floor(upper).astype(np.int64), d_cap, s_cap]),
         np.concatenate([cost, np.zeros(n_d + n_s, np.int64)]))
-    mcf.set_nodes_supplies(np.arange(n_s + 1), np.concatenate([s_cap, [-int(s_cap.sum())]]))
+    mcf.set_nodes_supplies(np.append(np.arange(n_s), sink), np.append(s_cap, -int(s_cap.sum())))
     status = mcf.solve()
     if status != mcf.OPTIMAL:
         log.warning("bare min-cost flow status %s", status)

@@ -20,7 +20,7 @@ import pandas as pd
 from symbiosis.engine.allocation import check_solution, solve
 from symbiosis.engine.candidates import generate_candidates, unmatched_reasons
 from symbiosis.engine.config import MatchConfig
-from symbiosis.engine.explain import explain, explain_text
+from symbiosis.engine.explain import explain
 from symbiosis.engine.network import Outcome, exchange_scope, firm_graph
 from symbiosis.engine.problem_builder import build_allocation_problem
 from symbiosis.engine.scoring import SCORE_COLUMNS, score_candidates
@@ -85,11 +85,8 @@ _AT_FULL_FLOW = ("co2e_disposal_avoided_t_per_yr", "co2e_virgin_avoided_t_per_yr
 
 def _with_explanations(ex: pd.DataFrame, scored: pd.DataFrame, rules: pd.DataFrame | None,
                        categories: pd.DataFrame | None) -> pd.DataFrame:
-    """Add the evidence, labels, fit, months and flags of :func:`explain` and a paragraph per language."""
+    """Add the evidence, labels, fit, months and flags of :func:`explain` (paragraphs stay lazy)."""
     why = explain(ex[["candidate_id", "flow_per_yr"]], scored, rules, categories)
-    rows = why.to_dict(orient="records")
-    why["explanation_fr"] = [explain_text(r, "fr") for r in rows]
-    why["explanation_en"] = [explain_text(r, "en") for r in rows]
     new = ["candidate_id", *[c for c in why.columns if c not in ex.columns]]
     return ex.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
 
@@ -104,9 +101,10 @@ def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registr
     pandas.DataFrame
         :data:`~symbiosis.schemas.EXCHANGES` columns first, then the candidate's columns, with every
         ``*_per_yr`` figure at the allocated flow, ``mass_t_per_yr`` (materials only),
-        ``quantity_unit`` (of the supply), ``park_scope``, the explanation columns of
-        :func:`~symbiosis.engine.explain.explain` and ``explanation_fr``/``explanation_en``; largest
-        net value first.
+        ``quantity_unit`` (of the supply), ``park_scope`` and the explanation columns of
+        :func:`~symbiosis.engine.explain.explain`; largest net value first. The paragraphs are
+        written on demand by :func:`symbiosis.results.explanation_texts` (a Python loop per row,
+        too slow to run on every exchange of a 100k-stream registry).
     """
     drop = ["supply_id", "demand_id", *[c for c in SCORE_COLUMNS if c.endswith("_per_yr") and c in scored]]
     ex = flows.merge(scored.drop(columns=drop), on="candidate_id", how="left", validate="one_to_one")

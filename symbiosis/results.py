@@ -18,7 +18,8 @@ import pandas as pd
 from symbiosis.engine.network import park_split, tonnes_of
 from symbiosis.i18n import Text
 
-__all__ = ["KPI_LABELS", "AllocationInfo", "KindKpis", "Kpis", "MatchResult", "compute_kpis"]
+__all__ = ["KPI_LABELS", "AllocationInfo", "KindKpis", "Kpis", "MatchResult", "compute_kpis",
+           "explanation_texts"]
 
 #: Bilingual label of each scalar KPI, in display order.
 KPI_LABELS: Mapping[str, Text] = {
@@ -214,3 +215,27 @@ def compute_kpis(exchanges: pd.DataFrame, firms: pd.DataFrame) -> Kpis:
         n_exchanges_between_parks=split.n_between,
         by_kind=_by_kind(exchanges),
     )
+
+
+def explanation_texts(exchanges: pd.DataFrame, lang: str = "fr") -> pd.Series:
+    """Write the explanation paragraph of each exchange (``MatchResult.exchanges`` rows).
+
+    Parameters
+    ----------
+    exchanges
+        Exchanges carrying the columns of :func:`symbiosis.engine.explain.explain`; pass only the
+        rows you show (one Python call per row, ~0.1 ms each).
+    lang
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    pandas.Series
+        One paragraph per row, same index.
+    """
+    from symbiosis.engine.explain import explain_text
+
+    cols = list(exchanges.columns)
+    values = [exchanges[c].to_numpy(dtype=object) for c in cols]
+    texts = [explain_text(dict(zip(cols, row, strict=True)), lang) for row in zip(*values, strict=True)]
+    return pd.Series(texts, index=exchanges.index, dtype=object, name=f"explanation_{lang}")

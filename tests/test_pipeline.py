@@ -13,6 +13,7 @@ from symbiosis.engine.network import resilience
 from symbiosis.kb import load_categories
 from symbiosis.pipeline import STAGES, make_resolver, run
 from symbiosis.registry import Registry
+from symbiosis.results import explanation_texts
 from symbiosis.schemas import EXCHANGES, validate_frame
 
 RULES = pd.DataFrame([{
@@ -76,8 +77,8 @@ def test_allocation_matches_the_hand_solution(result):
 
 def test_every_exchange_is_explained_in_both_languages(result):
     ex = result.exchanges
-    assert ex["explanation_fr"].str.contains("R-bark-boiler").all()
-    assert ex["explanation_en"].str.contains("Estimated net value").all()
+    assert explanation_texts(ex, "fr").str.contains("R-bark-boiler").all()
+    assert explanation_texts(ex, "en").str.contains("Estimated net value").all()
     assert (ex["status"] == "estimated").all()
     assert ex.set_index("demand_id").loc["d-boiler-B", "pct_of_demand"] == pytest.approx(100.0)
 

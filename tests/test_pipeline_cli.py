@@ -34,6 +34,7 @@ def test_json_output_keyed_by_imported_stream_ids(db, capsys):
     flows = {(e["supply_id"], e["demand_id"]): e["flow_per_yr"] for e in out["exchanges"]}
     assert flows == pytest.approx({("s-bark", "d-boiler-B"): 600.0, ("s-bark", "d-boiler-C"): 400.0})
     assert out["kpis"]["n_exchanges"] == 2
+    assert all("Estimated net value" in e["explanation_en"] for e in out["exchanges"])
     assert {c["demand_id"] for c in out["candidates"]} == {"d-boiler-B", "d-boiler-C"}
     assert all("score" in c for c in out["candidates"])
 
@@ -48,7 +49,10 @@ def test_summary_is_bilingual_and_out_is_written_and_audited(db, tmp_path, capsy
     assert main(["match", "--db", str(db), "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "Tonnes échangées" in text and "Tonnes exchanged" in text
-    assert openpyxl.load_workbook(out).sheetnames[0] == "KPIs"
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "KPIs"
+    header = [c.value for c in book["exchanges"][1]]
+    assert "explanation_fr" in header and "explanation_en" in header
     with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
         audit = repo.audit(Actor.system("test"))
     assert "export" in set(audit["action"])

@@ -64,11 +64,13 @@ def _records(frame: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def _payload(result: Any, *, all_candidates: bool) -> dict[str, Any]:
+    from symbiosis.io.export import exchanges_with_texts
+
     out: dict[str, Any] = {
         "status": result.status,
         "allocation": result.allocation.as_dict(),
         "kpis": result.kpis.as_dict(),
-        "exchanges": _records(result.exchanges, _EXCHANGE_FIELDS),
+        "exchanges": _records(exchanges_with_texts(result.exchanges), _EXCHANGE_FIELDS),
     }
     if all_candidates:
         candidates = result.candidates

@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.results import KPI_LABELS, MatchResult
+from symbiosis.results import KPI_LABELS, MatchResult, explanation_texts
 
 __all__ = [
     "FORMULA_TRIGGERS",
     "escape_text",
     "exchanges_geojson",
+    "exchanges_with_texts",
     "parameters_frame",
     "results_json",
     "safe_frame",
@@ -94,6 +95,21 @@ def parameters_frame(config: Any) -> pd.DataFrame:
     return pd.DataFrame({"parameter": list(flat), "value": [str(v) for v in flat.values()]})
 
 
+#: Columns :func:`~symbiosis.results.explanation_texts` needs; exports add the paragraphs when present.
+_EXPLAINED = ("match_basis", "supply_label_fr", "months_common_fr", "pct_of_supply", "flags")
+
+
+def exchanges_with_texts(exchanges: pd.DataFrame) -> pd.DataFrame:
+    """Return the exchanges with ``explanation_fr`` and ``explanation_en`` paragraphs added.
+
+    Unchanged when the frame lacks the explanation columns or already has the paragraphs.
+    """
+    if exchanges.empty or "explanation_fr" in exchanges or not set(_EXPLAINED) <= set(exchanges.columns):
+        return exchanges
+    return exchanges.assign(explanation_fr=explanation_texts(exchanges, "fr"),
+                            explanation_en=explanation_texts(exchanges, "en"))
+
+
 def _kpi_frame(result: MatchResult) -> pd.DataFrame:
     rows = [{"indicator": k, "label_fr": KPI_LABELS[k].fr, "label_en": KPI_LABELS[k].en, "value": v}
             for k, v in result.kpis.scalars().items()]
@@ -122,7 +138,7 @@ def _unmatched_frame(result: MatchResult) -> pd.DataFrame:
 def _write_xlsx(result: MatchResult, path: Path) -> None:
     sheets = {
         "KPIs": _kpi_frame(result),
-        "exchanges": result.exchanges,
+        "exchanges": exchanges_with_texts(result.exchanges),
         "candidates": result.candidates,
         "unmatched": _unmatched_frame(result),
         "parameters": parameters_frame(result.config),
@@ -164,7 +180,7 @@ def results_json(result: MatchResult, *, candidates: bool = False) -> dict[str, 
         "status": result.status,
         "allocation": _jsonable(result.allocation.as_dict()),
         "kpis": _jsonable(result.kpis.as_dict()),
-        "exchanges": _records(result.exchanges),
+        "exchanges": _records(exchanges_with_texts(result.exchanges)),
     }
     if candidates:
         out["candidates"] = _records(result.candidates)
@@ -187,7 +203,7 @@ def write_results(result: MatchResult, path: str | Path) -> Path:
     if suffix == ".xlsx":
         _write_xlsx(result, path)
     elif suffix == ".csv":
-        safe_frame(result.exchanges).to_csv(path, index=False, encoding="utf-8-sig")
+        safe_frame(exchanges_with_texts(result.exchanges)).to_csv(path, index=False, encoding="utf-8-sig")
     elif suffix == ".json":
         text = json.dumps(results_json(result), ensure_ascii=False, indent=2, allow_nan=False)
         path.write_text(text, encoding="utf-8")
