@@ -37,10 +37,15 @@ MIN_POPULATION = 500
 #: GeoNames rows left out, with the reason.
 EXCLUDED: dict[int, str] = {
     6072447: "Métabetchouan: duplicate of 7535694 (the merged municipality), point 12 km off the town",
+    6110611: "Pont Rouge: duplicate of 8379100 (Pont-Rouge, Portneuf) placed 240 km north, near Dolbeau",
 }
 
-#: Changes to GeoNames rows: a better official name, more aliases, the parent municipality.
+#: Changes to GeoNames rows: a better official name, more aliases, the parent municipality, and
+#: points or populations that are plainly wrong in the extract (each with its reason).
 PATCHES: dict[int, dict[str, object]] = {
+    6107683: {"lat": 46.2900, "lon": -72.6800, "municipality": "Trois-Rivières",
+              "reason": "sector of Trois-Rivières placed 250 km north, next to Saint-Gédéon"},
+    6138048: {"population": 880, "reason": "village of about 880 inhabitants listed with 14,150"},
     7535694: {"name": "Métabetchouan–Lac-à-la-Croix",
               "aliases": ["Métabetchouan", "Lac-à-la-Croix", "Metabetchouan-Lac-a-la-Croix"]},
     5940934: {"aliases": ["Dolbeau", "Mistassini"]},
@@ -86,9 +91,10 @@ def _ascii(text: str) -> str:
 
 
 def _keep_alias(alias: str, name: str) -> bool:
-    """Keep Latin-script alternate names; drop codes (``YBG``), transliterations, the name itself."""
+    """Keep capitalised Latin-script alternate names; drop codes (``YBG``), romanisations written in
+    lower case (``san he shi``) and the name itself."""
     alias = alias.strip()
-    if not alias or alias == name or not _LATIN.match(alias):
+    if not alias or alias == name or not _LATIN.match(alias) or not alias[0].isupper():
         return False
     return not (alias.isupper() and len(alias) <= 4)
 
@@ -118,8 +124,9 @@ def geonames_rows(*, min_population: int = MIN_POPULATION) -> list[dict[str, obj
         rows.append({
             "place_id": f"gn{gid}", "name": name, "ascii_name": _ascii(name),
             "aliases": _aliases([*city["alternatenames"], *extra], name),
-            "lat": city["latitude"], "lon": city["longitude"],
-            "population": int(city["population"]), "admin1": QUEBEC_ADMIN1,
+            "lat": patch.get("lat", city["latitude"]), "lon": patch.get("lon", city["longitude"]),
+            "population": int(patch.get("population", city["population"])),  # type: ignore[call-overload]
+            "admin1": QUEBEC_ADMIN1,
             "municipality": str(patch.get("municipality", name)),
             "source": "geonames+curated" if patch else "geonames",
         })
