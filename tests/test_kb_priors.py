@@ -95,6 +95,12 @@ def test_codes_are_cleaned_and_min_share_filters():
     assert out[["firm_id", "category_id"]].values.tolist() == [["a", "al_spent_pot_lining"]]
 
 
+def test_numeric_codes_and_raw_text_priors_work():
+    firms = pd.DataFrame({"firm_id": ["s"], "scian_code": [331313]})
+    raw = _tiny_priors().astype({"typical_share": str})
+    assert set(infer_streams(firms, priors=raw, min_share=0.85)["category_id"]) == {"al_spent_pot_lining"}
+
+
 def test_shipped_priors_give_a_smelter_spl_and_a_sawmill_bark():
     firms = pd.DataFrame({"firm_id": ["alu", "scierie"], "scian_code": ["331313", "321113"]})
     out = infer_streams(firms)

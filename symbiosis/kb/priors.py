@@ -80,6 +80,7 @@ def infer_streams(firms: pd.DataFrame, *, priors: pd.DataFrame | None = None,
     """
     priors = load_sector_priors() if priors is None else priors
     categories = load_categories() if categories is None else categories
+    priors = priors.assign(typical_share=pd.to_numeric(priors["typical_share"], errors="coerce"))
     priors = priors[priors["typical_share"] >= min_share]
     base = firms[["firm_id", "scian_code"]].copy()
     base["scian_prefix"] = _longest_prefix(base["scian_code"], pd.Index(priors["scian_prefix"].unique()))
