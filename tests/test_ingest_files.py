@@ -45,6 +45,8 @@ def test_messy_firms(batch):
     assert valid.loc["F-002", "coord_source"] == "park"
     assert valid.loc["F-003", "coord_source"] == "municipality"
     assert valid.loc["F-001", "name"] == "Scierie du Lac"  # the first of the duplicates is kept
+    unknown = next(i for i in firms.report.issues if i.code == "municipality.unknown")
+    assert "Saguenay" in unknown.fix.fr  # the gazetteer's close names
     assert len(firms.rejected) == 3 and firms.valid["firm_id"].str.startswith("F-").all()
 
 

@@ -140,6 +140,18 @@ def _locate(geocoder: Locator | None, name: str) -> Any:
         return None
 
 
+def _suggest(geocoder: Locator | None, name: str) -> str:
+    """Close place names when the geocoder offers ``suggest`` (the gazetteer does), else ``""``."""
+    suggest = getattr(geocoder, "suggest", None)
+    if suggest is None:
+        return ""
+    try:
+        return ", ".join(suggest(name, 3))
+    except Exception as exc:  # suggestions are a courtesy
+        logger.warning("geocoder suggestions failed on %r: %s", name, exc)
+        return ""
+
+
 def _declared(ctx: RowContext) -> tuple[float | None, float | None]:
     lat = ctx.take("lat", read_float, locale=ctx.locale, minimum=None, example=Text("48,43", "48.43"))
     lon = ctx.take("lon", read_float, locale=ctx.locale, minimum=None, example=Text("-71,07", "-71.07"))
@@ -175,10 +187,13 @@ def check_location(ctx: RowContext, park: dict[str, Any] | None,
         return None, None, "", ""
     place = _locate(geocoder, municipality)
     if place is None:
+        close = _suggest(geocoder, municipality)
+        hint = Text(f" Proches : {close}.", f" Close: {close}.") if close else Text("", "")
         ctx.error("municipality", "unknown", Text("une municipalité du Québec", "a municipality of Québec"),
                   Text("Municipalité introuvable : vérifiez l'orthographe ou donnez la latitude et la "
-                       "longitude.",
-                       "Municipality not found: check the spelling or give the latitude and longitude."))
+                       "longitude." + hint.fr,
+                       "Municipality not found: check the spelling or give the latitude and longitude."
+                       + hint.en))
         return None, None, "", municipality
     ctx.error("municipality", "approximate", Text("des coordonnées précises", "precise coordinates"),
               Text(f"Position estimée au centre de {place.name} ; donnez lat/lon pour plus de précision.",
