@@ -12,11 +12,13 @@ from symbiosis.settings import database_url
 
 __all__ = [
     "categories",
+    "current_actor",
     "current_lang",
     "database_url_shown",
     "language_selector",
     "public_reader",
     "repository",
+    "require_role",
 ]
 
 
@@ -60,3 +62,20 @@ def database_url_shown() -> str:
 def categories() -> pd.DataFrame:
     """Return the knowledge base's resource categories (shared, read-only)."""
     return load_categories()
+
+
+def current_actor() -> Actor | None:
+    """Return the signed-in actor of this session, or ``None``."""
+    return st.session_state.get("actor")
+
+
+def require_role(*roles: str) -> Actor:
+    """Stop the page unless the signed-in actor has one of ``roles``; return the actor.
+
+    Every page calls this first: hiding a page from the navigation is not access control.
+    """
+    actor = current_actor()
+    if actor is None or actor.role not in roles:
+        st.error(t("auth.forbidden", current_lang()))
+        st.stop()
+    return actor
