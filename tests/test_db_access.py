@@ -96,8 +96,13 @@ def test_program_manager_reads_all_without_personal_information(two_firms):
     assert firms.name.tolist() == ["Scierie Péribonka ltée", "Serres Boréales"]
     assert len(t.repo.streams(t.manager)) == 4
     assert (t.repo.load_registry(t.manager).firms.contact_email == "").all()
-    audit = t.repo.audit(t.manager, table="firms", action="insert")
-    assert {a["contact_name"] for a in audit.after} == {""}  # blanked in the trail too
+    firms = t.repo.firms(t.system)
+    firms.loc[firms.firm_id == "A", "contact_name"] = "Jeanne Tremblay-Côté"
+    t.repo.upsert_firms(t.system, firms)
+    [entry] = t.repo.audit(t.manager, table="firms", action="update").to_dict("records")
+    assert entry["before"] == {"contact_name": ""} and entry["after"] == {"contact_name": ""}  # the trail too
+    [full] = t.repo.audit(t.advisor, table="firms", action="update").to_dict("records")
+    assert full["after"] == {"contact_name": "Jeanne Tremblay-Côté"}
 
 
 def test_program_manager_writes_nothing(two_firms, make_streams, stream_row):

@@ -97,7 +97,7 @@ class Base(DeclarativeBase):
         bool: Boolean(create_constraint=False),
         dt.date: Date(),
         dt.datetime: UTCDateTime(),
-        dict[str, Any]: JSON(),
+        dict[str, Any]: JSON(none_as_null=True),
     }
 
 
@@ -213,7 +213,7 @@ class AuditLog(Base):
     __tablename__ = "audit_log"
 
     audit_id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(index=True)
+    at: Mapped[dt.datetime]
     actor_id: Mapped[str]
     actor_role: Mapped[str]
     action: Mapped[str]

@@ -169,11 +169,12 @@ class Repository:
             existing = rows.fetch_existing(conn, spec, keys)
             taken = [k for k, row in existing.items() if not actor.may_write(row["firm_id"])]
             require(actor, not taken, f"overwrite {spec.name} of another firm", table=spec.name, keys=taken)
-            to_write, entries = rows.plan_upsert(spec, records, existing)
-            rows.write_upsert(conn, spec, to_write)
-            append_audit(conn, actor, entries, at=_now())
-        logger.info("%s: %d of %d %s written", actor.user_id, len(to_write), len(records), spec.name)
-        return len(to_write)
+            plan = rows.plan_upsert(spec, records, existing)
+            rows.write_upsert(conn, spec, plan)
+            append_audit(conn, actor, plan.entries, at=_now())
+        logger.info("%s: %d new, %d changed of %d %s", actor.user_id, len(plan.new), len(plan.changed),
+                    len(records), spec.name)
+        return plan.count
 
     def update_stream(self, actor: Actor, stream_id: str, **changes: Any) -> bool:
         """Change some columns of one stream; return whether anything changed.

@@ -1,9 +1,12 @@
-"""Bulk row operations on the firm tables: read current rows, plan the changes, upsert in one go.
+"""Bulk row operations on the firm tables: read current rows, plan the changes, write them in one go.
 
 An upsert reads the rows that already exist for the incoming keys (in chunks, locked on PostgreSQL),
-keeps only new or changed rows, writes them with one ``INSERT … ON CONFLICT DO UPDATE`` executed
-for many parameter sets, and returns one audit entry per written row (the full row for an insert,
-the changed fields before and after for an update).
+keeps only new or changed rows, writes them with two statements each executed for many parameter
+sets (``INSERT`` for new rows, ``INSERT … ON CONFLICT DO UPDATE`` for changed ones), and returns one
+audit entry per written row: the changed fields before and after for an update, the key alone for
+an insert. Inserted values need not be copied into the trail: any past state of a row is the
+current row with the ``before`` of its later updates and deletes applied in reverse (a delete keeps
+the whole row), so the trail stays small for a 100,000-row import.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -21,8 +24,8 @@ from symbiosis.db.convert import jsonable
 from symbiosis.db.models import Firm, Stream, User
 from symbiosis.schemas import FIRMS, STREAMS, TableSchema
 
-__all__ = ["FIRM_TABLE", "STREAM_TABLE", "TableSpec", "diff", "fetch_existing", "firm_deletion_entries",
-           "plan_upsert", "write_upsert"]
+__all__ = ["FIRM_TABLE", "STREAM_TABLE", "TableSpec", "UpsertPlan", "diff", "fetch_existing",
+           "firm_deletion_entries", "plan_upsert", "write_upsert"]
 
 _CHUNK = 1000
 
@@ -68,38 +71,55 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
     return (jsonable({k: before.get(k) for k in changed}), jsonable({k: after[k] for k in changed}))
 
 
+@dataclass(frozen=True)
+class UpsertPlan:
+    """What an upsert will write: new rows, changed rows, and one audit entry per written row."""
+
+    new: list[dict[str, Any]]
+    changed: list[dict[str, Any]]
+    entries: list[AuditEntry]
+
+    @property
+    def count(self) -> int:
+        """Rows written."""
+        return len(self.new) + len(self.changed)
+
+
 def plan_upsert(spec: TableSpec, records: Sequence[dict[str, Any]],
-                existing: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[AuditEntry]]:
-    """Return the records that are new or changed, and one audit entry for each.
+                existing: dict[str, dict[str, Any]]) -> UpsertPlan:
+    """Split ``records`` into new and changed rows, with their audit entries.
 
     Records equal to the stored row are dropped: re-importing the same file writes nothing.
     """
-    to_write: list[dict[str, Any]] = []
-    entries: list[AuditEntry] = []
+    plan = UpsertPlan([], [], [])
     for record in records:
         key = record[spec.key]
         old = existing.get(key)
         if old is None:
-            entries.append(AuditEntry("insert", spec.name, key, record["firm_id"], None, jsonable(record)))
+            plan.new.append(record)
+            plan.entries.append(AuditEntry("insert", spec.name, key, record["firm_id"]))
         elif old != record:
-            before, after = diff(old, record)
-            entries.append(AuditEntry("update", spec.name, key, record["firm_id"], before, after))
-        else:
-            continue
-        to_write.append(record)
-    return to_write, entries
+            plan.changed.append(record)
+            plan.entries.append(AuditEntry("update", spec.name, key, record["firm_id"], *diff(old, record)))
+    return plan
 
 
-def write_upsert(conn: Connection, spec: TableSpec, records: Sequence[dict[str, Any]]) -> None:
-    """Insert-or-update ``records`` by key with one executemany (SQLite and PostgreSQL)."""
-    if not records:
+def write_upsert(conn: Connection, spec: TableSpec, plan: UpsertPlan) -> None:
+    """Write a plan: one executemany ``INSERT`` for new rows, one ``ON CONFLICT DO UPDATE`` for changed.
+
+    New rows use a plain ``INSERT``: should another writer create the same key meanwhile, the call
+    fails (and rolls back) instead of silently overwriting a row it has not read.
+    """
+    if plan.new:
+        conn.execute(insert(spec.table), plan.new)
+    if not plan.changed:
         return
     dialects = {"sqlite": sqlite, "postgresql": postgresql}
     if conn.dialect.name not in dialects:
         raise NotImplementedError(f"upsert is not written for {conn.dialect.name}")
     stmt = dialects[conn.dialect.name].insert(spec.table)
     updates = {c.name: stmt.excluded[c.name] for c in spec.table.columns if c.name != spec.key}
-    conn.execute(stmt.on_conflict_do_update(index_elements=[spec.key], set_=updates), list(records))
+    conn.execute(stmt.on_conflict_do_update(index_elements=[spec.key], set_=updates), plan.changed)
 
 
 def firm_deletion_entries(conn: Connection, firm: dict[str, Any]) -> list[AuditEntry]:

@@ -171,7 +171,6 @@ def _audit_log() -> None:
                            name=op.f("ck_audit_log_actor_role")),
         sa.PrimaryKeyConstraint("audit_id", name=op.f("pk_audit_log")),
     )
-    op.create_index(op.f("ix_audit_log_at"), "audit_log", ["at"])
     op.create_index(op.f("ix_audit_log_firm_id"), "audit_log", ["firm_id"])
     op.create_index("ix_audit_log_table_name_row_key", "audit_log", ["table_name", "row_key"])
     triggers = _SQLITE_TRIGGERS if op.get_bind().dialect.name == "sqlite" else _POSTGRES_TRIGGERS
