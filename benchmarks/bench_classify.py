@@ -79,8 +79,12 @@ def _timings(texts: list[str]) -> dict[str, float]:
     }
 
 
-def main() -> dict:
-    """Measure the classifier, print a report and write ``benchmarks/results/classify.json``."""
+def main() -> list[dict]:
+    """Measure the classifier, print a report, write ``benchmarks/results/classify.json``.
+
+    Returns one row per measurement (``benchmark``, ``case``, ...), the shape ``python -m benchmarks``
+    tabulates: accuracy rows per split, language and language hint, then one timing row.
+    """
     labelled = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
     timings = _timings(list(labelled["text"]))
     index = clf._index()
@@ -97,7 +101,12 @@ def main() -> dict:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     _print(result)
-    return result
+    rows = []
+    for r in result["accuracy"]:
+        case = f"{r['split']}_{r['lang']}" + ("_hint" if r["lang_hint"] else "")
+        rows.append({"benchmark": "classify", "case": case, **r})
+    rows.append({"benchmark": "classify", "case": "timing", "n": len(labelled), **timings})
+    return rows
 
 
 def _print(result: dict) -> None:
