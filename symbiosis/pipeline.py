@@ -106,18 +106,23 @@ def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registr
         written on demand by :func:`symbiosis.results.explanation_texts` (a Python loop per row,
         too slow to run on every exchange of a 100k-stream registry).
     """
-    drop = ["supply_id", "demand_id", *[c for c in SCORE_COLUMNS if c.endswith("_per_yr") and c in scored]]
-    ex = flows.merge(scored.drop(columns=drop), on="candidate_id", how="left", validate="one_to_one")
-    flow = ex["flow_per_yr"].astype(float)
+    pos = pd.Index(scored["candidate_id"]).get_indexer(flows["candidate_id"])
+    if (pos < 0).any():
+        raise ValueError(f"{int((pos < 0).sum())} allocated flow(s) name no scored candidate")
+    drop = ["candidate_id", "supply_id", "demand_id",
+            *[c for c in SCORE_COLUMNS if c.endswith("_per_yr") and c not in _AT_FULL_FLOW]]
+    rows = scored.iloc[pos].reset_index(drop=True)
+    ex = pd.concat([flows.reset_index(drop=True), rows.drop(columns=[c for c in drop if c in rows])], axis=1)
+    flow = ex["flow_per_yr"].to_numpy(float)
     for base in _PER_UNIT:
-        ex[f"{base}_per_yr"] = flow * ex[f"{base}_per_unit"].astype(float)
-    share = flow / scored.set_index("candidate_id")["max_flow_per_yr"].reindex(ex["candidate_id"]).to_numpy()
+        ex[f"{base}_per_yr"] = flow * ex[f"{base}_per_unit"].to_numpy(float)
+    full_flow = ex["max_flow_per_yr"].to_numpy(float)
+    share = np.divide(flow, full_flow, out=np.zeros_like(flow), where=full_flow > 0)
     for col in _AT_FULL_FLOW:
-        if col in scored:
-            full = scored.set_index("candidate_id")[col].reindex(ex["candidate_id"]).to_numpy(float)
-            ex[col] = np.where(np.isfinite(share), full * share, 0.0)
-    ex["trucks_per_yr"] = np.ceil(flow * ex["trips_per_unit"].astype(float) - 1e-9).clip(lower=0)
-    ex["mass_t_per_yr"] = np.where(ex["kind"].eq("material"), flow * ex["t_per_unit"].astype(float), 0.0)
+        if col in ex:
+            ex[col] = ex[col].to_numpy(float) * share
+    ex["trucks_per_yr"] = np.ceil(flow * ex["trips_per_unit"].to_numpy(float) - 1e-9).clip(min=0)
+    ex["mass_t_per_yr"] = np.where(ex["kind"].eq("material"), flow * ex["t_per_unit"].to_numpy(float), 0.0)
     units = registry.streams.set_index("stream_id")["quantity_unit"]
     ex["quantity_unit"] = ex["supply_id"].map(units)
     ex["park_scope"] = exchange_scope(ex, registry.firms)
@@ -133,15 +138,15 @@ def _unmatched(registry: Registry, candidates: pd.DataFrame, scored: pd.DataFram
                categories: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Streams without an exchange, each with a reason code and bilingual reason."""
     none = unmatched_reasons(registry, candidates, rules=rules, config=config, categories=categories)
-    served = set(exchanges["supply_id"]).union(exchanges["demand_id"])
-    gain = pd.to_numeric(scored.get("gain_per_unit", pd.Series(1.0, index=scored.index)), errors="coerce")
+    served = pd.concat([exchanges["supply_id"], exchanges["demand_id"]]).unique()
+    gain = pd.to_numeric(scored["gain_per_unit"], errors="coerce").to_numpy(float)
     rows = []
     for direction, side in (("supply", "supply_id"), ("demand", "demand_id")):
-        best = gain.groupby(scored[side]).max()
-        lost = best[~best.index.isin(served)]
-        codes = (lost > 0).map({True: "not_selected", False: "unprofitable"})
-        rows.append(pd.DataFrame({"stream_id": lost.index.astype(str), "direction": direction,
-                                  "reason_code": codes.to_numpy(dtype=object)}))
+        lost = ~scored[side].isin(served).to_numpy()
+        best = pd.Series(gain[lost]).groupby(scored[side].to_numpy()[lost]).max()
+        codes = np.where(best.to_numpy() > 0, "not_selected", "unprofitable").astype(object)
+        rows.append(pd.DataFrame({"stream_id": best.index.astype(str), "direction": direction,
+                                  "reason_code": codes}))
     extra = pd.concat(rows, ignore_index=True)
     extra["reason_fr"] = extra["reason_code"].map(lambda c: ALLOCATION_REASONS[c].fr)
     extra["reason_en"] = extra["reason_code"].map(lambda c: ALLOCATION_REASONS[c].en)
