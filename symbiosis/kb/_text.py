@@ -60,6 +60,7 @@ _UNITS = _wordset(
     mois month months mensuel mensuelle monthly semaine semaines sem week weeks weekly hebdo
     jour jours jr day days daily quotidien h hr hrs heure heures hour hours
     pct pourcent percent ppm env approx environ ca
+    celsius fahrenheit deg degre degres degree degrees psi psig kpa
     """
 )
 
