@@ -166,10 +166,11 @@ def test_existing_firm_is_an_update_warning():
     assert len(result.valid) == 1 and "firm_id.exists" in {i.code for i in result.report.warnings}
 
 
-def test_missing_name_column_is_a_file_error():
+def test_missing_name_and_scian_columns_are_file_errors():
     raw = read_table(b"municipalite;latitude\nAlma;48\n", filename="f.csv")
     result = validate_firms(raw, geocoder=None, parks=PARKS)
-    assert result.valid.empty and "name.missing_column" in {i.code for i in result.report.issues}
+    codes = [i.code for i in result.report.issues]
+    assert result.valid.empty and codes == ["name.missing_column", "scian_code.missing_column"]
 
 
 def test_import_tables_lets_streams_refer_to_firms_of_the_same_batch():

@@ -277,6 +277,13 @@ def test_english_file_reads_english_numbers_and_words():
     assert row["quantity_per_yr"] == 1200.5 and row["direction"] == "demand"
 
 
+@pytest.mark.parametrize("typed", ["15", "15 $", "$15", "15$"])
+def test_money_with_a_dollar_sign(typed):
+    headers = [*HEADERS_FR, "cout_elimination_cad_par_unite"]
+    result = _validate(_row(cout_elimination_cad_par_unite=typed), headers=headers)
+    assert result.valid["disposal_cost_cad_per_unit"].tolist() == [15.0]
+
+
 def test_waste_code_table_accepts_several_shapes():
     assert waste_code_table(["16 11 01*", "030101"]) == {"161101": True, "030101": False}
     frame = pd.DataFrame({"code": ["161101", "030101"], "is_hazardous": [True, False]})

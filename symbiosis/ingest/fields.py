@@ -228,6 +228,8 @@ def read_float(text: str, *, locale: str, minimum: float | None = 0.0, maximum: 
                strip: str = "", example: Text = _EXAMPLE) -> tuple[float | None, tuple[Problem, ...]]:
     """Read an optional number (empty -> ``None``) within ``[minimum, maximum]``; ``strip`` drops a suffix."""
     s = str(text).strip()
+    if "$" in strip and s.startswith("$"):
+        s = s[1:].strip()
     for suffix in filter(None, strip.split("|")):
         if s.lower().endswith(suffix):
             s = s[: -len(suffix)].strip()

@@ -34,7 +34,8 @@ from symbiosis.ingest.report import Issue
 from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
 from symbiosis.schemas import FIRMS
 
-__all__ = ["QUEBEC_BOX", "check_location", "check_park", "check_scian", "missing_columns", "validate_firms"]
+__all__ = ["QUEBEC_BOX", "REQUIRED_FIRM_COLUMNS", "check_location", "check_park", "check_scian",
+           "missing_columns", "validate_firms"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ _NORTH_AMERICA = (24.0, 84.0, -170.0, -50.0)
 _SCIAN_SECTORS = {"11", "21", "22", "23", "31", "32", "33", "41", "44", "45", "48", "49", "51", "52", "53",
                   "54", "55", "56", "61", "62", "71", "72", "81", "91"}
 _ID_FIELDS = ("name", "scian_code", "park_id", "municipality")
+REQUIRED_FIRM_COLUMNS = ("name", "scian_code")
 
 
 class Locator(Protocol):
@@ -252,4 +254,5 @@ def validate_firms(raw: RawTable, *, geocoder: Locator | None, parks: pd.DataFra
         ``valid`` follows ``schemas.FIRMS``; ``rejected`` holds the original text of rejected rows.
     """
     row = partial(_firm_row, geocoder=geocoder, parks=parks, existing=frozenset(existing_firm_ids))
-    return run_rows(raw, FIRMS, row, id_column="firm_id", file_issues=missing_columns(raw, ("name",)))
+    return run_rows(raw, FIRMS, row, id_column="firm_id",
+                    file_issues=missing_columns(raw, REQUIRED_FIRM_COLUMNS))
