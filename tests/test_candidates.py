@@ -180,3 +180,30 @@ def test_five_thousand_streams_run_without_pair_loops():
     bark = cands[cands["rule_id"] == "R_BARK"]
     assert (bark["distance_km"] <= 100.0).all()
     assert (cands["months_overlap"] > 0).all()
+
+
+@pytest.mark.parametrize("k", [1, 3, 8])
+def test_k_nearest_queries_equal_brute_force_pruning(k):
+    """The K-nearest query path finds each stream's K nearest *feasible* partners, as enumeration does."""
+    rng = np.random.default_rng(k)
+    n = 600
+    firms = pd.DataFrame({"firm_id": [f"F{i}" for i in range(n)], "lat": 48.0 + rng.uniform(0, 2, n),
+                          "lon": -72.0 + rng.uniform(0, 3, n), "accepts_hazardous": rng.random(n) < 0.3,
+                          **_FIRM_EXTRA})
+    cats = np.array(["wood_bark", "biomass_fuel_wood", "al_spent_pot_lining", "cement_alt_fuel"])
+    pick = rng.integers(0, 4, n)
+    streams = pd.DataFrame({
+        "stream_id": [f"X{i}" for i in range(n)], "firm_id": firms["firm_id"],
+        "direction": np.where(pick % 2 == 0, "supply", "demand"), "kind": "material",
+        "category_id": cats[pick], "quantity_per_yr": 10.0, "hazardous": False, "description": "",
+        "months_mask": rng.choice([4095, 7, 448, 56], n, p=[0.4, 0.2, 0.2, 0.2]),
+        "max_distance_km": rng.choice([np.nan, 15.0, 40.0], n),
+    })
+    reg = Registry(firms, streams)
+    cfg = MatchConfig(text_similarity_threshold=1.01)
+    every = generate_candidates(reg, tiny_rules(), cfg.replace(k_nearest=0))
+    rank_s = every.groupby("supply_id")["great_circle_km"].rank(method="first")
+    rank_d = every.groupby("demand_id")["great_circle_km"].rank(method="first")
+    expected = set(every.loc[(rank_s <= k) | (rank_d <= k), "candidate_id"])
+    got = generate_candidates(reg, tiny_rules(), cfg.replace(k_nearest=k))
+    assert set(got["candidate_id"]) == expected

@@ -140,3 +140,13 @@ def test_value_is_monotone_non_increasing_in_distance(kind, km, cost_t_km, cost_
     scored = score_candidates(cands, reg, cfg, factors=_factors(), categories=CATEGORIES)
     for col in ("net_value_cad_per_yr", "co2e_avoided_t_per_yr", "gain_per_unit"):
         assert (np.diff(scored[col].to_numpy()) <= 1e-9).all(), col
+
+
+def test_scoring_keeps_rows_aligned_with_any_index():
+    scored = _scored().reset_index()
+    cands = scored[list(scored.columns[:scored.columns.get_loc("transport_mode")])]
+    shuffled = cands.iloc[::-1].set_axis([10, 7, 3, 5][: len(cands)])
+    again = score_candidates(shuffled, tiny_registry(), MatchConfig(), factors=_factors(), rules=tiny_rules(),
+                             categories=CATEGORIES)
+    pd.testing.assert_frame_equal(again.set_index("candidate_id").sort_index(),
+                                  scored.set_index("candidate_id").sort_index(), check_like=True)

@@ -6,6 +6,7 @@ positions (supply, demand) plus a rule position (``-1`` for a text match).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,7 @@ class Side:
 
     ids: np.ndarray
     firm: np.ndarray
+    firm_hash: np.ndarray
     category: np.ndarray
     kind: np.ndarray
     lat: np.ndarray
@@ -97,7 +99,8 @@ class Side:
         kind = np.where(kind == "", "material", kind).astype(object)
         months = as_float(frame, "months_mask", 4095).astype(np.int64)
         return cls(
-            ids=as_str(frame, "stream_id"), firm=as_str(frame, "firm_id"), category=category, kind=kind,
+            ids=as_str(frame, "stream_id"), firm=as_str(frame, "firm_id"),
+            firm_hash=pd.util.hash_array(as_str(frame, "firm_id")), category=category, kind=kind,
             lat=lat, lon=lon, xyz=unit_vectors(lat, lon), qty=as_float(frame, "quantity_per_yr", 0.0),
             months=months, start=_days(frame, "start_date", -np.inf), end=_days(frame, "end_date", np.inf),
             hazardous=as_bool(frame.get("hazardous"), len(frame)),
@@ -204,19 +207,112 @@ def _collect(parts: list[tuple]) -> Pairs:
     return Pairs(s, d, rule, radius, chord_to_km(chord), np.full(len(s), np.nan))
 
 
-def rule_pairs(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> Pairs:
-    """Every (supply, demand) pair of a rule's categories within the rule block radius."""
+def rule_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> Iterator[Pairs]:
+    """Per rule, every (supply, demand) pair of its categories within the block radius."""
     sg, dg = _groups(sup.category), _groups(dem.category)
     trees: dict = {}
-    parts = []
     for k in range(rules.n):
         sidx, didx = sg.get(rules.supply_cat[k]), dg.get(rules.demand_cat[k])
         if sidx is None or didx is None:
             continue
         radius = min(rules.max_km[k], config.radius_for_kind(str(sup.kind[sidx[0]])))
         s, d, chord = _block(sup, dem, sidx, didx, radius, trees)
-        parts.append((s, d, np.full(len(s), k), np.full(len(s), radius), chord))
-    return _collect(parts)
+        if len(s):
+            yield _collect([(s, d, np.full(len(s), k), np.full(len(s), radius), chord)])
+
+
+def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays,
+                    config: MatchConfig) -> Iterator[tuple[Pairs, np.ndarray]]:
+    """Per rule, the pairs passing every check, and how many examined pairs failed each check.
+
+    With ``k_nearest = 0`` every pair within the radius is examined. Otherwise each stream's
+    nearest partners are fetched by K-nearest queries, widened (×4) only for the streams that have
+    fewer than K feasible partners while more lie within the radius: every stream's K nearest
+    *feasible* partners are found without enumerating the whole block.
+    """
+    sg, dg = _groups(sup.category), _groups(dem.category)
+    trees: dict = {}
+    for k in range(rules.n):
+        sidx, didx = sg.get(rules.supply_cat[k]), dg.get(rules.demand_cat[k])
+        if sidx is None or didx is None:
+            continue
+        radius = min(rules.max_km[k], config.radius_for_kind(str(sup.kind[sidx[0]])))
+        block = _Block(sup, dem, rules, config, sidx, didx, k, radius)
+        if config.k_nearest <= 0:
+            s, d, chord = _block(sup, dem, sidx, didx, radius, trees)
+            p = block.make(s, d, chord)
+            yield p.take(block.check(p)), block.counts
+            continue
+        tree_s = trees.setdefault(("s", id(sidx)), cKDTree(sup.xyz[sidx]))
+        tree_d = trees.setdefault(("d", id(didx)), cKDTree(dem.xyz[didx]))
+        chord_r = float(km_to_chord(radius * (1 + SPHERE_MARGIN)))
+        a = _knn_side(tree_d, sup.xyz[sidx], sup.max_km[sidx], chord_r, block, supply_side=True)
+        b = _knn_side(tree_s, dem.xyz[didx], dem.max_km[didx], chord_r, block, supply_side=False)
+        both = Pairs.concat([a, b])
+        _, first = np.unique((both.s.astype(np.int64) << 32) | both.d, return_index=True)
+        yield both.take(np.sort(first)), block.counts
+
+
+@dataclass
+class _Block:
+    """One rule block: builds its pairs and counts the checks they fail."""
+
+    sup: Side
+    dem: Side
+    rules: RuleArrays
+    config: MatchConfig
+    sidx: np.ndarray
+    didx: np.ndarray
+    rule: int
+    radius: float
+
+    def __post_init__(self) -> None:
+        self.counts = np.zeros(len(CHECKS) + 1, dtype=np.int64)
+
+    def make(self, s: np.ndarray, d: np.ndarray, chord: np.ndarray) -> Pairs:
+        """Pairs of registry positions ``s``, ``d`` at chord distances ``chord``."""
+        return _collect([(s, d, np.full(len(s), self.rule), np.full(len(s), self.radius), chord)])
+
+    def check(self, p: Pairs) -> np.ndarray:
+        """Which pairs pass every check (failures counted)."""
+        fail = first_failure(p, self.sup, self.dem, self.rules, self.config)
+        self.counts += np.bincount(fail, minlength=len(CHECKS) + 1)
+        return fail == len(CHECKS)
+
+
+def _knn_side(tree: cKDTree, xyz: np.ndarray, own_km: np.ndarray, chord_r: float, block: _Block, *,
+              supply_side: bool) -> Pairs:
+    """Feasible pairs of each query point with (at least) its K nearest feasible tree points.
+
+    A point is done when K feasible partners are found, or when its farthest fetched neighbour
+    lies beyond the radius or beyond its own distance limit (no farther partner can be feasible).
+    """
+    k = block.config.k_nearest
+    own_chord = km_to_chord(np.minimum(own_km, block.radius) * (1 + SPHERE_MARGIN))
+    todo = np.arange(len(xyz))
+    kq, n_tree, out = k, tree.n, [Pairs.empty()]
+    while len(todo):
+        kq_eff = min(kq, n_tree)
+        dist, j = tree.query(xyz[todo], k=kq_eff, distance_upper_bound=chord_r)
+        dist, j = dist.reshape(len(todo), kq_eff), j.reshape(len(todo), kq_eff)
+        found = np.isfinite(dist)
+        local = np.broadcast_to(np.arange(len(todo))[:, None], found.shape)[found]
+        mine, theirs = todo[local], j[found]
+        if supply_side:
+            pairs = block.make(block.sidx[mine], block.didx[theirs], dist[found])
+        else:
+            pairs = block.make(block.sidx[theirs], block.didx[mine], dist[found])
+        ok = block.check(pairs)
+        n_ok = np.bincount(local, weights=ok, minlength=len(todo))
+        done = (n_ok >= k) | ~(dist[:, -1] <= own_chord[todo]) | (kq_eff >= n_tree)
+        out.append(pairs.take(ok & done[local]))
+        todo, kq = todo[~done], kq * 4
+    return Pairs.concat(out)
+
+
+def rule_pairs(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> Pairs:
+    """Every (supply, demand) pair of a rule's categories within the rule block radius."""
+    return Pairs.concat([Pairs.empty(), *rule_blocks(sup, dem, rules, config)])
 
 
 def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig) -> Pairs:
@@ -268,9 +364,31 @@ def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: Mat
         (sup.months[s] & dem.months[d]) == 0,
         (sup.start[s] > dem.end[d]) | (dem.start[d] > sup.end[s]),
         refused,
-        (sup.firm[s] == dem.firm[d]) & (config.internal_policy == "exclude"),
+        (sup.firm_hash[s] == dem.firm_hash[d]) & (config.internal_policy == "exclude"),
     )
     first = np.full(p.n, len(CHECKS), dtype=np.int64)
     for i in range(len(CHECKS) - 1, -1, -1):
         first = np.where(fails[i], i, first)
     return first
+
+
+def rank_within(group: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Rank (0 = smallest ``value``) of each element within its ``group``, by one int64 argsort.
+
+    ``value`` must be >= 0: the float32 bit pattern of a non-negative float sorts like the float.
+    """
+    key = (group.astype(np.int64) << 32) | value.astype(np.float32).view(np.uint32).astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    g = group[order]
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1] if len(g) else np.zeros(0, np.int64)
+    first = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    rank = np.empty(len(group), dtype=np.int64)
+    rank[order] = np.arange(len(g)) - first
+    return rank
+
+
+def k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
+    """Pairs among the K nearest of their supply or of their demand (all when ``k`` = 0)."""
+    if k <= 0 or pairs.n == 0:
+        return np.ones(pairs.n, dtype=bool)
+    return (rank_within(pairs.s, pairs.hav_km) < k) | (rank_within(pairs.d, pairs.hav_km) < k)

@@ -88,15 +88,18 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
     sup = Side.build(registry.supplies, config, categories)
     dem = Side.build(registry.demands, config, categories)
     rule_arr = _pairs.RuleArrays.build(rules)
-    raw = _pairs.rule_pairs(sup, dem, rule_arr, config)
-    funnel = {"rule_pairs_within_radius": raw.n}
-    first_fail = _pairs.first_failure(raw, sup, dem, rule_arr, config)
-    funnel.update(_funnel(first_fail))
-    kept = raw.take(first_fail == len(CHECKS))
+    fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
+    kept_parts = [Pairs.empty()]
+    for block, counts in _pairs.feasible_blocks(sup, dem, rule_arr, config):
+        fails += counts
+        # A stream's K nearest overall are among its K nearest within each block: exact pre-pruning.
+        kept_parts.append(block.take(_pairs.k_nearest_mask(block, config.k_nearest)))
+    kept = Pairs.concat(kept_parts)
+    funnel = {"rule_pairs_examined": int(fails.sum()), **_funnel(fails)}
     text = _text_candidates(sup, dem, kept, rule_arr, config, text_vectors)
     funnel["text_pairs"] = text.n
     kept = Pairs.concat([kept, text])
-    kept = kept.take(_k_nearest_mask(kept, config.k_nearest))
+    kept = kept.take(_pairs.k_nearest_mask(kept, config.k_nearest))
     funnel["after_k_nearest"] = kept.n
     frame = _to_frame(kept, sup, dem, rule_arr, config)
     frame.attrs["funnel"] = funnel
@@ -104,9 +107,8 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
     return frame
 
 
-def _funnel(first_fail: np.ndarray) -> dict[str, int]:
-    counts = np.bincount(first_fail, minlength=len(CHECKS) + 1)
-    left, out = len(first_fail), {}
+def _funnel(counts: np.ndarray) -> dict[str, int]:
+    left, out = int(counts.sum()), {}
     for i, name in enumerate(CHECKS):
         left -= int(counts[i])
         out[f"after_{name}"] = left
@@ -158,25 +160,9 @@ def _row_cosines(vectors: object, rows_a: np.ndarray, rows_b: np.ndarray, *,
     return out
 
 
-def _k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
-    """Pairs among the K nearest of their supply or of their demand."""
-    if k <= 0 or pairs.n == 0:
-        return np.ones(pairs.n, dtype=bool)
-    return (_rank_within(pairs.s, pairs.hav_km) < k) | (_rank_within(pairs.d, pairs.hav_km) < k)
-
-
-def _rank_within(group: np.ndarray, value: np.ndarray) -> np.ndarray:
-    order = np.lexsort((value, group))
-    g = group[order]
-    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
-    first = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
-    rank = np.empty(len(group), dtype=np.int64)
-    rank[order] = np.arange(len(g)) - first
-    return rank
-
-
 def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
               config: MatchConfig) -> pd.DataFrame:
+    p = p.take(np.argsort((p.s.astype(np.int64) << 32) | p.d.astype(np.int64), kind="stable"))
     s, d, r = p.s, p.d, p.rule
     has_rule = r >= 0
     rr = np.where(has_rule, r, 0)
@@ -184,12 +170,13 @@ def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
     km = geodesic_km(sup.lat[s], sup.lon[s], dem.lat[d], dem.lon[d])
     common = sup.months[s] & dem.months[d]
     safe_yield = np.where(yld > 0, yld, 1.0)
+    sup_ids, dem_ids = _take_str(sup.ids, s), _take_str(dem.ids, d)
     frame = pd.DataFrame({
-        "candidate_id": pd.Series(sup.ids[s], dtype=object) + ">" + pd.Series(dem.ids[d], dtype=object),
-        "supply_id": sup.ids[s], "demand_id": dem.ids[d],
-        "supply_firm_id": sup.firm[s], "demand_firm_id": dem.firm[d],
+        "candidate_id": sup_ids + ">" + dem_ids,
+        "supply_id": sup_ids, "demand_id": dem_ids,
+        "supply_firm_id": _take_str(sup.firm, s), "demand_firm_id": _take_str(dem.firm, d),
         "rule_id": _rule_text(rule_arr.rule_id, rr, has_rule),
-        "match_basis": np.where(has_rule, "rule", "text"),
+        "match_basis": _take_str(np.array(["text", "rule"], dtype=object), has_rule.astype(np.int64)),
         "text_similarity": p.similarity,
         "yield_ratio": yld,
         "distance_km": km,
@@ -197,9 +184,9 @@ def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
         "months_overlap": np.bitwise_count(common).astype(np.int64),
         "max_flow_per_yr": np.minimum(sup.qty[s], dem.qty[d] / safe_yield),
         "internal": sup.firm[s] == dem.firm[d],
-        "kind": sup.kind[s], "demand_kind": dem.kind[d],
+        "kind": _take_str(sup.kind, s), "demand_kind": _take_str(dem.kind, d),
         "supply_quantity_per_yr": sup.qty[s], "demand_quantity_per_yr": dem.qty[d],
-        "supply_category_id": sup.category[s], "demand_category_id": dem.category[d],
+        "supply_category_id": _take_str(sup.category, s), "demand_category_id": _take_str(dem.category, d),
         "great_circle_km": p.hav_km,
         "months_common_mask": common.astype(np.int64),
         "hazardous": sup.hazardous[s] | (has_rule & _take(rule_arr.hazardous, rr, False)),
@@ -208,15 +195,22 @@ def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
         "receiving_process": _rule_text(rule_arr.receiving_process, rr, has_rule),
         "r_code": _rule_text(rule_arr.r_code, rr, has_rule),
     })
-    return frame.sort_values("candidate_id", kind="stable", ignore_index=True)
+    return frame
 
 
 def _take(values: np.ndarray, idx: np.ndarray, default: object) -> np.ndarray:
     return values[idx] if len(values) else np.full(len(idx), default)
 
 
-def _rule_text(values: np.ndarray, idx: np.ndarray, has_rule: np.ndarray) -> np.ndarray:
-    return np.where(has_rule, _take(values, idx, ""), "").astype(object)
+def _take_str(values: np.ndarray, idx: np.ndarray) -> pd.Series:
+    """``values[idx]`` as a string Series, converting only the distinct ``values`` (fast at millions)."""
+    return pd.Series(pd.array(np.asarray(values, dtype=object), dtype="str").take(idx))
+
+
+def _rule_text(values: np.ndarray, idx: np.ndarray, has_rule: np.ndarray) -> pd.Series:
+    """Rule attribute per pair, ``""`` for text matches (index ``n`` of the padded rule array)."""
+    padded = np.append(np.asarray(values, dtype=object), "")
+    return _take_str(padded, np.where(has_rule, idx, len(padded) - 1))
 
 
 def unmatched_reasons(registry: Registry, candidates: pd.DataFrame, *, rules: pd.DataFrame,

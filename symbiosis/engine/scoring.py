@@ -80,18 +80,19 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
     if "pretreatment" not in c.columns and rules is not None:
         c = c.merge(rules[["rule_id", "pretreatment"]], on="rule_id", how="left")
     cats = _categories(categories)
-    sup = _stream_attrs(registry, c["supply_id"], cats)
-    dem = _stream_attrs(registry, c["demand_id"], cats)
-    kind = c["kind"].astype(str).to_numpy() if "kind" in c.columns else sup["kind"]
+    sup = _stream_attrs(registry, c["supply_id"], cats, factors, ("disposal_avoided", "transport"))
+    dem = _stream_attrs(registry, c["demand_id"], cats, factors, ("virgin_avoided",),
+                        prices=config.default_purchase_price_by_family)
+    kind = _objects(c["kind"]) if "kind" in c.columns else sup["kind"]
     flow = c["max_flow_per_yr"].to_numpy(float)
     yld = c["yield_ratio"].to_numpy(float)
     road_km = c["road_distance_km"].to_numpy(float)
     t_unit, trips_unit, mode = _physical(kind, sup, config)
     money = _money(c, kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, config)
-    co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem, factors)
-    new = dict(transport_mode=mode, t_per_unit=t_unit, trips_per_unit=trips_unit,
+    co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem)
+    new = dict(transport_mode=_MODES.take(mode), t_per_unit=t_unit, trips_per_unit=trips_unit,
                trucks_per_yr=np.ceil(trips_unit * flow - 1e-9).clip(min=0),
-               t_km_per_yr=np.where(mode == "truck", t_unit * road_km * flow, 0.0), **money)
+               t_km_per_yr=np.where(mode == _TRUCK, t_unit * road_km * flow, 0.0), **money)
     diverted = np.where(kind == "material", t_unit, 0.0)
     co2_unit = (co2["disposal"] + co2["virgin"] - co2["transport"]) / 1000.0
     w = config.weights
@@ -101,8 +102,8 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
         co2e_virgin_avoided_t_per_yr=co2["virgin"] / 1000.0 * flow,
         co2e_transport_t_per_yr=co2["transport"] / 1000.0 * flow,
         co2e_avoided_t_per_unit=co2_unit, co2e_avoided_t_per_yr=co2_unit * flow,
-        disposal_factor_id=co2["disposal_id"], virgin_factor_id=co2["virgin_id"],
-        transport_factor_id=np.where(mode == "truck", co2["transport_id"], ""),
+        disposal_factor_id=sup["disposal_avoided_id"], virgin_factor_id=dem["virgin_avoided_id"],
+        transport_factor_id=pd.Series(sup["transport_id"], index=c.index).where(mode == _TRUCK, ""),
         gain_per_unit=(w.value * money["net_value_cad_per_unit"]
                        + w.co2 * co2_unit * w.carbon_price_cad_per_t_co2e
                        + w.tonnes * diverted * w.diversion_value_cad_per_t),
@@ -111,6 +112,16 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
     positive = int((out["gain_per_unit"] > 0).sum())
     logger.info("scored %d candidates, %d with positive gain", len(out), positive)
     return out
+
+
+_MODES = pd.array(["none", "truck", "pipe"], dtype="str")
+_TRUCK, _PIPE = 1, 2
+
+
+def _objects(series: pd.Series) -> np.ndarray:
+    """A text column as an object array, converting only its distinct values."""
+    codes, uniques = pd.factorize(series.astype("str").fillna(""))
+    return np.asarray(uniques, dtype=object)[codes]
 
 
 def _categories(categories: pd.DataFrame | None) -> pd.DataFrame:
@@ -125,39 +136,55 @@ def _categories(categories: pd.DataFrame | None) -> pd.DataFrame:
     return categories.set_index(categories["category_id"].astype(str), drop=False)
 
 
-def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Stream columns aligned with ``ids`` (one vectorised reindex)."""
+def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame, factors: pd.DataFrame,
+                  quantities: tuple[str, ...], *, prices: dict[str, float] | None = None) -> dict:
+    """Stream attributes and factors aligned with ``ids``, computed once per distinct stream.
+
+    Factors are looked up once per distinct (category, family, kind); ``<quantity>_id`` entries
+    are string arrays, the rest numpy arrays.
+    """
+    codes, uniques = pd.factorize(ids.astype(str))
     streams = registry.streams.drop_duplicates("stream_id").set_index("stream_id")
-    rows = streams.reindex(ids.astype(str).to_numpy())
+    rows = streams.reindex(pd.Index(uniques))
 
     def num(col: str) -> np.ndarray:
         if col not in rows.columns:
             return np.full(len(rows), np.nan)
         return pd.to_numeric(rows[col], errors="coerce").to_numpy(float)
 
-    category = rows["category_id"].astype(str).to_numpy(object)
+    kind = _objects(rows["kind"]) if "kind" in rows.columns else np.full(len(rows), "material", dtype=object)
+    category = _objects(rows["category_id"])
     cat_rows = cats.reindex(category)
     density = num("density_t_per_m3")
     if "default_density_t_per_m3" in cat_rows.columns:
         cat_density = pd.to_numeric(cat_rows["default_density_t_per_m3"], errors="coerce").to_numpy(float)
         density = np.where(np.isfinite(density) & (density > 0), density, cat_density)
-    family = cat_rows["family"].astype("string").fillna("").to_numpy(object) if "family" in cat_rows else \
-        np.full(len(rows), "", dtype=object)
-    kind = rows["kind"].astype(str).to_numpy(object) if "kind" in rows.columns \
-        else np.full(len(rows), "material", dtype=object)
-    return {"category": category, "family": family, "kind": kind, "density": density,
-            "disposal": num("disposal_cost_cad_per_unit"), "purchase": num("purchase_price_cad_per_unit")}
+    family = _objects(cat_rows["family"]) if "family" in cat_rows else np.full(len(rows), "", dtype=object)
+    out = {"category": category, "family": family, "kind": kind, "density": density,
+           "disposal": num("disposal_cost_cad_per_unit"), "purchase": num("purchase_price_cad_per_unit")}
+    if prices is not None:
+        out["default_price"] = pd.Series(family, dtype=object).map(prices).to_numpy(float)
+    gathered = {name: values[codes] for name, values in out.items()}
+    # One lookup per distinct (category, kind): ``rep`` is a stream of each, ``inv`` maps back.
+    _, rep, inv = np.unique(category.astype(str) + "\x1f" + kind.astype(str), return_index=True,
+                            return_inverse=True)
+    keys = {"category_id": category[rep], "family": family[rep], "kind": kind[rep]}
+    for quantity in quantities:
+        gathered[quantity] = lookup_factor(factors, quantity, **keys)[inv][codes]
+        ids_rep = lookup_factor(factors, quantity, **keys, column="factor_id")
+        gathered[f"{quantity}_id"] = pd.array(ids_rep, dtype="str").take(inv[codes])
+    return gathered
 
 
 def _physical(kind: np.ndarray, sup: dict, config: MatchConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Tonnes per supply unit, truck trips per supply unit, and transport mode, by kind."""
+    """Tonnes per supply unit, truck trips per supply unit, and transport mode code, by kind."""
     tr = config.transport
     density = np.where(np.isfinite(sup["density"]) & (sup["density"] > 0), sup["density"], np.nan)
     material, water = kind == "material", kind == "water"
     t_unit = np.where(material, 1.0, np.where(water, np.nan_to_num(density, nan=1.0), 0.0))
     m3_unit = np.where(material, 1.0 / np.nan_to_num(density, nan=tr.default_density_t_per_m3), 0.0)
     trips = np.where(material, np.maximum(t_unit / tr.truck_payload_t, m3_unit / tr.truck_volume_m3), 0.0)
-    mode = np.where(material, "truck", np.where(water | (kind == "energy"), "pipe", "none")).astype(object)
+    mode = np.where(material, _TRUCK, np.where(water | (kind == "energy"), _PIPE, 0))
     return t_unit, trips, mode
 
 
@@ -168,16 +195,18 @@ def _money(c: pd.DataFrame, kind: np.ndarray, t_unit: np.ndarray, trips: np.ndar
     truck = t_unit * road_km * tr.cost_cad_per_t_km + trips * tr.cost_cad_per_trip
     safe_flow = np.where(flow > 0, flow, np.inf)
     pipe = tr.pipe_cost_cad_per_km_yr * road_km / safe_flow
-    transport = np.select([mode == "truck", mode == "pipe"], [truck, pipe], 0.0)
+    transport = np.select([mode == _TRUCK, mode == _PIPE], [truck, pipe], 0.0)
     pre_type = c["pretreatment"].astype("string").fillna("").str.strip().str.lower() \
         if "pretreatment" in c.columns else pd.Series("", index=c.index)
     table = config.pretreatment_cost_cad_per_t
-    pre_rate = pre_type.map(lambda p: table.get(p, config.pretreatment_default_cad_per_t)).to_numpy(float)
+    pre_codes, pre_names = pd.factorize(pre_type)
+    rates = np.array([table.get(p, config.pretreatment_default_cad_per_t) for p in pre_names] + [0.0])
+    pre_rate = rates[pre_codes]
     pretreatment = pre_rate * t_unit
     default_disposal = np.where(kind == "material", config.default_tipping_fee_cad_per_t * t_unit, 0.0)
     disposal = np.where(np.isfinite(sup["disposal"]), sup["disposal"], default_disposal)
-    family_price = pd.Series(dem["family"]).map(config.default_purchase_price_by_family).to_numpy(float)
-    price = np.where(np.isfinite(dem["purchase"]), dem["purchase"], np.nan_to_num(family_price, nan=0.0))
+    default_price = np.nan_to_num(dem["default_price"], nan=0.0)
+    price = np.where(np.isfinite(dem["purchase"]), dem["purchase"], default_price)
     purchase = yld * price
     net = disposal + purchase - transport - pretreatment
     per_unit = {"avoided_disposal": disposal, "avoided_purchase": purchase, "transport_cost": transport,
@@ -188,16 +217,9 @@ def _money(c: pd.DataFrame, kind: np.ndarray, t_unit: np.ndarray, trips: np.ndar
 
 
 def _co2(kind: np.ndarray, t_unit: np.ndarray, yld: np.ndarray, road_km: np.ndarray, mode: np.ndarray,
-         sup: dict, dem: dict, factors: pd.DataFrame) -> dict[str, np.ndarray]:
+         sup: dict, dem: dict) -> dict[str, np.ndarray]:
     """kg CO2e per supply unit: avoided disposal, avoided virgin production, truck transport."""
-    s_keys = {"category_id": sup["category"], "family": sup["family"], "kind": sup["kind"]}
-    d_keys = {"category_id": dem["category"], "family": dem["family"], "kind": dem["kind"]}
     tonnes = np.where(kind == "material", t_unit, 0.0)
-    disposal = lookup_factor(factors, "disposal_avoided", **s_keys) * tonnes
-    virgin = lookup_factor(factors, "virgin_avoided", **d_keys) * yld
-    truck = lookup_factor(factors, "transport", **s_keys)
-    transport = np.where(mode == "truck", truck * t_unit * road_km, 0.0)
-    return {"disposal": disposal, "virgin": virgin, "transport": transport,
-            "disposal_id": lookup_factor(factors, "disposal_avoided", **s_keys, column="factor_id"),
-            "virgin_id": lookup_factor(factors, "virgin_avoided", **d_keys, column="factor_id"),
-            "transport_id": lookup_factor(factors, "transport", **s_keys, column="factor_id")}
+    transport = np.where(mode == _TRUCK, sup["transport"] * t_unit * road_km, 0.0)
+    return {"disposal": sup["disposal_avoided"] * tonnes, "virgin": dem["virgin_avoided"] * yld,
+            "transport": transport}
