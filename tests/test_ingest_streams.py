@@ -74,7 +74,8 @@ def test_french_numbers(typed, value):
 
 
 @pytest.mark.parametrize(("typed", "code"), [("-3", "quantity.negative"), ("douze", "quantity.not_a_number"),
-                                             ("", "quantity.missing"), ("12 t", "quantity.unit_in_number")])
+                                             ("", "quantity.missing"), ("12 t", "quantity.unit_in_number"),
+                                             ("=A2*12", "quantity.formula")])
 def test_bad_quantity_rejects_the_row_with_a_message(typed, code):
     result, row = _one(quantite=typed)
     assert row is None and code in _codes(result)

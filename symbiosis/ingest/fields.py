@@ -235,6 +235,11 @@ def read_float(text: str, *, locale: str, minimum: float | None = 0.0, maximum: 
             s = s[: -len(suffix)].strip()
     if not s:
         return None, ()
+    if s.startswith("="):
+        return None, (Problem("formula", Text("un nombre (pas une formule)", "a number (not a formula)"),
+                              Text("Les formules ne sont pas calculées : collez la valeur (Collage spécial > "
+                                   "Valeurs).", "Formulas are not computed: paste the value (Paste "
+                                   "Special > Values).")),)
     parsed = parse_number(s, locale=locale, allow_negative=minimum is None or minimum < 0)
     warnings = tuple(Problem("number.ambiguous", Text("un nombre sans équivoque", "an unambiguous number"),
                              w, "warning") for w in parsed.warnings)
