@@ -97,10 +97,12 @@ def test_hubs_rank_the_middle_firm_first():
 def test_hubs_sample_betweenness_above_threshold_reproducibly():
     g = nx.DiGraph()
     nx.add_path(g, [str(i) for i in range(30)], net_value_cad_per_yr=1.0, tonnes_t_per_yr=1.0)
-    a = hubs(g, top=5, seed=1, exact_max_nodes=10)
-    b = hubs(g, top=5, seed=1, exact_max_nodes=10)
+    a = hubs(g, top=5, seed=1, exact_max_nodes=10, sample_k=8)
+    b = hubs(g, top=5, seed=1, exact_max_nodes=10, sample_k=8)
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == 5
+    exact = hubs(g, top=None).set_index("firm_id")["betweenness"]
+    assert exact["0"] == 0.0 and exact["15"] == exact.max()  # the middle of a path is the hub
 
 
 def test_park_scope_and_split():

@@ -48,6 +48,8 @@ EDGE_ATTRS: tuple[str, ...] = (
 )
 #: Above this many nodes, betweenness is estimated from ``k`` sampled sources.
 BETWEENNESS_EXACT_MAX_NODES = 2000
+#: Sampled sources of the betweenness estimate above that size.
+BETWEENNESS_SAMPLE_K = 256
 _NODE_ATTRS = ("name", "park_id", "municipality", "scian_code")
 
 
@@ -154,7 +156,8 @@ def clusters(graph: nx.DiGraph) -> pd.DataFrame:
 
 
 def hubs(graph: nx.DiGraph, *, top: int | None = 10, seed: int = 0,
-         exact_max_nodes: int = BETWEENNESS_EXACT_MAX_NODES) -> pd.DataFrame:
+         exact_max_nodes: int = BETWEENNESS_EXACT_MAX_NODES,
+         sample_k: int = BETWEENNESS_SAMPLE_K) -> pd.DataFrame:
     """Rank the hub and anchor firms of the network.
 
     Parameters
@@ -166,8 +169,10 @@ def hubs(graph: nx.DiGraph, *, top: int | None = 10, seed: int = 0,
     seed
         Seed of the source sampling used when the graph has more than ``exact_max_nodes`` nodes.
     exact_max_nodes
-        Largest graph on which betweenness is computed exactly; above it, ``k = exact_max_nodes``
-        sampled sources estimate it.
+        Largest graph on which betweenness is computed exactly (one BFS per node).
+    sample_k
+        Above ``exact_max_nodes``, the number of sampled source nodes that estimate betweenness
+        (each is a pure-Python BFS over the whole graph, so keep it in the hundreds).
 
     Returns
     -------
@@ -185,7 +190,7 @@ def hubs(graph: nx.DiGraph, *, top: int | None = 10, seed: int = 0,
     simple.remove_edges_from(nx.selfloop_edges(simple))
     undirected = simple.to_undirected(as_view=True)
     n = graph.number_of_nodes()
-    k = exact_max_nodes if n > exact_max_nodes else None
+    k = min(sample_k, n) if n > exact_max_nodes else None
     between = nx.betweenness_centrality(undirected, k=k, seed=seed if k else None, normalized=True)
     value = dict(graph.degree(weight="net_value_cad_per_yr"))
     tonnes = dict(graph.degree(weight="tonnes_t_per_yr"))
