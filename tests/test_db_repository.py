@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import numpy as np
 import pandas as pd
@@ -207,3 +208,28 @@ def test_from_url_creates_folder_and_is_idempotent(tmp_path, system, firms_f1_f2
     with Repository.from_url(url) as repo:  # second open: migration is a no-op, data kept
         assert len(repo.firms(system)) == 2
     assert (tmp_path / "nested" / "data" / "x.db").exists()
+
+
+def test_concurrent_writers_and_readers_all_succeed(repo, system, firms_f1_f2, make_streams, stream_row):
+    """Writers queue on the write lock (BEGIN IMMEDIATE + busy_timeout) instead of failing."""
+    repo.upsert_firms(system, firms_f1_f2)
+    errors: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        try:
+            for i in range(4):
+                frame = make_streams(stream_row(f"W{worker}-{i}", f"F{1 + worker % 2}"))
+                repo.upsert_streams(system, frame)
+                repo.update_stream(system, f"W{worker}-{i}", quantity_per_yr=float(i))
+                repo.streams(system, firm_id=f"F{1 + worker % 2}")
+        except BaseException as exc:  # collected and re-raised by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(repo.streams(system)) == 12
+    assert len(repo.audit(system, table="streams", limit=None)) == 24

@@ -1,0 +1,1 @@
+"""Alembic migrations of the registry database (env.py, script template, versions/)."""
