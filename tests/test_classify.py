@@ -65,6 +65,18 @@ def test_temperature_picks_the_heat_band(text, band):
     assert classify(text)[0].category_id == band
 
 
+@pytest.mark.parametrize(
+    ("text", "band"),
+    [
+        ("vapeur à 2 bars en surplus", "steam_low_pressure"),
+        ("vapeur 10 bar", "steam_medium_pressure"),
+        ("steam 250 psig", "steam_high_pressure"),
+    ],
+)
+def test_pressure_picks_the_steam_band(text, band):
+    assert classify(text)[0].category_id == band
+
+
 def test_temperature_does_not_override_steam_or_a_heat_use():
     assert classify("vapeur basse pression 140 °C")[0].category_id.startswith("steam_")
     assert classify("chauffage de serres à 60 °C")[0].category_id == "heat_greenhouse"
@@ -158,6 +170,7 @@ def test_tiny_index_built_by_hand(caplog):
     assert index.categories[0].waste_codes == ("030101",)
     assert index.categories[1].waste_codes == ("020501",)
     assert index.heat_bands == ((2, 60.0, 90.0),)
+    assert index.pressure_bands == ()
     scores = clf._scores(index, ["sérum doux", "liège", "hot water"], None)
     assert list(scores.argmax(axis=1)) == [1, 0, 2]
     assert ((scores >= 0.0) & (scores <= 1.0)).all()
@@ -167,10 +180,10 @@ def test_tiny_index_built_by_hand(caplog):
     ("label", "band"),
     [
         ("Rejets thermiques 30–60 °C", (30.0, 60.0)),
-        ("Waste heat below 30 °C", (-273.0, 30.0)),
-        ("Waste heat above 150 °C", (150.0, 10_000.0)),
-        ("Rejets thermiques < 30 °C", (-273.0, 30.0)),
-        ("Rejets thermiques > 150 °C", (150.0, 10_000.0)),
+        ("Waste heat below 30 °C", (-np.inf, 30.0)),
+        ("Waste heat above 150 °C", (150.0, np.inf)),
+        ("Rejets thermiques < 30 °C", (-np.inf, 30.0)),
+        ("Rejets thermiques > 150 °C", (150.0, np.inf)),
         ("Vapeur basse pression (< 3,5 bar)", None),
     ],
 )

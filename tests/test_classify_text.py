@@ -1,13 +1,14 @@
-"""Text normalisation and the n-gram TF-IDF space of the classifier, on inputs checkable by hand."""
+"""Text normalisation, value parsing and the n-gram TF-IDF space of the classifier, checked by hand."""
 
 import numpy as np
 import pytest
 
+from symbiosis.kb._ngrams import char_ngrams, fit_space
 from symbiosis.kb._text import (
     CONTEXT_WEIGHT,
-    char_ngrams,
-    fit_space,
     normalize,
+    parse_band,
+    parse_pressure_bar,
     parse_temperature_c,
     stem,
     tokens,
@@ -73,6 +74,38 @@ def test_stem_keeps_short_words_and_double_s():
 def test_parse_temperature_c(text, celsius):
     found = parse_temperature_c(text)
     assert (found is None) if celsius is None else found == pytest.approx(celsius)
+
+
+@pytest.mark.parametrize(
+    ("text", "bar"),
+    [
+        ("vapeur 10 bar", 10.0),
+        ("vapeur à 2 bars", 2.0),
+        ("10 barg", 10.0),
+        ("steam at 150 psig", 150 * 0.0689476),
+        ("800 kPa", 8.0),
+        ("1,5 MPa", 15.0),
+        ("bar laitier", None),
+        ("vapeur basse pression", None),
+    ],
+)
+def test_parse_pressure_bar(text, bar):
+    found = parse_pressure_bar(text)
+    assert (found is None) if bar is None else found == pytest.approx(bar)
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "band"),
+    [
+        ("Vapeur basse pression (< 3,5 bar)", "bar", (-np.inf, 3.5)),
+        ("Medium-pressure steam (3.5–15 bar)", "bar", (3.5, 15.0)),
+        ("High-pressure steam (> 15 bar)", "bar", (15.0, np.inf)),
+        ("Vapeur basse pression (< 3,5 bar)", "C", None),
+        ("Rejets thermiques 30–60 °C", "bar", None),
+    ],
+)
+def test_parse_band_in_bar_and_celsius(label, unit, band):
+    assert parse_band(label, unit) == band
 
 
 def test_tokens_drop_stop_words():

@@ -3,30 +3,29 @@
 Everything here is pure and language-light: the same rules serve French and English, because firms
 mix both ("SPL broyé 40 t/yr"). The pipeline is
 
-``raw`` → :func:`normalize` (lower case, accents and ligatures folded, temperatures, numbers and
-units removed, punctuation to spaces) → :func:`tokens` (stop words dropped, :func:`stem` applied) →
-:func:`char_ngrams` (word-boundary aware character n-grams, 3 to 5 characters).
+``raw`` → :func:`normalize` (lower case, accents and ligatures folded, ordinals kept as words,
+temperatures, numbers and units removed, punctuation to spaces) → :func:`tokens` or
+:func:`weighted_tokens` (stop words dropped, spelling variants folded, :func:`stem` applied) →
+:mod:`symbiosis.kb._ngrams` (character n-grams and TF-IDF). Temperatures, pressures and the bands
+of category labels are parsed here too, before numbers are dropped.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
-from scipy import sparse
 
 __all__ = [
     "GENERIC_WORDS",
     "STOPWORDS",
-    "NgramSpace",
-    "char_ngrams",
-    "fit_space",
     "normalize",
+    "parse_band",
     "parse_heat_band",
+    "parse_pressure_bar",
     "parse_temperature_c",
     "stem",
     "tokens",
@@ -155,34 +154,75 @@ def parse_temperature_c(text: str) -> float | None:
     return max(found) if found else None
 
 
-_BAND = re.compile(
-    r"(?:(?P<lo>\d+)\s*(?:°\s*C)?\s*(?:-|–|—|à|to)\s*(?P<hi>\d+)"
-    r"|(?P<lt><|≤|under|moins de|below)\s*(?P<lt_v>\d+)"
-    r"|(?P<gt>>|≥|over|plus de|above)\s*(?P<gt_v>\d+))\s*°\s*C",
-    re.IGNORECASE,
-)
+_BAND_NUMBER = r"\d+(?:[.,]\d+)?"
+_BAND_UNITS = {"C": r"°\s*C", "bar": r"bars?\b"}
 
 
-def parse_heat_band(label: str) -> tuple[float, float] | None:
-    """Return the ``(low, high)`` °C band written in a label, or None.
+@lru_cache(maxsize=8)
+def _band_pattern(unit: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?:(?P<lo>{_BAND_NUMBER})\s*(?:{_BAND_UNITS[unit]})?\s*(?:-|–|—|à|to)\s*(?P<hi>{_BAND_NUMBER})"
+        rf"|(?P<lt><|≤|under|moins de|below)\s*(?P<lt_v>{_BAND_NUMBER})"
+        rf"|(?P<gt>>|≥|over|plus de|above)\s*(?P<gt_v>{_BAND_NUMBER}))\s*{_BAND_UNITS[unit]}",
+        re.IGNORECASE,
+    )
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def parse_band(label: str, unit: str = "C") -> tuple[float, float] | None:
+    """Return the ``(low, high)`` band written in a label, in ``unit`` ("C" for °C, "bar"), or None.
 
     ``"Rejets thermiques 60–90 °C"`` → ``(60, 90)``; ``"< 30 °C"`` or ``"below 30 °C"`` →
-    ``(-273, 30)``; ``"> 150 °C"`` or ``"above 150 °C"`` → ``(150, 10000)``. A band is read as
-    ``low <= t < high``.
+    ``(-inf, 30)``; ``"> 150 °C"`` or ``"above 150 °C"`` → ``(150, inf)``;
+    ``parse_band("Vapeur moyenne pression (3,5–15 bar)", "bar")`` → ``(3.5, 15)``. A band is read as
+    ``low <= value < high``.
 
     Parameters
     ----------
     label
         A category label (French or English).
+    unit
+        ``"C"`` or ``"bar"``.
     """
-    match = _BAND.search(label)
+    match = _band_pattern(unit).search(label)
     if match is None:
         return None
     if match.group("lo"):
-        return float(match.group("lo")), float(match.group("hi"))
+        return _number(match.group("lo")), _number(match.group("hi"))
     if match.group("lt"):
-        return -273.0, float(match.group("lt_v"))
-    return float(match.group("gt_v")), 10_000.0
+        return -np.inf, _number(match.group("lt_v"))
+    return _number(match.group("gt_v")), np.inf
+
+
+def parse_heat_band(label: str) -> tuple[float, float] | None:
+    """Return the ``(low, high)`` °C band of a heat label (:func:`parse_band` in °C), or None."""
+    return parse_band(label, "C")
+
+
+_PRESSURE = re.compile(rf"(?P<value>{_NUMBER})\s*(?P<unit>bars?g?|psig?|kpa|mpa)\b", re.IGNORECASE)
+_TO_BAR = {"bar": 1.0, "psi": 0.0689476, "kpa": 0.01, "mpa": 10.0}
+
+
+def parse_pressure_bar(text: str) -> float | None:
+    """Return the highest pressure written in ``text``, in bar, or None.
+
+    Understands ``10 bar``, ``10 barg``, ``150 psi``, ``150 psig``, ``800 kPa``, ``1,5 MPa``; gauge and
+    absolute are not told apart (the bands are wide).
+
+    Parameters
+    ----------
+    text
+        Free text as typed.
+    """
+    found = []
+    for match in _PRESSURE.finditer(text):
+        value = float(re.sub(r"[ \u00a0\u202f]", "", match.group("value")).replace(",", "."))
+        unit = match.group("unit").lower().rstrip("g").rstrip("s")
+        found.append(value * _TO_BAR[unit])
+    return max(found) if found else None
 
 
 def normalize(text: str) -> str:
@@ -274,138 +314,3 @@ def weighted_tokens(text: str) -> list[tuple[str, float]]:
             elif _keep(word):
                 out.append((stem(word), 0.0 if word in GENERIC_WORDS else weight))
     return out
-
-
-def char_ngrams(words: Iterable[str], *, n_min: int = 3, n_max: int = 5) -> list[str]:
-    """Return word-boundary-aware character n-grams of ``words`` (each word padded with spaces).
-
-    Like scikit-learn's ``analyzer="char_wb"``: n-grams never span two words, and the padding lets an
-    n-gram mark the beginning or end of a word (``" spl"``, ``"spl "``). A word shorter than
-    ``n_min`` yields itself, padded.
-
-    Parameters
-    ----------
-    words
-        Stemmed tokens.
-    n_min, n_max
-        Shortest and longest n-gram length.
-    """
-    grams: list[str] = []
-    for word in words:
-        grams.extend(_word_ngrams(word, n_min, n_max))
-    return grams
-
-
-#: Exponent of the per-word damping of long words in :meth:`NgramSpace.counts` (0 = none).
-LENGTH_DAMPING = 0.25
-
-
-@lru_cache(maxsize=65536)
-def _length_damping(word: str) -> float:
-    return (9.0 / max(len(_word_ngrams(word, 3, 5)), 1)) ** LENGTH_DAMPING
-
-
-@lru_cache(maxsize=65536)
-def _word_ngrams(word: str, n_min: int, n_max: int) -> tuple[str, ...]:
-    padded = f" {word} "
-    if len(padded) <= n_min:
-        return (padded,)
-    return tuple(padded[i : i + n] for n in range(n_min, n_max + 1) for i in range(len(padded) - n + 1))
-
-
-@dataclass(frozen=True)
-class NgramSpace:
-    """A fitted character n-gram TF-IDF space: the n-gram vocabulary and its inverse document frequency.
-
-    ``idf = ln((1 + N) / (1 + df)) + 1`` (scikit-learn's smoothed form), with ``N`` the number of
-    fitting documents; term frequency is sub-linear (``1 + ln tf``); rows are L2-normalised.
-    N-grams never seen at fit time are ignored when transforming.
-
-    Parameters
-    ----------
-    vocabulary
-        Column index of every n-gram.
-    idf
-        Inverse document frequency per column.
-    """
-
-    vocabulary: Mapping[str, int]
-    idf: np.ndarray
-    _columns: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def columns(self, word: str) -> np.ndarray:
-        """Return the columns of the n-grams of one word (repeated n-grams repeated), cached."""
-        cols = self._columns.get(word)
-        if cols is None:
-            found = (self.vocabulary.get(gram) for gram in _word_ngrams(word, 3, 5))
-            cols = np.fromiter((c for c in found if c is not None), dtype=np.int64)
-            self._columns[word] = cols
-        return cols
-
-    def counts(
-        self, token_lists: Sequence[Sequence[str]], weights: Sequence[Sequence[float]] | None = None
-    ) -> sparse.csr_matrix:
-        """Return n-gram counts (one row per token list), each word's n-grams counted with its weight.
-
-        A word's n-grams also count ``(9 / n_grams) ** LENGTH_DAMPING`` (9: a four-letter word), so
-        that one long word ("specification") does not outweigh the short word that names the
-        resource ("chaux").
-        """
-        parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-        row_of_word: list[int] = []
-        weight_of_word: list[float] = []
-        for i, words in enumerate(token_lists):
-            word_weights = weights[i] if weights is not None else [1.0] * len(words)
-            for word, weight in zip(words, word_weights, strict=True):
-                if weight > 0.0:
-                    parts.append(self.columns(word))
-                    row_of_word.append(i)
-                    weight_of_word.append(weight * _length_damping(word))
-        lengths = np.array([len(p) for p in parts[1:]], dtype=np.int64)
-        rows = np.repeat(np.asarray(row_of_word, dtype=np.int64), lengths)
-        data = np.repeat(np.asarray(weight_of_word, dtype=np.float64), lengths)
-        shape = (len(token_lists), len(self.idf))
-        matrix = sparse.csr_matrix((data, (rows, np.concatenate(parts))), shape=shape)
-        matrix.sum_duplicates()
-        return matrix
-
-    def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        """Return ``counts`` as sub-linear TF-IDF rows, L2-normalised (empty rows stay empty).
-
-        Term frequency is ``1 + ln(c)`` for counts above 1 and ``c`` itself below (weighted words).
-        """
-        weighted = counts.astype(np.float64, copy=True).tocsr()
-        tf = weighted.data
-        weighted.data = np.where(tf > 1.0, 1.0 + np.log(np.maximum(tf, 1.0)), tf) * self.idf[weighted.indices]
-        row_nnz = np.diff(weighted.indptr)
-        rows = np.repeat(np.arange(weighted.shape[0]), row_nnz)
-        norms = np.sqrt(np.bincount(rows, weights=weighted.data**2, minlength=weighted.shape[0]))
-        weighted.data /= np.repeat(np.where(norms > 0.0, norms, 1.0), row_nnz)
-        return weighted
-
-    def transform(
-        self, token_lists: Sequence[Sequence[str]], weights: Sequence[Sequence[float]] | None = None
-    ) -> sparse.csr_matrix:
-        """Return L2-normalised TF-IDF rows of ``token_lists`` (words optionally weighted)."""
-        return self.weigh(self.counts(token_lists, weights)).tocsr()
-
-
-def fit_space(documents: Sequence[Sequence[str]]) -> NgramSpace:
-    """Fit an :class:`NgramSpace` on ``documents`` (each a list of stemmed tokens).
-
-    Parameters
-    ----------
-    documents
-        The fitting corpus; document frequency counts in how many documents an n-gram appears.
-    """
-    vocabulary: dict[str, int] = {}
-    df: list[int] = []
-    for words in documents:
-        for gram in set(char_ngrams(words)):
-            col = vocabulary.setdefault(gram, len(vocabulary))
-            if col == len(df):
-                df.append(0)
-            df[col] += 1
-    n_docs = len(documents)
-    idf = np.log((1.0 + n_docs) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0
-    return NgramSpace(vocabulary=vocabulary, idf=idf)

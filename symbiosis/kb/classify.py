@@ -21,9 +21,10 @@ The *exact hit* of a phrase is ``0.5 + 0.5 × coverage`` when every word of the 
 takes its best phrase. All three terms are in [0, 1] and the weights sum to 1. The score is a
 similarity, not a probability: rank by it, and read a top score under ~0.3 as "unsure".
 
-Heat is split by temperature band: when the text gives a temperature (``60 °C``, ``140 degrés``,
-``300 F``) and heat is what the text is about, the band that contains the temperature is put first
-(the bands are read from the category labels, e.g. ``"Rejets thermiques 60–90 °C"``).
+Heat is split by temperature band and steam by pressure band: when the text gives a temperature
+(``60 °C``, ``140 degrés``, ``300 F``) or a pressure (``10 bar``, ``150 psig``) and heat or steam is
+what the text is about, the band that contains the value is put first (the bands are read from the
+category labels, e.g. ``"Rejets thermiques 60–90 °C"``, ``"(3,5–15 bar)"``).
 """
 
 from __future__ import annotations
@@ -40,14 +41,16 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from symbiosis.kb._ngrams import NgramSpace, fit_space
 from symbiosis.kb._text import (
-    NgramSpace,
-    fit_space,
-    parse_heat_band,
+    parse_band,
+    parse_pressure_bar,
     parse_temperature_c,
     tokens,
     weighted_tokens,
 )
+from symbiosis.kb.categories import load_categories, split_list
+from symbiosis.kb.waste_codes import load_waste_codes
 
 __all__ = ["Suggestion", "classify", "classify_many", "text_vectors", "waste_code_suggestions"]
 
@@ -113,17 +116,7 @@ class _Index:
     words: dict[str, int]
     corrections: dict[str, str]  # typo cache, filled as queries come
     heat_bands: tuple[tuple[int, float, float], ...]  # (category row, low °C, high °C)
-
-
-def _as_list(value: object) -> list[str]:
-    """Return a ``|``-separated cell (or an already split list) as a list of non-empty strings."""
-    if isinstance(value, str):
-        items = value.split("|")
-    elif isinstance(value, (list, tuple)):
-        items = list(value)
-    else:
-        items = []
-    return [str(item).strip() for item in items if str(item).strip()]
+    pressure_bands: tuple[tuple[int, float, float], ...]  # (category row, low bar, high bar)
 
 
 def _clean_code(code: str) -> str:
@@ -139,8 +132,6 @@ def _low_descriptions() -> dict[str, tuple[str, str]]:
     Cross-references ("other than those mentioned in 16 11 01") are cut; the catch-all "wastes not
     otherwise specified" entries are left out (they describe nothing).
     """
-    from symbiosis.kb.waste_codes import load_waste_codes
-
     frame = load_waste_codes()
     out = {}
     for code, text_en, text_fr in zip(frame["code"], frame["description_en"], frame["label_fr"], strict=True):
@@ -163,17 +154,17 @@ def _category_phrases(
     """Return ``(text, lang, weight)`` of every phrase describing one category."""
     phrases = [(row["category_id"].replace("_", " "), "", 1.0)]
     phrases += [(row["label_fr"], "fr", 1.0), (row["label_en"], "en", 1.0)]
-    phrases += [(s, "fr", 1.0) for s in _as_list(row["synonyms_fr"])]
-    phrases += [(s, "en", 1.0) for s in _as_list(row["synonyms_en"])]
+    phrases += [(s, "fr", 1.0) for s in split_list(row["synonyms_fr"])]
+    phrases += [(s, "en", 1.0) for s in split_list(row["synonyms_en"])]
     phrases += [(s, lang, 1.0) for s, lang in extra.get(row["category_id"], [])]
-    codes = [_clean_code(c) for c in _as_list(row["waste_codes"])]
+    codes = [_clean_code(c) for c in split_list(row["waste_codes"])]
     phrases += [(low[c][0], "en", LOW_WEIGHT) for c in codes if c in low]
     phrases += [(low[c][1], "fr", LOW_WEIGHT) for c in codes if c in low and low[c][1]]
     return phrases
 
 
 def _suggestion(row: pd.Series) -> Suggestion:
-    codes = tuple(dict.fromkeys(_clean_code(c) for c in _as_list(row["waste_codes"])))
+    codes = tuple(dict.fromkeys(_clean_code(c) for c in split_list(row["waste_codes"])))
     return Suggestion(
         category_id=str(row["category_id"]),
         family=str(row["family"]),
@@ -216,12 +207,12 @@ def _word_matrix(texts: list[list[str]]) -> tuple[dict[str, int], sparse.csr_mat
     return words, sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(words)))
 
 
-def _heat_bands(categories: pd.DataFrame) -> tuple[tuple[int, float, float], ...]:
-    """Return ``(category row, low °C, high °C)`` of every energy category whose label has a band."""
+def _bands(categories: pd.DataFrame, unit: str) -> tuple[tuple[int, float, float], ...]:
+    """Return ``(category row, low, high)`` of every energy category whose label has a band in ``unit``."""
     bands = []
     labels = categories["label_fr"] + " " + categories["label_en"]
     for i, (kind, label) in enumerate(zip(categories["kind"], labels, strict=True)):
-        band = parse_heat_band(label)
+        band = parse_band(label, unit)
         if band is not None and kind == "energy":
             bands.append((i, *band))
     return tuple(bands)
@@ -248,15 +239,14 @@ def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, t
         phrase_len=np.asarray(phrase_tokens.sum(axis=1)).ravel(),
         words=words,
         corrections={},
-        heat_bands=_heat_bands(categories),
+        heat_bands=_bands(categories, "C"),
+        pressure_bands=_bands(categories, "bar"),
     )
 
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
     """Return the index built from the packaged knowledge base (built once, then cached)."""
-    from symbiosis.kb import load_categories  # late: the kb package may import this module
-
     return _build_index(load_categories(), _extra_synonyms(), _low_descriptions())
 
 
@@ -318,25 +308,27 @@ def _scores(index: _Index, texts: Sequence[str], lang: str | None) -> np.ndarray
     return (W_PHRASE * best_phrase + W_DOC * doc_cos + W_EXACT * exact).T
 
 
-def _apply_temperature(index: _Index, scores: np.ndarray, text: str) -> np.ndarray:
-    """Put first the heat band containing the temperature of ``text``, when heat is what it is about.
+def _apply_band(
+    index: _Index, scores: np.ndarray, value: float | None, bands: tuple[tuple[int, float, float], ...]
+) -> np.ndarray:
+    """Put first the band (heat in °C, steam in bar) containing ``value``, when the text is about it.
 
-    Applies when the best category is a heat band, or when a band is among the ``HEAT_WINDOW`` best
-    and the best category is not another energy category (steam, a heat use such as a greenhouse).
+    Applies when the best category is one of the bands, or when a band is among the ``HEAT_WINDOW``
+    best and the best category is not another energy category (steam for a heat band, a heat use such
+    as a greenhouse). The band taken gets the best score plus 0.05; the other bands are halved.
     """
-    temperature = parse_temperature_c(text)
-    if temperature is None or not index.heat_bands:
+    if value is None or not bands:
         return scores
     order = np.argsort(-scores, kind="stable")
-    band_rows = {i for i, _, _ in index.heat_bands}
+    band_rows = {i for i, _, _ in bands}
     first = int(order[0])
     in_window = band_rows & set(order[:HEAT_WINDOW].tolist())
     if first not in band_rows and (not in_window or index.categories[first].kind == "energy"):
         return scores
     scores = scores.copy()
     best = float(scores[first])
-    for i, low, high in index.heat_bands:
-        scores[i] = min(1.0, best + 0.05) if low <= temperature < high else 0.5 * scores[i]
+    for i, low, high in bands:
+        scores[i] = min(1.0, best + 0.05) if low <= value < high else 0.5 * scores[i]
     return scores
 
 
@@ -349,7 +341,8 @@ def classify_many(texts: Sequence[str], *, lang: str | None = None, top: int = 3
     scores = np.vstack([_scores(index, texts[i : i + _BATCH], lang) for i in range(0, len(texts), _BATCH)])
     out = []
     for text, row in zip(texts, scores, strict=True):
-        row = _apply_temperature(index, row, text)
+        row = _apply_band(index, row, parse_temperature_c(text), index.heat_bands)
+        row = _apply_band(index, row, parse_pressure_bar(text), index.pressure_bands)
         order = np.argsort(-row, kind="stable")[: max(top, 0)]
         out.append([_with_score(index.categories[i], row[i]) for i in order if row[i] > 0.0])
     return out
