@@ -86,6 +86,11 @@ class Actor:
         return self.role != "firm"
 
     @property
+    def administers(self) -> bool:
+        """Whether the role may administer the registry (delete firms, create accounts)."""
+        return self.role in ("advisor", "system")
+
+    @property
     def sees_personal_info(self) -> bool:
         """Whether contact names, e-mails and phones are shown to this role."""
         return self.role != "program_manager"

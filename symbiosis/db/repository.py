@@ -238,7 +238,7 @@ class Repository:
             No such firm.
         """
         with self._transaction(actor, "delete_firm", write=True) as conn:
-            require(actor, actor.reads_all, "delete a firm", table="firms", keys=[firm_id])
+            require(actor, actor.administers, "delete a firm", table="firms", keys=[firm_id])
             firm = rows.fetch_existing(conn, FIRM_TABLE, [firm_id]).get(firm_id)
             if firm is None:
                 raise NotFound(f"no firm {firm_id!r}")
@@ -381,7 +381,7 @@ class Repository:
         """
         password_hash = hash_password(password)  # slow on purpose: outside the transaction
         with self._transaction(actor, "create_user", write=True) as conn:
-            require(actor, actor.reads_all, "create accounts", table="users", keys=[user_id])
+            require(actor, actor.administers, "create accounts", table="users", keys=[user_id])
             entry = insert_user(conn, user_id=user_id, password_hash=password_hash, role=role,
                                 firm_id=firm_id, display_name=display_name or user_id, at=_now())
             append_audit(conn, actor, [entry], at=_now())
