@@ -94,7 +94,11 @@ class AllocationConfig:
     mip_max_arcs
         Components with more arcs than this skip the exact MIP and keep the repaired plan.
     repair_max_rounds
-        Cap on the solve-and-repair iterations.
+        Gentle solve-and-repair rounds (one closure per supplier) before closing every violator at
+        once.
+    repair_pool
+        Alternative arcs per stream (best gains) the repair may move flow to, besides the
+        relaxation's support.
     """
 
     side_constraints: bool = False
@@ -105,7 +109,8 @@ class AllocationConfig:
     quantity_scale: float = 1000.0
     seed: int = 0
     mip_max_arcs: int = 20_000
-    repair_max_rounds: int = 50
+    repair_max_rounds: int = 10
+    repair_pool: int = 3
 
     @property
     def partner_limits(self) -> bool:

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from symbiosis.engine.allocation.components import Labels
-from symbiosis.engine.allocation.flow import relax
+from symbiosis.engine.allocation.flow import charged, relax
 from symbiosis.engine.allocation.mip import solve_component
 from symbiosis.engine.allocation.problem import AllocationConfig, Indexed
 
-__all__ = ["SideResult", "net_value", "repair", "solve_side"]
+__all__ = ["SideResult", "candidate_pool", "net_value", "repair", "solve_side"]
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +75,17 @@ def _violations(ix: Indexed, open_: np.ndarray, x: np.ndarray, gentle: bool):
     return np.unique(np.concatenate(close)), close_dems
 
 
-def repair(ix: Indexed, arcs: np.ndarray, lab: Labels, general: np.ndarray, config: AllocationConfig,
-           deadline: float) -> tuple[np.ndarray, int]:
-    """Feasible plan on ``arcs`` by solve → close violators → re-solve, to a fixed point.
+def candidate_pool(ix: Indexed, arcs: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
+    """Arcs the repair may use: the relaxation's support plus each stream's ``k`` best arcs by gain."""
+    best = np.zeros(len(arcs), bool)
+    for node_of in (ix.tail, ix.head):
+        best |= _rank_desc(node_of[arcs], ix.gain[arcs]) < k
+    return arcs[best | (x[arcs] > EPS_FLOW)]
+
+
+def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, general: np.ndarray,
+           config: AllocationConfig, deadline: float) -> tuple[np.ndarray, int]:
+    """Feasible plan by close violators → re-solve, to a fixed point, within a small candidate pool.
 
     Parameters
     ----------
@@ -85,6 +93,8 @@ def repair(ix: Indexed, arcs: np.ndarray, lab: Labels, general: np.ndarray, conf
         Indexed problem.
     arcs
         Arcs (gain > 0) of the components with side constraints.
+    x0
+        Optimal relaxed flows (its support seeds the pool, its values the first round).
     lab, general, config
         As in :func:`~symbiosis.engine.allocation.flow.relax`.
     deadline
@@ -96,20 +106,33 @@ def repair(ix: Indexed, arcs: np.ndarray, lab: Labels, general: np.ndarray, conf
         Flow per arc of the problem (0 outside ``arcs``), feasible for every side constraint.
     rounds : int
         Relaxation solves performed.
+
+    Notes
+    -----
+    Re-solving on every arc lets flow leak to new small links each round (hundreds of rounds at
+    10,000 streams); the pool (support of a basic optimum, at most one arc per stream, plus
+    ``config.repair_pool`` alternatives per stream) keeps each round small and the count low.
     """
-    open_, dem_cap = arcs, ix.dem_cap.copy()
+    ixc = charged(ix)
+    open_, dem_cap = candidate_pool(ixc, arcs, x0, config.repair_pool), ix.dem_cap.copy()
+    x = np.zeros(ix.n_arcs)
+    x[arcs] = x0[arcs]
     rounds = 0
     while True:
-        x = relax(ix, open_, dem_cap, lab, general, config).x
         x[x <= EPS_FLOW] = 0.0
-        rounds += 1
-        gentle = rounds <= config.repair_max_rounds and time.perf_counter() < deadline
+        gentle = rounds < config.repair_max_rounds and time.perf_counter() < deadline
+        if not gentle:  # past the gentle phase only the current support stays open: it only shrinks
+            open_ = open_[x[open_] > 0]
         close_arcs, close_dems = _violations(ix, open_, x, gentle)
+        log.debug("repair round %d: %d open arcs, closing %d arcs and %d demands (gentle=%s)",
+                  rounds, len(open_), len(close_arcs), len(close_dems), gentle)
         if not len(close_arcs) and not len(close_dems):
             return x, rounds
         open_ = np.setdiff1d(open_, close_arcs, assume_unique=True)
         dem_cap[close_dems] = 0.0
         open_ = open_[dem_cap[ix.head[open_]] > 0]
+        x = relax(ixc, open_, dem_cap, lab, general, config).x
+        rounds += 1
 
 
 @dataclass(frozen=True)
@@ -137,14 +160,16 @@ def _mip_queue(comps: np.ndarray, value: np.ndarray, ub: np.ndarray, n_arcs: np.
     return need[np.argsort(-gap[need], kind="stable")]
 
 
-def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, general: np.ndarray, ub: np.ndarray,
-               config: AllocationConfig, deadline: float) -> SideResult:
+def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, general: np.ndarray, x0: np.ndarray,
+               ub: np.ndarray, config: AllocationConfig, deadline: float) -> SideResult:
     """Repair, then MIP the components that need it while time remains.
 
     Parameters
     ----------
     ix, lab, general, config
         As in :func:`repair`.
+    x0
+        Optimal relaxed flows on every arc.
     side
         Boolean per component: a side constraint may bind there.
     ub
@@ -160,9 +185,9 @@ def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, general: np.ndarray, 
     comps = np.flatnonzero(side)
     t0 = time.perf_counter()
     in_side = side[lab.arc]
-    arcs = lab.arcs[in_side & (ix.gain[lab.arcs] > 0)]
+    arcs = lab.arcs[in_side & (charged(ix).gain[lab.arcs] > 0)]
     budget = deadline - t0
-    x, rounds = repair(ix, arcs, lab, general, config, t0 + 0.3 * budget)
+    x, rounds = repair(ix, arcs, x0, lab, general, config, t0 + 0.3 * budget)
     log.info("repair: %d rounds, %.2f s", rounds, time.perf_counter() - t0)
     n_arcs = lab.count()
     seconds = (time.perf_counter() - t0) * n_arcs / max(n_arcs[comps].sum(), 1)

@@ -18,7 +18,7 @@ from symbiosis.engine.allocation.components import (
     side_active_arcs,
     usable_arcs,
 )
-from symbiosis.engine.allocation.flow import relax
+from symbiosis.engine.allocation.flow import charged, relax
 from symbiosis.engine.allocation.problem import (
     COMPONENT_COLUMNS,
     FLOW_COLUMNS,
@@ -91,11 +91,12 @@ def _components_frame(lab: Labels, value, bound, method, status, seconds) -> pd.
 def _relaxation(ix: Indexed, lab: Labels, config: AllocationConfig):
     """Relaxed flows and per-component (generalised?, upper bound, seconds)."""
     t = time.perf_counter()
-    pos = lab.arcs[ix.gain[lab.arcs] > 0]
+    ixc = charged(ix)
+    pos = lab.arcs[ixc.gain[lab.arcs] > 0]
     mixed = mixed_yield_demands(ix, pos).astype(float)
     general = lab.count(mixed, on="dem") > 0
-    rel = relax(ix, pos, ix.dem_cap, lab, general, config)
-    ub = lab.count((ix.gain * rel.x)[lab.arcs]) + rel.delta
+    rel = relax(ixc, pos, ix.dem_cap, lab, general, config)
+    ub = lab.count((ixc.gain * rel.x)[lab.arcs]) + rel.delta
     n_arcs = lab.count()
     seconds = (time.perf_counter() - t) * n_arcs / max(n_arcs.sum(), 1)
     return rel.x, general, ub, seconds
@@ -127,7 +128,7 @@ def solve(problem: AllocationProblem, config: AllocationConfig = DEFAULT_CONFIG)
     side = lab.count(side_active_arcs(ix, arcs).astype(float)) > 0
     side_status = side_method = np.full(lab.n, "", dtype=object)
     if side.any():
-        res = solve_side(ix, lab, side, general, bound, config, deadline)
+        res = solve_side(ix, lab, side, general, x, bound, config, deadline)
         arc_side = np.zeros(ix.n_arcs, bool)
         arc_side[lab.arcs] = side[lab.arc]
         x = np.where(arc_side, res.x, x)
