@@ -128,14 +128,16 @@ def _text_candidates(sup: Side, dem: Side, kept: Pairs, rule_arr: _pairs.RuleArr
     wanted &= sup.has_text
     if not wanted.any() or not dem.has_text.any():
         return Pairs.empty()
-    vectors = vectorise(list(sup.text[wanted]) + list(dem.text[dem.has_text]))
-    s_rows = np.full(sup.n, -1)
-    s_rows[wanted] = np.arange(int(wanted.sum()))
-    d_rows = np.full(dem.n, -1)
-    d_rows[dem.has_text] = int(wanted.sum()) + np.arange(int(dem.has_text.sum()))
     raw = _pairs.text_pairs(sup, dem, wanted, config)
-    raw = raw.take(~_pairs.rule_keyed(raw, kept, dem.n))
-    sim = _row_cosines(vectors, s_rows[raw.s], d_rows[raw.d])
+    if config.text_scope == "all":
+        raw = raw.take(~_pairs.rule_keyed(raw, kept, dem.n))
+    if raw.n == 0:
+        return raw
+    # Vectorise only the streams that have a partner within reach.
+    s_used, s_rows = np.unique(raw.s, return_inverse=True)
+    d_used, d_rows = np.unique(raw.d, return_inverse=True)
+    vectors = vectorise(list(sup.text[s_used]) + list(dem.text[d_used]))
+    sim = _row_cosines(vectors, s_rows, len(s_used) + d_rows)
     raw = raw.with_similarity(sim).take(sim >= config.text_similarity_threshold)
     return raw.take(_pairs.first_failure(raw, sup, dem, rule_arr, config) == len(CHECKS))
 
