@@ -74,3 +74,27 @@ def test_side_constrained_matches_the_milp(seed):
     assert allocation.bound >= ref.objective - tol
     if allocation.status == "optimal":
         assert allocation.objective == pytest.approx(ref.objective, rel=1e-5, abs=1e-5)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_repair_alone_is_feasible_and_below_the_milp(seed):
+    """With the exact model switched off (mip_max_arcs=0) the repaired plan is still valid, never
+    better than the MILP optimum, and the reported bound still covers that optimum."""
+    problem = _instance(2000 + seed, max_arcs=12, mixed=seed % 5 == 0, side=True)
+    config = AllocationConfig(side_constraints=True, mip_max_arcs=0, mip_gap=1e-7)
+    allocation = solve(problem, config)
+    assert check_solution(problem, allocation) == []
+    assert "milp" not in allocation.method
+    ref = reference_milp(problem, config)
+    tol = 1e-5 * max(1.0, abs(ref.objective))
+    assert allocation.objective <= ref.objective + tol
+    assert allocation.bound >= ref.objective - tol
+
+
+def test_zero_time_limit_still_returns_a_checked_plan():
+    """No time for any MILP: the repaired plan comes back with status time_limit or better."""
+    problem = _instance(7, max_arcs=30, mixed=False, side=True)
+    allocation = solve(problem, AllocationConfig(side_constraints=True, time_limit_s=0.0, mip_gap=1e-9))
+    assert check_solution(problem, allocation) == []
+    assert allocation.status in ("optimal", "time_limit")
+    assert "milp" not in allocation.method
