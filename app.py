@@ -1,15 +1,20 @@
-"""Streamlit entry point: sets the page, the language, and routes to the pages. No logic here."""
+"""Streamlit entry point: the page set-up, the sidebar, and the pages each role may open. No logic here."""
 
 import streamlit as st
 
 from app_pages import state
-from symbiosis.i18n import t
+
+#: Every page, one line each: (file, roles that may open it, title key, icon, url_path).
+#: A role's landing page is its first line; each page still calls ``state.require_role`` itself.
+PAGES: tuple[state.PageRow, ...] = (
+    ("app_pages/signin.py", (state.ANONYMOUS,), "signin.title", "🔑", "connexion"),
+    ("app_pages/registry.py", ("advisor", "program_manager"), "registry.title", "📋", "registre"),
+    ("app_pages/firm_profile.py", ("firm",), "firm_profile.title", "🏭", "mon-entreprise"),
+    ("app_pages/firm_streams.py", ("firm",), "firm_streams.title", "♻️", "mes-flux"),
+)
 
 st.set_page_config(page_title="symbiosis", page_icon="♻️", layout="wide")
 lang = state.language_selector()
-
-pages = [
-    st.Page("app_pages/registry.py", title=t("registry.title", lang), icon="📋", url_path="registre",
-            default=True),
-]
-st.navigation(pages).run()
+actor = state.current_actor()
+state.account_sidebar(actor, lang)
+st.navigation(state.navigation_pages(PAGES, actor, lang)).run()

@@ -9,11 +9,12 @@ from symbiosis.i18n import t
 from symbiosis.views.registry import filter_streams, registry_summary, stream_table
 
 lang = state.current_lang()
+actor = state.require_role("advisor", "program_manager")
 st.title(t("registry.title", lang))
 
 try:
     repo = state.repository()
-    registry = repo.load_registry(state.public_reader())
+    registry = repo.load_registry(actor)
 except Exception as exc:  # the page must explain, not crash, when the DB is missing or broken
     st.error(t("registry.db_error", lang, url=state.database_url_shown(), error=exc))
     st.stop()

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
 from symbiosis.db import Actor, Repository
 from symbiosis.i18n import LANGS, t
+from symbiosis.ingest import ImportReport
 from symbiosis.kb import load_categories
 from symbiosis.settings import database_url
 
 __all__ = [
+    "ANONYMOUS",
+    "PageRow",
+    "account_sidebar",
     "categories",
     "current_actor",
     "current_lang",
     "database_url_shown",
+    "flash",
     "language_selector",
+    "navigation_pages",
     "public_reader",
     "repository",
     "require_role",
+    "show_flash",
+    "show_report",
+    "sign_in",
+    "sign_out",
 ]
+
+#: The "role" of a visitor who has not signed in (pages listed for it in ``app.PAGES``).
+ANONYMOUS = "anonymous"
+#: One line of ``app.PAGES``: (file, roles, title key, icon, url_path).
+PageRow = tuple[str, tuple[str, ...], str, str, str]
 
 
 def current_lang() -> str:
@@ -79,3 +96,76 @@ def require_role(*roles: str) -> Actor:
         st.error(t("auth.forbidden", current_lang()))
         st.stop()
     return actor
+
+
+def navigation_pages(table: Sequence[PageRow], actor: Actor | None, lang: str) -> list:
+    """Return the ``st.Page`` s of ``table`` the actor's role may open; its first one is the landing page."""
+    role = actor.role if actor is not None else ANONYMOUS
+    rows = [row for row in table if role in row[1]]
+    return [st.Page(file, title=t(title, lang), icon=icon, url_path=url, default=(i == 0))
+            for i, (file, _roles, title, icon, url) in enumerate(rows)]
+
+
+def sign_in(actor: Actor, display_name: str = "") -> None:
+    """Start the signed-in session of ``actor`` (the page then reruns)."""
+    st.session_state["actor"] = actor
+    st.session_state["display_name"] = display_name or actor.user_id
+    st.session_state.pop("signin_failures", None)
+    st.session_state.pop("signin_last_failure", None)
+
+
+def _clear_session_caches() -> None:
+    """Drop this session's ``st.cache_data(scope="session")`` entries (Streamlit runtime helper)."""
+    try:
+        from streamlit.runtime.caching.cache_data_api import clear_session_cache
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            clear_session_cache(ctx.session_id)
+    except ImportError:  # another Streamlit version: session caches end with the session anyway
+        pass
+
+
+def sign_out() -> None:
+    """End the session: forget the actor and everything the pages kept (the language stays)."""
+    lang = current_lang()
+    st.session_state.clear()
+    _clear_session_caches()
+    st.session_state["lang"] = lang
+
+
+def account_sidebar(actor: Actor | None, lang: str) -> None:
+    """Show who is signed in, with which role, and the sign-out button (nothing before sign-in)."""
+    if actor is None:
+        return
+    st.sidebar.caption(t("auth.signed_in_as", lang))
+    st.sidebar.text(st.session_state.get("display_name") or actor.user_id)  # plain text, never markdown
+    st.sidebar.caption(t(f"auth.role.{actor.role}", lang))
+    st.sidebar.button(t("auth.sign_out", lang), on_click=sign_out, key="sign_out")
+
+
+def flash(message: str) -> None:
+    """Keep a success message to show after the next rerun."""
+    st.session_state["flash"] = message
+
+
+def show_flash() -> None:
+    """Show (once) the message kept by :func:`flash`."""
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.success(message)
+
+
+def show_report(report: ImportReport, lang: str, *, key: str) -> None:
+    """Show an import report: the summary, then one row per issue (row, column, expected, found, fix)."""
+    summary = report.summary(lang)
+    if report.errors:
+        st.error(summary)
+    elif report.warnings:
+        st.warning(summary)
+    else:
+        st.success(summary)
+    if report.issues:
+        st.dataframe(report.to_frame(lang).drop(columns=["Code"]), hide_index=True, width="stretch",
+                     key=key)

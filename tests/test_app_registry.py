@@ -26,9 +26,15 @@ def tiny_db(tmp_path, monkeypatch):
     return path
 
 
-def _run(lang: str = "fr") -> AppTest:
+ADVISOR = Actor("conseil", "advisor")
+MANAGER = Actor("gestion", "program_manager")
+
+
+def _run(lang: str = "fr", actor: Actor | None = ADVISOR) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
     return at.run()
 
 
@@ -42,8 +48,26 @@ def test_registry_lists_firms_and_streams_in_french(tiny_db):
     assert set(table["Entreprise"]) == {"Scierie Péribonka", "Granules du Lac", "Serres Boréales"}
 
 
+def test_registry_is_the_program_managers_landing_page_too(tiny_db):
+    at = _run(actor=MANAGER)
+    assert not at.exception
+    assert at.title[0].value == "Registre des entreprises et des flux"
+    assert len(at.dataframe[0].value) == 3
+
+
+@pytest.mark.parametrize("actor", [None, Actor("u1", "firm", "F1")], ids=["anonymous", "firm"])
+def test_registry_page_refuses_anonymous_and_firm_users(tiny_db, actor):
+    at = AppTest.from_file(str(Path(APP).parent / "app_pages" / "registry.py"), default_timeout=30)
+    if actor is not None:
+        at.session_state["actor"] = actor
+    at.run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Accès refusé")
+    assert not at.dataframe and not at.metric
+
+
 def test_registry_hides_personal_information(tiny_db):
-    at = _run()
+    at = _run(actor=MANAGER)
     shown = at.dataframe[0].value.to_string()
     assert "Jeanne Tremblay" not in shown and "jt@example.org" not in shown
 

@@ -1,0 +1,177 @@
+"""A firm's streams: the list, an editable table, one-stream form, deletion, templates and upload."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import state
+from symbiosis.db import NotFound, PermissionDenied
+from symbiosis.i18n import t
+from symbiosis.ingest import rejected_file, template_bytes
+from symbiosis.views.firm import firm_id_in_view, load_firm
+from symbiosis.views.firm_streams import (
+    category_options,
+    changed_rows,
+    choice_words,
+    editor_frame,
+    editor_rows,
+    pending_rows,
+    save_valid,
+    stream_label,
+    streams_table,
+    unit_options,
+    upload_streams,
+    validate_stream_rows,
+    with_pending,
+)
+
+lang = state.current_lang()
+actor = state.require_role("firm")
+repo = state.repository()
+firm_id = firm_id_in_view(actor, st.query_params.get("firm"))
+try:
+    firm = load_firm(repo, actor, firm_id)
+    streams = repo.streams(actor, firm_id=firm_id)
+except (PermissionDenied, NotFound):
+    st.error(t("firm.refused", lang))
+    st.stop()
+
+categories = state.categories()
+st.title(t("firm_streams.title", lang))
+st.subheader(firm["name"])
+state.show_flash()
+tab_list, tab_add, tab_upload = st.tabs([t("firm_streams.tab_list", lang), t("firm_streams.tab_add", lang),
+                                         t("firm_streams.tab_upload", lang)])
+
+with tab_list:
+    if streams.empty:
+        st.info(t("firm_streams.empty", lang))
+    else:
+        st.dataframe(streams_table(streams, lang, categories=categories), hide_index=True, width="stretch")
+
+    st.markdown(f"#### {t('firm_streams.edit_title', lang)}")
+    st.caption(t("firm_streams.edit_help", lang))
+    stored = editor_frame(streams, lang)
+    version = st.session_state.get("firm_editor_version", 0)
+    column_config = {
+        "stream_id": st.column_config.TextColumn(t("firm.col.stream_id", lang), disabled=True),
+        "direction": st.column_config.SelectboxColumn(
+            t("col.direction", lang), options=list(choice_words("direction", lang).values())),
+        "category_id": st.column_config.SelectboxColumn(t("col.category", lang),
+                                                        options=categories["category_id"].tolist()),
+        "description": st.column_config.TextColumn(t("col.description", lang)),
+        "quantity": st.column_config.TextColumn(t("firm.field.quantity", lang)),
+        "unit": st.column_config.SelectboxColumn(t("col.unit", lang), options=unit_options(lang)),
+        "months": st.column_config.TextColumn(t("col.months", lang)),
+        "confidentiality": st.column_config.SelectboxColumn(
+            t("firm.col.confidentiality", lang),
+            options=list(choice_words("confidentiality", lang).values())),
+        "errors": st.column_config.TextColumn(t("firm_streams.errors", lang), disabled=True),
+    }
+    edited = st.data_editor(with_pending(stored, st.session_state.get("firm_pending", [])),
+                            key=f"firm_editor_{version}", num_rows="add", hide_index=True,
+                            column_config=column_config, width="stretch")
+    check_col, save_col = st.columns(2)
+    if check_col.button(t("firm_streams.validate", lang), key="firm_validate"):
+        positions = changed_rows(stored, edited)
+        rows = editor_rows(edited, streams, positions, lang)
+        numbers = [p + 1 for p in positions]
+        st.session_state["firm_check"] = (rows, numbers, validate_stream_rows(rows, firm_id, lang=lang,
+                                                                              row_numbers=numbers))
+    check = st.session_state.get("firm_check")
+    if check is not None:
+        rows, numbers, result = check
+        if not rows:
+            st.info(t("firm_streams.nothing_changed", lang))
+        else:
+            state.show_report(result.report, lang, key="firm_editor_report")
+        if rows and save_col.button(t("firm_streams.save_valid", lang), type="primary", key="firm_save"):
+            saved = save_valid(repo, actor, result)
+            st.session_state["firm_pending"] = pending_rows(rows, numbers, result.report, lang)
+            st.session_state["firm_editor_version"] = version + 1
+            del st.session_state["firm_check"]
+            state.flash(t("firm_streams.saved", lang, saved=saved,
+                          kept=len(st.session_state["firm_pending"])))
+            st.rerun()
+
+    if not streams.empty:
+        st.markdown(f"#### {t('firm_streams.delete_title', lang)}")
+        with st.form("firm_delete"):
+            labels = {row["stream_id"]: stream_label(row) for row in streams.to_dict(orient="records")}
+            doomed = st.selectbox(t("firm_streams.delete_pick", lang), list(labels), format_func=labels.get)
+            confirmed = st.checkbox(t("firm_streams.delete_confirm", lang))
+            if st.form_submit_button(t("firm_streams.delete", lang)):
+                if confirmed:
+                    repo.delete_stream(actor, doomed)
+                    state.flash(t("firm_streams.deleted", lang, stream=labels[doomed]))
+                    st.rerun()
+                st.warning(t("firm_streams.delete_unconfirmed", lang))
+
+with tab_add:
+    description = st.text_input(t("firm.field.description", lang), key="new_stream_description",
+                                help=t("firm_streams.description_help", lang))
+    options = category_options(description, categories, lang=lang)
+    labels = categories.set_index("category_id")["label_en" if lang == "en" else "label_fr"]
+    if description.strip():
+        st.caption(t("firm_streams.suggested", lang, categories=", ".join(labels[c] for c in options[:3])))
+    with st.form("firm_add_stream"):
+        left, right = st.columns(2)
+        direction = left.selectbox(t("col.direction", lang), ["supply", "demand"],
+                                   format_func=lambda d: t(f"direction.{d}", lang))
+        category = left.selectbox(t("col.category", lang), options, format_func=lambda c: labels.get(c, c))
+        quantity = left.text_input(t("firm.field.quantity", lang),
+                                   placeholder="12,5" if lang == "fr" else "12.5")
+        unit = left.selectbox(t("col.unit", lang), unit_options(lang))
+        months = right.text_input(t("firm.field.months", lang), placeholder="5-9")
+        cost = right.text_input(t("firm.field.cost", lang))
+        confidentiality = right.selectbox(t("firm.col.confidentiality", lang),
+                                          ["confidential", "members", "public"],
+                                          format_func=lambda c: t(f"firm.confidentiality.{c}", lang))
+        added = st.form_submit_button(t("firm_streams.add", lang), type="primary")
+    if added:
+        cost_column = "disposal_cost_cad_per_unit" if direction == "supply" else "purchase_price_cad_per_unit"
+        row = {"direction": direction, "category_id": category, "description": description,
+               "quantity": quantity, "unit": unit, "months": months, cost_column: cost,
+               "confidentiality": confidentiality}
+        result = validate_stream_rows([row], firm_id, lang=lang)
+        if result.report.issues:
+            state.show_report(result.report, lang, key="firm_add_report")
+        if len(result.valid):
+            save_valid(repo, actor, result)
+            state.flash(t("firm_streams.added", lang, stream=result.valid["stream_id"].iloc[0]))
+            if not result.report.issues:
+                st.rerun()
+            state.show_flash()
+
+with tab_upload:
+    st.markdown(f"#### {t('firm_streams.template_title', lang)}")
+    fmt_col, lang_col = st.columns(2)
+    fmt = fmt_col.radio(t("firm_streams.template_format", lang), ["xlsx", "csv"], horizontal=True,
+                        format_func=str.upper)
+    template_lang = lang_col.radio(t("firm_streams.template_lang", lang), ["fr", "en"], horizontal=True,
+                                   index=0 if lang == "fr" else 1, key="template_lang",
+                                   format_func=lambda code: {"fr": "Français", "en": "English"}[code])
+    st.download_button(t("firm_streams.template_download", lang),
+                       template_bytes("streams", lang=template_lang, fmt=fmt),
+                       file_name=f"{t('firm_streams.template_file', template_lang)}.{fmt}",
+                       key="template_download", on_click="ignore")
+
+    st.markdown(f"#### {t('firm_streams.upload_title', lang)}")
+    st.caption(t("firm_streams.upload_help", lang, firm_id=firm_id))
+    uploaded = st.file_uploader(t("firm_streams.upload", lang), type=["csv", "xlsx"], key="streams_upload")
+    if uploaded is not None and st.button(t("firm_streams.import", lang), type="primary", key="firm_import"):
+        st.session_state["firm_upload"] = (uploaded.name, upload_streams(repo, actor, uploaded.getvalue(),
+                                                                         uploaded.name))
+    if "firm_upload" in st.session_state:
+        name, outcome = st.session_state["firm_upload"]
+        st.markdown(f"**{t('firm_streams.report_title', lang)}**")
+        st.text(name)  # the uploaded file's name: plain text, never markdown
+        if outcome.refused is not None:
+            st.error(outcome.refused.get(lang))
+        else:
+            result = outcome.batch.streams
+            state.show_report(result.report, lang, key="firm_upload_report")
+            if len(result.rejected):
+                st.download_button(t("firm_streams.rejected_download", lang), rejected_file(result),
+                                   file_name=f"{t('firm_streams.rejected_file', lang)}.csv",
+                                   key="rejected_download", on_click="ignore")

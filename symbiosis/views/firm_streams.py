@@ -1,0 +1,307 @@
+"""A firm's streams on screen: the table, the add form, the editable table and the upload.
+
+Every path to the registry goes through the importer's validation (:func:`validate_stream_rows` on
+rows of text cells, or :func:`~symbiosis.importing.import_into_registry` for a file) and through the
+repository with the firm's actor, so that a form, an edited table and an uploaded file are checked
+and reported alike, and a firm can only ever write its own streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from symbiosis.db import Actor, PermissionDenied, Repository
+from symbiosis.i18n import Text, t
+from symbiosis.importing import ImportContext, default_context, import_into_registry
+from symbiosis.ingest import ImportBatch, ImportReport, ImportResult, Issue, validate_streams
+from symbiosis.ingest.columns import STREAM_COLUMNS
+from symbiosis.kb.classify import classify
+from symbiosis.numbers import format_number
+from symbiosis.units import units
+from symbiosis.views.firm import number_cell, raw_table
+from symbiosis.views.registry import months_label
+
+__all__ = [
+    "EDITOR_COLUMNS",
+    "UploadOutcome",
+    "category_options",
+    "changed_rows",
+    "choice_words",
+    "editor_frame",
+    "editor_rows",
+    "months_cell",
+    "pending_rows",
+    "save_valid",
+    "stream_cells",
+    "stream_label",
+    "streams_table",
+    "unit_options",
+    "upload_streams",
+    "validate_stream_rows",
+    "with_pending",
+]
+
+#: Columns of the editable table, as import columns (every other cell of a stream is kept as stored).
+EDITOR_COLUMNS: tuple[str, ...] = ("stream_id", "direction", "category_id", "description", "quantity",
+                                   "unit", "months", "confidentiality")
+_NUMBER_CELLS = ("density_t_per_m3", "moisture_pct", "temperature_c", "purity_pct",
+                 "disposal_cost_cad_per_unit", "purchase_price_cad_per_unit", "min_lot_per_yr",
+                 "max_distance_km")
+_WORDS = {
+    "direction": {"fr": {"supply": "offre", "demand": "demande"}},
+    "confidentiality": {"fr": {"public": "public", "members": "membres", "confidential": "confidentiel"}},
+}
+
+
+def choice_words(column: str, lang: str = "fr") -> dict[str, str]:
+    """Return canonical value -> word a person writes in ``lang`` (``supply`` -> ``offre``)."""
+    canonical = {"direction": ("supply", "demand"),
+                 "confidentiality": ("public", "members", "confidential")}[column]
+    words = _WORDS[column].get(lang, {})
+    return {value: words.get(value, value) for value in canonical}
+
+
+def unit_options(lang: str = "fr") -> list[str]:
+    """Return the controlled list of units as written in ``lang`` (``t/an`` / ``t/yr``)."""
+    return [u.unit_en if lang == "en" else u.unit_fr for u in units()]
+
+
+def months_cell(mask: int) -> str:
+    """Write a months mask as the importer reads it (``6,7,8``; empty for all year)."""
+    mask = int(mask)
+    if mask & 0xFFF == 0xFFF:
+        return ""
+    return ",".join(str(m) for m in range(1, 13) if mask >> (m - 1) & 1)
+
+
+def _date_cell(value: object) -> str:
+    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def stream_cells(stream: Mapping[str, object], lang: str = "fr") -> dict[str, str]:
+    """Return a stored stream as the text cells of a streams file (the inverse of the importer)."""
+    cells = {c: str(stream.get(c, "") or "") for c in ("stream_id", "firm_id", "direction", "category_id",
+                                                         "waste_code", "description", "quality_notes",
+                                                         "availability", "confidentiality")}
+    cells["direction"] = choice_words("direction", lang).get(cells["direction"], cells["direction"])
+    cells["confidentiality"] = choice_words("confidentiality", lang).get(cells["confidentiality"],
+                                                                         cells["confidentiality"])
+    cells["quantity"] = str(stream.get("quantity_as_typed", "") or "")
+    cells["unit"] = str(stream.get("unit_as_typed", "") or "")
+    cells.update({c: number_cell(stream.get(c), lang) for c in _NUMBER_CELLS})
+    if stream.get("density_source") != "declared":
+        cells["density_t_per_m3"] = ""
+    cells["hazardous"] = ("yes" if lang == "en" else "oui") if stream.get("hazardous") else ""
+    cells["months"] = months_cell(stream.get("months_mask", 0xFFF))  # type: ignore[arg-type]
+    cells["start_date"] = _date_cell(stream.get("start_date"))
+    cells["end_date"] = _date_cell(stream.get("end_date"))
+    return cells
+
+
+def validate_stream_rows(rows: Sequence[Mapping[str, str]], firm_id: str, *, lang: str = "fr",
+                         row_numbers: Sequence[int] | None = None,
+                         context: ImportContext | None = None) -> ImportResult:
+    """Validate rows of text cells as a streams file of ``firm_id`` (every row is given that firm).
+
+    Parameters
+    ----------
+    rows
+        Canonical column -> cell text, one mapping per row (a form, or edited table rows).
+    firm_id
+        The firm the rows belong to (the signed-in firm).
+    lang
+        Language of the headers, numbers and report.
+    row_numbers
+        The number of each row in the report (its row on screen); 1, 2, 3… by default.
+    context
+        Reference tables (the shipped knowledge base by default).
+    """
+    context = context or default_context()
+    rows = [{**row, "firm_id": firm_id} for row in rows]
+    raw = raw_table(rows, list(STREAM_COLUMNS), lang=lang, row_numbers=row_numbers)
+    return validate_streams(raw, categories=context.categories, waste_codes=context.waste_codes,
+                            known_firm_ids={firm_id})
+
+
+def save_valid(repo: Repository, actor: Actor, result: ImportResult) -> int:
+    """Store the valid rows of a validation through the repository; return the rows changed."""
+    return repo.upsert_streams(actor, result.valid) if len(result.valid) else 0
+
+
+def category_options(description: str, categories: pd.DataFrame, *, lang: str = "fr",
+                     top: int = 3) -> list[str]:
+    """Return category ids for a description: the classifier's ``top`` suggestions, then all others.
+
+    With an empty description, every category, in label order.
+    """
+    label = "label_en" if lang == "en" else "label_fr"
+    ordered = categories.sort_values(label)["category_id"].tolist()
+    suggested = [s.category_id for s in classify(description, lang=lang, top=top)] if description.strip() \
+        else []
+    return [*suggested, *(c for c in ordered if c not in suggested)]
+
+
+def streams_table(streams: pd.DataFrame, lang: str = "fr", *,
+                  categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return a firm's streams as a person reads them (numbers written the way ``lang`` writes them)."""
+    locale = "en_CA" if lang == "en" else "fr_CA"
+    category = streams["category_id"]
+    if categories is not None:
+        labels = categories.set_index("category_id")["label_en" if lang == "en" else "label_fr"]
+        category = category.map(labels).fillna(category)
+    columns = {
+        "firm.col.stream_id": streams["stream_id"],
+        "col.direction": streams["direction"].map(lambda d: t(f"direction.{d}", lang)),
+        "col.category": category,
+        "col.description": streams["description"],
+        "firm.col.quantity_typed": streams["quantity_as_typed"] + " " + streams["unit_as_typed"],
+        "col.quantity_per_yr": [format_number(float(q), locale=locale, decimals=1)
+                                for q in streams["quantity_per_yr"]],
+        "col.unit": streams["quantity_unit"],
+        "col.months": streams["months_mask"].map(lambda m: months_label(m, lang)),
+        "firm.col.confidentiality": streams["confidentiality"].map(
+            lambda c: t(f"firm.confidentiality.{c}", lang)),
+    }
+    return pd.DataFrame({t(key, lang): list(values) for key, values in columns.items()})
+
+
+def stream_label(stream: Mapping[str, object]) -> str:
+    """Return ``"S00026 — Écorces de résineux"`` for pick lists."""
+    description = str(stream.get("description", "") or stream.get("category_id", ""))
+    return f"{stream['stream_id']} — {description[:60]}"
+
+
+def editor_frame(streams: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """Return the editable table: :data:`EDITOR_COLUMNS` as text, one row per stored stream."""
+    rows = [stream_cells(row, lang) for row in streams.to_dict(orient="records")]
+    return pd.DataFrame([[r[c] for c in EDITOR_COLUMNS] for r in rows], columns=list(EDITOR_COLUMNS),
+                        dtype=object)
+
+
+def changed_rows(base: pd.DataFrame, edited: pd.DataFrame) -> list[int]:
+    """Return the positions of ``edited`` rows that are new or differ from ``base`` (same order)."""
+    changed = []
+    for i in range(len(edited)):
+        new = ["" if pd.isna(v) else str(v) for v in edited.iloc[i][list(EDITOR_COLUMNS)]]
+        old = ["" if pd.isna(v) else str(v) for v in base.iloc[i][list(EDITOR_COLUMNS)]] \
+            if i < len(base) else None
+        if new != old and any(new):
+            changed.append(i)
+    return changed
+
+
+def editor_rows(edited: pd.DataFrame, streams: pd.DataFrame, positions: Sequence[int],
+                lang: str = "fr") -> list[dict[str, str]]:
+    """Return the edited rows at ``positions`` as full rows of cells.
+
+    A row whose ``stream_id`` is stored keeps every other stored cell (density, costs, dates…); only
+    the columns of the table are replaced.
+    """
+    stored = {row["stream_id"]: row for row in streams.to_dict(orient="records")}
+    out = []
+    for i in positions:
+        values = {c: "" if pd.isna(v) else str(v) for c, v in edited.iloc[i][list(EDITOR_COLUMNS)].items()}
+        base = stream_cells(stored[values["stream_id"]], lang) if values["stream_id"] in stored else {}
+        out.append({**base, **values})
+    return out
+
+
+def pending_rows(rows: Sequence[Mapping[str, str]], row_numbers: Sequence[int], report: ImportReport,
+                 lang: str = "fr") -> list[dict[str, str]]:
+    """Return the rejected rows of a validation, each with its error messages under ``"errors"``.
+
+    These stay in the editable table after the valid rows are saved, so nothing typed is lost.
+    """
+    out = []
+    for row, number in zip(rows, row_numbers, strict=True):
+        messages = [i.message(lang) for i in report.errors if i.row == number]
+        if messages:
+            out.append({**{c: str(row.get(c, "")) for c in EDITOR_COLUMNS}, "errors": " | ".join(messages)})
+    return out
+
+
+def with_pending(stored: pd.DataFrame, pending: Sequence[Mapping[str, str]]) -> pd.DataFrame:
+    """Return the editable table: stored rows, a pending row replacing its stored stream, new ones last.
+
+    The ``errors`` column holds each pending row's messages (empty for the others).
+    """
+    frame = stored.copy()
+    frame["errors"] = ""
+    index = {sid: i for i, sid in enumerate(frame["stream_id"])}
+    extra = []
+    for row in pending:
+        values = [str(row.get(c, "")) for c in [*EDITOR_COLUMNS, "errors"]]
+        if row.get("stream_id") in index:
+            frame.iloc[index[row["stream_id"]]] = values
+        else:
+            extra.append(values)
+    if extra:
+        frame = pd.concat([frame, pd.DataFrame(extra, columns=frame.columns, dtype=object)],
+                          ignore_index=True)
+    return frame.astype(object)
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What an upload did.
+
+    Parameters
+    ----------
+    batch
+        The importer's batch (report, valid and rejected rows), or ``None`` when the repository
+        refused the whole file.
+    refused
+        Why the repository refused the file (bilingual), when it did.
+    """
+
+    batch: ImportBatch | None
+    refused: Text | None = None
+
+    @property
+    def report(self) -> ImportReport | None:
+        """The streams report, if the file was validated."""
+        return self.batch.streams.report if self.batch and self.batch.streams else None
+
+
+_OTHER_FIRM = (Text("l'identifiant de votre entreprise ({firm_id})", "your firm's id ({firm_id})"),
+               Text("Vous ne pouvez déclarer que les flux de votre entreprise : écrivez {firm_id} dans "
+                    "cette colonne ou retirez la ligne.",
+                    "You can only declare your own firm's streams: write {firm_id} in this column or "
+                    "remove the row."))
+
+
+def _own_firm_report(result: ImportResult, firm_id: str) -> ImportResult:
+    """Reword the "unknown firm" errors of a firm's upload: the row names another firm."""
+    expected, fix = (x.format(firm_id=firm_id) for x in _OTHER_FIRM)
+    issues = tuple(
+        Issue(i.row, i.column, expected, i.found, fix, i.severity, "firm_id.other_firm")
+        if i.code == "firm_id.unknown" else i for i in result.report.issues
+    )
+    report = ImportReport(issues, result.report.n_rows, result.report.n_valid)
+    return ImportResult(result.valid, result.rejected, report)
+
+
+def upload_streams(repo: Repository, actor: Actor, data: bytes, filename: str, *,
+                   context: ImportContext | None = None) -> UploadOutcome:
+    """Import an uploaded streams file with the firm's actor (:func:`import_into_registry`).
+
+    Rows naming another firm are rejected by the validation (the firm only knows itself) with a
+    message saying so; a file that would overwrite another firm's stream ids is refused whole by the
+    repository, which becomes :attr:`UploadOutcome.refused` rather than an exception.
+    """
+    try:
+        batch = import_into_registry(repo, actor, streams_bytes=data, streams_filename=filename,
+                                     context=context)
+    except PermissionDenied as exc:
+        keys = ", ".join(exc.keys[:10]) or "-"
+        return UploadOutcome(None, Text(
+            f"Rien n'a été enregistré : le fichier touche des flux d'une autre entreprise ({keys}). "
+            "Retirez ces lignes ou changez leur identifiant de flux, puis importez de nouveau.",
+            f"Nothing was saved: the file touches streams of another firm ({keys}). Remove those rows "
+            "or change their stream id, then upload again."))
+    if actor.firm_id and batch.streams is not None:
+        batch = ImportBatch(batch.firms, _own_firm_report(batch.streams, actor.firm_id))
+    return UploadOutcome(batch)
