@@ -126,7 +126,7 @@ def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registr
     units = registry.streams.set_index("stream_id")["quantity_unit"]
     ex["quantity_unit"] = ex["supply_id"].map(units)
     ex["park_scope"] = exchange_scope(ex, registry.firms)
-    ex = _with_explanations(ex, scored, rules, categories)
+    ex = _with_explanations(ex, rows, rules, categories)
     first = [c for c in EXCHANGES.names if c in ex]
     ex = ex[first + [c for c in ex.columns if c not in first]]
     return ex.sort_values(["net_value_cad_per_yr", "candidate_id"], ascending=[False, True],
@@ -138,15 +138,17 @@ def _unmatched(registry: Registry, candidates: pd.DataFrame, scored: pd.DataFram
                categories: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Streams without an exchange, each with a reason code and bilingual reason."""
     none = unmatched_reasons(registry, candidates, rules=rules, config=config, categories=categories)
-    served = pd.concat([exchanges["supply_id"], exchanges["demand_id"]]).unique()
-    gain = pd.to_numeric(scored["gain_per_unit"], errors="coerce").to_numpy(float)
+    served = set(exchanges["supply_id"]).union(exchanges["demand_id"])
+    gain = pd.to_numeric(scored["gain_per_unit"], errors="coerce").fillna(-np.inf).to_numpy(float)
     rows = []
     for direction, side in (("supply", "supply_id"), ("demand", "demand_id")):
-        lost = ~scored[side].isin(served).to_numpy()
-        best = pd.Series(gain[lost]).groupby(scored[side].to_numpy()[lost]).max()
-        codes = np.where(best.to_numpy() > 0, "not_selected", "unprofitable").astype(object)
-        rows.append(pd.DataFrame({"stream_id": best.index.astype(str), "direction": direction,
-                                  "reason_code": codes}))
+        codes, ids = pd.factorize(scored[side])
+        best = np.full(len(ids), -np.inf)
+        np.maximum.at(best, codes, gain)
+        lost = np.fromiter((i not in served for i in ids), dtype=bool, count=len(ids))
+        reason = np.where(best[lost] > 0, "not_selected", "unprofitable").astype(object)
+        rows.append(pd.DataFrame({"stream_id": np.asarray(ids, dtype=object)[lost], "direction": direction,
+                                  "reason_code": reason}))
     extra = pd.concat(rows, ignore_index=True)
     extra["reason_fr"] = extra["reason_code"].map(lambda c: ALLOCATION_REASONS[c].fr)
     extra["reason_en"] = extra["reason_code"].map(lambda c: ALLOCATION_REASONS[c].en)

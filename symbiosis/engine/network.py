@@ -104,9 +104,10 @@ def firm_graph(exchanges: pd.DataFrame, firms: pd.DataFrame | None = None) -> nx
         "n_exchanges": 1,
     })
     summed = frame.groupby(["u", "v"], sort=True).sum().reset_index()
-    summed["n_exchanges"] = summed["n_exchanges"].astype(int)
-    attrs = summed[list(EDGE_ATTRS)].to_dict(orient="records")
-    graph.add_edges_from(zip(summed["u"], summed["v"], attrs, strict=True))
+    values = [summed[a].to_numpy(float).tolist() for a in EDGE_ATTRS[:-1]]
+    values.append(summed["n_exchanges"].to_numpy(int).tolist())
+    attrs = [dict(zip(EDGE_ATTRS, row, strict=True)) for row in zip(*values, strict=True)]
+    graph.add_edges_from(zip(summed["u"].to_numpy(object), summed["v"].to_numpy(object), attrs, strict=True))
     if firms is not None and not firms.empty:
         cols = [c for c in _NODE_ATTRS if c in firms]
         info = firms.assign(firm_id=firms["firm_id"].astype(str)).drop_duplicates("firm_id")
