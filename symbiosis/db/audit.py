@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Select, insert, select
 from sqlalchemy.engine import Connection
 
+from symbiosis.db import bulk
 from symbiosis.db.actor import Actor
 from symbiosis.db.convert import PERSONAL_FIELDS
 from symbiosis.db.models import AuditLog
@@ -83,7 +84,7 @@ def append_audit(conn: Connection, actor: Actor | None, entries: Sequence[AuditE
          "before": e.before, "after": e.after}
         for e in entries
     ]
-    conn.execute(insert(AuditLog), rows)
+    bulk.executemany(conn, insert(AuditLog), rows)
 
 
 def _blank_personal(details: Any) -> Any:

@@ -55,6 +55,7 @@ def _on_sqlite_connect(busy_timeout_ms: int):
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")  # an int: nothing to inject
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: a 100k-row import stays in memory
         finally:
             cursor.close()
 

@@ -19,6 +19,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from symbiosis.db import bulk
 from symbiosis.db.audit import AuditEntry
 from symbiosis.db.convert import jsonable
 from symbiosis.db.models import Firm, Stream, User
@@ -110,8 +111,7 @@ def write_upsert(conn: Connection, spec: TableSpec, plan: UpsertPlan) -> None:
     New rows use a plain ``INSERT``: should another writer create the same key meanwhile, the call
     fails (and rolls back) instead of silently overwriting a row it has not read.
     """
-    if plan.new:
-        conn.execute(insert(spec.table), plan.new)
+    bulk.executemany(conn, insert(spec.table), plan.new)
     if not plan.changed:
         return
     dialects = {"sqlite": sqlite, "postgresql": postgresql}
@@ -119,7 +119,7 @@ def write_upsert(conn: Connection, spec: TableSpec, plan: UpsertPlan) -> None:
         raise NotImplementedError(f"upsert is not written for {conn.dialect.name}")
     stmt = dialects[conn.dialect.name].insert(spec.table)
     updates = {c.name: stmt.excluded[c.name] for c in spec.table.columns if c.name != spec.key}
-    conn.execute(stmt.on_conflict_do_update(index_elements=[spec.key], set_=updates), plan.changed)
+    bulk.executemany(conn, stmt.on_conflict_do_update(index_elements=[spec.key], set_=updates), plan.changed)
 
 
 def firm_deletion_entries(conn: Connection, firm: dict[str, Any]) -> list[AuditEntry]:
