@@ -9,6 +9,11 @@ from app_pages import state
 PAGES: tuple[state.PageRow, ...] = (
     ("app_pages/signin.py", (state.ANONYMOUS,), "signin.title", "🔑", "connexion"),
     ("app_pages/registry.py", ("advisor", "program_manager"), "registry.title", "📋", "registre"),
+    ("app_pages/advisor_map.py", ("advisor",), "advisor.map.title", "🗺️", "carte"),
+    ("app_pages/advisor_exchanges.py", ("advisor",), "advisor.exchanges.title", "🔁", "echanges"),
+    ("app_pages/advisor_scenario.py", ("advisor",), "advisor.scenario.title", "🧪", "scenarios"),
+    ("app_pages/advisor_network.py", ("advisor",), "advisor.network.title", "🕸️", "reseau"),
+    ("app_pages/manager_dashboard.py", ("program_manager",), "manager.title", "📊", "tableau-de-bord"),
     ("app_pages/firm_profile.py", ("firm",), "firm_profile.title", "🏭", "mon-entreprise"),
     ("app_pages/firm_streams.py", ("firm",), "firm_streams.title", "♻️", "mes-flux"),
 )

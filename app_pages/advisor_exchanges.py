@@ -1,0 +1,64 @@
+"""Advisor exchanges: the allocated exchanges, filtered and sorted, why each is proposed, what is left."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import results_state, state
+from symbiosis.i18n import t
+from symbiosis.views.exchanges import SORT_KEYS, drilldown, exchange_labels, exchange_table, unmatched_table
+
+actor = state.require_role("advisor")
+lang = state.current_lang()
+st.title(t("advisor.exchanges.title", lang))
+registry, result = results_state.baseline(actor)
+st.caption(t("advisor.estimated", lang))
+
+c1, c2 = st.columns([3, 1])
+query = c1.text_input(t("advisor.exchanges.search", lang))
+sort = c2.selectbox(
+    t("advisor.exchanges.sort", lang), list(SORT_KEYS), format_func=lambda k: t(f"advisor.sort.{k}", lang)
+)
+table = exchange_table(result.exchanges, registry.firms, lang, text=query, sort=sort)
+st.subheader(t("advisor.exchanges.count", lang, n=len(table)))
+st.dataframe(table, hide_index=True, width="stretch", height=320)
+
+if table.empty:
+    st.info(t("advisor.no_exchange", lang))
+else:
+    st.subheader(t("advisor.exchanges.why", lang))
+    labels = exchange_labels(result.exchanges, registry.firms, lang)
+    chosen = st.selectbox(t("advisor.exchanges.select", lang), list(table.index), format_func=labels.get)
+    row = result.exchanges.set_index("candidate_id").loc[chosen]
+    why = drilldown(row, lang, rules=results_state.rules())
+    st.markdown(why.basis.replace("*", "\\*").replace("_", "\\_"))
+    left, right = st.columns(2)
+    left.dataframe(why.facts, hide_index=True, width="stretch")
+    with right:
+        st.markdown("**" + t("advisor.exchanges.flags", lang) + "**")
+        for flag in why.flags or [t("advisor.exchanges.no_flag", lang)]:
+            st.text("• " + flag)
+    v, c = st.columns(2)
+    v.markdown("**" + t("advisor.exchanges.value_breakdown", lang) + "**")
+    v.bar_chart(why.value, horizontal=True)
+    c.markdown("**" + t("advisor.exchanges.co2e_breakdown", lang) + "**")
+    c.bar_chart(why.co2e, horizontal=True)
+
+st.subheader(t("advisor.exchanges.unmatched", lang))
+cats = state.categories()
+sup, dem = st.tabs(
+    [
+        t("advisor.exchanges.unmatched_supplies", lang, n=len(result.unmatched_supplies)),
+        t("advisor.exchanges.unmatched_demands", lang, n=len(result.unmatched_demands)),
+    ]
+)
+sup.dataframe(
+    unmatched_table(result.unmatched_supplies, registry.firms, lang, categories=cats),
+    hide_index=True,
+    width="stretch",
+)
+dem.dataframe(
+    unmatched_table(result.unmatched_demands, registry.firms, lang, categories=cats),
+    hide_index=True,
+    width="stretch",
+)

@@ -1,0 +1,112 @@
+"""Advisor scenarios: weights, radius, prices, a closure or a hypothetical receiver; compared to baseline."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import results_state, state
+from symbiosis.i18n import t
+from symbiosis.views.scenario import (
+    HypotheticalReceiver,
+    ScenarioInputs,
+    exchange_changes,
+    kpi_deltas,
+    scenario_config,
+    with_hypothetical_receiver,
+)
+
+actor = state.require_role("advisor")
+lang = state.current_lang()
+st.title(t("advisor.scenario.title", lang))
+registry, base = results_state.baseline(actor)
+st.caption(t("advisor.scenario.intro", lang))
+default = ScenarioInputs.from_config(results_state.baseline_config())
+categories, parks = state.categories(), results_state.parks()
+firm_names = registry.firms.set_index("firm_id")["name"]
+none = t("advisor.scenario.none", lang)
+
+with st.form("scenario"):
+    st.markdown("**" + t("advisor.scenario.weights", lang) + "**")
+    w1, w2, w3 = st.columns(3)
+    w_value = w1.slider(t("advisor.scenario.w_value", lang), 0.0, 2.0, default.weight_value, 0.1)
+    w_co2 = w2.slider(t("advisor.scenario.w_co2", lang), 0.0, 2.0, default.weight_co2, 0.1)
+    w_tonnes = w3.slider(t("advisor.scenario.w_tonnes", lang), 0.0, 2.0, default.weight_tonnes, 0.1)
+    p1, p2, p3 = st.columns(3)
+    radius = p1.number_input(t("advisor.scenario.radius", lang), 1.0, 1000.0, default.radius_km, 10.0)
+    tipping = p2.number_input(
+        t("advisor.scenario.tipping_fee", lang), 0.0, 1000.0, default.tipping_fee_cad_per_t, 5.0
+    )
+    carbon = p3.number_input(
+        t("advisor.scenario.carbon_price", lang), 0.0, 1000.0, default.carbon_price_cad_per_t_co2e, 5.0
+    )
+    excluded = st.selectbox(
+        t("advisor.scenario.exclude", lang),
+        [none, *firm_names.sort_values().index],
+        format_func=lambda f: f if f == none else f"{firm_names[f]} ({f})",
+    )
+    side = st.checkbox(t("advisor.scenario.side", lang), value=default.side_constraints)
+    add = st.checkbox(t("advisor.scenario.receiver", lang))
+    r1, r2, r3 = st.columns(3)
+    labels = categories.set_index("category_id")[f"label_{lang}"].sort_values()
+    r_category = r1.selectbox(
+        t("advisor.scenario.receiver_category", lang), list(labels.index), format_func=labels.get
+    )
+    park_names = parks.set_index("park_id")["name"]
+    r_park = r2.selectbox(
+        t("advisor.scenario.receiver_park", lang), list(park_names.index), format_func=park_names.get
+    )
+    r_quantity = r3.number_input(t("advisor.scenario.receiver_quantity", lang), 1.0, 1e7, 1000.0, 100.0)
+    st.caption(t("advisor.scenario.memory_only", lang))
+    submitted = st.form_submit_button(t("advisor.scenario.run", lang), type="primary")
+
+if submitted:
+    receiver = HypotheticalReceiver(r_category, r_park, float(r_quantity)) if add else None
+    inputs = ScenarioInputs(
+        w_value,
+        w_co2,
+        w_tonnes,
+        radius,
+        tipping,
+        carbon,
+        None if excluded == none else excluded,
+        side,
+        receiver,
+    )
+    scenario_registry = (
+        registry
+        if receiver is None
+        else with_hypothetical_receiver(
+            registry,
+            receiver,
+            categories=categories,
+            parks=parks,
+            name=t("advisor.scenario.receiver_name", lang),
+        )
+    )
+    config = scenario_config(results_state.baseline_config(), inputs)
+    st.session_state["scenario_result"] = results_state.run_cached(scenario_registry, config)
+    st.session_state["scenario_firms"] = scenario_registry.firms
+
+result = st.session_state.get("scenario_result")
+if result is None:
+    st.info(t("advisor.scenario.not_run", lang))
+    st.stop()
+
+st.subheader(t("advisor.scenario.results", lang))
+deltas = kpi_deltas(result.kpis, base.kpis, lang)
+cols = st.columns(4)
+for i, row in enumerate(deltas.itertuples(index=False)):
+    cols[i % 4].metric(
+        row.label,
+        row.value,
+        delta=row.delta if row.raw_delta else None,
+        delta_color="inverse" if row.lower_is_better else "normal",
+    )
+appeared, disappeared = exchange_changes(
+    base.exchanges, result.exchanges, st.session_state["scenario_firms"], lang
+)
+a, d = st.columns(2)
+a.markdown("**" + t("advisor.scenario.appeared", lang, n=len(appeared)) + "**")
+a.dataframe(appeared, hide_index=True, width="stretch")
+d.markdown("**" + t("advisor.scenario.disappeared", lang, n=len(disappeared)) + "**")
+d.dataframe(disappeared, hide_index=True, width="stretch")

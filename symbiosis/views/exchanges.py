@@ -1,0 +1,228 @@
+"""What the exchanges screen shows: the allocated exchanges, readable, and why each one is proposed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from symbiosis.i18n import t
+from symbiosis.views.map import fmt
+
+__all__ = ["SORT_KEYS", "Drilldown", "drilldown", "exchange_labels", "exchange_table", "unmatched_table"]
+
+#: Sort choices of the table: key → (column, descending).
+SORT_KEYS: dict[str, tuple[str, bool]] = {
+    "net_value": ("net_value_cad_per_yr", True),
+    "co2e": ("co2e_avoided_t_per_yr", True),
+    "flow": ("mass_t_per_yr", True),
+    "distance": ("distance_km", False),
+}
+_UNIT_LABEL = {
+    "t/yr": ("t/an", "t/yr"),
+    "m3/yr": ("m³/an", "m³/yr"),
+    "MWh/yr": ("MWh/an", "MWh/yr"),
+    "trip/yr": ("voyages/an", "trips/yr"),
+    "m2": ("m²", "m²"),
+    "h/yr": ("h/an", "h/yr"),
+}
+
+
+def _unit(unit: object, lang: str) -> str:
+    fr, en = _UNIT_LABEL.get(str(unit), (str(unit), str(unit)))
+    return en if lang == "en" else fr
+
+
+def _names(firms: pd.DataFrame) -> pd.Series:
+    return firms.drop_duplicates("firm_id").set_index("firm_id")["name"]
+
+
+def exchange_table(
+    exchanges: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *, text: str = "", sort: str = "net_value"
+) -> pd.DataFrame:
+    """Return the exchanges as a person reads them, filtered by ``text`` and sorted by ``sort``.
+
+    The index keeps the row's ``candidate_id`` so a selection maps back to the exchange.
+    """
+    names = _names(firms)
+    frame = exchanges.assign(
+        _s=exchanges["supply_firm_id"].map(names).fillna(exchanges["supply_firm_id"]),
+        _d=exchanges["demand_firm_id"].map(names).fillna(exchanges["demand_firm_id"]),
+        _c=exchanges.get(f"supply_label_{lang}", exchanges["supply_category_id"]),
+    )
+    if text.strip():
+        needle = text.strip().casefold()
+        hay = (
+            frame["_s"].astype(str) + " " + frame["_d"].astype(str) + " " + frame["_c"].astype(str)
+        ).str.casefold()
+        frame = frame[hay.str.contains(needle, regex=False)]
+    column, descending = SORT_KEYS.get(sort, SORT_KEYS["net_value"])
+    frame = frame.sort_values([column, "candidate_id"], ascending=[not descending, True], kind="stable")
+    return pd.DataFrame(
+        {
+            t("advisor.col.supplier", lang): frame["_s"].to_numpy(),
+            t("advisor.col.receiver", lang): frame["_d"].to_numpy(),
+            t("advisor.col.category", lang): frame["_c"].to_numpy(),
+            t("advisor.col.flow", lang): [
+                f"{fmt(q, lang)} {_unit(u, lang)}"
+                for q, u in zip(frame["flow_per_yr"], frame["quantity_unit"], strict=True)
+            ],
+            t("advisor.col.distance", lang): [fmt(d, lang, 1) for d in frame["distance_km"]],
+            t("advisor.col.net_value", lang): [fmt(v, lang) for v in frame["net_value_cad_per_yr"]],
+            t("advisor.col.co2e", lang): [fmt(v, lang, 1) for v in frame["co2e_avoided_t_per_yr"]],
+        },
+        index=pd.Index(frame["candidate_id"].to_numpy(), name="candidate_id"),
+    )
+
+
+def exchange_labels(exchanges: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr") -> dict[str, str]:
+    """Return ``candidate_id → "Supplier → Receiver · category"`` for a selection box."""
+    names = _names(firms)
+    label = exchanges.get(f"supply_label_{lang}", exchanges["supply_category_id"])
+    return {
+        cid: f"{names.get(s, s)} → {names.get(d, d)} · {c}"
+        for cid, s, d, c in zip(
+            exchanges["candidate_id"],
+            exchanges["supply_firm_id"],
+            exchanges["demand_firm_id"],
+            label,
+            strict=True,
+        )
+    }
+
+
+@dataclass(frozen=True)
+class Drilldown:
+    """Everything the drill-down of one exchange shows."""
+
+    basis: str
+    facts: pd.DataFrame
+    value: pd.DataFrame
+    co2e: pd.DataFrame
+    flags: list[str]
+
+
+def _num(row: pd.Series, name: str) -> float:
+    value = pd.to_numeric(pd.Series([row.get(name)]), errors="coerce").iloc[0]
+    return 0.0 if pd.isna(value) else float(value)
+
+
+def drilldown(row: pd.Series, lang: str = "fr", *, rules: pd.DataFrame | None = None) -> Drilldown:
+    """Explain one exchange (a row of ``MatchResult.exchanges``): basis, facts, value, CO2e, flags."""
+    if row.get("match_basis") == "rule":
+        ev = " · ".join(
+            str(row.get(k) or "")
+            for k in ("evidence_type", "evidence_ref", "evidence_note")
+            if str(row.get(k) or "").strip()
+        )
+        basis = t(
+            "advisor.drill.rule",
+            lang,
+            rule=row.get("rule_id"),
+            supply=row.get(f"supply_label_{lang}"),
+            demand=row.get(f"demand_label_{lang}"),
+            evidence=ev or "—",
+        )
+    else:
+        basis = t("advisor.drill.text", lang, sim=fmt(_num(row, "text_similarity"), lang, 2))
+    unit = _unit(row.get("quantity_unit"), lang)
+    facts = pd.DataFrame(
+        {
+            t("advisor.drill.item", lang): [
+                t("advisor.drill.crow_fly", lang),
+                t("advisor.drill.road", lang),
+                t("advisor.drill.flow", lang),
+                t("advisor.drill.pct_supply", lang),
+                t("advisor.drill.pct_demand", lang),
+                t("advisor.drill.months", lang),
+                t("advisor.drill.trucks", lang),
+            ],
+            t("advisor.drill.value", lang): [
+                f"{fmt(_num(row, 'distance_km'), lang, 1)} km",
+                f"≈ {fmt(_num(row, 'road_distance_km'), lang)} km",
+                f"{fmt(_num(row, 'flow_per_yr'), lang)} {unit}",
+                f"{fmt(_num(row, 'pct_of_supply'), lang)} %",
+                f"{fmt(_num(row, 'pct_of_demand'), lang)} %",
+                str(row.get(f"months_common_{lang}") or "—"),
+                fmt(_num(row, "trucks_per_yr"), lang),
+            ],
+        }
+    )
+    value = pd.DataFrame(
+        {
+            "poste": [
+                t("advisor.drill.avoided_disposal", lang),
+                t("advisor.drill.avoided_purchase", lang),
+                t("advisor.drill.transport", lang),
+                t("advisor.drill.pretreatment", lang),
+            ],
+            "cad": [
+                _num(row, "avoided_disposal_cad_per_yr"),
+                _num(row, "avoided_purchase_cad_per_yr"),
+                -_num(row, "transport_cost_cad_per_yr"),
+                -_num(row, "pretreatment_cost_cad_per_yr"),
+            ],
+        }
+    )
+    value = value.set_index("poste").rename(columns={"cad": t("advisor.drill.cad_per_yr", lang)})
+    co2e = pd.DataFrame(
+        {
+            "poste": [
+                t("advisor.drill.co2_disposal", lang),
+                t("advisor.drill.co2_virgin", lang),
+                t("advisor.drill.co2_transport", lang),
+            ],
+            "t": [
+                _num(row, "co2e_disposal_avoided_t_per_yr"),
+                _num(row, "co2e_virgin_avoided_t_per_yr"),
+                -_num(row, "co2e_transport_t_per_yr"),
+            ],
+        }
+    )
+    co2e = co2e.set_index("poste").rename(columns={"t": t("advisor.drill.t_co2e_per_yr", lang)})
+    return Drilldown(basis, facts, value, co2e, _flags(row, lang, rules))
+
+
+def _flags(row: pd.Series, lang: str, rules: pd.DataFrame | None) -> list[str]:
+    out = []
+    if bool(row.get("flag_hazardous")):
+        out.append(t("advisor.flag.hazardous", lang))
+    if bool(row.get("flag_authorisation")):
+        code = ""
+        if rules is not None and "authorisation" in rules and row.get("rule_id"):
+            hit = rules.loc[rules["rule_id"] == row.get("rule_id"), "authorisation"]
+            code = str(hit.iloc[0]) if len(hit) else ""
+        which = t(f"advisor.auth.{code}", lang) if code else t("advisor.auth.unknown", lang)
+        out.append(t("advisor.flag.authorisation", lang, which=which))
+    if bool(row.get("flag_pretreatment")):
+        out.append(t("advisor.flag.pretreatment", lang, what=row.get("pretreatment") or "—"))
+    if bool(row.get("flag_internal")):
+        out.append(t("advisor.flag.internal", lang))
+    if bool(row.get("flag_text_only")):
+        out.append(t("advisor.flag.text_only", lang))
+    return out
+
+
+def unmatched_table(
+    unmatched: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *, categories: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Return the unmatched streams with firm name, category label, quantity and reason in ``lang``."""
+    names = _names(firms)
+    cat = unmatched["category_id"]
+    if categories is not None:
+        labels = categories.drop_duplicates("category_id").set_index("category_id")[f"label_{lang}"]
+        cat = cat.map(labels).fillna(cat)
+    return pd.DataFrame(
+        {
+            t("advisor.col.firm", lang): unmatched["firm_id"]
+            .map(names)
+            .fillna(unmatched["firm_id"])
+            .to_numpy(),
+            t("advisor.col.category", lang): cat.to_numpy(),
+            t("advisor.col.flow", lang): [
+                f"{fmt(q, lang)} {_unit(u, lang)}"
+                for q, u in zip(unmatched["quantity_per_yr"], unmatched["quantity_unit"], strict=True)
+            ],
+            t("advisor.col.reason", lang): unmatched["reason_en" if lang == "en" else "reason_fr"].to_numpy(),
+        }
+    )
