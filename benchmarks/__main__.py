@@ -48,12 +48,18 @@ def _run(name: str) -> list[dict]:
 def main(argv: list[str]) -> int:
     """Run the selected benchmark modules and print their rows as one table."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    rows = [row for name in _modules(argv) for row in _run(name)]
+    rows, failed = [], []
+    for name in _modules(argv):
+        try:
+            rows.extend(_run(name))
+        except Exception:  # one broken module must not hide the others' figures
+            log.exception("%s failed", name)
+            failed.append(name)
     if rows:
         table = pd.DataFrame(rows)
         with pd.option_context("display.max_columns", None, "display.width", 200):
             sys.stdout.write(table.fillna("").to_string(index=False) + "\n")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

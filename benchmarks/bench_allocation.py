@@ -100,13 +100,13 @@ def make_instance(n_streams: int, *, seed: int = 0, radius_km: float = 50.0, k_n
 
 def _run(name: str, problem: AllocationProblem, config: AllocationConfig, n: int) -> dict:
     load = os.getloadavg()[0]
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     a = solve(problem, config)
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     errors = check_solution(problem, a)
     comps, big = a.components, int(a.components["n_arcs"].max()) if len(a.components) else 0
     row = {"benchmark": "allocation", "case": name, "streams": n, "edges": len(problem.arcs),
-           "seconds": round(seconds, 3), "status": a.status, "method": a.method,
+           "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "status": a.status, "method": a.method,
            "objective": round(a.objective, 2), "bound": round(a.bound, 2), "gap": float(f"{a.gap:.3g}"),
            "components": len(comps), "largest_component_arcs": big,
            "mip_components": int(comps["method"].str.contains("milp").sum()) if len(comps) else 0,
@@ -130,26 +130,31 @@ def _networkx_ratio(problem: AllocationProblem, n: int, ours_s: float) -> dict:
     g.add_nodes_from((int(v), {"demand": -int(s)}) for v, s in zip(nodes, supply, strict=True))
     g.add_edges_from((int(a), int(b), {"capacity": int(c), "weight": int(w)})
                      for a, b, c, w in zip(tails, heads, caps, costs, strict=True))
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     cost, _ = nx.network_simplex(g)
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     objective = -cost / config.value_scale / config.quantity_scale
     return {"benchmark": "allocation", "case": "pure_networkx", "streams": n, "edges": len(problem.arcs),
-            "seconds": round(seconds, 3), "objective": round(objective, 2),
-            "ratio_vs_solve": round(seconds / ours_s, 1), "load_avg_1min": round(os.getloadavg()[0], 1)}
+            "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "objective": round(objective, 2),
+            "cpu_ratio_vs_solve": round(cpu / ours_s, 1), "load_avg_1min": round(os.getloadavg()[0], 1)}
 
 
 def _growth(rows: list[dict]) -> dict:
     pure = [r for r in rows if r["case"].startswith("pure_") and "networkx" not in r["case"]]
     e = np.log([r["edges"] for r in pure])
-    s = np.log([max(r["seconds"], 1e-4) for r in pure])
+    s = np.log([max(r["cpu_seconds"], 1e-4) for r in pure])
     slope = float(np.polyfit(e, s, 1)[0]) if len(pure) >= 2 else float("nan")
     return {"benchmark": "allocation", "case": "growth_exponent_pure",
-            "exponent_time_vs_edges": round(slope, 2), "points": len(pure)}
+            "exponent_cpu_time_vs_edges": round(slope, 2), "points": len(pure)}
 
 
 def main(*, large: bool = True, networkx: bool = True) -> list[dict]:
-    """Run every allocation benchmark and return one row per measurement."""
+    """Run every allocation benchmark and return one row per measurement.
+
+    ``seconds`` is wall-clock; ``cpu_seconds`` is this process's CPU time, the steadier figure on a
+    shared machine (min-cost flow and networkx are single-threaded); ``load_avg_1min`` tells how
+    shared the machine was.
+    """
     pure, rows = AllocationConfig(), []
     inst = {n: make_instance(n, seed=1) for n in (1_000, 10_000)}
     for n, p in inst.items():
@@ -162,7 +167,7 @@ def main(*, large: bool = True, networkx: bool = True) -> list[dict]:
         rows.append(_run("pure_knn21_100k", p100, pure, 100_000))
         del p100
     if networkx:
-        ours = next(r["seconds"] for r in rows if r["case"] == "pure_radius50_10k")
+        ours = next(r["cpu_seconds"] for r in rows if r["case"] == "pure_radius50_10k")
         rows.append(_networkx_ratio(inst[10_000], 10_000, ours))
     rows.append(_growth(rows))
     for n, limit in ((1_000, 10.0), (10_000, 60.0)):
