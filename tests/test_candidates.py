@@ -183,8 +183,9 @@ def test_five_thousand_streams_run_without_pair_loops():
 
 
 @pytest.mark.parametrize("k", [1, 3, 8])
-def test_k_nearest_queries_equal_brute_force_pruning(k):
+def test_k_nearest_queries_equal_brute_force_pruning(k, monkeypatch):
     """The K-nearest query path finds each stream's K nearest *feasible* partners, as enumeration does."""
+    monkeypatch.setattr("symbiosis.engine._candidate_pairs.ENUMERATE_FACTOR", 0)
     rng = np.random.default_rng(k)
     n = 600
     firms = pd.DataFrame({"firm_id": [f"F{i}" for i in range(n)], "lat": 48.0 + rng.uniform(0, 2, n),

@@ -16,6 +16,10 @@ from scipy.spatial import cKDTree
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, km_to_chord, unit_vectors
 
+#: Blocks with at most ``ENUMERATE_FACTOR × K × (supplies + demands)`` pairs are enumerated even when
+#: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
+ENUMERATE_FACTOR = 4
+
 CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "hazardous_refused", "internal_only")
 
 _TRUE = {"true", "1", "yes", "oui", "vrai", "y", "t"}
@@ -225,10 +229,11 @@ def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays,
                     config: MatchConfig) -> Iterator[tuple[Pairs, np.ndarray]]:
     """Per rule, the pairs passing every check, and how many examined pairs failed each check.
 
-    With ``k_nearest = 0`` every pair within the radius is examined. Otherwise each stream's
-    nearest partners are fetched by K-nearest queries, widened (×4) only for the streams that have
-    fewer than K feasible partners while more lie within the radius: every stream's K nearest
-    *feasible* partners are found without enumerating the whole block.
+    With ``k_nearest = 0``, or in small blocks (:data:`ENUMERATE_FACTOR`), every pair within the
+    radius is examined. Otherwise each stream's nearest partners are fetched by K-nearest
+    queries, widened (×4) only for the streams that have fewer than K feasible partners while more
+    lie within their reach: every stream's K nearest *feasible* partners are found without
+    enumerating the whole block.
     """
     sg, dg = _groups(sup.category), _groups(dem.category)
     trees: dict = {}
@@ -238,7 +243,8 @@ def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays,
             continue
         radius = min(rules.max_km[k], config.radius_for_kind(str(sup.kind[sidx[0]])))
         block = _Block(sup, dem, rules, config, sidx, didx, k, radius)
-        if config.k_nearest <= 0:
+        small = len(sidx) * len(didx) <= ENUMERATE_FACTOR * config.k_nearest * (len(sidx) + len(didx))
+        if config.k_nearest <= 0 or small:
             s, d, chord = _block(sup, dem, sidx, didx, radius, trees)
             p = block.make(s, d, chord)
             yield p.take(block.check(p)), block.counts
