@@ -10,6 +10,7 @@ peak memory (tracemalloc, a second run), and two references on the same points a
   ``geopy.distance.geodesic``, timed on a sample of supplies and extrapolated.
 
 At 10k the value kept by K-nearest pruning is measured: allocation objective with K = 20 over K = 0.
+Timings are the best of three runs at 1k and 10k (the benchmark machine may be shared).
 Run with ``python -m benchmarks candidates`` or ``python -m benchmarks.bench_candidates``.
 """
 
@@ -118,8 +119,10 @@ def _size(n: int, knowledge, *, memory: bool = True) -> dict:
     rules, categories, factors = knowledge
     reg = generate_streams_canonical(n_streams=n)
     config = MatchConfig()
-    res = _run_engine(reg, rules, categories, factors, config)
-    plain_s, plain_pairs = _plain_pass(reg, rules, config)
+    repeats = 3 if n <= 10_000 else 1  # best of several: the machine is shared
+    res = min((_run_engine(reg, rules, categories, factors, config) for _ in range(repeats)),
+              key=lambda r: r["candidates_s"] + r["scoring_s"])
+    plain_s, plain_pairs = min(_plain_pass(reg, rules, config) for _ in range(repeats))
     n_pairs = len(reg.supplies) * len(reg.demands)
     rate = _naive_rate(reg, rules)
     engine_s = res["candidates_s"] + res["scoring_s"]
