@@ -80,6 +80,12 @@ def test_bad_config_exits_2(db, tmp_path):
     assert main(["match", "--db", str(db), "--config", str(cfg)]) == 2
 
 
+def test_unknown_out_format_exits_2_before_running(db, tmp_path, capsys):
+    assert main(["match", "--db", str(db), "--out", str(tmp_path / "r.pdf")]) == 2
+    assert "unknown output format" in capsys.readouterr().err
+    assert not (tmp_path / "r.pdf").exists()
+
+
 def test_solver_failure_exits_1(db, monkeypatch, capsys):
     import symbiosis.pipeline as pipeline
 

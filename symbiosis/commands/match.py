@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 #: Solve statuses that still give a valid allocation (exit code 0).
 OK_STATUSES = ("optimal", "feasible", "time_limit", "empty")
+#: Extensions ``--out`` accepts.
+OUT_FORMATS = (".xlsx", ".csv", ".json")
 _EXCHANGE_FIELDS = ("candidate_id", "supply_id", "demand_id", "supply_firm_id", "demand_firm_id",
                     "kind", "flow_per_yr", "quantity_unit", "delivered_per_yr", "net_value_cad_per_yr",
                     "co2e_avoided_t_per_yr", "diverted_t_per_yr", "distance_km", "explanation_fr",
@@ -91,13 +93,18 @@ def _print_summary(result: Any) -> None:
 
 
 def _scenario(args: argparse.Namespace) -> Any:
-    """The scenario of ``--config`` and ``--side-constraints``; None (after a message) if unreadable."""
+    """The scenario of ``--config`` and ``--side-constraints``; None (after a message) when the file is
+    unreadable or ``--out`` has an unknown extension."""
     from symbiosis.engine.config import MatchConfig
 
     try:
         config = MatchConfig.from_file(args.config) if args.config else MatchConfig()
     except (OSError, ValueError, TypeError) as exc:
         print(f"Scénario illisible / unreadable scenario: {exc}", file=sys.stderr)
+        return None
+    if args.out is not None and args.out.suffix.lower() not in OUT_FORMATS:
+        print(f"Format de sortie inconnu / unknown output format: {args.out.suffix!r} "
+              f"({', '.join(OUT_FORMATS)})", file=sys.stderr)
         return None
     return config.replace(**{"side.enabled": True}) if args.side_constraints else config
 
