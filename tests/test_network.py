@@ -13,6 +13,7 @@ from symbiosis.engine.network import (
     exchange_scope,
     firm_graph,
     hubs,
+    park_matrix,
     park_split,
     resilience,
     tonnes_of,
@@ -115,6 +116,15 @@ def test_park_scope_and_split():
     assert (split.n_within, split.n_between) == (4, 1)
     assert split.tonnes_between_t_per_yr == pytest.approx(20.0)
     assert split.value_within_cad_per_yr == pytest.approx(165.0)
+
+
+def test_park_matrix_sums_per_park_pair():
+    m = park_matrix(EX, FIRMS).set_index(["supply_park_id", "demand_park_id"])
+    assert m.loc[("P1", "P1"), "n_exchanges"] == 2
+    assert m.loc[("P1", "P2"), "net_value_cad_per_yr"] == pytest.approx(200.0)
+    assert m.loc[("", ""), "tonnes_t_per_yr"] == pytest.approx(2.0)  # D has no park
+    assert m["n_exchanges"].sum() == len(EX)
+    assert park_matrix(EX.head(0), FIRMS).empty
 
 
 def test_chains_find_longest_path_and_skip_sub_paths():

@@ -23,19 +23,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-__all__ = [
-    "EDGE_ATTRS",
-    "Outcome",
-    "ParkSplit",
-    "chains",
-    "clusters",
-    "exchange_scope",
-    "firm_graph",
-    "hubs",
-    "park_split",
-    "resilience",
-    "tonnes_of",
-]
+__all__ = ["EDGE_ATTRS", "Outcome", "ParkSplit", "chains", "clusters", "exchange_scope", "firm_graph", "hubs",
+           "park_matrix", "park_split", "resilience", "tonnes_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -262,6 +251,34 @@ def park_split(exchanges: pd.DataFrame, firms: pd.DataFrame) -> ParkSplit:
         value_within_cad_per_yr=float(value[within].sum()),
         value_between_cad_per_yr=float(value[~within].sum()),
     )
+
+
+def park_matrix(exchanges: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """Sum the exchanges per (supply park, demand park) pair; firms outside a park show as ``""``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``supply_park_id``, ``demand_park_id``, ``n_exchanges``, ``tonnes_t_per_yr``,
+        ``net_value_cad_per_yr``, ``co2e_avoided_t_per_yr``; largest value first.
+    """
+    columns = ["supply_park_id", "demand_park_id", "n_exchanges", "tonnes_t_per_yr", "net_value_cad_per_yr",
+               "co2e_avoided_t_per_yr"]
+    if exchanges.empty:
+        return pd.DataFrame(columns=columns)
+    park = firms.drop_duplicates("firm_id").set_index("firm_id")["park_id"].astype(object)
+    park = park.where(park.notna(), "")
+    frame = pd.DataFrame({
+        "supply_park_id": exchanges["supply_firm_id"].map(park).fillna("").to_numpy(object),
+        "demand_park_id": exchanges["demand_firm_id"].map(park).fillna("").to_numpy(object),
+        "n_exchanges": 1,
+        "tonnes_t_per_yr": tonnes_of(exchanges).to_numpy(float),
+        "net_value_cad_per_yr": _numeric(exchanges, "net_value_cad_per_yr").to_numpy(float),
+        "co2e_avoided_t_per_yr": _numeric(exchanges, "co2e_avoided_t_per_yr").to_numpy(float),
+    })
+    out = frame.groupby(["supply_park_id", "demand_park_id"], as_index=False, sort=True).sum()
+    out = out.sort_values("net_value_cad_per_yr", ascending=False, kind="stable", ignore_index=True)
+    return out[columns]
 
 
 def chains(graph: nx.DiGraph, *, top: int = 5) -> pd.DataFrame:
