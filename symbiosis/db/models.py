@@ -227,3 +227,6 @@ class AuditLog(Base):
         Index("ix_audit_log_table_name_row_key", "table_name", "row_key"),
         CheckConstraint(_in("actor_role", (*ROLES, "anonymous")), name="actor_role"),
     )
+
+
+from symbiosis.db import models_synergy  # noqa: E402,F401 (synergy tables on Base.metadata)

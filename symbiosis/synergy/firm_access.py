@@ -1,0 +1,106 @@
+"""What a firm may read about its synergies: the anonymised list, and the reveal after mutual consent.
+
+Called by :class:`~symbiosis.synergy.store.SynergyRepository` inside its transaction, after the
+actor's role is checked; the counts behind the k-rule read every firm and stream, but only the
+bands of :mod:`symbiosis.synergy.anonymise` leave this module before both firms accept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from symbiosis.db.models import Firm, Stream
+from symbiosis.db.models_synergy import Consent, Synergy
+from symbiosis.synergy.anonymise import anonymise_counterparts, category_shown
+
+__all__ = ["FIRM_VIEW_COLUMNS", "firm_view", "reveal_details"]
+
+#: Columns of :func:`firm_view`.
+FIRM_VIEW_COLUMNS: tuple[str, ...] = (
+    "synergy_id", "my_side", "my_stream_id", "my_category_id", "counterpart_category",
+    "counterpart_category_level", "counterpart_sector", "area_level", "area", "distance_band",
+    "quantity_band", "flow_unit", "status", "my_decision", "my_reason", "revealed", "status_changed_at",
+)
+_OTHER = {"supply": "demand", "demand": "supply"}
+
+
+def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFrame | None) -> pd.DataFrame:
+    """Return a firm's qualified synergies, each counterpart described by bands only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`FIRM_VIEW_COLUMNS`; ``my_side`` is ``supply``, ``demand`` or ``both`` (an internal
+        exchange); ``revealed`` is True once both firms accepted (then :func:`reveal_details`).
+    """
+    mine = (Synergy.supply_firm_id == firm_id) | (Synergy.demand_firm_id == firm_id)
+    syn = pd.DataFrame([dict(r._mapping) for r in conn.execute(
+        select(Synergy.synergy_id, Synergy.supply_id, Synergy.demand_id, Synergy.supply_firm_id,
+               Synergy.demand_firm_id, Synergy.supply_category_id, Synergy.demand_category_id,
+               Synergy.flow_per_yr, Synergy.flow_unit, Synergy.road_distance_km, Synergy.status,
+               Synergy.status_changed_at)
+        .where(mine, Synergy.qualified_at.is_not(None)).order_by(Synergy.status_changed_at.desc()))])
+    if syn.empty:
+        return pd.DataFrame(columns=list(FIRM_VIEW_COLUMNS))
+    firms = pd.DataFrame(conn.execute(select(Firm.firm_id, Firm.scian_code, Firm.municipality)).all(),
+                         columns=["firm_id", "scian_code", "municipality"])
+    streams = pd.DataFrame(conn.execute(select(Stream.firm_id, Stream.direction, Stream.category_id)).all(),
+                           columns=["firm_id", "direction", "category_id"])
+    consents = pd.DataFrame(conn.execute(select(Consent.synergy_id, Consent.side, Consent.firm_id,
+                                                Consent.decision, Consent.reason)
+                                         .where(Consent.synergy_id.in_(syn["synergy_id"].tolist()))).all(),
+                            columns=["synergy_id", "side", "firm_id", "decision", "reason"])
+    is_supplier = (syn["supply_firm_id"] == firm_id).to_numpy()
+    is_receiver = (syn["demand_firm_id"] == firm_id).to_numpy()
+    my_side = np.where(is_supplier & is_receiver, "both", np.where(is_supplier, "supply", "demand"))
+    other = np.where(is_supplier, "demand", "supply")
+    counterpart = pd.DataFrame({
+        "counterpart_firm_id": np.where(is_supplier, syn["demand_firm_id"], syn["supply_firm_id"]),
+        "road_distance_km": syn["road_distance_km"], "flow_per_yr": syn["flow_per_yr"]})
+    bands = anonymise_counterparts(counterpart, firms, k=k)
+    their_category = pd.Series(np.where(is_supplier, syn["demand_category_id"], syn["supply_category_id"]))
+    shown = pd.concat([category_shown(their_category[other == d], d, streams, categories, k=k)
+                       for d in ("supply", "demand")]).reindex(syn.index)
+    decided = consents.set_index(["synergy_id", "side"])
+    own = [(sid, "supply" if s in ("supply", "both") else "demand")
+           for sid, s in zip(syn["synergy_id"], my_side, strict=True)]
+    accepted = consents[consents["decision"] == "accept"].groupby("synergy_id").size()
+    return pd.DataFrame({
+        "synergy_id": syn["synergy_id"], "my_side": my_side,
+        "my_stream_id": np.where(is_supplier, syn["supply_id"], syn["demand_id"]),
+        "my_category_id": np.where(is_supplier, syn["supply_category_id"], syn["demand_category_id"]),
+        "counterpart_category": shown["shown"], "counterpart_category_level": shown["level"],
+        "counterpart_sector": bands["sector"], "area_level": bands["area_level"], "area": bands["area"],
+        "distance_band": bands["distance_band"], "quantity_band": bands["quantity_band"],
+        "flow_unit": syn["flow_unit"], "status": syn["status"],
+        "my_decision": [decided["decision"].get(key, "") for key in own],
+        "my_reason": [decided["reason"].get(key, "") or "" for key in own],
+        "revealed": syn["synergy_id"].map(accepted).fillna(0).to_numpy() >= 2,
+        "status_changed_at": pd.to_datetime(syn["status_changed_at"], utc=True),
+    })[list(FIRM_VIEW_COLUMNS)]
+
+
+def reveal_details(conn: Connection, row: dict[str, Any], firm_id: str) -> dict[str, Any]:
+    """Return the counterpart of ``firm_id`` in synergy ``row``: firm, contact, stream and exact figures."""
+    side = "demand" if row["supply_firm_id"] == firm_id else "supply"
+    firm = conn.execute(select(Firm.firm_id, Firm.name, Firm.municipality, Firm.park_id, Firm.contact_name,
+                               Firm.contact_email, Firm.contact_phone)
+                        .where(Firm.firm_id == row[f"{side}_firm_id"])).one()
+    stream = conn.execute(select(Stream.stream_id, Stream.category_id, Stream.description,
+                                 Stream.quantity_per_yr, Stream.quantity_unit)
+                          .where(Stream.stream_id == row[f"{side}_id"])).first()
+    figures = (row.get("estimate") or {}).get("figures", {})
+    out = {k: ("" if v is None else v) for k, v in dict(firm._mapping).items()}
+    out.update(side=side, stream_id=row[f"{side}_id"], flow_per_yr=row["flow_per_yr"],
+               flow_unit=row["flow_unit"], road_distance_km=row["road_distance_km"],
+               co2e_avoided_t_per_yr=figures.get("co2e_avoided_t_per_yr"),
+               net_value_cad_per_yr=figures.get("net_value_cad_per_yr"))
+    if stream is not None:
+        out.update(category_id=stream.category_id, description=stream.description or "",
+                   quantity_per_yr=stream.quantity_per_yr, quantity_unit=stream.quantity_unit)
+    return out

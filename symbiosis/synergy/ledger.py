@@ -1,0 +1,265 @@
+"""The impact ledger: every figure of every synergy, with its method, factors, sources and parameters.
+
+Pure: synergies, verified periods and an emission-factor table in, a long frame out. A synergy's
+figures are **estimated** (per year, at the proposed flow, from the engine's parameters) until both
+firms confirm an actual quantity for a period; each confirmed period then gives **verified**
+figures for that period (the smaller of the two confirmed quantities counts). The formulas are
+written in ``docs/impact-method.md``; ``q`` is the quantity in the supply's canonical unit.
+
+======================== ================================================================== ======
+indicator                formula                                                            method
+======================== ================================================================== ======
+tonnes_exchanged         T = q × t_per_unit (materials; 0 otherwise)                        L1
+diverted_from_landfill   T for materials (the residue's current fate is disposal)           L2
+co2e_disposal_avoided    T × f_disposal / 1000                                              L3
+co2e_virgin_avoided      q × yield × f_virgin / 1000                                        L4
+co2e_transport           T × road_km × f_truck / 1000 (truck only)                          L5
+co2e_avoided             L3 + L4 − L5                                                       L6
+avoided_disposal_cad     q × disposal cost per unit                                         L7
+avoided_purchase_cad     q × yield × purchase price per demand unit                         L8
+revenue_cad              q × sale price per unit (a transfer between the two firms)         L9
+transport_cost_cad       T × road_km × $/t·km + q × trips_per_unit × $/trip; pipe: q × $/u  L10
+treatment_cost_cad       T × treatment $/t                                                  L11
+net_savings_cad          L7 + L8 − L10 − L11 (revenue excluded: it nets to zero)            L12
+virgin_material_saved    q × yield (materials)                                              L13
+water_saved              q × yield (water)                                                  L14
+======================== ================================================================== ======
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.engine.factors import FactorError, check_factors, load_factors, lookup_factor
+
+__all__ = ["INDICATORS", "LEDGER_COLUMNS", "Indicator", "ledger_factors", "ledger_lines", "summarise_ledger"]
+
+logger = logging.getLogger(__name__)
+
+LEDGER_COLUMNS: tuple[str, ...] = ("synergy_id", "indicator", "value", "unit", "basis", "period_start",
+                                   "period_end", "method", "formula", "factor_ids", "sources", "parameters")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One ledger indicator: its method id, formula, unit and the parameters and factors it uses."""
+
+    name: str
+    method: str
+    formula: str
+    unit: str
+    parameters: tuple[str, ...] = ()
+    factors: tuple[str, ...] = ()
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("tonnes_exchanged", "L1", "T = q × t_per_unit (materials)", "t", ("quantity", "t_per_unit")),
+    Indicator("diverted_from_landfill", "L2", "T (materials)", "t", ("quantity", "t_per_unit")),
+    Indicator("co2e_disposal_avoided", "L3", "T × f_disposal / 1000", "t CO2e", ("quantity", "t_per_unit"),
+              ("disposal",)),
+    Indicator("co2e_virgin_avoided", "L4", "q × yield × f_virgin / 1000", "t CO2e",
+              ("quantity", "yield_ratio"), ("virgin",)),
+    Indicator("co2e_transport", "L5", "T × road_km × f_truck / 1000 (truck)", "t CO2e",
+              ("quantity", "t_per_unit", "road_distance_km", "transport_mode"), ("transport",)),
+    Indicator("co2e_avoided", "L6", "L3 + L4 − L5", "t CO2e",
+              ("quantity", "t_per_unit", "yield_ratio", "road_distance_km", "transport_mode"),
+              ("disposal", "virgin", "transport")),
+    Indicator("avoided_disposal_cad", "L7", "q × disposal_cost_cad_per_unit", "CAD",
+              ("quantity", "disposal_cost_cad_per_unit")),
+    Indicator("avoided_purchase_cad", "L8", "q × yield × purchase_price_cad_per_demand_unit", "CAD",
+              ("quantity", "yield_ratio", "purchase_price_cad_per_demand_unit")),
+    Indicator("revenue_cad", "L9", "q × revenue_cad_per_unit", "CAD", ("quantity", "revenue_cad_per_unit")),
+    Indicator("transport_cost_cad", "L10",
+              "truck: T × road_km × cost_cad_per_t_km + q × trips_per_unit × cost_cad_per_trip; "
+              "pipe: q × pipe_cost_cad_per_unit", "CAD",
+              ("quantity", "t_per_unit", "road_distance_km", "transport_mode", "trips_per_unit",
+               "truck_payload_t", "transport_cost_cad_per_t_km", "transport_cost_cad_per_trip",
+               "pipe_cost_cad_per_unit")),
+    Indicator("treatment_cost_cad", "L11", "T × treatment_cost_cad_per_t", "CAD",
+              ("quantity", "t_per_unit", "treatment_cost_cad_per_t")),
+    Indicator("net_savings_cad", "L12", "L7 + L8 − L10 − L11", "CAD",
+              ("quantity", "disposal_cost_cad_per_unit", "purchase_price_cad_per_demand_unit")),
+    Indicator("virgin_material_saved", "L13", "q × yield (materials)", "t", ("quantity", "yield_ratio")),
+    Indicator("water_saved", "L14", "q × yield (water)", "m3", ("quantity", "yield_ratio")),
+)
+_FACTOR_QUANTITY = {"disposal": "disposal_avoided", "virgin": "virgin_avoided", "transport": "transport"}
+_DEFAULTS: Mapping[str, Any] = {
+    "t_per_unit": 1.0, "trips_per_unit": 0.0, "yield_ratio": 1.0, "road_distance_km": 0.0,
+    "transport_mode": "none", "truck_payload_t": 0.0, "transport_cost_cad_per_t_km": 0.0,
+    "transport_cost_cad_per_trip": 0.0, "pipe_cost_cad_per_unit": 0.0, "disposal_cost_cad_per_unit": 0.0,
+    "purchase_price_cad_per_demand_unit": 0.0, "treatment_cost_cad_per_t": 0.0, "revenue_cad_per_unit": 0.0,
+}
+
+
+def ledger_factors(factors: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """Return a validated factor table: the shipped Québec defaults, a program's CSV, or a frame.
+
+    Raises
+    ------
+    symbiosis.engine.factors.FactorError
+        The table fails :func:`symbiosis.engine.factors.check_factors` (missing source, bad unit…).
+    """
+    if factors is None or isinstance(factors, str | Path):
+        return load_factors(factors)
+    errors = check_factors(factors.astype({"value": str, "year": str}))
+    if errors:
+        raise FactorError("impact factors: " + "; ".join(errors))
+    return factors.assign(value=factors["value"].astype(float), year=factors["year"].astype(int))
+
+
+def _factor(factors: pd.DataFrame, which: str, category: str, family: str, kind: str) -> tuple[float, str]:
+    keys = {"category_id": np.array([category], dtype=object), "family": np.array([family], dtype=object),
+            "kind": np.array([kind], dtype=object)}
+    quantity = _FACTOR_QUANTITY[which]
+    value = float(lookup_factor(factors, quantity, **keys)[0])
+    factor_id = str(lookup_factor(factors, quantity, **keys, column="factor_id")[0])
+    return value, factor_id
+
+
+def _values(q: float, p: Mapping[str, Any], f: Mapping[str, float]) -> dict[str, float]:
+    """The figures of one synergy for quantity ``q`` (see the module table)."""
+    kind = p["kind"]
+    tonnes = q * p["t_per_unit"] if kind == "material" else 0.0
+    truck = p["transport_mode"] == "truck"
+    co2_disposal = tonnes * f["disposal"] / 1000.0
+    co2_virgin = q * p["yield_ratio"] * f["virgin"] / 1000.0
+    co2_transport = tonnes * p["road_distance_km"] * f["transport"] / 1000.0 if truck else 0.0
+    disposal = q * p["disposal_cost_cad_per_unit"]
+    purchase = q * p["yield_ratio"] * p["purchase_price_cad_per_demand_unit"]
+    if truck:
+        transport = (tonnes * p["road_distance_km"] * p["transport_cost_cad_per_t_km"]
+                     + q * p["trips_per_unit"] * p["transport_cost_cad_per_trip"])
+    else:
+        transport = q * p["pipe_cost_cad_per_unit"] if p["transport_mode"] == "pipe" else 0.0
+    treatment = tonnes * p["treatment_cost_cad_per_t"]
+    return {
+        "tonnes_exchanged": tonnes, "diverted_from_landfill": tonnes,
+        "co2e_disposal_avoided": co2_disposal, "co2e_virgin_avoided": co2_virgin,
+        "co2e_transport": co2_transport, "co2e_avoided": co2_disposal + co2_virgin - co2_transport,
+        "avoided_disposal_cad": disposal, "avoided_purchase_cad": purchase,
+        "revenue_cad": q * p["revenue_cad_per_unit"], "transport_cost_cad": transport,
+        "treatment_cost_cad": treatment, "net_savings_cad": disposal + purchase - transport - treatment,
+        "virgin_material_saved": q * p["yield_ratio"] if kind == "material" else 0.0,
+        "water_saved": q * p["yield_ratio"] if kind == "water" else 0.0,
+    }
+
+
+def _params(row: Mapping[str, Any]) -> dict[str, Any]:
+    estimate = row.get("estimate") or {}
+    if isinstance(estimate, str):
+        estimate = json.loads(estimate)
+    params = dict(_DEFAULTS) | {k: v for k, v in (estimate.get("parameters") or {}).items() if v is not None}
+    params["kind"] = str(row.get("kind") or params.get("kind") or "material")
+    if row.get("road_distance_km") is not None and pd.notna(row.get("road_distance_km")):
+        params["road_distance_km"] = float(row["road_distance_km"])
+    return params
+
+
+def ledger_lines(synergies: pd.DataFrame, verifications: pd.DataFrame | None = None, *,
+                 factors: pd.DataFrame | str | Path | None = None,
+                 categories: pd.DataFrame | None = None,
+                 parameters: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
+    """Compute the impact ledger of synergies, one row per synergy, indicator and basis (and period).
+
+    Parameters
+    ----------
+    synergies
+        Frame of :meth:`SynergyRepository.synergies` (``synergy_id, status, kind, flow_per_yr,
+        flow_unit, road_distance_km, supply_category_id, demand_category_id, estimate``). Rejected
+        synergies have no impact and are left out.
+    verifications
+        Frame of :meth:`SynergyRepository.verifications`; complete periods (both quantities) turn a
+        synergy's figures from estimated into verified.
+    factors
+        Emission factors: None for the shipped Québec defaults, a path to a program's edited CSV,
+        or a frame; validated by :func:`ledger_factors`.
+    categories
+        Knowledge-base categories (family of each category, for family-level factors); loaded from
+        :mod:`symbiosis.kb` when None.
+    parameters
+        Overrides per synergy id (e.g. ``{"syn-…": {"road_distance_km": 55, "revenue_cad_per_unit": 5}}``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`LEDGER_COLUMNS`. ``basis`` is ``estimated`` (values per year, unit ``…/yr``, no period)
+        or ``verified`` (values for ``period_start``–``period_end``); ``factor_ids`` and ``sources``
+        join the factors used with ``|``; ``parameters`` is JSON with the quantity and every
+        parameter and factor value the formula used.
+    """
+    table = ledger_factors(factors)
+    if categories is None:
+        from symbiosis.kb import load_categories
+
+        categories = load_categories()
+    family = categories.drop_duplicates("category_id").set_index("category_id")["family"].astype(str)
+    sources = {r.factor_id: f"{r.source} ({r.year})" for r in table.itertuples()}
+    periods = _complete_periods(verifications)
+    lines: list[dict[str, Any]] = []
+    for row in synergies.to_dict("records"):
+        if row.get("status") == "rejected":
+            continue
+        sid = str(row["synergy_id"])
+        p = _params(row) | dict((parameters or {}).get(sid, {}))
+        kind = p["kind"]
+        f, ids = {}, {}
+        supply, demand = str(row["supply_category_id"]), str(row["demand_category_id"])
+        for which, category in (("disposal", supply), ("virgin", demand), ("transport", supply)):
+            f[which], ids[which] = _factor(table, which, str(category), family.get(str(category), ""), kind)
+        mine = periods[periods["synergy_id"] == sid]
+        if mine.empty:
+            runs = [("estimated", float(row["flow_per_yr"]), None, None)]
+        else:
+            runs = [("verified", float(v.counted_quantity), v.period_start, v.period_end)
+                    for v in mine.itertuples()]
+        for basis, q, start, end in runs:
+            values = _values(q, p, f)
+            for ind in INDICATORS:
+                used = [ids[w] for w in ind.factors if ids[w]]
+                shown = {k: (q if k == "quantity" else p.get(k)) for k in ind.parameters}
+                shown |= {f"f_{w}": f[w] for w in ind.factors}
+                lines.append({
+                    "synergy_id": sid, "indicator": ind.name, "value": values[ind.name],
+                    "unit": ind.unit + ("/yr" if basis == "estimated" else ""), "basis": basis,
+                    "period_start": start, "period_end": end, "method": ind.method, "formula": ind.formula,
+                    "factor_ids": "|".join(used), "sources": "|".join(sources.get(i, "") for i in used),
+                    "parameters": json.dumps(shown | {"quantity_unit": str(row.get("flow_unit", ""))},
+                                             ensure_ascii=False, default=str),
+                })
+    logger.info("ledger: %d lines for %d synergies", len(lines), len(synergies))
+    return pd.DataFrame(lines, columns=list(LEDGER_COLUMNS))
+
+
+def _complete_periods(verifications: pd.DataFrame | None) -> pd.DataFrame:
+    cols = ["synergy_id", "period_start", "period_end", "counted_quantity"]
+    if verifications is None or verifications.empty:
+        return pd.DataFrame(columns=cols)
+    both = verifications[["supplier_quantity", "receiver_quantity"]].apply(pd.to_numeric)
+    done = verifications[both.notna().all(axis=1)].copy()
+    done["counted_quantity"] = both.loc[done.index].min(axis=1)
+    return done[cols]
+
+
+def summarise_ledger(lines: pd.DataFrame) -> pd.DataFrame:
+    """Sum the ledger by indicator and basis (estimated per year, verified over the periods given).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator, basis, unit, value, n_synergies``.
+    """
+    if lines.empty:
+        return pd.DataFrame(columns=["indicator", "basis", "unit", "value", "n_synergies"])
+    order = {ind.name: i for i, ind in enumerate(INDICATORS)}
+    out = (lines.groupby(["indicator", "basis", "unit"], as_index=False)
+           .agg(value=("value", "sum"), n_synergies=("synergy_id", "nunique")))
+    return out.sort_values(["basis", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s,
+                           ignore_index=True)

@@ -1,0 +1,144 @@
+"""Pure conversions for the synergy store: engine exchanges → synergy rows, rows → frames.
+
+The estimate a synergy keeps (``synergies.estimate``, JSON) has two parts:
+
+``figures``
+    The engine's yearly figures at the proposed flow (value, tonnes, CO2e and their parts, the
+    factor ids used), frozen when the proposal was recorded.
+``parameters``
+    What the impact ledger needs to recompute every figure for another quantity or another factor
+    table: tonnes and truck trips per unit, yield, road distance, transport mode and prices, the
+    disposal cost and purchase price per unit, treatment cost per tonne, revenue per unit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["CONSENT_COLUMNS", "ESTIMATE_FIGURES", "SYNERGY_COLUMNS", "VERIFICATION_COLUMNS", "frame_of",
+           "proposal_rows", "synergy_id_of"]
+
+#: Columns of a synergies frame, in order.
+SYNERGY_COLUMNS: tuple[str, ...] = (
+    "synergy_id", "supply_id", "demand_id", "supply_firm_id", "demand_firm_id", "supply_category_id",
+    "demand_category_id", "kind", "flow_per_yr", "flow_unit", "road_distance_km", "estimate", "status",
+    "stage_reached", "rejection_reason", "owner_id", "created_at", "status_changed_at", "qualified_at",
+    "next_action_on", "next_action", "notes",
+)
+CONSENT_COLUMNS: tuple[str, ...] = ("synergy_id", "side", "firm_id", "decision", "reason", "note",
+                                    "decided_by", "decided_at")
+VERIFICATION_COLUMNS: tuple[str, ...] = (
+    "verification_id", "synergy_id", "period_start", "period_end", "unit", "supplier_quantity",
+    "supplier_confirmed_by", "supplier_confirmed_at", "receiver_quantity", "receiver_confirmed_by",
+    "receiver_confirmed_at",
+)
+#: Engine figures frozen in ``estimate["figures"]`` (yearly, at the proposed flow).
+ESTIMATE_FIGURES: tuple[str, ...] = (
+    "flow_per_yr", "delivered_per_yr", "mass_t_per_yr", "diverted_t_per_yr", "net_value_cad_per_yr",
+    "avoided_disposal_cad_per_yr", "avoided_purchase_cad_per_yr", "transport_cost_cad_per_yr",
+    "pretreatment_cost_cad_per_yr", "co2e_avoided_t_per_yr", "co2e_disposal_avoided_t_per_yr",
+    "co2e_virgin_avoided_t_per_yr", "co2e_transport_t_per_yr", "t_km_per_yr", "trucks_per_yr",
+    "distance_km", "disposal_factor_id", "virgin_factor_id", "transport_factor_id", "rule_id",
+    "pretreatment",
+)
+_TIMESTAMPS = ("created_at", "status_changed_at", "qualified_at", "decided_at", "supplier_confirmed_at",
+               "receiver_confirmed_at")
+_DATES = ("next_action_on", "period_start", "period_end")
+
+
+def synergy_id_of(supply_id: str, demand_id: str) -> str:
+    """Return the stable id of the synergy between a supply and a demand (``syn-`` + 12 hex digits)."""
+    digest = hashlib.sha1(f"{supply_id}\x1f{demand_id}".encode(), usedforsecurity=False).hexdigest()
+    return f"syn-{digest[:12]}"
+
+
+def _clean(value: Any) -> Any:
+    """A JSON-ready scalar: NaN and NA become None, numpy numbers become Python numbers."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def _num(row: Mapping[str, Any], name: str, default: float = 0.0) -> float:
+    value = pd.to_numeric(row.get(name), errors="coerce")
+    return default if value is None or pd.isna(value) else float(value)
+
+
+def _parameters(row: Mapping[str, Any], transport: Any) -> dict[str, Any]:
+    t_unit = _num(row, "t_per_unit")
+    yld = _num(row, "yield_ratio", 1.0)
+    mode = str(row.get("transport_mode") or "none")
+    purchase_unit = _num(row, "avoided_purchase_cad_per_unit")
+    return {
+        "kind": str(row.get("kind") or "material"),
+        "demand_unit": str(row.get("demand_unit") or row.get("quantity_unit") or ""),
+        "t_per_unit": t_unit,
+        "trips_per_unit": _num(row, "trips_per_unit"),
+        "yield_ratio": yld,
+        "road_distance_km": _num(row, "road_distance_km"),
+        "transport_mode": mode,
+        "truck_payload_t": float(getattr(transport, "truck_payload_t", 0.0)),
+        "transport_cost_cad_per_t_km": float(getattr(transport, "cost_cad_per_t_km", 0.0)),
+        "transport_cost_cad_per_trip": float(getattr(transport, "cost_cad_per_trip", 0.0)),
+        "pipe_cost_cad_per_unit": _num(row, "transport_cost_cad_per_unit") if mode == "pipe" else 0.0,
+        "disposal_cost_cad_per_unit": _num(row, "avoided_disposal_cad_per_unit"),
+        "purchase_price_cad_per_demand_unit": purchase_unit / yld if yld > 0 else 0.0,
+        "treatment_cost_cad_per_t": (_num(row, "pretreatment_cost_cad_per_unit") / t_unit
+                                     if t_unit > 0 else 0.0),
+        "revenue_cad_per_unit": 0.0,
+    }
+
+
+def proposal_rows(exchanges: pd.DataFrame, config: Any = None) -> list[dict[str, Any]]:
+    """Turn engine exchanges into synergy rows (without status, dates and owner).
+
+    Parameters
+    ----------
+    exchanges
+        ``MatchResult.exchanges``: ``supply_id, demand_id, supply_firm_id, demand_firm_id``,
+        categories, ``kind``, ``flow_per_yr``, ``quantity_unit``, ``road_distance_km`` and the score
+        columns.
+    config
+        The run's ``MatchConfig`` (its transport prices and payload go into the parameters).
+
+    Returns
+    -------
+    list of dict
+        One row per exchange, keyed by :func:`synergy_id_of`; the last of duplicated pairs wins.
+    """
+    transport = getattr(config, "transport", None)
+    rows: dict[str, dict[str, Any]] = {}
+    for row in exchanges.to_dict("records"):
+        sid = synergy_id_of(str(row["supply_id"]), str(row["demand_id"]))
+        figures = {name: _clean(row.get(name)) for name in ESTIMATE_FIGURES}
+        distance = _clean(row.get("road_distance_km"))
+        rows[sid] = {
+            "synergy_id": sid, "supply_id": str(row["supply_id"]), "demand_id": str(row["demand_id"]),
+            "supply_firm_id": str(row["supply_firm_id"]), "demand_firm_id": str(row["demand_firm_id"]),
+            "supply_category_id": str(row.get("supply_category_id") or ""),
+            "demand_category_id": str(row.get("demand_category_id") or ""),
+            "kind": str(row.get("kind") or "material"), "flow_per_yr": _num(row, "flow_per_yr"),
+            "flow_unit": str(row.get("quantity_unit") or ""), "road_distance_km": distance,
+            "estimate": {"figures": figures, "parameters": _parameters(row, transport)},
+        }
+    return list(rows.values())
+
+
+def frame_of(rows: list[Any], columns: tuple[str, ...]) -> pd.DataFrame:
+    """Build a frame from database rows: timestamps as UTC, dates as dates, None kept for text."""
+    frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(columns))
+    for col in columns:
+        if col in _TIMESTAMPS:
+            frame[col] = pd.to_datetime(frame[col], utc=True)
+        elif col in _DATES:
+            frame[col] = pd.to_datetime(frame[col]).dt.date.where(frame[col].notna(), None)
+    return frame

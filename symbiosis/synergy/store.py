@@ -1,0 +1,434 @@
+"""Database access for the synergy pipeline: every read and write takes an Actor and is audited.
+
+:class:`SynergyRepository` wraps a :class:`~symbiosis.db.Repository` (same engine, same audit
+log). Its rules:
+
+* ``advisor`` and ``system`` record proposals and move synergies through the pipeline;
+* a ``firm`` actor sees only the synergies it is a party to, once qualified, with the counterpart
+  anonymised until both firms accept; it accepts or declines, reveals the counterpart once both
+  accepted, and confirms actual quantities once implemented;
+* a ``program_manager`` reads everything and writes nothing.
+
+Every write runs in one transaction and appends its audit entries (who, when, what, before and
+after) to the append-only ``audit_log`` in that transaction. A refused call raises
+:class:`~symbiosis.db.PermissionDenied` after writing a ``denied`` entry. There is no method that
+changes or deletes an audit entry, and the database refuses it anyway (triggers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from symbiosis.db import Actor, NotFound, PermissionDenied, Repository
+from symbiosis.db.actor import require
+from symbiosis.db.audit import AuditEntry, append_audit, audit_query, read_audit
+from symbiosis.db.engine import WRITE_OPTION
+from symbiosis.db.models import AuditLog
+from symbiosis.db.models_synergy import Consent, Synergy, Verification
+from symbiosis.synergy import status as st
+from symbiosis.synergy.firm_access import firm_view, reveal_details
+from symbiosis.synergy.records import (
+    CONSENT_COLUMNS,
+    SYNERGY_COLUMNS,
+    VERIFICATION_COLUMNS,
+    frame_of,
+    proposal_rows,
+)
+
+__all__ = ["TABLES", "SynergyRepository"]
+
+logger = logging.getLogger(__name__)
+
+#: The tables whose audit entries make up a synergy's history.
+TABLES: tuple[str, ...] = ("synergies", "consents", "verifications")
+_UPDATABLE_ON_RECORD = ("flow_per_yr", "flow_unit", "road_distance_km", "estimate", "supply_category_id",
+                        "demand_category_id", "kind")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _json(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str, allow_nan=False))
+
+
+class SynergyRepository:
+    """The synergy pipeline's door to the database (thread-safe; holds no per-user state).
+
+    Parameters
+    ----------
+    repo
+        The registry's repository on a migrated database.
+    """
+
+    def __init__(self, repo: Repository) -> None:
+        self._repo = repo
+        self._engine = repo.engine
+
+    # -- transactions and refusals -----------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, actor: Actor, operation: str, *, write: bool) -> Iterator[Connection]:
+        try:
+            if write and not actor.can_write:
+                raise PermissionDenied(f"{actor.role} may not write ({operation})")
+            with self._engine.connect() as conn:
+                if write:
+                    conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
+        except PermissionDenied as exc:
+            entry = AuditEntry("denied", exc.table or None, ",".join(exc.keys) or None, actor.firm_id,
+                               None, {"operation": operation, "reason": str(exc)})
+            with self._engine.begin() as conn:
+                append_audit(conn, actor, [entry], at=_now())
+            logger.warning("refused %s to %s/%s: %s", operation, actor.role, actor.user_id, exc)
+            raise
+
+    @staticmethod
+    def _row(conn: Connection, actor: Actor, synergy_id: str, *, lock: bool = False) -> dict[str, Any]:
+        """The synergy row, after the actor's right to see it is checked (locked when ``lock``)."""
+        query = select(*(Synergy.__table__.c[c] for c in SYNERGY_COLUMNS)).where(
+            Synergy.synergy_id == synergy_id)
+        found = conn.execute(query.with_for_update() if lock else query).first()
+        if not actor.reads_all:  # a firm learns nothing of synergies that are not its own
+            party = found is not None and actor.firm_id in (found.supply_firm_id, found.demand_firm_id)
+            require(actor, party, "see a synergy it is not a party to", table="synergies", keys=[synergy_id])
+            require(actor, found.qualified_at is not None, "see a synergy not yet qualified",
+                    table="synergies", keys=[synergy_id])
+        if found is None:
+            raise NotFound(f"no synergy {synergy_id!r}")
+        return dict(found._mapping)
+
+    @staticmethod
+    def _gates(conn: Connection, synergy_id: str) -> tuple[dict[str, str], int]:
+        """Decisions by side, and the number of periods both firms confirmed."""
+        decisions = dict(conn.execute(select(Consent.side, Consent.decision)
+                                      .where(Consent.synergy_id == synergy_id)).all())
+        periods = conn.execute(select(func.count()).select_from(Verification).where(
+            Verification.synergy_id == synergy_id, Verification.supplier_quantity.is_not(None),
+            Verification.receiver_quantity.is_not(None))).scalar_one()
+        return decisions, int(periods)
+
+    # -- advisor writes -------------------------------------------------------------------------------
+
+    def record_proposals(self, actor: Actor, result: Any) -> int:
+        """Insert the engine's exchanges as ``proposed`` synergies, refresh those still ``proposed``.
+
+        Keyed by (supply_id, demand_id): a synergy past ``proposed`` (or rejected) is never changed.
+
+        Parameters
+        ----------
+        actor
+            An advisor or the system.
+        result
+            A :class:`~symbiosis.results.MatchResult` (or a bare exchanges frame).
+
+        Returns
+        -------
+        int
+            Synergies inserted or changed.
+        """
+        exchanges = getattr(result, "exchanges", result)
+        rows = proposal_rows(exchanges, getattr(result, "config", None))
+        at = _now()
+        with self._transaction(actor, "record_proposals", write=True) as conn:
+            require(actor, actor.administers, "record proposals", table="synergies")
+            ids = [r["synergy_id"] for r in rows]
+            existing: dict[str, dict[str, Any]] = {}
+            for start in range(0, len(ids), 500):
+                query = select(*(Synergy.__table__.c[c] for c in SYNERGY_COLUMNS)).where(
+                    Synergy.synergy_id.in_(ids[start:start + 500]))
+                existing.update({r.synergy_id: dict(r._mapping)
+                                 for r in conn.execute(query.with_for_update())})
+            new, entries = [], []
+            for row in rows:
+                old = existing.get(row["synergy_id"])
+                if old is None:
+                    new.append({**row, "status": "proposed", "stage_reached": "proposed", "created_at": at,
+                                "status_changed_at": at})
+                    entries.append(AuditEntry("insert", "synergies", row["synergy_id"], None, None, _json(
+                        {k: row[k] for k in ("supply_id", "demand_id", "supply_firm_id", "demand_firm_id",
+                                             "flow_per_yr", "flow_unit")} | {"status": "proposed"})))
+                    continue
+                changed = {k: row[k] for k in _UPDATABLE_ON_RECORD if _json(row[k]) != _json(old[k])}
+                if old["status"] != "proposed" or not changed:
+                    continue
+                conn.execute(update(Synergy).where(Synergy.synergy_id == row["synergy_id"]).values(**changed))
+                entries.append(AuditEntry("update", "synergies", row["synergy_id"], None,
+                                          _json({k: old[k] for k in changed}), _json(changed)))
+            if new:
+                conn.execute(insert(Synergy), new)
+            append_audit(conn, actor, entries, at=at)
+        logger.info("%s recorded %d new and %d refreshed proposals of %d", actor.user_id, len(new),
+                    len(entries) - len(new), len(rows))
+        return len(entries)
+
+    def transition(self, actor: Actor, synergy_id: str, to: str, *, reason: str | None = None,
+                   note: str | None = None, owner_id: str | None = None,
+                   next_action_on: dt.date | None = None, next_action: str | None = None) -> None:
+        """Move a synergy to status ``to`` (advisors and system only), audited with before/after.
+
+        Raises
+        ------
+        symbiosis.synergy.status.TransitionError
+            The move is not allowed (:func:`~symbiosis.synergy.status.check_transition`).
+        NotFound
+            No such synergy.
+        """
+        at = _now()
+        with self._transaction(actor, "transition", write=True) as conn:
+            require(actor, actor.administers, "move a synergy through the pipeline", table="synergies",
+                    keys=[synergy_id])
+            old = self._row(conn, actor, synergy_id, lock=True)
+            decisions, periods = self._gates(conn, synergy_id)
+            both = decisions.get("supply") == "accept" and decisions.get("demand") == "accept"
+            st.check_transition(old["status"], to, reason=reason, note=note, both_accepted=both,
+                                verified_periods=periods)
+            new: dict[str, Any] = {"status": to, "rejection_reason": reason, "status_changed_at": at}
+            if to in st.PIPELINE and st.stage_index(to) > st.stage_index(old["stage_reached"]):
+                new["stage_reached"] = to
+            if to == "qualified" and old["qualified_at"] is None:
+                new["qualified_at"] = at
+            new.update(self._follow_up_values(old, actor, at, owner_id, next_action_on, next_action, note))
+            self._write(conn, actor, old, new, at, note)
+        logger.info("%s moved %s from %s to %s", actor.user_id, synergy_id, old["status"], to)
+
+    def follow_up(self, actor: Actor, synergy_id: str, *, owner_id: str | None = None,
+                  next_action_on: dt.date | None = None, next_action: str | None = None,
+                  note: str | None = None) -> bool:
+        """Set the owner, the next action and its date, or add a note, without changing the status.
+
+        Arguments left None are kept. Returns whether anything changed.
+        """
+        at = _now()
+        with self._transaction(actor, "follow_up", write=True) as conn:
+            require(actor, actor.administers, "follow a synergy up", table="synergies", keys=[synergy_id])
+            old = self._row(conn, actor, synergy_id, lock=True)
+            new = self._follow_up_values(old, actor, at, owner_id, next_action_on, next_action, note)
+            if not new:
+                return False
+            self._write(conn, actor, old, new, at, note)
+        return True
+
+    @staticmethod
+    def _follow_up_values(old: dict[str, Any], actor: Actor, at: dt.datetime, owner_id: str | None,
+                          next_action_on: dt.date | None, next_action: str | None,
+                          note: str | None) -> dict[str, Any]:
+        new: dict[str, Any] = {}
+        for name, value in (("owner_id", owner_id), ("next_action_on", next_action_on),
+                            ("next_action", next_action)):
+            if value is not None and value != old[name]:
+                new[name] = value or None
+        if note and note.strip():
+            line = f"[{at:%Y-%m-%d %H:%M} UTC, {actor.user_id}] {note.strip()}"
+            new["notes"] = f"{old['notes']}\n{line}" if old["notes"] else line
+        return new
+
+    @staticmethod
+    def _write(conn: Connection, actor: Actor, old: dict[str, Any], new: dict[str, Any], at: dt.datetime,
+               note: str | None) -> None:
+        conn.execute(update(Synergy).where(Synergy.synergy_id == old["synergy_id"]).values(**new))
+        shown = {k: v for k, v in new.items() if k not in ("status_changed_at", "notes") and v != old[k]}
+        after = _json(shown | ({"note": note.strip()} if note and note.strip() else {}))
+        entry = AuditEntry("update", "synergies", old["synergy_id"], None,
+                           _json({k: old[k] for k in shown}), after)
+        append_audit(conn, actor, [entry], at=at)
+
+    # -- firm writes ----------------------------------------------------------------------------------
+
+    def consent(self, actor: Actor, synergy_id: str, decision: str, *, reason: str | None = None,
+                note: str | None = None) -> None:
+        """Record a firm's acceptance or refusal of a synergy it is a party to (firm actors only).
+
+        A decline needs a reason from :data:`~symbiosis.synergy.status.REASONS`. A decision can be
+        changed until both firms have accepted; it is final then (the counterparts are revealed).
+
+        Raises
+        ------
+        PermissionDenied
+            Not a firm actor, or a synergy the firm is not a party to (or not yet qualified).
+        symbiosis.synergy.status.TransitionError
+            Bad decision or reason, synergy not open to consent, or already accepted by both.
+        """
+        if decision not in st.DECISIONS:
+            raise st.TransitionError(f"decision must be one of {st.DECISIONS}, not {decision!r}")
+        if (decision == "decline") != (reason is not None) or reason not in (None, *st.REASONS):
+            raise st.TransitionError(f"a decline needs a reason from {st.REASONS}, an acceptance none")
+        at = _now()
+        with self._transaction(actor, "consent", write=True) as conn:
+            require(actor, actor.role == "firm", "consent for a firm", table="consents", keys=[synergy_id])
+            row = self._row(conn, actor, synergy_id, lock=True)
+            decisions, _ = self._gates(conn, synergy_id)
+            if row["status"] not in st.CONSENT_OPEN:
+                raise st.TransitionError(f"a {row['status']} synergy is not open to consent")
+            if decisions.get("supply") == decisions.get("demand") == "accept":
+                raise st.TransitionError("both firms have accepted: the decision is final")
+            sides = [s for s in st.SIDES if row[f"{s}_firm_id"] == actor.firm_id]
+            entries = []
+            for side in sides:
+                values = {"firm_id": actor.firm_id, "decision": decision, "reason": reason,
+                          "note": (note or "").strip() or None, "decided_by": actor.user_id, "decided_at": at}
+                before = decisions.get(side)
+                if before is None:
+                    conn.execute(insert(Consent).values(synergy_id=synergy_id, side=side, **values))
+                else:
+                    conn.execute(update(Consent).where(Consent.synergy_id == synergy_id, Consent.side == side)
+                                 .values(**values))
+                after = {"side": side, "decision": decision, "reason": reason, "note": values["note"]}
+                entries.append(AuditEntry("insert" if before is None else "update", "consents", synergy_id,
+                                          actor.firm_id, None if before is None else {"decision": before},
+                                          after))
+            append_audit(conn, actor, entries, at=at)
+
+    def confirm_quantity(self, actor: Actor, synergy_id: str, *, period_start: dt.date, period_end: dt.date,
+                         quantity: float) -> None:
+        """Confirm the actual quantity exchanged over a period, for the actor's side (firm actors only).
+
+        ``quantity`` is in the synergy's canonical unit (``flow_unit`` without ``/yr``). The period is
+        verified once the other firm confirms too; the smaller of the two quantities counts.
+
+        Raises
+        ------
+        PermissionDenied
+            Not a firm actor, or not a party to the synergy.
+        symbiosis.synergy.status.TransitionError
+            The synergy is not implemented, or the period or quantity is invalid.
+        """
+        quantity = float(quantity)
+        if not quantity >= 0 or quantity == float("inf"):
+            raise st.TransitionError("the quantity must be a finite number ≥ 0")
+        if period_end < period_start:
+            raise st.TransitionError("the period ends before it starts")
+        at = _now()
+        with self._transaction(actor, "confirm_quantity", write=True) as conn:
+            require(actor, actor.role == "firm", "confirm quantities for a firm", table="verifications",
+                    keys=[synergy_id])
+            row = self._row(conn, actor, synergy_id, lock=True)
+            if row["status"] not in ("implemented", "verified"):
+                raise st.TransitionError(f"quantities are confirmed once implemented, not {row['status']}")
+            key = (Verification.synergy_id == synergy_id, Verification.period_start == period_start,
+                   Verification.period_end == period_end)
+            old = conn.execute(select(Verification.supplier_quantity, Verification.receiver_quantity)
+                               .where(*key)).first()
+            values: dict[str, Any] = {}
+            for side, prefix in (("supply", "supplier"), ("demand", "receiver")):
+                if row[f"{side}_firm_id"] == actor.firm_id:
+                    values |= {f"{prefix}_quantity": quantity, f"{prefix}_confirmed_by": actor.user_id,
+                               f"{prefix}_confirmed_at": at}
+            before = None if old is None else {k: getattr(old, k) for k in values if k.endswith("quantity")}
+            if old is None:
+                conn.execute(insert(Verification).values(
+                    synergy_id=synergy_id, period_start=period_start, period_end=period_end,
+                    unit=row["flow_unit"].removesuffix("/yr"), **values))
+            else:
+                conn.execute(update(Verification).where(*key).values(**values))
+            after = {"period_start": period_start, "period_end": period_end} | {
+                k: v for k, v in values.items() if k.endswith("quantity")}
+            entry = AuditEntry("insert" if old is None else "update", "verifications", synergy_id,
+                               actor.firm_id, _json(before), _json(after))
+            append_audit(conn, actor, [entry], at=at)
+
+    # -- reads ----------------------------------------------------------------------------------------
+
+    def synergies(self, actor: Actor, *, status: str | None = None, created_from: dt.datetime | None = None,
+                  created_to: dt.datetime | None = None) -> pd.DataFrame:
+        """Return every synergy (advisor, program manager, system), newest first.
+
+        Columns: :data:`~symbiosis.synergy.records.SYNERGY_COLUMNS`. A firm actor is refused: it
+        reads its own, anonymised, with :meth:`firm_proposals`.
+        """
+        query = select(*(Synergy.__table__.c[c] for c in SYNERGY_COLUMNS)).order_by(
+            Synergy.created_at.desc(), Synergy.synergy_id)
+        if status is not None:
+            query = query.where(Synergy.status == status)
+        if created_from is not None:
+            query = query.where(Synergy.created_at >= created_from)
+        if created_to is not None:
+            query = query.where(Synergy.created_at < created_to)
+        with self._transaction(actor, "read_synergies", write=False) as conn:
+            require(actor, actor.reads_all, "read every synergy", table="synergies")
+            return frame_of(conn.execute(query).all(), SYNERGY_COLUMNS)
+
+    def consents(self, actor: Actor, synergy_id: str | None = None) -> pd.DataFrame:
+        """Return the consents (all for advisors and managers; a firm its own decisions)."""
+        query = select(*(Consent.__table__.c[c] for c in CONSENT_COLUMNS)).order_by(Consent.synergy_id,
+                                                                                    Consent.side)
+        if synergy_id is not None:
+            query = query.where(Consent.synergy_id == synergy_id)
+        if not actor.reads_all:
+            query = query.where(Consent.firm_id == actor.firm_id)
+        with self._transaction(actor, "read_consents", write=False) as conn:
+            return frame_of(conn.execute(query).all(), CONSENT_COLUMNS)
+
+    def verifications(self, actor: Actor, synergy_id: str | None = None) -> pd.DataFrame:
+        """Return the verified periods with ``counted_quantity`` (the smaller side) and ``complete``.
+
+        A firm actor gets those of its own implemented synergies only.
+        """
+        query = select(*(Verification.__table__.c[c] for c in VERIFICATION_COLUMNS)).order_by(
+            Verification.synergy_id, Verification.period_start)
+        if synergy_id is not None:
+            query = query.where(Verification.synergy_id == synergy_id)
+        if not actor.reads_all:
+            mine = select(Synergy.synergy_id).where((Synergy.supply_firm_id == actor.firm_id)
+                                                    | (Synergy.demand_firm_id == actor.firm_id))
+            query = query.where(Verification.synergy_id.in_(mine))
+        with self._transaction(actor, "read_verifications", write=False) as conn:
+            frame = frame_of(conn.execute(query).all(), VERIFICATION_COLUMNS)
+        both = frame[["supplier_quantity", "receiver_quantity"]].apply(pd.to_numeric)
+        frame["complete"] = both.notna().all(axis=1)
+        frame["counted_quantity"] = both.min(axis=1).where(frame["complete"])
+        return frame
+
+    def firm_proposals(self, actor: Actor, *, k: int = 3,
+                       categories: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Return a firm's qualified synergies with the counterpart anonymised (firm actors only).
+
+        See :func:`symbiosis.synergy.firm_access.firm_view` for the columns.
+        """
+        with self._transaction(actor, "read_proposals", write=False) as conn:
+            require(actor, actor.role == "firm", "read proposals as a firm", table="synergies")
+            return firm_view(conn, actor.firm_id, k=k, categories=categories)
+
+    def reveal(self, actor: Actor, synergy_id: str) -> dict[str, Any]:
+        """Return the counterpart's name, place, contact and the proposal's exact figures; audited.
+
+        Only for a firm party, once both firms accepted.
+
+        Raises
+        ------
+        PermissionDenied
+            Not a party, or not accepted by both firms.
+        """
+        with self._transaction(actor, "reveal", write=True) as conn:
+            require(actor, actor.role == "firm", "reveal as a firm", table="synergies", keys=[synergy_id])
+            row = self._row(conn, actor, synergy_id)
+            decisions, _ = self._gates(conn, synergy_id)
+            require(actor, decisions.get("supply") == decisions.get("demand") == "accept",
+                    "reveal a counterpart before both firms accepted", table="synergies", keys=[synergy_id])
+            details = reveal_details(conn, row, actor.firm_id)
+            entry = AuditEntry("reveal", "synergies", synergy_id, actor.firm_id, None,
+                               {"counterpart_firm_id": details["firm_id"]})
+            append_audit(conn, actor, [entry], at=_now())
+        return details
+
+    def history(self, actor: Actor, synergy_id: str) -> pd.DataFrame:
+        """Return the audit entries of one synergy (status, consents, verifications, reveals), newest first.
+
+        Advisors, program managers and the system only.
+        """
+        query = audit_query().where(AuditLog.row_key == synergy_id, AuditLog.table_name.in_(TABLES))
+        with self._transaction(actor, "read_history", write=False) as conn:
+            require(actor, actor.reads_all, "read a synergy's history", table="synergies", keys=[synergy_id])
+            return read_audit(conn, actor, query)
