@@ -208,3 +208,17 @@ def test_k_nearest_queries_equal_brute_force_pruning(k, monkeypatch):
     expected = set(every.loc[(rank_s <= k) | (rank_d <= k), "candidate_id"])
     got = generate_candidates(reg, tiny_rules(), cfg.replace(k_nearest=k))
     assert set(got["candidate_id"]) == expected
+
+
+def test_hazardous_rule_blocks_sharing_a_category_stay_consistent():
+    """A hazardous rule into a category another rule already indexed: its permitted sub-block is its own."""
+    reg = tiny_registry()
+    firms = reg.firms.assign(accepts_hazardous=reg.firms["firm_id"].isin(["F_CEM", "F_FAR"]))
+    extra = tiny_rules().iloc[[0]].assign(rule_id="R_SPL2", supply_category_id="al_spent_pot_lining",
+                                          hazardous=True, max_transport_km=300.0)
+    rules = pd.concat([tiny_rules(), extra], ignore_index=True)
+    cfg = MatchConfig(radius_km=250.0)
+    cands = generate_candidates(Registry(firms, reg.streams), rules, cfg, text_vectors=fake_text_vectors)
+    ids = set(cands["candidate_id"])
+    assert {"S_BARK>D_BOIL", "S_SPL>D_FAR", "S_SPL>D_CEM"} <= ids
+    assert "S_SPL>D_BOIL" not in ids and "S_SPL>D_OWN" not in ids  # no permit there

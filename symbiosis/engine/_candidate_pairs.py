@@ -193,12 +193,20 @@ def _groups(values: np.ndarray) -> dict[str, np.ndarray]:
     return pd.Series(np.arange(len(values))).groupby(values).indices if len(values) else {}
 
 
+def _tree(side: Side, idx: np.ndarray, key: tuple | None, trees: dict) -> cKDTree:
+    """KD-tree of a side's points ``idx``, cached under ``key`` (a category, never an object id)."""
+    if key is None:
+        return cKDTree(side.xyz[idx])
+    if key not in trees:
+        trees[key] = cKDTree(side.xyz[idx])
+    return trees[key]
+
+
 def _block(sup: Side, dem: Side, sidx: np.ndarray, didx: np.ndarray, radius_km: float,
-           trees: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           trees: dict, keys: tuple[tuple | None, tuple | None] = (None, None),
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All (supply, demand, chord) of two index sets within a radius (widened by the sphere margin)."""
-    key_s, key_d = ("s", id(sidx)), ("d", id(didx))
-    tree_s = trees.setdefault(key_s, cKDTree(sup.xyz[sidx]))
-    tree_d = trees.setdefault(key_d, cKDTree(dem.xyz[didx]))
+    tree_s, tree_d = _tree(sup, sidx, keys[0], trees), _tree(dem, didx, keys[1], trees)
     hits = tree_s.sparse_distance_matrix(tree_d, float(km_to_chord(radius_km * (1 + SPHERE_MARGIN))),
                                          output_type="ndarray")
     return sidx[hits["i"]], didx[hits["j"]], hits["v"]
@@ -220,7 +228,8 @@ def rule_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) ->
         if sidx is None or didx is None:
             continue
         radius = min(rules.max_km[k], config.radius_for_kind(str(sup.kind[sidx[0]])))
-        s, d, chord = _block(sup, dem, sidx, didx, radius, trees)
+        keys = (("s", rules.supply_cat[k]), ("d", rules.demand_cat[k]))
+        s, d, chord = _block(sup, dem, sidx, didx, radius, trees, keys)
         if len(s):
             yield _collect([(s, d, np.full(len(s), k), np.full(len(s), radius), chord)])
 
@@ -242,21 +251,40 @@ def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays,
         if sidx is None or didx is None:
             continue
         radius = min(rules.max_km[k], config.radius_for_kind(str(sup.kind[sidx[0]])))
-        block = _Block(sup, dem, rules, config, sidx, didx, k, radius)
-        small = len(sidx) * len(didx) <= ENUMERATE_FACTOR * config.k_nearest * (len(sidx) + len(didx))
-        if config.k_nearest <= 0 or small:
-            s, d, chord = _block(sup, dem, sidx, didx, radius, trees)
-            p = block.make(s, d, chord)
-            yield p.take(block.check(p)), block.counts
-            continue
-        tree_s = trees.setdefault(("s", id(sidx)), cKDTree(sup.xyz[sidx]))
-        tree_d = trees.setdefault(("d", id(didx)), cKDTree(dem.xyz[didx]))
-        chord_r = float(km_to_chord(radius * (1 + SPHERE_MARGIN)))
-        a = _knn_side(tree_d, sup.xyz[sidx], sup.max_km[sidx], chord_r, block, supply_side=True)
-        b = _knn_side(tree_s, dem.xyz[didx], dem.max_km[didx], chord_r, block, supply_side=False)
-        both = Pairs.concat([a, b])
-        _, first = np.unique((both.s.astype(np.int64) << 32) | both.d, return_index=True)
-        yield both.take(np.sort(first)), block.counts
+        parts = _hazard_split(sup, dem, sidx, didx, bool(rules.hazardous[k]), config.hazardous_policy)
+        for s_part, d_part in parts:
+            # Trees are cached per category, so only for the unsplit index sets.
+            keys = (("s", rules.supply_cat[k]) if s_part is sidx else None,
+                    ("d", rules.demand_cat[k]) if d_part is didx else None)
+            block = _Block(sup, dem, rules, config, s_part, d_part, k, radius)
+            yield _block_pairs(block, trees, keys), block.counts
+
+
+def _hazard_split(sup: Side, dem: Side, sidx: np.ndarray, didx: np.ndarray, rule_hazardous: bool,
+                  policy: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Sub-blocks leaving out the pairs the hazard check would refuse (hazardous × no permit)."""
+    hazardous = sup.hazardous[sidx] | rule_hazardous
+    if policy == "allow" or not hazardous.any():
+        return [(sidx, didx)]
+    parts = [(sidx[~hazardous], didx)]
+    if policy == "permit_required":
+        parts.append((sidx[hazardous], didx[dem.accepts[didx]]))
+    return [(s, d) for s, d in parts if len(s) and len(d)]
+
+
+def _block_pairs(block: _Block, trees: dict, keys: tuple) -> Pairs:
+    """Feasible pairs of one block: enumerated, or each stream's K nearest feasible by queries."""
+    sup, dem, sidx, didx, k = block.sup, block.dem, block.sidx, block.didx, block.config.k_nearest
+    if k <= 0 or len(sidx) * len(didx) <= ENUMERATE_FACTOR * k * (len(sidx) + len(didx)):
+        p = block.make(*_block(sup, dem, sidx, didx, block.radius, trees, keys))
+        return p.take(block.check(p))
+    tree_s, tree_d = _tree(sup, sidx, keys[0], trees), _tree(dem, didx, keys[1], trees)
+    chord_r = float(km_to_chord(block.radius * (1 + SPHERE_MARGIN)))
+    a = _knn_side(tree_d, sup.xyz[sidx], sup.max_km[sidx], chord_r, block, supply_side=True)
+    b = _knn_side(tree_s, dem.xyz[didx], dem.max_km[didx], chord_r, block, supply_side=False)
+    both = Pairs.concat([a, b])
+    _, first = np.unique((both.s.astype(np.int64) << 32) | both.d, return_index=True)
+    return both.take(np.sort(first))
 
 
 @dataclass
@@ -324,7 +352,6 @@ def rule_pairs(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> 
 def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig) -> Pairs:
     """Pairs of same-kind streams with descriptions, within the kind's radius (``rule = -1``)."""
     parts = []
-    trees: dict = {}
     dem_ok = dem.has_text
     for kind in np.unique(sup.kind[wanted]):
         sidx = np.flatnonzero(wanted & (sup.kind == kind))
@@ -332,7 +359,7 @@ def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig) ->
         if len(didx) == 0:
             continue
         radius = config.radius_for_kind(str(kind))
-        s, d, chord = _block(sup, dem, sidx, didx, radius, trees)
+        s, d, chord = _block(sup, dem, sidx, didx, radius, {})
         parts.append((s, d, np.full(len(s), -1), np.full(len(s), radius), chord))
     return _collect(parts)
 
