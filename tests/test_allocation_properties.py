@@ -77,11 +77,12 @@ def test_side_constrained_matches_the_milp(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_repair_alone_is_feasible_and_below_the_milp(seed):
-    """With the exact model switched off (mip_max_arcs=0) the repaired plan is still valid, never
-    better than the MILP optimum, and the reported bound still covers that optimum."""
-    problem = _instance(2000 + seed, max_arcs=12, mixed=seed % 5 == 0, side=True)
-    config = AllocationConfig(side_constraints=True, mip_max_arcs=0, mip_gap=1e-7)
+def test_neighbourhood_search_is_feasible_and_below_the_milp(seed):
+    """With the single exact model switched off (mip_max_arcs=0) the repaired plan improved by
+    neighbourhood search is still valid, never better than the MILP optimum, and the reported bound
+    (the relaxation's, the search proves nothing) still covers that optimum."""
+    problem = _instance(2000 + seed, max_arcs=30, mixed=seed % 5 == 0, side=True)
+    config = AllocationConfig(side_constraints=True, mip_max_arcs=0, mip_gap=1e-7, time_limit_s=0.5)
     allocation = solve(problem, config)
     assert check_solution(problem, allocation) == []
     assert "milp" not in allocation.method
@@ -89,6 +90,20 @@ def test_repair_alone_is_feasible_and_below_the_milp(seed):
     tol = 1e-5 * max(1.0, abs(ref.objective))
     assert allocation.objective <= ref.objective + tol
     assert allocation.bound >= ref.objective - tol
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_small_neighbourhoods_respect_what_fixed_links_use(seed):
+    """Neighbourhoods of 3 streams: the links outside stay fixed, so capacities, partner limits and
+    lots seen inside are residual. The plan stays valid and no worse than the repaired one."""
+    problem = _instance(3000 + seed, max_arcs=30, mixed=False, side=True)
+    base = AllocationConfig(side_constraints=True, mip_max_arcs=0, time_limit_s=0.0)
+    repaired = solve(problem, base)
+    config = AllocationConfig(side_constraints=True, mip_max_arcs=0, time_limit_s=0.3, lns_streams=3,
+                              seed=seed)
+    allocation = solve(problem, config)
+    assert check_solution(problem, allocation) == []
+    assert allocation.objective >= repaired.objective - 1e-6 * max(1.0, abs(repaired.objective))
 
 
 def test_zero_time_limit_still_returns_a_checked_plan():

@@ -92,13 +92,16 @@ class AllocationConfig:
     seed
         Seed of any randomised solver.
     mip_max_arcs
-        Components with more arcs than this skip the exact MIP and keep the repaired plan.
+        Components with more arcs than this get no single exact MIP but a large-neighbourhood
+        search (MIPs on ~200-stream neighbourhoods, rest fixed) that only improves the plan.
     repair_max_rounds
         Gentle solve-and-repair rounds (one closure per supplier) before closing every violator at
         once.
     repair_pool
         Alternative arcs per stream (best gains) the repair may move flow to, besides the
         relaxation's support.
+    lns_streams
+        Streams per neighbourhood of the large-neighbourhood search.
     """
 
     side_constraints: bool = False
@@ -111,6 +114,7 @@ class AllocationConfig:
     mip_max_arcs: int = 20_000
     repair_max_rounds: int = 10
     repair_pool: int = 3
+    lns_streams: int = 200
 
     @property
     def partner_limits(self) -> bool:

@@ -17,6 +17,7 @@ import numpy as np
 
 from symbiosis.engine.allocation.components import Labels
 from symbiosis.engine.allocation.flow import charged, relax
+from symbiosis.engine.allocation.lns import improve
 from symbiosis.engine.allocation.mip import solve_component
 from symbiosis.engine.allocation.problem import AllocationConfig, Indexed
 
@@ -151,18 +152,31 @@ def _component_arcs(lab: Labels) -> list[np.ndarray]:
     return np.split(lab.arcs[order], np.cumsum(np.bincount(lab.arc, minlength=lab.n))[:-1])
 
 
-def _mip_queue(comps: np.ndarray, value: np.ndarray, ub: np.ndarray, n_arcs: np.ndarray,
-               config: AllocationConfig) -> np.ndarray:
-    """Components worth an exact model, the largest absolute gap first."""
+def _work_queue(comps: np.ndarray, value: np.ndarray, ub: np.ndarray, config: AllocationConfig) -> np.ndarray:
+    """Components whose plan is not provably within ``mip_gap``, the largest absolute gap first."""
     gap = ub - value
-    need = comps[(gap[comps] > config.mip_gap * np.maximum(np.abs(ub[comps]), 1e-9))
-                 & (n_arcs[comps] <= config.mip_max_arcs)]
+    need = comps[gap[comps] > config.mip_gap * np.maximum(np.abs(ub[comps]), 1e-9)]
     return need[np.argsort(-gap[need], kind="stable")]
+
+
+def _exact(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: AllocationConfig):
+    """MILP on one component; returns (flows or None, bound, proven)."""
+    res = solve_component(ix, a, time_limit_s=share, mip_gap=config.mip_gap)
+    if res.x is None:
+        return None, res.bound, False
+    return np.where(res.x > EPS_FLOW, res.x, 0.0), res.bound, res.optimal
+
+
+def _improve(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: AllocationConfig):
+    """Neighbourhood search on a component too large for one MILP; the bound stays the relaxation's."""
+    xn, _ = improve(ix, a, x, deadline=time.perf_counter() + share, seed=config.seed,
+                    size=config.lns_streams, mip_gap=min(config.mip_gap, 1e-3))
+    return xn[a], np.inf, False
 
 
 def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, general: np.ndarray, x0: np.ndarray,
                ub: np.ndarray, config: AllocationConfig, deadline: float) -> SideResult:
-    """Repair, then MIP the components that need it while time remains.
+    """Repair, then MIP (or, above ``mip_max_arcs``, neighbourhood-search) the components that need it.
 
     Parameters
     ----------
@@ -196,25 +210,24 @@ def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, general: np.ndarray, 
     status = np.where(side, "feasible", "").astype(object)
     method = np.where(side, "repair", "").astype(object)
     per_comp = _component_arcs(lab)
-    queue = _mip_queue(comps, value, ub, n_arcs, config)
+    queue = _work_queue(comps, value, ub, config)
     left = float(n_arcs[queue].sum())
     for c in queue:
-        now = time.perf_counter()
+        now, a = time.perf_counter(), per_comp[c]
         if now >= deadline:
             status[c] = "time_limit"
             continue
         share = (deadline - now) * n_arcs[c] / max(left, 1.0)
         left -= n_arcs[c]
-        res = solve_component(ix, per_comp[c], time_limit_s=share, mip_gap=config.mip_gap)
+        exact = n_arcs[c] <= config.mip_max_arcs
+        xm, comp_bound, proven = (_exact if exact else _improve)(ix, a, x, share, config)
         seconds[c] += time.perf_counter() - now
-        method[c] = "repair+milp"
-        bound[c] = min(bound[c], res.bound)
-        if res.x is not None:
-            a, xm = per_comp[c], np.where(res.x > EPS_FLOW, res.x, 0.0)
-            mip_val = float((ix.gain[a] * xm - ix.fixed[a] * (xm > 0)).sum())
-            if mip_val > value[c]:
-                x[a] = xm
-                value[c] = mip_val
-        status[c] = "optimal" if res.optimal else "time_limit"
+        method[c] = "repair+milp" if exact else "repair+lns"
+        bound[c] = min(bound[c], comp_bound)
+        if xm is not None:
+            new_value = float((ix.gain[a] * xm - ix.fixed[a] * (xm > 0)).sum())
+            if new_value > value[c]:
+                x[a], value[c] = xm, new_value
+        status[c] = "optimal" if proven else "time_limit"
     return SideResult(x=x, bound=bound, status=status, method=method, seconds=seconds)
 

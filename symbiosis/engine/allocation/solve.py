@@ -34,7 +34,7 @@ __all__ = ["relative_gap", "solve"]
 
 log = logging.getLogger(__name__)
 
-_METHOD_ORDER = ("min_cost_flow", "lp", "repair", "milp")
+_METHOD_ORDER = ("min_cost_flow", "lp", "repair", "milp", "lns")
 DEFAULT_CONFIG = AllocationConfig()
 
 

@@ -1,0 +1,130 @@
+"""Large-neighbourhood search for components too large for one exact model.
+
+Pick a neighbourhood of streams (breadth-first around a random stream), keep every flow outside it
+fixed, and solve the exact model of :mod:`~symbiosis.engine.allocation.mip` on the links inside it,
+with capacities, partner limits and lots reduced by what the fixed links already use. A
+neighbourhood plan replaces the current one only when it is better, so the plan stays feasible and
+never gets worse. The bound is not touched: a restricted model proves nothing about the whole.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import breadth_first_order
+
+from symbiosis.engine.allocation.mip import solve_component
+from symbiosis.engine.allocation.problem import Indexed
+
+__all__ = ["improve"]
+
+log = logging.getLogger(__name__)
+
+_EPS = 1e-9
+
+
+def _neighbourhood(graph, n_sup: int, seed_node: int, size: int) -> np.ndarray:
+    """Node ids (supplies 0..S-1, demands S..) reached first by a BFS from ``seed_node``."""
+    order = breadth_first_order(graph, seed_node, directed=False, return_predecessors=False)
+    return order[:size]
+
+
+def _residual(ix: Indexed, arcs: np.ndarray, x: np.ndarray, inside: np.ndarray, free: np.ndarray) -> Indexed:
+    """The problem seen by the free links: what fixed links use is taken off each stream."""
+    fixed = arcs[~free]
+    xf = x[fixed]
+    used = xf > 0
+    out = np.bincount(ix.tail[fixed], weights=xf, minlength=ix.n_sup)
+    got = np.bincount(ix.head[fixed], weights=ix.yld[fixed] * xf, minlength=ix.n_dem)
+    links_s = np.bincount(ix.tail[fixed[used]], minlength=ix.n_sup)
+    links_d = np.bincount(ix.head[fixed[used]], minlength=ix.n_dem)
+    sup_cap = np.maximum(ix.sup_cap - out, 0.0)
+    dem_cap = np.maximum(ix.dem_cap - got, 0.0)
+    # A demand already served by a fixed link needs only what is missing, unconditionally; the
+    # model's lot is conditional, so such demands keep their lot only when nothing is missing.
+    dem_lot = np.where(got > 0, 0.0, ix.dem_lot)
+    sup_k = np.where(ix.sup_k > 0, np.maximum(ix.sup_k - links_s, 0), 0)
+    dem_k = np.where(ix.dem_k > 0, np.maximum(ix.dem_k - links_d, 0), 0)
+    cap_arc = np.minimum(np.minimum(ix.cap_arc, sup_cap[ix.tail]), dem_cap[ix.head] / ix.yld)
+    return replace(ix, sup_cap=sup_cap, dem_cap=dem_cap, dem_lot=dem_lot, sup_k=sup_k, dem_k=dem_k,
+                   cap_arc=cap_arc)
+
+
+def _free_arcs(ix: Indexed, arcs: np.ndarray, nodes: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Arcs with both ends in ``nodes``, minus those whose ends cannot change safely."""
+    n_sup = ix.n_sup
+    in_s = np.zeros(n_sup, bool)
+    in_d = np.zeros(ix.n_dem, bool)
+    in_s[nodes[nodes < n_sup]] = True
+    in_d[nodes[nodes >= n_sup] - n_sup] = True
+    free = in_s[ix.tail[arcs]] & in_d[ix.head[arcs]]
+    # Partner limits reached by fixed links, or a lot half met by fixed links: freeze that stream.
+    outside = ~free & (x[arcs] > 0)
+    links_s = np.bincount(ix.tail[arcs[outside]], minlength=n_sup)
+    links_d = np.bincount(ix.head[arcs[outside]], minlength=ix.n_dem)
+    got = np.bincount(ix.head[arcs[outside]], weights=(ix.yld * x)[arcs[outside]], minlength=ix.n_dem)
+    frozen_s = (ix.sup_k > 0) & (links_s >= ix.sup_k)
+    frozen_d = ((ix.dem_k > 0) & (links_d >= ix.dem_k)) | ((got > 0) & (got < ix.dem_lot))
+    return free & ~frozen_s[ix.tail[arcs]] & ~frozen_d[ix.head[arcs]]
+
+
+def improve(ix: Indexed, arcs: np.ndarray, x: np.ndarray, *, deadline: float, seed: int,
+            size: int = 200, step_s: float = 2.0, mip_gap: float = 0.001) -> tuple[np.ndarray, int]:
+    """Improve the plan ``x`` on one component's ``arcs`` by neighbourhood MIPs until ``deadline``.
+
+    Parameters
+    ----------
+    ix
+        Indexed problem.
+    arcs
+        Usable arcs of the component.
+    x
+        Feasible flows on every arc (modified copy returned).
+    deadline
+        ``time.perf_counter()`` value to stop at.
+    seed
+        Seed of the neighbourhood choice.
+    size
+        Streams per neighbourhood.
+    step_s
+        Time limit of each neighbourhood MIP.
+    mip_gap
+        Gap of each neighbourhood MIP.
+
+    Returns
+    -------
+    x : numpy.ndarray
+        Flows, feasible, objective not lower than the input's.
+    accepted : int
+        Neighbourhood plans that improved the objective.
+    """
+    x = x.copy()
+    rng = np.random.default_rng(seed)
+    n = ix.n_sup + ix.n_dem
+    graph = coo_matrix((np.ones(len(arcs)), (ix.tail[arcs], ix.n_sup + ix.head[arcs])), shape=(n, n)).tocsr()
+    nodes_all = np.unique(np.r_[ix.tail[arcs], ix.n_sup + ix.head[arcs]])
+    accepted = 0
+    while time.perf_counter() + 0.1 < deadline:
+        nodes = _neighbourhood(graph, ix.n_sup, int(rng.choice(nodes_all)), size)
+        free = _free_arcs(ix, arcs, nodes, x)
+        sub = arcs[free]
+        if not len(sub):
+            continue
+        before = float((ix.gain[sub] * x[sub] - ix.fixed[sub] * (x[sub] > 0)).sum())
+        res = solve_component(_residual(ix, arcs, x, nodes, free), sub, mip_gap=mip_gap,
+                              time_limit_s=min(step_s, deadline - time.perf_counter()))
+        if res.x is None:
+            continue
+        new = np.where(res.x > _EPS, res.x, 0.0)
+        after = float((ix.gain[sub] * new - ix.fixed[sub] * (new > 0)).sum())
+        if after > before + 1e-9 * max(1.0, abs(before)):
+            x[sub] = new
+            accepted += 1
+        if len(nodes) >= len(nodes_all):  # the neighbourhood was the whole component: done
+            break
+    log.info("LNS: %d improving neighbourhoods", accepted)
+    return x, accepted
