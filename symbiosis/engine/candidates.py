@@ -1,12 +1,15 @@
 """Candidate links: compatible supply–demand pairs within reach, found without looping over pairs.
 
-Pipeline (all vectorised, one spatial query per compatibility rule):
+Pipeline (all vectorised; the only Python loops run over rules and query rounds, never over pairs):
 
 1. Supplies and demands of excluded firms are dropped.
 2. **Blocking by rule.** For each rule, the supplies of its supply category and the demands of its
-   demand category form a block; a ``cKDTree`` on 3-D unit vectors returns every pair whose chord
-   is within the block radius min(rule ``max_transport_km``, ``config.radius_km``, kind cap),
-   widened by :data:`~symbiosis.engine.distance.SPHERE_MARGIN`.
+   demand category form a block (split so that hazardous supplies only meet permitted receivers);
+   a ``cKDTree`` on 3-D unit vectors gives the pairs whose chord is within the block radius
+   min(rule ``max_transport_km``, ``config.radius_km``, kind cap), widened by
+   :data:`~symbiosis.engine.distance.SPHERE_MARGIN` — all of them (K = 0, small blocks), or each
+   stream's K nearest *feasible* partners by widening K-nearest queries (see
+   :func:`~symbiosis.engine._candidate_pairs.feasible_blocks`).
 3. **Checks**, in this order (the order names the reason a stream ends unmatched): distance within
    the block radius and both firms' ``max_distance_km`` (on the WGS84 geodesic: exact), months in
    common (``mask_s & mask_d``), one-off dates overlap, hazardous residue only to firms with
@@ -83,7 +86,8 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
         ``supply_quantity_per_yr``, ``demand_quantity_per_yr``, ``supply_category_id``,
         ``demand_category_id``, ``great_circle_km``, ``months_common_mask``, ``hazardous``,
         ``requires_authorisation``, ``pretreatment``, ``receiving_process``, ``r_code``.
-        ``attrs["funnel"]`` counts the pairs left after each step.
+        ``attrs["funnel"]`` counts the pairs examined and those left after each check (pairs the
+        queries never fetched are not counted).
     """
     sup = Side.build(registry.supplies, config, categories)
     dem = Side.build(registry.demands, config, categories)
