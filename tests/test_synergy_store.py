@@ -148,7 +148,8 @@ def test_recording_again_refreshes_proposed_only(store, sid):
 def test_audit_trail_cannot_be_altered(store, sid):
     for cls in (SynergyRepository, Repository):
         names = [n for n in dir(cls) if not n.startswith("_")]
-        assert not [n for n in names if any(w in n for w in ("delete_audit", "update_audit", "edit", "purge"))]
+        words = ("delete_audit", "update_audit", "edit", "purge")
+        assert not [n for n in names if any(w in n for w in words)]
     before = store.history(ADVISOR, sid)
     engine = store._engine
     for statement in (update(AuditLog).values(action="nothing"), delete(AuditLog),

@@ -65,17 +65,19 @@ def select_synergies(synergies: pd.DataFrame, firms: pd.DataFrame, *, start: dt.
 
 
 def _long(synergies: pd.DataFrame, firms: pd.DataFrame, family: pd.Series) -> pd.DataFrame:
-    """One row per synergy, dimension and group (and the firms concerned)."""
+    """One row per synergy, dimension, group and firm that puts the synergy in the group."""
     f = firms.assign(park=firms["park_id"].astype("string").fillna("").replace("", NO_PARK),
                      sector=scian_sector(firms["scian_code"]).replace("", "unknown")).set_index("firm_id")
-    base = synergies[["synergy_id", "status", "stage_reached", "supply_firm_id", "demand_firm_id"]]
-    parts = [base.assign(dimension="all", group="all")]
-    for dim in ("park", "sector"):
-        for side in ("supply_firm_id", "demand_firm_id"):
-            parts.append(base.assign(dimension=dim, group=base[side].map(f[dim]).fillna("unknown")))
-    fam = synergies["supply_category_id"].map(family).fillna("unknown")
-    parts.append(base.assign(dimension="family", group=fam.replace("", "unknown")))
-    return pd.concat(parts, ignore_index=True).drop_duplicates(["synergy_id", "dimension", "group"])
+    base = synergies[["synergy_id", "status", "stage_reached"]]
+    fam = synergies["supply_category_id"].map(family).fillna("unknown").replace("", "unknown")
+    parts = []
+    for side in ("supply_firm_id", "demand_firm_id"):
+        firm = synergies[side]
+        parts.append(base.assign(dimension="all", group="all", firm_id=firm))
+        parts.append(base.assign(dimension="family", group=fam, firm_id=firm))
+        for dim in ("park", "sector"):
+            parts.append(base.assign(dimension=dim, group=firm.map(f[dim]).fillna("unknown"), firm_id=firm))
+    return pd.concat(parts, ignore_index=True)
 
 
 def funnel(synergies: pd.DataFrame, firms: pd.DataFrame, streams: pd.DataFrame | None = None,
@@ -99,7 +101,8 @@ def funnel(synergies: pd.DataFrame, firms: pd.DataFrame, streams: pd.DataFrame |
         (:func:`select_synergies`).
     k
         When given, a group of fewer than ``k`` distinct firms has its counts blanked (NaN) and
-        ``suppressed`` True: what is published never singles out a firm.
+        ``suppressed`` True: what is published never singles out a firm. ``n_firms`` counts the
+        firms *of the group* (the park's or sector's firms; both firms for ``all`` and ``family``).
 
     Returns
     -------
@@ -118,7 +121,8 @@ def funnel(synergies: pd.DataFrame, firms: pd.DataFrame, streams: pd.DataFrame |
         blank = syn["supply_category_id"].astype("string").fillna("") == ""
         syn.loc[blank, "supply_category_id"] = syn.loc[blank, "supply_id"].map(by_stream)
     family = categories.drop_duplicates("category_id").set_index("category_id")["family"]
-    long = _long(syn, firms, family)
+    every = _long(syn, firms, family)
+    long = every.drop_duplicates(["synergy_id", "dimension", "group"])
     stage = long["stage_reached"].map({s: i for i, s in enumerate(PIPELINE)}).fillna(0).to_numpy()
     for i, s in enumerate(PIPELINE):
         long[f"reached_{s}"] = stage >= i
@@ -128,8 +132,7 @@ def funnel(synergies: pd.DataFrame, firms: pd.DataFrame, streams: pd.DataFrame |
     grouped = long.groupby(["dimension", "group"], sort=False)
     out = grouped[counted].sum().astype(int)
     out["n_synergies"] = grouped.size()
-    out["n_firms"] = grouped.apply(lambda g: len(set(g["supply_firm_id"]) | set(g["demand_firm_id"])),
-                                   include_groups=False)
+    out["n_firms"] = every.groupby(["dimension", "group"], sort=False)["firm_id"].nunique()
     out = out.reset_index()
     for a, b in itertools.pairwise(PIPELINE):
         out[f"rate_{a}_{b}"] = out[f"reached_{b}"] / out[f"reached_{a}"].replace(0, np.nan)
