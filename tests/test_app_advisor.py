@@ -1,0 +1,202 @@
+"""The advisor pages (map, exchanges, scenarios, network), driven headless with AppTest.
+
+A small Saguenay–Lac-Saint-Jean registry is written once per module; each test seeds the session's
+run cache with its baseline (computed once) so that only the scenario tests run the pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import OrderedDict
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.results_state import _RUNS
+from symbiosis.db import Actor, Repository
+from symbiosis.engine.config import MatchConfig
+from symbiosis.engine.network import hubs
+from symbiosis.pipeline import run
+from symbiosis.sample import generate_streams_canonical
+from symbiosis.views.scenario import config_key, registry_key
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+ADVISOR_PAGES = ("advisor_map.py", "advisor_exchanges.py", "advisor_scenario.py", "advisor_network.py")
+ADVISOR = Actor(user_id="c", role="advisor", firm_id=None)
+OTHERS = {
+    "firm": Actor(user_id="f", role="firm", firm_id="F00001"),
+    "program_manager": Actor(user_id="g", role="program_manager", firm_id=None),
+    "anonymous": None,
+}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """A registry DB and the advisor's baseline result on it (computed once)."""
+    path = tmp_path_factory.mktemp("advisor") / "registry.db"
+    reg = generate_streams_canonical(n_streams=240, territory="slsj", seed=7)
+    with Repository.from_url(f"sqlite:///{path}") as repo:
+        system = Actor.system("test")
+        repo.upsert_firms(system, reg.firms)
+        repo.upsert_streams(system, reg.streams)
+        loaded = repo.load_registry(ADVISOR)
+    return path, loaded, run(loaded, MatchConfig())
+
+
+@pytest.fixture
+def db(template, tmp_path, monkeypatch):
+    path = tmp_path / "registry.db"
+    shutil.copy(template[0], path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
+    return path
+
+
+def _page(page: str, actor: Actor | None, template=None, lang: str = "fr") -> AppTest:
+    """Run ``page`` through ``app.py`` as ``actor``, the baseline pre-computed when ``template`` is given."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
+    if template is not None:
+        _, registry, result = template
+        key = (registry_key(registry), config_key(result.config))
+        at.session_state[_RUNS] = OrderedDict({key: result})
+    at.run()
+    return at.switch_page(f"app_pages/{page}").run()
+
+
+def _direct(page: str, actor: Actor | None) -> AppTest:
+    """Run the page file alone (no navigation): its own guard must refuse."""
+    at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=30)
+    if actor is not None:
+        at.session_state["actor"] = actor
+    return at.run()
+
+
+@pytest.mark.parametrize("page", ADVISOR_PAGES)
+@pytest.mark.parametrize("role", list(OTHERS))
+def test_advisor_pages_refuse_other_roles(db, page, role):
+    at = _direct(page, OTHERS[role])
+    assert not at.exception
+    assert "Accès refusé" in at.error[0].value
+    assert not at.get("deck_gl_json_chart") and not at.dataframe
+
+
+@pytest.mark.parametrize("role", list(OTHERS))
+def test_advisor_pages_are_not_in_other_roles_navigation(db, role):
+    at = AppTest.from_file(APP, default_timeout=30)
+    if OTHERS[role] is not None:
+        at.session_state["actor"] = OTHERS[role]
+    at.run()
+    assert not at.exception
+    shown = str(at)
+    assert not any(title in shown for title in ("Scénarios", "Réseau de symbiose", "Échanges proposés"))
+    assert not at.get("deck_gl_json_chart")
+
+
+def _deck(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def test_map_draws_firms_and_arcs_offline(db, template):
+    at = _page("advisor_map.py", ADVISOR, template)
+    assert not at.exception
+    assert at.title[0].value == "Carte des échanges"
+    spec = _deck(at)
+    layers = {layer["@@type"]: layer for layer in spec["layers"]}
+    assert {"ScatterplotLayer", "ArcLayer", "GeoJsonLayer"} <= set(layers)
+    assert len(layers["ArcLayer"]["data"]) == len(template[2].exchanges) > 0
+    assert len(layers["ScatterplotLayer"]["data"]) == len(template[1].firms)
+    assert spec.get("mapProvider") in (None, "")
+    style = str(spec.get("mapStyle") or "")
+    assert "http" not in style and "mapbox" not in style
+    text = json.dumps(spec)
+    assert "carto" not in text.lower() and "https://" not in text
+    assert json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip) == {"text": "{tooltip}"}
+
+
+def test_map_filters_narrow_the_arcs(db, template):
+    at = _page("advisor_map.py", ADVISOR, template)
+    before = len(_deck(at)["layers"][2]["data"])
+    median = float(template[2].exchanges["net_value_cad_per_yr"].median())
+    at.number_input[0].set_value(median).run()
+    after = len(_deck(at)["layers"][2]["data"])
+    assert 0 < after < before
+    at.slider[0].set_value(1).run()
+    assert len(_deck(at)["layers"][2]["data"]) < after
+
+
+def test_exchanges_table_drilldown_and_unmatched(db, template):
+    at = _page("advisor_exchanges.py", ADVISOR, template)
+    assert not at.exception
+    result = template[2]
+    table = at.dataframe[0].value
+    assert len(table) == len(result.exchanges)
+    assert list(table.columns[:3]) == ["Fournisseur", "Receveur", "Catégorie"]
+    assert any("Règle" in m.value or "Aucune règle" in m.value for m in at.markdown)
+    assert "Distance par la route (estimation)" in at.dataframe[1].value.iloc[:, 0].tolist()
+    assert len(at.get("arrow_vega_lite_chart")) >= 2 or len(at.get("vega_lite_chart")) >= 2
+    reasons = at.dataframe[2].value
+    assert len(reasons) == len(result.unmatched_supplies)
+    assert set(reasons["Raison"]) <= set(result.unmatched_supplies["reason_fr"])
+    second = result.exchanges["candidate_id"].iloc[1]
+    at.selectbox[1].set_value(second).run()
+    assert not at.exception
+    assert at.selectbox[1].value == second
+
+
+def test_exchanges_in_english_and_search(db, template):
+    at = _page("advisor_exchanges.py", ADVISOR, template, lang="en")
+    assert at.title[0].value == "Proposed exchanges"
+    assert "Supplier" in at.dataframe[0].value.columns
+    at.text_input[0].input("zzz-nothing-matches").run()
+    assert len(at.dataframe[0].value) == 0
+    assert "No exchange matches" in at.info[0].value
+
+
+def _metrics(at: AppTest) -> dict:
+    return {m.label: m for m in at.metric}
+
+
+def test_scenario_excluding_the_biggest_hub_lowers_the_value(db, template):
+    at = _page("advisor_scenario.py", ADVISOR, template)
+    assert not at.exception
+    assert "Aucun scénario" in at.info[0].value
+    hub = hubs(template[2].graph, top=1)["firm_id"].iloc[0]
+    at.selectbox[0].set_value(hub)
+    at.button[0].click().run()
+    assert not at.exception
+    value = _metrics(at)["Valeur nette ($/an)"]
+    assert value.delta.startswith("-")
+    gone = at.dataframe[1].value
+    assert len(gone) > 0
+
+
+def test_scenario_hypothetical_receiver_stays_in_memory(db, template):
+    at = _page("advisor_scenario.py", ADVISOR, template)
+    supply = template[1].streams.query("direction == 'supply' and kind == 'material'")["category_id"]
+    at.checkbox[1].check()
+    at.selectbox[1].set_value(supply.value_counts().index[0])
+    at.number_input[3].set_value(50_000.0)
+    at.button[0].click().run()
+    assert not at.exception
+    appeared = at.dataframe[0].value
+    assert "Récepteur hypothétique" in set(appeared["Receveur"])
+    with Repository.from_url(f"sqlite:///{db}") as repo:
+        assert "HYPOTHETIQUE-1" not in set(repo.load_registry(ADVISOR).firms["firm_id"])
+
+
+def test_network_page_lists_clusters_hubs_chains_and_resilience(db, template):
+    at = _page("advisor_network.py", ADVISOR, template)
+    assert not at.exception
+    assert at.title[0].value == "Réseau de symbiose"
+    frames = [d.value for d in at.dataframe]
+    assert "Grappe" in frames[0].columns and len(frames[0]) > 0
+    assert "Intermédiarité" in frames[1].columns
+    losses = frames[-1]
+    assert "Valeur perdue, réoptimisée ($/an)" in losses.columns
+    assert 0 < len(losses) <= 5
