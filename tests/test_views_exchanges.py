@@ -1,0 +1,84 @@
+"""The exchanges screen's pure functions: readable table, sort and search, drill-down, unmatched reasons."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from symbiosis.kb import load_categories, load_rules
+from symbiosis.pipeline import run
+from symbiosis.views.exchanges import drilldown, exchange_labels, exchange_table, unmatched_table
+from tests._registry_helpers import tiny_registry
+
+
+@pytest.fixture(scope="module")
+def matched():
+    reg = tiny_registry()
+    return reg, run(reg)
+
+
+def test_table_is_readable_sorted_and_searchable(matched):
+    reg, result = matched
+    table = exchange_table(result.exchanges, reg.firms, "fr")
+    assert list(table.columns) == [
+        "Fournisseur",
+        "Receveur",
+        "Catégorie",
+        "Flux",
+        "Distance (km)",
+        "Valeur nette ($/an)",
+        "GES évités (t CO2e/an)",
+    ]
+    assert table["Fournisseur"].eq("Scierie Péribonka").all()
+    assert table["Flux"].str.endswith("t/an").all()
+    by_distance = exchange_table(result.exchanges, reg.firms, "fr", sort="distance")
+    km = result.exchanges.set_index("candidate_id").loc[by_distance.index, "distance_km"]
+    assert km.is_monotonic_increasing
+    assert len(exchange_table(result.exchanges, reg.firms, "fr", text="serres")) == int(
+        result.exchanges["demand_firm_id"].eq("F3").sum()
+    )
+    labels = exchange_labels(result.exchanges, reg.firms, "en")
+    assert all(" → " in v for v in labels.values())
+
+
+def test_drilldown_explains_rule_distance_fit_season_value_and_flags(matched):
+    _, result = matched
+    row = result.exchanges.iloc[0]
+    why = drilldown(row, "fr", rules=load_rules())
+    assert why.basis.startswith(f"Règle {row['rule_id']}")
+    facts = dict(zip(why.facts.iloc[:, 0], why.facts.iloc[:, 1], strict=True))
+    assert facts["Distance par la route (estimation)"].startswith("≈")
+    assert facts["Mois en commun"] == row["months_common_fr"]
+    assert why.value.iloc[:, 0].sum() == pytest.approx(row["net_value_cad_per_yr"], rel=1e-6)
+    assert why.co2e.iloc[:, 0].sum() == pytest.approx(row["co2e_avoided_t_per_yr"], rel=1e-6)
+    assert isinstance(why.flags, list)
+
+
+def test_authorisation_flag_names_which_authorisation():
+    rules = load_rules()
+    rule = rules[rules["authorisation"].eq("mrf_authorisation")].iloc[0]
+    row = pd.Series(
+        {
+            "match_basis": "rule",
+            "rule_id": rule["rule_id"],
+            "flag_authorisation": True,
+            "flag_hazardous": True,
+            "flag_pretreatment": True,
+            "pretreatment": "drying",
+        }
+    )
+    flags = drilldown(row, "fr", rules=rules).flags
+    assert "Matière dangereuse" in flags
+    assert any("matière résiduelle fertilisante" in f for f in flags)
+    assert "Prétraitement : drying" in flags
+    text = drilldown(pd.Series({"match_basis": "text", "text_similarity": 0.72}), "en").basis
+    assert "similarity 0.72" in text
+
+
+def test_unmatched_reasons_in_the_current_language(matched):
+    reg, result = matched
+    frame = pd.concat([result.unmatched_supplies, result.unmatched_demands], ignore_index=True)
+    if frame.empty:
+        pytest.skip("every stream of the tiny registry is matched")
+    en = unmatched_table(frame, reg.firms, "en", categories=load_categories())
+    assert list(en["Reason"]) == list(frame["reason_en"])

@@ -1,0 +1,93 @@
+"""The scenario panel's pure functions: config from the settings, a hypothetical receiver, comparisons."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from symbiosis.engine.config import MatchConfig
+from symbiosis.kb import load_categories
+from symbiosis.pipeline import run
+from symbiosis.places.parks import load_parks
+from symbiosis.results import Kpis
+from symbiosis.views.scenario import (
+    HYPOTHETICAL_FIRM_ID,
+    HypotheticalReceiver,
+    ScenarioInputs,
+    config_key,
+    exchange_changes,
+    kpi_deltas,
+    registry_key,
+    scenario_config,
+    with_hypothetical_receiver,
+)
+from tests._registry_helpers import tiny_registry
+
+
+def test_default_inputs_give_back_the_baseline_config():
+    base = MatchConfig()
+    assert scenario_config(base, ScenarioInputs.from_config(base)) == base
+    assert config_key(scenario_config(base, ScenarioInputs.from_config(base))) == config_key(base)
+
+
+def test_inputs_reach_every_parameter():
+    inputs = ScenarioInputs(0.5, 2.0, 1.0, 80.0, 150.0, 65.0, "F1", True, None)
+    cfg = scenario_config(MatchConfig(), inputs)
+    assert (cfg.weights.value, cfg.weights.co2, cfg.weights.tonnes) == (0.5, 2.0, 1.0)
+    assert cfg.radius_km == 80.0 and cfg.default_tipping_fee_cad_per_t == 150.0
+    assert cfg.weights.carbon_price_cad_per_t_co2e == 65.0
+    assert cfg.excluded_firm_ids == ("F1",) and cfg.side.enabled
+    assert config_key(cfg) != config_key(MatchConfig())
+
+
+def test_hypothetical_receiver_is_added_to_a_copy_only():
+    reg = tiny_registry()
+    before = (len(reg.firms), len(reg.streams), registry_key(reg))
+    park = load_parks().iloc[0]
+    bigger = with_hypothetical_receiver(
+        reg,
+        HypotheticalReceiver("wood_sawdust", park["park_id"], 900.0),
+        categories=load_categories(),
+        parks=load_parks(),
+    )
+    assert (len(reg.firms), len(reg.streams), registry_key(reg)) == before
+    assert len(bigger.firms) == 4 and len(bigger.streams) == 4
+    bigger.validate()
+    added = bigger.streams.iloc[-1]
+    assert added["direction"] == "demand" and added["quantity_per_yr"] == 900.0
+    firm = bigger.firms.iloc[-1]
+    assert firm["firm_id"] == HYPOTHETICAL_FIRM_ID and firm["lat"] == park["lat"]
+    assert registry_key(bigger) != before[2]
+
+
+def test_hypothetical_receiver_refuses_unknown_input():
+    with pytest.raises(ValueError):
+        with_hypothetical_receiver(
+            tiny_registry(),
+            HypotheticalReceiver("nope", "nope", 1.0),
+            categories=load_categories(),
+            parks=load_parks(),
+        )
+
+
+def test_kpi_deltas_are_signed_and_formatted():
+    base = Kpis(net_value_cad_per_yr=10_000.0, n_exchanges=3, transport_cost_cad_per_yr=100.0)
+    scen = Kpis(net_value_cad_per_yr=7_500.0, n_exchanges=4, transport_cost_cad_per_yr=50.0)
+    table = kpi_deltas(scen, base, "fr").set_index("key")
+    assert table.loc["net_value_cad_per_yr", "delta"] == "-2\u00a0500"
+    assert table.loc["net_value_cad_per_yr", "value"] == "7\u00a0500"
+    assert table.loc["n_exchanges", "delta"] == "+1"
+    assert table.loc["transport_cost_cad_per_yr", "lower_is_better"]
+    assert table.loc["tonnes_exchanged_t_per_yr", "raw_delta"] == 0
+
+
+def test_excluding_a_firm_changes_the_exchanges_and_lowers_the_value():
+    reg = tiny_registry()
+    base = run(reg)
+    supplier = base.exchanges["supply_firm_id"].iloc[0]
+    scen = run(reg, scenario_config(MatchConfig(), ScenarioInputs(excluded_firm_id=supplier)))
+    assert scen.kpis.net_value_cad_per_yr < base.kpis.net_value_cad_per_yr
+    appeared, gone = exchange_changes(base.exchanges, scen.exchanges, reg.firms, "fr")
+    assert len(appeared) == 0 and len(gone) == len(base.exchanges) > 0
+    assert set(gone["Fournisseur"]) == {"Scierie Péribonka"}
+    assert isinstance(gone, pd.DataFrame)
