@@ -1,0 +1,77 @@
+"""``symbiosis report``: write a grant-ready report (PDF, XLSX, CSV, GeoJSON) for a period and territory."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from symbiosis.commands._common import add_db_argument, database_url
+
+NAME = "report"
+HELP = ("Produire un rapport pour les bailleurs de fonds (PDF, XLSX, CSV, GeoJSON) / write a "
+        "grant-ready report")
+
+logger = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``symbiosis report``."""
+    add_db_argument(parser)
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="langue / language")
+    parser.add_argument("--format", dest="fmt", choices=("pdf", "xlsx", "csv", "geojson"), default=None,
+                        help="format (default: from --out's extension)")
+    parser.add_argument("--territory", default="region",
+                        help='region, "mrc:NAME", "municipality:NAME" or "park:ID" / territoire')
+    parser.add_argument("--from", dest="start", type=dt.date.fromisoformat, default=None,
+                        metavar="YYYY-MM-DD", help="start of the period / début de la période")
+    parser.add_argument("--to", dest="end", type=dt.date.fromisoformat, default=None,
+                        metavar="YYYY-MM-DD", help="end of the period (inclusive) / fin de la période")
+    parser.add_argument("--anonymised", "--anonymise", action="store_true",
+                        help="name only consenting firms, aggregate the others by MRC / anonymisé")
+    parser.add_argument("--out", metavar="FILE", type=Path, required=True, help="file to write / fichier")
+
+
+def _format(args: argparse.Namespace) -> str | None:
+    fmt = args.fmt or args.out.suffix.lower().lstrip(".")
+    return {"json": "geojson"}.get(fmt, fmt) if fmt in ("pdf", "xlsx", "csv", "geojson", "json") else None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report; 0 on success, 2 on a bad argument or an unreadable registry."""
+    from symbiosis.db import Actor, Repository
+    from symbiosis.reports import parse_territory, render_report
+    from symbiosis.reports.source import report_data
+
+    fmt = _format(args)
+    if fmt is None:
+        print("Format inconnu / unknown format: use --format pdf|xlsx|csv|geojson", file=sys.stderr)
+        return 2
+    if args.start and args.end and args.end < args.start:
+        print("--to précède --from / --to is before --from", file=sys.stderr)
+        return 2
+    try:
+        territory = parse_territory(args.territory)
+    except ValueError as exc:
+        print(f"Territoire invalide / invalid territory: {exc}", file=sys.stderr)
+        return 2
+    url = database_url(args.db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        print(f"Registre introuvable / registry not found: {url}", file=sys.stderr)
+        return 2
+    actor = Actor.system("cli")
+    try:
+        repo = Repository.from_url(url, migrate=False)
+    except Exception as exc:  # any driver error means the registry cannot be read
+        print(f"Registre illisible / unreadable registry: {exc}", file=sys.stderr)
+        return 2
+    with repo:
+        data = report_data(repo, actor, territory=territory, period=(args.start, args.end),
+                           anonymised=args.anonymised)
+        args.out.write_bytes(render_report(data, fmt, args.lang))
+        repo.log_event(actor, "export", details={"command": "report", "file": args.out.name, "format": fmt,
+                                                 "territory": territory.spec, "anonymised": args.anonymised})
+    print(f"Rapport écrit / report written: {args.out} ({len(data.synergies)} synergies)")
+    return 0

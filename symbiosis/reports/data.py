@@ -1,0 +1,312 @@
+"""Gather what a report shows: KPIs, synergies, firms, funnel, territories, factors, notes, map points.
+
+:func:`gather_report` is pure: it takes the firms table, synergy lines
+(:mod:`symbiosis.reports.lines`) and the factor table, and returns a frozen :class:`ReportData`
+that the writers (XLSX, PDF, CSV, GeoJSON) only format. **Anonymisation happens here**, so that no
+writer ever sees what it must not print: in anonymised mode a firm that has not consented
+(confidentiality other than ``public``, or no consent recorded when consents are given) appears in
+no named table and no exact point; it is only counted in the aggregates by MRC, and aggregates of
+fewer than :data:`MIN_FIRMS_PER_CELL` firms are suppressed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.i18n import Text
+from symbiosis.reports.lines import status_rank
+from symbiosis.reports.territory import MRC_UNKNOWN, Territory, add_mrc, mrc_centroids, select_firms
+
+__all__ = ["KPI_KEYS", "MIN_FIRMS_PER_CELL", "ReportData", "consenting_firms", "gather_report"]
+
+logger = logging.getLogger(__name__)
+
+#: Aggregates over fewer firms than this are suppressed in anonymised mode (k-anonymity).
+MIN_FIRMS_PER_CELL = 3
+#: Indicators of the KPI table, in display order.
+KPI_KEYS: tuple[str, ...] = ("n_synergies", "n_firms_engaged", "tonnes_t_per_yr", "diverted_t_per_yr",
+                             "co2e_avoided_t_per_yr", "net_value_cad_per_yr")
+_SUMS = ("tonnes_t_per_yr", "diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report prints, already filtered and (when asked) anonymised.
+
+    Parameters
+    ----------
+    territory, period_start, period_end, anonymised, generated_on
+        What the report covers and how it was made.
+    kpis
+        ``indicator, estimated, verified, total`` rows for :data:`KPI_KEYS`.
+    synergies
+        Named synergy rows (in anonymised mode, only those whose two firms consented).
+    by_status
+        ``status, n_synergies`` and the sums, in funnel order (also the funnel).
+    by_territory
+        Sums by ``mrc`` (and ``municipality`` when not anonymised) of the synergies touching it.
+    firms
+        Engaged firms; in anonymised mode the non-consenting ones are one counted row per MRC.
+    methodology
+        Every factor used: ``factor_id, quantity, value, unit, source, year, n_synergies``.
+    notes
+        Data-quality notes, bilingual.
+    points, links
+        Map figure: ``lon, lat, label, n_synergies, named`` points and ``lon0, lat0, lon1, lat1``
+        links (non-consenting firms drawn at their MRC's public centroid).
+    source
+        ``"result"`` (a matching run: proposals, estimates) or ``"synergies"`` (tracked records).
+    """
+
+    territory: Territory
+    period_start: dt.date | None
+    period_end: dt.date | None
+    anonymised: bool
+    generated_on: dt.date
+    kpis: pd.DataFrame
+    synergies: pd.DataFrame
+    by_status: pd.DataFrame
+    by_territory: pd.DataFrame
+    firms: pd.DataFrame
+    methodology: pd.DataFrame
+    notes: tuple[Text, ...] = ()
+    points: pd.DataFrame = field(default_factory=pd.DataFrame)
+    links: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source: str = "result"
+
+    def kpi(self, key: str, column: str = "total") -> float:
+        """Return one KPI value (``total``, ``estimated`` or ``verified``)."""
+        return float(self.kpis.set_index("indicator").loc[key, column])
+
+
+def consenting_firms(firms: pd.DataFrame, consents: Collection[str] | None = None) -> set[str]:
+    """Return the ids of firms that may be named: ``public`` and, when ``consents`` is given, in it."""
+    public = firms.loc[firms["confidentiality"].fillna("").eq("public"), "firm_id"].astype(str)
+    named = set(public)
+    return named if consents is None else named & {str(c) for c in consents}
+
+
+def _in_period(lines: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.Series:
+    dates = pd.to_datetime(lines["status_date"], errors="coerce")
+    keep = pd.Series(True, index=lines.index)
+    if start is not None:
+        keep &= dates.isna() | (dates >= pd.Timestamp(start))
+    if end is not None:
+        keep &= dates.isna() | (dates < pd.Timestamp(end) + pd.Timedelta(days=1))
+    return keep
+
+
+def _sides(lines: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """Lines with the name, municipality and MRC of each side."""
+    info = firms.set_index("firm_id")[["name", "municipality", "mrc"]]
+    out = lines
+    for side in ("supply", "demand"):
+        part = info.add_prefix(f"{side}_").reindex(lines[f"{side}_firm_id"].to_numpy())
+        out = out.assign(**{c: part[c].to_numpy() for c in part.columns})
+    return out
+
+
+def _kpis(lines: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for key in KPI_KEYS:
+        row = {"indicator": key}
+        for label in ("estimated", "verified", "total"):
+            part = lines if label == "total" else lines[lines["evidence"].eq(label)]
+            if key == "n_synergies":
+                row[label] = float(len(part))
+            elif key == "n_firms_engaged":
+                row[label] = float(len(set(part["supply_firm_id"]) | set(part["demand_firm_id"])))
+            else:
+                row[label] = float(part[key].sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _by_status(lines: pd.DataFrame) -> pd.DataFrame:
+    if lines.empty:
+        return pd.DataFrame(columns=["status", "n_synergies", *_SUMS, "share_pct"])
+    grouped = lines.groupby("status").agg(n_synergies=("synergy_id", "size"),
+                                          **{c: (c, "sum") for c in _SUMS}).reset_index()
+    grouped = grouped.sort_values("status", key=status_rank).reset_index(drop=True)
+    grouped["share_pct"] = 100.0 * grouped["n_synergies"] / grouped["n_synergies"].sum()
+    return grouped
+
+
+def _long_by_firm(lines: pd.DataFrame) -> pd.DataFrame:
+    """One row per (synergy, side), for counting per firm and per territory."""
+    parts = []
+    for side in ("supply", "demand"):
+        cols = {f"{side}_firm_id": "firm_id", f"{side}_municipality": "municipality", f"{side}_mrc": "mrc"}
+        parts.append(lines[["synergy_id", *cols, *_SUMS]].rename(columns=cols).assign(role=side))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _by_territory(lines: pd.DataFrame, anonymised: bool) -> pd.DataFrame:
+    keys = ["mrc"] if anonymised else ["mrc", "municipality"]
+    cols = [*keys, "n_synergies", "n_firms", *_SUMS]
+    if lines.empty:
+        return pd.DataFrame(columns=cols)
+    long = _long_by_firm(lines).drop_duplicates([*keys, "synergy_id", "firm_id"])
+    per_syn = long.drop_duplicates([*keys, "synergy_id"])
+    out = per_syn.groupby(keys).agg(n_synergies=("synergy_id", "size"), **{c: (c, "sum") for c in _SUMS})
+    out["n_firms"] = long.groupby(keys)["firm_id"].nunique()
+    out = out.reset_index()[cols]
+    if anonymised:
+        small = out["n_firms"] < MIN_FIRMS_PER_CELL
+        out.loc[small, [*_SUMS, "n_synergies"]] = np.nan
+    return out
+
+
+def _firms_table(lines: pd.DataFrame, named: set[str], anonymised: bool) -> pd.DataFrame:
+    cols = ["firm", "municipality", "mrc", "n_firms", "n_synergies"]
+    if lines.empty:
+        return pd.DataFrame(columns=cols)
+    long = _long_by_firm(lines)
+    names = dict(zip(lines["supply_firm_id"], lines["supply_name"], strict=True))
+    names.update(zip(lines["demand_firm_id"], lines["demand_name"], strict=True))
+    per = long.groupby(["firm_id", "municipality", "mrc"])["synergy_id"].nunique().rename("n_synergies")
+    per = per.reset_index()
+    shown = per if not anonymised else per[per["firm_id"].isin(named)]
+    table = shown.assign(firm=shown["firm_id"].map(names), n_firms=1)[cols]
+    if anonymised:
+        hidden = per[~per["firm_id"].isin(named)]
+        agg = hidden.groupby("mrc").agg(n_firms=("firm_id", "size"), n_synergies=("n_synergies", "sum"))
+        agg = agg.reset_index().assign(firm="", municipality="")[cols]
+        table = pd.concat([table, agg], ignore_index=True)
+    return table.sort_values(["mrc", "firm"]).reset_index(drop=True)
+
+
+def _methodology(lines: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
+    ids = lines["factor_ids"].fillna("").astype(str).str.split("|").explode()
+    used = ids[ids.ne("")].value_counts().rename("n_synergies")
+    cols = ["factor_id", "quantity", "value", "unit", "source", "year", "note"]
+    table = factors[[c for c in cols if c in factors]].drop_duplicates("factor_id").set_index("factor_id")
+    out = table.join(used, how="inner").reset_index()
+    missing = sorted(set(used.index) - set(table.index))
+    if missing:
+        logger.warning("factors used but not in the factor table: %s", missing)
+    return out.sort_values(["quantity", "factor_id"]).reset_index(drop=True)
+
+
+def _points(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool) -> tuple:
+    engaged = _long_by_firm(lines).groupby("firm_id")["synergy_id"].nunique()
+    table = firms.set_index("firm_id").loc[engaged.index, ["name", "lat", "lon", "mrc"]].copy()
+    table["n_synergies"] = engaged
+    hide = pd.Series(anonymised, index=table.index) & ~table.index.isin(list(named))
+    centroids = mrc_centroids()
+    cen = centroids.reindex(table["mrc"].to_numpy())
+    table.loc[hide, "lat"] = cen["lat"].to_numpy()[hide.to_numpy()]
+    table.loc[hide, "lon"] = cen["lon"].to_numpy()[hide.to_numpy()]
+    table = table.dropna(subset=["lat", "lon"])
+    table["label"] = table["name"].where(~hide.reindex(table.index), "MRC " + table["mrc"])
+    table["named"] = ~hide.reindex(table.index)
+    pts = table[["lon", "lat", "label", "n_synergies", "named"]]
+    pts_agg = pts[~pts["named"]].groupby("label", as_index=False).agg(
+        lon=("lon", "first"), lat=("lat", "first"), n_synergies=("n_synergies", "sum")).assign(named=False)
+    points = pd.concat([pts[pts["named"]], pts_agg], ignore_index=True)
+    ends = pts[["lon", "lat"]]
+    a = ends.reindex(lines["supply_firm_id"].to_numpy()).to_numpy()
+    b = ends.reindex(lines["demand_firm_id"].to_numpy()).to_numpy()
+    links = pd.DataFrame({"lon0": a[:, 0], "lat0": a[:, 1], "lon1": b[:, 0], "lat1": b[:, 1]}).dropna()
+    return points.reset_index(drop=True), links.drop_duplicates().reset_index(drop=True)
+
+
+def _notes(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool,
+           source: str) -> tuple[Text, ...]:
+    notes: list[Text] = []
+    if source == "result":
+        notes.append(Text("Toutes les synergies sont des propositions du moteur d'appariement : leurs "
+                          "chiffres sont des estimations, aucune n'est vérifiée.",
+                          "Every synergy is a proposal of the matching engine: its figures are "
+                          "estimates, none is verified."))
+    n_est = int(lines["evidence"].ne("verified").sum())
+    notes.append(Text(f"{n_est} synergie(s) sur {len(lines)} ont des chiffres estimés (non vérifiés).",
+                      f"{n_est} of {len(lines)} synergies have estimated (unverified) figures."))
+    ids = set(lines["supply_firm_id"]) | set(lines["demand_firm_id"])
+    eng = firms[firms["firm_id"].isin(ids)]
+    approx = int(eng["coord_source"].ne("declared").sum()) if "coord_source" in eng else 0
+    notes.append(Text(f"{approx} entreprise(s) engagée(s) localisée(s) de façon approximative "
+                      "(parc, municipalité ou géocodage).",
+                      f"{approx} engaged firm(s) located approximately (park, municipality or geocoding)."))
+    unknown = int(eng["mrc"].eq(MRC_UNKNOWN).sum())
+    if unknown:
+        notes.append(Text(f"{unknown} entreprise(s) dans une municipalité hors de la table des MRC.",
+                          f"{unknown} firm(s) in a municipality missing from the MRC table."))
+    no_factor = int(lines["factor_ids"].fillna("").eq("").sum())
+    if no_factor:
+        notes.append(Text(f"{no_factor} synergie(s) sans facteur d'émission : GES évités comptés à 0.",
+                          f"{no_factor} synergies without an emission factor: GHG avoided counted as 0."))
+    if anonymised:
+        hidden = len(ids - named)
+        notes.append(Text(f"Mode anonymisé : {hidden} entreprise(s) sans consentement de publication sont "
+                          f"seulement agrégées par MRC ; les cellules de moins de {MIN_FIRMS_PER_CELL} "
+                          "entreprises sont masquées.",
+                          f"Anonymised mode: {hidden} firm(s) without consent to publish appear only in "
+                          f"aggregates by MRC; cells of fewer than {MIN_FIRMS_PER_CELL} firms are "
+                          "suppressed."))
+    return tuple(notes)
+
+
+_SYNERGY_COLUMNS = ("synergy_id", "status", "evidence", "kind", "supply_category_id", "demand_category_id",
+                    "supply_name", "supply_municipality", "supply_mrc", "demand_name",
+                    "demand_municipality", "demand_mrc", "quantity_per_yr", "quantity_unit",
+                    "tonnes_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr", "distance_km")
+
+
+def gather_report(firms: pd.DataFrame, lines: pd.DataFrame, factors: pd.DataFrame, *,
+                  territory: Territory | None = None,
+                  period: tuple[dt.date | None, dt.date | None] = (None, None),
+                  anonymised: bool = False, consents: Collection[str] | None = None,
+                  source: str = "result", today: dt.date | None = None) -> ReportData:
+    """Filter, sum and (when asked) anonymise the synergy lines of a territory and period.
+
+    Parameters
+    ----------
+    firms
+        The registry's firms (:data:`symbiosis.schemas.FIRMS`).
+    lines
+        Synergy lines (:func:`~symbiosis.reports.lines.lines_from_result` or ``lines_from_records``).
+    factors
+        The emission-factor table (:func:`symbiosis.engine.factors.load_factors`).
+    territory
+        A synergy belongs to a territory when either of its firms is located in it (the whole
+        region when None).
+    period
+        ``(start, end)`` dates, inclusive; lines without a date (proposals) are always kept.
+    anonymised
+        Leave out every firm that has not consented (see :func:`consenting_firms`).
+    consents
+        Ids of firms whose consent to be named is recorded; None before consents are tracked
+        (then ``public`` confidentiality is the consent).
+    source
+        ``"result"`` or ``"synergies"`` (changes the notes only).
+    today
+        Date printed as the generation date (today by default).
+    """
+    territory = territory or Territory()
+    firms = add_mrc(firms.drop_duplicates("firm_id").assign(firm_id=lambda f: f["firm_id"].astype(str)))
+    inside = set(firms.loc[select_firms(firms, territory), "firm_id"])
+    keep = (lines["supply_firm_id"].isin(inside) | lines["demand_firm_id"].isin(inside))
+    keep &= _in_period(lines, *period)
+    sel = _sides(lines[keep].reset_index(drop=True), firms)
+    named = consenting_firms(firms, consents)
+    shown = sel
+    if anonymised:
+        both = sel["supply_firm_id"].isin(named) & sel["demand_firm_id"].isin(named)
+        shown = sel[both]
+    points, links = _points(firms, sel, named, anonymised)
+    logger.info("report %s: %d synergies (%d named)", territory.spec, len(sel), len(shown))
+    return ReportData(
+        territory=territory, period_start=period[0], period_end=period[1], anonymised=anonymised,
+        generated_on=today or dt.date.today(), kpis=_kpis(sel),
+        synergies=shown[list(_SYNERGY_COLUMNS)].sort_values(["status", "synergy_id"]).reset_index(drop=True),
+        by_status=_by_status(sel), by_territory=_by_territory(sel, anonymised),
+        firms=_firms_table(sel, named, anonymised), methodology=_methodology(sel, factors),
+        notes=_notes(firms, sel, named, anonymised, source), points=points, links=links, source=source,
+    )

@@ -1,0 +1,196 @@
+"""Write a report as PDF (fpdf2, bundled DejaVu Sans regular and bold), in French or English.
+
+Pages: a title page with the territory, period and distribution mode; the KPI summary; synergies
+by status (the funnel) and by territory; the map figure; the named synergies; the methodology with
+every factor's source and year; the data-quality notes. Every page carries "Page n of N".
+:class:`ReportPDF` and :func:`draw_table` are reused by the event planner's agendas.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+from babel.numbers import format_decimal
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from symbiosis.i18n import t
+from symbiosis.reports.data import ReportData
+from symbiosis.reports.figures import Frame, draw_map
+from symbiosis.reports.tables import header_rows, kpi_table, localise
+
+__all__ = ["FONT", "ReportPDF", "draw_table", "format_number", "pdf_bytes"]
+
+logger = logging.getLogger(__name__)
+
+FONT = "DejaVu"
+#: Rows of the named-synergies table printed in the PDF (the XLSX has them all).
+MAX_SYNERGY_ROWS = 40
+_HEAD = FontFace(emphasis="BOLD", fill_color=(225, 232, 240))
+
+
+def format_number(value: Any, lang: str, decimals: int = 0) -> str:
+    """Format a number the way the language writes it (``12 345,7`` / ``12,345.7``); "—" for NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, str):
+        return value
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(float(value), format=pattern, locale="fr_CA" if lang == "fr" else "en_CA")
+
+
+class ReportPDF(FPDF):
+    """An A4 page with the bundled DejaVu fonts, a running title and ``Page n of N`` in the footer."""
+
+    def __init__(self, title: str, lang: str = "fr", orientation: str = "P") -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.report_title = title
+        self.lang = lang
+        fonts = resources.files("symbiosis.reports").joinpath("fonts")
+        for style, name in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf")):
+            with resources.as_file(fonts.joinpath(name)) as path:
+                self.add_font(FONT, style, str(path))
+        self.set_font(FONT, size=10)
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_title(title)
+        self.set_creator("symbiosis")
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_font(FONT, size=8)
+        self.set_text_color(110, 110, 110)
+        self.cell(0, 6, self.report_title, new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT, size=8)
+        self.set_text_color(110, 110, 110)
+        self.cell(0, 6, t("reports.page_number", self.lang, n=self.page_no(), total="{nb}"), align="C")
+        self.set_text_color(0, 0, 0)
+
+    def heading(self, text: str, size: int = 14) -> None:
+        """A bold section heading."""
+        self.set_font(FONT, "B", size)
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+        self.set_font(FONT, size=10)
+
+    def paragraph(self, text: str, size: int = 10) -> None:
+        """A wrapped paragraph."""
+        self.set_font(FONT, size=size)
+        self.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+
+def draw_table(pdf: FPDF, frame: pd.DataFrame, *, widths: Sequence[float] | None = None,
+               font_size: float = 8, numeric_decimals: dict[str, int] | None = None) -> None:
+    """Draw ``frame`` as a table with a bold header row; numbers formatted for ``pdf.lang``."""
+    lang = getattr(pdf, "lang", "fr")
+    decimals = numeric_decimals or {}
+    pdf.set_font(FONT, size=font_size)
+    kwargs: dict[str, Any] = {"headings_style": _HEAD, "line_height": font_size * 0.55,
+                              "text_align": "LEFT"}
+    if widths is not None:
+        kwargs["col_widths"] = tuple(widths)
+    with pdf.table(**kwargs) as table:
+        head = table.row()
+        for col in frame.columns:
+            head.cell(str(col))
+        for values in frame.itertuples(index=False):
+            row = table.row()
+            for col, value in zip(frame.columns, values, strict=True):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    row.cell(format_number(value, lang, decimals.get(str(col), 0)))
+                else:
+                    row.cell("" if value is None or value is pd.NA else str(value))
+    pdf.ln(3)
+    pdf.set_font(FONT, size=10)
+
+
+def _title_page(pdf: ReportPDF, data: ReportData, lang: str) -> None:
+    pdf.add_page()
+    pdf.ln(40)
+    pdf.set_font(FONT, "B", 24)
+    pdf.multi_cell(0, 12, t("reports.doc_title", lang), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", 16)
+    pdf.multi_cell(0, 9, data.territory.label(lang), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(20)
+    pdf.set_font(FONT, size=11)
+    for label, value in header_rows(data, lang):
+        line = f"{label} : {value}" if label and lang == "fr" else f"{label}: {value}" if label else value
+        pdf.multi_cell(0, 7, line, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+def _kpis(pdf: ReportPDF, data: ReportData, lang: str) -> None:
+    pdf.add_page()
+    pdf.heading(t("reports.section.kpis", lang))
+    draw_table(pdf, kpi_table(data, lang), widths=(80, 35, 35, 35), font_size=9)
+    pdf.heading(t("reports.section.by_status", lang), size=12)
+    cols = ["status", "n_synergies", "tonnes_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr",
+            "share_pct"]
+    draw_table(pdf, localise(data.by_status[cols], lang), font_size=8,
+               numeric_decimals={t("reports.col.share_pct", lang): 1})
+    pdf.heading(t("reports.section.by_territory", lang), size=12)
+    terr = data.by_territory.drop(columns=["diverted_t_per_yr"], errors="ignore")
+    draw_table(pdf, localise(terr, lang), font_size=7)
+    if data.anonymised:
+        pdf.paragraph(t("reports.suppressed", lang), size=8)
+
+
+def _map(pdf: ReportPDF, data: ReportData, lang: str) -> None:
+    pdf.add_page()
+    pdf.heading(t("reports.section.map", lang))
+    top = pdf.get_y()
+    draw_map(pdf, data.points, data.links, Frame(pdf.l_margin, top, pdf.epw, 150))
+    pdf.set_y(top + 153)
+    pdf.set_font(FONT, size=10)
+    pdf.paragraph(t("reports.map_caption", lang), size=8)
+
+
+def _synergies(pdf: ReportPDF, data: ReportData, lang: str) -> None:
+    pdf.add_page()
+    pdf.heading(t("reports.section.synergies", lang))
+    if data.synergies.empty:
+        pdf.paragraph(t("reports.none", lang))
+        return
+    cols = ["status", "supply_category_id", "supply_name", "demand_name", "tonnes_t_per_yr",
+            "co2e_avoided_t_per_yr", "net_value_cad_per_yr"]
+    top = data.synergies.sort_values("net_value_cad_per_yr", ascending=False).head(MAX_SYNERGY_ROWS)
+    draw_table(pdf, localise(top[cols], lang), widths=(16, 30, 34, 34, 22, 22, 24), font_size=7)
+    if len(data.synergies) > MAX_SYNERGY_ROWS:
+        pdf.paragraph(t("reports.more_rows", lang, n=len(data.synergies) - MAX_SYNERGY_ROWS), size=8)
+
+
+def _methodology(pdf: ReportPDF, data: ReportData, lang: str) -> None:
+    pdf.add_page()
+    pdf.heading(t("reports.section.methodology", lang))
+    pdf.paragraph(t("reports.method.text", lang), size=9)
+    cols = ["factor_id", "quantity", "value", "unit", "source", "year", "n_synergies"]
+    table = data.methodology[[c for c in cols if c in data.methodology]]
+    table = table.assign(year=table["year"].astype(str)) if "year" in table else table
+    draw_table(pdf, localise(table, lang), widths=(34, 22, 14, 18, 66, 12, 14), font_size=6.5,
+               numeric_decimals={t("reports.col.value", lang): 3})
+    pdf.heading(t("reports.section.notes", lang), size=12)
+    for note in data.notes:
+        pdf.paragraph("• " + note.get(lang), size=9)
+
+
+def pdf_bytes(data: ReportData, lang: str = "fr") -> bytes:
+    """Return the PDF report in ``lang`` ("fr" or "en")."""
+    title = f"{t('reports.doc_title', lang)} — {data.territory.label(lang)}"
+    pdf = ReportPDF(title, lang)
+    _title_page(pdf, data, lang)
+    _kpis(pdf, data, lang)
+    _map(pdf, data, lang)
+    _synergies(pdf, data, lang)
+    _methodology(pdf, data, lang)
+    return bytes(pdf.output())

@@ -1,0 +1,189 @@
+"""Reports: the sample region in both languages and formats, formula safety, anonymisation, territories."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from symbiosis.engine.config import MatchConfig
+from symbiosis.engine.factors import load_factors
+from symbiosis.i18n import t
+from symbiosis.pipeline import run
+from symbiosis.reports import gather_report, lines_from_result, parse_territory, render_report
+from symbiosis.reports.pdf import format_number
+from symbiosis.reports.tables import SHEETS
+from tests.test_reports_fixtures import HOSTILE, SECRET_COORDS, SECRET_NAMES, report_registry
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+HEADINGS = ("reports.doc_title", "reports.section.kpis", "reports.section.by_status",
+            "reports.section.by_territory", "reports.section.map", "reports.section.methodology",
+            "reports.section.notes")
+
+
+def _need(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        if os.environ.get("SYMBIOSIS_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"SYMBIOSIS_REQUIRE_SERVICES=1 but {tool} (poppler-utils) is missing", pytrace=False)
+        pytest.skip(f"{tool} not installed: apt-get install poppler-utils")
+    return path
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run([_need("pdftotext"), "-layout", str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8").replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """The committed sample region, imported and matched once (registry, lines)."""
+    from symbiosis.importing import default_context
+    from symbiosis.ingest import import_tables
+    from symbiosis.registry import Registry
+
+    ctx = default_context()
+    batch = import_tables((SAMPLE / "firms.csv").read_bytes(), (SAMPLE / "streams.csv").read_bytes(),
+                          geocoder=ctx.geocoder, parks=ctx.parks, categories=ctx.categories,
+                          waste_codes=ctx.waste_codes)
+    registry = Registry(batch.firms.valid, batch.streams.valid)
+    return registry, lines_from_result(run(registry, MatchConfig()))
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample):
+    registry, lines = sample
+    return gather_report(registry.firms, lines, load_factors())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sample_pdf_has_headings_kpis_and_drawn_pages(sample_report, lang, tmp_path):
+    pdf = render_report(sample_report, "pdf", lang)
+    text = _pdf_text(pdf, tmp_path)
+    for key in HEADINGS:
+        assert t(key, lang) in text, key
+    for key in ("n_synergies", "co2e_avoided_t_per_yr", "tonnes_t_per_yr"):
+        shown = format_number(sample_report.kpi(key), lang).replace("\u00a0", " ")
+        assert shown in text, (key, shown)
+    assert t("reports.page_number", lang, n=2, total=5).split()[0] in text
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    subprocess.run([_need("pdftoppm"), "-r", "30", "-png", str(tmp_path / "r.pdf"), str(tmp_path / "p")],
+                   check=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert len(pages) >= 5
+    from PIL import Image
+
+    for page in pages:
+        ink = np.asarray(Image.open(page).convert("L")) < 200
+        assert ink.mean() > 0.002, f"{page.name} is blank"
+    map_ink = np.asarray(Image.open(pages[2]).convert("L")) < 200
+    assert map_ink.mean() > 0.01  # the map page draws points and links
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sample_xlsx_has_every_sheet_and_no_formula(sample_report, lang):
+    book = openpyxl.load_workbook(io.BytesIO(render_report(sample_report, "xlsx", lang)))
+    assert book.sheetnames == [t(f"reports.sheet.{k}", lang)[:31] for k in SHEETS]
+    for sheet in book.worksheets:
+        assert sheet.max_row >= 2, sheet.title
+        assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row), sheet.title
+    synergies = book[t("reports.sheet.synergies", lang)]
+    assert synergies.max_row - 1 == int(sample_report.kpi("n_synergies"))
+    method = book[t("reports.sheet.methodology", lang)]
+    header = [c.value for c in method[1]]
+    assert t("reports.col.source", lang) in header and t("reports.col.year", lang) in header
+
+
+def test_kpis_sum_the_lines_and_split_estimated_from_verified(sample, sample_report):
+    _, lines = sample
+    assert sample_report.kpi("n_synergies") == len(lines)
+    assert sample_report.kpi("co2e_avoided_t_per_yr") == pytest.approx(lines["co2e_avoided_t_per_yr"].sum())
+    assert sample_report.kpi("co2e_avoided_t_per_yr", "verified") == 0.0
+    assert set(sample_report.methodology["year"]) and sample_report.methodology["source"].str.len().min() > 0
+
+
+@pytest.fixture(scope="module")
+def small():
+    registry = report_registry()
+    return registry, lines_from_result(run(registry, MatchConfig()))
+
+
+def _all_outputs(data) -> dict[str, str]:
+    out = {}
+    for lang in ("fr", "en"):
+        book = openpyxl.load_workbook(io.BytesIO(render_report(data, "xlsx", lang)))
+        cells = (c.value for s in book.worksheets for r in s.iter_rows() for c in r)
+        out[f"xlsx-{lang}"] = "\n".join(map(str, cells))
+        out[f"csv-{lang}"] = render_report(data, "csv", lang).decode("utf-8-sig")
+    out["geojson"] = render_report(data, "geojson").decode("utf-8")
+    return out
+
+
+def test_hostile_name_is_inert_in_xlsx_and_csv(small):
+    registry, lines = small
+    data = gather_report(registry.firms, lines, load_factors())
+    book = openpyxl.load_workbook(io.BytesIO(render_report(data, "xlsx", "fr")))
+    cells = [c for s in book.worksheets for r in s.iter_rows() for c in r if "HYPERLINK" in str(c.value)]
+    assert cells and all(c.data_type == "s" and str(c.value).startswith("'=") for c in cells)
+    csv = render_report(data, "csv", "en").decode("utf-8-sig")
+    assert "'" + HOSTILE.replace('"', '""') in csv
+    assert "," + HOSTILE.replace('"', '""') not in csv and "\n" + HOSTILE not in csv
+
+
+def test_anonymised_mode_leaks_no_name_or_coordinate_of_non_consenting_firms(small, tmp_path):
+    registry, lines = small
+    data = gather_report(registry.firms, lines, load_factors(), anonymised=True)
+    outputs = _all_outputs(data)
+    outputs["pdf-fr"] = _pdf_text(render_report(data, "pdf", "fr"), tmp_path)
+    coords = [f"{v:.5f}".rstrip("0") for lat, lon in SECRET_COORDS for v in (lat, lon)]
+    coords += [f"{v:.3f}" for lat, lon in SECRET_COORDS for v in (lat, lon)]
+    for where, text in outputs.items():
+        for secret in (*SECRET_NAMES, "C1", "M1", *coords):
+            assert secret not in text, (where, secret)
+    points = [f["geometry"]["coordinates"] for f in json.loads(outputs["geojson"])["features"]
+              if f["geometry"]["type"] == "Point"]
+    for lat, lon in SECRET_COORDS:  # drawn at their MRC's public centroid, never at their own site
+        assert all(abs(p[0] - lon) > 1e-4 or abs(p[1] - lat) > 1e-4 for p in points)
+    labels = {f["properties"]["label"] for f in json.loads(outputs["geojson"])["features"]
+              if f["geometry"]["type"] == "Point"}
+    assert {"MRC Maria-Chapdelaine", "MRC Le Domaine-du-Roy"} <= labels
+    # the non-consenting firms still count in the aggregates
+    assert data.kpi("n_synergies") == len(lines)
+    assert "Scierie Publique" in outputs["xlsx-fr"]
+
+
+def test_named_mode_lists_every_firm(small):
+    registry, lines = small
+    data = gather_report(registry.firms, lines, load_factors())
+    assert set(SECRET_NAMES) <= set(data.firms["firm"])
+
+
+def test_territory_filter_keeps_synergies_touching_the_territory(small):
+    registry, lines = small
+    factors = load_factors()
+    by = {spec: gather_report(registry.firms, lines, factors, territory=parse_territory(spec))
+          for spec in ("region", "mrc:Maria-Chapdelaine", "municipality:Roberval", "mrc:Lac-Saint-Jean-Est",
+                       "municipalité:alma")}
+    assert by["region"].kpi("n_synergies") == 5
+    assert by["mrc:Maria-Chapdelaine"].kpi("n_synergies") == 1  # P1 → C1 only
+    assert by["municipality:Roberval"].kpi("n_synergies") == 1  # P1 → M1 only
+    assert by["mrc:Lac-Saint-Jean-Est"].kpi("n_synergies") == 4  # every exchange of P1 (Alma)
+    assert by["municipalité:alma"].kpi("n_synergies") == 4
+    assert set(by["mrc:Maria-Chapdelaine"].by_territory["mrc"]) == {"Lac-Saint-Jean-Est", "Maria-Chapdelaine"}
+
+
+def test_parse_territory_rejects_unknown_kinds():
+    with pytest.raises(ValueError):
+        parse_territory("county:X")
+    with pytest.raises(ValueError):
+        parse_territory("mrc:")
+    assert parse_territory("").spec == "region"
