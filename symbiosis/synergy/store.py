@@ -228,7 +228,7 @@ class SynergyRepository:
         new: dict[str, Any] = {}
         for name, value in (("owner_id", owner_id), ("next_action_on", next_action_on),
                             ("next_action", next_action)):
-            if value is not None and value != old[name]:
+            if value is not None and (value or None) != old[name]:
                 new[name] = value or None
         if note and note.strip():
             line = f"[{at:%Y-%m-%d %H:%M} UTC, {actor.user_id}] {note.strip()}"

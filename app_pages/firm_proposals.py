@@ -1,0 +1,88 @@
+"""Firm proposals: the firm's synergies with anonymous counterparts, its decision, the reveal, quantities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages import state
+from symbiosis.db import PermissionDenied
+from symbiosis.i18n import t
+from symbiosis.synergy.status import CONSENT_OPEN, DECISIONS, REASONS, TransitionError
+from symbiosis.synergy.store import SynergyRepository
+from symbiosis.views.synergy import firm_table, proposal_label, unit_label, verification_table
+
+actor = state.require_role("firm")
+lang = state.current_lang()
+st.title(t("synergy.proposals.title", lang))
+state.show_flash()
+st.caption(t("synergy.proposals.anonymous", lang))
+
+store = SynergyRepository(state.repository())
+cats = state.categories()
+proposals = store.firm_proposals(actor, categories=cats)
+if proposals.empty:
+    st.info(t("synergy.proposals.empty", lang))
+    st.stop()
+
+st.dataframe(firm_table(proposals, lang, categories=cats), hide_index=True, width="stretch")
+rows = proposals.set_index("synergy_id")
+chosen = st.selectbox(t("synergy.select", lang), list(rows.index),
+                      format_func=lambda sid: proposal_label(rows.loc[sid], lang, categories=cats))
+row = rows.loc[chosen]
+
+if row["revealed"]:
+    st.subheader(t("synergy.reveal.title", lang))
+    revealed = st.session_state.setdefault("synergy_revealed", {})
+    if chosen not in revealed and st.button(t("synergy.reveal.button", lang)):
+        revealed[chosen] = store.reveal(actor, chosen)  # audited, once per session
+    if chosen in revealed:
+        who = revealed[chosen]
+        st.caption(t("synergy.reveal.logged", lang))
+        for key, value in (("name", who["name"]), ("place", who["municipality"]),
+                           ("contact", who["contact_name"]), ("email", who["contact_email"]),
+                           ("phone", who["contact_phone"]),
+                           ("flow", f"{who['flow_per_yr']:,.1f} {unit_label(who['flow_unit'], lang)}"),
+                           ("distance", f"{who['road_distance_km'] or 0:,.0f} km")):
+            st.text(f"{t(f'synergy.reveal.{key}', lang)} : {value}")  # plain text, never markdown
+elif row["status"] in CONSENT_OPEN:
+    with st.form("consent"):
+        st.subheader(t("synergy.consent.title", lang))
+        decision = st.radio(t("synergy.consent.choice", lang), DECISIONS, horizontal=True,
+                            format_func=lambda d: t(f"synergy.decision.{d}", lang))
+        reason = st.selectbox(t("synergy.consent.reason", lang), REASONS,
+                              format_func=lambda r: t(f"synergy.reason.{r}", lang))
+        note = st.text_area(t("synergy.consent.note", lang))
+        if st.form_submit_button(t("synergy.consent.submit", lang)):
+            try:
+                store.consent(actor, chosen, decision, reason=reason if decision == "decline" else None,
+                              note=note)
+                state.flash(t("synergy.consent.done", lang))
+                st.rerun()
+            except (TransitionError, PermissionDenied) as exc:
+                st.error(t("synergy.error", lang, error=exc))
+else:
+    st.info(t("synergy.consent.closed", lang))
+
+if row["status"] in ("implemented", "verified"):
+    st.subheader(t("synergy.verify.title", lang))
+    unit = unit_label(str(row["flow_unit"]).removesuffix("/yr"), lang)
+    st.caption(t("synergy.verify.help", lang, unit=unit))
+    with st.form("verify"):
+        today = dt.date.today()
+        c1, c2, c3 = st.columns(3)
+        start = c1.date_input(t("synergy.verify.start", lang), value=today.replace(month=1, day=1))
+        end = c2.date_input(t("synergy.verify.end", lang), value=today)
+        quantity = c3.number_input(t("synergy.verify.quantity", lang), min_value=0.0, step=1.0)
+        if st.form_submit_button(t("synergy.verify.submit", lang)):
+            try:
+                store.confirm_quantity(actor, chosen, period_start=start, period_end=end, quantity=quantity)
+                state.flash(t("synergy.verify.done", lang))
+                st.rerun()
+            except (TransitionError, PermissionDenied) as exc:
+                st.error(t("synergy.error", lang, error=exc))
+    periods = store.verifications(actor, chosen)
+    if not periods.empty:
+        st.markdown("**" + t("synergy.verify.periods", lang) + "**")
+        st.dataframe(verification_table(periods, lang), hide_index=True, width="stretch")

@@ -1,0 +1,123 @@
+"""The firm's proposals page, driven headless: anonymous counterparts, consent, reveal, quantities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from symbiosis.db import Actor, Repository
+from symbiosis.schemas import FIRMS, STREAMS
+from symbiosis.synergy.store import SynergyRepository
+from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
+from tests.conftest import _firm_row, _stream_row
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+ADVISOR = Actor("adele", "advisor")
+A, B, C = Actor("alice", "firm", "A"), Actor("bruno", "firm", "B"), Actor("chloe", "firm", "C")
+OTHERS = {"advisor": ADVISOR, "program_manager": Actor("marc", "program_manager"), "anonymous": None}
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> tuple[Path, SynergyRepository, str]:
+    """A registry with one synergy A → B, qualified and contacted (open to consent)."""
+    path = tmp_path / "registry.db"
+    repo = Repository.from_url(f"sqlite:///{path}")
+    seed_pair(repo, lambda *r: pd.DataFrame(list(r), columns=FIRMS.names),
+              lambda *r: pd.DataFrame(list(r), columns=STREAMS.names), _firm_row, _stream_row)
+    store = SynergyRepository(repo)
+    store.record_proposals(ADVISOR, FakeResult(exchanges(exchange("A-1", "B-1", "A", "B"))))
+    sid = store.synergies(ADVISOR).synergy_id.iat[0]
+    store.transition(ADVISOR, sid, "qualified")
+    store.transition(ADVISOR, sid, "contacted")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
+    yield path, store, sid
+    repo.close()
+
+
+def _page(actor: Actor | None, lang: str = "fr") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
+    at.run()
+    return at.switch_page("app_pages/firm_proposals.py").run()
+
+
+@pytest.mark.parametrize("role", list(OTHERS))
+def test_proposals_page_refuses_other_roles(db, role):
+    at = AppTest.from_file(str(ROOT / "app_pages" / "firm_proposals.py"), default_timeout=30)
+    if OTHERS[role] is not None:
+        at.session_state["actor"] = OTHERS[role]
+    at.run()
+    assert not at.exception
+    assert "Accès refusé" in at.error[0].value and not at.dataframe
+
+
+def test_counterpart_is_anonymous_and_the_firm_accepts(db):
+    _, store, _sid = db
+    at = _page(A)
+    assert not at.exception
+    assert at.title[0].value == "Mes propositions de synergie"
+    table = at.dataframe[0].value
+    assert table["Distance"].tolist() == ["10 à 50 km"]
+    assert table["Quantité proposée"].tolist() == ["100 à 1 000 t/an"]
+    assert table["Secteur de la contrepartie"].tolist() == ["Fabrication"]
+    assert "Granules" not in str(at) and "Luc Gagnon" not in str(at) and "lg@example.org" not in str(at)
+    at.radio[0].set_value("accept")
+    next(b for b in at.button if b.label == "Envoyer ma décision").click().run()
+    assert not at.exception and "Décision enregistrée." in at.success[0].value
+    assert store.consents(ADVISOR)[["firm_id", "decision"]].values.tolist() == [["A", "accept"]]
+
+
+def test_decline_with_a_reason(db):
+    _, store, _sid = db
+    at = _page(B, "en")
+    at.radio[0].set_value("decline")
+    next(s for s in at.selectbox if s.label == "Reason for declining").set_value("volume")
+    next(a for a in at.text_area if a.label == "Comment (optional)").input("Too little for us")
+    next(b for b in at.button if b.label == "Send my decision").click().run()
+    assert not at.exception
+    assert store.consents(B)[["decision", "reason", "note"]].values.tolist() == [
+        ["decline", "volume", "Too little for us"]]
+
+
+def test_reveal_after_both_accept_is_audited(db):
+    _, store, sid = db
+    store.consent(A, sid, "accept")
+    store.consent(B, sid, "accept")
+    at = _page(A)
+    assert "Granules" not in str(at)  # still hidden until asked
+    next(b for b in at.button if b.label.startswith("Afficher le nom")).click().run()
+    assert not at.exception
+    texts = " ".join(x.value for x in at.text)
+    assert "Granules du Lac" in texts and "lg@example.org" in texts
+    assert store.history(ADVISOR, sid).query("action == 'reveal'").actor_id.tolist() == ["alice"]
+
+
+def test_another_firm_sees_nothing(db):
+    at = _page(C)
+    assert not at.exception
+    assert "Aucune proposition" in at.info[0].value and not at.dataframe
+
+
+def test_firm_confirms_the_actual_quantity_once_implemented(db):
+    _, store, sid = db
+    store.consent(A, sid, "accept")
+    store.consent(B, sid, "accept")
+    store.transition(ADVISOR, sid, "in_discussion")
+    store.transition(ADVISOR, sid, "implemented")
+    at = _page(B)
+    next(d for d in at.date_input if d.label == "Début de la période").set_value(dt.date(2026, 1, 1))
+    next(d for d in at.date_input if d.label == "Fin de la période").set_value(dt.date(2026, 6, 30))
+    at.number_input[0].set_value(42.0)
+    next(b for b in at.button if b.label == "Confirmer").click().run()
+    assert not at.exception and "Quantité confirmée." in at.success[0].value
+    check = store.verifications(ADVISOR).iloc[0]
+    assert (check.receiver_quantity, check.receiver_confirmed_by) == (42.0, "bruno")
+    assert pd.isna(check.supplier_quantity)
