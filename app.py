@@ -13,9 +13,11 @@ PAGES: tuple[state.PageRow, ...] = (
     ("app_pages/advisor_exchanges.py", ("advisor",), "advisor.exchanges.title", "🔁", "echanges"),
     ("app_pages/advisor_scenario.py", ("advisor",), "advisor.scenario.title", "🧪", "scenarios"),
     ("app_pages/advisor_network.py", ("advisor",), "advisor.network.title", "🕸️", "reseau"),
+    ("app_pages/synergy_pipeline.py", ("advisor",), "synergy.pipeline.title", "🧭", "synergies"),
     ("app_pages/manager_dashboard.py", ("program_manager",), "manager.title", "📊", "tableau-de-bord"),
     ("app_pages/firm_profile.py", ("firm",), "firm_profile.title", "🏭", "mon-entreprise"),
     ("app_pages/firm_streams.py", ("firm",), "firm_streams.title", "♻️", "mes-flux"),
+    ("app_pages/firm_proposals.py", ("firm",), "synergy.proposals.title", "📨", "mes-propositions"),
 )
 
 st.set_page_config(page_title="symbiosis", page_icon="♻️", layout="wide")
