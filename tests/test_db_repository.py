@@ -102,6 +102,22 @@ def test_upsert_updates_and_skips_unchanged(repo, system, firms_f1_f2, rich_stre
     assert update["before"] == {"quantity_per_yr": 0.0} and update["after"] == {"quantity_per_yr": 42.0}
 
 
+def test_upsert_updates_different_columns_of_different_rows(repo, system, firms_f1_f2, rich_streams):
+    repo.upsert_firms(system, firms_f1_f2)
+    repo.upsert_streams(system, rich_streams)
+    changed = rich_streams.set_index("stream_id")
+    changed.loc["S-1", "description"] = "Sciure sèche"
+    changed.loc["S-2", ["quantity_per_yr", "end_date"]] = [99.0, pd.Timestamp("2026-09-30")]
+    changed.loc["S-3", "hazardous"] = True
+    new_row = rich_streams.iloc[[0]].assign(stream_id="S-4")
+    frame = pd.concat([changed.reset_index(), new_row], ignore_index=True)
+    assert repo.upsert_streams(system, frame) == 4
+    _assert_frames_equal(repo.streams(system), frame, STREAMS)
+    after = repo.audit(system, action="update").set_index("row_key")["after"]
+    assert after["S-2"] == {"quantity_per_yr": 99.0, "end_date": "2026-09-30"}
+    assert after["S-3"] == {"hazardous": True}
+
+
 def test_invalid_frame_is_refused_before_any_write(repo, system, firms_f1_f2, rich_streams):
     repo.upsert_firms(system, firms_f1_f2)
     bad = rich_streams.copy()

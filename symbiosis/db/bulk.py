@@ -13,18 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Insert, Update
+from sqlalchemy.sql.type_api import TypeEngine
 
 __all__ = ["executemany"]
 
 _FAST_DIALECTS = ("sqlite", "postgresql")
 
 
-def _column_values(conn: Connection, table: Table, name: str, records: Sequence[dict[str, Any]]) -> list[Any]:
-    values = [r[name] for r in records]
-    processor = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+def _column_values(conn: Connection, type_: TypeEngine[Any], values: list[Any]) -> list[Any]:
+    processor = type_.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     if processor is None:
         return values
     memo: dict[Any, Any] = {None: None}  # repeated values (a timestamp, a flag) are converted once
@@ -39,16 +38,17 @@ def _column_values(conn: Connection, table: Table, name: str, records: Sequence[
     return out
 
 
-def executemany(conn: Connection, stmt: Insert, records: Sequence[dict[str, Any]]) -> None:
-    """Execute an ``INSERT`` (or upsert) of ``table`` once per record, all records in one call.
+def executemany(conn: Connection, stmt: Insert | Update, records: Sequence[dict[str, Any]]) -> None:
+    """Execute an ``INSERT`` or ``UPDATE`` once per record, all records in one driver call.
 
     Parameters
     ----------
     conn
         Connection inside the caller's transaction.
     stmt
-        ``insert(table)`` or a dialect ``insert(table).on_conflict_do_update(...)``; every record has
-        the same keys, which are column names of the table.
+        ``insert(table)`` (record keys are column names), or an ``update`` whose values and
+        criteria are ``bindparam`` objects (record keys are their names). Every record has the
+        same keys.
     records
         The rows, as dicts of database-ready values (as for ``Connection.execute``).
     """
@@ -57,10 +57,9 @@ def executemany(conn: Connection, stmt: Insert, records: Sequence[dict[str, Any]
     if conn.dialect.name not in _FAST_DIALECTS:
         conn.execute(stmt, list(records))
         return
-    table = stmt.table
     names = list(records[0])
-    compiled = stmt.compile(dialect=conn.dialect, column_keys=names)
-    columns = {n: _column_values(conn, table, n, records) for n in names}
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=names if isinstance(stmt, Insert) else None)
+    columns = {n: _column_values(conn, compiled.binds[n].type, [r[n] for r in records]) for n in names}
     if compiled.positional:
         order = [columns[n] for n in compiled.positiontup]
         params: list[Any] = list(zip(*order, strict=True))
