@@ -420,8 +420,17 @@ def rank_within(group: np.ndarray, value: np.ndarray) -> np.ndarray:
     return rank
 
 
+def _nearest_in_group(group: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
+    """Whether each element is among the ``k`` smallest ``value`` of its ``group``."""
+    crowded = np.bincount(group)[group] > k  # groups of at most k elements keep them all, unsorted
+    out = ~crowded
+    if crowded.any():
+        out[crowded] = rank_within(group[crowded], value[crowded]) < k
+    return out
+
+
 def k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
     """Pairs among the K nearest of their supply or of their demand (all when ``k`` = 0)."""
     if k <= 0 or pairs.n == 0:
         return np.ones(pairs.n, dtype=bool)
-    return (rank_within(pairs.s, pairs.hav_km) < k) | (rank_within(pairs.d, pairs.hav_km) < k)
+    return _nearest_in_group(pairs.s, pairs.hav_km, k) | _nearest_in_group(pairs.d, pairs.hav_km, k)

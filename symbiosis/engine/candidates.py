@@ -137,11 +137,14 @@ def _text_candidates(sup: Side, dem: Side, kept: Pairs, rule_arr: _pairs.RuleArr
         raw = raw.take(~_pairs.rule_keyed(raw, kept, dem.n))
     if raw.n == 0:
         return raw
-    # Vectorise only the streams that have a partner within reach.
-    s_used, s_rows = np.unique(raw.s, return_inverse=True)
-    d_used, d_rows = np.unique(raw.d, return_inverse=True)
-    vectors = vectorise(list(sup.text[s_used]) + list(dem.text[d_used]))
-    sim = _row_cosines(vectors, s_rows, len(s_used) + d_rows)
+    # Vectorise only the distinct descriptions of streams that have a partner within reach.
+    s_used, s_pos = np.unique(raw.s, return_inverse=True)
+    d_used, d_pos = np.unique(raw.d, return_inverse=True)
+    texts = np.concatenate([sup.text[s_used], dem.text[d_used]]).astype(str)
+    distinct, rows = np.unique(texts, return_inverse=True)
+    logger.debug("text candidates: %d pairs, %d distinct descriptions", raw.n, len(distinct))
+    vectors = vectorise(list(distinct))
+    sim = _row_cosines(vectors, rows[s_pos], rows[len(s_used) + d_pos])
     raw = raw.with_similarity(sim).take(sim >= config.text_similarity_threshold)
     return raw.take(_pairs.first_failure(raw, sup, dem, rule_arr, config) == len(CHECKS))
 
