@@ -115,8 +115,22 @@ class Repository:
                 yield conn
 
     @contextmanager
-    def _transaction(self, actor: Actor, operation: str, *, write: bool) -> Iterator[Connection]:
-        """Yield a connection in a transaction; audit and re-raise any PermissionDenied raised inside."""
+    def transaction(self, actor: Actor, operation: str, *, write: bool) -> Iterator[Connection]:
+        """Yield a connection in one transaction, for stores of the data layer built on this one.
+
+        Not for application code (which calls the methods). A :class:`PermissionDenied` raised
+        inside rolls the transaction back, is written to the audit log in its own transaction,
+        and is re-raised; a write by a read-only role is refused before anything runs.
+
+        Parameters
+        ----------
+        actor
+            On whose behalf.
+        operation
+            Name of the operation, recorded with a refusal.
+        write
+            Whether the transaction writes (SQLite takes the write lock at ``BEGIN``).
+        """
         try:
             if write and not actor.can_write:
                 raise PermissionDenied(f"{actor.role} may not write ({operation})")
@@ -162,7 +176,7 @@ class Repository:
         validate_frame(frame, spec.schema)
         records = to_records(frame, spec.schema)
         keys = [r[spec.key] for r in records]
-        with self._transaction(actor, f"upsert_{spec.name}", write=True) as conn:
+        with self.transaction(actor, f"upsert_{spec.name}", write=True) as conn:
             foreign = {r["firm_id"] for r in records if not actor.may_write(r["firm_id"])}
             require(actor, not foreign, f"write {spec.name} of firms {sorted(foreign)}", table=spec.name,
                     keys=[r[spec.key] for r in records if r["firm_id"] in foreign])
@@ -189,7 +203,7 @@ class Repository:
         unknown = set(changes) - (set(STREAMS.names) - {"stream_id"})
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
-        with self._transaction(actor, "update_stream", write=True) as conn:
+        with self.transaction(actor, "update_stream", write=True) as conn:
             old = self._owned_stream(conn, actor, stream_id, "update this stream")
             frame = from_rows([tuple(old.values())], STREAMS)
             for name, value in changes.items():
@@ -221,7 +235,7 @@ class Repository:
         NotFound
             No such stream.
         """
-        with self._transaction(actor, "delete_stream", write=True) as conn:
+        with self.transaction(actor, "delete_stream", write=True) as conn:
             old = self._owned_stream(conn, actor, stream_id, "delete this stream")
             conn.execute(delete(Stream).where(Stream.stream_id == stream_id))
             entry = AuditEntry("delete", "streams", stream_id, old["firm_id"], jsonable(old))
@@ -237,7 +251,7 @@ class Repository:
         NotFound
             No such firm.
         """
-        with self._transaction(actor, "delete_firm", write=True) as conn:
+        with self.transaction(actor, "delete_firm", write=True) as conn:
             require(actor, actor.administers, "delete a firm", table="firms", keys=[firm_id])
             firm = rows.fetch_existing(conn, FIRM_TABLE, [firm_id]).get(firm_id)
             if firm is None:
@@ -250,7 +264,7 @@ class Repository:
 
     def firms(self, actor: Actor) -> pd.DataFrame:
         """Return the firms the actor may read, as a :data:`~symbiosis.schemas.FIRMS` frame."""
-        with self._transaction(actor, "read_firms", write=False) as conn:
+        with self.transaction(actor, "read_firms", write=False) as conn:
             return self._firms(conn, actor)
 
     def _firms(self, conn: Connection, actor: Actor) -> pd.DataFrame:
@@ -277,7 +291,7 @@ class Repository:
         """
         if direction is not None and direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
-        with self._transaction(actor, "read_streams", write=False) as conn:
+        with self.transaction(actor, "read_streams", write=False) as conn:
             if firm_id is not None:
                 require(actor, actor.may_read(firm_id), "read this firm's streams", table="streams",
                         keys=[firm_id])
@@ -299,7 +313,7 @@ class Repository:
 
         Firms and streams are read in one transaction (one snapshot).
         """
-        with self._transaction(actor, "load_registry", write=False) as conn:
+        with self.transaction(actor, "load_registry", write=False) as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             registry = Registry(self._firms(conn, actor), self._streams(conn, actor))
@@ -320,7 +334,7 @@ class Repository:
         report
             The import report, JSON-serialisable (NaN is refused).
         """
-        with self._transaction(actor, "record_import", write=True) as conn:
+        with self.transaction(actor, "record_import", write=True) as conn:
             batch_id, entry = insert_batch(conn, actor, source_filename=source_filename, accepted=accepted,
                                            rejected=rejected, report=report, at=_now())
             append_audit(conn, actor, [entry], at=_now())
@@ -328,7 +342,7 @@ class Repository:
 
     def import_batches(self, actor: Actor) -> pd.DataFrame:
         """Return the import batches the actor may read, newest first."""
-        with self._transaction(actor, "read_imports", write=False) as conn:
+        with self.transaction(actor, "read_imports", write=False) as conn:
             return list_batches(conn, actor)
 
     def log_event(self, actor: Actor, action: str, *, table: str | None = None, row_key: str | None = None,
@@ -347,7 +361,7 @@ class Repository:
             raise ValueError(f"action {action!r} is reserved to the repository")
         details = json.loads(json.dumps(details, allow_nan=False, default=str)) if details else None
         entry = AuditEntry(action, table, row_key, actor.firm_id or firm_id, None, details)
-        with self._transaction(actor, "log_event", write=False) as conn:
+        with self.transaction(actor, "log_event", write=False) as conn:
             append_audit(conn, actor, [entry], at=_now())
 
     def audit(self, actor: Actor, *, table: str | None = None, row_key: str | None = None,
@@ -365,7 +379,7 @@ class Repository:
                 query = query.where(column == value)
         if limit is not None:
             query = query.limit(int(limit))
-        with self._transaction(actor, "read_audit", write=False) as conn:
+        with self.transaction(actor, "read_audit", write=False) as conn:
             return read_audit(conn, actor, query)
 
     # -- users ------------------------------------------------------------------------------------
@@ -380,7 +394,7 @@ class Repository:
             Unknown role, firm role without a firm, password shorter than 8 characters, id taken.
         """
         password_hash = hash_password(password)  # slow on purpose: outside the transaction
-        with self._transaction(actor, "create_user", write=True) as conn:
+        with self.transaction(actor, "create_user", write=True) as conn:
             require(actor, actor.administers, "create accounts", table="users", keys=[user_id])
             entry = insert_user(conn, user_id=user_id, password_hash=password_hash, role=role,
                                 firm_id=firm_id, display_name=display_name or user_id, at=_now())
@@ -388,7 +402,7 @@ class Repository:
 
     def users(self, actor: Actor) -> pd.DataFrame:
         """Return the accounts the actor may see (``user_id, display_name, role, firm_id, created_at``)."""
-        with self._transaction(actor, "read_users", write=False) as conn:
+        with self.transaction(actor, "read_users", write=False) as conn:
             return list_users(conn, actor)
 
     def authenticate(self, user_id: str, password: str) -> Actor | None:
