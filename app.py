@@ -15,6 +15,8 @@ PAGES: tuple[state.PageRow, ...] = (
     ("app_pages/advisor_network.py", ("advisor",), "advisor.network.title", "🕸️", "reseau"),
     ("app_pages/synergy_pipeline.py", ("advisor",), "synergy.pipeline.title", "🧭", "synergies"),
     ("app_pages/manager_dashboard.py", ("program_manager",), "manager.title", "📊", "tableau-de-bord"),
+    ("app_pages/manager_reports.py", ("program_manager", "advisor"), "reports.page.title", "📄", "rapports"),
+    ("app_pages/event_planner.py", ("advisor",), "events.page.title", "🤝", "maillage"),
     ("app_pages/firm_profile.py", ("firm",), "firm_profile.title", "🏭", "mon-entreprise"),
     ("app_pages/firm_streams.py", ("firm",), "firm_streams.title", "♻️", "mes-flux"),
     ("app_pages/firm_proposals.py", ("firm",), "synergy.proposals.title", "📨", "mes-propositions"),

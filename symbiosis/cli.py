@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sample",
     "classify",
     "match",
+    "report",
+    "event",
 )
 
 

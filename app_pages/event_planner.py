@@ -1,0 +1,76 @@
+"""Event planner page: attending firms, tables and slots in; master schedule and agendas (PDF, XLSX) out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import state
+from symbiosis.events import PlannerConfig
+from symbiosis.events.agenda import (
+    Timing,
+    agenda_pdf_bytes,
+    agenda_xlsx_bytes,
+    master_schedule,
+    plan_event,
+    summary_rows,
+)
+from symbiosis.i18n import t
+from symbiosis.reports.source import match_result
+
+actor = state.require_role("advisor")
+lang = state.current_lang()
+st.title(t("events.page.title", lang))
+st.caption(t("events.page.intro", lang))
+
+try:
+    repo = state.repository()
+    registry = repo.load_registry(actor)
+except Exception as exc:  # the page must explain, not crash, when the DB is missing or broken
+    st.error(t("registry.db_error", lang, url=state.database_url_shown(), error=exc))
+    st.stop()
+if registry.firms.empty:
+    st.info(t("events.page.empty", lang))
+    st.stop()
+
+names = dict(zip(registry.firms["firm_id"], registry.firms["name"], strict=True))
+with st.form("event"):
+    attendees = st.multiselect(t("events.page.attendees", lang), sorted(names, key=names.get),
+                               format_func=lambda f: names.get(f, f))
+    c1, c2, c3, c4, c5 = st.columns(5)
+    tables = c1.number_input(t("events.page.tables", lang), min_value=1, max_value=200, value=15)
+    slots = c2.number_input(t("events.page.slots", lang), min_value=1, max_value=40, value=8)
+    start = c3.text_input(t("events.page.start", lang), value="09:00")
+    minutes = c4.number_input(t("events.page.minutes", lang), min_value=5, max_value=120, value=20)
+    limit = c5.number_input(t("events.page.time_limit", lang), min_value=1, max_value=300, value=10)
+    submitted = st.form_submit_button(t("events.page.plan", lang))
+
+if submitted:
+    result = match_result(registry)
+    instance, schedule, greedy = plan_event(result.exchanges, registry.firms, attendees or None,
+                                            tables=int(tables), slots=int(slots),
+                                            config=PlannerConfig(time_limit_s=float(limit)), lang=lang)
+    st.session_state.pop("events.plan", None)
+    if not instance.pairs:
+        st.info(t("events.page.no_pairs", lang))
+        st.stop()
+    if schedule.status not in ("optimal", "feasible"):
+        st.error(t("events.page.infeasible", lang, status=schedule.status))
+        st.stop()
+    timing = Timing(start=start, slot_minutes=int(minutes))
+    st.session_state["events.plan"] = {
+        "summary": summary_rows(instance, schedule, greedy, lang),
+        "master": master_schedule(instance, schedule, lang, timing),
+        "pdf": agenda_pdf_bytes(instance, schedule, lang, timing, greedy),
+        "xlsx": agenda_xlsx_bytes(instance, schedule, lang, timing, greedy),
+    }
+    repo.log_event(actor, "export", details={"page": "event_planner", "meetings": len(schedule.meetings)})
+
+plan = st.session_state.get("events.plan")
+if plan:
+    st.dataframe(plan["summary"], hide_index=True)
+    st.dataframe(plan["master"], hide_index=True, width="stretch")
+    d1, d2 = st.columns(2)
+    d1.download_button(t("events.page.download_pdf", lang), plan["pdf"], file_name="agendas.pdf",
+                       mime="application/pdf")
+    d2.download_button(t("events.page.download_xlsx", lang), plan["xlsx"], file_name="agendas.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

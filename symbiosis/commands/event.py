@@ -1,0 +1,86 @@
+"""``symbiosis event``: plan a matchmaking event and write the agendas and master schedule (PDF, XLSX)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from symbiosis.commands._common import add_db_argument, database_url
+
+NAME = "event"
+HELP = ("Planifier une activité de maillage (agendas, horaire général) / plan a matchmaking event "
+        "(agendas, master schedule)")
+
+logger = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``symbiosis event``."""
+    add_db_argument(parser)
+    parser.add_argument("--attendees", default="all", metavar="FILE|all",
+                        help="file of firm ids (one per line, or a CSV with firm_id) or 'all' / présences")
+    parser.add_argument("--tables", type=int, default=15, help="tables (default 15)")
+    parser.add_argument("--slots", type=int, default=8, help="time slots (default 8) / plages")
+    parser.add_argument("--start", default="09:00", help="first slot, HH:MM / début")
+    parser.add_argument("--minutes", type=int, default=20, help="minutes per slot / minutes par plage")
+    parser.add_argument("--time-limit", type=float, default=10.0, help="solver time limit, s")
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="langue / language")
+    parser.add_argument("--out", metavar="FILE", type=Path, required=True, help="agenda.pdf or agenda.xlsx")
+
+
+def read_attendees(spec: str) -> list[str] | None:
+    """Firm ids of ``spec``: None for ``all``; else a file, one id per line or a CSV ``firm_id`` column."""
+    if spec.strip().lower() in ("all", "tous", "toutes"):
+        return None
+    lines = [ln.strip() for ln in Path(spec).read_text(encoding="utf-8-sig").splitlines() if ln.strip()]
+    if lines and "firm_id" in lines[0].split(","):
+        col = lines[0].split(",").index("firm_id")
+        return [ln.split(",")[col].strip() for ln in lines[1:]]
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan and write; 0 on success, 2 on bad arguments or registry, 1 when no schedule exists."""
+    from symbiosis.db import Actor, Repository
+    from symbiosis.events import PlannerConfig, check_schedule
+    from symbiosis.events.agenda import Timing, agenda_pdf_bytes, agenda_xlsx_bytes, plan_event
+    from symbiosis.reports.source import match_result
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx") or args.tables < 1 or args.slots < 1:
+        print("--out must end in .pdf or .xlsx; --tables and --slots ≥ 1", file=sys.stderr)
+        return 2
+    try:
+        attendees = read_attendees(args.attendees)
+        timing = Timing(start=args.start, slot_minutes=args.minutes)
+        timing.label(0)
+    except (OSError, ValueError) as exc:
+        print(f"Argument invalide / invalid argument: {exc}", file=sys.stderr)
+        return 2
+    url = database_url(args.db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        print(f"Registre introuvable / registry not found: {url}", file=sys.stderr)
+        return 2
+    actor = Actor.system("cli")
+    with Repository.from_url(url, migrate=False) as repo:
+        registry = repo.load_registry(actor)
+        result = match_result(registry)
+        instance, schedule, greedy = plan_event(
+            result.exchanges, registry.firms, attendees, tables=args.tables, slots=args.slots,
+            config=PlannerConfig(time_limit_s=args.time_limit), lang=args.lang)
+        if schedule.status not in ("optimal", "feasible"):
+            print(f"Aucun horaire / no schedule: {schedule.status}", file=sys.stderr)
+            return 1
+        problems = check_schedule(instance, schedule)
+        if problems:  # a bug, never a user error
+            print("Horaire incohérent / inconsistent schedule: " + "; ".join(problems[:5]), file=sys.stderr)
+            return 1
+        write = agenda_pdf_bytes if suffix == ".pdf" else agenda_xlsx_bytes
+        args.out.write_bytes(write(instance, schedule, args.lang, timing, greedy))
+        repo.log_event(actor, "export", details={"command": "event", "file": args.out.name,
+                                                 "meetings": len(schedule.meetings)})
+    print(f"{len(schedule.meetings)} rencontres / meetings ({schedule.status}, {schedule.objective} k$/an; "
+          f"glouton / greedy {greedy.objective}) → {args.out}")
+    return 0

@@ -1,0 +1,150 @@
+"""Agendas of an event: one per firm (slot, table, counterpart, why) and the master schedule (slot × table).
+
+Frames are built by pure functions; :func:`agenda_xlsx_bytes` and :func:`agenda_pdf_bytes` write
+them (formula-safe XLSX, PDF with the bundled DejaVu fonts). Tables and slots are numbered from 1
+on paper, from 0 in :class:`~symbiosis.events.instance.Schedule`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from symbiosis.events.greedy import greedy_schedule
+from symbiosis.events.instance import Instance, PlannerConfig, Schedule, instance_from_proposals
+from symbiosis.events.model import solve
+from symbiosis.i18n import t
+from symbiosis.reports.pdf import ReportPDF, draw_table
+from symbiosis.reports.xlsx import frames_to_xlsx
+
+__all__ = ["Timing", "agenda_pdf_bytes", "agenda_xlsx_bytes", "firm_agendas", "master_schedule",
+           "plan_event", "summary_rows"]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Clock of the event: first slot start (``HH:MM``), minutes per slot, event title and date."""
+
+    start: str = "09:00"
+    slot_minutes: int = 20
+    title: str = ""
+    date: dt.date | None = None
+
+    def label(self, slot: int) -> str:
+        """``HH:MM–HH:MM`` of ``slot`` (from 0)."""
+        base = dt.datetime.combine(dt.date(2000, 1, 1), dt.time.fromisoformat(self.start))
+        begin = base + dt.timedelta(minutes=slot * self.slot_minutes)
+        end = begin + dt.timedelta(minutes=self.slot_minutes)
+        return f"{begin:%H:%M}–{end:%H:%M}"
+
+
+def firm_agendas(instance: Instance, schedule: Schedule, lang: str = "fr",
+                 timing: Timing = Timing()) -> pd.DataFrame:
+    """One row per attending firm and slot: ``firm_id, firm, slot, time, table, counterpart, why``.
+
+    A slot without a meeting has an empty table and the "free" label as counterpart.
+    """
+    at: dict[tuple[str, int], tuple[int, str, str]] = {}
+    for m in schedule.meetings:
+        pair = instance.pairs[m.pair]
+        at[(pair.a, m.slot)] = (m.table + 1, pair.b, pair.why)
+        at[(pair.b, m.slot)] = (m.table + 1, pair.a, pair.why)
+    rows = []
+    for firm in instance.firms:
+        for s in range(instance.slots):
+            table, other, why = at.get((firm, s), (None, None, ""))
+            counterpart = instance.name(other) if other else t("events.free", lang)
+            rows.append({"firm_id": firm, "firm": instance.name(firm), "slot": s + 1, "time": timing.label(s),
+                         "table": table, "counterpart": counterpart, "why": why})
+    frame = pd.DataFrame(rows)
+    frame["table"] = frame["table"].astype("Int64")
+    return frame
+
+
+def master_schedule(instance: Instance, schedule: Schedule, lang: str = "fr",
+                    timing: Timing = Timing()) -> pd.DataFrame:
+    """Slot × table grid: each cell ``Firm A ↔ Firm B`` (empty when the table is free)."""
+    tables = [t("events.table_n", lang, n=i + 1) for i in range(instance.tables)]
+    grid = pd.DataFrame("", index=range(instance.slots), columns=tables, dtype=object)
+    for m in schedule.meetings:
+        pair = instance.pairs[m.pair]
+        grid.iat[m.slot, m.table] = f"{instance.name(pair.a)} ↔ {instance.name(pair.b)}"
+    grid.insert(0, t("events.col.time", lang), [timing.label(s) for s in range(instance.slots)])
+    grid.insert(0, t("events.col.slot", lang), list(range(1, instance.slots + 1)))
+    return grid
+
+
+def summary_rows(instance: Instance, schedule: Schedule, greedy: Schedule | None, lang: str) -> pd.DataFrame:
+    """Key figures of the plan (attendance, candidate pairs, meetings, value, greedy, bound, status)."""
+    rows = [("events.stat.firms", len(instance.firms)), ("events.stat.pairs", len(instance.pairs)),
+            ("events.stat.meetings", len(schedule.meetings)), ("events.stat.objective", schedule.objective)]
+    if greedy is not None:
+        rows.append(("events.stat.greedy", greedy.objective))
+    if schedule.bound == schedule.bound:  # not NaN
+        rows.append(("events.stat.bound", round(schedule.bound)))
+    rows.append(("events.stat.status", f"{schedule.status} ({schedule.method})"))
+    return pd.DataFrame({t("reports.col.field", lang): [t(k, lang) for k, _ in rows],
+                         t("reports.col.value", lang): [v for _, v in rows]})
+
+
+def _localised_agendas(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    cols = {c: t(f"events.col.{c}", lang) for c in ("firm", "slot", "time", "table", "counterpart", "why")}
+    return frame.drop(columns=["firm_id"]).rename(columns=cols)
+
+
+def agenda_xlsx_bytes(instance: Instance, schedule: Schedule, lang: str = "fr", timing: Timing = Timing(),
+                      greedy: Schedule | None = None) -> bytes:
+    """Workbook: summary, master schedule, every firm's agenda (one long sheet)."""
+    frames = {
+        t("events.summary", lang): summary_rows(instance, schedule, greedy, lang),
+        t("events.master", lang): master_schedule(instance, schedule, lang, timing),
+        t("events.agendas", lang): _localised_agendas(firm_agendas(instance, schedule, lang, timing), lang),
+    }
+    return frames_to_xlsx(frames)
+
+
+def agenda_pdf_bytes(instance: Instance, schedule: Schedule, lang: str = "fr", timing: Timing = Timing(),
+                     greedy: Schedule | None = None) -> bytes:
+    """PDF: the master schedule (landscape, 6 tables per block), then one page per firm."""
+    title = timing.title or t("events.title", lang)
+    if timing.date:
+        title = f"{title} — {timing.date.isoformat()}"
+    pdf = ReportPDF(title, lang, orientation="L")
+    pdf.add_page()
+    pdf.heading(title, size=16)
+    draw_table(pdf, summary_rows(instance, schedule, greedy, lang), widths=(120, 60), font_size=9)
+    grid = master_schedule(instance, schedule, lang, timing)
+    head, tables = list(grid.columns[:2]), list(grid.columns[2:])
+    for i in range(0, len(tables), 6):
+        pdf.add_page()
+        pdf.heading(t("events.master", lang), size=13)
+        block = grid[head + tables[i:i + 6]]
+        draw_table(pdf, block, widths=(12, 26, *([40] * (len(block.columns) - 2))), font_size=7)
+    agendas = firm_agendas(instance, schedule, lang, timing)
+    for firm_id, part in agendas.groupby("firm_id", sort=True):
+        pdf.add_page()
+        pdf.heading(t("events.agenda_of", lang, firm=instance.name(str(firm_id))), size=13)
+        if part["table"].isna().all():
+            pdf.paragraph(t("events.no_meeting", lang))
+        shown = _localised_agendas(part, lang).drop(columns=[t("events.col.firm", lang)])
+        shown = shown.astype(object).where(shown.notna(), "")
+        draw_table(pdf, shown, widths=(14, 30, 16, 70, 137), font_size=8)
+    return bytes(pdf.output())
+
+
+def plan_event(exchanges: pd.DataFrame, firms: pd.DataFrame, attendees: list[str] | None, *, tables: int,
+               slots: int, config: PlannerConfig | None = None,
+               lang: str = "fr") -> tuple[Instance, Schedule, Schedule]:
+    """Build the event from a matching run's proposals, plan it; return instance, schedule, greedy.
+
+    ``attendees`` None means every firm with at least one proposal.
+    """
+    if attendees is None:
+        attendees = sorted(set(exchanges["supply_firm_id"]) | set(exchanges["demand_firm_id"]))
+    names = dict(zip(firms["firm_id"].astype(str), firms["name"].astype(str), strict=True))
+    instance = instance_from_proposals(exchanges, attendees, tables=tables, slots=slots, names=names,
+                                       lang=lang)
+    greedy = greedy_schedule(instance)
+    return instance, solve(instance, config), greedy

@@ -1,0 +1,59 @@
+"""The event-planner page, driven headless: advisors plan and download; other roles are refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from symbiosis.db import Actor
+from tests.test_reports_fixtures import seed_db
+
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "event_planner.py")
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "r.db"
+    seed_db(path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
+    return path
+
+
+def _page(actor: Actor | None, lang: str = "fr") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
+    return at.run()
+
+
+def test_advisor_plans_an_event_and_gets_the_agendas(db):
+    at = _page(Actor("adele", "advisor"), "en")
+    assert not at.exception
+    assert at.title[0].value == "Matchmaking-event planner"
+    at.number_input[0].set_value(2)
+    at.number_input[1].set_value(3)
+    at.number_input[3].set_value(2)
+    at.button[0].click().run()
+    assert not at.exception
+    plan = at.session_state["events.plan"]
+    assert plan["pdf"].startswith(b"%PDF") and plan["xlsx"][:2] == b"PK"
+    grid = at.dataframe[1].value
+    assert list(grid.columns[:4]) == ["Slot", "Time", "Table 1", "Table 2"]
+    assert (grid.iloc[:, 2:] != "").sum().sum() == 4
+
+
+def test_no_proposal_between_the_chosen_firms(db):
+    at = _page(Actor("adele", "advisor"))
+    at.multiselect[0].set_value(["P3", "P4"])
+    at.button[0].click().run()
+    assert not at.exception and at.info and "events.plan" not in at.session_state
+
+
+@pytest.mark.parametrize("actor", [None, Actor("marc", "program_manager"), Actor("fanny", "firm", "P1")])
+def test_other_roles_are_refused(db, actor):
+    at = _page(actor)
+    assert at.error and not at.button

@@ -1,0 +1,77 @@
+"""The reports page, driven headless: program managers and advisors download, firms are refused."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from symbiosis.db import Actor
+from tests.test_reports_fixtures import SECRET_NAMES, seed_db
+
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "manager_reports.py")
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "r.db"
+    seed_db(path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
+    return path
+
+
+def _page(actor: Actor | None, lang: str = "fr") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
+    return at.run()
+
+
+def _download(at: AppTest) -> bytes:
+    (content, _name, _fmt) = at.session_state["reports.file"]
+    return content
+
+
+def test_program_manager_downloads_an_anonymised_xlsx(db):
+    at = _page(Actor("marc", "program_manager"), "en")
+    assert not at.exception
+    assert at.title[0].value == "Reports for funders"
+    assert at.checkbox[0].value is True  # anonymised by default for program managers
+    at.selectbox[2].set_value("xlsx")
+    at.button[0].click().run()
+    assert not at.exception
+    book = openpyxl.load_workbook(io.BytesIO(_download(at)))
+    text = "\n".join(str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r)
+    assert "Scierie Publique" in text
+    assert not any(name in text for name in SECRET_NAMES)
+
+
+def test_advisor_gets_a_named_pdf_for_one_mrc(db):
+    at = _page(Actor("adele", "advisor"))
+    assert at.checkbox[0].value is False
+    at.selectbox[0].set_value("mrc:Maria-Chapdelaine")
+    at.button[0].click().run()
+    assert not at.exception
+    assert _download(at).startswith(b"%PDF")
+    assert at.session_state["reports.file"][1].startswith("rapport-mrc-Maria-Chapdelaine")
+
+
+def test_reversed_period_is_refused(db):
+    import datetime as dt
+
+    at = _page(Actor("adele", "advisor"))
+    at.date_input[0].set_value(dt.date(2026, 12, 31))
+    at.date_input[1].set_value(dt.date(2026, 1, 1))
+    at.button[0].click().run()
+    assert at.error and "reports.file" not in at.session_state
+
+
+@pytest.mark.parametrize("actor", [None, Actor("fanny", "firm", "P1")])
+def test_firms_and_anonymous_users_are_refused(db, actor):
+    at = _page(actor)
+    assert at.error and not at.button

@@ -1,0 +1,51 @@
+"""``symbiosis event`` plans the registry's proposals and writes the agendas."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from symbiosis.cli import main
+from symbiosis.commands.event import read_attendees
+from tests.test_reports_fixtures import seed_db
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("event") / "r.db"
+    seed_db(path)
+    return path
+
+
+def test_event_command_writes_agendas(db, tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    out = tmp_path / "agenda.xlsx"
+    assert main(["event", "--db", str(db), "--attendees", "all", "--tables", "2", "--slots", "3",
+                 "--time-limit", "5", "--out", str(out)]) == 0
+    book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    grid = book["Horaire général"]
+    cells = [c.value for row in grid.iter_rows(min_row=2, min_col=3) for c in row if c.value]
+    # 5 proposals, but P1 is in 4 of them and there are 3 slots: its weakest (with P2) is left out
+    assert len(cells) == 4
+    assert not any("Scierie Publique" in c and "HYPERLINK" in c for c in cells)
+    attendees = tmp_path / "present.csv"
+    attendees.write_text("firm_id,name\nP1,x\nP4,y\n", encoding="utf-8")
+    pdf = tmp_path / "agenda.pdf"
+    assert main(["event", "--db", str(db), "--attendees", str(attendees), "--tables", "1", "--slots", "2",
+                 "--out", str(pdf), "--lang", "en"]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_read_attendees_formats(tmp_path):
+    plain = tmp_path / "a.txt"
+    plain.write_text("P1\n\nP2\n", encoding="utf-8")
+    assert read_attendees(str(plain)) == ["P1", "P2"]
+    assert read_attendees("all") is None
+
+
+def test_event_command_refuses_bad_output(db, tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert main(["event", "--db", str(db), "--out", str(tmp_path / "a.docx")]) == 2
+    assert main(["event", "--db", str(db), "--tables", "0", "--out", str(tmp_path / "a.pdf")]) == 2
