@@ -38,7 +38,9 @@ category = c4.selectbox(
     format_func=lambda c: c if c == all_label else labels[c],
 )
 c5, c6 = st.columns(2)
-min_value = c5.number_input(t("advisor.map.min_value", lang), min_value=0.0, value=0.0, step=10_000.0)
+min_value = c5.number_input(
+    t("advisor.map.min_value", lang), min_value=0.0, value=0.0, step=10_000.0, format="%.0f"
+)
 max_distance = c6.slider(t("advisor.map.max_distance", lang), 1, 300, 300)
 
 filters = MapFilters(

@@ -236,7 +236,7 @@ def _value_colour(values: np.ndarray) -> list[list[int]]:
 
 def _width(tonnes: np.ndarray) -> np.ndarray:
     top = max(float(np.nanmax(tonnes, initial=0.0)), 1.0)
-    return 1.0 + 9.0 * np.sqrt(np.clip(tonnes, 0.0, None) / top)
+    return 1.0 + 5.0 * np.sqrt(np.clip(tonnes, 0.0, None) / top)
 
 
 def exchange_arcs(
@@ -350,10 +350,10 @@ def build_deck(layers: MapLayers, *, height: int = 600) -> pdk.Deck:
     pts = layers.points
     if len(pts):
         view = pdk.ViewState(
-            latitude=float(pts["lat"].mean()), longitude=float(pts["lon"].mean()), zoom=7.3, pitch=30
+            latitude=float(pts["lat"].mean()), longitude=float(pts["lon"].mean()), zoom=7.8, pitch=30
         )
     else:
-        view = pdk.ViewState(latitude=48.45, longitude=-71.6, zoom=7.3, pitch=30)
+        view = pdk.ViewState(latitude=48.45, longitude=-71.6, zoom=7.8, pitch=30)
     deck_layers = [
         pdk.Layer(
             "GeoJsonLayer",
@@ -386,7 +386,6 @@ def build_deck(layers: MapLayers, *, height: int = 600) -> pdk.Deck:
             get_source_color="colour",
             get_target_color="colour",
             get_width="width",
-            width_units="pixels",
             pickable=True,
         ),
     ]

@@ -1,0 +1,110 @@
+"""The advisor pages in a real browser: the offline map draws arcs, a scenario runs, nothing leaves 127.0.0.1.
+
+Each page is photographed at 1280×900 into ``docs/screenshots/advisor_*.png``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from symbiosis.accounts import DEMO_ACCOUNTS
+from tests.e2e.conftest import SCREENSHOTS, RequestLog, new_page, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT_MS = 60_000
+
+
+def _password(user_id: str) -> str:
+    return next(a.password for a in DEMO_ACCOUNTS if a.user_id == user_id)
+
+
+def sign_in_as(page, app_url: str, user_id: str) -> None:
+    """Sign in through the form with a demo account and wait for the landing page."""
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_label("Identifiant").fill(user_id)
+    page.get_by_label("Mot de passe").fill(_password(user_id))
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se déconnecter").wait_for(timeout=TIMEOUT_MS)
+    wait_for_app(page)
+
+
+def go_to(page, title: str) -> None:
+    """Follow a sidebar link (same session, so the sign-in is kept) and wait until the page has run."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title).first.wait_for(timeout=TIMEOUT_MS)
+    wait_for_app(page, timeout_ms=TIMEOUT_MS)
+
+
+def _screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name))
+
+
+def _distinct_colours(png: bytes) -> int:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").resize((320, 150))
+    return len(set(image.getdata()))
+
+
+def test_advisor_map_exchanges_network_offline(browser, app_url):
+    log = RequestLog()
+    context, page = new_page(browser, log)
+    try:
+        sign_in_as(page, app_url, "conseillere")
+        go_to(page, "Carte des échanges")
+        chart = page.locator('[data-testid="stDeckGlJsonChart"]')
+        canvas = chart.locator("canvas").first
+        canvas.wait_for(timeout=TIMEOUT_MS)
+        caption = page.get_by_text(re.compile(r"échanges affichés sur")).first.inner_text()
+        shown = int(re.sub(r"\D", "", caption.split("échanges")[0]))
+        assert shown > 0
+        page.wait_for_timeout(1500)  # let deck.gl draw its first frames before the picture
+        _screenshot(page, "advisor_map.png")
+        assert _distinct_colours(canvas.screenshot()) > 20, "the deck canvas is blank"
+
+        go_to(page, "Échanges proposés")
+        page.get_by_role("heading", name="Pourquoi cet échange ?").wait_for()
+        page.get_by_text(re.compile(r"^Règle KB\d+")).first.wait_for()
+        _screenshot(page, "advisor_exchanges.png")
+
+        go_to(page, "Réseau de symbiose")
+        page.get_by_role("heading", name="Résilience : pertes si une entreprise pivot ferme").wait_for()
+        wait_for_app(page, timeout_ms=TIMEOUT_MS)
+        _screenshot(page, "advisor_network.png")
+        assert page.get_by_text("Accès refusé").count() == 0
+    finally:
+        context.close()
+    assert log.urls, "the browser made no request at all"
+    assert log.outside_loopback() == []
+
+
+def test_advisor_runs_a_scenario(browser, app_url):
+    log = RequestLog()
+    context, page = new_page(browser, log)
+    try:
+        sign_in_as(page, app_url, "conseillere")
+        go_to(page, "Scénarios")
+        page.get_by_text("Aucun scénario lancé pour l'instant.").wait_for()
+        radius = page.get_by_label("Rayon maximal (km)")
+        radius.fill("40")
+        radius.press("Tab")
+        page.get_by_role("button", name="Lancer le scénario").click()
+        page.get_by_role("heading", name="Indicateurs du scénario (écart à la référence)").wait_for(
+            timeout=TIMEOUT_MS
+        )
+        wait_for_app(page, timeout_ms=TIMEOUT_MS)
+        metrics = page.locator('[data-testid="stMetric"]')
+        assert metrics.count() >= 8
+        assert page.locator('[data-testid="stMetricDelta"]').count() > 0  # a smaller radius changes KPIs
+        page.get_by_text(re.compile(r"Échanges disparus \(\d+\)")).wait_for()
+        _screenshot(page, "advisor_scenario.png")
+    finally:
+        context.close()
+    assert log.urls, "the browser made no request at all"
+    assert log.outside_loopback() == []
