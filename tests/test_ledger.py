@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
@@ -10,7 +11,13 @@ import pytest
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.factors import FACTOR_COLUMNS, FactorError, load_factors
 from symbiosis.pipeline import run
-from symbiosis.synergy.ledger import INDICATORS, ledger_factors, ledger_lines, summarise_ledger
+from symbiosis.synergy.ledger import (
+    INDICATORS,
+    ledger_factors,
+    ledger_lines,
+    lines_in_period,
+    summarise_ledger,
+)
 from symbiosis.synergy.records import proposal_rows, synergy_id_of
 from tests._registry_helpers import tiny_registry
 from tests._synergy_helpers import config, exchange, exchanges
@@ -90,6 +97,8 @@ def test_estimated_until_both_firms_confirm_then_verified_per_period():
     assert got["co2e_avoided"] == pytest.approx(48 * 0.3 + 48 * 0.04 - 48 * 40 * 0.1 / 1000)
     assert got["transport_cost_cad"] == pytest.approx(48 * 40 * 0.18 + 48 / 25 * 150)
     assert lines.set_index("indicator").loc["co2e_avoided", "unit"] == "t CO2e"
+    assert lines_in_period(lines, dt.date(2026, 1, 1), dt.date(2026, 12, 31)).equals(lines)
+    assert lines_in_period(lines, dt.date(2026, 3, 1), dt.date(2026, 12, 31)).empty  # not prorated
     estimated = ledger_lines(syn, checks.iloc[1:], factors=_factors(), categories=CATEGORIES)
     assert set(estimated.basis) == {"estimated"}
     assert ledger_lines(_synergy("rejected"), factors=_factors(), categories=CATEGORIES).empty

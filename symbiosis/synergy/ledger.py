@@ -28,6 +28,7 @@ water_saved              q × yield (water)                                     
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Mapping
@@ -40,7 +41,8 @@ import pandas as pd
 
 from symbiosis.engine.factors import FactorError, check_factors, load_factors, lookup_factor
 
-__all__ = ["INDICATORS", "LEDGER_COLUMNS", "Indicator", "ledger_factors", "ledger_lines", "summarise_ledger"]
+__all__ = ["INDICATORS", "LEDGER_COLUMNS", "Indicator", "ledger_factors", "ledger_lines", "lines_in_period",
+           "summarise_ledger"]
 
 logger = logging.getLogger(__name__)
 
@@ -246,6 +248,18 @@ def _complete_periods(verifications: pd.DataFrame | None) -> pd.DataFrame:
     done = verifications[both.notna().all(axis=1)].copy()
     done["counted_quantity"] = both.loc[done.index].min(axis=1)
     return done[cols]
+
+
+def lines_in_period(lines: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Keep the estimated lines and the verified lines of periods lying within ``[start, end]``.
+
+    A verified period that only overlaps the window is left out (it is not prorated): confirm
+    quantities by the reporting periods of the program.
+    """
+    begins = pd.to_datetime(lines["period_start"], errors="coerce")
+    ends = pd.to_datetime(lines["period_end"], errors="coerce")
+    inside = (begins >= pd.Timestamp(start)) & (ends <= pd.Timestamp(end))
+    return lines[(lines["basis"] == "estimated") | inside]
 
 
 def summarise_ledger(lines: pd.DataFrame) -> pd.DataFrame:
