@@ -107,6 +107,19 @@ def test_xlsx_has_sheets_and_no_formula(tmp_path, result):
     assert params["excluded_firm_ids"] == "'@x"
 
 
+def test_xlsx_cuts_sheets_beyond_the_excel_row_limit(tmp_path, result, monkeypatch):
+    import symbiosis.io.export as export
+
+    monkeypatch.setattr(export, "XLSX_MAX_DATA_ROWS", 2)
+    many = pd.concat([EXCHANGES.assign(candidate_id=f"c{i}", gain_per_unit=float(i)) for i in range(5)])
+    big = MatchResult(**{**result.__dict__, "candidates": many})
+    book = openpyxl.load_workbook(write_results(big, tmp_path / "big.xlsx"))
+    ids = [r[0].value for r in book["candidates"].iter_rows(min_row=2)]
+    assert ids == ["c4", "c3"]  # best gain first
+    kpis = {r[0].value: r[3].value for r in book["KPIs"].iter_rows(min_row=2)}
+    assert kpis["truncated.candidates"] == 5
+
+
 def test_csv_escapes_text_not_numbers(tmp_path, result):
     path = write_results(result, tmp_path / "r.csv")
     with path.open(encoding="utf-8-sig", newline="") as fh:

@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 #: First characters that make a spreadsheet treat text as a formula.
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: Data rows an XLSX sheet holds (1,048,576 rows minus the header); longer sheets are cut.
+XLSX_MAX_DATA_ROWS = 1_048_575
+_DATA_SHEETS = ("exchanges", "candidates", "unmatched")
 #: Decimal places kept for coordinates of anonymised firms (0.1° ≈ 11 km of latitude).
 ANONYMOUS_COORD_DECIMALS = 1
 
@@ -135,6 +138,17 @@ def _unmatched_frame(result: MatchResult) -> pd.DataFrame:
     return frame[["side", *[c for c in frame.columns if c != "side"]]]
 
 
+def _fit_sheet(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Keep at most :data:`XLSX_MAX_DATA_ROWS` rows (best ``gain_per_unit`` first when cut)."""
+    if len(frame) <= XLSX_MAX_DATA_ROWS:
+        return frame
+    logger.warning("sheet %s: %d rows, keeping the first %d (Excel's limit)", name, len(frame),
+                   XLSX_MAX_DATA_ROWS)
+    if "gain_per_unit" in frame:
+        frame = frame.sort_values("gain_per_unit", ascending=False, kind="stable")
+    return frame.head(XLSX_MAX_DATA_ROWS)
+
+
 def _write_xlsx(result: MatchResult, path: Path) -> None:
     sheets = {
         "KPIs": _kpi_frame(result),
@@ -143,9 +157,16 @@ def _write_xlsx(result: MatchResult, path: Path) -> None:
         "unmatched": _unmatched_frame(result),
         "parameters": parameters_frame(result.config),
     }
+    cut = [n for n in _DATA_SHEETS if len(sheets[n]) > XLSX_MAX_DATA_ROWS]
+    if cut:
+        note = pd.DataFrame([{"indicator": f"truncated.{n}", "label_fr": "feuille tronquée (limite Excel)",
+                              "label_en": "sheet truncated (Excel limit)", "value": len(sheets[n])}
+                             for n in cut])
+        sheets["KPIs"] = pd.concat([sheets["KPIs"], note], ignore_index=True)
     options = {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
     with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         for name, frame in sheets.items():
+            frame = _fit_sheet(frame, name) if name in _DATA_SHEETS else frame
             safe_frame(frame).to_excel(writer, sheet_name=name, index=False)
 
 
