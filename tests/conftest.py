@@ -24,6 +24,8 @@ from sqlalchemy.exc import OperationalError
 from symbiosis.db import Actor, Repository
 from symbiosis.schemas import ALL_MONTHS, FIRMS, STREAMS
 
+pytest_plugins = ["pytester"]  # tests/test_db_fixtures.py runs this conftest in an inner session
+
 PG_SKIP = "PostgreSQL not available: set DATABASE_URL_TEST or run scripts/test-services.sh"
 
 
