@@ -237,3 +237,11 @@ def test_quantities_are_confirmed_once_implemented(store, sid):
     store.confirm_quantity(B, sid, period_start=JAN, period_end=JUN, quantity=40)
     frame = store.verifications(B)
     assert not frame.complete.iat[0] and frame.counted_quantity.isna().all()
+
+
+def test_erasing_a_firm_erases_its_synergies(store, sid):
+    _to_contacted(store, sid)
+    store.consent(A, sid, "accept")
+    store._repo.delete_firm(ADVISOR, "B")
+    assert store.synergies(ADVISOR).empty and store.consents(ADVISOR).empty
+    assert not store.history(ADVISOR, sid).empty  # the trail stays
