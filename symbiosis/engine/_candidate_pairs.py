@@ -404,33 +404,3 @@ def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: Mat
         first = np.where(fails[i], i, first)
     return first
 
-
-def rank_within(group: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """Rank (0 = smallest ``value``) of each element within its ``group``, by one int64 argsort.
-
-    ``value`` must be >= 0: the float32 bit pattern of a non-negative float sorts like the float.
-    """
-    key = (group.astype(np.int64) << 32) | value.astype(np.float32).view(np.uint32).astype(np.int64)
-    order = np.argsort(key, kind="stable")
-    g = group[order]
-    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1] if len(g) else np.zeros(0, np.int64)
-    first = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
-    rank = np.empty(len(group), dtype=np.int64)
-    rank[order] = np.arange(len(g)) - first
-    return rank
-
-
-def _nearest_in_group(group: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
-    """Whether each element is among the ``k`` smallest ``value`` of its ``group``."""
-    crowded = np.bincount(group)[group] > k  # groups of at most k elements keep them all, unsorted
-    out = ~crowded
-    if crowded.any():
-        out[crowded] = rank_within(group[crowded], value[crowded]) < k
-    return out
-
-
-def k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
-    """Pairs among the K nearest of their supply or of their demand (all when ``k`` = 0)."""
-    if k <= 0 or pairs.n == 0:
-        return np.ones(pairs.n, dtype=bool)
-    return _nearest_in_group(pairs.s, pairs.hav_km, k) | _nearest_in_group(pairs.d, pairs.hav_km, k)

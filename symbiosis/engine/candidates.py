@@ -97,13 +97,13 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
     for block, counts in _pairs.feasible_blocks(sup, dem, rule_arr, config):
         fails += counts
         # A stream's K nearest overall are among its K nearest within each block: exact pre-pruning.
-        kept_parts.append(block.take(_pairs.k_nearest_mask(block, config.k_nearest)))
+        kept_parts.append(block.take(_k_nearest_mask(block, config.k_nearest)))
     kept = Pairs.concat(kept_parts)
     funnel = {"rule_pairs_examined": int(fails.sum()), **_funnel(fails)}
     text = _text_candidates(sup, dem, kept, rule_arr, config, text_vectors)
     funnel["text_pairs"] = text.n
     kept = Pairs.concat([kept, text])
-    kept = kept.take(_pairs.k_nearest_mask(kept, config.k_nearest))
+    kept = kept.take(_k_nearest_mask(kept, config.k_nearest))
     funnel["after_k_nearest"] = kept.n
     frame = _to_frame(kept, sup, dem, rule_arr, config)
     frame.attrs["funnel"] = funnel
@@ -167,6 +167,37 @@ def _row_cosines(vectors: object, rows_a: np.ndarray, rows_b: np.ndarray, *,
         b = vectors[rows_b[start:start + chunk]]
         out[start:start + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
     return out
+
+
+def _rank_within(group: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Rank (0 = smallest ``value``) of each element within its ``group``, by one int64 argsort.
+
+    ``value`` must be >= 0: the float32 bit pattern of a non-negative float sorts like the float.
+    """
+    key = (group.astype(np.int64) << 32) | value.astype(np.float32).view(np.uint32).astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    g = group[order]
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1] if len(g) else np.zeros(0, np.int64)
+    first = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    rank = np.empty(len(group), dtype=np.int64)
+    rank[order] = np.arange(len(g)) - first
+    return rank
+
+
+def _nearest_in_group(group: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
+    """Whether each element is among the ``k`` smallest ``value`` of its ``group``."""
+    crowded = np.bincount(group)[group] > k  # groups of at most k elements keep them all, unsorted
+    out = ~crowded
+    if crowded.any():
+        out[crowded] = _rank_within(group[crowded], value[crowded]) < k
+    return out
+
+
+def _k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
+    """Pairs among the K nearest of their supply or of their demand (all when ``k`` = 0)."""
+    if k <= 0 or pairs.n == 0:
+        return np.ones(pairs.n, dtype=bool)
+    return _nearest_in_group(pairs.s, pairs.hav_km, k) | _nearest_in_group(pairs.d, pairs.hav_km, k)
 
 
 def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
