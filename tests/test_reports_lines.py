@@ -1,0 +1,70 @@
+"""Synergy lines from tracked records and the impact ledger: statuses, verified figures, the period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from symbiosis.engine.factors import load_factors
+from symbiosis.reports import gather_report
+from symbiosis.reports.lines import lines_from_ledger
+from tests.test_reports_fixtures import report_registry
+
+
+def _synergies() -> pd.DataFrame:
+    return pd.DataFrame({
+        "synergy_id": ["syn-1", "syn-2", "syn-3"],
+        "supply_firm_id": ["P1", "P1", "P3"], "demand_firm_id": ["P4", "C1", "P2"],
+        "supply_category_id": "wood_sawdust", "demand_category_id": "biomass_fuel_wood", "kind": "material",
+        "flow_per_yr": [800.0, 900.0, 2000.0], "flow_unit": "t/yr", "road_distance_km": [2.0, 60.0, 5.0],
+        "estimate": [{}, {}, {}],
+        "status": ["verified", "contacted", "rejected"],
+        "status_changed_at": pd.to_datetime(["2026-03-01", "2026-05-10", "2025-11-02"]),
+    })
+
+
+def _ledger() -> pd.DataFrame:
+    rows = []
+    for sid, basis, tonnes, co2, value in [("syn-1", "estimated", 800, 240, 30_000),
+                                           ("syn-1", "verified", 300, 90, 11_000),
+                                           ("syn-1", "verified", 250, 75, 9_000),
+                                           ("syn-2", "estimated", 900, 270, 25_000)]:
+        for indicator, v in (("tonnes_exchanged", tonnes), ("co2e_avoided", co2), ("net_savings_cad", value),
+                             ("diverted_from_landfill", tonnes)):
+            rows.append({"synergy_id": sid, "indicator": indicator, "value": float(v), "unit": "t",
+                         "basis": basis, "method": "L1", "factor_ids": "landfill_wood|truck_diesel_freight",
+                         "sources": "IPCC"})
+    return pd.DataFrame(rows)
+
+
+def test_ledger_lines_take_verified_periods_over_the_estimate():
+    lines = lines_from_ledger(_synergies(), _ledger()).set_index("synergy_id")
+    assert lines.loc["syn-1", "evidence"] == "verified"
+    assert lines.loc["syn-1", "tonnes_t_per_yr"] == pytest.approx(550.0)  # 300 + 250 confirmed
+    assert lines.loc["syn-1", "co2e_avoided_t_per_yr"] == pytest.approx(165.0)
+    assert lines.loc["syn-2", "evidence"] == "estimated"
+    assert lines.loc["syn-2", "net_value_cad_per_yr"] == pytest.approx(25_000.0)
+    assert lines.loc["syn-3", "co2e_avoided_t_per_yr"] == 0.0  # rejected: no impact, still in the funnel
+    assert lines.loc["syn-1", "factor_ids"] == "landfill_wood|truck_diesel_freight"
+
+
+def test_report_from_tracked_synergies_splits_verified_and_filters_the_period():
+    lines = lines_from_ledger(_synergies(), _ledger())
+    data = gather_report(report_registry().firms, lines, load_factors(), source="synergies",
+                         period=(dt.date(2026, 1, 1), dt.date(2026, 12, 31)), consents={"P1", "P4"},
+                         anonymised=True)
+    assert data.kpi("n_synergies") == 2  # syn-3 changed status in 2025
+    assert data.kpi("co2e_avoided_t_per_yr", "verified") == pytest.approx(165.0)
+    assert data.kpi("co2e_avoided_t_per_yr", "estimated") == pytest.approx(270.0)
+    assert list(data.by_status["status"]) == ["contacted", "verified"]  # funnel order
+    assert list(data.synergies["synergy_id"]) == ["syn-1"]  # C1 never consented
+    assert set(data.methodology["factor_id"]) == {"landfill_wood", "truck_diesel_freight"}
+
+
+def test_public_firm_without_a_recorded_consent_is_not_named():
+    lines = lines_from_ledger(_synergies(), _ledger())
+    data = gather_report(report_registry().firms, lines, load_factors(), consents={"P1"}, anonymised=True)
+    assert "Chaufferie d'Alma" not in set(data.firms["firm"])  # public, but no consent recorded
+    assert data.synergies.empty
