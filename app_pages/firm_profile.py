@@ -8,7 +8,14 @@ from app_pages import state
 from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import t
 from symbiosis.importing import default_context
-from symbiosis.views.firm import firm_id_in_view, load_firm, profile_cells, save_profile, validate_profile
+from symbiosis.views.firm import (
+    firm_id_in_view,
+    load_firm,
+    number_cell,
+    profile_cells,
+    save_profile,
+    validate_profile,
+)
 from symbiosis.views.firm_streams import choice_words
 
 lang = state.current_lang()
@@ -24,7 +31,8 @@ except (PermissionDenied, NotFound):
 st.title(t("firm_profile.title", lang))
 st.subheader(firm["name"])
 state.show_flash()
-st.caption(t("firm_profile.position", lang, lat=firm["lat"], lon=firm["lon"],
+st.caption(t("firm_profile.position", lang, lat=number_cell(firm["lat"], lang),
+             lon=number_cell(firm["lon"], lang),
              source=t(f"firm.coord_source.{firm['coord_source']}", lang)))
 
 cells = profile_cells(firm, lang)

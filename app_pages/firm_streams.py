@@ -151,10 +151,11 @@ with tab_upload:
     template_lang = lang_col.radio(t("firm_streams.template_lang", lang), ["fr", "en"], horizontal=True,
                                    index=0 if lang == "fr" else 1, key="template_lang",
                                    format_func=lambda code: {"fr": "Français", "en": "English"}[code])
+    template_name = f"{t('firm_streams.template_file', template_lang)}.{fmt}"
     st.download_button(t("firm_streams.template_download", lang),
-                       template_bytes("streams", lang=template_lang, fmt=fmt),
-                       file_name=f"{t('firm_streams.template_file', template_lang)}.{fmt}",
+                       template_bytes("streams", lang=template_lang, fmt=fmt), file_name=template_name,
                        key="template_download", on_click="ignore")
+    st.caption(template_name)
 
     st.markdown(f"#### {t('firm_streams.upload_title', lang)}")
     st.caption(t("firm_streams.upload_help", lang, firm_id=firm_id))
@@ -162,6 +163,7 @@ with tab_upload:
     if uploaded is not None and st.button(t("firm_streams.import", lang), type="primary", key="firm_import"):
         st.session_state["firm_upload"] = (uploaded.name, upload_streams(repo, actor, uploaded.getvalue(),
                                                                          uploaded.name))
+        st.rerun()  # the list above shows the streams just stored
     if "firm_upload" in st.session_state:
         name, outcome = st.session_state["firm_upload"]
         st.markdown(f"**{t('firm_streams.report_title', lang)}**")

@@ -149,3 +149,31 @@ def app_url(sample_db: Path, tmp_path_factory, chromium_path: str) -> Iterator[s
     """URL of the app served on the sample registry."""
     log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
     yield from serve_app(sample_db, log)
+
+
+def sign_in(page, app_url: str, user_id: str, password: str, *, landing: str | None = None) -> None:
+    """Open the app, sign in through the form and wait for the landing page (its title if given)."""
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_label("Identifiant").fill(user_id)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se déconnecter").wait_for()
+    page.get_by_role("button", name="Se connecter").wait_for(state="detached")
+    if landing:
+        page.locator("h1").filter(has_text=landing).first.wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
+def open_page(page, title: str) -> None:
+    """Follow the sidebar link ``title`` (same session: the sign-in is kept) and wait for the page."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title).first.wait_for()
+    wait_for_app(page)
+
+
+def demo_password(user_id: str) -> str:
+    """The published password of a demo account (symbiosis.accounts)."""
+    from symbiosis.accounts import DEMO_ACCOUNTS
+
+    return next(a.password for a in DEMO_ACCOUNTS if a.user_id == user_id)

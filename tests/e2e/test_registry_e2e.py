@@ -1,10 +1,10 @@
-"""The registry page in a real browser: it renders the sample region and calls nothing outside."""
+"""The registry page in a real browser: an advisor signs in, it renders the sample region offline."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, RequestLog, new_page, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, RequestLog, demo_password, new_page, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -13,9 +13,8 @@ def test_registry_page_renders_offline(browser, app_url):
     log = RequestLog()
     context, page = new_page(browser, log)
     try:
-        page.goto(app_url)
-        wait_for_app(page)
-        page.get_by_text("Registre des entreprises et des flux").first.wait_for()
+        sign_in(page, app_url, "conseillere", demo_password("conseillere"),
+                landing="Registre des entreprises et des flux")
         page.get_by_text("Entreprises").first.wait_for()
         page.locator('[data-testid="stDataFrame"]').first.wait_for()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

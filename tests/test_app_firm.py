@@ -1,0 +1,276 @@
+"""The firm pages (profile, streams: form, editable table, deletion, template, upload) with AppTest.
+
+A two-firm fixture (the tiny registry's F1 and F2) shows that a firm sees and writes only its own
+data, and that asking for another firm's gives a message, not a traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from symbiosis.db import Actor, Repository
+from tests._registry_helpers import tiny_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILE = str(ROOT / "app_pages" / "firm_profile.py")
+STREAMS = str(ROOT / "app_pages" / "firm_streams.py")
+FIRM1 = Actor("scierie", "firm", "F1")
+FIRM2 = Actor("granules", "firm", "F2")
+SYSTEM = Actor.system("test")
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("firm") / "template.db"
+    with Repository.from_url(f"sqlite:///{path}") as repo:
+        reg = tiny_registry()
+        repo.upsert_firms(SYSTEM, reg.firms)
+        repo.upsert_streams(SYSTEM, reg.streams)
+    return path
+
+
+@pytest.fixture
+def repo(template_db, tmp_path, monkeypatch):
+    path = tmp_path / "registry.db"
+    shutil.copy(template_db, path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
+    with Repository.from_url(f"sqlite:///{path}", migrate=False) as repo:
+        yield repo
+
+
+def _page(path: str, actor: Actor | None = FIRM1, *, lang: str = "fr", firm: str | None = None) -> AppTest:
+    at = AppTest.from_file(path, default_timeout=30)
+    at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
+    if firm is not None:
+        at.query_params["firm"] = firm
+    return at.run()
+
+
+def _shown(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "text", "error", "success")
+             for e in getattr(at, kind)]
+    parts += [d.value.to_string() for d in at.dataframe]
+    parts += [w.value for w in at.text_input]
+    return "\n".join(str(p) for p in parts)
+
+
+def _report(at: AppTest):
+    """The import report table on the page (the one with a Fix / Correction column)."""
+    return next(d.value for d in at.dataframe if {"Correction", "Fix"} & set(d.value.columns))
+
+
+# -- access ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", [PROFILE, STREAMS], ids=["profile", "streams"])
+@pytest.mark.parametrize("actor", [None, Actor("c", "advisor"), Actor("g", "program_manager")],
+                         ids=["anonymous", "advisor", "program_manager"])
+def test_firm_pages_refuse_every_other_role(repo, page, actor):
+    at = _page(page, actor)
+    assert not at.exception
+    assert at.error[0].value.startswith("Accès refusé")
+    assert "Scierie Péribonka" not in _shown(at)
+
+
+@pytest.mark.parametrize("page", [PROFILE, STREAMS], ids=["profile", "streams"])
+def test_a_firm_asking_for_another_firm_is_refused_and_audited(repo, page):
+    at = _page(page, firm="F2")
+    assert not at.exception
+    assert at.error[0].value == "Accès refusé. Vous ne pouvez consulter que les données de votre entreprise."
+    shown = _shown(at)
+    assert "Granules du Lac" not in shown and "matière pour granules" not in shown
+    denied = repo.audit(SYSTEM, action="denied")
+    assert "scierie" in set(denied["actor_id"])
+
+
+def test_a_firm_naming_its_own_id_sees_its_page(repo):
+    at = _page(PROFILE, firm="F1")
+    assert at.subheader[0].value == "Scierie Péribonka"
+
+
+# -- profile -----------------------------------------------------------------------------------------
+
+def _profile_input(at: AppTest, label: str):
+    return next(w for w in at.text_input if w.label.startswith(label))
+
+
+def test_profile_shows_the_firms_own_record(repo):
+    at = _page(PROFILE)
+    assert not at.exception
+    assert at.title[0].value == "Mon entreprise"
+    assert at.subheader[0].value == "Scierie Péribonka"
+    assert _profile_input(at, "Courriel").value == "jt@example.org"
+    assert _profile_input(at, "Latitude").value == "48,88"
+
+
+def test_profile_edit_is_validated_and_saved(repo):
+    at = _page(PROFILE)
+    _profile_input(at, "Téléphone").input("418-555-0199")
+    _profile_input(at, "Latitude").input("48,9")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    firm = repo.firms(FIRM1).iloc[0]
+    assert firm["contact_phone"] == "418-555-0199" and firm["lat"] == pytest.approx(48.9)
+    assert at.success[0].value == "Profil enregistré."
+
+
+def test_profile_errors_are_reported_and_nothing_is_saved(repo):
+    at = _page(PROFILE, lang="en")
+    _profile_input(at, "NAICS").input("abc")
+    _profile_input(at, "Longitude").input("72,2")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    report = _report(at)
+    assert set(report["Column"]) >= {"scian_code", "lon"}
+    assert {"Row", "Column", "Expected", "Found", "Fix"} <= set(report.columns)
+    assert "rejected" in at.error[0].value
+    assert repo.firms(FIRM1).iloc[0]["scian_code"] == "332710"
+
+
+# -- streams: list, form ---------------------------------------------------------------------------
+
+def test_streams_page_lists_only_the_firms_streams(repo):
+    at = _page(STREAMS)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["Identifiant"].tolist() == ["S1"]
+    assert "sciure de résineux" in table.to_string()
+    shown = _shown(at)
+    assert "matière pour granules" not in shown and "copeaux pour chaudière" not in shown
+
+
+def _add_form(at: AppTest, description: str, **fields: str) -> AppTest:
+    at.text_input(key="new_stream_description").input(description).run()
+    for label, value in fields.items():
+        next(w for w in at.text_input if w.label.startswith(label)).input(value)
+    return at
+
+
+def test_the_description_suggests_categories(repo):
+    at = _add_form(_page(STREAMS), "écorces de résineux")
+    category = next(s for s in at.selectbox if s.label == "Catégorie")
+    assert category.options[0] == "Écorces"
+    assert any(c.value.startswith("Catégories suggérées : Écorces") for c in at.caption)
+
+
+def test_adding_a_stream_through_the_form_stores_it(repo):
+    at = _add_form(_page(STREAMS), "écorces de résineux", Quantité="1 200,5", Mois="5-9")
+    at.button(key="FormSubmitter:firm_add_stream-Valider et ajouter").click().run()
+    assert not at.exception
+    stored = repo.streams(FIRM1)
+    new = stored[stored["stream_id"] != "S1"].iloc[0]
+    assert new["category_id"] == "wood_bark" and new["quantity_as_typed"] == "1 200,5"
+    assert new["quantity_per_yr"] == pytest.approx(1200.5) and new["months_mask"] == 0b1_1111_0000
+    assert new["firm_id"] == "F1"
+    assert any(s.value.startswith("Flux ajouté") for s in at.success)
+
+
+def test_a_bad_form_row_shows_the_report_and_stores_nothing(repo):
+    at = _add_form(_page(STREAMS), "écorces de résineux", Quantité="beaucoup")
+    at.button(key="FormSubmitter:firm_add_stream-Valider et ajouter").click().run()
+    assert not at.exception
+    report = _report(at)
+    assert report["Colonne"].tolist() == ["quantite"] and report["Ligne"].tolist() == [1]
+    assert report["Correction"].iloc[0]
+    assert len(repo.streams(FIRM1)) == 1
+
+
+# -- streams: editable table -----------------------------------------------------------------------
+
+def test_editor_validate_then_save_keeps_refused_rows(repo):
+    at = _page(STREAMS)
+    at.session_state["firm_editor_0"] = {
+        "edited_rows": {0: {"quantity": "1 500"}},
+        "added_rows": [{"direction": "demande", "category_id": "wood_bark", "description": "écorces",
+                        "quantity": "pas un nombre", "unit": "t/an", "confidentiality": "membres"}],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="firm_validate").click().run()
+    assert not at.exception
+    report = _report(at)
+    assert report["Ligne"].tolist() == [2] and report["Colonne"].tolist() == ["quantite"]
+    assert repo.streams(FIRM1).iloc[0]["quantity_per_yr"] == pytest.approx(1200)  # not saved yet
+    at.button(key="firm_save").click().run()
+    assert not at.exception
+    assert repo.streams(FIRM1)["quantity_per_yr"].tolist() == [pytest.approx(1500)]
+    assert at.success[0].value.startswith("1 flux enregistré(s) ; 1 ligne(s)")
+    kept = at.data_editor[0].value
+    assert kept["quantity"].tolist() == ["1 500", "pas un nombre"]
+    assert "Ligne 2" in kept["errors"].iloc[1]
+
+
+def test_editor_with_no_change_says_so(repo):
+    at = _page(STREAMS)
+    at.button(key="firm_validate").click().run()
+    assert at.info[0].value == "Aucune ligne modifiée."
+
+
+# -- streams: deletion -----------------------------------------------------------------------------
+
+def test_delete_needs_the_confirmation(repo):
+    at = _page(STREAMS)
+    delete = "FormSubmitter:firm_delete-Supprimer"
+    at.button(key=delete).click().run()
+    assert at.warning[0].value.startswith("Cochez la case")
+    assert len(repo.streams(FIRM1)) == 1
+    next(c for c in at.checkbox if c.label.startswith("Je confirme")).check()
+    at.button(key=delete).click().run()
+    assert not at.exception
+    assert repo.streams(FIRM1).empty
+    assert repo.streams(FIRM2)["stream_id"].tolist() == ["S2"]
+
+
+# -- streams: template and upload ------------------------------------------------------------------
+
+def test_template_download_is_offered_in_each_format_and_language(repo):
+    at = _page(STREAMS)
+    assert at.download_button(key="template_download").label == "Télécharger le modèle"
+    assert "modele_flux.xlsx" in [c.value for c in at.caption]
+    at.radio(key="template_lang").set_value("en").run()
+    assert not at.exception
+    assert "streams_template.xlsx" in [c.value for c in at.caption]
+
+
+BAD_UPLOAD = (
+    "id_flux;id_entreprise;sens;categorie;description;quantite;unite\n"
+    "S10;F1;offre;wood_bark;écorces fraîches;2 500;t/an\n"
+    "S11;F1;offre;wood_bark;écorces sèches;beaucoup;t/an\n"
+    "S12;F2;demande;wood_bark;écorces d'une autre;100;t/an\n"
+).encode()
+
+
+def _upload(at: AppTest, data: bytes, name: str = "mes_flux.csv") -> AppTest:
+    at.file_uploader(key="streams_upload").upload(name, data, "text/csv")
+    at.run()
+    return at.button(key="firm_import").click().run()
+
+
+def test_upload_with_bad_rows_shows_the_report_and_stores_the_good_ones(repo):
+    at = _upload(_page(STREAMS), BAD_UPLOAD)
+    assert not at.exception
+    assert sorted(repo.streams(FIRM1)["stream_id"]) == ["S1", "S10"]
+    assert "S12" not in set(repo.streams(SYSTEM)["stream_id"])
+    report = _report(at)
+    assert report["Ligne"].tolist() == [3, 4]
+    other = report[report["Ligne"] == 4].iloc[0]
+    assert other["Colonne"] == "id_entreprise" and "votre entreprise (F1)" in other["Attendu"]
+    assert at.error[0].value.startswith("3 ligne(s) lue(s) : 1 acceptée(s), 2 rejetée(s)")
+    assert at.download_button(key="rejected_download").label == "Télécharger les lignes rejetées"
+    assert "mes_flux.csv" in [t.value for t in at.text]
+
+
+def test_upload_overwriting_another_firms_stream_is_refused_whole(repo):
+    data = (b"stream_id,firm_id,direction,category_id,quantity,unit\n"
+            b"S2,F1,supply,wood_bark,10,t/an\nS20,F1,supply,wood_bark,20,t/an\n")
+    at = _upload(_page(STREAMS, lang="en"), data)
+    assert not at.exception
+    assert at.error[0].value.startswith("Nothing was saved: the file touches streams of another firm (S2)")
+    assert repo.streams(FIRM1)["stream_id"].tolist() == ["S1"]
+    assert repo.streams(FIRM2).iloc[0]["category_id"] == "pellet_feedstock"
