@@ -1,0 +1,276 @@
+"""Pure helpers of the firm screens, the sign-in throttle and the demo accounts (no Streamlit)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from symbiosis.accounts import DEMO_ACCOUNTS, DemoAccount, create_demo_accounts
+from symbiosis.db import Actor, NotFound, PermissionDenied, Repository
+from symbiosis.importing import SAMPLE_DIR
+from symbiosis.views.auth import LOCK_SECONDS, MAX_FAILURES, display_name, wait_seconds
+from symbiosis.views.firm import (
+    firm_id_in_view,
+    load_firm,
+    number_cell,
+    profile_cells,
+    raw_table,
+    save_profile,
+    validate_profile,
+)
+from symbiosis.views.firm_streams import (
+    EDITOR_COLUMNS,
+    category_options,
+    changed_rows,
+    editor_frame,
+    editor_rows,
+    months_cell,
+    pending_rows,
+    save_valid,
+    stream_cells,
+    streams_table,
+    upload_streams,
+    validate_stream_rows,
+    with_pending,
+)
+from tests._registry_helpers import stream, tiny_registry
+
+SYSTEM = Actor.system("test")
+F1 = Actor("scierie", "firm", "F1")
+
+
+@pytest.fixture
+def tiny_repo(tmp_path):
+    with Repository.from_url(f"sqlite:///{tmp_path / 'tiny.db'}") as repo:
+        reg = tiny_registry()
+        repo.upsert_firms(SYSTEM, reg.firms)
+        repo.upsert_streams(SYSTEM, reg.streams)
+        yield repo
+
+
+# -- sign-in ---------------------------------------------------------------------------------------
+
+def test_throttle_starts_at_the_fifth_failure_and_ends_after_the_lock():
+    assert wait_seconds(MAX_FAILURES - 1, 100.0, 100.0) == 0
+    assert wait_seconds(MAX_FAILURES, 100.0, 100.0) == LOCK_SECONDS
+    assert wait_seconds(MAX_FAILURES, 100.0, 100.0 + LOCK_SECONDS - 0.5) == 1
+    assert wait_seconds(MAX_FAILURES + 3, 100.0, 100.0 + LOCK_SECONDS) == 0
+    assert wait_seconds(MAX_FAILURES, None, 100.0) == 0
+
+
+def test_display_name_falls_back_to_the_user_id():
+    users = pd.DataFrame({"user_id": ["a", "b"], "display_name": ["Anne", ""]})
+    assert display_name(users, Actor("a", "advisor")) == "Anne"
+    assert display_name(users, Actor("b", "advisor")) == "b"
+    assert display_name(users.iloc[:0], Actor("c", "advisor")) == "c"
+
+
+# -- demo accounts ---------------------------------------------------------------------------------
+
+def test_demo_accounts_are_one_table_with_every_role_and_real_sample_firms():
+    roles = {a.role for a in DEMO_ACCOUNTS}
+    assert roles == {"advisor", "program_manager", "firm"}
+    assert [a.user_id for a in DEMO_ACCOUNTS][:2] == ["conseillere", "gestionnaire"]
+    sample = set(pd.read_csv(SAMPLE_DIR / "firms.csv", dtype=str)["firm_id"])
+    firms = [a for a in DEMO_ACCOUNTS if a.role == "firm"]
+    assert len(firms) >= 3 and all(a.firm_id in sample for a in firms)
+    assert all(len(a.password) >= 8 for a in DEMO_ACCOUNTS)
+
+
+def test_create_demo_accounts_is_idempotent_and_skips_missing_firms(tiny_repo):
+    accounts = (DemoAccount("c", "motdepasse-c", "advisor", None, "C"),
+                DemoAccount("f1", "motdepasse-f1", "firm", "F1", "F1"),
+                DemoAccount("f9", "motdepasse-f9", "firm", "F9", "F9"))
+    assert create_demo_accounts(tiny_repo, SYSTEM, accounts) == ["c", "f1"]
+    assert create_demo_accounts(tiny_repo, SYSTEM, accounts) == []
+    assert tiny_repo.authenticate("f1", "motdepasse-f1") == Actor("f1", "firm", "F1")
+    assert tiny_repo.authenticate("f1", "motdepasse-c") is None
+
+
+def test_init_sample_creates_the_demo_accounts_once(tmp_path, capsys):
+    from symbiosis.cli import main
+
+    db = tmp_path / "sample.db"
+    assert main(["init", "--db", str(db), "--sample"]) == 0
+    assert "conseillere, gestionnaire" in capsys.readouterr().out
+    assert main(["init", "--db", str(db), "--sample"]) == 0
+    assert "demo accounts created: -" in capsys.readouterr().out
+    with Repository.from_url(f"sqlite:///{db}") as repo:
+        for account in DEMO_ACCOUNTS:
+            actor = repo.authenticate(account.user_id, account.password)
+            assert actor == Actor(account.user_id, account.role, account.firm_id)
+
+
+def test_a_firm_may_not_create_accounts(tiny_repo):
+    with pytest.raises(PermissionDenied):
+        create_demo_accounts(tiny_repo, F1, DEMO_ACCOUNTS[:1])
+
+
+# -- access ----------------------------------------------------------------------------------------
+
+def test_firm_in_view_defaults_to_the_actors_own():
+    assert firm_id_in_view(F1, None) == "F1"
+    assert firm_id_in_view(F1, " ") == "F1"
+    assert firm_id_in_view(F1, "F2") == "F2"  # the repository then refuses
+
+
+def test_load_firm_refuses_another_firm_and_audits_it(tiny_repo):
+    assert load_firm(tiny_repo, F1, "F1")["name"] == "Scierie Péribonka"
+    with pytest.raises(PermissionDenied):
+        load_firm(tiny_repo, F1, "F2")
+    assert "scierie" in set(tiny_repo.audit(SYSTEM, action="denied")["actor_id"])
+    with pytest.raises(NotFound):
+        load_firm(tiny_repo, Actor("c", "advisor"), "F9")
+
+
+# -- profile ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "lang", "text"), [
+    (48.43, "fr", "48,43"), (-71.07, "en", "-71.07"), (1200.5, "fr", "1 200,5"), (float("nan"), "fr", ""),
+    (None, "en", ""),
+])
+def test_number_cell_writes_what_the_importer_reads(value, lang, text):
+    assert number_cell(value, lang) == text
+
+
+def test_profile_round_trips_through_the_importer(tiny_repo):
+    firm = load_firm(tiny_repo, F1, "F1")
+    result = validate_profile(profile_cells(firm, "fr"), "F1", lang="fr")
+    assert result.report.ok and not result.report.issues
+    assert save_profile(tiny_repo, F1, result) == 0  # nothing changed
+    row = result.valid.iloc[0]
+    assert (row["lat"], row["lon"], row["coord_source"]) == (48.88, -72.23, "declared")
+
+
+def test_profile_keeps_a_park_position_as_a_park_position():
+    firm = {"firm_id": "F1", "name": "X", "scian_code": "321111", "park_id": "alma-sud",
+            "municipality": "Alma", "lat": 48.5, "lon": -71.6, "coord_source": "park",
+            "accepts_hazardous": False, "confidentiality": "members"}
+    cells = profile_cells(firm, "fr")
+    assert cells["lat"] == cells["lon"] == "" and cells["accepts_hazardous"] == "non"
+    assert validate_profile(cells, "F1").valid.iloc[0]["coord_source"] == "park"
+
+
+def test_profile_errors_name_row_column_and_fix_and_the_firm_id_is_forced(tiny_repo):
+    cells = {**profile_cells(load_firm(tiny_repo, F1, "F1")), "firm_id": "F2", "scian_code": "12x"}
+    result = validate_profile(cells, "F1", lang="en")
+    assert result.valid.empty
+    issue = result.report.errors[0]
+    assert (issue.row, issue.column, issue.code) == (1, "scian_code", "scian_code.invalid")
+    assert issue.fix.en
+
+
+def test_a_firm_cannot_save_another_firms_profile(tiny_repo):
+    cells = profile_cells(load_firm(tiny_repo, SYSTEM, "F2"))
+    with pytest.raises(PermissionDenied):
+        save_profile(tiny_repo, F1, validate_profile(cells, "F2"))
+
+
+# -- streams ---------------------------------------------------------------------------------------
+
+def test_months_cell():
+    assert months_cell(0xFFF) == ""
+    assert months_cell(0b1110_0000_0111) == "1,2,3,10,11,12"
+
+
+def test_raw_table_uses_language_headers_and_given_row_numbers():
+    raw = raw_table([{"quantity": "12,5"}], ["quantity", "unit"], lang="fr", row_numbers=[7])
+    assert list(raw.frame.columns) == ["quantite", "unite"]
+    assert raw.source_rows == (7,) and raw.header_map == {"quantite": "quantity", "unite": "unit"}
+
+
+def test_stream_cells_round_trip_through_the_importer():
+    stored = pd.DataFrame([stream("S9", "F1", "supply", "wood_bark", 1200, description="écorces",
+                                  quantity_as_typed="1 200", months_mask=0b1_1111_0000,
+                                  availability="seasonal", disposal_cost_cad_per_unit=5.5,
+                                  confidentiality="public")])
+    cells = stream_cells(stored.iloc[0], "fr")
+    assert cells["months"] == "5,6,7,8,9" and cells["disposal_cost_cad_per_unit"] == "5,5"
+    assert cells["direction"] == "offre"
+    row = validate_stream_rows([cells], "F1").valid.iloc[0]
+    for column in ("stream_id", "category_id", "quantity_per_yr", "months_mask", "availability",
+                   "disposal_cost_cad_per_unit", "confidentiality", "description"):
+        assert row[column] == stored.iloc[0][column], column
+
+
+def test_validate_stream_rows_gives_every_row_the_firm():
+    result = validate_stream_rows([{"firm_id": "F2", "direction": "demand", "category_id": "wood_bark",
+                                    "quantity": "10", "unit": "t/an"}], "F1", lang="en")
+    assert result.valid["firm_id"].tolist() == ["F1"]
+
+
+def test_category_options_put_the_three_suggestions_first(tiny_repo):
+    from symbiosis.kb import load_categories
+
+    categories = load_categories()
+    options = category_options("brasque usée des cuves", categories, lang="fr")
+    assert options[0] == "al_spent_pot_lining"
+    assert sorted(options) == sorted(categories["category_id"])
+    assert category_options("  ", categories)[0] == categories.sort_values("label_fr")["category_id"].iloc[0]
+
+
+def test_streams_table_writes_numbers_the_french_way(tiny_repo):
+    table = streams_table(tiny_repo.streams(F1), "fr")
+    shown = table["Quantité par an"].str.replace("\u00a0", " ").str.replace("\u202f", " ")
+    assert shown.tolist() == ["1 200"]
+    assert table["Confidentialité"].tolist() == ["Membres du réseau"]
+
+
+def test_editor_rows_keep_the_stored_cells_the_table_does_not_show(tiny_repo):
+    streams = pd.DataFrame([stream("S9", "F1", "supply", "wood_bark", 10, description="écorces",
+                                   moisture_pct=45.0, max_distance_km=80.0)])
+    stored = editor_frame(streams, "fr")
+    assert list(stored.columns) == list(EDITOR_COLUMNS)
+    edited = stored.copy()
+    edited.loc[0, "quantity"] = "20"
+    edited.loc[1] = ["", "demande", "wood_bark", "écorces pour chaudière", "5", "t/an", "", "membres"]
+    assert changed_rows(stored, edited) == [0, 1]
+    rows = editor_rows(edited, streams, [0, 1], "fr")
+    assert (rows[0]["moisture_pct"], rows[0]["max_distance_km"], rows[0]["quantity"]) == ("45", "80", "20")
+    assert rows[1]["description"] == "écorces pour chaudière" and "moisture_pct" not in rows[1]
+
+
+def test_refused_editor_rows_stay_pending_with_their_messages():
+    rows = [{"stream_id": "S1", "quantity": "20", "unit": "t/an", "direction": "offre",
+             "category_id": "wood_bark"},
+            {"stream_id": "", "quantity": "beaucoup", "unit": "t/an", "direction": "offre",
+             "category_id": "wood_bark"}]
+    result = validate_stream_rows(rows, "F1", row_numbers=[1, 4])
+    assert len(result.valid) == 1
+    pending = pending_rows(rows, [1, 4], result.report, "fr")
+    assert len(pending) == 1 and pending[0]["quantity"] == "beaucoup"
+    assert pending[0]["errors"].startswith("Ligne 4, colonne « quantite »")
+    stored = pd.DataFrame([["S1", "offre", "wood_bark", "", "10", "t/an", "", "membres"]],
+                          columns=list(EDITOR_COLUMNS), dtype=object)
+    frame = with_pending(stored, pending)
+    assert frame["quantity"].tolist() == ["10", "beaucoup"] and frame["errors"].iloc[0] == ""
+    replaced = with_pending(stored, [{**pending[0], "stream_id": "S1"}])
+    assert replaced["quantity"].tolist() == ["beaucoup"]
+
+
+def test_save_valid_stores_only_valid_rows(tiny_repo):
+    result = validate_stream_rows([{"direction": "offre", "category_id": "wood_bark", "quantity": "3",
+                                    "unit": "t/an"}, {"quantity": "x"}], "F1")
+    assert save_valid(tiny_repo, F1, result) == 1
+    assert len(tiny_repo.streams(F1)) == 2
+
+
+BAD = (b"stream_id,firm_id,direction,category_id,quantity,unit\n"
+       b"S10,F1,supply,wood_bark,10,t/an\nS11,F2,supply,wood_bark,10,t/an\n")
+
+
+def test_upload_reports_rows_of_another_firm_in_plain_words(tiny_repo):
+    outcome = upload_streams(tiny_repo, F1, BAD, "flux.csv")
+    assert outcome.refused is None
+    issue = outcome.report.errors[0]
+    assert issue.code == "firm_id.other_firm" and "F1" in issue.fix.fr and "F1" in issue.expected.en
+    assert sorted(tiny_repo.streams(F1)["stream_id"]) == ["S1", "S10"]
+    assert tiny_repo.import_batches(F1)["source_filename"].tolist() == ["flux.csv"]
+
+
+def test_upload_touching_another_firms_stream_is_refused_not_raised(tiny_repo):
+    data = b"stream_id,firm_id,direction,category_id,quantity,unit\nS3,F1,supply,wood_bark,10,t/an\n"
+    outcome = upload_streams(tiny_repo, F1, data, "flux.csv")
+    assert outcome.batch is None and outcome.report is None
+    assert "S3" in outcome.refused.fr and "another firm" in outcome.refused.en
+    assert tiny_repo.streams(SYSTEM).set_index("stream_id").loc["S3", "firm_id"] == "F3"
