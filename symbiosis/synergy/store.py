@@ -18,23 +18,22 @@ changes or deletes an audit entry, and the database refuses it anyway (triggers)
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from symbiosis.db import Actor, NotFound, PermissionDenied, Repository
+from symbiosis.db import Actor, Repository
 from symbiosis.db.actor import require
 from symbiosis.db.audit import AuditEntry, append_audit, audit_query, read_audit
-from symbiosis.db.engine import WRITE_OPTION
 from symbiosis.db.models import AuditLog
 from symbiosis.db.models_synergy import Consent, Synergy, Verification
 from symbiosis.synergy import status as st
+from symbiosis.synergy._db import fetch_synergy, gates, now, to_json, transaction
 from symbiosis.synergy.firm_access import firm_view, reveal_details
 from symbiosis.synergy.records import (
     CONSENT_COLUMNS,
@@ -54,14 +53,6 @@ _UPDATABLE_ON_RECORD = ("flow_per_yr", "flow_unit", "road_distance_km", "estimat
                         "demand_category_id", "kind")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _json(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str, allow_nan=False))
-
-
 class SynergyRepository:
     """The synergy pipeline's door to the database (thread-safe; holds no per-user state).
 
@@ -75,50 +66,10 @@ class SynergyRepository:
         self._repo = repo
         self._engine = repo.engine
 
-    # -- transactions and refusals -----------------------------------------------------------------
-
     @contextmanager
     def _transaction(self, actor: Actor, operation: str, *, write: bool) -> Iterator[Connection]:
-        try:
-            if write and not actor.can_write:
-                raise PermissionDenied(f"{actor.role} may not write ({operation})")
-            with self._engine.connect() as conn:
-                if write:
-                    conn.execution_options(**{WRITE_OPTION: True})
-                with conn.begin():
-                    yield conn
-        except PermissionDenied as exc:
-            entry = AuditEntry("denied", exc.table or None, ",".join(exc.keys) or None, actor.firm_id,
-                               None, {"operation": operation, "reason": str(exc)})
-            with self._engine.begin() as conn:
-                append_audit(conn, actor, [entry], at=_now())
-            logger.warning("refused %s to %s/%s: %s", operation, actor.role, actor.user_id, exc)
-            raise
-
-    @staticmethod
-    def _row(conn: Connection, actor: Actor, synergy_id: str, *, lock: bool = False) -> dict[str, Any]:
-        """The synergy row, after the actor's right to see it is checked (locked when ``lock``)."""
-        query = select(*(Synergy.__table__.c[c] for c in SYNERGY_COLUMNS)).where(
-            Synergy.synergy_id == synergy_id)
-        found = conn.execute(query.with_for_update() if lock else query).first()
-        if not actor.reads_all:  # a firm learns nothing of synergies that are not its own
-            party = found is not None and actor.firm_id in (found.supply_firm_id, found.demand_firm_id)
-            require(actor, party, "see a synergy it is not a party to", table="synergies", keys=[synergy_id])
-            require(actor, found.qualified_at is not None, "see a synergy not yet qualified",
-                    table="synergies", keys=[synergy_id])
-        if found is None:
-            raise NotFound(f"no synergy {synergy_id!r}")
-        return dict(found._mapping)
-
-    @staticmethod
-    def _gates(conn: Connection, synergy_id: str) -> tuple[dict[str, str], int]:
-        """Decisions by side, and the number of periods both firms confirmed."""
-        decisions = dict(conn.execute(select(Consent.side, Consent.decision)
-                                      .where(Consent.synergy_id == synergy_id)).all())
-        periods = conn.execute(select(func.count()).select_from(Verification).where(
-            Verification.synergy_id == synergy_id, Verification.supplier_quantity.is_not(None),
-            Verification.receiver_quantity.is_not(None))).scalar_one()
-        return decisions, int(periods)
+        with transaction(self._engine, actor, operation, write=write) as conn:
+            yield conn
 
     # -- advisor writes -------------------------------------------------------------------------------
 
@@ -141,7 +92,7 @@ class SynergyRepository:
         """
         exchanges = getattr(result, "exchanges", result)
         rows = proposal_rows(exchanges, getattr(result, "config", None))
-        at = _now()
+        at = now()
         with self._transaction(actor, "record_proposals", write=True) as conn:
             require(actor, actor.administers, "record proposals", table="synergies")
             ids = [r["synergy_id"] for r in rows]
@@ -157,16 +108,16 @@ class SynergyRepository:
                 if old is None:
                     new.append({**row, "status": "proposed", "stage_reached": "proposed", "created_at": at,
                                 "status_changed_at": at})
-                    entries.append(AuditEntry("insert", "synergies", row["synergy_id"], None, None, _json(
+                    entries.append(AuditEntry("insert", "synergies", row["synergy_id"], None, None, to_json(
                         {k: row[k] for k in ("supply_id", "demand_id", "supply_firm_id", "demand_firm_id",
                                              "flow_per_yr", "flow_unit")} | {"status": "proposed"})))
                     continue
-                changed = {k: row[k] for k in _UPDATABLE_ON_RECORD if _json(row[k]) != _json(old[k])}
+                changed = {k: row[k] for k in _UPDATABLE_ON_RECORD if to_json(row[k]) != to_json(old[k])}
                 if old["status"] != "proposed" or not changed:
                     continue
                 conn.execute(update(Synergy).where(Synergy.synergy_id == row["synergy_id"]).values(**changed))
                 entries.append(AuditEntry("update", "synergies", row["synergy_id"], None,
-                                          _json({k: old[k] for k in changed}), _json(changed)))
+                                          to_json({k: old[k] for k in changed}), to_json(changed)))
             if new:
                 conn.execute(insert(Synergy), new)
             append_audit(conn, actor, entries, at=at)
@@ -186,12 +137,12 @@ class SynergyRepository:
         NotFound
             No such synergy.
         """
-        at = _now()
+        at = now()
         with self._transaction(actor, "transition", write=True) as conn:
             require(actor, actor.administers, "move a synergy through the pipeline", table="synergies",
                     keys=[synergy_id])
-            old = self._row(conn, actor, synergy_id, lock=True)
-            decisions, periods = self._gates(conn, synergy_id)
+            old = fetch_synergy(conn, actor, synergy_id, lock=True)
+            decisions, periods = gates(conn, synergy_id)
             both = decisions.get("supply") == "accept" and decisions.get("demand") == "accept"
             st.check_transition(old["status"], to, reason=reason, note=note, both_accepted=both,
                                 verified_periods=periods)
@@ -211,10 +162,10 @@ class SynergyRepository:
 
         Arguments left None are kept. Returns whether anything changed.
         """
-        at = _now()
+        at = now()
         with self._transaction(actor, "follow_up", write=True) as conn:
             require(actor, actor.administers, "follow a synergy up", table="synergies", keys=[synergy_id])
-            old = self._row(conn, actor, synergy_id, lock=True)
+            old = fetch_synergy(conn, actor, synergy_id, lock=True)
             new = self._follow_up_values(old, actor, at, owner_id, next_action_on, next_action, note)
             if not new:
                 return False
@@ -240,9 +191,9 @@ class SynergyRepository:
                note: str | None) -> None:
         conn.execute(update(Synergy).where(Synergy.synergy_id == old["synergy_id"]).values(**new))
         shown = {k: v for k, v in new.items() if k not in ("status_changed_at", "notes") and v != old[k]}
-        after = _json(shown | ({"note": note.strip()} if note and note.strip() else {}))
+        after = to_json(shown | ({"note": note.strip()} if note and note.strip() else {}))
         entry = AuditEntry("update", "synergies", old["synergy_id"], None,
-                           _json({k: old[k] for k in shown}), after)
+                           to_json({k: old[k] for k in shown}), after)
         append_audit(conn, actor, [entry], at=at)
 
     # -- firm writes ----------------------------------------------------------------------------------
@@ -265,11 +216,11 @@ class SynergyRepository:
             raise st.TransitionError(f"decision must be one of {st.DECISIONS}, not {decision!r}")
         if (decision == "decline") != (reason is not None) or reason not in (None, *st.REASONS):
             raise st.TransitionError(f"a decline needs a reason from {st.REASONS}, an acceptance none")
-        at = _now()
+        at = now()
         with self._transaction(actor, "consent", write=True) as conn:
             require(actor, actor.role == "firm", "consent for a firm", table="consents", keys=[synergy_id])
-            row = self._row(conn, actor, synergy_id, lock=True)
-            decisions, _ = self._gates(conn, synergy_id)
+            row = fetch_synergy(conn, actor, synergy_id, lock=True)
+            decisions, _ = gates(conn, synergy_id)
             if row["status"] not in st.CONSENT_OPEN:
                 raise st.TransitionError(f"a {row['status']} synergy is not open to consent")
             if decisions.get("supply") == decisions.get("demand") == "accept":
@@ -310,11 +261,11 @@ class SynergyRepository:
             raise st.TransitionError("the quantity must be a finite number ≥ 0")
         if period_end < period_start:
             raise st.TransitionError("the period ends before it starts")
-        at = _now()
+        at = now()
         with self._transaction(actor, "confirm_quantity", write=True) as conn:
             require(actor, actor.role == "firm", "confirm quantities for a firm", table="verifications",
                     keys=[synergy_id])
-            row = self._row(conn, actor, synergy_id, lock=True)
+            row = fetch_synergy(conn, actor, synergy_id, lock=True)
             if row["status"] not in ("implemented", "verified"):
                 raise st.TransitionError(f"quantities are confirmed once implemented, not {row['status']}")
             key = (Verification.synergy_id == synergy_id, Verification.period_start == period_start,
@@ -336,7 +287,7 @@ class SynergyRepository:
             after = {"period_start": period_start, "period_end": period_end} | {
                 k: v for k, v in values.items() if k.endswith("quantity")}
             entry = AuditEntry("insert" if old is None else "update", "verifications", synergy_id,
-                               actor.firm_id, _json(before), _json(after))
+                               actor.firm_id, to_json(before), to_json(after))
             append_audit(conn, actor, [entry], at=at)
 
     # -- reads ----------------------------------------------------------------------------------------
@@ -413,14 +364,14 @@ class SynergyRepository:
         """
         with self._transaction(actor, "reveal", write=True) as conn:
             require(actor, actor.role == "firm", "reveal as a firm", table="synergies", keys=[synergy_id])
-            row = self._row(conn, actor, synergy_id)
-            decisions, _ = self._gates(conn, synergy_id)
+            row = fetch_synergy(conn, actor, synergy_id)
+            decisions, _ = gates(conn, synergy_id)
             require(actor, decisions.get("supply") == decisions.get("demand") == "accept",
                     "reveal a counterpart before both firms accepted", table="synergies", keys=[synergy_id])
             details = reveal_details(conn, row, actor.firm_id)
             entry = AuditEntry("reveal", "synergies", synergy_id, actor.firm_id, None,
                                {"counterpart_firm_id": details["firm_id"]})
-            append_audit(conn, actor, [entry], at=_now())
+            append_audit(conn, actor, [entry], at=now())
         return details
 
     def history(self, actor: Actor, synergy_id: str) -> pd.DataFrame:
