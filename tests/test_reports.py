@@ -74,12 +74,13 @@ def test_sample_pdf_has_headings_kpis_and_drawn_pages(sample_report, lang, tmp_p
     for key in ("n_synergies", "co2e_avoided_t_per_yr", "tonnes_t_per_yr"):
         shown = format_number(sample_report.kpi(key), lang).replace("\u00a0", " ")
         assert shown in text, (key, shown)
-    assert t("reports.page_number", lang, n=2, total=5).split()[0] in text
     (tmp_path / "r.pdf").write_bytes(pdf)
     subprocess.run([_need("pdftoppm"), "-r", "30", "-png", str(tmp_path / "r.pdf"), str(tmp_path / "p")],
                    check=True)
     pages = sorted(tmp_path.glob("p-*.png"))
     assert len(pages) >= 5
+    for n in (1, len(pages)):
+        assert t("reports.page_number", lang, n=n, total=len(pages)) in text
     from PIL import Image
 
     for page in pages:
