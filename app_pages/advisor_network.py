@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import results_state, state
-from symbiosis.engine.network import clusters, hubs
+from symbiosis.engine.network import clusters
 from symbiosis.i18n import t
 from symbiosis.views.network import chain_table, cluster_table, hub_table, park_table, resilience_table
 
@@ -29,7 +29,7 @@ st.caption(
 st.subheader(t("advisor.net.clusters", lang))
 st.dataframe(cluster_table(graph, firms, lang), hide_index=True, width="stretch")
 
-top_hubs = hubs(graph, top=10)
+top_hubs = results_state.hub_firms(registry, result, top=10)
 left, right = st.columns(2)
 left.subheader(t("advisor.net.hubs", lang))
 left.dataframe(hub_table(top_hubs, firms, lang), hide_index=True, width="stretch")

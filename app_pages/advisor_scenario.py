@@ -94,9 +94,9 @@ if result is None:
 
 st.subheader(t("advisor.scenario.results", lang))
 deltas = kpi_deltas(result.kpis, base.kpis, lang)
-cols = st.columns(4)
+cols = st.columns(3)
 for i, row in enumerate(deltas.itertuples(index=False)):
-    cols[i % 4].metric(
+    cols[i % 3].metric(
         row.label,
         row.value,
         delta=row.delta if row.raw_delta else None,

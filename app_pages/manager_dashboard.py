@@ -24,9 +24,10 @@ st.title(t("manager.title", lang))
 registry, result = results_state.baseline(actor)
 st.info(t("manager.estimated", lang))
 
-cols = st.columns(5)
-for col, (label, value) in zip(cols, headline(result, lang), strict=True):
-    col.metric(label, value)
+figures = headline(result, lang)
+for row in (figures[:3], figures[3:]):
+    for col, (label, value) in zip(st.columns(3), row, strict=False):
+        col.metric(label, value)
 
 left, right = st.columns([1, 2])
 left.subheader(t("manager.by_status", lang))

@@ -27,6 +27,7 @@ from symbiosis.views.scenario import config_key, registry_key
 __all__ = [
     "baseline",
     "baseline_config",
+    "hub_firms",
     "load_registry",
     "parks",
     "reoptimised_losses",
@@ -36,6 +37,7 @@ __all__ = [
 
 _RUNS = "_results_runs"
 _LOSSES = "_results_losses"
+_HUBS = "_results_hubs"
 #: Runs kept per session (baseline plus a few scenarios).
 MAX_RUNS = 4
 
@@ -113,3 +115,14 @@ def reoptimised_losses(registry: Registry, result: MatchResult) -> Callable[[str
         return memo[key]
 
     return resolve
+
+
+def hub_firms(registry: Registry, result: MatchResult, *, top: int = 10) -> pd.DataFrame:
+    """Return :func:`symbiosis.engine.network.hubs` of the result, computed once per session (betweenness)."""
+    from symbiosis.engine.network import hubs
+
+    memo = _store(_HUBS)
+    key = (registry_key(registry), config_key(result.config), top)
+    if key not in memo:
+        memo[key] = hubs(result.graph, top=top)
+    return memo[key]

@@ -42,10 +42,17 @@ def headline(result: MatchResult, lang: str = "fr") -> list[tuple[str, str]]:
     return [
         (t("manager.kpi.diverted", lang), fmt(k.diverted_t_per_yr, lang)),
         (t("manager.kpi.co2e", lang), fmt(k.co2e_avoided_t_per_yr, lang)),
-        (t("manager.kpi.saved", lang), fmt(k.net_value_cad_per_yr, lang)),
+        (t("manager.kpi.saved", lang), _short_money(k.net_value_cad_per_yr, lang)),
         (t("manager.kpi.synergies", lang), fmt(k.n_exchanges, lang)),
         (t("manager.kpi.firms", lang), fmt(k.n_firms_engaged, lang)),
     ]
+
+
+def _short_money(value: float, lang: str) -> str:
+    """Dollars in millions above a million (``340,8 M$``), else in full."""
+    if abs(value) >= 1e6:
+        return t("manager.millions", lang, value=fmt(value / 1e6, lang, 1))
+    return fmt(value, lang)
 
 
 def synergies_by_status(result: MatchResult, lang: str = "fr") -> pd.DataFrame:

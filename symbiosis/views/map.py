@@ -9,15 +9,16 @@ registry stays usable.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 from symbiosis.i18n import t
-from symbiosis.numbers import format_number
 
 __all__ = [
     "MAX_ARCS",
@@ -81,23 +82,37 @@ _PREFIXES = sorted(((p, fam) for fam, ps in SECTOR_FAMILIES.items() for p in ps)
 _LOCALE = {"fr": "fr_CA", "en": "en_CA"}
 
 
+@functools.lru_cache(maxsize=4)
+def _symbols(locale: str) -> tuple[str, str, str]:
+    return get_group_symbol(locale), get_decimal_symbol(locale), get_minus_sign_symbol(locale)
+
+
 def fmt(value: float, lang: str = "fr", decimals: int = 0) -> str:
-    """Format a number the way ``lang`` writes it (``1 234,5`` in French); ``—`` for NaN."""
+    """Format a number the way ``lang`` writes it (``1 234,5`` in French); ``—`` for NaN.
+
+    Same output as Babel's ``#,##0.#`` pattern for the locale (its group, decimal and minus
+    symbols, trailing zeros dropped), about twenty times faster: tables format thousands of cells.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return format_number(float(value), locale=_LOCALE.get(lang, "fr_CA"), decimals=decimals)
+    group, decimal, minus = _symbols(_LOCALE.get(lang, "fr_CA"))
+    text = f"{abs(float(value)):,.{decimals}f}"
+    if decimals:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("0", ""):
+        return "0"
+    text = text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+    return (minus if value < 0 else "") + text
 
 
 def sector_family(scian_codes: pd.Series) -> pd.Series:
     """Return the sector family of each SCIAN code (longest matching prefix of :data:`SECTOR_FAMILIES`)."""
     codes = scian_codes.astype("string").fillna("").str.strip()
-    out = pd.Series("services", index=scian_codes.index, dtype=object)
-    done = pd.Series(False, index=scian_codes.index)
-    for prefix, family in _PREFIXES:
-        hit = ~done & codes.str.startswith(prefix)
-        out[hit] = family
-        done |= hit
-    return out
+    out = pd.Series(pd.NA, index=scian_codes.index, dtype=object)
+    for length in sorted({len(p) for p, _ in _PREFIXES}, reverse=True):
+        table = {p: fam for p, fam in _PREFIXES if len(p) == length}
+        out = out.fillna(codes.str[:length].map(table).astype(object))
+    return out.fillna("services").astype(object)
 
 
 def place_of(firms: pd.DataFrame) -> pd.Series:
@@ -120,6 +135,8 @@ class MapFilters:
 
 
 def _firm_frame(firms: pd.DataFrame) -> pd.DataFrame:
+    if {"sector", "place"} <= set(firms.columns):  # already shaped by map_layers
+        return firms
     out = firms[["firm_id", "name", "park_id", "municipality", "lat", "lon", "scian_code"]].copy()
     out["sector"] = sector_family(out["scian_code"])
     out["place"] = place_of(out)
@@ -239,6 +256,13 @@ def _width(tonnes: np.ndarray) -> np.ndarray:
     return 1.0 + 5.0 * np.sqrt(np.clip(tonnes, 0.0, None) / top)
 
 
+def _positions(lon: pd.Series, lat: pd.Series, ids: pd.Series) -> list[list[float]]:
+    """``[lon, lat]`` of each id, looked up at once."""
+    xs = lon.reindex(ids.to_numpy()).to_numpy(float)
+    ys = lat.reindex(ids.to_numpy()).to_numpy(float)
+    return np.column_stack([xs, ys]).tolist()
+
+
 def exchange_arcs(
     exchanges: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *, max_arcs: int = MAX_ARCS
 ) -> tuple[pd.DataFrame, bool]:
@@ -275,8 +299,8 @@ def exchange_arcs(
         label = info["name"].to_dict()
     out = pd.DataFrame(
         {
-            "source": [[float(lon[s]), float(lat[s])] for s in frame["s"]],
-            "target": [[float(lon[d]), float(lat[d])] for d in frame["d"]],
+            "source": _positions(lon, lat, frame["s"]),
+            "target": _positions(lon, lat, frame["d"]),
             "width": _width(frame["t"].to_numpy(float)),
             "colour": _value_colour(frame["v"].to_numpy(float)),
         }
@@ -339,6 +363,7 @@ def map_layers(
     max_arcs: int = MAX_ARCS,
 ) -> MapLayers:
     """Filter and shape everything the map draws."""
+    firms = _firm_frame(firms)
     shown = filter_exchanges(exchanges, firms, filters, categories=categories)
     points, p_agg = firm_points(firms, filters, lang, max_points=max_points)
     arcs, a_agg = exchange_arcs(shown, firms, lang, max_arcs=max_arcs)

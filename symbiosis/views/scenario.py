@@ -199,7 +199,7 @@ def registry_key(registry: Registry) -> str:
     """Return a hash of the registry's content (a run is cached only for the same data)."""
     h = hashlib.sha256()
     for frame in (registry.firms, registry.streams):
-        h.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+        h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return h.hexdigest()[:16]
 
 

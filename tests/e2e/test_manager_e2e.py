@@ -22,6 +22,9 @@ def test_manager_dashboard_downloads_exports(browser, app_url, tmp_path):
         go_to(page, "Tableau de bord du programme")
         page.get_by_text("Synergies proposées").first.wait_for(timeout=TIMEOUT_MS)
         assert page.get_by_text("Accès refusé").count() == 0
+        wait_for_app(page, timeout_ms=TIMEOUT_MS)
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1000)  # let the charts draw before the picture
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "manager_dashboard.png"))
 
