@@ -188,3 +188,13 @@ def test_parse_territory_rejects_unknown_kinds():
     with pytest.raises(ValueError):
         parse_territory("mrc:")
     assert parse_territory("").spec == "region"
+
+
+@pytest.mark.parametrize("anonymised", [False, True])
+def test_a_territory_without_synergies_still_renders_every_format(small, anonymised):
+    registry, lines = small
+    data = gather_report(registry.firms, lines, load_factors(), territory=parse_territory("park:nowhere"),
+                         anonymised=anonymised)
+    assert data.kpi("n_synergies") == 0 and data.synergies.empty
+    for fmt in ("pdf", "xlsx", "csv", "geojson"):
+        assert render_report(data, fmt, "en")

@@ -187,7 +187,7 @@ def _methodology(lines: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
     used = ids[ids.ne("")].value_counts().rename("n_synergies")
     cols = ["factor_id", "quantity", "value", "unit", "source", "year", "note"]
     table = factors[[c for c in cols if c in factors]].drop_duplicates("factor_id").set_index("factor_id")
-    out = table.join(used, how="inner").reset_index()
+    out = table.join(used, how="inner").rename_axis("factor_id").reset_index()
     missing = sorted(set(used.index) - set(table.index))
     if missing:
         logger.warning("factors used but not in the factor table: %s", missing)
