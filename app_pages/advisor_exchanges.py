@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages import results_state, state
 from symbiosis.i18n import t
 from symbiosis.views.exchanges import SORT_KEYS, drilldown, exchange_labels, exchange_table, unmatched_table
+from symbiosis.views.map import MapFilters, filter_exchanges
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -19,7 +20,30 @@ query = c1.text_input(t("advisor.exchanges.search", lang))
 sort = c2.selectbox(
     t("advisor.exchanges.sort", lang), list(SORT_KEYS), format_func=lambda k: t(f"advisor.sort.{k}", lang)
 )
-table = exchange_table(result.exchanges, registry.firms, lang, text=query, sort=sort)
+all_label, categories, parks = t("all", lang), state.categories(), results_state.parks()
+with st.expander(t("advisor.exchanges.filters", lang)):
+    f1, f2, f3 = st.columns(3)
+    park_names = parks.set_index("park_id")["name"]
+    park = f1.selectbox(
+        t("advisor.map.filter_park", lang),
+        [all_label, *park_names.index],
+        format_func=lambda p: p if p == all_label else park_names[p],
+    )
+    family = f2.selectbox(
+        t("advisor.map.filter_family", lang),
+        [all_label, *sorted(categories["family"].unique())],
+        format_func=lambda f: f if f == all_label else t(f"advisor.family.{f}", lang),
+    )
+    min_value = f3.number_input(
+        t("advisor.map.min_value", lang), min_value=0.0, value=0.0, step=10_000.0, format="%.0f"
+    )
+filters = MapFilters(
+    park_id=None if park == all_label else park,
+    family=None if family == all_label else family,
+    min_value_cad_per_yr=float(min_value),
+)
+shown = filter_exchanges(result.exchanges, registry.firms, filters, categories=categories)
+table = exchange_table(shown, registry.firms, lang, text=query, sort=sort)
 st.subheader(t("advisor.exchanges.count", lang, n=len(table)))
 st.dataframe(table, hide_index=True, width="stretch", height=320)
 
@@ -45,7 +69,7 @@ else:
     c.bar_chart(why.co2e, horizontal=True)
 
 st.subheader(t("advisor.exchanges.unmatched", lang))
-cats = state.categories()
+cats = categories
 sup, dem = st.tabs(
     [
         t("advisor.exchanges.unmatched_supplies", lang, n=len(result.unmatched_supplies)),

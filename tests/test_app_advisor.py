@@ -144,9 +144,12 @@ def test_exchanges_table_drilldown_and_unmatched(db, template):
     assert len(reasons) == len(result.unmatched_supplies)
     assert set(reasons["Raison"]) <= set(result.unmatched_supplies["reason_fr"])
     second = result.exchanges["candidate_id"].iloc[1]
-    at.selectbox[1].set_value(second).run()
+    at.selectbox[3].set_value(second).run()
     assert not at.exception
-    assert at.selectbox[1].value == second
+    assert at.selectbox[3].value == second
+    median = float(result.exchanges["net_value_cad_per_yr"].median())
+    at.number_input[0].set_value(median).run()
+    assert 0 < len(at.dataframe[0].value) < len(result.exchanges)
 
 
 def test_exchanges_in_english_and_search(db, template):
