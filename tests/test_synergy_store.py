@@ -245,3 +245,23 @@ def test_erasing_a_firm_erases_its_synergies(store, sid):
     store._repo.delete_firm(ADVISOR, "B")
     assert store.synergies(ADVISOR).empty and store.consents(ADVISOR).empty
     assert not store.history(ADVISOR, sid).empty  # the trail stays
+
+
+def test_advisor_sets_agreed_parameters_and_the_ledger_uses_them(store, sid):
+    from symbiosis.synergy.ledger import ledger_lines
+
+    before = ledger_lines(store.synergies(ADVISOR)).set_index("indicator")
+    assert store.set_parameters(ADVISOR, sid, revenue_cad_per_unit=5, road_distance_km=80)
+    assert not store.set_parameters(ADVISOR, sid, revenue_cad_per_unit=5)
+    with pytest.raises(ValueError, match="unknown"):
+        store.set_parameters(ADVISOR, sid, kind=1)
+    with pytest.raises(ValueError, match="finite"):
+        store.set_parameters(ADVISOR, sid, revenue_cad_per_unit=-1)
+    with pytest.raises(PermissionDenied):
+        store.set_parameters(A, sid, revenue_cad_per_unit=9)
+    after = ledger_lines(store.synergies(ADVISOR)).set_index("indicator")
+    assert after.loc["revenue_cad", "value"] == 500.0
+    assert after.loc["co2e_transport", "value"] == pytest.approx(2 * before.loc["co2e_transport", "value"])
+    last = store.history(ADVISOR, sid).query("action == 'update'").iloc[0]
+    assert last.before == {"parameters": {"revenue_cad_per_unit": 0.0, "road_distance_km": 40.0}}
+    assert last.after == {"parameters": {"revenue_cad_per_unit": 5.0, "road_distance_km": 80.0}}

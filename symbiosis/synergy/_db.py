@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.engine import Connection
 
 from symbiosis.db import Actor, NotFound, PermissionDenied
@@ -19,7 +19,7 @@ from symbiosis.db.engine import WRITE_OPTION
 from symbiosis.db.models_synergy import Consent, Synergy, Verification
 from symbiosis.synergy.records import SYNERGY_COLUMNS
 
-__all__ = ["fetch_synergy", "gates", "now", "to_json", "transaction"]
+__all__ = ["fetch_synergy", "gates", "now", "to_json", "transaction", "write_change"]
 
 logger = logging.getLogger(__name__)
 
@@ -89,3 +89,14 @@ def gates(conn: Connection, synergy_id: str) -> tuple[dict[str, str], int]:
         Verification.synergy_id == synergy_id, Verification.supplier_quantity.is_not(None),
         Verification.receiver_quantity.is_not(None))).scalar_one()
     return decisions, int(periods)
+
+
+def write_change(conn: Connection, actor: Actor, old: dict[str, Any], new: dict[str, Any], at: dt.datetime,
+                 note: str | None) -> None:
+    """Update a synergy row with ``new`` and audit the changed fields before and after (and the note)."""
+    conn.execute(update(Synergy).where(Synergy.synergy_id == old["synergy_id"]).values(**new))
+    shown = {k: v for k, v in new.items() if k not in ("status_changed_at", "notes") and v != old[k]}
+    after = to_json(shown | ({"note": note.strip()} if note and note.strip() else {}))
+    before = to_json({k: old[k] for k in shown})
+    entry = AuditEntry("update", "synergies", old["synergy_id"], None, before, after)
+    append_audit(conn, actor, [entry], at=at)

@@ -160,8 +160,10 @@ def _params(row: Mapping[str, Any]) -> dict[str, Any]:
         estimate = json.loads(estimate)
     params = dict(_DEFAULTS) | {k: v for k, v in (estimate.get("parameters") or {}).items() if v is not None}
     params["kind"] = str(row.get("kind") or params.get("kind") or "material")
-    if row.get("road_distance_km") is not None and pd.notna(row.get("road_distance_km")):
-        params["road_distance_km"] = float(row["road_distance_km"])
+    column = row.get("road_distance_km")
+    stored = estimate.get("parameters") or {}
+    if "road_distance_km" not in stored and column is not None and pd.notna(column):
+        params["road_distance_km"] = float(column)
     return params
 
 

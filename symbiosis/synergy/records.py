@@ -13,6 +13,7 @@ The estimate a synergy keeps (``synergies.estimate``, JSON) has two parts:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 from collections.abc import Mapping
@@ -20,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["CONSENT_COLUMNS", "ESTIMATE_FIGURES", "SYNERGY_COLUMNS", "VERIFICATION_COLUMNS", "frame_of",
-           "proposal_rows", "synergy_id_of"]
+__all__ = ["CONSENT_COLUMNS", "ESTIMATE_FIGURES", "SYNERGY_COLUMNS", "VERIFICATION_COLUMNS",
+           "follow_up_values", "frame_of", "proposal_rows", "synergy_id_of"]
 
 #: Columns of a synergies frame, in order.
 SYNERGY_COLUMNS: tuple[str, ...] = (
@@ -142,3 +143,21 @@ def frame_of(rows: list[Any], columns: tuple[str, ...]) -> pd.DataFrame:
         elif col in _DATES:
             frame[col] = pd.to_datetime(frame[col]).dt.date.where(frame[col].notna(), None)
     return frame
+
+
+def follow_up_values(old: dict[str, Any], user_id: str, at: dt.datetime, owner_id: str | None,
+                     next_action_on: dt.date | None, next_action: str | None,
+                     note: str | None) -> dict[str, Any]:
+    """Return the follow-up columns that change: owner, next action and its date, notes.
+
+    None keeps a value, ``""`` clears it; a note is appended to ``notes`` with its time and author.
+    """
+    new: dict[str, Any] = {}
+    for name, value in (("owner_id", owner_id), ("next_action_on", next_action_on),
+                        ("next_action", next_action)):
+        if value is not None and (value or None) != old[name]:
+            new[name] = value or None
+    if note and note.strip():
+        line = f"[{at:%Y-%m-%d %H:%M} UTC, {user_id}] {note.strip()}"
+        new["notes"] = f"{old['notes']}\n{line}" if old["notes"] else line
+    return new

@@ -33,22 +33,29 @@ from symbiosis.db.audit import AuditEntry, append_audit, audit_query, read_audit
 from symbiosis.db.models import AuditLog
 from symbiosis.db.models_synergy import Consent, Synergy, Verification
 from symbiosis.synergy import status as st
-from symbiosis.synergy._db import fetch_synergy, gates, now, to_json, transaction
+from symbiosis.synergy._db import fetch_synergy, gates, now, to_json, transaction, write_change
 from symbiosis.synergy.firm_access import firm_view, reveal_details
 from symbiosis.synergy.records import (
     CONSENT_COLUMNS,
     SYNERGY_COLUMNS,
     VERIFICATION_COLUMNS,
+    follow_up_values,
     frame_of,
     proposal_rows,
 )
 
-__all__ = ["TABLES", "SynergyRepository"]
+__all__ = ["EDITABLE_PARAMETERS", "TABLES", "SynergyRepository"]
 
 logger = logging.getLogger(__name__)
 
 #: The tables whose audit entries make up a synergy's history.
 TABLES: tuple[str, ...] = ("synergies", "consents", "verifications")
+#: Ledger parameters an advisor may set once the firms agree (see docs/impact-method.md).
+EDITABLE_PARAMETERS: tuple[str, ...] = (
+    "road_distance_km", "disposal_cost_cad_per_unit", "purchase_price_cad_per_demand_unit",
+    "revenue_cad_per_unit", "treatment_cost_cad_per_t", "transport_cost_cad_per_t_km",
+    "transport_cost_cad_per_trip", "trips_per_unit", "yield_ratio",
+)
 _UPDATABLE_ON_RECORD = ("flow_per_yr", "flow_unit", "road_distance_km", "estimate", "supply_category_id",
                         "demand_category_id", "kind")
 
@@ -151,8 +158,8 @@ class SynergyRepository:
                 new["stage_reached"] = to
             if to == "qualified" and old["qualified_at"] is None:
                 new["qualified_at"] = at
-            new.update(self._follow_up_values(old, actor, at, owner_id, next_action_on, next_action, note))
-            self._write(conn, actor, old, new, at, note)
+            new.update(follow_up_values(old, actor.user_id, at, owner_id, next_action_on, next_action, note))
+            write_change(conn, actor, old, new, at, note)
         logger.info("%s moved %s from %s to %s", actor.user_id, synergy_id, old["status"], to)
 
     def follow_up(self, actor: Actor, synergy_id: str, *, owner_id: str | None = None,
@@ -166,35 +173,45 @@ class SynergyRepository:
         with self._transaction(actor, "follow_up", write=True) as conn:
             require(actor, actor.administers, "follow a synergy up", table="synergies", keys=[synergy_id])
             old = fetch_synergy(conn, actor, synergy_id, lock=True)
-            new = self._follow_up_values(old, actor, at, owner_id, next_action_on, next_action, note)
+            new = follow_up_values(old, actor.user_id, at, owner_id, next_action_on, next_action, note)
             if not new:
                 return False
-            self._write(conn, actor, old, new, at, note)
+            write_change(conn, actor, old, new, at, note)
         return True
 
-    @staticmethod
-    def _follow_up_values(old: dict[str, Any], actor: Actor, at: dt.datetime, owner_id: str | None,
-                          next_action_on: dt.date | None, next_action: str | None,
-                          note: str | None) -> dict[str, Any]:
-        new: dict[str, Any] = {}
-        for name, value in (("owner_id", owner_id), ("next_action_on", next_action_on),
-                            ("next_action", next_action)):
-            if value is not None and (value or None) != old[name]:
-                new[name] = value or None
-        if note and note.strip():
-            line = f"[{at:%Y-%m-%d %H:%M} UTC, {actor.user_id}] {note.strip()}"
-            new["notes"] = f"{old['notes']}\n{line}" if old["notes"] else line
-        return new
+    def set_parameters(self, actor: Actor, synergy_id: str, **parameters: float) -> bool:
+        """Replace some ledger parameters of a synergy (agreed price, actual distance…), audited.
 
-    @staticmethod
-    def _write(conn: Connection, actor: Actor, old: dict[str, Any], new: dict[str, Any], at: dt.datetime,
-               note: str | None) -> None:
-        conn.execute(update(Synergy).where(Synergy.synergy_id == old["synergy_id"]).values(**new))
-        shown = {k: v for k, v in new.items() if k not in ("status_changed_at", "notes") and v != old[k]}
-        after = to_json(shown | ({"note": note.strip()} if note and note.strip() else {}))
-        entry = AuditEntry("update", "synergies", old["synergy_id"], None,
-                           to_json({k: old[k] for k in shown}), after)
-        append_audit(conn, actor, [entry], at=at)
+        Names are those of :data:`EDITABLE_PARAMETERS`; values are finite numbers ≥ 0. The ledger
+        recomputes every figure with them. Returns whether anything changed.
+
+        Raises
+        ------
+        ValueError
+            An unknown parameter or a bad value.
+        """
+        unknown = set(parameters) - set(EDITABLE_PARAMETERS)
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {sorted(unknown)}; editable: {EDITABLE_PARAMETERS}")
+        values = {k: float(v) for k, v in parameters.items()}
+        if not all(0 <= v < float("inf") for v in values.values()):
+            raise ValueError("parameters must be finite numbers ≥ 0")
+        at = now()
+        with self._transaction(actor, "set_parameters", write=True) as conn:
+            require(actor, actor.administers, "change a synergy's parameters", table="synergies",
+                    keys=[synergy_id])
+            old = fetch_synergy(conn, actor, synergy_id, lock=True)
+            estimate = to_json(old["estimate"])
+            before = estimate.setdefault("parameters", {})
+            changed = {k: v for k, v in values.items() if before.get(k) != v}
+            if not changed:
+                return False
+            entry = AuditEntry("update", "synergies", synergy_id, None,
+                               {"parameters": {k: before.get(k) for k in changed}}, {"parameters": changed})
+            before.update(changed)
+            conn.execute(update(Synergy).where(Synergy.synergy_id == synergy_id).values(estimate=estimate))
+            append_audit(conn, actor, [entry], at=at)
+        return True
 
     # -- firm writes ----------------------------------------------------------------------------------
 
