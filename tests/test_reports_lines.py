@@ -21,6 +21,7 @@ def _synergies() -> pd.DataFrame:
         "flow_per_yr": [800.0, 900.0, 2000.0], "flow_unit": "t/yr", "road_distance_km": [2.0, 60.0, 5.0],
         "estimate": [{}, {}, {}],
         "status": ["verified", "contacted", "rejected"],
+        "stage_reached": ["verified", "contacted", "qualified"],
         "status_changed_at": pd.to_datetime(["2026-03-01", "2026-05-10", "2025-11-02"]),
     })
 
@@ -58,7 +59,13 @@ def test_report_from_tracked_synergies_splits_verified_and_filters_the_period():
     assert data.kpi("n_synergies") == 2  # syn-3 changed status in 2025
     assert data.kpi("co2e_avoided_t_per_yr", "verified") == pytest.approx(165.0)
     assert data.kpi("co2e_avoided_t_per_yr", "estimated") == pytest.approx(270.0)
-    assert list(data.by_status["status"]) == ["contacted", "verified"]  # funnel order
+    funnel = data.by_status.set_index("status")
+    assert list(funnel.index[:7]) == ["proposed", "qualified", "contacted", "in_discussion", "trial",
+                                      "implemented", "verified"]  # pipeline order, every stage shown
+    assert funnel.loc["contacted", "n_synergies"] == 1 and funnel.loc["proposed", "n_synergies"] == 0
+    assert [funnel.loc[s, "n_reached"] for s in ("proposed", "contacted", "in_discussion", "verified")] == [
+        2, 2, 1, 1]
+    assert funnel.loc["in_discussion", "conversion_pct"] == pytest.approx(50.0)
     assert list(data.synergies["synergy_id"]) == ["syn-1"]  # C1 never consented
     assert set(data.methodology["factor_id"]) == {"landfill_wood", "truck_diesel_freight"}
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.i18n import Text
-from symbiosis.reports.lines import status_rank
+from symbiosis.reports.lines import STATUS_ORDER, status_rank
 from symbiosis.reports.territory import MRC_UNKNOWN, Territory, add_mrc, mrc_centroids, select_firms
 
 __all__ = ["KPI_KEYS", "MIN_FIRMS_PER_CELL", "ReportData", "consenting_firms", "gather_report"]
@@ -129,13 +129,28 @@ def _kpis(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def _by_status(lines: pd.DataFrame) -> pd.DataFrame:
-    if lines.empty:
-        return pd.DataFrame(columns=["status", "n_synergies", *_SUMS, "share_pct"])
-    grouped = lines.groupby("status").agg(n_synergies=("synergy_id", "size"),
-                                          **{c: (c, "sum") for c in _SUMS}).reset_index()
-    grouped = grouped.sort_values("status", key=status_rank).reset_index(drop=True)
-    grouped["share_pct"] = 100.0 * grouped["n_synergies"] / grouped["n_synergies"].sum()
-    return grouped
+    """The funnel: every status in pipeline order with its synergies now, and how many ever reached it.
+
+    A synergy has *reached* a pipeline stage when the furthest stage it held is that one or later
+    (a rejected synergy keeps its furthest stage); ``conversion_pct`` is reached / reached at the
+    previous stage.
+    """
+    statuses = pd.Series(sorted(set(STATUS_ORDER) | set(lines["status"]), key=lambda s: (
+        STATUS_ORDER.index(s) if s in STATUS_ORDER else len(STATUS_ORDER), s)))
+    sums = {c: (c, "sum") for c in _SUMS}
+    grouped = lines.groupby("status").agg(n_synergies=("synergy_id", "size"), **sums)
+    out = grouped.reindex(statuses.to_numpy()).fillna(0.0).rename_axis("status").reset_index()
+    out["n_synergies"] = out["n_synergies"].astype(int)
+    rank = status_rank(lines["stage_reached"]).to_numpy()
+    pipeline = [s for s in STATUS_ORDER if s != "rejected"]
+    reached = {s: int((rank >= i).sum()) for i, s in enumerate(pipeline)}
+    out["n_reached"] = out["status"].map(reached).astype("Int64")
+    previous = out["n_reached"].shift(1)
+    out["conversion_pct"] = (100.0 * out["n_reached"] / previous).where(
+        out["status"].isin(pipeline[1:]) & (previous > 0)).astype(float)
+    total = max(int(out["n_synergies"].sum()), 1)
+    out["share_pct"] = 100.0 * out["n_synergies"] / total
+    return out[["status", "n_synergies", "n_reached", "conversion_pct", *_SUMS, "share_pct"]]
 
 
 def _long_by_firm(lines: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 #: Columns of a synergy line, with units in the names.
 LINE_COLUMNS: tuple[str, ...] = (
-    "synergy_id", "status", "evidence", "status_date", "supply_firm_id", "demand_firm_id", "kind",
+    "synergy_id", "status", "stage_reached", "evidence", "status_date", "supply_firm_id", "demand_firm_id",
+    "kind",
     "supply_category_id", "demand_category_id", "quantity_per_yr", "quantity_unit", "tonnes_t_per_yr",
     "diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr", "distance_km", "factor_ids",
     "method",
@@ -88,6 +89,7 @@ def lines_from_result(result: Any) -> pd.DataFrame:
     out = pd.DataFrame({
         "synergy_id": _text(ex, "candidate_id"),
         "status": "proposed",
+        "stage_reached": "proposed",
         "evidence": "estimated",
         "status_date": pd.NaT,
         "supply_firm_id": _text(ex, "supply_firm_id"),
@@ -112,6 +114,7 @@ def lines_from_result(result: Any) -> pd.DataFrame:
 _ALIASES: Mapping[str, tuple[str, ...]] = {
     "synergy_id": ("synergy_id", "candidate_id", "id"),
     "status": ("status",),
+    "stage_reached": ("stage_reached", "status"),
     "evidence": ("evidence", "label", "figure_label", "basis"),
     "status_date": ("status_date", "updated_at", "date", "changed_at", "created_at"),
     "quantity_per_yr": ("quantity_per_yr", "flow_per_yr"),
@@ -152,6 +155,7 @@ def lines_from_records(records: pd.DataFrame) -> pd.DataFrame:
     out["evidence"] = out["evidence"].where(out["evidence"].isin(EVIDENCE), "estimated")
     out.loc[out["status"].eq("verified"), "evidence"] = "verified"
     out["status"] = out["status"].replace("", "proposed")
+    out["stage_reached"] = out["stage_reached"].where(out["stage_reached"].ne(""), out["status"])
     for col in ("diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr"):
         out[col] = out[col].fillna(0.0)
     if out["tonnes_t_per_yr"].isna().all() and "kind" in records:

@@ -135,10 +135,10 @@ def _kpis(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     pdf.heading(t("reports.section.kpis", lang))
     draw_table(pdf, kpi_table(data, lang), widths=(80, 35, 35, 35), font_size=9)
     pdf.heading(t("reports.section.by_status", lang), size=12)
-    cols = ["status", "n_synergies", "tonnes_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr",
-            "share_pct"]
-    draw_table(pdf, localise(data.by_status[cols], lang), font_size=8,
-               numeric_decimals={t("reports.col.share_pct", lang): 1})
+    cols = ["status", "n_synergies", "n_reached", "conversion_pct", "tonnes_t_per_yr",
+            "co2e_avoided_t_per_yr", "net_value_cad_per_yr"]
+    draw_table(pdf, localise(data.by_status[cols], lang), font_size=7,
+               numeric_decimals={t("reports.col.conversion_pct", lang): 1})
     pdf.heading(t("reports.section.by_territory", lang), size=12)
     terr = data.by_territory.drop(columns=["diverted_t_per_yr"], errors="ignore")
     draw_table(pdf, localise(terr, lang), font_size=7)
