@@ -186,8 +186,8 @@ class Repository:
             plan = rows.plan_upsert(spec, records, existing)
             rows.write_upsert(conn, spec, plan)
             append_audit(conn, actor, plan.entries, at=_now())
-        logger.info("%s: %d new, %d changed of %d %s", actor.user_id, len(plan.new), len(plan.changed),
-                    len(records), spec.name)
+        logger.info("%s: %d new, %d changed of %d %s", actor.user_id, len(plan.new),
+                    plan.count - len(plan.new), len(records), spec.name)
         return plan.count
 
     def update_stream(self, actor: Actor, stream_id: str, **changes: Any) -> bool:
