@@ -105,7 +105,9 @@ def test_only_advisors_move_synergies(store, sid):
             store.transition(actor, sid, "qualified")
     with pytest.raises(PermissionDenied):
         store.record_proposals(A, FakeResult(exchanges(exchange("A-1", "B-1", "A", "B"))))
+    store.follow_up(ADVISOR, sid, note="Appeler Jeanne Tremblay")
     assert store.synergies(MANAGER).status.iat[0] == "proposed"
+    assert store.synergies(MANAGER).notes.isna().all() and "Jeanne" in store.synergies(ADVISOR).notes.iat[0]
     denied = store._repo.audit(ADVISOR, action="denied")
     assert set(denied.actor_id) == {"alice", "marc"}
 

@@ -313,8 +313,8 @@ class SynergyRepository:
                   created_to: dt.datetime | None = None) -> pd.DataFrame:
         """Return every synergy (advisor, program manager, system), newest first.
 
-        Columns: :data:`~symbiosis.synergy.records.SYNERGY_COLUMNS`. A firm actor is refused: it
-        reads its own, anonymised, with :meth:`firm_proposals`.
+        Columns: :data:`~symbiosis.synergy.records.SYNERGY_COLUMNS` (``notes`` blanked for a program
+        manager). A firm actor is refused: it reads its own, anonymised, with :meth:`firm_proposals`.
         """
         query = select(*(Synergy.__table__.c[c] for c in SYNERGY_COLUMNS)).order_by(
             Synergy.created_at.desc(), Synergy.synergy_id)
@@ -326,7 +326,10 @@ class SynergyRepository:
             query = query.where(Synergy.created_at < created_to)
         with self._transaction(actor, "read_synergies", write=False) as conn:
             require(actor, actor.reads_all, "read every synergy", table="synergies")
-            return frame_of(conn.execute(query).all(), SYNERGY_COLUMNS)
+            frame = frame_of(conn.execute(query).all(), SYNERGY_COLUMNS)
+        if not actor.sees_personal_info:  # free-text notes may name people
+            frame["notes"] = None
+        return frame
 
     def consents(self, actor: Actor, synergy_id: str | None = None) -> pd.DataFrame:
         """Return the consents (all for advisors and managers; a firm its own decisions)."""
