@@ -38,6 +38,22 @@ def test_event_command_writes_agendas(db, tmp_path, monkeypatch):
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+def test_must_meet_and_availability_from_files(db, tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    must = tmp_path / "must.csv"
+    must.write_text("firm_a,firm_b\nP1,P2\n", encoding="utf-8")  # the weakest proposal, now required
+    away = tmp_path / "away.csv"
+    away.write_text("firm_id,slot\nP4,1\nP4,2\n", encoding="utf-8")
+    out = tmp_path / "agenda.xlsx"
+    assert main(["event", "--db", str(db), "--tables", "2", "--slots", "3", "--must-meet", str(must),
+                 "--unavailable", str(away), "--out", str(out)]) == 0
+    grid = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))["Horaire général"]
+    rows = [[c.value or "" for c in row] for row in grid.iter_rows(min_row=2)]
+    cells = [c for row in rows for c in row[2:] if c]
+    assert any("Scierie Publique" in c and "HYPERLINK" in c for c in cells)
+    assert not any("Chaufferie" in c for row in rows[:2] for c in row[2:])  # P4 away in slots 1 and 2
+
+
 def test_read_attendees_formats(tmp_path):
     plain = tmp_path / "a.txt"
     plain.write_text("P1\n\nP2\n", encoding="utf-8")

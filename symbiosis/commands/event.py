@@ -27,6 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--minutes", type=int, default=20, help="minutes per slot / minutes par plage")
     parser.add_argument("--time-limit", type=float, default=10.0, help="solver time limit, s")
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="langue / language")
+    parser.add_argument("--must-meet", metavar="FILE", default=None,
+                        help="CSV lines 'firm_a,firm_b' of required meetings / rencontres obligatoires")
+    parser.add_argument("--unavailable", metavar="FILE", default=None,
+                        help="CSV lines 'firm_id,slot' (slots from 1) when a firm is away / absences")
     parser.add_argument("--out", metavar="FILE", type=Path, required=True, help="agenda.pdf or agenda.xlsx")
 
 
@@ -39,6 +43,18 @@ def read_attendees(spec: str) -> list[str] | None:
         col = lines[0].split(",").index("firm_id")
         return [ln.split(",")[col].strip() for ln in lines[1:]]
     return lines
+
+
+def read_couples(path: str | None) -> list[tuple[str, str]]:
+    """Two-column CSV lines (a header whose second cell is not a value is skipped); [] without a file."""
+    if not path:
+        return []
+    rows = [ln.split(",") for ln in Path(path).read_text(encoding="utf-8-sig").splitlines() if ln.strip()]
+    if any(len(r) < 2 for r in rows):
+        raise ValueError(f"{path}: every line needs two comma-separated values")
+    if rows and rows[0][0].strip().lower() in ("firm_id", "firm_a", "id_entreprise"):
+        rows = rows[1:]
+    return [(r[0].strip(), r[1].strip()) for r in rows]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         attendees = read_attendees(args.attendees)
+        must_meet = read_couples(args.must_meet)
+        unavailable = [(firm, int(slot) - 1) for firm, slot in read_couples(args.unavailable)]
         timing = Timing(start=args.start, slot_minutes=args.minutes)
         timing.label(0)
     except (OSError, ValueError) as exc:
@@ -69,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
         result = match_result(registry)
         instance, schedule, greedy = plan_event(
             result.exchanges, registry.firms, attendees, tables=args.tables, slots=args.slots,
-            config=PlannerConfig(time_limit_s=args.time_limit), lang=args.lang)
+            config=PlannerConfig(time_limit_s=args.time_limit), lang=args.lang, must_meet=must_meet,
+            unavailable=unavailable)
         if schedule.status not in ("optimal", "feasible"):
             print(f"Aucun horaire / no schedule: {schedule.status}", file=sys.stderr)
             return 1

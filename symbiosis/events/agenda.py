@@ -8,6 +8,7 @@ on paper, from 0 in :class:`~symbiosis.events.instance.Schedule`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -135,16 +136,18 @@ def agenda_pdf_bytes(instance: Instance, schedule: Schedule, lang: str = "fr", t
 
 
 def plan_event(exchanges: pd.DataFrame, firms: pd.DataFrame, attendees: list[str] | None, *, tables: int,
-               slots: int, config: PlannerConfig | None = None,
-               lang: str = "fr") -> tuple[Instance, Schedule, Schedule]:
+               slots: int, config: PlannerConfig | None = None, lang: str = "fr",
+               must_meet: Iterable[tuple[str, str]] = (),
+               unavailable: Iterable[tuple[str, int]] = ()) -> tuple[Instance, Schedule, Schedule]:
     """Build the event from a matching run's proposals, plan it; return instance, schedule, greedy.
 
-    ``attendees`` None means every firm with at least one proposal.
+    ``attendees`` None means every firm with at least one proposal; ``must_meet`` firm pairs the
+    advisor requires; ``unavailable`` ``(firm_id, slot)`` couples (slots from 0) when a firm is away.
     """
     if attendees is None:
         attendees = sorted(set(exchanges["supply_firm_id"]) | set(exchanges["demand_firm_id"]))
     names = dict(zip(firms["firm_id"].astype(str), firms["name"].astype(str), strict=True))
     instance = instance_from_proposals(exchanges, attendees, tables=tables, slots=slots, names=names,
-                                       lang=lang)
+                                       lang=lang, must_meet=must_meet, unavailable=unavailable)
     greedy = greedy_schedule(instance)
     return instance, solve(instance, config), greedy
