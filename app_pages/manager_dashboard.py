@@ -53,9 +53,16 @@ st.subheader(t("manager.period", lang))
 st.bar_chart(monthly_profile(result.exchanges, lang))
 
 
+repo = state.repository()
+
+
 def _logged(fmt_name: str, make):
+    """Deferred file contents (built on click, in another thread); each export is audited."""
+
     def data() -> bytes:
-        state.repository().log_event(actor, "export", table="exchanges", details={"format": fmt_name})
+        repo.log_event(
+            actor, "export", table="exchanges", details={"format": fmt_name, "anonymised": anonymise}
+        )
         return make()
 
     return data

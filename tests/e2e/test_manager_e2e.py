@@ -14,7 +14,7 @@ from tests.e2e.test_advisor_e2e import TIMEOUT_MS, go_to, sign_in_as
 pytestmark = pytest.mark.e2e
 
 
-def test_manager_dashboard_downloads_exports(browser, app_url, tmp_path):
+def test_manager_dashboard_downloads_exports(browser, app_url, sample_db, tmp_path):
     log = RequestLog()
     context, page = new_page(browser, log)
     try:
@@ -47,5 +47,11 @@ def test_manager_dashboard_downloads_exports(browser, app_url, tmp_path):
         wait_for_app(page)
     finally:
         context.close()
+    from symbiosis.db import Actor, Repository
+
+    with Repository.from_url(f"sqlite:///{sample_db}") as repo:
+        exports = repo.audit(Actor.system("test"), action="export")
+    assert len(exports) >= 2  # one audited export per download
+    assert set(exports["actor_id"]) == {"gestionnaire"}
     assert log.urls, "the browser made no request at all"
     assert log.outside_loopback() == []
