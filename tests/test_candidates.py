@@ -222,3 +222,10 @@ def test_hazardous_rule_blocks_sharing_a_category_stay_consistent():
     ids = set(cands["candidate_id"])
     assert {"S_BARK>D_BOIL", "S_SPL>D_FAR", "S_SPL>D_CEM"} <= ids
     assert "S_SPL>D_BOIL" not in ids and "S_SPL>D_OWN" not in ids  # no permit there
+
+
+def test_text_similarity_same_by_matrix_or_row_products(monkeypatch):
+    dense = _run().set_index("candidate_id")["text_similarity"]
+    monkeypatch.setattr("symbiosis.engine.candidates._DENSE_SIMILARITY_MAX", 0)
+    rows = _run().set_index("candidate_id")["text_similarity"]
+    pd.testing.assert_series_equal(dense, rows)

@@ -144,9 +144,16 @@ def _text_candidates(sup: Side, dem: Side, kept: Pairs, rule_arr: _pairs.RuleArr
     distinct, rows = np.unique(texts, return_inverse=True)
     logger.debug("text candidates: %d pairs, %d distinct descriptions", raw.n, len(distinct))
     vectors = vectorise(list(distinct))
-    sim = _row_cosines(vectors, rows[s_pos], rows[len(s_used) + d_pos])
+    if len(distinct) ** 2 <= _DENSE_SIMILARITY_MAX:  # few distinct texts: one small matrix product
+        table = np.asarray((vectors @ vectors.T).todense())
+        sim = table[rows[s_pos], rows[len(s_used) + d_pos]]
+    else:
+        sim = _row_cosines(vectors, rows[s_pos], rows[len(s_used) + d_pos])
     raw = raw.with_similarity(sim).take(sim >= config.text_similarity_threshold)
     return raw.take(_pairs.first_failure(raw, sup, dem, rule_arr, config) == len(CHECKS))
+
+
+_DENSE_SIMILARITY_MAX = 4_000_000
 
 
 def _default_text_vectors() -> TextVectors | None:
