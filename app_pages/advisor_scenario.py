@@ -32,12 +32,24 @@ with st.form("scenario"):
     w_co2 = w2.slider(t("advisor.scenario.w_co2", lang), 0.0, 2.0, default.weight_co2, 0.1)
     w_tonnes = w3.slider(t("advisor.scenario.w_tonnes", lang), 0.0, 2.0, default.weight_tonnes, 0.1)
     p1, p2, p3 = st.columns(3)
-    radius = p1.number_input(t("advisor.scenario.radius", lang), 1.0, 1000.0, default.radius_km, 10.0)
+    radius = p1.number_input(
+        t("advisor.scenario.radius", lang), 1.0, 1000.0, default.radius_km, 10.0, format="%.0f"
+    )
     tipping = p2.number_input(
-        t("advisor.scenario.tipping_fee", lang), 0.0, 1000.0, default.tipping_fee_cad_per_t, 5.0
+        t("advisor.scenario.tipping_fee", lang),
+        0.0,
+        1000.0,
+        default.tipping_fee_cad_per_t,
+        5.0,
+        format="%.0f",
     )
     carbon = p3.number_input(
-        t("advisor.scenario.carbon_price", lang), 0.0, 1000.0, default.carbon_price_cad_per_t_co2e, 5.0
+        t("advisor.scenario.carbon_price", lang),
+        0.0,
+        1000.0,
+        default.carbon_price_cad_per_t_co2e,
+        5.0,
+        format="%.0f",
     )
     excluded = st.selectbox(
         t("advisor.scenario.exclude", lang),
@@ -55,7 +67,9 @@ with st.form("scenario"):
     r_park = r2.selectbox(
         t("advisor.scenario.receiver_park", lang), list(park_names.index), format_func=park_names.get
     )
-    r_quantity = r3.number_input(t("advisor.scenario.receiver_quantity", lang), 1.0, 1e7, 1000.0, 100.0)
+    r_quantity = r3.number_input(
+        t("advisor.scenario.receiver_quantity", lang), 1.0, 1e7, 1000.0, 100.0, format="%.0f"
+    )
     st.caption(t("advisor.scenario.memory_only", lang))
     submitted = st.form_submit_button(t("advisor.scenario.run", lang), type="primary")
 

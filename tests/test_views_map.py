@@ -144,3 +144,17 @@ def test_filtering_a_park_of_a_large_registry_shows_firms_one_by_one(large):
     park = large.firms["park_id"].replace("", np.nan).value_counts().index[0]
     points, aggregated = firm_points(large.firms, MapFilters(park_id=park))
     assert not aggregated and len(points) == int((large.firms["park_id"] == park).sum())
+
+
+def test_every_label_the_screens_build_is_in_the_catalogue():
+    from symbiosis.i18n import catalogue_keys
+    from symbiosis.kb import load_categories, load_rules
+    from symbiosis.schemas import RESOURCE_KINDS
+    from symbiosis.views.map import SECTOR_FAMILIES
+
+    keys = catalogue_keys()
+    needed = {f"advisor.family.{f}" for f in load_categories()["family"].unique()}
+    needed |= {f"advisor.auth.{a}" for a in load_rules()["authorisation"].unique() if a}
+    needed |= {f"advisor.sector.{s}" for s in SECTOR_FAMILIES}
+    needed |= {f"kind.{k}" for k in RESOURCE_KINDS} | {f"manager.month.{m}" for m in range(1, 13)}
+    assert needed - keys == set()

@@ -103,6 +103,9 @@ def test_advisor_runs_a_scenario(browser, app_url):
         assert metrics.count() >= 8
         assert page.locator('[data-testid="stMetricDelta"]').count() > 0  # a smaller radius changes KPIs
         page.get_by_text(re.compile(r"Échanges disparus \(\d+\)")).wait_for()
+        page.get_by_role(
+            "heading", name="Indicateurs du scénario (écart à la référence)"
+        ).scroll_into_view_if_needed()
         _screenshot(page, "advisor_scenario.png")
     finally:
         context.close()
