@@ -274,3 +274,28 @@ def test_upload_overwriting_another_firms_stream_is_refused_whole(repo):
     assert at.error[0].value.startswith("Nothing was saved: the file touches streams of another firm (S2)")
     assert repo.streams(FIRM1)["stream_id"].tolist() == ["S1"]
     assert repo.streams(FIRM2).iloc[0]["category_id"] == "pellet_feedstock"
+
+
+@pytest.mark.parametrize(("page", "title"), [(PROFILE, "My firm"), (STREAMS, "My streams")])
+def test_firm_pages_speak_english(repo, page, title):
+    at = _page(page, lang="en")
+    assert not at.exception
+    assert at.title[0].value == title
+    if page == STREAMS:
+        assert at.dataframe[0].value.columns[0] == "Id"
+        assert at.dataframe[0].value["Confidentiality"].tolist() == ["Network members"]
+
+
+def test_uploading_the_xlsx_template_unchanged_explains_the_firm_id(repo):
+    from symbiosis.ingest import template_bytes
+
+    at = _page(STREAMS)
+    at.file_uploader(key="streams_upload").upload("modele_flux.xlsx", template_bytes("streams", lang="fr"),
+                                                   "application/vnd.ms-excel")
+    at.run()
+    at.button(key="firm_import").click().run()
+    assert not at.exception
+    report = _report(at)
+    firm_rows = report[report["Colonne"] == "id_entreprise"]
+    assert len(firm_rows) == 2 and firm_rows["Attendu"].str.contains("(F1)", regex=False).all()
+    assert repo.streams(FIRM1)["stream_id"].tolist() == ["S1"]
