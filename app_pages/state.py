@@ -24,7 +24,6 @@ __all__ = [
     "flash",
     "language_selector",
     "navigation_pages",
-    "public_reader",
     "repository",
     "require_role",
     "show_flash",
@@ -61,11 +60,6 @@ def _repository(url: str) -> Repository:
 def repository() -> Repository:
     """Return the registry's repository (one per database URL, shared read-only resource)."""
     return _repository(database_url())
-
-
-def public_reader() -> Actor:
-    """Actor used before sign-in: reads every firm, sees no personal information, writes nothing."""
-    return Actor(user_id="anonymous", role="program_manager", firm_id=None)
 
 
 def database_url_shown() -> str:
