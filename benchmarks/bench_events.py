@@ -2,7 +2,8 @@
 
 Seeded random events (:func:`symbiosis.events.random_instance`: 8 candidate pairs per firm on
 average, log-normal weights like proposal values, every firm present in every slot, plus a variant
-where each firm misses 15 % of the slots). Each row gives the greedy's objective and time, CP-SAT's
+where each firm misses 15 % of the slots, and two "firm-bound" events with tables to spare and 12
+pairs per firm). Each row gives the greedy's objective and time, CP-SAT's
 objective, proven bound, gap and time under a time limit, and the checker's verdict. Run with
 ``python -m benchmarks events`` or ``python -m benchmarks.bench_events``.
 """
@@ -19,17 +20,21 @@ __all__ = ["CASES", "main"]
 
 log = logging.getLogger(__name__)
 
-#: (firms, tables, slots, share of slots each firm misses, time limit in s).
-CASES: tuple[tuple[int, int, int, float, float], ...] = (
-    (60, 15, 8, 0.0, 20.0),
-    (60, 15, 8, 0.15, 20.0),
-    (200, 40, 10, 0.0, 30.0),
-    (200, 40, 10, 0.15, 30.0),
+#: (firms, tables, slots, share of slots each firm misses, candidate pairs per firm, time limit in s).
+#: The last two are "firm-bound": tables to spare, so each firm's slots are the scarce resource.
+CASES: tuple[tuple[int, int, int, float, float, float], ...] = (
+    (60, 15, 8, 0.0, 8.0, 20.0),
+    (60, 15, 8, 0.15, 8.0, 20.0),
+    (200, 40, 10, 0.0, 8.0, 30.0),
+    (200, 40, 10, 0.15, 8.0, 30.0),
+    (60, 40, 8, 0.0, 12.0, 20.0),
+    (200, 100, 10, 0.0, 12.0, 20.0),
 )
 
 
-def _row(n: int, tables: int, slots: int, p_off: float, limit: float, seed: int) -> dict:
-    inst = random_instance(n, tables=tables, slots=slots, seed=seed, p_unavailable=p_off)
+def _row(n: int, tables: int, slots: int, p_off: float, per_firm: float, limit: float, seed: int) -> dict:
+    inst = random_instance(n, tables=tables, slots=slots, seed=seed, p_unavailable=p_off,
+                           pairs_per_firm=per_firm)
     t = time.perf_counter()
     greedy = greedy_schedule(inst)
     greedy_s = time.perf_counter() - t
