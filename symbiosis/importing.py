@@ -110,10 +110,11 @@ def import_into_registry(
     ):
         if result is None:
             continue
-        stored = upsert(actor, result.valid) if len(result.valid) else 0
-        repo.record_import(actor, source_filename=Path(filename).name, accepted=stored,
+        written = upsert(actor, result.valid) if len(result.valid) else 0
+        repo.record_import(actor, source_filename=Path(filename).name, accepted=len(result.valid),
                            rejected=result.report.n_rejected, report=_report_json(result))
-        logger.info("%s: %d rows stored, %d rejected", filename, stored, result.report.n_rejected)
+        logger.info("%s: %d rows accepted (%d new or changed), %d rejected", filename,
+                    len(result.valid), written, result.report.n_rejected)
     return batch
 
 

@@ -67,3 +67,12 @@ def test_init_sample_builds_the_region(db, capsys):
     assert main(["init", "--db", str(db), "--sample", "--json"]) == 0
     again = Repository.from_url(f"sqlite:///{db}").load_registry(Actor.system("t"))
     assert len(again.streams) == len(registry.streams)
+
+
+def test_reimport_records_accepted_rows_not_rows_changed(db, tmp_path):
+    firms = tmp_path / "entreprises.csv"
+    firms.write_text(FIRMS_FR, encoding="utf-8")
+    for _ in range(2):
+        main(["import", str(firms), "--db", str(db), "--json"])
+    batches = Repository.from_url(f"sqlite:///{db}").import_batches(Actor.system("t"))
+    assert batches["accepted_count"].tolist() == [2, 2]
