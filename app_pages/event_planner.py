@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import results_state, state
 from symbiosis.events import PlannerConfig
 from symbiosis.events.agenda import (
     Timing,
@@ -15,7 +15,6 @@ from symbiosis.events.agenda import (
     summary_rows,
 )
 from symbiosis.i18n import t
-from symbiosis.reports.source import match_result
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -45,7 +44,7 @@ with st.form("event"):
     submitted = st.form_submit_button(t("events.page.plan", lang))
 
 if submitted:
-    result = match_result(registry)
+    result = results_state.run_cached(registry, results_state.baseline_config())
     instance, schedule, greedy = plan_event(result.exchanges, registry.firms, attendees or None,
                                             tables=int(tables), slots=int(slots),
                                             config=PlannerConfig(time_limit_s=float(limit)), lang=lang)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import results_state, state
 from symbiosis.i18n import LANGS, t
 from symbiosis.reports import FORMATS, MEDIA_TYPES, parse_territory, render_report, territory_choices
 from symbiosis.reports.source import report_data
@@ -45,7 +45,8 @@ if submitted:
         st.error(t("reports.page.bad_period", lang))
         st.stop()
     data = report_data(repo, actor, territory=parse_territory(territory), period=(start, end),
-                       anonymised=anonymised)
+                       anonymised=anonymised,
+                       matcher=lambda reg: results_state.run_cached(reg, results_state.baseline_config()))
     name = f"rapport-{territory.replace(':', '-')}-{start}-{end}.{fmt}".replace(" ", "_")
     st.session_state["reports.file"] = (render_report(data, fmt, report_lang), name, fmt)
     repo.log_event(actor, "export", details={"page": "reports", "format": fmt, "territory": territory,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -54,14 +55,18 @@ def tracked_lines(repo: Any, actor: Any) -> tuple[pd.DataFrame, set[str]] | None
 
 def report_data(repo: Any, actor: Any, *, territory: Territory,
                 period: tuple[dt.date | None, dt.date | None] = (None, None),
-                anonymised: bool = False) -> ReportData:
-    """Load the registry and its synergy lines, then :func:`~symbiosis.reports.data.gather_report`."""
+                anonymised: bool = False, matcher: Callable[[Any], Any] | None = None) -> ReportData:
+    """Load the registry and its synergy lines, then :func:`~symbiosis.reports.data.gather_report`.
+
+    ``matcher(registry) -> MatchResult`` runs the matching when no synergy is tracked yet
+    (:func:`match_result` by default; the app passes its session-cached run).
+    """
     from symbiosis.engine.factors import load_factors
 
     registry = repo.load_registry(actor)
     tracked = tracked_lines(repo, actor)
     if tracked is None:
-        lines, consents, source = lines_from_result(match_result(registry)), None, "result"
+        lines, consents, source = lines_from_result((matcher or match_result)(registry)), None, "result"
     else:
         (lines, consents), source = tracked, "synergies"
     return gather_report(registry.firms, lines, load_factors(), territory=territory, period=period,
