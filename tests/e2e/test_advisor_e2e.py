@@ -103,9 +103,9 @@ def test_advisor_runs_a_scenario(browser, app_url):
         assert metrics.count() >= 8
         assert page.locator('[data-testid="stMetricDelta"]').count() > 0  # a smaller radius changes KPIs
         page.get_by_text(re.compile(r"Échanges disparus \(\d+\)")).wait_for()
-        page.get_by_role(
-            "heading", name="Indicateurs du scénario (écart à la référence)"
-        ).scroll_into_view_if_needed()
+        page.mouse.move(800, 500)
+        page.mouse.wheel(0, 780)  # the results, not the form, in the picture
+        page.wait_for_timeout(500)
         _screenshot(page, "advisor_scenario.png")
     finally:
         context.close()
