@@ -7,8 +7,9 @@ import pytest
 
 from symbiosis.kb import load_categories, load_rules
 from symbiosis.pipeline import run
+from symbiosis.registry import Registry
 from symbiosis.views.exchanges import drilldown, exchange_labels, exchange_table, unmatched_table
-from tests._registry_helpers import tiny_registry
+from tests._registry_helpers import stream, tiny_registry
 
 
 @pytest.fixture(scope="module")
@@ -75,10 +76,15 @@ def test_authorisation_flag_names_which_authorisation():
     assert "similarity 0.72" in text
 
 
-def test_unmatched_reasons_in_the_current_language(matched):
-    reg, result = matched
-    frame = pd.concat([result.unmatched_supplies, result.unmatched_demands], ignore_index=True)
-    if frame.empty:
-        pytest.skip("every stream of the tiny registry is matched")
+def test_unmatched_reasons_in_the_current_language():
+    reg = tiny_registry()
+    lonely = stream("S9", "F2", "supply", "al_dross", 40, description="écume d'aluminium")
+    reg = Registry(reg.firms, pd.concat([reg.streams, pd.DataFrame([lonely])], ignore_index=True)).validate()
+    result = run(reg)
+    frame = result.unmatched_supplies
+    assert "S9" in set(frame["stream_id"])
     en = unmatched_table(frame, reg.firms, "en", categories=load_categories())
     assert list(en["Reason"]) == list(frame["reason_en"])
+    fr = unmatched_table(frame, reg.firms, "fr", categories=load_categories())
+    assert list(fr["Raison"]) == list(frame["reason_fr"])
+    assert "Granules du Lac" in set(fr["Entreprise"])
