@@ -73,6 +73,13 @@ def test_impossible_must_meets_are_reported_infeasible():
     pairs = (Pair("A", "B", 1, must_meet=True), Pair("A", "C", 1, must_meet=True))
     inst = Instance(("A", "B", "C"), pairs, tables=2, slots=1)
     assert solve(inst, FAST).status == "infeasible"
+    away = Instance(("A", "B"), (Pair("A", "B", 3, must_meet=True),), 1, 1, frozenset({("A", 0)}))
+    assert solve(away, FAST).status == "infeasible"  # no slot where both are present
+
+
+def test_an_event_without_pairs_is_an_empty_optimal_schedule():
+    plan = solve(Instance(("A", "B"), (), tables=1, slots=1), FAST)
+    assert plan.status == "optimal" and plan.meetings == () and plan.objective == 0
 
 
 def test_checker_finds_every_broken_rule():
