@@ -30,6 +30,10 @@ def test_event_command_writes_agendas(db, tmp_path, monkeypatch):
     # 5 proposals, but P1 is in 4 of them and there are 3 slots: its weakest (with P2) is left out
     assert len(cells) == 4
     assert not any("Scierie Publique" in c and "HYPERLINK" in c for c in cells)
+    cells_all = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c for c in cells_all if c.data_type == "f"]  # the hostile name stays text everywhere
+    hostile = [c.value for c in cells_all if "HYPERLINK" in str(c.value)]
+    assert hostile and all(v.startswith("'=") for v in hostile)
     attendees = tmp_path / "present.csv"
     attendees.write_text("firm_id,name\nP1,x\nP4,y\n", encoding="utf-8")
     pdf = tmp_path / "agenda.pdf"
