@@ -1,8 +1,47 @@
-"""symbiosis: industrial-symbiosis matchmaking, one firm's residue becoming another's input."""
+"""symbiosis: industrial-symbiosis matchmaking, one firm's residue becoming another's input.
+
+The one entry point is :func:`symbiosis.run`::
+
+    from symbiosis import MatchConfig, run
+    result = run(registry, MatchConfig())   # registry: symbiosis.Registry (e.g. Repository.load_registry)
+    result.kpis, result.exchanges, result.unmatched_supplies, result.graph
+
+The engine (OR-Tools, networkx) is imported on first use, so the command line and the importer
+start quickly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from symbiosis.registry import Registry
 from symbiosis.schemas import CANDIDATES, EXCHANGES, FIRMS, STREAMS
 
-__all__ = ["CANDIDATES", "EXCHANGES", "FIRMS", "STREAMS", "Registry", "__version__"]
+__all__ = [
+    "CANDIDATES",
+    "EXCHANGES",
+    "FIRMS",
+    "STREAMS",
+    "Kpis",
+    "MatchConfig",
+    "MatchResult",
+    "Registry",
+    "__version__",
+    "run",
+]
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "run": "symbiosis.pipeline",
+    "MatchConfig": "symbiosis.engine.config",
+    "MatchResult": "symbiosis.results",
+    "Kpis": "symbiosis.results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'symbiosis' has no attribute {name!r}")

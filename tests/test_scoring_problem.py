@@ -55,6 +55,19 @@ def test_unprofitable_arcs_dropped_unless_asked():
     assert len(everything) == len(scored)
 
 
+def test_losing_arcs_kept_when_lots_may_be_pooled():
+    """With side constraints and minimum lots, a losing arc may complete a receiver's lot."""
+    reg = tiny_registry()
+    cfg = MatchConfig(default_tipping_fee_cad_per_t=0.0).replace(
+        **{"weights.co2": 0.0, "side.enabled": True, "side.min_lots": True})
+    scored = _scored(cfg, reg).reset_index()
+    scored.loc[scored["candidate_id"] == "S_SPL>D_CEM", "gain_per_unit"] = -5.0
+    kept = set(build_allocation_problem(scored, reg, cfg).arcs["candidate_id"])
+    assert "S_SPL>D_CEM" in kept
+    no_lots = cfg.replace(**{"side.min_lots": False})
+    assert "S_SPL>D_CEM" not in set(build_allocation_problem(scored, reg, no_lots).arcs["candidate_id"])
+
+
 def test_solves_and_checks_end_to_end():
     alloc = pytest.importorskip("symbiosis.engine.allocation")
     reg = tiny_registry()

@@ -37,13 +37,16 @@ def build_allocation_problem(scored: pd.DataFrame, registry: Registry,
     Returns
     -------
     AllocationProblem
-        Arcs with a positive upper bound (and a positive gain when ``drop_unprofitable``); the
-        supplies and demands they touch.
+        Arcs with a positive upper bound (and a positive gain when ``drop_unprofitable``, unless
+        minimum lots are on: a losing arc may complete a pooled lot); the supplies and demands
+        they touch.
     """
     from symbiosis.engine.allocation import AllocationProblem
 
     keep = scored["max_flow_per_yr"].to_numpy(float) > 0
-    if config.drop_unprofitable:
+    # With pooled minimum lots a losing arc can still help a receiver reach its lot, so it stays.
+    pooling = config.side.enabled and config.side.min_lots
+    if config.drop_unprofitable and not pooling:
         keep &= scored["gain_per_unit"].to_numpy(float) > 0
     arcs_in = scored[keep]
     arcs = pd.DataFrame({
