@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install and start the services the full test suite uses besides Python: a PostgreSQL server
-# (repository tests on a real server) and Debian's Chromium (Playwright end-to-end tests).
+# (repository tests on a real server), Debian's Chromium (Playwright end-to-end tests) and
+# poppler-utils (the PDF report rendered to PNG and to text in tests).
 # Idempotent. Needs root (or sudo) for apt-get; without it, those tests skip with a message.
 # Writes .test-services.env, which `make test` reads, with DATABASE_URL_TEST and the flag that
 # makes those tests fail instead of skip when their service is missing.
@@ -20,6 +21,8 @@ fi
 need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)   # PDF report pages rendered to PNG
+fc-list 2>/dev/null | grep -qi "noto color emoji" || need+=(fonts-noto-color-emoji)  # icons in screenshots
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
