@@ -8,13 +8,13 @@ from app_pages import state
 #: A role's landing page is its first line; each page still calls ``state.require_role`` itself.
 PAGES: tuple[state.PageRow, ...] = (
     ("app_pages/signin.py", (state.ANONYMOUS,), "signin.title", "🔑", "connexion"),
+    ("app_pages/manager_dashboard.py", ("program_manager",), "manager.title", "📊", "tableau-de-bord"),
     ("app_pages/registry.py", ("advisor", "program_manager"), "registry.title", "📋", "registre"),
     ("app_pages/advisor_map.py", ("advisor",), "advisor.map.title", "🗺️", "carte"),
     ("app_pages/advisor_exchanges.py", ("advisor",), "advisor.exchanges.title", "🔁", "echanges"),
     ("app_pages/advisor_scenario.py", ("advisor",), "advisor.scenario.title", "🧪", "scenarios"),
     ("app_pages/advisor_network.py", ("advisor",), "advisor.network.title", "🕸️", "reseau"),
     ("app_pages/synergy_pipeline.py", ("advisor",), "synergy.pipeline.title", "🧭", "synergies"),
-    ("app_pages/manager_dashboard.py", ("program_manager",), "manager.title", "📊", "tableau-de-bord"),
     ("app_pages/manager_reports.py", ("program_manager", "advisor"), "reports.page.title", "📄", "rapports"),
     ("app_pages/event_planner.py", ("advisor",), "events.page.title", "🤝", "maillage"),
     ("app_pages/firm_profile.py", ("firm",), "firm_profile.title", "🏭", "mon-entreprise"),

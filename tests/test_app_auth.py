@@ -69,7 +69,7 @@ def test_anonymous_sees_only_the_sign_in_page(db):
     ("scierie", "motdepasse-scierie", "Mon entreprise", "Entreprise"),
     ("conseil", "motdepasse-conseil", "Registre des entreprises et des flux",
      "Conseillère ou conseiller en symbiose"),
-    ("gestion", "motdepasse-gestion", "Registre des entreprises et des flux", "Gestionnaire de programme"),
+    ("gestion", "motdepasse-gestion", "Tableau de bord du programme", "Gestionnaire de programme"),
 ])
 def test_sign_in_lands_each_role_on_its_page(db, user_id, password, title, role):
     at = _sign_in(_app().run(), user_id, password)
