@@ -138,3 +138,18 @@ def test_estimates_agree_with_the_engine_and_sum():
     total = summarise_ledger(ledger_lines(syn)).set_index("indicator")
     assert total.loc["co2e_avoided", "value"] == pytest.approx(result.kpis.co2e_avoided_t_per_yr)
     assert total.loc["co2e_avoided", "n_synergies"] == len(syn)
+
+
+def test_by_product_sold_today_is_not_diverted():
+    """Chips sold at 50 $/t today: exchanged, not diverted, no landfill emissions avoided."""
+    from symbiosis.synergy.ledger import _values
+
+    params = {"kind": "material", "t_per_unit": 1.0, "transport_mode": "truck", "yield_ratio": 1.0,
+              "road_distance_km": 10.0, "disposal_cost_cad_per_unit": -50.0,
+              "purchase_price_cad_per_demand_unit": 90.0, "transport_cost_cad_per_t_km": 0.2,
+              "trips_per_unit": 0.04, "transport_cost_cad_per_trip": 50.0, "pipe_cost_cad_per_unit": 0.0,
+              "treatment_cost_cad_per_t": 0.0, "revenue_cad_per_unit": 0.0}
+    out = _values(100.0, params, {"disposal": 300.0, "virgin": 40.0, "transport": 0.1})
+    assert out["tonnes_exchanged"] == 100.0 and out["diverted_from_landfill"] == 0.0
+    assert out["co2e_disposal_avoided"] == 0.0
+    assert out["net_savings_cad"] == pytest.approx(-5000 + 9000 - (100 * 10 * 0.2 + 100 * 0.04 * 50))

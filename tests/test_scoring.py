@@ -150,3 +150,17 @@ def test_scoring_keeps_rows_aligned_with_any_index():
                              categories=CATEGORIES)
     pd.testing.assert_frame_equal(again.set_index("candidate_id").sort_index(),
                                   scored.set_index("candidate_id").sort_index(), check_like=True)
+
+
+def test_by_product_sold_today_is_not_diverted_and_its_sale_is_a_cost():
+    """Bark the sawmill sells at 25 $/t: the exchange must beat the sale; no landfill is avoided."""
+    reg = tiny_registry()
+    streams = reg.streams.copy()
+    streams.loc[streams["stream_id"] == "S_BARK", "disposal_cost_cad_per_unit"] = -25.0
+    sold = _scored(registry=Registry(reg.firms, streams)).loc["S_BARK>D_BOIL"]
+    dumped = _scored().loc["S_BARK>D_BOIL"]
+    assert sold["avoided_disposal_cad_per_unit"] == -25.0
+    assert sold["net_value_cad_per_unit"] == pytest.approx(dumped["net_value_cad_per_unit"] - 65.0)
+    assert sold["diverted_t_per_yr"] == 0.0 and dumped["diverted_t_per_yr"] > 0
+    assert sold["co2e_disposal_avoided_t_per_yr"] == 0.0
+    assert sold["co2e_virgin_avoided_t_per_yr"] == pytest.approx(dumped["co2e_virgin_avoided_t_per_yr"])

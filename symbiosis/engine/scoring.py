@@ -16,7 +16,9 @@ the candidate's full ``max_flow_per_yr``. Terms, per supply unit:
 
 * ``pretreatment`` = config cost of the rule's pre-treatment type × tonnes per unit;
 * ``net_value`` = avoided disposal + avoided purchase − transport − pre-treatment;
-* ``diverted`` = tonnes per unit for materials (kept from landfill), else 0;
+* ``diverted`` = tonnes per unit for materials (kept from landfill), else 0; a supply with a
+  negative disposal cost is a by-product the firm sells today: its avoided disposal is that lost
+  revenue (negative), and it is neither diverted nor credited with avoided disposal emissions;
 * ``co2e_avoided`` = disposal factor × t + virgin factor × yield − truck t·km × truck factor (t CO2e).
 
 ``gain_per_unit`` = w_value·net_value + w_co2·co2e·carbon price + w_tonnes·diverted·diversion value,
@@ -89,11 +91,13 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
     road_km = c["road_distance_km"].to_numpy(float)
     t_unit, trips_unit, mode = _physical(kind, sup, config)
     money = _money(c, kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, config)
-    co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem)
+    # A by-product sold today (negative disposal cost) is not kept from landfill by the exchange.
+    sold = np.isfinite(sup["disposal"]) & (sup["disposal"] < 0)
+    co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem, sold=sold)
     new = dict(transport_mode=_MODES.take(mode), t_per_unit=t_unit, trips_per_unit=trips_unit,
                trucks_per_yr=np.ceil(trips_unit * flow - 1e-9).clip(min=0),
                t_km_per_yr=np.where(mode == _TRUCK, t_unit * road_km * flow, 0.0), **money)
-    diverted = np.where(kind == "material", t_unit, 0.0)
+    diverted = np.where((kind == "material") & ~sold, t_unit, 0.0)
     co2_unit = (co2["disposal"] + co2["virgin"] - co2["transport"]) / 1000.0
     w = config.weights
     new.update(
@@ -217,9 +221,9 @@ def _money(c: pd.DataFrame, kind: np.ndarray, t_unit: np.ndarray, trips: np.ndar
 
 
 def _co2(kind: np.ndarray, t_unit: np.ndarray, yld: np.ndarray, road_km: np.ndarray, mode: np.ndarray,
-         sup: dict, dem: dict) -> dict[str, np.ndarray]:
-    """kg CO2e per supply unit: avoided disposal, avoided virgin production, truck transport."""
-    tonnes = np.where(kind == "material", t_unit, 0.0)
+         sup: dict, dem: dict, *, sold: np.ndarray) -> dict[str, np.ndarray]:
+    """kg CO2e per supply unit: avoided disposal (not for sold by-products), avoided virgin, truck."""
+    tonnes = np.where((kind == "material") & ~sold, t_unit, 0.0)
     transport = np.where(mode == _TRUCK, sup["transport"] * t_unit * road_km, 0.0)
     return {"disposal": sup["disposal_avoided"] * tonnes, "virgin": dem["virgin_avoided"] * yld,
             "transport": transport}

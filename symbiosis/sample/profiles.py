@@ -10,8 +10,10 @@ Two data files, shared by :func:`~symbiosis.sample.region.generate_region` and
 * ``data/stream_profiles.csv``: the typical supplies and demands of each sector: probability ``p``
   that a firm of the sector declares it, log-normal ``median_per_yr`` (canonical unit of the
   category's kind) and ``sigma``, the units firms type it in, the months it exists, availability,
-  price (disposal cost for a supply, purchase price for a demand, CAD per canonical unit) and
-  typical quality attributes.
+  price (disposal cost for a supply, purchase price for a demand, CAD per canonical unit; a
+  negative disposal cost is what the firm earns selling the by-product today, e.g. chips sold to a
+  pulp mill or scrap sold to a dealer, so an exchange must beat that sale) and typical quality
+  attributes.
 """
 
 from __future__ import annotations

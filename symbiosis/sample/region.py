@@ -127,7 +127,9 @@ def _attributes_as_typed(streams: pd.DataFrame, rng: np.random.Generator) -> pd.
     lot = streams["quantity_per_yr"].to_numpy() * streams["min_lot_frac"].to_numpy(float)
     distance = streams["max_distance_km"].to_numpy(float) * rng.choice([0.5, 1, 1, 1.5, 2], size=n)
     distance = np.where(rng.random(n) < 0.75, round_significant(distance, 1), np.nan)
-    priced = np.where(rng.random(n) < 0.85, round_significant(price * rng.lognormal(0, 0.25, n), 2), np.nan)
+    # A by-product the firm sells today (negative disposal cost) always has its price: firms know it.
+    known = (rng.random(n) < 0.85) | (price < 0)
+    priced = np.where(known, round_significant(price * rng.lognormal(0, 0.25, n), 2), np.nan)
     return pd.DataFrame({
         "moisture_pct": noisy("moisture_pct", 0.1, 0.8, cap=97.0),
         "temperature_c": noisy("temperature_c", 0.1, 0.95),

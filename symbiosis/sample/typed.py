@@ -45,11 +45,13 @@ _MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", 
 
 
 def round_significant(values: np.ndarray, digits: int | np.ndarray = 2) -> np.ndarray:
-    """Round to ``digits`` significant digits, as a person typing an estimate would."""
+    """Round to ``digits`` significant digits, as a person typing an estimate would (sign kept)."""
     values = np.asarray(values, dtype=float)
-    safe = np.where(values > 0, values, 1.0)
+    size = np.abs(values)
+    safe = np.where(size > 0, size, 1.0)
     scale = 10.0 ** (np.floor(np.log10(safe)) - (np.asarray(digits) - 1))
-    return np.where(values > 0, np.round(values / scale) * scale, np.where(np.isnan(values), np.nan, 0.0))
+    rounded = np.sign(values) * np.round(size / scale) * scale
+    return np.where(size > 0, rounded, np.where(np.isnan(values), np.nan, 0.0))
 
 
 def _format_one(value: float, *, french: bool, group: bool) -> str:

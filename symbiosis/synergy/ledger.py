@@ -10,8 +10,8 @@ written in ``docs/impact-method.md``; ``q`` is the quantity in the supply's cano
 indicator                formula                                                            method
 ======================== ================================================================== ======
 tonnes_exchanged         T = q × t_per_unit (materials; 0 otherwise)                        L1
-diverted_from_landfill   T for materials (the residue's current fate is disposal)           L2
-co2e_disposal_avoided    T × f_disposal / 1000                                              L3
+diverted_from_landfill   T for materials whose current fate is disposal (0 if sold today)   L2
+co2e_disposal_avoided    T_landfilled × f_disposal / 1000 (0 for a by-product sold today)   L3
 co2e_virgin_avoided      q × yield × f_virgin / 1000                                        L4
 co2e_transport           T × road_km × f_truck / 1000 (truck only)                          L5
 co2e_avoided             L3 + L4 − L5                                                       L6
@@ -130,8 +130,10 @@ def _values(q: float, p: Mapping[str, Any], f: Mapping[str, float]) -> dict[str,
     """The figures of one synergy for quantity ``q`` (see the module table)."""
     kind = p["kind"]
     tonnes = q * p["t_per_unit"] if kind == "material" else 0.0
+    # A by-product sold today (negative disposal cost) is not kept from landfill by the synergy.
+    landfilled = 0.0 if p["disposal_cost_cad_per_unit"] < 0 else tonnes
     truck = p["transport_mode"] == "truck"
-    co2_disposal = tonnes * f["disposal"] / 1000.0
+    co2_disposal = landfilled * f["disposal"] / 1000.0
     co2_virgin = q * p["yield_ratio"] * f["virgin"] / 1000.0
     co2_transport = tonnes * p["road_distance_km"] * f["transport"] / 1000.0 if truck else 0.0
     disposal = q * p["disposal_cost_cad_per_unit"]
@@ -143,7 +145,7 @@ def _values(q: float, p: Mapping[str, Any], f: Mapping[str, float]) -> dict[str,
         transport = q * p["pipe_cost_cad_per_unit"] if p["transport_mode"] == "pipe" else 0.0
     treatment = tonnes * p["treatment_cost_cad_per_t"]
     return {
-        "tonnes_exchanged": tonnes, "diverted_from_landfill": tonnes,
+        "tonnes_exchanged": tonnes, "diverted_from_landfill": landfilled,
         "co2e_disposal_avoided": co2_disposal, "co2e_virgin_avoided": co2_virgin,
         "co2e_transport": co2_transport, "co2e_avoided": co2_disposal + co2_virgin - co2_transport,
         "avoided_disposal_cad": disposal, "avoided_purchase_cad": purchase,
