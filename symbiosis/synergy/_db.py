@@ -1,25 +1,22 @@
-"""Shared database steps of the synergy store: the audited transaction, the checked read, the gates."""
+"""Shared database steps of the synergy store: the checked read, the gates."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from symbiosis.db import Actor, NotFound, PermissionDenied
+from symbiosis.db import Actor, NotFound
 from symbiosis.db.actor import require
 from symbiosis.db.audit import AuditEntry, append_audit
-from symbiosis.db.engine import WRITE_OPTION
 from symbiosis.db.models_synergy import Consent, Synergy, Verification
 from symbiosis.synergy.records import SYNERGY_COLUMNS
 
-__all__ = ["fetch_synergy", "gates", "now", "to_json", "transaction", "write_change"]
+__all__ = ["fetch_synergy", "gates", "now", "to_json", "write_change"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,30 +29,6 @@ def now() -> dt.datetime:
 def to_json(value: Any) -> Any:
     """Return ``value`` as JSON-ready data (dates and timestamps as ISO text; NaN refused)."""
     return json.loads(json.dumps(value, default=str, allow_nan=False))
-
-
-@contextmanager
-def transaction(engine: Engine, actor: Actor, operation: str, *, write: bool) -> Iterator[Connection]:
-    """Yield a connection in a transaction; audit and re-raise any PermissionDenied raised inside.
-
-    On SQLite a write transaction begins with ``BEGIN IMMEDIATE``; the ``denied`` entry is written
-    in its own transaction, after the refused one is rolled back.
-    """
-    try:
-        if write and not actor.can_write:
-            raise PermissionDenied(f"{actor.role} may not write ({operation})")
-        with engine.connect() as conn:
-            if write:
-                conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
-    except PermissionDenied as exc:
-        entry = AuditEntry("denied", exc.table or None, ",".join(exc.keys) or None, actor.firm_id,
-                           None, {"operation": operation, "reason": str(exc)})
-        with engine.begin() as conn:
-            append_audit(conn, actor, [entry], at=now())
-        logger.warning("refused %s to %s/%s: %s", operation, actor.role, actor.user_id, exc)
-        raise
 
 
 def fetch_synergy(conn: Connection, actor: Actor, synergy_id: str, *, lock: bool = False) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from symbiosis.db.audit import AuditEntry, append_audit, audit_query, read_audit
 from symbiosis.db.models import AuditLog
 from symbiosis.db.models_synergy import Consent, Synergy, Verification
 from symbiosis.synergy import status as st
-from symbiosis.synergy._db import fetch_synergy, gates, now, to_json, transaction, write_change
+from symbiosis.synergy._db import fetch_synergy, gates, now, to_json, write_change
 from symbiosis.synergy.firm_access import firm_view, reveal_details
 from symbiosis.synergy.records import (
     CONSENT_COLUMNS,
@@ -75,7 +75,8 @@ class SynergyRepository:
 
     @contextmanager
     def _transaction(self, actor: Actor, operation: str, *, write: bool) -> Iterator[Connection]:
-        with transaction(self._engine, actor, operation, write=write) as conn:
+        # The registry's own transaction: one place begins, refuses and audits refusals.
+        with self._repo.transaction(actor, operation, write=write) as conn:
             yield conn
 
     # -- advisor writes -------------------------------------------------------------------------------
