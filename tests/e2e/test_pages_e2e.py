@@ -1,0 +1,41 @@
+"""Every remaining page opens in the browser for its role, with no error, and is photographed.
+
+The screenshots (1280×900) go to docs/screenshots/, where the README and docs/app.md show them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symbiosis.i18n import t
+from tests.e2e.conftest import SCREENSHOTS, RequestLog, demo_password, new_page, sign_in, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+PAGES = {
+    "conseillere": [("synergy.pipeline.title", "synergy_pipeline.png"),
+                    ("reports.page.title", "manager_reports.png"),
+                    ("events.page.title", "event_planner.png")],
+    "serres": [("synergy.proposals.title", "firm_proposals.png")],
+}
+
+
+@pytest.mark.parametrize("user_id", sorted(PAGES))
+def test_pages_open_without_error(browser, app_url, user_id):
+    log = RequestLog()
+    context, page = new_page(browser, log)
+    try:
+        sign_in(page, app_url, user_id, demo_password(user_id))
+        for key, shot in PAGES[user_id]:
+            title = t(key, "fr")
+            page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+            page.locator("h1").first.wait_for(timeout=60_000)
+            wait_for_app(page, timeout_ms=60_000)
+            page.wait_for_timeout(800)
+            assert page.locator('[data-testid="stException"]').count() == 0, title
+            assert page.get_by_text("Accès refusé").count() == 0, title
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / shot))
+    finally:
+        context.close()
+    assert log.outside_loopback() == []
