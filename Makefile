@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8501
 SAMPLE := $(wildcard data/sample/*.csv)
 
-.PHONY: install run db test lint bench sample clean
+.PHONY: install run db test lint bench sample screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	set -a; [ ! -f .test-services.env ] || . ./.test-services.env; set +a; $(BIN)/python -m pytest -q
+
+# Refresh the README's screenshots (docs/screenshots/) from the end-to-end browser tests.
+screenshots: $(STAMP)
+	set -a; [ ! -f .test-services.env ] || . ./.test-services.env; set +a; \
+		SYMBIOSIS_WRITE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

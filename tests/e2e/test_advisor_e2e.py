@@ -1,6 +1,6 @@
 """The advisor pages in a real browser: the offline map draws arcs, a scenario runs, nothing leaves 127.0.0.1.
 
-Each page is photographed at 1280×900 into ``docs/screenshots/advisor_*.png``.
+Each page is photographed at 1280×900 (``make screenshots`` writes them to docs/screenshots/).
 """
 
 from __future__ import annotations

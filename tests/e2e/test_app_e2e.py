@@ -1,7 +1,7 @@
 """The app in a real browser: each role signs in; a firm uploads, downloads, and never sees another firm.
 
 Every test asserts that the browser made no request outside 127.0.0.1, and the firm pages are
-photographed at 1280×900 into ``docs/screenshots/``.
+photographed at 1280×900 (``make screenshots`` writes them to docs/screenshots/).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Every remaining page opens in the browser for its role, with no error, and is photographed.
 
-The screenshots (1280×900) go to docs/screenshots/, where the README and docs/app.md show them.
+The screenshots (1280×900) go to docs/screenshots/ with ``make screenshots`` (see conftest.SCREENSHOTS).
 """
 
 from __future__ import annotations
