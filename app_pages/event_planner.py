@@ -21,15 +21,7 @@ lang = state.current_lang()
 st.title(t("events.page.title", lang))
 st.caption(t("events.page.intro", lang))
 
-try:
-    repo = state.repository()
-    registry = repo.load_registry(actor)
-except Exception as exc:  # the page must explain, not crash, when the DB is missing or broken
-    st.error(t("registry.db_error", lang, url=state.database_url_shown(), error=exc))
-    st.stop()
-if registry.firms.empty:
-    st.info(t("events.page.empty", lang))
-    st.stop()
+registry = state.load_registry_or_stop(actor, empty_key="events.page.empty")
 
 names = dict(zip(registry.firms["firm_id"], registry.firms["name"], strict=True))
 with st.form("event"):
@@ -62,7 +54,8 @@ if submitted:
         "pdf": agenda_pdf_bytes(instance, schedule, lang, timing, greedy),
         "xlsx": agenda_xlsx_bytes(instance, schedule, lang, timing, greedy),
     }
-    repo.log_event(actor, "export", details={"page": "event_planner", "meetings": len(schedule.meetings)})
+    state.repository().log_event(actor, "export",
+                                 details={"page": "event_planner", "meetings": len(schedule.meetings)})
 
 plan = st.session_state.get("events.plan")
 if plan:

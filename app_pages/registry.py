@@ -12,16 +12,7 @@ lang = state.current_lang()
 actor = state.require_role("advisor", "program_manager")
 st.title(t("registry.title", lang))
 
-try:
-    repo = state.repository()
-    registry = repo.load_registry(actor)
-except Exception as exc:  # the page must explain, not crash, when the DB is missing or broken
-    st.error(t("registry.db_error", lang, url=state.database_url_shown(), error=exc))
-    st.stop()
-
-if registry.firms.empty:
-    st.info(t("registry.empty", lang))
-    st.stop()
+registry = state.load_registry_or_stop(actor, empty_key="registry.empty")
 
 summary = registry_summary(registry)
 cols = st.columns(4)

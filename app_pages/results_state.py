@@ -63,16 +63,7 @@ def baseline_config() -> MatchConfig:
 
 def load_registry(actor: Actor) -> Registry:
     """Read the registry as ``actor`` may see it; stop the page with a message when it is empty or broken."""
-    lang = state.current_lang()
-    try:
-        registry = state.repository().load_registry(actor)
-    except Exception as exc:  # the page explains, it does not crash, when the DB is missing or broken
-        st.error(t("registry.db_error", lang, url=state.database_url_shown(), error=exc))
-        st.stop()
-    if registry.firms.empty or registry.streams.empty:
-        st.info(t("advisor.empty", lang))
-        st.stop()
-    return registry
+    return state.load_registry_or_stop(actor, empty_key="advisor.empty", need_streams=True)
 
 
 def _store(name: str) -> OrderedDict:

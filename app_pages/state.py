@@ -11,6 +11,7 @@ from symbiosis.db import Actor, Repository
 from symbiosis.i18n import LANGS, t
 from symbiosis.ingest import ImportReport
 from symbiosis.kb import load_categories
+from symbiosis.registry import Registry
 from symbiosis.settings import database_url
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "database_url_shown",
     "flash",
     "language_selector",
+    "load_registry_or_stop",
     "navigation_pages",
     "repository",
     "require_role",
@@ -163,3 +165,27 @@ def show_report(report: ImportReport, lang: str, *, key: str) -> None:
     if report.issues:
         st.dataframe(report.to_frame(lang).drop(columns=["Code"]), hide_index=True, width="stretch",
                      key=key)
+
+
+def load_registry_or_stop(actor: Actor, *, empty_key: str, need_streams: bool = False) -> Registry:
+    """Read the registry as ``actor`` may see it; stop the page with a message if broken or empty.
+
+    Parameters
+    ----------
+    actor
+        The signed-in actor (the repository applies its access rules).
+    empty_key
+        Catalogue key of the message shown when there is nothing to show.
+    need_streams
+        Also stop when there are firms but no stream.
+    """
+    lang = current_lang()
+    try:
+        registry = repository().load_registry(actor)
+    except Exception as exc:  # the page explains, it does not crash, when the DB is missing or broken
+        st.error(t("registry.db_error", lang, url=database_url_shown(), error=exc))
+        st.stop()
+    if registry.firms.empty or (need_streams and registry.streams.empty):
+        st.info(t(empty_key, lang))
+        st.stop()
+    return registry
