@@ -7,23 +7,17 @@ run cache with its baseline (computed once) so that only the scenario tests run 
 from __future__ import annotations
 
 import json
-import shutil
 from collections import OrderedDict
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.results_state import _RUNS
 from symbiosis.db import Actor, Repository
-from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.network import hubs
-from symbiosis.pipeline import run
-from symbiosis.sample import generate_streams_canonical
 from symbiosis.views.scenario import config_key, registry_key
+from tests._app_helpers import APP, ROOT, build_template, use_copy
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 ADVISOR_PAGES = ("advisor_map.py", "advisor_exchanges.py", "advisor_scenario.py", "advisor_network.py")
 ADVISOR = Actor(user_id="c", role="advisor", firm_id=None)
 OTHERS = {
@@ -35,24 +29,13 @@ OTHERS = {
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    """A registry DB and the advisor's baseline result on it (computed once)."""
-    path = tmp_path_factory.mktemp("advisor") / "registry.db"
-    reg = generate_streams_canonical(n_streams=240, territory="slsj", seed=7)
-    with Repository.from_url(f"sqlite:///{path}") as repo:
-        system = Actor.system("test")
-        repo.upsert_firms(system, reg.firms)
-        repo.upsert_streams(system, reg.streams)
-        loaded = repo.load_registry(ADVISOR)
-    return path, loaded, run(loaded, MatchConfig())
+    """A registry DB and the baseline result on it (computed once)."""
+    return build_template(tmp_path_factory.mktemp("advisor"), ADVISOR)
 
 
 @pytest.fixture
 def db(template, tmp_path, monkeypatch):
-    path = tmp_path / "registry.db"
-    shutil.copy(template[0], path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
-    return path
+    return use_copy(template[0], tmp_path, monkeypatch)
 
 
 def _page(page: str, actor: Actor | None, template=None, lang: str = "fr") -> AppTest:

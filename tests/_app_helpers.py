@@ -1,0 +1,37 @@
+"""Shared set-up of the app's headless tests: a small registry database and its baseline run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from symbiosis.db import Actor, Repository
+from symbiosis.engine.config import MatchConfig
+from symbiosis.pipeline import run
+from symbiosis.registry import Registry
+from symbiosis.results import MatchResult
+from symbiosis.sample import generate_streams_canonical
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+
+
+def build_template(folder: Path, reader: Actor) -> tuple[Path, Registry, MatchResult]:
+    """Write a 240-stream sample registry in ``folder``; return it as ``reader`` sees it and its run."""
+    path = folder / "registry.db"
+    reg = generate_streams_canonical(n_streams=240, territory="slsj", seed=7)
+    with Repository.from_url(f"sqlite:///{path}") as repo:
+        system = Actor.system("test")
+        repo.upsert_firms(system, reg.firms)
+        repo.upsert_streams(system, reg.streams)
+        loaded = repo.load_registry(reader)
+    return path, loaded, run(loaded, MatchConfig())
+
+
+def use_copy(template_db: Path, tmp_path: Path, monkeypatch) -> Path:
+    """Point the app at a fresh copy of ``template_db`` (tests may write to it)."""
+    path = tmp_path / "registry.db"
+    shutil.copy(template_db, path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
+    return path
