@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
 from symbiosis.db import Actor, Repository
 from symbiosis.engine.config import MatchConfig
 from symbiosis.pipeline import run
@@ -32,6 +34,20 @@ def use_copy(template_db: Path, tmp_path: Path, monkeypatch) -> Path:
     """Point the app at a fresh copy of ``template_db`` (tests may write to it)."""
     path = tmp_path / "registry.db"
     shutil.copy(template_db, path)
+    return point_app_at(path, monkeypatch)
+
+
+def point_app_at(db_path: Path, monkeypatch) -> Path:
+    """Make the app read the SQLite registry at ``db_path`` (and not $DATABASE_URL)."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
-    return path
+    monkeypatch.setenv("SYMBIOSIS_DB", str(db_path))
+    return db_path
+
+
+def run_page(page: str, actor: Actor | None, lang: str = "fr", *, timeout_s: float = 60) -> AppTest:
+    """Run one page file of ``app_pages/`` headless as ``actor`` (``None``: not signed in)."""
+    at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=timeout_s)
+    at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
+    return at.run()

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from symbiosis.db import Actor
+from tests._app_helpers import point_app_at, run_page
 from tests.test_reports_fixtures import seed_db
-
-PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "event_planner.py")
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     path = tmp_path / "r.db"
     seed_db(path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
-    return path
+    return point_app_at(path, monkeypatch)
 
 
 def _page(actor: Actor | None, lang: str = "fr") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["lang"] = lang
-    if actor is not None:
-        at.session_state["actor"] = actor
-    return at.run()
+    return run_page("event_planner.py", actor, lang)
 
 
 def test_advisor_plans_an_event_and_gets_the_agendas(db):
