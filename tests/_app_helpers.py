@@ -51,3 +51,14 @@ def run_page(page: str, actor: Actor | None, lang: str = "fr", *, timeout_s: flo
     if actor is not None:
         at.session_state["actor"] = actor
     return at.run()
+
+
+def run_via_navigation(page: str, actor: Actor | None, lang: str = "fr", *,
+                       timeout_s: float = 60) -> AppTest:
+    """Run ``app.py`` as ``actor`` and switch to ``app_pages/<page>`` through the navigation."""
+    at = AppTest.from_file(APP, default_timeout=timeout_s)
+    at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
+    at.run()
+    return at.switch_page(f"app_pages/{page}").run()

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from symbiosis.db import Actor, Repository
 from symbiosis.schemas import FIRMS, STREAMS
 from symbiosis.synergy.store import SynergyRepository
+from tests._app_helpers import run_page, run_via_navigation
 from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
 from tests.conftest import _firm_row, _stream_row
 
@@ -37,20 +38,12 @@ def _store(path: Path) -> SynergyRepository:
 
 
 def _page(actor: Actor | None, lang: str = "fr") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    if actor is not None:
-        at.session_state["actor"] = actor
-    at.run()
-    return at.switch_page("app_pages/synergy_pipeline.py").run()
+    return run_via_navigation("synergy_pipeline.py", actor, lang)
 
 
 @pytest.mark.parametrize("role", list(OTHERS))
 def test_pipeline_page_refuses_other_roles(db, role):
-    at = AppTest.from_file(str(ROOT / "app_pages" / "synergy_pipeline.py"), default_timeout=30)
-    if OTHERS[role] is not None:
-        at.session_state["actor"] = OTHERS[role]
-    at.run()
+    at = run_page("synergy_pipeline.py", OTHERS[role])
     assert not at.exception
     assert "Accès refusé" in at.error[0].value and not at.dataframe
 
