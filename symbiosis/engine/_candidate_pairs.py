@@ -20,7 +20,7 @@ from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, k
 #: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
 ENUMERATE_FACTOR = 4
 
-CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "hazardous_refused", "internal_only")
+CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "temperature", "hazardous_refused", "internal_only")
 
 _TRUE = {"true", "1", "yes", "oui", "vrai", "y", "t"}
 
@@ -58,6 +58,22 @@ def _days(frame: pd.DataFrame, col: str, missing: float) -> np.ndarray:
     return days.fillna(missing).to_numpy()
 
 
+def _temperature(frame: pd.DataFrame, category: np.ndarray, categories: pd.DataFrame | None) -> np.ndarray:
+    """Declared temperature, else the low end of the category's band (NaN when neither is known).
+
+    For a supply the low end is what the category guarantees; for a demand it is what the category's
+    use needs at least. Either way a declared value wins.
+    """
+    declared = as_float(frame, "temperature_c", np.nan)
+    if categories is None or "temperature_low_c" not in categories.columns or not np.isnan(declared).any():
+        return declared
+    low = pd.Series(pd.to_numeric(categories["temperature_low_c"], errors="coerce").to_numpy(float),
+                    index=categories["category_id"].astype(str))
+    low = low[~low.index.duplicated()]
+    default = pd.Series(category).map(low).to_numpy(float)
+    return np.where(np.isnan(declared), default, declared)
+
+
 @dataclass(frozen=True)
 class Side:
     """One side (supplies or demands) as aligned arrays, excluded firms already removed."""
@@ -78,6 +94,7 @@ class Side:
     accepts: np.ndarray
     max_km: np.ndarray
     text: np.ndarray
+    temperature_c: np.ndarray
 
     @property
     def n(self) -> int:
@@ -110,6 +127,7 @@ class Side:
             hazardous=as_bool(frame.get("hazardous"), len(frame)),
             accepts=as_bool(frame.get("accepts_hazardous"), len(frame)),
             max_km=as_float(frame, "max_distance_km", np.inf), text=as_str(frame, "description"),
+            temperature_c=_temperature(frame, category, categories),
         )
 
 
@@ -127,6 +145,7 @@ class RuleArrays:
     pretreatment: np.ndarray
     receiving_process: np.ndarray
     r_code: np.ndarray
+    temperature_check: np.ndarray
 
     @property
     def n(self) -> int:
@@ -135,7 +154,7 @@ class RuleArrays:
 
     @classmethod
     def build(cls, rules: pd.DataFrame | None) -> RuleArrays:
-        """Arrays of a rules table; duplicated category pairs keep their highest yield."""
+        """Arrays of a (concrete) rules table; duplicated category pairs keep their highest yield."""
         rules = pd.DataFrame(columns=["rule_id", "supply_category_id", "demand_category_id"]) \
             if rules is None else rules
         rules = rules.assign(_y=as_float(rules, "yield_ratio", 1.0))
@@ -150,6 +169,8 @@ class RuleArrays:
             authorisation=as_bool(rules.get("requires_authorisation"), len(rules)),
             pretreatment=as_str(rules, "pretreatment"), receiving_process=as_str(rules, "receiving_process"),
             r_code=as_str(rules, "r_code"),
+            temperature_check=np.array(["temperature" in str(c).split("|") for c in as_str(rules, "checks")],
+                                       dtype=bool),
         )
 
 
@@ -219,6 +240,11 @@ def _collect(parts: list[tuple]) -> Pairs:
     return Pairs(s, d, rule, radius, chord_to_km(chord), np.full(len(s), np.nan))
 
 
+def _rule_radius(rules: RuleArrays, k: int, kind: object, config: MatchConfig) -> float:
+    """A rule block's reach: the rule's ``max_transport_km``, within the scenario's optional caps."""
+    return float(min(rules.max_km[k], config.radius_for_kind(str(kind))))
+
+
 def rule_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> Iterator[Pairs]:
     """Per rule, every (supply, demand) pair of its categories within the block radius."""
     sg, dg = _groups(sup.category), _groups(dem.category)
@@ -227,7 +253,7 @@ def rule_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) ->
         sidx, didx = sg.get(rules.supply_cat[k]), dg.get(rules.demand_cat[k])
         if sidx is None or didx is None:
             continue
-        radius = min(rules.max_km[k], config.radius_for_kind(str(sup.kind[sidx[0]])))
+        radius = _rule_radius(rules, k, sup.kind[sidx[0]], config)
         keys = (("s", rules.supply_cat[k]), ("d", rules.demand_cat[k]))
         s, d, chord = _block(sup, dem, sidx, didx, radius, trees, keys)
         if len(s):
@@ -250,7 +276,7 @@ def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays,
         sidx, didx = sg.get(rules.supply_cat[k]), dg.get(rules.demand_cat[k])
         if sidx is None or didx is None:
             continue
-        radius = min(rules.max_km[k], config.radius_for_kind(str(sup.kind[sidx[0]])))
+        radius = _rule_radius(rules, k, sup.kind[sidx[0]], config)
         parts = _hazard_split(sup, dem, sidx, didx, bool(rules.hazardous[k]), config.hazardous_policy)
         for s_part, d_part in parts:
             # Trees are cached per category, so only for the unsplit index sets.
@@ -358,7 +384,7 @@ def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig) ->
         didx = np.flatnonzero(dem_ok & (dem.kind == kind))
         if len(didx) == 0:
             continue
-        radius = config.radius_for_kind(str(kind))
+        radius = config.text_radius_for_kind(str(kind))
         s, d, chord = _block(sup, dem, sidx, didx, radius, {})
         parts.append((s, d, np.full(len(s), -1), np.full(len(s), radius), chord))
     return _collect(parts)
@@ -380,6 +406,17 @@ def _too_far(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
     return far
 
 
+def _too_cold(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
+    """Heat exchanged directly needs ``T_supply - heat_approach_c >= T_demand`` (rules with the
+    ``temperature`` check only; an unknown temperature on either side passes)."""
+    if rules.n == 0 or p.n == 0:
+        return np.zeros(p.n, dtype=bool)
+    checked = (p.rule >= 0) & rules.temperature_check[np.where(p.rule >= 0, p.rule, 0)]
+    with np.errstate(invalid="ignore"):
+        cold = sup.temperature_c[p.s] - config.heat_approach_c < dem.temperature_c[p.d]
+    return checked & cold
+
+
 def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
     """Index in :data:`CHECKS` of the first check each pair fails; ``len(CHECKS)`` when it passes all."""
     s, d = p.s, p.d
@@ -396,6 +433,7 @@ def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: Mat
         _too_far(p, sup, dem),
         (sup.months[s] & dem.months[d]) == 0,
         (sup.start[s] > dem.end[d]) | (dem.start[d] > sup.end[s]),
+        _too_cold(p, sup, dem, rules, config),
         refused,
         (sup.firm_hash[s] == dem.firm_hash[d]) & (config.internal_policy == "exclude"),
     )

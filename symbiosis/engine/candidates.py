@@ -3,21 +3,26 @@
 Pipeline (all vectorised; the only Python loops run over rules and query rounds, never over pairs):
 
 1. Supplies and demands of excluded firms are dropped.
-2. **Blocking by rule.** For each rule, the supplies of its supply category and the demands of its
-   demand category form a block (split so that hazardous supplies only meet permitted receivers);
-   a ``cKDTree`` on 3-D unit vectors gives the pairs whose chord is within the block radius
-   min(rule ``max_transport_km``, ``config.radius_km``, kind cap), widened by
+2. **Blocking by rule.** For each (concrete) rule, the supplies of its supply category and the
+   demands of its demand category form a block (split so that hazardous supplies only meet permitted
+   receivers); a ``cKDTree`` on 3-D unit vectors gives the pairs whose chord is within the block
+   radius: the rule's ``max_transport_km``, within the scenario's optional caps
+   (``config.radius_km``, ``config.radius_by_kind_km``; none by default), widened by
    :data:`~symbiosis.engine.distance.SPHERE_MARGIN` — all of them (K = 0, small blocks), or each
    stream's K nearest *feasible* partners by widening K-nearest queries (see
    :func:`~symbiosis.engine._candidate_pairs.feasible_blocks`).
 3. **Checks**, in this order (the order names the reason a stream ends unmatched): distance within
    the block radius and both firms' ``max_distance_km`` (on the WGS84 geodesic: exact), months in
-   common (``mask_s & mask_d``), one-off dates overlap, hazardous residue only to firms with
-   permits, same-firm pairs (excluded or flagged).
+   common (``mask_s & mask_d``), one-off dates overlap, temperature (rules that exchange heat
+   directly: ``T_supply - config.heat_approach_c >= T_demand``), hazardous residue only to firms
+   with permits, same-firm pairs (excluded or flagged).
 4. **Text basis**: supplies with no rule-based candidate (or all, ``text_scope="all"``) are paired
-   with demands of the same kind within reach whose description vectors have cosine ≥ threshold.
-5. **K-nearest pruning** (``config.k_nearest``): keep a pair when it is among the supply's K
-   nearest partners *or* among the demand's K nearest (great-circle rank).
+   with demands of the same kind within ``config.text_radius_by_kind_km`` whose description
+   vectors have cosine ≥ threshold.
+5. **K-nearest pruning per rule** (``config.k_nearest``): keep a pair when it is among the supply's
+   K nearest partners *of that rule* or among the demand's K nearest of that rule (great-circle
+   rank; text matches form one more group). A far outlet of one rule (spent pot lining to the one
+   treatment plant) is never crowded out by many near partners of another rule.
 6. ``distance_km`` is the WGS84 geodesic (vectorised Vincenty) of the survivors.
 """
 
@@ -53,6 +58,8 @@ REASONS: dict[str, Text] = {
     "season": Text("Aucun mois en commun avec les partenaires compatibles",
                    "No month in common with compatible partners"),
     "dates": Text("Dates de disponibilité sans chevauchement", "Availability dates do not overlap"),
+    "temperature": Text("Chaleur trop froide pour les demandes compatibles",
+                        "Heat too cold for the compatible demands"),
     "hazardous_refused": Text("Matière dangereuse : aucun receveur autorisé à proximité",
                               "Hazardous residue: no permitted receiver nearby"),
     "internal_only": Text("Seuls des partenaires de la même entreprise", "Only same-firm partners"),
@@ -96,7 +103,7 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
     kept_parts = [Pairs.empty()]
     for block, counts in _pairs.feasible_blocks(sup, dem, rule_arr, config):
         fails += counts
-        # A stream's K nearest overall are among its K nearest within each block: exact pre-pruning.
+        # K nearest per (stream, rule): within a block the rule is fixed (hazard splits are re-pruned below).
         kept_parts.append(block.take(_k_nearest_mask(block, config.k_nearest)))
     kept = Pairs.concat(kept_parts)
     funnel = {"rule_pairs_examined": int(fails.sum()), **_funnel(fails)}
@@ -201,10 +208,16 @@ def _nearest_in_group(group: np.ndarray, value: np.ndarray, k: int) -> np.ndarra
 
 
 def _k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
-    """Pairs among the K nearest of their supply or of their demand (all when ``k`` = 0)."""
+    """Pairs among the K nearest of their supply or of their demand within their rule (all when ``k`` = 0).
+
+    Text matches (rule ``-1``) form one group of their own per stream.
+    """
     if k <= 0 or pairs.n == 0:
         return np.ones(pairs.n, dtype=bool)
-    return _nearest_in_group(pairs.s, pairs.hav_km, k) | _nearest_in_group(pairs.d, pairs.hav_km, k)
+    rule = pairs.rule.astype(np.int64) + 1
+    by_supply = np.unique((pairs.s.astype(np.int64) << 24) | rule, return_inverse=True)[1]
+    by_demand = np.unique((pairs.d.astype(np.int64) << 24) | rule, return_inverse=True)[1]
+    return _nearest_in_group(by_supply, pairs.hav_km, k) | _nearest_in_group(by_demand, pairs.hav_km, k)
 
 
 def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
