@@ -125,6 +125,21 @@ RULE_BREAKS = {
         pretreatment="none",
         evidence_note="ash is warm",
     ),
+    "bad_selector": lambda f: _duplicate_last(f, rule_id="KB9999", supply_category_id="=",
+                                              demand_category_id="wood_bark"),
+    "unknown_category_family": lambda f: _duplicate_last(f, rule_id="KB9999",
+                                                         supply_category_id="family:no_such_family"),
+    "unknown_category_tag": lambda f: _duplicate_last(f, rule_id="KB9999", demand_category_id="tag:nothing"),
+    "unknown_exception": lambda f: _set(0, except_categories="unobtainium")(f),
+    "bad_yield_basis": lambda f: _set(0, yield_basis="vibes")(f),
+    "bad_checks": lambda f: _set(0, checks="smell")(f),
+    # an LHV yield needs the LHV of every supply it selects (ash has none)
+    "missing_lhv": lambda f: _duplicate_last(f, rule_id="KB9999", supply_category_id="ash_wood_boiler",
+                                             demand_category_id="cement_alt_fuel", yield_basis="lhv"),
+    # a family statement that would send a hazardous member (oily grinding sludge) to feed
+    "hazard_to_food_feed_family": lambda f: _duplicate_last(
+        f, rule_id="KB9999", supply_category_id="family:metals_scrap",
+        demand_category_id="animal_feed_ingredient", requires_authorisation="cfia_feed"),
     "kind_mismatch_capacity_to_service": lambda f: _duplicate_last(
         f,
         rule_id="KB9999",
@@ -136,6 +151,9 @@ RULE_BREAKS = {
 }
 EXPECTED_CHECK = {
     "missing_evidence_note": "missing_evidence",
+    "unknown_category_family": "unknown_category",
+    "unknown_category_tag": "unknown_category",
+    "hazard_to_food_feed_family": "hazard_to_food_feed",
     "bad_yield_text": "bad_yield",
     "kind_mismatch_capacity_to_service": "kind_mismatch",
 }
@@ -208,3 +226,16 @@ def test_every_cited_maestri_case_exists(raw_rules):
         if ref.strip().startswith("MAESTRI:")
     }
     assert cited and cited <= known, sorted(cited - known)
+
+
+def test_a_statement_shadowed_by_more_specific_ones_is_a_warning(raw_rules, raw_categories):
+    shadowed = _duplicate_last(raw_rules, rule_id="KB9999", supply_category_id="ferrous_scrap",
+                               demand_category_id="=", yield_ratio="0.5")
+    issues = check_rules(shadowed, raw_categories)
+    assert "unused_statement" in _checks(issues, "warning") and not has_errors(issues)
+
+
+def test_concrete_rules_from_the_loader_check_clean():
+    from symbiosis.kb import load_categories, load_rules
+
+    assert not has_errors(check_rules(load_rules(), load_categories()))

@@ -23,6 +23,7 @@ from symbiosis.kb.categories import (
     FAMILIES,
     load_categories,
     parse_bool,
+    parse_categories,
     read_package_csv,
     split_list,
 )
@@ -35,6 +36,15 @@ from symbiosis.kb.rules import (
     PRETREATMENTS,
     R_CODES,
     RULE_COLUMNS,
+    parse_rules,
+)
+from symbiosis.kb.selectors import (
+    CHECK_NAMES,
+    YIELD_BASES,
+    Selector,
+    expand_rules,
+    selector_kind,
+    unused_statements,
 )
 from symbiosis.kb.waste_codes import load_waste_codes
 from symbiosis.schemas import CANONICAL_UNIT, RESOURCE_KINDS
@@ -215,12 +225,57 @@ def _check_rule_ids(rules: pd.DataFrame) -> Iterator[Issue]:
                      f"pair already covered: {row.supply_category_id} -> {row.demand_category_id}")
 
 
-def _check_rule_categories(rules: pd.DataFrame, kinds: pd.Series) -> Iterator[Issue]:
-    for side in ("supply_category_id", "demand_category_id"):
-        for row in rules[~rules[side].isin(kinds.index)].itertuples(index=False):
-            cid = getattr(row, side)
-            yield _error("unknown_category", row.rule_id, f"catégorie inconnue {cid!r} ({side})",
-                         f"unknown category {cid!r} ({side})")
+def _check_rule_selectors(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+    """Each side names a known category, family or tag (``=`` on the demand side only), and expands."""
+    known = set(categories["category_id"].astype(str))
+    pick = Selector(categories)
+    for row in rules.itertuples(index=False):
+        for side in ("supply_category_id", "demand_category_id"):
+            selector = getattr(row, side)
+            kind = selector_kind(selector)
+            if kind == "identity" and side == "supply_category_id":
+                yield _error("bad_selector", row.rule_id, "« = » seulement du côté demande",
+                             "'=' only on the demand side")
+            elif kind != "identity" and not pick(selector):
+                yield _error("unknown_category", row.rule_id,
+                             f"sélecteur sans catégorie {selector!r} ({side})",
+                             f"selector names no category {selector!r} ({side})")
+        unknown = [c for c in split_list(getattr(row, "except_categories", "")) if c not in known]
+        if unknown:
+            yield _error("unknown_exception", row.rule_id, f"exceptions inconnues : {unknown}",
+                         f"unknown exceptions: {unknown}")
+        if getattr(row, "yield_basis", "fixed") not in YIELD_BASES:
+            yield _error("bad_yield_basis", row.rule_id, f"yield_basis invalide : {row.yield_basis!r}",
+                         f"invalid yield_basis: {row.yield_basis!r}")
+        bad_checks = [c for c in split_list(getattr(row, "checks", "")) if c not in CHECK_NAMES]
+        if bad_checks:
+            yield _error("bad_checks", row.rule_id, f"contrôles inconnus : {bad_checks}",
+                         f"unknown checks: {bad_checks}")
+
+
+def _check_statement_use(statements: pd.DataFrame, concrete: pd.DataFrame) -> Iterator[Issue]:
+    for rid in unused_statements(statements, concrete):
+        yield _warning("unused_statement", rid,
+                       "énoncé sans règle concrète (toutes ses paires sont prises par des énoncés plus "
+                       "précis, ou ses sélecteurs sont vides)",
+                       "statement gives no concrete rule (more specific statements take all its pairs, "
+                       "or its selectors are empty)")
+
+
+def _check_lhv_yields(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+    """A ``yield_basis = lhv`` statement needs an LHV for every supply and for every material demand."""
+    values = pd.to_numeric(categories.get("lhv_mwh_per_t", pd.Series(dtype=float)), errors="coerce")
+    lhv = pd.Series(values.to_numpy(float), index=categories["category_id"].astype(str))
+    kind = categories.set_index("category_id")["kind"]
+    pick = Selector(categories)
+    for row in statements[statements["yield_basis"].eq("lhv")].itertuples(index=False):
+        sides = [pick(row.supply_category_id)]
+        demands = [c for c in pick(row.demand_category_id) if kind.get(c) != "energy"]
+        missing = [c for c in [*sides[0], *demands] if not (lhv.get(c, float("nan")) > 0)]
+        if missing:
+            yield _error("missing_lhv", row.rule_id,
+                         f"pouvoir calorifique (lhv_mwh_per_t) manquant : {missing}",
+                         f"lower heating value (lhv_mwh_per_t) missing: {missing}")
 
 
 def _check_rule_values(rules: pd.DataFrame) -> Iterator[Issue]:
@@ -281,19 +336,25 @@ def _check_rule_kinds(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator
                          f"'{CROSS_KIND_NOTE_PREFIX}' note are required)")
 
 
+def _check_listed_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+    """A statement naming a hazardous supply category must say so (generated rules are flagged for it)."""
+    hazardous_cats = set(categories["category_id"][parse_bool(categories["hazardous"])])
+    for row, is_flagged in zip(rules.itertuples(index=False), parse_bool(rules["hazardous"]), strict=True):
+        if row.supply_category_id in hazardous_cats and not is_flagged:
+            yield _error("hazard_not_flagged", row.rule_id,
+                         "résidu dangereux dans une règle non marquée dangereuse",
+                         "hazardous supply category in a rule not flagged hazardous")
+        if is_flagged and row.supply_category_id not in hazardous_cats:
+            yield _warning("hazard_overflagged", row.rule_id,
+                           "règle marquée dangereuse, catégorie non dangereuse",
+                           "rule flagged hazardous for a non-hazardous supply category")
+
+
 def _check_rule_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
     hazardous_cats = set(categories["category_id"][parse_bool(categories["hazardous"])])
     flagged = parse_bool(rules["hazardous"])
     for row, is_flagged in zip(rules.itertuples(index=False), flagged, strict=True):
         moves_hazard = row.supply_category_id in hazardous_cats
-        if moves_hazard and not is_flagged:
-            yield _error("hazard_not_flagged", row.rule_id,
-                         "résidu dangereux dans une règle non marquée dangereuse",
-                         "hazardous supply category in a rule not flagged hazardous")
-        if is_flagged and not moves_hazard:
-            yield _warning("hazard_overflagged", row.rule_id,
-                           "règle marquée dangereuse, catégorie non dangereuse",
-                           "rule flagged hazardous for a non-hazardous supply category")
         if (moves_hazard or is_flagged) and row.demand_category_id in FEED_CATEGORIES | FOOD_CATEGORIES:
             yield _error("hazard_to_food_feed", row.rule_id,
                          "un résidu dangereux ne peut aller en alimentation humaine ou animale",
@@ -318,45 +379,65 @@ def _check_rule_authorisations(rules: pd.DataFrame) -> Iterator[Issue]:
                            "land application without an MRF authorisation")
 
 
+def _typed_text(rules: pd.DataFrame) -> pd.DataFrame:
+    rules = rules.copy()
+    if "authorisation" in rules.columns:  # typed frame from load_rules: the code is there
+        rules["requires_authorisation"] = rules.pop("authorisation")
+    for col in ("rule_id", "supply_category_id", "demand_category_id", "pretreatment", "r_code",
+                "requires_authorisation", "evidence_type", "evidence_ref", "evidence_note",
+                "except_categories", "yield_basis", "checks"):
+        rules[col] = _text(rules[col])
+    rules["yield_basis"] = rules["yield_basis"].replace("", "fixed")
+    return rules
+
+
 def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None) -> list[Issue]:
-    """Check a rules table against the categories.
+    """Check rule statements (or concrete rules) against the categories.
 
     Parameters
     ----------
     rules
-        The table to check (raw text or as :func:`symbiosis.kb.load_rules` returns it).
+        The statements as ``rules.csv`` holds them (raw text), or the concrete rules
+        :func:`symbiosis.kb.load_rules` returns (with ``authorisation`` and ``basis``).
     categories
         The categories the rules refer to (default: the shipped ones).
 
     Returns
     -------
     list of Issue
-        Empty when the table is clean. Errors: missing columns, empty or duplicate rule ids,
-        duplicate (supply, demand) pairs, unknown categories, yield or distance ≤ 0, a value
-        outside its closed list (pretreatment, r_code, authorisation, evidence type), missing or
-        malformed evidence, an unjustified kind change or a unit mismatch, a hazardous supply in a
-        rule not flagged hazardous, any hazardous rule into food or feed, a food or feed rule
-        without its CFIA requirement.
+        Empty when the table is clean. Statement errors: missing columns, empty or duplicate rule ids,
+        duplicate statements, selectors naming nothing, ``=`` on the supply side, unknown exceptions,
+        yield basis or checks, yield or distance ≤ 0, a value outside its closed list (pretreatment,
+        r_code, authorisation, evidence type), missing or malformed evidence, a listed hazardous supply
+        not flagged, an LHV yield without LHVs. Errors on the expanded concrete rules: an unjustified
+        kind change or a unit mismatch, any hazardous rule into food or feed, a food or feed rule
+        without its CFIA requirement. Warning: a statement that gives no concrete rule.
     """
     categories = load_categories() if categories is None else categories
-    expected = RULE_COLUMNS if "authorisation" not in rules.columns else LOADED_RULE_COLUMNS
+    concrete_input = "basis" in rules.columns
+    expected = LOADED_RULE_COLUMNS if concrete_input else RULE_COLUMNS
     issues = _columns(rules, expected, "rules")
     if issues:
         return issues
-    rules = rules.copy()
-    if "authorisation" in rules.columns:  # typed frame from load_rules: the code is there
-        rules["requires_authorisation"] = rules.pop("authorisation")
-    for col in ("rule_id", "supply_category_id", "demand_category_id", "pretreatment", "r_code",
-                "requires_authorisation", "evidence_type", "evidence_ref", "evidence_note"):
-        rules[col] = _text(rules[col])
-    kinds = categories.set_index("category_id")["kind"]
-    issues.extend(_check_rule_ids(rules))
-    issues.extend(_check_rule_categories(rules, kinds))
-    issues.extend(_check_rule_values(rules))
-    issues.extend(_check_rule_evidence(rules))
-    issues.extend(_check_rule_kinds(rules, categories))
-    issues.extend(_check_rule_hazards(rules, categories))
-    issues.extend(_check_rule_authorisations(rules))
+    typed_categories = parse_categories(categories) if categories["hazardous"].dtype != bool else categories
+    statements = _typed_text(rules)
+    issues.extend(_check_rule_ids(statements) if not concrete_input else [])
+    issues.extend(_check_rule_selectors(statements, categories))
+    issues.extend(_check_rule_values(statements))
+    issues.extend(_check_rule_evidence(statements.drop_duplicates("rule_id")))
+    listed = statements[[selector_kind(s) == "category" for s in statements["supply_category_id"]]]
+    issues.extend(_check_listed_hazards(listed, categories))
+    if concrete_input:
+        concrete = statements
+    else:
+        issues.extend(_check_lhv_yields(statements, typed_categories))
+        parsed = parse_rules(rules)
+        concrete = _typed_text(expand_rules(parsed, typed_categories).drop(columns="basis"))
+        issues.extend(_check_statement_use(statements, concrete))
+    issues.extend(_check_rule_kinds(concrete.drop_duplicates(["supply_category_id", "demand_category_id"]),
+                                    categories))
+    issues.extend(_check_rule_hazards(concrete, categories))
+    issues.extend(_check_rule_authorisations(concrete))
     return issues
 
 
