@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from symbiosis.schemas import FIRMS, STREAMS, SchemaError, validate_frame
+from symbiosis.schemas import FIRMS, STREAMS, SchemaError, validate_frame, with_optional_columns
 
 __all__ = ["Registry"]
 
@@ -25,6 +25,11 @@ class Registry:
 
     firms: pd.DataFrame
     streams: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        # Optional columns a frame lacks (built by hand or before the column existed) are added empty.
+        object.__setattr__(self, "firms", with_optional_columns(self.firms, FIRMS))
+        object.__setattr__(self, "streams", with_optional_columns(self.streams, STREAMS))
 
     def validate(self) -> Registry:
         """Check both frames against their schemas and the firm reference; return ``self``."""

@@ -29,6 +29,7 @@ __all__ = [
     "AVAILABILITY",
     "CANDIDATES",
     "CANONICAL_UNIT",
+    "CATEGORY_SOURCES",
     "CONFIDENTIALITY",
     "COORD_SOURCES",
     "DIRECTIONS",
@@ -41,12 +42,15 @@ __all__ = [
     "TableSchema",
     "empty_frame",
     "validate_frame",
+    "with_optional_columns",
 ]
 
 RESOURCE_KINDS: tuple[str, ...] = ("material", "energy", "water", "logistics", "capacity", "service")
 DIRECTIONS: tuple[str, ...] = ("supply", "demand")
 AVAILABILITY: tuple[str, ...] = ("continuous", "seasonal", "one_off")
 CONFIDENTIALITY: tuple[str, ...] = ("public", "members", "confidential")
+#: How a stream's category was set.
+CATEGORY_SOURCES: tuple[str, ...] = ("given", "inferred", "corrected", "")
 COORD_SOURCES: tuple[str, ...] = ("declared", "park", "municipality", "geocoded")
 CANONICAL_UNIT: Mapping[str, str] = {
     "material": "t/yr",
@@ -145,6 +149,13 @@ STREAMS = TableSchema(
            allowed=DIRECTIONS),
         _c("kind", "str", "Resource kind of the category.", allowed=RESOURCE_KINDS),
         _c("category_id", "str", "Resource category of the knowledge base."),
+        _c("category_source", "str", "given (typed by the firm), inferred (from the description and "
+           "waste code, to confirm) or corrected (the typed category did not fit the unit), empty when "
+           "unknown.", required=False, allowed=CATEGORY_SOURCES),
+        _c("category_score", "float", "Classifier score of an inferred or corrected category (0-1).",
+           required=False, minimum=0.0),
+        _c("category_alternatives", "str", "Runner-up category ids of an inferred category, '|'-separated.",
+           required=False),
         _c("waste_code", "str", "EU List of Waste code, 6 digits, when it applies.", required=False),
         _c("description", "str", "Free text as the firm wrote it.", required=False),
         _c("quantity_as_typed", "str", "The quantity exactly as typed (e.g. '12,5')."),
@@ -228,6 +239,19 @@ EXCHANGES = TableSchema(
 )
 
 _NUMERIC = {"float", "int"}
+
+
+def with_optional_columns(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Return ``frame`` with every optional column of ``schema`` it lacks added empty (NaN or ``""``).
+
+    Frames built before a column was added (or by hand, in a notebook) stay valid; a missing
+    *required* column is left missing, for :func:`validate_frame` to report.
+    """
+    missing = [c for c in schema.columns if not c.required and c.name not in frame.columns]
+    if not missing:
+        return frame
+    empty = {"str": "", "float": np.nan, "int": 0, "bool": False, "datetime": pd.NaT}
+    return frame.assign(**{c.name: empty[c.dtype] for c in missing})
 
 
 def empty_frame(schema: TableSchema) -> pd.DataFrame:
