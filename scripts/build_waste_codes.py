@@ -91,8 +91,9 @@ def convert(source: Path, target: Path, french: Path = FRENCH) -> int:
     Raises
     ------
     ValueError
-        When the French file is malformed (see :func:`read_french`) or has codes that are not in
-        the list.
+        When the French file is malformed (see :func:`read_french`), has codes that are not in the
+        list, or lacks the wording of an entry, a chapter or a sub-chapter: the build never writes
+        a table with a French label missing.
     """
     with source.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -102,6 +103,10 @@ def convert(source: Path, target: Path, french: Path = FRENCH) -> int:
     if unknown:
         raise ValueError(f"{french.name}: codes not in the List of Waste / codes absents de la liste : "
                          f"{', '.join(unknown)}; remove or correct them / supprimez-les ou corrigez-les")
+    missing = sorted(known - set(labels))
+    if missing:
+        raise ValueError(f"{french.name}: no French wording for / aucun libellé français pour : "
+                         f"{', '.join(missing)}; add a row per code / ajoutez une ligne par code")
     with target.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
@@ -112,8 +117,8 @@ def convert(source: Path, target: Path, french: Path = FRENCH) -> int:
                 "hazardous": r["is_hazardous"].strip().lower(), "entry_type": _entry_type(r["entry_type"]),
                 "chapter_code": code[:2], "chapter": r["chapter"],
                 "sub_chapter_code": code[:4], "sub_chapter": r["sub_chapter"],
-                "description_en": r["description"], "label_fr": labels.get(code, ""),
-                "chapter_fr": labels.get(code[:2], ""), "sub_chapter_fr": labels.get(code[:4], ""),
+                "description_en": r["description"], "label_fr": labels[code],
+                "chapter_fr": labels[code[:2]], "sub_chapter_fr": labels[code[:4]],
             })
     return len(rows)
 
