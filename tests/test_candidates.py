@@ -308,3 +308,12 @@ def test_heat_reaches_a_demand_only_if_hot_enough(t_supply, t_demand, kept):
         reasons = unmatched_reasons(_heat_pair(t_supply, t_demand), cands, rules=rules, config=MatchConfig(),
                                     categories=_HEAT_CATEGORIES)
         assert set(reasons["reason_code"]) == {"temperature"}
+
+
+def test_diagnose_pairs_names_the_first_failing_check_of_known_pairs():
+    from symbiosis.engine.candidates import diagnose_pairs
+
+    pairs = pd.DataFrame({"supply_id": ["S_BARK", "S_BARK", "S_BLUE", "S_SPL", "S_TEXT", "S_NONE"],
+                          "demand_id": ["D_BOIL", "D_FAR", "D_COMP", "D_KILN", "D_BOIL", "D_BOIL"]})
+    got = diagnose_pairs(tiny_registry(), pairs, rules=tiny_rules(), config=MatchConfig())
+    assert got.tolist() == ["ok", "too_far", "season", "hazardous_refused", "no_rule", "missing_stream"]

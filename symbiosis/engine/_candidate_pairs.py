@@ -16,6 +16,9 @@ from scipy.spatial import cKDTree
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, km_to_chord, unit_vectors
 
+__all__ = ["CHECKS", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks", "first_failure",
+           "rule_pairs", "text_pairs"]
+
 #: Blocks with at most ``ENUMERATE_FACTOR × K × (supplies + demands)`` pairs are enumerated even when
 #: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
 ENUMERATE_FACTOR = 4

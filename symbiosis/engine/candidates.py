@@ -41,7 +41,7 @@ from symbiosis.engine.distance import geodesic_km
 from symbiosis.i18n import Text
 from symbiosis.registry import Registry
 
-__all__ = ["REASONS", "generate_candidates", "unmatched_reasons"]
+__all__ = ["REASONS", "diagnose_pairs", "generate_candidates", "unmatched_reasons"]
 
 logger = logging.getLogger(__name__)
 
@@ -328,3 +328,51 @@ def _diagnose(registry: Registry, lost: pd.DataFrame, direction: str, rule_arr: 
     codes = np.where(partner_ok, codes, "no_partner_category")
     return np.where(has_rule, codes, "no_rule")
 
+
+
+def diagnose_pairs(registry: Registry, pairs: pd.DataFrame, *, rules: pd.DataFrame, config: MatchConfig,
+                   categories: pd.DataFrame | None = None) -> pd.Series:
+    """Why given (supply, demand) pairs are, or are not, candidates: the first check each one fails.
+
+    Used to explain a *known* exchange that the candidates lack (the evaluation harness, an advisor's
+    list of known synergies). Vectorised over the pairs.
+
+    Parameters
+    ----------
+    registry
+        Firms and streams.
+    pairs
+        ``supply_id``, ``demand_id``.
+    rules, config, categories
+        As for :func:`generate_candidates`.
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with ``pairs``: ``"missing_stream"`` (a stream is not in the registry, or its firm is
+        excluded), ``"no_rule"`` (no rule links the two categories), one of :data:`CHECKS`
+        (``too_far``, ``season``, ``dates``, ``temperature``, ``hazardous_refused``, ``internal_only``),
+        or ``"ok"`` when the pair passes every check (then only K-nearest pruning can drop it).
+    """
+    sup = Side.build(registry.supplies, config, categories)
+    dem = Side.build(registry.demands, config, categories)
+    rule_arr = _pairs.RuleArrays.build(rules)
+    s = pd.Index(sup.ids).get_indexer(pairs["supply_id"].astype(str))
+    d = pd.Index(dem.ids).get_indexer(pairs["demand_id"].astype(str))
+    out = np.full(len(pairs), "missing_stream", dtype=object)
+    present = (s >= 0) & (d >= 0)
+    rule_of = {(str(a), str(b)): k for k, (a, b) in enumerate(zip(rule_arr.supply_cat, rule_arr.demand_cat,
+                                                                   strict=True))}
+    rule = np.array([rule_of.get((str(sup.category[i]), str(dem.category[j])), -1) if ok else -1
+                     for i, j, ok in zip(s, d, present, strict=True)], dtype=np.int64)
+    out[present & (rule < 0)] = "no_rule"
+    test = present & (rule >= 0)
+    if test.any():
+        si, di, ri = s[test], d[test], rule[test]
+        radius = np.array([_pairs._rule_radius(rule_arr, k, sup.kind[i], config) for k, i in zip(ri, si,
+                                                                                                   strict=True)])
+        chord = np.linalg.norm(sup.xyz[si] - dem.xyz[di], axis=1)
+        probe = Pairs(si, di, ri, radius, _pairs.chord_to_km(chord), np.full(len(si), np.nan))
+        names = np.array([*CHECKS, "ok"], dtype=object)
+        out[test] = names[_pairs.first_failure(probe, sup, dem, rule_arr, config)]
+    return pd.Series(out, index=pairs.index, name="diagnosis")
