@@ -86,7 +86,7 @@ def test_cases_are_found_by_folder_and_split(tmp_path):
     assert [p.name for p in find_cases([tmp_path])] == ["a_fr", "b_fr"]
     assert [p.name for p in find_cases([tmp_path], split="holdout")] == ["b_fr"]
     (tmp_path / "a_fr" / "expected.csv").unlink()
-    with pytest.raises(CaseError, match="expected.csv"):
+    with pytest.raises(CaseError, match=r"expected\.csv"):
         read_case(tmp_path / "a_fr")
 
 
