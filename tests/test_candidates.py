@@ -317,3 +317,20 @@ def test_diagnose_pairs_names_the_first_failing_check_of_known_pairs():
                           "demand_id": ["D_BOIL", "D_FAR", "D_COMP", "D_KILN", "D_BOIL", "D_BOIL"]})
     got = diagnose_pairs(tiny_registry(), pairs, rules=tiny_rules(), config=MatchConfig())
     assert got.tolist() == ["ok", "too_far", "season", "hazardous_refused", "no_rule", "missing_stream"]
+
+
+def test_a_generic_identity_rule_pairs_only_the_same_waste_code():
+    reg = tiny_registry()
+    streams = reg.streams[reg.streams["stream_id"].isin(["S_BARK", "D_BOIL"])].copy()
+    streams["category_id"] = "low_0501_haz"
+    rules = tiny_rules().iloc[[0]].assign(supply_category_id="low_0501_haz",
+                                          demand_category_id="low_0501_haz", checks="waste_code")
+
+    def codes(supply: str, demand: str) -> pd.DataFrame:
+        return generate_candidates(Registry(reg.firms, streams.assign(
+            waste_code=np.where(streams["direction"] == "supply", supply, demand))), rules, MatchConfig(),
+            text_vectors=fake_text_vectors)
+
+    assert len(codes("050106", "050106")) == 1
+    assert len(codes("050106", "")) == 1  # a side without a code: the sub-chapter decides
+    assert codes("050106", "050111").empty

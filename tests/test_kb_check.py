@@ -13,13 +13,17 @@ import pytest
 from symbiosis.kb import check as kbcheck
 from symbiosis.kb.categories import read_package_csv
 from symbiosis.kb.check import check_categories, check_knowledge_base, check_rules, format_report, has_errors
+from symbiosis.kb.generic import generic_categories
+from symbiosis.kb.waste_codes import load_waste_codes
 
 MAESTRI_DIR = Path("/work/shared/reference/maestri")
 
 
 @pytest.fixture(scope="module")
 def raw_categories() -> pd.DataFrame:
-    return read_package_csv("categories.csv")
+    """categories.csv as shipped, with the generated List-of-Waste sub-chapter categories the rules use."""
+    specific = read_package_csv("categories.csv")
+    return pd.concat([specific, generic_categories(specific, load_waste_codes())], ignore_index=True)
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +196,13 @@ CATEGORY_BREAKS = {
     "bad_density": _set(0, default_density_t_per_m3="-2"),
     "missing_label": _set(0, label_en=""),
     "hazard_flag": _set(0, waste_codes="130205", hazardous="false"),
+    "code_family": _set(0, waste_codes="020501"),  # a dairy code on ferrous scrap
 }
+
+
+def test_a_base_that_leaves_codes_without_category_is_refused():
+    issues = check_categories(read_package_csv("categories.csv"), complete=True)  # without the generics
+    assert "low_not_covered" in _checks(issues)
 
 
 @pytest.mark.parametrize("broken", sorted(CATEGORY_BREAKS))

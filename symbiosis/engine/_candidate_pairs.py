@@ -23,7 +23,8 @@ __all__ = ["CHECKS", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blo
 #: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
 ENUMERATE_FACTOR = 4
 
-CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "temperature", "hazardous_refused", "internal_only")
+CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "temperature", "waste_code", "hazardous_refused",
+                           "internal_only")
 
 _TRUE = {"true", "1", "yes", "oui", "vrai", "y", "t"}
 
@@ -98,6 +99,7 @@ class Side:
     max_km: np.ndarray
     text: np.ndarray
     temperature_c: np.ndarray
+    waste_code: np.ndarray
 
     @property
     def n(self) -> int:
@@ -130,8 +132,12 @@ class Side:
             hazardous=as_bool(frame.get("hazardous"), len(frame)),
             accepts=as_bool(frame.get("accepts_hazardous"), len(frame)),
             max_km=as_float(frame, "max_distance_km", np.inf), text=as_str(frame, "description"),
-            temperature_c=_temperature(frame, category, categories),
+            temperature_c=_temperature(frame, category, categories), waste_code=as_str(frame, "waste_code"),
         )
+
+
+def _has_check(rules: pd.DataFrame, name: str) -> np.ndarray:
+    return np.array([name in str(c).split("|") for c in as_str(rules, "checks")], dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,7 @@ class RuleArrays:
     receiving_process: np.ndarray
     r_code: np.ndarray
     temperature_check: np.ndarray
+    code_check: np.ndarray
 
     @property
     def n(self) -> int:
@@ -172,8 +179,7 @@ class RuleArrays:
             authorisation=as_bool(rules.get("requires_authorisation"), len(rules)),
             pretreatment=as_str(rules, "pretreatment"), receiving_process=as_str(rules, "receiving_process"),
             r_code=as_str(rules, "r_code"),
-            temperature_check=np.array(["temperature" in str(c).split("|") for c in as_str(rules, "checks")],
-                                       dtype=bool),
+            temperature_check=_has_check(rules, "temperature"), code_check=_has_check(rules, "waste_code"),
         )
 
 
@@ -420,6 +426,15 @@ def _too_cold(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchCo
     return checked & cold
 
 
+def _other_code(p: Pairs, sup: Side, dem: Side, rules: RuleArrays) -> np.ndarray:
+    """Rules with the ``waste_code`` check: both streams give a List-of-Waste code and they differ."""
+    if rules.n == 0 or p.n == 0:
+        return np.zeros(p.n, dtype=bool)
+    checked = (p.rule >= 0) & rules.code_check[np.where(p.rule >= 0, p.rule, 0)]
+    s_code, d_code = sup.waste_code[p.s], dem.waste_code[p.d]
+    return checked & (s_code != "") & (d_code != "") & (s_code != d_code)
+
+
 def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
     """Index in :data:`CHECKS` of the first check each pair fails; ``len(CHECKS)`` when it passes all."""
     s, d = p.s, p.d
@@ -437,6 +452,7 @@ def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: Mat
         (sup.months[s] & dem.months[d]) == 0,
         (sup.start[s] > dem.end[d]) | (dem.start[d] > sup.end[s]),
         _too_cold(p, sup, dem, rules, config),
+        _other_code(p, sup, dem, rules),
         refused,
         (sup.firm_hash[s] == dem.firm_hash[d]) & (config.internal_policy == "exclude"),
     )

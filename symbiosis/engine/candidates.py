@@ -14,8 +14,9 @@ Pipeline (all vectorised; the only Python loops run over rules and query rounds,
 3. **Checks**, in this order (the order names the reason a stream ends unmatched): distance within
    the block radius and both firms' ``max_distance_km`` (on the WGS84 geodesic: exact), months in
    common (``mask_s & mask_d``), one-off dates overlap, temperature (rules that exchange heat
-   directly: ``T_supply - config.heat_approach_c >= T_demand``), hazardous residue only to firms
-   with permits, same-firm pairs (excluded or flagged).
+   directly: ``T_supply - config.heat_approach_c >= T_demand``), waste code (rules on a List-of-Waste
+   sub-chapter: the same code when both sides give one), hazardous residue only to firms with
+   permits, same-firm pairs (excluded or flagged).
 4. **Text basis**: supplies with no rule-based candidate (or all, ``text_scope="all"``) are paired
    with demands of the same kind within ``config.text_radius_by_kind_km`` whose description
    vectors have cosine ≥ threshold.
@@ -60,6 +61,8 @@ REASONS: dict[str, Text] = {
     "dates": Text("Dates de disponibilité sans chevauchement", "Availability dates do not overlap"),
     "temperature": Text("Chaleur trop froide pour les demandes compatibles",
                         "Heat too cold for the compatible demands"),
+    "waste_code": Text("Code de déchet différent de celui des demandes compatibles",
+                       "Waste code differs from that of the compatible demands"),
     "hazardous_refused": Text("Matière dangereuse : aucun receveur autorisé à proximité",
                               "Hazardous residue: no permitted receiver nearby"),
     "internal_only": Text("Seuls des partenaires de la même entreprise", "Only same-firm partners"),
@@ -351,7 +354,8 @@ def diagnose_pairs(registry: Registry, pairs: pd.DataFrame, *, rules: pd.DataFra
     pandas.Series
         Aligned with ``pairs``: ``"missing_stream"`` (a stream is not in the registry, or its firm is
         excluded), ``"no_rule"`` (no rule links the two categories), one of :data:`CHECKS`
-        (``too_far``, ``season``, ``dates``, ``temperature``, ``hazardous_refused``, ``internal_only``),
+        (``too_far``, ``season``, ``dates``, ``temperature``, ``waste_code``, ``hazardous_refused``,
+        ``internal_only``),
         or ``"ok"`` when the pair passes every check (then only K-nearest pruning can drop it).
     """
     sup = Side.build(registry.supplies, config, categories)

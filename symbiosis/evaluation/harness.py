@@ -15,9 +15,9 @@ Each expected pair missing from the candidates gets one **cause**, the first tha
     categories would have had a rule;
 ``no_rule``
     no compatibility rule links the two categories;
-``too_far``, ``season``, ``dates``, ``temperature``, ``hazardous_refused``, ``internal_only``
+``too_far``, ``season``, ``dates``, ``temperature``, ``waste_code``, ``hazardous_refused``, ``internal_only``
     the candidate check that refused the pair (distance cap, no common month, dates, heat too cold,
-    no permit for a hazardous residue, same firm);
+    different waste codes, no permit for a hazardous residue, same firm);
 ``pruned``
     the pair passes every check but K-nearest pruning dropped it.
 
@@ -60,6 +60,7 @@ CAUSES: dict[str, Text] = {
     "season": Text("saison", "season"),
     "dates": Text("dates", "dates"),
     "temperature": Text("température", "temperature"),
+    "waste_code": Text("codes de déchet différents", "different waste codes"),
     "hazardous_refused": Text("permis (matière dangereuse)", "hazardous permit"),
     "internal_only": Text("même entreprise", "same firm"),
     "pruned": Text("élagage aux K plus proches", "K-nearest pruning"),

@@ -32,7 +32,8 @@ FAMILIES: tuple[str, ...] = (
     "metals_scrap", "aluminium_residues", "wood_forestry", "pulp_paper", "agrifood_organics",
     "mineral_ashes", "chemicals_solvents", "oils", "plastics", "paper_cardboard", "glass",
     "construction_demolition", "packaging_pallets", "textiles", "energy_heat", "energy_steam",
-    "energy_gas", "energy_co2", "water", "logistics", "capacity_equipment", "services",
+    "energy_gas", "energy_co2", "water", "logistics", "capacity_equipment", "services", "waste_treatment",
+    "healthcare", "municipal",
 )
 
 
@@ -88,11 +89,20 @@ def parse_categories(raw: pd.DataFrame) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _categories() -> pd.DataFrame:
-    return parse_categories(read_package_csv("categories.csv"))
+    from symbiosis.kb.generic import generic_categories
+    from symbiosis.kb.waste_codes import load_waste_codes
+
+    specific = read_package_csv("categories.csv")
+    generic = generic_categories(specific, load_waste_codes())
+    return parse_categories(pd.concat([specific, generic], ignore_index=True))
 
 
 def load_categories() -> pd.DataFrame:
     """Return the shipped resource categories, one row per ``category_id``.
+
+    The specific categories of ``categories.csv`` come first, then the generated generic category of
+    each List-of-Waste sub-chapter for the codes no specific category lists
+    (:mod:`symbiosis.kb.generic`), so that every code of the list reaches a category.
 
     Returns
     -------

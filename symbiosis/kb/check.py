@@ -27,6 +27,7 @@ from symbiosis.kb.categories import (
     read_package_csv,
     split_list,
 )
+from symbiosis.kb.generic import generic_categories, is_generic
 from symbiosis.kb.rules import (
     AUTHORISATIONS,
     CROSS_KIND_NOTE_PREFIX,
@@ -61,6 +62,29 @@ FOOD_CATEGORIES: frozenset[str] = frozenset({"food_ingredient_upcycled", "food_s
 LAND_CATEGORIES: frozenset[str] = frozenset({"soil_amendment_organic", "liming_agent"})
 #: Supplies spread without an MRF authorisation: manure (farm regulation, REA) and certified compost.
 LAND_EXEMPT_SUPPLIES: frozenset[str] = frozenset({"manure", "compost_product"})
+
+#: List-of-Waste chapters whose codes a family's categories may carry. A chapter names where a waste
+#: comes from (10: thermal processes) or, for 15, 17, 19 and 20, a collected fraction of a material
+#: (plastic packaging, C&D wood, sorted ferrous metal, municipal glass), hence the overlaps.
+FAMILY_CHAPTERS: dict[str, frozenset[str]] = {
+    "metals_scrap": frozenset({"10", "12", "16", "17", "19", "20"}),
+    "aluminium_residues": frozenset({"01", "10", "12", "16", "17", "19", "20"}),
+    "wood_forestry": frozenset({"02", "03", "15", "17", "19", "20"}),
+    "pulp_paper": frozenset({"03", "19"}),
+    "agrifood_organics": frozenset({"02", "19", "20"}),
+    "mineral_ashes": frozenset({"01", "10", "12", "16", "17", "19"}),
+    "chemicals_solvents": frozenset({"05", "06", "07", "08", "09", "11", "14", "16"}),
+    "oils": frozenset({"02", "05", "12", "13", "16", "19", "20"}),
+    "plastics": frozenset({"02", "07", "15", "16", "17", "19", "20"}),
+    "paper_cardboard": frozenset({"03", "15", "19", "20"}),
+    "glass": frozenset({"10", "15", "16", "17", "19", "20"}),
+    "construction_demolition": frozenset({"10", "17", "19", "20"}),
+    "packaging_pallets": frozenset({"15"}),
+    "textiles": frozenset({"04", "15", "19", "20"}),
+    "waste_treatment": frozenset({"16", "19"}),
+    "healthcare": frozenset({"18"}),
+    "municipal": frozenset({"20"}),
+}
 
 _ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _MAESTRI = re.compile(r"^MAESTRI:\d+\.\d+\.\d+$")
@@ -150,7 +174,8 @@ def _check_category_density(cats: pd.DataFrame) -> Iterator[Issue]:
         yield _error("bad_density", cid, "masse volumique non numérique ou ≤ 0",
                      "density is not a positive number")
     gaseous = cats["family"].eq("energy_co2")
-    for cid in cats["category_id"][cats["kind"].eq("material") & ~_present(raw) & ~gaseous]:
+    generated = cats["category_id"].map(is_generic)  # generated per sub-chapter: no density to claim
+    for cid in cats["category_id"][cats["kind"].eq("material") & ~_present(raw) & ~gaseous & ~generated]:
         yield _warning("missing_density", cid, "matière sans masse volumique par défaut",
                        "material without a default density")
 
@@ -159,8 +184,8 @@ def _check_category_labels(cats: pd.DataFrame) -> Iterator[Issue]:
     for col in ("label_fr", "label_en"):
         for cid in cats["category_id"][_text(cats[col]).eq("")]:
             yield _error("missing_label", cid, f"{col} vide", f"{col} is empty")
-    for col in ("synonyms_fr", "synonyms_en"):
-        for cid in cats["category_id"][_text(cats[col]).eq("")]:
+    for col in ("synonyms_fr", "synonyms_en"):  # generated categories are described by their codes
+        for cid in cats["category_id"][_text(cats[col]).eq("") & ~cats["category_id"].map(is_generic)]:
             yield _warning("missing_synonyms", cid, f"{col} vide", f"{col} is empty")
 
 
@@ -184,7 +209,29 @@ def _check_category_waste_codes(cats: pd.DataFrame, low: pd.DataFrame) -> Iterat
                            "hazardous category whose codes are all non-hazardous")
 
 
-def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | None = None) -> list[Issue]:
+def _check_family_chapters(cats: pd.DataFrame) -> Iterator[Issue]:
+    """Each waste code's chapter fits the category's family (:data:`FAMILY_CHAPTERS`); families of
+    energy, water, logistics, capacity and services carry no waste code."""
+    for row in cats.itertuples(index=False):
+        allowed = FAMILY_CHAPTERS.get(row.family, frozenset())
+        wrong = [c for c in split_list(row.waste_codes) if c[:2] not in allowed]
+        if wrong:
+            yield _error("code_family", row.category_id,
+                         f"codes hors des chapitres de la famille {row.family} : {wrong}",
+                         f"codes outside the chapters of family {row.family}: {wrong}")
+
+
+def _check_low_coverage(cats: pd.DataFrame, low: pd.DataFrame) -> Iterator[Issue]:
+    """Every code of the List of Waste reaches a category (a specific or a generic one)."""
+    listed = {code for codes in cats["waste_codes"] for code in split_list(codes)}
+    missing = sorted(set(low["code"]) - listed)
+    if missing:
+        yield _error("low_not_covered", "", f"{len(missing)} codes sans catégorie, ex. {missing[:5]}",
+                     f"{len(missing)} codes reach no category, e.g. {missing[:5]}")
+
+
+def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | None = None,
+                     complete: bool = False) -> list[Issue]:
     """Check a categories table (as :func:`symbiosis.kb.load_categories` returns it).
 
     Parameters
@@ -193,6 +240,9 @@ def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | No
         The table to check.
     waste_codes
         The List of Waste (default: the shipped one) the ``waste_codes`` column must use.
+    complete
+        Also require every code of the List of Waste to reach a category (the shipped base with its
+        generic categories must; a partial table need not).
 
     Returns
     -------
@@ -207,6 +257,9 @@ def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | No
                   _check_category_labels):
         issues.extend(check(categories))
     issues.extend(_check_category_waste_codes(categories, low))
+    issues.extend(_check_family_chapters(categories))
+    if complete:
+        issues.extend(_check_low_coverage(categories, low))
     return issues
 
 
@@ -445,8 +498,9 @@ def check_knowledge_base() -> list[Issue]:
     """Check the shipped categories, rules and sector priors together."""
     from symbiosis.kb.priors import check_sector_priors
 
-    categories = read_package_csv("categories.csv")  # the files as shipped, before any typing
-    issues = check_categories(categories)
+    specific = read_package_csv("categories.csv")  # the files as shipped, before any typing
+    categories = pd.concat([specific, generic_categories(specific, load_waste_codes())], ignore_index=True)
+    issues = check_categories(categories, complete=True)
     issues.extend(check_rules(read_package_csv("rules.csv"), categories))
     issues.extend(check_sector_priors(read_package_csv("sector_priors.csv"), categories))
     return issues

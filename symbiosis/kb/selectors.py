@@ -23,7 +23,9 @@ Two statement options make a rule depend on the categories' properties:
   when the demand is a material fuel (fuels by calorific value);
 * ``checks = temperature``: direct heat exchange, allowed per pair only when
   ``T_supply − heat_approach_c ≥ T_demand`` (see :mod:`symbiosis.engine.candidates`); pairs whose bands
-  can never meet (the supply band's top at or below the demand band's bottom) are not generated.
+  can never meet (the supply band's top at or below the demand band's bottom) are not generated;
+* ``checks = waste_code``: when both streams give a List-of-Waste code, the codes must be the same
+  (an identity rule on a generic sub-chapter category must not pair two different wastes).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ log = logging.getLogger(__name__)
 IDENTITY = "="
 SELECTOR_PREFIXES: tuple[str, ...] = ("family:", "tag:")
 YIELD_BASES: tuple[str, ...] = ("fixed", "lhv")
-CHECK_NAMES: tuple[str, ...] = ("temperature",)
+CHECK_NAMES: tuple[str, ...] = ("temperature", "waste_code")
 #: Columns a concrete rule has beyond its statement's: how it was generated.
 EXPANSION_COLUMNS: tuple[str, ...] = ("basis",)
 
