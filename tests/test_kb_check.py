@@ -238,10 +238,13 @@ def test_every_cited_maestri_case_exists(raw_rules):
     assert cited and cited <= known, sorted(cited - known)
 
 
-def test_a_statement_shadowed_by_more_specific_ones_is_a_warning(raw_rules, raw_categories):
-    shadowed = _duplicate_last(raw_rules, rule_id="KB9999", supply_category_id="ferrous_scrap",
-                               demand_category_id="=", yield_ratio="0.5")
-    issues = check_rules(shadowed, raw_categories)
+def test_a_statement_that_names_no_pair_is_a_warning(raw_rules, raw_categories):
+    # every supply of the family excepted: nothing left to pair
+    empty = _duplicate_last(raw_rules, rule_id="KB9999", supply_category_id="family:glass",
+                            demand_category_id="=", hazardous="false",
+                            except_categories="glass_cullet_container|glass_flat|glass_powder_scm|"
+                            "glass_cullet_feed|low_1011|low_1011_haz")
+    issues = check_rules(empty, raw_categories)
     assert "unused_statement" in _checks(issues, "warning") and not has_errors(issues)
 
 

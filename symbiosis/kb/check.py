@@ -306,13 +306,14 @@ def _check_rule_selectors(rules: pd.DataFrame, categories: pd.DataFrame) -> Iter
                          f"unknown checks: {bad_checks}")
 
 
-def _check_statement_use(statements: pd.DataFrame, concrete: pd.DataFrame) -> Iterator[Issue]:
-    for rid in unused_statements(statements, concrete):
-        yield _warning("unused_statement", rid,
-                       "énoncé sans règle concrète (toutes ses paires sont prises par des énoncés plus "
-                       "précis, ou ses sélecteurs sont vides)",
-                       "statement gives no concrete rule (more specific statements take all its pairs, "
-                       "or its selectors are empty)")
+def _check_statement_use(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+    """A statement whose selectors, less its exceptions, pick no pair at all (a general statement whose
+    pairs are all taken by listed ones is fine: it serves categories added later)."""
+    for rid in unused_statements(statements, expand_rules(statements, categories)):
+        alone = expand_rules(statements[statements["rule_id"] == rid], categories)
+        if alone.empty:
+            yield _warning("unused_statement", rid, "énoncé qui ne désigne aucune paire de catégories",
+                           "statement that names no pair of categories")
 
 
 def _check_lhv_yields(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
@@ -486,7 +487,7 @@ def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None) -> 
         issues.extend(_check_lhv_yields(statements, typed_categories))
         parsed = parse_rules(rules)
         concrete = _typed_text(expand_rules(parsed, typed_categories).drop(columns="basis"))
-        issues.extend(_check_statement_use(statements, concrete))
+        issues.extend(_check_statement_use(parsed, typed_categories))
     issues.extend(_check_rule_kinds(concrete.drop_duplicates(["supply_category_id", "demand_category_id"]),
                                     categories))
     issues.extend(_check_rule_hazards(concrete, categories))
