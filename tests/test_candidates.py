@@ -291,14 +291,16 @@ def _heat_pair(t_supply: float | None, t_demand: float | None) -> Registry:
 
 
 _HEAT_CATEGORIES = pd.DataFrame({"category_id": ["heat_hot", "heat_use"], "kind": "energy",
-                                 "temperature_low_c": [60.0, 40.0]})
+                                 "temperature_low_c": [60.0, 40.0], "temperature_high_c": [90.0, 60.0]})
 
 
 @pytest.mark.parametrize(("t_supply", "t_demand", "kept"), [
-    (70.0, 60.0, True), (64.0, 60.0, False), (40.0, 60.0, False), (None, None, True), (None, 56.0, False),
+    (70.0, 60.0, True), (64.0, 60.0, False), (40.0, 60.0, False), (None, None, True), (None, 70.0, True),
+    (None, 71.0, False), (44.0, None, False),
 ])
 def test_heat_reaches_a_demand_only_if_hot_enough(t_supply, t_demand, kept):
-    """T_supply - 5 °C >= T_demand; an undeclared side takes its category's band (60 °C, 40 °C)."""
+    """T_supply - 5 °C >= T_demand; an undeclared supply takes its band's middle (60–90 °C: 75 °C), an
+    undeclared demand its band's bottom (40–60 °C: 40 °C)."""
     rules = tiny_rules().iloc[[0]].assign(supply_category_id="heat_hot", demand_category_id="heat_use",
                                           max_transport_km=20.0, checks="temperature")
     cands = generate_candidates(_heat_pair(t_supply, t_demand), rules, MatchConfig(),

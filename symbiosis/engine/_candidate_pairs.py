@@ -62,20 +62,27 @@ def _days(frame: pd.DataFrame, col: str, missing: float) -> np.ndarray:
     return days.fillna(missing).to_numpy()
 
 
-def _temperature(frame: pd.DataFrame, category: np.ndarray, categories: pd.DataFrame | None) -> np.ndarray:
-    """Declared temperature, else the low end of the category's band (NaN when neither is known).
+def _band_edge(categories: pd.DataFrame, column: str) -> pd.Series:
+    if column not in categories.columns:
+        return pd.Series(np.nan, index=categories["category_id"].astype(str))
+    edge = pd.Series(pd.to_numeric(categories[column], errors="coerce").to_numpy(float),
+                     index=categories["category_id"].astype(str))
+    return edge[~edge.index.duplicated()]
 
-    For a supply the low end is what the category guarantees; for a demand it is what the category's
-    use needs at least. Either way a declared value wins.
+
+def _temperature(frame: pd.DataFrame, category: np.ndarray, categories: pd.DataFrame | None,
+                 default: str) -> np.ndarray:
+    """Declared temperature, else the category's band: its ``middle`` (a supply: a "30–60 °C" surplus
+    is about 45 °C) or its ``low`` end (a demand: what the use needs at least); NaN when neither is known.
     """
     declared = as_float(frame, "temperature_c", np.nan)
     if categories is None or "temperature_low_c" not in categories.columns or not np.isnan(declared).any():
         return declared
-    low = pd.Series(pd.to_numeric(categories["temperature_low_c"], errors="coerce").to_numpy(float),
-                    index=categories["category_id"].astype(str))
-    low = low[~low.index.duplicated()]
-    default = pd.Series(category).map(low).to_numpy(float)
-    return np.where(np.isnan(declared), default, declared)
+    low = pd.Series(category).map(_band_edge(categories, "temperature_low_c")).to_numpy(float)
+    if default == "middle":
+        high = pd.Series(category).map(_band_edge(categories, "temperature_high_c")).to_numpy(float)
+        low = np.where(np.isnan(high), low, (low + high) / 2)
+    return np.where(np.isnan(declared), low, declared)
 
 
 @dataclass(frozen=True)
@@ -112,8 +119,10 @@ class Side:
         return np.array([bool(t.strip()) for t in self.text], dtype=bool) if self.n else np.zeros(0, bool)
 
     @classmethod
-    def build(cls, frame: pd.DataFrame, config: MatchConfig, categories: pd.DataFrame | None) -> Side:
-        """Arrays of a ``Registry.supplies``/``.demands`` frame."""
+    def build(cls, frame: pd.DataFrame, config: MatchConfig, categories: pd.DataFrame | None, *,
+              direction: str = "demand") -> Side:
+        """Arrays of a ``Registry.supplies``/``.demands`` frame (``direction`` picks the default
+        temperature of a stream that declares none: a supply's band middle, a demand's band bottom)."""
         frame = frame[~frame["firm_id"].astype(str).isin(config.excluded_firm_ids)]
         lat, lon = as_float(frame, "lat", np.nan), as_float(frame, "lon", np.nan)
         category = as_str(frame, "category_id")
@@ -132,7 +141,9 @@ class Side:
             hazardous=as_bool(frame.get("hazardous"), len(frame)),
             accepts=as_bool(frame.get("accepts_hazardous"), len(frame)),
             max_km=as_float(frame, "max_distance_km", np.inf), text=as_str(frame, "description"),
-            temperature_c=_temperature(frame, category, categories), waste_code=as_str(frame, "waste_code"),
+            temperature_c=_temperature(frame, category, categories,
+                                       "middle" if direction == "supply" else "low"),
+            waste_code=as_str(frame, "waste_code"),
         )
 
 

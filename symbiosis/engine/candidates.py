@@ -99,7 +99,7 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
         ``attrs["funnel"]`` counts the pairs examined and those left after each check (pairs the
         queries never fetched are not counted).
     """
-    sup = Side.build(registry.supplies, config, categories)
+    sup = Side.build(registry.supplies, config, categories, direction="supply")
     dem = Side.build(registry.demands, config, categories)
     rule_arr = _pairs.RuleArrays.build(rules)
     fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
@@ -313,9 +313,10 @@ def unmatched_reasons(registry: Registry, candidates: pd.DataFrame, *, rules: pd
 def _diagnose(registry: Registry, lost: pd.DataFrame, direction: str, rule_arr: _pairs.RuleArrays,
               config: MatchConfig, categories: pd.DataFrame | None) -> np.ndarray:
     """Reason codes for the ``lost`` streams of one side (vectorised over their raw pairs)."""
-    own = Side.build(lost, config, categories)
+    own = Side.build(lost, config, categories, direction=direction)
     other_frame = registry.demands if direction == "supply" else registry.supplies
-    other = Side.build(other_frame, config, categories)
+    other = Side.build(other_frame, config, categories,
+                       direction="demand" if direction == "supply" else "supply")
     sup, dem = (own, other) if direction == "supply" else (other, own)
     own_cats = rule_arr.supply_cat if direction == "supply" else rule_arr.demand_cat
     partner_cats = rule_arr.demand_cat if direction == "supply" else rule_arr.supply_cat
@@ -358,7 +359,7 @@ def diagnose_pairs(registry: Registry, pairs: pd.DataFrame, *, rules: pd.DataFra
         ``internal_only``),
         or ``"ok"`` when the pair passes every check (then only K-nearest pruning can drop it).
     """
-    sup = Side.build(registry.supplies, config, categories)
+    sup = Side.build(registry.supplies, config, categories, direction="supply")
     dem = Side.build(registry.demands, config, categories)
     rule_arr = _pairs.RuleArrays.build(rules)
     s = pd.Index(sup.ids).get_indexer(pairs["supply_id"].astype(str))
