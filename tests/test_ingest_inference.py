@@ -106,3 +106,12 @@ def test_the_classifier_runs_once_per_file(monkeypatch):
     monkeypatch.setattr(inference, "classify_many", lambda *a, **k: calls.append(1) or real(*a, **k))
     result = _validate([_row(id_flux=f"S{i}") for i in range(50)])
     assert result.report.n_valid == 50 and len(calls) == 1
+
+
+def test_steam_declared_in_tonnes_is_inferred_as_steam_and_converted_with_its_heat():
+    result = _validate([_row(description="vapeur basse pression 3 bar disponible", unite="t/h", quantite="10",
+                             temperature_c="")])
+    row = result.valid.iloc[0]
+    assert row["category_id"] == "steam_low_pressure" and row["kind"] == "energy"
+    assert row["quantity_per_yr"] == pytest.approx(10 * 8766 * 0.64)
+    assert "unit.energy_per_t" in {i.code for i in result.report.issues}

@@ -197,6 +197,8 @@ CATEGORY_BREAKS = {
     "missing_label": _set(0, label_en=""),
     "hazard_flag": _set(0, waste_codes="130205", hazardous="false"),
     "code_family": _set(0, waste_codes="020501"),  # a dairy code on ferrous scrap
+    "bad_band": _set(0, temperature_low_c="90", temperature_high_c="60"),
+    "bad_property": _set(0, energy_mwh_per_t="0.6"),  # ferrous scrap is not energy
 }
 
 

@@ -30,6 +30,7 @@ from symbiosis.ingest.rows import RowContext
 from symbiosis.numbers import format_number
 from symbiosis.schemas import ALL_MONTHS
 from symbiosis.units import Conversion, UnitError, to_canonical
+from symbiosis.units.table import read_unit
 
 __all__ = ["CategoryIndex", "check_category", "check_hazardous", "check_quantity", "check_time",
            "check_waste_code", "corrected_for_unit", "waste_code_table"]
@@ -233,6 +234,19 @@ def _yes_no_or_none(text: str) -> tuple[bool | None, tuple]:
     return (None if problems else value), problems
 
 
+def _positive(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
+def _is_mass_rate(unit: str) -> bool:
+    match = read_unit(unit)
+    return match is not None and match.unit.dimension == "mass_rate"
+
+
 def _default_density(category: dict[str, Any]) -> float | None:
     value = category.get("default_density_t_per_m3")
     try:
@@ -304,13 +318,24 @@ def check_quantity(ctx: RowContext, category: dict[str, Any] | None, density: fl
         return None
     if value is None or category is None:
         return None
+    energy_per_t = _positive(category.get("energy_mwh_per_t"))
     try:
         conversion = to_canonical(value, ctx.text("unit"), kind=str(category["kind"]),
                                   density_t_per_m3=density, total_allowed=one_off,
-                                  default_density_t_per_m3=_default_density(category))
+                                  default_density_t_per_m3=_default_density(category),
+                                  energy_mwh_per_t=energy_per_t)
     except UnitError as exc:
         ctx.error("unit", exc.code.split(".", 1)[-1], exc.expected, exc.fix)
         return None
+    if energy_per_t is not None and str(category["kind"]) == "energy" and _is_mass_rate(ctx.text("unit")):
+        e_fr = format_number(energy_per_t, locale="fr_CA", decimals=2)
+        e_en = format_number(energy_per_t, locale="en_CA", decimals=2)
+        ctx.error("unit", "energy_per_t", Text("une énergie (MWh/an) ou une puissance (kW)",
+                                               "an energy (MWh/yr) or a power (kW)"),
+                  Text(f"Débit de vapeur converti avec la chaleur utile d'une tonne ({e_fr} MWh/t, vapeur "
+                       "saturée condensée) ; donnez la chaleur en MWh/an pour plus de précision.",
+                       f"Steam flow converted with the usable heat of a tonne ({e_en} MWh/t, saturated "
+                       "steam condensed); give the heat in MWh/yr to be more precise."), severity="warning")
     if conversion.density_source == "category_default":
         d = format_number(conversion.density_t_per_m3 or 0.0, locale="fr_CA")
         d_en = format_number(conversion.density_t_per_m3 or 0.0, locale="en_CA")

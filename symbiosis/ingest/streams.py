@@ -83,7 +83,8 @@ def _fits_unit(ctx: RowContext, category: Mapping[str, Any] | None, density: flo
     match = read_unit(ctx.text("unit"))
     if match is None:
         return True
-    if str(category["kind"]) not in match.unit.kinds:
+    energy_by_mass = match.unit.dimension == "mass_rate" and (category.get("energy_mwh_per_t") or 0) > 0
+    if str(category["kind"]) not in match.unit.kinds and not energy_by_mass:
         return False
     volume = match.unit.dimension.startswith("volume") and str(category["kind"]) == "material"
     default = category.get("default_density_t_per_m3")

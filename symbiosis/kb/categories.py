@@ -25,7 +25,7 @@ LIST_SEPARATOR = "|"
 CATEGORY_COLUMNS: tuple[str, ...] = (
     "category_id", "family", "kind", "canonical_unit", "default_density_t_per_m3", "hazardous",
     "label_fr", "label_en", "synonyms_fr", "synonyms_en", "waste_codes", "tags", "temperature_low_c",
-    "temperature_high_c", "lhv_mwh_per_t",
+    "temperature_high_c", "lhv_mwh_per_t", "energy_mwh_per_t",
 )
 
 FAMILIES: tuple[str, ...] = (
@@ -80,7 +80,8 @@ def parse_categories(raw: pd.DataFrame) -> pd.DataFrame:
     use :func:`split_list` to expand one.
     """
     frame = raw.copy()
-    for col in ("default_density_t_per_m3", "temperature_low_c", "temperature_high_c", "lhv_mwh_per_t"):
+    for col in ("default_density_t_per_m3", "temperature_low_c", "temperature_high_c", "lhv_mwh_per_t",
+                "energy_mwh_per_t"):
         if col in frame.columns:
             frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce").astype("float64")
     frame["hazardous"] = parse_bool(frame["hazardous"])

@@ -180,6 +180,24 @@ def _check_category_density(cats: pd.DataFrame) -> Iterator[Issue]:
                        "material without a default density")
 
 
+def _check_category_properties(cats: pd.DataFrame) -> Iterator[Issue]:
+    """Temperature bands, heating values and energy per tonne: numbers where they mean something."""
+    low = pd.to_numeric(cats["temperature_low_c"], errors="coerce")
+    high = pd.to_numeric(cats["temperature_high_c"], errors="coerce")
+    for cid in cats["category_id"][(low.isna() != high.isna()) | (low >= high)]:
+        yield _error("bad_band", cid, "bande de température incomplète ou inversée",
+                     "temperature band incomplete or reversed")
+    for col in ("lhv_mwh_per_t", "energy_mwh_per_t"):
+        value = pd.to_numeric(cats[col], errors="coerce")
+        for cid in cats["category_id"][_present(cats[col]) & ~(value > 0)]:
+            yield _error("bad_property", cid, f"{col} non numérique ou ≤ 0",
+                         f"{col} is not a positive number")
+    energy = pd.to_numeric(cats["energy_mwh_per_t"], errors="coerce") > 0
+    for cid in cats["category_id"][energy & cats["kind"].ne("energy")]:
+        yield _error("bad_property", cid, "énergie par tonne pour une catégorie qui n'est pas de l'énergie",
+                     "energy per tonne on a category that is not energy")
+
+
 def _check_category_labels(cats: pd.DataFrame) -> Iterator[Issue]:
     for col in ("label_fr", "label_en"):
         for cid in cats["category_id"][_text(cats[col]).eq("")]:
@@ -254,7 +272,7 @@ def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | No
         return issues
     low = load_waste_codes() if waste_codes is None else waste_codes
     for check in (_check_category_ids, _check_category_enums, _check_category_density,
-                  _check_category_labels):
+                  _check_category_properties, _check_category_labels):
         issues.extend(check(categories))
     issues.extend(_check_category_waste_codes(categories, low))
     issues.extend(_check_family_chapters(categories))

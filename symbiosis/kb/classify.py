@@ -323,6 +323,13 @@ def _unit_kinds(unit: str, *, density_declared: bool) -> tuple[frozenset[str], b
     return frozenset(match.unit.kinds), is_volume
 
 
+def _is_mass(unit: str) -> bool:
+    from symbiosis.units.table import read_unit
+
+    match = read_unit(unit)
+    return match is not None and match.unit.dimension == "mass_rate"
+
+
 def allowed_categories(declaration: Declaration) -> frozenset[str] | None:
     """Category ids a declaration can belong to by its direction and unit (``None``: no restriction).
 
@@ -348,6 +355,8 @@ def _allowed(direction: str, unit: str, density_declared: bool) -> frozenset[str
     if kinds is not None:
         allowed_kinds, is_volume = kinds
         fits = cats["kind"].isin(allowed_kinds)
+        if "material" in allowed_kinds and not is_volume and _is_mass(unit):  # steam declared in t/h
+            fits |= cats["energy_mwh_per_t"].fillna(0) > 0
         if is_volume:  # a volume of a material converts to tonnes only with a density
             fits &= (cats["kind"] != "material") | (cats["default_density_t_per_m3"] > 0)
         keep &= fits

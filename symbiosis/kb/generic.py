@@ -83,6 +83,6 @@ def generic_categories(specific: pd.DataFrame, waste_codes: pd.DataFrame) -> pd.
             "synonyms_fr": "", "synonyms_en": "",
             "waste_codes": "|".join(group["code"]),
             "tags": "generic_low_haz" if haz else "generic_low",
-            "temperature_low_c": "", "temperature_high_c": "", "lhv_mwh_per_t": "",
+            "temperature_low_c": "", "temperature_high_c": "", "lhv_mwh_per_t": "", "energy_mwh_per_t": "",
         })
     return pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS))
