@@ -56,7 +56,8 @@ def main() -> list[dict]:
         sys.stdout.write(format_table(per_case) + "\n\n" + format_table(totals) + "\n\n"
                          + causes.to_string(index=False) + "\n")
     load = os.getloadavg()[0]
-    log.info("quality: %d evaluations in %.1f s wall, %.1f s CPU (load %.2f)", len(evaluations), wall, cpu, load)
+    log.info("quality: %d evaluations in %.1f s wall, %.1f s CPU (load %.2f)", len(evaluations), wall, cpu,
+             load)
     rows = [{"bench": "quality", "kind": "case", **r} for r in per_case.to_dict(orient="records")]
     rows += [{"bench": "quality", "kind": "total", **r} for r in totals.to_dict(orient="records")]
     rows += [{"bench": "quality", "kind": "causes", **r} for r in causes.to_dict(orient="records")]
