@@ -113,8 +113,9 @@ def test_map_is_flat_offline_over_the_basemap_with_arcs_summed_between_parks(db,
     arcs, rings = _layer(spec, "exchanges")["data"], _layer(spec, "within")["data"]
     assert len(arcs) < len(result.exchanges)  # summed between parks at the regional view
     assert len(_layer(spec, "firms")["data"]) == len(template[1].firms)
-    summed = sum(a["tooltip"].count("\n") for a in arcs)  # every arc says what it sums
-    assert summed == len(arcs)
+    drawn = arcs + rings  # arcs between places and rings within one: every exchange, every tonne
+    assert sum(d["n_exchanges"] for d in drawn) == len(result.exchanges)
+    assert sum(d["tonnes_t_per_yr"] for d in drawn) == pytest.approx(_mass(result.exchanges))
     labels = {d["text"] for d in _layer(spec, "basemap-labels")["data"]}
     assert {"Lac Saint-Jean", "Rivière Saguenay", "Le Fjord-du-Saguenay"} <= labels
     assert any("Additionnés" in r.value or "additionnés" in c.value for r in at.radio for c in at.caption)
@@ -250,13 +251,44 @@ def test_scenario_hypothetical_receiver_stays_in_memory(db, template):
         assert "HYPOTHETIQUE-1" not in set(repo.load_registry(ADVISOR).firms["firm_id"])
 
 
-def test_network_page_lists_clusters_hubs_chains_and_resilience(db, template):
+def test_network_page_groups_anchors_short_chains_and_resilience(db, template):
+    from symbiosis.engine.network_insights import anchor_firms
+
     at = _page("advisor_network.py", ADVISOR, template)
     assert not at.exception
     assert at.title[0].value == "Réseau de symbiose"
+    result, firms = template[2], template[1].firms
     frames = [d.value for d in at.dataframe]
-    assert "Grappe" in frames[0].columns and len(frames[0]) > 0
-    assert "Intermédiarité" in frames[1].columns
+    families = frames[0]
+    assert "Famille de ressource" in families.columns and len(families) > 1  # not one giant cluster
+    assert families["Échanges"].sum() == len(result.exchanges)  # each exchange in one family
+    assert not families["Famille de ressource"].str.contains("_").any()  # words, not codes
+    anchors = frames[1]
+    best = anchor_firms(result.exchanges, top=1).iloc[0]
+    assert anchors.iloc[0]["Entreprise"] == firms.set_index("firm_id").loc[best["firm_id"], "name"]
+    assert anchors["Valeur qui en dépend ($/an)"].is_monotonic_decreasing
+    chains = frames[2]
+    assert chains["Étapes"].between(2, 4).all()  # at most four steps by default
+    assert chains["Chaîne"].str.count("→").eq(chains["Étapes"]).all()
     losses = frames[-1]
     assert "Valeur perdue, réoptimisée ($/an)" in losses.columns
     assert 0 < len(losses) <= 5
+
+
+def test_network_page_groups_by_park_and_shorter_chains(db, template):
+    at = _page("advisor_network.py", ADVISOR, template)
+    at.radio[0].set_value("park").run()
+    assert not at.exception
+    parks = at.dataframe[0].value
+    assert "Parc industriel" in parks.columns and "Internes au parc" in parks.columns
+    assert any("figure dans les deux lignes" in c.value for c in at.caption)
+    at.slider[0].set_value(2).run()
+    chains = at.dataframe[2].value
+    assert (chains["Étapes"] == 2).all()
+
+
+def test_network_page_in_english(db, template):
+    at = _page("advisor_network.py", ADVISOR, template, lang="en")
+    assert not at.exception
+    assert "Resource family" in at.dataframe[0].value.columns
+    assert any("Anchor firms" in h.value for h in at.subheader)

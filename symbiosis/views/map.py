@@ -276,6 +276,8 @@ def build_deck(layers: MapLayers, *, height: int = 600) -> pdk.Deck:
         "width_px": np.clip(within["width"].to_numpy(float), 1.5, 4.0).tolist(),
         "colour": within["colour"].tolist(),
         "tooltip": within["tooltip"].tolist(),
+        "n_exchanges": within["n_exchanges"].tolist(),
+        "tonnes_t_per_yr": within["tonnes_t_per_yr"].tolist(),
     })
     deck_layers = [
         *basemap_layers(),
