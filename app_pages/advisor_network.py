@@ -13,6 +13,7 @@ from symbiosis.engine.network_insights import (
     short_chains,
 )
 from symbiosis.i18n import t
+from symbiosis.views.map import fmt
 from symbiosis.views.network import (
     NUMERIC_COLUMNS,
     anchor_table,
@@ -34,13 +35,23 @@ categories, parks = state.categories(), results_state.parks()
 numbers = {t(key, lang): st.column_config.NumberColumn(format="localized") for key in NUMERIC_COLUMNS}
 
 
+@st.cache_data(scope="session", show_spinner=False, max_entries=16)
+def _groups(exchanges, firms, by: str, categories):
+    return group_clusters(exchanges, firms, by=by, categories=categories)
+
+
+@st.cache_data(scope="session", show_spinner=False, max_entries=16)
+def _chains(exchanges, max_hops: int):
+    return short_chains(exchanges, max_hops=max_hops, top=10)
+
+
 def show(frame) -> None:
     """A table with numeric columns sorted and formatted as numbers."""
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={c: numbers[c] for c in frame.columns if c in numbers})
 
 
-families = group_clusters(exchanges, firms, by="family", categories=categories)
+families = _groups(exchanges, firms, "family", categories)
 st.caption(
     t("network.summary", lang, firms=graph.number_of_nodes(), edges=graph.number_of_edges(),
       families=len(families))
@@ -51,7 +62,7 @@ st.caption(
 st.subheader(t("network.groups", lang))
 by = st.radio(t("network.group_by", lang), CLUSTER_KEYS, format_func=lambda k: t(f"network.by.{k}", lang),
               horizontal=True)
-groups = families if by == "family" else group_clusters(exchanges, firms, by="park")
+groups = families if by == "family" else _groups(exchanges, firms, "park", None)
 st.caption(t(f"network.groups_note.{by}", lang))
 show(group_table(groups, firms, by, lang, parks=parks))
 
@@ -63,11 +74,13 @@ show(anchor_table(anchors, firms, lang))
 st.subheader(t("network.chains", lang))
 max_hops = st.slider(t("network.max_hops", lang), 2, MAX_HOPS_LIMIT, DEFAULT_MAX_HOPS)
 st.caption(t("network.chains_note", lang))
-chains = short_chains(exchanges, max_hops=max_hops, top=10)
+chains = _chains(exchanges, max_hops)
 if chains.empty:
     st.info(t("network.no_chain", lang))
-else:
-    show(chain_table(chains, firms, lang, categories=categories))
+else:  # a static table: the cells wrap, so a whole chain and what flows on it can be read
+    table = chain_table(chains, firms, lang, categories=categories)
+    value = t("advisor.col.net_value", lang)
+    st.table(table.assign(**{value: [fmt(v, lang) for v in table[value]]}), hide_index=True)
 
 st.subheader(t("advisor.net.parks", lang))
 show(park_table(exchanges, firms, lang))

@@ -81,12 +81,12 @@ def anchor_table(anchors: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr") -
 
 
 def _hop_text(category: str, n_categories: int, tonnes: float, labels: dict[str, str], lang: str) -> str:
-    text = labels.get(category, category)
+    """``Sciure de bois (1 200 t/an ; autres ressources : 1)``: the main category, its tonnes, the others."""
+    details = [fmt_tonnes(tonnes, lang)] if tonnes > 0 else []
     if n_categories > 1:
-        text += " " + t("network.more_categories", lang, n=n_categories - 1)
-    if tonnes > 0:
-        text += f" ({fmt_tonnes(tonnes, lang)})"
-    return text
+        details.append(t("network.more_categories", lang, n=n_categories - 1))
+    text = labels.get(category, category)
+    return f"{text} ({' ; '.join(details) if lang == 'fr' else '; '.join(details)})" if details else text
 
 
 def fmt_tonnes(tonnes: float, lang: str) -> str:
