@@ -267,7 +267,7 @@ def test_network_page_groups_anchors_short_chains_and_resilience(db, template):
     best = anchor_firms(result.exchanges, top=1).iloc[0]
     assert anchors.iloc[0]["Entreprise"] == firms.set_index("firm_id").loc[best["firm_id"], "name"]
     assert anchors["Valeur qui en dépend ($/an)"].is_monotonic_decreasing
-    chains = frames[2]
+    chains = at.table[0].value
     assert chains["Étapes"].between(2, 4).all()  # at most four steps by default
     assert chains["Chaîne"].str.count("→").eq(chains["Étapes"]).all()
     losses = frames[-1]
@@ -283,7 +283,7 @@ def test_network_page_groups_by_park_and_shorter_chains(db, template):
     assert "Parc industriel" in parks.columns and "Internes au parc" in parks.columns
     assert any("figure dans les deux lignes" in c.value for c in at.caption)
     at.slider[0].set_value(2).run()
-    chains = at.dataframe[2].value
+    chains = at.table[0].value
     assert (chains["Étapes"] == 2).all()
 
 
