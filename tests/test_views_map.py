@@ -92,7 +92,7 @@ def test_tooltips_are_plain_text_and_keep_hostile_names_literal():
 
 
 DECK_LAYER_IDS = ["basemap-land", "basemap-water", "basemap-rivers", "basemap-borders", "basemap-mrc",
-                  "basemap-labels", "parks", "firms", "within", "exchanges"]
+                  "parks", "firms", "within", "exchanges", "basemap-labels"]
 
 
 def _layer(spec: dict, layer_id: str) -> dict:

@@ -24,7 +24,7 @@ from pydeck.types import String
 
 from symbiosis.i18n import t
 from symbiosis.views.map_arcs import MAX_ARCS, exchange_arcs, place_labels
-from symbiosis.views.map_base import REGION_VIEW, View, basemap_layers, fit_view
+from symbiosis.views.map_base import REGION_VIEW, View, basemap_labels, basemap_layers, fit_view
 from symbiosis.views.map_common import (
     SECTOR_COLOURS,
     SECTOR_FAMILIES,
@@ -266,7 +266,7 @@ def map_layers(
 
 
 def build_deck(layers: MapLayers, *, height: int = 600) -> pdk.Deck:
-    """Return the offline, flat deck: basemap, parks, firms, rings of within-place exchanges, arcs."""
+    """Return the offline, flat deck: basemap, parks, firms, rings of within-place exchanges, arcs, names."""
     arcs = layers.arcs
     between, within = arcs[~arcs["within"]], arcs[arcs["within"]]
     top = max(float(within["tonnes_t_per_yr"].max()) if len(within) else 0.0, 1.0)
@@ -294,7 +294,8 @@ def build_deck(layers: MapLayers, *, height: int = 600) -> pdk.Deck:
                   get_line_width="width_px", line_width_units=String("pixels"), pickable=True),
         pdk.Layer("ArcLayer", id="exchanges", data=between.drop(columns=["within"]).reset_index(drop=True),
                   get_source_position="source", get_target_position="target", get_source_color="colour",
-                  get_target_color="colour", get_width="width", get_tilt=90, get_height=0.12, pickable=True),
+                  get_target_color="colour", get_width="width", get_tilt=90, get_height=0.06, pickable=True),
+        basemap_labels(),
     ]
     return pdk.Deck(
         layers=deck_layers,

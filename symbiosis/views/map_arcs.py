@@ -15,16 +15,21 @@ __all__ = ["MAX_ARCS", "exchange_arcs", "place_labels"]
 #: Above this many exchanges, arcs are always summed per pair of places.
 MAX_ARCS = 1_500
 
-def _value_colour(values: np.ndarray) -> list[list[int]]:
-    """Red for a loss, light to dark green as the net value grows (log scale)."""
+def _value_colour(values: np.ndarray, weight: np.ndarray | None = None) -> list[list[int]]:
+    """Red for a loss, light to dark green as the net value grows (log scale).
+
+    ``weight`` (0–1, e.g. the share of the largest flow) sets the opacity: small flows fade so that
+    the large ones read first; without it every arc is equally opaque.
+    """
     top = math.log10(max(float(np.nanmax(values, initial=1.0)), 10.0))
+    alpha = np.full(len(values), 170) if weight is None else (70 + 170 * np.clip(weight, 0, 1)).astype(int)
     out = []
-    for v in values:
+    for v, a in zip(values, alpha, strict=True):
         if not v > 0:
-            out.append([215, 48, 39, 200])
+            out.append([215, 48, 39, int(max(a, 150))])
             continue
         s = min(max(math.log10(max(v, 1.0)) / top, 0.0), 1.0)
-        out.append([int(199 - 172 * s), int(233 - 113 * s), int(192 - 137 * s), 170])
+        out.append([int(199 - 172 * s), int(233 - 113 * s), int(192 - 137 * s), int(a)])
     return out
 
 
@@ -92,13 +97,18 @@ def exchange_arcs(
     else:
         lon, lat = info["lon"], info["lat"]
         label = info["name"].to_dict()
-    span = (2.0, 12.0) if aggregated else (1.0, 6.0)
+    span = (1.0, 14.0) if aggregated else (1.0, 6.0)
+    t_top = max(float(frame["t"].max()) if len(frame) else 0.0, 1.0)
+    v_top = max(float(frame["v"].max()) if len(frame) else 0.0, 1.0)
+    # summed flows: opacity by tonnes (or by value for energy and services, which have no tonnes)
+    weight = np.sqrt(np.maximum(frame["t"].to_numpy(float) / t_top, frame["v"].clip(lower=0).to_numpy(float)
+                                / v_top)) if aggregated else None
     out = pd.DataFrame(
         {
             "source": _positions(lon, lat, frame["s"]),
             "target": _positions(lon, lat, frame["d"]),
             "width": _width(frame["t"].to_numpy(float), base=span[0], span=span[1]),
-            "colour": _value_colour(frame["v"].to_numpy(float)),
+            "colour": _value_colour(frame["v"].to_numpy(float), weight),
             "n_exchanges": frame["n"].to_numpy(int),
             "tonnes_t_per_yr": frame["t"].to_numpy(float),
             "net_value_cad_per_yr": frame["v"].to_numpy(float),

@@ -17,7 +17,7 @@ from pydeck.types import String
 
 from symbiosis.places.basemap import basemap_features
 
-__all__ = ["BASE_COLOURS", "REGION_VIEW", "View", "basemap_layers", "fit_view"]
+__all__ = ["BASE_COLOURS", "REGION_VIEW", "View", "basemap_labels", "basemap_layers", "fit_view"]
 
 #: RGBA colours of the basemap, also used by the PDF map and checked by the browser test.
 BASE_COLOURS: dict[str, tuple[int, int, int, int]] = {
@@ -60,8 +60,8 @@ def _mercator_y(lat: np.ndarray) -> np.ndarray:
     return (1.0 - np.log(np.tan(rad) + 1.0 / np.cos(rad)) / math.pi) / 2.0
 
 
-def fit_view(lon: np.ndarray, lat: np.ndarray, *, width_px: int = 640, height_px: int = 620,
-             padding_px: int = 50, min_zoom: float = 4.0, max_zoom: float = 12.0) -> View:
+def fit_view(lon: np.ndarray, lat: np.ndarray, *, width_px: int = 600, height_px: int = 620,
+             padding_px: int = 60, min_zoom: float = 4.0, max_zoom: float = 12.0) -> View:
     """Return the view that shows every point, centred on their box, as close as ``max_zoom`` allows.
 
     Parameters
@@ -118,7 +118,7 @@ def _labels() -> list[dict]:
 
 
 def basemap_layers() -> list[pdk.Layer]:
-    """Return the basemap's deck.gl layers, bottom first (ids start with ``basemap-``)."""
+    """Return the basemap's ground layers, bottom first (ids start with ``basemap-``); labels apart."""
     return [
         pdk.Layer("GeoJsonLayer", id="basemap-land", data=_land(), stroked=False, filled=True,
                   get_fill_color=list(BASE_COLOURS["land"]), pickable=False),
@@ -127,8 +127,13 @@ def basemap_layers() -> list[pdk.Layer]:
         _lines("basemap-rivers", "river", 1.2),
         _lines("basemap-borders", "province", 1.5),
         _lines("basemap-mrc", "mrc", 1.0),
-        pdk.Layer("TextLayer", id="basemap-labels", data=_labels(), get_position="position", get_text="text",
-                  get_color="colour", get_size="size", size_units=String("pixels"),
-                  character_set=String(_CHARACTERS), font_family=String(_FONT), font_weight=600,
-                  pickable=False),
     ]
+
+
+def basemap_labels() -> pdk.Layer:
+    """Return the place names (French), to draw above everything else so that arcs never hide them."""
+    return pdk.Layer("TextLayer", id="basemap-labels", data=_labels(), get_position="position",
+                     get_text="text", get_color="colour", get_size="size", size_units=String("pixels"),
+                     character_set=String(_CHARACTERS), font_family=String(_FONT), font_weight=600,
+                     font_settings={"sdf": True}, outline_width=3, outline_color=[255, 255, 255, 200],
+                     pickable=False)
