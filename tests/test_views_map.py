@@ -238,3 +238,14 @@ def test_every_label_the_screens_build_is_in_the_catalogue():
     needed |= {f"advisor.sector.{s}" for s in SECTOR_FAMILIES}
     needed |= {f"kind.{k}" for k in RESOURCE_KINDS} | {f"manager.month.{m}" for m in range(1, 13)}
     assert needed - keys == set()
+
+
+def test_deck_json_is_compact_with_the_same_content():
+    import pydeck as pdk
+
+    reg = tiny_registry()
+    ex = _exchanges([("F1", "F2", 1000, 10, 40.0)])
+    deck = build_deck(map_layers(reg.firms, ex, load_parks(), MapFilters()))
+    compact = deck.to_json()
+    assert "\n" not in compact and len(compact) < len(pdk.Deck.to_json(deck)) / 2
+    assert json.loads(compact) == json.loads(pdk.Deck.to_json(deck))

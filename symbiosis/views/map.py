@@ -14,12 +14,14 @@ firms are drawn per place, so that a 10,000-firm registry stays usable.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 from pydeck.types import String
 
 from symbiosis.i18n import t
@@ -207,6 +209,15 @@ def park_geojson(parks: pd.DataFrame, *, radius_km: float = 2.0, n_sides: int = 
     return {"type": "FeatureCollection", "features": features}
 
 
+class CompactDeck(pdk.Deck):
+    """A deck whose JSON has no indentation: pydeck indents by two spaces, which triples the size of
+    the basemap's coordinate arrays sent to the browser at every rerun."""
+
+    def to_json(self) -> str:
+        """Return the deck's JSON, compact (same content as :meth:`pydeck.Deck.to_json`)."""
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 @dataclass(frozen=True)
 class MapLayers:
     """What the map draws: parks, firms, arcs, the fitted view, and how firms and arcs were grouped."""
@@ -297,7 +308,7 @@ def build_deck(layers: MapLayers, *, height: int = 600) -> pdk.Deck:
                   get_target_color="colour", get_width="width", get_tilt=90, get_height=0.06, pickable=True),
         basemap_labels(),
     ]
-    return pdk.Deck(
+    return CompactDeck(
         layers=deck_layers,
         map_provider=None,
         initial_view_state=layers.view.view_state(),
