@@ -117,6 +117,12 @@ _SPELLING: Mapping[str, str] = {
 #: Weight of words that follow a "comes from" cue (see :func:`weighted_tokens`).
 CONTEXT_WEIGHT = 0.5
 _CONTEXT_CUES = _wordset("from in at inside au dans chez provenant provenance issu issue issus issues")
+#: In a *demand*, words after a "for what use" cue ("for the kiln", "pour les serres", "as reductant")
+#: name the need, and words inside parentheses are usually examples of what is accepted
+#: ("fuel for the kiln (SPL, solvents, tyres)"): the first weigh USE_WEIGHT, the others EXAMPLE_WEIGHT.
+USE_WEIGHT = 1.0
+EXAMPLE_WEIGHT = 1.0
+_USE_CUES = _wordset("for pour as comme into replace remplacer remplacement substitute substitution feed")
 _CLAUSE = re.compile(r"[,;:()\[\]\n]|\.(?!\d)")
 
 # "1re", "1ère", "1st", "2e", "2nd", "3rd": ordinals survive number removal, as words.
@@ -290,7 +296,10 @@ def tokens(text: str) -> list[str]:
     return [stem(_SPELLING.get(w, w)) for w in normalize(text).split() if _keep(_SPELLING.get(w, w))]
 
 
-def weighted_tokens(text: str) -> list[tuple[str, float]]:
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+
+
+def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[str, float]]:
     """Return ``(stemmed word, weight)`` pairs: words naming where a stream comes from weigh less.
 
     In "biogas from the anaerobic digester" or "planures séchées au séchoir", what follows
@@ -298,19 +307,31 @@ def weighted_tokens(text: str) -> list[tuple[str, float]]:
     describes the source, not the resource: those words get :data:`CONTEXT_WEIGHT`, the others 1.
     :data:`GENERIC_WORDS` ("surplus", "cherche", "résidus") get 0: they carry no n-gram weight but
     still count as present when checking that every word of a phrase ("surplus alimentaires") is there.
+    For a ``direction="demand"`` text, words after a use cue ("for", "pour", "as", "to replace") get
+    :data:`USE_WEIGHT` and words in parentheses :data:`EXAMPLE_WEIGHT`.
 
     Parameters
     ----------
     text
         Free text as typed.
+    direction
+        ``"demand"`` to read the need the way a demand states it; anything else reads it plainly.
     """
+    demand = direction == "demand"
+    parts = [(text, 1.0)]
+    if demand:
+        examples = " ".join(_PARENTHESES.findall(text))
+        parts = [(_PARENTHESES.sub(" ; ", text), 1.0), (examples, EXAMPLE_WEIGHT)]
     out: list[tuple[str, float]] = []
-    for clause in _CLAUSE.split(text):
-        weight = 1.0
-        for word in normalize(clause).split():
-            word = _SPELLING.get(word, word)
-            if word in _CONTEXT_CUES:
-                weight = CONTEXT_WEIGHT
-            elif _keep(word):
-                out.append((stem(word), 0.0 if word in GENERIC_WORDS else weight))
+    for part, scale in parts:
+        for clause in _CLAUSE.split(part):
+            weight = 1.0
+            for word in normalize(clause).split():
+                word = _SPELLING.get(word, word)
+                if word in _CONTEXT_CUES:
+                    weight = CONTEXT_WEIGHT
+                elif demand and word in _USE_CUES:
+                    weight = USE_WEIGHT
+                elif _keep(word):
+                    out.append((stem(word), 0.0 if word in GENERIC_WORDS else weight * scale))
     return out

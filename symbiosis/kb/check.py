@@ -72,7 +72,7 @@ FAMILY_CHAPTERS: dict[str, frozenset[str]] = {
     "wood_forestry": frozenset({"02", "03", "15", "17", "19", "20"}),
     "pulp_paper": frozenset({"03", "19"}),
     "agrifood_organics": frozenset({"02", "19", "20"}),
-    "mineral_ashes": frozenset({"01", "10", "12", "16", "17", "19"}),
+    "mineral_ashes": frozenset({"01", "06", "10", "12", "16", "17", "19"}),
     "chemicals_solvents": frozenset({"05", "06", "07", "08", "09", "11", "14", "16"}),
     "oils": frozenset({"02", "05", "12", "13", "16", "19", "20"}),
     "plastics": frozenset({"02", "07", "15", "16", "17", "19", "20"}),
@@ -173,7 +173,7 @@ def _check_category_density(cats: pd.DataFrame) -> Iterator[Issue]:
     for cid in cats["category_id"][_present(raw) & (density.isna() | (density <= 0))]:
         yield _error("bad_density", cid, "masse volumique non numérique ou ≤ 0",
                      "density is not a positive number")
-    gaseous = cats["family"].eq("energy_co2")
+    gaseous = cats["family"].isin(["energy_co2", "energy_gas"])
     generated = cats["category_id"].map(is_generic)  # generated per sub-chapter: no density to claim
     for cid in cats["category_id"][cats["kind"].eq("material") & ~_present(raw) & ~gaseous & ~generated]:
         yield _warning("missing_density", cid, "matière sans masse volumique par défaut",

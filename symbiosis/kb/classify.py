@@ -57,6 +57,7 @@ from symbiosis.kb._text import (
     weighted_tokens,
 )
 from symbiosis.kb.categories import load_categories, split_list
+from symbiosis.kb.generic import is_generic
 from symbiosis.kb.waste_codes import load_waste_codes
 
 __all__ = ["Declaration", "Suggestion", "allowed_categories", "classify", "classify_many", "text_vectors",
@@ -78,6 +79,9 @@ HEAT_WINDOW = 5
 #: Added to the score of a category that lists the declared waste code (the code is the firm's own
 #: classification of the residue: it should decide between close descriptions).
 WASTE_CODE_BONUS = 0.3
+#: Factor on the score of a generated List-of-Waste sub-chapter category: it is described only by the
+#: list's wording, so it should win only where no specific category fits (or its code is declared).
+GENERIC_WEIGHT = 0.8
 #: Least difflib similarity for an unknown word to be read as a typo of a known one.
 TYPO_CUTOFF = 0.85
 _BATCH = 256  # queries scored together (dense n-gram block of _BATCH × ~11k floats)
@@ -378,8 +382,8 @@ def _code_bonus(index: _Index, code: str | None) -> np.ndarray:
 _Query = list[tuple[str, float]]
 
 
-def _query_words(index: _Index, text: str) -> _Query:
-    return [(_correct(index, w), weight) for w, weight in weighted_tokens(text)]
+def _query_words(index: _Index, text: str, direction: str | None = None) -> _Query:
+    return [(_correct(index, w), weight) for w, weight in weighted_tokens(text, direction=direction)]
 
 
 def _embed(index: _Index, queries: Sequence[_Query]) -> sparse.csr_matrix:
@@ -403,9 +407,11 @@ def _exact_hits(index: _Index, queries: Sequence[_Query]) -> np.ndarray:
     return np.where(full, 0.5 + 0.5 * coverage, 0.0)
 
 
-def _scores(index: _Index, texts: Sequence[str], lang: str | None) -> np.ndarray:
+def _scores(index: _Index, texts: Sequence[str], lang: str | None,
+            directions: Sequence[str | None] | None = None) -> np.ndarray:
     """Return the (query × category) score matrix, in [0, 1]."""
-    queries = [_query_words(index, t) for t in texts]
+    directions = directions if directions is not None else [None] * len(texts)
+    queries = [_query_words(index, t, d) for t, d in zip(texts, directions, strict=True)]
     q = _embed(index, queries).toarray().T  # n-gram × query, dense: small batches only
     weight = index.phrase_weight.copy()
     if lang in ("fr", "en"):
@@ -455,8 +461,11 @@ def classify_many(texts: Sequence[str], *, lang: str | None = None, top: int = 3
     declared = list(declarations) if declarations is not None else [None] * len(texts)
     if len(declared) != len(texts):
         raise ValueError("declarations must be aligned with texts")
-    scores = np.vstack([_scores(index, texts[i : i + _BATCH], lang) for i in range(0, len(texts), _BATCH)])
+    directions = [d.direction if d is not None else None for d in declared]
+    scores = np.vstack([_scores(index, texts[i : i + _BATCH], lang, directions[i : i + _BATCH])
+                        for i in range(0, len(texts), _BATCH)])
     ids = np.array([c.category_id for c in index.categories], dtype=object)
+    scores[:, np.array([is_generic(c) for c in ids], dtype=bool)] *= GENERIC_WEIGHT
     out = []
     for text, row, decl in zip(texts, scores, declared, strict=True):
         decl = decl or Declaration()

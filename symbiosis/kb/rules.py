@@ -43,6 +43,7 @@ LOADED_RULE_COLUMNS: tuple[str, ...] = (*RULE_COLUMNS, "authorisation", "basis")
 PRETREATMENTS: tuple[str, ...] = (
     "none", "drying", "sorting", "grinding", "screening", "decontamination", "dewatering",
     "neutralisation", "composting", "hygienisation", "heat_exchanger", "piping", "baling", "cleaning",
+    "crushing",
 )
 
 #: Recovery operations of the EU Waste Framework Directive (2008/98/EC, Annex II); "" for resources
