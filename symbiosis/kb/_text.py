@@ -121,7 +121,7 @@ _CONTEXT_CUES = _wordset("from in at inside au dans chez provenant provenance is
 #: name the need, and words inside parentheses are usually examples of what is accepted
 #: ("fuel for the kiln (SPL, solvents, tyres)"): the first weigh USE_WEIGHT, the others EXAMPLE_WEIGHT.
 USE_WEIGHT = 1.0
-EXAMPLE_WEIGHT = 1.0
+EXAMPLE_WEIGHT = 0.5
 _USE_CUES = _wordset("for pour as comme into replace remplacer remplacement substitute substitution feed")
 _CLAUSE = re.compile(r"[,;:()\[\]\n]|\.(?!\d)")
 
