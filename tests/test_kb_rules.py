@@ -178,9 +178,10 @@ def test_regulated_routes_carry_their_authorisation(rules):
 
 def test_transport_distances_follow_the_resource(rules):
     km = rules.set_index(["supply_category_id", "demand_category_id"])["max_transport_km"]
+    # Heat by insulated hot-water line (transmission lines run 10-20 km), steam within a few km.
     heat = rules[rules["supply_category_id"].isin(HEAT_BANDS)]
-    assert (heat["max_transport_km"] <= 10).all()
-    assert (rules.loc[rules["supply_category_id"].isin(STEAM), "max_transport_km"] <= 3).all()
+    assert (heat["max_transport_km"] <= 15).all()
+    assert (rules.loc[rules["supply_category_id"].isin(STEAM), "max_transport_km"] <= 8).all()
     assert km[("ferrous_scrap", "metal_remelt_feedstock")] >= 500
     assert km[("wood_bark", "biomass_fuel_wood")] <= 150
 
