@@ -15,12 +15,15 @@ from scipy.spatial import cKDTree
 
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, km_to_chord, unit_vectors
+from symbiosis.engine.permits import PermitIndex, required_pathways
+from symbiosis.engine.quality import QualityArrays, spec_violation
 
 #: Blocks with at most ``ENUMERATE_FACTOR × K × (supplies + demands)`` pairs are enumerated even when
 #: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
 ENUMERATE_FACTOR = 4
 
-CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "hazardous_refused", "internal_only")
+CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "quality_spec", "hazardous_refused", "permit_missing",
+                           "internal_only")
 
 _TRUE = {"true", "1", "yes", "oui", "vrai", "y", "t"}
 
@@ -78,6 +81,9 @@ class Side:
     accepts: np.ndarray
     max_km: np.ndarray
     text: np.ndarray
+    quality: QualityArrays | None = None
+    waste_code: np.ndarray | None = None
+    permits: PermitIndex | None = None
 
     @property
     def n(self) -> int:
@@ -90,9 +96,11 @@ class Side:
         return np.array([bool(t.strip()) for t in self.text], dtype=bool) if self.n else np.zeros(0, bool)
 
     @classmethod
-    def build(cls, frame: pd.DataFrame, config: MatchConfig, categories: pd.DataFrame | None) -> Side:
-        """Arrays of a ``Registry.supplies``/``.demands`` frame."""
+    def build(cls, frame: pd.DataFrame, config: MatchConfig, categories: pd.DataFrame | None, *,
+              permits: PermitIndex | None = None) -> Side:
+        """Arrays of a ``Registry.supplies``/``.demands`` frame (``permits``: the receivers' index)."""
         frame = frame[~frame["firm_id"].astype(str).isin(config.excluded_firm_ids)]
+        demand = len(frame) > 0 and "direction" in frame and str(frame["direction"].iloc[0]) == "demand"
         lat, lon = as_float(frame, "lat", np.nan), as_float(frame, "lon", np.nan)
         category = as_str(frame, "category_id")
         kind = as_str(frame, "kind", "")
@@ -110,7 +118,18 @@ class Side:
             hazardous=as_bool(frame.get("hazardous"), len(frame)),
             accepts=as_bool(frame.get("accepts_hazardous"), len(frame)),
             max_km=as_float(frame, "max_distance_km", np.inf), text=as_str(frame, "description"),
+            quality=QualityArrays.of_demands(frame) if demand else QualityArrays.of_supplies(frame),
+            waste_code=as_str(frame, "waste_code"), permits=permits,
         )
+
+
+def authorisation_codes(rules: pd.DataFrame) -> np.ndarray:
+    """The pathway code each rule requires (``""`` when none; a bare ``true`` is a ministerial one)."""
+    codes = pd.Series(as_str(rules, "requires_authorisation")).str.strip().str.lower()
+    codes = codes.replace({"true": "ministerial_authorisation", "1": "ministerial_authorisation",
+                           "yes": "ministerial_authorisation", "oui": "ministerial_authorisation",
+                           "false": "", "0": "", "no": "", "non": "", "none": ""})
+    return codes.to_numpy(object)
 
 
 @dataclass(frozen=True)
@@ -124,6 +143,7 @@ class RuleArrays:
     max_km: np.ndarray
     hazardous: np.ndarray
     authorisation: np.ndarray
+    authorisation_code: np.ndarray
     pretreatment: np.ndarray
     receiving_process: np.ndarray
     r_code: np.ndarray
@@ -142,12 +162,13 @@ class RuleArrays:
         rules = rules.sort_values("_y", ascending=False, kind="stable")
         rules = rules.drop_duplicates(["supply_category_id", "demand_category_id"]).reset_index(drop=True)
         max_km = as_float(rules, "max_transport_km", np.inf)
+        codes = authorisation_codes(rules)
         return cls(
             rule_id=as_str(rules, "rule_id"), supply_cat=as_str(rules, "supply_category_id"),
             demand_cat=as_str(rules, "demand_category_id"), yield_ratio=rules["_y"].to_numpy(float),
             max_km=np.where(max_km > 0, max_km, np.inf),
             hazardous=as_bool(rules.get("hazardous"), len(rules)),
-            authorisation=as_bool(rules.get("requires_authorisation"), len(rules)),
+            authorisation=codes != "", authorisation_code=codes,
             pretreatment=as_str(rules, "pretreatment"), receiving_process=as_str(rules, "receiving_process"),
             r_code=as_str(rules, "r_code"),
         )
@@ -396,7 +417,9 @@ def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: Mat
         _too_far(p, sup, dem),
         (sup.months[s] & dem.months[d]) == 0,
         (sup.start[s] > dem.end[d]) | (dem.start[d] > sup.end[s]),
+        _spec_violation(p, sup, dem),
         refused,
+        _permit_missing(p, sup, dem, rules, config, hazardous),
         (sup.firm_hash[s] == dem.firm_hash[d]) & (config.internal_policy == "exclude"),
     )
     first = np.full(p.n, len(CHECKS), dtype=np.int64)
@@ -404,3 +427,37 @@ def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: Mat
         first = np.where(fails[i], i, first)
     return first
 
+
+
+def _spec_violation(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
+    """Pairs whose supply breaks a quality spec the demand declared (see :mod:`symbiosis.engine.quality`)."""
+    if sup.quality is None or dem.quality is None:
+        return np.zeros(p.n, dtype=bool)
+    return spec_violation(p.s, p.d, sup.quality, dem.quality)
+
+
+def pair_pathways(p: Pairs, sup: Side, rules: RuleArrays, hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (up to two) authorisation pathways each pair needs: the rule's, and the hazardous one."""
+    has_rule = p.rule >= 0
+    codes = np.where(has_rule, rules.authorisation_code[np.where(has_rule, p.rule, 0)], "") if rules.n \
+        else np.full(p.n, "", dtype=object)
+    return required_pathways(codes.astype(object), hazardous)
+
+
+def _permit_missing(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig,
+                    hazardous: np.ndarray) -> np.ndarray:
+    """Pairs needing an authorisation pathway the receiver holds for none of the supply's category or codes.
+
+    Only with ``config.hazardous_policy == "permit_required"`` and a permit index on the demand side.
+    """
+    if config.hazardous_policy != "permit_required" or dem.permits is None or p.n == 0:
+        return np.zeros(p.n, dtype=bool)
+    first, second = pair_pathways(p, sup, rules, hazardous)
+    codes = sup.waste_code[p.s] if sup.waste_code is not None else np.full(p.n, "", dtype=object)
+    missing = np.zeros(p.n, dtype=bool)
+    for pathway in (first, second):
+        checked = dem.permits.enforces(pathway)
+        covered, _ = dem.permits.covered(dem.firm_hash[p.d], np.where(checked, pathway, ""), sup.category[p.s],
+                                         codes)
+        missing |= ~covered
+    return missing
