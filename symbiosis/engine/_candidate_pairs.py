@@ -124,8 +124,14 @@ class Side:
 
 
 def authorisation_codes(rules: pd.DataFrame) -> np.ndarray:
-    """The pathway code each rule requires (``""`` when none; a bare ``true`` is a ministerial one)."""
+    """The pathway code each rule requires (``""`` when none; a bare ``true`` is a ministerial one).
+
+    ``symbiosis.kb.load_rules`` keeps the code in ``authorisation`` and turns
+    ``requires_authorisation`` into a bool; a raw rules table has the code in the latter.
+    """
+    named = pd.Series(as_str(rules, "authorisation")).str.strip().str.lower()
     codes = pd.Series(as_str(rules, "requires_authorisation")).str.strip().str.lower()
+    codes = named.where(named != "", codes)
     codes = codes.replace({"true": "ministerial_authorisation", "1": "ministerial_authorisation",
                            "yes": "ministerial_authorisation", "oui": "ministerial_authorisation",
                            "false": "", "0": "", "no": "", "non": "", "none": ""})
