@@ -211,7 +211,8 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
         violations = list(check_solution(problem, allocation))
     with timer("results"):
         exchanges = exchanges_frame(allocation.flows, scored, registry, rules=rules, categories=categories)
-        diagnose = config.replace(internal_policy="exclude") if config.internal_policy == "separate" else config
+        separate = config.internal_policy == "separate"
+        diagnose = config.replace(internal_policy="exclude") if separate else config
         sup, dem = _unmatched(registry, candidates, scored, exchanges, rules=rules, config=diagnose,
                               categories=categories)
         internal = _internal_opportunities(internal, rules, categories)

@@ -56,7 +56,8 @@ class Registry:
             validate_frame(self.permits, PERMITS)
             stray = ~self.permits["firm_id"].isin(self.firms["firm_id"])
             if stray.any():
-                raise SchemaError(f"permits refer to unknown firms: {self.permits.loc[stray, 'permit_id'].head(5).tolist()}")
+                ids = self.permits.loc[stray, "permit_id"].head(5).tolist()
+                raise SchemaError(f"permits refer to unknown firms: {ids}")
         return self
 
     @property

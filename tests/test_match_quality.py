@@ -234,8 +234,10 @@ def test_a_water_exchange_is_allocated():
 def test_a_regulated_stream_only_reaches_a_receiver_whose_authorisation_covers_it():
     firms = _firms("DAIRY", "FARM_A", "FARM_B")
     rows = [stream("WHEY", "DAIRY", "supply", "whey", 1000, current_fate="land_spreading"),
-            stream("FEED_A", "FARM_A", "demand", "animal_feed_ingredient", 500, purchase_price_cad_per_unit=180.0),
-            stream("FEED_B", "FARM_B", "demand", "animal_feed_ingredient", 500, purchase_price_cad_per_unit=180.0)]
+            stream("FEED_A", "FARM_A", "demand", "animal_feed_ingredient", 500,
+                   purchase_price_cad_per_unit=180.0),
+            stream("FEED_B", "FARM_B", "demand", "animal_feed_ingredient", 500,
+                   purchase_price_cad_per_unit=180.0)]
     permits = pd.DataFrame([
         {"permit_id": "A1", "firm_id": "FARM_A", "permit_type": "cfia_feed", "reference": "ACIA 12345",
          "categories": "whey|brewers_spent_grain", "waste_codes": "", "valid_until": pd.NaT, "notes": ""},
@@ -249,7 +251,8 @@ def test_a_regulated_stream_only_reaches_a_receiver_whose_authorisation_covers_i
     # Without any authorisation table the pathway is named, not enforced.
     open_reg = _registry(firms, rows)
     both = _result(open_reg).candidates
-    assert set(both["candidate_id"]) == {"WHEY>FEED_A", "WHEY>FEED_B"} and set(both["pathway"]) == {"cfia_feed"}
+    assert set(both["candidate_id"]) == {"WHEY>FEED_A", "WHEY>FEED_B"}
+    assert set(both["pathway"]) == {"cfia_feed"}
 
 
 def test_an_expired_authorisation_covers_nothing():

@@ -22,8 +22,8 @@ from symbiosis.engine.quality import QualityArrays, spec_violation
 #: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
 ENUMERATE_FACTOR = 4
 
-CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "quality_spec", "hazardous_refused", "permit_missing",
-                           "internal_only")
+CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "quality_spec", "hazardous_refused",
+                           "permit_missing", "internal_only")
 
 _TRUE = {"true", "1", "yes", "oui", "vrai", "y", "t"}
 
@@ -442,7 +442,8 @@ def _spec_violation(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
     return spec_violation(p.s, p.d, sup.quality, dem.quality)
 
 
-def pair_pathways(p: Pairs, sup: Side, rules: RuleArrays, hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pair_pathways(p: Pairs, sup: Side, rules: RuleArrays,
+                  hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The (up to two) authorisation pathways each pair needs: the rule's, and the hazardous one."""
     has_rule = p.rule >= 0
     codes = np.where(has_rule, rules.authorisation_code[np.where(has_rule, p.rule, 0)], "") if rules.n \
@@ -463,7 +464,7 @@ def _permit_missing(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: M
     missing = np.zeros(p.n, dtype=bool)
     for pathway in (first, second):
         checked = dem.permits.enforces(pathway)
-        covered, _ = dem.permits.covered(dem.firm_hash[p.d], np.where(checked, pathway, ""), sup.category[p.s],
-                                         codes)
+        needed = np.where(checked, pathway, "")
+        covered, _ = dem.permits.covered(dem.firm_hash[p.d], needed, sup.category[p.s], codes)
         missing |= ~covered
     return missing

@@ -138,7 +138,8 @@ def supply_baselines(supplies: pd.DataFrame, *, family: np.ndarray, t_per_unit: 
     default_fate = rows["default_fate"].fillna("").to_numpy(object)
     fate = np.where(fate == "", default_fate, fate).astype(object)
     row_cost = pd.to_numeric(rows["fate_cost_cad_per_unit"], errors="coerce").to_numpy(float)
-    config_cost = np.array([config.fate_cost(f) for f in fate]) * np.where(kind == "material", t_per_unit, 1.0)
+    per_tonne = np.where(kind == "material", t_per_unit, 1.0)
+    config_cost = np.array([config.fate_cost(f) for f in fate]) * per_tonne
     use_row = (fate == default_fate) & np.isfinite(row_cost)
     cost = np.where(np.isfinite(declared_cost), declared_cost, np.where(use_row, row_cost, config_cost))
     cost_source = np.where(np.isfinite(declared_cost), "declared",
@@ -176,7 +177,8 @@ def demand_baselines(demands: pd.DataFrame, *, family: np.ndarray, baselines: pd
     purchase, fee = num("purchase_price_cad_per_unit"), num("gate_fee_cad_per_unit")
     use = _text(demands.get("current_use"), n)
     source = np.where(use != "", "declared", "category_default").astype(object)
-    inferred = np.where(np.isfinite(fee), "treatment_service", np.where(np.isfinite(purchase), "virgin_input", ""))
+    inferred = np.where(np.isfinite(fee), "treatment_service",
+                        np.where(np.isfinite(purchase), "virgin_input", ""))
     source = np.where((use == "") & (inferred != ""), "declared", source)
     use = np.where(use == "", inferred, use)
     use = np.where(use == "", rows["default_use"].fillna("").to_numpy(object), use)

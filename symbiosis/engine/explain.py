@@ -21,8 +21,8 @@ MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
              "déc.")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PER_YR = ("avoided_disposal_cad", "avoided_purchase_cad", "gate_fee_cad", "transport_cost_cad",
-           "pretreatment_cost_cad", "net_value_cad", "co2e_disposal_avoided_t", "co2e_virgin_avoided_t", "co2e_transport_t",
-           "co2e_avoided_t", "diverted_t")
+           "pretreatment_cost_cad", "net_value_cad", "co2e_disposal_avoided_t", "co2e_virgin_avoided_t",
+           "co2e_transport_t", "co2e_avoided_t", "diverted_t")
 _EVIDENCE = ("evidence_type", "evidence_ref", "evidence_note")
 _UNIT = {kind: unit.removesuffix("/yr") for kind, unit in CANONICAL_UNIT.items()}
 
@@ -156,7 +156,8 @@ _TEXT = {
                   "internal_reuse": "réemploi interne", "paid_treatment": "traitement payé",
                   "discharged": "rejeté (chaleur, gaz ou eau)"},
         "uses": {"virgin_input": "achat de matière vierge à {price} $/{du}",
-                 "treatment_service": "service de traitement payé {fee} $/{du} (redevance, pas un achat évité)"},
+                 "treatment_service": ("service de traitement payé {fee} $/{du} "
+                                       "(redevance, pas un achat évité)")},
         "sources": {"declared": "déclaré", "category_default": "défaut de la catégorie",
                     "config_default": "défaut du scénario", "": "—"},
         "unknown": "Exigences non vérifiées (valeur non déclarée par le fournisseur) : {items}.",
@@ -181,10 +182,12 @@ _TEXT = {
                   "{buy} $, treatment gate fee −{fee} $, transport −{tr} $, pre-treatment −{pre} $)."),
         "baseline": "Today: {fate} ({fate_src}), {cost} $/{su}; receiver: {use}.",
         "fates": {"landfill": "landfill", "incineration": "incineration", "land_spreading": "land spreading",
-                  "sold_byproduct": "by-product already sold (not diverted)", "internal_reuse": "internal reuse",
+                  "sold_byproduct": "by-product already sold (not diverted)",
+                  "internal_reuse": "internal reuse",
                   "paid_treatment": "paid treatment", "discharged": "released (heat, gas or water)"},
         "uses": {"virgin_input": "buys virgin input at {price} $/{du}",
-                 "treatment_service": "treatment service paid {fee} $/{du} (a gate fee, not an avoided purchase)"},
+                 "treatment_service": ("treatment service paid {fee} $/{du} "
+                                       "(a gate fee, not an avoided purchase)")},
         "sources": {"declared": "declared", "category_default": "category default",
                     "config_default": "scenario default", "": "—"},
         "unknown": "Specs not checked (value not declared by the supplier): {items}.",
@@ -226,14 +229,15 @@ def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
         t["co2"].format(co2=n(r["co2e_avoided_t_per_yr"], 1), cd=n(r["co2e_disposal_avoided_t_per_yr"], 1),
                         cv=n(r["co2e_virgin_avoided_t_per_yr"], 1), ct=n(r["co2e_transport_t_per_yr"], 1)),
     ]
-    unknown = [SPEC_LABELS[c].get(lang) for c in str(r.get("spec_unknown") or "").split("|") if c in SPEC_LABELS]
+    codes = str(r.get("spec_unknown") or "").split("|")
+    unknown = [SPEC_LABELS[c].get(lang) for c in codes if c in SPEC_LABELS]
     if unknown:
         parts.append(t["unknown"].format(items=", ".join(unknown)))
     pathways = [pathway_label(c, lang) for c in str(r.get("pathway") or "").split("|") if c]
     if pathways:
         ref = str(r.get("permit_reference") or "")
-        parts.append(t["pathway"].format(pathways=" ; ".join(pathways) if lang == "fr" else "; ".join(pathways),
-                                         ref=t["ref"].format(ref=ref) if ref else t["no_ref"]))
+        joined = (" ; " if lang == "fr" else "; ").join(pathways)
+        parts.append(t["pathway"].format(pathways=joined, ref=t["ref"].format(ref=ref) if ref else t["no_ref"]))
     flags = [t["flags"][f] for f in str(r.get("flags") or "").split("|") if f]
     if flags:
         parts.append(t["attention"].format(items=", ".join(flags)))
@@ -252,8 +256,8 @@ def _baseline(r: dict, t: dict, n: object) -> list[str]:
                                           fee=n(_nz(r.get("gate_fee_cad_per_unit")) / yld, 2), du=du)
     return [t["baseline"].format(fate=t["fates"].get(fate, fate),
                                  fate_src=t["sources"].get(str(r.get("supply_fate_source") or ""), ""),
-                                 cost=n(r.get("avoided_disposal_cad_per_unit"), 2), su=r.get("supply_unit") or "",
-                                 use=text)]
+                                 cost=n(r.get("avoided_disposal_cad_per_unit"), 2),
+                                 su=r.get("supply_unit") or "", use=text)]
 
 
 def _fmt(value: float, digits: int, lang: str) -> str:

@@ -128,7 +128,8 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
         virgin_factor_id=np.where(dem["use"] == "virgin_input", virgin["id"], ""),
         transport_factor_id=pd.Series(sup["transport_id"], index=c.index).where(mode == _TRUCK, ""),
         material_class=sup["material_class"], supply_fate=sup["fate"], supply_fate_source=sup["fate_source"],
-        supply_fate_cost_source=sup["cost_source"], demand_use=dem["use"], demand_use_source=dem["use_source"],
+        supply_fate_cost_source=sup["cost_source"], demand_use=dem["use"],
+        demand_use_source=dem["use_source"],
         purchase_price_source=dem["price_source"],
         gain_per_unit=(w.value * money["net_value_cad_per_unit"]
                        + w.co2 * co2_unit * w.carbon_price_cad_per_t_co2e
@@ -201,10 +202,10 @@ def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame, factor
         out["disposal_avoided_id"] = disposal_factor(factors, **keys, column="factor_id")
     if demand is not None:
         out.update(demand_baselines(frame, family=family, **demand))
-    gathered = {name: (values[codes] if isinstance(values, np.ndarray) else values) for name, values in out.items()}
-    gathered["disposal_avoided_id"] = pd.array(np.asarray(out.get("disposal_avoided_id", np.full(len(rows), "")),
-                                                          dtype=object), dtype="str").take(codes) \
-        if supply is not None else None
+    gathered = {name: values[codes] for name, values in out.items() if name != "disposal_avoided_id"}
+    if supply is not None:
+        ids_rows = np.asarray(out["disposal_avoided_id"], dtype=object)
+        gathered["disposal_avoided_id"] = pd.array(ids_rows, dtype="str").take(codes)
     # One lookup per distinct (category, kind): ``rep`` is a stream of each, ``inv`` maps back.
     _, rep, inv = np.unique(category.astype(str) + "\x1f" + kind.astype(str), return_index=True,
                             return_inverse=True)

@@ -316,11 +316,12 @@ def check_time(ctx: RowContext) -> tuple[str | None, int, pd.Timestamp | None, p
 # -- quality specs, today's fate, temperature bands -----------------------------------------------
 
 FATE_WORDS = _words_map({
-    "landfill": ("enfouissement", "enfoui", "elimination", "lieu d'enfouissement", "let", "dump", "landfilled"),
+    "landfill": ("enfouissement", "enfoui", "elimination", "lieu d'enfouissement", "let", "dump",
+                 "landfilled"),
     "incineration": ("incineration", "incinere", "brule", "burned", "incinerated"),
     "land_spreading": ("epandage", "epandu", "epandage agricole", "land spreading", "spreading", "spread"),
-    "sold_byproduct": ("vendu", "vente", "sous-produit vendu", "sold", "sold by-product", "by-product", "byproduct",
-                       "sous-produit"),
+    "sold_byproduct": ("vendu", "vente", "sous-produit vendu", "sold", "sold by-product", "by-product",
+                       "byproduct", "sous-produit"),
     "internal_reuse": ("reemploi interne", "reutilise", "reutilisation interne", "internal reuse", "reused"),
     "paid_treatment": ("traitement", "traitement paye", "traite", "paid treatment", "treatment", "treated"),
     "discharged": ("rejete", "rejet", "evacue", "egout", "discharged", "released", "vented", "sewer"),
@@ -425,10 +426,10 @@ def check_quality(ctx: RowContext, direction: str | None, category: dict[str, An
     accepted = ctx.take("accepted_particle_sizes", _read_sizes) if ctx.text("accepted_particle_sizes") else ""
     rejects = ctx.take("rejects_hazardous", read_yes_no) if ctx.text("rejects_hazardous") else False
     if direction == "demand":
-        for own, spec_col, fr, en in (("purity_pct", "min_purity_pct", "pureté minimale", "minimum purity"),
-                                      ("moisture_pct", "max_moisture_pct", "humidité maximale", "maximum moisture"),
-                                      ("temperature_c", "min_temperature_c", "température minimale",
-                                       "minimum temperature")):
+        pairs = (("purity_pct", "min_purity_pct", "pureté minimale", "minimum purity"),
+                 ("moisture_pct", "max_moisture_pct", "humidité maximale", "maximum moisture"),
+                 ("temperature_c", "min_temperature_c", "température minimale", "minimum temperature"))
+        for own, spec_col, fr, en in pairs:
             if numbers.get(own) is not None and spec[spec_col] is None:
                 spec[spec_col] = numbers[own]
                 ctx.error(own, "read_as_spec", Text(f"la {fr} acceptée (colonne {spec_col})",
@@ -444,8 +445,9 @@ def check_quality(ctx: RowContext, direction: str | None, category: dict[str, An
         for col, value in (*spec.items(), ("accepted_particle_sizes", accepted or None),
                            ("rejects_hazardous", rejects or None)):
             if value is not None:
-                ctx.error(col, "demand_only", Text("une valeur pour une demande seulement", "a value for a demand only"),
-                          Text("Cette exigence ne s'applique qu'aux demandes : elle est ignorée pour une offre.",
+                ctx.error(col, "demand_only",
+                          Text("une valeur pour une demande seulement", "a value for a demand only"),
+                          Text("Cette exigence ne s'applique qu'aux demandes : ignorée pour une offre.",
                                "This specification applies to demands only: ignored for a supply."),
                           severity="warning")
         spec = dict.fromkeys(spec)
@@ -476,11 +478,13 @@ def check_baseline(ctx: RowContext, direction: str | None) -> dict[str, Any]:
             ctx.error(col, "wrong_direction", Text("une valeur du bon sens (offre ou demande)",
                                                    "a value for the right direction (supply or demand)"),
                       Text("Cette colonne ne s'applique pas à ce sens : elle est ignorée.",
-                           "This column does not apply to this direction: it is ignored."), severity="warning")
+                           "This column does not apply to this direction: it is ignored."),
+                      severity="warning")
     if direction == "supply" and sale is not None:
         if cost is not None and cost != -sale:
             ctx.error("sale_price_cad_per_unit", "conflict",
-                      Text("un prix de vente ou un coût d'élimination, pas les deux", "a sale price or a cost, not both"),
+                      Text("un prix de vente ou un coût d'élimination, pas les deux",
+                           "a sale price or a cost, not both"),
                       Text("Gardez le prix de vente (sous-produit vendu) ou le coût, pas les deux.",
                            "Keep either the sale price (by-product sold) or the cost, not both."))
         cost, fate = -sale, fate or "sold_byproduct"

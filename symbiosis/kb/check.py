@@ -12,7 +12,7 @@ import argparse
 import logging
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -318,7 +318,22 @@ def _check_rule_authorisations(rules: pd.DataFrame) -> Iterator[Issue]:
                            "land application without an MRF authorisation")
 
 
-def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None) -> list[Issue]:
+def _check_rule_pretreatment_costs(rules: pd.DataFrame, kinds: pd.Series,
+                                   costs: Mapping[str, float]) -> Iterator[Issue]:
+    """Every pre-treatment a rule uses has a cost in the scenario's table (else the 30 $/t fallback
+    silently prices it: water exchanges once all died of it)."""
+    for row in rules.itertuples(index=False):
+        step = str(row.pretreatment).strip().lower()
+        kind = str(kinds.get(row.supply_category_id, ""))
+        if step in ("", "none") or f"{kind}:{step}" in costs or step in costs:
+            continue
+        yield _error("pretreatment_without_cost", row.rule_id,
+                     f"prétraitement {step!r} sans coût dans MatchConfig.pretreatment_cost_cad_per_t",
+                     f"pre-treatment {step!r} has no cost in MatchConfig.pretreatment_cost_cad_per_t")
+
+
+def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None, *,
+                pretreatment_costs: Mapping[str, float] | None = None) -> list[Issue]:
     """Check a rules table against the categories.
 
     Parameters
@@ -336,9 +351,14 @@ def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None) -> 
         outside its closed list (pretreatment, r_code, authorisation, evidence type), missing or
         malformed evidence, an unjustified kind change or a unit mismatch, a hazardous supply in a
         rule not flagged hazardous, any hazardous rule into food or feed, a food or feed rule
-        without its CFIA requirement.
+        without its CFIA requirement, a pre-treatment without a cost in ``pretreatment_costs``
+        (default: :class:`symbiosis.engine.config.MatchConfig`'s table).
     """
     categories = load_categories() if categories is None else categories
+    if pretreatment_costs is None:
+        from symbiosis.engine.config import MatchConfig
+
+        pretreatment_costs = MatchConfig().pretreatment_cost_cad_per_t
     expected = RULE_COLUMNS if "authorisation" not in rules.columns else LOADED_RULE_COLUMNS
     issues = _columns(rules, expected, "rules")
     if issues:
@@ -357,6 +377,7 @@ def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None) -> 
     issues.extend(_check_rule_kinds(rules, categories))
     issues.extend(_check_rule_hazards(rules, categories))
     issues.extend(_check_rule_authorisations(rules))
+    issues.extend(_check_rule_pretreatment_costs(rules, kinds, pretreatment_costs))
     return issues
 
 

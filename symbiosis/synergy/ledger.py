@@ -50,8 +50,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.schemas import DIVERTED_FATES
-
 from symbiosis.engine.factors import (
     FactorError,
     check_factors,
@@ -60,6 +58,7 @@ from symbiosis.engine.factors import (
     lookup_factor,
     virgin_factor,
 )
+from symbiosis.schemas import DIVERTED_FATES
 
 __all__ = ["INDICATORS", "LEDGER_COLUMNS", "Indicator", "ledger_factors", "ledger_lines", "lines_in_period",
            "summarise_ledger"]
@@ -158,7 +157,8 @@ def _factor(factors: pd.DataFrame, which: str, category: str, family: str, kind:
         if p.get("demand_use") == "treatment_service":
             return 0.0, ""
         pair = {**keys, "supply_category_id": np.array([supply_category], dtype=object)}
-        return float(virgin_factor(factors, **pair)[0]), str(virgin_factor(factors, **pair, column="factor_id")[0])
+        value = float(virgin_factor(factors, **pair)[0])
+        return value, str(virgin_factor(factors, **pair, column="factor_id")[0])
     quantity = _FACTOR_QUANTITY[which]
     value = float(lookup_factor(factors, quantity, **keys)[0])
     factor_id = str(lookup_factor(factors, quantity, **keys, column="factor_id")[0])

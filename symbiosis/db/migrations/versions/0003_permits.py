@@ -24,8 +24,8 @@ down_revision: str | Sequence[str] | None = "0002_synergies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_PERMIT_TYPES = ("('reafie_ministerial_authorisation', 'reafie_declaration_of_compliance', 'reafie_exemption', "
-                 "'mrf_guide', 'hazardous_materials', 'cfia_feed', 'cfia_food')")
+_PERMIT_TYPES = ("('reafie_ministerial_authorisation', 'reafie_declaration_of_compliance', "
+                 "'reafie_exemption', 'mrf_guide', 'hazardous_materials', 'cfia_feed', 'cfia_food')")
 _STREAM_COLUMNS = (
     ("contaminant_pct", sa.Float()),
     ("particle_size", sa.String()),
