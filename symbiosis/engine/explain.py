@@ -237,7 +237,8 @@ def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
     if pathways:
         ref = str(r.get("permit_reference") or "")
         joined = (" ; " if lang == "fr" else "; ").join(pathways)
-        parts.append(t["pathway"].format(pathways=joined, ref=t["ref"].format(ref=ref) if ref else t["no_ref"]))
+        covered_by = t["ref"].format(ref=ref) if ref else t["no_ref"]
+        parts.append(t["pathway"].format(pathways=joined, ref=covered_by))
     flags = [t["flags"][f] for f in str(r.get("flags") or "").split("|") if f]
     if flags:
         parts.append(t["attention"].format(items=", ".join(flags)))
