@@ -240,7 +240,7 @@ PERMITS = TableSchema(
         _c("waste_codes", "str", "List of Waste codes or prefixes (2, 4 or 6 digits) covered, joined by '|'.",
            required=False),
         _c("valid_until", "datetime", "Last day of validity (empty: no end date).", required=False),
-        _c("notes", "str", "Conditions of the authorisation, free text.", required=False),
+        _c("conditions", "str", "Conditions of the authorisation, free text.", required=False),
     ),
     key=("permit_id",),
 )

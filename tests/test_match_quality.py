@@ -98,7 +98,7 @@ def _spl_registry(fee: float = 450.0, fate_cost: float = 600.0) -> Registry:
     firms = _firms("SMELT", "UTB")
     permits = pd.DataFrame([{"permit_id": "P1", "firm_id": "UTB", "permit_type": "hazardous_materials",
                              "reference": "RMD 7610-02-01-0001", "categories": "al_spent_pot_lining",
-                             "waste_codes": "", "valid_until": pd.NaT, "notes": ""}])
+                             "waste_codes": "", "valid_until": pd.NaT, "conditions": ""}])
     return _registry(firms, [
         stream("SPL", "SMELT", "supply", "al_spent_pot_lining", 1000, hazardous=True,
                current_fate="paid_treatment", disposal_cost_cad_per_unit=fate_cost),
@@ -240,9 +240,10 @@ def test_a_regulated_stream_only_reaches_a_receiver_whose_authorisation_covers_i
                    purchase_price_cad_per_unit=180.0)]
     permits = pd.DataFrame([
         {"permit_id": "A1", "firm_id": "FARM_A", "permit_type": "cfia_feed", "reference": "ACIA 12345",
-         "categories": "whey|brewers_spent_grain", "waste_codes": "", "valid_until": pd.NaT, "notes": ""},
+         "categories": "whey|brewers_spent_grain", "waste_codes": "", "valid_until": pd.NaT,
+         "conditions": ""},
         {"permit_id": "B1", "firm_id": "FARM_B", "permit_type": "cfia_feed", "reference": "ACIA 999",
-         "categories": "brewers_spent_grain", "waste_codes": "", "valid_until": pd.NaT, "notes": ""}])
+         "categories": "brewers_spent_grain", "waste_codes": "", "valid_until": pd.NaT, "conditions": ""}])
     result = _result(_registry(firms, rows, permits))
     cands = result.candidates.set_index("candidate_id")
     assert list(cands.index) == ["WHEY>FEED_A"]

@@ -203,7 +203,7 @@ class Permit(Base):
     categories: Mapped[str | None] = mapped_column(Text)
     waste_codes: Mapped[str | None] = mapped_column(Text)
     valid_until: Mapped[dt.date | None]
-    notes: Mapped[str | None] = mapped_column(Text)
+    conditions: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (CheckConstraint(_in("permit_type", PERMIT_TYPES), name="permit_type"),)
 

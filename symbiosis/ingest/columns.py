@@ -11,8 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-__all__ = ["ERRORS_COLUMN", "FIRM_COLUMNS", "IGNORED", "STREAM_COLUMNS", "header_label", "header_language",
-           "match_headers", "normalise_header"]
+__all__ = ["ERRORS_COLUMN", "FIRM_COLUMNS", "IGNORED", "PERMIT_COLUMNS", "STREAM_COLUMNS", "header_label",
+           "header_language", "match_headers", "normalise_header"]
 
 #: Canonical name -> (French header, other accepted spellings).
 FIRM_COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -69,6 +69,17 @@ STREAM_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "max_distance_km": ("distance_max_km", "distance_max", "max_distance"),
     "confidentiality": FIRM_COLUMNS["confidentiality"],
 }
+PERMIT_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "permit_id": ("id_autorisation", "autorisation_id", "no_autorisation_interne", "permit"),
+    "firm_id": FIRM_COLUMNS["firm_id"],
+    "permit_type": ("type_autorisation", "type_permis", "voie", "pathway", "authorisation_type"),
+    "reference": ("reference_autorisation", "numero_autorisation", "no_autorisation", "permit_number",
+                  "authorisation_reference"),
+    "categories": ("categories_couvertes", "matieres_couvertes", "covered_categories"),
+    "waste_codes": ("codes_dechets_couverts", "codes_couverts", "covered_waste_codes", "codes_lod"),
+    "valid_until": ("valide_jusqu_au", "date_expiration", "expiration", "expiry", "expires"),
+    "conditions": ("conditions_autorisation", "permit_conditions"),
+}
 #: The column a rejected-rows file adds; ignored silently on re-upload.
 ERRORS_COLUMN = "erreurs_errors"
 IGNORED: frozenset[str] = frozenset({"erreurserrors", "ligne", "row", "source_row"})
@@ -90,9 +101,9 @@ def _alias_index(tables: Iterable[Mapping[str, tuple[str, ...]]]) -> dict[str, s
     return index
 
 
-_INDEX = _alias_index([STREAM_COLUMNS, FIRM_COLUMNS])
-_FRENCH = {normalise_header(a[0]) for t in (FIRM_COLUMNS, STREAM_COLUMNS) for a in t.values()}
-_ENGLISH = {normalise_header(c) for t in (FIRM_COLUMNS, STREAM_COLUMNS) for c in t}
+_INDEX = _alias_index([STREAM_COLUMNS, FIRM_COLUMNS, PERMIT_COLUMNS])
+_FRENCH = {normalise_header(a[0]) for t in (FIRM_COLUMNS, STREAM_COLUMNS, PERMIT_COLUMNS) for a in t.values()}
+_ENGLISH = {normalise_header(c) for t in (FIRM_COLUMNS, STREAM_COLUMNS, PERMIT_COLUMNS) for c in t}
 
 
 def match_headers(headers: Iterable[str]) -> tuple[dict[str, str], list[str], list[str]]:
@@ -135,5 +146,6 @@ def header_label(canonical: str, lang: str = "fr") -> str:
     """Return the template header of a canonical column in ``lang``."""
     if lang != "fr":
         return canonical
-    table = STREAM_COLUMNS if canonical in STREAM_COLUMNS else FIRM_COLUMNS
+    table = STREAM_COLUMNS if canonical in STREAM_COLUMNS else FIRM_COLUMNS if canonical in FIRM_COLUMNS \
+        else PERMIT_COLUMNS
     return table[canonical][0]

@@ -54,7 +54,7 @@ def upgrade() -> None:
         sa.Column("categories", sa.Text(), nullable=True),
         sa.Column("waste_codes", sa.Text(), nullable=True),
         sa.Column("valid_until", sa.Date(), nullable=True),
-        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("conditions", sa.Text(), nullable=True),
         sa.CheckConstraint(f"permit_type IN {_PERMIT_TYPES}", name=op.f("ck_permits_permit_type")),
         sa.ForeignKeyConstraint(["firm_id"], ["firms.firm_id"], name=op.f("fk_permits_firm_id_firms"),
                                 ondelete="CASCADE"),
