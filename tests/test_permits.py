@@ -12,8 +12,9 @@ from symbiosis.ingest.permits import validate_permits
 from symbiosis.kb import load_categories
 from symbiosis.schemas import PERMIT_TYPES, PERMITS, validate_frame
 
-FILE = """id_autorisation;id_entreprise;type_autorisation;reference_autorisation;categories_couvertes;codes_dechets_couverts;valide_jusqu_au
-P-1;F1;matières dangereuses;RMD 7610-02-01;al_spent_pot_lining;16 11;2030-12-31
+HEADER = ("id_autorisation;id_entreprise;type_autorisation;reference_autorisation;categories_couvertes;"
+          "codes_dechets_couverts;valide_jusqu_au\n")
+FILE = HEADER + """P-1;F1;matières dangereuses;RMD 7610-02-01;al_spent_pot_lining;16 11;2030-12-31
 P-2;F1;Guide MRF;MRF 2024-118;ash_wood_boiler|pulp_lime_mud;;
 P-3;F2;autorisation ministérielle;AM 401;;;
 P-4;F9;exemption;;*;;
