@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from symbiosis.engine.config import MatchConfig
-from symbiosis.ingest import import_tables
+from symbiosis.ingest import import_tables, read_table
+from symbiosis.ingest.permits import validate_permits
 from symbiosis.pipeline import run
 from symbiosis.registry import Registry
 
@@ -37,7 +38,9 @@ def sample_registry() -> Registry:
     batch = import_tables((SAMPLE / "firms.csv").read_bytes(), (SAMPLE / "streams.csv").read_bytes(),
                           geocoder=ctx.geocoder, parks=ctx.parks, categories=ctx.categories,
                           waste_codes=ctx.waste_codes)
-    return Registry(batch.firms.valid, batch.streams.valid).validate()
+    permits = validate_permits(read_table((SAMPLE / "permits.csv").read_bytes(), filename="permits.csv"),
+                               known_firm_ids=set(batch.firms.valid["firm_id"]), categories=ctx.categories)
+    return Registry(batch.firms.valid, batch.streams.valid, permits.valid).validate()
 
 
 def _rounded(value: Any) -> Any:

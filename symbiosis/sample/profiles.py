@@ -81,6 +81,7 @@ def _sectors() -> pd.DataFrame:
     frame["weight"] = frame["weight"].astype(float)
     for col in ("accepts_hazardous_p", "confidential_p"):
         frame[col] = frame[col].astype(float)
+    frame["fixed_count"] = pd.to_numeric(frame["fixed_count"].replace("", np.nan))
     return frame
 
 
