@@ -1,4 +1,4 @@
-"""``symbiosis sample``: write the fictional sample region (firms.csv, streams.csv, permits.csv, README.md)."""
+"""``symbiosis sample``: write the fictional sample region (firms, streams, permits, README.md)."""
 
 from __future__ import annotations
 
