@@ -310,3 +310,23 @@ def test_every_ledger_figure_of_a_synergy_recomputed_by_hand_against_its_baselin
     # The ledger and the engine agree on the same exchange.
     assert got["net_savings_cad"] == pytest.approx(ex["net_value_cad_per_yr"])
     assert got["co2e_avoided"] == pytest.approx(ex["co2e_avoided_t_per_yr"])
+
+
+# -- 6. prospecting ------------------------------------------------------------------------------
+
+def test_prospect_leads_for_a_firm_with_no_stream_are_inferred_and_out_of_the_kpis():
+    from symbiosis.engine.prospects import prospect_leads
+    from symbiosis.kb import load_categories, load_rules
+
+    firms = _firms("SAW", "PELLET", "BOIL")
+    firms.loc[firms["firm_id"] == "SAW", "scian_code"] = "321111"  # SCIAN Canada sawmills, not US 321113
+    reg = _registry(firms, [
+        stream("FEED", "PELLET", "demand", "pellet_feedstock", 50000, purchase_price_cad_per_unit=40.0),
+        stream("FUEL", "BOIL", "demand", "biomass_fuel_wood", 20000, purchase_price_cad_per_unit=35.0),
+    ])
+    leads = prospect_leads(reg, rules=load_rules(), categories=load_categories())
+    assert set(leads["prospect_firm_id"]) == {"SAW"} and leads["inferred"].all()
+    assert {"wood_sawdust", "wood_bark"} <= set(leads["prospect_category_id"])
+    assert set(leads["partner_stream_id"]) <= {"FEED", "FUEL"}
+    result = _result(reg)
+    assert result.exchanges.empty and result.kpis.n_exchanges == 0  # leads never become exchanges
