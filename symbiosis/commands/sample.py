@@ -49,7 +49,8 @@ def write_sample(out: Path, *, n_firms: int, seed: int) -> dict[str, object]:
     """
     firms, streams = draw_region(n_firms=n_firms, seed=seed)
     permits = draw_permits(firms, np.random.default_rng([seed, 10]))
-    summary = {**region_summary(firms, streams), "permits": len(permits)}
+    summary = {**region_summary(firms, streams), "permits": len(permits),
+               "silent_firms": int((~firms["firm_id"].isin(streams["firm_id"])).sum())}
     typed_firms, typed_streams = to_import_format(firms, streams)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"firms": out / "firms.csv", "streams": out / "streams.csv", "permits": out / "permits.csv",

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.sample.core import allocate_counts, draw_streams, locate_in_region
+from symbiosis.ingest.stream_checks import TEMPERATURE_BANDS_C
 from symbiosis.sample.names import contact_frame, firm_names
 from symbiosis.sample.permits import hazardous_holders
 from symbiosis.sample.profiles import load_sectors, load_stream_profiles
@@ -61,6 +62,8 @@ _FR_FATE = {"landfill": "enfouissement", "incineration": "incinération", "land_
             "sold_byproduct": "vendu", "internal_reuse": "réemploi interne", "paid_treatment": "traitement",
             "discharged": "rejeté", "": ""}
 _FR_SIZE = {"fine": "fin", "granular": "granulaire", "coarse": "grossier", "bulky": "encombrant"}
+#: Share of firms that have declared no stream yet (prospects).
+SILENT_FIRM_SHARE = 0.04
 #: Share of supplies whose firm states today's fate (the others take the category's default).
 FATE_DECLARED_SHARE = 0.75
 
@@ -146,8 +149,9 @@ def _attributes_as_typed(streams: pd.DataFrame, rng: np.random.Generator) -> pd.
     french = ~streams["english"].to_numpy()
     supply = streams["direction"].eq("supply").to_numpy()
 
-    def noisy(column: str, sigma: float, keep: float, digits: int = 2, cap: float = np.inf) -> list[str]:
-        values = np.minimum(streams[column].to_numpy(float) * rng.lognormal(0.0, sigma, n), cap)
+    def noisy(column: str, sigma: float, keep: float, digits: int = 2, cap: float | np.ndarray = np.inf,
+              floor: float | np.ndarray = -np.inf) -> list[str]:
+        values = np.clip(streams[column].to_numpy(float) * rng.lognormal(0.0, sigma, n), floor, cap)
         values = np.where(rng.random(n) < keep, round_significant(values, digits), np.nan)
         return format_numbers(values, french, rng)
 
@@ -166,9 +170,14 @@ def _attributes_as_typed(streams: pd.DataFrame, rng: np.random.Generator) -> pd.
     fate = np.where(declared | sold, baseline, "")
     words = streams["french_words"].to_numpy(bool)
     quality = _quality_as_typed(streams, supply, french, rng)
+    # A declared temperature stays within its category's band (import checks it).
+    band = np.array([[lo if lo is not None else -np.inf, hi if hi is not None else np.inf]
+                     for lo, hi in (TEMPERATURE_BANDS_C.get(c, (None, None)) for c in streams["category_id"])],
+                    dtype=float).reshape(-1, 2)
     return pd.DataFrame({
         "moisture_pct": np.where(supply, noisy("moisture_pct", 0.1, 0.8, cap=97.0), ""),
-        "temperature_c": np.where(supply, noisy("temperature_c", 0.1, 0.95), ""),
+        "temperature_c": np.where(supply, noisy("temperature_c", 0.1, 0.95, cap=band[:, 1], floor=band[:, 0]),
+                                  ""),
         "purity_pct": format_numbers(np.where(supply, np.minimum(streams["purity_pct"].to_numpy(float), 99.5),
                                               np.nan), french, rng),
         **quality,
@@ -266,6 +275,10 @@ def draw_region(*, n_firms: int = 300, seed: int = DEFAULT_SEED,
     firms = _draw_firms(n_firms, rng)
     firm_columns = ["firm_id", "sector_id", "size", "english", "french_words", "confidentiality"]
     streams = draw_streams(firms[firm_columns], load_stream_profiles(), rng)
+    # A few firms joined the program but have declared nothing yet: the prospecting page's leads.
+    fixed = firms["sector_id"].isin(load_sectors().dropna(subset=["fixed_count"])["sector_id"])
+    silent = firms.loc[(rng.random(len(firms)) < SILENT_FIRM_SHARE) & ~fixed.to_numpy(), "firm_id"]
+    streams = streams[~streams["firm_id"].isin(silent)].reset_index(drop=True)
     typed_firms = _firms_as_typed(firms, rng)
     typed_streams = pd.concat([streams[["sector_id", "kind", "quantity_per_yr"]],
                                _streams_as_typed(streams, rng)], axis=1)

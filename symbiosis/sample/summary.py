@@ -92,6 +92,8 @@ checks it.
 - `streams.csv`: {summary["streams"]} streams ({summary["streams_by_direction"].get("supply", 0)} supplies,
   {summary["streams_by_direction"].get("demand", 0)} demands, {summary["hazardous_streams"]} hazardous).
 - `permits.csv`: {summary.get("permits", 0)} Québec authorisations of receiving firms.
+- {summary.get("silent_firms", 0)} firms have declared no stream yet: `symbiosis match --prospects`
+  and the advisor's prospecting page infer leads for them from their SCIAN sector.
 
 Both files follow the import format of `docs/architecture.md` (English headers) and are written the
 way firms type: units from the controlled list (`t/an`, `kg/mois`, `m³/jour`, `MWh/an`, `kW`, `h/an`…,
