@@ -13,8 +13,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from symbiosis.sample.core import allocate_counts, draw_streams, locate_in_region
 from symbiosis.ingest.stream_checks import TEMPERATURE_BANDS_C
+from symbiosis.sample.core import allocate_counts, draw_streams, locate_in_region
 from symbiosis.sample.names import contact_frame, firm_names
 from symbiosis.sample.permits import hazardous_holders
 from symbiosis.sample.profiles import load_sectors, load_stream_profiles
@@ -171,8 +171,8 @@ def _attributes_as_typed(streams: pd.DataFrame, rng: np.random.Generator) -> pd.
     words = streams["french_words"].to_numpy(bool)
     quality = _quality_as_typed(streams, supply, french, rng)
     # A declared temperature stays within its category's band (import checks it).
-    band = np.array([[lo if lo is not None else -np.inf, hi if hi is not None else np.inf]
-                     for lo, hi in (TEMPERATURE_BANDS_C.get(c, (None, None)) for c in streams["category_id"])],
+    bands = (TEMPERATURE_BANDS_C.get(c, (None, None)) for c in streams["category_id"])
+    band = np.array([[-np.inf if lo is None else lo, np.inf if hi is None else hi] for lo, hi in bands],
                     dtype=float).reshape(-1, 2)
     return pd.DataFrame({
         "moisture_pct": np.where(supply, noisy("moisture_pct", 0.1, 0.8, cap=97.0), ""),
