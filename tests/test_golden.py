@@ -4,6 +4,8 @@ Compares numbers, not the exchange list: among equal optima the solver may pick 
 After an intended change (rules, factors, scoring, solver), regenerate and review the diff:
 
     SYMBIOSIS_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden.py
+
+What moved and why is written in ``tests/data/golden/CHANGES.md`` (one entry per regeneration).
 """
 
 from __future__ import annotations
@@ -73,8 +75,28 @@ def _compare(found: Any, expected: Any, path: str = "") -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def snapshot() -> dict[str, Any]:
-    return _snapshot(run(sample_registry(), MatchConfig()))
+def result() -> Any:
+    return run(sample_registry(), MatchConfig())
+
+
+@pytest.fixture(scope="module")
+def snapshot(result) -> dict[str, Any]:
+    return _snapshot(result)
+
+
+def test_sample_proposals_are_never_internal_and_never_break_a_declared_spec(result):
+    """Issue 10: internal reuse is listed apart; a proposal meets every spec both sides declared."""
+    from symbiosis.engine.quality import QualityArrays, spec_violation
+
+    ex = result.exchanges
+    assert not ex["internal"].any() and (ex["supply_firm_id"] != ex["demand_firm_id"]).all()
+    registry = sample_registry()
+    streams = registry.streams.set_index("stream_id")
+    sup = QualityArrays.of_supplies(streams.loc[ex["supply_id"]].reset_index())
+    dem = QualityArrays.of_demands(streams.loc[ex["demand_id"]].reset_index())
+    idx = range(len(ex))
+    assert not spec_violation(list(idx), list(idx), sup, dem).any()
+    assert len(result.internal_opportunities) > 0  # the sample has same-firm opportunities, listed apart
 
 
 def test_sample_region_matches_golden(snapshot):
