@@ -74,6 +74,7 @@ class QualityArrays:
     contaminant: np.ndarray
     size_bits: np.ndarray
     hazardous: np.ndarray
+    carries_heat: np.ndarray | None = None
 
     @classmethod
     def empty(cls, n: int) -> QualityArrays:
@@ -84,9 +85,10 @@ class QualityArrays:
     @classmethod
     def of_supplies(cls, frame: pd.DataFrame) -> QualityArrays:
         """What supplies declare: purity, moisture, temperature, contaminants, size class, hazard."""
+        kind = frame["kind"].astype(str).to_numpy() if "kind" in frame else np.full(len(frame), "")
         return cls(_num(frame, "purity_pct"), _num(frame, "moisture_pct"), _num(frame, "temperature_c"),
                    _num(frame, "contaminant_pct"), _size_bits(frame.get("particle_size"), len(frame)),
-                   _flag(frame, "hazardous"))
+                   _flag(frame, "hazardous"), np.isin(kind, ("energy", "water")))
 
     @classmethod
     def of_demands(cls, frame: pd.DataFrame) -> QualityArrays:
@@ -122,10 +124,12 @@ def spec_violation(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: Qualit
 
 def spec_unknown(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: QualityArrays) -> np.ndarray:
     """Per pair, the specs the demand declares but the supply leaves empty, joined by ``|``."""
+    # A fuel burned for heat has no temperature to state: only heat and water carry one.
+    heat = sup.carries_heat[s] if sup.carries_heat is not None else np.ones(len(s), dtype=bool)
     unknown = {
         "purity": np.isfinite(dem.purity[d]) & ~np.isfinite(sup.purity[s]),
         "moisture": np.isfinite(dem.moisture[d]) & ~np.isfinite(sup.moisture[s]),
-        "temperature": np.isfinite(dem.temperature[d]) & ~np.isfinite(sup.temperature[s]),
+        "temperature": np.isfinite(dem.temperature[d]) & ~np.isfinite(sup.temperature[s]) & heat,
         "contaminant": np.isfinite(dem.contaminant[d]) & ~np.isfinite(sup.contaminant[s]),
         "particle_size": (dem.size_bits[d] != 0) & (sup.size_bits[s] == 0),
     }
