@@ -33,7 +33,8 @@ with st.form("scenario"):
     w_tonnes = w3.slider(t("advisor.scenario.w_tonnes", lang), 0.0, 2.0, default.weight_tonnes, 0.1)
     p1, p2, p3 = st.columns(3)
     radius = p1.number_input(
-        t("advisor.scenario.radius", lang), 1.0, 1000.0, default.radius_km, 10.0, format="%.0f"
+        t("advisor.scenario.radius", lang), 1.0, 5000.0, default.radius_km, 10.0, format="%.0f",
+        placeholder=t("advisor.scenario.no_radius", lang),
     )
     tipping = p2.number_input(
         t("advisor.scenario.tipping_fee", lang),

@@ -110,18 +110,19 @@ with tab_list:
 with tab_add:
     description = st.text_input(t("firm.field.description", lang), key="new_stream_description",
                                 help=t("firm_streams.description_help", lang))
-    options = category_options(description, categories, lang=lang)
+    first, second = st.columns(2)
+    direction = first.selectbox(t("col.direction", lang), ["supply", "demand"], key="new_stream_direction",
+                                format_func=lambda d: t(f"direction.{d}", lang))
+    unit = second.selectbox(t("col.unit", lang), unit_options(lang), key="new_stream_unit")
+    options = category_options(description, categories, lang=lang, direction=direction, unit=unit)
     labels = categories.set_index("category_id")["label_en" if lang == "en" else "label_fr"]
     if description.strip():
         st.caption(t("firm_streams.suggested", lang, categories=", ".join(labels[c] for c in options[:3])))
     with st.form("firm_add_stream"):
         left, right = st.columns(2)
-        direction = left.selectbox(t("col.direction", lang), ["supply", "demand"],
-                                   format_func=lambda d: t(f"direction.{d}", lang))
         category = left.selectbox(t("col.category", lang), options, format_func=lambda c: labels.get(c, c))
         quantity = left.text_input(t("firm.field.quantity", lang),
                                    placeholder="12,5" if lang == "fr" else "12.5")
-        unit = left.selectbox(t("col.unit", lang), unit_options(lang))
         months = right.text_input(t("firm.field.months", lang), placeholder="5-9")
         cost = right.text_input(t("firm.field.cost", lang))
         confidentiality = right.selectbox(t("firm.col.confidentiality", lang),

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sample",
     "classify",
     "match",
+    "evaluate",
     "report",
     "event",
 )

@@ -46,12 +46,15 @@ class ImportContext:
         Industrial parks (to place a firm from its park).
     geocoder
         Resolves a municipality to coordinates (offline gazetteer by default).
+    home_region
+        Declared coordinates must lie in or near Québec (False: anywhere, e.g. the evaluation corpus).
     """
 
     categories: pd.DataFrame
     waste_codes: pd.DataFrame
     parks: pd.DataFrame
     geocoder: Locator | None
+    home_region: bool = True
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,7 +106,7 @@ def import_into_registry(
     batch = import_tables(
         firms_bytes, streams_bytes, geocoder=context.geocoder, parks=context.parks,
         categories=context.categories, waste_codes=context.waste_codes, existing_firm_ids=existing,
-        firms_filename=firms_filename, streams_filename=streams_filename,
+        firms_filename=firms_filename, streams_filename=streams_filename, home_region=context.home_region,
     )
     for result, filename, upsert in (
         (batch.firms, firms_filename, repo.upsert_firms),

@@ -39,7 +39,8 @@ class Registry:
     permits: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
-        # Frames written before an optional column existed stay usable (missing optional → empty).
+        # Optional columns a frame lacks (built by hand or before the column existed) are added empty.
+        object.__setattr__(self, "firms", with_optional_columns(self.firms, FIRMS))
         object.__setattr__(self, "streams", with_optional_columns(self.streams, STREAMS))
         if self.permits is not None:
             object.__setattr__(self, "permits", with_optional_columns(self.permits, PERMITS))

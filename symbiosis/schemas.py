@@ -29,6 +29,7 @@ __all__ = [
     "AVAILABILITY",
     "CANDIDATES",
     "CANONICAL_UNIT",
+    "CATEGORY_SOURCES",
     "CONFIDENTIALITY",
     "COORD_SOURCES",
     "CURRENT_USES",
@@ -54,6 +55,8 @@ RESOURCE_KINDS: tuple[str, ...] = ("material", "energy", "water", "logistics", "
 DIRECTIONS: tuple[str, ...] = ("supply", "demand")
 AVAILABILITY: tuple[str, ...] = ("continuous", "seasonal", "one_off")
 CONFIDENTIALITY: tuple[str, ...] = ("public", "members", "confidential")
+#: How a stream's category was set.
+CATEGORY_SOURCES: tuple[str, ...] = ("given", "inferred", "corrected", "")
 COORD_SOURCES: tuple[str, ...] = ("declared", "park", "municipality", "geocoded")
 CANONICAL_UNIT: Mapping[str, str] = {
     "material": "t/yr",
@@ -165,6 +168,13 @@ STREAMS = TableSchema(
            allowed=DIRECTIONS),
         _c("kind", "str", "Resource kind of the category.", allowed=RESOURCE_KINDS),
         _c("category_id", "str", "Resource category of the knowledge base."),
+        _c("category_source", "str", "given (typed by the firm), inferred (from the description and "
+           "waste code, to confirm) or corrected (the typed category did not fit the unit), empty when "
+           "unknown.", required=False, allowed=CATEGORY_SOURCES),
+        _c("category_score", "float", "Classifier score of an inferred or corrected category (0-1).",
+           required=False, minimum=0.0),
+        _c("category_alternatives", "str", "Runner-up category ids of an inferred category, '|'-separated.",
+           required=False),
         _c("waste_code", "str", "EU List of Waste code, 6 digits, when it applies.", required=False),
         _c("description", "str", "Free text as the firm wrote it.", required=False),
         _c("quantity_as_typed", "str", "The quantity exactly as typed (e.g. '12,5')."),

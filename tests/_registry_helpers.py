@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from symbiosis.registry import Registry
-from symbiosis.schemas import ALL_MONTHS, FIRMS, STREAMS
+from symbiosis.schemas import ALL_MONTHS, FIRMS, STREAMS, with_optional_columns
 
 
 def firm(firm_id: str, name: str, municipality: str, lat: float, lon: float, **over) -> dict:
@@ -49,5 +49,5 @@ def tiny_registry() -> Registry:
         stream("S2", "F2", "demand", "pellet_feedstock", 5000, description="matière pour granules"),
         stream("S3", "F3", "demand", "biomass_fuel_wood", 800, description="copeaux pour chaudière",
                months_mask=0b1110_0000_0111),
-    ])[STREAMS.names]
+    ]).pipe(with_optional_columns, STREAMS)[STREAMS.names]
     return Registry(firms, streams).validate()

@@ -108,7 +108,8 @@ def _stream_row(stream_id: str, firm_id: str, direction: str = "supply", **over:
     """One STREAMS row with defaults (a material stream in t/yr, optional numbers missing)."""
     nan = float("nan")
     row = dict(stream_id=stream_id, firm_id=firm_id, direction=direction, kind="material",
-               category_id="wood_sawdust", waste_code="", description="", quantity_as_typed="1 200,5",
+               category_id="wood_sawdust", category_source="given", category_score=nan,
+               category_alternatives="", waste_code="", description="", quantity_as_typed="1 200,5",
                unit_as_typed="t/an", quantity_per_yr=1200.5, quantity_unit="t/yr", mass_t_per_yr=1200.5,
                density_t_per_m3=nan, density_source="", hazardous=False, moisture_pct=nan,
                temperature_c=nan, purity_pct=nan, contaminant_pct=nan, particle_size="", min_purity_pct=nan,

@@ -229,3 +229,110 @@ def test_text_similarity_same_by_matrix_or_row_products(monkeypatch):
     monkeypatch.setattr("symbiosis.engine.candidates._DENSE_SIMILARITY_MAX", 0)
     rows = _run().set_index("candidate_id")["text_similarity"]
     pd.testing.assert_series_equal(dense, rows)
+
+
+def _crowded_registry() -> tuple[Registry, pd.DataFrame]:
+    """A spent-pot-lining supply with 25 near outlets of one rule and one kiln 190 km away (another rule);
+    the kiln itself has 25 nearer bark supplies (a third rule)."""
+    n = 25
+    firm_ids = ["F_SPL", "F_KILN", *[f"F_N{i}" for i in range(n)], *[f"F_B{i}" for i in range(n)]]
+    lats = [48.0, 48.0 + 190 / 111.2, *(48.0 + (1 + np.arange(n)) / 111.2),
+            *(48.0 + 190 / 111.2 + (1 + np.arange(n)) / 111.2)]
+    firms = pd.DataFrame({"firm_id": firm_ids, "lat": lats, "lon": -71.0, "accepts_hazardous": True,
+                          **_FIRM_EXTRA})
+    streams = pd.DataFrame({
+        "stream_id": ["S_SPL", "D_KILN", *[f"D_N{i}" for i in range(n)], *[f"S_B{i}" for i in range(n)]],
+        "firm_id": firm_ids,
+        "direction": ["supply", "demand", *["demand"] * n, *["supply"] * n], "kind": "material",
+        "category_id": ["al_spent_pot_lining", "cement_alt_fuel", *["mine_backfill_material"] * n,
+                        *["wood_bark"] * n],
+        "quantity_per_yr": 100.0, "months_mask": 4095, "hazardous": False, "description": "",
+    })
+    rules = tiny_rules()
+    extra = rules.iloc[[1]].assign(rule_id="R_BACKFILL", demand_category_id="mine_backfill_material",
+                                   max_transport_km=50.0)
+    kiln_bark = rules.iloc[[0]].assign(rule_id="R_BARK_KILN", demand_category_id="cement_alt_fuel",
+                                       max_transport_km=100.0)
+    far = rules.iloc[[1]].assign(max_transport_km=2000.0)
+    return Registry(firms, streams), pd.concat([rules.iloc[[0]], far, extra, kiln_bark], ignore_index=True)
+
+
+def test_k_nearest_is_per_rule_so_a_long_haul_outlet_survives():
+    """Issue 9: the one far kiln of the SPL rule is kept though both ends have 25 nearer partners."""
+    reg, rules = _crowded_registry()
+    cands = generate_candidates(reg, rules, MatchConfig(k_nearest=5), text_vectors=fake_text_vectors)
+    ids = set(cands["candidate_id"])
+    assert "S_SPL>D_KILN" in ids
+    far = cands.loc[cands["candidate_id"] == "S_SPL>D_KILN", "distance_km"].iloc[0]
+    assert far == pytest.approx(190, abs=1)
+    # Pruned across rules (the old way) the pair was lost: 25 nearer partners on each side, K = 5.
+    # Within each rule the union still applies: every near outlet and every bark supply has only one
+    # partner of its rule, so it keeps it.
+    assert len(cands) == 1 + 25 + 25
+
+
+def test_no_global_radius_by_default_but_an_optional_one_cuts():
+    reg, rules = _crowded_registry()
+    free = generate_candidates(reg, rules, MatchConfig(), text_vectors=fake_text_vectors)
+    assert "S_SPL>D_KILN" in set(free["candidate_id"])
+    capped = generate_candidates(reg, rules, MatchConfig(radius_km=150.0), text_vectors=fake_text_vectors)
+    assert "S_SPL>D_KILN" not in set(capped["candidate_id"])
+
+
+def _heat_pair(t_supply: float | None, t_demand: float | None) -> Registry:
+    reg = tiny_registry()
+    streams = reg.streams[reg.streams["stream_id"].isin(["S_BARK", "D_BOIL"])].copy()
+    streams["kind"] = "energy"
+    streams["category_id"] = np.where(streams["direction"] == "supply", "heat_hot", "heat_use")
+    streams["temperature_c"] = np.where(streams["direction"] == "supply",
+                                        np.nan if t_supply is None else t_supply,
+                                        np.nan if t_demand is None else t_demand)
+    return Registry(reg.firms, streams)
+
+
+_HEAT_CATEGORIES = pd.DataFrame({"category_id": ["heat_hot", "heat_use"], "kind": "energy",
+                                 "temperature_low_c": [60.0, 40.0], "temperature_high_c": [90.0, 60.0]})
+
+
+@pytest.mark.parametrize(("t_supply", "t_demand", "kept"), [
+    (70.0, 60.0, True), (64.0, 60.0, False), (40.0, 60.0, False), (None, None, True), (None, 70.0, True),
+    (None, 71.0, False), (44.0, None, False),
+])
+def test_heat_reaches_a_demand_only_if_hot_enough(t_supply, t_demand, kept):
+    """T_supply - 5 °C >= T_demand; an undeclared supply takes its band's middle (60–90 °C: 75 °C), an
+    undeclared demand its band's bottom (40–60 °C: 40 °C)."""
+    rules = tiny_rules().iloc[[0]].assign(supply_category_id="heat_hot", demand_category_id="heat_use",
+                                          max_transport_km=20.0, checks="temperature")
+    cands = generate_candidates(_heat_pair(t_supply, t_demand), rules, MatchConfig(),
+                                categories=_HEAT_CATEGORIES, text_vectors=fake_text_vectors)
+    assert (len(cands) == 1) is kept
+    if not kept:
+        reasons = unmatched_reasons(_heat_pair(t_supply, t_demand), cands, rules=rules, config=MatchConfig(),
+                                    categories=_HEAT_CATEGORIES)
+        assert set(reasons["reason_code"]) == {"temperature"}
+
+
+def test_diagnose_pairs_names_the_first_failing_check_of_known_pairs():
+    from symbiosis.engine.candidates import diagnose_pairs
+
+    pairs = pd.DataFrame({"supply_id": ["S_BARK", "S_BARK", "S_BLUE", "S_SPL", "S_TEXT", "S_NONE"],
+                          "demand_id": ["D_BOIL", "D_FAR", "D_COMP", "D_KILN", "D_BOIL", "D_BOIL"]})
+    got = diagnose_pairs(tiny_registry(), pairs, rules=tiny_rules(), config=MatchConfig())
+    assert got.tolist() == ["ok", "too_far", "season", "hazardous_refused", "no_rule", "missing_stream"]
+
+
+def test_a_generic_identity_rule_pairs_only_the_same_waste_code():
+    reg = tiny_registry()
+    streams = reg.streams[reg.streams["stream_id"].isin(["S_BARK", "D_BOIL"])].copy()
+    streams["category_id"] = "low_0501_haz"
+    rules = tiny_rules().iloc[[0]].assign(supply_category_id="low_0501_haz",
+                                          demand_category_id="low_0501_haz", checks="waste_code")
+
+    def codes(supply: str, demand: str) -> pd.DataFrame:
+        return generate_candidates(Registry(reg.firms, streams.assign(
+            waste_code=np.where(streams["direction"] == "supply", supply, demand))), rules, MatchConfig(),
+            text_vectors=fake_text_vectors)
+
+    assert len(codes("050106", "050106")) == 1
+    assert len(codes("050106", "")) == 1  # a side without a code: the sub-chapter decides
+    assert codes("050106", "050111").empty

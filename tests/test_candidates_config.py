@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
@@ -12,7 +13,20 @@ from symbiosis.engine.config import MatchConfig
 def test_defaults_are_documented_quebec_values():
     cfg = MatchConfig()
     assert cfg.transport.detour_factor == 1.3 and cfg.k_nearest == 20
-    assert cfg.radius_for_kind("energy") == 5.0 and cfg.radius_for_kind("material") == cfg.radius_km
+    # No hidden cap by default: the rules' max_transport_km and the firms' limits decide (issue 9).
+    assert cfg.radius_km is None and cfg.radius_for_kind("material") == math.inf
+    # Description-only matches have no rule, so they keep a reach per kind.
+    assert cfg.text_radius_for_kind("energy") == 5.0 and cfg.text_radius_for_kind("material") == 150.0
+
+
+def test_optional_caps_shorten_every_reach():
+    cfg = MatchConfig(radius_km=80.0, radius_by_kind_km={"water": 10.0})
+    assert cfg.radius_for_kind("material") == 80.0 and cfg.radius_for_kind("water") == 10.0
+    assert cfg.text_radius_for_kind("material") == 80.0 and cfg.text_radius_for_kind("energy") == 5.0
+    with pytest.raises(ValueError):
+        MatchConfig(radius_km=float("inf"))
+    with pytest.raises(ValueError):
+        MatchConfig(heat_approach_c=-1.0)
 
 
 @pytest.mark.parametrize("suffix", [".json", ".yaml"])

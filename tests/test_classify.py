@@ -205,7 +205,9 @@ def test_labelled_set_shape(labelled):
     assert set(labelled["category_id"]) <= set(categories["category_id"])
     family_of = dict(zip(categories["category_id"], categories["family"], strict=True))
     family = labelled["category_id"].map(family_of)
-    assert set(family) == set(categories["family"])  # every family is covered
+    # Every family of residues and needs is covered; the families of List-of-Waste chapters 18–20
+    # (added for full code coverage) are measured on the corpus of documented cases instead.
+    assert set(family) == set(categories["family"]) - {"waste_treatment", "healthcare", "municipal"}
     assert abs((labelled["split"] == "holdout").mean() - 0.5) < 0.05
     assert not labelled["text"].str.lower().duplicated().any()
 

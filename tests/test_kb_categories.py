@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from symbiosis.kb import FAMILIES, load_categories, load_rules, split_list
+from symbiosis.kb import FAMILIES, load_categories, load_rules, load_waste_codes, split_list
 from symbiosis.kb.categories import CATEGORY_COLUMNS
+from symbiosis.kb.generic import is_generic
 from symbiosis.schemas import CANONICAL_UNIT
 
 
@@ -17,8 +18,31 @@ def cats() -> pd.DataFrame:
 
 def test_columns_and_size(cats):
     assert list(cats.columns) == list(CATEGORY_COLUMNS)
-    assert 120 <= len(cats) <= 200
+    specific = cats[~cats["category_id"].map(is_generic)]
+    assert 120 <= len(specific) <= 400
     assert cats["category_id"].is_unique
+
+
+def test_every_code_of_the_list_of_waste_reaches_a_category(cats):
+    """Issue 9: a declaration by waste code alone is matchable (specific, else generic per sub-chapter)."""
+    listed = {c for codes in cats["waste_codes"] for c in split_list(codes)}
+    assert listed == set(load_waste_codes()["code"])
+    generic = cats[cats["category_id"].map(is_generic)].set_index("category_id")
+    assert generic.loc["low_0501_haz", "hazardous"] and not generic.loc["low_0501", "hazardous"]
+    assert "(LED 05 01)" in generic.loc["low_0501", "label_fr"] and "(LoW 05 01)" in generic.loc["low_0501",
+                                                                                                  "label_en"]
+    # A code a specific category lists is not repeated in a generic one.
+    specific_codes = {c for codes in cats.loc[~cats["category_id"].map(is_generic), "waste_codes"]
+                      for c in split_list(codes)}
+    assert not specific_codes & {c for codes in generic["waste_codes"] for c in split_list(codes)}
+
+
+def test_each_code_chapter_fits_its_category_family(cats):
+    from symbiosis.kb.check import FAMILY_CHAPTERS
+
+    for row in cats.itertuples():
+        chapters = {c[:2] for c in split_list(row.waste_codes)}
+        assert chapters <= FAMILY_CHAPTERS.get(row.family, frozenset()), row.category_id
 
 
 def test_every_family_is_used_and_nothing_else(cats):

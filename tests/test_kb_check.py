@@ -13,13 +13,17 @@ import pytest
 from symbiosis.kb import check as kbcheck
 from symbiosis.kb.categories import read_package_csv
 from symbiosis.kb.check import check_categories, check_knowledge_base, check_rules, format_report, has_errors
+from symbiosis.kb.generic import generic_categories
+from symbiosis.kb.waste_codes import load_waste_codes
 
 MAESTRI_DIR = Path("/work/shared/reference/maestri")
 
 
 @pytest.fixture(scope="module")
 def raw_categories() -> pd.DataFrame:
-    return read_package_csv("categories.csv")
+    """categories.csv as shipped, with the generated List-of-Waste sub-chapter categories the rules use."""
+    specific = read_package_csv("categories.csv")
+    return pd.concat([specific, generic_categories(specific, load_waste_codes())], ignore_index=True)
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +129,21 @@ RULE_BREAKS = {
         pretreatment="none",
         evidence_note="ash is warm",
     ),
+    "bad_selector": lambda f: _duplicate_last(f, rule_id="KB9999", supply_category_id="=",
+                                              demand_category_id="wood_bark"),
+    "unknown_category_family": lambda f: _duplicate_last(f, rule_id="KB9999",
+                                                         supply_category_id="family:no_such_family"),
+    "unknown_category_tag": lambda f: _duplicate_last(f, rule_id="KB9999", demand_category_id="tag:nothing"),
+    "unknown_exception": lambda f: _set(0, except_categories="unobtainium")(f),
+    "bad_yield_basis": lambda f: _set(0, yield_basis="vibes")(f),
+    "bad_checks": lambda f: _set(0, checks="smell")(f),
+    # an LHV yield needs the LHV of every supply it selects (ash has none)
+    "missing_lhv": lambda f: _duplicate_last(f, rule_id="KB9999", supply_category_id="ash_wood_boiler",
+                                             demand_category_id="cement_alt_fuel", yield_basis="lhv"),
+    # a family statement that would send a hazardous member (oily grinding sludge) to feed
+    "hazard_to_food_feed_family": lambda f: _duplicate_last(
+        f, rule_id="KB9999", supply_category_id="family:metals_scrap",
+        demand_category_id="animal_feed_ingredient", requires_authorisation="cfia_feed"),
     "kind_mismatch_capacity_to_service": lambda f: _duplicate_last(
         f,
         rule_id="KB9999",
@@ -136,6 +155,9 @@ RULE_BREAKS = {
 }
 EXPECTED_CHECK = {
     "missing_evidence_note": "missing_evidence",
+    "unknown_category_family": "unknown_category",
+    "unknown_category_tag": "unknown_category",
+    "hazard_to_food_feed_family": "hazard_to_food_feed",
     "bad_yield_text": "bad_yield",
     "kind_mismatch_capacity_to_service": "kind_mismatch",
 }
@@ -174,7 +196,15 @@ CATEGORY_BREAKS = {
     "bad_density": _set(0, default_density_t_per_m3="-2"),
     "missing_label": _set(0, label_en=""),
     "hazard_flag": _set(0, waste_codes="130205", hazardous="false"),
+    "code_family": _set(0, waste_codes="020501"),  # a dairy code on ferrous scrap
+    "bad_band": _set(0, temperature_low_c="90", temperature_high_c="60"),
+    "bad_property": _set(0, energy_mwh_per_t="0.6"),  # ferrous scrap is not energy
 }
+
+
+def test_a_base_that_leaves_codes_without_category_is_refused():
+    issues = check_categories(read_package_csv("categories.csv"), complete=True)  # without the generics
+    assert "low_not_covered" in _checks(issues)
 
 
 @pytest.mark.parametrize("broken", sorted(CATEGORY_BREAKS))
@@ -208,6 +238,22 @@ def test_every_cited_maestri_case_exists(raw_rules):
         if ref.strip().startswith("MAESTRI:")
     }
     assert cited and cited <= known, sorted(cited - known)
+
+
+def test_a_statement_that_names_no_pair_is_a_warning(raw_rules, raw_categories):
+    # every supply of the family excepted: nothing left to pair
+    empty = _duplicate_last(raw_rules, rule_id="KB9999", supply_category_id="family:glass",
+                            demand_category_id="=", hazardous="false",
+                            except_categories="glass_cullet_container|glass_flat|glass_powder_scm|"
+                            "glass_cullet_feed|low_1011|low_1011_haz")
+    issues = check_rules(empty, raw_categories)
+    assert "unused_statement" in _checks(issues, "warning") and not has_errors(issues)
+
+
+def test_concrete_rules_from_the_loader_check_clean():
+    from symbiosis.kb import load_categories, load_rules
+
+    assert not has_errors(check_rules(load_rules(), load_categories()))
 
 
 def test_every_pretreatment_of_the_shipped_rules_has_a_cost():

@@ -77,6 +77,18 @@ FAMILY_CASES = {
         ("storage_indoor_heated", "storage_indoor_unheated"),
         ("storage_indoor_unheated", "storage_refrigerated"),
     ),
+    "waste_treatment": (
+        ("low_1901_haz", "treatment_recovery_service"),  # incinerator residues to an authorised facility
+        ("low_1901_haz", "animal_feed_ingredient"),
+    ),
+    "healthcare": (
+        ("low_1801_haz", "treatment_recovery_service"),
+        ("low_1801_haz", "compost_feedstock"),
+    ),
+    "municipal": (
+        ("low_2003", "treatment_recovery_service"),
+        ("low_2003", "animal_feed_ingredient"),
+    ),
     "services": (
         ("service_lab_analysis", "service_lab_analysis"),
         ("service_training", "service_engineering"),

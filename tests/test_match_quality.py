@@ -40,7 +40,7 @@ def _water(stream_id: str, firm_id: str, direction: str, category: str, m3: floa
 
 
 def _registry(firms: pd.DataFrame, rows: list[dict], permits: pd.DataFrame | None = None) -> Registry:
-    return Registry(firms, pd.DataFrame(rows)[STREAMS.names], permits).validate()
+    return Registry(firms, pd.DataFrame(rows), permits).validate()
 
 
 def _result(registry: Registry, config: MatchConfig | None = None):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from symbiosis.registry import Registry
-from symbiosis.schemas import FIRMS, STREAMS
+from symbiosis.schemas import FIRMS, STREAMS, with_optional_columns
 from tests._registry_helpers import firm, stream
 
 HOSTILE = '=HYPERLINK("http://x","y")'
@@ -35,7 +35,7 @@ def report_registry() -> Registry:
         stream("D2", "C1", "demand", "biomass_fuel_wood", 900, purchase_price_cad_per_unit=35.0),
         stream("D3", "M1", "demand", "biomass_fuel_wood", 700, purchase_price_cad_per_unit=35.0),
         stream("D4", "P4", "demand", "biomass_fuel_wood", 800, purchase_price_cad_per_unit=35.0),
-    ])[STREAMS.names]
+    ]).pipe(with_optional_columns, STREAMS)[STREAMS.names]
     return Registry(firms, streams).validate()
 
 

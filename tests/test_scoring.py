@@ -117,8 +117,11 @@ def test_heat_goes_by_pipe_and_services_move_nothing():
     assert row["avoided_disposal_cad_per_unit"] == 0  # no tipping fee for heat
     assert row["co2e_virgin_avoided_t_per_yr"] == pytest.approx(0.190 * 2000)  # natural gas displaced
     assert row["diverted_t_per_yr"] == 0
-    # The default 5 km cap for heat drops this 10 km pair.
-    assert generate_candidates(reg, rules, MatchConfig(), text_vectors=fake_text_vectors).empty
+    # A 5 km cap, the rule's own or the scenario's, drops this 10 km pair.
+    assert generate_candidates(reg, rules.assign(max_transport_km=5.0), MatchConfig(),
+                               text_vectors=fake_text_vectors).empty
+    assert generate_candidates(reg, rules, MatchConfig(radius_by_kind_km={"energy": 5.0}),
+                               text_vectors=fake_text_vectors).empty
     reg, rules = _heat_registry("service", "service_training", "service_training")
     cands = generate_candidates(reg, rules, MatchConfig(), text_vectors=fake_text_vectors)
     row = score_candidates(cands, reg, MatchConfig(), factors=load_factors(), categories=CATEGORIES).iloc[0]

@@ -145,6 +145,9 @@ class Stream(Base):
     direction: Mapped[str]
     kind: Mapped[str]
     category_id: Mapped[str] = mapped_column(index=True)
+    category_source: Mapped[str | None]
+    category_score: Mapped[float | None]
+    category_alternatives: Mapped[str | None]
     waste_code: Mapped[str | None]
     description: Mapped[str | None] = mapped_column(Text)
     quantity_as_typed: Mapped[str]
@@ -188,6 +191,8 @@ class Stream(Base):
         CheckConstraint(_in("confidentiality", CONFIDENTIALITY), name="confidentiality"),
         CheckConstraint("months_mask BETWEEN 0 AND 4095", name="months_mask"),
         CheckConstraint("quantity_per_yr >= 0", name="quantity_per_yr"),
+        CheckConstraint("category_source IS NULL OR "
+                        "category_source IN ('given', 'inferred', 'corrected', '')", name="category_source"),
     )
 
 

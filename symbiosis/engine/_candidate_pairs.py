@@ -18,12 +18,15 @@ from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, k
 from symbiosis.engine.permits import PermitIndex, required_pathways
 from symbiosis.engine.quality import QualityArrays, spec_violation
 
+__all__ = ["CHECKS", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks", "first_failure",
+           "rule_pairs", "text_pairs"]
+
 #: Blocks with at most ``ENUMERATE_FACTOR × K × (supplies + demands)`` pairs are enumerated even when
 #: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
 ENUMERATE_FACTOR = 4
 
-CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "quality_spec", "hazardous_refused",
-                           "permit_missing", "internal_only")
+CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "temperature", "waste_code", "quality_spec",
+                           "hazardous_refused", "permit_missing", "internal_only")
 
 _TRUE = {"true", "1", "yes", "oui", "vrai", "y", "t"}
 
@@ -61,6 +64,29 @@ def _days(frame: pd.DataFrame, col: str, missing: float) -> np.ndarray:
     return days.fillna(missing).to_numpy()
 
 
+def _band_edge(categories: pd.DataFrame, column: str) -> pd.Series:
+    if column not in categories.columns:
+        return pd.Series(np.nan, index=categories["category_id"].astype(str))
+    edge = pd.Series(pd.to_numeric(categories[column], errors="coerce").to_numpy(float),
+                     index=categories["category_id"].astype(str))
+    return edge[~edge.index.duplicated()]
+
+
+def _temperature(frame: pd.DataFrame, category: np.ndarray, categories: pd.DataFrame | None,
+                 default: str) -> np.ndarray:
+    """Declared temperature, else the category's band: its ``middle`` (a supply: a "30–60 °C" surplus
+    is about 45 °C) or its ``low`` end (a demand: what the use needs at least); NaN when neither is known.
+    """
+    declared = as_float(frame, "temperature_c", np.nan)
+    if categories is None or "temperature_low_c" not in categories.columns or not np.isnan(declared).any():
+        return declared
+    low = pd.Series(category).map(_band_edge(categories, "temperature_low_c")).to_numpy(float)
+    if default == "middle":
+        high = pd.Series(category).map(_band_edge(categories, "temperature_high_c")).to_numpy(float)
+        low = np.where(np.isnan(high), low, (low + high) / 2)
+    return np.where(np.isnan(declared), low, declared)
+
+
 @dataclass(frozen=True)
 class Side:
     """One side (supplies or demands) as aligned arrays, excluded firms already removed."""
@@ -81,8 +107,9 @@ class Side:
     accepts: np.ndarray
     max_km: np.ndarray
     text: np.ndarray
+    temperature_c: np.ndarray
+    waste_code: np.ndarray
     quality: QualityArrays | None = None
-    waste_code: np.ndarray | None = None
     permits: PermitIndex | None = None
 
     @property
@@ -97,8 +124,10 @@ class Side:
 
     @classmethod
     def build(cls, frame: pd.DataFrame, config: MatchConfig, categories: pd.DataFrame | None, *,
-              permits: PermitIndex | None = None) -> Side:
-        """Arrays of a ``Registry.supplies``/``.demands`` frame (``permits``: the receivers' index)."""
+              direction: str = "demand", permits: PermitIndex | None = None) -> Side:
+        """Arrays of a ``Registry.supplies``/``.demands`` frame (``direction`` picks the default
+        temperature of a stream that declares none: a supply's band middle, a demand's band bottom;
+        ``permits``: the receivers' authorisation index, on the demand side)."""
         frame = frame[~frame["firm_id"].astype(str).isin(config.excluded_firm_ids)]
         demand = len(frame) > 0 and "direction" in frame and str(frame["direction"].iloc[0]) == "demand"
         lat, lon = as_float(frame, "lat", np.nan), as_float(frame, "lon", np.nan)
@@ -118,9 +147,16 @@ class Side:
             hazardous=as_bool(frame.get("hazardous"), len(frame)),
             accepts=as_bool(frame.get("accepts_hazardous"), len(frame)),
             max_km=as_float(frame, "max_distance_km", np.inf), text=as_str(frame, "description"),
+            temperature_c=_temperature(frame, category, categories,
+                                       "middle" if direction == "supply" else "low"),
+            waste_code=as_str(frame, "waste_code"),
             quality=QualityArrays.of_demands(frame) if demand else QualityArrays.of_supplies(frame),
-            waste_code=as_str(frame, "waste_code"), permits=permits,
+            permits=permits,
         )
+
+
+def _has_check(rules: pd.DataFrame, name: str) -> np.ndarray:
+    return np.array([name in str(c).split("|") for c in as_str(rules, "checks")], dtype=bool)
 
 
 def authorisation_codes(rules: pd.DataFrame) -> np.ndarray:
@@ -153,6 +189,8 @@ class RuleArrays:
     pretreatment: np.ndarray
     receiving_process: np.ndarray
     r_code: np.ndarray
+    temperature_check: np.ndarray
+    code_check: np.ndarray
 
     @property
     def n(self) -> int:
@@ -161,7 +199,7 @@ class RuleArrays:
 
     @classmethod
     def build(cls, rules: pd.DataFrame | None) -> RuleArrays:
-        """Arrays of a rules table; duplicated category pairs keep their highest yield."""
+        """Arrays of a (concrete) rules table; duplicated category pairs keep their highest yield."""
         rules = pd.DataFrame(columns=["rule_id", "supply_category_id", "demand_category_id"]) \
             if rules is None else rules
         rules = rules.assign(_y=as_float(rules, "yield_ratio", 1.0))
@@ -177,6 +215,7 @@ class RuleArrays:
             authorisation=codes != "", authorisation_code=codes,
             pretreatment=as_str(rules, "pretreatment"), receiving_process=as_str(rules, "receiving_process"),
             r_code=as_str(rules, "r_code"),
+            temperature_check=_has_check(rules, "temperature"), code_check=_has_check(rules, "waste_code"),
         )
 
 
@@ -246,6 +285,11 @@ def _collect(parts: list[tuple]) -> Pairs:
     return Pairs(s, d, rule, radius, chord_to_km(chord), np.full(len(s), np.nan))
 
 
+def _rule_radius(rules: RuleArrays, k: int, kind: object, config: MatchConfig) -> float:
+    """A rule block's reach: the rule's ``max_transport_km``, within the scenario's optional caps."""
+    return float(min(rules.max_km[k], config.radius_for_kind(str(kind))))
+
+
 def rule_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> Iterator[Pairs]:
     """Per rule, every (supply, demand) pair of its categories within the block radius."""
     sg, dg = _groups(sup.category), _groups(dem.category)
@@ -254,7 +298,7 @@ def rule_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) ->
         sidx, didx = sg.get(rules.supply_cat[k]), dg.get(rules.demand_cat[k])
         if sidx is None or didx is None:
             continue
-        radius = min(rules.max_km[k], config.radius_for_kind(str(sup.kind[sidx[0]])))
+        radius = _rule_radius(rules, k, sup.kind[sidx[0]], config)
         keys = (("s", rules.supply_cat[k]), ("d", rules.demand_cat[k]))
         s, d, chord = _block(sup, dem, sidx, didx, radius, trees, keys)
         if len(s):
@@ -277,7 +321,7 @@ def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays,
         sidx, didx = sg.get(rules.supply_cat[k]), dg.get(rules.demand_cat[k])
         if sidx is None or didx is None:
             continue
-        radius = min(rules.max_km[k], config.radius_for_kind(str(sup.kind[sidx[0]])))
+        radius = _rule_radius(rules, k, sup.kind[sidx[0]], config)
         parts = _hazard_split(sup, dem, sidx, didx, bool(rules.hazardous[k]), config.hazardous_policy)
         for s_part, d_part in parts:
             # Trees are cached per category, so only for the unsplit index sets.
@@ -385,7 +429,7 @@ def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig) ->
         didx = np.flatnonzero(dem_ok & (dem.kind == kind))
         if len(didx) == 0:
             continue
-        radius = config.radius_for_kind(str(kind))
+        radius = config.text_radius_for_kind(str(kind))
         s, d, chord = _block(sup, dem, sidx, didx, radius, {})
         parts.append((s, d, np.full(len(s), -1), np.full(len(s), radius), chord))
     return _collect(parts)
@@ -407,6 +451,26 @@ def _too_far(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
     return far
 
 
+def _too_cold(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
+    """Heat exchanged directly needs ``T_supply - heat_approach_c >= T_demand`` (rules with the
+    ``temperature`` check only; an unknown temperature on either side passes)."""
+    if rules.n == 0 or p.n == 0:
+        return np.zeros(p.n, dtype=bool)
+    checked = (p.rule >= 0) & rules.temperature_check[np.where(p.rule >= 0, p.rule, 0)]
+    with np.errstate(invalid="ignore"):
+        cold = sup.temperature_c[p.s] - config.heat_approach_c < dem.temperature_c[p.d]
+    return checked & cold
+
+
+def _other_code(p: Pairs, sup: Side, dem: Side, rules: RuleArrays) -> np.ndarray:
+    """Rules with the ``waste_code`` check: both streams give a List-of-Waste code and they differ."""
+    if rules.n == 0 or p.n == 0:
+        return np.zeros(p.n, dtype=bool)
+    checked = (p.rule >= 0) & rules.code_check[np.where(p.rule >= 0, p.rule, 0)]
+    s_code, d_code = sup.waste_code[p.s], dem.waste_code[p.d]
+    return checked & (s_code != "") & (d_code != "") & (s_code != d_code)
+
+
 def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
     """Index in :data:`CHECKS` of the first check each pair fails; ``len(CHECKS)`` when it passes all."""
     s, d = p.s, p.d
@@ -423,6 +487,8 @@ def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: Mat
         _too_far(p, sup, dem),
         (sup.months[s] & dem.months[d]) == 0,
         (sup.start[s] > dem.end[d]) | (dem.start[d] > sup.end[s]),
+        _too_cold(p, sup, dem, rules, config),
+        _other_code(p, sup, dem, rules),
         _spec_violation(p, sup, dem),
         refused,
         _permit_missing(p, sup, dem, rules, config, hazardous),

@@ -3,21 +3,27 @@
 Pipeline (all vectorised; the only Python loops run over rules and query rounds, never over pairs):
 
 1. Supplies and demands of excluded firms are dropped.
-2. **Blocking by rule.** For each rule, the supplies of its supply category and the demands of its
-   demand category form a block (split so that hazardous supplies only meet permitted receivers);
-   a ``cKDTree`` on 3-D unit vectors gives the pairs whose chord is within the block radius
-   min(rule ``max_transport_km``, ``config.radius_km``, kind cap), widened by
+2. **Blocking by rule.** For each (concrete) rule, the supplies of its supply category and the
+   demands of its demand category form a block (split so that hazardous supplies only meet permitted
+   receivers); a ``cKDTree`` on 3-D unit vectors gives the pairs whose chord is within the block
+   radius: the rule's ``max_transport_km``, within the scenario's optional caps
+   (``config.radius_km``, ``config.radius_by_kind_km``; none by default), widened by
    :data:`~symbiosis.engine.distance.SPHERE_MARGIN` — all of them (K = 0, small blocks), or each
    stream's K nearest *feasible* partners by widening K-nearest queries (see
    :func:`~symbiosis.engine._candidate_pairs.feasible_blocks`).
 3. **Checks**, in this order (the order names the reason a stream ends unmatched): distance within
    the block radius and both firms' ``max_distance_km`` (on the WGS84 geodesic: exact), months in
-   common (``mask_s & mask_d``), one-off dates overlap, hazardous residue only to firms with
+   common (``mask_s & mask_d``), one-off dates overlap, temperature (rules that exchange heat
+   directly: ``T_supply - config.heat_approach_c >= T_demand``), waste code (rules on a List-of-Waste
+   sub-chapter: the same code when both sides give one), hazardous residue only to firms with
    permits, same-firm pairs (excluded or flagged).
 4. **Text basis**: supplies with no rule-based candidate (or all, ``text_scope="all"``) are paired
-   with demands of the same kind within reach whose description vectors have cosine ≥ threshold.
-5. **K-nearest pruning** (``config.k_nearest``): keep a pair when it is among the supply's K
-   nearest partners *or* among the demand's K nearest (great-circle rank).
+   with demands of the same kind within ``config.text_radius_by_kind_km`` whose description
+   vectors have cosine ≥ threshold.
+5. **K-nearest pruning per rule** (``config.k_nearest``): keep a pair when it is among the supply's
+   K nearest partners *of that rule* or among the demand's K nearest of that rule (great-circle
+   rank; text matches form one more group). A far outlet of one rule (spent pot lining to the one
+   treatment plant) is never crowded out by many near partners of another rule.
 6. ``distance_km`` is the WGS84 geodesic (vectorised Vincenty) of the survivors.
 """
 
@@ -38,7 +44,7 @@ from symbiosis.engine.quality import spec_unknown
 from symbiosis.i18n import Text
 from symbiosis.registry import Registry
 
-__all__ = ["REASONS", "generate_candidates", "unmatched_reasons"]
+__all__ = ["REASONS", "diagnose_pairs", "generate_candidates", "unmatched_reasons"]
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +61,10 @@ REASONS: dict[str, Text] = {
     "season": Text("Aucun mois en commun avec les partenaires compatibles",
                    "No month in common with compatible partners"),
     "dates": Text("Dates de disponibilité sans chevauchement", "Availability dates do not overlap"),
+    "temperature": Text("Chaleur trop froide pour les demandes compatibles",
+                        "Heat too cold for the compatible demands"),
+    "waste_code": Text("Code de déchet différent de celui des demandes compatibles",
+                       "Waste code differs from that of the compatible demands"),
     "quality_spec": Text("Qualité hors des exigences déclarées des partenaires (pureté, humidité, "
                          "température, contaminants, granulométrie ou matière dangereuse refusée)",
                          "Quality outside the partners' declared specifications (purity, moisture, "
@@ -99,14 +109,14 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
         ``attrs["funnel"]`` counts the pairs examined and those left after each check (pairs the
         queries never fetched are not counted).
     """
-    sup = Side.build(registry.supplies, config, categories)
+    sup = Side.build(registry.supplies, config, categories, direction="supply")
     dem = Side.build(registry.demands, config, categories, permits=_permit_index(registry, categories))
     rule_arr = _pairs.RuleArrays.build(rules)
     fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
     kept_parts = [Pairs.empty()]
     for block, counts in _pairs.feasible_blocks(sup, dem, rule_arr, config):
         fails += counts
-        # A stream's K nearest overall are among its K nearest within each block: exact pre-pruning.
+        # K nearest per (stream, rule): within a block the rule is fixed (hazard splits are re-pruned below).
         kept_parts.append(block.take(_k_nearest_mask(block, config.k_nearest)))
     kept = Pairs.concat(kept_parts)
     funnel = {"rule_pairs_examined": int(fails.sum()), **_funnel(fails)}
@@ -231,10 +241,16 @@ def _nearest_in_group(group: np.ndarray, value: np.ndarray, k: int) -> np.ndarra
 
 
 def _k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
-    """Pairs among the K nearest of their supply or of their demand (all when ``k`` = 0)."""
+    """Pairs among the K nearest of their supply or of their demand within their rule (all when ``k`` = 0).
+
+    Text matches (rule ``-1``) form one group of their own per stream.
+    """
     if k <= 0 or pairs.n == 0:
         return np.ones(pairs.n, dtype=bool)
-    return _nearest_in_group(pairs.s, pairs.hav_km, k) | _nearest_in_group(pairs.d, pairs.hav_km, k)
+    rule = pairs.rule.astype(np.int64) + 1
+    by_supply = np.unique((pairs.s.astype(np.int64) << 24) | rule, return_inverse=True)[1]
+    by_demand = np.unique((pairs.d.astype(np.int64) << 24) | rule, return_inverse=True)[1]
+    return _nearest_in_group(by_supply, pairs.hav_km, k) | _nearest_in_group(by_demand, pairs.hav_km, k)
 
 
 def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
@@ -351,9 +367,12 @@ def _diagnose(registry: Registry, lost: pd.DataFrame, direction: str, rule_arr: 
               config: MatchConfig, categories: pd.DataFrame | None) -> np.ndarray:
     """Reason codes for the ``lost`` streams of one side (vectorised over their raw pairs)."""
     permits = _permit_index(registry, categories)
-    own = Side.build(lost, config, categories, permits=permits if direction == "demand" else None)
+    own = Side.build(lost, config, categories, direction=direction,
+                     permits=permits if direction == "demand" else None)
     other_frame = registry.demands if direction == "supply" else registry.supplies
-    other = Side.build(other_frame, config, categories, permits=permits if direction == "supply" else None)
+    other = Side.build(other_frame, config, categories,
+                       direction="demand" if direction == "supply" else "supply",
+                       permits=permits if direction == "supply" else None)
     sup, dem = (own, other) if direction == "supply" else (other, own)
     own_cats = rule_arr.supply_cat if direction == "supply" else rule_arr.demand_cat
     partner_cats = rule_arr.demand_cat if direction == "supply" else rule_arr.supply_cat
@@ -369,3 +388,52 @@ def _diagnose(registry: Registry, lost: pd.DataFrame, direction: str, rule_arr: 
     codes = np.where(partner_ok, codes, "no_partner_category")
     return np.where(has_rule, codes, "no_rule")
 
+
+
+def diagnose_pairs(registry: Registry, pairs: pd.DataFrame, *, rules: pd.DataFrame, config: MatchConfig,
+                   categories: pd.DataFrame | None = None) -> pd.Series:
+    """Why given (supply, demand) pairs are, or are not, candidates: the first check each one fails.
+
+    Used to explain a *known* exchange that the candidates lack (the evaluation harness, an advisor's
+    list of known synergies). Vectorised over the pairs.
+
+    Parameters
+    ----------
+    registry
+        Firms and streams.
+    pairs
+        ``supply_id``, ``demand_id``.
+    rules, config, categories
+        As for :func:`generate_candidates`.
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with ``pairs``: ``"missing_stream"`` (a stream is not in the registry, or its firm is
+        excluded), ``"no_rule"`` (no rule links the two categories), one of :data:`CHECKS`
+        (``too_far``, ``season``, ``dates``, ``temperature``, ``waste_code``, ``hazardous_refused``,
+        ``internal_only``),
+        or ``"ok"`` when the pair passes every check (then only K-nearest pruning can drop it).
+    """
+    sup = Side.build(registry.supplies, config, categories, direction="supply")
+    dem = Side.build(registry.demands, config, categories)
+    rule_arr = _pairs.RuleArrays.build(rules)
+    s = pd.Index(sup.ids).get_indexer(pairs["supply_id"].astype(str))
+    d = pd.Index(dem.ids).get_indexer(pairs["demand_id"].astype(str))
+    out = np.full(len(pairs), "missing_stream", dtype=object)
+    present = (s >= 0) & (d >= 0)
+    rule_of = {(str(a), str(b)): k for k, (a, b) in enumerate(zip(rule_arr.supply_cat, rule_arr.demand_cat,
+                                                                   strict=True))}
+    rule = np.array([rule_of.get((str(sup.category[i]), str(dem.category[j])), -1) if ok else -1
+                     for i, j, ok in zip(s, d, present, strict=True)], dtype=np.int64)
+    out[present & (rule < 0)] = "no_rule"
+    test = present & (rule >= 0)
+    if test.any():
+        si, di, ri = s[test], d[test], rule[test]
+        radius = np.array([_pairs._rule_radius(rule_arr, k, sup.kind[i], config) for k, i in zip(ri, si,
+                                                                                                   strict=True)])
+        chord = np.linalg.norm(sup.xyz[si] - dem.xyz[di], axis=1)
+        probe = Pairs(si, di, ri, radius, _pairs.chord_to_km(chord), np.full(len(si), np.nan))
+        names = np.array([*CHECKS, "ok"], dtype=object)
+        out[test] = names[_pairs.first_failure(probe, sup, dem, rule_arr, config)]
+    return pd.Series(out, index=pairs.index, name="diagnosis")

@@ -166,9 +166,11 @@ def _default_purchase() -> dict[str, float]:
             "services": 0.0}
 
 
-def _default_kind_radius() -> dict[str, float]:
-    # Heat cannot travel far; water only by a short pipe (DOMAIN.md).
-    return {"energy": 5.0, "water": 20.0}
+def _default_text_radius() -> dict[str, float]:
+    # Reach of a description-only match (no rule gives one): heat cannot travel far, water only by
+    # a short pipe, bulk residues rarely beyond ~150 km by truck (DOMAIN.md).
+    return {"material": 150.0, "energy": 5.0, "water": 20.0, "logistics": 150.0, "capacity": 50.0,
+            "service": 100.0}
 
 
 @dataclass(frozen=True)
@@ -178,12 +180,23 @@ class MatchConfig:
     Parameters
     ----------
     radius_km
-        Crow-fly cap of any link; a rule's ``max_transport_km`` and each firm's
-        ``max_distance_km`` may only shorten it. 150 km: bulk residues rarely travel farther by truck.
+        Optional crow-fly cap of every link, km (default ``None``: no global cap). The caps of a
+        link are its rule's ``max_transport_km`` and both firms' ``max_distance_km``; the transport
+        cost, not a hidden radius, decides among the links within them. Set it for a "what if
+        nothing travels beyond X km" scenario.
     radius_by_kind_km
-        Tighter caps per resource kind (heat ~5 km, water ~20 km).
+        Optional caps per resource kind, km (default none: the rules already keep heat within a
+        few km and water within a pipe's reach).
+    text_radius_by_kind_km
+        Reach of a description-only match per resource kind, km (no rule gives one); a kind not
+        listed uses 150 km.
+    heat_approach_c
+        Temperature drop across a heat exchanger, °C: a heat or steam supply at T serves a heat
+        demand needing T' only when T' <= T - heat_approach_c (rules with the ``temperature`` check).
     k_nearest
-        Keep each stream's K nearest compatible partners (union over both sides); 0 keeps all.
+        Keep, for each stream and each rule, its K nearest compatible partners (union over both
+        sides), so that a long-haul outlet of one rule is never pruned by many near partners of
+        another; 0 keeps all.
     text_similarity_threshold
         Cosine of description vectors above which two streams of the same kind with no rule are
         still proposed (``match_basis="text"``); >1 disables text matches.
@@ -220,8 +233,10 @@ class MatchConfig:
         Nested settings (see their classes).
     """
 
-    radius_km: float = 150.0
-    radius_by_kind_km: dict[str, float] = field(default_factory=_default_kind_radius)
+    radius_km: float | None = None
+    radius_by_kind_km: dict[str, float] = field(default_factory=dict)
+    text_radius_by_kind_km: dict[str, float] = field(default_factory=_default_text_radius)
+    heat_approach_c: float = 5.0
     k_nearest: int = 20
     text_similarity_threshold: float = 0.6
     text_scope: str = "unmatched"
@@ -245,13 +260,17 @@ class MatchConfig:
             raise ValueError(f"hazardous_policy must be one of {HAZARDOUS_POLICIES}")
         if self.text_scope not in ("unmatched", "all"):
             raise ValueError("text_scope must be 'unmatched' or 'all'")
-        if not (self.radius_km > 0 and math.isfinite(self.radius_km)) or self.k_nearest < 0:
-            raise ValueError("radius_km must be finite and > 0, k_nearest >= 0")
+        if self.radius_km is not None and not (self.radius_km > 0 and math.isfinite(self.radius_km)):
+            raise ValueError("radius_km must be None or finite and > 0")
+        if self.k_nearest < 0 or not (math.isfinite(self.heat_approach_c) and self.heat_approach_c >= 0):
+            raise ValueError("k_nearest and heat_approach_c must be >= 0")
         if self.transport.detour_factor < 1 or self.transport.truck_payload_t <= 0:
             raise ValueError("detour_factor must be >= 1 and truck_payload_t > 0")
         object.__setattr__(self, "excluded_firm_ids", tuple(str(f) for f in self.excluded_firm_ids))
-        for name in ("radius_by_kind_km", "default_purchase_price_by_family", "pretreatment_cost_cad_per_t",
-                     "default_fate_cost_cad_per_t"):
+        if self.radius_km is not None:
+            object.__setattr__(self, "radius_km", float(self.radius_km))
+        for name in ("radius_by_kind_km", "text_radius_by_kind_km", "default_purchase_price_by_family",
+                     "pretreatment_cost_cad_per_t", "default_fate_cost_cad_per_t"):
             object.__setattr__(self, name, _freeze(getattr(self, name)))
 
     def pretreatment_rate(self, pretreatment: str, kind: str) -> float:
@@ -267,8 +286,13 @@ class MatchConfig:
         return self.default_fate_cost_cad_per_t.get(fate, 0.0)
 
     def radius_for_kind(self, kind: str) -> float:
-        """Crow-fly cap for a resource kind, km."""
-        return min(self.radius_km, self.radius_by_kind_km.get(kind, math.inf))
+        """Crow-fly cap the scenario sets on a resource kind, km (``inf`` when none is set)."""
+        overall = math.inf if self.radius_km is None else self.radius_km
+        return min(overall, self.radius_by_kind_km.get(kind, math.inf))
+
+    def text_radius_for_kind(self, kind: str) -> float:
+        """Reach of a description-only match of a resource kind, km (never beyond the scenario's caps)."""
+        return min(self.text_radius_by_kind_km.get(kind, 150.0), self.radius_for_kind(kind))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict (JSON/TOML-ready) of every parameter."""

@@ -74,11 +74,18 @@ _COORD_EXPECTED = Text("des coordonnées au Québec (ex. 48,43 ; -71,07)",
                        "coordinates in Québec (e.g. 48.43, -71.07)")
 
 
-def _coordinate_problem(lat: float, lon: float) -> tuple[str, str, Text, str] | None:
-    """Return ``(column, code, fix, severity)`` for suspicious coordinates, else ``None``."""
+def _coordinate_problem(lat: float, lon: float, *,
+                        home_region: bool = True) -> tuple[str, str, Text, str] | None:
+    """Return ``(column, code, fix, severity)`` for suspicious coordinates, else ``None``.
+
+    With ``home_region`` False (a registry of sites anywhere, such as the evaluation corpus of
+    documented symbioses abroad) only impossible coordinates are refused.
+    """
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return "lat", "impossible", Text("Latitude entre -90 et 90, longitude entre -180 et 180.",
                                          "Latitude within -90..90, longitude within -180..180."), "error"
+    if not home_region:
+        return None
     if _in(QUEBEC_BOX, lat, -lon):
         return "lon", "positive", Text(f"Au Québec la longitude est négative : écrivez {-lon}.",
                                        f"In Québec the longitude is negative: write {-lon}."), "error"
@@ -94,9 +101,9 @@ def _coordinate_problem(lat: float, lon: float) -> tuple[str, str, Text, str] | 
     return None
 
 
-def check_coordinates(ctx: RowContext, lat: float, lon: float) -> None:
+def check_coordinates(ctx: RowContext, lat: float, lon: float, *, home_region: bool = True) -> None:
     """Record errors for impossible, sign-flipped or swapped coordinates; warn outside Québec."""
-    problem = _coordinate_problem(lat, lon)
+    problem = _coordinate_problem(lat, lon, home_region=home_region)
     if problem is not None:
         column, code, fix, severity = problem
         ctx.error(column, code, _COORD_EXPECTED, fix, found=f"{lat}, {lon}", severity=severity)
@@ -170,7 +177,7 @@ def _suggest(geocoder: Locator | None, name: str) -> str:
         return ""
 
 
-def _declared(ctx: RowContext) -> tuple[float | None, float | None]:
+def _declared(ctx: RowContext, home_region: bool) -> tuple[float | None, float | None]:
     lat = ctx.take("lat", read_float, locale=ctx.locale, minimum=None, example=Text("48,43", "48.43"))
     lon = ctx.take("lon", read_float, locale=ctx.locale, minimum=None, example=Text("-71,07", "-71.07"))
     for column, value in (("lat", lat), ("lon", lon)):
@@ -179,18 +186,18 @@ def _declared(ctx: RowContext) -> tuple[float | None, float | None]:
                                               "latitude and longitude together"),
                       Text("Donnez les deux coordonnées, ou aucune.", "Give both coordinates, or neither."))
     if lat is not None and lon is not None:
-        check_coordinates(ctx, lat, lon)
+        check_coordinates(ctx, lat, lon, home_region=home_region)
     return lat, lon
 
 
-def check_location(ctx: RowContext, park: dict[str, Any] | None,
-                   geocoder: Locator | None) -> tuple[float | None, float | None, str, str]:
+def check_location(ctx: RowContext, park: dict[str, Any] | None, geocoder: Locator | None, *,
+                   home_region: bool = True) -> tuple[float | None, float | None, str, str]:
     """Return ``(lat, lon, coord_source, municipality)`` from lat/lon, the park or the municipality."""
     municipality = read_text(ctx.text("municipality"), max_length=120)[0]
     if not municipality and park is not None:
         municipality = str(park.get("municipality", ""))
     if ctx.text("lat") or ctx.text("lon"):
-        lat, lon = _declared(ctx)
+        lat, lon = _declared(ctx, home_region)
         if not municipality:
             ctx.error("municipality", "missing", Text("la municipalité", "the municipality"),
                       Text("Indiquez la municipalité du site.", "Give the municipality of the site."))
@@ -222,7 +229,7 @@ def check_location(ctx: RowContext, park: dict[str, Any] | None,
 
 
 def _firm_row(ctx: RowContext, *, geocoder: Locator | None, parks: pd.DataFrame,
-              existing: Collection[str]) -> dict[str, Any]:
+              existing: Collection[str], home_region: bool) -> dict[str, Any]:
     name = ctx.take("name", read_text, max_length=200)
     if not name:
         ctx.error("name", "missing", Text("le nom de l'entreprise", "the firm's name"),
@@ -235,7 +242,7 @@ def _firm_row(ctx: RowContext, *, geocoder: Locator | None, parks: pd.DataFrame,
                   severity="warning", found=firm_id)
     scian = check_scian(ctx)
     park = check_park(ctx, parks)
-    lat, lon, source, municipality = check_location(ctx, park, geocoder)
+    lat, lon, source, municipality = check_location(ctx, park, geocoder, home_region=home_region)
     return {
         "firm_id": firm_id, "name": name, "scian_code": scian,
         "park_id": str(park["park_id"]) if park is not None else "",
@@ -250,7 +257,8 @@ def _firm_row(ctx: RowContext, *, geocoder: Locator | None, parks: pd.DataFrame,
 
 
 def validate_firms(raw: RawTable, *, geocoder: Locator | None, parks: pd.DataFrame,
-                   existing_firm_ids: Collection[str] = frozenset()) -> ImportResult:
+                   existing_firm_ids: Collection[str] = frozenset(),
+                   home_region: bool = True) -> ImportResult:
     """Validate a firms file read by :func:`~symbiosis.ingest.reader.read_table`.
 
     Parameters
@@ -263,12 +271,16 @@ def validate_firms(raw: RawTable, *, geocoder: Locator | None, parks: pd.DataFra
         Industrial parks (``park_id, name, municipality, lat, lon``).
     existing_firm_ids
         Firms already registered: a row with one of these ids is accepted with a warning (update).
+    home_region
+        Check that declared coordinates lie in or near Québec (sign, swap, box); False accepts any
+        possible point (a registry of sites abroad).
 
     Returns
     -------
     ImportResult
         ``valid`` follows ``schemas.FIRMS``; ``rejected`` holds the original text of rejected rows.
     """
-    row = partial(_firm_row, geocoder=geocoder, parks=parks, existing=frozenset(existing_firm_ids))
+    row = partial(_firm_row, geocoder=geocoder, parks=parks, existing=frozenset(existing_firm_ids),
+                  home_region=home_region)
     return run_rows(raw, FIRMS, row, id_column="firm_id",
                     file_issues=missing_columns(raw, REQUIRED_FIRM_COLUMNS))

@@ -9,13 +9,14 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from symbiosis.i18n import Text
+from symbiosis.ingest.category_inference import CORRECTION_MIN_SCORE, CategoryChoice
 from symbiosis.ingest.fields import (
     AVAILABILITY_WORDS,
     fold,
@@ -29,10 +30,11 @@ from symbiosis.ingest.rows import RowContext
 from symbiosis.numbers import format_number
 from symbiosis.schemas import ALL_MONTHS
 from symbiosis.units import Conversion, UnitError, to_canonical
+from symbiosis.units.table import read_unit
 
 __all__ = ["FATE_WORDS", "SIZE_WORDS", "TEMPERATURE_BANDS_C", "USE_WORDS", "CategoryIndex", "check_baseline",
            "check_category", "check_hazardous", "check_quality", "check_quantity", "check_temperature_band",
-           "check_time", "check_waste_code", "temperature_band", "waste_code_table"]
+           "check_time", "check_waste_code", "corrected_for_unit", "temperature_band", "waste_code_table"]
 
 
 def _words_map(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -75,27 +77,95 @@ def _digits(code: object) -> str:
     return re.sub(r"\D", "", str(code))
 
 
-def check_category(ctx: RowContext, index: CategoryIndex) -> dict[str, Any] | None:
-    """Find the category by id, else by label or synonym (warning); unknown -> error with close ids."""
+def _label(category: Mapping[str, Any], lang: str) -> str:
+    return str(category.get(f"label_{lang}") or category.get("category_id", ""))
+
+
+def _inferred(ctx: RowContext, index: CategoryIndex, suggestions: Sequence[Any]) -> CategoryChoice | None:
+    """The best known suggestion as an inferred category, with a warning asking for confirmation."""
+    known = [s for s in suggestions if s.category_id in index.by_id]
+    if not known:
+        return None
+    best, others = known[0], tuple(s.category_id for s in known[1:])
+    category = index.by_id[best.category_id]
+    alt_fr = ", ".join(_label(index.by_id[o], "fr") for o in others) or "aucune"
+    alt_en = ", ".join(_label(index.by_id[o], "en") for o in others) or "none"
+    score_fr = format_number(best.score, locale="fr_CA", decimals=2)
+    score_en = format_number(best.score, locale="en_CA", decimals=2)
+    ctx.error("category_id", "inferred", Text("une catégorie de la liste", "a category from the list"),
+              Text(f"Catégorie déduite de la description : « {_label(category, 'fr')} » "
+                   f"({best.category_id}, score {score_fr}) ; autres possibilités : {alt_fr}. "
+                   "Un conseiller doit la confirmer.",
+                   f"Category inferred from the description: “{_label(category, 'en')}” "
+                   f"({best.category_id}, score {score_en}); other possibilities: {alt_en}. "
+                   "An advisor must confirm it."),
+              found=best.category_id, severity="warning")
+    return CategoryChoice(category, "inferred", float(best.score), others)
+
+
+def check_category(ctx: RowContext, index: CategoryIndex,
+                   suggestions: Sequence[Any] = ()) -> CategoryChoice:
+    """Find the category by id, else by label or synonym (warning), else infer it when the cell is empty.
+
+    ``suggestions`` are the classifier's for this row (:mod:`symbiosis.ingest.category_inference`);
+    used only when the cell is empty. An unknown category, or an empty one nothing can be inferred
+    for, is an error listing close ids.
+    """
     text = ctx.text("category_id")
     key = fold(text)
     if key in index.by_fold:
-        return index.by_id[index.by_fold[key]]
+        return CategoryChoice(index.by_id[index.by_fold[key]])
     if key in index.by_label:
         cid = index.by_label[key]
         ctx.error("category_id", "read_as", Text("un identifiant de catégorie", "a category id"),
                   Text(f"Lu comme la catégorie « {cid} » ; écrivez cet identifiant pour confirmer.",
                        f"Read as category “{cid}”; write this id to confirm."), severity="warning")
-        return index.by_id[cid]
+        return CategoryChoice(index.by_id[cid])
+    if not text:
+        choice = _inferred(ctx, index, suggestions)
+        if choice is not None:
+            return choice
+        ctx.error("category_id", "missing", Text("une catégorie, ou une description pour la déduire",
+                                                 "a category, or a description to infer it from"),
+                  Text("Choisissez une catégorie de la liste, ou décrivez le flux (ex. « écorces de "
+                       "sapin ») pour qu'elle soit déduite.",
+                       "Pick a category from the list, or describe the stream (e.g. “fir bark”) so that "
+                       "it can be inferred."))
+        return CategoryChoice(None)
     pool = {**{fold(i): i for i in index.by_id}, **index.by_label}
     close = difflib.get_close_matches(key, list(pool), n=6, cutoff=0.5)
     ids = list(dict.fromkeys(pool[c] for c in close))[:3]
     listed = ", ".join(ids) or "wood_bark, ferrous_scrap"
-    ctx.error("category_id", "missing" if not text else "unknown",
+    ctx.error("category_id", "unknown",
               Text("une catégorie de la liste", "a category from the list"),
               Text(f"Choisissez une catégorie de la liste, par exemple : {listed}.",
                    f"Pick a category from the list, for example: {listed}."))
-    return None
+    return CategoryChoice(None)
+
+
+def corrected_for_unit(ctx: RowContext, index: CategoryIndex, given: Mapping[str, Any],
+                       suggestions: Sequence[Any]) -> CategoryChoice | None:
+    """A category that fits the row's unit in place of the typed one, when the classifier is confident.
+
+    Records a warning naming both; ``None`` (nothing recorded) when no suggestion is good enough.
+    """
+    known = [s for s in suggestions if s.category_id in index.by_id and s.score >= CORRECTION_MIN_SCORE]
+    if not known:
+        return None
+    best = known[0]
+    category = index.by_id[best.category_id]
+    unit = ctx.text("unit")
+    ctx.error("category_id", "corrected", Text(f"une catégorie mesurable en « {unit} »",
+                                               f"a category measured in “{unit}”"),
+              Text(f"« {_label(given, 'fr')} » ne se mesure pas en « {unit} » : catégorie remplacée par "
+                   f"« {_label(category, 'fr')} » ({best.category_id}). Un conseiller doit la confirmer ; "
+                   "changez l'unité si la catégorie d'origine était la bonne.",
+                   f"“{_label(given, 'en')}” is not measured in “{unit}”: category replaced by "
+                   f"“{_label(category, 'en')}” ({best.category_id}). An advisor must confirm it; change "
+                   "the unit if the original category was right."),
+              found=str(given.get("category_id", "")), severity="warning")
+    return CategoryChoice(category, "corrected", float(best.score),
+                          tuple(s.category_id for s in known[1:]))
 
 
 def _waste_fix(category: dict[str, Any] | None) -> Text:
@@ -170,6 +240,19 @@ def _yes_no_or_none(text: str) -> tuple[bool | None, tuple]:
     return (None if problems else value), problems
 
 
+def _positive(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
+def _is_mass_rate(unit: str) -> bool:
+    match = read_unit(unit)
+    return match is not None and match.unit.dimension == "mass_rate"
+
+
 def _default_density(category: dict[str, Any]) -> float | None:
     value = category.get("default_density_t_per_m3")
     try:
@@ -241,13 +324,24 @@ def check_quantity(ctx: RowContext, category: dict[str, Any] | None, density: fl
         return None
     if value is None or category is None:
         return None
+    energy_per_t = _positive(category.get("energy_mwh_per_t"))
     try:
         conversion = to_canonical(value, ctx.text("unit"), kind=str(category["kind"]),
                                   density_t_per_m3=density, total_allowed=one_off,
-                                  default_density_t_per_m3=_default_density(category))
+                                  default_density_t_per_m3=_default_density(category),
+                                  energy_mwh_per_t=energy_per_t)
     except UnitError as exc:
         ctx.error("unit", exc.code.split(".", 1)[-1], exc.expected, exc.fix)
         return None
+    if energy_per_t is not None and str(category["kind"]) == "energy" and _is_mass_rate(ctx.text("unit")):
+        e_fr = format_number(energy_per_t, locale="fr_CA", decimals=2)
+        e_en = format_number(energy_per_t, locale="en_CA", decimals=2)
+        ctx.error("unit", "energy_per_t", Text("une énergie (MWh/an) ou une puissance (kW)",
+                                               "an energy (MWh/yr) or a power (kW)"),
+                  Text(f"Débit de vapeur converti avec la chaleur utile d'une tonne ({e_fr} MWh/t, vapeur "
+                       "saturée condensée) ; donnez la chaleur en MWh/an pour plus de précision.",
+                       f"Steam flow converted with the usable heat of a tonne ({e_en} MWh/t, saturated "
+                       "steam condensed); give the heat in MWh/yr to be more precise."), severity="warning")
     if conversion.density_source == "category_default":
         d = format_number(conversion.density_t_per_m3 or 0.0, locale="fr_CA")
         d_en = format_number(conversion.density_t_per_m3 or 0.0, locale="en_CA")

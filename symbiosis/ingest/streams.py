@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.i18n import Text
+from symbiosis.ingest.category_inference import CategoryChoice, infer_missing_categories, suggest_for_unit
 from symbiosis.ingest.fields import (
     CONFIDENTIALITY_WORDS,
     DIRECTION_WORDS,
@@ -30,13 +31,16 @@ from symbiosis.ingest.stream_checks import (
     check_quantity,
     check_time,
     check_waste_code,
+    corrected_for_unit,
     waste_code_table,
 )
 from symbiosis.schemas import STREAMS
+from symbiosis.units.table import read_unit
 
 __all__ = ["REQUIRED_STREAM_COLUMNS", "check_firm_reference", "validate_streams"]
 
-REQUIRED_STREAM_COLUMNS = ("firm_id", "direction", "category_id", "quantity", "unit")
+#: ``category_id`` may be left out: each category is then inferred from the description (and flagged).
+REQUIRED_STREAM_COLUMNS = ("firm_id", "direction", "quantity", "unit")
 _ID_FIELDS = ("firm_id", "direction", "category_id", "description", "quantity", "unit", "months",
               "start_date")
 
@@ -69,14 +73,40 @@ def _numbers(ctx: RowContext) -> dict[str, float | None]:
     }
 
 
+def _fits_unit(ctx: RowContext, category: Mapping[str, Any] | None, density: float | None) -> bool:
+    """Whether the typed unit can measure the category's kind (an unknown unit is the converter's to
+    report)."""
+    if category is None or not ctx.text("unit"):
+        return True
+    match = read_unit(ctx.text("unit"))
+    if match is None:
+        return True
+    energy_by_mass = match.unit.dimension == "mass_rate" and (category.get("energy_mwh_per_t") or 0) > 0
+    if str(category["kind"]) not in match.unit.kinds and not energy_by_mass:
+        return False
+    volume = match.unit.dimension.startswith("volume") and str(category["kind"]) == "material"
+    default = category.get("default_density_t_per_m3")
+    return not volume or density is not None or (isinstance(default, float) and default > 0)
+
+
+def _choose_category(ctx: RowContext, index: CategoryIndex, inferred: Mapping[int, Any],
+                     density: float | None) -> CategoryChoice:
+    choice = check_category(ctx, index, inferred.get(ctx.row, ()))
+    if choice.category is None or _fits_unit(ctx, choice.category, density):
+        return choice
+    fix = corrected_for_unit(ctx, index, choice.category, suggest_for_unit(ctx.cells, lang=ctx.raw.lang))
+    return fix or choice  # no confident fix: the converter reports the unit error with its hint
+
+
 def _stream_row(ctx: RowContext, *, index: CategoryIndex, waste: Mapping[str, bool],
-                known_firm_ids: Collection[str] | None) -> dict[str, Any]:
+                known_firm_ids: Collection[str] | None, inferred: Mapping[int, Any]) -> dict[str, Any]:
     firm_id = check_firm_reference(ctx, known_firm_ids)
     direction = ctx.take("direction", read_choice, words=DIRECTION_WORDS, default=None, field="direction")
-    category = check_category(ctx, index)
+    density = check_density(ctx)
+    choice = _choose_category(ctx, index, inferred, density)
+    category = choice.category
     waste_code, code_hazardous = check_waste_code(ctx, waste, category)
     availability, months_mask, start, end = check_time(ctx)
-    density = check_density(ctx)
     conversion = check_quantity(ctx, category, density, availability=availability, months_mask=months_mask,
                                 start=start, end=end)
     stream_id = ctx.take("stream_id", read_id) or generated_id("S", ctx.cells, _ID_FIELDS)
@@ -86,6 +116,8 @@ def _stream_row(ctx: RowContext, *, index: CategoryIndex, waste: Mapping[str, bo
     return {
         "stream_id": stream_id, "firm_id": firm_id, "direction": direction,
         "kind": (category or {}).get("kind", ""), "category_id": (category or {}).get("category_id", ""),
+        "category_source": choice.source if category else "", "category_score": choice.score,
+        "category_alternatives": "|".join(choice.alternatives),
         "waste_code": waste_code, "description": ctx.take("description", read_text),
         "quantity_as_typed": ctx.text("quantity"), "unit_as_typed": ctx.text("unit"),
         "quantity_per_yr": conversion.quantity_per_yr if conversion else None,
@@ -125,7 +157,9 @@ def validate_streams(raw: RawTable, *, categories: pd.DataFrame,
     ImportResult
         ``valid`` follows ``schemas.STREAMS``; ``rejected`` holds the original text of rejected rows.
     """
+    inferred = infer_missing_categories(raw, lang=raw.lang) if not raw.has_file_error else {}
     row = partial(_stream_row, index=CategoryIndex(categories), waste=waste_code_table(waste_codes),
-                  known_firm_ids=None if known_firm_ids is None else frozenset(known_firm_ids))
+                  known_firm_ids=None if known_firm_ids is None else frozenset(known_firm_ids),
+                  inferred=inferred)
     return run_rows(raw, STREAMS, row, id_column="stream_id",
                     file_issues=missing_columns(raw, REQUIRED_STREAM_COLUMNS))

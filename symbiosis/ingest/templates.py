@@ -35,8 +35,10 @@ COLUMN_HELP: dict[str, Text] = {
                       "Stable stream id (e.g. S-001); generated when missing."),
     "direction": Text("offre (résidu, surplus) ou demande (besoin).",
                       "supply (residue, surplus) or demand (need)."),
-    "category_id": Text("Catégorie de ressource (liste de la base de connaissances).",
-                        "Resource category (knowledge-base list)."),
+    "category_id": Text("Catégorie de ressource (liste de la base de connaissances) ; laissée vide, elle est "
+                        "déduite de la description.",
+                        "Resource category (knowledge-base list); left empty, it is inferred from the "
+                        "description."),
     "waste_code": Text("Code de la Liste européenne des déchets, 6 chiffres (ex. 03 01 05).",
                        "EU List of Waste code, 6 digits (e.g. 03 01 05)."),
     "description": Text("Description libre.", "Free description."),

@@ -24,14 +24,16 @@ LIST_SEPARATOR = "|"
 
 CATEGORY_COLUMNS: tuple[str, ...] = (
     "category_id", "family", "kind", "canonical_unit", "default_density_t_per_m3", "hazardous",
-    "label_fr", "label_en", "synonyms_fr", "synonyms_en", "waste_codes",
+    "label_fr", "label_en", "synonyms_fr", "synonyms_en", "waste_codes", "tags", "temperature_low_c",
+    "temperature_high_c", "lhv_mwh_per_t", "energy_mwh_per_t",
 )
 
 FAMILIES: tuple[str, ...] = (
     "metals_scrap", "aluminium_residues", "wood_forestry", "pulp_paper", "agrifood_organics",
     "mineral_ashes", "chemicals_solvents", "oils", "plastics", "paper_cardboard", "glass",
     "construction_demolition", "packaging_pallets", "textiles", "energy_heat", "energy_steam",
-    "energy_gas", "energy_co2", "water", "logistics", "capacity_equipment", "services",
+    "energy_gas", "energy_co2", "water", "logistics", "capacity_equipment", "services", "waste_treatment",
+    "healthcare", "municipal",
 )
 
 
@@ -78,19 +80,30 @@ def parse_categories(raw: pd.DataFrame) -> pd.DataFrame:
     use :func:`split_list` to expand one.
     """
     frame = raw.copy()
-    frame["default_density_t_per_m3"] = pd.to_numeric(
-        frame["default_density_t_per_m3"].replace("", None), errors="coerce").astype("float64")
+    for col in ("default_density_t_per_m3", "temperature_low_c", "temperature_high_c", "lhv_mwh_per_t",
+                "energy_mwh_per_t"):
+        if col in frame.columns:
+            frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce").astype("float64")
     frame["hazardous"] = parse_bool(frame["hazardous"])
     return frame
 
 
 @lru_cache(maxsize=1)
 def _categories() -> pd.DataFrame:
-    return parse_categories(read_package_csv("categories.csv"))
+    from symbiosis.kb.generic import generic_categories
+    from symbiosis.kb.waste_codes import load_waste_codes
+
+    specific = read_package_csv("categories.csv")
+    generic = generic_categories(specific, load_waste_codes())
+    return parse_categories(pd.concat([specific, generic], ignore_index=True))
 
 
 def load_categories() -> pd.DataFrame:
     """Return the shipped resource categories, one row per ``category_id``.
+
+    The specific categories of ``categories.csv`` come first, then the generated generic category of
+    each List-of-Waste sub-chapter for the codes no specific category lists
+    (:mod:`symbiosis.kb.generic`), so that every code of the list reaches a category.
 
     Returns
     -------

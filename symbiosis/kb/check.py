@@ -23,9 +23,11 @@ from symbiosis.kb.categories import (
     FAMILIES,
     load_categories,
     parse_bool,
+    parse_categories,
     read_package_csv,
     split_list,
 )
+from symbiosis.kb.generic import generic_categories, is_generic
 from symbiosis.kb.rules import (
     AUTHORISATIONS,
     CROSS_KIND_NOTE_PREFIX,
@@ -35,6 +37,15 @@ from symbiosis.kb.rules import (
     PRETREATMENTS,
     R_CODES,
     RULE_COLUMNS,
+    parse_rules,
+)
+from symbiosis.kb.selectors import (
+    CHECK_NAMES,
+    YIELD_BASES,
+    Selector,
+    expand_rules,
+    selector_kind,
+    unused_statements,
 )
 from symbiosis.kb.waste_codes import load_waste_codes
 from symbiosis.schemas import CANONICAL_UNIT, RESOURCE_KINDS
@@ -51,6 +62,29 @@ FOOD_CATEGORIES: frozenset[str] = frozenset({"food_ingredient_upcycled", "food_s
 LAND_CATEGORIES: frozenset[str] = frozenset({"soil_amendment_organic", "liming_agent"})
 #: Supplies spread without an MRF authorisation: manure (farm regulation, REA) and certified compost.
 LAND_EXEMPT_SUPPLIES: frozenset[str] = frozenset({"manure", "compost_product"})
+
+#: List-of-Waste chapters whose codes a family's categories may carry. A chapter names where a waste
+#: comes from (10: thermal processes) or, for 15, 17, 19 and 20, a collected fraction of a material
+#: (plastic packaging, C&D wood, sorted ferrous metal, municipal glass), hence the overlaps.
+FAMILY_CHAPTERS: dict[str, frozenset[str]] = {
+    "metals_scrap": frozenset({"10", "12", "16", "17", "19", "20"}),
+    "aluminium_residues": frozenset({"01", "10", "12", "16", "17", "19", "20"}),
+    "wood_forestry": frozenset({"02", "03", "15", "17", "19", "20"}),
+    "pulp_paper": frozenset({"03", "19"}),
+    "agrifood_organics": frozenset({"02", "19", "20"}),
+    "mineral_ashes": frozenset({"01", "10", "12", "16", "17", "19"}),
+    "chemicals_solvents": frozenset({"05", "06", "07", "08", "09", "11", "14", "16"}),
+    "oils": frozenset({"02", "05", "12", "13", "16", "19", "20"}),
+    "plastics": frozenset({"02", "07", "15", "16", "17", "19", "20"}),
+    "paper_cardboard": frozenset({"03", "15", "19", "20"}),
+    "glass": frozenset({"10", "15", "16", "17", "19", "20"}),
+    "construction_demolition": frozenset({"10", "17", "19", "20"}),
+    "packaging_pallets": frozenset({"15"}),
+    "textiles": frozenset({"04", "15", "19", "20"}),
+    "waste_treatment": frozenset({"16", "19"}),
+    "healthcare": frozenset({"18"}),
+    "municipal": frozenset({"20"}),
+}
 
 _ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _MAESTRI = re.compile(r"^MAESTRI:\d+\.\d+\.\d+$")
@@ -140,17 +174,36 @@ def _check_category_density(cats: pd.DataFrame) -> Iterator[Issue]:
         yield _error("bad_density", cid, "masse volumique non numérique ou ≤ 0",
                      "density is not a positive number")
     gaseous = cats["family"].eq("energy_co2")
-    for cid in cats["category_id"][cats["kind"].eq("material") & ~_present(raw) & ~gaseous]:
+    generated = cats["category_id"].map(is_generic)  # generated per sub-chapter: no density to claim
+    for cid in cats["category_id"][cats["kind"].eq("material") & ~_present(raw) & ~gaseous & ~generated]:
         yield _warning("missing_density", cid, "matière sans masse volumique par défaut",
                        "material without a default density")
+
+
+def _check_category_properties(cats: pd.DataFrame) -> Iterator[Issue]:
+    """Temperature bands, heating values and energy per tonne: numbers where they mean something."""
+    low = pd.to_numeric(cats["temperature_low_c"], errors="coerce")
+    high = pd.to_numeric(cats["temperature_high_c"], errors="coerce")
+    for cid in cats["category_id"][(low.isna() != high.isna()) | (low >= high)]:
+        yield _error("bad_band", cid, "bande de température incomplète ou inversée",
+                     "temperature band incomplete or reversed")
+    for col in ("lhv_mwh_per_t", "energy_mwh_per_t"):
+        value = pd.to_numeric(cats[col], errors="coerce")
+        for cid in cats["category_id"][_present(cats[col]) & ~(value > 0)]:
+            yield _error("bad_property", cid, f"{col} non numérique ou ≤ 0",
+                         f"{col} is not a positive number")
+    energy = pd.to_numeric(cats["energy_mwh_per_t"], errors="coerce") > 0
+    for cid in cats["category_id"][energy & cats["kind"].ne("energy")]:
+        yield _error("bad_property", cid, "énergie par tonne pour une catégorie qui n'est pas de l'énergie",
+                     "energy per tonne on a category that is not energy")
 
 
 def _check_category_labels(cats: pd.DataFrame) -> Iterator[Issue]:
     for col in ("label_fr", "label_en"):
         for cid in cats["category_id"][_text(cats[col]).eq("")]:
             yield _error("missing_label", cid, f"{col} vide", f"{col} is empty")
-    for col in ("synonyms_fr", "synonyms_en"):
-        for cid in cats["category_id"][_text(cats[col]).eq("")]:
+    for col in ("synonyms_fr", "synonyms_en"):  # generated categories are described by their codes
+        for cid in cats["category_id"][_text(cats[col]).eq("") & ~cats["category_id"].map(is_generic)]:
             yield _warning("missing_synonyms", cid, f"{col} vide", f"{col} is empty")
 
 
@@ -174,7 +227,29 @@ def _check_category_waste_codes(cats: pd.DataFrame, low: pd.DataFrame) -> Iterat
                            "hazardous category whose codes are all non-hazardous")
 
 
-def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | None = None) -> list[Issue]:
+def _check_family_chapters(cats: pd.DataFrame) -> Iterator[Issue]:
+    """Each waste code's chapter fits the category's family (:data:`FAMILY_CHAPTERS`); families of
+    energy, water, logistics, capacity and services carry no waste code."""
+    for row in cats.itertuples(index=False):
+        allowed = FAMILY_CHAPTERS.get(row.family, frozenset())
+        wrong = [c for c in split_list(row.waste_codes) if c[:2] not in allowed]
+        if wrong:
+            yield _error("code_family", row.category_id,
+                         f"codes hors des chapitres de la famille {row.family} : {wrong}",
+                         f"codes outside the chapters of family {row.family}: {wrong}")
+
+
+def _check_low_coverage(cats: pd.DataFrame, low: pd.DataFrame) -> Iterator[Issue]:
+    """Every code of the List of Waste reaches a category (a specific or a generic one)."""
+    listed = {code for codes in cats["waste_codes"] for code in split_list(codes)}
+    missing = sorted(set(low["code"]) - listed)
+    if missing:
+        yield _error("low_not_covered", "", f"{len(missing)} codes sans catégorie, ex. {missing[:5]}",
+                     f"{len(missing)} codes reach no category, e.g. {missing[:5]}")
+
+
+def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | None = None,
+                     complete: bool = False) -> list[Issue]:
     """Check a categories table (as :func:`symbiosis.kb.load_categories` returns it).
 
     Parameters
@@ -183,6 +258,9 @@ def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | No
         The table to check.
     waste_codes
         The List of Waste (default: the shipped one) the ``waste_codes`` column must use.
+    complete
+        Also require every code of the List of Waste to reach a category (the shipped base with its
+        generic categories must; a partial table need not).
 
     Returns
     -------
@@ -194,9 +272,12 @@ def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | No
         return issues
     low = load_waste_codes() if waste_codes is None else waste_codes
     for check in (_check_category_ids, _check_category_enums, _check_category_density,
-                  _check_category_labels):
+                  _check_category_properties, _check_category_labels):
         issues.extend(check(categories))
     issues.extend(_check_category_waste_codes(categories, low))
+    issues.extend(_check_family_chapters(categories))
+    if complete:
+        issues.extend(_check_low_coverage(categories, low))
     return issues
 
 
@@ -215,12 +296,58 @@ def _check_rule_ids(rules: pd.DataFrame) -> Iterator[Issue]:
                      f"pair already covered: {row.supply_category_id} -> {row.demand_category_id}")
 
 
-def _check_rule_categories(rules: pd.DataFrame, kinds: pd.Series) -> Iterator[Issue]:
-    for side in ("supply_category_id", "demand_category_id"):
-        for row in rules[~rules[side].isin(kinds.index)].itertuples(index=False):
-            cid = getattr(row, side)
-            yield _error("unknown_category", row.rule_id, f"catégorie inconnue {cid!r} ({side})",
-                         f"unknown category {cid!r} ({side})")
+def _check_rule_selectors(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+    """Each side names a known category, family or tag (``=`` on the demand side only), and expands."""
+    known = set(categories["category_id"].astype(str))
+    pick = Selector(categories)
+    for row in rules.itertuples(index=False):
+        for side in ("supply_category_id", "demand_category_id"):
+            selector = getattr(row, side)
+            kind = selector_kind(selector)
+            if kind == "identity" and side == "supply_category_id":
+                yield _error("bad_selector", row.rule_id, "« = » seulement du côté demande",
+                             "'=' only on the demand side")
+            elif kind != "identity" and not pick(selector):
+                yield _error("unknown_category", row.rule_id,
+                             f"sélecteur sans catégorie {selector!r} ({side})",
+                             f"selector names no category {selector!r} ({side})")
+        unknown = [c for c in split_list(getattr(row, "except_categories", "")) if c not in known]
+        if unknown:
+            yield _error("unknown_exception", row.rule_id, f"exceptions inconnues : {unknown}",
+                         f"unknown exceptions: {unknown}")
+        if getattr(row, "yield_basis", "fixed") not in YIELD_BASES:
+            yield _error("bad_yield_basis", row.rule_id, f"yield_basis invalide : {row.yield_basis!r}",
+                         f"invalid yield_basis: {row.yield_basis!r}")
+        bad_checks = [c for c in split_list(getattr(row, "checks", "")) if c not in CHECK_NAMES]
+        if bad_checks:
+            yield _error("bad_checks", row.rule_id, f"contrôles inconnus : {bad_checks}",
+                         f"unknown checks: {bad_checks}")
+
+
+def _check_statement_use(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+    """A statement whose selectors, less its exceptions, pick no pair at all (a general statement whose
+    pairs are all taken by listed ones is fine: it serves categories added later)."""
+    for rid in unused_statements(statements, expand_rules(statements, categories)):
+        alone = expand_rules(statements[statements["rule_id"] == rid], categories)
+        if alone.empty:
+            yield _warning("unused_statement", rid, "énoncé qui ne désigne aucune paire de catégories",
+                           "statement that names no pair of categories")
+
+
+def _check_lhv_yields(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+    """A ``yield_basis = lhv`` statement needs an LHV for every supply and for every material demand."""
+    values = pd.to_numeric(categories.get("lhv_mwh_per_t", pd.Series(dtype=float)), errors="coerce")
+    lhv = pd.Series(values.to_numpy(float), index=categories["category_id"].astype(str))
+    kind = categories.set_index("category_id")["kind"]
+    pick = Selector(categories)
+    for row in statements[statements["yield_basis"].eq("lhv")].itertuples(index=False):
+        sides = [pick(row.supply_category_id)]
+        demands = [c for c in pick(row.demand_category_id) if kind.get(c) != "energy"]
+        missing = [c for c in [*sides[0], *demands] if not (lhv.get(c, float("nan")) > 0)]
+        if missing:
+            yield _error("missing_lhv", row.rule_id,
+                         f"pouvoir calorifique (lhv_mwh_per_t) manquant : {missing}",
+                         f"lower heating value (lhv_mwh_per_t) missing: {missing}")
 
 
 def _check_rule_values(rules: pd.DataFrame) -> Iterator[Issue]:
@@ -281,19 +408,25 @@ def _check_rule_kinds(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator
                          f"'{CROSS_KIND_NOTE_PREFIX}' note are required)")
 
 
+def _check_listed_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+    """A statement naming a hazardous supply category must say so (generated rules are flagged for it)."""
+    hazardous_cats = set(categories["category_id"][parse_bool(categories["hazardous"])])
+    for row, is_flagged in zip(rules.itertuples(index=False), parse_bool(rules["hazardous"]), strict=True):
+        if row.supply_category_id in hazardous_cats and not is_flagged:
+            yield _error("hazard_not_flagged", row.rule_id,
+                         "résidu dangereux dans une règle non marquée dangereuse",
+                         "hazardous supply category in a rule not flagged hazardous")
+        if is_flagged and row.supply_category_id not in hazardous_cats:
+            yield _warning("hazard_overflagged", row.rule_id,
+                           "règle marquée dangereuse, catégorie non dangereuse",
+                           "rule flagged hazardous for a non-hazardous supply category")
+
+
 def _check_rule_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
     hazardous_cats = set(categories["category_id"][parse_bool(categories["hazardous"])])
     flagged = parse_bool(rules["hazardous"])
     for row, is_flagged in zip(rules.itertuples(index=False), flagged, strict=True):
         moves_hazard = row.supply_category_id in hazardous_cats
-        if moves_hazard and not is_flagged:
-            yield _error("hazard_not_flagged", row.rule_id,
-                         "résidu dangereux dans une règle non marquée dangereuse",
-                         "hazardous supply category in a rule not flagged hazardous")
-        if is_flagged and not moves_hazard:
-            yield _warning("hazard_overflagged", row.rule_id,
-                           "règle marquée dangereuse, catégorie non dangereuse",
-                           "rule flagged hazardous for a non-hazardous supply category")
         if (moves_hazard or is_flagged) and row.demand_category_id in FEED_CATEGORIES | FOOD_CATEGORIES:
             yield _error("hazard_to_food_feed", row.rule_id,
                          "un résidu dangereux ne peut aller en alimentation humaine ou animale",
@@ -318,6 +451,18 @@ def _check_rule_authorisations(rules: pd.DataFrame) -> Iterator[Issue]:
                            "land application without an MRF authorisation")
 
 
+def _typed_text(rules: pd.DataFrame) -> pd.DataFrame:
+    rules = rules.copy()
+    if "authorisation" in rules.columns:  # typed frame from load_rules: the code is there
+        rules["requires_authorisation"] = rules.pop("authorisation")
+    for col in ("rule_id", "supply_category_id", "demand_category_id", "pretreatment", "r_code",
+                "requires_authorisation", "evidence_type", "evidence_ref", "evidence_note",
+                "except_categories", "yield_basis", "checks"):
+        rules[col] = _text(rules[col])
+    rules["yield_basis"] = rules["yield_basis"].replace("", "fixed")
+    return rules
+
+
 def _check_rule_pretreatment_costs(rules: pd.DataFrame, kinds: pd.Series,
                                    costs: Mapping[str, float]) -> Iterator[Issue]:
     """Every pre-treatment a rule uses has a cost in the scenario's table (else the 30 $/t fallback
@@ -334,50 +479,61 @@ def _check_rule_pretreatment_costs(rules: pd.DataFrame, kinds: pd.Series,
 
 def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None, *,
                 pretreatment_costs: Mapping[str, float] | None = None) -> list[Issue]:
-    """Check a rules table against the categories.
+    """Check rule statements (or concrete rules) against the categories.
 
     Parameters
     ----------
     rules
-        The table to check (raw text or as :func:`symbiosis.kb.load_rules` returns it).
+        The statements as ``rules.csv`` holds them (raw text), or the concrete rules
+        :func:`symbiosis.kb.load_rules` returns (with ``authorisation`` and ``basis``).
     categories
         The categories the rules refer to (default: the shipped ones).
 
     Returns
     -------
     list of Issue
-        Empty when the table is clean. Errors: missing columns, empty or duplicate rule ids,
-        duplicate (supply, demand) pairs, unknown categories, yield or distance ≤ 0, a value
-        outside its closed list (pretreatment, r_code, authorisation, evidence type), missing or
-        malformed evidence, an unjustified kind change or a unit mismatch, a hazardous supply in a
-        rule not flagged hazardous, any hazardous rule into food or feed, a food or feed rule
+        Empty when the table is clean. Statement errors: missing columns, empty or duplicate rule ids,
+        duplicate statements, selectors naming nothing, ``=`` on the supply side, unknown exceptions,
+        yield basis or checks, yield or distance ≤ 0, a value outside its closed list (pretreatment,
+        r_code, authorisation, evidence type), missing or malformed evidence, a listed hazardous supply
+        not flagged, an LHV yield without LHVs. Errors on the expanded concrete rules: an unjustified
+        kind change or a unit mismatch, any hazardous rule into food or feed, a food or feed rule
         without its CFIA requirement, a pre-treatment without a cost in ``pretreatment_costs``
-        (default: :class:`symbiosis.engine.config.MatchConfig`'s table).
+        (default: :class:`symbiosis.engine.config.MatchConfig`'s table). Warning: a statement that
+        gives no concrete rule.
     """
     categories = load_categories() if categories is None else categories
     if pretreatment_costs is None:
         from symbiosis.engine.config import MatchConfig
 
         pretreatment_costs = MatchConfig().pretreatment_cost_cad_per_t
-    expected = RULE_COLUMNS if "authorisation" not in rules.columns else LOADED_RULE_COLUMNS
+    concrete_input = "basis" in rules.columns
+    expected = LOADED_RULE_COLUMNS if concrete_input else RULE_COLUMNS
     issues = _columns(rules, expected, "rules")
     if issues:
         return issues
-    rules = rules.copy()
-    if "authorisation" in rules.columns:  # typed frame from load_rules: the code is there
-        rules["requires_authorisation"] = rules.pop("authorisation")
-    for col in ("rule_id", "supply_category_id", "demand_category_id", "pretreatment", "r_code",
-                "requires_authorisation", "evidence_type", "evidence_ref", "evidence_note"):
-        rules[col] = _text(rules[col])
+    typed_categories = parse_categories(categories) if categories["hazardous"].dtype != bool else categories
+    statements = _typed_text(rules)
+    issues.extend(_check_rule_ids(statements) if not concrete_input else [])
+    issues.extend(_check_rule_selectors(statements, categories))
+    issues.extend(_check_rule_values(statements))
+    issues.extend(_check_rule_evidence(statements.drop_duplicates("rule_id")))
+    listed = statements[[selector_kind(s) == "category" for s in statements["supply_category_id"]]]
+    issues.extend(_check_listed_hazards(listed, categories))
+    if concrete_input:
+        concrete = statements
+    else:
+        issues.extend(_check_lhv_yields(statements, typed_categories))
+        parsed = parse_rules(rules)
+        concrete = _typed_text(expand_rules(parsed, typed_categories).drop(columns="basis"))
+        issues.extend(_check_statement_use(parsed, typed_categories))
+    issues.extend(_check_rule_kinds(concrete.drop_duplicates(["supply_category_id", "demand_category_id"]),
+                                    categories))
+    issues.extend(_check_rule_hazards(concrete, categories))
+    issues.extend(_check_rule_authorisations(concrete))
     kinds = categories.set_index("category_id")["kind"]
-    issues.extend(_check_rule_ids(rules))
-    issues.extend(_check_rule_categories(rules, kinds))
-    issues.extend(_check_rule_values(rules))
-    issues.extend(_check_rule_evidence(rules))
-    issues.extend(_check_rule_kinds(rules, categories))
-    issues.extend(_check_rule_hazards(rules, categories))
-    issues.extend(_check_rule_authorisations(rules))
-    issues.extend(_check_rule_pretreatment_costs(rules, kinds, pretreatment_costs))
+    issues.extend(_check_rule_pretreatment_costs(concrete.drop_duplicates(["rule_id", "pretreatment"]), kinds,
+                                                 pretreatment_costs))
     return issues
 
 
@@ -385,8 +541,9 @@ def check_knowledge_base() -> list[Issue]:
     """Check the shipped categories, rules and sector priors together."""
     from symbiosis.kb.priors import check_sector_priors
 
-    categories = read_package_csv("categories.csv")  # the files as shipped, before any typing
-    issues = check_categories(categories)
+    specific = read_package_csv("categories.csv")  # the files as shipped, before any typing
+    categories = pd.concat([specific, generic_categories(specific, load_waste_codes())], ignore_index=True)
+    issues = check_categories(categories, complete=True)
     issues.extend(check_rules(read_package_csv("rules.csv"), categories))
     issues.extend(check_sector_priors(read_package_csv("sector_priors.csv"), categories))
     return issues

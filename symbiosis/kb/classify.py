@@ -21,10 +21,17 @@ The *exact hit* of a phrase is ``0.5 + 0.5 × coverage`` when every word of the 
 takes its best phrase. All three terms are in [0, 1] and the weights sum to 1. The score is a
 similarity, not a probability: rank by it, and read a top score under ~0.3 as "unsure".
 
-Heat is split by temperature band and steam by pressure band: when the text gives a temperature
-(``60 °C``, ``140 degrés``, ``300 F``) or a pressure (``10 bar``, ``150 psig``) and heat or steam is
-what the text is about, the band that contains the value is put first (the bands are read from the
-category labels, e.g. ``"Rejets thermiques 60–90 °C"``, ``"(3,5–15 bar)"``).
+Heat is split by temperature band and steam by pressure band: when the text (or the declared
+``temperature_c``) gives a temperature (``60 °C``, ``140 degrés``, ``300 F``) or a pressure
+(``10 bar``, ``150 psig``) and heat or steam is what the text is about, the band that contains the
+value is put first (the bands are read from the category labels, e.g. ``"Rejets thermiques 60–90 °C"``,
+``"(3,5–15 bar)"``).
+
+What the declaration says besides its text narrows the choice (:class:`Declaration`): the
+**direction** keeps the categories that appear on that side of a rule (a supply is never put in a
+category nothing can receive from), the **unit** keeps the resource kinds it can measure (m³ is water,
+or a material with a density; MWh, GJ and kW are energy; t is a material), and a **waste code** lifts
+the categories that list it (:data:`WASTE_CODE_BONUS`).
 """
 
 from __future__ import annotations
@@ -52,7 +59,8 @@ from symbiosis.kb._text import (
 from symbiosis.kb.categories import load_categories, split_list
 from symbiosis.kb.waste_codes import load_waste_codes
 
-__all__ = ["Suggestion", "classify", "classify_many", "text_vectors", "waste_code_suggestions"]
+__all__ = ["Declaration", "Suggestion", "allowed_categories", "classify", "classify_many", "text_vectors",
+           "waste_code_suggestions"]
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +75,9 @@ LOW_WEIGHT = 0.75
 OTHER_LANG_WEIGHT = 0.9
 #: How many of the best categories are searched for a heat band when a temperature is given.
 HEAT_WINDOW = 5
+#: Added to the score of a category that lists the declared waste code (the code is the firm's own
+#: classification of the residue: it should decide between close descriptions).
+WASTE_CODE_BONUS = 0.3
 #: Least difflib similarity for an unknown word to be read as a typo of a known one.
 TYPO_CUTOFF = 0.85
 _BATCH = 256  # queries scored together (dense n-gram block of _BATCH × ~11k floats)
@@ -98,6 +109,31 @@ class Suggestion:
     label_fr: str
     label_en: str
     score: float
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What a declaration says besides its text; every field optional.
+
+    Parameters
+    ----------
+    direction
+        ``"supply"`` or ``"demand"``.
+    unit
+        The unit as typed (``"m³/an"``, ``"MWh/yr"``, ``"kW"``…).
+    temperature_c
+        The declared temperature, °C (a heat band is chosen by it).
+    waste_code
+        A List-of-Waste code (6 digits, spaces and star allowed).
+    density_declared
+        Whether the row gives its own density (a volume unit then fits any material).
+    """
+
+    direction: str | None = None
+    unit: str | None = None
+    temperature_c: float | None = None
+    waste_code: str | None = None
+    density_declared: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,6 +302,79 @@ def _correct(index: _Index, word: str) -> str:
     return index.corrections[word]
 
 
+@lru_cache(maxsize=4)
+def _sides() -> dict[str, frozenset[str]]:
+    """Categories found on each side of a concrete rule (identity rules count on both)."""
+    from symbiosis.kb.rules import load_rules
+
+    rules = load_rules()
+    return {"supply": frozenset(rules["supply_category_id"]),
+            "demand": frozenset(rules["demand_category_id"])}
+
+
+def _unit_kinds(unit: str, *, density_declared: bool) -> tuple[frozenset[str], bool] | None:
+    """Kinds a unit can measure and whether it is a volume (``None`` for a unit not in the list)."""
+    from symbiosis.units.table import read_unit
+
+    match = read_unit(unit)
+    if match is None:
+        return None
+    is_volume = match.unit.dimension.startswith("volume") and not density_declared
+    return frozenset(match.unit.kinds), is_volume
+
+
+def _is_mass(unit: str) -> bool:
+    from symbiosis.units.table import read_unit
+
+    match = read_unit(unit)
+    return match is not None and match.unit.dimension == "mass_rate"
+
+
+def allowed_categories(declaration: Declaration) -> frozenset[str] | None:
+    """Category ids a declaration can belong to by its direction and unit (``None``: no restriction).
+
+    Examples
+    --------
+    >>> "water_cooling" in allowed_categories(Declaration(unit="m³/an"))
+    True
+    >>> "heat_low_30_60c" in allowed_categories(Declaration(unit="m³/an"))
+    False
+    >>> "cement_raw_material" in allowed_categories(Declaration(direction="supply"))
+    False
+    """
+    return _allowed(declaration.direction or "", declaration.unit or "", declaration.density_declared)
+
+
+@lru_cache(maxsize=256)
+def _allowed(direction: str, unit: str, density_declared: bool) -> frozenset[str] | None:
+    cats = load_categories()
+    keep = pd.Series(True, index=cats.index)
+    if direction in ("supply", "demand"):
+        keep &= cats["category_id"].isin(_sides()[direction])
+    kinds = _unit_kinds(unit, density_declared=density_declared) if unit.strip() else None
+    if kinds is not None:
+        allowed_kinds, is_volume = kinds
+        fits = cats["kind"].isin(allowed_kinds)
+        if "material" in allowed_kinds and not is_volume and _is_mass(unit):  # steam declared in t/h
+            fits |= cats["energy_mwh_per_t"].fillna(0) > 0
+        if is_volume:  # a volume of a material converts to tonnes only with a density
+            fits &= (cats["kind"] != "material") | (cats["default_density_t_per_m3"] > 0)
+        keep &= fits
+    if keep.all():
+        return None
+    return frozenset(cats.loc[keep, "category_id"])
+
+
+def _code_bonus(index: _Index, code: str | None) -> np.ndarray:
+    digits = _clean_code(code or "")
+    bonus = np.zeros(len(index.categories))
+    if len(digits) == 6:
+        for i, cat in enumerate(index.categories):
+            if digits in cat.waste_codes:
+                bonus[i] = WASTE_CODE_BONUS
+    return bonus
+
+
 _Query = list[tuple[str, float]]
 
 
@@ -332,16 +441,31 @@ def _apply_band(
     return scores
 
 
-def classify_many(texts: Sequence[str], *, lang: str | None = None, top: int = 3) -> list[list[Suggestion]]:
-    """Return the ``top`` suggestions of each text (see :func:`classify`), scored in one pass."""
+def classify_many(texts: Sequence[str], *, lang: str | None = None, top: int = 3,
+                  declarations: Sequence[Declaration | None] | None = None) -> list[list[Suggestion]]:
+    """Return the ``top`` suggestions of each text (see :func:`classify`), scored in one pass.
+
+    ``declarations``, aligned with ``texts``, narrows each text's categories by its direction, unit,
+    temperature and waste code (:class:`Declaration`).
+    """
     index = _index()
     texts = list(texts)
     if not texts:
         return []
+    declared = list(declarations) if declarations is not None else [None] * len(texts)
+    if len(declared) != len(texts):
+        raise ValueError("declarations must be aligned with texts")
     scores = np.vstack([_scores(index, texts[i : i + _BATCH], lang) for i in range(0, len(texts), _BATCH)])
+    ids = np.array([c.category_id for c in index.categories], dtype=object)
     out = []
-    for text, row in zip(texts, scores, strict=True):
-        row = _apply_band(index, row, parse_temperature_c(text), index.heat_bands)
+    for text, row, decl in zip(texts, scores, declared, strict=True):
+        decl = decl or Declaration()
+        row = row + _code_bonus(index, decl.waste_code)  # a code alone is enough to suggest
+        allowed = allowed_categories(decl)
+        if allowed is not None:
+            row = np.where(np.isin(ids, list(allowed)), row, 0.0)
+        temperature = decl.temperature_c if decl.temperature_c is not None else parse_temperature_c(text)
+        row = _apply_band(index, row, temperature, index.heat_bands)
         row = _apply_band(index, row, parse_pressure_bar(text), index.pressure_bands)
         order = np.argsort(-row, kind="stable")[: max(top, 0)]
         out.append([_with_score(index.categories[i], row[i]) for i in order if row[i] > 0.0])
@@ -352,7 +476,9 @@ def _with_score(base: Suggestion, score: float) -> Suggestion:
     return replace(base, score=round(float(np.clip(score, 0.0, 1.0)), 4))
 
 
-def classify(text: str, *, lang: str | None = None, top: int = 3) -> list[Suggestion]:
+def classify(text: str, *, lang: str | None = None, top: int = 3, direction: str | None = None,
+             unit: str | None = None, temperature_c: float | None = None, waste_code: str | None = None,
+             density_declared: bool = False) -> list[Suggestion]:
     """Suggest the resource categories a free-text description most likely belongs to.
 
     Parameters
@@ -363,13 +489,23 @@ def classify(text: str, *, lang: str | None = None, top: int = 3) -> list[Sugges
         ``"fr"`` or ``"en"`` to prefer phrases of that language slightly; None for no preference.
     top
         How many suggestions to return at most (fewer when nothing matches at all).
+    direction, unit, temperature_c, waste_code, density_declared
+        What the declaration says besides its text (see :class:`Declaration`); each narrows or
+        orders the categories.
 
     Returns
     -------
     list of Suggestion
-        Best first; the score is a similarity in [0, 1].
+        Best first; the score is a similarity in [0, 1] (a matching waste code adds
+        :data:`WASTE_CODE_BONUS` before clipping).
+
+    Examples
+    --------
+    >>> classify("eau de refroidissement tiède", unit="m³/an", top=1)[0].kind
+    'water'
     """
-    return classify_many([text], lang=lang, top=top)[0]
+    declaration = Declaration(direction, unit, temperature_c, waste_code, density_declared)
+    return classify_many([text], lang=lang, top=top, declarations=[declaration])[0]
 
 
 def waste_code_suggestions(text: str, *, lang: str | None = None, top: int = 5) -> list[tuple[str, float]]:

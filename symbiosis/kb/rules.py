@@ -5,6 +5,10 @@ A rule says that a supply of category ``supply_category_id`` can meet a demand o
 unit. Every rule carries its evidence (a MAESTRI case, a publication, or an expert note). The
 absence of a rule is a decision too: no hazardous residue ever feeds animal feed or food.
 
+``rules.csv`` holds rule *statements*: a side may name one category, a family, a tag, or (demand
+side) ``=`` for "the same category"; :func:`load_rules` expands them into one concrete rule per
+category pair (:mod:`symbiosis.kb.selectors`), and :func:`load_rule_statements` gives them as written.
+
 Cross-kind rules (supply and demand of different resource kinds, e.g. wood chips in t/yr meeting a
 heat demand in MWh/yr) are allowed only for the kind pairs of :data:`CROSS_KIND_PAIRS`, with a
 pretreatment other than ``none`` and an ``evidence_note`` that starts with ``"cross-kind:"`` and
@@ -18,20 +22,23 @@ from functools import lru_cache
 import pandas as pd
 
 from symbiosis.kb.categories import load_categories, parse_bool, read_package_csv
+from symbiosis.kb.selectors import expand_rules
 
 __all__ = [
     "AUTHORISATIONS", "CROSS_KIND_NOTE_PREFIX", "CROSS_KIND_PAIRS", "EVIDENCE_TYPES", "LOADED_RULE_COLUMNS",
-    "PRETREATMENTS", "RULE_COLUMNS", "R_CODES", "compatible_pairs", "load_rules", "parse_rules",
+    "PRETREATMENTS", "RULE_COLUMNS", "R_CODES", "compatible_pairs", "load_rule_statements", "load_rules",
+    "parse_rules",
 ]
 
 RULE_COLUMNS: tuple[str, ...] = (
     "rule_id", "supply_category_id", "demand_category_id", "yield_ratio", "pretreatment",
     "receiving_process", "r_code", "max_transport_km", "hazardous", "requires_authorisation",
-    "evidence_type", "evidence_ref", "evidence_note",
+    "evidence_type", "evidence_ref", "evidence_note", "except_categories", "yield_basis", "checks",
 )
 
-#: Columns of :func:`load_rules`: the file's columns plus the authorisation code.
-LOADED_RULE_COLUMNS: tuple[str, ...] = (*RULE_COLUMNS, "authorisation")
+#: Columns of :func:`load_rules`: the file's columns plus the authorisation code and how the concrete
+#: rule was generated from its statement (:mod:`symbiosis.kb.selectors`).
+LOADED_RULE_COLUMNS: tuple[str, ...] = (*RULE_COLUMNS, "authorisation", "basis")
 
 PRETREATMENTS: tuple[str, ...] = (
     "none", "drying", "sorting", "grinding", "screening", "decontamination", "dewatering",
@@ -78,6 +85,9 @@ def parse_rules(raw: pd.DataFrame) -> pd.DataFrame:
     for col in _FLOAT_COLUMNS:
         frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce").astype("float64")
     frame["hazardous"] = parse_bool(frame["hazardous"])
+    for col in ("except_categories", "yield_basis", "checks"):
+        frame[col] = frame[col].astype("string").fillna("").str.strip().astype(str) if col in frame else ""
+    frame["yield_basis"] = frame["yield_basis"].replace("", "fixed")
     codes = frame["requires_authorisation"].astype("string").fillna("").str.strip()
     frame["requires_authorisation"] = codes.ne("").astype(bool)
     frame["authorisation"] = codes.astype(str)
@@ -85,17 +95,31 @@ def parse_rules(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _rules() -> pd.DataFrame:
+def _statements() -> pd.DataFrame:
     return parse_rules(read_package_csv("rules.csv"))
 
 
+@lru_cache(maxsize=1)
+def _rules() -> pd.DataFrame:
+    return expand_rules(_statements(), load_categories())
+
+
+def load_rule_statements() -> pd.DataFrame:
+    """Return the rule statements as written in ``rules.csv`` (selectors not expanded), typed as in
+    :func:`parse_rules`. A fresh copy."""
+    return _statements().copy()
+
+
 def load_rules() -> pd.DataFrame:
-    """Return the shipped compatibility rules.
+    """Return the shipped compatibility rules, one concrete rule per (supply, demand) category pair.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`LOADED_RULE_COLUMNS`: the file's :data:`RULE_COLUMNS` plus ``authorisation``.
+        Columns :data:`LOADED_RULE_COLUMNS`: the file's :data:`RULE_COLUMNS` plus ``authorisation``
+        and ``basis`` (``listed``, ``identity``, ``family`` or ``tag``: which kind of statement gave
+        the pair). ``rule_id`` is the statement's id, so it repeats across the pairs of a family, tag
+        or identity statement.
         ``yield_ratio`` (demand units per supply unit) and ``max_transport_km`` are floats;
         ``hazardous`` and ``requires_authorisation`` are bools; ``authorisation`` is ``""`` or a key of
         :data:`AUTHORISATIONS`; ``r_code`` is ``""`` or ``R1``..``R13``; ``evidence_ref`` is a

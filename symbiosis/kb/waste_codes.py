@@ -1,9 +1,10 @@
 """EU List of Waste (European Waste Catalogue): the shipped table, code normalisation, hazard flag.
 
-The table is converted from the UK DEFRA copy of Commission Decision 2000/532/EC (Open Government
-Licence v3.0, see ``data/LICENSES.md``) by ``scripts/build_waste_codes.py``. Codes are held as
-6-digit strings without spaces or asterisk (``"161101"``); the asterisk of the printed list is the
-``hazardous`` column.
+The table is built by ``scripts/build_waste_codes.py`` from the UK DEFRA copy of Commission Decision
+2000/532/EC (Open Government Licence v3.0, see ``data/LICENSES.md``) and the French wording of the
+Decision kept in ``data/list_of_waste_fr.csv`` (every entry, chapter and sub-chapter). Codes are
+held as 6-digit strings without spaces or asterisk (``"161101"``); the asterisk of the printed list
+is the ``hazardous`` column.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ __all__ = ["WASTE_CODE_COLUMNS", "format_waste_code", "is_hazardous", "load_wast
 
 WASTE_CODE_COLUMNS: tuple[str, ...] = (
     "code", "code_spaced", "hazardous", "entry_type", "chapter_code", "chapter", "sub_chapter_code",
-    "sub_chapter", "description_en", "label_fr",
+    "sub_chapter", "description_en", "label_fr", "chapter_fr", "sub_chapter_fr",
 )
 
 # Three pairs of digits, each pair optionally separated by a space, dot, dash or slash; an optional
@@ -45,7 +46,9 @@ def load_waste_codes() -> pd.DataFrame:
         ``hazardous`` (bool, the asterisk), ``entry_type`` (``absolute_hazardous``,
         ``mirror_hazardous``, ``absolute_non_hazardous``, ``mirror_non_hazardous``),
         ``chapter_code`` (2 digits), ``chapter``, ``sub_chapter_code`` (4 digits), ``sub_chapter``,
-        ``description_en`` and ``label_fr`` (empty for codes not translated yet). A fresh copy.
+        ``description_en`` (English), then the French wording of the list: ``label_fr`` (the entry),
+        ``chapter_fr`` and ``sub_chapter_fr`` (the titles of its chapter and sub-chapter). A fresh
+        copy.
     """
     return _waste_codes().copy()
 

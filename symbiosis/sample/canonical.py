@@ -19,7 +19,7 @@ from symbiosis.registry import Registry
 from symbiosis.sample.core import draw_streams, locate_in_region, locate_in_towns
 from symbiosis.sample.names import REGIONAL_WORDS
 from symbiosis.sample.profiles import load_sectors, load_stream_profiles, profile_baseline, profile_quality
-from symbiosis.schemas import CANONICAL_UNIT, FIRMS, STREAMS
+from symbiosis.schemas import CANONICAL_UNIT, FIRMS, STREAMS, with_optional_columns
 
 __all__ = ["generate_streams_canonical"]
 
@@ -163,4 +163,5 @@ def generate_streams_canonical(*, n_streams: int = 100_000, seed: int = 20261122
     used[streams["firm_no"].to_numpy()] = True
     firms = firms[used].reset_index(drop=True)
     logger.info("canonical instance: %d firms, %d streams (%s)", len(firms), n_streams, territory)
-    return Registry(firms=firms.loc[:, FIRMS.names], streams=_canonical_streams(streams, rng)[STREAMS.names])
+    streams = with_optional_columns(_canonical_streams(streams, rng), STREAMS)[STREAMS.names]
+    return Registry(firms=firms.loc[:, FIRMS.names], streams=streams)

@@ -89,7 +89,7 @@ def unit_registry() -> pint.UnitRegistry:
     return ureg
 
 
-def _lookup(unit_text: str, kind: str) -> UnitMatch:
+def _lookup(unit_text: str, kind: str, *, energy_by_mass: bool = False) -> UnitMatch:
     match = read_unit(unit_text)
     if match is None:
         close = tuple(suggest_units(unit_text, kind=kind))
@@ -98,6 +98,8 @@ def _lookup(unit_text: str, kind: str) -> UnitMatch:
             "unit.unknown", Text("une unité de la liste", "a unit from the list"),
             Text(f"Choisissez une unité de la liste, par exemple : {listed}.",
                  f"Pick a unit from the list, for example: {listed}."), close)
+    if energy_by_mass and kind == "energy" and match.unit.dimension == "mass_rate":
+        return match
     if kind not in match.unit.kinds:
         valid = ", ".join(suggest_units("", kind=kind, n=4))
         if kind == "energy" and match.unit.dimension == "mass_rate":
@@ -168,7 +170,8 @@ def _per_year(q: pint.Quantity, kind: str, *, total_allowed: bool,
 
 
 def to_canonical(value: float, unit_text: str, *, kind: str, density_t_per_m3: float | None = None,
-                 default_density_t_per_m3: float | None = None, total_allowed: bool = False) -> Conversion:
+                 default_density_t_per_m3: float | None = None, total_allowed: bool = False,
+                 energy_mwh_per_t: float | None = None) -> Conversion:
     """Convert a typed quantity to the canonical yearly rate of ``kind``.
 
     Parameters
@@ -185,13 +188,17 @@ def to_canonical(value: float, unit_text: str, *, kind: str, density_t_per_m3: f
         Default density of the category, if any.
     total_allowed
         Accept a total without a period (one-off streams); it is counted as the yearly equivalent.
+    energy_mwh_per_t
+        Energy per tonne of an energy category that may be declared by mass (steam: the usable heat
+        of a tonne condensed); a mass rate of such a category converts to MWh/yr with it.
 
     Raises
     ------
     UnitError
         Unknown unit, unit of another kind, missing density or item size, total for a rate.
     """
-    one = _unit_conversion(str(unit_text), kind, density_t_per_m3, default_density_t_per_m3, total_allowed)
+    one = _unit_conversion(str(unit_text), kind, density_t_per_m3, default_density_t_per_m3, total_allowed,
+                           energy_mwh_per_t if energy_mwh_per_t and energy_mwh_per_t > 0 else None)
     value = float(value)
     mass = None if one.mass_t_per_yr is None else one.mass_t_per_yr * value
     return replace(one, quantity_per_yr=one.quantity_per_yr * value, mass_t_per_yr=mass)
@@ -199,9 +206,10 @@ def to_canonical(value: float, unit_text: str, *, kind: str, density_t_per_m3: f
 
 @lru_cache(maxsize=4096)
 def _unit_conversion(unit_text: str, kind: str, density_t_per_m3: float | None,
-                     default_density_t_per_m3: float | None, total_allowed: bool) -> Conversion:
+                     default_density_t_per_m3: float | None, total_allowed: bool,
+                     energy_mwh_per_t: float | None = None) -> Conversion:
     """Conversion of one unit of ``unit_text`` (conversions are linear: callers scale it)."""
-    match = _lookup(unit_text, kind)
+    match = _lookup(unit_text, kind, energy_by_mass=energy_mwh_per_t is not None)
     q = _with_size(unit_registry().Quantity(1.0, match.unit.expression), match, kind)
     q, is_total = _per_year(q, kind, total_allowed=total_allowed, unit=match.unit)
     density, source = None, ""
@@ -211,6 +219,8 @@ def _unit_conversion(unit_text: str, kind: str, density_t_per_m3: float | None,
                                    required=volume)
         if volume:
             q = q * unit_registry().Quantity(density, "t/m**3")
+    elif kind == "energy" and q.check("[mass]/[time]") and energy_mwh_per_t is not None:
+        q = q * unit_registry().Quantity(energy_mwh_per_t, "MWh/t")
     elif kind == "water":
         density, source = _density(density_t_per_m3, default_density_t_per_m3 if q.check("[mass]/[time]")
                                    else None, required=False)

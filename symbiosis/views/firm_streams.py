@@ -131,16 +131,18 @@ def save_valid(repo: Repository, actor: Actor, result: ImportResult) -> int:
     return repo.upsert_streams(actor, result.valid) if len(result.valid) else 0
 
 
-def category_options(description: str, categories: pd.DataFrame, *, lang: str = "fr",
-                     top: int = 3) -> list[str]:
+def category_options(description: str, categories: pd.DataFrame, *, lang: str = "fr", top: int = 3,
+                     direction: str | None = None, unit: str | None = None) -> list[str]:
     """Return category ids for a description: the classifier's ``top`` suggestions, then all others.
 
-    With an empty description, every category, in label order.
+    The suggestions fit the stream's ``direction`` and ``unit`` when given (a supply is never offered
+    a category nothing receives from; m³ offers water or materials with a density). With an empty
+    description, every category, in label order.
     """
     label = "label_en" if lang == "en" else "label_fr"
     ordered = categories.sort_values(label)["category_id"].tolist()
-    suggested = [s.category_id for s in classify(description, lang=lang, top=top)] if description.strip() \
-        else []
+    suggested = [s.category_id for s in classify(description, lang=lang, top=top, direction=direction,
+                                                 unit=unit)] if description.strip() else []
     return [*suggested, *(c for c in ordered if c not in suggested)]
 
 

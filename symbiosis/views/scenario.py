@@ -53,7 +53,7 @@ class ScenarioInputs:
     weight_value, weight_co2, weight_tonnes
         Objective weights (dimensionless).
     radius_km
-        Crow-fly cap of a link, km.
+        Optional crow-fly cap of every link, km; ``None`` leaves the rules' and firms' own limits.
     tipping_fee_cad_per_t
         Default disposal cost of a material supply, $/t.
     carbon_price_cad_per_t_co2e
@@ -69,7 +69,7 @@ class ScenarioInputs:
     weight_value: float = 1.0
     weight_co2: float = 1.0
     weight_tonnes: float = 0.0
-    radius_km: float = 150.0
+    radius_km: float | None = None
     tipping_fee_cad_per_t: float = 110.0
     carbon_price_cad_per_t_co2e: float = 40.0
     excluded_firm_id: str | None = None
@@ -104,7 +104,7 @@ def scenario_config(base: MatchConfig, inputs: ScenarioInputs) -> MatchConfig:
             "weights.co2": float(inputs.weight_co2),
             "weights.tonnes": float(inputs.weight_tonnes),
             "weights.carbon_price_cad_per_t_co2e": float(inputs.carbon_price_cad_per_t_co2e),
-            "radius_km": float(inputs.radius_km),
+            "radius_km": None if inputs.radius_km is None else float(inputs.radius_km),
             "default_tipping_fee_cad_per_t": float(inputs.tipping_fee_cad_per_t),
             "excluded_firm_ids": excluded,
             "side.enabled": bool(inputs.side_constraints),

@@ -91,7 +91,7 @@ def test_advisor_runs_a_scenario(browser, app_url):
         sign_in_as(page, app_url, "conseillere")
         go_to(page, "Scénarios")
         page.get_by_text("Aucun scénario lancé pour l'instant.").wait_for()
-        radius = page.get_by_label("Rayon maximal (km)")
+        radius = page.get_by_label("Plafond de distance (km, facultatif)")
         radius.fill("40")
         radius.press("Tab")
         page.get_by_role("button", name="Lancer le scénario").click()

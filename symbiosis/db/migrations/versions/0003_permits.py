@@ -1,7 +1,7 @@
 """Quality specs, today's fate and Québec permits: new stream columns and the ``permits`` table.
 
 Revision ID: 0003_permits
-Revises: 0002_synergies
+Revises: 0003_category_inference
 Create Date: 2026-11-23 10:00:00
 
 Streams gain the declared quality of a supply (contaminants, particle size), the specification a
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_permits"
-down_revision: str | Sequence[str] | None = "0002_synergies"
+down_revision: str | Sequence[str] | None = "0003_category_inference"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,101 @@
+"""``symbiosis evaluate CASE_DIR …``: how many documented exchanges the engine finds, and why it misses
+others."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from symbiosis.commands._common import print_json
+
+NAME = "evaluate"
+HELP = (
+    "mesurer les échanges documentés retrouvés (rappel, allocation, paires interdites) / "
+    "measure how many documented exchanges are found (recall, allocation, forbidden pairs)"
+)
+
+logger = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the case directories, ``--mode``, ``--split``, ``--config``, ``--misses`` and ``--json``."""
+    parser.add_argument(
+        "cases",
+        metavar="CASE_DIR",
+        nargs="+",
+        type=Path,
+        help="a case directory, or a folder of cases / un dossier de cas, ou un dossier de dossiers",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("inferred", "given", "both"),
+        default="inferred",
+        help="categories inferred by the classifier (default), given by hand, or both",
+    )
+    parser.add_argument(
+        "--split", choices=("tune", "holdout"), default=None, help="only the cases of this split (case.toml)"
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="scenario file (.toml, .yaml, .json) / fichier de scénario",
+    )
+    parser.add_argument("--misses", action="store_true", help="list every missed exchange with its cause")
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the cause labels")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate every case; exit 0, or 2 when a case or the scenario cannot be read."""
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.evaluation import (
+        CaseError,
+        cause_table,
+        evaluate_case,
+        find_cases,
+        format_table,
+        miss_table,
+        read_case,
+        total_table,
+    )
+
+    try:
+        config = MatchConfig.from_file(args.config) if args.config else MatchConfig()
+        paths = find_cases(args.cases, split=args.split)
+        cases = [read_case(p) for p in paths]
+    except (OSError, ValueError, TypeError, CaseError) as exc:
+        print(f"Évaluation impossible / cannot evaluate: {exc}", file=sys.stderr)
+        return 2
+    if not cases:
+        print("Aucun cas trouvé / no case found", file=sys.stderr)
+        return 2
+    modes = ("inferred", "given") if args.mode == "both" else (args.mode,)
+    evaluations = [evaluate_case(case, mode=mode, config=config) for mode in modes for case in cases]
+    from symbiosis.evaluation import case_table
+
+    per_case, totals = case_table(evaluations), total_table(evaluations)
+    causes, misses = cause_table(evaluations, lang=args.lang), miss_table(evaluations)
+    if args.json:
+        payload = {
+            "cases": per_case.to_dict(orient="records"),
+            "totals": totals.to_dict(orient="records"),
+            "causes": causes.to_dict(orient="records"),
+        }
+        if args.misses:
+            payload["misses"] = misses.to_dict(orient="records")
+        print_json(payload)
+        return 0
+    print(format_table(per_case))
+    print()
+    print(format_table(totals))
+    if len(causes):
+        print()
+        print(causes.to_string(index=False))
+    if args.misses and len(misses):
+        print()
+        print(misses.to_string(index=False))
+    return 0

@@ -1,0 +1,29 @@
+"""Measure match quality on documented exchanges: recall among candidates, share allocated, forbidden pairs.
+
+>>> from symbiosis.evaluation import evaluate_case, read_case          # doctest: +SKIP
+>>> report = evaluate_case(read_case("tests/data/cases/kalundborg_en"))  # doctest: +SKIP
+>>> report.summary()["recall_candidates"]                               # doctest: +SKIP
+
+``symbiosis evaluate CASE_DIR …`` is the command-line door; see :mod:`symbiosis.evaluation.harness`
+for the miss causes.
+"""
+
+from symbiosis.evaluation.cases import Case, CaseError, find_cases, read_case
+from symbiosis.evaluation.harness import CAUSES, MODES, CaseEvaluation, evaluate_case
+from symbiosis.evaluation.report import case_table, cause_table, format_table, miss_table, total_table
+
+__all__ = [
+    "CAUSES",
+    "MODES",
+    "Case",
+    "CaseError",
+    "CaseEvaluation",
+    "case_table",
+    "cause_table",
+    "evaluate_case",
+    "find_cases",
+    "format_table",
+    "miss_table",
+    "read_case",
+    "total_table",
+]

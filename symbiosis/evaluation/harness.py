@@ -1,0 +1,332 @@
+"""Evaluate the engine on a case: import the declarations, match, say why each documented exchange is missed.
+
+The case is imported into a throw-away SQLite registry through the same workflow as ``symbiosis
+import`` (so the importer, the category inference and the unit conversion are part of what is
+measured), matched with :func:`symbiosis.pipeline.run`, and compared with the case's expected and
+forbidden pairs. In ``inferred`` mode the streams' categories are removed before the import, as a
+busy firm would leave them; in ``given`` mode the hand-assigned categories are kept.
+
+Each expected pair missing from the candidates gets one **cause**, the first that applies:
+
+``import_rejected``
+    a stream of the pair was refused by the importer (unit, kind, quantity…);
+``category_inferred``
+    the inferred category of a stream differs from the hand-assigned one and the hand-assigned
+    categories would have had a rule;
+``no_rule``
+    no compatibility rule links the two categories;
+``too_far``, ``season``, ``dates``, ``temperature``, ``waste_code``, ``hazardous_refused``, ``internal_only``
+    the candidate check that refused the pair (distance cap, no common month, dates, heat too cold,
+    different waste codes, no permit for a hazardous residue, same firm);
+``pruned``
+    the pair passes every check but K-nearest pruning dropped it.
+
+An expected pair among the candidates but not allocated is ``unprofitable`` (its gain is not
+positive) or ``not_selected`` (the allocation preferred other partners).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.engine.candidates import diagnose_pairs
+from symbiosis.engine.config import MatchConfig
+from symbiosis.evaluation.cases import Case
+from symbiosis.i18n import Text
+from symbiosis.ingest import ImportBatch, read_table
+from symbiosis.registry import Registry
+
+__all__ = ["CAUSES", "MODES", "CaseEvaluation", "evaluate_case"]
+
+logger = logging.getLogger(__name__)
+
+MODES: tuple[str, ...] = ("inferred", "given")
+
+#: Why a documented exchange is missed, in the order they are tested.
+CAUSES: dict[str, Text] = {
+    "import_rejected": Text(
+        "refusé à l'import (unité, type, quantité)", "rejected at import (unit, kind, quantity)"
+    ),
+    "category_inferred": Text("catégorie mal déduite", "category inferred wrongly"),
+    "no_rule": Text("aucune règle", "no rule"),
+    "too_far": Text("plafond de distance", "distance cap"),
+    "season": Text("saison", "season"),
+    "dates": Text("dates", "dates"),
+    "temperature": Text("température", "temperature"),
+    "waste_code": Text("codes de déchet différents", "different waste codes"),
+    "hazardous_refused": Text("permis (matière dangereuse)", "hazardous permit"),
+    "internal_only": Text("même entreprise", "same firm"),
+    "pruned": Text("élagage aux K plus proches", "K-nearest pruning"),
+    "unprofitable": Text("non rentable", "unprofitable"),
+    "not_selected": Text("non retenu par l'allocation", "not selected by the allocation"),
+}
+
+
+@dataclass(frozen=True)
+class CaseEvaluation:
+    """The outcome of one case in one mode.
+
+    Parameters
+    ----------
+    case, mode
+        The case name and ``inferred`` or ``given``.
+    language, split
+        From the case's metadata.
+    pairs
+        One row per expected pair: ``supply_id, demand_id, candidate, allocated, cause`` (``""`` when
+        allocated).
+    forbidden
+        One row per forbidden pair: ``supply_id, demand_id, candidate, proposed``.
+    classification
+        One row per stream with a hand-assigned category: ``stream_id, direction, hand, inferred,
+        top1, top3`` (inferred mode only; empty otherwise).
+    n_candidates
+        Candidates the pipeline generated.
+    n_rows, n_rejected
+        Stream rows in the file and rows the importer refused.
+    status
+        The allocation status.
+    """
+
+    case: str
+    mode: str
+    language: str
+    split: str
+    pairs: pd.DataFrame
+    forbidden: pd.DataFrame
+    classification: pd.DataFrame
+    n_candidates: int
+    n_rows: int
+    n_rejected: int
+    status: str
+    config: MatchConfig = field(repr=False, default_factory=MatchConfig)
+
+    def summary(self) -> dict[str, float | int | str]:
+        """Recall among candidates, share allocated, forbidden proposed and classification, as one row."""
+        n = len(self.pairs)
+        out: dict[str, float | int | str] = {
+            "case": self.case,
+            "mode": self.mode,
+            "language": self.language,
+            "split": self.split,
+            "expected": n,
+            "candidates_found": int(self.pairs["candidate"].sum()),
+            "allocated": int(self.pairs["allocated"].sum()),
+            "recall_candidates": _share(int(self.pairs["candidate"].sum()), n),
+            "share_allocated": _share(int(self.pairs["allocated"].sum()), n),
+            "forbidden": len(self.forbidden),
+            "forbidden_candidates": int(self.forbidden["candidate"].sum()) if len(self.forbidden) else 0,
+            "forbidden_proposed": int(self.forbidden["proposed"].sum()) if len(self.forbidden) else 0,
+            "candidates_per_expected": _share(self.n_candidates, n),
+            "streams": self.n_rows,
+            "streams_rejected": self.n_rejected,
+        }
+        if len(self.classification):
+            out["classified"] = len(self.classification)
+            out["top1"] = float(self.classification["top1"].mean())
+            out["top3"] = float(self.classification["top3"].mean())
+        return out
+
+    def causes(self) -> dict[str, int]:
+        """How many expected pairs each cause explains (allocated pairs left out)."""
+        return {k: v for k, v in self.pairs["cause"].value_counts().items() if k}
+
+
+def _share(part: float, whole: float) -> float:
+    return float(part) / whole if whole else float("nan")
+
+
+def _hand_categories(case: Case) -> pd.Series:
+    """The hand-assigned category of each stream id of the case file (``""`` when not given)."""
+    raw = read_table(case.streams_bytes, filename="streams.csv")
+    column = {c: h for h, c in raw.header_map.items()}
+    if "stream_id" not in column:
+        return pd.Series(dtype=str)
+    ids = raw.frame[column["stream_id"]].str.strip().to_numpy()
+    if "category_id" not in column:
+        return pd.Series("", index=ids, dtype=object, name="hand")
+    return pd.Series(
+        raw.frame[column["category_id"]].str.strip().to_numpy(), index=ids, dtype=object, name="hand"
+    )
+
+
+def without_categories(streams_bytes: bytes) -> bytes:
+    """The streams file with its category column removed (as a firm that leaves it out would send it)."""
+    raw = read_table(streams_bytes, filename="streams.csv")
+    columns = [h for h, c in raw.header_map.items() if c == "category_id"]
+    frame = raw.frame.drop(columns=columns)
+    frame = frame[[c for c in frame.columns if c in raw.header_map]]
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, sep=raw.delimiter or ",")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _import(case: Case, streams_bytes: bytes) -> tuple[Registry, ImportBatch]:
+    from symbiosis.db import Actor, Repository
+    from symbiosis.importing import default_context, import_into_registry
+
+    context = default_context()
+    context = type(context)(context.categories, context.waste_codes, context.parks, None, home_region=False)
+    with tempfile.TemporaryDirectory(prefix="symbiosis-eval-") as tmp:
+        repo = Repository.from_url(f"sqlite:///{Path(tmp) / 'case.db'}")
+        try:
+            actor = Actor.system("evaluate")
+            batch = import_into_registry(
+                repo, actor, firms_bytes=case.firms_bytes, streams_bytes=streams_bytes, context=context
+            )
+            registry = repo.load_registry(actor)
+        finally:
+            repo.engine.dispose()
+    return registry, batch
+
+
+def _keys(frame: pd.DataFrame) -> pd.Series:
+    return frame["supply_id"].astype(str) + ">" + frame["demand_id"].astype(str)
+
+
+def _causes(
+    case: Case,
+    registry: Registry,
+    result,
+    hand: pd.Series,
+    *,
+    rules: pd.DataFrame,
+    categories: pd.DataFrame,
+    config: MatchConfig,
+    mode: str,
+) -> pd.DataFrame:
+    """The expected pairs with ``candidate``, ``allocated`` and the ``cause`` of a miss."""
+    pairs = case.expected[["supply_id", "demand_id"]].copy()
+    keys = _keys(pairs)
+    candidate = keys.isin(set(_keys(result.candidates)))
+    allocated = keys.isin(set(_keys(result.exchanges)))
+    cause = pd.Series("", index=pairs.index, dtype=object)
+    diagnosis = diagnose_pairs(registry, pairs, rules=rules, config=config, categories=categories)
+    imported = set(registry.streams["stream_id"])
+    rejected = ~pairs["supply_id"].isin(imported) | ~pairs["demand_id"].isin(imported)
+    cause[~candidate] = diagnosis[~candidate].replace({"ok": "pruned", "missing_stream": "import_rejected"})
+    cause[~candidate & rejected] = "import_rejected"
+    if mode == "inferred" and len(hand):
+        by_hand = _with_categories(registry, hand, categories)
+        hand_diagnosis = diagnose_pairs(by_hand, pairs, rules=rules, config=config, categories=categories)
+        stored = registry.streams.set_index("stream_id")["category_id"]
+        differs = (pairs["supply_id"].map(stored) != pairs["supply_id"].map(hand)) | (
+            pairs["demand_id"].map(stored) != pairs["demand_id"].map(hand)
+        )
+        better = ~hand_diagnosis.isin(["no_rule", "missing_stream"])
+        cause[~candidate & ~rejected & differs & better & (diagnosis == "no_rule")] = "category_inferred"
+    gain = result.candidates.set_index(_keys(result.candidates))["gain_per_unit"]
+    unallocated = candidate & ~allocated
+    cause[unallocated] = np.where(
+        keys[unallocated].map(gain).fillna(-1.0) > 0, "not_selected", "unprofitable"
+    )
+    return pairs.assign(
+        candidate=candidate.to_numpy(), allocated=allocated.to_numpy(), cause=cause.to_numpy()
+    )
+
+
+def _with_categories(registry: Registry, hand: pd.Series, categories: pd.DataFrame) -> Registry:
+    """The registry with each stream's hand-assigned category (and its kind) where one is known."""
+    known = set(categories["category_id"])
+    streams = registry.streams.copy()
+    wanted = streams["stream_id"].map(hand).fillna("")
+    use = wanted.isin(known)
+    kind = categories.set_index("category_id")["kind"]
+    streams.loc[use, "category_id"] = wanted[use]
+    streams.loc[use, "kind"] = wanted[use].map(kind)
+    return Registry(registry.firms, streams)
+
+
+def _classification(registry: Registry, hand: pd.Series, categories: pd.DataFrame) -> pd.DataFrame:
+    streams = registry.streams[registry.streams["category_source"].isin(["inferred", "corrected"])]
+    truth = streams["stream_id"].map(hand).fillna("")
+    streams = streams[truth.isin(set(categories["category_id"]))]
+    truth = truth[streams.index]
+    alternatives = streams["category_alternatives"].fillna("").str.split("|")
+    top3 = [
+        t == c or t in alts for t, c, alts in zip(truth, streams["category_id"], alternatives, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "stream_id": streams["stream_id"].to_numpy(),
+            "direction": streams["direction"].to_numpy(),
+            "hand": truth.to_numpy(),
+            "inferred": streams["category_id"].to_numpy(),
+            "top1": (streams["category_id"] == truth).to_numpy(),
+            "top3": np.asarray(top3, bool),
+        }
+    )
+
+
+def evaluate_case(
+    case: Case,
+    *,
+    mode: str = "inferred",
+    config: MatchConfig | None = None,
+    rules: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+) -> CaseEvaluation:
+    """Import, match and score one case.
+
+    Parameters
+    ----------
+    case
+        From :func:`symbiosis.evaluation.read_case`.
+    mode
+        ``"inferred"``: the streams' categories are removed before the import (the classifier infers
+        them); ``"given"``: the hand-assigned categories are kept.
+    config
+        Scenario (defaults: :class:`MatchConfig`).
+    rules, categories
+        Knowledge base (the shipped one by default).
+
+    Returns
+    -------
+    CaseEvaluation
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    from symbiosis import kb
+    from symbiosis.pipeline import run
+
+    config = config or MatchConfig()
+    rules = kb.load_rules() if rules is None else rules
+    categories = kb.load_categories() if categories is None else categories
+    hand = _hand_categories(case)
+    streams_bytes = without_categories(case.streams_bytes) if mode == "inferred" else case.streams_bytes
+    registry, batch = _import(case, streams_bytes)
+    result = run(registry, config, rules=rules, categories=categories)
+    pairs = _causes(
+        case, registry, result, hand, rules=rules, categories=categories, config=config, mode=mode
+    )
+    forbidden = case.forbidden[["supply_id", "demand_id"]].copy()
+    fkeys = _keys(forbidden)
+    forbidden["candidate"] = fkeys.isin(set(_keys(result.candidates))).to_numpy()
+    forbidden["proposed"] = fkeys.isin(set(_keys(result.exchanges))).to_numpy()
+    classification = (
+        _classification(registry, hand, categories)
+        if mode == "inferred"
+        else pd.DataFrame(columns=["stream_id", "direction", "hand", "inferred", "top1", "top3"])
+    )
+    streams = batch.streams
+    return CaseEvaluation(
+        case=case.name,
+        mode=mode,
+        language=case.language,
+        split=case.split,
+        pairs=pairs,
+        forbidden=forbidden,
+        classification=classification,
+        n_candidates=len(result.candidates),
+        n_rows=streams.report.n_rows if streams else 0,
+        n_rejected=streams.report.n_rejected if streams else 0,
+        status=result.status,
+        config=config,
+    )

@@ -1,0 +1,117 @@
+"""Streams without a category: inferred from the description (batch), flagged; unit conflicts corrected."""
+
+from __future__ import annotations
+
+import pytest
+
+from symbiosis.ingest import read_table, validate_streams
+from symbiosis.kb import load_categories, load_waste_codes
+
+HEADERS = ["id_flux", "id_entreprise", "sens", "description", "code_dechet", "quantite", "unite",
+           "temperature_c"]
+
+
+def _csv(rows: list[dict], headers: list[str] = HEADERS) -> bytes:
+    lines = [";".join(headers)] + [";".join(r.get(h, "") for h in headers) for r in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _validate(rows: list[dict], headers: list[str] = HEADERS):
+    raw = read_table(_csv(rows, headers), filename="flux.csv")
+    return validate_streams(raw, categories=load_categories(), waste_codes=load_waste_codes(),
+                            known_firm_ids={"F1", "F2"})
+
+
+def _row(**over) -> dict:
+    row = dict(id_flux="S1", id_entreprise="F1", sens="offre", description="écorces de sapin et d'épinette",
+               code_dechet="", quantite="1 200", unite="t/an", temperature_c="")
+    row.update(over)
+    return row
+
+
+def test_a_file_without_a_category_column_imports_every_row_inferred_and_flagged():
+    result = _validate([
+        _row(),
+        _row(id_flux="S2", sens="demande", description="biomasse pour chaudière, copeaux ou écorces"),
+        _row(id_flux="S3", description="eau de refroidissement tiède 35 °C", unite="m³/an",
+             quantite="2 000 000"),
+    ])
+    assert result.report.n_valid == 3
+    valid = result.valid.set_index("stream_id")
+    assert (valid["category_source"] == "inferred").all()
+    assert valid.loc["S1", "category_id"] == "wood_bark"
+    assert valid.loc["S3", "kind"] == "water"  # the unit keeps heat categories out (issue 9, cause 1)
+    assert (valid["category_score"] > 0).all()
+    assert all(valid["category_alternatives"].str.len() > 0)
+    inferred = [i for i in result.report.issues if i.code == "category_id.inferred"]
+    assert len(inferred) == 3 and all(i.severity == "warning" for i in inferred)
+    assert "confirm" in inferred[0].message("en") and "confirmer" in inferred[0].message("fr")
+
+
+def test_direction_keeps_demand_only_categories_off_supplies():
+    """A supply is never put in a category that nothing can receive from (cement raw material)."""
+    result = _validate([_row(description="matière première alternative pour cimenterie")])
+    supply = result.valid.iloc[0]
+    from symbiosis.kb import load_rules
+
+    assert supply["category_id"] in set(load_rules()["supply_category_id"])
+
+
+def test_a_waste_code_alone_is_enough():
+    result = _validate([_row(description="", code_dechet="03 01 01")])
+    assert result.report.n_valid == 1
+    assert result.valid.iloc[0]["category_id"] == "wood_bark"
+    assert result.valid.iloc[0]["category_source"] == "inferred"
+
+
+def test_nothing_to_infer_from_is_a_clear_error():
+    result = _validate([_row(description="")])
+    assert result.report.n_valid == 0
+    issue = next(i for i in result.report.issues if i.code == "category_id.missing")
+    assert "décrivez" in issue.message("fr") and "describe" in issue.message("en")
+
+
+def test_a_typed_category_is_given():
+    headers = [*HEADERS, "categorie"]
+    result = _validate([_row(categorie="wood_chips", description="copeaux")], headers)
+    row = result.valid.iloc[0]
+    assert row["category_source"] == "given" and row["category_id"] == "wood_chips"
+
+
+def test_a_kind_unit_conflict_becomes_a_suggestion_not_a_bare_rejection():
+    """Warm cooling water typed as a heat category, in m³/an: kept, with a water category that fits."""
+    headers = [*HEADERS, "categorie"]
+    result = _validate([_row(categorie="heat_low_30_60c", description="eau de refroidissement tiède",
+                             unite="m³/an", quantite="2 000 000")], headers)
+    assert result.report.n_valid == 1
+    row = result.valid.iloc[0]
+    assert row["kind"] == "water" and row["category_source"] == "corrected"
+    assert row["quantity_per_yr"] == pytest.approx(2_000_000)
+    fix = next(i for i in result.report.issues if i.code == "category_id.corrected")
+    assert fix.severity == "warning" and "heat_low_30_60c" in fix.found
+
+
+def test_an_unconvincing_correction_keeps_the_unit_error():
+    headers = [*HEADERS, "categorie"]
+    result = _validate([_row(categorie="wood_bark", description="zzz", unite="MWh/an")], headers)
+    assert result.report.n_valid == 0
+    assert "unit.wrong_kind" in {i.code for i in result.report.issues}
+
+
+def test_the_classifier_runs_once_per_file(monkeypatch):
+    import symbiosis.ingest.category_inference as inference
+
+    calls = []
+    real = inference.classify_many
+    monkeypatch.setattr(inference, "classify_many", lambda *a, **k: calls.append(1) or real(*a, **k))
+    result = _validate([_row(id_flux=f"S{i}") for i in range(50)])
+    assert result.report.n_valid == 50 and len(calls) == 1
+
+
+def test_steam_declared_in_tonnes_is_inferred_as_steam_and_converted_with_its_heat():
+    result = _validate([_row(description="vapeur basse pression 3 bar disponible", unite="t/h", quantite="10",
+                             temperature_c="")])
+    row = result.valid.iloc[0]
+    assert row["category_id"] == "steam_low_pressure" and row["kind"] == "energy"
+    assert row["quantity_per_yr"] == pytest.approx(10 * 8766 * 0.64)
+    assert "unit.energy_per_t" in {i.code for i in result.report.issues}
