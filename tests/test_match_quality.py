@@ -15,7 +15,7 @@ from symbiosis.engine.config import MatchConfig
 from symbiosis.pipeline import run
 from symbiosis.registry import Registry
 from symbiosis.results import explanation_texts
-from symbiosis.schemas import FIRMS, STREAMS
+from symbiosis.schemas import FIRMS
 from tests._registry_helpers import firm, stream
 
 JUN_SEP = 0b0000_1111_0000
