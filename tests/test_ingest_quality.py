@@ -50,10 +50,11 @@ def test_fate_words_sale_prices_and_gate_fees():
                      "D1;F1;demande;compost_feedstock;5000;t/an;;;;;;;;;;service de traitement;55",
                      "S3;F1;offre;wood_bark;10;t/an;;;;;;;;40;55;;")
     rows = result.valid.set_index("stream_id")
-    assert (rows.loc["S1", "current_fate"], rows.loc["S1", "disposal_cost_cad_per_unit"]) == ("sold_byproduct", -55)
+    fate = ("current_fate", "disposal_cost_cad_per_unit")
+    assert tuple(rows.loc["S1", list(fate)]) == ("sold_byproduct", -55)
     assert rows.loc["S1", "particle_size"] == "coarse"
-    assert (rows.loc["S2", "current_fate"], rows.loc["S2", "disposal_cost_cad_per_unit"]) == ("land_spreading", 12)
-    assert (rows.loc["D1", "current_use"], rows.loc["D1", "gate_fee_cad_per_unit"]) == ("treatment_service", 55)
+    assert tuple(rows.loc["S2", list(fate)]) == ("land_spreading", 12)
+    assert tuple(rows.loc["D1", ["current_use", "gate_fee_cad_per_unit"]]) == ("treatment_service", 55)
     assert math.isnan(rows.loc["D1", "purchase_price_cad_per_unit"])
     assert "S3" not in rows.index  # a cost and a different sale price: which one is it?
     assert "sale_price_cad_per_unit.conflict" in _codes(result)[5]
