@@ -1,4 +1,4 @@
-"""Advisor map: firms by sector family, proposed exchanges as arcs, park outlines; offline, filterable."""
+"""Advisor map: firms and exchanges over an offline basemap; flat, filterable, legend beside the map."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import streamlit as st
 
 from app_pages import results_state, state
 from symbiosis.i18n import t
-from symbiosis.views.map import SECTOR_COLOURS, MapFilters, build_deck, legend, map_layers
+from symbiosis.places.basemap import BASEMAP_CREDIT
+from symbiosis.views.map import ARC_MODES, SECTOR_COLOURS, MapFilters, build_deck, legend, map_layers
+
+MAX_DISTANCE_KM = 300
+MAP_HEIGHT_PX = 620
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -37,11 +41,14 @@ category = c4.selectbox(
     [all_label, *labels.sort_values().index],
     format_func=lambda c: c if c == all_label else labels[c],
 )
-c5, c6 = st.columns(2)
+c5, c6, c7 = st.columns([1, 1, 1])
 min_value = c5.number_input(
     t("advisor.map.min_value", lang), min_value=0.0, value=0.0, step=10_000.0, format="%.0f"
 )
-max_distance = c6.slider(t("advisor.map.max_distance", lang), 1, 300, 300)
+max_distance = c6.slider(t("advisor.map.max_distance", lang), 1, MAX_DISTANCE_KM, MAX_DISTANCE_KM)
+arc_mode = c7.radio(
+    t("map.arc_mode", lang), ARC_MODES, format_func=lambda m: t(f"map.arc_mode.{m}", lang), horizontal=True
+)
 
 filters = MapFilters(
     park_id=None if park == all_label else park,
@@ -49,30 +56,41 @@ filters = MapFilters(
     family=None if family == all_label else family,
     category_id=None if category == all_label else category,
     min_value_cad_per_yr=float(min_value),
-    max_distance_km=float(max_distance),
+    max_distance_km=None if max_distance >= MAX_DISTANCE_KM else float(max_distance),
 )
-layers = map_layers(registry.firms, result.exchanges, parks, filters, lang, categories=categories)
-
+layers = map_layers(
+    registry.firms, result.exchanges, parks, filters, lang, categories=categories, arc_mode=arc_mode
+)
+n_shown = int(layers.arcs["n_exchanges"].sum())
 st.caption(
-    t("advisor.map.shown", lang, arcs=len(layers.arcs), total=len(result.exchanges), firms=len(layers.points))
+    t("map.shown", lang, arcs=n_shown, total=len(result.exchanges), firms=layers.n_engaged_firms)
     + " "
     + t("advisor.estimated", lang)
 )
 if layers.points_aggregated:
     st.info(t("advisor.map.points_aggregated", lang))
-if layers.arcs_aggregated:
-    st.info(t("advisor.map.arcs_aggregated", lang))
-st.pydeck_chart(build_deck(layers), height=600)
-st.caption(t("advisor.map.no_tiles", lang) + " " + t("advisor.map.legend", lang))
+if n_shown == 0:
+    st.info(t("advisor.no_exchange", lang))
+
+left, right = st.columns([3.2, 1.1])
+left.pydeck_chart(build_deck(layers, height=MAP_HEIGHT_PX), height=MAP_HEIGHT_PX)
+left.caption(
+    t("map.caption_places" if layers.arcs_aggregated else "map.caption_firms", lang)
+    + " "
+    + t("map.offline", lang)
+    + " "
+    + BASEMAP_CREDIT.get(lang)
+)
+right.markdown(f"**{t('map.legend.title', lang)}**")
 colours = legend(lang)
-st.dataframe(
-    colours.rename(
-        columns={
-            "colour": t("advisor.map.legend_colour", lang),
-            "sector": t("advisor.map.legend_sector", lang),
-        }
-    ).style.map(
-        lambda c: f"background-color: {c}; color: {c}", subset=[t("advisor.map.legend_colour", lang)]
+colour_col, sector_col = t("advisor.map.legend_colour", lang), t("advisor.map.legend_sector", lang)
+right.dataframe(
+    colours.rename(columns={"colour": colour_col, "sector": sector_col}).style.map(
+        lambda c: f"background-color: {c}; color: {c}", subset=[colour_col]
     ),
     hide_index=True,
+    height=35 * (len(colours) + 1) + 3,
+    column_config={colour_col: st.column_config.TextColumn(width=44)},
 )
+for key in ("sectors", "faint", "arc_width", "arc_colour", "ring", "parks", "water", "mrc"):
+    right.caption(t(f"map.legend.{key}", lang))

@@ -85,32 +85,106 @@ def _deck(at: AppTest) -> dict:
     return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
 
 
-def test_map_draws_firms_and_arcs_offline(db, template):
+def _layer(spec: dict, layer_id: str) -> dict:
+    return next(layer for layer in spec["layers"] if layer["id"] == layer_id)
+
+
+def _mass(exchanges) -> float:
+    return float(exchanges["mass_t_per_yr"].fillna(0.0).sum())
+
+
+def test_map_is_flat_offline_over_the_basemap_with_arcs_summed_between_parks(db, template):
     at = _page("advisor_map.py", ADVISOR, template)
     assert not at.exception
     assert at.title[0].value == "Carte des échanges"
     spec = _deck(at)
-    layers = {layer["@@type"]: layer for layer in spec["layers"]}
-    assert {"ScatterplotLayer", "ArcLayer", "GeoJsonLayer"} <= set(layers)
-    assert len(layers["ArcLayer"]["data"]) == len(template[2].exchanges) > 0
-    assert len(layers["ScatterplotLayer"]["data"]) == len(template[1].firms)
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert ids[:5] == ["basemap-land", "basemap-water", "basemap-rivers", "basemap-borders", "basemap-mrc"]
+    assert ids[5:] == ["parks", "firms", "within", "exchanges", "basemap-labels"]  # names stay readable
+    assert spec["initialViewState"]["pitch"] == 0
     assert spec.get("mapProvider") in (None, "")
     style = str(spec.get("mapStyle") or "")
     assert "http" not in style and "mapbox" not in style
     text = json.dumps(spec)
     assert "carto" not in text.lower() and "https://" not in text
     assert json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip) == {"text": "{tooltip}"}
+    result = template[2]
+    arcs, rings = _layer(spec, "exchanges")["data"], _layer(spec, "within")["data"]
+    assert len(arcs) < len(result.exchanges)  # summed between parks at the regional view
+    assert len(_layer(spec, "firms")["data"]) == len(template[1].firms)
+    drawn = arcs + rings  # arcs between places and rings within one: every exchange, every tonne
+    assert sum(d["n_exchanges"] for d in drawn) == len(result.exchanges)
+    assert sum(d["tonnes_t_per_yr"] for d in drawn) == pytest.approx(_mass(result.exchanges))
+    labels = {d["text"] for d in _layer(spec, "basemap-labels")["data"]}
+    assert {"Lac Saint-Jean", "Rivière Saguenay", "Le Fjord-du-Saguenay"} <= labels
+    assert any("Additionnés" in r.value or "additionnés" in c.value for r in at.radio for c in at.caption)
+
+
+def test_map_arcs_sum_to_the_exchanged_tonnes(template):
+    from symbiosis.views.map import MapFilters, map_layers
+
+    registry, result = template[1], template[2]
+    layers = map_layers(registry.firms, result.exchanges, _parks(), MapFilters())
+    assert layers.arcs_aggregated
+    assert layers.arcs["tonnes_t_per_yr"].sum() == pytest.approx(_mass(result.exchanges))
+    assert layers.arcs["n_exchanges"].sum() == len(result.exchanges)
+
+
+def _parks():
+    from symbiosis.places import load_parks
+
+    return load_parks()
+
+
+def test_map_park_filter_zooms_to_what_it_keeps_one_arc_per_exchange(db, template):
+    at = _page("advisor_map.py", ADVISOR, template)
+    region = _deck(at)["initialViewState"]
+    exchanges, firms = template[2].exchanges, template[1].firms
+    park_of = firms.set_index("firm_id")["park_id"]
+    busiest = exchanges["supply_firm_id"].map(park_of).replace("", None).value_counts().index[0]
+    at.selectbox[0].set_value(busiest).run()
+    assert not at.exception
+    spec = _deck(at)
+    view = spec["initialViewState"]
+    assert view["zoom"] > region["zoom"] and view["pitch"] == 0
+    in_park = firms[firms["park_id"].eq(busiest)]
+    kept = exchanges[exchanges["supply_firm_id"].map(park_of).eq(busiest)
+                     | exchanges["demand_firm_id"].map(park_of).eq(busiest)]
+    ends = firms[firms["firm_id"].isin(set(kept["supply_firm_id"]) | set(kept["demand_firm_id"]))]
+    assert ends["lat"].min() <= view["latitude"] <= ends["lat"].max()
+    assert ends["lon"].min() <= view["longitude"] <= ends["lon"].max()
+    assert len(in_park)
+    arcs, rings = _layer(spec, "exchanges")["data"], _layer(spec, "within")["data"]
+    assert len(arcs) + len(rings) == len(kept)  # one per exchange (a firm feeding itself: a ring)
 
 
 def test_map_filters_narrow_the_arcs(db, template):
     at = _page("advisor_map.py", ADVISOR, template)
-    before = len(_deck(at)["layers"][2]["data"])
+    at.radio[0].set_value("firms").run()
+    before = len(_layer(_deck(at), "exchanges")["data"])
     median = float(template[2].exchanges["net_value_cad_per_yr"].median())
     at.number_input[0].set_value(median).run()
-    after = len(_deck(at)["layers"][2]["data"])
+    after = len(_layer(_deck(at), "exchanges")["data"])
     assert 0 < after < before
     at.slider[0].set_value(1).run()
-    assert len(_deck(at)["layers"][2]["data"]) < after
+    assert len(_layer(_deck(at), "exchanges")["data"]) < after
+
+
+def test_map_legend_sits_beside_the_map(db, template):
+    at = _page("advisor_map.py", ADVISOR, template)
+    with_deck = [c for c in at.columns if c.get("deck_gl_json_chart")]
+    assert len(with_deck) == 1
+    siblings = [c for c in at.columns if c.get("arrow_data_frame") or c.dataframe]
+    assert siblings and siblings[0] is not with_deck[0]
+    legend_text = " ".join(c.value for c in siblings[0].caption)
+    assert "approximatives" in legend_text and "tonnes" in legend_text
+
+
+def test_map_in_english(db, template):
+    at = _page("advisor_map.py", ADVISOR, template, lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Exchange map"
+    assert any("Basemap: GSHHG" in c.value for c in at.caption)
 
 
 def test_exchanges_table_drilldown_and_unmatched(db, template):
@@ -176,13 +250,44 @@ def test_scenario_hypothetical_receiver_stays_in_memory(db, template):
         assert "HYPOTHETIQUE-1" not in set(repo.load_registry(ADVISOR).firms["firm_id"])
 
 
-def test_network_page_lists_clusters_hubs_chains_and_resilience(db, template):
+def test_network_page_groups_anchors_short_chains_and_resilience(db, template):
+    from symbiosis.engine.network_insights import anchor_firms
+
     at = _page("advisor_network.py", ADVISOR, template)
     assert not at.exception
     assert at.title[0].value == "Réseau de symbiose"
+    result, firms = template[2], template[1].firms
     frames = [d.value for d in at.dataframe]
-    assert "Grappe" in frames[0].columns and len(frames[0]) > 0
-    assert "Intermédiarité" in frames[1].columns
+    families = frames[0]
+    assert "Famille de ressource" in families.columns and len(families) > 1  # not one giant cluster
+    assert families["Échanges"].sum() == len(result.exchanges)  # each exchange in one family
+    assert not families["Famille de ressource"].str.contains("_").any()  # words, not codes
+    anchors = frames[1]
+    best = anchor_firms(result.exchanges, top=1).iloc[0]
+    assert anchors.iloc[0]["Entreprise"] == firms.set_index("firm_id").loc[best["firm_id"], "name"]
+    assert anchors["Valeur qui en dépend ($/an)"].is_monotonic_decreasing
+    chains = at.table[0].value
+    assert chains["Étapes"].between(2, 4).all()  # at most four steps by default
+    assert chains["Chaîne"].str.count("→").eq(chains["Étapes"]).all()
     losses = frames[-1]
     assert "Valeur perdue, réoptimisée ($/an)" in losses.columns
     assert 0 < len(losses) <= 5
+
+
+def test_network_page_groups_by_park_and_shorter_chains(db, template):
+    at = _page("advisor_network.py", ADVISOR, template)
+    at.radio[0].set_value("park").run()
+    assert not at.exception
+    parks = at.dataframe[0].value
+    assert "Parc industriel" in parks.columns and "Internes au parc" in parks.columns
+    assert any("figure dans les deux lignes" in c.value for c in at.caption)
+    at.slider[0].set_value(2).run()
+    chains = at.table[0].value
+    assert (chains["Étapes"] == 2).all()
+
+
+def test_network_page_in_english(db, template):
+    at = _page("advisor_network.py", ADVISOR, template, lang="en")
+    assert not at.exception
+    assert "Resource family" in at.dataframe[0].value.columns
+    assert any("Anchor firms" in h.value for h in at.subheader)

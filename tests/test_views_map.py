@@ -11,6 +11,7 @@ import pytest
 from symbiosis.places.parks import load_parks
 from symbiosis.sample import generate_streams_canonical
 from symbiosis.views.map import (
+    DETAIL_ZOOM,
     MAX_POINTS,
     MapFilters,
     build_deck,
@@ -22,6 +23,7 @@ from symbiosis.views.map import (
     map_layers,
     sector_family,
 )
+from symbiosis.views.map_base import REGION_VIEW, fit_view
 from tests._registry_helpers import tiny_registry
 
 
@@ -89,16 +91,94 @@ def test_tooltips_are_plain_text_and_keep_hostile_names_literal():
     assert arcs["tooltip"][0].startswith("<img")
 
 
-def test_deck_is_offline_with_three_layers():
+DECK_LAYER_IDS = ["basemap-land", "basemap-water", "basemap-rivers", "basemap-borders", "basemap-mrc",
+                  "parks", "firms", "within", "exchanges", "basemap-labels"]
+
+
+def _layer(spec: dict, layer_id: str) -> dict:
+    return next(layer for layer in spec["layers"] if layer["id"] == layer_id)
+
+
+def test_deck_is_offline_flat_with_the_basemap_underneath():
     reg = tiny_registry()
     ex = _exchanges([("F1", "F2", 1000, 10, 40.0), ("F1", "F3", -5, 2, 41.0)])
-    spec = json.loads(build_deck(map_layers(reg.firms, ex, load_parks(), MapFilters())).to_json())
-    assert [layer["@@type"] for layer in spec["layers"]] == ["GeoJsonLayer", "ScatterplotLayer", "ArcLayer"]
-    assert "mapProvider" not in spec
+    spec = json.loads(build_deck(map_layers(reg.firms, ex, load_parks(), MapFilters(),
+                                            arc_mode="firms")).to_json())
+    assert [layer["id"] for layer in spec["layers"]] == DECK_LAYER_IDS
+    assert spec["initialViewState"]["pitch"] == 0 and spec["initialViewState"]["bearing"] == 0
+    assert "mapProvider" not in spec and "http" not in str(spec.get("mapStyle"))
     assert "http" not in json.dumps(spec)
-    arcs = spec["layers"][2]["data"]
+    water = _layer(spec, "basemap-water")["data"]["features"]
+    assert water and {f["properties"]["layer"] for f in water} == {"water"}
+    labels = {d["text"] for d in _layer(spec, "basemap-labels")["data"]}
+    assert {"Lac Saint-Jean", "Alma", "Ville de Saguenay"} <= labels
+    assert {"è", "é", "-", "i"} <= set(_layer(spec, "basemap-labels")["characterSet"])  # Rivière, Péribonka
+    arcs = _layer(spec, "exchanges")["data"]
     assert arcs[1]["colour"][:3] == [215, 48, 39]  # a loss is red
     assert arcs[0]["width"] > arcs[1]["width"]
+
+
+def test_fit_view_single_point_and_box():
+    one = fit_view(np.array([-71.65]), np.array([48.55]))
+    assert (one.latitude, one.longitude, one.zoom) == (48.55, -71.65, 12.0)
+    # 1° of longitude at zoom z spans 512 * 2**z / 360 px: 660 usable px hold 1° at z = log2(660*360/512)
+    box = fit_view(np.array([-72.0, -71.0]), np.array([48.5, 48.5]), width_px=760, padding_px=50)
+    assert box.longitude == -71.5 and box.latitude == pytest.approx(48.5)
+    assert box.zoom == pytest.approx(np.log2(660 * 360 / 512), abs=0.01)
+    assert fit_view(np.array([np.nan]), np.array([np.nan])) == REGION_VIEW
+    far = fit_view(np.array([-79.0, -57.5]), np.array([45.0, 62.0]))
+    assert far.zoom == 4.0  # clamped: the whole province
+
+
+def _line(supplier: str, receiver: str, tonnes: float, value: float = 1000.0) -> tuple:
+    return (supplier, receiver, value, tonnes, 5.0)
+
+
+def _park_registry() -> pd.DataFrame:
+    reg = tiny_registry()
+    extra = reg.firms.iloc[[1]].assign(firm_id="F4", name="Fonderie d'Alma", lat=48.54, lon=-71.63)
+    firms = pd.concat([reg.firms, extra], ignore_index=True)
+    return firms.assign(park_id=["dolbeau-mistassini", "alma-sud", "alma-sud", "alma-aluminerie"])
+
+
+def test_regional_view_sums_arcs_between_parks_and_keeps_every_tonne():
+    firms = _park_registry()
+    ex = _exchanges([_line("F1", "F2", 100), _line("F1", "F3", 50), _line("F2", "F3", 7),
+                     _line("F2", "F4", 20)])
+    layers = map_layers(firms, ex, load_parks(), MapFilters())
+    assert layers.arcs_aggregated and layers.view.zoom < DETAIL_ZOOM
+    arcs = layers.arcs
+    assert len(arcs) == 3  # Dolbeau→Alma sud (2 exchanges), within Alma sud, Alma sud→aluminerie
+    assert arcs["tonnes_t_per_yr"].sum() == pytest.approx(ex["mass_t_per_yr"].sum())
+    summed = arcs[~arcs["within"]].set_index(arcs[~arcs["within"]]["n_exchanges"])
+    assert summed.loc[2, "tonnes_t_per_yr"] == 150
+    ring = arcs[arcs["within"]].iloc[0]
+    assert ring["tonnes_t_per_yr"] == 7 and "Parc industriel d'Alma (secteur sud)" in ring["tooltip"]
+    assert "alma-sud" not in " ".join(arcs["tooltip"])  # park names, never their ids
+    spec = json.loads(build_deck(layers).to_json())
+    drawn = _layer(spec, "exchanges")["data"]
+    assert len(drawn) == 2 and len(_layer(spec, "within")["data"]) == 1
+    assert max(d["width"] for d in drawn) > min(d["width"] for d in drawn)  # width by tonnes
+
+
+def test_a_filter_draws_one_arc_per_exchange_and_zooms_to_what_it_keeps():
+    firms = _park_registry()
+    ex = _exchanges([_line("F1", "F2", 100), _line("F1", "F3", 50), _line("F2", "F3", 7),
+                     _line("F2", "F4", 20)])
+    region = map_layers(firms, ex, load_parks(), MapFilters())
+    alma = map_layers(firms, ex, load_parks(), MapFilters(park_id="alma-aluminerie"))
+    assert not alma.arcs_aggregated and len(alma.arcs) == 1
+    assert alma.view.zoom > region.view.zoom + 2
+    assert 48.54 <= alma.view.latitude <= 48.55 and -71.65 <= alma.view.longitude <= -71.63
+    assert len(alma.points) == 2  # the park's firm and its partner in another park, both opaque
+    assert [c[3] for c in alma.points["colour"]] == [200, 200]
+    valuable = ex.assign(net_value_cad_per_yr=[5000, 10, 10, 10])
+    kept = map_layers(firms, valuable, load_parks(), MapFilters(min_value_cad_per_yr=2000))
+    assert sorted(c[3] for c in kept.points["colour"]) == [70, 70, 200, 200]  # F3, F4 faint
+    forced = map_layers(firms, ex, load_parks(), MapFilters(), arc_mode="firms")
+    assert not forced.arcs_aggregated and len(forced.arcs) == 4
+    with pytest.raises(ValueError, match="arc_mode"):
+        map_layers(firms, ex, load_parks(), MapFilters(), arc_mode="3d")
 
 
 def test_legend_lists_every_sector_family():
@@ -158,3 +238,14 @@ def test_every_label_the_screens_build_is_in_the_catalogue():
     needed |= {f"advisor.sector.{s}" for s in SECTOR_FAMILIES}
     needed |= {f"kind.{k}" for k in RESOURCE_KINDS} | {f"manager.month.{m}" for m in range(1, 13)}
     assert needed - keys == set()
+
+
+def test_deck_json_is_compact_with_the_same_content():
+    import pydeck as pdk
+
+    reg = tiny_registry()
+    ex = _exchanges([("F1", "F2", 1000, 10, 40.0)])
+    deck = build_deck(map_layers(reg.firms, ex, load_parks(), MapFilters()))
+    compact = deck.to_json()
+    assert "\n" not in compact and len(compact) < len(pdk.Deck.to_json(deck)) / 2
+    assert json.loads(compact) == json.loads(pdk.Deck.to_json(deck))

@@ -21,7 +21,7 @@ from fpdf.fonts import FontFace
 
 from symbiosis.i18n import t
 from symbiosis.reports.data import ReportData
-from symbiosis.reports.figures import Frame, draw_map
+from symbiosis.reports.figures import Frame, draw_map, map_caption
 from symbiosis.reports.tables import header_rows, kpi_table, localise
 
 __all__ = ["FONT", "ReportPDF", "draw_table", "format_number", "pdf_bytes"]
@@ -150,10 +150,10 @@ def _map(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     pdf.add_page()
     pdf.heading(t("reports.section.map", lang))
     top = pdf.get_y()
-    draw_map(pdf, data.points, data.links, Frame(pdf.l_margin, top, pdf.epw, 150))
+    draw_map(pdf, data.points, data.links, Frame(pdf.l_margin, top, pdf.epw, 150), lang)
     pdf.set_y(top + 153)
     pdf.set_font(FONT, size=10)
-    pdf.paragraph(t("reports.map_caption", lang), size=8)
+    pdf.paragraph(map_caption(lang), size=8)
 
 
 def _synergies(pdf: ReportPDF, data: ReportData, lang: str) -> None:

@@ -1,26 +1,45 @@
-"""What the advisor's map shows: firms by sector family, exchanges as arcs, parks as an offline basemap.
+"""What the advisor's map shows: firms by sector family, exchanges as arcs, over an offline basemap.
 
-The deck is built with ``map_provider=None`` and no ``map_style``: no tiles, no outside request.
-Tooltips use deck.gl's ``text`` mode (the browser sets ``innerText``), so a firm name is never
-parsed as HTML whatever it contains. Above :data:`MAX_POINTS` firms or :data:`MAX_ARCS` exchanges
-the layers are aggregated per place (the firm's park, else its municipality) so that a 10,000-firm
-registry stays usable.
+The deck is flat (pitch 0), built with ``map_provider=None`` and no ``map_style``: the ground is the
+bundled basemap (:mod:`symbiosis.views.map_base`), no tile, no outside request. Tooltips use
+deck.gl's ``text`` mode (the browser sets ``innerText``), so a firm name is never parsed as HTML
+whatever it contains.
+
+Readability rules: at the regional view the arcs are summed per pair of places (the firm's park,
+else its municipality), width by tonnes, and exchanges inside one place are drawn as a ring around
+it; once a filter narrows the map, or the fitted view is close enough (:data:`DETAIL_ZOOM`), one
+arc per exchange. Filters zoom the view to what they keep. Above :data:`MAX_POINTS` firms the
+firms are drawn per place, so that a 10,000-firm registry stays usable.
 """
 
 from __future__ import annotations
 
-import functools
+import json
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
-from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+from pydeck.bindings.json_tools import default_serialize
+from pydeck.types import String
 
 from symbiosis.i18n import t
+from symbiosis.views.map_arcs import MAX_ARCS, exchange_arcs, place_labels
+from symbiosis.views.map_base import REGION_VIEW, View, basemap_labels, basemap_layers, fit_view
+from symbiosis.views.map_common import (
+    SECTOR_COLOURS,
+    SECTOR_FAMILIES,
+    clean_text,
+    firm_frame,
+    fmt,
+    place_of,
+    sector_family,
+)
 
 __all__ = [
+    "ARC_MODES",
+    "DETAIL_ZOOM",
     "MAX_ARCS",
     "MAX_POINTS",
     "SECTOR_COLOURS",
@@ -35,92 +54,17 @@ __all__ = [
     "legend",
     "map_layers",
     "park_geojson",
+    "place_labels",
     "place_of",
     "sector_family",
 ]
 
 #: Above this many firms, firms are drawn as one disc per place.
 MAX_POINTS = 2_000
-#: Above this many exchanges, arcs are summed per pair of places.
-MAX_ARCS = 1_500
-
-#: SCIAN prefixes of each sector family, longest prefix wins; anything else is ``services``.
-SECTOR_FAMILIES: dict[str, tuple[str, ...]] = {
-    "agri_forestry": ("11",),
-    "mining": ("21",),
-    "utilities": ("22",),
-    "construction": ("23", "327", "324"),
-    "food": ("311", "312"),
-    "wood": ("321", "337"),
-    "pulp_paper": ("322",),
-    "chemicals_plastics": ("325", "326"),
-    "aluminium_metals": ("331",),
-    "metal_fabrication": ("332", "333", "334", "335", "336"),
-    "manufacturing_other": ("31", "32", "33"),
-    "trade_transport": ("41", "44", "45", "48", "49"),
-    "waste_recycling": ("562",),
-    "services": (),
-}
-#: RGB colour of each sector family on the map and in its legend.
-SECTOR_COLOURS: dict[str, tuple[int, int, int]] = {
-    "agri_forestry": (102, 166, 30),
-    "mining": (166, 118, 29),
-    "utilities": (231, 41, 138),
-    "construction": (117, 112, 179),
-    "food": (230, 171, 2),
-    "wood": (27, 158, 119),
-    "pulp_paper": (102, 194, 165),
-    "chemicals_plastics": (217, 95, 2),
-    "aluminium_metals": (31, 120, 180),
-    "metal_fabrication": (166, 206, 227),
-    "manufacturing_other": (251, 154, 153),
-    "trade_transport": (120, 120, 120),
-    "waste_recycling": (51, 160, 44),
-    "services": (190, 174, 212),
-}
-_PREFIXES = sorted(((p, fam) for fam, ps in SECTOR_FAMILIES.items() for p in ps), key=lambda x: -len(x[0]))
-_LOCALE = {"fr": "fr_CA", "en": "en_CA"}
-
-
-@functools.lru_cache(maxsize=4)
-def _symbols(locale: str) -> tuple[str, str, str]:
-    return get_group_symbol(locale), get_decimal_symbol(locale), get_minus_sign_symbol(locale)
-
-
-def fmt(value: float, lang: str = "fr", decimals: int = 0) -> str:
-    """Format a number the way ``lang`` writes it (``1 234,5`` in French); ``—`` for NaN.
-
-    Same output as Babel's ``#,##0.#`` pattern for the locale (its group, decimal and minus
-    symbols, trailing zeros dropped), about twenty times faster: tables format thousands of cells.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    group, decimal, minus = _symbols(_LOCALE.get(lang, "fr_CA"))
-    text = f"{abs(float(value)):,.{decimals}f}"
-    if decimals:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("0", ""):
-        return "0"
-    text = text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
-    return (minus if value < 0 else "") + text
-
-
-def sector_family(scian_codes: pd.Series) -> pd.Series:
-    """Return the sector family of each SCIAN code (longest matching prefix of :data:`SECTOR_FAMILIES`)."""
-    codes = scian_codes.astype("string").fillna("").str.strip()
-    out = pd.Series(pd.NA, index=scian_codes.index, dtype=object)
-    for length in sorted({len(p) for p, _ in _PREFIXES}, reverse=True):
-        table = {p: fam for p, fam in _PREFIXES if len(p) == length}
-        out = out.fillna(codes.str[:length].map(table).astype(object))
-    return out.fillna("services").astype(object)
-
-
-def place_of(firms: pd.DataFrame) -> pd.Series:
-    """Return each firm's place: ``park:<park_id>`` when in a park, else ``mun:<municipality>``."""
-    park = firms["park_id"].astype("string").fillna("").str.strip()
-    mun = firms["municipality"].astype("string").fillna("").str.strip()
-    return pd.Series(np.where(park.ne(""), "park:" + park, "mun:" + mun), index=firms.index, dtype=object)
-
+#: From this zoom on (about 30 km across), the automatic mode draws one arc per exchange.
+DETAIL_ZOOM = 9.5
+#: How arcs are drawn: chosen from the view and filters, summed per place, or one per exchange.
+ARC_MODES: tuple[str, ...] = ("auto", "places", "firms")
 
 @dataclass(frozen=True)
 class MapFilters:
@@ -133,14 +77,10 @@ class MapFilters:
     min_value_cad_per_yr: float = 0.0
     max_distance_km: float | None = None
 
-
-def _firm_frame(firms: pd.DataFrame) -> pd.DataFrame:
-    if {"sector", "place"} <= set(firms.columns):  # already shaped by map_layers
-        return firms
-    out = firms[["firm_id", "name", "park_id", "municipality", "lat", "lon", "scian_code"]].copy()
-    out["sector"] = sector_family(out["scian_code"])
-    out["place"] = place_of(out)
-    return out
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the map."""
+        return self != MapFilters()
 
 
 def filter_exchanges(
@@ -151,7 +91,7 @@ def filter_exchanges(
     categories: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the exchanges passing every filter (a park or sector matches either side)."""
-    info = _firm_frame(firms).set_index("firm_id")
+    info = firm_frame(firms).set_index("firm_id")
     keep = pd.Series(True, index=exchanges.index)
     sup, dem = exchanges["supply_firm_id"], exchanges["demand_firm_id"]
     if filters.park_id:
@@ -174,43 +114,54 @@ def filter_exchanges(
     return exchanges[keep]
 
 
-def _clean(text: object) -> str:
-    """Text for a tooltip: control characters removed, braces neutralised (no template field)."""
-    value = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-    value = "".join(ch if ch.isprintable() else " " for ch in value)
-    return value.replace("{", "(").replace("}", ")")[:200]
-
-
 def _colour(families: pd.Series) -> list[list[int]]:
     return [[*SECTOR_COLOURS.get(f, (128, 128, 128)), 200] for f in families]
 
 
 def firm_points(
-    firms: pd.DataFrame, filters: MapFilters, lang: str = "fr", *, max_points: int = MAX_POINTS
+    firms: pd.DataFrame,
+    filters: MapFilters,
+    lang: str = "fr",
+    *,
+    max_points: int = MAX_POINTS,
+    engaged: set[str] | None = None,
+    place_names: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, bool]:
     """Return the firm points to draw and whether they were aggregated per place.
+
+    ``engaged``: when given, the firms of the kept exchanges; they are drawn even outside the park or
+    sector filtered, and the other firms are drawn faint.
+    ``place_names``: readable name of each place (see :func:`place_labels`).
 
     Returns
     -------
     tuple of (pandas.DataFrame, bool)
         Columns ``lon``, ``lat``, ``colour`` (RGBA), ``radius_m`` and ``tooltip`` (plain text).
     """
-    info = _firm_frame(firms)
+    info = firm_frame(firms)
+    keep = pd.Series(True, index=info.index)
     if filters.park_id:
-        info = info[info["park_id"].eq(filters.park_id)]
+        keep &= info["park_id"].eq(filters.park_id)
     if filters.sector:
-        info = info[info["sector"].eq(filters.sector)]
+        keep &= info["sector"].eq(filters.sector)
+    if engaged is not None:
+        keep |= info["firm_id"].isin(engaged)  # the partners outside the park or sector
+    info = info[keep]
     if len(info) <= max_points:
         label = info["sector"].map(lambda s: t(f"advisor.sector.{s}", lang))
         tooltip = [
-            f"{_clean(n)}\n{_clean(m)} · {s}"
+            f"{clean_text(n)}\n{clean_text(m)} · {s}"
             for n, m, s in zip(info["name"], info["municipality"], label, strict=True)
         ]
+        colour = _colour(info["sector"])
+        if engaged is not None:
+            faint = ~info["firm_id"].isin(engaged).to_numpy()
+            colour = [[*c[:3], 70] if f else c for c, f in zip(colour, faint, strict=True)]
         return pd.DataFrame(
             {
                 "lon": info["lon"].astype(float),
                 "lat": info["lat"].astype(float),
-                "colour": _colour(info["sector"]),
+                "colour": colour,
                 "radius_m": 400.0,
                 "tooltip": tooltip,
             }
@@ -229,95 +180,13 @@ def firm_points(
         t(
             "advisor.map.bin_tooltip",
             lang,
-            place=_clean(p.split(":", 1)[1]),
+            place=clean_text((place_names or {}).get(p, p.split(":", 1)[1])),
             n=fmt(n, lang),
             sector=t(f"advisor.sector.{s}", lang),
         )
         for p, n, s in zip(bins.index, bins["n"], bins["sector"], strict=True)
     ]
     return bins[["lon", "lat", "colour", "radius_m", "tooltip"]].reset_index(drop=True), True
-
-
-def _value_colour(values: np.ndarray) -> list[list[int]]:
-    """Red for a loss, light to dark green as the net value grows (log scale)."""
-    top = math.log10(max(float(np.nanmax(values, initial=1.0)), 10.0))
-    out = []
-    for v in values:
-        if not v > 0:
-            out.append([215, 48, 39, 220])
-            continue
-        s = min(max(math.log10(max(v, 1.0)) / top, 0.0), 1.0)
-        out.append([int(199 - 172 * s), int(233 - 113 * s), int(192 - 137 * s), 220])
-    return out
-
-
-def _width(tonnes: np.ndarray) -> np.ndarray:
-    top = max(float(np.nanmax(tonnes, initial=0.0)), 1.0)
-    return 1.0 + 5.0 * np.sqrt(np.clip(tonnes, 0.0, None) / top)
-
-
-def _positions(lon: pd.Series, lat: pd.Series, ids: pd.Series) -> list[list[float]]:
-    """``[lon, lat]`` of each id, looked up at once."""
-    xs = lon.reindex(ids.to_numpy()).to_numpy(float)
-    ys = lat.reindex(ids.to_numpy()).to_numpy(float)
-    return np.column_stack([xs, ys]).tolist()
-
-
-def exchange_arcs(
-    exchanges: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *, max_arcs: int = MAX_ARCS
-) -> tuple[pd.DataFrame, bool]:
-    """Return one arc per exchange (or per pair of places above ``max_arcs``) and whether aggregated.
-
-    Width grows with the tonnes moved (at least 1 px for energy and services), colour with the net
-    value. Columns ``source`` and ``target`` (``[lon, lat]``), ``width``, ``colour``, ``tooltip``.
-    """
-    info = _firm_frame(firms).set_index("firm_id")
-    ex = exchanges
-    tonnes = pd.to_numeric(ex.get("mass_t_per_yr", pd.Series(0.0, index=ex.index)), errors="coerce").fillna(
-        0.0
-    )
-    value = pd.to_numeric(ex["net_value_cad_per_yr"], errors="coerce").fillna(0.0)
-    frame = pd.DataFrame(
-        {
-            "s": ex["supply_firm_id"].to_numpy(),
-            "d": ex["demand_firm_id"].to_numpy(),
-            "t": tonnes.to_numpy(),
-            "v": value.to_numpy(),
-            "n": 1,
-        }
-    )
-    aggregated = len(frame) > max_arcs
-    if aggregated:
-        place = info["place"]
-        centre = info.groupby("place")[["lon", "lat"]].mean()
-        frame["s"], frame["d"] = frame["s"].map(place), frame["d"].map(place)
-        frame = frame.groupby(["s", "d"], sort=True, as_index=False).sum()
-        lon, lat = centre["lon"], centre["lat"]
-        label = {p: p.split(":", 1)[1] for p in centre.index}
-    else:
-        lon, lat = info["lon"], info["lat"]
-        label = info["name"].to_dict()
-    out = pd.DataFrame(
-        {
-            "source": _positions(lon, lat, frame["s"]),
-            "target": _positions(lon, lat, frame["d"]),
-            "width": _width(frame["t"].to_numpy(float)),
-            "colour": _value_colour(frame["v"].to_numpy(float)),
-        }
-    )
-    out["tooltip"] = [
-        t(
-            "advisor.map.arc_tooltip",
-            lang,
-            src=_clean(label.get(s, s)),
-            dst=_clean(label.get(d, d)),
-            n=fmt(n, lang),
-            tonnes=fmt(tn, lang),
-            value=fmt(v, lang),
-        )
-        for s, d, n, tn, v in zip(frame["s"], frame["d"], frame["n"], frame["t"], frame["v"], strict=True)
-    ]
-    return out, aggregated
 
 
 def park_geojson(parks: pd.DataFrame, *, radius_km: float = 2.0, n_sides: int = 24) -> dict:
@@ -334,21 +203,42 @@ def park_geojson(parks: pd.DataFrame, *, radius_km: float = 2.0, n_sides: int = 
             {
                 "type": "Feature",
                 "geometry": {"type": "Polygon", "coordinates": [ring]},
-                "properties": {"park_id": row.park_id, "tooltip": _clean(row.name)},
+                "properties": {"park_id": row.park_id, "tooltip": clean_text(row.name)},
             }
         )
     return {"type": "FeatureCollection", "features": features}
 
 
+class CompactDeck(pdk.Deck):
+    """A deck whose JSON has no indentation: pydeck indents by two spaces, which triples the size of
+    the basemap's coordinate arrays sent to the browser at every rerun."""
+
+    def to_json(self) -> str:
+        """Return the deck's JSON, compact (same content as :meth:`pydeck.Deck.to_json`)."""
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 @dataclass(frozen=True)
 class MapLayers:
-    """The data of the map's three layers and whether the firms or arcs were aggregated."""
+    """What the map draws: parks, firms, arcs, the fitted view, and how firms and arcs were grouped."""
 
     parks: dict
     points: pd.DataFrame
     arcs: pd.DataFrame
     points_aggregated: bool
     arcs_aggregated: bool
+    view: View = REGION_VIEW
+    n_engaged_firms: int = 0
+
+
+def _kept_positions(shown: pd.DataFrame, firms: pd.DataFrame, points: pd.DataFrame,
+                    filters: MapFilters) -> tuple[np.ndarray, np.ndarray]:
+    """Where the view should look: the ends of the kept exchanges when a filter is on, else every firm."""
+    if filters.active and len(shown):
+        ids = pd.unique(pd.concat([shown["supply_firm_id"], shown["demand_firm_id"]]))
+        kept = firms[firms["firm_id"].isin(ids)]
+        return kept["lon"].to_numpy(float), kept["lat"].to_numpy(float)
+    return points["lon"].to_numpy(float), points["lat"].to_numpy(float)
 
 
 def map_layers(
@@ -359,65 +249,69 @@ def map_layers(
     lang: str = "fr",
     *,
     categories: pd.DataFrame | None = None,
+    arc_mode: str = "auto",
     max_points: int = MAX_POINTS,
     max_arcs: int = MAX_ARCS,
 ) -> MapLayers:
-    """Filter and shape everything the map draws."""
-    firms = _firm_frame(firms)
+    """Filter and shape everything the map draws, and fit the view to what the filters keep.
+
+    ``arc_mode`` is one of :data:`ARC_MODES`: ``auto`` sums the arcs per place at the regional view
+    (no filter and a fitted zoom under :data:`DETAIL_ZOOM`) or above ``max_arcs`` exchanges, and draws
+    one arc per exchange otherwise.
+    """
+    if arc_mode not in ARC_MODES:
+        raise ValueError(f"arc_mode must be one of {ARC_MODES}, got {arc_mode!r}")
+    firms = firm_frame(firms)
+    names = place_labels(firms, parks)
     shown = filter_exchanges(exchanges, firms, filters, categories=categories)
-    points, p_agg = firm_points(firms, filters, lang, max_points=max_points)
-    arcs, a_agg = exchange_arcs(shown, firms, lang, max_arcs=max_arcs)
-    return MapLayers(park_geojson(parks), points, arcs, p_agg, a_agg)
+    engaged = set(shown["supply_firm_id"]) | set(shown["demand_firm_id"])
+    points, p_agg = firm_points(firms, filters, lang, max_points=max_points,
+                                engaged=engaged if filters.active else None, place_names=names)
+    view = fit_view(*_kept_positions(shown, firms, points, filters))
+    if arc_mode == "auto":
+        by_place = len(shown) > max_arcs or (not filters.active and view.zoom < DETAIL_ZOOM)
+    else:
+        by_place = arc_mode == "places"
+    arcs, a_agg = exchange_arcs(shown, firms, lang, by_place=by_place, place_names=names)
+    return MapLayers(park_geojson(parks), points, arcs, p_agg, a_agg, view, len(engaged))
 
 
 def build_deck(layers: MapLayers, *, height: int = 600) -> pdk.Deck:
-    """Return the offline deck: park outlines, firms (ScatterplotLayer) and exchanges (ArcLayer)."""
-    pts = layers.points
-    if len(pts):
-        view = pdk.ViewState(
-            latitude=float(pts["lat"].mean()), longitude=float(pts["lon"].mean()), zoom=7.8, pitch=30
-        )
-    else:
-        view = pdk.ViewState(latitude=48.45, longitude=-71.6, zoom=7.8, pitch=30)
+    """Return the offline, flat deck: basemap, parks, firms, rings of within-place exchanges, arcs, names."""
+    arcs = layers.arcs
+    between, within = arcs[~arcs["within"]], arcs[arcs["within"]]
+    top = max(float(within["tonnes_t_per_yr"].max()) if len(within) else 0.0, 1.0)
+    rings = pd.DataFrame({
+        "position": within["source"].tolist(),
+        "radius_px": (8.0 + 14.0 * np.sqrt(within["tonnes_t_per_yr"].clip(lower=0) / top)).tolist(),
+        "width_px": np.clip(within["width"].to_numpy(float), 1.5, 4.0).tolist(),
+        "colour": within["colour"].tolist(),
+        "tooltip": within["tooltip"].tolist(),
+        "n_exchanges": within["n_exchanges"].tolist(),
+        "tonnes_t_per_yr": within["tonnes_t_per_yr"].tolist(),
+    })
     deck_layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            id="parks",
-            data=layers.parks,
-            stroked=True,
-            filled=True,
-            get_fill_color=[200, 200, 200, 60],
-            get_line_color=[120, 120, 120, 160],
-            line_width_min_pixels=1,
-            pickable=True,
-        ),
-        pdk.Layer(
-            "ScatterplotLayer",
-            id="firms",
-            data=pts,
-            get_position=["lon", "lat"],
-            get_fill_color="colour",
-            get_radius="radius_m",
-            radius_min_pixels=3,
-            radius_max_pixels=40,
-            pickable=True,
-        ),
-        pdk.Layer(
-            "ArcLayer",
-            id="exchanges",
-            data=layers.arcs,
-            get_source_position="source",
-            get_target_position="target",
-            get_source_color="colour",
-            get_target_color="colour",
-            get_width="width",
-            pickable=True,
-        ),
+        *basemap_layers(),
+        pdk.Layer("GeoJsonLayer", id="parks", data=layers.parks, stroked=True, filled=True,
+                  get_fill_color=[120, 120, 120, 40], get_line_color=[90, 90, 90, 160],
+                  line_width_min_pixels=1, pickable=True),
+        pdk.Layer("ScatterplotLayer", id="firms", data=layers.points, get_position=["lon", "lat"],
+                  get_fill_color="colour", get_radius="radius_m", radius_min_pixels=3, radius_max_pixels=40,
+                  stroked=True, get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.5,
+                  pickable=True),
+        pdk.Layer("ScatterplotLayer", id="within", data=rings, get_position="position",
+                  get_radius="radius_px", radius_units=String("pixels"), stroked=True, filled=False,
+                  get_line_color="colour",
+                  get_line_width="width_px", line_width_units=String("pixels"), pickable=True),
+        pdk.Layer("ArcLayer", id="exchanges", data=between.drop(columns=["within"]).reset_index(drop=True),
+                  get_source_position="source", get_target_position="target", get_source_color="colour",
+                  get_target_color="colour", get_width="width", get_tilt=90, get_height=0.06, pickable=True),
+        basemap_labels(),
     ]
-    return pdk.Deck(
+    return CompactDeck(
         layers=deck_layers,
         map_provider=None,
-        initial_view_state=view,
+        initial_view_state=layers.view.view_state(),
         tooltip={"text": "{tooltip}"},
         height=height,
     )
