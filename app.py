@@ -14,6 +14,7 @@ PAGES: tuple[state.PageRow, ...] = (
     ("app_pages/advisor_exchanges.py", ("advisor",), "advisor.exchanges.title", "🔁", "echanges"),
     ("app_pages/advisor_scenario.py", ("advisor",), "advisor.scenario.title", "🧪", "scenarios"),
     ("app_pages/advisor_network.py", ("advisor",), "advisor.network.title", "🕸️", "reseau"),
+    ("app_pages/advisor_prospects.py", ("advisor",), "advisor.prospects.title", "🔎", "prospection"),
     ("app_pages/synergy_pipeline.py", ("advisor",), "synergy.pipeline.title", "🧭", "synergies"),
     ("app_pages/manager_reports.py", ("program_manager", "advisor"), "reports.page.title", "📄", "rapports"),
     ("app_pages/event_planner.py", ("advisor",), "events.page.title", "🤝", "maillage"),

@@ -107,6 +107,38 @@ with tab_list:
                     st.rerun()
                 st.warning(t("firm_streams.delete_unconfirmed", lang))
 
+def quality_fields(direction: str, lang: str) -> dict[str, str]:
+    """Quality and today's situation of the new stream: declared values, or the demand's specification."""
+    a, b = st.columns(2)
+    sizes = ["fine", "granular", "coarse", "bulky"]
+    size_label = lambda s: t(f"firm_streams.size.{s}", lang)  # noqa: E731
+    if direction == "supply":
+        fates = ["", "landfill", "incineration", "land_spreading", "sold_byproduct", "internal_reuse",
+                 "paid_treatment", "discharged"]
+        return {
+            "current_fate": a.selectbox(t("firm_streams.fate", lang), fates,
+                                        format_func=lambda f: t(f"firm_streams.fate.{f or 'unknown'}", lang)),
+            "purity_pct": a.text_input(t("firm_streams.purity", lang)),
+            "moisture_pct": a.text_input(t("firm_streams.moisture", lang)),
+            "temperature_c": b.text_input(t("firm_streams.temperature", lang)),
+            "contaminant_pct": b.text_input(t("firm_streams.contaminant", lang)),
+            "particle_size": b.selectbox(t("firm_streams.size", lang), ["", *sizes],
+                                         format_func=lambda s: size_label(s) if s else "—"),
+        }
+    return {
+        "current_use": a.selectbox(t("firm_streams.use", lang), ["", "virgin_input", "treatment_service"],
+                                   format_func=lambda u: t(f"firm_streams.use.{u or 'unknown'}", lang)),
+        "gate_fee_cad_per_unit": a.text_input(t("firm_streams.gate_fee", lang)),
+        "min_purity_pct": a.text_input(t("firm_streams.min_purity", lang)),
+        "max_moisture_pct": a.text_input(t("firm_streams.max_moisture", lang)),
+        "min_temperature_c": b.text_input(t("firm_streams.min_temperature", lang)),
+        "max_contaminant_pct": b.text_input(t("firm_streams.max_contaminant", lang)),
+        "accepted_particle_sizes": "|".join(b.multiselect(t("firm_streams.sizes", lang), sizes,
+                                                          format_func=size_label)),
+        "rejects_hazardous": "oui" if b.checkbox(t("firm_streams.rejects_hazardous", lang)) else "",
+    }
+
+
 with tab_add:
     description = st.text_input(t("firm.field.description", lang), key="new_stream_description",
                                 help=t("firm_streams.description_help", lang))
@@ -128,12 +160,14 @@ with tab_add:
         confidentiality = right.selectbox(t("firm.col.confidentiality", lang),
                                           ["confidential", "members", "public"],
                                           format_func=lambda c: t(f"firm.confidentiality.{c}", lang))
+        with st.expander(t("firm_streams.quality", lang)):
+            quality = quality_fields(direction, lang)
         added = st.form_submit_button(t("firm_streams.add", lang), type="primary")
     if added:
         cost_column = "disposal_cost_cad_per_unit" if direction == "supply" else "purchase_price_cad_per_unit"
         row = {"direction": direction, "category_id": category, "description": description,
                "quantity": quantity, "unit": unit, "months": months, cost_column: cost,
-               "confidentiality": confidentiality}
+               "confidentiality": confidentiality, **quality}
         result = validate_stream_rows([row], firm_id, lang=lang)
         if result.report.issues:
             state.show_report(result.report, lang, key="firm_add_report")

@@ -23,7 +23,8 @@ from symbiosis.kb.waste_codes import load_waste_codes
 from symbiosis.places.geocode import GazetteerGeocoder
 from symbiosis.places.parks import load_parks
 
-__all__ = ["SAMPLE_DIR", "ImportContext", "default_context", "import_files", "import_into_registry"]
+__all__ = ["SAMPLE_DIR", "ImportContext", "default_context", "import_files", "import_into_registry",
+           "import_permits"]
 
 logger = logging.getLogger(__name__)
 
@@ -138,3 +139,25 @@ def import_files(
         streams_filename=streams_path.name if streams_path else "streams.csv",
         context=context,
     )
+
+
+def import_permits(repo: Repository, actor: Actor, data: bytes, *, filename: str = "permits.csv",
+                   context: ImportContext | None = None) -> ImportResult:
+    """Validate a permits file (Québec authorisations of receivers) and store its valid rows.
+
+    Authorisations may only name firms already in the registry; the batch and its report are
+    recorded like any import.
+    """
+    from symbiosis.ingest import read_table
+    from symbiosis.ingest.permits import validate_permits
+
+    context = context or default_context()
+    known = set(repo.firms(actor)["firm_id"])
+    result = validate_permits(read_table(data, filename=filename), known_firm_ids=known,
+                              categories=context.categories)
+    written = repo.upsert_permits(actor, result.valid) if len(result.valid) else 0
+    repo.record_import(actor, source_filename=Path(filename).name, accepted=len(result.valid),
+                       rejected=result.report.n_rejected, report=_report_json(result))
+    logger.info("%s: %d permits accepted (%d new or changed), %d rejected", filename, len(result.valid),
+                written, result.report.n_rejected)
+    return result

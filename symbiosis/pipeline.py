@@ -76,8 +76,8 @@ def _knowledge(rules: pd.DataFrame | None, categories: pd.DataFrame | None,
 
 
 #: Per-unit score columns turned into per-year figures at the allocated flow.
-_PER_UNIT = ("avoided_disposal_cad", "avoided_purchase_cad", "transport_cost_cad", "pretreatment_cost_cad",
-             "net_value_cad", "diverted_t", "co2e_avoided_t")
+_PER_UNIT = ("avoided_disposal_cad", "avoided_purchase_cad", "gate_fee_cad", "transport_cost_cad",
+             "pretreatment_cost_cad", "net_value_cad", "diverted_t", "co2e_avoided_t")
 #: Per-year figures of the scoring computed at a candidate's full flow, rescaled to the allocated flow.
 _AT_FULL_FLOW = ("co2e_disposal_avoided_t_per_yr", "co2e_virgin_avoided_t_per_yr", "co2e_transport_t_per_yr",
                  "t_km_per_yr")
@@ -201,6 +201,8 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
     with timer("scoring"):
         scored = score_candidates(candidates, registry, config, factors=factors, rules=rules,
                                   categories=categories)
+        scored, internal = _split_internal(scored, config)
+        candidates = candidates[~candidates["candidate_id"].isin(internal["candidate_id"])]
     with timer("problem"):
         problem = build_allocation_problem(scored, registry, config)
     with timer("solve"):
@@ -209,15 +211,44 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
         violations = list(check_solution(problem, allocation))
     with timer("results"):
         exchanges = exchanges_frame(allocation.flows, scored, registry, rules=rules, categories=categories)
-        sup, dem = _unmatched(registry, candidates, scored, exchanges, rules=rules, config=config,
+        separate = config.internal_policy == "separate"
+        diagnose = config.replace(internal_policy="exclude") if separate else config
+        sup, dem = _unmatched(registry, candidates, scored, exchanges, rules=rules, config=diagnose,
                               categories=categories)
+        internal = _internal_opportunities(internal, rules, categories)
         kpis = compute_kpis(exchanges, registry.firms)
         graph = firm_graph(exchanges, registry.firms)
     info = _info(allocation, violations, timer.seconds)
     logger.info("match: %s, %d exchange(s), net %.0f $/yr", info.status, kpis.n_exchanges,
                 kpis.net_value_cad_per_yr)
     return MatchResult(exchanges=exchanges, candidates=scored, unmatched_supplies=sup,
-                       unmatched_demands=dem, kpis=kpis, graph=graph, allocation=info, config=config)
+                       unmatched_demands=dem, kpis=kpis, graph=graph, allocation=info, config=config,
+                       internal_opportunities=internal)
+
+
+def _split_internal(scored: pd.DataFrame, config: MatchConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Same-firm candidates apart (``internal_policy="separate"``): internal reuse is not symbiosis."""
+    if config.internal_policy != "separate" or "internal" not in scored:
+        return scored, scored.iloc[0:0]
+    internal = scored["internal"].fillna(False).astype(bool).to_numpy()
+    return scored[~internal], scored[internal]
+
+
+def _internal_opportunities(internal: pd.DataFrame, rules: pd.DataFrame | None,
+                            categories: pd.DataFrame | None) -> pd.DataFrame:
+    """Profitable same-firm candidates with their explanation columns, largest value first.
+
+    Listed for the firm's own information at the candidate's full flow; never allocated, never in
+    the KPIs, maps or reports.
+    """
+    keep = internal[pd.to_numeric(internal["gain_per_unit"], errors="coerce").fillna(0.0) > 0]
+    if keep.empty:
+        return keep.reset_index(drop=True)
+    why = explain(keep[["candidate_id"]], keep, rules, categories)
+    new = ["candidate_id", *[c for c in why.columns if c not in keep.columns]]
+    out = keep.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
+    return out.sort_values(["net_value_cad_per_yr", "candidate_id"], ascending=[False, True],
+                           ignore_index=True)
 
 
 def _resolve_from(scored: pd.DataFrame, registry: Registry, config: MatchConfig, firm_id: str) -> Outcome:

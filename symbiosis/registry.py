@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from symbiosis.schemas import FIRMS, STREAMS, SchemaError, validate_frame, with_optional_columns
+from symbiosis.schemas import (
+    FIRMS,
+    PERMITS,
+    STREAMS,
+    SchemaError,
+    empty_frame,
+    validate_frame,
+    with_optional_columns,
+)
 
 __all__ = ["Registry"]
 
@@ -21,15 +29,21 @@ class Registry:
         Frame following :data:`symbiosis.schemas.FIRMS`.
     streams
         Frame following :data:`symbiosis.schemas.STREAMS`; every ``firm_id`` is in ``firms``.
+    permits
+        Québec authorisations of receiving firms (:data:`symbiosis.schemas.PERMITS`); ``None`` when
+        none are on file (a firm's ``accepts_hazardous`` flag then stands alone).
     """
 
     firms: pd.DataFrame
     streams: pd.DataFrame
+    permits: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         # Optional columns a frame lacks (built by hand or before the column existed) are added empty.
         object.__setattr__(self, "firms", with_optional_columns(self.firms, FIRMS))
         object.__setattr__(self, "streams", with_optional_columns(self.streams, STREAMS))
+        if self.permits is not None:
+            object.__setattr__(self, "permits", with_optional_columns(self.permits, PERMITS))
 
     def validate(self) -> Registry:
         """Check both frames against their schemas and the firm reference; return ``self``."""
@@ -39,7 +53,18 @@ class Registry:
         if orphans.any():
             ids = self.streams.loc[orphans, "stream_id"].head(5).tolist()
             raise SchemaError(f"streams refer to unknown firms: {ids}")
+        if self.permits is not None:
+            validate_frame(self.permits, PERMITS)
+            stray = ~self.permits["firm_id"].isin(self.firms["firm_id"])
+            if stray.any():
+                ids = self.permits.loc[stray, "permit_id"].head(5).tolist()
+                raise SchemaError(f"permits refer to unknown firms: {ids}")
         return self
+
+    @property
+    def permits_or_empty(self) -> pd.DataFrame:
+        """The permits frame, an empty :data:`~symbiosis.schemas.PERMITS` frame when none."""
+        return empty_frame(PERMITS) if self.permits is None else self.permits
 
     @property
     def supplies(self) -> pd.DataFrame:
@@ -55,4 +80,10 @@ class Registry:
         firm_cols = ["firm_id", "lat", "lon", "park_id", "municipality", "scian_code",
                      "accepts_hazardous"]
         side = self.streams[self.streams["direction"] == direction]
-        return side.merge(self.firms[firm_cols], on="firm_id", how="left", validate="many_to_one")
+        firms = self.firms[firm_cols]
+        if self.permits is not None and len(self.permits):
+            # A firm holding a hazardous-materials permit accepts hazardous residues (which ones: permits).
+            holders = self.permits.loc[self.permits["permit_type"] == "hazardous_materials", "firm_id"]
+            firms = firms.assign(accepts_hazardous=firms["accepts_hazardous"].astype(bool)
+                                 | firms["firm_id"].isin(holders))
+        return side.merge(firms, on="firm_id", how="left", validate="many_to_one")

@@ -144,6 +144,9 @@ class MatchResult:
         Solve metadata and stage timings.
     config
         The :class:`symbiosis.engine.config.MatchConfig` used.
+    internal_opportunities
+        Profitable same-firm candidates (``internal_policy="separate"``): internal reuse the firm
+        could make of its own residue, listed apart, never in the exchanges, KPIs, maps or reports.
     """
 
     exchanges: pd.DataFrame
@@ -154,6 +157,7 @@ class MatchResult:
     graph: nx.DiGraph
     allocation: AllocationInfo
     config: Any
+    internal_opportunities: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def status(self) -> str:

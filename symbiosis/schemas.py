@@ -32,9 +32,15 @@ __all__ = [
     "CATEGORY_SOURCES",
     "CONFIDENTIALITY",
     "COORD_SOURCES",
+    "CURRENT_USES",
     "DIRECTIONS",
+    "DIVERTED_FATES",
     "EXCHANGES",
+    "FATES",
     "FIRMS",
+    "PARTICLE_SIZES",
+    "PERMITS",
+    "PERMIT_TYPES",
     "RESOURCE_KINDS",
     "STREAMS",
     "Column",
@@ -61,6 +67,19 @@ CANONICAL_UNIT: Mapping[str, str] = {
     "service": "h/yr",
 }
 ALL_MONTHS = 0b1111_1111_1111
+#: What happens to a supply today (its baseline): ``discharged`` is heat or water released as is.
+FATES: tuple[str, ...] = ("landfill", "incineration", "land_spreading", "sold_byproduct", "internal_reuse",
+                          "paid_treatment", "discharged")
+#: Fates an exchange keeps a residue *from*: only these count as diverted from disposal.
+DIVERTED_FATES: tuple[str, ...] = ("landfill", "incineration")
+#: What a demand uses today: a virgin input it buys, or a treatment / recovery service it sells.
+CURRENT_USES: tuple[str, ...] = ("virgin_input", "treatment_service")
+#: Particle-size classes of a solid: < 1 mm, 1–10 mm, 10–100 mm, > 100 mm.
+PARTICLE_SIZES: tuple[str, ...] = ("fine", "granular", "coarse", "bulky")
+#: Québec authorisation pathways a receiving firm may hold (see ``symbiosis.engine.permits``).
+PERMIT_TYPES: tuple[str, ...] = (
+    "reafie_ministerial_authorisation", "reafie_declaration_of_compliance", "reafie_exemption", "mrf_guide",
+    "hazardous_materials", "cfia_feed", "cfia_food")
 
 
 class SchemaError(ValueError):
@@ -174,17 +193,40 @@ STREAMS = TableSchema(
         _c("moisture_pct", "float", "Moisture content, % by mass.", required=False, minimum=0.0),
         _c("temperature_c", "float", "Temperature of a heat or water stream, °C.", required=False),
         _c("purity_pct", "float", "Purity, % by mass.", required=False, minimum=0.0),
+        _c("contaminant_pct", "float", "Supply: contaminant content (foreign matter, oil…), % by mass.",
+           required=False, minimum=0.0),
+        _c("particle_size", "str", "Supply: particle-size class (fine, granular, coarse, bulky).",
+           required=False, allowed=("", *PARTICLE_SIZES)),
+        _c("min_purity_pct", "float", "Demand: lowest purity accepted, % by mass.", required=False,
+           minimum=0.0),
+        _c("max_moisture_pct", "float", "Demand: highest moisture accepted, % by mass.", required=False,
+           minimum=0.0),
+        _c("min_temperature_c", "float", "Demand: lowest supply temperature usable, °C.", required=False),
+        _c("max_contaminant_pct", "float", "Demand: highest contaminant content accepted, % by mass.",
+           required=False, minimum=0.0),
+        _c("accepted_particle_sizes", "str", "Demand: particle-size classes accepted, joined by '|'.",
+           required=False),
+        _c("rejects_hazardous", "bool", "Demand: hazardous residues are not accepted for this need "
+           "(missing: not declared).", required=False),
         _c("quality_notes", "str", "Other quality attributes, free text.", required=False),
         _c("availability", "str", "Time profile.", allowed=AVAILABILITY),
         _c("months_mask", "int", "12-bit mask of the months the stream exists (4095 = all).",
            minimum=0),
         _c("start_date", "datetime", "First day of a one-off stream.", required=False),
         _c("end_date", "datetime", "Last day of a one-off stream.", required=False),
+        _c("current_fate", "str", "Supply: what happens to it today (empty: the category's default).",
+           required=False, allowed=("", *FATES)),
         _c("disposal_cost_cad_per_unit", "float",
-           "Supply: what the firm pays today to dispose of one canonical unit.", required=False),
+           "Supply: what today's fate costs per canonical unit (negative: the price it is sold at).",
+           required=False),
+        _c("current_use", "str", "Demand: virgin_input bought, or treatment_service that charges a fee "
+           "(empty: the category's default).", required=False, allowed=("", *CURRENT_USES)),
         _c("purchase_price_cad_per_unit", "float",
            "Demand: what the firm pays today for one canonical unit of virgin input.",
            required=False),
+        _c("gate_fee_cad_per_unit", "float",
+           "Demand (treatment service): the fee it charges per canonical unit received.",
+           required=False, minimum=0.0),
         _c("min_lot_per_yr", "float", "Smallest yearly quantity worth an exchange (canonical unit).",
            required=False, minimum=0.0),
         _c("max_distance_km", "float", "Farthest the firm accepts to ship or fetch.",
@@ -192,6 +234,25 @@ STREAMS = TableSchema(
         _c("confidentiality", "str", "Who may see the stream.", allowed=CONFIDENTIALITY),
     ),
     key=("stream_id",),
+)
+
+PERMITS = TableSchema(
+    "permits",
+    (
+        _c("permit_id", "str", "Stable identifier of the authorisation, kept from the imported file."),
+        _c("firm_id", "str", "Firm holding the authorisation (the receiver)."),
+        _c("permit_type", "str", "Pathway: REAFIE ministerial authorisation, declaration of compliance or "
+           "exemption, MRF guide, hazardous materials regulation, CFIA feed or food.", allowed=PERMIT_TYPES),
+        _c("reference", "str", "Number or title of the authorisation (e.g. 'AM 401234567').",
+           required=False),
+        _c("categories", "str", "Categories covered, joined by '|' ('*' = every category).",
+           required=False),
+        _c("waste_codes", "str", "List of Waste codes or prefixes (2, 4 or 6 digits) covered, joined by '|'.",
+           required=False),
+        _c("valid_until", "datetime", "Last day of validity (empty: no end date).", required=False),
+        _c("conditions", "str", "Conditions of the authorisation, free text.", required=False),
+    ),
+    key=("permit_id",),
 )
 
 CANDIDATES = TableSchema(
@@ -216,6 +277,12 @@ CANDIDATES = TableSchema(
         _c("max_flow_per_yr", "float", "Upper bound of the flow, supply units per year.",
            minimum=0.0),
         _c("internal", "bool", "Both streams belong to the same firm (internal reuse)."),
+        _c("spec_unknown", "str", "Quality specs the demand declares but the supply does not give, joined "
+           "by '|': an uncertainty to check, neither a pass nor a rejection.", required=False),
+        _c("pathway", "str", "Québec authorisation pathway the exchange needs (empty: none).",
+           required=False),
+        _c("permit_reference", "str", "Reference of the receiver's authorisation that covers it.",
+           required=False),
     ),
     key=("candidate_id",),
 )
@@ -241,24 +308,26 @@ EXCHANGES = TableSchema(
 _NUMERIC = {"float", "int"}
 
 
-def with_optional_columns(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
-    """Return ``frame`` with every optional column of ``schema`` it lacks added empty (NaN or ``""``).
-
-    Frames built before a column was added (or by hand, in a notebook) stay valid; a missing
-    *required* column is left missing, for :func:`validate_frame` to report.
-    """
-    missing = [c for c in schema.columns if not c.required and c.name not in frame.columns]
-    if not missing:
-        return frame
-    empty = {"str": "", "float": np.nan, "int": 0, "bool": False, "datetime": pd.NaT}
-    return frame.assign(**{c.name: empty[c.dtype] for c in missing})
-
-
 def empty_frame(schema: TableSchema) -> pd.DataFrame:
     """Return an empty frame with the schema's columns and dtypes."""
     dtypes = {"str": object, "float": "float64", "int": "int64", "bool": "bool",
               "datetime": "datetime64[ns]"}
     return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.dtype]) for c in schema.columns})
+
+
+def with_optional_columns(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """The frame with every *optional* column of ``schema`` it lacks added, empty, in schema order.
+
+    Frames built before a column was added (tests, notebooks, older exports) stay valid: a missing
+    optional text is ``""``, a number NaN, a flag False, a date NaT. Required columns are not invented.
+    """
+    absent = [c for c in schema.columns if not c.required and c.name not in frame.columns]
+    if not absent:
+        return frame
+    fill = {"str": "", "float": np.nan, "int": 0, "bool": False, "datetime": pd.NaT}
+    out = frame.assign(**{c.name: fill[c.dtype] for c in absent})
+    order = [n for n in schema.names if n in out.columns]
+    return out[order + [c for c in out.columns if c not in order]]
 
 
 def _missing(series: pd.Series) -> pd.Series:

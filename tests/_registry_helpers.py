@@ -25,9 +25,13 @@ def stream(stream_id: str, firm_id: str, direction: str, category_id: str, qty: 
                unit_as_typed="t/an", quantity_per_yr=float(qty), quantity_unit="t/yr",
                mass_t_per_yr=float(qty), density_t_per_m3=float("nan"), density_source="",
                hazardous=False, moisture_pct=float("nan"), temperature_c=float("nan"),
-               purity_pct=float("nan"), quality_notes="", availability="continuous",
-               months_mask=ALL_MONTHS, start_date=pd.NaT, end_date=pd.NaT,
-               disposal_cost_cad_per_unit=float("nan"), purchase_price_cad_per_unit=float("nan"),
+               purity_pct=float("nan"), contaminant_pct=float("nan"), particle_size="",
+               min_purity_pct=float("nan"), max_moisture_pct=float("nan"), min_temperature_c=float("nan"),
+               max_contaminant_pct=float("nan"), accepted_particle_sizes="", rejects_hazardous=False,
+               quality_notes="", availability="continuous",
+               months_mask=ALL_MONTHS, start_date=pd.NaT, end_date=pd.NaT, current_fate="",
+               disposal_cost_cad_per_unit=float("nan"), current_use="",
+               purchase_price_cad_per_unit=float("nan"), gate_fee_cad_per_unit=float("nan"),
                min_lot_per_yr=float("nan"), max_distance_km=float("nan"), confidentiality="members")
     row.update(over)
     return row

@@ -112,9 +112,13 @@ def _stream_row(stream_id: str, firm_id: str, direction: str = "supply", **over:
                category_alternatives="", waste_code="", description="", quantity_as_typed="1 200,5",
                unit_as_typed="t/an", quantity_per_yr=1200.5, quantity_unit="t/yr", mass_t_per_yr=1200.5,
                density_t_per_m3=nan, density_source="", hazardous=False, moisture_pct=nan,
-               temperature_c=nan, purity_pct=nan, quality_notes="", availability="continuous",
-               months_mask=ALL_MONTHS, start_date=pd.NaT, end_date=pd.NaT, disposal_cost_cad_per_unit=nan,
-               purchase_price_cad_per_unit=nan, min_lot_per_yr=nan, max_distance_km=nan,
+               temperature_c=nan, purity_pct=nan, contaminant_pct=nan, particle_size="", min_purity_pct=nan,
+               max_moisture_pct=nan, min_temperature_c=nan, max_contaminant_pct=nan,
+               accepted_particle_sizes="", rejects_hazardous=False, quality_notes="",
+               availability="continuous",
+               months_mask=ALL_MONTHS, start_date=pd.NaT, end_date=pd.NaT, current_fate="",
+               disposal_cost_cad_per_unit=nan, current_use="", purchase_price_cad_per_unit=nan,
+               gate_fee_cad_per_unit=nan, min_lot_per_yr=nan, max_distance_km=nan,
                confidentiality="members")
     row.update(over)
     return row

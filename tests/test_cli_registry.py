@@ -11,7 +11,7 @@ from symbiosis.db import Actor, Repository
 
 FIRMS_FR = (
     "id_entreprise;nom;code_scian;parc;municipalite;latitude;longitude;accepte_dangereux;confidentialite\n"
-    "A1;Scierie du Nord;321113;;Dolbeau-Mistassini;48,88;-72,23;non;membres\n"
+    "A1;Scierie du Nord;321111;;Dolbeau-Mistassini;48,88;-72,23;non;membres\n"
     "A2;Serres du Lac;111419;;Alma;;;non;membres\n"
     "A3;Usine Fantôme;332710;;Villeinconnue;;;non;membres\n"
 )

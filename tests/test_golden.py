@@ -4,6 +4,8 @@ Compares numbers, not the exchange list: among equal optima the solver may pick 
 After an intended change (rules, factors, scoring, solver), regenerate and review the diff:
 
     SYMBIOSIS_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden.py
+
+What moved and why is written in ``tests/data/golden/CHANGES.md`` (one entry per regeneration).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Any
 import pytest
 
 from symbiosis.engine.config import MatchConfig
-from symbiosis.ingest import import_tables
+from symbiosis.ingest import import_tables, read_table
+from symbiosis.ingest.permits import validate_permits
 from symbiosis.pipeline import run
 from symbiosis.registry import Registry
 
@@ -37,7 +40,9 @@ def sample_registry() -> Registry:
     batch = import_tables((SAMPLE / "firms.csv").read_bytes(), (SAMPLE / "streams.csv").read_bytes(),
                           geocoder=ctx.geocoder, parks=ctx.parks, categories=ctx.categories,
                           waste_codes=ctx.waste_codes)
-    return Registry(batch.firms.valid, batch.streams.valid).validate()
+    permits = validate_permits(read_table((SAMPLE / "permits.csv").read_bytes(), filename="permits.csv"),
+                               known_firm_ids=set(batch.firms.valid["firm_id"]), categories=ctx.categories)
+    return Registry(batch.firms.valid, batch.streams.valid, permits.valid).validate()
 
 
 def _rounded(value: Any) -> Any:
@@ -70,8 +75,28 @@ def _compare(found: Any, expected: Any, path: str = "") -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def snapshot() -> dict[str, Any]:
-    return _snapshot(run(sample_registry(), MatchConfig()))
+def result() -> Any:
+    return run(sample_registry(), MatchConfig())
+
+
+@pytest.fixture(scope="module")
+def snapshot(result) -> dict[str, Any]:
+    return _snapshot(result)
+
+
+def test_sample_proposals_are_never_internal_and_never_break_a_declared_spec(result):
+    """Issue 10: internal reuse is listed apart; a proposal meets every spec both sides declared."""
+    from symbiosis.engine.quality import QualityArrays, spec_violation
+
+    ex = result.exchanges
+    assert not ex["internal"].any() and (ex["supply_firm_id"] != ex["demand_firm_id"]).all()
+    registry = sample_registry()
+    streams = registry.streams.set_index("stream_id")
+    sup = QualityArrays.of_supplies(streams.loc[ex["supply_id"]].reset_index())
+    dem = QualityArrays.of_demands(streams.loc[ex["demand_id"]].reset_index())
+    idx = range(len(ex))
+    assert not spec_violation(list(idx), list(idx), sup, dem).any()
+    assert len(result.internal_opportunities) > 0  # the sample has same-firm opportunities, listed apart
 
 
 def test_sample_region_matches_golden(snapshot):

@@ -37,7 +37,8 @@ def test_messy_firms(batch):
     firms = batch.firms
     assert validate_frame(firms.valid, FIRMS) == []
     assert _by_row(firms) == {
-        None: {"file.unknown_column"}, 5: {"municipality.approximate"}, 6: {"name.formula_like"},
+        None: {"file.unknown_column"}, 5: {"municipality.approximate", "scian_code.not_in_table"},
+        6: {"name.formula_like"},
         7: {"municipality.unknown"}, 8: {"lon.positive"}, 9: {"firm_id.duplicate"},
         10: {"contact_email.invalid"},
     }

@@ -254,3 +254,22 @@ def test_concrete_rules_from_the_loader_check_clean():
     from symbiosis.kb import load_categories, load_rules
 
     assert not has_errors(check_rules(load_rules(), load_categories()))
+
+
+def test_every_pretreatment_of_the_shipped_rules_has_a_cost():
+    from symbiosis.kb.categories import read_package_csv
+    from symbiosis.kb.check import check_rules
+
+    issues = check_rules(read_package_csv("rules.csv"))
+    assert [i for i in issues if i.check == "pretreatment_without_cost"] == []
+
+
+def test_a_pretreatment_without_a_cost_is_an_error():
+    from symbiosis.kb.categories import read_package_csv
+    from symbiosis.kb.check import check_rules
+
+    rules = read_package_csv("rules.csv").head(3).assign(pretreatment="piping")
+    issues = check_rules(rules, pretreatment_costs={"none": 0.0, "water:piping": 0.0})
+    assert {i.check for i in issues if i.severity == "error"} >= {"pretreatment_without_cost"}
+    assert not [i for i in check_rules(rules, pretreatment_costs={"piping": 0.0})
+                if i.check == "pretreatment_without_cost"]

@@ -14,7 +14,7 @@ REGIONAL_SECTORS = [
     "3323",
     "3327",
     "3329",
-    "321113",
+    "321111",
     "3221",
     "3115",
     "3114",
@@ -102,7 +102,7 @@ def test_numeric_codes_and_raw_text_priors_work():
 
 
 def test_shipped_priors_give_a_smelter_spl_and_a_sawmill_bark():
-    firms = pd.DataFrame({"firm_id": ["alu", "scierie"], "scian_code": ["331313", "321113"]})
+    firms = pd.DataFrame({"firm_id": ["alu", "scierie"], "scian_code": ["331313", "321111"]})
     out = infer_streams(firms)
     by_firm = out.groupby("firm_id")["category_id"].apply(set)
     assert "al_spent_pot_lining" in by_firm["alu"]

@@ -65,6 +65,7 @@ def test_hand_built_case_every_figure_recomputed():
         "treatment_cost_cad": tonnes * 8,                             # 800 $ (screening)
         "virgin_material_saved": q * 1.0,                             # 100 t
         "water_saved": 0.0,
+        "gate_fee_cad": 0.0,                                          # a virgin-input buyer charges none
     }
     hand["co2e_avoided"] = 30 + 4 - 0.4                               # 33.6 t CO2e
     hand["net_savings_cad"] = 11_000 + 4_000 - 1_320 - 800            # 12 880 $

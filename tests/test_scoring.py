@@ -75,10 +75,15 @@ def test_one_candidate_by_hand_every_term():
 
 def test_defaults_fill_missing_prices_and_weights_combine():
     cfg = MatchConfig().replace(weights={"value": 0.0, "co2": 0.0, "tonnes": 1.0})
-    row = _scored(cfg).loc["S_SPL>D_CEM"]
-    assert row["avoided_disposal_cad_per_unit"] == pytest.approx(110.0)  # default tipping fee
+    scored = _scored(cfg)
+    row = scored.loc["S_SPL>D_CEM"]
+    # SPL's category default baseline is a paid treatment (scenario default 150 $/t), not landfill.
+    assert (row["supply_fate"], row["supply_fate_source"]) == ("paid_treatment", "category_default")
+    assert row["avoided_disposal_cad_per_unit"] == pytest.approx(150.0)
     assert row["pretreatment_cost_cad_per_unit"] == pytest.approx(120.0)  # decontamination
-    assert row["gain_per_unit"] == pytest.approx(30.0)  # 1 t diverted × 30 $/t
+    assert row["gain_per_unit"] == pytest.approx(0.0)  # a treated residue is not diverted from landfill
+    bark = scored.loc["S_BARK>D_BOIL"]
+    assert bark["supply_fate"] == "landfill" and bark["gain_per_unit"] == pytest.approx(30.0)  # 1 t × 30 $/t
     rags = _scored().loc["S_TEXT>D_RAGS"]
     assert rags["avoided_purchase_cad_per_unit"] == pytest.approx(50.0)  # family default (textiles)
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from symbiosis.commands._common import add_db_argument, database_url, print_json
 from symbiosis.commands._imports import batch_summary, print_batch
 from symbiosis.db import Actor, Repository
-from symbiosis.importing import import_files
+from symbiosis.importing import import_files, import_permits
 from symbiosis.ingest import guess_kind, read_table, rejected_file
 
 NAME = "import"
-HELP = "Import firms/streams files into the registry / Importer des fichiers dans le registre"
+HELP = "Import firms/streams/permits files into the registry / Importer des fichiers dans le registre"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +46,13 @@ def run(args: argparse.Namespace) -> int:
     repo = Repository.from_url(database_url(args.db))
     batch = import_files(repo, Actor.system("cli-import"), firms_path=kinds.get("firms"),
                          streams_path=kinds.get("streams"))
+    permits_ok = True
+    if "permits" in kinds:
+        permits = import_permits(repo, Actor.system("cli-import"), kinds["permits"].read_bytes(),
+                                 filename=kinds["permits"].name)
+        permits_ok = permits.report.n_rejected == 0
+        print(f"Autorisations / permits: {len(permits.valid)} acceptée(s) / accepted, "
+              f"{permits.report.n_rejected} rejetée(s) / rejected")
     if args.rejected:
         args.rejected.mkdir(parents=True, exist_ok=True)
         for kind, result in (("firms", batch.firms), ("streams", batch.streams)):
@@ -56,4 +63,4 @@ def run(args: argparse.Namespace) -> int:
         print_json(batch_summary(batch))
     else:
         print_batch(batch, lang=args.lang)
-    return 0 if batch.ok else 1
+    return 0 if batch.ok and permits_ok else 1

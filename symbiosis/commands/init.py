@@ -9,7 +9,7 @@ from symbiosis.accounts import create_demo_accounts
 from symbiosis.commands._common import add_db_argument, database_url, print_json
 from symbiosis.commands._imports import batch_summary, print_batch
 from symbiosis.db import Actor, Repository
-from symbiosis.importing import SAMPLE_DIR, import_files
+from symbiosis.importing import SAMPLE_DIR, import_files, import_permits
 
 NAME = "init"
 HELP = "Create or upgrade the registry database / Créer ou mettre à jour le registre"
@@ -40,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
         batch = import_files(repo, Actor.system("init"), firms_path=SAMPLE_DIR / "firms.csv",
                              streams_path=SAMPLE_DIR / "streams.csv")
         summary.update(batch_summary(batch))
+        if (SAMPLE_DIR / "permits.csv").is_file():
+            permits = import_permits(repo, Actor.system("init"), (SAMPLE_DIR / "permits.csv").read_bytes(),
+                                     filename="permits.csv")
+            summary["permits"] = {"accepted": len(permits.valid), "rejected": permits.report.n_rejected}
         summary["demo_accounts_created"] = create_demo_accounts(repo, Actor.system("init"))
         code = 0 if batch.ok else 1
         if not args.json:

@@ -24,6 +24,8 @@ _EXCHANGE_FIELDS = ("candidate_id", "supply_id", "demand_id", "supply_firm_id", 
                     "kind", "flow_per_yr", "quantity_unit", "delivered_per_yr", "net_value_cad_per_yr",
                     "co2e_avoided_t_per_yr", "diverted_t_per_yr", "distance_km", "explanation_fr",
                     "explanation_en")
+_INTERNAL_FIELDS = ("candidate_id", "supply_id", "demand_id", "supply_firm_id", "kind", "max_flow_per_yr",
+                    "net_value_cad_per_yr", "co2e_avoided_t_per_yr")
 _CANDIDATE_FIELDS = ("candidate_id", "supply_id", "demand_id", "supply_firm_id", "demand_firm_id",
                      "kind", "distance_km", "max_flow_per_yr", "net_value_cad_per_unit",
                      "co2e_avoided_t_per_unit", "gain_per_unit", "score")
@@ -42,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --json, add every scored candidate / ajouter tous les candidats")
     parser.add_argument("--side-constraints", action="store_true",
                         help="enforce minimum lots, partner limits, fixed costs / contraintes latérales")
+    parser.add_argument("--prospects", action="store_true",
+                        help="also list leads for firms with no declared stream, inferred from their SCIAN "
+                             "sector (never counted in the KPIs) / pistes déduites du secteur SCIAN")
 
 
 def _open(db: str | None) -> Any:
@@ -65,6 +70,25 @@ def _records(frame: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
     return frame[cols].to_dict(orient="records")
 
 
+def _prospects(registry: Any, config: Any) -> Any:
+    """Leads for the firms without a declared stream (labelled inferred, outside the KPIs)."""
+    from symbiosis import kb
+    from symbiosis.engine.prospects import prospect_leads
+
+    return prospect_leads(registry, rules=kb.load_rules(), categories=kb.load_categories(), config=config)
+
+
+def _print_prospects(leads: Any) -> None:
+    firms = leads["prospect_firm_id"].nunique() if len(leads) else 0
+    print(f"Pistes déduites (non comptées) / inferred leads (not counted): {len(leads)} pour / for "
+          f"{firms} entreprise(s) sans flux déclaré / firm(s) with no declared stream")
+    for row in leads.head(20).itertuples(index=False):
+        arrow = "→" if row.prospect_direction == "supply" else "←"
+        print(f"  [inférée / inferred] {row.prospect_firm_id} {row.prospect_category_id} "
+              f"({row.typical_share:.0%}) {arrow} {row.partner_firm_id} {row.partner_stream_id} "
+              f"({row.partner_category_id}, {row.distance_km:.0f} km)")
+
+
 def _payload(result: Any, *, all_candidates: bool) -> dict[str, Any]:
     from symbiosis.io.export import exchanges_with_texts
 
@@ -73,6 +97,7 @@ def _payload(result: Any, *, all_candidates: bool) -> dict[str, Any]:
         "allocation": result.allocation.as_dict(),
         "kpis": result.kpis.as_dict(),
         "exchanges": _records(exchanges_with_texts(result.exchanges), _EXCHANGE_FIELDS),
+        "internal_opportunities": _records(result.internal_opportunities, _INTERNAL_FIELDS),
     }
     if all_candidates:
         candidates = result.candidates
@@ -90,6 +115,8 @@ def _print_summary(result: Any) -> None:
     for key, value in result.kpis.scalars().items():
         shown = f"{value:,.1f}".replace(",", " ") if isinstance(value, float) else str(value)
         print(f"  {KPI_LABELS[key].fr} / {KPI_LABELS[key].en}: {shown}")
+    print(f"  Réemplois internes listés à part (hors indicateurs) / internal reuse listed apart (not in the "
+          f"KPIs): {len(result.internal_opportunities)}")
 
 
 def _scenario(args: argparse.Namespace) -> Any:
@@ -140,14 +167,20 @@ def run(args: argparse.Namespace) -> int:
     repo, registry = loaded
     with repo:
         result = run_pipeline(registry, config)
+        leads = _prospects(registry, config) if args.prospects else None
         if args.out:
             write_results(result, args.out)
             repo.log_event(actor, "export", details={"command": "match", "file": Path(args.out).name,
                                                      "exchanges": result.kpis.n_exchanges})
     if args.json:
-        print_json(_payload(result, all_candidates=args.all_candidates))
+        payload = _payload(result, all_candidates=args.all_candidates)
+        if leads is not None:
+            payload["prospects"] = leads.to_dict(orient="records")
+        print_json(payload)
     else:
         _print_summary(result)
+        if leads is not None:
+            _print_prospects(leads)
         if args.out:
             print(f"Résultats écrits / results written: {args.out}")
     return 0 if result.status in OK_STATUSES else 1

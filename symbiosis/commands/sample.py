@@ -1,4 +1,4 @@
-"""``symbiosis sample``: write the fictional sample region (firms.csv, streams.csv, README.md)."""
+"""``symbiosis sample``: write the fictional sample region (firms, streams, permits, README.md)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import argparse
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from symbiosis.commands._common import print_json
+from symbiosis.sample.permits import draw_permits
 from symbiosis.sample.region import DEFAULT_SEED, GENERATOR_VERSION, draw_region, to_import_format
 from symbiosis.sample.summary import region_summary, sample_readme
 
@@ -46,12 +48,16 @@ def write_sample(out: Path, *, n_firms: int, seed: int) -> dict[str, object]:
         The region's counts (:func:`~symbiosis.sample.summary.region_summary`) and the file paths.
     """
     firms, streams = draw_region(n_firms=n_firms, seed=seed)
-    summary = region_summary(firms, streams)
+    permits = draw_permits(firms, np.random.default_rng([seed, 10]))
+    summary = {**region_summary(firms, streams), "permits": len(permits),
+               "silent_firms": int((~firms["firm_id"].isin(streams["firm_id"])).sum())}
     typed_firms, typed_streams = to_import_format(firms, streams)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"firms": out / "firms.csv", "streams": out / "streams.csv", "readme": out / "README.md"}
+    paths = {"firms": out / "firms.csv", "streams": out / "streams.csv", "permits": out / "permits.csv",
+             "readme": out / "README.md"}
     write_csv(typed_firms, paths["firms"])
     write_csv(typed_streams, paths["streams"])
+    write_csv(permits, paths["permits"])
     readme = sample_readme(summary, seed=seed, n_firms=n_firms, version=GENERATOR_VERSION)
     paths["readme"].write_text(readme, encoding="utf-8")
     return {**summary, "files": {k: str(v) for k, v in paths.items()}}

@@ -37,11 +37,12 @@ def _float(series: pd.Series) -> list[float | None]:
     return [None if math.isnan(v) else v for v in values]
 
 
-def _bool(series: pd.Series, name: str) -> list[bool]:
+def _bool(series: pd.Series, name: str, required: bool = True) -> list[bool | None]:
     ok = series.map(lambda v: isinstance(v, bool | np.bool_) or (type(v) in (int, np.int64) and v in (0, 1)))
-    if not ok.all():
-        raise SchemaError(f"{name}: expected True/False, found {series[~ok].head(3).tolist()}")
-    return [bool(v) for v in series.tolist()]
+    missing = series.isna() if not required else pd.Series(False, index=series.index)
+    if not (ok | missing).all():
+        raise SchemaError(f"{name}: expected True/False, found {series[~(ok | missing)].head(3).tolist()}")
+    return [None if m else bool(v) for v, m in zip(series.tolist(), missing.tolist(), strict=True)]
 
 
 def _date(series: pd.Series) -> list[dt.date | None]:
@@ -51,7 +52,7 @@ def _date(series: pd.Series) -> list[dt.date | None]:
     return [None if pd.isna(v) else v.date() for v in stamps.tolist()]
 
 
-def _column(frame: pd.DataFrame, name: str, dtype: str) -> list[Any]:
+def _column(frame: pd.DataFrame, name: str, dtype: str, required: bool = True) -> list[Any]:
     series = frame[name]
     if dtype == "str":
         return _text(series)
@@ -60,7 +61,7 @@ def _column(frame: pd.DataFrame, name: str, dtype: str) -> list[Any]:
     if dtype == "int":
         return [int(v) for v in pd.to_numeric(series, errors="raise").astype("int64").tolist()]
     if dtype == "bool":
-        return _bool(series, name)
+        return _bool(series, name, required)
     if dtype == "datetime":
         return _date(series)
     raise ValueError(f"unknown dtype {dtype!r} for {name}")
@@ -72,7 +73,7 @@ def to_records(frame: pd.DataFrame, schema: TableSchema) -> list[dict[str, Any]]
     The frame must already have passed :func:`symbiosis.schemas.validate_frame`; extra columns are
     ignored.
     """
-    columns = [_column(frame, c.name, c.dtype) for c in schema.columns]
+    columns = [_column(frame, c.name, c.dtype, c.required) for c in schema.columns]
     names = schema.names
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
@@ -85,7 +86,7 @@ def _values(values: list[Any], dtype: str) -> Any:
     if dtype == "int":
         return np.array(values, dtype="int64")
     if dtype == "bool":
-        return np.array(values, dtype="bool")
+        return np.array([bool(v) if v is not None else False for v in values], dtype="bool")
     return np.array([np.datetime64("NaT") if v is None else np.datetime64(v, "D") for v in values],
                     dtype="datetime64[ns]")
 

@@ -7,6 +7,8 @@ Tables
 ``streams``
     One row per supply or demand; columns are those of :data:`symbiosis.schemas.STREAMS`.
     ``firm_id`` references ``firms`` with ``ON DELETE CASCADE``.
+``permits``
+    Québec authorisations of receiving firms (type, reference, categories and waste codes covered).
 ``users``
     Accounts that sign in to the app (role advisor, firm or program_manager; scrypt password hash).
 ``import_batches``
@@ -44,9 +46,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from symbiosis.db.actor import ROLES, USER_ROLES
-from symbiosis.schemas import AVAILABILITY, CONFIDENTIALITY, COORD_SOURCES, DIRECTIONS, RESOURCE_KINDS
+from symbiosis.schemas import (
+    AVAILABILITY,
+    CONFIDENTIALITY,
+    COORD_SOURCES,
+    DIRECTIONS,
+    PERMIT_TYPES,
+    RESOURCE_KINDS,
+)
 
-__all__ = ["AuditLog", "Base", "Firm", "ImportBatch", "Stream", "UTCDateTime", "User"]
+__all__ = ["AuditLog", "Base", "Firm", "ImportBatch", "Permit", "Stream", "UTCDateTime", "User"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -152,13 +161,24 @@ class Stream(Base):
     moisture_pct: Mapped[float | None]
     temperature_c: Mapped[float | None]
     purity_pct: Mapped[float | None]
+    contaminant_pct: Mapped[float | None]
+    particle_size: Mapped[str | None]
+    min_purity_pct: Mapped[float | None]
+    max_moisture_pct: Mapped[float | None]
+    min_temperature_c: Mapped[float | None]
+    max_contaminant_pct: Mapped[float | None]
+    accepted_particle_sizes: Mapped[str | None]
+    rejects_hazardous: Mapped[bool | None]
     quality_notes: Mapped[str | None] = mapped_column(Text)
     availability: Mapped[str]
     months_mask: Mapped[int]
     start_date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
+    current_fate: Mapped[str | None]
     disposal_cost_cad_per_unit: Mapped[float | None]
+    current_use: Mapped[str | None]
     purchase_price_cad_per_unit: Mapped[float | None]
+    gate_fee_cad_per_unit: Mapped[float | None]
     min_lot_per_yr: Mapped[float | None]
     max_distance_km: Mapped[float | None]
     confidentiality: Mapped[str]
@@ -174,6 +194,23 @@ class Stream(Base):
         CheckConstraint("category_source IS NULL OR "
                         "category_source IN ('given', 'inferred', 'corrected', '')", name="category_source"),
     )
+
+
+class Permit(Base):
+    """A Québec authorisation a receiving firm holds (see :data:`symbiosis.schemas.PERMITS`)."""
+
+    __tablename__ = "permits"
+
+    permit_id: Mapped[str] = mapped_column(primary_key=True)
+    firm_id: Mapped[str] = mapped_column(ForeignKey("firms.firm_id", ondelete="CASCADE"), index=True)
+    permit_type: Mapped[str]
+    reference: Mapped[str | None]
+    categories: Mapped[str | None] = mapped_column(Text)
+    waste_codes: Mapped[str | None] = mapped_column(Text)
+    valid_until: Mapped[dt.date | None]
+    conditions: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint(_in("permit_type", PERMIT_TYPES), name="permit_type"),)
 
 
 class User(Base):

@@ -37,9 +37,9 @@ from symbiosis.db.convert import from_rows, jsonable, to_records
 from symbiosis.db.engine import WRITE_OPTION, make_engine
 from symbiosis.db.imports import insert_batch, list_batches
 from symbiosis.db.migrate import migrate as migrate_database
-from symbiosis.db.models import AuditLog, Firm, Stream
+from symbiosis.db.models import AuditLog, Firm, Permit, Stream
 from symbiosis.db.passwords import hash_password
-from symbiosis.db.rows import FIRM_TABLE, STREAM_TABLE, TableSpec
+from symbiosis.db.rows import FIRM_TABLE, PERMIT_TABLE, STREAM_TABLE, TableSpec
 from symbiosis.db.users import check_password, insert_user, list_users
 from symbiosis.registry import Registry
 from symbiosis.schemas import DIRECTIONS, STREAMS, validate_frame
@@ -171,6 +171,52 @@ class Repository:
             A stream names a firm that is not in the database.
         """
         return self._upsert(actor, STREAM_TABLE, streams)
+
+    def upsert_permits(self, actor: Actor, permits: pd.DataFrame) -> int:
+        """Insert or update Québec authorisations by ``permit_id``; return the rows written.
+
+        Raises
+        ------
+        symbiosis.schemas.SchemaError
+            The frame does not follow :data:`~symbiosis.schemas.PERMITS`.
+        PermissionDenied
+            An authorisation belongs to a firm the actor may not write.
+        """
+        return self._upsert(actor, PERMIT_TABLE, permits)
+
+    def delete_permit(self, actor: Actor, permit_id: str) -> None:
+        """Delete one authorisation (audited).
+
+        Raises
+        ------
+        NotFound
+            No such authorisation.
+        """
+        with self.transaction(actor, "delete_permit", write=True) as conn:
+            old = rows.fetch_existing(conn, PERMIT_TABLE, [permit_id]).get(permit_id)
+            if old is None:
+                raise NotFound(f"no permit {permit_id!r}")
+            require(actor, actor.may_write(old["firm_id"]), "delete this permit", table="permits",
+                    keys=[permit_id])
+            conn.execute(delete(Permit).where(Permit.permit_id == permit_id))
+            entry = AuditEntry("delete", "permits", permit_id, old["firm_id"], jsonable(old))
+            append_audit(conn, actor, [entry], at=_now())
+
+    def permits(self, actor: Actor, *, firm_id: str | None = None) -> pd.DataFrame:
+        """Return the authorisations the actor may read, as a :data:`~symbiosis.schemas.PERMITS` frame."""
+        with self.transaction(actor, "read_permits", write=False) as conn:
+            if firm_id is not None:
+                require(actor, actor.may_read(firm_id), "read this firm's permits", table="permits",
+                        keys=[firm_id])
+            return self._permits(conn, actor, firm_id=firm_id)
+
+    def _permits(self, conn: Connection, actor: Actor, *, firm_id: str | None = None) -> pd.DataFrame:
+        query = select(*PERMIT_TABLE.select_columns()).order_by(Permit.permit_id)
+        if not actor.reads_all:
+            query = query.where(Permit.firm_id == actor.firm_id)
+        if firm_id is not None:
+            query = query.where(Permit.firm_id == firm_id)
+        return from_rows(conn.execute(query), PERMIT_TABLE.schema)
 
     def _upsert(self, actor: Actor, spec: TableSpec, frame: pd.DataFrame) -> int:
         validate_frame(frame, spec.schema)
@@ -311,12 +357,16 @@ class Repository:
     def load_registry(self, actor: Actor) -> Registry:
         """Return the validated :class:`~symbiosis.registry.Registry` of what the actor may read.
 
-        Firms and streams are read in one transaction (one snapshot).
+        Firms, streams and permits are read in one transaction (one snapshot). A database with no
+        authorisation on file gives ``permits=None`` (regulated pathways are then named, not
+        enforced: see :mod:`symbiosis.engine.permits`).
         """
         with self.transaction(actor, "load_registry", write=False) as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            registry = Registry(self._firms(conn, actor), self._streams(conn, actor))
+            permits = self._permits(conn, actor)
+            registry = Registry(self._firms(conn, actor), self._streams(conn, actor),
+                                permits if len(permits) else None)
         return registry.validate()
 
     # -- imports, events and the audit trail ---------------------------------------------------------

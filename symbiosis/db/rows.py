@@ -21,10 +21,10 @@ from sqlalchemy.engine import Connection
 from symbiosis.db import bulk
 from symbiosis.db.audit import AuditEntry
 from symbiosis.db.convert import jsonable
-from symbiosis.db.models import Firm, Stream, User
-from symbiosis.schemas import FIRMS, STREAMS, TableSchema
+from symbiosis.db.models import Firm, Permit, Stream, User
+from symbiosis.schemas import FIRMS, PERMITS, STREAMS, TableSchema
 
-__all__ = ["FIRM_TABLE", "STREAM_TABLE", "TableSpec", "UpsertPlan", "diff", "fetch_existing",
+__all__ = ["FIRM_TABLE", "PERMIT_TABLE", "STREAM_TABLE", "TableSpec", "UpsertPlan", "diff", "fetch_existing",
            "firm_deletion_entries", "plan_upsert", "write_upsert"]
 
 _CHUNK = 1000
@@ -50,6 +50,7 @@ class TableSpec:
 
 FIRM_TABLE = TableSpec(Firm.__table__, FIRMS, "firm_id")
 STREAM_TABLE = TableSpec(Stream.__table__, STREAMS, "stream_id")
+PERMIT_TABLE = TableSpec(Permit.__table__, PERMITS, "permit_id")
 
 
 def fetch_existing(conn: Connection, spec: TableSpec, keys: Sequence[str]) -> dict[str, dict[str, Any]]:

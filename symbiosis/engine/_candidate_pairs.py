@@ -15,6 +15,8 @@ from scipy.spatial import cKDTree
 
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, km_to_chord, unit_vectors
+from symbiosis.engine.permits import PermitIndex, required_pathways
+from symbiosis.engine.quality import QualityArrays, spec_violation
 
 __all__ = ["CHECKS", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks", "first_failure",
            "rule_pairs", "text_pairs"]
@@ -23,8 +25,8 @@ __all__ = ["CHECKS", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blo
 #: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
 ENUMERATE_FACTOR = 4
 
-CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "temperature", "waste_code", "hazardous_refused",
-                           "internal_only")
+CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "temperature", "waste_code", "quality_spec",
+                           "hazardous_refused", "permit_missing", "internal_only")
 
 _TRUE = {"true", "1", "yes", "oui", "vrai", "y", "t"}
 
@@ -107,6 +109,8 @@ class Side:
     text: np.ndarray
     temperature_c: np.ndarray
     waste_code: np.ndarray
+    quality: QualityArrays | None = None
+    permits: PermitIndex | None = None
 
     @property
     def n(self) -> int:
@@ -120,10 +124,12 @@ class Side:
 
     @classmethod
     def build(cls, frame: pd.DataFrame, config: MatchConfig, categories: pd.DataFrame | None, *,
-              direction: str = "demand") -> Side:
+              direction: str = "demand", permits: PermitIndex | None = None) -> Side:
         """Arrays of a ``Registry.supplies``/``.demands`` frame (``direction`` picks the default
-        temperature of a stream that declares none: a supply's band middle, a demand's band bottom)."""
+        temperature of a stream that declares none: a supply's band middle, a demand's band bottom;
+        ``permits``: the receivers' authorisation index, on the demand side)."""
         frame = frame[~frame["firm_id"].astype(str).isin(config.excluded_firm_ids)]
+        demand = len(frame) > 0 and "direction" in frame and str(frame["direction"].iloc[0]) == "demand"
         lat, lon = as_float(frame, "lat", np.nan), as_float(frame, "lon", np.nan)
         category = as_str(frame, "category_id")
         kind = as_str(frame, "kind", "")
@@ -144,11 +150,28 @@ class Side:
             temperature_c=_temperature(frame, category, categories,
                                        "middle" if direction == "supply" else "low"),
             waste_code=as_str(frame, "waste_code"),
+            quality=QualityArrays.of_demands(frame) if demand else QualityArrays.of_supplies(frame),
+            permits=permits,
         )
 
 
 def _has_check(rules: pd.DataFrame, name: str) -> np.ndarray:
     return np.array([name in str(c).split("|") for c in as_str(rules, "checks")], dtype=bool)
+
+
+def authorisation_codes(rules: pd.DataFrame) -> np.ndarray:
+    """The pathway code each rule requires (``""`` when none; a bare ``true`` is a ministerial one).
+
+    ``symbiosis.kb.load_rules`` keeps the code in ``authorisation`` and turns
+    ``requires_authorisation`` into a bool; a raw rules table has the code in the latter.
+    """
+    named = pd.Series(as_str(rules, "authorisation")).str.strip().str.lower()
+    codes = pd.Series(as_str(rules, "requires_authorisation")).str.strip().str.lower()
+    codes = named.where(named != "", codes)
+    codes = codes.replace({"true": "ministerial_authorisation", "1": "ministerial_authorisation",
+                           "yes": "ministerial_authorisation", "oui": "ministerial_authorisation",
+                           "false": "", "0": "", "no": "", "non": "", "none": ""})
+    return codes.to_numpy(object)
 
 
 @dataclass(frozen=True)
@@ -162,6 +185,7 @@ class RuleArrays:
     max_km: np.ndarray
     hazardous: np.ndarray
     authorisation: np.ndarray
+    authorisation_code: np.ndarray
     pretreatment: np.ndarray
     receiving_process: np.ndarray
     r_code: np.ndarray
@@ -182,12 +206,13 @@ class RuleArrays:
         rules = rules.sort_values("_y", ascending=False, kind="stable")
         rules = rules.drop_duplicates(["supply_category_id", "demand_category_id"]).reset_index(drop=True)
         max_km = as_float(rules, "max_transport_km", np.inf)
+        codes = authorisation_codes(rules)
         return cls(
             rule_id=as_str(rules, "rule_id"), supply_cat=as_str(rules, "supply_category_id"),
             demand_cat=as_str(rules, "demand_category_id"), yield_ratio=rules["_y"].to_numpy(float),
             max_km=np.where(max_km > 0, max_km, np.inf),
             hazardous=as_bool(rules.get("hazardous"), len(rules)),
-            authorisation=as_bool(rules.get("requires_authorisation"), len(rules)),
+            authorisation=codes != "", authorisation_code=codes,
             pretreatment=as_str(rules, "pretreatment"), receiving_process=as_str(rules, "receiving_process"),
             r_code=as_str(rules, "r_code"),
             temperature_check=_has_check(rules, "temperature"), code_check=_has_check(rules, "waste_code"),
@@ -464,7 +489,9 @@ def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: Mat
         (sup.start[s] > dem.end[d]) | (dem.start[d] > sup.end[s]),
         _too_cold(p, sup, dem, rules, config),
         _other_code(p, sup, dem, rules),
+        _spec_violation(p, sup, dem),
         refused,
+        _permit_missing(p, sup, dem, rules, config, hazardous),
         (sup.firm_hash[s] == dem.firm_hash[d]) & (config.internal_policy == "exclude"),
     )
     first = np.full(p.n, len(CHECKS), dtype=np.int64)
@@ -472,3 +499,38 @@ def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: Mat
         first = np.where(fails[i], i, first)
     return first
 
+
+
+def _spec_violation(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
+    """Pairs whose supply breaks a quality spec the demand declared (see :mod:`symbiosis.engine.quality`)."""
+    if sup.quality is None or dem.quality is None:
+        return np.zeros(p.n, dtype=bool)
+    return spec_violation(p.s, p.d, sup.quality, dem.quality)
+
+
+def pair_pathways(p: Pairs, sup: Side, rules: RuleArrays,
+                  hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (up to two) authorisation pathways each pair needs: the rule's, and the hazardous one."""
+    has_rule = p.rule >= 0
+    codes = np.where(has_rule, rules.authorisation_code[np.where(has_rule, p.rule, 0)], "") if rules.n \
+        else np.full(p.n, "", dtype=object)
+    return required_pathways(codes.astype(object), hazardous)
+
+
+def _permit_missing(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig,
+                    hazardous: np.ndarray) -> np.ndarray:
+    """Pairs needing an authorisation pathway the receiver holds for none of the supply's category or codes.
+
+    Only with ``config.hazardous_policy == "permit_required"`` and a permit index on the demand side.
+    """
+    if config.hazardous_policy != "permit_required" or dem.permits is None or p.n == 0:
+        return np.zeros(p.n, dtype=bool)
+    first, second = pair_pathways(p, sup, rules, hazardous)
+    codes = sup.waste_code[p.s] if sup.waste_code is not None else np.full(p.n, "", dtype=object)
+    missing = np.zeros(p.n, dtype=bool)
+    for pathway in (first, second):
+        checked = dem.permits.enforces(pathway)
+        needed = np.where(checked, pathway, "")
+        covered, _ = dem.permits.covered(dem.firm_hash[p.d], needed, sup.category[p.s], codes)
+        missing |= ~covered
+    return missing

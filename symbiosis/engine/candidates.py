@@ -39,6 +39,8 @@ from symbiosis.engine import _candidate_pairs as _pairs
 from symbiosis.engine._candidate_pairs import CHECKS, Pairs, Side
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.distance import geodesic_km
+from symbiosis.engine.permits import PermitIndex
+from symbiosis.engine.quality import spec_unknown
 from symbiosis.i18n import Text
 from symbiosis.registry import Registry
 
@@ -63,8 +65,16 @@ REASONS: dict[str, Text] = {
                         "Heat too cold for the compatible demands"),
     "waste_code": Text("Code de déchet différent de celui des demandes compatibles",
                        "Waste code differs from that of the compatible demands"),
+    "quality_spec": Text("Qualité hors des exigences déclarées des partenaires (pureté, humidité, "
+                         "température, contaminants, granulométrie ou matière dangereuse refusée)",
+                         "Quality outside the partners' declared specifications (purity, moisture, "
+                         "temperature, contaminants, particle size or hazardous refused)"),
     "hazardous_refused": Text("Matière dangereuse : aucun receveur autorisé à proximité",
                               "Hazardous residue: no permitted receiver nearby"),
+    "permit_missing": Text("Aucun receveur dont l'autorisation (REAFIE, Guide MRF, matières dangereuses, "
+                           "ACIA) couvre cette matière",
+                           "No receiver whose authorisation (REAFIE, MRF guide, hazardous materials, "
+                           "CFIA) covers this material"),
     "internal_only": Text("Seuls des partenaires de la même entreprise", "Only same-firm partners"),
     "pruned": Text("Écarté par l'élagage aux K plus proches", "Pruned by the K-nearest limit"),
 }
@@ -100,7 +110,7 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
         queries never fetched are not counted).
     """
     sup = Side.build(registry.supplies, config, categories, direction="supply")
-    dem = Side.build(registry.demands, config, categories)
+    dem = Side.build(registry.demands, config, categories, permits=_permit_index(registry, categories))
     rule_arr = _pairs.RuleArrays.build(rules)
     fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
     kept_parts = [Pairs.empty()]
@@ -119,6 +129,26 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
     frame.attrs["funnel"] = funnel
     logger.info("candidates: %s", funnel)
     return frame
+
+
+def _permit_index(registry: Registry, categories: pd.DataFrame | None) -> PermitIndex:
+    """The receivers' authorisations (declared permits and the legacy ``accepts_hazardous`` flag)."""
+    return PermitIndex.build(registry.permits, registry.firms, categories=categories)
+
+
+def seasonal_bound(s_qty: np.ndarray, s_mask: np.ndarray, d_qty: np.ndarray, d_mask: np.ndarray,
+                   yield_ratio: np.ndarray) -> np.ndarray:
+    """Most a link can carry in a year, in supply units: what both sides have in their common months.
+
+    A stream's yearly quantity is spread evenly over its own months; a link carries at most the
+    supply's share of the common months and the demand's share of them (in supply units, through the
+    yield): a supply of 200 t in June–September gives a July–August demand at most 100 t.
+    """
+    common = np.bitwise_count(s_mask & d_mask).astype(float)
+    own_s = np.maximum(np.bitwise_count(s_mask).astype(float), 1.0)
+    own_d = np.maximum(np.bitwise_count(d_mask).astype(float), 1.0)
+    safe_yield = np.where(yield_ratio > 0, yield_ratio, 1.0)
+    return np.minimum(s_qty * common / own_s, d_qty * common / own_d / safe_yield)
 
 
 def _funnel(counts: np.ndarray) -> dict[str, int]:
@@ -232,8 +262,9 @@ def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
     yld = np.where(has_rule, rule_arr.yield_ratio[rr], 1.0) if rule_arr.n else np.ones(p.n)
     km = geodesic_km(sup.lat[s], sup.lon[s], dem.lat[d], dem.lon[d])
     common = sup.months[s] & dem.months[d]
-    safe_yield = np.where(yld > 0, yld, 1.0)
     sup_ids, dem_ids = _take_str(sup.ids, s), _take_str(dem.ids, d)
+    hazardous = sup.hazardous[s] | (has_rule & _take(rule_arr.hazardous, rr, False))
+    pathway, reference = _pathways(p, sup, dem, rule_arr, hazardous)
     frame = pd.DataFrame({
         "candidate_id": sup_ids + ">" + dem_ids,
         "supply_id": sup_ids, "demand_id": dem_ids,
@@ -245,20 +276,42 @@ def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
         "distance_km": km,
         "road_distance_km": km * config.transport.detour_factor,
         "months_overlap": np.bitwise_count(common).astype(np.int64),
-        "max_flow_per_yr": np.minimum(sup.qty[s], dem.qty[d] / safe_yield),
+        "max_flow_per_yr": seasonal_bound(sup.qty[s], sup.months[s], dem.qty[d], dem.months[d], yld),
         "internal": sup.firm[s] == dem.firm[d],
+        "spec_unknown": _spec_unknown(p, sup, dem),
+        "pathway": pathway, "permit_reference": reference,
         "kind": _take_str(sup.kind, s), "demand_kind": _take_str(dem.kind, d),
         "supply_quantity_per_yr": sup.qty[s], "demand_quantity_per_yr": dem.qty[d],
         "supply_category_id": _take_str(sup.category, s), "demand_category_id": _take_str(dem.category, d),
         "great_circle_km": p.hav_km,
         "months_common_mask": common.astype(np.int64),
-        "hazardous": sup.hazardous[s] | (has_rule & _take(rule_arr.hazardous, rr, False)),
-        "requires_authorisation": has_rule & _take(rule_arr.authorisation, rr, False),
+        "hazardous": hazardous,
+        "requires_authorisation": pathway != "",
         "pretreatment": _rule_text(rule_arr.pretreatment, rr, has_rule),
         "receiving_process": _rule_text(rule_arr.receiving_process, rr, has_rule),
         "r_code": _rule_text(rule_arr.r_code, rr, has_rule),
     })
     return frame
+
+
+def _spec_unknown(p: Pairs, sup: Side, dem: Side) -> pd.Series:
+    if sup.quality is None or dem.quality is None or p.n == 0:
+        return pd.Series(pd.array([""] * p.n, dtype="str"))
+    return pd.Series(pd.array(spec_unknown(p.s, p.d, sup.quality, dem.quality), dtype="str"))
+
+
+def _pathways(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
+              hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pathways each pair needs (``|``-joined) and the references of the covering authorisations."""
+    first, second = _pairs.pair_pathways(p, sup, rule_arr, hazardous)
+    joined = np.where(second != "", first + "|" + second, first).astype(object)
+    refs = np.full(p.n, "", dtype=object)
+    if dem.permits is not None and p.n:
+        codes = sup.waste_code[p.s] if sup.waste_code is not None else np.full(p.n, "", dtype=object)
+        for pathway in (first, second):
+            _, ref = dem.permits.covered(dem.firm_hash[p.d], pathway, sup.category[p.s], codes)
+            refs = np.where((refs != "") & (ref != ""), refs + "|" + ref, np.where(ref != "", ref, refs))
+    return joined, refs.astype(object)
 
 
 def _take(values: np.ndarray, idx: np.ndarray, default: object) -> np.ndarray:
@@ -313,10 +366,13 @@ def unmatched_reasons(registry: Registry, candidates: pd.DataFrame, *, rules: pd
 def _diagnose(registry: Registry, lost: pd.DataFrame, direction: str, rule_arr: _pairs.RuleArrays,
               config: MatchConfig, categories: pd.DataFrame | None) -> np.ndarray:
     """Reason codes for the ``lost`` streams of one side (vectorised over their raw pairs)."""
-    own = Side.build(lost, config, categories, direction=direction)
+    permits = _permit_index(registry, categories)
+    own = Side.build(lost, config, categories, direction=direction,
+                     permits=permits if direction == "demand" else None)
     other_frame = registry.demands if direction == "supply" else registry.supplies
     other = Side.build(other_frame, config, categories,
-                       direction="demand" if direction == "supply" else "supply")
+                       direction="demand" if direction == "supply" else "supply",
+                       permits=permits if direction == "supply" else None)
     sup, dem = (own, other) if direction == "supply" else (other, own)
     own_cats = rule_arr.supply_cat if direction == "supply" else rule_arr.demand_cat
     partner_cats = rule_arr.demand_cat if direction == "supply" else rule_arr.supply_cat

@@ -26,7 +26,7 @@ from typing import Any
 
 __all__ = ["MatchConfig", "ObjectiveWeights", "SideConstraints", "TransportConfig"]
 
-INTERNAL_POLICIES = ("exclude", "flag")
+INTERNAL_POLICIES = ("separate", "exclude", "flag")
 HAZARDOUS_POLICIES = ("permit_required", "exclude", "allow")
 
 
@@ -129,10 +129,29 @@ class SideConstraints:
 
 
 def _default_pretreatment() -> dict[str, float]:
-    # $/t of supply, order-of-magnitude estimates for Québec contractors; edit per project.
+    # $ per tonne of supply (materials, water) or per MWh (energy), order-of-magnitude estimates for
+    # Québec contractors; a "<kind>:<type>" key overrides "<type>" for that kind. Edit per project.
     return {"none": 0.0, "": 0.0, "sorting": 15.0, "screening": 8.0, "grinding": 20.0,
             "crushing": 12.0, "drying": 35.0, "dewatering": 25.0, "composting": 40.0,
-            "neutralisation": 60.0, "decontamination": 120.0, "pelletising": 45.0}
+            "neutralisation": 60.0, "decontamination": 120.0, "pelletising": 45.0,
+            # De-oiling or washing a solid (turnings, containers); filtering water (per m³ ≈ t).
+            "cleaning": 25.0, "water:cleaning": 0.3,
+            # The pipe itself is priced by transport.pipe_cost_cad_per_km_yr: no second charge here.
+            "piping": 0.0,
+            # Plate heat exchanger and pumps, annualised over the heat delivered (≈ 2–5 $/MWh).
+            "heat_exchanger": 3.0,
+            # Pasteurisation of animal by-products and food residues before feed or digestion.
+            "hygienisation": 25.0,
+            # Baling film, cardboard or textiles for transport.
+            "baling": 20.0}
+
+
+def _default_fate_cost() -> dict[str, float]:
+    # $ per tonne (per canonical unit for energy and water) a supply's current fate costs when the
+    # firm gives no figure and its category has no default of its own (data/baselines.csv).
+    # Landfill is default_tipping_fee_cad_per_t. Order-of-magnitude Québec estimates (2025).
+    return {"incineration": 150.0, "land_spreading": 10.0, "sold_byproduct": 0.0, "internal_reuse": 0.0,
+            "paid_treatment": 150.0, "discharged": 0.0}
 
 
 def _default_purchase() -> dict[str, float]:
@@ -184,20 +203,28 @@ class MatchConfig:
     text_scope
         ``"unmatched"``: text matches only for supplies with no rule-based candidate; ``"all"``.
     internal_policy
-        Same-firm pairs: ``"exclude"`` or ``"flag"`` (kept with ``internal=True``).
+        Same-firm pairs (internal reuse is not symbiosis): ``"separate"`` (default: scored and listed
+        apart in ``MatchResult.internal_opportunities``, out of the allocation, KPIs, maps and
+        reports), ``"exclude"`` (dropped) or ``"flag"`` (allocated with the others, ``internal=True``).
     hazardous_policy
         ``"permit_required"`` (hazardous only to firms that accept hazardous residues),
         ``"exclude"`` (no hazardous link) or ``"allow"``.
     excluded_firm_ids
         Firms left out of the scenario ("what if this firm closes").
     default_tipping_fee_cad_per_t
-        Disposal cost of a material supply that declares none, $/t (Québec landfill gate fee plus
-        the provincial levy, ~110 $/t in 2025; estimate).
+        Landfill cost of a material supply that declares no cost and whose category has no default
+        baseline cost, $/t (Québec landfill gate fee plus the provincial levy, ~110 $/t in 2025;
+        estimate).
+    default_fate_cost_cad_per_t
+        The same for the other current fates (incineration, land spreading, paid treatment…), $ per
+        tonne (per canonical unit for energy and water).
     default_purchase_price_by_family
         $ per demand canonical unit, by category family, when a demand declares no price.
     pretreatment_cost_cad_per_t
-        $ per t of supply by the rule's pre-treatment type; unknown types use
-        ``pretreatment_default_cad_per_t``.
+        $ per t of supply (per MWh for energy) by the rule's pre-treatment type; a
+        ``"<kind>:<type>"`` key (``"water:cleaning"``) overrides the type for that kind; unknown
+        types use ``pretreatment_default_cad_per_t`` (the rules checker requires every type used by
+        a rule to be listed).
     pretreatment_default_cad_per_t
         Cost of a pre-treatment type missing from the table, $/t.
     drop_unprofitable
@@ -213,10 +240,11 @@ class MatchConfig:
     k_nearest: int = 20
     text_similarity_threshold: float = 0.6
     text_scope: str = "unmatched"
-    internal_policy: str = "flag"
+    internal_policy: str = "separate"
     hazardous_policy: str = "permit_required"
     excluded_firm_ids: tuple[str, ...] = ()
     default_tipping_fee_cad_per_t: float = 110.0
+    default_fate_cost_cad_per_t: dict[str, float] = field(default_factory=_default_fate_cost)
     default_purchase_price_by_family: dict[str, float] = field(default_factory=_default_purchase)
     pretreatment_cost_cad_per_t: dict[str, float] = field(default_factory=_default_pretreatment)
     pretreatment_default_cad_per_t: float = 30.0
@@ -242,8 +270,20 @@ class MatchConfig:
         if self.radius_km is not None:
             object.__setattr__(self, "radius_km", float(self.radius_km))
         for name in ("radius_by_kind_km", "text_radius_by_kind_km", "default_purchase_price_by_family",
-                     "pretreatment_cost_cad_per_t"):
+                     "pretreatment_cost_cad_per_t", "default_fate_cost_cad_per_t"):
             object.__setattr__(self, name, _freeze(getattr(self, name)))
+
+    def pretreatment_rate(self, pretreatment: str, kind: str) -> float:
+        """$ per tonne (per MWh for energy) of a pre-treatment type for a resource kind."""
+        table = self.pretreatment_cost_cad_per_t
+        key = pretreatment.strip().lower()
+        return table.get(f"{kind}:{key}", table.get(key, self.pretreatment_default_cad_per_t))
+
+    def fate_cost(self, fate: str) -> float:
+        """Default $ per tonne of a current fate (landfill: ``default_tipping_fee_cad_per_t``)."""
+        if fate == "landfill":
+            return self.default_tipping_fee_cad_per_t
+        return self.default_fate_cost_cad_per_t.get(fate, 0.0)
 
     def radius_for_kind(self, kind: str) -> float:
         """Crow-fly cap the scenario sets on a resource kind, km (``inf`` when none is set)."""

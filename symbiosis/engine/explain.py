@@ -1,7 +1,9 @@
-"""Why each exchange is proposed: rule and evidence, distance, quantity fit, season, dollars, CO2e, flags.
+"""Why each exchange is proposed: rule and evidence, distance, quantity fit, season, baseline, dollars,
+CO2e, quality uncertainties, the authorisation pathway, flags.
 
 Every figure of an explanation is labelled *estimated* (a proposal, not a verified synergy) and
-names its emission factors; road distances are a detour-factor estimate, said so in the text.
+names its emission factors and its baseline (today's fate of the supply, today's use of the demand,
+declared or the category's default); road distances are a detour-factor estimate, said so in the text.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from symbiosis.engine.permits import pathway_label
+from symbiosis.engine.quality import SPEC_LABELS
 from symbiosis.schemas import CANONICAL_UNIT
 
 __all__ = ["MONTHS_EN", "MONTHS_FR", "explain", "explain_text", "month_names"]
@@ -16,9 +20,9 @@ __all__ = ["MONTHS_EN", "MONTHS_FR", "explain", "explain_text", "month_names"]
 MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
              "déc.")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_PER_YR = ("avoided_disposal_cad", "avoided_purchase_cad", "transport_cost_cad", "pretreatment_cost_cad",
-           "net_value_cad", "co2e_disposal_avoided_t", "co2e_virgin_avoided_t", "co2e_transport_t",
-           "co2e_avoided_t", "diverted_t")
+_PER_YR = ("avoided_disposal_cad", "avoided_purchase_cad", "gate_fee_cad", "transport_cost_cad",
+           "pretreatment_cost_cad", "net_value_cad", "co2e_disposal_avoided_t", "co2e_virgin_avoided_t",
+           "co2e_transport_t", "co2e_avoided_t", "diverted_t")
 _EVIDENCE = ("evidence_type", "evidence_ref", "evidence_note")
 _UNIT = {kind: unit.removesuffix("/yr") for kind, unit in CANONICAL_UNIT.items()}
 
@@ -67,6 +71,7 @@ def explain(exchanges_or_candidates: pd.DataFrame, scored: pd.DataFrame, rules: 
     out = _with_labels(out, categories)
     out["flow_per_yr"] = flow
     out["delivered_per_yr"] = flow * yld
+    out["yield_ratio"] = yld
     out["supply_unit"] = rows["kind"].map(_UNIT).fillna("")
     out["demand_unit"] = rows.get("demand_kind", rows["kind"]).map(_UNIT).fillna("")
     s_qty, d_qty = rows["supply_quantity_per_yr"], rows["demand_quantity_per_yr"]
@@ -81,8 +86,12 @@ def explain(exchanges_or_candidates: pd.DataFrame, scored: pd.DataFrame, rules: 
             else rows[f"{name}_per_yr"].to_numpy(float) * _share(flow, rows)
     out = out.join(_flags(rows))
     for col in ("disposal_factor_id", "virgin_factor_id", "transport_factor_id", "pretreatment", "r_code",
-                "receiving_process"):
-        out[col] = rows[col].fillna("") if col in rows else ""
+                "receiving_process", "material_class", "supply_fate", "supply_fate_source",
+                "supply_fate_cost_source", "demand_use", "demand_use_source", "purchase_price_source",
+                "spec_unknown", "pathway", "permit_reference"):
+        out[col] = rows[col].fillna("").astype(str) if col in rows else ""
+    for col in ("avoided_disposal_cad_per_unit", "avoided_purchase_cad_per_unit", "gate_fee_cad_per_unit"):
+        out[col] = rows[col].to_numpy(float) if col in rows else np.nan
     out["status"] = "estimated"
     return out
 
@@ -124,6 +133,8 @@ def _flags(rows: pd.DataFrame) -> pd.DataFrame:
         "flag_pretreatment": ~pre.isin(["", "none", "aucun", "aucune"]),
         "flag_internal": col("internal"),
         "flag_text_only": rows["match_basis"].eq("text"),
+        "flag_spec_unknown": rows["spec_unknown"].fillna("").astype(str).ne("") if "spec_unknown" in rows
+        else pd.Series(False, index=rows.index),
     }, index=rows.index)
     codes = np.array([c.removeprefix("flag_") for c in flags.columns], dtype=object)
     flags["flags"] = ["|".join(codes[r]) for r in flags.to_numpy(bool)]
@@ -138,12 +149,27 @@ _TEXT = {
         "qty": "Flux {flow} {su}/an : {ps} % de l'offre, {pd} % du besoin.",
         "months": "Mois en commun : {months}.",
         "value": ("Valeur nette estimée {net} $/an (élimination évitée {disp} $, achat évité "
-                  "{buy} $, transport −{tr} $, prétraitement −{pre} $)."),
+                  "{buy} $, redevance de traitement −{fee} $, transport −{tr} $, prétraitement −{pre} $)."),
+        "baseline": "Situation actuelle : {fate} ({fate_src}), {cost} $/{su} ; receveur : {use}.",
+        "fates": {"landfill": "enfouissement", "incineration": "incinération", "land_spreading": "épandage",
+                  "sold_byproduct": "sous-produit déjà vendu (non détourné)",
+                  "internal_reuse": "réemploi interne", "paid_treatment": "traitement payé",
+                  "discharged": "rejeté (chaleur, gaz ou eau)"},
+        "uses": {"virgin_input": "achat de matière vierge à {price} $/{du}",
+                 "treatment_service": ("service de traitement payé {fee} $/{du} "
+                                       "(redevance, pas un achat évité)")},
+        "sources": {"declared": "déclaré", "category_default": "défaut de la catégorie",
+                    "config_default": "défaut du scénario", "": "—"},
+        "unknown": "Exigences non vérifiées (valeur non déclarée par le fournisseur) : {items}.",
+        "pathway": "Autorisation requise : {pathways}{ref}.",
+        "ref": " — couverte par {ref}",
+        "no_ref": " — référence non déclarée",
         "co2": ("GES évités estimés {co2} t éq. CO2/an (élimination {cd}, production vierge "
                 "{cv}, transport −{ct})."),
         "flags": {"hazardous": "matière dangereuse", "authorisation": "autorisation requise",
                   "pretreatment": "prétraitement", "internal": "réemploi interne",
-                  "text_only": "appariement textuel seulement"},
+                  "text_only": "appariement textuel seulement",
+                  "spec_unknown": "qualité à confirmer"},
         "attention": "À noter : {items}.",
     },
     "en": {
@@ -153,12 +179,26 @@ _TEXT = {
         "qty": "Flow {flow} {su}/yr: {ps} % of the supply, {pd} % of the need.",
         "months": "Months in common: {months}.",
         "value": ("Estimated net value {net} $/yr (avoided disposal {disp} $, avoided purchase "
-                  "{buy} $, transport −{tr} $, pre-treatment −{pre} $)."),
+                  "{buy} $, treatment gate fee −{fee} $, transport −{tr} $, pre-treatment −{pre} $)."),
+        "baseline": "Today: {fate} ({fate_src}), {cost} $/{su}; receiver: {use}.",
+        "fates": {"landfill": "landfill", "incineration": "incineration", "land_spreading": "land spreading",
+                  "sold_byproduct": "by-product already sold (not diverted)",
+                  "internal_reuse": "internal reuse",
+                  "paid_treatment": "paid treatment", "discharged": "released (heat, gas or water)"},
+        "uses": {"virgin_input": "buys virgin input at {price} $/{du}",
+                 "treatment_service": ("treatment service paid {fee} $/{du} "
+                                       "(a gate fee, not an avoided purchase)")},
+        "sources": {"declared": "declared", "category_default": "category default",
+                    "config_default": "scenario default", "": "—"},
+        "unknown": "Specs not checked (value not declared by the supplier): {items}.",
+        "pathway": "Authorisation needed: {pathways}{ref}.",
+        "ref": " — covered by {ref}",
+        "no_ref": " — reference not declared",
         "co2": ("Estimated GHG avoided {co2} t CO2e/yr (disposal {cd}, virgin production "
                 "{cv}, transport −{ct})."),
         "flags": {"hazardous": "hazardous residue", "authorisation": "authorisation needed",
                   "pretreatment": "pre-treatment", "internal": "internal reuse",
-                  "text_only": "text-only match"},
+                  "text_only": "text-only match", "spec_unknown": "quality to confirm"},
         "attention": "Note: {items}.",
     },
 }
@@ -182,16 +222,43 @@ def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
         t["qty"].format(flow=n(r["flow_per_yr"]), su=r["supply_unit"], ps=n(r["pct_of_supply"]),
                         pd=n(r["pct_of_demand"])),
         t["months"].format(months=r[f"months_common_{lang}"]),
+        *_baseline(r, t, n),
         t["value"].format(net=n(r["net_value_cad_per_yr"]), disp=n(r["avoided_disposal_cad_per_yr"]),
-                          buy=n(r["avoided_purchase_cad_per_yr"]), tr=n(r["transport_cost_cad_per_yr"]),
-                          pre=n(r["pretreatment_cost_cad_per_yr"])),
+                          buy=n(r["avoided_purchase_cad_per_yr"]), fee=n(r.get("gate_fee_cad_per_yr")),
+                          tr=n(r["transport_cost_cad_per_yr"]), pre=n(r["pretreatment_cost_cad_per_yr"])),
         t["co2"].format(co2=n(r["co2e_avoided_t_per_yr"], 1), cd=n(r["co2e_disposal_avoided_t_per_yr"], 1),
                         cv=n(r["co2e_virgin_avoided_t_per_yr"], 1), ct=n(r["co2e_transport_t_per_yr"], 1)),
     ]
+    codes = str(r.get("spec_unknown") or "").split("|")
+    unknown = [SPEC_LABELS[c].get(lang) for c in codes if c in SPEC_LABELS]
+    if unknown:
+        parts.append(t["unknown"].format(items=", ".join(unknown)))
+    pathways = [pathway_label(c, lang) for c in str(r.get("pathway") or "").split("|") if c]
+    if pathways:
+        ref = str(r.get("permit_reference") or "")
+        joined = (" ; " if lang == "fr" else "; ").join(pathways)
+        covered_by = t["ref"].format(ref=ref) if ref else t["no_ref"]
+        parts.append(t["pathway"].format(pathways=joined, ref=covered_by))
     flags = [t["flags"][f] for f in str(r.get("flags") or "").split("|") if f]
     if flags:
         parts.append(t["attention"].format(items=", ".join(flags)))
     return " ".join(parts)
+
+
+def _baseline(r: dict, t: dict, n: object) -> list[str]:
+    """The sentence naming today's fate of the supply and today's use of the demand (none if unknown)."""
+    fate = str(r.get("supply_fate") or "")
+    if not fate:
+        return []
+    use = str(r.get("demand_use") or "virgin_input")
+    yld = _nz(r.get("yield_ratio") if r.get("yield_ratio") is not None else 1.0) or 1.0
+    du = r.get("demand_unit") or ""
+    text = t["uses"].get(use, use).format(price=n(_nz(r.get("avoided_purchase_cad_per_unit")) / yld, 2),
+                                          fee=n(_nz(r.get("gate_fee_cad_per_unit")) / yld, 2), du=du)
+    return [t["baseline"].format(fate=t["fates"].get(fate, fate),
+                                 fate_src=t["sources"].get(str(r.get("supply_fate_source") or ""), ""),
+                                 cost=n(r.get("avoided_disposal_cad_per_unit"), 2),
+                                 su=r.get("supply_unit") or "", use=text)]
 
 
 def _fmt(value: float, digits: int, lang: str) -> str:

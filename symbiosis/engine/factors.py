@@ -5,10 +5,15 @@ avoids, with its source and year (DOMAIN.md: every figure carries its method and
 
 ``quantity`` is one of
 
-* ``disposal_avoided`` — kg CO2e avoided per tonne of a *supply* kept from its current fate
-  (landfill methane, landfill operations); looked up by the supply's category;
+* ``disposal_avoided`` — kg CO2e avoided per tonne of a *supply* kept from its **current fate**
+  (column ``fate``: landfill methane, incineration, land spreading…; a by-product already sold,
+  internal reuse, paid treatment and discharge avoid nothing); looked up by the supply's category,
+  family, material class (``class:<inert|organic|metal|energy|water>``), kind, then ``*``, among the
+  rows of its fate (an empty ``fate`` means ``landfill``, as in tables written before fates);
 * ``virgin_avoided`` — kg CO2e of producing one canonical unit of the virgin input a *demand*
-  buys (t, MWh, m³, trip); looked up by the demand's category;
+  buys (t, MWh, m³, trip); looked up by the demand's category; a row whose ``applies_to`` is a pair
+  ``<supply category>><demand category>`` overrides it for that pair (lime mud, a carbonate, earns
+  no liming credit);
 * ``transport`` — kg CO2e per t·km of road freight (``applies_to = "*"``);
 * ``reference`` — documented alternatives not used by default (sensitivity cases).
 
@@ -24,9 +29,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["FACTOR_COLUMNS", "QUANTITIES", "FactorError", "check_factors", "load_factors", "lookup_factor"]
+__all__ = ["FACTOR_COLUMNS", "QUANTITIES", "FactorError", "check_factors", "disposal_factor", "load_factors",
+           "lookup_factor", "virgin_factor"]
 
 FACTOR_COLUMNS = ("factor_id", "applies_to", "quantity", "value", "unit", "source", "year", "note")
+#: Optional column: the current fate a ``disposal_avoided`` row applies to (empty: landfill).
+FATE_COLUMN = "fate"
 QUANTITIES = ("disposal_avoided", "virgin_avoided", "transport", "reference")
 _UNIT_OF_CANONICAL = {"t/yr": "kg CO2e/t", "MWh/yr": "kg CO2e/MWh", "m3/yr": "kg CO2e/m3",
                       "trip/yr": "kg CO2e/trip", "m2": "kg CO2e/m2", "h/yr": "kg CO2e/h"}
@@ -66,7 +74,15 @@ def load_factors(path: str | Path | None = None, *, categories: pd.DataFrame | N
     errors = check_factors(frame, categories=categories)
     if errors:
         raise FactorError("impact factors: " + "; ".join(errors))
-    return frame.assign(value=frame["value"].astype(float), year=frame["year"].astype(int))
+    return _with_fate(frame).assign(value=frame["value"].astype(float), year=frame["year"].astype(int))
+
+
+def _with_fate(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with a ``fate`` column: empty fates of ``disposal_avoided`` rows read as landfill."""
+    fate = frame[FATE_COLUMN].astype("string").fillna("").str.strip() if FATE_COLUMN in frame \
+        else pd.Series("", index=frame.index, dtype="string")
+    disposal = frame["quantity"].astype(str).str.strip() == "disposal_avoided"
+    return frame.assign(**{FATE_COLUMN: fate.mask(disposal & (fate == ""), "landfill").astype(object)})
 
 
 def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None) -> list[str]:
@@ -93,8 +109,15 @@ def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None
     bad((text["quantity"] == "transport") != (text["unit"] == "kg CO2e/t.km"), "transport needs kg CO2e/t.km")
     bad((text["quantity"] == "disposal_avoided") & (text["unit"] != "kg CO2e/t"),
         "disposal_avoided needs kg CO2e/t")
+    from symbiosis.schemas import FATES
+
+    fate = _with_fate(frame)[FATE_COLUMN].astype(str)
+    bad(~fate.isin(("", *FATES)), f"fate outside {FATES}")
+    bad((fate != "") & (text["quantity"] != "disposal_avoided"), "fate only on disposal_avoided rows")
     used = text["quantity"] != "reference"
-    bad(used & text.duplicated(["applies_to", "quantity"], keep=False), "duplicate applies_to and quantity")
+    keyed = text.assign(_fate=fate.to_numpy())
+    bad(used & keyed.duplicated(["applies_to", "quantity", "_fate"], keep=False),
+        "duplicate applies_to, quantity and fate")
     bad(text["factor_id"].duplicated(keep=False), "duplicate factor_id")
     if categories is not None:
         bad(_unit_mismatch(text, categories), "unit does not match the category's canonical unit")
@@ -134,6 +157,9 @@ def lookup_factor(factors: pd.DataFrame, quantity: str, *, category_id: np.ndarr
         kg CO2e per unit, one value per row.
     """
     rows = factors[factors["quantity"] == quantity]
+    if quantity == "disposal_avoided":
+        rows = rows[_with_fate(rows)[FATE_COLUMN].eq("landfill").to_numpy()]
+    rows = rows[~rows["applies_to"].astype(str).str.contains(">", regex=False).to_numpy()]
     values = rows[column].to_numpy(float if column == "value" else object)
     table = pd.Series(values, index=rows["applies_to"].astype(str).to_numpy(), dtype=object)
     out = pd.Series(None, index=range(len(category_id)), dtype=object)
@@ -143,3 +169,59 @@ def lookup_factor(factors: pd.DataFrame, quantity: str, *, category_id: np.ndarr
     fallback = table.get("*", 0.0 if column == "value" else "")
     out = out.where(out.notna(), fallback)
     return out.to_numpy(float) if column == "value" else out.astype(str).to_numpy(object)
+
+
+def _table(rows: pd.DataFrame, column: str) -> pd.Series:
+    values = rows[column].to_numpy(float if column == "value" else object)
+    return pd.Series(values, index=rows["applies_to"].astype(str).to_numpy(), dtype=object)
+
+
+def _most_specific(table: pd.Series, keys: list[np.ndarray], n: int, column: str) -> np.ndarray:
+    out = pd.Series(None, index=range(n), dtype=object)
+    for key in keys:
+        out = out.where(out.notna(), pd.Series(np.asarray(key, dtype=object)).map(table))
+    out = out.where(out.notna(), table.get("*", 0.0 if column == "value" else ""))
+    return out.to_numpy(float) if column == "value" else out.astype(str).to_numpy(object)
+
+
+def disposal_factor(factors: pd.DataFrame, *, category_id: np.ndarray, family: np.ndarray,
+                    material_class: np.ndarray, kind: np.ndarray, fate: np.ndarray,
+                    column: str = "value") -> np.ndarray:
+    """kg CO2e avoided per tonne kept from its current ``fate``, most specific row first.
+
+    Among the ``disposal_avoided`` rows of each pair's fate: category, family,
+    ``class:<material_class>``, ``kind:<kind>``, ``*``; no row means 0 (``""`` for ids).
+    """
+    n = len(category_id)
+    rows = factors[factors["quantity"] == "disposal_avoided"]
+    rows_fate = _with_fate(rows)[FATE_COLUMN].astype(str).to_numpy()
+    fate = np.asarray(fate, dtype=object).astype(str)
+    out = np.zeros(n) if column == "value" else np.full(n, "", dtype=object)
+    keys = [np.asarray(category_id, dtype=object), np.asarray(family, dtype=object),
+            np.array(["class:" + str(c) for c in material_class], dtype=object),
+            np.array(["kind:" + str(k) for k in kind], dtype=object)]
+    for value in np.unique(fate):
+        mine = fate == value
+        table = _table(rows[rows_fate == value], column)
+        out[mine] = _most_specific(table, [k[mine] for k in keys], int(mine.sum()), column)
+    return out
+
+
+def virgin_factor(factors: pd.DataFrame, *, supply_category_id: np.ndarray, category_id: np.ndarray,
+                  family: np.ndarray, kind: np.ndarray, column: str = "value") -> np.ndarray:
+    """kg CO2e of the virgin input a demand no longer buys, per demand unit.
+
+    A ``<supply category>><demand category>`` row wins (e.g. lime mud for liming); else
+    :func:`lookup_factor` by the demand's category, family and kind.
+    """
+    base = lookup_factor(factors, "virgin_avoided", category_id=category_id, family=family, kind=kind,
+                         column=column)
+    rows = factors[factors["quantity"] == "virgin_avoided"]
+    rows = rows[rows["applies_to"].astype(str).str.contains(">", regex=False).to_numpy()]
+    if rows.empty:
+        return base
+    pair = pd.Series(np.asarray(supply_category_id, dtype=object)).astype(str) + ">" + \
+        pd.Series(np.asarray(category_id, dtype=object)).astype(str)
+    found = pair.map(_table(rows, column))
+    return np.where(found.notna().to_numpy(), found.to_numpy(), base).astype(float if column == "value"
+                                                                             else object)

@@ -3,9 +3,17 @@
 Every figure is computed per *supply canonical unit* (t, m³, MWh, trip, m², h) and then per year at
 the candidate's full ``max_flow_per_yr``. Terms, per supply unit:
 
-* ``avoided_disposal`` = the supply's declared disposal cost, or (materials only) the default
-  tipping fee × tonnes per unit;
-* ``avoided_purchase`` = yield × the demand's declared purchase price, or the family default;
+Each term is measured against **today's situation** (:mod:`symbiosis.engine.baselines`): the
+supply's current fate and the demand's current use, declared by the firms or, when not, the
+category's default baseline (the ``*_source`` columns say which).
+
+* ``avoided_disposal`` = what the supply's current fate costs per unit (declared, else the
+  category's default, else the scenario's default for that fate); negative for a by-product sold
+  today (the lost sale), 0 for internal reuse unless declared;
+* ``avoided_purchase`` = yield × the virgin input's price, for a demand that buys one (declared, else
+  the family default); 0 for a treatment or recovery service;
+* ``gate_fee`` = yield × the fee a treatment service charges: the supplier pays it, the service
+  earns it (its revenue covers its treatment, so it is a cost of the exchange, not a saving);
 * ``transport`` — by kind:
 
   - *material*: truck, ``t·km × $/t·km + trips × $/trip`` with
@@ -14,12 +22,14 @@ the candidate's full ``max_flow_per_yr``. Terms, per supply unit:
   - *energy* and *water*: pipe, ``$/km/yr × road km`` spread over the full yearly flow;
   - *logistics*, *capacity*, *service*: nothing moves, no transport cost;
 
-* ``pretreatment`` = config cost of the rule's pre-treatment type × tonnes per unit;
-* ``net_value`` = avoided disposal + avoided purchase − transport − pre-treatment;
-* ``diverted`` = tonnes per unit for materials (kept from landfill), else 0; a supply with a
-  negative disposal cost is a by-product the firm sells today: its avoided disposal is that lost
-  revenue (negative), and it is neither diverted nor credited with avoided disposal emissions;
-* ``co2e_avoided`` = disposal factor × t + virgin factor × yield − truck t·km × truck factor (t CO2e).
+* ``pretreatment`` = config cost of the rule's pre-treatment type × tonnes per unit (× 1 per MWh
+  for energy);
+* ``net_value`` = avoided disposal + avoided purchase − gate fee − transport − pre-treatment;
+* ``diverted`` = tonnes per unit for a material whose current fate is landfill or incineration,
+  else 0 (a by-product already sold, land spreading, internal reuse or paid treatment is not
+  "diverted");
+* ``co2e_avoided`` = disposal factor of the supply's class and fate × t + virgin factor × yield
+  (virgin inputs only; a pair row can override it) − truck t·km × truck factor (t CO2e).
 
 ``gain_per_unit`` = w_value·net_value + w_co2·co2e·carbon price + w_tonnes·diverted·diversion value,
 in $ per supply unit. Only transport depends on distance, and it grows with it: the value is
@@ -33,8 +43,9 @@ import logging
 import numpy as np
 import pandas as pd
 
+from symbiosis.engine.baselines import demand_baselines, load_baselines, supply_baselines
 from symbiosis.engine.config import MatchConfig
-from symbiosis.engine.factors import lookup_factor
+from symbiosis.engine.factors import disposal_factor, lookup_factor, virgin_factor
 from symbiosis.registry import Registry
 
 __all__ = ["SCORE_COLUMNS", "score_candidates"]
@@ -43,19 +54,22 @@ logger = logging.getLogger(__name__)
 
 SCORE_COLUMNS = (
     "transport_mode", "t_per_unit", "trips_per_unit", "trucks_per_yr", "t_km_per_yr",
-    "avoided_disposal_cad_per_unit", "avoided_purchase_cad_per_unit", "transport_cost_cad_per_unit",
-    "pretreatment_cost_cad_per_unit", "net_value_cad_per_unit",
-    "avoided_disposal_cad_per_yr", "avoided_purchase_cad_per_yr", "transport_cost_cad_per_yr",
-    "pretreatment_cost_cad_per_yr", "net_value_cad_per_yr", "diverted_t_per_unit", "diverted_t_per_yr",
+    "avoided_disposal_cad_per_unit", "avoided_purchase_cad_per_unit", "gate_fee_cad_per_unit",
+    "transport_cost_cad_per_unit", "pretreatment_cost_cad_per_unit", "net_value_cad_per_unit",
+    "avoided_disposal_cad_per_yr", "avoided_purchase_cad_per_yr", "gate_fee_cad_per_yr",
+    "transport_cost_cad_per_yr", "pretreatment_cost_cad_per_yr", "net_value_cad_per_yr",
+    "diverted_t_per_unit", "diverted_t_per_yr",
     "co2e_disposal_avoided_t_per_yr", "co2e_virgin_avoided_t_per_yr", "co2e_transport_t_per_yr",
     "co2e_avoided_t_per_unit", "co2e_avoided_t_per_yr", "disposal_factor_id", "virgin_factor_id",
-    "transport_factor_id", "gain_per_unit",
+    "transport_factor_id", "material_class", "supply_fate", "supply_fate_source", "supply_fate_cost_source",
+    "demand_use", "demand_use_source", "purchase_price_source", "gain_per_unit",
 )
 
 
 def score_candidates(candidates: pd.DataFrame, registry: Registry, config: MatchConfig, *,
                      factors: pd.DataFrame, rules: pd.DataFrame | None = None,
-                     categories: pd.DataFrame | None = None) -> pd.DataFrame:
+                     categories: pd.DataFrame | None = None,
+                     baselines: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add value, tonnes and CO2e columns (:data:`SCORE_COLUMNS`) to candidates.
 
     Parameters
@@ -63,7 +77,7 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
     candidates
         From :func:`~symbiosis.engine.candidates.generate_candidates`.
     registry
-        Firms and streams (quantities, densities, disposal costs, purchase prices).
+        Firms and streams (quantities, densities, fates, costs, prices, gate fees).
     config
         Scenario (prices, transport, weights).
     factors
@@ -72,6 +86,9 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
         Rules, used only to fill ``pretreatment`` when the candidates lack it.
     categories
         Knowledge-base categories (family, default density); loaded from ``symbiosis.kb`` when None.
+    baselines
+        Default baselines per category (:func:`~symbiosis.engine.baselines.load_baselines`); the
+        bundled table when None.
 
     Returns
     -------
@@ -82,22 +99,23 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
     if "pretreatment" not in c.columns and rules is not None:
         c = c.merge(rules[["rule_id", "pretreatment"]], on="rule_id", how="left")
     cats = _categories(categories)
-    sup = _stream_attrs(registry, c["supply_id"], cats, factors, ("disposal_avoided", "transport"))
-    dem = _stream_attrs(registry, c["demand_id"], cats, factors, ("virgin_avoided",),
-                        prices=config.default_purchase_price_by_family)
+    baselines = load_baselines() if baselines is None else baselines
+    sup = _stream_attrs(registry, c["supply_id"], cats, factors, ("transport",),
+                        supply=dict(baselines=baselines, config=config))
+    dem = _stream_attrs(registry, c["demand_id"], cats, factors, (),
+                        demand=dict(baselines=baselines, config=config))
     kind = _objects(c["kind"]) if "kind" in c.columns else sup["kind"]
     flow = c["max_flow_per_yr"].to_numpy(float)
     yld = c["yield_ratio"].to_numpy(float)
     road_km = c["road_distance_km"].to_numpy(float)
     t_unit, trips_unit, mode = _physical(kind, sup, config)
     money = _money(c, kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, config)
-    # A by-product sold today (negative disposal cost) is not kept from landfill by the exchange.
-    sold = np.isfinite(sup["disposal"]) & (sup["disposal"] < 0)
-    co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem, sold=sold)
+    virgin = _virgin(factors, sup, dem)
+    co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem, virgin["value"])
     new = dict(transport_mode=_MODES.take(mode), t_per_unit=t_unit, trips_per_unit=trips_unit,
                trucks_per_yr=np.ceil(trips_unit * flow - 1e-9).clip(min=0),
                t_km_per_yr=np.where(mode == _TRUCK, t_unit * road_km * flow, 0.0), **money)
-    diverted = np.where((kind == "material") & ~sold, t_unit, 0.0)
+    diverted = np.where((kind == "material") & sup["diverted"], t_unit, 0.0)
     co2_unit = (co2["disposal"] + co2["virgin"] - co2["transport"]) / 1000.0
     w = config.weights
     new.update(
@@ -106,8 +124,13 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
         co2e_virgin_avoided_t_per_yr=co2["virgin"] / 1000.0 * flow,
         co2e_transport_t_per_yr=co2["transport"] / 1000.0 * flow,
         co2e_avoided_t_per_unit=co2_unit, co2e_avoided_t_per_yr=co2_unit * flow,
-        disposal_factor_id=sup["disposal_avoided_id"], virgin_factor_id=dem["virgin_avoided_id"],
+        disposal_factor_id=sup["disposal_avoided_id"],
+        virgin_factor_id=np.where(dem["use"] == "virgin_input", virgin["id"], ""),
         transport_factor_id=pd.Series(sup["transport_id"], index=c.index).where(mode == _TRUCK, ""),
+        material_class=sup["material_class"], supply_fate=sup["fate"], supply_fate_source=sup["fate_source"],
+        supply_fate_cost_source=sup["cost_source"], demand_use=dem["use"],
+        demand_use_source=dem["use_source"],
+        purchase_price_source=dem["price_source"],
         gain_per_unit=(w.value * money["net_value_cad_per_unit"]
                        + w.co2 * co2_unit * w.carbon_price_cad_per_t_co2e
                        + w.tonnes * diverted * w.diversion_value_cad_per_t),
@@ -141,11 +164,13 @@ def _categories(categories: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame, factors: pd.DataFrame,
-                  quantities: tuple[str, ...], *, prices: dict[str, float] | None = None) -> dict:
-    """Stream attributes and factors aligned with ``ids``, computed once per distinct stream.
+                  quantities: tuple[str, ...], *, supply: dict | None = None,
+                  demand: dict | None = None) -> dict:
+    """Stream attributes, baselines and factors aligned with ``ids``, computed once per distinct stream.
 
-    Factors are looked up once per distinct (category, family, kind); ``<quantity>_id`` entries
-    are string arrays, the rest numpy arrays.
+    ``supply`` / ``demand`` (``baselines`` and ``config``) add the current fate (and the disposal
+    factor of its class and fate) or the current use; ``<quantity>_id`` entries are string arrays,
+    the rest numpy arrays.
     """
     codes, uniques = pd.factorize(ids.astype(str))
     streams = registry.streams.drop_duplicates("stream_id").set_index("stream_id")
@@ -164,11 +189,23 @@ def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame, factor
         cat_density = pd.to_numeric(cat_rows["default_density_t_per_m3"], errors="coerce").to_numpy(float)
         density = np.where(np.isfinite(density) & (density > 0), density, cat_density)
     family = _objects(cat_rows["family"]) if "family" in cat_rows else np.full(len(rows), "", dtype=object)
-    out = {"category": category, "family": family, "kind": kind, "density": density,
-           "disposal": num("disposal_cost_cad_per_unit"), "purchase": num("purchase_price_cad_per_unit")}
-    if prices is not None:
-        out["default_price"] = pd.Series(family, dtype=object).map(prices).to_numpy(float)
-    gathered = {name: values[codes] for name, values in out.items()}
+    out = {"category": category, "family": family, "kind": kind, "density": density}
+    frame = rows.reset_index(drop=True).assign(category_id=category, kind=kind)
+    if supply is not None:
+        t_unit = np.where(kind == "material", 1.0,
+                          np.where(kind == "water", np.where(np.isfinite(density), density, 1.0), 0.0))
+        base = supply_baselines(frame, family=family, t_per_unit=t_unit, **supply)
+        out.update(base)
+        keys = dict(category_id=category, family=family, material_class=base["material_class"], kind=kind,
+                    fate=base["fate"])
+        out["disposal_avoided"] = disposal_factor(factors, **keys)
+        out["disposal_avoided_id"] = disposal_factor(factors, **keys, column="factor_id")
+    if demand is not None:
+        out.update(demand_baselines(frame, family=family, **demand))
+    gathered = {name: values[codes] for name, values in out.items() if name != "disposal_avoided_id"}
+    if supply is not None:
+        ids_rows = np.asarray(out["disposal_avoided_id"], dtype=object)
+        gathered["disposal_avoided_id"] = pd.array(ids_rows, dtype="str").take(codes)
     # One lookup per distinct (category, kind): ``rep`` is a stream of each, ``inv`` maps back.
     _, rep, inv = np.unique(category.astype(str) + "\x1f" + kind.astype(str), return_index=True,
                             return_inverse=True)
@@ -178,6 +215,17 @@ def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame, factor
         ids_rep = lookup_factor(factors, quantity, **keys, column="factor_id")
         gathered[f"{quantity}_id"] = pd.array(ids_rep, dtype="str").take(inv[codes])
     return gathered
+
+
+def _virgin(factors: pd.DataFrame, sup: dict, dem: dict) -> dict[str, np.ndarray]:
+    """Virgin factor of each pair (pair rows first), computed once per distinct category pair."""
+    key = sup["category"].astype(str) + "\x1f" + dem["category"].astype(str)
+    _, rep, inv = np.unique(key, return_index=True, return_inverse=True)
+    args = dict(supply_category_id=sup["category"][rep], category_id=dem["category"][rep],
+                family=dem["family"][rep], kind=dem["kind"][rep])
+    value = virgin_factor(factors, **args)[inv]
+    ids = np.asarray(virgin_factor(factors, **args, column="factor_id"), dtype=object)[inv]
+    return {"value": value, "id": pd.array(ids, dtype="str")}
 
 
 def _physical(kind: np.ndarray, sup: dict, config: MatchConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -202,28 +250,26 @@ def _money(c: pd.DataFrame, kind: np.ndarray, t_unit: np.ndarray, trips: np.ndar
     transport = np.select([mode == _TRUCK, mode == _PIPE], [truck, pipe], 0.0)
     pre_type = c["pretreatment"].astype("string").fillna("").str.strip().str.lower() \
         if "pretreatment" in c.columns else pd.Series("", index=c.index)
-    table = config.pretreatment_cost_cad_per_t
-    pre_codes, pre_names = pd.factorize(pre_type)
-    rates = np.array([table.get(p, config.pretreatment_default_cad_per_t) for p in pre_names] + [0.0])
+    key = pre_type.astype(str) + "\x1f" + pd.Series(kind, index=c.index).astype(str)
+    pre_codes, pre_names = pd.factorize(key)
+    rates = np.array([config.pretreatment_rate(*name.split("\x1f")) for name in pre_names] + [0.0])
     pre_rate = rates[pre_codes]
-    pretreatment = pre_rate * t_unit
-    default_disposal = np.where(kind == "material", config.default_tipping_fee_cad_per_t * t_unit, 0.0)
-    disposal = np.where(np.isfinite(sup["disposal"]), sup["disposal"], default_disposal)
-    default_price = np.nan_to_num(dem["default_price"], nan=0.0)
-    price = np.where(np.isfinite(dem["purchase"]), dem["purchase"], default_price)
-    purchase = yld * price
-    net = disposal + purchase - transport - pretreatment
-    per_unit = {"avoided_disposal": disposal, "avoided_purchase": purchase, "transport_cost": transport,
-                "pretreatment_cost": pretreatment, "net_value": net}
+    pretreatment = pre_rate * np.where(kind == "energy", 1.0, t_unit)
+    disposal = sup["cost"]
+    purchase = yld * dem["price"]
+    gate_fee = yld * dem["gate_fee"]
+    net = disposal + purchase - gate_fee - transport - pretreatment
+    per_unit = {"avoided_disposal": disposal, "avoided_purchase": purchase, "gate_fee": gate_fee,
+                "transport_cost": transport, "pretreatment_cost": pretreatment, "net_value": net}
     out = {f"{k}_cad_per_unit": v for k, v in per_unit.items()}
     out.update({f"{k}_cad_per_yr": v * flow for k, v in per_unit.items()})
     return out
 
 
 def _co2(kind: np.ndarray, t_unit: np.ndarray, yld: np.ndarray, road_km: np.ndarray, mode: np.ndarray,
-         sup: dict, dem: dict, *, sold: np.ndarray) -> dict[str, np.ndarray]:
-    """kg CO2e per supply unit: avoided disposal (not for sold by-products), avoided virgin, truck."""
-    tonnes = np.where((kind == "material") & ~sold, t_unit, 0.0)
+         sup: dict, dem: dict, virgin: np.ndarray) -> dict[str, np.ndarray]:
+    """kg CO2e per supply unit: today's fate avoided (by class and fate), virgin input avoided, truck."""
+    tonnes = np.where(kind == "material", t_unit, 0.0)
     transport = np.where(mode == _TRUCK, sup["transport"] * t_unit * road_km, 0.0)
-    return {"disposal": sup["disposal_avoided"] * tonnes, "virgin": dem["virgin_avoided"] * yld,
-            "transport": transport}
+    return {"disposal": sup["disposal_avoided"] * tonnes,
+            "virgin": np.where(dem["use"] == "virgin_input", virgin * yld, 0.0), "transport": transport}

@@ -61,7 +61,9 @@ class ImportBatch:
 
 
 def guess_kind(raw: RawTable) -> str:
-    """Return ``"streams"`` when the headers are those of a streams file, else ``"firms"``."""
+    """Return ``"streams"`` or ``"permits"`` when the headers are those of such a file, else ``"firms"``."""
+    if "permit_type" in set(raw.header_map.values()):
+        return "permits"
     return "streams" if len(_STREAM_MARKERS & set(raw.header_map.values())) >= 2 else "firms"
 
 

@@ -33,6 +33,7 @@ from symbiosis.ingest.reader import RawTable
 from symbiosis.ingest.report import Issue
 from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
 from symbiosis.schemas import FIRMS
+from symbiosis.scian import US_ONLY_CODES, load_scian, scian_label
 
 __all__ = ["QUEBEC_BOX", "REQUIRED_FIRM_COLUMNS", "check_location", "check_park", "check_scian",
            "missing_columns", "validate_firms"]
@@ -119,7 +120,22 @@ def check_scian(ctx: RowContext) -> str:
         ctx.error("scian_code", "invalid" if text else "missing", expected, fix)
     elif text[:2] not in _SCIAN_SECTORS:
         ctx.error("scian_code", "unknown_sector", expected, fix, severity="warning")
+    elif text in US_ONLY_CODES:
+        canadian = US_ONLY_CODES[text]
+        ctx.error("scian_code", "us_naics", Text("un code SCIAN Canada 2022", "a NAICS Canada 2022 code"),
+                  Text(f"{text} est un code SCIAN des États-Unis ; au Canada : {canadian} "
+                       f"({scian_label(canadian, 'fr')}).",
+                       f"{text} is a US NAICS code; in Canada: {canadian} ({scian_label(canadian, 'en')})."))
+    elif len(text) == 6 and text not in _SCIAN_CODES():
+        ctx.error("scian_code", "not_in_table", expected,
+                  Text("Code absent de la table SCIAN partielle livrée : vérifiez-le auprès de Statistique "
+                       "Canada.", "Code missing from the bundled partial SCIAN table: check it with "
+                       "Statistics Canada."), severity="warning")
     return text
+
+
+def _SCIAN_CODES() -> frozenset[str]:  # noqa: N802 (a lazily built constant)
+    return frozenset(load_scian()["code"])
 
 
 def check_park(ctx: RowContext, parks: pd.DataFrame) -> dict[str, Any] | None:

@@ -32,8 +32,14 @@ from symbiosis.schemas import ALL_MONTHS
 from symbiosis.units import Conversion, UnitError, to_canonical
 from symbiosis.units.table import read_unit
 
-__all__ = ["CategoryIndex", "check_category", "check_hazardous", "check_quantity", "check_time",
-           "check_waste_code", "corrected_for_unit", "waste_code_table"]
+__all__ = ["FATE_WORDS", "SIZE_WORDS", "TEMPERATURE_BANDS_C", "USE_WORDS", "CategoryIndex", "check_baseline",
+           "check_category", "check_hazardous", "check_quality", "check_quantity", "check_temperature_band",
+           "check_time", "check_waste_code", "corrected_for_unit", "temperature_band", "waste_code_table"]
+
+
+def _words_map(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Folded word → canonical value, the canonical value itself included."""
+    return {fold(w): value for value, words in groups.items() for w in (value, *words)}
 
 
 class CategoryIndex:
@@ -399,3 +405,185 @@ def check_time(ctx: RowContext) -> tuple[str | None, int, pd.Timestamp | None, p
         dated = availability == "one_off" and start is not None
         months = _months_between(start, end) if dated else ALL_MONTHS
     return availability, months, start, end
+
+
+# -- quality specs, today's fate, temperature bands -----------------------------------------------
+
+FATE_WORDS = _words_map({
+    "landfill": ("enfouissement", "enfoui", "elimination", "lieu d'enfouissement", "let", "dump",
+                 "landfilled"),
+    "incineration": ("incineration", "incinere", "brule", "burned", "incinerated"),
+    "land_spreading": ("epandage", "epandu", "epandage agricole", "land spreading", "spreading", "spread"),
+    "sold_byproduct": ("vendu", "vente", "sous-produit vendu", "sold", "sold by-product", "by-product",
+                       "byproduct", "sous-produit"),
+    "internal_reuse": ("reemploi interne", "reutilise", "reutilisation interne", "internal reuse", "reused"),
+    "paid_treatment": ("traitement", "traitement paye", "traite", "paid treatment", "treatment", "treated"),
+    "discharged": ("rejete", "rejet", "evacue", "egout", "discharged", "released", "vented", "sewer"),
+})
+USE_WORDS = _words_map({
+    "virgin_input": ("achat", "matiere vierge", "intrant vierge", "achete", "virgin", "purchase", "bought",
+                     "virgin input"),
+    "treatment_service": ("service de traitement", "traitement", "centre de traitement", "recuperateur",
+                          "treatment", "treatment service", "recovery service", "service"),
+})
+SIZE_WORDS = _words_map({
+    "fine": ("fin", "fins", "fines", "poudre", "poussiere", "powder", "dust", "< 1 mm"),
+    "granular": ("granulaire", "granule", "granules", "grain", "grains", "granular", "1-10 mm"),
+    "coarse": ("grossier", "gros", "morceaux", "concasse", "coarse", "chunks", "10-100 mm"),
+    "bulky": ("encombrant", "volumineux", "blocs", "bulky", "large", "> 100 mm"),
+})
+#: Temperature band (°C, inclusive) of the categories whose label states one.
+TEMPERATURE_BANDS_C: dict[str, tuple[float | None, float | None]] = {
+    "heat_ambient_lt_30c": (None, 30.0), "heat_low_30_60c": (30.0, 60.0), "heat_medium_60_90c": (60.0, 90.0),
+    "heat_high_90_150c": (90.0, 150.0), "heat_very_high_gt_150c": (150.0, None),
+    "steam_low_pressure": (100.0, 160.0), "steam_medium_pressure": (140.0, 250.0),
+    "steam_high_pressure": (190.0, None), "water_condensate_hot": (40.0, 100.0),
+}
+
+
+def temperature_band(category: dict[str, Any] | None) -> tuple[float | None, float | None]:
+    """The (low, high) band of a category: ``temperature_min_c``/``_max_c`` columns, else the table."""
+    if not category:
+        return None, None
+    lo, hi = category.get("temperature_min_c"), category.get("temperature_max_c")
+    if lo is not None or hi is not None:
+        def clean(v: Any) -> float | None:
+            try:
+                v = float(v)
+            except (TypeError, ValueError):
+                return None
+            return v if math.isfinite(v) else None
+        return clean(lo), clean(hi)
+    return TEMPERATURE_BANDS_C.get(str(category.get("category_id", "")), (None, None))
+
+
+def _band_text(lo: float | None, hi: float | None) -> tuple[str, str]:
+    if lo is None:
+        return f"≤ {hi:g} °C", f"≤ {hi:g} °C"
+    if hi is None:
+        return f"≥ {lo:g} °C", f"≥ {lo:g} °C"
+    return f"{lo:g} à {hi:g} °C", f"{lo:g} to {hi:g} °C"
+
+
+def check_temperature_band(ctx: RowContext, category: dict[str, Any] | None, temperature: float | None,
+                           column: str = "temperature_c") -> None:
+    """A declared temperature outside the category's band is an error naming the categories that fit."""
+    lo, hi = temperature_band(category)
+    if temperature is None or (lo is None and hi is None):
+        return
+    if (lo is None or temperature >= lo) and (hi is None or temperature <= hi):
+        return
+    fits = [cid for cid, (a, b) in TEMPERATURE_BANDS_C.items()
+            if cid.split("_")[0] == str(category.get("category_id", "")).split("_")[0]
+            and (a is None or temperature >= a) and (b is None or temperature <= b)]
+    band_fr, band_en = _band_text(lo, hi)
+    hint = ", ".join(fits) or "heat_ambient_lt_30c"
+    ctx.error(column, "outside_band",
+              Text(f"une température de la bande de la catégorie ({band_fr})",
+                   f"a temperature within the category's band ({band_en})"),
+              Text(f"Vérifiez la température ou choisissez la catégorie qui lui correspond : {hint}.",
+                   f"Check the temperature or pick the category that fits it: {hint}."))
+
+
+def _read_sizes(text: str) -> tuple[str, tuple]:
+    """Read one or several particle-size classes (``fin|granulaire``) → ``"fine|granular"``."""
+    tokens = [t for t in re.split(r"[|,;/]+|\s+et\s+|\s+and\s+", text) if t.strip()]
+    found = []
+    for token in tokens:
+        value, problems = read_choice(token, SIZE_WORDS, default=None, field="particle_size")
+        if problems:
+            return "", problems
+        found.append(value)
+    return "|".join(dict.fromkeys(found)), ()
+
+
+def check_quality(ctx: RowContext, direction: str | None, category: dict[str, Any] | None,
+                  numbers: dict[str, float | None]) -> dict[str, Any]:
+    """Declared quality of a supply, or the specification a demand accepts.
+
+    ``numbers`` are the row's ``purity_pct``, ``moisture_pct`` and ``temperature_c``. A demand that
+    gives them without the explicit spec columns has them read as its minimum purity, maximum
+    moisture and minimum temperature (warning). A spec column on a supply row is ignored (warning).
+    The declared temperature of a supply must fit its category's band (error otherwise).
+    """
+    loc = ctx.locale
+    spec = {
+        "min_purity_pct": ctx.take("min_purity_pct", read_float, locale=loc, maximum=100.0, strip="%"),
+        "max_moisture_pct": ctx.take("max_moisture_pct", read_float, locale=loc, maximum=100.0, strip="%"),
+        "min_temperature_c": ctx.take("min_temperature_c", read_float, locale=loc, minimum=-60.0,
+                                      maximum=2000.0, strip="°c|°|c"),
+        "max_contaminant_pct": ctx.take("max_contaminant_pct", read_float, locale=loc, maximum=100.0,
+                                        strip="%"),
+    }
+    contaminant = ctx.take("contaminant_pct", read_float, locale=loc, maximum=100.0, strip="%")
+    size = ctx.take("particle_size", _read_sizes) if ctx.text("particle_size") else ""
+    accepted = ctx.take("accepted_particle_sizes", _read_sizes) if ctx.text("accepted_particle_sizes") else ""
+    rejects = ctx.take("rejects_hazardous", read_yes_no) if ctx.text("rejects_hazardous") else False
+    if direction == "demand":
+        pairs = (("purity_pct", "min_purity_pct", "pureté minimale", "minimum purity"),
+                 ("moisture_pct", "max_moisture_pct", "humidité maximale", "maximum moisture"),
+                 ("temperature_c", "min_temperature_c", "température minimale", "minimum temperature"))
+        for own, spec_col, fr, en in pairs:
+            if numbers.get(own) is not None and spec[spec_col] is None:
+                spec[spec_col] = numbers[own]
+                ctx.error(own, "read_as_spec", Text(f"la {fr} acceptée (colonne {spec_col})",
+                                                    f"the {en} accepted (column {spec_col})"),
+                          Text(f"Pour une demande, cette valeur est lue comme la {fr} acceptée.",
+                               f"For a demand, this value is read as the {en} accepted."), severity="warning")
+        if contaminant is not None and spec["max_contaminant_pct"] is None:
+            spec["max_contaminant_pct"] = contaminant
+        if size and not accepted:
+            accepted = size
+        contaminant, size = None, ""
+    else:
+        for col, value in (*spec.items(), ("accepted_particle_sizes", accepted or None),
+                           ("rejects_hazardous", rejects or None)):
+            if value is not None:
+                ctx.error(col, "demand_only",
+                          Text("une valeur pour une demande seulement", "a value for a demand only"),
+                          Text("Cette exigence ne s'applique qu'aux demandes : ignorée pour une offre.",
+                               "This specification applies to demands only: ignored for a supply."),
+                          severity="warning")
+        spec = dict.fromkeys(spec)
+        accepted, rejects = "", False
+        check_temperature_band(ctx, category, numbers.get("temperature_c"))
+    return {"contaminant_pct": contaminant, "particle_size": size or "", **spec,
+            "accepted_particle_sizes": accepted or "", "rejects_hazardous": bool(rejects)}
+
+
+def check_baseline(ctx: RowContext, direction: str | None) -> dict[str, Any]:
+    """Today's fate of a supply (with its cost or sale price) or today's use of a demand (price or fee).
+
+    A sale price is stored as a negative cost of the fate ``sold_byproduct``; a gate fee makes a
+    treatment service. Values given for the other direction are ignored with a warning.
+    """
+    loc = ctx.locale
+    fate = ctx.take("current_fate", read_choice, words=FATE_WORDS, default="", field="current_fate")
+    use = ctx.take("current_use", read_choice, words=USE_WORDS, default="", field="current_use")
+    cost = ctx.take("disposal_cost_cad_per_unit", read_float, locale=loc, minimum=None, strip="$")
+    sale = ctx.take("sale_price_cad_per_unit", read_float, locale=loc, strip="$")
+    price = ctx.take("purchase_price_cad_per_unit", read_float, locale=loc, strip="$")
+    fee = ctx.take("gate_fee_cad_per_unit", read_float, locale=loc, strip="$")
+    supply_side = {"current_fate": fate, "sale_price_cad_per_unit": sale}
+    demand_side = {"current_use": use, "gate_fee_cad_per_unit": fee}
+    wrong = demand_side if direction == "supply" else supply_side if direction == "demand" else {}
+    for col, value in wrong.items():
+        if value not in (None, ""):
+            ctx.error(col, "wrong_direction", Text("une valeur du bon sens (offre ou demande)",
+                                                   "a value for the right direction (supply or demand)"),
+                      Text("Cette colonne ne s'applique pas à ce sens : elle est ignorée.",
+                           "This column does not apply to this direction: it is ignored."),
+                      severity="warning")
+    if direction == "supply" and sale is not None:
+        if cost is not None and cost != -sale:
+            ctx.error("sale_price_cad_per_unit", "conflict",
+                      Text("un prix de vente ou un coût d'élimination, pas les deux",
+                           "a sale price or a cost, not both"),
+                      Text("Gardez le prix de vente (sous-produit vendu) ou le coût, pas les deux.",
+                           "Keep either the sale price (by-product sold) or the cost, not both."))
+        cost, fate = -sale, fate or "sold_byproduct"
+    return {"current_fate": fate if direction == "supply" else "",
+            "disposal_cost_cad_per_unit": cost,
+            "current_use": use if direction == "demand" else "",
+            "purchase_price_cad_per_unit": price,
+            "gate_fee_cad_per_unit": fee if direction == "demand" else None}

@@ -23,9 +23,11 @@ from symbiosis.ingest.reader import RawTable
 from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
 from symbiosis.ingest.stream_checks import (
     CategoryIndex,
+    check_baseline,
     check_category,
     check_density,
     check_hazardous,
+    check_quality,
     check_quantity,
     check_time,
     check_waste_code,
@@ -66,10 +68,6 @@ def _numbers(ctx: RowContext) -> dict[str, float | None]:
         "temperature_c": ctx.take("temperature_c", read_float, locale=loc, minimum=-60.0, maximum=2000.0,
                                   strip="°c|°|c"),
         "purity_pct": ctx.take("purity_pct", read_float, locale=loc, maximum=100.0, strip="%"),
-        "disposal_cost_cad_per_unit": ctx.take("disposal_cost_cad_per_unit", read_float, locale=loc,
-                                               minimum=None, strip="$"),
-        "purchase_price_cad_per_unit": ctx.take("purchase_price_cad_per_unit", read_float, locale=loc,
-                                                strip="$"),
         "min_lot_per_yr": ctx.take("min_lot_per_yr", read_float, locale=loc),
         "max_distance_km": ctx.take("max_distance_km", read_float, locale=loc, strip="km"),
     }
@@ -112,6 +110,9 @@ def _stream_row(ctx: RowContext, *, index: CategoryIndex, waste: Mapping[str, bo
     conversion = check_quantity(ctx, category, density, availability=availability, months_mask=months_mask,
                                 start=start, end=end)
     stream_id = ctx.take("stream_id", read_id) or generated_id("S", ctx.cells, _ID_FIELDS)
+    numbers = _numbers(ctx)
+    quality = check_quality(ctx, direction, category, numbers)
+    baseline = check_baseline(ctx, direction)
     return {
         "stream_id": stream_id, "firm_id": firm_id, "direction": direction,
         "kind": (category or {}).get("kind", ""), "category_id": (category or {}).get("category_id", ""),
@@ -125,9 +126,10 @@ def _stream_row(ctx: RowContext, *, index: CategoryIndex, waste: Mapping[str, bo
         "density_t_per_m3": conversion.density_t_per_m3 if conversion else density,
         "density_source": conversion.density_source if conversion else "",
         "hazardous": check_hazardous(ctx, code_hazardous, category),
-        **_numbers(ctx),
+        **numbers, **quality,
         "quality_notes": ctx.take("quality_notes", read_text),
         "availability": availability, "months_mask": months_mask, "start_date": start, "end_date": end,
+        **baseline,
         "confidentiality": ctx.take("confidentiality", read_choice, words=CONFIDENTIALITY_WORDS,
                                     default="confidential", field="confidentiality"),
     }

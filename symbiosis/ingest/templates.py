@@ -51,15 +51,45 @@ COLUMN_HELP: dict[str, Text] = {
     "hazardous": Text("Matière dangereuse (oui/non).", "Hazardous (yes/no)."),
     "moisture_pct": Text("Humidité, % massique.", "Moisture, % by mass."),
     "temperature_c": Text("Température, °C (chaleur, eau).", "Temperature, °C (heat, water)."),
-    "purity_pct": Text("Pureté, % massique.", "Purity, % by mass."),
+    "purity_pct": Text("Offre : pureté, % massique.", "Supply: purity, % by mass."),
+    "contaminant_pct": Text("Offre : teneur en contaminants (corps étrangers, huile…), % massique.",
+                            "Supply: contaminant content (foreign matter, oil…), % by mass."),
+    "particle_size": Text("Offre : granulométrie (fin < 1 mm, granulaire 1–10 mm, grossier 10–100 mm, "
+                          "encombrant > 100 mm).",
+                          "Supply: particle size (fine < 1 mm, granular 1–10 mm, coarse 10–100 mm, "
+                          "bulky > 100 mm)."),
+    "min_purity_pct": Text("Demande : pureté minimale acceptée, %.", "Demand: lowest purity accepted, %."),
+    "max_moisture_pct": Text("Demande : humidité maximale acceptée, %.",
+                             "Demand: highest moisture accepted, %."),
+    "min_temperature_c": Text("Demande : température minimale utilisable, °C.",
+                              "Demand: lowest supply temperature usable, °C."),
+    "max_contaminant_pct": Text("Demande : contaminants maximaux acceptés, %.",
+                                "Demand: highest contaminant content accepted, %."),
+    "accepted_particle_sizes": Text("Demande : granulométries acceptées, séparées par | "
+                                    "(ex. fin|granulaire).",
+                                    "Demand: particle sizes accepted, separated by | (e.g. fine|granular)."),
+    "rejects_hazardous": Text("Demande : matières dangereuses refusées (oui/non).",
+                              "Demand: hazardous residues refused (yes/no)."),
+    "current_fate": Text("Offre : devenir actuel (enfouissement, incinération, épandage, vendu, réemploi "
+                         "interne, traitement, rejeté).",
+                         "Supply: today's fate (landfill, incineration, land_spreading, sold_byproduct, "
+                         "internal_reuse, paid_treatment, discharged)."),
+    "sale_price_cad_per_unit": Text("Offre vendue aujourd'hui : prix de vente, $ par unité canonique.",
+                                    "Supply sold today: sale price, $ per canonical unit."),
+    "current_use": Text("Demande : achat de matière vierge, ou service de traitement qui facture une "
+                        "redevance.",
+                        "Demand: virgin_input bought, or treatment_service that charges a gate fee."),
+    "gate_fee_cad_per_unit": Text("Demande (service de traitement) : redevance facturée, $ par unité reçue.",
+                                  "Demand (treatment service): gate fee charged, $ per unit received."),
     "quality_notes": Text("Autres caractéristiques de qualité.", "Other quality attributes."),
     "availability": Text("continu, saisonnier ou ponctuel.", "continuous, seasonal or one_off."),
     "months": Text("Mois de disponibilité : 5-9, 6,7,8, juin-août, toute l'année.",
                    "Months available: 5-9, 6,7,8, June-Aug, all year."),
     "start_date": Text("Début d'un flux ponctuel, AAAA-MM-JJ.", "Start of a one-off stream, YYYY-MM-DD."),
     "end_date": Text("Fin d'un flux ponctuel, AAAA-MM-JJ.", "End of a one-off stream, YYYY-MM-DD."),
-    "disposal_cost_cad_per_unit": Text("Offre : coût actuel d'élimination, $ par unité canonique (t, m³…).",
-                                       "Supply: current disposal cost, $ per canonical unit (t, m³, MWh…)."),
+    "disposal_cost_cad_per_unit": Text("Offre : coût actuel de son devenir, $ par unité canonique (t, m³…).",
+                                       "Supply: what today's fate costs, $ per canonical unit "
+                                       "(t, m³, MWh…)."),
     "purchase_price_cad_per_unit": Text("Demande : prix d'achat actuel, $ par unité canonique.",
                                         "Demand: current purchase price, $ per canonical unit."),
     "min_lot_per_yr": Text("Plus petite quantité annuelle intéressante (unité canonique).",
@@ -80,13 +110,16 @@ EXAMPLES: dict[tuple[str, str], list[dict[str, str]]] = {
     ("streams", "fr"): [
         dict(stream_id="S-001", firm_id="F-001", direction="offre", category_id="wood_bark",
              waste_code="03 01 01", description="Écorces de sapin et d'épinette", quantity="12 500",
-             unit="t/an", hazardous="non", moisture_pct="45", availability="continu",
-             months="toute l'année", disposal_cost_cad_per_unit="15", max_distance_km="150",
-             confidentiality="membres"),
+             unit="t/an", hazardous="non", moisture_pct="45", particle_size="grossier",
+             availability="continu", months="toute l'année", current_fate="enfouissement",
+             disposal_cost_cad_per_unit="15", max_distance_km="150", confidentiality="membres"),
         dict(stream_id="S-002", firm_id="F-002", direction="demande", category_id="wood_chips",
              description="Copeaux pour la chaudière", quantity="1 200,5", unit="m³/an",
-             density_t_per_m3="0,3", hazardous="non", availability="saisonnier", months="oct-avr",
-             purchase_price_cad_per_unit="25", max_distance_km="100", confidentiality="confidentiel"),
+             density_t_per_m3="0,3", hazardous="non", max_moisture_pct="50",
+             accepted_particle_sizes="granulaire|grossier", rejects_hazardous="oui",
+             availability="saisonnier",
+             months="oct-avr", current_use="achat", purchase_price_cad_per_unit="25", max_distance_km="100",
+             confidentiality="confidentiel"),
     ],
 }
 EXAMPLES[("firms", "en")] = [
@@ -98,9 +131,11 @@ EXAMPLES[("firms", "en")] = [
 EXAMPLES[("streams", "en")] = [
     {**EXAMPLES[("streams", "fr")][0], "direction": "supply", "description": "Fir and spruce bark",
      "quantity": "12500", "unit": "t/yr", "hazardous": "no", "availability": "continuous",
-     "months": "all year", "confidentiality": "members"},
+     "months": "all year", "particle_size": "coarse", "current_fate": "landfill",
+     "confidentiality": "members"},
     {**EXAMPLES[("streams", "fr")][1], "direction": "demand", "description": "Chips for the boiler",
      "quantity": "1,200.5", "unit": "m³/yr", "density_t_per_m3": "0.3", "hazardous": "no",
+     "accepted_particle_sizes": "granular|coarse", "rejects_hazardous": "yes", "current_use": "virgin_input",
      "availability": "seasonal", "months": "Oct-Apr", "confidentiality": "confidential"},
 ]
 _SHEETS = {("firms", "fr"): "entreprises", ("firms", "en"): "firms", ("streams", "fr"): "flux",
@@ -114,6 +149,15 @@ _LISTS = {
                         else ["public", "members", "confidential"]),
     "hazardous": (lambda lang: ["oui", "non"] if lang == "fr" else ["yes", "no"]),
     "accepts_hazardous": (lambda lang: ["oui", "non"] if lang == "fr" else ["yes", "no"]),
+    "rejects_hazardous": (lambda lang: ["oui", "non"] if lang == "fr" else ["yes", "no"]),
+    "current_fate": (lambda lang: ["enfouissement", "incinération", "épandage", "vendu", "réemploi interne",
+                                   "traitement", "rejeté"] if lang == "fr"
+                     else ["landfill", "incineration", "land_spreading", "sold_byproduct", "internal_reuse",
+                           "paid_treatment", "discharged"]),
+    "current_use": (lambda lang: ["achat", "service de traitement"] if lang == "fr"
+                    else ["virgin_input", "treatment_service"]),
+    "particle_size": (lambda lang: ["fin", "granulaire", "grossier", "encombrant"] if lang == "fr"
+                      else ["fine", "granular", "coarse", "bulky"]),
 }
 
 

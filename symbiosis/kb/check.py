@@ -12,7 +12,7 @@ import argparse
 import logging
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -463,7 +463,22 @@ def _typed_text(rules: pd.DataFrame) -> pd.DataFrame:
     return rules
 
 
-def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None) -> list[Issue]:
+def _check_rule_pretreatment_costs(rules: pd.DataFrame, kinds: pd.Series,
+                                   costs: Mapping[str, float]) -> Iterator[Issue]:
+    """Every pre-treatment a rule uses has a cost in the scenario's table (else the 30 $/t fallback
+    silently prices it: water exchanges once all died of it)."""
+    for row in rules.itertuples(index=False):
+        step = str(row.pretreatment).strip().lower()
+        kind = str(kinds.get(row.supply_category_id, ""))
+        if step in ("", "none") or f"{kind}:{step}" in costs or step in costs:
+            continue
+        yield _error("pretreatment_without_cost", row.rule_id,
+                     f"prétraitement {step!r} sans coût dans MatchConfig.pretreatment_cost_cad_per_t",
+                     f"pre-treatment {step!r} has no cost in MatchConfig.pretreatment_cost_cad_per_t")
+
+
+def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None, *,
+                pretreatment_costs: Mapping[str, float] | None = None) -> list[Issue]:
     """Check rule statements (or concrete rules) against the categories.
 
     Parameters
@@ -483,9 +498,15 @@ def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None) -> 
         r_code, authorisation, evidence type), missing or malformed evidence, a listed hazardous supply
         not flagged, an LHV yield without LHVs. Errors on the expanded concrete rules: an unjustified
         kind change or a unit mismatch, any hazardous rule into food or feed, a food or feed rule
-        without its CFIA requirement. Warning: a statement that gives no concrete rule.
+        without its CFIA requirement, a pre-treatment without a cost in ``pretreatment_costs``
+        (default: :class:`symbiosis.engine.config.MatchConfig`'s table). Warning: a statement that
+        gives no concrete rule.
     """
     categories = load_categories() if categories is None else categories
+    if pretreatment_costs is None:
+        from symbiosis.engine.config import MatchConfig
+
+        pretreatment_costs = MatchConfig().pretreatment_cost_cad_per_t
     concrete_input = "basis" in rules.columns
     expected = LOADED_RULE_COLUMNS if concrete_input else RULE_COLUMNS
     issues = _columns(rules, expected, "rules")
@@ -510,6 +531,9 @@ def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None) -> 
                                     categories))
     issues.extend(_check_rule_hazards(concrete, categories))
     issues.extend(_check_rule_authorisations(concrete))
+    kinds = categories.set_index("category_id")["kind"]
+    issues.extend(_check_rule_pretreatment_costs(concrete.drop_duplicates(["rule_id", "pretreatment"]), kinds,
+                                                 pretreatment_costs))
     return issues
 
 

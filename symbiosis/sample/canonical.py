@@ -18,7 +18,7 @@ import pandas as pd
 from symbiosis.registry import Registry
 from symbiosis.sample.core import draw_streams, locate_in_region, locate_in_towns
 from symbiosis.sample.names import REGIONAL_WORDS
-from symbiosis.sample.profiles import load_sectors, load_stream_profiles
+from symbiosis.sample.profiles import load_sectors, load_stream_profiles, profile_baseline, profile_quality
 from symbiosis.schemas import CANONICAL_UNIT, FIRMS, STREAMS, with_optional_columns
 
 __all__ = ["generate_streams_canonical"]
@@ -109,14 +109,14 @@ def _canonical_streams(streams: pd.DataFrame, rng: np.random.Generator) -> pd.Da
         "hazardous": streams["hazardous"].to_numpy(bool),
         "moisture_pct": streams["moisture_pct"].to_numpy(float),
         "temperature_c": streams["temperature_c"].to_numpy(float),
-        "purity_pct": streams["purity_pct"].to_numpy(float),
+        "purity_pct": np.where(supply, streams["purity_pct"].to_numpy(float), np.nan),
+        **profile_quality(streams),
         "quality_notes": "",
         "availability": streams["availability"].to_numpy(),
         "months_mask": streams["months_mask"].to_numpy(np.int64),
         "start_date": start.where(one_off),
         "end_date": end.where(one_off),
-        "disposal_cost_cad_per_unit": np.where(supply, price, np.nan),
-        "purchase_price_cad_per_unit": np.where(supply, np.nan, price),
+        **profile_baseline(streams, price),
         "min_lot_per_yr": np.where(supply, np.nan, q * streams["min_lot_frac"].to_numpy(float)),
         "max_distance_km": streams["max_distance_km"].to_numpy(float) * rng.choice([0.5, 1.0, 1.5, 2.0], n),
         "confidentiality": streams["confidentiality"].to_numpy(),

@@ -13,7 +13,12 @@ Two data files, shared by :func:`~symbiosis.sample.region.generate_region` and
   price (disposal cost for a supply, purchase price for a demand, CAD per canonical unit; a
   negative disposal cost is what the firm earns selling the by-product today, e.g. chips sold to a
   pulp mill or scrap sold to a dealer, so an exchange must beat that sale) and typical quality
-  attributes.
+  attributes. For a demand, ``purity_pct``, ``moisture_pct``, ``temperature_c`` and
+  ``contaminant_pct`` are the specification it accepts (minimum purity, maximum moisture, minimum
+  temperature, maximum contaminants) and ``particle_size`` the classes it accepts (``|``-separated);
+  ``baseline`` is a supply's current fate or a demand's current use, and for a demand that is a
+  treatment service ``price_cad_per_unit`` is the gate fee it charges; ``rejects_hazardous`` marks
+  the demands that refuse hazardous residues.
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ import pandas as pd
 from symbiosis.kb import load_categories
 from symbiosis.schemas import ALL_MONTHS
 
-__all__ = ["load_sectors", "load_stream_profiles", "months_mask", "months_of_mask"]
+__all__ = ["load_sectors", "load_stream_profiles", "months_mask", "months_of_mask", "profile_baseline",
+           "profile_quality"]
 
 _NUMERIC = ("p", "median_per_yr", "sigma", "price_cad_per_unit", "temperature_c", "moisture_pct",
-            "purity_pct", "max_distance_km", "min_lot_frac")
+            "purity_pct", "contaminant_pct", "max_distance_km", "min_lot_frac")
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -75,6 +81,7 @@ def _sectors() -> pd.DataFrame:
     frame["weight"] = frame["weight"].astype(float)
     for col in ("accepts_hazardous_p", "confidential_p"):
         frame[col] = frame[col].astype(float)
+    frame["fixed_count"] = pd.to_numeric(frame["fixed_count"].replace("", np.nan))
     return frame
 
 
@@ -105,3 +112,49 @@ def load_stream_profiles() -> pd.DataFrame:
     """Return the stream profiles with the category's ``kind``, ``hazardous``, default density,
     first waste code and ``months_mask`` joined (a fresh copy)."""
     return _profiles().copy()
+
+
+def profile_quality(streams: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Quality columns of :data:`~symbiosis.schemas.STREAMS` from drawn profile rows.
+
+    A supply keeps its declared values (``contaminant_pct``, ``particle_size``); a demand's
+    ``purity_pct``, ``moisture_pct``, ``temperature_c`` and ``contaminant_pct`` become its
+    specification (``min_purity_pct``, ``max_moisture_pct``, ``min_temperature_c``,
+    ``max_contaminant_pct``) and its ``particle_size`` the classes it accepts.
+    """
+    supply = streams["direction"].to_numpy() == "supply"
+
+    def num(col: str) -> np.ndarray:
+        return pd.to_numeric(streams[col], errors="coerce").to_numpy(float)
+
+    text = streams["particle_size"].fillna("").astype(str).to_numpy(object)
+    refuses = streams["rejects_hazardous"].astype(str).str.strip().str.lower().isin(["true", "1", "yes"])
+    return {
+        "contaminant_pct": np.where(supply, num("contaminant_pct"), np.nan),
+        "particle_size": np.where(supply, text, ""),
+        "min_purity_pct": np.where(supply, np.nan, num("purity_pct")),
+        "max_moisture_pct": np.where(supply, np.nan, num("moisture_pct")),
+        "min_temperature_c": np.where(supply, np.nan, num("temperature_c")),
+        "max_contaminant_pct": np.where(supply, np.nan, num("contaminant_pct")),
+        "accepted_particle_sizes": np.where(supply, "", text),
+        "rejects_hazardous": ~supply & refuses.to_numpy(bool),
+    }
+
+
+def profile_baseline(streams: pd.DataFrame, price: np.ndarray) -> dict[str, np.ndarray]:
+    """Today's fate and use of drawn profile rows, with ``price`` as the cost, purchase price or fee.
+
+    A supply gets ``current_fate`` and its cost (``disposal_cost_cad_per_unit``, negative when sold);
+    a demand gets ``current_use`` and either its purchase price (virgin input) or the gate fee it
+    charges (treatment service).
+    """
+    supply = streams["direction"].to_numpy() == "supply"
+    baseline = streams["baseline"].fillna("").astype(str).to_numpy(object)
+    service = ~supply & (baseline == "treatment_service")
+    return {
+        "current_fate": np.where(supply, baseline, ""),
+        "disposal_cost_cad_per_unit": np.where(supply, price, np.nan),
+        "current_use": np.where(supply, "", baseline),
+        "purchase_price_cad_per_unit": np.where(supply | service, np.nan, price),
+        "gate_fee_cad_per_unit": np.where(service, price, np.nan),
+    }

@@ -10,20 +10,31 @@ written in ``docs/impact-method.md``; ``q`` is the quantity in the supply's cano
 indicator                formula                                                            method
 ======================== ================================================================== ======
 tonnes_exchanged         T = q × t_per_unit (materials; 0 otherwise)                        L1
-diverted_from_landfill   T for materials whose current fate is disposal (0 if sold today)   L2
-co2e_disposal_avoided    T_landfilled × f_disposal / 1000 (0 for a by-product sold today)   L3
-co2e_virgin_avoided      q × yield × f_virgin / 1000                                        L4
+diverted_from_landfill   T when today's fate is landfill or incineration, else 0            L2
+co2e_disposal_avoided    T × f_disposal(class, fate) / 1000                                 L3
+co2e_virgin_avoided      q × yield × f_virgin / 1000 (virgin inputs only)                   L4
 co2e_transport           T × road_km × f_truck / 1000 (truck only)                          L5
 co2e_avoided             L3 + L4 − L5                                                       L6
-avoided_disposal_cad     q × disposal cost per unit                                         L7
-avoided_purchase_cad     q × yield × purchase price per demand unit                         L8
+avoided_disposal_cad     q × cost of today's fate per unit (negative: a lost sale)          L7
+avoided_purchase_cad     q × yield × purchase price per demand unit (virgin inputs only)    L8
 revenue_cad              q × sale price per unit (a transfer between the two firms)         L9
 transport_cost_cad       T × road_km × $/t·km + q × trips_per_unit × $/trip; pipe: q × $/u  L10
 treatment_cost_cad       T × treatment $/t                                                  L11
-net_savings_cad          L7 + L8 − L10 − L11 (revenue excluded: it nets to zero)            L12
+net_savings_cad          L7 + L8 − L10 − L11 − L15 (revenue excluded: it nets to zero)      L12
 virgin_material_saved    q × yield (materials)                                              L13
 water_saved              q × yield (water)                                                  L14
+gate_fee_cad             q × yield × gate fee per demand unit (treatment services)          L15
 ======================== ================================================================== ======
+
+**The baseline.** Every figure is measured against today's situation, recorded with the proposal
+(``estimate["parameters"]``): the supply's current fate (``current_fate``: landfill, incineration,
+land spreading, sold as a by-product, internal reuse, paid treatment, discharged; declared by the
+firm or the category's default, ``current_fate_source``) and material class, and the demand's
+current use (``demand_use``: a virgin input it buys, or a treatment service paid a gate fee). Only
+a residue kept from landfill or incineration is *diverted* (L2) and earns the disposal factor of
+its class and fate (L3: nothing for a by-product already sold, internal reuse, paid treatment or
+discharge; land spreading's N2O for organics); a treatment service avoids no purchase (L4 = L8 =
+0): it is paid its gate fee (L15), which is the receiver's revenue and the supplier's cost.
 """
 
 from __future__ import annotations
@@ -39,7 +50,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.engine.factors import FactorError, check_factors, load_factors, lookup_factor
+from symbiosis.engine.factors import (
+    FactorError,
+    check_factors,
+    disposal_factor,
+    load_factors,
+    lookup_factor,
+    virgin_factor,
+)
+from symbiosis.schemas import DIVERTED_FATES
 
 __all__ = ["INDICATORS", "LEDGER_COLUMNS", "Indicator", "ledger_factors", "ledger_lines", "lines_in_period",
            "summarise_ledger"]
@@ -64,20 +83,21 @@ class Indicator:
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("tonnes_exchanged", "L1", "T = q × t_per_unit (materials)", "t", ("quantity", "t_per_unit")),
-    Indicator("diverted_from_landfill", "L2", "T (materials)", "t", ("quantity", "t_per_unit")),
-    Indicator("co2e_disposal_avoided", "L3", "T × f_disposal / 1000", "t CO2e", ("quantity", "t_per_unit"),
-              ("disposal",)),
-    Indicator("co2e_virgin_avoided", "L4", "q × yield × f_virgin / 1000", "t CO2e",
-              ("quantity", "yield_ratio"), ("virgin",)),
+    Indicator("diverted_from_landfill", "L2", "T if current_fate is landfill or incineration, else 0", "t",
+              ("quantity", "t_per_unit", "current_fate", "current_fate_source")),
+    Indicator("co2e_disposal_avoided", "L3", "T × f_disposal(material_class, current_fate) / 1000", "t CO2e",
+              ("quantity", "t_per_unit", "material_class", "current_fate"), ("disposal",)),
+    Indicator("co2e_virgin_avoided", "L4", "q × yield × f_virgin / 1000 (virgin input; 0 for a service)",
+              "t CO2e", ("quantity", "yield_ratio", "demand_use"), ("virgin",)),
     Indicator("co2e_transport", "L5", "T × road_km × f_truck / 1000 (truck)", "t CO2e",
               ("quantity", "t_per_unit", "road_distance_km", "transport_mode"), ("transport",)),
     Indicator("co2e_avoided", "L6", "L3 + L4 − L5", "t CO2e",
               ("quantity", "t_per_unit", "yield_ratio", "road_distance_km", "transport_mode"),
               ("disposal", "virgin", "transport")),
-    Indicator("avoided_disposal_cad", "L7", "q × disposal_cost_cad_per_unit", "CAD",
-              ("quantity", "disposal_cost_cad_per_unit")),
-    Indicator("avoided_purchase_cad", "L8", "q × yield × purchase_price_cad_per_demand_unit", "CAD",
-              ("quantity", "yield_ratio", "purchase_price_cad_per_demand_unit")),
+    Indicator("avoided_disposal_cad", "L7", "q × disposal_cost_cad_per_unit (cost of today's fate)", "CAD",
+              ("quantity", "disposal_cost_cad_per_unit", "current_fate")),
+    Indicator("avoided_purchase_cad", "L8", "q × yield × purchase_price_cad_per_demand_unit (virgin input)",
+              "CAD", ("quantity", "yield_ratio", "purchase_price_cad_per_demand_unit", "demand_use")),
     Indicator("revenue_cad", "L9", "q × revenue_cad_per_unit", "CAD", ("quantity", "revenue_cad_per_unit")),
     Indicator("transport_cost_cad", "L10",
               "truck: T × road_km × cost_cad_per_t_km + q × trips_per_unit × cost_cad_per_trip; "
@@ -87,10 +107,13 @@ INDICATORS: tuple[Indicator, ...] = (
                "pipe_cost_cad_per_unit")),
     Indicator("treatment_cost_cad", "L11", "T × treatment_cost_cad_per_t", "CAD",
               ("quantity", "t_per_unit", "treatment_cost_cad_per_t")),
-    Indicator("net_savings_cad", "L12", "L7 + L8 − L10 − L11", "CAD",
-              ("quantity", "disposal_cost_cad_per_unit", "purchase_price_cad_per_demand_unit")),
+    Indicator("net_savings_cad", "L12", "L7 + L8 − L10 − L11 − L15", "CAD",
+              ("quantity", "disposal_cost_cad_per_unit", "purchase_price_cad_per_demand_unit",
+               "gate_fee_cad_per_demand_unit")),
     Indicator("virgin_material_saved", "L13", "q × yield (materials)", "t", ("quantity", "yield_ratio")),
     Indicator("water_saved", "L14", "q × yield (water)", "m3", ("quantity", "yield_ratio")),
+    Indicator("gate_fee_cad", "L15", "q × yield × gate_fee_cad_per_demand_unit (treatment service)", "CAD",
+              ("quantity", "yield_ratio", "demand_use", "gate_fee_cad_per_demand_unit")),
 )
 _FACTOR_QUANTITY = {"disposal": "disposal_avoided", "virgin": "virgin_avoided", "transport": "transport"}
 _DEFAULTS: Mapping[str, Any] = {
@@ -98,6 +121,8 @@ _DEFAULTS: Mapping[str, Any] = {
     "transport_mode": "none", "truck_payload_t": 0.0, "transport_cost_cad_per_t_km": 0.0,
     "transport_cost_cad_per_trip": 0.0, "pipe_cost_cad_per_unit": 0.0, "disposal_cost_cad_per_unit": 0.0,
     "purchase_price_cad_per_demand_unit": 0.0, "treatment_cost_cad_per_t": 0.0, "revenue_cad_per_unit": 0.0,
+    "gate_fee_cad_per_demand_unit": 0.0, "demand_use": "virgin_input", "material_class": "",
+    "current_fate_source": "",
 }
 
 
@@ -117,9 +142,23 @@ def ledger_factors(factors: pd.DataFrame | str | Path | None = None) -> pd.DataF
     return factors.assign(value=factors["value"].astype(float), year=factors["year"].astype(int))
 
 
-def _factor(factors: pd.DataFrame, which: str, category: str, family: str, kind: str) -> tuple[float, str]:
+def _factor(factors: pd.DataFrame, which: str, category: str, family: str, kind: str,
+            p: Mapping[str, Any] | None = None, supply_category: str = "") -> tuple[float, str]:
+    """Factor value and id; the disposal factor by class and fate, the virgin one by pair first."""
     keys = {"category_id": np.array([category], dtype=object), "family": np.array([family], dtype=object),
             "kind": np.array([kind], dtype=object)}
+    p = p or {}
+    if which == "disposal" and p.get("current_fate"):
+        keys |= {"material_class": np.array([p.get("material_class", "")], dtype=object),
+                 "fate": np.array([p["current_fate"]], dtype=object)}
+        return (float(disposal_factor(factors, **keys)[0]),
+                str(disposal_factor(factors, **keys, column="factor_id")[0]))
+    if which == "virgin":
+        if p.get("demand_use") == "treatment_service":
+            return 0.0, ""
+        pair = {**keys, "supply_category_id": np.array([supply_category], dtype=object)}
+        value = float(virgin_factor(factors, **pair)[0])
+        return value, str(virgin_factor(factors, **pair, column="factor_id")[0])
     quantity = _FACTOR_QUANTITY[which]
     value = float(lookup_factor(factors, quantity, **keys)[0])
     factor_id = str(lookup_factor(factors, quantity, **keys, column="factor_id")[0])
@@ -130,14 +169,19 @@ def _values(q: float, p: Mapping[str, Any], f: Mapping[str, float]) -> dict[str,
     """The figures of one synergy for quantity ``q`` (see the module table)."""
     kind = p["kind"]
     tonnes = q * p["t_per_unit"] if kind == "material" else 0.0
-    # A by-product sold today (negative disposal cost) is not kept from landfill by the synergy.
-    landfilled = 0.0 if p["disposal_cost_cad_per_unit"] < 0 else tonnes
+    if p.get("current_fate"):  # the baseline: only landfill or incineration is diverted from
+        landfilled = tonnes if p["current_fate"] in DIVERTED_FATES else 0.0
+        co2_disposal = tonnes * f["disposal"] / 1000.0
+    else:  # recorded before fates: a by-product sold today (negative cost) is not diverted
+        landfilled = 0.0 if p["disposal_cost_cad_per_unit"] < 0 else tonnes
+        co2_disposal = landfilled * f["disposal"] / 1000.0
+    service = p.get("demand_use") == "treatment_service"
     truck = p["transport_mode"] == "truck"
-    co2_disposal = landfilled * f["disposal"] / 1000.0
     co2_virgin = q * p["yield_ratio"] * f["virgin"] / 1000.0
     co2_transport = tonnes * p["road_distance_km"] * f["transport"] / 1000.0 if truck else 0.0
     disposal = q * p["disposal_cost_cad_per_unit"]
-    purchase = q * p["yield_ratio"] * p["purchase_price_cad_per_demand_unit"]
+    purchase = 0.0 if service else q * p["yield_ratio"] * p["purchase_price_cad_per_demand_unit"]
+    gate_fee = q * p["yield_ratio"] * p["gate_fee_cad_per_demand_unit"] if service else 0.0
     if truck:
         transport = (tonnes * p["road_distance_km"] * p["transport_cost_cad_per_t_km"]
                      + q * p["trips_per_unit"] * p["transport_cost_cad_per_trip"])
@@ -150,7 +194,8 @@ def _values(q: float, p: Mapping[str, Any], f: Mapping[str, float]) -> dict[str,
         "co2e_transport": co2_transport, "co2e_avoided": co2_disposal + co2_virgin - co2_transport,
         "avoided_disposal_cad": disposal, "avoided_purchase_cad": purchase,
         "revenue_cad": q * p["revenue_cad_per_unit"], "transport_cost_cad": transport,
-        "treatment_cost_cad": treatment, "net_savings_cad": disposal + purchase - transport - treatment,
+        "treatment_cost_cad": treatment, "gate_fee_cad": gate_fee,
+        "net_savings_cad": disposal + purchase - transport - treatment - gate_fee,
         "virgin_material_saved": q * p["yield_ratio"] if kind == "material" else 0.0,
         "water_saved": q * p["yield_ratio"] if kind == "water" else 0.0,
     }
@@ -219,7 +264,8 @@ def ledger_lines(synergies: pd.DataFrame, verifications: pd.DataFrame | None = N
         f, ids = {}, {}
         supply, demand = str(row["supply_category_id"]), str(row["demand_category_id"])
         for which, category in (("disposal", supply), ("virgin", demand), ("transport", supply)):
-            f[which], ids[which] = _factor(table, which, str(category), family.get(str(category), ""), kind)
+            f[which], ids[which] = _factor(table, which, str(category), family.get(str(category), ""), kind,
+                                           p, supply)
         mine = periods[periods["synergy_id"] == sid]
         if mine.empty:
             runs = [("estimated", float(row["flow_per_yr"]), None, None)]

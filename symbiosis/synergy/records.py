@@ -45,7 +45,7 @@ ESTIMATE_FIGURES: tuple[str, ...] = (
     "pretreatment_cost_cad_per_yr", "co2e_avoided_t_per_yr", "co2e_disposal_avoided_t_per_yr",
     "co2e_virgin_avoided_t_per_yr", "co2e_transport_t_per_yr", "t_km_per_yr", "trucks_per_yr",
     "distance_km", "disposal_factor_id", "virgin_factor_id", "transport_factor_id", "rule_id",
-    "pretreatment",
+    "pretreatment", "gate_fee_cad_per_yr", "supply_fate", "demand_use", "pathway", "permit_reference",
 )
 _TIMESTAMPS = ("created_at", "status_changed_at", "qualified_at", "decided_at", "supplier_confirmed_at",
                "receiver_confirmed_at")
@@ -96,6 +96,13 @@ def _parameters(row: Mapping[str, Any], transport: Any) -> dict[str, Any]:
         "treatment_cost_cad_per_t": (_num(row, "pretreatment_cost_cad_per_unit") / t_unit
                                      if t_unit > 0 else 0.0),
         "revenue_cad_per_unit": 0.0,
+        # Today's baseline (symbiosis.engine.baselines): what the figures are measured against.
+        "current_fate": str(row.get("supply_fate") or ""),
+        "current_fate_source": str(row.get("supply_fate_source") or ""),
+        "material_class": str(row.get("material_class") or ""),
+        "diverted": bool(_num(row, "diverted_t_per_unit") > 0),
+        "demand_use": str(row.get("demand_use") or "virgin_input"),
+        "gate_fee_cad_per_demand_unit": _num(row, "gate_fee_cad_per_unit") / yld if yld > 0 else 0.0,
     }
 
 

@@ -49,7 +49,10 @@ EDITOR_COLUMNS: tuple[str, ...] = ("stream_id", "direction", "category_id", "des
                                    "unit", "months", "confidentiality")
 _NUMBER_CELLS = ("density_t_per_m3", "moisture_pct", "temperature_c", "purity_pct",
                  "disposal_cost_cad_per_unit", "purchase_price_cad_per_unit", "min_lot_per_yr",
-                 "max_distance_km")
+                 "max_distance_km", "contaminant_pct", "min_purity_pct", "max_moisture_pct",
+                 "min_temperature_c", "max_contaminant_pct", "gate_fee_cad_per_unit")
+#: Quality and baseline cells kept as stored (canonical words the importer reads back).
+_QUALITY_CELLS = ("particle_size", "accepted_particle_sizes", "current_fate", "current_use")
 _WORDS = {
     "direction": {"fr": {"supply": "offre", "demand": "demande"}},
     "confidentiality": {"fr": {"public": "public", "members": "membres", "confidential": "confidentiel"}},
@@ -95,6 +98,9 @@ def stream_cells(stream: Mapping[str, object], lang: str = "fr") -> dict[str, st
     if stream.get("density_source") != "declared":
         cells["density_t_per_m3"] = ""
     cells["hazardous"] = ("yes" if lang == "en" else "oui") if stream.get("hazardous") else ""
+    cells.update({c: str(stream.get(c, "") or "") for c in _QUALITY_CELLS})
+    refuses = str(stream.get("rejects_hazardous")).strip().lower() in ("true", "1")
+    cells["rejects_hazardous"] = ("yes" if lang == "en" else "oui") if refuses else ""
     cells["months"] = months_cell(stream.get("months_mask", 0xFFF))  # type: ignore[arg-type]
     cells["start_date"] = _date_cell(stream.get("start_date"))
     cells["end_date"] = _date_cell(stream.get("end_date"))

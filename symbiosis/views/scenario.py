@@ -167,13 +167,24 @@ def with_hypothetical_receiver(
         "moisture_pct": float("nan"),
         "temperature_c": float("nan"),
         "purity_pct": float("nan"),
+        "contaminant_pct": float("nan"),
+        "particle_size": "",
+        "min_purity_pct": float("nan"),
+        "max_moisture_pct": float("nan"),
+        "min_temperature_c": float("nan"),
+        "max_contaminant_pct": float("nan"),
+        "accepted_particle_sizes": "",
+        "rejects_hazardous": False,
         "quality_notes": "",
         "availability": "continuous",
         "months_mask": ALL_MONTHS,
         "start_date": pd.NaT,
         "end_date": pd.NaT,
+        "current_fate": "",
         "disposal_cost_cad_per_unit": float("nan"),
+        "current_use": "",
         "purchase_price_cad_per_unit": float("nan"),
+        "gate_fee_cad_per_unit": float("nan"),
         "min_lot_per_yr": float("nan"),
         "max_distance_km": float("nan"),
         "confidentiality": "confidential",
@@ -186,7 +197,7 @@ def with_hypothetical_receiver(
         [registry.streams, pd.DataFrame([stream]).astype(registry.streams.dtypes.to_dict(), errors="ignore")],
         ignore_index=True,
     )
-    return Registry(firms[FIRMS.names], streams[STREAMS.names])
+    return Registry(firms[FIRMS.names], streams[STREAMS.names], registry.permits)
 
 
 def config_key(config: MatchConfig) -> str:

@@ -1,0 +1,26 @@
+"""Advisor prospecting: leads for firms with no declared stream, inferred from their sector (not counted)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import results_state, state
+from symbiosis.engine.prospects import prospect_leads, silent_firms
+from symbiosis.i18n import t
+from symbiosis.kb import load_categories
+from symbiosis.views.prospects import lead_table, prospect_summary
+
+actor = state.require_role("advisor")
+lang = state.current_lang()
+st.title(t("advisor.prospects.title", lang))
+st.caption(t("advisor.prospects.intro", lang))
+registry = results_state.load_registry(actor)
+share = st.slider(t("advisor.prospects.min_share", lang), 0.0, 1.0, 0.3, 0.05)
+with st.spinner(t("advisor.running", lang)):
+    leads = prospect_leads(registry, rules=results_state.rules(), categories=load_categories(),
+                           config=results_state.baseline_config(), min_share=share)
+st.info(prospect_summary(leads, len(silent_firms(registry)), lang))
+if leads.empty:
+    st.write(t("advisor.prospects.none", lang))
+else:
+    st.dataframe(lead_table(leads, registry.firms, load_categories(), lang), hide_index=True, width="stretch")

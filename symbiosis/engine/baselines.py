@@ -1,0 +1,196 @@
+"""Today's situation, the baseline of every figure: a supply's current fate, a demand's current use.
+
+An exchange is worth what it changes. For a **supply** the baseline is what happens to it today
+(:data:`~symbiosis.schemas.FATES`: landfill, incineration, land spreading, sold as a by-product,
+internal reuse, paid treatment, discharged) and what that costs per unit (negative when it is sold).
+For a **demand** it is what the firm does today (:data:`~symbiosis.schemas.CURRENT_USES`): buy a
+virgin input at a price, or, for a treatment or recovery service, charge a gate fee.
+
+A firm's declaration wins. Otherwise ``data/baselines.csv`` gives the category's default baseline —
+its material class (inert, organic, metal, energy, water), default fate and cost, default use and
+gate fee — most specific row first (category, family, ``kind:<kind>``), and the record says so
+(``*_source = "category_default"``). A fate without a cost in either takes the scenario's default
+for that fate (``MatchConfig.fate_cost``, ``"config_default"``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.engine.config import MatchConfig
+from symbiosis.schemas import CURRENT_USES, DIVERTED_FATES, FATES
+
+__all__ = ["BASELINE_COLUMNS", "MATERIAL_CLASSES", "BaselineError", "check_baselines", "demand_baselines",
+           "load_baselines", "supply_baselines"]
+
+BASELINE_COLUMNS = ("applies_to", "material_class", "default_fate", "fate_cost_cad_per_unit", "default_use",
+                    "gate_fee_cad_per_unit", "source", "year", "note")
+MATERIAL_CLASSES = ("inert", "organic", "metal", "energy", "water")
+
+
+class BaselineError(ValueError):
+    """The baselines table is invalid (unknown fate or class, missing source…)."""
+
+
+def check_baselines(frame: pd.DataFrame) -> list[str]:
+    """Problems of a baselines table read as text (empty when valid)."""
+    missing = [c for c in BASELINE_COLUMNS if c not in frame.columns]
+    if missing:
+        return [f"missing column(s) {missing}"]
+    text = frame[list(BASELINE_COLUMNS)].astype("string").fillna("").apply(lambda s: s.str.strip())
+    errors = []
+    checks = [
+        (text["applies_to"] == "", "empty applies_to"),
+        (text["applies_to"].duplicated(keep=False), "duplicate applies_to"),
+        (~text["material_class"].isin(("", *MATERIAL_CLASSES)), f"material_class outside {MATERIAL_CLASSES}"),
+        (~text["default_fate"].isin(("", *FATES)), f"default_fate outside {FATES}"),
+        (~text["default_use"].isin(("", *CURRENT_USES)), f"default_use outside {CURRENT_USES}"),
+        (text["source"] == "", "empty source"),
+    ]
+    for col in ("fate_cost_cad_per_unit", "gate_fee_cad_per_unit", "year"):
+        value = pd.to_numeric(text[col].replace("", np.nan), errors="coerce")
+        checks.append((value.isna() & (text[col] != ""), f"{col} not a number"))
+    for mask, what in checks:
+        if mask.any():
+            errors.append(f"{what}: {text.loc[mask, 'applies_to'].tolist()[:5]}")
+    return errors
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> pd.DataFrame:
+    with resources.files("symbiosis.engine").joinpath("data/baselines.csv").open("rb") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+def load_baselines(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and check the default baselines (the bundled Québec table when ``path`` is None).
+
+    Raises
+    ------
+    BaselineError
+        When :func:`check_baselines` finds a problem.
+    """
+    frame = _bundled().copy() if path is None else pd.read_csv(path, dtype=str, keep_default_na=False)
+    errors = check_baselines(frame)
+    if errors:
+        raise BaselineError("baselines: " + "; ".join(errors))
+    for col in ("fate_cost_cad_per_unit", "gate_fee_cad_per_unit"):
+        frame[col] = pd.to_numeric(frame[col].replace("", np.nan)).astype(float)
+    return frame
+
+
+def _defaults(baselines: pd.DataFrame, category: np.ndarray, family: np.ndarray,
+              kind: np.ndarray) -> pd.DataFrame:
+    """The most specific baseline row of each (category, family, kind), as a frame aligned with them."""
+    table = baselines.set_index(baselines["applies_to"].astype(str))
+    out = pd.DataFrame(index=range(len(category)), columns=BASELINE_COLUMNS[1:6], dtype=object)
+    for keys in (category, family, np.array(["kind:" + str(k) for k in kind], dtype=object)):
+        found = table.reindex(np.asarray(keys, dtype=object).astype(str))
+        for col in BASELINE_COLUMNS[1:6]:
+            value = found[col].reset_index(drop=True)
+            blank = out[col].isna() | out[col].eq("")
+            fill = value.notna() & ~value.astype("string").fillna("").eq("")
+            out.loc[blank & fill, col] = value[blank & fill]
+    return out
+
+
+def _text(values: object, n: int) -> np.ndarray:
+    if values is None:
+        return np.full(n, "", dtype=object)
+    return pd.Series(values).astype("string").fillna("").str.strip().to_numpy(object)
+
+
+def supply_baselines(supplies: pd.DataFrame, *, family: np.ndarray, t_per_unit: np.ndarray,
+                     baselines: pd.DataFrame, config: MatchConfig) -> dict[str, np.ndarray]:
+    """Current fate, its cost per unit and whether leaving it counts as diverted, per supply row.
+
+    Parameters
+    ----------
+    supplies
+        Rows with ``category_id``, ``kind`` and, when declared, ``current_fate`` and
+        ``disposal_cost_cad_per_unit``.
+    family, t_per_unit
+        Aligned with ``supplies``: the category's family, tonnes per canonical unit.
+
+    Returns
+    -------
+    dict
+        ``material_class``, ``fate``, ``fate_source`` (``declared`` / ``category_default``),
+        ``cost`` ($ per unit), ``cost_source`` (``declared`` / ``category_default`` /
+        ``config_default``), ``diverted`` (bool: a material whose fate is landfill or incineration).
+    """
+    n = len(supplies)
+    kind = _text(supplies.get("kind"), n)
+    rows = _defaults(baselines, _text(supplies["category_id"], n), np.asarray(family, dtype=object), kind)
+    declared_cost = pd.to_numeric(supplies.get("disposal_cost_cad_per_unit"), errors="coerce")
+    declared_cost = np.full(n, np.nan) if declared_cost is None else np.asarray(declared_cost, dtype=float)
+    fate = _text(supplies.get("current_fate"), n)
+    fate_source = np.where(fate != "", "declared", "category_default").astype(object)
+    # A negative cost declared without a fate is a by-product the firm sells today.
+    sold = (fate == "") & np.isfinite(declared_cost) & (declared_cost < 0)
+    fate = np.where(sold, "sold_byproduct", fate)
+    fate_source = np.where(sold, "declared", fate_source)
+    default_fate = rows["default_fate"].fillna("").to_numpy(object)
+    fate = np.where(fate == "", default_fate, fate).astype(object)
+    row_cost = pd.to_numeric(rows["fate_cost_cad_per_unit"], errors="coerce").to_numpy(float)
+    per_tonne = np.where(kind == "material", t_per_unit, 1.0)
+    config_cost = np.array([config.fate_cost(f) for f in fate]) * per_tonne
+    use_row = (fate == default_fate) & np.isfinite(row_cost)
+    cost = np.where(np.isfinite(declared_cost), declared_cost, np.where(use_row, row_cost, config_cost))
+    cost_source = np.where(np.isfinite(declared_cost), "declared",
+                           np.where(use_row, "category_default", "config_default")).astype(object)
+    cost = np.where(fate == "", np.nan_to_num(declared_cost, nan=0.0), cost)
+    return {
+        "material_class": rows["material_class"].fillna("").to_numpy(object),
+        "fate": fate, "fate_source": np.where(fate == "", "", fate_source).astype(object),
+        "cost": cost, "cost_source": np.where(fate == "", "", cost_source).astype(object),
+        "diverted": (kind == "material") & np.isin(fate, DIVERTED_FATES),
+    }
+
+
+def demand_baselines(demands: pd.DataFrame, *, family: np.ndarray, baselines: pd.DataFrame,
+                     config: MatchConfig) -> dict[str, np.ndarray]:
+    """Current use, purchase price and gate fee per demand row.
+
+    A declared gate fee makes a treatment service and a declared purchase price a virgin input
+    when ``current_use`` is empty; otherwise the category's default use applies.
+
+    Returns
+    -------
+    dict
+        ``use``, ``use_source``, ``price`` ($ per demand unit of the virgin input, 0 for a service),
+        ``price_source``, ``gate_fee`` ($ per demand unit the service charges, 0 for a virgin input).
+    """
+    n = len(demands)
+    kind = _text(demands.get("kind"), n)
+    rows = _defaults(baselines, _text(demands["category_id"], n), np.asarray(family, dtype=object), kind)
+
+    def num(col: str) -> np.ndarray:
+        values = pd.to_numeric(demands.get(col), errors="coerce")
+        return np.full(n, np.nan) if values is None else np.asarray(values, dtype=float)
+
+    purchase, fee = num("purchase_price_cad_per_unit"), num("gate_fee_cad_per_unit")
+    use = _text(demands.get("current_use"), n)
+    source = np.where(use != "", "declared", "category_default").astype(object)
+    inferred = np.where(np.isfinite(fee), "treatment_service",
+                        np.where(np.isfinite(purchase), "virgin_input", ""))
+    source = np.where((use == "") & (inferred != ""), "declared", source)
+    use = np.where(use == "", inferred, use)
+    use = np.where(use == "", rows["default_use"].fillna("").to_numpy(object), use)
+    use = np.where(use == "", "virgin_input", use).astype(object)
+    family_price = pd.Series(np.asarray(family, dtype=object)).map(config.default_purchase_price_by_family)
+    family_price = family_price.astype(float).fillna(0.0).to_numpy(float)
+    service = use == "treatment_service"
+    row_fee = pd.to_numeric(rows["gate_fee_cad_per_unit"], errors="coerce").fillna(0.0).to_numpy(float)
+    return {
+        "use": use, "use_source": source,
+        "price": np.where(service, 0.0, np.where(np.isfinite(purchase), purchase, family_price)),
+        "price_source": np.where(service, "", np.where(np.isfinite(purchase), "declared",
+                                                        "family_default")).astype(object),
+        "gate_fee": np.where(service, np.where(np.isfinite(fee), fee, row_fee), 0.0),
+    }

@@ -1,0 +1,229 @@
+"""Québec authorisation pathways: which exchange needs which authorisation, and who holds one.
+
+In Québec a regulated residue may only go to a receiver authorised for it, and the pathway differs:
+
+* **hazardous materials** (``hazmat_permit``): the *Règlement sur les matières dangereuses* (RMD) and
+  the *Loi sur la qualité de l'environnement* (LQE, art. 70.9 ff.): the receiver holds a permit for
+  the hazardous materials it stores, treats or recovers;
+* **fertilising residual materials** (``mrf_authorisation``): land application of ash, lime mud,
+  sludge or digestate follows the *Guide sur le recyclage des matières résiduelles fertilisantes*
+  (MRF guide), under a REAFIE ministerial authorisation or declaration of compliance, or the
+  guide's certification;
+* **ministerial authorisation** (``ministerial_authorisation``): the REAFIE (*Règlement sur
+  l'encadrement d'activités en fonction de leur impact sur l'environnement*) authorisation under
+  LQE art. 22 for a recovery or treatment activity;
+* **CFIA feed or food** (``cfia_feed``, ``cfia_food``): federal *Feeds Act* registration, *Safe Food
+  for Canadians* licence.
+
+A rule names the pathway it requires (``rules.csv``, ``requires_authorisation``); a hazardous supply
+always requires ``hazmat_permit``. The hazardous pathway is always enforced; the other pathways are
+enforced once the registry has an authorisation table (``Registry.permits``, even empty): a registry
+with no permit on file at all names the pathway on the candidate without refusing it, since nobody
+recorded who holds what. A receiver's authorisations (``schemas.PERMITS``) list the
+categories (``*`` for all) and List of Waste codes or prefixes they cover. A firm that declares
+``accepts_hazardous`` without a hazardous-materials permit on file is taken at its word for every
+hazardous category, with no reference (the explanation says "undeclared reference").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.i18n import Text
+
+__all__ = ["PATHWAYS", "PERMIT_TYPE_LABELS", "Pathway", "PermitIndex", "pathway_label", "required_pathways"]
+
+HAZMAT = "hazmat_permit"
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """A regulatory pathway: its label, the regulation and the permit types that satisfy it."""
+
+    label: Text
+    regulation: str
+    permit_types: tuple[str, ...]
+
+
+PATHWAYS: Mapping[str, Pathway] = {
+    HAZMAT: Pathway(Text("permis de matières dangereuses (RMD)", "hazardous materials permit (RMD)"),
+                    "LQE art. 70.9; Règlement sur les matières dangereuses (RLRQ c. Q-2, r. 32)",
+                    ("hazardous_materials",)),
+    "mrf_authorisation": Pathway(
+        Text("épandage de matières résiduelles fertilisantes (Guide MRF)",
+             "land application of fertilising residual materials (MRF guide)"),
+        "Guide sur le recyclage des matières résiduelles fertilisantes; REAFIE (RLRQ c. Q-2, r. 17.1)",
+        ("mrf_guide", "reafie_ministerial_authorisation", "reafie_declaration_of_compliance")),
+    "ministerial_authorisation": Pathway(
+        Text("autorisation ministérielle (REAFIE, LQE art. 22)",
+             "ministerial authorisation (REAFIE, LQE s. 22)"),
+        "LQE art. 22; REAFIE (RLRQ c. Q-2, r. 17.1)", ("reafie_ministerial_authorisation",)),
+    "cfia_feed": Pathway(Text("enregistrement d'aliment du bétail (ACIA)",
+                              "livestock feed registration (CFIA)"),
+                         "Loi relative aux aliments du bétail (L.R.C. 1985, ch. F-9)", ("cfia_feed",)),
+    "cfia_food": Pathway(Text("licence alimentaire (ACIA)", "food licence (CFIA)"),
+                         "Loi sur la salubrité des aliments au Canada (L.C. 2012, ch. 24)", ("cfia_food",)),
+}
+PERMIT_TYPE_LABELS: Mapping[str, Text] = {
+    "reafie_ministerial_authorisation": Text("Autorisation ministérielle (REAFIE)",
+                                             "Ministerial authorisation (REAFIE)"),
+    "reafie_declaration_of_compliance": Text("Déclaration de conformité (REAFIE)",
+                                             "Declaration of compliance (REAFIE)"),
+    "reafie_exemption": Text("Exemption (REAFIE)", "Exemption (REAFIE)"),
+    "mrf_guide": Text("Matières résiduelles fertilisantes (Guide MRF)",
+                      "Fertilising residual materials (MRF guide)"),
+    "hazardous_materials": Text("Matières dangereuses (RMD)", "Hazardous materials (RMD)"),
+    "cfia_feed": Text("Aliments du bétail (ACIA)", "Livestock feed (CFIA)"),
+    "cfia_food": Text("Aliments (ACIA)", "Food (CFIA)"),
+}
+_CODE_LENGTHS = (2, 4, 6)
+
+
+def pathway_label(code: str, lang: str = "fr") -> str:
+    """Label of a pathway code (the code itself when unknown)."""
+    pathway = PATHWAYS.get(code)
+    return code if pathway is None else pathway.label.get(lang)
+
+
+def required_pathways(rule_codes: np.ndarray, hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (up to two) pathways each pair needs: the rule's code, and ``hazmat_permit`` when hazardous.
+
+    Returns
+    -------
+    first, second : numpy.ndarray
+        Object arrays of pathway codes (``""`` when none): the rule's pathway, then the hazardous one
+        when it differs.
+    """
+    rule_codes = np.asarray(rule_codes, dtype=object)
+    second = np.where(hazardous & (rule_codes != HAZMAT), HAZMAT, "").astype(object)
+    first = np.where(rule_codes != "", rule_codes, second).astype(object)
+    second = np.where(first == second, "", second).astype(object)
+    return first, second
+
+
+def _split(value: object) -> list[str]:
+    return [t.strip() for t in str(value or "").replace(",", "|").split("|") if t.strip()]
+
+
+def _hash(values: np.ndarray) -> np.ndarray:
+    return pd.util.hash_array(np.asarray(values, dtype=object)).astype(np.uint64)
+
+
+@dataclass(frozen=True)
+class PermitIndex:
+    """Hashed ``(firm, pathway, covered token)`` keys of the receivers' authorisations.
+
+    A token is a category id, ``*`` (every category) or ``code:<prefix>`` (a List of Waste code
+    prefix). ``references`` is aligned with the sorted ``keys``.
+    """
+
+    keys: np.ndarray
+    references: np.ndarray
+    declared: bool = False
+
+    @classmethod
+    def empty(cls, *, declared: bool = False) -> PermitIndex:
+        """No authorisation at all (``declared``: an authorisation table exists, and is empty)."""
+        return cls(np.zeros(0, np.uint64), np.zeros(0, object), declared)
+
+    def enforces(self, pathway: np.ndarray) -> np.ndarray:
+        """Which required pathways are checked: the hazardous one always, the others with a table."""
+        return (pathway == HAZMAT) | ((pathway != "") & self.declared)
+
+    @classmethod
+    def build(cls, permits: pd.DataFrame | None, firms: pd.DataFrame | None = None, *,
+              categories: pd.DataFrame | None = None, on: pd.Timestamp | None = None) -> PermitIndex:
+        """Index the authorisations of ``permits`` (``schemas.PERMITS``) and the firms' legacy flag.
+
+        Parameters
+        ----------
+        permits
+            Authorisations; expired ones (``valid_until`` before ``on``) are left out.
+        firms
+            Firms; one declaring ``accepts_hazardous`` with no hazardous-materials permit on file
+            covers every hazardous category, without a reference.
+        categories
+            Knowledge-base categories: a waste-code prefix also covers every category carrying a code
+            with that prefix.
+        on
+            Date the authorisations must be valid on (default: today).
+        """
+        rows: list[tuple[str, str, str, str]] = []
+        holders: set[str] = set()
+        code_index = _category_codes(categories)
+        if permits is not None and len(permits):
+            today = pd.Timestamp.today().normalize() if on is None else on
+            until = pd.to_datetime(permits.get("valid_until"), errors="coerce")
+            valid = permits[until.isna() | (until >= today)] if until is not None else permits
+            for p in valid.to_dict("records"):
+                firm, kind = str(p["firm_id"]), str(p["permit_type"])
+                reference = str(p.get("reference") or "") or str(p.get("permit_id") or "")
+                tokens = _split(p.get("categories"))
+                for prefix in (c.replace(" ", "") for c in _split(p.get("waste_codes"))):
+                    tokens.append("code:" + prefix)
+                    tokens.extend(cat for cat, codes in code_index.items()
+                                  if any(code.startswith(prefix) for code in codes))
+                for code, pathway in PATHWAYS.items():
+                    if kind in pathway.permit_types:
+                        rows.extend((firm, code, token, reference) for token in tokens)
+                        holders.update({firm} if code == HAZMAT else set())
+        if firms is not None and "accepts_hazardous" in firms:
+            flag = firms["accepts_hazardous"].astype("string").fillna("").str.lower().isin(["true", "1"])
+            for firm in firms.loc[flag.to_numpy(bool), "firm_id"].astype(str):
+                if firm not in holders:
+                    rows.append((firm, HAZMAT, "*", ""))
+        declared = permits is not None
+        if not rows:
+            return cls.empty(declared=declared)
+        frame = pd.DataFrame(rows, columns=["firm", "pathway", "token", "reference"])
+        keys = _keys(_hash(frame["firm"].to_numpy(object)), frame["pathway"].to_numpy(object),
+                     frame["token"].to_numpy(object))
+        order = np.argsort(keys, kind="stable")
+        return cls(keys[order], frame["reference"].to_numpy(object)[order], declared)
+
+    def covered(self, firm_hash: np.ndarray, pathway: np.ndarray, category: np.ndarray,
+                waste_code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each receiver holds ``pathway`` for the supply's category or waste code.
+
+        Returns
+        -------
+        covered : numpy.ndarray of bool
+            ``True`` also where ``pathway`` is empty (nothing required).
+        reference : numpy.ndarray of str
+            The covering authorisation's reference (``""`` when none or undeclared).
+        """
+        n = len(pathway)
+        needed = pathway != ""
+        covered = ~needed
+        reference = np.full(n, "", dtype=object)
+        if not needed.any() or len(self.keys) == 0:
+            return covered, reference
+        idx = np.flatnonzero(needed)
+        codes = np.asarray(waste_code, dtype=object)[idx].astype(str)
+        tokens = [np.full(len(idx), "*", dtype=object), np.asarray(category, dtype=object)[idx]]
+        tokens += [np.array(["code:" + c[:k] if len(c) >= k else "" for c in codes], dtype=object)
+                   for k in _CODE_LENGTHS]
+        for token in tokens:
+            keys = _keys(firm_hash[idx], pathway[idx], token)
+            pos = np.clip(np.searchsorted(self.keys, keys), 0, len(self.keys) - 1)
+            hit = (self.keys[pos] == keys) & (token != "") & ~covered[idx]
+            covered[idx[hit]] = True
+            reference[idx[hit]] = self.references[pos[hit]]
+        return covered, reference
+
+
+def _keys(firm_hash: np.ndarray, pathway: np.ndarray, token: np.ndarray) -> np.ndarray:
+    mixed = _hash(np.asarray(pathway, dtype=object) + "\x1f" + np.asarray(token, dtype=object).astype(str))
+    with np.errstate(over="ignore"):
+        return (np.asarray(firm_hash, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ mixed
+
+
+def _category_codes(categories: pd.DataFrame | None) -> dict[str, list[str]]:
+    if categories is None or "waste_codes" not in categories:
+        return {}
+    return {str(c): _split(codes) for c, codes in zip(categories["category_id"], categories["waste_codes"],
+                                                      strict=True)}

@@ -1,0 +1,142 @@
+"""Quality specifications of a demand against the declared values of a supply, vectorised over pairs.
+
+A demand may declare what it accepts: a minimum purity, a maximum moisture, a minimum temperature,
+a maximum contaminant content, the particle-size classes it takes, and that it refuses hazardous
+residues. A supply declares its own values. For each pair and each spec:
+
+* both sides declared and the supply is outside the spec → the pair is **rejected**
+  (:func:`spec_violation`, candidate check ``quality_spec``);
+* the demand declares the spec but the supply gives no value → an **uncertainty**: the pair stays,
+  and :func:`spec_unknown` names the spec (``candidates.spec_unknown``, shown in explanations);
+* the demand declares nothing → nothing to check.
+
+A missing value is never a pass and never a rejection: it is a question to ask the supplier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.i18n import Text
+
+__all__ = ["SPECS", "SPEC_LABELS", "QualityArrays", "spec_unknown", "spec_violation", "spec_violations"]
+
+#: Spec codes, in the order they are checked and named.
+SPECS: tuple[str, ...] = ("purity", "moisture", "temperature", "contaminant", "particle_size", "hazardous")
+SPEC_LABELS: dict[str, Text] = {
+    "purity": Text("pureté minimale", "minimum purity"),
+    "moisture": Text("humidité maximale", "maximum moisture"),
+    "temperature": Text("température minimale", "minimum temperature"),
+    "contaminant": Text("contaminants maximaux", "maximum contaminants"),
+    "particle_size": Text("granulométrie acceptée", "accepted particle size"),
+    "hazardous": Text("matière dangereuse refusée", "hazardous residue refused"),
+}
+_SIZES = ("fine", "granular", "coarse", "bulky")
+
+
+def _num(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[col], errors="coerce").to_numpy(float)
+
+
+def _size_bits(values: pd.Series | None, n: int) -> np.ndarray:
+    """Bit ``i`` set when class ``_SIZES[i]`` is named (``|``, ``,`` or space separated)."""
+    if values is None:
+        return np.zeros(n, dtype=np.int64)
+    text = values.astype("string").fillna("").str.lower()
+    bits = np.zeros(n, dtype=np.int64)
+    for i, size in enumerate(_SIZES):
+        bits |= np.where(text.str.contains(size, regex=False).to_numpy(bool), 1 << i, 0)
+    return bits
+
+
+def _flag(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    values = frame[col]
+    if pd.api.types.is_bool_dtype(values):
+        return values.fillna(False).to_numpy(bool)
+    return values.astype("string").fillna("").str.strip().str.lower().isin(
+        ["true", "1", "yes", "oui", "vrai"]).to_numpy(bool)
+
+
+@dataclass(frozen=True)
+class QualityArrays:
+    """Declared values (supplies) or specs (demands) of one side, as arrays aligned with its streams."""
+
+    purity: np.ndarray
+    moisture: np.ndarray
+    temperature: np.ndarray
+    contaminant: np.ndarray
+    size_bits: np.ndarray
+    hazardous: np.ndarray
+    carries_heat: np.ndarray | None = None
+
+    @classmethod
+    def empty(cls, n: int) -> QualityArrays:
+        """No value declared for ``n`` streams."""
+        nan = np.full(n, np.nan)
+        return cls(nan, nan, nan, nan, np.zeros(n, np.int64), np.zeros(n, bool))
+
+    @classmethod
+    def of_supplies(cls, frame: pd.DataFrame) -> QualityArrays:
+        """What supplies declare: purity, moisture, temperature, contaminants, size class, hazard."""
+        kind = frame["kind"].astype(str).to_numpy() if "kind" in frame else np.full(len(frame), "")
+        return cls(_num(frame, "purity_pct"), _num(frame, "moisture_pct"), _num(frame, "temperature_c"),
+                   _num(frame, "contaminant_pct"), _size_bits(frame.get("particle_size"), len(frame)),
+                   _flag(frame, "hazardous"), np.isin(kind, ("energy", "water")))
+
+    @classmethod
+    def of_demands(cls, frame: pd.DataFrame) -> QualityArrays:
+        """What demands accept: minimum purity and temperature, maximum moisture and contaminants,
+        the size classes, and whether they refuse hazardous residues."""
+        return cls(_num(frame, "min_purity_pct"), _num(frame, "max_moisture_pct"),
+                   _num(frame, "min_temperature_c"), _num(frame, "max_contaminant_pct"),
+                   _size_bits(frame.get("accepted_particle_sizes"), len(frame)),
+                   _flag(frame, "rejects_hazardous"))
+
+
+def spec_violations(s: np.ndarray, d: np.ndarray, sup: QualityArrays,
+                    dem: QualityArrays) -> dict[str, np.ndarray]:
+    """Per spec code, which pairs (supply ``s``, demand ``d`` positions) break a declared spec."""
+    bits_s, bits_d = sup.size_bits[s], dem.size_bits[d]
+    return {
+        "purity": sup.purity[s] < dem.purity[d],
+        "moisture": sup.moisture[s] > dem.moisture[d],
+        "temperature": sup.temperature[s] < dem.temperature[d],
+        "contaminant": sup.contaminant[s] > dem.contaminant[d],
+        "particle_size": (bits_s != 0) & (bits_d != 0) & ((bits_s & bits_d) == 0),
+        "hazardous": sup.hazardous[s] & dem.hazardous[d],
+    }
+
+
+def spec_violation(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: QualityArrays) -> np.ndarray:
+    """Whether each pair breaks at least one spec both sides declared (NaN comparisons are False)."""
+    out = np.zeros(len(s), dtype=bool)
+    for broken in spec_violations(s, d, sup, dem).values():
+        out |= broken
+    return out
+
+
+def spec_unknown(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: QualityArrays) -> np.ndarray:
+    """Per pair, the specs the demand declares but the supply leaves empty, joined by ``|``."""
+    # A fuel burned for heat has no temperature to state: only heat and water carry one.
+    heat = sup.carries_heat[s] if sup.carries_heat is not None else np.ones(len(s), dtype=bool)
+    unknown = {
+        "purity": np.isfinite(dem.purity[d]) & ~np.isfinite(sup.purity[s]),
+        "moisture": np.isfinite(dem.moisture[d]) & ~np.isfinite(sup.moisture[s]),
+        "temperature": np.isfinite(dem.temperature[d]) & ~np.isfinite(sup.temperature[s]) & heat,
+        "contaminant": np.isfinite(dem.contaminant[d]) & ~np.isfinite(sup.contaminant[s]),
+        "particle_size": (dem.size_bits[d] != 0) & (sup.size_bits[s] == 0),
+    }
+    code = np.zeros(len(s), dtype=np.int64)
+    for i, flags in enumerate(unknown.values()):
+        code |= np.where(flags, 1 << i, 0)
+    names = list(unknown)
+    table = np.array(["|".join(n for i, n in enumerate(names) if c >> i & 1) for c in range(1 << len(names))],
+                     dtype=object)
+    return table[code]
