@@ -27,12 +27,14 @@ def load_sample_codes() -> list[str]:
     return [c for codes in load_sectors()["scian_codes"] for c in codes.split("|")]
 
 
-def test_a_us_naics_code_is_refused_with_the_canadian_one():
+def test_a_us_naics_code_is_read_as_the_canadian_one_and_the_row_kept():
     data = ("id_entreprise;nom;code_scian;municipalite;latitude;longitude\n"
             "A;Scierie;321113;Alma;48,55;-71,65\n")
     result = validate_firms(read_table(data.encode("utf-8"), filename="e.csv"), geocoder=None, parks=None)
     [issue] = [i for i in result.report.issues if i.code == "scian_code.us_naics"]
-    assert "321111" in issue.fix.fr and "321111" in issue.fix.en and result.valid.empty
+    assert issue.severity == "warning"
+    assert "321111" in issue.fix.fr and "321111" in issue.fix.en
+    assert result.valid["scian_code"].tolist() == ["321111"]
 
 
 def test_the_builder_reads_statistics_canada_structure_files(tmp_path):

@@ -110,7 +110,8 @@ def check_coordinates(ctx: RowContext, lat: float, lon: float, *, home_region: b
 
 
 def check_scian(ctx: RowContext) -> str:
-    """SCIAN/NAICS code: 2 to 6 digits (spaces and dots ignored); an unknown sector is a warning."""
+    """SCIAN/NAICS code: 2 to 6 digits (spaces and dots ignored); an unknown sector is a warning; a US-only
+    code is read as its Canadian code (warning)."""
     text = re.sub(r"[\s.]", "", ctx.text("scian_code"))
     expected = Text("un code SCIAN de 2 à 6 chiffres (ex. 331313)",
                     "a NAICS code of 2 to 6 digits (e.g. 331313)")
@@ -120,12 +121,14 @@ def check_scian(ctx: RowContext) -> str:
         ctx.error("scian_code", "invalid" if text else "missing", expected, fix)
     elif text[:2] not in _SCIAN_SECTORS:
         ctx.error("scian_code", "unknown_sector", expected, fix, severity="warning")
-    elif text in US_ONLY_CODES:
+    elif text in US_ONLY_CODES:  # unambiguous: read as the Canadian code, the row is kept
         canadian = US_ONLY_CODES[text]
         ctx.error("scian_code", "us_naics", Text("un code SCIAN Canada 2022", "a NAICS Canada 2022 code"),
-                  Text(f"{text} est un code SCIAN des États-Unis ; au Canada : {canadian} "
-                       f"({scian_label(canadian, 'fr')}).",
-                       f"{text} is a US NAICS code; in Canada: {canadian} ({scian_label(canadian, 'en')})."))
+                  Text(f"{text} est un code SCIAN des États-Unis ; lu comme le code canadien {canadian} "
+                       f"({scian_label(canadian, 'fr')}). Écrivez {canadian} pour confirmer.",
+                       f"{text} is a US NAICS code; read as the Canadian code {canadian} "
+                       f"({scian_label(canadian, 'en')}). Write {canadian} to confirm."), severity="warning")
+        return canadian
     elif len(text) == 6 and text not in _SCIAN_CODES():
         ctx.error("scian_code", "not_in_table", expected,
                   Text("Code absent de la table SCIAN partielle livrée : vérifiez-le auprès de Statistique "
