@@ -172,3 +172,14 @@ def test_by_product_sold_today_is_not_diverted_and_its_sale_is_a_cost():
     assert sold["diverted_t_per_yr"] == 0.0 and dumped["diverted_t_per_yr"] > 0
     assert sold["co2e_disposal_avoided_t_per_yr"] == 0.0
     assert sold["co2e_virgin_avoided_t_per_yr"] == pytest.approx(dumped["co2e_virgin_avoided_t_per_yr"])
+
+
+def test_a_category_price_wins_over_its_familys():
+    """Hydrogen as a feedstock is priced apart from fuel gas (MatchConfig.default_purchase_price_by_category)."""
+    from symbiosis.engine.baselines import demand_baselines, load_baselines
+
+    demands = pd.DataFrame({"category_id": ["hydrogen_byproduct", "fuel_gas_demand"], "kind": "energy"})
+    cfg = MatchConfig()
+    out = demand_baselines(demands, family=np.array(["energy_gas", "energy_gas"], dtype=object),
+                           baselines=load_baselines(), config=cfg)
+    assert out["price"].tolist() == [60.0, cfg.default_purchase_price_by_family["energy_gas"]]

@@ -183,8 +183,10 @@ def demand_baselines(demands: pd.DataFrame, *, family: np.ndarray, baselines: pd
     use = np.where(use == "", inferred, use)
     use = np.where(use == "", rows["default_use"].fillna("").to_numpy(object), use)
     use = np.where(use == "", "virgin_input", use).astype(object)
+    by_category = config.default_purchase_price_by_category
+    category_price = pd.Series(_text(demands["category_id"], n)).map(by_category).astype(float)
     family_price = pd.Series(np.asarray(family, dtype=object)).map(config.default_purchase_price_by_family)
-    family_price = family_price.astype(float).fillna(0.0).to_numpy(float)
+    family_price = category_price.fillna(family_price.astype(float)).fillna(0.0).to_numpy(float)
     service = use == "treatment_service"
     row_fee = pd.to_numeric(rows["gate_fee_cad_per_unit"], errors="coerce").fillna(0.0).to_numpy(float)
     return {

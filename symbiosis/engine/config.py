@@ -166,6 +166,13 @@ def _default_purchase() -> dict[str, float]:
             "services": 0.0}
 
 
+def _default_purchase_by_category() -> dict[str, float]:
+    # $ per demand canonical unit for categories priced unlike their family. Hydrogen as a chemical
+    # feedstock: grey hydrogen at about 2 $/kg (IEA, The Future of Hydrogen, 2019: 1-2 USD/kg from gas)
+    # over 33.3 MWh/t is about 60 $/MWh, well above fuel gas.
+    return {"hydrogen_byproduct": 60.0}
+
+
 def _default_text_radius() -> dict[str, float]:
     # Reach of a description-only match (no rule gives one): heat cannot travel far, water only by
     # a short pipe, bulk residues rarely beyond ~150 km by truck (DOMAIN.md).
@@ -220,6 +227,9 @@ class MatchConfig:
         tonne (per canonical unit for energy and water).
     default_purchase_price_by_family
         $ per demand canonical unit, by category family, when a demand declares no price.
+    default_purchase_price_by_category
+        $ per demand canonical unit for categories priced unlike their family (hydrogen); wins over
+        the family's price.
     pretreatment_cost_cad_per_t
         $ per t of supply (per MWh for energy) by the rule's pre-treatment type; a
         ``"<kind>:<type>"`` key (``"water:cleaning"``) overrides the type for that kind; unknown
@@ -246,6 +256,8 @@ class MatchConfig:
     default_tipping_fee_cad_per_t: float = 110.0
     default_fate_cost_cad_per_t: dict[str, float] = field(default_factory=_default_fate_cost)
     default_purchase_price_by_family: dict[str, float] = field(default_factory=_default_purchase)
+    default_purchase_price_by_category: dict[str, float] = field(
+        default_factory=_default_purchase_by_category)
     pretreatment_cost_cad_per_t: dict[str, float] = field(default_factory=_default_pretreatment)
     pretreatment_default_cad_per_t: float = 30.0
     drop_unprofitable: bool = True
@@ -270,6 +282,7 @@ class MatchConfig:
         if self.radius_km is not None:
             object.__setattr__(self, "radius_km", float(self.radius_km))
         for name in ("radius_by_kind_km", "text_radius_by_kind_km", "default_purchase_price_by_family",
+                     "default_purchase_price_by_category",
                      "pretreatment_cost_cad_per_t", "default_fate_cost_cad_per_t"):
             object.__setattr__(self, name, _freeze(getattr(self, name)))
 
