@@ -175,7 +175,7 @@ def test_by_product_sold_today_is_not_diverted_and_its_sale_is_a_cost():
 
 
 def test_a_category_price_wins_over_its_familys():
-    """Hydrogen as a feedstock is priced apart from fuel gas (MatchConfig.default_purchase_price_by_category)."""
+    """Hydrogen as a feedstock is priced apart from fuel gas (default_purchase_price_by_category)."""
     from symbiosis.engine.baselines import demand_baselines, load_baselines
 
     demands = pd.DataFrame({"category_id": ["hydrogen_byproduct", "fuel_gas_demand"], "kind": "energy"})
