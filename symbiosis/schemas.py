@@ -277,6 +277,8 @@ CANDIDATES = TableSchema(
         _c("max_flow_per_yr", "float", "Upper bound of the flow, supply units per year.",
            minimum=0.0),
         _c("internal", "bool", "Both streams belong to the same firm (internal reuse)."),
+        _c("category_alternative", "bool", "Found under a runner-up of a stream's inferred category: "
+           "listed for an advisor to confirm the category, never allocated before."),
         _c("spec_unknown", "str", "Quality specs the demand declares but the supply does not give, joined "
            "by '|': an uncertainty to check, neither a pass nor a rejection.", required=False),
         _c("pathway", "str", "Québec authorisation pathway the exchange needs (empty: none).",

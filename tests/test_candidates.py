@@ -336,3 +336,43 @@ def test_a_generic_identity_rule_pairs_only_the_same_waste_code():
     assert len(codes("050106", "050106")) == 1
     assert len(codes("050106", "")) == 1  # a side without a code: the sub-chapter decides
     assert codes("050106", "050111").empty
+
+
+def _inferred_registry(alternatives: str) -> Registry:
+    """A bark supply whose category was inferred wrongly (sawdust), with bark among its runner-ups."""
+    reg = tiny_registry()
+    streams = reg.streams[reg.streams["stream_id"].isin(["S_BARK", "D_BOIL", "D_KILN"])].copy()
+    bark = streams["stream_id"] == "S_BARK"
+    streams.loc[bark, "category_id"] = "textile_offcuts"
+    streams["category_source"] = np.where(bark, "inferred", "given")
+    streams["category_alternatives"] = np.where(bark, alternatives, "")
+    return Registry(reg.firms, streams)
+
+
+def test_an_inferred_category_is_also_matched_under_its_runner_ups_and_flagged():
+    cands = generate_candidates(_inferred_registry("wood_bark|plastic_mixed"), tiny_rules(), MatchConfig(),
+                                text_vectors=fake_text_vectors).set_index("candidate_id")
+    assert cands.loc["S_BARK>D_BOIL", "category_alternative"]
+    assert cands.loc["S_BARK>D_BOIL", "supply_category_id"] == "wood_bark"
+    assert cands.index.is_unique  # one candidate per pair, whatever the categories tried
+    none = generate_candidates(_inferred_registry("wood_bark"), tiny_rules(),
+                               MatchConfig(inferred_alternatives=0), text_vectors=fake_text_vectors)
+    assert "S_BARK>D_BOIL" not in set(none["candidate_id"])
+
+
+def test_runner_ups_of_another_kind_or_of_a_given_category_are_not_used():
+    reg = _inferred_registry("heat_low_30_60c|wood_bark")  # heat is energy, the stream is a material
+    cands = generate_candidates(reg, tiny_rules(), MatchConfig(inferred_alternatives=1),
+                                text_vectors=fake_text_vectors)
+    assert "S_BARK>D_BOIL" not in set(cands["candidate_id"])
+    given = Registry(reg.firms, reg.streams.assign(category_source="given"))
+    assert generate_candidates(given, tiny_rules(), MatchConfig(), text_vectors=fake_text_vectors).empty
+
+
+def test_a_pair_under_the_streams_own_categories_wins_over_a_runner_up():
+    reg = _inferred_registry("wood_bark")
+    streams = reg.streams.copy()
+    streams.loc[streams["stream_id"] == "S_BARK", "category_id"] = "wood_bark"
+    cands = generate_candidates(Registry(reg.firms, streams), tiny_rules(), MatchConfig(),
+                                text_vectors=fake_text_vectors).set_index("candidate_id")
+    assert not cands.loc["S_BARK>D_BOIL", "category_alternative"]

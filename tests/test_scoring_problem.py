@@ -79,3 +79,12 @@ def test_solves_and_checks_end_to_end():
     flows = result.flows.set_index("candidate_id")["flow_per_yr"]
     assert flows["S_SPL>D_CEM"] == pytest.approx(500.0, rel=1e-3)
     assert isinstance(result.flows, pd.DataFrame)
+
+
+def test_candidates_under_a_category_to_confirm_are_never_allocated():
+    reg = tiny_registry()
+    scored = pd.DataFrame({"candidate_id": ["S_BARK>D_BOIL", "S_BARK>D_OWN"], "supply_id": "S_BARK",
+                           "demand_id": ["D_BOIL", "D_OWN"], "yield_ratio": 1.0, "max_flow_per_yr": 100.0,
+                           "gain_per_unit": 10.0, "category_alternative": [True, False]})
+    problem = build_allocation_problem(scored, reg, MatchConfig())
+    assert problem.arcs["candidate_id"].tolist() == ["S_BARK>D_OWN"]

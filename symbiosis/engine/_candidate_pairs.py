@@ -18,8 +18,8 @@ from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, k
 from symbiosis.engine.permits import PermitIndex, required_pathways
 from symbiosis.engine.quality import QualityArrays, spec_violation
 
-__all__ = ["CHECKS", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks", "first_failure",
-           "rule_pairs", "text_pairs"]
+__all__ = ["ALT_RANK", "CHECKS", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks",
+           "first_failure", "rule_pairs", "text_pairs", "with_alternatives"]
 
 #: Blocks with at most ``ENUMERATE_FACTOR × K × (supplies + demands)`` pairs are enumerated even when
 #: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
@@ -111,6 +111,7 @@ class Side:
     waste_code: np.ndarray
     quality: QualityArrays | None = None
     permits: PermitIndex | None = None
+    alt_rank: np.ndarray | None = None  # 0: the stream's own category; k: its k-th runner-up (inferred)
 
     @property
     def n(self) -> int:
@@ -151,8 +152,45 @@ class Side:
                                        "middle" if direction == "supply" else "low"),
             waste_code=as_str(frame, "waste_code"),
             quality=QualityArrays.of_demands(frame) if demand else QualityArrays.of_supplies(frame),
-            permits=permits,
+            permits=permits, alt_rank=as_float(frame, ALT_RANK, 0.0).astype(np.int64),
         )
+
+
+ALT_RANK = "_alternative_rank"
+
+
+def with_alternatives(frame: pd.DataFrame, categories: pd.DataFrame | None,
+                      n_alternatives: int) -> pd.DataFrame:
+    """The streams, plus one row per runner-up category of each stream whose category was *inferred*.
+
+    A row added for the k-th runner-up keeps the stream's id and everything else, with the runner-up as
+    its category and ``_alternative_rank`` = k (0 on the original rows). Only runner-ups of the same
+    resource kind are used (the quantity is in that kind's unit). Candidates found through such a row
+    are proposals under an unconfirmed category: :func:`symbiosis.engine.candidates.generate_candidates`
+    keeps, per pair, the one with the lowest rank and flags it.
+    """
+    frame = frame.assign(**{ALT_RANK: 0})
+    if n_alternatives <= 0 or "category_alternatives" not in frame or "category_source" not in frame:
+        return frame
+    alternatives_given = frame["category_alternatives"].astype(str).str.len().gt(0)
+    inferred = frame["category_source"].astype(str).eq("inferred") & alternatives_given
+    if not inferred.any():
+        return frame
+    extra = frame[inferred].copy()
+    alternatives = extra["category_alternatives"].astype(str).str.split("|")
+    kind_of = pd.Series(dtype=str)
+    if categories is not None:
+        kind_of = pd.Series(categories["kind"].astype(str).to_numpy(),
+                            index=categories["category_id"].astype(str))
+    parts = []
+    for rank in range(1, n_alternatives + 1):
+        alt = alternatives.str[rank - 1]
+        rows = extra[alt.notna() & alt.ne("")].copy()
+        rows["category_id"] = alt[rows.index]
+        if len(kind_of):
+            rows = rows[rows["category_id"].map(kind_of).eq(rows["kind"].astype(str))]
+        parts.append(rows.assign(**{ALT_RANK: rank}))
+    return pd.concat([frame, *parts], ignore_index=True)
 
 
 def _has_check(rules: pd.DataFrame, name: str) -> np.ndarray:

@@ -109,8 +109,11 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
         ``attrs["funnel"]`` counts the pairs examined and those left after each check (pairs the
         queries never fetched are not counted).
     """
-    sup = Side.build(registry.supplies, config, categories, direction="supply")
-    dem = Side.build(registry.demands, config, categories, permits=_permit_index(registry, categories))
+    n_alt = config.inferred_alternatives
+    sup = Side.build(_pairs.with_alternatives(registry.supplies, categories, n_alt), config, categories,
+                     direction="supply")
+    dem = Side.build(_pairs.with_alternatives(registry.demands, categories, n_alt), config, categories,
+                     permits=_permit_index(registry, categories))
     rule_arr = _pairs.RuleArrays.build(rules)
     fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
     kept_parts = [Pairs.empty()]
@@ -126,9 +129,22 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
     kept = kept.take(_k_nearest_mask(kept, config.k_nearest))
     funnel["after_k_nearest"] = kept.n
     frame = _to_frame(kept, sup, dem, rule_arr, config)
+    frame = _best_per_pair(frame)
+    funnel["after_alternatives"] = len(frame)
     frame.attrs["funnel"] = funnel
     logger.info("candidates: %s", funnel)
     return frame
+
+
+def _best_per_pair(frame: pd.DataFrame) -> pd.DataFrame:
+    """One candidate per (supply, demand): under the streams' own categories when there is one, else under
+    the best-ranked runner-ups of their inferred categories (``category_alternative`` True)."""
+    if not frame["category_alternative"].any():
+        return frame.drop(columns="_rank")
+    rank = frame["_rank"].to_numpy()
+    order = np.lexsort((rank, frame["candidate_id"].to_numpy()))
+    kept = frame.iloc[order].drop_duplicates("candidate_id", keep="first")
+    return kept.sort_index().drop(columns="_rank").reset_index(drop=True)
 
 
 def _permit_index(registry: Registry, categories: pd.DataFrame | None) -> PermitIndex:
@@ -290,8 +306,18 @@ def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
         "pretreatment": _rule_text(rule_arr.pretreatment, rr, has_rule),
         "receiving_process": _rule_text(rule_arr.receiving_process, rr, has_rule),
         "r_code": _rule_text(rule_arr.r_code, rr, has_rule),
+        "category_alternative": _alt(sup, s) | _alt(dem, d),
+        "_rank": _alt_rank(sup, s) + _alt_rank(dem, d),
     })
     return frame
+
+
+def _alt_rank(side: Side, idx: np.ndarray) -> np.ndarray:
+    return side.alt_rank[idx] if side.alt_rank is not None else np.zeros(len(idx), dtype=np.int64)
+
+
+def _alt(side: Side, idx: np.ndarray) -> np.ndarray:
+    return _alt_rank(side, idx) > 0
 
 
 def _spec_unknown(p: Pairs, sup: Side, dem: Side) -> pd.Series:

@@ -200,6 +200,10 @@ class MatchConfig:
     heat_approach_c
         Temperature drop across a heat exchanger, °C: a heat or steam supply at T serves a heat
         demand needing T' only when T' <= T - heat_approach_c (rules with the ``temperature`` check).
+    inferred_alternatives
+        A stream whose category was inferred (not typed by the firm) is also matched under this many of
+        its runner-up categories (same kind); such candidates are flagged ``category_alternative`` until an
+        advisor confirms the category. 0 matches only under the inferred category.
     k_nearest
         Keep, for each stream and each rule, its K nearest compatible partners (union over both
         sides), so that a long-haul outlet of one rule is never pruned by many near partners of
@@ -248,6 +252,7 @@ class MatchConfig:
     text_radius_by_kind_km: dict[str, float] = field(default_factory=_default_text_radius)
     heat_approach_c: float = 5.0
     k_nearest: int = 20
+    inferred_alternatives: int = 2
     text_similarity_threshold: float = 0.6
     text_scope: str = "unmatched"
     internal_policy: str = "separate"
@@ -274,6 +279,8 @@ class MatchConfig:
             raise ValueError("text_scope must be 'unmatched' or 'all'")
         if self.radius_km is not None and not (self.radius_km > 0 and math.isfinite(self.radius_km)):
             raise ValueError("radius_km must be None or finite and > 0")
+        if self.inferred_alternatives < 0:
+            raise ValueError("inferred_alternatives must be >= 0")
         if self.k_nearest < 0 or not (math.isfinite(self.heat_approach_c) and self.heat_approach_c >= 0):
             raise ValueError("k_nearest and heat_approach_c must be >= 0")
         if self.transport.detour_factor < 1 or self.transport.truck_payload_t <= 0:

@@ -135,6 +135,7 @@ def _flags(rows: pd.DataFrame) -> pd.DataFrame:
         "flag_text_only": rows["match_basis"].eq("text"),
         "flag_spec_unknown": rows["spec_unknown"].fillna("").astype(str).ne("") if "spec_unknown" in rows
         else pd.Series(False, index=rows.index),
+        "flag_category_to_confirm": col("category_alternative"),
     }, index=rows.index)
     codes = np.array([c.removeprefix("flag_") for c in flags.columns], dtype=object)
     flags["flags"] = ["|".join(codes[r]) for r in flags.to_numpy(bool)]
@@ -169,7 +170,9 @@ _TEXT = {
         "flags": {"hazardous": "matière dangereuse", "authorisation": "autorisation requise",
                   "pretreatment": "prétraitement", "internal": "réemploi interne",
                   "text_only": "appariement textuel seulement",
-                  "spec_unknown": "qualité à confirmer"},
+                  "spec_unknown": "qualité à confirmer",
+                  "category_to_confirm": ("catégorie déduite à confirmer (appariement sous une catégorie "
+                                          "de second choix)")},
         "attention": "À noter : {items}.",
     },
     "en": {
@@ -198,7 +201,8 @@ _TEXT = {
                 "{cv}, transport −{ct})."),
         "flags": {"hazardous": "hazardous residue", "authorisation": "authorisation needed",
                   "pretreatment": "pre-treatment", "internal": "internal reuse",
-                  "text_only": "text-only match", "spec_unknown": "quality to confirm"},
+                  "text_only": "text-only match", "spec_unknown": "quality to confirm",
+                  "category_to_confirm": "inferred category to confirm (matched under a runner-up category)"},
         "attention": "Note: {items}.",
     },
 }

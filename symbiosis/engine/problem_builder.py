@@ -39,11 +39,15 @@ def build_allocation_problem(scored: pd.DataFrame, registry: Registry,
     AllocationProblem
         Arcs with a positive upper bound (and a positive gain when ``drop_unprofitable``, unless
         minimum lots are on: a losing arc may complete a pooled lot); the supplies and demands
-        they touch.
+        they touch. Candidates found under a runner-up of an inferred category
+        (``category_alternative``) are left out: they wait for an advisor to confirm the category
+        and are never proposed before.
     """
     from symbiosis.engine.allocation import AllocationProblem
 
     keep = scored["max_flow_per_yr"].to_numpy(float) > 0
+    if "category_alternative" in scored:
+        keep &= ~scored["category_alternative"].fillna(False).to_numpy(bool)
     # With pooled minimum lots a losing arc can still help a receiver reach its lot, so it stays.
     pooling = config.side.enabled and config.side.min_lots
     if config.drop_unprofitable and not pooling:
