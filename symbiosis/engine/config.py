@@ -252,7 +252,7 @@ class MatchConfig:
     text_radius_by_kind_km: dict[str, float] = field(default_factory=_default_text_radius)
     heat_approach_c: float = 5.0
     k_nearest: int = 20
-    inferred_alternatives: int = 2
+    inferred_alternatives: int = 4
     text_similarity_threshold: float = 0.6
     text_scope: str = "unmatched"
     internal_policy: str = "separate"

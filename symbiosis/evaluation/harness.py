@@ -249,7 +249,7 @@ def _classification(registry: Registry, hand: pd.Series, categories: pd.DataFram
     truth = streams["stream_id"].map(hand).fillna("")
     streams = streams[truth.isin(set(categories["category_id"]))]
     truth = truth[streams.index]
-    alternatives = streams["category_alternatives"].fillna("").str.split("|")
+    alternatives = streams["category_alternatives"].fillna("").str.split("|").str[:2]  # top 3 in all
     top3 = [
         t == c or t in alts for t, c, alts in zip(truth, streams["category_id"], alternatives, strict=True)
     ]

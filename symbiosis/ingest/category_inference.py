@@ -26,7 +26,7 @@ __all__ = ["CORRECTION_MIN_SCORE", "CategoryChoice", "infer_missing_categories",
 #: Least classifier score for a typed category to be replaced by one that fits the unit.
 CORRECTION_MIN_SCORE = 0.25
 #: Runner-up categories kept with an inferred one.
-ALTERNATIVES = 2
+ALTERNATIVES = 4
 
 
 @dataclass(frozen=True)
