@@ -88,3 +88,14 @@ def test_candidates_under_a_category_to_confirm_are_never_allocated():
                            "gain_per_unit": 10.0, "category_alternative": [True, False]})
     problem = build_allocation_problem(scored, reg, MatchConfig())
     assert problem.arcs["candidate_id"].tolist() == ["S_BARK>D_OWN"]
+
+
+def test_a_specification_the_supply_leaves_undeclared_is_listed_not_proposed():
+    reg = tiny_registry()
+    scored = pd.DataFrame({"candidate_id": ["S_BARK>D_BOIL", "S_BARK>D_OWN"], "supply_id": "S_BARK",
+                           "demand_id": ["D_BOIL", "D_OWN"], "yield_ratio": 1.0, "max_flow_per_yr": 100.0,
+                           "gain_per_unit": 10.0, "spec_unknown": ["moisture", ""]})
+    cautious = build_allocation_problem(scored, reg, MatchConfig())
+    assert cautious.arcs["candidate_id"].tolist() == ["S_BARK>D_OWN"]
+    bold = build_allocation_problem(scored, reg, MatchConfig(propose_unknown_specs=True))
+    assert sorted(bold.arcs["candidate_id"]) == ["S_BARK>D_BOIL", "S_BARK>D_OWN"]

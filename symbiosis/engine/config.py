@@ -200,6 +200,10 @@ class MatchConfig:
     heat_approach_c
         Temperature drop across a heat exchanger, °C: a heat or steam supply at T serves a heat
         demand needing T' only when T' <= T - heat_approach_c (rules with the ``temperature`` check).
+    propose_unknown_specs
+        Allocate (propose) a candidate whose demand states a quality specification the supply leaves
+        undeclared; by default such a candidate is listed, flagged, but not proposed until the value is
+        known (a missing value is an uncertainty, not a pass).
     inferred_alternatives
         A stream whose category was inferred (not typed by the firm) is also matched under this many of
         its runner-up categories (same kind); such candidates are flagged ``category_alternative`` until an
@@ -253,6 +257,7 @@ class MatchConfig:
     heat_approach_c: float = 5.0
     k_nearest: int = 20
     inferred_alternatives: int = 4
+    propose_unknown_specs: bool = False
     text_similarity_threshold: float = 0.6
     text_scope: str = "unmatched"
     internal_policy: str = "separate"

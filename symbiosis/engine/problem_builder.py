@@ -41,13 +41,17 @@ def build_allocation_problem(scored: pd.DataFrame, registry: Registry,
         minimum lots are on: a losing arc may complete a pooled lot); the supplies and demands
         they touch. Candidates found under a runner-up of an inferred category
         (``category_alternative``) are left out: they wait for an advisor to confirm the category
-        and are never proposed before.
+        and are never proposed before. So are candidates where the demand states a specification the
+        supply does not declare (``spec_unknown``), unless ``config.propose_unknown_specs``: a missing
+        value is an uncertainty to clear with the supplier, not a pass.
     """
     from symbiosis.engine.allocation import AllocationProblem
 
     keep = scored["max_flow_per_yr"].to_numpy(float) > 0
     if "category_alternative" in scored:
         keep &= ~scored["category_alternative"].fillna(False).to_numpy(bool)
+    if "spec_unknown" in scored and config.propose_unknown_specs is False:
+        keep &= scored["spec_unknown"].fillna("").astype(str).eq("").to_numpy(bool)
     # With pooled minimum lots a losing arc can still help a receiver reach its lot, so it stays.
     pooling = config.side.enabled and config.side.min_lots
     if config.drop_unprofitable and not pooling:
