@@ -1,0 +1,118 @@
+"""Reference tables of the levers, shipped as data: purchase categories and their price-break tiers,
+residues collected on tours, equipment types, and example treatment units.
+
+Every tier and unit row carries ``evidence_type`` and ``evidence_note``: where the figure comes
+from (an expert note until a program replaces it by a supplier's price list or a quote).
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.ingest.fields import fold
+
+__all__ = [
+    "load_asset_types",
+    "load_purchase_categories",
+    "load_purchase_tiers",
+    "load_residues",
+    "load_treatment_units",
+    "lookup_word",
+    "tier_arrays",
+]
+
+
+def _read(name: str) -> pd.DataFrame:
+    with resources.files("symbiosis.mutual").joinpath(f"data/{name}").open("rb") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _categories() -> pd.DataFrame:
+    frame = _read("purchase_categories.csv")
+    frame["default_radius_km"] = frame["default_radius_km"].astype(float)
+    return frame
+
+
+@functools.lru_cache(maxsize=1)
+def _tiers() -> pd.DataFrame:
+    frame = _read("purchase_tiers.csv")
+    frame["tier"] = frame["tier"].astype(int)
+    frame["min_quantity_per_yr"] = frame["min_quantity_per_yr"].astype(float)
+    frame["discount_pct"] = frame["discount_pct"].astype(float)
+    return frame.sort_values(["category_id", "min_quantity_per_yr"], ignore_index=True)
+
+
+def load_purchase_categories() -> pd.DataFrame:
+    """Purchase categories: ``category_id, family, label_fr, label_en, unit, unit_aliases,
+    default_radius_km, evidence_type, evidence_note``."""
+    return _categories().copy()
+
+
+def load_purchase_tiers() -> pd.DataFrame:
+    """Price-break tiers: ``category_id, tier, min_quantity_per_yr, discount_pct, evidence_type,
+    evidence_note``; a group whose pooled yearly quantity reaches ``min_quantity_per_yr`` gets
+    ``discount_pct`` off each member's current price."""
+    return _tiers().copy()
+
+
+def load_residues() -> pd.DataFrame:
+    """Residues collected on shared tours (ids of the knowledge base's categories), with their
+    default density, service time at a stop (min) and synonyms."""
+    frame = _read("residues.csv")
+    frame["default_density_t_per_m3"] = frame["default_density_t_per_m3"].astype(float)
+    frame["service_min"] = frame["service_min"].astype(float)
+    return frame
+
+
+def load_asset_types() -> pd.DataFrame:
+    """Equipment and service types a firm may share: ``asset_type, label_fr, label_en, synonyms``."""
+    return _read("asset_types.csv")
+
+
+def load_treatment_units() -> pd.DataFrame:
+    """Example shared treatment units per treatment type and size (to be replaced by quotes):
+    capacity, investment, fixed and variable costs, lifetime, mass per unit."""
+    frame = _read("treatment_units.csv")
+    for col in (
+        "capacity_per_yr",
+        "investment_cad",
+        "fixed_cost_cad_per_yr",
+        "variable_cost_cad_per_unit",
+        "lifetime_yr",
+        "t_per_unit",
+    ):
+        frame[col] = frame[col].astype(float)
+    return frame
+
+
+def lookup_word(
+    table: pd.DataFrame,
+    id_column: str,
+    text: str,
+    *,
+    synonyms_column: str = "synonyms",
+    label_columns: tuple[str, ...] = ("label_fr", "label_en"),
+) -> str | None:
+    """Return the id of ``table`` that ``text`` names (id, label or synonym; accents and case ignored)."""
+    key = fold(text)
+    if not key:
+        return None
+    for row in table.to_dict("records"):
+        words = [row[id_column], *(row.get(c, "") for c in label_columns)]
+        words += str(row.get(synonyms_column, "")).split("|")
+        if key in {fold(w) for w in words if w}:
+            return str(row[id_column])
+    return None
+
+
+def tier_arrays(tiers: pd.DataFrame, category_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """Thresholds (with a leading 0) and discounts in % (leading 0 %) of one category, ascending."""
+    rows = tiers[tiers["category_id"] == category_id].sort_values("min_quantity_per_yr")
+    thresholds = np.concatenate([[0.0], rows["min_quantity_per_yr"].to_numpy(float)])
+    discounts = np.concatenate([[0.0], rows["discount_pct"].to_numpy(float)])
+    return thresholds, np.maximum.accumulate(discounts)

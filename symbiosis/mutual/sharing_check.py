@@ -1,0 +1,218 @@
+"""Solver-free checker of a shared-equipment plan, and its cost sharing (pro rata of use).
+
+Cost-sharing rule, stated in every explanation: each user pays the host's operating cost for its own
+hours, plus a share of the asset's yearly fixed cost pro rata of the hours used,
+``F · h_u / (H_host + Σ h)`` (``H_host`` the host's own hours, ``Σ h`` all users' hours); the host
+keeps the rest of ``F``. A user's net saving is its alternative cost minus what it pays and its trips.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.i18n import t
+from symbiosis.mutual.sharing import (
+    DEFAULT_SHARING_KM,
+    SharingInstance,
+    SharingPlan,
+    _months,
+    _slots,
+    slot_label,
+)
+from symbiosis.mutual.text import DAYS_EN, DAYS_FR, money, months_text, number
+from symbiosis.places.distance import haversine_km
+
+__all__ = ["USE_COLUMNS", "check_sharing", "explain_use", "sharing_timetable", "sharing_uses_frame"]
+
+USE_COLUMNS: tuple[str, ...] = (
+    "need_id",
+    "user_firm_id",
+    "offer_id",
+    "host_firm_id",
+    "asset_type",
+    "slots",
+    "hours_per_week",
+    "months_mask",
+    "hours_per_yr",
+    "road_km",
+    "alternative_cost_cad_per_yr",
+    "operating_cost_cad_per_yr",
+    "fixed_share_cad_per_yr",
+    "travel_cost_cad_per_yr",
+    "user_net_saving_cad_per_yr",
+    "host_gain_cad_per_yr",
+    "saving_cad_per_yr",
+)
+
+
+def check_sharing(instance: SharingInstance, plan: SharingPlan) -> list[str]:
+    """Return every rule the plan breaks (empty when it is valid).
+
+    Rules: each need served once; the sites within both firms' accepted distance (road km); every
+    used slot open to both firms, the need's slot count
+    exactly met, no offer slot given to two users in a common month, no more slots per week than
+    the host's spare hours in any month, compatible pair (asset type, distinct firms, months
+    overlap), and the objective equal to the recomputed pair values.
+    """
+    problems: list[str] = []
+    offers, needs, config = instance.offers, instance.needs, instance.config
+    served = Counter(instance.pairs[u.pair].need for u in plan.uses if 0 <= u.pair < len(instance.pairs))
+    problems += [f"need {n} served {k} times" for n, k in served.items() if k > 1]
+    occupied: dict[tuple[int, int, int], int] = defaultdict(int)
+    weekly: dict[tuple[int, int], int] = defaultdict(int)
+    total = 0.0
+    for use in plan.uses:
+        if not 0 <= use.pair < len(instance.pairs):
+            problems.append(f"unknown pair {use.pair}")
+            continue
+        pair = instance.pairs[use.pair]
+        offer, need = offers.iloc[pair.offer], needs.iloc[pair.need]
+        label = f"need {need['need_id']} on {offer['offer_id']}"
+        if offer["asset_type"] != need["asset_type"] or offer["firm_id"] == need["firm_id"]:
+            problems.append(f"{label}: incompatible asset type or same firm")
+        km = instance.detour_factor * float(
+            haversine_km(need["lat"], need["lon"], offer["lat"], offer["lon"])
+        )
+        limits = [float(v) for v in (need["max_distance_km"], offer["max_distance_km"]) if pd.notna(v)]
+        if abs(km - pair.road_km) > 1e-6 or km > min(limits or [DEFAULT_SHARING_KM]) + 1e-6:
+            problems.append(f"{label}: {km:.1f} km apart, beyond the accepted distance or not as reported")
+        months = int(offer["months_mask"]) & int(need["months_mask"])
+        if months != pair.months_mask or not months:
+            problems.append(f"{label}: months {pair.months_mask} != recomputed {months}")
+        open_slots = _slots(offer["days_mask"], offer["periods_mask"]) & _slots(
+            need["days_mask"], need["periods_mask"]
+        )
+        if not set(use.slots) <= open_slots:
+            problems.append(f"{label}: slots {sorted(set(use.slots) - open_slots)} not open to both firms")
+        blocks = math.ceil(float(need["hours_per_week"]) / config.slot_hours - 1e-9)
+        if len(set(use.slots)) != blocks or len(use.slots) != blocks:
+            problems.append(f"{label}: {len(use.slots)} slots for a need of {blocks}")
+        for m in _months(months):
+            weekly[(pair.offer, m)] += len(use.slots)
+            for s in use.slots:
+                occupied[(pair.offer, s, m)] += 1
+        total += pair.value_cad_per_yr
+    problems += [
+        f"offer {offers.iloc[o]['offer_id']} slot {s} month {m + 1} has {k} users"
+        for (o, s, m), k in occupied.items()
+        if k > 1
+    ]
+    cap = [math.floor(float(h) / config.slot_hours + 1e-9) for h in offers["hours_per_week"]]
+    problems += [
+        f"offer {offers.iloc[o]['offer_id']} uses {k} slots a week in month {m + 1} (> {cap[o]})"
+        for (o, m), k in weekly.items()
+        if k > cap[o]
+    ]
+    if abs(total - plan.objective_cad_per_yr) > 0.01 * max(1, len(plan.uses)):
+        problems.append(f"objective {plan.objective_cad_per_yr:.2f} != recomputed {total:.2f}")
+    return problems
+
+
+def _slot_text(slots: tuple[int, ...], lang: str) -> str:
+    days = DAYS_EN if lang == "en" else DAYS_FR
+    periods = ("AM", "PM") if lang == "en" else ("matin", "après-midi")
+    return ", ".join(f"{days[d]} {periods[p]}" for d, p in (slot_label(s) for s in sorted(slots)))
+
+
+def sharing_uses_frame(instance: SharingInstance, plan: SharingPlan, lang: str = "fr") -> pd.DataFrame:
+    """One row per served need (:data:`USE_COLUMNS`), with the cost sharing of the module docstring."""
+    offers, needs, config = instance.offers, instance.needs, instance.config
+    rows = []
+    for use in plan.uses:
+        pair = instance.pairs[use.pair]
+        offer, need = offers.iloc[pair.offer], needs.iloc[pair.need]
+        weeks = config.weeks_per_month * len(_months(pair.months_mask))
+        hours = len(use.slots) * config.slot_hours * weeks
+        rows.append(
+            {
+                "need_id": need["need_id"],
+                "user_firm_id": need["firm_id"],
+                "offer_id": offer["offer_id"],
+                "host_firm_id": offer["firm_id"],
+                "asset_type": offer["asset_type"],
+                "slots": _slot_text(use.slots, lang),
+                "hours_per_week": len(use.slots) * config.slot_hours,
+                "months_mask": pair.months_mask,
+                "hours_per_yr": hours,
+                "road_km": pair.road_km,
+                "alternative_cost_cad_per_yr": hours * float(need["alternative_cost_cad_per_h"]),
+                "operating_cost_cad_per_yr": hours * float(offer["cost_cad_per_h"]),
+                "travel_cost_cad_per_yr": len(use.slots)
+                * weeks
+                * 2
+                * pair.road_km
+                * config.travel_cost_cad_per_km,
+                "_offer": pair.offer,
+                "saving_cad_per_yr": pair.value_cad_per_yr,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(columns=list(USE_COLUMNS))
+    fixed = pd.to_numeric(offers["fixed_cost_cad_per_yr"], errors="coerce").fillna(0.0).to_numpy(float)
+    host = pd.to_numeric(offers["host_hours_per_yr"], errors="coerce").fillna(0.0).to_numpy(float)
+    used = frame.groupby("_offer")["hours_per_yr"].transform("sum").to_numpy(float)
+    o = frame["_offer"].to_numpy(int)
+    denominator = host[o] + used
+    frame["fixed_share_cad_per_yr"] = np.where(
+        denominator > 0, fixed[o] * frame["hours_per_yr"] / denominator, 0.0
+    )
+    frame["host_gain_cad_per_yr"] = frame["fixed_share_cad_per_yr"]
+    frame["user_net_saving_cad_per_yr"] = (
+        frame["alternative_cost_cad_per_yr"]
+        - frame["operating_cost_cad_per_yr"]
+        - frame["fixed_share_cad_per_yr"]
+        - frame["travel_cost_cad_per_yr"]
+    )
+    return frame[list(USE_COLUMNS)]
+
+
+def sharing_timetable(instance: SharingInstance, plan: SharingPlan) -> pd.DataFrame:
+    """Weekly timetable: ``offer_id, host_firm_id, day, period, slot, need_id, user_firm_id, months_mask``."""
+    rows = []
+    for use in plan.uses:
+        pair = instance.pairs[use.pair]
+        offer, need = instance.offers.iloc[pair.offer], instance.needs.iloc[pair.need]
+        for s in sorted(use.slots):
+            day, period = slot_label(s)
+            rows.append(
+                {
+                    "offer_id": offer["offer_id"],
+                    "host_firm_id": offer["firm_id"],
+                    "day": day,
+                    "period": period,
+                    "slot": s,
+                    "need_id": need["need_id"],
+                    "user_firm_id": need["firm_id"],
+                    "months_mask": pair.months_mask,
+                }
+            )
+    columns = ["offer_id", "host_firm_id", "day", "period", "slot", "need_id", "user_firm_id", "months_mask"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["offer_id", "slot"], ignore_index=True)
+
+
+def explain_use(
+    row: pd.Series, lang: str = "fr", *, names: dict[str, str] | None = None, asset_label: str = ""
+) -> str:
+    """A paragraph on one served need: who uses what, when, and how the cost is shared."""
+    names = names or {}
+    return t(
+        "mutual.sharing.explain",
+        lang,
+        user=names.get(row["user_firm_id"], row["user_firm_id"]),
+        host=names.get(row["host_firm_id"], row["host_firm_id"]),
+        asset=asset_label or row["asset_type"],
+        slots=row["slots"],
+        hours=number(row["hours_per_week"], lang),
+        months=months_text(row["months_mask"], lang),
+        km=number(row["road_km"], lang),
+        operating=money(row["operating_cost_cad_per_yr"], lang),
+        fixed=money(row["fixed_share_cad_per_yr"], lang),
+        travel=money(row["travel_cost_cad_per_yr"], lang),
+        alternative=money(row["alternative_cost_cad_per_yr"], lang),
+        net=money(row["user_net_saving_cad_per_yr"], lang),
+    )

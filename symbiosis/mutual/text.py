@@ -1,0 +1,51 @@
+"""Numbers, money, months, weekdays and clock times written for the explanations, in French or English."""
+
+from __future__ import annotations
+
+from symbiosis.engine.explain import MONTHS_EN, MONTHS_FR
+from symbiosis.i18n import t
+from symbiosis.numbers import format_number
+
+__all__ = ["DAYS_EN", "DAYS_FR", "clock", "days_text", "money", "months_text", "number"]
+
+DAYS_FR: tuple[str, ...] = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+DAYS_EN: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _locale(lang: str) -> str:
+    return "en_CA" if lang == "en" else "fr_CA"
+
+
+def number(value: float, lang: str = "fr", decimals: int | None = None) -> str:
+    """A number as the language writes it (``1 200,5`` / ``1,200.5``); 3 significant decimals at most."""
+    value = float(value)
+    if decimals is None:
+        decimals = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    return format_number(value, locale=_locale(lang), decimals=decimals)
+
+
+def money(value: float, lang: str = "fr") -> str:
+    """Dollars per year, rounded to the dollar (``1 234 $/an`` / ``$1,234/yr``)."""
+    amount = format_number(round(float(value)), locale=_locale(lang), decimals=0)
+    return f"${amount}/yr" if lang == "en" else f"{amount} $/an"
+
+
+def months_text(mask: int, lang: str = "fr") -> str:
+    """The months of a 12-bit mask (``juin, juil., août``; "toute l'année" for all twelve)."""
+    mask = int(mask)
+    if mask & 0xFFF == 0xFFF:
+        return t("months.all_year", lang)
+    names = MONTHS_EN if lang == "en" else MONTHS_FR
+    return ", ".join(name for m, name in enumerate(names) if mask >> m & 1)
+
+
+def days_text(mask: int, lang: str = "fr") -> str:
+    """Weekdays of a 7-bit mask (bit 0 = Monday)."""
+    names = DAYS_EN if lang == "en" else DAYS_FR
+    return ", ".join(name for d, name in enumerate(names) if int(mask) >> d & 1)
+
+
+def clock(minutes: float) -> str:
+    """``HH:MM`` of a time in minutes after midnight."""
+    minutes = round(float(minutes))
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
