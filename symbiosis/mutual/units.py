@@ -9,7 +9,8 @@ candidate (the members' sites and the parks) with the **minimum total transport*
 
 Economics, all from the unit table's parameters (the advisor's figures, never guessed here):
 annualised capital ``I · r(1+r)^n / ((1+r)^n − 1)``, fixed and variable costs, each member's own
-haulage (``TransportConfig``: $/t·km and $/trip, ``ceil(tonnes / payload)`` trips); members share
+haulage (``TransportConfig``: $/t·km and $/trip, ``ceil(tonnes / payload)`` trips, none for a member
+on the site itself); members share
 capital and fixed costs pro rata of their quantity and pay their own variable cost and haulage. A
 member that would lose compared with its current cost leaves, and the group is valued again.
 The simple payback is ``I / (current cost − fixed − variable − haulage)``.
@@ -41,6 +42,8 @@ __all__ = [
     "unit_id_of",
 ]
 
+#: A member closer than this to the unit's site needs no truck (same site), road km.
+ON_SITE_KM = 0.5
 UNIT_COLUMNS: tuple[str, ...] = (
     "unit_id",
     "treatment_type",
@@ -227,7 +230,8 @@ def _value(part: pd.DataFrame, spec: pd.Series, site: pd.Series, ctx: _Context) 
     )
     q = part["quantity_per_yr"].to_numpy(float)
     tonnes = q * float(spec["t_per_unit"])
-    trips = np.ceil(tonnes / ctx.transport.truck_payload_t - 1e-9)
+    # a member on the unit's own site pumps or carries it there: no truck trip
+    trips = np.where(km > ON_SITE_KM, np.ceil(tonnes / ctx.transport.truck_payload_t - 1e-9), 0.0)
     econ = unit_economics(
         q,
         part["current_cost_cad_per_unit"].to_numpy(float),
