@@ -21,22 +21,42 @@ from symbiosis.mutual.purchase_explain import explain_group, purchase_groups_fra
 from symbiosis.mutual.purchase_instance import Group, evaluate_group, relaxed_bound
 
 CONFIG = PurchaseConfig(coordination_cost_cad_per_group_yr=20.0, workers=1, time_limit_s=5.0)
-TIERS = pd.DataFrame({"category_id": ["gloves", "gloves"], "tier": [1, 2], "min_quantity_per_yr": [100.0, 1000.0],
-                      "discount_pct": [10.0, 20.0], "evidence_type": "expert_note", "evidence_note": ""})
-CATEGORIES = pd.DataFrame({"category_id": ["gloves"], "default_radius_km": [50.0], "label_fr": ["Gants"],
-                           "label_en": ["Gloves"]})
+TIERS = pd.DataFrame(
+    {
+        "category_id": ["gloves", "gloves"],
+        "tier": [1, 2],
+        "min_quantity_per_yr": [100.0, 1000.0],
+        "discount_pct": [10.0, 20.0],
+        "evidence_type": "expert_note",
+        "evidence_note": "",
+    }
+)
+CATEGORIES = pd.DataFrame(
+    {"category_id": ["gloves"], "default_radius_km": [50.0], "label_fr": ["Gants"], "label_en": ["Gloves"]}
+)
 
 
 def _instance(quantities, *, months=None, prices=None, lats=None):
     n = len(quantities)
-    firms = pd.DataFrame({"firm_id": [f"F{i}" for i in range(n)],
-                          "lat": lats if lats is not None else [48.40 + 0.01 * i for i in range(n)],
-                          "lon": [-71.0] * n})
-    purchases = pd.DataFrame({
-        "purchase_id": [f"P{i}" for i in range(n)], "firm_id": firms["firm_id"], "category_id": "gloves",
-        "quantity_per_yr": [float(q) for q in quantities], "unit": "boîte",
-        "months_mask": months if months is not None else [4095] * n,
-        "price_cad_per_unit": prices if prices is not None else [10.0] * n, "max_distance_km": np.nan})
+    firms = pd.DataFrame(
+        {
+            "firm_id": [f"F{i}" for i in range(n)],
+            "lat": lats if lats is not None else [48.40 + 0.01 * i for i in range(n)],
+            "lon": [-71.0] * n,
+        }
+    )
+    purchases = pd.DataFrame(
+        {
+            "purchase_id": [f"P{i}" for i in range(n)],
+            "firm_id": firms["firm_id"],
+            "category_id": "gloves",
+            "quantity_per_yr": [float(q) for q in quantities],
+            "unit": "boîte",
+            "months_mask": months if months is not None else [4095] * n,
+            "price_cad_per_unit": prices if prices is not None else [10.0] * n,
+            "max_distance_km": np.nan,
+        }
+    )
     return purchase_instance(purchases, firms, categories=CATEGORIES, tiers=TIERS)
 
 
@@ -84,9 +104,11 @@ def test_a_firm_outside_the_delivery_radius_does_not_join():
 
 def test_cp_sat_beats_the_greedy_when_the_best_group_blocks_two_others():
     instance = _instance([40] * 5)
-    groups = [Group("gloves", 0, (0, 1, 2), 4095, 120, 1, 10, 120, 100),
-              Group("gloves", 0, (0, 3), 4095, 100, 1, 10, 80, 60),
-              Group("gloves", 1, (1, 4), 4095, 100, 1, 10, 80, 60)]
+    groups = [
+        Group("gloves", 0, (0, 1, 2), 4095, 120, 1, 10, 120, 100),
+        Group("gloves", 0, (0, 3), 4095, 100, 1, 10, 80, 60),
+        Group("gloves", 1, (1, 4), 4095, 100, 1, 10, 80, 60),
+    ]
     assert sum(g.net_saving_cad_per_yr for g in greedy_groups(groups)) == 100
     plan = solve_purchasing(instance, CONFIG, candidates=groups)
     assert plan.objective_cad_per_yr == 120 and plan.greedy_cad_per_yr == 100 and plan.status == "optimal"
@@ -96,10 +118,13 @@ def test_the_checker_catches_a_purchase_in_two_groups_and_a_wrong_saving():
     instance = _instance([40, 40, 40, 40])
     plan = solve_purchasing(instance, CONFIG)
     group = plan.groups[0]
-    doubled = dataclasses.replace(plan, groups=(group, group), objective_cad_per_yr=2 * plan.objective_cad_per_yr)
+    doubled = dataclasses.replace(
+        plan, groups=(group, group), objective_cad_per_yr=2 * plan.objective_cad_per_yr
+    )
     assert any("in 2 groups" in p for p in check_purchasing(instance, doubled, CONFIG))
-    inflated = dataclasses.replace(plan, groups=(dataclasses.replace(group, net_saving_cad_per_yr=999.0),),
-                                   objective_cad_per_yr=999.0)
+    inflated = dataclasses.replace(
+        plan, groups=(dataclasses.replace(group, net_saving_cad_per_yr=999.0),), objective_cad_per_yr=999.0
+    )
     assert any("savings" in p for p in check_purchasing(instance, inflated, CONFIG))
 
 
@@ -118,8 +143,12 @@ def test_the_explanation_names_the_tier_the_rule_and_each_members_saving():
 def test_random_plans_pass_the_checker_and_lie_between_greedy_and_bounds(seed):
     rng = np.random.default_rng(seed)
     n = 30
-    instance = _instance(rng.lognormal(3.5, 0.8, n).round(1), months=rng.integers(1, 4096, n).tolist(),
-                         prices=rng.uniform(5, 20, n).round(2).tolist(), lats=48.3 + rng.uniform(0, 0.5, n))
+    instance = _instance(
+        rng.lognormal(3.5, 0.8, n).round(1),
+        months=rng.integers(1, 4096, n).tolist(),
+        prices=rng.uniform(5, 20, n).round(2).tolist(),
+        lats=48.3 + rng.uniform(0, 0.5, n),
+    )
     plan = solve_purchasing(instance, CONFIG)
     assert check_purchasing(instance, plan, CONFIG) == []
     assert plan.objective_cad_per_yr >= plan.greedy_cad_per_yr - 1e-6

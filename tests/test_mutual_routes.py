@@ -9,8 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from symbiosis.mutual import RouteConfig, check_routes, nearest_neighbour_routes, plan_collection, route_instance
-from symbiosis.mutual import solve_routes
+from symbiosis.mutual import (
+    RouteConfig,
+    check_routes,
+    nearest_neighbour_routes,
+    plan_collection,
+    route_instance,
+    solve_routes,
+)
 from symbiosis.mutual.collection import assign_weeks
 from symbiosis.mutual.reference import load_residues
 from symbiosis.mutual.routes import Route
@@ -20,9 +26,18 @@ CONFIG = RouteConfig(time_limit_s=0.5, truck_capacity_kg=5000.0)
 
 
 def _stops(points, *, load=100.0, window=(7 * 60, 17 * 60), service=10.0):
-    return pd.DataFrame({"stop_id": [f"S{i}" for i in range(len(points))], "firm_id": [f"F{i}" for i in range(len(points))],
-                         "lat": [p[0] for p in points], "lon": [p[1] for p in points], "load_kg": load,
-                         "service_min": service, "window_start_min": window[0], "window_end_min": window[1]})
+    return pd.DataFrame(
+        {
+            "stop_id": [f"S{i}" for i in range(len(points))],
+            "firm_id": [f"F{i}" for i in range(len(points))],
+            "lat": [p[0] for p in points],
+            "lon": [p[1] for p in points],
+            "load_kg": load,
+            "service_min": service,
+            "window_start_min": window[0],
+            "window_end_min": window[1],
+        }
+    )
 
 
 SIX = [(48.46, -71.05), (48.43, -70.97), (48.37, -70.98), (48.34, -71.06), (48.38, -71.14), (48.44, -71.13)]
@@ -54,7 +69,9 @@ def test_a_ring_of_stops_is_visited_in_ring_order():
 
 
 def test_capacity_splits_the_stops_between_two_trucks():
-    instance = route_instance(DEPOT, _stops(SIX, load=2000.0), vehicles=2, config=CONFIG)  # 12 t > 5 t per truck
+    instance = route_instance(
+        DEPOT, _stops(SIX, load=2000.0), vehicles=2, config=CONFIG
+    )  # 12 t > 5 t per truck
     plan = solve_routes(instance)
     assert check_routes(instance, plan) == []
     served = sorted(s for r in plan.routes for s in r.stops)
@@ -84,17 +101,33 @@ def test_the_checker_catches_an_overloaded_tour_and_a_late_arrival():
     route = plan.routes[0]
     heavy = dataclasses.replace(instance, config=dataclasses.replace(CONFIG, truck_capacity_kg=3000.0))
     assert any("load" in p for p in check_routes(heavy, plan))
-    late = dataclasses.replace(plan, routes=(Route(route.vehicle, route.stops, (0,) * 6, route.load_kg, route.km,
-                                                   route.start_min, route.end_min),))
+    late = dataclasses.replace(
+        plan,
+        routes=(
+            Route(
+                route.vehicle, route.stops, (0,) * 6, route.load_kg, route.km, route.start_min, route.end_min
+            ),
+        ),
+    )
     assert any("arrival" in p for p in check_routes(instance, late))
 
 
 def _pickups(period_weeks):
     n = len(period_weeks)
-    return pd.DataFrame({"pickup_id": [f"K{i}" for i in range(n)], "firm_id": [f"F{i}" for i in range(n)],
-                         "residue_id": "cardboard_occ", "description": "", "quantity_t_per_yr": 5.2,
-                         "period_weeks": period_weeks, "window_start_min": 7 * 60, "window_end_min": 17 * 60,
-                         "receiver_id": "", "current_cost_cad_per_pickup": np.nan})
+    return pd.DataFrame(
+        {
+            "pickup_id": [f"K{i}" for i in range(n)],
+            "firm_id": [f"F{i}" for i in range(n)],
+            "residue_id": "cardboard_occ",
+            "description": "",
+            "quantity_t_per_yr": 5.2,
+            "period_weeks": period_weeks,
+            "window_start_min": 7 * 60,
+            "window_end_min": 17 * 60,
+            "receiver_id": "",
+            "current_cost_cad_per_pickup": np.nan,
+        }
+    )
 
 
 def test_fortnightly_and_four_weekly_pickups_are_spread_over_the_cycle():
@@ -105,10 +138,20 @@ def test_fortnightly_and_four_weekly_pickups_are_spread_over_the_cycle():
 
 
 def test_a_shared_collection_saves_against_separate_pickups_and_allocates_every_tour():
-    firms = pd.DataFrame({"firm_id": [f"F{i}" for i in range(6)], "lat": [p[0] for p in SIX],
-                          "lon": [p[1] for p in SIX]})
-    receivers = pd.DataFrame({"receiver_id": ["R"], "name": ["Récupération"], "firm_id": [""], "lat": [DEPOT[0]],
-                              "lon": [DEPOT[1]], "residues": ["cardboard_occ|plastic_film_pe"], "trucks": [1]})
+    firms = pd.DataFrame(
+        {"firm_id": [f"F{i}" for i in range(6)], "lat": [p[0] for p in SIX], "lon": [p[1] for p in SIX]}
+    )
+    receivers = pd.DataFrame(
+        {
+            "receiver_id": ["R"],
+            "name": ["Récupération"],
+            "firm_id": [""],
+            "lat": [DEPOT[0]],
+            "lon": [DEPOT[1]],
+            "residues": ["cardboard_occ|plastic_film_pe"],
+            "trucks": [1],
+        }
+    )
     plan = plan_collection(_pickups([1, 1, 2, 2, 4, 4]), receivers, firms, load_residues(), config=CONFIG)
     assert plan.violations == () and plan.firms["served"].all()
     assert (plan.firms["saving_cad_per_yr"] > 0).all() and (plan.firms["co2e_avoided_t_per_yr"] > 0).all()
@@ -116,4 +159,6 @@ def test_a_shared_collection_saves_against_separate_pickups_and_allocates_every_
     # the tours' cost and km, 13 cycles a year, are exactly what the firms' shares add up to
     assert plan.firms["shared_cost_cad_per_yr"].sum() == pytest.approx(13 * plan.tours["cost_cad"].sum())
     assert plan.firms["shared_km_per_yr"].sum() == pytest.approx(plan.km_per_yr)
-    assert plan.km_per_yr < plan.separate_km_per_yr and plan.km_per_yr <= plan.nearest_neighbour_km_per_yr + 1e-6
+    assert (
+        plan.km_per_yr < plan.separate_km_per_yr and plan.km_per_yr <= plan.nearest_neighbour_km_per_yr + 1e-6
+    )

@@ -14,29 +14,53 @@ from symbiosis.mutual.sharing_check import explain_use, sharing_timetable, shari
 
 CONFIG = SharingConfig(workers=1, travel_cost_cad_per_km=0.0)
 WEEKDAYS, AFTERNOON = 0b11111, 0b10
-FIRMS = pd.DataFrame({"firm_id": ["H", "A", "B", "C", "D", "E"], "lat": [48.40, 48.41, 48.42, 48.43, 48.44, 48.45],
-                      "lon": [-71.0] * 6})
+FIRMS = pd.DataFrame(
+    {
+        "firm_id": ["H", "A", "B", "C", "D", "E"],
+        "lat": [48.40, 48.41, 48.42, 48.43, 48.44, 48.45],
+        "lon": [-71.0] * 6,
+    }
+)
 
 
 def _offers(**kw):
-    row = {"offer_id": "O1", "firm_id": "H", "asset_type": "press", "description": "", "hours_per_week": 20.0,
-           "days_mask": WEEKDAYS, "periods_mask": AFTERNOON, "months_mask": 4095, "cost_cad_per_h": 40.0,
-           "fixed_cost_cad_per_yr": 10000.0, "host_hours_per_yr": 1000.0, "max_distance_km": np.nan}
+    row = {
+        "offer_id": "O1",
+        "firm_id": "H",
+        "asset_type": "press",
+        "description": "",
+        "hours_per_week": 20.0,
+        "days_mask": WEEKDAYS,
+        "periods_mask": AFTERNOON,
+        "months_mask": 4095,
+        "cost_cad_per_h": 40.0,
+        "fixed_cost_cad_per_yr": 10000.0,
+        "host_hours_per_yr": 1000.0,
+        "max_distance_km": np.nan,
+    }
     return pd.DataFrame([row | kw])
 
 
 def _needs(rows):
-    base = {"asset_type": "press", "description": "", "days_mask": WEEKDAYS, "periods_mask": AFTERNOON,
-            "months_mask": 4095, "max_distance_km": np.nan}
+    base = {
+        "asset_type": "press",
+        "description": "",
+        "days_mask": WEEKDAYS,
+        "periods_mask": AFTERNOON,
+        "months_mask": 4095,
+        "max_distance_km": np.nan,
+    }
     return pd.DataFrame([base | r for r in rows])
 
 
 def _press():
-    needs = _needs([
-        {"need_id": "NA", "firm_id": "A", "hours_per_week": 12.0, "alternative_cost_cad_per_h": 120.0},
-        {"need_id": "NB", "firm_id": "B", "hours_per_week": 8.0, "alternative_cost_cad_per_h": 150.0},
-        {"need_id": "NC", "firm_id": "C", "hours_per_week": 12.0, "alternative_cost_cad_per_h": 60.0},
-    ])
+    needs = _needs(
+        [
+            {"need_id": "NA", "firm_id": "A", "hours_per_week": 12.0, "alternative_cost_cad_per_h": 120.0},
+            {"need_id": "NB", "firm_id": "B", "hours_per_week": 8.0, "alternative_cost_cad_per_h": 150.0},
+            {"need_id": "NC", "firm_id": "C", "hours_per_week": 12.0, "alternative_cost_cad_per_h": 60.0},
+        ]
+    )
     return sharing_instance(_offers(), needs, FIRMS, config=CONFIG)
 
 
@@ -61,18 +85,31 @@ def test_users_share_the_fixed_cost_pro_rata_of_the_hours_with_the_host():
     assert uses.at["NA", "fixed_share_cad_per_yr"] == pytest.approx(10000 * hours_a / total)
     assert uses.at["NB", "fixed_share_cad_per_yr"] == pytest.approx(10000 * hours_b / total)
     assert uses.at["NA", "user_net_saving_cad_per_yr"] == pytest.approx(
-        hours_a * 120 - hours_a * 40 - 10000 * hours_a / total)
+        hours_a * 120 - hours_a * 40 - 10000 * hours_a / total
+    )
     text = explain_use(uses.reset_index().iloc[0], "fr", names={"A": "Atelier A", "H": "Hôte"})
     assert "Atelier A" in text and "Hôte" in text and "prorata" in text and "lun." in text
 
 
 def test_seasonal_users_take_the_same_slots_in_different_months():
-    needs = _needs([
-        {"need_id": "ND", "firm_id": "D", "hours_per_week": 20.0, "alternative_cost_cad_per_h": 90.0,
-         "months_mask": 0b000000111111},
-        {"need_id": "NE", "firm_id": "E", "hours_per_week": 20.0, "alternative_cost_cad_per_h": 90.0,
-         "months_mask": 0b111111000000},
-    ])
+    needs = _needs(
+        [
+            {
+                "need_id": "ND",
+                "firm_id": "D",
+                "hours_per_week": 20.0,
+                "alternative_cost_cad_per_h": 90.0,
+                "months_mask": 0b000000111111,
+            },
+            {
+                "need_id": "NE",
+                "firm_id": "E",
+                "hours_per_week": 20.0,
+                "alternative_cost_cad_per_h": 90.0,
+                "months_mask": 0b111111000000,
+            },
+        ]
+    )
     instance = sharing_instance(_offers(), needs, FIRMS, config=CONFIG)
     plan = solve_sharing(instance, CONFIG)
     assert check_sharing(instance, plan) == [] and len(plan.uses) == 2
@@ -80,15 +117,26 @@ def test_seasonal_users_take_the_same_slots_in_different_months():
 
 
 def test_a_need_whose_days_do_not_match_the_offer_is_not_served():
-    needs = _needs([{"need_id": "NW", "firm_id": "A", "hours_per_week": 4.0, "alternative_cost_cad_per_h": 200.0,
-                     "days_mask": 0b1100000}])  # weekend only; the press is free on weekdays
+    needs = _needs(
+        [
+            {
+                "need_id": "NW",
+                "firm_id": "A",
+                "hours_per_week": 4.0,
+                "alternative_cost_cad_per_h": 200.0,
+                "days_mask": 0b1100000,
+            }
+        ]
+    )  # weekend only; the press is free on weekdays
     instance = sharing_instance(_offers(), needs, FIRMS, config=CONFIG)
     assert instance.pairs == () and solve_sharing(instance, CONFIG).status == "empty"
 
 
 def test_a_host_far_beyond_the_accepted_distance_is_not_proposed():
     far = FIRMS.assign(lat=[48.40, 49.40, 48.42, 48.43, 48.44, 48.45])
-    needs = _needs([{"need_id": "NA", "firm_id": "A", "hours_per_week": 4.0, "alternative_cost_cad_per_h": 200.0}])
+    needs = _needs(
+        [{"need_id": "NA", "firm_id": "A", "hours_per_week": 4.0, "alternative_cost_cad_per_h": 200.0}]
+    )
     assert sharing_instance(_offers(), needs, far, config=CONFIG).pairs == ()
 
 

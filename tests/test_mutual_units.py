@@ -13,22 +13,50 @@ from symbiosis.mutual import UnitConfig, check_units, plan_units
 from symbiosis.mutual.units import annuity_factor
 from symbiosis.places.distance import haversine_km
 
-TRANSPORT = TransportConfig(detour_factor=1.0, cost_cad_per_t_km=0.2, cost_cad_per_trip=100.0, truck_payload_t=25.0)
+TRANSPORT = TransportConfig(
+    detour_factor=1.0, cost_cad_per_t_km=0.2, cost_cad_per_trip=100.0, truck_payload_t=25.0
+)
 CONFIG = UnitConfig(discount_rate=0.0, radius_km=60.0)
 NO_PARKS = pd.DataFrame(columns=["park_id", "name", "lat", "lon"])
-SPECS = pd.DataFrame({
-    "treatment_type": "oily_water", "size_id": ["small", "medium"], "label_fr": "", "label_en": "", "unit": "m³",
-    "capacity_per_yr": [1500.0, 5000.0], "investment_cad": [100000.0, 300000.0], "fixed_cost_cad_per_yr": [5000.0, 9000.0],
-    "variable_cost_cad_per_unit": [10.0, 8.0], "lifetime_yr": [10.0, 10.0], "t_per_unit": [1.0, 1.0],
-    "evidence_type": "expert_note", "evidence_note": ""})
-FIRMS = pd.DataFrame({"firm_id": ["A", "B", "C", "D", "Z"], "name": ["A", "B", "C", "D", "Z"],
-                      "lat": [48.40, 48.40, 48.40, 48.45, 49.60], "lon": [-71.00, -71.05, -71.10, -71.05, -72.50]})
+SPECS = pd.DataFrame(
+    {
+        "treatment_type": "oily_water",
+        "size_id": ["small", "medium"],
+        "label_fr": "",
+        "label_en": "",
+        "unit": "m³",
+        "capacity_per_yr": [1500.0, 5000.0],
+        "investment_cad": [100000.0, 300000.0],
+        "fixed_cost_cad_per_yr": [5000.0, 9000.0],
+        "variable_cost_cad_per_unit": [10.0, 8.0],
+        "lifetime_yr": [10.0, 10.0],
+        "t_per_unit": [1.0, 1.0],
+        "evidence_type": "expert_note",
+        "evidence_note": "",
+    }
+)
+FIRMS = pd.DataFrame(
+    {
+        "firm_id": ["A", "B", "C", "D", "Z"],
+        "name": ["A", "B", "C", "D", "Z"],
+        "lat": [48.40, 48.40, 48.40, 48.45, 49.60],
+        "lon": [-71.00, -71.05, -71.10, -71.05, -72.50],
+    }
+)
 
 
 def _needs(quantities=(400.0, 600.0, 300.0), costs=(180.0, 160.0, 200.0), firms=("A", "B", "C")):
-    return pd.DataFrame({"need_id": [f"N{f}" for f in firms], "firm_id": list(firms), "treatment_type": "oily_water",
-                         "description": "", "quantity_per_yr": list(quantities), "unit": "m³",
-                         "current_cost_cad_per_unit": list(costs)})
+    return pd.DataFrame(
+        {
+            "need_id": [f"N{f}" for f in firms],
+            "firm_id": list(firms),
+            "treatment_type": "oily_water",
+            "description": "",
+            "quantity_per_yr": list(quantities),
+            "unit": "m³",
+            "current_cost_cad_per_unit": list(costs),
+        }
+    )
 
 
 def _plan(needs, parks=NO_PARKS):
@@ -63,12 +91,15 @@ def test_members_share_capital_and_fixed_costs_pro_rata_of_quantity():
     plan = _plan(_needs())
     members = plan.members.set_index("firm_id")
     assert members["capital_and_fixed_share_cad_per_yr"].to_dict() == pytest.approx(
-        {"A": 15000 * 400 / 1300, "B": 15000 * 600 / 1300, "C": 15000 * 300 / 1300})
+        {"A": 15000 * 400 / 1300, "B": 15000 * 600 / 1300, "C": 15000 * 300 / 1300}
+    )
     assert members["saving_cad_per_yr"].sum() == pytest.approx(plan.units.at[0, "saving_cad_per_yr"])
 
 
 def test_a_firm_beyond_the_radius_or_that_would_lose_is_left_out():
-    needs = _needs(quantities=(400.0, 600.0, 300.0, 100.0), costs=(180.0, 160.0, 5.0, 180.0), firms=("A", "B", "C", "Z"))
+    needs = _needs(
+        quantities=(400.0, 600.0, 300.0, 100.0), costs=(180.0, 160.0, 5.0, 180.0), firms=("A", "B", "C", "Z")
+    )
     plan = _plan(needs)
     assert set(plan.members["firm_id"]) == {"A", "B"}  # C pays 5 $/m³ today; Z is ~150 km away
     assert (plan.members["saving_cad_per_yr"] >= 0).all()
@@ -81,8 +112,10 @@ def test_no_unit_when_nobody_would_save():
 def test_the_checker_catches_a_site_that_is_not_the_least_transport_one():
     plan = _plan(_needs())
     moved = dataclasses.replace(plan, units=plan.units.assign(site_id="A"))
-    assert any("least-transport" in p for p in check_units(moved, _needs(), FIRMS, NO_PARKS, SPECS, config=CONFIG,
-                                                           transport=TRANSPORT))
+    assert any(
+        "least-transport" in p
+        for p in check_units(moved, _needs(), FIRMS, NO_PARKS, SPECS, config=CONFIG, transport=TRANSPORT)
+    )
 
 
 def test_annuity_factor():
