@@ -131,7 +131,7 @@ def _pickups(period_weeks):
 
 
 def test_fortnightly_and_four_weekly_pickups_are_spread_over_the_cycle():
-    pickups = _pickups([1, 2, 2, 4, 4, 4, 4]).assign(receiver_id="R", load_kg=100.0)
+    pickups = _pickups([1, 2, 2, 4, 4, 4, 4]).assign(receiver_id="R", truck_class="box_truck", load_kg=100.0)
     weeks = assign_weeks(pickups)
     assert weeks[0] == (0, 1, 2, 3) and {weeks[1], weeks[2]} == {(0, 2), (1, 3)}
     assert sorted(w for (w,) in weeks[3:]) == [0, 1, 2, 3]

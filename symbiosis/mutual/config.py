@@ -8,6 +8,7 @@ for Saguenay–Lac-Saint-Jean in 2026, to be replaced by a program's own figures
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,14 +31,15 @@ class PurchaseConfig:
     min_group_size
         Smallest number of firms in a group (2: a firm alone is not a group).
     time_limit_s, workers, seed
-        CP-SAT search limits (``workers=1`` gives a deterministic run).
+        CP-SAT search limits (``workers=1``, the default, gives a deterministic run and was the
+        fastest on the sample region's small models).
     """
 
     coordination_cost_cad_per_group_yr: float = 500.0
     max_group_size: int = 12
     min_group_size: int = 2
     time_limit_s: float = 10.0
-    workers: int = 8
+    workers: int = 1
     seed: int = 0
 
 
@@ -63,7 +65,7 @@ class SharingConfig:
     weeks_per_month: float = 52.0 / 12.0
     travel_cost_cad_per_km: float = 0.70
     time_limit_s: float = 5.0
-    workers: int = 8
+    workers: int = 1
     seed: int = 0
 
 
@@ -95,7 +97,11 @@ class RouteConfig:
     trucks_per_receiver
         Trucks available at each receiver on a collection day.
     truck_capacity_kg
-        Payload of a collection truck (a 10-tonne straight truck with a compactor or a roll-off).
+        Payload of a collection truck of a class not listed in ``capacity_kg_by_class``.
+    capacity_kg_by_class
+        Payload per truck class (residues table): a box truck carrying cardboard bales, film and
+        pallets is full by volume near 6 t; a hook-lift truck takes 10 t of scrap bins; a 10 000 L
+        tanker 9 t of used oil (estimates).
     speed_kmh
         Average road speed between stops.
     cost_cad_per_km, cost_cad_per_h
@@ -107,18 +113,18 @@ class RouteConfig:
         the factor ``avoided_dedicated_trip`` of the engine's factor table uses the same value).
     shift_start_min, shift_end_min
         Working day of the trucks, minutes after midnight.
-    cycle_weeks
-        Length of the planning cycle: weekly, fortnightly and four-weekly pickups are spread over
-        its weeks, one collection day per week and receiver.
     time_limit_s
-        Time limit of each routing solve, s.
+        Time limit of each routing solve, s (``guided_local_search`` runs to it).
     metaheuristic
-        ``guided_local_search`` (runs to the time limit) or ``greedy_descent`` (stops at the first
-        local optimum; fast).
+        ``greedy_descent`` (stops at the first local optimum: milliseconds per day) or
+        ``guided_local_search`` (escapes local optima until the time limit: 1–3 % fewer km on the
+        benchmark's days, see ``benchmarks/bench_mutual.py``).
     """
 
     trucks_per_receiver: int = 2
     truck_capacity_kg: float = 8000.0
+    capacity_kg_by_class: Mapping[str, float] = field(default_factory=lambda: {
+        "box_truck": 6000.0, "roll_off": 10000.0, "tanker": 9000.0})
     speed_kmh: float = 60.0
     cost_cad_per_km: float = 1.10
     cost_cad_per_h: float = 85.0
@@ -126,17 +132,18 @@ class RouteConfig:
     co2e_kg_per_km: float = 0.9
     shift_start_min: int = 7 * 60
     shift_end_min: int = 17 * 60
-    cycle_weeks: int = 4
     time_limit_s: float = 1.0
-    metaheuristic: str = "guided_local_search"
+    metaheuristic: str = "greedy_descent"
+
+    def capacity_for(self, truck_class: str) -> float:
+        """Payload of a truck of ``truck_class``, kg."""
+        return float(self.capacity_kg_by_class.get(truck_class, self.truck_capacity_kg))
 
     def __post_init__(self) -> None:
         if self.metaheuristic not in ("guided_local_search", "greedy_descent"):
             raise ValueError("metaheuristic is guided_local_search or greedy_descent")
         if self.truck_capacity_kg <= 0 or self.speed_kmh <= 0 or self.trucks_per_receiver < 1:
             raise ValueError("truck capacity, speed and trucks per receiver must be positive")
-        if self.cycle_weeks not in (1, 2, 4):
-            raise ValueError("cycle_weeks is 1, 2 or 4")
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from symbiosis.mutual.result import LEVER_SYNERGY_TYPE, MEMBERSHIP_COLUMNS
 __all__ = ["collection_route_id", "memberships"]
 
 
-def collection_route_id(receiver_id: str, residue_id: str) -> str:
-    """Id of the shared collection of one residue to one receiver (all its tours)."""
-    return f"CR-{receiver_id}-{residue_id}"
+def collection_route_id(receiver_id: str, truck_class: str) -> str:
+    """Id of the shared collection of one truck class to one receiver (all its tours)."""
+    return f"CR-{receiver_id}-{truck_class}"
 
 
 def _frame(lever: str, **columns: object) -> pd.DataFrame:
@@ -92,7 +92,7 @@ def _units(members: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 def _routes(collection: pd.DataFrame) -> pd.DataFrame:
     served = collection[collection["served"].astype(bool)]
     ids = [
-        collection_route_id(r, s) for r, s in zip(served["receiver_id"], served["residue_id"], strict=True)
+        collection_route_id(r, c) for r, c in zip(served["receiver_id"], served["truck_class"], strict=True)
     ]
     one_way = served["separate_km_per_yr"].to_numpy(float) / np.maximum(
         2 * served["pickups_per_yr"].to_numpy(float), 1e-9

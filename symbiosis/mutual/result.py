@@ -129,9 +129,9 @@ class MutualResult:
         (:mod:`symbiosis.mutual.sharing_check`).
     units, unit_members
         Shared treatment units and their members (:mod:`symbiosis.mutual.units`).
-    tours, tour_stops, collection
-        The cycle's tours, their stops, and each pickup's yearly figures
-        (:mod:`symbiosis.mutual.collection`).
+    tours, tour_stops, collection, collection_days
+        The cycle's tours, their stops, each pickup's yearly figures and each collection day's
+        comparison with the nearest-neighbour tours (:mod:`symbiosis.mutual.collection`).
     info
         One :class:`LeverInfo` per lever, keyed by lever.
     config
@@ -147,6 +147,7 @@ class MutualResult:
     tours: pd.DataFrame = field(default_factory=_empty)
     tour_stops: pd.DataFrame = field(default_factory=_empty)
     collection: pd.DataFrame = field(default_factory=_empty)
+    collection_days: pd.DataFrame = field(default_factory=_empty)
     info: Mapping[str, LeverInfo] = field(default_factory=dict)
     config: Any = None
 
@@ -158,7 +159,7 @@ class MutualResult:
     def memberships(self) -> pd.DataFrame:
         """One row per firm's part in a lever (:data:`MEMBERSHIP_COLUMNS`).
 
-        ``item_id`` is the group, host offer, unit or collection route (``CR-<receiver>-<residue>``);
+        ``item_id`` is the group, host offer, unit or collection route (``CR-<receiver>-<truck class>``);
         ``row_id`` is the firm's own row (purchase, need, pickup); ``role`` is ``member``, ``user``,
         ``host`` or ``stop``; ``partner_firm_id`` is the host (for a user) or the user (for a host).
         """

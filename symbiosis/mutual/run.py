@@ -181,12 +181,13 @@ def _routes(firms: pd.DataFrame, data: MutualData, config: MutualConfig, ref: Re
             "nearest_neighbour_km_per_yr": plan.nearest_neighbour_km_per_yr,
             "separate_km_per_yr": plan.separate_km_per_yr,
             "separate_cost_cad_per_yr": separate,
-            "collection_days_per_cycle": plan.n_days,
+            "collection_days_per_cycle": len(plan.days),
             "n_pickups": len(data.pickups),
             "n_served": int(plan.firms["served"].sum()) if len(plan.firms) else 0,
         },
     )
-    return {"tours": plan.tours, "tour_stops": plan.stops, "collection": plan.firms, "info": info}
+    return {"tours": plan.tours, "tour_stops": plan.stops, "collection": plan.firms,
+            "collection_days": plan.days, "info": info}
 
 
 def run_mutual(

@@ -1,0 +1,553 @@
+"""Import of the mutualisation files (CSV or XLSX): header aliases, row validation, the bilingual report.
+
+Files are read by the importer's own reader (:func:`symbiosis.ingest.read_table`: encoding and
+separator sniffing, XLSX, size caps, never raises); this module maps their headers (English
+canonical names, French names, variants) and validates every row with the importer's row machinery
+(:func:`symbiosis.ingest.rows.run_rows`): a row with any error is rejected whole and reported with its
+row, column, what was expected and how to fix it, in French and English; good rows are never lost.
+
+Typical use::
+
+    raw = read_table(data, filename="achats.csv")
+    result = validate_mutual_table(raw, "purchases", known_firm_ids=registry_ids)
+    result.valid                  # frame following symbiosis.mutual.tables.PURCHASES
+    result.report.to_frame("fr")  # Ligne, Colonne, Attendu, Trouvé, Correction, Gravité
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Collection, Mapping
+from functools import partial
+from typing import Any
+
+import pandas as pd
+
+from symbiosis.i18n import Text
+from symbiosis.ingest.columns import normalise_header
+from symbiosis.ingest.fields import fold, read_float, read_id, read_months, read_text
+from symbiosis.ingest.reader import RawTable, read_table
+from symbiosis.ingest.report import Issue
+from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
+from symbiosis.mutual import reference as ref
+from symbiosis.mutual.ingest_fields import ALL_WEEKDAYS, read_days, read_frequency, read_periods, read_window
+from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
+from symbiosis.schemas import ALL_MONTHS
+from symbiosis.units import UnitError, to_canonical
+
+__all__ = ["HEADERS", "guess_mutual_table", "mutual_data", "validate_mutual_bytes", "validate_mutual_table"]
+
+_FIRM = ("id_entreprise", "entreprise_id", "id", "no_entreprise", "company_id")
+_MAX = ("distance_max_km", "distance_max", "max_distance")
+_MONTHS = ("mois", "mois_concernes", "saison", "season")
+#: Canonical column -> (French header, other accepted spellings), per table.
+HEADERS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    "purchases": {
+        "purchase_id": ("id_achat", "achat_id", "purchase"),
+        "firm_id": _FIRM,
+        "category_id": ("categorie", "categorie_achat", "category"),
+        "description": ("description", "libelle"),
+        "quantity_per_yr": ("quantite_par_an", "quantite", "qte", "quantity", "qty"),
+        "unit": ("unite", "units", "unite_mesure"),
+        "months": _MONTHS,
+        "price_cad_per_unit": ("prix_cad_par_unite", "prix_unitaire", "prix", "price", "unit_price"),
+        "max_distance_km": _MAX,
+    },
+    "capacity_offers": {
+        "offer_id": ("id_offre", "offre_id", "offer"),
+        "firm_id": _FIRM,
+        "asset_type": ("type_equipement", "equipement", "type", "asset"),
+        "description": ("description", "libelle"),
+        "hours_per_week": ("heures_par_semaine", "heures_semaine", "heures", "hours"),
+        "days": ("jours", "days"),
+        "periods": ("periodes", "plages", "moment", "periods"),
+        "months": _MONTHS,
+        "cost_cad_per_h": ("cout_cad_par_h", "cout_horaire", "tarif_horaire", "hourly_cost"),
+        "fixed_cost_cad_per_yr": ("couts_fixes_cad_par_an", "couts_fixes", "fixed_cost"),
+        "host_hours_per_yr": ("heures_hote_par_an", "heures_hote", "host_hours"),
+        "max_distance_km": _MAX,
+    },
+    "capacity_needs": {
+        "need_id": ("id_besoin", "besoin_id", "need"),
+        "firm_id": _FIRM,
+        "asset_type": ("type_equipement", "equipement", "type", "asset"),
+        "description": ("description", "libelle"),
+        "hours_per_week": ("heures_par_semaine", "heures_semaine", "heures", "hours"),
+        "days": ("jours", "days"),
+        "periods": ("periodes", "plages", "moment", "periods"),
+        "months": _MONTHS,
+        "alternative_cost_cad_per_h": (
+            "cout_actuel_cad_par_h",
+            "cout_actuel",
+            "cout_alternatif",
+            "current_cost_per_h",
+        ),
+        "max_distance_km": _MAX,
+    },
+    "treatment_needs": {
+        "need_id": ("id_besoin", "besoin_id", "need"),
+        "firm_id": _FIRM,
+        "treatment_type": ("type_traitement", "traitement", "treatment"),
+        "description": ("description", "libelle"),
+        "quantity_per_yr": ("quantite_par_an", "quantite", "qte", "quantity"),
+        "unit": ("unite", "units"),
+        "current_cost_cad_per_unit": ("cout_actuel_cad_par_unite", "cout_actuel", "current_cost"),
+    },
+    "pickups": {
+        "pickup_id": ("id_collecte", "collecte_id", "pickup"),
+        "firm_id": _FIRM,
+        "residue_id": ("residu", "matiere", "residue"),
+        "description": ("description", "libelle"),
+        "quantity": ("quantite", "qte", "qty"),
+        "unit": ("unite", "units"),
+        "frequency": ("frequence", "freq"),
+        "window": ("plage_horaire", "fenetre", "heures_collecte", "time_window"),
+        "receiver_id": ("id_receveur", "receveur", "recuperateur", "receiver"),
+        "current_cost_cad_per_pickup": (
+            "cout_actuel_cad_par_collecte",
+            "cout_par_collecte",
+            "cout_actuel",
+            "current_cost",
+        ),
+    },
+    "receivers": {
+        "receiver_id": ("id_receveur", "receveur_id", "receiver"),
+        "name": ("nom", "raison_sociale"),
+        "firm_id": _FIRM,
+        "lat": ("latitude",),
+        "lon": ("longitude", "lng", "long"),
+        "residues": ("residus", "matieres", "residus_acceptes"),
+        "trucks": ("camions", "nb_camions", "trucks"),
+    },
+}
+_REQUIRED = {
+    "purchases": ("firm_id", "category_id", "quantity_per_yr", "price_cad_per_unit"),
+    "capacity_offers": ("firm_id", "asset_type", "hours_per_week", "cost_cad_per_h"),
+    "capacity_needs": ("firm_id", "asset_type", "hours_per_week", "alternative_cost_cad_per_h"),
+    "treatment_needs": ("firm_id", "treatment_type", "quantity_per_yr", "current_cost_cad_per_unit"),
+    "pickups": ("firm_id", "residue_id", "quantity", "unit", "frequency"),
+    "receivers": ("receiver_id", "name", "lat", "lon", "residues"),
+}
+_ID = {
+    "purchases": ("purchase_id", "A"),
+    "capacity_offers": ("offer_id", "O"),
+    "capacity_needs": ("need_id", "B"),
+    "treatment_needs": ("need_id", "U"),
+    "pickups": ("pickup_id", "K"),
+    "receivers": ("receiver_id", "R"),
+}
+_FILE_CODES = {"file.unknown_column", "file.duplicate_column", "file.no_known_column"}
+#: Default shift of a pickup without a window (minutes after midnight).
+DEFAULT_WINDOW = (7 * 60 + 30, 16 * 60 + 30)
+_CONVERTIBLE = {("kg", "t"): 0.001, ("t", "kg"): 1000.0, ("l", "m3"): 0.001, ("m3", "l"): 1000.0}
+
+
+def _header_issues(unknown: list[str]) -> list[Issue]:
+    return [
+        Issue(
+            None,
+            raw,
+            Text("une colonne du modèle", "a template column"),
+            raw,
+            Text(
+                "Colonne ignorée ; renommez-la comme dans le modèle si elle doit être lue.",
+                "This column is ignored; rename it as in the template if it should be read.",
+            ),
+            "warning",
+            "file.unknown_column",
+        )
+        for raw in unknown
+    ]
+
+
+def _remap(raw: RawTable, table: str) -> RawTable:
+    """Map the headers to ``table``'s columns; add the columns the file lacks, empty (named in French)."""
+    index = {normalise_header(a): c for c, aliases in HEADERS[table].items() for a in (c, *aliases)}
+    header_map: dict[str, str] = {}
+    unknown = []
+    for header in raw.frame.columns:
+        canonical = index.get(normalise_header(header))
+        if canonical and canonical not in header_map.values():
+            header_map[header] = canonical
+        elif normalise_header(header) not in {"erreurserrors", "ligne", "row", "sourcerow"}:
+            unknown.append(header)
+    frame = raw.frame.copy()
+    for canonical, aliases in HEADERS[table].items():
+        if canonical not in header_map.values():
+            name = aliases[0] if raw.lang == "fr" else canonical
+            frame[name] = ""
+            header_map[name] = canonical
+    issues = [i for i in raw.issues if i.code not in _FILE_CODES] + _header_issues(unknown)
+    return dataclasses.replace(
+        raw, frame=frame, header_map=header_map, unknown_columns=tuple(unknown), issues=tuple(issues)
+    )
+
+
+def _missing(raw: RawTable, table: str, present: set[str]) -> list[Issue]:
+    if raw.frame.empty:
+        return []
+    return [
+        Issue(
+            None,
+            HEADERS[table][c][0],
+            Text("cette colonne", "this column"),
+            "",
+            Text(
+                f"Ajoutez la colonne « {HEADERS[table][c][0]} » (voir le modèle).",
+                f"Add the column “{c}” (see the template).",
+            ),
+            "error",
+            f"{c}.missing_column",
+        )
+        for c in _REQUIRED[table]
+        if c not in present
+    ]
+
+
+def _firm(ctx: RowContext, known: Collection[str] | None) -> str:
+    firm_id = ctx.take("firm_id", read_id)
+    expected = Text("l'identifiant d'une entreprise du registre", "the id of a firm of the registry")
+    if not firm_id:
+        ctx.error(
+            "firm_id",
+            "missing",
+            expected,
+            Text("Indiquez l'identifiant de l'entreprise (id_entreprise).", "Give the firm's id (firm_id)."),
+        )
+    elif known is not None and firm_id not in known:
+        ctx.error(
+            "firm_id",
+            "unknown",
+            expected,
+            Text(
+                "Aucune entreprise du registre n'a cet identifiant : importez-la d'abord.",
+                "No firm of the registry has this id: import it first.",
+            ),
+        )
+    return firm_id
+
+
+def _choice(ctx: RowContext, column: str, table: pd.DataFrame, id_column: str) -> str:
+    text = ctx.text(column)
+    found = ref.lookup_word(table, id_column, text)
+    if found is None:
+        ids = table[id_column].astype(str).tolist()
+        close = difflib.get_close_matches(fold(text), ids, n=3, cutoff=0.4) or ids[:4]
+        listed = ", ".join(close)
+        ctx.error(
+            column,
+            "missing" if not text else "unknown",
+            Text("une valeur de la liste", "a value from the list"),
+            Text(
+                f"Choisissez une valeur de la liste, par exemple : {listed}.",
+                f"Pick a value from the list, for example: {listed}.",
+            ),
+        )
+    return found or ""
+
+
+def _number(
+    ctx: RowContext,
+    column: str,
+    *,
+    required: bool,
+    positive: bool = False,
+    strip: str = "",
+    minimum: float | None = 0.0,
+    maximum: float | None = None,
+) -> float | None:
+    value = ctx.take(column, read_float, locale=ctx.locale, strip=strip, minimum=minimum, maximum=maximum)
+    if (
+        value is None
+        and required
+        and not any(i.severity == "error" and i.code.startswith(column) for i in ctx.issues)
+    ):
+        ctx.error(
+            column,
+            "missing",
+            Text("un nombre", "a number"),
+            Text("Cette valeur est obligatoire.", "This value is required."),
+        )
+    elif value is not None and positive and value <= 0:
+        ctx.error(
+            column,
+            "not_positive",
+            Text("un nombre plus grand que 0", "a number above 0"),
+            Text("Indiquez une quantité positive.", "Give a positive quantity."),
+        )
+        return None
+    return value
+
+
+def _row_id(ctx: RowContext, table: str) -> str:
+    column, prefix = _ID[table]
+    return ctx.take(column, read_id) or generated_id(prefix, ctx.cells, tuple(HEADERS[table]))
+
+
+def _purchase_unit(ctx: RowContext, category: str, quantity: float | None) -> tuple[str, float | None]:
+    cats = ref.load_purchase_categories().set_index("category_id")
+    if not category:
+        return "", quantity
+    unit = str(cats.at[category, "unit"])
+    typed = fold(ctx.text("unit")).replace("³", "3").split("/")[0].strip()
+    aliases = {fold(unit), *(fold(a) for a in str(cats.at[category, "unit_aliases"]).split("|") if a)}
+    if not typed or typed in aliases:
+        return unit, quantity
+    factor = _CONVERTIBLE.get((typed, fold(unit).replace("³", "3")))
+    if factor is not None and quantity is not None:
+        return unit, quantity * factor
+    ctx.error(
+        "unit",
+        "wrong_unit",
+        Text(f"l'unité de la catégorie : {unit}", f"the category's unit: {unit}"),
+        Text(f"Donnez la quantité en {unit} par an.", f"Give the quantity in {unit} per year."),
+    )
+    return unit, None
+
+
+def _purchase_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
+    firm_id = _firm(ctx, known)
+    category = _choice(ctx, "category_id", ref.load_purchase_categories(), "category_id")
+    unit, quantity = _purchase_unit(
+        ctx, category, _number(ctx, "quantity_per_yr", required=True, positive=True)
+    )
+    return {
+        "purchase_id": _row_id(ctx, "purchases"),
+        "firm_id": firm_id,
+        "category_id": category,
+        "description": ctx.take("description", read_text),
+        "quantity_per_yr": quantity,
+        "unit": unit,
+        "months_mask": ctx.take("months", read_months) or ALL_MONTHS,
+        "price_cad_per_unit": _number(ctx, "price_cad_per_unit", required=True, positive=True, strip="$"),
+        "max_distance_km": _number(ctx, "max_distance_km", required=False, strip="km"),
+    }
+
+
+def _slots(ctx: RowContext) -> dict[str, Any]:
+    return {
+        "days_mask": ctx.take("days", read_days) or ALL_WEEKDAYS,
+        "periods_mask": ctx.take("periods", read_periods) or 0b11,
+        "months_mask": ctx.take("months", read_months) or ALL_MONTHS,
+    }
+
+
+def _offer_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
+    return {
+        "offer_id": _row_id(ctx, "capacity_offers"),
+        "firm_id": _firm(ctx, known),
+        "asset_type": _choice(ctx, "asset_type", ref.load_asset_types(), "asset_type"),
+        "description": ctx.take("description", read_text),
+        "hours_per_week": _number(ctx, "hours_per_week", required=True, positive=True, strip="h"),
+        **_slots(ctx),
+        "cost_cad_per_h": _number(ctx, "cost_cad_per_h", required=True, strip="$"),
+        "fixed_cost_cad_per_yr": _number(ctx, "fixed_cost_cad_per_yr", required=False, strip="$"),
+        "host_hours_per_yr": _number(ctx, "host_hours_per_yr", required=False, strip="h"),
+        "max_distance_km": _number(ctx, "max_distance_km", required=False, strip="km"),
+    }
+
+
+def _need_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
+    return {
+        "need_id": _row_id(ctx, "capacity_needs"),
+        "firm_id": _firm(ctx, known),
+        "asset_type": _choice(ctx, "asset_type", ref.load_asset_types(), "asset_type"),
+        "description": ctx.take("description", read_text),
+        "hours_per_week": _number(ctx, "hours_per_week", required=True, positive=True, strip="h"),
+        **_slots(ctx),
+        "alternative_cost_cad_per_h": _number(ctx, "alternative_cost_cad_per_h", required=True, strip="$"),
+        "max_distance_km": _number(ctx, "max_distance_km", required=False, strip="km"),
+    }
+
+
+def _treatment_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
+    units = ref.load_treatment_units().drop_duplicates("treatment_type")
+    table = units.assign(synonyms=units["treatment_type"].str.replace("_", " "))
+    treatment = _choice(ctx, "treatment_type", table, "treatment_type")
+    unit = str(units.set_index("treatment_type")["unit"].get(treatment, ""))
+    quantity = _number(ctx, "quantity_per_yr", required=True, positive=True)
+    typed = fold(ctx.text("unit")).replace("³", "3").split("/")[0].strip()
+    if treatment and typed and typed != fold(unit).replace("³", "3"):
+        factor = _CONVERTIBLE.get((typed, fold(unit).replace("³", "3")))
+        if factor is None:
+            ctx.error(
+                "unit",
+                "wrong_unit",
+                Text(f"l'unité du traitement : {unit}", f"the treatment's unit: {unit}"),
+                Text(f"Donnez la quantité en {unit} par an.", f"Give the quantity in {unit} per year."),
+            )
+        elif quantity is not None:
+            quantity *= factor
+    return {
+        "need_id": _row_id(ctx, "treatment_needs"),
+        "firm_id": _firm(ctx, known),
+        "treatment_type": treatment,
+        "description": ctx.take("description", read_text),
+        "quantity_per_yr": quantity,
+        "unit": unit,
+        "current_cost_cad_per_unit": _number(ctx, "current_cost_cad_per_unit", required=True, strip="$"),
+    }
+
+
+def _pickup_tonnes(ctx: RowContext, residue: str, period: int | None) -> float | None:
+    quantity = _number(ctx, "quantity", required=True, positive=True)
+    if quantity is None or not residue:
+        return None
+    unit = fold(ctx.text("unit"))
+    if unit in ("kg/collecte", "kg/pickup", "kg par collecte", "kg per pickup"):
+        return None if period is None else quantity * 52.0 / period / 1000.0
+    density = float(ref.load_residues().set_index("residue_id").at[residue, "default_density_t_per_m3"])
+    try:
+        return to_canonical(
+            quantity, ctx.text("unit"), kind="material", default_density_t_per_m3=density
+        ).quantity_per_yr
+    except UnitError as exc:
+        ctx.error("unit", exc.code.split(".")[-1], exc.expected, exc.fix)
+        return None
+
+
+def _pickup_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
+    residue = _choice(ctx, "residue_id", ref.load_residues(), "residue_id")
+    period = ctx.take("frequency", read_frequency)
+    if period is None and not ctx.text("frequency"):
+        ctx.error(
+            "frequency",
+            "missing",
+            Text("une fréquence", "a frequency"),
+            Text(
+                "Écrivez hebdomadaire, aux 2 semaines ou aux 4 semaines.",
+                "Write weekly, fortnightly or monthly.",
+            ),
+        )
+    window = ctx.take("window", read_window) or DEFAULT_WINDOW
+    return {
+        "pickup_id": _row_id(ctx, "pickups"),
+        "firm_id": _firm(ctx, known),
+        "residue_id": residue,
+        "description": ctx.take("description", read_text),
+        "quantity_t_per_yr": _pickup_tonnes(ctx, residue, period),
+        "period_weeks": period,
+        "window_start_min": window[0],
+        "window_end_min": window[1],
+        "receiver_id": ctx.take("receiver_id", read_id),
+        "current_cost_cad_per_pickup": _number(ctx, "current_cost_cad_per_pickup", required=False, strip="$"),
+    }
+
+
+def _receiver_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
+    residues = []
+    for word in str(ctx.text("residues")).replace(";", "|").replace(",", "|").split("|"):
+        found = ref.lookup_word(ref.load_residues(), "residue_id", word)
+        if word.strip() and found is None:
+            ctx.error(
+                "residues",
+                "unknown",
+                Text("des résidus de la liste, séparés par |", "residues from the list, separated by |"),
+                Text(
+                    "Écrivez par exemple cardboard_occ|ferrous_scrap.",
+                    "Write e.g. cardboard_occ|ferrous_scrap.",
+                ),
+            )
+        elif found:
+            residues.append(found)
+    if not residues and not any(i.code.startswith("residues") for i in ctx.issues):
+        ctx.error(
+            "residues",
+            "missing",
+            Text("au moins un résidu", "at least one residue"),
+            Text("Indiquez les résidus acceptés.", "Give the residues it accepts."),
+        )
+    firm_id = ctx.take("firm_id", read_id)
+    if firm_id and known is not None and firm_id not in known:
+        ctx.error(
+            "firm_id",
+            "unknown",
+            Text("une entreprise du registre ou rien", "a firm of the registry or nothing"),
+            Text(
+                "Laissez vide si le receveur n'est pas au registre.",
+                "Leave empty if the receiver is not in the registry.",
+            ),
+        )
+    trucks = _number(ctx, "trucks", required=False, maximum=50)
+    name = ctx.take("name", read_text)
+    if not name:
+        ctx.error(
+            "name",
+            "missing",
+            Text("le nom du receveur", "the receiver's name"),
+            Text("Indiquez le nom du receveur.", "Give the receiver's name."),
+        )
+    return {
+        "receiver_id": _row_id(ctx, "receivers"),
+        "name": name,
+        "firm_id": firm_id,
+        "lat": _number(ctx, "lat", required=True, minimum=44.0, maximum=56.0),
+        "lon": _number(ctx, "lon", required=True, minimum=-80.0, maximum=-57.0),
+        "residues": "|".join(dict.fromkeys(residues)),
+        "trucks": int(trucks or 0),
+    }
+
+
+_ROWS = {
+    "purchases": _purchase_row,
+    "capacity_offers": _offer_row,
+    "capacity_needs": _need_row,
+    "treatment_needs": _treatment_row,
+    "pickups": _pickup_row,
+    "receivers": _receiver_row,
+}
+
+
+def validate_mutual_table(
+    raw: RawTable, table: str, *, known_firm_ids: Collection[str] | None = None
+) -> ImportResult:
+    """Validate one mutualisation file read by :func:`~symbiosis.ingest.read_table`.
+
+    Parameters
+    ----------
+    raw
+        The text table.
+    table
+        Which table (a key of :data:`~symbiosis.mutual.tables.MUTUAL_TABLES`).
+    known_firm_ids
+        Firms of the registry; ``None`` skips the check.
+    """
+    if table not in MUTUAL_TABLES:
+        raise ValueError(f"unknown table {table!r}; expected one of {sorted(MUTUAL_TABLES)}")
+    present = {c for h, c in _remap(raw, table).header_map.items() if h in raw.frame.columns}
+    mapped = _remap(raw, table)
+    known = None if known_firm_ids is None else frozenset(map(str, known_firm_ids))
+    return run_rows(
+        mapped,
+        MUTUAL_TABLES[table],
+        partial(_ROWS[table], known=known),
+        id_column=_ID[table][0],
+        file_issues=_missing(raw, table, present),
+    )
+
+
+def validate_mutual_bytes(
+    data: bytes, table: str, *, filename: str = "", known_firm_ids: Collection[str] | None = None
+) -> ImportResult:
+    """Read and validate one mutualisation file's bytes (never raises on bad content)."""
+    return validate_mutual_table(read_table(data, filename=filename), table, known_firm_ids=known_firm_ids)
+
+
+def guess_mutual_table(raw: RawTable) -> str | None:
+    """The table whose headers the file's headers match best (None when none matches two columns)."""
+    keys = {normalise_header(h) for h in raw.frame.columns}
+    best, hits = None, 1
+    for table, columns in HEADERS.items():
+        marks = {
+            normalise_header(a) for c, aliases in columns.items() if c != "firm_id" for a in (c, aliases[0])
+        }
+        score = len(keys & marks)
+        if score > hits:
+            best, hits = table, score
+    return best
+
+
+def mutual_data(results: Mapping[str, ImportResult]) -> MutualData:
+    """The valid rows of each imported table as :class:`MutualData` (tables not given stay empty)."""
+    return MutualData(**{name: result.valid for name, result in results.items() if name in MUTUAL_TABLES})
