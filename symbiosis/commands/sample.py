@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.commands._common import print_json
+from symbiosis.sample.mutual import write_mutual_sample
 from symbiosis.sample.permits import draw_permits
 from symbiosis.sample.region import DEFAULT_SEED, GENERATOR_VERSION, draw_region, to_import_format
 from symbiosis.sample.summary import region_summary, sample_readme
@@ -60,7 +61,8 @@ def write_sample(out: Path, *, n_firms: int, seed: int) -> dict[str, object]:
     write_csv(permits, paths["permits"])
     readme = sample_readme(summary, seed=seed, n_firms=n_firms, version=GENERATOR_VERSION)
     paths["readme"].write_text(readme, encoding="utf-8")
-    return {**summary, "files": {k: str(v) for k, v in paths.items()}}
+    mutual = write_mutual_sample(out, typed_firms, seed=seed, n_firms=n_firms)  # the lever tables (issue #14)
+    return {**summary, "mutual": mutual, "files": {k: str(v) for k, v in paths.items()}}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 from collections.abc import Collection, Mapping
 from functools import partial
 from typing import Any
-
-import pandas as pd
 
 from symbiosis.i18n import Text
 from symbiosis.ingest.columns import normalise_header
@@ -228,22 +227,33 @@ def _firm(ctx: RowContext, known: Collection[str] | None) -> str:
     return firm_id
 
 
-def _choice(ctx: RowContext, column: str, table: pd.DataFrame, id_column: str) -> str:
+@functools.lru_cache(maxsize=8)
+def _index(kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Word index and ids of a bundled table: ``category``, ``asset``, ``residue`` or ``treatment``."""
+    if kind == "category":
+        table, column = ref.load_purchase_categories(), "category_id"
+    elif kind == "asset":
+        table, column = ref.load_asset_types(), "asset_type"
+    elif kind == "residue":
+        table, column = ref.load_residues(), "residue_id"
+    else:
+        units = ref.load_treatment_units().drop_duplicates("treatment_type")
+        table = units.assign(synonyms=units["treatment_type"].str.replace("_", " "))
+        column = "treatment_type"
+    return ref.word_index(table, column), tuple(table[column].astype(str))
+
+
+def _choice(ctx: RowContext, column: str, kind: str) -> str:
     text = ctx.text(column)
-    found = ref.lookup_word(table, id_column, text)
+    index, ids = _index(kind)
+    found = ref.lookup_word(index, column, text)
     if found is None:
-        ids = table[id_column].astype(str).tolist()
-        close = difflib.get_close_matches(fold(text), ids, n=3, cutoff=0.4) or ids[:4]
+        close = difflib.get_close_matches(fold(text), list(ids), n=3, cutoff=0.4) or list(ids[:4])
         listed = ", ".join(close)
-        ctx.error(
-            column,
-            "missing" if not text else "unknown",
-            Text("une valeur de la liste", "a value from the list"),
-            Text(
-                f"Choisissez une valeur de la liste, par exemple : {listed}.",
-                f"Pick a value from the list, for example: {listed}.",
-            ),
-        )
+        ctx.error(column, "missing" if not text else "unknown",
+                  Text("une valeur de la liste", "a value from the list"),
+                  Text(f"Choisissez une valeur de la liste, par exemple : {listed}.",
+                       f"Pick a value from the list, for example: {listed}."))
     return found or ""
 
 
@@ -308,7 +318,7 @@ def _purchase_unit(ctx: RowContext, category: str, quantity: float | None) -> tu
 
 def _purchase_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
     firm_id = _firm(ctx, known)
-    category = _choice(ctx, "category_id", ref.load_purchase_categories(), "category_id")
+    category = _choice(ctx, "category_id", "category")
     unit, quantity = _purchase_unit(
         ctx, category, _number(ctx, "quantity_per_yr", required=True, positive=True)
     )
@@ -337,7 +347,7 @@ def _offer_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, A
     return {
         "offer_id": _row_id(ctx, "capacity_offers"),
         "firm_id": _firm(ctx, known),
-        "asset_type": _choice(ctx, "asset_type", ref.load_asset_types(), "asset_type"),
+        "asset_type": _choice(ctx, "asset_type", "asset"),
         "description": ctx.take("description", read_text),
         "hours_per_week": _number(ctx, "hours_per_week", required=True, positive=True, strip="h"),
         **_slots(ctx),
@@ -352,7 +362,7 @@ def _need_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, An
     return {
         "need_id": _row_id(ctx, "capacity_needs"),
         "firm_id": _firm(ctx, known),
-        "asset_type": _choice(ctx, "asset_type", ref.load_asset_types(), "asset_type"),
+        "asset_type": _choice(ctx, "asset_type", "asset"),
         "description": ctx.take("description", read_text),
         "hours_per_week": _number(ctx, "hours_per_week", required=True, positive=True, strip="h"),
         **_slots(ctx),
@@ -363,8 +373,7 @@ def _need_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, An
 
 def _treatment_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
     units = ref.load_treatment_units().drop_duplicates("treatment_type")
-    table = units.assign(synonyms=units["treatment_type"].str.replace("_", " "))
-    treatment = _choice(ctx, "treatment_type", table, "treatment_type")
+    treatment = _choice(ctx, "treatment_type", "treatment")
     unit = str(units.set_index("treatment_type")["unit"].get(treatment, ""))
     quantity = _number(ctx, "quantity_per_yr", required=True, positive=True)
     typed = fold(ctx.text("unit")).replace("³", "3").split("/")[0].strip()
@@ -408,7 +417,7 @@ def _pickup_tonnes(ctx: RowContext, residue: str, period: int | None) -> float |
 
 
 def _pickup_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
-    residue = _choice(ctx, "residue_id", ref.load_residues(), "residue_id")
+    residue = _choice(ctx, "residue_id", "residue")
     period = ctx.take("frequency", read_frequency)
     if period is None and not ctx.text("frequency"):
         ctx.error(
@@ -438,7 +447,7 @@ def _pickup_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, 
 def _receiver_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
     residues = []
     for word in str(ctx.text("residues")).replace(";", "|").replace(",", "|").split("|"):
-        found = ref.lookup_word(ref.load_residues(), "residue_id", word)
+        found = ref.lookup_word(_index("residue")[0], "residue_id", word)
         if word.strip() and found is None:
             ctx.error(
                 "residues",

@@ -183,10 +183,10 @@ def _minutes(token: str) -> int | None:
 
 def read_window(text: str) -> tuple[tuple[int, int] | None, tuple[Problem, ...]]:
     """A time window ``07:30-12:00``, ``7h30-12h`` or ``8-16`` as minutes after midnight (empty: ``None``)."""
-    key = fold(text).replace(" ", "")
+    key = fold(text)
     if not key:
         return None, ()
-    parts = re.split(r"-|–|\ba\b|\bto\b", key)
+    parts = [p.replace(" ", "") for p in re.split(r"\s*(?:-|–|\ba\b|\bau\b|\bto\b)\s*", key)]
     bounds = [_minutes(p) for p in parts] if len(parts) == 2 else [None]
     if None in bounds or bounds[0] >= bounds[1]:
         return None, (

@@ -23,6 +23,7 @@ __all__ = [
     "load_treatment_units",
     "lookup_word",
     "tier_arrays",
+    "word_index",
 ]
 
 
@@ -60,10 +61,15 @@ def load_purchase_tiers() -> pd.DataFrame:
     return _tiers().copy()
 
 
+@functools.lru_cache(maxsize=8)
+def _cached(name: str) -> pd.DataFrame:
+    return _read(name)
+
+
 def load_residues() -> pd.DataFrame:
     """Residues collected on shared tours (ids of the knowledge base's categories), with their
     default density, service time at a stop (min) and synonyms."""
-    frame = _read("residues.csv")
+    frame = _cached("residues.csv").copy()
     frame["default_density_t_per_m3"] = frame["default_density_t_per_m3"].astype(float)
     frame["service_min"] = frame["service_min"].astype(float)
     return frame
@@ -71,13 +77,13 @@ def load_residues() -> pd.DataFrame:
 
 def load_asset_types() -> pd.DataFrame:
     """Equipment and service types a firm may share: ``asset_type, label_fr, label_en, synonyms``."""
-    return _read("asset_types.csv")
+    return _cached("asset_types.csv").copy()
 
 
 def load_treatment_units() -> pd.DataFrame:
     """Example shared treatment units per treatment type and size (to be replaced by quotes):
     capacity, investment, fixed and variable costs, lifetime, mass per unit."""
-    frame = _read("treatment_units.csv")
+    frame = _cached("treatment_units.csv").copy()
     for col in (
         "capacity_per_yr",
         "investment_cad",
@@ -90,24 +96,24 @@ def load_treatment_units() -> pd.DataFrame:
     return frame
 
 
-def lookup_word(
-    table: pd.DataFrame,
-    id_column: str,
-    text: str,
-    *,
-    synonyms_column: str = "synonyms",
-    label_columns: tuple[str, ...] = ("label_fr", "label_en"),
-) -> str | None:
-    """Return the id of ``table`` that ``text`` names (id, label or synonym; accents and case ignored)."""
-    key = fold(text)
-    if not key:
-        return None
+def word_index(table: pd.DataFrame, id_column: str, *, synonyms_column: str = "synonyms",
+               label_columns: tuple[str, ...] = ("label_fr", "label_en")) -> dict[str, str]:
+    """Folded id, label or synonym -> id, for :func:`lookup_word` (the first row naming a word wins)."""
+    index: dict[str, str] = {}
     for row in table.to_dict("records"):
         words = [row[id_column], *(row.get(c, "") for c in label_columns)]
-        words += str(row.get(synonyms_column, "")).split("|")
-        if key in {fold(w) for w in words if w}:
-            return str(row[id_column])
-    return None
+        words += str(row.get(synonyms_column, "") or "").split("|")
+        for word in words:
+            if word:
+                index.setdefault(fold(str(word)), str(row[id_column]))
+    return index
+
+
+def lookup_word(table: pd.DataFrame | dict[str, str], id_column: str, text: str) -> str | None:
+    """The id ``text`` names in ``table`` (a frame, or its :func:`word_index`): id, label or synonym,
+    accents and case ignored; None when it names none."""
+    index = table if isinstance(table, dict) else word_index(table, id_column)
+    return index.get(fold(text)) if fold(text) else None
 
 
 def tier_arrays(tiers: pd.DataFrame, category_id: str) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,165 @@
+"""Import of the mutualisation files: French and English headers, CSV and XLSX, bad rows reported by row."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from symbiosis.ingest import read_table
+from symbiosis.mutual.ingest import (
+    guess_mutual_table,
+    mutual_data,
+    validate_mutual_bytes,
+    validate_mutual_table,
+)
+from symbiosis.mutual.ingest_fields import read_days, read_frequency, read_periods, read_window
+
+FIRMS = {"F1", "F2", "F3"}
+
+
+def _csv(text: str) -> bytes:
+    return text.strip().encode("utf-8")
+
+
+def test_good_and_bad_purchase_rows_are_sorted_row_by_row():
+    data = _csv("""
+id_achat;id_entreprise;categorie;quantite_par_an;unite;mois;prix_cad_par_unite
+A1;F1;nitrile_gloves;1 200;boîtes;;12,50
+A2;F2;gants magiques;100;boîte;;12
+A3;F9;propane;5000;L;oct-avr;0,85
+A4;F3;diesel;-5;L;;1,6
+A5;F3;stretch_film;2;t;juin-août;4,5
+A6;F3;lubricants;300;kg;;6
+""")
+    result = validate_mutual_bytes(data, "purchases", filename="achats.csv", known_firm_ids=FIRMS)
+    valid = result.valid.set_index("purchase_id")
+    assert list(valid.index) == ["A1", "A5"]
+    assert valid.at["A1", "quantity_per_yr"] == 1200 and valid.at["A1", "price_cad_per_unit"] == 12.5
+    assert (
+        valid.at["A5", "quantity_per_yr"] == 2000 and valid.at["A5", "unit"] == "kg"
+    )  # 2 t read as 2 000 kg
+    assert valid.at["A5", "months_mask"] == 0b000011100000
+    issues = {(i.row, i.code) for i in result.report.errors}
+    assert {
+        (3, "category_id.unknown"),
+        (4, "firm_id.unknown"),
+        (5, "quantity_per_yr.negative"),
+        (7, "unit.wrong_unit"),
+    } <= issues
+    assert list(result.rejected["id_achat"]) == ["A2", "A3", "A4", "A6"]
+    fr, en = result.report.lines("fr"), result.report.lines("en")
+    assert any(line.startswith("Ligne 4, colonne « id_entreprise »") for line in fr)
+    assert any(line.startswith("Row 7, column “unite”") and "kg" in line for line in en)
+
+
+def test_english_headers_and_an_xlsx_sheet():
+    frame = pd.DataFrame(
+        {
+            "need_id": ["N1", "N2"],
+            "firm_id": ["F1", "F2"],
+            "asset_type": ["Presse", "robot"],
+            "hours_per_week": [6, 4],
+            "days": ["mon-fri", "lundi, mercredi"],
+            "periods": ["PM", ""],
+            "alternative_cost_cad_per_h": [130, 120],
+        }
+    )
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name="data")
+    result = validate_mutual_bytes(
+        buffer.getvalue(), "capacity_needs", filename="needs.xlsx", known_firm_ids=FIRMS
+    )
+    assert result.valid["need_id"].tolist() == ["N1"]
+    row = result.valid.iloc[0]
+    assert row["asset_type"] == "press" and row["days_mask"] == 0b11111 and row["periods_mask"] == 0b10
+    assert [i.code for i in result.report.errors] == ["asset_type.unknown"]
+
+
+def test_pickups_read_rates_per_pickup_frequencies_and_windows():
+    data = _csv("""
+pickup_id,firm_id,residue_id,quantity,unit,frequency,window,current_cost_cad_per_pickup
+K1,F1,carton,300,kg/collecte,aux 2 semaines,07:30-12:00,85
+K2,F2,ferrous_scrap,2,t/mois,monthly,,
+K3,F3,used oil,500,L/mois,weekly,13h-16h30,
+K4,F3,cardboard_occ,4,t/an,tous les jeudis,8-12,
+K5,F1,cardboard_occ,4,t/an,weekly,16:00-08:00,
+""")
+    result = validate_mutual_bytes(data, "pickups", known_firm_ids=FIRMS)
+    valid = result.valid.set_index("pickup_id")
+    assert valid.at["K1", "quantity_t_per_yr"] == pytest.approx(0.3 * 26)
+    assert valid.at["K1", "residue_id"] == "cardboard_occ" and valid.at["K1", "period_weeks"] == 2
+    assert valid.at["K2", "quantity_t_per_yr"] == pytest.approx(24) and valid.at["K2", "period_weeks"] == 4
+    assert valid.at["K2", "window_start_min"] == 450  # the default window 07:30–16:30
+    assert valid.at["K3", "quantity_t_per_yr"] == pytest.approx(6.0 * 0.9)  # 6 000 L at the default 0.9 t/m³
+    assert (valid.at["K3", "window_start_min"], valid.at["K3", "window_end_min"]) == (780, 990)
+    assert {i.code for i in result.report.errors} == {"frequency.invalid", "window.invalid"}
+
+
+def test_missing_required_column_rejects_every_row_and_says_which():
+    result = validate_mutual_bytes(
+        _csv("firm_id,category_id,quantity_per_yr\nF1,propane,100"), "purchases", known_firm_ids=FIRMS
+    )
+    assert result.valid.empty and len(result.rejected) == 1
+    assert "price_cad_per_unit.missing_column" in {i.code for i in result.report.errors}
+
+
+def test_receivers_need_coordinates_and_known_residues():
+    data = _csv("""
+receiver_id,name,lat,lon,residues,trucks
+R1,Récupération A,48.43,-71.07,cardboard_occ|ferrous_scrap,2
+R2,Récupération B,,-71.2,cardboard_occ,1
+R3,Récupération C,48.5,-71.2,verre,1
+""")
+    result = validate_mutual_bytes(data, "receivers")
+    assert result.valid["receiver_id"].tolist() == ["R1"]
+    assert {(i.row, i.code) for i in result.report.errors} == {(3, "lat.missing"), (4, "residues.unknown")}
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"", b"\x00\x01\x02", b"PK\x03\x04broken", "é;\n;;;".encode("cp1252"), b"a" * 5000]
+)
+def test_arbitrary_bytes_never_raise(garbage):
+    for table in ("purchases", "pickups", "receivers"):
+        result = validate_mutual_bytes(garbage, table, filename="x.csv", known_firm_ids=FIRMS)
+        assert result.valid.empty
+
+
+def test_the_table_is_guessed_from_the_headers_and_valid_rows_make_mutual_data():
+    raw = read_table(
+        _csv("id_collecte,id_entreprise,residu,quantite,unite,frequence\nK1,F1,carton,4,t/an,hebdomadaire")
+    )
+    assert guess_mutual_table(raw) == "pickups"
+    result = validate_mutual_table(raw, "pickups", known_firm_ids=FIRMS)
+    data = mutual_data({"pickups": result})
+    assert data.counts()["pickups"] == 1 and data.purchases.empty
+    data.validate(pd.Series(sorted(FIRMS)))
+
+
+@pytest.mark.parametrize(
+    ("reader", "text", "value"),
+    [
+        (read_days, "lun-ven", 0b11111),
+        (read_days, "Lundi, mercredi", 0b101),
+        (read_days, "sam-lun", 0b1100001),
+        (read_days, "semaine", 0b11111),
+        (read_periods, "Après-midi", 2),
+        (read_periods, "journée", 3),
+        (read_frequency, "aux deux semaines", 2),
+        (read_frequency, "Mensuelle", 4),
+        (read_window, "7h30-12h", (450, 720)),
+        (read_window, "08:00 à 16:00", (480, 960)),
+    ],
+)
+def test_cell_readers(reader, text, value):
+    assert reader(text) == (value, ())
+
+
+@pytest.mark.parametrize(
+    ("reader", "text"),
+    [(read_days, "demain"), (read_periods, "soir"), (read_frequency, "parfois"), (read_window, "midi")],
+)
+def test_cell_readers_explain_bad_cells(reader, text):
+    value, problems = reader(text)
+    assert value is None and problems and problems[0].fix.fr and problems[0].fix.en
