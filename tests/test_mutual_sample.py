@@ -1,4 +1,4 @@
-"""The sample region's mutualisation tables: reproducible, importable without error, and spread over the parks."""
+"""The sample region's mutualisation tables: reproducible, importable without error, spread over the parks."""
 
 from __future__ import annotations
 

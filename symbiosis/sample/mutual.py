@@ -375,16 +375,17 @@ def mutual_readme(tables: dict[str, pd.DataFrame], *, seed: int, n_firms: int) -
         "# Sample region: mutualisation tables (fictional)", "",
         f"Made with the region by `symbiosis sample --firms {n_firms} --seed {seed}` "
         "(`symbiosis.sample.mutual.generate_mutual`, drawn from `firms.csv` and the sector profiles of "
-        "`symbiosis/sample/data/mutual_profiles.csv`). Running it again gives the same bytes; a test checks it.", "",
+        "`symbiosis/sample/data/mutual_profiles.csv`). Running it again gives the same bytes; a test "
+        "checks it.", "",
         "| file | rows | what |", "|---|---|---|",
         f"| `purchases.csv` | {counts['purchases']} | recurring purchases: category, yearly quantity in the "
         "category's unit, months, current price per unit |",
-        f"| `capacity_offers.csv` | {counts['capacity_offers']} | spare equipment or team time a firm offers: "
-        "hours per week, days, morning/afternoon, operating cost per hour, yearly fixed cost |",
-        f"| `capacity_needs.csv` | {counts['capacity_needs']} | equipment or team time a firm needs: hours per week, "
-        "days, what an hour costs it today |",
-        f"| `treatment_needs.csv` | {counts['treatment_needs']} | small treatment needs (oily water, wood grinding, "
-        "used solvents, cardboard baling): yearly quantity, current cost per unit |",
+        f"| `capacity_offers.csv` | {counts['capacity_offers']} | spare equipment or team time a firm "
+        "offers: hours per week, days, morning/afternoon, operating cost per hour, yearly fixed cost |",
+        f"| `capacity_needs.csv` | {counts['capacity_needs']} | equipment or team time a firm needs: hours "
+        "per week, days, what an hour costs it today |",
+        f"| `treatment_needs.csv` | {counts['treatment_needs']} | small treatment needs (oily water, wood "
+        "grinding, used solvents, cardboard baling): yearly quantity, current cost per unit |",
         f"| `pickups.csv` | {counts['pickups']} | small residue streams to collect (cardboard, plastic film, "
         "scrap, used oil, pallets): t/yr, frequency, time window, current price per pickup when known |",
         f"| `receivers.csv` | {counts['receivers']} | recyclers of the sample that receive them, with their "
@@ -397,7 +398,8 @@ def mutual_readme(tables: dict[str, pd.DataFrame], *, seed: int, n_firms: int) -
     return "\n".join(lines)
 
 
-def write_mutual_sample(out: Path, firms: pd.DataFrame, *, seed: int, n_firms: int | None = None) -> dict[str, int]:
+def write_mutual_sample(out: Path, firms: pd.DataFrame, *, seed: int,
+                        n_firms: int | None = None) -> dict[str, int]:
     """Write the six mutualisation files and ``MUTUAL.md`` next to ``firms.csv``; return the row counts."""
     tables = generate_mutual(firms, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
