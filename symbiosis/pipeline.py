@@ -33,7 +33,8 @@ __all__ = ["STAGES", "exchanges_frame", "make_resolver", "run"]
 
 logger = logging.getLogger(__name__)
 
-#: Stages timed in ``MatchResult.allocation.timings_s``, in order.
+#: Stages timed in ``MatchResult.allocation.timings_s``, in order (and ``mutual`` last, when the
+#: levers are asked for).
 STAGES: tuple[str, ...] = ("validate", "candidates", "scoring", "problem", "solve", "check", "results")
 
 #: Reasons of streams that have candidates but no allocated flow.
@@ -172,7 +173,8 @@ def _info(allocation: Any, violations: list[str], timings: dict[str, float]) -> 
 
 
 def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.DataFrame | None = None,
-        categories: pd.DataFrame | None = None, factors: Any = None) -> MatchResult:
+        categories: pd.DataFrame | None = None, factors: Any = None, mutual: Any = None,
+        mutual_config: Any = None) -> MatchResult:
     """Match the supplies and demands of a registry under one scenario.
 
     Parameters
@@ -183,6 +185,13 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
         Scenario; :class:`MatchConfig` defaults when ``None``.
     rules, categories, factors
         Knowledge base and emission factors; the bundled ones when ``None``.
+    mutual
+        The mutualisation tables (:class:`symbiosis.mutual.MutualData`). Only when given are the
+        levers planned (group purchasing, shared equipment, shared units, collection tours), after
+        the matching, into ``MatchResult.mutual``; the default run does none of it.
+    mutual_config
+        Their parameters (:class:`symbiosis.mutual.MutualConfig`); its transport block is taken
+        from ``config`` when None.
 
     Returns
     -------
@@ -218,12 +227,16 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
         internal = _internal_opportunities(internal, rules, categories)
         kpis = compute_kpis(exchanges, registry.firms)
         graph = firm_graph(exchanges, registry.firms)
+    levers = None
+    if mutual is not None:
+        with timer("mutual"):
+            levers = _mutual(registry, mutual, mutual_config, config)
     info = _info(allocation, violations, timer.seconds)
     logger.info("match: %s, %d exchange(s), net %.0f $/yr", info.status, kpis.n_exchanges,
                 kpis.net_value_cad_per_yr)
     return MatchResult(exchanges=exchanges, candidates=scored, unmatched_supplies=sup,
                        unmatched_demands=dem, kpis=kpis, graph=graph, allocation=info, config=config,
-                       internal_opportunities=internal)
+                       internal_opportunities=internal, mutual=levers)
 
 
 def _split_internal(scored: pd.DataFrame, config: MatchConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -249,6 +262,14 @@ def _internal_opportunities(internal: pd.DataFrame, rules: pd.DataFrame | None,
     out = keep.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
     return out.sort_values(["net_value_cad_per_yr", "candidate_id"], ascending=[False, True],
                            ignore_index=True)
+
+
+def _mutual(registry: Registry, data: Any, mutual_config: Any, config: MatchConfig) -> Any:
+    """Plan the mutualisation levers (imported here: the default run never loads them)."""
+    from symbiosis.mutual import MutualConfig, run_mutual
+
+    mutual_config = mutual_config or MutualConfig(transport=config.transport)
+    return run_mutual(registry.firms, data, mutual_config)
 
 
 def _resolve_from(scored: pd.DataFrame, registry: Registry, config: MatchConfig, firm_id: str) -> Outcome:

@@ -147,6 +147,9 @@ class MatchResult:
     internal_opportunities
         Profitable same-firm candidates (``internal_policy="separate"``): internal reuse the firm
         could make of its own residue, listed apart, never in the exchanges, KPIs, maps or reports.
+    mutual
+        The mutualisation levers (:class:`symbiosis.mutual.MutualResult`: group purchasing, shared
+        equipment, shared units, collection tours) when ``run`` was asked for them, else None.
     """
 
     exchanges: pd.DataFrame
@@ -158,6 +161,7 @@ class MatchResult:
     allocation: AllocationInfo
     config: Any
     internal_opportunities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mutual: Any = None
 
     @property
     def status(self) -> str:

@@ -15,7 +15,9 @@ nearest-neighbour baseline. Yearly figures are the cycle's times 13 (52 weeks / 
 **A shared tour's cost** (fixed cost per trip, its km and its hours) and its km and CO2e are
 shared among its stops pro rata of their separate cost (km and CO2e pro rata of their separate km),
 so no firm pays more than alone whenever the tour costs less than the separate trips it replaces.
-A stop no tour can take keeps its separate hauling (saving 0, reported).
+A pickup that would pay more than alone, or whose tours carry no other firm, leaves the shared
+tours and the days are planned again without it (at most :data:`MAX_ROUNDS` rounds); it keeps its
+separate hauling (saving 0), as does a stop no tour can take; each carries its reason (``status``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 CYCLE_WEEKS = 4
 CYCLES_PER_YEAR = 13.0
+#: Planning rounds: after each, pickups that would lose or ride alone leave and the days are planned again.
+MAX_ROUNDS = 4
 TOUR_COLUMNS: tuple[str, ...] = (
     "tour_id", "receiver_id", "truck_class", "residues", "week", "truck", "n_stops", "stop_pickup_ids",
     "stop_firm_ids", "arrivals", "load_kg", "km", "duration_min", "cost_cad", "co2e_kg",
@@ -57,7 +61,7 @@ STOP_COLUMNS: tuple[str, ...] = ("tour_id", "sequence", "pickup_id", "firm_id", 
 DAY_COLUMNS: tuple[str, ...] = ("receiver_id", "truck_class", "week", "n_stops", "km", "served",
                                 "nearest_neighbour_km", "nearest_neighbour_served", "solve_s")
 FIRM_COLUMNS: tuple[str, ...] = (
-    "pickup_id", "firm_id", "residue_id", "truck_class", "receiver_id", "pickups_per_yr", "served",
+    "pickup_id", "firm_id", "residue_id", "truck_class", "receiver_id", "pickups_per_yr", "served", "status",
     "separate_km_per_yr", "shared_km_per_yr", "separate_cost_cad_per_yr", "shared_cost_cad_per_yr",
     "saving_cad_per_yr", "separate_co2e_t_per_yr", "shared_co2e_t_per_yr", "co2e_avoided_t_per_yr",
     "quantity_t_per_yr",
@@ -247,22 +251,20 @@ def plan_collection(pickups: pd.DataFrame, receivers: pd.DataFrame, firms: pd.Da
     ends = depot.loc[located["receiver_id"]]
     depot_km = _km(detour_factor, located["lat"], located["lon"], ends["lat"], ends["lon"])
     separate = _separate(located, depot_km, cfg)
-    tally = _Tally()
-    for (receiver, truck_class), part in located.groupby(["receiver_id", "truck_class"], sort=True):
-        trucks = int(depot.at[receiver, "trucks"]) or cfg.trucks_per_receiver
-        point = (float(depot.at[receiver, "lat"]), float(depot.at[receiver, "lon"]))
-        for week in range(CYCLE_WEEKS):
-            day = part[[week in w for w in part["weeks"]]].sort_values("pickup_id")
-            if day.empty:
-                continue
-            day_cfg = dataclasses.replace(cfg, truck_capacity_kg=cfg.capacity_for(str(truck_class)))
-            instance = route_instance(point, day.rename(columns={"pickup_id": "stop_id"}), vehicles=trucks,
-                                      config=day_cfg, detour_factor=detour_factor)
-            _plan_day(instance, day, (str(receiver), str(truck_class), week), separate, tally, time_limit_s)
-    firms_frame = _firm_figures(located, separate, tally.shared)
-    logger.info("collection: %d days, %.0f km/yr (nearest neighbour %.0f, separate %.0f), %.2f s",
+    tally, left_out = _Tally(), {}
+    for _ in range(MAX_ROUNDS):
+        tally = _plan_days(located[~located["pickup_id"].isin(left_out)], depot, separate, cfg, detour_factor,
+                           time_limit_s)
+        leaving = _leaving(located, _firm_figures(located, separate, tally.shared, left_out), tally)
+        if not leaving:
+            break
+        left_out.update(leaving)
+    firms_frame = _firm_figures(located, separate, tally.shared, left_out)
+    logger.info("collection: %d days, %.0f km/yr (nearest neighbour %.0f, separate %.0f), %d left out, "
+                "%.2f s",
                 len(tally.days), CYCLES_PER_YEAR * tally.km, CYCLES_PER_YEAR * tally.nn_km,
-                float((separate["km"] * located["pickups_per_yr"]).sum()), time.perf_counter() - start)
+                float((separate["km"] * located["pickups_per_yr"]).sum()), len(left_out),
+                time.perf_counter() - start)
     return CollectionPlan(
         _frame(TOUR_COLUMNS, tally.tours), _frame(STOP_COLUMNS, tally.stops), firms_frame,
         _frame(DAY_COLUMNS, tally.days), tuple(tally.violations), CYCLES_PER_YEAR * tally.km,
@@ -270,8 +272,44 @@ def plan_collection(pickups: pd.DataFrame, receivers: pd.DataFrame, firms: pd.Da
         time.perf_counter() - start)
 
 
-def _firm_figures(located: pd.DataFrame, separate: pd.DataFrame, shared: dict) -> pd.DataFrame:
-    """Yearly separate and shared figures per pickup (unserved pickups keep their separate hauling)."""
+def _plan_days(located: pd.DataFrame, depot: pd.DataFrame, separate: pd.DataFrame, cfg: RouteConfig,
+               detour_factor: float, time_limit_s: float | None) -> _Tally:
+    """Solve every collection day of the cycle for these pickups."""
+    tally = _Tally()
+    for (receiver, truck_class), part in located.groupby(["receiver_id", "truck_class"], sort=True):
+        trucks = int(depot.at[receiver, "trucks"]) or cfg.trucks_per_receiver
+        point = (float(depot.at[receiver, "lat"]), float(depot.at[receiver, "lon"]))
+        day_cfg = dataclasses.replace(cfg, truck_capacity_kg=cfg.capacity_for(str(truck_class)))
+        for week in range(CYCLE_WEEKS):
+            day = part[[week in w for w in part["weeks"]]].sort_values("pickup_id")
+            if day.empty:
+                continue
+            instance = route_instance(point, day.rename(columns={"pickup_id": "stop_id"}), vehicles=trucks,
+                                      config=day_cfg, detour_factor=detour_factor)
+            _plan_day(instance, day, (str(receiver), str(truck_class), week), separate, tally, time_limit_s)
+    return tally
+
+
+def _leaving(located: pd.DataFrame, figures: pd.DataFrame, tally: _Tally) -> dict[str, str]:
+    """Served pickups that leave the shared tours: those that would pay more than alone (``no_saving``)
+    and those whose tours carry no other firm (``alone``: not a mutualisation)."""
+    stops = _frame(STOP_COLUMNS, tally.stops)
+    firms_on_tour = stops.groupby("tour_id")["firm_id"].nunique()
+    shared_tours = stops["tour_id"].map(firms_on_tour) > 1
+    with_others = set(stops.loc[shared_tours, "pickup_id"])
+    served = figures[figures["status"] == "shared"]
+    out = {p: "no_saving" for p in served.loc[served["saving_cad_per_yr"] < -0.005, "pickup_id"]}
+    out.update({p: "alone" for p in served["pickup_id"] if p not in with_others and p not in out})
+    return out
+
+
+def _firm_figures(located: pd.DataFrame, separate: pd.DataFrame, shared: dict,
+                  left_out: dict[str, str]) -> pd.DataFrame:
+    """Yearly separate and shared figures per pickup (unserved pickups keep their separate hauling).
+
+    ``status`` is ``shared``, ``no_saving`` or ``alone`` (left out, see :func:`_leaving`), or
+    ``no_room`` (no tour could take it within the trucks' capacity, windows and shift).
+    """
     per_yr = located["pickups_per_yr"].to_numpy(float)
     visits = np.array([len(w) for w in located["weeks"]], dtype=float)  # visits per cycle
     served = np.array([i in shared for i in located.index], dtype=bool)
@@ -280,10 +318,12 @@ def _firm_figures(located: pd.DataFrame, separate: pd.DataFrame, shared: dict) -
     shared_cost = np.where(served, CYCLES_PER_YEAR * cycle[:, 0], sep_cost)
     shared_km = np.where(served, CYCLES_PER_YEAR * cycle[:, 1], sep_km)
     shared_co2 = np.where(served, CYCLES_PER_YEAR * cycle[:, 2], sep_co2)
+    status = np.where(served, "shared", [left_out.get(p, "no_room") for p in located["pickup_id"]])
     frame = pd.DataFrame({
         "pickup_id": located["pickup_id"], "firm_id": located["firm_id"], "residue_id": located["residue_id"],
         "truck_class": located["truck_class"], "receiver_id": located["receiver_id"],
-        "pickups_per_yr": CYCLES_PER_YEAR * visits, "served": served, "separate_km_per_yr": sep_km,
+        "pickups_per_yr": CYCLES_PER_YEAR * visits, "served": served, "status": status,
+        "separate_km_per_yr": sep_km,
         "shared_km_per_yr": shared_km, "separate_cost_cad_per_yr": sep_cost,
         "shared_cost_cad_per_yr": shared_cost,
         "saving_cad_per_yr": sep_cost - shared_cost, "separate_co2e_t_per_yr": sep_co2 / 1000.0,
