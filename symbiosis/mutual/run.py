@@ -180,7 +180,8 @@ def _routes(firms: pd.DataFrame, data: MutualData, config: MutualConfig, ref: Re
                if len(figures) else {}, **_route_comparison(plan.days)}
     saving = float(figures["saving_cad_per_yr"].sum()) if len(figures) else 0.0
     method = f"or-tools ({config.routes.metaheuristic})"
-    info = LeverInfo("routes", "ok" if len(plan.tours) else "empty", method, saving, float("nan"), 0.0, plan.wall_time_s, plan.violations, details)
+    info = LeverInfo("routes", "ok" if len(plan.tours) else "empty", method, saving, float("nan"), 0.0,
+                     plan.wall_time_s, plan.violations, details)
     return {"tours": plan.tours, "tour_stops": plan.stops, "collection": figures,
             "collection_days": plan.days, "info": info}
 
