@@ -47,6 +47,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--prospects", action="store_true",
                         help="also list leads for firms with no declared stream, inferred from their SCIAN "
                              "sector (never counted in the KPIs) / pistes déduites du secteur SCIAN")
+    add_lever_arguments(parser)
+
+
+def add_lever_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--levers`` and its options (mutualisation: group purchasing, shared equipment, shared
+    units, collection tours; issue #14)."""
+    from symbiosis.importing import SAMPLE_DIR
+
+    group = parser.add_argument_group("mutualisation / levers")
+    group.add_argument("--levers", action="store_true",
+                       help="also plan the mutualisation levers / planifier aussi les leviers de "
+                            "mutualisation")
+    group.add_argument("--mutual-dir", metavar="DIR", type=Path, default=SAMPLE_DIR,
+                       help="folder of purchases.csv, capacity_offers.csv, capacity_needs.csv, "
+                            f"treatment_needs.csv, pickups.csv, receivers.csv (default {SAMPLE_DIR})")
+    group.add_argument("--route-search", choices=("greedy_descent", "guided_local_search"),
+                       default="greedy_descent", help="routing search / recherche des tournées")
+    group.add_argument("--route-time-limit", type=float, default=1.0, metavar="S",
+                       help="time limit per collection day, s (guided local search)")
+    group.add_argument("--levers-out", metavar="FILE", type=Path, default=None,
+                       help="write the levers' tables to .xlsx / écrire les tableaux des leviers")
 
 
 def _open(db: str | None) -> Any:
@@ -153,6 +174,54 @@ def _read(db: str | None, actor: Any) -> tuple[Any, Any] | None:
         return None
 
 
+def _lever_inputs(args: argparse.Namespace, registry: Any, config: Any) -> tuple[Any, Any] | None:
+    """The mutualisation tables of ``--mutual-dir`` and their configuration; None when the folder is missing.
+
+    Rows with errors are left out and counted on standard error (``symbiosis validate`` lists them).
+    """
+    from symbiosis.mutual import MutualConfig, RouteConfig
+    from symbiosis.mutual.files import read_mutual_dir
+
+    if not Path(args.mutual_dir).is_dir():
+        print(f"Dossier introuvable / folder not found: {args.mutual_dir}", file=sys.stderr)
+        return None
+    data, results = read_mutual_dir(args.mutual_dir, known_firm_ids=set(registry.firms["firm_id"]))
+    for table, result in results.items():
+        if result.report.errors:
+            print(f"{table}: {result.report.summary('fr')} / {result.report.summary('en')}", file=sys.stderr)
+    routes = RouteConfig(metaheuristic=args.route_search, time_limit_s=args.route_time_limit)
+    return data, MutualConfig(transport=config.transport, routes=routes)
+
+
+def _print_levers(mutual: Any) -> None:
+    from symbiosis.mutual import LEVER_LABELS
+
+    print("Mutualisation (estimations / estimates):")
+    for row in mutual.summary().to_dict("records"):
+        label = LEVER_LABELS[row["lever"]]
+        money = f"{row['saving_cad_per_yr']:,.0f}".replace(",", " ")
+        print(f"  {label.fr} / {label.en}: {row['status']}, {row['n_items']} propositions / proposals, "
+              f"{row['n_firms']} entreprises / firms, {money} $/an, "
+              f"{row['co2e_avoided_t_per_yr']:.1f} t CO2e/an")
+    routes = mutual.info["routes"].details
+    if routes.get("days_compared"):
+        print(f"  Tournées vs plus proche voisin / tours vs nearest neighbour: "
+              f"{routes['km_saving_vs_nearest_neighbour_pct']:.1f} % km en moins / fewer km "
+              f"({routes['days_compared']} jours / days)")
+
+
+def _lever_payload(mutual: Any, registry: Any, data: Any, lang: str = "fr") -> dict[str, Any]:
+    from symbiosis.mutual.explain import explanations
+
+    names = dict(zip(registry.firms["firm_id"], registry.firms["name"], strict=True))
+    receivers = dict(zip(data.receivers["receiver_id"], data.receivers["name"], strict=True))
+    why = explanations(mutual, lang, names=names, receiver_names=receivers)
+    out = mutual.as_dict()
+    out["memberships"] = mutual.memberships().to_dict(orient="records")
+    out["explanations"] = why.to_dict(orient="records")
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the command; 0 on success, 2 on an unreadable registry or scenario, 1 on a solver failure."""
     from symbiosis.db import Actor
@@ -165,9 +234,15 @@ def run(args: argparse.Namespace) -> int:
     if loaded is None:
         return 2
     repo, registry = loaded
+    levers = _lever_inputs(args, registry, config) if args.levers else (None, None)
+    if levers is None:
+        repo.close()
+        return 2
     with repo:
-        result = run_pipeline(registry, config)
+        result = run_pipeline(registry, config, mutual=levers[0], mutual_config=levers[1])
         leads = _prospects(registry, config) if args.prospects else None
+        if result.mutual is not None and args.levers_out:
+            _write_levers(result.mutual, registry, levers[0], args.levers_out)
         if args.out:
             write_results(result, args.out)
             repo.log_event(actor, "export", details={"command": "match", "file": Path(args.out).name,
@@ -176,11 +251,25 @@ def run(args: argparse.Namespace) -> int:
         payload = _payload(result, all_candidates=args.all_candidates)
         if leads is not None:
             payload["prospects"] = leads.to_dict(orient="records")
+        if result.mutual is not None:
+            payload["levers"] = _lever_payload(result.mutual, registry, levers[0])
         print_json(payload)
     else:
         _print_summary(result)
         if leads is not None:
             _print_prospects(leads)
+        if result.mutual is not None:
+            _print_levers(result.mutual)
         if args.out:
             print(f"Résultats écrits / results written: {args.out}")
-    return 0 if result.status in OK_STATUSES else 1
+    levers_ok = result.mutual is None or result.mutual.ok
+    return 0 if result.status in OK_STATUSES and levers_ok else 1
+
+
+def _write_levers(mutual: Any, registry: Any, data: Any, path: Path) -> None:
+    """The levers' report section as a workbook (summary and one sheet per lever, FR)."""
+    from symbiosis.mutual.report import lever_section
+    from symbiosis.reports.xlsx import frames_to_xlsx
+
+    section = lever_section(mutual, registry.firms, receivers=data.receivers)
+    Path(path).write_bytes(frames_to_xlsx(section.sheets("fr")))

@@ -148,7 +148,7 @@ def _units(firms: pd.DataFrame, data: MutualData, config: MutualConfig, ref: Ref
         "rule",
         saving,
         float("nan"),
-        0.0,
+        float("nan"),
         plan.wall_time_s,
         tuple(violations),
         {"n_needs": len(data.treatment_needs), "current_cost_cad_per_yr": current},
@@ -180,7 +180,8 @@ def _routes(firms: pd.DataFrame, data: MutualData, config: MutualConfig, ref: Re
                if len(figures) else {}, **_route_comparison(plan.days)}
     saving = float(figures["saving_cad_per_yr"].sum()) if len(figures) else 0.0
     method = f"or-tools ({config.routes.metaheuristic})"
-    info = LeverInfo("routes", "ok" if len(plan.tours) else "empty", method, saving, float("nan"), 0.0,
+    info = LeverInfo("routes", "ok" if len(plan.tours) else "empty", method, saving, float("nan"),
+                     float("nan"),
                      plan.wall_time_s, plan.violations, details)
     return {"tours": plan.tours, "tour_stops": plan.stops, "collection": figures,
             "collection_days": plan.days, "info": info}

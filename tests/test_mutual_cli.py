@@ -1,0 +1,87 @@
+"""``symbiosis match --levers``: the levers on a registry, bad rows counted, JSON and workbook outputs."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+import symbiosis.kb
+from symbiosis.cli import main
+from symbiosis.db import Actor, Repository
+
+from .test_pipeline import RULES, tiny_registry
+
+PURCHASES = """id_achat;id_entreprise;categorie;quantite_par_an;unite;prix_cad_par_unite
+A1;A;propane;20 000;L;0,85
+A2;B;propane;20 000;L;0,85
+A3;D;propane;15 000;L;0,85
+A4;Z;propane;15 000;L;0,85
+"""
+PICKUPS = """pickup_id,firm_id,residue_id,quantity,unit,frequency
+K1,A,cardboard_occ,20,t/an,weekly
+K2,B,cardboard_occ,15,t/an,weekly
+K3,D,cardboard_occ,10,t/an,fortnightly
+"""
+RECEIVERS = """receiver_id,name,firm_id,lat,lon,residues,trucks
+R1,Récupération C,C,48.55,-71.35,cardboard_occ,1
+"""
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    monkeypatch.setattr(symbiosis.kb, "load_rules", lambda *a, **k: RULES, raising=False)
+    path = tmp_path / "reg.db"
+    reg = tiny_registry()
+    with Repository.from_url(f"sqlite:///{path}") as repo:
+        repo.upsert_firms(Actor.system("test"), reg.firms)
+        repo.upsert_streams(Actor.system("test"), reg.streams)
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path):
+    out = tmp_path / "mutual"
+    out.mkdir()
+    (out / "achats.csv").write_text(PURCHASES, encoding="utf-8")
+    (out / "pickups.csv").write_text(PICKUPS, encoding="utf-8")
+    (out / "receivers.csv").write_text(RECEIVERS, encoding="utf-8")
+    return out
+
+
+def test_levers_as_json_with_explanations_and_the_bad_row_counted(db, folder, capsys):
+    assert main(["match", "--db", str(db), "--json", "--levers", "--mutual-dir", str(folder)]) == 0
+    captured = capsys.readouterr()
+    levers = json.loads(captured.out)["levers"]
+    assert "purchases: 4 ligne(s) lue(s) : 3 acceptée(s), 1 rejetée(s)" in captured.err
+    info = levers["levers"]
+    assert info["purchasing"]["status"] == "optimal" and info["routes"]["status"] == "ok"
+    assert info["sharing"]["status"] == "empty"
+    group = [m for m in levers["memberships"] if m["lever"] == "purchasing"]
+    assert {m["firm_id"] for m in group} == {"A", "B", "D"}  # 55 000 L reach the 50 000 L tier together
+    texts = {e["lever"]: e["explanation"] for e in levers["explanations"]}
+    assert "Firm A" in texts["purchasing"] and "Récupération C" in texts["routes"]
+
+
+def test_levers_summary_and_workbook(db, folder, tmp_path, capsys):
+    out = tmp_path / "levers.xlsx"
+    assert (
+        main(["match", "--db", str(db), "--levers", "--mutual-dir", str(folder), "--levers-out", str(out)])
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "Achats groupés / Group purchasing: optimal" in text and "Collectes partagées" in text
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == [
+        "Mutualisation",
+        "Achats groupés",
+        "Équipements partagés",
+        "Unités communes",
+        "Collectes partagées",
+    ]
+
+
+def test_a_missing_folder_is_an_argument_error(db, tmp_path, capsys):
+    assert main(["match", "--db", str(db), "--levers", "--mutual-dir", str(tmp_path / "nowhere")]) == 2
+    assert "folder not found" in capsys.readouterr().err
