@@ -4,7 +4,8 @@ Tables
 ------
 ``synergies``
     One row per proposed link between a supply and a demand (unique pair), with its status in the
-    pipeline, the engine's estimate (figures and parameters, JSON), owner, dates and notes.
+    pipeline, the engine's estimate (figures and parameters, JSON), owner, dates and notes, and its
+    type (``synergy_type``: substitution, mutualisation, shared service, group purchase).
 ``consents``
     One row per synergy and side: the firm's current decision (accept/decline, with a reason when
     declining). Every decision is also in the audit log.
@@ -26,7 +27,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from symbiosis.db.models import _BIG_ID, Base, _in
-from symbiosis.synergy.status import DECISIONS, PIPELINE, REASONS, SIDES, STATUSES
+from symbiosis.synergy.status import DECISIONS, PIPELINE, REASONS, SIDES, STATUSES, SYNERGY_TYPES
 
 __all__ = ["Consent", "Synergy", "Verification"]
 
@@ -60,9 +61,11 @@ class Synergy(Base):
     next_action_on: Mapped[dt.date | None]
     next_action: Mapped[str | None]
     notes: Mapped[str | None] = mapped_column(Text)
+    synergy_type: Mapped[str] = mapped_column(server_default="substitution", index=True)
 
     __table_args__ = (
         UniqueConstraint("supply_id", "demand_id"),
+        CheckConstraint(_in("synergy_type", SYNERGY_TYPES), name="synergy_type"),
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint(_in("stage_reached", PIPELINE), name="stage_reached"),
         CheckConstraint(_in("rejection_reason", REASONS), name="rejection_reason"),

@@ -35,6 +35,9 @@ a residue kept from landfill or incineration is *diverted* (L2) and earns the di
 its class and fate (L3: nothing for a by-product already sold, internal reuse, paid treatment or
 discharge; land spreading's N2O for organics); a treatment service avoids no purchase (L4 = L8 =
 0): it is paid its gate fee (L15), which is the receiver's revenue and the supplier's cost.
+
+Synergies of another type than ``substitution`` (group purchase, shared service, mutualisation)
+get their own lines, methods M1–M3 of :mod:`symbiosis.mutual.ledger`.
 """
 
 from __future__ import annotations
@@ -259,6 +262,9 @@ def ledger_lines(synergies: pd.DataFrame, verifications: pd.DataFrame | None = N
         if row.get("status") == "rejected":
             continue
         sid = str(row["synergy_id"])
+        if str(row.get("synergy_type") or "substitution") != "substitution":  # a mutualisation lever
+            lines += _mutual_lines(row, periods[periods["synergy_id"] == sid], parameters, sources)
+            continue
         p = _params(row) | dict((parameters or {}).get(sid, {}))
         kind = p["kind"]
         f, ids = {}, {}
@@ -288,6 +294,19 @@ def ledger_lines(synergies: pd.DataFrame, verifications: pd.DataFrame | None = N
                 })
     logger.info("ledger: %d lines for %d synergies", len(lines), len(synergies))
     return pd.DataFrame(lines, columns=list(LEDGER_COLUMNS))
+
+
+def _mutual_lines(row: Mapping[str, Any], periods: pd.DataFrame, overrides: Mapping[str, Any] | None,
+                  sources: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Lines of a group purchase, shared service or mutualisation (methods M1–M3 of
+    :mod:`symbiosis.mutual.ledger`)."""
+    from symbiosis.mutual.ledger import mutual_ledger_lines
+
+    estimate = row.get("estimate") or {}
+    if isinstance(estimate, str):
+        estimate = json.loads(estimate)
+    params = dict(estimate.get("parameters") or {}) | dict((overrides or {}).get(str(row["synergy_id"]), {}))
+    return mutual_ledger_lines(row, periods, params, sources)
 
 
 def _complete_periods(verifications: pd.DataFrame | None) -> pd.DataFrame:

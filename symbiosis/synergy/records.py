@@ -29,7 +29,7 @@ SYNERGY_COLUMNS: tuple[str, ...] = (
     "synergy_id", "supply_id", "demand_id", "supply_firm_id", "demand_firm_id", "supply_category_id",
     "demand_category_id", "kind", "flow_per_yr", "flow_unit", "road_distance_km", "estimate", "status",
     "stage_reached", "rejection_reason", "owner_id", "created_at", "status_changed_at", "qualified_at",
-    "next_action_on", "next_action", "notes",
+    "next_action_on", "next_action", "notes", "synergy_type",
 )
 CONSENT_COLUMNS: tuple[str, ...] = ("synergy_id", "side", "firm_id", "decision", "reason", "note",
                                     "decided_by", "decided_at")
@@ -115,6 +115,9 @@ def proposal_rows(exchanges: pd.DataFrame, config: Any = None) -> list[dict[str,
         ``MatchResult.exchanges``: ``supply_id, demand_id, supply_firm_id, demand_firm_id``,
         categories, ``kind``, ``flow_per_yr``, ``quantity_unit``, ``road_distance_km`` and the score
         columns.
+        A row with a ``synergy_type`` other than ``substitution`` (a mutualisation lever, see
+        :func:`symbiosis.mutual.records.mutual_proposals`) keeps its ``mutual_parameters`` dict as
+        the estimate's parameters.
     config
         The run's ``MatchConfig`` (its transport prices and payload go into the parameters).
 
@@ -128,6 +131,9 @@ def proposal_rows(exchanges: pd.DataFrame, config: Any = None) -> list[dict[str,
     for row in exchanges.to_dict("records"):
         sid = synergy_id_of(str(row["supply_id"]), str(row["demand_id"]))
         figures = {name: _clean(row.get(name)) for name in ESTIMATE_FIGURES}
+        synergy_type = str(row.get("synergy_type") or "substitution")
+        parameters = (_parameters(row, transport) if synergy_type == "substitution"
+                      else {k: _clean(v) for k, v in dict(row.get("mutual_parameters") or {}).items()})
         distance = _clean(row.get("road_distance_km"))
         rows[sid] = {
             "synergy_id": sid, "supply_id": str(row["supply_id"]), "demand_id": str(row["demand_id"]),
@@ -136,7 +142,7 @@ def proposal_rows(exchanges: pd.DataFrame, config: Any = None) -> list[dict[str,
             "demand_category_id": str(row.get("demand_category_id") or ""),
             "kind": str(row.get("kind") or "material"), "flow_per_yr": _num(row, "flow_per_yr"),
             "flow_unit": str(row.get("quantity_unit") or ""), "road_distance_km": distance,
-            "estimate": {"figures": figures, "parameters": _parameters(row, transport)},
+            "estimate": {"figures": figures, "parameters": parameters}, "synergy_type": synergy_type,
         }
     return list(rows.values())
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = ["CLOSED", "CONSENT_OPEN", "DECISIONS", "FIRM_VISIBLE", "NEEDS_CONSENT", "PIPELINE", "REASONS",
-           "SIDES", "STATUSES", "TRANSITIONS", "TransitionError", "check_transition", "stage_index"]
+           "SIDES", "STATUSES", "SYNERGY_TYPES", "TRANSITIONS", "TransitionError", "check_transition",
+           "stage_index"]
 
 #: The pipeline stages, in order (the funnel's columns).
 PIPELINE: tuple[str, ...] = ("proposed", "qualified", "contacted", "in_discussion", "trial",
@@ -30,6 +31,11 @@ REASONS: tuple[str, ...] = ("regulatory", "quality", "volume", "timing", "distan
 #: The two sides of a synergy, and a firm's decision on it.
 SIDES: tuple[str, ...] = ("supply", "demand")
 DECISIONS: tuple[str, ...] = ("accept", "decline")
+#: What kind of synergy it is, reported apart as funders ask: a residue replacing a virgin input
+#: (``substitution``, the engine's exchanges), a pooled service or unit (``mutualisation``: shared
+#: collection, shared treatment unit), a host's spare equipment or team used by another firm
+#: (``shared_service``) and a buying group (``group_purchase``).
+SYNERGY_TYPES: tuple[str, ...] = ("substitution", "mutualisation", "shared_service", "group_purchase")
 
 #: Allowed moves: status → the statuses an advisor may move it to.
 TRANSITIONS: Mapping[str, tuple[str, ...]] = {
