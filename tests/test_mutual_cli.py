@@ -85,3 +85,10 @@ def test_levers_summary_and_workbook(db, folder, tmp_path, capsys):
 def test_a_missing_folder_is_an_argument_error(db, tmp_path, capsys):
     assert main(["match", "--db", str(db), "--levers", "--mutual-dir", str(tmp_path / "nowhere")]) == 2
     assert "folder not found" in capsys.readouterr().err
+
+
+def test_the_report_command_adds_the_lever_sections(db, folder, tmp_path):
+    out = tmp_path / "rapport.xlsx"
+    assert main(["report", "--db", str(db), "--levers", "--mutual-dir", str(folder), "--out", str(out)]) == 0
+    names = openpyxl.load_workbook(out).sheetnames
+    assert {"Mutualisation", "Achats groupés", "Collectes partagées"} <= set(names)

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from symbiosis.commands._common import add_db_argument, database_url
 
@@ -32,11 +33,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--anonymised", "--anonymise", action="store_true",
                         help="name only consenting firms, aggregate the others by MRC / anonymisé")
     parser.add_argument("--out", metavar="FILE", type=Path, required=True, help="file to write / fichier")
+    parser.add_argument("--levers", action="store_true",
+                        help="add a section per mutualisation lever / ajouter une section par levier")
+    parser.add_argument("--mutual-dir", metavar="DIR", type=Path, default=None,
+                        help="folder of the lever tables (default: the sample region's)")
 
 
 def _format(args: argparse.Namespace) -> str | None:
     fmt = args.fmt or args.out.suffix.lower().lstrip(".")
     return {"json": "geojson"}.get(fmt, fmt) if fmt in ("pdf", "xlsx", "csv", "geojson", "json") else None
+
+
+def _with_levers(data: Any, repo: Any, actor: Any, args: argparse.Namespace) -> Any:
+    """The report with the section of the mutualisation levers planned on the registry's firms."""
+    import dataclasses
+
+    from symbiosis.importing import SAMPLE_DIR
+    from symbiosis.mutual import run_mutual
+    from symbiosis.mutual.files import read_mutual_dir
+    from symbiosis.mutual.report import lever_section
+
+    registry = repo.load_registry(actor)
+    tables, _ = read_mutual_dir(args.mutual_dir or SAMPLE_DIR, known_firm_ids=set(registry.firms["firm_id"]))
+    result = run_mutual(registry.firms, tables)
+    section = lever_section(result, registry.firms, receivers=tables.receivers, anonymised=args.anonymised)
+    return dataclasses.replace(data, sections=(*data.sections, section))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
     with repo:
         data = report_data(repo, actor, territory=territory, period=(args.start, args.end),
                            anonymised=args.anonymised)
+        if args.levers:
+            data = _with_levers(data, repo, actor, args)
         args.out.write_bytes(render_report(data, fmt, args.lang))
         repo.log_event(actor, "export", details={"command": "report", "file": args.out.name, "format": fmt,
                                                  "territory": territory.spec, "anonymised": args.anonymised})

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,12 @@ class ReportData:
         links (non-consenting firms drawn at their MRC's public centroid).
     source
         ``"result"`` (a matching run: proposals, estimates) or ``"synergies"`` (tracked records).
+    by_type
+        ``synergy_type, n_synergies, n_firms`` and the sums per synergy type (substitution, group
+        purchase, shared service, mutualisation), reported apart as funders ask.
+    sections
+        Extra sections appended to the workbook and the PDF: objects with ``sheets(lang) -> dict``
+        and ``draw(pdf, lang)``, e.g. :class:`symbiosis.mutual.report.LeverSection`.
     """
 
     territory: Territory
@@ -79,6 +86,8 @@ class ReportData:
     points: pd.DataFrame = field(default_factory=pd.DataFrame)
     links: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: str = "result"
+    by_type: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sections: tuple[Any, ...] = ()
 
     def kpi(self, key: str, column: str = "total") -> float:
         """Return one KPI value (``total``, ``estimated`` or ``verified``)."""
@@ -151,6 +160,26 @@ def _by_status(lines: pd.DataFrame) -> pd.DataFrame:
     total = max(int(out["n_synergies"].sum()), 1)
     out["share_pct"] = 100.0 * out["n_synergies"] / total
     return out[["status", "n_synergies", "n_reached", "conversion_pct", *_SUMS, "share_pct"]]
+
+
+def _by_type(lines: pd.DataFrame) -> pd.DataFrame:
+    """Synergies, firms and sums per synergy type (substitution first, then the mutualisation types)."""
+    from symbiosis.synergy.status import SYNERGY_TYPES
+
+    cols = ["synergy_type", "n_synergies", "n_firms", *_SUMS]
+    if lines.empty:
+        return pd.DataFrame(columns=cols)
+    kind = lines["synergy_type"] if "synergy_type" in lines else pd.Series("substitution", index=lines.index)
+    frame = lines.assign(synergy_type=kind.fillna("substitution"))
+    out = frame.groupby("synergy_type").agg(n_synergies=("synergy_id", "size"),
+                                            **{c: (c, "sum") for c in _SUMS})
+    sides = [frame[["synergy_type", f"{side}_firm_id"]].set_axis(["synergy_type", "firm_id"], axis=1)
+             for side in ("supply", "demand")]
+    firms = pd.concat(sides)
+    out["n_firms"] = firms.groupby("synergy_type")["firm_id"].nunique()
+    order = {t: i for i, t in enumerate(SYNERGY_TYPES)}
+    out = out.reset_index().sort_values("synergy_type", key=lambda s: s.map(order).fillna(len(order)))
+    return out[cols].reset_index(drop=True)
 
 
 def _long_by_firm(lines: pd.DataFrame) -> pd.DataFrame:
@@ -324,4 +353,5 @@ def gather_report(firms: pd.DataFrame, lines: pd.DataFrame, factors: pd.DataFram
         by_status=_by_status(sel), by_territory=_by_territory(sel, anonymised),
         firms=_firms_table(sel, named, anonymised), methodology=_methodology(sel, factors),
         notes=_notes(firms, sel, named, anonymised, source), points=points, links=links, source=source,
+        by_type=_by_type(sel),
     )

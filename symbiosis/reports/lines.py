@@ -29,7 +29,7 @@ LINE_COLUMNS: tuple[str, ...] = (
     "kind",
     "supply_category_id", "demand_category_id", "quantity_per_yr", "quantity_unit", "tonnes_t_per_yr",
     "diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr", "distance_km", "factor_ids",
-    "method",
+    "method", "synergy_type",
 )
 #: Funnel order of synergy statuses; statuses not listed here come after, alphabetically.
 STATUS_ORDER: tuple[str, ...] = ("proposed", "qualified", "contacted", "in_discussion", "trial",
@@ -106,6 +106,7 @@ def lines_from_result(result: Any) -> pd.DataFrame:
         "distance_km": _num(ex, "distance_km"),
         "factor_ids": _factor_ids(ex),
         "method": "engine",
+        "synergy_type": "substitution",
     })
     return out.reset_index(drop=True)
 
@@ -155,6 +156,7 @@ def lines_from_records(records: pd.DataFrame) -> pd.DataFrame:
     out["evidence"] = out["evidence"].where(out["evidence"].isin(EVIDENCE), "estimated")
     out.loc[out["status"].eq("verified"), "evidence"] = "verified"
     out["status"] = out["status"].replace("", "proposed")
+    out["synergy_type"] = out["synergy_type"].replace("", "substitution")
     out["stage_reached"] = out["stage_reached"].where(out["stage_reached"].ne(""), out["status"])
     for col in ("diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr"):
         out[col] = out[col].fillna(0.0)

@@ -22,7 +22,7 @@ from fpdf.fonts import FontFace
 from symbiosis.i18n import t
 from symbiosis.reports.data import ReportData
 from symbiosis.reports.figures import Frame, draw_map, map_caption
-from symbiosis.reports.tables import header_rows, kpi_table, localise
+from symbiosis.reports.tables import header_rows, kpi_table, localise, type_table
 
 __all__ = ["FONT", "ReportPDF", "draw_table", "format_number", "pdf_bytes"]
 
@@ -193,4 +193,15 @@ def pdf_bytes(data: ReportData, lang: str = "fr") -> bytes:
     _map(pdf, data, lang)
     _synergies(pdf, data, lang)
     _methodology(pdf, data, lang)
+    _types_and_sections(pdf, data, lang)
     return bytes(pdf.output())
+
+
+def _types_and_sections(pdf: ReportPDF, data: ReportData, lang: str) -> None:
+    """Synergies by type (when more than one) and the extra sections (the mutualisation levers)."""
+    if len(data.by_type) > 1:
+        pdf.add_page()
+        pdf.heading(t("mutual.report.by_type", lang))
+        draw_table(pdf, type_table(data, lang), font_size=8)
+    for section in data.sections:
+        section.draw(pdf, lang)

@@ -16,7 +16,8 @@ from symbiosis.i18n import t
 from symbiosis.io.export import safe_frame
 from symbiosis.reports.data import KPI_KEYS, ReportData
 
-__all__ = ["SHEETS", "csv_bytes", "header_rows", "kpi_table", "localise", "report_geojson", "sheets"]
+__all__ = ["SHEETS", "csv_bytes", "extra_sheets", "header_rows", "kpi_table", "localise", "report_geojson",
+           "sheets", "type_table"]
 
 #: Sheet keys, in workbook order (labels: ``reports.sheet.<key>``).
 SHEETS: tuple[str, ...] = ("summary", "synergies", "firms", "funnel", "territory", "methodology", "notes")
@@ -93,7 +94,25 @@ def sheets(data: ReportData, lang: str) -> dict[str, pd.DataFrame]:
         "methodology": _methodology(data, lang),
         "notes": localise(pd.DataFrame({"notes": [n.get(lang) for n in data.notes]}), lang),
     }
-    return {t(f"reports.sheet.{k}", lang)[:31]: frames[k] for k in SHEETS}
+    out = {t(f"reports.sheet.{k}", lang)[:31]: frames[k] for k in SHEETS}
+    return out | extra_sheets(data, lang)
+
+
+def extra_sheets(data: ReportData, lang: str) -> dict[str, pd.DataFrame]:
+    """The synergies by type (when more than one type is reported) and the extra sections' sheets."""
+    out: dict[str, pd.DataFrame] = {}
+    if len(data.by_type) > 1:
+        out[t("mutual.sheet.types", lang)[:31]] = type_table(data, lang)
+    for section in data.sections:
+        out.update(section.sheets(lang))
+    return out
+
+
+def type_table(data: ReportData, lang: str) -> pd.DataFrame:
+    """Synergies by type with translated type names and headers."""
+    table = data.by_type.assign(synergy_type=data.by_type["synergy_type"].map(
+        lambda k: _value("mutual.type", k, lang)))
+    return localise(table, lang).rename(columns={"synergy_type": t("mutual.col.synergy_type", lang)})
 
 
 def csv_bytes(data: ReportData, lang: str) -> bytes:
