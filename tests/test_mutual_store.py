@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from symbiosis.db import Actor
+from symbiosis.db import Actor, PermissionDenied
 from symbiosis.mutual import MutualConfig, MutualData, run_mutual
-from symbiosis.mutual.consent import item_consents
+from symbiosis.mutual.consent import firm_items, item_consents, item_partners
 from symbiosis.mutual.records import mutual_proposals, record_mutual_proposals
 from symbiosis.reports.lines import lines_from_ledger
 from symbiosis.synergy.ledger import ledger_lines, summarise_ledger
@@ -154,3 +154,24 @@ def test_proposal_rows_carry_the_per_unit_parameters(firm_row):
     assert params["lever"] == "purchasing" and params["saving_cad_per_unit"] * member[
         "flow_per_yr"
     ] == pytest.approx(member["net_value_cad_per_yr"])
+
+
+def test_a_firm_sees_its_parts_and_its_partners_as_bands_until_all_accepted(recorded):
+    store, result = recorded
+    group = result.purchase_groups.iloc[0]["group_id"]
+    syn = store.synergies(ADVISOR)
+    for sid in syn.loc[syn["demand_id"] == group, "synergy_id"]:
+        store.transition(ADVISOR, sid, "qualified")
+    a, b, c = (Actor(f"user-{f}", "firm", f) for f in "ABC")
+    items = firm_items(store._repo, a)
+    assert items["item_id"].tolist() == [group] and items.at[0, "net_value_cad_per_yr"] > 0
+    partners = item_partners(store._repo, a, group)
+    assert len(partners) == 2 and not partners["revealed"].any() and (partners["name"] == "").all()
+    assert set(partners["distance_band"]) == {"lt10"}
+    for actor in (a, b, c):
+        store.consent(actor, firm_items(store._repo, actor).at[0, "my_synergy_id"], "accept")
+    revealed = item_partners(store._repo, a, group)
+    assert revealed["revealed"].all() and set(revealed["name"]) == {"Atelier B", "Atelier C"}
+    assert "reveal" in set(store._repo.audit(ADVISOR)["action"])
+    with pytest.raises(PermissionDenied):
+        item_partners(store._repo, Actor("user-H", "firm", "H"), group)
