@@ -18,9 +18,14 @@ PAGES: tuple[state.PageRow, ...] = (
     ("app_pages/synergy_pipeline.py", ("advisor",), "synergy.pipeline.title", "🧭", "synergies"),
     ("app_pages/manager_reports.py", ("program_manager", "advisor"), "reports.page.title", "📄", "rapports"),
     ("app_pages/event_planner.py", ("advisor",), "events.page.title", "🤝", "maillage"),
+    ("app_pages/mutual_data.py", ("advisor",), "mutual.data.title", "🧺", "mutualisation"),
+    ("app_pages/mutual_purchasing.py", ("advisor",), "mutual.purchasing.title", "🛒", "achats-groupes"),
+    ("app_pages/mutual_assets.py", ("advisor",), "mutual.assets.title", "🏗️", "equipements-partages"),
+    ("app_pages/mutual_routes.py", ("advisor",), "mutual.routes.title", "🚛", "collectes"),
     ("app_pages/firm_profile.py", ("firm",), "firm_profile.title", "🏭", "mon-entreprise"),
     ("app_pages/firm_streams.py", ("firm",), "firm_streams.title", "♻️", "mes-flux"),
     ("app_pages/firm_proposals.py", ("firm",), "synergy.proposals.title", "📨", "mes-propositions"),
+    ("app_pages/firm_mutual.py", ("firm",), "mutual.firm.title", "🤲", "mes-groupes"),
 )
 
 st.set_page_config(page_title="symbiosis", page_icon="♻️", layout="wide")

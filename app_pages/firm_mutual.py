@@ -1,0 +1,65 @@
+"""A firm's groups and tours: its parts, the other members anonymised until all accept, its decision."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import state
+from symbiosis.db import PermissionDenied
+from symbiosis.i18n import t
+from symbiosis.mutual.consent import firm_items, item_partners
+from symbiosis.synergy.status import CONSENT_OPEN, DECISIONS, REASONS, TransitionError
+from symbiosis.synergy.store import SynergyRepository
+from symbiosis.views.mutual import firm_items_table, partners_table
+
+actor = state.require_role("firm")
+lang = state.current_lang()
+st.title(t("mutual.firm.title", lang))
+state.show_flash()
+st.caption(t("mutual.firm.intro", lang))
+repo = state.repository()
+items = firm_items(repo, actor)
+if items.empty:
+    st.info(t("mutual.firm.empty", lang))
+    st.stop()
+st.dataframe(firm_items_table(items, lang), hide_index=True, width="stretch")
+chosen = st.selectbox(t("mutual.page.item", lang), list(dict.fromkeys(items["item_id"])))
+mine = items[items["item_id"] == chosen]
+st.subheader(t("mutual.firm.partners", lang))
+partners = item_partners(repo, actor, chosen)
+if partners.empty:
+    st.info(t("mutual.firm.alone", lang))
+else:
+    if not partners["revealed"].iloc[0]:
+        st.caption(
+            t(
+                "mutual.firm.anonymous",
+                lang,
+                n=int(mine["n_accepted"].iloc[0]),
+                total=int(mine["n_members"].iloc[0]),
+            )
+        )
+    st.dataframe(partners_table(partners, lang), hide_index=True, width="stretch")
+row = mine.iloc[0]
+if row["my_status"] in CONSENT_OPEN:
+    with st.form("mutual_consent"):
+        decision = st.radio(
+            t("synergy.consent.choice", lang),
+            DECISIONS,
+            horizontal=True,
+            format_func=lambda d: t(f"synergy.decision.{d}", lang),
+        )
+        reason = st.selectbox(
+            t("synergy.consent.reason", lang), REASONS, format_func=lambda r: t(f"synergy.reason.{r}", lang)
+        )
+        if st.form_submit_button(t("synergy.consent.submit", lang)):
+            store = SynergyRepository(repo)
+            try:
+                for sid in mine["my_synergy_id"]:
+                    store.consent(actor, sid, decision, reason=reason if decision == "decline" else None)
+                state.flash(t("synergy.consent.done", lang))
+                st.rerun()
+            except (TransitionError, PermissionDenied) as exc:
+                st.error(t("synergy.error", lang, error=exc))
+else:
+    st.info(t("synergy.consent.closed", lang))

@@ -1,0 +1,52 @@
+"""Shared assets: hosts' spare equipment used by other firms (timetable, cost sharing) and shared units."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import mutual_state, state
+from symbiosis.i18n import t
+from symbiosis.views.mutual import lever_table, timetable
+
+actor = state.require_role("advisor")
+lang = state.current_lang()
+st.title(t("mutual.assets.title", lang))
+registry, data, result = mutual_state.advisor_context(actor)
+names = mutual_state.names(registry)
+
+st.header(t("mutual.assets.sharing", lang))
+sharing = lever_table(result, "sharing", lang, names=names)
+if sharing.empty:
+    st.info(t("mutual.page.none", lang))
+else:
+    st.dataframe(
+        sharing.drop(columns=["explanation"]).rename(columns=lambda c: t(f"mutual.col.{c}", lang)),
+        hide_index=True,
+        width="stretch",
+    )
+    offers = list(dict.fromkeys(sharing["offer_id"]))
+    hosts = dict(zip(sharing["offer_id"], sharing["host"], strict=True))
+    host = st.selectbox(
+        t("mutual.assets.pick_offer", lang), offers, format_func=lambda o: f"{o} — {hosts[o]}"
+    )
+    st.dataframe(timetable(result, host, lang, names=names), width="stretch")
+    for text in sharing.loc[sharing["offer_id"] == host, "explanation"]:
+        st.write(text)
+
+st.header(t("mutual.assets.units", lang))
+units = lever_table(result, "units", lang, names=names)
+if units.empty:
+    st.info(t("mutual.page.none", lang))
+else:
+    st.dataframe(
+        units.drop(columns=["explanation"]).rename(columns=lambda c: t(f"mutual.col.{c}", lang)),
+        hide_index=True,
+        width="stretch",
+    )
+    for row in units.itertuples():
+        with st.expander(f"{row.unit_id} — {row.treatment} ({row.site})"):
+            st.write(row.explanation)
+            mine = result.unit_members[result.unit_members["unit_id"] == row.unit_id]
+            shown = mine.assign(firm=mine["firm_id"].map(names)).drop(columns=["unit_id"])
+            st.dataframe(shown, hide_index=True)
+    st.caption(t("mutual.assets.unit_params", lang))

@@ -1,0 +1,75 @@
+"""Session state of the mutualisation pages: the tables in use and the plan computed from them.
+
+The tables are the ones an advisor uploaded in this session, else the sample region's files when
+the registry holds the sample firms. The plan (:func:`symbiosis.mutual.run_mutual`, the function
+``pipeline.run(..., mutual=…)`` calls) lives in ``st.session_state``, keyed by the registry's and the
+tables' content: never in a global cache, never shared between users.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import results_state, state
+from symbiosis.db import Actor
+from symbiosis.i18n import t
+from symbiosis.importing import SAMPLE_DIR
+from symbiosis.mutual import MutualData, MutualResult, run_mutual
+from symbiosis.mutual.files import read_mutual_dir
+from symbiosis.registry import Registry
+from symbiosis.views.mutual import data_key
+from symbiosis.views.scenario import registry_key
+
+__all__ = ["UPLOADED", "advisor_context", "names", "plan", "receiver_names", "tables"]
+
+#: Session key of the tables an advisor uploaded (a :class:`MutualData`).
+UPLOADED = "mutual.uploaded"
+_PLANS = "mutual.plans"
+
+
+def tables(registry: Registry) -> tuple[MutualData, str]:
+    """The tables in use and where they come from (``uploaded`` or ``sample``)."""
+    uploaded = st.session_state.get(UPLOADED)
+    if uploaded is not None:
+        return uploaded, "uploaded"
+    key = ("mutual.sample", registry_key(registry))
+    if key not in st.session_state:
+        data, _ = read_mutual_dir(SAMPLE_DIR, known_firm_ids=set(registry.firms["firm_id"]))
+        st.session_state[key] = data
+    return st.session_state[key], "sample"
+
+
+def plan(registry: Registry, data: MutualData) -> MutualResult:
+    """The levers planned on these tables, computed once per session for the same registry and tables."""
+    plans = st.session_state.setdefault(_PLANS, {})
+    key = (registry_key(registry), data_key(data))
+    if key not in plans:
+        with st.spinner(t("mutual.page.planning", state.current_lang())):
+            plans.clear()  # one plan per session is enough: tables change rarely
+            plans[key] = run_mutual(registry.firms, data, lang=state.current_lang())
+    return plans[key]
+
+
+def advisor_context(actor: Actor) -> tuple[Registry, MutualData, MutualResult]:
+    """The advisor's registry, the tables in use and their plan (the page stops when there is nothing)."""
+    registry = results_state.load_registry(actor)
+    data, source = tables(registry)
+    if data.empty:
+        st.info(t("mutual.page.no_data", state.current_lang()))
+        st.stop()
+    st.caption(
+        t(f"mutual.page.source_{source}", state.current_lang())
+        + " "
+        + t("advisor.estimated", state.current_lang())
+    )
+    return registry, data, plan(registry, data)
+
+
+def names(registry: Registry) -> dict[str, str]:
+    """Firm id -> name (an advisor's view)."""
+    return dict(zip(registry.firms["firm_id"], registry.firms["name"], strict=True))
+
+
+def receiver_names(data: MutualData) -> dict[str, str]:
+    """Receiver id -> name."""
+    return dict(zip(data.receivers["receiver_id"], data.receivers["name"], strict=True))

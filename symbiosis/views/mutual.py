@@ -1,0 +1,338 @@
+"""Screens of the mutualisation levers, shaped without Streamlit: tables, a weekly timetable, offline maps.
+
+Maps are pydeck decks with ``map_provider=None`` and no ``map_style`` (no tiles, no outside request);
+tooltips are cleaned text. The firm's view describes partners by bands until every member accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+from symbiosis.i18n import t
+from symbiosis.mutual.memberships import collection_route_id
+from symbiosis.mutual.report import lever_summary, lever_tables
+from symbiosis.mutual.result import LEVER_LABELS, MutualResult
+from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
+from symbiosis.mutual.text import DAYS_EN, DAYS_FR, clock, months_text
+from symbiosis.synergy.anonymise import load_sectors
+
+__all__ = [
+    "amount",
+    "data_key",
+    "firm_items_table",
+    "group_deck",
+    "lever_table",
+    "partners_table",
+    "route_deck",
+    "route_layers",
+    "summary_table",
+    "timetable",
+]
+
+_PALETTE = [
+    (31, 119, 180),
+    (255, 127, 14),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+]
+
+
+def amount(value: float, lang: str = "fr", suffix: str = "") -> str:
+    """A rounded figure with grouped digits as the language writes it (``1 234 567`` / ``1,234,567``)."""
+    text = f"{float(value):,.0f}" if value == value else "—"
+    return (text if lang == "en" else text.replace(",", "\u00a0")) + suffix
+
+
+def data_key(data: MutualData) -> str:
+    """A short hash of the tables' content (to cache a plan per data set in the session)."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for name in MUTUAL_TABLES:
+        frame = getattr(data, name)
+        digest.update(name.encode())
+        digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _localise(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    def label(col: str) -> str:
+        try:
+            return t(f"mutual.col.{col}", lang)
+        except KeyError:
+            return col
+
+    return frame.rename(columns={c: label(c) for c in frame.columns})
+
+
+def summary_table(result: MutualResult, lang: str = "fr") -> pd.DataFrame:
+    """The levers' summary with translated headers."""
+    return _localise(lever_summary(result, lang), lang)
+
+
+def lever_table(
+    result: MutualResult,
+    lever: str,
+    lang: str = "fr",
+    *,
+    names: Mapping[str, str] | None = None,
+    receiver_names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One lever's proposals (raw columns, the explanation included) for a table and a detail view."""
+    return lever_tables(result, lang, names=names, receiver_names=receiver_names)[lever]
+
+
+def timetable(
+    result: MutualResult, offer_id: str, lang: str = "fr", *, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Weekly grid of one host's asset: a row per day, a column per period, the user in each cell."""
+    names = names or {}
+    days = DAYS_EN if lang == "en" else DAYS_FR
+    periods = [t("mutual.page.morning", lang), t("mutual.page.afternoon", lang)]
+    grid = pd.DataFrame("", index=list(days[:5]), columns=periods, dtype=object)
+    rows = result.sharing_timetable[result.sharing_timetable["offer_id"] == offer_id]
+    for r in rows.itertuples():
+        label = names.get(r.user_firm_id, r.user_firm_id)
+        if int(r.months_mask) & 0xFFF != 0xFFF:
+            label += f" ({months_text(int(r.months_mask), lang)})"
+        day = days[int(r.day)]
+        if day not in grid.index:
+            grid.loc[day] = ""
+        cell = grid.at[day, periods[int(r.period)]]
+        grid.at[day, periods[int(r.period)]] = f"{cell} / {label}" if cell else label
+    return grid
+
+
+def _clean(text: object) -> str:
+    value = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    return value.replace("{", "(").replace("}", ")")[:200]
+
+
+def route_layers(
+    result: MutualResult,
+    firms: pd.DataFrame,
+    receivers: pd.DataFrame,
+    *,
+    route_id: str | None = None,
+    names: Mapping[str, str] | None = None,
+    lang: str = "fr",
+) -> dict[str, pd.DataFrame]:
+    """``paths`` (one per tour: ``path`` [[lon, lat], …] from the receiver and back), ``stops`` and
+    ``depots`` frames for :func:`route_deck`; only the tours of ``route_id`` when given."""
+    names = names or {}
+    tours, stops = result.tours, result.tour_stops
+    if route_id is not None and len(tours):
+        keep = [
+            collection_route_id(r, c) == route_id
+            for r, c in zip(tours["receiver_id"], tours["truck_class"], strict=True)
+        ]
+        tours = tours[keep]
+        stops = stops[stops["tour_id"].isin(tours["tour_id"])]
+    depot = receivers.set_index("receiver_id")
+    paths = []
+    for i, tour in enumerate(tours.to_dict("records")):
+        mine = stops[stops["tour_id"] == tour["tour_id"]].sort_values("sequence")
+        home = [float(depot.at[tour["receiver_id"], "lon"]), float(depot.at[tour["receiver_id"], "lat"])]
+        path = [home, *([float(x), float(y)] for x, y in zip(mine["lon"], mine["lat"], strict=True)), home]
+        tip = t(
+            "mutual.page.tour_tooltip",
+            lang,
+            tour=tour["tour_id"],
+            week=tour["week"],
+            n=tour["n_stops"],
+            km=round(float(tour["km"]), 1),
+            kg=round(float(tour["load_kg"])),
+        )
+        paths.append(
+            {
+                "tour_id": tour["tour_id"],
+                "path": path,
+                "colour": [*_PALETTE[i % len(_PALETTE)], 200],
+                "tooltip": _clean(tip),
+            }
+        )
+    stop_frame = stops.assign(
+        tooltip=[
+            _clean(f"{names.get(f, f)} — {clock(a)}")
+            for f, a in zip(stops["firm_id"], stops["arrival_min"], strict=True)
+        ]
+    )
+    depots = receivers.assign(tooltip=receivers["name"].map(_clean))
+    if route_id is not None:
+        depots = depots[depots["receiver_id"].isin(tours["receiver_id"])]
+    return {
+        "paths": pd.DataFrame(paths, columns=["tour_id", "path", "colour", "tooltip"]),
+        "stops": stop_frame[["lon", "lat", "tooltip"]].astype({"lon": float, "lat": float}),
+        "depots": depots[["lon", "lat", "tooltip"]].astype({"lon": float, "lat": float}),
+    }
+
+
+def _view(points: pd.DataFrame) -> pdk.ViewState:
+    if len(points):
+        return pdk.ViewState(
+            latitude=float(points["lat"].mean()), longitude=float(points["lon"].mean()), zoom=9
+        )
+    return pdk.ViewState(latitude=48.45, longitude=-71.6, zoom=7.8)
+
+
+def route_deck(layers: Mapping[str, pd.DataFrame], *, height: int = 560) -> pdk.Deck:
+    """Offline deck: tours as paths, stops and receivers as points (no basemap, no outside request)."""
+    deck_layers = [
+        pdk.Layer(
+            "PathLayer",
+            id="tours",
+            data=layers["paths"],
+            get_path="path",
+            get_color="colour",
+            width_min_pixels=3,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="stops",
+            data=layers["stops"],
+            get_position=["lon", "lat"],
+            get_fill_color=[40, 40, 40, 220],
+            get_radius=250,
+            radius_min_pixels=4,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="receivers",
+            data=layers["depots"],
+            get_position=["lon", "lat"],
+            get_fill_color=[200, 30, 30, 240],
+            get_radius=500,
+            radius_min_pixels=7,
+            pickable=True,
+        ),
+    ]
+    return pdk.Deck(
+        layers=deck_layers,
+        map_provider=None,
+        initial_view_state=_view(layers["stops"]),
+        tooltip={"text": "{tooltip}"},
+        height=height,
+    )
+
+
+def group_deck(
+    result: MutualResult,
+    firms: pd.DataFrame,
+    group_id: str,
+    *,
+    names: Mapping[str, str] | None = None,
+    height: int = 420,
+) -> pdk.Deck:
+    """Offline deck of one buying group: members as points, a line from each to the delivery hub."""
+    names = names or {}
+    members = result.purchase_members[result.purchase_members["group_id"] == group_id]
+    where = firms.set_index("firm_id")[["lat", "lon"]]
+    points = where.reindex(members["firm_id"]).reset_index()
+    points["tooltip"] = [_clean(names.get(f, f)) for f in points["firm_id"]]
+    hub = points[members["is_hub"].to_numpy(bool)]
+    lines = pd.DataFrame(
+        {
+            "source": [[float(x), float(y)] for x, y in zip(points["lon"], points["lat"], strict=True)],
+            "target": [[float(hub["lon"].iloc[0]), float(hub["lat"].iloc[0])]] * len(points),
+        }
+    )
+    layers = [
+        pdk.Layer(
+            "LineLayer",
+            id="to_hub",
+            data=lines,
+            get_source_position="source",
+            get_target_position="target",
+            get_color=[31, 119, 180, 160],
+            get_width=2,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="members",
+            data=points,
+            get_position=["lon", "lat"],
+            get_fill_color=[31, 119, 180, 230],
+            get_radius=300,
+            radius_min_pixels=5,
+            pickable=True,
+        ),
+    ]
+    return pdk.Deck(
+        layers=layers,
+        map_provider=None,
+        initial_view_state=_view(points),
+        tooltip={"text": "{tooltip}"},
+        height=height,
+    )
+
+
+def _sector(code: str, lang: str) -> str:
+    if not code:
+        return t("synergy.sector.withheld", lang)
+    table = load_sectors().set_index("sector")
+    return str(table.at[code, f"label_{lang}"]) if code in table.index else code
+
+
+def partners_table(partners: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """The other members as a firm may see them: names and contacts once revealed, else bands."""
+    rows = []
+    for p in partners.itertuples():
+        if p.revealed:
+            rows.append(
+                {
+                    t("mutual.page.partner", lang): p.name,
+                    t("synergy.col.area", lang): p.municipality,
+                    t("mutual.page.contact", lang): " ".join(
+                        x for x in (p.contact_name, p.contact_email, p.contact_phone) if x
+                    ),
+                }
+            )
+        else:
+            area = (
+                t("synergy.area.mrc", lang, name=p.area)
+                if p.area_level == "mrc"
+                else (t("synergy.area.outside", lang) if p.area_level == "outside" else p.area)
+            )
+            rows.append(
+                {
+                    t("mutual.page.partner", lang): _sector(p.sector, lang),
+                    t("synergy.col.area", lang): area,
+                    t("synergy.col.distance", lang): t(f"synergy.distance.{p.distance_band}", lang),
+                    t("synergy.col.quantity", lang): t(
+                        f"synergy.quantity.{p.quantity_band}", lang, unit=str(p.flow_unit).removesuffix("/yr")
+                    ),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def firm_items_table(items: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """A firm's parts in shared items: lever, its figures, members who accepted, its decision."""
+    lever = {"group_purchase": "purchasing", "mutualisation": "units"}
+    rows = []
+    for r in items.itertuples():
+        kind = "routes" if str(r.item_id).startswith("CR-") else lever.get(r.synergy_type, "units")
+        rows.append(
+            {
+                t("mutual.col.lever", lang): LEVER_LABELS[kind].get(lang),
+                t("mutual.page.item", lang): r.item_id,
+                t("mutual.col.net_saving_cad_per_yr", lang): round(float(r.net_value_cad_per_yr)),
+                t("mutual.col.co2e_avoided_t_per_yr", lang): round(float(r.co2e_avoided_t_per_yr), 2),
+                t(
+                    "mutual.page.accepted", lang
+                ): f"{int(np.nan_to_num(r.n_accepted))} / {int(np.nan_to_num(r.n_members))}",
+                t("synergy.col.decision", lang): t(f"synergy.decision.{r.my_decision or 'none'}", lang),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,231 @@
+"""The mutualisation pages, headless: data and plan, groups, shared assets, tours, and a firm's groups."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.mutual_state import UPLOADED
+from symbiosis.db import Actor, Repository
+from symbiosis.mutual import MutualData, run_mutual
+from symbiosis.mutual.records import record_mutual_proposals
+from symbiosis.registry import Registry
+from symbiosis.schemas import FIRMS, STREAMS
+from symbiosis.synergy.store import SynergyRepository
+from tests._app_helpers import APP, ROOT, point_app_at
+from tests._registry_helpers import firm, stream
+
+ADVISOR = Actor(user_id="c", role="advisor", firm_id=None)
+PAGES = ("mutual_data.py", "mutual_purchasing.py", "mutual_assets.py", "mutual_routes.py")
+POINTS = {
+    "A": (48.40, -71.00),
+    "B": (48.41, -71.01),
+    "C": (48.42, -71.02),
+    "H": (48.40, -71.02),
+    "R": (48.43, -71.05),
+}
+
+
+def _registry() -> Registry:
+    firms = pd.DataFrame([firm(f, f"Atelier {f}", "Saguenay", *p) for f, p in POINTS.items()])[FIRMS.names]
+    streams = pd.DataFrame([stream(f"S{f}", f, "supply", "ferrous_scrap", 10.0) for f in POINTS])[
+        STREAMS.names
+    ]
+    return Registry(firms, streams).validate()
+
+
+def _data() -> MutualData:
+    nan = float("nan")
+    purchases = pd.DataFrame(
+        {
+            "purchase_id": ["PA", "PB", "PC"],
+            "firm_id": list("ABC"),
+            "category_id": "nitrile_gloves",
+            "description": "",
+            "quantity_per_yr": 500.0,
+            "unit": "boîte",
+            "months_mask": 4095,
+            "price_cad_per_unit": 12.0,
+            "max_distance_km": nan,
+        }
+    )
+    offers = pd.DataFrame(
+        [
+            {
+                "offer_id": "OH",
+                "firm_id": "H",
+                "asset_type": "press",
+                "description": "",
+                "hours_per_week": 8.0,
+                "days_mask": 31,
+                "periods_mask": 3,
+                "months_mask": 4095,
+                "cost_cad_per_h": 50.0,
+                "fixed_cost_cad_per_yr": 5000.0,
+                "host_hours_per_yr": 500.0,
+                "max_distance_km": nan,
+            }
+        ]
+    )
+    needs = pd.DataFrame(
+        [
+            {
+                "need_id": "NA",
+                "firm_id": "A",
+                "asset_type": "press",
+                "description": "",
+                "hours_per_week": 4.0,
+                "days_mask": 31,
+                "periods_mask": 2,
+                "months_mask": 4095,
+                "alternative_cost_cad_per_h": 140.0,
+                "max_distance_km": nan,
+            }
+        ]
+    )
+    treatment = pd.DataFrame(
+        {
+            "need_id": ["UA", "UB", "UC"],
+            "firm_id": list("ABC"),
+            "treatment_type": "oily_water",
+            "description": "",
+            "quantity_per_yr": 300.0,
+            "unit": "m³",
+            "current_cost_cad_per_unit": 200.0,
+        }
+    )
+    pickups = pd.DataFrame(
+        {
+            "pickup_id": ["KA", "KB", "KC"],
+            "firm_id": list("ABC"),
+            "residue_id": "cardboard_occ",
+            "description": "",
+            "quantity_t_per_yr": 15.0,
+            "period_weeks": 1,
+            "window_start_min": 450,
+            "window_end_min": 990,
+            "receiver_id": "",
+            "current_cost_cad_per_pickup": 150.0,
+        }
+    )
+    receivers = pd.DataFrame(
+        [
+            {
+                "receiver_id": "RR",
+                "name": "Récupération R",
+                "firm_id": "R",
+                "lat": 48.43,
+                "lon": -71.05,
+                "residues": "cardboard_occ",
+                "trucks": 1,
+            }
+        ]
+    )
+    return MutualData(purchases, offers, needs, treatment, pickups, receivers)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("mutual") / "registry.db"
+    registry = _registry()
+    with Repository.from_url(f"sqlite:///{path}") as repo:
+        repo.upsert_firms(Actor.system("test"), registry.firms)
+        repo.upsert_streams(Actor.system("test"), registry.streams)
+    return path
+
+
+@pytest.fixture
+def db(template, tmp_path, monkeypatch):
+    import shutil
+
+    path = tmp_path / "registry.db"
+    shutil.copy(template, path)
+    return point_app_at(path, monkeypatch)
+
+
+def _page(page: str, actor: Actor | None, lang: str = "fr") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
+    at.session_state[UPLOADED] = _data()
+    at.run()
+    return at.switch_page(f"app_pages/{page}").run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_lever_page_shows_its_proposals(db, page):
+    at = _page(page, ADVISOR)
+    assert not at.exception, at.exception
+    assert at.dataframe
+    assert any("fichiers téléversés" in c.value for c in at.caption)
+
+
+def test_the_data_page_plans_and_records_the_proposals(db):
+    at = _page("mutual_data.py", ADVISOR, "en")
+    summary = at.dataframe[0].value
+    assert list(summary["Lever"]) == [
+        "Group purchasing",
+        "Shared equipment and services",
+        "Shared treatment units",
+        "Shared collection routes",
+    ]
+    assert (summary["Proposals"] > 0).all()
+    at.button(key="mutual_record").click().run()
+    assert not at.exception and "proposal(s) recorded" in at.success[0].value
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        types = set(SynergyRepository(repo).synergies(ADVISOR)["synergy_type"])
+    assert types == {"group_purchase", "shared_service", "mutualisation"}
+
+
+def test_the_tours_map_draws_offline(db):
+    at = _page("mutual_routes.py", ADVISOR)
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert spec.get("mapProvider") in (None, "")  # Streamlit writes a placeholder style: no URL, no tile
+    text = json.dumps(spec)
+    assert (
+        "http" not in str(spec.get("mapStyle") or "")
+        and "carto" not in text.lower()
+        and "https://" not in text
+    )
+    assert {layer["@@type"] for layer in spec["layers"]} == {"PathLayer", "ScatterplotLayer"}
+
+
+@pytest.mark.parametrize("page", [*PAGES, "firm_mutual.py"])
+def test_pages_refuse_the_wrong_role(db, page):
+    wrong = Actor("f", "firm", "A") if page != "firm_mutual.py" else ADVISOR
+    at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=30)
+    at.session_state["actor"] = wrong
+    at.run()
+    assert not at.exception and "Accès refusé" in at.error[0].value and not at.dataframe
+
+
+def test_a_firm_sees_its_group_anonymised_then_named(db):
+    registry = _registry()
+    result = run_mutual(registry.firms, _data())
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        store = SynergyRepository(repo)
+        record_mutual_proposals(store, ADVISOR, result)
+        group = result.purchase_groups.iloc[0]["group_id"]
+        syn = store.synergies(ADVISOR)
+        for sid in syn.loc[syn["demand_id"] == group, "synergy_id"]:
+            store.transition(ADVISOR, sid, "qualified")
+        for f in "BC":
+            mine = syn.loc[(syn["demand_id"] == group) & (syn["supply_firm_id"] == f), "synergy_id"].iloc[0]
+            store.consent(Actor(f"u{f}", "firm", f), mine, "accept")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["actor"] = Actor("uA", "firm", "A")
+    at.run()
+    at = at.switch_page("app_pages/firm_mutual.py").run()
+    assert not at.exception
+    partners = at.dataframe[1].value
+    assert "Atelier B" not in partners.to_csv()
+    assert any("2 membre(s) sur 3" in c.value for c in at.caption)
+    at.radio[0].set_value("accept")
+    at.button[0].click().run()
+    assert not at.exception
+    named = at.dataframe[1].value
+    assert set(named["Membre"]) == {"Atelier B", "Atelier C"}

@@ -1,0 +1,61 @@
+"""Pure screen shapers of the levers: the weekly timetable, tour paths, partners shown as bands or names."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from symbiosis.mutual import run_mutual
+from symbiosis.views.mutual import data_key, partners_table, route_layers, timetable
+from tests.test_app_mutual import _data, _registry
+
+
+def test_timetable_puts_the_user_in_its_slots():
+    result = run_mutual(_registry().firms, _data())
+    grid = timetable(result, "OH", "fr", names={"A": "Atelier A"})
+    # the need takes one afternoon (4 h) of the host's press
+    assert (grid["Après-midi"] == "Atelier A").sum() == 1 and (grid["Matin"] == "").all()
+
+
+def test_tours_start_and_end_at_the_receiver():
+    data = _data()
+    result = run_mutual(_registry().firms, data)
+    layers = route_layers(result, _registry().firms, data.receivers)
+    for path in layers["paths"]["path"]:
+        assert path[0] == path[-1] == [-71.05, 48.43]
+    assert len(layers["stops"]) == len(result.tour_stops) and len(layers["depots"]) == 1
+
+
+def test_partners_are_bands_until_revealed():
+    hidden = pd.DataFrame(
+        [
+            {
+                "revealed": False,
+                "firm_id": "",
+                "name": "",
+                "municipality": "",
+                "contact_name": "",
+                "contact_email": "",
+                "contact_phone": "",
+                "sector": "31-33",
+                "area_level": "mrc",
+                "area": "Le Fjord-du-Saguenay",
+                "distance_band": "lt10",
+                "quantity_band": "100_1000",
+                "flow_unit": "boîte/yr",
+            }
+        ]
+    )
+    shown = partners_table(hidden, "fr").iloc[0]
+    assert shown["Distance"] == "moins de 10 km" and "MRC Le Fjord-du-Saguenay" in shown["Territoire"]
+    assert "boîte" in shown["Quantité proposée"]
+    named = partners_table(hidden.assign(revealed=True, name="Atelier B", contact_name="Jeanne"), "en").iloc[
+        0
+    ]
+    assert named["Member"] == "Atelier B" and "Jeanne" in named["Contact"]
+
+
+def test_data_key_changes_with_the_tables():
+    data = _data()
+    other = _data()
+    other.purchases.loc[0, "quantity_per_yr"] = 501.0
+    assert data_key(data) == data_key(_data()) != data_key(other)
