@@ -223,6 +223,7 @@ def _grow(
     best: Group | None = None
     best_tier = 0
     mask = cat.mask[hub]
+    pooled, tier, gross = 0.0, 0, 0.0
     for j in order:
         if len(members) >= max_size:
             break
@@ -230,8 +231,18 @@ def _grow(
         if not new_mask:
             continue
         members.append(j)
-        mask = new_mask
-        pooled, tier, gross = _value(cat, members, mask)
+        if new_mask != mask or len(members) == 2:  # the common months changed: value the group anew
+            mask = new_mask
+            pooled, tier, gross = _value(cat, members, mask)
+        else:  # same months: add the newcomer, revalue only when the tier moves
+            bought = cat.q[j] * _popcount(mask) / max(cat.pop[j], 1)
+            pooled += bought
+            new_tier = bisect.bisect_right(cat.thresholds, pooled) - 1
+            if new_tier != tier:
+                tier = new_tier
+                _, _, gross = _value(cat, members, mask)
+            else:
+                gross += bought * cat.price[j] * max(0.0, cat.discounts[tier] - cat.alone[j]) / 100.0
         if gross - cost <= 0:
             continue
         group = Group(
@@ -292,11 +303,10 @@ def candidate_groups(instance: PurchaseInstance, config: PurchaseConfig | None =
             if len(mates) + 1 < config.min_group_size:
                 continue
             overlap = np.array([_popcount(int(m)) for m in masks[mates] & masks[hub]])
-            orders = (
-                mates[np.lexsort((mates, dist[hub, mates]))],
-                mates[np.lexsort((mates, -q[mates]))],
-                mates[np.lexsort((mates, -q[mates], -overlap))],
-            )
+            by_size = mates[np.lexsort((mates, -q[mates]))]
+            orders = [mates[np.lexsort((mates, dist[hub, mates]))], by_size]
+            if len(set(overlap.tolist())) > 1:  # months differ: also try the most common months first
+                orders.append(mates[np.lexsort((mates, -q[mates], -overlap))])
             for order in orders:
                 for group in _grow(cat, str(category), hub, order.tolist(), cost, config.max_group_size):
                     for g in (group, _minimal(cat, group, cost, config.min_group_size)):

@@ -34,6 +34,7 @@ __all__ = [
     "define_purchase_once",
     "greedy_groups",
     "solve_purchasing",
+    "split_bound",
 ]
 
 logger = logging.getLogger(__name__)
@@ -157,6 +158,21 @@ _STATUS = {
 }
 
 
+def split_bound(candidates: list[Group]) -> float:
+    """An upper bound on any packing of ``candidates``, without a solver.
+
+    Split each group's net saving equally among its members; a packing's value is then a sum of
+    shares, at most one per purchase, so it cannot exceed the sum over purchases of their largest
+    share.
+    """
+    best: dict[int, float] = {}
+    for group in candidates:
+        share = max(0.0, group.net_saving_cad_per_yr) / len(group.members)
+        for member in group.members:
+            best[member] = max(best.get(member, 0.0), share)
+    return float(sum(best.values()))
+
+
 def _solve_block(
     candidates: list[Group], greedy: tuple[Group, ...], config: PurchaseConfig, time_limit_s: float
 ) -> tuple[str, tuple[Group, ...], float]:
@@ -170,12 +186,13 @@ def _solve_block(
     solver.parameters.num_search_workers = int(config.workers)
     solver.parameters.random_seed = int(config.seed)
     status = _STATUS.get(solver.solve(built.model), "unknown")
-    if status not in ("optimal", "feasible"):
-        return "unknown", greedy, math.inf
+    if status not in ("optimal", "feasible"):  # no solution in time: the greedy, the split bound
+        return "unknown", greedy, split_bound(candidates)
     chosen = tuple(candidates[g] for g, var in built.y.items() if solver.boolean_value(var))
     if _net(chosen) < _net(greedy) - 1e-6:
         chosen = greedy
-    return status, chosen, float(solver.best_objective_bound) / 100.0
+    bound = min(float(solver.best_objective_bound) / 100.0, split_bound(candidates))
+    return status, chosen, bound
 
 
 def solve_purchasing(
@@ -184,9 +201,11 @@ def solve_purchasing(
     """Generate candidate groups, solve the set packing with CP-SAT (greedy hint); return the plan.
 
     Categories are independent, so each is one CP-SAT model, solved in turn within its share of
-    the remaining time (pro rata of its candidates, smallest first); the bound is the sum of the
-    categories' bounds. A category whose solve finds nothing keeps its greedy groups
-    (``greedy-fallback``, bound unknown). No solver object survives the call.
+    the remaining time, pro rata of what it could save at most (:func:`split_bound`), the most
+    valuable first, so that the time goes where the gap would be; the bound is the sum of the
+    categories' bounds. A category whose solve finds nothing in its time keeps its greedy groups
+    (``greedy-fallback``) and :func:`split_bound` as its bound, so the plan always has a proven
+    gap. No solver object survives the call.
     """
     config = config or PurchaseConfig()
     start = time.perf_counter()
@@ -201,10 +220,11 @@ def solve_purchasing(
     deadline = start + float(config.time_limit_s)
     chosen: list[Group] = []
     statuses, bound = [], 0.0
-    left = sum(len(b) for b in blocks.values())
-    for category, block in sorted(blocks.items(), key=lambda kv: (len(kv[1]), kv[0])):
-        share = (deadline - time.perf_counter()) * len(block) / left
-        left -= len(block)
+    weight = {category: 1.0 + split_bound(block) for category, block in blocks.items()}
+    left = sum(weight.values())
+    for category, block in sorted(blocks.items(), key=lambda kv: (-weight[kv[0]], kv[0])):
+        share = (deadline - time.perf_counter()) * weight[category] / left
+        left -= weight[category]
         status, groups, block_bound = _solve_block(
             block, tuple(g for g in greedy if g.category_id == category), config, share
         )
@@ -214,7 +234,6 @@ def solve_purchasing(
     chosen_t = tuple(sorted(chosen, key=lambda g: (-g.net_saving_cad_per_yr, sorted(g.members))))
     status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
     method = "cp-sat" if "unknown" not in statuses else "greedy-fallback"
-    bound = bound if math.isfinite(bound) else math.nan
     elapsed = time.perf_counter() - start
     logger.info(
         "group purchasing: %s, %d groups, %.0f $/yr (bound %.0f, greedy %.0f), %d candidates, %.2f s",
