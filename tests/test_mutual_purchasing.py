@@ -19,6 +19,7 @@ from symbiosis.mutual import (
 )
 from symbiosis.mutual.purchase_explain import explain_group, purchase_groups_frame, purchase_members_frame
 from symbiosis.mutual.purchase_instance import Group, evaluate_group, relaxed_bound
+from symbiosis.mutual.purchase_model import split_bound
 
 CONFIG = PurchaseConfig(coordination_cost_cad_per_group_yr=20.0, workers=1, time_limit_s=5.0)
 TIERS = pd.DataFrame(
@@ -155,5 +156,6 @@ def test_random_plans_pass_the_checker_and_lie_between_greedy_and_bounds(seed):
     if not math.isnan(plan.bound_cad_per_yr):
         assert plan.objective_cad_per_yr <= plan.bound_cad_per_yr + 0.01
     assert sum(g.gross_saving_cad_per_yr for g in plan.groups) <= relaxed_bound(instance) + 1e-6
+    assert plan.objective_cad_per_yr <= split_bound(candidate_groups(instance, CONFIG)) + 1e-6
     used = [m for g in plan.groups for m in g.members]
     assert len(used) == len(set(used))
