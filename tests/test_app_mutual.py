@@ -13,7 +13,7 @@ from symbiosis.db import Actor, Repository
 from symbiosis.mutual import MutualData, run_mutual
 from symbiosis.mutual.records import record_mutual_proposals
 from symbiosis.registry import Registry
-from symbiosis.schemas import FIRMS, STREAMS
+from symbiosis.schemas import FIRMS, STREAMS, with_optional_columns
 from symbiosis.synergy.store import SynergyRepository
 from tests._app_helpers import APP, ROOT, point_app_at
 from tests._registry_helpers import firm, stream
@@ -31,9 +31,8 @@ POINTS = {
 
 def _registry() -> Registry:
     firms = pd.DataFrame([firm(f, f"Atelier {f}", "Saguenay", *p) for f, p in POINTS.items()])[FIRMS.names]
-    streams = pd.DataFrame([stream(f"S{f}", f, "supply", "ferrous_scrap", 10.0) for f in POINTS])[
-        STREAMS.names
-    ]
+    rows = [stream(f"S{f}", f, "supply", "ferrous_scrap", 10.0) for f in POINTS]
+    streams = pd.DataFrame(rows).pipe(with_optional_columns, STREAMS)[STREAMS.names]
     return Registry(firms, streams).validate()
 
 
