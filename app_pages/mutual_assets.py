@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages import mutual_state, state
 from symbiosis.i18n import t
+from symbiosis.mutual.reference import check_unit_table
 from symbiosis.views.mutual import lever_table, timetable
 
 actor = state.require_role("advisor")
@@ -49,4 +50,13 @@ else:
             mine = result.unit_members[result.unit_members["unit_id"] == row.unit_id]
             shown = mine.assign(firm=mine["firm_id"].map(names)).drop(columns=["unit_id"])
             st.dataframe(shown, hide_index=True)
-    st.caption(t("mutual.assets.unit_params", lang))
+st.caption(t("mutual.assets.unit_params", lang))
+with st.expander(t("mutual.assets.edit_units", lang)), st.form("unit_specs"):
+    edited = st.data_editor(mutual_state.unit_specs(), num_rows="dynamic", hide_index=True, key="unit_editor")
+    if st.form_submit_button(t("mutual.assets.apply_units", lang)):
+        clean, problems = check_unit_table(edited)
+        for problem in problems:
+            st.error(problem)
+        if not problems:
+            st.session_state[mutual_state.UNIT_SPECS] = clean
+            st.rerun()

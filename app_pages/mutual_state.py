@@ -8,22 +8,29 @@ tables' content: never in a global cache, never shared between users.
 
 from __future__ import annotations
 
+import dataclasses
+
+import pandas as pd
 import streamlit as st
 
 from app_pages import results_state, state
 from symbiosis.db import Actor
 from symbiosis.i18n import t
 from symbiosis.importing import SAMPLE_DIR
-from symbiosis.mutual import MutualData, MutualResult, run_mutual
+from symbiosis.mutual import MutualData, MutualResult, Reference, run_mutual
 from symbiosis.mutual.files import read_mutual_dir
+from symbiosis.mutual.reference import load_treatment_units
 from symbiosis.registry import Registry
 from symbiosis.views.mutual import data_key
 from symbiosis.views.scenario import registry_key
 
-__all__ = ["UPLOADED", "advisor_context", "names", "plan", "receiver_names", "tables"]
+__all__ = ["UNIT_SPECS", "UPLOADED", "advisor_context", "names", "plan", "receiver_names", "tables",
+           "unit_specs"]
 
 #: Session key of the tables an advisor uploaded (a :class:`MutualData`).
 UPLOADED = "mutual.uploaded"
+#: Session key of the treatment-unit table the advisor edited (a frame; the bundled one when absent).
+UNIT_SPECS = "mutual.unit_specs"
 _PLANS = "mutual.plans"
 
 
@@ -42,12 +49,22 @@ def tables(registry: Registry) -> tuple[MutualData, str]:
 def plan(registry: Registry, data: MutualData) -> MutualResult:
     """The levers planned on these tables, computed once per session for the same registry and tables."""
     plans = st.session_state.setdefault(_PLANS, {})
+    data = dataclasses.replace(data, unit_specs=unit_specs(data))
     key = (registry_key(registry), data_key(data))
     if key not in plans:
         with st.spinner(t("mutual.page.planning", state.current_lang())):
             plans.clear()  # one plan per session is enough: tables change rarely
-            plans[key] = run_mutual(registry.firms, data, lang=state.current_lang())
+            reference = Reference(parks=results_state.parks())
+            plans[key] = run_mutual(registry.firms, data, reference=reference, lang=state.current_lang())
     return plans[key]
+
+
+def unit_specs(data: MutualData | None = None) -> pd.DataFrame:
+    """The treatment-unit table in use: edited in this session, else the tables', else the bundled example."""
+    edited = st.session_state.get(UNIT_SPECS)
+    if edited is not None:
+        return edited
+    return data.unit_specs if data is not None and data.unit_specs is not None else load_treatment_units()
 
 
 def advisor_context(actor: Actor) -> tuple[Registry, MutualData, MutualResult]:

@@ -228,3 +228,18 @@ def test_a_firm_sees_its_group_anonymised_then_named(db):
     assert not at.exception
     named = at.dataframe[1].value
     assert set(named["Membre"]) == {"Atelier B", "Atelier C"}
+
+
+def test_the_advisors_unit_table_changes_the_shared_units(db):
+    from app_pages.mutual_state import UNIT_SPECS
+    from symbiosis.mutual.reference import load_treatment_units
+
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["actor"] = ADVISOR
+    at.session_state[UPLOADED] = _data()
+    at.session_state[UNIT_SPECS] = load_treatment_units().assign(investment_cad=5e7)
+    at.run()
+    at = at.switch_page("app_pages/mutual_assets.py").run()
+    assert not at.exception
+    assert any("Aucune proposition" in i.value for i in at.info)  # no unit pays back at 50 M$
+    assert at.get("arrow_data_frame") or at.dataframe

@@ -92,3 +92,22 @@ def test_the_report_command_adds_the_lever_sections(db, folder, tmp_path):
     assert main(["report", "--db", str(db), "--levers", "--mutual-dir", str(folder), "--out", str(out)]) == 0
     names = openpyxl.load_workbook(out).sheetnames
     assert {"Mutualisation", "Achats groupés", "Collectes partagées"} <= set(names)
+
+
+def test_a_unit_table_in_the_folder_is_the_advisors(db, folder, capsys):
+    (folder / "besoins_traitement.csv").write_text(
+        "need_id,firm_id,treatment_type,quantity_per_yr,unit,current_cost_cad_per_unit\n"
+        "U1,A,oily_water,400,m³,200\nU2,B,oily_water,300,m³,200\n",
+        encoding="utf-8",
+    )
+    (folder / "unites_traitement.csv").write_text(
+        "treatment_type;size_id;unit;capacity_per_yr;investment_cad;fixed_cost_cad_per_yr;"
+        "variable_cost_cad_per_unit;lifetime_yr;t_per_unit\n"
+        "oily_water;soumission-2027;m³;1 000;90 000;9 000;10,5;12;1\n",
+        encoding="utf-8",
+    )
+    assert main(["match", "--db", str(db), "--json", "--levers", "--mutual-dir", str(folder)]) == 0
+    levers = json.loads(capsys.readouterr().out)["levers"]
+    texts = [e["explanation"] for e in levers["explanations"] if e["lever"] == "units"]
+    assert len(texts) == 1 and "soumission-2027" in texts[0] and "90\u00a0000" in texts[0]
+    assert "Traitement des eaux huileuses" in texts[0]

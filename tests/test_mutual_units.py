@@ -122,3 +122,19 @@ def test_annuity_factor():
     assert annuity_factor(0.0, 10) == pytest.approx(0.1)
     assert annuity_factor(0.06, 15) == pytest.approx(0.06 * 1.06**15 / (1.06**15 - 1))
     assert math.isinf(annuity_factor(0.06, 0))
+
+
+def test_the_advisors_unit_table_is_checked_and_used():
+    from symbiosis.mutual import MutualConfig, MutualData, run_mutual
+    from symbiosis.mutual.reference import check_unit_table
+
+    bad = SPECS.assign(lifetime_yr=[10.0, 0.0], size_id=["small", ""])
+    clean, problems = check_unit_table(bad)
+    assert len(clean) == 1 and any("row 2, lifetime_yr" in p for p in problems)
+    assert any("row 2, size_id" in p for p in problems)
+    costly = SPECS.assign(investment_cad=[5e7, 5e7], size_id=["huge", "huger"])
+    firms = FIRMS.assign(name=FIRMS["firm_id"])
+    config = MutualConfig(levers=("units",), units=CONFIG, transport=TRANSPORT)
+    shared = run_mutual(firms, MutualData(treatment_needs=_needs(), unit_specs=SPECS), config).units
+    assert shared["size_id"].tolist() == ["small"]
+    assert run_mutual(firms, MutualData(treatment_needs=_needs(), unit_specs=costly), config).units.empty

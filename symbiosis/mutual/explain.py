@@ -14,7 +14,7 @@ import pandas as pd
 from symbiosis.i18n import t
 from symbiosis.mutual.memberships import collection_route_id
 from symbiosis.mutual.purchase_explain import explain_group
-from symbiosis.mutual.reference import load_asset_types, load_residues, load_treatment_units
+from symbiosis.mutual.reference import load_asset_types, load_residues, load_treatment_types
 from symbiosis.mutual.result import MutualResult
 from symbiosis.mutual.sharing_check import explain_use
 from symbiosis.mutual.text import money, number
@@ -37,8 +37,8 @@ def explain_unit(
 ) -> str:
     """A paragraph on one shared treatment unit: members, size, site and why, investment and payback, rule."""
     names = names or {}
-    specs = load_treatment_units().drop_duplicates("treatment_type").set_index("treatment_type")
-    label = specs[f"label_{lang}"].get(unit["treatment_type"], unit["treatment_type"])
+    types = load_treatment_types().set_index("treatment_type")[f"label_{lang}"]
+    label = types.get(unit["treatment_type"], unit["treatment_type"])
     site = (
         names.get(unit["site_id"], unit["site_name"]) if unit["site_kind"] == "member" else unit["site_name"]
     )

@@ -7,14 +7,24 @@ A folder holds any of ``purchases``, ``capacity_offers``, ``capacity_needs``, ``
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Collection
 from pathlib import Path
 
+import pandas as pd
+
 from symbiosis.ingest.rows import ImportResult
 from symbiosis.mutual.ingest import mutual_data, validate_mutual_bytes
+from symbiosis.mutual.reference import UNIT_TABLE_NUMBERS, check_unit_table
 from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
 
-__all__ = ["FRENCH_FILES", "find_mutual_files", "read_mutual_dir"]
+__all__ = ["FRENCH_FILES", "UNIT_FILES", "find_mutual_files", "read_mutual_dir", "read_unit_table"]
+
+logger = logging.getLogger(__name__)
+
+#: File names of the advisor's treatment-unit table in a folder.
+UNIT_FILES: tuple[str, ...] = ("treatment_units.csv", "unites_traitement.csv")
 
 #: French file stem of each table (``achats.csv`` for ``purchases``…).
 FRENCH_FILES: dict[str, str] = {
@@ -39,13 +49,28 @@ def find_mutual_files(folder: Path) -> dict[str, Path]:
     return found
 
 
+def read_unit_table(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
+    """The advisor's treatment-unit table of a CSV file (``,`` or ``;``): valid rows, and the problems."""
+    try:
+        table = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False,
+                            encoding="utf-8-sig")
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        return None, [f"{Path(path).name}: illisible / unreadable ({exc})"]
+    for col in UNIT_TABLE_NUMBERS:
+        if col in table:
+            table[col] = table[col].str.replace("\u00a0", "").str.replace(" ", "").str.replace(",", ".")
+    clean, problems = check_unit_table(table)
+    return (clean if len(clean) else None), [f"{Path(path).name}: {p}" for p in problems]
+
+
 def read_mutual_dir(
     folder: Path, *, known_firm_ids: Collection[str] | None = None
 ) -> tuple[MutualData, dict[str, ImportResult]]:
     """Validate every mutualisation file of ``folder``; return the valid rows and each file's result.
 
     Rows with errors are left out (each result's report says which and why); a folder without any
-    such file gives empty tables.
+    such file gives empty tables. A ``treatment_units.csv`` (``unites_traitement.csv``) in the folder
+    is the advisor's unit table (:func:`read_unit_table`).
     """
     results = {
         table: validate_mutual_bytes(
@@ -53,4 +78,12 @@ def read_mutual_dir(
         )
         for table, path in find_mutual_files(folder).items()
     }
-    return mutual_data(results), results
+    data = mutual_data(results)
+    for name in UNIT_FILES:
+        if (Path(folder) / name).is_file():
+            specs, problems = read_unit_table(Path(folder) / name)
+            for problem in problems:
+                logger.warning("%s", problem)
+            data = dataclasses.replace(data, unit_specs=specs)
+            break
+    return data, results

@@ -237,9 +237,7 @@ def _index(kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
     elif kind == "residue":
         table, column = ref.load_residues(), "residue_id"
     else:
-        units = ref.load_treatment_units().drop_duplicates("treatment_type")
-        table = units.assign(synonyms=units["treatment_type"].str.replace("_", " "))
-        column = "treatment_type"
+        table, column = ref.load_treatment_types(), "treatment_type"
     return ref.word_index(table, column), tuple(table[column].astype(str))
 
 
@@ -372,9 +370,9 @@ def _need_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, An
 
 
 def _treatment_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
-    units = ref.load_treatment_units().drop_duplicates("treatment_type")
+    units = ref.load_treatment_types().set_index("treatment_type")["unit"]
     treatment = _choice(ctx, "treatment_type", "treatment")
-    unit = str(units.set_index("treatment_type")["unit"].get(treatment, ""))
+    unit = str(units.get(treatment, ""))
     quantity = _number(ctx, "quantity_per_yr", required=True, positive=True)
     typed = fold(ctx.text("unit")).replace("³", "3").split("/")[0].strip()
     if treatment and typed and typed != fold(unit).replace("³", "3"):

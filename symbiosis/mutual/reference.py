@@ -16,10 +16,13 @@ import pandas as pd
 from symbiosis.ingest.fields import fold
 
 __all__ = [
+    "UNIT_TABLE_NUMBERS",
+    "check_unit_table",
     "load_asset_types",
     "load_purchase_categories",
     "load_purchase_tiers",
     "load_residues",
+    "load_treatment_types",
     "load_treatment_units",
     "lookup_word",
     "tier_arrays",
@@ -80,6 +83,11 @@ def load_asset_types() -> pd.DataFrame:
     return _cached("asset_types.csv").copy()
 
 
+def load_treatment_types() -> pd.DataFrame:
+    """Treatment types a shared unit may serve: ``treatment_type, unit, label_fr, label_en, synonyms``."""
+    return _cached("treatment_types.csv").copy()
+
+
 def load_treatment_units() -> pd.DataFrame:
     """Example shared treatment units per treatment type and size (to be replaced by quotes):
     capacity, investment, fixed and variable costs, lifetime, mass per unit."""
@@ -122,3 +130,40 @@ def tier_arrays(tiers: pd.DataFrame, category_id: str) -> tuple[np.ndarray, np.n
     thresholds = np.concatenate([[0.0], rows["min_quantity_per_yr"].to_numpy(float)])
     discounts = np.concatenate([[0.0], rows["discount_pct"].to_numpy(float)])
     return thresholds, np.maximum.accumulate(discounts)
+
+
+#: Columns of a unit table the advisor enters, and the smallest value each number may take.
+UNIT_TABLE_NUMBERS: dict[str, float] = {
+    "capacity_per_yr": 1e-9, "investment_cad": 0.0, "fixed_cost_cad_per_yr": 0.0,
+    "variable_cost_cad_per_unit": 0.0, "lifetime_yr": 1.0, "t_per_unit": 0.0,
+}
+
+
+def check_unit_table(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Validate a treatment-unit table an advisor entered; return the clean rows and the problems.
+
+    A row needs a treatment type, a size id, a unit and the numbers of :data:`UNIT_TABLE_NUMBERS`
+    (capacity above 0, lifetime of at least a year, the others not negative). Bad rows are left out,
+    each problem named in French and English with its row (from 1).
+    """
+    problems: list[str] = []
+    required = ("treatment_type", "size_id", "unit", *UNIT_TABLE_NUMBERS)
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        return table.iloc[0:0], [f"Colonnes manquantes / missing columns: {', '.join(missing)}"]
+    frame = table.copy()
+    keep = pd.Series(True, index=frame.index)
+    for col, minimum in UNIT_TABLE_NUMBERS.items():
+        values = pd.to_numeric(frame[col], errors="coerce")
+        bad = values.isna() | (values < minimum)
+        for row in frame.index[bad]:
+            problems.append(f"Ligne / row {frame.index.get_loc(row) + 1}, {col}: "
+                            f"un nombre d'au moins {minimum:g} / a number of at least {minimum:g}")
+        frame[col] = values
+        keep &= ~bad
+    for col in ("treatment_type", "size_id", "unit"):
+        empty = frame[col].astype(str).str.strip().isin(["", "nan", "None"])
+        for row in frame.index[empty]:
+            problems.append(f"Ligne / row {frame.index.get_loc(row) + 1}, {col}: obligatoire / required")
+        keep &= ~empty
+    return frame[keep].reset_index(drop=True), problems

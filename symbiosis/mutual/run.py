@@ -128,15 +128,16 @@ def _sharing(firms: pd.DataFrame, data: MutualData, config: MutualConfig, lang: 
 
 def _units(firms: pd.DataFrame, data: MutualData, config: MutualConfig, ref: Reference) -> dict:
     parks = ref.park_table()
+    specs = data.unit_specs if data.unit_specs is not None else ref.unit_specs
     plan = plan_units(
-        data.treatment_needs, firms, parks, ref.unit_specs, config=config.units, transport=config.transport
+        data.treatment_needs, firms, parks, specs, config=config.units, transport=config.transport
     )
     violations = check_units(
         plan,
         data.treatment_needs,
         firms,
         parks,
-        ref.unit_specs,
+        specs,
         config=config.units,
         transport=config.transport,
     )

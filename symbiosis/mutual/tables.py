@@ -214,6 +214,9 @@ class MutualData:
     purchases, capacity_offers, capacity_needs, treatment_needs, pickups, receivers
         Frames following :data:`PURCHASES`, :data:`CAPACITY_OFFERS`, :data:`CAPACITY_NEEDS`,
         :data:`TREATMENT_NEEDS`, :data:`PICKUPS` and :data:`RECEIVERS`.
+    unit_specs
+        The advisor's treatment-unit table (sizes, investment, costs, lifetime;
+        :func:`~symbiosis.mutual.reference.check_unit_table`), or None for the bundled example.
     """
 
     purchases: pd.DataFrame = field(default_factory=lambda: _empty("purchases"))
@@ -222,6 +225,7 @@ class MutualData:
     treatment_needs: pd.DataFrame = field(default_factory=lambda: _empty("treatment_needs"))
     pickups: pd.DataFrame = field(default_factory=lambda: _empty("pickups"))
     receivers: pd.DataFrame = field(default_factory=lambda: _empty("receivers"))
+    unit_specs: pd.DataFrame | None = None
 
     def validate(self, firm_ids: pd.Series | None = None) -> MutualData:
         """Check every table against its schema (and, given ``firm_ids``, the firm references).

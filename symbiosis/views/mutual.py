@@ -55,10 +55,12 @@ def amount(value: float, lang: str = "fr", suffix: str = "") -> str:
 
 
 def data_key(data: MutualData) -> str:
-    """A short hash of the tables' content (to cache a plan per data set in the session)."""
+    """A short hash of the tables' content, the advisor's unit table included (a plan's session key)."""
     digest = hashlib.sha1(usedforsecurity=False)
-    for name in MUTUAL_TABLES:
-        frame = getattr(data, name)
+    frames = [(name, getattr(data, name)) for name in MUTUAL_TABLES]
+    if data.unit_specs is not None:
+        frames.append(("unit_specs", data.unit_specs))
+    for name, frame in frames:
         digest.update(name.encode())
         digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
     return digest.hexdigest()[:16]
