@@ -324,7 +324,7 @@ def _receivers(firms: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
             continue
         area = "saguenay" if firm["municipality"] == "Saguenay" else "lac"
         if firm["scian_code"] == "562920" and (area not in oil_areas or rng.random() < 0.3):
-            takes.append("used_oil_lubricating")  # at least one used-oil collector on each side of the region
+            takes.append("used_oil_lubricating")
             oil_areas.add(area)
         lat, lon = _point(pd.Series(firm))
         rows.append(
@@ -338,7 +338,14 @@ def _receivers(firms: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
                 "trucks": str(int(rng.integers(1, 4))),
             }
         )
-    return pd.DataFrame(rows, columns=list(MUTUAL_COLUMNS["receivers"]))
+    frame = pd.DataFrame(rows, columns=list(MUTUAL_COLUMNS["receivers"]))
+    towns = firms.set_index("firm_id")["municipality"]
+    for area in ("saguenay", "lac"):  # at least one used-oil collector on each side of the region
+        side = (towns.reindex(frame["firm_id"]).to_numpy() == "Saguenay") == (area == "saguenay")
+        if side.any() and not frame.loc[side, "residues"].str.contains("used_oil").any():
+            first = frame.index[side][0]
+            frame.loc[first, "residues"] += "|used_oil_lubricating"
+    return frame
 
 
 def generate_mutual(firms: pd.DataFrame, *, seed: int) -> dict[str, pd.DataFrame]:

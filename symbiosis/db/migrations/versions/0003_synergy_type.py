@@ -1,7 +1,7 @@
 """Synergy type: substitution, mutualisation, shared service or group purchase (reported apart).
 
 Revision ID: 0003_synergy_type
-Revises: 0003_category_inference
+Revises: 0003_permits
 Create Date: 2026-11-23 10:00:00
 
 Frozen: this file states the schema of this revision and must not import the models. Existing
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_synergy_type"
-down_revision: str | Sequence[str] | None = "0003_category_inference"
+down_revision: str | Sequence[str] | None = "0003_permits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
