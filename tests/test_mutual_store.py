@@ -175,3 +175,12 @@ def test_a_firm_sees_its_parts_and_its_partners_as_bands_until_all_accepted(reco
     assert "reveal" in set(store._repo.audit(ADVISOR)["action"])
     with pytest.raises(PermissionDenied):
         item_partners(store._repo, Actor("user-H", "firm", "H"), group)
+
+
+def test_group_parts_stay_off_the_bilateral_proposals_list(recorded):
+    store, _ = recorded
+    for sid in store.synergies(ADVISOR)["synergy_id"]:
+        store.transition(ADVISOR, sid, "qualified")
+    listed = store.firm_proposals(Actor("user-A", "firm", "A"))
+    assert len(listed) == 1 and listed.iloc[0]["my_side"] == "demand"  # the shared press only
+    assert len(firm_items(store._repo, Actor("user-A", "firm", "A"))) == 1  # its part in the group

@@ -27,6 +27,9 @@ FIRM_VIEW_COLUMNS: tuple[str, ...] = (
     "quantity_band", "flow_unit", "status", "my_decision", "my_reason", "revealed", "status_changed_at",
 )
 _OTHER = {"supply": "demand", "demand": "supply"}
+#: Synergy types with one counterpart; a firm's parts in groups, units and collections are listed by
+#: :func:`symbiosis.mutual.consent.firm_items` (their members are revealed together).
+_BILATERAL = ("substitution", "shared_service")
 
 
 def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFrame | None) -> pd.DataFrame:
@@ -44,7 +47,8 @@ def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFram
                Synergy.demand_firm_id, Synergy.supply_category_id, Synergy.demand_category_id,
                Synergy.flow_per_yr, Synergy.flow_unit, Synergy.road_distance_km, Synergy.status,
                Synergy.status_changed_at)
-        .where(mine, Synergy.qualified_at.is_not(None)).order_by(Synergy.status_changed_at.desc()))])
+        .where(mine, Synergy.qualified_at.is_not(None), Synergy.synergy_type.in_(_BILATERAL))
+        .order_by(Synergy.status_changed_at.desc()))])
     if syn.empty:
         return pd.DataFrame(columns=list(FIRM_VIEW_COLUMNS))
     firms = pd.DataFrame(conn.execute(select(Firm.firm_id, Firm.scian_code, Firm.municipality)).all(),
