@@ -16,6 +16,7 @@ from symbiosis.settings import database_url
 
 __all__ = [
     "ANONYMOUS",
+    "DATE_FORMAT",
     "PageRow",
     "account_sidebar",
     "categories",
@@ -34,6 +35,8 @@ __all__ = [
     "sign_out",
 ]
 
+#: How date inputs show a date (ISO order, the standard in Québec; Streamlit's own default is YYYY/MM/DD).
+DATE_FORMAT = "YYYY-MM-DD"
 #: The "role" of a visitor who has not signed in (pages listed for it in ``app.PAGES``).
 ANONYMOUS = "anonymous"
 #: One line of ``app.PAGES``: (file, roles, title key, icon, url_path).

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import results_state, state
+from app_pages import results_state, state, tables
 from symbiosis.db import PermissionDenied
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 from symbiosis.synergy.funnel import DIMENSIONS, funnel
 from symbiosis.synergy.ledger import ledger_lines
 from symbiosis.synergy.status import REASONS, STATUSES, TransitionError
@@ -18,7 +18,10 @@ from symbiosis.views.synergy import (
     ledger_table,
     next_statuses,
     pipeline_table,
+    refusal_text,
     status_label,
+    synergy_labels,
+    text_or_empty,
 )
 
 actor = state.require_role("advisor")
@@ -29,8 +32,11 @@ store = SynergyRepository(state.repository())
 cats = state.categories()
 
 if st.button(t("synergy.record.button", lang), help=t("synergy.record.help", lang)):
-    _, result = results_state.baseline(actor)
-    state.flash(t("synergy.record.done", lang, n=store.record_proposals(actor, result)))
+    with st.status(t("synergy.record.running", lang), expanded=False) as progress:
+        _, result = results_state.baseline(actor)
+        n = store.record_proposals(actor, result)
+        progress.update(label=t("synergy.record.finished", lang), state="complete")
+    state.flash(tn("synergy.record.done", n, lang))
     st.rerun()
 
 synergies = store.synergies(actor)
@@ -44,58 +50,74 @@ for col, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
     col.metric(status_label(status, lang), int(counts.get(status, 0)))
 
 all_label = t("synergy.all", lang)
-shown = st.selectbox(t("synergy.filter.status", lang), [all_label, *STATUSES],
+shown = st.selectbox(t("synergy.filter.status", lang), [all_label, *STATUSES], key="synergy.filter",
                      format_func=lambda s: s if s == all_label else status_label(s, lang))
 selected = synergies if shown == all_label else synergies[synergies["status"] == shown]
 table = pipeline_table(selected, firms, lang, categories=cats)
-st.subheader(t("synergy.table.count", lang, n=len(table)))
-st.dataframe(table, hide_index=True, width="stretch", height=300)
+st.subheader(tn("synergy.table.title", len(table), lang))
+tables.show_table(table, height=300)
 
-if not selected.empty:
-    rows = selected.set_index("synergy_id")
-    chosen = st.selectbox(t("synergy.select", lang), list(rows.index),
-                          format_func=lambda sid: " · ".join(str(v) for v in table.loc[sid].iloc[:4]))
+# The chosen synergy stays chosen after a save, even when its new status leaves the filter.
+options = list(selected["synergy_id"])
+kept = st.session_state.get("synergy.chosen")
+if kept in set(synergies["synergy_id"]) and kept not in options:
+    options.insert(0, kept)
+if options:
+    labels = synergy_labels(synergies, firms, lang, categories=cats)
+    chosen = st.selectbox(t("synergy.select", lang), options, key="synergy.chosen", format_func=labels.get)
+    rows = synergies.set_index("synergy_id")
     row = rows.loc[chosen]
     st.subheader(t("synergy.move.title", lang))
+    st.caption(t("synergy.move.current", lang, status=status_label(row["status"], lang)))
     keep = t("synergy.move.keep", lang)
-    with st.form("move"):
-        to = st.selectbox(t("synergy.move.to", lang), [keep, *next_statuses(row["status"])],
+    # Every field is keyed by the synergy: another synergy never shows this one's note.
+    fields = ("to", "reason", "note", "owner", "action", "on")
+    keys = {name: f"synergy.move.{name}.{chosen}" for name in fields}
+    with st.form(f"move-{chosen}"):
+        to = st.selectbox(t("synergy.move.to", lang), [keep, *next_statuses(row["status"])], key=keys["to"],
                           format_func=lambda s: s if s == keep else status_label(s, lang))
-        reason = st.selectbox(t("synergy.move.reason", lang), REASONS,
+        reason = st.selectbox(t("synergy.move.reason", lang), REASONS, key=keys["reason"],
+                              help=t("synergy.move.reason_help", lang),
                               format_func=lambda r: t(f"synergy.reason.{r}", lang))
-        note = st.text_area(t("synergy.move.note", lang))
+        note = st.text_area(t("synergy.move.note", lang), key=keys["note"])
         c1, c2, c3 = st.columns(3)
-        owner = c1.text_input(t("synergy.move.owner", lang), value=row["owner_id"] or actor.user_id)
-        next_action = c2.text_input(t("synergy.move.next_action", lang), value=row["next_action"] or "")
-        next_on = c3.date_input(t("synergy.move.next_date", lang), value=None)
-        if st.form_submit_button(t("synergy.move.submit", lang)):
-            try:
-                if to == keep:
-                    changed = store.follow_up(actor, chosen, owner_id=owner, next_action_on=next_on,
-                                              next_action=next_action, note=note)
-                else:
-                    store.transition(actor, chosen, to, reason=reason if to == "rejected" else None,
-                                     note=note, owner_id=owner, next_action_on=next_on,
-                                     next_action=next_action)
-                    changed = True
-                state.flash(t("synergy.move.done" if changed else "synergy.move.none", lang))
-                st.rerun()
-            except (TransitionError, PermissionDenied) as exc:
-                st.error(t("synergy.move.refused", lang, error=exc))
+        owner = c1.text_input(t("synergy.move.owner", lang), key=keys["owner"],
+                              value=text_or_empty(row["owner_id"]) or actor.user_id)
+        next_action = c2.text_input(t("synergy.move.next_action", lang), key=keys["action"],
+                                    value=text_or_empty(row["next_action"]))
+        next_on = c3.date_input(t("synergy.move.next_date", lang), key=keys["on"], format=state.DATE_FORMAT,
+                                value=row["next_action_on"] if text_or_empty(row["next_action_on"]) else None)
+        submitted = st.form_submit_button(t("synergy.move.submit", lang), type="primary")
+    if submitted:
+        try:
+            if to == keep:
+                changed = store.follow_up(actor, chosen, owner_id=owner, next_action_on=next_on,
+                                          next_action=next_action, note=note)
+            else:
+                store.transition(actor, chosen, to, reason=reason if to == "rejected" else None,
+                                 note=note, owner_id=owner, next_action_on=next_on, next_action=next_action)
+                changed = True
+        except (TransitionError, PermissionDenied) as exc:
+            st.error(t("synergy.move.refused", lang, error=refusal_text(exc, lang)))
+        else:
+            for key in keys.values():  # a fresh form for the next change of this synergy
+                st.session_state.pop(key, None)
+            state.flash(t("synergy.move.done" if changed else "synergy.move.none", lang))
+            st.rerun()
 
     st.subheader(t("synergy.consents.title", lang))
-    st.dataframe(consent_table(store.consents(actor, chosen), lang), hide_index=True, width="stretch")
+    tables.show_table(consent_table(store.consents(actor, chosen), firms, lang))
     st.subheader(t("synergy.ledger.title", lang))
-    st.caption(t("synergy.ledger.caption", lang))
+    st.caption(t("synergy.ledger.caption_words", lang))
     checks = store.verifications(actor, chosen)
     lines = ledger_lines(rows.loc[[chosen]].reset_index(), checks, categories=cats)
-    st.dataframe(ledger_table(lines, lang), hide_index=True, width="stretch")
+    tables.show_table(ledger_table(lines, lang, categories=cats))
     st.subheader(t("synergy.history.title", lang))
-    st.dataframe(history_table(store.history(actor, chosen), lang), hide_index=True, width="stretch")
+    tables.show_table(history_table(store.history(actor, chosen), lang))
 
 st.subheader(t("synergy.funnel.title", lang))
 st.caption(t("synergy.funnel.caption", lang))
 dimension = st.selectbox(t("synergy.funnel.dimension", lang), DIMENSIONS,
                          format_func=lambda d: t(f"synergy.funnel.dim.{d}", lang))
 frame = funnel(synergies, firms, categories=cats)
-st.dataframe(funnel_table(frame, dimension, lang), hide_index=True, width="stretch")
+tables.show_table(funnel_table(frame, dimension, lang, parks=results_state.parks()))

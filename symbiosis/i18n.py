@@ -9,7 +9,7 @@ from importlib.resources.abc import Traversable
 
 import yaml
 
-__all__ = ["LANGS", "Text", "catalogue_keys", "load_catalogue", "t"]
+__all__ = ["LANGS", "Text", "catalogue_keys", "load_catalogue", "plural_form", "t", "tn"]
 
 LANGS: tuple[str, ...] = ("fr", "en")
 
@@ -89,6 +89,36 @@ def t(key: str, lang: str = "fr", **values: object) -> str:
     """
     text = _catalogue()[key].get(lang)
     return text.format(**values) if values else text
+
+
+def plural_form(n: float, lang: str = "fr") -> str:
+    """Return the CLDR plural category of ``n`` in ``lang``: ``one``, ``many`` or ``other``.
+
+    French counts 0 and 1 as singular (« 0 échange affiché », « 1 grappe »); English only 1.
+    """
+    from babel import Locale
+
+    return Locale.parse("en_CA" if lang == "en" else "fr_CA").plural_form(abs(n))
+
+
+def tn(key: str, n: float, lang: str = "fr", **values: object) -> str:
+    """Return the plural form of message ``key`` for the count ``n``, formatted with ``n`` and ``values``.
+
+    The catalogue holds ``key.one`` and ``key.other`` (and ``key.many`` where a language needs it);
+    a missing form falls back to ``key.other``. ``{n}`` is written the way ``lang`` writes numbers
+    (``1 200`` in French, ``1,200`` in English).
+
+    Raises
+    ------
+    KeyError
+        When neither the form nor ``key.other`` is in the catalogue.
+    """
+    from babel.numbers import format_decimal
+
+    form = plural_form(n, lang)
+    name = f"{key}.{form}" if f"{key}.{form}" in _catalogue() else f"{key}.other"
+    shown = format_decimal(n, locale="en_CA" if lang == "en" else "fr_CA")
+    return t(name, lang, n=shown, **values)
 
 
 def catalogue_keys() -> frozenset[str]:

@@ -86,7 +86,7 @@ def test_advisor_moves_a_synergy_and_sees_history_ledger_and_funnel(db):
     assert history.after.iat[0]["note"] == "Bon potentiel" and history.actor_id.iat[0] == "adele"
     shown = {str(d.value.columns.tolist()) for d in at.dataframe}
     assert any("Indicateur" in s for s in shown)  # the ledger
-    assert any("Avant" in s for s in shown)  # the history
+    assert any("Ce qui a changé" in s for s in shown)  # the history, in sentences
     assert any("Proposée → Qualifiée" in s for s in shown)  # the funnel's rates
 
 
@@ -100,3 +100,95 @@ def test_rejection_without_a_valid_note_is_refused_on_screen(db):
     assert not at.exception
     assert "Refused" in at.error[0].value and "note" in at.error[0].value
     assert store.synergies(ADVISOR).status.tolist() == ["proposed"]
+
+
+def _two_synergies(db: Path) -> tuple[SynergyRepository, str, str]:
+    """Two recorded proposals: A-1 → B-1 and A-1 → C-1."""
+    store = _store(db)
+    store.record_proposals(ADVISOR, FakeResult(exchanges(exchange("A-1", "B-1", "A", "B"),
+                                                         exchange("A-1", "C-1", "A", "C"))))
+    ids = store.synergies(ADVISOR).set_index("demand_id")["synergy_id"]
+    return store, ids["B-1"], ids["C-1"]
+
+
+def _form(at: AppTest, label: str, kind: str = "selectbox"):
+    return next(w for w in getattr(at, kind) if w.label == label)
+
+
+def test_rejecting_with_a_reason_then_every_later_visit_works(db):
+    """#11.1: « Abandonnée » with a reason crashed with KeyError 'synergy.reason.nan', then on every visit."""
+    store, first, _ = _two_synergies(db)
+    at = _page(ADVISOR)
+    _form(at, "Choisir une synergie").set_value(first)
+    at.run()
+    _form(at, "Nouveau statut").set_value("rejected")
+    _form(at, "Motif d'abandon").set_value("cost")
+    _form(at, "Enregistrer", "button").click().run()
+    assert not at.exception
+    assert "Synergie mise à jour." in at.success[0].value
+    assert store.synergies(ADVISOR).set_index("synergy_id").loc[first, "status"] == "rejected"
+    again = _page(ADVISOR)  # a later visit: the other synergy has no reason (was read as NaN)
+    assert not again.exception
+    table = again.dataframe[0].value
+    assert sorted(table["Motif"].tolist()) == ["", "Coût"]
+    assert "nan" not in table.to_string()
+
+
+def test_owner_and_next_action_never_show_nan(db):
+    store, first, _ = _two_synergies(db)
+    store.transition(ADVISOR, first, "rejected", reason="volume")
+    at = _page(ADVISOR)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "nan" not in table.to_string()
+    assert set(table["Prochaine action"]) == {""}
+    assert _form(at, "Prochaine action", "text_input").value == ""
+    assert _form(at, "Responsable (identifiant)", "text_input").value == "adele"
+
+
+def test_after_a_save_the_selection_stays_and_the_note_is_cleared(db):
+    """#11.1: after a save the selector jumped to another synergy while the form kept the note."""
+    _, first, second = _two_synergies(db)
+    at = _page(ADVISOR)
+    _form(at, "Statut").set_value("proposed")  # filter: only proposed synergies
+    at.run()
+    _form(at, "Choisir une synergie").set_value(second)
+    at.run()
+    _form(at, "Nouveau statut").set_value("qualified")
+    _form(at, "Note", "text_area").input("Appel prévu")
+    _form(at, "Enregistrer", "button").click().run()
+    assert not at.exception
+    assert _form(at, "Choisir une synergie").value == second  # still the one just changed
+    assert _form(at, "Note", "text_area").value == ""
+    assert "Qualifiée" in at.caption[0].value or any("Qualifiée" in c.value for c in at.caption)
+    _form(at, "Choisir une synergie").set_value(first)
+    at.run()
+    assert _form(at, "Note", "text_area").value == ""  # another synergy never inherits a note
+
+
+def test_a_refusal_is_explained_in_the_interface_language(db):
+    """#11.1: « Refusé : in_discussion needs both firms' acceptance » mixed languages and codes."""
+    store, first, _ = _two_synergies(db)
+    store.transition(ADVISOR, first, "qualified")
+    store.transition(ADVISOR, first, "contacted")
+    at = _page(ADVISOR)
+    _form(at, "Choisir une synergie").set_value(first)
+    at.run()
+    _form(at, "Nouveau statut").set_value("in_discussion")
+    _form(at, "Enregistrer", "button").click().run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "« En discussion »" in message and "accord des deux entreprises" in message
+    assert "in_discussion" not in message and "needs" not in message
+
+
+def test_history_reads_as_sentences_not_json(db):
+    store, first, _ = _two_synergies(db)
+    store.transition(ADVISOR, first, "qualified", note="Bon potentiel", owner_id="adele")
+    at = _page(ADVISOR)
+    _form(at, "Choisir une synergie").set_value(first)
+    at.run()
+    history = next(d.value for d in at.dataframe if "Ce qui a changé" in d.value.columns)
+    text = " ".join(history["Ce qui a changé"])
+    assert "Statut : Proposée → Qualifiée" in text and "« Bon potentiel »" in text
+    assert "{" not in text and "status" not in text

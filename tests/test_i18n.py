@@ -39,3 +39,20 @@ def test_catalogue_folder_rejects_duplicates_and_half_translations(tmp_path):
     (tmp_path / "b.yaml").write_text("k2: {fr: deux}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="needs both"):
         load_catalogue(tmp_path)
+
+
+def test_plural_forms_follow_each_language():
+    from symbiosis.i18n import tn
+
+    assert tn("synergy.table.title", 1, "fr") == "1 synergie"
+    assert tn("synergy.table.title", 0, "fr") == "0 synergie"  # French: 0 is singular
+    assert tn("synergy.table.title", 0, "en") == "0 synergies"
+    assert tn("synergy.table.title", 1200, "fr") == "1\u00a0200 synergies"
+    assert tn("synergy.table.title", 1200, "en") == "1,200 synergies"
+
+
+def test_every_plural_message_has_its_other_form():
+    keys = catalogue_keys()
+    for key in keys:
+        if key.endswith((".one", ".many")):
+            assert key.rsplit(".", 1)[0] + ".other" in keys, key

@@ -148,13 +148,23 @@ def proposal_rows(exchanges: pd.DataFrame, config: Any = None) -> list[dict[str,
 
 
 def frame_of(rows: list[Any], columns: tuple[str, ...]) -> pd.DataFrame:
-    """Build a frame from database rows: timestamps as UTC, dates as dates, None kept for text."""
+    """Build a frame from database rows: timestamps as UTC, dates as dates, None kept for text.
+
+    Text columns are plain ``object`` columns whose missing values are ``None`` (pandas 3 would
+    otherwise infer its string dtype, where a missing value reads back as NaN: a truthy float that
+    turned into ``"nan"`` on screen and into a ``synergy.reason.nan`` message key).
+    """
     frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(columns))
     for col in columns:
         if col in _TIMESTAMPS:
             frame[col] = pd.to_datetime(frame[col], utc=True)
         elif col in _DATES:
-            frame[col] = pd.to_datetime(frame[col]).dt.date.where(frame[col].notna(), None)
+            dates = pd.to_datetime(frame[col]).dt.date
+            frame[col] = pd.Series([d if pd.notna(d) else None for d in dates], index=frame.index,
+                                   dtype=object)
+        elif frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+            values = frame[col].astype(object)
+            frame[col] = values.where(values.notna(), None)
     return frame
 
 

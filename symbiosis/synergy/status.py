@@ -15,10 +15,13 @@ synergy may be reopened as ``qualified``. Two gates protect the firms and the fi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
+
+from symbiosis.i18n import t
 
 __all__ = ["CLOSED", "CONSENT_OPEN", "DECISIONS", "FIRM_VISIBLE", "NEEDS_CONSENT", "PIPELINE", "REASONS",
            "SIDES", "STATUSES", "SYNERGY_TYPES", "TRANSITIONS", "TransitionError", "check_transition",
-           "stage_index"]
+           "stage_index", "status_label"]
 
 #: The pipeline stages, in order (the funnel's columns).
 PIPELINE: tuple[str, ...] = ("proposed", "qualified", "contacted", "in_discussion", "trial",
@@ -59,7 +62,34 @@ FIRM_VISIBLE: str = "qualified"
 
 
 class TransitionError(ValueError):
-    """A status change the pipeline does not allow (wrong order, missing reason, missing consent)."""
+    """A status change the pipeline does not allow (wrong order, missing reason, missing consent).
+
+    Parameters
+    ----------
+    message
+        The English explanation (logs, command line, API).
+    code
+        Stable reason of the refusal; screens show the catalogue message ``synergy.refusal.<code>``
+        formatted with ``params``, so a person reads it in the interface language.
+    **params
+        Values of the message (statuses are ids, translated by the screen).
+    """
+
+    def __init__(self, message: str, *, code: str = "other", **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+def status_label(status: object, lang: str = "fr") -> str:
+    """Return the one name of a status every screen, report and file uses (``contacted`` → « Contactée »).
+
+    An unknown status (an old or foreign value) is shown as it is rather than crashing the page.
+    """
+    try:
+        return t(f"synergy.status.{status}", lang)
+    except KeyError:
+        return str(status)
 
 
 def stage_index(status: str) -> int:
@@ -91,17 +121,22 @@ def check_transition(current: str, to: str, *, reason: str | None = None, note: 
         Number of periods whose quantity both firms confirmed.
     """
     if to not in STATUSES:
-        raise TransitionError(f"unknown status {to!r}; expected one of {STATUSES}")
+        raise TransitionError(f"unknown status {to!r}; expected one of {STATUSES}", code="unknown_status",
+                              to=to)
     if to not in TRANSITIONS.get(current, ()):
-        raise TransitionError(f"{current} → {to} is not allowed; from {current}: {TRANSITIONS[current]}")
+        raise TransitionError(f"{current} → {to} is not allowed; from {current}: {TRANSITIONS[current]}",
+                              code="not_allowed", current=current, to=to,
+                              allowed=TRANSITIONS.get(current, ()))
     if to == "rejected":
         if reason not in REASONS:
-            raise TransitionError(f"a rejection needs a reason from {REASONS}, not {reason!r}")
+            raise TransitionError(f"a rejection needs a reason from {REASONS}, not {reason!r}",
+                                  code="reason_needed")
         if reason == "other" and not (note or "").strip():
-            raise TransitionError("the reason 'other' needs a note")
+            raise TransitionError("the reason 'other' needs a note", code="other_needs_note")
     elif reason is not None:
-        raise TransitionError("a reason is given only when rejecting")
+        raise TransitionError("a reason is given only when rejecting", code="reason_only_when_rejecting")
     if to in NEEDS_CONSENT and not both_accepted:
-        raise TransitionError(f"{to} needs both firms' acceptance")
+        raise TransitionError(f"{to} needs both firms' acceptance", code="needs_consent", to=to)
     if to == "verified" and verified_periods < 1:
-        raise TransitionError("verified needs a period whose quantity both firms confirmed")
+        raise TransitionError("verified needs a period whose quantity both firms confirmed",
+                              code="needs_verified_period")

@@ -231,18 +231,22 @@ class SynergyRepository:
             Bad decision or reason, synergy not open to consent, or already accepted by both.
         """
         if decision not in st.DECISIONS:
-            raise st.TransitionError(f"decision must be one of {st.DECISIONS}, not {decision!r}")
+            raise st.TransitionError(f"decision must be one of {st.DECISIONS}, not {decision!r}",
+                                    code="bad_decision")
         if (decision == "decline") != (reason is not None) or reason not in (None, *st.REASONS):
-            raise st.TransitionError(f"a decline needs a reason from {st.REASONS}, an acceptance none")
+            raise st.TransitionError(f"a decline needs a reason from {st.REASONS}, an acceptance none",
+                                    code="decline_needs_reason")
         at = now()
         with self._transaction(actor, "consent", write=True) as conn:
             require(actor, actor.role == "firm", "consent for a firm", table="consents", keys=[synergy_id])
             row = fetch_synergy(conn, actor, synergy_id, lock=True)
             decisions, _ = gates(conn, synergy_id)
             if row["status"] not in st.CONSENT_OPEN:
-                raise st.TransitionError(f"a {row['status']} synergy is not open to consent")
+                raise st.TransitionError(f"a {row['status']} synergy is not open to consent",
+                                        code="not_open_to_consent", status=row["status"])
             if decisions.get("supply") == decisions.get("demand") == "accept":
-                raise st.TransitionError("both firms have accepted: the decision is final")
+                raise st.TransitionError("both firms have accepted: the decision is final",
+                                         code="decision_final")
             sides = [s for s in st.SIDES if row[f"{s}_firm_id"] == actor.firm_id]
             entries = []
             for side in sides:
@@ -276,16 +280,17 @@ class SynergyRepository:
         """
         quantity = float(quantity)
         if not quantity >= 0 or quantity == float("inf"):
-            raise st.TransitionError("the quantity must be a finite number ≥ 0")
+            raise st.TransitionError("the quantity must be a finite number ≥ 0", code="bad_quantity")
         if period_end < period_start:
-            raise st.TransitionError("the period ends before it starts")
+            raise st.TransitionError("the period ends before it starts", code="period_order")
         at = now()
         with self._transaction(actor, "confirm_quantity", write=True) as conn:
             require(actor, actor.role == "firm", "confirm quantities for a firm", table="verifications",
                     keys=[synergy_id])
             row = fetch_synergy(conn, actor, synergy_id, lock=True)
             if row["status"] not in ("implemented", "verified"):
-                raise st.TransitionError(f"quantities are confirmed once implemented, not {row['status']}")
+                raise st.TransitionError(f"quantities are confirmed once implemented, not {row['status']}",
+                                        code="not_implemented", status=row["status"])
             key = (Verification.synergy_id == synergy_id, Verification.period_start == period_start,
                    Verification.period_end == period_end)
             old = conn.execute(select(Verification.supplier_quantity, Verification.receiver_quantity)

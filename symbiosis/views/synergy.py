@@ -2,38 +2,41 @@
 
 Pure (no streamlit): frames from :mod:`symbiosis.synergy` in, display frames with translated
 headers and labels out. The index of a table keeps its ``synergy_id`` so a selection maps back.
+Numbers stay numbers (rounded, never pre-formatted text) so that the screen sorts them as numbers
+and writes them the way the interface language does; units go in the header or their own column.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
+import math
 from typing import Any
 
 import pandas as pd
 
-from symbiosis.i18n import t
+from symbiosis.i18n import catalogue_keys, t
 from symbiosis.synergy.anonymise import load_sectors
-from symbiosis.synergy.status import PIPELINE, STATUSES, TRANSITIONS
+from symbiosis.synergy.status import PIPELINE, STATUSES, TRANSITIONS, TransitionError, status_label
+from symbiosis.views.labels import (
+    category_label,
+    factor_labels,
+    family_label,
+    method_label,
+    unit_label,
+)
 
-__all__ = ["category_label", "consent_table", "firm_table", "funnel_table", "history_table", "ledger_table",
-           "next_statuses", "pipeline_table", "proposal_label", "status_label", "unit_label",
-           "verification_table"]
-
-_UNITS = {"t/yr": ("t/an", "t/yr"), "m3/yr": ("m³/an", "m³/yr"), "MWh/yr": ("MWh/an", "MWh/yr"),
-          "trip/yr": ("voyages/an", "trips/yr"), "m2": ("m²", "m²"), "h/yr": ("h/an", "h/yr"),
-          "t": ("t", "t"), "m3": ("m³", "m³"), "MWh": ("MWh", "MWh")}
-
-
-def unit_label(unit: object, lang: str = "fr") -> str:
-    """Return a canonical unit as written in ``lang`` (``t/yr`` → ``t/an``)."""
-    fr, en = _UNITS.get(str(unit), (str(unit), str(unit)))
-    return en if lang == "en" else fr
+__all__ = ["category_label", "consent_table", "describe_entry", "firm_table", "funnel_table", "history_table",
+           "ledger_table", "next_statuses", "pipeline_table", "proposal_label", "refusal_text",
+           "status_label", "synergy_labels", "text_or_empty", "unit_label", "verification_table"]
 
 
-def status_label(status: str, lang: str = "fr") -> str:
-    """Return the label of a pipeline status."""
-    return t(f"synergy.status.{status}", lang)
+def text_or_empty(value: Any) -> str:
+    """Return a stored text value, or ``""`` for None, NaN and NA (never the word ``nan``)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value)
 
 
 def next_statuses(status: str) -> tuple[str, ...]:
@@ -41,12 +44,25 @@ def next_statuses(status: str) -> tuple[str, ...]:
     return TRANSITIONS.get(status, ())
 
 
-def category_label(category_id: str, categories: pd.DataFrame | None, lang: str = "fr") -> str:
-    """Return a category's label in ``lang`` (its id when unknown)."""
-    if categories is None or not category_id:
-        return str(category_id)
-    found = categories[categories["category_id"] == category_id]
-    return str(found.iloc[0][f"label_{lang if lang == 'en' else 'fr'}"]) if len(found) else str(category_id)
+def refusal_text(error: Exception, lang: str = "fr") -> str:
+    """Return why the pipeline refused a change, in ``lang`` (statuses by their names, no English code).
+
+    A :class:`~symbiosis.synergy.status.TransitionError` carries a ``code`` and its values; any
+    other refusal (a permission) gets the generic message.
+    """
+    if not isinstance(error, TransitionError):
+        return t("synergy.refusal.permission", lang)
+    params = dict(error.params)
+    for name in ("current", "to", "status"):
+        if name in params:
+            params[name] = status_label(params[name], lang)
+    if "allowed" in params:
+        allowed = [status_label(s, lang) for s in params["allowed"]]
+        params["allowed"] = ", ".join(allowed) if allowed else t("synergy.refusal.nothing", lang)
+    try:
+        return t(f"synergy.refusal.{error.code}", lang, **params)
+    except KeyError:
+        return t("synergy.refusal.other", lang)
 
 
 def _sector_label(sector: str, lang: str) -> str:
@@ -65,31 +81,65 @@ def _area_label(level: str, area: str, lang: str) -> str:
 
 
 def _counterpart_category(row: Any, categories: pd.DataFrame | None, lang: str) -> str:
-    if row.counterpart_category_level == "category":
-        return category_label(row.counterpart_category, categories, lang)
-    if row.counterpart_category_level == "family":
-        return t(f"synergy.family.{row.counterpart_category}", lang)
+    level, shown = row["counterpart_category_level"], row["counterpart_category"]
+    if level == "category":
+        return category_label(shown, categories, lang)
+    if level == "family":
+        return family_label(shown, lang)
     return t("synergy.category.withheld", lang)
+
+
+def _decision(value: Any, lang: str) -> str:
+    return t(f"synergy.decision.{text_or_empty(value) or 'none'}", lang)
+
+
+def _their_decision(value: Any, lang: str) -> str:
+    return t(f"synergy.their_decision.{text_or_empty(value) or 'none'}", lang)
+
+
+def _about(value: Any, digits: int = 2) -> float | None:
+    """A figure rounded to ``digits`` significant digits (a firm sees an order of magnitude)."""
+    number = pd.to_numeric(value, errors="coerce")
+    if number is None or pd.isna(number):
+        return None
+    number = float(number)
+    if number == 0:
+        return 0.0
+    return float(round(number, digits - 1 - math.floor(math.log10(abs(number)))))
 
 
 def firm_table(proposals: pd.DataFrame, lang: str = "fr", *,
                categories: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return a firm's anonymised proposals (:meth:`SynergyRepository.firm_proposals`) as shown."""
+    """Return a firm's anonymised proposals (:meth:`SynergyRepository.firm_proposals`) as shown.
+
+    The decisions come first (the firm's own and the other side's), then what the firm gains
+    (estimated saving, tonnes and GHG, rounded to two significant digits), then the counterpart
+    described by bands only.
+    """
     rows = []
-    for r in proposals.itertuples():
-        rows.append({
-            t("synergy.col.status", lang): status_label(r.status, lang),
-            t("synergy.col.role", lang): t(f"synergy.side.{r.my_side}", lang),
-            t("synergy.col.mine", lang): category_label(r.my_category_id, categories, lang),
-            t("synergy.col.theirs", lang): _counterpart_category(r, categories, lang),
-            t("synergy.col.sector", lang): _sector_label(r.counterpart_sector, lang),
-            t("synergy.col.area", lang): _area_label(r.area_level, r.area, lang),
-            t("synergy.col.distance", lang): t(f"synergy.distance.{r.distance_band}", lang),
-            t("synergy.col.quantity", lang): t(f"synergy.quantity.{r.quantity_band}", lang,
-                                               unit=unit_label(r.flow_unit, lang)),
-            t("synergy.col.decision", lang): t(f"synergy.decision.{r.my_decision or 'none'}", lang),
-            t("synergy.col.revealed", lang): t("synergy.yes" if r.revealed else "synergy.no", lang),
-        })
+    has_figures = "my_saving_cad_per_yr" in proposals
+    for r in proposals.to_dict("records"):
+        row = {
+            t("synergy.col.decision", lang): _decision(r.get("my_decision"), lang),
+            t("synergy.col.their_decision", lang): _their_decision(r.get("their_decision"), lang),
+            t("synergy.col.status", lang): status_label(r["status"], lang),
+            t("synergy.col.role", lang): t(f"synergy.side.{r['my_side']}", lang),
+            t("synergy.col.mine", lang): category_label(r["my_category_id"], categories, lang),
+            t("synergy.col.theirs", lang): _counterpart_category(pd.Series(r), categories, lang),
+        }
+        if has_figures:
+            row[t("synergy.col.my_saving", lang)] = _about(r.get("my_saving_cad_per_yr"))
+            row[t("synergy.col.my_tonnes", lang)] = _about(r.get("tonnes_t_per_yr"))
+            row[t("synergy.col.my_co2e", lang)] = _about(r.get("co2e_avoided_t_per_yr"))
+        row |= {
+            t("synergy.col.sector", lang): _sector_label(text_or_empty(r["counterpart_sector"]), lang),
+            t("synergy.col.area", lang): _area_label(r["area_level"], text_or_empty(r["area"]), lang),
+            t("synergy.col.distance", lang): t(f"synergy.distance.{r['distance_band']}", lang),
+            t("synergy.col.quantity", lang): t(f"synergy.quantity.{r['quantity_band']}", lang,
+                                               unit=unit_label(r["flow_unit"], lang)),
+            t("synergy.col.revealed", lang): t("synergy.yes" if r["revealed"] else "synergy.no", lang),
+        }
+        rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(proposals["synergy_id"], name="synergy_id"))
 
 
@@ -100,59 +150,155 @@ def proposal_label(row: pd.Series, lang: str = "fr", *, categories: pd.DataFrame
     return f"{mine} ↔ {theirs} · {status_label(row['status'], lang)}"
 
 
+def _names(firms: pd.DataFrame) -> pd.Series:
+    return firms.drop_duplicates("firm_id").set_index("firm_id")["name"]
+
+
+def synergy_labels(synergies: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *,
+                   categories: pd.DataFrame | None = None) -> dict[str, str]:
+    """Return ``synergy_id → "Supplier → Receiver · resource · status"`` for a select box."""
+    names = _names(firms)
+    return {
+        r["synergy_id"]: " · ".join((
+            f"{names.get(r['supply_firm_id'], r['supply_firm_id'])} → "
+            f"{names.get(r['demand_firm_id'], r['demand_firm_id'])}",
+            category_label(r["supply_category_id"], categories, lang), status_label(r["status"], lang)))
+        for r in synergies.to_dict("records")
+    }
+
+
+def _figure(estimate: Any, name: str) -> float:
+    figures = estimate.get("figures", {}) if isinstance(estimate, dict) else {}
+    value = pd.to_numeric(figures.get(name), errors="coerce")
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
+def _next(on: Any, what: Any) -> str:
+    parts = [text_or_empty(on)[:10], text_or_empty(what)]
+    return " ".join(p for p in parts if p)
+
+
 def pipeline_table(synergies: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *,
                    categories: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return the advisor's table of synergies, with firm names, figures and follow-up."""
-    names = firms.drop_duplicates("firm_id").set_index("firm_id")["name"]
-    none = t("synergy.none", lang)
+    """Return the advisor's table of synergies, with firm names, figures (numbers) and follow-up."""
+    names = _names(firms)
     rows = []
-    for r in synergies.itertuples():
-        figures = (r.estimate or {}).get("figures", {}) if isinstance(r.estimate, dict) else {}
+    for r in synergies.to_dict("records"):
+        reason = text_or_empty(r.get("rejection_reason"))
         rows.append({
-            t("synergy.col.status", lang): status_label(r.status, lang),
-            t("synergy.col.supplier", lang): names.get(r.supply_firm_id, r.supply_firm_id),
-            t("synergy.col.receiver", lang): names.get(r.demand_firm_id, r.demand_firm_id),
-            t("synergy.col.resource", lang): category_label(r.supply_category_id, categories, lang),
-            t("synergy.col.flow", lang): f"{r.flow_per_yr:,.1f} {unit_label(r.flow_unit, lang)}",
-            t("synergy.col.co2e", lang): round(float(figures.get("co2e_avoided_t_per_yr") or 0.0), 1),
-            t("synergy.col.value", lang): round(float(figures.get("net_value_cad_per_yr") or 0.0)),
-            t("synergy.col.reason", lang): t(f"synergy.reason.{r.rejection_reason}", lang)
-            if r.rejection_reason else none,
-            t("synergy.col.owner", lang): r.owner_id or none,
-            t("synergy.col.next_action", lang): _next(r.next_action_on, r.next_action) or none,
-            t("synergy.col.changed", lang): pd.Timestamp(r.status_changed_at).strftime("%Y-%m-%d %H:%M"),
+            t("synergy.col.status", lang): status_label(r["status"], lang),
+            t("synergy.col.supplier", lang): names.get(r["supply_firm_id"], r["supply_firm_id"]),
+            t("synergy.col.receiver", lang): names.get(r["demand_firm_id"], r["demand_firm_id"]),
+            t("synergy.col.resource", lang): category_label(r["supply_category_id"], categories, lang),
+            t("synergy.col.flow_num", lang): round(float(r["flow_per_yr"] or 0.0), 1),
+            t("synergy.col.unit", lang): unit_label(r["flow_unit"], lang),
+            t("synergy.col.co2e", lang): round(_figure(r.get("estimate"), "co2e_avoided_t_per_yr"), 1),
+            t("synergy.col.value", lang): round(_figure(r.get("estimate"), "net_value_cad_per_yr")),
+            t("synergy.col.reason", lang): t(f"synergy.reason.{reason}", lang) if reason else "",
+            t("synergy.col.owner", lang): text_or_empty(r.get("owner_id")),
+            t("synergy.col.next_action", lang): _next(r.get("next_action_on"), r.get("next_action")),
+            t("synergy.col.changed", lang): pd.Timestamp(r["status_changed_at"]).tz_convert(None)
+            if pd.Timestamp(r["status_changed_at"]).tzinfo else pd.Timestamp(r["status_changed_at"]),
         })
     return pd.DataFrame(rows, index=pd.Index(synergies["synergy_id"], name="synergy_id"))
 
 
-def _next(on: Any, what: Any) -> str:
-    return " ".join(str(x) for x in (on, what) if x is not None and not pd.isna(x))
+# -- the history, in sentences ---------------------------------------------------------------------
+
+_FOLLOW_UP = ("owner_id", "next_action", "next_action_on")
 
 
-def _short(details: Any) -> str:
-    if details is None or (isinstance(details, float) and pd.isna(details)):
-        return ""
-    if isinstance(details, dict):
-        details = {k: v for k, v in details.items() if k != "estimate"}
-    return json.dumps(details, ensure_ascii=False, default=str)
+def _value_text(name: str, value: Any, lang: str) -> str:
+    if name in ("status", "stage_reached"):
+        return status_label(value, lang)
+    if name == "rejection_reason":
+        return t(f"synergy.reason.{value}", lang) if text_or_empty(value) else t("synergy.none", lang)
+    return text_or_empty(value) or t("synergy.none", lang)
+
+
+def _synergy_change(before: dict, after: dict, lang: str) -> list[str]:
+    parts = []
+    if "status" in after:
+        parts.append(t("synergy.history.status", lang,
+                       before=_value_text("status", before.get("status"), lang),
+                       after=_value_text("status", after["status"], lang)))
+    if text_or_empty(after.get("rejection_reason")):
+        parts.append(t("synergy.history.reason", lang,
+                       reason=_value_text("rejection_reason", after["rejection_reason"], lang)))
+    for name in _FOLLOW_UP:
+        if name in after:
+            parts.append(t(f"synergy.history.{name}", lang, value=_value_text(name, after[name], lang)))
+    if "parameters" in after:
+        changed = ", ".join(_param_label(k, lang) for k in (after["parameters"] or {}))
+        parts.append(t("synergy.history.parameters", lang, names=changed))
+    if set(after) & {"flow_per_yr", "flow_unit", "road_distance_km", "estimate", "supply_category_id",
+                     "demand_category_id", "kind"}:
+        parts.append(t("synergy.history.refreshed", lang))
+    if text_or_empty(after.get("note")):
+        parts.append(t("synergy.history.note", lang, note=after["note"]))
+    return parts
+
+
+def _param_label(name: str, lang: str) -> str:
+    key = f"synergy.param.{name}"
+    return t(key, lang) if key in catalogue_keys() else name.replace("_", " ")
+
+
+def _side(side: Any, lang: str) -> str:
+    return t("synergy.col.supplier" if side == "supply" else "synergy.col.receiver", lang)
+
+
+def describe_entry(action: str, table: str, before: Any, after: Any, lang: str = "fr") -> str:
+    """Return one audit entry of a synergy as a sentence in ``lang`` (never raw JSON)."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    if action == "denied":
+        return t("synergy.history.denied", lang)
+    if action == "reveal":
+        return t("synergy.history.reveal", lang)
+    if table == "synergies" and action == "insert":
+        return t("synergy.history.recorded", lang)
+    if table == "synergies":
+        return " ; ".join(_synergy_change(before, after, lang)) or t("synergy.history.updated", lang)
+    if table == "consents":
+        text = t("synergy.history.consent", lang, side=_side(after.get("side"), lang),
+                 decision=t(f"synergy.decision.{after.get('decision', 'none')}", lang))
+        if text_or_empty(after.get("reason")):
+            text += " — " + t(f"synergy.reason.{after['reason']}", lang)
+        if text_or_empty(after.get("note")):
+            text += " ; " + t("synergy.history.note", lang, note=after["note"])
+        return text
+    if table == "verifications":
+        colon = " : " if lang == "fr" else ": "
+        quantities = [_side("supply" if k.startswith("supplier") else "demand", lang) + colon + str(v)
+                      for k, v in after.items() if k.endswith("quantity") and v is not None]
+        return t("synergy.history.quantity", lang, start=text_or_empty(after.get("period_start")),
+                 end=text_or_empty(after.get("period_end")), quantities=", ".join(quantities))
+    return t("synergy.history.event", lang, action=action)
 
 
 def history_table(history: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
-    """Return audit entries of a synergy (:meth:`SynergyRepository.history`) as shown."""
+    """Return audit entries of a synergy (:meth:`SynergyRepository.history`) as dated sentences."""
+    when = pd.to_datetime(history["at"], utc=True).dt.tz_convert(None)
     return pd.DataFrame({
-        t("synergy.col.when", lang): pd.to_datetime(history["at"], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S"),
-        t("synergy.col.who", lang): history["actor_id"],
-        t("synergy.col.action", lang): history["action"],
-        t("synergy.col.table", lang): history["table_name"],
-        t("synergy.col.before", lang): history["before"].map(_short),
-        t("synergy.col.after", lang): history["after"].map(_short),
+        t("synergy.col.when", lang): when.to_numpy(),
+        t("synergy.col.who", lang): history["actor_id"].to_numpy(),
+        t("synergy.col.what", lang): [describe_entry(a, tb, b, af, lang) for a, tb, b, af in zip(
+            history["action"], history["table_name"], history["before"], history["after"], strict=True)],
     })
 
 
-def funnel_table(frame: pd.DataFrame, dimension: str, lang: str = "fr") -> pd.DataFrame:
-    """Return one dimension of :func:`symbiosis.synergy.funnel.funnel`: counts, reached stages, rates in %."""
+# -- funnel and ledger --------------------------------------------------------------------------------
+
+def funnel_table(frame: pd.DataFrame, dimension: str, lang: str = "fr", *,
+                 parks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return one dimension of :func:`symbiosis.synergy.funnel.funnel`: counts, reached stages, rates in %.
+
+    ``parks`` (``park_id, name``) gives the parks their names.
+    """
     part = frame[frame["dimension"] == dimension]
-    groups = part["group"].map(lambda g: _group_label(dimension, g, lang))
+    park_names = dict(zip(parks["park_id"], parks["name"], strict=True)) if parks is not None else {}
+    groups = part["group"].map(lambda g: _group_label(dimension, g, lang, park_names))
     out = pd.DataFrame({t("synergy.col.group", lang): groups.to_numpy(),
                         t("synergy.col.count", lang): part["n_synergies"].to_numpy(),
                         t("synergy.col.firms", lang): part["n_firms"].to_numpy()})
@@ -166,31 +312,42 @@ def funnel_table(frame: pd.DataFrame, dimension: str, lang: str = "fr") -> pd.Da
     return out
 
 
-def _group_label(dimension: str, group: str, lang: str) -> str:
+def _group_label(dimension: str, group: str, lang: str, park_names: dict[str, str]) -> str:
     if dimension == "all":
         return t("synergy.funnel.dim.all", lang)
-    if dimension == "park" and group == "none":
-        return t("synergy.funnel.no_park", lang)
+    if dimension == "park":
+        return t("synergy.funnel.no_park", lang) if group == "none" else park_names.get(group, group)
     if dimension == "sector":
         return _sector_label("" if group == "unknown" else group, lang)
     if dimension == "family":
-        return t(f"synergy.family.{group}", lang) if group.isidentifier() else group
+        return family_label(group, lang)
     return group
 
 
-def ledger_table(lines: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
-    """Return ledger lines (:func:`symbiosis.synergy.ledger.ledger_lines`) as shown."""
-    period = [f"{s} → {e}" if s is not None and not pd.isna(s) else "" for s, e in
+def ledger_table(lines: pd.DataFrame, lang: str = "fr", *, factors: pd.DataFrame | None = None,
+                 categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return ledger lines (:func:`symbiosis.synergy.ledger.ledger_lines`) as shown: words, numbers.
+
+    The method is its formula in words and each emission factor is named by what it measures and
+    what it applies to (``factors``: the table the ledger used; the shipped one when None).
+    """
+    if factors is None:
+        from symbiosis.engine.factors import load_factors
+
+        factors = load_factors()
+    period = [f"{s} → {e}" if text_or_empty(s) else "" for s, e in
               zip(lines["period_start"], lines["period_end"], strict=True)]
     return pd.DataFrame({
         t("synergy.col.indicator", lang): lines["indicator"].map(lambda i: t(f"synergy.indicator.{i}", lang)),
-        t("synergy.col.value_num", lang): lines["value"].round(3),
-        t("synergy.col.unit", lang): lines["unit"],
+        t("synergy.col.value_num", lang): lines["value"].astype(float).round(1),
+        t("synergy.col.unit", lang): lines["unit"].map(lambda u: unit_label(u, lang)),
         t("synergy.col.basis", lang): lines["basis"].map(lambda b: t(f"synergy.basis.{b}", lang)),
         t("synergy.col.period", lang): period,
-        t("synergy.col.method", lang): lines["method"] + " : " + lines["formula"],
-        t("synergy.col.factors", lang): lines["factor_ids"],
-        t("synergy.col.sources", lang): lines["sources"],
+        t("synergy.col.method", lang): lines["method"].map(lambda m: method_label(m, lang)),
+        t("synergy.col.factors", lang): lines["factor_ids"].map(
+            lambda ids: factor_labels(ids, factors, lang, categories=categories)),
+        t("synergy.col.sources", lang): lines["sources"].map(lambda s: " ; ".join(p for p in str(s).split("|")
+                                                                                if p)),
     })
 
 
@@ -200,24 +357,29 @@ def verification_table(verifications: pd.DataFrame, lang: str = "fr") -> pd.Data
         t("synergy.col.period", lang): [f"{s} → {e}" for s, e in
                                         zip(verifications["period_start"], verifications["period_end"],
                                             strict=True)],
-        t("synergy.col.supplier_qty", lang): verifications["supplier_quantity"],
-        t("synergy.col.receiver_qty", lang): verifications["receiver_quantity"],
-        t("synergy.col.counted", lang): verifications["counted_quantity"],
+        t("synergy.col.supplier_qty", lang): pd.to_numeric(verifications["supplier_quantity"]),
+        t("synergy.col.receiver_qty", lang): pd.to_numeric(verifications["receiver_quantity"]),
+        t("synergy.col.counted", lang): pd.to_numeric(verifications["counted_quantity"]),
         t("synergy.col.unit", lang): verifications["unit"].map(lambda u: unit_label(u, lang)),
     })
 
 
-def consent_table(consents: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
-    """Return the firms' decisions on a synergy (:meth:`SynergyRepository.consents`) as shown."""
-    none = t("synergy.none", lang)
-    when = pd.to_datetime(consents["decided_at"], utc=True).dt.strftime("%Y-%m-%d %H:%M")
+def consent_table(consents: pd.DataFrame, firms: pd.DataFrame | None = None,
+                  lang: str = "fr") -> pd.DataFrame:
+    """Return the firms' decisions on a synergy (:meth:`SynergyRepository.consents`) as shown.
+
+    ``firms`` (``firm_id, name``) names the firms; without it their ids are shown.
+    """
+    if isinstance(firms, str):  # the former signature consent_table(consents, lang)
+        firms, lang = None, firms
+    names = _names(firms) if firms is not None else pd.Series(dtype=object)
+    when = pd.to_datetime(consents["decided_at"], utc=True).dt.tz_convert(None)
     return pd.DataFrame({
-        t("synergy.col.role", lang): consents["side"].map(
-            lambda s: t("synergy.col.supplier" if s == "supply" else "synergy.col.receiver", lang)),
-        t("synergy.col.firms", lang): consents["firm_id"],
+        t("synergy.col.role", lang): consents["side"].map(lambda s: _side(s, lang)),
+        t("synergy.col.firms", lang): consents["firm_id"].map(lambda f: names.get(f, f)),
         t("synergy.col.decision", lang): consents["decision"].map(lambda d: t(f"synergy.decision.{d}", lang)),
         t("synergy.col.reason", lang): consents["reason"].map(
-            lambda r: t(f"synergy.reason.{r}", lang) if isinstance(r, str) and r else none),
-        t("synergy.move.note", lang): consents["note"].fillna(""),
-        t("synergy.col.when", lang): when,
+            lambda r: t(f"synergy.reason.{r}", lang) if text_or_empty(r) else ""),
+        t("synergy.move.note", lang): consents["note"].map(text_or_empty),
+        t("synergy.col.when", lang): when.to_numpy(),
     })

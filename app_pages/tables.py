@@ -1,0 +1,68 @@
+"""How the pages show tables and charts: numbers stay numbers, written the way the interface language does.
+
+A table's numeric columns are given a ``NumberColumn(format="localized")`` and its date columns a
+``DatetimeColumn`` in ISO order, so that a column sorts as numbers (or dates) while it reads
+``1 234,5`` in French; :func:`page_locale` makes "localized" mean the interface language, not the
+browser's. Charts are Vega-Lite specs from :mod:`symbiosis.views.charts` (axis labels in French).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+__all__ = ["LOCALES", "chart", "column_config", "page_locale", "show_table"]
+
+#: BCP 47 tag of the page for each interface language.
+LOCALES: dict[str, str] = {"fr": "fr-CA", "en": "en-CA"}
+
+_LOCALE_SCRIPT = """<script>
+(function () {{
+  var tag = "{tag}";
+  document.documentElement.lang = tag;
+  try {{
+    Object.defineProperty(navigator, "languages", {{get: function () {{ return [tag, "{lang}"]; }},
+                                                    configurable: true}});
+    Object.defineProperty(navigator, "language", {{get: function () {{ return tag; }}, configurable: true}});
+  }} catch (e) {{}}
+}})();
+</script>"""
+
+
+def page_locale(lang: str) -> None:
+    """Set ``<html lang>`` and the number locale of the tables to the interface language.
+
+    The script is a constant of this module (only the language tag varies, from :data:`LOCALES`):
+    nothing a user typed ever reaches it.
+    """
+    tag = LOCALES.get(lang, LOCALES["fr"])
+    st.sidebar.html(_LOCALE_SCRIPT.format(tag=tag, lang=tag[:2]), unsafe_allow_javascript=True)
+
+
+def column_config(frame: pd.DataFrame) -> dict[str, Any]:
+    """Return a ``column_config`` giving every numeric column a localised number format."""
+    config: dict[str, Any] = {}
+    for name in frame.columns:
+        col = frame[name]
+        if pd.api.types.is_bool_dtype(col):
+            continue
+        if pd.api.types.is_numeric_dtype(col):
+            config[str(name)] = st.column_config.NumberColumn(format="localized")
+        elif pd.api.types.is_datetime64_any_dtype(col):
+            config[str(name)] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+    return config
+
+
+def show_table(frame: pd.DataFrame, *, key: str | None = None, height: int | str = "auto",
+               hide_index: bool = True, extra: dict[str, Any] | None = None, container: Any = None) -> None:
+    """Show ``frame`` with localised numbers (sortable as numbers) across the page width."""
+    config = column_config(frame) | dict(extra or {})
+    (container or st).dataframe(frame, hide_index=hide_index, width="stretch", height=height,
+                                column_config=config, key=key)
+
+
+def chart(spec: dict[str, Any], *, container: Any = None) -> None:
+    """Draw a Vega-Lite spec from :mod:`symbiosis.views.charts` (data inline)."""
+    (container or st).vega_lite_chart(spec, width="stretch")

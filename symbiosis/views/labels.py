@@ -1,0 +1,141 @@
+"""Words, not codes: the label a person reads for every id the engine, the ledger and the planner use.
+
+Pure (no streamlit): category, family, kind, unit, status, emission-factor, method and solver terms
+in French or English, from the message catalogue and the knowledge base. Screens, reports and
+exported files call these; nothing shown to a person prints ``wood_bark``, ``landfill_inert_default``,
+``L6`` or ``cp-sat``. An unknown id falls back to a readable form of itself (never a crash).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+
+import pandas as pd
+
+from symbiosis.i18n import catalogue_keys, t
+from symbiosis.synergy.status import status_label
+
+__all__ = ["UNIT_LABELS", "category_label", "category_labels", "factor_label", "factor_labels",
+           "family_label", "kind_label", "method_label", "readable", "solver_method_label",
+           "solver_status_label", "status_label", "unit_label"]
+
+#: Canonical units (and per-year rates) as each language writes them.
+UNIT_LABELS: Mapping[str, tuple[str, str]] = {
+    "t/yr": ("t/an", "t/yr"), "m3/yr": ("m³/an", "m³/yr"), "MWh/yr": ("MWh/an", "MWh/yr"),
+    "trip/yr": ("voyages/an", "trips/yr"), "m2": ("m²", "m²"), "h/yr": ("h/an", "h/yr"),
+    "t": ("t", "t"), "m3": ("m³", "m³"), "MWh": ("MWh", "MWh"), "trip": ("voyages", "trips"),
+    "h": ("h", "h"), "CAD": ("$", "$"), "CAD/yr": ("$/an", "$/yr"), "t CO2e": ("t CO₂e", "t CO₂e"),
+    "t CO2e/yr": ("t CO₂e/an", "t CO₂e/yr"), "kg CO2e/t": ("kg CO₂e/t", "kg CO₂e/t"),
+    "kg CO2e/t.km": ("kg CO₂e/t·km", "kg CO₂e/t·km"), "kg CO2e/MWh": ("kg CO₂e/MWh", "kg CO₂e/MWh"),
+    "kg CO2e/m3": ("kg CO₂e/m³", "kg CO₂e/m³"),
+}
+
+
+def _en(lang: str) -> bool:
+    return lang == "en"
+
+
+def readable(code: object) -> str:
+    """A last-resort label for an unknown id: ``wood_bark`` → ``wood bark`` (never the raw code)."""
+    text = "" if code is None or (isinstance(code, float) and pd.isna(code)) else str(code)
+    return text.replace("_", " ").replace(":", " ").strip()
+
+
+def _catalogue(key: str, lang: str, fallback: object) -> str:
+    return t(key, lang) if key in catalogue_keys() else readable(fallback)
+
+
+def unit_label(unit: object, lang: str = "fr") -> str:
+    """Return a unit as written in ``lang`` (``t/yr`` → ``t/an``; ``CAD/yr`` → ``$/an``)."""
+    text = "" if unit is None or (isinstance(unit, float) and pd.isna(unit)) else str(unit)
+    fr, en = UNIT_LABELS.get(text, (text, text))
+    return en if _en(lang) else fr
+
+
+def kind_label(kind: object, lang: str = "fr") -> str:
+    """Return a resource kind (``material``, ``energy``…) in ``lang``."""
+    return _catalogue(f"kind.{kind}", lang, kind)
+
+
+def family_label(family: object, lang: str = "fr") -> str:
+    """Return a resource family (``wood_forestry``…) in ``lang``."""
+    return _catalogue(f"advisor.family.{family}", lang, family)
+
+
+@functools.lru_cache(maxsize=4)
+def _kb_categories() -> pd.DataFrame:
+    from symbiosis.kb import load_categories
+
+    return load_categories()
+
+
+def category_labels(categories: pd.DataFrame | None, lang: str = "fr") -> pd.Series:
+    """Return ``category_id → label`` in ``lang`` (the shipped knowledge base when None)."""
+    cats = _kb_categories() if categories is None else categories
+    column = "label_en" if _en(lang) else "label_fr"
+    cats = cats.drop_duplicates("category_id")
+    return pd.Series(cats[column].astype(str).to_numpy(), index=cats["category_id"].astype(str).to_numpy())
+
+
+def category_label(category_id: object, categories: pd.DataFrame | None = None, lang: str = "fr") -> str:
+    """Return a category's label in ``lang`` (a readable form of the id when unknown)."""
+    if category_id is None or (isinstance(category_id, float) and pd.isna(category_id)) or category_id == "":
+        return ""
+    labels = category_labels(categories, lang)
+    return str(labels.get(str(category_id), readable(category_id)))
+
+
+def _applies_label(applies_to: str, lang: str, categories: pd.DataFrame | None) -> str:
+    if applies_to == "*":
+        return t("labels.factor.all", lang)
+    if applies_to.startswith("kind:"):
+        return kind_label(applies_to.removeprefix("kind:"), lang)
+    labels = category_labels(categories, lang)
+    if applies_to in labels.index:
+        return str(labels[applies_to])
+    return family_label(applies_to, lang)
+
+
+def factor_label(factor_id: object, factors: pd.DataFrame, lang: str = "fr", *,
+                 categories: pd.DataFrame | None = None) -> str:
+    """Return an emission factor as words: what it measures and what it applies to.
+
+    ``landfill_inert_default`` → « Enfouissement évité — matières (par défaut) ».
+    """
+    if factor_id is None or str(factor_id) in ("", "nan"):
+        return ""
+    row = factors[factors["factor_id"].astype(str) == str(factor_id)]
+    if row.empty:
+        return readable(factor_id)
+    quantity = str(row["quantity"].iloc[0])
+    what = _catalogue(f"labels.factor.quantity.{quantity}", lang, quantity)
+    return f"{what} — {_applies_label(str(row['applies_to'].iloc[0]), lang, categories)}"
+
+
+def factor_labels(ids: object, factors: pd.DataFrame, lang: str = "fr", *,
+                  categories: pd.DataFrame | None = None) -> str:
+    """Return ``|``-joined factor ids (or a list of them) as labels joined by « ; »."""
+    if isinstance(ids, (list, tuple, set, frozenset)):
+        parts = [str(i) for i in ids]
+    else:
+        parts = [] if ids is None or (isinstance(ids, float) and pd.isna(ids)) else str(ids).split("|")
+    return " ; ".join(factor_label(i, factors, lang, categories=categories) for i in parts if i)
+
+
+def method_label(method: object, lang: str = "fr") -> str:
+    """Return a calculation method (ledger ``L1``…``L14``, ``engine``; several joined by ``|``) as words."""
+    missing = method is None or (isinstance(method, float) and pd.isna(method))
+    parts = [] if missing else str(method).split("|")
+    return " ; ".join(_catalogue(f"labels.method.{m}", lang, m) for m in parts if m)
+
+
+def solver_status_label(status: object, lang: str = "fr") -> str:
+    """Return a solver outcome in plain words (``optimal`` → « meilleur horaire trouvé »)."""
+    return _catalogue(f"labels.solver.status.{status}", lang, status)
+
+
+def solver_method_label(method: object, lang: str = "fr") -> str:
+    """Return how a plan was found in plain words (``cp-sat`` → « optimisation mathématique »)."""
+    return _catalogue(f"labels.solver.method.{method}", lang, method)
+
