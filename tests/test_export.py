@@ -71,10 +71,13 @@ def result() -> MatchResult:
 
 def test_escape_text_only_touches_text_with_triggers():
     assert escape_text(EVIL) == "'" + EVIL
-    for trigger in ["+1", "-2", "@SUM(A1)", "\tx", "\rx"]:
+    for trigger in ["+1+1", "-2-cmd", "@SUM(A1)", "\tx", "\rx", "-A1", "＝1+1"]:
         assert escape_text(trigger).startswith("'")
     assert escape_text("Bois") == "Bois"
     assert escape_text(-3.5) == -3.5
+    # the rule for numbers: a number, or a text that is exactly a plain number, stays as it is
+    for number in ["-2", "+1", "-12,5", " -1.2e5 "]:
+        assert escape_text(number) == number
 
 
 def test_safe_frame_keeps_numbers_and_joins_lists():

@@ -18,10 +18,9 @@ import pandas as pd
 
 from symbiosis.i18n import Text
 from symbiosis.ingest.columns import ERRORS_COLUMN, header_label
-from symbiosis.ingest.fields import FORMULA_TRIGGERS, Problem
+from symbiosis.ingest.fields import Problem
 from symbiosis.ingest.reader import RawTable
 from symbiosis.ingest.report import ImportReport, Issue
-from symbiosis.numbers import parse_number
 from symbiosis.schemas import TableSchema, empty_frame
 
 __all__ = ["ImportResult", "RowContext", "generated_id", "rejected_file", "run_rows"]
@@ -189,16 +188,6 @@ def run_rows(raw: RawTable, schema: TableSchema,
     return ImportResult(_typed_frame(records, schema), rejected, report)
 
 
-def _is_number(text: str) -> bool:
-    return parse_number(text, allow_negative=True).ok
-
-
-def _escape(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _is_number(value):
-        return "'" + value
-    return value
-
-
 def rejected_file(result: ImportResult, fmt: str = "csv", *, delimiter: str = ";") -> bytes:
     """Return the rejected rows as a file the user can fix and upload again.
 
@@ -206,11 +195,13 @@ def rejected_file(result: ImportResult, fmt: str = "csv", *, delimiter: str = ";
     formulas and URLs disabled. Text starting with ``= + - @`` is prefixed with ``'`` so that no
     spreadsheet evaluates it.
     """
-    frame = result.rejected.map(_escape)
+    from symbiosis.io.inert import csv_bytes, escape_text  # the one escape of every export
+
+    frame = result.rejected.map(escape_text)
     if fmt == "xlsx":
         buffer = io.BytesIO()
         options = {"options": {"strings_to_formulas": False, "strings_to_urls": False}}
         with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=options) as writer:
             frame.to_excel(writer, sheet_name="rejets_rejected", index=False)
         return buffer.getvalue()
-    return frame.to_csv(index=False, sep=delimiter).encode("utf-8-sig")
+    return csv_bytes(frame, sep=delimiter)

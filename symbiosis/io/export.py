@@ -2,10 +2,10 @@
 
 Spreadsheet programs run any cell that starts with ``=``, ``+``, ``-`` or ``@`` (and tab or
 carriage-return tricks) as a formula, so a firm called ``=HYPERLINK("http://x","y")`` would become
-a live link in a funder's workbook. Every *text* cell that starts with one of those characters is
-prefixed with ``'`` (OWASP CSV-injection advice); numbers are never touched, since a leading ``-``
-is a legitimate negative value. XLSX files are also written with xlsxwriter's
-``strings_to_formulas`` and ``strings_to_urls`` switched off.
+a live link in a funder's workbook. Every cell goes through the one escape of
+:mod:`symbiosis.io.inert` (which also covers a trigger after a line break or a separator inside a
+value; numbers are never touched, since a leading ``-`` is a legitimate negative value). XLSX files
+are also written with xlsxwriter's ``strings_to_formulas`` and ``strings_to_urls`` switched off.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from symbiosis.io.inert import FORMULA_TRIGGERS, csv_bytes, escape_text, safe_frame
 from symbiosis.results import KPI_LABELS, MatchResult, explanation_texts
 
 __all__ = [
@@ -37,40 +38,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: First characters that make a spreadsheet treat text as a formula.
-FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 #: Data rows an XLSX sheet holds (1,048,576 rows minus the header); longer sheets are cut.
 XLSX_MAX_DATA_ROWS = 1_048_575
 _DATA_SHEETS = ("exchanges", "candidates", "unmatched")
 #: Decimal places kept for coordinates of anonymised firms (0.1° ≈ 11 km of latitude).
 ANONYMOUS_COORD_DECIMALS = 1
-
-
-def escape_text(value: Any) -> Any:
-    """Return ``value`` with a ``'`` prefix when it is text starting with a formula trigger."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, (tuple, list, set, frozenset)):
-        value = " | ".join(map(str, value))
-    return escape_text(value)
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy whose text cells are escaped and list cells joined; numbers are unchanged.
-
-    Column names are escaped too (they are text a user may have chosen).
-    """
-    out = frame.copy()
-    for name in out.columns:
-        col = out[name]
-        if col.dtype == object or pd.api.types.is_string_dtype(col):
-            out[name] = col.astype(object).map(_cell)
-    out.columns = [escape_text(str(c)) for c in out.columns]
-    return out
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -224,7 +196,7 @@ def write_results(result: MatchResult, path: str | Path) -> Path:
     if suffix == ".xlsx":
         _write_xlsx(result, path)
     elif suffix == ".csv":
-        safe_frame(exchanges_with_texts(result.exchanges)).to_csv(path, index=False, encoding="utf-8-sig")
+        path.write_bytes(csv_bytes(exchanges_with_texts(result.exchanges)))
     elif suffix == ".json":
         text = json.dumps(results_json(result), ensure_ascii=False, indent=2, allow_nan=False)
         path.write_text(text, encoding="utf-8")

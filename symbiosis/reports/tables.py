@@ -2,7 +2,7 @@
 
 Pure builders: each takes a :class:`~symbiosis.reports.data.ReportData` and a language and returns
 frames, bytes or a dict. Cells are escaped against formula injection by
-:func:`symbiosis.io.export.safe_frame` when written, never here.
+:func:`symbiosis.io.inert.safe_frame` when written, never here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.i18n import t
-from symbiosis.io.export import safe_frame
+from symbiosis.io.inert import csv_bytes as inert_csv_bytes
 from symbiosis.reports.data import KPI_KEYS, ReportData
 
 __all__ = ["SHEETS", "csv_bytes", "extra_sheets", "header_rows", "kpi_table", "localise", "report_geojson",
@@ -121,8 +121,7 @@ def csv_bytes(data: ReportData, lang: str) -> bytes:
     In anonymised mode these are only the synergies between consenting firms; the per-territory
     aggregates are in the XLSX and PDF reports.
     """
-    frame = safe_frame(localise(data.synergies, lang))
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return inert_csv_bytes(localise(data.synergies, lang))
 
 
 def _props(row: dict[str, Any]) -> dict[str, Any]:

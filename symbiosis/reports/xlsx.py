@@ -1,7 +1,7 @@
 """Write a report workbook (XLSX): summary, synergies, firms, funnel, territory, methodology, notes.
 
 Written with xlsxwriter's ``strings_to_formulas`` and ``strings_to_urls`` off, and every text cell
-that starts with a formula trigger prefixed with ``'`` (:func:`symbiosis.io.export.safe_frame`): a
+that starts with a formula trigger prefixed with ``'`` (:func:`symbiosis.io.inert.safe_frame`): a
 firm called ``=HYPERLINK(…)`` stays inert text.
 """
 
@@ -12,7 +12,7 @@ import logging
 
 import pandas as pd
 
-from symbiosis.io.export import safe_frame
+from symbiosis.io.inert import safe_frame
 from symbiosis.reports.data import ReportData
 from symbiosis.reports.tables import sheets
 

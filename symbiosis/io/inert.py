@@ -1,0 +1,126 @@
+"""Make every exported cell inert: no text a spreadsheet would run as a formula, whatever the separator.
+
+A spreadsheet runs a cell as a formula when it starts with ``=``, ``+``, ``-`` or ``@`` (or a tab
+or carriage return before one of them; full-width ``＝ ＋ － ＠`` on some systems). Looking only at
+a value's first character is not enough: a firm named ``Acme\\r=cmd|' /C calc'!A0`` starts a new
+row at the carriage return, and ``x;=cmd`` in a comma-separated file becomes a cell of its own when
+a French-Canadian spreadsheet opens it with ``;``. So :func:`escape_text` puts a ``'`` before a
+trigger at the start of the value **and** at the start of every piece a reader could cut the value
+into: after a line break (CR, LF and the other Unicode line breaks), a tab, a comma or a semicolon,
+skipping spaces and double quotes.
+
+The rule for numbers, stated once:
+
+* a value whose *type* is a number (int, float, numpy number, Decimal) is never changed: ``-12.5``
+  is a legitimate negative number and stays a number;
+* a *text* piece that is exactly a plain number (``-12,5``, ``+3``, ``-1.2e5``, surrounding spaces
+  allowed) is left as it is: a spreadsheet reads it as a number, not a formula;
+* every other text piece that starts (after spaces and quotes) with a trigger gets the ``'``.
+
+:func:`is_live_formula` states the same rule from the reader's side; the export-scan test uses it.
+CSV files are written by :func:`csv_bytes` with every text field quoted, so a line break inside a
+value stays inside its cell for any reader that honours quotes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["CELL_BREAKS", "FORMULA_TRIGGERS", "csv_bytes", "escape_text", "is_live_formula",
+           "is_plain_number", "live_cells", "safe_frame"]
+
+#: First characters that make a spreadsheet treat text as a formula.
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+#: Characters at which a reader may start a new cell or row: line breaks, tab, comma, semicolon.
+CELL_BREAKS = "\r\n\t,;\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_SPLIT = re.compile("([" + re.escape(CELL_BREAKS) + "])")
+_ANY_TRIGGER = re.compile("[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_SKIPPED = ' "'
+
+
+def is_plain_number(text: str) -> bool:
+    """Whether ``text`` (spaces around allowed) is a plain number a spreadsheet reads as a number."""
+    return _PLAIN_NUMBER.fullmatch(text.strip(" ")) is not None
+
+
+def _escape_piece(piece: str) -> str:
+    body = piece.lstrip(_SKIPPED)
+    if not body.startswith(FORMULA_TRIGGERS) or is_plain_number(piece.strip(_SKIPPED)):
+        return piece
+    return piece[: len(piece) - len(body)] + "'" + body
+
+
+def escape_text(value: Any) -> Any:
+    """Return ``value`` inert: text gets a ``'`` before every formula trigger that could start a cell.
+
+    Non-text values (numbers, dates, None) are returned unchanged.
+    """
+    if not isinstance(value, str) or not _ANY_TRIGGER.search(value):
+        return value
+    if value.startswith(FORMULA_TRIGGERS) and not is_plain_number(value):
+        value = "'" + value  # the classic case, kept exactly as before
+    pieces = _SPLIT.split(value)
+    return "".join(p if i % 2 or (i == 0 and p.startswith("'")) else _escape_piece(p)
+                   for i, p in enumerate(pieces))
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (tuple, list, set, frozenset)):
+        value = " | ".join(map(str, value))
+    return escape_text(value)
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy whose text cells (and column names) are escaped and list cells joined.
+
+    Numeric columns are unchanged (see the module's rule for numbers).
+    """
+    out = frame.copy()
+    for name in out.columns:
+        col = out[name]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            out[name] = col.astype(object).map(_cell)
+    out.columns = [escape_text(str(c)) for c in out.columns]
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame, *, sep: str = ",", bom: bool = True) -> bytes:
+    """Write ``frame`` as UTF-8 CSV (with a BOM for spreadsheet programs): escaped, text fields quoted.
+
+    Every text field is quoted (numbers are not, so they stay numbers), hence a line break inside a
+    value stays in its cell; formula triggers are escaped by :func:`safe_frame` anyway.
+    """
+    text = safe_frame(frame).to_csv(index=False, sep=sep, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    return (("\ufeff" if bom else "") + text).encode("utf-8")
+
+
+def is_live_formula(cell: str) -> bool:
+    """Whether a cell, as a spreadsheet would read it, would run as a formula (the reader's side).
+
+    Leading spaces are ignored; a cell that is a plain number is not a formula.
+    """
+    body = cell.lstrip(" ")
+    return body.startswith(FORMULA_TRIGGERS) and not is_plain_number(body)
+
+
+def live_cells(text: str, separators: Iterable[str] = (",", ";", "\t")) -> list[tuple[str, int, str]]:
+    """Return every cell of CSV ``text`` that a spreadsheet would run, reading it with each separator.
+
+    The text is read as a quote-aware reader would (``csv``), then each cell is cut again at every
+    line break (a reader that ignores quotes). Returns ``(separator, row, cell)`` triples.
+    """
+    found = []
+    text = text.removeprefix("\ufeff")
+    for sep in separators:
+        for number, row in enumerate(csv.reader(text.splitlines(), delimiter=sep)):
+            for cell in row:
+                for piece in re.split("[" + re.escape(CELL_BREAKS) + "]", cell):
+                    if is_live_formula(piece):
+                        found.append((sep, number, piece))
+    return found
