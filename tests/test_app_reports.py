@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -24,9 +25,12 @@ def _page(actor: Actor | None, lang: str = "fr") -> AppTest:
     return run_page("manager_reports.py", actor, lang)
 
 
-def _download(at: AppTest) -> bytes:
-    (content, _name, _fmt) = at.session_state["reports.file"]
-    return content
+def _download(at: AppTest, fmt: str):
+    return at.session_state["reports.files.files"][fmt]
+
+
+def _select(at: AppTest, key: str):
+    return next(w for w in at.selectbox if w.key == key)
 
 
 def test_program_manager_downloads_an_anonymised_xlsx(db):
@@ -34,10 +38,11 @@ def test_program_manager_downloads_an_anonymised_xlsx(db):
     assert not at.exception
     assert at.title[0].value == "Reports for funders"
     assert at.checkbox[0].value is True  # anonymised by default for program managers
-    at.selectbox[2].set_value("xlsx")
+    _select(at, "reports.format").set_value("xlsx").run()
     at.button[0].click().run()
     assert not at.exception
-    book = openpyxl.load_workbook(io.BytesIO(_download(at)))
+    assert at.get("download_button")
+    book = openpyxl.load_workbook(io.BytesIO(_download(at, "xlsx").content))
     text = "\n".join(str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r)
     assert "Scierie Publique" in text
     assert not any(name in text for name in SECRET_NAMES)
@@ -46,21 +51,31 @@ def test_program_manager_downloads_an_anonymised_xlsx(db):
 def test_advisor_gets_a_named_pdf_for_one_mrc(db):
     at = _page(Actor("adele", "advisor"))
     assert at.checkbox[0].value is False
-    at.selectbox[0].set_value("mrc:Maria-Chapdelaine")
+    _select(at, "reports.territory").set_value("mrc:Maria-Chapdelaine").run()
     at.button[0].click().run()
     assert not at.exception
-    assert _download(at).startswith(b"%PDF")
-    assert at.session_state["reports.file"][1].startswith("rapport-mrc-Maria-Chapdelaine")
+    file = _download(at, "pdf")
+    assert file.content.startswith(b"%PDF") and file.name.startswith("rapport-mrc-Maria-Chapdelaine")
+
+
+def test_a_file_is_built_once_per_scope_and_language(db):
+    """#11.4: switching language or format back and forth must not rebuild what the session has."""
+    at = _page(Actor("adele", "advisor"))
+    at.button[0].click().run()
+    first = _download(at, "pdf")
+    _select(at, "reports.lang").set_value("en").run()
+    at.button[0].click().run()
+    assert _download(at, "pdf").name.startswith("report-")
+    _select(at, "reports.lang").set_value("fr").run()
+    assert not at.button or at.get("download_button")  # ready again without a new build
+    assert _download(at, "pdf") is first
 
 
 def test_reversed_period_is_refused(db):
-    import datetime as dt
-
     at = _page(Actor("adele", "advisor"))
     at.date_input[0].set_value(dt.date(2026, 12, 31))
-    at.date_input[1].set_value(dt.date(2026, 1, 1))
-    at.button[0].click().run()
-    assert at.error and "reports.file" not in at.session_state
+    at.date_input[1].set_value(dt.date(2026, 1, 1)).run()
+    assert at.error and not at.get("download_button")
 
 
 @pytest.mark.parametrize("actor", [None, Actor("fanny", "firm", "P1")])

@@ -63,8 +63,9 @@ def _with_levers(data: Any, repo: Any, actor: Any, args: argparse.Namespace) -> 
 def run(args: argparse.Namespace) -> int:
     """Write the report; 0 on success, 2 on a bad argument or an unreadable registry."""
     from symbiosis.db import Actor, Repository
-    from symbiosis.reports import parse_territory, render_report
-    from symbiosis.reports.source import report_data
+    from symbiosis.reports import parse_territory
+    from symbiosis.reports.export import export_report
+    from symbiosis.reports.source import load_source
 
     fmt = _format(args)
     if fmt is None:
@@ -89,11 +90,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"Registre illisible / unreadable registry: {exc}", file=sys.stderr)
         return 2
     with repo:
-        data = report_data(repo, actor, territory=territory, period=(args.start, args.end),
-                           anonymised=args.anonymised)
-        if args.levers:
-            data = _with_levers(data, repo, actor, args)
-        args.out.write_bytes(render_report(data, fmt, args.lang))
+        source = load_source(repo, actor)
+        period = (args.start, args.end)
+        data = source.data(territory=territory, period=period, anonymised=args.anonymised)
+        sections = _with_levers(data, repo, actor, args).sections if args.levers else ()
+        args.out.write_bytes(export_report(source, fmt, args.lang, anonymised=args.anonymised,
+                                           territory=territory, period=period, sections=sections).content)
         repo.log_event(actor, "export", details={"command": "report", "file": args.out.name, "format": fmt,
                                                  "territory": territory.spec, "anonymised": args.anonymised})
     print(f"Rapport écrit / report written: {args.out} ({len(data.synergies)} synergies)")

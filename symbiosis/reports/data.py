@@ -6,7 +6,14 @@ that the writers (XLSX, PDF, CSV, GeoJSON) only format. **Anonymisation happens 
 writer ever sees what it must not print: in anonymised mode a firm that has not consented
 (confidentiality other than ``public``, or no consent recorded when consents are given) appears in
 no named table and no exact point; it is only counted in the aggregates by MRC, and aggregates of
-fewer than :data:`MIN_FIRMS_PER_CELL` firms are suppressed.
+fewer than :data:`MIN_FIRMS_PER_CELL` firms are suppressed. A synergy is *named* (listed with its
+firms, drawn between their sites) only when neither firm declined it and, in anonymised mode, both
+firms consented to be named for it; a declined synergy is never named, in any mode.
+
+**Counting.** Totals (KPIs) count each synergy once and leave rejected synergies out (they have no
+impact; the funnel still shows them). Breakdowns by a firm's place or sector (MRC, municipality,
+park, sector) show a synergy between two places in *both*, so their rows may add up to more than
+the total: :data:`DOUBLE_COUNT_NOTE` says so wherever such a table is printed.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from symbiosis.i18n import Text
 from symbiosis.reports.lines import STATUS_ORDER, status_rank
 from symbiosis.reports.territory import MRC_UNKNOWN, Territory, add_mrc, mrc_centroids, select_firms
 
-__all__ = ["KPI_KEYS", "MIN_FIRMS_PER_CELL", "ReportData", "consenting_firms", "gather_report"]
+__all__ = ["BREAKDOWNS", "DOUBLE_COUNT_NOTE", "KPI_KEYS", "MIN_FIRMS_PER_CELL", "PER_FIRM_BREAKDOWNS",
+           "ReportData", "consenting_firms", "gather_report", "nameable_lines"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +42,16 @@ MIN_FIRMS_PER_CELL = 3
 KPI_KEYS: tuple[str, ...] = ("n_synergies", "n_firms_engaged", "tonnes_t_per_yr", "diverted_t_per_yr",
                              "co2e_avoided_t_per_yr", "net_value_cad_per_yr")
 _SUMS = ("tonnes_t_per_yr", "diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr")
+#: Dimensions of the breakdown tables (:attr:`ReportData.breakdowns`).
+BREAKDOWNS: tuple[str, ...] = ("mrc", "park", "sector", "family", "kind")
+#: Breakdowns by a firm's attribute: a synergy between two groups shows in both.
+PER_FIRM_BREAKDOWNS: frozenset[str] = frozenset({"mrc", "municipality", "park", "sector"})
+#: What a breakdown by place or sector says about its sum.
+DOUBLE_COUNT_NOTE = Text(
+    "Une synergie entre deux territoires (ou parcs, ou secteurs) figure dans chacun : la somme des lignes "
+    "peut dépasser le total, qui compte chaque synergie une seule fois.",
+    "A synergy between two territories (or parks, or sectors) appears in each: the rows may add up to "
+    "more than the total, which counts each synergy once.")
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,15 @@ class ReportData:
     sections
         Extra sections appended to the workbook and the PDF: objects with ``sheets(lang) -> dict``
         and ``draw(pdf, lang)``, e.g. :class:`symbiosis.mutual.report.LeverSection`.
+    breakdowns
+        :data:`BREAKDOWNS` → ``key, n_synergies, n_firms`` and the sums, largest value first (the
+        keys are ids: MRC names, park ids, SCIAN sectors, family and kind ids); suppressed cells are
+        NaN in anonymised mode.
+    monthly
+        Tonnes diverted per month (12 values, January first): each synergy's yearly figure spread
+        over the months both streams are available (all year when unknown).
+    n_declined
+        Synergies left unnamed because a firm declined them.
     """
 
     territory: Territory
@@ -88,6 +115,9 @@ class ReportData:
     source: str = "result"
     by_type: pd.DataFrame = field(default_factory=pd.DataFrame)
     sections: tuple[Any, ...] = ()
+    breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
+    monthly: tuple[float, ...] = (0.0,) * 12
+    n_declined: int = 0
 
     def kpi(self, key: str, column: str = "total") -> float:
         """Return one KPI value (``total``, ``estimated`` or ``verified``)."""
@@ -112,8 +142,12 @@ def _in_period(lines: pd.DataFrame, start: dt.date | None, end: dt.date | None) 
 
 
 def _sides(lines: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
-    """Lines with the name, municipality and MRC of each side."""
-    info = firms.set_index("firm_id")[["name", "municipality", "mrc"]]
+    """Lines with the name, municipality, MRC, park and SCIAN sector of each side."""
+    from symbiosis.synergy.anonymise import scian_sector
+
+    info = firms.assign(park=firms["park_id"].astype(object).where(firms["park_id"].notna(), "").astype(str),
+                        sector=scian_sector(firms["scian_code"].astype(str)))
+    info = info.set_index("firm_id")[["name", "municipality", "mrc", "park", "sector"]]
     out = lines
     for side in ("supply", "demand"):
         part = info.add_prefix(f"{side}_").reindex(lines[f"{side}_firm_id"].to_numpy())
@@ -122,6 +156,8 @@ def _sides(lines: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
 
 
 def _kpis(lines: pd.DataFrame) -> pd.DataFrame:
+    """Totals, each synergy once, rejected synergies left out (no impact; the funnel still counts them)."""
+    lines = lines[lines["status"].ne("rejected")]
     rows = []
     for key in KPI_KEYS:
         row = {"indicator": key}
@@ -186,7 +222,8 @@ def _long_by_firm(lines: pd.DataFrame) -> pd.DataFrame:
     """One row per (synergy, side), for counting per firm and per territory."""
     parts = []
     for side in ("supply", "demand"):
-        cols = {f"{side}_firm_id": "firm_id", f"{side}_municipality": "municipality", f"{side}_mrc": "mrc"}
+        cols = {f"{side}_firm_id": "firm_id", f"{side}_municipality": "municipality", f"{side}_mrc": "mrc",
+                f"{side}_park": "park", f"{side}_sector": "sector"}
         parts.append(lines[["synergy_id", *cols, *_SUMS]].rename(columns=cols).assign(role=side))
     return pd.concat(parts, ignore_index=True)
 
@@ -194,6 +231,7 @@ def _long_by_firm(lines: pd.DataFrame) -> pd.DataFrame:
 def _by_territory(lines: pd.DataFrame, anonymised: bool) -> pd.DataFrame:
     keys = ["mrc"] if anonymised else ["mrc", "municipality"]
     cols = [*keys, "n_synergies", "n_firms", *_SUMS]
+    lines = lines[lines["status"].ne("rejected")]
     if lines.empty:
         return pd.DataFrame(columns=cols)
     long = _long_by_firm(lines).drop_duplicates([*keys, "synergy_id", "firm_id"])
@@ -229,7 +267,7 @@ def _firms_table(lines: pd.DataFrame, named: set[str], anonymised: bool) -> pd.D
 def _methodology(lines: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
     ids = lines["factor_ids"].fillna("").astype(str).str.split("|").explode()
     used = ids[ids.ne("")].value_counts().rename("n_synergies")
-    cols = ["factor_id", "quantity", "value", "unit", "source", "year", "note"]
+    cols = ["factor_id", "applies_to", "quantity", "value", "unit", "source", "year", "note"]
     table = factors[[c for c in cols if c in factors]].drop_duplicates("factor_id").set_index("factor_id")
     out = table.join(used, how="inner").rename_axis("factor_id").reset_index()
     missing = sorted(set(used.index) - set(table.index))
@@ -238,13 +276,21 @@ def _methodology(lines: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["quantity", "factor_id"]).reset_index(drop=True)
 
 
-def _points(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool) -> tuple:
+def _points(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool,
+            nameable: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Map points and links: exact sites only for firms that may be named, links only between them.
+
+    A firm that may not be named is drawn at its MRC's public centroid (one labelled point per
+    MRC); a synergy that may not be named (declined, or a non-consenting side) is drawn between
+    the two MRC centroids, so no line ever pairs two identifiable sites it should not.
+    """
     engaged = _long_by_firm(lines).groupby("firm_id")["synergy_id"].nunique()
     table = firms.set_index("firm_id").loc[engaged.index, ["name", "lat", "lon", "mrc"]].copy()
     table["n_synergies"] = engaged
     hide = pd.Series(anonymised, index=table.index) & ~table.index.isin(list(named))
     centroids = mrc_centroids()
     cen = centroids.reindex(table["mrc"].to_numpy())
+    exact = table[["lon", "lat"]].copy()
     table.loc[hide, "lat"] = cen["lat"].to_numpy()[hide.to_numpy()]
     table.loc[hide, "lon"] = cen["lon"].to_numpy()[hide.to_numpy()]
     table = table.dropna(subset=["lat", "lon"])
@@ -254,16 +300,84 @@ def _points(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymise
     pts_agg = pts[~pts["named"]].groupby("label", as_index=False).agg(
         lon=("lon", "first"), lat=("lat", "first"), n_synergies=("n_synergies", "sum")).assign(named=False)
     points = pd.concat([pts[pts["named"]], pts_agg], ignore_index=True)
-    ends = pts[["lon", "lat"]]
-    a = ends.reindex(lines["supply_firm_id"].to_numpy()).to_numpy()
-    b = ends.reindex(lines["demand_firm_id"].to_numpy()).to_numpy()
+    at_site = exact.copy()
+    at_site.loc[hide[hide].index] = np.nan
+    by_mrc = centroids[["lon", "lat"]]
+    ends = []
+    for side in ("supply", "demand"):
+        site = at_site.reindex(lines[f"{side}_firm_id"].to_numpy()).to_numpy(dtype=float)
+        mrc = by_mrc.reindex(lines[f"{side}_mrc"].to_numpy()).to_numpy(dtype=float)
+        ends.append(np.where(nameable.to_numpy()[:, None] & ~np.isnan(site), site, mrc))
+    a, b = ends
     links = pd.DataFrame({"lon0": a[:, 0], "lat0": a[:, 1], "lon1": b[:, 0], "lat1": b[:, 1]}).dropna()
     return points.reset_index(drop=True), links.drop_duplicates().reset_index(drop=True)
 
 
+def _breakdown(lines: pd.DataFrame, by: str, anonymised: bool, family: pd.Series) -> pd.DataFrame:
+    """Synergies, firms and sums by ``by`` (:data:`BREAKDOWNS`), rejected synergies left out."""
+    cols = ["key", "n_synergies", "n_firms", *_SUMS]
+    live = lines[lines["status"].ne("rejected")]
+    if live.empty:
+        return pd.DataFrame(columns=cols)
+    long = _long_by_firm(live)
+    if by in PER_FIRM_BREAKDOWNS:
+        long = long.assign(key=long[by].replace("", "none"))
+    else:
+        per_line = (live["supply_category_id"].map(family).fillna("unknown") if by == "family"
+                    else live["kind"])
+        key = pd.Series(per_line.to_numpy(), index=live["synergy_id"].to_numpy())
+        long = long.assign(key=long["synergy_id"].map(key.groupby(level=0).first()))
+    per_syn = long.drop_duplicates(["key", "synergy_id"])
+    out = per_syn.groupby("key").agg(n_synergies=("synergy_id", "size"), **{c: (c, "sum") for c in _SUMS})
+    out["n_firms"] = long.groupby("key")["firm_id"].nunique()
+    out = out.reset_index()[cols].sort_values("net_value_cad_per_yr", ascending=False, kind="stable")
+    if anonymised:
+        small = out["n_firms"] < MIN_FIRMS_PER_CELL
+        out[["n_synergies", *_SUMS]] = out[["n_synergies", *_SUMS]].astype(float)
+        out.loc[small, ["n_synergies", *_SUMS]] = np.nan
+    return out.reset_index(drop=True)
+
+
+def _monthly(lines: pd.DataFrame, months: pd.Series | None) -> tuple[float, ...]:
+    """Tonnes diverted per month: each live synergy's yearly tonnes spread over its common months."""
+    live = lines[lines["status"].ne("rejected")]
+    if live.empty:
+        return (0.0,) * 12
+    masks = np.full(len(live), 0xFFF, dtype=np.int64)
+    if months is not None and {"supply_id", "demand_id"} <= set(live.columns):
+        a = live["supply_id"].map(months).fillna(0xFFF).astype(np.int64).to_numpy()
+        b = live["demand_id"].map(months).fillna(0xFFF).astype(np.int64).to_numpy()
+        masks = np.where((a & b) > 0, a & b, 0xFFF)
+    bits = (masks[:, None] >> np.arange(12)[None, :]) & 1
+    per_month = live["diverted_t_per_yr"].to_numpy(float) / bits.sum(axis=1)
+    return tuple(float(v) for v in (bits * per_month[:, None]).sum(axis=0))
+
+
+def nameable_lines(lines: pd.DataFrame, named: set[str], anonymised: bool, *,
+                   accepted: Collection[tuple[str, str]] | None = None,
+                   declined: Collection[tuple[str, str]] = ()) -> pd.Series:
+    """Which lines may be printed with their firms' names (a boolean mask on ``lines``).
+
+    Never a line one of its firms declined; in anonymised mode only lines whose two firms may be
+    named (:func:`consenting_firms`) and, when per-synergy acceptances are given, accepted it.
+    """
+    sid = lines["synergy_id"].astype(str)
+    sup, dem = lines["supply_firm_id"].astype(str), lines["demand_firm_id"].astype(str)
+    refused = set(declined)
+    ok = ~pd.Series([(s, a) in refused or (s, b) in refused for s, a, b in zip(sid, sup, dem, strict=True)],
+                    index=lines.index, dtype=bool)
+    if anonymised:
+        ok &= sup.isin(named) & dem.isin(named)
+        if accepted is not None:
+            yes = set(accepted)
+            ok &= pd.Series([(s, a) in yes and (s, b) in yes for s, a, b in zip(sid, sup, dem, strict=True)],
+                            index=lines.index, dtype=bool)
+    return ok
+
+
 def _notes(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool,
-           source: str) -> tuple[Text, ...]:
-    notes: list[Text] = []
+           source: str, n_declined: int) -> tuple[Text, ...]:
+    notes: list[Text] = [DOUBLE_COUNT_NOTE]
     if source == "result":
         notes.append(Text("Toutes les synergies sont des propositions du moteur d'appariement : leurs "
                           "chiffres sont des estimations, aucune n'est vérifiée.",
@@ -286,6 +400,11 @@ def _notes(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised
     if no_factor:
         notes.append(Text(f"{no_factor} synergie(s) sans facteur d'émission : GES évités comptés à 0.",
                           f"{no_factor} synergies without an emission factor: GHG avoided counted as 0."))
+    if n_declined:
+        notes.append(Text(f"{n_declined} synergie(s) refusée(s) par une entreprise : comptée(s) dans les "
+                          "agrégats, jamais nommée(s).",
+                          f"{n_declined} synergies declined by a firm: counted in the aggregates, never "
+                          "named."))
     if anonymised:
         hidden = len(ids - named)
         notes.append(Text(f"Mode anonymisé : {hidden} entreprise(s) sans consentement de publication sont "
@@ -307,6 +426,9 @@ def gather_report(firms: pd.DataFrame, lines: pd.DataFrame, factors: pd.DataFram
                   territory: Territory | None = None,
                   period: tuple[dt.date | None, dt.date | None] = (None, None),
                   anonymised: bool = False, consents: Collection[str] | None = None,
+                  accepted: Collection[tuple[str, str]] | None = None,
+                  declined: Collection[tuple[str, str]] = (),
+                  categories: pd.DataFrame | None = None, months: pd.Series | None = None,
                   source: str = "result", today: dt.date | None = None) -> ReportData:
     """Filter, sum and (when asked) anonymise the synergy lines of a territory and period.
 
@@ -328,23 +450,35 @@ def gather_report(firms: pd.DataFrame, lines: pd.DataFrame, factors: pd.DataFram
     consents
         Ids of firms whose consent to be named is recorded; None before consents are tracked
         (then ``public`` confidentiality is the consent).
+    accepted, declined
+        ``(synergy_id, firm_id)`` pairs of the firms' decisions on each synergy: in anonymised mode
+        a synergy is named only when both firms accepted it (when ``accepted`` is given); a
+        declined synergy is never named (:func:`nameable_lines`).
+    categories
+        Knowledge-base categories (the family of a category, for the breakdown by family).
+    months
+        ``stream_id → months_mask`` (the monthly profile); all year when None.
     source
         ``"result"`` or ``"synergies"`` (changes the notes only).
     today
         Date printed as the generation date (today by default).
     """
     territory = territory or Territory()
+    if categories is None:
+        from symbiosis.kb import load_categories
+
+        categories = load_categories()
+    family = categories.drop_duplicates("category_id").set_index("category_id")["family"]
     firms = add_mrc(firms.drop_duplicates("firm_id").assign(firm_id=lambda f: f["firm_id"].astype(str)))
     inside = set(firms.loc[select_firms(firms, territory), "firm_id"])
     keep = (lines["supply_firm_id"].isin(inside) | lines["demand_firm_id"].isin(inside))
     keep &= _in_period(lines, *period)
     sel = _sides(lines[keep].reset_index(drop=True), firms)
     named = consenting_firms(firms, consents)
-    shown = sel
-    if anonymised:
-        both = sel["supply_firm_id"].isin(named) & sel["demand_firm_id"].isin(named)
-        shown = sel[both]
-    points, links = _points(firms, sel, named, anonymised)
+    nameable = nameable_lines(sel, named, anonymised, accepted=accepted, declined=declined)
+    n_declined = int((~nameable_lines(sel, named, False, declined=declined)).sum())
+    shown = sel[nameable]
+    points, links = _points(firms, sel, named, anonymised, nameable)
     logger.info("report %s: %d synergies (%d named)", territory.spec, len(sel), len(shown))
     return ReportData(
         territory=territory, period_start=period[0], period_end=period[1], anonymised=anonymised,
@@ -352,6 +486,8 @@ def gather_report(firms: pd.DataFrame, lines: pd.DataFrame, factors: pd.DataFram
         synergies=shown[list(_SYNERGY_COLUMNS)].sort_values(["status", "synergy_id"]).reset_index(drop=True),
         by_status=_by_status(sel), by_territory=_by_territory(sel, anonymised),
         firms=_firms_table(sel, named, anonymised), methodology=_methodology(sel, factors),
-        notes=_notes(firms, sel, named, anonymised, source), points=points, links=links, source=source,
-        by_type=_by_type(sel),
+        notes=_notes(firms, sel, named, anonymised, source, n_declined), points=points, links=links,
+        source=source, breakdowns={by: _breakdown(sel, by, anonymised, family) for by in BREAKDOWNS},
+        monthly=_monthly(sel, months), n_declined=n_declined,
+        by_type=_by_type(sel[sel["status"].ne("rejected")]),
     )

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 #: Columns of a synergy line, with units in the names.
 LINE_COLUMNS: tuple[str, ...] = (
     "synergy_id", "status", "stage_reached", "evidence", "status_date", "supply_firm_id", "demand_firm_id",
-    "kind",
+    "supply_id", "demand_id", "kind",
     "supply_category_id", "demand_category_id", "quantity_per_yr", "quantity_unit", "tonnes_t_per_yr",
     "diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr", "distance_km", "factor_ids",
     "method", "synergy_type",
@@ -94,6 +94,8 @@ def lines_from_result(result: Any) -> pd.DataFrame:
         "status_date": pd.NaT,
         "supply_firm_id": _text(ex, "supply_firm_id"),
         "demand_firm_id": _text(ex, "demand_firm_id"),
+        "supply_id": _text(ex, "supply_id"),
+        "demand_id": _text(ex, "demand_id"),
         "kind": _text(ex, "kind"),
         "supply_category_id": _text(ex, "supply_category_id"),
         "demand_category_id": _text(ex, "demand_category_id"),

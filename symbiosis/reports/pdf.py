@@ -20,9 +20,16 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from symbiosis.i18n import t
-from symbiosis.reports.data import ReportData
+from symbiosis.reports.data import DOUBLE_COUNT_NOTE, ReportData
 from symbiosis.reports.figures import Frame, draw_map, map_caption
-from symbiosis.reports.tables import header_rows, kpi_table, localise, type_table
+from symbiosis.reports.tables import (
+    header_rows,
+    kpi_table,
+    localise,
+    methodology_table,
+    territory_table,
+    type_table,
+)
 
 __all__ = ["FONT", "ReportPDF", "draw_table", "format_number", "pdf_bytes"]
 
@@ -96,6 +103,7 @@ def draw_table(pdf: FPDF, frame: pd.DataFrame, *, widths: Sequence[float] | None
     lang = getattr(pdf, "lang", "fr")
     decimals = numeric_decimals or {}
     pdf.set_font(FONT, size=font_size)
+    pdf.set_fill_color(255, 255, 255)  # a table starts from the page's state: never a figure's fill colour
     kwargs: dict[str, Any] = {"headings_style": _HEAD, "line_height": font_size * 0.55,
                               "text_align": "LEFT"}
     if widths is not None:
@@ -140,8 +148,10 @@ def _kpis(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     draw_table(pdf, localise(data.by_status[cols], lang), font_size=7,
                numeric_decimals={t("reports.col.conversion_pct", lang): 1})
     pdf.heading(t("reports.section.by_territory", lang), size=12)
-    terr = data.by_territory.drop(columns=["diverted_t_per_yr"], errors="ignore")
-    draw_table(pdf, localise(terr, lang), font_size=7)
+    terr = territory_table(data, lang).iloc[:-1]  # the last row is the note, printed below
+    terr = terr.drop(columns=[t("reports.col.diverted_t_per_yr", lang)], errors="ignore")
+    draw_table(pdf, terr.astype(object).where(terr.notna(), ""), font_size=7)
+    pdf.paragraph(DOUBLE_COUNT_NOTE.get(lang), size=8)
     if data.anonymised:
         pdf.paragraph(t("reports.suppressed", lang), size=8)
 
@@ -160,7 +170,7 @@ def _synergies(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     pdf.add_page()
     pdf.heading(t("reports.section.synergies", lang))
     if data.synergies.empty:
-        pdf.paragraph(t("reports.none", lang))
+        pdf.paragraph(t("reports.no_named_synergy" if data.anonymised else "reports.none", lang))
         return
     cols = ["status", "supply_category_id", "supply_name", "demand_name", "tonnes_t_per_yr",
             "co2e_avoided_t_per_yr", "net_value_cad_per_yr"]
@@ -174,10 +184,9 @@ def _methodology(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     pdf.add_page()
     pdf.heading(t("reports.section.methodology", lang))
     pdf.paragraph(t("reports.method.text", lang), size=9)
-    cols = ["factor_id", "quantity", "value", "unit", "source", "year", "n_synergies"]
-    table = data.methodology[[c for c in cols if c in data.methodology]]
-    table = table.assign(year=table["year"].astype(str)) if "year" in table else table
-    draw_table(pdf, localise(table, lang), widths=(34, 22, 14, 18, 66, 12, 14), font_size=6.5,
+    table = methodology_table(data, lang, columns=("factor_id", "value", "unit", "source", "year",
+                                                   "n_synergies"))
+    draw_table(pdf, table, widths=(50, 14, 18, 72, 12, 14), font_size=6.5,
                numeric_decimals={t("reports.col.value", lang): 3})
     pdf.heading(t("reports.section.notes", lang), size=12)
     for note in data.notes:

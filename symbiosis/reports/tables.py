@@ -1,8 +1,9 @@
 """Localised tables of a report (one per XLSX sheet), and the flat formats: CSV and GeoJSON.
 
 Pure builders: each takes a :class:`~symbiosis.reports.data.ReportData` and a language and returns
-frames, bytes or a dict. Cells are escaped against formula injection by
-:func:`symbiosis.io.inert.safe_frame` when written, never here.
+frames, bytes or a dict. Words, not codes: statuses, categories, kinds, units and emission factors
+are written as a person reads them (:mod:`symbiosis.views.labels`); numbers stay numbers. Cells are
+escaped against formula injection by :func:`symbiosis.io.inert.safe_frame` when written, never here.
 """
 
 from __future__ import annotations
@@ -10,18 +11,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from symbiosis.i18n import t
 from symbiosis.io.inert import csv_bytes as inert_csv_bytes
-from symbiosis.reports.data import KPI_KEYS, ReportData
+from symbiosis.reports.data import DOUBLE_COUNT_NOTE, KPI_KEYS, ReportData
+from symbiosis.views.labels import category_label, factor_label, kind_label, status_label, unit_label
 
-__all__ = ["SHEETS", "csv_bytes", "extra_sheets", "header_rows", "kpi_table", "localise", "report_geojson",
-           "sheets", "type_table"]
+__all__ = ["SHEETS", "csv_bytes", "extra_sheets", "header_rows", "kpi_table", "localise", "methodology_table",
+           "report_geojson", "sheets", "territory_table", "type_table"]
 
 #: Sheet keys, in workbook order (labels: ``reports.sheet.<key>``).
 SHEETS: tuple[str, ...] = ("summary", "synergies", "firms", "funnel", "territory", "methodology", "notes")
-_TRANSLATED_VALUES = {"status": "reports.status", "evidence": "reports.evidence"}
+#: Columns rounded to whole dollars / one decimal before display.
+_MONEY = ("net_value_cad_per_yr",)
+_ONE_DECIMAL = ("tonnes_t_per_yr", "diverted_t_per_yr", "co2e_avoided_t_per_yr", "quantity_per_yr",
+                "distance_km", "conversion_pct", "share_pct")
 
 
 def _value(prefix: str, value: Any, lang: str) -> Any:
@@ -31,12 +37,34 @@ def _value(prefix: str, value: Any, lang: str) -> Any:
         return value
 
 
-def localise(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Return ``frame`` with translated headers and status / evidence labels."""
+def _words(col: str, values: pd.Series, lang: str, factors: pd.DataFrame | None) -> pd.Series:
+    if col in ("status", "stage_reached"):
+        return values.map(lambda v: status_label(v, lang))
+    if col == "evidence":
+        return values.map(lambda v: _value("reports.evidence", v, lang))
+    if col == "kind":
+        return values.map(lambda v: kind_label(v, lang))
+    if col in ("supply_category_id", "demand_category_id"):
+        return values.map(lambda v: category_label(v, None, lang))
+    if col in ("unit", "quantity_unit"):
+        return values.map(lambda v: unit_label(v, lang))
+    if col == "quantity":
+        return values.map(lambda v: _value("labels.factor.quantity", v, lang))
+    if col == "factor_id" and factors is not None:
+        return values.map(lambda v: factor_label(v, factors, lang) if isinstance(v, str) and v in
+                          set(factors["factor_id"]) else v)
+    return values
+
+
+def localise(frame: pd.DataFrame, lang: str, *, factors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return ``frame`` with translated headers and every code written as words; numbers rounded."""
     out = frame.copy()
-    for col, prefix in _TRANSLATED_VALUES.items():
-        if col in out:
-            out[col] = out[col].map(lambda v, p=prefix: _value(p, v, lang))
+    for col in out.columns:
+        out[col] = _words(col, out[col], lang, factors)
+        if col in _MONEY:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(0)
+        elif col in _ONE_DECIMAL:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(1)
     return out.rename(columns={c: _value("reports.col", c, lang) for c in out.columns})
 
 
@@ -62,9 +90,17 @@ def header_rows(data: ReportData, lang: str) -> list[tuple[str, str]]:
     ]
 
 
+def _kpi_values(data: ReportData) -> pd.DataFrame:
+    table = data.kpis.set_index("indicator").loc[list(KPI_KEYS)].copy()
+    for col in ("estimated", "verified", "total"):
+        table[col] = [round(v) if k.startswith("n_") or k == "net_value_cad_per_yr" else round(v, 1)
+                      for k, v in table[col].items()]
+    return table
+
+
 def kpi_table(data: ReportData, lang: str) -> pd.DataFrame:
-    """KPIs with translated labels: indicator, estimated, verified, total."""
-    table = data.kpis.set_index("indicator").loc[list(KPI_KEYS)].reset_index()
+    """KPIs with translated labels: indicator, estimated, verified, total (numbers)."""
+    table = _kpi_values(data).reset_index()
     table["indicator"] = table["indicator"].map(lambda k: t(f"reports.kpi.{k}", lang))
     return localise(table, lang)
 
@@ -72,25 +108,65 @@ def kpi_table(data: ReportData, lang: str) -> pd.DataFrame:
 def _summary(data: ReportData, lang: str) -> pd.DataFrame:
     head = pd.DataFrame({"field": [t("reports.doc_title", lang)] + [r[0] for r in header_rows(data, lang)],
                          "value": [""] + [r[1] for r in header_rows(data, lang)]})
-    kpis = data.kpis.set_index("indicator").loc[list(KPI_KEYS)]
+    kpis = _kpi_values(data)
     rows = pd.DataFrame({"field": [t(f"reports.kpi.{k}", lang) for k in kpis.index],
                          "value": kpis["total"].to_numpy(dtype=object)})
     return localise(pd.concat([head, rows], ignore_index=True), lang)
 
 
+def territory_table(data: ReportData, lang: str) -> pd.DataFrame:
+    """The table by territory, a total row that counts each synergy once, and the note saying so."""
+    table = localise(data.by_territory, lang)
+    first = table.columns[0]
+    kpis = data.kpis.set_index("indicator")["total"]
+    total = {c: np.nan for c in table.columns} | {first: t("reports.total_once", lang)}
+    for key in ("n_synergies", "tonnes_t_per_yr", "diverted_t_per_yr", "co2e_avoided_t_per_yr",
+                "net_value_cad_per_yr", ("n_firms", "n_firms_engaged")):
+        col, kpi = key if isinstance(key, tuple) else (key, key)
+        name = _value("reports.col", col, lang)
+        if name in table.columns:
+            total[name] = round(float(kpis[kpi]), 0 if col.startswith("n_") or "cad" in col else 1)
+    note = {c: np.nan for c in table.columns} | {first: DOUBLE_COUNT_NOTE.get(lang)}
+    numeric = [c for c in table.columns if c != first and pd.api.types.is_numeric_dtype(table[c])]
+    out = pd.concat([table, pd.DataFrame([total, note])], ignore_index=True)
+    for col in numeric:
+        out[col] = pd.to_numeric(out[col], errors="coerce")
+    return out
+
+
+def _synergies(data: ReportData, lang: str) -> pd.DataFrame:
+    if not data.synergies.empty:
+        return localise(data.synergies, lang)
+    key = "reports.no_named_synergy" if data.anonymised else "reports.none"
+    return pd.DataFrame({t("reports.col.notes", lang): [t(key, lang)]})
+
+
+def methodology_table(data: ReportData, lang: str, *, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Every emission factor used, named in words (what it measures — what it applies to), with its
+    value, unit, source, year and the number of synergies that used it."""
+    table = data.methodology
+    if "year" in table:
+        table = table.assign(year=table["year"].astype(str))
+    if columns is not None:
+        table = table[[c for c in columns if c in table]]
+    named = localise(table, lang, factors=data.methodology)
+    return named.drop(columns=[_value("reports.col", "applies_to", lang)], errors="ignore")
+
+
 def _methodology(data: ReportData, lang: str) -> pd.DataFrame:
-    text = pd.DataFrame({"factor_id": [t("reports.method.text", lang)]})
-    return localise(pd.concat([text, data.methodology], ignore_index=True), lang)
+    table = methodology_table(data, lang)
+    text = pd.DataFrame({table.columns[0]: [t("reports.method.text", lang)]})
+    return pd.concat([text, table], ignore_index=True)
 
 
 def sheets(data: ReportData, lang: str) -> dict[str, pd.DataFrame]:
     """Return every sheet of the workbook, keyed by translated sheet name, in :data:`SHEETS` order."""
     frames = {
         "summary": _summary(data, lang),
-        "synergies": localise(data.synergies, lang),
+        "synergies": _synergies(data, lang),
         "firms": localise(data.firms, lang),
         "funnel": localise(data.by_status, lang),
-        "territory": localise(data.by_territory, lang),
+        "territory": territory_table(data, lang),
         "methodology": _methodology(data, lang),
         "notes": localise(pd.DataFrame({"notes": [n.get(lang) for n in data.notes]}), lang),
     }
