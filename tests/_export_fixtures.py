@@ -120,22 +120,24 @@ def consent_db(path: Path) -> Path:
 
 
 def hostile_registry() -> Registry:
-    """Firms and streams whose every free-text field holds a formula payload."""
-    cycle = iter(PAYLOADS * 20)
+    """Eight firms (four sawmills, four boiler plants) whose every free-text field holds a payload.
+
+    Firm ``i`` is named after payload ``i``, so that every payload reaches the named tables.
+    """
+    others = iter(PAYLOADS * 20)
     firms, streams = [], []
     places = [("Alma", 48.55, -71.65), ("Saguenay", 48.42, -71.06), ("Roberval", 48.52, -72.23),
               ("Dolbeau-Mistassini", 48.88, -72.23)]
-    for i, (town, lat, lon) in enumerate(places):
+    for i in range(8):
+        town, lat, lon = places[i % 4]
         fid = f"HOST{i}"
-        firms.append(firm(fid, next(cycle) + f" {i}", town, lat + i / 1000, lon, confidentiality="public",
-                          contact_name=next(cycle), contact_email=f"x{i}@example.org",
-                          contact_phone=next(cycle)))
-        streams.append(stream(f"{fid}-S", fid, "supply", "wood_sawdust", 2000 + i,
-                              description=next(cycle), quality_notes=next(cycle),
-                              disposal_cost_cad_per_unit=40.0))
-        streams.append(stream(f"{fid}-D", fid, "demand", "biomass_fuel_wood", 500 + i,
-                              description=next(cycle), quality_notes=next(cycle),
-                              purchase_price_cad_per_unit=35.0))
+        firms.append(firm(fid, f"{PAYLOADS[i]} {i}", town, lat + i / 1000, lon, confidentiality="public",
+                          contact_name=next(others), contact_email=f"x{i}@example.org",
+                          contact_phone=next(others)))
+        direction, category = ("supply", "wood_sawdust") if i % 2 == 0 else ("demand", "biomass_fuel_wood")
+        price = {"disposal_cost_cad_per_unit": 40.0} if i % 2 == 0 else {"purchase_price_cad_per_unit": 35.0}
+        streams.append(stream(f"{fid}-S", fid, direction, category, 900 + i, description=next(others),
+                              quality_notes=next(others), **price))
     return Registry(_frames(firms, FIRMS.names), _frames(streams, STREAMS.names)).validate()
 
 
