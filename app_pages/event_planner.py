@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import results_state, state
+from app_pages import results_state, state, tables
 from symbiosis.events import PlannerConfig
 from symbiosis.events.agenda import (
     Timing,
     agenda_pdf_bytes,
     agenda_xlsx_bytes,
+    firms_without_meeting,
     master_schedule,
     plan_event,
     summary_rows,
 )
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
+from symbiosis.views.labels import solver_status_label
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -26,41 +28,62 @@ registry = state.load_registry_or_stop(actor, empty_key="events.page.empty")
 names = dict(zip(registry.firms["firm_id"], registry.firms["name"], strict=True))
 with st.form("event"):
     attendees = st.multiselect(t("events.page.attendees", lang), sorted(names, key=names.get),
-                               format_func=lambda f: names.get(f, f))
+                               format_func=lambda f: names.get(f, f),
+                               placeholder=t("events.page.attendees_placeholder", lang))
     c1, c2, c3, c4, c5 = st.columns(5)
-    tables = c1.number_input(t("events.page.tables", lang), min_value=1, max_value=200, value=15)
+    n_tables = c1.number_input(t("events.page.tables", lang), min_value=1, max_value=200, value=15)
     slots = c2.number_input(t("events.page.slots", lang), min_value=1, max_value=40, value=8)
     start = c3.text_input(t("events.page.start", lang), value="09:00")
     minutes = c4.number_input(t("events.page.minutes", lang), min_value=5, max_value=120, value=20)
     limit = c5.number_input(t("events.page.time_limit", lang), min_value=1, max_value=300, value=10)
-    submitted = st.form_submit_button(t("events.page.plan", lang))
+    submitted = st.form_submit_button(t("events.page.plan", lang), type="primary")
 
 if submitted:
-    result = results_state.run_cached(registry, results_state.baseline_config())
-    instance, schedule, greedy = plan_event(result.exchanges, registry.firms, attendees or None,
-                                            tables=int(tables), slots=int(slots),
-                                            config=PlannerConfig(time_limit_s=float(limit)), lang=lang)
-    st.session_state.pop("events.plan", None)
-    if not instance.pairs:
-        st.info(t("events.page.no_pairs", lang))
+    try:
+        timing = Timing(start=start, slot_minutes=int(minutes))
+        timing.label(0)
+    except ValueError:
+        st.error(t("events.page.bad_time", lang, start=start))
         st.stop()
-    if schedule.status not in ("optimal", "feasible"):
-        st.error(t("events.page.infeasible", lang, status=schedule.status))
-        st.stop()
-    timing = Timing(start=start, slot_minutes=int(minutes))
-    st.session_state["events.plan"] = {
-        "summary": summary_rows(instance, schedule, greedy, lang),
-        "master": master_schedule(instance, schedule, lang, timing),
-        "pdf": agenda_pdf_bytes(instance, schedule, lang, timing, greedy),
-        "xlsx": agenda_xlsx_bytes(instance, schedule, lang, timing, greedy),
-    }
-    state.repository().log_event(actor, "export",
-                                 details={"page": "event_planner", "meetings": len(schedule.meetings)})
+    wanted = (tuple(attendees), int(n_tables), int(slots), start, int(minutes), int(limit), lang)
+    kept = st.session_state.get("events.plan")
+    if kept is None or kept.get("wanted") != wanted:  # the same plan is not computed twice
+        st.session_state.pop("events.plan", None)
+        with st.status(t("events.progress.running", lang), expanded=True) as progress:
+            st.write(t("events.progress.matching", lang))
+            result = results_state.run_cached(registry, results_state.baseline_config())
+            st.write(t("events.progress.planning", lang, seconds=int(limit)))
+            instance, schedule, greedy = plan_event(
+                result.exchanges, registry.firms, attendees or None, tables=int(n_tables), slots=int(slots),
+                config=PlannerConfig(time_limit_s=float(limit)), lang=lang)
+            if not instance.pairs:
+                progress.update(label=t("events.page.no_pairs", lang), state="complete")
+                st.info(t("events.page.no_pairs", lang))
+                st.stop()
+            if schedule.status not in ("optimal", "feasible"):
+                progress.update(label=t("events.progress.failed", lang), state="error")
+                st.error(t("events.page.infeasible", lang, status=solver_status_label(schedule.status, lang)))
+                st.stop()
+            st.write(t("events.progress.files", lang))
+            st.session_state["events.plan"] = {
+                "wanted": wanted,
+                "summary": summary_rows(instance, schedule, greedy, lang),
+                "master": master_schedule(instance, schedule, lang, timing),
+                "without": firms_without_meeting(instance, schedule),
+                "pdf": agenda_pdf_bytes(instance, schedule, lang, timing, greedy),
+                "xlsx": agenda_xlsx_bytes(instance, schedule, lang, timing, greedy),
+            }
+            progress.update(label=t("events.progress.done", lang), state="complete", expanded=False)
+        state.repository().log_event(actor, "export",
+                                     details={"page": "event_planner", "meetings": len(schedule.meetings)})
 
 plan = st.session_state.get("events.plan")
 if plan:
-    st.dataframe(plan["summary"], hide_index=True)
-    st.dataframe(plan["master"], hide_index=True, width="stretch")
+    tables.show_table(plan["summary"])
+    tables.show_table(plan["master"])
+    if plan["without"]:
+        with st.expander(tn("events.page.without", len(plan["without"]), lang)):
+            st.text(" · ".join(plan["without"]))  # firm names: plain text, never markdown
     d1, d2 = st.columns(2)
     d1.download_button(t("events.page.download_pdf", lang), plan["pdf"], file_name="agendas.pdf",
                        mime="application/pdf")

@@ -35,6 +35,42 @@ def test_advisor_plans_an_event_and_gets_the_agendas(db):
     grid = at.dataframe[1].value
     assert list(grid.columns[:4]) == ["Slot", "Time", "Table 1", "Table 2"]
     assert (grid.iloc[:, 2:] != "").sum().sum() == 4
+    summary = " ".join(map(str, at.dataframe[0].value.iloc[:, 1]))
+    for jargon in ("optimal", "cp-sat", "greedy", "bound", "feasible"):  # #11.5: plain words only
+        assert jargon not in summary.lower()
+    assert "best possible schedule" in summary or "below the best possible" in summary
+
+
+def test_the_same_plan_is_not_computed_twice(db):
+    at = _page(Actor("adele", "advisor"))
+    at.button[0].click().run()
+    first = at.session_state["events.plan"]["pdf"]
+    at.button[0].click().run()
+    assert at.session_state["events.plan"]["pdf"] is first
+
+
+def test_agendas_pdf_has_no_empty_agenda(tmp_path):
+    """#11.9: the planner's 295-page PDF held 186 empty agendas."""
+    import shutil
+    import subprocess
+
+    from symbiosis.events import PlannerConfig
+    from symbiosis.events.agenda import agenda_pdf_bytes, firms_without_meeting, plan_event
+    from symbiosis.pipeline import run
+    from tests.test_reports_fixtures import report_registry
+
+    reg = report_registry()
+    result = run(reg)
+    instance, schedule, greedy = plan_event(result.exchanges, reg.firms, list(reg.firms["firm_id"]), tables=1,
+                                            slots=1, config=PlannerConfig(time_limit_s=2))
+    without = firms_without_meeting(instance, schedule)
+    assert len(without) >= 2  # one table, one slot: most firms cannot meet
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(agenda_pdf_bytes(instance, schedule, "fr", greedy=greedy))
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+        assert text.count("Agenda de ") == len(instance.firms) - len(without)
+        assert "Entreprises sans rencontre" in text
 
 
 def test_no_proposal_between_the_chosen_firms(db):

@@ -2,12 +2,16 @@
 
 Frames are built by pure functions; :func:`agenda_xlsx_bytes` and :func:`agenda_pdf_bytes` write
 them (formula-safe XLSX, PDF with the bundled DejaVu fonts). Tables and slots are numbered from 1
-on paper, from 0 in :class:`~symbiosis.events.instance.Schedule`.
+on paper, from 0 in :class:`~symbiosis.events.instance.Schedule`. Only firms with at least one
+meeting get an agenda; the others are listed once (no empty agenda pages). The summary speaks
+plain language: how good the schedule is ("best possible schedule", "at most 3 % below the best
+possible"), never the solver's vocabulary.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,9 +23,10 @@ from symbiosis.events.model import solve
 from symbiosis.i18n import t
 from symbiosis.reports.pdf import ReportPDF, draw_table
 from symbiosis.reports.xlsx import frames_to_xlsx
+from symbiosis.views.labels import solver_method_label, solver_status_label
 
-__all__ = ["Timing", "agenda_pdf_bytes", "agenda_xlsx_bytes", "firm_agendas", "master_schedule",
-           "plan_event", "summary_rows"]
+__all__ = ["Timing", "agenda_pdf_bytes", "agenda_xlsx_bytes", "firm_agendas", "firms_without_meeting",
+           "master_schedule", "plan_event", "quality_text", "summary_rows"]
 
 
 @dataclass(frozen=True)
@@ -77,15 +82,37 @@ def master_schedule(instance: Instance, schedule: Schedule, lang: str = "fr",
     return grid
 
 
+def firms_without_meeting(instance: Instance, schedule: Schedule) -> list[str]:
+    """Names of the attending firms the schedule gives no meeting (sorted)."""
+    met = {f for m in schedule.meetings for f in (instance.pairs[m.pair].a, instance.pairs[m.pair].b)}
+    return sorted((instance.name(f) for f in instance.firms if f not in met), key=str.casefold)
+
+
+def quality_text(schedule: Schedule, lang: str = "fr") -> str:
+    """How good the schedule is, in plain words (no solver status, method or bound)."""
+    gap = schedule.gap
+    if schedule.status == "optimal" or (gap == gap and gap <= 1e-9):
+        text = t("events.quality.best", lang)
+    elif gap == gap:
+        text = t("events.quality.gap", lang, pct=max(1, math.ceil(100 * gap)))
+    else:
+        text = solver_status_label(schedule.status, lang)
+    if schedule.method != "cp-sat":
+        text += " — " + solver_method_label(schedule.method, lang)
+    return text
+
+
 def summary_rows(instance: Instance, schedule: Schedule, greedy: Schedule | None, lang: str) -> pd.DataFrame:
-    """Key figures of the plan (attendance, candidate pairs, meetings, value, greedy, bound, status)."""
+    """Key figures of the plan, in plain language: attendance, possible and planned meetings, value, quality.
+
+    ``greedy`` is kept for the callers' signature; its figure is not shown (the quality sentence
+    says how far the plan may be from the best possible one).
+    """
+    met = len(instance.firms) - len(firms_without_meeting(instance, schedule))
     rows = [("events.stat.firms", len(instance.firms)), ("events.stat.pairs", len(instance.pairs)),
-            ("events.stat.meetings", len(schedule.meetings)), ("events.stat.objective", schedule.objective)]
-    if greedy is not None:
-        rows.append(("events.stat.greedy", greedy.objective))
-    if schedule.bound == schedule.bound:  # not NaN
-        rows.append(("events.stat.bound", round(schedule.bound)))
-    rows.append(("events.stat.status", f"{schedule.status} ({schedule.method})"))
+            ("events.stat.meetings", len(schedule.meetings)), ("events.stat.firms_met", met),
+            ("events.stat.objective", schedule.objective),
+            ("events.stat.quality", quality_text(schedule, lang))]
     return pd.DataFrame({t("reports.col.field", lang): [t(k, lang) for k, _ in rows],
                          t("reports.col.value", lang): [v for _, v in rows]})
 
@@ -101,9 +128,19 @@ def agenda_xlsx_bytes(instance: Instance, schedule: Schedule, lang: str = "fr", 
     frames = {
         t("events.summary", lang): summary_rows(instance, schedule, greedy, lang),
         t("events.master", lang): master_schedule(instance, schedule, lang, timing),
-        t("events.agendas", lang): _localised_agendas(firm_agendas(instance, schedule, lang, timing), lang),
+        t("events.agendas", lang): _localised_agendas(_with_meetings(firm_agendas(instance, schedule, lang,
+                                                                                    timing)), lang),
     }
+    others = firms_without_meeting(instance, schedule)
+    if others:
+        sheet = t("events.without_meeting_sheet", lang)[:31]
+        frames[sheet] = pd.DataFrame({t("events.col.firm", lang): others})
     return frames_to_xlsx(frames)
+
+
+def _with_meetings(agendas: pd.DataFrame) -> pd.DataFrame:
+    busy = agendas.groupby("firm_id")["table"].transform(lambda s: s.notna().any())
+    return agendas[busy.astype(bool)]
 
 
 def agenda_pdf_bytes(instance: Instance, schedule: Schedule, lang: str = "fr", timing: Timing = Timing(),
@@ -123,12 +160,16 @@ def agenda_pdf_bytes(instance: Instance, schedule: Schedule, lang: str = "fr", t
         pdf.heading(t("events.master", lang), size=13)
         block = grid[head + tables[i:i + 6]]
         draw_table(pdf, block, widths=(12, 26, *([40] * (len(block.columns) - 2))), font_size=7)
-    agendas = firm_agendas(instance, schedule, lang, timing)
+    others = firms_without_meeting(instance, schedule)
+    if others:
+        pdf.add_page()
+        pdf.heading(t("events.without_meeting", lang, n=len(others)), size=13)
+        pdf.paragraph(t("events.without_meeting_help", lang), size=9)
+        pdf.paragraph(" · ".join(others), size=8)
+    agendas = _with_meetings(firm_agendas(instance, schedule, lang, timing))
     for firm_id, part in agendas.groupby("firm_id", sort=True):
         pdf.add_page()
         pdf.heading(t("events.agenda_of", lang, firm=instance.name(str(firm_id))), size=13)
-        if part["table"].isna().all():
-            pdf.paragraph(t("events.no_meeting", lang))
         shown = _localised_agendas(part, lang).drop(columns=[t("events.col.firm", lang)])
         shown = shown.astype(object).where(shown.notna(), "")
         draw_table(pdf, shown, widths=(14, 30, 16, 70, 137), font_size=8)
