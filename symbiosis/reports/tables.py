@@ -17,7 +17,14 @@ import pandas as pd
 from symbiosis.i18n import t
 from symbiosis.io.inert import csv_bytes as inert_csv_bytes
 from symbiosis.reports.data import DOUBLE_COUNT_NOTE, KPI_KEYS, ReportData
-from symbiosis.views.labels import category_label, factor_label, kind_label, status_label, unit_label
+from symbiosis.views.labels import (
+    category_label,
+    category_labels,
+    factor_label,
+    kind_label,
+    status_label,
+    unit_label,
+)
 
 __all__ = ["SHEETS", "csv_bytes", "extra_sheets", "header_rows", "kpi_table", "localise", "methodology_table",
            "report_geojson", "sheets", "territory_table", "type_table"]
@@ -45,7 +52,8 @@ def _words(col: str, values: pd.Series, lang: str, factors: pd.DataFrame | None)
     if col == "kind":
         return values.map(lambda v: kind_label(v, lang))
     if col in ("supply_category_id", "demand_category_id"):
-        return values.map(lambda v: category_label(v, None, lang))
+        labels = category_labels(None, lang)
+        return values.map(lambda v: labels.get(str(v), category_label(v, None, lang)) if v else "")
     if col in ("unit", "quantity_unit"):
         return values.map(lambda v: unit_label(v, lang))
     if col == "quantity":

@@ -70,19 +70,27 @@ def _kb_categories() -> pd.DataFrame:
     return load_categories()
 
 
-def category_labels(categories: pd.DataFrame | None, lang: str = "fr") -> pd.Series:
-    """Return ``category_id → label`` in ``lang`` (the shipped knowledge base when None)."""
-    cats = _kb_categories() if categories is None else categories
+def _labels_of(cats: pd.DataFrame, lang: str) -> dict[str, str]:
     column = "label_en" if _en(lang) else "label_fr"
     cats = cats.drop_duplicates("category_id")
-    return pd.Series(cats[column].astype(str).to_numpy(), index=cats["category_id"].astype(str).to_numpy())
+    return dict(zip(cats["category_id"].astype(str), cats[column].astype(str), strict=True))
+
+
+@functools.lru_cache(maxsize=4)
+def _kb_labels(lang: str) -> dict[str, str]:
+    return _labels_of(_kb_categories(), lang)
+
+
+def category_labels(categories: pd.DataFrame | None, lang: str = "fr") -> dict[str, str]:
+    """Return ``category_id → label`` in ``lang`` (the shipped knowledge base when None)."""
+    return dict(_kb_labels(lang)) if categories is None else _labels_of(categories, lang)
 
 
 def category_label(category_id: object, categories: pd.DataFrame | None = None, lang: str = "fr") -> str:
     """Return a category's label in ``lang`` (a readable form of the id when unknown)."""
     if category_id is None or (isinstance(category_id, float) and pd.isna(category_id)) or category_id == "":
         return ""
-    labels = category_labels(categories, lang)
+    labels = _kb_labels(lang) if categories is None else _labels_of(categories, lang)
     return str(labels.get(str(category_id), readable(category_id)))
 
 
@@ -91,8 +99,8 @@ def _applies_label(applies_to: str, lang: str, categories: pd.DataFrame | None) 
         return t("labels.factor.all", lang)
     if applies_to.startswith("kind:"):
         return kind_label(applies_to.removeprefix("kind:"), lang)
-    labels = category_labels(categories, lang)
-    if applies_to in labels.index:
+    labels = _kb_labels(lang) if categories is None else _labels_of(categories, lang)
+    if applies_to in labels:
         return str(labels[applies_to])
     return family_label(applies_to, lang)
 
