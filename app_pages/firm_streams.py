@@ -24,6 +24,7 @@ from symbiosis.views.firm_streams import (
     validate_stream_rows,
     with_pending,
 )
+from symbiosis.views.labels import category_labels
 
 lang = state.current_lang()
 actor = state.require_role("firm")
@@ -51,14 +52,16 @@ with tab_list:
 
     st.markdown(f"#### {t('firm_streams.edit_title', lang)}")
     st.caption(t("firm_streams.edit_help", lang))
-    stored = editor_frame(streams, lang)
+    category_names = category_labels(categories, lang)  # the editor shows labels, never ids
+    ids_by_label = {label: cid for cid, label in category_names.items()}
+    stored = editor_frame(streams, lang, labels=category_names)
     version = st.session_state.get("firm_editor_version", 0)
     column_config = {
         "stream_id": st.column_config.TextColumn(t("firm.col.stream_id", lang), disabled=True),
         "direction": st.column_config.SelectboxColumn(
             t("col.direction", lang), options=list(choice_words("direction", lang).values())),
-        "category_id": st.column_config.SelectboxColumn(t("col.category", lang),
-                                                        options=categories["category_id"].tolist()),
+        "category_id": st.column_config.SelectboxColumn(
+            t("col.category", lang), options=sorted(category_names.values(), key=str.casefold)),
         "description": st.column_config.TextColumn(t("col.description", lang)),
         "quantity": st.column_config.TextColumn(t("firm.field.quantity", lang)),
         "unit": st.column_config.SelectboxColumn(t("col.unit", lang), options=unit_options(lang)),
@@ -74,7 +77,7 @@ with tab_list:
     check_col, save_col = st.columns(2)
     if check_col.button(t("firm_streams.validate", lang), key="firm_validate"):
         positions = changed_rows(stored, edited)
-        rows = editor_rows(edited, streams, positions, lang)
+        rows = editor_rows(edited, streams, positions, lang, ids_by_label=ids_by_label)
         numbers = [p + 1 for p in positions]
         st.session_state["firm_check"] = (rows, numbers, validate_stream_rows(rows, firm_id, lang=lang,
                                                                               row_numbers=numbers))
@@ -87,7 +90,8 @@ with tab_list:
             state.show_report(result.report, lang, key="firm_editor_report")
         if rows and save_col.button(t("firm_streams.save_valid", lang), type="primary", key="firm_save"):
             saved = save_valid(repo, actor, result)
-            st.session_state["firm_pending"] = pending_rows(rows, numbers, result.report, lang)
+            st.session_state["firm_pending"] = pending_rows(rows, numbers, result.report, lang,
+                                                            labels=category_names)
             st.session_state["firm_editor_version"] = version + 1
             del st.session_state["firm_check"]
             state.flash(t("firm_streams.saved", lang, saved=saved,

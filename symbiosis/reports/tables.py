@@ -9,6 +9,7 @@ escaped against formula injection by :func:`symbiosis.io.inert.safe_frame` when 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import numpy as np
@@ -157,6 +158,14 @@ def methodology_table(data: ReportData, lang: str, *, columns: tuple[str, ...] |
         table = table.assign(year=table["year"].astype(str))
     if columns is not None:
         table = table[[c for c in columns if c in table]]
+    if "note" in table:  # expert notes may cite another factor by its id: name it instead
+        from symbiosis.engine.factors import load_factors
+
+        every = pd.concat([data.methodology, load_factors()]).drop_duplicates("factor_id")
+        ids = sorted(set(every["factor_id"].astype(str)), key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, ids)) + r")(?![\w])")
+        table = table.assign(note=table["note"].astype(str).map(
+            lambda n: pattern.sub(lambda m: f"« {factor_label(m.group(1), every, lang)} »", n)))
     named = localise(table, lang, factors=data.methodology)
     return named.drop(columns=[_value("reports.col", "applies_to", lang)], errors="ignore")
 

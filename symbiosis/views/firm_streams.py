@@ -182,11 +182,19 @@ def stream_label(stream: Mapping[str, object]) -> str:
     return f"{stream['stream_id']} — {description[:60]}"
 
 
-def editor_frame(streams: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
-    """Return the editable table: :data:`EDITOR_COLUMNS` as text, one row per stored stream."""
+def editor_frame(streams: pd.DataFrame, lang: str = "fr", *,
+                 labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Return the editable table: :data:`EDITOR_COLUMNS` as text, one row per stored stream.
+
+    With ``labels`` (``category_id → label``) the category column shows labels, not ids: a
+    person picks « Écorces de résineux », never ``wood_bark`` (:func:`editor_rows` maps it back).
+    """
     rows = [stream_cells(row, lang) for row in streams.to_dict(orient="records")]
-    return pd.DataFrame([[r[c] for c in EDITOR_COLUMNS] for r in rows], columns=list(EDITOR_COLUMNS),
-                        dtype=object)
+    frame = pd.DataFrame([[r[c] for c in EDITOR_COLUMNS] for r in rows], columns=list(EDITOR_COLUMNS),
+                         dtype=object)
+    if labels is not None:
+        frame["category_id"] = frame["category_id"].map(lambda c: labels.get(c, c))
+    return frame
 
 
 def changed_rows(base: pd.DataFrame, edited: pd.DataFrame) -> list[int]:
@@ -202,32 +210,38 @@ def changed_rows(base: pd.DataFrame, edited: pd.DataFrame) -> list[int]:
 
 
 def editor_rows(edited: pd.DataFrame, streams: pd.DataFrame, positions: Sequence[int],
-                lang: str = "fr") -> list[dict[str, str]]:
+                lang: str = "fr", *, ids_by_label: Mapping[str, str] | None = None) -> list[dict[str, str]]:
     """Return the edited rows at ``positions`` as full rows of cells.
 
     A row whose ``stream_id`` is stored keeps every other stored cell (density, costs, dates…); only
-    the columns of the table are replaced.
+    the columns of the table are replaced. ``ids_by_label`` turns a category label back into its id.
     """
     stored = {row["stream_id"]: row for row in streams.to_dict(orient="records")}
     out = []
     for i in positions:
         values = {c: "" if pd.isna(v) else str(v) for c, v in edited.iloc[i][list(EDITOR_COLUMNS)].items()}
+        if ids_by_label is not None:
+            values["category_id"] = ids_by_label.get(values["category_id"], values["category_id"])
         base = stream_cells(stored[values["stream_id"]], lang) if values["stream_id"] in stored else {}
         out.append({**base, **values})
     return out
 
 
 def pending_rows(rows: Sequence[Mapping[str, str]], row_numbers: Sequence[int], report: ImportReport,
-                 lang: str = "fr") -> list[dict[str, str]]:
+                 lang: str = "fr", *, labels: Mapping[str, str] | None = None) -> list[dict[str, str]]:
     """Return the rejected rows of a validation, each with its error messages under ``"errors"``.
 
-    These stay in the editable table after the valid rows are saved, so nothing typed is lost.
+    These stay in the editable table after the valid rows are saved, so nothing typed is lost;
+    ``labels`` shows their category as a label again.
     """
     out = []
     for row, number in zip(rows, row_numbers, strict=True):
         messages = [i.message(lang) for i in report.errors if i.row == number]
         if messages:
-            out.append({**{c: str(row.get(c, "")) for c in EDITOR_COLUMNS}, "errors": " | ".join(messages)})
+            cells = {c: str(row.get(c, "")) for c in EDITOR_COLUMNS}
+            if labels is not None:
+                cells["category_id"] = labels.get(cells["category_id"], cells["category_id"])
+            out.append({**cells, "errors": " | ".join(messages)})
     return out
 
 
