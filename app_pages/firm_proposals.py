@@ -1,4 +1,4 @@
-"""Firm proposals: the firm's synergies with anonymous counterparts, its decision, the reveal, quantities."""
+"""Firm proposals: what each proposal brings the firm, both decisions, what happens next, the reveal."""
 
 from __future__ import annotations
 
@@ -6,12 +6,21 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from symbiosis.db import PermissionDenied
 from symbiosis.i18n import t
+from symbiosis.numbers import format_number
 from symbiosis.synergy.status import CONSENT_OPEN, DECISIONS, REASONS, TransitionError
 from symbiosis.synergy.store import SynergyRepository
-from symbiosis.views.synergy import firm_table, proposal_label, unit_label, verification_table
+from symbiosis.views.synergy import (
+    firm_table,
+    next_step,
+    proposal_label,
+    refusal_text,
+    status_label,
+    unit_label,
+    verification_table,
+)
 
 actor = state.require_role("firm")
 lang = state.current_lang()
@@ -26,11 +35,13 @@ if proposals.empty:
     st.info(t("synergy.proposals.empty", lang))
     st.stop()
 
-st.dataframe(firm_table(proposals, lang, categories=cats), hide_index=True, width="stretch")
+tables.show_table(firm_table(proposals, lang, categories=cats))
+st.caption(t("synergy.figures.caption", lang))
 rows = proposals.set_index("synergy_id")
-chosen = st.selectbox(t("synergy.select", lang), list(rows.index),
+chosen = st.selectbox(t("synergy.select", lang), list(rows.index), key="proposals.chosen",
                       format_func=lambda sid: proposal_label(rows.loc[sid], lang, categories=cats))
 row = rows.loc[chosen]
+st.info(next_step(row, lang))  # where this proposal stands and what happens next
 
 if row["revealed"]:
     st.subheader(t("synergy.reveal.title", lang))
@@ -39,13 +50,17 @@ if row["revealed"]:
         revealed[chosen] = store.reveal(actor, chosen)  # audited, once per session
     if chosen in revealed:
         who = revealed[chosen]
+        locale = "en_CA" if lang == "en" else "fr_CA"
+        flow = format_number(float(who["flow_per_yr"] or 0), locale=locale, decimals=1)
+        distance = format_number(float(who["road_distance_km"] or 0), locale=locale, decimals=0)
         st.caption(t("synergy.reveal.logged", lang))
+        colon = " : " if lang == "fr" else ": "
         for key, value in (("name", who["name"]), ("place", who["municipality"]),
                            ("contact", who["contact_name"]), ("email", who["contact_email"]),
                            ("phone", who["contact_phone"]),
-                           ("flow", f"{who['flow_per_yr']:,.1f} {unit_label(who['flow_unit'], lang)}"),
-                           ("distance", f"{who['road_distance_km'] or 0:,.0f} km")):
-            st.text(f"{t(f'synergy.reveal.{key}', lang)} : {value}")  # plain text, never markdown
+                           ("flow", f"{flow} {unit_label(who['flow_unit'], lang)}"),
+                           ("distance", f"{distance} km")):
+            st.text(t(f"synergy.reveal.{key}", lang) + colon + str(value))  # plain text, never markdown
 elif row["status"] in CONSENT_OPEN:
     with st.form("consent"):
         st.subheader(t("synergy.consent.title", lang))
@@ -54,16 +69,14 @@ elif row["status"] in CONSENT_OPEN:
         reason = st.selectbox(t("synergy.consent.reason", lang), REASONS,
                               format_func=lambda r: t(f"synergy.reason.{r}", lang))
         note = st.text_area(t("synergy.consent.note", lang))
-        if st.form_submit_button(t("synergy.consent.submit", lang)):
+        if st.form_submit_button(t("synergy.consent.submit", lang), type="primary"):
             try:
                 store.consent(actor, chosen, decision, reason=reason if decision == "decline" else None,
                               note=note)
                 state.flash(t("synergy.consent.done", lang))
                 st.rerun()
             except (TransitionError, PermissionDenied) as exc:
-                st.error(t("synergy.error", lang, error=exc))
-else:
-    st.info(t("synergy.consent.closed", lang))
+                st.error(t("synergy.error", lang, error=refusal_text(exc, lang)))
 
 if row["status"] in ("implemented", "verified"):
     st.subheader(t("synergy.verify.title", lang))
@@ -72,8 +85,9 @@ if row["status"] in ("implemented", "verified"):
     with st.form("verify"):
         today = dt.date.today()
         c1, c2, c3 = st.columns(3)
-        start = c1.date_input(t("synergy.verify.start", lang), value=today.replace(month=1, day=1))
-        end = c2.date_input(t("synergy.verify.end", lang), value=today)
+        start = c1.date_input(t("synergy.verify.start", lang), value=today.replace(month=1, day=1),
+                              format=state.DATE_FORMAT)
+        end = c2.date_input(t("synergy.verify.end", lang), value=today, format=state.DATE_FORMAT)
         quantity = c3.number_input(t("synergy.verify.quantity", lang), min_value=0.0, step=1.0)
         if st.form_submit_button(t("synergy.verify.submit", lang)):
             try:
@@ -81,8 +95,10 @@ if row["status"] in ("implemented", "verified"):
                 state.flash(t("synergy.verify.done", lang))
                 st.rerun()
             except (TransitionError, PermissionDenied) as exc:
-                st.error(t("synergy.error", lang, error=exc))
+                st.error(t("synergy.error", lang, error=refusal_text(exc, lang)))
     periods = store.verifications(actor, chosen)
     if not periods.empty:
         st.markdown("**" + t("synergy.verify.periods", lang) + "**")
-        st.dataframe(verification_table(periods, lang), hide_index=True, width="stretch")
+        tables.show_table(verification_table(periods, lang))
+elif not row["revealed"] and row["status"] not in CONSENT_OPEN:
+    st.caption(t("synergy.next.closed", lang, status=status_label(row["status"], lang)))

@@ -114,3 +114,33 @@ def test_firm_confirms_the_actual_quantity_once_implemented(db):
     check = store.verifications(ADVISOR).iloc[0]
     assert (check.receiver_quantity, check.receiver_confirmed_by) == (42.0, "bruno")
     assert pd.isna(check.supplier_quantity)
+
+
+def test_each_proposal_shows_what_the_firm_gains_and_both_decisions(db):
+    """#11.8: no saving or GHG figure, the decision column off-screen, no 'waiting for the other firm'."""
+    _, store, sid = db
+    at = _page(A)
+    table = at.dataframe[0].value
+    assert list(table.columns[:2]) == ["Votre décision", "Décision de l'autre entreprise"]  # first, visible
+    row = table.iloc[0]
+    assert row["Votre économie estimée ($/an)"] == 11000.0  # A supplies: 100 t × 110 $/t avoided disposal
+    assert row["Tonnes par an (estimé)"] == 100.0 and row["GES évités (t CO₂e/an, estimé)"] == 34.0
+    assert row["Décision de l'autre entreprise"] == "Pas encore décidé"
+    assert "donnez votre décision" in at.info[0].value
+    b_view = _page(B).dataframe[0].value.iloc[0]
+    assert b_view["Votre économie estimée ($/an)"] == 4000.0  # B receives: avoided purchases
+    at.radio[0].set_value("accept")
+    next(b for b in at.button if b.label == "Envoyer ma décision").click().run()
+    assert "En attente de la décision de l'autre entreprise" in at.info[0].value
+    store.consent(B, sid, "decline", reason="volume")
+    at = _page(A)
+    assert at.dataframe[0].value.iloc[0]["Décision de l'autre entreprise"] == "A refusé"
+    assert "L'autre entreprise a refusé" in at.info[0].value
+
+
+def test_after_both_accept_the_next_step_is_the_reveal(db):
+    _, store, sid = db
+    store.consent(A, sid, "accept")
+    store.consent(B, sid, "accept")
+    at = _page(B, "en")
+    assert "Both firms accepted" in at.info[0].value

@@ -56,3 +56,16 @@ def test_every_plural_message_has_its_other_form():
     for key in keys:
         if key.endswith((".one", ".many")):
             assert key.rsplit(".", 1)[0] + ".other" in keys, key
+
+
+def test_every_message_has_exactly_french_and_english():
+    """A comma in an unquoted YAML flow mapping silently cuts a message and adds a stray key."""
+    from importlib import resources
+
+    import yaml
+
+    folder = resources.files("symbiosis.data").joinpath("messages")
+    for entry in folder.iterdir():
+        if entry.name.endswith(".yaml"):
+            for key, value in (yaml.safe_load(entry.read_text("utf-8")) or {}).items():
+                assert set(value) == {"fr", "en"}, (entry.name, key, set(value))

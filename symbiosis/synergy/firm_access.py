@@ -25,11 +25,46 @@ FIRM_VIEW_COLUMNS: tuple[str, ...] = (
     "synergy_id", "my_side", "my_stream_id", "my_category_id", "counterpart_category",
     "counterpart_category_level", "counterpart_sector", "area_level", "area", "distance_band",
     "quantity_band", "flow_unit", "status", "my_decision", "my_reason", "revealed", "status_changed_at",
+    "their_decision", "my_saving_cad_per_yr", "tonnes_t_per_yr", "co2e_avoided_t_per_yr",
 )
+#: Significant digits of the figures a firm sees before the reveal (an order of magnitude, so that
+#: an exact tonnage never tells the counterpart's declared quantity).
+FIGURE_DIGITS = 2
 _OTHER = {"supply": "demand", "demand": "supply"}
 #: Synergy types with one counterpart; a firm's parts in groups, units and collections are listed by
 #: :func:`symbiosis.mutual.consent.firm_items` (their members are revealed together).
 _BILATERAL = ("substitution", "shared_service")
+
+
+def _rounded(values: pd.Series, digits: int = FIGURE_DIGITS) -> np.ndarray:
+    """Round to ``digits`` significant digits (NaN stays NaN, 0 stays 0)."""
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(np.isfinite(x) & (x != 0), 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(x)))), 1.0)
+    return np.round(x * scale) / scale
+
+
+def _figures(syn: pd.DataFrame, is_supplier: np.ndarray, is_receiver: np.ndarray,
+             categories: pd.DataFrame | None) -> pd.DataFrame:
+    """The firm's own estimated saving (avoided disposal if it supplies, avoided purchases if it
+    receives, the net savings of an internal exchange), tonnes and GHG avoided, from the impact
+    ledger (the same figures as the reports), rounded to :data:`FIGURE_DIGITS` significant digits."""
+    from symbiosis.synergy.ledger import ledger_lines
+
+    lines = ledger_lines(syn.assign(status="proposed"), categories=categories)
+    lines = lines[lines["basis"].eq("estimated")]
+    wide = lines.pivot_table(index="synergy_id", columns="indicator", values="value", aggfunc="sum")
+    wide = wide.reindex(syn["synergy_id"].to_numpy())
+
+    def col(name: str) -> np.ndarray:
+        return wide[name].to_numpy(float) if name in wide else np.full(len(syn), np.nan)
+
+    own = np.where(is_supplier, col("avoided_disposal_cad"), col("avoided_purchase_cad"))
+    saving = np.where(is_supplier & is_receiver, col("net_savings_cad"), own)
+    tonnes = np.where(syn["kind"].astype(str).eq("material").to_numpy(), col("tonnes_exchanged"), np.nan)
+    return pd.DataFrame({"my_saving_cad_per_yr": _rounded(pd.Series(saving)),
+                         "tonnes_t_per_yr": _rounded(pd.Series(tonnes)),
+                         "co2e_avoided_t_per_yr": _rounded(pd.Series(col("co2e_avoided")))}, index=syn.index)
 
 
 def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFrame | None) -> pd.DataFrame:
@@ -46,7 +81,7 @@ def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFram
         select(Synergy.synergy_id, Synergy.supply_id, Synergy.demand_id, Synergy.supply_firm_id,
                Synergy.demand_firm_id, Synergy.supply_category_id, Synergy.demand_category_id,
                Synergy.flow_per_yr, Synergy.flow_unit, Synergy.road_distance_km, Synergy.status,
-               Synergy.status_changed_at)
+               Synergy.status_changed_at, Synergy.estimate, Synergy.kind, Synergy.synergy_type)
         .where(mine, Synergy.qualified_at.is_not(None), Synergy.synergy_type.in_(_BILATERAL))
         .order_by(Synergy.status_changed_at.desc()))])
     if syn.empty:
@@ -74,6 +109,8 @@ def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFram
     own = [(sid, "supply" if s in ("supply", "both") else "demand")
            for sid, s in zip(syn["synergy_id"], my_side, strict=True)]
     accepted = consents[consents["decision"] == "accept"].groupby("synergy_id").size()
+    theirs = [(sid, "demand" if s == "supply" else "supply") for sid, s in own]
+    figures = _figures(syn, is_supplier, is_receiver, categories)
     return pd.DataFrame({
         "synergy_id": syn["synergy_id"], "my_side": my_side,
         "my_stream_id": np.where(is_supplier, syn["supply_id"], syn["demand_id"]),
@@ -86,6 +123,8 @@ def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFram
         "my_reason": [decided["reason"].get(key, "") or "" for key in own],
         "revealed": syn["synergy_id"].map(accepted).fillna(0).to_numpy() >= 2,
         "status_changed_at": pd.to_datetime(syn["status_changed_at"], utc=True),
+        "their_decision": [decided["decision"].get(key, "") for key in theirs],
+        **{name: figures[name].to_numpy() for name in figures.columns},
     })[list(FIRM_VIEW_COLUMNS)]
 
 

@@ -26,7 +26,7 @@ from symbiosis.views.labels import (
 )
 
 __all__ = ["category_label", "consent_table", "describe_entry", "firm_table", "funnel_table", "history_table",
-           "ledger_table", "next_statuses", "pipeline_table", "proposal_label", "refusal_text",
+           "ledger_table", "next_statuses", "next_step", "pipeline_table", "proposal_label", "refusal_text",
            "status_label", "synergy_labels", "text_or_empty", "unit_label", "verification_table"]
 
 
@@ -141,6 +141,24 @@ def firm_table(proposals: pd.DataFrame, lang: str = "fr", *,
         }
         rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(proposals["synergy_id"], name="synergy_id"))
+
+
+def next_step(row: pd.Series, lang: str = "fr") -> str:
+    """Where a firm's proposal stands and what happens next, from both decisions and the status."""
+    from symbiosis.synergy.status import CONSENT_OPEN
+
+    mine, theirs = text_or_empty(row.get("my_decision")), text_or_empty(row.get("their_decision"))
+    if bool(row.get("revealed")) or (mine == "accept" and theirs == "accept"):
+        return t("synergy.next.both", lang)
+    if row["status"] not in CONSENT_OPEN:
+        return t("synergy.next.closed", lang, status=status_label(row["status"], lang))
+    if mine == "decline":
+        return t("synergy.next.declined", lang)
+    if theirs == "decline":
+        return t("synergy.next.they_declined", lang)
+    if mine == "accept":
+        return t("synergy.next.waiting", lang)
+    return t("synergy.next.undecided", lang)
 
 
 def proposal_label(row: pd.Series, lang: str = "fr", *, categories: pd.DataFrame | None = None) -> str:
