@@ -15,7 +15,7 @@ import pandas as pd
 from symbiosis.db import Actor, Repository
 from symbiosis.registry import Registry
 from symbiosis.reports.source import match_result
-from symbiosis.schemas import FIRMS, STREAMS
+from symbiosis.schemas import FIRMS, STREAMS, with_optional_columns
 from symbiosis.synergy.store import SynergyRepository
 from tests._registry_helpers import firm, stream
 
@@ -60,8 +60,8 @@ SECRETS = (
 CONSENTING = ("Scierie Alpha Publique", "Chaufferie Bêta Publique")
 
 
-def _frames(rows, columns) -> pd.DataFrame:
-    return pd.DataFrame(rows)[list(columns)]
+def _frames(rows, schema) -> pd.DataFrame:
+    return with_optional_columns(pd.DataFrame(rows), schema)[schema.names]
 
 
 def consent_registry() -> Registry:
@@ -87,7 +87,7 @@ def consent_registry() -> Registry:
         stream(memb.streams[0], memb.firm_id, "demand", fuel, 700, **price),
         stream(decl.streams[0], decl.firm_id, "demand", "pellet_feedstock", 1500, **price),
     ]
-    return Registry(_frames(firms, FIRMS.names), _frames(streams, STREAMS.names)).validate()
+    return Registry(_frames(firms, FIRMS), _frames(streams, STREAMS)).validate()
 
 
 def _firm_actor(firm_id: str) -> Actor:
@@ -138,7 +138,7 @@ def hostile_registry() -> Registry:
         price = {"disposal_cost_cad_per_unit": 40.0} if i % 2 == 0 else {"purchase_price_cad_per_unit": 35.0}
         streams.append(stream(f"{fid}-S", fid, direction, category, 900 + i, description=next(others),
                               quality_notes=next(others), **price))
-    return Registry(_frames(firms, FIRMS.names), _frames(streams, STREAMS.names)).validate()
+    return Registry(_frames(firms, FIRMS), _frames(streams, STREAMS)).validate()
 
 
 def hostile_db(path: Path) -> Path:

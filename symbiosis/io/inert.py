@@ -25,6 +25,7 @@ value stays inside its cell for any reader that honours quotes.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -36,6 +37,8 @@ __all__ = ["CELL_BREAKS", "FORMULA_TRIGGERS", "csv_bytes", "escape_text", "is_li
 
 #: First characters that make a spreadsheet treat text as a formula.
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+#: What a formula starts with once leading spaces, tabs and line breaks are skipped.
+_FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 #: Characters at which a reader may start a new cell or row: line breaks, tab, comma, semicolon.
 CELL_BREAKS = "\r\n\t,;\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _SPLIT = re.compile("([" + re.escape(CELL_BREAKS) + "])")
@@ -51,7 +54,7 @@ def is_plain_number(text: str) -> bool:
 
 def _escape_piece(piece: str) -> str:
     body = piece.lstrip(_SKIPPED)
-    if not body.startswith(FORMULA_TRIGGERS) or is_plain_number(piece.strip(_SKIPPED)):
+    if not body.startswith(_FORMULA_START) or is_plain_number(piece.strip(_SKIPPED)):
         return piece
     return piece[: len(piece) - len(body)] + "'" + body
 
@@ -103,24 +106,31 @@ def csv_bytes(frame: pd.DataFrame, *, sep: str = ",", bom: bool = True) -> bytes
 def is_live_formula(cell: str) -> bool:
     """Whether a cell, as a spreadsheet would read it, would run as a formula (the reader's side).
 
-    Leading spaces are ignored; a cell that is a plain number is not a formula.
+    Leading spaces, tabs and line breaks are skipped (a tab or carriage return before ``=`` is the
+    classic way around a first-character check); a cell that is a plain number is not a formula.
     """
-    body = cell.lstrip(" ")
-    return body.startswith(FORMULA_TRIGGERS) and not is_plain_number(body)
+    body = cell.lstrip(" \t\r\n")
+    return body.startswith(_FORMULA_START) and not is_plain_number(body)
 
 
 def live_cells(text: str, separators: Iterable[str] = (",", ";", "\t")) -> list[tuple[str, int, str]]:
     """Return every cell of CSV ``text`` that a spreadsheet would run, reading it with each separator.
 
-    The text is read as a quote-aware reader would (``csv``), then each cell is cut again at every
-    line break (a reader that ignores quotes). Returns ``(separator, row, cell)`` triples.
+    Two readers per separator: one that honours quotes (``csv``; each cell is then cut again at
+    its line breaks), and one that ignores them (each physical line cut at the separator, leading
+    quotes dropped), as a spreadsheet opening the file with the wrong settings would. Returns
+    ``(separator, line, cell)`` triples.
     """
     found = []
     text = text.removeprefix("\ufeff")
+    breaks = re.compile("[" + re.escape(CELL_BREAKS) + "]")
     for sep in separators:
-        for number, row in enumerate(csv.reader(text.splitlines(), delimiter=sep)):
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=sep)):
             for cell in row:
-                for piece in re.split("[" + re.escape(CELL_BREAKS) + "]", cell):
-                    if is_live_formula(piece):
-                        found.append((sep, number, piece))
+                found += [(sep, number, piece) for piece in breaks.split(cell) if is_live_formula(piece)]
+        for number, line in enumerate(text.splitlines()):
+            for cell in line.split(sep):
+                piece = cell.strip(' "')
+                if is_live_formula(piece):
+                    found.append((sep, number, piece))
     return found
