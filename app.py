@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 
 #: Every page, one line each: (file, roles that may open it, title key, icon, url_path).
 #: A role's landing page is its first line; each page still calls ``state.require_role`` itself.
@@ -26,10 +26,13 @@ PAGES: tuple[state.PageRow, ...] = (
     ("app_pages/firm_streams.py", ("firm",), "firm_streams.title", "♻️", "mes-flux"),
     ("app_pages/firm_proposals.py", ("firm",), "synergy.proposals.title", "📨", "mes-propositions"),
     ("app_pages/firm_mutual.py", ("firm",), "mutual.firm.title", "🤲", "mes-groupes"),
+    ("app_pages/inbox.py", ("firm", "advisor"), "inbox.title", "📬", "notifications"),
 )
 
 st.set_page_config(page_title="symbiosis", page_icon="♻️", layout="wide")
 lang = state.language_selector()
+tables.page_locale(lang)
 actor = state.current_actor()
 state.account_sidebar(actor, lang)
+state.unread_notice(actor, lang)
 st.navigation(state.navigation_pages(PAGES, actor, lang)).run()

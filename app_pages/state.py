@@ -33,6 +33,7 @@ __all__ = [
     "show_report",
     "sign_in",
     "sign_out",
+    "unread_notice",
 ]
 
 #: How date inputs show a date (ISO order, the standard in Québec; Streamlit's own default is YYYY/MM/DD).
@@ -142,6 +143,22 @@ def account_sidebar(actor: Actor | None, lang: str) -> None:
     st.sidebar.text(st.session_state.get("display_name") or actor.user_id)  # plain text, never markdown
     st.sidebar.caption(t(f"auth.role.{actor.role}", lang))
     st.sidebar.button(t("auth.sign_out", lang), on_click=sign_out, key="sign_out")
+
+
+def unread_notice(actor: Actor | None, lang: str) -> None:
+    """Tell a firm or an advisor in the sidebar how many notifications they have not read."""
+    if actor is None or actor.role not in ("firm", "advisor"):
+        return
+    try:
+        from symbiosis.db.notifications import NotificationRepository
+
+        unread = NotificationRepository(repository()).unread_count(actor)
+    except Exception:  # a registry not migrated yet: no notice rather than a broken sidebar
+        return
+    if unread:
+        from symbiosis.i18n import tn
+
+        st.sidebar.info("📬 " + tn("inbox.unread", unread, lang))
 
 
 def flash(message: str) -> None:

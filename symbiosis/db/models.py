@@ -271,4 +271,8 @@ class AuditLog(Base):
     )
 
 
-from symbiosis.db import models_synergy  # noqa: E402,F401 (synergy tables on Base.metadata)
+# The other tables register on Base.metadata when their modules are imported.
+from symbiosis.db import (  # noqa: E402
+    models_notifications,  # noqa: F401
+    models_synergy,  # noqa: F401
+)

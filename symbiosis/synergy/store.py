@@ -32,6 +32,7 @@ from symbiosis.db.actor import require
 from symbiosis.db.audit import AuditEntry, append_audit, audit_query, read_audit
 from symbiosis.db.models import AuditLog
 from symbiosis.db.models_synergy import Consent, Synergy, Verification
+from symbiosis.db.notifications import Notice, append_notifications
 from symbiosis.synergy import status as st
 from symbiosis.synergy._db import fetch_synergy, gates, now, to_json, write_change
 from symbiosis.synergy.firm_access import firm_view, reveal_details
@@ -58,6 +59,36 @@ EDITABLE_PARAMETERS: tuple[str, ...] = (
 )
 _UPDATABLE_ON_RECORD = ("flow_per_yr", "flow_unit", "road_distance_km", "estimate", "supply_category_id",
                         "demand_category_id", "kind")
+
+
+def _firm_sides(row: dict[str, Any]) -> dict[str, str]:
+    """``firm_id → its side's category`` of a synergy (one entry for an internal exchange)."""
+    return {row["demand_firm_id"]: row["demand_category_id"],
+            row["supply_firm_id"]: row["supply_category_id"]}
+
+
+def _stage_notices(old: dict[str, Any], to: str) -> list[Notice]:
+    """A synergy the firms may see changed: a new proposal when first qualified, else its new stage."""
+    if to == "qualified" and old["qualified_at"] is None:
+        kind = "new_proposal"
+    elif old["qualified_at"] is not None:
+        kind = "stage_changed"
+    else:
+        return []  # still internal to the advisors
+    return [Notice("firm", firm, kind, old["synergy_id"], {"status": to, "category_id": category})
+            for firm, category in _firm_sides(old).items()]
+
+
+def _decision_notices(row: dict[str, Any], sides: list[str], decision: str) -> list[Notice]:
+    """A firm decided: the other firm hears of it (never who it is), and so do the advisors."""
+    deciding = {row[f"{side}_firm_id"] for side in sides}
+    others = [Notice("firm", firm, "counterpart_decision", row["synergy_id"],
+                     {"decision": decision, "category_id": category})
+              for firm, category in _firm_sides(row).items() if firm not in deciding]
+    advisors = [Notice("role", "advisor", "firm_decision", row["synergy_id"],
+                       {"decision": decision, "firm_id": firm, "side": side})
+                for side in sides for firm in [row[f"{side}_firm_id"]]]
+    return others + advisors
 
 
 class SynergyRepository:
@@ -161,6 +192,7 @@ class SynergyRepository:
                 new["qualified_at"] = at
             new.update(follow_up_values(old, actor.user_id, at, owner_id, next_action_on, next_action, note))
             write_change(conn, actor, old, new, at, note)
+            append_notifications(conn, _stage_notices(old, to), at=at)
         logger.info("%s moved %s from %s to %s", actor.user_id, synergy_id, old["status"], to)
 
     def follow_up(self, actor: Actor, synergy_id: str, *, owner_id: str | None = None,
@@ -263,6 +295,7 @@ class SynergyRepository:
                                           actor.firm_id, None if before is None else {"decision": before},
                                           after))
             append_audit(conn, actor, entries, at=at)
+            append_notifications(conn, _decision_notices(row, sides, decision), at=at)
 
     def confirm_quantity(self, actor: Actor, synergy_id: str, *, period_start: dt.date, period_end: dt.date,
                          quantity: float) -> None:
