@@ -174,10 +174,8 @@ def _users(repo: Repository) -> None:
     now = dt.datetime.now(dt.UTC)
     with repo.engine.begin() as conn:
         conn.execute(insert(User), [
-            {"user_id": "alice", "display_name": "Alice", "role": "firm", "firm_id": "A", "password_hash": "x",
-             "created_at": now},
-            {"user_id": "bruno", "display_name": "Bruno", "role": "firm", "firm_id": "B", "password_hash": "x",
-             "created_at": now}])
+            {"user_id": user, "display_name": user.title(), "role": "firm", "firm_id": firm,
+             "password_hash": "x", "created_at": now} for user, firm in (("alice", "A"), ("bruno", "B"))])
 
 
 def test_email_message_parses(repo):
@@ -185,8 +183,8 @@ def test_email_message_parses(repo):
     from symbiosis.views.notifications import digest_message
 
     inbox = pd.DataFrame({"notification_id": [1], "created_at": [pd.Timestamp("2026-12-01", tz="UTC")],
-                          "kind": ["new_proposal"], "synergy_id": ["s"], "params": [{"category_id": "wood_bark"}],
-                          "read": [False]})
+                          "kind": ["new_proposal"], "synergy_id": ["s"],
+                          "params": [{"category_id": "wood_bark"}], "read": [False]})
     message = digest_message(inbox, to="x@example.org", lang="fr")
     parsed = message_from_bytes(message.as_bytes())
     assert parsed.get_content_type() == "text/plain" and "Écorces" in message.get_content()
