@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import results_state, state
-from symbiosis.i18n import t
+from app_pages import results_state, state, tables
+from symbiosis.i18n import t, tn
+from symbiosis.views.charts import bar_chart
 from symbiosis.views.exchanges import SORT_KEYS, drilldown, exchange_labels, exchange_table, unmatched_table
 from symbiosis.views.map import MapFilters, filter_exchanges
 
@@ -44,8 +45,8 @@ filters = MapFilters(
 )
 shown = filter_exchanges(result.exchanges, registry.firms, filters, categories=categories)
 table = exchange_table(shown, registry.firms, lang, text=query, sort=sort)
-st.subheader(t("advisor.exchanges.count", lang, n=len(table)))
-st.dataframe(table, hide_index=True, width="stretch", height=320)
+st.subheader(tn("advisor.exchanges.shown", len(table), lang))
+tables.show_table(table, height=320)
 
 if table.empty:
     st.info(t("advisor.no_exchange", lang))
@@ -57,16 +58,20 @@ else:
     why = drilldown(row, lang, rules=results_state.rules())
     st.markdown(why.basis.replace("*", "\\*").replace("_", "\\_"))
     left, right = st.columns(2)
-    left.dataframe(why.facts, hide_index=True, width="stretch")
+    tables.show_table(why.facts, container=left)
     with right:
         st.markdown("**" + t("advisor.exchanges.flags", lang) + "**")
         for flag in why.flags or [t("advisor.exchanges.no_flag", lang)]:
             st.text("• " + flag)
     v, c = st.columns(2)
     v.markdown("**" + t("advisor.exchanges.value_breakdown", lang) + "**")
-    v.bar_chart(why.value, horizontal=True)
+    value = why.value.reset_index()
+    tables.chart(bar_chart(value, category=value.columns[0], value=value.columns[1], lang=lang,
+                           value_title=value.columns[1], unit="$", sort=False), container=v)
     c.markdown("**" + t("advisor.exchanges.co2e_breakdown", lang) + "**")
-    c.bar_chart(why.co2e, horizontal=True)
+    co2e = why.co2e.reset_index()
+    tables.chart(bar_chart(co2e, category=co2e.columns[0], value=co2e.columns[1], lang=lang,
+                           value_title=co2e.columns[1], unit="t", decimals=1, sort=False), container=c)
 
 st.subheader(t("advisor.exchanges.unmatched", lang))
 cats = categories
@@ -76,13 +81,5 @@ sup, dem = st.tabs(
         t("advisor.exchanges.unmatched_demands", lang, n=len(result.unmatched_demands)),
     ]
 )
-sup.dataframe(
-    unmatched_table(result.unmatched_supplies, registry.firms, lang, categories=cats),
-    hide_index=True,
-    width="stretch",
-)
-dem.dataframe(
-    unmatched_table(result.unmatched_demands, registry.firms, lang, categories=cats),
-    hide_index=True,
-    width="stretch",
-)
+for tab, unmatched in ((sup, result.unmatched_supplies), (dem, result.unmatched_demands)):
+    tables.show_table(unmatched_table(unmatched, registry.firms, lang, categories=cats), container=tab)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import results_state, state
+from app_pages import results_state, state, tables
 from symbiosis.i18n import t
 from symbiosis.views.scenario import (
     HypotheticalReceiver,
@@ -28,9 +28,13 @@ none = t("advisor.scenario.none", lang)
 with st.form("scenario"):
     st.markdown("**" + t("advisor.scenario.weights", lang) + "**")
     w1, w2, w3 = st.columns(3)
-    w_value = w1.slider(t("advisor.scenario.w_value", lang), 0.0, 2.0, default.weight_value, 0.1)
-    w_co2 = w2.slider(t("advisor.scenario.w_co2", lang), 0.0, 2.0, default.weight_co2, 0.1)
-    w_tonnes = w3.slider(t("advisor.scenario.w_tonnes", lang), 0.0, 2.0, default.weight_tonnes, 0.1)
+    # Weights in percent (100 % = the engine's default of 1): no decimal separator to localise.
+    w_value = w1.slider(t("advisor.scenario.w_value", lang), 0, 200, round(100 * default.weight_value), 10,
+                        format="%d %%") / 100
+    w_co2 = w2.slider(t("advisor.scenario.w_co2", lang), 0, 200, round(100 * default.weight_co2), 10,
+                      format="%d %%") / 100
+    w_tonnes = w3.slider(t("advisor.scenario.w_tonnes", lang), 0, 200, round(100 * default.weight_tonnes), 10,
+                         format="%d %%") / 100
     p1, p2, p3 = st.columns(3)
     radius = p1.number_input(
         t("advisor.scenario.radius", lang), 1.0, 5000.0, default.radius_km, 10.0, format="%.0f",
@@ -122,6 +126,6 @@ appeared, disappeared = exchange_changes(
 )
 a, d = st.columns(2)
 a.markdown("**" + t("advisor.scenario.appeared", lang, n=len(appeared)) + "**")
-a.dataframe(appeared, hide_index=True, width="stretch")
+tables.show_table(appeared, container=a)
 d.markdown("**" + t("advisor.scenario.disappeared", lang, n=len(disappeared)) + "**")
-d.dataframe(disappeared, hide_index=True, width="stretch")
+tables.show_table(disappeared, container=d)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import t
 from symbiosis.ingest import rejected_file, template_bytes
@@ -48,7 +48,7 @@ with tab_list:
     if streams.empty:
         st.info(t("firm_streams.empty", lang))
     else:
-        st.dataframe(streams_table(streams, lang, categories=categories), hide_index=True, width="stretch")
+        tables.show_table(streams_table(streams, lang, categories=categories))
 
     st.markdown(f"#### {t('firm_streams.edit_title', lang)}")
     st.caption(t("firm_streams.edit_help", lang))

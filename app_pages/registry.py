@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state
-from symbiosis.i18n import t
+from app_pages import state, tables
+from symbiosis.i18n import t, tn
 from symbiosis.views.registry import filter_streams, registry_summary, stream_table
 
 lang = state.current_lang()
@@ -39,5 +39,5 @@ selected = filter_streams(
     kind=None if kind == all_label else kind,
     text=query,
 )
-st.subheader(t("registry.streams", lang) + f" ({len(selected)})")
-st.dataframe(stream_table(selected, lang, categories=state.categories()), hide_index=True, width="stretch")
+st.subheader(tn("registry.streams_count", len(selected), lang))
+tables.show_table(stream_table(selected, lang, categories=state.categories()))

@@ -25,13 +25,16 @@ def test_table_is_readable_sorted_and_searchable(matched):
         "Fournisseur",
         "Receveur",
         "Catégorie",
-        "Flux",
+        "Quantité par an",
+        "Unité",
         "Distance (km)",
         "Valeur nette ($/an)",
         "GES évités (t CO2e/an)",
     ]
     assert table["Fournisseur"].eq("Scierie Péribonka").all()
-    assert table["Flux"].str.endswith("t/an").all()
+    assert table["Unité"].eq("t/an").all()
+    for column in ("Quantité par an", "Distance (km)", "Valeur nette ($/an)", "GES évités (t CO2e/an)"):
+        assert pd.api.types.is_numeric_dtype(table[column]), column  # sorts as numbers (#11.9)
     by_distance = exchange_table(result.exchanges, reg.firms, "fr", sort="distance")
     km = result.exchanges.set_index("candidate_id").loc[by_distance.index, "distance_km"]
     assert km.is_monotonic_increasing

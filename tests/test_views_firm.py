@@ -209,10 +209,11 @@ def test_category_options_put_the_three_suggestions_first(tiny_repo):
     assert category_options("  ", categories)[0] == categories.sort_values("label_fr")["category_id"].iloc[0]
 
 
-def test_streams_table_writes_numbers_the_french_way(tiny_repo):
+def test_streams_table_keeps_numbers_numeric_and_units_in_words(tiny_repo):
+    """#11.9: numeric columns sorted as text because they were pre-formatted strings."""
     table = streams_table(tiny_repo.streams(F1), "fr")
-    shown = table["Quantité par an"].str.replace("\u00a0", " ").str.replace("\u202f", " ")
-    assert shown.tolist() == ["1 200"]
+    assert table["Quantité par an"].tolist() == [1200.0]  # the screen writes it « 1 200 »
+    assert table["Unité"].tolist() == ["t/an"]
     assert table["Confidentialité"].tolist() == ["Membres du réseau"]
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, tn
 from symbiosis.reports.lines import STATUS_ORDER, status_rank
 from symbiosis.reports.territory import MRC_UNKNOWN, Territory, add_mrc, mrc_centroids, select_firms
 
@@ -375,6 +375,11 @@ def nameable_lines(lines: pd.DataFrame, named: set[str], anonymised: bool, *,
     return ok
 
 
+def _plural(key: str, n: int, **values: object) -> Text:
+    """A counted note in both languages, with each language's plural (``reports.note.<key>``)."""
+    return Text(tn(f"reports.note.{key}", n, "fr", **values), tn(f"reports.note.{key}", n, "en", **values))
+
+
 def _notes(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool,
            source: str, n_declined: int) -> tuple[Text, ...]:
     notes: list[Text] = [DOUBLE_COUNT_NOTE]
@@ -384,35 +389,21 @@ def _notes(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised
                           "Every synergy is a proposal of the matching engine: its figures are "
                           "estimates, none is verified."))
     n_est = int(lines["evidence"].ne("verified").sum())
-    notes.append(Text(f"{n_est} synergie(s) sur {len(lines)} ont des chiffres estimés (non vérifiés).",
-                      f"{n_est} of {len(lines)} synergies have estimated (unverified) figures."))
+    notes.append(_plural("estimated", n_est, total=len(lines)))
     ids = set(lines["supply_firm_id"]) | set(lines["demand_firm_id"])
     eng = firms[firms["firm_id"].isin(ids)]
     approx = int(eng["coord_source"].ne("declared").sum()) if "coord_source" in eng else 0
-    notes.append(Text(f"{approx} entreprise(s) engagée(s) localisée(s) de façon approximative "
-                      "(parc, municipalité ou géocodage).",
-                      f"{approx} engaged firm(s) located approximately (park, municipality or geocoding)."))
+    notes.append(_plural("approximate", approx))
     unknown = int(eng["mrc"].eq(MRC_UNKNOWN).sum())
     if unknown:
-        notes.append(Text(f"{unknown} entreprise(s) dans une municipalité hors de la table des MRC.",
-                          f"{unknown} firm(s) in a municipality missing from the MRC table."))
+        notes.append(_plural("unknown_mrc", unknown))
     no_factor = int(lines["factor_ids"].fillna("").eq("").sum())
     if no_factor:
-        notes.append(Text(f"{no_factor} synergie(s) sans facteur d'émission : GES évités comptés à 0.",
-                          f"{no_factor} synergies without an emission factor: GHG avoided counted as 0."))
+        notes.append(_plural("no_factor", no_factor))
     if n_declined:
-        notes.append(Text(f"{n_declined} synergie(s) refusée(s) par une entreprise : comptée(s) dans les "
-                          "agrégats, jamais nommée(s).",
-                          f"{n_declined} synergies declined by a firm: counted in the aggregates, never "
-                          "named."))
+        notes.append(_plural("declined", n_declined))
     if anonymised:
-        hidden = len(ids - named)
-        notes.append(Text(f"Mode anonymisé : {hidden} entreprise(s) sans consentement de publication sont "
-                          f"seulement agrégées par MRC ; les cellules de moins de {MIN_FIRMS_PER_CELL} "
-                          "entreprises sont masquées.",
-                          f"Anonymised mode: {hidden} firm(s) without consent to publish appear only in "
-                          f"aggregates by MRC; cells of fewer than {MIN_FIRMS_PER_CELL} firms are "
-                          "suppressed."))
+        notes.append(_plural("anonymised", len(ids - named), k=MIN_FIRMS_PER_CELL))
     return tuple(notes)
 
 

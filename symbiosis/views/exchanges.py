@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from symbiosis.i18n import t
+from symbiosis.views.labels import unit_label
 from symbiosis.views.map import fmt
 
 __all__ = ["SORT_KEYS", "Drilldown", "drilldown", "exchange_labels", "exchange_table", "unmatched_table"]
@@ -18,19 +19,8 @@ SORT_KEYS: dict[str, tuple[str, bool]] = {
     "flow": ("mass_t_per_yr", True),
     "distance": ("distance_km", False),
 }
-_UNIT_LABEL = {
-    "t/yr": ("t/an", "t/yr"),
-    "m3/yr": ("m³/an", "m³/yr"),
-    "MWh/yr": ("MWh/an", "MWh/yr"),
-    "trip/yr": ("voyages/an", "trips/yr"),
-    "m2": ("m²", "m²"),
-    "h/yr": ("h/an", "h/yr"),
-}
-
-
 def _unit(unit: object, lang: str) -> str:
-    fr, en = _UNIT_LABEL.get(str(unit), (str(unit), str(unit)))
-    return en if lang == "en" else fr
+    return unit_label(unit, lang)
 
 
 def _names(firms: pd.DataFrame) -> pd.Series:
@@ -42,7 +32,8 @@ def exchange_table(
 ) -> pd.DataFrame:
     """Return the exchanges as a person reads them, filtered by ``text`` and sorted by ``sort``.
 
-    The index keeps the row's ``candidate_id`` so a selection maps back to the exchange.
+    The index keeps the row's ``candidate_id`` so a selection maps back to the exchange. Numbers
+    stay numbers (rounded), so the screen sorts them as numbers and writes them in ``lang``.
     """
     names = _names(firms)
     frame = exchanges.assign(
@@ -63,13 +54,11 @@ def exchange_table(
             t("advisor.col.supplier", lang): frame["_s"].to_numpy(),
             t("advisor.col.receiver", lang): frame["_d"].to_numpy(),
             t("advisor.col.category", lang): frame["_c"].to_numpy(),
-            t("advisor.col.flow", lang): [
-                f"{fmt(q, lang)} {_unit(u, lang)}"
-                for q, u in zip(frame["flow_per_yr"], frame["quantity_unit"], strict=True)
-            ],
-            t("advisor.col.distance", lang): [fmt(d, lang, 1) for d in frame["distance_km"]],
-            t("advisor.col.net_value", lang): [fmt(v, lang) for v in frame["net_value_cad_per_yr"]],
-            t("advisor.col.co2e", lang): [fmt(v, lang, 1) for v in frame["co2e_avoided_t_per_yr"]],
+            t("col.quantity_per_yr", lang): pd.to_numeric(frame["flow_per_yr"]).round(1).to_numpy(),
+            t("col.unit", lang): [_unit(u, lang) for u in frame["quantity_unit"]],
+            t("advisor.col.distance", lang): pd.to_numeric(frame["distance_km"]).round(1).to_numpy(),
+            t("advisor.col.net_value", lang): pd.to_numeric(frame["net_value_cad_per_yr"]).round().to_numpy(),
+            t("advisor.col.co2e", lang): pd.to_numeric(frame["co2e_avoided_t_per_yr"]).round(1).to_numpy(),
         },
         index=pd.Index(frame["candidate_id"].to_numpy(), name="candidate_id"),
     )
@@ -219,10 +208,8 @@ def unmatched_table(
             .fillna(unmatched["firm_id"])
             .to_numpy(),
             t("advisor.col.category", lang): cat.to_numpy(),
-            t("advisor.col.flow", lang): [
-                f"{fmt(q, lang)} {_unit(u, lang)}"
-                for q, u in zip(unmatched["quantity_per_yr"], unmatched["quantity_unit"], strict=True)
-            ],
+            t("col.quantity_per_yr", lang): pd.to_numeric(unmatched["quantity_per_yr"]).round(1).to_numpy(),
+            t("col.unit", lang): [_unit(u, lang) for u in unmatched["quantity_unit"]],
             t("advisor.col.reason", lang): unmatched["reason_en" if lang == "en" else "reason_fr"].to_numpy(),
         }
     )

@@ -19,9 +19,9 @@ from symbiosis.importing import ImportContext, default_context, import_into_regi
 from symbiosis.ingest import ImportBatch, ImportReport, ImportResult, Issue, validate_streams
 from symbiosis.ingest.columns import STREAM_COLUMNS
 from symbiosis.kb.classify import classify
-from symbiosis.numbers import format_number
 from symbiosis.units import units
 from symbiosis.views.firm import number_cell, raw_table
+from symbiosis.views.labels import unit_label
 from symbiosis.views.registry import months_label
 
 __all__ = [
@@ -155,7 +155,6 @@ def category_options(description: str, categories: pd.DataFrame, *, lang: str = 
 def streams_table(streams: pd.DataFrame, lang: str = "fr", *,
                   categories: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return a firm's streams as a person reads them (numbers written the way ``lang`` writes them)."""
-    locale = "en_CA" if lang == "en" else "fr_CA"
     category = streams["category_id"]
     if categories is not None:
         labels = categories.set_index("category_id")["label_en" if lang == "en" else "label_fr"]
@@ -166,9 +165,8 @@ def streams_table(streams: pd.DataFrame, lang: str = "fr", *,
         "col.category": category,
         "col.description": streams["description"],
         "firm.col.quantity_typed": streams["quantity_as_typed"] + " " + streams["unit_as_typed"],
-        "col.quantity_per_yr": [format_number(float(q), locale=locale, decimals=1)
-                                for q in streams["quantity_per_yr"]],
-        "col.unit": streams["quantity_unit"],
+        "col.quantity_per_yr": pd.to_numeric(streams["quantity_per_yr"]).round(1),
+        "col.unit": streams["quantity_unit"].map(lambda u: unit_label(u, lang)),
         "col.months": streams["months_mask"].map(lambda m: months_label(m, lang)),
         "firm.col.confidentiality": streams["confidentiality"].map(
             lambda c: t(f"firm.confidentiality.{c}", lang)),

@@ -6,6 +6,7 @@ import pandas as pd
 
 from symbiosis.i18n import t
 from symbiosis.registry import Registry
+from symbiosis.views.labels import unit_label
 
 __all__ = ["MONTHS", "filter_streams", "months_label", "registry_summary", "stream_table"]
 
@@ -87,7 +88,7 @@ def stream_table(streams: pd.DataFrame, lang: str = "fr", *,
         "col.category": category,
         "col.description": streams["description"],
         "col.quantity_per_yr": streams["quantity_per_yr"].round(1),
-        "col.unit": streams["quantity_unit"],
+        "col.unit": streams["quantity_unit"].map(lambda u: unit_label(u, lang)),
         "col.months": streams["months_mask"].map(lambda m: months_label(m, lang)),
     }
     return pd.DataFrame({t(key, lang): values for key, values in columns.items()})

@@ -265,7 +265,7 @@ def exchange_changes(
                 .map(names)
                 .fillna(part["demand_firm_id"]),
                 t("advisor.col.category", lang): label,
-                t("advisor.col.net_value", lang): [fmt(v, lang) for v in part["net_value_cad_per_yr"]],
+                t("advisor.col.net_value", lang): pd.to_numeric(part["net_value_cad_per_yr"]).round(),
             }
         ).reset_index(drop=True)
 
