@@ -257,7 +257,7 @@ def test_rejected_rows_keep_the_original_text_and_say_why():
 def test_rejected_file_escapes_formulas_but_not_negative_numbers():
     result = _validate(_row(id_flux="S2", quantite="-3", categorie='=HYPERLINK("http://x","y")'))
     text = rejected_file(result).decode("utf-8-sig")
-    assert "'=HYPERLINK" in text and ";-3;" in text
+    assert "'=HYPERLINK" in text and ';"-3";' in text and "'-3" not in text  # text fields are quoted
     assert rejected_file(result, "xlsx").startswith(b"PK")
 
 

@@ -275,3 +275,23 @@ def test_upload_touching_another_firms_stream_is_refused_not_raised(tiny_repo):
     assert outcome.batch is None and outcome.report is None
     assert "S3" in outcome.refused.fr and "another firm" in outcome.refused.en
     assert tiny_repo.streams(SYSTEM).set_index("stream_id").loc["S3", "firm_id"] == "F3"
+
+
+def test_rejected_rows_file_says_another_firms_id_like_the_screen(tiny_repo):
+    """#11.9: the file said the firm id did not exist where the screen rightly said it was another firm's."""
+    from symbiosis.ingest import rejected_file
+
+    outcome = upload_streams(tiny_repo, F1, BAD, "flux.csv")
+    text = rejected_file(outcome.batch.streams).decode("utf-8-sig")  # an English file: English messages
+    screen = outcome.report.errors[0].message("en")
+    assert screen in text and "your own firm's streams: write F1" in text
+    assert text.count("F2") == 2  # the row's cell and the message quoting it, nothing else
+
+
+def test_a_negative_quantity_is_told_to_drop_the_sign():
+    """#11.9: a negative quantity got the hint 'write a number in digits'."""
+    result = validate_stream_rows([{"direction": "offre", "category_id": "wood_bark", "quantity": "-5",
+                                    "unit": "t/an"}], "F1")
+    issue = result.report.errors[0]
+    assert "sans signe moins" in issue.fix.fr and "minus sign" in issue.fix.en
+    assert "en chiffres" not in issue.fix.fr

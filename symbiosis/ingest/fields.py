@@ -245,6 +245,9 @@ def read_float(text: str, *, locale: str, minimum: float | None = 0.0, maximum: 
                              w, "warning") for w in parsed.warnings)
     fix = Text(f"Écrivez un nombre en chiffres, par exemple {example.fr}.",
                f"Write a number in digits, e.g. {example.en}.")
+    if parsed.code == "number.negative":  # a number in digits already: say what to do about the sign
+        fix = Text("Écrivez la valeur sans signe moins (0 si le flux est arrêté).",
+                   "Write the value without a minus sign (0 if the stream has stopped).")
     if not parsed.ok:
         return None, (Problem(parsed.code, parsed.error or Text("un nombre", "a number"), fix),)
     value = float(parsed.value)  # type: ignore[arg-type]

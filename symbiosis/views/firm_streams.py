@@ -294,14 +294,31 @@ _OTHER_FIRM = (Text("l'identifiant de votre entreprise ({firm_id})", "your firm'
 
 
 def _own_firm_report(result: ImportResult, firm_id: str) -> ImportResult:
-    """Reword the "unknown firm" errors of a firm's upload: the row names another firm."""
+    """Reword the "unknown firm" errors of a firm's upload: the row names another firm.
+
+    Both the report and the rejected-rows file (its errors column) say so, so that the file a
+    firm downloads to fix its rows tells the same thing as the screen.
+    """
+    from symbiosis.ingest.columns import ERRORS_COLUMN
+
     expected, fix = (x.format(firm_id=firm_id) for x in _OTHER_FIRM)
-    issues = tuple(
-        Issue(i.row, i.column, expected, i.found, fix, i.severity, "firm_id.other_firm")
-        if i.code == "firm_id.unknown" else i for i in result.report.issues
-    )
+    pairs = [(i, Issue(i.row, i.column, expected, i.found, fix, i.severity, "firm_id.other_firm"))
+             for i in result.report.issues if i.code == "firm_id.unknown"]
+    reworded = {id(old): new for old, new in pairs}
+    issues = tuple(reworded.get(id(i), i) for i in result.report.issues)
     report = ImportReport(issues, result.report.n_rows, result.report.n_valid)
-    return ImportResult(result.valid, result.rejected, report)
+    rejected = result.rejected
+    if pairs and ERRORS_COLUMN in rejected:
+        def reword(text: object) -> object:
+            if not isinstance(text, str):
+                return text
+            for old, new in pairs:
+                for lang in ("fr", "en"):
+                    text = text.replace(old.message(lang), new.message(lang))
+            return text
+
+        rejected = rejected.assign(**{ERRORS_COLUMN: rejected[ERRORS_COLUMN].map(reword)})
+    return ImportResult(result.valid, rejected, report)
 
 
 def upload_streams(repo: Repository, actor: Actor, data: bytes, filename: str, *,
