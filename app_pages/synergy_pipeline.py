@@ -70,10 +70,14 @@ if options:
     st.subheader(t("synergy.move.title", lang))
     st.caption(t("synergy.move.current", lang, status=status_label(row["status"], lang)))
     keep = t("synergy.move.keep", lang)
-    # Every field is keyed by the synergy: another synergy never shows this one's note.
+    # Every field is keyed by the synergy and by how many changes it had in this session: another
+    # synergy never shows this one's note, and a saved change starts a fresh form (new keys are
+    # the only way to clear a widget the browser still holds).
+    saves = st.session_state.setdefault("synergy.move.saves", {})
+    version = f"{chosen}.{saves.get(chosen, 0)}"
     fields = ("to", "reason", "note", "owner", "action", "on")
-    keys = {name: f"synergy.move.{name}.{chosen}" for name in fields}
-    with st.form(f"move-{chosen}"):
+    keys = {name: f"synergy.move.{name}.{version}" for name in fields}
+    with st.form(f"move-{version}"):
         to = st.selectbox(t("synergy.move.to", lang), [keep, *next_statuses(row["status"])], key=keys["to"],
                           format_func=lambda s: s if s == keep else status_label(s, lang))
         reason = st.selectbox(t("synergy.move.reason", lang), REASONS, key=keys["reason"],
@@ -102,6 +106,7 @@ if options:
         else:
             for key in keys.values():  # a fresh form for the next change of this synergy
                 st.session_state.pop(key, None)
+            saves[chosen] = saves.get(chosen, 0) + 1
             state.flash(t("synergy.move.done" if changed else "synergy.move.none", lang))
             st.rerun()
 

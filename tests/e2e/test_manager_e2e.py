@@ -1,49 +1,71 @@
-"""The program manager's dashboard in a real browser: estimated KPIs and a real download, offline."""
+"""The program manager's main task in a real browser: the period's figures, then the same figures in files.
+
+Sign in, read the dashboard's headline, prepare the files (anonymised by default) and download the
+workbook and the CSV: the workbook's totals are the dashboard's, no file names a firm that did not
+consent, every download is audited, and nothing leaves 127.0.0.1.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
+import re
 
+import openpyxl
 import pytest
 
+from symbiosis.i18n import t
 from tests.e2e.conftest import SCREENSHOTS, RequestLog, new_page, wait_for_app
 from tests.e2e.test_advisor_e2e import TIMEOUT_MS, go_to, sign_in_as
 
 pytestmark = pytest.mark.e2e
 
 
-def test_manager_dashboard_downloads_exports(browser, app_url, sample_db, tmp_path):
+def _number(text: str) -> float:
+    millions = "M$" in text
+    value = float(re.sub(r"[^\d,.-]", "", text.replace("\u00a0", "").replace("\u202f", "")).replace(",", "."))
+    return value * 1e6 if millions else value
+
+
+def _metric(page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_manager_reads_the_dashboard_and_downloads_the_same_figures(browser, app_url, sample_db, tmp_path):
     log = RequestLog()
     context, page = new_page(browser, log)
     try:
         sign_in_as(page, app_url, "gestionnaire")
         go_to(page, "Tableau de bord du programme")
-        page.get_by_text("Synergies proposées").first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("Synergies (chacune une fois)").first.wait_for(timeout=TIMEOUT_MS)
         assert page.get_by_text("Accès refusé").count() == 0
         wait_for_app(page, timeout_ms=TIMEOUT_MS)
         page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1000)  # let the charts draw before the picture
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "manager_dashboard.png"))
+        synergies = _number(_metric(page, "Synergies (chacune une fois)"))
+        diverted = _number(_metric(page, "Tonnes détournées (t/an)"))
+
+        page.get_by_role("button", name="Préparer le rapport").click()
+        page.get_by_role("button", name="Classeur (XLSX)").wait_for(timeout=TIMEOUT_MS)
+        with page.expect_download(timeout=TIMEOUT_MS) as info:
+            page.get_by_role("button", name="Classeur (XLSX)").click()
+        assert info.value.suggested_filename.endswith("-anonymise.xlsx")  # anonymised by default
+        path = tmp_path / "rapport.xlsx"
+        info.value.save_as(path)
+        summary = {r[0].value: r[1].value for r in openpyxl.load_workbook(path).worksheets[0].iter_rows()}
+        assert summary[t("reports.kpi.n_synergies", "fr")] == synergies
+        assert round(summary[t("reports.kpi.diverted_t_per_yr", "fr")]) == diverted
+        wait_for_app(page, timeout_ms=TIMEOUT_MS)
 
         with page.expect_download(timeout=TIMEOUT_MS) as info:
-            page.get_by_role("button", name="Échanges (CSV)").click()
-        download = info.value
-        assert download.suggested_filename == "symbiosis_echanges.csv"
-        path = tmp_path / "echanges.csv"
-        download.save_as(path)
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-        assert rows and "net_value_cad_per_yr" in rows[0] and "supply_firm_name" in rows[0]
-
-        with page.expect_download(timeout=TIMEOUT_MS) as info:
-            page.get_by_role("button", name="Carte des échanges (GeoJSON)").click()
-        geo = tmp_path / "echanges.geojson"
-        info.value.save_as(geo)
-        data = json.loads(geo.read_text(encoding="utf-8"))
-        assert data["type"] == "FeatureCollection" and data["features"]
-        assert all(f["properties"]["anonymised"] for f in data["features"])  # anonymised by default
+            page.get_by_role("button", name="Synergies (CSV)").click()
+        csv_path = tmp_path / "synergies.csv"
+        info.value.save_as(csv_path)
+        rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+        assert rows and rows[0][0] == t("reports.col.synergy_id", "fr")
         wait_for_app(page)
     finally:
         context.close()
@@ -51,7 +73,11 @@ def test_manager_dashboard_downloads_exports(browser, app_url, sample_db, tmp_pa
 
     with Repository.from_url(f"sqlite:///{sample_db}") as repo:
         exports = repo.audit(Actor.system("test"), action="export")
+        firms = repo.firms(Actor.system("test"))
     assert len(exports) >= 2  # one audited export per download
     assert set(exports["actor_id"]) == {"gestionnaire"}
+    hidden = firms.loc[firms["confidentiality"].ne("public"), "name"]
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert not [name for name in hidden if name in text]
     assert log.urls, "the browser made no request at all"
     assert log.outside_loopback() == []
