@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from symbiosis.i18n import t
+from symbiosis.i18n import catalogue_keys, t
 from symbiosis.views.labels import unit_label
 from symbiosis.views.map import fmt
 
@@ -99,11 +99,14 @@ def _num(row: pd.Series, name: str) -> float:
 def drilldown(row: pd.Series, lang: str = "fr", *, rules: pd.DataFrame | None = None) -> Drilldown:
     """Explain one exchange (a row of ``MatchResult.exchanges``): basis, facts, value, CO2e, flags."""
     if row.get("match_basis") == "rule":
-        ev = " · ".join(
-            str(row.get(k) or "")
-            for k in ("evidence_type", "evidence_ref", "evidence_note")
-            if str(row.get(k) or "").strip()
-        )
+        kind = str(row.get("evidence_type") or "").strip()
+        known = f"advisor.evidence.{kind}" in catalogue_keys()
+        reference = str(row.get("evidence_ref") or "").strip()
+        parts = [t(f"advisor.evidence.{kind}", lang) if known else kind, reference]
+        note = str(row.get("evidence_note") or "").strip()
+        if note:  # the knowledge base's notes are written in English: say so in a French text
+            parts.append(t("advisor.evidence.note", lang, note=note))
+        ev = " · ".join(p for p in parts if p)
         basis = t(
             "advisor.drill.rule",
             lang,
