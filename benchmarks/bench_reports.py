@@ -92,37 +92,46 @@ def _file_rows(db: Path, mode: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _legacy_factors(table, synergies, family) -> None:
-    """The ledger's factor lookup before vectorising: two one-row lookups per synergy and factor."""
+def _legacy_factors(table, rows: list[dict], params: list[dict], family) -> None:
+    """The ledger's factor lookup before it was vectorised: one-row lookups per synergy and factor."""
     import numpy as np
 
-    from symbiosis.engine.factors import lookup_factor
+    from symbiosis.engine.factors import disposal_factor, lookup_factor, virgin_factor
 
-    for row in synergies.to_dict("records"):
-        for which, column in (("disposal_avoided", "supply_category_id"),
-                              ("virgin_avoided", "demand_category_id"), ("transport", "supply_category_id")):
-            category = str(row[column])
-            keys = {"category_id": np.array([category], dtype=object),
-                    "family": np.array([family.get(category, "")], dtype=object),
-                    "kind": np.array([str(row["kind"])], dtype=object)}
-            lookup_factor(table, which, **keys)
-            lookup_factor(table, which, **keys, column="factor_id")
+    def one(values) -> dict:
+        return {k: np.array([v], dtype=object) for k, v in values.items()}
+
+    for row, p in zip(rows, params, strict=True):
+        supply, demand = str(row["supply_category_id"]), str(row["demand_category_id"])
+        by_supply = one({"category_id": supply, "family": family.get(supply, ""), "kind": p["kind"]})
+        by_demand = one({"category_id": demand, "family": family.get(demand, ""), "kind": p["kind"]})
+        if p.get("current_fate"):
+            keys = by_supply | one({"material_class": p.get("material_class", ""), "fate": p["current_fate"]})
+            disposal_factor(table, **keys), disposal_factor(table, **keys, column="factor_id")
+        else:
+            lookup_factor(table, "disposal_avoided", **by_supply)
+            lookup_factor(table, "disposal_avoided", **by_supply, column="factor_id")
+        pair = by_demand | one({"supply_category_id": supply})
+        virgin_factor(table, **pair), virgin_factor(table, **pair, column="factor_id")
+        lookup_factor(table, "transport", **by_supply), lookup_factor(table, "transport", **by_supply,
+                                                                      column="factor_id")
 
 
 def _baseline_row(db: Path) -> dict[str, Any]:
     from symbiosis.db import Actor, Repository
     from symbiosis.kb import load_categories
-    from symbiosis.synergy.ledger import _factors_of, ledger_factors
+    from symbiosis.synergy.ledger import _factors_of, _params, ledger_factors
     from symbiosis.synergy.store import SynergyRepository
 
     with Repository.from_url(f"sqlite:///{db}") as repo:
         synergies = SynergyRepository(repo).synergies(Actor(ADVISOR_ID, "advisor"))
     table = ledger_factors()
     family = load_categories().drop_duplicates("category_id").set_index("category_id")["family"].astype(str)
+    rows = synergies.to_dict("records")
+    params = [_params(row) for row in rows]
     load = _load()
-    _, legacy_s, legacy_cpu = _timed(lambda: _legacy_factors(table, synergies, family))
-    _, new_s, new_cpu = _timed(lambda: _factors_of(table, synergies.reset_index(drop=True), family,
-                                                   synergies["kind"].astype(str).tolist()))
+    _, legacy_s, legacy_cpu = _timed(lambda: _legacy_factors(table, rows, params, family))
+    _, new_s, new_cpu = _timed(lambda: _factors_of(table, synergies.reset_index(drop=True), family, params))
     return {"bench": "reports", "case": "baseline: ledger factor lookup", "source": "synergies",
             "synergies": len(synergies), "legacy_s": round(legacy_s, 3), "legacy_cpu_s": round(legacy_cpu, 3),
             "vectorised_s": round(new_s, 4), "vectorised_cpu_s": round(new_cpu, 4),
