@@ -46,7 +46,7 @@ def test_import_keeps_good_rows_reports_bad_ones_and_writes_rejected(db, tmp_pat
     assert qty["X1"] == pytest.approx(12.5) and qty["X3"] == pytest.approx(1200.5)
     assert registry.firms.set_index("firm_id").loc["A2", "coord_source"] == "municipality"
     rejected = (tmp_path / "rej" / "flux_rejected.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert len(rejected) == 2 and rejected[1].startswith("X2;A2;demande")
+    assert len(rejected) == 2 and rejected[1].replace('"', "").startswith("X2;A2;demande")
     assert not (tmp_path / "rej" / "entreprises_rejected.csv").read_text(encoding="utf-8-sig").count("A1;")
 
 

@@ -49,7 +49,7 @@ _SKIPPED = ' "'
 
 def is_plain_number(text: str) -> bool:
     """Whether ``text`` (spaces around allowed) is a plain number a spreadsheet reads as a number."""
-    return _PLAIN_NUMBER.fullmatch(text.strip(" ")) is not None
+    return _PLAIN_NUMBER.fullmatch(text.strip(" \t\r\n")) is not None
 
 
 def _escape_piece(piece: str) -> str:
