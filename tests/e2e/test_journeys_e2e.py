@@ -141,7 +141,13 @@ def test_advisor_journey_from_proposals_to_a_rejection_survives_reopening_and_re
         choose(page, "Motif d'abandon", "Coût")
         page.get_by_label("Note").fill("Transport trop cher")
         save_move(page)  # crashed with KeyError: 'synergy.reason.nan' before
+        page.get_by_text("Statut actuel : Abandonnée").wait_for(timeout=TIMEOUT_MS)
+        expect(page.get_by_label("Note")).to_have_count(1, timeout=TIMEOUT_MS)
+        expect(page.get_by_label("Note")).to_have_value("", timeout=TIMEOUT_MS)  # a fresh form
         assert metric(page, "Entreprises contactées") == "1" and metric(page, "Abandonnée") == "1"
+        page.mouse.move(800, 400)
+        page.mouse.wheel(0, -20_000)  # the metrics and the table in the picture
+        page.wait_for_timeout(500)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "synergy_pipeline.png"))
 
