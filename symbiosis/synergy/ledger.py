@@ -145,27 +145,45 @@ def ledger_factors(factors: pd.DataFrame | str | Path | None = None) -> pd.DataF
     return factors.assign(value=factors["value"].astype(float), year=factors["year"].astype(int))
 
 
-def _factor(factors: pd.DataFrame, which: str, category: str, family: str, kind: str,
-            p: Mapping[str, Any] | None = None, supply_category: str = "") -> tuple[float, str]:
-    """Factor value and id; the disposal factor by class and fate, the virgin one by pair first."""
-    keys = {"category_id": np.array([category], dtype=object), "family": np.array([family], dtype=object),
-            "kind": np.array([kind], dtype=object)}
-    p = p or {}
-    if which == "disposal" and p.get("current_fate"):
-        keys |= {"material_class": np.array([p.get("material_class", "")], dtype=object),
-                 "fate": np.array([p["current_fate"]], dtype=object)}
-        return (float(disposal_factor(factors, **keys)[0]),
-                str(disposal_factor(factors, **keys, column="factor_id")[0]))
-    if which == "virgin":
-        if p.get("demand_use") == "treatment_service":
-            return 0.0, ""
-        pair = {**keys, "supply_category_id": np.array([supply_category], dtype=object)}
-        value = float(virgin_factor(factors, **pair)[0])
-        return value, str(virgin_factor(factors, **pair, column="factor_id")[0])
-    quantity = _FACTOR_QUANTITY[which]
-    value = float(lookup_factor(factors, quantity, **keys)[0])
-    factor_id = str(lookup_factor(factors, quantity, **keys, column="factor_id")[0])
-    return value, factor_id
+def _factors_of(table: pd.DataFrame, synergies: pd.DataFrame, family: pd.Series,
+                params: list[Mapping[str, Any]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Factor values and ids of every synergy: one vectorised lookup per factor kind.
+
+    The disposal factor follows the supplied category, by material class and today's fate when the
+    baseline is recorded; the virgin one the demanded category (a supply>demand pair first; none for
+    a treatment service); transport the supplied category. Looking each synergy up one row at a
+    time cost 20 of the 21 s of a grant report on the sample region.
+    """
+    def category(column: str) -> np.ndarray:
+        values = synergies[column].astype(object).where(synergies[column].notna(), "")
+        return values.astype(str).to_numpy(object)
+
+    supply, demand = category("supply_category_id"), category("demand_category_id")
+    kinds = np.array([str(p["kind"]) for p in params], dtype=object)
+
+    def keys(categories: np.ndarray) -> dict[str, np.ndarray]:
+        fam = pd.Series(categories, dtype=object).map(family).fillna("").to_numpy(object)
+        return {"category_id": categories, "family": fam, "kind": kinds}
+
+    by_supply, by_demand = keys(supply), keys(demand)
+    disposal = (lookup_factor(table, "disposal_avoided", **by_supply).astype(float),
+                lookup_factor(table, "disposal_avoided", **by_supply, column="factor_id").astype(object))
+    fate = np.array([str(p.get("current_fate") or "") for p in params], dtype=object)
+    known = fate != ""
+    if known.any():
+        cls = np.array([str(p.get("material_class", "") or "") for p in params], dtype=object)
+        sub = {k: v[known] for k, v in by_supply.items()}
+        sub |= {"material_class": cls[known], "fate": fate[known]}
+        disposal[0][known] = disposal_factor(table, **sub)
+        disposal[1][known] = disposal_factor(table, **sub, column="factor_id")
+    virgin = (np.asarray(virgin_factor(table, supply_category_id=supply, **by_demand), dtype=float),
+              np.asarray(virgin_factor(table, supply_category_id=supply, **by_demand, column="factor_id"),
+                         dtype=object))
+    service = np.array([p.get("demand_use") == "treatment_service" for p in params], dtype=bool)
+    virgin[0][service], virgin[1][service] = 0.0, ""
+    transport = (lookup_factor(table, "transport", **by_supply).astype(float),
+                 lookup_factor(table, "transport", **by_supply, column="factor_id").astype(object))
+    return {"disposal": disposal, "virgin": virgin, "transport": transport}
 
 
 def _values(q: float, p: Mapping[str, Any], f: Mapping[str, float]) -> dict[str, float]:
@@ -258,21 +276,24 @@ def ledger_lines(synergies: pd.DataFrame, verifications: pd.DataFrame | None = N
     sources = {r.factor_id: f"{r.source} ({r.year})" for r in table.itertuples()}
     periods = _complete_periods(verifications)
     lines: list[dict[str, Any]] = []
-    for row in synergies.to_dict("records"):
-        if row.get("status") == "rejected":
-            continue
+    live = synergies[synergies["status"].ne("rejected")] if "status" in synergies else synergies
+    records = live.to_dict("records")
+    substitution = [str(r.get("synergy_type") or "substitution") == "substitution" for r in records]
+    exchanges = [r for r, s in zip(records, substitution, strict=True) if s]
+    params = [_params(r) | dict((parameters or {}).get(str(r["synergy_id"]), {})) for r in exchanges]
+    found = _factors_of(table, pd.DataFrame(exchanges, columns=live.columns), family, params)
+    by_synergy = {sid: part for sid, part in periods.groupby("synergy_id")} if not periods.empty else {}
+    n = -1
+    for row, is_exchange in zip(records, substitution, strict=True):
         sid = str(row["synergy_id"])
-        if str(row.get("synergy_type") or "substitution") != "substitution":  # a mutualisation lever
-            lines += _mutual_lines(row, periods[periods["synergy_id"] == sid], parameters, sources)
+        mine = by_synergy.get(sid, periods.iloc[0:0])
+        if not is_exchange:  # a mutualisation lever
+            lines += _mutual_lines(row, mine, parameters, sources)
             continue
-        p = _params(row) | dict((parameters or {}).get(sid, {}))
-        kind = p["kind"]
-        f, ids = {}, {}
-        supply, demand = str(row["supply_category_id"]), str(row["demand_category_id"])
-        for which, category in (("disposal", supply), ("virgin", demand), ("transport", supply)):
-            f[which], ids[which] = _factor(table, which, str(category), family.get(str(category), ""), kind,
-                                           p, supply)
-        mine = periods[periods["synergy_id"] == sid]
+        n += 1
+        p = params[n]
+        f = {w: float(found[w][0][n]) for w in found}
+        ids = {w: str(found[w][1][n]) for w in found}
         if mine.empty:
             runs = [("estimated", float(row["flow_per_yr"]), None, None)]
         else:

@@ -356,7 +356,7 @@ def ledger_table(lines: pd.DataFrame, lang: str = "fr", *, factors: pd.DataFrame
     period = [f"{s} → {e}" if text_or_empty(s) else "" for s, e in
               zip(lines["period_start"], lines["period_end"], strict=True)]
     return pd.DataFrame({
-        t("synergy.col.indicator", lang): lines["indicator"].map(lambda i: t(f"synergy.indicator.{i}", lang)),
+        t("synergy.col.indicator", lang): lines["indicator"].map(lambda i: _indicator(i, lang)),
         t("synergy.col.value_num", lang): lines["value"].astype(float).round(1),
         t("synergy.col.unit", lang): lines["unit"].map(lambda u: unit_label(u, lang)),
         t("synergy.col.basis", lang): lines["basis"].map(lambda b: t(f"synergy.basis.{b}", lang)),
@@ -367,6 +367,11 @@ def ledger_table(lines: pd.DataFrame, lang: str = "fr", *, factors: pd.DataFrame
         t("synergy.col.sources", lang): lines["sources"].map(lambda s: " ; ".join(p for p in str(s).split("|")
                                                                                 if p)),
     })
+
+
+def _indicator(name: str, lang: str) -> str:
+    key = f"synergy.indicator.{name}"
+    return t(key, lang) if key in catalogue_keys() else name.replace("_", " ")
 
 
 def verification_table(verifications: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """In-app notifications, their read state per user, and the optional e-mail digest.
 
 Revision ID: 0003_notifications
-Revises: 0003_permits
+Revises: 0003_synergy_type
 Create Date: 2026-12-06 13:00:00
 
 Frozen: this file states the schema of this revision and must not import the models.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_notifications"
-down_revision: str | Sequence[str] | None = "0003_permits"
+down_revision: str | Sequence[str] | None = "0003_synergy_type"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
