@@ -52,11 +52,33 @@ def is_plain_number(text: str) -> bool:
     return _PLAIN_NUMBER.fullmatch(text.strip(" \t\r\n")) is not None
 
 
-def _escape_piece(piece: str) -> str:
-    body = piece.lstrip(_SKIPPED)
-    if not body.startswith(_FORMULA_START) or is_plain_number(piece.strip(_SKIPPED)):
-        return piece
-    return piece[: len(piece) - len(body)] + "'" + body
+_LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: How readers cut a line into cells: at each of these separators, or not at all.
+_READER_SEPARATORS: tuple[str, ...] = (",", ";", "\t", "")
+
+
+def _needs_quote_mark(value: str, start: int) -> int | None:
+    """Where a ``'`` must go for the piece starting at ``start`` (after spaces and quotes), or ``None``.
+
+    The piece is judged as every reader would cut it: up to the next comma, semicolon, tab or line
+    break, depending on the separator the reader uses. It needs the mark when, in any of those views,
+    it starts with a trigger and is not a plain number ("-1" alone is a number; "-1<tab>1" read with
+    ";" is a formula).
+    """
+    body = start
+    while body < len(value) and value[body] in _SKIPPED:
+        body += 1
+    if not value.startswith(_FORMULA_START, body):
+        return None
+    for separator in _READER_SEPARATORS:
+        end = len(value)
+        for stop in (*_LINE_BREAKS, separator):
+            found = value.find(stop, body) if stop else -1
+            if found != -1:
+                end = min(end, found)
+        if not is_plain_number(value[body:end]):
+            return body
+    return None
 
 
 def escape_text(value: Any) -> Any:
@@ -68,9 +90,12 @@ def escape_text(value: Any) -> Any:
         return value
     if value.startswith(FORMULA_TRIGGERS) and not is_plain_number(value):
         value = "'" + value  # the classic case, kept exactly as before
-    pieces = _SPLIT.split(value)
-    return "".join(p if i % 2 or (i == 0 and p.startswith("'")) else _escape_piece(p)
-                   for i, p in enumerate(pieces))
+    starts = [0, *(m.end() for m in _SPLIT.finditer(value))]
+    marks = sorted({m for m in (_needs_quote_mark(value, s) for s in starts) if m is not None}, reverse=True)
+    for mark in marks:
+        if not (mark > 0 and value[mark - 1] == "'"):
+            value = value[:mark] + "'" + value[mark:]
+    return value
 
 
 def _cell(value: Any) -> Any:
