@@ -200,8 +200,9 @@ with tab_upload:
     st.caption(t("firm_streams.upload_help", lang, firm_id=firm_id))
     uploaded = st.file_uploader(t("firm_streams.upload", lang), type=["csv", "xlsx"], key="streams_upload")
     if uploaded is not None and st.button(t("firm_streams.import", lang), type="primary", key="firm_import"):
-        st.session_state["firm_upload"] = (uploaded.name, upload_streams(repo, actor, uploaded.getvalue(),
-                                                                         uploaded.name))
+        with st.spinner(t("firm_streams.importing", lang)):  # read in a worker process: others keep working
+            outcome = upload_streams(repo, actor, uploaded.getvalue(), uploaded.name)
+        st.session_state["firm_upload"] = (uploaded.name, outcome)
         st.rerun()  # the list above shows the streams just stored
     if "firm_upload" in st.session_state:
         name, outcome = st.session_state["firm_upload"]

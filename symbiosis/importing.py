@@ -1,9 +1,10 @@
 """Import files into the registry: validate with :mod:`symbiosis.ingest`, store the valid rows.
 
 The one workflow behind ``symbiosis init --sample``, ``symbiosis import`` and the app's upload:
-read and validate both files, store every valid row through the repository (which checks the
-actor's rights and audits the write), record the import batch with its report, and hand back the
-report and the rejected rows. A file with bad rows never loses its good ones.
+read and validate both files (in the app, in a separate process with a time budget), store every
+valid row through the repository (which checks the actor's rights and audits the write) together
+with the import batch and its report in one transaction, and hand back the report and the rejected
+rows. A file with bad rows never loses its good ones.
 """
 
 from __future__ import annotations
@@ -22,12 +23,17 @@ from symbiosis.kb import load_categories
 from symbiosis.kb.waste_codes import load_waste_codes
 from symbiosis.places.geocode import GazetteerGeocoder
 from symbiosis.places.parks import load_parks
+from symbiosis.sandbox import run_bounded
 
-__all__ = ["SAMPLE_DIR", "ImportContext", "default_context", "import_files", "import_into_registry",
-           "import_permits"]
+__all__ = ["IMPORT_TIME_BUDGET_S", "SAMPLE_DIR", "ImportContext", "default_context", "import_files",
+           "import_into_registry", "import_permits", "validate_files"]
 
 logger = logging.getLogger(__name__)
 
+#: Seconds an upload may spend being read and validated in the app (a 50,000-row XLSX takes ~20 s).
+IMPORT_TIME_BUDGET_S = 120.0
+#: Address-space cap of the validation worker: a decompression bomb fails there, not in the server.
+WORKER_MEMORY_BYTES = 4 * 1024**3
 #: The bundled fictional sample region (``make sample`` regenerates it).
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -71,6 +77,18 @@ def _report_json(result: ImportResult) -> dict:
             "issues": records}
 
 
+def validate_files(firms_bytes: bytes | None, streams_bytes: bytes | None, *, existing_firm_ids: set[str],
+                   firms_filename: str = "firms.csv", streams_filename: str = "streams.csv",
+                   context: ImportContext | None = None) -> ImportBatch:
+    """Read and validate the files (pure: no database, no file); what the time-bounded worker runs."""
+    context = context or default_context()
+    return import_tables(
+        firms_bytes, streams_bytes, geocoder=context.geocoder, parks=context.parks,
+        categories=context.categories, waste_codes=context.waste_codes, existing_firm_ids=existing_firm_ids,
+        firms_filename=firms_filename, streams_filename=streams_filename, home_region=context.home_region,
+    )
+
+
 def import_into_registry(
     repo: Repository,
     actor: Actor,
@@ -80,6 +98,7 @@ def import_into_registry(
     firms_filename: str = "firms.csv",
     streams_filename: str = "streams.csv",
     context: ImportContext | None = None,
+    time_budget_s: float | None = None,
 ) -> ImportBatch:
     """Validate one firms file and/or one streams file and store their valid rows.
 
@@ -95,28 +114,37 @@ def import_into_registry(
         The names of the uploaded files (they pick the format and appear in the report).
     context
         Reference tables; the shipped ones by default.
+    time_budget_s
+        When given, reading and validation run in a separate process killed after this many seconds
+        (:func:`symbiosis.sandbox.run_bounded`): what the app does with an upload, so that one file
+        never holds the server. ``None`` validates in this process (command line, tests).
 
     Returns
     -------
     ImportBatch
         Per file: the valid rows (now stored), the rejected rows and the bilingual report.
+
+    Raises
+    ------
+    symbiosis.sandbox.BudgetExceeded
+        Validation ran out of its time budget; nothing was stored.
     """
-    context = context or default_context()
     existing = set(repo.firms(actor)["firm_id"])
-    batch = import_tables(
-        firms_bytes, streams_bytes, geocoder=context.geocoder, parks=context.parks,
-        categories=context.categories, waste_codes=context.waste_codes, existing_firm_ids=existing,
-        firms_filename=firms_filename, streams_filename=streams_filename, home_region=context.home_region,
-    )
-    for result, filename, upsert in (
-        (batch.firms, firms_filename, repo.upsert_firms),
-        (batch.streams, streams_filename, repo.upsert_streams),
-    ):
+    names = {"firms_filename": firms_filename, "streams_filename": streams_filename}
+    if time_budget_s is None:
+        batch = validate_files(firms_bytes, streams_bytes, existing_firm_ids=existing, context=context,
+                               **names)
+    else:
+        batch = run_bounded(validate_files, firms_bytes, streams_bytes, existing_firm_ids=existing,
+                            context=context, timeout_s=time_budget_s, memory_bytes=WORKER_MEMORY_BYTES,
+                            **names)
+    for result, filename, table in ((batch.firms, firms_filename, "firms"),
+                                    (batch.streams, streams_filename, "streams")):
         if result is None:
             continue
-        written = upsert(actor, result.valid) if len(result.valid) else 0
-        repo.record_import(actor, source_filename=Path(filename).name, accepted=len(result.valid),
-                           rejected=result.report.n_rejected, report=_report_json(result))
+        written, _ = repo.import_rows(actor, table, result.valid, source_filename=Path(filename).name,
+                                      accepted=len(result.valid), rejected=result.report.n_rejected,
+                                      report=_report_json(result))
         logger.info("%s: %d rows accepted (%d new or changed), %d rejected", filename,
                     len(result.valid), written, result.report.n_rejected)
     return batch

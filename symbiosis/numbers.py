@@ -30,14 +30,18 @@ from babel.numbers import format_decimal
 
 from symbiosis.i18n import Text
 
-__all__ = ["ParsedNumber", "format_number", "parse_number"]
+__all__ = ["MAX_NUMBER_CHARS", "ParsedNumber", "format_number", "parse_number"]
 
 _SPACES = "\u00a0\u202f\u2009\u2007 '’"
 _MINUS = "-\u2212\u2013"
 _GROUPED_SPACE = re.compile(r"^\d{1,3}(?: \d{3})+(?:[.,]\d+)?$")
 _PLAIN = re.compile(r"^\d*(?:[.,]\d*)*$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d{1,3}$")
-_LEADING_NUMBER = re.compile(r"^[+\-\u2212]?\d[\d\s.,\u00a0\u202f]*\s*[^\d\s.,]")
+# Possessive run: the class already holds every space, so nothing is given back (linear on any cell).
+_LEADING_NUMBER = re.compile(r"^[+\-\u2212]?\d[\d\s.,\u00a0\u202f]*+[^\d\s.,]")
+_SPACE_RUN = re.compile(r" ++")
+#: Longest cell read as a number; longer text is "not a number" without running any pattern.
+MAX_NUMBER_CHARS = 100
 
 EXAMPLE = Text("12,5", "12.5")
 
@@ -142,13 +146,17 @@ def parse_number(text: str, *, locale: str = "fr_CA", allow_negative: bool = Fal
         The value, or the error to report; never raises.
     """
     raw = "" if text is None else str(text)
+    if len(raw) > MAX_NUMBER_CHARS and len(raw.strip()) > MAX_NUMBER_CHARS:
+        return ParsedNumber(None, error=Text(f"un nombre (au plus {MAX_NUMBER_CHARS} caractères)",
+                                             f"a number (at most {MAX_NUMBER_CHARS} characters)"),
+                            code="number.not_a_number")
     s, negative = _clean(raw)
     if not s:
         return _fail("number.empty", "une cellule vide", "an empty cell")
     body = s
     if any(c in body for c in _SPACES):
         spaced = "".join(" " if c in _SPACES else c for c in body)
-        spaced = re.sub(r" +", " ", spaced)
+        spaced = _SPACE_RUN.sub(" ", spaced)
         if not _GROUPED_SPACE.match(spaced):
             return _not_a_number(raw)
         body = spaced.replace(" ", "")

@@ -220,21 +220,54 @@ class Repository:
 
     def _upsert(self, actor: Actor, spec: TableSpec, frame: pd.DataFrame) -> int:
         validate_frame(frame, spec.schema)
+        with self.transaction(actor, f"upsert_{spec.name}", write=True) as conn:
+            return self._upsert_in(conn, actor, spec, frame)
+
+    def _upsert_in(self, conn: Connection, actor: Actor, spec: TableSpec, frame: pd.DataFrame) -> int:
+        """Upsert inside the caller's transaction (access checked, audited); return rows changed."""
         records = to_records(frame, spec.schema)
         keys = [r[spec.key] for r in records]
-        with self.transaction(actor, f"upsert_{spec.name}", write=True) as conn:
-            foreign = {r["firm_id"] for r in records if not actor.may_write(r["firm_id"])}
-            require(actor, not foreign, f"write {spec.name} of firms {sorted(foreign)}", table=spec.name,
-                    keys=[r[spec.key] for r in records if r["firm_id"] in foreign])
-            existing = rows.fetch_existing(conn, spec, keys)
-            taken = [k for k, row in existing.items() if not actor.may_write(row["firm_id"])]
-            require(actor, not taken, f"overwrite {spec.name} of another firm", table=spec.name, keys=taken)
-            plan = rows.plan_upsert(spec, records, existing)
-            rows.write_upsert(conn, spec, plan)
-            append_audit(conn, actor, plan.entries, at=_now())
+        foreign = {r["firm_id"] for r in records if not actor.may_write(r["firm_id"])}
+        require(actor, not foreign, f"write {spec.name} of firms {sorted(foreign)}", table=spec.name,
+                keys=[r[spec.key] for r in records if r["firm_id"] in foreign])
+        existing = rows.fetch_existing(conn, spec, keys)
+        taken = [k for k, row in existing.items() if not actor.may_write(row["firm_id"])]
+        require(actor, not taken, f"overwrite {spec.name} of another firm", table=spec.name, keys=taken)
+        plan = rows.plan_upsert(spec, records, existing)
+        rows.write_upsert(conn, spec, plan)
+        append_audit(conn, actor, plan.entries, at=_now())
         logger.info("%s: %d new, %d changed of %d %s", actor.user_id, len(plan.new),
                     plan.count - len(plan.new), len(records), spec.name)
         return plan.count
+
+    def import_rows(self, actor: Actor, table: str, frame: pd.DataFrame, *, source_filename: str,
+                    accepted: int, rejected: int, report: dict[str, Any] | None = None) -> tuple[int, int]:
+        """Store the valid rows of one imported file and record its batch, in one transaction.
+
+        A crash or a kill at any point leaves either both (rows and batch) or neither.
+
+        Parameters
+        ----------
+        table
+            ``"firms"`` or ``"streams"``.
+        frame
+            The valid rows (:data:`~symbiosis.schemas.FIRMS` or :data:`~symbiosis.schemas.STREAMS`).
+        source_filename, accepted, rejected, report
+            As for :meth:`record_import`.
+
+        Returns
+        -------
+        tuple of int
+            Rows inserted or changed, and the batch id.
+        """
+        spec = {"firms": FIRM_TABLE, "streams": STREAM_TABLE}[table]
+        validate_frame(frame, spec.schema)
+        with self.transaction(actor, f"import_{spec.name}", write=True) as conn:
+            written = self._upsert_in(conn, actor, spec, frame) if len(frame) else 0
+            batch_id, entry = insert_batch(conn, actor, source_filename=source_filename, accepted=accepted,
+                                           rejected=rejected, report=report, at=_now())
+            append_audit(conn, actor, [entry], at=_now())
+        return written, batch_id
 
     def update_stream(self, actor: Actor, stream_id: str, **changes: Any) -> bool:
         """Change some columns of one stream; return whether anything changed.

@@ -11,8 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-__all__ = ["ERRORS_COLUMN", "FIRM_COLUMNS", "IGNORED", "PERMIT_COLUMNS", "STREAM_COLUMNS", "header_label",
-           "header_language", "match_headers", "normalise_header"]
+__all__ = ["ERRORS_COLUMN", "FIRM_COLUMNS", "IGNORED", "MAX_HEADER_CHARS", "PERMIT_COLUMNS", "STREAM_COLUMNS",
+           "drop_brackets", "header_label", "header_language", "match_headers", "normalise_header"]
 
 #: Canonical name -> (French header, other accepted spellings).
 FIRM_COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -83,13 +83,41 @@ PERMIT_COLUMNS: Mapping[str, tuple[str, ...]] = {
 #: The column a rejected-rows file adds; ignored silently on re-upload.
 ERRORS_COLUMN = "erreurs_errors"
 IGNORED: frozenset[str] = frozenset({"erreurserrors", "ligne", "row", "source_row"})
+#: A header longer than this matches no column (the longest alias with its unit is far shorter); it is
+#: never normalised nor searched, so a hostile header cell costs nothing.
+MAX_HEADER_CHARS = 200
+_NOT_KEY = re.compile(r"[^a-z0-9]++")
 
 
 def normalise_header(text: str) -> str:
     """Return the comparison key of a header: lower case, no accents, letters and digits only."""
     text = unicodedata.normalize("NFKD", str(text)).lower()
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]", "", text)
+    return _NOT_KEY.sub("", text)
+
+
+def drop_brackets(text: str) -> str:
+    """Remove every ``(...)`` and ``[...]`` segment (to the first closing bracket), in linear time.
+
+    ``"Masse volumique (t/m³)"`` gives ``"Masse volumique "``; an opening bracket that is never
+    closed is kept. A regular expression such as ``\\(.*?\\)`` rescans the rest of the text from
+    every unclosed ``(``: quadratic on a cell of a million ``(``.
+    """
+    out: list[str] = []
+    next_close = {"(": -1, "[": -1}
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in next_close:
+            if next_close[c] is not None and next_close[c] < i:  # search again only past the last one
+                found = text.find(")" if c == "(" else "]", i + 1)
+                next_close[c] = found if found >= 0 else None
+            if next_close[c] is not None:
+                i = next_close[c] + 1
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 def _alias_index(tables: Iterable[Mapping[str, tuple[str, ...]]]) -> dict[str, str]:
@@ -122,8 +150,11 @@ def match_headers(headers: Iterable[str]) -> tuple[dict[str, str], list[str], li
     unknown: list[str] = []
     duplicates: list[str] = []
     for raw in headers:
+        if len(str(raw)) > MAX_HEADER_CHARS:
+            unknown.append(raw)
+            continue
         key = normalise_header(raw)
-        canonical = _INDEX.get(key) or _INDEX.get(normalise_header(re.sub(r"\(.*?\)|\[.*?\]", "", str(raw))))
+        canonical = _INDEX.get(key) or _INDEX.get(normalise_header(drop_brackets(str(raw))))
         if canonical is None:
             if key and key not in IGNORED:
                 unknown.append(raw)
@@ -136,7 +167,7 @@ def match_headers(headers: Iterable[str]) -> tuple[dict[str, str], list[str], li
 
 def header_language(headers: Iterable[str]) -> str:
     """Guess the language of a file from its headers: ``fr`` unless English names dominate."""
-    keys = [normalise_header(h) for h in headers]
+    keys = [normalise_header(h) for h in headers if len(str(h)) <= MAX_HEADER_CHARS]
     french = sum(k in _FRENCH and k not in _ENGLISH for k in keys)
     english = sum(k in _ENGLISH and k not in _FRENCH for k in keys)
     return "en" if english > french else "fr"

@@ -20,8 +20,8 @@ from symbiosis.numbers import parse_number
 from symbiosis.schemas import ALL_MONTHS
 
 __all__ = ["AVAILABILITY_WORDS", "CONFIDENTIALITY_WORDS", "DIRECTION_WORDS", "FORMULA_TRIGGERS", "Problem",
-           "fold", "read_choice", "read_date", "read_email", "read_float", "read_id", "read_months",
-           "read_text", "read_yes_no"]
+           "clean_text", "fold", "read_choice", "read_date", "read_email", "read_float", "read_id",
+           "read_months", "read_text", "read_yes_no"]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -84,10 +84,18 @@ _MONTHS = {
     **dict.fromkeys(["11", "novembre", "nov", "november"], 11),
     **dict.fromkeys(["12", "decembre", "dec", "december"], 12),
 }
+# Every pattern here is linear on any text: no two adjacent quantifiers can share a character, and a
+# run of spaces is only tried from its first character ((?<!\s)) and never given back (possessive).
 _ALL_YEAR = re.compile(r"\btout|\ball\b|year.?round|\bannee\b|\b12 (?:mois|months)\b|every month")
-_RANGE = re.compile(r"\s*(?:-|–|—|\ba\b|\bau\b|\bto\b|\bthrough\b|\bthru\b|\bjusqu ?a\b)\s*")
-_ID = re.compile(r"^[\w][\w .\-/#:]*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_RANGE = re.compile(r"(?<!\s)\s*+(?:-|–|—|\ba\b|\bau\b|\bto\b|\bthrough\b|\bthru\b|\bjusqu ?a\b)\s*+")
+_LIST_SEPARATOR = re.compile(r"(?<!\s)\s*+(?:[,;/+&]|\bet\b|\band\b)\s*+|\s++")
+_ID = re.compile(r"^[\w][\w .\-/#:]*+$")
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T][^\n]*+)?$")
+_OTHER_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+#: Line breaks and tabs inside a text cell (replaced by one space each run).
+_BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]++")
+#: Invisible controls: C0 and C1 controls, DEL, bidirectional overrides and isolates, the BOM.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ufeff]++")
 _MONTHS_EXPECTED = Text("des mois comme 5-9, 6,7,8, juin-août ou « toute l'année »",
                         "months such as 5-9, 6,7,8, June-Aug or “all year”")
 
@@ -138,7 +146,7 @@ def read_months(text: str) -> tuple[int | None, tuple[Problem, ...]]:
         return ALL_MONTHS, ()
     key = _RANGE.sub("-", key)
     mask = 0
-    for item in re.split(r"\s*(?:[,;/+&]|\bet\b|\band\b|\s)\s*", key):
+    for item in _LIST_SEPARATOR.split(key):
         if not item:
             continue
         ends = item.split("-")
@@ -156,8 +164,8 @@ def read_date(text: str, *, locale: str = "fr_CA") -> tuple[pd.Timestamp | None,
     s = str(text).strip()
     if not s:
         return None, ()
-    iso = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$", s)
-    other = re.match(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", s)
+    iso = _ISO_DATE.match(s)
+    other = _OTHER_DATE.match(s)
     problems: tuple[Problem, ...] = ()
     try:
         if iso:
@@ -180,10 +188,35 @@ def read_date(text: str, *, locale: str = "fr_CA") -> tuple[pd.Timestamp | None,
                                    "Write the date as 2026-05-01.")),)
 
 
+def clean_text(text: str) -> tuple[str, bool]:
+    """Return ``text`` on one line without invisible controls, and whether anything was changed.
+
+    Line breaks, tabs and the other separators become one space per run (a carriage return inside a
+    firm's name would otherwise start a new row in a CSV export); C0/C1 controls, DEL, the BOM and
+    the bidirectional overrides that can disguise text are removed.
+    """
+    s = str(text)
+    cleaned = _CONTROLS.sub("", _BREAKS.sub(" ", s))
+    return cleaned, cleaned != s
+
+
+_CONTROL_FIX = Text("Les sauts de ligne, tabulations et caractères de contrôle ont été remplacés par des "
+                    "espaces ; vérifiez le texte.",
+                    "Line breaks, tabs and control characters were replaced by spaces; check the text.")
+
+
 def read_text(text: str, *, max_length: int = 2000) -> tuple[str, tuple[Problem, ...]]:
-    """Keep free text as typed (stripped); flag formula-looking text, which stays inert."""
-    s = str(text).strip(" \n")
+    """Keep free text as typed (stripped, on one line); flag formula-looking text, which stays inert.
+
+    Line breaks and control characters are replaced by spaces with a warning (see :func:`clean_text`).
+    """
+    s, changed = clean_text(str(text).strip(" \n\r\t"))
+    s = s.strip()
     problems: list[Problem] = []
+    if changed:
+        problems.append(Problem("text.control_characters", Text("du texte sur une ligne",
+                                                                 "text on one line"), _CONTROL_FIX,
+                                "warning", found=s[:40] + ("…" if len(s) > 40 else "")))
     if s.startswith(FORMULA_TRIGGERS) and not parse_number(s, allow_negative=True).ok:
         problems.append(Problem(
             "text.formula_like", Text("du texte simple", "plain text"),
@@ -210,10 +243,20 @@ def read_id(text: str) -> tuple[str, tuple[Problem, ...]]:
     return s, ()
 
 
+def _looks_like_email(s: str) -> bool:
+    """``name@domain.tld``: one ``@``, no space or control, a dot inside the domain (linear, no regex)."""
+    local, at, domain = s.partition("@")
+    if not (at and local and domain) or "@" in domain or len(s) > 254:
+        return False
+    if any(c.isspace() or not c.isprintable() for c in s):
+        return False
+    return "." in domain[1:-1]
+
+
 def read_email(text: str) -> tuple[str, tuple[Problem, ...]]:
     """Keep an e-mail address; warn when it does not look like one."""
-    s = str(text).strip()
-    if s and not _EMAIL.match(s):
+    s = clean_text(str(text).strip())[0].strip()
+    if s and not _looks_like_email(s):
         return s, (Problem("email.invalid", Text("une adresse courriel", "an e-mail address"),
                            Text("Vérifiez l'adresse (nom@domaine.ca).",
                                 "Check the address (name@domain.ca)."),

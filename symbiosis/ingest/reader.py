@@ -15,29 +15,37 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from symbiosis.i18n import Text
-from symbiosis.ingest.columns import header_language, match_headers, normalise_header
+from symbiosis.ingest.columns import MAX_HEADER_CHARS, header_language, match_headers, normalise_header
 from symbiosis.ingest.report import Issue, file_issue
+from symbiosis.ingest.rowscan import RowProblem, Scan, ScannedRow, scan_rows
 
-__all__ = ["MAX_BYTES", "MAX_COLUMNS", "MAX_ROWS", "RawTable", "read_table"]
+__all__ = ["MAX_BYTES", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "RawTable", "read_table"]
 
 logger = logging.getLogger(__name__)
 
+#: Largest upload read (bytes); ``.streamlit/config.toml`` ``server.maxUploadSize`` matches it.
 MAX_BYTES = 10 * 1024 * 1024
+#: Most data rows in one file; blank lines do not count. A file over it is refused whole, with its count.
 MAX_ROWS = 50_000
+#: Most columns; a wider header refuses the file, a wider data row is rejected alone.
 MAX_COLUMNS = 100
+#: Longest cell (characters); a longer cell rejects its row, before any pattern looks at it.
+MAX_CELL_CHARS = 5_000
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an XLSX inflating beyond this is refused (zip bomb)
 _TEXT_EXT = {".csv", ".txt", ".tsv"}
 _XLSX_EXT = {".xlsx", ".xlsm"}
 _SHEET_NAMES = {"entreprises", "firms", "flux", "streams", "donnees", "data"}
 _SKIP_SHEETS = {"instructions", "lisezmoi", "readme", "listes", "lists"}
 _HEADER_SCAN = 10
+_SNIFF_CHARS = 64 * 1024
+_BAD_BYTE = "\ufffd"
 
 
 @dataclass(frozen=True)
@@ -54,13 +62,17 @@ class RawTable:
     header_map
         Raw header -> canonical column name (see :mod:`symbiosis.ingest.columns`).
     unknown_columns
-        Headers that match no known column (kept in ``frame``, ignored by validation).
+        Headers that match no column (kept in ``frame``, ignored by validation).
     issues
         File-level problems; an ``error`` among them means no row can be imported.
     encoding, delimiter, sheet
         How the file was read (``delimiter`` and ``encoding`` empty for XLSX, ``sheet`` empty for CSV).
     lang
         Language guessed from the headers (``fr`` or ``en``); decides how ``1,200`` reads.
+    row_issues
+        Problems the reader found with single rows (bytes that are not text in the file's encoding,
+        a NUL byte, a cell over :data:`MAX_CELL_CHARS`, more than :data:`MAX_COLUMNS` cells): each
+        rejects its row only. The row stays in ``frame`` (cells cut to size) for the rejected-rows file.
     """
 
     frame: pd.DataFrame
@@ -73,6 +85,7 @@ class RawTable:
     sheet: str = ""
     lang: str = "fr"
     filename: str = ""
+    row_issues: tuple[Issue, ...] = ()
 
     @property
     def locale(self) -> str:
@@ -93,33 +106,77 @@ def _empty(filename: str, issues: Iterable[Issue], **kw: Any) -> RawTable:
     return RawTable(pd.DataFrame(dtype=str), issues=tuple(issues), filename=filename, **kw)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes) -> tuple[str, str, bool]:
+    """Return the text, its encoding, and whether undecodable bytes were replaced by U+FFFD.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such. A file that is not valid
+    UTF-8 is read as UTF-8 when more of its lines with accents are valid UTF-8 than not: the bad
+    bytes become U+FFFD and their rows are rejected one by one (the others keep their accents);
+    otherwise the whole file is Windows-1252 (Excel's "CSV" on Windows), else Latin-1.
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return data.decode("utf-16"), "utf-16", False
         except UnicodeDecodeError:
             pass
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-8-sig":
-            encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-        return text, encoding
-    return data.decode("latin-1"), "latin-1"
+    try:
+        text = data.decode("utf-8-sig")
+        return text, "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    marked = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    good = bad = 0
+    for line in marked.splitlines():
+        if _BAD_BYTE in line:
+            bad += 1
+        elif not line.isascii():
+            good += 1
+    if good and good >= bad:
+        return marked, "utf-8", True
+    try:
+        return data.decode("cp1252"), "cp1252", False
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1", False
+
+
+def _looks_binary(text: str) -> bool:
+    """A NUL in the first non-blank line, or in half of the first 100 non-blank lines: not a CSV."""
+    lines = [line for line in text[:_SNIFF_CHARS].splitlines() if line.strip()][:100]
+    if not lines:
+        return False
+    return "\x00" in lines[0] or 2 * sum("\x00" in line for line in lines) >= len(lines)
+
+
+def _split_line(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
 
 
 def _sniff_delimiter(text: str) -> str:
-    lines = [re.sub(r'"[^"]*"', "", line) for line in text.splitlines()[:20] if line.strip()][:_HEADER_SCAN]
-    counts = {d: max((line.count(d) for line in lines), default=0) for d in (";", "\t", ",")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    """Pick ``;``, tab or ``,``: the one whose split of the first lines names most template columns.
+
+    Ties go to the one that splits a line into most cells (``;`` first, as fr-CA Excel writes it). A
+    tab-filled cell cannot outvote a header row written with ``;``.
+    """
+    lines = [line for line in text[:_SNIFF_CHARS].splitlines()[:50] if line.strip()][:_HEADER_SCAN]
+    scores = {}
+    for d in (";", "\t", ","):
+        splits = [_split_line(line, d) for line in lines]
+        known = max((len(match_headers([c for c in cells if c.strip()])[0]) for cells in splits), default=0)
+        scores[d] = (known, max((line.count(d) for line in lines), default=0))
+    best = max(scores, key=lambda d: scores[d])
+    return best if any(scores[best]) else ","
 
 
-def _csv_rows(text: str, delimiter: str) -> Iterator[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    yield from reader
+def _allow_long_fields() -> None:
+    """Let the csv module read a cell as long as a whole upload (the scan rejects its row, not the file).
+
+    The limit is process-wide; it is only ever raised, to the upload cap, so no other reader is hurt.
+    """
+    if csv.field_size_limit() < MAX_BYTES + 1:
+        csv.field_size_limit(MAX_BYTES + 1)
 
 
 def _cell_text(value: Any) -> str:
@@ -152,20 +209,15 @@ def _pick_sheet(names: Sequence[str]) -> str:
     return next((n for n, k in zip(names, keys, strict=True) if k not in _SKIP_SHEETS), names[0])
 
 
-def _xlsx_rows(data: bytes) -> tuple[list[list[str]], str]:
+def _xlsx_records(data: bytes) -> tuple[list[list[str]], str]:
+    """Return every row of the chosen sheet as text cells (at most one cell past the column cap)."""
     import openpyxl  # local: only XLSX uploads pay for it
 
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheet = _pick_sheet(workbook.sheetnames)
-        rows = []
-        for values in workbook[sheet].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
-            cells = [_cell_text(v) for v in values]
-            while cells and not cells[-1]:
-                cells.pop()
-            rows.append(cells)
-            if len(rows) > MAX_ROWS + _HEADER_SCAN + 1:
-                break
+        rows = [[_cell_text(v) for v in values]
+                for values in workbook[sheet].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)]
         return rows, sheet
     finally:
         workbook.close()
@@ -205,67 +257,127 @@ def _issue(code: str, fr: str, en: str, found: str, fix_fr: str, fix_en: str, *,
     return file_issue(code, Text(fr, en), found, Text(fix_fr, fix_en), severity=severity)
 
 
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 def _too_big(found: str) -> Issue:
-    return _issue("file.too_large", f"au plus {MAX_ROWS} lignes, {MAX_COLUMNS} colonnes et 10 Mo",
-                  f"at most {MAX_ROWS} rows, {MAX_COLUMNS} columns and 10 MB", found,
-                  "Découpez le fichier en plusieurs fichiers plus petits.",
-                  "Split the file into smaller files.")
+    return _issue("file.too_large",
+                  f"au plus {_count(MAX_ROWS)} lignes (hors lignes vides), {MAX_COLUMNS} colonnes et "
+                  f"{MAX_BYTES // 2**20} Mo",
+                  f"at most {MAX_ROWS:,} rows (blank lines aside), {MAX_COLUMNS} columns and "
+                  f"{MAX_BYTES // 2**20} MB", found,
+                  "Rien n'a été importé. Découpez le fichier en plusieurs fichiers plus petits.",
+                  "Nothing was imported. Split the file into smaller files.")
+
+
+def _shown(header: str) -> str:
+    return header if len(header) <= 60 else header[:60] + "…"
 
 
 def _header_issues(unknown: list[str], duplicates: list[str]) -> list[Issue]:
-    issues = [Issue(None, raw, Text("une colonne du modèle", "a template column"), raw,
+    issues = [Issue(None, _shown(raw), Text("une colonne du modèle", "a template column"), _shown(raw),
                     Text("Colonne ignorée ; renommez-la comme dans le modèle si elle doit être lue.",
                          "This column is ignored; rename it as in the template if it should be read."),
                     "warning", "file.unknown_column") for raw in unknown]
-    issues += [Issue(None, raw, Text("une seule colonne de ce nom", "one column of this name"), raw,
+    issues += [Issue(None, _shown(raw), Text("une seule colonne de ce nom", "one column of this name"), raw,
                      Text("Seule la première colonne est lue ; supprimez ou renommez le doublon.",
                           "Only the first such column is read; delete or rename the duplicate."),
                      "warning", "file.duplicate_column") for raw in duplicates]
     return issues
 
 
-def _table_from_rows(rows: list[list[str]], filename: str, **meta: Any) -> RawTable:
-    start = _header_index(rows)
+_ROW_TEXTS: dict[str, tuple[Text, Text]] = {
+    "row.too_wide": (Text(f"au plus {MAX_COLUMNS} cellules dans la ligne",
+                          f"at most {MAX_COLUMNS} cells in the row"),
+                     Text("Cette ligne seule est rejetée : retirez les cellules en trop.",
+                          "This row alone is rejected: remove the extra cells.")),
+    "row.cell_too_long": (Text(f"au plus {_count(MAX_CELL_CHARS)} caractères par cellule",
+                               f"at most {MAX_CELL_CHARS:,} characters in a cell"),
+                          Text("Cette ligne seule est rejetée : raccourcissez la cellule.",
+                               "This row alone is rejected: shorten the cell.")),
+    "row.nul": (Text("du texte (sans octet nul)", "text (no NUL byte)"),
+                Text("Cette ligne seule est rejetée : retapez-la ou enregistrez de nouveau le fichier en "
+                     "CSV UTF-8.",
+                     "This row alone is rejected: retype it, or save the file again as CSV UTF-8.")),
+    "row.encoding": (Text("du texte UTF-8 valide", "valid UTF-8 text"),
+                     Text("Cette ligne seule est rejetée : des octets ne sont pas du texte UTF-8 (U+FFFD). "
+                          "Retapez les caractères accentués ou enregistrez le fichier en CSV UTF-8.",
+                          "This row alone is rejected: some bytes are not UTF-8 text (U+FFFD). Retype the "
+                          "accented characters or save the file as CSV UTF-8.")),
+}
+
+
+def _row_issue(row: ScannedRow, problem: RowProblem, headers: list[str]) -> Issue:
+    expected, fix = _ROW_TEXTS[problem.code]
+    column = headers[problem.column] if problem.column is not None and problem.column < len(headers) else ""
+    found = problem.found
+    if problem.code == "row.too_wide":
+        found = f"{problem.found} cellules / cells"
+    elif problem.code == "row.cell_too_long":
+        found = f"{problem.found} caractères / characters"
+    return Issue(row.number, column, expected, found, fix, "error", problem.code)
+
+
+def _header_index(rows: list[list[str]]) -> int | None:
+    best, best_hits = None, 0
+    for i, row in enumerate(rows[:_HEADER_SCAN]):
+        hits = len(match_headers([c for c in row if c.strip()])[0])
+        if best is None or hits > best_hits:
+            best, best_hits = i, hits
+        if best_hits and hits < best_hits:
+            break
+    return best
+
+
+def _table_from_scan(scan: Scan, filename: str, **meta: Any) -> RawTable:
+    start = _header_index([r.cells for r in scan.rows])
     if start is None:
         return _empty(filename, [_issue("file.empty", "un tableau avec une ligne d'en-têtes",
                                         "a table with a header row", "", "Utilisez le modèle fourni.",
                                         "Use the template provided.")], **meta)
-    width = max(len(r) for r in rows[start:]) if rows[start:] else 0
-    if width > MAX_COLUMNS:
-        return _empty(filename, [_too_big(f"{width} colonnes / columns")], **meta)
-    body = [(i + 1, r + [""] * (width - len(r))) for i, r in enumerate(rows) if i > start]
-    body = [(n, r) for n, r in body if any(c.strip() for c in r)]
-    if len(body) > MAX_ROWS:
-        return _empty(filename, [_too_big(f"{len(body)} lignes / rows")], **meta)
-    header_cells = rows[start] + [""] * (width - len(rows[start]))
-    keep = [j for j in range(width) if header_cells[j].strip() or any(r[j].strip() for _, r in body)]
+    header = scan.rows[start]
+    if header.width > MAX_COLUMNS:
+        return _empty(filename, [_too_big(f"{header.width} colonnes / columns")], **meta)
+    n_data = scan.n_nonblank - start - 1
+    if n_data > MAX_ROWS:
+        return _empty(filename, [_too_big(f"{_count(n_data)} lignes / rows")], **meta)
+    body = scan.rows[start + 1:]
+    width = max([len(header.cells), *(len(r.cells) for r in body)])
+    header_cells = [c if len(c) <= MAX_HEADER_CHARS else c[:MAX_HEADER_CHARS] + "…" for c in header.cells]
+    header_cells += [""] * (width - len(header_cells))
+    cells = [r.cells + [""] * (width - len(r.cells)) for r in body]
+    keep = [j for j in range(width) if header_cells[j].strip() or any(row[j].strip() for row in cells)]
     headers = _unique_headers([header_cells[j] for j in keep])
-    frame = pd.DataFrame([[r[j] for j in keep] for _, r in body], columns=headers, dtype=str)
+    frame = pd.DataFrame([[row[j] for j in keep] for row in cells], columns=headers, dtype=str)
     header_map, unknown, duplicates = match_headers(headers)
     issues = _header_issues(unknown, duplicates)
     if not header_map:
         issues.insert(0, _issue("file.no_known_column", "les en-têtes du modèle (ex. nom, quantite, unite)",
-                                "the template headers (e.g. name, quantity, unit)", ", ".join(headers[:5]),
+                                "the template headers (e.g. name, quantity, unit)",
+                                ", ".join(_shown(h) for h in headers[:5]),
                                 "Mettez les noms de colonnes du modèle sur la première ligne.",
                                 "Put the template column names on the first row."))
-    return RawTable(frame, tuple(n for n, _ in body), header_map, tuple(unknown), tuple(issues),
-                    filename=filename, lang=header_language(headers), **meta)
+    by_position = {j: name for name, j in zip(headers, keep, strict=True)}
+    row_issues = tuple(_row_issue(r, p, [by_position.get(j, "") for j in range(width)])
+                       for r in body for p in r.problems)
+    return RawTable(frame, tuple(r.number for r in body), header_map, tuple(unknown), tuple(issues),
+                    filename=filename, lang=header_language(headers), row_issues=row_issues, **meta)
 
 
 def _read_text(data: bytes, filename: str) -> RawTable:
-    text, encoding = _decode(data)
-    if "\x00" in text:
+    text, encoding, marked = _decode(data)
+    if _looks_binary(text):
         return _empty(filename, [_issue("file.not_a_table", "un fichier CSV (texte) ou XLSX",
                                         "a CSV (text) or XLSX file", filename,
                                         "Enregistrez le fichier en CSV ou en XLSX depuis Excel.",
                                         "Save the file as CSV or XLSX from Excel.")], encoding=encoding)
     delimiter = _sniff_delimiter(text)
-    rows: list[list[str]] = []
-    for row in _csv_rows(text, delimiter):
-        rows.append(row)
-        if len(rows) > MAX_ROWS + _HEADER_SCAN + 1:
-            break
-    return _table_from_rows(rows, filename, encoding=encoding, delimiter=delimiter)
+    _allow_long_fields()
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    scan = scan_rows(records, keep=MAX_ROWS + _HEADER_SCAN + 1, max_columns=MAX_COLUMNS,
+                     max_cell_chars=MAX_CELL_CHARS, bad_marker=_BAD_BYTE if marked else None)
+    return _table_from_scan(scan, filename, encoding=encoding, delimiter=delimiter)
 
 
 def _kind_of(data: bytes, filename: str) -> str:
@@ -319,5 +431,7 @@ def _read(data: bytes, filename: str) -> RawTable:
         inflated = sum(info.file_size for info in archive.infolist())
     if inflated > MAX_UNZIPPED_BYTES:
         return _empty(filename, [_too_big(f"{inflated / 1e6:.0f} Mo décompressés / MB unzipped")])
-    rows, sheet = _xlsx_rows(data)
-    return _table_from_rows(rows, filename, sheet=sheet)
+    rows, sheet = _xlsx_records(data)
+    scan = scan_rows(rows, keep=MAX_ROWS + _HEADER_SCAN + 1, max_columns=MAX_COLUMNS,
+                     max_cell_chars=MAX_CELL_CHARS)
+    return _table_from_scan(scan, filename, sheet=sheet)

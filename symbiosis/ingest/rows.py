@@ -19,7 +19,7 @@ import pandas as pd
 from symbiosis.i18n import Text
 from symbiosis.ingest.columns import ERRORS_COLUMN, header_label
 from symbiosis.ingest.fields import Problem
-from symbiosis.ingest.reader import RawTable
+from symbiosis.ingest.reader import MAX_CELL_CHARS, RawTable
 from symbiosis.ingest.report import ImportReport, Issue
 from symbiosis.schemas import TableSchema, empty_frame
 
@@ -132,6 +132,16 @@ def _duplicate(ctx: RowContext, id_column: str, value: str) -> None:
                    "identifier."), found=value)
 
 
+def _long_cells(ctx: RowContext) -> list[Issue]:
+    """Cells over :data:`~symbiosis.ingest.reader.MAX_CELL_CHARS` (a form or any table, not only a file)."""
+    return [Issue(ctx.row, ctx.header(column), Text(f"au plus {MAX_CELL_CHARS} caractères par cellule",
+                                                    f"at most {MAX_CELL_CHARS} characters in a cell"),
+                  f"{len(text)} caractères / characters",
+                  Text("Cette ligne seule est rejetée : raccourcissez la cellule.",
+                       "This row alone is rejected: shorten the cell."), "error", "row.cell_too_long")
+            for column, text in ctx.cells.items() if len(text) > MAX_CELL_CHARS]
+
+
 def _summary(issues: list[Issue], lang: str) -> str:
     return " | ".join(i.message(lang) for i in issues if i.severity == "error")
 
@@ -164,6 +174,9 @@ def run_rows(raw: RawTable, schema: TableSchema,
     reasons: list[str] = []
     seen: set[str] = set()
     positions = [(j, canon[h]) for j, h in enumerate(raw.frame.columns) if h in canon]
+    unreadable: dict[int, list[Issue]] = {}
+    for issue in raw.row_issues:
+        unreadable.setdefault(issue.row or 0, []).append(issue)
     rows = zip(raw.source_rows, raw.frame.astype(object).to_numpy().tolist(), strict=True)
     for i, (row_no, values) in enumerate(rows):
         if fatal:
@@ -172,6 +185,13 @@ def run_rows(raw: RawTable, schema: TableSchema,
             continue
         cells = {c: str(values[j]) for j, c in positions}
         ctx = RowContext(raw, cells, row_no)
+        ctx.issues.extend(unreadable.get(row_no, ()))
+        ctx.issues.extend(_long_cells(ctx))
+        if ctx.has_error:  # unreadable or oversized: rejected before any cell reader runs
+            issues.extend(ctx.issues)
+            rejected_idx.append(i)
+            reasons.append(_summary(ctx.issues, raw.lang))
+            continue
         record = validate_row(ctx)
         if record is not None and not ctx.has_error and record[id_column] in seen:
             _duplicate(ctx, id_column, record[id_column])

@@ -35,7 +35,9 @@ __all__ = [
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "³": "3", "²": "2"})
 
 #: A number, possibly with a French decimal comma or thousands spaces ("1 200,5").
-_NUMBER = r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?"
+# It starts only where a number starts (not inside a run of digits or of digit groups) and never gives
+# digits back: linear on any text, where "\d+" alone rescans a run of digits from each of its digits.
+_NUMBER = r"(?<![\d.,])(?<!\d[ \u00a0\u202f])\d++(?:[ \u00a0\u202f]\d{3})*+(?:[.,]\d++)?+"
 
 # "60 °C", "60°C", "60C", "60 deg C", "140 degrés", "140 degres celsius", "300 F", "300 °F".
 _TEMPERATURE = re.compile(

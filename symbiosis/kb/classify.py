@@ -163,7 +163,7 @@ def _clean_code(code: str) -> str:
     return re.sub(r"[^0-9]", "", str(code))
 
 
-_CROSS_REFERENCE = re.compile(r"\s+(?:other than|autres? que)\b.*$", re.IGNORECASE)
+_CROSS_REFERENCE = re.compile(r"(?<!\s)\s++(?:other than|autres? que)\b.*$", re.IGNORECASE)  # linear
 
 
 def _low_descriptions() -> dict[str, tuple[str, str]]:

@@ -69,7 +69,8 @@ _SIZE_UNITS = {"t": "t", "kg": "kg", "lb": "lb", "m3": "m**3", "L": "L", "vg3": 
                "gal imp": "imperial_gallon", "gal US": "gallon"}
 _CONNECTORS = {"de", "d", "of", "a", "x", "each", "chacun", "chacune", "chaque", "approx", "environ",
                "env", "about", "size", "taille"}
-_PER = re.compile(r"\s+(?:par|per|a l|a la|au|chaque|each|every)\s+")
+# A run of spaces is tried from its first character only and never given back: linear on any cell.
+_PER = re.compile(r"(?<!\s)\s++(?:par|per|a l|a la|au|chaque|each|every)\s++")
 _TOKEN = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*|[a-z][a-z0-9]*|/")
 
 

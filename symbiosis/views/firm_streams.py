@@ -15,10 +15,11 @@ import pandas as pd
 
 from symbiosis.db import Actor, PermissionDenied, Repository
 from symbiosis.i18n import Text, t
-from symbiosis.importing import ImportContext, default_context, import_into_registry
+from symbiosis.importing import IMPORT_TIME_BUDGET_S, ImportContext, default_context, import_into_registry
 from symbiosis.ingest import ImportBatch, ImportReport, ImportResult, Issue, validate_streams
 from symbiosis.ingest.columns import STREAM_COLUMNS
 from symbiosis.kb.classify import classify
+from symbiosis.sandbox import BudgetExceeded, WorkerFailed
 from symbiosis.units import units
 from symbiosis.views.firm import number_cell, raw_table
 from symbiosis.views.labels import unit_label
@@ -322,16 +323,19 @@ def _own_firm_report(result: ImportResult, firm_id: str) -> ImportResult:
 
 
 def upload_streams(repo: Repository, actor: Actor, data: bytes, filename: str, *,
-                   context: ImportContext | None = None) -> UploadOutcome:
+                   context: ImportContext | None = None,
+                   time_budget_s: float | None = IMPORT_TIME_BUDGET_S) -> UploadOutcome:
     """Import an uploaded streams file with the firm's actor (:func:`import_into_registry`).
 
     Rows naming another firm are rejected by the validation (the firm only knows itself) with a
     message saying so; a file that would overwrite another firm's stream ids is refused whole by the
-    repository, which becomes :attr:`UploadOutcome.refused` rather than an exception.
+    repository, which becomes :attr:`UploadOutcome.refused` rather than an exception. The file is
+    read and validated in a separate process within ``time_budget_s`` seconds (the server keeps
+    answering other users meanwhile); a file that needs more is refused whole, nothing stored.
     """
     try:
         batch = import_into_registry(repo, actor, streams_bytes=data, streams_filename=filename,
-                                     context=context)
+                                     context=context, time_budget_s=time_budget_s)
     except PermissionDenied as exc:
         keys = ", ".join(exc.keys[:10]) or "-"
         return UploadOutcome(None, Text(
@@ -339,6 +343,18 @@ def upload_streams(repo: Repository, actor: Actor, data: bytes, filename: str, *
             "Retirez ces lignes ou changez leur identifiant de flux, puis importez de nouveau.",
             f"Nothing was saved: the file touches streams of another firm ({keys}). Remove those rows "
             "or change their stream id, then upload again."))
+    except BudgetExceeded as exc:
+        return UploadOutcome(None, Text(
+            f"Rien n'a été enregistré : la lecture du fichier a dépassé {exc.seconds:.0f} s. Découpez-le "
+            "en fichiers plus petits (quelques milliers de lignes chacun) et importez-les un à un.",
+            f"Nothing was saved: reading the file took more than {exc.seconds:.0f} s. Split it into "
+            "smaller files (a few thousand rows each) and upload them one by one."))
+    except WorkerFailed:
+        return UploadOutcome(None, Text(
+            "Rien n'a été enregistré : le fichier n'a pas pu être lu (trop de mémoire demandée). "
+            "Enregistrez-le de nouveau en XLSX ou en CSV depuis Excel, ou découpez-le.",
+            "Nothing was saved: the file could not be read (it needed too much memory). Save it again "
+            "as XLSX or CSV from Excel, or split it."))
     if actor.firm_id and batch.streams is not None:
         batch = ImportBatch(batch.firms, _own_firm_report(batch.streams, actor.firm_id))
     return UploadOutcome(batch)

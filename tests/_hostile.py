@@ -1,0 +1,94 @@
+"""Hostile upload files of issue #12, built the way an attacker would (shared by tests and benchmarks).
+
+``quantity_tabs_xlsx``: a streams workbook whose quantity cell is ``1``, a million tabs and ``1``
+(about 2.6 KB zipped). ``paren_header_xlsx``: a header cell of a million ``(``. ``quantity_tabs_csv``
+and ``paren_header_csv``: the same cells in a CSV of about 130 KB.
+"""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from symbiosis.ingest import template_bytes
+
+TABS = 1_000_000
+CSV_TABS = 130_000
+
+
+def template_header(kind: str = "streams") -> list[str]:
+    """The French template's header row of ``kind``."""
+    return template_bytes(kind, lang="fr", fmt="csv").decode("utf-8-sig").splitlines()[0].split(";")
+
+
+def valid_stream_row(header: list[str], i: int = 1, firm_id: str = "F-001") -> list[str]:
+    """One valid streams row under the French template header."""
+    values = {"id_flux": f"S-{i:05d}", "id_entreprise": firm_id, "sens": "offre", "categorie": "wood_bark",
+              "description": "Écorces de résineux", "quantite": "12,5", "unite": "t/an",
+              "disponibilite": "continu", "mois": "juin-août"}
+    return [values.get(h, "") for h in header]
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "flux"
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _with_quantity(header: list[str], quantity: str) -> list[str]:
+    row = valid_stream_row(header, 2)
+    row[header.index("quantite")] = quantity
+    return row
+
+
+def quantity_tabs_xlsx(tabs: int = TABS) -> bytes:
+    """A streams XLSX: one valid row, then a row whose quantity is ``1`` + ``tabs`` tabs + ``1``."""
+    header = template_header()
+    return _xlsx([header, valid_stream_row(header, 1), _with_quantity(header, "1" + "\t" * tabs + "1")])
+
+
+def paren_header_xlsx(n: int = TABS) -> bytes:
+    """A streams XLSX whose extra header cell is ``n`` opening brackets, with one valid row."""
+    header = template_header()
+    return _xlsx([[*header, "(" * n], valid_stream_row(header, 1)])
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    def cell(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"' if any(c in text for c in ';"\n\r\t') else text
+
+    return ("\n".join(";".join(cell(c) for c in row) for row in rows) + "\n").encode("utf-8")
+
+
+def quantity_tabs_csv(tabs: int = CSV_TABS) -> bytes:
+    """A streams CSV (about 130 KB): one valid row, then the tab-filled quantity (quoted, as Excel does)."""
+    header = template_header()
+    return _csv([header, valid_stream_row(header, 1), _with_quantity(header, "1" + "\t" * tabs + "1")])
+
+
+def paren_header_csv(n: int = CSV_TABS) -> bytes:
+    """A streams CSV whose extra header cell is ``n`` opening brackets, with one valid row."""
+    header = template_header()
+    return _csv([[*header, "(" * n], valid_stream_row(header, 1)])
+
+
+def unquoted_tabs_csv(tabs: int = CSV_TABS) -> bytes:
+    """The tab-filled quantity written without quotes (a tab-heavy line must not win the delimiter)."""
+    header = template_header()
+    rows = [header, valid_stream_row(header, 1), _with_quantity(header, "1" + "\t" * tabs + "1")]
+    return ("\n".join(";".join(row) for row in rows) + "\n").encode("utf-8")
+
+
+ALL = {
+    "quantity_tabs.xlsx": quantity_tabs_xlsx,
+    "paren_header.xlsx": paren_header_xlsx,
+    "quantity_tabs.csv": quantity_tabs_csv,
+    "paren_header.csv": paren_header_csv,
+    "unquoted_tabs.csv": unquoted_tabs_csv,
+}

@@ -1,0 +1,102 @@
+"""Every regular expression of the package runs in linear time on hostile text (issue #12, item 1).
+
+The patterns are collected, not listed by hand: every compiled pattern held by a module of the
+package, and every pattern literal passed to ``re.compile/match/search/fullmatch/sub/split/findall/
+finditer`` in its source. Each is run (``search``, ``match`` and a full ``finditer`` scan) on text
+made of long runs of the characters that make backtracking patterns blow up (spaces, tabs, digits,
+brackets, dots, commas, ``@``…), at twice the importer's cell cap. A linear pattern takes about a
+millisecond there; a quadratic one takes seconds (``\\s*-\\s*`` on 10,000 spaces: ~3 s).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+import symbiosis
+from symbiosis.ingest.reader import MAX_CELL_CHARS
+
+pytestmark = pytest.mark.reliability
+
+#: Modules whose patterns never see text from outside: the sample generator's own names.
+TRUSTED_INPUT_ONLY = ("symbiosis.sample.",)
+N = 2 * MAX_CELL_CHARS
+BUDGET_S = 0.3
+_RUNS = (" ", "\t", "1", "(", "[", ")", ".", ",", "a", "@", "-", "1 ", "1,", "a.", "@a", "a@", "1 111",
+         "\u00a0", "°", "x ", "é", "_", "\r\n", "a ", "9.")
+_CALLS = {"compile", "match", "search", "fullmatch", "sub", "subn", "split", "findall", "finditer"}
+
+
+def _modules():
+    for info in pkgutil.walk_packages(symbiosis.__path__, "symbiosis."):
+        if ".migrations" in info.name or info.name.endswith("__main__") or info.name.startswith(
+                TRUSTED_INPUT_ONLY):
+            continue
+        yield importlib.import_module(info.name)
+
+
+def _literal_patterns(path: Path, module: str):
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
+            continue
+        first = node.args[0]
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+            continue
+        func = node.func
+        with_re = isinstance(func.value, ast.Name) and func.value.id == "re" and func.attr in _CALLS
+        pandas_regex = func.attr in ("replace", "contains", "match", "extract", "split") and any(
+            k.arg == "regex" and isinstance(k.value, ast.Constant) and k.value.value for k in node.keywords)
+        if with_re or pandas_regex:
+            yield f"{module}:{node.lineno}", re.compile(first.value)
+
+
+def _patterns() -> dict[str, re.Pattern[str]]:
+    found: dict[str, re.Pattern[str]] = {}
+    for module in _modules():
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                found[f"{module.__name__}.{name}"] = value
+        found.update(_literal_patterns(Path(module.__file__), module.__name__))
+    return found
+
+
+PATTERNS = _patterns()
+
+
+def _hostile_texts():
+    for run in _RUNS:
+        body = run * (N // len(run))
+        yield body
+        yield "1" + body + "1"
+        yield "a@b" + body + " "
+        yield "(" + body
+
+
+def test_the_collection_finds_the_patterns_of_the_importer():
+    names = set(PATTERNS)
+    assert {"symbiosis.numbers._LEADING_NUMBER", "symbiosis.ingest.fields._RANGE",
+            "symbiosis.units.table._PER", "symbiosis.kb._text._TEMPERATURE"} <= names
+    assert len(PATTERNS) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_pattern_is_linear_on_hostile_text(name):
+    pattern = PATTERNS[name]
+    worst, text_of_worst = 0.0, ""
+    for text in _hostile_texts():
+        start = time.perf_counter()
+        pattern.search(text)
+        pattern.match(text)
+        for _ in pattern.finditer(text):
+            pass
+        took = time.perf_counter() - start
+        if took > worst:
+            worst, text_of_worst = took, text
+    shown = f"{text_of_worst[:12]!r}… ({len(text_of_worst)} chars)"
+    assert worst < BUDGET_S, f"{name} took {worst:.2f} s on {shown}"
