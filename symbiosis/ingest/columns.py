@@ -7,6 +7,7 @@ French template uses.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -89,11 +90,16 @@ MAX_HEADER_CHARS = 200
 _NOT_KEY = re.compile(r"[^a-z0-9]++")
 
 
-def normalise_header(text: str) -> str:
-    """Return the comparison key of a header: lower case, no accents, letters and digits only."""
-    text = unicodedata.normalize("NFKD", str(text)).lower()
+@functools.lru_cache(maxsize=4096)
+def _header_key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).lower()
     text = "".join(c for c in text if not unicodedata.combining(c))
     return _NOT_KEY.sub("", text)
+
+
+def normalise_header(text: str) -> str:
+    """Return the comparison key of a header: lower case, no accents, letters and digits only."""
+    return _header_key(str(text))
 
 
 def drop_brackets(text: str) -> str:

@@ -7,6 +7,7 @@ or column yet (the row validator adds them). Words are accepted in French and En
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -20,8 +21,8 @@ from symbiosis.numbers import parse_number
 from symbiosis.schemas import ALL_MONTHS
 
 __all__ = ["AVAILABILITY_WORDS", "CONFIDENTIALITY_WORDS", "DIRECTION_WORDS", "FORMULA_TRIGGERS", "Problem",
-           "clean_text", "fold", "read_choice", "read_date", "read_email", "read_float", "read_id",
-           "read_months", "read_text", "read_yes_no"]
+           "clean_text", "close_matches", "fold", "read_choice", "read_date", "read_email", "read_float",
+           "read_id", "read_months", "read_text", "read_yes_no"]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,6 +47,22 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text).replace("’", "'")).lower()
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[\s_]+", " ", text).strip(" .")
+
+
+#: Longest text for which close matches are looked for (a typo, not a paragraph).
+MAX_SUGGEST_CHARS = 60
+
+
+@lru_cache(maxsize=4096)
+def close_matches(text: str, pool: tuple[str, ...], *, n: int = 3, cutoff: float = 0.6) -> tuple[str, ...]:
+    """Return :func:`difflib.get_close_matches` of a short text (cached); ``()`` for a longer one.
+
+    Each call compares the text with every word of the pool (about 15 ms for the 1,400 category
+    labels): cached, a file repeating the same typo pays once, and a long cell pays nothing.
+    """
+    if len(text) > MAX_SUGGEST_CHARS:
+        return ()
+    return tuple(difflib.get_close_matches(text, pool, n=n, cutoff=cutoff))
 
 
 def _words(*groups: tuple[str, tuple[str, ...]]) -> dict[str, str]:

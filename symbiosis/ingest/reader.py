@@ -110,9 +110,10 @@ def _decode(data: bytes) -> tuple[str, str, bool]:
     """Return the text, its encoding, and whether undecodable bytes were replaced by U+FFFD.
 
     UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such. A file that is not valid
-    UTF-8 is read as UTF-8 when more of its lines with accents are valid UTF-8 than not: the bad
-    bytes become U+FFFD and their rows are rejected one by one (the others keep their accents);
-    otherwise the whole file is Windows-1252 (Excel's "CSV" on Windows), else Latin-1.
+    UTF-8 but has at least one line of valid UTF-8 accents is a UTF-8 file with some bad bytes: they
+    become U+FFFD and their rows are rejected one by one, loudly, while the others keep their accents
+    (reading it as Windows-1252 would store ``Ã‰corces`` silently). A file with no valid UTF-8
+    accent at all is Windows-1252 (Excel's "CSV" on Windows), else Latin-1.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -125,13 +126,7 @@ def _decode(data: bytes) -> tuple[str, str, bool]:
     except UnicodeDecodeError:
         pass
     marked = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    good = bad = 0
-    for line in marked.splitlines():
-        if _BAD_BYTE in line:
-            bad += 1
-        elif not line.isascii():
-            good += 1
-    if good and good >= bad:
+    if any(_BAD_BYTE not in line and not line.isascii() for line in marked.splitlines()):
         return marked, "utf-8", True
     try:
         return data.decode("cp1252"), "cp1252", False
@@ -155,19 +150,20 @@ def _split_line(line: str, delimiter: str) -> list[str]:
 
 
 def _sniff_delimiter(text: str) -> str:
-    """Pick ``;``, tab or ``,``: the one whose split of the first lines names most template columns.
+    """Pick ``;``, tab or ``,``: the one whose split of the header line names most template columns.
 
-    Ties go to the one that splits a line into most cells (``;`` first, as fr-CA Excel writes it). A
-    tab-filled cell cannot outvote a header row written with ``;``.
+    The header line is the first of the first lines that any delimiter splits into a template column
+    name; ties (and files without one) go to the delimiter that splits a line into most cells (``;``
+    first, as fr-CA Excel writes it). A tab-filled cell cannot outvote a header row written with ``;``.
     """
     lines = [line for line in text[:_SNIFF_CHARS].splitlines()[:50] if line.strip()][:_HEADER_SCAN]
-    scores = {}
-    for d in (";", "\t", ","):
-        splits = [_split_line(line, d) for line in lines]
-        known = max((len(match_headers([c for c in cells if c.strip()])[0]) for cells in splits), default=0)
-        scores[d] = (known, max((line.count(d) for line in lines), default=0))
-    best = max(scores, key=lambda d: scores[d])
-    return best if any(scores[best]) else ","
+    counts = {d: max((line.count(d) for line in lines), default=0) for d in (";", "\t", ",")}
+    for line in lines:
+        known = {d: len(match_headers([c for c in _split_line(line, d) if c.strip()])[0]) for d in counts}
+        if any(known.values()):
+            return max(counts, key=lambda d: (known[d], counts[d]))
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def _allow_long_fields() -> None:
@@ -349,7 +345,7 @@ def _table_from_scan(scan: Scan, filename: str, **meta: Any) -> RawTable:
     cells = [r.cells + [""] * (width - len(r.cells)) for r in body]
     keep = [j for j in range(width) if header_cells[j].strip() or any(row[j].strip() for row in cells)]
     headers = _unique_headers([header_cells[j] for j in keep])
-    frame = pd.DataFrame([[row[j] for j in keep] for row in cells], columns=headers, dtype=str)
+    frame = pd.DataFrame([[row[j] for j in keep] for row in cells], columns=headers, dtype=object)
     header_map, unknown, duplicates = match_headers(headers)
     issues = _header_issues(unknown, duplicates)
     if not header_map:

@@ -203,7 +203,7 @@ def run_rows(raw: RawTable, schema: TableSchema,
             seen.add(record[id_column])
             records.append(record)
     rejected = raw.frame.iloc[rejected_idx].reset_index(drop=True).astype(object)
-    rejected[ERRORS_COLUMN] = pd.Series(reasons, dtype=object)
+    rejected = pd.concat([rejected, pd.Series(reasons, name=ERRORS_COLUMN, dtype=object)], axis=1)
     report = ImportReport(tuple(issues), n_rows=len(raw.frame), n_valid=len(records))
     return ImportResult(_typed_frame(records, schema), rejected, report)
 

@@ -6,7 +6,6 @@ needs), records its issues there and returns the clean value(s).
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Collection, Mapping, Sequence
@@ -19,6 +18,7 @@ from symbiosis.i18n import Text
 from symbiosis.ingest.category_inference import CORRECTION_MIN_SCORE, CategoryChoice
 from symbiosis.ingest.fields import (
     AVAILABILITY_WORDS,
+    close_matches,
     fold,
     read_choice,
     read_date,
@@ -133,7 +133,7 @@ def check_category(ctx: RowContext, index: CategoryIndex,
                        "it can be inferred."))
         return CategoryChoice(None)
     pool = {**{fold(i): i for i in index.by_id}, **index.by_label}
-    close = difflib.get_close_matches(key, list(pool), n=6, cutoff=0.5)
+    close = close_matches(key, tuple(pool), n=6, cutoff=0.5)
     ids = list(dict.fromkeys(pool[c] for c in close))[:3]
     listed = ", ".join(ids) or "wood_bark, ferrous_scrap"
     ctx.error("category_id", "unknown",
