@@ -44,7 +44,13 @@ if [ -n "$version" ]; then
     || run_psql "CREATE ROLE symbiosis LOGIN SUPERUSER PASSWORD 'symbiosis'"
   run_psql "SELECT 1 FROM pg_database WHERE datname='symbiosis_test'" | grep -q 1 \
     || run_psql "CREATE DATABASE symbiosis_test OWNER symbiosis"
+  # The app's own role: it logs in and owns nothing, so it cannot alter, disable or drop what the
+  # migrations (run as the owner above) created, e.g. the audit log's triggers (tests/test_reliability_audit.py).
+  run_psql "SELECT 1 FROM pg_roles WHERE rolname='symbiosis_app'" | grep -q 1 \
+    || run_psql "CREATE ROLE symbiosis_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'symbiosis_app'"
   echo "DATABASE_URL_TEST=postgresql+psycopg://symbiosis:symbiosis@127.0.0.1:5432/symbiosis_test" >> "$ENV_FILE"
+  echo "DATABASE_APP_URL_TEST=postgresql+psycopg://symbiosis_app:symbiosis_app@127.0.0.1:5432/symbiosis_test" \
+    >> "$ENV_FILE"
 fi
 if command -v chromium >/dev/null 2>&1; then
   echo "SYMBIOSIS_CHROMIUM=$(command -v chromium)" >> "$ENV_FILE"

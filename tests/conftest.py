@@ -70,6 +70,32 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def postgres_app_url(postgres_url: str) -> str:
+    """The app role's URL (``DATABASE_APP_URL_TEST``: a role that owns nothing) on ``postgres_url``'s schema.
+
+    Migrate with ``Repository.from_url(app_url, owner_url=postgres_url)``: the owner migrates and
+    grants the app role what the app needs.
+    """
+    app = os.environ.get("DATABASE_APP_URL_TEST", "")
+    if not app:
+        _unavailable("DATABASE_APP_URL_TEST is not set (scripts/test-services.sh creates the app role)")
+    options = make_url(postgres_url).query["options"]
+    return make_url(app).update_query_dict({"options": options}).render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _server_secret(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One server secret for the session's non-SQLite registries (never the user's config folder)."""
+    path = tmp_path_factory.mktemp("secret") / "server.secret"
+    previous = os.environ.get("SYMBIOSIS_SECRET_FILE")
+    if previous is None:
+        os.environ["SYMBIOSIS_SECRET_FILE"] = str(path)
+    yield
+    if previous is None:
+        os.environ.pop("SYMBIOSIS_SECRET_FILE", None)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
     """URL of an empty database: an SQLite file in ``tmp_path``, or a fresh PostgreSQL schema."""

@@ -69,3 +69,20 @@ def test_event_command_refuses_bad_output(db, tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert main(["event", "--db", str(db), "--out", str(tmp_path / "a.docx")]) == 2
     assert main(["event", "--db", str(db), "--tables", "0", "--out", str(tmp_path / "a.pdf")]) == 2
+
+
+def test_must_meet_with_a_firm_that_does_not_attend_says_so_without_a_traceback(db, tmp_path, monkeypatch,
+                                                                               capsys):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    must = tmp_path / "must.csv"
+    must.write_text("P1,NOPE-9\n", encoding="utf-8")
+    present = tmp_path / "present.txt"
+    present.write_text("P1\nP2\n", encoding="utf-8")
+    out = tmp_path / "agenda.xlsx"
+    assert main(["event", "--db", str(db), "--must-meet", str(must), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "NOPE-9" in err and "Traceback" not in err and "not attending" in err and "absente" in err
+    must.write_text("P1,P4\n", encoding="utf-8")  # P4 is in the registry but not among the attendees
+    assert main(["event", "--db", str(db), "--attendees", str(present), "--must-meet", str(must),
+                 "--out", str(out)]) == 2
+    assert "P4" in capsys.readouterr().err and not out.exists()

@@ -57,6 +57,11 @@ def read_couples(path: str | None) -> list[tuple[str, str]]:
     return [(r[0].strip(), r[1].strip()) for r in rows]
 
 
+def _attending(registry, attendees: list[str] | None) -> set[str]:
+    known = set(registry.firms["firm_id"])
+    return known if attendees is None else known & set(attendees)
+
+
 def run(args: argparse.Namespace) -> int:
     """Plan and write; 0 on success, 2 on bad arguments or registry, 1 when no schedule exists."""
     from symbiosis.db import Actor, Repository
@@ -85,10 +90,22 @@ def run(args: argparse.Namespace) -> int:
     with Repository.from_url(url, migrate=False) as repo:
         registry = repo.load_registry(actor)
         result = match_result(registry)
-        instance, schedule, greedy = plan_event(
-            result.exchanges, registry.firms, attendees, tables=args.tables, slots=args.slots,
-            config=PlannerConfig(time_limit_s=args.time_limit), lang=args.lang, must_meet=must_meet,
-            unavailable=unavailable)
+        absent = sorted({f for pair in must_meet for f in pair} - _attending(registry, attendees))
+        if absent:
+            names = ", ".join(absent)
+            print(f"--must-meet : entreprise(s) absente(s) de l'activité ou du registre : {names}. "
+                  "Ajoutez-les à --attendees ou retirez ces lignes.\n"
+                  f"--must-meet: firm(s) not attending or not in the registry: {names}. "
+                  "Add them to --attendees or remove those lines.", file=sys.stderr)
+            return 2
+        try:
+            instance, schedule, greedy = plan_event(
+                result.exchanges, registry.firms, attendees, tables=args.tables, slots=args.slots,
+                config=PlannerConfig(time_limit_s=args.time_limit), lang=args.lang, must_meet=must_meet,
+                unavailable=unavailable)
+        except ValueError as exc:  # the planner's own checks on its arguments
+            print(f"Argument invalide / invalid argument: {exc}", file=sys.stderr)
+            return 2
         if schedule.status not in ("optimal", "feasible"):
             print(f"Aucun horaire / no schedule: {schedule.status}", file=sys.stderr)
             return 1

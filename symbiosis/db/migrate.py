@@ -27,6 +27,7 @@ from sqlalchemy.engine import URL, Connection
 
 from symbiosis.db.engine import WRITE_OPTION, make_engine
 from symbiosis.db.models import Base
+from symbiosis.db.roles import grant_app_role
 
 __all__ = ["alembic_config", "current_revision", "foreign_keys_suspended", "migrate", "schema_diff"]
 
@@ -77,16 +78,19 @@ def _connection(target: str | URL | Engine) -> Iterator[Connection]:
             engine.dispose()
 
 
-def migrate(target: str | URL | Engine, *, revision: str = "head") -> None:
+def migrate(target: str | URL | Engine, *, revision: str = "head", app_role: str | None = None) -> None:
     """Upgrade the database at ``target`` to ``revision`` (idempotent).
 
     Parameters
     ----------
     target
         A URL (an SQLite file and its folder are created when absent) or an engine from
-        :func:`symbiosis.db.make_engine`.
+        :func:`symbiosis.db.make_engine`; on PostgreSQL with ``app_role``, the schema owner's.
     revision
         Alembic revision to reach; ``"head"`` is the schema of this version of the package.
+    app_role
+        PostgreSQL role the app connects as: granted what it needs, no more
+        (:func:`symbiosis.db.roles.grant_app_role`). Ignored on SQLite.
     """
     config = alembic_config()
     with _connection(target) as connection, foreign_keys_suspended(connection):
@@ -94,6 +98,8 @@ def migrate(target: str | URL | Engine, *, revision: str = "head") -> None:
         connection.execution_options(**{WRITE_OPTION: True})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if app_role and connection.dialect.name == "postgresql":
+            grant_app_role(connection, app_role)
         if connection.in_transaction():
             connection.commit()
     logger.info("database migrated to %s", revision)

@@ -15,7 +15,12 @@ Tables
     One row per imported file: who, when, which file, rows accepted and rejected, the report.
 ``audit_log``
     Append-only trail of every write, refused attempt, sign-in and app event (who, when, what,
-    before and after). Triggers in the migration refuse ``UPDATE`` and ``DELETE`` on it.
+    before and after), each entry chained to the previous one (``prev_hash``, ``entry_hash``: see
+    :mod:`symbiosis.db.audit_chain`). Triggers in the migrations refuse ``UPDATE``, ``DELETE``,
+    ``INSERT OR REPLACE`` and unsealed entries.
+
+The sign-in throttle, the sessions and the registry's settings are in
+:mod:`symbiosis.db.models_security`.
 
 Optional text is stored as NULL and read back as ``""``; missing numbers are NULL and read back as
 NaN. Timestamps are timezone-aware UTC (:class:`UTCDateTime`); stream start/end are dates.
@@ -42,6 +47,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -226,6 +232,8 @@ class User(Base):
     )
     password_hash: Mapped[str]
     created_at: Mapped[dt.datetime]
+    disabled_at: Mapped[dt.datetime | None]
+    is_demo: Mapped[bool] = mapped_column(server_default=false())
 
     __table_args__ = (
         CheckConstraint(_in("role", USER_ROLES), name="role"),
@@ -264,6 +272,8 @@ class AuditLog(Base):
     firm_id: Mapped[str | None] = mapped_column(index=True)
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+    prev_hash: Mapped[str | None]
+    entry_hash: Mapped[str | None]
 
     __table_args__ = (
         Index("ix_audit_log_table_name_row_key", "table_name", "row_key"),
@@ -274,5 +284,6 @@ class AuditLog(Base):
 # The other tables register on Base.metadata when their modules are imported.
 from symbiosis.db import (  # noqa: E402
     models_notifications,  # noqa: F401
+    models_security,  # noqa: F401
     models_synergy,  # noqa: F401
 )

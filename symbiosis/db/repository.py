@@ -33,16 +33,18 @@ from sqlalchemy.engine import URL, Connection
 from symbiosis.db import rows
 from symbiosis.db.actor import Actor, PermissionDenied, require
 from symbiosis.db.audit import RESERVED_ACTIONS, AuditEntry, append_audit, audit_query, read_audit
+from symbiosis.db.audit_chain import ChainReport, verify_chain
 from symbiosis.db.convert import from_rows, jsonable, to_records
 from symbiosis.db.engine import WRITE_OPTION, make_engine
 from symbiosis.db.imports import insert_batch, list_batches
 from symbiosis.db.migrate import migrate as migrate_database
-from symbiosis.db.models import AuditLog, Firm, Permit, Stream
+from symbiosis.db.models import AuditLog, Base, Firm, Permit, Stream
 from symbiosis.db.passwords import hash_password
 from symbiosis.db.rows import FIRM_TABLE, PERMIT_TABLE, STREAM_TABLE, TableSpec
 from symbiosis.db.users import check_password, insert_user, list_users
 from symbiosis.registry import Registry
 from symbiosis.schemas import DIRECTIONS, STREAMS, validate_frame
+from symbiosis.settings import owner_database_url
 
 __all__ = ["NotFound", "Repository"]
 
@@ -71,7 +73,8 @@ class Repository:
         self._engine = engine
 
     @classmethod
-    def from_url(cls, url: str | URL, *, migrate: bool = True) -> Repository:
+    def from_url(cls, url: str | URL, *, migrate: bool = True,
+                 owner_url: str | URL | None = None) -> Repository:
         """Open the database at ``url``, creating the SQLite folder and file and migrating to head.
 
         Idempotent: on an up-to-date database the migration does nothing.
@@ -79,12 +82,19 @@ class Repository:
         Parameters
         ----------
         url
-            ``sqlite:///data/symbiosis.db`` or ``postgresql+psycopg://…``.
+            ``sqlite:///data/symbiosis.db`` or ``postgresql+psycopg://…`` (the app's role).
         migrate
             Run ``alembic upgrade head`` first (set False when the schema is managed elsewhere).
+        owner_url
+            PostgreSQL: the schema owner's URL, which migrations run with; the role of ``url`` is then
+            granted what the app needs and no more (:mod:`symbiosis.db.roles`). Defaults to
+            ``$SYMBIOSIS_OWNER_DATABASE_URL``; without one, migrations run with ``url``.
         """
         engine = make_engine(url)
-        if migrate:
+        owner = owner_url or owner_database_url()
+        if migrate and owner and engine.dialect.name == "postgresql":
+            migrate_database(owner, app_role=engine.url.username)
+        elif migrate:
             migrate_database(engine)
         return cls(engine)
 
@@ -139,7 +149,7 @@ class Repository:
         except PermissionDenied as exc:
             entry = AuditEntry("denied", exc.table or None, ",".join(exc.keys) or None, actor.firm_id,
                                None, {"operation": operation, "reason": str(exc)})
-            with self._engine.begin() as conn:
+            with self._connect(write=True) as conn:  # the chain's next link needs the write lock
                 append_audit(conn, actor, [entry], at=_now())
             logger.warning("refused %s to %s/%s: %s", operation, actor.role, actor.user_id, exc)
             raise
@@ -300,7 +310,11 @@ class Repository:
 
     @staticmethod
     def _owned_stream(conn: Connection, actor: Actor, stream_id: str, what: str) -> dict[str, Any]:
+        """Return the stream the actor may write; a firm gets the same refusal for a missing one."""
         old = rows.fetch_existing(conn, STREAM_TABLE, [stream_id]).get(stream_id)
+        if not actor.reads_all:  # "not found" would tell a firm which ids other firms use
+            require(actor, old is not None and actor.may_write(old["firm_id"]), what, table="streams",
+                    keys=[stream_id])
         if old is None:
             raise NotFound(f"no stream {stream_id!r}")
         require(actor, actor.may_write(old["firm_id"]), what, table="streams", keys=[stream_id])
@@ -433,18 +447,24 @@ class Repository:
         """Append an app event (``export``, ``reveal``, ``consent``, ``logout``…) to the audit log.
 
         Any actor may log (a program manager's export is audited too). A firm actor's events are
-        filed under its own firm.
+        filed under its own firm; an advisor or the system may file one under ``firm_id``. An event
+        names what it is about with ``table`` only when that is not a table of the registry: the
+        history of a firm, stream, account or synergy is written by the repository alone.
 
         Raises
         ------
         ValueError
-            ``action`` is one the repository writes itself (``insert``, ``denied``, ``login``…).
+            ``action`` is one the repository writes itself (``insert``, ``denied``, ``login``…), or
+            ``table`` is one of the registry's tables.
         """
         if action in RESERVED_ACTIONS or not action:
             raise ValueError(f"action {action!r} is reserved to the repository")
+        if table in Base.metadata.tables:
+            raise ValueError(f"table {table!r} is the registry's own: the repository writes its history")
         details = json.loads(json.dumps(details, allow_nan=False, default=str)) if details else None
-        entry = AuditEntry(action, table, row_key, actor.firm_id or firm_id, None, details)
-        with self.transaction(actor, "log_event", write=False) as conn:
+        filed_under = actor.firm_id or (firm_id if actor.administers else None)
+        entry = AuditEntry(action, table, row_key, filed_under, None, details)
+        with self._connect(write=True) as conn:  # any role may log: no write check, but the write lock
             append_audit(conn, actor, [entry], at=_now())
 
     def audit(self, actor: Actor, *, table: str | None = None, row_key: str | None = None,
@@ -464,6 +484,15 @@ class Repository:
             query = query.limit(int(limit))
         with self.transaction(actor, "read_audit", write=False) as conn:
             return read_audit(conn, actor, query)
+
+    def verify_audit(self, actor: Actor, *, anchor: str | None = None) -> ChainReport:
+        """Recompute the audit trail's hash chain; report the first broken link (readers of all only).
+
+        See :func:`symbiosis.db.audit_chain.verify_chain`.
+        """
+        with self.transaction(actor, "verify_audit", write=False) as conn:
+            require(actor, actor.reads_all, "verify the whole audit trail", table="audit_log")
+            return verify_chain(conn, anchor=anchor)
 
     # -- users ------------------------------------------------------------------------------------
 
