@@ -22,6 +22,7 @@ PAGES: tuple[state.PageRow, ...] = (
     ("app_pages/mutual_purchasing.py", ("advisor",), "mutual.purchasing.title", "🛒", "achats-groupes"),
     ("app_pages/mutual_assets.py", ("advisor",), "mutual.assets.title", "🏗️", "equipements-partages"),
     ("app_pages/mutual_routes.py", ("advisor",), "mutual.routes.title", "🚛", "collectes"),
+    ("app_pages/accounts.py", ("advisor",), "accounts.title", "👥", "comptes"),
     ("app_pages/firm_profile.py", ("firm",), "firm_profile.title", "🏭", "mon-entreprise"),
     ("app_pages/firm_streams.py", ("firm",), "firm_streams.title", "♻️", "mes-flux"),
     ("app_pages/firm_proposals.py", ("firm",), "synergy.proposals.title", "📨", "mes-propositions"),
@@ -33,6 +34,7 @@ st.set_page_config(page_title="symbiosis", page_icon="♻️", layout="wide")
 lang = state.language_selector()
 tables.page_locale(lang)
 actor = state.current_actor()
+state.session_guard(lang)  # the session cookie (refresh, deep links) and the demo-accounts banner
 state.account_sidebar(actor, lang)
 state.unread_notice(actor, lang)
 st.navigation(state.navigation_pages(PAGES, actor, lang)).run()

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
 
 from symbiosis.db import Actor, Repository
+from symbiosis.db.accounts import AccountRepository
 from symbiosis.i18n import LANGS, t
 from symbiosis.ingest import ImportReport
 from symbiosis.kb import load_categories
 from symbiosis.registry import Registry
 from symbiosis.settings import database_url
+from symbiosis.views.auth import COOKIE, client_source, cookie_script, display_name
 
 __all__ = [
     "ANONYMOUS",
     "DATE_FORMAT",
     "PageRow",
     "account_sidebar",
+    "accounts",
     "categories",
+    "client_address",
     "current_actor",
     "current_lang",
     "database_url_shown",
@@ -29,12 +34,15 @@ __all__ = [
     "navigation_pages",
     "repository",
     "require_role",
+    "session_guard",
     "show_flash",
     "show_report",
     "sign_in",
     "sign_out",
     "unread_notice",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: How date inputs show a date (ISO order, the standard in Québec; Streamlit's own default is YYYY/MM/DD).
 DATE_FORMAT = "YYYY-MM-DD"
@@ -81,9 +89,52 @@ def categories() -> pd.DataFrame:
     return load_categories()
 
 
+def accounts() -> AccountRepository:
+    """Return sign-in, sessions and account administration on the registry (stateless wrapper)."""
+    return AccountRepository(repository())
+
+
+def client_address() -> str:
+    """Return the client's address for the per-source sign-in throttle (``local`` when unknown)."""
+    try:
+        return client_source(st.context.headers, st.context.ip_address)
+    except Exception:  # no browser (AppTest, bare mode)
+        return "local"
+
+
+def _cookie_token() -> str | None:
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser (bare mode)
+        return None
+    return value if isinstance(value, str) and value else None  # AppTest hands out mocks
+
+
 def current_actor() -> Actor | None:
-    """Return the signed-in actor of this session, or ``None``."""
-    return st.session_state.get("actor")
+    """Return the signed-in actor of this session, or ``None``.
+
+    A session signed in here is checked against the database on every run (signed out elsewhere,
+    account disabled or locked: it ends at once). A new browser session (a refresh, a deep link)
+    resumes from the signed token of the session cookie.
+    """
+    actor = st.session_state.get("actor")
+    token = st.session_state.get("session_token")
+    if actor is not None:
+        if token and accounts().resume_session(token) != actor:
+            _forget_session()
+            return None
+        return actor
+    cookie = _cookie_token()
+    if cookie and cookie != st.session_state.get("dead_cookie"):
+        restored = accounts().resume_session(cookie)
+        if restored is None:
+            st.session_state["dead_cookie"] = cookie  # revoked or expired: do not ask again this session
+            return None
+        users = repository().users(restored)
+        st.session_state.update(actor=restored, session_token=cookie,
+                                display_name=display_name(users, restored))
+        return restored
+    return None
 
 
 def require_role(*roles: str) -> Actor:
@@ -107,11 +158,12 @@ def navigation_pages(table: Sequence[PageRow], actor: Actor | None, lang: str) -
 
 
 def sign_in(actor: Actor, display_name: str = "") -> None:
-    """Start the signed-in session of ``actor`` (the page then reruns)."""
+    """Start the signed-in session of ``actor``: a signed token, kept in a cookie (the page then reruns)."""
+    token = accounts().start_session(actor)
     st.session_state["actor"] = actor
+    st.session_state["session_token"] = token
     st.session_state["display_name"] = display_name or actor.user_id
-    st.session_state.pop("signin_failures", None)
-    st.session_state.pop("signin_last_failure", None)
+    st.session_state["cookie_op"] = token
 
 
 def _clear_session_caches() -> None:
@@ -127,12 +179,62 @@ def _clear_session_caches() -> None:
         pass
 
 
-def sign_out() -> None:
-    """End the session: forget the actor and everything the pages kept (the language stays)."""
+def _drop_session_files() -> None:
+    """Delete the files this session's download buttons serve: their URLs stop working at sign-out."""
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        if ctx is None or not Runtime.exists():
+            return
+        manager = Runtime.instance().media_file_mgr
+        with manager._lock:  # Streamlit keeps download files one run after their button is gone
+            mine = set(manager._files_by_session_and_coord.get(ctx.session_id, {}).values())
+            manager._files_by_session_and_coord.pop(ctx.session_id, None)
+            for file_id in mine & manager._get_inactive_file_ids():
+                manager._delete_file(file_id)
+    except (ImportError, AttributeError, KeyError, RuntimeError):  # another Streamlit version
+        logger.warning("download files of the session could not be dropped at sign-out")
+
+
+def _forget_session() -> None:
     lang = current_lang()
+    dead = _cookie_token()
     st.session_state.clear()
     _clear_session_caches()
+    _drop_session_files()
     st.session_state["lang"] = lang
+    st.session_state["cookie_op"] = ""  # clear the cookie in the browser
+    if dead:
+        st.session_state["dead_cookie"] = dead
+
+
+def sign_out() -> None:
+    """End the session: revoke its token, forget the actor, its files and everything the pages kept."""
+    try:
+        accounts().end_session(current_actor_in_state(), st.session_state.get("session_token"))
+    except Exception:  # the session ends on screen even when the database does not answer
+        logger.exception("session could not be revoked in the database")
+    _forget_session()
+
+
+def current_actor_in_state() -> Actor | None:
+    """The actor this session holds, without checking its token (for sign-out)."""
+    return st.session_state.get("actor")
+
+
+def session_guard(lang: str) -> None:
+    """Write (or clear) the session cookie when it changed, and warn while demo accounts can sign in."""
+    op = st.session_state.pop("cookie_op", None)
+    if op is not None:
+        st.html(cookie_script(op or None), unsafe_allow_javascript=True)
+    try:
+        demo_active = accounts().demo_accounts_active()
+    except Exception:  # a missing or broken registry is explained by the pages
+        return
+    if demo_active:
+        st.warning(t("demo.banner", lang), icon="⚠️")
 
 
 def account_sidebar(actor: Actor | None, lang: str) -> None:

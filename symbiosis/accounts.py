@@ -1,8 +1,9 @@
 """Demo sign-in accounts of the sample region (DEMO ONLY: published passwords, never in production).
 
 ``symbiosis init --sample`` creates them so that the app can be tried at once with each role. The
-passwords are documented in ``docs/app.md``; anyone who reads this file knows them. Never create
-these accounts on a registry holding real firms.
+passwords are documented in ``docs/app.md``; anyone who reads this file knows them. They exist only on
+demo data: ``init --sample`` refuses a registry holding real firms, and the first real firm added to a
+sample registry disables them (:mod:`symbiosis.db.demo`); the app shows a banner while they work.
 """
 
 from __future__ import annotations
@@ -79,6 +80,6 @@ def create_demo_accounts(repo: Repository, actor: Actor,
             logger.warning("demo account %s skipped: no firm %s", account.user_id, account.firm_id)
             continue
         repo.create_user(actor, account.user_id, account.password, account.role, account.firm_id,
-                         display_name=account.display_name)
+                         display_name=account.display_name, is_demo=True)
         created.append(account.user_id)
     return created

@@ -85,6 +85,21 @@ def postgres_app_url(postgres_url: str) -> str:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashes() -> Iterator[None]:
+    """scrypt at a test cost in this process (the OWASP cost is checked in tests/test_reliability_signin.py).
+
+    Every fixture that creates an account would otherwise spend 0.3 s of CPU on it; processes the
+    tests start (the CLI, the app in a browser) keep the real cost.
+    """
+    from symbiosis.db import passwords
+
+    default = passwords.DEFAULT_PARAMS
+    passwords.DEFAULT_PARAMS = passwords.ScryptParams(2**10, 8, 1)
+    yield
+    passwords.DEFAULT_PARAMS = default
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _server_secret(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """One server secret for the session's non-SQLite registries (never the user's config folder)."""
     path = tmp_path_factory.mktemp("secret") / "server.secret"

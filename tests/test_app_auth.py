@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from symbiosis.accounts import DemoAccount, create_demo_accounts
 from symbiosis.db import Actor, Repository
+from symbiosis.db.accounts import AccountRepository
 from tests._registry_helpers import tiny_registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +31,7 @@ def template_db(tmp_path_factory) -> Path:
         repo.upsert_firms(system, reg.firms)
         repo.upsert_streams(system, reg.streams)
         create_demo_accounts(repo, system, ACCOUNTS)
+        AccountRepository(repo).mark_sample(system, reg.firms["firm_id"])  # demo accounts: sample data only
     return path
 
 
@@ -108,7 +109,15 @@ def test_failed_sign_in_gives_one_bilingual_message_without_hint(db, user_id, pa
     assert "actor" not in at.session_state
     message = at.error[0].value
     assert message == "Identifiant ou mot de passe incorrect. / User id or password incorrect."
-    assert at.session_state["signin_failures"] == 1
+    assert _failures(db, user_id) == 1  # counted in the database, not in the browser session
+
+
+def _failures(db, user_id: str) -> int:
+    from symbiosis.db.signin import account_key, load_states
+
+    with Repository.from_url(f"sqlite:///{db}") as repo, repo.engine.connect() as conn:
+        state = load_states(conn, [account_key(user_id)]).get(account_key(user_id))
+    return state.failures if state else 0
 
 
 def test_failed_sign_in_in_english(db):
@@ -116,23 +125,28 @@ def test_failed_sign_in_in_english(db):
     assert at.error[0].value.startswith("User id or password incorrect.")
 
 
-def test_after_five_failures_even_the_right_password_waits(db):
-    at = _app().run()
-    at.session_state["signin_failures"] = 5
-    at.session_state["signin_last_failure"] = time.time()
-    at = _sign_in(at, "scierie", "motdepasse-scierie")
+def test_five_failures_in_fresh_sessions_make_the_right_password_wait(db):
+    for _ in range(5):  # a new browser session for each guess: the throttle is not in the session
+        at = _sign_in(_app().run(), "scierie", "faux-mot-de-passe")
+        assert at.error[0].value.startswith("Identifiant ou mot de passe incorrect")
+    at = _sign_in(_app().run(), "scierie", "motdepasse-scierie")
     assert "actor" not in at.session_state
-    assert at.error[0].value.startswith("Trop de tentatives")
+    assert at.error[0].value.startswith("Trop de tentatives. Réessayez dans 10 s")
 
 
-def test_the_fifth_failure_starts_the_throttle(db):
-    at = _app().run()
-    at.session_state["signin_failures"] = 4
-    at = _sign_in(at, "scierie", "faux-mot-de-passe")
-    assert at.session_state["signin_failures"] == 5
-    at = _sign_in(at, "scierie", "motdepasse-scierie")
-    assert "actor" not in at.session_state
-    assert "Trop de tentatives" in at.error[0].value
+def test_a_locked_account_says_so_and_an_unknown_one_alike(db):
+    from symbiosis.db.accounts import AccountRepository
+    from symbiosis.db.signin import ThrottlePolicy
+
+    with Repository.from_url(f"sqlite:///{db}") as repo:
+        fast = AccountRepository(repo, policy=ThrottlePolicy(free_failures=1, base_delay_s=0.0, lock_after=2))
+        for user_id in ("scierie", "personne"):
+            for _ in range(2):
+                fast.sign_in(user_id, "faux-mot-de-passe")
+    for user_id, password in (("scierie", "motdepasse-scierie"), ("personne", "x" * 12)):
+        at = _sign_in(_app().run(), user_id, password)
+        assert "actor" not in at.session_state
+        assert at.error[0].value.startswith("Compte verrouillé après trop de tentatives")
 
 
 def test_sign_in_is_audited_and_the_password_is_not_kept(db):

@@ -1,4 +1,4 @@
-"""Pure helpers of the firm screens, the sign-in throttle and the demo accounts (no Streamlit)."""
+"""Pure helpers of the firm screens and the demo accounts (no Streamlit)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import pytest
 
 from symbiosis.accounts import DEMO_ACCOUNTS, DemoAccount, create_demo_accounts
 from symbiosis.db import Actor, NotFound, PermissionDenied, Repository
+from symbiosis.db.accounts import AccountRepository
 from symbiosis.importing import SAMPLE_DIR
-from symbiosis.views.auth import LOCK_SECONDS, MAX_FAILURES, display_name, wait_seconds
+from symbiosis.views.auth import display_name
 from symbiosis.views.firm import (
     firm_id_in_view,
     load_firm,
@@ -50,14 +51,6 @@ def tiny_repo(tmp_path):
 
 # -- sign-in ---------------------------------------------------------------------------------------
 
-def test_throttle_starts_at_the_fifth_failure_and_ends_after_the_lock():
-    assert wait_seconds(MAX_FAILURES - 1, 100.0, 100.0) == 0
-    assert wait_seconds(MAX_FAILURES, 100.0, 100.0) == LOCK_SECONDS
-    assert wait_seconds(MAX_FAILURES, 100.0, 100.0 + LOCK_SECONDS - 0.5) == 1
-    assert wait_seconds(MAX_FAILURES + 3, 100.0, 100.0 + LOCK_SECONDS) == 0
-    assert wait_seconds(MAX_FAILURES, None, 100.0) == 0
-
-
 def test_display_name_falls_back_to_the_user_id():
     users = pd.DataFrame({"user_id": ["a", "b"], "display_name": ["Anne", ""]})
     assert display_name(users, Actor("a", "advisor")) == "Anne"
@@ -83,6 +76,8 @@ def test_create_demo_accounts_is_idempotent_and_skips_missing_firms(tiny_repo):
                 DemoAccount("f9", "motdepasse-f9", "firm", "F9", "F9"))
     assert create_demo_accounts(tiny_repo, SYSTEM, accounts) == ["c", "f1"]
     assert create_demo_accounts(tiny_repo, SYSTEM, accounts) == []
+    assert tiny_repo.authenticate("f1", "motdepasse-f1") is None  # demo accounts: sample registries only
+    AccountRepository(tiny_repo).mark_sample(SYSTEM, tiny_repo.firms(SYSTEM)["firm_id"])
     assert tiny_repo.authenticate("f1", "motdepasse-f1") == Actor("f1", "firm", "F1")
     assert tiny_repo.authenticate("f1", "motdepasse-c") is None
 

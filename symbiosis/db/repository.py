@@ -35,13 +35,13 @@ from symbiosis.db.actor import Actor, PermissionDenied, require
 from symbiosis.db.audit import RESERVED_ACTIONS, AuditEntry, append_audit, audit_query, read_audit
 from symbiosis.db.audit_chain import ChainReport, verify_chain
 from symbiosis.db.convert import from_rows, jsonable, to_records
+from symbiosis.db.demo import end_sample
 from symbiosis.db.engine import WRITE_OPTION, make_engine
 from symbiosis.db.imports import insert_batch, list_batches
 from symbiosis.db.migrate import migrate as migrate_database
 from symbiosis.db.models import AuditLog, Base, Firm, Permit, Stream
-from symbiosis.db.passwords import hash_password
 from symbiosis.db.rows import FIRM_TABLE, PERMIT_TABLE, STREAM_TABLE, TableSpec
-from symbiosis.db.users import check_password, insert_user, list_users
+from symbiosis.db.users import list_users
 from symbiosis.registry import Registry
 from symbiosis.schemas import DIRECTIONS, STREAMS, validate_frame
 from symbiosis.settings import owner_database_url
@@ -246,6 +246,8 @@ class Repository:
         plan = rows.plan_upsert(spec, records, existing)
         rows.write_upsert(conn, spec, plan)
         append_audit(conn, actor, plan.entries, at=_now())
+        if spec is FIRM_TABLE and plan.new:  # real firms end a sample registry's demo accounts
+            end_sample(conn, actor, [r[spec.key] for r in plan.new], _now())
         logger.info("%s: %d new, %d changed of %d %s", actor.user_id, len(plan.new),
                     plan.count - len(plan.new), len(records), spec.name)
         return plan.count
@@ -494,34 +496,32 @@ class Repository:
             require(actor, actor.reads_all, "verify the whole audit trail", table="audit_log")
             return verify_chain(conn, anchor=anchor)
 
-    # -- users ------------------------------------------------------------------------------------
+    # -- users (sign-in and administration: symbiosis.db.accounts.AccountRepository) ---------------
 
     def create_user(self, actor: Actor, user_id: str, password: str, role: str, firm_id: str | None = None,
-                    *, display_name: str = "") -> None:
-        """Create a sign-in account (advisor and system only).
+                    *, display_name: str = "", is_demo: bool = False) -> None:
+        """Create a sign-in account (advisor and system only); see ``AccountRepository.create_account``.
 
         Raises
         ------
         ValueError
             Unknown role, firm role without a firm, password shorter than 8 characters, id taken.
         """
-        password_hash = hash_password(password)  # slow on purpose: outside the transaction
-        with self.transaction(actor, "create_user", write=True) as conn:
-            require(actor, actor.administers, "create accounts", table="users", keys=[user_id])
-            entry = insert_user(conn, user_id=user_id, password_hash=password_hash, role=role,
-                                firm_id=firm_id, display_name=display_name or user_id, at=_now())
-            append_audit(conn, actor, [entry], at=_now())
+        from symbiosis.db.accounts import AccountRepository
+
+        AccountRepository(self).create_account(actor, user_id, password, role, firm_id,
+                                               display_name=display_name, is_demo=is_demo)
 
     def users(self, actor: Actor) -> pd.DataFrame:
         """Return the accounts the actor may see (``user_id, display_name, role, firm_id, created_at``)."""
         with self.transaction(actor, "read_users", write=False) as conn:
             return list_users(conn, actor)
 
-    def authenticate(self, user_id: str, password: str) -> Actor | None:
-        """Return the actor of a user whose password is right, else None; audit either outcome."""
-        with self._connect(write=True) as conn:
-            actor = check_password(conn, user_id, password)
-            entry = AuditEntry("login" if actor else "login_failed", "users", user_id[:200],
-                               actor.firm_id if actor else None)
-            append_audit(conn, actor, [entry], at=_now(), actor_id=user_id)
-        return actor
+    def authenticate(self, user_id: str, password: str, *, source: str = "local") -> Actor | None:
+        """Return the actor of a user whose password is right, else None; throttled and audited.
+
+        See ``AccountRepository.sign_in``, which also says why an attempt was refused.
+        """
+        from symbiosis.db.accounts import AccountRepository
+
+        return AccountRepository(self).sign_in(user_id, password, source=source).actor

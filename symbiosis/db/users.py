@@ -1,4 +1,4 @@
-"""User accounts on a connection: create one, check a password, list them (the repository calls these).
+"""User accounts on a connection: create one, list them (the repositories call these).
 
 Passwords are stored only as salted scrypt hashes (:mod:`symbiosis.db.passwords`); the hash never
 appears in the audit log nor in a listing.
@@ -7,8 +7,6 @@ appears in the audit log nor in a listing.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import secrets
 
 import pandas as pd
 from sqlalchemy import insert, select
@@ -18,21 +16,14 @@ from symbiosis.db.actor import USER_ROLES, Actor
 from symbiosis.db.audit import AuditEntry
 from symbiosis.db.convert import PERSONAL_FIELDS
 from symbiosis.db.models import User
-from symbiosis.db.passwords import hash_password, verify_password
 
-__all__ = ["USER_COLUMNS", "check_password", "insert_user", "list_users"]
+__all__ = ["USER_COLUMNS", "insert_user", "list_users"]
 
 USER_COLUMNS: tuple[str, ...] = ("user_id", "display_name", "role", "firm_id", "created_at")
 
 
-@functools.cache
-def _dummy_hash() -> str:
-    """Hash checked when the user id is unknown, so that both paths take as long."""
-    return hash_password(secrets.token_urlsafe(16))
-
-
 def insert_user(conn: Connection, *, user_id: str, password_hash: str, role: str, firm_id: str | None,
-                display_name: str, at: dt.datetime) -> AuditEntry:
+                display_name: str, at: dt.datetime, is_demo: bool = False) -> AuditEntry:
     """Insert an account (its password already hashed, outside the transaction); return its audit entry.
 
     Raises
@@ -50,22 +41,9 @@ def insert_user(conn: Connection, *, user_id: str, password_hash: str, role: str
         raise ValueError(f"user {user_id!r} already exists")
     row = {"user_id": user_id, "display_name": display_name, "role": role, "firm_id": firm_id,
            "created_at": at}
-    conn.execute(insert(User), {**row, "password_hash": password_hash})
-    public = {k: v for k, v in row.items() if k != "created_at"}
+    conn.execute(insert(User), {**row, "password_hash": password_hash, "is_demo": bool(is_demo)})
+    public = {k: v for k, v in row.items() if k != "created_at"} | ({"is_demo": True} if is_demo else {})
     return AuditEntry("insert", "users", user_id, firm_id, None, public)
-
-
-def check_password(conn: Connection, user_id: str, password: str) -> Actor | None:
-    """Return the actor of ``user_id`` when ``password`` is right, else None (constant-time check)."""
-    row = conn.execute(
-        select(User.role, User.firm_id, User.password_hash).where(User.user_id == user_id)
-    ).first()
-    if row is None:
-        verify_password(_dummy_hash(), password)
-        return None
-    if not verify_password(row.password_hash, password):
-        return None
-    return Actor(user_id, row.role, row.firm_id)
 
 
 def list_users(conn: Connection, actor: Actor) -> pd.DataFrame:

@@ -1,34 +1,76 @@
-"""Sign-in rules the screen applies: the throttle after repeated failures, and the shown name."""
+"""Sign-in as the screen shows it: the message of each outcome, the client's address, the session cookie.
+
+The throttle itself is in the database (:mod:`symbiosis.db.signin`), so that a fresh browser session
+does not reset it; this module only words its answers and writes the small script that keeps the
+signed session token in a cookie, so that a refresh or a deep link keeps the user signed in.
+"""
 
 from __future__ import annotations
 
-import math
+import re
+from collections.abc import Mapping
 
 import pandas as pd
 
 from symbiosis.db import Actor
+from symbiosis.db.sessions import SESSION_LIFETIME
+from symbiosis.db.signin import SignIn
 
-__all__ = ["LOCK_SECONDS", "MAX_FAILURES", "display_name", "wait_seconds"]
+__all__ = ["COOKIE", "client_source", "cookie_script", "display_name", "signin_message"]
 
-#: Failed attempts allowed in a session before each further attempt waits.
-MAX_FAILURES = 5
-#: How long to wait after the last failure once :data:`MAX_FAILURES` is reached.
-LOCK_SECONDS = 30
+#: Name of the cookie holding the signed session token.
+COOKIE = "symbiosis_session"
+_TOKEN = re.compile(r"^v1\.[A-Za-z0-9_\-]{20,100}\.\d{1,12}\.[0-9a-f]{64}$")
+_ADDRESS = re.compile(r"^[0-9A-Fa-f:.]{2,45}$")
 
 
-def wait_seconds(failures: int, last_failure_at: float | None, now: float) -> int:
-    """Return the seconds to wait before the next attempt (0: may try now).
+def signin_message(result: SignIn) -> tuple[str, dict[str, object]]:
+    """Return the catalogue key and values of the message for a refused sign-in.
 
-    Parameters
-    ----------
-    failures
-        Failed attempts so far in this session.
-    last_failure_at, now
-        Times in seconds (``time.time()``) of the last failure and of the attempt.
+    None of them says whether the account exists: an unknown id fails, waits and locks like a known one.
     """
-    if failures < MAX_FAILURES or last_failure_at is None:
-        return 0
-    return max(0, math.ceil(last_failure_at + LOCK_SECONDS - now))
+    if result.outcome == "throttled":
+        return "signin.throttled", {"seconds": result.wait_s}
+    if result.outcome == "locked":
+        return "signin.locked", {}
+    if result.outcome == "demo_disabled":
+        return "signin.demo_disabled", {}
+    return "signin.failed", {}
+
+
+def client_source(headers: Mapping[str, str], ip_address: str | None) -> str:
+    """Return the client's address for the per-source throttle (``local`` when unknown).
+
+    Behind a reverse proxy the last ``X-Forwarded-For`` hop is the one the proxy saw (earlier hops are
+    written by the client); without a proxy, the address of the connection.
+    """
+    header = headers.get("X-Forwarded-For", "") if hasattr(headers, "get") else ""
+    forwarded = [h.strip() for h in (header if isinstance(header, str) else "").split(",") if h.strip()]
+    for candidate in (forwarded[-1] if forwarded else None, ip_address):
+        if isinstance(candidate, str) and _ADDRESS.match(candidate):
+            return candidate
+    return "local"
+
+
+def cookie_script(token: str | None) -> str:
+    """Return the ``<script>`` that stores ``token`` in the session cookie, or clears it (``None``).
+
+    The cookie is ``SameSite=Strict`` (never sent by another site), ``Secure`` over HTTPS, and lasts as
+    long as the session. Only a well-formed token is ever written into the script.
+
+    Raises
+    ------
+    ValueError
+        ``token`` is not a session token.
+    """
+    if token is None:
+        value, age = "", 0
+    elif _TOKEN.match(token):
+        value, age = token, int(SESSION_LIFETIME.total_seconds())
+    else:
+        raise ValueError("not a session token")
+    return ("<script>document.cookie = '" + COOKIE + "=" + value + "; Path=/; Max-Age=" + str(age)
+            + "; SameSite=Strict' + (location.protocol === 'https:' ? '; Secure' : '');</script>")
 
 
 def display_name(users: pd.DataFrame, actor: Actor) -> str:
