@@ -122,10 +122,10 @@ class AccountRepository:
             sample = demo.is_sample(conn)
         right = verify_password(row.password_hash if row else dummy_hash(), password)  # no lock held
         refused = None
-        if right and row.disabled_at is not None:
-            refused = "disabled"
-        elif right and row.is_demo and not sample:
+        if right and row.is_demo and not sample:  # public passwords: saying so reveals nothing
             refused = "demo_disabled"
+        elif right and row.disabled_at is not None:
+            refused = "disabled"
         actor = Actor(user_id, row.role, row.firm_id) if right and refused is None else None
         new_hash = hash_password(password) if actor and needs_rehash(row.password_hash) else None
         with self._connect(write=True) as conn:

@@ -230,12 +230,13 @@ class Repository:
 
     def _upsert(self, actor: Actor, spec: TableSpec, frame: pd.DataFrame) -> int:
         validate_frame(frame, spec.schema)
+        records = to_records(frame, spec.schema)  # pandas work before the write lock is taken
         with self.transaction(actor, f"upsert_{spec.name}", write=True) as conn:
-            return self._upsert_in(conn, actor, spec, frame)
+            return self._upsert_in(conn, actor, spec, records)
 
-    def _upsert_in(self, conn: Connection, actor: Actor, spec: TableSpec, frame: pd.DataFrame) -> int:
+    def _upsert_in(self, conn: Connection, actor: Actor, spec: TableSpec,
+                   records: list[dict[str, Any]]) -> int:
         """Upsert inside the caller's transaction (access checked, audited); return rows changed."""
-        records = to_records(frame, spec.schema)
         keys = [r[spec.key] for r in records]
         foreign = {r["firm_id"] for r in records if not actor.may_write(r["firm_id"])}
         require(actor, not foreign, f"write {spec.name} of firms {sorted(foreign)}", table=spec.name,
@@ -274,8 +275,9 @@ class Repository:
         """
         spec = {"firms": FIRM_TABLE, "streams": STREAM_TABLE}[table]
         validate_frame(frame, spec.schema)
+        records = to_records(frame, spec.schema) if len(frame) else []
         with self.transaction(actor, f"import_{spec.name}", write=True) as conn:
-            written = self._upsert_in(conn, actor, spec, frame) if len(frame) else 0
+            written = self._upsert_in(conn, actor, spec, records) if records else 0
             batch_id, entry = insert_batch(conn, actor, source_filename=source_filename, accepted=accepted,
                                            rejected=rejected, report=report, at=_now())
             append_audit(conn, actor, [entry], at=_now())
@@ -284,31 +286,41 @@ class Repository:
     def update_stream(self, actor: Actor, stream_id: str, **changes: Any) -> bool:
         """Change some columns of one stream; return whether anything changed.
 
+        The new row is validated outside the write lock (pandas takes milliseconds; eight writers
+        must not queue behind it); the write then checks that the stream did not change meanwhile,
+        and starts again if it did.
+
         Raises
         ------
         ValueError
             An unknown column, or ``stream_id`` itself.
         NotFound
-            No such stream.
+            No such stream (advisors and the system; a firm gets ``PermissionDenied``).
         """
         unknown = set(changes) - (set(STREAMS.names) - {"stream_id"})
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
-        with self.transaction(actor, "update_stream", write=True) as conn:
-            old = self._owned_stream(conn, actor, stream_id, "update this stream")
+        for _attempt in range(20):
+            with self.transaction(actor, "update_stream", write=False) as conn:
+                old = self._owned_stream(conn, actor, stream_id, "update this stream")
             frame = from_rows([tuple(old.values())], STREAMS)
             for name, value in changes.items():
                 frame[name] = pd.Series([value], dtype=object)
             validate_frame(frame, STREAMS)
             new = to_records(frame, STREAMS)[0]
-            require(actor, actor.may_write(new["firm_id"]), "give a stream away", table="streams",
-                    keys=[stream_id])
-            if new == old:
-                return False
-            conn.execute(update(Stream).where(Stream.stream_id == stream_id).values(**new))
-            entry = AuditEntry("update", "streams", stream_id, new["firm_id"], *rows.diff(old, new))
-            append_audit(conn, actor, [entry], at=_now())
-        return True
+            with self.transaction(actor, "update_stream", write=True) as conn:
+                current = self._owned_stream(conn, actor, stream_id, "update this stream")
+                if jsonable(current) != jsonable(old):
+                    continue  # changed by someone else since it was read: read and validate again
+                require(actor, actor.may_write(new["firm_id"]), "give a stream away", table="streams",
+                        keys=[stream_id])
+                if new == old:
+                    return False
+                conn.execute(update(Stream).where(Stream.stream_id == stream_id).values(**new))
+                entry = AuditEntry("update", "streams", stream_id, new["firm_id"], *rows.diff(old, new))
+                append_audit(conn, actor, [entry], at=_now())
+            return True
+        raise RuntimeError(f"stream {stream_id!r} kept changing while it was being updated")
 
     @staticmethod
     def _owned_stream(conn: Connection, actor: Actor, stream_id: str, what: str) -> dict[str, Any]:
