@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-__all__ = ["DEFAULT_DB", "database_url", "owner_database_url", "secret_file"]
+__all__ = ["DEFAULT_DB", "anonymity_k", "database_url", "owner_database_url", "secret_file"]
 
 DEFAULT_DB = "data/symbiosis.db"
 
@@ -68,3 +68,9 @@ def secret_file(url: str | URL) -> Path | None:
     where = f"{url.get_backend_name()}://{url.host}:{url.port}/{url.database}?{sorted(url.query.items())}"
     config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
     return config / "symbiosis" / f"secret-{hashlib.sha256(where.encode()).hexdigest()[:16]}"
+
+
+def anonymity_k(default: int = 5) -> int:
+    """Return the k of k-anonymity for what firms see of counterparts: ``$SYMBIOSIS_ANONYMITY_K`` (≥ 2)."""
+    value = os.environ.get("SYMBIOSIS_ANONYMITY_K", "").strip()
+    return max(2, int(value)) if value.isdigit() else default

@@ -58,9 +58,10 @@ def test_counterpart_is_anonymous_and_the_firm_accepts(db):
     assert not at.exception
     assert at.title[0].value == "Mes propositions de synergie"
     table = at.dataframe[0].value
-    assert table["Distance"].tolist() == ["10 à 50 km"]
+    # three firms in this registry: with k = 5, the distance and the sector are withheld
+    assert table["Distance"].tolist() == ["distance non divulguée (trop peu d'entreprises)"]
     assert table["Quantité proposée"].tolist() == ["100 à 1 000 t/an"]
-    assert table["Secteur de la contrepartie"].tolist() == ["Fabrication"]
+    assert table["Secteur de la contrepartie"].tolist() == ["Secteur non divulgué (trop peu d'entreprises)"]
     assert "Granules" not in str(at) and "Luc Gagnon" not in str(at) and "lg@example.org" not in str(at)
     at.radio[0].set_value("accept")
     next(b for b in at.button if b.label == "Envoyer ma décision").click().run()

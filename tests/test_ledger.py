@@ -18,7 +18,7 @@ from symbiosis.synergy.ledger import (
     lines_in_period,
     summarise_ledger,
 )
-from symbiosis.synergy.records import proposal_rows, synergy_id_of
+from symbiosis.synergy.records import proposal_rows
 from tests._registry_helpers import tiny_registry
 from tests._synergy_helpers import config, exchange, exchanges
 
@@ -45,8 +45,9 @@ def _values(lines: pd.DataFrame) -> dict[str, float]:
 
 
 def test_hand_built_case_every_figure_recomputed():
-    sid = synergy_id_of("S1", "D1")
-    lines = ledger_lines(_synergy(), factors=_factors(), categories=CATEGORIES,
+    synergy = _synergy()
+    sid = synergy["synergy_id"].iat[0]
+    lines = ledger_lines(synergy, factors=_factors(), categories=CATEGORIES,
                          parameters={sid: {"revenue_cad_per_unit": 5.0}})
     got = _values(lines)
     q, km = 100.0, 40.0                      # t/yr, road km

@@ -1,16 +1,19 @@
-"""Counterpart bands and the k-rule, on firms placed by hand."""
+"""Counterpart descriptions: bands, sector groups, and the finest level that k firms fit (hand cases)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from symbiosis.synergy.anonymise import (
+    LEVELS,
     REGION,
-    anonymise_counterparts,
-    category_shown,
+    build_directory,
+    describe_counterparts,
     distance_band,
     quantity_band,
     scian_sector,
+    sector_group,
 )
 
 
@@ -18,58 +21,72 @@ def test_distance_and_quantity_bands_at_their_edges():
     km = pd.Series([0.0, 9.99, 10.0, 49.9, 50.0, 150.0, 150.1, float("nan")])
     assert distance_band(km).tolist() == ["lt10", "lt10", "10_50", "10_50", "50_150", "gt150", "gt150",
                                           "unknown"]
+    assert distance_band(km, coarse=True).tolist() == ["lt50"] * 4 + ["gt50"] * 3 + ["unknown"]
     q = pd.Series([5.0, 10.0, 999.0, 1000.0, 25_000.0])
     assert quantity_band(q).tolist() == ["lt10", "10_100", "100_1000", "1000_10000", "gt10000"]
 
 
-def test_scian_sectors_group_manufacturing_and_transport():
-    codes = pd.Series(["321114", "331313", "484110", "11", "9999", ""])
-    assert scian_sector(codes).tolist() == ["31-33", "31-33", "48-49", "11", "", ""]
+def test_scian_sectors_and_their_groups():
+    codes = pd.Series(["321114", "331313", "484110", "11", "9999", "", "541330"])
+    assert scian_sector(codes).tolist() == ["31-33", "31-33", "48-49", "11", "", "", "54"]
+    assert sector_group(codes).tolist() == ["manufacturing", "manufacturing", "trade_transport", "primary",
+                                            "", "", "services"]
+
+
+CATEGORIES = pd.DataFrame({"category_id": ["wood_sawdust", "wood_bark", "al_dross"],
+                           "family": ["wood", "wood", "metals"], "kind": ["material"] * 3})
+PRIORS = pd.DataFrame({
+    "scian_prefix": ["3211", "3211", "3313"], "direction": ["supply", "supply", "supply"],
+    "category_id": ["wood_sawdust", "wood_bark", "al_dross"], "typical_share": [0.9, 0.9, 0.9],
+    "evidence_ref": ["x"] * 3, "evidence_note": ["x"] * 3})
 
 
 def _firms() -> pd.DataFrame:
-    rows = [
-        # three forestry firms in Alma: the town can be named
-        ("F1", "113310", "Alma"), ("F2", "113311", "Alma"), ("F3", "115310", "Alma"),
-        # mining: two in Alma, one in Hébertville (same MRC): only the MRC is named
-        ("M1", "212314", "Alma"), ("M2", "212315", "Alma"), ("M3", "212316", "Hébertville"),
-        # utilities: one in Alma, two in Roberval (other MRC): only the region
-        ("U1", "221111", "Alma"), ("U2", "221112", "Roberval"), ("U3", "221113", "Roberval"),
-        # one public administration only: the sector itself is withheld
-        ("P1", "911100", "Alma"),
-        # outside the territory
-        ("X1", "113310", "Montréal"),
-    ]
-    return pd.DataFrame(rows, columns=["firm_id", "scian_code", "municipality"])
+    # the viewer in Alma; four sawmills within 10 km in the same MRC; one smelter; one outside
+    rows = [("V", "424510", "Alma", 48.550, -71.650),
+            ("S1", "321111", "Alma", 48.560, -71.640), ("S2", "321111", "Alma", 48.540, -71.660),
+            ("S3", "321112", "Hébertville", 48.570, -71.660), ("S4", "321113", "Alma", 48.555, -71.600),
+            ("A1", "331313", "Alma", 48.530, -71.700), ("X1", "321111", "Montréal", 45.50, -73.56)]
+    return pd.DataFrame(rows, columns=["firm_id", "scian_code", "municipality", "lat", "lon"])
 
 
-def test_k_rule_names_the_finest_area_shared_by_k_firms_of_the_sector():
-    who = pd.DataFrame({"counterpart_firm_id": ["F1", "M1", "U1", "P1", "X1"],
-                        "road_distance_km": [5.0, 60.0, 12.0, 200.0, 400.0],
-                        "flow_per_yr": [50.0, 2000.0, 5.0, 100.0, 1.0]})
-    out = anonymise_counterparts(who, _firms(), k=3)
-    assert out[["sector", "area_level", "area"]].values.tolist() == [
-        ["11", "municipality", "Alma"],
-        ["21", "mrc", "Lac-Saint-Jean-Est"],
-        ["22", "region", REGION],
-        ["", "region", REGION],
-        ["", "outside", ""],
-    ]
-    assert out.distance_band.tolist() == ["lt10", "50_150", "10_50", "gt150", "gt150"]
-    assert out.quantity_band.tolist() == ["10_100", "1000_10000", "lt10", "100_1000", "lt10"]
-    loose = anonymise_counterparts(who, _firms(), k=1)
-    assert loose.area.tolist()[:4] == ["Alma", "Alma", "Alma", "Alma"]
-    assert not anonymise_counterparts(who, _firms(), k=3).to_string().count("U1")
+def _ask(*counterparts: tuple[str, str, float], k: int) -> pd.DataFrame:
+    directory = build_directory(_firms(), categories=CATEGORIES, priors=PRIORS)
+    asked = pd.DataFrame([{"counterpart_firm_id": f, "counterpart_category_id": c,
+                           "counterpart_direction": "supply", "road_distance_km": km, "flow_per_yr": 50.0}
+                          for f, c, km in counterparts])
+    return describe_counterparts("V", asked, directory, k=k)
 
 
-def test_a_rare_category_is_shown_by_its_family_only():
-    streams = pd.DataFrame({"firm_id": ["A", "B", "C", "D", "D"],
-                            "direction": ["supply", "supply", "supply", "supply", "demand"],
-                            "category_id": ["wood_sawdust"] * 3 + ["al_dross", "wood_sawdust"]})
-    categories = pd.DataFrame({"category_id": ["wood_sawdust", "al_dross"],
-                               "family": ["wood_forestry", "aluminium_residues"]})
-    asked = pd.Series(["wood_sawdust", "al_dross", "unknown_cat"])
-    out = category_shown(asked, "supply", streams, categories, k=3)
-    assert out.values.tolist() == [["wood_sawdust", "category"], ["aluminium_residues", "family"],
-                                   ["", "withheld"]]
-    assert category_shown(asked.iloc[:1], "demand", streams, categories, k=3).level.tolist() == ["family"]
+def test_four_sawmills_nearby_let_the_finest_level_be_shown():
+    [row] = _ask(("S1", "wood_sawdust", 2.0), k=4).to_dict("records")
+    assert (row["counterpart_sector"], row["area_level"], row["distance_band"], row["counterpart_category"]) \
+        == ("manufacturing", "mrc", "lt10", "wood_sawdust")
+    assert row["area"] == "Lac-Saint-Jean-Est" and row["anonymity"] == 4 and row["quantity_band"] == "10_100"
+
+
+def test_a_stricter_k_coarsens_until_enough_firms_fit():
+    [row] = _ask(("S1", "wood_sawdust", 2.0), k=5).to_dict("records")
+    assert row["anonymity"] >= 5  # four sawmills and a smelter: only the family "metals"…
+    [row] = _ask(("S1", "wood_sawdust", 2.0), k=6).to_dict("records")
+    assert row["anonymity"] == 6 and row["counterpart_category_level"] == "withheld"  # all 6 other firms
+    assert row["area_level"] == "withheld" and row["counterpart_sector"] == ""
+
+
+def test_a_unique_counterpart_is_never_narrowed_below_k():
+    [row] = _ask(("A1", "al_dross", 4.0), k=3).to_dict("records")
+    assert row["anonymity"] >= 3
+    assert row["counterpart_category_level"] != "category" or row["counterpart_category"] != "al_dross"
+
+
+def test_a_registry_smaller_than_k_withholds_everything():
+    [row] = _ask(("S1", "wood_sawdust", 2.0), k=50).to_dict("records")
+    assert LEVELS[-1].category == "withheld" and row["counterpart_category_level"] == "withheld"
+    shown = (row["counterpart_sector"], row["area_level"], row["distance_band"])
+    assert shown == ("", "withheld", "withheld")
+    assert row["anonymity"] == 6
+
+
+def test_the_region_is_named_when_the_mrc_is_too_narrow():
+    rows = _ask(("S3", "wood_sawdust", 5.0), k=4)
+    assert rows["area"].iloc[0] in ("Lac-Saint-Jean-Est", REGION) and np.all(rows["anonymity"] >= 4)

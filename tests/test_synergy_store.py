@@ -188,7 +188,9 @@ def test_counterparts_stay_anonymous_until_both_accept(store, sid):
     view = store.firm_proposals(A).iloc[0]
     shown = " ".join(map(str, view.to_numpy()))
     assert "Granules" not in shown and "B-1" not in shown and "Luc" not in shown
-    assert view.distance_band == "10_50" and view.quantity_band == "100_1000" and not view.revealed
+    # three firms only: with k = 5, where and how far the other firm is stays withheld
+    assert view.distance_band == "withheld" and view.area_level == "withheld" and not view.revealed
+    assert view.quantity_band == "100_1000" and view.counterpart_sector == ""
     with pytest.raises(PermissionDenied):
         store.reveal(A, sid)
     store.consent(A, sid, "accept")

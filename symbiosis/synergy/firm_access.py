@@ -1,8 +1,8 @@
 """What a firm may read about its synergies: the anonymised list, and the reveal after mutual consent.
 
 Called by :class:`~symbiosis.synergy.store.SynergyRepository` inside its transaction, after the
-actor's role is checked; the counts behind the k-rule read every firm and stream, but only the
-bands of :mod:`symbiosis.synergy.anonymise` leave this module before both firms accept.
+actor's role is checked; the k-anonymity of :mod:`symbiosis.synergy.anonymise` reads every firm's
+sector and location, but only its k-anonymous description leaves this module before both accept.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from symbiosis.db.models import Firm, Stream
 from symbiosis.db.models_synergy import Consent, Synergy
-from symbiosis.synergy.anonymise import anonymise_counterparts, category_shown
+from symbiosis.synergy.anonymise import build_directory, describe_counterparts
 
 __all__ = ["FIRM_VIEW_COLUMNS", "firm_view", "reveal_details"]
 
@@ -68,7 +68,7 @@ def _figures(syn: pd.DataFrame, is_supplier: np.ndarray, is_receiver: np.ndarray
 
 
 def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFrame | None) -> pd.DataFrame:
-    """Return a firm's qualified synergies, each counterpart described by bands only.
+    """Return a firm's qualified synergies, each counterpart described so that at least ``k`` firms fit.
 
     Returns
     -------
@@ -86,10 +86,9 @@ def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFram
         .order_by(Synergy.status_changed_at.desc()))])
     if syn.empty:
         return pd.DataFrame(columns=list(FIRM_VIEW_COLUMNS))
-    firms = pd.DataFrame(conn.execute(select(Firm.firm_id, Firm.scian_code, Firm.municipality)).all(),
-                         columns=["firm_id", "scian_code", "municipality"])
-    streams = pd.DataFrame(conn.execute(select(Stream.firm_id, Stream.direction, Stream.category_id)).all(),
-                           columns=["firm_id", "direction", "category_id"])
+    firms = pd.DataFrame(conn.execute(select(Firm.firm_id, Firm.scian_code, Firm.municipality, Firm.lat,
+                                             Firm.lon)).all(),
+                         columns=["firm_id", "scian_code", "municipality", "lat", "lon"])
     consents = pd.DataFrame(conn.execute(select(Consent.synergy_id, Consent.side, Consent.firm_id,
                                                 Consent.decision, Consent.reason)
                                          .where(Consent.synergy_id.in_(syn["synergy_id"].tolist()))).all(),
@@ -97,14 +96,13 @@ def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFram
     is_supplier = (syn["supply_firm_id"] == firm_id).to_numpy()
     is_receiver = (syn["demand_firm_id"] == firm_id).to_numpy()
     my_side = np.where(is_supplier & is_receiver, "both", np.where(is_supplier, "supply", "demand"))
-    other = np.where(is_supplier, "demand", "supply")
     counterpart = pd.DataFrame({
         "counterpart_firm_id": np.where(is_supplier, syn["demand_firm_id"], syn["supply_firm_id"]),
+        "counterpart_category_id": np.where(is_supplier, syn["demand_category_id"],
+                                            syn["supply_category_id"]),
+        "counterpart_direction": np.where(is_supplier, "demand", "supply"),
         "road_distance_km": syn["road_distance_km"], "flow_per_yr": syn["flow_per_yr"]})
-    bands = anonymise_counterparts(counterpart, firms, k=k)
-    their_category = pd.Series(np.where(is_supplier, syn["demand_category_id"], syn["supply_category_id"]))
-    shown = pd.concat([category_shown(their_category[other == d], d, streams, categories, k=k)
-                       for d in ("supply", "demand")]).reindex(syn.index)
+    shown = describe_counterparts(firm_id, counterpart, build_directory(firms, categories=categories), k=k)
     decided = consents.set_index(["synergy_id", "side"])
     own = [(sid, "supply" if s in ("supply", "both") else "demand")
            for sid, s in zip(syn["synergy_id"], my_side, strict=True)]
@@ -115,9 +113,11 @@ def firm_view(conn: Connection, firm_id: str, *, k: int, categories: pd.DataFram
         "synergy_id": syn["synergy_id"], "my_side": my_side,
         "my_stream_id": np.where(is_supplier, syn["supply_id"], syn["demand_id"]),
         "my_category_id": np.where(is_supplier, syn["supply_category_id"], syn["demand_category_id"]),
-        "counterpart_category": shown["shown"], "counterpart_category_level": shown["level"],
-        "counterpart_sector": bands["sector"], "area_level": bands["area_level"], "area": bands["area"],
-        "distance_band": bands["distance_band"], "quantity_band": bands["quantity_band"],
+        "counterpart_category": shown["counterpart_category"],
+        "counterpart_category_level": shown["counterpart_category_level"],
+        "counterpart_sector": shown["counterpart_sector"], "area_level": shown["area_level"],
+        "area": shown["area"], "distance_band": shown["distance_band"],
+        "quantity_band": shown["quantity_band"],
         "flow_unit": syn["flow_unit"], "status": syn["status"],
         "my_decision": [decided["decision"].get(key, "") for key in own],
         "my_reason": [decided["reason"].get(key, "") or "" for key in own],

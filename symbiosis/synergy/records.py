@@ -14,15 +14,15 @@ The estimate a synergy keeps (``synergies.estimate``, JSON) has two parts:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 __all__ = ["CONSENT_COLUMNS", "ESTIMATE_FIGURES", "SYNERGY_COLUMNS", "VERIFICATION_COLUMNS",
-           "follow_up_values", "frame_of", "proposal_rows", "synergy_id_of"]
+           "follow_up_values", "frame_of", "new_synergy_id", "proposal_rows"]
 
 #: Columns of a synergies frame, in order.
 SYNERGY_COLUMNS: tuple[str, ...] = (
@@ -52,10 +52,13 @@ _TIMESTAMPS = ("created_at", "status_changed_at", "qualified_at", "decided_at", 
 _DATES = ("next_action_on", "period_start", "period_end")
 
 
-def synergy_id_of(supply_id: str, demand_id: str) -> str:
-    """Return the stable id of the synergy between a supply and a demand (``syn-`` + 12 hex digits)."""
-    digest = hashlib.sha1(f"{supply_id}\x1f{demand_id}".encode(), usedforsecurity=False).hexdigest()
-    return f"syn-{digest[:12]}"
+def new_synergy_id() -> str:
+    """Return a new random synergy id (``syn-`` + 16 hex digits).
+
+    Random, never derived from the stream ids: an id made from them let a firm recover the
+    counterpart's stream id of every proposal by trying the ids it could guess.
+    """
+    return f"syn-{secrets.token_hex(8)}"
 
 
 def _clean(value: Any) -> Any:
@@ -124,18 +127,19 @@ def proposal_rows(exchanges: pd.DataFrame, config: Any = None) -> list[dict[str,
     Returns
     -------
     list of dict
-        One row per exchange, keyed by :func:`synergy_id_of`; the last of duplicated pairs wins.
+        One row per (supply, demand) pair, with a new random ``synergy_id`` (the store keeps the
+        stored id of a pair it already holds); the last of duplicated pairs wins.
     """
     transport = getattr(config, "transport", None)
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
     for row in exchanges.to_dict("records"):
-        sid = synergy_id_of(str(row["supply_id"]), str(row["demand_id"]))
+        sid = new_synergy_id()
         figures = {name: _clean(row.get(name)) for name in ESTIMATE_FIGURES}
         synergy_type = str(row.get("synergy_type") or "substitution")
         parameters = (_parameters(row, transport) if synergy_type == "substitution"
                       else {k: _clean(v) for k, v in dict(row.get("mutual_parameters") or {}).items()})
         distance = _clean(row.get("road_distance_km"))
-        rows[sid] = {
+        rows[(str(row["supply_id"]), str(row["demand_id"]))] = {
             "synergy_id": sid, "supply_id": str(row["supply_id"]), "demand_id": str(row["demand_id"]),
             "supply_firm_id": str(row["supply_firm_id"]), "demand_firm_id": str(row["demand_firm_id"]),
             "supply_category_id": str(row.get("supply_category_id") or ""),

@@ -33,6 +33,7 @@ from symbiosis.db.audit import AuditEntry, append_audit, audit_query, read_audit
 from symbiosis.db.models import AuditLog
 from symbiosis.db.models_synergy import Consent, Synergy, Verification
 from symbiosis.db.notifications import Notice, append_notifications
+from symbiosis.settings import anonymity_k
 from symbiosis.synergy import status as st
 from symbiosis.synergy._db import fetch_synergy, gates, now, to_json, write_change
 from symbiosis.synergy.firm_access import firm_view, reveal_details
@@ -115,7 +116,8 @@ class SynergyRepository:
     def record_proposals(self, actor: Actor, result: Any) -> int:
         """Insert the engine's exchanges as ``proposed`` synergies, refresh those still ``proposed``.
 
-        Keyed by (supply_id, demand_id): a synergy past ``proposed`` (or rejected) is never changed.
+        Keyed by (supply_id, demand_id): a synergy past ``proposed`` (or rejected) is never changed; a
+        new synergy gets a random id.
 
         Parameters
         ----------
@@ -134,16 +136,18 @@ class SynergyRepository:
         at = now()
         with self._transaction(actor, "record_proposals", write=True) as conn:
             require(actor, actor.administers, "record proposals", table="synergies")
-            ids = [r["synergy_id"] for r in rows]
-            existing: dict[str, dict[str, Any]] = {}
-            for start in range(0, len(ids), 500):
+            supplies = sorted({r["supply_id"] for r in rows})
+            existing: dict[tuple[str, str], dict[str, Any]] = {}
+            for start in range(0, len(supplies), 500):
                 query = select(*(Synergy.__table__.c[c] for c in SYNERGY_COLUMNS)).where(
-                    Synergy.synergy_id.in_(ids[start:start + 500]))
-                existing.update({r.synergy_id: dict(r._mapping)
+                    Synergy.supply_id.in_(supplies[start:start + 500]))
+                existing.update({(r.supply_id, r.demand_id): dict(r._mapping)
                                  for r in conn.execute(query.with_for_update())})
             new, entries = [], []
             for row in rows:
-                old = existing.get(row["synergy_id"])
+                old = existing.get((row["supply_id"], row["demand_id"]))
+                if old is not None:
+                    row = {**row, "synergy_id": old["synergy_id"]}  # the stored id stays
                 if old is None:
                     new.append({**row, "status": "proposed", "stage_reached": "proposed", "created_at": at,
                                 "status_changed_at": at})
@@ -401,15 +405,16 @@ class SynergyRepository:
         frame["counted_quantity"] = both.min(axis=1).where(frame["complete"])
         return frame
 
-    def firm_proposals(self, actor: Actor, *, k: int = 3,
+    def firm_proposals(self, actor: Actor, *, k: int | None = None,
                        categories: pd.DataFrame | None = None) -> pd.DataFrame:
         """Return a firm's qualified synergies with the counterpart anonymised (firm actors only).
 
-        See :func:`symbiosis.synergy.firm_access.firm_view` for the columns.
+        ``k``: the smallest number of firms a counterpart's description must fit (default:
+        :func:`symbiosis.settings.anonymity_k`, 5). See :func:`symbiosis.synergy.firm_access.firm_view`.
         """
         with self._transaction(actor, "read_proposals", write=False) as conn:
             require(actor, actor.role == "firm", "read proposals as a firm", table="synergies")
-            return firm_view(conn, actor.firm_id, k=k, categories=categories)
+            return firm_view(conn, actor.firm_id, k=anonymity_k() if k is None else k, categories=categories)
 
     def reveal(self, actor: Actor, synergy_id: str) -> dict[str, Any]:
         """Return the counterpart's name, place, contact and the proposal's exact figures; audited.

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.i18n import catalogue_keys, t
-from symbiosis.synergy.anonymise import load_sectors
+from symbiosis.synergy.anonymise import SECTOR_GROUPS, load_sectors
 from symbiosis.synergy.status import PIPELINE, STATUSES, TRANSITIONS, TransitionError, status_label
 from symbiosis.views.labels import (
     category_label,
@@ -68,6 +68,8 @@ def refusal_text(error: Exception, lang: str = "fr") -> str:
 def _sector_label(sector: str, lang: str) -> str:
     if not sector:
         return t("synergy.sector.withheld", lang)
+    if sector in set(SECTOR_GROUPS.values()):  # what firms are shown (k-anonymity: a group of sectors)
+        return t(f"synergy.sector_group.{sector}", lang)
     table = load_sectors().set_index("sector")
     if sector not in table.index:
         return sector
@@ -75,8 +77,8 @@ def _sector_label(sector: str, lang: str) -> str:
 
 
 def _area_label(level: str, area: str, lang: str) -> str:
-    if level == "outside":
-        return t("synergy.area.outside", lang)
+    if level in ("outside", "withheld"):
+        return t(f"synergy.area.{level}", lang)
     return t("synergy.area.mrc", lang, name=area) if level == "mrc" else area
 
 
