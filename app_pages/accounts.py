@@ -58,7 +58,7 @@ if created:
 if not listing.empty:
     st.subheader(t("accounts.manage_title", lang))
     rows = {row["user_id"]: row for _, row in listing.iterrows()}
-    picked = st.selectbox(t("accounts.pick", lang), list(rows),
+    picked = st.selectbox(t("accounts.pick", lang), list(rows), key="account_pick",
                           format_func=lambda u: account_label(rows[u], lang))
     row = rows[picked]
     reset_col, toggle_col, unlock_col = st.columns(3)

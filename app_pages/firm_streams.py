@@ -8,6 +8,7 @@ from app_pages import state, tables
 from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import t
 from symbiosis.ingest import rejected_file, template_bytes
+from symbiosis.sandbox import prewarm
 from symbiosis.views.firm import firm_id_in_view, load_firm
 from symbiosis.views.firm_streams import (
     category_options,
@@ -199,6 +200,7 @@ with tab_upload:
     st.markdown(f"#### {t('firm_streams.upload_title', lang)}")
     st.caption(t("firm_streams.upload_help", lang, firm_id=firm_id))
     uploaded = st.file_uploader(t("firm_streams.upload", lang), type=["csv", "xlsx"], key="streams_upload")
+    prewarm()  # the worker process that will read the file starts now, not at the click
     if uploaded is not None and st.button(t("firm_streams.import", lang), type="primary", key="firm_import"):
         with st.spinner(t("firm_streams.importing", lang)):  # read in a worker process: others keep working
             outcome = upload_streams(repo, actor, uploaded.getvalue(), uploaded.name)

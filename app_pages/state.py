@@ -180,20 +180,29 @@ def _clear_session_caches() -> None:
 
 
 def _drop_session_files() -> None:
-    """Delete the files this session's download buttons serve: their URLs stop working at sign-out."""
+    """Delete the files this session's download buttons serve: their URLs stop working at sign-out.
+
+    Streamlit keeps a download file one run after its button is gone, and a file made on click
+    (deferred download) belongs to no session at all: both are deleted here, with this session's
+    pending deferred downloads. Uses the media manager's internals (checked by
+    ``tests/e2e/test_security_e2e.py`` on the pinned Streamlit).
+    """
     try:
         from streamlit.runtime import Runtime
+        from streamlit.runtime.media_file_storage import MediaFileKind
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
         ctx = get_script_run_ctx()
         if ctx is None or not Runtime.exists():
             return
         manager = Runtime.instance().media_file_mgr
-        with manager._lock:  # Streamlit keeps download files one run after their button is gone
-            mine = set(manager._files_by_session_and_coord.get(ctx.session_id, {}).values())
-            manager._files_by_session_and_coord.pop(ctx.session_id, None)
-            for file_id in mine & manager._get_inactive_file_ids():
-                manager._delete_file(file_id)
+        with manager._lock:
+            mine = set(manager._files_by_session_and_coord.pop(ctx.session_id, {}).values())
+            for file_id in list(manager._deferred_ids_by_session.get(ctx.session_id, ())):
+                manager._drop_deferred_id(file_id)
+            for file_id in manager._get_inactive_file_ids():
+                if file_id in mine or manager._file_metadata[file_id].kind == MediaFileKind.DOWNLOADABLE:
+                    manager._delete_file(file_id)
     except (ImportError, AttributeError, KeyError, RuntimeError):  # another Streamlit version
         logger.warning("download files of the session could not be dropped at sign-out")
 

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["PRELOAD", "BudgetExceeded", "WorkerFailed", "run_bounded"]
+__all__ = ["PRELOAD", "BudgetExceeded", "WorkerFailed", "prewarm", "run_bounded"]
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,14 @@ def _take_worker() -> subprocess.Popen[bytes]:
         worker = _spare if _spare is not None and _spare.poll() is None else None
         _spare = _start()
     return worker or _start()
+
+
+def prewarm() -> None:
+    """Start the ready worker now (a page that may upload calls it), so the first job does not wait."""
+    global _spare
+    with _lock:
+        if _spare is None or _spare.poll() is not None:
+            _spare = _start()
 
 
 def run_bounded(fn: Callable[..., T], /, *args: Any, timeout_s: float, memory_bytes: int | None = None,

@@ -41,16 +41,17 @@ def _xlsx(rows: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
-def _with_quantity(header: list[str], quantity: str) -> list[str]:
-    row = valid_stream_row(header, 2)
+def _with_quantity(header: list[str], quantity: str, firm_id: str = "F-001") -> list[str]:
+    row = valid_stream_row(header, 2, firm_id)
     row[header.index("quantite")] = quantity
     return row
 
 
-def quantity_tabs_xlsx(tabs: int = TABS) -> bytes:
+def quantity_tabs_xlsx(tabs: int = TABS, *, firm_id: str = "F-001") -> bytes:
     """A streams XLSX: one valid row, then a row whose quantity is ``1`` + ``tabs`` tabs + ``1``."""
     header = template_header()
-    return _xlsx([header, valid_stream_row(header, 1), _with_quantity(header, "1" + "\t" * tabs + "1")])
+    return _xlsx([header, valid_stream_row(header, 1, firm_id),
+                  _with_quantity(header, "1" + "\t" * tabs + "1", firm_id)])
 
 
 def paren_header_xlsx(n: int = TABS) -> bytes:

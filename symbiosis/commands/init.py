@@ -43,8 +43,11 @@ def run(args: argparse.Namespace) -> int:
     (published passwords: for trying the app, never for real firms) and flags the registry as a sample;
     it refuses (exit 2) a registry that holds firms and is not a sample.
     """
-    url = database_url(args.db)
-    repo = Repository.from_url(url)
+    with Repository.from_url(database_url(args.db)) as repo:  # closed: the WAL is written back
+        return _init(args, repo)
+
+
+def _init(args: argparse.Namespace, repo: Repository) -> int:
     summary: dict = {"database": repo.engine.url.render_as_string(hide_password=True)}
     code = 0
     if args.sample:
