@@ -28,8 +28,10 @@ def _repo(args: dict[str, Any]) -> Repository:
 
 
 def _wait_for_start(args: dict[str, Any]) -> None:
-    """All processes start together, once every one has imported what it needs."""
-    time.sleep(max(0.0, args.get("start_at", 0.0) - time.time()))
+    """All processes start together: each says it is ready, then waits for the test's "go"."""
+    if args.get("together"):
+        print("ready", flush=True)
+        sys.stdin.readline()
 
 
 def guess(args: dict[str, Any]) -> dict[str, Any]:
@@ -78,7 +80,7 @@ def writer(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def mixed(args: dict[str, Any]) -> dict[str, Any]:
-    """One in ten operations updates one of the process's own streams with a counter; the others, in
+    """One in twenty operations updates one of the process's own streams with a counter; the others, in
     equal parts, append a note to a synergy every process shares (a read-modify-write of one row: the
     lost update it would suffer is the one to catch), log an app event, read the process's streams."""
     from symbiosis.synergy.store import SynergyRepository
@@ -94,9 +96,9 @@ def mixed(args: dict[str, Any]) -> dict[str, Any]:
     _wait_for_start(args)
     for op in range(args["operations"]):
         try:
-            kind = "update" if op % 10 == 0 else ("note", "event", "read")[op % 3]
+            kind = "update" if op % 20 == 0 else ("note", "event", "read")[op % 3]
             if kind == "update":
-                stream = streams[(op // 10) % len(streams)]
+                stream = streams[(op // 20) % len(streams)]
                 repo.update_stream(firm, stream, quantity_per_yr=float(op + 1))
                 last[stream] = op + 1
             elif kind == "note":

@@ -72,7 +72,9 @@ def test_blank_lines_do_not_lose_rows_through_the_whole_import(sqlite_repo, monk
 
 
 def test_a_file_over_the_cap_is_refused_whole_with_its_count():
-    raw = read_table(_csv(_rows(100_000)), filename="flux.csv")
+    data = ("id_flux;id_entreprise;quantite\n" + "".join(f"S{i};F-001;1\n" for i in range(100_000))).encode()
+    assert len(data) < MAX_BYTES
+    raw = read_table(data, filename="flux.csv")
     assert raw.has_file_error and raw.frame.empty
     issue = next(i for i in raw.issues if i.code == "file.too_large")
     assert issue.found == "100\u00a0000 lignes / rows"

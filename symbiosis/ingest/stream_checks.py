@@ -485,9 +485,13 @@ def check_temperature_band(ctx: RowContext, category: dict[str, Any] | None, tem
                    f"Check the temperature or pick the category that fits it: {hint}."))
 
 
+# A run of spaces is tried from its first character only and never given back: linear on any cell.
+_SIZE_SEPARATORS = re.compile(r"[|,;/]++|(?<!\s)\s++(?:et|and)\s++")
+
+
 def _read_sizes(text: str) -> tuple[str, tuple]:
     """Read one or several particle-size classes (``fin|granulaire``) → ``"fine|granular"``."""
-    tokens = [t for t in re.split(r"[|,;/]+|\s+et\s+|\s+and\s+", text) if t.strip()]
+    tokens = [t for t in _SIZE_SEPARATORS.split(text) if t.strip()]
     found = []
     for token in tokens:
         value, problems = read_choice(token, SIZE_WORDS, default=None, field="particle_size")
