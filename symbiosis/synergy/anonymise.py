@@ -324,3 +324,49 @@ def describe_counterparts(viewer_firm_id: str, counterparts: pd.DataFrame, direc
         "counterpart_category_level", "anonymity"])
     out.insert(4, "quantity_band", quantity_band(counterparts["flow_per_yr"]).to_numpy())
     return out
+
+
+def anonymise_counterparts(counterparts: pd.DataFrame, firms: pd.DataFrame, *, k: int = 3,
+                           territories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Describe counterparts by SCIAN sector, area, distance and quantity bands, with a sector count rule.
+
+    The rule of before issue #12, kept for the members of a shared item (:mod:`symbiosis.mutual`): an
+    area is named when at least ``k`` firms of the counterpart's sector are in it. It does **not** hold
+    against the directory-and-priors inference; bilateral proposals use :func:`describe_counterparts`.
+
+    Parameters
+    ----------
+    counterparts
+        One row per counterpart: ``counterpart_firm_id``, ``road_distance_km``, ``flow_per_yr``.
+    firms
+        Every firm of the registry, with ``firm_id``, ``scian_code`` and ``municipality``.
+    k
+        Smallest number of firms of the counterpart's sector an area must hold to be named.
+    territories
+        ``municipality, mrc`` table (default: :func:`load_territories`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index: ``sector`` (``""`` when withheld), ``area_level``, ``area``, ``distance_band``,
+        ``quantity_band``.
+    """
+    areas = firm_areas(firms, territories)
+    me = areas.set_index("firm_id").reindex(counterparts["counterpart_firm_id"].astype(str)).fillna("")
+    chosen_level = pd.Series("outside", index=me.index, dtype=object)
+    chosen_area = pd.Series("", index=me.index, dtype=object)
+    for level in ("region", "mrc", "municipality"):  # coarse to fine: the finest that passes wins
+        counts = areas[areas[level] != ""].groupby(["sector", level]).size()
+        n = pd.Series(list(zip(me["sector"], me[level], strict=True)), index=me.index).map(counts)
+        ok = (n.fillna(0).to_numpy() >= k) & (me[level].to_numpy() != "")
+        chosen_level = chosen_level.where(~ok, level)
+        chosen_area = chosen_area.where(~ok, me[level])
+    in_region = me["region"].to_numpy() != ""
+    withheld = (chosen_level.to_numpy() == "outside") & in_region
+    sector = np.where(withheld | ~in_region, "", me["sector"].to_numpy())
+    level = np.where(withheld, "region", chosen_level.to_numpy())
+    area = np.where(withheld, REGION, chosen_area.to_numpy())
+    return pd.DataFrame({"sector": sector, "area_level": level, "area": area,
+                         "distance_band": distance_band(counterparts["road_distance_km"]).to_numpy(),
+                         "quantity_band": quantity_band(counterparts["flow_per_yr"]).to_numpy()},
+                        index=counterparts.index)
