@@ -97,6 +97,9 @@ _FREQUENCY = {
     ),
 }
 _TIME = re.compile(r"^(\d{1,2})(?:\s*[h:]\s*(\d{2})?)?$")
+# A run of spaces is tried from its first character only and never given back: linear on any cell.
+_RANGE = re.compile(r"(?<!\s)\s*+(?:-|–|\ba\b|\bau\b|\bto\b)\s*+")
+_SEPARATOR = re.compile(r"(?<!\s)\s*+(?:[,;/+&]|\bet\b|\band\b)\s*+|\s++")
 
 
 def read_days(text: str) -> tuple[int | None, tuple[Problem, ...]]:
@@ -112,9 +115,7 @@ def read_days(text: str) -> tuple[int | None, tuple[Problem, ...]]:
     if key in _EVERY_DAY:
         return 0b1111111, ()
     mask = 0
-    for item in re.split(
-        r"\s*(?:[,;/+&]|\bet\b|\band\b)\s*|\s+", re.sub(r"\s*(?:-|–|\ba\b|\bau\b|\bto\b)\s*", "-", key)
-    ):
+    for item in _SEPARATOR.split(_RANGE.sub("-", key)):
         if not item:
             continue
         ends = [_DAYS.get(e) for e in item.split("-")]
@@ -186,7 +187,7 @@ def read_window(text: str) -> tuple[tuple[int, int] | None, tuple[Problem, ...]]
     key = fold(text)
     if not key:
         return None, ()
-    parts = [p.replace(" ", "") for p in re.split(r"\s*(?:-|–|\ba\b|\bau\b|\bto\b)\s*", key)]
+    parts = [p.replace(" ", "") for p in _RANGE.split(key)]
     bounds = [_minutes(p) for p in parts] if len(parts) == 2 else [None]
     if None in bounds or bounds[0] >= bounds[1]:
         return None, (
