@@ -1,7 +1,7 @@
 """Security: a sealed hash chain on the audit log, sign-in throttle, sessions, disabled and demo accounts.
 
 Revision ID: 0003_security
-Revises: 0003_synergy_type
+Revises: 0003_notifications
 Create Date: 2026-12-06 12:00:00
 
 Frozen: this file states the schema of this revision and must not import the models.
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_security"
-down_revision: str | Sequence[str] | None = "0003_synergy_type"
+down_revision: str | Sequence[str] | None = "0003_notifications"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
