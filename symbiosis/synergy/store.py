@@ -359,8 +359,8 @@ class SynergyRepository:
         Columns: :data:`~symbiosis.synergy.records.SYNERGY_COLUMNS` (``notes`` blanked for a program
         manager). A firm actor is refused: it reads its own, anonymised, with :meth:`firm_proposals`.
         """
-        query = select(*(Synergy.__table__.c[c] for c in SYNERGY_COLUMNS)).order_by(
-            Synergy.created_at.desc(), Synergy.synergy_id)
+        query = select(*(Synergy.__table__.c[c] for c in SYNERGY_COLUMNS)).order_by(  # ids are random:
+            Synergy.created_at.desc(), Synergy.supply_id, Synergy.demand_id)     # order by the pair
         if status is not None:
             query = query.where(Synergy.status == status)
         if created_from is not None:

@@ -366,9 +366,16 @@ def ledger_table(lines: pd.DataFrame, lang: str = "fr", *, factors: pd.DataFrame
         t("synergy.col.method", lang): lines["method"].map(lambda m: method_label(m, lang)),
         t("synergy.col.factors", lang): lines["factor_ids"].map(
             lambda ids: factor_labels(ids, factors, lang, categories=categories)),
-        t("synergy.col.sources", lang): lines["sources"].map(lambda s: " ; ".join(p for p in str(s).split("|")
-                                                                                if p)),
+        t("synergy.col.sources", lang): lines["sources"].map(
+            lambda s: " ; ".join(_without_doc_path(p) for p in str(s).split("|") if p)),
     })
+
+
+def _without_doc_path(source: str) -> str:
+    """A source as a person reads it: ``symbiosis impact method (docs/impact-method.md)`` → its name."""
+    start = source.find(" (docs/")
+    end = source.find(")", start) if start >= 0 else -1
+    return source if end < 0 else source[:start] + source[end + 1:]
 
 
 def _indicator(name: str, lang: str) -> str:

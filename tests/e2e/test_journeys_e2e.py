@@ -6,8 +6,8 @@
 * A firm: read what a proposal brings it, accept it, and be told it now waits for the other firm.
 
 Each test starts its own app server on a fresh copy of the sample registry, since it writes to it.
-After the browser refresh the test signs in again when the session did not survive (sessions that
-survive a refresh are another piece of work; the test then only checks the data did).
+After the browser refresh the advisor is still signed in (a signed session cookie) and the page and its
+data are still there.
 """
 
 from __future__ import annotations
@@ -48,6 +48,9 @@ def _signed_in(page) -> bool:
 def sign_in(page, url: str, user_id: str) -> None:
     """Sign in through the form (when the page shows it) and wait for the landing page."""
     wait_for_app(page, timeout_ms=TIMEOUT_MS)
+    signed_in_or_form = page.get_by_role("button", name="Se déconnecter").or_(
+        page.get_by_role("button", name="Se connecter"))
+    signed_in_or_form.first.wait_for(timeout=TIMEOUT_MS)  # the page has decided who is there
     if _signed_in(page):
         return
     for attempt in range(20):
@@ -157,10 +160,10 @@ def test_advisor_journey_from_proposals_to_a_rejection_survives_reopening_and_re
         assert metric(page, "Entreprises contactées") == "1" and metric(page, "Abandonnée") == "1"
         assert page.get_by_text(re.compile(r"\bnan\b")).count() == 0
 
-        page.reload()  # refresh the browser
-        sign_in(page, url, "conseillere")
-        if page.get_by_role("heading", name="Suivi des synergies").count() == 0:
-            go_to(page, "Suivi des synergies")
+        page.reload()  # refresh the browser: the session survives it (#11.9, #11.10)
+        wait_for_app(page, timeout_ms=TIMEOUT_MS)
+        page.get_by_role("button", name="Se déconnecter").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_role("heading", name="Suivi des synergies").first.wait_for(timeout=TIMEOUT_MS)
         no_error(page)
         assert metric(page, "Entreprises contactées") == "1" and metric(page, "Abandonnée") == "1"
     finally:
