@@ -158,7 +158,7 @@ def methodology_table(data: ReportData, lang: str, *, columns: tuple[str, ...] |
         table = table.assign(year=table["year"].astype(str))
     if "source" in table:  # a citation of the project's own method: its name, not a repository path
         table = table.assign(source=table["source"].astype(str).str.replace(
-            r"\s*\(docs/[\w./-]+\)", "", regex=True))
+            r"(?<!\s)\s*\(docs/[\w./-]+\)", "", regex=True))
     if columns is not None:
         table = table[[c for c in columns if c in table]]
     if "note" in table:  # expert notes may cite another factor by its id: name it instead
