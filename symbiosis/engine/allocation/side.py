@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from symbiosis.engine.allocation.components import Labels
+from symbiosis.engine.allocation.components import Labels, Scales
 from symbiosis.engine.allocation.flow import charged, relax
 from symbiosis.engine.allocation.lns import improve
 from symbiosis.engine.allocation.mip import solve_component
@@ -84,7 +84,7 @@ def candidate_pool(ix: Indexed, arcs: np.ndarray, x: np.ndarray, k: int) -> np.n
     return arcs[best | (x[arcs] > EPS_FLOW)]
 
 
-def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, general: np.ndarray,
+def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, scales: Scales,
            config: AllocationConfig, deadline: float) -> tuple[np.ndarray, int]:
     """Feasible plan by close violators → re-solve, to a fixed point, within a small candidate pool.
 
@@ -96,7 +96,7 @@ def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, general: 
         Arcs (gain > 0) of the components with side constraints.
     x0
         Optimal relaxed flows (its support seeds the pool, its values the first round).
-    lab, general, config
+    lab, scales, config
         As in :func:`~symbiosis.engine.allocation.flow.relax`.
     deadline
         ``time.perf_counter()`` value after which closures stop being gentle (one per supplier).
@@ -132,7 +132,7 @@ def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, general: 
         open_ = np.setdiff1d(open_, close_arcs, assume_unique=True)
         dem_cap[close_dems] = 0.0
         open_ = open_[dem_cap[ix.head[open_]] > 0]
-        x = relax(ixc, open_, dem_cap, lab, general, config).x
+        x = relax(ixc, open_, dem_cap, lab, scales, config).x
         rounds += 1
 
 
@@ -174,13 +174,13 @@ def _improve(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: Al
     return xn[a], np.inf, False
 
 
-def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, general: np.ndarray, x0: np.ndarray,
+def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, scales: Scales, x0: np.ndarray,
                ub: np.ndarray, config: AllocationConfig, deadline: float) -> SideResult:
     """Repair, then MIP (or, above ``mip_max_arcs``, neighbourhood-search) the components that need it.
 
     Parameters
     ----------
-    ix, lab, general, config
+    ix, lab, scales, config
         As in :func:`repair`.
     x0
         Optimal relaxed flows on every arc.
@@ -201,7 +201,7 @@ def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, general: np.ndarray, 
     in_side = side[lab.arc]
     arcs = lab.arcs[in_side & (charged(ix).gain[lab.arcs] > 0)]
     budget = deadline - t0
-    x, rounds = repair(ix, arcs, x0, lab, general, config, t0 + 0.3 * budget)
+    x, rounds = repair(ix, arcs, x0, lab, scales, config, t0 + 0.3 * budget)
     log.info("repair: %d rounds, %.2f s", rounds, time.perf_counter() - t0)
     n_arcs = lab.count()
     seconds = (time.perf_counter() - t0) * n_arcs / max(n_arcs[comps].sum(), 1)

@@ -13,10 +13,11 @@ import pandas as pd
 
 from symbiosis.engine.allocation.components import (
     Labels,
+    Scales,
     label_components,
-    mixed_yield_demands,
     side_active_arcs,
     usable_arcs,
+    yield_scales,
 )
 from symbiosis.engine.allocation.flow import charged, relax
 from symbiosis.engine.allocation.problem import (
@@ -89,18 +90,18 @@ def _components_frame(lab: Labels, value, bound, method, status, seconds) -> pd.
     }, columns=list(COMPONENT_COLUMNS))
 
 
-def _relaxation(ix: Indexed, lab: Labels, config: AllocationConfig):
-    """Relaxed flows and per-component (generalised?, upper bound, seconds)."""
+def _relaxation(ix: Indexed, lab: Labels, config: AllocationConfig) -> tuple[np.ndarray, Scales, np.ndarray,
+                                                                              np.ndarray]:
+    """Relaxed flows, node units (with the generalised components), per-component bound and seconds."""
     t = time.perf_counter()
     ixc = charged(ix)
     pos = lab.arcs[ixc.gain[lab.arcs] > 0]
-    mixed = mixed_yield_demands(ix, pos).astype(float)
-    general = lab.count(mixed, on="dem") > 0
-    rel = relax(ixc, pos, ix.dem_cap, lab, general, config)
+    scales = yield_scales(ix, pos, lab)
+    rel = relax(ixc, pos, ix.dem_cap, lab, scales, config)
     ub = lab.count((ixc.gain * rel.x)[lab.arcs]) + rel.delta
     n_arcs = lab.count()
     seconds = (time.perf_counter() - t) * n_arcs / max(n_arcs.sum(), 1)
-    return rel.x, general, ub, seconds
+    return rel.x, scales, ub, seconds
 
 
 def solve(problem: AllocationProblem, config: AllocationConfig = DEFAULT_CONFIG) -> Allocation:
@@ -125,11 +126,11 @@ def solve(problem: AllocationProblem, config: AllocationConfig = DEFAULT_CONFIG)
     if not len(arcs):
         return _empty(problem, config, t0)
     lab = label_components(ix, arcs)
-    x, general, bound, seconds = _relaxation(ix, lab, config)
+    x, scales, bound, seconds = _relaxation(ix, lab, config)
     side = lab.count(side_active_arcs(ix, arcs).astype(float)) > 0
     side_status = side_method = np.full(lab.n, "", dtype=object)
     if side.any():
-        res = solve_side(ix, lab, side, general, x, bound, config, deadline)
+        res = solve_side(ix, lab, side, scales, x, bound, config, deadline)
         arc_side = np.zeros(ix.n_arcs, bool)
         arc_side[lab.arcs] = side[lab.arc]
         x = np.where(arc_side, res.x, x)
@@ -138,7 +139,7 @@ def solve(problem: AllocationProblem, config: AllocationConfig = DEFAULT_CONFIG)
         seconds = seconds + np.where(side, res.seconds, 0.0)
     value = lab.count(net_value(ix, x)[lab.arcs])
     status = _statuses(value, bound, side_status, config.mip_gap)
-    method = _methods(general, side_method)
+    method = _methods(scales.general, side_method)
     objective, total_bound = float(value.sum()), float(bound.sum())
     parts = {p for m in method for p in m.split("+")}
     return Allocation(
