@@ -18,7 +18,7 @@ from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, k
 from symbiosis.engine.permits import PermitIndex, required_pathways
 from symbiosis.engine.quality import QualityArrays, spec_violation
 
-__all__ = ["ALT_RANK", "CHECKS", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks",
+__all__ = ["ALT_RANK", "CHECKS", "Diagnosis", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks",
            "first_failure", "rule_pairs", "text_pairs", "with_alternatives"]
 
 #: Blocks with at most ``ENUMERATE_FACTOR × K × (supplies + demands)`` pairs are enumerated even when
@@ -343,8 +343,41 @@ def rule_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) ->
             yield _collect([(s, d, np.full(len(s), k), np.full(len(s), radius), chord)])
 
 
-def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays,
-                    config: MatchConfig) -> Iterator[tuple[Pairs, np.ndarray]]:
+@dataclass
+class Diagnosis:
+    """Per side row, the furthest check reached by an examined pair of the streams' own categories.
+
+    ``-1``: no pair examined; ``i`` < ``len(CHECKS)``: the best pair failed ``CHECKS[i]``;
+    ``len(CHECKS)``: a pair passed every check. Only pairs of two rows under their own category
+    (rank 0) count, as :func:`~symbiosis.engine.candidates.unmatched_reasons` diagnoses them. With
+    ``internal_failed``, a same-firm pair passing every check counts as failing ``internal_only``
+    (the reasons of a run that lists internal pairs apart are those of excluding them).
+    """
+
+    sup: np.ndarray
+    dem: np.ndarray
+    internal_failed: bool = False
+
+    @classmethod
+    def of(cls, sup: Side, dem: Side, *, internal_failed: bool) -> Diagnosis:
+        """Nothing examined yet."""
+        return cls(np.full(sup.n, -1, np.int64), np.full(dem.n, -1, np.int64), internal_failed)
+
+    def record(self, p: Pairs, fail: np.ndarray, sup: Side, dem: Side) -> None:
+        """Take the failures ``fail`` of the examined pairs ``p`` into account."""
+        own = np.ones(p.n, bool)
+        for side, idx in ((sup, p.s), (dem, p.d)):
+            if side.alt_rank is not None:
+                own &= side.alt_rank[idx] == 0
+        if self.internal_failed:
+            same = (fail == len(CHECKS)) & (sup.firm_hash[p.s] == dem.firm_hash[p.d])
+            fail = np.where(same, CHECKS.index("internal_only"), fail)
+        np.maximum.at(self.sup, p.s[own], fail[own])
+        np.maximum.at(self.dem, p.d[own], fail[own])
+
+
+def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig,
+                    diagnosis: Diagnosis | None = None) -> Iterator[tuple[Pairs, np.ndarray]]:
     """Per rule, the pairs passing every check, and how many examined pairs failed each check.
 
     With ``k_nearest = 0``, or in small blocks (:data:`ENUMERATE_FACTOR`), every pair within the
@@ -365,7 +398,7 @@ def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays,
             # Trees are cached per category, so only for the unsplit index sets.
             keys = (("s", rules.supply_cat[k]) if s_part is sidx else None,
                     ("d", rules.demand_cat[k]) if d_part is didx else None)
-            block = _Block(sup, dem, rules, config, s_part, d_part, k, radius)
+            block = _Block(sup, dem, rules, config, s_part, d_part, k, radius, diagnosis)
             yield _block_pairs(block, trees, keys), block.counts
 
 
@@ -408,6 +441,7 @@ class _Block:
     didx: np.ndarray
     rule: int
     radius: float
+    diagnosis: Diagnosis | None = None
 
     def __post_init__(self) -> None:
         self.counts = np.zeros(len(CHECKS) + 1, dtype=np.int64)
@@ -420,6 +454,8 @@ class _Block:
         """Which pairs pass every check (failures counted)."""
         fail = first_failure(p, self.sup, self.dem, self.rules, self.config)
         self.counts += np.bincount(fail, minlength=len(CHECKS) + 1)
+        if self.diagnosis is not None:
+            self.diagnosis.record(p, fail, self.sup, self.dem)
         return fail == len(CHECKS)
 
 
