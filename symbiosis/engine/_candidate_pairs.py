@@ -14,8 +14,15 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from symbiosis.engine.config import MatchConfig
-from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, km_to_chord, unit_vectors
-from symbiosis.engine.permits import PermitIndex, required_pathways
+from symbiosis.engine.distance import (
+    SPHERE_MARGIN,
+    chord_to_km,
+    geodesic_pairs_km,
+    km_to_chord,
+    reduced_latitudes,
+    unit_vectors,
+)
+from symbiosis.engine.permits import PermitIndex, PermitTokens, required_pathways
 from symbiosis.engine.quality import QualityArrays, spec_violation
 
 __all__ = ["ALT_RANK", "CHECKS", "Diagnosis", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks",
@@ -112,6 +119,8 @@ class Side:
     quality: QualityArrays | None = None
     permits: PermitIndex | None = None
     alt_rank: np.ndarray | None = None  # 0: the stream's own category; k: its k-th runner-up (inferred)
+    permit_tokens: PermitTokens | None = None  # supplies: the receivers' permits, prepared for them
+    reduced: tuple | None = None  # sine and cosine of each row's reduced latitude (WGS84 geodesics)
 
     @property
     def n(self) -> int:
@@ -153,6 +162,7 @@ class Side:
             waste_code=as_str(frame, "waste_code"),
             quality=QualityArrays.of_demands(frame) if demand else QualityArrays.of_supplies(frame),
             permits=permits, alt_rank=as_float(frame, ALT_RANK, 0.0).astype(np.int64),
+            reduced=reduced_latitudes(lat),
         )
 
 
@@ -514,14 +524,22 @@ def rule_keyed(pairs: Pairs, other: Pairs, n_dem: int) -> np.ndarray:
     return np.isin(pairs.s * n_dem + pairs.d, other.s * n_dem + other.d)
 
 
+def geodesic(sup: Side, dem: Side, s: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """WGS84 geodesic km between supply rows ``s`` and demand rows ``d``."""
+    if sup.reduced is None or dem.reduced is None:
+        from symbiosis.engine.distance import geodesic_km
+
+        return geodesic_km(sup.lat[s], sup.lon[s], dem.lat[d], dem.lon[d])
+    return geodesic_pairs_km(sup.lat, sup.lon, sup.reduced, dem.lat, dem.lon, dem.reduced, s, d)
+
+
 def _too_far(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
     """Beyond min(block radius, both firms' limits), decided on the WGS84 geodesic."""
     limit = np.minimum(p.radius_km, np.minimum(sup.max_km[p.s], dem.max_km[p.d]))
     far = p.hav_km * (1 - SPHERE_MARGIN) > limit
     unsure = ~far & (p.hav_km * (1 + SPHERE_MARGIN) > limit)
     if unsure.any():
-        s, d = p.s[unsure], p.d[unsure]
-        far[unsure] = geodesic_km(sup.lat[s], sup.lon[s], dem.lat[d], dem.lon[d]) > limit[unsure]
+        far[unsure] = geodesic(sup, dem, p.s[unsure], p.d[unsure]) > limit[unsure]
     return far
 
 
@@ -541,8 +559,12 @@ def _other_code(p: Pairs, sup: Side, dem: Side, rules: RuleArrays) -> np.ndarray
     if rules.n == 0 or p.n == 0:
         return np.zeros(p.n, dtype=bool)
     checked = (p.rule >= 0) & rules.code_check[np.where(p.rule >= 0, p.rule, 0)]
-    s_code, d_code = sup.waste_code[p.s], dem.waste_code[p.d]
-    return checked & (s_code != "") & (d_code != "") & (s_code != d_code)
+    out = np.zeros(p.n, dtype=bool)
+    idx = np.flatnonzero(checked)  # text compared only where the rule asks for it
+    if len(idx):
+        s_code, d_code = sup.waste_code[p.s[idx]], dem.waste_code[p.d[idx]]
+        out[idx] = (s_code != "") & (d_code != "") & (s_code != d_code)
+    return out
 
 
 def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
@@ -599,6 +621,11 @@ def _permit_missing(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: M
     """
     if config.hazardous_policy != "permit_required" or dem.permits is None or p.n == 0:
         return np.zeros(p.n, dtype=bool)
+    tokens = sup.permit_tokens
+    if tokens is not None and tokens.index is dem.permits:
+        first, second = tokens.required(p.rule, hazardous)
+        firm = dem.firm_hash[p.d]
+        return tokens.missing(firm, first, p.s) | tokens.missing(firm, second, p.s)
     first, second = pair_pathways(p, sup, rules, hazardous)
     codes = sup.waste_code[p.s] if sup.waste_code is not None else np.full(p.n, "", dtype=object)
     missing = np.zeros(p.n, dtype=bool)

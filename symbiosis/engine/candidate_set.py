@@ -17,7 +17,6 @@ import pandas as pd
 
 from symbiosis.engine import _candidate_pairs as _pairs
 from symbiosis.engine._candidate_pairs import Pairs, Side
-from symbiosis.engine.distance import geodesic_km
 from symbiosis.engine.quality import SPEC_UNKNOWN_TEXT, spec_unknown_code
 
 __all__ = ["CandidateSet", "seasonal_bound"]
@@ -158,7 +157,7 @@ def _alt_rank(side: Side, idx: np.ndarray) -> np.ndarray:
 
 def geodesic_of(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
     """WGS84 geodesic km of each pair."""
-    return geodesic_km(sup.lat[p.s], sup.lon[p.s], dem.lat[p.d], dem.lon[p.d])
+    return _pairs.geodesic(sup, dem, p.s, p.d)
 
 
 def _frame(cs: CandidateSet) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -39,7 +40,7 @@ from symbiosis.engine import _candidate_pairs as _pairs
 from symbiosis.engine._candidate_pairs import CHECKS, Pairs, Side
 from symbiosis.engine.candidate_set import CandidateSet, geodesic_of, seasonal_bound
 from symbiosis.engine.config import MatchConfig
-from symbiosis.engine.permits import PermitIndex
+from symbiosis.engine.permits import PermitIndex, PermitTokens
 from symbiosis.i18n import Text
 from symbiosis.registry import Registry
 
@@ -133,6 +134,9 @@ def find_candidates(registry: Registry, rules: pd.DataFrame, config: MatchConfig
     dem = Side.build(_pairs.with_alternatives(registry.demands, categories, n_alt), config, categories,
                      permits=_permit_index(registry, categories))
     rule_arr = _pairs.RuleArrays.build(rules)
+    if dem.permits is not None:
+        tokens = PermitTokens.build(dem.permits, sup.category, sup.waste_code, rule_arr.authorisation_code)
+        sup = replace(sup, permit_tokens=tokens)
     fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
     diagnosis = _pairs.Diagnosis.of(sup, dem, internal_failed=config.internal_policy == "separate")
     kept_parts = [Pairs.empty()]
@@ -279,10 +283,21 @@ def _k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
     """
     if k <= 0 or pairs.n == 0:
         return np.ones(pairs.n, dtype=bool)
-    rule = pairs.rule.astype(np.int64) + 1
-    by_supply = np.unique((pairs.s.astype(np.int64) << 24) | rule, return_inverse=True)[1]
-    by_demand = np.unique((pairs.d.astype(np.int64) << 24) | rule, return_inverse=True)[1]
+    if (pairs.rule == pairs.rule[0]).all():  # one rule (a block): group by the stream alone
+        by_supply, by_demand = _dense(pairs.s), _dense(pairs.d)
+    else:
+        rule = pairs.rule.astype(np.int64) + 1
+        by_supply = np.unique((pairs.s.astype(np.int64) << 24) | rule, return_inverse=True)[1]
+        by_demand = np.unique((pairs.d.astype(np.int64) << 24) | rule, return_inverse=True)[1]
     return _nearest_in_group(by_supply, pairs.hav_km, k) | _nearest_in_group(by_demand, pairs.hav_km, k)
+
+
+def _dense(values: np.ndarray) -> np.ndarray:
+    """Codes 0..n-1 of the distinct ``values``, in order of their value (as ``np.unique``'s inverse)."""
+    low = int(values.min())
+    seen = np.zeros(int(values.max()) - low + 1, np.int64)
+    seen[values - low] = 1
+    return (np.cumsum(seen) - 1)[values - low]
 
 
 def unmatched_reasons(registry: Registry, candidates: pd.DataFrame, *, rules: pd.DataFrame,

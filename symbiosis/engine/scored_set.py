@@ -14,7 +14,7 @@ import pandas as pd
 
 from symbiosis.engine.candidate_set import CandidateSet
 from symbiosis.engine.config import MatchConfig
-from symbiosis.engine.scoring import Kinds, PairInputs, score_pairs, stream_rows
+from symbiosis.engine.scoring import Coded, Kinds, PairInputs, materialise, score_pairs, stream_rows
 from symbiosis.registry import Registry
 
 __all__ = ["ScoredSet", "score_set"]
@@ -46,16 +46,16 @@ class ScoredSet:
         if rows is not None and len(rows) == 0 and self.n:  # the dtypes of a row, then no row
             return self.frame(np.zeros(1, np.int64)).iloc[0:0]
         base = self.found.frame(rows)
-        picked = {k: _take(v, rows) for k, v in self.scores.items()}
+        picked = {k: materialise(_take(v, rows)) for k, v in self.scores.items()}
         return pd.concat([base, pd.DataFrame(picked, index=base.index)], axis=1)
 
 
 def _take(values: object, rows: np.ndarray | None) -> object:
     if rows is None:
         return values
-    if isinstance(values, pd.Series):
-        return values.iloc[rows]
-    return values[rows]  # numpy or pandas extension array
+    if isinstance(values, Coded):
+        return values.take(rows)
+    return values[rows]  # numpy array
 
 
 def _pretreatment_codes(found: CandidateSet) -> tuple[np.ndarray, np.ndarray]:

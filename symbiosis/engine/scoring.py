@@ -49,8 +49,8 @@ from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.factors import disposal_factor, lookup_factor, virgin_factor
 from symbiosis.registry import Registry
 
-__all__ = ["SCORE_COLUMNS", "Kinds", "PairInputs", "StreamRows", "score_candidates", "score_pairs",
-           "stream_rows"]
+__all__ = ["SCORE_COLUMNS", "Coded", "Kinds", "PairInputs", "StreamRows", "materialise", "score_candidates",
+           "score_pairs", "stream_rows"]
 
 logger = logging.getLogger(__name__)
 
@@ -110,10 +110,44 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
         road_km=c["road_distance_km"].to_numpy(float), pretreatment=pre_codes,
         pretreatment_names=np.asarray(pre_names, dtype=object), index=c.index)
     new = score_pairs(pairs, config, factors=factors, categories=categories, baselines=baselines)
-    out = pd.concat([c, pd.DataFrame(new, index=c.index)], axis=1)
+    out = pd.concat([c, pd.DataFrame({k: materialise(v) for k, v in new.items()}, index=c.index)], axis=1)
     positive = int((out["gain_per_unit"] > 0).sum())
     logger.info("scored %d candidates, %d with positive gain", len(out), positive)
     return out
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A text column as codes into a few names: the strings are made only when the frame is built."""
+
+    codes: np.ndarray
+    names: np.ndarray
+
+    def take(self, rows: np.ndarray) -> Coded:
+        """The values at ``rows``."""
+        return Coded(self.codes[rows], self.names)
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """The strings at ``rows`` (object array)."""
+        return self.names[self.codes[rows]]
+
+    def equals(self, value: str) -> np.ndarray:
+        """Which values are ``value``."""
+        return (self.names == value)[self.codes] if len(self.names) else np.zeros(len(self.codes), bool)
+
+    def with_blank(self, keep: np.ndarray) -> Coded:
+        """``""`` where ``keep`` is False."""
+        names = np.append(self.names, "")
+        return Coded(np.where(keep, self.codes, len(names) - 1), names)
+
+
+def materialise(values: object) -> object:
+    """A :class:`Coded` column as a string array (other values unchanged), as a frame column takes it."""
+    if not isinstance(values, Coded):
+        return values
+    if all(isinstance(v, str) for v in values.names):
+        return pd.array(np.asarray(values.names, dtype=object), dtype="str").take(values.codes)
+    return np.asarray(values.names, dtype=object)[values.codes]
 
 
 @dataclass(frozen=True)
@@ -182,7 +216,8 @@ def score_pairs(pairs: PairInputs, config: MatchConfig, *, factors: pd.DataFrame
                 baselines: pd.DataFrame | None = None) -> dict[str, object]:
     """The :data:`SCORE_COLUMNS` of each pair, as arrays aligned with ``pairs`` (no frame built).
 
-    Text columns are arrays or Series of strings indexed like ``pairs.index``.
+    Text columns are :class:`Coded` (codes into their distinct values; :func:`materialise` makes the
+    strings); the others are numpy arrays.
     """
     cats = _categories(categories)
     baselines = load_baselines() if baselines is None else baselines
@@ -196,7 +231,7 @@ def score_pairs(pairs: PairInputs, config: MatchConfig, *, factors: pd.DataFrame
     money = _money(kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, pre_rate, config)
     virgin = _virgin(factors, sup, dem)
     co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem, virgin["value"])
-    new = dict(transport_mode=_MODES.take(mode), t_per_unit=t_unit, trips_per_unit=trips_unit,
+    new = dict(transport_mode=Coded(mode, _MODES), t_per_unit=t_unit, trips_per_unit=trips_unit,
                trucks_per_yr=np.ceil(trips_unit * flow - 1e-9).clip(min=0),
                t_km_per_yr=np.where(mode == _TRUCK, t_unit * road_km * flow, 0.0), **money)
     diverted = np.where(kind.is_("material") & sup["diverted"], t_unit, 0.0)
@@ -209,8 +244,8 @@ def score_pairs(pairs: PairInputs, config: MatchConfig, *, factors: pd.DataFrame
         co2e_transport_t_per_yr=co2["transport"] / 1000.0 * flow,
         co2e_avoided_t_per_unit=co2_unit, co2e_avoided_t_per_yr=co2_unit * flow,
         disposal_factor_id=sup["disposal_avoided_id"],
-        virgin_factor_id=np.where(dem["use"] == "virgin_input", virgin["id"], ""),
-        transport_factor_id=pd.Series(sup["transport_id"], index=pairs.index).where(mode == _TRUCK, ""),
+        virgin_factor_id=virgin["id"].with_blank(dem["use"].equals("virgin_input")),
+        transport_factor_id=sup["transport_id"].with_blank(mode == _TRUCK),
         material_class=sup["material_class"], supply_fate=sup["fate"], supply_fate_source=sup["fate_source"],
         supply_fate_cost_source=sup["cost_source"], demand_use=dem["use"],
         demand_use_source=dem["use_source"],
@@ -222,7 +257,7 @@ def score_pairs(pairs: PairInputs, config: MatchConfig, *, factors: pd.DataFrame
     return {k: new[k] for k in SCORE_COLUMNS}
 
 
-_MODES = pd.array(["none", "truck", "pipe"], dtype="str")
+_MODES = np.array(["none", "truck", "pipe"], dtype=object)
 _TRUCK, _PIPE = 1, 2
 
 
@@ -282,14 +317,13 @@ def _stream_attrs(streams: StreamRows, cats: pd.DataFrame, factors: pd.DataFrame
         keys = dict(category_id=category, family=family, material_class=base["material_class"], kind=kind,
                     fate=base["fate"])
         out["disposal_avoided"] = disposal_factor(factors, **keys)
-        out["disposal_avoided_id"] = disposal_factor(factors, **keys, column="factor_id")
+        ids = disposal_factor(factors, **keys, column="factor_id")
+        out["disposal_avoided_id"] = np.asarray(ids, dtype=object)
     if demand is not None:
         out.update(demand_baselines(frame, family=family, **demand))
-    gathered = {name: values[codes] for name, values in out.items() if name != "disposal_avoided_id"}
+    gathered = {name: Coded(codes, values) if values.dtype == object else values[codes]
+                for name, values in ((k, np.asarray(v)) for k, v in out.items())}
     gathered["kind_names"] = np.asarray(kind_names, dtype=object)
-    if supply is not None:
-        ids_rows = np.asarray(out["disposal_avoided_id"], dtype=object)
-        gathered["disposal_avoided_id"] = pd.array(ids_rows, dtype="str").take(codes)
     # One lookup per distinct (category, kind): ``rep`` is a stream of each, ``inv`` maps back.
     _, rep, inv = np.unique(category.astype(str) + "\x1f" + kind.astype(str), return_index=True,
                             return_inverse=True)
@@ -297,7 +331,7 @@ def _stream_attrs(streams: StreamRows, cats: pd.DataFrame, factors: pd.DataFrame
     for quantity in quantities:
         gathered[quantity] = lookup_factor(factors, quantity, **keys)[inv][codes]
         ids_rep = lookup_factor(factors, quantity, **keys, column="factor_id")
-        gathered[f"{quantity}_id"] = pd.array(ids_rep, dtype="str").take(inv[codes])
+        gathered[f"{quantity}_id"] = Coded(inv[codes], np.asarray(ids_rep, dtype=object))
     return gathered
 
 
@@ -306,11 +340,11 @@ def _virgin(factors: pd.DataFrame, sup: dict, dem: dict) -> dict[str, np.ndarray
     s_code, d_code = sup["category_code"], dem["category_code"]
     key = s_code.astype(np.int64) * (int(d_code.max(initial=0)) + 1) + d_code
     _, rep, inv = np.unique(key, return_index=True, return_inverse=True)
-    args = dict(supply_category_id=sup["category"][rep], category_id=dem["category"][rep],
-                family=dem["family"][rep], kind=dem["kind"][rep])
+    args = dict(supply_category_id=sup["category"].at(rep), category_id=dem["category"].at(rep),
+                family=dem["family"].at(rep), kind=dem["kind"].at(rep))
     value = virgin_factor(factors, **args)[inv]
-    ids = np.asarray(virgin_factor(factors, **args, column="factor_id"), dtype=object)[inv]
-    return {"value": value, "id": pd.array(ids, dtype="str")}
+    ids = np.asarray(virgin_factor(factors, **args, column="factor_id"), dtype=object)
+    return {"value": value, "id": Coded(inv, ids)}
 
 
 def _physical(kind: Kinds, sup: dict, config: MatchConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -327,12 +361,9 @@ def _physical(kind: Kinds, sup: dict, config: MatchConfig) -> tuple[np.ndarray, 
 
 def _pretreatment_rates(codes: np.ndarray, names: np.ndarray, kind: Kinds, config: MatchConfig) -> np.ndarray:
     """Config rate of each pair's (pre-treatment type, kind), looked up once per distinct pair of them."""
-    width = len(kind.names) + 1
-    key = codes.astype(np.int64) * width + kind.codes
-    uniq, inv = np.unique(key, return_inverse=True)
-    rates = np.array([config.pretreatment_rate(str(names[k // width]), str(kind.names[k % width]))
-                      for k in uniq] + [0.0])
-    return rates[inv] if len(key) else np.zeros(0)
+    table = np.array([[config.pretreatment_rate(str(pre), str(k)) for k in kind.names] for pre in names],
+                     dtype=float).reshape(len(names), len(kind.names))
+    return table[codes, kind.codes] if len(codes) else np.zeros(0)
 
 
 def _money(kind: Kinds, t_unit: np.ndarray, trips: np.ndarray, mode: np.ndarray,
@@ -361,4 +392,4 @@ def _co2(kind: Kinds, t_unit: np.ndarray, yld: np.ndarray, road_km: np.ndarray, 
     tonnes = np.where(kind.is_("material"), t_unit, 0.0)
     transport = np.where(mode == _TRUCK, sup["transport"] * t_unit * road_km, 0.0)
     return {"disposal": sup["disposal_avoided"] * tonnes,
-            "virgin": np.where(dem["use"] == "virgin_input", virgin * yld, 0.0), "transport": transport}
+            "virgin": np.where(dem["use"].equals("virgin_input"), virgin * yld, 0.0), "transport": transport}
