@@ -10,13 +10,15 @@ import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pandas as pd
 
 from symbiosis.engine.network import park_split, tonnes_of
 from symbiosis.i18n import Text
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["KPI_LABELS", "AllocationInfo", "Deferred", "KindKpis", "Kpis", "MatchResult", "compute_kpis",
            "explanation_texts"]

@@ -55,3 +55,24 @@ def test_lazy_parser_lists_every_command_and_parses_the_chosen_one():
     assert set(lazy._subparsers._group_actions[0].choices) == set(commands)
     args = lazy.parse_args(["match", "--json"])
     assert args.json is True and callable(args._run)
+
+
+def test_match_knows_the_sample_folder_without_importing_the_importer():
+    from symbiosis import importing
+    from symbiosis.commands import match
+
+    assert match.SAMPLE_DIR == importing.SAMPLE_DIR
+
+
+def test_match_imports_neither_the_importer_nor_networkx_nor_the_exporter(tmp_path):
+    """``symbiosis match`` without ``--out`` prints KPIs: the graph and the export stay unloaded."""
+    db = tmp_path / "r.db"
+    from symbiosis.cli import main
+
+    assert main(["init", "--db", str(db), "--sample"]) == 0
+    heavy = ("symbiosis.importing", "networkx", "symbiosis.io.export")
+    probe = (f"import sys\nfrom symbiosis.cli import main\nmain(['match', '--db', {str(db)!r}])\n"
+             f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    loaded = next(r for r in out.splitlines() if r.startswith("LOADED=")).removeprefix("LOADED=")
+    assert [m for m in loaded.split(",") if m] == []
