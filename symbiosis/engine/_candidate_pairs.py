@@ -504,10 +504,14 @@ def rule_pairs(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> 
     return Pairs.concat([Pairs.empty(), *rule_blocks(sup, dem, rules, config)])
 
 
-def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig) -> Pairs:
-    """Pairs of same-kind streams with descriptions, within the kind's radius (``rule = -1``)."""
+def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig, *,
+               dem_mask: np.ndarray | None = None) -> Pairs:
+    """Pairs of same-kind streams with descriptions, within the kind's radius (``rule = -1``).
+
+    ``wanted`` selects the supplies, ``dem_mask`` the demands (default: every demand with a text).
+    """
     parts = []
-    dem_ok = dem.has_text
+    dem_ok = dem.has_text if dem_mask is None else dem_mask
     for kind in np.unique(sup.kind[wanted]):
         sidx = np.flatnonzero(wanted & (sup.kind == kind))
         didx = np.flatnonzero(dem_ok & (dem.kind == kind))
