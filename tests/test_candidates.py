@@ -227,7 +227,7 @@ def test_hazardous_rule_blocks_sharing_a_category_stay_consistent():
 
 def test_text_similarity_same_by_matrix_or_row_products(monkeypatch):
     dense = _run().set_index("candidate_id")["text_similarity"]
-    monkeypatch.setattr("symbiosis.engine.candidates._DENSE_SIMILARITY_MAX", 0)
+    monkeypatch.setattr("symbiosis.engine._text_candidates._DENSE_SIMILARITY_MAX", 0)
     rows = _run().set_index("candidate_id")["text_similarity"]
     pd.testing.assert_series_equal(dense, rows)
 
