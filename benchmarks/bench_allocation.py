@@ -139,6 +139,85 @@ def _networkx_ratio(problem: AllocationProblem, n: int, ours_s: float) -> dict:
             "cpu_ratio_vs_solve": round(cpu / ours_s, 1), "load_avg_1min": round(os.getloadavg()[0], 1)}
 
 
+def _pipeline_problem(n_streams: int, *, fixed: float = 0.0, partners: int = 0, limit: float = 10.0):
+    """The pipeline's own allocation arrays for the sample region (0) or a canonical registry."""
+    from symbiosis.engine.candidates import find_candidates
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.engine.factors import load_factors
+    from symbiosis.engine.problem_builder import problem_arrays
+    from symbiosis.engine.scored_set import score_set
+    from symbiosis.kb import load_categories, load_rules
+
+    if n_streams == 0:
+        from tests.test_golden import sample_registry
+
+        registry = sample_registry()
+    else:
+        from symbiosis.sample import generate_streams_canonical
+
+        registry = generate_streams_canonical(n_streams=n_streams, seed=0)
+    config = MatchConfig().replace(**{"side.enabled": fixed > 0 or partners > 0,
+                                      "side.fixed_cost_cad_per_link_yr": fixed,
+                                      "side.max_partners_per_stream": partners, "side.time_limit_s": limit})
+    found = find_candidates(registry, load_rules(), config, categories=load_categories())
+    scored = score_set(found, registry, config, factors=load_factors(), categories=load_categories())
+    return problem_arrays(scored, np.flatnonzero(~found.internal), registry, config).ix, config
+
+
+def _networkx_on_pipeline(n_streams: int = 10_000) -> dict:
+    """networkx ``network_simplex`` against our ``solve`` on the pipeline's own graph (CPU, one process)."""
+    import networkx as nx
+
+    from symbiosis.engine.allocation import solve_indexed
+    from symbiosis.engine.allocation.components import label_components, usable_arcs, yield_scales
+    from symbiosis.engine.allocation.flow import _network
+
+    ix, config = _pipeline_problem(n_streams)
+    alloc = config.allocation_config()
+    cpu = time.process_time()
+    ours = solve_indexed(ix, alloc)
+    ours_cpu = time.process_time() - cpu
+    arcs = usable_arcs(ix, False)
+    scales = yield_scales(ix, arcs, label_components(ix, arcs))
+    (tails, heads, caps, costs, nodes, supply), _ = _network(ix, arcs, ix.dem_cap, alloc, scales)
+    g = nx.DiGraph()
+    g.add_nodes_from((int(v), {"demand": -int(s)}) for v, s in zip(nodes, supply, strict=True))
+    g.add_edges_from((int(a), int(b), {"capacity": int(c), "weight": int(w)})
+                     for a, b, c, w in zip(tails, heads, caps, costs, strict=True))
+    load = os.getloadavg()[0]
+    cpu = time.process_time()
+    nx.network_simplex(g)
+    nx_cpu = time.process_time() - cpu
+    return {"benchmark": "allocation", "case": "networkx_on_pipeline_10k", "streams": n_streams,
+            "edges": ix.n_arcs, "cpu_seconds": round(nx_cpu, 3), "ours_cpu_seconds": round(ours_cpu, 3),
+            "method": ours.method, "cpu_ratio_vs_solve": round(nx_cpu / ours_cpu, 1), "target_ratio": 100.0,
+            "load_avg_1min": round(max(load, os.getloadavg()[0]), 1)}
+
+
+#: Side-constraint configurations of the pipeline benchmark: fixed cost per link ($/yr), partner limit.
+SIDE_SAMPLE = tuple((fixed, 3) for fixed in (500.0, 1000.0, 1500.0, 2000.0, 3000.0))
+
+
+def _side_on_pipeline(n_streams: int, fixed: float, partners: int, limit: float, target_gap: float) -> dict:
+    """Side constraints on the pipeline's own problem (minimum lots from the registry)."""
+    from symbiosis.engine.allocation import check_flows, solve_indexed
+
+    ix, config = _pipeline_problem(n_streams, fixed=fixed, partners=partners, limit=limit)
+    load = os.getloadavg()[0]
+    wall, cpu = time.perf_counter(), time.process_time()
+    solved = solve_indexed(ix, config.allocation_config())
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    errors = check_flows(ix, solved.x, solved)
+    case = "sample" if n_streams == 0 else f"{n_streams // 1000}k"
+    return {"benchmark": "allocation", "case": f"side_pipeline_{case}_fixed{int(fixed)}_k{partners}",
+            "streams": n_streams, "edges": ix.n_arcs, "limit_s": limit, "seconds": round(wall, 2),
+            "cpu_seconds": round(cpu, 2), "status": solved.status, "method": solved.method,
+            "objective": round(solved.objective, 2), "bound": round(solved.bound, 2),
+            "gap": float(f"{solved.gap:.3g}"), "target_gap": target_gap,
+            "meets_target": bool(solved.gap <= target_gap),
+            "check_errors": len(errors), "load_avg_1min": round(max(load, os.getloadavg()[0]), 1)}
+
+
 def _growth(rows: list[dict]) -> dict:
     pure = [r for r in rows if r["case"].startswith("pure_") and "networkx" not in r["case"]]
     e = np.log([r["edges"] for r in pure])
@@ -169,10 +248,15 @@ def main(*, large: bool = True, networkx: bool = True) -> list[dict]:
     if networkx:
         ours = next(r["cpu_seconds"] for r in rows if r["case"] == "pure_radius50_10k")
         rows.append(_networkx_ratio(inst[10_000], 10_000, ours))
+        rows.append(_networkx_on_pipeline())
     rows.append(_growth(rows))
     for n, limit in ((1_000, 10.0), (10_000, 60.0)):
         side = AllocationConfig(side_constraints=True, time_limit_s=limit)
         rows.append(_run(f"side_{n // 1000}k", inst[n], side, n))
+    for fixed, partners in SIDE_SAMPLE:
+        rows.append(_side_on_pipeline(0, fixed, partners, 10.0, 0.01))
+    if large:
+        rows.append(_side_on_pipeline(10_000, 1500.0, 3, 60.0, 0.035))
     return rows
 
 

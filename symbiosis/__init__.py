@@ -6,17 +6,18 @@ The one entry point is :func:`symbiosis.run`::
     result = run(registry, MatchConfig())   # registry: symbiosis.Registry (e.g. Repository.load_registry)
     result.kpis, result.exchanges, result.unmatched_supplies, result.graph
 
-The engine (OR-Tools, networkx) is imported on first use, so the command line and the importer
-start quickly.
+Every name is imported on first use (pandas, OR-Tools, networkx included), so the command line
+starts quickly: ``symbiosis --help`` loads none of them.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from symbiosis.registry import Registry
-from symbiosis.schemas import CANDIDATES, EXCHANGES, FIRMS, STREAMS
+if TYPE_CHECKING:
+    from symbiosis.registry import Registry
+    from symbiosis.schemas import CANDIDATES, EXCHANGES, FIRMS, STREAMS
 
 __all__ = [
     "CANDIDATES",
@@ -34,6 +35,11 @@ __all__ = [
 __version__ = "0.1.0"
 
 _LAZY = {
+    "CANDIDATES": "symbiosis.schemas",
+    "EXCHANGES": "symbiosis.schemas",
+    "FIRMS": "symbiosis.schemas",
+    "STREAMS": "symbiosis.schemas",
+    "Registry": "symbiosis.registry",
     "run": "symbiosis.pipeline",
     "MatchConfig": "symbiosis.engine.config",
     "MatchResult": "symbiosis.results",

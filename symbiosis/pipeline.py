@@ -2,12 +2,18 @@
 
 ``run`` is what the app, the command line and the notebooks call. Stages, each timed:
 
-validate → candidates → scoring → problem → solve → check → results (exchanges, explanations,
-unmatched reasons, KPIs, firm graph).
+validate → candidates → scoring → problem → solve → check → results.
+
+Everything up to the check works on integer arrays (stream codes, candidate rows, arc positions):
+no frame of candidates and no string id is built. ``run`` returns as soon as the allocation is
+checked; the results (exchanges with their explanations, the scored candidates frame, unmatched
+reasons, KPIs, firm graph, internal opportunities) are built from those arrays the first time each
+is read, and kept.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -17,34 +23,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.engine.allocation import check_solution, solve
-from symbiosis.engine.candidates import generate_candidates, unmatched_reasons
+from symbiosis.engine.allocation import check_flows, solve, solve_indexed
+from symbiosis.engine.allocation.problem import FLOW_COLUMNS
+from symbiosis.engine.candidates import find_candidates
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.explain import explain
 from symbiosis.engine.network import Outcome, exchange_scope, firm_graph
-from symbiosis.engine.problem_builder import build_allocation_problem
-from symbiosis.engine.scoring import SCORE_COLUMNS, score_candidates
-from symbiosis.i18n import Text
+from symbiosis.engine.problem_builder import ProblemArrays, build_allocation_problem, problem_arrays
+from symbiosis.engine.scored_set import ScoredSet, score_set
+from symbiosis.engine.scoring import SCORE_COLUMNS
+from symbiosis.engine.unmatched import ALLOCATION_REASONS, unmatched_streams
 from symbiosis.registry import Registry
-from symbiosis.results import AllocationInfo, MatchResult, compute_kpis
+from symbiosis.results import AllocationInfo, Deferred, MatchResult, compute_kpis
 from symbiosis.schemas import EXCHANGES
 
-__all__ = ["STAGES", "exchanges_frame", "make_resolver", "run"]
+__all__ = ["ALLOCATION_REASONS", "STAGES", "exchanges_frame", "make_resolver", "run"]
 
 logger = logging.getLogger(__name__)
 
 #: Stages timed in ``MatchResult.allocation.timings_s``, in order (and ``mutual`` last, when the
 #: levers are asked for).
 STAGES: tuple[str, ...] = ("validate", "candidates", "scoring", "problem", "solve", "check", "results")
-
-#: Reasons of streams that have candidates but no allocated flow.
-ALLOCATION_REASONS: dict[str, Text] = {
-    "unprofitable": Text("Aucun lien rentable : les coûts dépassent les gains",
-                         "No profitable link: costs exceed the gains"),
-    "not_selected": Text("Des liens existent, mais l'allocation a préféré d'autres partenaires",
-                         "Links exist, but the allocation preferred other partners"),
-}
-
 
 class _Timer:
     """Wall time of each stage, in seconds."""
@@ -134,34 +133,6 @@ def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registr
                           ignore_index=True)
 
 
-def _unmatched(registry: Registry, candidates: pd.DataFrame, scored: pd.DataFrame,
-               exchanges: pd.DataFrame, *, rules: pd.DataFrame, config: MatchConfig,
-               categories: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Streams without an exchange, each with a reason code and bilingual reason."""
-    none = unmatched_reasons(registry, candidates, rules=rules, config=config, categories=categories)
-    served = set(exchanges["supply_id"]).union(exchanges["demand_id"])
-    gain = pd.to_numeric(scored["gain_per_unit"], errors="coerce").fillna(-np.inf).to_numpy(float)
-    rows = []
-    for direction, side in (("supply", "supply_id"), ("demand", "demand_id")):
-        codes, ids = pd.factorize(scored[side])
-        best = np.full(len(ids), -np.inf)
-        np.maximum.at(best, codes, gain)
-        lost = np.fromiter((i not in served for i in ids), dtype=bool, count=len(ids))
-        reason = np.where(best[lost] > 0, "not_selected", "unprofitable").astype(object)
-        rows.append(pd.DataFrame({"stream_id": np.asarray(ids, dtype=object)[lost], "direction": direction,
-                                  "reason_code": reason}))
-    extra = pd.concat(rows, ignore_index=True)
-    extra["reason_fr"] = extra["reason_code"].map(lambda c: ALLOCATION_REASONS[c].fr)
-    extra["reason_en"] = extra["reason_code"].map(lambda c: ALLOCATION_REASONS[c].en)
-    both = pd.concat([none, extra], ignore_index=True).drop_duplicates("stream_id")
-    streams = registry.streams[["stream_id", "firm_id", "category_id", "kind", "quantity_per_yr",
-                                "quantity_unit"]]
-    both = both.merge(streams, on="stream_id", how="left")
-    sup = both[both["direction"] == "supply"].drop(columns="direction").reset_index(drop=True)
-    dem = both[both["direction"] == "demand"].drop(columns="direction").reset_index(drop=True)
-    return sup, dem
-
-
 def _info(allocation: Any, violations: list[str], timings: dict[str, float]) -> AllocationInfo:
     status = str(allocation.status)
     if violations:
@@ -180,7 +151,7 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
     Parameters
     ----------
     registry
-        Firms and streams (validated here).
+        Firms and streams (validated here, once per registry).
     config
         Scenario; :class:`MatchConfig` defaults when ``None``.
     rules, categories, factors
@@ -198,7 +169,8 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
     MatchResult
         Exchanges, scored candidates, unmatched streams with reasons, KPIs, firm graph, solve
         metadata with per-stage timings, and the config. A failed solution check is logged as an
-        error and shows as status ``check_failed``.
+        error and shows as status ``check_failed``. Every frame, the KPIs and the graph are built on
+        first access.
     """
     config = MatchConfig() if config is None else config
     rules, categories, factors = _knowledge(rules, categories, factors)
@@ -206,45 +178,81 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
     with timer("validate"):
         registry.validate()
     with timer("candidates"):
-        candidates = generate_candidates(registry, rules, config, categories=categories)
+        found = find_candidates(registry, rules, config, categories=categories)
     with timer("scoring"):
-        scored = score_candidates(candidates, registry, config, factors=factors, rules=rules,
-                                  categories=categories)
-        scored, internal = _split_internal(scored, config)
-        candidates = candidates[~candidates["candidate_id"].isin(internal["candidate_id"])]
+        scored = score_set(found, registry, config, factors=factors, categories=categories)
+        internal = found.internal if config.internal_policy == "separate" else np.zeros(found.n, bool)
+        offered = np.flatnonzero(~internal)
     with timer("problem"):
-        problem = build_allocation_problem(scored, registry, config)
+        problem = problem_arrays(scored, offered, registry, config)
     with timer("solve"):
-        allocation = solve(problem, config.allocation_config())
+        solved = solve_indexed(problem.ix, config.allocation_config())
     with timer("check"):
-        violations = list(check_solution(problem, allocation))
+        violations = check_flows(problem.ix, solved.x, solved)
     with timer("results"):
-        exchanges = exchanges_frame(allocation.flows, scored, registry, rules=rules, categories=categories)
-        separate = config.internal_policy == "separate"
-        diagnose = config.replace(internal_policy="exclude") if separate else config
-        sup, dem = _unmatched(registry, candidates, scored, exchanges, rules=rules, config=diagnose,
-                              categories=categories)
-        internal = _internal_opportunities(internal, rules, categories)
-        kpis = compute_kpis(exchanges, registry.firms)
-        graph = firm_graph(exchanges, registry.firms)
+        lazy = _Results(registry, config, rules, categories, scored, offered, np.flatnonzero(internal),
+                        problem, solved.x)
     levers = None
     if mutual is not None:
         with timer("mutual"):
             levers = _mutual(registry, mutual, mutual_config, config)
-    info = _info(allocation, violations, timer.seconds)
-    logger.info("match: %s, %d exchange(s), net %.0f $/yr", info.status, kpis.n_exchanges,
-                kpis.net_value_cad_per_yr)
-    return MatchResult(exchanges=exchanges, candidates=scored, unmatched_supplies=sup,
-                       unmatched_demands=dem, kpis=kpis, graph=graph, allocation=info, config=config,
-                       internal_opportunities=internal, mutual=levers)
+    info = _info(solved, violations, timer.seconds)
+    logger.info("match: %s, %d exchange(s), objective %.0f", info.status, int((solved.x > 0).sum()),
+                info.objective)
+    return MatchResult(exchanges=Deferred(lambda: lazy.exchanges), candidates=Deferred(lazy.candidates),
+                       unmatched_supplies=Deferred(lambda: lazy.unmatched[0]),
+                       unmatched_demands=Deferred(lambda: lazy.unmatched[1]),
+                       kpis=Deferred(lambda: compute_kpis(lazy.exchanges, registry.firms)),
+                       graph=Deferred(lambda: firm_graph(lazy.exchanges, registry.firms)), allocation=info,
+                       config=config, internal_opportunities=Deferred(lazy.internal_opportunities),
+                       mutual=levers)
 
 
-def _split_internal(scored: pd.DataFrame, config: MatchConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Same-firm candidates apart (``internal_policy="separate"``): internal reuse is not symbiosis."""
-    if config.internal_policy != "separate" or "internal" not in scored:
-        return scored, scored.iloc[0:0]
-    internal = scored["internal"].fillna(False).astype(bool).to_numpy()
-    return scored[~internal], scored[internal]
+class _Results:
+    """What ``run`` found, as arrays, and the result frames built from them on demand."""
+
+    def __init__(self, registry: Registry, config: MatchConfig, rules: pd.DataFrame,
+                 categories: pd.DataFrame | None, scored: ScoredSet, offered: np.ndarray,
+                 internal: np.ndarray, problem: ProblemArrays, x: np.ndarray) -> None:
+        self.registry, self.config, self.rules, self.categories = registry, config, rules, categories
+        self.scored, self.offered, self.internal, self.problem, self.x = scored, offered, internal, problem, x
+
+    @functools.cached_property
+    def exchanges(self) -> pd.DataFrame:
+        """:func:`exchanges_frame` of the allocated arcs, from the scored rows of those arcs only."""
+        used = np.flatnonzero(self.x > 0)
+        rows = self.scored.frame(self.problem.rows[used])
+        flow = self.x[used]
+        flows = pd.DataFrame({
+            "candidate_id": rows["candidate_id"].to_numpy(dtype=object),
+            "supply_id": rows["supply_id"].to_numpy(dtype=object),
+            "demand_id": rows["demand_id"].to_numpy(dtype=object),
+            "flow_per_yr": flow, "delivered_per_yr": flow * self.problem.ix.yld[used],
+        }, columns=list(FLOW_COLUMNS))
+        return exchanges_frame(flows, rows, self.registry, rules=self.rules, categories=self.categories)
+
+    def candidates(self) -> pd.DataFrame:
+        """The scored candidates offered to the allocation (``MatchResult.candidates``)."""
+        return self.scored.frame(None if len(self.offered) == self.scored.n else self.offered)
+
+    @functools.cached_property
+    def unmatched(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Unmatched supplies and demands with their reasons."""
+        used = np.flatnonzero(self.x > 0)
+        ix, problem = self.problem.ix, self.problem
+        served = np.zeros(len(self.registry.stream_codes), bool)
+        served[problem.supplies[ix.tail[used]]] = True
+        served[problem.demands[ix.head[used]]] = True
+        separate = self.config.internal_policy == "separate"
+        diagnose = self.config.replace(internal_policy="exclude") if separate else self.config
+        return unmatched_streams(self.registry, self.scored.found, self.offered, self.scored.gain, served,
+                                 config=diagnose, categories=self.categories)
+
+    def internal_opportunities(self) -> pd.DataFrame:
+        """Profitable same-firm candidates, listed apart (``internal_policy="separate"``)."""
+        gain = self.scored.gain[self.internal]
+        rows = self.internal[np.where(np.isnan(gain), 0.0, gain) > 0]
+        return _internal_opportunities(self.scored.frame(rows), self.rules, self.categories)
 
 
 def _internal_opportunities(internal: pd.DataFrame, rules: pd.DataFrame | None,

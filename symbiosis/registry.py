@@ -1,8 +1,14 @@
-"""The registry the engine reads: validated firms and streams frames, joined once."""
+"""The registry the engine reads: validated firms and streams frames, joined once.
+
+A :class:`Registry` is immutable: what is derived from its frames (the supply and demand sides
+joined to their firms, the integer code of each stream, the validation) is computed once, on first
+use, and kept on the object.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -46,7 +52,17 @@ class Registry:
             object.__setattr__(self, "permits", with_optional_columns(self.permits, PERMITS))
 
     def validate(self) -> Registry:
-        """Check both frames against their schemas and the firm reference; return ``self``."""
+        """Check both frames against their schemas and the firm reference; return ``self``.
+
+        Checked once per registry: the frames are not meant to change after construction.
+        """
+        if self.__dict__.get("_validated"):
+            return self
+        self._validate()
+        self.__dict__["_validated"] = True
+        return self
+
+    def _validate(self) -> None:
         validate_frame(self.firms, FIRMS)
         validate_frame(self.streams, STREAMS)
         orphans = ~self.streams["firm_id"].isin(self.firms["firm_id"])
@@ -59,19 +75,28 @@ class Registry:
             if stray.any():
                 ids = self.permits.loc[stray, "permit_id"].head(5).tolist()
                 raise SchemaError(f"permits refer to unknown firms: {ids}")
-        return self
+
+    @cached_property
+    def streams_by_code(self) -> pd.DataFrame:
+        """``streams`` indexed by ``stream_id`` (first row of a repeated id), row i = code i."""
+        return self.streams.drop_duplicates("stream_id").set_index("stream_id")
+
+    @cached_property
+    def stream_codes(self) -> pd.Index:
+        """Every distinct ``stream_id``, in ``streams`` order: a stream's integer code is its position."""
+        return pd.Index(self.streams_by_code.index.astype(str).to_numpy(dtype=object), dtype=object)
 
     @property
     def permits_or_empty(self) -> pd.DataFrame:
         """The permits frame, an empty :data:`~symbiosis.schemas.PERMITS` frame when none."""
         return empty_frame(PERMITS) if self.permits is None else self.permits
 
-    @property
+    @cached_property
     def supplies(self) -> pd.DataFrame:
         """Supply streams with their firm's location and permits."""
         return self._side("supply")
 
-    @property
+    @cached_property
     def demands(self) -> pd.DataFrame:
         """Demand streams with their firm's location and permits."""
         return self._side("demand")

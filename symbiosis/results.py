@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pandas as pd
 
 from symbiosis.engine.network import park_split, tonnes_of
 from symbiosis.i18n import Text
 
-__all__ = ["KPI_LABELS", "AllocationInfo", "KindKpis", "Kpis", "MatchResult", "compute_kpis",
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["KPI_LABELS", "AllocationInfo", "Deferred", "KindKpis", "Kpis", "MatchResult", "compute_kpis",
            "explanation_texts"]
 
 #: Bilingual label of each scalar KPI, in display order.
@@ -123,9 +125,25 @@ class AllocationInfo:
         return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in out.items()}
 
 
+class Deferred:
+    """A :class:`MatchResult` field computed on first access (``build()``), then kept in its place."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+
+    def __repr__(self) -> str:
+        return "Deferred(<not built yet>)"
+
+
 @dataclass(frozen=True)
 class MatchResult:
     """Everything a matching run produced.
+
+    Any field may be given as a :class:`Deferred`: it is built the first time it is read and then
+    stored like any other value (:func:`symbiosis.pipeline.run` defers every frame, the KPIs and the
+    graph, so that a caller reading only the KPIs never pays for the candidates frame).
 
     Parameters
     ----------
@@ -162,6 +180,21 @@ class MatchResult:
     config: Any
     internal_opportunities: pd.DataFrame = field(default_factory=pd.DataFrame)
     mutual: Any = None
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        if type(value) is Deferred:
+            value = value.build()
+            object.__setattr__(self, name, value)
+        return value
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Every field built (a deferred one holds a closure, which does not pickle)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     @property
     def status(self) -> str:

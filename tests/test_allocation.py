@@ -107,17 +107,59 @@ def test_supplier_lot_per_link_forbids_splitting():
     assert a.objective == pytest.approx(18) and a.status == "optimal"
 
 
-def test_mixed_yields_go_through_the_lp():
+def test_mixed_yields_on_a_tree_are_a_plain_flow_in_node_units():
     """d (cap 10 demand units) from A (yield 2, 3/t) and B (yield 1, 2/t), each 10 t.
 
-    max 3a + 2b, 2a + b <= 10: vertices (a, b) = (5, 0) → 15, (0, 10) → 20. Optimum 20 via B.
+    max 3a + 2b, 2a + b <= 10: vertices (a, b) = (5, 0) → 15, (0, 10) → 20. Optimum 20 via B. A tree
+    has no cycle, so A counted in half tonnes makes it a plain network: min-cost flow, no LP.
     """
     p = make_problem(_sup(A=10, B=10), _sup(d=10),
                      [_arc("Ad", "A", "d", 3, yield_ratio=2.0), _arc("Bd", "B", "d", 2, yield_ratio=1.0)])
     a = _solve(p)
-    assert a.objective == pytest.approx(20) and a.method == "lp"
-    assert a.components["method"].tolist() == ["lp"]
+    assert a.objective == pytest.approx(20) and a.method == "min_cost_flow"
     assert a.flows.set_index("candidate_id").loc["Bd", "delivered_per_yr"] == pytest.approx(10)
+
+
+def test_consistent_cycle_of_mixed_yields_stays_a_plain_flow():
+    """A→d1 (yield 2), A→d2 (1), B→d1 (4), B→d2 (2): every cycle multiplies to (2/1)·(2/4) = 1, so the
+    component is a pure network in node units. d1 (cap 8) and d2 (cap 100), A, B 10 t each; gains
+    A→d1 5, A→d2 1, B→d1 1, B→d2 3. Best: A fills d1 (4 t → 8 units, 20), A's 6 t left → d2 (6),
+    B → d2 (10 t, 30): 56."""
+    p = make_problem(_sup(A=10, B=10), _sup(d1=8, d2=100),
+                     [_arc("A1", "A", "d1", 5, yield_ratio=2.0), _arc("A2", "A", "d2", 1, yield_ratio=1.0),
+                      _arc("B1", "B", "d1", 1, yield_ratio=4.0), _arc("B2", "B", "d2", 3, yield_ratio=2.0)])
+    a = _solve(p)
+    assert a.objective == pytest.approx(56) and a.method == "min_cost_flow"
+
+
+def test_inconsistent_cycle_of_yields_goes_through_the_lp():
+    """A→d1 (yield 2), A→d2 (1), B→d1 (1), B→d2 (1): the cycle A-d1-B-d2 multiplies to 2 ≠ 1, a true
+    generalised network. d1, d2 cap 10 each; A, B 10 t; gains A→d1 3, A→d2 1, B→d1 2, B→d2 2.
+    Optimum: A→d1 5 t fills d1 (10 units, 15), B→d2 10 t fills d2 (20): 35 (B→d1 and A→d2 give 30);
+    a plain flow ignoring the yield would put 10 t of A into d1 and overfill it."""
+    from symbiosis.engine.allocation.reference import reference_lp
+
+    p = make_problem(_sup(A=10, B=10), _sup(d1=10, d2=10),
+                     [_arc("A1", "A", "d1", 3, yield_ratio=2.0), _arc("A2", "A", "d2", 1, yield_ratio=1.0),
+                      _arc("B1", "B", "d1", 2, yield_ratio=1.0), _arc("B2", "B", "d2", 2, yield_ratio=1.0)])
+    a = _solve(p)
+    assert a.method == "lp" and a.components["method"].tolist() == ["lp"]
+    assert a.objective == pytest.approx(reference_lp(p).objective) == pytest.approx(35)
+
+
+@pytest.mark.parametrize("mixed", [False, True])
+def test_unlimited_demand_capacity_is_solved_by_both_paths(mixed):
+    """A demand of unlimited capacity (``inf``) takes all it is offered, whether its component is a
+    plain flow or, with an inconsistent cycle of yields, an LP (which once crashed on the ``inf``
+    right-hand side): A, B 10 t each at 2 $/t to d (unlimited) and 1 $/t to e (cap 4) → 40."""
+    y = 2.0 if mixed else 1.0
+    p = make_problem(_sup(A=10, B=10), _sup(d=float("inf"), e=4),
+                     [_arc("Ad", "A", "d", 2, yield_ratio=y), _arc("Ae", "A", "e", 1),
+                      _arc("Bd", "B", "d", 2), _arc("Be", "B", "e", 1)])
+    a = _solve(p)
+    assert a.method == ("lp" if mixed else "min_cost_flow")
+    assert a.objective == pytest.approx(40)
+    assert a.flows.set_index("candidate_id")["flow_per_yr"].to_dict() == pytest.approx({"Ad": 10, "Bd": 10})
 
 
 def test_uniform_yield_is_rescaled_exactly():

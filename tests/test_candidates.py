@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from symbiosis.engine.candidates import generate_candidates, unmatched_reasons
 from symbiosis.engine.config import MatchConfig
@@ -226,7 +227,7 @@ def test_hazardous_rule_blocks_sharing_a_category_stay_consistent():
 
 def test_text_similarity_same_by_matrix_or_row_products(monkeypatch):
     dense = _run().set_index("candidate_id")["text_similarity"]
-    monkeypatch.setattr("symbiosis.engine.candidates._DENSE_SIMILARITY_MAX", 0)
+    monkeypatch.setattr("symbiosis.engine._text_candidates._DENSE_SIMILARITY_MAX", 0)
     rows = _run().set_index("candidate_id")["text_similarity"]
     pd.testing.assert_series_equal(dense, rows)
 
@@ -376,3 +377,22 @@ def test_a_pair_under_the_streams_own_categories_wins_over_a_runner_up():
     cands = generate_candidates(Registry(reg.firms, streams), tiny_rules(), MatchConfig(),
                                 text_vectors=fake_text_vectors).set_index("candidate_id")
     assert not cands.loc["S_BARK>D_BOIL", "category_alternative"]
+
+
+def test_no_close_descriptions_skip_the_pair_enumeration(monkeypatch):
+    """Text pairs are enumerated only between streams whose descriptions are close (never every same-kind
+    pair within reach, millions at 100,000 streams), and not at all when no two descriptions are."""
+    import symbiosis.engine._candidate_pairs as pairs
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("every same-kind pair within reach was enumerated")
+
+    monkeypatch.setattr(pairs, "text_pairs", refuse)
+    assert "S_TEXT>D_RAGS" in set(_run(MatchConfig(text_similarity_threshold=0.99))["candidate_id"])
+
+    def orthogonal(texts):  # every description its own axis: nothing is close to anything else
+        return sp.identity(len(texts), format="csr")
+
+    cands = generate_candidates(tiny_registry(), tiny_rules(), MatchConfig(text_similarity_threshold=0.5),
+                                text_vectors=orthogonal)
+    assert not cands["match_basis"].eq("text").any()

@@ -149,7 +149,7 @@ def test_empty_registry_gives_an_empty_result(knowledge):
 def test_checker_violation_marks_the_status(monkeypatch, knowledge):
     import symbiosis.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "check_solution", lambda problem, allocation: ["supply s-bark over"])
+    monkeypatch.setattr(pipeline, "check_flows", lambda ix, x, allocation: ["supply s-bark over"])
     r = pipeline.run(tiny_registry(), MatchConfig(), **knowledge)
     assert r.status == "check_failed"
     assert r.allocation.violations == ("supply s-bark over",)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from benchmarks.bench_pipeline import bench_one
+from benchmarks.bench_pipeline import bench_one, growth_exponent
 from symbiosis.pipeline import STAGES
 
 
@@ -13,5 +13,12 @@ def test_bench_one_returns_a_flat_row_per_size():
     assert row["n_streams"] == 300 and row["status"] == "optimal"
     assert all(f"{s}_s" in row and f"{s}_pct" in row for s in STAGES)
     assert sum(row[f"{s}_s"] for s in STAGES) <= row["total_s"] + 1e-3
-    assert row["bare_mcf_s"] > 0 and math.isfinite(row["alloc_path_over_bare"])
+    assert row["bare_mcf_cpu_s"] > 0 and math.isfinite(row["run_over_bare"])
+    assert row["run_cpu_s"] > 0 and row["peak_rss_gib"] > 0 and row["load_avg_1min"] >= 0
     assert all(not isinstance(v, (dict, list)) for v in row.values())  # one table row for the harness
+
+
+def test_growth_exponent_is_the_log_log_slope():
+    rows = [{"n": 10, "t": 1.0}, {"n": 100, "t": 100.0}, {"n": 1000, "t": 10000.0}]
+    assert growth_exponent(rows, "n", "t") == __import__("pytest").approx(2.0)
+    assert math.isnan(growth_exponent(rows[:1], "n", "t"))

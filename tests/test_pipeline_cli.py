@@ -89,6 +89,6 @@ def test_unknown_out_format_exits_2_before_running(db, tmp_path, capsys):
 def test_solver_failure_exits_1(db, monkeypatch, capsys):
     import symbiosis.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "check_solution", lambda problem, allocation: ["demand over"])
+    monkeypatch.setattr(pipeline, "check_flows", lambda ix, x, allocation: ["demand over"])
     assert main(["match", "--db", str(db), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["status"] == "check_failed"

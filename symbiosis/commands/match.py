@@ -16,6 +16,10 @@ HELP = ("Apparier offres et demandes, afficher les indicateurs / match supplies 
 
 logger = logging.getLogger(__name__)
 
+#: The bundled sample region (``symbiosis.importing.SAMPLE_DIR``, not imported here: that module pulls
+#: the whole importer into every ``symbiosis match``).
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
+
 #: Solve statuses that still give a valid allocation (exit code 0).
 OK_STATUSES = ("optimal", "feasible", "time_limit", "empty")
 #: Extensions ``--out`` accepts.
@@ -53,8 +57,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def add_lever_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--levers`` and its options (mutualisation: group purchasing, shared equipment, shared
     units, collection tours; issue #14)."""
-    from symbiosis.importing import SAMPLE_DIR
-
     group = parser.add_argument_group("mutualisation / levers")
     group.add_argument("--levers", action="store_true",
                        help="also plan the mutualisation levers / planifier aussi les leviers de "
@@ -225,7 +227,6 @@ def _lever_payload(mutual: Any, registry: Any, data: Any, lang: str = "fr") -> d
 def run(args: argparse.Namespace) -> int:
     """Run the command; 0 on success, 2 on an unreadable registry or scenario, 1 on a solver failure."""
     from symbiosis.db import Actor
-    from symbiosis.io.export import write_results
     from symbiosis.pipeline import run as run_pipeline
 
     actor = Actor.system("cli")
@@ -244,6 +245,8 @@ def run(args: argparse.Namespace) -> int:
         if result.mutual is not None and args.levers_out:
             _write_levers(result.mutual, registry, levers[0], args.levers_out)
         if args.out:
+            from symbiosis.io.export import write_results
+
             write_results(result, args.out)
             repo.log_event(actor, "export", details={"command": "match", "file": Path(args.out).name,
                                                      "exchanges": result.kpis.n_exchanges})

@@ -8,12 +8,16 @@ indexed pairs), :mod:`~symbiosis.engine.scoring` (value and CO2e per candidate, 
 :class:`~symbiosis.engine.config.MatchConfig`. :func:`symbiosis.run` chains them.
 """
 
-from symbiosis.engine.candidates import generate_candidates, unmatched_reasons
-from symbiosis.engine.config import MatchConfig, ObjectiveWeights, SideConstraints, TransportConfig
-from symbiosis.engine.explain import explain, explain_text
-from symbiosis.engine.factors import FactorError, load_factors
-from symbiosis.engine.problem_builder import build_allocation_problem
-from symbiosis.engine.scoring import score_candidates
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from symbiosis.engine.candidates import generate_candidates, unmatched_reasons
+    from symbiosis.engine.config import MatchConfig, ObjectiveWeights, SideConstraints, TransportConfig
+    from symbiosis.engine.explain import explain, explain_text
+    from symbiosis.engine.factors import FactorError, load_factors
+    from symbiosis.engine.problem_builder import build_allocation_problem
+    from symbiosis.engine.scoring import score_candidates
 
 __all__ = [
     "FactorError",
@@ -29,3 +33,18 @@ __all__ = [
     "score_candidates",
     "unmatched_reasons",
 ]
+
+#: Module of each public name, imported on first use (``symbiosis.engine.config`` alone stays light).
+_LAZY = {
+    "FactorError": "factors", "load_factors": "factors", "MatchConfig": "config",
+    "ObjectiveWeights": "config", "SideConstraints": "config", "TransportConfig": "config",
+    "build_allocation_problem": "problem_builder",
+    "explain": "explain", "explain_text": "explain", "generate_candidates": "candidates",
+    "unmatched_reasons": "candidates", "score_candidates": "scoring",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"symbiosis.engine.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'symbiosis.engine' has no attribute {name!r}")

@@ -14,11 +14,18 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from symbiosis.engine.config import MatchConfig
-from symbiosis.engine.distance import SPHERE_MARGIN, chord_to_km, geodesic_km, km_to_chord, unit_vectors
-from symbiosis.engine.permits import PermitIndex, required_pathways
+from symbiosis.engine.distance import (
+    SPHERE_MARGIN,
+    chord_to_km,
+    geodesic_pairs_km,
+    km_to_chord,
+    reduced_latitudes,
+    unit_vectors,
+)
+from symbiosis.engine.permits import PermitIndex, PermitTokens, required_pathways
 from symbiosis.engine.quality import QualityArrays, spec_violation
 
-__all__ = ["ALT_RANK", "CHECKS", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks",
+__all__ = ["ALT_RANK", "CHECKS", "Diagnosis", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks",
            "first_failure", "rule_pairs", "text_pairs", "with_alternatives"]
 
 #: Blocks with at most ``ENUMERATE_FACTOR × K × (supplies + demands)`` pairs are enumerated even when
@@ -112,6 +119,8 @@ class Side:
     quality: QualityArrays | None = None
     permits: PermitIndex | None = None
     alt_rank: np.ndarray | None = None  # 0: the stream's own category; k: its k-th runner-up (inferred)
+    permit_tokens: PermitTokens | None = None  # supplies: the receivers' permits, prepared for them
+    reduced: tuple | None = None  # sine and cosine of each row's reduced latitude (WGS84 geodesics)
 
     @property
     def n(self) -> int:
@@ -153,6 +162,7 @@ class Side:
             waste_code=as_str(frame, "waste_code"),
             quality=QualityArrays.of_demands(frame) if demand else QualityArrays.of_supplies(frame),
             permits=permits, alt_rank=as_float(frame, ALT_RANK, 0.0).astype(np.int64),
+            reduced=reduced_latitudes(lat),
         )
 
 
@@ -343,8 +353,41 @@ def rule_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) ->
             yield _collect([(s, d, np.full(len(s), k), np.full(len(s), radius), chord)])
 
 
-def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays,
-                    config: MatchConfig) -> Iterator[tuple[Pairs, np.ndarray]]:
+@dataclass
+class Diagnosis:
+    """Per side row, the furthest check reached by an examined pair of the streams' own categories.
+
+    ``-1``: no pair examined; ``i`` < ``len(CHECKS)``: the best pair failed ``CHECKS[i]``;
+    ``len(CHECKS)``: a pair passed every check. Only pairs of two rows under their own category
+    (rank 0) count, as :func:`~symbiosis.engine.candidates.unmatched_reasons` diagnoses them. With
+    ``internal_failed``, a same-firm pair passing every check counts as failing ``internal_only``
+    (the reasons of a run that lists internal pairs apart are those of excluding them).
+    """
+
+    sup: np.ndarray
+    dem: np.ndarray
+    internal_failed: bool = False
+
+    @classmethod
+    def of(cls, sup: Side, dem: Side, *, internal_failed: bool) -> Diagnosis:
+        """Nothing examined yet."""
+        return cls(np.full(sup.n, -1, np.int64), np.full(dem.n, -1, np.int64), internal_failed)
+
+    def record(self, p: Pairs, fail: np.ndarray, sup: Side, dem: Side) -> None:
+        """Take the failures ``fail`` of the examined pairs ``p`` into account."""
+        own = np.ones(p.n, bool)
+        for side, idx in ((sup, p.s), (dem, p.d)):
+            if side.alt_rank is not None:
+                own &= side.alt_rank[idx] == 0
+        if self.internal_failed:
+            same = (fail == len(CHECKS)) & (sup.firm_hash[p.s] == dem.firm_hash[p.d])
+            fail = np.where(same, CHECKS.index("internal_only"), fail)
+        np.maximum.at(self.sup, p.s[own], fail[own])
+        np.maximum.at(self.dem, p.d[own], fail[own])
+
+
+def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig,
+                    diagnosis: Diagnosis | None = None) -> Iterator[tuple[Pairs, np.ndarray]]:
     """Per rule, the pairs passing every check, and how many examined pairs failed each check.
 
     With ``k_nearest = 0``, or in small blocks (:data:`ENUMERATE_FACTOR`), every pair within the
@@ -365,7 +408,7 @@ def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays,
             # Trees are cached per category, so only for the unsplit index sets.
             keys = (("s", rules.supply_cat[k]) if s_part is sidx else None,
                     ("d", rules.demand_cat[k]) if d_part is didx else None)
-            block = _Block(sup, dem, rules, config, s_part, d_part, k, radius)
+            block = _Block(sup, dem, rules, config, s_part, d_part, k, radius, diagnosis)
             yield _block_pairs(block, trees, keys), block.counts
 
 
@@ -408,6 +451,7 @@ class _Block:
     didx: np.ndarray
     rule: int
     radius: float
+    diagnosis: Diagnosis | None = None
 
     def __post_init__(self) -> None:
         self.counts = np.zeros(len(CHECKS) + 1, dtype=np.int64)
@@ -420,6 +464,8 @@ class _Block:
         """Which pairs pass every check (failures counted)."""
         fail = first_failure(p, self.sup, self.dem, self.rules, self.config)
         self.counts += np.bincount(fail, minlength=len(CHECKS) + 1)
+        if self.diagnosis is not None:
+            self.diagnosis.record(p, fail, self.sup, self.dem)
         return fail == len(CHECKS)
 
 
@@ -458,10 +504,14 @@ def rule_pairs(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> 
     return Pairs.concat([Pairs.empty(), *rule_blocks(sup, dem, rules, config)])
 
 
-def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig) -> Pairs:
-    """Pairs of same-kind streams with descriptions, within the kind's radius (``rule = -1``)."""
+def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig, *,
+               dem_mask: np.ndarray | None = None) -> Pairs:
+    """Pairs of same-kind streams with descriptions, within the kind's radius (``rule = -1``).
+
+    ``wanted`` selects the supplies, ``dem_mask`` the demands (default: every demand with a text).
+    """
     parts = []
-    dem_ok = dem.has_text
+    dem_ok = dem.has_text if dem_mask is None else dem_mask
     for kind in np.unique(sup.kind[wanted]):
         sidx = np.flatnonzero(wanted & (sup.kind == kind))
         didx = np.flatnonzero(dem_ok & (dem.kind == kind))
@@ -478,14 +528,22 @@ def rule_keyed(pairs: Pairs, other: Pairs, n_dem: int) -> np.ndarray:
     return np.isin(pairs.s * n_dem + pairs.d, other.s * n_dem + other.d)
 
 
+def geodesic(sup: Side, dem: Side, s: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """WGS84 geodesic km between supply rows ``s`` and demand rows ``d``."""
+    if sup.reduced is None or dem.reduced is None:
+        from symbiosis.engine.distance import geodesic_km
+
+        return geodesic_km(sup.lat[s], sup.lon[s], dem.lat[d], dem.lon[d])
+    return geodesic_pairs_km(sup.lat, sup.lon, sup.reduced, dem.lat, dem.lon, dem.reduced, s, d)
+
+
 def _too_far(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
     """Beyond min(block radius, both firms' limits), decided on the WGS84 geodesic."""
     limit = np.minimum(p.radius_km, np.minimum(sup.max_km[p.s], dem.max_km[p.d]))
     far = p.hav_km * (1 - SPHERE_MARGIN) > limit
     unsure = ~far & (p.hav_km * (1 + SPHERE_MARGIN) > limit)
     if unsure.any():
-        s, d = p.s[unsure], p.d[unsure]
-        far[unsure] = geodesic_km(sup.lat[s], sup.lon[s], dem.lat[d], dem.lon[d]) > limit[unsure]
+        far[unsure] = geodesic(sup, dem, p.s[unsure], p.d[unsure]) > limit[unsure]
     return far
 
 
@@ -505,8 +563,12 @@ def _other_code(p: Pairs, sup: Side, dem: Side, rules: RuleArrays) -> np.ndarray
     if rules.n == 0 or p.n == 0:
         return np.zeros(p.n, dtype=bool)
     checked = (p.rule >= 0) & rules.code_check[np.where(p.rule >= 0, p.rule, 0)]
-    s_code, d_code = sup.waste_code[p.s], dem.waste_code[p.d]
-    return checked & (s_code != "") & (d_code != "") & (s_code != d_code)
+    out = np.zeros(p.n, dtype=bool)
+    idx = np.flatnonzero(checked)  # text compared only where the rule asks for it
+    if len(idx):
+        s_code, d_code = sup.waste_code[p.s[idx]], dem.waste_code[p.d[idx]]
+        out[idx] = (s_code != "") & (d_code != "") & (s_code != d_code)
+    return out
 
 
 def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
@@ -563,6 +625,11 @@ def _permit_missing(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: M
     """
     if config.hazardous_policy != "permit_required" or dem.permits is None or p.n == 0:
         return np.zeros(p.n, dtype=bool)
+    tokens = sup.permit_tokens
+    if tokens is not None and tokens.index is dem.permits:
+        first, second = tokens.required(p.rule, hazardous)
+        firm = dem.firm_hash[p.d]
+        return tokens.missing(firm, first, p.s) | tokens.missing(firm, second, p.s)
     first, second = pair_pathways(p, sup, rules, hazardous)
     codes = sup.waste_code[p.s] if sup.waste_code is not None else np.full(p.n, "", dtype=object)
     missing = np.zeros(p.n, dtype=bool)

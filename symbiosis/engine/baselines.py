@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from symbiosis.engine._keys import distinct_rows
 from symbiosis.engine.config import MatchConfig
 from symbiosis.schemas import CURRENT_USES, DIVERTED_FATES, FATES
 
@@ -87,6 +88,14 @@ def load_baselines(path: str | Path | None = None) -> pd.DataFrame:
 def _defaults(baselines: pd.DataFrame, category: np.ndarray, family: np.ndarray,
               kind: np.ndarray) -> pd.DataFrame:
     """The most specific baseline row of each (category, family, kind), as a frame aligned with them."""
+    first, inverse = distinct_rows(category, family, kind)
+    out = _distinct_defaults(baselines, np.asarray(category, dtype=object)[first],
+                             np.asarray(family, dtype=object)[first], np.asarray(kind, dtype=object)[first])
+    return out.iloc[inverse].reset_index(drop=True)
+
+
+def _distinct_defaults(baselines: pd.DataFrame, category: np.ndarray, family: np.ndarray,
+                       kind: np.ndarray) -> pd.DataFrame:
     table = baselines.set_index(baselines["applies_to"].astype(str))
     out = pd.DataFrame(index=range(len(category)), columns=BASELINE_COLUMNS[1:6], dtype=object)
     for keys in (category, family, np.array(["kind:" + str(k) for k in kind], dtype=object)):

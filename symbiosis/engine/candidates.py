@@ -30,25 +30,25 @@ Pipeline (all vectorised; the only Python loops run over rules and query rounds,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from symbiosis.engine import _candidate_pairs as _pairs
 from symbiosis.engine._candidate_pairs import CHECKS, Pairs, Side
+from symbiosis.engine._text_candidates import TextVectors, text_candidates
+from symbiosis.engine.candidate_set import CandidateSet, geodesic_of, seasonal_bound
 from symbiosis.engine.config import MatchConfig
-from symbiosis.engine.distance import geodesic_km
-from symbiosis.engine.permits import PermitIndex
-from symbiosis.engine.quality import spec_unknown
+from symbiosis.engine.permits import PermitIndex, PermitTokens
 from symbiosis.i18n import Text
 from symbiosis.registry import Registry
 
-__all__ = ["REASONS", "diagnose_pairs", "generate_candidates", "unmatched_reasons"]
+__all__ = ["REASONS", "CandidateSet", "diagnose_pairs", "find_candidates", "generate_candidates",
+           "seasonal_bound", "unmatched_reasons"]
 
 logger = logging.getLogger(__name__)
 
-TextVectors = Callable[[Sequence[str]], "object"]
 
 REASONS: dict[str, Text] = {
     "firm_excluded": Text("Entreprise exclue du scénario", "Firm excluded from the scenario"),
@@ -107,7 +107,25 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
         ``demand_category_id``, ``great_circle_km``, ``months_common_mask``, ``hazardous``,
         ``requires_authorisation``, ``pretreatment``, ``receiving_process``, ``r_code``.
         ``attrs["funnel"]`` counts the pairs examined and those left after each check (pairs the
-        queries never fetched are not counted).
+        queries never fetched are not counted). The frame of :func:`find_candidates`' arrays.
+    """
+    found = find_candidates(registry, rules, config, categories=categories, text_vectors=text_vectors)
+    frame = found.frame()
+    frame.attrs["funnel"] = dict(found.funnel)
+    return frame
+
+
+def find_candidates(registry: Registry, rules: pd.DataFrame, config: MatchConfig, *,
+                    categories: pd.DataFrame | None = None,
+                    text_vectors: TextVectors | None = None) -> CandidateSet:
+    """The candidates of :func:`generate_candidates` as integer arrays (no frame, no string built).
+
+    Returns
+    -------
+    CandidateSet
+        The kept pairs in frame order, one per (supply, demand) stream pair: under the streams' own
+        categories when there is one, else under the best-ranked runner-ups of their inferred
+        categories; with the funnel and each stream's furthest check (for the unmatched reasons).
     """
     n_alt = config.inferred_alternatives
     sup = Side.build(_pairs.with_alternatives(registry.supplies, categories, n_alt), config, categories,
@@ -115,36 +133,52 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
     dem = Side.build(_pairs.with_alternatives(registry.demands, categories, n_alt), config, categories,
                      permits=_permit_index(registry, categories))
     rule_arr = _pairs.RuleArrays.build(rules)
+    if dem.permits is not None:
+        tokens = PermitTokens.build(dem.permits, sup.category, sup.waste_code, rule_arr.authorisation_code)
+        sup = replace(sup, permit_tokens=tokens)
     fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
+    diagnosis = _pairs.Diagnosis.of(sup, dem, internal_failed=config.internal_policy == "separate")
     kept_parts = [Pairs.empty()]
-    for block, counts in _pairs.feasible_blocks(sup, dem, rule_arr, config):
+    for block, counts in _pairs.feasible_blocks(sup, dem, rule_arr, config, diagnosis):
         fails += counts
         # K nearest per (stream, rule): within a block the rule is fixed (hazard splits are re-pruned below).
         kept_parts.append(block.take(_k_nearest_mask(block, config.k_nearest)))
     kept = Pairs.concat(kept_parts)
     funnel = {"rule_pairs_examined": int(fails.sum()), **_funnel(fails)}
-    text = _text_candidates(sup, dem, kept, rule_arr, config, text_vectors)
+    text = text_candidates(sup, dem, kept, rule_arr, config, text_vectors)
     funnel["text_pairs"] = text.n
     kept = Pairs.concat([kept, text])
     kept = kept.take(_k_nearest_mask(kept, config.k_nearest))
     funnel["after_k_nearest"] = kept.n
-    frame = _to_frame(kept, sup, dem, rule_arr, config)
-    frame = _best_per_pair(frame)
-    funnel["after_alternatives"] = len(frame)
-    frame.attrs["funnel"] = funnel
+    kept = kept.take(np.argsort((kept.s.astype(np.int64) << 32) | kept.d.astype(np.int64), kind="stable"))
+    codes = registry.stream_codes
+    sup_stream, dem_stream = codes.get_indexer(sup.ids), codes.get_indexer(dem.ids)
+    firm_codes, _ = pd.factorize(np.concatenate([sup.firm, dem.firm]).astype(object))
+    firm_sup, firm_dem = firm_codes[: sup.n], firm_codes[sup.n:]
+    kept = kept.take(_best_per_pair(kept, sup, dem, sup_stream, dem_stream))
+    funnel["after_alternatives"] = kept.n
+    found = CandidateSet(sup=sup, dem=dem, rules=rule_arr, pairs=kept, sup_stream=sup_stream,
+                         dem_stream=dem_stream, firm_sup=firm_sup, firm_dem=firm_dem,
+                         km=geodesic_of(kept, sup, dem), detour_factor=config.transport.detour_factor,
+                         funnel=funnel, diagnosis=diagnosis)
     logger.info("candidates: %s", funnel)
-    return frame
+    return found
 
 
-def _best_per_pair(frame: pd.DataFrame) -> pd.DataFrame:
-    """One candidate per (supply, demand): under the streams' own categories when there is one, else under
-    the best-ranked runner-ups of their inferred categories (``category_alternative`` True)."""
-    if not frame["category_alternative"].any():
-        return frame.drop(columns="_rank")
-    rank = frame["_rank"].to_numpy()
-    order = np.lexsort((rank, frame["candidate_id"].to_numpy()))
-    kept = frame.iloc[order].drop_duplicates("candidate_id", keep="first")
-    return kept.sort_index().drop(columns="_rank").reset_index(drop=True)
+def _best_per_pair(p: Pairs, sup: Side, dem: Side, sup_stream: np.ndarray,
+                   dem_stream: np.ndarray) -> np.ndarray:
+    """Rows to keep, in order: one per (supply, demand) stream pair, the lowest runner-up rank (first of
+    equals). Without runner-up rows every pair is already unique."""
+    rank = np.zeros(p.n, np.int64)
+    for side, idx in ((sup, p.s), (dem, p.d)):
+        if side.alt_rank is not None:
+            rank += side.alt_rank[idx]
+    if not (rank > 0).any():
+        return np.arange(p.n)
+    key = sup_stream[p.s].astype(np.int64) * (int(dem_stream.max(initial=0)) + 1) + dem_stream[p.d]
+    order = np.lexsort((rank, key))
+    first = np.r_[True, key[order][1:] != key[order][:-1]]
+    return np.sort(order[first])
 
 
 def _permit_index(registry: Registry, categories: pd.DataFrame | None) -> PermitIndex:
@@ -152,83 +186,11 @@ def _permit_index(registry: Registry, categories: pd.DataFrame | None) -> Permit
     return PermitIndex.build(registry.permits, registry.firms, categories=categories)
 
 
-def seasonal_bound(s_qty: np.ndarray, s_mask: np.ndarray, d_qty: np.ndarray, d_mask: np.ndarray,
-                   yield_ratio: np.ndarray) -> np.ndarray:
-    """Most a link can carry in a year, in supply units: what both sides have in their common months.
-
-    A stream's yearly quantity is spread evenly over its own months; a link carries at most the
-    supply's share of the common months and the demand's share of them (in supply units, through the
-    yield): a supply of 200 t in June–September gives a July–August demand at most 100 t.
-    """
-    common = np.bitwise_count(s_mask & d_mask).astype(float)
-    own_s = np.maximum(np.bitwise_count(s_mask).astype(float), 1.0)
-    own_d = np.maximum(np.bitwise_count(d_mask).astype(float), 1.0)
-    safe_yield = np.where(yield_ratio > 0, yield_ratio, 1.0)
-    return np.minimum(s_qty * common / own_s, d_qty * common / own_d / safe_yield)
-
-
 def _funnel(counts: np.ndarray) -> dict[str, int]:
     left, out = int(counts.sum()), {}
     for i, name in enumerate(CHECKS):
         left -= int(counts[i])
         out[f"after_{name}"] = left
-    return out
-
-
-def _text_candidates(sup: Side, dem: Side, kept: Pairs, rule_arr: _pairs.RuleArrays, config: MatchConfig,
-                     text_vectors: TextVectors | None) -> Pairs:
-    if config.text_similarity_threshold > 1.0:
-        return Pairs.empty()
-    vectorise = text_vectors or _default_text_vectors()
-    if vectorise is None:
-        return Pairs.empty()
-    wanted = np.ones(sup.n, dtype=bool)
-    if config.text_scope == "unmatched":
-        wanted[kept.s] = False
-    wanted &= sup.has_text
-    if not wanted.any() or not dem.has_text.any():
-        return Pairs.empty()
-    raw = _pairs.text_pairs(sup, dem, wanted, config)
-    if config.text_scope == "all":
-        raw = raw.take(~_pairs.rule_keyed(raw, kept, dem.n))
-    if raw.n == 0:
-        return raw
-    # Vectorise only the distinct descriptions of streams that have a partner within reach.
-    s_used, s_pos = np.unique(raw.s, return_inverse=True)
-    d_used, d_pos = np.unique(raw.d, return_inverse=True)
-    texts = np.concatenate([sup.text[s_used], dem.text[d_used]]).astype(str)
-    distinct, rows = np.unique(texts, return_inverse=True)
-    logger.debug("text candidates: %d pairs, %d distinct descriptions", raw.n, len(distinct))
-    vectors = vectorise(list(distinct))
-    if len(distinct) ** 2 <= _DENSE_SIMILARITY_MAX:  # few distinct texts: one small matrix product
-        table = np.asarray((vectors @ vectors.T).todense())
-        sim = table[rows[s_pos], rows[len(s_used) + d_pos]]
-    else:
-        sim = _row_cosines(vectors, rows[s_pos], rows[len(s_used) + d_pos])
-    raw = raw.with_similarity(sim).take(sim >= config.text_similarity_threshold)
-    return raw.take(_pairs.first_failure(raw, sup, dem, rule_arr, config) == len(CHECKS))
-
-
-_DENSE_SIMILARITY_MAX = 4_000_000
-
-
-def _default_text_vectors() -> TextVectors | None:
-    try:
-        from symbiosis.kb.classify import text_vectors
-    except ImportError:
-        logger.warning("symbiosis.kb.classify.text_vectors unavailable: no text-based candidates")
-        return None
-    return text_vectors
-
-
-def _row_cosines(vectors: object, rows_a: np.ndarray, rows_b: np.ndarray, *,
-                 chunk: int = 200_000) -> np.ndarray:
-    """Dot product of paired rows of a sparse row-normalised matrix, chunked."""
-    out = np.empty(len(rows_a))
-    for start in range(0, len(rows_a), chunk):
-        a = vectors[rows_a[start:start + chunk]]
-        b = vectors[rows_b[start:start + chunk]]
-        out[start:start + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
     return out
 
 
@@ -263,96 +225,23 @@ def _k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
     """
     if k <= 0 or pairs.n == 0:
         return np.ones(pairs.n, dtype=bool)
-    rule = pairs.rule.astype(np.int64) + 1
-    by_supply = np.unique((pairs.s.astype(np.int64) << 24) | rule, return_inverse=True)[1]
-    by_demand = np.unique((pairs.d.astype(np.int64) << 24) | rule, return_inverse=True)[1]
+    if (pairs.rule == pairs.rule[0]).all():  # one rule (a block): group by the stream alone
+        by_supply, by_demand = _dense(pairs.s), _dense(pairs.d)
+    else:
+        rule = pairs.rule.astype(np.int64) + 1
+        by_supply = np.unique((pairs.s.astype(np.int64) << 24) | rule, return_inverse=True)[1]
+        by_demand = np.unique((pairs.d.astype(np.int64) << 24) | rule, return_inverse=True)[1]
     return _nearest_in_group(by_supply, pairs.hav_km, k) | _nearest_in_group(by_demand, pairs.hav_km, k)
 
 
-def _to_frame(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
-              config: MatchConfig) -> pd.DataFrame:
-    p = p.take(np.argsort((p.s.astype(np.int64) << 32) | p.d.astype(np.int64), kind="stable"))
-    s, d, r = p.s, p.d, p.rule
-    has_rule = r >= 0
-    rr = np.where(has_rule, r, 0)
-    yld = np.where(has_rule, rule_arr.yield_ratio[rr], 1.0) if rule_arr.n else np.ones(p.n)
-    km = geodesic_km(sup.lat[s], sup.lon[s], dem.lat[d], dem.lon[d])
-    common = sup.months[s] & dem.months[d]
-    sup_ids, dem_ids = _take_str(sup.ids, s), _take_str(dem.ids, d)
-    hazardous = sup.hazardous[s] | (has_rule & _take(rule_arr.hazardous, rr, False))
-    pathway, reference = _pathways(p, sup, dem, rule_arr, hazardous)
-    frame = pd.DataFrame({
-        "candidate_id": sup_ids + ">" + dem_ids,
-        "supply_id": sup_ids, "demand_id": dem_ids,
-        "supply_firm_id": _take_str(sup.firm, s), "demand_firm_id": _take_str(dem.firm, d),
-        "rule_id": _rule_text(rule_arr.rule_id, rr, has_rule),
-        "match_basis": _take_str(np.array(["text", "rule"], dtype=object), has_rule.astype(np.int64)),
-        "text_similarity": p.similarity,
-        "yield_ratio": yld,
-        "distance_km": km,
-        "road_distance_km": km * config.transport.detour_factor,
-        "months_overlap": np.bitwise_count(common).astype(np.int64),
-        "max_flow_per_yr": seasonal_bound(sup.qty[s], sup.months[s], dem.qty[d], dem.months[d], yld),
-        "internal": sup.firm[s] == dem.firm[d],
-        "spec_unknown": _spec_unknown(p, sup, dem),
-        "pathway": pathway, "permit_reference": reference,
-        "kind": _take_str(sup.kind, s), "demand_kind": _take_str(dem.kind, d),
-        "supply_quantity_per_yr": sup.qty[s], "demand_quantity_per_yr": dem.qty[d],
-        "supply_category_id": _take_str(sup.category, s), "demand_category_id": _take_str(dem.category, d),
-        "great_circle_km": p.hav_km,
-        "months_common_mask": common.astype(np.int64),
-        "hazardous": hazardous,
-        "requires_authorisation": pathway != "",
-        "pretreatment": _rule_text(rule_arr.pretreatment, rr, has_rule),
-        "receiving_process": _rule_text(rule_arr.receiving_process, rr, has_rule),
-        "r_code": _rule_text(rule_arr.r_code, rr, has_rule),
-        "category_alternative": _alt(sup, s) | _alt(dem, d),
-        "_rank": _alt_rank(sup, s) + _alt_rank(dem, d),
-    })
-    return frame
-
-
-def _alt_rank(side: Side, idx: np.ndarray) -> np.ndarray:
-    return side.alt_rank[idx] if side.alt_rank is not None else np.zeros(len(idx), dtype=np.int64)
-
-
-def _alt(side: Side, idx: np.ndarray) -> np.ndarray:
-    return _alt_rank(side, idx) > 0
-
-
-def _spec_unknown(p: Pairs, sup: Side, dem: Side) -> pd.Series:
-    if sup.quality is None or dem.quality is None or p.n == 0:
-        return pd.Series(pd.array([""] * p.n, dtype="str"))
-    return pd.Series(pd.array(spec_unknown(p.s, p.d, sup.quality, dem.quality), dtype="str"))
-
-
-def _pathways(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
-              hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pathways each pair needs (``|``-joined) and the references of the covering authorisations."""
-    first, second = _pairs.pair_pathways(p, sup, rule_arr, hazardous)
-    joined = np.where(second != "", first + "|" + second, first).astype(object)
-    refs = np.full(p.n, "", dtype=object)
-    if dem.permits is not None and p.n:
-        codes = sup.waste_code[p.s] if sup.waste_code is not None else np.full(p.n, "", dtype=object)
-        for pathway in (first, second):
-            _, ref = dem.permits.covered(dem.firm_hash[p.d], pathway, sup.category[p.s], codes)
-            refs = np.where((refs != "") & (ref != ""), refs + "|" + ref, np.where(ref != "", ref, refs))
-    return joined, refs.astype(object)
-
-
-def _take(values: np.ndarray, idx: np.ndarray, default: object) -> np.ndarray:
-    return values[idx] if len(values) else np.full(len(idx), default)
-
-
-def _take_str(values: np.ndarray, idx: np.ndarray) -> pd.Series:
-    """``values[idx]`` as a string Series, converting only the distinct ``values`` (fast at millions)."""
-    return pd.Series(pd.array(np.asarray(values, dtype=object), dtype="str").take(idx))
-
-
-def _rule_text(values: np.ndarray, idx: np.ndarray, has_rule: np.ndarray) -> pd.Series:
-    """Rule attribute per pair, ``""`` for text matches (index ``n`` of the padded rule array)."""
-    padded = np.append(np.asarray(values, dtype=object), "")
-    return _take_str(padded, np.where(has_rule, idx, len(padded) - 1))
+def _dense(values: np.ndarray) -> np.ndarray:
+    """Codes 0..n-1 of the distinct ``values``, in order of their value (as ``np.unique``'s inverse)."""
+    low, high = int(values.min()), int(values.max())
+    if high - low > 4 * len(values):  # sparse values: sorting them is cheaper than a table of the span
+        return np.unique(values, return_inverse=True)[1]
+    seen = np.zeros(high - low + 1, np.int64)
+    seen[values - low] = 1
+    return (np.cumsum(seen) - 1)[values - low]
 
 
 def unmatched_reasons(registry: Registry, candidates: pd.DataFrame, *, rules: pd.DataFrame,

@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from symbiosis.engine._keys import distinct_rows
+
 __all__ = ["FACTOR_COLUMNS", "QUANTITIES", "FactorError", "check_factors", "disposal_factor", "load_factors",
            "lookup_factor", "virgin_factor"]
 
@@ -192,6 +194,12 @@ def disposal_factor(factors: pd.DataFrame, *, category_id: np.ndarray, family: n
     Among the ``disposal_avoided`` rows of each pair's fate: category, family,
     ``class:<material_class>``, ``kind:<kind>``, ``*``; no row means 0 (``""`` for ids).
     """
+    first, inverse = distinct_rows(category_id, family, material_class, kind, fate)
+    if len(first) < len(inverse):  # one lookup per distinct combination
+        pick = [np.asarray(a, dtype=object)[first] for a in (category_id, family, material_class, kind, fate)]
+        out = disposal_factor(factors, category_id=pick[0], family=pick[1], material_class=pick[2],
+                              kind=pick[3], fate=pick[4], column=column)
+        return out[inverse]
     n = len(category_id)
     rows = factors[factors["quantity"] == "disposal_avoided"]
     rows_fate = _with_fate(rows)[FATE_COLUMN].astype(str).to_numpy()

@@ -18,10 +18,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["EDGE_ATTRS", "Outcome", "ParkSplit", "chains", "clusters", "exchange_scope", "firm_graph", "hubs",
            "park_matrix", "park_split", "resilience", "tonnes_of"]
@@ -81,6 +84,8 @@ def firm_graph(exchanges: pd.DataFrame, firms: pd.DataFrame | None = None) -> nx
     networkx.DiGraph
         Nodes are firm ids; edge attributes are :data:`EDGE_ATTRS`, summed per firm pair.
     """
+    import networkx as nx
+
     graph = nx.DiGraph()
     if exchanges.empty:
         return graph
@@ -120,6 +125,8 @@ def clusters(graph: nx.DiGraph) -> pd.DataFrame:
         (1-based), ``n_firms``, ``n_exchanges``, ``tonnes_t_per_yr``, ``net_value_cad_per_yr``,
         ``co2e_avoided_t_per_yr``, ``firm_ids`` (sorted tuple) and ``park_ids`` (sorted tuple).
     """
+    import networkx as nx
+
     rows = []
     for nodes in nx.weakly_connected_components(graph):
         edges = list(graph.subgraph(nodes).edges)
@@ -172,6 +179,8 @@ def hubs(graph: nx.DiGraph, *, top: int | None = 10, seed: int = 0,
         (in + out), ``betweenness`` (normalised, on the undirected firm graph), sorted by degree,
         then value, then betweenness.
     """
+    import networkx as nx
+
     columns = ["firm_id", "in_degree", "out_degree", "degree", "weighted_degree_cad_per_yr",
                "tonnes_t_per_yr", "betweenness"]
     if graph.number_of_nodes() == 0:
@@ -296,6 +305,8 @@ def chains(graph: nx.DiGraph, *, top: int = 5) -> pd.DataFrame:
         of firm ids: one firm, or several in a loop) and ``label`` (``"A → B+C → D"``, a loop of more
         than three firms shortened to ``"B+C+D+…(+n)"``), longest first.
     """
+    import networkx as nx
+
     columns = ["chain_id", "hops", "steps", "label"]
     if graph.number_of_edges() == 0:
         return pd.DataFrame(columns=columns)

@@ -35,7 +35,8 @@ import pandas as pd
 
 from symbiosis.i18n import Text
 
-__all__ = ["PATHWAYS", "PERMIT_TYPE_LABELS", "Pathway", "PermitIndex", "pathway_label", "required_pathways"]
+__all__ = ["PATHWAYS", "PERMIT_TYPE_LABELS", "Pathway", "PermitIndex", "PermitTokens", "pathway_label",
+           "required_pathways"]
 
 HAZMAT = "hazmat_permit"
 
@@ -227,3 +228,73 @@ def _category_codes(categories: pd.DataFrame | None) -> dict[str, list[str]]:
         return {}
     return {str(c): _split(codes) for c, codes in zip(categories["category_id"], categories["waste_codes"],
                                                       strict=True)}
+
+
+@dataclass(frozen=True)
+class PermitTokens:
+    """:meth:`PermitIndex.covered` prepared for one side of supplies: integer pathway codes and hashes.
+
+    The keys a pair is looked up by depend on the receiver's firm, the pathway and the supply's
+    category and waste code; here the pathway + token part is hashed once per distinct (category, waste
+    code) of the supplies and per pathway, so a pair costs integer operations only. Gives exactly the
+    ``covered`` of :meth:`PermitIndex.covered`.
+    """
+
+    index: PermitIndex
+    names: np.ndarray
+    combo: np.ndarray
+    mixed: np.ndarray
+    valid: np.ndarray
+    rule_code: np.ndarray
+
+    @classmethod
+    def build(cls, index: PermitIndex, category: np.ndarray, waste_code: np.ndarray,
+              pathways: np.ndarray) -> PermitTokens:
+        """Tokens of supplies with ``category`` and ``waste_code``; ``pathways``: each rule's code."""
+        names = np.array(["", *sorted({str(p) for p in pathways if str(p)} | {HAZMAT})], dtype=object)
+        key = pd.Series(np.asarray(category, dtype=object)).astype(str) + "\x1f" + \
+            pd.Series(np.asarray(waste_code, dtype=object)).astype(str)
+        combo, first = pd.factorize(key)[0], pd.factorize(key)[1]
+        rep = np.asarray([str(k).split("\x1f", 1) for k in first], dtype=object).reshape(len(first), 2)
+        cats, codes = rep[:, 0], rep[:, 1].astype(str)
+        tokens = [np.full(len(cats), "*", dtype=object), cats]
+        tokens += [np.array(["code:" + c[:k] if len(c) >= k else "" for c in codes], dtype=object)
+                   for k in _CODE_LENGTHS]
+        valid = np.column_stack([t != "" for t in tokens]) if len(cats) else np.zeros((0, len(tokens)), bool)
+        mixed = np.zeros((len(names), len(cats), len(tokens)), np.uint64)
+        for p, name in enumerate(names):
+            for t, token in enumerate(tokens):
+                if len(cats):
+                    text = np.full(len(cats), name, dtype=object) + "\x1f" + token.astype(str)
+                    mixed[p, :, t] = _hash(text)
+        table = {str(n): i for i, n in enumerate(names)}
+        rule_code = np.array([table[str(p)] for p in pathways], dtype=np.int64)
+        return cls(index, names, np.asarray(combo, np.int64), mixed, valid, rule_code)
+
+    def required(self, rule: np.ndarray, hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`required_pathways` as codes: the rule's (``rule`` -1: none), then the hazardous one."""
+        hazmat = int(np.flatnonzero(self.names == HAZMAT)[0])
+        rc = np.where(rule >= 0, self.rule_code[np.maximum(rule, 0)], 0) if len(self.rule_code) \
+            else np.zeros(len(rule), np.int64)
+        second = np.where(hazardous & (rc != hazmat), hazmat, 0)
+        first = np.where(rc != 0, rc, second)
+        return first, np.where(first == second, 0, second)
+
+    def missing(self, firm_hash: np.ndarray, pathway: np.ndarray, supply: np.ndarray) -> np.ndarray:
+        """Pairs whose enforced ``pathway`` (codes) the receiver (``firm_hash``) holds for none of the
+        supply rows' (``supply``) category or codes."""
+        enforced = (pathway != 0) & ((self.names[pathway] == HAZMAT) | self.index.declared)
+        missing = enforced.copy()
+        idx = np.flatnonzero(enforced)
+        if not len(idx) or len(self.index.keys) == 0:
+            return missing
+        combo, p = self.combo[supply[idx]], pathway[idx]
+        with np.errstate(over="ignore"):
+            firm = np.asarray(firm_hash[idx], dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        found = np.zeros(len(idx), bool)
+        for t in range(self.mixed.shape[2]):
+            keys = firm ^ self.mixed[p, combo, t]
+            pos = np.clip(np.searchsorted(self.index.keys, keys), 0, len(self.index.keys) - 1)
+            found |= (self.index.keys[pos] == keys) & self.valid[combo, t]
+        missing[idx] = ~found
+        return missing

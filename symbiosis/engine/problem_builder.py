@@ -1,8 +1,15 @@
-"""Scored candidates → the allocation problem (supplies, demands, arcs) the solver reads."""
+"""Scored candidates → the allocation problem (supplies, demands, arcs) the solver reads.
+
+Two doors to the same problem: :func:`build_allocation_problem` from the scored candidates frame
+(string ids, frames out), and :func:`problem_arrays` from a
+:class:`~symbiosis.engine.scored_set.ScoredSet` (integer codes, the solver's arrays out). Both keep
+the same arcs in the same order, so the solver sees the same instance.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,9 +19,10 @@ from symbiosis.engine.config import MatchConfig
 from symbiosis.registry import Registry
 
 if TYPE_CHECKING:
-    from symbiosis.engine.allocation import AllocationProblem
+    from symbiosis.engine.allocation import AllocationProblem, Indexed
+    from symbiosis.engine.scored_set import ScoredSet
 
-__all__ = ["build_allocation_problem"]
+__all__ = ["ProblemArrays", "build_allocation_problem", "problem_arrays"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,15 +55,12 @@ def build_allocation_problem(scored: pd.DataFrame, registry: Registry,
     """
     from symbiosis.engine.allocation import AllocationProblem
 
-    keep = scored["max_flow_per_yr"].to_numpy(float) > 0
-    if "category_alternative" in scored:
-        keep &= ~scored["category_alternative"].fillna(False).to_numpy(bool)
-    if "spec_unknown" in scored and config.propose_unknown_specs is False:
-        keep &= scored["spec_unknown"].fillna("").astype(str).eq("").to_numpy(bool)
-    # With pooled minimum lots a losing arc can still help a receiver reach its lot, so it stays.
-    pooling = config.side.enabled and config.side.min_lots
-    if config.drop_unprofitable and not pooling:
-        keep &= scored["gain_per_unit"].to_numpy(float) > 0
+    alternative = scored["category_alternative"].fillna(False).to_numpy(bool) \
+        if "category_alternative" in scored else None
+    unknown = scored["spec_unknown"].fillna("").astype(str).ne("").to_numpy(bool) \
+        if "spec_unknown" in scored else None
+    keep = _kept(scored["max_flow_per_yr"].to_numpy(float), scored["gain_per_unit"].to_numpy(float),
+                 alternative, unknown, config)
     arcs_in = scored[keep]
     arcs = pd.DataFrame({
         "candidate_id": arcs_in["candidate_id"].astype(str).to_numpy(),
@@ -73,14 +78,81 @@ def build_allocation_problem(scored: pd.DataFrame, registry: Registry,
     return AllocationProblem(supplies=supplies, demands=demands, arcs=arcs)
 
 
-def _nodes(registry: Registry, ids: pd.Series, config: MatchConfig) -> pd.DataFrame:
-    streams = registry.streams.drop_duplicates("stream_id").set_index("stream_id")
-    used = pd.Index(pd.unique(ids.to_numpy()))
-    rows = streams.reindex(used)
+def _kept(max_flow: np.ndarray, gain: np.ndarray, alternative: np.ndarray | None, unknown: np.ndarray | None,
+          config: MatchConfig) -> np.ndarray:
+    """Which candidates become arcs (see :func:`build_allocation_problem`)."""
+    keep = max_flow > 0
+    if alternative is not None:
+        keep &= ~alternative
+    if unknown is not None and config.propose_unknown_specs is False:
+        keep &= ~unknown
+    # With pooled minimum lots a losing arc can still help a receiver reach its lot, so it stays.
+    pooling = config.side.enabled and config.side.min_lots
+    if config.drop_unprofitable and not pooling:
+        keep &= gain > 0
+    return keep
+
+
+def _node_columns(rows: pd.DataFrame, config: MatchConfig) -> dict[str, np.ndarray]:
     capacity = pd.to_numeric(rows["quantity_per_yr"], errors="coerce").fillna(0.0).to_numpy(float)
     lots = pd.to_numeric(rows["min_lot_per_yr"], errors="coerce") if "min_lot_per_yr" in rows.columns \
         else pd.Series(0.0, index=rows.index)
     min_lot = lots.fillna(0.0).to_numpy(float) if config.side.min_lots else np.zeros(len(rows))
-    return pd.DataFrame({"stream_id": used.astype(str), "capacity": capacity,
-                         "min_lot": min_lot,
-                         "max_partners": np.full(len(rows), int(config.side.max_partners_per_stream))})
+    return {"capacity": capacity, "min_lot": min_lot,
+            "max_partners": np.full(len(rows), int(config.side.max_partners_per_stream))}
+
+
+def _nodes(registry: Registry, ids: pd.Series, config: MatchConfig) -> pd.DataFrame:
+    used = pd.Index(pd.unique(ids.to_numpy()))
+    rows = registry.streams_by_code.reindex(used)
+    return pd.DataFrame({"stream_id": used.astype(str), **_node_columns(rows, config)})
+
+
+@dataclass(frozen=True)
+class ProblemArrays:
+    """The allocation problem as the solver's arrays, and where each arc and node comes from.
+
+    ``rows``: the candidate row of each arc; ``supplies`` / ``demands``: the registry stream code of
+    each supply and demand node (``Registry.stream_codes``).
+    """
+
+    ix: Indexed
+    rows: np.ndarray
+    supplies: np.ndarray
+    demands: np.ndarray
+
+
+def problem_arrays(scored: ScoredSet, rows: np.ndarray, registry: Registry,
+                   config: MatchConfig) -> ProblemArrays:
+    """The problem of :func:`build_allocation_problem` for the candidate ``rows`` of ``scored``.
+
+    Parameters
+    ----------
+    scored
+        Scored candidates as arrays.
+    rows
+        Candidate rows offered to the allocation (increasing; same-firm rows listed apart are not).
+    registry, config
+        As for :func:`build_allocation_problem`.
+    """
+    from symbiosis.engine.allocation import index_arrays
+
+    found = scored.found
+    unknown = found.spec_code[rows] != 0
+    keep = _kept(found.max_flow[rows], scored.gain[rows], found.category_alternative[rows], unknown, config)
+    arcs = rows[keep]
+    tail, supplies = pd.factorize(found.sup_stream[found.pairs.s[arcs]])
+    head, demands = pd.factorize(found.dem_stream[found.pairs.d[arcs]])
+    streams = registry.streams_by_code
+    sup, dem = _node_columns(streams.iloc[supplies], config), _node_columns(streams.iloc[demands], config)
+    gain = scored.gain[arcs]
+    ix = index_arrays(tail=tail, head=head, sup_cap=sup["capacity"], sup_lot=sup["min_lot"],
+                      sup_k=sup["max_partners"].astype(float), dem_cap=dem["capacity"],
+                      dem_lot=dem["min_lot"], dem_k=dem["max_partners"].astype(float),
+                      yld=found.yield_ratio[arcs], upper=found.max_flow[arcs],
+                      gain=np.where(np.isnan(gain), 0.0, gain),
+                      fixed=np.full(len(arcs), config.side.fixed_cost_cad_per_link_yr * config.weights.value),
+                      config=config.allocation_config())
+    logger.info("allocation problem: %d supplies, %d demands, %d arcs (%d candidates dropped)",
+                len(supplies), len(demands), len(arcs), int((~keep).sum()))
+    return ProblemArrays(ix=ix, rows=arcs, supplies=np.asarray(supplies), demands=np.asarray(demands))

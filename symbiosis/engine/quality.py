@@ -22,7 +22,8 @@ import pandas as pd
 
 from symbiosis.i18n import Text
 
-__all__ = ["SPECS", "SPEC_LABELS", "QualityArrays", "spec_unknown", "spec_violation", "spec_violations"]
+__all__ = ["SPECS", "SPEC_LABELS", "SPEC_UNKNOWN_TEXT", "QualityArrays", "spec_unknown", "spec_unknown_code",
+           "spec_violation", "spec_violations"]
 
 #: Spec codes, in the order they are checked and named.
 SPECS: tuple[str, ...] = ("purity", "moisture", "temperature", "contaminant", "particle_size", "hazardous")
@@ -122,21 +123,28 @@ def spec_violation(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: Qualit
     return out
 
 
-def spec_unknown(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: QualityArrays) -> np.ndarray:
-    """Per pair, the specs the demand declares but the supply leaves empty, joined by ``|``."""
+def spec_unknown_code(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: QualityArrays) -> np.ndarray:
+    """Per pair, a bit per spec (in :data:`SPECS` order) the demand declares but the supply leaves empty."""
     # A fuel burned for heat has no temperature to state: only heat and water carry one.
     heat = sup.carries_heat[s] if sup.carries_heat is not None else np.ones(len(s), dtype=bool)
-    unknown = {
-        "purity": np.isfinite(dem.purity[d]) & ~np.isfinite(sup.purity[s]),
-        "moisture": np.isfinite(dem.moisture[d]) & ~np.isfinite(sup.moisture[s]),
-        "temperature": np.isfinite(dem.temperature[d]) & ~np.isfinite(sup.temperature[s]) & heat,
-        "contaminant": np.isfinite(dem.contaminant[d]) & ~np.isfinite(sup.contaminant[s]),
-        "particle_size": (dem.size_bits[d] != 0) & (sup.size_bits[s] == 0),
-    }
+    unknown = (
+        np.isfinite(dem.purity[d]) & ~np.isfinite(sup.purity[s]),
+        np.isfinite(dem.moisture[d]) & ~np.isfinite(sup.moisture[s]),
+        np.isfinite(dem.temperature[d]) & ~np.isfinite(sup.temperature[s]) & heat,
+        np.isfinite(dem.contaminant[d]) & ~np.isfinite(sup.contaminant[s]),
+        (dem.size_bits[d] != 0) & (sup.size_bits[s] == 0),
+    )
     code = np.zeros(len(s), dtype=np.int64)
-    for i, flags in enumerate(unknown.values()):
+    for i, flags in enumerate(unknown):
         code |= np.where(flags, 1 << i, 0)
-    names = list(unknown)
-    table = np.array(["|".join(n for i, n in enumerate(names) if c >> i & 1) for c in range(1 << len(names))],
-                     dtype=object)
-    return table[code]
+    return code
+
+
+#: Text of each :func:`spec_unknown_code` value: the unknown specs' codes joined by ``|``.
+SPEC_UNKNOWN_TEXT = np.array(["|".join(n for i, n in enumerate(SPECS[:5]) if c >> i & 1) for c in range(32)],
+                             dtype=object)
+
+
+def spec_unknown(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: QualityArrays) -> np.ndarray:
+    """Per pair, the specs the demand declares but the supply leaves empty, joined by ``|``."""
+    return SPEC_UNKNOWN_TEXT[spec_unknown_code(s, d, sup, dem)]

@@ -39,6 +39,7 @@ monotone non-increasing in distance.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,8 @@ from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.factors import disposal_factor, lookup_factor, virgin_factor
 from symbiosis.registry import Registry
 
-__all__ = ["SCORE_COLUMNS", "score_candidates"]
+__all__ = ["SCORE_COLUMNS", "Coded", "Kinds", "PairInputs", "StreamRows", "materialise", "score_candidates",
+           "score_pairs", "stream_rows"]
 
 logger = logging.getLogger(__name__)
 
@@ -98,24 +100,141 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
     c = candidates
     if "pretreatment" not in c.columns and rules is not None:
         c = c.merge(rules[["rule_id", "pretreatment"]], on="rule_id", how="left")
+    streams = registry.streams_by_code
+    pre_codes, pre_names = pd.factorize(_normalised(c["pretreatment"]) if "pretreatment" in c.columns
+                                        else pd.Series("", index=c.index))
+    pairs = PairInputs(
+        sup=_rows_of(streams, c["supply_id"]), dem=_rows_of(streams, c["demand_id"]),
+        kind=Kinds.of(c["kind"]) if "kind" in c.columns else None,
+        flow=c["max_flow_per_yr"].to_numpy(float), yield_ratio=c["yield_ratio"].to_numpy(float),
+        road_km=c["road_distance_km"].to_numpy(float), pretreatment=pre_codes,
+        pretreatment_names=np.asarray(pre_names, dtype=object), index=c.index)
+    new = score_pairs(pairs, config, factors=factors, categories=categories, baselines=baselines)
+    out = pd.concat([c, pd.DataFrame({k: materialise(v) for k, v in new.items()}, index=c.index)], axis=1)
+    positive = int((out["gain_per_unit"] > 0).sum())
+    logger.info("scored %d candidates, %d with positive gain", len(out), positive)
+    return out
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A text column as codes into a few names: the strings are made only when the frame is built."""
+
+    codes: np.ndarray
+    names: np.ndarray
+
+    def take(self, rows: np.ndarray) -> Coded:
+        """The values at ``rows``."""
+        return Coded(self.codes[rows], self.names)
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """The strings at ``rows`` (object array)."""
+        return self.names[self.codes[rows]]
+
+    def equals(self, value: str) -> np.ndarray:
+        """Which values are ``value``."""
+        return (self.names == value)[self.codes] if len(self.names) else np.zeros(len(self.codes), bool)
+
+    def with_blank(self, keep: np.ndarray) -> Coded:
+        """``""`` where ``keep`` is False."""
+        names = np.append(self.names, "")
+        return Coded(np.where(keep, self.codes, len(names) - 1), names)
+
+
+def materialise(values: object) -> object:
+    """A :class:`Coded` column as a string array (other values unchanged), as a frame column takes it."""
+    if not isinstance(values, Coded):
+        return values
+    if all(isinstance(v, str) for v in values.names):
+        return pd.array(np.asarray(values.names, dtype=object), dtype="str").take(values.codes)
+    return np.asarray(values.names, dtype=object)[values.codes]
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """A resource kind per pair, as codes into a few names."""
+
+    codes: np.ndarray
+    names: np.ndarray
+
+    @classmethod
+    def of(cls, values: pd.Series | np.ndarray) -> Kinds:
+        """Codes of a text column or array (missing → ``""``)."""
+        codes, names = pd.factorize(pd.Series(values).astype("str").fillna(""))
+        return cls(codes, np.asarray(names, dtype=object))
+
+    def is_(self, name: str) -> np.ndarray:
+        """Which pairs are of kind ``name``."""
+        return (self.names == name)[self.codes] if len(self.names) else np.zeros(len(self.codes), bool)
+
+
+@dataclass(frozen=True)
+class StreamRows:
+    """The streams of one side of the pairs: their distinct registry rows and each pair's one."""
+
+    codes: np.ndarray
+    rows: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PairInputs:
+    """What scoring reads of each candidate pair, as arrays (the frame's columns or a candidate set's).
+
+    ``pretreatment`` codes index ``pretreatment_names`` (normalised: stripped, lower case);
+    ``kind`` is the supply's resource kind (the stream's own when None).
+    """
+
+    sup: StreamRows
+    dem: StreamRows
+    kind: Kinds | None
+    flow: np.ndarray
+    yield_ratio: np.ndarray
+    road_km: np.ndarray
+    pretreatment: np.ndarray
+    pretreatment_names: np.ndarray
+    index: pd.Index
+
+
+def _normalised(values: pd.Series) -> pd.Series:
+    return values.astype("string").fillna("").str.strip().str.lower()
+
+
+def _rows_of(streams: pd.DataFrame, ids: pd.Series) -> StreamRows:
+    """Distinct streams of ``ids`` (first-appearance order) as rows of ``streams``, and each id's code."""
+    codes, uniques = pd.factorize(ids.astype(str))
+    return StreamRows(codes, streams.reindex(pd.Index(uniques)))
+
+
+def stream_rows(streams: pd.DataFrame, positions: np.ndarray) -> StreamRows:
+    """:class:`StreamRows` of integer row positions into ``streams`` (``Registry.streams_by_code``)."""
+    codes, uniques = pd.factorize(positions)
+    return StreamRows(codes, streams.iloc[uniques])
+
+
+def score_pairs(pairs: PairInputs, config: MatchConfig, *, factors: pd.DataFrame,
+                categories: pd.DataFrame | None = None,
+                baselines: pd.DataFrame | None = None) -> dict[str, object]:
+    """The :data:`SCORE_COLUMNS` of each pair, as arrays aligned with ``pairs`` (no frame built).
+
+    Text columns are :class:`Coded` (codes into their distinct values; :func:`materialise` makes the
+    strings); the others are numpy arrays.
+    """
     cats = _categories(categories)
     baselines = load_baselines() if baselines is None else baselines
-    sup = _stream_attrs(registry, c["supply_id"], cats, factors, ("transport",),
+    sup = _stream_attrs(pairs.sup, cats, factors, ("transport",),
                         supply=dict(baselines=baselines, config=config))
-    dem = _stream_attrs(registry, c["demand_id"], cats, factors, (),
-                        demand=dict(baselines=baselines, config=config))
-    kind = _objects(c["kind"]) if "kind" in c.columns else sup["kind"]
-    flow = c["max_flow_per_yr"].to_numpy(float)
-    yld = c["yield_ratio"].to_numpy(float)
-    road_km = c["road_distance_km"].to_numpy(float)
+    dem = _stream_attrs(pairs.dem, cats, factors, (), demand=dict(baselines=baselines, config=config))
+    kind = Kinds(sup["kind_code"], sup["kind_names"]) if pairs.kind is None else pairs.kind
+    flow, yld, road_km = pairs.flow, pairs.yield_ratio, pairs.road_km
     t_unit, trips_unit, mode = _physical(kind, sup, config)
-    money = _money(c, kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, config)
+    pre_rate = _pretreatment_rates(pairs.pretreatment, pairs.pretreatment_names, kind, config)
+    money = _money(kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, pre_rate, config)
     virgin = _virgin(factors, sup, dem)
     co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem, virgin["value"])
-    new = dict(transport_mode=_MODES.take(mode), t_per_unit=t_unit, trips_per_unit=trips_unit,
+    new = dict(transport_mode=Coded(mode, _MODES), t_per_unit=t_unit, trips_per_unit=trips_unit,
                trucks_per_yr=np.ceil(trips_unit * flow - 1e-9).clip(min=0),
                t_km_per_yr=np.where(mode == _TRUCK, t_unit * road_km * flow, 0.0), **money)
-    diverted = np.where((kind == "material") & sup["diverted"], t_unit, 0.0)
+    diverted = np.where(kind.is_("material") & sup["diverted"], t_unit, 0.0)
     co2_unit = (co2["disposal"] + co2["virgin"] - co2["transport"]) / 1000.0
     w = config.weights
     new.update(
@@ -125,8 +244,8 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
         co2e_transport_t_per_yr=co2["transport"] / 1000.0 * flow,
         co2e_avoided_t_per_unit=co2_unit, co2e_avoided_t_per_yr=co2_unit * flow,
         disposal_factor_id=sup["disposal_avoided_id"],
-        virgin_factor_id=np.where(dem["use"] == "virgin_input", virgin["id"], ""),
-        transport_factor_id=pd.Series(sup["transport_id"], index=c.index).where(mode == _TRUCK, ""),
+        virgin_factor_id=virgin["id"].with_blank(dem["use"].equals("virgin_input")),
+        transport_factor_id=sup["transport_id"].with_blank(mode == _TRUCK),
         material_class=sup["material_class"], supply_fate=sup["fate"], supply_fate_source=sup["fate_source"],
         supply_fate_cost_source=sup["cost_source"], demand_use=dem["use"],
         demand_use_source=dem["use_source"],
@@ -135,13 +254,10 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
                        + w.co2 * co2_unit * w.carbon_price_cad_per_t_co2e
                        + w.tonnes * diverted * w.diversion_value_cad_per_t),
     )
-    out = pd.concat([c, pd.DataFrame({k: new[k] for k in SCORE_COLUMNS}, index=c.index)], axis=1)
-    positive = int((out["gain_per_unit"] > 0).sum())
-    logger.info("scored %d candidates, %d with positive gain", len(out), positive)
-    return out
+    return {k: new[k] for k in SCORE_COLUMNS}
 
 
-_MODES = pd.array(["none", "truck", "pipe"], dtype="str")
+_MODES = np.array(["none", "truck", "pipe"], dtype=object)
 _TRUCK, _PIPE = 1, 2
 
 
@@ -163,18 +279,16 @@ def _categories(categories: pd.DataFrame | None) -> pd.DataFrame:
     return categories.set_index(categories["category_id"].astype(str), drop=False)
 
 
-def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame, factors: pd.DataFrame,
+def _stream_attrs(streams: StreamRows, cats: pd.DataFrame, factors: pd.DataFrame,
                   quantities: tuple[str, ...], *, supply: dict | None = None,
                   demand: dict | None = None) -> dict:
-    """Stream attributes, baselines and factors aligned with ``ids``, computed once per distinct stream.
+    """Stream attributes, baselines and factors aligned with the pairs, computed once per distinct stream.
 
     ``supply`` / ``demand`` (``baselines`` and ``config``) add the current fate (and the disposal
     factor of its class and fate) or the current use; ``<quantity>_id`` entries are string arrays,
     the rest numpy arrays.
     """
-    codes, uniques = pd.factorize(ids.astype(str))
-    streams = registry.streams.drop_duplicates("stream_id").set_index("stream_id")
-    rows = streams.reindex(pd.Index(uniques))
+    codes, rows = streams.codes, streams.rows
 
     def num(col: str) -> np.ndarray:
         if col not in rows.columns:
@@ -189,8 +303,12 @@ def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame, factor
         cat_density = pd.to_numeric(cat_rows["default_density_t_per_m3"], errors="coerce").to_numpy(float)
         density = np.where(np.isfinite(density) & (density > 0), density, cat_density)
     family = _objects(cat_rows["family"]) if "family" in cat_rows else np.full(len(rows), "", dtype=object)
-    out = {"category": category, "family": family, "kind": kind, "density": density}
+    kind_code, kind_names = pd.factorize(pd.Series(kind, dtype=object))
+    out = {"category": category, "family": family, "kind": kind, "density": density,
+           "category_code": pd.factorize(pd.Series(category, dtype=object))[0], "kind_code": kind_code}
     frame = rows.reset_index(drop=True).assign(category_id=category, kind=kind)
+    if "stream_id" in frame.columns:  # rows looked up by position keep the id as a column, not the index
+        frame = frame.drop(columns="stream_id")
     if supply is not None:
         t_unit = np.where(kind == "material", 1.0,
                           np.where(kind == "water", np.where(np.isfinite(density), density, 1.0), 0.0))
@@ -199,13 +317,13 @@ def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame, factor
         keys = dict(category_id=category, family=family, material_class=base["material_class"], kind=kind,
                     fate=base["fate"])
         out["disposal_avoided"] = disposal_factor(factors, **keys)
-        out["disposal_avoided_id"] = disposal_factor(factors, **keys, column="factor_id")
+        ids = disposal_factor(factors, **keys, column="factor_id")
+        out["disposal_avoided_id"] = np.asarray(ids, dtype=object)
     if demand is not None:
         out.update(demand_baselines(frame, family=family, **demand))
-    gathered = {name: values[codes] for name, values in out.items() if name != "disposal_avoided_id"}
-    if supply is not None:
-        ids_rows = np.asarray(out["disposal_avoided_id"], dtype=object)
-        gathered["disposal_avoided_id"] = pd.array(ids_rows, dtype="str").take(codes)
+    gathered = {name: Coded(codes, values) if values.dtype == object else values[codes]
+                for name, values in ((k, np.asarray(v)) for k, v in out.items())}
+    gathered["kind_names"] = np.asarray(kind_names, dtype=object)
     # One lookup per distinct (category, kind): ``rep`` is a stream of each, ``inv`` maps back.
     _, rep, inv = np.unique(category.astype(str) + "\x1f" + kind.astype(str), return_index=True,
                             return_inverse=True)
@@ -213,48 +331,50 @@ def _stream_attrs(registry: Registry, ids: pd.Series, cats: pd.DataFrame, factor
     for quantity in quantities:
         gathered[quantity] = lookup_factor(factors, quantity, **keys)[inv][codes]
         ids_rep = lookup_factor(factors, quantity, **keys, column="factor_id")
-        gathered[f"{quantity}_id"] = pd.array(ids_rep, dtype="str").take(inv[codes])
+        gathered[f"{quantity}_id"] = Coded(inv[codes], np.asarray(ids_rep, dtype=object))
     return gathered
 
 
 def _virgin(factors: pd.DataFrame, sup: dict, dem: dict) -> dict[str, np.ndarray]:
     """Virgin factor of each pair (pair rows first), computed once per distinct category pair."""
-    key = sup["category"].astype(str) + "\x1f" + dem["category"].astype(str)
+    s_code, d_code = sup["category_code"], dem["category_code"]
+    key = s_code.astype(np.int64) * (int(d_code.max(initial=0)) + 1) + d_code
     _, rep, inv = np.unique(key, return_index=True, return_inverse=True)
-    args = dict(supply_category_id=sup["category"][rep], category_id=dem["category"][rep],
-                family=dem["family"][rep], kind=dem["kind"][rep])
+    args = dict(supply_category_id=sup["category"].at(rep), category_id=dem["category"].at(rep),
+                family=dem["family"].at(rep), kind=dem["kind"].at(rep))
     value = virgin_factor(factors, **args)[inv]
-    ids = np.asarray(virgin_factor(factors, **args, column="factor_id"), dtype=object)[inv]
-    return {"value": value, "id": pd.array(ids, dtype="str")}
+    ids = np.asarray(virgin_factor(factors, **args, column="factor_id"), dtype=object)
+    return {"value": value, "id": Coded(inv, ids)}
 
 
-def _physical(kind: np.ndarray, sup: dict, config: MatchConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _physical(kind: Kinds, sup: dict, config: MatchConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Tonnes per supply unit, truck trips per supply unit, and transport mode code, by kind."""
     tr = config.transport
     density = np.where(np.isfinite(sup["density"]) & (sup["density"] > 0), sup["density"], np.nan)
-    material, water = kind == "material", kind == "water"
+    material, water = kind.is_("material"), kind.is_("water")
     t_unit = np.where(material, 1.0, np.where(water, np.nan_to_num(density, nan=1.0), 0.0))
     m3_unit = np.where(material, 1.0 / np.nan_to_num(density, nan=tr.default_density_t_per_m3), 0.0)
     trips = np.where(material, np.maximum(t_unit / tr.truck_payload_t, m3_unit / tr.truck_volume_m3), 0.0)
-    mode = np.where(material, _TRUCK, np.where(water | (kind == "energy"), _PIPE, 0))
+    mode = np.where(material, _TRUCK, np.where(water | kind.is_("energy"), _PIPE, 0))
     return t_unit, trips, mode
 
 
-def _money(c: pd.DataFrame, kind: np.ndarray, t_unit: np.ndarray, trips: np.ndarray, mode: np.ndarray,
-           flow: np.ndarray, road_km: np.ndarray, yld: np.ndarray, sup: dict, dem: dict,
+def _pretreatment_rates(codes: np.ndarray, names: np.ndarray, kind: Kinds, config: MatchConfig) -> np.ndarray:
+    """Config rate of each pair's (pre-treatment type, kind), looked up once per distinct pair of them."""
+    table = np.array([[config.pretreatment_rate(str(pre), str(k)) for k in kind.names] for pre in names],
+                     dtype=float).reshape(len(names), len(kind.names))
+    return table[codes, kind.codes] if len(codes) else np.zeros(0)
+
+
+def _money(kind: Kinds, t_unit: np.ndarray, trips: np.ndarray, mode: np.ndarray,
+           flow: np.ndarray, road_km: np.ndarray, yld: np.ndarray, sup: dict, dem: dict, pre_rate: np.ndarray,
            config: MatchConfig) -> dict[str, np.ndarray]:
     tr = config.transport
     truck = t_unit * road_km * tr.cost_cad_per_t_km + trips * tr.cost_cad_per_trip
     safe_flow = np.where(flow > 0, flow, np.inf)
     pipe = tr.pipe_cost_cad_per_km_yr * road_km / safe_flow
     transport = np.select([mode == _TRUCK, mode == _PIPE], [truck, pipe], 0.0)
-    pre_type = c["pretreatment"].astype("string").fillna("").str.strip().str.lower() \
-        if "pretreatment" in c.columns else pd.Series("", index=c.index)
-    key = pre_type.astype(str) + "\x1f" + pd.Series(kind, index=c.index).astype(str)
-    pre_codes, pre_names = pd.factorize(key)
-    rates = np.array([config.pretreatment_rate(*name.split("\x1f")) for name in pre_names] + [0.0])
-    pre_rate = rates[pre_codes]
-    pretreatment = pre_rate * np.where(kind == "energy", 1.0, t_unit)
+    pretreatment = pre_rate * np.where(kind.is_("energy"), 1.0, t_unit)
     disposal = sup["cost"]
     purchase = yld * dem["price"]
     gate_fee = yld * dem["gate_fee"]
@@ -266,10 +386,10 @@ def _money(c: pd.DataFrame, kind: np.ndarray, t_unit: np.ndarray, trips: np.ndar
     return out
 
 
-def _co2(kind: np.ndarray, t_unit: np.ndarray, yld: np.ndarray, road_km: np.ndarray, mode: np.ndarray,
+def _co2(kind: Kinds, t_unit: np.ndarray, yld: np.ndarray, road_km: np.ndarray, mode: np.ndarray,
          sup: dict, dem: dict, virgin: np.ndarray) -> dict[str, np.ndarray]:
     """kg CO2e per supply unit: today's fate avoided (by class and fate), virgin input avoided, truck."""
-    tonnes = np.where(kind == "material", t_unit, 0.0)
+    tonnes = np.where(kind.is_("material"), t_unit, 0.0)
     transport = np.where(mode == _TRUCK, sup["transport"] * t_unit * road_km, 0.0)
     return {"disposal": sup["disposal_avoided"] * tonnes,
-            "virgin": np.where(dem["use"] == "virgin_input", virgin * yld, 0.0), "transport": transport}
+            "virgin": np.where(dem["use"].equals("virgin_input"), virgin * yld, 0.0), "transport": transport}

@@ -9,9 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from symbiosis.engine.allocation.problem import Allocation, AllocationConfig, AllocationProblem, index_problem
+from symbiosis.engine.allocation.problem import (
+    Allocation,
+    AllocationConfig,
+    AllocationProblem,
+    Indexed,
+    index_problem,
+)
 
-__all__ = ["check_solution"]
+__all__ = ["check_flows", "check_solution"]
 
 
 def _over(lhs: np.ndarray, rhs: np.ndarray, tol: float) -> np.ndarray:
@@ -111,10 +117,23 @@ def check_solution(problem: AllocationProblem, allocation: Allocation, *, tol: f
     flows = allocation.flows
     pos, errors = _arc_positions(problem, flows)
     ok = pos >= 0
-    pos = pos[ok]
     x = flows["flow_per_yr"].to_numpy(dtype=float)[ok]
     delivered = flows["delivered_per_yr"].to_numpy(dtype=float)[ok]
-    errors += _check_arcs(ix, pos, x, delivered, tol)
+    return errors + _audit(ix, pos[ok], x, delivered, allocation, tol)
+
+
+def check_flows(ix: Indexed, x: np.ndarray, allocation: Allocation, *, tol: float = 1e-6) -> list[str]:
+    """:func:`check_solution` on integer arrays: ``x`` is the flow of every arc of ``ix`` (0 if unused).
+
+    ``allocation`` gives the claimed objective, bound, gap and status (its ``flows`` are not read).
+    """
+    pos = np.flatnonzero(x > 0)
+    return _audit(ix, pos, x[pos], x[pos] * ix.yld[pos], allocation, tol)
+
+
+def _audit(ix: Indexed, pos: np.ndarray, x: np.ndarray, delivered: np.ndarray, allocation: Allocation,
+           tol: float) -> list[str]:
+    errors = _check_arcs(ix, pos, x, delivered, tol)
     used = x > 0  # only used links count as opened (partners, fixed costs)
     pos, x = pos[used], x[used]
     errors += _check_balances(ix, pos, x, tol)

@@ -1,6 +1,13 @@
 """Usable arcs, connected components and what each component needs (flow, LP, side constraints).
 
 All functions are vectorised over arcs; nothing here loops over components in Python.
+
+**Yields and node units.** An arc's flow ``x`` leaves its supply in supply units and arrives as
+``yield · x`` demand units. If every node can be given a unit (``u_s`` supply units or ``v_d``
+demand units per flow unit) such that ``yield = v_d / u_s`` on every arc, measuring each arc's flow
+in flow units ``f = x / u_s`` turns the component into a pure network (:func:`yield_scales`). This
+holds exactly when every cycle of the component multiplies to 1: always in a tree, and whenever each
+demand sees one yield. Only components with a cycle of other product are generalised networks.
 """
 
 from __future__ import annotations
@@ -8,14 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from symbiosis.engine.allocation.problem import Indexed
 
-__all__ = ["Labels", "label_components", "mixed_yield_demands", "side_active_arcs", "usable_arcs"]
+__all__ = ["Labels", "Scales", "label_components", "mixed_yield_demands", "side_active_arcs", "usable_arcs",
+           "yield_scales"]
 
 _EPS = 1e-9
+#: Largest |log(yield) − (log v_d − log u_s)| still taken as a consistent cycle.
+_LOG_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -110,3 +120,95 @@ def side_active_arcs(ix: Indexed, arcs: np.ndarray) -> np.ndarray:
         (ix.fixed[arcs] > 0) | (ix.sup_lot[t] > 0) | (ix.dem_lot[h] > 0) | (ix.gain[arcs] <= 0)
         | ((k_s > 0) & (out_deg[t] > k_s)) | ((k_d > 0) & (in_deg[h] > k_d))
     )
+
+
+@dataclass(frozen=True)
+class Scales:
+    """Node units in which each pure component is a plain network (see the module docstring).
+
+    ``sup`` (``u_s``, supply units per flow unit) and ``dem`` (``v_d``, demand units per flow unit)
+    cover every node; ``general`` flags the components (of the :class:`Labels`) holding a cycle whose
+    yields do not multiply to 1: those need the LP, and their node units are meaningless.
+    """
+
+    sup: np.ndarray
+    dem: np.ndarray
+    general: np.ndarray
+
+
+def _tree_log_potentials(ix: Indexed, arcs: np.ndarray) -> np.ndarray:
+    """``log u`` of every supply then ``log v`` of every demand along a BFS forest of ``arcs``.
+
+    One root supply per connected piece gets 0; a node's potential is its tree parent's plus (demand)
+    or minus (supply) the log-yield of the tree arc, summed by pointer jumping (no loop over nodes).
+    """
+    ns, nd = ix.n_sup, ix.n_dem
+    n = ns + nd
+    # One arc per (supply, demand) pair: parallel arcs would add up in the sparse matrix.
+    arcs = arcs[np.unique(ix.tail[arcs].astype(np.int64) * nd + ix.head[arcs], return_index=True)[1]]
+    t, h = ix.tail[arcs], ix.head[arcs] + ns
+    graph = coo_matrix((np.ones(len(arcs), np.int8), (t, h)), shape=(n, n)).tocsr()
+    _, piece = connected_components(graph, directed=False)
+    roots = t[np.unique(piece[t], return_index=True)[1]]  # one supply per piece holding an arc
+    root = n  # a virtual node joined to every root
+    rows = np.r_[t, h, np.full(len(roots), root), roots]
+    cols = np.r_[h, t, roots, np.full(len(roots), root)]
+    ids = np.arange(1, len(arcs) + 1)
+    edge = np.r_[ids, ids, np.full(2 * len(roots), len(arcs) + 1)]
+    tree = csr_matrix((edge.astype(np.float64), (rows, cols)), shape=(n + 1, n + 1))
+    order, pred = breadth_first_order(tree, root, directed=False, return_predecessors=True)
+    nodes = order[1:]
+    parent = pred[nodes]
+    step = np.zeros(n + 1)
+    inner = parent != root
+    k = np.asarray(tree[parent[inner], nodes[inner]]).ravel().astype(np.int64) - 1
+    log_y = np.log(ix.yld[arcs[k]])
+    step[nodes[inner]] = np.where(nodes[inner] >= ns, log_y, -log_y)
+    up = np.full(n + 1, root)
+    up[nodes] = parent
+    while True:
+        move = up != root
+        if not move.any():
+            return step[:n]
+        step[move] += step[up[move]]
+        up[move] = up[up[move]]
+
+
+def yield_scales(ix: Indexed, arcs: np.ndarray, lab: Labels) -> Scales:
+    """Node units making each component a pure network, and which components cannot be made one.
+
+    Parameters
+    ----------
+    ix
+        Indexed problem.
+    arcs
+        Arcs that will carry flow (a subset of ``lab.arcs``).
+    lab
+        Component labels.
+
+    Returns
+    -------
+    Scales
+        A component whose demands each see one yield keeps ``u_s = 1`` and ``v_d`` = that yield,
+        exactly (so its numbers are those of a single-yield rescaling); a component with mixed
+        yields but consistent cycles gets the units of a spanning forest (``u = exp(potential)``); a
+        component with an inconsistent cycle is ``general``.
+    """
+    ns = ix.n_sup
+    sup, dem = np.ones(ns), np.ones(ix.n_dem)
+    general = np.zeros(lab.n, bool)
+    if not len(arcs):
+        return Scales(sup, dem, general)
+    dem[ix.head[arcs]] = ix.yld[arcs]
+    mixed = lab.count(mixed_yield_demands(ix, arcs).astype(float), on="dem") > 0
+    if not mixed.any():
+        return Scales(sup, dem, general)
+    sub = arcs[mixed[lab.sup[ix.tail[arcs]]]]
+    pot = _tree_log_potentials(ix, sub)
+    t, h = ix.tail[sub], ix.head[sub]
+    off = np.abs(pot[ns + h] - pot[t] - np.log(ix.yld[sub])) > _LOG_TOL
+    general[lab.sup[t[off]]] = True
+    ok = ~general[lab.sup[t]]
+    sup[t[ok]] = np.exp(pot[t[ok]])
+    dem[h[ok]] = np.exp(pot[ns + h[ok]])
+    return Scales(sup, dem, general)

@@ -116,7 +116,8 @@ def improve(ix: Indexed, arcs: np.ndarray, x: np.ndarray, *, deadline: float, se
             continue
         before = float((ix.gain[sub] * x[sub] - ix.fixed[sub] * (x[sub] > 0)).sum())
         res = solve_component(_residual(ix, arcs, x, nodes, free), sub, mip_gap=mip_gap,
-                              time_limit_s=min(step_s, deadline - time.perf_counter()))
+                              time_limit_s=min(step_s, deadline - time.perf_counter()), start=x[sub],
+                              seed=seed)
         if res.x is None:
             continue
         new = np.where(res.x > _EPS, res.x, 0.0)

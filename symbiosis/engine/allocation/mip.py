@@ -1,8 +1,9 @@
 """Exact side-constrained model of one component, built by ``define_*`` functions, solved by HiGHS.
 
 Variables: flow ``x`` per arc (``Link-flow``), opening ``y`` per arc (``Link-open``), served ``z`` per
-demand with a minimum lot (``Demand-served``). The model is plain arrays handed to
-``scipy.optimize.milp``; nothing solver-side outlives :func:`solve_component`.
+demand with a minimum lot (``Demand-served``). The model is plain arrays handed to HiGHS through
+OR-Tools MathOpt (:mod:`~symbiosis.engine.allocation._mathopt`), started from a feasible plan when
+one is given; nothing solver-side outlives :func:`solve_component`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ import logging
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
 
+from symbiosis.engine.allocation._mathopt import solve_milp
 from symbiosis.engine.allocation.problem import Indexed
 
 __all__ = ["MipResult", "Sub", "build_model", "solve_component"]
@@ -147,8 +147,31 @@ class MipResult:
     optimal: bool
 
 
-def solve_component(ix: Indexed, arcs: np.ndarray, *, time_limit_s: float, mip_gap: float) -> MipResult:
+def _start(m: _Model, ix: Indexed, s: Sub, x: np.ndarray) -> np.ndarray:
+    """Every variable of the model at the flows ``x`` of the component's arcs (a feasible plan)."""
+    values = np.zeros(m.n_var)
+    values[m.var["Link-flow"]] = x
+    values[m.var["Link-open"]] = x > 0
+    if "Demand-served" in m.var:
+        got = np.bincount(s.h, weights=ix.yld[s.arcs] * x, minlength=len(s.dems))
+        values[m.var["Demand-served"]] = got[ix.dem_lot[s.dems] > 0] > 0
+    return values
+
+
+def solve_component(ix: Indexed, arcs: np.ndarray, *, time_limit_s: float, mip_gap: float,
+                    start: np.ndarray | None = None, seed: int = 0) -> MipResult:
     """Solve one component's exact model with HiGHS under a time limit.
+
+    Parameters
+    ----------
+    ix, arcs
+        The problem and the component's arcs.
+    time_limit_s, mip_gap
+        Stop at this wall-clock time or relative gap.
+    start
+        A feasible plan (flow per arc of ``arcs``) to start from, or None.
+    seed
+        HiGHS random seed.
 
     Returns
     -------
@@ -159,16 +182,14 @@ def solve_component(ix: Indexed, arcs: np.ndarray, *, time_limit_s: float, mip_g
     s = Sub.of(ix, arcs)
     m = build_model(ix, s)
     r, c, v = (np.concatenate(p) for p in zip(*m.rows, strict=True))
-    a = coo_matrix((v, (r, c)), shape=(m.n_row, m.n_var)).tocsr()
-    res = milp(np.concatenate(m.cost), integrality=np.concatenate(m.integer),
-               bounds=Bounds(np.concatenate(m.lb), np.concatenate(m.ub)),
-               constraints=LinearConstraint(a, np.concatenate(m.lo), np.concatenate(m.hi)),
-               options={"time_limit": max(time_limit_s, 0.01), "mip_rel_gap": mip_gap, "disp": False})
-    dual = getattr(res, "mip_dual_bound", None)
-    bound = -float(dual) if dual is not None and np.isfinite(dual) else np.inf
+    res = solve_milp(np.concatenate(m.cost), np.concatenate(m.integer), np.concatenate(m.lb),
+                     np.concatenate(m.ub), rows=r, cols=c, vals=v, lo=np.concatenate(m.lo),
+                     hi=np.concatenate(m.hi), hint=None if start is None else _start(m, ix, s, start),
+                     time_limit_s=time_limit_s, rel_gap=mip_gap, seed=seed)
+    bound = -float(res.bound) if np.isfinite(res.bound) else np.inf
     if res.x is None:
-        log.info("MIP on %d arcs: no incumbent (%s)", len(arcs), res.message)
+        log.info("MIP on %d arcs: no incumbent", len(arcs))
         return MipResult(x=None, bound=bound, optimal=False)
     y = np.rint(res.x[m.var["Link-open"]])
     x = np.clip(res.x[m.var["Link-flow"]], 0.0, ix.cap_arc[arcs]) * y
-    return MipResult(x=x, bound=bound, optimal=res.status == 0)
+    return MipResult(x=x, bound=bound, optimal=res.optimal)

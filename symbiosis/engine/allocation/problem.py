@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Allocation", "AllocationConfig", "AllocationProblem", "Indexed", "index_problem", "make_problem"]
+__all__ = ["Allocation", "AllocationConfig", "AllocationProblem", "Indexed", "index_arrays", "index_problem",
+           "make_problem"]
 
 SUPPLY_COLUMNS = ("stream_id", "capacity", "min_lot", "max_partners")
 DEMAND_COLUMNS = ("stream_id", "capacity", "min_lot", "max_partners")
@@ -242,22 +243,32 @@ def index_problem(problem: AllocationProblem, config: AllocationConfig) -> Index
         Unknown stream ids, non-positive yields, negative capacities or fixed costs.
     """
     sup, dem, arcs = problem.supplies, problem.demands, problem.arcs
-    tail = _ids(sup, arcs["supply_id"], "supplies")
-    head = _ids(dem, arcs["demand_id"], "demands")
-    sup_cap, dem_cap = _col(sup, "capacity"), _col(dem, "capacity")
-    yld, upper = _col(arcs, "yield_ratio", 1.0), _col(arcs, "upper", math.inf)
-    fixed = _col(arcs, "fixed_cost")
+    return index_arrays(
+        tail=_ids(sup, arcs["supply_id"], "supplies"), head=_ids(dem, arcs["demand_id"], "demands"),
+        sup_cap=_col(sup, "capacity"), sup_lot=_col(sup, "min_lot"), sup_k=_col(sup, "max_partners"),
+        dem_cap=_col(dem, "capacity"), dem_lot=_col(dem, "min_lot"), dem_k=_col(dem, "max_partners"),
+        yld=_col(arcs, "yield_ratio", 1.0), upper=_col(arcs, "upper", math.inf),
+        gain=_col(arcs, "gain_per_unit"), fixed=_col(arcs, "fixed_cost"), config=config)
+
+
+def index_arrays(*, tail: np.ndarray, head: np.ndarray, sup_cap: np.ndarray, sup_lot: np.ndarray,
+                 sup_k: np.ndarray, dem_cap: np.ndarray, dem_lot: np.ndarray, dem_k: np.ndarray,
+                 yld: np.ndarray, upper: np.ndarray, gain: np.ndarray, fixed: np.ndarray,
+                 config: AllocationConfig) -> Indexed:
+    """:class:`Indexed` arrays of a problem given by integer positions (``tail``, ``head``) and floats.
+
+    Validates as :func:`index_problem` does and applies ``config`` (lots, fixed costs and partner
+    limits zeroed unless ``side_constraints``; ``exclusive``).
+    """
     if (yld <= 0).any() or (sup_cap < 0).any() or (dem_cap < 0).any() or (upper < 0).any():
         raise ValueError("yields must be > 0 and capacities, uppers >= 0")
     if (fixed < 0).any():
         raise ValueError("fixed costs must be >= 0")
     side = config.side_constraints
+    tail, head = np.asarray(tail, np.int64), np.asarray(head, np.int64)
     cap_arc = np.minimum(np.minimum(upper, sup_cap[tail]), dem_cap[head] / yld)
     return Indexed(
-        sup_cap=sup_cap, sup_lot=_col(sup, "min_lot") * side,
-        sup_k=_limits(_col(sup, "max_partners"), config),
-        dem_cap=dem_cap, dem_lot=_col(dem, "min_lot") * side,
-        dem_k=_limits(_col(dem, "max_partners"), config),
-        tail=tail, head=head, yld=yld, cap_arc=cap_arc, gain=_col(arcs, "gain_per_unit"),
-        fixed=fixed * side,
+        sup_cap=sup_cap, sup_lot=sup_lot * side, sup_k=_limits(sup_k, config),
+        dem_cap=dem_cap, dem_lot=dem_lot * side, dem_k=_limits(dem_k, config),
+        tail=tail, head=head, yld=yld, cap_arc=cap_arc, gain=gain, fixed=fixed * side,
     )

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from symbiosis.engine.allocation.components import Labels
+from symbiosis.engine.allocation.bound import partner_relaxation
+from symbiosis.engine.allocation.components import Labels, Scales
 from symbiosis.engine.allocation.flow import charged, relax
 from symbiosis.engine.allocation.lns import improve
 from symbiosis.engine.allocation.mip import solve_component
@@ -84,7 +85,7 @@ def candidate_pool(ix: Indexed, arcs: np.ndarray, x: np.ndarray, k: int) -> np.n
     return arcs[best | (x[arcs] > EPS_FLOW)]
 
 
-def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, general: np.ndarray,
+def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, scales: Scales,
            config: AllocationConfig, deadline: float) -> tuple[np.ndarray, int]:
     """Feasible plan by close violators → re-solve, to a fixed point, within a small candidate pool.
 
@@ -96,7 +97,7 @@ def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, general: 
         Arcs (gain > 0) of the components with side constraints.
     x0
         Optimal relaxed flows (its support seeds the pool, its values the first round).
-    lab, general, config
+    lab, scales, config
         As in :func:`~symbiosis.engine.allocation.flow.relax`.
     deadline
         ``time.perf_counter()`` value after which closures stop being gentle (one per supplier).
@@ -132,7 +133,7 @@ def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, general: 
         open_ = np.setdiff1d(open_, close_arcs, assume_unique=True)
         dem_cap[close_dems] = 0.0
         open_ = open_[dem_cap[ix.head[open_]] > 0]
-        x = relax(ixc, open_, dem_cap, lab, general, config).x
+        x = relax(ixc, open_, dem_cap, lab, scales, config).x
         rounds += 1
 
 
@@ -160,8 +161,8 @@ def _work_queue(comps: np.ndarray, value: np.ndarray, ub: np.ndarray, config: Al
 
 
 def _exact(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: AllocationConfig):
-    """MILP on one component; returns (flows or None, bound, proven)."""
-    res = solve_component(ix, a, time_limit_s=share, mip_gap=config.mip_gap)
+    """MILP on one component, started from the plan ``x``; returns (flows or None, bound, proven)."""
+    res = solve_component(ix, a, time_limit_s=share, mip_gap=config.mip_gap, start=x[a], seed=config.seed)
     if res.x is None:
         return None, res.bound, False
     return np.where(res.x > EPS_FLOW, res.x, 0.0), res.bound, res.optimal
@@ -174,13 +175,13 @@ def _improve(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: Al
     return xn[a], np.inf, False
 
 
-def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, general: np.ndarray, x0: np.ndarray,
+def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, scales: Scales, x0: np.ndarray,
                ub: np.ndarray, config: AllocationConfig, deadline: float) -> SideResult:
     """Repair, then MIP (or, above ``mip_max_arcs``, neighbourhood-search) the components that need it.
 
     Parameters
     ----------
-    ix, lab, general, config
+    ix, lab, scales, config
         As in :func:`repair`.
     x0
         Optimal relaxed flows on every arc.
@@ -199,35 +200,50 @@ def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, general: np.ndarray, 
     comps = np.flatnonzero(side)
     t0 = time.perf_counter()
     in_side = side[lab.arc]
-    arcs = lab.arcs[in_side & (charged(ix).gain[lab.arcs] > 0)]
+    ixc = charged(ix)
+    arcs = lab.arcs[in_side & (ixc.gain[lab.arcs] > 0)]
     budget = deadline - t0
-    x, rounds = repair(ix, arcs, x0, lab, general, config, t0 + 0.3 * budget)
+    tight = partner_relaxation(ixc, arcs, lab, comps)
+    ub = np.minimum(ub, tight.bound)
+    x, rounds = repair(ix, arcs, x0, lab, scales, config, t0 + 0.3 * budget)
+    value = np.bincount(lab.arc, weights=net_value(ix, x)[lab.arcs], minlength=lab.n)
+    if np.isfinite(tight.bound).any():  # the partner LP's flows often repair into a better plan
+        seeded = np.isfinite(tight.bound)[lab.sup[ix.tail[arcs]]]
+        x2, _ = repair(ix, arcs[seeded], tight.x, lab, scales, config, t0 + 0.3 * budget)
+        value2 = np.bincount(lab.arc, weights=net_value(ix, x2)[lab.arcs], minlength=lab.n)
+        better = (value2 > value) & np.isfinite(tight.bound)
+        take = better[lab.arc]
+        x[lab.arcs[take]] = x2[lab.arcs[take]]
+        value = np.where(better, value2, value)
     log.info("repair: %d rounds, %.2f s", rounds, time.perf_counter() - t0)
     n_arcs = lab.count()
     seconds = (time.perf_counter() - t0) * n_arcs / max(n_arcs[comps].sum(), 1)
-    value = np.bincount(lab.arc, weights=net_value(ix, x)[lab.arcs], minlength=lab.n)
     bound = ub.copy()
     status = np.where(side, "feasible", "").astype(object)
     method = np.where(side, "repair", "").astype(object)
     per_comp = _component_arcs(lab)
-    queue = _work_queue(comps, value, ub, config)
-    left = float(n_arcs[queue].sum())
-    for c in queue:
-        now, a = time.perf_counter(), per_comp[c]
-        if now >= deadline:
-            status[c] = "time_limit"
-            continue
-        share = (deadline - now) * n_arcs[c] / max(left, 1.0)
-        left -= n_arcs[c]
-        exact = n_arcs[c] <= config.mip_max_arcs
-        xm, comp_bound, proven = (_exact if exact else _improve)(ix, a, x, share, config)
-        seconds[c] += time.perf_counter() - now
-        method[c] = "repair+milp" if exact else "repair+lns"
-        bound[c] = min(bound[c], comp_bound)
-        if xm is not None:
-            new_value = float((ix.gain[a] * xm - ix.fixed[a] * (xm > 0)).sum())
-            if new_value > value[c]:
-                x[a], value[c] = xm, new_value
-        status[c] = "optimal" if proven else "time_limit"
+    # First pass: every component not yet within the gap gets a time share by size; second pass: the
+    # time left (a component proven early frees it) goes to those still open, largest gap first.
+    for _ in range(2):
+        queue = _work_queue(comps, value, bound, config)
+        at_stake = bound - value  # time goes where the value at stake is, not where the arcs are
+        left = float(at_stake[queue].sum())
+        for c in queue:
+            now, a = time.perf_counter(), per_comp[c]
+            if now >= deadline - 0.05:
+                status[c] = "time_limit"
+                continue
+            share = (deadline - now) * at_stake[c] / max(left, 1e-9)
+            left -= at_stake[c]
+            exact = n_arcs[c] <= config.mip_max_arcs
+            xm, comp_bound, proven = (_exact if exact else _improve)(ix, a, x, share, config)
+            seconds[c] += time.perf_counter() - now
+            method[c] = "repair+milp" if exact else "repair+lns"
+            bound[c] = min(bound[c], comp_bound)
+            if xm is not None:
+                new_value = float((ix.gain[a] * xm - ix.fixed[a] * (xm > 0)).sum())
+                if new_value > value[c]:
+                    x[a], value[c] = xm, new_value
+            status[c] = "optimal" if proven else "time_limit"
     return SideResult(x=x, bound=bound, status=status, method=method, seconds=seconds)
 

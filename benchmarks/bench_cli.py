@@ -1,0 +1,68 @@
+"""Command-line benchmark: ``symbiosis --help``, ``symbiosis match`` on the sample, and with ``--out x.xlsx``.
+
+Each command runs in its own process (as a user runs it), three times; the row keeps the fastest wall
+time and that run's CPU time (user + system of the child), with the load average. The sample registry
+is built once beforehand (``symbiosis init --sample`` into a temporary SQLite file).
+
+Targets (issue 13): ``--help`` ≤ 0.3 s, ``match`` ≤ 1 s, ``match --out x.xlsx`` ≤ 2 s.
+Run with ``python -m benchmarks cli`` or ``python -m benchmarks.bench_cli``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["TARGETS_S", "main", "time_command"]
+
+#: Wall-clock target of each command, seconds.
+TARGETS_S = {"help": 0.3, "match": 1.0, "match_xlsx": 2.0}
+RESULTS = Path(__file__).resolve().parent / "results" / "cli.json"
+
+
+def time_command(argv: list[str], *, repeats: int = 3) -> tuple[float, float]:
+    """Fastest wall time of ``python -m symbiosis *argv`` and the CPU seconds of that run."""
+    best = (float("inf"), float("nan"))
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "symbiosis", *argv], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        best = min(best, (wall, cpu))
+    return best
+
+
+def main() -> list[dict[str, Any]]:
+    """Time the three commands; print, save and return one row each."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "sample.db")
+        subprocess.run([sys.executable, "-m", "symbiosis", "init", "--db", db, "--sample"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        commands = {"help": ["--help"], "match": ["match", "--db", db],
+                    "match_xlsx": ["match", "--db", db, "--out", str(Path(tmp) / "x.xlsx")]}
+        for name, argv in commands.items():
+            load = os.getloadavg()[0]
+            wall, cpu = time_command(argv)
+            rows.append({"benchmark": "cli", "case": name, "seconds": round(wall, 2),
+                         "cpu_seconds": round(cpu, 2), "target_s": TARGETS_S[name],
+                         "meets_target": wall <= TARGETS_S[name],
+                         "load_avg_1min": round(max(load, os.getloadavg()[0]), 1)})
+            print(rows[-1], flush=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    return rows
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

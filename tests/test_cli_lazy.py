@@ -1,0 +1,78 @@
+"""The command line imports only the sub-command it runs: ``--help`` loads neither pandas nor the DB layer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from symbiosis.cli import COMMAND_MODULES, _load, build_parser, command_help
+
+_PROBE = """
+import sys
+from symbiosis.cli import main
+try:
+    main({argv!r})
+except SystemExit:
+    pass
+names = ("pandas", "numpy", "sqlalchemy", "ortools", "networkx", "scipy")
+heavy = sorted(m for m in names if m in sys.modules)
+print("HEAVY=" + ",".join(heavy))
+"""
+
+
+def _heavy_modules(argv: list[str]) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", _PROBE.format(argv=argv)], capture_output=True, text=True,
+                         check=True).stdout
+    line = next(row for row in out.splitlines() if row.startswith("HEAVY="))
+    return [m for m in line.removeprefix("HEAVY=").split(",") if m]
+
+
+def test_help_imports_no_heavy_library():
+    assert _heavy_modules(["--help"]) == []
+
+
+def test_a_sub_command_help_imports_only_that_command():
+    """``symbiosis export-template --help`` must not pay for the matching engine or the database."""
+    heavy = _heavy_modules(["export-template", "--help"])
+    assert "ortools" not in heavy and "sqlalchemy" not in heavy
+
+
+@pytest.mark.parametrize("name", COMMAND_MODULES)
+def test_help_read_from_the_source_is_the_module_constant(name):
+    meta = command_help(name)
+    if meta is None:
+        pytest.skip(f"no module symbiosis.commands.{name}")
+    module = _load(name)
+    assert meta == (module.NAME, module.HELP)
+
+
+def test_lazy_parser_lists_every_command_and_parses_the_chosen_one():
+    full = build_parser()
+    lazy = build_parser(["match", "--json"])
+    commands = full._subparsers._group_actions[0].choices
+    assert set(lazy._subparsers._group_actions[0].choices) == set(commands)
+    args = lazy.parse_args(["match", "--json"])
+    assert args.json is True and callable(args._run)
+
+
+def test_match_knows_the_sample_folder_without_importing_the_importer():
+    from symbiosis import importing
+    from symbiosis.commands import match
+
+    assert match.SAMPLE_DIR == importing.SAMPLE_DIR
+
+
+def test_match_imports_neither_the_importer_nor_networkx_nor_the_exporter(tmp_path):
+    """``symbiosis match`` without ``--out`` prints KPIs: the graph and the export stay unloaded."""
+    db = tmp_path / "r.db"
+    from symbiosis.cli import main
+
+    assert main(["init", "--db", str(db), "--sample"]) == 0
+    heavy = ("symbiosis.importing", "networkx", "symbiosis.io.export")
+    probe = (f"import sys\nfrom symbiosis.cli import main\nmain(['match', '--db', {str(db)!r}])\n"
+             f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    loaded = next(r for r in out.splitlines() if r.startswith("LOADED=")).removeprefix("LOADED=")
+    assert [m for m in loaded.split(",") if m] == []
