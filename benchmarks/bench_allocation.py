@@ -1,6 +1,6 @@
 """Allocation benchmarks: pure min-cost flow up to 100,000 streams, side constraints at 1k and 10k.
 
-Synthetic instances as in /work/shared/PERFORMANCE.md: firms uniform in a 200 km box, 4 streams per
+Synthetic instances as in ../shared/PERFORMANCE.md: firms uniform in a 200 km box, 4 streams per
 firm, 50 categories, each output category usable by 3 input categories, candidate links within
 50 km (``cKDTree``), or each supply's K nearest compatible demands when ``k_nearest > 0``.
 Run with ``python -m benchmarks`` (all modules) or ``python -m benchmarks.bench_allocation``.

@@ -2,7 +2,7 @@
 
 Run after either input changes::
 
-    .venv/bin/python scripts/build_waste_codes.py [/work/shared/reference/list_of_waste_defra.csv]
+    .venv/bin/python scripts/build_waste_codes.py [../shared/reference/list_of_waste_defra.csv]
 
 Two inputs, one output:
 
@@ -30,7 +30,7 @@ from pathlib import Path
 
 log = logging.getLogger("build_waste_codes")
 
-DEFAULT_SOURCE = Path("/work/shared/reference/list_of_waste_defra.csv")
+DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "list_of_waste_defra.csv"
 DATA = Path(__file__).resolve().parents[1] / "symbiosis" / "kb" / "data"
 TARGET = DATA / "list_of_waste.csv"
 FRENCH = DATA / "list_of_waste_fr.csv"

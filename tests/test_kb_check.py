@@ -16,7 +16,8 @@ from symbiosis.kb.check import check_categories, check_knowledge_base, check_rul
 from symbiosis.kb.generic import generic_categories
 from symbiosis.kb.waste_codes import load_waste_codes
 
-MAESTRI_DIR = Path("/work/shared/reference/maestri")
+# The shared reference folder sits beside the checkout (``../shared``); the test skips without it.
+MAESTRI_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference" / "maestri"
 
 
 @pytest.fixture(scope="module")

@@ -215,7 +215,7 @@ def test_ogl_attribution_ships_with_the_data_and_docs():
     assert OGL in docs.read_text(encoding="utf-8")
 
 
-REFERENCE = Path("/work/shared/reference/list_of_waste_defra.csv")
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "list_of_waste_defra.csv"
 
 
 @pytest.mark.skipif(not REFERENCE.exists(), reason="the DEFRA reference copy is not on this machine")
