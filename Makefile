@@ -31,10 +31,12 @@ run: $(STAMP) $(DB)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # .test-services.env (written by scripts/test-services.sh) points the suite at PostgreSQL and Chromium.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	set -a; [ ! -f .test-services.env ] || . ./.test-services.env; set +a; $(BIN)/python -m pytest -q
 
 # Refresh the README's screenshots (docs/screenshots/) from the end-to-end browser tests.

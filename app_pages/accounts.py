@@ -33,21 +33,35 @@ if secret:  # shown once, never stored: the advisor gives it to the user
 
 st.subheader(t("accounts.create_title", lang))
 with st.form("account_create", clear_on_submit=True):
-    role = st.selectbox(t("accounts.col.role", lang), ["firm", "program_manager", "advisor"],
-                        format_func=lambda r: t(f"auth.role.{r}", lang))
-    firm_id = st.selectbox(t("accounts.col.firm", lang), ["", *names],
-                           format_func=lambda f: f"{f} — {names[f]}" if f else t("accounts.no_firm", lang))
-    user_id = st.text_input(t("accounts.col.user_id", lang), max_chars=64,
-                            help=t("accounts.user_id_help", lang))
+    role = st.selectbox(
+        t("accounts.col.role", lang),
+        ["firm", "program_manager", "advisor"],
+        format_func=lambda r: t(f"auth.role.{r}", lang),
+    )
+    firm_id = st.selectbox(
+        t("accounts.col.firm", lang),
+        ["", *names],
+        format_func=lambda f: f"{f} — {names[f]}" if f else t("accounts.no_firm", lang),
+    )
+    user_id = st.text_input(
+        t("accounts.col.user_id", lang), max_chars=64, help=t("accounts.user_id_help", lang)
+    )
     display = st.text_input(t("accounts.col.name", lang), max_chars=120)
     created = st.form_submit_button(t("accounts.create", lang), type="primary")
 if created:
-    chosen_id = user_id.strip() or (suggest_user_id(names.get(firm_id, ""), set(listing["user_id"]))
-                                    if firm_id else "")
+    chosen_id = user_id.strip() or (
+        suggest_user_id(names.get(firm_id, ""), set(listing["user_id"])) if firm_id else ""
+    )
     password = generate_password()
     try:
-        accounts.create_account(actor, chosen_id, password, role, firm_id or None,
-                                display_name=display.strip() or names.get(firm_id, chosen_id))
+        accounts.create_account(
+            actor,
+            chosen_id,
+            password,
+            role,
+            firm_id or None,
+            display_name=display.strip() or names.get(firm_id, chosen_id),
+        )
     except ValueError as exc:
         st.error(t("accounts.refused", lang, reason=exc))
     else:
@@ -58,8 +72,12 @@ if created:
 if not listing.empty:
     st.subheader(t("accounts.manage_title", lang))
     rows = {row["user_id"]: row for _, row in listing.iterrows()}
-    picked = st.selectbox(t("accounts.pick", lang), list(rows), key="account_pick",
-                          format_func=lambda u: account_label(rows[u], lang))
+    picked = st.selectbox(
+        t("accounts.pick", lang),
+        list(rows),
+        key="account_pick",
+        format_func=lambda u: account_label(rows[u], lang),
+    )
     row = rows[picked]
     reset_col, toggle_col, unlock_col = st.columns(3)
     if reset_col.button(t("accounts.reset", lang), key="account_reset"):
@@ -69,8 +87,11 @@ if not listing.empty:
         state.flash(t("accounts.reset_done", lang, user_id=picked))
         st.rerun()
     disabled = bool(row["disabled"])
-    if toggle_col.button(t("accounts.enable" if disabled else "accounts.disable", lang), key="account_toggle",
-                         disabled=picked == actor.user_id):
+    if toggle_col.button(
+        t("accounts.enable" if disabled else "accounts.disable", lang),
+        key="account_toggle",
+        disabled=picked == actor.user_id,
+    ):
         accounts.set_disabled(actor, picked, not disabled)
         state.flash(t("accounts.enabled" if disabled else "accounts.disabled", lang, user_id=picked))
         st.rerun()

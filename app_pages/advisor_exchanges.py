@@ -66,12 +66,33 @@ else:
     v, c = st.columns(2)
     v.markdown("**" + t("advisor.exchanges.value_breakdown", lang) + "**")
     value = why.value.reset_index()
-    tables.chart(bar_chart(value, category=value.columns[0], value=value.columns[1], lang=lang,
-                           value_title=value.columns[1], unit="$", sort=False), container=v)
+    tables.chart(
+        bar_chart(
+            value,
+            category=value.columns[0],
+            value=value.columns[1],
+            lang=lang,
+            value_title=value.columns[1],
+            unit="$",
+            sort=False,
+        ),
+        container=v,
+    )
     c.markdown("**" + t("advisor.exchanges.co2e_breakdown", lang) + "**")
     co2e = why.co2e.reset_index()
-    tables.chart(bar_chart(co2e, category=co2e.columns[0], value=co2e.columns[1], lang=lang,
-                           value_title=co2e.columns[1], unit="t", decimals=1, sort=False), container=c)
+    tables.chart(
+        bar_chart(
+            co2e,
+            category=co2e.columns[0],
+            value=co2e.columns[1],
+            lang=lang,
+            value_title=co2e.columns[1],
+            unit="t",
+            decimals=1,
+            sort=False,
+        ),
+        container=c,
+    )
 
 st.subheader(t("advisor.exchanges.unmatched", lang))
 cats = categories

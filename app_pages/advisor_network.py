@@ -47,21 +47,34 @@ def _chains(exchanges, max_hops: int):
 
 def show(frame) -> None:
     """A table with numeric columns sorted and formatted as numbers."""
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config={c: numbers[c] for c in frame.columns if c in numbers})
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={c: numbers[c] for c in frame.columns if c in numbers},
+    )
 
 
 families = _groups(exchanges, firms, "family", categories)
 st.caption(
-    t("network.summary", lang, firms=graph.number_of_nodes(), edges=graph.number_of_edges(),
-      families=len(families))
+    t(
+        "network.summary",
+        lang,
+        firms=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+        families=len(families),
+    )
     + " "
     + t("advisor.estimated", lang)
 )
 
 st.subheader(t("network.groups", lang))
-by = st.radio(t("network.group_by", lang), CLUSTER_KEYS, format_func=lambda k: t(f"network.by.{k}", lang),
-              horizontal=True)
+by = st.radio(
+    t("network.group_by", lang),
+    CLUSTER_KEYS,
+    format_func=lambda k: t(f"network.by.{k}", lang),
+    horizontal=True,
+)
 groups = families if by == "family" else _groups(exchanges, firms, "park", None)
 st.caption(t(f"network.groups_note.{by}", lang))
 show(group_table(groups, firms, by, lang, parks=parks))
@@ -89,6 +102,7 @@ st.subheader(t("advisor.net.resilience", lang))
 st.caption(t("advisor.net.resilience_note", lang))
 with st.spinner(t("advisor.running", lang)):
     resolve = results_state.reoptimised_losses(registry, result)
-    losses = resilience_table(exchanges, firms, anchors["firm_id"].head(N_RESILIENCE).tolist(), lang,
-                              resolve=resolve)
+    losses = resilience_table(
+        exchanges, firms, anchors["firm_id"].head(N_RESILIENCE).tolist(), lang, resolve=resolve
+    )
 show(losses)

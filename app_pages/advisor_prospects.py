@@ -17,8 +17,13 @@ st.caption(t("advisor.prospects.intro", lang))
 registry = results_state.load_registry(actor)
 share = st.slider(t("advisor.prospects.min_share", lang), 0.0, 1.0, 0.3, 0.05)
 with st.spinner(t("advisor.running", lang)):
-    leads = prospect_leads(registry, rules=results_state.rules(), categories=load_categories(),
-                           config=results_state.baseline_config(), min_share=share)
+    leads = prospect_leads(
+        registry,
+        rules=results_state.rules(),
+        categories=load_categories(),
+        config=results_state.baseline_config(),
+        min_share=share,
+    )
 st.info(prospect_summary(leads, len(silent_firms(registry)), lang))
 if leads.empty:
     st.write(t("advisor.prospects.none", lang))

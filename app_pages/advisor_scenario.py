@@ -29,15 +29,37 @@ with st.form("scenario"):
     st.markdown("**" + t("advisor.scenario.weights", lang) + "**")
     w1, w2, w3 = st.columns(3)
     # Weights in percent (100 % = the engine's default of 1): no decimal separator to localise.
-    w_value = w1.slider(t("advisor.scenario.w_value", lang), 0, 200, round(100 * default.weight_value), 10,
-                        format="%d %%") / 100
-    w_co2 = w2.slider(t("advisor.scenario.w_co2", lang), 0, 200, round(100 * default.weight_co2), 10,
-                      format="%d %%") / 100
-    w_tonnes = w3.slider(t("advisor.scenario.w_tonnes", lang), 0, 200, round(100 * default.weight_tonnes), 10,
-                         format="%d %%") / 100
+    w_value = (
+        w1.slider(
+            t("advisor.scenario.w_value", lang), 0, 200, round(100 * default.weight_value), 10, format="%d %%"
+        )
+        / 100
+    )
+    w_co2 = (
+        w2.slider(
+            t("advisor.scenario.w_co2", lang), 0, 200, round(100 * default.weight_co2), 10, format="%d %%"
+        )
+        / 100
+    )
+    w_tonnes = (
+        w3.slider(
+            t("advisor.scenario.w_tonnes", lang),
+            0,
+            200,
+            round(100 * default.weight_tonnes),
+            10,
+            format="%d %%",
+        )
+        / 100
+    )
     p1, p2, p3 = st.columns(3)
     radius = p1.number_input(
-        t("advisor.scenario.radius", lang), 1.0, 5000.0, default.radius_km, 10.0, format="%.0f",
+        t("advisor.scenario.radius", lang),
+        1.0,
+        5000.0,
+        default.radius_km,
+        10.0,
+        format="%.0f",
         placeholder=t("advisor.scenario.no_radius", lang),
     )
     tipping = p2.number_input(

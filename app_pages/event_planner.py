@@ -27,9 +27,12 @@ registry = state.load_registry_or_stop(actor, empty_key="events.page.empty")
 
 names = dict(zip(registry.firms["firm_id"], registry.firms["name"], strict=True))
 with st.form("event"):
-    attendees = st.multiselect(t("events.page.attendees", lang), sorted(names, key=names.get),
-                               format_func=lambda f: names.get(f, f),
-                               placeholder=t("events.page.attendees_placeholder", lang))
+    attendees = st.multiselect(
+        t("events.page.attendees", lang),
+        sorted(names, key=names.get),
+        format_func=lambda f: names.get(f, f),
+        placeholder=t("events.page.attendees_placeholder", lang),
+    )
     c1, c2, c3, c4, c5 = st.columns(5)
     n_tables = c1.number_input(t("events.page.tables", lang), min_value=1, max_value=200, value=15)
     slots = c2.number_input(t("events.page.slots", lang), min_value=1, max_value=40, value=8)
@@ -54,8 +57,14 @@ if submitted:
             result = results_state.run_cached(registry, results_state.baseline_config())
             st.write(t("events.progress.planning", lang, seconds=int(limit)))
             instance, schedule, greedy = plan_event(
-                result.exchanges, registry.firms, attendees or None, tables=int(n_tables), slots=int(slots),
-                config=PlannerConfig(time_limit_s=float(limit)), lang=lang)
+                result.exchanges,
+                registry.firms,
+                attendees or None,
+                tables=int(n_tables),
+                slots=int(slots),
+                config=PlannerConfig(time_limit_s=float(limit)),
+                lang=lang,
+            )
             if not instance.pairs:
                 progress.update(label=t("events.page.no_pairs", lang), state="complete")
                 st.info(t("events.page.no_pairs", lang))
@@ -74,8 +83,9 @@ if submitted:
                 "xlsx": agenda_xlsx_bytes(instance, schedule, lang, timing, greedy),
             }
             progress.update(label=t("events.progress.done", lang), state="complete", expanded=False)
-        state.repository().log_event(actor, "export",
-                                     details={"page": "event_planner", "meetings": len(schedule.meetings)})
+        state.repository().log_event(
+            actor, "export", details={"page": "event_planner", "meetings": len(schedule.meetings)}
+        )
 
 plan = st.session_state.get("events.plan")
 if plan:
@@ -85,7 +95,12 @@ if plan:
         with st.expander(tn("events.page.without", len(plan["without"]), lang)):
             st.text(" · ".join(plan["without"]))  # firm names: plain text, never markdown
     d1, d2 = st.columns(2)
-    d1.download_button(t("events.page.download_pdf", lang), plan["pdf"], file_name="agendas.pdf",
-                       mime="application/pdf")
-    d2.download_button(t("events.page.download_xlsx", lang), plan["xlsx"], file_name="agendas.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    d1.download_button(
+        t("events.page.download_pdf", lang), plan["pdf"], file_name="agendas.pdf", mime="application/pdf"
+    )
+    d2.download_button(
+        t("events.page.download_xlsx", lang),
+        plan["xlsx"],
+        file_name="agendas.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

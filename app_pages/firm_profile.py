@@ -31,9 +31,15 @@ except (PermissionDenied, NotFound):
 st.title(t("firm_profile.title", lang))
 st.subheader(firm["name"])
 state.show_flash()
-st.caption(t("firm_profile.position", lang, lat=number_cell(firm["lat"], lang),
-             lon=number_cell(firm["lon"], lang),
-             source=t(f"firm.coord_source.{firm['coord_source']}", lang)))
+st.caption(
+    t(
+        "firm_profile.position",
+        lang,
+        lat=number_cell(firm["lat"], lang),
+        lon=number_cell(firm["lon"], lang),
+        source=t(f"firm.coord_source.{firm['coord_source']}", lang),
+    )
+)
 
 cells = profile_cells(firm, lang)
 parks = default_context().parks.set_index("park_id")["name"]
@@ -43,21 +49,27 @@ with st.form("firm_profile"):
     values = {
         "name": left.text_input(t("firm.field.name", lang), cells["name"]),
         "scian_code": left.text_input(t("firm.field.scian_code", lang), cells["scian_code"]),
-        "park_id": left.selectbox(t("firm.field.park_id", lang), ["", *parks.index],
-                                  index=[*["", *parks.index]].index(cells["park_id"])
-                                  if cells["park_id"] in parks.index else 0,
-                                  format_func=lambda p: parks.get(p, "—")),
+        "park_id": left.selectbox(
+            t("firm.field.park_id", lang),
+            ["", *parks.index],
+            index=[*["", *parks.index]].index(cells["park_id"]) if cells["park_id"] in parks.index else 0,
+            format_func=lambda p: parks.get(p, "—"),
+        ),
         "municipality": left.text_input(t("firm.field.municipality", lang), cells["municipality"]),
         "lat": left.text_input(t("firm.field.lat", lang), cells["lat"]),
         "lon": left.text_input(t("firm.field.lon", lang), cells["lon"]),
         "contact_name": right.text_input(t("firm.field.contact_name", lang), cells["contact_name"]),
         "contact_email": right.text_input(t("firm.field.contact_email", lang), cells["contact_email"]),
         "contact_phone": right.text_input(t("firm.field.contact_phone", lang), cells["contact_phone"]),
-        "accepts_hazardous": "oui" if right.checkbox(t("firm.field.accepts_hazardous", lang),
-                                                     firm["accepts_hazardous"]) else "non",
-        "confidentiality": right.selectbox(t("firm.field.confidentiality", lang), list(confidentiality),
-                                           index=list(confidentiality).index(firm["confidentiality"]),
-                                           format_func=lambda c: t(f"firm.confidentiality.{c}", lang)),
+        "accepts_hazardous": "oui"
+        if right.checkbox(t("firm.field.accepts_hazardous", lang), firm["accepts_hazardous"])
+        else "non",
+        "confidentiality": right.selectbox(
+            t("firm.field.confidentiality", lang),
+            list(confidentiality),
+            index=list(confidentiality).index(firm["confidentiality"]),
+            format_func=lambda c: t(f"firm.confidentiality.{c}", lang),
+        ),
     }
     submitted = st.form_submit_button(t("firm_profile.save", lang), type="primary")
 

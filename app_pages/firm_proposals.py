@@ -38,8 +38,12 @@ if proposals.empty:
 tables.show_table(firm_table(proposals, lang, categories=cats))
 st.caption(t("synergy.figures.caption", lang))
 rows = proposals.set_index("synergy_id")
-chosen = st.selectbox(t("synergy.select", lang), list(rows.index), key="proposals.chosen",
-                      format_func=lambda sid: proposal_label(rows.loc[sid], lang, categories=cats))
+chosen = st.selectbox(
+    t("synergy.select", lang),
+    list(rows.index),
+    key="proposals.chosen",
+    format_func=lambda sid: proposal_label(rows.loc[sid], lang, categories=cats),
+)
 row = rows.loc[chosen]
 st.info(next_step(row, lang))  # where this proposal stands and what happens next
 
@@ -55,24 +59,34 @@ if row["revealed"]:
         distance = format_number(float(who["road_distance_km"] or 0), locale=locale, decimals=0)
         st.caption(t("synergy.reveal.logged", lang))
         colon = " : " if lang == "fr" else ": "
-        for key, value in (("name", who["name"]), ("place", who["municipality"]),
-                           ("contact", who["contact_name"]), ("email", who["contact_email"]),
-                           ("phone", who["contact_phone"]),
-                           ("flow", f"{flow} {unit_label(who['flow_unit'], lang)}"),
-                           ("distance", f"{distance} km")):
+        for key, value in (
+            ("name", who["name"]),
+            ("place", who["municipality"]),
+            ("contact", who["contact_name"]),
+            ("email", who["contact_email"]),
+            ("phone", who["contact_phone"]),
+            ("flow", f"{flow} {unit_label(who['flow_unit'], lang)}"),
+            ("distance", f"{distance} km"),
+        ):
             st.text(t(f"synergy.reveal.{key}", lang) + colon + str(value))  # plain text, never markdown
 elif row["status"] in CONSENT_OPEN:
     with st.form("consent"):
         st.subheader(t("synergy.consent.title", lang))
-        decision = st.radio(t("synergy.consent.choice", lang), DECISIONS, horizontal=True,
-                            format_func=lambda d: t(f"synergy.decision.{d}", lang))
-        reason = st.selectbox(t("synergy.consent.reason", lang), REASONS,
-                              format_func=lambda r: t(f"synergy.reason.{r}", lang))
+        decision = st.radio(
+            t("synergy.consent.choice", lang),
+            DECISIONS,
+            horizontal=True,
+            format_func=lambda d: t(f"synergy.decision.{d}", lang),
+        )
+        reason = st.selectbox(
+            t("synergy.consent.reason", lang), REASONS, format_func=lambda r: t(f"synergy.reason.{r}", lang)
+        )
         note = st.text_area(t("synergy.consent.note", lang))
         if st.form_submit_button(t("synergy.consent.submit", lang), type="primary"):
             try:
-                store.consent(actor, chosen, decision, reason=reason if decision == "decline" else None,
-                              note=note)
+                store.consent(
+                    actor, chosen, decision, reason=reason if decision == "decline" else None, note=note
+                )
                 state.flash(t("synergy.consent.done", lang))
                 st.rerun()
             except (TransitionError, PermissionDenied) as exc:
@@ -85,8 +99,9 @@ if row["status"] in ("implemented", "verified"):
     with st.form("verify"):
         today = dt.date.today()
         c1, c2, c3 = st.columns(3)
-        start = c1.date_input(t("synergy.verify.start", lang), value=today.replace(month=1, day=1),
-                              format=state.DATE_FORMAT)
+        start = c1.date_input(
+            t("synergy.verify.start", lang), value=today.replace(month=1, day=1), format=state.DATE_FORMAT
+        )
         end = c2.date_input(t("synergy.verify.end", lang), value=today, format=state.DATE_FORMAT)
         quantity = c3.number_input(t("synergy.verify.quantity", lang), min_value=0.0, step=1.0)
         if st.form_submit_button(t("synergy.verify.submit", lang)):

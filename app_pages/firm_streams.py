@@ -42,8 +42,9 @@ categories = state.categories()
 st.title(t("firm_streams.title", lang))
 st.subheader(firm["name"])
 state.show_flash()
-tab_list, tab_add, tab_upload = st.tabs([t("firm_streams.tab_list", lang), t("firm_streams.tab_add", lang),
-                                         t("firm_streams.tab_upload", lang)])
+tab_list, tab_add, tab_upload = st.tabs(
+    [t("firm_streams.tab_list", lang), t("firm_streams.tab_add", lang), t("firm_streams.tab_upload", lang)]
+)
 
 with tab_list:
     if streams.empty:
@@ -60,28 +61,38 @@ with tab_list:
     column_config = {
         "stream_id": st.column_config.TextColumn(t("firm.col.stream_id", lang), disabled=True),
         "direction": st.column_config.SelectboxColumn(
-            t("col.direction", lang), options=list(choice_words("direction", lang).values())),
+            t("col.direction", lang), options=list(choice_words("direction", lang).values())
+        ),
         "category_id": st.column_config.SelectboxColumn(
-            t("col.category", lang), options=sorted(category_names.values(), key=str.casefold)),
+            t("col.category", lang), options=sorted(category_names.values(), key=str.casefold)
+        ),
         "description": st.column_config.TextColumn(t("col.description", lang)),
         "quantity": st.column_config.TextColumn(t("firm.field.quantity", lang)),
         "unit": st.column_config.SelectboxColumn(t("col.unit", lang), options=unit_options(lang)),
         "months": st.column_config.TextColumn(t("col.months", lang)),
         "confidentiality": st.column_config.SelectboxColumn(
-            t("firm.col.confidentiality", lang),
-            options=list(choice_words("confidentiality", lang).values())),
+            t("firm.col.confidentiality", lang), options=list(choice_words("confidentiality", lang).values())
+        ),
         "errors": st.column_config.TextColumn(t("firm_streams.errors", lang), disabled=True),
     }
-    edited = st.data_editor(with_pending(stored, st.session_state.get("firm_pending", [])),
-                            key=f"firm_editor_{version}", num_rows="add", hide_index=True,
-                            column_config=column_config, width="stretch")
+    edited = st.data_editor(
+        with_pending(stored, st.session_state.get("firm_pending", [])),
+        key=f"firm_editor_{version}",
+        num_rows="add",
+        hide_index=True,
+        column_config=column_config,
+        width="stretch",
+    )
     check_col, save_col = st.columns(2)
     if check_col.button(t("firm_streams.validate", lang), key="firm_validate"):
         positions = changed_rows(stored, edited)
         rows = editor_rows(edited, streams, positions, lang, ids_by_label=ids_by_label)
         numbers = [p + 1 for p in positions]
-        st.session_state["firm_check"] = (rows, numbers, validate_stream_rows(rows, firm_id, lang=lang,
-                                                                              row_numbers=numbers))
+        st.session_state["firm_check"] = (
+            rows,
+            numbers,
+            validate_stream_rows(rows, firm_id, lang=lang, row_numbers=numbers),
+        )
     check = st.session_state.get("firm_check")
     if check is not None:
         rows, numbers, result = check
@@ -91,12 +102,14 @@ with tab_list:
             state.show_report(result.report, lang, key="firm_editor_report")
         if rows and save_col.button(t("firm_streams.save_valid", lang), type="primary", key="firm_save"):
             saved = save_valid(repo, actor, result)
-            st.session_state["firm_pending"] = pending_rows(rows, numbers, result.report, lang,
-                                                            labels=category_names)
+            st.session_state["firm_pending"] = pending_rows(
+                rows, numbers, result.report, lang, labels=category_names
+            )
             st.session_state["firm_editor_version"] = version + 1
             del st.session_state["firm_check"]
-            state.flash(t("firm_streams.saved", lang, saved=saved,
-                          kept=len(st.session_state["firm_pending"])))
+            state.flash(
+                t("firm_streams.saved", lang, saved=saved, kept=len(st.session_state["firm_pending"]))
+            )
             st.rerun()
 
     if not streams.empty:
@@ -112,44 +125,68 @@ with tab_list:
                     st.rerun()
                 st.warning(t("firm_streams.delete_unconfirmed", lang))
 
+
 def quality_fields(direction: str, lang: str) -> dict[str, str]:
     """Quality and today's situation of the new stream: declared values, or the demand's specification."""
     a, b = st.columns(2)
     sizes = ["fine", "granular", "coarse", "bulky"]
     size_label = lambda s: t(f"firm_streams.size.{s}", lang)  # noqa: E731
     if direction == "supply":
-        fates = ["", "landfill", "incineration", "land_spreading", "sold_byproduct", "internal_reuse",
-                 "paid_treatment", "discharged"]
+        fates = [
+            "",
+            "landfill",
+            "incineration",
+            "land_spreading",
+            "sold_byproduct",
+            "internal_reuse",
+            "paid_treatment",
+            "discharged",
+        ]
         return {
-            "current_fate": a.selectbox(t("firm_streams.fate", lang), fates,
-                                        format_func=lambda f: t(f"firm_streams.fate.{f or 'unknown'}", lang)),
+            "current_fate": a.selectbox(
+                t("firm_streams.fate", lang),
+                fates,
+                format_func=lambda f: t(f"firm_streams.fate.{f or 'unknown'}", lang),
+            ),
             "purity_pct": a.text_input(t("firm_streams.purity", lang)),
             "moisture_pct": a.text_input(t("firm_streams.moisture", lang)),
             "temperature_c": b.text_input(t("firm_streams.temperature", lang)),
             "contaminant_pct": b.text_input(t("firm_streams.contaminant", lang)),
-            "particle_size": b.selectbox(t("firm_streams.size", lang), ["", *sizes],
-                                         format_func=lambda s: size_label(s) if s else "—"),
+            "particle_size": b.selectbox(
+                t("firm_streams.size", lang), ["", *sizes], format_func=lambda s: size_label(s) if s else "—"
+            ),
         }
     return {
-        "current_use": a.selectbox(t("firm_streams.use", lang), ["", "virgin_input", "treatment_service"],
-                                   format_func=lambda u: t(f"firm_streams.use.{u or 'unknown'}", lang)),
+        "current_use": a.selectbox(
+            t("firm_streams.use", lang),
+            ["", "virgin_input", "treatment_service"],
+            format_func=lambda u: t(f"firm_streams.use.{u or 'unknown'}", lang),
+        ),
         "gate_fee_cad_per_unit": a.text_input(t("firm_streams.gate_fee", lang)),
         "min_purity_pct": a.text_input(t("firm_streams.min_purity", lang)),
         "max_moisture_pct": a.text_input(t("firm_streams.max_moisture", lang)),
         "min_temperature_c": b.text_input(t("firm_streams.min_temperature", lang)),
         "max_contaminant_pct": b.text_input(t("firm_streams.max_contaminant", lang)),
-        "accepted_particle_sizes": "|".join(b.multiselect(t("firm_streams.sizes", lang), sizes,
-                                                          format_func=size_label)),
+        "accepted_particle_sizes": "|".join(
+            b.multiselect(t("firm_streams.sizes", lang), sizes, format_func=size_label)
+        ),
         "rejects_hazardous": "oui" if b.checkbox(t("firm_streams.rejects_hazardous", lang)) else "",
     }
 
 
 with tab_add:
-    description = st.text_input(t("firm.field.description", lang), key="new_stream_description",
-                                help=t("firm_streams.description_help", lang))
+    description = st.text_input(
+        t("firm.field.description", lang),
+        key="new_stream_description",
+        help=t("firm_streams.description_help", lang),
+    )
     first, second = st.columns(2)
-    direction = first.selectbox(t("col.direction", lang), ["supply", "demand"], key="new_stream_direction",
-                                format_func=lambda d: t(f"direction.{d}", lang))
+    direction = first.selectbox(
+        t("col.direction", lang),
+        ["supply", "demand"],
+        key="new_stream_direction",
+        format_func=lambda d: t(f"direction.{d}", lang),
+    )
     unit = second.selectbox(t("col.unit", lang), unit_options(lang), key="new_stream_unit")
     options = category_options(description, categories, lang=lang, direction=direction, unit=unit)
     labels = categories.set_index("category_id")["label_en" if lang == "en" else "label_fr"]
@@ -158,21 +195,32 @@ with tab_add:
     with st.form("firm_add_stream"):
         left, right = st.columns(2)
         category = left.selectbox(t("col.category", lang), options, format_func=lambda c: labels.get(c, c))
-        quantity = left.text_input(t("firm.field.quantity", lang),
-                                   placeholder="12,5" if lang == "fr" else "12.5")
+        quantity = left.text_input(
+            t("firm.field.quantity", lang), placeholder="12,5" if lang == "fr" else "12.5"
+        )
         months = right.text_input(t("firm.field.months", lang), placeholder="5-9")
         cost = right.text_input(t("firm.field.cost", lang))
-        confidentiality = right.selectbox(t("firm.col.confidentiality", lang),
-                                          ["confidential", "members", "public"],
-                                          format_func=lambda c: t(f"firm.confidentiality.{c}", lang))
+        confidentiality = right.selectbox(
+            t("firm.col.confidentiality", lang),
+            ["confidential", "members", "public"],
+            format_func=lambda c: t(f"firm.confidentiality.{c}", lang),
+        )
         with st.expander(t("firm_streams.quality", lang)):
             quality = quality_fields(direction, lang)
         added = st.form_submit_button(t("firm_streams.add", lang), type="primary")
     if added:
         cost_column = "disposal_cost_cad_per_unit" if direction == "supply" else "purchase_price_cad_per_unit"
-        row = {"direction": direction, "category_id": category, "description": description,
-               "quantity": quantity, "unit": unit, "months": months, cost_column: cost,
-               "confidentiality": confidentiality, **quality}
+        row = {
+            "direction": direction,
+            "category_id": category,
+            "description": description,
+            "quantity": quantity,
+            "unit": unit,
+            "months": months,
+            cost_column: cost,
+            "confidentiality": confidentiality,
+            **quality,
+        }
         result = validate_stream_rows([row], firm_id, lang=lang)
         if result.report.issues:
             state.show_report(result.report, lang, key="firm_add_report")
@@ -186,15 +234,25 @@ with tab_add:
 with tab_upload:
     st.markdown(f"#### {t('firm_streams.template_title', lang)}")
     fmt_col, lang_col = st.columns(2)
-    fmt = fmt_col.radio(t("firm_streams.template_format", lang), ["xlsx", "csv"], horizontal=True,
-                        format_func=str.upper)
-    template_lang = lang_col.radio(t("firm_streams.template_lang", lang), ["fr", "en"], horizontal=True,
-                                   index=0 if lang == "fr" else 1, key="template_lang",
-                                   format_func=lambda code: {"fr": "Français", "en": "English"}[code])
+    fmt = fmt_col.radio(
+        t("firm_streams.template_format", lang), ["xlsx", "csv"], horizontal=True, format_func=str.upper
+    )
+    template_lang = lang_col.radio(
+        t("firm_streams.template_lang", lang),
+        ["fr", "en"],
+        horizontal=True,
+        index=0 if lang == "fr" else 1,
+        key="template_lang",
+        format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+    )
     template_name = f"{t('firm_streams.template_file', template_lang)}.{fmt}"
-    st.download_button(t("firm_streams.template_download", lang),
-                       template_bytes("streams", lang=template_lang, fmt=fmt), file_name=template_name,
-                       key="template_download", on_click="ignore")
+    st.download_button(
+        t("firm_streams.template_download", lang),
+        template_bytes("streams", lang=template_lang, fmt=fmt),
+        file_name=template_name,
+        key="template_download",
+        on_click="ignore",
+    )
     st.caption(template_name)
 
     st.markdown(f"#### {t('firm_streams.upload_title', lang)}")
@@ -216,6 +274,10 @@ with tab_upload:
             result = outcome.batch.streams
             state.show_report(result.report, lang, key="firm_upload_report")
             if len(result.rejected):
-                st.download_button(t("firm_streams.rejected_download", lang), rejected_file(result),
-                                   file_name=f"{t('firm_streams.rejected_file', lang)}.csv",
-                                   key="rejected_download", on_click="ignore")
+                st.download_button(
+                    t("firm_streams.rejected_download", lang),
+                    rejected_file(result),
+                    file_name=f"{t('firm_streams.rejected_file', lang)}.csv",
+                    key="rejected_download",
+                    on_click="ignore",
+                )

@@ -39,8 +39,13 @@ current = store.subscription(actor) or {"email": "", "lang": lang, "enabled": Fa
 with st.form("digest"):
     enabled = st.checkbox(t("inbox.digest.enabled", lang), value=bool(current["enabled"]))
     email = st.text_input(t("inbox.digest.email", lang), value=current["email"])
-    mail_lang = st.radio(t("inbox.digest.lang", lang), LANGS, index=LANGS.index(current["lang"]),
-                         horizontal=True, format_func=lambda code: {"fr": "Français", "en": "English"}[code])
+    mail_lang = st.radio(
+        t("inbox.digest.lang", lang),
+        LANGS,
+        index=LANGS.index(current["lang"]),
+        horizontal=True,
+        format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+    )
     if st.form_submit_button(t("inbox.digest.save", lang)):
         try:
             store.subscribe(actor, email=email, lang=mail_lang, enabled=enabled)

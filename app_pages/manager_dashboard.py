@@ -37,23 +37,41 @@ left.subheader(t("manager.by_status", lang))
 tables.show_table(status_table(data, lang), container=left)
 with right:
     st.subheader(t("manager.breakdowns", lang))
-    by = st.selectbox(t("manager.breakdown_by", lang), BREAKDOWNS,
-                      format_func=lambda b: t(f"manager.by.{b}", lang))
+    by = st.selectbox(
+        t("manager.breakdown_by", lang), BREAKDOWNS, format_func=lambda b: t(f"manager.by.{b}", lang)
+    )
     table = breakdown_table(data, by, lang, parks=results_state.parks())
     value = t("manager.col.value", lang)
-    tables.chart(bar_chart(table, category=table.columns[0], value=value, lang=lang, value_title=value,
-                           unit="$"))
+    tables.chart(
+        bar_chart(table, category=table.columns[0], value=value, lang=lang, value_title=value, unit="$")
+    )
     tables.show_table(table)
     if by in PER_FIRM_BREAKDOWNS:
         st.caption(t("manager.double_count", lang))
 
 st.subheader(t("manager.period", lang))
 months = monthly_table(data, lang)
-tables.chart(column_chart(months, category=months.columns[0], value=months.columns[1], lang=lang,
-                          value_title=months.columns[1], unit="t"))
+tables.chart(
+    column_chart(
+        months,
+        category=months.columns[0],
+        value=months.columns[1],
+        lang=lang,
+        value_title=months.columns[1],
+        unit="t",
+    )
+)
 
 st.subheader(t("manager.downloads", lang))
 st.caption(t("manager.downloads_note", lang))
 anonymise = st.checkbox(t("manager.anonymise", lang), value=True, key="dashboard.anonymise")
-report_state.download_files(source, actor, territory=territory, period=period, lang=lang,
-                            anonymised=anonymise, page="dashboard", key="dashboard.files")
+report_state.download_files(
+    source,
+    actor,
+    territory=territory,
+    period=period,
+    lang=lang,
+    anonymised=anonymise,
+    page="dashboard",
+    key="dashboard.files",
+)

@@ -28,10 +28,25 @@ if scope is None:
     st.stop()
 territory, period = scope
 c1, c2, c3 = st.columns(3)
-report_lang = c1.selectbox(t("reports.page.lang", lang), LANGS, index=LANGS.index(lang), key="reports.lang",
-                           format_func=lambda code: {"fr": "Français", "en": "English"}[code])
+report_lang = c1.selectbox(
+    t("reports.page.lang", lang),
+    LANGS,
+    index=LANGS.index(lang),
+    key="reports.lang",
+    format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+)
 fmt = c2.selectbox(t("reports.page.format", lang), FORMATS, format_func=str.upper, key="reports.format")
-anonymised = c3.checkbox(t("reports.page.anonymised", lang), value=actor.role == "program_manager",
-                         key="reports.anonymised")
-report_state.download_files(source, actor, territory=territory, period=period, lang=report_lang,
-                            anonymised=anonymised, formats=(fmt,), page="reports", key="reports.files")
+anonymised = c3.checkbox(
+    t("reports.page.anonymised", lang), value=actor.role == "program_manager", key="reports.anonymised"
+)
+report_state.download_files(
+    source,
+    actor,
+    territory=territory,
+    period=period,
+    lang=report_lang,
+    anonymised=anonymised,
+    formats=(fmt,),
+    page="reports",
+    key="reports.files",
+)

@@ -24,8 +24,16 @@ from symbiosis.registry import Registry
 from symbiosis.views.mutual import data_key
 from symbiosis.views.scenario import registry_key
 
-__all__ = ["UNIT_SPECS", "UPLOADED", "advisor_context", "names", "plan", "receiver_names", "tables",
-           "unit_specs"]
+__all__ = [
+    "UNIT_SPECS",
+    "UPLOADED",
+    "advisor_context",
+    "names",
+    "plan",
+    "receiver_names",
+    "tables",
+    "unit_specs",
+]
 
 #: Session key of the tables an advisor uploaded (a :class:`MutualData`).
 UPLOADED = "mutual.uploaded"

@@ -23,13 +23,19 @@ cols[3].metric(t("registry.municipalities", lang), summary["municipalities"])
 
 f1, f2, f3, f4 = st.columns(4)
 all_label = t("all", lang)
-municipality = f1.selectbox(t("registry.filter_municipality", lang),
-                            [all_label, *sorted(registry.firms["municipality"].unique())])
-direction = f2.selectbox(t("registry.filter_direction", lang), [all_label, "supply", "demand"],
-                         format_func=lambda d: d if d == all_label else t(f"direction.{d}", lang))
-kind = f3.selectbox(t("registry.filter_kind", lang),
-                    [all_label, *sorted(registry.streams["kind"].unique())],
-                    format_func=lambda k: k if k == all_label else t(f"kind.{k}", lang))
+municipality = f1.selectbox(
+    t("registry.filter_municipality", lang), [all_label, *sorted(registry.firms["municipality"].unique())]
+)
+direction = f2.selectbox(
+    t("registry.filter_direction", lang),
+    [all_label, "supply", "demand"],
+    format_func=lambda d: d if d == all_label else t(f"direction.{d}", lang),
+)
+kind = f3.selectbox(
+    t("registry.filter_kind", lang),
+    [all_label, *sorted(registry.streams["kind"].unique())],
+    format_func=lambda k: k if k == all_label else t(f"kind.{k}", lang),
+)
 query = f4.text_input(t("registry.search", lang))
 
 selected = filter_streams(

@@ -40,8 +40,9 @@ def report_source(actor: Actor) -> ReportSource:
     with st.status(t("reports.progress.reading", lang), expanded=False) as progress:
         registry = results_state.load_registry(actor)
         config = results_state.baseline_config()
-        source = load_source(repo, actor, registry=registry,
-                             matcher=lambda reg: results_state.run_cached(reg, config))
+        source = load_source(
+            repo, actor, registry=registry, matcher=lambda reg: results_state.run_cached(reg, config)
+        )
         progress.update(label=t("reports.progress.read", lang), state="complete")
     kept[key] = source
     while len(kept) > _KEPT:
@@ -49,46 +50,82 @@ def report_source(actor: Actor) -> ReportSource:
     return source
 
 
-def choose_scope(source: ReportSource, lang: str, *, key: str,
-                 container=None) -> tuple[Territory, tuple[dt.date, dt.date]] | None:
+def choose_scope(
+    source: ReportSource, lang: str, *, key: str, container=None
+) -> tuple[Territory, tuple[dt.date, dt.date]] | None:
     """Period and territory selectors (this year, whole region by default); None for a reversed period."""
     box = container or st
     today = dt.date.today()
     c1, c2, c3 = box.columns([1, 1, 2])
-    start = c1.date_input(t("reports.page.from", lang), value=dt.date(today.year, 1, 1), key=f"{key}.from",
-                          format=state.DATE_FORMAT)
-    end = c2.date_input(t("reports.page.to", lang), value=dt.date(today.year, 12, 31), key=f"{key}.to",
-                        format=state.DATE_FORMAT)
-    territory = c3.selectbox(t("reports.territory", lang), territory_choices(source.firms),
-                             key=f"{key}.territory", format_func=lambda s: parse_territory(s).label(lang))
+    start = c1.date_input(
+        t("reports.page.from", lang),
+        value=dt.date(today.year, 1, 1),
+        key=f"{key}.from",
+        format=state.DATE_FORMAT,
+    )
+    end = c2.date_input(
+        t("reports.page.to", lang),
+        value=dt.date(today.year, 12, 31),
+        key=f"{key}.to",
+        format=state.DATE_FORMAT,
+    )
+    territory = c3.selectbox(
+        t("reports.territory", lang),
+        territory_choices(source.firms),
+        key=f"{key}.territory",
+        format_func=lambda s: parse_territory(s).label(lang),
+    )
     if end < start:
         box.error(t("reports.page.bad_period", lang))
         return None
     return parse_territory(territory), (start, end)
 
 
-def _log(actor: Actor, file: ExportFile, page: str, territory: Territory, anonymised: bool,
-         lang: str) -> None:
-    state.repository().log_event(actor, "export", table="reports", details={
-        "page": page, "file": file.name, "territory": territory.spec, "anonymised": anonymised, "lang": lang})
+def _log(
+    actor: Actor, file: ExportFile, page: str, territory: Territory, anonymised: bool, lang: str
+) -> None:
+    state.repository().log_event(
+        actor,
+        "export",
+        table="reports",
+        details={
+            "page": page,
+            "file": file.name,
+            "territory": territory.spec,
+            "anonymised": anonymised,
+            "lang": lang,
+        },
+    )
 
 
-def download_files(source: ReportSource, actor: Actor, *, territory: Territory,
-                   period: tuple[dt.date, dt.date], lang: str, anonymised: bool,
-                   formats: tuple[str, ...] = FORMATS, page: str, key: str) -> None:
+def download_files(
+    source: ReportSource,
+    actor: Actor,
+    *,
+    territory: Territory,
+    period: tuple[dt.date, dt.date],
+    lang: str,
+    anonymised: bool,
+    formats: tuple[str, ...] = FORMATS,
+    page: str,
+    key: str,
+) -> None:
     """Build the files (progress shown; once per scope) and show one download button per format.
 
     Every file goes through :func:`~symbiosis.reports.export.export_report` with ``anonymised``;
     every download is written to the audit log.
     """
-    ready = all(built_export(source, fmt, lang, anonymised=anonymised, territory=territory, period=period)
-                for fmt in formats)
+    ready = all(
+        built_export(source, fmt, lang, anonymised=anonymised, territory=territory, period=period)
+        for fmt in formats
+    )
     if not ready and st.button(t("reports.page.generate", lang), key=f"{key}.prepare", type="primary"):
         with st.status(t("reports.progress.building", lang), expanded=True) as progress:
             bar = st.progress(0.0)
             for i, fmt in enumerate(formats):
-                built = export_report(source, fmt, lang, anonymised=anonymised, territory=territory,
-                                      period=period)
+                built = export_report(
+                    source, fmt, lang, anonymised=anonymised, territory=territory, period=period
+                )
                 st.write(t("reports.progress.file", lang, name=built.name, seconds=f"{built.seconds:.1f}"))
                 bar.progress((i + 1) / len(formats))
             progress.update(label=t("reports.progress.done", lang), state="complete", expanded=False)
@@ -98,9 +135,16 @@ def download_files(source: ReportSource, actor: Actor, *, territory: Territory,
     columns = st.columns(len(formats))
     files = {}
     for column, fmt in zip(columns, formats, strict=True):
-        built = files[fmt] = export_report(source, fmt, lang, anonymised=anonymised, territory=territory,
-                                           period=period)
-        column.download_button(t(f"reports.download.{fmt}", lang), built.content, file_name=built.name,
-                               mime=built.media_type, key=f"{key}.download.{fmt}",
-                               on_click=_log, args=(actor, built, page, territory, anonymised, lang))
+        built = files[fmt] = export_report(
+            source, fmt, lang, anonymised=anonymised, territory=territory, period=period
+        )
+        column.download_button(
+            t(f"reports.download.{fmt}", lang),
+            built.content,
+            file_name=built.name,
+            mime=built.media_type,
+            key=f"{key}.download.{fmt}",
+            on_click=_log,
+            args=(actor, built, page, territory, anonymised, lang),
+        )
     st.session_state[f"{key}.files"] = files  # what the buttons serve (the tests read it back)

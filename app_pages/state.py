@@ -60,7 +60,10 @@ def current_lang() -> str:
 def language_selector() -> str:
     """Draw the FR/EN switch in the sidebar and return the chosen language."""
     st.sidebar.radio(
-        t("app.language", current_lang()), LANGS, key="lang", horizontal=True,
+        t("app.language", current_lang()),
+        LANGS,
+        key="lang",
+        horizontal=True,
         format_func=lambda code: {"fr": "Français", "en": "English"}[code],
     )
     return current_lang()
@@ -131,8 +134,9 @@ def current_actor() -> Actor | None:
             st.session_state["dead_cookie"] = cookie  # revoked or expired: do not ask again this session
             return None
         users = repository().users(restored)
-        st.session_state.update(actor=restored, session_token=cookie,
-                                display_name=display_name(users, restored))
+        st.session_state.update(
+            actor=restored, session_token=cookie, display_name=display_name(users, restored)
+        )
         return restored
     return None
 
@@ -153,8 +157,10 @@ def navigation_pages(table: Sequence[PageRow], actor: Actor | None, lang: str) -
     """Return the ``st.Page`` s of ``table`` the actor's role may open; its first one is the landing page."""
     role = actor.role if actor is not None else ANONYMOUS
     rows = [row for row in table if role in row[1]]
-    return [st.Page(file, title=t(title, lang), icon=icon, url_path=url, default=(i == 0))
-            for i, (file, _roles, title, icon, url) in enumerate(rows)]
+    return [
+        st.Page(file, title=t(title, lang), icon=icon, url_path=url, default=(i == 0))
+        for i, (file, _roles, title, icon, url) in enumerate(rows)
+    ]
 
 
 def sign_in(actor: Actor, display_name: str = "") -> None:
@@ -294,8 +300,7 @@ def show_report(report: ImportReport, lang: str, *, key: str) -> None:
     else:
         st.success(summary)
     if report.issues:
-        st.dataframe(report.to_frame(lang).drop(columns=["Code"]), hide_index=True, width="stretch",
-                     key=key)
+        st.dataframe(report.to_frame(lang).drop(columns=["Code"]), hide_index=True, width="stretch", key=key)
 
 
 def load_registry_or_stop(actor: Actor, *, empty_key: str, need_streams: bool = False) -> Registry:

@@ -50,8 +50,12 @@ for col, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
     col.metric(status_label(status, lang), int(counts.get(status, 0)))
 
 all_label = t("synergy.all", lang)
-shown = st.selectbox(t("synergy.filter.status", lang), [all_label, *STATUSES], key="synergy.filter",
-                     format_func=lambda s: s if s == all_label else status_label(s, lang))
+shown = st.selectbox(
+    t("synergy.filter.status", lang),
+    [all_label, *STATUSES],
+    key="synergy.filter",
+    format_func=lambda s: s if s == all_label else status_label(s, lang),
+)
 selected = synergies if shown == all_label else synergies[synergies["status"] == shown]
 table = pipeline_table(selected, firms, lang, categories=cats)
 st.subheader(tn("synergy.table.title", len(table), lang))
@@ -78,28 +82,53 @@ if options:
     fields = ("to", "reason", "note", "owner", "action", "on")
     keys = {name: f"synergy.move.{name}.{version}" for name in fields}
     with st.form(f"move-{version}"):
-        to = st.selectbox(t("synergy.move.to", lang), [keep, *next_statuses(row["status"])], key=keys["to"],
-                          format_func=lambda s: s if s == keep else status_label(s, lang))
-        reason = st.selectbox(t("synergy.move.reason", lang), REASONS, key=keys["reason"],
-                              help=t("synergy.move.reason_help", lang),
-                              format_func=lambda r: t(f"synergy.reason.{r}", lang))
+        to = st.selectbox(
+            t("synergy.move.to", lang),
+            [keep, *next_statuses(row["status"])],
+            key=keys["to"],
+            format_func=lambda s: s if s == keep else status_label(s, lang),
+        )
+        reason = st.selectbox(
+            t("synergy.move.reason", lang),
+            REASONS,
+            key=keys["reason"],
+            help=t("synergy.move.reason_help", lang),
+            format_func=lambda r: t(f"synergy.reason.{r}", lang),
+        )
         note = st.text_area(t("synergy.move.note", lang), key=keys["note"])
         c1, c2, c3 = st.columns(3)
-        owner = c1.text_input(t("synergy.move.owner", lang), key=keys["owner"],
-                              value=text_or_empty(row["owner_id"]) or actor.user_id)
-        next_action = c2.text_input(t("synergy.move.next_action", lang), key=keys["action"],
-                                    value=text_or_empty(row["next_action"]))
-        next_on = c3.date_input(t("synergy.move.next_date", lang), key=keys["on"], format=state.DATE_FORMAT,
-                                value=row["next_action_on"] if text_or_empty(row["next_action_on"]) else None)
+        owner = c1.text_input(
+            t("synergy.move.owner", lang),
+            key=keys["owner"],
+            value=text_or_empty(row["owner_id"]) or actor.user_id,
+        )
+        next_action = c2.text_input(
+            t("synergy.move.next_action", lang), key=keys["action"], value=text_or_empty(row["next_action"])
+        )
+        next_on = c3.date_input(
+            t("synergy.move.next_date", lang),
+            key=keys["on"],
+            format=state.DATE_FORMAT,
+            value=row["next_action_on"] if text_or_empty(row["next_action_on"]) else None,
+        )
         submitted = st.form_submit_button(t("synergy.move.submit", lang), type="primary")
     if submitted:
         try:
             if to == keep:
-                changed = store.follow_up(actor, chosen, owner_id=owner, next_action_on=next_on,
-                                          next_action=next_action, note=note)
+                changed = store.follow_up(
+                    actor, chosen, owner_id=owner, next_action_on=next_on, next_action=next_action, note=note
+                )
             else:
-                store.transition(actor, chosen, to, reason=reason if to == "rejected" else None,
-                                 note=note, owner_id=owner, next_action_on=next_on, next_action=next_action)
+                store.transition(
+                    actor,
+                    chosen,
+                    to,
+                    reason=reason if to == "rejected" else None,
+                    note=note,
+                    owner_id=owner,
+                    next_action_on=next_on,
+                    next_action=next_action,
+                )
                 changed = True
         except (TransitionError, PermissionDenied) as exc:
             st.error(t("synergy.move.refused", lang, error=refusal_text(exc, lang)))
@@ -122,7 +151,8 @@ if options:
 
 st.subheader(t("synergy.funnel.title", lang))
 st.caption(t("synergy.funnel.caption", lang))
-dimension = st.selectbox(t("synergy.funnel.dimension", lang), DIMENSIONS,
-                         format_func=lambda d: t(f"synergy.funnel.dim.{d}", lang))
+dimension = st.selectbox(
+    t("synergy.funnel.dimension", lang), DIMENSIONS, format_func=lambda d: t(f"synergy.funnel.dim.{d}", lang)
+)
 frame = funnel(synergies, firms, categories=cats)
 tables.show_table(funnel_table(frame, dimension, lang, parks=results_state.parks()))

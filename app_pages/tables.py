@@ -55,12 +55,20 @@ def column_config(frame: pd.DataFrame) -> dict[str, Any]:
     return config
 
 
-def show_table(frame: pd.DataFrame, *, key: str | None = None, height: int | str = "auto",
-               hide_index: bool = True, extra: dict[str, Any] | None = None, container: Any = None) -> None:
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    key: str | None = None,
+    height: int | str = "auto",
+    hide_index: bool = True,
+    extra: dict[str, Any] | None = None,
+    container: Any = None,
+) -> None:
     """Show ``frame`` with localised numbers (sortable as numbers) across the page width."""
     config = column_config(frame) | dict(extra or {})
-    (container or st).dataframe(frame, hide_index=hide_index, width="stretch", height=height,
-                                column_config=config, key=key)
+    (container or st).dataframe(
+        frame, hide_index=hide_index, width="stretch", height=height, column_config=config, key=key
+    )
 
 
 def chart(spec: dict[str, Any], *, container: Any = None) -> None:

@@ -30,8 +30,12 @@ def _modules(filters: list[str]) -> list[str]:
 def _machine() -> dict:
     import os
 
-    return {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-            "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    return {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
 
 
 def _run(name: str) -> list[dict]:
@@ -40,8 +44,9 @@ def _run(name: str) -> list[dict]:
     rows = module.main()
     log.info("%s finished in %.1f s", name, time.perf_counter() - t)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps({"machine": _machine(), "rows": rows}, indent=2,
-                                                     default=str))
+    (RESULTS / f"{name}.json").write_text(
+        json.dumps({"machine": _machine(), "rows": rows}, indent=2, default=str)
+    )
     return rows
 
 

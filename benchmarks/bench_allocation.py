@@ -73,9 +73,16 @@ def _side_columns(rng: np.random.Generator, qty: np.ndarray, n: int) -> tuple[np
     return lot, partners
 
 
-def make_instance(n_streams: int, *, seed: int = 0, radius_km: float = 50.0, k_nearest: int = 0,
-                  n_categories: int = 50, box_km: float = 200.0, transport_cad_per_t_km: float = 0.5
-                  ) -> AllocationProblem:
+def make_instance(
+    n_streams: int,
+    *,
+    seed: int = 0,
+    radius_km: float = 50.0,
+    k_nearest: int = 0,
+    n_categories: int = 50,
+    box_km: float = 200.0,
+    transport_cad_per_t_km: float = 0.5,
+) -> AllocationProblem:
     """Synthetic region of ``n_streams`` streams with side-constraint columns filled.
 
     Gain per tonne = disposal avoided + purchase avoided − 10 $/t handling − transport·distance,
@@ -89,11 +96,17 @@ def make_instance(n_streams: int, *, seed: int = 0, radius_km: float = 50.0, k_n
     lot, partners = _side_columns(rng, qty, n_streams)
     ids = np.array([f"S{i}" for i in range(n_streams)], dtype=object)
     streams = pd.DataFrame({"stream_id": ids, "capacity": qty, "min_lot": lot, "max_partners": partners})
-    arcs = pd.DataFrame({
-        "candidate_id": pd.RangeIndex(len(t)).astype(str), "supply_id": ids[t], "demand_id": ids[h],
-        "yield_ratio": 1.0, "upper": np.inf, "gain_per_unit": gain,
-        "fixed_cost": np.round(rng.uniform(500.0, 3000.0, size=len(t)), 2),
-    })
+    arcs = pd.DataFrame(
+        {
+            "candidate_id": pd.RangeIndex(len(t)).astype(str),
+            "supply_id": ids[t],
+            "demand_id": ids[h],
+            "yield_ratio": 1.0,
+            "upper": np.inf,
+            "gain_per_unit": gain,
+            "fixed_cost": np.round(rng.uniform(500.0, 3000.0, size=len(t)), 2),
+        }
+    )
     sup, dem = streams[is_sup].reset_index(drop=True), streams[~is_sup].reset_index(drop=True)
     return AllocationProblem(sup, dem, arcs)
 
@@ -105,12 +118,24 @@ def _run(name: str, problem: AllocationProblem, config: AllocationConfig, n: int
     seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     errors = check_solution(problem, a)
     comps, big = a.components, int(a.components["n_arcs"].max()) if len(a.components) else 0
-    row = {"benchmark": "allocation", "case": name, "streams": n, "edges": len(problem.arcs),
-           "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "status": a.status, "method": a.method,
-           "objective": round(a.objective, 2), "bound": round(a.bound, 2), "gap": float(f"{a.gap:.3g}"),
-           "components": len(comps), "largest_component_arcs": big,
-           "mip_components": int(comps["method"].str.contains("milp").sum()) if len(comps) else 0,
-           "check_errors": len(errors), "load_avg_1min": round(load, 1)}
+    row = {
+        "benchmark": "allocation",
+        "case": name,
+        "streams": n,
+        "edges": len(problem.arcs),
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "status": a.status,
+        "method": a.method,
+        "objective": round(a.objective, 2),
+        "bound": round(a.bound, 2),
+        "gap": float(f"{a.gap:.3g}"),
+        "components": len(comps),
+        "largest_component_arcs": big,
+        "mip_components": int(comps["method"].str.contains("milp").sum()) if len(comps) else 0,
+        "check_errors": len(errors),
+        "load_avg_1min": round(load, 1),
+    }
     log.info("%s", row)
     return row
 
@@ -128,15 +153,25 @@ def _networkx_ratio(problem: AllocationProblem, n: int, ours_s: float) -> dict:
     (tails, heads, caps, costs, nodes, supply), _ = _network(ix, arcs, ix.dem_cap, config)
     g = nx.DiGraph()
     g.add_nodes_from((int(v), {"demand": -int(s)}) for v, s in zip(nodes, supply, strict=True))
-    g.add_edges_from((int(a), int(b), {"capacity": int(c), "weight": int(w)})
-                     for a, b, c, w in zip(tails, heads, caps, costs, strict=True))
+    g.add_edges_from(
+        (int(a), int(b), {"capacity": int(c), "weight": int(w)})
+        for a, b, c, w in zip(tails, heads, caps, costs, strict=True)
+    )
     t, cpu = time.perf_counter(), time.process_time()
     cost, _ = nx.network_simplex(g)
     seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     objective = -cost / config.value_scale / config.quantity_scale
-    return {"benchmark": "allocation", "case": "pure_networkx", "streams": n, "edges": len(problem.arcs),
-            "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "objective": round(objective, 2),
-            "cpu_ratio_vs_solve": round(cpu / ours_s, 1), "load_avg_1min": round(os.getloadavg()[0], 1)}
+    return {
+        "benchmark": "allocation",
+        "case": "pure_networkx",
+        "streams": n,
+        "edges": len(problem.arcs),
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "objective": round(objective, 2),
+        "cpu_ratio_vs_solve": round(cpu / ours_s, 1),
+        "load_avg_1min": round(os.getloadavg()[0], 1),
+    }
 
 
 def _pipeline_problem(n_streams: int, *, fixed: float = 0.0, partners: int = 0, limit: float = 10.0):
@@ -156,9 +191,14 @@ def _pipeline_problem(n_streams: int, *, fixed: float = 0.0, partners: int = 0, 
         from symbiosis.sample import generate_streams_canonical
 
         registry = generate_streams_canonical(n_streams=n_streams, seed=0)
-    config = MatchConfig().replace(**{"side.enabled": fixed > 0 or partners > 0,
-                                      "side.fixed_cost_cad_per_link_yr": fixed,
-                                      "side.max_partners_per_stream": partners, "side.time_limit_s": limit})
+    config = MatchConfig().replace(
+        **{
+            "side.enabled": fixed > 0 or partners > 0,
+            "side.fixed_cost_cad_per_link_yr": fixed,
+            "side.max_partners_per_stream": partners,
+            "side.time_limit_s": limit,
+        }
+    )
     found = find_candidates(registry, load_rules(), config, categories=load_categories())
     scored = score_set(found, registry, config, factors=load_factors(), categories=load_categories())
     return problem_arrays(scored, np.flatnonzero(~found.internal), registry, config).ix, config
@@ -182,16 +222,26 @@ def _networkx_on_pipeline(n_streams: int = 10_000) -> dict:
     (tails, heads, caps, costs, nodes, supply), _ = _network(ix, arcs, ix.dem_cap, alloc, scales)
     g = nx.DiGraph()
     g.add_nodes_from((int(v), {"demand": -int(s)}) for v, s in zip(nodes, supply, strict=True))
-    g.add_edges_from((int(a), int(b), {"capacity": int(c), "weight": int(w)})
-                     for a, b, c, w in zip(tails, heads, caps, costs, strict=True))
+    g.add_edges_from(
+        (int(a), int(b), {"capacity": int(c), "weight": int(w)})
+        for a, b, c, w in zip(tails, heads, caps, costs, strict=True)
+    )
     load = os.getloadavg()[0]
     cpu = time.process_time()
     nx.network_simplex(g)
     nx_cpu = time.process_time() - cpu
-    return {"benchmark": "allocation", "case": "networkx_on_pipeline_10k", "streams": n_streams,
-            "edges": ix.n_arcs, "cpu_seconds": round(nx_cpu, 3), "ours_cpu_seconds": round(ours_cpu, 3),
-            "method": ours.method, "cpu_ratio_vs_solve": round(nx_cpu / ours_cpu, 1), "target_ratio": 100.0,
-            "load_avg_1min": round(max(load, os.getloadavg()[0]), 1)}
+    return {
+        "benchmark": "allocation",
+        "case": "networkx_on_pipeline_10k",
+        "streams": n_streams,
+        "edges": ix.n_arcs,
+        "cpu_seconds": round(nx_cpu, 3),
+        "ours_cpu_seconds": round(ours_cpu, 3),
+        "method": ours.method,
+        "cpu_ratio_vs_solve": round(nx_cpu / ours_cpu, 1),
+        "target_ratio": 100.0,
+        "load_avg_1min": round(max(load, os.getloadavg()[0]), 1),
+    }
 
 
 #: Side-constraint configurations of the pipeline benchmark: fixed cost per link ($/yr), partner limit.
@@ -209,13 +259,24 @@ def _side_on_pipeline(n_streams: int, fixed: float, partners: int, limit: float,
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     errors = check_flows(ix, solved.x, solved)
     case = "sample" if n_streams == 0 else f"{n_streams // 1000}k"
-    return {"benchmark": "allocation", "case": f"side_pipeline_{case}_fixed{int(fixed)}_k{partners}",
-            "streams": n_streams, "edges": ix.n_arcs, "limit_s": limit, "seconds": round(wall, 2),
-            "cpu_seconds": round(cpu, 2), "status": solved.status, "method": solved.method,
-            "objective": round(solved.objective, 2), "bound": round(solved.bound, 2),
-            "gap": float(f"{solved.gap:.3g}"), "target_gap": target_gap,
-            "meets_target": bool(solved.gap <= target_gap),
-            "check_errors": len(errors), "load_avg_1min": round(max(load, os.getloadavg()[0]), 1)}
+    return {
+        "benchmark": "allocation",
+        "case": f"side_pipeline_{case}_fixed{int(fixed)}_k{partners}",
+        "streams": n_streams,
+        "edges": ix.n_arcs,
+        "limit_s": limit,
+        "seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "status": solved.status,
+        "method": solved.method,
+        "objective": round(solved.objective, 2),
+        "bound": round(solved.bound, 2),
+        "gap": float(f"{solved.gap:.3g}"),
+        "target_gap": target_gap,
+        "meets_target": bool(solved.gap <= target_gap),
+        "check_errors": len(errors),
+        "load_avg_1min": round(max(load, os.getloadavg()[0]), 1),
+    }
 
 
 def _growth(rows: list[dict]) -> dict:
@@ -223,8 +284,12 @@ def _growth(rows: list[dict]) -> dict:
     e = np.log([r["edges"] for r in pure])
     s = np.log([max(r["cpu_seconds"], 1e-4) for r in pure])
     slope = float(np.polyfit(e, s, 1)[0]) if len(pure) >= 2 else float("nan")
-    return {"benchmark": "allocation", "case": "growth_exponent_pure",
-            "exponent_cpu_time_vs_edges": round(slope, 2), "points": len(pure)}
+    return {
+        "benchmark": "allocation",
+        "case": "growth_exponent_pure",
+        "exponent_cpu_time_vs_edges": round(slope, 2),
+        "points": len(pure),
+    }
 
 
 def main(*, large: bool = True, networkx: bool = True) -> list[dict]:

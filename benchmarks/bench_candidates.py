@@ -98,8 +98,9 @@ def _naive_rate(reg: Registry, rules: pd.DataFrame, *, n_supplies: int = 40) -> 
     return n / (time.perf_counter() - t)
 
 
-def _run_engine(reg: Registry, rules, categories, factors, config: MatchConfig, *,
-                frames: bool = False) -> dict:
+def _run_engine(
+    reg: Registry, rules, categories, factors, config: MatchConfig, *, frames: bool = False
+) -> dict:
     """CPU seconds of candidate generation and scoring (arrays, as ``run()``; frames when asked)."""
     t = time.process_time()
     if frames:
@@ -115,8 +116,13 @@ def _run_engine(reg: Registry, rules, categories, factors, config: MatchConfig, 
     else:
         scored = score_set(found, reg, config, factors=factors, categories=categories)
     t_score = time.process_time() - t
-    return {"candidates": n, "candidates_s": round(t_cand, 3), "scoring_s": round(t_score, 3),
-            "funnel": funnel, "scored": scored}
+    return {
+        "candidates": n,
+        "candidates_s": round(t_cand, 3),
+        "scoring_s": round(t_score, 3),
+        "funnel": funnel,
+        "scored": scored,
+    }
 
 
 def _peak_mb(reg: Registry, rules, categories, factors, config: MatchConfig) -> float:
@@ -135,20 +141,31 @@ def _size(n: int, knowledge, *, memory: bool = True) -> dict:
     config = MatchConfig()
     repeats = 3 if n <= 10_000 else 1  # best of several: the machine is shared
     load = os.getloadavg()[0]
-    res = min((_run_engine(reg, rules, categories, factors, config) for _ in range(repeats)),
-              key=lambda r: r["candidates_s"] + r["scoring_s"])
+    res = min(
+        (_run_engine(reg, rules, categories, factors, config) for _ in range(repeats)),
+        key=lambda r: r["candidates_s"] + r["scoring_s"],
+    )
     plain_s, plain_pairs = min(_plain_pass(reg, rules, config) for _ in range(repeats))
     n_pairs = len(reg.supplies) * len(reg.demands)
     rate = _naive_rate(reg, rules)
     engine_s = res["candidates_s"] + res["scoring_s"]
-    row = {"case": f"candidates_k20_{n // 1000}k", "streams": n, "candidates": res["candidates"],
-           "candidates_cpu_s": res["candidates_s"], "scoring_cpu_s": res["scoring_s"],
-           "plain_kdtree_cpu_s": round(plain_s, 3), "plain_kdtree_pairs": plain_pairs,
-           "candidates_over_plain": round(res["candidates_s"] / plain_s, 2), "target_ratio": 2.0,
-           "with_scoring_over_plain": round(engine_s / plain_s, 2),
-           "load_avg_1min": round(max(load, os.getloadavg()[0]), 1),
-           "naive_pairs_per_s": round(rate), "naive_extrapolated_s": round(n_pairs / rate, 1),
-           "speedup_vs_naive": round(n_pairs / rate / engine_s, 1), "funnel": res["funnel"]}
+    row = {
+        "case": f"candidates_k20_{n // 1000}k",
+        "streams": n,
+        "candidates": res["candidates"],
+        "candidates_cpu_s": res["candidates_s"],
+        "scoring_cpu_s": res["scoring_s"],
+        "plain_kdtree_cpu_s": round(plain_s, 3),
+        "plain_kdtree_pairs": plain_pairs,
+        "candidates_over_plain": round(res["candidates_s"] / plain_s, 2),
+        "target_ratio": 2.0,
+        "with_scoring_over_plain": round(engine_s / plain_s, 2),
+        "load_avg_1min": round(max(load, os.getloadavg()[0]), 1),
+        "naive_pairs_per_s": round(rate),
+        "naive_extrapolated_s": round(n_pairs / rate, 1),
+        "speedup_vs_naive": round(n_pairs / rate / engine_s, 1),
+        "funnel": res["funnel"],
+    }
     if memory:
         row["peak_mb"] = _peak_mb(reg, rules, categories, factors, config)
     log.info("%s", {k: v for k, v in row.items() if k != "funnel"})
@@ -171,12 +188,20 @@ def _all_pairs(n: int, knowledge) -> dict:
         cfg = MatchConfig(k_nearest=k)
         problem = build_allocation_problem(res["scored"], reg, cfg)
         objective[k] = solve(problem, cfg.allocation_config()).objective
-    row = {"case": f"candidates_all_{n // 1000}k", "streams": n, "candidates": full["candidates"],
-           "candidates_cpu_s": full["candidates_s"], "scoring_cpu_s": full["scoring_s"],
-           "plain_kdtree_cpu_s": round(plain_s, 3), "plain_kdtree_pairs": plain_pairs,
-           "frames_over_plain": round((full["candidates_s"] + full["scoring_s"]) / plain_s, 2),
-           "objective_k0": round(objective[0]), "objective_k20": round(objective[20]),
-           "value_kept_k20_pct": round(100 * objective[20] / objective[0], 2), "funnel": full["funnel"]}
+    row = {
+        "case": f"candidates_all_{n // 1000}k",
+        "streams": n,
+        "candidates": full["candidates"],
+        "candidates_cpu_s": full["candidates_s"],
+        "scoring_cpu_s": full["scoring_s"],
+        "plain_kdtree_cpu_s": round(plain_s, 3),
+        "plain_kdtree_pairs": plain_pairs,
+        "frames_over_plain": round((full["candidates_s"] + full["scoring_s"]) / plain_s, 2),
+        "objective_k0": round(objective[0]),
+        "objective_k20": round(objective[20]),
+        "value_kept_k20_pct": round(100 * objective[20] / objective[0], 2),
+        "funnel": full["funnel"],
+    }
     log.info("%s", {k: v for k, v in row.items() if k != "funnel"})
     return row
 
@@ -187,8 +212,12 @@ def _plain_only(n: int, knowledge) -> dict:
 
     reg = generate_streams_canonical(n_streams=n)
     plain_s, plain_pairs = _plain_pass(reg, knowledge[0], MatchConfig(k_nearest=0))
-    return {"case": f"plain_enumeration_{n // 1000}k", "streams": n, "plain_kdtree_cpu_s": round(plain_s, 3),
-            "plain_kdtree_pairs": plain_pairs}
+    return {
+        "case": f"plain_enumeration_{n // 1000}k",
+        "streams": n,
+        "plain_kdtree_cpu_s": round(plain_s, 3),
+        "plain_kdtree_pairs": plain_pairs,
+    }
 
 
 def main(*, large: bool = True) -> list[dict]:
@@ -200,8 +229,11 @@ def main(*, large: bool = True) -> list[dict]:
         rows.append(_plain_only(100_000, knowledge))
     sized = [r for r in rows if r["case"].startswith("candidates_k20")]
     if len(sized) >= 2:
-        slope = np.polyfit(np.log([r["streams"] for r in sized]),
-                           np.log([max(r["candidates_cpu_s"], 1e-6) for r in sized]), 1)[0]
+        slope = np.polyfit(
+            np.log([r["streams"] for r in sized]),
+            np.log([max(r["candidates_cpu_s"], 1e-6) for r in sized]),
+            1,
+        )[0]
         rows.append({"case": "growth_candidates_cpu_vs_streams", "exponent": round(float(slope), 2)})
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(rows, indent=2, default=str))

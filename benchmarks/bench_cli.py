@@ -33,8 +33,12 @@ def time_command(argv: list[str], *, repeats: int = 3) -> tuple[float, float]:
     for _ in range(repeats):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "symbiosis", *argv], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "symbiosis", *argv],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -47,17 +51,31 @@ def main() -> list[dict[str, Any]]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "sample.db")
-        subprocess.run([sys.executable, "-m", "symbiosis", "init", "--db", db, "--sample"], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        commands = {"help": ["--help"], "match": ["match", "--db", db],
-                    "match_xlsx": ["match", "--db", db, "--out", str(Path(tmp) / "x.xlsx")]}
+        subprocess.run(
+            [sys.executable, "-m", "symbiosis", "init", "--db", db, "--sample"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        commands = {
+            "help": ["--help"],
+            "match": ["match", "--db", db],
+            "match_xlsx": ["match", "--db", db, "--out", str(Path(tmp) / "x.xlsx")],
+        }
         for name, argv in commands.items():
             load = os.getloadavg()[0]
             wall, cpu = time_command(argv)
-            rows.append({"benchmark": "cli", "case": name, "seconds": round(wall, 2),
-                         "cpu_seconds": round(cpu, 2), "target_s": TARGETS_S[name],
-                         "meets_target": wall <= TARGETS_S[name],
-                         "load_avg_1min": round(max(load, os.getloadavg()[0]), 1)})
+            rows.append(
+                {
+                    "benchmark": "cli",
+                    "case": name,
+                    "seconds": round(wall, 2),
+                    "cpu_seconds": round(cpu, 2),
+                    "target_s": TARGETS_S[name],
+                    "meets_target": wall <= TARGETS_S[name],
+                    "load_avg_1min": round(max(load, os.getloadavg()[0]), 1),
+                }
+            )
             print(rows[-1], flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(rows, indent=2), encoding="utf-8")

@@ -33,23 +33,37 @@ CASES: tuple[tuple[int, int, int, float, float, float], ...] = (
 
 
 def _row(n: int, tables: int, slots: int, p_off: float, per_firm: float, limit: float, seed: int) -> dict:
-    inst = random_instance(n, tables=tables, slots=slots, seed=seed, p_unavailable=p_off,
-                           pairs_per_firm=per_firm)
+    inst = random_instance(
+        n, tables=tables, slots=slots, seed=seed, p_unavailable=p_off, pairs_per_firm=per_firm
+    )
     t = time.perf_counter()
     greedy = greedy_schedule(inst)
     greedy_s = time.perf_counter() - t
     workers = min(8, os.cpu_count() or 1)
     plan = solve(inst, PlannerConfig(time_limit_s=limit, workers=workers, seed=seed))
     return {
-        "bench": "events", "firms": n, "tables": tables, "slots": slots, "p_unavailable": p_off,
-        "pairs": len(inst.pairs), "variables": sum(
-            inst.available(p.a, s) and inst.available(p.b, s) for p in inst.pairs for s in range(slots)),
-        "greedy_objective": greedy.objective, "greedy_s": round(greedy_s, 4),
-        "cpsat_status": plan.status, "cpsat_method": plan.method, "cpsat_objective": plan.objective,
-        "cpsat_bound": round(plan.bound, 1), "gap_pct": round(100 * plan.gap, 2),
-        "gain_over_greedy_pct": round(100 * (plan.objective - greedy.objective) / max(greedy.objective, 1),
-                                      2),
-        "cpsat_s": round(plan.wall_time_s, 2), "time_limit_s": limit, "workers": workers,
+        "bench": "events",
+        "firms": n,
+        "tables": tables,
+        "slots": slots,
+        "p_unavailable": p_off,
+        "pairs": len(inst.pairs),
+        "variables": sum(
+            inst.available(p.a, s) and inst.available(p.b, s) for p in inst.pairs for s in range(slots)
+        ),
+        "greedy_objective": greedy.objective,
+        "greedy_s": round(greedy_s, 4),
+        "cpsat_status": plan.status,
+        "cpsat_method": plan.method,
+        "cpsat_objective": plan.objective,
+        "cpsat_bound": round(plan.bound, 1),
+        "gap_pct": round(100 * plan.gap, 2),
+        "gain_over_greedy_pct": round(
+            100 * (plan.objective - greedy.objective) / max(greedy.objective, 1), 2
+        ),
+        "cpsat_s": round(plan.wall_time_s, 2),
+        "time_limit_s": limit,
+        "workers": workers,
         "violations": len(check_schedule(inst, plan)),
     }
 

@@ -29,15 +29,28 @@ def main() -> list[dict]:
 
     generate_streams_canonical(n_streams=200, seed=0)  # warm the cached tables
     seconds, (firms, streams) = _timed(generate_region, n_firms=300)
-    rows = [{"benchmark": "generate", "case": "region_slsj", "firms": len(firms), "streams": len(streams),
-             "seconds": round(seconds, 3)}]
+    rows = [
+        {
+            "benchmark": "generate",
+            "case": "region_slsj",
+            "firms": len(firms),
+            "streams": len(streams),
+            "seconds": round(seconds, 3),
+        }
+    ]
     for territory in ("quebec", "slsj"):
         for n in SIZES:
             seconds, registry = _timed(generate_streams_canonical, n_streams=n, territory=territory)
-            rows.append({"benchmark": "generate", "case": f"canonical_{territory}",
-                         "firms": len(registry.firms), "streams": len(registry.streams),
-                         "seconds": round(seconds, 3),
-                         "target_s": TARGET_100K_S if n == 100_000 else None})
+            rows.append(
+                {
+                    "benchmark": "generate",
+                    "case": f"canonical_{territory}",
+                    "firms": len(registry.firms),
+                    "streams": len(registry.streams),
+                    "seconds": round(seconds, 3),
+                    "target_s": TARGET_100K_S if n == 100_000 else None,
+                }
+            )
             log.info("canonical %s %d streams: %.2f s", territory, n, seconds)
     return rows
 

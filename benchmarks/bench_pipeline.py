@@ -128,32 +128,53 @@ def bench_one(n_streams: int, *, seed: int = 0) -> dict[str, Any]:
     bare = min(bare_min_cost_flow(_prepared_network(problem, AllocationConfig())) for _ in range(3))
     stages = dict(result.allocation.timings_s)
     row: dict[str, Any] = {
-        "bench": "pipeline", "case": "sample" if n_streams == 0 else f"{n_streams // 1000}k",
-        "n_streams": len(registry.streams), "n_firms": len(registry.firms), "n_candidates": found.n,
-        "n_arcs": problem.ix.n_arcs, "n_exchanges": kpis.n_exchanges, "status": result.status,
-        "total_s": round(wall, 3), "run_cpu_s": round(cpu, 3), "results_cpu_s": round(results_cpu, 3),
-        "bare_mcf_cpu_s": round(bare, 4), "run_over_bare": round(cpu / bare, 2) if bare > 0 else None,
+        "bench": "pipeline",
+        "case": "sample" if n_streams == 0 else f"{n_streams // 1000}k",
+        "n_streams": len(registry.streams),
+        "n_firms": len(registry.firms),
+        "n_candidates": found.n,
+        "n_arcs": problem.ix.n_arcs,
+        "n_exchanges": kpis.n_exchanges,
+        "status": result.status,
+        "total_s": round(wall, 3),
+        "run_cpu_s": round(cpu, 3),
+        "results_cpu_s": round(results_cpu, 3),
+        "bare_mcf_cpu_s": round(bare, 4),
+        "run_over_bare": round(cpu / bare, 2) if bare > 0 else None,
         "target_ratio": TARGET_RATIO.get(n_streams),
     }
     for stage in STAGES:
         row[f"{stage}_s"] = round(stages.get(stage, 0.0), 3)
         row[f"{stage}_pct"] = round(100 * stages.get(stage, 0.0) / wall, 1) if wall > 0 else None
-    row.update({
-        "meets_target": bool(row["run_over_bare"] is not None and row["target_ratio"] is not None
-                             and row["run_over_bare"] <= row["target_ratio"]),
-        "peak_rss_gib": round(_peak_rss_kib() / 2**20, 3),
-        "load_avg_1min": round(max(load, os.getloadavg()[0]), 1),
-    })
+    row.update(
+        {
+            "meets_target": bool(
+                row["run_over_bare"] is not None
+                and row["target_ratio"] is not None
+                and row["run_over_bare"] <= row["target_ratio"]
+            ),
+            "peak_rss_gib": round(_peak_rss_kib() / 2**20, 3),
+            "load_avg_1min": round(max(load, os.getloadavg()[0]), 1),
+        }
+    )
     return row
 
 
 def _fresh(n_streams: int) -> dict[str, Any]:
     """:func:`bench_one` in a new Python process: its peak memory is this size's alone."""
-    code = ("import json, logging; logging.disable(logging.WARNING); from benchmarks.bench_pipeline import "
-            f"_warm_up, bench_one; _warm_up(); print('ROW=' + json.dumps(bench_one({n_streams})))")
+    code = (
+        "import json, logging; logging.disable(logging.WARNING); from benchmarks.bench_pipeline import "
+        f"_warm_up, bench_one; _warm_up(); print('ROW=' + json.dumps(bench_one({n_streams})))"
+    )
     root = Path(__file__).resolve().parents[1]
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root,
-                         env={**os.environ, "PYTHONPATH": str(root)}).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    ).stdout
     return json.loads(next(line for line in out.splitlines() if line.startswith("ROW="))[4:])
 
 
@@ -169,9 +190,11 @@ def growth_exponent(rows: list[dict[str, Any]], x: str, y: str) -> float:
 
 def _line(row: dict[str, Any]) -> str:
     r = row
-    return (f"{r['case']:>7} {r['n_streams']:>7} streams {r['n_arcs']:>9} arcs  run {r['run_cpu_s']:7.2f} "
-            f"CPU s (wall {r['total_s']:.2f})  bare {r['bare_mcf_cpu_s']:.3f} s  ratio {r['run_over_bare']}× "
-            f"(target {r['target_ratio']}×)  peak {r['peak_rss_gib']:.2f} GiB  load {r['load_avg_1min']}")
+    return (
+        f"{r['case']:>7} {r['n_streams']:>7} streams {r['n_arcs']:>9} arcs  run {r['run_cpu_s']:7.2f} "
+        f"CPU s (wall {r['total_s']:.2f})  bare {r['bare_mcf_cpu_s']:.3f} s  ratio {r['run_over_bare']}× "
+        f"(target {r['target_ratio']}×)  peak {r['peak_rss_gib']:.2f} GiB  load {r['load_avg_1min']}"
+    )
 
 
 def main(sizes: list[int] | None = None) -> list[dict[str, Any]]:
@@ -182,10 +205,15 @@ def main(sizes: list[int] | None = None) -> list[dict[str, Any]]:
         rows.append(_fresh(n))
         print(_line(rows[-1]), flush=True)
     scaled = [r for r in rows if r["case"] != "sample"]
-    rows.append({"bench": "pipeline", "case": "growth",
-                 "run_cpu_vs_streams": round(growth_exponent(scaled, "n_streams", "run_cpu_s"), 2),
-                 "bare_cpu_vs_arcs": round(growth_exponent(scaled, "n_arcs", "bare_mcf_cpu_s"), 2),
-                 "run_cpu_vs_arcs": round(growth_exponent(scaled, "n_arcs", "run_cpu_s"), 2)})
+    rows.append(
+        {
+            "bench": "pipeline",
+            "case": "growth",
+            "run_cpu_vs_streams": round(growth_exponent(scaled, "n_streams", "run_cpu_s"), 2),
+            "bare_cpu_vs_arcs": round(growth_exponent(scaled, "n_arcs", "bare_mcf_cpu_s"), 2),
+            "run_cpu_vs_arcs": round(growth_exponent(scaled, "n_arcs", "run_cpu_s"), 2),
+        }
+    )
     print(rows[-1], flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"runs": rows}, indent=2, default=str), encoding="utf-8")

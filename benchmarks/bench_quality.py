@@ -31,8 +31,13 @@ log = logging.getLogger(__name__)
 
 CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "cases"
 #: Held-back targets (issue 9), categories inferred, per language.
-TARGETS: dict[str, float] = {"recall_candidates": 0.95, "share_allocated": 0.75, "forbidden_proposed": 0,
-                             "top1": 0.85, "top3": 0.95}
+TARGETS: dict[str, float] = {
+    "recall_candidates": 0.95,
+    "share_allocated": 0.75,
+    "forbidden_proposed": 0,
+    "top1": 0.85,
+    "top3": 0.95,
+}
 
 
 def evaluate_corpus(root: Path = CASES, modes: tuple[str, ...] = ("inferred", "given")) -> list:
@@ -53,16 +58,30 @@ def main() -> list[dict]:
     per_case, totals = case_table(evaluations), total_table(evaluations)
     causes = cause_table(evaluations)
     with pd.option_context("display.width", 250, "display.max_columns", None):
-        sys.stdout.write(format_table(per_case) + "\n\n" + format_table(totals) + "\n\n"
-                         + causes.to_string(index=False) + "\n")
+        sys.stdout.write(
+            format_table(per_case)
+            + "\n\n"
+            + format_table(totals)
+            + "\n\n"
+            + causes.to_string(index=False)
+            + "\n"
+        )
     load = os.getloadavg()[0]
-    log.info("quality: %d evaluations in %.1f s wall, %.1f s CPU (load %.2f)", len(evaluations), wall, cpu,
-             load)
+    log.info(
+        "quality: %d evaluations in %.1f s wall, %.1f s CPU (load %.2f)", len(evaluations), wall, cpu, load
+    )
     rows = [{"bench": "quality", "kind": "case", **r} for r in per_case.to_dict(orient="records")]
     rows += [{"bench": "quality", "kind": "total", **r} for r in totals.to_dict(orient="records")]
     rows += [{"bench": "quality", "kind": "causes", **r} for r in causes.to_dict(orient="records")]
-    rows.append({"bench": "quality", "kind": "timing", "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
-                 "load_avg_1min": round(load, 2)})
+    rows.append(
+        {
+            "bench": "quality",
+            "kind": "timing",
+            "wall_s": round(wall, 2),
+            "cpu_s": round(cpu, 2),
+            "load_avg_1min": round(load, 2),
+        }
+    )
     return rows
 
 

@@ -76,19 +76,33 @@ def _file_rows(db: Path, mode: str) -> list[dict[str, Any]]:
         for anonymised in (False, True):
             with Repository.from_url(f"sqlite:///{db}") as repo:
                 load = _load()
-                source, read_s, read_cpu = _timed(lambda repo=repo: load_source(repo, Actor(ADVISOR_ID,
-                                                                                             "program_manager")))
-                file, build_s, build_cpu = _timed(lambda s=source, f=fmt, a=anonymised: export_report(
-                    s, f, "fr", anonymised=a))
-                _, again_s, _ = _timed(lambda s=source, f=fmt, a=anonymised: export_report(
-                    s, f, "fr", anonymised=a))
+                source, read_s, read_cpu = _timed(
+                    lambda repo=repo: load_source(repo, Actor(ADVISOR_ID, "program_manager"))
+                )
+                file, build_s, build_cpu = _timed(
+                    lambda s=source, f=fmt, a=anonymised: export_report(s, f, "fr", anonymised=a)
+                )
+                _, again_s, _ = _timed(
+                    lambda s=source, f=fmt, a=anonymised: export_report(s, f, "fr", anonymised=a)
+                )
             total = read_s + build_s
-            rows.append({"bench": "reports", "case": f"{fmt} {'anonymised' if anonymised else 'named'}",
-                         "source": mode, "synergies": len(source.lines), "bytes": len(file.content),
-                         "read_s": round(read_s, 3), "build_s": round(build_s, 3),
-                         "server_s": round(total, 3), "cpu_s": round(read_cpu + build_cpu, 3),
-                         "cached_again_s": round(again_s, 4), "load_avg_1min": load, "target_s": TARGET_S,
-                         "ok": total < TARGET_S})
+            rows.append(
+                {
+                    "bench": "reports",
+                    "case": f"{fmt} {'anonymised' if anonymised else 'named'}",
+                    "source": mode,
+                    "synergies": len(source.lines),
+                    "bytes": len(file.content),
+                    "read_s": round(read_s, 3),
+                    "build_s": round(build_s, 3),
+                    "server_s": round(total, 3),
+                    "cpu_s": round(read_cpu + build_cpu, 3),
+                    "cached_again_s": round(again_s, 4),
+                    "load_avg_1min": load,
+                    "target_s": TARGET_S,
+                    "ok": total < TARGET_S,
+                }
+            )
     return rows
 
 
@@ -113,8 +127,10 @@ def _legacy_factors(table, rows: list[dict], params: list[dict], family) -> None
             lookup_factor(table, "disposal_avoided", **by_supply, column="factor_id")
         pair = by_demand | one({"supply_category_id": supply})
         virgin_factor(table, **pair), virgin_factor(table, **pair, column="factor_id")
-        lookup_factor(table, "transport", **by_supply), lookup_factor(table, "transport", **by_supply,
-                                                                      column="factor_id")
+        (
+            lookup_factor(table, "transport", **by_supply),
+            lookup_factor(table, "transport", **by_supply, column="factor_id"),
+        )
 
 
 def _baseline_row(db: Path) -> dict[str, Any]:
@@ -132,10 +148,18 @@ def _baseline_row(db: Path) -> dict[str, Any]:
     load = _load()
     _, legacy_s, legacy_cpu = _timed(lambda: _legacy_factors(table, rows, params, family))
     _, new_s, new_cpu = _timed(lambda: _factors_of(table, synergies.reset_index(drop=True), family, params))
-    return {"bench": "reports", "case": "baseline: ledger factor lookup", "source": "synergies",
-            "synergies": len(synergies), "legacy_s": round(legacy_s, 3), "legacy_cpu_s": round(legacy_cpu, 3),
-            "vectorised_s": round(new_s, 4), "vectorised_cpu_s": round(new_cpu, 4),
-            "speedup_cpu": round(legacy_cpu / max(new_cpu, 1e-6), 1), "load_avg_1min": load}
+    return {
+        "bench": "reports",
+        "case": "baseline: ledger factor lookup",
+        "source": "synergies",
+        "synergies": len(synergies),
+        "legacy_s": round(legacy_s, 3),
+        "legacy_cpu_s": round(legacy_cpu, 3),
+        "vectorised_s": round(new_s, 4),
+        "vectorised_cpu_s": round(new_cpu, 4),
+        "speedup_cpu": round(legacy_cpu / max(new_cpu, 1e-6), 1),
+        "load_avg_1min": load,
+    }
 
 
 def _planner_rows(db: Path) -> list[dict[str, Any]]:
@@ -148,18 +172,41 @@ def _planner_rows(db: Path) -> list[dict[str, Any]]:
         registry = repo.load_registry(Actor(ADVISOR_ID, "advisor"))
     result = match_result(registry)
     load = _load()
-    (instance, schedule, greedy), plan_s, plan_cpu = _timed(lambda: plan_event(
-        result.exchanges, registry.firms, None, tables=15, slots=8, config=PlannerConfig(time_limit_s=10)))
+    (instance, schedule, greedy), plan_s, plan_cpu = _timed(
+        lambda: plan_event(
+            result.exchanges, registry.firms, None, tables=15, slots=8, config=PlannerConfig(time_limit_s=10)
+        )
+    )
     pdf, pdf_s, pdf_cpu = _timed(lambda: agenda_pdf_bytes(instance, schedule, "fr", Timing(), greedy))
     without = len(firms_without_meeting(instance, schedule))
-    return [{"bench": "reports", "case": "event plan (15 tables, 8 slots)", "source": "proposals",
-             "firms": len(instance.firms), "meetings": len(schedule.meetings), "server_s": round(plan_s, 3),
-             "cpu_s": round(plan_cpu, 3), "load_avg_1min": load, "target_s": TARGET_S,
-             "ok": plan_s < TARGET_S},
-            {"bench": "reports", "case": "agenda PDF", "source": "proposals", "firms": len(instance.firms),
-             "agenda_pages": len(instance.firms) - without, "firms_without_meeting": without,
-             "bytes": len(pdf), "server_s": round(pdf_s, 3), "cpu_s": round(pdf_cpu, 3),
-             "load_avg_1min": _load(), "target_s": TARGET_S, "ok": pdf_s < TARGET_S}]
+    return [
+        {
+            "bench": "reports",
+            "case": "event plan (15 tables, 8 slots)",
+            "source": "proposals",
+            "firms": len(instance.firms),
+            "meetings": len(schedule.meetings),
+            "server_s": round(plan_s, 3),
+            "cpu_s": round(plan_cpu, 3),
+            "load_avg_1min": load,
+            "target_s": TARGET_S,
+            "ok": plan_s < TARGET_S,
+        },
+        {
+            "bench": "reports",
+            "case": "agenda PDF",
+            "source": "proposals",
+            "firms": len(instance.firms),
+            "agenda_pages": len(instance.firms) - without,
+            "firms_without_meeting": without,
+            "bytes": len(pdf),
+            "server_s": round(pdf_s, 3),
+            "cpu_s": round(pdf_cpu, 3),
+            "load_avg_1min": _load(),
+            "target_s": TARGET_S,
+            "ok": pdf_s < TARGET_S,
+        },
+    ]
 
 
 def main() -> list[dict[str, Any]]:

@@ -52,8 +52,13 @@ def _timed(fn, *args, **kwargs) -> tuple[object, float, float]:
 
 
 def _row(name: str, wall: float, cpu: float, **extra) -> dict:
-    return {"benchmark": name, "wall_s": round(wall, 4), "cpu_s": round(cpu, 4), "load_avg_1m": _load(),
-            **extra}
+    return {
+        "benchmark": name,
+        "wall_s": round(wall, 4),
+        "cpu_s": round(cpu, 4),
+        "load_avg_1m": _load(),
+        **extra,
+    }
 
 
 def _uploads() -> list[dict]:
@@ -63,26 +68,47 @@ def _uploads() -> list[dict]:
 
     default_context()
     header = _hostile.template_header()
-    normal = ("\n".join(";".join(r) for r in [header, _hostile.valid_stream_row(header, 1),
-                                               _hostile.valid_stream_row(header, 2)]) + "\n").encode()
+    normal = (
+        "\n".join(
+            ";".join(r)
+            for r in [header, _hostile.valid_stream_row(header, 1), _hostile.valid_stream_row(header, 2)]
+        )
+        + "\n"
+    ).encode()
     validate_files(None, normal, existing_firm_ids={"F-001"})  # warm caches: the baseline is a steady call
     _, base_wall, base_cpu = _timed(validate_files, None, normal, existing_firm_ids={"F-001"})
     rows = [_row("upload/normal 2-row csv (baseline)", base_wall, base_cpu, bytes=len(normal))]
     for name, make in _hostile.ALL.items():
         data = make()
-        batch, wall, cpu = _timed(validate_files, None, data, existing_firm_ids={"F-001"},
-                                  streams_filename=name)
+        batch, wall, cpu = _timed(
+            validate_files, None, data, existing_firm_ids={"F-001"}, streams_filename=name
+        )
         report = batch.streams.report
-        rows.append(_row(f"upload/{name}", wall, cpu, bytes=len(data),
-                         ratio_to_baseline=round(wall / base_wall, 1), rows_valid=report.n_valid,
-                         rows_rejected=report.n_rejected))
+        rows.append(
+            _row(
+                f"upload/{name}",
+                wall,
+                cpu,
+                bytes=len(data),
+                ratio_to_baseline=round(wall / base_wall, 1),
+                rows_valid=report.n_valid,
+                rows_rejected=report.n_rejected,
+            )
+        )
     from symbiosis.sandbox import prewarm, run_bounded
 
     prewarm()
     time.sleep(5)
     data = _hostile.quantity_tabs_xlsx()
-    _, wall, cpu = _timed(run_bounded, validate_files, None, data, existing_firm_ids={"F-001"},
-                          streams_filename="q.xlsx", timeout_s=120)
+    _, wall, cpu = _timed(
+        run_bounded,
+        validate_files,
+        None,
+        data,
+        existing_firm_ids={"F-001"},
+        streams_filename="q.xlsx",
+        timeout_s=120,
+    )
     rows.append(_row("upload/quantity_tabs.xlsx in the app's worker", wall, cpu, bytes=len(data)))
     for label, (pattern, template, char) in _OLD_PATTERNS.items():
         compiled, times = re.compile(pattern), []
@@ -93,8 +119,15 @@ def _uploads() -> list[dict]:
             times.append(time.perf_counter() - start)
         exponent = float(np.log2(times[1] / times[0]))
         at_million = times[1] * (1_000_000 / 20_000) ** exponent
-        rows.append(_row(f"upload/old pattern {label} on 20k chars", times[1], times[1],
-                         growth_exponent=round(exponent, 2), extrapolated_s_at_1M=round(at_million)))
+        rows.append(
+            _row(
+                f"upload/old pattern {label} on 20k chars",
+                times[1],
+                times[1],
+                growth_exponent=round(exponent, 2),
+                extrapolated_s_at_1M=round(at_million),
+            )
+        )
     return rows
 
 
@@ -119,8 +152,10 @@ def _signin() -> list[dict]:
     from tests.test_reliability_concurrency import _result, _start, _together
 
     targets = ["alice", "bruno", "nobody"]
-    guessers = [_start("guess", {"url": url, "worker": w, "accounts": targets, "seconds": GUESS_S,
-                                 "together": True}) for w in range(6)]
+    guessers = [
+        _start("guess", {"url": url, "worker": w, "accounts": targets, "seconds": GUESS_S, "together": True})
+        for w in range(6)
+    ]
     writer = _start("writer", {"url": url, "stream_id": "A-1", "seconds": GUESS_S, "together": True})
     _together([*guessers, writer])
     results = [_result(p, 600) for p in guessers]
@@ -130,13 +165,28 @@ def _signin() -> list[dict]:
     for user_id in targets:
         checked = sum(r["outcomes"].get(user_id, {}).get("failed", 0) for r in results)
         refused = sum(r["outcomes"].get(user_id, {}).get("throttled", 0) for r in results)
-        rows.append(_row(f"signin/6 guessers {GUESS_S:.0f} s, account {user_id}", GUESS_S, 0.0,
-                         passwords_checked=checked, attempts_refused=refused,
-                         checked_per_10s_after_5=round((checked - 5) / (GUESS_S / 10), 2)))
-    rows.append(_row("signin/writer beside the guessers", GUESS_S, 0.0, writes=written["writes"],
-                     max_latency_s=round(written["max_latency_s"], 3),
-                     mean_latency_s=round(written["mean_latency_s"], 4), database_locked=locked,
-                     errors=len(written["errors"])))
+        rows.append(
+            _row(
+                f"signin/6 guessers {GUESS_S:.0f} s, account {user_id}",
+                GUESS_S,
+                0.0,
+                passwords_checked=checked,
+                attempts_refused=refused,
+                checked_per_10s_after_5=round((checked - 5) / (GUESS_S / 10), 2),
+            )
+        )
+    rows.append(
+        _row(
+            "signin/writer beside the guessers",
+            GUESS_S,
+            0.0,
+            writes=written["writes"],
+            max_latency_s=round(written["max_latency_s"], 3),
+            mean_latency_s=round(written["mean_latency_s"], 4),
+            database_locked=locked,
+            errors=len(written["errors"]),
+        )
+    )
     return rows
 
 
@@ -169,8 +219,12 @@ def _audit_and_anonymity() -> list[dict]:
     store = SynergyRepository(repo)
     store.record_proposals(SYSTEM, match_result(registry))
     with repo.engine.begin() as conn:
-        conn.execute(text("UPDATE synergies SET status = 'qualified', stage_reached = 'qualified', "
-                          "qualified_at = created_at"))
+        conn.execute(
+            text(
+                "UPDATE synergies SET status = 'qualified', stage_reached = 'qualified', "
+                "qualified_at = created_at"
+            )
+        )
     synergies = store.synergies(SYSTEM)
     readers = sorted(set(synergies["supply_firm_id"]) | set(synergies["demand_firm_id"]))
     start, cpu0 = time.perf_counter(), time.process_time()
@@ -184,10 +238,18 @@ def _audit_and_anonymity() -> list[dict]:
         for _, row in view[view["my_side"] != "both"].iterrows():
             counts.append(_candidates(firm_id, row, directory, implied))
             levels[row["counterpart_category_level"]] += 1
-    rows.append(_row("anonymity/every firm reads its proposals (k=5)", wall, cpu, firms=len(readers),
-                     proposals=len(counts), fewest_candidates=min(counts),
-                     median_candidates=float(np.median(counts)),
-                     **{f"category_{k}": n for k, n in levels.items()}))
+    rows.append(
+        _row(
+            "anonymity/every firm reads its proposals (k=5)",
+            wall,
+            cpu,
+            firms=len(readers),
+            proposals=len(counts),
+            fewest_candidates=min(counts),
+            median_candidates=float(np.median(counts)),
+            **{f"category_{k}": n for k, n in levels.items()},
+        )
+    )
     repo.close()
     return rows
 

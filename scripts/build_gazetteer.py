@@ -29,8 +29,18 @@ import pandas as pd
 logger = logging.getLogger("build_gazetteer")
 
 OUT = Path(__file__).resolve().parents[1] / "symbiosis" / "places" / "data" / "gazetteer_qc.csv"
-COLUMNS = ["place_id", "name", "ascii_name", "aliases", "lat", "lon", "population", "admin1",
-           "municipality", "source"]
+COLUMNS = [
+    "place_id",
+    "name",
+    "ascii_name",
+    "aliases",
+    "lat",
+    "lon",
+    "population",
+    "admin1",
+    "municipality",
+    "source",
+]
 QUEBEC_ADMIN1 = "10"
 MIN_POPULATION = 500
 
@@ -43,11 +53,17 @@ EXCLUDED: dict[int, str] = {
 #: Changes to GeoNames rows: a better official name, more aliases, the parent municipality, and
 #: points or populations that are plainly wrong in the extract (each with its reason).
 PATCHES: dict[int, dict[str, object]] = {
-    6107683: {"lat": 46.2900, "lon": -72.6800, "municipality": "Trois-Rivières",
-              "reason": "sector of Trois-Rivières placed 250 km north, next to Saint-Gédéon"},
+    6107683: {
+        "lat": 46.2900,
+        "lon": -72.6800,
+        "municipality": "Trois-Rivières",
+        "reason": "sector of Trois-Rivières placed 250 km north, next to Saint-Gédéon",
+    },
     6138048: {"population": 880, "reason": "village of about 880 inhabitants listed with 14,150"},
-    7535694: {"name": "Métabetchouan–Lac-à-la-Croix",
-              "aliases": ["Métabetchouan", "Lac-à-la-Croix", "Metabetchouan-Lac-a-la-Croix"]},
+    7535694: {
+        "name": "Métabetchouan–Lac-à-la-Croix",
+        "aliases": ["Métabetchouan", "Lac-à-la-Croix", "Metabetchouan-Lac-a-la-Croix"],
+    },
     5940934: {"aliases": ["Dolbeau", "Mistassini"]},
     5921225: {"municipality": "Saguenay"},
     7303786: {"municipality": "Saguenay"},
@@ -72,8 +88,7 @@ CURATED: tuple[tuple[str, float, float, int, str, tuple[str, ...]], ...] = (
     ("Saint-Fulgence", 48.4500, -70.9000, 2000, "Saint-Fulgence", ()),
     ("Girardville", 49.0000, -72.5450, 1100, "Girardville", ()),
     ("Péribonka", 48.7670, -72.0500, 500, "Péribonka", ()),
-    ("Saint-David-de-Falardeau", 48.6170, -71.1170, 2800, "Saint-David-de-Falardeau",
-     ("Falardeau",)),
+    ("Saint-David-de-Falardeau", 48.6170, -71.1170, 2800, "Saint-David-de-Falardeau", ("Falardeau",)),
     ("Lac-Bouchette", 48.2670, -72.1670, 1100, "Lac-Bouchette", ()),
     ("Sainte-Rose-du-Nord", 48.3920, -70.5330, 400, "Sainte-Rose-du-Nord", ()),
     ("Ferland-et-Boilleau", 48.1800, -70.8300, 600, "Ferland-et-Boilleau", ("Ferland",)),
@@ -121,24 +136,38 @@ def geonames_rows(*, min_population: int = MIN_POPULATION) -> list[dict[str, obj
         extra = list(patch.get("aliases", []))  # type: ignore[arg-type]
         if name != city["name"]:
             extra.append(city["name"])
-        rows.append({
-            "place_id": f"gn{gid}", "name": name, "ascii_name": _ascii(name),
-            "aliases": _aliases([*city["alternatenames"], *extra], name),
-            "lat": patch.get("lat", city["latitude"]), "lon": patch.get("lon", city["longitude"]),
-            "population": int(patch.get("population", city["population"])),  # type: ignore[call-overload]
-            "admin1": QUEBEC_ADMIN1,
-            "municipality": str(patch.get("municipality", name)),
-            "source": "geonames+curated" if patch else "geonames",
-        })
+        rows.append(
+            {
+                "place_id": f"gn{gid}",
+                "name": name,
+                "ascii_name": _ascii(name),
+                "aliases": _aliases([*city["alternatenames"], *extra], name),
+                "lat": patch.get("lat", city["latitude"]),
+                "lon": patch.get("lon", city["longitude"]),
+                "population": int(patch.get("population", city["population"])),  # type: ignore[call-overload]
+                "admin1": QUEBEC_ADMIN1,
+                "municipality": str(patch.get("municipality", name)),
+                "source": "geonames+curated" if patch else "geonames",
+            }
+        )
     return rows
 
 
 def curated_rows() -> list[dict[str, object]]:
     """Return the hand-added places as row dicts."""
     return [
-        {"place_id": f"cur-{_ascii(name).lower().replace(' ', '-')}", "name": name,
-         "ascii_name": _ascii(name), "aliases": _aliases(list(aliases), name), "lat": lat, "lon": lon,
-         "population": pop, "admin1": QUEBEC_ADMIN1, "municipality": municipality, "source": "curated"}
+        {
+            "place_id": f"cur-{_ascii(name).lower().replace(' ', '-')}",
+            "name": name,
+            "ascii_name": _ascii(name),
+            "aliases": _aliases(list(aliases), name),
+            "lat": lat,
+            "lon": lon,
+            "population": pop,
+            "admin1": QUEBEC_ADMIN1,
+            "municipality": municipality,
+            "source": "curated",
+        }
         for name, lat, lon, pop, municipality, aliases in CURATED
     ]
 
@@ -165,8 +194,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     frame = build_gazetteer()
     write_gazetteer(frame, args.out)
-    logger.info("%d places (%d curated) written to %s", len(frame),
-                int((frame["source"] == "curated").sum()), args.out)
+    logger.info(
+        "%d places (%d curated) written to %s",
+        len(frame),
+        int((frame["source"] == "curated").sum()),
+        args.out,
+    )
     return 0
 
 

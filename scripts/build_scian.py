@@ -36,8 +36,11 @@ def _titles(path: Path) -> dict[str, str]:
 def build(english: Path, french: Path) -> list[list[str]]:
     """Rows ``code, level, label_fr, label_en, source`` of every code found in both files."""
     en, fr = _titles(english), _titles(french)
-    return [[c, str(len(c)), fr[c], en[c], "statcan_structure"] for c in sorted(en, key=lambda c: (len(c), c))
-            if c in fr]
+    return [
+        [c, str(len(c)), fr[c], en[c], "statcan_structure"]
+        for c in sorted(en, key=lambda c: (len(c), c))
+        if c in fr
+    ]
 
 
 def main(argv: list[str]) -> int:

@@ -34,16 +34,29 @@ DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / 
 DATA = Path(__file__).resolve().parents[1] / "symbiosis" / "kb" / "data"
 TARGET = DATA / "list_of_waste.csv"
 FRENCH = DATA / "list_of_waste_fr.csv"
-COLUMNS = ("code", "code_spaced", "hazardous", "entry_type", "chapter_code", "chapter",
-           "sub_chapter_code", "sub_chapter", "description_en", "label_fr", "chapter_fr", "sub_chapter_fr")
+COLUMNS = (
+    "code",
+    "code_spaced",
+    "hazardous",
+    "entry_type",
+    "chapter_code",
+    "chapter",
+    "sub_chapter_code",
+    "sub_chapter",
+    "description_en",
+    "label_fr",
+    "chapter_fr",
+    "sub_chapter_fr",
+)
 FRENCH_COLUMNS = ("code", "label_fr", "wording")
 WORDINGS = ("official", "corrected", "project")
 _CODE = re.compile(r"\d{2}|\d{4}|\d{6}")
 
 
 def _problem(path: Path, line: int, column: str, en: str, fr: str) -> ValueError:
-    return ValueError(f"{path.name}, line {line}, column {column}: {en} / "
-                      f"ligne {line}, colonne {column} : {fr}")
+    return ValueError(
+        f"{path.name}, line {line}, column {column}: {en} / ligne {line}, colonne {column} : {fr}"
+    )
 
 
 def read_french(path: Path = FRENCH) -> dict[str, str]:
@@ -59,23 +72,48 @@ def read_french(path: Path = FRENCH) -> dict[str, str]:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         if tuple(reader.fieldnames or ()) != FRENCH_COLUMNS:
-            raise _problem(path, 1, "header", f"expected {','.join(FRENCH_COLUMNS)}; fix the first line",
-                           f"attendu {','.join(FRENCH_COLUMNS)} ; corrigez la première ligne")
+            raise _problem(
+                path,
+                1,
+                "header",
+                f"expected {','.join(FRENCH_COLUMNS)}; fix the first line",
+                f"attendu {','.join(FRENCH_COLUMNS)} ; corrigez la première ligne",
+            )
         labels: dict[str, str] = {}
         for line, row in enumerate(reader, start=2):
             code, label, wording = row["code"] or "", row["label_fr"] or "", row["wording"] or ""
             if not _CODE.fullmatch(code):
-                raise _problem(path, line, "code", f"{code!r} is not a 2-, 4- or 6-digit code without spaces",
-                               f"{code!r} n'est pas un code à 2, 4 ou 6 chiffres sans espaces")
+                raise _problem(
+                    path,
+                    line,
+                    "code",
+                    f"{code!r} is not a 2-, 4- or 6-digit code without spaces",
+                    f"{code!r} n'est pas un code à 2, 4 ou 6 chiffres sans espaces",
+                )
             if code in labels:
-                raise _problem(path, line, "code", f"{code} is given twice; keep one row",
-                               f"{code} figure deux fois ; gardez une seule ligne")
+                raise _problem(
+                    path,
+                    line,
+                    "code",
+                    f"{code} is given twice; keep one row",
+                    f"{code} figure deux fois ; gardez une seule ligne",
+                )
             if not label or label != label.strip():
-                raise _problem(path, line, "label_fr", f"label of {code} is empty or has spaces around it",
-                               f"le libellé de {code} est vide ou entouré d'espaces")
+                raise _problem(
+                    path,
+                    line,
+                    "label_fr",
+                    f"label of {code} is empty or has spaces around it",
+                    f"le libellé de {code} est vide ou entouré d'espaces",
+                )
             if wording not in WORDINGS:
-                raise _problem(path, line, "wording", f"{wording!r} for {code}; expected one of {WORDINGS}",
-                               f"{wording!r} pour {code} ; attendu l'une de {WORDINGS}")
+                raise _problem(
+                    path,
+                    line,
+                    "wording",
+                    f"{wording!r} for {code}; expected one of {WORDINGS}",
+                    f"{wording!r} pour {code} ; attendu l'une de {WORDINGS}",
+                )
             labels[code] = label
     return labels
 
@@ -101,25 +139,37 @@ def convert(source: Path, target: Path, french: Path = FRENCH) -> int:
     known = {c for r in rows for c in (r["code"], r["code"][:2], r["code"][:4])}
     unknown = sorted(set(labels) - known)
     if unknown:
-        raise ValueError(f"{french.name}: codes not in the List of Waste / codes absents de la liste : "
-                         f"{', '.join(unknown)}; remove or correct them / supprimez-les ou corrigez-les")
+        raise ValueError(
+            f"{french.name}: codes not in the List of Waste / codes absents de la liste : "
+            f"{', '.join(unknown)}; remove or correct them / supprimez-les ou corrigez-les"
+        )
     missing = sorted(known - set(labels))
     if missing:
-        raise ValueError(f"{french.name}: no French wording for / aucun libellé français pour : "
-                         f"{', '.join(missing)}; add a row per code / ajoutez une ligne par code")
+        raise ValueError(
+            f"{french.name}: no French wording for / aucun libellé français pour : "
+            f"{', '.join(missing)}; add a row per code / ajoutez une ligne par code"
+        )
     with target.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         for r in rows:
             code = r["code"]
-            writer.writerow({
-                "code": code, "code_spaced": r["code_spaced"],
-                "hazardous": r["is_hazardous"].strip().lower(), "entry_type": _entry_type(r["entry_type"]),
-                "chapter_code": code[:2], "chapter": r["chapter"],
-                "sub_chapter_code": code[:4], "sub_chapter": r["sub_chapter"],
-                "description_en": r["description"], "label_fr": labels[code],
-                "chapter_fr": labels[code[:2]], "sub_chapter_fr": labels[code[:4]],
-            })
+            writer.writerow(
+                {
+                    "code": code,
+                    "code_spaced": r["code_spaced"],
+                    "hazardous": r["is_hazardous"].strip().lower(),
+                    "entry_type": _entry_type(r["entry_type"]),
+                    "chapter_code": code[:2],
+                    "chapter": r["chapter"],
+                    "sub_chapter_code": code[:4],
+                    "sub_chapter": r["sub_chapter"],
+                    "description_en": r["description"],
+                    "label_fr": labels[code],
+                    "chapter_fr": labels[code[:2]],
+                    "sub_chapter_fr": labels[code[:4]],
+                }
+            )
     return len(rows)
 
 

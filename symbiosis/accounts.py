@@ -47,16 +47,18 @@ class DemoAccount:
 #: The demo accounts, one line each (DEMO ONLY: these passwords are public).
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("conseillere", "demo-conseillere", "advisor", None, "Conseillère en symbiose (démo)"),
-    DemoAccount("gestionnaire", "demo-gestionnaire", "program_manager", None,
-                "Gestionnaire de programme (démo)"),
+    DemoAccount(
+        "gestionnaire", "demo-gestionnaire", "program_manager", None, "Gestionnaire de programme (démo)"
+    ),
     DemoAccount("scierie", "demo-scierie", "firm", "F0007", "Sciage des Épinettes (démo)"),
     DemoAccount("serres", "demo-serres", "firm", "F0102", "Serres Pointe-Taillon (démo)"),
     DemoAccount("aluminerie", "demo-aluminerie", "firm", "F0017", "Électrolyse Lac-Vert (démo)"),
 )
 
 
-def create_demo_accounts(repo: Repository, actor: Actor,
-                         accounts: Iterable[DemoAccount] = DEMO_ACCOUNTS) -> list[str]:
+def create_demo_accounts(
+    repo: Repository, actor: Actor, accounts: Iterable[DemoAccount] = DEMO_ACCOUNTS
+) -> list[str]:
     """Create the demo accounts that do not exist yet; return the ids created (idempotent).
 
     A firm account whose firm is not in the registry is skipped with a warning.
@@ -79,7 +81,14 @@ def create_demo_accounts(repo: Repository, actor: Actor,
         if account.firm_id is not None and account.firm_id not in firms:
             logger.warning("demo account %s skipped: no firm %s", account.user_id, account.firm_id)
             continue
-        repo.create_user(actor, account.user_id, account.password, account.role, account.firm_id,
-                         display_name=account.display_name, is_demo=True)
+        repo.create_user(
+            actor,
+            account.user_id,
+            account.password,
+            account.role,
+            account.firm_id,
+            display_name=account.display_name,
+            is_demo=True,
+        )
         created.append(account.user_id)
     return created

@@ -25,8 +25,16 @@ from symbiosis.places.geocode import GazetteerGeocoder
 from symbiosis.places.parks import load_parks
 from symbiosis.sandbox import run_bounded
 
-__all__ = ["IMPORT_TIME_BUDGET_S", "SAMPLE_DIR", "ImportContext", "default_context", "import_files",
-           "import_into_registry", "import_permits", "validate_files"]
+__all__ = [
+    "IMPORT_TIME_BUDGET_S",
+    "SAMPLE_DIR",
+    "ImportContext",
+    "default_context",
+    "import_files",
+    "import_into_registry",
+    "import_permits",
+    "validate_files",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -73,19 +81,36 @@ def _report_json(result: ImportResult) -> dict:
     frame = result.report.to_frame("en").astype(object)
     records = frame.where(frame.notna(), None).to_dict(orient="records")
     report = result.report
-    return {"rows": report.n_rows, "valid": report.n_valid, "issue_counts": report.counts(),
-            "issues": records}
+    return {
+        "rows": report.n_rows,
+        "valid": report.n_valid,
+        "issue_counts": report.counts(),
+        "issues": records,
+    }
 
 
-def validate_files(firms_bytes: bytes | None, streams_bytes: bytes | None, *, existing_firm_ids: set[str],
-                   firms_filename: str = "firms.csv", streams_filename: str = "streams.csv",
-                   context: ImportContext | None = None) -> ImportBatch:
+def validate_files(
+    firms_bytes: bytes | None,
+    streams_bytes: bytes | None,
+    *,
+    existing_firm_ids: set[str],
+    firms_filename: str = "firms.csv",
+    streams_filename: str = "streams.csv",
+    context: ImportContext | None = None,
+) -> ImportBatch:
     """Read and validate the files (pure: no database, no file); what the time-bounded worker runs."""
     context = context or default_context()
     return import_tables(
-        firms_bytes, streams_bytes, geocoder=context.geocoder, parks=context.parks,
-        categories=context.categories, waste_codes=context.waste_codes, existing_firm_ids=existing_firm_ids,
-        firms_filename=firms_filename, streams_filename=streams_filename, home_region=context.home_region,
+        firms_bytes,
+        streams_bytes,
+        geocoder=context.geocoder,
+        parks=context.parks,
+        categories=context.categories,
+        waste_codes=context.waste_codes,
+        existing_firm_ids=existing_firm_ids,
+        firms_filename=firms_filename,
+        streams_filename=streams_filename,
+        home_region=context.home_region,
     )
 
 
@@ -132,21 +157,42 @@ def import_into_registry(
     existing = set(repo.firms(actor)["firm_id"])
     names = {"firms_filename": firms_filename, "streams_filename": streams_filename}
     if time_budget_s is None:
-        batch = validate_files(firms_bytes, streams_bytes, existing_firm_ids=existing, context=context,
-                               **names)
+        batch = validate_files(
+            firms_bytes, streams_bytes, existing_firm_ids=existing, context=context, **names
+        )
     else:
-        batch = run_bounded(validate_files, firms_bytes, streams_bytes, existing_firm_ids=existing,
-                            context=context, timeout_s=time_budget_s, memory_bytes=WORKER_MEMORY_BYTES,
-                            **names)
-    for result, filename, table in ((batch.firms, firms_filename, "firms"),
-                                    (batch.streams, streams_filename, "streams")):
+        batch = run_bounded(
+            validate_files,
+            firms_bytes,
+            streams_bytes,
+            existing_firm_ids=existing,
+            context=context,
+            timeout_s=time_budget_s,
+            memory_bytes=WORKER_MEMORY_BYTES,
+            **names,
+        )
+    for result, filename, table in (
+        (batch.firms, firms_filename, "firms"),
+        (batch.streams, streams_filename, "streams"),
+    ):
         if result is None:
             continue
-        written, _ = repo.import_rows(actor, table, result.valid, source_filename=Path(filename).name,
-                                      accepted=len(result.valid), rejected=result.report.n_rejected,
-                                      report=_report_json(result))
-        logger.info("%s: %d rows accepted (%d new or changed), %d rejected", filename,
-                    len(result.valid), written, result.report.n_rejected)
+        written, _ = repo.import_rows(
+            actor,
+            table,
+            result.valid,
+            source_filename=Path(filename).name,
+            accepted=len(result.valid),
+            rejected=result.report.n_rejected,
+            report=_report_json(result),
+        )
+        logger.info(
+            "%s: %d rows accepted (%d new or changed), %d rejected",
+            filename,
+            len(result.valid),
+            written,
+            result.report.n_rejected,
+        )
     return batch
 
 
@@ -160,7 +206,8 @@ def import_files(
 ) -> ImportBatch:
     """Read the files at the given paths and import them (see :func:`import_into_registry`)."""
     return import_into_registry(
-        repo, actor,
+        repo,
+        actor,
         firms_bytes=firms_path.read_bytes() if firms_path else None,
         streams_bytes=streams_path.read_bytes() if streams_path else None,
         firms_filename=firms_path.name if firms_path else "firms.csv",
@@ -169,8 +216,14 @@ def import_files(
     )
 
 
-def import_permits(repo: Repository, actor: Actor, data: bytes, *, filename: str = "permits.csv",
-                   context: ImportContext | None = None) -> ImportResult:
+def import_permits(
+    repo: Repository,
+    actor: Actor,
+    data: bytes,
+    *,
+    filename: str = "permits.csv",
+    context: ImportContext | None = None,
+) -> ImportResult:
     """Validate a permits file (Québec authorisations of receivers) and store its valid rows.
 
     Authorisations may only name firms already in the registry; the batch and its report are
@@ -181,11 +234,22 @@ def import_permits(repo: Repository, actor: Actor, data: bytes, *, filename: str
 
     context = context or default_context()
     known = set(repo.firms(actor)["firm_id"])
-    result = validate_permits(read_table(data, filename=filename), known_firm_ids=known,
-                              categories=context.categories)
+    result = validate_permits(
+        read_table(data, filename=filename), known_firm_ids=known, categories=context.categories
+    )
     written = repo.upsert_permits(actor, result.valid) if len(result.valid) else 0
-    repo.record_import(actor, source_filename=Path(filename).name, accepted=len(result.valid),
-                       rejected=result.report.n_rejected, report=_report_json(result))
-    logger.info("%s: %d permits accepted (%d new or changed), %d rejected", filename, len(result.valid),
-                written, result.report.n_rejected)
+    repo.record_import(
+        actor,
+        source_filename=Path(filename).name,
+        accepted=len(result.valid),
+        rejected=result.report.n_rejected,
+        report=_report_json(result),
+    )
+    logger.info(
+        "%s: %d permits accepted (%d new or changed), %d rejected",
+        filename,
+        len(result.valid),
+        written,
+        result.report.n_rejected,
+    )
     return result

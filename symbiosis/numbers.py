@@ -147,9 +147,14 @@ def parse_number(text: str, *, locale: str = "fr_CA", allow_negative: bool = Fal
     """
     raw = "" if text is None else str(text)
     if len(raw) > MAX_NUMBER_CHARS and len(raw.strip()) > MAX_NUMBER_CHARS:
-        return ParsedNumber(None, error=Text(f"un nombre (au plus {MAX_NUMBER_CHARS} caractères)",
-                                             f"a number (at most {MAX_NUMBER_CHARS} characters)"),
-                            code="number.not_a_number")
+        return ParsedNumber(
+            None,
+            error=Text(
+                f"un nombre (au plus {MAX_NUMBER_CHARS} caractères)",
+                f"a number (at most {MAX_NUMBER_CHARS} characters)",
+            ),
+            code="number.not_a_number",
+        )
     s, negative = _clean(raw)
     if not s:
         return _fail("number.empty", "une cellule vide", "an empty cell")
@@ -176,16 +181,20 @@ def parse_number(text: str, *, locale: str = "fr_CA", allow_negative: bool = Fal
         return _fail("number.not_finite", "un nombre fini", "a finite number")
     value = -value if negative else value
     if value < 0 and not allow_negative:
-        return ParsedNumber(value, error=Text("un nombre positif ou nul", "a number ≥ 0"),
-                            code="number.negative")
+        return ParsedNumber(
+            value, error=Text("un nombre positif ou nul", "a number ≥ 0"), code="number.negative"
+        )
     warnings = (_ambiguous(raw.strip(), value),) if ambiguous else ()
     return ParsedNumber(value + 0.0, warnings=warnings)
 
 
 def _not_a_number(raw: str) -> ParsedNumber:
     if _LEADING_NUMBER.match(raw.strip()):
-        return ParsedNumber(None, error=Text("un nombre seul, sans unité", "a number alone, without a unit"),
-                            code="number.unit_in_number")
+        return ParsedNumber(
+            None,
+            error=Text("un nombre seul, sans unité", "a number alone, without a unit"),
+            code="number.unit_in_number",
+        )
     return ParsedNumber(None, error=Text("un nombre", "a number"), code="number.not_a_number")
 
 
@@ -202,6 +211,7 @@ def format_number(value: float, *, locale: str = "fr_CA", decimals: int | None =
         Round to this many decimals; ``None`` keeps every significant decimal.
     """
     if decimals is not None:
-        return format_decimal(round(value, decimals), format=f"#,##0.{'#' * decimals}" if decimals
-                              else "#,##0", locale=locale)
+        return format_decimal(
+            round(value, decimals), format=f"#,##0.{'#' * decimals}" if decimals else "#,##0", locale=locale
+        )
     return format_decimal(Decimal(repr(float(value))), locale=locale, decimal_quantization=False)

@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 #: levers are asked for).
 STAGES: tuple[str, ...] = ("validate", "candidates", "scoring", "problem", "solve", "check", "results")
 
+
 class _Timer:
     """Wall time of each stage, in seconds."""
 
@@ -61,8 +62,9 @@ class _Timer:
             logger.info("stage %s: %.3f s", stage, self.seconds[stage])
 
 
-def _knowledge(rules: pd.DataFrame | None, categories: pd.DataFrame | None,
-               factors: Any) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+def _knowledge(
+    rules: pd.DataFrame | None, categories: pd.DataFrame | None, factors: Any
+) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
     if rules is None or categories is None:
         from symbiosis import kb
 
@@ -76,24 +78,42 @@ def _knowledge(rules: pd.DataFrame | None, categories: pd.DataFrame | None,
 
 
 #: Per-unit score columns turned into per-year figures at the allocated flow.
-_PER_UNIT = ("avoided_disposal_cad", "avoided_purchase_cad", "gate_fee_cad", "transport_cost_cad",
-             "pretreatment_cost_cad", "net_value_cad", "diverted_t", "co2e_avoided_t")
+_PER_UNIT = (
+    "avoided_disposal_cad",
+    "avoided_purchase_cad",
+    "gate_fee_cad",
+    "transport_cost_cad",
+    "pretreatment_cost_cad",
+    "net_value_cad",
+    "diverted_t",
+    "co2e_avoided_t",
+)
 #: Per-year figures of the scoring computed at a candidate's full flow, rescaled to the allocated flow.
-_AT_FULL_FLOW = ("co2e_disposal_avoided_t_per_yr", "co2e_virgin_avoided_t_per_yr", "co2e_transport_t_per_yr",
-                 "t_km_per_yr")
+_AT_FULL_FLOW = (
+    "co2e_disposal_avoided_t_per_yr",
+    "co2e_virgin_avoided_t_per_yr",
+    "co2e_transport_t_per_yr",
+    "t_km_per_yr",
+)
 
 
-def _with_explanations(ex: pd.DataFrame, scored: pd.DataFrame, rules: pd.DataFrame | None,
-                       categories: pd.DataFrame | None) -> pd.DataFrame:
+def _with_explanations(
+    ex: pd.DataFrame, scored: pd.DataFrame, rules: pd.DataFrame | None, categories: pd.DataFrame | None
+) -> pd.DataFrame:
     """Add the evidence, labels, fit, months and flags of :func:`explain` (paragraphs stay lazy)."""
     why = explain(ex[["candidate_id", "flow_per_yr"]], scored, rules, categories)
     new = ["candidate_id", *[c for c in why.columns if c not in ex.columns]]
     return ex.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
 
 
-def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registry, *,
-                    rules: pd.DataFrame | None = None,
-                    categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def exchanges_frame(
+    flows: pd.DataFrame,
+    scored: pd.DataFrame,
+    registry: Registry,
+    *,
+    rules: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Join the allocated flows to their scored candidates and compute yearly figures at the flow.
 
     Returns
@@ -109,8 +129,12 @@ def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registr
     pos = pd.Index(scored["candidate_id"]).get_indexer(flows["candidate_id"])
     if (pos < 0).any():
         raise ValueError(f"{int((pos < 0).sum())} allocated flow(s) name no scored candidate")
-    drop = ["candidate_id", "supply_id", "demand_id",
-            *[c for c in SCORE_COLUMNS if c.endswith("_per_yr") and c not in _AT_FULL_FLOW]]
+    drop = [
+        "candidate_id",
+        "supply_id",
+        "demand_id",
+        *[c for c in SCORE_COLUMNS if c.endswith("_per_yr") and c not in _AT_FULL_FLOW],
+    ]
     rows = scored.iloc[pos].reset_index(drop=True)
     ex = pd.concat([flows.reset_index(drop=True), rows.drop(columns=[c for c in drop if c in rows])], axis=1)
     flow = ex["flow_per_yr"].to_numpy(float)
@@ -129,8 +153,9 @@ def exchanges_frame(flows: pd.DataFrame, scored: pd.DataFrame, registry: Registr
     ex = _with_explanations(ex, rows, rules, categories)
     first = [c for c in EXCHANGES.names if c in ex]
     ex = ex[first + [c for c in ex.columns if c not in first]]
-    return ex.sort_values(["net_value_cad_per_yr", "candidate_id"], ascending=[False, True],
-                          ignore_index=True)
+    return ex.sort_values(
+        ["net_value_cad_per_yr", "candidate_id"], ascending=[False, True], ignore_index=True
+    )
 
 
 def _info(allocation: Any, violations: list[str], timings: dict[str, float]) -> AllocationInfo:
@@ -138,14 +163,27 @@ def _info(allocation: Any, violations: list[str], timings: dict[str, float]) -> 
     if violations:
         logger.error("solution check failed (%d violation(s)): %s", len(violations), violations[:5])
         status = "check_failed"
-    return AllocationInfo(status=status, objective=float(allocation.objective), bound=float(allocation.bound),
-                          gap=float(allocation.gap), method=str(allocation.method), timings_s=dict(timings),
-                          violations=tuple(map(str, violations)))
+    return AllocationInfo(
+        status=status,
+        objective=float(allocation.objective),
+        bound=float(allocation.bound),
+        gap=float(allocation.gap),
+        method=str(allocation.method),
+        timings_s=dict(timings),
+        violations=tuple(map(str, violations)),
+    )
 
 
-def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.DataFrame | None = None,
-        categories: pd.DataFrame | None = None, factors: Any = None, mutual: Any = None,
-        mutual_config: Any = None) -> MatchResult:
+def run(
+    registry: Registry,
+    config: MatchConfig | None = None,
+    *,
+    rules: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+    factors: Any = None,
+    mutual: Any = None,
+    mutual_config: Any = None,
+) -> MatchResult:
     """Match the supplies and demands of a registry under one scenario.
 
     Parameters
@@ -190,30 +228,46 @@ def run(registry: Registry, config: MatchConfig | None = None, *, rules: pd.Data
     with timer("check"):
         violations = check_flows(problem.ix, solved.x, solved)
     with timer("results"):
-        lazy = _Results(registry, config, rules, categories, scored, offered, np.flatnonzero(internal),
-                        problem, solved.x)
+        lazy = _Results(
+            registry, config, rules, categories, scored, offered, np.flatnonzero(internal), problem, solved.x
+        )
     levers = None
     if mutual is not None:
         with timer("mutual"):
             levers = _mutual(registry, mutual, mutual_config, config)
     info = _info(solved, violations, timer.seconds)
-    logger.info("match: %s, %d exchange(s), objective %.0f", info.status, int((solved.x > 0).sum()),
-                info.objective)
-    return MatchResult(exchanges=Deferred(lambda: lazy.exchanges), candidates=Deferred(lazy.candidates),
-                       unmatched_supplies=Deferred(lambda: lazy.unmatched[0]),
-                       unmatched_demands=Deferred(lambda: lazy.unmatched[1]),
-                       kpis=Deferred(lambda: compute_kpis(lazy.exchanges, registry.firms)),
-                       graph=Deferred(lambda: firm_graph(lazy.exchanges, registry.firms)), allocation=info,
-                       config=config, internal_opportunities=Deferred(lazy.internal_opportunities),
-                       mutual=levers)
+    logger.info(
+        "match: %s, %d exchange(s), objective %.0f", info.status, int((solved.x > 0).sum()), info.objective
+    )
+    return MatchResult(
+        exchanges=Deferred(lambda: lazy.exchanges),
+        candidates=Deferred(lazy.candidates),
+        unmatched_supplies=Deferred(lambda: lazy.unmatched[0]),
+        unmatched_demands=Deferred(lambda: lazy.unmatched[1]),
+        kpis=Deferred(lambda: compute_kpis(lazy.exchanges, registry.firms)),
+        graph=Deferred(lambda: firm_graph(lazy.exchanges, registry.firms)),
+        allocation=info,
+        config=config,
+        internal_opportunities=Deferred(lazy.internal_opportunities),
+        mutual=levers,
+    )
 
 
 class _Results:
     """What ``run`` found, as arrays, and the result frames built from them on demand."""
 
-    def __init__(self, registry: Registry, config: MatchConfig, rules: pd.DataFrame,
-                 categories: pd.DataFrame | None, scored: ScoredSet, offered: np.ndarray,
-                 internal: np.ndarray, problem: ProblemArrays, x: np.ndarray) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        config: MatchConfig,
+        rules: pd.DataFrame,
+        categories: pd.DataFrame | None,
+        scored: ScoredSet,
+        offered: np.ndarray,
+        internal: np.ndarray,
+        problem: ProblemArrays,
+        x: np.ndarray,
+    ) -> None:
         self.registry, self.config, self.rules, self.categories = registry, config, rules, categories
         self.scored, self.offered, self.internal, self.problem, self.x = scored, offered, internal, problem, x
 
@@ -223,12 +277,16 @@ class _Results:
         used = np.flatnonzero(self.x > 0)
         rows = self.scored.frame(self.problem.rows[used])
         flow = self.x[used]
-        flows = pd.DataFrame({
-            "candidate_id": rows["candidate_id"].to_numpy(dtype=object),
-            "supply_id": rows["supply_id"].to_numpy(dtype=object),
-            "demand_id": rows["demand_id"].to_numpy(dtype=object),
-            "flow_per_yr": flow, "delivered_per_yr": flow * self.problem.ix.yld[used],
-        }, columns=list(FLOW_COLUMNS))
+        flows = pd.DataFrame(
+            {
+                "candidate_id": rows["candidate_id"].to_numpy(dtype=object),
+                "supply_id": rows["supply_id"].to_numpy(dtype=object),
+                "demand_id": rows["demand_id"].to_numpy(dtype=object),
+                "flow_per_yr": flow,
+                "delivered_per_yr": flow * self.problem.ix.yld[used],
+            },
+            columns=list(FLOW_COLUMNS),
+        )
         return exchanges_frame(flows, rows, self.registry, rules=self.rules, categories=self.categories)
 
     def candidates(self) -> pd.DataFrame:
@@ -245,8 +303,15 @@ class _Results:
         served[problem.demands[ix.head[used]]] = True
         separate = self.config.internal_policy == "separate"
         diagnose = self.config.replace(internal_policy="exclude") if separate else self.config
-        return unmatched_streams(self.registry, self.scored.found, self.offered, self.scored.gain, served,
-                                 config=diagnose, categories=self.categories)
+        return unmatched_streams(
+            self.registry,
+            self.scored.found,
+            self.offered,
+            self.scored.gain,
+            served,
+            config=diagnose,
+            categories=self.categories,
+        )
 
     def internal_opportunities(self) -> pd.DataFrame:
         """Profitable same-firm candidates, listed apart (``internal_policy="separate"``)."""
@@ -255,8 +320,9 @@ class _Results:
         return _internal_opportunities(self.scored.frame(rows), self.rules, self.categories)
 
 
-def _internal_opportunities(internal: pd.DataFrame, rules: pd.DataFrame | None,
-                            categories: pd.DataFrame | None) -> pd.DataFrame:
+def _internal_opportunities(
+    internal: pd.DataFrame, rules: pd.DataFrame | None, categories: pd.DataFrame | None
+) -> pd.DataFrame:
     """Profitable same-firm candidates with their explanation columns, largest value first.
 
     Listed for the firm's own information at the candidate's full flow; never allocated, never in
@@ -268,8 +334,9 @@ def _internal_opportunities(internal: pd.DataFrame, rules: pd.DataFrame | None,
     why = explain(keep[["candidate_id"]], keep, rules, categories)
     new = ["candidate_id", *[c for c in why.columns if c not in keep.columns]]
     out = keep.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
-    return out.sort_values(["net_value_cad_per_yr", "candidate_id"], ascending=[False, True],
-                           ignore_index=True)
+    return out.sort_values(
+        ["net_value_cad_per_yr", "candidate_id"], ascending=[False, True], ignore_index=True
+    )
 
 
 def _mutual(registry: Registry, data: Any, mutual_config: Any, config: MatchConfig) -> Any:
@@ -291,8 +358,9 @@ def _resolve_from(scored: pd.DataFrame, registry: Registry, config: MatchConfig,
     return Outcome(float(flow @ rates[:, 0]), float(flow @ rates[:, 1])) if len(flow) else Outcome(0.0, 0.0)
 
 
-def make_resolver(registry: Registry, config: MatchConfig, *, scored: pd.DataFrame | None = None,
-                  **knowledge: Any) -> Callable[[str], Outcome]:
+def make_resolver(
+    registry: Registry, config: MatchConfig, *, scored: pd.DataFrame | None = None, **knowledge: Any
+) -> Callable[[str], Outcome]:
     """Return ``resolve(firm_id) -> Outcome`` for :func:`symbiosis.engine.network.resilience`.
 
     Parameters

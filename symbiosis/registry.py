@@ -102,13 +102,13 @@ class Registry:
         return self._side("demand")
 
     def _side(self, direction: str) -> pd.DataFrame:
-        firm_cols = ["firm_id", "lat", "lon", "park_id", "municipality", "scian_code",
-                     "accepts_hazardous"]
+        firm_cols = ["firm_id", "lat", "lon", "park_id", "municipality", "scian_code", "accepts_hazardous"]
         side = self.streams[self.streams["direction"] == direction]
         firms = self.firms[firm_cols]
         if self.permits is not None and len(self.permits):
             # A firm holding a hazardous-materials permit accepts hazardous residues (which ones: permits).
             holders = self.permits.loc[self.permits["permit_type"] == "hazardous_materials", "firm_id"]
-            firms = firms.assign(accepts_hazardous=firms["accepts_hazardous"].astype(bool)
-                                 | firms["firm_id"].isin(holders))
+            firms = firms.assign(
+                accepts_hazardous=firms["accepts_hazardous"].astype(bool) | firms["firm_id"].isin(holders)
+            )
         return side.merge(firms, on="firm_id", how="left", validate="many_to_one")

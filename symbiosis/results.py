@@ -20,14 +20,23 @@ from symbiosis.i18n import Text
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["KPI_LABELS", "AllocationInfo", "Deferred", "KindKpis", "Kpis", "MatchResult", "compute_kpis",
-           "explanation_texts"]
+__all__ = [
+    "KPI_LABELS",
+    "AllocationInfo",
+    "Deferred",
+    "KindKpis",
+    "Kpis",
+    "MatchResult",
+    "compute_kpis",
+    "explanation_texts",
+]
 
 #: Bilingual label of each scalar KPI, in display order.
 KPI_LABELS: Mapping[str, Text] = {
     "tonnes_exchanged_t_per_yr": Text("Tonnes échangées (t/an)", "Tonnes exchanged (t/yr)"),
-    "diverted_t_per_yr": Text("Tonnes détournées de l'élimination (t/an)",
-                              "Tonnes diverted from disposal (t/yr)"),
+    "diverted_t_per_yr": Text(
+        "Tonnes détournées de l'élimination (t/an)", "Tonnes diverted from disposal (t/yr)"
+    ),
     "co2e_avoided_t_per_yr": Text("GES évités (t CO2e/an)", "GHG avoided (t CO2e/yr)"),
     "net_value_cad_per_yr": Text("Valeur nette ($/an)", "Net value ($/yr)"),
     "avoided_disposal_cad_per_yr": Text("Élimination évitée ($/an)", "Avoided disposal ($/yr)"),
@@ -76,8 +85,9 @@ class Kpis:
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict: the scalars and ``by_kind`` keyed by resource kind."""
         out: dict[str, Any] = self.scalars()
-        out["by_kind"] = {k.kind: {f: v for f, v in dataclasses.asdict(k).items() if f != "kind"}
-                          for k in self.by_kind}
+        out["by_kind"] = {
+            k.kind: {f: v for f, v in dataclasses.asdict(k).items() if f != "kind"} for k in self.by_kind
+        }
         return out
 
     def delta(self, baseline: Kpis) -> dict[str, Any]:
@@ -211,17 +221,27 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
 def _by_kind(exchanges: pd.DataFrame) -> tuple[KindKpis, ...]:
     if exchanges.empty or "kind" not in exchanges:
         return ()
-    frame = pd.DataFrame({
-        "kind": exchanges["kind"].astype(str),
-        "unit": exchanges["quantity_unit"].astype(str) if "quantity_unit" in exchanges else "",
-        "q": _col(exchanges, "flow_per_yr"),
-        "v": _col(exchanges, "net_value_cad_per_yr"),
-        "c": _col(exchanges, "co2e_avoided_t_per_yr"),
-    })
+    frame = pd.DataFrame(
+        {
+            "kind": exchanges["kind"].astype(str),
+            "unit": exchanges["quantity_unit"].astype(str) if "quantity_unit" in exchanges else "",
+            "q": _col(exchanges, "flow_per_yr"),
+            "v": _col(exchanges, "net_value_cad_per_yr"),
+            "c": _col(exchanges, "co2e_avoided_t_per_yr"),
+        }
+    )
     out = []
     for kind, part in frame.groupby("kind", sort=True):
-        out.append(KindKpis(str(kind), str(part["unit"].iloc[0]), len(part), float(part["q"].sum()),
-                            float(part["v"].sum()), float(part["c"].sum())))
+        out.append(
+            KindKpis(
+                str(kind),
+                str(part["unit"].iloc[0]),
+                len(part),
+                float(part["q"].sum()),
+                float(part["v"].sum()),
+                float(part["c"].sum()),
+            )
+        )
     return tuple(out)
 
 

@@ -58,8 +58,12 @@ class WorkerFailed(RuntimeError):  # noqa: N818
 
 
 def _start() -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "symbiosis.sandbox"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, close_fds=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "symbiosis.sandbox"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        close_fds=True,
+    )
 
 
 def _take_worker() -> subprocess.Popen[bytes]:
@@ -79,8 +83,9 @@ def prewarm() -> None:
             _spare = _start()
 
 
-def run_bounded(fn: Callable[..., T], /, *args: Any, timeout_s: float, memory_bytes: int | None = None,
-                **kwargs: Any) -> T:
+def run_bounded(
+    fn: Callable[..., T], /, *args: Any, timeout_s: float, memory_bytes: int | None = None, **kwargs: Any
+) -> T:
     """Return ``fn(*args, **kwargs)`` computed in a separate process, within ``timeout_s`` seconds.
 
     Parameters

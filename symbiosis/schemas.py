@@ -68,8 +68,15 @@ CANONICAL_UNIT: Mapping[str, str] = {
 }
 ALL_MONTHS = 0b1111_1111_1111
 #: What happens to a supply today (its baseline): ``discharged`` is heat or water released as is.
-FATES: tuple[str, ...] = ("landfill", "incineration", "land_spreading", "sold_byproduct", "internal_reuse",
-                          "paid_treatment", "discharged")
+FATES: tuple[str, ...] = (
+    "landfill",
+    "incineration",
+    "land_spreading",
+    "sold_byproduct",
+    "internal_reuse",
+    "paid_treatment",
+    "discharged",
+)
 #: Fates an exchange keeps a residue *from*: only these count as diverted from disposal.
 DIVERTED_FATES: tuple[str, ...] = ("landfill", "incineration")
 #: What a demand uses today: a virgin input it buys, or a treatment / recovery service it sells.
@@ -78,8 +85,14 @@ CURRENT_USES: tuple[str, ...] = ("virgin_input", "treatment_service")
 PARTICLE_SIZES: tuple[str, ...] = ("fine", "granular", "coarse", "bulky")
 #: Québec authorisation pathways a receiving firm may hold (see ``symbiosis.engine.permits``).
 PERMIT_TYPES: tuple[str, ...] = (
-    "reafie_ministerial_authorisation", "reafie_declaration_of_compliance", "reafie_exemption", "mrf_guide",
-    "hazardous_materials", "cfia_feed", "cfia_food")
+    "reafie_ministerial_authorisation",
+    "reafie_declaration_of_compliance",
+    "reafie_exemption",
+    "mrf_guide",
+    "hazardous_materials",
+    "cfia_feed",
+    "cfia_food",
+)
 
 
 class SchemaError(ValueError):
@@ -164,73 +177,167 @@ STREAMS = TableSchema(
     (
         _c("stream_id", "str", "Stable identifier of the stream, kept from the imported file."),
         _c("firm_id", "str", "Firm declaring the stream."),
-        _c("direction", "str", "supply: a residual output or spare capacity; demand: an input need.",
-           allowed=DIRECTIONS),
+        _c(
+            "direction",
+            "str",
+            "supply: a residual output or spare capacity; demand: an input need.",
+            allowed=DIRECTIONS,
+        ),
         _c("kind", "str", "Resource kind of the category.", allowed=RESOURCE_KINDS),
         _c("category_id", "str", "Resource category of the knowledge base."),
-        _c("category_source", "str", "given (typed by the firm), inferred (from the description and "
-           "waste code, to confirm) or corrected (the typed category did not fit the unit), empty when "
-           "unknown.", required=False, allowed=CATEGORY_SOURCES),
-        _c("category_score", "float", "Classifier score of an inferred or corrected category (0-1).",
-           required=False, minimum=0.0),
-        _c("category_alternatives", "str", "Runner-up category ids of an inferred category, '|'-separated.",
-           required=False),
+        _c(
+            "category_source",
+            "str",
+            "given (typed by the firm), inferred (from the description and "
+            "waste code, to confirm) or corrected (the typed category did not fit the unit), empty when "
+            "unknown.",
+            required=False,
+            allowed=CATEGORY_SOURCES,
+        ),
+        _c(
+            "category_score",
+            "float",
+            "Classifier score of an inferred or corrected category (0-1).",
+            required=False,
+            minimum=0.0,
+        ),
+        _c(
+            "category_alternatives",
+            "str",
+            "Runner-up category ids of an inferred category, '|'-separated.",
+            required=False,
+        ),
         _c("waste_code", "str", "EU List of Waste code, 6 digits, when it applies.", required=False),
         _c("description", "str", "Free text as the firm wrote it.", required=False),
         _c("quantity_as_typed", "str", "The quantity exactly as typed (e.g. '12,5')."),
         _c("unit_as_typed", "str", "The unit exactly as typed (e.g. 't/an')."),
-        _c("quantity_per_yr", "float", "Canonical rate, in the canonical unit of the kind.",
-           minimum=0.0),
-        _c("quantity_unit", "str", "Canonical unit of quantity_per_yr (CANONICAL_UNIT[kind]).",
-           allowed=tuple(sorted(set(CANONICAL_UNIT.values())))),
-        _c("mass_t_per_yr", "float", "Mass rate when the stream has a mass (materials, water).",
-           required=False, minimum=0.0),
-        _c("density_t_per_m3", "float", "Density used for volume to mass.", required=False,
-           minimum=0.0),
-        _c("density_source", "str", "declared, category_default, or empty when unused.",
-           required=False, allowed=("declared", "category_default", "")),
+        _c("quantity_per_yr", "float", "Canonical rate, in the canonical unit of the kind.", minimum=0.0),
+        _c(
+            "quantity_unit",
+            "str",
+            "Canonical unit of quantity_per_yr (CANONICAL_UNIT[kind]).",
+            allowed=tuple(sorted(set(CANONICAL_UNIT.values()))),
+        ),
+        _c(
+            "mass_t_per_yr",
+            "float",
+            "Mass rate when the stream has a mass (materials, water).",
+            required=False,
+            minimum=0.0,
+        ),
+        _c("density_t_per_m3", "float", "Density used for volume to mass.", required=False, minimum=0.0),
+        _c(
+            "density_source",
+            "str",
+            "declared, category_default, or empty when unused.",
+            required=False,
+            allowed=("declared", "category_default", ""),
+        ),
         _c("hazardous", "bool", "Hazardous residue (EU LoW asterisk or declared)."),
         _c("moisture_pct", "float", "Moisture content, % by mass.", required=False, minimum=0.0),
         _c("temperature_c", "float", "Temperature of a heat or water stream, °C.", required=False),
         _c("purity_pct", "float", "Purity, % by mass.", required=False, minimum=0.0),
-        _c("contaminant_pct", "float", "Supply: contaminant content (foreign matter, oil…), % by mass.",
-           required=False, minimum=0.0),
-        _c("particle_size", "str", "Supply: particle-size class (fine, granular, coarse, bulky).",
-           required=False, allowed=("", *PARTICLE_SIZES)),
-        _c("min_purity_pct", "float", "Demand: lowest purity accepted, % by mass.", required=False,
-           minimum=0.0),
-        _c("max_moisture_pct", "float", "Demand: highest moisture accepted, % by mass.", required=False,
-           minimum=0.0),
+        _c(
+            "contaminant_pct",
+            "float",
+            "Supply: contaminant content (foreign matter, oil…), % by mass.",
+            required=False,
+            minimum=0.0,
+        ),
+        _c(
+            "particle_size",
+            "str",
+            "Supply: particle-size class (fine, granular, coarse, bulky).",
+            required=False,
+            allowed=("", *PARTICLE_SIZES),
+        ),
+        _c(
+            "min_purity_pct",
+            "float",
+            "Demand: lowest purity accepted, % by mass.",
+            required=False,
+            minimum=0.0,
+        ),
+        _c(
+            "max_moisture_pct",
+            "float",
+            "Demand: highest moisture accepted, % by mass.",
+            required=False,
+            minimum=0.0,
+        ),
         _c("min_temperature_c", "float", "Demand: lowest supply temperature usable, °C.", required=False),
-        _c("max_contaminant_pct", "float", "Demand: highest contaminant content accepted, % by mass.",
-           required=False, minimum=0.0),
-        _c("accepted_particle_sizes", "str", "Demand: particle-size classes accepted, joined by '|'.",
-           required=False),
-        _c("rejects_hazardous", "bool", "Demand: hazardous residues are not accepted for this need "
-           "(missing: not declared).", required=False),
+        _c(
+            "max_contaminant_pct",
+            "float",
+            "Demand: highest contaminant content accepted, % by mass.",
+            required=False,
+            minimum=0.0,
+        ),
+        _c(
+            "accepted_particle_sizes",
+            "str",
+            "Demand: particle-size classes accepted, joined by '|'.",
+            required=False,
+        ),
+        _c(
+            "rejects_hazardous",
+            "bool",
+            "Demand: hazardous residues are not accepted for this need (missing: not declared).",
+            required=False,
+        ),
         _c("quality_notes", "str", "Other quality attributes, free text.", required=False),
         _c("availability", "str", "Time profile.", allowed=AVAILABILITY),
-        _c("months_mask", "int", "12-bit mask of the months the stream exists (4095 = all).",
-           minimum=0),
+        _c("months_mask", "int", "12-bit mask of the months the stream exists (4095 = all).", minimum=0),
         _c("start_date", "datetime", "First day of a one-off stream.", required=False),
         _c("end_date", "datetime", "Last day of a one-off stream.", required=False),
-        _c("current_fate", "str", "Supply: what happens to it today (empty: the category's default).",
-           required=False, allowed=("", *FATES)),
-        _c("disposal_cost_cad_per_unit", "float",
-           "Supply: what today's fate costs per canonical unit (negative: the price it is sold at).",
-           required=False),
-        _c("current_use", "str", "Demand: virgin_input bought, or treatment_service that charges a fee "
-           "(empty: the category's default).", required=False, allowed=("", *CURRENT_USES)),
-        _c("purchase_price_cad_per_unit", "float",
-           "Demand: what the firm pays today for one canonical unit of virgin input.",
-           required=False),
-        _c("gate_fee_cad_per_unit", "float",
-           "Demand (treatment service): the fee it charges per canonical unit received.",
-           required=False, minimum=0.0),
-        _c("min_lot_per_yr", "float", "Smallest yearly quantity worth an exchange (canonical unit).",
-           required=False, minimum=0.0),
-        _c("max_distance_km", "float", "Farthest the firm accepts to ship or fetch.",
-           required=False, minimum=0.0),
+        _c(
+            "current_fate",
+            "str",
+            "Supply: what happens to it today (empty: the category's default).",
+            required=False,
+            allowed=("", *FATES),
+        ),
+        _c(
+            "disposal_cost_cad_per_unit",
+            "float",
+            "Supply: what today's fate costs per canonical unit (negative: the price it is sold at).",
+            required=False,
+        ),
+        _c(
+            "current_use",
+            "str",
+            "Demand: virgin_input bought, or treatment_service that charges a fee "
+            "(empty: the category's default).",
+            required=False,
+            allowed=("", *CURRENT_USES),
+        ),
+        _c(
+            "purchase_price_cad_per_unit",
+            "float",
+            "Demand: what the firm pays today for one canonical unit of virgin input.",
+            required=False,
+        ),
+        _c(
+            "gate_fee_cad_per_unit",
+            "float",
+            "Demand (treatment service): the fee it charges per canonical unit received.",
+            required=False,
+            minimum=0.0,
+        ),
+        _c(
+            "min_lot_per_yr",
+            "float",
+            "Smallest yearly quantity worth an exchange (canonical unit).",
+            required=False,
+            minimum=0.0,
+        ),
+        _c(
+            "max_distance_km",
+            "float",
+            "Farthest the firm accepts to ship or fetch.",
+            required=False,
+            minimum=0.0,
+        ),
         _c("confidentiality", "str", "Who may see the stream.", allowed=CONFIDENTIALITY),
     ),
     key=("stream_id",),
@@ -241,14 +348,21 @@ PERMITS = TableSchema(
     (
         _c("permit_id", "str", "Stable identifier of the authorisation, kept from the imported file."),
         _c("firm_id", "str", "Firm holding the authorisation (the receiver)."),
-        _c("permit_type", "str", "Pathway: REAFIE ministerial authorisation, declaration of compliance or "
-           "exemption, MRF guide, hazardous materials regulation, CFIA feed or food.", allowed=PERMIT_TYPES),
-        _c("reference", "str", "Number or title of the authorisation (e.g. 'AM 401234567').",
-           required=False),
-        _c("categories", "str", "Categories covered, joined by '|' ('*' = every category).",
-           required=False),
-        _c("waste_codes", "str", "List of Waste codes or prefixes (2, 4 or 6 digits) covered, joined by '|'.",
-           required=False),
+        _c(
+            "permit_type",
+            "str",
+            "Pathway: REAFIE ministerial authorisation, declaration of compliance or "
+            "exemption, MRF guide, hazardous materials regulation, CFIA feed or food.",
+            allowed=PERMIT_TYPES,
+        ),
+        _c("reference", "str", "Number or title of the authorisation (e.g. 'AM 401234567').", required=False),
+        _c("categories", "str", "Categories covered, joined by '|' ('*' = every category).", required=False),
+        _c(
+            "waste_codes",
+            "str",
+            "List of Waste codes or prefixes (2, 4 or 6 digits) covered, joined by '|'.",
+            required=False,
+        ),
         _c("valid_until", "datetime", "Last day of validity (empty: no end date).", required=False),
         _c("conditions", "str", "Conditions of the authorisation, free text.", required=False),
     ),
@@ -263,28 +377,47 @@ CANDIDATES = TableSchema(
         _c("demand_id", "str", "stream_id of the demand."),
         _c("supply_firm_id", "str", "Firm of the supply."),
         _c("demand_firm_id", "str", "Firm of the demand."),
-        _c("rule_id", "str", "Compatibility rule linking the categories, empty if text-based.",
-           required=False),
-        _c("match_basis", "str", "rule, or text when only the descriptions are close.",
-           allowed=("rule", "text")),
-        _c("text_similarity", "float", "Cosine similarity of the descriptions (0-1).",
-           required=False),
-        _c("yield_ratio", "float", "Demand units obtained per supply unit (rule's yield).",
-           minimum=0.0),
+        _c(
+            "rule_id",
+            "str",
+            "Compatibility rule linking the categories, empty if text-based.",
+            required=False,
+        ),
+        _c(
+            "match_basis",
+            "str",
+            "rule, or text when only the descriptions are close.",
+            allowed=("rule", "text"),
+        ),
+        _c("text_similarity", "float", "Cosine similarity of the descriptions (0-1).", required=False),
+        _c("yield_ratio", "float", "Demand units obtained per supply unit (rule's yield).", minimum=0.0),
         _c("distance_km", "float", "Geodesic (crow-fly) distance between the sites."),
         _c("road_distance_km", "float", "distance_km times the configured detour factor."),
         _c("months_overlap", "int", "Number of months both streams exist.", minimum=0),
-        _c("max_flow_per_yr", "float", "Upper bound of the flow, supply units per year.",
-           minimum=0.0),
+        _c("max_flow_per_yr", "float", "Upper bound of the flow, supply units per year.", minimum=0.0),
         _c("internal", "bool", "Both streams belong to the same firm (internal reuse)."),
-        _c("category_alternative", "bool", "Found under a runner-up of a stream's inferred category: "
-           "listed for an advisor to confirm the category, never allocated before."),
-        _c("spec_unknown", "str", "Quality specs the demand declares but the supply does not give, joined "
-           "by '|': an uncertainty to check, neither a pass nor a rejection.", required=False),
-        _c("pathway", "str", "Québec authorisation pathway the exchange needs (empty: none).",
-           required=False),
-        _c("permit_reference", "str", "Reference of the receiver's authorisation that covers it.",
-           required=False),
+        _c(
+            "category_alternative",
+            "bool",
+            "Found under a runner-up of a stream's inferred category: "
+            "listed for an advisor to confirm the category, never allocated before.",
+        ),
+        _c(
+            "spec_unknown",
+            "str",
+            "Quality specs the demand declares but the supply does not give, joined "
+            "by '|': an uncertainty to check, neither a pass nor a rejection.",
+            required=False,
+        ),
+        _c(
+            "pathway", "str", "Québec authorisation pathway the exchange needs (empty: none).", required=False
+        ),
+        _c(
+            "permit_reference",
+            "str",
+            "Reference of the receiver's authorisation that covers it.",
+            required=False,
+        ),
     ),
     key=("candidate_id",),
 )
@@ -295,14 +428,11 @@ EXCHANGES = TableSchema(
         _c("candidate_id", "str", "The candidate the flow runs on."),
         _c("supply_id", "str", "stream_id of the supply."),
         _c("demand_id", "str", "stream_id of the demand."),
-        _c("flow_per_yr", "float", "Allocated quantity, supply canonical units per year.",
-           minimum=0.0),
-        _c("delivered_per_yr", "float", "flow_per_yr times the yield, demand units per year.",
-           minimum=0.0),
+        _c("flow_per_yr", "float", "Allocated quantity, supply canonical units per year.", minimum=0.0),
+        _c("delivered_per_yr", "float", "flow_per_yr times the yield, demand units per year.", minimum=0.0),
         _c("net_value_cad_per_yr", "float", "Avoided disposal + avoided purchase - costs."),
         _c("co2e_avoided_t_per_yr", "float", "Avoided disposal + avoided virgin - transport."),
-        _c("diverted_t_per_yr", "float", "Tonnes kept from landfill or incineration.",
-           minimum=0.0),
+        _c("diverted_t_per_yr", "float", "Tonnes kept from landfill or incineration.", minimum=0.0),
     ),
     key=("candidate_id",),
 )
@@ -312,8 +442,7 @@ _NUMERIC = {"float", "int"}
 
 def empty_frame(schema: TableSchema) -> pd.DataFrame:
     """Return an empty frame with the schema's columns and dtypes."""
-    dtypes = {"str": object, "float": "float64", "int": "int64", "bool": "bool",
-              "datetime": "datetime64[ns]"}
+    dtypes = {"str": object, "float": "float64", "int": "int64", "bool": "bool", "datetime": "datetime64[ns]"}
     return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.dtype]) for c in schema.columns})
 
 

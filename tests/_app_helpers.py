@@ -53,8 +53,7 @@ def run_page(page: str, actor: Actor | None, lang: str = "fr", *, timeout_s: flo
     return at.run()
 
 
-def run_via_navigation(page: str, actor: Actor | None, lang: str = "fr", *,
-                       timeout_s: float = 60) -> AppTest:
+def run_via_navigation(page: str, actor: Actor | None, lang: str = "fr", *, timeout_s: float = 60) -> AppTest:
     """Run ``app.py`` as ``actor`` and switch to ``app_pages/<page>`` through the navigation."""
     at = AppTest.from_file(APP, default_timeout=timeout_s)
     at.session_state["lang"] = lang

@@ -23,8 +23,19 @@ SYSTEM = Actor.system("test")
 ADVISOR = Actor("adele", "advisor")
 
 #: Formula payloads of issue #12 (item 8).
-PAYLOADS = ("=1+1", "+1+1", "-1+A1", "@SUM(1;2)", "\t=1+1", "\r=1+1", '=HYPERLINK("http://x","y")',
-            "Acme\r=cmd|' /C calc'!A0", "Bois;=1+1", "Bois,-A1", "x\n@cmd")
+PAYLOADS = (
+    "=1+1",
+    "+1+1",
+    "-1+A1",
+    "@SUM(1;2)",
+    "\t=1+1",
+    "\r=1+1",
+    '=HYPERLINK("http://x","y")',
+    "Acme\r=cmd|' /C calc'!A0",
+    "Bois;=1+1",
+    "Bois,-A1",
+    "x\n@cmd",
+)
 
 
 @dataclass(frozen=True)
@@ -49,12 +60,33 @@ class Secret:
 #: Non-consenting firms of :func:`consent_db`: confidential, members-only, and public ones that
 #: declined or never decided.
 SECRETS = (
-    Secret("SECRETCONF01", "Confidentielle Gamma inc.", "Gaston Secret", "gaston@gamma.example", 48.87613,
-           -72.24187, ("STRSECRETD01",)),
-    Secret("SECRETMEMB02", "Membres Epsilon ltée", "Emma Membre", "emma@epsilon.example", 48.51777, -72.23519,
-           ("STRSECRETD02",)),
-    Secret("PUBLICDECL03", "Déclinante Delta SENC", "Denis Refus", "denis@delta.example", 48.42173,
-           -71.06311, ("STRDECLD03",)),
+    Secret(
+        "SECRETCONF01",
+        "Confidentielle Gamma inc.",
+        "Gaston Secret",
+        "gaston@gamma.example",
+        48.87613,
+        -72.24187,
+        ("STRSECRETD01",),
+    ),
+    Secret(
+        "SECRETMEMB02",
+        "Membres Epsilon ltée",
+        "Emma Membre",
+        "emma@epsilon.example",
+        48.51777,
+        -72.23519,
+        ("STRSECRETD02",),
+    ),
+    Secret(
+        "PUBLICDECL03",
+        "Déclinante Delta SENC",
+        "Denis Refus",
+        "denis@delta.example",
+        48.42173,
+        -71.06311,
+        ("STRDECLD03",),
+    ),
 )
 #: Public firms that accept their synergies (may be named in anonymised files).
 CONSENTING = ("Scierie Alpha Publique", "Chaufferie Bêta Publique")
@@ -68,16 +100,56 @@ def consent_registry() -> Registry:
     """Two public sawmills supply sawdust; receivers: one public that accepts, three that may not be named."""
     conf, memb, decl = SECRETS
     firms = [
-        firm("PUBALPHA01", CONSENTING[0], "Alma", 48.55011, -71.65023, confidentiality="public",
-             contact_name="Alice Alpha", contact_email="alice@alpha.example"),
-        firm("PUBBETA002", CONSENTING[1], "Alma", 48.56033, -71.64044, confidentiality="public",
-             contact_name="Bruno Bêta", contact_email="bruno@beta.example"),
-        firm(conf.firm_id, conf.name, "Dolbeau-Mistassini", conf.lat, conf.lon,
-             confidentiality="confidential", contact_name=conf.contact, contact_email=conf.email),
-        firm(memb.firm_id, memb.name, "Roberval", memb.lat, memb.lon, confidentiality="members",
-             contact_name=memb.contact, contact_email=memb.email),
-        firm(decl.firm_id, decl.name, "Saguenay", decl.lat, decl.lon, confidentiality="public",
-             contact_name=decl.contact, contact_email=decl.email),
+        firm(
+            "PUBALPHA01",
+            CONSENTING[0],
+            "Alma",
+            48.55011,
+            -71.65023,
+            confidentiality="public",
+            contact_name="Alice Alpha",
+            contact_email="alice@alpha.example",
+        ),
+        firm(
+            "PUBBETA002",
+            CONSENTING[1],
+            "Alma",
+            48.56033,
+            -71.64044,
+            confidentiality="public",
+            contact_name="Bruno Bêta",
+            contact_email="bruno@beta.example",
+        ),
+        firm(
+            conf.firm_id,
+            conf.name,
+            "Dolbeau-Mistassini",
+            conf.lat,
+            conf.lon,
+            confidentiality="confidential",
+            contact_name=conf.contact,
+            contact_email=conf.email,
+        ),
+        firm(
+            memb.firm_id,
+            memb.name,
+            "Roberval",
+            memb.lat,
+            memb.lon,
+            confidentiality="members",
+            contact_name=memb.contact,
+            contact_email=memb.email,
+        ),
+        firm(
+            decl.firm_id,
+            decl.name,
+            "Saguenay",
+            decl.lat,
+            decl.lon,
+            confidentiality="public",
+            contact_name=decl.contact,
+            contact_email=decl.email,
+        ),
     ]
     fuel, price = "biomass_fuel_wood", {"purchase_price_cad_per_unit": 35.0}
     streams = [
@@ -126,18 +198,42 @@ def hostile_registry() -> Registry:
     """
     others = iter(PAYLOADS * 20)
     firms, streams = [], []
-    places = [("Alma", 48.55, -71.65), ("Saguenay", 48.42, -71.06), ("Roberval", 48.52, -72.23),
-              ("Dolbeau-Mistassini", 48.88, -72.23)]
+    places = [
+        ("Alma", 48.55, -71.65),
+        ("Saguenay", 48.42, -71.06),
+        ("Roberval", 48.52, -72.23),
+        ("Dolbeau-Mistassini", 48.88, -72.23),
+    ]
     for i in range(8):
         town, lat, lon = places[i % 4]
         fid = f"HOST{i}"
-        firms.append(firm(fid, f"{PAYLOADS[i]} {i}", town, lat + i / 1000, lon, confidentiality="public",
-                          contact_name=next(others), contact_email=f"x{i}@example.org",
-                          contact_phone=next(others)))
+        firms.append(
+            firm(
+                fid,
+                f"{PAYLOADS[i]} {i}",
+                town,
+                lat + i / 1000,
+                lon,
+                confidentiality="public",
+                contact_name=next(others),
+                contact_email=f"x{i}@example.org",
+                contact_phone=next(others),
+            )
+        )
         direction, category = ("supply", "wood_sawdust") if i % 2 == 0 else ("demand", "biomass_fuel_wood")
         price = {"disposal_cost_cad_per_unit": 40.0} if i % 2 == 0 else {"purchase_price_cad_per_unit": 35.0}
-        streams.append(stream(f"{fid}-S", fid, direction, category, 900 + i, description=next(others),
-                              quality_notes=next(others), **price))
+        streams.append(
+            stream(
+                f"{fid}-S",
+                fid,
+                direction,
+                category,
+                900 + i,
+                description=next(others),
+                quality_notes=next(others),
+                **price,
+            )
+        )
     return Registry(_frames(firms, FIRMS), _frames(streams, STREAMS)).validate()
 
 
@@ -151,8 +247,14 @@ def hostile_db(path: Path) -> Path:
         store = SynergyRepository(repo)
         store.record_proposals(ADVISOR, match_result(repo.load_registry(SYSTEM)))
         for row in store.synergies(ADVISOR).itertuples():
-            store.transition(ADVISOR, row.synergy_id, "qualified", note=next(cycle), owner_id=next(cycle),
-                             next_action=next(cycle))
+            store.transition(
+                ADVISOR,
+                row.synergy_id,
+                "qualified",
+                note=next(cycle),
+                owner_id=next(cycle),
+                next_action=next(cycle),
+            )
             for firm_id in {row.supply_firm_id, row.demand_firm_id}:
                 store.consent(_firm_actor(firm_id), row.synergy_id, "accept", note=next(cycle))
     return path

@@ -24,9 +24,17 @@ def template_header(kind: str = "streams") -> list[str]:
 
 def valid_stream_row(header: list[str], i: int = 1, firm_id: str = "F-001") -> list[str]:
     """One valid streams row under the French template header."""
-    values = {"id_flux": f"S-{i:05d}", "id_entreprise": firm_id, "sens": "offre", "categorie": "wood_bark",
-              "description": "Écorces de résineux", "quantite": "12,5", "unite": "t/an",
-              "disponibilite": "continu", "mois": "juin-août"}
+    values = {
+        "id_flux": f"S-{i:05d}",
+        "id_entreprise": firm_id,
+        "sens": "offre",
+        "categorie": "wood_bark",
+        "description": "Écorces de résineux",
+        "quantite": "12,5",
+        "unite": "t/an",
+        "disponibilite": "continu",
+        "mois": "juin-août",
+    }
     return [values.get(h, "") for h in header]
 
 
@@ -50,8 +58,13 @@ def _with_quantity(header: list[str], quantity: str, firm_id: str = "F-001") -> 
 def quantity_tabs_xlsx(tabs: int = TABS, *, firm_id: str = "F-001") -> bytes:
     """A streams XLSX: one valid row, then a row whose quantity is ``1`` + ``tabs`` tabs + ``1``."""
     header = template_header()
-    return _xlsx([header, valid_stream_row(header, 1, firm_id),
-                  _with_quantity(header, "1" + "\t" * tabs + "1", firm_id)])
+    return _xlsx(
+        [
+            header,
+            valid_stream_row(header, 1, firm_id),
+            _with_quantity(header, "1" + "\t" * tabs + "1", firm_id),
+        ]
+    )
 
 
 def paren_header_xlsx(n: int = TABS) -> bytes:

@@ -9,8 +9,25 @@ import re
 import pandas as pd
 
 #: Elements whose ``value`` is shown as it is (a widget's ``value`` is state, not text, except typed text).
-_SHOWN_VALUES = {"title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error",
-                 "success", "metric", "code", "json", "exception", "text_input", "text_area", "toast"}
+_SHOWN_VALUES = {
+    "title",
+    "header",
+    "subheader",
+    "markdown",
+    "caption",
+    "text",
+    "info",
+    "warning",
+    "error",
+    "success",
+    "metric",
+    "code",
+    "json",
+    "exception",
+    "text_input",
+    "text_area",
+    "toast",
+}
 _TEXT_ATTRIBUTES = ("label", "options", "placeholder", "help", "body")
 
 
@@ -18,8 +35,9 @@ def _strings(value) -> list[str]:
     if value is None:
         return []
     if isinstance(value, pd.DataFrame):  # the pages hide the index: its cells and name are not shown
-        cells = [v for v in value.to_numpy().ravel()
-                 if v is not None and not (isinstance(v, float) and v != v)]
+        cells = [
+            v for v in value.to_numpy().ravel() if v is not None and not (isinstance(v, float) and v != v)
+        ]
         return [str(c) for c in value.columns] + [str(v) for v in cells]
     if isinstance(value, (list, tuple)):
         return [s for v in value for s in _strings(v)]
@@ -65,8 +83,11 @@ def code_patterns() -> dict[str, re.Pattern]:
     return {
         "code": re.compile(rf"(?<![\w-])({words})(?![\w-])"),
         "method": re.compile(r"(?<![\w-])L(1[0-4]|[1-9])(?![\w-])"),
-        "solver": re.compile(r"cp-sat|greedy|gloutonne|heuristique|borne supérieure|upper bound|\bfeasible\b|"
-                             r"\binfeasible\b|\boptimal \(", re.IGNORECASE),
+        "solver": re.compile(
+            r"cp-sat|greedy|gloutonne|heuristique|borne supérieure|upper bound|\bfeasible\b|"
+            r"\binfeasible\b|\boptimal \(",
+            re.IGNORECASE,
+        ),
         "json": re.compile(r"\{\"|\"\s*:\s*[\[{\"0-9]"),
         "docs": re.compile(r"docs/[\w-]+\.md"),
         "nan": re.compile(r"(?<![\w])nan(?![\w])"),

@@ -13,16 +13,37 @@ from symbiosis.engine.config import MatchConfig
 def exchange(supply_id: str, demand_id: str, supply_firm_id: str, demand_firm_id: str, **over: Any) -> dict:
     """One exchange row as the engine writes it: 100 t/yr of sawdust over 40 km road to a pellet plant."""
     row = dict(
-        candidate_id=f"{supply_id}>{demand_id}", supply_id=supply_id, demand_id=demand_id,
-        supply_firm_id=supply_firm_id, demand_firm_id=demand_firm_id, supply_category_id="wood_sawdust",
-        demand_category_id="pellet_feedstock", kind="material", flow_per_yr=100.0, delivered_per_yr=100.0,
-        quantity_unit="t/yr", demand_unit="t/yr", road_distance_km=40.0, distance_km=30.77,
-        transport_mode="truck", t_per_unit=1.0, trips_per_unit=0.04, yield_ratio=1.0,
-        avoided_disposal_cad_per_unit=110.0, avoided_purchase_cad_per_unit=40.0,
-        transport_cost_cad_per_unit=13.2, pretreatment_cost_cad_per_unit=8.0, mass_t_per_yr=100.0,
-        diverted_t_per_yr=100.0, net_value_cad_per_yr=12880.0, co2e_avoided_t_per_yr=33.6,
-        disposal_factor_id="landfill_wood", virgin_factor_id="virgin_wood_chips",
-        transport_factor_id="truck_diesel_freight", rule_id="R1", pretreatment="screening",
+        candidate_id=f"{supply_id}>{demand_id}",
+        supply_id=supply_id,
+        demand_id=demand_id,
+        supply_firm_id=supply_firm_id,
+        demand_firm_id=demand_firm_id,
+        supply_category_id="wood_sawdust",
+        demand_category_id="pellet_feedstock",
+        kind="material",
+        flow_per_yr=100.0,
+        delivered_per_yr=100.0,
+        quantity_unit="t/yr",
+        demand_unit="t/yr",
+        road_distance_km=40.0,
+        distance_km=30.77,
+        transport_mode="truck",
+        t_per_unit=1.0,
+        trips_per_unit=0.04,
+        yield_ratio=1.0,
+        avoided_disposal_cad_per_unit=110.0,
+        avoided_purchase_cad_per_unit=40.0,
+        transport_cost_cad_per_unit=13.2,
+        pretreatment_cost_cad_per_unit=8.0,
+        mass_t_per_yr=100.0,
+        diverted_t_per_yr=100.0,
+        net_value_cad_per_yr=12880.0,
+        co2e_avoided_t_per_yr=33.6,
+        disposal_factor_id="landfill_wood",
+        virgin_factor_id="virgin_wood_chips",
+        transport_factor_id="truck_diesel_freight",
+        rule_id="R1",
+        pretreatment="screening",
     )
     row.update(over)
     return row
@@ -49,11 +70,25 @@ class FakeResult:
 def seed_pair(repo: Repository, make_firms, make_streams, firm_row, stream_row) -> None:
     """Firms A (sawmill, supplies A-1) and B (pellet plant, demands B-1) and a third firm C."""
     system = Actor.system("seed")
-    repo.upsert_firms(system, make_firms(
-        firm_row("A", "Scierie Péribonka ltée", municipality="Dolbeau-Mistassini"),
-        firm_row("B", "Granules du Lac", scian_code="321999", contact_name="Luc Gagnon",
-                 contact_email="lg@example.org"),
-        firm_row("C", "Fonderie Tierce", scian_code="331313")))
-    repo.upsert_streams(system, make_streams(
-        stream_row("A-1", "A", "supply"), stream_row("B-1", "B", "demand", category_id="pellet_feedstock"),
-        stream_row("C-1", "C", "demand", category_id="pellet_feedstock")))
+    repo.upsert_firms(
+        system,
+        make_firms(
+            firm_row("A", "Scierie Péribonka ltée", municipality="Dolbeau-Mistassini"),
+            firm_row(
+                "B",
+                "Granules du Lac",
+                scian_code="321999",
+                contact_name="Luc Gagnon",
+                contact_email="lg@example.org",
+            ),
+            firm_row("C", "Fonderie Tierce", scian_code="331313"),
+        ),
+    )
+    repo.upsert_streams(
+        system,
+        make_streams(
+            stream_row("A-1", "A", "supply"),
+            stream_row("B-1", "B", "demand", category_id="pellet_feedstock"),
+            stream_row("C-1", "C", "demand", category_id="pellet_feedstock"),
+        ),
+    )

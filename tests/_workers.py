@@ -48,8 +48,9 @@ def guess(args: dict[str, Any]) -> dict[str, Any]:
         for user_id in args["accounts"]:
             n += 1
             try:  # a new source every 50 attempts: fresh sessions from several addresses
-                result = accounts.sign_in(user_id, f"guess-{args['worker']}-{n}",
-                                          source=f"10.0.{args['worker']}.{n // 50 % 250}")
+                result = accounts.sign_in(
+                    user_id, f"guess-{args['worker']}-{n}", source=f"10.0.{args['worker']}.{n // 50 % 250}"
+                )
                 counts = outcomes.setdefault(user_id, {})
                 counts[result.outcome] = counts.get(result.outcome, 0) + 1
             except Exception as exc:  # recorded: the test asserts there are none
@@ -75,8 +76,12 @@ def writer(args: dict[str, Any]) -> dict[str, Any]:
         latencies.append(time.monotonic() - start)
         time.sleep(0.05)
     repo.close()
-    return {"writes": i, "errors": errors, "max_latency_s": max(latencies or [0.0]),
-            "mean_latency_s": sum(latencies) / max(len(latencies), 1)}
+    return {
+        "writes": i,
+        "errors": errors,
+        "max_latency_s": max(latencies or [0.0]),
+        "mean_latency_s": sum(latencies) / max(len(latencies), 1),
+    }
 
 
 def mixed(args: dict[str, Any]) -> dict[str, Any]:

@@ -137,10 +137,21 @@ def system() -> Actor:
 
 def _firm_row(firm_id: str, name: str, **over: Any) -> dict[str, Any]:
     """One FIRMS row with defaults (personal information filled, to test its blanking)."""
-    row = dict(firm_id=firm_id, name=name, scian_code="321114", park_id="", municipality="Alma",
-               lat=48.55, lon=-71.65, coord_source="declared", contact_name="Jeanne Tremblay",
-               contact_email="jt@example.org", contact_phone="418-555-0101", accepts_hazardous=False,
-               confidentiality="members")
+    row = dict(
+        firm_id=firm_id,
+        name=name,
+        scian_code="321114",
+        park_id="",
+        municipality="Alma",
+        lat=48.55,
+        lon=-71.65,
+        coord_source="declared",
+        contact_name="Jeanne Tremblay",
+        contact_email="jt@example.org",
+        contact_phone="418-555-0101",
+        accepts_hazardous=False,
+        confidentiality="members",
+    )
     row.update(over)
     return row
 
@@ -148,19 +159,50 @@ def _firm_row(firm_id: str, name: str, **over: Any) -> dict[str, Any]:
 def _stream_row(stream_id: str, firm_id: str, direction: str = "supply", **over: Any) -> dict[str, Any]:
     """One STREAMS row with defaults (a material stream in t/yr, optional numbers missing)."""
     nan = float("nan")
-    row = dict(stream_id=stream_id, firm_id=firm_id, direction=direction, kind="material",
-               category_id="wood_sawdust", category_source="given", category_score=nan,
-               category_alternatives="", waste_code="", description="", quantity_as_typed="1 200,5",
-               unit_as_typed="t/an", quantity_per_yr=1200.5, quantity_unit="t/yr", mass_t_per_yr=1200.5,
-               density_t_per_m3=nan, density_source="", hazardous=False, moisture_pct=nan,
-               temperature_c=nan, purity_pct=nan, contaminant_pct=nan, particle_size="", min_purity_pct=nan,
-               max_moisture_pct=nan, min_temperature_c=nan, max_contaminant_pct=nan,
-               accepted_particle_sizes="", rejects_hazardous=False, quality_notes="",
-               availability="continuous",
-               months_mask=ALL_MONTHS, start_date=pd.NaT, end_date=pd.NaT, current_fate="",
-               disposal_cost_cad_per_unit=nan, current_use="", purchase_price_cad_per_unit=nan,
-               gate_fee_cad_per_unit=nan, min_lot_per_yr=nan, max_distance_km=nan,
-               confidentiality="members")
+    row = dict(
+        stream_id=stream_id,
+        firm_id=firm_id,
+        direction=direction,
+        kind="material",
+        category_id="wood_sawdust",
+        category_source="given",
+        category_score=nan,
+        category_alternatives="",
+        waste_code="",
+        description="",
+        quantity_as_typed="1 200,5",
+        unit_as_typed="t/an",
+        quantity_per_yr=1200.5,
+        quantity_unit="t/yr",
+        mass_t_per_yr=1200.5,
+        density_t_per_m3=nan,
+        density_source="",
+        hazardous=False,
+        moisture_pct=nan,
+        temperature_c=nan,
+        purity_pct=nan,
+        contaminant_pct=nan,
+        particle_size="",
+        min_purity_pct=nan,
+        max_moisture_pct=nan,
+        min_temperature_c=nan,
+        max_contaminant_pct=nan,
+        accepted_particle_sizes="",
+        rejects_hazardous=False,
+        quality_notes="",
+        availability="continuous",
+        months_mask=ALL_MONTHS,
+        start_date=pd.NaT,
+        end_date=pd.NaT,
+        current_fate="",
+        disposal_cost_cad_per_unit=nan,
+        current_use="",
+        purchase_price_cad_per_unit=nan,
+        gate_fee_cad_per_unit=nan,
+        min_lot_per_yr=nan,
+        max_distance_km=nan,
+        confidentiality="members",
+    )
     row.update(over)
     return row
 
@@ -192,14 +234,27 @@ def make_streams() -> Callable[..., pd.DataFrame]:
 @pytest.fixture
 def two_firms(repo: Repository, system: Actor, make_firms, make_streams) -> SimpleNamespace:
     """Two firms (A: a sawmill, B: a greenhouse) with two streams each, and an actor per role."""
-    repo.upsert_firms(system, make_firms(_firm_row("A", "Scierie Péribonka ltée"),
-                                         _firm_row("B", "Serres Boréales", contact_name="Luc Gagnon")))
-    repo.upsert_streams(system, make_streams(
-        _stream_row("A-1", "A", "supply"), _stream_row("A-2", "A", "demand", category_id="heat_low"),
-        _stream_row("B-1", "B", "demand"), _stream_row("B-2", "B", "supply", category_id="organic_waste"),
-    ))
+    repo.upsert_firms(
+        system,
+        make_firms(
+            _firm_row("A", "Scierie Péribonka ltée"),
+            _firm_row("B", "Serres Boréales", contact_name="Luc Gagnon"),
+        ),
+    )
+    repo.upsert_streams(
+        system,
+        make_streams(
+            _stream_row("A-1", "A", "supply"),
+            _stream_row("A-2", "A", "demand", category_id="heat_low"),
+            _stream_row("B-1", "B", "demand"),
+            _stream_row("B-2", "B", "supply", category_id="organic_waste"),
+        ),
+    )
     return SimpleNamespace(
-        repo=repo, system=system,
-        a=Actor("alice", "firm", "A"), b=Actor("bruno", "firm", "B"),
-        advisor=Actor("adele", "advisor"), manager=Actor("marc", "program_manager"),
+        repo=repo,
+        system=system,
+        a=Actor("alice", "firm", "A"),
+        b=Actor("bruno", "firm", "B"),
+        advisor=Actor("adele", "advisor"),
+        manager=Actor("marc", "program_manager"),
     )

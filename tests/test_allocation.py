@@ -44,9 +44,11 @@ def test_pooling_small_suppliers_reaches_the_receivers_lot():
 
     Alternative e gains only 1/t. Optimum: both to d, 11 × 2 = 22.
     """
-    p = make_problem(_sup(A=6, B=5), [{"stream_id": "d", "capacity": 20, "min_lot": 10}, *_sup(e=20)],
-                     [_arc("Ad", "A", "d", 2), _arc("Bd", "B", "d", 2), _arc("Ae", "A", "e", 1),
-                      _arc("Be", "B", "e", 1)])
+    p = make_problem(
+        _sup(A=6, B=5),
+        [{"stream_id": "d", "capacity": 20, "min_lot": 10}, *_sup(e=20)],
+        [_arc("Ad", "A", "d", 2), _arc("Bd", "B", "d", 2), _arc("Ae", "A", "e", 1), _arc("Be", "B", "e", 1)],
+    )
     a = _solve(p, SIDE)
     assert a.status == "optimal"
     assert a.objective == pytest.approx(22)
@@ -58,8 +60,11 @@ def test_unreachable_lot_leaves_the_demand_unserved():
 
     Without side constraints A would serve d: 12, which remains a valid bound.
     """
-    p = make_problem(_sup(A=6), [{"stream_id": "d", "capacity": 20, "min_lot": 10}, *_sup(e=20)],
-                     [_arc("Ad", "A", "d", 2), _arc("Ae", "A", "e", 1)])
+    p = make_problem(
+        _sup(A=6),
+        [{"stream_id": "d", "capacity": 20, "min_lot": 10}, *_sup(e=20)],
+        [_arc("Ad", "A", "d", 2), _arc("Ae", "A", "e", 1)],
+    )
     a = _solve(p, SIDE)
     assert a.objective == pytest.approx(6) and _flow(a, "Ad") == 0
     assert a.status == "optimal"
@@ -71,8 +76,11 @@ def test_single_partner_picks_the_best_total_not_the_best_unit_gain():
 
     The pure split would be 6 × 5 + 4 × 4 = 46.
     """
-    p = make_problem([{"stream_id": "s", "capacity": 10, "max_partners": 1}], _sup(d1=6, d2=10),
-                     [_arc("a", "s", "d1", 5), _arc("b", "s", "d2", 4)])
+    p = make_problem(
+        [{"stream_id": "s", "capacity": 10, "max_partners": 1}],
+        _sup(d1=6, d2=10),
+        [_arc("a", "s", "d1", 5), _arc("b", "s", "d2", 4)],
+    )
     a = _solve(p, SIDE)
     assert a.objective == pytest.approx(40) and _flow(a, "b") == pytest.approx(10)
     assert a.bound >= 40 - 1e-9
@@ -91,8 +99,9 @@ def test_fixed_cost_makes_a_link_not_worth_opening():
 
     Pure allocation ignores fixed costs: 20.
     """
-    p = make_problem(_sup(s=10), _sup(d1=10, d2=10),
-                     [_arc("a", "s", "d1", 2, fixed_cost=25), _arc("b", "s", "d2", 1)])
+    p = make_problem(
+        _sup(s=10), _sup(d1=10, d2=10), [_arc("a", "s", "d1", 2, fixed_cost=25), _arc("b", "s", "d2", 1)]
+    )
     a = _solve(p, SIDE)
     assert a.objective == pytest.approx(10) and _flow(a, "a") == 0
     assert _solve(p).objective == pytest.approx(20)
@@ -101,8 +110,11 @@ def test_fixed_cost_makes_a_link_not_worth_opening():
 def test_supplier_lot_per_link_forbids_splitting():
     """s (8, lot 5 per link): d1 (6, 3/t), d2 (6, 2/t). Pure: 6×3 + 2×2 = 22; two links would need
     10 > 8, so one link: 6 × 3 = 18."""
-    p = make_problem([{"stream_id": "s", "capacity": 8, "min_lot": 5}], _sup(d1=6, d2=6),
-                     [_arc("a", "s", "d1", 3), _arc("b", "s", "d2", 2)])
+    p = make_problem(
+        [{"stream_id": "s", "capacity": 8, "min_lot": 5}],
+        _sup(d1=6, d2=6),
+        [_arc("a", "s", "d1", 3), _arc("b", "s", "d2", 2)],
+    )
     a = _solve(p, SIDE)
     assert a.objective == pytest.approx(18) and a.status == "optimal"
 
@@ -113,8 +125,11 @@ def test_mixed_yields_on_a_tree_are_a_plain_flow_in_node_units():
     max 3a + 2b, 2a + b <= 10: vertices (a, b) = (5, 0) → 15, (0, 10) → 20. Optimum 20 via B. A tree
     has no cycle, so A counted in half tonnes makes it a plain network: min-cost flow, no LP.
     """
-    p = make_problem(_sup(A=10, B=10), _sup(d=10),
-                     [_arc("Ad", "A", "d", 3, yield_ratio=2.0), _arc("Bd", "B", "d", 2, yield_ratio=1.0)])
+    p = make_problem(
+        _sup(A=10, B=10),
+        _sup(d=10),
+        [_arc("Ad", "A", "d", 3, yield_ratio=2.0), _arc("Bd", "B", "d", 2, yield_ratio=1.0)],
+    )
     a = _solve(p)
     assert a.objective == pytest.approx(20) and a.method == "min_cost_flow"
     assert a.flows.set_index("candidate_id").loc["Bd", "delivered_per_yr"] == pytest.approx(10)
@@ -125,9 +140,16 @@ def test_consistent_cycle_of_mixed_yields_stays_a_plain_flow():
     component is a pure network in node units. d1 (cap 8) and d2 (cap 100), A, B 10 t each; gains
     A→d1 5, A→d2 1, B→d1 1, B→d2 3. Best: A fills d1 (4 t → 8 units, 20), A's 6 t left → d2 (6),
     B → d2 (10 t, 30): 56."""
-    p = make_problem(_sup(A=10, B=10), _sup(d1=8, d2=100),
-                     [_arc("A1", "A", "d1", 5, yield_ratio=2.0), _arc("A2", "A", "d2", 1, yield_ratio=1.0),
-                      _arc("B1", "B", "d1", 1, yield_ratio=4.0), _arc("B2", "B", "d2", 3, yield_ratio=2.0)])
+    p = make_problem(
+        _sup(A=10, B=10),
+        _sup(d1=8, d2=100),
+        [
+            _arc("A1", "A", "d1", 5, yield_ratio=2.0),
+            _arc("A2", "A", "d2", 1, yield_ratio=1.0),
+            _arc("B1", "B", "d1", 1, yield_ratio=4.0),
+            _arc("B2", "B", "d2", 3, yield_ratio=2.0),
+        ],
+    )
     a = _solve(p)
     assert a.objective == pytest.approx(56) and a.method == "min_cost_flow"
 
@@ -139,9 +161,16 @@ def test_inconsistent_cycle_of_yields_goes_through_the_lp():
     a plain flow ignoring the yield would put 10 t of A into d1 and overfill it."""
     from symbiosis.engine.allocation.reference import reference_lp
 
-    p = make_problem(_sup(A=10, B=10), _sup(d1=10, d2=10),
-                     [_arc("A1", "A", "d1", 3, yield_ratio=2.0), _arc("A2", "A", "d2", 1, yield_ratio=1.0),
-                      _arc("B1", "B", "d1", 2, yield_ratio=1.0), _arc("B2", "B", "d2", 2, yield_ratio=1.0)])
+    p = make_problem(
+        _sup(A=10, B=10),
+        _sup(d1=10, d2=10),
+        [
+            _arc("A1", "A", "d1", 3, yield_ratio=2.0),
+            _arc("A2", "A", "d2", 1, yield_ratio=1.0),
+            _arc("B1", "B", "d1", 2, yield_ratio=1.0),
+            _arc("B2", "B", "d2", 2, yield_ratio=1.0),
+        ],
+    )
     a = _solve(p)
     assert a.method == "lp" and a.components["method"].tolist() == ["lp"]
     assert a.objective == pytest.approx(reference_lp(p).objective) == pytest.approx(35)
@@ -153,9 +182,16 @@ def test_unlimited_demand_capacity_is_solved_by_both_paths(mixed):
     plain flow or, with an inconsistent cycle of yields, an LP (which once crashed on the ``inf``
     right-hand side): A, B 10 t each at 2 $/t to d (unlimited) and 1 $/t to e (cap 4) → 40."""
     y = 2.0 if mixed else 1.0
-    p = make_problem(_sup(A=10, B=10), _sup(d=float("inf"), e=4),
-                     [_arc("Ad", "A", "d", 2, yield_ratio=y), _arc("Ae", "A", "e", 1),
-                      _arc("Bd", "B", "d", 2), _arc("Be", "B", "e", 1)])
+    p = make_problem(
+        _sup(A=10, B=10),
+        _sup(d=float("inf"), e=4),
+        [
+            _arc("Ad", "A", "d", 2, yield_ratio=y),
+            _arc("Ae", "A", "e", 1),
+            _arc("Bd", "B", "d", 2),
+            _arc("Be", "B", "e", 1),
+        ],
+    )
     a = _solve(p)
     assert a.method == ("lp" if mixed else "min_cost_flow")
     assert a.objective == pytest.approx(40)
@@ -180,8 +216,11 @@ def test_negative_gain_arc_stays_unused(config):
 def test_negative_gain_arc_may_help_reach_a_pooled_lot():
     """d (lot 10, cap 10): A (8 t) at 3/t, B (2 t) at −1/t. A alone cannot reach the lot; with B:
     24 − 2 = 22 > 0."""
-    p = make_problem(_sup(A=8, B=2), [{"stream_id": "d", "capacity": 10, "min_lot": 10}],
-                     [_arc("Ad", "A", "d", 3), _arc("Bd", "B", "d", -1)])
+    p = make_problem(
+        _sup(A=8, B=2),
+        [{"stream_id": "d", "capacity": 10, "min_lot": 10}],
+        [_arc("Ad", "A", "d", 3), _arc("Bd", "B", "d", -1)],
+    )
     assert _solve(p, SIDE).objective == pytest.approx(22)
 
 
@@ -226,8 +265,11 @@ def test_checker_names_each_violation():
 
 def test_checker_sees_side_constraint_violations():
     """The pure plan of the single-partner case breaks the partner limit when audited as side-constrained."""
-    p = make_problem([{"stream_id": "s", "capacity": 10, "max_partners": 1}], _sup(d1=6, d2=10),
-                     [_arc("a", "s", "d1", 5), _arc("b", "s", "d2", 4)])
+    p = make_problem(
+        [{"stream_id": "s", "capacity": 10, "max_partners": 1}],
+        _sup(d1=6, d2=10),
+        [_arc("a", "s", "d1", 5), _arc("b", "s", "d2", 4)],
+    )
     errors = check_solution(p, solve(p), config=SIDE)
     assert any("partners" in e for e in errors)
 
@@ -240,8 +282,12 @@ def test_rounding_error_is_bounded_by_the_reported_bound():
     rng = np.random.default_rng(7)
     sup = [{"stream_id": f"s{i}", "capacity": c} for i, c in enumerate(rng.uniform(0.1, 3, 6))]
     dem = [{"stream_id": f"d{j}", "capacity": c} for j, c in enumerate(rng.uniform(0.1, 3, 5))]
-    arcs = [_arc(f"a{i}{j}", f"s{i}", f"d{j}", g) for i in range(6) for j in range(5)
-            for g in [rng.uniform(0.001, 0.05)]]
+    arcs = [
+        _arc(f"a{i}{j}", f"s{i}", f"d{j}", g)
+        for i in range(6)
+        for j in range(5)
+        for g in [rng.uniform(0.001, 0.05)]
+    ]
     p = make_problem(sup, dem, arcs)
     config = AllocationConfig(value_scale=100.0, quantity_scale=10.0)
     a = _solve(p, config)

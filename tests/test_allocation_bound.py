@@ -22,8 +22,18 @@ def _fan(k: int):
     Flow relaxation: 5 × 10 × 5 = 250. With the limit, at most ``k`` links of 10 t: 50·k.
     """
     demands = [{"stream_id": f"d{j}", "capacity": 10.0} for j in range(5)]
-    arcs = [{"candidate_id": f"a{j}", "supply_id": "s", "demand_id": f"d{j}", "gain_per_unit": 5.0,
-             "yield_ratio": 1.0, "upper": np.inf, "fixed_cost": 0.0} for j in range(5)]
+    arcs = [
+        {
+            "candidate_id": f"a{j}",
+            "supply_id": "s",
+            "demand_id": f"d{j}",
+            "gain_per_unit": 5.0,
+            "yield_ratio": 1.0,
+            "upper": np.inf,
+            "fixed_cost": 0.0,
+        }
+        for j in range(5)
+    ]
     return make_problem([{"stream_id": "s", "capacity": 100.0, "max_partners": k}], demands, arcs)
 
 
@@ -53,16 +63,38 @@ def test_partner_bound_never_cuts_the_milp_optimum(seed):
     """Random instances with limits, lots and fixed costs: the LP bound stays above the exact optimum."""
     rng = np.random.default_rng(seed)
     ns, nd = 4, 6
-    supplies = [{"stream_id": f"s{i}", "capacity": float(rng.uniform(5, 30)),
-                 "min_lot": float(rng.uniform(0, 4) * (rng.random() < 0.3)),
-                 "max_partners": int(rng.integers(1, 3))} for i in range(ns)]
-    demands = [{"stream_id": f"d{j}", "capacity": float(rng.uniform(2, 12)),
-                "min_lot": float(rng.uniform(0, 6) * (rng.random() < 0.3)),
-                "max_partners": int(rng.integers(0, 3))} for j in range(nd)]
-    arcs = [{"candidate_id": f"a{i}{j}", "supply_id": f"s{i}", "demand_id": f"d{j}",
-             "gain_per_unit": float(rng.uniform(-1, 9)), "yield_ratio": float(rng.choice([0.5, 1.0, 2.0])),
-             "upper": float(rng.uniform(3, 20)), "fixed_cost": float(rng.uniform(0, 15))}
-            for i in range(ns) for j in range(nd) if rng.random() < 0.7]
+    supplies = [
+        {
+            "stream_id": f"s{i}",
+            "capacity": float(rng.uniform(5, 30)),
+            "min_lot": float(rng.uniform(0, 4) * (rng.random() < 0.3)),
+            "max_partners": int(rng.integers(1, 3)),
+        }
+        for i in range(ns)
+    ]
+    demands = [
+        {
+            "stream_id": f"d{j}",
+            "capacity": float(rng.uniform(2, 12)),
+            "min_lot": float(rng.uniform(0, 6) * (rng.random() < 0.3)),
+            "max_partners": int(rng.integers(0, 3)),
+        }
+        for j in range(nd)
+    ]
+    arcs = [
+        {
+            "candidate_id": f"a{i}{j}",
+            "supply_id": f"s{i}",
+            "demand_id": f"d{j}",
+            "gain_per_unit": float(rng.uniform(-1, 9)),
+            "yield_ratio": float(rng.choice([0.5, 1.0, 2.0])),
+            "upper": float(rng.uniform(3, 20)),
+            "fixed_cost": float(rng.uniform(0, 15)),
+        }
+        for i in range(ns)
+        for j in range(nd)
+        if rng.random() < 0.7
+    ]
     problem = make_problem(supplies, demands, arcs)
     ix = index_problem(problem, SIDE)
     arcs_ = usable_arcs(ix, True)

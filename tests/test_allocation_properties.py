@@ -16,20 +16,37 @@ def _instance(seed: int, *, max_arcs: int, mixed: bool, side: bool):
     pairs = rng.permutation(ns * nd)[: min(max_arcs, ns * nd)]
     s, d = pairs // nd, pairs % nd
     n = len(pairs)
-    supplies = [{"stream_id": f"s{i}", "capacity": float(rng.uniform(1, 20)),
-                 "min_lot": float(rng.uniform(0, 6) if side and rng.random() < 0.4 else 0),
-                 "max_partners": int(rng.integers(1, 3) if side and rng.random() < 0.4 else 0)}
-                for i in range(ns)]
-    demands = [{"stream_id": f"d{j}", "capacity": float(rng.uniform(1, 20)),
-                "min_lot": float(rng.uniform(0, 15) if side and rng.random() < 0.4 else 0),
-                "max_partners": int(rng.integers(1, 3) if side and rng.random() < 0.3 else 0)}
-               for j in range(nd)]
+    supplies = [
+        {
+            "stream_id": f"s{i}",
+            "capacity": float(rng.uniform(1, 20)),
+            "min_lot": float(rng.uniform(0, 6) if side and rng.random() < 0.4 else 0),
+            "max_partners": int(rng.integers(1, 3) if side and rng.random() < 0.4 else 0),
+        }
+        for i in range(ns)
+    ]
+    demands = [
+        {
+            "stream_id": f"d{j}",
+            "capacity": float(rng.uniform(1, 20)),
+            "min_lot": float(rng.uniform(0, 15) if side and rng.random() < 0.4 else 0),
+            "max_partners": int(rng.integers(1, 3) if side and rng.random() < 0.3 else 0),
+        }
+        for j in range(nd)
+    ]
     yields = rng.choice([0.5, 1.0, 2.0], size=n) if mixed else np.ones(n)
-    arcs = [{"candidate_id": f"c{k}", "supply_id": f"s{s[k]}", "demand_id": f"d{d[k]}",
-             "yield_ratio": float(yields[k]), "upper": float(rng.uniform(2, 25)),
-             "gain_per_unit": float(np.round(rng.uniform(-3, 10), 2)),
-             "fixed_cost": float(rng.uniform(0, 20) if side and rng.random() < 0.5 else 0)}
-            for k in range(n)]
+    arcs = [
+        {
+            "candidate_id": f"c{k}",
+            "supply_id": f"s{s[k]}",
+            "demand_id": f"d{d[k]}",
+            "yield_ratio": float(yields[k]),
+            "upper": float(rng.uniform(2, 25)),
+            "gain_per_unit": float(np.round(rng.uniform(-3, 10), 2)),
+            "fixed_cost": float(rng.uniform(0, 20) if side and rng.random() < 0.5 else 0),
+        }
+        for k in range(n)
+    ]
     return make_problem(supplies, demands, arcs)
 
 
@@ -99,8 +116,9 @@ def test_small_neighbourhoods_respect_what_fixed_links_use(seed):
     problem = _instance(3000 + seed, max_arcs=30, mixed=False, side=True)
     base = AllocationConfig(side_constraints=True, mip_max_arcs=0, time_limit_s=0.0)
     repaired = solve(problem, base)
-    config = AllocationConfig(side_constraints=True, mip_max_arcs=0, time_limit_s=0.3, lns_streams=3,
-                              seed=seed)
+    config = AllocationConfig(
+        side_constraints=True, mip_max_arcs=0, time_limit_s=0.3, lns_streams=3, seed=seed
+    )
     allocation = solve(problem, config)
     assert check_solution(problem, allocation) == []
     assert allocation.objective >= repaired.objective - 1e-6 * max(1.0, abs(repaired.objective))

@@ -66,8 +66,7 @@ def test_the_advisor_creates_a_firm_account_and_sees_its_password_once(db):
 
 
 def test_reset_disable_enable_and_unlock_from_the_page(db):
-    fast = AccountRepository(Repository.from_url(f"sqlite:///{db}"),
-                             policy=ThrottlePolicy(base_delay_s=0.0))
+    fast = AccountRepository(Repository.from_url(f"sqlite:///{db}"), policy=ThrottlePolicy(base_delay_s=0.0))
     for _ in range(10):
         fast.sign_in("scierie", "wrong guess")
     at = _page()

@@ -148,8 +148,10 @@ def test_map_park_filter_zooms_to_what_it_keeps_one_arc_per_exchange(db, templat
     view = spec["initialViewState"]
     assert view["zoom"] > region["zoom"] and view["pitch"] == 0
     in_park = firms[firms["park_id"].eq(busiest)]
-    kept = exchanges[exchanges["supply_firm_id"].map(park_of).eq(busiest)
-                     | exchanges["demand_firm_id"].map(park_of).eq(busiest)]
+    kept = exchanges[
+        exchanges["supply_firm_id"].map(park_of).eq(busiest)
+        | exchanges["demand_firm_id"].map(park_of).eq(busiest)
+    ]
     ends = firms[firms["firm_id"].isin(set(kept["supply_firm_id"]) | set(kept["demand_firm_id"]))]
     assert ends["lat"].min() <= view["latitude"] <= ends["lat"].max()
     assert ends["lon"].min() <= view["longitude"] <= ends["lon"].max()

@@ -66,12 +66,19 @@ def test_anonymous_sees_only_the_sign_in_page(db):
             at.switch_page(f"app_pages/{page}")
 
 
-@pytest.mark.parametrize(("user_id", "password", "title", "role"), [
-    ("scierie", "motdepasse-scierie", "Mon entreprise", "Entreprise"),
-    ("conseil", "motdepasse-conseil", "Registre des entreprises et des flux",
-     "Conseillère ou conseiller en symbiose"),
-    ("gestion", "motdepasse-gestion", "Tableau de bord du programme", "Gestionnaire de programme"),
-])
+@pytest.mark.parametrize(
+    ("user_id", "password", "title", "role"),
+    [
+        ("scierie", "motdepasse-scierie", "Mon entreprise", "Entreprise"),
+        (
+            "conseil",
+            "motdepasse-conseil",
+            "Registre des entreprises et des flux",
+            "Conseillère ou conseiller en symbiose",
+        ),
+        ("gestion", "motdepasse-gestion", "Tableau de bord du programme", "Gestionnaire de programme"),
+    ],
+)
 def test_sign_in_lands_each_role_on_its_page(db, user_id, password, title, role):
     at = _sign_in(_app().run(), user_id, password)
     assert not at.exception
@@ -100,9 +107,11 @@ def test_an_advisors_navigation_has_no_firm_page(db):
         at.switch_page("app_pages/firm_streams.py")
 
 
-@pytest.mark.parametrize(("user_id", "password"),
-                         [("scierie", "mauvais-mot"), ("personne", "motdepasse-scierie")],
-                         ids=["wrong password", "unknown user"])
+@pytest.mark.parametrize(
+    ("user_id", "password"),
+    [("scierie", "mauvais-mot"), ("personne", "motdepasse-scierie")],
+    ids=["wrong password", "unknown user"],
+)
 def test_failed_sign_in_gives_one_bilingual_message_without_hint(db, user_id, password):
     at = _sign_in(_app().run(), user_id, password)
     assert not at.exception

@@ -61,8 +61,14 @@ def test_agendas_pdf_has_no_empty_agenda(tmp_path):
 
     reg = report_registry()
     result = run(reg)
-    instance, schedule, greedy = plan_event(result.exchanges, reg.firms, list(reg.firms["firm_id"]), tables=1,
-                                            slots=1, config=PlannerConfig(time_limit_s=2))
+    instance, schedule, greedy = plan_event(
+        result.exchanges,
+        reg.firms,
+        list(reg.firms["firm_id"]),
+        tables=1,
+        slots=1,
+        config=PlannerConfig(time_limit_s=2),
+    )
     without = firms_without_meeting(instance, schedule)
     assert len(without) >= 2  # one table, one slot: most firms cannot meet
     pdf = tmp_path / "a.pdf"

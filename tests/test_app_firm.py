@@ -54,8 +54,11 @@ def _page(path: str, actor: Actor | None = FIRM1, *, lang: str = "fr", firm: str
 
 
 def _shown(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "text", "error", "success")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("title", "subheader", "markdown", "caption", "text", "error", "success")
+        for e in getattr(at, kind)
+    ]
     parts += [d.value.to_string() for d in at.dataframe]
     parts += [w.value for w in at.text_input]
     return "\n".join(str(p) for p in parts)
@@ -68,9 +71,13 @@ def _report(at: AppTest):
 
 # -- access ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("page", [PROFILE, STREAMS], ids=["profile", "streams"])
-@pytest.mark.parametrize("actor", [None, Actor("c", "advisor"), Actor("g", "program_manager")],
-                         ids=["anonymous", "advisor", "program_manager"])
+@pytest.mark.parametrize(
+    "actor",
+    [None, Actor("c", "advisor"), Actor("g", "program_manager")],
+    ids=["anonymous", "advisor", "program_manager"],
+)
 def test_firm_pages_refuse_every_other_role(repo, page, actor):
     at = _page(page, actor)
     assert not at.exception
@@ -95,6 +102,7 @@ def test_a_firm_naming_its_own_id_sees_its_page(repo):
 
 
 # -- profile -----------------------------------------------------------------------------------------
+
 
 def _profile_input(at: AppTest, label: str):
     return next(w for w in at.text_input if w.label.startswith(label))
@@ -134,6 +142,7 @@ def test_profile_errors_are_reported_and_nothing_is_saved(repo):
 
 
 # -- streams: list, form ---------------------------------------------------------------------------
+
 
 def test_streams_page_lists_only_the_firms_streams(repo):
     at = _page(STREAMS)
@@ -183,12 +192,21 @@ def test_a_bad_form_row_shows_the_report_and_stores_nothing(repo):
 
 # -- streams: editable table -----------------------------------------------------------------------
 
+
 def test_editor_validate_then_save_keeps_refused_rows(repo):
     at = _page(STREAMS)
     at.session_state["firm_editor_0"] = {
         "edited_rows": {0: {"quantity": "1 500"}},
-        "added_rows": [{"direction": "demande", "category_id": "wood_bark", "description": "écorces",
-                        "quantity": "pas un nombre", "unit": "t/an", "confidentiality": "membres"}],
+        "added_rows": [
+            {
+                "direction": "demande",
+                "category_id": "wood_bark",
+                "description": "écorces",
+                "quantity": "pas un nombre",
+                "unit": "t/an",
+                "confidentiality": "membres",
+            }
+        ],
         "deleted_rows": [],
     }
     at.run()
@@ -214,6 +232,7 @@ def test_editor_with_no_change_says_so(repo):
 
 # -- streams: deletion -----------------------------------------------------------------------------
 
+
 def test_delete_needs_the_confirmation(repo):
     at = _page(STREAMS)
     delete = "FormSubmitter:firm_delete-Supprimer"
@@ -228,6 +247,7 @@ def test_delete_needs_the_confirmation(repo):
 
 
 # -- streams: template and upload ------------------------------------------------------------------
+
 
 def test_template_download_is_offered_in_each_format_and_language(repo):
     at = _page(STREAMS)
@@ -267,8 +287,10 @@ def test_upload_with_bad_rows_shows_the_report_and_stores_the_good_ones(repo):
 
 
 def test_upload_overwriting_another_firms_stream_is_refused_whole(repo):
-    data = (b"stream_id,firm_id,direction,category_id,quantity,unit\n"
-            b"S2,F1,supply,wood_bark,10,t/an\nS20,F1,supply,wood_bark,20,t/an\n")
+    data = (
+        b"stream_id,firm_id,direction,category_id,quantity,unit\n"
+        b"S2,F1,supply,wood_bark,10,t/an\nS20,F1,supply,wood_bark,20,t/an\n"
+    )
     at = _upload(_page(STREAMS, lang="en"), data)
     assert not at.exception
     assert at.error[0].value.startswith("Nothing was saved: the file touches streams of another firm (S2)")
@@ -290,8 +312,9 @@ def test_uploading_the_xlsx_template_unchanged_explains_the_firm_id(repo):
     from symbiosis.ingest import template_bytes
 
     at = _page(STREAMS)
-    at.file_uploader(key="streams_upload").upload("modele_flux.xlsx", template_bytes("streams", lang="fr"),
-                                                   "application/vnd.ms-excel")
+    at.file_uploader(key="streams_upload").upload(
+        "modele_flux.xlsx", template_bytes("streams", lang="fr"), "application/vnd.ms-excel"
+    )
     at.run()
     at.button(key="firm_import").click().run()
     assert not at.exception

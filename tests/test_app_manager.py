@@ -128,8 +128,11 @@ def test_dashboard_xlsx_and_pdf_show_the_same_totals(db, template, tmp_path):
     files = at.session_state["dashboard.files.files"]
     book = openpyxl.load_workbook(io.BytesIO(files["xlsx"].content))
     summary = {r[0].value: r[1].value for r in book.worksheets[0].iter_rows(min_row=2)}
-    pairs = {"Tonnes détournées (t/an)": "diverted_t_per_yr", "Synergies (chacune une fois)": "n_synergies",
-             "GES évités (t CO₂e/an)": "co2e_avoided_t_per_yr"}
+    pairs = {
+        "Tonnes détournées (t/an)": "diverted_t_per_yr",
+        "Synergies (chacune une fois)": "n_synergies",
+        "GES évités (t CO₂e/an)": "co2e_avoided_t_per_yr",
+    }
     for shown, kpi in pairs.items():
         assert round(float(summary[t(f"reports.kpi.{kpi}", "fr")])) == round(_number(metrics[shown])), shown
     value = summary[t("reports.kpi.net_value_cad_per_yr", "fr")]

@@ -28,8 +28,13 @@ def db(tmp_path, monkeypatch) -> tuple[Path, SynergyRepository, str]:
     """A registry with one synergy A → B, qualified and contacted (open to consent)."""
     path = tmp_path / "registry.db"
     repo = Repository.from_url(f"sqlite:///{path}")
-    seed_pair(repo, lambda *r: pd.DataFrame(list(r), columns=FIRMS.names),
-              lambda *r: pd.DataFrame(list(r), columns=STREAMS.names), _firm_row, _stream_row)
+    seed_pair(
+        repo,
+        lambda *r: pd.DataFrame(list(r), columns=FIRMS.names),
+        lambda *r: pd.DataFrame(list(r), columns=STREAMS.names),
+        _firm_row,
+        _stream_row,
+    )
     store = SynergyRepository(repo)
     store.record_proposals(ADVISOR, FakeResult(exchanges(exchange("A-1", "B-1", "A", "B"))))
     sid = store.synergies(ADVISOR).synergy_id.iat[0]
@@ -78,7 +83,8 @@ def test_decline_with_a_reason(db):
     next(b for b in at.button if b.label == "Send my decision").click().run()
     assert not at.exception
     assert store.consents(B)[["decision", "reason", "note"]].values.tolist() == [
-        ["decline", "volume", "Too little for us"]]
+        ["decline", "volume", "Too little for us"]
+    ]
 
 
 def test_reveal_after_both_accept_is_audited(db):

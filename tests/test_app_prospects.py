@@ -20,8 +20,9 @@ def template(tmp_path_factory):
     """A small region plus one sawmill (SCIAN 321111) that has declared no stream yet."""
     path = tmp_path_factory.mktemp("prospects") / "registry.db"
     reg = generate_streams_canonical(n_streams=240, territory="slsj", seed=11)
-    silent = reg.firms.iloc[[0]].assign(firm_id=SILENT, name="Scierie Silencieuse", scian_code="321111",
-                                        confidentiality="public")
+    silent = reg.firms.iloc[[0]].assign(
+        firm_id=SILENT, name="Scierie Silencieuse", scian_code="321111", confidentiality="public"
+    )
     with Repository.from_url(f"sqlite:///{path}") as repo:
         system = Actor.system("test")
         repo.upsert_firms(system, pd.concat([reg.firms, silent], ignore_index=True))

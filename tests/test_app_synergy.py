@@ -18,16 +18,24 @@ from tests.conftest import _firm_row, _stream_row
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 ADVISOR = Actor("adele", "advisor")
-OTHERS = {"firm": Actor("alice", "firm", "A"), "program_manager": Actor("marc", "program_manager"),
-          "anonymous": None}
+OTHERS = {
+    "firm": Actor("alice", "firm", "A"),
+    "program_manager": Actor("marc", "program_manager"),
+    "anonymous": None,
+}
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "registry.db"
     with Repository.from_url(f"sqlite:///{path}") as repo:
-        seed_pair(repo, lambda *r: pd.DataFrame(list(r), columns=FIRMS.names),
-                  lambda *r: pd.DataFrame(list(r), columns=STREAMS.names), _firm_row, _stream_row)
+        seed_pair(
+            repo,
+            lambda *r: pd.DataFrame(list(r), columns=FIRMS.names),
+            lambda *r: pd.DataFrame(list(r), columns=STREAMS.names),
+            _firm_row,
+            _stream_row,
+        )
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("SYMBIOSIS_DB", str(path))
     return path
@@ -105,8 +113,9 @@ def test_rejection_without_a_valid_note_is_refused_on_screen(db):
 def _two_synergies(db: Path) -> tuple[SynergyRepository, str, str]:
     """Two recorded proposals: A-1 → B-1 and A-1 → C-1."""
     store = _store(db)
-    store.record_proposals(ADVISOR, FakeResult(exchanges(exchange("A-1", "B-1", "A", "B"),
-                                                         exchange("A-1", "C-1", "A", "C"))))
+    store.record_proposals(
+        ADVISOR, FakeResult(exchanges(exchange("A-1", "B-1", "A", "B"), exchange("A-1", "C-1", "A", "C")))
+    )
     ids = store.synergies(ADVISOR).set_index("demand_id")["synergy_id"]
     return store, ids["B-1"], ids["C-1"]
 

@@ -96,15 +96,29 @@ def test_no_generated_file_shows_an_engine_code(template, lang, tmp_path):
         source = load_source(repo, ADVISOR)
         registry = repo.load_registry(ADVISOR)
     for anonymised in (False, True):
-        files = {fmt: export_report(source, fmt, lang, anonymised=anonymised).content
-                 for fmt in ("xlsx", "pdf", "csv")}
-        texts = {"xlsx": _workbook_text(files["xlsx"]), "pdf": _pdf_text(files["pdf"], tmp_path),
-                 "csv": files["csv"].decode("utf-8-sig")}
+        files = {
+            fmt: export_report(source, fmt, lang, anonymised=anonymised).content
+            for fmt in ("xlsx", "pdf", "csv")
+        }
+        texts = {
+            "xlsx": _workbook_text(files["xlsx"]),
+            "pdf": _pdf_text(files["pdf"], tmp_path),
+            "csv": files["csv"].decode("utf-8-sig"),
+        }
         for fmt, text in texts.items():
             assert codes_in(text) == {}, (fmt, anonymised, lang)
     result = match_result(registry)
-    instance, schedule, greedy = plan_event(result.exchanges, registry.firms, None, tables=5, slots=4,
-                                            config=PlannerConfig(time_limit_s=3), lang=lang)
-    for text in (_workbook_text(agenda_xlsx_bytes(instance, schedule, lang, greedy=greedy)),
-                 _pdf_text(agenda_pdf_bytes(instance, schedule, lang, greedy=greedy), tmp_path)):
+    instance, schedule, greedy = plan_event(
+        result.exchanges,
+        registry.firms,
+        None,
+        tables=5,
+        slots=4,
+        config=PlannerConfig(time_limit_s=3),
+        lang=lang,
+    )
+    for text in (
+        _workbook_text(agenda_xlsx_bytes(instance, schedule, lang, greedy=greedy)),
+        _pdf_text(agenda_pdf_bytes(instance, schedule, lang, greedy=greedy), tmp_path),
+    ):
         assert codes_in(text) == {}

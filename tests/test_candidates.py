@@ -15,8 +15,9 @@ from tests.test_candidates_fixtures import fake_text_vectors, tiny_registry, tin
 
 
 def _run(config: MatchConfig | None = None, registry: Registry | None = None) -> pd.DataFrame:
-    return generate_candidates(registry or tiny_registry(), tiny_rules(), config or MatchConfig(),
-                               text_vectors=fake_text_vectors)
+    return generate_candidates(
+        registry or tiny_registry(), tiny_rules(), config or MatchConfig(), text_vectors=fake_text_vectors
+    )
 
 
 def test_tiny_registry_gives_exactly_the_expected_pairs():
@@ -114,16 +115,28 @@ _FIRM_EXTRA = {"park_id": "", "municipality": "Saguenay", "scian_code": "321111"
 
 def _line_registry(n_demands: int) -> Registry:
     """One supply at the origin, demands every 1 km north along a meridian."""
-    firms = pd.DataFrame({"firm_id": [f"F{i}" for i in range(n_demands + 1)],
-                          "lat": 48.0 + np.arange(n_demands + 1) / 111.2, "lon": -71.0,
-                          "accepts_hazardous": False, **_FIRM_EXTRA})
-    streams = pd.DataFrame({
-        "stream_id": ["S0"] + [f"D{i}" for i in range(1, n_demands + 1)],
-        "firm_id": [f"F{i}" for i in range(n_demands + 1)],
-        "direction": ["supply"] + ["demand"] * n_demands, "kind": "material",
-        "category_id": ["wood_bark"] + ["biomass_fuel_wood"] * n_demands,
-        "quantity_per_yr": 100.0, "months_mask": 4095, "hazardous": False, "description": "",
-    })
+    firms = pd.DataFrame(
+        {
+            "firm_id": [f"F{i}" for i in range(n_demands + 1)],
+            "lat": 48.0 + np.arange(n_demands + 1) / 111.2,
+            "lon": -71.0,
+            "accepts_hazardous": False,
+            **_FIRM_EXTRA,
+        }
+    )
+    streams = pd.DataFrame(
+        {
+            "stream_id": ["S0"] + [f"D{i}" for i in range(1, n_demands + 1)],
+            "firm_id": [f"F{i}" for i in range(n_demands + 1)],
+            "direction": ["supply"] + ["demand"] * n_demands,
+            "kind": "material",
+            "category_id": ["wood_bark"] + ["biomass_fuel_wood"] * n_demands,
+            "quantity_per_yr": 100.0,
+            "months_mask": 4095,
+            "hazardous": False,
+            "description": "",
+        }
+    )
     return Registry(firms, streams)
 
 
@@ -139,8 +152,15 @@ def test_k_nearest_keeps_each_sides_nearest_union():
     assert len(_run_k(reg, 5)) == 30
     # A second supply 40 km south of S0: with K=1 each demand keeps only S0 (its nearest) and
     # S_SOUTH keeps only its own nearest demand, D1.
-    south = pd.DataFrame({"firm_id": ["FS"], "lat": [48.0 - 40 / 111.2], "lon": [-71.0],
-                          "accepts_hazardous": [False], **_FIRM_EXTRA})
+    south = pd.DataFrame(
+        {
+            "firm_id": ["FS"],
+            "lat": [48.0 - 40 / 111.2],
+            "lon": [-71.0],
+            "accepts_hazardous": [False],
+            **_FIRM_EXTRA,
+        }
+    )
     firms = pd.concat([reg.firms, south], ignore_index=True)
     extra = reg.streams.iloc[[0]].assign(stream_id="S_SOUTH", firm_id="FS")
     reg2 = Registry(firms, pd.concat([reg.streams, extra], ignore_index=True))
@@ -160,22 +180,42 @@ def test_candidate_ids_are_unique_and_stable():
 def test_five_thousand_streams_run_without_pair_loops():
     rng = np.random.default_rng(7)
     n_firms, n = 1250, 5000
-    firms = pd.DataFrame({"firm_id": [f"F{i}" for i in range(n_firms)],
-                          "lat": 48.0 + rng.uniform(0, 1.5, n_firms),
-                          "lon": -72.0 + rng.uniform(0, 2, n_firms),
-                          "accepts_hazardous": rng.random(n_firms) < 0.2, **_FIRM_EXTRA})
-    cats = np.array(["wood_bark", "biomass_fuel_wood", "al_spent_pot_lining", "cement_alt_fuel",
-                     "blueberry_pomace", "compost_feedstock"])
+    firms = pd.DataFrame(
+        {
+            "firm_id": [f"F{i}" for i in range(n_firms)],
+            "lat": 48.0 + rng.uniform(0, 1.5, n_firms),
+            "lon": -72.0 + rng.uniform(0, 2, n_firms),
+            "accepts_hazardous": rng.random(n_firms) < 0.2,
+            **_FIRM_EXTRA,
+        }
+    )
+    cats = np.array(
+        [
+            "wood_bark",
+            "biomass_fuel_wood",
+            "al_spent_pot_lining",
+            "cement_alt_fuel",
+            "blueberry_pomace",
+            "compost_feedstock",
+        ]
+    )
     pick = rng.integers(0, 3, n) * 2 + (np.arange(n) % 2)
-    streams = pd.DataFrame({
-        "stream_id": [f"X{i}" for i in range(n)], "firm_id": [f"F{i}" for i in rng.integers(0, n_firms, n)],
-        "direction": np.where(pick % 2 == 0, "supply", "demand"), "kind": "material",
-        "category_id": cats[pick], "quantity_per_yr": rng.uniform(10, 1000, n),
-        "months_mask": rng.choice([4095, 7, 448], n), "hazardous": cats[pick] == "al_spent_pot_lining",
-        "description": "",
-    })
-    cands = generate_candidates(Registry(firms, streams), tiny_rules(), MatchConfig(k_nearest=10),
-                                text_vectors=fake_text_vectors)
+    streams = pd.DataFrame(
+        {
+            "stream_id": [f"X{i}" for i in range(n)],
+            "firm_id": [f"F{i}" for i in rng.integers(0, n_firms, n)],
+            "direction": np.where(pick % 2 == 0, "supply", "demand"),
+            "kind": "material",
+            "category_id": cats[pick],
+            "quantity_per_yr": rng.uniform(10, 1000, n),
+            "months_mask": rng.choice([4095, 7, 448], n),
+            "hazardous": cats[pick] == "al_spent_pot_lining",
+            "description": "",
+        }
+    )
+    cands = generate_candidates(
+        Registry(firms, streams), tiny_rules(), MatchConfig(k_nearest=10), text_vectors=fake_text_vectors
+    )
     assert len(cands) > 1000 and cands["candidate_id"].is_unique
     assert (cands["distance_km"] <= 300.0).all()
     bark = cands[cands["rule_id"] == "R_BARK"]
@@ -189,18 +229,31 @@ def test_k_nearest_queries_equal_brute_force_pruning(k, monkeypatch):
     monkeypatch.setattr("symbiosis.engine._candidate_pairs.ENUMERATE_FACTOR", 0)
     rng = np.random.default_rng(k)
     n = 600
-    firms = pd.DataFrame({"firm_id": [f"F{i}" for i in range(n)], "lat": 48.0 + rng.uniform(0, 2, n),
-                          "lon": -72.0 + rng.uniform(0, 3, n), "accepts_hazardous": rng.random(n) < 0.3,
-                          **_FIRM_EXTRA})
+    firms = pd.DataFrame(
+        {
+            "firm_id": [f"F{i}" for i in range(n)],
+            "lat": 48.0 + rng.uniform(0, 2, n),
+            "lon": -72.0 + rng.uniform(0, 3, n),
+            "accepts_hazardous": rng.random(n) < 0.3,
+            **_FIRM_EXTRA,
+        }
+    )
     cats = np.array(["wood_bark", "biomass_fuel_wood", "al_spent_pot_lining", "cement_alt_fuel"])
     pick = rng.integers(0, 4, n)
-    streams = pd.DataFrame({
-        "stream_id": [f"X{i}" for i in range(n)], "firm_id": firms["firm_id"],
-        "direction": np.where(pick % 2 == 0, "supply", "demand"), "kind": "material",
-        "category_id": cats[pick], "quantity_per_yr": 10.0, "hazardous": False, "description": "",
-        "months_mask": rng.choice([4095, 7, 448, 56], n, p=[0.4, 0.2, 0.2, 0.2]),
-        "max_distance_km": rng.choice([np.nan, 15.0, 40.0], n),
-    })
+    streams = pd.DataFrame(
+        {
+            "stream_id": [f"X{i}" for i in range(n)],
+            "firm_id": firms["firm_id"],
+            "direction": np.where(pick % 2 == 0, "supply", "demand"),
+            "kind": "material",
+            "category_id": cats[pick],
+            "quantity_per_yr": 10.0,
+            "hazardous": False,
+            "description": "",
+            "months_mask": rng.choice([4095, 7, 448, 56], n, p=[0.4, 0.2, 0.2, 0.2]),
+            "max_distance_km": rng.choice([np.nan, 15.0, 40.0], n),
+        }
+    )
     reg = Registry(firms, streams)
     cfg = MatchConfig(text_similarity_threshold=1.01)
     every = generate_candidates(reg, tiny_rules(), cfg.replace(k_nearest=0))
@@ -215,8 +268,13 @@ def test_hazardous_rule_blocks_sharing_a_category_stay_consistent():
     """A hazardous rule into a category another rule already indexed: its permitted sub-block is its own."""
     reg = tiny_registry()
     firms = reg.firms.assign(accepts_hazardous=reg.firms["firm_id"].isin(["F_CEM", "F_FAR"]))
-    extra = tiny_rules().iloc[[0]].assign(rule_id="R_SPL2", supply_category_id="al_spent_pot_lining",
-                                          hazardous=True, max_transport_km=300.0)
+    extra = (
+        tiny_rules()
+        .iloc[[0]]
+        .assign(
+            rule_id="R_SPL2", supply_category_id="al_spent_pot_lining", hazardous=True, max_transport_km=300.0
+        )
+    )
     rules = pd.concat([tiny_rules(), extra], ignore_index=True)
     cfg = MatchConfig(radius_km=250.0)
     cands = generate_candidates(Registry(firms, reg.streams), rules, cfg, text_vectors=fake_text_vectors)
@@ -237,23 +295,40 @@ def _crowded_registry() -> tuple[Registry, pd.DataFrame]:
     the kiln itself has 25 nearer bark supplies (a third rule)."""
     n = 25
     firm_ids = ["F_SPL", "F_KILN", *[f"F_N{i}" for i in range(n)], *[f"F_B{i}" for i in range(n)]]
-    lats = [48.0, 48.0 + 190 / 111.2, *(48.0 + (1 + np.arange(n)) / 111.2),
-            *(48.0 + 190 / 111.2 + (1 + np.arange(n)) / 111.2)]
-    firms = pd.DataFrame({"firm_id": firm_ids, "lat": lats, "lon": -71.0, "accepts_hazardous": True,
-                          **_FIRM_EXTRA})
-    streams = pd.DataFrame({
-        "stream_id": ["S_SPL", "D_KILN", *[f"D_N{i}" for i in range(n)], *[f"S_B{i}" for i in range(n)]],
-        "firm_id": firm_ids,
-        "direction": ["supply", "demand", *["demand"] * n, *["supply"] * n], "kind": "material",
-        "category_id": ["al_spent_pot_lining", "cement_alt_fuel", *["mine_backfill_material"] * n,
-                        *["wood_bark"] * n],
-        "quantity_per_yr": 100.0, "months_mask": 4095, "hazardous": False, "description": "",
-    })
+    lats = [
+        48.0,
+        48.0 + 190 / 111.2,
+        *(48.0 + (1 + np.arange(n)) / 111.2),
+        *(48.0 + 190 / 111.2 + (1 + np.arange(n)) / 111.2),
+    ]
+    firms = pd.DataFrame(
+        {"firm_id": firm_ids, "lat": lats, "lon": -71.0, "accepts_hazardous": True, **_FIRM_EXTRA}
+    )
+    streams = pd.DataFrame(
+        {
+            "stream_id": ["S_SPL", "D_KILN", *[f"D_N{i}" for i in range(n)], *[f"S_B{i}" for i in range(n)]],
+            "firm_id": firm_ids,
+            "direction": ["supply", "demand", *["demand"] * n, *["supply"] * n],
+            "kind": "material",
+            "category_id": [
+                "al_spent_pot_lining",
+                "cement_alt_fuel",
+                *["mine_backfill_material"] * n,
+                *["wood_bark"] * n,
+            ],
+            "quantity_per_yr": 100.0,
+            "months_mask": 4095,
+            "hazardous": False,
+            "description": "",
+        }
+    )
     rules = tiny_rules()
-    extra = rules.iloc[[1]].assign(rule_id="R_BACKFILL", demand_category_id="mine_backfill_material",
-                                   max_transport_km=50.0)
-    kiln_bark = rules.iloc[[0]].assign(rule_id="R_BARK_KILN", demand_category_id="cement_alt_fuel",
-                                       max_transport_km=100.0)
+    extra = rules.iloc[[1]].assign(
+        rule_id="R_BACKFILL", demand_category_id="mine_backfill_material", max_transport_km=50.0
+    )
+    kiln_bark = rules.iloc[[0]].assign(
+        rule_id="R_BARK_KILN", demand_category_id="cement_alt_fuel", max_transport_km=100.0
+    )
     far = rules.iloc[[1]].assign(max_transport_km=2000.0)
     return Registry(firms, streams), pd.concat([rules.iloc[[0]], far, extra, kiln_bark], ignore_index=True)
 
@@ -285,39 +360,77 @@ def _heat_pair(t_supply: float | None, t_demand: float | None) -> Registry:
     streams = reg.streams[reg.streams["stream_id"].isin(["S_BARK", "D_BOIL"])].copy()
     streams["kind"] = "energy"
     streams["category_id"] = np.where(streams["direction"] == "supply", "heat_hot", "heat_use")
-    streams["temperature_c"] = np.where(streams["direction"] == "supply",
-                                        np.nan if t_supply is None else t_supply,
-                                        np.nan if t_demand is None else t_demand)
+    streams["temperature_c"] = np.where(
+        streams["direction"] == "supply",
+        np.nan if t_supply is None else t_supply,
+        np.nan if t_demand is None else t_demand,
+    )
     return Registry(reg.firms, streams)
 
 
-_HEAT_CATEGORIES = pd.DataFrame({"category_id": ["heat_hot", "heat_use"], "kind": "energy",
-                                 "temperature_low_c": [60.0, 40.0], "temperature_high_c": [90.0, 60.0]})
+_HEAT_CATEGORIES = pd.DataFrame(
+    {
+        "category_id": ["heat_hot", "heat_use"],
+        "kind": "energy",
+        "temperature_low_c": [60.0, 40.0],
+        "temperature_high_c": [90.0, 60.0],
+    }
+)
 
 
-@pytest.mark.parametrize(("t_supply", "t_demand", "kept"), [
-    (70.0, 60.0, True), (64.0, 60.0, False), (40.0, 60.0, False), (None, None, True), (None, 70.0, True),
-    (None, 71.0, False), (44.0, None, False),
-])
+@pytest.mark.parametrize(
+    ("t_supply", "t_demand", "kept"),
+    [
+        (70.0, 60.0, True),
+        (64.0, 60.0, False),
+        (40.0, 60.0, False),
+        (None, None, True),
+        (None, 70.0, True),
+        (None, 71.0, False),
+        (44.0, None, False),
+    ],
+)
 def test_heat_reaches_a_demand_only_if_hot_enough(t_supply, t_demand, kept):
     """T_supply - 5 °C >= T_demand; an undeclared supply takes its band's middle (60–90 °C: 75 °C), an
     undeclared demand its band's bottom (40–60 °C: 40 °C)."""
-    rules = tiny_rules().iloc[[0]].assign(supply_category_id="heat_hot", demand_category_id="heat_use",
-                                          max_transport_km=20.0, checks="temperature")
-    cands = generate_candidates(_heat_pair(t_supply, t_demand), rules, MatchConfig(),
-                                categories=_HEAT_CATEGORIES, text_vectors=fake_text_vectors)
+    rules = (
+        tiny_rules()
+        .iloc[[0]]
+        .assign(
+            supply_category_id="heat_hot",
+            demand_category_id="heat_use",
+            max_transport_km=20.0,
+            checks="temperature",
+        )
+    )
+    cands = generate_candidates(
+        _heat_pair(t_supply, t_demand),
+        rules,
+        MatchConfig(),
+        categories=_HEAT_CATEGORIES,
+        text_vectors=fake_text_vectors,
+    )
     assert (len(cands) == 1) is kept
     if not kept:
-        reasons = unmatched_reasons(_heat_pair(t_supply, t_demand), cands, rules=rules, config=MatchConfig(),
-                                    categories=_HEAT_CATEGORIES)
+        reasons = unmatched_reasons(
+            _heat_pair(t_supply, t_demand),
+            cands,
+            rules=rules,
+            config=MatchConfig(),
+            categories=_HEAT_CATEGORIES,
+        )
         assert set(reasons["reason_code"]) == {"temperature"}
 
 
 def test_diagnose_pairs_names_the_first_failing_check_of_known_pairs():
     from symbiosis.engine.candidates import diagnose_pairs
 
-    pairs = pd.DataFrame({"supply_id": ["S_BARK", "S_BARK", "S_BLUE", "S_SPL", "S_TEXT", "S_NONE"],
-                          "demand_id": ["D_BOIL", "D_FAR", "D_COMP", "D_KILN", "D_BOIL", "D_BOIL"]})
+    pairs = pd.DataFrame(
+        {
+            "supply_id": ["S_BARK", "S_BARK", "S_BLUE", "S_SPL", "S_TEXT", "S_NONE"],
+            "demand_id": ["D_BOIL", "D_FAR", "D_COMP", "D_KILN", "D_BOIL", "D_BOIL"],
+        }
+    )
     got = diagnose_pairs(tiny_registry(), pairs, rules=tiny_rules(), config=MatchConfig())
     assert got.tolist() == ["ok", "too_far", "season", "hazardous_refused", "no_rule", "missing_stream"]
 
@@ -326,13 +439,22 @@ def test_a_generic_identity_rule_pairs_only_the_same_waste_code():
     reg = tiny_registry()
     streams = reg.streams[reg.streams["stream_id"].isin(["S_BARK", "D_BOIL"])].copy()
     streams["category_id"] = "low_0501_haz"
-    rules = tiny_rules().iloc[[0]].assign(supply_category_id="low_0501_haz",
-                                          demand_category_id="low_0501_haz", checks="waste_code")
+    rules = (
+        tiny_rules()
+        .iloc[[0]]
+        .assign(supply_category_id="low_0501_haz", demand_category_id="low_0501_haz", checks="waste_code")
+    )
 
     def codes(supply: str, demand: str) -> pd.DataFrame:
-        return generate_candidates(Registry(reg.firms, streams.assign(
-            waste_code=np.where(streams["direction"] == "supply", supply, demand))), rules, MatchConfig(),
-            text_vectors=fake_text_vectors)
+        return generate_candidates(
+            Registry(
+                reg.firms,
+                streams.assign(waste_code=np.where(streams["direction"] == "supply", supply, demand)),
+            ),
+            rules,
+            MatchConfig(),
+            text_vectors=fake_text_vectors,
+        )
 
     assert len(codes("050106", "050106")) == 1
     assert len(codes("050106", "")) == 1  # a side without a code: the sub-chapter decides
@@ -351,20 +473,29 @@ def _inferred_registry(alternatives: str) -> Registry:
 
 
 def test_an_inferred_category_is_also_matched_under_its_runner_ups_and_flagged():
-    cands = generate_candidates(_inferred_registry("wood_bark|plastic_mixed"), tiny_rules(), MatchConfig(),
-                                text_vectors=fake_text_vectors).set_index("candidate_id")
+    cands = generate_candidates(
+        _inferred_registry("wood_bark|plastic_mixed"),
+        tiny_rules(),
+        MatchConfig(),
+        text_vectors=fake_text_vectors,
+    ).set_index("candidate_id")
     assert cands.loc["S_BARK>D_BOIL", "category_alternative"]
     assert cands.loc["S_BARK>D_BOIL", "supply_category_id"] == "wood_bark"
     assert cands.index.is_unique  # one candidate per pair, whatever the categories tried
-    none = generate_candidates(_inferred_registry("wood_bark"), tiny_rules(),
-                               MatchConfig(inferred_alternatives=0), text_vectors=fake_text_vectors)
+    none = generate_candidates(
+        _inferred_registry("wood_bark"),
+        tiny_rules(),
+        MatchConfig(inferred_alternatives=0),
+        text_vectors=fake_text_vectors,
+    )
     assert "S_BARK>D_BOIL" not in set(none["candidate_id"])
 
 
 def test_runner_ups_of_another_kind_or_of_a_given_category_are_not_used():
     reg = _inferred_registry("heat_low_30_60c|wood_bark")  # heat is energy, the stream is a material
-    cands = generate_candidates(reg, tiny_rules(), MatchConfig(inferred_alternatives=1),
-                                text_vectors=fake_text_vectors)
+    cands = generate_candidates(
+        reg, tiny_rules(), MatchConfig(inferred_alternatives=1), text_vectors=fake_text_vectors
+    )
     assert "S_BARK>D_BOIL" not in set(cands["candidate_id"])
     given = Registry(reg.firms, reg.streams.assign(category_source="given"))
     assert generate_candidates(given, tiny_rules(), MatchConfig(), text_vectors=fake_text_vectors).empty
@@ -374,8 +505,9 @@ def test_a_pair_under_the_streams_own_categories_wins_over_a_runner_up():
     reg = _inferred_registry("wood_bark")
     streams = reg.streams.copy()
     streams.loc[streams["stream_id"] == "S_BARK", "category_id"] = "wood_bark"
-    cands = generate_candidates(Registry(reg.firms, streams), tiny_rules(), MatchConfig(),
-                                text_vectors=fake_text_vectors).set_index("candidate_id")
+    cands = generate_candidates(
+        Registry(reg.firms, streams), tiny_rules(), MatchConfig(), text_vectors=fake_text_vectors
+    ).set_index("candidate_id")
     assert not cands.loc["S_BARK>D_BOIL", "category_alternative"]
 
 
@@ -393,6 +525,7 @@ def test_no_close_descriptions_skip_the_pair_enumeration(monkeypatch):
     def orthogonal(texts):  # every description its own axis: nothing is close to anything else
         return sp.identity(len(texts), format="csr")
 
-    cands = generate_candidates(tiny_registry(), tiny_rules(), MatchConfig(text_similarity_threshold=0.5),
-                                text_vectors=orthogonal)
+    cands = generate_candidates(
+        tiny_registry(), tiny_rules(), MatchConfig(text_similarity_threshold=0.5), text_vectors=orthogonal
+    )
     assert not cands["match_basis"].eq("text").any()

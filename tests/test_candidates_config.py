@@ -39,8 +39,11 @@ def test_file_round_trip(tmp_path, suffix):
 
 def test_toml_partial_file_keeps_defaults(tmp_path):
     path = tmp_path / "scenario.toml"
-    path.write_text('radius_km = 80.0\nexcluded_firm_ids = ["F9"]\n[weights]\nco2 = 2.0\n'
-                    '[pretreatment_cost_cad_per_t]\ndrying = 50.0\n', encoding="utf-8")
+    path.write_text(
+        'radius_km = 80.0\nexcluded_firm_ids = ["F9"]\n[weights]\nco2 = 2.0\n'
+        "[pretreatment_cost_cad_per_t]\ndrying = 50.0\n",
+        encoding="utf-8",
+    )
     cfg = MatchConfig.from_file(path)
     assert cfg.radius_km == 80.0 and cfg.weights.co2 == 2.0 and cfg.weights.value == 1.0
     assert cfg.excluded_firm_ids == ("F9",) and cfg.pretreatment_cost_cad_per_t == {"drying": 50.0}

@@ -118,7 +118,8 @@ def test_case_directory_is_complete_and_consistent(directory):
     for row in case["expected"]:
         assert row["status"] in STATUS, f"status {row['status']!r}"
         assert re.search(rf"\*\*{re.escape(row['source'])}\*\*", case["sources_md"]), (
-            f"source key {row['source']!r} is not cited in SOURCES.md")
+            f"source key {row['source']!r} is not cited in SOURCES.md"
+        )
     for row in case["forbidden"]:
         assert row["reason"].strip(), "a forbidden pair without its reason"
 

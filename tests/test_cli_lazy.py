@@ -23,8 +23,9 @@ print("HEAVY=" + ",".join(heavy))
 
 
 def _heavy_modules(argv: list[str]) -> list[str]:
-    out = subprocess.run([sys.executable, "-c", _PROBE.format(argv=argv)], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE.format(argv=argv)], capture_output=True, text=True, check=True
+    ).stdout
     line = next(row for row in out.splitlines() if row.startswith("HEAVY="))
     return [m for m in line.removeprefix("HEAVY=").split(",") if m]
 
@@ -71,8 +72,10 @@ def test_match_imports_neither_the_importer_nor_networkx_nor_the_exporter(tmp_pa
 
     assert main(["init", "--db", str(db), "--sample"]) == 0
     heavy = ("symbiosis.importing", "networkx", "symbiosis.io.export")
-    probe = (f"import sys\nfrom symbiosis.cli import main\nmain(['match', '--db', {str(db)!r}])\n"
-             f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))")
+    probe = (
+        f"import sys\nfrom symbiosis.cli import main\nmain(['match', '--db', {str(db)!r}])\n"
+        f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     loaded = next(r for r in out.splitlines() if r.startswith("LOADED=")).removeprefix("LOADED=")
     assert [m for m in loaded.split(",") if m] == []

@@ -33,8 +33,9 @@ def test_import_keeps_good_rows_reports_bad_ones_and_writes_rejected(db, tmp_pat
     firms, streams = tmp_path / "entreprises.csv", tmp_path / "flux.csv"
     firms.write_text(FIRMS_FR, encoding="utf-8")
     streams.write_text(STREAMS_FR, encoding="utf-8")
-    code = main(["import", str(firms), str(streams), "--db", str(db), "--rejected", str(tmp_path / "rej"),
-                 "--json"])
+    code = main(
+        ["import", str(firms), str(streams), "--db", str(db), "--rejected", str(tmp_path / "rej"), "--json"]
+    )
     out = json.loads(capsys.readouterr().out)
     assert code == 1
     assert out["firms"]["accepted"] == 2 and out["firms"]["rejected"] == 1

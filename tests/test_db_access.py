@@ -58,8 +58,9 @@ _FOREIGN_ATTEMPTS = {
 
 
 @pytest.mark.parametrize("attempt", list(_FOREIGN_ATTEMPTS))
-def test_firm_writes_on_others_are_refused_audited_and_change_nothing(two_firms, make_streams, stream_row,
-                                                                       make_firms, firm_row, attempt):
+def test_firm_writes_on_others_are_refused_audited_and_change_nothing(
+    two_firms, make_streams, stream_row, make_firms, firm_row, attempt
+):
     t = two_firms
     helpers = SimpleNamespace(streams=make_streams, stream=stream_row, firms=make_firms, firm=firm_row)
     firms, streams = t.repo.firms(t.system), t.repo.streams(t.system)

@@ -9,8 +9,9 @@ import pytest
 _INNER_TEST = "def test_uses_db(db_url):\n    assert db_url\n"
 
 
-@pytest.mark.parametrize(("require", "outcome"), [("", {"passed": 1, "skipped": 1}),
-                                                  ("1", {"passed": 1, "errors": 1})])
+@pytest.mark.parametrize(
+    ("require", "outcome"), [("", {"passed": 1, "skipped": 1}), ("1", {"passed": 1, "errors": 1})]
+)
 def test_missing_postgres_skips_or_fails(pytester, monkeypatch, require, outcome):
     monkeypatch.delenv("DATABASE_URL_TEST", raising=False)
     monkeypatch.setenv("SYMBIOSIS_REQUIRE_SERVICES", require)

@@ -34,26 +34,69 @@ def _assert_frames_equal(left: pd.DataFrame, right: pd.DataFrame, schema) -> Non
 def rich_streams(make_streams, stream_row) -> pd.DataFrame:
     """Streams exercising every type: NaN and values, dates, bools, masks, unicode, 0.1-style floats."""
     return make_streams(
-        stream_row("S-1", "F1", "supply", description="Sciure de résineux « humide », 45 % d'eau",
-                   moisture_pct=45.0, temperature_c=-12.5, hazardous=True, waste_code="030105",
-                   density_t_per_m3=0.25, density_source="declared", months_mask=0b0000_1111_0000,
-                   availability="seasonal", disposal_cost_cad_per_unit=0.1 + 0.2),
-        stream_row("S-2", "F1", "demand", kind="energy", category_id="heat_low", quantity_unit="MWh/yr",
-                   mass_t_per_yr=float("nan"), availability="one_off", months_mask=0,
-                   start_date=pd.Timestamp("2026-06-01"), end_date=pd.Timestamp("2026-08-31"),
-                   purchase_price_cad_per_unit=1e-9, max_distance_km=80.0, min_lot_per_yr=12.5),
-        stream_row("S-3", "F2", "supply", quality_notes="ÉÀÇ — œuvre ✓", purity_pct=99.999,
-                   quantity_per_yr=0.0, mass_t_per_yr=0.0),
+        stream_row(
+            "S-1",
+            "F1",
+            "supply",
+            description="Sciure de résineux « humide », 45 % d'eau",
+            moisture_pct=45.0,
+            temperature_c=-12.5,
+            hazardous=True,
+            waste_code="030105",
+            density_t_per_m3=0.25,
+            density_source="declared",
+            months_mask=0b0000_1111_0000,
+            availability="seasonal",
+            disposal_cost_cad_per_unit=0.1 + 0.2,
+        ),
+        stream_row(
+            "S-2",
+            "F1",
+            "demand",
+            kind="energy",
+            category_id="heat_low",
+            quantity_unit="MWh/yr",
+            mass_t_per_yr=float("nan"),
+            availability="one_off",
+            months_mask=0,
+            start_date=pd.Timestamp("2026-06-01"),
+            end_date=pd.Timestamp("2026-08-31"),
+            purchase_price_cad_per_unit=1e-9,
+            max_distance_km=80.0,
+            min_lot_per_yr=12.5,
+        ),
+        stream_row(
+            "S-3",
+            "F2",
+            "supply",
+            quality_notes="ÉÀÇ — œuvre ✓",
+            purity_pct=99.999,
+            quantity_per_yr=0.0,
+            mass_t_per_yr=0.0,
+        ),
     )
 
 
 @pytest.fixture
 def firms_f1_f2(make_firms, firm_row) -> pd.DataFrame:
     return make_firms(
-        firm_row("F1", "Scierie Péribonka ltée", park_id="parc-alma", accepts_hazardous=True,
-                 lat=48.883_123_456_789, lon=-72.231_987_654_321),
-        firm_row("F2", "Serres Boréales", contact_name="", contact_email="", contact_phone="",
-                 confidentiality="confidential", coord_source="municipality"),
+        firm_row(
+            "F1",
+            "Scierie Péribonka ltée",
+            park_id="parc-alma",
+            accepts_hazardous=True,
+            lat=48.883_123_456_789,
+            lon=-72.231_987_654_321,
+        ),
+        firm_row(
+            "F2",
+            "Serres Boréales",
+            contact_name="",
+            contact_email="",
+            contact_phone="",
+            confidentiality="confidential",
+            coord_source="municipality",
+        ),
     )
 
 
@@ -134,8 +177,9 @@ def test_non_boolean_flags_are_refused(repo, system, firms_f1_f2):
         repo.upsert_firms(system, bad)
 
 
-def test_stream_of_unknown_firm_is_refused_and_nothing_is_written(repo, system, firms_f1_f2, make_streams,
-                                                                   stream_row):
+def test_stream_of_unknown_firm_is_refused_and_nothing_is_written(
+    repo, system, firms_f1_f2, make_streams, stream_row
+):
     repo.upsert_firms(system, firms_f1_f2)
     frame = make_streams(stream_row("ok", "F1"), stream_row("orphan", "NOPE"))
     with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
@@ -196,21 +240,28 @@ def test_load_registry(repo, system, firms_f1_f2, rich_streams):
 
 
 def test_record_import(repo, system, firms_f1_f2):
-    batch = repo.record_import(system, source_filename="flux_2026.xlsx", accepted=12, rejected=3,
-                               report={"rows": [{"row": 4, "column": "quantité", "found": "beaucoup"}]})
+    batch = repo.record_import(
+        system,
+        source_filename="flux_2026.xlsx",
+        accepted=12,
+        rejected=3,
+        report={"rows": [{"row": 4, "column": "quantité", "found": "beaucoup"}]},
+    )
     batches = repo.import_batches(system)
     assert batches.batch_id.tolist() == [batch]
     assert batches.loc[0, "report"]["rows"][0]["found"] == "beaucoup"
     assert batches.loc[0, "created_at"].tzinfo is not None
     with pytest.raises(ValueError):
-        repo.record_import(system, source_filename="x.csv", accepted=0, rejected=0,
-                           report={"x": float("nan")})
+        repo.record_import(
+            system, source_filename="x.csv", accepted=0, rejected=0, report={"x": float("nan")}
+        )
 
 
 def test_bulk_upsert_of_many_streams(repo, system, make_firms, firm_row, make_streams, stream_row):
     repo.upsert_firms(system, make_firms(*(firm_row(f"F{i}", f"Firme {i}") for i in range(20))))
-    streams = make_streams(*(stream_row(f"S{i:05d}", f"F{i % 20}", quantity_per_yr=float(i))
-                             for i in range(3000)))
+    streams = make_streams(
+        *(stream_row(f"S{i:05d}", f"F{i % 20}", quantity_per_yr=float(i)) for i in range(3000))
+    )
     assert repo.upsert_streams(system, streams) == 3000
     back = repo.streams(system)
     assert len(back) == 3000 and back.quantity_per_yr.sum() == sum(range(3000))

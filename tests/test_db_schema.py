@@ -96,8 +96,10 @@ def test_sqlite_enforces_foreign_keys_in_sql(tmp_path):
     url = f"sqlite:///{tmp_path / 'r.db'}"
     migrate(url)
     engine = make_engine(url)
-    insert = text("INSERT INTO users (user_id, display_name, role, firm_id, password_hash, created_at) "
-                  "VALUES ('u', 'U', 'firm', :firm, 'x', '2026-01-01 00:00:00')")
+    insert = text(
+        "INSERT INTO users (user_id, display_name, role, firm_id, password_hash, created_at) "
+        "VALUES ('u', 'U', 'firm', :firm, 'x', '2026-01-01 00:00:00')"
+    )
     try:
         with pytest.raises(IntegrityError, match="FOREIGN KEY"), engine.begin() as conn:
             conn.execute(insert, {"firm": "nobody"})

@@ -46,7 +46,9 @@ def test_tiny_case_optimum_known_by_hand():
     assert best.objective == 18 and best.bound == 18 and best.gap == 0
     assert check_schedule(inst, best) == []
     assert {(inst.pairs[m.pair].a, inst.pairs[m.pair].b, m.slot) for m in best.meetings} == {
-        ("A", "B", 0), ("B", "C", 1)}
+        ("A", "B", 0),
+        ("B", "C", 1),
+    }
 
 
 def test_sixty_firms_fifteen_tables_eight_slots_beats_or_equals_greedy():
@@ -86,8 +88,15 @@ def test_checker_finds_every_broken_rule():
     inst = tiny()
     bad = Schedule("feasible", (Meeting(0, 0, 0), Meeting(1, 0, 0), Meeting(1, 1, 0), Meeting(2, 5, 3)), 99)
     problems = "\n".join(check_schedule(inst, bad))
-    for expected in ("pair 1 scheduled 2 times", "firm B has 2 meetings in slot 0", "table 0 holds 2",
-                     "slot 5 outside", "table 3 outside", "not available", "objective 99"):
+    for expected in (
+        "pair 1 scheduled 2 times",
+        "firm B has 2 meetings in slot 0",
+        "table 0 holds 2",
+        "slot 5 outside",
+        "table 3 outside",
+        "not available",
+        "objective 99",
+    ):
         assert expected in problems
 
 
@@ -99,26 +108,42 @@ def test_model_names_its_constraints():
 def _proposals():
     import pandas as pd
 
-    return pd.DataFrame({
-        "supply_firm_id": ["F1", "F1", "F2", "F3"], "demand_firm_id": ["F2", "F3", "F3", "F9"],
-        "net_value_cad_per_yr": [12_000.0, 3_000.0, 500.0, 99_000.0],
-        "supply_label_fr": ["Sciure", "Sciure", "Écorces", "Ferraille"],
-        "demand_label_fr": ["Granules", "Chaudière", "Chaudière", "Fonderie"],
-    })
+    return pd.DataFrame(
+        {
+            "supply_firm_id": ["F1", "F1", "F2", "F3"],
+            "demand_firm_id": ["F2", "F3", "F3", "F9"],
+            "net_value_cad_per_yr": [12_000.0, 3_000.0, 500.0, 99_000.0],
+            "supply_label_fr": ["Sciure", "Sciure", "Écorces", "Ferraille"],
+            "demand_label_fr": ["Granules", "Chaudière", "Chaudière", "Fonderie"],
+        }
+    )
 
 
 def test_instance_from_proposals_sums_value_per_pair_and_keeps_attendees_only():
-    inst = instance_from_proposals(_proposals(), ["F1", "F2", "F3"], tables=2, slots=2,
-                                   names={"F1": "Scierie", "F2": "Granules", "F3": "Serres"},
-                                   must_meet=[("F3", "F2")])
+    inst = instance_from_proposals(
+        _proposals(),
+        ["F1", "F2", "F3"],
+        tables=2,
+        slots=2,
+        names={"F1": "Scierie", "F2": "Granules", "F3": "Serres"},
+        must_meet=[("F3", "F2")],
+    )
     assert [(p.a, p.b, p.weight, p.must_meet) for p in inst.pairs] == [
-        ("F1", "F2", 12, False), ("F1", "F3", 3, False), ("F2", "F3", 1, True)]
+        ("F1", "F2", 12, False),
+        ("F1", "F3", 3, False),
+        ("F2", "F3", 1, True),
+    ]
     assert "Sciure → Granules (Scierie)" in inst.pairs[0].why
 
 
 def test_agendas_and_master_schedule(tmp_path):
-    inst = instance_from_proposals(_proposals(), ["F1", "F2", "F3"], tables=2, slots=3,
-                                   names={"F1": "Scierie", "F2": "Granules", "F3": "Serres"})
+    inst = instance_from_proposals(
+        _proposals(),
+        ["F1", "F2", "F3"],
+        tables=2,
+        slots=3,
+        names={"F1": "Scierie", "F2": "Granules", "F3": "Serres"},
+    )
     plan = solve(inst, FAST)
     agendas = firm_agendas(inst, plan, "fr", Timing("08:30", 15))
     assert len(agendas) == 3 * 3

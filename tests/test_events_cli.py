@@ -22,8 +22,26 @@ def db(tmp_path_factory):
 def test_event_command_writes_agendas(db, tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     out = tmp_path / "agenda.xlsx"
-    assert main(["event", "--db", str(db), "--attendees", "all", "--tables", "2", "--slots", "3",
-                 "--time-limit", "5", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "event",
+                "--db",
+                str(db),
+                "--attendees",
+                "all",
+                "--tables",
+                "2",
+                "--slots",
+                "3",
+                "--time-limit",
+                "5",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     grid = book["Horaire général"]
     cells = [c.value for row in grid.iter_rows(min_row=2, min_col=3) for c in row if c.value]
@@ -37,8 +55,26 @@ def test_event_command_writes_agendas(db, tmp_path, monkeypatch):
     attendees = tmp_path / "present.csv"
     attendees.write_text("firm_id,name\nP1,x\nP4,y\n", encoding="utf-8")
     pdf = tmp_path / "agenda.pdf"
-    assert main(["event", "--db", str(db), "--attendees", str(attendees), "--tables", "1", "--slots", "2",
-                 "--out", str(pdf), "--lang", "en"]) == 0
+    assert (
+        main(
+            [
+                "event",
+                "--db",
+                str(db),
+                "--attendees",
+                str(attendees),
+                "--tables",
+                "1",
+                "--slots",
+                "2",
+                "--out",
+                str(pdf),
+                "--lang",
+                "en",
+            ]
+        )
+        == 0
+    )
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
@@ -49,8 +85,26 @@ def test_must_meet_and_availability_from_files(db, tmp_path, monkeypatch):
     away = tmp_path / "away.csv"
     away.write_text("firm_id,slot\nP4,1\nP4,2\n", encoding="utf-8")
     out = tmp_path / "agenda.xlsx"
-    assert main(["event", "--db", str(db), "--tables", "2", "--slots", "3", "--must-meet", str(must),
-                 "--unavailable", str(away), "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "event",
+                "--db",
+                str(db),
+                "--tables",
+                "2",
+                "--slots",
+                "3",
+                "--must-meet",
+                str(must),
+                "--unavailable",
+                str(away),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     grid = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))["Horaire général"]
     rows = [[c.value or "" for c in row] for row in grid.iter_rows(min_row=2)]
     cells = [c for row in rows for c in row[2:] if c]
@@ -71,8 +125,9 @@ def test_event_command_refuses_bad_output(db, tmp_path, monkeypatch):
     assert main(["event", "--db", str(db), "--tables", "0", "--out", str(tmp_path / "a.pdf")]) == 2
 
 
-def test_must_meet_with_a_firm_that_does_not_attend_says_so_without_a_traceback(db, tmp_path, monkeypatch,
-                                                                               capsys):
+def test_must_meet_with_a_firm_that_does_not_attend_says_so_without_a_traceback(
+    db, tmp_path, monkeypatch, capsys
+):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     must = tmp_path / "must.csv"
     must.write_text("P1,NOPE-9\n", encoding="utf-8")
@@ -83,6 +138,20 @@ def test_must_meet_with_a_firm_that_does_not_attend_says_so_without_a_traceback(
     err = capsys.readouterr().err
     assert "NOPE-9" in err and "Traceback" not in err and "not attending" in err and "absente" in err
     must.write_text("P1,P4\n", encoding="utf-8")  # P4 is in the registry but not among the attendees
-    assert main(["event", "--db", str(db), "--attendees", str(present), "--must-meet", str(must),
-                 "--out", str(out)]) == 2
+    assert (
+        main(
+            [
+                "event",
+                "--db",
+                str(db),
+                "--attendees",
+                str(present),
+                "--must-meet",
+                str(must),
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
     assert "P4" in capsys.readouterr().err and not out.exists()

@@ -11,14 +11,18 @@ from symbiosis.registry import Registry
 from tests.test_candidates_fixtures import JAN_MAR, tiny_registry, tiny_rules
 from tests.test_scoring import CATEGORIES, _scored
 
-LABELS = CATEGORIES.assign(label_fr=lambda c: "FR " + c["category_id"],
-                           label_en=lambda c: "EN " + c["category_id"])
+LABELS = CATEGORIES.assign(
+    label_fr=lambda c: "FR " + c["category_id"], label_en=lambda c: "EN " + c["category_id"]
+)
 
 
 def _explained(flows: dict[str, float] | None = None, registry: Registry | None = None) -> pd.DataFrame:
     scored = _scored(MatchConfig(), registry).reset_index()
-    rows = scored[["candidate_id"]] if flows is None else pd.DataFrame(
-        {"candidate_id": list(flows), "flow_per_yr": list(flows.values())})
+    rows = (
+        scored[["candidate_id"]]
+        if flows is None
+        else pd.DataFrame({"candidate_id": list(flows), "flow_per_yr": list(flows.values())})
+    )
     return explain(rows, scored, tiny_rules(), LABELS).set_index("candidate_id")
 
 
@@ -42,11 +46,18 @@ def test_breakdowns_add_up_at_the_exchange_flow():
     full = _explained().loc["S_BARK>D_BOIL"]
     half = _explained({"S_BARK>D_BOIL": full["flow_per_yr"] / 2}).loc["S_BARK>D_BOIL"]
     for row in (full, half):
-        net = (row["avoided_disposal_cad_per_yr"] + row["avoided_purchase_cad_per_yr"]
-               - row["transport_cost_cad_per_yr"] - row["pretreatment_cost_cad_per_yr"])
+        net = (
+            row["avoided_disposal_cad_per_yr"]
+            + row["avoided_purchase_cad_per_yr"]
+            - row["transport_cost_cad_per_yr"]
+            - row["pretreatment_cost_cad_per_yr"]
+        )
         assert row["net_value_cad_per_yr"] == pytest.approx(net)
-        co2 = (row["co2e_disposal_avoided_t_per_yr"] + row["co2e_virgin_avoided_t_per_yr"]
-               - row["co2e_transport_t_per_yr"])
+        co2 = (
+            row["co2e_disposal_avoided_t_per_yr"]
+            + row["co2e_virgin_avoided_t_per_yr"]
+            - row["co2e_transport_t_per_yr"]
+        )
         assert row["co2e_avoided_t_per_yr"] == pytest.approx(co2)
     assert half["net_value_cad_per_yr"] == pytest.approx(full["net_value_cad_per_yr"] / 2)
 

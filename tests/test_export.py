@@ -24,38 +24,48 @@ from symbiosis.results import AllocationInfo, MatchResult, compute_kpis
 
 EVIL = '=HYPERLINK("http://x","y")'
 
-FIRMS = pd.DataFrame({
-    "firm_id": ["A", "B"],
-    "name": [EVIL, "Bois inc."],
-    "park_id": ["P1", "P2"],
-    "lat": [48.4281, 48.5481],
-    "lon": [-71.0689, -71.6534],
-    "confidentiality": ["public", "confidential"],
-})
-EXCHANGES = pd.DataFrame({
-    "candidate_id": ["c1"],
-    "supply_id": ["s1"],
-    "demand_id": ["d1"],
-    "supply_firm_id": ["A"],
-    "demand_firm_id": ["B"],
-    "supply_firm_name": [EVIL],
-    "kind": ["material"],
-    "quantity_unit": ["t/yr"],
-    "flow_per_yr": [12.5],
-    "delivered_per_yr": [12.5],
-    "net_value_cad_per_yr": [-340.0],
-    "co2e_avoided_t_per_yr": [1.25],
-    "diverted_t_per_yr": [12.5],
-    "distance_km": [45.2],
-    "explanation_fr": ["+ écorce → chaudière"],
-    "firm_ids": [("A", "B")],
-})
+FIRMS = pd.DataFrame(
+    {
+        "firm_id": ["A", "B"],
+        "name": [EVIL, "Bois inc."],
+        "park_id": ["P1", "P2"],
+        "lat": [48.4281, 48.5481],
+        "lon": [-71.0689, -71.6534],
+        "confidentiality": ["public", "confidential"],
+    }
+)
+EXCHANGES = pd.DataFrame(
+    {
+        "candidate_id": ["c1"],
+        "supply_id": ["s1"],
+        "demand_id": ["d1"],
+        "supply_firm_id": ["A"],
+        "demand_firm_id": ["B"],
+        "supply_firm_name": [EVIL],
+        "kind": ["material"],
+        "quantity_unit": ["t/yr"],
+        "flow_per_yr": [12.5],
+        "delivered_per_yr": [12.5],
+        "net_value_cad_per_yr": [-340.0],
+        "co2e_avoided_t_per_yr": [1.25],
+        "diverted_t_per_yr": [12.5],
+        "distance_km": [45.2],
+        "explanation_fr": ["+ écorce → chaudière"],
+        "firm_ids": [("A", "B")],
+    }
+)
 
 
 @pytest.fixture
 def result() -> MatchResult:
-    unmatched = pd.DataFrame({"stream_id": ["s9"], "reason_code": ["no_rule"],
-                              "reason_fr": ["-aucune règle"], "reason_en": ["no rule"]})
+    unmatched = pd.DataFrame(
+        {
+            "stream_id": ["s9"],
+            "reason_code": ["no_rule"],
+            "reason_fr": ["-aucune règle"],
+            "reason_en": ["no rule"],
+        }
+    )
     return MatchResult(
         exchanges=EXCHANGES,
         candidates=EXCHANGES.assign(score=[0.8]),
@@ -63,8 +73,9 @@ def result() -> MatchResult:
         unmatched_demands=unmatched.head(0),
         kpis=compute_kpis(EXCHANGES, FIRMS),
         graph=firm_graph(EXCHANGES, FIRMS),
-        allocation=AllocationInfo("optimal", objective=-340.0, bound=-340.0, gap=0.0, method="mcf",
-                                  timings_s={"solve": 0.01}),
+        allocation=AllocationInfo(
+            "optimal", objective=-340.0, bound=-340.0, gap=0.0, method="mcf", timings_s={"solve": 0.01}
+        ),
         config={"radius_km": 150.0, "weights": {"value": 1.0}, "excluded_firm_ids": ["@x"]},
     )
 

@@ -82,8 +82,10 @@ def test_raw_pandas_would_have_written_live_formulas(hostile):
 def test_results_exports_are_inert(hostile, tmp_path):
     _, registry, result = hostile
     names = registry.firms.set_index("firm_id")["name"]
-    exchanges = result.exchanges.assign(supply_firm_name=result.exchanges["supply_firm_id"].map(names),
-                                        demand_firm_name=result.exchanges["demand_firm_id"].map(names))
+    exchanges = result.exchanges.assign(
+        supply_firm_name=result.exchanges["supply_firm_id"].map(names),
+        demand_firm_name=result.exchanges["demand_firm_id"].map(names),
+    )
     result = dataclasses.replace(result, exchanges=exchanges)
     csv = write_results(result, tmp_path / "r.csv").read_text("utf-8-sig")
     assert live_cells(csv) == [] and _payloads_present(csv)
@@ -92,8 +94,9 @@ def test_results_exports_are_inert(hostile, tmp_path):
 
 def test_agendas_are_inert(hostile):
     _, registry, result = hostile
-    instance, schedule, greedy = plan_event(result.exchanges, registry.firms, None, tables=3, slots=3,
-                                            config=PlannerConfig(time_limit_s=2.0))
+    instance, schedule, greedy = plan_event(
+        result.exchanges, registry.firms, None, tables=3, slots=3, config=PlannerConfig(time_limit_s=2.0)
+    )
     content = agenda_xlsx_bytes(instance, schedule, "fr", greedy=greedy)
     assert xlsx_live_cells(content) == []
     book = openpyxl.load_workbook(io.BytesIO(content))
@@ -104,12 +107,17 @@ def test_rejected_rows_file_is_inert():
     rows = [[p, "F1", "offre", "wood_sawdust", p, "-5", "t/an"] for p in PAYLOADS]
     header = ["id_flux", "id_entreprise", "sens", "categorie", "description", "quantite", "unite"]
     canonical = ["stream_id", "firm_id", "direction", "category_id", "description", "quantity", "unit"]
-    raw = RawTable(pd.DataFrame(rows, columns=header, dtype=object),
-                   source_rows=tuple(range(2, 2 + len(rows))),
-                   header_map=dict(zip(header, canonical, strict=True)), lang="fr", filename="flux.csv")
+    raw = RawTable(
+        pd.DataFrame(rows, columns=header, dtype=object),
+        source_rows=tuple(range(2, 2 + len(rows))),
+        header_map=dict(zip(header, canonical, strict=True)),
+        lang="fr",
+        filename="flux.csv",
+    )
     ctx = default_context()
-    result = validate_streams(raw, categories=ctx.categories, waste_codes=ctx.waste_codes,
-                              known_firm_ids={"F1"})
+    result = validate_streams(
+        raw, categories=ctx.categories, waste_codes=ctx.waste_codes, known_firm_ids={"F1"}
+    )
     assert len(result.rejected) == len(PAYLOADS)
     for sep in (";", ","):
         text = rejected_file(result, delimiter=sep).decode("utf-8-sig")

@@ -37,11 +37,19 @@ def sample_registry() -> Registry:
     from symbiosis.importing import default_context
 
     ctx = default_context()
-    batch = import_tables((SAMPLE / "firms.csv").read_bytes(), (SAMPLE / "streams.csv").read_bytes(),
-                          geocoder=ctx.geocoder, parks=ctx.parks, categories=ctx.categories,
-                          waste_codes=ctx.waste_codes)
-    permits = validate_permits(read_table((SAMPLE / "permits.csv").read_bytes(), filename="permits.csv"),
-                               known_firm_ids=set(batch.firms.valid["firm_id"]), categories=ctx.categories)
+    batch = import_tables(
+        (SAMPLE / "firms.csv").read_bytes(),
+        (SAMPLE / "streams.csv").read_bytes(),
+        geocoder=ctx.geocoder,
+        parks=ctx.parks,
+        categories=ctx.categories,
+        waste_codes=ctx.waste_codes,
+    )
+    permits = validate_permits(
+        read_table((SAMPLE / "permits.csv").read_bytes(), filename="permits.csv"),
+        known_firm_ids=set(batch.firms.valid["firm_id"]),
+        categories=ctx.categories,
+    )
     return Registry(batch.firms.valid, batch.streams.valid, permits.valid).validate()
 
 
@@ -68,8 +76,9 @@ def _compare(found: Any, expected: Any, path: str = "") -> list[str]:
             return [f"{path}: keys {keys} != {sorted(expected)}"]
         return [m for k in expected for m in _compare(found[k], expected[k], f"{path}.{k}")]
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
-        ok = isinstance(found, (int, float)) and math.isclose(found, expected, rel_tol=REL_TOL,
-                                                              abs_tol=ABS_TOL)
+        ok = isinstance(found, (int, float)) and math.isclose(
+            found, expected, rel_tol=REL_TOL, abs_tol=ABS_TOL
+        )
         return [] if ok else [f"{path}: {found} != {expected}"]
     return [] if found == expected else [f"{path}: {found!r} != {expected!r}"]
 
@@ -102,14 +111,16 @@ def test_sample_proposals_are_never_internal_and_never_break_a_declared_spec(res
 def test_sample_region_matches_golden(snapshot):
     if os.environ.get("SYMBIOSIS_UPDATE_GOLDEN") == "1":
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(json.dumps(snapshot, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                          encoding="utf-8")
+        GOLDEN.write_text(
+            json.dumps(snapshot, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+        )
         pytest.skip(f"golden file rewritten: {GOLDEN}")
     assert GOLDEN.is_file(), "no golden file: run with SYMBIOSIS_UPDATE_GOLDEN=1 once"
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
     problems = _compare(snapshot, expected, "golden")
     assert not problems, "sample region drifted from tests/data/golden/sample_kpis.json:\n" + "\n".join(
-        problems[:20])
+        problems[:20]
+    )
 
 
 def test_sample_region_solves_cleanly(snapshot):

@@ -37,8 +37,11 @@ def test_validate_streams_without_firms_says_references_are_not_checked(template
 
 def test_validate_errors_exit_1_json_and_rejected_file(tmp_path, capsys):
     bad = tmp_path / "flux.csv"
-    bad.write_text("id_flux;id_entreprise;sens;categorie;quantite;unite\nS1;F1;offre;wood_bark;douze;t/an\n"
-                   "S2;F1;offre;wood_bark;3;t/an\n", encoding="utf-8")
+    bad.write_text(
+        "id_flux;id_entreprise;sens;categorie;quantite;unite\nS1;F1;offre;wood_bark;douze;t/an\n"
+        "S2;F1;offre;wood_bark;3;t/an\n",
+        encoding="utf-8",
+    )
     rejected = tmp_path / "rejets.csv"
     assert main(["validate", str(bad), "--json", "--rejected", str(rejected)]) == 1
     record = json.loads(capsys.readouterr().out)

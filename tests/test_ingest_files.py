@@ -15,9 +15,14 @@ DATA = Path(__file__).resolve().parent / "data" / "import"
 @pytest.fixture(scope="module")
 def batch():
     ctx = default_context()
-    return import_tables((DATA / "entreprises_desordre.csv").read_bytes(),
-                         (DATA / "flux_desordre.csv").read_bytes(), geocoder=ctx.geocoder, parks=ctx.parks,
-                         categories=ctx.categories, waste_codes=ctx.waste_codes)
+    return import_tables(
+        (DATA / "entreprises_desordre.csv").read_bytes(),
+        (DATA / "flux_desordre.csv").read_bytes(),
+        geocoder=ctx.geocoder,
+        parks=ctx.parks,
+        categories=ctx.categories,
+        waste_codes=ctx.waste_codes,
+    )
 
 
 def _by_row(result):
@@ -37,9 +42,12 @@ def test_messy_firms(batch):
     firms = batch.firms
     assert validate_frame(firms.valid, FIRMS) == []
     assert _by_row(firms) == {
-        None: {"file.unknown_column"}, 5: {"municipality.approximate", "scian_code.not_in_table"},
+        None: {"file.unknown_column"},
+        5: {"municipality.approximate", "scian_code.not_in_table"},
         6: {"name.formula_like"},
-        7: {"municipality.unknown"}, 8: {"lon.positive"}, 9: {"firm_id.duplicate"},
+        7: {"municipality.unknown"},
+        8: {"lon.positive"},
+        9: {"firm_id.duplicate"},
         10: {"contact_email.invalid"},
     }
     valid = firms.valid.set_index("firm_id")
@@ -55,10 +63,17 @@ def test_messy_streams(batch):
     streams = batch.streams
     assert validate_frame(streams.valid, STREAMS) == []
     assert _by_row(streams) == {
-        3: {"density_t_per_m3.category_default"}, 4: {"quantity.negative", "hazardous.forced_by_code"},
-        5: {"quantity.not_a_number"}, 6: {"unit.unknown"}, 7: {"category_id.unknown"},
-        8: {"firm_id.unknown"}, 9: {"hazardous.forced_by_code"}, 10: {"stream_id.duplicate"},
-        11: {"waste_code.unknown"}, 12: {"hazardous.invalid"}, 13: {"quantity.seasonal_share"},
+        3: {"density_t_per_m3.category_default"},
+        4: {"quantity.negative", "hazardous.forced_by_code"},
+        5: {"quantity.not_a_number"},
+        6: {"unit.unknown"},
+        7: {"category_id.unknown"},
+        8: {"firm_id.unknown"},
+        9: {"hazardous.forced_by_code"},
+        10: {"stream_id.duplicate"},
+        11: {"waste_code.unknown"},
+        12: {"hazardous.invalid"},
+        13: {"quantity.seasonal_share"},
     }
     valid = streams.valid.set_index("stream_id")
     assert valid.loc["S-01", "quantity_per_yr"] == 12.5

@@ -8,10 +8,22 @@ import pytest
 from symbiosis.ingest import import_tables, read_table, validate_firms
 from symbiosis.schemas import FIRMS, validate_frame
 
-PARKS = pd.DataFrame([("alma-est", "Parc industriel d'Alma", "Alma", 48.56, -71.62)],
-                     columns=["park_id", "name", "municipality", "lat", "lon"])
-HEADERS = ["id_entreprise", "nom", "code_scian", "parc", "municipalite", "latitude", "longitude",
-           "courriel_contact", "accepte_dangereux", "confidentialite"]
+PARKS = pd.DataFrame(
+    [("alma-est", "Parc industriel d'Alma", "Alma", 48.56, -71.62)],
+    columns=["park_id", "name", "municipality", "lat", "lon"],
+)
+HEADERS = [
+    "id_entreprise",
+    "nom",
+    "code_scian",
+    "parc",
+    "municipalite",
+    "latitude",
+    "longitude",
+    "courriel_contact",
+    "accepte_dangereux",
+    "confidentialite",
+]
 
 
 @dataclass(frozen=True)
@@ -31,15 +43,26 @@ class FakeGeocoder:
 
     def locate(self, name, *, province="QC"):
         self.calls.append(name)
-        places = {"alma": _Place("Alma", 48.55, -71.65, municipality="Alma"),
-                  "chicoutimi": _Place("Chicoutimi", 48.42, -71.06, municipality="Saguenay")}
+        places = {
+            "alma": _Place("Alma", 48.55, -71.65, municipality="Alma"),
+            "chicoutimi": _Place("Chicoutimi", 48.42, -71.06, municipality="Saguenay"),
+        }
         return places.get(name.strip().lower())
 
 
 def _row(**over):
-    row = dict(id_entreprise="F1", nom="Scierie", code_scian="321111", parc="", municipalite="Alma",
-               latitude="48,55", longitude="-71,65", courriel_contact="", accepte_dangereux="",
-               confidentialite="")
+    row = dict(
+        id_entreprise="F1",
+        nom="Scierie",
+        code_scian="321111",
+        parc="",
+        municipalite="Alma",
+        latitude="48,55",
+        longitude="-71,65",
+        courriel_contact="",
+        accepte_dangereux="",
+        confidentialite="",
+    )
     row.update(over)
     return row
 
@@ -99,9 +122,13 @@ def test_broken_geocoder_does_not_break_the_import():
 
 @pytest.mark.parametrize(
     ("lat", "lon", "code", "kept"),
-    [("48,55", "71,65", "lon.positive", False), ("-71,65", "48,55", "lat.swapped", False),
-     ("95", "-71", "lat.impossible", False), ("-33,9", "151,2", "lat.outside_region", False),
-     ("43,65", "-79,38", "lat.outside_quebec", True)],
+    [
+        ("48,55", "71,65", "lon.positive", False),
+        ("-71,65", "48,55", "lat.swapped", False),
+        ("95", "-71", "lat.impossible", False),
+        ("-33,9", "151,2", "lat.outside_region", False),
+        ("43,65", "-79,38", "lat.outside_quebec", True),
+    ],
 )
 def test_coordinate_checks(lat, lon, code, kept):
     _, row, codes = _one(latitude=lat, longitude=lon)
@@ -125,8 +152,10 @@ def test_unknown_park_suggests():
     assert "Parc industriel d'Alma" in issue.fix.fr
 
 
-@pytest.mark.parametrize(("scian", "code"), [("abc", "scian_code.invalid"), ("", "scian_code.missing"),
-                                             ("1234567", "scian_code.invalid")])
+@pytest.mark.parametrize(
+    ("scian", "code"),
+    [("abc", "scian_code.invalid"), ("", "scian_code.missing"), ("1234567", "scian_code.invalid")],
+)
 def test_bad_scian(scian, code):
     assert code in _one(code_scian=scian)[2]
 
@@ -136,15 +165,23 @@ def test_unknown_sector_is_only_a_warning():
     assert row is not None and "scian_code.unknown_sector" in codes
 
 
-@pytest.mark.parametrize(("typed", "value"), [("oui", True), ("x", True), ("yes", True), ("non", False),
-                                              ("0", False), ("faux", False)])
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("oui", True), ("x", True), ("yes", True), ("non", False), ("0", False), ("faux", False)],
+)
 def test_accepts_hazardous_yes_no(typed, value):
     assert bool(_one(accepte_dangereux=typed)[1]["accepts_hazardous"]) is value
 
 
-@pytest.mark.parametrize(("typed", "value"), [("publique", "public"), ("Membres", "members"),
-                                              ("confidentielle", "confidential"),
-                                              ("private", "confidential")])
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("publique", "public"),
+        ("Membres", "members"),
+        ("confidentielle", "confidential"),
+        ("private", "confidential"),
+    ],
+)
 def test_confidentiality_words(typed, value):
     assert _one(confidentialite=typed)[1]["confidentiality"] == value
 
@@ -175,12 +212,27 @@ def test_missing_name_and_scian_columns_are_file_errors():
 
 def test_import_tables_lets_streams_refer_to_firms_of_the_same_batch():
     firms = _csv([_row(id_entreprise="NEW1")])
-    streams = "id_flux;id_entreprise;sens;categorie;quantite;unite\nS1;NEW1;offre;bark;1;t/an\n" \
-              "S2;NOPE;offre;bark;1;t/an\n"
-    categories = pd.DataFrame([dict(category_id="bark", kind="material", default_density_t_per_m3=0.3,
-                                    hazardous=False, label_fr="", label_en="", synonyms_fr="", synonyms_en="",
-                                    waste_codes="")])
-    batch = import_tables(firms, streams.encode(), geocoder=FakeGeocoder(), parks=PARKS,
-                          categories=categories)
+    streams = (
+        "id_flux;id_entreprise;sens;categorie;quantite;unite\nS1;NEW1;offre;bark;1;t/an\n"
+        "S2;NOPE;offre;bark;1;t/an\n"
+    )
+    categories = pd.DataFrame(
+        [
+            dict(
+                category_id="bark",
+                kind="material",
+                default_density_t_per_m3=0.3,
+                hazardous=False,
+                label_fr="",
+                label_en="",
+                synonyms_fr="",
+                synonyms_en="",
+                waste_codes="",
+            )
+        ]
+    )
+    batch = import_tables(
+        firms, streams.encode(), geocoder=FakeGeocoder(), parks=PARKS, categories=categories
+    )
     assert batch.streams.valid["stream_id"].tolist() == ["S1"]
     assert {i.code for i in batch.streams.report.errors} == {"firm_id.unknown"} and not batch.ok

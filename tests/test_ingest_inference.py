@@ -7,8 +7,16 @@ import pytest
 from symbiosis.ingest import read_table, validate_streams
 from symbiosis.kb import load_categories, load_waste_codes
 
-HEADERS = ["id_flux", "id_entreprise", "sens", "description", "code_dechet", "quantite", "unite",
-           "temperature_c"]
+HEADERS = [
+    "id_flux",
+    "id_entreprise",
+    "sens",
+    "description",
+    "code_dechet",
+    "quantite",
+    "unite",
+    "temperature_c",
+]
 
 
 def _csv(rows: list[dict], headers: list[str] = HEADERS) -> bytes:
@@ -18,24 +26,39 @@ def _csv(rows: list[dict], headers: list[str] = HEADERS) -> bytes:
 
 def _validate(rows: list[dict], headers: list[str] = HEADERS):
     raw = read_table(_csv(rows, headers), filename="flux.csv")
-    return validate_streams(raw, categories=load_categories(), waste_codes=load_waste_codes(),
-                            known_firm_ids={"F1", "F2"})
+    return validate_streams(
+        raw, categories=load_categories(), waste_codes=load_waste_codes(), known_firm_ids={"F1", "F2"}
+    )
 
 
 def _row(**over) -> dict:
-    row = dict(id_flux="S1", id_entreprise="F1", sens="offre", description="écorces de sapin et d'épinette",
-               code_dechet="", quantite="1 200", unite="t/an", temperature_c="")
+    row = dict(
+        id_flux="S1",
+        id_entreprise="F1",
+        sens="offre",
+        description="écorces de sapin et d'épinette",
+        code_dechet="",
+        quantite="1 200",
+        unite="t/an",
+        temperature_c="",
+    )
     row.update(over)
     return row
 
 
 def test_a_file_without_a_category_column_imports_every_row_inferred_and_flagged():
-    result = _validate([
-        _row(),
-        _row(id_flux="S2", sens="demande", description="biomasse pour chaudière, copeaux ou écorces"),
-        _row(id_flux="S3", description="eau de refroidissement tiède 35 °C", unite="m³/an",
-             quantite="2 000 000"),
-    ])
+    result = _validate(
+        [
+            _row(),
+            _row(id_flux="S2", sens="demande", description="biomasse pour chaudière, copeaux ou écorces"),
+            _row(
+                id_flux="S3",
+                description="eau de refroidissement tiède 35 °C",
+                unite="m³/an",
+                quantite="2 000 000",
+            ),
+        ]
+    )
     assert result.report.n_valid == 3
     valid = result.valid.set_index("stream_id")
     assert (valid["category_source"] == "inferred").all()
@@ -81,8 +104,17 @@ def test_a_typed_category_is_given():
 def test_a_kind_unit_conflict_becomes_a_suggestion_not_a_bare_rejection():
     """Warm cooling water typed as a heat category, in m³/an: kept, with a water category that fits."""
     headers = [*HEADERS, "categorie"]
-    result = _validate([_row(categorie="heat_low_30_60c", description="eau de refroidissement tiède",
-                             unite="m³/an", quantite="2 000 000")], headers)
+    result = _validate(
+        [
+            _row(
+                categorie="heat_low_30_60c",
+                description="eau de refroidissement tiède",
+                unite="m³/an",
+                quantite="2 000 000",
+            )
+        ],
+        headers,
+    )
     assert result.report.n_valid == 1
     row = result.valid.iloc[0]
     assert row["kind"] == "water" and row["category_source"] == "corrected"
@@ -109,8 +141,16 @@ def test_the_classifier_runs_once_per_file(monkeypatch):
 
 
 def test_steam_declared_in_tonnes_is_inferred_as_steam_and_converted_with_its_heat():
-    result = _validate([_row(description="vapeur basse pression 3 bar disponible", unite="t/h", quantite="10",
-                             temperature_c="")])
+    result = _validate(
+        [
+            _row(
+                description="vapeur basse pression 3 bar disponible",
+                unite="t/h",
+                quantite="10",
+                temperature_c="",
+            )
+        ]
+    )
     row = result.valid.iloc[0]
     assert row["category_id"] == "steam_low_pressure" and row["kind"] == "energy"
     assert row["quantity_per_yr"] == pytest.approx(10 * 8766 * 0.64)

@@ -13,9 +13,21 @@ from symbiosis.ingest.columns import match_headers, normalise_header
 from symbiosis.ingest.reader import MAX_COLUMNS, MAX_ROWS
 from symbiosis.numbers import parse_number
 
-CATEGORIES = pd.DataFrame([dict(category_id="wood_bark", kind="material", default_density_t_per_m3=0.35,
-                                hazardous=False, label_fr="Écorces", label_en="Bark", synonyms_fr="",
-                                synonyms_en="", waste_codes="030101")])
+CATEGORIES = pd.DataFrame(
+    [
+        dict(
+            category_id="wood_bark",
+            kind="material",
+            default_density_t_per_m3=0.35,
+            hazardous=False,
+            label_fr="Écorces",
+            label_en="Bark",
+            synonyms_fr="",
+            synonyms_en="",
+            waste_codes="030101",
+        )
+    ]
+)
 PARKS = pd.DataFrame(columns=["park_id", "name", "municipality", "lat", "lon"])
 TEXT = "id_entreprise;nom;quantité;unité\nF1;Scierie Éloïse;12,5;m³/an\n"
 
@@ -35,10 +47,14 @@ def test_separators(sep):
 
 
 def test_headers_match_case_accent_and_space_insensitively():
-    header_map, unknown, duplicates = match_headers(["Quantité", " UNITE ", "Masse volumique (t/m³)", "Foo",
-                                                     "quantite"])
-    assert header_map == {"Quantité": "quantity", " UNITE ": "unit",
-                          "Masse volumique (t/m³)": "density_t_per_m3"}
+    header_map, unknown, duplicates = match_headers(
+        ["Quantité", " UNITE ", "Masse volumique (t/m³)", "Foo", "quantite"]
+    )
+    assert header_map == {
+        "Quantité": "quantity",
+        " UNITE ": "unit",
+        "Masse volumique (t/m³)": "density_t_per_m3",
+    }
     assert unknown == ["Foo"] and duplicates == ["quantite"]
     assert normalise_header("Code SCIAN") == "codescian"
 
@@ -80,11 +96,15 @@ def _xlsx(rows, sheet="Feuil1"):
 def test_xlsx_cells_become_text_and_formulas_stay_inert():
     import datetime as dt
 
-    data = _xlsx([["nom", "quantite", "date_debut", "dangereux"],
-                  ['=HYPERLINK("http://x","clic")', 12.5, dt.datetime(2026, 5, 1), True],
-                  [None, None, None, None],
-                  ["B", 3, None, False],
-                  ["C", 1.234, None, None]])
+    data = _xlsx(
+        [
+            ["nom", "quantite", "date_debut", "dangereux"],
+            ['=HYPERLINK("http://x","clic")', 12.5, dt.datetime(2026, 5, 1), True],
+            [None, None, None, None],
+            ["B", 3, None, False],
+            ["C", 1.234, None, None],
+        ]
+    )
     raw = read_table(data, filename="f.xlsx")
     assert raw.frame.loc[0, "nom"] == '=HYPERLINK("http://x","clic")'
     assert raw.frame.loc[0, "quantite"] == "12.5" and raw.frame.loc[1, "quantite"] == "3"
@@ -107,15 +127,17 @@ def test_xlsx_sheet_named_like_the_template_wins():
 
 @pytest.mark.parametrize(
     ("data", "filename", "code"),
-    [(b"x" * (10 * 1024 * 1024 + 1), "big.csv", "file.too_large"),
-     (("nom\n" + "a\n" * (MAX_ROWS + 1)).encode(), "rows.csv", "file.too_large"),
-     ((";".join(f"c{i}" for i in range(MAX_COLUMNS + 1)) + "\n").encode(), "cols.csv", "file.too_large"),
-     (b"\xd0\xcf\x11\xe0old excel", "old.xls", "file.format"),
-     (b"%PDF-1.4", "doc.pdf", "file.format"),
-     (b"PK\x03\x04broken zip", "f.xlsx", "file.unreadable"),
-     (b"", "empty.csv", "file.empty"),
-     (b"\x00\x01\x02", "bin.csv", "file.not_a_table"),
-     (b"a;b\n1;2\n", "f.csv", "file.no_known_column")],
+    [
+        (b"x" * (10 * 1024 * 1024 + 1), "big.csv", "file.too_large"),
+        (("nom\n" + "a\n" * (MAX_ROWS + 1)).encode(), "rows.csv", "file.too_large"),
+        ((";".join(f"c{i}" for i in range(MAX_COLUMNS + 1)) + "\n").encode(), "cols.csv", "file.too_large"),
+        (b"\xd0\xcf\x11\xe0old excel", "old.xls", "file.format"),
+        (b"%PDF-1.4", "doc.pdf", "file.format"),
+        (b"PK\x03\x04broken zip", "f.xlsx", "file.unreadable"),
+        (b"", "empty.csv", "file.empty"),
+        (b"\x00\x01\x02", "bin.csv", "file.not_a_table"),
+        (b"a;b\n1;2\n", "f.csv", "file.no_known_column"),
+    ],
 )
 def test_file_level_problems(data, filename, code):
     raw = read_table(data, filename=filename)
@@ -148,8 +170,9 @@ def test_arbitrary_bytes_never_raise(data, filename):
     _validate_all(raw)
 
 
-_TEMPLATES = {(k, fmt): template_bytes(k, lang="fr", fmt=fmt) for k in ("firms", "streams")
-              for fmt in ("csv", "xlsx")}
+_TEMPLATES = {
+    (k, fmt): template_bytes(k, lang="fr", fmt=fmt) for k in ("firms", "streams") for fmt in ("csv", "xlsx")
+}
 
 
 @settings(max_examples=80, deadline=None)
@@ -164,11 +187,14 @@ def test_mutated_templates_never_raise(key, data):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.lists(st.text(max_size=12), min_size=1, max_size=6), min_size=1, max_size=6),
-       st.sampled_from(["firms", "streams"]))
+@given(
+    st.lists(st.lists(st.text(max_size=12), min_size=1, max_size=6), min_size=1, max_size=6),
+    st.sampled_from(["firms", "streams"]),
+)
 def test_random_text_cells_under_real_headers_never_raise(cells, kind):
     template = template_bytes(kind, lang="fr", fmt="csv").decode("utf-8-sig").splitlines()[0]
-    lines = [template] + [";".join(c.replace(";", " ").replace("\n", " ").replace('"', "") for c in row)
-                          for row in cells]
+    lines = [template] + [
+        ";".join(c.replace(";", " ").replace("\n", " ").replace('"', "") for c in row) for row in cells
+    ]
     raw = read_table("\n".join(lines).encode(), filename="f.csv")
     _validate_all(raw)

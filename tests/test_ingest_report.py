@@ -4,20 +4,34 @@ from symbiosis.i18n import Text
 from symbiosis.ingest import ImportReport, Issue
 from symbiosis.ingest.fields import read_date, read_months, read_yes_no
 
-ISSUE = Issue(7, "quantite", Text("un nombre", "a number"), "douze",
-              Text("Écrivez la quantité en chiffres, par exemple 12,5.",
-                   "Write the quantity in digits, e.g. 12.5."),
-              "error", "quantity.not_a_number")
-WARN = Issue(3, "nom", Text("du texte simple", "plain text"), "=1+1", Text("Gardé.", "Kept."), "warning",
-             "name.formula_like")
+ISSUE = Issue(
+    7,
+    "quantite",
+    Text("un nombre", "a number"),
+    "douze",
+    Text("Écrivez la quantité en chiffres, par exemple 12,5.", "Write the quantity in digits, e.g. 12.5."),
+    "error",
+    "quantity.not_a_number",
+)
+WARN = Issue(
+    3,
+    "nom",
+    Text("du texte simple", "plain text"),
+    "=1+1",
+    Text("Gardé.", "Kept."),
+    "warning",
+    "name.formula_like",
+)
 
 
 def test_message_names_row_column_expected_found_fix():
     assert ISSUE.message("fr") == (
         "Ligne 7, colonne « quantite » : on attendait un nombre, trouvé « douze ». "
-        "Écrivez la quantité en chiffres, par exemple 12,5.")
-    assert ISSUE.message("en") == ("Row 7, column “quantite”: expected a number, found “douze”. "
-                                   "Write the quantity in digits, e.g. 12.5.")
+        "Écrivez la quantité en chiffres, par exemple 12,5."
+    )
+    assert ISSUE.message("en") == (
+        "Row 7, column “quantite”: expected a number, found “douze”. Write the quantity in digits, e.g. 12.5."
+    )
 
 
 def test_empty_cell_and_file_level_wording():
@@ -38,8 +52,9 @@ def test_to_frame_headers_per_language():
 def test_summary_and_counts():
     report = ImportReport((ISSUE, WARN), n_rows=10, n_valid=9)
     assert report.n_rejected == 1 and not report.ok
-    assert report.summary("fr") == ("10 ligne(s) lue(s) : 9 acceptée(s), 1 rejetée(s) ; 1 erreur(s), "
-                                    "1 avertissement(s).")
+    assert report.summary("fr") == (
+        "10 ligne(s) lue(s) : 9 acceptée(s), 1 rejetée(s) ; 1 erreur(s), 1 avertissement(s)."
+    )
     assert "9 accepted, 1 rejected" in report.summary("en")
     assert report.counts() == {"quantity.not_a_number": 1, "name.formula_like": 1}
     assert report.lines("en")[0].startswith("Row 7")

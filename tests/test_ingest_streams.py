@@ -10,30 +10,110 @@ from symbiosis.schemas import STREAMS, validate_frame
 
 CATEGORIES = pd.DataFrame(
     [
-        ("wood_bark", "wood", "material", "t/yr", 0.35, False, "Écorces", "Bark", "écorce|ecorces de bois",
-         "bark|tree bark", "030101|030301"),
-        ("wood_chips", "wood", "material", "t/yr", 0.3, False, "Copeaux", "Wood chips", "copeaux", "chips",
-         "030105"),
-        ("al_dross", "alu", "material", "t/yr", 1.2, True, "Scories d'aluminium", "Aluminium dross", "",
-         "dross", "100315|100316"),
+        (
+            "wood_bark",
+            "wood",
+            "material",
+            "t/yr",
+            0.35,
+            False,
+            "Écorces",
+            "Bark",
+            "écorce|ecorces de bois",
+            "bark|tree bark",
+            "030101|030301",
+        ),
+        (
+            "wood_chips",
+            "wood",
+            "material",
+            "t/yr",
+            0.3,
+            False,
+            "Copeaux",
+            "Wood chips",
+            "copeaux",
+            "chips",
+            "030105",
+        ),
+        (
+            "al_dross",
+            "alu",
+            "material",
+            "t/yr",
+            1.2,
+            True,
+            "Scories d'aluminium",
+            "Aluminium dross",
+            "",
+            "dross",
+            "100315|100316",
+        ),
         ("mystery_sludge", "sludge", "material", "t/yr", np.nan, False, "Boues", "Sludge", "", "", ""),
         ("process_heat", "energy", "energy", "MWh/yr", np.nan, False, "Chaleur", "Heat", "", "", ""),
         ("process_water", "water", "water", "m3/yr", 1.0, False, "Eau", "Process water", "", "", ""),
-        ("truck_backhaul", "logistics", "logistics", "trip/yr", np.nan, False, "Retour à vide", "Backhaul",
-         "", "", ""),
+        (
+            "truck_backhaul",
+            "logistics",
+            "logistics",
+            "trip/yr",
+            np.nan,
+            False,
+            "Retour à vide",
+            "Backhaul",
+            "",
+            "",
+            "",
+        ),
     ],
-    columns=["category_id", "family", "kind", "canonical_unit", "default_density_t_per_m3", "hazardous",
-             "label_fr", "label_en", "synonyms_fr", "synonyms_en", "waste_codes"],
+    columns=[
+        "category_id",
+        "family",
+        "kind",
+        "canonical_unit",
+        "default_density_t_per_m3",
+        "hazardous",
+        "label_fr",
+        "label_en",
+        "synonyms_fr",
+        "synonyms_en",
+        "waste_codes",
+    ],
 )
 WASTE = {"030101": False, "030301": False, "030105": False, "100315": True, "100316": False, "161101": True}
-HEADERS_FR = ["id_flux", "id_entreprise", "sens", "categorie", "code_dechet", "quantite", "unite",
-              "masse_volumique_t_par_m3", "dangereux", "disponibilite", "mois", "date_debut", "date_fin"]
+HEADERS_FR = [
+    "id_flux",
+    "id_entreprise",
+    "sens",
+    "categorie",
+    "code_dechet",
+    "quantite",
+    "unite",
+    "masse_volumique_t_par_m3",
+    "dangereux",
+    "disponibilite",
+    "mois",
+    "date_debut",
+    "date_fin",
+]
 
 
 def _row(**over):
-    row = dict(id_flux="S1", id_entreprise="F1", sens="offre", categorie="wood_bark", code_dechet="",
-               quantite="12,5", unite="t/an", masse_volumique_t_par_m3="", dangereux="",
-               disponibilite="continu", mois="", date_debut="", date_fin="")
+    row = dict(
+        id_flux="S1",
+        id_entreprise="F1",
+        sens="offre",
+        categorie="wood_bark",
+        code_dechet="",
+        quantite="12,5",
+        unite="t/an",
+        masse_volumique_t_par_m3="",
+        dangereux="",
+        disponibilite="continu",
+        mois="",
+        date_debut="",
+        date_fin="",
+    )
     row.update(over)
     return row
 
@@ -73,9 +153,16 @@ def test_french_numbers(typed, value):
     assert _one(quantite=typed)[1]["quantity_per_yr"] == value
 
 
-@pytest.mark.parametrize(("typed", "code"), [("-3", "quantity.negative"), ("douze", "quantity.not_a_number"),
-                                             ("", "quantity.missing"), ("12 t", "quantity.unit_in_number"),
-                                             ("=A2*12", "quantity.formula")])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("-3", "quantity.negative"),
+        ("douze", "quantity.not_a_number"),
+        ("", "quantity.missing"),
+        ("12 t", "quantity.unit_in_number"),
+        ("=A2*12", "quantity.formula"),
+    ],
+)
 def test_bad_quantity_rejects_the_row_with_a_message(typed, code):
     result, row = _one(quantite=typed)
     assert row is None and code in _codes(result)
@@ -90,7 +177,8 @@ def test_french_message_reads_like_a_sentence():
     issue = next(i for i in result.report.issues if i.code == "quantity.not_a_number")
     assert issue.message("fr") == (
         "Ligne 2, colonne « quantite » : on attendait un nombre, trouvé « douze ». "
-        "Écrivez un nombre en chiffres, par exemple 12,5.")
+        "Écrivez un nombre en chiffres, par exemple 12,5."
+    )
     assert issue.message("en").startswith("Row 2, column “quantite”: expected a number, found “douze”.")
 
 
@@ -135,9 +223,10 @@ def test_category_label_is_accepted_with_a_warning():
     assert row["category_id"] == "wood_bark" and "category_id.read_as" in _codes(result)
 
 
-@pytest.mark.parametrize(("typed", "code"), [("12345", "waste_code.invalid"),
-                                             ("99 99 99", "waste_code.unknown"),
-                                             ("abc", "waste_code.invalid")])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("12345", "waste_code.invalid"), ("99 99 99", "waste_code.unknown"), ("abc", "waste_code.invalid")],
+)
 def test_bad_waste_code(typed, code):
     result, row = _one(code_dechet=typed)
     assert row is None and code in _codes(result)
@@ -179,8 +268,14 @@ def test_bad_yes_no_is_rejected():
 
 @pytest.mark.parametrize(
     ("months", "mask"),
-    [("5-9", 0b1_1111_0000), ("6,7,8", 0b1110_0000), ("juin-août", 0b1110_0000), ("June-Aug", 0b1110_0000),
-     ("toute l'année", 4095), ("nov-mar", 0b1100_0000_0111)],
+    [
+        ("5-9", 0b1_1111_0000),
+        ("6,7,8", 0b1110_0000),
+        ("juin-août", 0b1110_0000),
+        ("June-Aug", 0b1110_0000),
+        ("toute l'année", 4095),
+        ("nov-mar", 0b1100_0000_0111),
+    ],
 )
 def test_months_become_a_mask(months, mask):
     _, row = _one(disponibilite="saisonnier", mois=months)
@@ -195,18 +290,30 @@ def test_seasonal_without_months_rejected():
     assert "months.missing" in _codes(_one(disponibilite="saisonnier")[0])
 
 
-@pytest.mark.parametrize(("word", "value"), [("continu", "continuous"), ("Continuous", "continuous"),
-                                             ("saisonnier", "seasonal"), ("seasonal", "seasonal"),
-                                             ("ponctuel", "one_off"), ("one-off", "one_off")])
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [
+        ("continu", "continuous"),
+        ("Continuous", "continuous"),
+        ("saisonnier", "seasonal"),
+        ("seasonal", "seasonal"),
+        ("ponctuel", "one_off"),
+        ("one-off", "one_off"),
+    ],
+)
 def test_availability_words(word, value):
-    _, row = _one(disponibilite=word, mois="5-9" if value == "seasonal" else "",
-                  date_debut="2026-05-01" if value == "one_off" else "")
+    _, row = _one(
+        disponibilite=word,
+        mois="5-9" if value == "seasonal" else "",
+        date_debut="2026-05-01" if value == "one_off" else "",
+    )
     assert row["availability"] == value
 
 
 def test_one_off_dates_give_the_months_and_a_total_is_allowed():
-    result, row = _one(disponibilite="ponctuel", quantite="40", unite="t", date_debut="2026-05-01",
-                       date_fin="2026-06-30")
+    result, row = _one(
+        disponibilite="ponctuel", quantite="40", unite="t", date_debut="2026-05-01", date_fin="2026-06-30"
+    )
     assert row["quantity_per_yr"] == 40 and row["months_mask"] == 0b11_0000
     assert row["start_date"] == pd.Timestamp("2026-05-01") and result.report.ok
 
@@ -261,9 +368,14 @@ def test_rejected_file_escapes_formulas_but_not_negative_numbers():
     assert rejected_file(result, "xlsx").startswith(b"PK")
 
 
-@pytest.mark.parametrize(("kind_row", "unit", "expected"), [
-    (dict(categorie="process_heat"), "kW", 8.766), (dict(categorie="process_water"), "m³/jour", 365.25),
-    (dict(categorie="truck_backhaul"), "voyages/mois", 12.0)])
+@pytest.mark.parametrize(
+    ("kind_row", "unit", "expected"),
+    [
+        (dict(categorie="process_heat"), "kW", 8.766),
+        (dict(categorie="process_water"), "m³/jour", 365.25),
+        (dict(categorie="truck_backhaul"), "voyages/mois", 12.0),
+    ],
+)
 def test_other_kinds(kind_row, unit, expected):
     _, row = _one(quantite="1", unite=unit, **kind_row)
     assert row["quantity_per_yr"] == pytest.approx(expected)
@@ -271,8 +383,17 @@ def test_other_kinds(kind_row, unit, expected):
 
 def test_english_file_reads_english_numbers_and_words():
     headers = ["stream_id", "firm_id", "direction", "category_id", "quantity", "unit", "availability"]
-    rows = [dict(stream_id="S1", firm_id="F1", direction="demand", category_id="wood_chips",
-                 quantity='"1,200.5"', unit="t/yr", availability="continuous")]
+    rows = [
+        dict(
+            stream_id="S1",
+            firm_id="F1",
+            direction="demand",
+            category_id="wood_chips",
+            quantity='"1,200.5"',
+            unit="t/yr",
+            availability="continuous",
+        )
+    ]
     result = _validate(*rows, headers=headers, sep=",")
     row = result.valid.iloc[0]
     assert row["quantity_per_yr"] == 1200.5 and row["direction"] == "demand"
@@ -303,6 +424,7 @@ def test_yearly_rate_is_already_the_seasons_total():
 
 
 def test_dated_one_off_rate_counts_its_days():
-    _, row = _one(disponibilite="ponctuel", quantite="2", unite="t/jour", date_debut="2026-05-01",
-                  date_fin="2026-05-10")
+    _, row = _one(
+        disponibilite="ponctuel", quantite="2", unite="t/jour", date_debut="2026-05-01", date_fin="2026-05-10"
+    )
     assert row["quantity_per_yr"] == pytest.approx(20.0)

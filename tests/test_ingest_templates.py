@@ -17,10 +17,15 @@ from symbiosis.schemas import FIRMS, STREAMS, validate_frame
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_templates_round_trip_with_zero_errors(lang, fmt):
-    batch = import_tables(template_bytes("firms", lang=lang, fmt=fmt), template_bytes("streams",
-                                                                                      lang=lang, fmt=fmt),
-                          geocoder=GazetteerGeocoder(), parks=load_parks(), categories=load_categories(),
-                          firms_filename=f"f.{fmt}", streams_filename=f"s.{fmt}")
+    batch = import_tables(
+        template_bytes("firms", lang=lang, fmt=fmt),
+        template_bytes("streams", lang=lang, fmt=fmt),
+        geocoder=GazetteerGeocoder(),
+        parks=load_parks(),
+        categories=load_categories(),
+        firms_filename=f"f.{fmt}",
+        streams_filename=f"s.{fmt}",
+    )
     for result, schema in ((batch.firms, FIRMS), (batch.streams, STREAMS)):
         assert result.report.issues == (), result.report.lines("en")
         assert len(result.valid) == 2 and validate_frame(result.valid, schema) == []
@@ -44,8 +49,11 @@ def test_xlsx_has_instructions_and_dropdowns():
     wb = openpyxl.load_workbook(io.BytesIO(template_bytes("streams", lang="fr", fmt="xlsx")))
     assert wb.sheetnames[:2] == ["flux", "instructions"]
     data = wb["flux"]
-    validated = {data.cell(1, rng.min_col).value for dv in data.data_validations.dataValidation
-                 for rng in dv.sqref.ranges}
+    validated = {
+        data.cell(1, rng.min_col).value
+        for dv in data.data_validations.dataValidation
+        for rng in dv.sqref.ranges
+    }
     assert {"unite", "sens", "disponibilite", "confidentialite"} <= validated
     instructions = [c.value for row in wb["instructions"].iter_rows() for c in row if c.value]
     assert any("Fill one row" in v for v in instructions) and any("Remplissez" in v for v in instructions)

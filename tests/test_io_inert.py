@@ -9,9 +9,25 @@ from hypothesis import strategies as st
 from symbiosis.io.inert import CELL_BREAKS, csv_bytes, escape_text, is_live_formula, live_cells
 
 #: The payloads of issue #12 (item 4): a trigger at the start, after a CR, after a separator.
-PAYLOADS = ["=1+1", "+1+1", "-1+1", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", '=HYPERLINK("http://x","y")',
-            "Acme\r=cmd|' /C calc'!A0", "x;=cmd", "x,=cmd", "x\t=cmd", "x\n@cmd", "a; -A1", 'q"; =1',
-            "Scierie ; +33 1", "ok\u2028=1", "＝1+1"]
+PAYLOADS = [
+    "=1+1",
+    "+1+1",
+    "-1+1",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    '=HYPERLINK("http://x","y")',
+    "Acme\r=cmd|' /C calc'!A0",
+    "x;=cmd",
+    "x,=cmd",
+    "x\t=cmd",
+    "x\n@cmd",
+    "a; -A1",
+    'q"; =1',
+    "Scierie ; +33 1",
+    "ok\u2028=1",
+    "＝1+1",
+]
 
 
 def _text(frame: pd.DataFrame, **kw) -> str:

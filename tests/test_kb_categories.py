@@ -29,11 +29,16 @@ def test_every_code_of_the_list_of_waste_reaches_a_category(cats):
     assert listed == set(load_waste_codes()["code"])
     generic = cats[cats["category_id"].map(is_generic)].set_index("category_id")
     assert generic.loc["low_0501_haz", "hazardous"] and not generic.loc["low_0501", "hazardous"]
-    assert "(LED 05 01)" in generic.loc["low_0501", "label_fr"] and "(LoW 05 01)" in generic.loc["low_0501",
-                                                                                                  "label_en"]
+    assert (
+        "(LED 05 01)" in generic.loc["low_0501", "label_fr"]
+        and "(LoW 05 01)" in generic.loc["low_0501", "label_en"]
+    )
     # A code a specific category lists is not repeated in a generic one.
-    specific_codes = {c for codes in cats.loc[~cats["category_id"].map(is_generic), "waste_codes"]
-                      for c in split_list(codes)}
+    specific_codes = {
+        c
+        for codes in cats.loc[~cats["category_id"].map(is_generic), "waste_codes"]
+        for c in split_list(codes)
+    }
     assert not specific_codes & {c for codes in generic["waste_codes"] for c in split_list(codes)}
 
 
@@ -61,17 +66,35 @@ def test_density_is_float_and_positive_when_present(cats):
 
 
 def test_ids_others_rely_on_exist(cats):
-    needed = {"al_spent_pot_lining", "wood_sawdust", "heat_low_30_60c", "water_process_clean",
-              "biomass_fuel_wood", "cement_alt_fuel", "whey", "paper_deinking_sludge", "al_bauxite_residue"}
+    needed = {
+        "al_spent_pot_lining",
+        "wood_sawdust",
+        "heat_low_30_60c",
+        "water_process_clean",
+        "biomass_fuel_wood",
+        "cement_alt_fuel",
+        "whey",
+        "paper_deinking_sludge",
+        "al_bauxite_residue",
+    }
     assert needed <= set(cats["category_id"])
 
 
-@pytest.mark.parametrize(("word", "category_id"), [
-    ("brasque", "al_spent_pot_lining"), ("SPL", "al_spent_pot_lining"), ("copeaux", "wood_chips"),
-    ("planure", "wood_shavings"), ("lactosérum", "whey"), ("drêche", "brewers_spent_grain"),
-    ("boues de désencrage", "paper_deinking_sludge"), ("rejets thermiques", "heat_low_30_60c"),
-    ("boues rouges", "al_bauxite_residue"), ("CSR", "cement_alt_fuel"),
-])
+@pytest.mark.parametrize(
+    ("word", "category_id"),
+    [
+        ("brasque", "al_spent_pot_lining"),
+        ("SPL", "al_spent_pot_lining"),
+        ("copeaux", "wood_chips"),
+        ("planure", "wood_shavings"),
+        ("lactosérum", "whey"),
+        ("drêche", "brewers_spent_grain"),
+        ("boues de désencrage", "paper_deinking_sludge"),
+        ("rejets thermiques", "heat_low_30_60c"),
+        ("boues rouges", "al_bauxite_residue"),
+        ("CSR", "cement_alt_fuel"),
+    ],
+)
 def test_quebec_trade_words_are_synonyms(cats, word, category_id):
     row = cats.set_index("category_id").loc[category_id]
     assert word in split_list(row["synonyms_fr"]) + split_list(row["synonyms_en"])

@@ -130,21 +130,32 @@ RULE_BREAKS = {
         pretreatment="none",
         evidence_note="ash is warm",
     ),
-    "bad_selector": lambda f: _duplicate_last(f, rule_id="KB9999", supply_category_id="=",
-                                              demand_category_id="wood_bark"),
-    "unknown_category_family": lambda f: _duplicate_last(f, rule_id="KB9999",
-                                                         supply_category_id="family:no_such_family"),
+    "bad_selector": lambda f: _duplicate_last(
+        f, rule_id="KB9999", supply_category_id="=", demand_category_id="wood_bark"
+    ),
+    "unknown_category_family": lambda f: _duplicate_last(
+        f, rule_id="KB9999", supply_category_id="family:no_such_family"
+    ),
     "unknown_category_tag": lambda f: _duplicate_last(f, rule_id="KB9999", demand_category_id="tag:nothing"),
     "unknown_exception": lambda f: _set(0, except_categories="unobtainium")(f),
     "bad_yield_basis": lambda f: _set(0, yield_basis="vibes")(f),
     "bad_checks": lambda f: _set(0, checks="smell")(f),
     # an LHV yield needs the LHV of every supply it selects (ash has none)
-    "missing_lhv": lambda f: _duplicate_last(f, rule_id="KB9999", supply_category_id="ash_wood_boiler",
-                                             demand_category_id="cement_alt_fuel", yield_basis="lhv"),
+    "missing_lhv": lambda f: _duplicate_last(
+        f,
+        rule_id="KB9999",
+        supply_category_id="ash_wood_boiler",
+        demand_category_id="cement_alt_fuel",
+        yield_basis="lhv",
+    ),
     # a family statement that would send a hazardous member (oily grinding sludge) to feed
     "hazard_to_food_feed_family": lambda f: _duplicate_last(
-        f, rule_id="KB9999", supply_category_id="family:metals_scrap",
-        demand_category_id="animal_feed_ingredient", requires_authorisation="cfia_feed"),
+        f,
+        rule_id="KB9999",
+        supply_category_id="family:metals_scrap",
+        demand_category_id="animal_feed_ingredient",
+        requires_authorisation="cfia_feed",
+    ),
     "kind_mismatch_capacity_to_service": lambda f: _duplicate_last(
         f,
         rule_id="KB9999",
@@ -243,10 +254,15 @@ def test_every_cited_maestri_case_exists(raw_rules):
 
 def test_a_statement_that_names_no_pair_is_a_warning(raw_rules, raw_categories):
     # every supply of the family excepted: nothing left to pair
-    empty = _duplicate_last(raw_rules, rule_id="KB9999", supply_category_id="family:glass",
-                            demand_category_id="=", hazardous="false",
-                            except_categories="glass_cullet_container|glass_flat|glass_powder_scm|"
-                            "glass_cullet_feed|low_1011|low_1011_haz")
+    empty = _duplicate_last(
+        raw_rules,
+        rule_id="KB9999",
+        supply_category_id="family:glass",
+        demand_category_id="=",
+        hazardous="false",
+        except_categories="glass_cullet_container|glass_flat|glass_powder_scm|"
+        "glass_cullet_feed|low_1011|low_1011_haz",
+    )
     issues = check_rules(empty, raw_categories)
     assert "unused_statement" in _checks(issues, "warning") and not has_errors(issues)
 
@@ -272,5 +288,8 @@ def test_a_pretreatment_without_a_cost_is_an_error():
     rules = read_package_csv("rules.csv").head(3).assign(pretreatment="piping")
     issues = check_rules(rules, pretreatment_costs={"none": 0.0, "water:piping": 0.0})
     assert {i.check for i in issues if i.severity == "error"} >= {"pretreatment_without_cost"}
-    assert not [i for i in check_rules(rules, pretreatment_costs={"piping": 0.0})
-                if i.check == "pretreatment_without_cost"]
+    assert not [
+        i
+        for i in check_rules(rules, pretreatment_costs={"piping": 0.0})
+        if i.check == "pretreatment_without_cost"
+    ]

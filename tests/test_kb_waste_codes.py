@@ -21,13 +21,22 @@ FRENCH_COLUMNS = ["label_fr", "chapter_fr", "sub_chapter_fr"]
 # English words that never occur in the French list: a label still in English shows one of them.
 ENGLISH_WORDS = re.compile(
     r"\b(?:from|the|containing|other|and|of|with|wastes?|than|mentioned|including|except|sludges?|"
-    r"otherwise|specified|which|for)\b", re.IGNORECASE)
+    r"otherwise|specified|which|for)\b",
+    re.IGNORECASE,
+)
 CODE = re.compile(r"\d{2} \d{2} \d{2}")
 # The official form of a cross-reference: "autres que ceux visés à la rubrique", "non visés à la rubrique".
 VISES = re.compile(r"(?:autres? que|non) (?:ceux|celles?|celui|les déchets)? ?visé")
 # Words whose loss would change what an entry covers: English stem -> French stem.
-KEY_TERMS = {"hazardous": "dangereu", "asbestos": "amiante", "mercury": "mercure", "pcb": "pcb",
-             "halogenated": "halogén", "heavy metals": "métaux lourds", "chromium": "chrome"}
+KEY_TERMS = {
+    "hazardous": "dangereu",
+    "asbestos": "amiante",
+    "mercury": "mercure",
+    "pcb": "pcb",
+    "halogenated": "halogén",
+    "heavy metals": "métaux lourds",
+    "chromium": "chrome",
+}
 
 
 def _build_script():
@@ -43,7 +52,8 @@ def defra_source(tmp_path_factory) -> Path:
     """The DEFRA-format input, rebuilt from the shipped table's own English columns."""
     shipped = pd.read_csv(DATA / "list_of_waste.csv", dtype=str, keep_default_na=False)
     source = shipped.rename(columns={"hazardous": "is_hazardous", "description_en": "description"})[
-        ["code", "code_spaced", "is_hazardous", "entry_type", "chapter", "sub_chapter", "description"]]
+        ["code", "code_spaced", "is_hazardous", "entry_type", "chapter", "sub_chapter", "description"]
+    ]
     path = tmp_path_factory.mktemp("defra") / "list_of_waste_defra.csv"
     source.to_csv(path, index=False)
     return path
@@ -93,12 +103,13 @@ def test_no_french_label_left_in_english(column):
 
 
 def test_cross_references_are_kept_in_french():
-    """"other than those mentioned in 16 11 01" names the same code(s) in French, as "visés"."""
+    """ "other than those mentioned in 16 11 01" names the same code(s) in French, as "visés"."""
     low = load_waste_codes()
     with_codes = low[low["description_en"].str.contains(CODE)]
     assert len(with_codes) > 150  # the mirror entries and the "(except ...)" ones
-    for code, english, french in zip(with_codes["code"], with_codes["description_en"],
-                                     with_codes["label_fr"], strict=True):
+    for code, english, french in zip(
+        with_codes["code"], with_codes["description_en"], with_codes["label_fr"], strict=True
+    ):
         assert set(CODE.findall(english)) <= set(CODE.findall(french)), (code, english, french)
         if "other than" in english:
             assert VISES.search(french), (code, french)
@@ -173,8 +184,11 @@ def test_rebuild_refuses_a_duplicate_or_unknown_code(defra_source, tmp_path):
     with pytest.raises(ValueError, match="given twice"):
         _build_script().read_french(_write(tmp_path / "dup.csv", [*rows, rows[-1]]))
     with pytest.raises(ValueError, match="999999"):
-        _build_script().convert(defra_source, tmp_path / "out.csv",
-                                _write(tmp_path / "unknown.csv", [*rows, ["999999", "Inconnu", "project"]]))
+        _build_script().convert(
+            defra_source,
+            tmp_path / "out.csv",
+            _write(tmp_path / "unknown.csv", [*rows, ["999999", "Inconnu", "project"]]),
+        )
 
 
 @pytest.mark.parametrize(

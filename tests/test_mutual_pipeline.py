@@ -23,22 +23,42 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 def test_the_default_run_plans_no_lever_and_never_imports_them():
     result = run(tiny_registry())
     assert result.mutual is None and tuple(result.allocation.timings_s) == STAGES
-    code = ("import sys; from tests._registry_helpers import tiny_registry; "
-            "from symbiosis.pipeline import run; run(tiny_registry()); "
-            "print('symbiosis.mutual' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1])
+    code = (
+        "import sys; from tests._registry_helpers import tiny_registry; "
+        "from symbiosis.pipeline import run; run(tiny_registry()); "
+        "print('symbiosis.mutual' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert out.stdout.strip() == "False"
 
 
 def test_asked_levers_come_back_checked_in_the_match_result():
     registry = tiny_registry()
-    purchases = pd.DataFrame({
-        "purchase_id": ["P1", "P2", "P3"], "firm_id": ["F1", "F2", "F3"], "category_id": "propane",
-        "description": "", "quantity_per_yr": [20000.0, 20000.0, 15000.0], "unit": "L", "months_mask": 4095,
-        "price_cad_per_unit": 0.85, "max_distance_km": float("nan")})
-    result = run(registry, MatchConfig(), mutual=MutualData(purchases=purchases),
-                 mutual_config=MutualConfig(levers=("purchasing",)))
+    purchases = pd.DataFrame(
+        {
+            "purchase_id": ["P1", "P2", "P3"],
+            "firm_id": ["F1", "F2", "F3"],
+            "category_id": "propane",
+            "description": "",
+            "quantity_per_yr": [20000.0, 20000.0, 15000.0],
+            "unit": "L",
+            "months_mask": 4095,
+            "price_cad_per_unit": 0.85,
+            "max_distance_km": float("nan"),
+        }
+    )
+    result = run(
+        registry,
+        MatchConfig(),
+        mutual=MutualData(purchases=purchases),
+        mutual_config=MutualConfig(levers=("purchasing",)),
+    )
     assert isinstance(result.mutual, MutualResult) and result.mutual.ok
     assert "mutual" in result.allocation.timings_s
     info = result.mutual.info
@@ -55,13 +75,22 @@ def sample_result():
     from symbiosis.ingest import import_tables
 
     ctx = default_context()
-    batch = import_tables((SAMPLE / "firms.csv").read_bytes(), (SAMPLE / "streams.csv").read_bytes(),
-                          geocoder=ctx.geocoder, parks=ctx.parks, categories=ctx.categories,
-                          waste_codes=ctx.waste_codes)
+    batch = import_tables(
+        (SAMPLE / "firms.csv").read_bytes(),
+        (SAMPLE / "streams.csv").read_bytes(),
+        geocoder=ctx.geocoder,
+        parks=ctx.parks,
+        categories=ctx.categories,
+        waste_codes=ctx.waste_codes,
+    )
     registry = Registry(batch.firms.valid, batch.streams.valid)
     ids = set(registry.firms["firm_id"])
-    data = mutual_data({name: validate_mutual_bytes((SAMPLE / f).read_bytes(), name, known_firm_ids=ids)
-                        for name, f in MUTUAL_FILES.items()})
+    data = mutual_data(
+        {
+            name: validate_mutual_bytes((SAMPLE / f).read_bytes(), name, known_firm_ids=ids)
+            for name, f in MUTUAL_FILES.items()
+        }
+    )
     return run(registry, MatchConfig(), mutual=data).mutual
 
 

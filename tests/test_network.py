@@ -19,28 +19,40 @@ from symbiosis.engine.network import (
     tonnes_of,
 )
 
-FIRMS = pd.DataFrame({
-    "firm_id": ["A", "B", "C", "D", "E", "F"],
-    "name": ["Alu", "Bois", "Ciment", "Dépôt", "Érable", "Ferme"],
-    "park_id": ["P1", "P1", "P2", None, "P2", "P2"],
-    "municipality": ["Saguenay"] * 4 + ["Alma"] * 2,
-    "scian_code": ["3313", "3211", "3273", "5622", "3112", "1111"],
-})
+FIRMS = pd.DataFrame(
+    {
+        "firm_id": ["A", "B", "C", "D", "E", "F"],
+        "name": ["Alu", "Bois", "Ciment", "Dépôt", "Érable", "Ferme"],
+        "park_id": ["P1", "P1", "P2", None, "P2", "P2"],
+        "municipality": ["Saguenay"] * 4 + ["Alma"] * 2,
+        "scian_code": ["3313", "3211", "3273", "5622", "3112", "1111"],
+    }
+)
 
 
 def _ex(rows: list[tuple[str, str, float, float, float]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["supply_firm_id", "demand_firm_id", "flow_per_yr",
-                                       "net_value_cad_per_yr", "co2e_avoided_t_per_yr"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "supply_firm_id",
+            "demand_firm_id",
+            "flow_per_yr",
+            "net_value_cad_per_yr",
+            "co2e_avoided_t_per_yr",
+        ],
+    )
 
 
 # A -> B -> C (chain of two hops), A -> B twice (summed), E -> F (separate cluster), D -> D internal
-EX = _ex([
-    ("A", "B", 10.0, 100.0, 1.0),
-    ("A", "B", 5.0, 50.0, 0.5),
-    ("B", "C", 20.0, 200.0, 2.0),
-    ("E", "F", 1.0, 10.0, 0.1),
-    ("D", "D", 2.0, 5.0, 0.2),
-])
+EX = _ex(
+    [
+        ("A", "B", 10.0, 100.0, 1.0),
+        ("A", "B", 5.0, 50.0, 0.5),
+        ("B", "C", 20.0, 200.0, 2.0),
+        ("E", "F", 1.0, 10.0, 0.1),
+        ("D", "D", 2.0, 5.0, 0.2),
+    ]
+)
 
 
 def test_firm_graph_sums_edges_per_pair_and_keeps_firm_attributes():
@@ -128,8 +140,16 @@ def test_park_matrix_sums_per_park_pair():
 
 
 def test_chains_find_longest_path_and_skip_sub_paths():
-    ex = _ex([("A", "B", 1, 1, 0), ("B", "C", 1, 1, 0), ("C", "D", 1, 1, 0),
-              ("E", "F", 1, 1, 0), ("F", "C", 1, 1, 0), ("X", "Y", 1, 1, 0)])
+    ex = _ex(
+        [
+            ("A", "B", 1, 1, 0),
+            ("B", "C", 1, 1, 0),
+            ("C", "D", 1, 1, 0),
+            ("E", "F", 1, 1, 0),
+            ("F", "C", 1, 1, 0),
+            ("X", "Y", 1, 1, 0),
+        ]
+    )
     c = chains(firm_graph(ex))
     # A→B→C→D and E→F→C→D both have 3 hops; B→C→D is inside the first and is skipped
     assert c["label"].tolist() == ["A → B → C → D", "E → F → C → D"]

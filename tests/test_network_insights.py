@@ -13,33 +13,47 @@ from symbiosis.engine.network_insights import (
     short_chains,
 )
 
-FIRMS = pd.DataFrame({
-    "firm_id": ["A", "B", "C", "D", "E", "F"],
-    "park_id": ["P1", "P1", "P2", None, "P2", "P2"],
-})
-CATEGORIES = pd.DataFrame({
-    "category_id": ["sawdust", "bark", "ash", "heat"],
-    "family": ["wood", "wood", "ashes", "energy"],
-})
+FIRMS = pd.DataFrame(
+    {
+        "firm_id": ["A", "B", "C", "D", "E", "F"],
+        "park_id": ["P1", "P1", "P2", None, "P2", "P2"],
+    }
+)
+CATEGORIES = pd.DataFrame(
+    {
+        "category_id": ["sawdust", "bark", "ash", "heat"],
+        "family": ["wood", "wood", "ashes", "energy"],
+    }
+)
 
 
 def _ex(rows: list[tuple[str, str, str, float, float]]) -> pd.DataFrame:
     """Exchanges ``(supplier, receiver, category, tonnes, net value)``."""
-    return pd.DataFrame(rows, columns=["supply_firm_id", "demand_firm_id", "supply_category_id",
-                                       "mass_t_per_yr", "net_value_cad_per_yr"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "supply_firm_id",
+            "demand_firm_id",
+            "supply_category_id",
+            "mass_t_per_yr",
+            "net_value_cad_per_yr",
+        ],
+    )
 
 
 # Sawmill A feeds B (two streams) and C; B passes ash to C; C heats D; E and F trade bark;
 # D reuses its own heat.
-EX = _ex([
-    ("A", "B", "sawdust", 100.0, 1000.0),
-    ("A", "B", "bark", 50.0, 200.0),
-    ("A", "C", "sawdust", 10.0, 50.0),
-    ("B", "C", "ash", 20.0, 300.0),
-    ("C", "D", "heat", 0.0, 400.0),
-    ("E", "F", "bark", 5.0, 20.0),
-    ("D", "D", "heat", 0.0, 5.0),
-])
+EX = _ex(
+    [
+        ("A", "B", "sawdust", 100.0, 1000.0),
+        ("A", "B", "bark", 50.0, 200.0),
+        ("A", "C", "sawdust", 10.0, 50.0),
+        ("B", "C", "ash", 20.0, 300.0),
+        ("C", "D", "heat", 0.0, 400.0),
+        ("E", "F", "bark", 5.0, 20.0),
+        ("D", "D", "heat", 0.0, 5.0),
+    ]
+)
 
 
 def test_groups_by_family_split_the_one_giant_component():
@@ -101,8 +115,16 @@ def test_short_chains_read_a_to_b_to_c_with_what_flows():
 
 
 def test_short_chains_respect_max_hops_and_never_loop():
-    ring = _ex([("A", "B", "ash", 1, 10), ("B", "C", "ash", 1, 10), ("C", "D", "ash", 1, 10),
-                ("D", "E", "ash", 1, 10), ("E", "F", "ash", 1, 10), ("F", "A", "ash", 1, 10)])
+    ring = _ex(
+        [
+            ("A", "B", "ash", 1, 10),
+            ("B", "C", "ash", 1, 10),
+            ("C", "D", "ash", 1, 10),
+            ("D", "E", "ash", 1, 10),
+            ("E", "F", "ash", 1, 10),
+            ("F", "A", "ash", 1, 10),
+        ]
+    )
     assert DEFAULT_MAX_HOPS == 4
     chains = short_chains(ring)
     assert chains["hops"].max() == 4
@@ -118,7 +140,13 @@ def test_single_hops_and_self_loops_are_not_chains():
 
 
 def test_branching_keeps_the_most_valuable_way_out():
-    star = _ex([("A", "B", "ash", 1, 100), ("A", "C", "ash", 1, 1), ("B", "D", "ash", 1, 1),
-                ("C", "E", "ash", 1, 1000)])
+    star = _ex(
+        [
+            ("A", "B", "ash", 1, 100),
+            ("A", "C", "ash", 1, 1),
+            ("B", "D", "ash", 1, 1),
+            ("C", "E", "ash", 1, 1000),
+        ]
+    )
     assert short_chains(star, branching=1)["firm_ids"].tolist() == [("A", "B", "D")]
     assert short_chains(star, branching=2)["firm_ids"].iloc[0] == ("A", "C", "E")

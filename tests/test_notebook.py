@@ -24,8 +24,9 @@ def test_notebook_executes():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     # jupyter_client starts a kernel spec whose argv[0] is "python" with sys.executable, so the
     # kernel runs in this venv whichever jupyter kernels the machine has
-    client = NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    )
     client.execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]

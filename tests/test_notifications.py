@@ -25,17 +25,25 @@ from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
 from tests.conftest import _firm_row, _stream_row
 
 ADVISOR = Actor("adele", "advisor")
-A, A2, B, C = (Actor("alice", "firm", "A"), Actor("albert", "firm", "A"), Actor("bruno", "firm", "B"),
-               Actor("chloe", "firm", "C"))
+A, A2, B, C = (
+    Actor("alice", "firm", "A"),
+    Actor("albert", "firm", "A"),
+    Actor("bruno", "firm", "B"),
+    Actor("chloe", "firm", "C"),
+)
 
 
 @pytest.fixture
 def repo(tmp_path) -> Repository:
     path = tmp_path / "registry.db"
     with Repository.from_url(f"sqlite:///{path}") as repository:
-        seed_pair(repository, lambda *r: with_optional_columns(pd.DataFrame(list(r)), FIRMS)[FIRMS.names],
-                  lambda *r: with_optional_columns(pd.DataFrame(list(r)), STREAMS)[STREAMS.names], _firm_row,
-                  _stream_row)
+        seed_pair(
+            repository,
+            lambda *r: with_optional_columns(pd.DataFrame(list(r)), FIRMS)[FIRMS.names],
+            lambda *r: with_optional_columns(pd.DataFrame(list(r)), STREAMS)[STREAMS.names],
+            _firm_row,
+            _stream_row,
+        )
         yield repository
 
 
@@ -141,8 +149,13 @@ def test_digest_is_sent_through_smtp_in_the_readers_language_then_not_again(repo
     _users(repo)
     inbox.subscribe(A, email="alice@example.org", lang="fr")
     inbox.subscribe(B, email="bruno@example.org", lang="en")
-    settings = SmtpSettings.from_env({"SYMBIOSIS_SMTP_HOST": "127.0.0.1", "SYMBIOSIS_SMTP_PORT": str(port),
-                                      "SYMBIOSIS_SMTP_FROM": "symbiose@example.org"})
+    settings = SmtpSettings.from_env(
+        {
+            "SYMBIOSIS_SMTP_HOST": "127.0.0.1",
+            "SYMBIOSIS_SMTP_PORT": str(port),
+            "SYMBIOSIS_SMTP_FROM": "symbiose@example.org",
+        }
+    )
     assert send_digests(repo, settings, app_url="https://symbiose.example") == 2
     mails = {m["To"]: m for m in received}
     fr = mails["alice@example.org"]
@@ -158,8 +171,14 @@ def test_digest_is_sent_through_smtp_in_the_readers_language_then_not_again(repo
 
 def test_digest_settings_come_from_the_environment():
     assert SmtpSettings.from_env({}) is None  # no host: e-mail is off
-    settings = SmtpSettings.from_env({"SYMBIOSIS_SMTP_HOST": "mail", "SYMBIOSIS_SMTP_PORT": "587",
-                                      "SYMBIOSIS_SMTP_STARTTLS": "1", "SYMBIOSIS_SMTP_USER": "u"})
+    settings = SmtpSettings.from_env(
+        {
+            "SYMBIOSIS_SMTP_HOST": "mail",
+            "SYMBIOSIS_SMTP_PORT": "587",
+            "SYMBIOSIS_SMTP_STARTTLS": "1",
+            "SYMBIOSIS_SMTP_USER": "u",
+        }
+    )
     assert (settings.host, settings.port, settings.starttls, settings.user) == ("mail", 587, True, "u")
     with pytest.raises(ValueError):
         SmtpSettings.from_env({"SYMBIOSIS_SMTP_HOST": "mail", "SYMBIOSIS_SMTP_PORT": "vingt-cinq"})
@@ -173,18 +192,36 @@ def _users(repo: Repository) -> None:
 
     now = dt.datetime.now(dt.UTC)
     with repo.engine.begin() as conn:
-        conn.execute(insert(User), [
-            {"user_id": user, "display_name": user.title(), "role": "firm", "firm_id": firm,
-             "password_hash": "x", "created_at": now} for user, firm in (("alice", "A"), ("bruno", "B"))])
+        conn.execute(
+            insert(User),
+            [
+                {
+                    "user_id": user,
+                    "display_name": user.title(),
+                    "role": "firm",
+                    "firm_id": firm,
+                    "password_hash": "x",
+                    "created_at": now,
+                }
+                for user, firm in (("alice", "A"), ("bruno", "B"))
+            ],
+        )
 
 
 def test_email_message_parses(repo):
     """The digest is plain text with the reader's address."""
     from symbiosis.views.notifications import digest_message
 
-    inbox = pd.DataFrame({"notification_id": [1], "created_at": [pd.Timestamp("2026-12-01", tz="UTC")],
-                          "kind": ["new_proposal"], "synergy_id": ["s"],
-                          "params": [{"category_id": "wood_bark"}], "read": [False]})
+    inbox = pd.DataFrame(
+        {
+            "notification_id": [1],
+            "created_at": [pd.Timestamp("2026-12-01", tz="UTC")],
+            "kind": ["new_proposal"],
+            "synergy_id": ["s"],
+            "params": [{"category_id": "wood_bark"}],
+            "read": [False],
+        }
+    )
     message = digest_message(inbox, to="x@example.org", lang="fr")
     parsed = message_from_bytes(message.as_bytes())
     assert parsed.get_content_type() == "text/plain" and "Écorces" in message.get_content()

@@ -38,11 +38,17 @@ def test_first_failures_agree_on_every_rule_pair_of_the_sample(sides):
 def test_missing_matches_covered_on_codes_categories_and_wildcards(declared):
     import pandas as pd
 
-    permits = pd.DataFrame({
-        "permit_id": ["p1", "p2", "p3"], "firm_id": ["A", "B", "C"],
-        "permit_type": ["hazardous_materials", "mrf_guide", "reafie_ministerial_authorisation"],
-        "categories": ["*", "wood_ash", ""], "waste_codes": ["", "", "10 01"],
-        "reference": ["R1", "R2", "R3"], "valid_until": [None, None, None]})
+    permits = pd.DataFrame(
+        {
+            "permit_id": ["p1", "p2", "p3"],
+            "firm_id": ["A", "B", "C"],
+            "permit_type": ["hazardous_materials", "mrf_guide", "reafie_ministerial_authorisation"],
+            "categories": ["*", "wood_ash", ""],
+            "waste_codes": ["", "", "10 01"],
+            "reference": ["R1", "R2", "R3"],
+            "valid_until": [None, None, None],
+        }
+    )
     index = PermitIndex.build(permits if declared else permits.iloc[0:0], None)
     index = replace(index, declared=declared)
     category = np.array(["wood_ash", "paper_sludge", "fly_ash", "wood_ash"], dtype=object)

@@ -12,14 +12,19 @@ from symbiosis.ingest.permits import validate_permits
 from symbiosis.kb import load_categories
 from symbiosis.schemas import PERMIT_TYPES, PERMITS, validate_frame
 
-HEADER = ("id_autorisation;id_entreprise;type_autorisation;reference_autorisation;categories_couvertes;"
-          "codes_dechets_couverts;valide_jusqu_au\n")
-FILE = HEADER + """P-1;F1;matières dangereuses;RMD 7610-02-01;al_spent_pot_lining;16 11;2030-12-31
+HEADER = (
+    "id_autorisation;id_entreprise;type_autorisation;reference_autorisation;categories_couvertes;"
+    "codes_dechets_couverts;valide_jusqu_au\n"
+)
+FILE = (
+    HEADER
+    + """P-1;F1;matières dangereuses;RMD 7610-02-01;al_spent_pot_lining;16 11;2030-12-31
 P-2;F1;Guide MRF;MRF 2024-118;ash_wood_boiler|pulp_lime_mud;;
 P-3;F2;autorisation ministérielle;AM 401;;;
 P-4;F9;exemption;;*;;
 P-5;F2;permis de conduire;X;*;;
 """
+)
 
 
 def test_the_permits_file_is_read_with_french_headers_and_words():
@@ -41,26 +46,42 @@ def test_every_permit_type_satisfies_some_pathway():
 
 
 def test_a_waste_code_prefix_covers_the_categories_carrying_it():
-    permits = pd.DataFrame([{"permit_id": "P", "firm_id": "F", "permit_type": "hazardous_materials",
-                             "reference": "R", "categories": "", "waste_codes": "1611", "valid_until": pd.NaT,
-                             "conditions": ""}])
+    permits = pd.DataFrame(
+        [
+            {
+                "permit_id": "P",
+                "firm_id": "F",
+                "permit_type": "hazardous_materials",
+                "reference": "R",
+                "categories": "",
+                "waste_codes": "1611",
+                "valid_until": pd.NaT,
+                "conditions": "",
+            }
+        ]
+    )
     index = PermitIndex.build(permits, categories=load_categories())
     firm = pd.util.hash_array(np.array(["F", "F"], dtype=object))
-    covered, refs = index.covered(firm, np.array(["hazmat_permit"] * 2, dtype=object),
-                                  np.array(["al_spent_pot_lining", "al_dross"], dtype=object),
-                                  np.array(["", "100315"], dtype=object))
+    covered, refs = index.covered(
+        firm,
+        np.array(["hazmat_permit"] * 2, dtype=object),
+        np.array(["al_spent_pot_lining", "al_dross"], dtype=object),
+        np.array(["", "100315"], dtype=object),
+    )
     assert list(covered) == [True, False] and list(refs) == ["R", ""]
 
 
 def test_required_pathways_add_the_hazardous_one():
-    first, second = required_pathways(np.array(["cfia_feed", "", "hazmat_permit", ""], dtype=object),
-                                      np.array([True, True, True, False]))
+    first, second = required_pathways(
+        np.array(["cfia_feed", "", "hazmat_permit", ""], dtype=object), np.array([True, True, True, False])
+    )
     assert list(first) == ["cfia_feed", "hazmat_permit", "hazmat_permit", ""]
     assert list(second) == ["hazmat_permit", "", "", ""]
 
 
-def test_the_repository_stores_permits_and_the_registry_reads_them(repo, system, make_firms, make_streams,
-                                                                   firm_row, stream_row):
+def test_the_repository_stores_permits_and_the_registry_reads_them(
+    repo, system, make_firms, make_streams, firm_row, stream_row
+):
     repo.upsert_firms(system, make_firms(firm_row("A", "Traitement"), firm_row("B", "Autre")))
     repo.upsert_streams(system, make_streams(stream_row("A-1", "A", "demand")))
     assert repo.load_registry(system).permits is None  # nothing on file: pathways named, not enforced

@@ -16,44 +16,97 @@ from symbiosis.registry import Registry
 from symbiosis.results import explanation_texts
 from symbiosis.schemas import EXCHANGES, validate_frame
 
-RULES = pd.DataFrame([{
-    "rule_id": "R-bark-boiler", "supply_category_id": "wood_bark", "demand_category_id": "biomass_fuel_wood",
-    "yield_ratio": 1.0, "pretreatment": "none", "receiving_process": "biomass boiler", "r_code": "R1",
-    "max_transport_km": 150.0, "hazardous": False, "requires_authorisation": False,
-    "evidence_type": "expert", "evidence_ref": "test", "evidence_note": "",
-}])
+RULES = pd.DataFrame(
+    [
+        {
+            "rule_id": "R-bark-boiler",
+            "supply_category_id": "wood_bark",
+            "demand_category_id": "biomass_fuel_wood",
+            "yield_ratio": 1.0,
+            "pretreatment": "none",
+            "receiving_process": "biomass boiler",
+            "r_code": "R1",
+            "max_transport_km": 150.0,
+            "hazardous": False,
+            "requires_authorisation": False,
+            "evidence_type": "expert",
+            "evidence_ref": "test",
+            "evidence_note": "",
+        }
+    ]
+)
 
 
 def _firm(fid: str, lat: float, lon: float, park: str | None) -> dict:
-    return {"firm_id": fid, "name": f"Firm {fid}", "scian_code": "3211", "park_id": park,
-            "municipality": "Saguenay", "lat": lat, "lon": lon, "coord_source": "declared",
-            "contact_name": None, "contact_email": None, "contact_phone": None,
-            "accepts_hazardous": False, "confidentiality": "public"}
+    return {
+        "firm_id": fid,
+        "name": f"Firm {fid}",
+        "scian_code": "3211",
+        "park_id": park,
+        "municipality": "Saguenay",
+        "lat": lat,
+        "lon": lon,
+        "coord_source": "declared",
+        "contact_name": None,
+        "contact_email": None,
+        "contact_phone": None,
+        "accepts_hazardous": False,
+        "confidentiality": "public",
+    }
 
 
 def _stream(sid: str, fid: str, direction: str, cat: str, qty: float, kind: str = "material") -> dict:
-    return {"stream_id": sid, "firm_id": fid, "direction": direction, "kind": kind, "category_id": cat,
-            "waste_code": None, "description": cat, "quantity_as_typed": str(qty), "unit_as_typed": "t/an",
-            "quantity_per_yr": qty, "quantity_unit": "t/yr", "mass_t_per_yr": qty,
-            "density_t_per_m3": None, "density_source": "", "hazardous": False, "moisture_pct": None,
-            "temperature_c": None, "purity_pct": None, "quality_notes": None, "availability": "continuous",
-            "months_mask": 4095, "start_date": pd.NaT, "end_date": pd.NaT,
-            "disposal_cost_cad_per_unit": 50.0 if direction == "supply" else None,
-            "purchase_price_cad_per_unit": 40.0 if direction == "demand" else None,
-            "min_lot_per_yr": None, "max_distance_km": None, "confidentiality": "public"}
+    return {
+        "stream_id": sid,
+        "firm_id": fid,
+        "direction": direction,
+        "kind": kind,
+        "category_id": cat,
+        "waste_code": None,
+        "description": cat,
+        "quantity_as_typed": str(qty),
+        "unit_as_typed": "t/an",
+        "quantity_per_yr": qty,
+        "quantity_unit": "t/yr",
+        "mass_t_per_yr": qty,
+        "density_t_per_m3": None,
+        "density_source": "",
+        "hazardous": False,
+        "moisture_pct": None,
+        "temperature_c": None,
+        "purity_pct": None,
+        "quality_notes": None,
+        "availability": "continuous",
+        "months_mask": 4095,
+        "start_date": pd.NaT,
+        "end_date": pd.NaT,
+        "disposal_cost_cad_per_unit": 50.0 if direction == "supply" else None,
+        "purchase_price_cad_per_unit": 40.0 if direction == "demand" else None,
+        "min_lot_per_yr": None,
+        "max_distance_km": None,
+        "confidentiality": "public",
+    }
 
 
 def tiny_registry() -> Registry:
     """A sawmill (A) with 1,000 t/yr of bark; two boilers: B next door (600 t/yr), C 30 km off
     (800 t/yr); D has scrap nobody takes. Best plan: 600 t to B, 400 t to C."""
-    firms = pd.DataFrame([_firm("A", 48.42, -71.07, "P1"), _firm("B", 48.43, -71.06, "P1"),
-                          _firm("C", 48.55, -71.35, None), _firm("D", 48.40, -71.10, "P1")])
-    streams = pd.DataFrame([
-        _stream("s-bark", "A", "supply", "wood_bark", 1000.0),
-        _stream("d-boiler-B", "B", "demand", "biomass_fuel_wood", 600.0),
-        _stream("d-boiler-C", "C", "demand", "biomass_fuel_wood", 800.0),
-        _stream("s-scrap", "D", "supply", "ferrous_scrap", 50.0),
-    ])
+    firms = pd.DataFrame(
+        [
+            _firm("A", 48.42, -71.07, "P1"),
+            _firm("B", 48.43, -71.06, "P1"),
+            _firm("C", 48.55, -71.35, None),
+            _firm("D", 48.40, -71.10, "P1"),
+        ]
+    )
+    streams = pd.DataFrame(
+        [
+            _stream("s-bark", "A", "supply", "wood_bark", 1000.0),
+            _stream("d-boiler-B", "B", "demand", "biomass_fuel_wood", 600.0),
+            _stream("d-boiler-C", "C", "demand", "biomass_fuel_wood", 800.0),
+            _stream("s-scrap", "D", "supply", "ferrous_scrap", 50.0),
+        ]
+    )
     return Registry(firms, streams)
 
 
@@ -132,7 +185,8 @@ def test_scenario_without_a_firm_and_resolver(knowledge, result):
     # closing B costs its own exchange directly, but C takes 400 t more once re-optimised
     assert r["reoptimised_value_lost_cad_per_yr"] < r["direct_value_lost_cad_per_yr"]
     assert r["reoptimised_value_lost_cad_per_yr"] == pytest.approx(
-        result.kpis.net_value_cad_per_yr - closed.kpis.net_value_cad_per_yr)
+        result.kpis.net_value_cad_per_yr - closed.kpis.net_value_cad_per_yr
+    )
     fast = make_resolver(tiny_registry(), MatchConfig(), scored=result.candidates)
     quick = resilience(result.exchanges, firm_ids=["B"], resolve=fast).iloc[0]
     assert quick["reoptimised_value_lost_cad_per_yr"] == pytest.approx(r["reoptimised_value_lost_cad_per_yr"])

@@ -11,20 +11,22 @@ import pytest
 from symbiosis.results import KPI_LABELS, AllocationInfo, KindKpis, Kpis, compute_kpis
 
 FIRMS = pd.DataFrame({"firm_id": ["A", "B", "C"], "park_id": ["P1", "P1", "P2"]})
-EX = pd.DataFrame({
-    "candidate_id": ["c1", "c2", "c3"],
-    "supply_firm_id": ["A", "B", "A"],
-    "demand_firm_id": ["B", "C", "C"],
-    "kind": ["material", "material", "energy"],
-    "quantity_unit": ["t/yr", "t/yr", "MWh/yr"],
-    "flow_per_yr": [10.0, 20.0, 100.0],
-    "net_value_cad_per_yr": [100.0, -20.0, 500.0],
-    "co2e_avoided_t_per_yr": [1.0, 2.0, 3.0],
-    "diverted_t_per_yr": [10.0, 15.0, 0.0],
-    "avoided_disposal_cad_per_yr": [50.0, 60.0, 0.0],
-    "avoided_purchase_cad_per_yr": [70.0, 0.0, 600.0],
-    "transport_cost_cad_per_yr": [20.0, 80.0, 100.0],
-})
+EX = pd.DataFrame(
+    {
+        "candidate_id": ["c1", "c2", "c3"],
+        "supply_firm_id": ["A", "B", "A"],
+        "demand_firm_id": ["B", "C", "C"],
+        "kind": ["material", "material", "energy"],
+        "quantity_unit": ["t/yr", "t/yr", "MWh/yr"],
+        "flow_per_yr": [10.0, 20.0, 100.0],
+        "net_value_cad_per_yr": [100.0, -20.0, 500.0],
+        "co2e_avoided_t_per_yr": [1.0, 2.0, 3.0],
+        "diverted_t_per_yr": [10.0, 15.0, 0.0],
+        "avoided_disposal_cad_per_yr": [50.0, 60.0, 0.0],
+        "avoided_purchase_cad_per_yr": [70.0, 0.0, 600.0],
+        "transport_cost_cad_per_yr": [20.0, 80.0, 100.0],
+    }
+)
 
 
 def test_compute_kpis_sums_by_hand():

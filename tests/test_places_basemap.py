@@ -63,8 +63,13 @@ def test_valid_rfc7946():
 
 def test_region_scale_covers_every_park():
     parks = load_parks()
-    pts = np.array([p for f in basemap_features(scales=("region",))["features"]
-                    for p in _positions(f["geometry"]["coordinates"])])
+    pts = np.array(
+        [
+            p
+            for f in basemap_features(scales=("region",))["features"]
+            for p in _positions(f["geometry"]["coordinates"])
+        ]
+    )
     lon0, lat0 = pts.min(axis=0)
     lon1, lat1 = pts.max(axis=0)
     assert parks["lon"].between(lon0 + 0.3, lon1 - 0.3).all()
@@ -72,8 +77,13 @@ def test_region_scale_covers_every_park():
 
 
 def test_province_scale_reaches_quebec_ends():
-    pts = np.array([p for f in basemap_features(scales=("province",))["features"]
-                    for p in _positions(f["geometry"]["coordinates"])])
+    pts = np.array(
+        [
+            p
+            for f in basemap_features(scales=("province",))["features"]
+            for p in _positions(f["geometry"]["coordinates"])
+        ]
+    )
     assert pts[:, 0].min() < -79 and pts[:, 0].max() > -58  # Ontario border to Blanc-Sablon
     assert pts[:, 1].min() < 45.2 and pts[:, 1].max() > 62  # the US border to Ungava
 
@@ -91,9 +101,21 @@ def test_saguenay_fjord_and_st_lawrence_are_water():
     assert not point_in_water(-71.06, 48.38)  # Chicoutimi-Sud
 
 
-@pytest.mark.parametrize("name", ["Lac Saint-Jean", "Rivière Saguenay", "Rivière Péribonka",
-                                  "Le Domaine-du-Roy", "Maria-Chapdelaine", "Lac-Saint-Jean-Est",
-                                  "Le Fjord-du-Saguenay", "Ville de Saguenay", "Alma", "Roberval"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Lac Saint-Jean",
+        "Rivière Saguenay",
+        "Rivière Péribonka",
+        "Le Domaine-du-Roy",
+        "Maria-Chapdelaine",
+        "Lac-Saint-Jean-Est",
+        "Le Fjord-du-Saguenay",
+        "Ville de Saguenay",
+        "Alma",
+        "Roberval",
+    ],
+)
 def test_labels_present(name):
     labels = {f["properties"]["name"] for f in basemap_features(("label",))["features"]}
     assert name in labels

@@ -14,10 +14,30 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "symbiosis" / "places" / "data"
 
 SLSJ_PLACES = [
-    "Saguenay", "Chicoutimi", "Jonquière", "La Baie", "Alma", "Roberval", "Saint-Félicien",
-    "Dolbeau-Mistassini", "Normandin", "Saint-Prime", "Métabetchouan–Lac-à-la-Croix", "Desbiens",
-    "Hébertville", "Saint-Honoré", "Larouche", "Saint-Bruno", "Chambord", "Albanel", "Mashteuiatsh",
-    "Saint-Ambroise", "Shipshaw", "Laterrière", "Saint-Fulgence", "Girardville",
+    "Saguenay",
+    "Chicoutimi",
+    "Jonquière",
+    "La Baie",
+    "Alma",
+    "Roberval",
+    "Saint-Félicien",
+    "Dolbeau-Mistassini",
+    "Normandin",
+    "Saint-Prime",
+    "Métabetchouan–Lac-à-la-Croix",
+    "Desbiens",
+    "Hébertville",
+    "Saint-Honoré",
+    "Larouche",
+    "Saint-Bruno",
+    "Chambord",
+    "Albanel",
+    "Mashteuiatsh",
+    "Saint-Ambroise",
+    "Shipshaw",
+    "Laterrière",
+    "Saint-Fulgence",
+    "Girardville",
 ]
 
 
@@ -73,13 +93,16 @@ def test_geonames_is_credited():
     assert "CC BY 4.0" in (ROOT / "scripts" / "build_gazetteer.py").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("typed", "key"), [
-    ("Ste-Rose-du-Nord", "sainte rose du nord"),
-    ("ST FÉLICIEN", "saint felicien"),
-    ("Métabetchouan–Lac-à-la-Croix", "metabetchouan lac a la croix"),
-    ("Ville de Saguenay, Québec", "saguenay"),
-    ("L'Ascension-de-Notre-Seigneur", "l ascension de notre seigneur"),
-])
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("Ste-Rose-du-Nord", "sainte rose du nord"),
+        ("ST FÉLICIEN", "saint felicien"),
+        ("Métabetchouan–Lac-à-la-Croix", "metabetchouan lac a la croix"),
+        ("Ville de Saguenay, Québec", "saguenay"),
+        ("L'Ascension-de-Notre-Seigneur", "l ascension de notre seigneur"),
+    ],
+)
 def test_normalise_name(typed, key):
     assert normalise_name(typed) == key
 

@@ -16,20 +16,23 @@ def gazetteer() -> GazetteerGeocoder:
     return GazetteerGeocoder()
 
 
-@pytest.mark.parametrize(("typed", "name", "municipality"), [
-    ("Saint-Félicien", "Saint-Félicien", "Saint-Félicien"),
-    ("st-felicien", "Saint-Félicien", "Saint-Félicien"),
-    ("ST FÉLICIEN", "Saint-Félicien", "Saint-Félicien"),
-    ("Ste-Rose-du-Nord", "Sainte-Rose-du-Nord", "Sainte-Rose-du-Nord"),
-    ("dolbeau", "Dolbeau-Mistassini", "Dolbeau-Mistassini"),
-    ("Mistassini", "Dolbeau-Mistassini", "Dolbeau-Mistassini"),
-    ("Chicoutimi", "Chicoutimi", "Saguenay"),
-    ("jonquiere", "Jonquière", "Saguenay"),
-    ("Saguenay (La Baie)", "La Baie", "Saguenay"),
-    ("Alma, QC", "Alma", "Alma"),
-    ("Metabetchouan-Lac-a-la-Croix", "Métabetchouan–Lac-à-la-Croix", "Métabetchouan–Lac-à-la-Croix"),
-    ("Pointe-Bleue", "Mashteuiatsh", "Mashteuiatsh"),
-])
+@pytest.mark.parametrize(
+    ("typed", "name", "municipality"),
+    [
+        ("Saint-Félicien", "Saint-Félicien", "Saint-Félicien"),
+        ("st-felicien", "Saint-Félicien", "Saint-Félicien"),
+        ("ST FÉLICIEN", "Saint-Félicien", "Saint-Félicien"),
+        ("Ste-Rose-du-Nord", "Sainte-Rose-du-Nord", "Sainte-Rose-du-Nord"),
+        ("dolbeau", "Dolbeau-Mistassini", "Dolbeau-Mistassini"),
+        ("Mistassini", "Dolbeau-Mistassini", "Dolbeau-Mistassini"),
+        ("Chicoutimi", "Chicoutimi", "Saguenay"),
+        ("jonquiere", "Jonquière", "Saguenay"),
+        ("Saguenay (La Baie)", "La Baie", "Saguenay"),
+        ("Alma, QC", "Alma", "Alma"),
+        ("Metabetchouan-Lac-a-la-Croix", "Métabetchouan–Lac-à-la-Croix", "Métabetchouan–Lac-à-la-Croix"),
+        ("Pointe-Bleue", "Mashteuiatsh", "Mashteuiatsh"),
+    ],
+)
 def test_locate_ignores_case_accents_hyphens_and_abbreviations(gazetteer, typed, name, municipality):
     place = gazetteer.locate(typed)
     assert place is not None
@@ -72,8 +75,12 @@ class FakeGeolocator:
         return self.answer
 
 
-ANSWER = SimpleNamespace(address="Alma, Lac-Saint-Jean-Est, Québec, Canada", latitude=48.55,
-                         longitude=-71.65, raw={"address": {"town": "Alma"}})
+ANSWER = SimpleNamespace(
+    address="Alma, Lac-Saint-Jean-Est, Québec, Canada",
+    latitude=48.55,
+    longitude=-71.65,
+    raw={"address": {"town": "Alma"}},
+)
 
 
 def test_nominatim_caches_in_memory_and_on_disk(tmp_path):

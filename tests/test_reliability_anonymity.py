@@ -48,16 +48,27 @@ def sample(tmp_path_factory):
     store = SynergyRepository(repo)
     store.record_proposals(SYSTEM, match_result(registry))
     with repo.engine.begin() as conn:  # every proposal qualified: every firm sees all of its own
-        conn.execute(text("UPDATE synergies SET status = 'qualified', stage_reached = 'qualified', "
-                          "qualified_at = created_at"))
+        conn.execute(
+            text(
+                "UPDATE synergies SET status = 'qualified', stage_reached = 'qualified', "
+                "qualified_at = created_at"
+            )
+        )
     yield repo, store, registry
     repo.close()
 
 
 def _attacker_directory(firms: pd.DataFrame) -> pd.DataFrame:
     mrc = firms["municipality"].map(load_territories().set_index("municipality")["mrc"]).fillna("")
-    return pd.DataFrame({"firm_id": firms["firm_id"], "group": sector_group(firms["scian_code"]),
-                         "mrc": mrc, "lat": firms["lat"], "lon": firms["lon"]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "firm_id": firms["firm_id"],
+            "group": sector_group(firms["scian_code"]),
+            "mrc": mrc,
+            "lat": firms["lat"],
+            "lon": firms["lon"],
+        }
+    ).reset_index(drop=True)
 
 
 def _implied(firms: pd.DataFrame) -> tuple[set, set]:
@@ -81,8 +92,10 @@ def _candidates(me: str, shown: pd.Series, directory: pd.DataFrame, implied: tup
         fit &= directory["mrc"] == ""
     if shown["distance_band"] not in ("withheld", "unknown"):
         here = directory.loc[directory["firm_id"] == me].iloc[0]
-        road = haversine_km(here["lat"], here["lon"], directory["lat"], directory["lon"]) \
+        road = (
+            haversine_km(here["lat"], here["lon"], directory["lat"], directory["lon"])
             * MatchConfig().transport.detour_factor
+        )
         coarse = shown["distance_band"] in {c for c, _ in COARSE_DISTANCE_BANDS}
         fit &= distance_band(pd.Series(road), coarse=coarse).to_numpy() == shown["distance_band"]
     direction = "demand" if shown["my_side"] == "supply" else "supply"
@@ -104,14 +117,22 @@ def test_no_proposal_narrows_to_fewer_than_k_firms(sample):
         proposals = store.firm_proposals(Actor(f"u-{firm_id}", "firm", firm_id))
         for _, shown in proposals[proposals["my_side"] != "both"].iterrows():
             counts.append(_candidates(firm_id, shown, directory, implied))
-            levels.append((shown["counterpart_sector"] != "", shown["area_level"], shown["distance_band"],
-                           shown["counterpart_category_level"]))
+            levels.append(
+                (
+                    shown["counterpart_sector"] != "",
+                    shown["area_level"],
+                    shown["distance_band"],
+                    shown["counterpart_category_level"],
+                )
+            )
     assert len(counts) > 1000  # both sides of every proposal of the sample region
     assert min(counts) >= K_DEFAULT, f"{sum(c < K_DEFAULT for c in counts)} proposals narrow below k"
     shown_levels = pd.Series([level[3] for level in levels]).value_counts(normalize=True)
     assert shown_levels.get("category", 0) > 0.3  # most of what a firm needs is still shown
-    print(f"{len(counts)} proposals; fewest candidates {min(counts)}, median {int(np.median(counts))}; "
-          f"category shown {shown_levels.get('category', 0):.0%}, family {shown_levels.get('family', 0):.0%}")
+    print(
+        f"{len(counts)} proposals; fewest candidates {min(counts)}, median {int(np.median(counts))}; "
+        f"category shown {shown_levels.get('category', 0):.0%}, family {shown_levels.get('family', 0):.0%}"
+    )
 
 
 def test_synergy_ids_are_random_and_stable(sample):

@@ -28,9 +28,11 @@ from symbiosis.db.models import AuditLog
 pytestmark = pytest.mark.reliability
 
 SYSTEM = Actor.system("pytest")
-FORGED = ("INSERT INTO audit_log (at, actor_id, actor_role, action, table_name, row_key, firm_id, prev_hash, "
-          "entry_hash) VALUES ('2026-01-01 00:00:00', 'adele', 'advisor', 'update', 'synergies', 'syn-x', "
-          "NULL, :prev, :hash)")
+FORGED = (
+    "INSERT INTO audit_log (at, actor_id, actor_role, action, table_name, row_key, firm_id, prev_hash, "
+    "entry_hash) VALUES ('2026-01-01 00:00:00', 'adele', 'advisor', 'update', 'synergies', 'syn-x', "
+    "NULL, :prev, :hash)"
+)
 
 
 def _fill(repo: Repository, make_firms, firm_row, make_streams, stream_row) -> None:
@@ -46,8 +48,12 @@ def _ids(repo: Repository) -> list[int]:
 
 
 def _verify_cli(url: str, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "symbiosis", "audit", "verify", "--db", url, *extra],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "symbiosis", "audit", "verify", "--db", url, *extra],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -73,16 +79,26 @@ def _raw(url: str):
 def test_sqlite_insert_or_replace_is_refused(filled, sqlite_url):
     first = _ids(filled)[0]
     with pytest.raises(DBAPIError, match="append-only"), _raw(sqlite_url).begin() as conn:
-        conn.execute(text("INSERT OR REPLACE INTO audit_log (audit_id, at, actor_id, actor_role, action, "
-                          "entry_hash) VALUES (:id, '2026-01-01', 'x', 'system', 'noop', 'h')"),
-                     {"id": first})
+        conn.execute(
+            text(
+                "INSERT OR REPLACE INTO audit_log (audit_id, at, actor_id, actor_role, action, "
+                "entry_hash) VALUES (:id, '2026-01-01', 'x', 'system', 'noop', 'h')"
+            ),
+            {"id": first},
+        )
     assert filled.verify_audit(SYSTEM).ok
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_log SET actor_id = 'mallory'", "DELETE FROM audit_log",
-                                       "REPLACE INTO audit_log (audit_id, at, actor_id, actor_role, action, "
-                                       "entry_hash) SELECT audit_id, at, 'm', actor_role, action, 'h' "
-                                       "FROM audit_log"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET actor_id = 'mallory'",
+        "DELETE FROM audit_log",
+        "REPLACE INTO audit_log (audit_id, at, actor_id, actor_role, action, "
+        "entry_hash) SELECT audit_id, at, 'm', actor_role, action, 'h' "
+        "FROM audit_log",
+    ],
+)
 def test_sqlite_update_delete_and_replace_are_refused(filled, sqlite_url, statement):
     with pytest.raises(DBAPIError, match="append-only"), _raw(sqlite_url).begin() as conn:
         conn.execute(text(statement))
@@ -100,16 +116,28 @@ def test_orm_update_and_merge_are_refused(filled):
         with pytest.raises(DBAPIError, match="append-only"):
             session.commit()
         session.rollback()
-        session.merge(AuditLog(audit_id=_ids(filled)[1], at=entry.at, actor_id="m", actor_role="system",
-                               action="noop", entry_hash="h"))
+        session.merge(
+            AuditLog(
+                audit_id=_ids(filled)[1],
+                at=entry.at,
+                actor_id="m",
+                actor_role="system",
+                action="noop",
+                entry_hash="h",
+            )
+        )
         with pytest.raises(DBAPIError, match="append-only"):
             session.commit()
 
 
 def _without_triggers(url: str, *statements: str, params: dict | None = None) -> None:
     with _raw(url).begin() as conn:
-        for trigger in ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_replace",
-                        "audit_log_sealed"):
+        for trigger in (
+            "audit_log_no_update",
+            "audit_log_no_delete",
+            "audit_log_no_replace",
+            "audit_log_sealed",
+        ):
             conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
         for statement in statements:
             conn.execute(text(statement), params or {})
@@ -133,9 +161,17 @@ def test_sqlite_with_triggers_dropped_a_removed_entry_is_found(filled, sqlite_ur
 
 def test_a_forged_entry_is_found_even_with_a_plausible_hash(filled, sqlite_url):
     head = filled.verify_audit(SYSTEM).head
-    fake = {"at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-            "actor_id": "adele", "actor_role": "advisor", "action": "update", "table_name": "synergies",
-            "row_key": "syn-x", "firm_id": None, "before": None, "after": None}
+    fake = {
+        "at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        "actor_id": "adele",
+        "actor_role": "advisor",
+        "action": "update",
+        "table_name": "synergies",
+        "row_key": "syn-x",
+        "firm_id": None,
+        "before": None,
+        "after": None,
+    }
     plain = hashlib.sha256(head.encode() + b"\n" + canonical(fake)).hexdigest()  # no key: a plain hash
     with _raw(sqlite_url).begin() as conn:
         conn.execute(text(FORGED), {"prev": head, "hash": plain})
@@ -150,8 +186,10 @@ def test_a_chain_rewritten_without_the_key_is_found(filled, sqlite_url):
         target = row["audit_id"] == rows["audit_id"].iloc[1]
         entry = {**row, "actor_id": "mallory" if target else row["actor_id"]}
         new = hashlib.sha256(prev.encode() + b"\n" + canonical(entry)).hexdigest()
-        statements.append(f"UPDATE audit_log SET actor_id = '{entry['actor_id']}', prev_hash = '{prev}', "
-                          f"entry_hash = '{new}' WHERE audit_id = {row['audit_id']}")
+        statements.append(
+            f"UPDATE audit_log SET actor_id = '{entry['actor_id']}', prev_hash = '{prev}', "
+            f"entry_hash = '{new}' WHERE audit_id = {row['audit_id']}"
+        )
         prev = new
     _without_triggers(sqlite_url, *statements)
     assert filled.verify_audit(SYSTEM).broken_at == rows["audit_id"].iloc[0]
@@ -180,8 +218,12 @@ def test_entries_from_before_the_chain_are_its_first_links(tmp_path, make_firms,
     migrate(url, revision="0002_synergies")
     with _raw(url).begin() as conn:  # a trail written by the previous version
         for i in range(3):
-            conn.execute(text("INSERT INTO audit_log (at, actor_id, actor_role, action) VALUES "
-                              f"('2026-01-0{i + 1} 00:00:00', 'old', 'system', 'insert')"))
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (at, actor_id, actor_role, action) VALUES "
+                    f"('2026-01-0{i + 1} 00:00:00', 'old', 'system', 'insert')"
+                )
+            )
     repo = Repository.from_url(url)
     repo.upsert_firms(SYSTEM, make_firms(firm_row("A", "Alu")))
     report = repo.verify_audit(SYSTEM)
@@ -203,21 +245,24 @@ def pg(postgres_url, postgres_app_url, make_firms, firm_row, make_streams, strea
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_log SET actor_id = 'mallory'",
-    "DELETE FROM audit_log",
-    "TRUNCATE audit_log",
-    "ALTER TABLE audit_log DISABLE TRIGGER ALL",
-    "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete",
-    "DROP TRIGGER audit_log_no_update_delete ON audit_log",
-    "DROP TABLE audit_log",
-    "SET session_replication_role = replica",
-    "INSERT INTO audit_log (audit_id, at, actor_id, actor_role, action, entry_hash) "
-    "SELECT audit_id, at, 'm', actor_role, action, 'h' FROM audit_log "
-    "ON CONFLICT (audit_id) DO UPDATE SET actor_id = 'mallory'",
-    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN RETURN NEW; END $$",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET actor_id = 'mallory'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+        "ALTER TABLE audit_log DISABLE TRIGGER ALL",
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete",
+        "DROP TRIGGER audit_log_no_update_delete ON audit_log",
+        "DROP TABLE audit_log",
+        "SET session_replication_role = replica",
+        "INSERT INTO audit_log (audit_id, at, actor_id, actor_role, action, entry_hash) "
+        "SELECT audit_id, at, 'm', actor_role, action, 'h' FROM audit_log "
+        "ON CONFLICT (audit_id) DO UPDATE SET actor_id = 'mallory'",
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RETURN NEW; END $$",
+    ],
+)
 def test_postgres_app_role_cannot_rewrite_or_unprotect_the_trail(pg, statement):
     before = _ids(pg)
     with pytest.raises(DBAPIError), pg.engine.begin() as conn:
@@ -229,10 +274,12 @@ def test_postgres_app_role_cannot_rewrite_or_unprotect_the_trail(pg, statement):
 def test_postgres_app_role_is_not_the_owner(pg, postgres_url):
     with pg.engine.connect() as conn:
         me = conn.exec_driver_sql("SELECT current_user").scalar()
-        owner = conn.exec_driver_sql("SELECT tableowner FROM pg_tables WHERE tablename = 'audit_log' "
-                                     "AND schemaname = current_schema()").scalar()
-        superuser = conn.exec_driver_sql("SELECT rolsuper FROM pg_roles "
-                                         "WHERE rolname = current_user").scalar()
+        owner = conn.exec_driver_sql(
+            "SELECT tableowner FROM pg_tables WHERE tablename = 'audit_log' AND schemaname = current_schema()"
+        ).scalar()
+        superuser = conn.exec_driver_sql(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).scalar()
     assert me == "symbiosis_app" and owner != me and not superuser
 
 
@@ -270,8 +317,10 @@ def test_no_repository_method_writes_an_entry_with_another_actor(two_firms):
     assert t.repo.audit(t.b, action="export")["actor_id"].tolist() == ["adele"]
 
 
-@pytest.mark.parametrize("table", ["synergies", "consents", "verifications", "streams", "firms", "users",
-                                   "audit_log", "import_batches"])
+@pytest.mark.parametrize(
+    "table",
+    ["synergies", "consents", "verifications", "streams", "firms", "users", "audit_log", "import_batches"],
+)
 def test_log_event_cannot_write_into_a_table_history(two_firms, table):
     with pytest.raises(ValueError, match="table"):
         two_firms.repo.log_event(two_firms.advisor, "note", table=table, row_key="syn-123")
@@ -302,9 +351,11 @@ def test_a_firm_audit_never_names_another_firm(repo, make_firms, make_streams, f
     store.consent(a, sid, "accept")
     store.consent(b, sid, "accept")
     assert store.reveal(a, sid)["firm_id"] == "B"
-    for attempt in (lambda: repo.streams(a, firm_id="B"),
-                    lambda: repo.update_stream(a, "B-1", description="x"),
-                    lambda: repo.delete_stream(a, "B-1")):
+    for attempt in (
+        lambda: repo.streams(a, firm_id="B"),
+        lambda: repo.update_stream(a, "B-1", description="x"),
+        lambda: repo.delete_stream(a, "B-1"),
+    ):
         with pytest.raises(PermissionDenied):
             attempt()
     own = repo.audit(a, limit=None)
@@ -320,8 +371,10 @@ def test_not_found_and_not_yours_answer_alike_to_a_firm(two_firms):
     t = two_firms
     answers = []
     for stream_id in ("B-1", "NO-SUCH-STREAM"):
-        for call in (lambda s: t.repo.update_stream(t.a, s, description="x"),
-                     lambda s: t.repo.delete_stream(t.a, s)):
+        for call in (
+            lambda s: t.repo.update_stream(t.a, s, description="x"),
+            lambda s: t.repo.delete_stream(t.a, s),
+        ):
             with pytest.raises(PermissionDenied) as refused:
                 call(stream_id)
             answers.append(str(refused.value))

@@ -37,9 +37,15 @@ WORKERS, OPERATIONS, STREAMS_PER_WORKER = 8, 1000, 5
 
 
 def _start(name: str, payload: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests._workers", name, json.dumps(payload)], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests._workers", name, json.dumps(payload)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def _together(procs: list[subprocess.Popen]) -> None:
@@ -73,8 +79,9 @@ def sqlite_url(tmp_path) -> str:
 # -- sign-in guessing while a normal user writes --------------------------------------------------
 
 
-def test_guessing_from_six_processes_is_slowed_and_never_locks_a_writer(sqlite_url, make_firms, firm_row,
-                                                                        make_streams, stream_row):
+def test_guessing_from_six_processes_is_slowed_and_never_locks_a_writer(
+    sqlite_url, make_firms, firm_row, make_streams, stream_row
+):
     url = sqlite_url
     with Repository.from_url(url) as repo:
         repo.upsert_firms(SYSTEM, make_firms(firm_row("A", "Alu")))
@@ -82,8 +89,13 @@ def test_guessing_from_six_processes_is_slowed_and_never_locks_a_writer(sqlite_u
         for user_id in ("alice", "bruno"):
             repo.create_user(SYSTEM, user_id, "a long right password", "firm", "A")
     targets = ["alice", "bruno", "nobody"]
-    guessers = [_start("guess", {"url": url, "worker": w, "accounts": targets, "seconds": GUESS_SECONDS,
-                                 "together": True}) for w in range(GUESSERS)]
+    guessers = [
+        _start(
+            "guess",
+            {"url": url, "worker": w, "accounts": targets, "seconds": GUESS_SECONDS, "together": True},
+        )
+        for w in range(GUESSERS)
+    ]
     writer = _start("writer", {"url": url, "stream_id": "A-1", "seconds": GUESS_SECONDS, "together": True})
     _together([*guessers, writer])
     results = [_result(p, GUESS_SECONDS + 120) for p in guessers]
@@ -110,14 +122,30 @@ def test_eight_processes_lose_no_update(url, make_firms, firm_row, make_streams,
 
     with Repository.from_url(url) as repo:
         repo.upsert_firms(SYSTEM, make_firms(*(firm_row(f"F{w}", f"Firme {w}") for w in range(WORKERS))))
-        repo.upsert_streams(SYSTEM, make_streams(*(stream_row(f"S{w}-{k}", f"F{w}") for w in range(WORKERS)
-                                                   for k in range(STREAMS_PER_WORKER))))
+        repo.upsert_streams(
+            SYSTEM,
+            make_streams(
+                *(stream_row(f"S{w}-{k}", f"F{w}") for w in range(WORKERS) for k in range(STREAMS_PER_WORKER))
+            ),
+        )
         store = SynergyRepository(repo)
         store.record_proposals(SYSTEM, FakeResult(exchanges(exchange("S0-0", "S1-0", "F0", "F1"))))
         [synergy_id] = store.synergies(SYSTEM)["synergy_id"]
         audit_before = len(repo.audit(SYSTEM, limit=None))
-    procs = [_start("mixed", {"url": url, "worker": w, "operations": OPERATIONS, "synergy_id": synergy_id,
-                              "streams": STREAMS_PER_WORKER, "together": True}) for w in range(WORKERS)]
+    procs = [
+        _start(
+            "mixed",
+            {
+                "url": url,
+                "worker": w,
+                "operations": OPERATIONS,
+                "synergy_id": synergy_id,
+                "streams": STREAMS_PER_WORKER,
+                "together": True,
+            },
+        )
+        for w in range(WORKERS)
+    ]
     _together(procs)
     results = [_result(p, 900) for p in procs]
     assert [r["errors"] for r in results] == [[]] * WORKERS

@@ -41,9 +41,16 @@ def _csv(rows: list[list[str]], *, blank_every: int = 0) -> bytes:
 
 def _validate(data: bytes, filename: str = "flux.csv"):
     ctx = default_context()
-    return import_tables(None, data, geocoder=ctx.geocoder, parks=ctx.parks, categories=ctx.categories,
-                         waste_codes=ctx.waste_codes, existing_firm_ids={"F-001"},
-                         streams_filename=filename).streams
+    return import_tables(
+        None,
+        data,
+        geocoder=ctx.geocoder,
+        parks=ctx.parks,
+        categories=ctx.categories,
+        waste_codes=ctx.waste_codes,
+        existing_firm_ids={"F-001"},
+        streams_filename=filename,
+    ).streams
 
 
 def _rows(n: int) -> list[list[str]]:
@@ -104,8 +111,9 @@ def test_an_over_long_cell_rejects_its_row_only(length):
     rows[1][HEADER.index("description")] = "x" * length
     result = _validate(_csv(rows))
     assert result.report.n_valid == 3
-    assert [(i.row, i.code, i.column) for i in result.report.errors] == [(3, "row.cell_too_long",
-                                                                          "description")]
+    assert [(i.row, i.code, i.column) for i in result.report.errors] == [
+        (3, "row.cell_too_long", "description")
+    ]
     assert len(result.rejected.iloc[0]["description"]) < 200  # the rejected-rows file stays small
 
 
@@ -141,7 +149,7 @@ def test_an_over_wide_header_refuses_the_file_with_its_width():
 
 def test_line_breaks_and_controls_in_a_text_cell_become_spaces_with_a_warning():
     rows = _rows(2)
-    rows[0][HEADER.index("description")] = '"Acme\r=cmd|\' /C calc\'!A0\n\u202eévil\x07"'
+    rows[0][HEADER.index("description")] = "\"Acme\r=cmd|' /C calc'!A0\n\u202eévil\x07\""
     result = _validate(_csv(rows))
     assert result.report.n_valid == 2
     description = result.valid.loc[result.valid["stream_id"] == "S-00001", "description"].iloc[0]
@@ -177,8 +185,14 @@ def test_the_hostile_files_of_the_issue_are_answered_at_once_without_losing_the_
 def test_the_hostile_xlsx_is_small_and_refused_in_the_worker_too(sqlite_repo):
     data = _hostile.quantity_tabs_xlsx()
     assert len(data) < 8 * 1024
-    batch = import_into_registry(sqlite_repo, SYSTEM, firms_bytes=FIRMS, streams_bytes=data,
-                                 streams_filename="q.xlsx", time_budget_s=60)
+    batch = import_into_registry(
+        sqlite_repo,
+        SYSTEM,
+        firms_bytes=FIRMS,
+        streams_bytes=data,
+        streams_filename="q.xlsx",
+        time_budget_s=60,
+    )
     assert batch.streams.report.n_valid == 1 and batch.streams.report.n_rejected == 1
     assert list(sqlite_repo.streams(SYSTEM)["stream_id"]) == ["S-00001"]
 

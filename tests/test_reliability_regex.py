@@ -33,15 +33,43 @@ TRUSTED_INPUT_ONLY = ("symbiosis.sample.",)
 N = 2 * MAX_CELL_CHARS
 #: Linear patterns take about a millisecond on the hostile texts; slower ones are timed for growth.
 FLOOR_S = 0.02
-_RUNS = (" ", "\t", "1", "(", "[", ")", ".", ",", "a", "@", "-", "1 ", "1,", "a.", "@a", "a@", "1 111",
-         "\u00a0", "°", "x ", "é", "_", "\r\n", "a ", "9.")
+_RUNS = (
+    " ",
+    "\t",
+    "1",
+    "(",
+    "[",
+    ")",
+    ".",
+    ",",
+    "a",
+    "@",
+    "-",
+    "1 ",
+    "1,",
+    "a.",
+    "@a",
+    "a@",
+    "1 111",
+    "\u00a0",
+    "°",
+    "x ",
+    "é",
+    "_",
+    "\r\n",
+    "a ",
+    "9.",
+)
 _CALLS = {"compile", "match", "search", "fullmatch", "sub", "subn", "split", "findall", "finditer"}
 
 
 def _modules():
     for info in pkgutil.walk_packages(symbiosis.__path__, "symbiosis."):
-        if ".migrations" in info.name or info.name.endswith("__main__") or info.name.startswith(
-                TRUSTED_INPUT_ONLY):
+        if (
+            ".migrations" in info.name
+            or info.name.endswith("__main__")
+            or info.name.startswith(TRUSTED_INPUT_ONLY)
+        ):
             continue
         yield importlib.import_module(info.name)
 
@@ -56,7 +84,8 @@ def _literal_patterns(path: Path, module: str):
         func = node.func
         with_re = isinstance(func.value, ast.Name) and func.value.id == "re" and func.attr in _CALLS
         pandas_regex = func.attr in ("replace", "contains", "match", "extract", "split") and any(
-            k.arg == "regex" and isinstance(k.value, ast.Constant) and k.value.value for k in node.keywords)
+            k.arg == "regex" and isinstance(k.value, ast.Constant) and k.value.value for k in node.keywords
+        )
         if with_re or pandas_regex:
             yield f"{module}:{node.lineno}", re.compile(first.value)
 
@@ -85,8 +114,12 @@ def _hostile_texts():
 
 def test_the_collection_finds_the_patterns_of_the_importer():
     names = set(PATTERNS)
-    assert {"symbiosis.numbers._LEADING_NUMBER", "symbiosis.ingest.fields._RANGE",
-            "symbiosis.units.table._PER", "symbiosis.kb._text._TEMPERATURE"} <= names
+    assert {
+        "symbiosis.numbers._LEADING_NUMBER",
+        "symbiosis.ingest.fields._RANGE",
+        "symbiosis.units.table._PER",
+        "symbiosis.kb._text._TEMPERATURE",
+    } <= names
     assert len(PATTERNS) >= 40
 
 

@@ -84,8 +84,9 @@ def test_after_five_failures_one_guess_per_ten_seconds_then_doubling(accounts, c
 
 
 def test_guessing_over_an_hour_checks_at_most_a_handful_of_passwords(accounts, clock):
-    checked = sum(o == "failed" for o in _outcomes(accounts, "alice", "guess-guess", 3600, clock=clock,
-                                                   step_s=1.0))
+    checked = sum(
+        o == "failed" for o in _outcomes(accounts, "alice", "guess-guess", 3600, clock=clock, step_s=1.0)
+    )
     assert checked <= 5 + 5  # 5 free, then at 10, 30, 70, 150, 310 s… and the lock at the 10th
     assert accounts.sign_in("alice", "correct horse").outcome == "locked"
 

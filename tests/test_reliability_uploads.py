@@ -39,12 +39,54 @@ SEED = int(os.environ.get("SYMBIOSIS_HOSTILE_SEED", "20261206"))
 READ_BUDGET_S = 2.0
 HEADER = template_header()
 TEXT_COLUMNS = ("description", "quality_notes")
-_RUNS = (" ", "\t", "1", "(", "[", ".", ",", "@", "-", "1 ", "1,", "a.", "\u00a0", "°", "x ", "é", "=",
-         "\r\n", "\u202e", "0.", "juin-", "a@", ";")
+_RUNS = (
+    " ",
+    "\t",
+    "1",
+    "(",
+    "[",
+    ".",
+    ",",
+    "@",
+    "-",
+    "1 ",
+    "1,",
+    "a.",
+    "\u00a0",
+    "°",
+    "x ",
+    "é",
+    "=",
+    "\r\n",
+    "\u202e",
+    "0.",
+    "juin-",
+    "a@",
+    ";",
+)
 _LENGTHS = (1, 10, 300, MAX_CELL_CHARS - 1, MAX_CELL_CHARS, MAX_CELL_CHARS + 1, 2 * MAX_CELL_CHARS)
-_PAYLOADS = ("=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=cmd|' /C calc'!A0",
-             "1" + "\t" * 50 + "1", "a@b." + "." * 40 + " ", "((((((((", "1,2,3,4,5,6", "NaN", "inf",
-             "1e999", "\ufeffnom", "\u202eédoc.exe", "0x41", "1 200,5", "12,500.5.5", "—", "Ω" * 30)
+_PAYLOADS = (
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=cmd|' /C calc'!A0",
+    "1" + "\t" * 50 + "1",
+    "a@b." + "." * 40 + " ",
+    "((((((((",
+    "1,2,3,4,5,6",
+    "NaN",
+    "inf",
+    "1e999",
+    "\ufeffnom",
+    "\u202eédoc.exe",
+    "0x41",
+    "1 200,5",
+    "12,500.5.5",
+    "—",
+    "Ω" * 30,
+)
 _CONTROLS = "\x07\x08\x0b\x0c\x1b\x7f\x85\u2028\u202e\ufeff"
 
 
@@ -141,9 +183,16 @@ def _combine(raws: list[RawTable]) -> RawTable:
         numbers += [offset + r for r in raw.source_rows]
         row_issues += [dataclasses.replace(i, row=offset + (i.row or 0)) for i in raw.row_issues]
     first = raws[0]
-    return RawTable(pd.concat(frames, ignore_index=True), tuple(numbers), first.header_map,
-                    first.unknown_columns, first.issues, lang=first.lang, filename="many",
-                    row_issues=tuple(row_issues))
+    return RawTable(
+        pd.concat(frames, ignore_index=True),
+        tuple(numbers),
+        first.header_map,
+        first.unknown_columns,
+        first.issues,
+        lang=first.lang,
+        filename="many",
+        row_issues=tuple(row_issues),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +230,7 @@ def test_generated_hostile_files_lose_no_valid_row(context):
     checked = 0
     for members in groups.values():
         for start in range(0, len(members), 400):
-            chunk = members[start:start + 400]
+            chunk = members[start : start + 400]
             valid = _validate(_combine([raw for raw, _ in chunk]), context)
             accepted = set(valid["stream_id"])
             for _raw, case in chunk:

@@ -23,9 +23,15 @@ from symbiosis.reports.tables import SHEETS
 from tests.test_reports_fixtures import HOSTILE, SECRET_COORDS, SECRET_NAMES, report_registry
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
-HEADINGS = ("reports.doc_title", "reports.section.kpis", "reports.section.by_status",
-            "reports.section.by_territory", "reports.section.map", "reports.section.methodology",
-            "reports.section.notes")
+HEADINGS = (
+    "reports.doc_title",
+    "reports.section.kpis",
+    "reports.section.by_status",
+    "reports.section.by_territory",
+    "reports.section.map",
+    "reports.section.methodology",
+    "reports.section.notes",
+)
 
 
 def _need(tool: str) -> str:
@@ -52,9 +58,14 @@ def sample():
     from symbiosis.registry import Registry
 
     ctx = default_context()
-    batch = import_tables((SAMPLE / "firms.csv").read_bytes(), (SAMPLE / "streams.csv").read_bytes(),
-                          geocoder=ctx.geocoder, parks=ctx.parks, categories=ctx.categories,
-                          waste_codes=ctx.waste_codes)
+    batch = import_tables(
+        (SAMPLE / "firms.csv").read_bytes(),
+        (SAMPLE / "streams.csv").read_bytes(),
+        geocoder=ctx.geocoder,
+        parks=ctx.parks,
+        categories=ctx.categories,
+        waste_codes=ctx.waste_codes,
+    )
     registry = Registry(batch.firms.valid, batch.streams.valid)
     return registry, lines_from_result(run(registry, MatchConfig()))
 
@@ -75,8 +86,9 @@ def test_sample_pdf_has_headings_kpis_and_drawn_pages(sample_report, lang, tmp_p
         shown = format_number(sample_report.kpi(key), lang).replace("\u00a0", " ")
         assert shown in text, (key, shown)
     (tmp_path / "r.pdf").write_bytes(pdf)
-    subprocess.run([_need("pdftoppm"), "-r", "30", "-png", str(tmp_path / "r.pdf"), str(tmp_path / "p")],
-                   check=True)
+    subprocess.run(
+        [_need("pdftoppm"), "-r", "30", "-png", str(tmp_path / "r.pdf"), str(tmp_path / "p")], check=True
+    )
     pages = sorted(tmp_path.glob("p-*.png"))
     assert len(pages) >= 5
     for n in (1, len(pages)):
@@ -150,12 +162,18 @@ def test_anonymised_mode_leaks_no_name_or_coordinate_of_non_consenting_firms(sma
     for where, text in outputs.items():
         for secret in (*SECRET_NAMES, "C1", "M1", *coords):
             assert secret not in text, (where, secret)
-    points = [f["geometry"]["coordinates"] for f in json.loads(outputs["geojson"])["features"]
-              if f["geometry"]["type"] == "Point"]
+    points = [
+        f["geometry"]["coordinates"]
+        for f in json.loads(outputs["geojson"])["features"]
+        if f["geometry"]["type"] == "Point"
+    ]
     for lat, lon in SECRET_COORDS:  # drawn at their MRC's public centroid, never at their own site
         assert all(abs(p[0] - lon) > 1e-4 or abs(p[1] - lat) > 1e-4 for p in points)
-    labels = {f["properties"]["label"] for f in json.loads(outputs["geojson"])["features"]
-              if f["geometry"]["type"] == "Point"}
+    labels = {
+        f["properties"]["label"]
+        for f in json.loads(outputs["geojson"])["features"]
+        if f["geometry"]["type"] == "Point"
+    }
     assert {"MRC Maria-Chapdelaine", "MRC Le Domaine-du-Roy"} <= labels
     # the non-consenting firms still count in the aggregates
     assert data.kpi("n_synergies") == len(lines)
@@ -171,9 +189,16 @@ def test_named_mode_lists_every_firm(small):
 def test_territory_filter_keeps_synergies_touching_the_territory(small):
     registry, lines = small
     factors = load_factors()
-    by = {spec: gather_report(registry.firms, lines, factors, territory=parse_territory(spec))
-          for spec in ("region", "mrc:Maria-Chapdelaine", "municipality:Roberval", "mrc:Lac-Saint-Jean-Est",
-                       "municipalité:alma")}
+    by = {
+        spec: gather_report(registry.firms, lines, factors, territory=parse_territory(spec))
+        for spec in (
+            "region",
+            "mrc:Maria-Chapdelaine",
+            "municipality:Roberval",
+            "mrc:Lac-Saint-Jean-Est",
+            "municipalité:alma",
+        )
+    }
     assert by["region"].kpi("n_synergies") == 5
     assert by["mrc:Maria-Chapdelaine"].kpi("n_synergies") == 1  # P1 → C1 only
     assert by["municipality:Roberval"].kpi("n_synergies") == 1  # P1 → M1 only
@@ -193,8 +218,13 @@ def test_parse_territory_rejects_unknown_kinds():
 @pytest.mark.parametrize("anonymised", [False, True])
 def test_a_territory_without_synergies_still_renders_every_format(small, anonymised):
     registry, lines = small
-    data = gather_report(registry.firms, lines, load_factors(), territory=parse_territory("park:nowhere"),
-                         anonymised=anonymised)
+    data = gather_report(
+        registry.firms,
+        lines,
+        load_factors(),
+        territory=parse_territory("park:nowhere"),
+        anonymised=anonymised,
+    )
     assert data.kpi("n_synergies") == 0 and data.synergies.empty
     for fmt in ("pdf", "xlsx", "csv", "geojson"):
         assert render_report(data, fmt, "en")

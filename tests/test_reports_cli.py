@@ -22,8 +22,23 @@ def db(tmp_path_factory):
 def test_report_command_writes_xlsx_and_anonymised_geojson(db, tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     out = tmp_path / "r.xlsx"
-    code = main(["report", "--db", str(db), "--lang", "en", "--territory", "mrc:Lac-Saint-Jean-Est",
-                 "--from", "2026-01-01", "--to", "2026-12-31", "--out", str(out)])
+    code = main(
+        [
+            "report",
+            "--db",
+            str(db),
+            "--lang",
+            "en",
+            "--territory",
+            "mrc:Lac-Saint-Jean-Est",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     assert "Synergies" in book.sheetnames
@@ -34,11 +49,14 @@ def test_report_command_writes_xlsx_and_anonymised_geojson(db, tmp_path, monkeyp
     assert not any(name in text for name in SECRET_NAMES)
 
 
-@pytest.mark.parametrize("args", [
-    ["--out", "r.docx"],
-    ["--territory", "county:X", "--out", "r.pdf"],
-    ["--from", "2026-12-31", "--to", "2026-01-01", "--out", "r.pdf"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--out", "r.docx"],
+        ["--territory", "county:X", "--out", "r.pdf"],
+        ["--from", "2026-12-31", "--to", "2026-01-01", "--out", "r.pdf"],
+    ],
+)
 def test_report_command_refuses_bad_arguments(db, tmp_path, monkeypatch, args):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)

@@ -38,8 +38,22 @@ def _render(pdf: bytes, page: int, tmp_path: Path, dpi: int = 60) -> np.ndarray:
 
     src = tmp_path / "map.pdf"
     src.write_bytes(pdf)
-    subprocess.run([_pdftoppm(), "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", "-png",
-                    str(src), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [
+            _pdftoppm(),
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            "-png",
+            str(src),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     return np.asarray(Image.open(tmp_path / "page.png").convert("RGB"), dtype=int)
 
 
@@ -75,8 +89,14 @@ def _map_page(points: pd.DataFrame, links: pd.DataFrame, lang: str = "fr") -> by
 
 
 def test_empty_map_still_draws_the_basemap(tmp_path):
-    pixels = _render(_map_page(pd.DataFrame(columns=["lon", "lat", "label", "n_synergies", "named"]),
-                               pd.DataFrame(columns=["lon0", "lat0", "lon1", "lat1"])), 1, tmp_path)
+    pixels = _render(
+        _map_page(
+            pd.DataFrame(columns=["lon", "lat", "label", "n_synergies", "named"]),
+            pd.DataFrame(columns=["lon0", "lat0", "lon1", "lat1"]),
+        ),
+        1,
+        tmp_path,
+    )
     assert _share(pixels, WATER) > 0.02  # Lac Saint-Jean and the fjord
 
 
@@ -86,8 +106,10 @@ def reports():
     registry = report_registry()
     lines = lines_from_result(run(registry, MatchConfig()))
     factors = load_factors()
-    return (gather_report(registry.firms, lines, factors),
-            gather_report(registry.firms, lines, factors, anonymised=True, consents={"P1"}))
+    return (
+        gather_report(registry.firms, lines, factors),
+        gather_report(registry.firms, lines, factors, anonymised=True, consents={"P1"}),
+    )
 
 
 def test_report_map_draws_lake_links_and_firms(reports, tmp_path):
@@ -108,8 +130,9 @@ def test_anonymised_map_groups_firms_by_mrc_without_their_names(reports, tmp_pat
     pixels = _render(pdf, 3, tmp_path)
     assert _share(pixels, ORANGE) > 0.0002  # MRC aggregates
     assert _share(pixels, WATER) > 0.02
-    text = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(tmp_path / "map.pdf"), "-"],
-                          capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-f", "3", "-l", "3", str(tmp_path / "map.pdf"), "-"], capture_output=True, check=True
+    ).stdout.decode()
     assert "MRC" in text and "Lac Saint-Jean" in text and "GSHHG" in text
     assert "Firms grouped at their MRC" in text  # the legend, in the report's language
     for name in SECRET_NAMES:
@@ -117,10 +140,12 @@ def test_anonymised_map_groups_firms_by_mrc_without_their_names(reports, tmp_pat
 
 
 def test_text_after_the_map_keeps_its_font(tmp_path):
-    pdf = _map_page(pd.DataFrame({"lon": [-71.65], "lat": [48.55], "label": ["A"], "n_synergies": [2],
-                                  "named": [True]}),
-                    pd.DataFrame({"lon0": [-71.65], "lat0": [48.55], "lon1": [-71.06], "lat1": [48.42]}))
+    pdf = _map_page(
+        pd.DataFrame({"lon": [-71.65], "lat": [48.55], "label": ["A"], "n_synergies": [2], "named": [True]}),
+        pd.DataFrame({"lon0": [-71.65], "lat0": [48.55], "lon1": [-71.06], "lat1": [48.42]}),
+    )
     (tmp_path / "after.pdf").write_bytes(pdf)
-    text = subprocess.run(["pdftotext", str(tmp_path / "after.pdf"), "-"], capture_output=True,
-                          check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "after.pdf"), "-"], capture_output=True, check=True
+    ).stdout.decode()
     assert "Texte après la carte : Œuvre" in text  # the clip's state popped, the font selected again

@@ -33,8 +33,13 @@ def _verify(store: SynergyRepository, sid: str, supplier: str, receiver: str) ->
     for status in ("in_discussion", "implemented"):
         store.transition(ADVISOR, sid, status)
     for firm in (supplier, receiver):
-        store.confirm_quantity(Actor(f"u-{firm}", "firm", firm), sid, period_start=dt.date(2026, 1, 1),
-                               period_end=dt.date(2026, 3, 31), quantity=100.0)
+        store.confirm_quantity(
+            Actor(f"u-{firm}", "firm", firm),
+            sid,
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 3, 31),
+            quantity=100.0,
+        )
     store.transition(ADVISOR, sid, "verified")
 
 

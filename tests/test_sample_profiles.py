@@ -54,19 +54,28 @@ def test_sector_places_are_known_parks_or_towns():
             assert place == "*" or place in parks or geocoder.locate(place) is not None, place
 
 
-@pytest.mark.parametrize(("spec", "months"), [
-    ("", list(range(1, 13))), ("8-10", [8, 9, 10]), ("10-4", [1, 2, 3, 4, 10, 11, 12]), ("5", [5]),
-])
+@pytest.mark.parametrize(
+    ("spec", "months"),
+    [
+        ("", list(range(1, 13))),
+        ("8-10", [8, 9, 10]),
+        ("10-4", [1, 2, 3, 4, 10, 11, 12]),
+        ("5", [5]),
+    ],
+)
 def test_months_mask(spec, months):
     assert months_of_mask(months_mask(spec)) == months
 
 
-@pytest.mark.parametrize(("mask", "style", "text"), [
-    (months_mask("8-10"), 0, "8-10"),
-    (months_mask("8-10"), 1, "août-octobre"),
-    (months_mask("8-10"), 2, "8,9,10"),
-    (months_mask("10-4"), 0, "10,11,12,1,2,3,4"),
-])
+@pytest.mark.parametrize(
+    ("mask", "style", "text"),
+    [
+        (months_mask("8-10"), 0, "8-10"),
+        (months_mask("8-10"), 1, "août-octobre"),
+        (months_mask("8-10"), 2, "8,9,10"),
+        (months_mask("10-4"), 0, "10,11,12,1,2,3,4"),
+    ],
+)
 def test_month_text(mask, style, text):
     assert month_text(mask, style=style) == text
 

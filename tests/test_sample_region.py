@@ -118,8 +118,9 @@ def test_every_kind_and_some_hazardous(region):
 def test_quantities_follow_the_sector(region):
     firms, streams = region
     spl = streams.loc[streams["category_id"] == "al_spent_pot_lining", "quantity_per_yr"]
-    shop = streams.loc[(streams["sector_id"] == "metal_fab") & (streams["category_id"] == "ferrous_scrap"),
-                       "quantity_per_yr"]
+    shop = streams.loc[
+        (streams["sector_id"] == "metal_fab") & (streams["category_id"] == "ferrous_scrap"), "quantity_per_yr"
+    ]
     assert spl.median() > 1000 and 10 < shop.median() < 500
     shares = firms["sector_id"].value_counts(normalize=True)
     assert shares.idxmax() == "metal_fab" and shares["al_smelter"] < 0.03
@@ -132,9 +133,14 @@ def test_the_importer_reads_the_sample_without_errors(region):
     from symbiosis.sample.region import to_import_format
 
     firms, streams = to_import_format(*region)
-    batch = ingest.import_tables(firms.to_csv(index=False).encode(), streams.to_csv(index=False).encode(),
-                                 geocoder=GazetteerGeocoder(), parks=load_parks(),
-                                 categories=load_categories(), waste_codes=load_waste_codes())
+    batch = ingest.import_tables(
+        firms.to_csv(index=False).encode(),
+        streams.to_csv(index=False).encode(),
+        geocoder=GazetteerGeocoder(),
+        parks=load_parks(),
+        categories=load_categories(),
+        waste_codes=load_waste_codes(),
+    )
     assert batch.ok
     assert len(batch.firms.valid) == len(firms) and len(batch.streams.valid) == len(streams)
     imported = batch.streams.valid.set_index("stream_id")["quantity_per_yr"]

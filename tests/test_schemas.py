@@ -7,9 +7,21 @@ from symbiosis.schemas import FIRMS, SchemaError, empty_frame, validate_frame
 
 
 def _firm(**over):
-    row = dict(firm_id="F1", name="Alu", scian_code="331313", park_id="", municipality="Alma",
-               lat=48.55, lon=-71.65, coord_source="declared", contact_name="", contact_email="",
-               contact_phone="", accepts_hazardous=False, confidentiality="members")
+    row = dict(
+        firm_id="F1",
+        name="Alu",
+        scian_code="331313",
+        park_id="",
+        municipality="Alma",
+        lat=48.55,
+        lon=-71.65,
+        coord_source="declared",
+        contact_name="",
+        contact_email="",
+        contact_phone="",
+        accepts_hazardous=False,
+        confidentiality="members",
+    )
     row.update(over)
     return row
 

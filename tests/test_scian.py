@@ -28,8 +28,9 @@ def load_sample_codes() -> list[str]:
 
 
 def test_a_us_naics_code_is_read_as_the_canadian_one_and_the_row_kept():
-    data = ("id_entreprise;nom;code_scian;municipalite;latitude;longitude\n"
-            "A;Scierie;321113;Alma;48,55;-71,65\n")
+    data = (
+        "id_entreprise;nom;code_scian;municipalite;latitude;longitude\nA;Scierie;321113;Alma;48,55;-71,65\n"
+    )
     result = validate_firms(read_table(data.encode("utf-8"), filename="e.csv"), geocoder=None, parks=None)
     [issue] = [i for i in result.report.issues if i.code == "scian_code.us_naics"]
     assert issue.severity == "warning"
@@ -41,8 +42,9 @@ def test_the_builder_reads_statistics_canada_structure_files(tmp_path):
     spec = importlib.util.spec_from_file_location("build_scian", ROOT / "scripts" / "build_scian.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    (tmp_path / "en.csv").write_text('Level,Code,Class title\n1,31-33,Manufacturing\n5,321111,"Sawmills"\n',
-                                     encoding="utf-8")
+    (tmp_path / "en.csv").write_text(
+        'Level,Code,Class title\n1,31-33,Manufacturing\n5,321111,"Sawmills"\n', encoding="utf-8"
+    )
     french = "Niveau,Code,Titre de la classe\n1,31-33,Fabrication\n5,321111,Scieries\n"
     (tmp_path / "fr.csv").write_text(french, encoding="utf-8")
     rows = module.build(tmp_path / "en.csv", tmp_path / "fr.csv")
@@ -55,10 +57,20 @@ def test_the_prospect_view_labels_every_lead_inferred():
 
     from symbiosis.kb import load_categories
 
-    leads = pd.DataFrame([{"prospect_firm_id": "A", "prospect_direction": "supply",
-                           "prospect_category_id": "wood_bark", "typical_share": 0.9, "partner_firm_id": "B",
-                           "partner_category_id": "biomass_fuel_wood", "distance_km": 12.34,
-                           "evidence_ref": "MAESTRI"}])
+    leads = pd.DataFrame(
+        [
+            {
+                "prospect_firm_id": "A",
+                "prospect_direction": "supply",
+                "prospect_category_id": "wood_bark",
+                "typical_share": 0.9,
+                "partner_firm_id": "B",
+                "partner_category_id": "biomass_fuel_wood",
+                "distance_km": 12.34,
+                "evidence_ref": "MAESTRI",
+            }
+        ]
+    )
     firms = pd.DataFrame({"firm_id": ["A", "B"], "name": ["Scierie", "Chaufferie"]})
     table = lead_table(leads, firms, load_categories(), "fr")
     assert table.iloc[0]["Statut"] == "Déduit (non déclaré)"

@@ -17,14 +17,32 @@ from symbiosis.engine.scoring import SCORE_COLUMNS, score_candidates
 from symbiosis.registry import Registry
 from tests.test_candidates_fixtures import fake_text_vectors, tiny_registry, tiny_rules
 
-CATEGORIES = pd.DataFrame({
-    "category_id": ["wood_bark", "biomass_fuel_wood", "al_spent_pot_lining", "cement_alt_fuel",
-                    "textile_offcuts", "wiping_rags_clean", "heat_low_30_60c", "heat_greenhouse"],
-    "family": ["wood_forestry", "wood_forestry", "aluminium_residues", "mineral_ashes", "textiles",
-               "textiles", "energy_heat", "energy_heat"],
-    "kind": ["material"] * 6 + ["energy"] * 2,
-    "default_density_t_per_m3": [0.35, 0.3, 1.2, 0.5, 0.15, 0.2, np.nan, np.nan],
-})
+CATEGORIES = pd.DataFrame(
+    {
+        "category_id": [
+            "wood_bark",
+            "biomass_fuel_wood",
+            "al_spent_pot_lining",
+            "cement_alt_fuel",
+            "textile_offcuts",
+            "wiping_rags_clean",
+            "heat_low_30_60c",
+            "heat_greenhouse",
+        ],
+        "family": [
+            "wood_forestry",
+            "wood_forestry",
+            "aluminium_residues",
+            "mineral_ashes",
+            "textiles",
+            "textiles",
+            "energy_heat",
+            "energy_heat",
+        ],
+        "kind": ["material"] * 6 + ["energy"] * 2,
+        "default_density_t_per_m3": [0.35, 0.3, 1.2, 0.5, 0.15, 0.2, np.nan, np.nan],
+    }
+)
 
 
 @cache
@@ -42,8 +60,9 @@ def _scored(config: MatchConfig | None = None, registry: Registry | None = None)
     config = config or MatchConfig()
     registry = registry or tiny_registry()
     cands = generate_candidates(registry, tiny_rules(), config, text_vectors=fake_text_vectors)
-    return score_candidates(cands, registry, config, factors=load_factors(), rules=tiny_rules(),
-                            categories=CATEGORIES).set_index("candidate_id")
+    return score_candidates(
+        cands, registry, config, factors=load_factors(), rules=tiny_rules(), categories=CATEGORIES
+    ).set_index("candidate_id")
 
 
 def test_one_candidate_by_hand_every_term():
@@ -102,8 +121,17 @@ def _heat_registry(kind: str, supply_cat: str, demand_cat: str) -> tuple[Registr
     streams["category_id"] = np.where(streams["direction"] == "supply", supply_cat, demand_cat)
     streams["quantity_per_yr"] = 2000.0
     streams["disposal_cost_cad_per_unit"] = np.nan
-    rules = tiny_rules().assign(supply_category_id=supply_cat, demand_category_id=demand_cat,
-                                yield_ratio=1.0, pretreatment="none", max_transport_km=np.nan).iloc[[0]]
+    rules = (
+        tiny_rules()
+        .assign(
+            supply_category_id=supply_cat,
+            demand_category_id=demand_cat,
+            yield_ratio=1.0,
+            pretreatment="none",
+            max_transport_km=np.nan,
+        )
+        .iloc[[0]]
+    )
     return Registry(reg.firms, streams), rules
 
 
@@ -118,10 +146,12 @@ def test_heat_goes_by_pipe_and_services_move_nothing():
     assert row["co2e_virgin_avoided_t_per_yr"] == pytest.approx(0.190 * 2000)  # natural gas displaced
     assert row["diverted_t_per_yr"] == 0
     # A 5 km cap, the rule's own or the scenario's, drops this 10 km pair.
-    assert generate_candidates(reg, rules.assign(max_transport_km=5.0), MatchConfig(),
-                               text_vectors=fake_text_vectors).empty
-    assert generate_candidates(reg, rules, MatchConfig(radius_by_kind_km={"energy": 5.0}),
-                               text_vectors=fake_text_vectors).empty
+    assert generate_candidates(
+        reg, rules.assign(max_transport_km=5.0), MatchConfig(), text_vectors=fake_text_vectors
+    ).empty
+    assert generate_candidates(
+        reg, rules, MatchConfig(radius_by_kind_km={"energy": 5.0}), text_vectors=fake_text_vectors
+    ).empty
     reg, rules = _heat_registry("service", "service_training", "service_training")
     cands = generate_candidates(reg, rules, MatchConfig(), text_vectors=fake_text_vectors)
     row = score_candidates(cands, reg, MatchConfig(), factors=load_factors(), categories=CATEGORIES).iloc[0]
@@ -132,18 +162,30 @@ def test_heat_goes_by_pipe_and_services_move_nothing():
 @given(
     kind=st.sampled_from(["material", "water", "energy", "service"]),
     km=st.lists(st.floats(0.0, 500.0), min_size=2, max_size=6),
-    cost_t_km=st.floats(0.0, 2.0), cost_trip=st.floats(0.0, 1000.0), payload=st.floats(1.0, 40.0),
-    pipe=st.floats(0.0, 1e6), w_value=st.floats(0.0, 5.0), w_co2=st.floats(0.0, 5.0),
+    cost_t_km=st.floats(0.0, 2.0),
+    cost_trip=st.floats(0.0, 1000.0),
+    payload=st.floats(1.0, 40.0),
+    pipe=st.floats(0.0, 1e6),
+    w_value=st.floats(0.0, 5.0),
+    w_co2=st.floats(0.0, 5.0),
 )
-def test_value_is_monotone_non_increasing_in_distance(kind, km, cost_t_km, cost_trip, payload, pipe,
-                                                       w_value, w_co2):
+def test_value_is_monotone_non_increasing_in_distance(
+    kind, km, cost_t_km, cost_trip, payload, pipe, w_value, w_co2
+):
     reg = tiny_registry()
     row = _bark_row()
     km = np.sort(np.asarray(km))
-    cands = pd.concat([row] * len(km), ignore_index=True).assign(kind=kind, distance_km=km,
-                                                                   road_distance_km=1.3 * km)
-    cfg = MatchConfig(transport=TransportConfig(cost_cad_per_t_km=cost_t_km, cost_cad_per_trip=cost_trip,
-                                                truck_payload_t=payload, pipe_cost_cad_per_km_yr=pipe))
+    cands = pd.concat([row] * len(km), ignore_index=True).assign(
+        kind=kind, distance_km=km, road_distance_km=1.3 * km
+    )
+    cfg = MatchConfig(
+        transport=TransportConfig(
+            cost_cad_per_t_km=cost_t_km,
+            cost_cad_per_trip=cost_trip,
+            truck_payload_t=payload,
+            pipe_cost_cad_per_km_yr=pipe,
+        )
+    )
     cfg = cfg.replace(**{"weights.value": w_value, "weights.co2": w_co2})
     scored = score_candidates(cands, reg, cfg, factors=_factors(), categories=CATEGORIES)
     for col in ("net_value_cad_per_yr", "co2e_avoided_t_per_yr", "gain_per_unit"):
@@ -152,12 +194,21 @@ def test_value_is_monotone_non_increasing_in_distance(kind, km, cost_t_km, cost_
 
 def test_scoring_keeps_rows_aligned_with_any_index():
     scored = _scored().reset_index()
-    cands = scored[list(scored.columns[:scored.columns.get_loc("transport_mode")])]
+    cands = scored[list(scored.columns[: scored.columns.get_loc("transport_mode")])]
     shuffled = cands.iloc[::-1].set_axis([10, 7, 3, 5][: len(cands)])
-    again = score_candidates(shuffled, tiny_registry(), MatchConfig(), factors=_factors(), rules=tiny_rules(),
-                             categories=CATEGORIES)
-    pd.testing.assert_frame_equal(again.set_index("candidate_id").sort_index(),
-                                  scored.set_index("candidate_id").sort_index(), check_like=True)
+    again = score_candidates(
+        shuffled,
+        tiny_registry(),
+        MatchConfig(),
+        factors=_factors(),
+        rules=tiny_rules(),
+        categories=CATEGORIES,
+    )
+    pd.testing.assert_frame_equal(
+        again.set_index("candidate_id").sort_index(),
+        scored.set_index("candidate_id").sort_index(),
+        check_like=True,
+    )
 
 
 def test_by_product_sold_today_is_not_diverted_and_its_sale_is_a_cost():
@@ -180,6 +231,10 @@ def test_a_category_price_wins_over_its_familys():
 
     demands = pd.DataFrame({"category_id": ["hydrogen_byproduct", "fuel_gas_demand"], "kind": "energy"})
     cfg = MatchConfig()
-    out = demand_baselines(demands, family=np.array(["energy_gas", "energy_gas"], dtype=object),
-                           baselines=load_baselines(), config=cfg)
+    out = demand_baselines(
+        demands,
+        family=np.array(["energy_gas", "energy_gas"], dtype=object),
+        baselines=load_baselines(),
+        config=cfg,
+    )
     assert out["price"].tolist() == [60.0, cfg.default_purchase_price_by_family["energy_gas"]]

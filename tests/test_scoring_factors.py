@@ -10,8 +10,16 @@ from symbiosis.engine.factors import FACTOR_COLUMNS, FactorError, check_factors,
 
 
 def _table(**overrides) -> pd.DataFrame:
-    row = {"factor_id": "f1", "applies_to": "wood_forestry", "quantity": "disposal_avoided", "value": "300",
-           "unit": "kg CO2e/t", "source": "IPCC 2006 Vol. 5", "year": "2006", "note": ""}
+    row = {
+        "factor_id": "f1",
+        "applies_to": "wood_forestry",
+        "quantity": "disposal_avoided",
+        "value": "300",
+        "unit": "kg CO2e/t",
+        "source": "IPCC 2006 Vol. 5",
+        "year": "2006",
+        "note": "",
+    }
     row.update(overrides)
     return pd.DataFrame([row], columns=list(FACTOR_COLUMNS))
 
@@ -32,15 +40,18 @@ def test_valid_row_passes():
     assert check_factors(_table()) == []
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"source": ""}, "empty source"),
-    ({"source": "   "}, "empty source"),
-    ({"unit": "lb CO2/t"}, "unit outside"),
-    ({"value": "n/a"}, "finite"),
-    ({"year": "1850"}, "year"),
-    ({"quantity": "magic"}, "quantity outside"),
-    ({"quantity": "transport"}, "transport needs"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"source": ""}, "empty source"),
+        ({"source": "   "}, "empty source"),
+        ({"unit": "lb CO2/t"}, "unit outside"),
+        ({"value": "n/a"}, "finite"),
+        ({"year": "1850"}, "year"),
+        ({"quantity": "magic"}, "quantity outside"),
+        ({"quantity": "transport"}, "transport needs"),
+    ],
+)
 def test_bad_rows_are_rejected(overrides, message, tmp_path):
     errors = check_factors(_table(**overrides))
     assert any(message in e for e in errors), errors
@@ -56,23 +67,32 @@ def test_duplicates_are_rejected():
 
 
 def test_unit_must_match_category_canonical_unit():
-    cats = pd.DataFrame({"category_id": ["heat_greenhouse"], "family": ["energy_heat"],
-                         "canonical_unit": ["MWh/yr"]})
+    cats = pd.DataFrame(
+        {"category_id": ["heat_greenhouse"], "family": ["energy_heat"], "canonical_unit": ["MWh/yr"]}
+    )
     table = _table(applies_to="heat_greenhouse", quantity="virgin_avoided", unit="kg CO2e/t")
     assert any("canonical unit" in e for e in check_factors(table, categories=cats))
 
 
 def test_lookup_prefers_category_then_family_then_kind_then_star():
-    table = pd.concat([
-        _table(factor_id="cat", applies_to="wood_bark", value="1"),
-        _table(factor_id="fam", applies_to="wood_forestry", value="2"),
-        _table(factor_id="kind", applies_to="kind:material", value="3"),
-        _table(factor_id="star", applies_to="*", value="4"),
-    ]).assign(value=lambda t: t["value"].astype(float))
-    keys = {"category_id": np.array(["wood_bark", "wood_chips", "glass", "x"]),
-            "family": np.array(["wood_forestry", "wood_forestry", "glass", "y"]),
-            "kind": np.array(["material", "material", "material", "energy"])}
+    table = pd.concat(
+        [
+            _table(factor_id="cat", applies_to="wood_bark", value="1"),
+            _table(factor_id="fam", applies_to="wood_forestry", value="2"),
+            _table(factor_id="kind", applies_to="kind:material", value="3"),
+            _table(factor_id="star", applies_to="*", value="4"),
+        ]
+    ).assign(value=lambda t: t["value"].astype(float))
+    keys = {
+        "category_id": np.array(["wood_bark", "wood_chips", "glass", "x"]),
+        "family": np.array(["wood_forestry", "wood_forestry", "glass", "y"]),
+        "kind": np.array(["material", "material", "material", "energy"]),
+    }
     assert lookup_factor(table, "disposal_avoided", **keys).tolist() == [1, 2, 3, 4]
     assert lookup_factor(table, "disposal_avoided", **keys, column="factor_id").tolist() == [
-        "cat", "fam", "kind", "star"]
+        "cat",
+        "fam",
+        "kind",
+        "star",
+    ]
     assert lookup_factor(table, "virgin_avoided", **keys).tolist() == [0, 0, 0, 0]

@@ -36,8 +36,14 @@ def test_arcs_capacities_and_defaults():
 
 def test_side_constraint_switches():
     reg = _registry_with_lot()
-    cfg = MatchConfig().replace(**{"side.min_lots": False, "side.max_partners_per_stream": 2,
-                                   "side.fixed_cost_cad_per_link_yr": 500.0, "weights.value": 2.0})
+    cfg = MatchConfig().replace(
+        **{
+            "side.min_lots": False,
+            "side.max_partners_per_stream": 2,
+            "side.fixed_cost_cad_per_link_yr": 500.0,
+            "weights.value": 2.0,
+        }
+    )
     problem = build_allocation_problem(_scored(cfg, reg).reset_index(), reg, cfg)
     assert (problem.demands["min_lot"] == 0).all()
     assert (problem.supplies["max_partners"] == 2).all()
@@ -59,7 +65,8 @@ def test_losing_arcs_kept_when_lots_may_be_pooled():
     """With side constraints and minimum lots, a losing arc may complete a receiver's lot."""
     reg = tiny_registry()
     cfg = MatchConfig(default_tipping_fee_cad_per_t=0.0).replace(
-        **{"weights.co2": 0.0, "side.enabled": True, "side.min_lots": True})
+        **{"weights.co2": 0.0, "side.enabled": True, "side.min_lots": True}
+    )
     scored = _scored(cfg, reg).reset_index()
     scored.loc[scored["candidate_id"] == "S_SPL>D_CEM", "gain_per_unit"] = -5.0
     kept = set(build_allocation_problem(scored, reg, cfg).arcs["candidate_id"])
@@ -83,18 +90,34 @@ def test_solves_and_checks_end_to_end():
 
 def test_candidates_under_a_category_to_confirm_are_never_allocated():
     reg = tiny_registry()
-    scored = pd.DataFrame({"candidate_id": ["S_BARK>D_BOIL", "S_BARK>D_OWN"], "supply_id": "S_BARK",
-                           "demand_id": ["D_BOIL", "D_OWN"], "yield_ratio": 1.0, "max_flow_per_yr": 100.0,
-                           "gain_per_unit": 10.0, "category_alternative": [True, False]})
+    scored = pd.DataFrame(
+        {
+            "candidate_id": ["S_BARK>D_BOIL", "S_BARK>D_OWN"],
+            "supply_id": "S_BARK",
+            "demand_id": ["D_BOIL", "D_OWN"],
+            "yield_ratio": 1.0,
+            "max_flow_per_yr": 100.0,
+            "gain_per_unit": 10.0,
+            "category_alternative": [True, False],
+        }
+    )
     problem = build_allocation_problem(scored, reg, MatchConfig())
     assert problem.arcs["candidate_id"].tolist() == ["S_BARK>D_OWN"]
 
 
 def test_a_specification_the_supply_leaves_undeclared_is_listed_not_proposed():
     reg = tiny_registry()
-    scored = pd.DataFrame({"candidate_id": ["S_BARK>D_BOIL", "S_BARK>D_OWN"], "supply_id": "S_BARK",
-                           "demand_id": ["D_BOIL", "D_OWN"], "yield_ratio": 1.0, "max_flow_per_yr": 100.0,
-                           "gain_per_unit": 10.0, "spec_unknown": ["moisture", ""]})
+    scored = pd.DataFrame(
+        {
+            "candidate_id": ["S_BARK>D_BOIL", "S_BARK>D_OWN"],
+            "supply_id": "S_BARK",
+            "demand_id": ["D_BOIL", "D_OWN"],
+            "yield_ratio": 1.0,
+            "max_flow_per_yr": 100.0,
+            "gain_per_unit": 10.0,
+            "spec_unknown": ["moisture", ""],
+        }
+    )
     cautious = build_allocation_problem(scored, reg, MatchConfig())
     assert cautious.arcs["candidate_id"].tolist() == ["S_BARK>D_OWN"]
     bold = build_allocation_problem(scored, reg, MatchConfig(propose_unknown_specs=True))

@@ -19,8 +19,16 @@ from symbiosis.synergy.anonymise import (
 
 def test_distance_and_quantity_bands_at_their_edges():
     km = pd.Series([0.0, 9.99, 10.0, 49.9, 50.0, 150.0, 150.1, float("nan")])
-    assert distance_band(km).tolist() == ["lt10", "lt10", "10_50", "10_50", "50_150", "gt150", "gt150",
-                                          "unknown"]
+    assert distance_band(km).tolist() == [
+        "lt10",
+        "lt10",
+        "10_50",
+        "10_50",
+        "50_150",
+        "gt150",
+        "gt150",
+        "unknown",
+    ]
     assert distance_band(km, coarse=True).tolist() == ["lt50"] * 4 + ["gt50"] * 3 + ["unknown"]
     q = pd.Series([5.0, 10.0, 999.0, 1000.0, 25_000.0])
     assert quantity_band(q).tolist() == ["lt10", "10_100", "100_1000", "1000_10000", "gt10000"]
@@ -29,39 +37,75 @@ def test_distance_and_quantity_bands_at_their_edges():
 def test_scian_sectors_and_their_groups():
     codes = pd.Series(["321114", "331313", "484110", "11", "9999", "", "541330"])
     assert scian_sector(codes).tolist() == ["31-33", "31-33", "48-49", "11", "", "", "54"]
-    assert sector_group(codes).tolist() == ["manufacturing", "manufacturing", "trade_transport", "primary",
-                                            "", "", "services"]
+    assert sector_group(codes).tolist() == [
+        "manufacturing",
+        "manufacturing",
+        "trade_transport",
+        "primary",
+        "",
+        "",
+        "services",
+    ]
 
 
-CATEGORIES = pd.DataFrame({"category_id": ["wood_sawdust", "wood_bark", "al_dross"],
-                           "family": ["wood", "wood", "metals"], "kind": ["material"] * 3})
-PRIORS = pd.DataFrame({
-    "scian_prefix": ["3211", "3211", "3313"], "direction": ["supply", "supply", "supply"],
-    "category_id": ["wood_sawdust", "wood_bark", "al_dross"], "typical_share": [0.9, 0.9, 0.9],
-    "evidence_ref": ["x"] * 3, "evidence_note": ["x"] * 3})
+CATEGORIES = pd.DataFrame(
+    {
+        "category_id": ["wood_sawdust", "wood_bark", "al_dross"],
+        "family": ["wood", "wood", "metals"],
+        "kind": ["material"] * 3,
+    }
+)
+PRIORS = pd.DataFrame(
+    {
+        "scian_prefix": ["3211", "3211", "3313"],
+        "direction": ["supply", "supply", "supply"],
+        "category_id": ["wood_sawdust", "wood_bark", "al_dross"],
+        "typical_share": [0.9, 0.9, 0.9],
+        "evidence_ref": ["x"] * 3,
+        "evidence_note": ["x"] * 3,
+    }
+)
 
 
 def _firms() -> pd.DataFrame:
     # the viewer in Alma; four sawmills within 10 km in the same MRC; one smelter; one outside
-    rows = [("V", "424510", "Alma", 48.550, -71.650),
-            ("S1", "321111", "Alma", 48.560, -71.640), ("S2", "321111", "Alma", 48.540, -71.660),
-            ("S3", "321112", "Hébertville", 48.570, -71.660), ("S4", "321113", "Alma", 48.555, -71.600),
-            ("A1", "331313", "Alma", 48.530, -71.700), ("X1", "321111", "Montréal", 45.50, -73.56)]
+    rows = [
+        ("V", "424510", "Alma", 48.550, -71.650),
+        ("S1", "321111", "Alma", 48.560, -71.640),
+        ("S2", "321111", "Alma", 48.540, -71.660),
+        ("S3", "321112", "Hébertville", 48.570, -71.660),
+        ("S4", "321113", "Alma", 48.555, -71.600),
+        ("A1", "331313", "Alma", 48.530, -71.700),
+        ("X1", "321111", "Montréal", 45.50, -73.56),
+    ]
     return pd.DataFrame(rows, columns=["firm_id", "scian_code", "municipality", "lat", "lon"])
 
 
 def _ask(*counterparts: tuple[str, str, float], k: int) -> pd.DataFrame:
     directory = build_directory(_firms(), categories=CATEGORIES, priors=PRIORS)
-    asked = pd.DataFrame([{"counterpart_firm_id": f, "counterpart_category_id": c,
-                           "counterpart_direction": "supply", "road_distance_km": km, "flow_per_yr": 50.0}
-                          for f, c, km in counterparts])
+    asked = pd.DataFrame(
+        [
+            {
+                "counterpart_firm_id": f,
+                "counterpart_category_id": c,
+                "counterpart_direction": "supply",
+                "road_distance_km": km,
+                "flow_per_yr": 50.0,
+            }
+            for f, c, km in counterparts
+        ]
+    )
     return describe_counterparts("V", asked, directory, k=k)
 
 
 def test_four_sawmills_nearby_let_the_finest_level_be_shown():
     [row] = _ask(("S1", "wood_sawdust", 2.0), k=4).to_dict("records")
-    assert (row["counterpart_sector"], row["area_level"], row["distance_band"], row["counterpart_category"]) \
-        == ("manufacturing", "mrc", "lt10", "wood_sawdust")
+    assert (
+        row["counterpart_sector"],
+        row["area_level"],
+        row["distance_band"],
+        row["counterpart_category"],
+    ) == ("manufacturing", "mrc", "lt10", "wood_sawdust")
     assert row["area"] == "Lac-Saint-Jean-Est" and row["anonymity"] == 4 and row["quantity_band"] == "10_100"
 
 

@@ -10,12 +10,17 @@ import pytest
 
 from symbiosis.synergy.funnel import funnel, funnel_columns
 
-FIRMS = pd.DataFrame({
-    "firm_id": ["A", "B", "C", "D"], "park_id": ["p1", "p1", "", "p2"],
-    "scian_code": ["321114", "321999", "111422", "331313"],
-    "municipality": ["Alma", "Alma", "Roberval", "Saguenay"]})
-CATEGORIES = pd.DataFrame({"category_id": ["wood_sawdust", "al_dross"],
-                           "family": ["wood_forestry", "aluminium_residues"]})
+FIRMS = pd.DataFrame(
+    {
+        "firm_id": ["A", "B", "C", "D"],
+        "park_id": ["p1", "p1", "", "p2"],
+        "scian_code": ["321114", "321999", "111422", "331313"],
+        "municipality": ["Alma", "Alma", "Roberval", "Saguenay"],
+    }
+)
+CATEGORIES = pd.DataFrame(
+    {"category_id": ["wood_sawdust", "al_dross"], "family": ["wood_forestry", "aluminium_residues"]}
+)
 
 
 def _synergies() -> pd.DataFrame:
@@ -26,8 +31,15 @@ def _synergies() -> pd.DataFrame:
         ("s4", "D", "C", "al_dross", "proposed", "proposed", "2026-05-01"),
         ("s5", "A", "B", "wood_sawdust", "implemented", "implemented", "2025-06-01"),  # no trial
     ]
-    columns = ["synergy_id", "supply_firm_id", "demand_firm_id", "supply_category_id", "status",
-               "stage_reached", "created_at"]
+    columns = [
+        "synergy_id",
+        "supply_firm_id",
+        "demand_firm_id",
+        "supply_category_id",
+        "status",
+        "stage_reached",
+        "created_at",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
     return frame.assign(supply_id=frame.synergy_id + "-s")
@@ -38,8 +50,10 @@ def test_counts_reached_stages_and_rates_overall():
     assert out.columns.tolist() == funnel_columns()
     row = out[out.dimension == "all"].iloc[0]
     assert (row.n_synergies, row.n_firms, row.n_verified, row.n_rejected, row.n_proposed) == (5, 4, 1, 1, 1)
-    assert [row[f"reached_{s}"] for s in ("proposed", "qualified", "contacted", "in_discussion", "trial",
-                                          "implemented", "verified")] == [5, 4, 4, 3, 2, 2, 1]
+    assert [
+        row[f"reached_{s}"]
+        for s in ("proposed", "qualified", "contacted", "in_discussion", "trial", "implemented", "verified")
+    ] == [5, 4, 4, 3, 2, 2, 1]
     assert row.rate_proposed_qualified == pytest.approx(4 / 5)
     assert row.rate_in_discussion_trial == pytest.approx(2 / 3)
     assert row.rate_trial_implemented == 1.0  # s5 skipped the trial: counted as passed

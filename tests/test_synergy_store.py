@@ -38,8 +38,15 @@ def _to_contacted(store: SynergyRepository, sid: str) -> None:
 
 
 def test_walk_one_synergy_from_proposed_to_verified(store, sid):
-    store.transition(ADVISOR, sid, "qualified", owner_id="adele", note="Bon potentiel",
-                     next_action_on=dt.date(2026, 12, 1), next_action="Appeler la scierie")
+    store.transition(
+        ADVISOR,
+        sid,
+        "qualified",
+        owner_id="adele",
+        note="Bon potentiel",
+        next_action_on=dt.date(2026, 12, 1),
+        next_action="Appeler la scierie",
+    )
     store.transition(ADVISOR, sid, "contacted")
     store.consent(A, sid, "accept")
     store.consent(B, sid, "accept")
@@ -58,18 +65,23 @@ def test_walk_one_synergy_from_proposed_to_verified(store, sid):
     history = store.history(ADVISOR, sid).iloc[::-1]  # oldest first
     moves = history[(history.table_name == "synergies") & (history.action == "update")]
     assert [(m.before["status"], m.after["status"]) for m in moves.itertuples()] == [
-        ("proposed", "qualified"), ("qualified", "contacted"), ("contacted", "in_discussion"),
-        ("in_discussion", "trial"), ("trial", "implemented"), ("implemented", "verified")]
+        ("proposed", "qualified"),
+        ("qualified", "contacted"),
+        ("contacted", "in_discussion"),
+        ("in_discussion", "trial"),
+        ("trial", "implemented"),
+        ("implemented", "verified"),
+    ]
     assert set(history.actor_id[history.table_name == "synergies"]) == {"adele"}
     assert moves.iloc[0].after["note"] == "Bon potentiel" and moves.iloc[0].before["owner_id"] is None
     consents = history[history.table_name == "consents"]
     assert sorted(consents.actor_id) == ["alice", "bruno"]
     assert {c["side"] for c in consents.after} == {"supply", "demand"}
     checks = history[history.table_name == "verifications"]
-    assert checks.after.tolist() == [{"period_start": "2026-01-01", "period_end": "2026-06-30",
-                                      "supplier_quantity": 50.0},
-                                     {"period_start": "2026-01-01", "period_end": "2026-06-30",
-                                      "receiver_quantity": 48.0}]
+    assert checks.after.tolist() == [
+        {"period_start": "2026-01-01", "period_end": "2026-06-30", "supplier_quantity": 50.0},
+        {"period_start": "2026-01-01", "period_end": "2026-06-30", "receiver_quantity": 48.0},
+    ]
     assert checks.before.tolist()[1] == {"receiver_quantity": None}
     assert history.action.iloc[0] == "insert"  # the proposal itself
 
@@ -125,8 +137,11 @@ def test_rejection_needs_a_reason_keeps_the_stage_and_can_be_reopened(store, sid
     assert (row.status, row.rejection_reason, row.stage_reached) == ("rejected", "distance", "contacted")
     last = store.history(ADVISOR, sid).iloc[0]
     assert last.before == {"status": "contacted", "rejection_reason": None}
-    assert last.after == {"status": "rejected", "rejection_reason": "distance",
-                          "note": "Trop loin pour la sciure humide"}
+    assert last.after == {
+        "status": "rejected",
+        "rejection_reason": "distance",
+        "note": "Trop loin pour la sciure humide",
+    }
     with pytest.raises(TransitionError):
         store.transition(ADVISOR, sid, "contacted")
     store.transition(ADVISOR, sid, "qualified")  # reopened
@@ -139,8 +154,9 @@ def test_recording_again_refreshes_proposed_only(store, sid):
     assert store.record_proposals(ADVISOR, again) == 0  # nothing changed
     assert store.synergies(ADVISOR).flow_per_yr.iat[0] == 90.0
     store.transition(ADVISOR, sid, "qualified")
-    later = FakeResult(exchanges(exchange("A-1", "B-1", "A", "B", flow_per_yr=10.0),
-                                 exchange("A-1", "C-1", "A", "C")))
+    later = FakeResult(
+        exchanges(exchange("A-1", "B-1", "A", "B", flow_per_yr=10.0), exchange("A-1", "C-1", "A", "C"))
+    )
     assert store.record_proposals(ADVISOR, later) == 1  # only the new pair
     frame = store.synergies(ADVISOR).set_index("synergy_id")
     assert frame.loc[sid, "flow_per_yr"] == 90.0 and frame.loc[sid, "status"] == "qualified"
@@ -154,12 +170,17 @@ def test_audit_trail_cannot_be_altered(store, sid):
         assert not [n for n in names if any(w in n for w in words)]
     before = store.history(ADVISOR, sid)
     engine = store._engine
-    for statement in (update(AuditLog).values(action="nothing"), delete(AuditLog),
-                      text("UPDATE audit_log SET after = NULL")):
+    for statement in (
+        update(AuditLog).values(action="nothing"),
+        delete(AuditLog),
+        text("UPDATE audit_log SET after = NULL"),
+    ):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(statement)
-    with pytest.raises(DBAPIError, match="append-only"), \
-            store._transaction(ADVISOR, "tamper", write=True) as conn:
+    with (
+        pytest.raises(DBAPIError, match="append-only"),
+        store._transaction(ADVISOR, "tamper", write=True) as conn,
+    ):
         conn.execute(delete(AuditLog).where(AuditLog.row_key == sid))
     assert store.history(ADVISOR, sid).equals(before)
 
@@ -172,10 +193,14 @@ def test_a_firm_sees_only_its_qualified_synergies(store, sid):
     assert store.firm_proposals(A).synergy_id.tolist() == [sid]
     assert store.firm_proposals(B).my_side.tolist() == ["demand"]
     assert store.firm_proposals(C).empty
-    for attempt in (lambda: store.consent(C, sid, "accept"), lambda: store.reveal(C, sid),
-                    lambda: store.confirm_quantity(C, sid, period_start=JAN, period_end=JUN, quantity=1),
-                    lambda: store.synergies(C), lambda: store.history(C, sid),
-                    lambda: store.consent(C, "syn-doesnotexist", "accept")):
+    for attempt in (
+        lambda: store.consent(C, sid, "accept"),
+        lambda: store.reveal(C, sid),
+        lambda: store.confirm_quantity(C, sid, period_start=JAN, period_end=JUN, quantity=1),
+        lambda: store.synergies(C),
+        lambda: store.history(C, sid),
+        lambda: store.consent(C, "syn-doesnotexist", "accept"),
+    ):
         with pytest.raises(PermissionDenied):
             attempt()
     assert store.consents(C).empty and store.verifications(C).empty
@@ -217,7 +242,8 @@ def test_decline_records_a_reason(store, sid):
     store.consent(B, sid, "decline", reason="quality", note="Trop humide")
     mine = store.consents(B)
     assert mine[["side", "decision", "reason", "note"]].values.tolist() == [
-        ["demand", "decline", "quality", "Trop humide"]]
+        ["demand", "decline", "quality", "Trop humide"]
+    ]
     assert store.firm_proposals(B).my_reason.tolist() == ["quality"]
     store.consent(B, sid, "accept")  # a firm may change its mind before both accept
     last = store.history(ADVISOR, sid).iloc[0]

@@ -8,12 +8,28 @@ from symbiosis.synergy.funnel import funnel
 from symbiosis.views.synergy import firm_table, funnel_table, next_statuses, unit_label
 from tests.test_synergy_funnel import CATEGORIES, FIRMS, _synergies
 
-PROPOSAL = pd.DataFrame([{
-    "synergy_id": "syn-1", "my_side": "supply", "my_stream_id": "A-1", "my_category_id": "wood_sawdust",
-    "counterpart_category": "wood_forestry", "counterpart_category_level": "family", "counterpart_sector": "",
-    "area_level": "mrc", "area": "Lac-Saint-Jean-Est", "distance_band": "gt150", "quantity_band": "lt10",
-    "flow_unit": "t/yr", "status": "contacted", "my_decision": "", "my_reason": "", "revealed": False,
-}])
+PROPOSAL = pd.DataFrame(
+    [
+        {
+            "synergy_id": "syn-1",
+            "my_side": "supply",
+            "my_stream_id": "A-1",
+            "my_category_id": "wood_sawdust",
+            "counterpart_category": "wood_forestry",
+            "counterpart_category_level": "family",
+            "counterpart_sector": "",
+            "area_level": "mrc",
+            "area": "Lac-Saint-Jean-Est",
+            "distance_band": "gt150",
+            "quantity_band": "lt10",
+            "flow_unit": "t/yr",
+            "status": "contacted",
+            "my_decision": "",
+            "my_reason": "",
+            "revealed": False,
+        }
+    ]
+)
 
 
 def test_firm_table_speaks_both_languages_and_shows_only_bands():

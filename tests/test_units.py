@@ -56,11 +56,22 @@ def test_ambiguous_thousands_is_read_by_locale_and_flagged(locale, value):
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("", "number.empty"), ("   ", "number.empty"), ("abc", "number.not_a_number"),
-     ("douze", "number.not_a_number"), ("nan", "number.not_a_number"), ("inf", "number.not_a_number"),
-     ("1e999", "number.not_finite"), ("-3", "number.negative"), ("−3,5", "number.negative"),
-     ("12,5 t", "number.unit_in_number"), ("1 2", "number.not_a_number"), ("1,2,3", "number.not_a_number"),
-     ("1,20.5", "number.not_a_number"), (",", "number.not_a_number")],
+    [
+        ("", "number.empty"),
+        ("   ", "number.empty"),
+        ("abc", "number.not_a_number"),
+        ("douze", "number.not_a_number"),
+        ("nan", "number.not_a_number"),
+        ("inf", "number.not_a_number"),
+        ("1e999", "number.not_finite"),
+        ("-3", "number.negative"),
+        ("−3,5", "number.negative"),
+        ("12,5 t", "number.unit_in_number"),
+        ("1 2", "number.not_a_number"),
+        ("1,2,3", "number.not_a_number"),
+        ("1,20.5", "number.not_a_number"),
+        (",", "number.not_a_number"),
+    ],
 )
 def test_bad_numbers_are_refused_with_a_code(text, code):
     parsed = parse_number(text)
@@ -106,11 +117,25 @@ def test_every_unit_has_distinct_key_and_english_spelling_reads_the_same():
 
 @pytest.mark.parametrize(
     ("typed", "key"),
-    [("tonnes/an", "t/an"), ("tm/an", "t/an"), ("Tonnes par année", "t/an"), ("tonnes per year", "t/an"),
-     ("t/yr", "t/an"), ("T / AN", "t/an"), ("kg/month", "kg/mois"), ("m3/day", "m3/jour"),
-     ("m³ par jour", "m3/jour"), ("L/week", "L/semaine"), ("MWh/yr", "MWh/an"), ("GJ/yr", "GJ/an"),
-     ("loads/week", "chargements/semaine"), ("trips/yr", "voyages/an"), ("sq ft", "pi2"),
-     ("mètres cubes à l'année", "m3/an"), ("verges cubes/semaine", "vg3/semaine")],
+    [
+        ("tonnes/an", "t/an"),
+        ("tm/an", "t/an"),
+        ("Tonnes par année", "t/an"),
+        ("tonnes per year", "t/an"),
+        ("t/yr", "t/an"),
+        ("T / AN", "t/an"),
+        ("kg/month", "kg/mois"),
+        ("m3/day", "m3/jour"),
+        ("m³ par jour", "m3/jour"),
+        ("L/week", "L/semaine"),
+        ("MWh/yr", "MWh/an"),
+        ("GJ/yr", "GJ/an"),
+        ("loads/week", "chargements/semaine"),
+        ("trips/yr", "voyages/an"),
+        ("sq ft", "pi2"),
+        ("mètres cubes à l'année", "m3/an"),
+        ("verges cubes/semaine", "vg3/semaine"),
+    ],
 )
 def test_typed_spellings_map_to_the_list(typed, key):
     assert normalise_unit(typed) == key and read_unit(typed) is not None
@@ -118,11 +143,20 @@ def test_typed_spellings_map_to_the_list(typed, key):
 
 @pytest.mark.parametrize(
     ("value", "unit", "kind", "expected"),
-    [(12.5, "t/an", "material", 12.5), (1000, "kg/mois", "material", 12.0), (1, "t/jour", "material", 365.25),
-     (100, "m³/an", "water", 100.0), (1, "m3/jour", "water", 365.25), (1, "kW", "energy", 8.766),
-     (1, "MW", "energy", 8766.0), (1, "GJ/mois", "energy", 12 / 3.6), (2, "voyages/mois", "logistics", 24.0),
-     (10, "m²", "capacity", 10.0), (4, "h/semaine", "service", 4 * 365.25 / 7),
-     (1, "L/min", "water", 525.96)],
+    [
+        (12.5, "t/an", "material", 12.5),
+        (1000, "kg/mois", "material", 12.0),
+        (1, "t/jour", "material", 365.25),
+        (100, "m³/an", "water", 100.0),
+        (1, "m3/jour", "water", 365.25),
+        (1, "kW", "energy", 8.766),
+        (1, "MW", "energy", 8766.0),
+        (1, "GJ/mois", "energy", 12 / 3.6),
+        (2, "voyages/mois", "logistics", 24.0),
+        (10, "m²", "capacity", 10.0),
+        (4, "h/semaine", "service", 4 * 365.25 / 7),
+        (1, "L/min", "water", 525.96),
+    ],
 )
 def test_to_canonical_values(value, unit, kind, expected):
     conv = to_canonical(value, unit, kind=kind)
@@ -156,12 +190,16 @@ def test_water_mass_is_volume_times_one():
 
 @pytest.mark.parametrize(
     ("unit", "kind", "code"),
-    [("MWh/an", "material", "unit.wrong_kind"), ("t/h", "energy", "unit.wrong_kind"),
-     ("tons/an", "material", "unit.unknown"), ("gal/jour", "water", "unit.unknown"),
-     ("palettes/semaine", "material", "unit.size_missing"),
-     ("chargements/semaine", "material", "unit.size_missing"),
-     ("palettes de 2 m³/semaine", "material", "unit.size_missing"),
-     ("t", "material", "unit.total_not_allowed")],
+    [
+        ("MWh/an", "material", "unit.wrong_kind"),
+        ("t/h", "energy", "unit.wrong_kind"),
+        ("tons/an", "material", "unit.unknown"),
+        ("gal/jour", "water", "unit.unknown"),
+        ("palettes/semaine", "material", "unit.size_missing"),
+        ("chargements/semaine", "material", "unit.size_missing"),
+        ("palettes de 2 m³/semaine", "material", "unit.size_missing"),
+        ("t", "material", "unit.total_not_allowed"),
+    ],
 )
 def test_unit_errors_have_codes_and_bilingual_fixes(unit, kind, code):
     with pytest.raises(UnitError) as info:
@@ -178,11 +216,13 @@ def test_unknown_unit_lists_close_units_of_the_kind():
 
 @pytest.mark.parametrize(
     ("unit", "kind", "expected"),
-    [("chargements de 30 m³/semaine", "material", 30 * 0.5 * 365.25 / 7),
-     ("loads of 20 t per week", "material", 20 * 365.25 / 7),
-     ("loads/week (20 t)", "material", 20 * 365.25 / 7),
-     ("chargements/semaine", "logistics", 365.25 / 7),
-     ("palettes de 25 kg/semaine", "material", 0.025 * 365.25 / 7)],
+    [
+        ("chargements de 30 m³/semaine", "material", 30 * 0.5 * 365.25 / 7),
+        ("loads of 20 t per week", "material", 20 * 365.25 / 7),
+        ("loads/week (20 t)", "material", 20 * 365.25 / 7),
+        ("chargements/semaine", "logistics", 365.25 / 7),
+        ("palettes de 25 kg/semaine", "material", 0.025 * 365.25 / 7),
+    ],
 )
 def test_counted_units_carry_their_size(unit, kind, expected):
     conv = to_canonical(1, unit, kind=kind, default_density_t_per_m3=0.5)
@@ -198,8 +238,11 @@ _rate_units = [u for u in units() if not u.counted and not u.is_total]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.floats(min_value=1e-6, max_value=1e9), st.sampled_from(_rate_units),
-       st.floats(min_value=0.05, max_value=5))
+@given(
+    st.floats(min_value=1e-6, max_value=1e9),
+    st.sampled_from(_rate_units),
+    st.floats(min_value=0.05, max_value=5),
+)
 def test_unit_round_trip(value, unit, density):
     kind = unit.kinds[0]
     conv = to_canonical(value, unit.unit_fr, kind=kind, density_t_per_m3=density)

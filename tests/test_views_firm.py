@@ -51,6 +51,7 @@ def tiny_repo(tmp_path):
 
 # -- sign-in ---------------------------------------------------------------------------------------
 
+
 def test_display_name_falls_back_to_the_user_id():
     users = pd.DataFrame({"user_id": ["a", "b"], "display_name": ["Anne", ""]})
     assert display_name(users, Actor("a", "advisor")) == "Anne"
@@ -59,6 +60,7 @@ def test_display_name_falls_back_to_the_user_id():
 
 
 # -- demo accounts ---------------------------------------------------------------------------------
+
 
 def test_demo_accounts_are_one_table_with_every_role_and_real_sample_firms():
     roles = {a.role for a in DEMO_ACCOUNTS}
@@ -71,9 +73,11 @@ def test_demo_accounts_are_one_table_with_every_role_and_real_sample_firms():
 
 
 def test_create_demo_accounts_is_idempotent_and_skips_missing_firms(tiny_repo):
-    accounts = (DemoAccount("c", "motdepasse-c", "advisor", None, "C"),
-                DemoAccount("f1", "motdepasse-f1", "firm", "F1", "F1"),
-                DemoAccount("f9", "motdepasse-f9", "firm", "F9", "F9"))
+    accounts = (
+        DemoAccount("c", "motdepasse-c", "advisor", None, "C"),
+        DemoAccount("f1", "motdepasse-f1", "firm", "F1", "F1"),
+        DemoAccount("f9", "motdepasse-f9", "firm", "F9", "F9"),
+    )
     assert create_demo_accounts(tiny_repo, SYSTEM, accounts) == ["c", "f1"]
     assert create_demo_accounts(tiny_repo, SYSTEM, accounts) == []
     assert tiny_repo.authenticate("f1", "motdepasse-f1") is None  # demo accounts: sample registries only
@@ -103,6 +107,7 @@ def test_a_firm_may_not_create_accounts(tiny_repo):
 
 # -- access ----------------------------------------------------------------------------------------
 
+
 def test_firm_in_view_defaults_to_the_actors_own():
     assert firm_id_in_view(F1, None) == "F1"
     assert firm_id_in_view(F1, " ") == "F1"
@@ -120,10 +125,17 @@ def test_load_firm_refuses_another_firm_and_audits_it(tiny_repo):
 
 # -- profile ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "lang", "text"), [
-    (48.43, "fr", "48,43"), (-71.07, "en", "-71.07"), (1200.5, "fr", "1 200,5"), (float("nan"), "fr", ""),
-    (None, "en", ""),
-])
+
+@pytest.mark.parametrize(
+    ("value", "lang", "text"),
+    [
+        (48.43, "fr", "48,43"),
+        (-71.07, "en", "-71.07"),
+        (1200.5, "fr", "1 200,5"),
+        (float("nan"), "fr", ""),
+        (None, "en", ""),
+    ],
+)
 def test_number_cell_writes_what_the_importer_reads(value, lang, text):
     assert number_cell(value, lang) == text
 
@@ -138,9 +150,18 @@ def test_profile_round_trips_through_the_importer(tiny_repo):
 
 
 def test_profile_keeps_a_park_position_as_a_park_position():
-    firm = {"firm_id": "F1", "name": "X", "scian_code": "321111", "park_id": "alma-sud",
-            "municipality": "Alma", "lat": 48.5, "lon": -71.6, "coord_source": "park",
-            "accepts_hazardous": False, "confidentiality": "members"}
+    firm = {
+        "firm_id": "F1",
+        "name": "X",
+        "scian_code": "321111",
+        "park_id": "alma-sud",
+        "municipality": "Alma",
+        "lat": 48.5,
+        "lon": -71.6,
+        "coord_source": "park",
+        "accepts_hazardous": False,
+        "confidentiality": "members",
+    }
     cells = profile_cells(firm, "fr")
     assert cells["lat"] == cells["lon"] == "" and cells["accepts_hazardous"] == "non"
     assert validate_profile(cells, "F1").valid.iloc[0]["coord_source"] == "park"
@@ -163,6 +184,7 @@ def test_a_firm_cannot_save_another_firms_profile(tiny_repo):
 
 # -- streams ---------------------------------------------------------------------------------------
 
+
 def test_months_cell():
     assert months_cell(0xFFF) == ""
     assert months_cell(0b1110_0000_0111) == "1,2,3,10,11,12"
@@ -175,22 +197,54 @@ def test_raw_table_uses_language_headers_and_given_row_numbers():
 
 
 def test_stream_cells_round_trip_through_the_importer():
-    stored = pd.DataFrame([stream("S9", "F1", "supply", "wood_bark", 1200, description="écorces",
-                                  quantity_as_typed="1 200", months_mask=0b1_1111_0000,
-                                  availability="seasonal", disposal_cost_cad_per_unit=5.5,
-                                  confidentiality="public")])
+    stored = pd.DataFrame(
+        [
+            stream(
+                "S9",
+                "F1",
+                "supply",
+                "wood_bark",
+                1200,
+                description="écorces",
+                quantity_as_typed="1 200",
+                months_mask=0b1_1111_0000,
+                availability="seasonal",
+                disposal_cost_cad_per_unit=5.5,
+                confidentiality="public",
+            )
+        ]
+    )
     cells = stream_cells(stored.iloc[0], "fr")
     assert cells["months"] == "5,6,7,8,9" and cells["disposal_cost_cad_per_unit"] == "5,5"
     assert cells["direction"] == "offre"
     row = validate_stream_rows([cells], "F1").valid.iloc[0]
-    for column in ("stream_id", "category_id", "quantity_per_yr", "months_mask", "availability",
-                   "disposal_cost_cad_per_unit", "confidentiality", "description"):
+    for column in (
+        "stream_id",
+        "category_id",
+        "quantity_per_yr",
+        "months_mask",
+        "availability",
+        "disposal_cost_cad_per_unit",
+        "confidentiality",
+        "description",
+    ):
         assert row[column] == stored.iloc[0][column], column
 
 
 def test_validate_stream_rows_gives_every_row_the_firm():
-    result = validate_stream_rows([{"firm_id": "F2", "direction": "demand", "category_id": "wood_bark",
-                                    "quantity": "10", "unit": "t/an"}], "F1", lang="en")
+    result = validate_stream_rows(
+        [
+            {
+                "firm_id": "F2",
+                "direction": "demand",
+                "category_id": "wood_bark",
+                "quantity": "10",
+                "unit": "t/an",
+            }
+        ],
+        "F1",
+        lang="en",
+    )
     assert result.valid["firm_id"].tolist() == ["F1"]
 
 
@@ -213,8 +267,20 @@ def test_streams_table_keeps_numbers_numeric_and_units_in_words(tiny_repo):
 
 
 def test_editor_rows_keep_the_stored_cells_the_table_does_not_show(tiny_repo):
-    streams = pd.DataFrame([stream("S9", "F1", "supply", "wood_bark", 10, description="écorces",
-                                   moisture_pct=45.0, max_distance_km=80.0)])
+    streams = pd.DataFrame(
+        [
+            stream(
+                "S9",
+                "F1",
+                "supply",
+                "wood_bark",
+                10,
+                description="écorces",
+                moisture_pct=45.0,
+                max_distance_km=80.0,
+            )
+        ]
+    )
     stored = editor_frame(streams, "fr")
     assert list(stored.columns) == list(EDITOR_COLUMNS)
     edited = stored.copy()
@@ -227,17 +293,32 @@ def test_editor_rows_keep_the_stored_cells_the_table_does_not_show(tiny_repo):
 
 
 def test_refused_editor_rows_stay_pending_with_their_messages():
-    rows = [{"stream_id": "S1", "quantity": "20", "unit": "t/an", "direction": "offre",
-             "category_id": "wood_bark"},
-            {"stream_id": "", "quantity": "beaucoup", "unit": "t/an", "direction": "offre",
-             "category_id": "wood_bark"}]
+    rows = [
+        {
+            "stream_id": "S1",
+            "quantity": "20",
+            "unit": "t/an",
+            "direction": "offre",
+            "category_id": "wood_bark",
+        },
+        {
+            "stream_id": "",
+            "quantity": "beaucoup",
+            "unit": "t/an",
+            "direction": "offre",
+            "category_id": "wood_bark",
+        },
+    ]
     result = validate_stream_rows(rows, "F1", row_numbers=[1, 4])
     assert len(result.valid) == 1
     pending = pending_rows(rows, [1, 4], result.report, "fr")
     assert len(pending) == 1 and pending[0]["quantity"] == "beaucoup"
     assert pending[0]["errors"].startswith("Ligne 4, colonne « quantite »")
-    stored = pd.DataFrame([["S1", "offre", "wood_bark", "", "10", "t/an", "", "membres"]],
-                          columns=list(EDITOR_COLUMNS), dtype=object)
+    stored = pd.DataFrame(
+        [["S1", "offre", "wood_bark", "", "10", "t/an", "", "membres"]],
+        columns=list(EDITOR_COLUMNS),
+        dtype=object,
+    )
     frame = with_pending(stored, pending)
     assert frame["quantity"].tolist() == ["10", "beaucoup"] and frame["errors"].iloc[0] == ""
     replaced = with_pending(stored, [{**pending[0], "stream_id": "S1"}])
@@ -245,14 +326,21 @@ def test_refused_editor_rows_stay_pending_with_their_messages():
 
 
 def test_save_valid_stores_only_valid_rows(tiny_repo):
-    result = validate_stream_rows([{"direction": "offre", "category_id": "wood_bark", "quantity": "3",
-                                    "unit": "t/an"}, {"quantity": "x"}], "F1")
+    result = validate_stream_rows(
+        [
+            {"direction": "offre", "category_id": "wood_bark", "quantity": "3", "unit": "t/an"},
+            {"quantity": "x"},
+        ],
+        "F1",
+    )
     assert save_valid(tiny_repo, F1, result) == 1
     assert len(tiny_repo.streams(F1)) == 2
 
 
-BAD = (b"stream_id,firm_id,direction,category_id,quantity,unit\n"
-       b"S10,F1,supply,wood_bark,10,t/an\nS11,F2,supply,wood_bark,10,t/an\n")
+BAD = (
+    b"stream_id,firm_id,direction,category_id,quantity,unit\n"
+    b"S10,F1,supply,wood_bark,10,t/an\nS11,F2,supply,wood_bark,10,t/an\n"
+)
 
 
 def test_upload_reports_rows_of_another_firm_in_plain_words(tiny_repo):
@@ -285,8 +373,9 @@ def test_rejected_rows_file_says_another_firms_id_like_the_screen(tiny_repo):
 
 def test_a_negative_quantity_is_told_to_drop_the_sign():
     """#11.9: a negative quantity got the hint 'write a number in digits'."""
-    result = validate_stream_rows([{"direction": "offre", "category_id": "wood_bark", "quantity": "-5",
-                                    "unit": "t/an"}], "F1")
+    result = validate_stream_rows(
+        [{"direction": "offre", "category_id": "wood_bark", "quantity": "-5", "unit": "t/an"}], "F1"
+    )
     issue = result.report.errors[0]
     assert "sans signe moins" in issue.fix.fr and "minus sign" in issue.fix.en
     assert "en chiffres" not in issue.fix.fr

@@ -91,8 +91,18 @@ def test_tooltips_are_plain_text_and_keep_hostile_names_literal():
     assert arcs["tooltip"][0].startswith("<img")
 
 
-DECK_LAYER_IDS = ["basemap-land", "basemap-water", "basemap-rivers", "basemap-borders", "basemap-mrc",
-                  "parks", "firms", "within", "exchanges", "basemap-labels"]
+DECK_LAYER_IDS = [
+    "basemap-land",
+    "basemap-water",
+    "basemap-rivers",
+    "basemap-borders",
+    "basemap-mrc",
+    "parks",
+    "firms",
+    "within",
+    "exchanges",
+    "basemap-labels",
+]
 
 
 def _layer(spec: dict, layer_id: str) -> dict:
@@ -102,8 +112,9 @@ def _layer(spec: dict, layer_id: str) -> dict:
 def test_deck_is_offline_flat_with_the_basemap_underneath():
     reg = tiny_registry()
     ex = _exchanges([("F1", "F2", 1000, 10, 40.0), ("F1", "F3", -5, 2, 41.0)])
-    spec = json.loads(build_deck(map_layers(reg.firms, ex, load_parks(), MapFilters(),
-                                            arc_mode="firms")).to_json())
+    spec = json.loads(
+        build_deck(map_layers(reg.firms, ex, load_parks(), MapFilters(), arc_mode="firms")).to_json()
+    )
     assert [layer["id"] for layer in spec["layers"]] == DECK_LAYER_IDS
     assert spec["initialViewState"]["pitch"] == 0 and spec["initialViewState"]["bearing"] == 0
     assert "mapProvider" not in spec and "http" not in str(spec.get("mapStyle"))
@@ -143,8 +154,9 @@ def _park_registry() -> pd.DataFrame:
 
 def test_regional_view_sums_arcs_between_parks_and_keeps_every_tonne():
     firms = _park_registry()
-    ex = _exchanges([_line("F1", "F2", 100), _line("F1", "F3", 50), _line("F2", "F3", 7),
-                     _line("F2", "F4", 20)])
+    ex = _exchanges(
+        [_line("F1", "F2", 100), _line("F1", "F3", 50), _line("F2", "F3", 7), _line("F2", "F4", 20)]
+    )
     layers = map_layers(firms, ex, load_parks(), MapFilters())
     assert layers.arcs_aggregated and layers.view.zoom < DETAIL_ZOOM
     arcs = layers.arcs
@@ -163,8 +175,9 @@ def test_regional_view_sums_arcs_between_parks_and_keeps_every_tonne():
 
 def test_a_filter_draws_one_arc_per_exchange_and_zooms_to_what_it_keeps():
     firms = _park_registry()
-    ex = _exchanges([_line("F1", "F2", 100), _line("F1", "F3", 50), _line("F2", "F3", 7),
-                     _line("F2", "F4", 20)])
+    ex = _exchanges(
+        [_line("F1", "F2", 100), _line("F1", "F3", 50), _line("F2", "F3", 7), _line("F2", "F4", 20)]
+    )
     region = map_layers(firms, ex, load_parks(), MapFilters())
     alma = map_layers(firms, ex, load_parks(), MapFilters(park_id="alma-aluminerie"))
     assert not alma.arcs_aggregated and len(alma.arcs) == 1

@@ -27,12 +27,14 @@ EX = pd.DataFrame(
         "mass_t_per_yr": [1200.0, 20.0, 0.0, 5.0],
     }
 )
-CATEGORIES = pd.DataFrame({
-    "category_id": ["wood_sawdust", "wood_ash", "heat_low_30_60c"],
-    "family": ["wood_forestry", "mineral_ashes", "energy_heat"],
-    "label_fr": ["Sciure de bois", "Cendres de bois", "Chaleur basse température"],
-    "label_en": ["Sawdust", "Wood ash", "Low-grade heat"],
-})
+CATEGORIES = pd.DataFrame(
+    {
+        "category_id": ["wood_sawdust", "wood_ash", "heat_low_30_60c"],
+        "family": ["wood_forestry", "mineral_ashes", "energy_heat"],
+        "label_fr": ["Sciure de bois", "Cendres de bois", "Chaleur basse température"],
+        "label_en": ["Sawdust", "Wood ash", "Low-grade heat"],
+    }
+)
 PARKS = pd.DataFrame({"park_id": ["p1", "p2"], "name": ["Parc de l'Alpha", "Parc du Gamma"]})
 
 
@@ -41,8 +43,11 @@ def test_group_table_names_families_parks_and_firms():
     assert fam["Famille de ressource"].tolist() == ["Chaleur", "Minéraux et cendres", "Bois et forêt"]
     assert fam["Valeur nette ($/an)"].tolist() == [300.0, 200.0, 150.0]  # numbers, sorted as numbers
     parks = group_table(group_clusters(EX, FIRMS, by="park"), FIRMS, "park", "en", parks=PARKS)
-    assert set(parks["Industrial park"]) == {"Parc de l'Alpha", "Parc du Gamma",
-                                            "Outside any industrial park"}
+    assert set(parks["Industrial park"]) == {
+        "Parc de l'Alpha",
+        "Parc du Gamma",
+        "Outside any industrial park",
+    }
     assert "Within the park" in parks.columns
     gamma = parks.set_index("Industrial park").loc["Parc du Gamma"]
     assert gamma["Exchanges"] == 3 and gamma["Within the park"] == 1  # B→C, C→D, E→C
@@ -59,7 +64,8 @@ def test_chain_table_reads_like_a_sentence():
     table = chain_table(short_chains(EX), FIRMS, "fr", categories=CATEGORIES)
     assert table["Chaîne"].iloc[0] == "Alpha → Bêta → Gamma → Delta"
     assert table["Ce qui circule"].iloc[0] == (
-        "Sciure de bois (1\u00a0200 t/an) → Cendres de bois (20 t/an) → Chaleur basse température")
+        "Sciure de bois (1\u00a0200 t/an) → Cendres de bois (20 t/an) → Chaleur basse température"
+    )
     assert table["Étapes"].iloc[0] == 3
     english = chain_table(short_chains(EX), FIRMS, "en", categories=CATEGORIES)
     assert english["What flows"].iloc[0].startswith("Sawdust (1,200 t/yr) → Wood ash")

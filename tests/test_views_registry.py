@@ -5,8 +5,7 @@ from tests._registry_helpers import tiny_registry
 
 
 def test_summary_counts():
-    assert registry_summary(tiny_registry()) == {"firms": 3, "supplies": 1, "demands": 2,
-                                                 "municipalities": 2}
+    assert registry_summary(tiny_registry()) == {"firms": 3, "supplies": 1, "demands": 2, "municipalities": 2}
 
 
 def test_filters_combine():
@@ -14,7 +13,8 @@ def test_filters_combine():
     assert len(filter_streams(reg)) == 3
     assert filter_streams(reg, municipality="Alma")["stream_id"].tolist() == ["S2", "S3"]
     assert filter_streams(reg, municipality="Alma", direction="demand", text="CHAUDIÈRE")[
-        "stream_id"].tolist() == ["S3"]
+        "stream_id"
+    ].tolist() == ["S3"]
     assert filter_streams(reg, direction="supply", text="granules").empty
 
 
@@ -36,8 +36,9 @@ def test_stream_table_is_translated():
 def test_stream_table_shows_category_labels():
     import pandas as pd
 
-    cats = pd.DataFrame({"category_id": ["wood_sawdust"], "label_fr": ["Sciure de bois"],
-                         "label_en": ["Sawdust"]})
+    cats = pd.DataFrame(
+        {"category_id": ["wood_sawdust"], "label_fr": ["Sciure de bois"], "label_en": ["Sawdust"]}
+    )
     reg = tiny_registry()
     fr = stream_table(filter_streams(reg), "fr", categories=cats)
     en = stream_table(filter_streams(reg), "en", categories=cats)

@@ -19,8 +19,7 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         "--db",
         metavar="PATH",
         default=None,
-        help="SQLite registry file (default: $DATABASE_URL, else $SYMBIOSIS_DB, else "
-        f"{DEFAULT_DB})",
+        help=f"SQLite registry file (default: $DATABASE_URL, else $SYMBIOSIS_DB, else {DEFAULT_DB})",
     )
 
 

@@ -15,11 +15,22 @@ def batch_summary(batch: ImportBatch) -> dict:
             continue
         report = result.report
         out[name] = {
-            "rows": report.n_rows, "accepted": report.n_valid, "rejected": report.n_rejected,
-            "errors": len(report.errors), "warnings": len(report.warnings),
-            "issues": [{"row": i.row, "column": i.column, "code": i.code, "severity": i.severity,
-                        "message_fr": i.message("fr"), "message_en": i.message("en")}
-                       for i in report.issues],
+            "rows": report.n_rows,
+            "accepted": report.n_valid,
+            "rejected": report.n_rejected,
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "issues": [
+                {
+                    "row": i.row,
+                    "column": i.column,
+                    "code": i.code,
+                    "severity": i.severity,
+                    "message_fr": i.message("fr"),
+                    "message_en": i.message("en"),
+                }
+                for i in report.issues
+            ],
         }
     return out
 

@@ -29,8 +29,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"Réglages SMTP invalides / invalid SMTP settings: {exc}", file=sys.stderr)
         return 2
     if settings is None:
-        print("Courriel non configuré : définissez SYMBIOSIS_SMTP_HOST / e-mail is not configured: set "
-              "SYMBIOSIS_SMTP_HOST", file=sys.stderr)
+        print(
+            "Courriel non configuré : définissez SYMBIOSIS_SMTP_HOST / e-mail is not configured: set "
+            "SYMBIOSIS_SMTP_HOST",
+            file=sys.stderr,
+        )
         return 2
     with Repository.from_url(database_url(args.db)) as repo:
         try:

@@ -10,8 +10,10 @@ from pathlib import Path
 from symbiosis.commands._common import add_db_argument, database_url
 
 NAME = "event"
-HELP = ("Planifier une activité de maillage (agendas, horaire général) / plan a matchmaking event "
-        "(agendas, master schedule)")
+HELP = (
+    "Planifier une activité de maillage (agendas, horaire général) / plan a matchmaking event "
+    "(agendas, master schedule)"
+)
 
 logger = logging.getLogger(__name__)
 
@@ -19,18 +21,30 @@ logger = logging.getLogger(__name__)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``symbiosis event``."""
     add_db_argument(parser)
-    parser.add_argument("--attendees", default="all", metavar="FILE|all",
-                        help="file of firm ids (one per line, or a CSV with firm_id) or 'all' / présences")
+    parser.add_argument(
+        "--attendees",
+        default="all",
+        metavar="FILE|all",
+        help="file of firm ids (one per line, or a CSV with firm_id) or 'all' / présences",
+    )
     parser.add_argument("--tables", type=int, default=15, help="tables (default 15)")
     parser.add_argument("--slots", type=int, default=8, help="time slots (default 8) / plages")
     parser.add_argument("--start", default="09:00", help="first slot, HH:MM / début")
     parser.add_argument("--minutes", type=int, default=20, help="minutes per slot / minutes par plage")
     parser.add_argument("--time-limit", type=float, default=10.0, help="solver time limit, s")
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="langue / language")
-    parser.add_argument("--must-meet", metavar="FILE", default=None,
-                        help="CSV lines 'firm_a,firm_b' of required meetings / rencontres obligatoires")
-    parser.add_argument("--unavailable", metavar="FILE", default=None,
-                        help="CSV lines 'firm_id,slot' (slots from 1) when a firm is away / absences")
+    parser.add_argument(
+        "--must-meet",
+        metavar="FILE",
+        default=None,
+        help="CSV lines 'firm_a,firm_b' of required meetings / rencontres obligatoires",
+    )
+    parser.add_argument(
+        "--unavailable",
+        metavar="FILE",
+        default=None,
+        help="CSV lines 'firm_id,slot' (slots from 1) when a firm is away / absences",
+    )
     parser.add_argument("--out", metavar="FILE", type=Path, required=True, help="agenda.pdf or agenda.xlsx")
 
 
@@ -93,16 +107,26 @@ def run(args: argparse.Namespace) -> int:
         absent = sorted({f for pair in must_meet for f in pair} - _attending(registry, attendees))
         if absent:
             names = ", ".join(absent)
-            print(f"--must-meet : entreprise(s) absente(s) de l'activité ou du registre : {names}. "
-                  "Ajoutez-les à --attendees ou retirez ces lignes.\n"
-                  f"--must-meet: firm(s) not attending or not in the registry: {names}. "
-                  "Add them to --attendees or remove those lines.", file=sys.stderr)
+            print(
+                f"--must-meet : entreprise(s) absente(s) de l'activité ou du registre : {names}. "
+                "Ajoutez-les à --attendees ou retirez ces lignes.\n"
+                f"--must-meet: firm(s) not attending or not in the registry: {names}. "
+                "Add them to --attendees or remove those lines.",
+                file=sys.stderr,
+            )
             return 2
         try:
             instance, schedule, greedy = plan_event(
-                result.exchanges, registry.firms, attendees, tables=args.tables, slots=args.slots,
-                config=PlannerConfig(time_limit_s=args.time_limit), lang=args.lang, must_meet=must_meet,
-                unavailable=unavailable)
+                result.exchanges,
+                registry.firms,
+                attendees,
+                tables=args.tables,
+                slots=args.slots,
+                config=PlannerConfig(time_limit_s=args.time_limit),
+                lang=args.lang,
+                must_meet=must_meet,
+                unavailable=unavailable,
+            )
         except ValueError as exc:  # the planner's own checks on its arguments
             print(f"Argument invalide / invalid argument: {exc}", file=sys.stderr)
             return 2
@@ -115,8 +139,13 @@ def run(args: argparse.Namespace) -> int:
             return 1
         write = agenda_pdf_bytes if suffix == ".pdf" else agenda_xlsx_bytes
         args.out.write_bytes(write(instance, schedule, args.lang, timing, greedy))
-        repo.log_event(actor, "export", details={"command": "event", "file": args.out.name,
-                                                 "meetings": len(schedule.meetings)})
-    print(f"{len(schedule.meetings)} rencontres / meetings ({schedule.status}, {schedule.objective} k$/an; "
-          f"glouton / greedy {greedy.objective}) → {args.out}")
+        repo.log_event(
+            actor,
+            "export",
+            details={"command": "event", "file": args.out.name, "meetings": len(schedule.meetings)},
+        )
+    print(
+        f"{len(schedule.meetings)} rencontres / meetings ({schedule.status}, {schedule.objective} k$/an; "
+        f"glouton / greedy {greedy.objective}) → {args.out}"
+    )
     return 0

@@ -14,8 +14,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--kind``, ``--lang``, ``--format`` and ``--out``."""
     parser.add_argument("--kind", choices=("firms", "streams"), default="streams", help="firms or streams")
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the headers")
-    parser.add_argument("--format", dest="fmt", choices=("csv", "xlsx"), default=None,
-                        help="file format (default: from the --out suffix, else xlsx)")
+    parser.add_argument(
+        "--format",
+        dest="fmt",
+        choices=("csv", "xlsx"),
+        default=None,
+        help="file format (default: from the --out suffix, else xlsx)",
+    )
     parser.add_argument("--out", metavar="PATH", required=True, help="where to write the template")
 
 

@@ -17,12 +17,21 @@ HELP = "Import firms/streams/permits files into the registry / Importer des fich
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's options."""
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                        help="CSV or XLSX files (firms and/or streams, recognised by their headers)")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="CSV or XLSX files (firms and/or streams, recognised by their headers)",
+    )
     add_db_argument(parser)
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the report")
-    parser.add_argument("--rejected", type=Path, metavar="DIR",
-                        help="write the rejected rows of each file to DIR, to fix and import again")
+    parser.add_argument(
+        "--rejected",
+        type=Path,
+        metavar="DIR",
+        help="write the rejected rows of each file to DIR, to fix and import again",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
@@ -44,15 +53,19 @@ def run(args: argparse.Namespace) -> int:
         return 2
     kinds = _classify(args.files)
     repo = Repository.from_url(database_url(args.db))
-    batch = import_files(repo, Actor.system("cli-import"), firms_path=kinds.get("firms"),
-                         streams_path=kinds.get("streams"))
+    batch = import_files(
+        repo, Actor.system("cli-import"), firms_path=kinds.get("firms"), streams_path=kinds.get("streams")
+    )
     permits_ok = True
     if "permits" in kinds:
-        permits = import_permits(repo, Actor.system("cli-import"), kinds["permits"].read_bytes(),
-                                 filename=kinds["permits"].name)
+        permits = import_permits(
+            repo, Actor.system("cli-import"), kinds["permits"].read_bytes(), filename=kinds["permits"].name
+        )
         permits_ok = permits.report.n_rejected == 0
-        print(f"Autorisations / permits: {len(permits.valid)} acceptée(s) / accepted, "
-              f"{permits.report.n_rejected} rejetée(s) / rejected")
+        print(
+            f"Autorisations / permits: {len(permits.valid)} acceptée(s) / accepted, "
+            f"{permits.report.n_rejected} rejetée(s) / rejected"
+        )
     if args.rejected:
         args.rejected.mkdir(parents=True, exist_ok=True)
         for kind, result in (("firms", batch.firms), ("streams", batch.streams)):

@@ -25,9 +25,12 @@ logger = logging.getLogger(__name__)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's options."""
     add_db_argument(parser)
-    parser.add_argument("--sample", action="store_true",
-                        help="load the bundled fictional sample region and its DEMO accounts "
-                        "(see docs/app.md) / charger la région exemple et ses comptes de DÉMO")
+    parser.add_argument(
+        "--sample",
+        action="store_true",
+        help="load the bundled fictional sample region and its DEMO accounts "
+        "(see docs/app.md) / charger la région exemple et ses comptes de DÉMO",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
@@ -62,14 +65,17 @@ def _init(args: argparse.Namespace, repo: Repository) -> int:
                 "un registre vide ou exemple : utilisez --db avec un autre fichier.\n"
                 f"Refused: this registry holds {len(real)} real firm(s) ({shown}…). The sample "
                 "region and its demo accounts (public passwords) only go into an empty or sample registry: "
-                "use --db with another file.\n")
+                "use --db with another file.\n"
+            )
             return 2
-        batch = import_files(repo, actor, firms_path=SAMPLE_DIR / "firms.csv",
-                             streams_path=SAMPLE_DIR / "streams.csv")
+        batch = import_files(
+            repo, actor, firms_path=SAMPLE_DIR / "firms.csv", streams_path=SAMPLE_DIR / "streams.csv"
+        )
         summary.update(batch_summary(batch))
         if (SAMPLE_DIR / "permits.csv").is_file():
-            permits = import_permits(repo, actor, (SAMPLE_DIR / "permits.csv").read_bytes(),
-                                     filename="permits.csv")
+            permits = import_permits(
+                repo, actor, (SAMPLE_DIR / "permits.csv").read_bytes(), filename="permits.csv"
+            )
             summary["permits"] = {"accepted": len(permits.valid), "rejected": permits.report.n_rejected}
         accounts.mark_sample(actor, sample_ids)
         summary["demo_accounts_created"] = create_demo_accounts(repo, actor)

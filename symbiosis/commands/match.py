@@ -11,8 +11,10 @@ from typing import Any
 from symbiosis.commands._common import add_db_argument, database_url, print_json
 
 NAME = "match"
-HELP = ("Apparier offres et demandes, afficher les indicateurs / match supplies to demands and "
-        "report the indicators")
+HELP = (
+    "Apparier offres et demandes, afficher les indicateurs / match supplies to demands and "
+    "report the indicators"
+)
 
 logger = logging.getLogger(__name__)
 
@@ -24,33 +26,85 @@ SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 OK_STATUSES = ("optimal", "feasible", "time_limit", "empty")
 #: Extensions ``--out`` accepts.
 OUT_FORMATS = (".xlsx", ".csv", ".json")
-_EXCHANGE_FIELDS = ("candidate_id", "supply_id", "demand_id", "supply_firm_id", "demand_firm_id",
-                    "kind", "flow_per_yr", "quantity_unit", "delivered_per_yr", "net_value_cad_per_yr",
-                    "co2e_avoided_t_per_yr", "diverted_t_per_yr", "distance_km", "explanation_fr",
-                    "explanation_en")
-_INTERNAL_FIELDS = ("candidate_id", "supply_id", "demand_id", "supply_firm_id", "kind", "max_flow_per_yr",
-                    "net_value_cad_per_yr", "co2e_avoided_t_per_yr")
-_CANDIDATE_FIELDS = ("candidate_id", "supply_id", "demand_id", "supply_firm_id", "demand_firm_id",
-                     "kind", "distance_km", "max_flow_per_yr", "net_value_cad_per_unit",
-                     "co2e_avoided_t_per_unit", "gain_per_unit", "score")
+_EXCHANGE_FIELDS = (
+    "candidate_id",
+    "supply_id",
+    "demand_id",
+    "supply_firm_id",
+    "demand_firm_id",
+    "kind",
+    "flow_per_yr",
+    "quantity_unit",
+    "delivered_per_yr",
+    "net_value_cad_per_yr",
+    "co2e_avoided_t_per_yr",
+    "diverted_t_per_yr",
+    "distance_km",
+    "explanation_fr",
+    "explanation_en",
+)
+_INTERNAL_FIELDS = (
+    "candidate_id",
+    "supply_id",
+    "demand_id",
+    "supply_firm_id",
+    "kind",
+    "max_flow_per_yr",
+    "net_value_cad_per_yr",
+    "co2e_avoided_t_per_yr",
+)
+_CANDIDATE_FIELDS = (
+    "candidate_id",
+    "supply_id",
+    "demand_id",
+    "supply_firm_id",
+    "demand_firm_id",
+    "kind",
+    "distance_km",
+    "max_flow_per_yr",
+    "net_value_cad_per_unit",
+    "co2e_avoided_t_per_unit",
+    "gain_per_unit",
+    "score",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``symbiosis match``."""
     add_db_argument(parser)
-    parser.add_argument("--config", metavar="FILE", type=Path, default=None,
-                        help="scenario file (.toml, .yaml, .json) / fichier de scénario")
-    parser.add_argument("--out", metavar="FILE", type=Path, default=None,
-                        help="write results to .xlsx, .csv or .json / écrire les résultats")
-    parser.add_argument("--json", action="store_true",
-                        help="print status, KPIs and exchanges as JSON / sortie JSON")
-    parser.add_argument("--all-candidates", action="store_true",
-                        help="with --json, add every scored candidate / ajouter tous les candidats")
-    parser.add_argument("--side-constraints", action="store_true",
-                        help="enforce minimum lots, partner limits, fixed costs / contraintes latérales")
-    parser.add_argument("--prospects", action="store_true",
-                        help="also list leads for firms with no declared stream, inferred from their SCIAN "
-                             "sector (never counted in the KPIs) / pistes déduites du secteur SCIAN")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="scenario file (.toml, .yaml, .json) / fichier de scénario",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="write results to .xlsx, .csv or .json / écrire les résultats",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print status, KPIs and exchanges as JSON / sortie JSON"
+    )
+    parser.add_argument(
+        "--all-candidates",
+        action="store_true",
+        help="with --json, add every scored candidate / ajouter tous les candidats",
+    )
+    parser.add_argument(
+        "--side-constraints",
+        action="store_true",
+        help="enforce minimum lots, partner limits, fixed costs / contraintes latérales",
+    )
+    parser.add_argument(
+        "--prospects",
+        action="store_true",
+        help="also list leads for firms with no declared stream, inferred from their SCIAN "
+        "sector (never counted in the KPIs) / pistes déduites du secteur SCIAN",
+    )
     add_lever_arguments(parser)
 
 
@@ -58,18 +112,39 @@ def add_lever_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--levers`` and its options (mutualisation: group purchasing, shared equipment, shared
     units, collection tours; issue #14)."""
     group = parser.add_argument_group("mutualisation / levers")
-    group.add_argument("--levers", action="store_true",
-                       help="also plan the mutualisation levers / planifier aussi les leviers de "
-                            "mutualisation")
-    group.add_argument("--mutual-dir", metavar="DIR", type=Path, default=SAMPLE_DIR,
-                       help="folder of purchases.csv, capacity_offers.csv, capacity_needs.csv, "
-                            f"treatment_needs.csv, pickups.csv, receivers.csv (default {SAMPLE_DIR})")
-    group.add_argument("--route-search", choices=("greedy_descent", "guided_local_search"),
-                       default="greedy_descent", help="routing search / recherche des tournées")
-    group.add_argument("--route-time-limit", type=float, default=1.0, metavar="S",
-                       help="time limit per collection day, s (guided local search)")
-    group.add_argument("--levers-out", metavar="FILE", type=Path, default=None,
-                       help="write the levers' tables to .xlsx / écrire les tableaux des leviers")
+    group.add_argument(
+        "--levers",
+        action="store_true",
+        help="also plan the mutualisation levers / planifier aussi les leviers de mutualisation",
+    )
+    group.add_argument(
+        "--mutual-dir",
+        metavar="DIR",
+        type=Path,
+        default=SAMPLE_DIR,
+        help="folder of purchases.csv, capacity_offers.csv, capacity_needs.csv, "
+        f"treatment_needs.csv, pickups.csv, receivers.csv (default {SAMPLE_DIR})",
+    )
+    group.add_argument(
+        "--route-search",
+        choices=("greedy_descent", "guided_local_search"),
+        default="greedy_descent",
+        help="routing search / recherche des tournées",
+    )
+    group.add_argument(
+        "--route-time-limit",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="time limit per collection day, s (guided local search)",
+    )
+    group.add_argument(
+        "--levers-out",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="write the levers' tables to .xlsx / écrire les tableaux des leviers",
+    )
 
 
 def _open(db: str | None) -> Any:
@@ -103,13 +178,17 @@ def _prospects(registry: Any, config: Any) -> Any:
 
 def _print_prospects(leads: Any) -> None:
     firms = leads["prospect_firm_id"].nunique() if len(leads) else 0
-    print(f"Pistes déduites (non comptées) / inferred leads (not counted): {len(leads)} pour / for "
-          f"{firms} entreprise(s) sans flux déclaré / firm(s) with no declared stream")
+    print(
+        f"Pistes déduites (non comptées) / inferred leads (not counted): {len(leads)} pour / for "
+        f"{firms} entreprise(s) sans flux déclaré / firm(s) with no declared stream"
+    )
     for row in leads.head(20).itertuples(index=False):
         arrow = "→" if row.prospect_direction == "supply" else "←"
-        print(f"  [inférée / inferred] {row.prospect_firm_id} {row.prospect_category_id} "
-              f"({row.typical_share:.0%}) {arrow} {row.partner_firm_id} {row.partner_stream_id} "
-              f"({row.partner_category_id}, {row.distance_km:.0f} km)")
+        print(
+            f"  [inférée / inferred] {row.prospect_firm_id} {row.prospect_category_id} "
+            f"({row.typical_share:.0%}) {arrow} {row.partner_firm_id} {row.partner_stream_id} "
+            f"({row.partner_category_id}, {row.distance_km:.0f} km)"
+        )
 
 
 def _payload(result: Any, *, all_candidates: bool) -> dict[str, Any]:
@@ -138,8 +217,10 @@ def _print_summary(result: Any) -> None:
     for key, value in result.kpis.scalars().items():
         shown = f"{value:,.1f}".replace(",", " ") if isinstance(value, float) else str(value)
         print(f"  {KPI_LABELS[key].fr} / {KPI_LABELS[key].en}: {shown}")
-    print(f"  Réemplois internes listés à part (hors indicateurs) / internal reuse listed apart (not in the "
-          f"KPIs): {len(result.internal_opportunities)}")
+    print(
+        f"  Réemplois internes listés à part (hors indicateurs) / internal reuse listed apart (not in the "
+        f"KPIs): {len(result.internal_opportunities)}"
+    )
 
 
 def _scenario(args: argparse.Namespace) -> Any:
@@ -153,8 +234,11 @@ def _scenario(args: argparse.Namespace) -> Any:
         print(f"Scénario illisible / unreadable scenario: {exc}", file=sys.stderr)
         return None
     if args.out is not None and args.out.suffix.lower() not in OUT_FORMATS:
-        print(f"Format de sortie inconnu / unknown output format: {args.out.suffix!r} "
-              f"({', '.join(OUT_FORMATS)})", file=sys.stderr)
+        print(
+            f"Format de sortie inconnu / unknown output format: {args.out.suffix!r} "
+            f"({', '.join(OUT_FORMATS)})",
+            file=sys.stderr,
+        )
         return None
     return config.replace(**{"side.enabled": True}) if args.side_constraints else config
 
@@ -202,14 +286,18 @@ def _print_levers(mutual: Any) -> None:
     for row in mutual.summary().to_dict("records"):
         label = LEVER_LABELS[row["lever"]]
         money = f"{row['saving_cad_per_yr']:,.0f}".replace(",", " ")
-        print(f"  {label.fr} / {label.en}: {row['status']}, {row['n_items']} propositions / proposals, "
-              f"{row['n_firms']} entreprises / firms, {money} $/an, "
-              f"{row['co2e_avoided_t_per_yr']:.1f} t CO2e/an")
+        print(
+            f"  {label.fr} / {label.en}: {row['status']}, {row['n_items']} propositions / proposals, "
+            f"{row['n_firms']} entreprises / firms, {money} $/an, "
+            f"{row['co2e_avoided_t_per_yr']:.1f} t CO2e/an"
+        )
     routes = mutual.info["routes"].details
     if routes.get("days_compared"):
-        print(f"  Tournées vs plus proche voisin / tours vs nearest neighbour: "
-              f"{routes['km_saving_vs_nearest_neighbour_pct']:.1f} % km en moins / fewer km "
-              f"({routes['days_compared']} jours / days)")
+        print(
+            f"  Tournées vs plus proche voisin / tours vs nearest neighbour: "
+            f"{routes['km_saving_vs_nearest_neighbour_pct']:.1f} % km en moins / fewer km "
+            f"({routes['days_compared']} jours / days)"
+        )
 
 
 def _lever_payload(mutual: Any, registry: Any, data: Any, lang: str = "fr") -> dict[str, Any]:
@@ -248,8 +336,15 @@ def run(args: argparse.Namespace) -> int:
             from symbiosis.io.export import write_results
 
             write_results(result, args.out)
-            repo.log_event(actor, "export", details={"command": "match", "file": Path(args.out).name,
-                                                     "exchanges": result.kpis.n_exchanges})
+            repo.log_event(
+                actor,
+                "export",
+                details={
+                    "command": "match",
+                    "file": Path(args.out).name,
+                    "exchanges": result.kpis.n_exchanges,
+                },
+            )
     if args.json:
         payload = _payload(result, all_candidates=args.all_candidates)
         if leads is not None:

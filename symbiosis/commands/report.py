@@ -12,8 +12,9 @@ from typing import Any
 from symbiosis.commands._common import add_db_argument, database_url
 
 NAME = "report"
-HELP = ("Produire un rapport pour les bailleurs de fonds (PDF, XLSX, CSV, GeoJSON) / write a "
-        "grant-ready report")
+HELP = (
+    "Produire un rapport pour les bailleurs de fonds (PDF, XLSX, CSV, GeoJSON) / write a grant-ready report"
+)
 
 logger = logging.getLogger(__name__)
 
@@ -22,21 +23,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``symbiosis report``."""
     add_db_argument(parser)
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="langue / language")
-    parser.add_argument("--format", dest="fmt", choices=("pdf", "xlsx", "csv", "geojson"), default=None,
-                        help="format (default: from --out's extension)")
-    parser.add_argument("--territory", default="region",
-                        help='region, "mrc:NAME", "municipality:NAME" or "park:ID" / territoire')
-    parser.add_argument("--from", dest="start", type=dt.date.fromisoformat, default=None,
-                        metavar="YYYY-MM-DD", help="start of the period / début de la période")
-    parser.add_argument("--to", dest="end", type=dt.date.fromisoformat, default=None,
-                        metavar="YYYY-MM-DD", help="end of the period (inclusive) / fin de la période")
-    parser.add_argument("--anonymised", "--anonymise", action="store_true",
-                        help="name only consenting firms, aggregate the others by MRC / anonymisé")
+    parser.add_argument(
+        "--format",
+        dest="fmt",
+        choices=("pdf", "xlsx", "csv", "geojson"),
+        default=None,
+        help="format (default: from --out's extension)",
+    )
+    parser.add_argument(
+        "--territory",
+        default="region",
+        help='region, "mrc:NAME", "municipality:NAME" or "park:ID" / territoire',
+    )
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="start of the period / début de la période",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="end of the period (inclusive) / fin de la période",
+    )
+    parser.add_argument(
+        "--anonymised",
+        "--anonymise",
+        action="store_true",
+        help="name only consenting firms, aggregate the others by MRC / anonymisé",
+    )
     parser.add_argument("--out", metavar="FILE", type=Path, required=True, help="file to write / fichier")
-    parser.add_argument("--levers", action="store_true",
-                        help="add a section per mutualisation lever / ajouter une section par levier")
-    parser.add_argument("--mutual-dir", metavar="DIR", type=Path, default=None,
-                        help="folder of the lever tables (default: the sample region's)")
+    parser.add_argument(
+        "--levers",
+        action="store_true",
+        help="add a section per mutualisation lever / ajouter une section par levier",
+    )
+    parser.add_argument(
+        "--mutual-dir",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="folder of the lever tables (default: the sample region's)",
+    )
 
 
 def _format(args: argparse.Namespace) -> str | None:
@@ -94,9 +127,27 @@ def run(args: argparse.Namespace) -> int:
         period = (args.start, args.end)
         data = source.data(territory=territory, period=period, anonymised=args.anonymised)
         sections = _with_levers(data, repo, actor, args).sections if args.levers else ()
-        args.out.write_bytes(export_report(source, fmt, args.lang, anonymised=args.anonymised,
-                                           territory=territory, period=period, sections=sections).content)
-        repo.log_event(actor, "export", details={"command": "report", "file": args.out.name, "format": fmt,
-                                                 "territory": territory.spec, "anonymised": args.anonymised})
+        args.out.write_bytes(
+            export_report(
+                source,
+                fmt,
+                args.lang,
+                anonymised=args.anonymised,
+                territory=territory,
+                period=period,
+                sections=sections,
+            ).content
+        )
+        repo.log_event(
+            actor,
+            "export",
+            details={
+                "command": "report",
+                "file": args.out.name,
+                "format": fmt,
+                "territory": territory.spec,
+                "anonymised": args.anonymised,
+            },
+        )
     print(f"Rapport écrit / report written: {args.out} ({len(data.synergies)} synergies)")
     return 0

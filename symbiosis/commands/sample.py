@@ -27,11 +27,17 @@ logger = logging.getLogger(__name__)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--out``, ``--firms``, ``--seed`` and ``--json``."""
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                        help=f"output folder / dossier de sortie ({DEFAULT_OUT})")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"output folder / dossier de sortie ({DEFAULT_OUT})",
+    )
     parser.add_argument("--firms", type=int, default=300, metavar="N", help="number of firms (300)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
-                        help=f"random seed ({DEFAULT_SEED})")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, metavar="S", help=f"random seed ({DEFAULT_SEED})"
+    )
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
 
 
@@ -50,12 +56,19 @@ def write_sample(out: Path, *, n_firms: int, seed: int) -> dict[str, object]:
     """
     firms, streams = draw_region(n_firms=n_firms, seed=seed)
     permits = draw_permits(firms, np.random.default_rng([seed, 10]))
-    summary = {**region_summary(firms, streams), "permits": len(permits),
-               "silent_firms": int((~firms["firm_id"].isin(streams["firm_id"])).sum())}
+    summary = {
+        **region_summary(firms, streams),
+        "permits": len(permits),
+        "silent_firms": int((~firms["firm_id"].isin(streams["firm_id"])).sum()),
+    }
     typed_firms, typed_streams = to_import_format(firms, streams)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"firms": out / "firms.csv", "streams": out / "streams.csv", "permits": out / "permits.csv",
-             "readme": out / "README.md"}
+    paths = {
+        "firms": out / "firms.csv",
+        "streams": out / "streams.csv",
+        "permits": out / "permits.csv",
+        "readme": out / "README.md",
+    }
     write_csv(typed_firms, paths["firms"])
     write_csv(typed_streams, paths["streams"])
     write_csv(permits, paths["permits"])
@@ -74,6 +87,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
     else:
-        print(f"{result['firms']} entreprises / firms, {result['streams']} flux / streams "
-              f"-> {args.out}")
+        print(f"{result['firms']} entreprises / firms, {result['streams']} flux / streams -> {args.out}")
     return 0

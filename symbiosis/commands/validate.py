@@ -11,24 +11,40 @@ from symbiosis.commands._common import print_json
 from symbiosis.i18n import Text
 
 NAME = "validate"
-HELP = ("vérifie un fichier d'entreprises ou de flux sans l'importer / "
-        "check a firms or streams file without importing it")
+HELP = (
+    "vérifie un fichier d'entreprises ou de flux sans l'importer / "
+    "check a firms or streams file without importing it"
+)
 
-_NO_FIRMS = Text("Note : références aux entreprises non vérifiées (voir --firms FICHIER).",
-                 "Note: firm references not checked (give --firms FILE to check them).")
+_NO_FIRMS = Text(
+    "Note : références aux entreprises non vérifiées (voir --firms FICHIER).",
+    "Note: firm references not checked (give --firms FILE to check them).",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``FILE``, ``--kind``, ``--lang``, ``--json``, ``--rejected`` and ``--firms``."""
     parser.add_argument("file", metavar="FILE", help="fichier .csv ou .xlsx / .csv or .xlsx file")
-    parser.add_argument("--kind", choices=("firms", "streams", "auto"), default="auto",
-                        help="type of file (default: guessed from the headers)")
+    parser.add_argument(
+        "--kind",
+        choices=("firms", "streams", "auto"),
+        default="auto",
+        help="type of file (default: guessed from the headers)",
+    )
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the report")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--rejected", metavar="OUT", default=None,
-                        help="write the rejected rows to OUT (.csv or .xlsx) to fix and upload again")
-    parser.add_argument("--firms", metavar="FILE", default=None,
-                        help="firms file the streams refer to (checks firm_id references)")
+    parser.add_argument(
+        "--rejected",
+        metavar="OUT",
+        default=None,
+        help="write the rejected rows to OUT (.csv or .xlsx) to fix and upload again",
+    )
+    parser.add_argument(
+        "--firms",
+        metavar="FILE",
+        default=None,
+        help="firms file the streams refer to (checks firm_id references)",
+    )
 
 
 def _read(path: str) -> bytes | None:
@@ -55,11 +71,13 @@ def _validate(data: bytes, filename: str, kind: str, firms_path: str | None):
         firms_data = _read(firms_path)
         if firms_data is None:
             return kind, None, False
-        firms = validate_firms(read_table(firms_data, filename=firms_path), geocoder=GazetteerGeocoder(),
-                               parks=load_parks())
+        firms = validate_firms(
+            read_table(firms_data, filename=firms_path), geocoder=GazetteerGeocoder(), parks=load_parks()
+        )
         known = set(firms.valid["firm_id"])
-    result = validate_streams(raw, categories=load_categories(), waste_codes=load_waste_codes(),
-                              known_firm_ids=known)
+    result = validate_streams(
+        raw, categories=load_categories(), waste_codes=load_waste_codes(), known_firm_ids=known
+    )
     return kind, result, known is not None
 
 
@@ -67,11 +85,25 @@ def report_record(kind: str, result: Any, lang: str) -> dict[str, Any]:
     """Return the JSON object printed by ``--json``."""
     report = result.report
     return {
-        "kind": kind, "ok": report.ok, "summary": report.summary(lang), "n_rows": report.n_rows,
-        "n_valid": report.n_valid, "n_rejected": report.n_rejected,
-        "issues": [{"row": i.row, "column": i.column, "severity": i.severity, "code": i.code,
-                    "expected": i.expected.get(lang), "found": i.found, "fix": i.fix.get(lang),
-                    "message": i.message(lang)} for i in report.issues],
+        "kind": kind,
+        "ok": report.ok,
+        "summary": report.summary(lang),
+        "n_rows": report.n_rows,
+        "n_valid": report.n_valid,
+        "n_rejected": report.n_rejected,
+        "issues": [
+            {
+                "row": i.row,
+                "column": i.column,
+                "severity": i.severity,
+                "code": i.code,
+                "expected": i.expected.get(lang),
+                "found": i.found,
+                "fix": i.fix.get(lang),
+                "message": i.message(lang),
+            }
+            for i in report.issues
+        ],
     }
 
 

@@ -51,8 +51,17 @@ __all__ = ["ACCOUNT_COLUMNS", "AccountRepository"]
 logger = logging.getLogger(__name__)
 
 #: Columns of :meth:`AccountRepository.accounts`.
-ACCOUNT_COLUMNS: tuple[str, ...] = ("user_id", "display_name", "role", "firm_id", "created_at", "disabled",
-                                    "locked", "failures", "is_demo")
+ACCOUNT_COLUMNS: tuple[str, ...] = (
+    "user_id",
+    "display_name",
+    "role",
+    "firm_id",
+    "created_at",
+    "disabled",
+    "locked",
+    "failures",
+    "is_demo",
+)
 
 
 def _now() -> dt.datetime:
@@ -72,8 +81,13 @@ class AccountRepository:
         Returns the current aware UTC time (tests pass their own).
     """
 
-    def __init__(self, repo: Repository, *, policy: ThrottlePolicy | None = None,
-                 clock: Callable[[], dt.datetime] = _now) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        *,
+        policy: ThrottlePolicy | None = None,
+        clock: Callable[[], dt.datetime] = _now,
+    ) -> None:
         self._repo = repo
         self._engine = repo.engine
         self.policy = policy or ThrottlePolicy()
@@ -117,8 +131,11 @@ class AccountRepository:
             logger.info("sign-in of %r from %s refused: %s", user_id, source, refusal.outcome)
             return refusal
         with self._connect(write=False) as conn:
-            row = conn.execute(select(User.role, User.firm_id, User.password_hash, User.disabled_at,
-                                      User.is_demo).where(User.user_id == user_id)).first()
+            row = conn.execute(
+                select(User.role, User.firm_id, User.password_hash, User.disabled_at, User.is_demo).where(
+                    User.user_id == user_id
+                )
+            ).first()
             sample = demo.is_sample(conn)
         right = verify_password(row.password_hash if row else dummy_hash(), password)  # no lock held
         refused = None
@@ -129,9 +146,18 @@ class AccountRepository:
         actor = Actor(user_id, row.role, row.firm_id) if right and refused is None else None
         new_hash = hash_password(password) if actor and needs_rehash(row.password_hash) else None
         with self._connect(write=True) as conn:
-            locked = record_outcome(conn, user_id=user_id, keys=keys, actor=actor,
-                                    firm_id=row.firm_id if row else None, source=str(source),
-                                    policy=self.policy, now=self._clock(), new_hash=new_hash, refused=refused)
+            locked = record_outcome(
+                conn,
+                user_id=user_id,
+                keys=keys,
+                actor=actor,
+                firm_id=row.firm_id if row else None,
+                source=str(source),
+                policy=self.policy,
+                now=self._clock(),
+                new_hash=new_hash,
+                refused=refused,
+            )
         if actor is not None:
             return SignIn("ok", actor)
         if refused == "demo_disabled":
@@ -166,8 +192,9 @@ class AccountRepository:
         with self._connect(write=True) as conn:
             user_id = sessions.end_session(conn, token, self._clock())
             if user_id is not None and actor is not None:
-                append_audit(conn, actor, [AuditEntry("logout", "users", user_id, actor.firm_id)],
-                             at=self._clock())
+                append_audit(
+                    conn, actor, [AuditEntry("logout", "users", user_id, actor.firm_id)], at=self._clock()
+                )
 
     # -- administration (advisors and the system) -----------------------------------------------------
 
@@ -176,9 +203,10 @@ class AccountRepository:
         with self._repo.transaction(actor, "read_accounts", write=False) as conn:
             require(actor, actor.administers, "administer accounts", table="users")
             frame = list_users(conn, actor)
-            state = pd.DataFrame([tuple(r) for r in conn.execute(
-                select(User.user_id, User.disabled_at, User.is_demo))],
-                columns=["user_id", "disabled_at", "is_demo"])
+            state = pd.DataFrame(
+                [tuple(r) for r in conn.execute(select(User.user_id, User.disabled_at, User.is_demo))],
+                columns=["user_id", "disabled_at", "is_demo"],
+            )
             throttle = load_states(conn, [account_key(u) for u in frame["user_id"]])
         frame = frame.merge(state, on="user_id", how="left")
         frame["disabled"] = frame["disabled_at"].notna()
@@ -188,8 +216,17 @@ class AccountRepository:
         frame["failures"] = keys.map(lambda k: throttle[k].failures if k in throttle else 0).astype("int64")
         return frame[list(ACCOUNT_COLUMNS)]
 
-    def create_account(self, actor: Actor, user_id: str, password: str, role: str, firm_id: str | None = None,
-                       *, display_name: str = "", is_demo: bool = False) -> None:
+    def create_account(
+        self,
+        actor: Actor,
+        user_id: str,
+        password: str,
+        role: str,
+        firm_id: str | None = None,
+        *,
+        display_name: str = "",
+        is_demo: bool = False,
+    ) -> None:
         """Create an account (advisors and the system), audited.
 
         Raises
@@ -204,13 +241,29 @@ class AccountRepository:
         password_hash = hash_password(password)  # slow on purpose: outside the transaction
         with self._repo.transaction(actor, "create_account", write=True) as conn:
             require(actor, actor.administers, "create accounts", table="users", keys=[user_id])
-            entry = insert_user(conn, user_id=user_id, password_hash=password_hash, role=role,
-                                firm_id=firm_id, display_name=display_name or user_id, at=self._clock(),
-                                is_demo=is_demo)
+            entry = insert_user(
+                conn,
+                user_id=user_id,
+                password_hash=password_hash,
+                role=role,
+                firm_id=firm_id,
+                display_name=display_name or user_id,
+                at=self._clock(),
+                is_demo=is_demo,
+            )
             append_audit(conn, actor, [entry], at=self._clock())
 
-    def _change(self, actor: Actor, user_id: str, operation: str, values: dict, details: dict, *,
-                end_sessions: bool, unlock: bool = False) -> None:
+    def _change(
+        self,
+        actor: Actor,
+        user_id: str,
+        operation: str,
+        values: dict,
+        details: dict,
+        *,
+        end_sessions: bool,
+        unlock: bool = False,
+    ) -> None:
         now = self._clock()
         with self._repo.transaction(actor, operation, write=True) as conn:
             require(actor, actor.administers, "administer accounts", table="users", keys=[user_id])
@@ -230,8 +283,15 @@ class AccountRepository:
     def reset_password(self, actor: Actor, user_id: str, new_password: str) -> None:
         """Set a new password (given to the user by the advisor); ends its sessions and lifts its lock."""
         password_hash = hash_password(new_password)
-        self._change(actor, user_id, "reset_password", {"password_hash": password_hash},
-                     {"password": "reset"}, end_sessions=True, unlock=True)
+        self._change(
+            actor,
+            user_id,
+            "reset_password",
+            {"password_hash": password_hash},
+            {"password": "reset"},
+            end_sessions=True,
+            unlock=True,
+        )
 
     def set_disabled(self, actor: Actor, user_id: str, disabled: bool) -> None:
         """Disable (it cannot sign in, its sessions end) or enable an account.
@@ -243,9 +303,14 @@ class AccountRepository:
         """
         if disabled and user_id == actor.user_id:
             raise ValueError("an advisor cannot disable their own account")
-        self._change(actor, user_id, "disable_account" if disabled else "enable_account",
-                     {"disabled_at": self._clock() if disabled else None}, {"disabled": disabled},
-                     end_sessions=disabled)
+        self._change(
+            actor,
+            user_id,
+            "disable_account" if disabled else "enable_account",
+            {"disabled_at": self._clock() if disabled else None},
+            {"disabled": disabled},
+            end_sessions=disabled,
+        )
 
     def unlock(self, actor: Actor, user_id: str) -> None:
         """Lift the lock put on an account after too many failed sign-ins (and forget its failures)."""
@@ -254,8 +319,11 @@ class AccountRepository:
     def locked_keys(self) -> list[str]:
         """Return the throttle keys currently locked (for monitoring)."""
         with self._connect(write=False) as conn:
-            return list(conn.execute(select(SigninThrottle.key).where(SigninThrottle.locked_at.is_not(None)))
-                        .scalars())
+            return list(
+                conn.execute(
+                    select(SigninThrottle.key).where(SigninThrottle.locked_at.is_not(None))
+                ).scalars()
+            )
 
     # -- demo accounts ----------------------------------------------------------------------------------
 

@@ -28,11 +28,22 @@ from symbiosis.db.models import AuditLog
 
 __all__ = ["AUDIT_COLUMNS", "RESERVED_ACTIONS", "AuditEntry", "append_audit", "audit_query", "read_audit"]
 
-AUDIT_COLUMNS: tuple[str, ...] = ("audit_id", "at", "actor_id", "actor_role", "action", "table_name",
-                                  "row_key", "firm_id", "before", "after")
+AUDIT_COLUMNS: tuple[str, ...] = (
+    "audit_id",
+    "at",
+    "actor_id",
+    "actor_role",
+    "action",
+    "table_name",
+    "row_key",
+    "firm_id",
+    "before",
+    "after",
+)
 #: Actions only the repository writes (``log_event`` refuses them, so they cannot be forged).
-RESERVED_ACTIONS: frozenset[str] = frozenset({"insert", "update", "delete", "denied", "login",
-                                              "login_failed", "import"})
+RESERVED_ACTIONS: frozenset[str] = frozenset(
+    {"insert", "update", "delete", "denied", "login", "login_failed", "import"}
+)
 _KEY_CHARS = 500
 
 
@@ -63,8 +74,14 @@ class AuditEntry:
     after: dict[str, Any] | None = None
 
 
-def append_audit(conn: Connection, actor: Actor | None, entries: Sequence[AuditEntry], *,
-                 at: dt.datetime, actor_id: str | None = None) -> None:
+def append_audit(
+    conn: Connection,
+    actor: Actor | None,
+    entries: Sequence[AuditEntry],
+    *,
+    at: dt.datetime,
+    actor_id: str | None = None,
+) -> None:
     """Insert ``entries`` in the transaction of ``conn`` (an executemany; nothing when empty).
 
     Parameters
@@ -85,9 +102,17 @@ def append_audit(conn: Connection, actor: Actor | None, entries: Sequence[AuditE
     who = actor.user_id if actor else (actor_id or "")[:_KEY_CHARS]
     role = actor.role if actor else "anonymous"
     rows = [
-        {"at": at, "actor_id": who, "actor_role": role, "action": e.action, "table_name": e.table_name,
-         "row_key": None if e.row_key is None else e.row_key[:_KEY_CHARS], "firm_id": e.firm_id,
-         "before": _stored(e.before), "after": _stored(e.after)}
+        {
+            "at": at,
+            "actor_id": who,
+            "actor_role": role,
+            "action": e.action,
+            "table_name": e.table_name,
+            "row_key": None if e.row_key is None else e.row_key[:_KEY_CHARS],
+            "firm_id": e.firm_id,
+            "before": _stored(e.before),
+            "after": _stored(e.after),
+        }
         for e in entries
     ]
     bulk.executemany(conn, insert(AuditLog), seal(conn, rows))

@@ -28,13 +28,30 @@ from sqlalchemy.engine import Connection
 from symbiosis.db.keys import derived_key
 from symbiosis.db.models import AuditLog
 
-__all__ = ["CHAINED_COLUMNS", "GENESIS", "ChainReport", "audit_key", "canonical", "link", "seal",
-           "verify_chain"]
+__all__ = [
+    "CHAINED_COLUMNS",
+    "GENESIS",
+    "ChainReport",
+    "audit_key",
+    "canonical",
+    "link",
+    "seal",
+    "verify_chain",
+]
 
 GENESIS = "0" * 64
 #: The columns an entry's hash covers (``audit_id`` is its place in the chain, not its content).
-CHAINED_COLUMNS: tuple[str, ...] = ("at", "actor_id", "actor_role", "action", "table_name", "row_key",
-                                    "firm_id", "before", "after")
+CHAINED_COLUMNS: tuple[str, ...] = (
+    "at",
+    "actor_id",
+    "actor_role",
+    "action",
+    "table_name",
+    "row_key",
+    "firm_id",
+    "before",
+    "after",
+)
 _ADVISORY_LOCK = 0x5359_4D42_4155_4449  # "SYMBAUDI": one lock for every append to the chain
 _BATCH = 5000
 
@@ -53,8 +70,9 @@ def _timestamp(value: dt.datetime) -> str:
 def canonical(entry: dict[str, Any]) -> bytes:
     """Return the bytes an entry's hash covers: its :data:`CHAINED_COLUMNS` as sorted, compact JSON."""
     values = [(_timestamp(entry[c]) if c == "at" else entry[c]) for c in CHAINED_COLUMNS]
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        values, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 def link(key: bytes, prev_hash: str, entry: dict[str, Any]) -> str:
@@ -63,12 +81,17 @@ def link(key: bytes, prev_hash: str, entry: dict[str, Any]) -> str:
 
 
 def _rows(conn: Connection, *, after: int | None = None) -> Iterator[dict[str, Any]]:
-    columns = [AuditLog.audit_id, AuditLog.prev_hash, AuditLog.entry_hash,
-               *(getattr(AuditLog, c) for c in CHAINED_COLUMNS)]
+    columns = [
+        AuditLog.audit_id,
+        AuditLog.prev_hash,
+        AuditLog.entry_hash,
+        *(getattr(AuditLog, c) for c in CHAINED_COLUMNS),
+    ]
     last = -1 if after is None else after
     while True:
-        batch = conn.execute(select(*columns).where(AuditLog.audit_id > last)
-                             .order_by(AuditLog.audit_id).limit(_BATCH)).all()
+        batch = conn.execute(
+            select(*columns).where(AuditLog.audit_id > last).order_by(AuditLog.audit_id).limit(_BATCH)
+        ).all()
         for row in batch:
             yield dict(row._mapping)
         if len(batch) < _BATCH:
@@ -147,18 +170,36 @@ def _check(key: bytes, rows: Iterable[dict[str, Any]], anchor: str | None) -> Ch
         expected = link(key, head, row)
         if row["entry_hash"] is None:
             if sealed_seen:
-                return ChainReport(count, unsealed, head, row["audit_id"], "entry without a hash after the "
-                                   "first sealed one (inserted around the repository)", found)
+                return ChainReport(
+                    count,
+                    unsealed,
+                    head,
+                    row["audit_id"],
+                    "entry without a hash after the first sealed one (inserted around the repository)",
+                    found,
+                )
             unsealed += 1
             head = expected
             continue
         sealed_seen = True
         if row["prev_hash"] != head:
-            return ChainReport(count, unsealed, head, row["audit_id"], "does not follow the entry before it "
-                               "(an entry was removed, inserted or reordered)", found)
+            return ChainReport(
+                count,
+                unsealed,
+                head,
+                row["audit_id"],
+                "does not follow the entry before it (an entry was removed, inserted or reordered)",
+                found,
+            )
         if row["entry_hash"] != expected:
-            return ChainReport(count, unsealed, head, row["audit_id"], "its content or hash was changed, or "
-                               "it was written without the key", found)
+            return ChainReport(
+                count,
+                unsealed,
+                head,
+                row["audit_id"],
+                "its content or hash was changed, or it was written without the key",
+                found,
+            )
         head = row["entry_hash"]
         if anchor is not None and head == anchor:
             found = True

@@ -23,8 +23,9 @@ from symbiosis.schemas import SchemaError, TableSchema
 __all__ = ["PERSONAL_FIELDS", "from_rows", "jsonable", "to_records"]
 
 #: Columns holding personal information (Québec Law 25), blanked for program managers.
-PERSONAL_FIELDS: frozenset[str] = frozenset({"contact_name", "contact_email", "contact_phone",
-                                             "display_name"})
+PERSONAL_FIELDS: frozenset[str] = frozenset(
+    {"contact_name", "contact_email", "contact_phone", "display_name"}
+)
 
 
 def _text(series: pd.Series) -> list[str | None]:
@@ -87,8 +88,9 @@ def _values(values: list[Any], dtype: str) -> Any:
         return np.array(values, dtype="int64")
     if dtype == "bool":
         return np.array([bool(v) if v is not None else False for v in values], dtype="bool")
-    return np.array([np.datetime64("NaT") if v is None else np.datetime64(v, "D") for v in values],
-                    dtype="datetime64[ns]")
+    return np.array(
+        [np.datetime64("NaT") if v is None else np.datetime64(v, "D") for v in values], dtype="datetime64[ns]"
+    )
 
 
 def from_rows(rows: Iterable[Sequence[Any]], schema: TableSchema) -> pd.DataFrame:

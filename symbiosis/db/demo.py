@@ -46,13 +46,28 @@ def mark_sample(conn: Connection, actor: Actor, sample_firm_ids: Collection[str]
     firms = set(conn.execute(select(Firm.firm_id)).scalars())
     foreign = sorted(firms - set(sample_firm_ids))
     if foreign and not is_sample(conn):
-        raise ValueError(f"the registry holds {len(foreign)} firm(s) that are not from the sample "
-                         f"({', '.join(foreign[:5])}…): demo accounts are never added to real data")
+        raise ValueError(
+            f"the registry holds {len(foreign)} firm(s) that are not from the sample "
+            f"({', '.join(foreign[:5])}…): demo accounts are never added to real data"
+        )
     conn.execute(delete(RegistrySetting).where(RegistrySetting.key == SAMPLE_FLAG))
     conn.execute(insert(RegistrySetting).values(key=SAMPLE_FLAG, value={"sample": True}))
     conn.execute(update(User).where(User.is_demo.is_(True)).values(disabled_at=None))
-    append_audit(conn, actor, [AuditEntry("sample_flagged", "registry_settings", SAMPLE_FLAG, None, None,
-                                          {"sample": True, "firms": len(firms)})], at=at)
+    append_audit(
+        conn,
+        actor,
+        [
+            AuditEntry(
+                "sample_flagged",
+                "registry_settings",
+                SAMPLE_FLAG,
+                None,
+                None,
+                {"sample": True, "firms": len(firms)},
+            )
+        ],
+        at=at,
+    )
 
 
 def end_sample(conn: Connection, actor: Actor, new_firm_ids: Collection[str], at: dt.datetime) -> int:
@@ -65,13 +80,29 @@ def end_sample(conn: Connection, actor: Actor, new_firm_ids: Collection[str], at
         return 0
     conn.execute(delete(RegistrySetting).where(RegistrySetting.key == SAMPLE_FLAG))
     demo = list(conn.execute(select(User.user_id).where(User.is_demo.is_(True))).scalars())
-    conn.execute(update(User).where(User.is_demo.is_(True), User.disabled_at.is_(None))
-                 .values(disabled_at=at))
-    conn.execute(update(UserSession).where(UserSession.user_id.in_(demo), UserSession.revoked_at.is_(None))
-                 .values(revoked_at=at))
-    append_audit(conn, actor, [AuditEntry("demo_disabled", "users", ",".join(demo) or None, None, None,
-                                          {"reason": "non-sample firms added",
-                                           "firms": sorted(new_firm_ids)[:20]})], at=at)
+    conn.execute(
+        update(User).where(User.is_demo.is_(True), User.disabled_at.is_(None)).values(disabled_at=at)
+    )
+    conn.execute(
+        update(UserSession)
+        .where(UserSession.user_id.in_(demo), UserSession.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    append_audit(
+        conn,
+        actor,
+        [
+            AuditEntry(
+                "demo_disabled",
+                "users",
+                ",".join(demo) or None,
+                None,
+                None,
+                {"reason": "non-sample firms added", "firms": sorted(new_firm_ids)[:20]},
+            )
+        ],
+        at=at,
+    )
     logger.warning("demo accounts %s disabled: firms not from the sample were added", demo)
     return len(demo)
 
@@ -80,6 +111,7 @@ def demo_accounts_active(conn: Connection) -> bool:
     """Whether demo accounts can sign in right now (sample registry, at least one enabled)."""
     if not is_sample(conn):
         return False
-    enabled = conn.execute(select(func.count()).select_from(User)
-                           .where(User.is_demo.is_(True), User.disabled_at.is_(None))).scalar_one()
+    enabled = conn.execute(
+        select(func.count()).select_from(User).where(User.is_demo.is_(True), User.disabled_at.is_(None))
+    ).scalar_one()
     return enabled > 0

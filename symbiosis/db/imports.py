@@ -16,12 +16,29 @@ from symbiosis.db.models import ImportBatch
 
 __all__ = ["BATCH_COLUMNS", "insert_batch", "list_batches"]
 
-BATCH_COLUMNS: tuple[str, ...] = ("batch_id", "created_at", "actor_id", "actor_role", "firm_id",
-                                  "source_filename", "accepted_count", "rejected_count", "report")
+BATCH_COLUMNS: tuple[str, ...] = (
+    "batch_id",
+    "created_at",
+    "actor_id",
+    "actor_role",
+    "firm_id",
+    "source_filename",
+    "accepted_count",
+    "rejected_count",
+    "report",
+)
 
 
-def insert_batch(conn: Connection, actor: Actor, *, source_filename: str, accepted: int, rejected: int,
-                 report: dict[str, Any] | None, at: dt.datetime) -> tuple[int, AuditEntry]:
+def insert_batch(
+    conn: Connection,
+    actor: Actor,
+    *,
+    source_filename: str,
+    accepted: int,
+    rejected: int,
+    report: dict[str, Any] | None,
+    at: dt.datetime,
+) -> tuple[int, AuditEntry]:
     """Insert one import batch; return its id and its audit entry.
 
     Raises
@@ -30,9 +47,16 @@ def insert_batch(conn: Connection, actor: Actor, *, source_filename: str, accept
         The report is not JSON-serialisable (NaN included).
     """
     report = json.loads(json.dumps(report or {}, allow_nan=False, default=str))
-    values = {"created_at": at, "actor_id": actor.user_id, "actor_role": actor.role,
-              "firm_id": actor.firm_id, "source_filename": source_filename,
-              "accepted_count": int(accepted), "rejected_count": int(rejected), "report": report}
+    values = {
+        "created_at": at,
+        "actor_id": actor.user_id,
+        "actor_role": actor.role,
+        "firm_id": actor.firm_id,
+        "source_filename": source_filename,
+        "accepted_count": int(accepted),
+        "rejected_count": int(rejected),
+        "report": report,
+    }
     batch_id = int(conn.execute(insert(ImportBatch).values(**values)).inserted_primary_key[0])
     summary = {"source_filename": source_filename, "accepted": int(accepted), "rejected": int(rejected)}
     return batch_id, AuditEntry("import", "import_batches", str(batch_id), actor.firm_id, None, summary)

@@ -197,8 +197,10 @@ class Stream(Base):
         CheckConstraint(_in("confidentiality", CONFIDENTIALITY), name="confidentiality"),
         CheckConstraint("months_mask BETWEEN 0 AND 4095", name="months_mask"),
         CheckConstraint("quantity_per_yr >= 0", name="quantity_per_yr"),
-        CheckConstraint("category_source IS NULL OR "
-                        "category_source IN ('given', 'inferred', 'corrected', '')", name="category_source"),
+        CheckConstraint(
+            "category_source IS NULL OR category_source IN ('given', 'inferred', 'corrected', '')",
+            name="category_source",
+        ),
     )
 
 
@@ -227,9 +229,7 @@ class User(Base):
     user_id: Mapped[str] = mapped_column(primary_key=True)
     display_name: Mapped[str]
     role: Mapped[str]
-    firm_id: Mapped[str | None] = mapped_column(
-        ForeignKey("firms.firm_id", ondelete="CASCADE"), index=True
-    )
+    firm_id: Mapped[str | None] = mapped_column(ForeignKey("firms.firm_id", ondelete="CASCADE"), index=True)
     password_hash: Mapped[str]
     created_at: Mapped[dt.datetime]
     disabled_at: Mapped[dt.datetime | None]

@@ -27,8 +27,12 @@ from symbiosis.db.models import _BIG_ID, Base, _in
 __all__ = ["NOTIFICATION_KINDS", "RECIPIENT_KINDS", "DigestSubscription", "Notification", "NotificationRead"]
 
 #: What a notification is about.
-NOTIFICATION_KINDS: tuple[str, ...] = ("new_proposal", "counterpart_decision", "stage_changed",
-                                       "firm_decision")
+NOTIFICATION_KINDS: tuple[str, ...] = (
+    "new_proposal",
+    "counterpart_decision",
+    "stage_changed",
+    "firm_decision",
+)
 #: Who a notification is addressed to: every user of a firm, or every user of a role.
 RECIPIENT_KINDS: tuple[str, ...] = ("firm", "role")
 
@@ -59,7 +63,8 @@ class NotificationRead(Base):
     __tablename__ = "notification_reads"
 
     notification_id: Mapped[int] = mapped_column(
-        _BIG_ID, ForeignKey("notifications.notification_id", ondelete="CASCADE"), primary_key=True)
+        _BIG_ID, ForeignKey("notifications.notification_id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[str] = mapped_column(primary_key=True)
     read_at: Mapped[dt.datetime]
 

@@ -79,8 +79,9 @@ class Consent(Base):
 
     __tablename__ = "consents"
 
-    synergy_id: Mapped[str] = mapped_column(ForeignKey("synergies.synergy_id", ondelete="CASCADE"),
-                                            primary_key=True)
+    synergy_id: Mapped[str] = mapped_column(
+        ForeignKey("synergies.synergy_id", ondelete="CASCADE"), primary_key=True
+    )
     side: Mapped[str] = mapped_column(primary_key=True)
     firm_id: Mapped[str] = mapped_column(ForeignKey(_FIRM_FK, ondelete="CASCADE"), index=True)
     decision: Mapped[str]
@@ -103,8 +104,9 @@ class Verification(Base):
     __tablename__ = "verifications"
 
     verification_id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
-    synergy_id: Mapped[str] = mapped_column(ForeignKey("synergies.synergy_id", ondelete="CASCADE"),
-                                            index=True)
+    synergy_id: Mapped[str] = mapped_column(
+        ForeignKey("synergies.synergy_id", ondelete="CASCADE"), index=True
+    )
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
     unit: Mapped[str]

@@ -45,9 +45,20 @@ class Notice:
 def append_notifications(conn: Connection, notices: Sequence[Notice], *, at: dt.datetime) -> None:
     """Insert ``notices`` in the caller's transaction (nothing when empty)."""
     if notices:
-        conn.execute(insert(Notification), [
-            {"created_at": at, "recipient_kind": n.recipient_kind, "recipient": n.recipient, "kind": n.kind,
-             "synergy_id": n.synergy_id, "params": dict(n.params) or None} for n in notices])
+        conn.execute(
+            insert(Notification),
+            [
+                {
+                    "created_at": at,
+                    "recipient_kind": n.recipient_kind,
+                    "recipient": n.recipient,
+                    "kind": n.kind,
+                    "synergy_id": n.synergy_id,
+                    "params": dict(n.params) or None,
+                }
+                for n in notices
+            ],
+        )
 
 
 def _addressed_to(actor: Actor):
@@ -67,15 +78,24 @@ class NotificationRepository:
     def __init__(self, repo: Repository) -> None:
         self._repo = repo
 
-    def inbox(self, actor: Actor, *, unread_only: bool = False, since: dt.datetime | None = None,
-              limit: int = 200) -> pd.DataFrame:
+    def inbox(
+        self, actor: Actor, *, unread_only: bool = False, since: dt.datetime | None = None, limit: int = 200
+    ) -> pd.DataFrame:
         """Return the actor's notifications, newest first: :data:`INBOX_COLUMNS` (``read`` per user)."""
         read = select(NotificationRead.notification_id).where(NotificationRead.user_id == actor.user_id)
-        query = (select(Notification.notification_id, Notification.created_at, Notification.kind,
-                        Notification.synergy_id, Notification.params,
-                        Notification.notification_id.in_(read).label("read"))
-                 .where(_addressed_to(actor))
-                 .order_by(Notification.created_at.desc(), Notification.notification_id.desc()).limit(limit))
+        query = (
+            select(
+                Notification.notification_id,
+                Notification.created_at,
+                Notification.kind,
+                Notification.synergy_id,
+                Notification.params,
+                Notification.notification_id.in_(read).label("read"),
+            )
+            .where(_addressed_to(actor))
+            .order_by(Notification.created_at.desc(), Notification.notification_id.desc())
+            .limit(limit)
+        )
         if unread_only:
             query = query.where(Notification.notification_id.not_in(read))
         if since is not None:
@@ -90,8 +110,11 @@ class NotificationRepository:
     def unread_count(self, actor: Actor) -> int:
         """Return how many of the actor's notifications the user has not read."""
         read = select(NotificationRead.notification_id).where(NotificationRead.user_id == actor.user_id)
-        query = select(func.count()).select_from(Notification).where(
-            _addressed_to(actor), Notification.notification_id.not_in(read))
+        query = (
+            select(func.count())
+            .select_from(Notification)
+            .where(_addressed_to(actor), Notification.notification_id.not_in(read))
+        )
         with self._repo.transaction(actor, "read_notifications", write=False) as conn:
             return int(conn.execute(query).scalar_one())
 
@@ -104,13 +127,16 @@ class NotificationRepository:
         with self._repo.transaction(actor, "mark_read", write=actor.can_write) as conn:
             read = select(NotificationRead.notification_id).where(NotificationRead.user_id == actor.user_id)
             query = select(Notification.notification_id).where(
-                _addressed_to(actor), Notification.notification_id.not_in(read))
+                _addressed_to(actor), Notification.notification_id.not_in(read)
+            )
             if notification_ids is not None:
                 query = query.where(Notification.notification_id.in_([int(i) for i in notification_ids]))
             ids = [r[0] for r in conn.execute(query).all()]
             if ids:
-                conn.execute(insert(NotificationRead), [
-                    {"notification_id": i, "user_id": actor.user_id, "read_at": at} for i in ids])
+                conn.execute(
+                    insert(NotificationRead),
+                    [{"notification_id": i, "user_id": actor.user_id, "read_at": at} for i in ids],
+                )
         return len(ids)
 
     # -- e-mail digest ------------------------------------------------------------------------------
@@ -119,12 +145,17 @@ class NotificationRepository:
         """Return the user's digest subscription (``email, lang, enabled, last_sent_at``) or None."""
         sub = DigestSubscription
         with self._repo.transaction(actor, "read_subscription", write=False) as conn:
-            row = conn.execute(select(sub.email, sub.lang, sub.enabled, sub.last_sent_at).where(
-                sub.user_id == actor.user_id)).first()
+            row = conn.execute(
+                select(sub.email, sub.lang, sub.enabled, sub.last_sent_at).where(sub.user_id == actor.user_id)
+            ).first()
         if row is None:
             return None
-        return {"email": row.email, "lang": row.lang, "enabled": row.enabled,
-                "last_sent_at": row.last_sent_at}
+        return {
+            "email": row.email,
+            "lang": row.lang,
+            "enabled": row.enabled,
+            "last_sent_at": row.last_sent_at,
+        }
 
     def subscribe(self, actor: Actor, *, email: str, lang: str = "fr", enabled: bool = True) -> None:
         """Set the user's digest subscription (their own only).
@@ -140,15 +171,20 @@ class NotificationRepository:
         if lang not in ("fr", "en"):
             raise ValueError(f"unknown language {lang!r}")
         with self._repo.transaction(actor, "subscribe", write=actor.can_write) as conn:
-            exists = conn.execute(select(DigestSubscription.user_id).where(
-                DigestSubscription.user_id == actor.user_id)).first()
+            exists = conn.execute(
+                select(DigestSubscription.user_id).where(DigestSubscription.user_id == actor.user_id)
+            ).first()
             values = {"email": email, "lang": lang, "enabled": bool(enabled)}
             if exists:
-                conn.execute(update(DigestSubscription).where(DigestSubscription.user_id == actor.user_id)
-                             .values(**values))
+                conn.execute(
+                    update(DigestSubscription)
+                    .where(DigestSubscription.user_id == actor.user_id)
+                    .values(**values)
+                )
             else:
-                conn.execute(insert(DigestSubscription).values(user_id=actor.user_id, last_sent_at=None,
-                                                               **values))
+                conn.execute(
+                    insert(DigestSubscription).values(user_id=actor.user_id, last_sent_at=None, **values)
+                )
 
     def due_digests(self, actor: Actor) -> list[tuple[Actor, dict[str, Any]]]:
         """Every enabled subscription with the reader it stands for (system actor only)."""
@@ -156,17 +192,28 @@ class NotificationRepository:
 
         require(actor, actor.role == "system", "list the e-mail digests", table="digest_subscriptions")
         sub = DigestSubscription
-        query = (select(sub.user_id, sub.email, sub.lang, sub.last_sent_at, User.role, User.firm_id)
-                 .join(User, User.user_id == sub.user_id).where(sub.enabled.is_(True)).order_by(sub.user_id))
+        query = (
+            select(sub.user_id, sub.email, sub.lang, sub.last_sent_at, User.role, User.firm_id)
+            .join(User, User.user_id == sub.user_id)
+            .where(sub.enabled.is_(True))
+            .order_by(sub.user_id)
+        )
         with self._repo.transaction(actor, "list_digests", write=False) as conn:
             rows = conn.execute(query).all()
-        return [(Actor(r.user_id, r.role, r.firm_id), {"email": r.email, "lang": r.lang,
-                                                       "last_sent_at": r.last_sent_at})
-                for r in rows]
+        return [
+            (
+                Actor(r.user_id, r.role, r.firm_id),
+                {"email": r.email, "lang": r.lang, "last_sent_at": r.last_sent_at},
+            )
+            for r in rows
+        ]
 
     def mark_sent(self, actor: Actor, user_id: str, at: dt.datetime) -> None:
         """Record that ``user_id``'s digest was sent at ``at`` (system actor only)."""
         require(actor, actor.role == "system", "record a sent digest", table="digest_subscriptions")
         with self._repo.transaction(actor, "mark_sent", write=True) as conn:
-            conn.execute(update(DigestSubscription).where(DigestSubscription.user_id == user_id)
-                         .values(last_sent_at=at))
+            conn.execute(
+                update(DigestSubscription)
+                .where(DigestSubscription.user_id == user_id)
+                .values(last_sent_at=at)
+            )

@@ -17,8 +17,14 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-__all__ = ["MIN_PASSWORD_LENGTH", "OWASP_PARAMS", "ScryptParams", "hash_password", "needs_rehash",
-           "verify_password"]
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "OWASP_PARAMS",
+    "ScryptParams",
+    "hash_password",
+    "needs_rehash",
+    "verify_password",
+]
 
 MIN_PASSWORD_LENGTH = 8
 #: Longest password accepted (scrypt's cost does not depend on it; a bound avoids megabyte inputs).
@@ -52,8 +58,15 @@ DEFAULT_PARAMS = OWASP_PARAMS
 
 
 def _scrypt(password: str, salt: bytes, params: ScryptParams) -> bytes:
-    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=params.n, r=params.r, p=params.p,
-                          dklen=_KEY_BYTES, maxmem=2 * params.memory_bytes + 16 * 1024 * 1024)
+    return hashlib.scrypt(
+        password.encode("utf-8"),
+        salt=salt,
+        n=params.n,
+        r=params.r,
+        p=params.p,
+        dklen=_KEY_BYTES,
+        maxmem=2 * params.memory_bytes + 16 * 1024 * 1024,
+    )
 
 
 def hash_password(password: str, params: ScryptParams | None = None) -> str:

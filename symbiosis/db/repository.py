@@ -73,8 +73,9 @@ class Repository:
         self._engine = engine
 
     @classmethod
-    def from_url(cls, url: str | URL, *, migrate: bool = True,
-                 owner_url: str | URL | None = None) -> Repository:
+    def from_url(
+        cls, url: str | URL, *, migrate: bool = True, owner_url: str | URL | None = None
+    ) -> Repository:
         """Open the database at ``url``, creating the SQLite folder and file and migrating to head.
 
         Idempotent: on an up-to-date database the migration does nothing.
@@ -147,8 +148,14 @@ class Repository:
             with self._connect(write=write) as conn:
                 yield conn
         except PermissionDenied as exc:
-            entry = AuditEntry("denied", exc.table or None, ",".join(exc.keys) or None, actor.firm_id,
-                               None, {"operation": operation, "reason": str(exc)})
+            entry = AuditEntry(
+                "denied",
+                exc.table or None,
+                ",".join(exc.keys) or None,
+                actor.firm_id,
+                None,
+                {"operation": operation, "reason": str(exc)},
+            )
             with self._connect(write=True) as conn:  # the chain's next link needs the write lock
                 append_audit(conn, actor, [entry], at=_now())
             logger.warning("refused %s to %s/%s: %s", operation, actor.role, actor.user_id, exc)
@@ -206,8 +213,13 @@ class Repository:
             old = rows.fetch_existing(conn, PERMIT_TABLE, [permit_id]).get(permit_id)
             if old is None:
                 raise NotFound(f"no permit {permit_id!r}")
-            require(actor, actor.may_write(old["firm_id"]), "delete this permit", table="permits",
-                    keys=[permit_id])
+            require(
+                actor,
+                actor.may_write(old["firm_id"]),
+                "delete this permit",
+                table="permits",
+                keys=[permit_id],
+            )
             conn.execute(delete(Permit).where(Permit.permit_id == permit_id))
             entry = AuditEntry("delete", "permits", permit_id, old["firm_id"], jsonable(old))
             append_audit(conn, actor, [entry], at=_now())
@@ -216,8 +228,13 @@ class Repository:
         """Return the authorisations the actor may read, as a :data:`~symbiosis.schemas.PERMITS` frame."""
         with self.transaction(actor, "read_permits", write=False) as conn:
             if firm_id is not None:
-                require(actor, actor.may_read(firm_id), "read this firm's permits", table="permits",
-                        keys=[firm_id])
+                require(
+                    actor,
+                    actor.may_read(firm_id),
+                    "read this firm's permits",
+                    table="permits",
+                    keys=[firm_id],
+                )
             return self._permits(conn, actor, firm_id=firm_id)
 
     def _permits(self, conn: Connection, actor: Actor, *, firm_id: str | None = None) -> pd.DataFrame:
@@ -234,13 +251,19 @@ class Repository:
         with self.transaction(actor, f"upsert_{spec.name}", write=True) as conn:
             return self._upsert_in(conn, actor, spec, records)
 
-    def _upsert_in(self, conn: Connection, actor: Actor, spec: TableSpec,
-                   records: list[dict[str, Any]]) -> int:
+    def _upsert_in(
+        self, conn: Connection, actor: Actor, spec: TableSpec, records: list[dict[str, Any]]
+    ) -> int:
         """Upsert inside the caller's transaction (access checked, audited); return rows changed."""
         keys = [r[spec.key] for r in records]
         foreign = {r["firm_id"] for r in records if not actor.may_write(r["firm_id"])}
-        require(actor, not foreign, f"write {spec.name} of firms {sorted(foreign)}", table=spec.name,
-                keys=[r[spec.key] for r in records if r["firm_id"] in foreign])
+        require(
+            actor,
+            not foreign,
+            f"write {spec.name} of firms {sorted(foreign)}",
+            table=spec.name,
+            keys=[r[spec.key] for r in records if r["firm_id"] in foreign],
+        )
         existing = rows.fetch_existing(conn, spec, keys)
         taken = [k for k, row in existing.items() if not actor.may_write(row["firm_id"])]
         require(actor, not taken, f"overwrite {spec.name} of another firm", table=spec.name, keys=taken)
@@ -249,12 +272,27 @@ class Repository:
         append_audit(conn, actor, plan.entries, at=_now())
         if spec is FIRM_TABLE and plan.new:  # real firms end a sample registry's demo accounts
             end_sample(conn, actor, [r[spec.key] for r in plan.new], _now())
-        logger.info("%s: %d new, %d changed of %d %s", actor.user_id, len(plan.new),
-                    plan.count - len(plan.new), len(records), spec.name)
+        logger.info(
+            "%s: %d new, %d changed of %d %s",
+            actor.user_id,
+            len(plan.new),
+            plan.count - len(plan.new),
+            len(records),
+            spec.name,
+        )
         return plan.count
 
-    def import_rows(self, actor: Actor, table: str, frame: pd.DataFrame, *, source_filename: str,
-                    accepted: int, rejected: int, report: dict[str, Any] | None = None) -> tuple[int, int]:
+    def import_rows(
+        self,
+        actor: Actor,
+        table: str,
+        frame: pd.DataFrame,
+        *,
+        source_filename: str,
+        accepted: int,
+        rejected: int,
+        report: dict[str, Any] | None = None,
+    ) -> tuple[int, int]:
         """Store the valid rows of one imported file and record its batch, in one transaction.
 
         A crash or a kill at any point leaves either both (rows and batch) or neither.
@@ -278,8 +316,15 @@ class Repository:
         records = to_records(frame, spec.schema) if len(frame) else []
         with self.transaction(actor, f"import_{spec.name}", write=True) as conn:
             written = self._upsert_in(conn, actor, spec, records) if records else 0
-            batch_id, entry = insert_batch(conn, actor, source_filename=source_filename, accepted=accepted,
-                                           rejected=rejected, report=report, at=_now())
+            batch_id, entry = insert_batch(
+                conn,
+                actor,
+                source_filename=source_filename,
+                accepted=accepted,
+                rejected=rejected,
+                report=report,
+                at=_now(),
+            )
             append_audit(conn, actor, [entry], at=_now())
         return written, batch_id
 
@@ -312,8 +357,13 @@ class Repository:
                 current = self._owned_stream(conn, actor, stream_id, "update this stream")
                 if jsonable(current) != jsonable(old):
                     continue  # changed by someone else since it was read: read and validate again
-                require(actor, actor.may_write(new["firm_id"]), "give a stream away", table="streams",
-                        keys=[stream_id])
+                require(
+                    actor,
+                    actor.may_write(new["firm_id"]),
+                    "give a stream away",
+                    table="streams",
+                    keys=[stream_id],
+                )
                 if new == old:
                     return False
                 conn.execute(update(Stream).where(Stream.stream_id == stream_id).values(**new))
@@ -327,8 +377,13 @@ class Repository:
         """Return the stream the actor may write; a firm gets the same refusal for a missing one."""
         old = rows.fetch_existing(conn, STREAM_TABLE, [stream_id]).get(stream_id)
         if not actor.reads_all:  # "not found" would tell a firm which ids other firms use
-            require(actor, old is not None and actor.may_write(old["firm_id"]), what, table="streams",
-                    keys=[stream_id])
+            require(
+                actor,
+                old is not None and actor.may_write(old["firm_id"]),
+                what,
+                table="streams",
+                keys=[stream_id],
+            )
         if old is None:
             raise NotFound(f"no stream {stream_id!r}")
         require(actor, actor.may_write(old["firm_id"]), what, table="streams", keys=[stream_id])
@@ -383,8 +438,9 @@ class Repository:
             frame[list(_CONTACT)] = ""
         return frame
 
-    def streams(self, actor: Actor, *, firm_id: str | None = None,
-                direction: str | None = None) -> pd.DataFrame:
+    def streams(
+        self, actor: Actor, *, firm_id: str | None = None, direction: str | None = None
+    ) -> pd.DataFrame:
         """Return the streams the actor may read, as a :data:`~symbiosis.schemas.STREAMS` frame.
 
         Parameters
@@ -400,12 +456,18 @@ class Repository:
             raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
         with self.transaction(actor, "read_streams", write=False) as conn:
             if firm_id is not None:
-                require(actor, actor.may_read(firm_id), "read this firm's streams", table="streams",
-                        keys=[firm_id])
+                require(
+                    actor,
+                    actor.may_read(firm_id),
+                    "read this firm's streams",
+                    table="streams",
+                    keys=[firm_id],
+                )
             return self._streams(conn, actor, firm_id=firm_id, direction=direction)
 
-    def _streams(self, conn: Connection, actor: Actor, *, firm_id: str | None = None,
-                 direction: str | None = None) -> pd.DataFrame:
+    def _streams(
+        self, conn: Connection, actor: Actor, *, firm_id: str | None = None, direction: str | None = None
+    ) -> pd.DataFrame:
         query = select(*STREAM_TABLE.select_columns()).order_by(Stream.stream_id)
         if not actor.reads_all:
             query = query.where(Stream.firm_id == actor.firm_id)
@@ -426,14 +488,22 @@ class Repository:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             permits = self._permits(conn, actor)
-            registry = Registry(self._firms(conn, actor), self._streams(conn, actor),
-                                permits if len(permits) else None)
+            registry = Registry(
+                self._firms(conn, actor), self._streams(conn, actor), permits if len(permits) else None
+            )
         return registry.validate()
 
     # -- imports, events and the audit trail ---------------------------------------------------------
 
-    def record_import(self, actor: Actor, *, source_filename: str, accepted: int, rejected: int,
-                      report: dict[str, Any] | None = None) -> int:
+    def record_import(
+        self,
+        actor: Actor,
+        *,
+        source_filename: str,
+        accepted: int,
+        rejected: int,
+        report: dict[str, Any] | None = None,
+    ) -> int:
         """Record one imported file and its report; return the batch id.
 
         Parameters
@@ -446,8 +516,15 @@ class Repository:
             The import report, JSON-serialisable (NaN is refused).
         """
         with self.transaction(actor, "record_import", write=True) as conn:
-            batch_id, entry = insert_batch(conn, actor, source_filename=source_filename, accepted=accepted,
-                                           rejected=rejected, report=report, at=_now())
+            batch_id, entry = insert_batch(
+                conn,
+                actor,
+                source_filename=source_filename,
+                accepted=accepted,
+                rejected=rejected,
+                report=report,
+                at=_now(),
+            )
             append_audit(conn, actor, [entry], at=_now())
         return batch_id
 
@@ -456,8 +533,16 @@ class Repository:
         with self.transaction(actor, "read_imports", write=False) as conn:
             return list_batches(conn, actor)
 
-    def log_event(self, actor: Actor, action: str, *, table: str | None = None, row_key: str | None = None,
-                  firm_id: str | None = None, details: dict[str, Any] | None = None) -> None:
+    def log_event(
+        self,
+        actor: Actor,
+        action: str,
+        *,
+        table: str | None = None,
+        row_key: str | None = None,
+        firm_id: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         """Append an app event (``export``, ``reveal``, ``consent``, ``logout``…) to the audit log.
 
         Any actor may log (a program manager's export is audited too). A firm actor's events are
@@ -481,8 +566,15 @@ class Repository:
         with self._connect(write=True) as conn:  # any role may log: no write check, but the write lock
             append_audit(conn, actor, [entry], at=_now())
 
-    def audit(self, actor: Actor, *, table: str | None = None, row_key: str | None = None,
-              action: str | None = None, limit: int | None = 1000) -> pd.DataFrame:
+    def audit(
+        self,
+        actor: Actor,
+        *,
+        table: str | None = None,
+        row_key: str | None = None,
+        action: str | None = None,
+        limit: int | None = 1000,
+    ) -> pd.DataFrame:
         """Return audit entries, newest first (read-only: the trail has no update or delete).
 
         A firm actor reads the entries about its own firm; a program manager reads all of them with
@@ -490,8 +582,11 @@ class Repository:
         table_name, row_key, firm_id, before, after``.
         """
         query = audit_query()
-        for column, value in ((AuditLog.table_name, table), (AuditLog.row_key, row_key),
-                              (AuditLog.action, action)):
+        for column, value in (
+            (AuditLog.table_name, table),
+            (AuditLog.row_key, row_key),
+            (AuditLog.action, action),
+        ):
             if value is not None:
                 query = query.where(column == value)
         if limit is not None:
@@ -510,8 +605,17 @@ class Repository:
 
     # -- users (sign-in and administration: symbiosis.db.accounts.AccountRepository) ---------------
 
-    def create_user(self, actor: Actor, user_id: str, password: str, role: str, firm_id: str | None = None,
-                    *, display_name: str = "", is_demo: bool = False) -> None:
+    def create_user(
+        self,
+        actor: Actor,
+        user_id: str,
+        password: str,
+        role: str,
+        firm_id: str | None = None,
+        *,
+        display_name: str = "",
+        is_demo: bool = False,
+    ) -> None:
         """Create a sign-in account (advisor and system only); see ``AccountRepository.create_account``.
 
         Raises
@@ -521,8 +625,9 @@ class Repository:
         """
         from symbiosis.db.accounts import AccountRepository
 
-        AccountRepository(self).create_account(actor, user_id, password, role, firm_id,
-                                               display_name=display_name, is_demo=is_demo)
+        AccountRepository(self).create_account(
+            actor, user_id, password, role, firm_id, display_name=display_name, is_demo=is_demo
+        )
 
     def users(self, actor: Actor) -> pd.DataFrame:
         """Return the accounts the actor may see (``user_id, display_name, role, firm_id, created_at``)."""

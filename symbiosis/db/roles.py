@@ -40,7 +40,8 @@ def grant_app_role(conn: Connection, role: str) -> None:
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.alembic_version FROM {who}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {who}",
     ]
-    statements += [f"REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.{quote(t)} FROM {who}"
-                   for t in APPEND_ONLY_TABLES]
+    statements += [
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.{quote(t)} FROM {who}" for t in APPEND_ONLY_TABLES
+    ]
     for statement in statements:
         conn.exec_driver_sql(statement)

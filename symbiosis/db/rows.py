@@ -24,8 +24,18 @@ from symbiosis.db.convert import jsonable
 from symbiosis.db.models import Firm, Permit, Stream, User
 from symbiosis.schemas import FIRMS, PERMITS, STREAMS, TableSchema
 
-__all__ = ["FIRM_TABLE", "PERMIT_TABLE", "STREAM_TABLE", "TableSpec", "UpsertPlan", "diff", "fetch_existing",
-           "firm_deletion_entries", "plan_upsert", "write_upsert"]
+__all__ = [
+    "FIRM_TABLE",
+    "PERMIT_TABLE",
+    "STREAM_TABLE",
+    "TableSpec",
+    "UpsertPlan",
+    "diff",
+    "fetch_existing",
+    "firm_deletion_entries",
+    "plan_upsert",
+    "write_upsert",
+]
 
 _CHUNK = 1000
 
@@ -58,7 +68,7 @@ def fetch_existing(conn: Connection, spec: TableSpec, keys: Sequence[str]) -> di
     found: dict[str, dict[str, Any]] = {}
     key_col = spec.table.c[spec.key]
     for start in range(0, len(keys), _CHUNK):
-        query = select(*spec.select_columns()).where(key_col.in_(keys[start:start + _CHUNK]))
+        query = select(*spec.select_columns()).where(key_col.in_(keys[start : start + _CHUNK]))
         if conn.dialect.name == "postgresql":
             query = query.with_for_update()
         for row in conn.execute(query).mappings():
@@ -86,8 +96,9 @@ class UpsertPlan:
         return len(self.new) + sum(len(group) for group in self.changed.values())
 
 
-def plan_upsert(spec: TableSpec, records: Sequence[dict[str, Any]],
-                existing: dict[str, dict[str, Any]]) -> UpsertPlan:
+def plan_upsert(
+    spec: TableSpec, records: Sequence[dict[str, Any]], existing: dict[str, dict[str, Any]]
+) -> UpsertPlan:
     """Split ``records`` into new and changed rows, with their audit entries.
 
     Records equal to the stored row are dropped: re-importing the same file writes nothing.
@@ -119,9 +130,11 @@ def write_upsert(conn: Connection, spec: TableSpec, plan: UpsertPlan) -> None:
     bulk.executemany(conn, insert(spec.table), plan.new)
     table, key = spec.table, spec.key
     for columns, records in plan.changed.items():
-        stmt = (update(table)
-                .where(table.c[key] == bindparam("k_" + key, type_=table.c[key].type))
-                .values({c: bindparam("v_" + c, type_=table.c[c].type) for c in columns}))
+        stmt = (
+            update(table)
+            .where(table.c[key] == bindparam("k_" + key, type_=table.c[key].type))
+            .values({c: bindparam("v_" + c, type_=table.c[c].type) for c in columns})
+        )
         params = [{"k_" + key: r[key], **{"v_" + c: r[c] for c in columns}} for r in records]
         bulk.executemany(conn, stmt, params)
 

@@ -56,13 +56,21 @@ def _parse(conn: Connection, token: str, now: dt.datetime) -> str | None:
     return session_id
 
 
-def start_session(conn: Connection, user_id: str, now: dt.datetime,
-                  lifetime: dt.timedelta = SESSION_LIFETIME) -> str:
+def start_session(
+    conn: Connection, user_id: str, now: dt.datetime, lifetime: dt.timedelta = SESSION_LIFETIME
+) -> str:
     """Record a new session of ``user_id`` and return its token (for the user's cookie only)."""
     session_id = secrets.token_urlsafe(32)
     expires = now + lifetime
-    conn.execute(insert(UserSession).values(token_hash=_digest(session_id), user_id=user_id, created_at=now,
-                                            expires_at=expires, revoked_at=None))
+    conn.execute(
+        insert(UserSession).values(
+            token_hash=_digest(session_id),
+            user_id=user_id,
+            created_at=now,
+            expires_at=expires,
+            revoked_at=None,
+        )
+    )
     stamp = int(expires.timestamp())
     return f"{_VERSION}.{session_id}.{stamp}.{_sign(_key(conn), session_id, stamp)}"
 
@@ -76,10 +84,18 @@ def session_actor(conn: Connection, token: str, now: dt.datetime) -> tuple[Actor
     if session_id is None:
         return None
     row = conn.execute(
-        select(User.user_id, User.role, User.firm_id, User.disabled_at, User.is_demo, UserSession.revoked_at,
-               UserSession.expires_at)
+        select(
+            User.user_id,
+            User.role,
+            User.firm_id,
+            User.disabled_at,
+            User.is_demo,
+            UserSession.revoked_at,
+            UserSession.expires_at,
+        )
         .join(User, User.user_id == UserSession.user_id)
-        .where(UserSession.token_hash == _digest(session_id))).first()
+        .where(UserSession.token_hash == _digest(session_id))
+    ).first()
     if row is None or row.revoked_at is not None or row.disabled_at is not None or row.expires_at <= now:
         return None
     return Actor(row.user_id, row.role, row.firm_id), bool(row.is_demo)
@@ -92,13 +108,19 @@ def end_session(conn: Connection, token: str, now: dt.datetime) -> str | None:
         return None
     digest = _digest(session_id)
     user_id = conn.execute(select(UserSession.user_id).where(UserSession.token_hash == digest)).scalar()
-    conn.execute(update(UserSession).where(UserSession.token_hash == digest, UserSession.revoked_at.is_(None))
-                 .values(revoked_at=now))
+    conn.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == digest, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
     return user_id
 
 
 def revoke_user_sessions(conn: Connection, user_id: str, now: dt.datetime) -> int:
     """Revoke every live session of ``user_id``; return how many."""
-    result = conn.execute(update(UserSession).where(UserSession.user_id == user_id,
-                                                    UserSession.revoked_at.is_(None)).values(revoked_at=now))
+    result = conn.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
     return int(result.rowcount or 0)

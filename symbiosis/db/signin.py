@@ -34,8 +34,20 @@ from symbiosis.db.audit import AuditEntry, append_audit
 from symbiosis.db.models import User
 from symbiosis.db.models_security import SigninThrottle
 
-__all__ = ["SIGNIN_OUTCOMES", "SignIn", "ThrottlePolicy", "account_key", "blocked", "clear_failures",
-           "dummy_hash", "lift_lock", "load_states", "record_outcome", "reserve", "source_key"]
+__all__ = [
+    "SIGNIN_OUTCOMES",
+    "SignIn",
+    "ThrottlePolicy",
+    "account_key",
+    "blocked",
+    "clear_failures",
+    "dummy_hash",
+    "lift_lock",
+    "load_states",
+    "record_outcome",
+    "reserve",
+    "source_key",
+]
 
 #: What a sign-in attempt can give (the screen words each one; none says whether the account exists).
 SIGNIN_OUTCOMES: tuple[str, ...] = ("ok", "failed", "throttled", "locked", "demo_disabled")
@@ -129,22 +141,26 @@ def dummy_hash() -> str:
 
 def load_states(conn: Connection, keys: Iterable[str], *, lock: bool = False) -> dict[str, _State]:
     """Return the throttle rows of ``keys`` (``FOR UPDATE`` when ``lock``, on PostgreSQL)."""
-    query = select(SigninThrottle.key, SigninThrottle.failures, SigninThrottle.last_attempt_at,
-                   SigninThrottle.locked_at).where(SigninThrottle.key.in_(list(keys)))
+    query = select(
+        SigninThrottle.key, SigninThrottle.failures, SigninThrottle.last_attempt_at, SigninThrottle.locked_at
+    ).where(SigninThrottle.key.in_(list(keys)))
     if lock:
         query = query.with_for_update()
     return {r.key: _State(r.key, r.failures, r.last_attempt_at, r.locked_at) for r in conn.execute(query)}
 
 
-def blocked(states: dict[str, _State], keys: tuple[str, str], policy: ThrottlePolicy,
-            now: dt.datetime) -> SignIn | None:
+def blocked(
+    states: dict[str, _State], keys: tuple[str, str], policy: ThrottlePolicy, now: dt.datetime
+) -> SignIn | None:
     """Return the refusal an attempt gets now (``locked`` or ``throttled``), or ``None`` if it may try."""
     account, source = keys
     if account in states and states[account].locked_at is not None:
         return SignIn("locked")
     wait = 0.0
-    limits = ((account, policy.free_failures, policy.max_delay_s),
-              (source, policy.source_free_failures, policy.source_max_delay_s))
+    limits = (
+        (account, policy.free_failures, policy.max_delay_s),
+        (source, policy.source_free_failures, policy.source_max_delay_s),
+    )
     for key, free, cap in limits:
         state = states.get(key)
         if state is not None:
@@ -159,8 +175,11 @@ def _upsert_attempt(conn: Connection, states: dict[str, _State], key: str, now: 
     if state is None:
         conn.execute(insert(SigninThrottle).values(key=key, failures=1, last_attempt_at=now, locked_at=None))
         return 1
-    conn.execute(update(SigninThrottle).where(SigninThrottle.key == key)
-                 .values(failures=state.failures + 1, last_attempt_at=now))
+    conn.execute(
+        update(SigninThrottle)
+        .where(SigninThrottle.key == key)
+        .values(failures=state.failures + 1, last_attempt_at=now)
+    )
     return state.failures + 1
 
 
@@ -173,8 +192,9 @@ def _ensure_rows(conn: Connection, keys: tuple[str, str]) -> None:
         conn.execute(pg_insert(SigninThrottle).values(values).on_conflict_do_nothing())
 
 
-def reserve(conn: Connection, keys: tuple[str, str], policy: ThrottlePolicy,
-            now: dt.datetime) -> SignIn | None:
+def reserve(
+    conn: Connection, keys: tuple[str, str], policy: ThrottlePolicy, now: dt.datetime
+) -> SignIn | None:
     """Count the attempt as a failure before the password is checked (in the caller's write transaction).
 
     Returns the refusal when, rechecked under the lock, the attempt may not be made; ``None`` when it
@@ -194,13 +214,26 @@ def clear_failures(conn: Connection, keys: tuple[str, str]) -> None:
     """After a success: the account starts afresh; the source keeps its other failures."""
     account, source = keys
     conn.execute(delete(SigninThrottle).where(SigninThrottle.key == account))
-    conn.execute(update(SigninThrottle).where(SigninThrottle.key == source, SigninThrottle.failures > 0)
-                 .values(failures=SigninThrottle.failures - 1))
+    conn.execute(
+        update(SigninThrottle)
+        .where(SigninThrottle.key == source, SigninThrottle.failures > 0)
+        .values(failures=SigninThrottle.failures - 1)
+    )
 
 
-def record_outcome(conn: Connection, *, user_id: str, keys: tuple[str, str], actor: Actor | None,
-                   firm_id: str | None, source: str, policy: ThrottlePolicy, now: dt.datetime,
-                   new_hash: str | None = None, refused: str | None = None) -> bool:
+def record_outcome(
+    conn: Connection,
+    *,
+    user_id: str,
+    keys: tuple[str, str],
+    actor: Actor | None,
+    firm_id: str | None,
+    source: str,
+    policy: ThrottlePolicy,
+    now: dt.datetime,
+    new_hash: str | None = None,
+    refused: str | None = None,
+) -> bool:
     """Write the outcome of a checked attempt: clear or lock, audit; return whether the account got locked.
 
     Parameters

@@ -22,8 +22,17 @@ __all__ = ["USER_COLUMNS", "insert_user", "list_users"]
 USER_COLUMNS: tuple[str, ...] = ("user_id", "display_name", "role", "firm_id", "created_at")
 
 
-def insert_user(conn: Connection, *, user_id: str, password_hash: str, role: str, firm_id: str | None,
-                display_name: str, at: dt.datetime, is_demo: bool = False) -> AuditEntry:
+def insert_user(
+    conn: Connection,
+    *,
+    user_id: str,
+    password_hash: str,
+    role: str,
+    firm_id: str | None,
+    display_name: str,
+    at: dt.datetime,
+    is_demo: bool = False,
+) -> AuditEntry:
     """Insert an account (its password already hashed, outside the transaction); return its audit entry.
 
     Raises
@@ -39,8 +48,13 @@ def insert_user(conn: Connection, *, user_id: str, password_hash: str, role: str
         raise ValueError("a user needs a user_id")
     if conn.execute(select(User.user_id).where(User.user_id == user_id)).first() is not None:
         raise ValueError(f"user {user_id!r} already exists")
-    row = {"user_id": user_id, "display_name": display_name, "role": role, "firm_id": firm_id,
-           "created_at": at}
+    row = {
+        "user_id": user_id,
+        "display_name": display_name,
+        "role": role,
+        "firm_id": firm_id,
+        "created_at": at,
+    }
     conn.execute(insert(User), {**row, "password_hash": password_hash, "is_demo": bool(is_demo)})
     public = {k: v for k, v in row.items() if k != "created_at"} | ({"is_demo": True} if is_demo else {})
     return AuditEntry("insert", "users", user_id, firm_id, None, public)

@@ -36,11 +36,18 @@ __all__ = [
 
 #: Module of each public name, imported on first use (``symbiosis.engine.config`` alone stays light).
 _LAZY = {
-    "FactorError": "factors", "load_factors": "factors", "MatchConfig": "config",
-    "ObjectiveWeights": "config", "SideConstraints": "config", "TransportConfig": "config",
+    "FactorError": "factors",
+    "load_factors": "factors",
+    "MatchConfig": "config",
+    "ObjectiveWeights": "config",
+    "SideConstraints": "config",
+    "TransportConfig": "config",
     "build_allocation_problem": "problem_builder",
-    "explain": "explain", "explain_text": "explain", "generate_candidates": "candidates",
-    "unmatched_reasons": "candidates", "score_candidates": "scoring",
+    "explain": "explain",
+    "explain_text": "explain",
+    "generate_candidates": "candidates",
+    "unmatched_reasons": "candidates",
+    "score_candidates": "scoring",
 }
 
 

@@ -25,15 +25,36 @@ from symbiosis.engine.distance import (
 from symbiosis.engine.permits import PermitIndex, PermitTokens, required_pathways
 from symbiosis.engine.quality import QualityArrays, spec_violation
 
-__all__ = ["ALT_RANK", "CHECKS", "Diagnosis", "Pairs", "RuleArrays", "Side", "chord_to_km", "feasible_blocks",
-           "first_failure", "rule_pairs", "text_pairs", "with_alternatives"]
+__all__ = [
+    "ALT_RANK",
+    "CHECKS",
+    "Diagnosis",
+    "Pairs",
+    "RuleArrays",
+    "Side",
+    "chord_to_km",
+    "feasible_blocks",
+    "first_failure",
+    "rule_pairs",
+    "text_pairs",
+    "with_alternatives",
+]
 
 #: Blocks with at most ``ENUMERATE_FACTOR × K × (supplies + demands)`` pairs are enumerated even when
 #: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
 ENUMERATE_FACTOR = 4
 
-CHECKS: tuple[str, ...] = ("too_far", "season", "dates", "temperature", "waste_code", "quality_spec",
-                           "hazardous_refused", "permit_missing", "internal_only")
+CHECKS: tuple[str, ...] = (
+    "too_far",
+    "season",
+    "dates",
+    "temperature",
+    "waste_code",
+    "quality_spec",
+    "hazardous_refused",
+    "permit_missing",
+    "internal_only",
+)
 
 _TRUE = {"true", "1", "yes", "oui", "vrai", "y", "t"}
 
@@ -74,13 +95,16 @@ def _days(frame: pd.DataFrame, col: str, missing: float) -> np.ndarray:
 def _band_edge(categories: pd.DataFrame, column: str) -> pd.Series:
     if column not in categories.columns:
         return pd.Series(np.nan, index=categories["category_id"].astype(str))
-    edge = pd.Series(pd.to_numeric(categories[column], errors="coerce").to_numpy(float),
-                     index=categories["category_id"].astype(str))
+    edge = pd.Series(
+        pd.to_numeric(categories[column], errors="coerce").to_numpy(float),
+        index=categories["category_id"].astype(str),
+    )
     return edge[~edge.index.duplicated()]
 
 
-def _temperature(frame: pd.DataFrame, category: np.ndarray, categories: pd.DataFrame | None,
-                 default: str) -> np.ndarray:
+def _temperature(
+    frame: pd.DataFrame, category: np.ndarray, categories: pd.DataFrame | None, default: str
+) -> np.ndarray:
     """Declared temperature, else the category's band: its ``middle`` (a supply: a "30–60 °C" surplus
     is about 45 °C) or its ``low`` end (a demand: what the use needs at least); NaN when neither is known.
     """
@@ -133,8 +157,15 @@ class Side:
         return np.array([bool(t.strip()) for t in self.text], dtype=bool) if self.n else np.zeros(0, bool)
 
     @classmethod
-    def build(cls, frame: pd.DataFrame, config: MatchConfig, categories: pd.DataFrame | None, *,
-              direction: str = "demand", permits: PermitIndex | None = None) -> Side:
+    def build(
+        cls,
+        frame: pd.DataFrame,
+        config: MatchConfig,
+        categories: pd.DataFrame | None,
+        *,
+        direction: str = "demand",
+        permits: PermitIndex | None = None,
+    ) -> Side:
         """Arrays of a ``Registry.supplies``/``.demands`` frame (``direction`` picks the default
         temperature of a stream that declares none: a supply's band middle, a demand's band bottom;
         ``permits``: the receivers' authorisation index, on the demand side)."""
@@ -144,24 +175,36 @@ class Side:
         category = as_str(frame, "category_id")
         kind = as_str(frame, "kind", "")
         if categories is not None and (kind == "").any():
-            lookup = pd.Series(categories["kind"].astype(str).to_numpy(),
-                               index=categories["category_id"].astype(str))
+            lookup = pd.Series(
+                categories["kind"].astype(str).to_numpy(), index=categories["category_id"].astype(str)
+            )
             kind = np.where(kind == "", pd.Series(category).map(lookup).fillna("material").to_numpy(), kind)
         kind = np.where(kind == "", "material", kind).astype(object)
         months = as_float(frame, "months_mask", 4095).astype(np.int64)
         return cls(
-            ids=as_str(frame, "stream_id"), firm=as_str(frame, "firm_id"),
-            firm_hash=pd.util.hash_array(as_str(frame, "firm_id")), category=category, kind=kind,
-            lat=lat, lon=lon, xyz=unit_vectors(lat, lon), qty=as_float(frame, "quantity_per_yr", 0.0),
-            months=months, start=_days(frame, "start_date", -np.inf), end=_days(frame, "end_date", np.inf),
+            ids=as_str(frame, "stream_id"),
+            firm=as_str(frame, "firm_id"),
+            firm_hash=pd.util.hash_array(as_str(frame, "firm_id")),
+            category=category,
+            kind=kind,
+            lat=lat,
+            lon=lon,
+            xyz=unit_vectors(lat, lon),
+            qty=as_float(frame, "quantity_per_yr", 0.0),
+            months=months,
+            start=_days(frame, "start_date", -np.inf),
+            end=_days(frame, "end_date", np.inf),
             hazardous=as_bool(frame.get("hazardous"), len(frame)),
             accepts=as_bool(frame.get("accepts_hazardous"), len(frame)),
-            max_km=as_float(frame, "max_distance_km", np.inf), text=as_str(frame, "description"),
-            temperature_c=_temperature(frame, category, categories,
-                                       "middle" if direction == "supply" else "low"),
+            max_km=as_float(frame, "max_distance_km", np.inf),
+            text=as_str(frame, "description"),
+            temperature_c=_temperature(
+                frame, category, categories, "middle" if direction == "supply" else "low"
+            ),
             waste_code=as_str(frame, "waste_code"),
             quality=QualityArrays.of_demands(frame) if demand else QualityArrays.of_supplies(frame),
-            permits=permits, alt_rank=as_float(frame, ALT_RANK, 0.0).astype(np.int64),
+            permits=permits,
+            alt_rank=as_float(frame, ALT_RANK, 0.0).astype(np.int64),
             reduced=reduced_latitudes(lat),
         )
 
@@ -169,8 +212,9 @@ class Side:
 ALT_RANK = "_alternative_rank"
 
 
-def with_alternatives(frame: pd.DataFrame, categories: pd.DataFrame | None,
-                      n_alternatives: int) -> pd.DataFrame:
+def with_alternatives(
+    frame: pd.DataFrame, categories: pd.DataFrame | None, n_alternatives: int
+) -> pd.DataFrame:
     """The streams, plus one row per runner-up category of each stream whose category was *inferred*.
 
     A row added for the k-th runner-up keeps the stream's id and everything else, with the runner-up as
@@ -190,8 +234,9 @@ def with_alternatives(frame: pd.DataFrame, categories: pd.DataFrame | None,
     alternatives = extra["category_alternatives"].astype(str).str.split("|")
     kind_of = pd.Series(dtype=str)
     if categories is not None:
-        kind_of = pd.Series(categories["kind"].astype(str).to_numpy(),
-                            index=categories["category_id"].astype(str))
+        kind_of = pd.Series(
+            categories["kind"].astype(str).to_numpy(), index=categories["category_id"].astype(str)
+        )
     parts = []
     for rank in range(1, n_alternatives + 1):
         alt = alternatives.str[rank - 1]
@@ -216,9 +261,19 @@ def authorisation_codes(rules: pd.DataFrame) -> np.ndarray:
     named = pd.Series(as_str(rules, "authorisation")).str.strip().str.lower()
     codes = pd.Series(as_str(rules, "requires_authorisation")).str.strip().str.lower()
     codes = named.where(named != "", codes)
-    codes = codes.replace({"true": "ministerial_authorisation", "1": "ministerial_authorisation",
-                           "yes": "ministerial_authorisation", "oui": "ministerial_authorisation",
-                           "false": "", "0": "", "no": "", "non": "", "none": ""})
+    codes = codes.replace(
+        {
+            "true": "ministerial_authorisation",
+            "1": "ministerial_authorisation",
+            "yes": "ministerial_authorisation",
+            "oui": "ministerial_authorisation",
+            "false": "",
+            "0": "",
+            "no": "",
+            "non": "",
+            "none": "",
+        }
+    )
     return codes.to_numpy(object)
 
 
@@ -248,22 +303,30 @@ class RuleArrays:
     @classmethod
     def build(cls, rules: pd.DataFrame | None) -> RuleArrays:
         """Arrays of a (concrete) rules table; duplicated category pairs keep their highest yield."""
-        rules = pd.DataFrame(columns=["rule_id", "supply_category_id", "demand_category_id"]) \
-            if rules is None else rules
+        rules = (
+            pd.DataFrame(columns=["rule_id", "supply_category_id", "demand_category_id"])
+            if rules is None
+            else rules
+        )
         rules = rules.assign(_y=as_float(rules, "yield_ratio", 1.0))
         rules = rules.sort_values("_y", ascending=False, kind="stable")
         rules = rules.drop_duplicates(["supply_category_id", "demand_category_id"]).reset_index(drop=True)
         max_km = as_float(rules, "max_transport_km", np.inf)
         codes = authorisation_codes(rules)
         return cls(
-            rule_id=as_str(rules, "rule_id"), supply_cat=as_str(rules, "supply_category_id"),
-            demand_cat=as_str(rules, "demand_category_id"), yield_ratio=rules["_y"].to_numpy(float),
+            rule_id=as_str(rules, "rule_id"),
+            supply_cat=as_str(rules, "supply_category_id"),
+            demand_cat=as_str(rules, "demand_category_id"),
+            yield_ratio=rules["_y"].to_numpy(float),
             max_km=np.where(max_km > 0, max_km, np.inf),
             hazardous=as_bool(rules.get("hazardous"), len(rules)),
-            authorisation=codes != "", authorisation_code=codes,
-            pretreatment=as_str(rules, "pretreatment"), receiving_process=as_str(rules, "receiving_process"),
+            authorisation=codes != "",
+            authorisation_code=codes,
+            pretreatment=as_str(rules, "pretreatment"),
+            receiving_process=as_str(rules, "receiving_process"),
             r_code=as_str(rules, "r_code"),
-            temperature_check=_has_check(rules, "temperature"), code_check=_has_check(rules, "waste_code"),
+            temperature_check=_has_check(rules, "temperature"),
+            code_check=_has_check(rules, "waste_code"),
         )
 
 
@@ -316,13 +379,20 @@ def _tree(side: Side, idx: np.ndarray, key: tuple | None, trees: dict) -> cKDTre
     return trees[key]
 
 
-def _block(sup: Side, dem: Side, sidx: np.ndarray, didx: np.ndarray, radius_km: float,
-           trees: dict, keys: tuple[tuple | None, tuple | None] = (None, None),
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _block(
+    sup: Side,
+    dem: Side,
+    sidx: np.ndarray,
+    didx: np.ndarray,
+    radius_km: float,
+    trees: dict,
+    keys: tuple[tuple | None, tuple | None] = (None, None),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All (supply, demand, chord) of two index sets within a radius (widened by the sphere margin)."""
     tree_s, tree_d = _tree(sup, sidx, keys[0], trees), _tree(dem, didx, keys[1], trees)
-    hits = tree_s.sparse_distance_matrix(tree_d, float(km_to_chord(radius_km * (1 + SPHERE_MARGIN))),
-                                         output_type="ndarray")
+    hits = tree_s.sparse_distance_matrix(
+        tree_d, float(km_to_chord(radius_km * (1 + SPHERE_MARGIN))), output_type="ndarray"
+    )
     return sidx[hits["i"]], didx[hits["j"]], hits["v"]
 
 
@@ -386,8 +456,9 @@ class Diagnosis:
         np.maximum.at(self.dem, p.d[own], fail[own])
 
 
-def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig,
-                    diagnosis: Diagnosis | None = None) -> Iterator[tuple[Pairs, np.ndarray]]:
+def feasible_blocks(
+    sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig, diagnosis: Diagnosis | None = None
+) -> Iterator[tuple[Pairs, np.ndarray]]:
     """Per rule, the pairs passing every check, and how many examined pairs failed each check.
 
     With ``k_nearest = 0``, or in small blocks (:data:`ENUMERATE_FACTOR`), every pair within the
@@ -406,14 +477,17 @@ def feasible_blocks(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig
         parts = _hazard_split(sup, dem, sidx, didx, bool(rules.hazardous[k]), config.hazardous_policy)
         for s_part, d_part in parts:
             # Trees are cached per category, so only for the unsplit index sets.
-            keys = (("s", rules.supply_cat[k]) if s_part is sidx else None,
-                    ("d", rules.demand_cat[k]) if d_part is didx else None)
+            keys = (
+                ("s", rules.supply_cat[k]) if s_part is sidx else None,
+                ("d", rules.demand_cat[k]) if d_part is didx else None,
+            )
             block = _Block(sup, dem, rules, config, s_part, d_part, k, radius, diagnosis)
             yield _block_pairs(block, trees, keys), block.counts
 
 
-def _hazard_split(sup: Side, dem: Side, sidx: np.ndarray, didx: np.ndarray, rule_hazardous: bool,
-                  policy: str) -> list[tuple[np.ndarray, np.ndarray]]:
+def _hazard_split(
+    sup: Side, dem: Side, sidx: np.ndarray, didx: np.ndarray, rule_hazardous: bool, policy: str
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Sub-blocks leaving out the pairs the hazard check would refuse (hazardous × no permit)."""
     hazardous = sup.hazardous[sidx] | rule_hazardous
     if policy == "allow" or not hazardous.any():
@@ -469,8 +543,9 @@ class _Block:
         return fail == len(CHECKS)
 
 
-def _knn_side(tree: cKDTree, xyz: np.ndarray, own_km: np.ndarray, chord_r: float, block: _Block, *,
-              supply_side: bool) -> Pairs:
+def _knn_side(
+    tree: cKDTree, xyz: np.ndarray, own_km: np.ndarray, chord_r: float, block: _Block, *, supply_side: bool
+) -> Pairs:
     """Feasible pairs of each query point with (at least) its K nearest feasible tree points.
 
     A point is done when K feasible partners are found, or when its farthest fetched neighbour
@@ -504,8 +579,9 @@ def rule_pairs(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> 
     return Pairs.concat([Pairs.empty(), *rule_blocks(sup, dem, rules, config)])
 
 
-def text_pairs(sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig, *,
-               dem_mask: np.ndarray | None = None) -> Pairs:
+def text_pairs(
+    sup: Side, dem: Side, wanted: np.ndarray, config: MatchConfig, *, dem_mask: np.ndarray | None = None
+) -> Pairs:
     """Pairs of same-kind streams with descriptions, within the kind's radius (``rule = -1``).
 
     ``wanted`` selects the supplies, ``dem_mask`` the demands (default: every demand with a text).
@@ -600,7 +676,6 @@ def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: Mat
     return first
 
 
-
 def _spec_violation(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
     """Pairs whose supply breaks a quality spec the demand declared (see :mod:`symbiosis.engine.quality`)."""
     if sup.quality is None or dem.quality is None:
@@ -608,17 +683,22 @@ def _spec_violation(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
     return spec_violation(p.s, p.d, sup.quality, dem.quality)
 
 
-def pair_pathways(p: Pairs, sup: Side, rules: RuleArrays,
-                  hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pair_pathways(
+    p: Pairs, sup: Side, rules: RuleArrays, hazardous: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The (up to two) authorisation pathways each pair needs: the rule's, and the hazardous one."""
     has_rule = p.rule >= 0
-    codes = np.where(has_rule, rules.authorisation_code[np.where(has_rule, p.rule, 0)], "") if rules.n \
+    codes = (
+        np.where(has_rule, rules.authorisation_code[np.where(has_rule, p.rule, 0)], "")
+        if rules.n
         else np.full(p.n, "", dtype=object)
+    )
     return required_pathways(codes.astype(object), hazardous)
 
 
-def _permit_missing(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig,
-                    hazardous: np.ndarray) -> np.ndarray:
+def _permit_missing(
+    p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig, hazardous: np.ndarray
+) -> np.ndarray:
     """Pairs needing an authorisation pathway the receiver holds for none of the supply's category or codes.
 
     Only with ``config.hazardous_policy == "permit_required"`` and a permit index on the demand side.

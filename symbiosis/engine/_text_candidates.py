@@ -27,8 +27,14 @@ logger = logging.getLogger("symbiosis.engine.candidates")
 TextVectors = Callable[[Sequence[str]], "object"]
 
 
-def text_candidates(sup: Side, dem: Side, kept: Pairs, rule_arr: _pairs.RuleArrays, config: MatchConfig,
-                    text_vectors: TextVectors | None) -> Pairs:
+def text_candidates(
+    sup: Side,
+    dem: Side,
+    kept: Pairs,
+    rule_arr: _pairs.RuleArrays,
+    config: MatchConfig,
+    text_vectors: TextVectors | None,
+) -> Pairs:
     """Text-matched pairs passing every check (``rule = -1``) for the supplies of ``config.text_scope``."""
     if config.text_similarity_threshold > 1.0:
         return Pairs.empty()
@@ -80,8 +86,9 @@ class _CloseTexts:
     d_code: np.ndarray  # per demand row: its text's column (-1: no text)
 
 
-def _close_texts(sup: Side, dem: Side, wanted: np.ndarray, vectorise: TextVectors,
-                 threshold: float) -> _CloseTexts | None:
+def _close_texts(
+    sup: Side, dem: Side, wanted: np.ndarray, vectorise: TextVectors, threshold: float
+) -> _CloseTexts | None:
     """The similarity table of the distinct descriptions, when they are few enough to tabulate.
 
     Its entries are bit for bit those of the pair-by-pair path's dense table (the same rows in one
@@ -93,14 +100,21 @@ def _close_texts(sup: Side, dem: Side, wanted: np.ndarray, vectorise: TextVector
     if (len(s_text) + len(d_text)) ** 2 > _DENSE_SIMILARITY_MAX:
         return None
     vectors = vectorise([*s_text, *d_text])
-    sim = np.asarray((vectors[: len(s_text)] @ vectors[len(s_text):].T).todense())
+    sim = np.asarray((vectors[: len(s_text)] @ vectors[len(s_text) :].T).todense())
     s_code, d_code = np.full(sup.n, -1), np.full(dem.n, -1)
     s_code[wanted], d_code[has] = s_inv, d_inv
     return _CloseTexts(sim, sim >= threshold, s_code, d_code)
 
 
-def _text_pairs_of_close_texts(sup: Side, dem: Side, kept: Pairs, wanted: np.ndarray, close: _CloseTexts,
-                               rule_arr: _pairs.RuleArrays, config: MatchConfig) -> Pairs | None:
+def _text_pairs_of_close_texts(
+    sup: Side,
+    dem: Side,
+    kept: Pairs,
+    wanted: np.ndarray,
+    close: _CloseTexts,
+    rule_arr: _pairs.RuleArrays,
+    config: MatchConfig,
+) -> Pairs | None:
     """Text pairs found among the streams whose description has a close counterpart only.
 
     Enumerated per (description, kind) of the supplies against the demands whose description is close
@@ -119,8 +133,16 @@ def _text_pairs_of_close_texts(sup: Side, dem: Side, kept: Pairs, wanted: np.nda
             continue
         radius = config.text_radius_for_kind(str(kind))
         s, d, chord = _pairs._block(sup, dem, rows[at], didx, radius, {})
-        parts.append(Pairs(s, d, np.full(len(s), -1), np.full(len(s), radius), _pairs.chord_to_km(chord),
-                           np.full(len(s), np.nan)))
+        parts.append(
+            Pairs(
+                s,
+                d,
+                np.full(len(s), -1),
+                np.full(len(s), radius),
+                _pairs.chord_to_km(chord),
+                np.full(len(s), np.nan),
+            )
+        )
     raw = Pairs.concat(parts)
     if config.text_scope == "all":
         raw = raw.take(~_pairs.rule_keyed(raw, kept, dem.n))
@@ -146,12 +168,13 @@ def _default_text_vectors() -> TextVectors | None:
     return text_vectors
 
 
-def _row_cosines(vectors: object, rows_a: np.ndarray, rows_b: np.ndarray, *,
-                 chunk: int = 200_000) -> np.ndarray:
+def _row_cosines(
+    vectors: object, rows_a: np.ndarray, rows_b: np.ndarray, *, chunk: int = 200_000
+) -> np.ndarray:
     """Dot product of paired rows of a sparse row-normalised matrix, chunked."""
     out = np.empty(len(rows_a))
     for start in range(0, len(rows_a), chunk):
-        a = vectors[rows_a[start:start + chunk]]
-        b = vectors[rows_b[start:start + chunk]]
-        out[start:start + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        a = vectors[rows_a[start : start + chunk]]
+        b = vectors[rows_b[start : start + chunk]]
+        out[start : start + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
     return out

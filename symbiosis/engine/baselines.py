@@ -26,11 +26,27 @@ from symbiosis.engine._keys import distinct_rows
 from symbiosis.engine.config import MatchConfig
 from symbiosis.schemas import CURRENT_USES, DIVERTED_FATES, FATES
 
-__all__ = ["BASELINE_COLUMNS", "MATERIAL_CLASSES", "BaselineError", "check_baselines", "demand_baselines",
-           "load_baselines", "supply_baselines"]
+__all__ = [
+    "BASELINE_COLUMNS",
+    "MATERIAL_CLASSES",
+    "BaselineError",
+    "check_baselines",
+    "demand_baselines",
+    "load_baselines",
+    "supply_baselines",
+]
 
-BASELINE_COLUMNS = ("applies_to", "material_class", "default_fate", "fate_cost_cad_per_unit", "default_use",
-                    "gate_fee_cad_per_unit", "source", "year", "note")
+BASELINE_COLUMNS = (
+    "applies_to",
+    "material_class",
+    "default_fate",
+    "fate_cost_cad_per_unit",
+    "default_use",
+    "gate_fee_cad_per_unit",
+    "source",
+    "year",
+    "note",
+)
 MATERIAL_CLASSES = ("inert", "organic", "metal", "energy", "water")
 
 
@@ -85,17 +101,23 @@ def load_baselines(path: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def _defaults(baselines: pd.DataFrame, category: np.ndarray, family: np.ndarray,
-              kind: np.ndarray) -> pd.DataFrame:
+def _defaults(
+    baselines: pd.DataFrame, category: np.ndarray, family: np.ndarray, kind: np.ndarray
+) -> pd.DataFrame:
     """The most specific baseline row of each (category, family, kind), as a frame aligned with them."""
     first, inverse = distinct_rows(category, family, kind)
-    out = _distinct_defaults(baselines, np.asarray(category, dtype=object)[first],
-                             np.asarray(family, dtype=object)[first], np.asarray(kind, dtype=object)[first])
+    out = _distinct_defaults(
+        baselines,
+        np.asarray(category, dtype=object)[first],
+        np.asarray(family, dtype=object)[first],
+        np.asarray(kind, dtype=object)[first],
+    )
     return out.iloc[inverse].reset_index(drop=True)
 
 
-def _distinct_defaults(baselines: pd.DataFrame, category: np.ndarray, family: np.ndarray,
-                       kind: np.ndarray) -> pd.DataFrame:
+def _distinct_defaults(
+    baselines: pd.DataFrame, category: np.ndarray, family: np.ndarray, kind: np.ndarray
+) -> pd.DataFrame:
     table = baselines.set_index(baselines["applies_to"].astype(str))
     out = pd.DataFrame(index=range(len(category)), columns=BASELINE_COLUMNS[1:6], dtype=object)
     for keys in (category, family, np.array(["kind:" + str(k) for k in kind], dtype=object)):
@@ -114,8 +136,14 @@ def _text(values: object, n: int) -> np.ndarray:
     return pd.Series(values).astype("string").fillna("").str.strip().to_numpy(object)
 
 
-def supply_baselines(supplies: pd.DataFrame, *, family: np.ndarray, t_per_unit: np.ndarray,
-                     baselines: pd.DataFrame, config: MatchConfig) -> dict[str, np.ndarray]:
+def supply_baselines(
+    supplies: pd.DataFrame,
+    *,
+    family: np.ndarray,
+    t_per_unit: np.ndarray,
+    baselines: pd.DataFrame,
+    config: MatchConfig,
+) -> dict[str, np.ndarray]:
     """Current fate, its cost per unit and whether leaving it counts as diverted, per supply row.
 
     Parameters
@@ -151,19 +179,23 @@ def supply_baselines(supplies: pd.DataFrame, *, family: np.ndarray, t_per_unit: 
     config_cost = np.array([config.fate_cost(f) for f in fate]) * per_tonne
     use_row = (fate == default_fate) & np.isfinite(row_cost)
     cost = np.where(np.isfinite(declared_cost), declared_cost, np.where(use_row, row_cost, config_cost))
-    cost_source = np.where(np.isfinite(declared_cost), "declared",
-                           np.where(use_row, "category_default", "config_default")).astype(object)
+    cost_source = np.where(
+        np.isfinite(declared_cost), "declared", np.where(use_row, "category_default", "config_default")
+    ).astype(object)
     cost = np.where(fate == "", np.nan_to_num(declared_cost, nan=0.0), cost)
     return {
         "material_class": rows["material_class"].fillna("").to_numpy(object),
-        "fate": fate, "fate_source": np.where(fate == "", "", fate_source).astype(object),
-        "cost": cost, "cost_source": np.where(fate == "", "", cost_source).astype(object),
+        "fate": fate,
+        "fate_source": np.where(fate == "", "", fate_source).astype(object),
+        "cost": cost,
+        "cost_source": np.where(fate == "", "", cost_source).astype(object),
         "diverted": (kind == "material") & np.isin(fate, DIVERTED_FATES),
     }
 
 
-def demand_baselines(demands: pd.DataFrame, *, family: np.ndarray, baselines: pd.DataFrame,
-                     config: MatchConfig) -> dict[str, np.ndarray]:
+def demand_baselines(
+    demands: pd.DataFrame, *, family: np.ndarray, baselines: pd.DataFrame, config: MatchConfig
+) -> dict[str, np.ndarray]:
     """Current use, purchase price and gate fee per demand row.
 
     A declared gate fee makes a treatment service and a declared purchase price a virgin input
@@ -186,8 +218,9 @@ def demand_baselines(demands: pd.DataFrame, *, family: np.ndarray, baselines: pd
     purchase, fee = num("purchase_price_cad_per_unit"), num("gate_fee_cad_per_unit")
     use = _text(demands.get("current_use"), n)
     source = np.where(use != "", "declared", "category_default").astype(object)
-    inferred = np.where(np.isfinite(fee), "treatment_service",
-                        np.where(np.isfinite(purchase), "virgin_input", ""))
+    inferred = np.where(
+        np.isfinite(fee), "treatment_service", np.where(np.isfinite(purchase), "virgin_input", "")
+    )
     source = np.where((use == "") & (inferred != ""), "declared", source)
     use = np.where(use == "", inferred, use)
     use = np.where(use == "", rows["default_use"].fillna("").to_numpy(object), use)
@@ -199,9 +232,11 @@ def demand_baselines(demands: pd.DataFrame, *, family: np.ndarray, baselines: pd
     service = use == "treatment_service"
     row_fee = pd.to_numeric(rows["gate_fee_cad_per_unit"], errors="coerce").fillna(0.0).to_numpy(float)
     return {
-        "use": use, "use_source": source,
+        "use": use,
+        "use_source": source,
         "price": np.where(service, 0.0, np.where(np.isfinite(purchase), purchase, family_price)),
-        "price_source": np.where(service, "", np.where(np.isfinite(purchase), "declared",
-                                                        "family_default")).astype(object),
+        "price_source": np.where(
+            service, "", np.where(np.isfinite(purchase), "declared", "family_default")
+        ).astype(object),
         "gate_fee": np.where(service, np.where(np.isfinite(fee), fee, row_fee), 0.0),
     }

@@ -22,8 +22,9 @@ from symbiosis.engine.quality import SPEC_UNKNOWN_TEXT, spec_unknown_code
 __all__ = ["CandidateSet", "seasonal_bound"]
 
 
-def seasonal_bound(s_qty: np.ndarray, s_mask: np.ndarray, d_qty: np.ndarray, d_mask: np.ndarray,
-                   yield_ratio: np.ndarray) -> np.ndarray:
+def seasonal_bound(
+    s_qty: np.ndarray, s_mask: np.ndarray, d_qty: np.ndarray, d_mask: np.ndarray, yield_ratio: np.ndarray
+) -> np.ndarray:
     """Most a link can carry in a year, in supply units: what both sides have in their common months.
 
     A stream's yearly quantity is spread evenly over its own months; a link carries at most the
@@ -102,8 +103,9 @@ class CandidateSet:
     def max_flow(self) -> np.ndarray:
         """Seasonal upper bound of each link, supply units per year."""
         s, d = self.pairs.s, self.pairs.d
-        return seasonal_bound(self.sup.qty[s], self.sup.months[s], self.dem.qty[d], self.dem.months[d],
-                              self.yield_ratio)
+        return seasonal_bound(
+            self.sup.qty[s], self.sup.months[s], self.dem.qty[d], self.dem.months[d], self.yield_ratio
+        )
 
     @property
     def internal(self) -> np.ndarray:
@@ -170,33 +172,41 @@ def _frame(cs: CandidateSet) -> pd.DataFrame:
     sup_ids, dem_ids = _take_str(sup.ids, s), _take_str(dem.ids, d)
     hazardous = sup.hazardous[s] | (has_rule & _take(rule_arr.hazardous, rr, False))
     pathway, reference = _pathways(p, sup, dem, rule_arr, hazardous)
-    return pd.DataFrame({
-        "candidate_id": sup_ids + ">" + dem_ids,
-        "supply_id": sup_ids, "demand_id": dem_ids,
-        "supply_firm_id": _take_str(sup.firm, s), "demand_firm_id": _take_str(dem.firm, d),
-        "rule_id": _rule_text(rule_arr.rule_id, rr, has_rule),
-        "match_basis": _take_str(np.array(["text", "rule"], dtype=object), has_rule.astype(np.int64)),
-        "text_similarity": p.similarity,
-        "yield_ratio": cs.yield_ratio,
-        "distance_km": km,
-        "road_distance_km": cs.road_km,
-        "months_overlap": np.bitwise_count(common).astype(np.int64),
-        "max_flow_per_yr": cs.max_flow,
-        "internal": cs.internal,
-        "spec_unknown": _spec_unknown(cs),
-        "pathway": pathway, "permit_reference": reference,
-        "kind": _take_str(sup.kind, s), "demand_kind": _take_str(dem.kind, d),
-        "supply_quantity_per_yr": sup.qty[s], "demand_quantity_per_yr": dem.qty[d],
-        "supply_category_id": _take_str(sup.category, s), "demand_category_id": _take_str(dem.category, d),
-        "great_circle_km": p.hav_km,
-        "months_common_mask": common.astype(np.int64),
-        "hazardous": hazardous,
-        "requires_authorisation": pathway != "",
-        "pretreatment": _rule_text(rule_arr.pretreatment, rr, has_rule),
-        "receiving_process": _rule_text(rule_arr.receiving_process, rr, has_rule),
-        "r_code": _rule_text(rule_arr.r_code, rr, has_rule),
-        "category_alternative": cs.category_alternative,
-    })
+    return pd.DataFrame(
+        {
+            "candidate_id": sup_ids + ">" + dem_ids,
+            "supply_id": sup_ids,
+            "demand_id": dem_ids,
+            "supply_firm_id": _take_str(sup.firm, s),
+            "demand_firm_id": _take_str(dem.firm, d),
+            "rule_id": _rule_text(rule_arr.rule_id, rr, has_rule),
+            "match_basis": _take_str(np.array(["text", "rule"], dtype=object), has_rule.astype(np.int64)),
+            "text_similarity": p.similarity,
+            "yield_ratio": cs.yield_ratio,
+            "distance_km": km,
+            "road_distance_km": cs.road_km,
+            "months_overlap": np.bitwise_count(common).astype(np.int64),
+            "max_flow_per_yr": cs.max_flow,
+            "internal": cs.internal,
+            "spec_unknown": _spec_unknown(cs),
+            "pathway": pathway,
+            "permit_reference": reference,
+            "kind": _take_str(sup.kind, s),
+            "demand_kind": _take_str(dem.kind, d),
+            "supply_quantity_per_yr": sup.qty[s],
+            "demand_quantity_per_yr": dem.qty[d],
+            "supply_category_id": _take_str(sup.category, s),
+            "demand_category_id": _take_str(dem.category, d),
+            "great_circle_km": p.hav_km,
+            "months_common_mask": common.astype(np.int64),
+            "hazardous": hazardous,
+            "requires_authorisation": pathway != "",
+            "pretreatment": _rule_text(rule_arr.pretreatment, rr, has_rule),
+            "receiving_process": _rule_text(rule_arr.receiving_process, rr, has_rule),
+            "r_code": _rule_text(rule_arr.r_code, rr, has_rule),
+            "category_alternative": cs.category_alternative,
+        }
+    )
 
 
 def _spec_unknown(cs: CandidateSet) -> pd.Series:
@@ -205,8 +215,9 @@ def _spec_unknown(cs: CandidateSet) -> pd.Series:
     return pd.Series(pd.array(SPEC_UNKNOWN_TEXT[cs.spec_code], dtype="str"))
 
 
-def _pathways(p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays,
-              hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _pathways(
+    p: Pairs, sup: Side, dem: Side, rule_arr: _pairs.RuleArrays, hazardous: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Pathways each pair needs (``|``-joined) and the references of the covering authorisations."""
     first, second = _pairs.pair_pathways(p, sup, rule_arr, hazardous)
     joined = np.where(second != "", first + "|" + second, first).astype(object)

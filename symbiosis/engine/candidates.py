@@ -44,45 +44,71 @@ from symbiosis.engine.permits import PermitIndex, PermitTokens
 from symbiosis.i18n import Text
 from symbiosis.registry import Registry
 
-__all__ = ["REASONS", "CandidateSet", "diagnose_pairs", "find_candidates", "generate_candidates",
-           "seasonal_bound", "unmatched_reasons"]
+__all__ = [
+    "REASONS",
+    "CandidateSet",
+    "diagnose_pairs",
+    "find_candidates",
+    "generate_candidates",
+    "seasonal_bound",
+    "unmatched_reasons",
+]
 
 logger = logging.getLogger(__name__)
 
 
 REASONS: dict[str, Text] = {
     "firm_excluded": Text("Entreprise exclue du scénario", "Firm excluded from the scenario"),
-    "no_rule": Text("Aucune règle de compatibilité pour cette catégorie",
-                    "No compatibility rule for this category"),
-    "no_partner_category": Text("Aucun flux d'une catégorie compatible dans le registre",
-                                "No stream of a compatible category in the registry"),
-    "too_far": Text("Aucun partenaire compatible à distance acceptable",
-                    "No compatible partner within an acceptable distance"),
-    "season": Text("Aucun mois en commun avec les partenaires compatibles",
-                   "No month in common with compatible partners"),
+    "no_rule": Text(
+        "Aucune règle de compatibilité pour cette catégorie", "No compatibility rule for this category"
+    ),
+    "no_partner_category": Text(
+        "Aucun flux d'une catégorie compatible dans le registre",
+        "No stream of a compatible category in the registry",
+    ),
+    "too_far": Text(
+        "Aucun partenaire compatible à distance acceptable",
+        "No compatible partner within an acceptable distance",
+    ),
+    "season": Text(
+        "Aucun mois en commun avec les partenaires compatibles", "No month in common with compatible partners"
+    ),
     "dates": Text("Dates de disponibilité sans chevauchement", "Availability dates do not overlap"),
-    "temperature": Text("Chaleur trop froide pour les demandes compatibles",
-                        "Heat too cold for the compatible demands"),
-    "waste_code": Text("Code de déchet différent de celui des demandes compatibles",
-                       "Waste code differs from that of the compatible demands"),
-    "quality_spec": Text("Qualité hors des exigences déclarées des partenaires (pureté, humidité, "
-                         "température, contaminants, granulométrie ou matière dangereuse refusée)",
-                         "Quality outside the partners' declared specifications (purity, moisture, "
-                         "temperature, contaminants, particle size or hazardous refused)"),
-    "hazardous_refused": Text("Matière dangereuse : aucun receveur autorisé à proximité",
-                              "Hazardous residue: no permitted receiver nearby"),
-    "permit_missing": Text("Aucun receveur dont l'autorisation (REAFIE, Guide MRF, matières dangereuses, "
-                           "ACIA) couvre cette matière",
-                           "No receiver whose authorisation (REAFIE, MRF guide, hazardous materials, "
-                           "CFIA) covers this material"),
+    "temperature": Text(
+        "Chaleur trop froide pour les demandes compatibles", "Heat too cold for the compatible demands"
+    ),
+    "waste_code": Text(
+        "Code de déchet différent de celui des demandes compatibles",
+        "Waste code differs from that of the compatible demands",
+    ),
+    "quality_spec": Text(
+        "Qualité hors des exigences déclarées des partenaires (pureté, humidité, "
+        "température, contaminants, granulométrie ou matière dangereuse refusée)",
+        "Quality outside the partners' declared specifications (purity, moisture, "
+        "temperature, contaminants, particle size or hazardous refused)",
+    ),
+    "hazardous_refused": Text(
+        "Matière dangereuse : aucun receveur autorisé à proximité",
+        "Hazardous residue: no permitted receiver nearby",
+    ),
+    "permit_missing": Text(
+        "Aucun receveur dont l'autorisation (REAFIE, Guide MRF, matières dangereuses, "
+        "ACIA) couvre cette matière",
+        "No receiver whose authorisation (REAFIE, MRF guide, hazardous materials, CFIA) covers this material",
+    ),
     "internal_only": Text("Seuls des partenaires de la même entreprise", "Only same-firm partners"),
     "pruned": Text("Écarté par l'élagage aux K plus proches", "Pruned by the K-nearest limit"),
 }
 
 
-def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchConfig, *,
-                        categories: pd.DataFrame | None = None,
-                        text_vectors: TextVectors | None = None) -> pd.DataFrame:
+def generate_candidates(
+    registry: Registry,
+    rules: pd.DataFrame,
+    config: MatchConfig,
+    *,
+    categories: pd.DataFrame | None = None,
+    text_vectors: TextVectors | None = None,
+) -> pd.DataFrame:
     """Find every compatible supply–demand pair within reach.
 
     Parameters
@@ -115,9 +141,14 @@ def generate_candidates(registry: Registry, rules: pd.DataFrame, config: MatchCo
     return frame
 
 
-def find_candidates(registry: Registry, rules: pd.DataFrame, config: MatchConfig, *,
-                    categories: pd.DataFrame | None = None,
-                    text_vectors: TextVectors | None = None) -> CandidateSet:
+def find_candidates(
+    registry: Registry,
+    rules: pd.DataFrame,
+    config: MatchConfig,
+    *,
+    categories: pd.DataFrame | None = None,
+    text_vectors: TextVectors | None = None,
+) -> CandidateSet:
     """The candidates of :func:`generate_candidates` as integer arrays (no frame, no string built).
 
     Returns
@@ -128,10 +159,15 @@ def find_candidates(registry: Registry, rules: pd.DataFrame, config: MatchConfig
         categories; with the funnel and each stream's furthest check (for the unmatched reasons).
     """
     n_alt = config.inferred_alternatives
-    sup = Side.build(_pairs.with_alternatives(registry.supplies, categories, n_alt), config, categories,
-                     direction="supply")
-    dem = Side.build(_pairs.with_alternatives(registry.demands, categories, n_alt), config, categories,
-                     permits=_permit_index(registry, categories))
+    sup = Side.build(
+        _pairs.with_alternatives(registry.supplies, categories, n_alt), config, categories, direction="supply"
+    )
+    dem = Side.build(
+        _pairs.with_alternatives(registry.demands, categories, n_alt),
+        config,
+        categories,
+        permits=_permit_index(registry, categories),
+    )
     rule_arr = _pairs.RuleArrays.build(rules)
     if dem.permits is not None:
         tokens = PermitTokens.build(dem.permits, sup.category, sup.waste_code, rule_arr.authorisation_code)
@@ -154,19 +190,30 @@ def find_candidates(registry: Registry, rules: pd.DataFrame, config: MatchConfig
     codes = registry.stream_codes
     sup_stream, dem_stream = codes.get_indexer(sup.ids), codes.get_indexer(dem.ids)
     firm_codes, _ = pd.factorize(np.concatenate([sup.firm, dem.firm]).astype(object))
-    firm_sup, firm_dem = firm_codes[: sup.n], firm_codes[sup.n:]
+    firm_sup, firm_dem = firm_codes[: sup.n], firm_codes[sup.n :]
     kept = kept.take(_best_per_pair(kept, sup, dem, sup_stream, dem_stream))
     funnel["after_alternatives"] = kept.n
-    found = CandidateSet(sup=sup, dem=dem, rules=rule_arr, pairs=kept, sup_stream=sup_stream,
-                         dem_stream=dem_stream, firm_sup=firm_sup, firm_dem=firm_dem,
-                         km=geodesic_of(kept, sup, dem), detour_factor=config.transport.detour_factor,
-                         funnel=funnel, diagnosis=diagnosis)
+    found = CandidateSet(
+        sup=sup,
+        dem=dem,
+        rules=rule_arr,
+        pairs=kept,
+        sup_stream=sup_stream,
+        dem_stream=dem_stream,
+        firm_sup=firm_sup,
+        firm_dem=firm_dem,
+        km=geodesic_of(kept, sup, dem),
+        detour_factor=config.transport.detour_factor,
+        funnel=funnel,
+        diagnosis=diagnosis,
+    )
     logger.info("candidates: %s", funnel)
     return found
 
 
-def _best_per_pair(p: Pairs, sup: Side, dem: Side, sup_stream: np.ndarray,
-                   dem_stream: np.ndarray) -> np.ndarray:
+def _best_per_pair(
+    p: Pairs, sup: Side, dem: Side, sup_stream: np.ndarray, dem_stream: np.ndarray
+) -> np.ndarray:
     """Rows to keep, in order: one per (supply, demand) stream pair, the lowest runner-up rank (first of
     equals). Without runner-up rows every pair is already unique."""
     rank = np.zeros(p.n, np.int64)
@@ -244,8 +291,14 @@ def _dense(values: np.ndarray) -> np.ndarray:
     return (np.cumsum(seen) - 1)[values - low]
 
 
-def unmatched_reasons(registry: Registry, candidates: pd.DataFrame, *, rules: pd.DataFrame,
-                      config: MatchConfig, categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def unmatched_reasons(
+    registry: Registry,
+    candidates: pd.DataFrame,
+    *,
+    rules: pd.DataFrame,
+    config: MatchConfig,
+    categories: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Why each stream without a candidate has none.
 
     The reason is the check that the stream's best pair failed last in the candidate funnel
@@ -270,24 +323,42 @@ def unmatched_reasons(registry: Registry, candidates: pd.DataFrame, *, rules: pd
         todo = codes == ""
         if todo.any():
             codes[todo] = _diagnose(registry, lost[todo], direction, rule_arr, config, categories)
-        out.append(pd.DataFrame({"stream_id": lost["stream_id"].to_numpy(), "direction": direction,
-                                 "reason_code": codes.to_numpy()}))
+        out.append(
+            pd.DataFrame(
+                {
+                    "stream_id": lost["stream_id"].to_numpy(),
+                    "direction": direction,
+                    "reason_code": codes.to_numpy(),
+                }
+            )
+        )
     result = pd.concat(out, ignore_index=True)
     result["reason_fr"] = result["reason_code"].map(lambda c: REASONS[c].fr)
     result["reason_en"] = result["reason_code"].map(lambda c: REASONS[c].en)
     return result
 
 
-def _diagnose(registry: Registry, lost: pd.DataFrame, direction: str, rule_arr: _pairs.RuleArrays,
-              config: MatchConfig, categories: pd.DataFrame | None) -> np.ndarray:
+def _diagnose(
+    registry: Registry,
+    lost: pd.DataFrame,
+    direction: str,
+    rule_arr: _pairs.RuleArrays,
+    config: MatchConfig,
+    categories: pd.DataFrame | None,
+) -> np.ndarray:
     """Reason codes for the ``lost`` streams of one side (vectorised over their raw pairs)."""
     permits = _permit_index(registry, categories)
-    own = Side.build(lost, config, categories, direction=direction,
-                     permits=permits if direction == "demand" else None)
+    own = Side.build(
+        lost, config, categories, direction=direction, permits=permits if direction == "demand" else None
+    )
     other_frame = registry.demands if direction == "supply" else registry.supplies
-    other = Side.build(other_frame, config, categories,
-                       direction="demand" if direction == "supply" else "supply",
-                       permits=permits if direction == "supply" else None)
+    other = Side.build(
+        other_frame,
+        config,
+        categories,
+        direction="demand" if direction == "supply" else "supply",
+        permits=permits if direction == "supply" else None,
+    )
     sup, dem = (own, other) if direction == "supply" else (other, own)
     own_cats = rule_arr.supply_cat if direction == "supply" else rule_arr.demand_cat
     partner_cats = rule_arr.demand_cat if direction == "supply" else rule_arr.supply_cat
@@ -304,9 +375,14 @@ def _diagnose(registry: Registry, lost: pd.DataFrame, direction: str, rule_arr: 
     return np.where(has_rule, codes, "no_rule")
 
 
-
-def diagnose_pairs(registry: Registry, pairs: pd.DataFrame, *, rules: pd.DataFrame, config: MatchConfig,
-                   categories: pd.DataFrame | None = None) -> pd.Series:
+def diagnose_pairs(
+    registry: Registry,
+    pairs: pd.DataFrame,
+    *,
+    rules: pd.DataFrame,
+    config: MatchConfig,
+    categories: pd.DataFrame | None = None,
+) -> pd.Series:
     """Why given (supply, demand) pairs are, or are not, candidates: the first check each one fails.
 
     Used to explain a *known* exchange that the candidates lack (the evaluation harness, an advisor's
@@ -337,16 +413,24 @@ def diagnose_pairs(registry: Registry, pairs: pd.DataFrame, *, rules: pd.DataFra
     d = pd.Index(dem.ids).get_indexer(pairs["demand_id"].astype(str))
     out = np.full(len(pairs), "missing_stream", dtype=object)
     present = (s >= 0) & (d >= 0)
-    rule_of = {(str(a), str(b)): k for k, (a, b) in enumerate(zip(rule_arr.supply_cat, rule_arr.demand_cat,
-                                                                   strict=True))}
-    rule = np.array([rule_of.get((str(sup.category[i]), str(dem.category[j])), -1) if ok else -1
-                     for i, j, ok in zip(s, d, present, strict=True)], dtype=np.int64)
+    rule_of = {
+        (str(a), str(b)): k
+        for k, (a, b) in enumerate(zip(rule_arr.supply_cat, rule_arr.demand_cat, strict=True))
+    }
+    rule = np.array(
+        [
+            rule_of.get((str(sup.category[i]), str(dem.category[j])), -1) if ok else -1
+            for i, j, ok in zip(s, d, present, strict=True)
+        ],
+        dtype=np.int64,
+    )
     out[present & (rule < 0)] = "no_rule"
     test = present & (rule >= 0)
     if test.any():
         si, di, ri = s[test], d[test], rule[test]
-        radius = np.array([_pairs._rule_radius(rule_arr, k, sup.kind[i], config) for k, i in zip(ri, si,
-                                                                                                   strict=True)])
+        radius = np.array(
+            [_pairs._rule_radius(rule_arr, k, sup.kind[i], config) for k, i in zip(ri, si, strict=True)]
+        )
         chord = np.linalg.norm(sup.xyz[si] - dem.xyz[di], axis=1)
         probe = Pairs(si, di, ri, radius, _pairs.chord_to_km(chord), np.full(len(si), np.nan))
         names = np.array([*CHECKS, "ok"], dtype=object)

@@ -131,39 +131,74 @@ class SideConstraints:
 def _default_pretreatment() -> dict[str, float]:
     # $ per tonne of supply (materials, water) or per MWh (energy), order-of-magnitude estimates for
     # Québec contractors; a "<kind>:<type>" key overrides "<type>" for that kind. Edit per project.
-    return {"none": 0.0, "": 0.0, "sorting": 15.0, "screening": 8.0, "grinding": 20.0,
-            "crushing": 12.0, "drying": 35.0, "dewatering": 25.0, "composting": 40.0,
-            "neutralisation": 60.0, "decontamination": 120.0, "pelletising": 45.0,
-            # De-oiling or washing a solid (turnings, containers); filtering water (per m³ ≈ t).
-            "cleaning": 25.0, "water:cleaning": 0.3,
-            # The pipe itself is priced by transport.pipe_cost_cad_per_km_yr: no second charge here.
-            "piping": 0.0,
-            # Plate heat exchanger and pumps, annualised over the heat delivered (≈ 2–5 $/MWh).
-            "heat_exchanger": 3.0,
-            # Pasteurisation of animal by-products and food residues before feed or digestion.
-            "hygienisation": 25.0,
-            # Baling film, cardboard or textiles for transport.
-            "baling": 20.0}
+    return {
+        "none": 0.0,
+        "": 0.0,
+        "sorting": 15.0,
+        "screening": 8.0,
+        "grinding": 20.0,
+        "crushing": 12.0,
+        "drying": 35.0,
+        "dewatering": 25.0,
+        "composting": 40.0,
+        "neutralisation": 60.0,
+        "decontamination": 120.0,
+        "pelletising": 45.0,
+        # De-oiling or washing a solid (turnings, containers); filtering water (per m³ ≈ t).
+        "cleaning": 25.0,
+        "water:cleaning": 0.3,
+        # The pipe itself is priced by transport.pipe_cost_cad_per_km_yr: no second charge here.
+        "piping": 0.0,
+        # Plate heat exchanger and pumps, annualised over the heat delivered (≈ 2–5 $/MWh).
+        "heat_exchanger": 3.0,
+        # Pasteurisation of animal by-products and food residues before feed or digestion.
+        "hygienisation": 25.0,
+        # Baling film, cardboard or textiles for transport.
+        "baling": 20.0,
+    }
 
 
 def _default_fate_cost() -> dict[str, float]:
     # $ per tonne (per canonical unit for energy and water) a supply's current fate costs when the
     # firm gives no figure and its category has no default of its own (data/baselines.csv).
     # Landfill is default_tipping_fee_cad_per_t. Order-of-magnitude Québec estimates (2025).
-    return {"incineration": 150.0, "land_spreading": 10.0, "sold_byproduct": 0.0, "internal_reuse": 0.0,
-            "paid_treatment": 150.0, "discharged": 0.0}
+    return {
+        "incineration": 150.0,
+        "land_spreading": 10.0,
+        "sold_byproduct": 0.0,
+        "internal_reuse": 0.0,
+        "paid_treatment": 150.0,
+        "discharged": 0.0,
+    }
 
 
 def _default_purchase() -> dict[str, float]:
     # $ per canonical unit of the demand's category family when a demand declares no price.
     # Order-of-magnitude Québec estimates (2024–2025); edit per project.
-    return {"wood_forestry": 40.0, "agrifood_organics": 5.0, "mineral_ashes": 30.0,
-            "construction_demolition": 15.0, "aluminium_residues": 300.0, "metals_scrap": 300.0,
-            "pulp_paper": 20.0, "plastics": 400.0, "chemicals_solvents": 300.0,
-            "packaging_pallets": 100.0, "oils": 500.0, "paper_cardboard": 100.0, "glass": 40.0,
-            "textiles": 50.0, "energy_heat": 45.0, "energy_steam": 50.0, "energy_gas": 40.0,
-            "energy_co2": 150.0, "water": 1.5, "logistics": 400.0, "capacity_equipment": 0.0,
-            "services": 0.0}
+    return {
+        "wood_forestry": 40.0,
+        "agrifood_organics": 5.0,
+        "mineral_ashes": 30.0,
+        "construction_demolition": 15.0,
+        "aluminium_residues": 300.0,
+        "metals_scrap": 300.0,
+        "pulp_paper": 20.0,
+        "plastics": 400.0,
+        "chemicals_solvents": 300.0,
+        "packaging_pallets": 100.0,
+        "oils": 500.0,
+        "paper_cardboard": 100.0,
+        "glass": 40.0,
+        "textiles": 50.0,
+        "energy_heat": 45.0,
+        "energy_steam": 50.0,
+        "energy_gas": 40.0,
+        "energy_co2": 150.0,
+        "water": 1.5,
+        "logistics": 400.0,
+        "capacity_equipment": 0.0,
+        "services": 0.0,
+    }
 
 
 def _default_purchase_by_category() -> dict[str, float]:
@@ -176,8 +211,14 @@ def _default_purchase_by_category() -> dict[str, float]:
 def _default_text_radius() -> dict[str, float]:
     # Reach of a description-only match (no rule gives one): heat cannot travel far, water only by
     # a short pipe, bulk residues rarely beyond ~150 km by truck (DOMAIN.md).
-    return {"material": 150.0, "energy": 5.0, "water": 20.0, "logistics": 150.0, "capacity": 50.0,
-            "service": 100.0}
+    return {
+        "material": 150.0,
+        "energy": 5.0,
+        "water": 20.0,
+        "logistics": 150.0,
+        "capacity": 50.0,
+        "service": 100.0,
+    }
 
 
 @dataclass(frozen=True)
@@ -267,7 +308,8 @@ class MatchConfig:
     default_fate_cost_cad_per_t: dict[str, float] = field(default_factory=_default_fate_cost)
     default_purchase_price_by_family: dict[str, float] = field(default_factory=_default_purchase)
     default_purchase_price_by_category: dict[str, float] = field(
-        default_factory=_default_purchase_by_category)
+        default_factory=_default_purchase_by_category
+    )
     pretreatment_cost_cad_per_t: dict[str, float] = field(default_factory=_default_pretreatment)
     pretreatment_default_cad_per_t: float = 30.0
     drop_unprofitable: bool = True
@@ -293,9 +335,14 @@ class MatchConfig:
         object.__setattr__(self, "excluded_firm_ids", tuple(str(f) for f in self.excluded_firm_ids))
         if self.radius_km is not None:
             object.__setattr__(self, "radius_km", float(self.radius_km))
-        for name in ("radius_by_kind_km", "text_radius_by_kind_km", "default_purchase_price_by_family",
-                     "default_purchase_price_by_category",
-                     "pretreatment_cost_cad_per_t", "default_fate_cost_cad_per_t"):
+        for name in (
+            "radius_by_kind_km",
+            "text_radius_by_kind_km",
+            "default_purchase_price_by_family",
+            "default_purchase_price_by_category",
+            "pretreatment_cost_cad_per_t",
+            "default_fate_cost_cad_per_t",
+        ):
             object.__setattr__(self, name, _freeze(getattr(self, name)))
 
     def pretreatment_rate(self, pretreatment: str, kind: str) -> float:
@@ -383,5 +430,9 @@ class MatchConfig:
         """The :class:`~symbiosis.engine.allocation.AllocationConfig` this scenario implies."""
         from symbiosis.engine.allocation import AllocationConfig
 
-        return AllocationConfig(side_constraints=self.side.enabled, time_limit_s=self.side.time_limit_s,
-                                mip_gap=self.side.mip_gap, seed=self.side.seed)
+        return AllocationConfig(
+            side_constraints=self.side.enabled,
+            time_limit_s=self.side.time_limit_s,
+            mip_gap=self.side.mip_gap,
+            seed=self.side.seed,
+        )

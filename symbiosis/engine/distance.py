@@ -15,8 +15,16 @@ from numpy.typing import ArrayLike, NDArray
 
 from symbiosis.places.distance import EARTH_RADIUS_KM, haversine_km
 
-__all__ = ["SPHERE_MARGIN", "chord_to_km", "geodesic_km", "geodesic_pairs_km", "haversine_km", "km_to_chord",
-           "reduced_latitudes", "unit_vectors"]
+__all__ = [
+    "SPHERE_MARGIN",
+    "chord_to_km",
+    "geodesic_km",
+    "geodesic_pairs_km",
+    "haversine_km",
+    "km_to_chord",
+    "reduced_latitudes",
+    "unit_vectors",
+]
 
 #: Largest relative gap between the sphere and the WGS84 geodesic (≤ 0.56 % anywhere on Earth,
 #: ≤ 0.33 % measured on Québec pairs); prune radii are widened by it so no pair is lost.
@@ -45,8 +53,9 @@ def chord_to_km(chord: ArrayLike) -> NDArray[np.float64]:
     return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord, dtype=float) / 2.0, 0.0, 1.0))
 
 
-def geodesic_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike,
-                *, max_iter: int = 50) -> NDArray[np.float64]:
+def geodesic_km(
+    lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike, *, max_iter: int = 50
+) -> NDArray[np.float64]:
     """WGS84 ellipsoidal distance, element-wise (Vincenty's inverse formula, vectorised).
 
     Parameters
@@ -77,10 +86,18 @@ def reduced_latitudes(lat: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.f
     return np.sin(u), np.cos(u)
 
 
-def geodesic_pairs_km(lat1: NDArray[np.float64], lon1: NDArray[np.float64], reduced1: tuple,
-                      lat2: NDArray[np.float64], lon2: NDArray[np.float64], reduced2: tuple,
-                      i: NDArray[np.int64], j: NDArray[np.int64], *,
-                      max_iter: int = 50) -> NDArray[np.float64]:
+def geodesic_pairs_km(
+    lat1: NDArray[np.float64],
+    lon1: NDArray[np.float64],
+    reduced1: tuple,
+    lat2: NDArray[np.float64],
+    lon2: NDArray[np.float64],
+    reduced2: tuple,
+    i: NDArray[np.int64],
+    j: NDArray[np.int64],
+    *,
+    max_iter: int = 50,
+) -> NDArray[np.float64]:
     """:func:`geodesic_km` between points ``i`` of one set and ``j`` of another, with the reduced
     latitudes of each set (:func:`reduced_latitudes`) computed once per point, not per pair."""
     su1, cu1 = reduced1[0][i], reduced1[1][i]
@@ -91,9 +108,14 @@ def geodesic_pairs_km(lat1: NDArray[np.float64], lon1: NDArray[np.float64], redu
     return dist
 
 
-def _vincenty(su1: NDArray[np.float64], cu1: NDArray[np.float64], su2: NDArray[np.float64],
-              cu2: NDArray[np.float64], big_l: NDArray[np.float64],
-              max_iter: int) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+def _vincenty(
+    su1: NDArray[np.float64],
+    cu1: NDArray[np.float64],
+    su2: NDArray[np.float64],
+    cu2: NDArray[np.float64],
+    big_l: NDArray[np.float64],
+    max_iter: int,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Vincenty's inverse iteration; returns the distance and which pairs converged."""
     lam = big_l.copy()
     cos2a = cos2sm = sin_s = cos_s = sigma = np.zeros(lam.shape)

@@ -31,15 +31,29 @@ import pandas as pd
 
 from symbiosis.engine._keys import distinct_rows
 
-__all__ = ["FACTOR_COLUMNS", "QUANTITIES", "FactorError", "check_factors", "disposal_factor", "load_factors",
-           "lookup_factor", "virgin_factor"]
+__all__ = [
+    "FACTOR_COLUMNS",
+    "QUANTITIES",
+    "FactorError",
+    "check_factors",
+    "disposal_factor",
+    "load_factors",
+    "lookup_factor",
+    "virgin_factor",
+]
 
 FACTOR_COLUMNS = ("factor_id", "applies_to", "quantity", "value", "unit", "source", "year", "note")
 #: Optional column: the current fate a ``disposal_avoided`` row applies to (empty: landfill).
 FATE_COLUMN = "fate"
 QUANTITIES = ("disposal_avoided", "virgin_avoided", "transport", "reference")
-_UNIT_OF_CANONICAL = {"t/yr": "kg CO2e/t", "MWh/yr": "kg CO2e/MWh", "m3/yr": "kg CO2e/m3",
-                      "trip/yr": "kg CO2e/trip", "m2": "kg CO2e/m2", "h/yr": "kg CO2e/h"}
+_UNIT_OF_CANONICAL = {
+    "t/yr": "kg CO2e/t",
+    "MWh/yr": "kg CO2e/MWh",
+    "m3/yr": "kg CO2e/m3",
+    "trip/yr": "kg CO2e/trip",
+    "m2": "kg CO2e/m2",
+    "h/yr": "kg CO2e/h",
+}
 UNITS = (*_UNIT_OF_CANONICAL.values(), "kg CO2e/t.km")
 
 
@@ -81,8 +95,11 @@ def load_factors(path: str | Path | None = None, *, categories: pd.DataFrame | N
 
 def _with_fate(frame: pd.DataFrame) -> pd.DataFrame:
     """The table with a ``fate`` column: empty fates of ``disposal_avoided`` rows read as landfill."""
-    fate = frame[FATE_COLUMN].astype("string").fillna("").str.strip() if FATE_COLUMN in frame \
+    fate = (
+        frame[FATE_COLUMN].astype("string").fillna("").str.strip()
+        if FATE_COLUMN in frame
         else pd.Series("", index=frame.index, dtype="string")
+    )
     disposal = frame["quantity"].astype(str).str.strip() == "disposal_avoided"
     return frame.assign(**{FATE_COLUMN: fate.mask(disposal & (fate == ""), "landfill").astype(object)})
 
@@ -104,13 +121,16 @@ def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None
     value = pd.to_numeric(text["value"], errors="coerce")
     year = pd.to_numeric(text["year"], errors="coerce")
     bad(~np.isfinite(value.fillna(np.nan).astype(float)), "value not a finite number")
-    bad(year.isna() | (year < 1990) | (year > 2035) | (year != year.round()),
-        "year not between 1990 and 2035")
+    bad(
+        year.isna() | (year < 1990) | (year > 2035) | (year != year.round()), "year not between 1990 and 2035"
+    )
     bad(~text["quantity"].isin(QUANTITIES), f"quantity outside {QUANTITIES}")
     bad(~text["unit"].isin(UNITS), f"unit outside {UNITS}")
     bad((text["quantity"] == "transport") != (text["unit"] == "kg CO2e/t.km"), "transport needs kg CO2e/t.km")
-    bad((text["quantity"] == "disposal_avoided") & (text["unit"] != "kg CO2e/t"),
-        "disposal_avoided needs kg CO2e/t")
+    bad(
+        (text["quantity"] == "disposal_avoided") & (text["unit"] != "kg CO2e/t"),
+        "disposal_avoided needs kg CO2e/t",
+    )
     from symbiosis.schemas import FATES
 
     fate = _with_fate(frame)[FATE_COLUMN].astype(str)
@@ -118,8 +138,10 @@ def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None
     bad((fate != "") & (text["quantity"] != "disposal_avoided"), "fate only on disposal_avoided rows")
     used = text["quantity"] != "reference"
     keyed = text.assign(_fate=fate.to_numpy())
-    bad(used & keyed.duplicated(["applies_to", "quantity", "_fate"], keep=False),
-        "duplicate applies_to, quantity and fate")
+    bad(
+        used & keyed.duplicated(["applies_to", "quantity", "_fate"], keep=False),
+        "duplicate applies_to, quantity and fate",
+    )
     bad(text["factor_id"].duplicated(keep=False), "duplicate factor_id")
     if categories is not None:
         bad(_unit_mismatch(text, categories), "unit does not match the category's canonical unit")
@@ -128,18 +150,27 @@ def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None
 
 def _unit_mismatch(text: pd.DataFrame, categories: pd.DataFrame) -> pd.Series:
     units = categories.assign(_u=categories["canonical_unit"].map(_UNIT_OF_CANONICAL))
-    by_key = pd.concat([
-        units.set_index(units["category_id"].astype(str))["_u"],
-        units.groupby(units["family"].astype(str))["_u"].agg(lambda u: u.mode().iat[0] if len(u) else ""),
-    ])
+    by_key = pd.concat(
+        [
+            units.set_index(units["category_id"].astype(str))["_u"],
+            units.groupby(units["family"].astype(str))["_u"].agg(lambda u: u.mode().iat[0] if len(u) else ""),
+        ]
+    )
     by_key = by_key[~by_key.index.duplicated()]
     expected = text["applies_to"].map(by_key)
     checked = text["quantity"].eq("virgin_avoided") & expected.notna()
     return checked & (text["unit"] != expected)
 
 
-def lookup_factor(factors: pd.DataFrame, quantity: str, *, category_id: np.ndarray, family: np.ndarray,
-                  kind: np.ndarray, column: str = "value") -> np.ndarray:
+def lookup_factor(
+    factors: pd.DataFrame,
+    quantity: str,
+    *,
+    category_id: np.ndarray,
+    family: np.ndarray,
+    kind: np.ndarray,
+    column: str = "value",
+) -> np.ndarray:
     """Factor value per row, most specific match first (category, family, ``kind:…``, ``*``), else 0.
 
     Parameters
@@ -186,9 +217,16 @@ def _most_specific(table: pd.Series, keys: list[np.ndarray], n: int, column: str
     return out.to_numpy(float) if column == "value" else out.astype(str).to_numpy(object)
 
 
-def disposal_factor(factors: pd.DataFrame, *, category_id: np.ndarray, family: np.ndarray,
-                    material_class: np.ndarray, kind: np.ndarray, fate: np.ndarray,
-                    column: str = "value") -> np.ndarray:
+def disposal_factor(
+    factors: pd.DataFrame,
+    *,
+    category_id: np.ndarray,
+    family: np.ndarray,
+    material_class: np.ndarray,
+    kind: np.ndarray,
+    fate: np.ndarray,
+    column: str = "value",
+) -> np.ndarray:
     """kg CO2e avoided per tonne kept from its current ``fate``, most specific row first.
 
     Among the ``disposal_avoided`` rows of each pair's fate: category, family,
@@ -197,17 +235,27 @@ def disposal_factor(factors: pd.DataFrame, *, category_id: np.ndarray, family: n
     first, inverse = distinct_rows(category_id, family, material_class, kind, fate)
     if len(first) < len(inverse):  # one lookup per distinct combination
         pick = [np.asarray(a, dtype=object)[first] for a in (category_id, family, material_class, kind, fate)]
-        out = disposal_factor(factors, category_id=pick[0], family=pick[1], material_class=pick[2],
-                              kind=pick[3], fate=pick[4], column=column)
+        out = disposal_factor(
+            factors,
+            category_id=pick[0],
+            family=pick[1],
+            material_class=pick[2],
+            kind=pick[3],
+            fate=pick[4],
+            column=column,
+        )
         return out[inverse]
     n = len(category_id)
     rows = factors[factors["quantity"] == "disposal_avoided"]
     rows_fate = _with_fate(rows)[FATE_COLUMN].astype(str).to_numpy()
     fate = np.asarray(fate, dtype=object).astype(str)
     out = np.zeros(n) if column == "value" else np.full(n, "", dtype=object)
-    keys = [np.asarray(category_id, dtype=object), np.asarray(family, dtype=object),
-            np.array(["class:" + str(c) for c in material_class], dtype=object),
-            np.array(["kind:" + str(k) for k in kind], dtype=object)]
+    keys = [
+        np.asarray(category_id, dtype=object),
+        np.asarray(family, dtype=object),
+        np.array(["class:" + str(c) for c in material_class], dtype=object),
+        np.array(["kind:" + str(k) for k in kind], dtype=object),
+    ]
     for value in np.unique(fate):
         mine = fate == value
         table = _table(rows[rows_fate == value], column)
@@ -215,21 +263,33 @@ def disposal_factor(factors: pd.DataFrame, *, category_id: np.ndarray, family: n
     return out
 
 
-def virgin_factor(factors: pd.DataFrame, *, supply_category_id: np.ndarray, category_id: np.ndarray,
-                  family: np.ndarray, kind: np.ndarray, column: str = "value") -> np.ndarray:
+def virgin_factor(
+    factors: pd.DataFrame,
+    *,
+    supply_category_id: np.ndarray,
+    category_id: np.ndarray,
+    family: np.ndarray,
+    kind: np.ndarray,
+    column: str = "value",
+) -> np.ndarray:
     """kg CO2e of the virgin input a demand no longer buys, per demand unit.
 
     A ``<supply category>><demand category>`` row wins (e.g. lime mud for liming); else
     :func:`lookup_factor` by the demand's category, family and kind.
     """
-    base = lookup_factor(factors, "virgin_avoided", category_id=category_id, family=family, kind=kind,
-                         column=column)
+    base = lookup_factor(
+        factors, "virgin_avoided", category_id=category_id, family=family, kind=kind, column=column
+    )
     rows = factors[factors["quantity"] == "virgin_avoided"]
     rows = rows[rows["applies_to"].astype(str).str.contains(">", regex=False).to_numpy()]
     if rows.empty:
         return base
-    pair = pd.Series(np.asarray(supply_category_id, dtype=object)).astype(str) + ">" + \
-        pd.Series(np.asarray(category_id, dtype=object)).astype(str)
+    pair = (
+        pd.Series(np.asarray(supply_category_id, dtype=object)).astype(str)
+        + ">"
+        + pd.Series(np.asarray(category_id, dtype=object)).astype(str)
+    )
     found = pair.map(_table(rows, column))
-    return np.where(found.notna().to_numpy(), found.to_numpy(), base).astype(float if column == "value"
-                                                                             else object)
+    return np.where(found.notna().to_numpy(), found.to_numpy(), base).astype(
+        float if column == "value" else object
+    )

@@ -26,8 +26,20 @@ import pandas as pd
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["EDGE_ATTRS", "Outcome", "ParkSplit", "chains", "clusters", "exchange_scope", "firm_graph", "hubs",
-           "park_matrix", "park_split", "resilience", "tonnes_of"]
+__all__ = [
+    "EDGE_ATTRS",
+    "Outcome",
+    "ParkSplit",
+    "chains",
+    "clusters",
+    "exchange_scope",
+    "firm_graph",
+    "hubs",
+    "park_matrix",
+    "park_split",
+    "resilience",
+    "tonnes_of",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -89,14 +101,16 @@ def firm_graph(exchanges: pd.DataFrame, firms: pd.DataFrame | None = None) -> nx
     graph = nx.DiGraph()
     if exchanges.empty:
         return graph
-    frame = pd.DataFrame({
-        "u": exchanges["supply_firm_id"].astype(str),
-        "v": exchanges["demand_firm_id"].astype(str),
-        "tonnes_t_per_yr": tonnes_of(exchanges),
-        "net_value_cad_per_yr": _numeric(exchanges, "net_value_cad_per_yr"),
-        "co2e_avoided_t_per_yr": _numeric(exchanges, "co2e_avoided_t_per_yr"),
-        "n_exchanges": 1,
-    })
+    frame = pd.DataFrame(
+        {
+            "u": exchanges["supply_firm_id"].astype(str),
+            "v": exchanges["demand_firm_id"].astype(str),
+            "tonnes_t_per_yr": tonnes_of(exchanges),
+            "net_value_cad_per_yr": _numeric(exchanges, "net_value_cad_per_yr"),
+            "co2e_avoided_t_per_yr": _numeric(exchanges, "co2e_avoided_t_per_yr"),
+            "n_exchanges": 1,
+        }
+    )
     summed = frame.groupby(["u", "v"], sort=True).sum().reset_index()
     values = [summed[a].to_numpy(float).tolist() for a in EDGE_ATTRS[:-1]]
     values.append(summed["n_exchanges"].to_numpy(int).tolist())
@@ -131,30 +145,46 @@ def clusters(graph: nx.DiGraph) -> pd.DataFrame:
     for nodes in nx.weakly_connected_components(graph):
         edges = list(graph.subgraph(nodes).edges)
         parks = {graph.nodes[n].get("park_id") for n in nodes} - {None, ""}
-        rows.append({
-            "n_firms": len(nodes),
-            "n_exchanges": int(_edge_sum(graph, edges, "n_exchanges")),
-            "tonnes_t_per_yr": _edge_sum(graph, edges, "tonnes_t_per_yr"),
-            "net_value_cad_per_yr": _edge_sum(graph, edges, "net_value_cad_per_yr"),
-            "co2e_avoided_t_per_yr": _edge_sum(graph, edges, "co2e_avoided_t_per_yr"),
-            "firm_ids": tuple(sorted(nodes)),
-            "park_ids": tuple(sorted(map(str, parks))),
-        })
-    columns = ["cluster_id", "n_firms", "n_exchanges", "tonnes_t_per_yr", "net_value_cad_per_yr",
-               "co2e_avoided_t_per_yr", "firm_ids", "park_ids"]
+        rows.append(
+            {
+                "n_firms": len(nodes),
+                "n_exchanges": int(_edge_sum(graph, edges, "n_exchanges")),
+                "tonnes_t_per_yr": _edge_sum(graph, edges, "tonnes_t_per_yr"),
+                "net_value_cad_per_yr": _edge_sum(graph, edges, "net_value_cad_per_yr"),
+                "co2e_avoided_t_per_yr": _edge_sum(graph, edges, "co2e_avoided_t_per_yr"),
+                "firm_ids": tuple(sorted(nodes)),
+                "park_ids": tuple(sorted(map(str, parks))),
+            }
+        )
+    columns = [
+        "cluster_id",
+        "n_firms",
+        "n_exchanges",
+        "tonnes_t_per_yr",
+        "net_value_cad_per_yr",
+        "co2e_avoided_t_per_yr",
+        "firm_ids",
+        "park_ids",
+    ]
     if not rows:
         return pd.DataFrame(columns=columns)
     out = pd.DataFrame(rows)
     out["_first"] = out["firm_ids"].str[0]
-    out = out.sort_values(["n_firms", "net_value_cad_per_yr", "_first"],
-                          ascending=[False, False, True]).drop(columns="_first")
+    out = out.sort_values(["n_firms", "net_value_cad_per_yr", "_first"], ascending=[False, False, True]).drop(
+        columns="_first"
+    )
     out.insert(0, "cluster_id", np.arange(1, len(out) + 1))
     return out.reset_index(drop=True)[columns]
 
 
-def hubs(graph: nx.DiGraph, *, top: int | None = 10, seed: int = 0,
-         exact_max_nodes: int = BETWEENNESS_EXACT_MAX_NODES,
-         sample_k: int = BETWEENNESS_SAMPLE_K) -> pd.DataFrame:
+def hubs(
+    graph: nx.DiGraph,
+    *,
+    top: int | None = 10,
+    seed: int = 0,
+    exact_max_nodes: int = BETWEENNESS_EXACT_MAX_NODES,
+    sample_k: int = BETWEENNESS_SAMPLE_K,
+) -> pd.DataFrame:
     """Rank the hub and anchor firms of the network.
 
     Parameters
@@ -181,8 +211,15 @@ def hubs(graph: nx.DiGraph, *, top: int | None = 10, seed: int = 0,
     """
     import networkx as nx
 
-    columns = ["firm_id", "in_degree", "out_degree", "degree", "weighted_degree_cad_per_yr",
-               "tonnes_t_per_yr", "betweenness"]
+    columns = [
+        "firm_id",
+        "in_degree",
+        "out_degree",
+        "degree",
+        "weighted_degree_cad_per_yr",
+        "tonnes_t_per_yr",
+        "betweenness",
+    ]
     if graph.number_of_nodes() == 0:
         return pd.DataFrame(columns=columns)
     simple = nx.DiGraph(graph)
@@ -193,22 +230,26 @@ def hubs(graph: nx.DiGraph, *, top: int | None = 10, seed: int = 0,
     between = nx.betweenness_centrality(undirected, k=k, seed=seed if k else None, normalized=True)
     value = dict(graph.degree(weight="net_value_cad_per_yr"))
     tonnes = dict(graph.degree(weight="tonnes_t_per_yr"))
-    out = pd.DataFrame({
-        "firm_id": list(graph.nodes),
-        "in_degree": [simple.in_degree(f) for f in graph.nodes],
-        "out_degree": [simple.out_degree(f) for f in graph.nodes],
-        "degree": [undirected.degree(f) for f in graph.nodes],
-        "weighted_degree_cad_per_yr": [float(value[f]) for f in graph.nodes],
-        "tonnes_t_per_yr": [float(tonnes[f]) for f in graph.nodes],
-        "betweenness": [float(between[f]) for f in graph.nodes],
-    })
+    out = pd.DataFrame(
+        {
+            "firm_id": list(graph.nodes),
+            "in_degree": [simple.in_degree(f) for f in graph.nodes],
+            "out_degree": [simple.out_degree(f) for f in graph.nodes],
+            "degree": [undirected.degree(f) for f in graph.nodes],
+            "weighted_degree_cad_per_yr": [float(value[f]) for f in graph.nodes],
+            "tonnes_t_per_yr": [float(tonnes[f]) for f in graph.nodes],
+            "betweenness": [float(between[f]) for f in graph.nodes],
+        }
+    )
     # a self-loop counts twice in networkx's degree: count an internal exchange once
     for u, _, data in nx.selfloop_edges(graph, data=True):
         i = out.index[out["firm_id"] == u]
         out.loc[i, "weighted_degree_cad_per_yr"] -= data["net_value_cad_per_yr"]
         out.loc[i, "tonnes_t_per_yr"] -= data["tonnes_t_per_yr"]
-    out = out.sort_values(["degree", "weighted_degree_cad_per_yr", "betweenness", "firm_id"],
-                          ascending=[False, False, False, True]).reset_index(drop=True)
+    out = out.sort_values(
+        ["degree", "weighted_degree_cad_per_yr", "betweenness", "firm_id"],
+        ascending=[False, False, False, True],
+    ).reset_index(drop=True)
     return out if top is None else out.head(top)
 
 
@@ -240,8 +281,9 @@ def exchange_scope(exchanges: pd.DataFrame, firms: pd.DataFrame) -> pd.Series:
     same_firm = exchanges["supply_firm_id"].eq(exchanges["demand_firm_id"])
     within = same_firm | (sp.notna() & dp.notna() & sp.eq(dp))
     outside = ~within & (sp.isna() | dp.isna())
-    scope = np.select([within.to_numpy(), outside.to_numpy()], ["within_park", "outside_park"],
-                      default="between_parks")
+    scope = np.select(
+        [within.to_numpy(), outside.to_numpy()], ["within_park", "outside_park"], default="between_parks"
+    )
     return pd.Series(scope, index=exchanges.index, name="park_scope", dtype=object)
 
 
@@ -271,20 +313,28 @@ def park_matrix(exchanges: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
         ``supply_park_id``, ``demand_park_id``, ``n_exchanges``, ``tonnes_t_per_yr``,
         ``net_value_cad_per_yr``, ``co2e_avoided_t_per_yr``; largest value first.
     """
-    columns = ["supply_park_id", "demand_park_id", "n_exchanges", "tonnes_t_per_yr", "net_value_cad_per_yr",
-               "co2e_avoided_t_per_yr"]
+    columns = [
+        "supply_park_id",
+        "demand_park_id",
+        "n_exchanges",
+        "tonnes_t_per_yr",
+        "net_value_cad_per_yr",
+        "co2e_avoided_t_per_yr",
+    ]
     if exchanges.empty:
         return pd.DataFrame(columns=columns)
     park = firms.drop_duplicates("firm_id").set_index("firm_id")["park_id"].astype(object)
     park = park.where(park.notna(), "")
-    frame = pd.DataFrame({
-        "supply_park_id": exchanges["supply_firm_id"].map(park).fillna("").to_numpy(object),
-        "demand_park_id": exchanges["demand_firm_id"].map(park).fillna("").to_numpy(object),
-        "n_exchanges": 1,
-        "tonnes_t_per_yr": tonnes_of(exchanges).to_numpy(float),
-        "net_value_cad_per_yr": _numeric(exchanges, "net_value_cad_per_yr").to_numpy(float),
-        "co2e_avoided_t_per_yr": _numeric(exchanges, "co2e_avoided_t_per_yr").to_numpy(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "supply_park_id": exchanges["supply_firm_id"].map(park).fillna("").to_numpy(object),
+            "demand_park_id": exchanges["demand_firm_id"].map(park).fillna("").to_numpy(object),
+            "n_exchanges": 1,
+            "tonnes_t_per_yr": tonnes_of(exchanges).to_numpy(float),
+            "net_value_cad_per_yr": _numeric(exchanges, "net_value_cad_per_yr").to_numpy(float),
+            "co2e_avoided_t_per_yr": _numeric(exchanges, "co2e_avoided_t_per_yr").to_numpy(float),
+        }
+    )
     out = frame.groupby(["supply_park_id", "demand_park_id"], as_index=False, sort=True).sum()
     out = out.sort_values("net_value_cad_per_yr", ascending=False, kind="stable", ignore_index=True)
     return out[columns]
@@ -329,8 +379,15 @@ def chains(graph: nx.DiGraph, *, top: int = 5) -> pd.DataFrame:
             listed.append(tuple(path))
         if len(listed) >= top:
             break
-    rows = [{"chain_id": i + 1, "hops": len(p) - 1, "steps": tuple(members[c] for c in p),
-             "label": " → ".join(_step_label(members[c]) for c in p)} for i, p in enumerate(listed)]
+    rows = [
+        {
+            "chain_id": i + 1,
+            "hops": len(p) - 1,
+            "steps": tuple(members[c] for c in p),
+            "label": " → ".join(_step_label(members[c]) for c in p),
+        }
+        for i, p in enumerate(listed)
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -342,7 +399,7 @@ def _step_label(firms: tuple[str, ...], shown: int = 3) -> str:
 
 def _contains(longer: tuple[int, ...], path: list[int]) -> bool:
     n = len(path)
-    return any(list(longer[i:i + n]) == path for i in range(len(longer) - n + 1))
+    return any(list(longer[i : i + n]) == path for i in range(len(longer) - n + 1))
 
 
 @dataclass(frozen=True)
@@ -353,8 +410,12 @@ class Outcome:
     co2e_avoided_t_per_yr: float
 
 
-def resilience(exchanges: pd.DataFrame, *, firm_ids: Iterable[str] | None = None,
-               resolve: Callable[[str], Outcome] | None = None) -> pd.DataFrame:
+def resilience(
+    exchanges: pd.DataFrame,
+    *,
+    firm_ids: Iterable[str] | None = None,
+    resolve: Callable[[str], Outcome] | None = None,
+) -> pd.DataFrame:
     """Value and CO2e lost if a firm closes.
 
     Parameters
@@ -386,9 +447,12 @@ def resilience(exchanges: pd.DataFrame, *, firm_ids: Iterable[str] | None = None
     rows = []
     for firm in firm_ids:
         hit = sup.eq(firm) | dem.eq(firm)
-        row = {"firm_id": firm, "n_exchanges_lost": int(hit.sum()),
-               "direct_value_lost_cad_per_yr": float(value[hit].sum()),
-               "direct_co2e_lost_t_per_yr": float(co2e[hit].sum())}
+        row = {
+            "firm_id": firm,
+            "n_exchanges_lost": int(hit.sum()),
+            "direct_value_lost_cad_per_yr": float(value[hit].sum()),
+            "direct_co2e_lost_t_per_yr": float(co2e[hit].sum()),
+        }
         if resolve is not None:
             after = resolve(firm)
             row["reoptimised_value_lost_cad_per_yr"] = base.net_value_cad_per_yr - after.net_value_cad_per_yr
@@ -399,5 +463,6 @@ def resilience(exchanges: pd.DataFrame, *, firm_ids: Iterable[str] | None = None
     if resolve is not None:
         columns += ["reoptimised_value_lost_cad_per_yr", "reoptimised_co2e_lost_t_per_yr"]
     out = pd.DataFrame(rows, columns=columns)
-    return out.sort_values(["direct_value_lost_cad_per_yr", "firm_id"],
-                           ascending=[False, True]).reset_index(drop=True)
+    return out.sort_values(["direct_value_lost_cad_per_yr", "firm_id"], ascending=[False, True]).reset_index(
+        drop=True
+    )

@@ -21,8 +21,14 @@ import pandas as pd
 
 from symbiosis.engine.network import _numeric, tonnes_of
 
-__all__ = ["CLUSTER_KEYS", "DEFAULT_MAX_HOPS", "OUTSIDE_PARK", "anchor_firms", "group_clusters",
-           "short_chains"]
+__all__ = [
+    "CLUSTER_KEYS",
+    "DEFAULT_MAX_HOPS",
+    "OUTSIDE_PARK",
+    "anchor_firms",
+    "group_clusters",
+    "short_chains",
+]
 
 #: Ways :func:`group_clusters` can group the exchanges.
 CLUSTER_KEYS: tuple[str, ...] = ("family", "park")
@@ -35,21 +41,30 @@ _UNKNOWN_FAMILY = "other"
 
 def _frame(exchanges: pd.DataFrame) -> pd.DataFrame:
     """Ids, category, tonnes, value and CO2e of each exchange, with plain dtypes."""
-    return pd.DataFrame({
-        "s": exchanges["supply_firm_id"].astype(str).to_numpy(object),
-        "d": exchanges["demand_firm_id"].astype(str).to_numpy(object),
-        "category": (exchanges["supply_category_id"].astype(str).to_numpy(object)
-                     if "supply_category_id" in exchanges else np.full(len(exchanges), "", dtype=object)),
-        "tonnes": tonnes_of(exchanges).to_numpy(float),
-        "value": _numeric(exchanges, "net_value_cad_per_yr").to_numpy(float),
-        "co2e": _numeric(exchanges, "co2e_avoided_t_per_yr").to_numpy(float),
-    })
+    return pd.DataFrame(
+        {
+            "s": exchanges["supply_firm_id"].astype(str).to_numpy(object),
+            "d": exchanges["demand_firm_id"].astype(str).to_numpy(object),
+            "category": (
+                exchanges["supply_category_id"].astype(str).to_numpy(object)
+                if "supply_category_id" in exchanges
+                else np.full(len(exchanges), "", dtype=object)
+            ),
+            "tonnes": tonnes_of(exchanges).to_numpy(float),
+            "value": _numeric(exchanges, "net_value_cad_per_yr").to_numpy(float),
+            "co2e": _numeric(exchanges, "co2e_avoided_t_per_yr").to_numpy(float),
+        }
+    )
 
 
 def _firm_value(frame: pd.DataFrame) -> pd.Series:
     """Value each firm takes part in (a firm feeding itself counts once)."""
-    both = pd.concat([frame[["s", "value"]].rename(columns={"s": "firm"}),
-                      frame.loc[frame["s"].ne(frame["d"]), ["d", "value"]].rename(columns={"d": "firm"})])
+    both = pd.concat(
+        [
+            frame[["s", "value"]].rename(columns={"s": "firm"}),
+            frame.loc[frame["s"].ne(frame["d"]), ["d", "value"]].rename(columns={"d": "firm"}),
+        ]
+    )
     return both.groupby("firm")["value"].sum()
 
 
@@ -73,8 +88,13 @@ def _group_row(part: pd.DataFrame) -> dict:
     }
 
 
-def group_clusters(exchanges: pd.DataFrame, firms: pd.DataFrame, *, by: str = "family",
-                   categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def group_clusters(
+    exchanges: pd.DataFrame,
+    firms: pd.DataFrame,
+    *,
+    by: str = "family",
+    categories: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Group the exchanges by resource family or by industrial park.
 
     Parameters
@@ -100,15 +120,26 @@ def group_clusters(exchanges: pd.DataFrame, firms: pd.DataFrame, *, by: str = "f
     """
     if by not in CLUSTER_KEYS:
         raise ValueError(f"by must be one of {CLUSTER_KEYS}, got {by!r}")
-    columns = ["group", "n_firms", "n_exchanges", "tonnes_t_per_yr", "net_value_cad_per_yr",
-               "co2e_avoided_t_per_yr", "n_components", "top_firm_ids"]
+    columns = [
+        "group",
+        "n_firms",
+        "n_exchanges",
+        "tonnes_t_per_yr",
+        "net_value_cad_per_yr",
+        "co2e_avoided_t_per_yr",
+        "n_components",
+        "top_firm_ids",
+    ]
     columns += ["n_within"] if by == "park" else []
     frame = _frame(exchanges)
     if frame.empty:
         return pd.DataFrame(columns=columns)
     if by == "family":
-        family = ({} if categories is None else
-                  categories.drop_duplicates("category_id").set_index("category_id")["family"].to_dict())
+        family = (
+            {}
+            if categories is None
+            else categories.drop_duplicates("category_id").set_index("category_id")["family"].to_dict()
+        )
         keys = frame["category"].map(family).fillna(_UNKNOWN_FAMILY)
         rows = [{"group": g, **_group_row(frame[keys.eq(g)])} for g in sorted(set(keys))]
     else:
@@ -140,33 +171,61 @@ def anchor_firms(exchanges: pd.DataFrame, *, top: int | None = 10) -> pd.DataFra
         ``n_exchanges``, ``n_partners`` (distinct counterparts), ``tonnes_t_per_yr`` (in + out) and
         ``role`` (``supplier``, ``receiver`` or ``both``); largest value first, ties by id.
     """
-    columns = ["firm_id", "value_at_stake_cad_per_yr", "share_pct", "n_exchanges", "n_partners",
-               "tonnes_t_per_yr", "role"]
+    columns = [
+        "firm_id",
+        "value_at_stake_cad_per_yr",
+        "share_pct",
+        "n_exchanges",
+        "n_partners",
+        "tonnes_t_per_yr",
+        "role",
+    ]
     frame = _frame(exchanges)
     if frame.empty:
         return pd.DataFrame(columns=columns)
     other = frame["s"].ne(frame["d"])
-    ends = pd.concat([
-        pd.DataFrame({"firm": frame["s"], "partner": frame["d"], "value": frame["value"],
-                      "tonnes": frame["tonnes"], "side": "supplier", "row": frame.index}),
-        pd.DataFrame({"firm": frame.loc[other, "d"], "partner": frame.loc[other, "s"],
-                      "value": frame.loc[other, "value"], "tonnes": frame.loc[other, "tonnes"],
-                      "side": "receiver", "row": frame.index[other]}),
-    ], ignore_index=True)
+    ends = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "firm": frame["s"],
+                    "partner": frame["d"],
+                    "value": frame["value"],
+                    "tonnes": frame["tonnes"],
+                    "side": "supplier",
+                    "row": frame.index,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "firm": frame.loc[other, "d"],
+                    "partner": frame.loc[other, "s"],
+                    "value": frame.loc[other, "value"],
+                    "tonnes": frame.loc[other, "tonnes"],
+                    "side": "receiver",
+                    "row": frame.index[other],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     grouped = ends.groupby("firm")
-    out = pd.DataFrame({
-        "value_at_stake_cad_per_yr": grouped["value"].sum(),
-        "n_exchanges": grouped["row"].nunique(),
-        "n_partners": ends[ends["firm"].ne(ends["partner"])].groupby("firm")["partner"].nunique(),
-        "tonnes_t_per_yr": grouped["tonnes"].sum(),
-        "role": grouped["side"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "both"),
-    })
+    out = pd.DataFrame(
+        {
+            "value_at_stake_cad_per_yr": grouped["value"].sum(),
+            "n_exchanges": grouped["row"].nunique(),
+            "n_partners": ends[ends["firm"].ne(ends["partner"])].groupby("firm")["partner"].nunique(),
+            "tonnes_t_per_yr": grouped["tonnes"].sum(),
+            "role": grouped["side"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "both"),
+        }
+    )
     out["n_partners"] = out["n_partners"].fillna(0).astype(int)
     total = float(frame["value"].sum())
     out["share_pct"] = 100.0 * out["value_at_stake_cad_per_yr"] / total if total > 0 else np.nan
     out = out.rename_axis("firm_id").reset_index()
-    out = out.sort_values(["value_at_stake_cad_per_yr", "firm_id"], ascending=[False, True],
-                          ignore_index=True)
+    out = out.sort_values(
+        ["value_at_stake_cad_per_yr", "firm_id"], ascending=[False, True], ignore_index=True
+    )
     return (out if top is None else out.head(top))[columns]
 
 
@@ -176,13 +235,15 @@ def _hops(frame: pd.DataFrame) -> pd.DataFrame:
     if pairs.empty:
         return pd.DataFrame(columns=["s", "d", "value", "tonnes", "category", "n_categories"])
     main = pairs.sort_values(["value", "category"], ascending=[False, True]).drop_duplicates(["s", "d"])
-    summed = pairs.groupby(["s", "d"], as_index=False).agg(value=("value", "sum"), tonnes=("tonnes", "sum"),
-                                                           n_categories=("category", "nunique"))
+    summed = pairs.groupby(["s", "d"], as_index=False).agg(
+        value=("value", "sum"), tonnes=("tonnes", "sum"), n_categories=("category", "nunique")
+    )
     return summed.merge(main[["s", "d", "category"]], on=["s", "d"])
 
 
-def short_chains(exchanges: pd.DataFrame, *, max_hops: int = DEFAULT_MAX_HOPS, top: int = 10,
-                 branching: int = 3) -> pd.DataFrame:
+def short_chains(
+    exchanges: pd.DataFrame, *, max_hops: int = DEFAULT_MAX_HOPS, top: int = 10, branching: int = 3
+) -> pd.DataFrame:
     """List cascades of 2 to ``max_hops`` exchanges where a receiver passes a residue on.
 
     A chain is a simple path ``A → B → C …`` of the supplier → receiver pairs. From each firm only
@@ -200,8 +261,16 @@ def short_chains(exchanges: pd.DataFrame, *, max_hops: int = DEFAULT_MAX_HOPS, t
     """
     if max_hops < 2:
         raise ValueError(f"a chain has at least two hops; max_hops={max_hops}")
-    columns = ["chain_id", "hops", "firm_ids", "category_ids", "n_categories", "tonnes_t_per_yr",
-               "value_cad_per_yr", "net_value_cad_per_yr"]
+    columns = [
+        "chain_id",
+        "hops",
+        "firm_ids",
+        "category_ids",
+        "n_categories",
+        "tonnes_t_per_yr",
+        "value_cad_per_yr",
+        "net_value_cad_per_yr",
+    ]
     hops = _hops(_frame(exchanges))
     if hops.empty:
         return pd.DataFrame(columns=columns)
@@ -229,11 +298,17 @@ def short_chains(exchanges: pd.DataFrame, *, max_hops: int = DEFAULT_MAX_HOPS, t
         listed.append(steps)
         if len(listed) >= top:
             break
-    rows = [{"chain_id": i + 1, "hops": len(steps),
-             "firm_ids": (steps[0].s, *(h.d for h in steps)),
-             "category_ids": tuple(h.category for h in steps),
-             "n_categories": tuple(int(h.n_categories) for h in steps),
-             "tonnes_t_per_yr": tuple(float(h.tonnes) for h in steps),
-             "value_cad_per_yr": tuple(float(h.value) for h in steps),
-             "net_value_cad_per_yr": float(sum(h.value for h in steps))} for i, steps in enumerate(listed)]
+    rows = [
+        {
+            "chain_id": i + 1,
+            "hops": len(steps),
+            "firm_ids": (steps[0].s, *(h.d for h in steps)),
+            "category_ids": tuple(h.category for h in steps),
+            "n_categories": tuple(int(h.n_categories) for h in steps),
+            "tonnes_t_per_yr": tuple(float(h.tonnes) for h in steps),
+            "value_cad_per_yr": tuple(float(h.value) for h in steps),
+            "net_value_cad_per_yr": float(sum(h.value for h in steps)),
+        }
+        for i, steps in enumerate(listed)
+    ]
     return pd.DataFrame(rows, columns=columns)

@@ -35,8 +35,15 @@ import pandas as pd
 
 from symbiosis.i18n import Text
 
-__all__ = ["PATHWAYS", "PERMIT_TYPE_LABELS", "Pathway", "PermitIndex", "PermitTokens", "pathway_label",
-           "required_pathways"]
+__all__ = [
+    "PATHWAYS",
+    "PERMIT_TYPE_LABELS",
+    "Pathway",
+    "PermitIndex",
+    "PermitTokens",
+    "pathway_label",
+    "required_pathways",
+]
 
 HAZMAT = "hazmat_permit"
 
@@ -51,32 +58,49 @@ class Pathway:
 
 
 PATHWAYS: Mapping[str, Pathway] = {
-    HAZMAT: Pathway(Text("permis de matières dangereuses (RMD)", "hazardous materials permit (RMD)"),
-                    "LQE art. 70.9; Règlement sur les matières dangereuses (RLRQ c. Q-2, r. 32)",
-                    ("hazardous_materials",)),
+    HAZMAT: Pathway(
+        Text("permis de matières dangereuses (RMD)", "hazardous materials permit (RMD)"),
+        "LQE art. 70.9; Règlement sur les matières dangereuses (RLRQ c. Q-2, r. 32)",
+        ("hazardous_materials",),
+    ),
     "mrf_authorisation": Pathway(
-        Text("épandage de matières résiduelles fertilisantes (Guide MRF)",
-             "land application of fertilising residual materials (MRF guide)"),
+        Text(
+            "épandage de matières résiduelles fertilisantes (Guide MRF)",
+            "land application of fertilising residual materials (MRF guide)",
+        ),
         "Guide sur le recyclage des matières résiduelles fertilisantes; REAFIE (RLRQ c. Q-2, r. 17.1)",
-        ("mrf_guide", "reafie_ministerial_authorisation", "reafie_declaration_of_compliance")),
+        ("mrf_guide", "reafie_ministerial_authorisation", "reafie_declaration_of_compliance"),
+    ),
     "ministerial_authorisation": Pathway(
-        Text("autorisation ministérielle (REAFIE, LQE art. 22)",
-             "ministerial authorisation (REAFIE, LQE s. 22)"),
-        "LQE art. 22; REAFIE (RLRQ c. Q-2, r. 17.1)", ("reafie_ministerial_authorisation",)),
-    "cfia_feed": Pathway(Text("enregistrement d'aliment du bétail (ACIA)",
-                              "livestock feed registration (CFIA)"),
-                         "Loi relative aux aliments du bétail (L.R.C. 1985, ch. F-9)", ("cfia_feed",)),
-    "cfia_food": Pathway(Text("licence alimentaire (ACIA)", "food licence (CFIA)"),
-                         "Loi sur la salubrité des aliments au Canada (L.C. 2012, ch. 24)", ("cfia_food",)),
+        Text(
+            "autorisation ministérielle (REAFIE, LQE art. 22)",
+            "ministerial authorisation (REAFIE, LQE s. 22)",
+        ),
+        "LQE art. 22; REAFIE (RLRQ c. Q-2, r. 17.1)",
+        ("reafie_ministerial_authorisation",),
+    ),
+    "cfia_feed": Pathway(
+        Text("enregistrement d'aliment du bétail (ACIA)", "livestock feed registration (CFIA)"),
+        "Loi relative aux aliments du bétail (L.R.C. 1985, ch. F-9)",
+        ("cfia_feed",),
+    ),
+    "cfia_food": Pathway(
+        Text("licence alimentaire (ACIA)", "food licence (CFIA)"),
+        "Loi sur la salubrité des aliments au Canada (L.C. 2012, ch. 24)",
+        ("cfia_food",),
+    ),
 }
 PERMIT_TYPE_LABELS: Mapping[str, Text] = {
-    "reafie_ministerial_authorisation": Text("Autorisation ministérielle (REAFIE)",
-                                             "Ministerial authorisation (REAFIE)"),
-    "reafie_declaration_of_compliance": Text("Déclaration de conformité (REAFIE)",
-                                             "Declaration of compliance (REAFIE)"),
+    "reafie_ministerial_authorisation": Text(
+        "Autorisation ministérielle (REAFIE)", "Ministerial authorisation (REAFIE)"
+    ),
+    "reafie_declaration_of_compliance": Text(
+        "Déclaration de conformité (REAFIE)", "Declaration of compliance (REAFIE)"
+    ),
     "reafie_exemption": Text("Exemption (REAFIE)", "Exemption (REAFIE)"),
-    "mrf_guide": Text("Matières résiduelles fertilisantes (Guide MRF)",
-                      "Fertilising residual materials (MRF guide)"),
+    "mrf_guide": Text(
+        "Matières résiduelles fertilisantes (Guide MRF)", "Fertilising residual materials (MRF guide)"
+    ),
     "hazardous_materials": Text("Matières dangereuses (RMD)", "Hazardous materials (RMD)"),
     "cfia_feed": Text("Aliments du bétail (ACIA)", "Livestock feed (CFIA)"),
     "cfia_food": Text("Aliments (ACIA)", "Food (CFIA)"),
@@ -136,8 +160,14 @@ class PermitIndex:
         return (pathway == HAZMAT) | ((pathway != "") & self.declared)
 
     @classmethod
-    def build(cls, permits: pd.DataFrame | None, firms: pd.DataFrame | None = None, *,
-              categories: pd.DataFrame | None = None, on: pd.Timestamp | None = None) -> PermitIndex:
+    def build(
+        cls,
+        permits: pd.DataFrame | None,
+        firms: pd.DataFrame | None = None,
+        *,
+        categories: pd.DataFrame | None = None,
+        on: pd.Timestamp | None = None,
+    ) -> PermitIndex:
         """Index the authorisations of ``permits`` (``schemas.PERMITS``) and the firms' legacy flag.
 
         Parameters
@@ -166,8 +196,11 @@ class PermitIndex:
                 tokens = _split(p.get("categories"))
                 for prefix in (c.replace(" ", "") for c in _split(p.get("waste_codes"))):
                     tokens.append("code:" + prefix)
-                    tokens.extend(cat for cat, codes in code_index.items()
-                                  if any(code.startswith(prefix) for code in codes))
+                    tokens.extend(
+                        cat
+                        for cat, codes in code_index.items()
+                        if any(code.startswith(prefix) for code in codes)
+                    )
                 for code, pathway in PATHWAYS.items():
                     if kind in pathway.permit_types:
                         rows.extend((firm, code, token, reference) for token in tokens)
@@ -181,13 +214,17 @@ class PermitIndex:
         if not rows:
             return cls.empty(declared=declared)
         frame = pd.DataFrame(rows, columns=["firm", "pathway", "token", "reference"])
-        keys = _keys(_hash(frame["firm"].to_numpy(object)), frame["pathway"].to_numpy(object),
-                     frame["token"].to_numpy(object))
+        keys = _keys(
+            _hash(frame["firm"].to_numpy(object)),
+            frame["pathway"].to_numpy(object),
+            frame["token"].to_numpy(object),
+        )
         order = np.argsort(keys, kind="stable")
         return cls(keys[order], frame["reference"].to_numpy(object)[order], declared)
 
-    def covered(self, firm_hash: np.ndarray, pathway: np.ndarray, category: np.ndarray,
-                waste_code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def covered(
+        self, firm_hash: np.ndarray, pathway: np.ndarray, category: np.ndarray, waste_code: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Whether each receiver holds ``pathway`` for the supply's category or waste code.
 
         Returns
@@ -206,8 +243,10 @@ class PermitIndex:
         idx = np.flatnonzero(needed)
         codes = np.asarray(waste_code, dtype=object)[idx].astype(str)
         tokens = [np.full(len(idx), "*", dtype=object), np.asarray(category, dtype=object)[idx]]
-        tokens += [np.array(["code:" + c[:k] if len(c) >= k else "" for c in codes], dtype=object)
-                   for k in _CODE_LENGTHS]
+        tokens += [
+            np.array(["code:" + c[:k] if len(c) >= k else "" for c in codes], dtype=object)
+            for k in _CODE_LENGTHS
+        ]
         for token in tokens:
             keys = _keys(firm_hash[idx], pathway[idx], token)
             pos = np.clip(np.searchsorted(self.keys, keys), 0, len(self.keys) - 1)
@@ -226,8 +265,10 @@ def _keys(firm_hash: np.ndarray, pathway: np.ndarray, token: np.ndarray) -> np.n
 def _category_codes(categories: pd.DataFrame | None) -> dict[str, list[str]]:
     if categories is None or "waste_codes" not in categories:
         return {}
-    return {str(c): _split(codes) for c, codes in zip(categories["category_id"], categories["waste_codes"],
-                                                      strict=True)}
+    return {
+        str(c): _split(codes)
+        for c, codes in zip(categories["category_id"], categories["waste_codes"], strict=True)
+    }
 
 
 @dataclass(frozen=True)
@@ -248,18 +289,24 @@ class PermitTokens:
     rule_code: np.ndarray
 
     @classmethod
-    def build(cls, index: PermitIndex, category: np.ndarray, waste_code: np.ndarray,
-              pathways: np.ndarray) -> PermitTokens:
+    def build(
+        cls, index: PermitIndex, category: np.ndarray, waste_code: np.ndarray, pathways: np.ndarray
+    ) -> PermitTokens:
         """Tokens of supplies with ``category`` and ``waste_code``; ``pathways``: each rule's code."""
         names = np.array(["", *sorted({str(p) for p in pathways if str(p)} | {HAZMAT})], dtype=object)
-        key = pd.Series(np.asarray(category, dtype=object)).astype(str) + "\x1f" + \
-            pd.Series(np.asarray(waste_code, dtype=object)).astype(str)
+        key = (
+            pd.Series(np.asarray(category, dtype=object)).astype(str)
+            + "\x1f"
+            + pd.Series(np.asarray(waste_code, dtype=object)).astype(str)
+        )
         combo, first = pd.factorize(key)[0], pd.factorize(key)[1]
         rep = np.asarray([str(k).split("\x1f", 1) for k in first], dtype=object).reshape(len(first), 2)
         cats, codes = rep[:, 0], rep[:, 1].astype(str)
         tokens = [np.full(len(cats), "*", dtype=object), cats]
-        tokens += [np.array(["code:" + c[:k] if len(c) >= k else "" for c in codes], dtype=object)
-                   for k in _CODE_LENGTHS]
+        tokens += [
+            np.array(["code:" + c[:k] if len(c) >= k else "" for c in codes], dtype=object)
+            for k in _CODE_LENGTHS
+        ]
         valid = np.column_stack([t != "" for t in tokens]) if len(cats) else np.zeros((0, len(tokens)), bool)
         mixed = np.zeros((len(names), len(cats), len(tokens)), np.uint64)
         for p, name in enumerate(names):
@@ -274,8 +321,11 @@ class PermitTokens:
     def required(self, rule: np.ndarray, hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:func:`required_pathways` as codes: the rule's (``rule`` -1: none), then the hazardous one."""
         hazmat = int(np.flatnonzero(self.names == HAZMAT)[0])
-        rc = np.where(rule >= 0, self.rule_code[np.maximum(rule, 0)], 0) if len(self.rule_code) \
+        rc = (
+            np.where(rule >= 0, self.rule_code[np.maximum(rule, 0)], 0)
+            if len(self.rule_code)
             else np.zeros(len(rule), np.int64)
+        )
         second = np.where(hazardous & (rc != hazmat), hazmat, 0)
         first = np.where(rc != 0, rc, second)
         return first, np.where(first == second, 0, second)

@@ -27,8 +27,9 @@ __all__ = ["ProblemArrays", "build_allocation_problem", "problem_arrays"]
 logger = logging.getLogger(__name__)
 
 
-def build_allocation_problem(scored: pd.DataFrame, registry: Registry,
-                             config: MatchConfig) -> AllocationProblem:
+def build_allocation_problem(
+    scored: pd.DataFrame, registry: Registry, config: MatchConfig
+) -> AllocationProblem:
     """Turn scored candidates into an :class:`~symbiosis.engine.allocation.AllocationProblem`.
 
     Parameters
@@ -55,31 +56,56 @@ def build_allocation_problem(scored: pd.DataFrame, registry: Registry,
     """
     from symbiosis.engine.allocation import AllocationProblem
 
-    alternative = scored["category_alternative"].fillna(False).to_numpy(bool) \
-        if "category_alternative" in scored else None
-    unknown = scored["spec_unknown"].fillna("").astype(str).ne("").to_numpy(bool) \
-        if "spec_unknown" in scored else None
-    keep = _kept(scored["max_flow_per_yr"].to_numpy(float), scored["gain_per_unit"].to_numpy(float),
-                 alternative, unknown, config)
+    alternative = (
+        scored["category_alternative"].fillna(False).to_numpy(bool)
+        if "category_alternative" in scored
+        else None
+    )
+    unknown = (
+        scored["spec_unknown"].fillna("").astype(str).ne("").to_numpy(bool)
+        if "spec_unknown" in scored
+        else None
+    )
+    keep = _kept(
+        scored["max_flow_per_yr"].to_numpy(float),
+        scored["gain_per_unit"].to_numpy(float),
+        alternative,
+        unknown,
+        config,
+    )
     arcs_in = scored[keep]
-    arcs = pd.DataFrame({
-        "candidate_id": arcs_in["candidate_id"].astype(str).to_numpy(),
-        "supply_id": arcs_in["supply_id"].astype(str).to_numpy(),
-        "demand_id": arcs_in["demand_id"].astype(str).to_numpy(),
-        "yield_ratio": arcs_in["yield_ratio"].to_numpy(float),
-        "upper": arcs_in["max_flow_per_yr"].to_numpy(float),
-        "gain_per_unit": arcs_in["gain_per_unit"].to_numpy(float),
-        "fixed_cost": np.full(len(arcs_in), config.side.fixed_cost_cad_per_link_yr * config.weights.value),
-    })
+    arcs = pd.DataFrame(
+        {
+            "candidate_id": arcs_in["candidate_id"].astype(str).to_numpy(),
+            "supply_id": arcs_in["supply_id"].astype(str).to_numpy(),
+            "demand_id": arcs_in["demand_id"].astype(str).to_numpy(),
+            "yield_ratio": arcs_in["yield_ratio"].to_numpy(float),
+            "upper": arcs_in["max_flow_per_yr"].to_numpy(float),
+            "gain_per_unit": arcs_in["gain_per_unit"].to_numpy(float),
+            "fixed_cost": np.full(
+                len(arcs_in), config.side.fixed_cost_cad_per_link_yr * config.weights.value
+            ),
+        }
+    )
     supplies = _nodes(registry, arcs["supply_id"], config)
     demands = _nodes(registry, arcs["demand_id"], config)
-    logger.info("allocation problem: %d supplies, %d demands, %d arcs (%d candidates dropped)",
-                len(supplies), len(demands), len(arcs), int((~keep).sum()))
+    logger.info(
+        "allocation problem: %d supplies, %d demands, %d arcs (%d candidates dropped)",
+        len(supplies),
+        len(demands),
+        len(arcs),
+        int((~keep).sum()),
+    )
     return AllocationProblem(supplies=supplies, demands=demands, arcs=arcs)
 
 
-def _kept(max_flow: np.ndarray, gain: np.ndarray, alternative: np.ndarray | None, unknown: np.ndarray | None,
-          config: MatchConfig) -> np.ndarray:
+def _kept(
+    max_flow: np.ndarray,
+    gain: np.ndarray,
+    alternative: np.ndarray | None,
+    unknown: np.ndarray | None,
+    config: MatchConfig,
+) -> np.ndarray:
     """Which candidates become arcs (see :func:`build_allocation_problem`)."""
     keep = max_flow > 0
     if alternative is not None:
@@ -95,11 +121,17 @@ def _kept(max_flow: np.ndarray, gain: np.ndarray, alternative: np.ndarray | None
 
 def _node_columns(rows: pd.DataFrame, config: MatchConfig) -> dict[str, np.ndarray]:
     capacity = pd.to_numeric(rows["quantity_per_yr"], errors="coerce").fillna(0.0).to_numpy(float)
-    lots = pd.to_numeric(rows["min_lot_per_yr"], errors="coerce") if "min_lot_per_yr" in rows.columns \
+    lots = (
+        pd.to_numeric(rows["min_lot_per_yr"], errors="coerce")
+        if "min_lot_per_yr" in rows.columns
         else pd.Series(0.0, index=rows.index)
+    )
     min_lot = lots.fillna(0.0).to_numpy(float) if config.side.min_lots else np.zeros(len(rows))
-    return {"capacity": capacity, "min_lot": min_lot,
-            "max_partners": np.full(len(rows), int(config.side.max_partners_per_stream))}
+    return {
+        "capacity": capacity,
+        "min_lot": min_lot,
+        "max_partners": np.full(len(rows), int(config.side.max_partners_per_stream)),
+    }
 
 
 def _nodes(registry: Registry, ids: pd.Series, config: MatchConfig) -> pd.DataFrame:
@@ -122,8 +154,9 @@ class ProblemArrays:
     demands: np.ndarray
 
 
-def problem_arrays(scored: ScoredSet, rows: np.ndarray, registry: Registry,
-                   config: MatchConfig) -> ProblemArrays:
+def problem_arrays(
+    scored: ScoredSet, rows: np.ndarray, registry: Registry, config: MatchConfig
+) -> ProblemArrays:
     """The problem of :func:`build_allocation_problem` for the candidate ``rows`` of ``scored``.
 
     Parameters
@@ -146,13 +179,26 @@ def problem_arrays(scored: ScoredSet, rows: np.ndarray, registry: Registry,
     streams = registry.streams_by_code
     sup, dem = _node_columns(streams.iloc[supplies], config), _node_columns(streams.iloc[demands], config)
     gain = scored.gain[arcs]
-    ix = index_arrays(tail=tail, head=head, sup_cap=sup["capacity"], sup_lot=sup["min_lot"],
-                      sup_k=sup["max_partners"].astype(float), dem_cap=dem["capacity"],
-                      dem_lot=dem["min_lot"], dem_k=dem["max_partners"].astype(float),
-                      yld=found.yield_ratio[arcs], upper=found.max_flow[arcs],
-                      gain=np.where(np.isnan(gain), 0.0, gain),
-                      fixed=np.full(len(arcs), config.side.fixed_cost_cad_per_link_yr * config.weights.value),
-                      config=config.allocation_config())
-    logger.info("allocation problem: %d supplies, %d demands, %d arcs (%d candidates dropped)",
-                len(supplies), len(demands), len(arcs), int((~keep).sum()))
+    ix = index_arrays(
+        tail=tail,
+        head=head,
+        sup_cap=sup["capacity"],
+        sup_lot=sup["min_lot"],
+        sup_k=sup["max_partners"].astype(float),
+        dem_cap=dem["capacity"],
+        dem_lot=dem["min_lot"],
+        dem_k=dem["max_partners"].astype(float),
+        yld=found.yield_ratio[arcs],
+        upper=found.max_flow[arcs],
+        gain=np.where(np.isnan(gain), 0.0, gain),
+        fixed=np.full(len(arcs), config.side.fixed_cost_cad_per_link_yr * config.weights.value),
+        config=config.allocation_config(),
+    )
+    logger.info(
+        "allocation problem: %d supplies, %d demands, %d arcs (%d candidates dropped)",
+        len(supplies),
+        len(demands),
+        len(arcs),
+        int((~keep).sum()),
+    )
     return ProblemArrays(ix=ix, rows=arcs, supplies=np.asarray(supplies), demands=np.asarray(demands))

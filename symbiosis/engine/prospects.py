@@ -28,9 +28,21 @@ logger = logging.getLogger(__name__)
 #: Stream ids of inferred streams start with this (never a declared id: ``:`` is not allowed there).
 INFERRED_PREFIX = "inferred:"
 LEAD_COLUMNS: tuple[str, ...] = (
-    "prospect_firm_id", "prospect_direction", "prospect_category_id", "typical_share", "scian_prefix",
-    "evidence_ref", "partner_stream_id", "partner_firm_id", "partner_category_id",
-    "partner_quantity_per_yr", "partner_quantity_unit", "rule_id", "distance_km", "pathway", "inferred",
+    "prospect_firm_id",
+    "prospect_direction",
+    "prospect_category_id",
+    "typical_share",
+    "scian_prefix",
+    "evidence_ref",
+    "partner_stream_id",
+    "partner_firm_id",
+    "partner_category_id",
+    "partner_quantity_per_yr",
+    "partner_quantity_unit",
+    "rule_id",
+    "distance_km",
+    "pathway",
+    "inferred",
 )
 
 
@@ -43,25 +55,57 @@ def _inferred_streams(inferred: pd.DataFrame) -> pd.DataFrame:
     """Placeholder streams for the inferred (firm, direction, category) rows; quantity 1 unit/yr."""
     kind = inferred["kind"].fillna("material").astype(str)
     unit = kind.map(CANONICAL_UNIT).fillna("t/yr")
-    ids = INFERRED_PREFIX + inferred["firm_id"].astype(str) + ":" + inferred["direction"].astype(str) + ":" \
+    ids = (
+        INFERRED_PREFIX
+        + inferred["firm_id"].astype(str)
+        + ":"
+        + inferred["direction"].astype(str)
+        + ":"
         + inferred["category_id"].astype(str)
-    return pd.DataFrame({
-        "stream_id": ids.to_numpy(), "firm_id": inferred["firm_id"].astype(str).to_numpy(),
-        "direction": inferred["direction"].to_numpy(), "kind": kind.to_numpy(),
-        "category_id": inferred["category_id"].to_numpy(), "waste_code": "", "description": "",
-        "quantity_as_typed": "", "unit_as_typed": unit.to_numpy(), "quantity_per_yr": 1.0,
-        "quantity_unit": unit.to_numpy(), "mass_t_per_yr": np.nan, "density_t_per_m3": np.nan,
-        "density_source": "", "hazardous": False, "moisture_pct": np.nan, "temperature_c": np.nan,
-        "purity_pct": np.nan, "quality_notes": "", "availability": "continuous", "months_mask": ALL_MONTHS,
-        "start_date": pd.NaT, "end_date": pd.NaT, "disposal_cost_cad_per_unit": np.nan,
-        "purchase_price_cad_per_unit": np.nan, "min_lot_per_yr": np.nan, "max_distance_km": np.nan,
-        "confidentiality": "confidential",
-    })
+    )
+    return pd.DataFrame(
+        {
+            "stream_id": ids.to_numpy(),
+            "firm_id": inferred["firm_id"].astype(str).to_numpy(),
+            "direction": inferred["direction"].to_numpy(),
+            "kind": kind.to_numpy(),
+            "category_id": inferred["category_id"].to_numpy(),
+            "waste_code": "",
+            "description": "",
+            "quantity_as_typed": "",
+            "unit_as_typed": unit.to_numpy(),
+            "quantity_per_yr": 1.0,
+            "quantity_unit": unit.to_numpy(),
+            "mass_t_per_yr": np.nan,
+            "density_t_per_m3": np.nan,
+            "density_source": "",
+            "hazardous": False,
+            "moisture_pct": np.nan,
+            "temperature_c": np.nan,
+            "purity_pct": np.nan,
+            "quality_notes": "",
+            "availability": "continuous",
+            "months_mask": ALL_MONTHS,
+            "start_date": pd.NaT,
+            "end_date": pd.NaT,
+            "disposal_cost_cad_per_unit": np.nan,
+            "purchase_price_cad_per_unit": np.nan,
+            "min_lot_per_yr": np.nan,
+            "max_distance_km": np.nan,
+            "confidentiality": "confidential",
+        }
+    )
 
 
-def prospect_leads(registry: Registry, *, rules: pd.DataFrame, categories: pd.DataFrame,
-                   config: MatchConfig | None = None, priors: pd.DataFrame | None = None,
-                   min_share: float = 0.3) -> pd.DataFrame:
+def prospect_leads(
+    registry: Registry,
+    *,
+    rules: pd.DataFrame,
+    categories: pd.DataFrame,
+    config: MatchConfig | None = None,
+    priors: pd.DataFrame | None = None,
+    min_share: float = 0.3,
+) -> pd.DataFrame:
     """Leads for the firms without a declared stream, from their sector's typical streams.
 
     Parameters
@@ -106,23 +150,27 @@ def prospect_leads(registry: Registry, *, rules: pd.DataFrame, categories: pd.Da
     partner_id = np.where(ghost_is_supply, cands["demand_id"], cands["supply_id"])
     keyed = inferred.assign(stream_id=ghosts["stream_id"].to_numpy()).set_index("stream_id")
     declared = registry.streams.set_index("stream_id")
-    leads = pd.DataFrame({
-        "prospect_firm_id": keyed.loc[ghost_id, "firm_id"].to_numpy(),
-        "prospect_direction": keyed.loc[ghost_id, "direction"].to_numpy(),
-        "prospect_category_id": keyed.loc[ghost_id, "category_id"].to_numpy(),
-        "typical_share": keyed.loc[ghost_id, "typical_share"].to_numpy(float),
-        "scian_prefix": keyed.loc[ghost_id, "scian_prefix"].to_numpy(),
-        "evidence_ref": keyed.loc[ghost_id, "evidence_ref"].to_numpy(),
-        "partner_stream_id": partner_id,
-        "partner_firm_id": declared.loc[partner_id, "firm_id"].to_numpy(),
-        "partner_category_id": declared.loc[partner_id, "category_id"].to_numpy(),
-        "partner_quantity_per_yr": declared.loc[partner_id, "quantity_per_yr"].to_numpy(float),
-        "partner_quantity_unit": declared.loc[partner_id, "quantity_unit"].to_numpy(),
-        "rule_id": cands["rule_id"].to_numpy(), "distance_km": cands["distance_km"].to_numpy(float),
-        "pathway": cands["pathway"].to_numpy() if "pathway" in cands else "",
-        "inferred": True,
-    })
-    leads = leads.sort_values(["prospect_firm_id", "typical_share", "distance_km"],
-                              ascending=[True, False, True], ignore_index=True)
+    leads = pd.DataFrame(
+        {
+            "prospect_firm_id": keyed.loc[ghost_id, "firm_id"].to_numpy(),
+            "prospect_direction": keyed.loc[ghost_id, "direction"].to_numpy(),
+            "prospect_category_id": keyed.loc[ghost_id, "category_id"].to_numpy(),
+            "typical_share": keyed.loc[ghost_id, "typical_share"].to_numpy(float),
+            "scian_prefix": keyed.loc[ghost_id, "scian_prefix"].to_numpy(),
+            "evidence_ref": keyed.loc[ghost_id, "evidence_ref"].to_numpy(),
+            "partner_stream_id": partner_id,
+            "partner_firm_id": declared.loc[partner_id, "firm_id"].to_numpy(),
+            "partner_category_id": declared.loc[partner_id, "category_id"].to_numpy(),
+            "partner_quantity_per_yr": declared.loc[partner_id, "quantity_per_yr"].to_numpy(float),
+            "partner_quantity_unit": declared.loc[partner_id, "quantity_unit"].to_numpy(),
+            "rule_id": cands["rule_id"].to_numpy(),
+            "distance_km": cands["distance_km"].to_numpy(float),
+            "pathway": cands["pathway"].to_numpy() if "pathway" in cands else "",
+            "inferred": True,
+        }
+    )
+    leads = leads.sort_values(
+        ["prospect_firm_id", "typical_share", "distance_km"], ascending=[True, False, True], ignore_index=True
+    )
     logger.info("prospects: %d leads for %d silent firms", len(leads), leads["prospect_firm_id"].nunique())
     return leads[list(LEAD_COLUMNS)]

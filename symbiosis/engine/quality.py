@@ -22,8 +22,16 @@ import pandas as pd
 
 from symbiosis.i18n import Text
 
-__all__ = ["SPECS", "SPEC_LABELS", "SPEC_UNKNOWN_TEXT", "QualityArrays", "spec_unknown", "spec_unknown_code",
-           "spec_violation", "spec_violations"]
+__all__ = [
+    "SPECS",
+    "SPEC_LABELS",
+    "SPEC_UNKNOWN_TEXT",
+    "QualityArrays",
+    "spec_unknown",
+    "spec_unknown_code",
+    "spec_violation",
+    "spec_violations",
+]
 
 #: Spec codes, in the order they are checked and named.
 SPECS: tuple[str, ...] = ("purity", "moisture", "temperature", "contaminant", "particle_size", "hazardous")
@@ -61,8 +69,14 @@ def _flag(frame: pd.DataFrame, col: str) -> np.ndarray:
     values = frame[col]
     if pd.api.types.is_bool_dtype(values):
         return values.fillna(False).to_numpy(bool)
-    return values.astype("string").fillna("").str.strip().str.lower().isin(
-        ["true", "1", "yes", "oui", "vrai"]).to_numpy(bool)
+    return (
+        values.astype("string")
+        .fillna("")
+        .str.strip()
+        .str.lower()
+        .isin(["true", "1", "yes", "oui", "vrai"])
+        .to_numpy(bool)
+    )
 
 
 @dataclass(frozen=True)
@@ -87,22 +101,33 @@ class QualityArrays:
     def of_supplies(cls, frame: pd.DataFrame) -> QualityArrays:
         """What supplies declare: purity, moisture, temperature, contaminants, size class, hazard."""
         kind = frame["kind"].astype(str).to_numpy() if "kind" in frame else np.full(len(frame), "")
-        return cls(_num(frame, "purity_pct"), _num(frame, "moisture_pct"), _num(frame, "temperature_c"),
-                   _num(frame, "contaminant_pct"), _size_bits(frame.get("particle_size"), len(frame)),
-                   _flag(frame, "hazardous"), np.isin(kind, ("energy", "water")))
+        return cls(
+            _num(frame, "purity_pct"),
+            _num(frame, "moisture_pct"),
+            _num(frame, "temperature_c"),
+            _num(frame, "contaminant_pct"),
+            _size_bits(frame.get("particle_size"), len(frame)),
+            _flag(frame, "hazardous"),
+            np.isin(kind, ("energy", "water")),
+        )
 
     @classmethod
     def of_demands(cls, frame: pd.DataFrame) -> QualityArrays:
         """What demands accept: minimum purity and temperature, maximum moisture and contaminants,
         the size classes, and whether they refuse hazardous residues."""
-        return cls(_num(frame, "min_purity_pct"), _num(frame, "max_moisture_pct"),
-                   _num(frame, "min_temperature_c"), _num(frame, "max_contaminant_pct"),
-                   _size_bits(frame.get("accepted_particle_sizes"), len(frame)),
-                   _flag(frame, "rejects_hazardous"))
+        return cls(
+            _num(frame, "min_purity_pct"),
+            _num(frame, "max_moisture_pct"),
+            _num(frame, "min_temperature_c"),
+            _num(frame, "max_contaminant_pct"),
+            _size_bits(frame.get("accepted_particle_sizes"), len(frame)),
+            _flag(frame, "rejects_hazardous"),
+        )
 
 
-def spec_violations(s: np.ndarray, d: np.ndarray, sup: QualityArrays,
-                    dem: QualityArrays) -> dict[str, np.ndarray]:
+def spec_violations(
+    s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: QualityArrays
+) -> dict[str, np.ndarray]:
     """Per spec code, which pairs (supply ``s``, demand ``d`` positions) break a declared spec."""
     bits_s, bits_d = sup.size_bits[s], dem.size_bits[d]
     return {
@@ -141,8 +166,9 @@ def spec_unknown_code(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: Qua
 
 
 #: Text of each :func:`spec_unknown_code` value: the unknown specs' codes joined by ``|``.
-SPEC_UNKNOWN_TEXT = np.array(["|".join(n for i, n in enumerate(SPECS[:5]) if c >> i & 1) for c in range(32)],
-                             dtype=object)
+SPEC_UNKNOWN_TEXT = np.array(
+    ["|".join(n for i, n in enumerate(SPECS[:5]) if c >> i & 1) for c in range(32)], dtype=object
+)
 
 
 def spec_unknown(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: QualityArrays) -> np.ndarray:

@@ -66,17 +66,31 @@ def _pretreatment_codes(found: CandidateSet) -> tuple[np.ndarray, np.ndarray]:
     return codes[rule], np.asarray(names, dtype=object)
 
 
-def score_set(found: CandidateSet, registry: Registry, config: MatchConfig, *, factors: pd.DataFrame,
-              categories: pd.DataFrame | None = None, baselines: pd.DataFrame | None = None) -> ScoredSet:
+def score_set(
+    found: CandidateSet,
+    registry: Registry,
+    config: MatchConfig,
+    *,
+    factors: pd.DataFrame,
+    categories: pd.DataFrame | None = None,
+    baselines: pd.DataFrame | None = None,
+) -> ScoredSet:
     """Score every candidate of ``found`` (see :func:`~symbiosis.engine.scoring.score_candidates`)."""
     streams = registry.streams_by_code
     p = found.pairs
     kind_codes, kind_names = pd.factorize(pd.Series(found.sup.kind, dtype=object))
     pre, pre_names = _pretreatment_codes(found)
     pairs = PairInputs(
-        sup=stream_rows(streams, found.sup_stream[p.s]), dem=stream_rows(streams, found.dem_stream[p.d]),
-        kind=Kinds(kind_codes[p.s], np.asarray(kind_names, dtype=object)), flow=found.max_flow,
-        yield_ratio=found.yield_ratio, road_km=found.road_km, pretreatment=pre, pretreatment_names=pre_names,
-        index=pd.RangeIndex(found.n))
-    return ScoredSet(found, score_pairs(pairs, config, factors=factors, categories=categories,
-                                        baselines=baselines))
+        sup=stream_rows(streams, found.sup_stream[p.s]),
+        dem=stream_rows(streams, found.dem_stream[p.d]),
+        kind=Kinds(kind_codes[p.s], np.asarray(kind_names, dtype=object)),
+        flow=found.max_flow,
+        yield_ratio=found.yield_ratio,
+        road_km=found.road_km,
+        pretreatment=pre,
+        pretreatment_names=pre_names,
+        index=pd.RangeIndex(found.n),
+    )
+    return ScoredSet(
+        found, score_pairs(pairs, config, factors=factors, categories=categories, baselines=baselines)
+    )

@@ -49,29 +49,69 @@ from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.factors import disposal_factor, lookup_factor, virgin_factor
 from symbiosis.registry import Registry
 
-__all__ = ["SCORE_COLUMNS", "Coded", "Kinds", "PairInputs", "StreamRows", "materialise", "score_candidates",
-           "score_pairs", "stream_rows"]
+__all__ = [
+    "SCORE_COLUMNS",
+    "Coded",
+    "Kinds",
+    "PairInputs",
+    "StreamRows",
+    "materialise",
+    "score_candidates",
+    "score_pairs",
+    "stream_rows",
+]
 
 logger = logging.getLogger(__name__)
 
 SCORE_COLUMNS = (
-    "transport_mode", "t_per_unit", "trips_per_unit", "trucks_per_yr", "t_km_per_yr",
-    "avoided_disposal_cad_per_unit", "avoided_purchase_cad_per_unit", "gate_fee_cad_per_unit",
-    "transport_cost_cad_per_unit", "pretreatment_cost_cad_per_unit", "net_value_cad_per_unit",
-    "avoided_disposal_cad_per_yr", "avoided_purchase_cad_per_yr", "gate_fee_cad_per_yr",
-    "transport_cost_cad_per_yr", "pretreatment_cost_cad_per_yr", "net_value_cad_per_yr",
-    "diverted_t_per_unit", "diverted_t_per_yr",
-    "co2e_disposal_avoided_t_per_yr", "co2e_virgin_avoided_t_per_yr", "co2e_transport_t_per_yr",
-    "co2e_avoided_t_per_unit", "co2e_avoided_t_per_yr", "disposal_factor_id", "virgin_factor_id",
-    "transport_factor_id", "material_class", "supply_fate", "supply_fate_source", "supply_fate_cost_source",
-    "demand_use", "demand_use_source", "purchase_price_source", "gain_per_unit",
+    "transport_mode",
+    "t_per_unit",
+    "trips_per_unit",
+    "trucks_per_yr",
+    "t_km_per_yr",
+    "avoided_disposal_cad_per_unit",
+    "avoided_purchase_cad_per_unit",
+    "gate_fee_cad_per_unit",
+    "transport_cost_cad_per_unit",
+    "pretreatment_cost_cad_per_unit",
+    "net_value_cad_per_unit",
+    "avoided_disposal_cad_per_yr",
+    "avoided_purchase_cad_per_yr",
+    "gate_fee_cad_per_yr",
+    "transport_cost_cad_per_yr",
+    "pretreatment_cost_cad_per_yr",
+    "net_value_cad_per_yr",
+    "diverted_t_per_unit",
+    "diverted_t_per_yr",
+    "co2e_disposal_avoided_t_per_yr",
+    "co2e_virgin_avoided_t_per_yr",
+    "co2e_transport_t_per_yr",
+    "co2e_avoided_t_per_unit",
+    "co2e_avoided_t_per_yr",
+    "disposal_factor_id",
+    "virgin_factor_id",
+    "transport_factor_id",
+    "material_class",
+    "supply_fate",
+    "supply_fate_source",
+    "supply_fate_cost_source",
+    "demand_use",
+    "demand_use_source",
+    "purchase_price_source",
+    "gain_per_unit",
 )
 
 
-def score_candidates(candidates: pd.DataFrame, registry: Registry, config: MatchConfig, *,
-                     factors: pd.DataFrame, rules: pd.DataFrame | None = None,
-                     categories: pd.DataFrame | None = None,
-                     baselines: pd.DataFrame | None = None) -> pd.DataFrame:
+def score_candidates(
+    candidates: pd.DataFrame,
+    registry: Registry,
+    config: MatchConfig,
+    *,
+    factors: pd.DataFrame,
+    rules: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+    baselines: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Add value, tonnes and CO2e columns (:data:`SCORE_COLUMNS`) to candidates.
 
     Parameters
@@ -101,14 +141,20 @@ def score_candidates(candidates: pd.DataFrame, registry: Registry, config: Match
     if "pretreatment" not in c.columns and rules is not None:
         c = c.merge(rules[["rule_id", "pretreatment"]], on="rule_id", how="left")
     streams = registry.streams_by_code
-    pre_codes, pre_names = pd.factorize(_normalised(c["pretreatment"]) if "pretreatment" in c.columns
-                                        else pd.Series("", index=c.index))
+    pre_codes, pre_names = pd.factorize(
+        _normalised(c["pretreatment"]) if "pretreatment" in c.columns else pd.Series("", index=c.index)
+    )
     pairs = PairInputs(
-        sup=_rows_of(streams, c["supply_id"]), dem=_rows_of(streams, c["demand_id"]),
+        sup=_rows_of(streams, c["supply_id"]),
+        dem=_rows_of(streams, c["demand_id"]),
         kind=Kinds.of(c["kind"]) if "kind" in c.columns else None,
-        flow=c["max_flow_per_yr"].to_numpy(float), yield_ratio=c["yield_ratio"].to_numpy(float),
-        road_km=c["road_distance_km"].to_numpy(float), pretreatment=pre_codes,
-        pretreatment_names=np.asarray(pre_names, dtype=object), index=c.index)
+        flow=c["max_flow_per_yr"].to_numpy(float),
+        yield_ratio=c["yield_ratio"].to_numpy(float),
+        road_km=c["road_distance_km"].to_numpy(float),
+        pretreatment=pre_codes,
+        pretreatment_names=np.asarray(pre_names, dtype=object),
+        index=c.index,
+    )
     new = score_pairs(pairs, config, factors=factors, categories=categories, baselines=baselines)
     out = pd.concat([c, pd.DataFrame({k: materialise(v) for k, v in new.items()}, index=c.index)], axis=1)
     positive = int((out["gain_per_unit"] > 0).sum())
@@ -211,9 +257,14 @@ def stream_rows(streams: pd.DataFrame, positions: np.ndarray) -> StreamRows:
     return StreamRows(codes, streams.iloc[uniques])
 
 
-def score_pairs(pairs: PairInputs, config: MatchConfig, *, factors: pd.DataFrame,
-                categories: pd.DataFrame | None = None,
-                baselines: pd.DataFrame | None = None) -> dict[str, object]:
+def score_pairs(
+    pairs: PairInputs,
+    config: MatchConfig,
+    *,
+    factors: pd.DataFrame,
+    categories: pd.DataFrame | None = None,
+    baselines: pd.DataFrame | None = None,
+) -> dict[str, object]:
     """The :data:`SCORE_COLUMNS` of each pair, as arrays aligned with ``pairs`` (no frame built).
 
     Text columns are :class:`Coded` (codes into their distinct values; :func:`materialise` makes the
@@ -221,8 +272,9 @@ def score_pairs(pairs: PairInputs, config: MatchConfig, *, factors: pd.DataFrame
     """
     cats = _categories(categories)
     baselines = load_baselines() if baselines is None else baselines
-    sup = _stream_attrs(pairs.sup, cats, factors, ("transport",),
-                        supply=dict(baselines=baselines, config=config))
+    sup = _stream_attrs(
+        pairs.sup, cats, factors, ("transport",), supply=dict(baselines=baselines, config=config)
+    )
     dem = _stream_attrs(pairs.dem, cats, factors, (), demand=dict(baselines=baselines, config=config))
     kind = Kinds(sup["kind_code"], sup["kind_names"]) if pairs.kind is None else pairs.kind
     flow, yld, road_km = pairs.flow, pairs.yield_ratio, pairs.road_km
@@ -231,28 +283,40 @@ def score_pairs(pairs: PairInputs, config: MatchConfig, *, factors: pd.DataFrame
     money = _money(kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, pre_rate, config)
     virgin = _virgin(factors, sup, dem)
     co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem, virgin["value"])
-    new = dict(transport_mode=Coded(mode, _MODES), t_per_unit=t_unit, trips_per_unit=trips_unit,
-               trucks_per_yr=np.ceil(trips_unit * flow - 1e-9).clip(min=0),
-               t_km_per_yr=np.where(mode == _TRUCK, t_unit * road_km * flow, 0.0), **money)
+    new = dict(
+        transport_mode=Coded(mode, _MODES),
+        t_per_unit=t_unit,
+        trips_per_unit=trips_unit,
+        trucks_per_yr=np.ceil(trips_unit * flow - 1e-9).clip(min=0),
+        t_km_per_yr=np.where(mode == _TRUCK, t_unit * road_km * flow, 0.0),
+        **money,
+    )
     diverted = np.where(kind.is_("material") & sup["diverted"], t_unit, 0.0)
     co2_unit = (co2["disposal"] + co2["virgin"] - co2["transport"]) / 1000.0
     w = config.weights
     new.update(
-        diverted_t_per_unit=diverted, diverted_t_per_yr=diverted * flow,
+        diverted_t_per_unit=diverted,
+        diverted_t_per_yr=diverted * flow,
         co2e_disposal_avoided_t_per_yr=co2["disposal"] / 1000.0 * flow,
         co2e_virgin_avoided_t_per_yr=co2["virgin"] / 1000.0 * flow,
         co2e_transport_t_per_yr=co2["transport"] / 1000.0 * flow,
-        co2e_avoided_t_per_unit=co2_unit, co2e_avoided_t_per_yr=co2_unit * flow,
+        co2e_avoided_t_per_unit=co2_unit,
+        co2e_avoided_t_per_yr=co2_unit * flow,
         disposal_factor_id=sup["disposal_avoided_id"],
         virgin_factor_id=virgin["id"].with_blank(dem["use"].equals("virgin_input")),
         transport_factor_id=sup["transport_id"].with_blank(mode == _TRUCK),
-        material_class=sup["material_class"], supply_fate=sup["fate"], supply_fate_source=sup["fate_source"],
-        supply_fate_cost_source=sup["cost_source"], demand_use=dem["use"],
+        material_class=sup["material_class"],
+        supply_fate=sup["fate"],
+        supply_fate_source=sup["fate_source"],
+        supply_fate_cost_source=sup["cost_source"],
+        demand_use=dem["use"],
         demand_use_source=dem["use_source"],
         purchase_price_source=dem["price_source"],
-        gain_per_unit=(w.value * money["net_value_cad_per_unit"]
-                       + w.co2 * co2_unit * w.carbon_price_cad_per_t_co2e
-                       + w.tonnes * diverted * w.diversion_value_cad_per_t),
+        gain_per_unit=(
+            w.value * money["net_value_cad_per_unit"]
+            + w.co2 * co2_unit * w.carbon_price_cad_per_t_co2e
+            + w.tonnes * diverted * w.diversion_value_cad_per_t
+        ),
     )
     return {k: new[k] for k in SCORE_COLUMNS}
 
@@ -279,9 +343,15 @@ def _categories(categories: pd.DataFrame | None) -> pd.DataFrame:
     return categories.set_index(categories["category_id"].astype(str), drop=False)
 
 
-def _stream_attrs(streams: StreamRows, cats: pd.DataFrame, factors: pd.DataFrame,
-                  quantities: tuple[str, ...], *, supply: dict | None = None,
-                  demand: dict | None = None) -> dict:
+def _stream_attrs(
+    streams: StreamRows,
+    cats: pd.DataFrame,
+    factors: pd.DataFrame,
+    quantities: tuple[str, ...],
+    *,
+    supply: dict | None = None,
+    demand: dict | None = None,
+) -> dict:
     """Stream attributes, baselines and factors aligned with the pairs, computed once per distinct stream.
 
     ``supply`` / ``demand`` (``baselines`` and ``config``) add the current fate (and the disposal
@@ -304,29 +374,46 @@ def _stream_attrs(streams: StreamRows, cats: pd.DataFrame, factors: pd.DataFrame
         density = np.where(np.isfinite(density) & (density > 0), density, cat_density)
     family = _objects(cat_rows["family"]) if "family" in cat_rows else np.full(len(rows), "", dtype=object)
     kind_code, kind_names = pd.factorize(pd.Series(kind, dtype=object))
-    out = {"category": category, "family": family, "kind": kind, "density": density,
-           "category_code": pd.factorize(pd.Series(category, dtype=object))[0], "kind_code": kind_code}
+    out = {
+        "category": category,
+        "family": family,
+        "kind": kind,
+        "density": density,
+        "category_code": pd.factorize(pd.Series(category, dtype=object))[0],
+        "kind_code": kind_code,
+    }
     frame = rows.reset_index(drop=True).assign(category_id=category, kind=kind)
     if "stream_id" in frame.columns:  # rows looked up by position keep the id as a column, not the index
         frame = frame.drop(columns="stream_id")
     if supply is not None:
-        t_unit = np.where(kind == "material", 1.0,
-                          np.where(kind == "water", np.where(np.isfinite(density), density, 1.0), 0.0))
+        t_unit = np.where(
+            kind == "material",
+            1.0,
+            np.where(kind == "water", np.where(np.isfinite(density), density, 1.0), 0.0),
+        )
         base = supply_baselines(frame, family=family, t_per_unit=t_unit, **supply)
         out.update(base)
-        keys = dict(category_id=category, family=family, material_class=base["material_class"], kind=kind,
-                    fate=base["fate"])
+        keys = dict(
+            category_id=category,
+            family=family,
+            material_class=base["material_class"],
+            kind=kind,
+            fate=base["fate"],
+        )
         out["disposal_avoided"] = disposal_factor(factors, **keys)
         ids = disposal_factor(factors, **keys, column="factor_id")
         out["disposal_avoided_id"] = np.asarray(ids, dtype=object)
     if demand is not None:
         out.update(demand_baselines(frame, family=family, **demand))
-    gathered = {name: Coded(codes, values) if values.dtype == object else values[codes]
-                for name, values in ((k, np.asarray(v)) for k, v in out.items())}
+    gathered = {
+        name: Coded(codes, values) if values.dtype == object else values[codes]
+        for name, values in ((k, np.asarray(v)) for k, v in out.items())
+    }
     gathered["kind_names"] = np.asarray(kind_names, dtype=object)
     # One lookup per distinct (category, kind): ``rep`` is a stream of each, ``inv`` maps back.
-    _, rep, inv = np.unique(category.astype(str) + "\x1f" + kind.astype(str), return_index=True,
-                            return_inverse=True)
+    _, rep, inv = np.unique(
+        category.astype(str) + "\x1f" + kind.astype(str), return_index=True, return_inverse=True
+    )
     keys = {"category_id": category[rep], "family": family[rep], "kind": kind[rep]}
     for quantity in quantities:
         gathered[quantity] = lookup_factor(factors, quantity, **keys)[inv][codes]
@@ -340,8 +427,12 @@ def _virgin(factors: pd.DataFrame, sup: dict, dem: dict) -> dict[str, np.ndarray
     s_code, d_code = sup["category_code"], dem["category_code"]
     key = s_code.astype(np.int64) * (int(d_code.max(initial=0)) + 1) + d_code
     _, rep, inv = np.unique(key, return_index=True, return_inverse=True)
-    args = dict(supply_category_id=sup["category"].at(rep), category_id=dem["category"].at(rep),
-                family=dem["family"].at(rep), kind=dem["kind"].at(rep))
+    args = dict(
+        supply_category_id=sup["category"].at(rep),
+        category_id=dem["category"].at(rep),
+        family=dem["family"].at(rep),
+        kind=dem["kind"].at(rep),
+    )
     value = virgin_factor(factors, **args)[inv]
     ids = np.asarray(virgin_factor(factors, **args, column="factor_id"), dtype=object)
     return {"value": value, "id": Coded(inv, ids)}
@@ -361,14 +452,25 @@ def _physical(kind: Kinds, sup: dict, config: MatchConfig) -> tuple[np.ndarray, 
 
 def _pretreatment_rates(codes: np.ndarray, names: np.ndarray, kind: Kinds, config: MatchConfig) -> np.ndarray:
     """Config rate of each pair's (pre-treatment type, kind), looked up once per distinct pair of them."""
-    table = np.array([[config.pretreatment_rate(str(pre), str(k)) for k in kind.names] for pre in names],
-                     dtype=float).reshape(len(names), len(kind.names))
+    table = np.array(
+        [[config.pretreatment_rate(str(pre), str(k)) for k in kind.names] for pre in names], dtype=float
+    ).reshape(len(names), len(kind.names))
     return table[codes, kind.codes] if len(codes) else np.zeros(0)
 
 
-def _money(kind: Kinds, t_unit: np.ndarray, trips: np.ndarray, mode: np.ndarray,
-           flow: np.ndarray, road_km: np.ndarray, yld: np.ndarray, sup: dict, dem: dict, pre_rate: np.ndarray,
-           config: MatchConfig) -> dict[str, np.ndarray]:
+def _money(
+    kind: Kinds,
+    t_unit: np.ndarray,
+    trips: np.ndarray,
+    mode: np.ndarray,
+    flow: np.ndarray,
+    road_km: np.ndarray,
+    yld: np.ndarray,
+    sup: dict,
+    dem: dict,
+    pre_rate: np.ndarray,
+    config: MatchConfig,
+) -> dict[str, np.ndarray]:
     tr = config.transport
     truck = t_unit * road_km * tr.cost_cad_per_t_km + trips * tr.cost_cad_per_trip
     safe_flow = np.where(flow > 0, flow, np.inf)
@@ -379,17 +481,34 @@ def _money(kind: Kinds, t_unit: np.ndarray, trips: np.ndarray, mode: np.ndarray,
     purchase = yld * dem["price"]
     gate_fee = yld * dem["gate_fee"]
     net = disposal + purchase - gate_fee - transport - pretreatment
-    per_unit = {"avoided_disposal": disposal, "avoided_purchase": purchase, "gate_fee": gate_fee,
-                "transport_cost": transport, "pretreatment_cost": pretreatment, "net_value": net}
+    per_unit = {
+        "avoided_disposal": disposal,
+        "avoided_purchase": purchase,
+        "gate_fee": gate_fee,
+        "transport_cost": transport,
+        "pretreatment_cost": pretreatment,
+        "net_value": net,
+    }
     out = {f"{k}_cad_per_unit": v for k, v in per_unit.items()}
     out.update({f"{k}_cad_per_yr": v * flow for k, v in per_unit.items()})
     return out
 
 
-def _co2(kind: Kinds, t_unit: np.ndarray, yld: np.ndarray, road_km: np.ndarray, mode: np.ndarray,
-         sup: dict, dem: dict, virgin: np.ndarray) -> dict[str, np.ndarray]:
+def _co2(
+    kind: Kinds,
+    t_unit: np.ndarray,
+    yld: np.ndarray,
+    road_km: np.ndarray,
+    mode: np.ndarray,
+    sup: dict,
+    dem: dict,
+    virgin: np.ndarray,
+) -> dict[str, np.ndarray]:
     """kg CO2e per supply unit: today's fate avoided (by class and fate), virgin input avoided, truck."""
     tonnes = np.where(kind.is_("material"), t_unit, 0.0)
     transport = np.where(mode == _TRUCK, sup["transport"] * t_unit * road_km, 0.0)
-    return {"disposal": sup["disposal_avoided"] * tonnes,
-            "virgin": np.where(dem["use"].equals("virgin_input"), virgin * yld, 0.0), "transport": transport}
+    return {
+        "disposal": sup["disposal_avoided"] * tonnes,
+        "virgin": np.where(dem["use"].equals("virgin_input"), virgin * yld, 0.0),
+        "transport": transport,
+    }

@@ -33,10 +33,13 @@ __all__ = ["ALLOCATION_REASONS", "unmatched_streams"]
 
 #: Reasons of streams that have candidates but no allocated flow.
 ALLOCATION_REASONS: dict[str, Text] = {
-    "unprofitable": Text("Aucun lien rentable : les coûts dépassent les gains",
-                         "No profitable link: costs exceed the gains"),
-    "not_selected": Text("Des liens existent, mais l'allocation a préféré d'autres partenaires",
-                         "Links exist, but the allocation preferred other partners"),
+    "unprofitable": Text(
+        "Aucun lien rentable : les coûts dépassent les gains", "No profitable link: costs exceed the gains"
+    ),
+    "not_selected": Text(
+        "Des liens existent, mais l'allocation a préféré d'autres partenaires",
+        "Links exist, but the allocation preferred other partners",
+    ),
 }
 
 _NAMES = np.array([*CHECKS, "pruned"], dtype=object)
@@ -64,8 +67,9 @@ def _maybe_cut(found: CandidateSet, rows: np.ndarray, direction: str, config: Ma
     return cut & ~found.dem.accepts[rows] if config.hazardous_policy == "permit_required" else cut
 
 
-def _codes(found: CandidateSet, rows: np.ndarray, direction: str,
-           config: MatchConfig) -> tuple[np.ndarray, np.ndarray]:
+def _codes(
+    found: CandidateSet, rows: np.ndarray, direction: str, config: MatchConfig
+) -> tuple[np.ndarray, np.ndarray]:
     """Reason codes of lost side ``rows`` from the masks, and which of them need the exact diagnosis."""
     own, other = (found.sup, found.dem) if direction == "supply" else (found.dem, found.sup)
     best = (found.diagnosis.sup if direction == "supply" else found.diagnosis.dem)[rows]
@@ -84,16 +88,23 @@ def _codes(found: CandidateSet, rows: np.ndarray, direction: str,
     return codes.astype(object), unsure & has_rule & partner_ok
 
 
-def _no_candidate(registry: Registry, found: CandidateSet, matched: np.ndarray, config: MatchConfig,
-                  categories: pd.DataFrame | None) -> pd.DataFrame:
+def _no_candidate(
+    registry: Registry,
+    found: CandidateSet,
+    matched: np.ndarray,
+    config: MatchConfig,
+    categories: pd.DataFrame | None,
+) -> pd.DataFrame:
     """``stream_id, direction, reason_code`` of the streams with no candidate, supplies then demands."""
     from symbiosis.engine.candidates import _diagnose  # the exact pair-by-pair diagnosis
 
     n = len(registry.stream_codes)
     rule_arr = found.rules
     out = []
-    for direction, frame, side, stream in (("supply", registry.supplies, found.sup, found.sup_stream),
-                                           ("demand", registry.demands, found.dem, found.dem_stream)):
+    for direction, frame, side, stream in (
+        ("supply", registry.supplies, found.sup, found.sup_stream),
+        ("demand", registry.demands, found.dem, found.dem_stream),
+    ):
         code = registry.stream_codes.get_indexer(frame["stream_id"].astype(str).to_numpy(object))
         lost_mask = ~matched[code]
         lost = frame[lost_mask]
@@ -106,14 +117,24 @@ def _no_candidate(registry: Registry, found: CandidateSet, matched: np.ndarray, 
         if unsure.any():
             exact = lost.iloc[todo[unsure]]
             codes[todo[unsure]] = _diagnose(registry, exact, direction, rule_arr, config, categories)
-        out.append(pd.DataFrame({"stream_id": lost["stream_id"].to_numpy(), "direction": direction,
-                                 "reason_code": codes}))
+        out.append(
+            pd.DataFrame(
+                {"stream_id": lost["stream_id"].to_numpy(), "direction": direction, "reason_code": codes}
+            )
+        )
     return pd.concat(out, ignore_index=True)
 
 
-def unmatched_streams(registry: Registry, found: CandidateSet, rows: np.ndarray, gain: np.ndarray,
-                      served: np.ndarray, *, config: MatchConfig,
-                      categories: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def unmatched_streams(
+    registry: Registry,
+    found: CandidateSet,
+    rows: np.ndarray,
+    gain: np.ndarray,
+    served: np.ndarray,
+    *,
+    config: MatchConfig,
+    categories: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Unmatched supplies and demands, each with a reason code and its French and English text.
 
     Parameters
@@ -156,16 +177,19 @@ def unmatched_streams(registry: Registry, found: CandidateSet, rows: np.ndarray,
         lost = ~served[ids]
         reason = np.where(best[lost] > 0, "not_selected", "unprofitable").astype(object)
         names = registry.stream_codes.to_numpy()[ids[lost]]
-        parts.append(pd.DataFrame({"stream_id": np.asarray(names, dtype=object), "direction": direction,
-                                   "reason_code": reason}))
+        parts.append(
+            pd.DataFrame(
+                {"stream_id": np.asarray(names, dtype=object), "direction": direction, "reason_code": reason}
+            )
+        )
     extra = pd.concat(parts, ignore_index=True)
     extra["reason_fr"] = extra["reason_code"].map(lambda c: ALLOCATION_REASONS[c].fr)
     extra["reason_en"] = extra["reason_code"].map(lambda c: ALLOCATION_REASONS[c].en)
     both = pd.concat([none, extra], ignore_index=True).drop_duplicates("stream_id")
-    streams = registry.streams[["stream_id", "firm_id", "category_id", "kind", "quantity_per_yr",
-                                "quantity_unit"]]
+    streams = registry.streams[
+        ["stream_id", "firm_id", "category_id", "kind", "quantity_per_yr", "quantity_unit"]
+    ]
     both = both.merge(streams, on="stream_id", how="left")
     sup = both[both["direction"] == "supply"].drop(columns="direction").reset_index(drop=True)
     dem = both[both["direction"] == "demand"].drop(columns="direction").reset_index(drop=True)
     return sup, dem
-

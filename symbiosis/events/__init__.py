@@ -18,5 +18,17 @@ from symbiosis.events.instance import (
 )
 from symbiosis.events.model import build_model, solve
 
-__all__ = ["Instance", "Meeting", "Pair", "PlannerConfig", "Schedule", "build_model", "check_schedule",
-           "greedy_schedule", "instance_from_proposals", "random_instance", "schedule_weight", "solve"]
+__all__ = [
+    "Instance",
+    "Meeting",
+    "Pair",
+    "PlannerConfig",
+    "Schedule",
+    "build_model",
+    "check_schedule",
+    "greedy_schedule",
+    "instance_from_proposals",
+    "random_instance",
+    "schedule_weight",
+    "solve",
+]

@@ -25,8 +25,17 @@ from symbiosis.reports.pdf import ReportPDF, draw_table
 from symbiosis.reports.xlsx import frames_to_xlsx
 from symbiosis.views.labels import solver_method_label, solver_status_label
 
-__all__ = ["Timing", "agenda_pdf_bytes", "agenda_xlsx_bytes", "firm_agendas", "firms_without_meeting",
-           "master_schedule", "plan_event", "quality_text", "summary_rows"]
+__all__ = [
+    "Timing",
+    "agenda_pdf_bytes",
+    "agenda_xlsx_bytes",
+    "firm_agendas",
+    "firms_without_meeting",
+    "master_schedule",
+    "plan_event",
+    "quality_text",
+    "summary_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -46,8 +55,9 @@ class Timing:
         return f"{begin:%H:%M}–{end:%H:%M}"
 
 
-def firm_agendas(instance: Instance, schedule: Schedule, lang: str = "fr",
-                 timing: Timing = Timing()) -> pd.DataFrame:
+def firm_agendas(
+    instance: Instance, schedule: Schedule, lang: str = "fr", timing: Timing = Timing()
+) -> pd.DataFrame:
     """One row per attending firm and slot: ``firm_id, firm, slot, time, table, counterpart, why``.
 
     A slot without a meeting has an empty table and the "free" label as counterpart.
@@ -62,15 +72,25 @@ def firm_agendas(instance: Instance, schedule: Schedule, lang: str = "fr",
         for s in range(instance.slots):
             table, other, why = at.get((firm, s), (None, None, ""))
             counterpart = instance.name(other) if other else t("events.free", lang)
-            rows.append({"firm_id": firm, "firm": instance.name(firm), "slot": s + 1, "time": timing.label(s),
-                         "table": table, "counterpart": counterpart, "why": why})
+            rows.append(
+                {
+                    "firm_id": firm,
+                    "firm": instance.name(firm),
+                    "slot": s + 1,
+                    "time": timing.label(s),
+                    "table": table,
+                    "counterpart": counterpart,
+                    "why": why,
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["table"] = frame["table"].astype("Int64")
     return frame
 
 
-def master_schedule(instance: Instance, schedule: Schedule, lang: str = "fr",
-                    timing: Timing = Timing()) -> pd.DataFrame:
+def master_schedule(
+    instance: Instance, schedule: Schedule, lang: str = "fr", timing: Timing = Timing()
+) -> pd.DataFrame:
     """Slot × table grid: each cell ``Firm A ↔ Firm B`` (empty when the table is free)."""
     tables = [t("events.table_n", lang, n=i + 1) for i in range(instance.tables)]
     grid = pd.DataFrame("", index=range(instance.slots), columns=tables, dtype=object)
@@ -109,12 +129,20 @@ def summary_rows(instance: Instance, schedule: Schedule, greedy: Schedule | None
     says how far the plan may be from the best possible one).
     """
     met = len(instance.firms) - len(firms_without_meeting(instance, schedule))
-    rows = [("events.stat.firms", len(instance.firms)), ("events.stat.pairs", len(instance.pairs)),
-            ("events.stat.meetings", len(schedule.meetings)), ("events.stat.firms_met", met),
-            ("events.stat.objective", schedule.objective),
-            ("events.stat.quality", quality_text(schedule, lang))]
-    return pd.DataFrame({t("reports.col.field", lang): [t(k, lang) for k, _ in rows],
-                         t("reports.col.value", lang): [v for _, v in rows]})
+    rows = [
+        ("events.stat.firms", len(instance.firms)),
+        ("events.stat.pairs", len(instance.pairs)),
+        ("events.stat.meetings", len(schedule.meetings)),
+        ("events.stat.firms_met", met),
+        ("events.stat.objective", schedule.objective),
+        ("events.stat.quality", quality_text(schedule, lang)),
+    ]
+    return pd.DataFrame(
+        {
+            t("reports.col.field", lang): [t(k, lang) for k, _ in rows],
+            t("reports.col.value", lang): [v for _, v in rows],
+        }
+    )
 
 
 def _localised_agendas(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -122,14 +150,20 @@ def _localised_agendas(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.drop(columns=["firm_id"]).rename(columns=cols)
 
 
-def agenda_xlsx_bytes(instance: Instance, schedule: Schedule, lang: str = "fr", timing: Timing = Timing(),
-                      greedy: Schedule | None = None) -> bytes:
+def agenda_xlsx_bytes(
+    instance: Instance,
+    schedule: Schedule,
+    lang: str = "fr",
+    timing: Timing = Timing(),
+    greedy: Schedule | None = None,
+) -> bytes:
     """Workbook: summary, master schedule, every firm's agenda (one long sheet)."""
     frames = {
         t("events.summary", lang): summary_rows(instance, schedule, greedy, lang),
         t("events.master", lang): master_schedule(instance, schedule, lang, timing),
-        t("events.agendas", lang): _localised_agendas(_with_meetings(firm_agendas(instance, schedule, lang,
-                                                                                    timing)), lang),
+        t("events.agendas", lang): _localised_agendas(
+            _with_meetings(firm_agendas(instance, schedule, lang, timing)), lang
+        ),
     }
     others = firms_without_meeting(instance, schedule)
     if others:
@@ -143,8 +177,13 @@ def _with_meetings(agendas: pd.DataFrame) -> pd.DataFrame:
     return agendas[busy.astype(bool)]
 
 
-def agenda_pdf_bytes(instance: Instance, schedule: Schedule, lang: str = "fr", timing: Timing = Timing(),
-                     greedy: Schedule | None = None) -> bytes:
+def agenda_pdf_bytes(
+    instance: Instance,
+    schedule: Schedule,
+    lang: str = "fr",
+    timing: Timing = Timing(),
+    greedy: Schedule | None = None,
+) -> bytes:
     """PDF: the master schedule (landscape, 6 tables per block), then one page per firm."""
     title = timing.title or t("events.title", lang)
     if timing.date:
@@ -158,7 +197,7 @@ def agenda_pdf_bytes(instance: Instance, schedule: Schedule, lang: str = "fr", t
     for i in range(0, len(tables), 6):
         pdf.add_page()
         pdf.heading(t("events.master", lang), size=13)
-        block = grid[head + tables[i:i + 6]]
+        block = grid[head + tables[i : i + 6]]
         draw_table(pdf, block, widths=(12, 26, *([40] * (len(block.columns) - 2))), font_size=7)
     others = firms_without_meeting(instance, schedule)
     if others:
@@ -176,10 +215,18 @@ def agenda_pdf_bytes(instance: Instance, schedule: Schedule, lang: str = "fr", t
     return bytes(pdf.output())
 
 
-def plan_event(exchanges: pd.DataFrame, firms: pd.DataFrame, attendees: list[str] | None, *, tables: int,
-               slots: int, config: PlannerConfig | None = None, lang: str = "fr",
-               must_meet: Iterable[tuple[str, str]] = (),
-               unavailable: Iterable[tuple[str, int]] = ()) -> tuple[Instance, Schedule, Schedule]:
+def plan_event(
+    exchanges: pd.DataFrame,
+    firms: pd.DataFrame,
+    attendees: list[str] | None,
+    *,
+    tables: int,
+    slots: int,
+    config: PlannerConfig | None = None,
+    lang: str = "fr",
+    must_meet: Iterable[tuple[str, str]] = (),
+    unavailable: Iterable[tuple[str, int]] = (),
+) -> tuple[Instance, Schedule, Schedule]:
     """Build the event from a matching run's proposals, plan it; return instance, schedule, greedy.
 
     ``attendees`` None means every firm with at least one proposal; ``must_meet`` firm pairs the
@@ -188,7 +235,15 @@ def plan_event(exchanges: pd.DataFrame, firms: pd.DataFrame, attendees: list[str
     if attendees is None:
         attendees = sorted(set(exchanges["supply_firm_id"]) | set(exchanges["demand_firm_id"]))
     names = dict(zip(firms["firm_id"].astype(str), firms["name"].astype(str), strict=True))
-    instance = instance_from_proposals(exchanges, attendees, tables=tables, slots=slots, names=names,
-                                       lang=lang, must_meet=must_meet, unavailable=unavailable)
+    instance = instance_from_proposals(
+        exchanges,
+        attendees,
+        tables=tables,
+        slots=slots,
+        names=names,
+        lang=lang,
+        must_meet=must_meet,
+        unavailable=unavailable,
+    )
     greedy = greedy_schedule(instance)
     return instance, solve(instance, config), greedy

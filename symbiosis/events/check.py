@@ -43,8 +43,11 @@ def check_schedule(instance: Instance, schedule: Schedule) -> list[str]:
     problems += [f"firm {f} has {n} meetings in slot {s}" for (f, s), n in firm_slot.items() if n > 1]
     problems += [f"table {tb} holds {n} meetings in slot {s}" for (tb, s), n in table_slot.items() if n > 1]
     met = set(pair_count)
-    problems += [f"must-meet pair {p.a}–{p.b} not scheduled" for i, p in enumerate(instance.pairs)
-                 if p.must_meet and i not in met]
+    problems += [
+        f"must-meet pair {p.a}–{p.b} not scheduled"
+        for i, p in enumerate(instance.pairs)
+        if p.must_meet and i not in met
+    ]
     weight = schedule_weight(instance, schedule)
     if schedule.meetings and weight != schedule.objective:
         problems.append(f"objective {schedule.objective} != recomputed weight {weight}")

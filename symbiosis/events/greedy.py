@@ -28,9 +28,15 @@ def greedy_schedule(instance: Instance) -> Schedule:
     cannot place are left out (the checker reports them); CP-SAT may still place them.
     """
     start = time.perf_counter()
-    order = sorted(range(len(instance.pairs)),
-                   key=lambda i: (not instance.pairs[i].must_meet, -instance.pairs[i].weight,
-                                  instance.pairs[i].a, instance.pairs[i].b))
+    order = sorted(
+        range(len(instance.pairs)),
+        key=lambda i: (
+            not instance.pairs[i].must_meet,
+            -instance.pairs[i].weight,
+            instance.pairs[i].a,
+            instance.pairs[i].b,
+        ),
+    )
     busy: set[tuple[str, int]] = set()
     used = [0] * instance.slots
     slot_of: dict[int, int] = {}
@@ -48,5 +54,6 @@ def greedy_schedule(instance: Instance) -> Schedule:
             used[s] += 1
             break
     objective = sum(instance.pairs[i].weight for i in slot_of)
-    return Schedule("feasible", assign_tables(slot_of), objective, float("nan"), "greedy",
-                    time.perf_counter() - start)
+    return Schedule(
+        "feasible", assign_tables(slot_of), objective, float("nan"), "greedy", time.perf_counter() - start
+    )

@@ -16,8 +16,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Instance", "Meeting", "Pair", "PlannerConfig", "Schedule", "instance_from_proposals",
-           "random_instance"]
+__all__ = [
+    "Instance",
+    "Meeting",
+    "Pair",
+    "PlannerConfig",
+    "Schedule",
+    "instance_from_proposals",
+    "random_instance",
+]
 
 
 @dataclass(frozen=True)
@@ -167,10 +174,17 @@ def _pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
-def instance_from_proposals(exchanges: pd.DataFrame, attendees: Iterable[str], *, tables: int, slots: int,
-                            names: Mapping[str, str] | None = None,
-                            must_meet: Iterable[tuple[str, str]] = (),
-                            unavailable: Iterable[tuple[str, int]] = (), lang: str = "fr") -> Instance:
+def instance_from_proposals(
+    exchanges: pd.DataFrame,
+    attendees: Iterable[str],
+    *,
+    tables: int,
+    slots: int,
+    names: Mapping[str, str] | None = None,
+    must_meet: Iterable[tuple[str, str]] = (),
+    unavailable: Iterable[tuple[str, int]] = (),
+    lang: str = "fr",
+) -> Instance:
     """Build an event from the proposals between attending firms.
 
     Parameters
@@ -194,8 +208,11 @@ def instance_from_proposals(exchanges: pd.DataFrame, attendees: Iterable[str], *
     """
     firms = tuple(sorted(dict.fromkeys(str(f) for f in attendees)))
     present = set(firms)
-    ex = exchanges[exchanges["supply_firm_id"].isin(present) & exchanges["demand_firm_id"].isin(present)
-                   & exchanges["supply_firm_id"].ne(exchanges["demand_firm_id"])]
+    ex = exchanges[
+        exchanges["supply_firm_id"].isin(present)
+        & exchanges["demand_firm_id"].isin(present)
+        & exchanges["supply_firm_id"].ne(exchanges["demand_firm_id"])
+    ]
     value: dict[tuple[str, str], float] = {}
     why: dict[tuple[str, str], list[str]] = {}
     sup = ex.get(f"supply_label_{lang}", ex.get("supply_category_id", pd.Series("", index=ex.index)))
@@ -209,14 +226,25 @@ def instance_from_proposals(exchanges: pd.DataFrame, attendees: Iterable[str], *
     required = {_pair_key(str(a), str(b)) for a, b in must_meet}
     for key in required:
         value.setdefault(key, 0.0)
-    pairs = tuple(Pair(a, b, max(1, round(v / 1000.0)), (a, b) in required,
-                       "; ".join(why.get((a, b), [])[:3])) for (a, b), v in sorted(value.items()))
-    return Instance(firms, pairs, tables, slots, frozenset((str(f), int(s)) for f, s in unavailable),
-                    dict(names or {}))
+    pairs = tuple(
+        Pair(a, b, max(1, round(v / 1000.0)), (a, b) in required, "; ".join(why.get((a, b), [])[:3]))
+        for (a, b), v in sorted(value.items())
+    )
+    return Instance(
+        firms, pairs, tables, slots, frozenset((str(f), int(s)) for f, s in unavailable), dict(names or {})
+    )
 
 
-def random_instance(n_firms: int, *, tables: int, slots: int, pairs_per_firm: float = 8.0,
-                    seed: int = 0, p_unavailable: float = 0.0, n_must: int = 0) -> Instance:
+def random_instance(
+    n_firms: int,
+    *,
+    tables: int,
+    slots: int,
+    pairs_per_firm: float = 8.0,
+    seed: int = 0,
+    p_unavailable: float = 0.0,
+    n_must: int = 0,
+) -> Instance:
     """A seeded random event for tests and benchmarks (log-normal weights, like proposal values).
 
     Parameters
@@ -244,8 +272,10 @@ def random_instance(n_firms: int, *, tables: int, slots: int, pairs_per_firm: fl
     must: set[int] = set()
     if n_must:
         must = set(rng.choice(len(keys), size=min(n_must, len(keys)), replace=False).tolist())
-    pairs = tuple(Pair(firms[i], firms[j], int(w), k in must, "")
-                  for k, ((i, j), w) in enumerate(zip(keys, weights, strict=True)))
+    pairs = tuple(
+        Pair(firms[i], firms[j], int(w), k in must, "")
+        for k, ((i, j), w) in enumerate(zip(keys, weights, strict=True))
+    )
     off = rng.random((n_firms, slots)) < p_unavailable
     unavailable = frozenset((firms[i], int(s)) for i, s in zip(*np.nonzero(off), strict=True))
     return Instance(firms, pairs, tables, slots, unavailable, {})

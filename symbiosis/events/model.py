@@ -27,8 +27,17 @@ from ortools.sat.python import cp_model
 from symbiosis.events.greedy import assign_tables, greedy_schedule
 from symbiosis.events.instance import Instance, PlannerConfig, Schedule
 
-__all__ = ["EventModel", "build_model", "define_firm_slot", "define_meeting_variables", "define_objective",
-           "define_pair_once", "define_symmetry_breaking", "define_tables", "solve"]
+__all__ = [
+    "EventModel",
+    "build_model",
+    "define_firm_slot",
+    "define_meeting_variables",
+    "define_objective",
+    "define_pair_once",
+    "define_symmetry_breaking",
+    "define_tables",
+    "solve",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +50,9 @@ class EventModel:
     x: dict[tuple[int, int], cp_model.IntVar]
 
 
-def define_meeting_variables(model: cp_model.CpModel,
-                             instance: Instance) -> dict[tuple[int, int], cp_model.IntVar]:
+def define_meeting_variables(
+    model: cp_model.CpModel, instance: Instance
+) -> dict[tuple[int, int], cp_model.IntVar]:
     """One boolean per (pair, slot) where both firms are available."""
     x = {}
     for p, pair in enumerate(instance.pairs):
@@ -128,12 +138,18 @@ def _hint(event: EventModel, instance: Instance, greedy: Schedule) -> None:
 def _fallback(greedy: Schedule, bound: float, start: float) -> Schedule:
     """The greedy schedule, when CP-SAT found nothing better within the time limit."""
     logger.info("event planner: CP-SAT did not beat the greedy within the limit; keeping the greedy")
-    return Schedule("feasible", greedy.meetings, greedy.objective, bound, "greedy-fallback",
-                    time.perf_counter() - start)
+    return Schedule(
+        "feasible", greedy.meetings, greedy.objective, bound, "greedy-fallback", time.perf_counter() - start
+    )
 
 
-_STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible",
-           cp_model.MODEL_INVALID: "error", cp_model.UNKNOWN: "unknown"}
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "error",
+    cp_model.UNKNOWN: "unknown",
+}
 
 
 def solve(instance: Instance, config: PlannerConfig | None = None) -> Schedule:
@@ -165,6 +181,11 @@ def solve(instance: Instance, config: PlannerConfig | None = None) -> Schedule:
     bound = float(solver.best_objective_bound)
     if objective < greedy.objective and all(p.must_meet is False for p in instance.pairs):
         return _fallback(greedy, bound, start)
-    logger.info("event planner: %s, objective %d, bound %.0f, %.2f s", status, objective, bound,
-                time.perf_counter() - start)
+    logger.info(
+        "event planner: %s, objective %d, bound %.0f, %.2f s",
+        status,
+        objective,
+        bound,
+        time.perf_counter() - start,
+    )
     return Schedule(status, meetings, objective, bound, "cp-sat", time.perf_counter() - start)

@@ -67,11 +67,19 @@ def guess_kind(raw: RawTable) -> str:
     return "streams" if len(_STREAM_MARKERS & set(raw.header_map.values())) >= 2 else "firms"
 
 
-def import_tables(firms_bytes: bytes | None, streams_bytes: bytes | None, *, geocoder: Locator | None,
-                  parks: pd.DataFrame, categories: pd.DataFrame,
-                  waste_codes: Mapping[str, bool] | Collection[str] | pd.DataFrame = (),
-                  existing_firm_ids: Collection[str] = frozenset(), firms_filename: str = "firms.csv",
-                  streams_filename: str = "streams.csv", home_region: bool = True) -> ImportBatch:
+def import_tables(
+    firms_bytes: bytes | None,
+    streams_bytes: bytes | None,
+    *,
+    geocoder: Locator | None,
+    parks: pd.DataFrame,
+    categories: pd.DataFrame,
+    waste_codes: Mapping[str, bool] | Collection[str] | pd.DataFrame = (),
+    existing_firm_ids: Collection[str] = frozenset(),
+    firms_filename: str = "firms.csv",
+    streams_filename: str = "streams.csv",
+    home_region: bool = True,
+) -> ImportBatch:
     """Validate a firms file and a streams file; streams may name firms accepted from the same batch.
 
     Stream rows are checked against ``existing_firm_ids`` plus the firms accepted from ``firms_bytes``.
@@ -79,11 +87,20 @@ def import_tables(firms_bytes: bytes | None, streams_bytes: bytes | None, *, geo
     firms = None
     known = set(existing_firm_ids)
     if firms_bytes is not None:
-        firms = validate_firms(read_table(firms_bytes, filename=firms_filename), geocoder=geocoder,
-                               parks=parks, existing_firm_ids=existing_firm_ids, home_region=home_region)
+        firms = validate_firms(
+            read_table(firms_bytes, filename=firms_filename),
+            geocoder=geocoder,
+            parks=parks,
+            existing_firm_ids=existing_firm_ids,
+            home_region=home_region,
+        )
         known |= set(firms.valid["firm_id"])
     streams = None
     if streams_bytes is not None:
-        streams = validate_streams(read_table(streams_bytes, filename=streams_filename),
-                                   categories=categories, waste_codes=waste_codes, known_firm_ids=known)
+        streams = validate_streams(
+            read_table(streams_bytes, filename=streams_filename),
+            categories=categories,
+            waste_codes=waste_codes,
+            known_firm_ids=known,
+        )
     return ImportBatch(firms, streams)

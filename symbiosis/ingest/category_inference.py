@@ -67,10 +67,13 @@ def _number(text: str) -> float | None:
 
 def _declaration(cells: Mapping[str, str]) -> Declaration:
     direction, _ = read_choice(cells.get("direction", ""), DIRECTION_WORDS, default="", field="direction")
-    return Declaration(direction=direction or None, unit=cells.get("unit") or None,
-                       temperature_c=_number(cells.get("temperature_c", "")),
-                       waste_code=cells.get("waste_code") or None,
-                       density_declared=bool(cells.get("density_t_per_m3", "").strip()))
+    return Declaration(
+        direction=direction or None,
+        unit=cells.get("unit") or None,
+        temperature_c=_number(cells.get("temperature_c", "")),
+        waste_code=cells.get("waste_code") or None,
+        density_declared=bool(cells.get("density_t_per_m3", "").strip()),
+    )
 
 
 def infer_missing_categories(raw: RawTable, *, lang: str | None = None) -> dict[int, list[Suggestion]]:
@@ -79,11 +82,21 @@ def infer_missing_categories(raw: RawTable, *, lang: str | None = None) -> dict[
     One :func:`~symbiosis.kb.classify.classify_many` call for the whole file. A row with neither a
     description nor a waste code gets no suggestion.
     """
-    columns = ("category_id", "description", "direction", "unit", "temperature_c", "waste_code",
-               "density_t_per_m3")
+    columns = (
+        "category_id",
+        "description",
+        "direction",
+        "unit",
+        "temperature_c",
+        "waste_code",
+        "density_t_per_m3",
+    )
     table = {c: _cells(raw, c) for c in columns}
-    rows = [i for i, category in enumerate(table["category_id"]) if not category
-            and (table["description"][i] or table["waste_code"][i])]
+    rows = [
+        i
+        for i, category in enumerate(table["category_id"])
+        if not category and (table["description"][i] or table["waste_code"][i])
+    ]
     if not rows:
         return {}
     declarations = [_declaration({c: table[c][i] for c in columns}) for i in rows]

@@ -12,8 +12,19 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-__all__ = ["ERRORS_COLUMN", "FIRM_COLUMNS", "IGNORED", "MAX_HEADER_CHARS", "PERMIT_COLUMNS", "STREAM_COLUMNS",
-           "drop_brackets", "header_label", "header_language", "match_headers", "normalise_header"]
+__all__ = [
+    "ERRORS_COLUMN",
+    "FIRM_COLUMNS",
+    "IGNORED",
+    "MAX_HEADER_CHARS",
+    "PERMIT_COLUMNS",
+    "STREAM_COLUMNS",
+    "drop_brackets",
+    "header_label",
+    "header_language",
+    "match_headers",
+    "normalise_header",
+]
 
 #: Canonical name -> (French header, other accepted spellings).
 FIRM_COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -44,14 +55,22 @@ STREAM_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "moisture_pct": ("humidite_pct", "humidite", "moisture", "teneur_en_eau_pct"),
     "temperature_c": ("temperature_c", "temperature", "temp_c", "temperature_celsius"),
     "purity_pct": ("purete_pct", "purete", "purity"),
-    "contaminant_pct": ("contaminants_pct", "contaminants", "teneur_contaminants_pct",
-                        "contaminants_percent"),
+    "contaminant_pct": (
+        "contaminants_pct",
+        "contaminants",
+        "teneur_contaminants_pct",
+        "contaminants_percent",
+    ),
     "particle_size": ("granulometrie", "classe_granulometrique", "taille_particules", "particle_size_class"),
     "min_purity_pct": ("purete_min_pct", "purete_minimale", "purete_min", "min_purity"),
     "max_moisture_pct": ("humidite_max_pct", "humidite_maximale", "humidite_max", "max_moisture"),
     "min_temperature_c": ("temperature_min_c", "temperature_minimale", "temperature_min", "min_temperature"),
-    "max_contaminant_pct": ("contaminants_max_pct", "contaminants_max", "teneur_max_contaminants",
-                            "max_contaminants"),
+    "max_contaminant_pct": (
+        "contaminants_max_pct",
+        "contaminants_max",
+        "teneur_max_contaminants",
+        "max_contaminants",
+    ),
     "accepted_particle_sizes": ("granulometries_acceptees", "granulometrie_acceptee", "accepted_sizes"),
     "rejects_hazardous": ("refuse_dangereux", "refuse_matieres_dangereuses", "no_hazardous"),
     "quality_notes": ("notes_qualite", "qualite", "quality", "notes"),
@@ -64,8 +83,13 @@ STREAM_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "sale_price_cad_per_unit": ("prix_vente_cad_par_unite", "prix_vente", "sale_price", "selling_price"),
     "current_use": ("usage_actuel", "approvisionnement_actuel", "current_supply"),
     "purchase_price_cad_per_unit": ("prix_achat_cad_par_unite", "prix_achat", "purchase_price"),
-    "gate_fee_cad_per_unit": ("redevance_cad_par_unite", "frais_reception", "tarif_reception", "gate_fee",
-                              "tipping_fee"),
+    "gate_fee_cad_per_unit": (
+        "redevance_cad_par_unite",
+        "frais_reception",
+        "tarif_reception",
+        "gate_fee",
+        "tipping_fee",
+    ),
     "min_lot_per_yr": ("lot_min_par_an", "lot_minimum", "min_lot"),
     "max_distance_km": ("distance_max_km", "distance_max", "max_distance"),
     "confidentiality": FIRM_COLUMNS["confidentiality"],
@@ -74,8 +98,13 @@ PERMIT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "permit_id": ("id_autorisation", "autorisation_id", "no_autorisation_interne", "permit"),
     "firm_id": FIRM_COLUMNS["firm_id"],
     "permit_type": ("type_autorisation", "type_permis", "voie", "pathway", "authorisation_type"),
-    "reference": ("reference_autorisation", "numero_autorisation", "no_autorisation", "permit_number",
-                  "authorisation_reference"),
+    "reference": (
+        "reference_autorisation",
+        "numero_autorisation",
+        "no_autorisation",
+        "permit_number",
+        "authorisation_reference",
+    ),
     "categories": ("categories_couvertes", "matieres_couvertes", "covered_categories"),
     "waste_codes": ("codes_dechets_couverts", "codes_couverts", "covered_waste_codes", "codes_lod"),
     "valid_until": ("valide_jusqu_au", "date_expiration", "expiration", "expiry", "expires"),
@@ -183,6 +212,11 @@ def header_label(canonical: str, lang: str = "fr") -> str:
     """Return the template header of a canonical column in ``lang``."""
     if lang != "fr":
         return canonical
-    table = STREAM_COLUMNS if canonical in STREAM_COLUMNS else FIRM_COLUMNS if canonical in FIRM_COLUMNS \
+    table = (
+        STREAM_COLUMNS
+        if canonical in STREAM_COLUMNS
+        else FIRM_COLUMNS
+        if canonical in FIRM_COLUMNS
         else PERMIT_COLUMNS
+    )
     return table[canonical][0]

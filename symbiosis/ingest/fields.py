@@ -20,9 +20,24 @@ from symbiosis.i18n import Text
 from symbiosis.numbers import parse_number
 from symbiosis.schemas import ALL_MONTHS
 
-__all__ = ["AVAILABILITY_WORDS", "CONFIDENTIALITY_WORDS", "DIRECTION_WORDS", "FORMULA_TRIGGERS", "Problem",
-           "clean_text", "close_matches", "fold", "read_choice", "read_date", "read_email", "read_float",
-           "read_id", "read_months", "read_text", "read_yes_no"]
+__all__ = [
+    "AVAILABILITY_WORDS",
+    "CONFIDENTIALITY_WORDS",
+    "DIRECTION_WORDS",
+    "FORMULA_TRIGGERS",
+    "Problem",
+    "clean_text",
+    "close_matches",
+    "fold",
+    "read_choice",
+    "read_date",
+    "read_email",
+    "read_float",
+    "read_id",
+    "read_months",
+    "read_text",
+    "read_yes_no",
+]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,11 +89,38 @@ DIRECTION_WORDS = _words(
     ("demand", ("demande", "besoin", "need", "input", "intrant", "entree", "d")),
 )
 AVAILABILITY_WORDS = _words(
-    ("continuous", ("continu", "continue", "en continu", "permanent", "constant", "regulier", "regular",
-                    "toute l'annee", "all year", "year round", "annuel")),
+    (
+        "continuous",
+        (
+            "continu",
+            "continue",
+            "en continu",
+            "permanent",
+            "constant",
+            "regulier",
+            "regular",
+            "toute l'annee",
+            "all year",
+            "year round",
+            "annuel",
+        ),
+    ),
     ("seasonal", ("saisonnier", "saisonniere", "saison", "season", "seasonally")),
-    ("one_off", ("ponctuel", "ponctuelle", "one-off", "one off", "oneoff", "unique", "once", "une fois",
-                 "lot unique", "single")),
+    (
+        "one_off",
+        (
+            "ponctuel",
+            "ponctuelle",
+            "one-off",
+            "one off",
+            "oneoff",
+            "unique",
+            "once",
+            "une fois",
+            "lot unique",
+            "single",
+        ),
+    ),
 )
 CONFIDENTIALITY_WORDS = _words(
     ("public", ("publique", "publics", "ouvert", "open")),
@@ -113,8 +155,10 @@ _OTHER_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]++")
 #: Invisible controls: C0 and C1 controls, DEL, bidirectional overrides and isolates, the BOM.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ufeff]++")
-_MONTHS_EXPECTED = Text("des mois comme 5-9, 6,7,8, juin-août ou « toute l'année »",
-                        "months such as 5-9, 6,7,8, June-Aug or “all year”")
+_MONTHS_EXPECTED = Text(
+    "des mois comme 5-9, 6,7,8, juin-août ou « toute l'année »",
+    "months such as 5-9, 6,7,8, June-Aug or “all year”",
+)
 
 
 def read_yes_no(text: str, *, default: bool = False) -> tuple[bool, tuple[Problem, ...]]:
@@ -124,12 +168,18 @@ def read_yes_no(text: str, *, default: bool = False) -> tuple[bool, tuple[Proble
         return default, ()
     if key in _YES or key in _NO:
         return key in _YES, ()
-    return default, (Problem("yes_no.invalid", Text("oui ou non", "yes or no"),
-                             Text("Écrivez oui ou non (ou x pour oui).", "Write yes or no (or x for yes).")),)
+    return default, (
+        Problem(
+            "yes_no.invalid",
+            Text("oui ou non", "yes or no"),
+            Text("Écrivez oui ou non (ou x pour oui).", "Write yes or no (or x for yes)."),
+        ),
+    )
 
 
-def read_choice(text: str, words: Mapping[str, str], *, default: str | None,
-                field: str) -> tuple[str | None, tuple[Problem, ...]]:
+def read_choice(
+    text: str, words: Mapping[str, str], *, default: str | None, field: str
+) -> tuple[str | None, tuple[Problem, ...]]:
     """Read one word of a closed list (French or English); empty -> ``default`` (``None``: required)."""
     key = fold(text)
     if not key and default is not None:
@@ -137,9 +187,16 @@ def read_choice(text: str, words: Mapping[str, str], *, default: str | None,
     if key in words:
         return words[key], ()
     choices = ", ".join(sorted({w for w in words if len(w) > 1 and " " not in w})[:8])
-    return None, (Problem(f"{field}.invalid", Text(f"une valeur parmi : {choices}", f"one of: {choices}"),
-                          Text("Choisissez une valeur de la liste déroulante du modèle.",
-                               "Pick a value from the template's dropdown list.")),)
+    return None, (
+        Problem(
+            f"{field}.invalid",
+            Text(f"une valeur parmi : {choices}", f"one of: {choices}"),
+            Text(
+                "Choisissez une valeur de la liste déroulante du modèle.",
+                "Pick a value from the template's dropdown list.",
+            ),
+        ),
+    )
 
 
 def _month(token: str) -> int | None:
@@ -169,9 +226,16 @@ def read_months(text: str) -> tuple[int | None, tuple[Problem, ...]]:
         ends = item.split("-")
         bounds = [_month(e) for e in ends]
         if len(ends) > 2 or None in bounds:
-            return None, (Problem("months.invalid", _MONTHS_EXPECTED,
-                                  Text("Écrivez les numéros ou les noms des mois, par exemple 5-9.",
-                                       "Write month numbers or names, e.g. 5-9.")),)
+            return None, (
+                Problem(
+                    "months.invalid",
+                    _MONTHS_EXPECTED,
+                    Text(
+                        "Écrivez les numéros ou les noms des mois, par exemple 5-9.",
+                        "Write month numbers or names, e.g. 5-9.",
+                    ),
+                ),
+            )
         mask |= _month_range(bounds[0], bounds[-1])
     return mask or None, ()
 
@@ -192,17 +256,28 @@ def read_date(text: str, *, locale: str = "fr_CA") -> tuple[pd.Timestamp | None,
             english = locale.startswith("en") and a <= 12
             m, d = (a, b) if english else (b, a)
             if a <= 12 and b <= 12 and a != b:
-                problems = (Problem("date.ambiguous", Text("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
-                                    Text(f"Date lue comme {y:04d}-{m:02d}-{d:02d} ; écrivez AAAA-MM-JJ.",
-                                         f"Date read as {y:04d}-{m:02d}-{d:02d}; write YYYY-MM-DD."),
-                                    "warning"),)
+                problems = (
+                    Problem(
+                        "date.ambiguous",
+                        Text("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
+                        Text(
+                            f"Date lue comme {y:04d}-{m:02d}-{d:02d} ; écrivez AAAA-MM-JJ.",
+                            f"Date read as {y:04d}-{m:02d}-{d:02d}; write YYYY-MM-DD.",
+                        ),
+                        "warning",
+                    ),
+                )
         else:
             raise ValueError(s)
         return pd.Timestamp(dt.date(y, m, d)), problems
     except (ValueError, OverflowError):
-        return None, (Problem("date.invalid", Text("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
-                              Text("Écrivez la date sous la forme 2026-05-01.",
-                                   "Write the date as 2026-05-01.")),)
+        return None, (
+            Problem(
+                "date.invalid",
+                Text("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
+                Text("Écrivez la date sous la forme 2026-05-01.", "Write the date as 2026-05-01."),
+            ),
+        )
 
 
 def clean_text(text: str) -> tuple[str, bool]:
@@ -217,9 +292,11 @@ def clean_text(text: str) -> tuple[str, bool]:
     return cleaned, cleaned != s
 
 
-_CONTROL_FIX = Text("Les sauts de ligne, tabulations et caractères de contrôle ont été remplacés par des "
-                    "espaces ; vérifiez le texte.",
-                    "Line breaks, tabs and control characters were replaced by spaces; check the text.")
+_CONTROL_FIX = Text(
+    "Les sauts de ligne, tabulations et caractères de contrôle ont été remplacés par des "
+    "espaces ; vérifiez le texte.",
+    "Line breaks, tabs and control characters were replaced by spaces; check the text.",
+)
 
 
 def read_text(text: str, *, max_length: int = 2000) -> tuple[str, tuple[Problem, ...]]:
@@ -231,21 +308,38 @@ def read_text(text: str, *, max_length: int = 2000) -> tuple[str, tuple[Problem,
     s = s.strip()
     problems: list[Problem] = []
     if changed:
-        problems.append(Problem("text.control_characters", Text("du texte sur une ligne",
-                                                                 "text on one line"), _CONTROL_FIX,
-                                "warning", found=s[:40] + ("…" if len(s) > 40 else "")))
+        problems.append(
+            Problem(
+                "text.control_characters",
+                Text("du texte sur une ligne", "text on one line"),
+                _CONTROL_FIX,
+                "warning",
+                found=s[:40] + ("…" if len(s) > 40 else ""),
+            )
+        )
     if s.startswith(FORMULA_TRIGGERS) and not parse_number(s, allow_negative=True).ok:
-        problems.append(Problem(
-            "text.formula_like", Text("du texte simple", "plain text"),
-            Text("Ce texte ressemble à une formule : il est gardé tel quel comme texte, jamais exécuté, "
-                 "et les exports le neutralisent. Retirez le signe initial s'il n'a pas lieu d'être.",
-                 "This text looks like a formula: it is kept as plain text, never executed, and exports "
-                 "neutralise it. Remove the leading sign if it should not be there."), "warning"))
+        problems.append(
+            Problem(
+                "text.formula_like",
+                Text("du texte simple", "plain text"),
+                Text(
+                    "Ce texte ressemble à une formule : il est gardé tel quel comme texte, jamais exécuté, "
+                    "et les exports le neutralisent. Retirez le signe initial s'il n'a pas lieu d'être.",
+                    "This text looks like a formula: it is kept as plain text, never executed, and exports "
+                    "neutralise it. Remove the leading sign if it should not be there.",
+                ),
+                "warning",
+            )
+        )
     if len(s) > max_length:
-        problems.append(Problem("text.too_long", Text(f"au plus {max_length} caractères",
-                                                      f"at most {max_length} characters"),
-                                Text("Raccourcissez le texte.", "Shorten the text."),
-                                found=s[:40] + f"… ({len(s)})"))
+        problems.append(
+            Problem(
+                "text.too_long",
+                Text(f"au plus {max_length} caractères", f"at most {max_length} characters"),
+                Text("Raccourcissez le texte.", "Shorten the text."),
+                found=s[:40] + f"… ({len(s)})",
+            )
+        )
     return s, tuple(problems)
 
 
@@ -253,10 +347,16 @@ def read_id(text: str) -> tuple[str, tuple[Problem, ...]]:
     """Read an identifier: letters, digits, spaces and ``- _ . / # :``, at most 64 characters."""
     s = str(text).strip()
     if s and (len(s) > 64 or not _ID.match(s)):
-        return s, (Problem("id.invalid", Text("un identifiant (lettres, chiffres, - _ . / #, 64 au plus)",
-                                              "an identifier (letters, digits, - _ . / #, 64 at most)"),
-                           Text("Utilisez un code simple, par exemple F-001.",
-                                "Use a simple code, e.g. F-001.")),)
+        return s, (
+            Problem(
+                "id.invalid",
+                Text(
+                    "un identifiant (lettres, chiffres, - _ . / #, 64 au plus)",
+                    "an identifier (letters, digits, - _ . / #, 64 at most)",
+                ),
+                Text("Utilisez un code simple, par exemple F-001.", "Use a simple code, e.g. F-001."),
+            ),
+        )
     return s, ()
 
 
@@ -274,18 +374,29 @@ def read_email(text: str) -> tuple[str, tuple[Problem, ...]]:
     """Keep an e-mail address; warn when it does not look like one."""
     s = clean_text(str(text).strip())[0].strip()
     if s and not _looks_like_email(s):
-        return s, (Problem("email.invalid", Text("une adresse courriel", "an e-mail address"),
-                           Text("Vérifiez l'adresse (nom@domaine.ca).",
-                                "Check the address (name@domain.ca)."),
-                           "warning"),)
+        return s, (
+            Problem(
+                "email.invalid",
+                Text("une adresse courriel", "an e-mail address"),
+                Text("Vérifiez l'adresse (nom@domaine.ca).", "Check the address (name@domain.ca)."),
+                "warning",
+            ),
+        )
     return s, ()
 
 
 _EXAMPLE = Text("12,5", "12.5")
 
 
-def read_float(text: str, *, locale: str, minimum: float | None = 0.0, maximum: float | None = None,
-               strip: str = "", example: Text = _EXAMPLE) -> tuple[float | None, tuple[Problem, ...]]:
+def read_float(
+    text: str,
+    *,
+    locale: str,
+    minimum: float | None = 0.0,
+    maximum: float | None = None,
+    strip: str = "",
+    example: Text = _EXAMPLE,
+) -> tuple[float | None, tuple[Problem, ...]]:
     """Read an optional number (empty -> ``None``) within ``[minimum, maximum]``; ``strip`` drops a suffix."""
     s = str(text).strip()
     if "$" in strip and s.startswith("$"):
@@ -296,18 +407,30 @@ def read_float(text: str, *, locale: str, minimum: float | None = 0.0, maximum: 
     if not s:
         return None, ()
     if s.startswith("="):
-        return None, (Problem("formula", Text("un nombre (pas une formule)", "a number (not a formula)"),
-                              Text("Les formules ne sont pas calculées : collez la valeur (Collage spécial > "
-                                   "Valeurs).", "Formulas are not computed: paste the value (Paste "
-                                   "Special > Values).")),)
+        return None, (
+            Problem(
+                "formula",
+                Text("un nombre (pas une formule)", "a number (not a formula)"),
+                Text(
+                    "Les formules ne sont pas calculées : collez la valeur (Collage spécial > Valeurs).",
+                    "Formulas are not computed: paste the value (Paste Special > Values).",
+                ),
+            ),
+        )
     parsed = parse_number(s, locale=locale, allow_negative=minimum is None or minimum < 0)
-    warnings = tuple(Problem("number.ambiguous", Text("un nombre sans équivoque", "an unambiguous number"),
-                             w, "warning") for w in parsed.warnings)
-    fix = Text(f"Écrivez un nombre en chiffres, par exemple {example.fr}.",
-               f"Write a number in digits, e.g. {example.en}.")
+    warnings = tuple(
+        Problem("number.ambiguous", Text("un nombre sans équivoque", "an unambiguous number"), w, "warning")
+        for w in parsed.warnings
+    )
+    fix = Text(
+        f"Écrivez un nombre en chiffres, par exemple {example.fr}.",
+        f"Write a number in digits, e.g. {example.en}.",
+    )
     if parsed.code == "number.negative":  # a number in digits already: say what to do about the sign
-        fix = Text("Écrivez la valeur sans signe moins (0 si le flux est arrêté).",
-                   "Write the value without a minus sign (0 if the stream has stopped).")
+        fix = Text(
+            "Écrivez la valeur sans signe moins (0 si le flux est arrêté).",
+            "Write the value without a minus sign (0 if the stream has stopped).",
+        )
     if not parsed.ok:
         return None, (Problem(parsed.code, parsed.error or Text("un nombre", "a number"), fix),)
     value = float(parsed.value)  # type: ignore[arg-type]

@@ -26,18 +26,39 @@ from symbiosis.schemas import PERMITS
 __all__ = ["PERMIT_TYPE_WORDS", "REQUIRED_PERMIT_COLUMNS", "validate_permits"]
 
 REQUIRED_PERMIT_COLUMNS = ("firm_id", "permit_type")
-PERMIT_TYPE_WORDS: dict[str, str] = {fold(w): value for value, words in {
-    "reafie_ministerial_authorisation": ("autorisation ministerielle", "am", "art. 22", "article 22",
-                                         "ministerial authorisation", "ministerial authorization"),
-    "reafie_declaration_of_compliance": ("declaration de conformite", "dc", "declaration of compliance"),
-    "reafie_exemption": ("exemption", "exempte", "exempt", "exemption reafie"),
-    "mrf_guide": ("mrf", "guide mrf", "matieres residuelles fertilisantes", "epandage",
-                  "fertilising residuals"),
-    "hazardous_materials": ("matieres dangereuses", "rmd", "permis matieres dangereuses", "hazardous",
-                            "hazardous materials", "hazmat"),
-    "cfia_feed": ("acia aliments du betail", "aliments du betail", "feed", "cfia feed"),
-    "cfia_food": ("acia aliments", "licence alimentaire", "food", "cfia food"),
-}.items() for w in (value, *words)}
+PERMIT_TYPE_WORDS: dict[str, str] = {
+    fold(w): value
+    for value, words in {
+        "reafie_ministerial_authorisation": (
+            "autorisation ministerielle",
+            "am",
+            "art. 22",
+            "article 22",
+            "ministerial authorisation",
+            "ministerial authorization",
+        ),
+        "reafie_declaration_of_compliance": ("declaration de conformite", "dc", "declaration of compliance"),
+        "reafie_exemption": ("exemption", "exempte", "exempt", "exemption reafie"),
+        "mrf_guide": (
+            "mrf",
+            "guide mrf",
+            "matieres residuelles fertilisantes",
+            "epandage",
+            "fertilising residuals",
+        ),
+        "hazardous_materials": (
+            "matieres dangereuses",
+            "rmd",
+            "permis matieres dangereuses",
+            "hazardous",
+            "hazardous materials",
+            "hazmat",
+        ),
+        "cfia_feed": ("acia aliments du betail", "aliments du betail", "feed", "cfia feed"),
+        "cfia_food": ("acia aliments", "licence alimentaire", "food", "cfia food"),
+    }.items()
+    for w in (value, *words)
+}
 _ID_FIELDS = ("firm_id", "permit_type", "reference", "categories", "waste_codes")
 
 
@@ -48,10 +69,16 @@ def _codes(text: str) -> tuple[str, tuple]:
     if bad:
         from symbiosis.ingest.fields import Problem
 
-        return "", (Problem("waste_codes.invalid", Text("des codes ou préfixes de 2, 4 ou 6 chiffres",
-                                                        "codes or prefixes of 2, 4 or 6 digits"),
-                            Text("Séparez les codes par | (ex. 16 11 01|10 03).",
-                                 "Separate the codes with | (e.g. 16 11 01|10 03).")),)
+        return "", (
+            Problem(
+                "waste_codes.invalid",
+                Text("des codes ou préfixes de 2, 4 ou 6 chiffres", "codes or prefixes of 2, 4 or 6 digits"),
+                Text(
+                    "Séparez les codes par | (ex. 16 11 01|10 03).",
+                    "Separate the codes with | (e.g. 16 11 01|10 03).",
+                ),
+            ),
+        )
     return "|".join(dict.fromkeys(tokens)), ()
 
 
@@ -60,36 +87,50 @@ def _categories(ctx: RowContext, known: Collection[str]) -> str:
     tokens = [t.strip() for t in re.split(r"[|,;]+", text) if t.strip()]
     unknown = [t for t in tokens if t != "*" and known and t not in known]
     if unknown:
-        ctx.error("categories", "unknown",
-                  Text("des catégories de la liste ou *", "categories of the list or *"),
-                  Text(f"Catégories inconnues : {', '.join(unknown[:5])}.",
-                       f"Unknown categories: {', '.join(unknown[:5])}."))
+        ctx.error(
+            "categories",
+            "unknown",
+            Text("des catégories de la liste ou *", "categories of the list or *"),
+            Text(
+                f"Catégories inconnues : {', '.join(unknown[:5])}.",
+                f"Unknown categories: {', '.join(unknown[:5])}.",
+            ),
+        )
     return "|".join(dict.fromkeys(tokens))
 
 
-def _permit_row(ctx: RowContext, *, known_firm_ids: Collection[str] | None,
-                categories: Collection[str]) -> dict[str, Any]:
+def _permit_row(
+    ctx: RowContext, *, known_firm_ids: Collection[str] | None, categories: Collection[str]
+) -> dict[str, Any]:
     firm_id = check_firm_reference(ctx, known_firm_ids)
     kind = ctx.take("permit_type", read_choice, words=PERMIT_TYPE_WORDS, default=None, field="permit_type")
     covered = _categories(ctx, categories)
     codes = ctx.take("waste_codes", _codes)
     if not covered and not codes:
-        ctx.error("categories", "nothing_covered",
-                  Text("les catégories ou les codes de déchets couverts",
-                       "the categories or waste codes covered"),
-                  Text("Indiquez ce que l'autorisation couvre (catégories, codes, ou * pour tout).",
-                       "State what the authorisation covers (categories, codes, or * for all)."))
+        ctx.error(
+            "categories",
+            "nothing_covered",
+            Text("les catégories ou les codes de déchets couverts", "the categories or waste codes covered"),
+            Text(
+                "Indiquez ce que l'autorisation couvre (catégories, codes, ou * pour tout).",
+                "State what the authorisation covers (categories, codes, or * for all).",
+            ),
+        )
     return {
         "permit_id": ctx.take("permit_id", read_id) or generated_id("P", ctx.cells, _ID_FIELDS),
-        "firm_id": firm_id, "permit_type": kind or "", "reference": ctx.take("reference", read_text),
-        "categories": covered, "waste_codes": codes or "",
+        "firm_id": firm_id,
+        "permit_type": kind or "",
+        "reference": ctx.take("reference", read_text),
+        "categories": covered,
+        "waste_codes": codes or "",
         "valid_until": ctx.take("valid_until", read_date, locale=ctx.locale),
         "conditions": ctx.take("conditions", read_text),
     }
 
 
-def validate_permits(raw: RawTable, *, known_firm_ids: Collection[str] | None = None,
-                     categories: pd.DataFrame | None = None) -> ImportResult:
+def validate_permits(
+    raw: RawTable, *, known_firm_ids: Collection[str] | None = None, categories: pd.DataFrame | None = None
+) -> ImportResult:
     """Validate a permits file read by :func:`~symbiosis.ingest.reader.read_table`.
 
     Parameters
@@ -107,7 +148,11 @@ def validate_permits(raw: RawTable, *, known_firm_ids: Collection[str] | None = 
         ``valid`` follows ``schemas.PERMITS`` (types among :data:`~symbiosis.schemas.PERMIT_TYPES`).
     """
     known = frozenset(categories["category_id"].astype(str)) if categories is not None else frozenset()
-    row = partial(_permit_row, known_firm_ids=None if known_firm_ids is None else frozenset(known_firm_ids),
-                  categories=known)
-    return run_rows(raw, PERMITS, row, id_column="permit_id",
-                    file_issues=missing_columns(raw, REQUIRED_PERMIT_COLUMNS))
+    row = partial(
+        _permit_row,
+        known_firm_ids=None if known_firm_ids is None else frozenset(known_firm_ids),
+        categories=known,
+    )
+    return run_rows(
+        raw, PERMITS, row, id_column="permit_id", file_issues=missing_columns(raw, REQUIRED_PERMIT_COLUMNS)
+    )

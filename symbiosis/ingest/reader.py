@@ -212,8 +212,10 @@ def _xlsx_records(data: bytes) -> tuple[list[list[str]], str]:
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheet = _pick_sheet(workbook.sheetnames)
-        rows = [[_cell_text(v) for v in values]
-                for values in workbook[sheet].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)]
+        rows = [
+            [_cell_text(v) for v in values]
+            for values in workbook[sheet].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+        ]
         return rows, sheet
     finally:
         workbook.close()
@@ -248,8 +250,9 @@ def _unique_headers(cells: list[str]) -> list[str]:
     return out
 
 
-def _issue(code: str, fr: str, en: str, found: str, fix_fr: str, fix_en: str, *,
-           severity: str = "error") -> Issue:
+def _issue(
+    code: str, fr: str, en: str, found: str, fix_fr: str, fix_en: str, *, severity: str = "error"
+) -> Issue:
     return file_issue(code, Text(fr, en), found, Text(fix_fr, fix_en), severity=severity)
 
 
@@ -258,13 +261,15 @@ def _count(n: int) -> str:
 
 
 def _too_big(found: str) -> Issue:
-    return _issue("file.too_large",
-                  f"au plus {_count(MAX_ROWS)} lignes (hors lignes vides), {MAX_COLUMNS} colonnes et "
-                  f"{MAX_BYTES // 2**20} Mo",
-                  f"at most {MAX_ROWS:,} rows (blank lines aside), {MAX_COLUMNS} columns and "
-                  f"{MAX_BYTES // 2**20} MB", found,
-                  "Rien n'a été importé. Découpez le fichier en plusieurs fichiers plus petits.",
-                  "Nothing was imported. Split the file into smaller files.")
+    return _issue(
+        "file.too_large",
+        f"au plus {_count(MAX_ROWS)} lignes (hors lignes vides), {MAX_COLUMNS} colonnes et "
+        f"{MAX_BYTES // 2**20} Mo",
+        f"at most {MAX_ROWS:,} rows (blank lines aside), {MAX_COLUMNS} columns and {MAX_BYTES // 2**20} MB",
+        found,
+        "Rien n'a été importé. Découpez le fichier en plusieurs fichiers plus petits.",
+        "Nothing was imported. Split the file into smaller files.",
+    )
 
 
 def _shown(header: str) -> str:
@@ -272,35 +277,73 @@ def _shown(header: str) -> str:
 
 
 def _header_issues(unknown: list[str], duplicates: list[str]) -> list[Issue]:
-    issues = [Issue(None, _shown(raw), Text("une colonne du modèle", "a template column"), _shown(raw),
-                    Text("Colonne ignorée ; renommez-la comme dans le modèle si elle doit être lue.",
-                         "This column is ignored; rename it as in the template if it should be read."),
-                    "warning", "file.unknown_column") for raw in unknown]
-    issues += [Issue(None, _shown(raw), Text("une seule colonne de ce nom", "one column of this name"), raw,
-                     Text("Seule la première colonne est lue ; supprimez ou renommez le doublon.",
-                          "Only the first such column is read; delete or rename the duplicate."),
-                     "warning", "file.duplicate_column") for raw in duplicates]
+    issues = [
+        Issue(
+            None,
+            _shown(raw),
+            Text("une colonne du modèle", "a template column"),
+            _shown(raw),
+            Text(
+                "Colonne ignorée ; renommez-la comme dans le modèle si elle doit être lue.",
+                "This column is ignored; rename it as in the template if it should be read.",
+            ),
+            "warning",
+            "file.unknown_column",
+        )
+        for raw in unknown
+    ]
+    issues += [
+        Issue(
+            None,
+            _shown(raw),
+            Text("une seule colonne de ce nom", "one column of this name"),
+            raw,
+            Text(
+                "Seule la première colonne est lue ; supprimez ou renommez le doublon.",
+                "Only the first such column is read; delete or rename the duplicate.",
+            ),
+            "warning",
+            "file.duplicate_column",
+        )
+        for raw in duplicates
+    ]
     return issues
 
 
 _ROW_TEXTS: dict[str, tuple[Text, Text]] = {
-    "row.too_wide": (Text(f"au plus {MAX_COLUMNS} cellules dans la ligne",
-                          f"at most {MAX_COLUMNS} cells in the row"),
-                     Text("Cette ligne seule est rejetée : retirez les cellules en trop.",
-                          "This row alone is rejected: remove the extra cells.")),
-    "row.cell_too_long": (Text(f"au plus {_count(MAX_CELL_CHARS)} caractères par cellule",
-                               f"at most {MAX_CELL_CHARS:,} characters in a cell"),
-                          Text("Cette ligne seule est rejetée : raccourcissez la cellule.",
-                               "This row alone is rejected: shorten the cell.")),
-    "row.nul": (Text("du texte (sans octet nul)", "text (no NUL byte)"),
-                Text("Cette ligne seule est rejetée : retapez-la ou enregistrez de nouveau le fichier en "
-                     "CSV UTF-8.",
-                     "This row alone is rejected: retype it, or save the file again as CSV UTF-8.")),
-    "row.encoding": (Text("du texte UTF-8 valide", "valid UTF-8 text"),
-                     Text("Cette ligne seule est rejetée : des octets ne sont pas du texte UTF-8 (U+FFFD). "
-                          "Retapez les caractères accentués ou enregistrez le fichier en CSV UTF-8.",
-                          "This row alone is rejected: some bytes are not UTF-8 text (U+FFFD). Retype the "
-                          "accented characters or save the file as CSV UTF-8.")),
+    "row.too_wide": (
+        Text(f"au plus {MAX_COLUMNS} cellules dans la ligne", f"at most {MAX_COLUMNS} cells in the row"),
+        Text(
+            "Cette ligne seule est rejetée : retirez les cellules en trop.",
+            "This row alone is rejected: remove the extra cells.",
+        ),
+    ),
+    "row.cell_too_long": (
+        Text(
+            f"au plus {_count(MAX_CELL_CHARS)} caractères par cellule",
+            f"at most {MAX_CELL_CHARS:,} characters in a cell",
+        ),
+        Text(
+            "Cette ligne seule est rejetée : raccourcissez la cellule.",
+            "This row alone is rejected: shorten the cell.",
+        ),
+    ),
+    "row.nul": (
+        Text("du texte (sans octet nul)", "text (no NUL byte)"),
+        Text(
+            "Cette ligne seule est rejetée : retapez-la ou enregistrez de nouveau le fichier en CSV UTF-8.",
+            "This row alone is rejected: retype it, or save the file again as CSV UTF-8.",
+        ),
+    ),
+    "row.encoding": (
+        Text("du texte UTF-8 valide", "valid UTF-8 text"),
+        Text(
+            "Cette ligne seule est rejetée : des octets ne sont pas du texte UTF-8 (U+FFFD). "
+            "Retapez les caractères accentués ou enregistrez le fichier en CSV UTF-8.",
+            "This row alone is rejected: some bytes are not UTF-8 text (U+FFFD). Retype the "
+            "accented characters or save the file as CSV UTF-8.",
+        ),
+    ),
 }
 
 
@@ -329,16 +372,27 @@ def _header_index(rows: list[list[str]]) -> int | None:
 def _table_from_scan(scan: Scan, filename: str, **meta: Any) -> RawTable:
     start = _header_index([r.cells for r in scan.rows])
     if start is None:
-        return _empty(filename, [_issue("file.empty", "un tableau avec une ligne d'en-têtes",
-                                        "a table with a header row", "", "Utilisez le modèle fourni.",
-                                        "Use the template provided.")], **meta)
+        return _empty(
+            filename,
+            [
+                _issue(
+                    "file.empty",
+                    "un tableau avec une ligne d'en-têtes",
+                    "a table with a header row",
+                    "",
+                    "Utilisez le modèle fourni.",
+                    "Use the template provided.",
+                )
+            ],
+            **meta,
+        )
     header = scan.rows[start]
     if header.width > MAX_COLUMNS:
         return _empty(filename, [_too_big(f"{header.width} colonnes / columns")], **meta)
     n_data = scan.n_nonblank - start - 1
     if n_data > MAX_ROWS:
         return _empty(filename, [_too_big(f"{_count(n_data)} lignes / rows")], **meta)
-    body = scan.rows[start + 1:]
+    body = scan.rows[start + 1 :]
     width = max([len(header.cells), *(len(r.cells) for r in body)])
     header_cells = [c if len(c) <= MAX_HEADER_CHARS else c[:MAX_HEADER_CHARS] + "…" for c in header.cells]
     header_cells += [""] * (width - len(header_cells))
@@ -349,30 +403,61 @@ def _table_from_scan(scan: Scan, filename: str, **meta: Any) -> RawTable:
     header_map, unknown, duplicates = match_headers(headers)
     issues = _header_issues(unknown, duplicates)
     if not header_map:
-        issues.insert(0, _issue("file.no_known_column", "les en-têtes du modèle (ex. nom, quantite, unite)",
-                                "the template headers (e.g. name, quantity, unit)",
-                                ", ".join(_shown(h) for h in headers[:5]),
-                                "Mettez les noms de colonnes du modèle sur la première ligne.",
-                                "Put the template column names on the first row."))
+        issues.insert(
+            0,
+            _issue(
+                "file.no_known_column",
+                "les en-têtes du modèle (ex. nom, quantite, unite)",
+                "the template headers (e.g. name, quantity, unit)",
+                ", ".join(_shown(h) for h in headers[:5]),
+                "Mettez les noms de colonnes du modèle sur la première ligne.",
+                "Put the template column names on the first row.",
+            ),
+        )
     by_position = {j: name for name, j in zip(headers, keep, strict=True)}
-    row_issues = tuple(_row_issue(r, p, [by_position.get(j, "") for j in range(width)])
-                       for r in body for p in r.problems)
-    return RawTable(frame, tuple(r.number for r in body), header_map, tuple(unknown), tuple(issues),
-                    filename=filename, lang=header_language(headers), row_issues=row_issues, **meta)
+    row_issues = tuple(
+        _row_issue(r, p, [by_position.get(j, "") for j in range(width)]) for r in body for p in r.problems
+    )
+    return RawTable(
+        frame,
+        tuple(r.number for r in body),
+        header_map,
+        tuple(unknown),
+        tuple(issues),
+        filename=filename,
+        lang=header_language(headers),
+        row_issues=row_issues,
+        **meta,
+    )
 
 
 def _read_text(data: bytes, filename: str) -> RawTable:
     text, encoding, marked = _decode(data)
     if _looks_binary(text):
-        return _empty(filename, [_issue("file.not_a_table", "un fichier CSV (texte) ou XLSX",
-                                        "a CSV (text) or XLSX file", filename,
-                                        "Enregistrez le fichier en CSV ou en XLSX depuis Excel.",
-                                        "Save the file as CSV or XLSX from Excel.")], encoding=encoding)
+        return _empty(
+            filename,
+            [
+                _issue(
+                    "file.not_a_table",
+                    "un fichier CSV (texte) ou XLSX",
+                    "a CSV (text) or XLSX file",
+                    filename,
+                    "Enregistrez le fichier en CSV ou en XLSX depuis Excel.",
+                    "Save the file as CSV or XLSX from Excel.",
+                )
+            ],
+            encoding=encoding,
+        )
     delimiter = _sniff_delimiter(text)
     _allow_long_fields()
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    scan = scan_rows(records, keep=MAX_ROWS + _HEADER_SCAN + 1, max_columns=MAX_COLUMNS,
-                     max_cell_chars=MAX_CELL_CHARS, bad_marker=_BAD_BYTE if marked else None)
+    scan = scan_rows(
+        records,
+        keep=MAX_ROWS + _HEADER_SCAN + 1,
+        max_columns=MAX_COLUMNS,
+        max_cell_chars=MAX_CELL_CHARS,
+        bad_marker=_BAD_BYTE if marked else None,
+    )
     return _table_from_scan(scan, filename, encoding=encoding, delimiter=delimiter)
 
 
@@ -406,11 +491,19 @@ def read_table(data: bytes, *, filename: str = "") -> RawTable:
         return _read(bytes(data), filename)
     except Exception as exc:  # the contract: arbitrary bytes never raise
         logger.warning("could not read %r: %s", filename, exc)
-        return _empty(filename, [_issue("file.unreadable", "un fichier CSV ou XLSX lisible",
-                                        "a readable CSV or XLSX file", filename,
-                                        "Ouvrez le fichier dans Excel et enregistrez-le de nouveau "
-                                        "en XLSX ou CSV.",
-                                        "Open the file in Excel and save it again as XLSX or CSV.")])
+        return _empty(
+            filename,
+            [
+                _issue(
+                    "file.unreadable",
+                    "un fichier CSV ou XLSX lisible",
+                    "a readable CSV or XLSX file",
+                    filename,
+                    "Ouvrez le fichier dans Excel et enregistrez-le de nouveau en XLSX ou CSV.",
+                    "Open the file in Excel and save it again as XLSX or CSV.",
+                )
+            ],
+        )
 
 
 def _read(data: bytes, filename: str) -> RawTable:
@@ -418,9 +511,19 @@ def _read(data: bytes, filename: str) -> RawTable:
         return _empty(filename, [_too_big(f"{len(data) / 1e6:.1f} Mo / MB")])
     kind = _kind_of(data, filename)
     if kind in ("xls", "other"):
-        return _empty(filename, [_issue("file.format", "un fichier .csv ou .xlsx", "a .csv or .xlsx file",
-                                        filename, "Enregistrez-le en .xlsx (Excel) ou en .csv.",
-                                        "Save it as .xlsx (Excel) or .csv.")])
+        return _empty(
+            filename,
+            [
+                _issue(
+                    "file.format",
+                    "un fichier .csv ou .xlsx",
+                    "a .csv or .xlsx file",
+                    filename,
+                    "Enregistrez-le en .xlsx (Excel) ou en .csv.",
+                    "Save it as .xlsx (Excel) or .csv.",
+                )
+            ],
+        )
     if kind == "text":
         return _read_text(data, filename)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -428,6 +531,7 @@ def _read(data: bytes, filename: str) -> RawTable:
     if inflated > MAX_UNZIPPED_BYTES:
         return _empty(filename, [_too_big(f"{inflated / 1e6:.0f} Mo décompressés / MB unzipped")])
     rows, sheet = _xlsx_records(data)
-    scan = scan_rows(rows, keep=MAX_ROWS + _HEADER_SCAN + 1, max_columns=MAX_COLUMNS,
-                     max_cell_chars=MAX_CELL_CHARS)
+    scan = scan_rows(
+        rows, keep=MAX_ROWS + _HEADER_SCAN + 1, max_columns=MAX_COLUMNS, max_cell_chars=MAX_CELL_CHARS
+    )
     return _table_from_scan(scan, filename, sheet=sheet)

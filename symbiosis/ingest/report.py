@@ -121,8 +121,15 @@ class ImportReport:
         """Return the issues as a table with headers in ``lang`` (Ligne/Row, Colonne/Column, …)."""
         lang = "en" if lang == "en" else "fr"
         rows = [
-            (i.row, i.column, i.expected.get(lang), i.found, i.fix.get(lang),
-             _SEVERITY_WORDS[i.severity].get(lang), i.code)
+            (
+                i.row,
+                i.column,
+                i.expected.get(lang),
+                i.found,
+                i.fix.get(lang),
+                _SEVERITY_WORDS[i.severity].get(lang),
+                i.code,
+            )
             for i in self.issues
         ]
         frame = pd.DataFrame(rows, columns=list(_HEADERS[lang]))
@@ -133,10 +140,14 @@ class ImportReport:
         """Return a one-paragraph summary: rows accepted and rejected, errors and warnings."""
         e, w = len(self.errors), len(self.warnings)
         if lang == "en":
-            return (f"{self.n_rows} row(s) read: {self.n_valid} accepted, {self.n_rejected} rejected; "
-                    f"{e} error(s), {w} warning(s).")
-        return (f"{self.n_rows} ligne(s) lue(s) : {self.n_valid} acceptée(s), {self.n_rejected} "
-                f"rejetée(s) ; {e} erreur(s), {w} avertissement(s).")
+            return (
+                f"{self.n_rows} row(s) read: {self.n_valid} accepted, {self.n_rejected} rejected; "
+                f"{e} error(s), {w} warning(s)."
+            )
+        return (
+            f"{self.n_rows} ligne(s) lue(s) : {self.n_valid} acceptée(s), {self.n_rejected} "
+            f"rejetée(s) ; {e} erreur(s), {w} avertissement(s)."
+        )
 
     def lines(self, lang: str = "fr") -> list[str]:
         """Return every issue as a sentence, errors first."""

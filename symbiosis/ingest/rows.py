@@ -87,16 +87,26 @@ class RowContext:
         """Record a problem with the cell of ``column``."""
         found = self.text(column) if problem.found is None else problem.found
         code = f"{column}.{problem.code.split('.', 1)[-1]}"
-        self.issues.append(Issue(self.row, self.header(column), problem.expected, found, problem.fix,
-                                 problem.severity, code))
+        self.issues.append(
+            Issue(self.row, self.header(column), problem.expected, found, problem.fix, problem.severity, code)
+        )
 
-    def error(self, column: str, code: str, expected: Text, fix: Text, *, found: str | None = None,
-              severity: str = "error") -> None:
+    def error(
+        self,
+        column: str,
+        code: str,
+        expected: Text,
+        fix: Text,
+        *,
+        found: str | None = None,
+        severity: str = "error",
+    ) -> None:
         """Record an error (or warning) for ``column`` with its machine ``code`` (``<column>.<problem>``)."""
         self.add(column, Problem(code, expected, fix, severity, found))
 
-    def take(self, column: str, reader: Callable[..., tuple[Any, tuple[Problem, ...]]],
-             **options: Any) -> Any:
+    def take(
+        self, column: str, reader: Callable[..., tuple[Any, tuple[Problem, ...]]], **options: Any
+    ) -> Any:
         """Run a cell reader on ``column`` and record its problems; return the value."""
         value, problems = reader(self.cells.get(column, ""), **options)
         for problem in problems:
@@ -125,30 +135,54 @@ def _typed_frame(records: list[dict[str, Any]], schema: TableSchema) -> pd.DataF
 
 
 def _duplicate(ctx: RowContext, id_column: str, value: str) -> None:
-    ctx.error(id_column, "duplicate", Text("un identifiant unique dans le fichier",
-                                           "an identifier unique in the file"),
-              Text(f"« {value} » est déjà utilisé plus haut : cette ligne est rejetée ; donnez-lui un autre "
-                   "identifiant.", f"“{value}” is already used above: this row is rejected; give it another "
-                   "identifier."), found=value)
+    ctx.error(
+        id_column,
+        "duplicate",
+        Text("un identifiant unique dans le fichier", "an identifier unique in the file"),
+        Text(
+            f"« {value} » est déjà utilisé plus haut : cette ligne est rejetée ; donnez-lui un autre "
+            "identifiant.",
+            f"“{value}” is already used above: this row is rejected; give it another identifier.",
+        ),
+        found=value,
+    )
 
 
 def _long_cells(ctx: RowContext) -> list[Issue]:
     """Cells over :data:`~symbiosis.ingest.reader.MAX_CELL_CHARS` (a form or any table, not only a file)."""
-    return [Issue(ctx.row, ctx.header(column), Text(f"au plus {MAX_CELL_CHARS} caractères par cellule",
-                                                    f"at most {MAX_CELL_CHARS} characters in a cell"),
-                  f"{len(text)} caractères / characters",
-                  Text("Cette ligne seule est rejetée : raccourcissez la cellule.",
-                       "This row alone is rejected: shorten the cell."), "error", "row.cell_too_long")
-            for column, text in ctx.cells.items() if len(text) > MAX_CELL_CHARS]
+    return [
+        Issue(
+            ctx.row,
+            ctx.header(column),
+            Text(
+                f"au plus {MAX_CELL_CHARS} caractères par cellule",
+                f"at most {MAX_CELL_CHARS} characters in a cell",
+            ),
+            f"{len(text)} caractères / characters",
+            Text(
+                "Cette ligne seule est rejetée : raccourcissez la cellule.",
+                "This row alone is rejected: shorten the cell.",
+            ),
+            "error",
+            "row.cell_too_long",
+        )
+        for column, text in ctx.cells.items()
+        if len(text) > MAX_CELL_CHARS
+    ]
 
 
 def _summary(issues: list[Issue], lang: str) -> str:
     return " | ".join(i.message(lang) for i in issues if i.severity == "error")
 
 
-def run_rows(raw: RawTable, schema: TableSchema,
-             validate_row: Callable[[RowContext], dict[str, Any] | None], *, id_column: str,
-             file_issues: Iterable[Issue] = ()) -> ImportResult:
+def run_rows(
+    raw: RawTable,
+    schema: TableSchema,
+    validate_row: Callable[[RowContext], dict[str, Any] | None],
+    *,
+    id_column: str,
+    file_issues: Iterable[Issue] = (),
+) -> ImportResult:
     """Validate every row of ``raw`` and build the result.
 
     Parameters

@@ -64,8 +64,9 @@ def _trim(cells: list[str]) -> list[str]:
     return cells[:end] if end < len(cells) else cells
 
 
-def _check(cells: list[str], *, max_columns: int, max_cell_chars: int,
-           bad_marker: str | None) -> tuple[list[str], list[RowProblem]]:
+def _check(
+    cells: list[str], *, max_columns: int, max_cell_chars: int, bad_marker: str | None
+) -> tuple[list[str], list[RowProblem]]:
     problems: list[RowProblem] = []
     if len(cells) > max_columns:
         problems.append(RowProblem("row.too_wide", None, f"{len(cells)}"))
@@ -84,8 +85,14 @@ def _check(cells: list[str], *, max_columns: int, max_cell_chars: int,
     return out, problems
 
 
-def scan_rows(records: Iterable[list[str]], *, keep: int, max_columns: int, max_cell_chars: int,
-              bad_marker: str | None = None) -> Scan:
+def scan_rows(
+    records: Iterable[list[str]],
+    *,
+    keep: int,
+    max_columns: int,
+    max_cell_chars: int,
+    bad_marker: str | None = None,
+) -> Scan:
     """Scan ``records`` once: keep the first ``keep`` non-blank rows, count them all.
 
     Parameters
@@ -115,7 +122,8 @@ def scan_rows(records: Iterable[list[str]], *, keep: int, max_columns: int, max_
         if count > keep:
             continue
         width = len(cells)
-        cells, problems = _check(cells, max_columns=max_columns, max_cell_chars=max_cell_chars,
-                                 bad_marker=bad_marker)
+        cells, problems = _check(
+            cells, max_columns=max_columns, max_cell_chars=max_cell_chars, bad_marker=bad_marker
+        )
         rows.append(ScannedRow(number, cells, width, problems))
     return Scan(rows, count)

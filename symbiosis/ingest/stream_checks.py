@@ -32,9 +32,24 @@ from symbiosis.schemas import ALL_MONTHS
 from symbiosis.units import Conversion, UnitError, to_canonical
 from symbiosis.units.table import read_unit
 
-__all__ = ["FATE_WORDS", "SIZE_WORDS", "TEMPERATURE_BANDS_C", "USE_WORDS", "CategoryIndex", "check_baseline",
-           "check_category", "check_hazardous", "check_quality", "check_quantity", "check_temperature_band",
-           "check_time", "check_waste_code", "corrected_for_unit", "temperature_band", "waste_code_table"]
+__all__ = [
+    "FATE_WORDS",
+    "SIZE_WORDS",
+    "TEMPERATURE_BANDS_C",
+    "USE_WORDS",
+    "CategoryIndex",
+    "check_baseline",
+    "check_category",
+    "check_hazardous",
+    "check_quality",
+    "check_quantity",
+    "check_temperature_band",
+    "check_time",
+    "check_waste_code",
+    "corrected_for_unit",
+    "temperature_band",
+    "waste_code_table",
+]
 
 
 def _words_map(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -47,13 +62,17 @@ class CategoryIndex:
 
     def __init__(self, categories: pd.DataFrame):
         self.by_id: dict[str, dict[str, Any]] = {
-            str(r["category_id"]): r for r in categories.to_dict("records")}
+            str(r["category_id"]): r for r in categories.to_dict("records")
+        }
         self.by_fold: dict[str, str] = {fold(i): i for i in self.by_id}
         self.by_label: dict[str, str] = {}
         for cid, row in self.by_id.items():
-            words = [row.get("label_fr", ""), row.get("label_en", ""),
-                     *str(row.get("synonyms_fr", "") or "").split("|"),
-                     *str(row.get("synonyms_en", "") or "").split("|")]
+            words = [
+                row.get("label_fr", ""),
+                row.get("label_en", ""),
+                *str(row.get("synonyms_fr", "") or "").split("|"),
+                *str(row.get("synonyms_en", "") or "").split("|"),
+            ]
             for word in words:
                 if isinstance(word, str) and word.strip():
                     self.by_label.setdefault(fold(word), cid)
@@ -65,8 +84,9 @@ def waste_code_table(waste_codes: Mapping[str, bool] | Collection[str] | pd.Data
     if isinstance(waste_codes, pd.DataFrame):
         flag = next((c for c in ("is_hazardous", "hazardous") if c in waste_codes.columns), None)
         flags = waste_codes[flag] if flag else waste_codes["code"].astype(str).str.endswith("*")
-        pairs = zip(waste_codes["code"].astype(str), flags.astype(str).str.lower().isin(["true", "1"]),
-                    strict=True)
+        pairs = zip(
+            waste_codes["code"].astype(str), flags.astype(str).str.lower().isin(["true", "1"]), strict=True
+        )
         return {_digits(c): bool(h) for c, h in pairs if _digits(c)}
     if isinstance(waste_codes, Mapping):
         return {_digits(c): bool(h) for c, h in waste_codes.items() if _digits(c)}
@@ -92,19 +112,25 @@ def _inferred(ctx: RowContext, index: CategoryIndex, suggestions: Sequence[Any])
     alt_en = ", ".join(_label(index.by_id[o], "en") for o in others) or "none"
     score_fr = format_number(best.score, locale="fr_CA", decimals=2)
     score_en = format_number(best.score, locale="en_CA", decimals=2)
-    ctx.error("category_id", "inferred", Text("une catégorie de la liste", "a category from the list"),
-              Text(f"Catégorie déduite de la description : « {_label(category, 'fr')} » "
-                   f"({best.category_id}, score {score_fr}) ; autres possibilités : {alt_fr}. "
-                   "Un conseiller doit la confirmer.",
-                   f"Category inferred from the description: “{_label(category, 'en')}” "
-                   f"({best.category_id}, score {score_en}); other possibilities: {alt_en}. "
-                   "An advisor must confirm it."),
-              found=best.category_id, severity="warning")
+    ctx.error(
+        "category_id",
+        "inferred",
+        Text("une catégorie de la liste", "a category from the list"),
+        Text(
+            f"Catégorie déduite de la description : « {_label(category, 'fr')} » "
+            f"({best.category_id}, score {score_fr}) ; autres possibilités : {alt_fr}. "
+            "Un conseiller doit la confirmer.",
+            f"Category inferred from the description: “{_label(category, 'en')}” "
+            f"({best.category_id}, score {score_en}); other possibilities: {alt_en}. "
+            "An advisor must confirm it.",
+        ),
+        found=best.category_id,
+        severity="warning",
+    )
     return CategoryChoice(category, "inferred", float(best.score), others)
 
 
-def check_category(ctx: RowContext, index: CategoryIndex,
-                   suggestions: Sequence[Any] = ()) -> CategoryChoice:
+def check_category(ctx: RowContext, index: CategoryIndex, suggestions: Sequence[Any] = ()) -> CategoryChoice:
     """Find the category by id, else by label or synonym (warning), else infer it when the cell is empty.
 
     ``suggestions`` are the classifier's for this row (:mod:`symbiosis.ingest.category_inference`);
@@ -117,34 +143,55 @@ def check_category(ctx: RowContext, index: CategoryIndex,
         return CategoryChoice(index.by_id[index.by_fold[key]])
     if key in index.by_label:
         cid = index.by_label[key]
-        ctx.error("category_id", "read_as", Text("un identifiant de catégorie", "a category id"),
-                  Text(f"Lu comme la catégorie « {cid} » ; écrivez cet identifiant pour confirmer.",
-                       f"Read as category “{cid}”; write this id to confirm."), severity="warning")
+        ctx.error(
+            "category_id",
+            "read_as",
+            Text("un identifiant de catégorie", "a category id"),
+            Text(
+                f"Lu comme la catégorie « {cid} » ; écrivez cet identifiant pour confirmer.",
+                f"Read as category “{cid}”; write this id to confirm.",
+            ),
+            severity="warning",
+        )
         return CategoryChoice(index.by_id[cid])
     if not text:
         choice = _inferred(ctx, index, suggestions)
         if choice is not None:
             return choice
-        ctx.error("category_id", "missing", Text("une catégorie, ou une description pour la déduire",
-                                                 "a category, or a description to infer it from"),
-                  Text("Choisissez une catégorie de la liste, ou décrivez le flux (ex. « écorces de "
-                       "sapin ») pour qu'elle soit déduite.",
-                       "Pick a category from the list, or describe the stream (e.g. “fir bark”) so that "
-                       "it can be inferred."))
+        ctx.error(
+            "category_id",
+            "missing",
+            Text(
+                "une catégorie, ou une description pour la déduire",
+                "a category, or a description to infer it from",
+            ),
+            Text(
+                "Choisissez une catégorie de la liste, ou décrivez le flux (ex. « écorces de "
+                "sapin ») pour qu'elle soit déduite.",
+                "Pick a category from the list, or describe the stream (e.g. “fir bark”) so that "
+                "it can be inferred.",
+            ),
+        )
         return CategoryChoice(None)
     pool = {**{fold(i): i for i in index.by_id}, **index.by_label}
     close = close_matches(key, tuple(pool), n=6, cutoff=0.5)
     ids = list(dict.fromkeys(pool[c] for c in close))[:3]
     listed = ", ".join(ids) or "wood_bark, ferrous_scrap"
-    ctx.error("category_id", "unknown",
-              Text("une catégorie de la liste", "a category from the list"),
-              Text(f"Choisissez une catégorie de la liste, par exemple : {listed}.",
-                   f"Pick a category from the list, for example: {listed}."))
+    ctx.error(
+        "category_id",
+        "unknown",
+        Text("une catégorie de la liste", "a category from the list"),
+        Text(
+            f"Choisissez une catégorie de la liste, par exemple : {listed}.",
+            f"Pick a category from the list, for example: {listed}.",
+        ),
+    )
     return CategoryChoice(None)
 
 
-def corrected_for_unit(ctx: RowContext, index: CategoryIndex, given: Mapping[str, Any],
-                       suggestions: Sequence[Any]) -> CategoryChoice | None:
+def corrected_for_unit(
+    ctx: RowContext, index: CategoryIndex, given: Mapping[str, Any], suggestions: Sequence[Any]
+) -> CategoryChoice | None:
     """A category that fits the row's unit in place of the typed one, when the classifier is confident.
 
     Records a warning naming both; ``None`` (nothing recorded) when no suggestion is good enough.
@@ -155,30 +202,38 @@ def corrected_for_unit(ctx: RowContext, index: CategoryIndex, given: Mapping[str
     best = known[0]
     category = index.by_id[best.category_id]
     unit = ctx.text("unit")
-    ctx.error("category_id", "corrected", Text(f"une catégorie mesurable en « {unit} »",
-                                               f"a category measured in “{unit}”"),
-              Text(f"« {_label(given, 'fr')} » ne se mesure pas en « {unit} » : catégorie remplacée par "
-                   f"« {_label(category, 'fr')} » ({best.category_id}). Un conseiller doit la confirmer ; "
-                   "changez l'unité si la catégorie d'origine était la bonne.",
-                   f"“{_label(given, 'en')}” is not measured in “{unit}”: category replaced by "
-                   f"“{_label(category, 'en')}” ({best.category_id}). An advisor must confirm it; change "
-                   "the unit if the original category was right."),
-              found=str(given.get("category_id", "")), severity="warning")
-    return CategoryChoice(category, "corrected", float(best.score),
-                          tuple(s.category_id for s in known[1:]))
+    ctx.error(
+        "category_id",
+        "corrected",
+        Text(f"une catégorie mesurable en « {unit} »", f"a category measured in “{unit}”"),
+        Text(
+            f"« {_label(given, 'fr')} » ne se mesure pas en « {unit} » : catégorie remplacée par "
+            f"« {_label(category, 'fr')} » ({best.category_id}). Un conseiller doit la confirmer ; "
+            "changez l'unité si la catégorie d'origine était la bonne.",
+            f"“{_label(given, 'en')}” is not measured in “{unit}”: category replaced by "
+            f"“{_label(category, 'en')}” ({best.category_id}). An advisor must confirm it; change "
+            "the unit if the original category was right.",
+        ),
+        found=str(given.get("category_id", "")),
+        severity="warning",
+    )
+    return CategoryChoice(category, "corrected", float(best.score), tuple(s.category_id for s in known[1:]))
 
 
 def _waste_fix(category: dict[str, Any] | None) -> Text:
     usual = ", ".join(filter(None, str((category or {}).get("waste_codes", "") or "").split("|")))
     hint_fr = f" Codes usuels pour cette catégorie : {usual}." if usual else ""
     hint_en = f" Usual codes for this category: {usual}." if usual else ""
-    return Text("Écrivez un code de la Liste européenne des déchets à 6 chiffres, par ex. 03 01 05, ou "
-                "laissez vide." + hint_fr,
-                "Write a 6-digit code of the EU List of Waste, e.g. 03 01 05, or leave it empty." + hint_en)
+    return Text(
+        "Écrivez un code de la Liste européenne des déchets à 6 chiffres, par ex. 03 01 05, ou "
+        "laissez vide." + hint_fr,
+        "Write a 6-digit code of the EU List of Waste, e.g. 03 01 05, or leave it empty." + hint_en,
+    )
 
 
-def check_waste_code(ctx: RowContext, table: Mapping[str, bool],
-                     category: dict[str, Any] | None) -> tuple[str, bool]:
+def check_waste_code(
+    ctx: RowContext, table: Mapping[str, bool], category: dict[str, Any] | None
+) -> tuple[str, bool]:
     """Return ``(code, hazardous by the code)``; ``("", False)`` when empty or refused.
 
     Spaces, dots and dashes are ignored; a code that lost its leading zero in Excel (``30105``) gets
@@ -192,19 +247,33 @@ def check_waste_code(ctx: RowContext, table: Mapping[str, bool],
     digits = re.sub(r"[\s.\-*]", "", text)
     if re.fullmatch(r"\d{5}", digits) and "0" + digits in table:
         digits = "0" + digits
-        ctx.error("waste_code", "leading_zero", expected, Text(f"Lu comme {digits} (zéro initial rétabli).",
-                                                               f"Read as {digits} (leading zero restored)."),
-                  severity="warning")
+        ctx.error(
+            "waste_code",
+            "leading_zero",
+            expected,
+            Text(f"Lu comme {digits} (zéro initial rétabli).", f"Read as {digits} (leading zero restored)."),
+            severity="warning",
+        )
     if not re.fullmatch(r"\d{6}", digits) or (table and digits not in table):
-        ctx.error("waste_code", "invalid" if not re.fullmatch(r"\d{6}", digits) else "unknown", expected,
-                  _waste_fix(category))
+        ctx.error(
+            "waste_code",
+            "invalid" if not re.fullmatch(r"\d{6}", digits) else "unknown",
+            expected,
+            _waste_fix(category),
+        )
         return "", False
     hazardous = bool(table.get(digits, star))
     if star and not hazardous:
-        ctx.error("waste_code", "star_mismatch", expected,
-                  Text("Ce code n'est pas dangereux dans la liste : l'astérisque est ignoré.",
-                       "This code is not hazardous in the list: the asterisk is ignored."),
-                  severity="warning")
+        ctx.error(
+            "waste_code",
+            "star_mismatch",
+            expected,
+            Text(
+                "Ce code n'est pas dangereux dans la liste : l'astérisque est ignoré.",
+                "This code is not hazardous in the list: the asterisk is ignored.",
+            ),
+            severity="warning",
+        )
     usual = set(filter(None, str((category or {}).get("waste_codes", "") or "").split("|")))
     if usual and digits not in usual:
         ctx.error("waste_code", "unusual", expected, _waste_fix(category), severity="warning")
@@ -220,18 +289,31 @@ def check_hazardous(ctx: RowContext, code_hazardous: bool, category: dict[str, A
     expected = Text("un indicateur cohérent avec le code de déchet", "a flag consistent with the waste code")
     if code_hazardous:
         if declared is False:
-            ctx.error("hazardous", "forced_by_code", expected,
-                      Text("Le code de déchet est dangereux (astérisque) : le flux est marqué dangereux.",
-                           "The waste code is hazardous (asterisk): the stream is marked hazardous."),
-                      severity="warning")
+            ctx.error(
+                "hazardous",
+                "forced_by_code",
+                expected,
+                Text(
+                    "Le code de déchet est dangereux (astérisque) : le flux est marqué dangereux.",
+                    "The waste code is hazardous (asterisk): the stream is marked hazardous.",
+                ),
+                severity="warning",
+            )
         return True
     category_flag = bool((category or {}).get("hazardous", False))
     if declared is None:
         return category_flag
     if category_flag and declared is False:
-        ctx.error("hazardous", "category_hazardous", expected,
-                  Text("Cette catégorie est d'habitude dangereuse : vérifiez.",
-                       "This category is usually hazardous: please check."), severity="warning")
+        ctx.error(
+            "hazardous",
+            "category_hazardous",
+            expected,
+            Text(
+                "Cette catégorie est d'habitude dangereuse : vérifiez.",
+                "This category is usually hazardous: please check.",
+            ),
+            severity="warning",
+        )
     return bool(declared)
 
 
@@ -264,16 +346,28 @@ def _default_density(category: dict[str, Any]) -> float | None:
 
 def check_density(ctx: RowContext) -> float | None:
     """Declared density in t/m³ (0 < d ≤ 25); a value in kg/m³ is refused with the fix."""
-    density = ctx.take("density_t_per_m3", read_float, locale=ctx.locale, minimum=0.0, maximum=25.0,
-                       strip="t/m3|t/m³", example=Text("0,25", "0.25"))
+    density = ctx.take(
+        "density_t_per_m3",
+        read_float,
+        locale=ctx.locale,
+        minimum=0.0,
+        maximum=25.0,
+        strip="t/m3|t/m³",
+        example=Text("0,25", "0.25"),
+    )
     if density == 0:
-        ctx.error("density_t_per_m3", "zero", Text("une masse volumique > 0 (t/m³)", "a density > 0 (t/m³)"),
-                  Text("Laissez vide si inconnue.", "Leave empty if unknown."))
+        ctx.error(
+            "density_t_per_m3",
+            "zero",
+            Text("une masse volumique > 0 (t/m³)", "a density > 0 (t/m³)"),
+            Text("Laissez vide si inconnue.", "Leave empty if unknown."),
+        )
     return density or None
 
 
-def season_share(conversion: Conversion, months_mask: int, start: pd.Timestamp | None,
-                 end: pd.Timestamp | None) -> float:
+def season_share(
+    conversion: Conversion, months_mask: int, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> float:
     """Share of the year a rate typed per month, week, day or hour (or a power) actually flows.
 
     A yearly rate (``t/an``) or a total is already what flows in a year (1.0). Otherwise the share is
@@ -293,17 +387,30 @@ def _scaled(ctx: RowContext, conversion: Conversion, share: float) -> Conversion
     scaled = replace(conversion, quantity_per_yr=conversion.quantity_per_yr * share, mass_t_per_yr=mass)
     fr = format_number(scaled.quantity_per_yr, locale="fr_CA", decimals=3)
     en = format_number(scaled.quantity_per_yr, locale="en_CA", decimals=3)
-    ctx.error("quantity", "seasonal_share", Text("une quantité annuelle", "a yearly quantity"),
-              Text(f"Débit compté seulement pendant la période du flux : {fr} {scaled.quantity_unit} "
-                   "au total sur l'année.",
-                   f"Rate counted only over the stream's period: {en} {scaled.quantity_unit} in the year."),
-              severity="warning")
+    ctx.error(
+        "quantity",
+        "seasonal_share",
+        Text("une quantité annuelle", "a yearly quantity"),
+        Text(
+            f"Débit compté seulement pendant la période du flux : {fr} {scaled.quantity_unit} "
+            "au total sur l'année.",
+            f"Rate counted only over the stream's period: {en} {scaled.quantity_unit} in the year.",
+        ),
+        severity="warning",
+    )
     return scaled
 
 
-def check_quantity(ctx: RowContext, category: dict[str, Any] | None, density: float | None, *,
-                   availability: str | None, months_mask: int = ALL_MONTHS,
-                   start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> Conversion | None:
+def check_quantity(
+    ctx: RowContext,
+    category: dict[str, Any] | None,
+    density: float | None,
+    *,
+    availability: str | None,
+    months_mask: int = ALL_MONTHS,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+) -> Conversion | None:
     """Parse the quantity (never negative) and convert it with the unit to the canonical yearly quantity.
 
     A rate typed per month, week, day or hour counts only over the months (or dates) the stream
@@ -311,46 +418,71 @@ def check_quantity(ctx: RowContext, category: dict[str, Any] | None, density: fl
     """
     one_off = availability == "one_off"
     expected_number = Text("un nombre", "a number")
-    example = Text("Écrivez la quantité en chiffres, par exemple 12,5.",
-                   "Write the quantity in digits, e.g. 12.5.")
+    example = Text(
+        "Écrivez la quantité en chiffres, par exemple 12,5.", "Write the quantity in digits, e.g. 12.5."
+    )
     value = ctx.take("quantity", read_float, locale=ctx.locale, minimum=0.0)
     if value is None and not ctx.text("quantity"):
         ctx.error("quantity", "missing", expected_number, example)
     if not ctx.text("unit"):
-        ctx.error("unit", "missing", Text("une unité de la liste (t/an, m³/jour, MWh/an…)",
-                                          "a unit from the list (t/yr, m³/day, MWh/yr…)"),
-                  Text("Choisissez l'unité dans la liste déroulante du modèle.",
-                       "Pick the unit from the template's dropdown list."))
+        ctx.error(
+            "unit",
+            "missing",
+            Text(
+                "une unité de la liste (t/an, m³/jour, MWh/an…)",
+                "a unit from the list (t/yr, m³/day, MWh/yr…)",
+            ),
+            Text(
+                "Choisissez l'unité dans la liste déroulante du modèle.",
+                "Pick the unit from the template's dropdown list.",
+            ),
+        )
         return None
     if value is None or category is None:
         return None
     energy_per_t = _positive(category.get("energy_mwh_per_t"))
     try:
-        conversion = to_canonical(value, ctx.text("unit"), kind=str(category["kind"]),
-                                  density_t_per_m3=density, total_allowed=one_off,
-                                  default_density_t_per_m3=_default_density(category),
-                                  energy_mwh_per_t=energy_per_t)
+        conversion = to_canonical(
+            value,
+            ctx.text("unit"),
+            kind=str(category["kind"]),
+            density_t_per_m3=density,
+            total_allowed=one_off,
+            default_density_t_per_m3=_default_density(category),
+            energy_mwh_per_t=energy_per_t,
+        )
     except UnitError as exc:
         ctx.error("unit", exc.code.split(".", 1)[-1], exc.expected, exc.fix)
         return None
     if energy_per_t is not None and str(category["kind"]) == "energy" and _is_mass_rate(ctx.text("unit")):
         e_fr = format_number(energy_per_t, locale="fr_CA", decimals=2)
         e_en = format_number(energy_per_t, locale="en_CA", decimals=2)
-        ctx.error("unit", "energy_per_t", Text("une énergie (MWh/an) ou une puissance (kW)",
-                                               "an energy (MWh/yr) or a power (kW)"),
-                  Text(f"Débit de vapeur converti avec la chaleur utile d'une tonne ({e_fr} MWh/t, vapeur "
-                       "saturée condensée) ; donnez la chaleur en MWh/an pour plus de précision.",
-                       f"Steam flow converted with the usable heat of a tonne ({e_en} MWh/t, saturated "
-                       "steam condensed); give the heat in MWh/yr to be more precise."), severity="warning")
+        ctx.error(
+            "unit",
+            "energy_per_t",
+            Text("une énergie (MWh/an) ou une puissance (kW)", "an energy (MWh/yr) or a power (kW)"),
+            Text(
+                f"Débit de vapeur converti avec la chaleur utile d'une tonne ({e_fr} MWh/t, vapeur "
+                "saturée condensée) ; donnez la chaleur en MWh/an pour plus de précision.",
+                f"Steam flow converted with the usable heat of a tonne ({e_en} MWh/t, saturated "
+                "steam condensed); give the heat in MWh/yr to be more precise.",
+            ),
+            severity="warning",
+        )
     if conversion.density_source == "category_default":
         d = format_number(conversion.density_t_per_m3 or 0.0, locale="fr_CA")
         d_en = format_number(conversion.density_t_per_m3 or 0.0, locale="en_CA")
-        ctx.error("density_t_per_m3", "category_default",
-                  Text("la masse volumique du flux", "the stream's density"),
-                  Text(f"Masse volumique par défaut de la catégorie utilisée ({d} t/m³) ; "
-                       "donnez la vôtre pour plus de précision.",
-                       f"The category's default density was used ({d_en} t/m³); give "
-                       "your own to be more precise."), severity="warning")
+        ctx.error(
+            "density_t_per_m3",
+            "category_default",
+            Text("la masse volumique du flux", "the stream's density"),
+            Text(
+                f"Masse volumique par défaut de la catégorie utilisée ({d} t/m³) ; "
+                "donnez la vôtre pour plus de précision.",
+                f"The category's default density was used ({d_en} t/m³); give your own to be more precise.",
+            ),
+            severity="warning",
+        )
     return _scaled(ctx, conversion, season_share(conversion, months_mask, start, end))
 
 
@@ -363,15 +495,19 @@ def _months_between(start: pd.Timestamp, end: pd.Timestamp | None) -> int:
 
 
 def _time_words(ctx: RowContext) -> tuple[str | None, int | None, pd.Timestamp | None, pd.Timestamp | None]:
-    availability = ctx.take("availability", read_choice, words=AVAILABILITY_WORDS, default="",
-                            field="availability")
+    availability = ctx.take(
+        "availability", read_choice, words=AVAILABILITY_WORDS, default="", field="availability"
+    )
     months = ctx.take("months", read_months)
     start = ctx.take("start_date", read_date, locale=ctx.locale)
     end = ctx.take("end_date", read_date, locale=ctx.locale)
     if start is not None and end is not None and end < start:
-        ctx.error("end_date", "before_start",
-                  Text("une date de fin après le début", "an end date after the start"),
-                  Text("Vérifiez les dates (AAAA-MM-JJ).", "Check the dates (YYYY-MM-DD)."))
+        ctx.error(
+            "end_date",
+            "before_start",
+            Text("une date de fin après le début", "an end date after the start"),
+            Text("Vérifiez les dates (AAAA-MM-JJ).", "Check the dates (YYYY-MM-DD)."),
+        )
     if availability == "":
         partial = months is not None and months != ALL_MONTHS
         availability = "seasonal" if partial else "one_off" if start is not None else "continuous"
@@ -387,20 +523,37 @@ def check_time(ctx: RowContext) -> tuple[str | None, int, pd.Timestamp | None, p
     """
     availability, months, start, end = _time_words(ctx)
     if availability == "continuous" and months is not None and months != ALL_MONTHS:
-        ctx.error("availability", "made_seasonal", Text("« saisonnier » pour des mois partiels",
-                                                        "“seasonal” for some months only"),
-                  Text("Des mois sont indiqués : le flux est lu comme saisonnier.",
-                       "Months are given: the stream is read as seasonal."), severity="warning")
+        ctx.error(
+            "availability",
+            "made_seasonal",
+            Text("« saisonnier » pour des mois partiels", "“seasonal” for some months only"),
+            Text(
+                "Des mois sont indiqués : le flux est lu comme saisonnier.",
+                "Months are given: the stream is read as seasonal.",
+            ),
+            severity="warning",
+        )
         availability = "seasonal"
     if availability == "seasonal" and months is None and not ctx.text("months"):
-        ctx.error("months", "missing", Text("les mois du flux saisonnier (ex. 5-9)",
-                                            "the months of the seasonal stream (e.g. 5-9)"),
-                  Text("Indiquez les mois, par exemple 5-9 ou juin-août.",
-                       "Give the months, e.g. 5-9 or June-Aug."))
+        ctx.error(
+            "months",
+            "missing",
+            Text("les mois du flux saisonnier (ex. 5-9)", "the months of the seasonal stream (e.g. 5-9)"),
+            Text(
+                "Indiquez les mois, par exemple 5-9 ou juin-août.", "Give the months, e.g. 5-9 or June-Aug."
+            ),
+        )
     if availability == "one_off" and start is None and not ctx.text("start_date"):
-        ctx.error("start_date", "missing", Text("la date du lot ponctuel", "the date of the one-off lot"),
-                  Text("Donnez la date de début (AAAA-MM-JJ) pour que les partenaires sachent quand.",
-                       "Give the start date (YYYY-MM-DD) so partners know when."), severity="warning")
+        ctx.error(
+            "start_date",
+            "missing",
+            Text("la date du lot ponctuel", "the date of the one-off lot"),
+            Text(
+                "Donnez la date de début (AAAA-MM-JJ) pour que les partenaires sachent quand.",
+                "Give the start date (YYYY-MM-DD) so partners know when.",
+            ),
+            severity="warning",
+        )
     if months is None:
         dated = availability == "one_off" and start is not None
         months = _months_between(start, end) if dated else ALL_MONTHS
@@ -409,35 +562,97 @@ def check_time(ctx: RowContext) -> tuple[str | None, int, pd.Timestamp | None, p
 
 # -- quality specs, today's fate, temperature bands -----------------------------------------------
 
-FATE_WORDS = _words_map({
-    "landfill": ("enfouissement", "enfoui", "elimination", "lieu d'enfouissement", "let", "dump",
-                 "landfilled"),
-    "incineration": ("incineration", "incinere", "brule", "burned", "incinerated"),
-    "land_spreading": ("epandage", "epandu", "epandage agricole", "land spreading", "spreading", "spread"),
-    "sold_byproduct": ("vendu", "vente", "sous-produit vendu", "sold", "sold by-product", "by-product",
-                       "byproduct", "sous-produit"),
-    "internal_reuse": ("reemploi interne", "reutilise", "reutilisation interne", "internal reuse", "reused"),
-    "paid_treatment": ("traitement", "traitement paye", "traite", "paid treatment", "treatment", "treated"),
-    "discharged": ("rejete", "rejet", "evacue", "egout", "discharged", "released", "vented", "sewer"),
-})
-USE_WORDS = _words_map({
-    "virgin_input": ("achat", "matiere vierge", "intrant vierge", "achete", "virgin", "purchase", "bought",
-                     "virgin input"),
-    "treatment_service": ("service de traitement", "traitement", "centre de traitement", "recuperateur",
-                          "treatment", "treatment service", "recovery service", "service"),
-})
-SIZE_WORDS = _words_map({
-    "fine": ("fin", "fins", "fines", "poudre", "poussiere", "powder", "dust", "< 1 mm"),
-    "granular": ("granulaire", "granule", "granules", "grain", "grains", "granular", "1-10 mm"),
-    "coarse": ("grossier", "gros", "morceaux", "concasse", "coarse", "chunks", "10-100 mm"),
-    "bulky": ("encombrant", "volumineux", "blocs", "bulky", "large", "> 100 mm"),
-})
+FATE_WORDS = _words_map(
+    {
+        "landfill": (
+            "enfouissement",
+            "enfoui",
+            "elimination",
+            "lieu d'enfouissement",
+            "let",
+            "dump",
+            "landfilled",
+        ),
+        "incineration": ("incineration", "incinere", "brule", "burned", "incinerated"),
+        "land_spreading": (
+            "epandage",
+            "epandu",
+            "epandage agricole",
+            "land spreading",
+            "spreading",
+            "spread",
+        ),
+        "sold_byproduct": (
+            "vendu",
+            "vente",
+            "sous-produit vendu",
+            "sold",
+            "sold by-product",
+            "by-product",
+            "byproduct",
+            "sous-produit",
+        ),
+        "internal_reuse": (
+            "reemploi interne",
+            "reutilise",
+            "reutilisation interne",
+            "internal reuse",
+            "reused",
+        ),
+        "paid_treatment": (
+            "traitement",
+            "traitement paye",
+            "traite",
+            "paid treatment",
+            "treatment",
+            "treated",
+        ),
+        "discharged": ("rejete", "rejet", "evacue", "egout", "discharged", "released", "vented", "sewer"),
+    }
+)
+USE_WORDS = _words_map(
+    {
+        "virgin_input": (
+            "achat",
+            "matiere vierge",
+            "intrant vierge",
+            "achete",
+            "virgin",
+            "purchase",
+            "bought",
+            "virgin input",
+        ),
+        "treatment_service": (
+            "service de traitement",
+            "traitement",
+            "centre de traitement",
+            "recuperateur",
+            "treatment",
+            "treatment service",
+            "recovery service",
+            "service",
+        ),
+    }
+)
+SIZE_WORDS = _words_map(
+    {
+        "fine": ("fin", "fins", "fines", "poudre", "poussiere", "powder", "dust", "< 1 mm"),
+        "granular": ("granulaire", "granule", "granules", "grain", "grains", "granular", "1-10 mm"),
+        "coarse": ("grossier", "gros", "morceaux", "concasse", "coarse", "chunks", "10-100 mm"),
+        "bulky": ("encombrant", "volumineux", "blocs", "bulky", "large", "> 100 mm"),
+    }
+)
 #: Temperature band (°C, inclusive) of the categories whose label states one.
 TEMPERATURE_BANDS_C: dict[str, tuple[float | None, float | None]] = {
-    "heat_ambient_lt_30c": (None, 30.0), "heat_low_30_60c": (30.0, 60.0), "heat_medium_60_90c": (60.0, 90.0),
-    "heat_high_90_150c": (90.0, 150.0), "heat_very_high_gt_150c": (150.0, None),
-    "steam_low_pressure": (100.0, 160.0), "steam_medium_pressure": (140.0, 250.0),
-    "steam_high_pressure": (190.0, None), "water_condensate_hot": (40.0, 100.0),
+    "heat_ambient_lt_30c": (None, 30.0),
+    "heat_low_30_60c": (30.0, 60.0),
+    "heat_medium_60_90c": (60.0, 90.0),
+    "heat_high_90_150c": (90.0, 150.0),
+    "heat_very_high_gt_150c": (150.0, None),
+    "steam_low_pressure": (100.0, 160.0),
+    "steam_medium_pressure": (140.0, 250.0),
+    "steam_high_pressure": (190.0, None),
+    "water_condensate_hot": (40.0, 100.0),
 }
 
 
@@ -447,12 +662,14 @@ def temperature_band(category: dict[str, Any] | None) -> tuple[float | None, flo
         return None, None
     lo, hi = category.get("temperature_min_c"), category.get("temperature_max_c")
     if lo is not None or hi is not None:
+
         def clean(v: Any) -> float | None:
             try:
                 v = float(v)
             except (TypeError, ValueError):
                 return None
             return v if math.isfinite(v) else None
+
         return clean(lo), clean(hi)
     return TEMPERATURE_BANDS_C.get(str(category.get("category_id", "")), (None, None))
 
@@ -465,24 +682,36 @@ def _band_text(lo: float | None, hi: float | None) -> tuple[str, str]:
     return f"{lo:g} à {hi:g} °C", f"{lo:g} to {hi:g} °C"
 
 
-def check_temperature_band(ctx: RowContext, category: dict[str, Any] | None, temperature: float | None,
-                           column: str = "temperature_c") -> None:
+def check_temperature_band(
+    ctx: RowContext, category: dict[str, Any] | None, temperature: float | None, column: str = "temperature_c"
+) -> None:
     """A declared temperature outside the category's band is an error naming the categories that fit."""
     lo, hi = temperature_band(category)
     if temperature is None or (lo is None and hi is None):
         return
     if (lo is None or temperature >= lo) and (hi is None or temperature <= hi):
         return
-    fits = [cid for cid, (a, b) in TEMPERATURE_BANDS_C.items()
-            if cid.split("_")[0] == str(category.get("category_id", "")).split("_")[0]
-            and (a is None or temperature >= a) and (b is None or temperature <= b)]
+    fits = [
+        cid
+        for cid, (a, b) in TEMPERATURE_BANDS_C.items()
+        if cid.split("_")[0] == str(category.get("category_id", "")).split("_")[0]
+        and (a is None or temperature >= a)
+        and (b is None or temperature <= b)
+    ]
     band_fr, band_en = _band_text(lo, hi)
     hint = ", ".join(fits) or "heat_ambient_lt_30c"
-    ctx.error(column, "outside_band",
-              Text(f"une température de la bande de la catégorie ({band_fr})",
-                   f"a temperature within the category's band ({band_en})"),
-              Text(f"Vérifiez la température ou choisissez la catégorie qui lui correspond : {hint}.",
-                   f"Check the temperature or pick the category that fits it: {hint}."))
+    ctx.error(
+        column,
+        "outside_band",
+        Text(
+            f"une température de la bande de la catégorie ({band_fr})",
+            f"a temperature within the category's band ({band_en})",
+        ),
+        Text(
+            f"Vérifiez la température ou choisissez la catégorie qui lui correspond : {hint}.",
+            f"Check the temperature or pick the category that fits it: {hint}.",
+        ),
+    )
 
 
 # A run of spaces is tried from its first character only and never given back: linear on any cell.
@@ -501,8 +730,9 @@ def _read_sizes(text: str) -> tuple[str, tuple]:
     return "|".join(dict.fromkeys(found)), ()
 
 
-def check_quality(ctx: RowContext, direction: str | None, category: dict[str, Any] | None,
-                  numbers: dict[str, float | None]) -> dict[str, Any]:
+def check_quality(
+    ctx: RowContext, direction: str | None, category: dict[str, Any] | None, numbers: dict[str, float | None]
+) -> dict[str, Any]:
     """Declared quality of a supply, or the specification a demand accepts.
 
     ``numbers`` are the row's ``purity_pct``, ``moisture_pct`` and ``temperature_c``. A demand that
@@ -514,45 +744,68 @@ def check_quality(ctx: RowContext, direction: str | None, category: dict[str, An
     spec = {
         "min_purity_pct": ctx.take("min_purity_pct", read_float, locale=loc, maximum=100.0, strip="%"),
         "max_moisture_pct": ctx.take("max_moisture_pct", read_float, locale=loc, maximum=100.0, strip="%"),
-        "min_temperature_c": ctx.take("min_temperature_c", read_float, locale=loc, minimum=-60.0,
-                                      maximum=2000.0, strip="°c|°|c"),
-        "max_contaminant_pct": ctx.take("max_contaminant_pct", read_float, locale=loc, maximum=100.0,
-                                        strip="%"),
+        "min_temperature_c": ctx.take(
+            "min_temperature_c", read_float, locale=loc, minimum=-60.0, maximum=2000.0, strip="°c|°|c"
+        ),
+        "max_contaminant_pct": ctx.take(
+            "max_contaminant_pct", read_float, locale=loc, maximum=100.0, strip="%"
+        ),
     }
     contaminant = ctx.take("contaminant_pct", read_float, locale=loc, maximum=100.0, strip="%")
     size = ctx.take("particle_size", _read_sizes) if ctx.text("particle_size") else ""
     accepted = ctx.take("accepted_particle_sizes", _read_sizes) if ctx.text("accepted_particle_sizes") else ""
     rejects = ctx.take("rejects_hazardous", read_yes_no) if ctx.text("rejects_hazardous") else False
     if direction == "demand":
-        pairs = (("purity_pct", "min_purity_pct", "pureté minimale", "minimum purity"),
-                 ("moisture_pct", "max_moisture_pct", "humidité maximale", "maximum moisture"),
-                 ("temperature_c", "min_temperature_c", "température minimale", "minimum temperature"))
+        pairs = (
+            ("purity_pct", "min_purity_pct", "pureté minimale", "minimum purity"),
+            ("moisture_pct", "max_moisture_pct", "humidité maximale", "maximum moisture"),
+            ("temperature_c", "min_temperature_c", "température minimale", "minimum temperature"),
+        )
         for own, spec_col, fr, en in pairs:
             if numbers.get(own) is not None and spec[spec_col] is None:
                 spec[spec_col] = numbers[own]
-                ctx.error(own, "read_as_spec", Text(f"la {fr} acceptée (colonne {spec_col})",
-                                                    f"the {en} accepted (column {spec_col})"),
-                          Text(f"Pour une demande, cette valeur est lue comme la {fr} acceptée.",
-                               f"For a demand, this value is read as the {en} accepted."), severity="warning")
+                ctx.error(
+                    own,
+                    "read_as_spec",
+                    Text(f"la {fr} acceptée (colonne {spec_col})", f"the {en} accepted (column {spec_col})"),
+                    Text(
+                        f"Pour une demande, cette valeur est lue comme la {fr} acceptée.",
+                        f"For a demand, this value is read as the {en} accepted.",
+                    ),
+                    severity="warning",
+                )
         if contaminant is not None and spec["max_contaminant_pct"] is None:
             spec["max_contaminant_pct"] = contaminant
         if size and not accepted:
             accepted = size
         contaminant, size = None, ""
     else:
-        for col, value in (*spec.items(), ("accepted_particle_sizes", accepted or None),
-                           ("rejects_hazardous", rejects or None)):
+        for col, value in (
+            *spec.items(),
+            ("accepted_particle_sizes", accepted or None),
+            ("rejects_hazardous", rejects or None),
+        ):
             if value is not None:
-                ctx.error(col, "demand_only",
-                          Text("une valeur pour une demande seulement", "a value for a demand only"),
-                          Text("Cette exigence ne s'applique qu'aux demandes : ignorée pour une offre.",
-                               "This specification applies to demands only: ignored for a supply."),
-                          severity="warning")
+                ctx.error(
+                    col,
+                    "demand_only",
+                    Text("une valeur pour une demande seulement", "a value for a demand only"),
+                    Text(
+                        "Cette exigence ne s'applique qu'aux demandes : ignorée pour une offre.",
+                        "This specification applies to demands only: ignored for a supply.",
+                    ),
+                    severity="warning",
+                )
         spec = dict.fromkeys(spec)
         accepted, rejects = "", False
         check_temperature_band(ctx, category, numbers.get("temperature_c"))
-    return {"contaminant_pct": contaminant, "particle_size": size or "", **spec,
-            "accepted_particle_sizes": accepted or "", "rejects_hazardous": bool(rejects)}
+    return {
+        "contaminant_pct": contaminant,
+        "particle_size": size or "",
+        **spec,
+        "accepted_particle_sizes": accepted or "",
+        "rejects_hazardous": bool(rejects),
+    }
 
 
 def check_baseline(ctx: RowContext, direction: str | None) -> dict[str, Any]:
@@ -573,21 +826,38 @@ def check_baseline(ctx: RowContext, direction: str | None) -> dict[str, Any]:
     wrong = demand_side if direction == "supply" else supply_side if direction == "demand" else {}
     for col, value in wrong.items():
         if value not in (None, ""):
-            ctx.error(col, "wrong_direction", Text("une valeur du bon sens (offre ou demande)",
-                                                   "a value for the right direction (supply or demand)"),
-                      Text("Cette colonne ne s'applique pas à ce sens : elle est ignorée.",
-                           "This column does not apply to this direction: it is ignored."),
-                      severity="warning")
+            ctx.error(
+                col,
+                "wrong_direction",
+                Text(
+                    "une valeur du bon sens (offre ou demande)",
+                    "a value for the right direction (supply or demand)",
+                ),
+                Text(
+                    "Cette colonne ne s'applique pas à ce sens : elle est ignorée.",
+                    "This column does not apply to this direction: it is ignored.",
+                ),
+                severity="warning",
+            )
     if direction == "supply" and sale is not None:
         if cost is not None and cost != -sale:
-            ctx.error("sale_price_cad_per_unit", "conflict",
-                      Text("un prix de vente ou un coût d'élimination, pas les deux",
-                           "a sale price or a cost, not both"),
-                      Text("Gardez le prix de vente (sous-produit vendu) ou le coût, pas les deux.",
-                           "Keep either the sale price (by-product sold) or the cost, not both."))
+            ctx.error(
+                "sale_price_cad_per_unit",
+                "conflict",
+                Text(
+                    "un prix de vente ou un coût d'élimination, pas les deux",
+                    "a sale price or a cost, not both",
+                ),
+                Text(
+                    "Gardez le prix de vente (sous-produit vendu) ou le coût, pas les deux.",
+                    "Keep either the sale price (by-product sold) or the cost, not both.",
+                ),
+            )
         cost, fate = -sale, fate or "sold_byproduct"
-    return {"current_fate": fate if direction == "supply" else "",
-            "disposal_cost_cad_per_unit": cost,
-            "current_use": use if direction == "demand" else "",
-            "purchase_price_cad_per_unit": price,
-            "gate_fee_cad_per_unit": fee if direction == "demand" else None}
+    return {
+        "current_fate": fate if direction == "supply" else "",
+        "disposal_cost_cad_per_unit": cost,
+        "current_use": use if direction == "demand" else "",
+        "purchase_price_cad_per_unit": price,
+        "gate_fee_cad_per_unit": fee if direction == "demand" else None,
+    }

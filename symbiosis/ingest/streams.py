@@ -41,8 +41,16 @@ __all__ = ["REQUIRED_STREAM_COLUMNS", "check_firm_reference", "validate_streams"
 
 #: ``category_id`` may be left out: each category is then inferred from the description (and flagged).
 REQUIRED_STREAM_COLUMNS = ("firm_id", "direction", "quantity", "unit")
-_ID_FIELDS = ("firm_id", "direction", "category_id", "description", "quantity", "unit", "months",
-              "start_date")
+_ID_FIELDS = (
+    "firm_id",
+    "direction",
+    "category_id",
+    "description",
+    "quantity",
+    "unit",
+    "months",
+    "start_date",
+)
 
 
 def check_firm_reference(ctx: RowContext, known_firm_ids: Collection[str] | None) -> str:
@@ -50,14 +58,22 @@ def check_firm_reference(ctx: RowContext, known_firm_ids: Collection[str] | None
     firm_id = ctx.take("firm_id", read_id)
     expected = Text("l'identifiant d'une entreprise connue", "the id of a known firm")
     if not firm_id:
-        ctx.error("firm_id", "missing", expected,
-                  Text("Indiquez l'identifiant de l'entreprise (id_entreprise).",
-                       "Give the firm's id (firm_id)."))
+        ctx.error(
+            "firm_id",
+            "missing",
+            expected,
+            Text("Indiquez l'identifiant de l'entreprise (id_entreprise).", "Give the firm's id (firm_id)."),
+        )
     elif known_firm_ids is not None and firm_id not in known_firm_ids:
-        ctx.error("firm_id", "unknown", expected,
-                  Text("Aucune entreprise n'a cet identifiant : ajoutez-la d'abord au fichier des "
-                       "entreprises.",
-                       "No firm has this id: add it to the firms file first."))
+        ctx.error(
+            "firm_id",
+            "unknown",
+            expected,
+            Text(
+                "Aucune entreprise n'a cet identifiant : ajoutez-la d'abord au fichier des entreprises.",
+                "No firm has this id: add it to the firms file first.",
+            ),
+        )
     return firm_id
 
 
@@ -65,8 +81,9 @@ def _numbers(ctx: RowContext) -> dict[str, float | None]:
     loc = ctx.locale
     return {
         "moisture_pct": ctx.take("moisture_pct", read_float, locale=loc, maximum=100.0, strip="%"),
-        "temperature_c": ctx.take("temperature_c", read_float, locale=loc, minimum=-60.0, maximum=2000.0,
-                                  strip="°c|°|c"),
+        "temperature_c": ctx.take(
+            "temperature_c", read_float, locale=loc, minimum=-60.0, maximum=2000.0, strip="°c|°|c"
+        ),
         "purity_pct": ctx.take("purity_pct", read_float, locale=loc, maximum=100.0, strip="%"),
         "min_lot_per_yr": ctx.take("min_lot_per_yr", read_float, locale=loc),
         "max_distance_km": ctx.take("max_distance_km", read_float, locale=loc, strip="km"),
@@ -89,8 +106,9 @@ def _fits_unit(ctx: RowContext, category: Mapping[str, Any] | None, density: flo
     return not volume or density is not None or (isinstance(default, float) and default > 0)
 
 
-def _choose_category(ctx: RowContext, index: CategoryIndex, inferred: Mapping[int, Any],
-                     density: float | None) -> CategoryChoice:
+def _choose_category(
+    ctx: RowContext, index: CategoryIndex, inferred: Mapping[int, Any], density: float | None
+) -> CategoryChoice:
     choice = check_category(ctx, index, inferred.get(ctx.row, ()))
     if choice.category is None or _fits_unit(ctx, choice.category, density):
         return choice
@@ -98,8 +116,14 @@ def _choose_category(ctx: RowContext, index: CategoryIndex, inferred: Mapping[in
     return fix or choice  # no confident fix: the converter reports the unit error with its hint
 
 
-def _stream_row(ctx: RowContext, *, index: CategoryIndex, waste: Mapping[str, bool],
-                known_firm_ids: Collection[str] | None, inferred: Mapping[int, Any]) -> dict[str, Any]:
+def _stream_row(
+    ctx: RowContext,
+    *,
+    index: CategoryIndex,
+    waste: Mapping[str, bool],
+    known_firm_ids: Collection[str] | None,
+    inferred: Mapping[int, Any],
+) -> dict[str, Any]:
     firm_id = check_firm_reference(ctx, known_firm_ids)
     direction = ctx.take("direction", read_choice, words=DIRECTION_WORDS, default=None, field="direction")
     density = check_density(ctx)
@@ -107,37 +131,57 @@ def _stream_row(ctx: RowContext, *, index: CategoryIndex, waste: Mapping[str, bo
     category = choice.category
     waste_code, code_hazardous = check_waste_code(ctx, waste, category)
     availability, months_mask, start, end = check_time(ctx)
-    conversion = check_quantity(ctx, category, density, availability=availability, months_mask=months_mask,
-                                start=start, end=end)
+    conversion = check_quantity(
+        ctx, category, density, availability=availability, months_mask=months_mask, start=start, end=end
+    )
     stream_id = ctx.take("stream_id", read_id) or generated_id("S", ctx.cells, _ID_FIELDS)
     numbers = _numbers(ctx)
     quality = check_quality(ctx, direction, category, numbers)
     baseline = check_baseline(ctx, direction)
     return {
-        "stream_id": stream_id, "firm_id": firm_id, "direction": direction,
-        "kind": (category or {}).get("kind", ""), "category_id": (category or {}).get("category_id", ""),
-        "category_source": choice.source if category else "", "category_score": choice.score,
+        "stream_id": stream_id,
+        "firm_id": firm_id,
+        "direction": direction,
+        "kind": (category or {}).get("kind", ""),
+        "category_id": (category or {}).get("category_id", ""),
+        "category_source": choice.source if category else "",
+        "category_score": choice.score,
         "category_alternatives": "|".join(choice.alternatives),
-        "waste_code": waste_code, "description": ctx.take("description", read_text),
-        "quantity_as_typed": ctx.text("quantity"), "unit_as_typed": ctx.text("unit"),
+        "waste_code": waste_code,
+        "description": ctx.take("description", read_text),
+        "quantity_as_typed": ctx.text("quantity"),
+        "unit_as_typed": ctx.text("unit"),
         "quantity_per_yr": conversion.quantity_per_yr if conversion else None,
         "quantity_unit": conversion.quantity_unit if conversion else "",
         "mass_t_per_yr": conversion.mass_t_per_yr if conversion else None,
         "density_t_per_m3": conversion.density_t_per_m3 if conversion else density,
         "density_source": conversion.density_source if conversion else "",
         "hazardous": check_hazardous(ctx, code_hazardous, category),
-        **numbers, **quality,
+        **numbers,
+        **quality,
         "quality_notes": ctx.take("quality_notes", read_text),
-        "availability": availability, "months_mask": months_mask, "start_date": start, "end_date": end,
+        "availability": availability,
+        "months_mask": months_mask,
+        "start_date": start,
+        "end_date": end,
         **baseline,
-        "confidentiality": ctx.take("confidentiality", read_choice, words=CONFIDENTIALITY_WORDS,
-                                    default="confidential", field="confidentiality"),
+        "confidentiality": ctx.take(
+            "confidentiality",
+            read_choice,
+            words=CONFIDENTIALITY_WORDS,
+            default="confidential",
+            field="confidentiality",
+        ),
     }
 
 
-def validate_streams(raw: RawTable, *, categories: pd.DataFrame,
-                     waste_codes: Mapping[str, bool] | Collection[str] | pd.DataFrame = (),
-                     known_firm_ids: Collection[str] | None = None) -> ImportResult:
+def validate_streams(
+    raw: RawTable,
+    *,
+    categories: pd.DataFrame,
+    waste_codes: Mapping[str, bool] | Collection[str] | pd.DataFrame = (),
+    known_firm_ids: Collection[str] | None = None,
+) -> ImportResult:
     """Validate a streams file read by :func:`~symbiosis.ingest.reader.read_table`.
 
     Parameters
@@ -158,8 +202,13 @@ def validate_streams(raw: RawTable, *, categories: pd.DataFrame,
         ``valid`` follows ``schemas.STREAMS``; ``rejected`` holds the original text of rejected rows.
     """
     inferred = infer_missing_categories(raw, lang=raw.lang) if not raw.has_file_error else {}
-    row = partial(_stream_row, index=CategoryIndex(categories), waste=waste_code_table(waste_codes),
-                  known_firm_ids=None if known_firm_ids is None else frozenset(known_firm_ids),
-                  inferred=inferred)
-    return run_rows(raw, STREAMS, row, id_column="stream_id",
-                    file_issues=missing_columns(raw, REQUIRED_STREAM_COLUMNS))
+    row = partial(
+        _stream_row,
+        index=CategoryIndex(categories),
+        waste=waste_code_table(waste_codes),
+        known_firm_ids=None if known_firm_ids is None else frozenset(known_firm_ids),
+        inferred=inferred,
+    )
+    return run_rows(
+        raw, STREAMS, row, id_column="stream_id", file_issues=missing_columns(raw, REQUIRED_STREAM_COLUMNS)
+    )

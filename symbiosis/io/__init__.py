@@ -9,11 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["csv_bytes", "escape_text", "exchanges_geojson", "results_json", "safe_frame", "write_geojson",
-           "write_results"]
+__all__ = [
+    "csv_bytes",
+    "escape_text",
+    "exchanges_geojson",
+    "results_json",
+    "safe_frame",
+    "write_geojson",
+    "write_results",
+]
 
-_FROM = {"csv_bytes": "inert", "escape_text": "inert", "safe_frame": "inert", "exchanges_geojson": "export",
-         "results_json": "export", "write_geojson": "export", "write_results": "export"}
+_FROM = {
+    "csv_bytes": "inert",
+    "escape_text": "inert",
+    "safe_frame": "inert",
+    "exchanges_geojson": "export",
+    "results_json": "export",
+    "write_geojson": "export",
+    "write_results": "export",
+}
 
 
 def __getattr__(name: str) -> Any:

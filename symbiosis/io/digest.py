@@ -22,8 +22,9 @@ __all__ = ["send_digests"]
 logger = logging.getLogger(__name__)
 
 
-def send_digests(repo: Any, settings: SmtpSettings, *, app_url: str = "",
-                 now: dt.datetime | None = None) -> int:
+def send_digests(
+    repo: Any, settings: SmtpSettings, *, app_url: str = "", now: dt.datetime | None = None
+) -> int:
     """Send the due digests; return how many e-mails the server accepted.
 
     Parameters
@@ -44,8 +45,13 @@ def send_digests(repo: Any, settings: SmtpSettings, *, app_url: str = "",
     batch, users = [], []
     for reader, subscription in store.due_digests(system):
         inbox = store.inbox(reader, unread_only=True, since=subscription["last_sent_at"])
-        message = digest_message(inbox, to=subscription["email"], lang=subscription["lang"], app_url=app_url,
-                                 firm_names=names if reader.reads_all else None)
+        message = digest_message(
+            inbox,
+            to=subscription["email"],
+            lang=subscription["lang"],
+            app_url=app_url,
+            firm_names=names if reader.reads_all else None,
+        )
         if message is not None:
             batch.append(message)
             users.append(reader.user_id)

@@ -81,28 +81,35 @@ def exchanges_with_texts(exchanges: pd.DataFrame) -> pd.DataFrame:
     """
     if exchanges.empty or "explanation_fr" in exchanges or not set(_EXPLAINED) <= set(exchanges.columns):
         return exchanges
-    return exchanges.assign(explanation_fr=explanation_texts(exchanges, "fr"),
-                            explanation_en=explanation_texts(exchanges, "en"))
+    return exchanges.assign(
+        explanation_fr=explanation_texts(exchanges, "fr"), explanation_en=explanation_texts(exchanges, "en")
+    )
 
 
 def _kpi_frame(result: MatchResult) -> pd.DataFrame:
-    rows = [{"indicator": k, "label_fr": KPI_LABELS[k].fr, "label_en": KPI_LABELS[k].en, "value": v}
-            for k, v in result.kpis.scalars().items()]
+    rows = [
+        {"indicator": k, "label_fr": KPI_LABELS[k].fr, "label_en": KPI_LABELS[k].en, "value": v}
+        for k, v in result.kpis.scalars().items()
+    ]
     for kind in result.kpis.by_kind:
-        rows.append({"indicator": f"quantity_per_yr.{kind.kind}",
-                     "label_fr": f"Quantité échangée, {kind.kind} ({kind.unit})",
-                     "label_en": f"Quantity exchanged, {kind.kind} ({kind.unit})",
-                     "value": kind.quantity_per_yr})
+        rows.append(
+            {
+                "indicator": f"quantity_per_yr.{kind.kind}",
+                "label_fr": f"Quantité échangée, {kind.kind} ({kind.unit})",
+                "label_en": f"Quantity exchanged, {kind.kind} ({kind.unit})",
+                "value": kind.quantity_per_yr,
+            }
+        )
     info = result.allocation
     for key in ("status", "objective", "bound", "gap", "method"):
-        rows.append({"indicator": f"allocation.{key}", "label_fr": key, "label_en": key,
-                     "value": getattr(info, key)})
+        rows.append(
+            {"indicator": f"allocation.{key}", "label_fr": key, "label_en": key, "value": getattr(info, key)}
+        )
     return pd.DataFrame(rows)
 
 
 def _unmatched_frame(result: MatchResult) -> pd.DataFrame:
-    parts = [result.unmatched_supplies.assign(side="supply"),
-             result.unmatched_demands.assign(side="demand")]
+    parts = [result.unmatched_supplies.assign(side="supply"), result.unmatched_demands.assign(side="demand")]
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=["side", "stream_id", "reason_code", "reason_fr", "reason_en"])
@@ -114,8 +121,9 @@ def _fit_sheet(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Keep at most :data:`XLSX_MAX_DATA_ROWS` rows (best ``gain_per_unit`` first when cut)."""
     if len(frame) <= XLSX_MAX_DATA_ROWS:
         return frame
-    logger.warning("sheet %s: %d rows, keeping the first %d (Excel's limit)", name, len(frame),
-                   XLSX_MAX_DATA_ROWS)
+    logger.warning(
+        "sheet %s: %d rows, keeping the first %d (Excel's limit)", name, len(frame), XLSX_MAX_DATA_ROWS
+    )
     if "gain_per_unit" in frame:
         frame = frame.sort_values("gain_per_unit", ascending=False, kind="stable")
     return frame.head(XLSX_MAX_DATA_ROWS)
@@ -131,14 +139,26 @@ def _write_xlsx(result: MatchResult, path: Path) -> None:
     }
     cut = [n for n in _DATA_SHEETS if len(sheets[n]) > XLSX_MAX_DATA_ROWS]
     if cut:
-        note = pd.DataFrame([{"indicator": f"truncated.{n}", "label_fr": "feuille tronquée (limite Excel)",
-                              "label_en": "sheet truncated (Excel limit)", "value": len(sheets[n])}
-                             for n in cut])
+        note = pd.DataFrame(
+            [
+                {
+                    "indicator": f"truncated.{n}",
+                    "label_fr": "feuille tronquée (limite Excel)",
+                    "label_en": "sheet truncated (Excel limit)",
+                    "value": len(sheets[n]),
+                }
+                for n in cut
+            ]
+        )
         sheets["KPIs"] = pd.concat([sheets["KPIs"], note], ignore_index=True)
     import xlsxwriter
 
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True,
-               "constant_memory": True}
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "nan_inf_to_errors": True,
+        "constant_memory": True,
+    }
     with xlsxwriter.Workbook(str(path), options) as book:
         for name, frame in sheets.items():
             frame = _fit_sheet(frame, name) if name in _DATA_SHEETS else frame
@@ -257,10 +277,23 @@ def exchanges_geojson(result: MatchResult, registry: Any, *, anonymise: bool = F
         ``confidential`` are always treated this way.
     """
     points = _firm_points(registry, anonymise)
-    keep = ["candidate_id", "supply_id", "demand_id", "supply_firm_id", "demand_firm_id", "kind",
-            "supply_category_id", "demand_category_id", "flow_per_yr", "quantity_unit",
-            "delivered_per_yr", "net_value_cad_per_yr", "co2e_avoided_t_per_yr", "diverted_t_per_yr",
-            "distance_km"]
+    keep = [
+        "candidate_id",
+        "supply_id",
+        "demand_id",
+        "supply_firm_id",
+        "demand_firm_id",
+        "kind",
+        "supply_category_id",
+        "demand_category_id",
+        "flow_per_yr",
+        "quantity_unit",
+        "delivered_per_yr",
+        "net_value_cad_per_yr",
+        "co2e_avoided_t_per_yr",
+        "diverted_t_per_yr",
+        "distance_km",
+    ]
     ids = {"candidate_id", "supply_id", "demand_id", "supply_firm_id", "demand_firm_id"}
     features = []
     for row in result.exchanges.to_dict(orient="records"):
@@ -269,8 +302,13 @@ def exchanges_geojson(result: MatchResult, registry: Any, *, anonymise: bool = F
         props = {k: _jsonable(row[k]) for k in keep if k in row and not (hide and k in ids)}
         props["anonymised"] = hide
         coords = [[float(a["lon"]), float(a["lat"])], [float(b["lon"]), float(b["lat"])]]
-        features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
-                         "properties": props})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": props,
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 

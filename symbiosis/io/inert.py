@@ -32,8 +32,16 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["CELL_BREAKS", "FORMULA_TRIGGERS", "csv_bytes", "escape_text", "is_live_formula",
-           "is_plain_number", "live_cells", "safe_frame"]
+__all__ = [
+    "CELL_BREAKS",
+    "FORMULA_TRIGGERS",
+    "csv_bytes",
+    "escape_text",
+    "is_live_formula",
+    "is_plain_number",
+    "live_cells",
+    "safe_frame",
+]
 
 #: First characters that make a spreadsheet treat text as a formula.
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")

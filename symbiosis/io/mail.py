@@ -46,11 +46,15 @@ class SmtpSettings:
         host = env.get("SYMBIOSIS_SMTP_HOST", "").strip()
         if not host:
             return None
-        return cls(host=host, port=int(env.get("SYMBIOSIS_SMTP_PORT", "25")),
-                   user=env.get("SYMBIOSIS_SMTP_USER", ""), password=env.get("SYMBIOSIS_SMTP_PASSWORD", ""),
-                   starttls=env.get("SYMBIOSIS_SMTP_STARTTLS", "0").strip().lower() in ("1", "true", "yes"),
-                   sender=env.get("SYMBIOSIS_SMTP_FROM", "symbiosis@localhost"),
-                   timeout_s=float(env.get("SYMBIOSIS_SMTP_TIMEOUT_S", "10")))
+        return cls(
+            host=host,
+            port=int(env.get("SYMBIOSIS_SMTP_PORT", "25")),
+            user=env.get("SYMBIOSIS_SMTP_USER", ""),
+            password=env.get("SYMBIOSIS_SMTP_PASSWORD", ""),
+            starttls=env.get("SYMBIOSIS_SMTP_STARTTLS", "0").strip().lower() in ("1", "true", "yes"),
+            sender=env.get("SYMBIOSIS_SMTP_FROM", "symbiosis@localhost"),
+            timeout_s=float(env.get("SYMBIOSIS_SMTP_TIMEOUT_S", "10")),
+        )
 
 
 def send_messages(settings: SmtpSettings, messages: Sequence[EmailMessage]) -> int:

@@ -118,8 +118,9 @@ _SPELLING: Mapping[str, str] = {
 
 #: Weight of words that follow a "comes from" cue (see :func:`weighted_tokens`).
 CONTEXT_WEIGHT = 0.5
-_CONTEXT_CUES = _wordset("from in at inside au dans chez provenant provenance issu issue issus issues "
-                         "after apres")
+_CONTEXT_CUES = _wordset(
+    "from in at inside au dans chez provenant provenance issu issue issus issues after apres"
+)
 #: In a *demand*, words after a "for what use" cue ("for the kiln", "pour les serres", "as reductant")
 #: name the need, and words inside parentheses are usually examples of what is accepted
 #: ("fuel for the kiln (SPL, solvents, tyres)"): the first weigh USE_WEIGHT, the others EXAMPLE_WEIGHT.

@@ -23,17 +23,50 @@ log = logging.getLogger(__name__)
 LIST_SEPARATOR = "|"
 
 CATEGORY_COLUMNS: tuple[str, ...] = (
-    "category_id", "family", "kind", "canonical_unit", "default_density_t_per_m3", "hazardous",
-    "label_fr", "label_en", "synonyms_fr", "synonyms_en", "waste_codes", "tags", "temperature_low_c",
-    "temperature_high_c", "lhv_mwh_per_t", "energy_mwh_per_t",
+    "category_id",
+    "family",
+    "kind",
+    "canonical_unit",
+    "default_density_t_per_m3",
+    "hazardous",
+    "label_fr",
+    "label_en",
+    "synonyms_fr",
+    "synonyms_en",
+    "waste_codes",
+    "tags",
+    "temperature_low_c",
+    "temperature_high_c",
+    "lhv_mwh_per_t",
+    "energy_mwh_per_t",
 )
 
 FAMILIES: tuple[str, ...] = (
-    "metals_scrap", "aluminium_residues", "wood_forestry", "pulp_paper", "agrifood_organics",
-    "mineral_ashes", "chemicals_solvents", "oils", "plastics", "paper_cardboard", "glass",
-    "construction_demolition", "packaging_pallets", "textiles", "energy_heat", "energy_steam",
-    "energy_gas", "energy_co2", "water", "logistics", "capacity_equipment", "services", "waste_treatment",
-    "healthcare", "municipal",
+    "metals_scrap",
+    "aluminium_residues",
+    "wood_forestry",
+    "pulp_paper",
+    "agrifood_organics",
+    "mineral_ashes",
+    "chemicals_solvents",
+    "oils",
+    "plastics",
+    "paper_cardboard",
+    "glass",
+    "construction_demolition",
+    "packaging_pallets",
+    "textiles",
+    "energy_heat",
+    "energy_steam",
+    "energy_gas",
+    "energy_co2",
+    "water",
+    "logistics",
+    "capacity_equipment",
+    "services",
+    "waste_treatment",
+    "healthcare",
+    "municipal",
 )
 
 
@@ -80,8 +113,13 @@ def parse_categories(raw: pd.DataFrame) -> pd.DataFrame:
     use :func:`split_list` to expand one.
     """
     frame = raw.copy()
-    for col in ("default_density_t_per_m3", "temperature_low_c", "temperature_high_c", "lhv_mwh_per_t",
-                "energy_mwh_per_t"):
+    for col in (
+        "default_density_t_per_m3",
+        "temperature_low_c",
+        "temperature_high_c",
+        "lhv_mwh_per_t",
+        "energy_mwh_per_t",
+    ):
         if col in frame.columns:
             frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce").astype("float64")
     frame["hazardous"] = parse_bool(frame["hazardous"])

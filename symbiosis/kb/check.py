@@ -50,8 +50,17 @@ from symbiosis.kb.selectors import (
 from symbiosis.kb.waste_codes import load_waste_codes
 from symbiosis.schemas import CANONICAL_UNIT, RESOURCE_KINDS
 
-__all__ = ["FEED_CATEGORIES", "FOOD_CATEGORIES", "Issue", "check_categories", "check_knowledge_base",
-           "check_rules", "format_report", "has_errors", "main"]
+__all__ = [
+    "FEED_CATEGORIES",
+    "FOOD_CATEGORIES",
+    "Issue",
+    "check_categories",
+    "check_knowledge_base",
+    "check_rules",
+    "format_report",
+    "has_errors",
+    "main",
+]
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +138,14 @@ def has_errors(issues: Iterable[Issue]) -> bool:
 def _columns(frame: pd.DataFrame, expected: Sequence[str], table: str) -> list[Issue]:
     if list(frame.columns) == list(expected):
         return []
-    return [_error("columns", table, f"colonnes attendues {list(expected)}, trouvées {list(frame.columns)}",
-                   f"expected columns {list(expected)}, found {list(frame.columns)}")]
+    return [
+        _error(
+            "columns",
+            table,
+            f"colonnes attendues {list(expected)}, trouvées {list(frame.columns)}",
+            f"expected columns {list(expected)}, found {list(frame.columns)}",
+        )
+    ]
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -139,11 +154,13 @@ def _text(series: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- categories
 
+
 def _check_category_ids(cats: pd.DataFrame) -> Iterator[Issue]:
     ids = _text(cats["category_id"])
     for cid in ids[~ids.str.match(_ID)]:
-        yield _error("category_id_format", cid, "identifiant non snake_case ascii",
-                     "id is not ascii snake_case")
+        yield _error(
+            "category_id_format", cid, "identifiant non snake_case ascii", "id is not ascii snake_case"
+        )
     for cid in ids[ids.duplicated()].unique():
         yield _error("duplicate_category", cid, "identifiant en double", "duplicate id")
 
@@ -151,15 +168,26 @@ def _check_category_ids(cats: pd.DataFrame) -> Iterator[Issue]:
 def _check_category_enums(cats: pd.DataFrame) -> Iterator[Issue]:
     for row in cats.itertuples(index=False):
         if row.family not in FAMILIES:
-            yield _error("unknown_family", row.category_id, f"famille inconnue {row.family!r}",
-                         f"unknown family {row.family!r}")
+            yield _error(
+                "unknown_family",
+                row.category_id,
+                f"famille inconnue {row.family!r}",
+                f"unknown family {row.family!r}",
+            )
         if row.kind not in RESOURCE_KINDS:
-            yield _error("unknown_kind", row.category_id, f"type de ressource inconnu {row.kind!r}",
-                         f"unknown resource kind {row.kind!r}")
+            yield _error(
+                "unknown_kind",
+                row.category_id,
+                f"type de ressource inconnu {row.kind!r}",
+                f"unknown resource kind {row.kind!r}",
+            )
         elif row.canonical_unit != CANONICAL_UNIT[row.kind]:
-            yield _error("unit_kind_mismatch", row.category_id,
-                         f"unité {row.canonical_unit!r} au lieu de {CANONICAL_UNIT[row.kind]!r}",
-                         f"unit {row.canonical_unit!r} is not {CANONICAL_UNIT[row.kind]!r} for {row.kind}")
+            yield _error(
+                "unit_kind_mismatch",
+                row.category_id,
+                f"unité {row.canonical_unit!r} au lieu de {CANONICAL_UNIT[row.kind]!r}",
+                f"unit {row.canonical_unit!r} is not {CANONICAL_UNIT[row.kind]!r} for {row.kind}",
+            )
 
 
 def _present(series: pd.Series) -> pd.Series:
@@ -171,13 +199,18 @@ def _check_category_density(cats: pd.DataFrame) -> Iterator[Issue]:
     raw = cats["default_density_t_per_m3"]
     density = pd.to_numeric(raw, errors="coerce")
     for cid in cats["category_id"][_present(raw) & (density.isna() | (density <= 0))]:
-        yield _error("bad_density", cid, "masse volumique non numérique ou ≤ 0",
-                     "density is not a positive number")
+        yield _error(
+            "bad_density", cid, "masse volumique non numérique ou ≤ 0", "density is not a positive number"
+        )
     gaseous = cats["family"].isin(["energy_co2", "energy_gas"])
     generated = cats["category_id"].map(is_generic)  # generated per sub-chapter: no density to claim
     for cid in cats["category_id"][cats["kind"].eq("material") & ~_present(raw) & ~gaseous & ~generated]:
-        yield _warning("missing_density", cid, "matière sans masse volumique par défaut",
-                       "material without a default density")
+        yield _warning(
+            "missing_density",
+            cid,
+            "matière sans masse volumique par défaut",
+            "material without a default density",
+        )
 
 
 def _check_category_properties(cats: pd.DataFrame) -> Iterator[Issue]:
@@ -185,17 +218,26 @@ def _check_category_properties(cats: pd.DataFrame) -> Iterator[Issue]:
     low = pd.to_numeric(cats["temperature_low_c"], errors="coerce")
     high = pd.to_numeric(cats["temperature_high_c"], errors="coerce")
     for cid in cats["category_id"][(low.isna() != high.isna()) | (low >= high)]:
-        yield _error("bad_band", cid, "bande de température incomplète ou inversée",
-                     "temperature band incomplete or reversed")
+        yield _error(
+            "bad_band",
+            cid,
+            "bande de température incomplète ou inversée",
+            "temperature band incomplete or reversed",
+        )
     for col in ("lhv_mwh_per_t", "energy_mwh_per_t"):
         value = pd.to_numeric(cats[col], errors="coerce")
         for cid in cats["category_id"][_present(cats[col]) & ~(value > 0)]:
-            yield _error("bad_property", cid, f"{col} non numérique ou ≤ 0",
-                         f"{col} is not a positive number")
+            yield _error(
+                "bad_property", cid, f"{col} non numérique ou ≤ 0", f"{col} is not a positive number"
+            )
     energy = pd.to_numeric(cats["energy_mwh_per_t"], errors="coerce") > 0
     for cid in cats["category_id"][energy & cats["kind"].ne("energy")]:
-        yield _error("bad_property", cid, "énergie par tonne pour une catégorie qui n'est pas de l'énergie",
-                     "energy per tonne on a category that is not energy")
+        yield _error(
+            "bad_property",
+            cid,
+            "énergie par tonne pour une catégorie qui n'est pas de l'énergie",
+            "energy per tonne on a category that is not energy",
+        )
 
 
 def _check_category_labels(cats: pd.DataFrame) -> Iterator[Issue]:
@@ -214,17 +256,27 @@ def _check_category_waste_codes(cats: pd.DataFrame, low: pd.DataFrame) -> Iterat
         codes = split_list(row.waste_codes)
         unknown = [c for c in codes if c not in entry]
         if unknown:
-            yield _error("unknown_waste_code", row.category_id, f"codes absents de la LoW : {unknown}",
-                         f"codes not in the List of Waste: {unknown}")
+            yield _error(
+                "unknown_waste_code",
+                row.category_id,
+                f"codes absents de la LoW : {unknown}",
+                f"codes not in the List of Waste: {unknown}",
+            )
         known = [entry[c] for c in codes if c in entry]
         if not hazardous and "absolute_hazardous" in known:
-            yield _error("hazard_flag", row.category_id,
-                         "code dangereux absolu mais catégorie non dangereuse",
-                         "absolute hazardous code in a non-hazardous category")
+            yield _error(
+                "hazard_flag",
+                row.category_id,
+                "code dangereux absolu mais catégorie non dangereuse",
+                "absolute hazardous code in a non-hazardous category",
+            )
         if hazardous and known and all(t == "absolute_non_hazardous" for t in known):
-            yield _warning("hazard_flag", row.category_id,
-                           "catégorie dangereuse dont tous les codes sont non dangereux",
-                           "hazardous category whose codes are all non-hazardous")
+            yield _warning(
+                "hazard_flag",
+                row.category_id,
+                "catégorie dangereuse dont tous les codes sont non dangereux",
+                "hazardous category whose codes are all non-hazardous",
+            )
 
 
 def _check_family_chapters(cats: pd.DataFrame) -> Iterator[Issue]:
@@ -234,9 +286,12 @@ def _check_family_chapters(cats: pd.DataFrame) -> Iterator[Issue]:
         allowed = FAMILY_CHAPTERS.get(row.family, frozenset())
         wrong = [c for c in split_list(row.waste_codes) if c[:2] not in allowed]
         if wrong:
-            yield _error("code_family", row.category_id,
-                         f"codes hors des chapitres de la famille {row.family} : {wrong}",
-                         f"codes outside the chapters of family {row.family}: {wrong}")
+            yield _error(
+                "code_family",
+                row.category_id,
+                f"codes hors des chapitres de la famille {row.family} : {wrong}",
+                f"codes outside the chapters of family {row.family}: {wrong}",
+            )
 
 
 def _check_low_coverage(cats: pd.DataFrame, low: pd.DataFrame) -> Iterator[Issue]:
@@ -244,12 +299,17 @@ def _check_low_coverage(cats: pd.DataFrame, low: pd.DataFrame) -> Iterator[Issue
     listed = {code for codes in cats["waste_codes"] for code in split_list(codes)}
     missing = sorted(set(low["code"]) - listed)
     if missing:
-        yield _error("low_not_covered", "", f"{len(missing)} codes sans catégorie, ex. {missing[:5]}",
-                     f"{len(missing)} codes reach no category, e.g. {missing[:5]}")
+        yield _error(
+            "low_not_covered",
+            "",
+            f"{len(missing)} codes sans catégorie, ex. {missing[:5]}",
+            f"{len(missing)} codes reach no category, e.g. {missing[:5]}",
+        )
 
 
-def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | None = None,
-                     complete: bool = False) -> list[Issue]:
+def check_categories(
+    categories: pd.DataFrame, *, waste_codes: pd.DataFrame | None = None, complete: bool = False
+) -> list[Issue]:
     """Check a categories table (as :func:`symbiosis.kb.load_categories` returns it).
 
     Parameters
@@ -271,8 +331,13 @@ def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | No
     if issues:
         return issues
     low = load_waste_codes() if waste_codes is None else waste_codes
-    for check in (_check_category_ids, _check_category_enums, _check_category_density,
-                  _check_category_properties, _check_category_labels):
+    for check in (
+        _check_category_ids,
+        _check_category_enums,
+        _check_category_density,
+        _check_category_properties,
+        _check_category_labels,
+    ):
         issues.extend(check(categories))
     issues.extend(_check_category_waste_codes(categories, low))
     issues.extend(_check_family_chapters(categories))
@@ -283,6 +348,7 @@ def check_categories(categories: pd.DataFrame, *, waste_codes: pd.DataFrame | No
 
 # --------------------------------------------------------------------------- rules
 
+
 def _check_rule_ids(rules: pd.DataFrame) -> Iterator[Issue]:
     ids = _text(rules["rule_id"])
     for rid in ids[ids.eq("")].index:
@@ -291,9 +357,12 @@ def _check_rule_ids(rules: pd.DataFrame) -> Iterator[Issue]:
         yield _error("duplicate_rule_id", rid, "rule_id en double", "duplicate rule_id")
     pairs = rules[["supply_category_id", "demand_category_id"]]
     for row in rules[pairs.duplicated()].itertuples(index=False):
-        yield _error("duplicate_pair", row.rule_id,
-                     f"paire déjà couverte : {row.supply_category_id} → {row.demand_category_id}",
-                     f"pair already covered: {row.supply_category_id} -> {row.demand_category_id}")
+        yield _error(
+            "duplicate_pair",
+            row.rule_id,
+            f"paire déjà couverte : {row.supply_category_id} → {row.demand_category_id}",
+            f"pair already covered: {row.supply_category_id} -> {row.demand_category_id}",
+        )
 
 
 def _check_rule_selectors(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
@@ -305,23 +374,42 @@ def _check_rule_selectors(rules: pd.DataFrame, categories: pd.DataFrame) -> Iter
             selector = getattr(row, side)
             kind = selector_kind(selector)
             if kind == "identity" and side == "supply_category_id":
-                yield _error("bad_selector", row.rule_id, "« = » seulement du côté demande",
-                             "'=' only on the demand side")
+                yield _error(
+                    "bad_selector",
+                    row.rule_id,
+                    "« = » seulement du côté demande",
+                    "'=' only on the demand side",
+                )
             elif kind != "identity" and not pick(selector):
-                yield _error("unknown_category", row.rule_id,
-                             f"sélecteur sans catégorie {selector!r} ({side})",
-                             f"selector names no category {selector!r} ({side})")
+                yield _error(
+                    "unknown_category",
+                    row.rule_id,
+                    f"sélecteur sans catégorie {selector!r} ({side})",
+                    f"selector names no category {selector!r} ({side})",
+                )
         unknown = [c for c in split_list(getattr(row, "except_categories", "")) if c not in known]
         if unknown:
-            yield _error("unknown_exception", row.rule_id, f"exceptions inconnues : {unknown}",
-                         f"unknown exceptions: {unknown}")
+            yield _error(
+                "unknown_exception",
+                row.rule_id,
+                f"exceptions inconnues : {unknown}",
+                f"unknown exceptions: {unknown}",
+            )
         if getattr(row, "yield_basis", "fixed") not in YIELD_BASES:
-            yield _error("bad_yield_basis", row.rule_id, f"yield_basis invalide : {row.yield_basis!r}",
-                         f"invalid yield_basis: {row.yield_basis!r}")
+            yield _error(
+                "bad_yield_basis",
+                row.rule_id,
+                f"yield_basis invalide : {row.yield_basis!r}",
+                f"invalid yield_basis: {row.yield_basis!r}",
+            )
         bad_checks = [c for c in split_list(getattr(row, "checks", "")) if c not in CHECK_NAMES]
         if bad_checks:
-            yield _error("bad_checks", row.rule_id, f"contrôles inconnus : {bad_checks}",
-                         f"unknown checks: {bad_checks}")
+            yield _error(
+                "bad_checks",
+                row.rule_id,
+                f"contrôles inconnus : {bad_checks}",
+                f"unknown checks: {bad_checks}",
+            )
 
 
 def _check_statement_use(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
@@ -330,8 +418,12 @@ def _check_statement_use(statements: pd.DataFrame, categories: pd.DataFrame) -> 
     for rid in unused_statements(statements, expand_rules(statements, categories)):
         alone = expand_rules(statements[statements["rule_id"] == rid], categories)
         if alone.empty:
-            yield _warning("unused_statement", rid, "énoncé qui ne désigne aucune paire de catégories",
-                           "statement that names no pair of categories")
+            yield _warning(
+                "unused_statement",
+                rid,
+                "énoncé qui ne désigne aucune paire de catégories",
+                "statement that names no pair of categories",
+            )
 
 
 def _check_lhv_yields(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
@@ -345,9 +437,12 @@ def _check_lhv_yields(statements: pd.DataFrame, categories: pd.DataFrame) -> Ite
         demands = [c for c in pick(row.demand_category_id) if kind.get(c) != "energy"]
         missing = [c for c in [*sides[0], *demands] if not (lhv.get(c, float("nan")) > 0)]
         if missing:
-            yield _error("missing_lhv", row.rule_id,
-                         f"pouvoir calorifique (lhv_mwh_per_t) manquant : {missing}",
-                         f"lower heating value (lhv_mwh_per_t) missing: {missing}")
+            yield _error(
+                "missing_lhv",
+                row.rule_id,
+                f"pouvoir calorifique (lhv_mwh_per_t) manquant : {missing}",
+                f"lower heating value (lhv_mwh_per_t) missing: {missing}",
+            )
 
 
 def _check_rule_values(rules: pd.DataFrame) -> Iterator[Issue]:
@@ -356,11 +451,15 @@ def _check_rule_values(rules: pd.DataFrame) -> Iterator[Issue]:
         yield _error("bad_yield", rid, "rendement absent ou ≤ 0", "yield_ratio missing or <= 0")
     km = pd.to_numeric(rules["max_transport_km"], errors="coerce")
     for rid in rules["rule_id"][km.isna() | (km <= 0)]:
-        yield _error("bad_distance", rid, "distance maximale absente ou ≤ 0",
-                     "max_transport_km missing or <= 0")
-    enums = (("pretreatment", PRETREATMENTS, "bad_pretreatment"), ("r_code", R_CODES, "bad_r_code"),
-             ("requires_authorisation", tuple(AUTHORISATIONS), "bad_authorisation"),
-             ("evidence_type", EVIDENCE_TYPES, "bad_evidence_type"))
+        yield _error(
+            "bad_distance", rid, "distance maximale absente ou ≤ 0", "max_transport_km missing or <= 0"
+        )
+    enums = (
+        ("pretreatment", PRETREATMENTS, "bad_pretreatment"),
+        ("r_code", R_CODES, "bad_r_code"),
+        ("requires_authorisation", tuple(AUTHORISATIONS), "bad_authorisation"),
+        ("evidence_type", EVIDENCE_TYPES, "bad_evidence_type"),
+    )
     for col, allowed, check in enums:
         for row in rules[~_text(rules[col]).isin(allowed)].itertuples(index=False):
             value = getattr(row, col)
@@ -371,19 +470,35 @@ def _check_rule_evidence(rules: pd.DataFrame) -> Iterator[Issue]:
     for row in rules.itertuples(index=False):
         refs = split_list(row.evidence_ref)
         if not refs or not str(row.evidence_note).strip():
-            yield _error("missing_evidence", row.rule_id, "règle sans preuve (référence et note requises)",
-                         "rule without evidence (reference and note required)")
+            yield _error(
+                "missing_evidence",
+                row.rule_id,
+                "règle sans preuve (référence et note requises)",
+                "rule without evidence (reference and note required)",
+            )
             continue
         bad = [r for r in refs if r.upper().startswith("MAESTRI") and not _MAESTRI.match(r)]
         if bad:
-            yield _error("bad_maestri_ref", row.rule_id, f"référence MAESTRI mal formée : {bad}",
-                         f"malformed MAESTRI reference: {bad}")
+            yield _error(
+                "bad_maestri_ref",
+                row.rule_id,
+                f"référence MAESTRI mal formée : {bad}",
+                f"malformed MAESTRI reference: {bad}",
+            )
         if row.evidence_type == "maestri" and not any(_MAESTRI.match(r) for r in refs):
-            yield _error("missing_maestri_ref", row.rule_id, "preuve « maestri » sans cas MAESTRI:<id>",
-                         "evidence_type maestri without a MAESTRI:<id> case")
+            yield _error(
+                "missing_maestri_ref",
+                row.rule_id,
+                "preuve « maestri » sans cas MAESTRI:<id>",
+                "evidence_type maestri without a MAESTRI:<id> case",
+            )
         if row.evidence_type == "literature" and not any(_YEAR.search(r) for r in refs):
-            yield _error("bad_literature_ref", row.rule_id, "référence bibliographique sans année",
-                         "literature reference without a year")
+            yield _error(
+                "bad_literature_ref",
+                row.rule_id,
+                "référence bibliographique sans année",
+                "literature reference without a year",
+            )
 
 
 def _check_rule_kinds(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
@@ -393,19 +508,29 @@ def _check_rule_kinds(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator
     s_unit, d_unit = (rules[c].map(info["canonical_unit"]) for c in sides)
     known = s_kind.notna() & d_kind.notna()
     for rid in rules["rule_id"][known & s_kind.eq(d_kind) & s_unit.ne(d_unit)]:
-        yield _error("unit_mismatch", rid, "unités canoniques différentes pour un même type",
-                     "different canonical units for the same kind")
+        yield _error(
+            "unit_mismatch",
+            rid,
+            "unités canoniques différentes pour un même type",
+            "different canonical units for the same kind",
+        )
     cross = rules[known & s_kind.ne(d_kind)].assign(supply_kind=s_kind, demand_kind=d_kind)
     for row in cross.itertuples(index=False):
         pair = (row.supply_kind, row.demand_kind)
-        justified = (pair in CROSS_KIND_PAIRS and row.pretreatment != "none"
-                     and str(row.evidence_note).strip().startswith(CROSS_KIND_NOTE_PREFIX))
+        justified = (
+            pair in CROSS_KIND_PAIRS
+            and row.pretreatment != "none"
+            and str(row.evidence_note).strip().startswith(CROSS_KIND_NOTE_PREFIX)
+        )
         if not justified:
-            yield _error("kind_mismatch", row.rule_id,
-                         f"{pair[0]} → {pair[1]} sans justification (paire permise, prétraitement et note "
-                         f"« {CROSS_KIND_NOTE_PREFIX} » requis)",
-                         f"{pair[0]} -> {pair[1]} without justification (allowed pair, a pretreatment and a "
-                         f"'{CROSS_KIND_NOTE_PREFIX}' note are required)")
+            yield _error(
+                "kind_mismatch",
+                row.rule_id,
+                f"{pair[0]} → {pair[1]} sans justification (paire permise, prétraitement et note "
+                f"« {CROSS_KIND_NOTE_PREFIX} » requis)",
+                f"{pair[0]} -> {pair[1]} without justification (allowed pair, a pretreatment and a "
+                f"'{CROSS_KIND_NOTE_PREFIX}' note are required)",
+            )
 
 
 def _check_listed_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
@@ -413,13 +538,19 @@ def _check_listed_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iter
     hazardous_cats = set(categories["category_id"][parse_bool(categories["hazardous"])])
     for row, is_flagged in zip(rules.itertuples(index=False), parse_bool(rules["hazardous"]), strict=True):
         if row.supply_category_id in hazardous_cats and not is_flagged:
-            yield _error("hazard_not_flagged", row.rule_id,
-                         "résidu dangereux dans une règle non marquée dangereuse",
-                         "hazardous supply category in a rule not flagged hazardous")
+            yield _error(
+                "hazard_not_flagged",
+                row.rule_id,
+                "résidu dangereux dans une règle non marquée dangereuse",
+                "hazardous supply category in a rule not flagged hazardous",
+            )
         if is_flagged and row.supply_category_id not in hazardous_cats:
-            yield _warning("hazard_overflagged", row.rule_id,
-                           "règle marquée dangereuse, catégorie non dangereuse",
-                           "rule flagged hazardous for a non-hazardous supply category")
+            yield _warning(
+                "hazard_overflagged",
+                row.rule_id,
+                "règle marquée dangereuse, catégorie non dangereuse",
+                "rule flagged hazardous for a non-hazardous supply category",
+            )
 
 
 def _check_rule_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
@@ -428,13 +559,19 @@ def _check_rule_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterat
     for row, is_flagged in zip(rules.itertuples(index=False), flagged, strict=True):
         moves_hazard = row.supply_category_id in hazardous_cats
         if (moves_hazard or is_flagged) and row.demand_category_id in FEED_CATEGORIES | FOOD_CATEGORIES:
-            yield _error("hazard_to_food_feed", row.rule_id,
-                         "un résidu dangereux ne peut aller en alimentation humaine ou animale",
-                         "a hazardous residue must never go to food or animal feed")
+            yield _error(
+                "hazard_to_food_feed",
+                row.rule_id,
+                "un résidu dangereux ne peut aller en alimentation humaine ou animale",
+                "a hazardous residue must never go to food or animal feed",
+            )
         if (moves_hazard or is_flagged) and row.requires_authorisation == "":
-            yield _warning("hazard_without_permit", row.rule_id,
-                           "règle dangereuse sans autorisation indiquée",
-                           "hazardous rule without a stated authorisation")
+            yield _warning(
+                "hazard_without_permit",
+                row.rule_id,
+                "règle dangereuse sans autorisation indiquée",
+                "hazardous rule without a stated authorisation",
+            )
 
 
 def _check_rule_authorisations(rules: pd.DataFrame) -> Iterator[Issue]:
@@ -442,29 +579,52 @@ def _check_rule_authorisations(rules: pd.DataFrame) -> Iterator[Issue]:
     for row in rules.itertuples(index=False):
         for demands, permit in needs:
             if row.demand_category_id in demands and row.requires_authorisation != permit:
-                yield _error("missing_authorisation", row.rule_id, f"autorisation {permit!r} requise",
-                             f"authorisation {permit!r} required")
-        if (row.demand_category_id in LAND_CATEGORIES and row.r_code == "R10"
-                and row.supply_category_id not in LAND_EXEMPT_SUPPLIES
-                and row.requires_authorisation != "mrf_authorisation"):
-            yield _warning("land_without_mrf", row.rule_id, "épandage sans autorisation MRF indiquée",
-                           "land application without an MRF authorisation")
+                yield _error(
+                    "missing_authorisation",
+                    row.rule_id,
+                    f"autorisation {permit!r} requise",
+                    f"authorisation {permit!r} required",
+                )
+        if (
+            row.demand_category_id in LAND_CATEGORIES
+            and row.r_code == "R10"
+            and row.supply_category_id not in LAND_EXEMPT_SUPPLIES
+            and row.requires_authorisation != "mrf_authorisation"
+        ):
+            yield _warning(
+                "land_without_mrf",
+                row.rule_id,
+                "épandage sans autorisation MRF indiquée",
+                "land application without an MRF authorisation",
+            )
 
 
 def _typed_text(rules: pd.DataFrame) -> pd.DataFrame:
     rules = rules.copy()
     if "authorisation" in rules.columns:  # typed frame from load_rules: the code is there
         rules["requires_authorisation"] = rules.pop("authorisation")
-    for col in ("rule_id", "supply_category_id", "demand_category_id", "pretreatment", "r_code",
-                "requires_authorisation", "evidence_type", "evidence_ref", "evidence_note",
-                "except_categories", "yield_basis", "checks"):
+    for col in (
+        "rule_id",
+        "supply_category_id",
+        "demand_category_id",
+        "pretreatment",
+        "r_code",
+        "requires_authorisation",
+        "evidence_type",
+        "evidence_ref",
+        "evidence_note",
+        "except_categories",
+        "yield_basis",
+        "checks",
+    ):
         rules[col] = _text(rules[col])
     rules["yield_basis"] = rules["yield_basis"].replace("", "fixed")
     return rules
 
 
-def _check_rule_pretreatment_costs(rules: pd.DataFrame, kinds: pd.Series,
-                                   costs: Mapping[str, float]) -> Iterator[Issue]:
+def _check_rule_pretreatment_costs(
+    rules: pd.DataFrame, kinds: pd.Series, costs: Mapping[str, float]
+) -> Iterator[Issue]:
     """Every pre-treatment a rule uses has a cost in the scenario's table (else the 30 $/t fallback
     silently prices it: water exchanges once all died of it)."""
     for row in rules.itertuples(index=False):
@@ -472,13 +632,20 @@ def _check_rule_pretreatment_costs(rules: pd.DataFrame, kinds: pd.Series,
         kind = str(kinds.get(row.supply_category_id, ""))
         if step in ("", "none") or f"{kind}:{step}" in costs or step in costs:
             continue
-        yield _error("pretreatment_without_cost", row.rule_id,
-                     f"prétraitement {step!r} sans coût dans MatchConfig.pretreatment_cost_cad_per_t",
-                     f"pre-treatment {step!r} has no cost in MatchConfig.pretreatment_cost_cad_per_t")
+        yield _error(
+            "pretreatment_without_cost",
+            row.rule_id,
+            f"prétraitement {step!r} sans coût dans MatchConfig.pretreatment_cost_cad_per_t",
+            f"pre-treatment {step!r} has no cost in MatchConfig.pretreatment_cost_cad_per_t",
+        )
 
 
-def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None, *,
-                pretreatment_costs: Mapping[str, float] | None = None) -> list[Issue]:
+def check_rules(
+    rules: pd.DataFrame,
+    categories: pd.DataFrame | None = None,
+    *,
+    pretreatment_costs: Mapping[str, float] | None = None,
+) -> list[Issue]:
     """Check rule statements (or concrete rules) against the categories.
 
     Parameters
@@ -527,13 +694,17 @@ def check_rules(rules: pd.DataFrame, categories: pd.DataFrame | None = None, *,
         parsed = parse_rules(rules)
         concrete = _typed_text(expand_rules(parsed, typed_categories).drop(columns="basis"))
         issues.extend(_check_statement_use(parsed, typed_categories))
-    issues.extend(_check_rule_kinds(concrete.drop_duplicates(["supply_category_id", "demand_category_id"]),
-                                    categories))
+    issues.extend(
+        _check_rule_kinds(concrete.drop_duplicates(["supply_category_id", "demand_category_id"]), categories)
+    )
     issues.extend(_check_rule_hazards(concrete, categories))
     issues.extend(_check_rule_authorisations(concrete))
     kinds = categories.set_index("category_id")["kind"]
-    issues.extend(_check_rule_pretreatment_costs(concrete.drop_duplicates(["rule_id", "pretreatment"]), kinds,
-                                                 pretreatment_costs))
+    issues.extend(
+        _check_rule_pretreatment_costs(
+            concrete.drop_duplicates(["rule_id", "pretreatment"]), kinds, pretreatment_costs
+        )
+    )
     return issues
 
 

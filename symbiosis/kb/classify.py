@@ -60,8 +60,15 @@ from symbiosis.kb.categories import load_categories, split_list
 from symbiosis.kb.generic import is_generic
 from symbiosis.kb.waste_codes import load_waste_codes
 
-__all__ = ["Declaration", "Suggestion", "allowed_categories", "classify", "classify_many", "text_vectors",
-           "waste_code_suggestions"]
+__all__ = [
+    "Declaration",
+    "Suggestion",
+    "allowed_categories",
+    "classify",
+    "classify_many",
+    "text_vectors",
+    "waste_code_suggestions",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -312,8 +319,10 @@ def _sides() -> dict[str, frozenset[str]]:
     from symbiosis.kb.rules import load_rules
 
     rules = load_rules()
-    return {"supply": frozenset(rules["supply_category_id"]),
-            "demand": frozenset(rules["demand_category_id"])}
+    return {
+        "supply": frozenset(rules["supply_category_id"]),
+        "demand": frozenset(rules["demand_category_id"]),
+    }
 
 
 def _unit_kinds(unit: str, *, density_declared: bool) -> tuple[frozenset[str], bool] | None:
@@ -407,8 +416,9 @@ def _exact_hits(index: _Index, queries: Sequence[_Query]) -> np.ndarray:
     return np.where(full, 0.5 + 0.5 * coverage, 0.0)
 
 
-def _scores(index: _Index, texts: Sequence[str], lang: str | None,
-            directions: Sequence[str | None] | None = None) -> np.ndarray:
+def _scores(
+    index: _Index, texts: Sequence[str], lang: str | None, directions: Sequence[str | None] | None = None
+) -> np.ndarray:
     """Return the (query × category) score matrix, in [0, 1]."""
     directions = directions if directions is not None else [None] * len(texts)
     queries = [_query_words(index, t, d) for t, d in zip(texts, directions, strict=True)]
@@ -447,8 +457,13 @@ def _apply_band(
     return scores
 
 
-def classify_many(texts: Sequence[str], *, lang: str | None = None, top: int = 3,
-                  declarations: Sequence[Declaration | None] | None = None) -> list[list[Suggestion]]:
+def classify_many(
+    texts: Sequence[str],
+    *,
+    lang: str | None = None,
+    top: int = 3,
+    declarations: Sequence[Declaration | None] | None = None,
+) -> list[list[Suggestion]]:
     """Return the ``top`` suggestions of each text (see :func:`classify`), scored in one pass.
 
     ``declarations``, aligned with ``texts``, narrows each text's categories by its direction, unit,
@@ -462,8 +477,12 @@ def classify_many(texts: Sequence[str], *, lang: str | None = None, top: int = 3
     if len(declared) != len(texts):
         raise ValueError("declarations must be aligned with texts")
     directions = [d.direction if d is not None else None for d in declared]
-    scores = np.vstack([_scores(index, texts[i : i + _BATCH], lang, directions[i : i + _BATCH])
-                        for i in range(0, len(texts), _BATCH)])
+    scores = np.vstack(
+        [
+            _scores(index, texts[i : i + _BATCH], lang, directions[i : i + _BATCH])
+            for i in range(0, len(texts), _BATCH)
+        ]
+    )
     ids = np.array([c.category_id for c in index.categories], dtype=object)
     scores[:, np.array([is_generic(c) for c in ids], dtype=bool)] *= GENERIC_WEIGHT
     out = []
@@ -485,9 +504,17 @@ def _with_score(base: Suggestion, score: float) -> Suggestion:
     return replace(base, score=round(float(np.clip(score, 0.0, 1.0)), 4))
 
 
-def classify(text: str, *, lang: str | None = None, top: int = 3, direction: str | None = None,
-             unit: str | None = None, temperature_c: float | None = None, waste_code: str | None = None,
-             density_declared: bool = False) -> list[Suggestion]:
+def classify(
+    text: str,
+    *,
+    lang: str | None = None,
+    top: int = 3,
+    direction: str | None = None,
+    unit: str | None = None,
+    temperature_c: float | None = None,
+    waste_code: str | None = None,
+    density_declared: bool = False,
+) -> list[Suggestion]:
     """Suggest the resource categories a free-text description most likely belongs to.
 
     Parameters

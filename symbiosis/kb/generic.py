@@ -74,15 +74,26 @@ def generic_categories(specific: pd.DataFrame, waste_codes: pd.DataFrame) -> pd.
         haz = bool(first["is_haz"])
         fr_title = str(first.get("sub_chapter_fr", "") or first["sub_chapter"])
         suffix_fr, suffix_en = (" — dangereux", " — hazardous") if haz else ("", "")
-        rows.append({
-            "category_id": cid, "family": families.get(sub, "waste_treatment"), "kind": "material",
-            "canonical_unit": "t/yr", "default_density_t_per_m3": "", "hazardous": "true" if haz else "false",
-            "label_fr": f"Déchets non classés ailleurs — {fr_title} (LED {_spaced(sub)}){suffix_fr}",
-            "label_en": (f"Wastes not classed elsewhere — {first['sub_chapter']} (LoW {_spaced(sub)})"
-                         f"{suffix_en}"),
-            "synonyms_fr": "", "synonyms_en": "",
-            "waste_codes": "|".join(group["code"]),
-            "tags": "generic_low_haz" if haz else "generic_low",
-            "temperature_low_c": "", "temperature_high_c": "", "lhv_mwh_per_t": "", "energy_mwh_per_t": "",
-        })
+        rows.append(
+            {
+                "category_id": cid,
+                "family": families.get(sub, "waste_treatment"),
+                "kind": "material",
+                "canonical_unit": "t/yr",
+                "default_density_t_per_m3": "",
+                "hazardous": "true" if haz else "false",
+                "label_fr": f"Déchets non classés ailleurs — {fr_title} (LED {_spaced(sub)}){suffix_fr}",
+                "label_en": (
+                    f"Wastes not classed elsewhere — {first['sub_chapter']} (LoW {_spaced(sub)}){suffix_en}"
+                ),
+                "synonyms_fr": "",
+                "synonyms_en": "",
+                "waste_codes": "|".join(group["code"]),
+                "tags": "generic_low_haz" if haz else "generic_low",
+                "temperature_low_c": "",
+                "temperature_high_c": "",
+                "lhv_mwh_per_t": "",
+                "energy_mwh_per_t": "",
+            }
+        )
     return pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS))

@@ -24,11 +24,24 @@ if TYPE_CHECKING:
 __all__ = ["INFERRED_COLUMNS", "PRIOR_COLUMNS", "check_sector_priors", "infer_streams", "load_sector_priors"]
 
 PRIOR_COLUMNS: tuple[str, ...] = (
-    "scian_prefix", "direction", "category_id", "typical_share", "evidence_ref", "evidence_note",
+    "scian_prefix",
+    "direction",
+    "category_id",
+    "typical_share",
+    "evidence_ref",
+    "evidence_note",
 )
 INFERRED_COLUMNS: tuple[str, ...] = (
-    "firm_id", "scian_code", "scian_prefix", "direction", "category_id", "kind", "family",
-    "typical_share", "inferred", "evidence_ref",
+    "firm_id",
+    "scian_code",
+    "scian_prefix",
+    "direction",
+    "category_id",
+    "kind",
+    "family",
+    "typical_share",
+    "inferred",
+    "evidence_ref",
 )
 _PREFIX = re.compile(r"^\d{2,6}$")
 
@@ -56,8 +69,13 @@ def _longest_prefix(codes: pd.Series, prefixes: pd.Index) -> pd.Series:
     return best
 
 
-def infer_streams(firms: pd.DataFrame, *, priors: pd.DataFrame | None = None,
-                  categories: pd.DataFrame | None = None, min_share: float = 0.0) -> pd.DataFrame:
+def infer_streams(
+    firms: pd.DataFrame,
+    *,
+    priors: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+    min_share: float = 0.0,
+) -> pd.DataFrame:
     """Guess the likely supply and demand categories of firms from their SCIAN code.
 
     Parameters
@@ -85,12 +103,16 @@ def infer_streams(firms: pd.DataFrame, *, priors: pd.DataFrame | None = None,
     base = firms[["firm_id", "scian_code"]].copy()
     base["scian_prefix"] = _longest_prefix(base["scian_code"], pd.Index(priors["scian_prefix"].unique()))
     base = base.dropna(subset=["scian_prefix"]).astype({"scian_prefix": str})
-    out = base.merge(priors[["scian_prefix", "direction", "category_id", "typical_share", "evidence_ref"]],
-                     on="scian_prefix", how="inner")
+    out = base.merge(
+        priors[["scian_prefix", "direction", "category_id", "typical_share", "evidence_ref"]],
+        on="scian_prefix",
+        how="inner",
+    )
     out = out.merge(categories[["category_id", "kind", "family"]], on="category_id", how="left")
     out["inferred"] = True
-    out = out.sort_values(["firm_id", "direction", "typical_share", "category_id"],
-                          ascending=[True, True, False, True])
+    out = out.sort_values(
+        ["firm_id", "direction", "typical_share", "category_id"], ascending=[True, True, False, True]
+    )
     return out[list(INFERRED_COLUMNS)].reset_index(drop=True)
 
 
@@ -110,13 +132,21 @@ def check_sector_priors(priors: pd.DataFrame, categories: pd.DataFrame | None = 
     for row, share, dup in zip(priors.itertuples(index=False), shares, duplicated, strict=True):
         item = f"{row.scian_prefix}/{row.direction}/{row.category_id}"
         problems = [
-            (not _PREFIX.match(str(row.scian_prefix)), "bad_scian_prefix", "préfixe SCIAN invalide",
-             "invalid SCIAN prefix"),
+            (
+                not _PREFIX.match(str(row.scian_prefix)),
+                "bad_scian_prefix",
+                "préfixe SCIAN invalide",
+                "invalid SCIAN prefix",
+            ),
             (row.direction not in DIRECTIONS, "bad_direction", "sens invalide", "invalid direction"),
             (row.category_id not in known, "unknown_category", "catégorie inconnue", "unknown category"),
             (not 0 < share <= 1, "bad_share", "part hors de ]0, 1]", "share outside (0, 1]"),
-            (not split_list(row.evidence_ref) or not str(row.evidence_note).strip(), "missing_evidence",
-             "a priori sans preuve", "prior without evidence"),
+            (
+                not split_list(row.evidence_ref) or not str(row.evidence_note).strip(),
+                "missing_evidence",
+                "a priori sans preuve",
+                "prior without evidence",
+            ),
             (dup, "duplicate_prior", "a priori en double", "duplicate prior"),
         ]
         issues.extend(Issue("error", check, item, Text(fr, en)) for bad, check, fr, en in problems if bad)

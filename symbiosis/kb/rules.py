@@ -25,15 +25,37 @@ from symbiosis.kb.categories import load_categories, parse_bool, read_package_cs
 from symbiosis.kb.selectors import expand_rules
 
 __all__ = [
-    "AUTHORISATIONS", "CROSS_KIND_NOTE_PREFIX", "CROSS_KIND_PAIRS", "EVIDENCE_TYPES", "LOADED_RULE_COLUMNS",
-    "PRETREATMENTS", "RULE_COLUMNS", "R_CODES", "compatible_pairs", "load_rule_statements", "load_rules",
+    "AUTHORISATIONS",
+    "CROSS_KIND_NOTE_PREFIX",
+    "CROSS_KIND_PAIRS",
+    "EVIDENCE_TYPES",
+    "LOADED_RULE_COLUMNS",
+    "PRETREATMENTS",
+    "RULE_COLUMNS",
+    "R_CODES",
+    "compatible_pairs",
+    "load_rule_statements",
+    "load_rules",
     "parse_rules",
 ]
 
 RULE_COLUMNS: tuple[str, ...] = (
-    "rule_id", "supply_category_id", "demand_category_id", "yield_ratio", "pretreatment",
-    "receiving_process", "r_code", "max_transport_km", "hazardous", "requires_authorisation",
-    "evidence_type", "evidence_ref", "evidence_note", "except_categories", "yield_basis", "checks",
+    "rule_id",
+    "supply_category_id",
+    "demand_category_id",
+    "yield_ratio",
+    "pretreatment",
+    "receiving_process",
+    "r_code",
+    "max_transport_km",
+    "hazardous",
+    "requires_authorisation",
+    "evidence_type",
+    "evidence_ref",
+    "evidence_note",
+    "except_categories",
+    "yield_basis",
+    "checks",
 )
 
 #: Columns of :func:`load_rules`: the file's columns plus the authorisation code and how the concrete
@@ -41,8 +63,20 @@ RULE_COLUMNS: tuple[str, ...] = (
 LOADED_RULE_COLUMNS: tuple[str, ...] = (*RULE_COLUMNS, "authorisation", "basis")
 
 PRETREATMENTS: tuple[str, ...] = (
-    "none", "drying", "sorting", "grinding", "screening", "decontamination", "dewatering",
-    "neutralisation", "composting", "hygienisation", "heat_exchanger", "piping", "baling", "cleaning",
+    "none",
+    "drying",
+    "sorting",
+    "grinding",
+    "screening",
+    "decontamination",
+    "dewatering",
+    "neutralisation",
+    "composting",
+    "hygienisation",
+    "heat_exchanger",
+    "piping",
+    "baling",
+    "cleaning",
     "crushing",
 )
 
@@ -130,8 +164,9 @@ def load_rules() -> pd.DataFrame:
     return _rules().copy()
 
 
-def compatible_pairs(rules: pd.DataFrame | None = None, *,
-                     categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def compatible_pairs(
+    rules: pd.DataFrame | None = None, *, categories: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return the lookup table candidate generation joins supplies and demands on.
 
     Parameters
@@ -155,12 +190,22 @@ def compatible_pairs(rules: pd.DataFrame | None = None, *,
     rules = load_rules() if rules is None else rules
     categories = load_categories() if categories is None else categories
     info = categories.set_index("category_id")[["kind", "canonical_unit", "family"]]
-    cols = ["rule_id", "supply_category_id", "demand_category_id", "yield_ratio", "pretreatment", "r_code",
-            "max_transport_km", "hazardous", "requires_authorisation"]
+    cols = [
+        "rule_id",
+        "supply_category_id",
+        "demand_category_id",
+        "yield_ratio",
+        "pretreatment",
+        "r_code",
+        "max_transport_km",
+        "hazardous",
+        "requires_authorisation",
+    ]
     pairs = rules[cols + [c for c in ("authorisation",) if c in rules.columns]].copy()
     for side in ("supply", "demand"):
-        side_info = info.rename(columns={"kind": f"{side}_kind", "canonical_unit": f"{side}_unit",
-                                         "family": f"{side}_family"})
+        side_info = info.rename(
+            columns={"kind": f"{side}_kind", "canonical_unit": f"{side}_unit", "family": f"{side}_family"}
+        )
         pairs = pairs.join(side_info, on=f"{side}_category_id", how="inner")
     pairs["cross_kind"] = pairs["supply_kind"] != pairs["demand_kind"]
     pairs = pairs.drop_duplicates(["supply_category_id", "demand_category_id"], keep="first")

@@ -38,8 +38,18 @@ import pandas as pd
 
 from symbiosis.kb.categories import split_list
 
-__all__ = ["CHECK_NAMES", "IDENTITY", "SELECTOR_PREFIXES", "YIELD_BASES", "Selector", "expand_rules",
-           "select", "selector_kind", "specificity", "unused_statements"]
+__all__ = [
+    "CHECK_NAMES",
+    "IDENTITY",
+    "SELECTOR_PREFIXES",
+    "YIELD_BASES",
+    "Selector",
+    "expand_rules",
+    "select",
+    "selector_kind",
+    "specificity",
+    "unused_statements",
+]
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +176,12 @@ def _yields(frame: pd.DataFrame, categories: pd.DataFrame) -> np.ndarray:
 
 def _never_warm_enough(frame: pd.DataFrame, categories: pd.DataFrame) -> np.ndarray:
     """Temperature-checked pairs whose supply band's top is at or below the demand band's bottom."""
-    checked = frame.get("checks", pd.Series("", index=frame.index)).astype(str).map(
-        lambda c: "temperature" in split_list(c)).to_numpy(bool)
+    checked = (
+        frame.get("checks", pd.Series("", index=frame.index))
+        .astype(str)
+        .map(lambda c: "temperature" in split_list(c))
+        .to_numpy(bool)
+    )
     top = frame["supply_category_id"].map(_number(categories, "temperature_high_c")).to_numpy(float)
     bottom = frame["demand_category_id"].map(_number(categories, "temperature_low_c")).to_numpy(float)
     return checked & (top <= bottom)  # NaN (unknown band) keeps the pair; the per-pair check decides
@@ -217,12 +231,15 @@ def expand_rules(statements: pd.DataFrame, categories: pd.DataFrame) -> pd.DataF
         log.warning("%d generated rule(s) without a computable yield dropped (missing LHV)", int(bad.sum()))
         frame = frame[~bad]
     if "hazardous" in categories.columns and "hazardous" in frame.columns:
-        hazardous = pd.Series(categories["hazardous"].astype(bool).to_numpy(),
-                              index=categories["category_id"].astype(str))
-        frame["hazardous"] = (frame["hazardous"].astype(bool)
-                              | frame["supply_category_id"].map(hazardous).fillna(False).astype(bool))
-    frame = frame.sort_values(["_specificity", "yield_ratio", "_position"], ascending=[False, False, True],
-                              kind="stable")
+        hazardous = pd.Series(
+            categories["hazardous"].astype(bool).to_numpy(), index=categories["category_id"].astype(str)
+        )
+        frame["hazardous"] = frame["hazardous"].astype(bool) | frame["supply_category_id"].map(
+            hazardous
+        ).fillna(False).astype(bool)
+    frame = frame.sort_values(
+        ["_specificity", "yield_ratio", "_position"], ascending=[False, False, True], kind="stable"
+    )
     frame = frame.drop_duplicates(["supply_category_id", "demand_category_id"], keep="first")
     columns = [*statements.columns, *EXPANSION_COLUMNS]
     frame = frame.sort_values(["supply_category_id", "demand_category_id"], kind="stable")

@@ -16,12 +16,27 @@ import pandas as pd
 
 from symbiosis.kb.categories import parse_bool, read_package_csv
 
-__all__ = ["WASTE_CODE_COLUMNS", "format_waste_code", "is_hazardous", "load_waste_codes",
-           "normalise_waste_code"]
+__all__ = [
+    "WASTE_CODE_COLUMNS",
+    "format_waste_code",
+    "is_hazardous",
+    "load_waste_codes",
+    "normalise_waste_code",
+]
 
 WASTE_CODE_COLUMNS: tuple[str, ...] = (
-    "code", "code_spaced", "hazardous", "entry_type", "chapter_code", "chapter", "sub_chapter_code",
-    "sub_chapter", "description_en", "label_fr", "chapter_fr", "sub_chapter_fr",
+    "code",
+    "code_spaced",
+    "hazardous",
+    "entry_type",
+    "chapter_code",
+    "chapter",
+    "sub_chapter_code",
+    "sub_chapter",
+    "description_en",
+    "label_fr",
+    "chapter_fr",
+    "sub_chapter_fr",
 )
 
 # Three pairs of digits, each pair optionally separated by a space, dot, dash or slash; an optional

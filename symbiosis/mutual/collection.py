@@ -42,8 +42,18 @@ from symbiosis.mutual.routes import (
 from symbiosis.mutual.routes_check import check_routes
 from symbiosis.places.distance import haversine_km
 
-__all__ = ["CYCLES_PER_YEAR", "CYCLE_WEEKS", "DAY_COLUMNS", "FIRM_COLUMNS", "STOP_COLUMNS", "TOUR_COLUMNS",
-           "CollectionPlan", "assign_receivers", "assign_weeks", "plan_collection"]
+__all__ = [
+    "CYCLES_PER_YEAR",
+    "CYCLE_WEEKS",
+    "DAY_COLUMNS",
+    "FIRM_COLUMNS",
+    "STOP_COLUMNS",
+    "TOUR_COLUMNS",
+    "CollectionPlan",
+    "assign_receivers",
+    "assign_weeks",
+    "plan_collection",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,18 +62,62 @@ CYCLES_PER_YEAR = 13.0
 #: Planning rounds: after each, pickups that would lose or ride alone leave and the days are planned again.
 MAX_ROUNDS = 4
 TOUR_COLUMNS: tuple[str, ...] = (
-    "tour_id", "receiver_id", "truck_class", "residues", "week", "truck", "n_stops", "stop_pickup_ids",
-    "stop_firm_ids", "arrivals", "load_kg", "km", "duration_min", "cost_cad", "co2e_kg",
+    "tour_id",
+    "receiver_id",
+    "truck_class",
+    "residues",
+    "week",
+    "truck",
+    "n_stops",
+    "stop_pickup_ids",
+    "stop_firm_ids",
+    "arrivals",
+    "load_kg",
+    "km",
+    "duration_min",
+    "cost_cad",
+    "co2e_kg",
 )
-STOP_COLUMNS: tuple[str, ...] = ("tour_id", "sequence", "pickup_id", "firm_id", "residue_id", "lat", "lon",
-                                 "arrival_min", "load_kg")
+STOP_COLUMNS: tuple[str, ...] = (
+    "tour_id",
+    "sequence",
+    "pickup_id",
+    "firm_id",
+    "residue_id",
+    "lat",
+    "lon",
+    "arrival_min",
+    "load_kg",
+)
 #: One row per collection day: OR-Tools and nearest-neighbour km and stops served.
-DAY_COLUMNS: tuple[str, ...] = ("receiver_id", "truck_class", "week", "n_stops", "km", "served",
-                                "nearest_neighbour_km", "nearest_neighbour_served", "solve_s")
+DAY_COLUMNS: tuple[str, ...] = (
+    "receiver_id",
+    "truck_class",
+    "week",
+    "n_stops",
+    "km",
+    "served",
+    "nearest_neighbour_km",
+    "nearest_neighbour_served",
+    "solve_s",
+)
 FIRM_COLUMNS: tuple[str, ...] = (
-    "pickup_id", "firm_id", "residue_id", "truck_class", "receiver_id", "pickups_per_yr", "served", "status",
-    "separate_km_per_yr", "shared_km_per_yr", "separate_cost_cad_per_yr", "shared_cost_cad_per_yr",
-    "saving_cad_per_yr", "separate_co2e_t_per_yr", "shared_co2e_t_per_yr", "co2e_avoided_t_per_yr",
+    "pickup_id",
+    "firm_id",
+    "residue_id",
+    "truck_class",
+    "receiver_id",
+    "pickups_per_yr",
+    "served",
+    "status",
+    "separate_km_per_yr",
+    "shared_km_per_yr",
+    "separate_cost_cad_per_yr",
+    "shared_cost_cad_per_yr",
+    "saving_cad_per_yr",
+    "separate_co2e_t_per_yr",
+    "shared_co2e_t_per_yr",
+    "co2e_avoided_t_per_yr",
     "quantity_t_per_yr",
 )
 
@@ -90,18 +144,25 @@ class CollectionPlan:
 
 
 def _km(detour: float, lat1, lon1, lat2, lon2) -> np.ndarray:
-    return detour * haversine_km(np.asarray(lat1, float), np.asarray(lon1, float), np.asarray(lat2, float),
-                                 np.asarray(lon2, float))
+    return detour * haversine_km(
+        np.asarray(lat1, float), np.asarray(lon1, float), np.asarray(lat2, float), np.asarray(lon2, float)
+    )
 
 
-def assign_receivers(pickups: pd.DataFrame, receivers: pd.DataFrame, *,
-                     detour_factor: float = 1.3) -> pd.Series:
+def assign_receivers(
+    pickups: pd.DataFrame, receivers: pd.DataFrame, *, detour_factor: float = 1.3
+) -> pd.Series:
     """The receiver of each pickup: the declared one if it takes the residue, else the nearest that does
     (``""`` when none does)."""
     takes = [set(str(r).split("|")) for r in receivers["residues"]]
     ids = receivers["receiver_id"].astype(str).tolist()
-    km = _km(detour_factor, pickups["lat"].to_numpy(float)[:, None], pickups["lon"].to_numpy(float)[:, None],
-             receivers["lat"].to_numpy(float)[None, :], receivers["lon"].to_numpy(float)[None, :])
+    km = _km(
+        detour_factor,
+        pickups["lat"].to_numpy(float)[:, None],
+        pickups["lon"].to_numpy(float)[:, None],
+        receivers["lat"].to_numpy(float)[None, :],
+        receivers["lon"].to_numpy(float)[None, :],
+    )
     out = []
     declared_ids = pickups["receiver_id"].fillna("").astype(str)
     for i, (residue, declared) in enumerate(zip(pickups["residue_id"], declared_ids, strict=True)):
@@ -143,8 +204,14 @@ def _separate(pickups: pd.DataFrame, depot_km: np.ndarray, cfg: RouteConfig) -> 
     hours = km / cfg.speed_kmh + pickups["service_min"].to_numpy(float) / 60.0
     computed = cfg.cost_cad_per_trip + km * cfg.cost_cad_per_km + hours * cfg.cost_cad_per_h
     declared = pd.to_numeric(pickups["current_cost_cad_per_pickup"], errors="coerce").to_numpy(float)
-    return pd.DataFrame({"km": km, "cost": np.where(np.isfinite(declared), declared, computed),
-                         "co2e_kg": km * cfg.co2e_kg_per_km}, index=pickups.index)
+    return pd.DataFrame(
+        {
+            "km": km,
+            "cost": np.where(np.isfinite(declared), declared, computed),
+            "co2e_kg": km * cfg.co2e_kg_per_km,
+        },
+        index=pickups.index,
+    )
 
 
 def _tour_cost(route: Route, cfg: RouteConfig) -> float:
@@ -163,8 +230,14 @@ class _Tally:
     nn_km: float = 0.0
 
 
-def _record_route(route: Route, day: pd.DataFrame, key: tuple[str, str, int], separate: pd.DataFrame,
-                  cfg: RouteConfig, tally: _Tally) -> None:
+def _record_route(
+    route: Route,
+    day: pd.DataFrame,
+    key: tuple[str, str, int],
+    separate: pd.DataFrame,
+    cfg: RouteConfig,
+    tally: _Tally,
+) -> None:
     receiver, truck_class, week = key
     rows = day.iloc[list(route.stops)]
     tour_id = f"T-{receiver}-{truck_class}-{week + 1}-{route.vehicle + 1}"
@@ -177,33 +250,68 @@ def _record_route(route: Route, day: pd.DataFrame, key: tuple[str, str, int], se
         entry[0] += c
         entry[1] += k
         entry[2] += k * cfg.co2e_kg_per_km
-    tally.tours.append({
-        "tour_id": tour_id, "receiver_id": receiver, "truck_class": truck_class,
-        "residues": "|".join(dict.fromkeys(rows["residue_id"])), "week": week + 1, "truck": route.vehicle + 1,
-        "n_stops": len(route.stops), "stop_pickup_ids": "|".join(rows["pickup_id"]),
-        "stop_firm_ids": "|".join(rows["firm_id"]), "arrivals": "|".join(map(str, route.arrivals_min)),
-        "load_kg": route.load_kg, "km": route.km, "duration_min": route.end_min - route.start_min,
-        "cost_cad": cost, "co2e_kg": route.km * cfg.co2e_kg_per_km})
+    tally.tours.append(
+        {
+            "tour_id": tour_id,
+            "receiver_id": receiver,
+            "truck_class": truck_class,
+            "residues": "|".join(dict.fromkeys(rows["residue_id"])),
+            "week": week + 1,
+            "truck": route.vehicle + 1,
+            "n_stops": len(route.stops),
+            "stop_pickup_ids": "|".join(rows["pickup_id"]),
+            "stop_firm_ids": "|".join(rows["firm_id"]),
+            "arrivals": "|".join(map(str, route.arrivals_min)),
+            "load_kg": route.load_kg,
+            "km": route.km,
+            "duration_min": route.end_min - route.start_min,
+            "cost_cad": cost,
+            "co2e_kg": route.km * cfg.co2e_kg_per_km,
+        }
+    )
     for seq, (idx, arrival) in enumerate(zip(rows.index, route.arrivals_min, strict=True), start=1):
-        tally.stops.append({"tour_id": tour_id, "sequence": seq, "pickup_id": day.at[idx, "pickup_id"],
-                            "firm_id": day.at[idx, "firm_id"], "residue_id": day.at[idx, "residue_id"],
-                            "lat": day.at[idx, "lat"], "lon": day.at[idx, "lon"], "arrival_min": arrival,
-                            "load_kg": day.at[idx, "load_kg"]})
+        tally.stops.append(
+            {
+                "tour_id": tour_id,
+                "sequence": seq,
+                "pickup_id": day.at[idx, "pickup_id"],
+                "firm_id": day.at[idx, "firm_id"],
+                "residue_id": day.at[idx, "residue_id"],
+                "lat": day.at[idx, "lat"],
+                "lon": day.at[idx, "lon"],
+                "arrival_min": arrival,
+                "load_kg": day.at[idx, "load_kg"],
+            }
+        )
 
 
-def _plan_day(instance: RouteInstance, day: pd.DataFrame, key: tuple[str, str, int], separate: pd.DataFrame,
-              tally: _Tally, time_limit_s: float | None) -> None:
+def _plan_day(
+    instance: RouteInstance,
+    day: pd.DataFrame,
+    key: tuple[str, str, int],
+    separate: pd.DataFrame,
+    tally: _Tally,
+    time_limit_s: float | None,
+) -> None:
     plan = solve_routes(instance, time_limit_s=time_limit_s)
     baseline = nearest_neighbour_routes(instance)
     tally.violations += [f"{key}: {p}" for p in check_routes(instance, plan)]
     tally.violations += [f"{key} (nearest neighbour): {p}" for p in check_routes(instance, baseline)]
     tally.km += plan.km
     tally.nn_km += baseline.km
-    tally.days.append({"receiver_id": key[0], "truck_class": key[1], "week": key[2] + 1,
-                       "n_stops": instance.n_stops, "km": plan.km,
-                       "served": instance.n_stops - len(plan.dropped), "nearest_neighbour_km": baseline.km,
-                       "nearest_neighbour_served": instance.n_stops - len(baseline.dropped),
-                       "solve_s": plan.wall_time_s})
+    tally.days.append(
+        {
+            "receiver_id": key[0],
+            "truck_class": key[1],
+            "week": key[2] + 1,
+            "n_stops": instance.n_stops,
+            "km": plan.km,
+            "served": instance.n_stops - len(plan.dropped),
+            "nearest_neighbour_km": baseline.km,
+            "nearest_neighbour_served": instance.n_stops - len(baseline.dropped),
+            "solve_s": plan.wall_time_s,
+        }
+    )
     for route in plan.routes:
         _record_route(route, day, key, separate, instance.config, tally)
 
@@ -219,9 +327,16 @@ def _located(pickups: pd.DataFrame, firms: pd.DataFrame, residues: pd.DataFrame)
     return out
 
 
-def plan_collection(pickups: pd.DataFrame, receivers: pd.DataFrame, firms: pd.DataFrame,
-                    residues: pd.DataFrame, *, config: RouteConfig | None = None, detour_factor: float = 1.3,
-                    time_limit_s: float | None = None) -> CollectionPlan:
+def plan_collection(
+    pickups: pd.DataFrame,
+    receivers: pd.DataFrame,
+    firms: pd.DataFrame,
+    residues: pd.DataFrame,
+    *,
+    config: RouteConfig | None = None,
+    detour_factor: float = 1.3,
+    time_limit_s: float | None = None,
+) -> CollectionPlan:
     """Plan the shared collection tours of a four-week cycle (see the module docstring).
 
     Parameters
@@ -253,27 +368,44 @@ def plan_collection(pickups: pd.DataFrame, receivers: pd.DataFrame, firms: pd.Da
     separate = _separate(located, depot_km, cfg)
     tally, left_out = _Tally(), {}
     for _ in range(MAX_ROUNDS):
-        tally = _plan_days(located[~located["pickup_id"].isin(left_out)], depot, separate, cfg, detour_factor,
-                           time_limit_s)
+        tally = _plan_days(
+            located[~located["pickup_id"].isin(left_out)], depot, separate, cfg, detour_factor, time_limit_s
+        )
         leaving = _leaving(located, _firm_figures(located, separate, tally.shared, left_out), tally)
         if not leaving:
             break
         left_out.update(leaving)
     firms_frame = _firm_figures(located, separate, tally.shared, left_out)
-    logger.info("collection: %d days, %.0f km/yr (nearest neighbour %.0f, separate %.0f), %d left out, "
-                "%.2f s",
-                len(tally.days), CYCLES_PER_YEAR * tally.km, CYCLES_PER_YEAR * tally.nn_km,
-                float((separate["km"] * located["pickups_per_yr"]).sum()), len(left_out),
-                time.perf_counter() - start)
+    logger.info(
+        "collection: %d days, %.0f km/yr (nearest neighbour %.0f, separate %.0f), %d left out, %.2f s",
+        len(tally.days),
+        CYCLES_PER_YEAR * tally.km,
+        CYCLES_PER_YEAR * tally.nn_km,
+        float((separate["km"] * located["pickups_per_yr"]).sum()),
+        len(left_out),
+        time.perf_counter() - start,
+    )
     return CollectionPlan(
-        _frame(TOUR_COLUMNS, tally.tours), _frame(STOP_COLUMNS, tally.stops), firms_frame,
-        _frame(DAY_COLUMNS, tally.days), tuple(tally.violations), CYCLES_PER_YEAR * tally.km,
-        CYCLES_PER_YEAR * tally.nn_km, float((separate["km"] * located["pickups_per_yr"]).sum()),
-        time.perf_counter() - start)
+        _frame(TOUR_COLUMNS, tally.tours),
+        _frame(STOP_COLUMNS, tally.stops),
+        firms_frame,
+        _frame(DAY_COLUMNS, tally.days),
+        tuple(tally.violations),
+        CYCLES_PER_YEAR * tally.km,
+        CYCLES_PER_YEAR * tally.nn_km,
+        float((separate["km"] * located["pickups_per_yr"]).sum()),
+        time.perf_counter() - start,
+    )
 
 
-def _plan_days(located: pd.DataFrame, depot: pd.DataFrame, separate: pd.DataFrame, cfg: RouteConfig,
-               detour_factor: float, time_limit_s: float | None) -> _Tally:
+def _plan_days(
+    located: pd.DataFrame,
+    depot: pd.DataFrame,
+    separate: pd.DataFrame,
+    cfg: RouteConfig,
+    detour_factor: float,
+    time_limit_s: float | None,
+) -> _Tally:
     """Solve every collection day of the cycle for these pickups."""
     tally = _Tally()
     for (receiver, truck_class), part in located.groupby(["receiver_id", "truck_class"], sort=True):
@@ -284,8 +416,13 @@ def _plan_days(located: pd.DataFrame, depot: pd.DataFrame, separate: pd.DataFram
             day = part[[week in w for w in part["weeks"]]].sort_values("pickup_id")
             if day.empty:
                 continue
-            instance = route_instance(point, day.rename(columns={"pickup_id": "stop_id"}), vehicles=trucks,
-                                      config=day_cfg, detour_factor=detour_factor)
+            instance = route_instance(
+                point,
+                day.rename(columns={"pickup_id": "stop_id"}),
+                vehicles=trucks,
+                config=day_cfg,
+                detour_factor=detour_factor,
+            )
             _plan_day(instance, day, (str(receiver), str(truck_class), week), separate, tally, time_limit_s)
     return tally
 
@@ -303,8 +440,9 @@ def _leaving(located: pd.DataFrame, figures: pd.DataFrame, tally: _Tally) -> dic
     return out
 
 
-def _firm_figures(located: pd.DataFrame, separate: pd.DataFrame, shared: dict,
-                  left_out: dict[str, str]) -> pd.DataFrame:
+def _firm_figures(
+    located: pd.DataFrame, separate: pd.DataFrame, shared: dict, left_out: dict[str, str]
+) -> pd.DataFrame:
     """Yearly separate and shared figures per pickup (unserved pickups keep their separate hauling).
 
     ``status`` is ``shared``, ``no_saving`` or ``alone`` (left out, see :func:`_leaving`), or
@@ -319,15 +457,25 @@ def _firm_figures(located: pd.DataFrame, separate: pd.DataFrame, shared: dict,
     shared_km = np.where(served, CYCLES_PER_YEAR * cycle[:, 1], sep_km)
     shared_co2 = np.where(served, CYCLES_PER_YEAR * cycle[:, 2], sep_co2)
     status = np.where(served, "shared", [left_out.get(p, "no_room") for p in located["pickup_id"]])
-    frame = pd.DataFrame({
-        "pickup_id": located["pickup_id"], "firm_id": located["firm_id"], "residue_id": located["residue_id"],
-        "truck_class": located["truck_class"], "receiver_id": located["receiver_id"],
-        "pickups_per_yr": CYCLES_PER_YEAR * visits, "served": served, "status": status,
-        "separate_km_per_yr": sep_km,
-        "shared_km_per_yr": shared_km, "separate_cost_cad_per_yr": sep_cost,
-        "shared_cost_cad_per_yr": shared_cost,
-        "saving_cad_per_yr": sep_cost - shared_cost, "separate_co2e_t_per_yr": sep_co2 / 1000.0,
-        "shared_co2e_t_per_yr": shared_co2 / 1000.0, "co2e_avoided_t_per_yr": (sep_co2 - shared_co2) / 1000.0,
-        "quantity_t_per_yr": located["quantity_t_per_yr"].astype(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "pickup_id": located["pickup_id"],
+            "firm_id": located["firm_id"],
+            "residue_id": located["residue_id"],
+            "truck_class": located["truck_class"],
+            "receiver_id": located["receiver_id"],
+            "pickups_per_yr": CYCLES_PER_YEAR * visits,
+            "served": served,
+            "status": status,
+            "separate_km_per_yr": sep_km,
+            "shared_km_per_yr": shared_km,
+            "separate_cost_cad_per_yr": sep_cost,
+            "shared_cost_cad_per_yr": shared_cost,
+            "saving_cad_per_yr": sep_cost - shared_cost,
+            "separate_co2e_t_per_yr": sep_co2 / 1000.0,
+            "shared_co2e_t_per_yr": shared_co2 / 1000.0,
+            "co2e_avoided_t_per_yr": (sep_co2 - shared_co2) / 1000.0,
+            "quantity_t_per_yr": located["quantity_t_per_yr"].astype(float),
+        }
+    )
     return frame[list(FIRM_COLUMNS)].sort_values("pickup_id", ignore_index=True)

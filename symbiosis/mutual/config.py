@@ -123,8 +123,9 @@ class RouteConfig:
 
     trucks_per_receiver: int = 2
     truck_capacity_kg: float = 8000.0
-    capacity_kg_by_class: Mapping[str, float] = field(default_factory=lambda: {
-        "box_truck": 6000.0, "roll_off": 10000.0, "tanker": 9000.0})
+    capacity_kg_by_class: Mapping[str, float] = field(
+        default_factory=lambda: {"box_truck": 6000.0, "roll_off": 10000.0, "tanker": 9000.0}
+    )
     speed_kmh: float = 60.0
     cost_cad_per_km: float = 1.10
     cost_cad_per_h: float = 85.0

@@ -52,8 +52,9 @@ def find_mutual_files(folder: Path) -> dict[str, Path]:
 def read_unit_table(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
     """The advisor's treatment-unit table of a CSV file (``,`` or ``;``): valid rows, and the problems."""
     try:
-        table = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False,
-                            encoding="utf-8-sig")
+        table = pd.read_csv(
+            path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         return None, [f"{Path(path).name}: illisible / unreadable ({exc})"]
     for col in UNIT_TABLE_NUMBERS:

@@ -248,10 +248,15 @@ def _choice(ctx: RowContext, column: str, kind: str) -> str:
     if found is None:
         close = difflib.get_close_matches(fold(text), list(ids), n=3, cutoff=0.4) or list(ids[:4])
         listed = ", ".join(close)
-        ctx.error(column, "missing" if not text else "unknown",
-                  Text("une valeur de la liste", "a value from the list"),
-                  Text(f"Choisissez une valeur de la liste, par exemple : {listed}.",
-                       f"Pick a value from the list, for example: {listed}."))
+        ctx.error(
+            column,
+            "missing" if not text else "unknown",
+            Text("une valeur de la liste", "a value from the list"),
+            Text(
+                f"Choisissez une valeur de la liste, par exemple : {listed}.",
+                f"Pick a value from the list, for example: {listed}.",
+            ),
+        )
     return found or ""
 
 

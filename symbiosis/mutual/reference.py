@@ -104,8 +104,13 @@ def load_treatment_units() -> pd.DataFrame:
     return frame
 
 
-def word_index(table: pd.DataFrame, id_column: str, *, synonyms_column: str = "synonyms",
-               label_columns: tuple[str, ...] = ("label_fr", "label_en")) -> dict[str, str]:
+def word_index(
+    table: pd.DataFrame,
+    id_column: str,
+    *,
+    synonyms_column: str = "synonyms",
+    label_columns: tuple[str, ...] = ("label_fr", "label_en"),
+) -> dict[str, str]:
     """Folded id, label or synonym -> id, for :func:`lookup_word` (the first row naming a word wins)."""
     index: dict[str, str] = {}
     for row in table.to_dict("records"):
@@ -134,8 +139,12 @@ def tier_arrays(tiers: pd.DataFrame, category_id: str) -> tuple[np.ndarray, np.n
 
 #: Columns of a unit table the advisor enters, and the smallest value each number may take.
 UNIT_TABLE_NUMBERS: dict[str, float] = {
-    "capacity_per_yr": 1e-9, "investment_cad": 0.0, "fixed_cost_cad_per_yr": 0.0,
-    "variable_cost_cad_per_unit": 0.0, "lifetime_yr": 1.0, "t_per_unit": 0.0,
+    "capacity_per_yr": 1e-9,
+    "investment_cad": 0.0,
+    "fixed_cost_cad_per_yr": 0.0,
+    "variable_cost_cad_per_unit": 0.0,
+    "lifetime_yr": 1.0,
+    "t_per_unit": 0.0,
 }
 
 
@@ -157,8 +166,10 @@ def check_unit_table(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         values = pd.to_numeric(frame[col], errors="coerce")
         bad = values.isna() | (values < minimum)
         for row in frame.index[bad]:
-            problems.append(f"Ligne / row {frame.index.get_loc(row) + 1}, {col}: "
-                            f"un nombre d'au moins {minimum:g} / a number of at least {minimum:g}")
+            problems.append(
+                f"Ligne / row {frame.index.get_loc(row) + 1}, {col}: "
+                f"un nombre d'au moins {minimum:g} / a number of at least {minimum:g}"
+            )
         frame[col] = values
         keep &= ~bad
     for col in ("treatment_type", "size_id", "unit"):

@@ -197,7 +197,9 @@ class LeverSection:
     anonymised: bool = False
 
     def frames(self, lang: str) -> dict[str, pd.DataFrame]:
-        """``summary`` and, in named mode, ``purchasing``, ``sharing``, ``units``, ``routes`` (raw columns).
+        """``summary`` and, in named mode, ``purchasing``, ``sharing``, ``units``, ``routes``.
+
+        Raw columns.
         """
         out = {"summary": lever_summary(self.result, lang, anonymised=self.anonymised)}
         if not self.anonymised:

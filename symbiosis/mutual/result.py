@@ -168,7 +168,9 @@ class MutualResult:
         return memberships(self)
 
     def summary(self) -> pd.DataFrame:
-        """One row per lever: ``lever, status, n_items, n_firms, saving_cad_per_yr, co2e_avoided_t_per_yr``.
+        """One row per lever.
+
+        Columns: ``lever, status, n_items, n_firms, saving_cad_per_yr, co2e_avoided_t_per_yr``.
         """
         members = self.memberships()
         rows = []

@@ -239,9 +239,7 @@ def solve_routes(instance: RouteInstance, *, time_limit_s: float | None = None) 
     metres = np.rint(1000.0 * km).astype(np.int64)
     manager = pywrapcp.RoutingIndexManager(instance.n_stops + 1, instance.vehicles, 0)
     routing = pywrapcp.RoutingModel(manager)
-    define_distance(
-        routing, metres, round(1000.0 * cfg.cost_cad_per_trip / max(cfg.cost_cad_per_km, 1e-9))
-    )
+    define_distance(routing, metres, round(1000.0 * cfg.cost_cad_per_trip / max(cfg.cost_cad_per_km, 1e-9)))
     define_capacity(
         routing,
         np.ceil(instance.stops["load_kg"].to_numpy(float) - 1e-9).astype(np.int64),

@@ -161,31 +161,60 @@ def _route_comparison(days: pd.DataFrame) -> dict[str, float]:
     """OR-Tools against nearest-neighbour tours, on the days where both served the same stops."""
     same = days[days["served"] == days["nearest_neighbour_served"]]
     km, nn = float(same["km"].sum()), float(same["nearest_neighbour_km"].sum())
-    return {"stops_served_per_cycle": int(days["served"].sum()),
-            "nearest_neighbour_stops_served_per_cycle": int(days["nearest_neighbour_served"].sum()),
-            "days_compared": len(same), "km_compared_per_cycle": km,
-            "nearest_neighbour_km_compared_per_cycle": nn,
-            "km_saving_vs_nearest_neighbour_pct": 100.0 * (nn - km) / nn if nn > 0 else 0.0}
+    return {
+        "stops_served_per_cycle": int(days["served"].sum()),
+        "nearest_neighbour_stops_served_per_cycle": int(days["nearest_neighbour_served"].sum()),
+        "days_compared": len(same),
+        "km_compared_per_cycle": km,
+        "nearest_neighbour_km_compared_per_cycle": nn,
+        "km_saving_vs_nearest_neighbour_pct": 100.0 * (nn - km) / nn if nn > 0 else 0.0,
+    }
 
 
 def _routes(firms: pd.DataFrame, data: MutualData, config: MutualConfig, ref: Reference) -> dict:
-    plan = plan_collection(data.pickups, data.receivers, firms, ref.residues, config=config.routes,
-                           detour_factor=config.transport.detour_factor)
+    plan = plan_collection(
+        data.pickups,
+        data.receivers,
+        firms,
+        ref.residues,
+        config=config.routes,
+        detour_factor=config.transport.detour_factor,
+    )
     figures = plan.firms
     separate = float(figures["separate_cost_cad_per_yr"].sum()) if len(figures) else 0.0
-    details = {"km_per_yr": plan.km_per_yr, "nearest_neighbour_km_per_yr": plan.nearest_neighbour_km_per_yr,
-               "separate_km_per_yr": plan.separate_km_per_yr, "separate_cost_cad_per_yr": separate,
-               "collection_days_per_cycle": len(plan.days), "n_pickups": len(data.pickups),
-               "n_shared": int(figures["served"].sum()) if len(figures) else 0,
-               "left_out": figures["status"].value_counts().drop("shared", errors="ignore").to_dict()
-               if len(figures) else {}, **_route_comparison(plan.days)}
+    details = {
+        "km_per_yr": plan.km_per_yr,
+        "nearest_neighbour_km_per_yr": plan.nearest_neighbour_km_per_yr,
+        "separate_km_per_yr": plan.separate_km_per_yr,
+        "separate_cost_cad_per_yr": separate,
+        "collection_days_per_cycle": len(plan.days),
+        "n_pickups": len(data.pickups),
+        "n_shared": int(figures["served"].sum()) if len(figures) else 0,
+        "left_out": figures["status"].value_counts().drop("shared", errors="ignore").to_dict()
+        if len(figures)
+        else {},
+        **_route_comparison(plan.days),
+    }
     saving = float(figures["saving_cad_per_yr"].sum()) if len(figures) else 0.0
     method = f"or-tools ({config.routes.metaheuristic})"
-    info = LeverInfo("routes", "ok" if len(plan.tours) else "empty", method, saving, float("nan"),
-                     float("nan"),
-                     plan.wall_time_s, plan.violations, details)
-    return {"tours": plan.tours, "tour_stops": plan.stops, "collection": figures,
-            "collection_days": plan.days, "info": info}
+    info = LeverInfo(
+        "routes",
+        "ok" if len(plan.tours) else "empty",
+        method,
+        saving,
+        float("nan"),
+        float("nan"),
+        plan.wall_time_s,
+        plan.violations,
+        details,
+    )
+    return {
+        "tours": plan.tours,
+        "tour_stops": plan.stops,
+        "collection": figures,
+        "collection_days": plan.days,
+        "info": info,
+    }
 
 
 def run_mutual(

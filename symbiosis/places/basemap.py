@@ -18,8 +18,14 @@ import numpy as np
 
 from symbiosis.i18n import Text
 
-__all__ = ["BASEMAP_CREDIT", "BASEMAP_LAYERS", "basemap_features", "load_basemap", "point_in_water",
-           "ring_contains"]
+__all__ = [
+    "BASEMAP_CREDIT",
+    "BASEMAP_LAYERS",
+    "basemap_features",
+    "load_basemap",
+    "point_in_water",
+    "ring_contains",
+]
 
 #: Layers of the basemap, drawn in this order (water under rivers under limits under labels).
 BASEMAP_LAYERS: tuple[str, ...] = ("water", "river", "province", "mrc", "label")
@@ -47,13 +53,17 @@ def load_basemap() -> dict:
 
 @functools.lru_cache(maxsize=32)
 def _features(layers: tuple[str, ...], scales: tuple[str, ...]) -> str:
-    keep = [f for f in _read()["features"]
-            if f["properties"]["layer"] in layers and f["properties"]["scale"] in scales]
+    keep = [
+        f
+        for f in _read()["features"]
+        if f["properties"]["layer"] in layers and f["properties"]["scale"] in scales
+    ]
     return json.dumps({"type": "FeatureCollection", "features": keep})
 
 
-def basemap_features(layers: tuple[str, ...] = BASEMAP_LAYERS,
-                     scales: tuple[str, ...] = ("region", "province")) -> dict:
+def basemap_features(
+    layers: tuple[str, ...] = BASEMAP_LAYERS, scales: tuple[str, ...] = ("region", "province")
+) -> dict:
     """Return a FeatureCollection of the features of ``layers`` at ``scales`` (a fresh copy)."""
     return json.loads(_features(tuple(layers), tuple(scales)))
 

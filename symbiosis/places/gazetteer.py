@@ -15,12 +15,28 @@ import pandas as pd
 
 __all__ = ["GAZETTEER_COLUMNS", "load_gazetteer", "name_keys", "normalise_name"]
 
-GAZETTEER_COLUMNS: tuple[str, ...] = ("place_id", "name", "ascii_name", "aliases", "lat", "lon",
-                                      "population", "admin1", "municipality", "source")
+GAZETTEER_COLUMNS: tuple[str, ...] = (
+    "place_id",
+    "name",
+    "ascii_name",
+    "aliases",
+    "lat",
+    "lon",
+    "population",
+    "admin1",
+    "municipality",
+    "source",
+)
 
 _PUNCT = re.compile(r"[\s\-–—_'’`´.,/]+")
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes", "mt": "mont",
-                  "n d": "notre dame"}
+_ABBREVIATIONS = {
+    "st": "saint",
+    "ste": "sainte",
+    "sts": "saints",
+    "stes": "saintes",
+    "mt": "mont",
+    "n d": "notre dame",
+}
 _PREFIXES = ("ville de ", "municipalite de ", "municipalite du ", "paroisse de ", "city of ")
 _SUFFIXES = (" qc", " quebec", " canada")
 
@@ -49,7 +65,7 @@ def normalise_name(name: str) -> str:
             text = text[: -len(suffix)].strip()
     for prefix in _PREFIXES:
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     words = text.split()
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
 
@@ -65,8 +81,12 @@ def name_keys(name: str, aliases: str = "") -> list[str]:
 def _read_bundled() -> pd.DataFrame:
     path = resources.files("symbiosis.places").joinpath("data", "gazetteer_qc.csv")
     with path.open("r", encoding="utf-8") as fh:
-        frame = pd.read_csv(fh, dtype={"place_id": str, "admin1": str, "aliases": str},
-                            keep_default_na=False, na_values={"lat": [""], "lon": [""]})
+        frame = pd.read_csv(
+            fh,
+            dtype={"place_id": str, "admin1": str, "aliases": str},
+            keep_default_na=False,
+            na_values={"lat": [""], "lon": [""]},
+        )
     return frame
 
 

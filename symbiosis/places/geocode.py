@@ -101,16 +101,18 @@ class GazetteerGeocoder:
         (lat, lon) preferred among homonyms; ``None`` to prefer the most populous.
     """
 
-    def __init__(self, gazetteer: pd.DataFrame | None = None, *,
-                 bias: tuple[float, float] | None = SLSJ_CENTRE) -> None:
+    def __init__(
+        self, gazetteer: pd.DataFrame | None = None, *, bias: tuple[float, float] | None = SLSJ_CENTRE
+    ) -> None:
         self.gazetteer = load_gazetteer() if gazetteer is None else gazetteer.reset_index(drop=True)
         self.bias = bias
         self._index: dict[str, list[tuple[int, int]]] | None = None
 
     def _build_index(self) -> dict[str, list[tuple[int, int]]]:
         index: dict[str, list[tuple[int, int]]] = {}
-        for row, (name, aliases) in enumerate(zip(self.gazetteer["name"], self.gazetteer["aliases"],
-                                                  strict=True)):
+        for row, (name, aliases) in enumerate(
+            zip(self.gazetteer["name"], self.gazetteer["aliases"], strict=True)
+        ):
             for rank, key in enumerate(name_keys(name, aliases)):
                 index.setdefault(key, []).append((min(rank, 1), row))
         return index
@@ -150,9 +152,14 @@ class GazetteerGeocoder:
             hits = self.index.get(normalise_name(variant))
             if hits:
                 row = self.gazetteer.iloc[self._best(hits)]
-                return Place(name=str(row["name"]), lat=float(row["lat"]), lon=float(row["lon"]),
-                             source="gazetteer", municipality=str(row["municipality"]),
-                             place_id=str(row["place_id"]))
+                return Place(
+                    name=str(row["name"]),
+                    lat=float(row["lat"]),
+                    lon=float(row["lon"]),
+                    source="gazetteer",
+                    municipality=str(row["municipality"]),
+                    place_id=str(row["place_id"]),
+                )
         return None
 
     def suggest(self, name: str, n: int = 3, *, cutoff: float = 0.6) -> list[str]:
@@ -185,9 +192,16 @@ class NominatimGeocoder:
         built when ``None`` (tests inject a fake here).
     """
 
-    def __init__(self, *, user_agent: str = "symbiosis-industrial-symbiosis/0.1", timeout_s: float = 10.0,
-                 min_delay_seconds: float = 1.0, cache_path: str | Path | None = None,
-                 max_retries: int = 1, geolocator: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        user_agent: str = "symbiosis-industrial-symbiosis/0.1",
+        timeout_s: float = 10.0,
+        min_delay_seconds: float = 1.0,
+        cache_path: str | Path | None = None,
+        max_retries: int = 1,
+        geolocator: Any = None,
+    ) -> None:
         self.user_agent = user_agent
         self.timeout_s = timeout_s
         self.min_delay_seconds = min_delay_seconds
@@ -215,15 +229,18 @@ class NominatimGeocoder:
                 from geopy.geocoders import Nominatim
 
                 geolocator = Nominatim(user_agent=self.user_agent, timeout=self.timeout_s)
-            self._geocode = RateLimiter(geolocator.geocode, min_delay_seconds=self.min_delay_seconds,
-                                        max_retries=self.max_retries, swallow_exceptions=False)
+            self._geocode = RateLimiter(
+                geolocator.geocode,
+                min_delay_seconds=self.min_delay_seconds,
+                max_retries=self.max_retries,
+                swallow_exceptions=False,
+            )
         return self._geocode
 
     def _save(self) -> None:
         if self.cache_path is not None:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            self.cache_path.write_text(json.dumps(self.cache, ensure_ascii=False, indent=1),
-                                       encoding="utf-8")
+            self.cache_path.write_text(json.dumps(self.cache, ensure_ascii=False, indent=1), encoding="utf-8")
 
     def locate(self, name: str, *, province: str = "QC") -> Place | None:
         """Return the place Nominatim finds for ``name, province, Canada``, or ``None``.
@@ -235,8 +252,12 @@ class NominatimGeocoder:
         key = f"{normalise_name(name)}|{province.upper()}"
         if key not in self.cache:
             try:
-                location = self._geocode_fn()(f"{name}, {province}, Canada", country_codes="ca",
-                                              addressdetails=True, timeout=self.timeout_s)
+                location = self._geocode_fn()(
+                    f"{name}, {province}, Canada",
+                    country_codes="ca",
+                    addressdetails=True,
+                    timeout=self.timeout_s,
+                )
             except GeopyError as exc:
                 logger.warning("Nominatim failed for %r: %s", name, exc)
                 return None
@@ -245,15 +266,21 @@ class NominatimGeocoder:
         record = self.cache[key]
         if record is None:
             return None
-        return Place(name=record[0], lat=float(record[1]), lon=float(record[2]), source="nominatim",
-                     municipality=record[3])
+        return Place(
+            name=record[0],
+            lat=float(record[1]),
+            lon=float(record[2]),
+            source="nominatim",
+            municipality=record[3],
+        )
 
 
 def _location_record(location: Any, query: str) -> list[Any]:
     raw = getattr(location, "raw", None) or {}
     address = raw.get("address", {}) if isinstance(raw, dict) else {}
-    municipality = next((address[k] for k in ("city", "town", "village", "municipality") if k in address),
-                        query)
+    municipality = next(
+        (address[k] for k in ("city", "town", "village", "municipality") if k in address), query
+    )
     return [str(location.address), float(location.latitude), float(location.longitude), str(municipality)]
 
 
@@ -278,8 +305,12 @@ class ChainGeocoder:
         return None
 
 
-def default_geocoder(*, online: bool = False, cache_path: str | Path | None = None,
-                     user_agent: str = "symbiosis-industrial-symbiosis/0.1") -> Geocoder:
+def default_geocoder(
+    *,
+    online: bool = False,
+    cache_path: str | Path | None = None,
+    user_agent: str = "symbiosis-industrial-symbiosis/0.1",
+) -> Geocoder:
     """Return the offline gazetteer, or, with ``online=True``, the gazetteer then Nominatim.
 
     Parameters

@@ -11,8 +11,7 @@ from symbiosis.places.geocode import Place
 
 __all__ = ["PARK_COLUMNS", "PARK_KINDS", "get_park", "load_parks"]
 
-PARK_COLUMNS: tuple[str, ...] = ("park_id", "name", "municipality", "sector", "lat", "lon", "kind",
-                                 "notes")
+PARK_COLUMNS: tuple[str, ...] = ("park_id", "name", "municipality", "sector", "lat", "lon", "kind", "notes")
 PARK_KINDS: tuple[str, ...] = ("industrial", "port", "technology")
 
 
@@ -20,8 +19,7 @@ PARK_KINDS: tuple[str, ...] = ("industrial", "port", "technology")
 def _read_bundled() -> pd.DataFrame:
     path = resources.files("symbiosis.places").joinpath("data", "parks_slsj.csv")
     with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, dtype=str, keep_default_na=False).astype(
-            {"lat": "float64", "lon": "float64"})
+        return pd.read_csv(fh, dtype=str, keep_default_na=False).astype({"lat": "float64", "lon": "float64"})
 
 
 def load_parks() -> pd.DataFrame:
@@ -44,5 +42,11 @@ def get_park(park_id: str) -> Place | None:
     if row.empty:
         return None
     first = row.iloc[0]
-    return Place(name=str(first["name"]), lat=float(first["lat"]), lon=float(first["lon"]),
-                 source="park", municipality=str(first["municipality"]), place_id=str(first["park_id"]))
+    return Place(
+        name=str(first["name"]),
+        lat=float(first["lat"]),
+        lon=float(first["lon"]),
+        source="park",
+        municipality=str(first["municipality"]),
+        place_id=str(first["park_id"]),
+    )

@@ -11,9 +11,20 @@ from symbiosis.reports.data import MIN_FIRMS_PER_CELL, ReportData, consenting_fi
 from symbiosis.reports.lines import lines_from_records, lines_from_result
 from symbiosis.reports.territory import Territory, parse_territory, territory_choices
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "MIN_FIRMS_PER_CELL", "ReportData", "Territory", "consenting_firms",
-           "gather_report", "lines_from_records", "lines_from_result", "parse_territory", "render_report",
-           "territory_choices"]
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "MIN_FIRMS_PER_CELL",
+    "ReportData",
+    "Territory",
+    "consenting_firms",
+    "gather_report",
+    "lines_from_records",
+    "lines_from_result",
+    "parse_territory",
+    "render_report",
+    "territory_choices",
+]
 
 #: Report formats and their file extension.
 FORMATS: tuple[str, ...] = ("pdf", "xlsx", "csv", "geojson")

@@ -31,16 +31,31 @@ from symbiosis.i18n import Text, tn
 from symbiosis.reports.lines import STATUS_ORDER, status_rank
 from symbiosis.reports.territory import MRC_UNKNOWN, Territory, add_mrc, mrc_centroids, select_firms
 
-__all__ = ["BREAKDOWNS", "DOUBLE_COUNT_NOTE", "KPI_KEYS", "MIN_FIRMS_PER_CELL", "PER_FIRM_BREAKDOWNS",
-           "ReportData", "consenting_firms", "gather_report", "nameable_lines"]
+__all__ = [
+    "BREAKDOWNS",
+    "DOUBLE_COUNT_NOTE",
+    "KPI_KEYS",
+    "MIN_FIRMS_PER_CELL",
+    "PER_FIRM_BREAKDOWNS",
+    "ReportData",
+    "consenting_firms",
+    "gather_report",
+    "nameable_lines",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Aggregates over fewer firms than this are suppressed in anonymised mode (k-anonymity).
 MIN_FIRMS_PER_CELL = 3
 #: Indicators of the KPI table, in display order.
-KPI_KEYS: tuple[str, ...] = ("n_synergies", "n_firms_engaged", "tonnes_t_per_yr", "diverted_t_per_yr",
-                             "co2e_avoided_t_per_yr", "net_value_cad_per_yr")
+KPI_KEYS: tuple[str, ...] = (
+    "n_synergies",
+    "n_firms_engaged",
+    "tonnes_t_per_yr",
+    "diverted_t_per_yr",
+    "co2e_avoided_t_per_yr",
+    "net_value_cad_per_yr",
+)
 _SUMS = ("tonnes_t_per_yr", "diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr")
 #: Dimensions of the breakdown tables (:attr:`ReportData.breakdowns`).
 BREAKDOWNS: tuple[str, ...] = ("mrc", "park", "sector", "family", "kind")
@@ -51,7 +66,8 @@ DOUBLE_COUNT_NOTE = Text(
     "Une synergie entre deux territoires (ou parcs, ou secteurs) figure dans chacun : la somme des lignes "
     "peut dépasser le total, qui compte chaque synergie une seule fois.",
     "A synergy between two territories (or parks, or sectors) appears in each: the rows may add up to "
-    "more than the total, which counts each synergy once.")
+    "more than the total, which counts each synergy once.",
+)
 
 
 @dataclass(frozen=True)
@@ -145,8 +161,10 @@ def _sides(lines: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     """Lines with the name, municipality, MRC, park and SCIAN sector of each side."""
     from symbiosis.synergy.anonymise import scian_sector
 
-    info = firms.assign(park=firms["park_id"].astype(object).where(firms["park_id"].notna(), "").astype(str),
-                        sector=scian_sector(firms["scian_code"].astype(str)))
+    info = firms.assign(
+        park=firms["park_id"].astype(object).where(firms["park_id"].notna(), "").astype(str),
+        sector=scian_sector(firms["scian_code"].astype(str)),
+    )
     info = info.set_index("firm_id")[["name", "municipality", "mrc", "park", "sector"]]
     out = lines
     for side in ("supply", "demand"):
@@ -180,8 +198,12 @@ def _by_status(lines: pd.DataFrame) -> pd.DataFrame:
     (a rejected synergy keeps its furthest stage); ``conversion_pct`` is reached / reached at the
     previous stage.
     """
-    statuses = pd.Series(sorted(set(STATUS_ORDER) | set(lines["status"]), key=lambda s: (
-        STATUS_ORDER.index(s) if s in STATUS_ORDER else len(STATUS_ORDER), s)))
+    statuses = pd.Series(
+        sorted(
+            set(STATUS_ORDER) | set(lines["status"]),
+            key=lambda s: (STATUS_ORDER.index(s) if s in STATUS_ORDER else len(STATUS_ORDER), s),
+        )
+    )
     sums = {c: (c, "sum") for c in _SUMS}
     grouped = lines.groupby("status").agg(n_synergies=("synergy_id", "size"), **sums)
     out = grouped.reindex(statuses.to_numpy()).fillna(0.0).rename_axis("status").reset_index()
@@ -191,8 +213,11 @@ def _by_status(lines: pd.DataFrame) -> pd.DataFrame:
     reached = {s: int((rank >= i).sum()) for i, s in enumerate(pipeline)}
     out["n_reached"] = out["status"].map(reached).astype("Int64")
     previous = out["n_reached"].shift(1)
-    out["conversion_pct"] = (100.0 * out["n_reached"] / previous).where(
-        out["status"].isin(pipeline[1:]) & (previous > 0)).astype(float)
+    out["conversion_pct"] = (
+        (100.0 * out["n_reached"] / previous)
+        .where(out["status"].isin(pipeline[1:]) & (previous > 0))
+        .astype(float)
+    )
     total = max(int(out["n_synergies"].sum()), 1)
     out["share_pct"] = 100.0 * out["n_synergies"] / total
     return out[["status", "n_synergies", "n_reached", "conversion_pct", *_SUMS, "share_pct"]]
@@ -207,10 +232,13 @@ def _by_type(lines: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     kind = lines["synergy_type"] if "synergy_type" in lines else pd.Series("substitution", index=lines.index)
     frame = lines.assign(synergy_type=kind.fillna("substitution"))
-    out = frame.groupby("synergy_type").agg(n_synergies=("synergy_id", "size"),
-                                            **{c: (c, "sum") for c in _SUMS})
-    sides = [frame[["synergy_type", f"{side}_firm_id"]].set_axis(["synergy_type", "firm_id"], axis=1)
-             for side in ("supply", "demand")]
+    out = frame.groupby("synergy_type").agg(
+        n_synergies=("synergy_id", "size"), **{c: (c, "sum") for c in _SUMS}
+    )
+    sides = [
+        frame[["synergy_type", f"{side}_firm_id"]].set_axis(["synergy_type", "firm_id"], axis=1)
+        for side in ("supply", "demand")
+    ]
     firms = pd.concat(sides)
     out["n_firms"] = firms.groupby("synergy_type")["firm_id"].nunique()
     order = {t: i for i, t in enumerate(SYNERGY_TYPES)}
@@ -222,8 +250,13 @@ def _long_by_firm(lines: pd.DataFrame) -> pd.DataFrame:
     """One row per (synergy, side), for counting per firm and per territory."""
     parts = []
     for side in ("supply", "demand"):
-        cols = {f"{side}_firm_id": "firm_id", f"{side}_municipality": "municipality", f"{side}_mrc": "mrc",
-                f"{side}_park": "park", f"{side}_sector": "sector"}
+        cols = {
+            f"{side}_firm_id": "firm_id",
+            f"{side}_municipality": "municipality",
+            f"{side}_mrc": "mrc",
+            f"{side}_park": "park",
+            f"{side}_sector": "sector",
+        }
         parts.append(lines[["synergy_id", *cols, *_SUMS]].rename(columns=cols).assign(role=side))
     return pd.concat(parts, ignore_index=True)
 
@@ -276,8 +309,9 @@ def _methodology(lines: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["quantity", "factor_id"]).reset_index(drop=True)
 
 
-def _points(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool,
-            nameable: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _points(
+    firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool, nameable: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Map points and links: exact sites only for firms that may be named, links only between them.
 
     A firm that may not be named is drawn at its MRC's public centroid (one labelled point per
@@ -297,8 +331,12 @@ def _points(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymise
     table["label"] = table["name"].where(~hide.reindex(table.index), "MRC " + table["mrc"])
     table["named"] = ~hide.reindex(table.index)
     pts = table[["lon", "lat", "label", "n_synergies", "named"]]
-    pts_agg = pts[~pts["named"]].groupby("label", as_index=False).agg(
-        lon=("lon", "first"), lat=("lat", "first"), n_synergies=("n_synergies", "sum")).assign(named=False)
+    pts_agg = (
+        pts[~pts["named"]]
+        .groupby("label", as_index=False)
+        .agg(lon=("lon", "first"), lat=("lat", "first"), n_synergies=("n_synergies", "sum"))
+        .assign(named=False)
+    )
     points = pd.concat([pts[pts["named"]], pts_agg], ignore_index=True)
     at_site = exact.copy()
     at_site.loc[hide[hide].index] = np.nan
@@ -323,8 +361,9 @@ def _breakdown(lines: pd.DataFrame, by: str, anonymised: bool, family: pd.Series
     if by in PER_FIRM_BREAKDOWNS:
         long = long.assign(key=long[by].replace("", "none"))
     else:
-        per_line = (live["supply_category_id"].map(family).fillna("unknown") if by == "family"
-                    else live["kind"])
+        per_line = (
+            live["supply_category_id"].map(family).fillna("unknown") if by == "family" else live["kind"]
+        )
         key = pd.Series(per_line.to_numpy(), index=live["synergy_id"].to_numpy())
         long = long.assign(key=long["synergy_id"].map(key.groupby(level=0).first()))
     per_syn = long.drop_duplicates(["key", "synergy_id"])
@@ -353,9 +392,14 @@ def _monthly(lines: pd.DataFrame, months: pd.Series | None) -> tuple[float, ...]
     return tuple(float(v) for v in (bits * per_month[:, None]).sum(axis=0))
 
 
-def nameable_lines(lines: pd.DataFrame, named: set[str], anonymised: bool, *,
-                   accepted: Collection[tuple[str, str]] | None = None,
-                   declined: Collection[tuple[str, str]] = ()) -> pd.Series:
+def nameable_lines(
+    lines: pd.DataFrame,
+    named: set[str],
+    anonymised: bool,
+    *,
+    accepted: Collection[tuple[str, str]] | None = None,
+    declined: Collection[tuple[str, str]] = (),
+) -> pd.Series:
     """Which lines may be printed with their firms' names (a boolean mask on ``lines``).
 
     Never a line one of its firms declined; in anonymised mode only lines whose two firms may be
@@ -364,14 +408,20 @@ def nameable_lines(lines: pd.DataFrame, named: set[str], anonymised: bool, *,
     sid = lines["synergy_id"].astype(str)
     sup, dem = lines["supply_firm_id"].astype(str), lines["demand_firm_id"].astype(str)
     refused = set(declined)
-    ok = ~pd.Series([(s, a) in refused or (s, b) in refused for s, a, b in zip(sid, sup, dem, strict=True)],
-                    index=lines.index, dtype=bool)
+    ok = ~pd.Series(
+        [(s, a) in refused or (s, b) in refused for s, a, b in zip(sid, sup, dem, strict=True)],
+        index=lines.index,
+        dtype=bool,
+    )
     if anonymised:
         ok &= sup.isin(named) & dem.isin(named)
         if accepted is not None:
             yes = set(accepted)
-            ok &= pd.Series([(s, a) in yes and (s, b) in yes for s, a, b in zip(sid, sup, dem, strict=True)],
-                            index=lines.index, dtype=bool)
+            ok &= pd.Series(
+                [(s, a) in yes and (s, b) in yes for s, a, b in zip(sid, sup, dem, strict=True)],
+                index=lines.index,
+                dtype=bool,
+            )
     return ok
 
 
@@ -380,14 +430,19 @@ def _plural(key: str, n: int, **values: object) -> Text:
     return Text(tn(f"reports.note.{key}", n, "fr", **values), tn(f"reports.note.{key}", n, "en", **values))
 
 
-def _notes(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool,
-           source: str, n_declined: int) -> tuple[Text, ...]:
+def _notes(
+    firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool, source: str, n_declined: int
+) -> tuple[Text, ...]:
     notes: list[Text] = [DOUBLE_COUNT_NOTE]
     if source == "result":
-        notes.append(Text("Toutes les synergies sont des propositions du moteur d'appariement : leurs "
-                          "chiffres sont des estimations, aucune n'est vérifiée.",
-                          "Every synergy is a proposal of the matching engine: its figures are "
-                          "estimates, none is verified."))
+        notes.append(
+            Text(
+                "Toutes les synergies sont des propositions du moteur d'appariement : leurs "
+                "chiffres sont des estimations, aucune n'est vérifiée.",
+                "Every synergy is a proposal of the matching engine: its figures are "
+                "estimates, none is verified.",
+            )
+        )
     n_est = int(lines["evidence"].ne("verified").sum())
     notes.append(_plural("estimated", n_est, total=len(lines)))
     ids = set(lines["supply_firm_id"]) | set(lines["demand_firm_id"])
@@ -407,20 +462,44 @@ def _notes(firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised
     return tuple(notes)
 
 
-_SYNERGY_COLUMNS = ("synergy_id", "status", "evidence", "kind", "supply_category_id", "demand_category_id",
-                    "supply_name", "supply_municipality", "supply_mrc", "demand_name",
-                    "demand_municipality", "demand_mrc", "quantity_per_yr", "quantity_unit",
-                    "tonnes_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr", "distance_km")
+_SYNERGY_COLUMNS = (
+    "synergy_id",
+    "status",
+    "evidence",
+    "kind",
+    "supply_category_id",
+    "demand_category_id",
+    "supply_name",
+    "supply_municipality",
+    "supply_mrc",
+    "demand_name",
+    "demand_municipality",
+    "demand_mrc",
+    "quantity_per_yr",
+    "quantity_unit",
+    "tonnes_t_per_yr",
+    "co2e_avoided_t_per_yr",
+    "net_value_cad_per_yr",
+    "distance_km",
+)
 
 
-def gather_report(firms: pd.DataFrame, lines: pd.DataFrame, factors: pd.DataFrame, *,
-                  territory: Territory | None = None,
-                  period: tuple[dt.date | None, dt.date | None] = (None, None),
-                  anonymised: bool = False, consents: Collection[str] | None = None,
-                  accepted: Collection[tuple[str, str]] | None = None,
-                  declined: Collection[tuple[str, str]] = (),
-                  categories: pd.DataFrame | None = None, months: pd.Series | None = None,
-                  source: str = "result", today: dt.date | None = None) -> ReportData:
+def gather_report(
+    firms: pd.DataFrame,
+    lines: pd.DataFrame,
+    factors: pd.DataFrame,
+    *,
+    territory: Territory | None = None,
+    period: tuple[dt.date | None, dt.date | None] = (None, None),
+    anonymised: bool = False,
+    consents: Collection[str] | None = None,
+    accepted: Collection[tuple[str, str]] | None = None,
+    declined: Collection[tuple[str, str]] = (),
+    categories: pd.DataFrame | None = None,
+    months: pd.Series | None = None,
+    source: str = "result",
+    today: dt.date | None = None,
+) -> ReportData:
     """Filter, sum and (when asked) anonymise the synergy lines of a territory and period.
 
     Parameters
@@ -462,7 +541,7 @@ def gather_report(firms: pd.DataFrame, lines: pd.DataFrame, factors: pd.DataFram
     family = categories.drop_duplicates("category_id").set_index("category_id")["family"]
     firms = add_mrc(firms.drop_duplicates("firm_id").assign(firm_id=lambda f: f["firm_id"].astype(str)))
     inside = set(firms.loc[select_firms(firms, territory), "firm_id"])
-    keep = (lines["supply_firm_id"].isin(inside) | lines["demand_firm_id"].isin(inside))
+    keep = lines["supply_firm_id"].isin(inside) | lines["demand_firm_id"].isin(inside)
     keep &= _in_period(lines, *period)
     sel = _sides(lines[keep].reset_index(drop=True), firms)
     named = consenting_firms(firms, consents)
@@ -472,13 +551,23 @@ def gather_report(firms: pd.DataFrame, lines: pd.DataFrame, factors: pd.DataFram
     points, links = _points(firms, sel, named, anonymised, nameable)
     logger.info("report %s: %d synergies (%d named)", territory.spec, len(sel), len(shown))
     return ReportData(
-        territory=territory, period_start=period[0], period_end=period[1], anonymised=anonymised,
-        generated_on=today or dt.date.today(), kpis=_kpis(sel),
+        territory=territory,
+        period_start=period[0],
+        period_end=period[1],
+        anonymised=anonymised,
+        generated_on=today or dt.date.today(),
+        kpis=_kpis(sel),
         synergies=shown[list(_SYNERGY_COLUMNS)].sort_values(["status", "synergy_id"]).reset_index(drop=True),
-        by_status=_by_status(sel), by_territory=_by_territory(sel, anonymised),
-        firms=_firms_table(sel, named, anonymised), methodology=_methodology(sel, factors),
-        notes=_notes(firms, sel, named, anonymised, source, n_declined), points=points, links=links,
-        source=source, breakdowns={by: _breakdown(sel, by, anonymised, family) for by in BREAKDOWNS},
-        monthly=_monthly(sel, months), n_declined=n_declined,
+        by_status=_by_status(sel),
+        by_territory=_by_territory(sel, anonymised),
+        firms=_firms_table(sel, named, anonymised),
+        methodology=_methodology(sel, factors),
+        notes=_notes(firms, sel, named, anonymised, source, n_declined),
+        points=points,
+        links=links,
+        source=source,
+        breakdowns={by: _breakdown(sel, by, anonymised, family) for by in BREAKDOWNS},
+        monthly=_monthly(sel, months),
+        n_declined=n_declined,
         by_type=_by_type(sel[sel["status"].ne("rejected")]),
     )

@@ -39,8 +39,14 @@ class ExportFile:
     seconds: float = 0.0
 
 
-def file_name(territory: Territory, period: tuple[dt.date | None, dt.date | None], fmt: str, *,
-              anonymised: bool, lang: str = "fr") -> str:
+def file_name(
+    territory: Territory,
+    period: tuple[dt.date | None, dt.date | None],
+    fmt: str,
+    *,
+    anonymised: bool,
+    lang: str = "fr",
+) -> str:
     """Return ``rapport-<territory>-<start>-<end>[-anonymise].<fmt>`` (ASCII, no spaces)."""
     stem = "rapport" if lang != "en" else "report"
     parts = [stem, territory.spec.replace(":", "-"), *(d.isoformat() for d in period if d is not None)]
@@ -50,22 +56,39 @@ def file_name(territory: Territory, period: tuple[dt.date | None, dt.date | None
     return f"{_UNSAFE.sub('_', text)}.{fmt}"
 
 
-def _key(fmt: str, lang: str, anonymised: bool, territory: Territory | None,
-         period: tuple[dt.date | None, dt.date | None]) -> tuple:
+def _key(
+    fmt: str,
+    lang: str,
+    anonymised: bool,
+    territory: Territory | None,
+    period: tuple[dt.date | None, dt.date | None],
+) -> tuple:
     return ("file", (territory or Territory()).spec, period, bool(anonymised), fmt, lang)
 
 
-def built_export(source: ReportSource, fmt: str, lang: str = "fr", *, anonymised: bool,
-                 territory: Territory | None = None,
-                 period: tuple[dt.date | None, dt.date | None] = (None, None)) -> ExportFile | None:
+def built_export(
+    source: ReportSource,
+    fmt: str,
+    lang: str = "fr",
+    *,
+    anonymised: bool,
+    territory: Territory | None = None,
+    period: tuple[dt.date | None, dt.date | None] = (None, None),
+) -> ExportFile | None:
     """Return the file :func:`export_report` already built for these arguments, or None."""
     return source._memo.get(_key(fmt, lang, anonymised, territory, period))
 
 
-def export_report(source: ReportSource, fmt: str, lang: str = "fr", *, anonymised: bool,
-                  territory: Territory | None = None,
-                  period: tuple[dt.date | None, dt.date | None] = (None, None),
-                  sections: tuple[Any, ...] = ()) -> ExportFile:
+def export_report(
+    source: ReportSource,
+    fmt: str,
+    lang: str = "fr",
+    *,
+    anonymised: bool,
+    territory: Territory | None = None,
+    period: tuple[dt.date | None, dt.date | None] = (None, None),
+    sections: tuple[Any, ...] = (),
+) -> ExportFile:
     """Return the report of ``source`` for ``territory`` and ``period`` as one file (:data:`FORMATS`).
 
     Parameters
@@ -105,8 +128,15 @@ def export_report(source: ReportSource, fmt: str, lang: str = "fr", *, anonymise
     content = render_report(data, fmt, lang)
     name = file_name(territory, period, fmt, anonymised=bool(anonymised), lang=lang)
     out = ExportFile(name, MEDIA_TYPES[fmt], content, time.perf_counter() - start)
-    logger.info("export %s %s (%s, anonymised=%s): %d bytes in %.2f s", fmt, territory.spec, lang,
-                anonymised, len(content), out.seconds)
+    logger.info(
+        "export %s %s (%s, anonymised=%s): %d bytes in %.2f s",
+        fmt,
+        territory.spec,
+        lang,
+        anonymised,
+        len(content),
+        out.seconds,
+    )
     if not sections:
         source._memo[key] = out
     return out

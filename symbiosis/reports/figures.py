@@ -69,8 +69,14 @@ class Projection:
         scale_x = math.cos(math.radians((lat0 + lat1) / 2))
         span_x, span_y = max((lon1 - lon0) * scale_x, 1e-3), max(lat1 - lat0, 1e-3)
         k = min((frame.w - 2 * margin) / span_x, (frame.h - 2 * margin) / span_y)
-        return cls(lon_min=lon0, lat_max=lat1, scale_x=scale_x, k=k,
-                   x0=frame.x + (frame.w - k * span_x) / 2, y0=frame.y + (frame.h - k * span_y) / 2)
+        return cls(
+            lon_min=lon0,
+            lat_max=lat1,
+            scale_x=scale_x,
+            k=k,
+            x0=frame.x + (frame.w - k * span_x) / 2,
+            y0=frame.y + (frame.h - k * span_y) / 2,
+        )
 
     def __call__(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
@@ -89,13 +95,29 @@ def project(lon: np.ndarray, lat: np.ndarray, frame: Frame, *, margin: float = 4
 def map_extent(points: pd.DataFrame, links: pd.DataFrame, *, pad_deg: float = 0.08) -> tuple:
     """The extent drawn: :data:`REGION_EXTENT` widened to every point and link end (plus ``pad_deg``)."""
     lon0, lat0, lon1, lat1 = REGION_EXTENT
-    lon = np.concatenate([points["lon"].to_numpy(float), links["lon0"].to_numpy(float),
-                          links["lon1"].to_numpy(float), [lon0 + pad_deg, lon1 - pad_deg]])
-    lat = np.concatenate([points["lat"].to_numpy(float), links["lat0"].to_numpy(float),
-                          links["lat1"].to_numpy(float), [lat0 + pad_deg, lat1 - pad_deg]])
+    lon = np.concatenate(
+        [
+            points["lon"].to_numpy(float),
+            links["lon0"].to_numpy(float),
+            links["lon1"].to_numpy(float),
+            [lon0 + pad_deg, lon1 - pad_deg],
+        ]
+    )
+    lat = np.concatenate(
+        [
+            points["lat"].to_numpy(float),
+            links["lat0"].to_numpy(float),
+            links["lat1"].to_numpy(float),
+            [lat0 + pad_deg, lat1 - pad_deg],
+        ]
+    )
     lon, lat = lon[np.isfinite(lon)], lat[np.isfinite(lat)]
-    return (float(lon.min()) - pad_deg, float(lat.min()) - pad_deg,
-            float(lon.max()) + pad_deg, float(lat.max()) + pad_deg)
+    return (
+        float(lon.min()) - pad_deg,
+        float(lat.min()) - pad_deg,
+        float(lon.max()) + pad_deg,
+        float(lat.max()) + pad_deg,
+    )
 
 
 def _xy(proj: Projection, coords: list) -> list[tuple[float, float]]:
@@ -186,8 +208,12 @@ def _draw_points(pdf: FPDF, proj: Projection, points: pd.DataFrame, frame: Frame
 
 
 def _draw_legend(pdf: FPDF, frame: Frame, lang: str, anonymised: bool) -> None:
-    rows = [("firm", t("map.pdf.legend.firm", lang)), ("link", t("map.pdf.legend.link", lang)),
-            ("park", t("map.pdf.legend.park", lang)), ("mrc", t("map.pdf.legend.mrc", lang))]
+    rows = [
+        ("firm", t("map.pdf.legend.firm", lang)),
+        ("link", t("map.pdf.legend.link", lang)),
+        ("park", t("map.pdf.legend.park", lang)),
+        ("mrc", t("map.pdf.legend.mrc", lang)),
+    ]
     if anonymised:
         rows.insert(1, ("aggregate", t("map.pdf.legend.aggregate", lang)))
     pdf.set_font(size=6.5)

@@ -18,27 +18,67 @@ import pandas as pd
 
 from symbiosis.engine.network import tonnes_of
 
-__all__ = ["EVIDENCE", "LEDGER_INDICATORS", "LINE_COLUMNS", "STATUS_ORDER", "empty_lines",
-           "lines_from_ledger", "lines_from_records", "lines_from_result", "status_rank"]
+__all__ = [
+    "EVIDENCE",
+    "LEDGER_INDICATORS",
+    "LINE_COLUMNS",
+    "STATUS_ORDER",
+    "empty_lines",
+    "lines_from_ledger",
+    "lines_from_records",
+    "lines_from_result",
+    "status_rank",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Columns of a synergy line, with units in the names.
 LINE_COLUMNS: tuple[str, ...] = (
-    "synergy_id", "status", "stage_reached", "evidence", "status_date", "supply_firm_id", "demand_firm_id",
-    "supply_id", "demand_id", "kind",
-    "supply_category_id", "demand_category_id", "quantity_per_yr", "quantity_unit", "tonnes_t_per_yr",
-    "diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr", "distance_km", "factor_ids",
-    "method", "synergy_type",
+    "synergy_id",
+    "status",
+    "stage_reached",
+    "evidence",
+    "status_date",
+    "supply_firm_id",
+    "demand_firm_id",
+    "supply_id",
+    "demand_id",
+    "kind",
+    "supply_category_id",
+    "demand_category_id",
+    "quantity_per_yr",
+    "quantity_unit",
+    "tonnes_t_per_yr",
+    "diverted_t_per_yr",
+    "co2e_avoided_t_per_yr",
+    "net_value_cad_per_yr",
+    "distance_km",
+    "factor_ids",
+    "method",
+    "synergy_type",
 )
 #: Funnel order of synergy statuses; statuses not listed here come after, alphabetically.
-STATUS_ORDER: tuple[str, ...] = ("proposed", "qualified", "contacted", "in_discussion", "trial",
-                                 "implemented", "verified", "rejected")
+STATUS_ORDER: tuple[str, ...] = (
+    "proposed",
+    "qualified",
+    "contacted",
+    "in_discussion",
+    "trial",
+    "implemented",
+    "verified",
+    "rejected",
+)
 #: Label of a figure: a proposal or plan (estimated) or an exchange confirmed by both firms (verified).
 EVIDENCE: tuple[str, ...] = ("estimated", "verified")
 _FACTOR_COLUMNS = ("disposal_factor_id", "virgin_factor_id", "transport_factor_id")
-_NUMBERS = ("quantity_per_yr", "tonnes_t_per_yr", "diverted_t_per_yr", "co2e_avoided_t_per_yr",
-            "net_value_cad_per_yr", "distance_km")
+_NUMBERS = (
+    "quantity_per_yr",
+    "tonnes_t_per_yr",
+    "diverted_t_per_yr",
+    "co2e_avoided_t_per_yr",
+    "net_value_cad_per_yr",
+    "distance_km",
+)
 
 
 def empty_lines() -> pd.DataFrame:
@@ -65,8 +105,11 @@ def _factor_ids(frame: pd.DataFrame) -> pd.Series:
     if not cols:
         return pd.Series("", index=frame.index, dtype=object)
     values = frame[cols].astype(object).to_numpy()
-    return pd.Series(["|".join(str(v) for v in row if isinstance(v, str) and v) for row in values],
-                     index=frame.index, dtype=object)
+    return pd.Series(
+        ["|".join(str(v) for v in row if isinstance(v, str) and v) for row in values],
+        index=frame.index,
+        dtype=object,
+    )
 
 
 def _join_ids(value: Any) -> str:
@@ -86,30 +129,32 @@ def lines_from_result(result: Any) -> pd.DataFrame:
     ex = result.exchanges
     if ex.empty:
         return empty_lines()
-    out = pd.DataFrame({
-        "synergy_id": _text(ex, "candidate_id"),
-        "status": "proposed",
-        "stage_reached": "proposed",
-        "evidence": "estimated",
-        "status_date": pd.NaT,
-        "supply_firm_id": _text(ex, "supply_firm_id"),
-        "demand_firm_id": _text(ex, "demand_firm_id"),
-        "supply_id": _text(ex, "supply_id"),
-        "demand_id": _text(ex, "demand_id"),
-        "kind": _text(ex, "kind"),
-        "supply_category_id": _text(ex, "supply_category_id"),
-        "demand_category_id": _text(ex, "demand_category_id"),
-        "quantity_per_yr": _num(ex, "flow_per_yr"),
-        "quantity_unit": _text(ex, "quantity_unit"),
-        "tonnes_t_per_yr": tonnes_of(ex).astype(float),
-        "diverted_t_per_yr": _num(ex, "diverted_t_per_yr").fillna(0.0),
-        "co2e_avoided_t_per_yr": _num(ex, "co2e_avoided_t_per_yr").fillna(0.0),
-        "net_value_cad_per_yr": _num(ex, "net_value_cad_per_yr").fillna(0.0),
-        "distance_km": _num(ex, "distance_km"),
-        "factor_ids": _factor_ids(ex),
-        "method": "engine",
-        "synergy_type": "substitution",
-    })
+    out = pd.DataFrame(
+        {
+            "synergy_id": _text(ex, "candidate_id"),
+            "status": "proposed",
+            "stage_reached": "proposed",
+            "evidence": "estimated",
+            "status_date": pd.NaT,
+            "supply_firm_id": _text(ex, "supply_firm_id"),
+            "demand_firm_id": _text(ex, "demand_firm_id"),
+            "supply_id": _text(ex, "supply_id"),
+            "demand_id": _text(ex, "demand_id"),
+            "kind": _text(ex, "kind"),
+            "supply_category_id": _text(ex, "supply_category_id"),
+            "demand_category_id": _text(ex, "demand_category_id"),
+            "quantity_per_yr": _num(ex, "flow_per_yr"),
+            "quantity_unit": _text(ex, "quantity_unit"),
+            "tonnes_t_per_yr": tonnes_of(ex).astype(float),
+            "diverted_t_per_yr": _num(ex, "diverted_t_per_yr").fillna(0.0),
+            "co2e_avoided_t_per_yr": _num(ex, "co2e_avoided_t_per_yr").fillna(0.0),
+            "net_value_cad_per_yr": _num(ex, "net_value_cad_per_yr").fillna(0.0),
+            "distance_km": _num(ex, "distance_km"),
+            "factor_ids": _factor_ids(ex),
+            "method": "engine",
+            "synergy_type": "substitution",
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -149,8 +194,11 @@ def lines_from_records(records: pd.DataFrame) -> pd.DataFrame:
         if col in _NUMBERS:
             out[col] = _num(records, src) if src else np.nan
         elif col == "status_date":
-            out[col] = pd.to_datetime(records[src], errors="coerce", utc=True).dt.tz_localize(None) \
-                if src else pd.NaT
+            out[col] = (
+                pd.to_datetime(records[src], errors="coerce", utc=True).dt.tz_localize(None)
+                if src
+                else pd.NaT
+            )
         elif col == "factor_ids":
             out[col] = _factor_ids(records)
         else:
@@ -178,8 +226,10 @@ def status_rank(statuses: pd.Series) -> pd.Series:
 
 #: Ledger indicators (``symbiosis.synergy.ledger``) → line columns.
 LEDGER_INDICATORS: Mapping[str, str] = {
-    "tonnes_exchanged": "tonnes_t_per_yr", "diverted_from_landfill": "diverted_t_per_yr",
-    "co2e_avoided": "co2e_avoided_t_per_yr", "net_savings_cad": "net_value_cad_per_yr",
+    "tonnes_exchanged": "tonnes_t_per_yr",
+    "diverted_from_landfill": "diverted_t_per_yr",
+    "co2e_avoided": "co2e_avoided_t_per_yr",
+    "net_savings_cad": "net_value_cad_per_yr",
 }
 
 
@@ -198,8 +248,14 @@ def lines_from_ledger(synergies: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataF
     """
     if synergies.empty:
         return empty_lines()
-    base = synergies.rename(columns={"status_changed_at": "status_date", "flow_per_yr": "quantity_per_yr",
-                                     "flow_unit": "quantity_unit", "road_distance_km": "distance_km"})
+    base = synergies.rename(
+        columns={
+            "status_changed_at": "status_date",
+            "flow_per_yr": "quantity_per_yr",
+            "flow_unit": "quantity_unit",
+            "road_distance_km": "distance_km",
+        }
+    )
     lines = lines_from_records(base.drop(columns=["estimate"], errors="ignore")).set_index("synergy_id")
     led = ledger[ledger["indicator"].isin(list(LEDGER_INDICATORS))] if not ledger.empty else ledger
     if not led.empty:

@@ -97,15 +97,20 @@ class ReportPDF(FPDF):
         self.ln(2)
 
 
-def draw_table(pdf: FPDF, frame: pd.DataFrame, *, widths: Sequence[float] | None = None,
-               font_size: float = 8, numeric_decimals: dict[str, int] | None = None) -> None:
+def draw_table(
+    pdf: FPDF,
+    frame: pd.DataFrame,
+    *,
+    widths: Sequence[float] | None = None,
+    font_size: float = 8,
+    numeric_decimals: dict[str, int] | None = None,
+) -> None:
     """Draw ``frame`` as a table with a bold header row; numbers formatted for ``pdf.lang``."""
     lang = getattr(pdf, "lang", "fr")
     decimals = numeric_decimals or {}
     pdf.set_font(FONT, size=font_size)
     pdf.set_fill_color(255, 255, 255)  # a table starts from the page's state: never a figure's fill colour
-    kwargs: dict[str, Any] = {"headings_style": _HEAD, "line_height": font_size * 0.55,
-                              "text_align": "LEFT"}
+    kwargs: dict[str, Any] = {"headings_style": _HEAD, "line_height": font_size * 0.55, "text_align": "LEFT"}
     if widths is not None:
         kwargs["col_widths"] = tuple(widths)
     with pdf.table(**kwargs) as table:
@@ -143,10 +148,21 @@ def _kpis(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     pdf.heading(t("reports.section.kpis", lang))
     draw_table(pdf, kpi_table(data, lang), widths=(80, 35, 35, 35), font_size=9)
     pdf.heading(t("reports.section.by_status", lang), size=12)
-    cols = ["status", "n_synergies", "n_reached", "conversion_pct", "tonnes_t_per_yr",
-            "co2e_avoided_t_per_yr", "net_value_cad_per_yr"]
-    draw_table(pdf, localise(data.by_status[cols], lang), font_size=7,
-               numeric_decimals={t("reports.col.conversion_pct", lang): 1})
+    cols = [
+        "status",
+        "n_synergies",
+        "n_reached",
+        "conversion_pct",
+        "tonnes_t_per_yr",
+        "co2e_avoided_t_per_yr",
+        "net_value_cad_per_yr",
+    ]
+    draw_table(
+        pdf,
+        localise(data.by_status[cols], lang),
+        font_size=7,
+        numeric_decimals={t("reports.col.conversion_pct", lang): 1},
+    )
     pdf.heading(t("reports.section.by_territory", lang), size=12)
     terr = territory_table(data, lang).iloc[:-1]  # the last row is the note, printed below
     terr = terr.drop(columns=[t("reports.col.diverted_t_per_yr", lang)], errors="ignore")
@@ -172,8 +188,15 @@ def _synergies(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     if data.synergies.empty:
         pdf.paragraph(t("reports.no_named_synergy" if data.anonymised else "reports.none", lang))
         return
-    cols = ["status", "supply_category_id", "supply_name", "demand_name", "tonnes_t_per_yr",
-            "co2e_avoided_t_per_yr", "net_value_cad_per_yr"]
+    cols = [
+        "status",
+        "supply_category_id",
+        "supply_name",
+        "demand_name",
+        "tonnes_t_per_yr",
+        "co2e_avoided_t_per_yr",
+        "net_value_cad_per_yr",
+    ]
     top = data.synergies.sort_values("net_value_cad_per_yr", ascending=False).head(MAX_SYNERGY_ROWS)
     draw_table(pdf, localise(top[cols], lang), widths=(16, 30, 34, 34, 22, 22, 24), font_size=7)
     if len(data.synergies) > MAX_SYNERGY_ROWS:
@@ -184,10 +207,16 @@ def _methodology(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     pdf.add_page()
     pdf.heading(t("reports.section.methodology", lang))
     pdf.paragraph(t("reports.method.text", lang), size=9)
-    table = methodology_table(data, lang, columns=("factor_id", "value", "unit", "source", "year",
-                                                   "n_synergies"))
-    draw_table(pdf, table, widths=(50, 14, 18, 72, 12, 14), font_size=6.5,
-               numeric_decimals={t("reports.col.value", lang): 3})
+    table = methodology_table(
+        data, lang, columns=("factor_id", "value", "unit", "source", "year", "n_synergies")
+    )
+    draw_table(
+        pdf,
+        table,
+        widths=(50, 14, 18, 72, 12, 14),
+        font_size=6.5,
+        numeric_decimals={t("reports.col.value", lang): 3},
+    )
     pdf.heading(t("reports.section.notes", lang), size=12)
     for note in data.notes:
         pdf.paragraph("• " + note.get(lang), size=9)

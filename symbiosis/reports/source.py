@@ -22,8 +22,14 @@ from symbiosis.reports.data import ReportData, gather_report
 from symbiosis.reports.lines import lines_from_ledger, lines_from_result
 from symbiosis.reports.territory import Territory
 
-__all__ = ["ReportSource", "load_source", "match_result", "report_data", "source_fingerprint",
-           "tracked_lines"]
+__all__ = [
+    "ReportSource",
+    "load_source",
+    "match_result",
+    "report_data",
+    "source_fingerprint",
+    "tracked_lines",
+]
 
 logger = logging.getLogger(__name__)
 #: Gathered reports a source keeps (period × territory × mode combinations of one session).
@@ -70,17 +76,33 @@ class ReportSource:
     source: str = "result"
     _memo: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
 
-    def data(self, *, territory: Territory | None = None,
-             period: tuple[dt.date | None, dt.date | None] = (None, None),
-             anonymised: bool = False, today: dt.date | None = None) -> ReportData:
+    def data(
+        self,
+        *,
+        territory: Territory | None = None,
+        period: tuple[dt.date | None, dt.date | None] = (None, None),
+        anonymised: bool = False,
+        today: dt.date | None = None,
+    ) -> ReportData:
         """Return :func:`~symbiosis.reports.data.gather_report` of this source (once per arguments)."""
         key = ((territory or Territory()).spec, period, anonymised, today)
         if key in self._memo:
             self._memo.move_to_end(key)
             return self._memo[key]
-        data = gather_report(self.firms, self.lines, self.factors, territory=territory, period=period,
-                             anonymised=anonymised, consents=self.consents, accepted=self.accepted,
-                             declined=self.declined, months=self.months, source=self.source, today=today)
+        data = gather_report(
+            self.firms,
+            self.lines,
+            self.factors,
+            territory=territory,
+            period=period,
+            anonymised=anonymised,
+            consents=self.consents,
+            accepted=self.accepted,
+            declined=self.declined,
+            months=self.months,
+            source=self.source,
+            today=today,
+        )
         self._memo[key] = data
         while len(self._memo) > _KEPT:
             self._memo.popitem(last=False)
@@ -115,8 +137,14 @@ def _tracked(repo: Any, actor: Any) -> tuple[pd.DataFrame, set[str], set, set] |
         return None
     ledger = ledger_lines(synergies, store.verifications(actor))
     consents = store.consents(actor)
-    pairs = list(zip(consents["synergy_id"].astype(str), consents["firm_id"].astype(str),
-                     consents["decision"].astype(str), strict=True))
+    pairs = list(
+        zip(
+            consents["synergy_id"].astype(str),
+            consents["firm_id"].astype(str),
+            consents["decision"].astype(str),
+            strict=True,
+        )
+    )
     accepted = {(s, f) for s, f, d in pairs if d == "accept"}
     declined = {(s, f) for s, f, d in pairs if d == "decline"}
     return lines_from_ledger(synergies, ledger), {f for _, f in accepted}, accepted, declined
@@ -134,8 +162,11 @@ def source_fingerprint(repo: Any, actor: Any) -> str:
     try:
         store = SynergyRepository(repo)
         synergies = store.synergies(actor)
-        frames += [synergies.drop(columns=["estimate"]).astype(str), store.consents(actor).astype(str),
-                   store.verifications(actor).astype(str)]
+        frames += [
+            synergies.drop(columns=["estimate"]).astype(str),
+            store.consents(actor).astype(str),
+            store.verifications(actor).astype(str),
+        ]
     except Exception:  # no synergy table yet
         logger.debug("no synergy table", exc_info=True)
     for frame in frames:
@@ -143,8 +174,9 @@ def source_fingerprint(repo: Any, actor: Any) -> str:
     return h.hexdigest()[:16]
 
 
-def load_source(repo: Any, actor: Any, *, matcher: Callable[[Any], Any] | None = None,
-                registry: Any = None) -> ReportSource:
+def load_source(
+    repo: Any, actor: Any, *, matcher: Callable[[Any], Any] | None = None, registry: Any = None
+) -> ReportSource:
     """Read the registry and its synergy lines (tracked synergies, else ``matcher(registry)``).
 
     ``matcher(registry) -> MatchResult`` runs the matching when no synergy is tracked yet
@@ -159,14 +191,28 @@ def load_source(repo: Any, actor: Any, *, matcher: Callable[[Any], Any] | None =
         lines = lines_from_result((matcher or match_result)(registry))
         return ReportSource(registry.firms, lines, load_factors(), months=months, source="result")
     lines, consents, accepted, declined = tracked
-    return ReportSource(registry.firms, lines, load_factors(), consents=frozenset(consents),
-                        accepted=frozenset(accepted), declined=frozenset(declined), months=months,
-                        source="synergies")
+    return ReportSource(
+        registry.firms,
+        lines,
+        load_factors(),
+        consents=frozenset(consents),
+        accepted=frozenset(accepted),
+        declined=frozenset(declined),
+        months=months,
+        source="synergies",
+    )
 
 
-def report_data(repo: Any, actor: Any, *, territory: Territory,
-                period: tuple[dt.date | None, dt.date | None] = (None, None),
-                anonymised: bool = False, matcher: Callable[[Any], Any] | None = None) -> ReportData:
+def report_data(
+    repo: Any,
+    actor: Any,
+    *,
+    territory: Territory,
+    period: tuple[dt.date | None, dt.date | None] = (None, None),
+    anonymised: bool = False,
+    matcher: Callable[[Any], Any] | None = None,
+) -> ReportData:
     """Load the source (:func:`load_source`) and gather one report from it."""
-    return load_source(repo, actor, matcher=matcher).data(territory=territory, period=period,
-                                                          anonymised=anonymised)
+    return load_source(repo, actor, matcher=matcher).data(
+        territory=territory, period=period, anonymised=anonymised
+    )

@@ -27,15 +27,33 @@ from symbiosis.views.labels import (
     unit_label,
 )
 
-__all__ = ["SHEETS", "csv_bytes", "extra_sheets", "header_rows", "kpi_table", "localise", "methodology_table",
-           "report_geojson", "sheets", "territory_table", "type_table"]
+__all__ = [
+    "SHEETS",
+    "csv_bytes",
+    "extra_sheets",
+    "header_rows",
+    "kpi_table",
+    "localise",
+    "methodology_table",
+    "report_geojson",
+    "sheets",
+    "territory_table",
+    "type_table",
+]
 
 #: Sheet keys, in workbook order (labels: ``reports.sheet.<key>``).
 SHEETS: tuple[str, ...] = ("summary", "synergies", "firms", "funnel", "territory", "methodology", "notes")
 #: Columns rounded to whole dollars / one decimal before display.
 _MONEY = ("net_value_cad_per_yr",)
-_ONE_DECIMAL = ("tonnes_t_per_yr", "diverted_t_per_yr", "co2e_avoided_t_per_yr", "quantity_per_yr",
-                "distance_km", "conversion_pct", "share_pct")
+_ONE_DECIMAL = (
+    "tonnes_t_per_yr",
+    "diverted_t_per_yr",
+    "co2e_avoided_t_per_yr",
+    "quantity_per_yr",
+    "distance_km",
+    "conversion_pct",
+    "share_pct",
+)
 
 
 def _value(prefix: str, value: Any, lang: str) -> Any:
@@ -60,8 +78,11 @@ def _words(col: str, values: pd.Series, lang: str, factors: pd.DataFrame | None)
     if col == "quantity":
         return values.map(lambda v: _value("labels.factor.quantity", v, lang))
     if col == "factor_id" and factors is not None:
-        return values.map(lambda v: factor_label(v, factors, lang) if isinstance(v, str) and v in
-                          set(factors["factor_id"]) else v)
+        return values.map(
+            lambda v: (
+                factor_label(v, factors, lang) if isinstance(v, str) and v in set(factors["factor_id"]) else v
+            )
+        )
     return values
 
 
@@ -102,8 +123,10 @@ def header_rows(data: ReportData, lang: str) -> list[tuple[str, str]]:
 def _kpi_values(data: ReportData) -> pd.DataFrame:
     table = data.kpis.set_index("indicator").loc[list(KPI_KEYS)].copy()
     for col in ("estimated", "verified", "total"):
-        table[col] = [round(v) if k.startswith("n_") or k == "net_value_cad_per_yr" else round(v, 1)
-                      for k, v in table[col].items()]
+        table[col] = [
+            round(v) if k.startswith("n_") or k == "net_value_cad_per_yr" else round(v, 1)
+            for k, v in table[col].items()
+        ]
     return table
 
 
@@ -115,11 +138,19 @@ def kpi_table(data: ReportData, lang: str) -> pd.DataFrame:
 
 
 def _summary(data: ReportData, lang: str) -> pd.DataFrame:
-    head = pd.DataFrame({"field": [t("reports.doc_title", lang)] + [r[0] for r in header_rows(data, lang)],
-                         "value": [""] + [r[1] for r in header_rows(data, lang)]})
+    head = pd.DataFrame(
+        {
+            "field": [t("reports.doc_title", lang)] + [r[0] for r in header_rows(data, lang)],
+            "value": [""] + [r[1] for r in header_rows(data, lang)],
+        }
+    )
     kpis = _kpi_values(data)
-    rows = pd.DataFrame({"field": [t(f"reports.kpi.{k}", lang) for k in kpis.index],
-                         "value": kpis["total"].to_numpy(dtype=object)})
+    rows = pd.DataFrame(
+        {
+            "field": [t(f"reports.kpi.{k}", lang) for k in kpis.index],
+            "value": kpis["total"].to_numpy(dtype=object),
+        }
+    )
     return localise(pd.concat([head, rows], ignore_index=True), lang)
 
 
@@ -129,8 +160,14 @@ def territory_table(data: ReportData, lang: str) -> pd.DataFrame:
     first = table.columns[0]
     kpis = data.kpis.set_index("indicator")["total"]
     total = {c: np.nan for c in table.columns} | {first: t("reports.total_once", lang)}
-    for key in ("n_synergies", "tonnes_t_per_yr", "diverted_t_per_yr", "co2e_avoided_t_per_yr",
-                "net_value_cad_per_yr", ("n_firms", "n_firms_engaged")):
+    for key in (
+        "n_synergies",
+        "tonnes_t_per_yr",
+        "diverted_t_per_yr",
+        "co2e_avoided_t_per_yr",
+        "net_value_cad_per_yr",
+        ("n_firms", "n_firms_engaged"),
+    ):
         col, kpi = key if isinstance(key, tuple) else (key, key)
         name = _value("reports.col", col, lang)
         if name in table.columns:
@@ -157,8 +194,9 @@ def methodology_table(data: ReportData, lang: str, *, columns: tuple[str, ...] |
     if "year" in table:
         table = table.assign(year=table["year"].astype(str))
     if "source" in table:  # a citation of the project's own method: its name, not a repository path
-        table = table.assign(source=table["source"].astype(str).str.replace(
-            r"(?<!\s)\s*\(docs/[\w./-]+\)", "", regex=True))
+        table = table.assign(
+            source=table["source"].astype(str).str.replace(r"(?<!\s)\s*\(docs/[\w./-]+\)", "", regex=True)
+        )
     if columns is not None:
         table = table[[c for c in columns if c in table]]
     if "note" in table:  # expert notes may cite another factor by its id: name it instead
@@ -167,8 +205,11 @@ def methodology_table(data: ReportData, lang: str, *, columns: tuple[str, ...] |
         every = pd.concat([data.methodology, load_factors()]).drop_duplicates("factor_id")
         ids = sorted(set(every["factor_id"].astype(str)), key=len, reverse=True)
         pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, ids)) + r")(?![\w])")
-        table = table.assign(note=table["note"].astype(str).map(
-            lambda n: pattern.sub(lambda m: f"« {factor_label(m.group(1), every, lang)} »", n)))
+        table = table.assign(
+            note=table["note"]
+            .astype(str)
+            .map(lambda n: pattern.sub(lambda m: f"« {factor_label(m.group(1), every, lang)} »", n))
+        )
     named = localise(table, lang, factors=data.methodology)
     return named.drop(columns=[_value("reports.col", "applies_to", lang)], errors="ignore")
 
@@ -206,8 +247,9 @@ def extra_sheets(data: ReportData, lang: str) -> dict[str, pd.DataFrame]:
 
 def type_table(data: ReportData, lang: str) -> pd.DataFrame:
     """Synergies by type with translated type names and headers."""
-    table = data.by_type.assign(synergy_type=data.by_type["synergy_type"].map(
-        lambda k: _value("mutual.type", k, lang)))
+    table = data.by_type.assign(
+        synergy_type=data.by_type["synergy_type"].map(lambda k: _value("mutual.type", k, lang))
+    )
     return localise(table, lang).rename(columns={"synergy_type": t("mutual.col.synergy_type", lang)})
 
 
@@ -242,15 +284,30 @@ def report_geojson(data: ReportData) -> dict[str, Any]:
     for row in data.points.to_dict(orient="records"):
         coords = [round(float(row["lon"]), 5), round(float(row["lat"]), 5)]
         props = _props({k: row[k] for k in ("label", "n_synergies", "named")})
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": coords},
-                         "properties": {"feature": "firm" if row["named"] else "mrc_aggregate", **props}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": coords},
+                "properties": {"feature": "firm" if row["named"] else "mrc_aggregate", **props},
+            }
+        )
     for row in data.links.to_dict(orient="records"):
-        coords = [[round(float(row["lon0"]), 5), round(float(row["lat0"]), 5)],
-                  [round(float(row["lon1"]), 5), round(float(row["lat1"]), 5)]]
-        features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
-                         "properties": {"feature": "synergy"}})
-    return {"type": "FeatureCollection", "features": features,
-            "properties": {"territory": data.territory.spec, "anonymised": data.anonymised}}
+        coords = [
+            [round(float(row["lon0"]), 5), round(float(row["lat0"]), 5)],
+            [round(float(row["lon1"]), 5), round(float(row["lat1"]), 5)],
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": {"feature": "synergy"},
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "properties": {"territory": data.territory.spec, "anonymised": data.anonymised},
+    }
 
 
 def geojson_bytes(data: ReportData) -> bytes:

@@ -18,8 +18,17 @@ import pandas as pd
 
 from symbiosis.places import load_gazetteer, normalise_name
 
-__all__ = ["MRC_UNKNOWN", "TERRITORY_KINDS", "Territory", "add_mrc", "load_mrc_table", "mrc_centroids",
-           "parse_territory", "select_firms", "territory_choices"]
+__all__ = [
+    "MRC_UNKNOWN",
+    "TERRITORY_KINDS",
+    "Territory",
+    "add_mrc",
+    "load_mrc_table",
+    "mrc_centroids",
+    "parse_territory",
+    "select_firms",
+    "territory_choices",
+]
 
 TERRITORY_KINDS: tuple[str, ...] = ("region", "mrc", "municipality", "park")
 #: MRC label given to a municipality the table does not list (kept, never dropped silently).
@@ -121,8 +130,12 @@ def territory_choices(firms: pd.DataFrame) -> list[str]:
     mrcs = sorted(set(with_mrc["mrc"]) - {MRC_UNKNOWN})
     towns = sorted(set(firms["municipality"].dropna().astype(str)) - {""})
     parks = sorted(set(firms["park_id"].dropna().astype(str)) - {""})
-    return (["region"] + [f"mrc:{m}" for m in mrcs] + [f"municipality:{m}" for m in towns]
-            + [f"park:{p}" for p in parks])
+    return (
+        ["region"]
+        + [f"mrc:{m}" for m in mrcs]
+        + [f"municipality:{m}" for m in towns]
+        + [f"park:{p}" for p in parks]
+    )
 
 
 @functools.lru_cache(maxsize=1)

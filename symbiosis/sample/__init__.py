@@ -9,5 +9,10 @@ from symbiosis.sample.canonical import generate_streams_canonical
 from symbiosis.sample.profiles import load_sectors, load_stream_profiles
 from symbiosis.sample.region import GENERATOR_VERSION, generate_region
 
-__all__ = ["GENERATOR_VERSION", "generate_region", "generate_streams_canonical", "load_sectors",
-           "load_stream_profiles"]
+__all__ = [
+    "GENERATOR_VERSION",
+    "generate_region",
+    "generate_streams_canonical",
+    "load_sectors",
+    "load_stream_profiles",
+]

@@ -63,14 +63,18 @@ def _firms(n_firms: int, territory: str, sectors: pd.DataFrame, rng: np.random.G
     return firms
 
 
-def _subsample(streams: pd.DataFrame, n_supply: int, n_demand: int,
-               rng: np.random.Generator) -> pd.DataFrame | None:
+def _subsample(
+    streams: pd.DataFrame, n_supply: int, n_demand: int, rng: np.random.Generator
+) -> pd.DataFrame | None:
     supply = np.flatnonzero(streams["direction"].to_numpy() == "supply")
     demand = np.flatnonzero(streams["direction"].to_numpy() == "demand")
     if len(supply) < n_supply or len(demand) < n_demand:
         return None
-    keep = np.sort(np.concatenate([rng.choice(supply, n_supply, replace=False),
-                                   rng.choice(demand, n_demand, replace=False)]))
+    keep = np.sort(
+        np.concatenate(
+            [rng.choice(supply, n_supply, replace=False), rng.choice(demand, n_demand, replace=False)]
+        )
+    )
     return streams.iloc[keep].reset_index(drop=True)
 
 
@@ -91,40 +95,44 @@ def _canonical_streams(streams: pd.DataFrame, rng: np.random.Generator) -> pd.Da
     start = pd.to_datetime(pd.DataFrame({"year": _YEAR, "month": first, "day": 1}))
     end = pd.to_datetime(pd.DataFrame({"year": _YEAR, "month": last, "day": 1})) + pd.offsets.MonthEnd(0)
     unit = pd.Series(kind).map(CANONICAL_UNIT).to_numpy()
-    return pd.DataFrame({
-        "stream_id": np.char.add("X", np.char.zfill(np.arange(1, n + 1).astype(str), 7)),
-        "firm_id": streams["firm_id"].to_numpy(),
-        "direction": streams["direction"].to_numpy(),
-        "kind": kind,
-        "category_id": streams["category_id"].to_numpy(),
-        "waste_code": np.where(supply, streams["waste_code"].to_numpy(), ""),
-        "description": streams["description_fr"].to_numpy(),
-        "quantity_as_typed": np.char.mod("%.3f", q),
-        "unit_as_typed": unit,
-        "quantity_per_yr": q,
-        "quantity_unit": unit,
-        "mass_t_per_yr": np.where((kind == "material") | (kind == "water"), q, np.nan),
-        "density_t_per_m3": np.nan,
-        "density_source": "",
-        "hazardous": streams["hazardous"].to_numpy(bool),
-        "moisture_pct": streams["moisture_pct"].to_numpy(float),
-        "temperature_c": streams["temperature_c"].to_numpy(float),
-        "purity_pct": np.where(supply, streams["purity_pct"].to_numpy(float), np.nan),
-        **profile_quality(streams),
-        "quality_notes": "",
-        "availability": streams["availability"].to_numpy(),
-        "months_mask": streams["months_mask"].to_numpy(np.int64),
-        "start_date": start.where(one_off),
-        "end_date": end.where(one_off),
-        **profile_baseline(streams, price),
-        "min_lot_per_yr": np.where(supply, np.nan, q * streams["min_lot_frac"].to_numpy(float)),
-        "max_distance_km": streams["max_distance_km"].to_numpy(float) * rng.choice([0.5, 1.0, 1.5, 2.0], n),
-        "confidentiality": streams["confidentiality"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "stream_id": np.char.add("X", np.char.zfill(np.arange(1, n + 1).astype(str), 7)),
+            "firm_id": streams["firm_id"].to_numpy(),
+            "direction": streams["direction"].to_numpy(),
+            "kind": kind,
+            "category_id": streams["category_id"].to_numpy(),
+            "waste_code": np.where(supply, streams["waste_code"].to_numpy(), ""),
+            "description": streams["description_fr"].to_numpy(),
+            "quantity_as_typed": np.char.mod("%.3f", q),
+            "unit_as_typed": unit,
+            "quantity_per_yr": q,
+            "quantity_unit": unit,
+            "mass_t_per_yr": np.where((kind == "material") | (kind == "water"), q, np.nan),
+            "density_t_per_m3": np.nan,
+            "density_source": "",
+            "hazardous": streams["hazardous"].to_numpy(bool),
+            "moisture_pct": streams["moisture_pct"].to_numpy(float),
+            "temperature_c": streams["temperature_c"].to_numpy(float),
+            "purity_pct": np.where(supply, streams["purity_pct"].to_numpy(float), np.nan),
+            **profile_quality(streams),
+            "quality_notes": "",
+            "availability": streams["availability"].to_numpy(),
+            "months_mask": streams["months_mask"].to_numpy(np.int64),
+            "start_date": start.where(one_off),
+            "end_date": end.where(one_off),
+            **profile_baseline(streams, price),
+            "min_lot_per_yr": np.where(supply, np.nan, q * streams["min_lot_frac"].to_numpy(float)),
+            "max_distance_km": streams["max_distance_km"].to_numpy(float)
+            * rng.choice([0.5, 1.0, 1.5, 2.0], n),
+            "confidentiality": streams["confidentiality"].to_numpy(),
+        }
+    )
 
 
-def generate_streams_canonical(*, n_streams: int = 100_000, seed: int = 20261122,
-                               territory: str = "quebec", supply_share: float = 0.5) -> Registry:
+def generate_streams_canonical(
+    *, n_streams: int = 100_000, seed: int = 20261122, territory: str = "quebec", supply_share: float = 0.5
+) -> Registry:
     """Generate a canonical registry of ``n_streams`` streams for benchmarks.
 
     Parameters
@@ -153,8 +161,9 @@ def generate_streams_canonical(*, n_streams: int = 100_000, seed: int = 20261122
     while True:
         n_firms = math.ceil(max(n_supply / mean["supply"], n_demand / mean["demand"]) * margin) + 20
         firms = _firms(n_firms, territory, sectors, rng)
-        drawn = draw_streams(firms[["firm_id", "firm_no", "sector_id", "size", "confidentiality"]],
-                             profiles, rng)
+        drawn = draw_streams(
+            firms[["firm_id", "firm_no", "sector_id", "size", "confidentiality"]], profiles, rng
+        )
         streams = _subsample(drawn, n_supply, n_demand, rng)
         if streams is not None:
             break

@@ -379,12 +379,15 @@ def mutual_readme(tables: dict[str, pd.DataFrame], *, seed: int, n_firms: int) -
     """The ``MUTUAL.md`` of the sample folder: what each file holds, counts, how it was made."""
     counts = {name: len(frame) for name, frame in tables.items()}
     lines = [
-        "# Sample region: mutualisation tables (fictional)", "",
+        "# Sample region: mutualisation tables (fictional)",
+        "",
         f"Made with the region by `symbiosis sample --firms {n_firms} --seed {seed}` "
         "(`symbiosis.sample.mutual.generate_mutual`, drawn from `firms.csv` and the sector profiles of "
         "`symbiosis/sample/data/mutual_profiles.csv`). Running it again gives the same bytes; a test "
-        "checks it.", "",
-        "| file | rows | what |", "|---|---|---|",
+        "checks it.",
+        "",
+        "| file | rows | what |",
+        "|---|---|---|",
         f"| `purchases.csv` | {counts['purchases']} | recurring purchases: category, yearly quantity in the "
         "category's unit, months, current price per unit |",
         f"| `capacity_offers.csv` | {counts['capacity_offers']} | spare equipment or team time a firm "
@@ -396,17 +399,21 @@ def mutual_readme(tables: dict[str, pd.DataFrame], *, seed: int, n_firms: int) -
         f"| `pickups.csv` | {counts['pickups']} | small residue streams to collect (cardboard, plastic film, "
         "scrap, used oil, pallets): t/yr, frequency, time window, current price per pickup when known |",
         f"| `receivers.csv` | {counts['receivers']} | recyclers of the sample that receive them, with their "
-        "trucks |", "",
+        "trucks |",
+        "",
         "Prices, quantities and price-break tiers are orders of magnitude for the region in 2026 (expert "
-        "notes, `symbiosis/mutual/data/`), not quotes. The firms are those of `firms.csv`: fictional.", "",
+        "notes, `symbiosis/mutual/data/`), not quotes. The firms are those of `firms.csv`: fictional.",
+        "",
         "Import them with `symbiosis match --levers --mutual-dir data/sample` (or the app's "
-        "mutualisation pages); the formats are in `docs/model.md`.", "",
+        "mutualisation pages); the formats are in `docs/model.md`.",
+        "",
     ]
     return "\n".join(lines)
 
 
-def write_mutual_sample(out: Path, firms: pd.DataFrame, *, seed: int,
-                        n_firms: int | None = None) -> dict[str, int]:
+def write_mutual_sample(
+    out: Path, firms: pd.DataFrame, *, seed: int, n_firms: int | None = None
+) -> dict[str, int]:
     """Write the six mutualisation files and ``MUTUAL.md`` next to ``firms.csv``; return the row counts."""
     tables = generate_mutual(firms, seed=seed)
     out.mkdir(parents=True, exist_ok=True)

@@ -16,14 +16,25 @@ import pandas as pd
 
 __all__ = ["PERMIT_COLUMNS", "draw_permits", "hazardous_holders", "load_permit_profiles"]
 
-PERMIT_COLUMNS: tuple[str, ...] = ("permit_id", "firm_id", "permit_type", "reference", "categories",
-                                   "waste_codes", "valid_until", "conditions")
+PERMIT_COLUMNS: tuple[str, ...] = (
+    "permit_id",
+    "firm_id",
+    "permit_type",
+    "reference",
+    "categories",
+    "waste_codes",
+    "valid_until",
+    "conditions",
+)
 
 
 @lru_cache(maxsize=1)
 def _profiles() -> pd.DataFrame:
-    with resources.files("symbiosis.sample").joinpath("data", "permit_profiles.csv").open(
-            "r", encoding="utf-8") as fh:
+    with (
+        resources.files("symbiosis.sample")
+        .joinpath("data", "permit_profiles.csv")
+        .open("r", encoding="utf-8") as fh
+    ):
         frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
     frame["p"] = frame["p"].astype(float)
     frame["hazardous_holder"] = frame["hazardous_holder"].str.lower().eq("true")
@@ -63,13 +74,16 @@ def draw_permits(firms: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     merged = merged[held].reset_index(drop=True)
     number = rng.integers(10_000, 99_999, size=len(merged))
     years = rng.integers(2027, 2033, size=len(merged))
-    return pd.DataFrame({
-        "permit_id": [f"A{i:04d}" for i in range(1, len(merged) + 1)],
-        "firm_id": merged["firm_id"].astype(str),
-        "permit_type": merged["permit_type"].astype(str),
-        "reference": [f"{p}-{n}" for p, n in zip(merged["reference_prefix"], number, strict=True)],
-        "categories": merged["categories"].astype(str),
-        "waste_codes": merged["waste_codes"].astype(str),
-        "valid_until": [f"{y}-12-31" for y in years],
-        "conditions": merged["conditions_fr"].astype(str),
-    }, columns=list(PERMIT_COLUMNS))
+    return pd.DataFrame(
+        {
+            "permit_id": [f"A{i:04d}" for i in range(1, len(merged) + 1)],
+            "firm_id": merged["firm_id"].astype(str),
+            "permit_type": merged["permit_type"].astype(str),
+            "reference": [f"{p}-{n}" for p, n in zip(merged["reference_prefix"], number, strict=True)],
+            "categories": merged["categories"].astype(str),
+            "waste_codes": merged["waste_codes"].astype(str),
+            "valid_until": [f"{y}-12-31" for y in years],
+            "conditions": merged["conditions_fr"].astype(str),
+        },
+        columns=list(PERMIT_COLUMNS),
+    )

@@ -32,11 +32,27 @@ import pandas as pd
 from symbiosis.kb import load_categories
 from symbiosis.schemas import ALL_MONTHS
 
-__all__ = ["load_sectors", "load_stream_profiles", "months_mask", "months_of_mask", "profile_baseline",
-           "profile_quality"]
+__all__ = [
+    "load_sectors",
+    "load_stream_profiles",
+    "months_mask",
+    "months_of_mask",
+    "profile_baseline",
+    "profile_quality",
+]
 
-_NUMERIC = ("p", "median_per_yr", "sigma", "price_cad_per_unit", "temperature_c", "moisture_pct",
-            "purity_pct", "contaminant_pct", "max_distance_km", "min_lot_frac")
+_NUMERIC = (
+    "p",
+    "median_per_yr",
+    "sigma",
+    "price_cad_per_unit",
+    "temperature_c",
+    "moisture_pct",
+    "purity_pct",
+    "contaminant_pct",
+    "max_distance_km",
+    "min_lot_frac",
+)
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -103,8 +119,7 @@ def _profiles() -> pd.DataFrame:
     frame["hazardous"] = frame["category_id"].map(categories["hazardous"]).astype(bool)
     frame["default_density_t_per_m3"] = frame["category_id"].map(categories["default_density_t_per_m3"])
     frame["months_mask"] = frame["months"].map(months_mask).astype(np.int64)
-    frame["waste_code"] = frame["category_id"].map(
-        categories["waste_codes"].str.split("|").str[0].fillna(""))
+    frame["waste_code"] = frame["category_id"].map(categories["waste_codes"].str.split("|").str[0].fillna(""))
     return frame
 
 

@@ -28,8 +28,15 @@ from symbiosis.sample.typed import (
     round_significant,
 )
 
-__all__ = ["DEFAULT_SEED", "FIRM_COLUMNS", "GENERATOR_VERSION", "STREAM_COLUMNS", "draw_region",
-           "generate_region", "to_import_format"]
+__all__ = [
+    "DEFAULT_SEED",
+    "FIRM_COLUMNS",
+    "GENERATOR_VERSION",
+    "STREAM_COLUMNS",
+    "draw_region",
+    "generate_region",
+    "to_import_format",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -37,30 +44,81 @@ logger = logging.getLogger(__name__)
 GENERATOR_VERSION = "2"
 DEFAULT_SEED = 20261122
 FIRM_COLUMNS: tuple[str, ...] = (
-    "firm_id", "name", "scian_code", "park_id", "municipality", "lat", "lon", "contact_name",
-    "contact_email", "contact_phone", "accepts_hazardous", "confidentiality")
+    "firm_id",
+    "name",
+    "scian_code",
+    "park_id",
+    "municipality",
+    "lat",
+    "lon",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "accepts_hazardous",
+    "confidentiality",
+)
 STREAM_COLUMNS: tuple[str, ...] = (
-    "stream_id", "firm_id", "direction", "category_id", "waste_code", "description", "quantity", "unit",
-    "density_t_per_m3", "hazardous", "moisture_pct", "temperature_c", "purity_pct", "contaminant_pct",
-    "particle_size", "min_purity_pct", "max_moisture_pct", "min_temperature_c", "max_contaminant_pct",
-    "accepted_particle_sizes", "rejects_hazardous", "quality_notes", "availability", "months", "start_date",
-    "end_date", "current_fate", "disposal_cost_cad_per_unit", "sale_price_cad_per_unit", "current_use",
-    "purchase_price_cad_per_unit", "gate_fee_cad_per_unit", "min_lot_per_yr", "max_distance_km",
-    "confidentiality")
+    "stream_id",
+    "firm_id",
+    "direction",
+    "category_id",
+    "waste_code",
+    "description",
+    "quantity",
+    "unit",
+    "density_t_per_m3",
+    "hazardous",
+    "moisture_pct",
+    "temperature_c",
+    "purity_pct",
+    "contaminant_pct",
+    "particle_size",
+    "min_purity_pct",
+    "max_moisture_pct",
+    "min_temperature_c",
+    "max_contaminant_pct",
+    "accepted_particle_sizes",
+    "rejects_hazardous",
+    "quality_notes",
+    "availability",
+    "months",
+    "start_date",
+    "end_date",
+    "current_fate",
+    "disposal_cost_cad_per_unit",
+    "sale_price_cad_per_unit",
+    "current_use",
+    "purchase_price_cad_per_unit",
+    "gate_fee_cad_per_unit",
+    "min_lot_per_yr",
+    "max_distance_km",
+    "confidentiality",
+)
 ENGLISH_FIRM_SHARE = 0.2
 #: Share of French-writing firms that also write directions and availabilities in French.
 FRENCH_WORDS_SHARE = 0.45
 _QUALITY_NOTES = (
-    "Analyse disponible sur demande", "Qualité variable selon la saison", "Lot homogène",
-    "Fiche signalétique disponible", "Entreposé à l'abri des intempéries",
+    "Analyse disponible sur demande",
+    "Qualité variable selon la saison",
+    "Lot homogène",
+    "Fiche signalétique disponible",
+    "Entreposé à l'abri des intempéries",
     "Peut contenir des corps étrangers",
-    "Caractérisation de 2025 disponible", "Chargement par le preneur",
+    "Caractérisation de 2025 disponible",
+    "Chargement par le preneur",
 )
 _FR_AVAILABILITY = {"continuous": "continu", "seasonal": "saisonnier", "one_off": "ponctuel"}
 _FR_DIRECTION = {"supply": "offre", "demand": "demande"}
-_FR_FATE = {"landfill": "enfouissement", "incineration": "incinération", "land_spreading": "épandage",
-            "sold_byproduct": "vendu", "internal_reuse": "réemploi interne", "paid_treatment": "traitement",
-            "discharged": "rejeté", "": ""}
+_FR_FATE = {
+    "landfill": "enfouissement",
+    "incineration": "incinération",
+    "land_spreading": "épandage",
+    "sold_byproduct": "vendu",
+    "internal_reuse": "réemploi interne",
+    "paid_treatment": "traitement",
+    "discharged": "rejeté",
+    "": "",
+}
 _FR_SIZE = {"fine": "fin", "granular": "granulaire", "coarse": "grossier", "bulky": "encombrant"}
 #: Share of firms that have declared no stream yet (prospects).
 SILENT_FIRM_SHARE = 0.04
@@ -86,8 +144,9 @@ def _draw_firms(n_firms: int, rng: np.random.Generator) -> pd.DataFrame:
     firms["french_words"] = ~firms["english"] & (rng.random(n_firms) < FRENCH_WORDS_SHARE)
     firms["accepts_hazardous_flag"] = rng.random(n_firms) < info["accepts_hazardous_p"].to_numpy()
     confidential = rng.random(n_firms) < info["confidential_p"].to_numpy()
-    firms["confidentiality"] = np.where(confidential, "confidential",
-                                        np.where(rng.random(n_firms) < 0.45, "public", "members"))
+    firms["confidentiality"] = np.where(
+        confidential, "confidential", np.where(rng.random(n_firms) < 0.45, "public", "members")
+    )
     firms["size"] = rng.lognormal(0.0, 0.4, n_firms)
     return pd.concat([firms, contact_frame(firms["name"].tolist(), rng)], axis=1)
 
@@ -137,11 +196,14 @@ def _quantities_as_typed(streams: pd.DataFrame, rng: np.random.Generator) -> pd.
     typed = round_significant(typed, rng.choice([2, 2, 3], size=n))
     french = ~streams["english"].to_numpy()
     english_units = np.array([ENGLISH_UNIT[u] for u in units], dtype=object)
-    return pd.DataFrame({
-        "quantity": format_numbers(typed, french, rng),
-        "unit": np.where(french, units, english_units),
-        "density_t_per_m3": format_numbers(density, french, rng),
-    }, index=streams.index)
+    return pd.DataFrame(
+        {
+            "quantity": format_numbers(typed, french, rng),
+            "unit": np.where(french, units, english_units),
+            "density_t_per_m3": format_numbers(density, french, rng),
+        },
+        index=streams.index,
+    )
 
 
 def _attributes_as_typed(streams: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -149,8 +211,14 @@ def _attributes_as_typed(streams: pd.DataFrame, rng: np.random.Generator) -> pd.
     french = ~streams["english"].to_numpy()
     supply = streams["direction"].eq("supply").to_numpy()
 
-    def noisy(column: str, sigma: float, keep: float, digits: int = 2, cap: float | np.ndarray = np.inf,
-              floor: float | np.ndarray = -np.inf) -> list[str]:
+    def noisy(
+        column: str,
+        sigma: float,
+        keep: float,
+        digits: int = 2,
+        cap: float | np.ndarray = np.inf,
+        floor: float | np.ndarray = -np.inf,
+    ) -> list[str]:
         values = np.clip(streams[column].to_numpy(float) * rng.lognormal(0.0, sigma, n), floor, cap)
         values = np.where(rng.random(n) < keep, round_significant(values, digits), np.nan)
         return format_numbers(values, french, rng)
@@ -172,31 +240,45 @@ def _attributes_as_typed(streams: pd.DataFrame, rng: np.random.Generator) -> pd.
     quality = _quality_as_typed(streams, supply, french, rng)
     # A declared temperature stays within its category's band (import checks it).
     bands = (TEMPERATURE_BANDS_C.get(c, (None, None)) for c in streams["category_id"])
-    band = np.array([[-np.inf if lo is None else lo, np.inf if hi is None else hi] for lo, hi in bands],
-                    dtype=float).reshape(-1, 2)
-    return pd.DataFrame({
-        "moisture_pct": np.where(supply, noisy("moisture_pct", 0.1, 0.8, cap=97.0), ""),
-        "temperature_c": np.where(supply, noisy("temperature_c", 0.1, 0.95, cap=band[:, 1], floor=band[:, 0]),
-                                  ""),
-        "purity_pct": format_numbers(np.where(supply, np.minimum(streams["purity_pct"].to_numpy(float), 99.5),
-                                              np.nan), french, rng),
-        **quality,
-        "current_fate": np.where(words, pd.Series(fate).map(_FR_FATE).to_numpy(object), fate),
-        "disposal_cost_cad_per_unit": format_numbers(np.where(supply & ~sale_column, priced, np.nan), french,
-                                                     rng),
-        "sale_price_cad_per_unit": format_numbers(np.where(sale_column, -priced, np.nan), french, rng),
-        "current_use": np.where(service, np.where(words, "service de traitement", "treatment_service"), ""),
-        "purchase_price_cad_per_unit": format_numbers(np.where(supply | service, np.nan, priced), french,
-                                                      rng),
-        "gate_fee_cad_per_unit": format_numbers(np.where(service, priced, np.nan), french, rng),
-        "min_lot_per_yr": format_numbers(np.where(supply, np.nan, round_significant(lot, 2)), french, rng),
-        "max_distance_km": format_numbers(distance, french, rng),
-    }, index=streams.index)
+    band = np.array(
+        [[-np.inf if lo is None else lo, np.inf if hi is None else hi] for lo, hi in bands], dtype=float
+    ).reshape(-1, 2)
+    return pd.DataFrame(
+        {
+            "moisture_pct": np.where(supply, noisy("moisture_pct", 0.1, 0.8, cap=97.0), ""),
+            "temperature_c": np.where(
+                supply, noisy("temperature_c", 0.1, 0.95, cap=band[:, 1], floor=band[:, 0]), ""
+            ),
+            "purity_pct": format_numbers(
+                np.where(supply, np.minimum(streams["purity_pct"].to_numpy(float), 99.5), np.nan), french, rng
+            ),
+            **quality,
+            "current_fate": np.where(words, pd.Series(fate).map(_FR_FATE).to_numpy(object), fate),
+            "disposal_cost_cad_per_unit": format_numbers(
+                np.where(supply & ~sale_column, priced, np.nan), french, rng
+            ),
+            "sale_price_cad_per_unit": format_numbers(np.where(sale_column, -priced, np.nan), french, rng),
+            "current_use": np.where(
+                service, np.where(words, "service de traitement", "treatment_service"), ""
+            ),
+            "purchase_price_cad_per_unit": format_numbers(
+                np.where(supply | service, np.nan, priced), french, rng
+            ),
+            "gate_fee_cad_per_unit": format_numbers(np.where(service, priced, np.nan), french, rng),
+            "min_lot_per_yr": format_numbers(
+                np.where(supply, np.nan, round_significant(lot, 2)), french, rng
+            ),
+            "max_distance_km": format_numbers(distance, french, rng),
+        },
+        index=streams.index,
+    )
 
 
-def _quality_as_typed(streams: pd.DataFrame, supply: np.ndarray, french: np.ndarray,
-                      rng: np.random.Generator) -> dict[str, object]:
+def _quality_as_typed(
+    streams: pd.DataFrame, supply: np.ndarray, french: np.ndarray, rng: np.random.Generator
+) -> dict[str, object]:
     """Declared quality of supplies and the specs demands accept, as firms type them."""
+
     def num(col: str) -> np.ndarray:
         return pd.to_numeric(streams[col], errors="coerce").to_numpy(float)
 
@@ -223,46 +305,71 @@ def _time_as_typed(streams: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
     styles = np.where(french, rng.choice([0, 0, 1, 2], size=n), rng.choice([0, 2], size=n))
     masks = streams["months_mask"].to_numpy()
     availability = streams["availability"].to_numpy()
-    months = [month_text(int(m), style=int(s)) if a != "continuous" else ""
-              for m, s, a in zip(masks, styles, availability, strict=True)]
+    months = [
+        month_text(int(m), style=int(s)) if a != "continuous" else ""
+        for m, s, a in zip(masks, styles, availability, strict=True)
+    ]
     first = [min(m for m in range(1, 13) if k & (1 << (m - 1))) for k in masks]
     last = [max(m for m in range(1, 13) if k & (1 << (m - 1))) for k in masks]
     one_off = availability == "one_off"
     start = np.where(one_off, [f"2027-{m:02d}-01" for m in first], "")
-    end = np.where(one_off, [pd.Timestamp(2027, m, 1).to_period("M").end_time.strftime("%Y-%m-%d")
-                             for m in last], "")
+    end = np.where(
+        one_off, [pd.Timestamp(2027, m, 1).to_period("M").end_time.strftime("%Y-%m-%d") for m in last], ""
+    )
     french_words = streams["french_words"].to_numpy()
-    return pd.DataFrame({
-        "availability": np.where(french_words, pd.Series(availability).map(_FR_AVAILABILITY), availability),
-        "months": months, "start_date": start, "end_date": end,
-    }, index=streams.index)
+    return pd.DataFrame(
+        {
+            "availability": np.where(
+                french_words, pd.Series(availability).map(_FR_AVAILABILITY), availability
+            ),
+            "months": months,
+            "start_date": start,
+            "end_date": end,
+        },
+        index=streams.index,
+    )
 
 
 def _streams_as_typed(streams: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     n = len(streams)
     french = ~streams["english"].to_numpy()
-    out = pd.DataFrame({
-        "stream_id": [f"S{i:05d}" for i in range(1, n + 1)],
-        "firm_id": streams["firm_id"].to_numpy(),
-        "direction": np.where(streams["french_words"].to_numpy(),
-                              streams["direction"].map(_FR_DIRECTION), streams["direction"]),
-        "category_id": streams["category_id"].to_numpy(),
-        "waste_code": np.where(streams["direction"].eq("supply") & (rng.random(n) < 0.5),
-                               streams["waste_code"], ""),
-        "description": streams["description_fr"].to_numpy(),
-        "hazardous": _yes_no(streams["hazardous"].to_numpy(), ~french),
-        "quality_notes": np.where(rng.random(n) < 0.15,
-                                  np.asarray(_QUALITY_NOTES)[rng.integers(len(_QUALITY_NOTES), size=n)], ""),
-    }, index=streams.index)
+    out = pd.DataFrame(
+        {
+            "stream_id": [f"S{i:05d}" for i in range(1, n + 1)],
+            "firm_id": streams["firm_id"].to_numpy(),
+            "direction": np.where(
+                streams["french_words"].to_numpy(),
+                streams["direction"].map(_FR_DIRECTION),
+                streams["direction"],
+            ),
+            "category_id": streams["category_id"].to_numpy(),
+            "waste_code": np.where(
+                streams["direction"].eq("supply") & (rng.random(n) < 0.5), streams["waste_code"], ""
+            ),
+            "description": streams["description_fr"].to_numpy(),
+            "hazardous": _yes_no(streams["hazardous"].to_numpy(), ~french),
+            "quality_notes": np.where(
+                rng.random(n) < 0.15,
+                np.asarray(_QUALITY_NOTES)[rng.integers(len(_QUALITY_NOTES), size=n)],
+                "",
+            ),
+        },
+        index=streams.index,
+    )
     hazardous_secret = streams["hazardous"].to_numpy() & (rng.random(n) < 0.5)
     out["confidentiality"] = np.where(hazardous_secret, "confidential", streams["confidentiality"])
-    parts = [out, _quantities_as_typed(streams, rng), _attributes_as_typed(streams, rng),
-             _time_as_typed(streams, rng)]
+    parts = [
+        out,
+        _quantities_as_typed(streams, rng),
+        _attributes_as_typed(streams, rng),
+        _time_as_typed(streams, rng),
+    ]
     return pd.concat(parts, axis=1)
 
 
-def draw_region(*, n_firms: int = 300, seed: int = DEFAULT_SEED,
-                territory: str = "slsj") -> tuple[pd.DataFrame, pd.DataFrame]:
+def draw_region(
+    *, n_firms: int = 300, seed: int = DEFAULT_SEED, territory: str = "slsj"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Draw the sample region with its internal columns (sector, canonical quantity...).
 
     Same parameters as :func:`generate_region`; the frames carry, besides the import columns,
@@ -280,14 +387,16 @@ def draw_region(*, n_firms: int = 300, seed: int = DEFAULT_SEED,
     silent = firms.loc[(rng.random(len(firms)) < SILENT_FIRM_SHARE) & ~fixed.to_numpy(), "firm_id"]
     streams = streams[~streams["firm_id"].isin(silent)].reset_index(drop=True)
     typed_firms = _firms_as_typed(firms, rng)
-    typed_streams = pd.concat([streams[["sector_id", "kind", "quantity_per_yr"]],
-                               _streams_as_typed(streams, rng)], axis=1)
+    typed_streams = pd.concat(
+        [streams[["sector_id", "kind", "quantity_per_yr"]], _streams_as_typed(streams, rng)], axis=1
+    )
     logger.info("sample region: %d firms, %d streams", len(typed_firms), len(typed_streams))
     return typed_firms, typed_streams
 
 
-def generate_region(*, n_firms: int = 300, seed: int = DEFAULT_SEED,
-                    territory: str = "slsj") -> tuple[pd.DataFrame, pd.DataFrame]:
+def generate_region(
+    *, n_firms: int = 300, seed: int = DEFAULT_SEED, territory: str = "slsj"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Generate the fictional sample region as the two import files (firms, streams).
 
     Parameters
@@ -310,5 +419,7 @@ def generate_region(*, n_firms: int = 300, seed: int = DEFAULT_SEED,
 
 def to_import_format(firms: pd.DataFrame, streams: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep the import columns of :func:`draw_region`'s frames, as text, in file order."""
-    return (firms.loc[:, list(FIRM_COLUMNS)].astype(str).reset_index(drop=True),
-            streams.loc[:, list(STREAM_COLUMNS)].astype(str).reset_index(drop=True))
+    return (
+        firms.loc[:, list(FIRM_COLUMNS)].astype(str).reset_index(drop=True),
+        streams.loc[:, list(STREAM_COLUMNS)].astype(str).reset_index(drop=True),
+    )

@@ -78,8 +78,10 @@ the rules of issue 10:
 def sample_readme(summary: dict[str, Any], *, seed: int, n_firms: int, version: str) -> str:
     """Return the Markdown README of a sample written by ``symbiosis sample``."""
     labels = load_sectors().set_index("sector_id")
-    sectors = [(labels.loc[s, "label_fr"], labels.loc[s, "scian_codes"].replace("|", ", "), n)
-               for s, n in summary["firms_by_sector"].items()]
+    sectors = [
+        (labels.loc[s, "label_fr"], labels.loc[s, "scian_codes"].replace("|", ", "), n)
+        for s, n in summary["firms_by_sector"].items()
+    ]
     towns = list(summary["firms_by_municipality"].items())
     kinds = [(k, v.get("supply", 0), v.get("demand", 0)) for k, v in summary["streams_by_kind"].items()]
     return f"""# Sample region: Saguenay–Lac-Saint-Jean (fictional firms)

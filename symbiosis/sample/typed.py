@@ -24,24 +24,57 @@ __all__ = [
 _DAYS_PER_YR = 365.25
 #: Typed unit (French) -> value in that unit of one canonical unit per year.
 PER_CANONICAL: dict[str, float] = {
-    "t/an": 1.0, "t/mois": 1 / 12, "t/semaine": 7 / _DAYS_PER_YR, "kg/jour": 1000 / _DAYS_PER_YR,
-    "kg/mois": 1000 / 12, "t": 1.0,
-    "m³/jour": 1 / _DAYS_PER_YR, "m³/an": 1.0, "L/jour": 1000 / _DAYS_PER_YR,
-    "MWh/an": 1.0, "GJ/an": 3.6, "kW": 1000 / (_DAYS_PER_YR * 24),
-    "voyages/an": 1.0, "m²": 1.0, "h/an": 1.0,
+    "t/an": 1.0,
+    "t/mois": 1 / 12,
+    "t/semaine": 7 / _DAYS_PER_YR,
+    "kg/jour": 1000 / _DAYS_PER_YR,
+    "kg/mois": 1000 / 12,
+    "t": 1.0,
+    "m³/jour": 1 / _DAYS_PER_YR,
+    "m³/an": 1.0,
+    "L/jour": 1000 / _DAYS_PER_YR,
+    "MWh/an": 1.0,
+    "GJ/an": 3.6,
+    "kW": 1000 / (_DAYS_PER_YR * 24),
+    "voyages/an": 1.0,
+    "m²": 1.0,
+    "h/an": 1.0,
 }
 #: French unit -> the English form some firms type.
 ENGLISH_UNIT: dict[str, str] = {
-    "t/an": "t/yr", "t/mois": "t/month", "t/semaine": "t/week", "kg/jour": "kg/day",
-    "kg/mois": "kg/month", "t": "t", "m³/jour": "m³/day", "m³/an": "m³/yr", "L/jour": "L/day",
-    "MWh/an": "MWh/yr", "GJ/an": "GJ/yr", "kW": "kW", "voyages/an": "trips/yr", "m²": "m²",
+    "t/an": "t/yr",
+    "t/mois": "t/month",
+    "t/semaine": "t/week",
+    "kg/jour": "kg/day",
+    "kg/mois": "kg/month",
+    "t": "t",
+    "m³/jour": "m³/day",
+    "m³/an": "m³/yr",
+    "L/jour": "L/day",
+    "MWh/an": "MWh/yr",
+    "GJ/an": "GJ/yr",
+    "kW": "kW",
+    "voyages/an": "trips/yr",
+    "m²": "m²",
     "h/an": "h/yr",
 }
 VOLUME_UNITS: frozenset[str] = frozenset({"m³/jour", "m³/an", "L/jour"})
 #: Units safe for a seasonal stream (a yearly total, not a rate that would be read as all-year).
 ANNUAL_UNITS: frozenset[str] = frozenset({"t/an", "m³/an", "MWh/an", "GJ/an", "voyages/an", "m²", "h/an"})
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-              "octobre", "novembre", "décembre")
+_MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def round_significant(values: np.ndarray, digits: int | np.ndarray = 2) -> np.ndarray:
@@ -72,8 +105,10 @@ def format_numbers(values: np.ndarray, french: np.ndarray, rng: np.random.Genera
     NaN gives an empty string.
     """
     group = rng.random(len(values)) < 0.7
-    return ["" if not np.isfinite(v) else _format_one(float(v), french=bool(f), group=bool(g))
-            for v, f, g in zip(values, french, group, strict=True)]
+    return [
+        "" if not np.isfinite(v) else _format_one(float(v), french=bool(f), group=bool(g))
+        for v, f, g in zip(values, french, group, strict=True)
+    ]
 
 
 def month_text(mask: int, *, style: int) -> str:

@@ -14,8 +14,16 @@ from typing import Any
 
 from symbiosis.synergy.status import DECISIONS, PIPELINE, REASONS, STATUSES, TransitionError
 
-__all__ = ["DECISIONS", "PIPELINE", "REASONS", "STATUSES", "SynergyRepository", "TransitionError",
-           "funnel", "ledger_lines"]
+__all__ = [
+    "DECISIONS",
+    "PIPELINE",
+    "REASONS",
+    "STATUSES",
+    "SynergyRepository",
+    "TransitionError",
+    "funnel",
+    "ledger_lines",
+]
 
 
 def __getattr__(name: str) -> Any:

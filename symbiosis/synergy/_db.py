@@ -47,8 +47,13 @@ def fetch_synergy(conn: Connection, actor: Actor, synergy_id: str, *, lock: bool
     if not actor.reads_all:
         party = found is not None and actor.firm_id in (found.supply_firm_id, found.demand_firm_id)
         require(actor, party, "see a synergy it is not a party to", table="synergies", keys=[synergy_id])
-        require(actor, found.qualified_at is not None, "see a synergy not yet qualified",
-                table="synergies", keys=[synergy_id])
+        require(
+            actor,
+            found.qualified_at is not None,
+            "see a synergy not yet qualified",
+            table="synergies",
+            keys=[synergy_id],
+        )
     if found is None:
         raise NotFound(f"no synergy {synergy_id!r}")
     return dict(found._mapping)
@@ -56,16 +61,29 @@ def fetch_synergy(conn: Connection, actor: Actor, synergy_id: str, *, lock: bool
 
 def gates(conn: Connection, synergy_id: str) -> tuple[dict[str, str], int]:
     """Return the firms' decisions by side and the number of periods both firms confirmed."""
-    decisions = dict(conn.execute(select(Consent.side, Consent.decision)
-                                  .where(Consent.synergy_id == synergy_id)).all())
-    periods = conn.execute(select(func.count()).select_from(Verification).where(
-        Verification.synergy_id == synergy_id, Verification.supplier_quantity.is_not(None),
-        Verification.receiver_quantity.is_not(None))).scalar_one()
+    decisions = dict(
+        conn.execute(select(Consent.side, Consent.decision).where(Consent.synergy_id == synergy_id)).all()
+    )
+    periods = conn.execute(
+        select(func.count())
+        .select_from(Verification)
+        .where(
+            Verification.synergy_id == synergy_id,
+            Verification.supplier_quantity.is_not(None),
+            Verification.receiver_quantity.is_not(None),
+        )
+    ).scalar_one()
     return decisions, int(periods)
 
 
-def write_change(conn: Connection, actor: Actor, old: dict[str, Any], new: dict[str, Any], at: dt.datetime,
-                 note: str | None) -> None:
+def write_change(
+    conn: Connection,
+    actor: Actor,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    at: dt.datetime,
+    note: str | None,
+) -> None:
     """Update a synergy row with ``new`` and audit the changed fields before and after (and the note)."""
     conn.execute(update(Synergy).where(Synergy.synergy_id == old["synergy_id"]).values(**new))
     shown = {k: v for k, v in new.items() if k not in ("status_changed_at", "notes") and v != old[k]}

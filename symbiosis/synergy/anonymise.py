@@ -26,10 +26,29 @@ import pandas as pd
 
 from symbiosis.places.distance import haversine_km
 
-__all__ = ["AREA_LEVELS", "COARSE_DISTANCE_BANDS", "DETOUR_FACTOR", "DISTANCE_BANDS", "K_DEFAULT", "LEVELS",
-           "QUANTITY_BANDS", "REGION", "SECTOR_GROUPS", "Directory", "Level", "build_directory", "candidates",
-           "describe_counterparts", "distance_band", "firm_areas", "load_sectors", "load_territories",
-           "quantity_band", "scian_sector", "sector_group"]
+__all__ = [
+    "AREA_LEVELS",
+    "COARSE_DISTANCE_BANDS",
+    "DETOUR_FACTOR",
+    "DISTANCE_BANDS",
+    "K_DEFAULT",
+    "LEVELS",
+    "QUANTITY_BANDS",
+    "REGION",
+    "SECTOR_GROUPS",
+    "Directory",
+    "Level",
+    "build_directory",
+    "candidates",
+    "describe_counterparts",
+    "distance_band",
+    "firm_areas",
+    "load_sectors",
+    "load_territories",
+    "quantity_band",
+    "scian_sector",
+    "sector_group",
+]
 
 #: Smallest number of firms (other than the viewer) a description must fit.
 K_DEFAULT = 5
@@ -40,17 +59,32 @@ REGION = "Saguenay–Lac-Saint-Jean"
 #: Area levels, finest first (``outside``: a firm whose municipality is not in the territory table).
 AREA_LEVELS: tuple[str, ...] = ("mrc", "region", "outside", "withheld")
 #: Distance band codes and their upper bounds in km (the last is open).
-DISTANCE_BANDS: tuple[tuple[str, float], ...] = (("lt10", 10.0), ("10_50", 50.0), ("50_150", 150.0),
-                                                 ("gt150", np.inf))
+DISTANCE_BANDS: tuple[tuple[str, float], ...] = (
+    ("lt10", 10.0),
+    ("10_50", 50.0),
+    ("50_150", 150.0),
+    ("gt150", np.inf),
+)
 #: The wider bands a distance falls back to.
 COARSE_DISTANCE_BANDS: tuple[tuple[str, float], ...] = (("lt50", 50.0), ("gt50", np.inf))
 #: Quantity band codes and their upper bounds in the flow's canonical unit per year.
-QUANTITY_BANDS: tuple[tuple[str, float], ...] = (("lt10", 10.0), ("10_100", 100.0), ("100_1000", 1000.0),
-                                                 ("1000_10000", 10000.0), ("gt10000", np.inf))
+QUANTITY_BANDS: tuple[tuple[str, float], ...] = (
+    ("lt10", 10.0),
+    ("10_100", 100.0),
+    ("100_1000", 1000.0),
+    ("1000_10000", 10000.0),
+    ("gt10000", np.inf),
+)
 #: SCIAN sector -> the coarser group shown to firms.
 SECTOR_GROUPS: dict[str, str] = {
-    "11": "primary", "21": "primary", "22": "utilities_construction", "23": "utilities_construction",
-    "31-33": "manufacturing", "41": "trade_transport", "44-45": "trade_transport", "48-49": "trade_transport",
+    "11": "primary",
+    "21": "primary",
+    "22": "utilities_construction",
+    "23": "utilities_construction",
+    "31-33": "manufacturing",
+    "41": "trade_transport",
+    "44-45": "trade_transport",
+    "48-49": "trade_transport",
     **dict.fromkeys(("51", "52", "53", "54", "55", "56", "61", "62", "71", "72", "81", "91"), "services"),
 }
 
@@ -59,8 +93,8 @@ SECTOR_GROUPS: dict[str, str] = {
 class Level:
     """How much of a counterpart is shown: each attribute's detail (``withheld``: not at all)."""
 
-    sector: str    # "group" | "withheld"
-    area: str      # "mrc" | "region" | "withheld"
+    sector: str  # "group" | "withheld"
+    area: str  # "mrc" | "region" | "withheld"
     distance: str  # "fine" | "coarse" | "withheld"
     category: str  # "category" | "family" | "withheld"
 
@@ -134,10 +168,15 @@ def firm_areas(firms: pd.DataFrame, territories: pd.DataFrame | None = None) -> 
     """Return ``firm_id, sector, municipality, mrc, region`` of every firm (``""`` outside the table)."""
     territories = load_territories() if territories is None else territories
     mrc = firms["municipality"].astype(str).map(territories.set_index("municipality")["mrc"]).fillna("")
-    return pd.DataFrame({"firm_id": firms["firm_id"].astype(str).to_numpy(),
-                         "sector": scian_sector(firms["scian_code"]).to_numpy(),
-                         "municipality": firms["municipality"].astype(str).to_numpy(),
-                         "mrc": mrc.to_numpy(), "region": np.where(mrc.to_numpy() != "", REGION, "")})
+    return pd.DataFrame(
+        {
+            "firm_id": firms["firm_id"].astype(str).to_numpy(),
+            "sector": scian_sector(firms["scian_code"]).to_numpy(),
+            "municipality": firms["municipality"].astype(str).to_numpy(),
+            "mrc": mrc.to_numpy(),
+            "region": np.where(mrc.to_numpy() != "", REGION, ""),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -162,8 +201,13 @@ class Directory:
         return int(hits[0]) if len(hits) else -1
 
 
-def build_directory(firms: pd.DataFrame, *, categories: pd.DataFrame | None = None,
-                    priors: pd.DataFrame | None = None, territories: pd.DataFrame | None = None) -> Directory:
+def build_directory(
+    firms: pd.DataFrame,
+    *,
+    categories: pd.DataFrame | None = None,
+    priors: pd.DataFrame | None = None,
+    territories: pd.DataFrame | None = None,
+) -> Directory:
     """Return the member directory of ``firms`` (``firm_id, scian_code, municipality, lat, lon``).
 
     Parameters
@@ -192,9 +236,15 @@ def build_directory(firms: pd.DataFrame, *, categories: pd.DataFrame | None = No
             mask[[position[f] for f in rows["firm_id"] if f in position]] = True
             implied[(key[0], (group or "") + str(key[1]))] = mask
     families = dict(zip(categories["category_id"], categories["family"], strict=False))
-    return Directory(ids, sector_group(firms["scian_code"]).to_numpy(dtype=object),
-                     areas["mrc"].to_numpy(dtype=object), pd.to_numeric(firms["lat"]).to_numpy(float),
-                     pd.to_numeric(firms["lon"]).to_numpy(float), implied, families)
+    return Directory(
+        ids,
+        sector_group(firms["scian_code"]).to_numpy(dtype=object),
+        areas["mrc"].to_numpy(dtype=object),
+        pd.to_numeric(firms["lat"]).to_numpy(float),
+        pd.to_numeric(firms["lon"]).to_numpy(float),
+        implied,
+        families,
+    )
 
 
 @dataclass(frozen=True)
@@ -207,8 +257,9 @@ class _Shown:
     category: str
 
 
-def _shown(level: Level, *, group: str, mrc: str, distance_km: float, category_id: str,
-           family: str) -> _Shown:
+def _shown(
+    level: Level, *, group: str, mrc: str, distance_km: float, category_id: str, family: str
+) -> _Shown:
     sector = group if level.sector == "group" else ""
     if level.area == "withheld":
         area_level, area = "withheld", ""
@@ -219,8 +270,11 @@ def _shown(level: Level, *, group: str, mrc: str, distance_km: float, category_i
     else:
         area_level, area = "region", REGION
     one = pd.Series([distance_km])
-    distance = ("withheld" if level.distance == "withheld"
-                else distance_band(one, coarse=level.distance == "coarse").iloc[0])
+    distance = (
+        "withheld"
+        if level.distance == "withheld"
+        else distance_band(one, coarse=level.distance == "coarse").iloc[0]
+    )
     if level.category == "category" and category_id:
         category_level, category = "category", category_id
     elif level.category != "withheld" and family:
@@ -230,8 +284,9 @@ def _shown(level: Level, *, group: str, mrc: str, distance_km: float, category_i
     return _Shown(sector, area_level, area, str(distance), category_level, category)
 
 
-def candidates(directory: Directory, viewer: int, shown: _Shown, direction: str,
-               detours: tuple[float, ...]) -> np.ndarray:
+def candidates(
+    directory: Directory, viewer: int, shown: _Shown, direction: str, detours: tuple[float, ...]
+) -> np.ndarray:
     """The inference: the firms (other than the viewer) that fit everything shown of a counterpart.
 
     Parameters
@@ -272,8 +327,14 @@ def candidates(directory: Directory, viewer: int, shown: _Shown, direction: str,
     return fit
 
 
-def describe_counterparts(viewer_firm_id: str, counterparts: pd.DataFrame, directory: Directory, *,
-                          k: int = K_DEFAULT, detour_factor: float = DETOUR_FACTOR) -> pd.DataFrame:
+def describe_counterparts(
+    viewer_firm_id: str,
+    counterparts: pd.DataFrame,
+    directory: Directory,
+    *,
+    k: int = K_DEFAULT,
+    detour_factor: float = DETOUR_FACTOR,
+) -> pd.DataFrame:
     """Describe each counterpart at the finest level of :data:`LEVELS` that at least ``k`` firms fit.
 
     Parameters
@@ -305,8 +366,15 @@ def describe_counterparts(viewer_firm_id: str, counterparts: pd.DataFrame, direc
         group = str(directory.group[at]) if at >= 0 else ""
         mrc = str(directory.mrc[at]) if at >= 0 else ""
         road = float(row.road_distance_km) if pd.notna(row.road_distance_km) else np.nan
-        crow = (float(haversine_km(directory.lat[viewer], directory.lon[viewer], directory.lat[at],
-                                   directory.lon[at])) if at >= 0 and viewer >= 0 else np.nan)
+        crow = (
+            float(
+                haversine_km(
+                    directory.lat[viewer], directory.lon[viewer], directory.lat[at], directory.lon[at]
+                )
+            )
+            if at >= 0 and viewer >= 0
+            else np.nan
+        )
         ratio = road / crow if crow and crow > 0.5 and np.isfinite(road) else detour_factor
         detours = (ratio, detour_factor)
         category = str(row.counterpart_category_id or "")
@@ -316,18 +384,37 @@ def describe_counterparts(viewer_firm_id: str, counterparts: pd.DataFrame, direc
             fit = int(candidates(directory, viewer, shown, str(row.counterpart_direction), detours).sum())
             if fit >= k:
                 break
-        rows.append({"counterpart_sector": shown.sector, "area_level": shown.area_level, "area": shown.area,
-                     "distance_band": shown.distance, "counterpart_category": shown.category,
-                     "counterpart_category_level": shown.category_level, "anonymity": fit})
-    out = pd.DataFrame(rows, index=counterparts.index, columns=[
-        "counterpart_sector", "area_level", "area", "distance_band", "counterpart_category",
-        "counterpart_category_level", "anonymity"])
+        rows.append(
+            {
+                "counterpart_sector": shown.sector,
+                "area_level": shown.area_level,
+                "area": shown.area,
+                "distance_band": shown.distance,
+                "counterpart_category": shown.category,
+                "counterpart_category_level": shown.category_level,
+                "anonymity": fit,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        index=counterparts.index,
+        columns=[
+            "counterpart_sector",
+            "area_level",
+            "area",
+            "distance_band",
+            "counterpart_category",
+            "counterpart_category_level",
+            "anonymity",
+        ],
+    )
     out.insert(4, "quantity_band", quantity_band(counterparts["flow_per_yr"]).to_numpy())
     return out
 
 
-def anonymise_counterparts(counterparts: pd.DataFrame, firms: pd.DataFrame, *, k: int = 3,
-                           territories: pd.DataFrame | None = None) -> pd.DataFrame:
+def anonymise_counterparts(
+    counterparts: pd.DataFrame, firms: pd.DataFrame, *, k: int = 3, territories: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Describe counterparts by SCIAN sector, area, distance and quantity bands, with a sector count rule.
 
     The rule of before issue #12, kept for the members of a shared item (:mod:`symbiosis.mutual`): an
@@ -366,7 +453,13 @@ def anonymise_counterparts(counterparts: pd.DataFrame, firms: pd.DataFrame, *, k
     sector = np.where(withheld | ~in_region, "", me["sector"].to_numpy())
     level = np.where(withheld, "region", chosen_level.to_numpy())
     area = np.where(withheld, REGION, chosen_area.to_numpy())
-    return pd.DataFrame({"sector": sector, "area_level": level, "area": area,
-                         "distance_band": distance_band(counterparts["road_distance_km"]).to_numpy(),
-                         "quantity_band": quantity_band(counterparts["flow_per_yr"]).to_numpy()},
-                        index=counterparts.index)
+    return pd.DataFrame(
+        {
+            "sector": sector,
+            "area_level": level,
+            "area": area,
+            "distance_band": distance_band(counterparts["road_distance_km"]).to_numpy(),
+            "quantity_band": quantity_band(counterparts["flow_per_yr"]).to_numpy(),
+        },
+        index=counterparts.index,
+    )

@@ -32,8 +32,17 @@ NO_PARK = "none"
 def funnel_columns() -> list[str]:
     """Return the columns of :func:`funnel`, in order."""
     rates = [f"rate_{a}_{b}" for a, b in itertools.pairwise(PIPELINE)]
-    return ["dimension", "group", "n_synergies", "n_firms", *(f"n_{s}" for s in STATUSES),
-            *(f"reached_{s}" for s in PIPELINE), *rates, "rate_proposed_implemented", "suppressed"]
+    return [
+        "dimension",
+        "group",
+        "n_synergies",
+        "n_firms",
+        *(f"n_{s}" for s in STATUSES),
+        *(f"reached_{s}" for s in PIPELINE),
+        *rates,
+        "rate_proposed_implemented",
+        "suppressed",
+    ]
 
 
 def _utc(when: dt.date | dt.datetime) -> pd.Timestamp:
@@ -41,8 +50,14 @@ def _utc(when: dt.date | dt.datetime) -> pd.Timestamp:
     return stamp.tz_convert("UTC") if stamp.tzinfo else stamp.tz_localize("UTC")
 
 
-def select_synergies(synergies: pd.DataFrame, firms: pd.DataFrame, *, start: dt.date | None = None,
-                     end: dt.date | None = None, territory: Iterable[str] | None = None) -> pd.DataFrame:
+def select_synergies(
+    synergies: pd.DataFrame,
+    firms: pd.DataFrame,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    territory: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """Keep the synergies created in ``[start, end)`` with a firm in ``territory``.
 
     Parameters
@@ -66,8 +81,10 @@ def select_synergies(synergies: pd.DataFrame, firms: pd.DataFrame, *, start: dt.
 
 def _long(synergies: pd.DataFrame, firms: pd.DataFrame, family: pd.Series) -> pd.DataFrame:
     """One row per synergy, dimension, group and firm that puts the synergy in the group."""
-    f = firms.assign(park=firms["park_id"].astype("string").fillna("").replace("", NO_PARK),
-                     sector=scian_sector(firms["scian_code"]).replace("", "unknown")).set_index("firm_id")
+    f = firms.assign(
+        park=firms["park_id"].astype("string").fillna("").replace("", NO_PARK),
+        sector=scian_sector(firms["scian_code"]).replace("", "unknown"),
+    ).set_index("firm_id")
     base = synergies[["synergy_id", "status", "stage_reached"]]
     fam = synergies["supply_category_id"].map(family).fillna("unknown").replace("", "unknown")
     parts = []
@@ -80,10 +97,17 @@ def _long(synergies: pd.DataFrame, firms: pd.DataFrame, family: pd.Series) -> pd
     return pd.concat(parts, ignore_index=True)
 
 
-def funnel(synergies: pd.DataFrame, firms: pd.DataFrame, streams: pd.DataFrame | None = None,
-           categories: pd.DataFrame | None = None, *, start: dt.date | None = None,
-           end: dt.date | None = None, territory: Iterable[str] | None = None,
-           k: int | None = None) -> pd.DataFrame:
+def funnel(
+    synergies: pd.DataFrame,
+    firms: pd.DataFrame,
+    streams: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    territory: Iterable[str] | None = None,
+    k: int | None = None,
+) -> pd.DataFrame:
     """Count synergies per status and conversion rates, overall and by park, sector and family.
 
     Parameters

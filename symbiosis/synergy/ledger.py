@@ -63,13 +63,32 @@ from symbiosis.engine.factors import (
 )
 from symbiosis.schemas import DIVERTED_FATES
 
-__all__ = ["INDICATORS", "LEDGER_COLUMNS", "Indicator", "ledger_factors", "ledger_lines", "lines_in_period",
-           "summarise_ledger"]
+__all__ = [
+    "INDICATORS",
+    "LEDGER_COLUMNS",
+    "Indicator",
+    "ledger_factors",
+    "ledger_lines",
+    "lines_in_period",
+    "summarise_ledger",
+]
 
 logger = logging.getLogger(__name__)
 
-LEDGER_COLUMNS: tuple[str, ...] = ("synergy_id", "indicator", "value", "unit", "basis", "period_start",
-                                   "period_end", "method", "formula", "factor_ids", "sources", "parameters")
+LEDGER_COLUMNS: tuple[str, ...] = (
+    "synergy_id",
+    "indicator",
+    "value",
+    "unit",
+    "basis",
+    "period_start",
+    "period_end",
+    "method",
+    "formula",
+    "factor_ids",
+    "sources",
+    "parameters",
+)
 
 
 @dataclass(frozen=True)
@@ -86,45 +105,125 @@ class Indicator:
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("tonnes_exchanged", "L1", "T = q × t_per_unit (materials)", "t", ("quantity", "t_per_unit")),
-    Indicator("diverted_from_landfill", "L2", "T if current_fate is landfill or incineration, else 0", "t",
-              ("quantity", "t_per_unit", "current_fate", "current_fate_source")),
-    Indicator("co2e_disposal_avoided", "L3", "T × f_disposal(material_class, current_fate) / 1000", "t CO2e",
-              ("quantity", "t_per_unit", "material_class", "current_fate"), ("disposal",)),
-    Indicator("co2e_virgin_avoided", "L4", "q × yield × f_virgin / 1000 (virgin input; 0 for a service)",
-              "t CO2e", ("quantity", "yield_ratio", "demand_use"), ("virgin",)),
-    Indicator("co2e_transport", "L5", "T × road_km × f_truck / 1000 (truck)", "t CO2e",
-              ("quantity", "t_per_unit", "road_distance_km", "transport_mode"), ("transport",)),
-    Indicator("co2e_avoided", "L6", "L3 + L4 − L5", "t CO2e",
-              ("quantity", "t_per_unit", "yield_ratio", "road_distance_km", "transport_mode"),
-              ("disposal", "virgin", "transport")),
-    Indicator("avoided_disposal_cad", "L7", "q × disposal_cost_cad_per_unit (cost of today's fate)", "CAD",
-              ("quantity", "disposal_cost_cad_per_unit", "current_fate")),
-    Indicator("avoided_purchase_cad", "L8", "q × yield × purchase_price_cad_per_demand_unit (virgin input)",
-              "CAD", ("quantity", "yield_ratio", "purchase_price_cad_per_demand_unit", "demand_use")),
+    Indicator(
+        "diverted_from_landfill",
+        "L2",
+        "T if current_fate is landfill or incineration, else 0",
+        "t",
+        ("quantity", "t_per_unit", "current_fate", "current_fate_source"),
+    ),
+    Indicator(
+        "co2e_disposal_avoided",
+        "L3",
+        "T × f_disposal(material_class, current_fate) / 1000",
+        "t CO2e",
+        ("quantity", "t_per_unit", "material_class", "current_fate"),
+        ("disposal",),
+    ),
+    Indicator(
+        "co2e_virgin_avoided",
+        "L4",
+        "q × yield × f_virgin / 1000 (virgin input; 0 for a service)",
+        "t CO2e",
+        ("quantity", "yield_ratio", "demand_use"),
+        ("virgin",),
+    ),
+    Indicator(
+        "co2e_transport",
+        "L5",
+        "T × road_km × f_truck / 1000 (truck)",
+        "t CO2e",
+        ("quantity", "t_per_unit", "road_distance_km", "transport_mode"),
+        ("transport",),
+    ),
+    Indicator(
+        "co2e_avoided",
+        "L6",
+        "L3 + L4 − L5",
+        "t CO2e",
+        ("quantity", "t_per_unit", "yield_ratio", "road_distance_km", "transport_mode"),
+        ("disposal", "virgin", "transport"),
+    ),
+    Indicator(
+        "avoided_disposal_cad",
+        "L7",
+        "q × disposal_cost_cad_per_unit (cost of today's fate)",
+        "CAD",
+        ("quantity", "disposal_cost_cad_per_unit", "current_fate"),
+    ),
+    Indicator(
+        "avoided_purchase_cad",
+        "L8",
+        "q × yield × purchase_price_cad_per_demand_unit (virgin input)",
+        "CAD",
+        ("quantity", "yield_ratio", "purchase_price_cad_per_demand_unit", "demand_use"),
+    ),
     Indicator("revenue_cad", "L9", "q × revenue_cad_per_unit", "CAD", ("quantity", "revenue_cad_per_unit")),
-    Indicator("transport_cost_cad", "L10",
-              "truck: T × road_km × cost_cad_per_t_km + q × trips_per_unit × cost_cad_per_trip; "
-              "pipe: q × pipe_cost_cad_per_unit", "CAD",
-              ("quantity", "t_per_unit", "road_distance_km", "transport_mode", "trips_per_unit",
-               "truck_payload_t", "transport_cost_cad_per_t_km", "transport_cost_cad_per_trip",
-               "pipe_cost_cad_per_unit")),
-    Indicator("treatment_cost_cad", "L11", "T × treatment_cost_cad_per_t", "CAD",
-              ("quantity", "t_per_unit", "treatment_cost_cad_per_t")),
-    Indicator("net_savings_cad", "L12", "L7 + L8 − L10 − L11 − L15", "CAD",
-              ("quantity", "disposal_cost_cad_per_unit", "purchase_price_cad_per_demand_unit",
-               "gate_fee_cad_per_demand_unit")),
+    Indicator(
+        "transport_cost_cad",
+        "L10",
+        "truck: T × road_km × cost_cad_per_t_km + q × trips_per_unit × cost_cad_per_trip; "
+        "pipe: q × pipe_cost_cad_per_unit",
+        "CAD",
+        (
+            "quantity",
+            "t_per_unit",
+            "road_distance_km",
+            "transport_mode",
+            "trips_per_unit",
+            "truck_payload_t",
+            "transport_cost_cad_per_t_km",
+            "transport_cost_cad_per_trip",
+            "pipe_cost_cad_per_unit",
+        ),
+    ),
+    Indicator(
+        "treatment_cost_cad",
+        "L11",
+        "T × treatment_cost_cad_per_t",
+        "CAD",
+        ("quantity", "t_per_unit", "treatment_cost_cad_per_t"),
+    ),
+    Indicator(
+        "net_savings_cad",
+        "L12",
+        "L7 + L8 − L10 − L11 − L15",
+        "CAD",
+        (
+            "quantity",
+            "disposal_cost_cad_per_unit",
+            "purchase_price_cad_per_demand_unit",
+            "gate_fee_cad_per_demand_unit",
+        ),
+    ),
     Indicator("virgin_material_saved", "L13", "q × yield (materials)", "t", ("quantity", "yield_ratio")),
     Indicator("water_saved", "L14", "q × yield (water)", "m3", ("quantity", "yield_ratio")),
-    Indicator("gate_fee_cad", "L15", "q × yield × gate_fee_cad_per_demand_unit (treatment service)", "CAD",
-              ("quantity", "yield_ratio", "demand_use", "gate_fee_cad_per_demand_unit")),
+    Indicator(
+        "gate_fee_cad",
+        "L15",
+        "q × yield × gate_fee_cad_per_demand_unit (treatment service)",
+        "CAD",
+        ("quantity", "yield_ratio", "demand_use", "gate_fee_cad_per_demand_unit"),
+    ),
 )
 _FACTOR_QUANTITY = {"disposal": "disposal_avoided", "virgin": "virgin_avoided", "transport": "transport"}
 _DEFAULTS: Mapping[str, Any] = {
-    "t_per_unit": 1.0, "trips_per_unit": 0.0, "yield_ratio": 1.0, "road_distance_km": 0.0,
-    "transport_mode": "none", "truck_payload_t": 0.0, "transport_cost_cad_per_t_km": 0.0,
-    "transport_cost_cad_per_trip": 0.0, "pipe_cost_cad_per_unit": 0.0, "disposal_cost_cad_per_unit": 0.0,
-    "purchase_price_cad_per_demand_unit": 0.0, "treatment_cost_cad_per_t": 0.0, "revenue_cad_per_unit": 0.0,
-    "gate_fee_cad_per_demand_unit": 0.0, "demand_use": "virgin_input", "material_class": "",
+    "t_per_unit": 1.0,
+    "trips_per_unit": 0.0,
+    "yield_ratio": 1.0,
+    "road_distance_km": 0.0,
+    "transport_mode": "none",
+    "truck_payload_t": 0.0,
+    "transport_cost_cad_per_t_km": 0.0,
+    "transport_cost_cad_per_trip": 0.0,
+    "pipe_cost_cad_per_unit": 0.0,
+    "disposal_cost_cad_per_unit": 0.0,
+    "purchase_price_cad_per_demand_unit": 0.0,
+    "treatment_cost_cad_per_t": 0.0,
+    "revenue_cad_per_unit": 0.0,
+    "gate_fee_cad_per_demand_unit": 0.0,
+    "demand_use": "virgin_input",
+    "material_class": "",
     "current_fate_source": "",
 }
 
@@ -145,8 +244,9 @@ def ledger_factors(factors: pd.DataFrame | str | Path | None = None) -> pd.DataF
     return factors.assign(value=factors["value"].astype(float), year=factors["year"].astype(int))
 
 
-def _factors_of(table: pd.DataFrame, synergies: pd.DataFrame, family: pd.Series,
-                params: list[Mapping[str, Any]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _factors_of(
+    table: pd.DataFrame, synergies: pd.DataFrame, family: pd.Series, params: list[Mapping[str, Any]]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Factor values and ids of every synergy: one vectorised lookup per factor kind.
 
     The disposal factor follows the supplied category, by material class and today's fate when the
@@ -154,6 +254,7 @@ def _factors_of(table: pd.DataFrame, synergies: pd.DataFrame, family: pd.Series,
     a treatment service); transport the supplied category. Looking each synergy up one row at a
     time cost 20 of the 21 s of a grant report on the sample region.
     """
+
     def category(column: str) -> np.ndarray:
         values = synergies[column].astype(object).where(synergies[column].notna(), "")
         return values.astype(str).to_numpy(object)
@@ -166,8 +267,10 @@ def _factors_of(table: pd.DataFrame, synergies: pd.DataFrame, family: pd.Series,
         return {"category_id": categories, "family": fam, "kind": kinds}
 
     by_supply, by_demand = keys(supply), keys(demand)
-    disposal = (lookup_factor(table, "disposal_avoided", **by_supply).astype(float),
-                lookup_factor(table, "disposal_avoided", **by_supply, column="factor_id").astype(object))
+    disposal = (
+        lookup_factor(table, "disposal_avoided", **by_supply).astype(float),
+        lookup_factor(table, "disposal_avoided", **by_supply, column="factor_id").astype(object),
+    )
     fate = np.array([str(p.get("current_fate") or "") for p in params], dtype=object)
     known = fate != ""
     if known.any():
@@ -176,13 +279,18 @@ def _factors_of(table: pd.DataFrame, synergies: pd.DataFrame, family: pd.Series,
         sub |= {"material_class": cls[known], "fate": fate[known]}
         disposal[0][known] = disposal_factor(table, **sub)
         disposal[1][known] = disposal_factor(table, **sub, column="factor_id")
-    virgin = (np.asarray(virgin_factor(table, supply_category_id=supply, **by_demand), dtype=float),
-              np.asarray(virgin_factor(table, supply_category_id=supply, **by_demand, column="factor_id"),
-                         dtype=object))
+    virgin = (
+        np.asarray(virgin_factor(table, supply_category_id=supply, **by_demand), dtype=float),
+        np.asarray(
+            virgin_factor(table, supply_category_id=supply, **by_demand, column="factor_id"), dtype=object
+        ),
+    )
     service = np.array([p.get("demand_use") == "treatment_service" for p in params], dtype=bool)
     virgin[0][service], virgin[1][service] = 0.0, ""
-    transport = (lookup_factor(table, "transport", **by_supply).astype(float),
-                 lookup_factor(table, "transport", **by_supply, column="factor_id").astype(object))
+    transport = (
+        lookup_factor(table, "transport", **by_supply).astype(float),
+        lookup_factor(table, "transport", **by_supply, column="factor_id").astype(object),
+    )
     return {"disposal": disposal, "virgin": virgin, "transport": transport}
 
 
@@ -204,18 +312,26 @@ def _values(q: float, p: Mapping[str, Any], f: Mapping[str, float]) -> dict[str,
     purchase = 0.0 if service else q * p["yield_ratio"] * p["purchase_price_cad_per_demand_unit"]
     gate_fee = q * p["yield_ratio"] * p["gate_fee_cad_per_demand_unit"] if service else 0.0
     if truck:
-        transport = (tonnes * p["road_distance_km"] * p["transport_cost_cad_per_t_km"]
-                     + q * p["trips_per_unit"] * p["transport_cost_cad_per_trip"])
+        transport = (
+            tonnes * p["road_distance_km"] * p["transport_cost_cad_per_t_km"]
+            + q * p["trips_per_unit"] * p["transport_cost_cad_per_trip"]
+        )
     else:
         transport = q * p["pipe_cost_cad_per_unit"] if p["transport_mode"] == "pipe" else 0.0
     treatment = tonnes * p["treatment_cost_cad_per_t"]
     return {
-        "tonnes_exchanged": tonnes, "diverted_from_landfill": landfilled,
-        "co2e_disposal_avoided": co2_disposal, "co2e_virgin_avoided": co2_virgin,
-        "co2e_transport": co2_transport, "co2e_avoided": co2_disposal + co2_virgin - co2_transport,
-        "avoided_disposal_cad": disposal, "avoided_purchase_cad": purchase,
-        "revenue_cad": q * p["revenue_cad_per_unit"], "transport_cost_cad": transport,
-        "treatment_cost_cad": treatment, "gate_fee_cad": gate_fee,
+        "tonnes_exchanged": tonnes,
+        "diverted_from_landfill": landfilled,
+        "co2e_disposal_avoided": co2_disposal,
+        "co2e_virgin_avoided": co2_virgin,
+        "co2e_transport": co2_transport,
+        "co2e_avoided": co2_disposal + co2_virgin - co2_transport,
+        "avoided_disposal_cad": disposal,
+        "avoided_purchase_cad": purchase,
+        "revenue_cad": q * p["revenue_cad_per_unit"],
+        "transport_cost_cad": transport,
+        "treatment_cost_cad": treatment,
+        "gate_fee_cad": gate_fee,
         "net_savings_cad": disposal + purchase - transport - treatment - gate_fee,
         "virgin_material_saved": q * p["yield_ratio"] if kind == "material" else 0.0,
         "water_saved": q * p["yield_ratio"] if kind == "water" else 0.0,
@@ -235,10 +351,14 @@ def _params(row: Mapping[str, Any]) -> dict[str, Any]:
     return params
 
 
-def ledger_lines(synergies: pd.DataFrame, verifications: pd.DataFrame | None = None, *,
-                 factors: pd.DataFrame | str | Path | None = None,
-                 categories: pd.DataFrame | None = None,
-                 parameters: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
+def ledger_lines(
+    synergies: pd.DataFrame,
+    verifications: pd.DataFrame | None = None,
+    *,
+    factors: pd.DataFrame | str | Path | None = None,
+    categories: pd.DataFrame | None = None,
+    parameters: Mapping[str, Mapping[str, Any]] | None = None,
+) -> pd.DataFrame:
     """Compute the impact ledger of synergies, one row per synergy, indicator and basis (and period).
 
     Parameters
@@ -297,28 +417,46 @@ def ledger_lines(synergies: pd.DataFrame, verifications: pd.DataFrame | None = N
         if mine.empty:
             runs = [("estimated", float(row["flow_per_yr"]), None, None)]
         else:
-            runs = [("verified", float(v.counted_quantity), v.period_start, v.period_end)
-                    for v in mine.itertuples()]
+            runs = [
+                ("verified", float(v.counted_quantity), v.period_start, v.period_end)
+                for v in mine.itertuples()
+            ]
         for basis, q, start, end in runs:
             values = _values(q, p, f)
             for ind in INDICATORS:
                 used = [ids[w] for w in ind.factors if ids[w]]
                 shown = {k: (q if k == "quantity" else p.get(k)) for k in ind.parameters}
                 shown |= {f"f_{w}": f[w] for w in ind.factors}
-                lines.append({
-                    "synergy_id": sid, "indicator": ind.name, "value": values[ind.name],
-                    "unit": ind.unit + ("/yr" if basis == "estimated" else ""), "basis": basis,
-                    "period_start": start, "period_end": end, "method": ind.method, "formula": ind.formula,
-                    "factor_ids": "|".join(used), "sources": "|".join(sources.get(i, "") for i in used),
-                    "parameters": json.dumps(shown | {"quantity_unit": str(row.get("flow_unit", ""))},
-                                             ensure_ascii=False, default=str),
-                })
+                lines.append(
+                    {
+                        "synergy_id": sid,
+                        "indicator": ind.name,
+                        "value": values[ind.name],
+                        "unit": ind.unit + ("/yr" if basis == "estimated" else ""),
+                        "basis": basis,
+                        "period_start": start,
+                        "period_end": end,
+                        "method": ind.method,
+                        "formula": ind.formula,
+                        "factor_ids": "|".join(used),
+                        "sources": "|".join(sources.get(i, "") for i in used),
+                        "parameters": json.dumps(
+                            shown | {"quantity_unit": str(row.get("flow_unit", ""))},
+                            ensure_ascii=False,
+                            default=str,
+                        ),
+                    }
+                )
     logger.info("ledger: %d lines for %d synergies", len(lines), len(synergies))
     return pd.DataFrame(lines, columns=list(LEDGER_COLUMNS))
 
 
-def _mutual_lines(row: Mapping[str, Any], periods: pd.DataFrame, overrides: Mapping[str, Any] | None,
-                  sources: Mapping[str, str]) -> list[dict[str, Any]]:
+def _mutual_lines(
+    row: Mapping[str, Any],
+    periods: pd.DataFrame,
+    overrides: Mapping[str, Any] | None,
+    sources: Mapping[str, str],
+) -> list[dict[str, Any]]:
     """Lines of a group purchase, shared service or mutualisation (methods M1–M3 of
     :mod:`symbiosis.mutual.ledger`)."""
     from symbiosis.mutual.ledger import mutual_ledger_lines
@@ -363,7 +501,9 @@ def summarise_ledger(lines: pd.DataFrame) -> pd.DataFrame:
     if lines.empty:
         return pd.DataFrame(columns=["indicator", "basis", "unit", "value", "n_synergies"])
     order = {ind.name: i for i, ind in enumerate(INDICATORS)}
-    out = (lines.groupby(["indicator", "basis", "unit"], as_index=False)
-           .agg(value=("value", "sum"), n_synergies=("synergy_id", "nunique")))
-    return out.sort_values(["basis", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s,
-                           ignore_index=True)
+    out = lines.groupby(["indicator", "basis", "unit"], as_index=False).agg(
+        value=("value", "sum"), n_synergies=("synergy_id", "nunique")
+    )
+    return out.sort_values(
+        ["basis", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s, ignore_index=True
+    )

@@ -21,34 +21,103 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["CONSENT_COLUMNS", "ESTIMATE_FIGURES", "SYNERGY_COLUMNS", "VERIFICATION_COLUMNS",
-           "follow_up_values", "frame_of", "new_synergy_id", "proposal_rows"]
+__all__ = [
+    "CONSENT_COLUMNS",
+    "ESTIMATE_FIGURES",
+    "SYNERGY_COLUMNS",
+    "VERIFICATION_COLUMNS",
+    "follow_up_values",
+    "frame_of",
+    "new_synergy_id",
+    "proposal_rows",
+]
 
 #: Columns of a synergies frame, in order.
 SYNERGY_COLUMNS: tuple[str, ...] = (
-    "synergy_id", "supply_id", "demand_id", "supply_firm_id", "demand_firm_id", "supply_category_id",
-    "demand_category_id", "kind", "flow_per_yr", "flow_unit", "road_distance_km", "estimate", "status",
-    "stage_reached", "rejection_reason", "owner_id", "created_at", "status_changed_at", "qualified_at",
-    "next_action_on", "next_action", "notes", "synergy_type",
+    "synergy_id",
+    "supply_id",
+    "demand_id",
+    "supply_firm_id",
+    "demand_firm_id",
+    "supply_category_id",
+    "demand_category_id",
+    "kind",
+    "flow_per_yr",
+    "flow_unit",
+    "road_distance_km",
+    "estimate",
+    "status",
+    "stage_reached",
+    "rejection_reason",
+    "owner_id",
+    "created_at",
+    "status_changed_at",
+    "qualified_at",
+    "next_action_on",
+    "next_action",
+    "notes",
+    "synergy_type",
 )
-CONSENT_COLUMNS: tuple[str, ...] = ("synergy_id", "side", "firm_id", "decision", "reason", "note",
-                                    "decided_by", "decided_at")
+CONSENT_COLUMNS: tuple[str, ...] = (
+    "synergy_id",
+    "side",
+    "firm_id",
+    "decision",
+    "reason",
+    "note",
+    "decided_by",
+    "decided_at",
+)
 VERIFICATION_COLUMNS: tuple[str, ...] = (
-    "verification_id", "synergy_id", "period_start", "period_end", "unit", "supplier_quantity",
-    "supplier_confirmed_by", "supplier_confirmed_at", "receiver_quantity", "receiver_confirmed_by",
+    "verification_id",
+    "synergy_id",
+    "period_start",
+    "period_end",
+    "unit",
+    "supplier_quantity",
+    "supplier_confirmed_by",
+    "supplier_confirmed_at",
+    "receiver_quantity",
+    "receiver_confirmed_by",
     "receiver_confirmed_at",
 )
 #: Engine figures frozen in ``estimate["figures"]`` (yearly, at the proposed flow).
 ESTIMATE_FIGURES: tuple[str, ...] = (
-    "flow_per_yr", "delivered_per_yr", "mass_t_per_yr", "diverted_t_per_yr", "net_value_cad_per_yr",
-    "avoided_disposal_cad_per_yr", "avoided_purchase_cad_per_yr", "transport_cost_cad_per_yr",
-    "pretreatment_cost_cad_per_yr", "co2e_avoided_t_per_yr", "co2e_disposal_avoided_t_per_yr",
-    "co2e_virgin_avoided_t_per_yr", "co2e_transport_t_per_yr", "t_km_per_yr", "trucks_per_yr",
-    "distance_km", "disposal_factor_id", "virgin_factor_id", "transport_factor_id", "rule_id",
-    "pretreatment", "gate_fee_cad_per_yr", "supply_fate", "demand_use", "pathway", "permit_reference",
+    "flow_per_yr",
+    "delivered_per_yr",
+    "mass_t_per_yr",
+    "diverted_t_per_yr",
+    "net_value_cad_per_yr",
+    "avoided_disposal_cad_per_yr",
+    "avoided_purchase_cad_per_yr",
+    "transport_cost_cad_per_yr",
+    "pretreatment_cost_cad_per_yr",
+    "co2e_avoided_t_per_yr",
+    "co2e_disposal_avoided_t_per_yr",
+    "co2e_virgin_avoided_t_per_yr",
+    "co2e_transport_t_per_yr",
+    "t_km_per_yr",
+    "trucks_per_yr",
+    "distance_km",
+    "disposal_factor_id",
+    "virgin_factor_id",
+    "transport_factor_id",
+    "rule_id",
+    "pretreatment",
+    "gate_fee_cad_per_yr",
+    "supply_fate",
+    "demand_use",
+    "pathway",
+    "permit_reference",
 )
-_TIMESTAMPS = ("created_at", "status_changed_at", "qualified_at", "decided_at", "supplier_confirmed_at",
-               "receiver_confirmed_at")
+_TIMESTAMPS = (
+    "created_at",
+    "status_changed_at",
+    "qualified_at",
+    "decided_at",
+    "supplier_confirmed_at",
+    "receiver_confirmed_at",
+)
 _DATES = ("next_action_on", "period_start", "period_end")
 
 
@@ -96,8 +165,9 @@ def _parameters(row: Mapping[str, Any], transport: Any) -> dict[str, Any]:
         "pipe_cost_cad_per_unit": _num(row, "transport_cost_cad_per_unit") if mode == "pipe" else 0.0,
         "disposal_cost_cad_per_unit": _num(row, "avoided_disposal_cad_per_unit"),
         "purchase_price_cad_per_demand_unit": purchase_unit / yld if yld > 0 else 0.0,
-        "treatment_cost_cad_per_t": (_num(row, "pretreatment_cost_cad_per_unit") / t_unit
-                                     if t_unit > 0 else 0.0),
+        "treatment_cost_cad_per_t": (
+            _num(row, "pretreatment_cost_cad_per_unit") / t_unit if t_unit > 0 else 0.0
+        ),
         "revenue_cad_per_unit": 0.0,
         # Today's baseline (symbiosis.engine.baselines): what the figures are measured against.
         "current_fate": str(row.get("supply_fate") or ""),
@@ -136,17 +206,26 @@ def proposal_rows(exchanges: pd.DataFrame, config: Any = None) -> list[dict[str,
         sid = new_synergy_id()
         figures = {name: _clean(row.get(name)) for name in ESTIMATE_FIGURES}
         synergy_type = str(row.get("synergy_type") or "substitution")
-        parameters = (_parameters(row, transport) if synergy_type == "substitution"
-                      else {k: _clean(v) for k, v in dict(row.get("mutual_parameters") or {}).items()})
+        parameters = (
+            _parameters(row, transport)
+            if synergy_type == "substitution"
+            else {k: _clean(v) for k, v in dict(row.get("mutual_parameters") or {}).items()}
+        )
         distance = _clean(row.get("road_distance_km"))
         rows[(str(row["supply_id"]), str(row["demand_id"]))] = {
-            "synergy_id": sid, "supply_id": str(row["supply_id"]), "demand_id": str(row["demand_id"]),
-            "supply_firm_id": str(row["supply_firm_id"]), "demand_firm_id": str(row["demand_firm_id"]),
+            "synergy_id": sid,
+            "supply_id": str(row["supply_id"]),
+            "demand_id": str(row["demand_id"]),
+            "supply_firm_id": str(row["supply_firm_id"]),
+            "demand_firm_id": str(row["demand_firm_id"]),
             "supply_category_id": str(row.get("supply_category_id") or ""),
             "demand_category_id": str(row.get("demand_category_id") or ""),
-            "kind": str(row.get("kind") or "material"), "flow_per_yr": _num(row, "flow_per_yr"),
-            "flow_unit": str(row.get("quantity_unit") or ""), "road_distance_km": distance,
-            "estimate": {"figures": figures, "parameters": parameters}, "synergy_type": synergy_type,
+            "kind": str(row.get("kind") or "material"),
+            "flow_per_yr": _num(row, "flow_per_yr"),
+            "flow_unit": str(row.get("quantity_unit") or ""),
+            "road_distance_km": distance,
+            "estimate": {"figures": figures, "parameters": parameters},
+            "synergy_type": synergy_type,
         }
     return list(rows.values())
 
@@ -164,24 +243,34 @@ def frame_of(rows: list[Any], columns: tuple[str, ...]) -> pd.DataFrame:
             frame[col] = pd.to_datetime(frame[col], utc=True)
         elif col in _DATES:
             dates = pd.to_datetime(frame[col]).dt.date
-            frame[col] = pd.Series([d if pd.notna(d) else None for d in dates], index=frame.index,
-                                   dtype=object)
+            frame[col] = pd.Series(
+                [d if pd.notna(d) else None for d in dates], index=frame.index, dtype=object
+            )
         elif frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
             values = frame[col].astype(object)
             frame[col] = values.where(values.notna(), None)
     return frame
 
 
-def follow_up_values(old: dict[str, Any], user_id: str, at: dt.datetime, owner_id: str | None,
-                     next_action_on: dt.date | None, next_action: str | None,
-                     note: str | None) -> dict[str, Any]:
+def follow_up_values(
+    old: dict[str, Any],
+    user_id: str,
+    at: dt.datetime,
+    owner_id: str | None,
+    next_action_on: dt.date | None,
+    next_action: str | None,
+    note: str | None,
+) -> dict[str, Any]:
     """Return the follow-up columns that change: owner, next action and its date, notes.
 
     None keeps a value, ``""`` clears it; a note is appended to ``notes`` with its time and author.
     """
     new: dict[str, Any] = {}
-    for name, value in (("owner_id", owner_id), ("next_action_on", next_action_on),
-                        ("next_action", next_action)):
+    for name, value in (
+        ("owner_id", owner_id),
+        ("next_action_on", next_action_on),
+        ("next_action", next_action),
+    ):
         if value is not None and (value or None) != old[name]:
             new[name] = value or None
     if note and note.strip():

@@ -19,18 +19,47 @@ from typing import Any
 
 from symbiosis.i18n import t
 
-__all__ = ["CLOSED", "CONSENT_OPEN", "DECISIONS", "FIRM_VISIBLE", "NEEDS_CONSENT", "PIPELINE", "REASONS",
-           "SIDES", "STATUSES", "SYNERGY_TYPES", "TRANSITIONS", "TransitionError", "check_transition",
-           "stage_index", "status_label"]
+__all__ = [
+    "CLOSED",
+    "CONSENT_OPEN",
+    "DECISIONS",
+    "FIRM_VISIBLE",
+    "NEEDS_CONSENT",
+    "PIPELINE",
+    "REASONS",
+    "SIDES",
+    "STATUSES",
+    "SYNERGY_TYPES",
+    "TRANSITIONS",
+    "TransitionError",
+    "check_transition",
+    "stage_index",
+    "status_label",
+]
 
 #: The pipeline stages, in order (the funnel's columns).
-PIPELINE: tuple[str, ...] = ("proposed", "qualified", "contacted", "in_discussion", "trial",
-                             "implemented", "verified")
+PIPELINE: tuple[str, ...] = (
+    "proposed",
+    "qualified",
+    "contacted",
+    "in_discussion",
+    "trial",
+    "implemented",
+    "verified",
+)
 #: Every status a synergy can hold.
 STATUSES: tuple[str, ...] = (*PIPELINE, "rejected")
 #: Why a synergy was rejected, or why a firm declined it.
-REASONS: tuple[str, ...] = ("regulatory", "quality", "volume", "timing", "distance", "cost", "no_interest",
-                            "other")
+REASONS: tuple[str, ...] = (
+    "regulatory",
+    "quality",
+    "volume",
+    "timing",
+    "distance",
+    "cost",
+    "no_interest",
+    "other",
+)
 #: The two sides of a synergy, and a firm's decision on it.
 SIDES: tuple[str, ...] = ("supply", "demand")
 DECISIONS: tuple[str, ...] = ("accept", "decline")
@@ -103,8 +132,15 @@ def stage_index(status: str) -> int:
     return PIPELINE.index(status)
 
 
-def check_transition(current: str, to: str, *, reason: str | None = None, note: str | None = None,
-                     both_accepted: bool = False, verified_periods: int = 0) -> None:
+def check_transition(
+    current: str,
+    to: str,
+    *,
+    reason: str | None = None,
+    note: str | None = None,
+    both_accepted: bool = False,
+    verified_periods: int = 0,
+) -> None:
     """Raise :class:`TransitionError` unless moving from ``current`` to ``to`` is allowed.
 
     Parameters
@@ -121,16 +157,22 @@ def check_transition(current: str, to: str, *, reason: str | None = None, note: 
         Number of periods whose quantity both firms confirmed.
     """
     if to not in STATUSES:
-        raise TransitionError(f"unknown status {to!r}; expected one of {STATUSES}", code="unknown_status",
-                              to=to)
+        raise TransitionError(
+            f"unknown status {to!r}; expected one of {STATUSES}", code="unknown_status", to=to
+        )
     if to not in TRANSITIONS.get(current, ()):
-        raise TransitionError(f"{current} → {to} is not allowed; from {current}: {TRANSITIONS[current]}",
-                              code="not_allowed", current=current, to=to,
-                              allowed=TRANSITIONS.get(current, ()))
+        raise TransitionError(
+            f"{current} → {to} is not allowed; from {current}: {TRANSITIONS[current]}",
+            code="not_allowed",
+            current=current,
+            to=to,
+            allowed=TRANSITIONS.get(current, ()),
+        )
     if to == "rejected":
         if reason not in REASONS:
-            raise TransitionError(f"a rejection needs a reason from {REASONS}, not {reason!r}",
-                                  code="reason_needed")
+            raise TransitionError(
+                f"a rejection needs a reason from {REASONS}, not {reason!r}", code="reason_needed"
+            )
         if reason == "other" and not (note or "").strip():
             raise TransitionError("the reason 'other' needs a note", code="other_needs_note")
     elif reason is not None:
@@ -138,5 +180,6 @@ def check_transition(current: str, to: str, *, reason: str | None = None, note: 
     if to in NEEDS_CONSENT and not both_accepted:
         raise TransitionError(f"{to} needs both firms' acceptance", code="needs_consent", to=to)
     if to == "verified" and verified_periods < 1:
-        raise TransitionError("verified needs a period whose quantity both firms confirmed",
-                              code="needs_verified_period")
+        raise TransitionError(
+            "verified needs a period whose quantity both firms confirmed", code="needs_verified_period"
+        )

@@ -29,13 +29,23 @@ from symbiosis.i18n import Text
 from symbiosis.schemas import CANONICAL_UNIT
 from symbiosis.units.table import UnitDef, UnitMatch, read_unit, suggest_units
 
-__all__ = ["CANONICAL_EXPRESSION", "Conversion", "UnitError", "from_canonical", "to_canonical",
-           "unit_registry"]
+__all__ = [
+    "CANONICAL_EXPRESSION",
+    "Conversion",
+    "UnitError",
+    "from_canonical",
+    "to_canonical",
+    "unit_registry",
+]
 
 #: pint expression of each kind's canonical unit (``schemas.CANONICAL_UNIT``).
 CANONICAL_EXPRESSION: dict[str, str] = {
-    "material": "t/year", "water": "m**3/year", "energy": "MWh/year", "logistics": "trip/year",
-    "capacity": "m**2", "service": "hour/year",
+    "material": "t/year",
+    "water": "m**3/year",
+    "energy": "MWh/year",
+    "logistics": "trip/year",
+    "capacity": "m**2",
+    "service": "hour/year",
 }
 WATER_DENSITY_T_PER_M3 = 1.0
 
@@ -95,26 +105,40 @@ def _lookup(unit_text: str, kind: str, *, energy_by_mass: bool = False) -> UnitM
         close = tuple(suggest_units(unit_text, kind=kind))
         listed = ", ".join(close)
         raise UnitError(
-            "unit.unknown", Text("une unité de la liste", "a unit from the list"),
-            Text(f"Choisissez une unité de la liste, par exemple : {listed}.",
-                 f"Pick a unit from the list, for example: {listed}."), close)
+            "unit.unknown",
+            Text("une unité de la liste", "a unit from the list"),
+            Text(
+                f"Choisissez une unité de la liste, par exemple : {listed}.",
+                f"Pick a unit from the list, for example: {listed}.",
+            ),
+            close,
+        )
     if energy_by_mass and kind == "energy" and match.unit.dimension == "mass_rate":
         return match
     if kind not in match.unit.kinds:
         valid = ", ".join(suggest_units("", kind=kind, n=4))
         if kind == "energy" and match.unit.dimension == "mass_rate":
             raise UnitError(
-                "unit.wrong_kind", Text("une énergie (MWh/an) ou une puissance (kW)",
-                                        "an energy (MWh/yr) or a power (kW)"),
-                Text("Un débit de vapeur en t/h ne donne pas l'énergie sans sa pression et sa température : "
-                     "donnez la chaleur en MWh/an ou en kW, ou choisissez une catégorie de matière.",
-                     "A steam flow in t/h does not give the energy without its pressure and temperature: "
-                     "give the heat in MWh/yr or kW, or choose a material category."), ("MWh/an", "kW"))
+                "unit.wrong_kind",
+                Text("une énergie (MWh/an) ou une puissance (kW)", "an energy (MWh/yr) or a power (kW)"),
+                Text(
+                    "Un débit de vapeur en t/h ne donne pas l'énergie sans sa pression et sa température : "
+                    "donnez la chaleur en MWh/an ou en kW, ou choisissez une catégorie de matière.",
+                    "A steam flow in t/h does not give the energy without its pressure and temperature: "
+                    "give the heat in MWh/yr or kW, or choose a material category.",
+                ),
+                ("MWh/an", "kW"),
+            )
         raise UnitError(
-            "unit.wrong_kind", Text(f"une unité pour le type « {kind} »", f"a unit for kind “{kind}”"),
-            Text(f"« {match.unit.unit_fr} » ne mesure pas ce type de ressource ; utilisez par exemple "
-                 f"{valid}.", f"“{match.unit.unit_en}” does not measure this kind of resource; use for "
-                 f"example {valid}."), tuple(valid.split(", ")))
+            "unit.wrong_kind",
+            Text(f"une unité pour le type « {kind} »", f"a unit for kind “{kind}”"),
+            Text(
+                f"« {match.unit.unit_fr} » ne mesure pas ce type de ressource ; utilisez par exemple "
+                f"{valid}.",
+                f"“{match.unit.unit_en}” does not measure this kind of resource; use for example {valid}.",
+            ),
+            tuple(valid.split(", ")),
+        )
     return match
 
 
@@ -123,19 +147,30 @@ def _with_size(q: pint.Quantity, match: UnitMatch, kind: str) -> pint.Quantity:
     if not unit.counted or kind == "logistics":
         return q
     if match.size is None:
-        what = ("chargements de 30 m³/semaine", "loads of 20 t/week") if unit.counted == "load" else \
-            ("palettes de 25 kg/semaine", "pallets of 25 kg/week")
+        what = (
+            ("chargements de 30 m³/semaine", "loads of 20 t/week")
+            if unit.counted == "load"
+            else ("palettes de 25 kg/semaine", "pallets of 25 kg/week")
+        )
         raise UnitError(
-            "unit.size_missing", Text("la taille de chaque unité comptée", "the size of each counted item"),
-            Text(f"Écrivez la taille dans l'unité, par exemple « {what[0]} ».",
-                 f"Write the size in the unit, for example “{what[1]}”."))
+            "unit.size_missing",
+            Text("la taille de chaque unité comptée", "the size of each counted item"),
+            Text(
+                f"Écrivez la taille dans l'unité, par exemple « {what[0]} ».",
+                f"Write the size in the unit, for example “{what[1]}”.",
+            ),
+        )
     ureg = unit_registry()
     value, expression = match.size
     if unit.counted == "pallet" and not ureg.Quantity(value, expression).check("[mass]"):
         raise UnitError(
-            "unit.size_missing", Text("la masse d'une palette", "the mass of one pallet"),
-            Text("Donnez la masse de chaque palette, par exemple « palettes de 25 kg/semaine ».",
-                 "Give the mass of each pallet, for example “pallets of 25 kg/week”."))
+            "unit.size_missing",
+            Text("la masse d'une palette", "the mass of one pallet"),
+            Text(
+                "Donnez la masse de chaque palette, par exemple « palettes de 25 kg/semaine ».",
+                "Give the mass of each pallet, for example “pallets of 25 kg/week”.",
+            ),
+        )
     return q * ureg.Quantity(value, expression) / ureg.Quantity(1, unit.counted)
 
 
@@ -146,32 +181,47 @@ def _density(declared: float | None, default: float | None, *, required: bool) -
         return float(default), "category_default"
     if required:
         raise UnitError(
-            "unit.density_missing", Text("une masse volumique (t/m³)", "a density (t/m³)"),
-            Text("Ce volume ne peut être converti en tonnes sans masse volumique : remplissez la colonne "
-                 "« masse_volumique_t_par_m3 » (par ex. 0,25 pour des copeaux) ou déclarez en t/an.",
-                 "This volume cannot be turned into tonnes without a density: fill the column "
-                 "“density_t_per_m3” (e.g. 0.25 for wood chips) or declare in t/yr."))
+            "unit.density_missing",
+            Text("une masse volumique (t/m³)", "a density (t/m³)"),
+            Text(
+                "Ce volume ne peut être converti en tonnes sans masse volumique : remplissez la colonne "
+                "« masse_volumique_t_par_m3 » (par ex. 0,25 pour des copeaux) ou déclarez en t/an.",
+                "This volume cannot be turned into tonnes without a density: fill the column "
+                "“density_t_per_m3” (e.g. 0.25 for wood chips) or declare in t/yr.",
+            ),
+        )
     return None, ""
 
 
-def _per_year(q: pint.Quantity, kind: str, *, total_allowed: bool,
-              unit: UnitDef) -> tuple[pint.Quantity, bool]:
+def _per_year(
+    q: pint.Quantity, kind: str, *, total_allowed: bool, unit: UnitDef
+) -> tuple[pint.Quantity, bool]:
     if not unit.is_total:
         return q, False
     if not total_allowed:
         raise UnitError(
-            "unit.total_not_allowed", Text("une quantité par période (t/an, m³/mois…)",
-                                           "a quantity per period (t/yr, m³/month…)"),
-            Text(f"« {unit.unit_fr} » est un total : réservé aux flux ponctuels. Pour un flux continu ou "
-                 "saisonnier, donnez un débit, par exemple t/an.",
-                 f"“{unit.unit_en}” is a total, for one-off streams only. For a continuous or seasonal "
-                 "stream, give a rate, e.g. t/yr."))
+            "unit.total_not_allowed",
+            Text("une quantité par période (t/an, m³/mois…)", "a quantity per period (t/yr, m³/month…)"),
+            Text(
+                f"« {unit.unit_fr} » est un total : réservé aux flux ponctuels. Pour un flux continu ou "
+                "saisonnier, donnez un débit, par exemple t/an.",
+                f"“{unit.unit_en}” is a total, for one-off streams only. For a continuous or seasonal "
+                "stream, give a rate, e.g. t/yr.",
+            ),
+        )
     return q / unit_registry().Quantity(1, "year"), True
 
 
-def to_canonical(value: float, unit_text: str, *, kind: str, density_t_per_m3: float | None = None,
-                 default_density_t_per_m3: float | None = None, total_allowed: bool = False,
-                 energy_mwh_per_t: float | None = None) -> Conversion:
+def to_canonical(
+    value: float,
+    unit_text: str,
+    *,
+    kind: str,
+    density_t_per_m3: float | None = None,
+    default_density_t_per_m3: float | None = None,
+    total_allowed: bool = False,
+    energy_mwh_per_t: float | None = None,
+) -> Conversion:
     """Convert a typed quantity to the canonical yearly rate of ``kind``.
 
     Parameters
@@ -197,17 +247,28 @@ def to_canonical(value: float, unit_text: str, *, kind: str, density_t_per_m3: f
     UnitError
         Unknown unit, unit of another kind, missing density or item size, total for a rate.
     """
-    one = _unit_conversion(str(unit_text), kind, density_t_per_m3, default_density_t_per_m3, total_allowed,
-                           energy_mwh_per_t if energy_mwh_per_t and energy_mwh_per_t > 0 else None)
+    one = _unit_conversion(
+        str(unit_text),
+        kind,
+        density_t_per_m3,
+        default_density_t_per_m3,
+        total_allowed,
+        energy_mwh_per_t if energy_mwh_per_t and energy_mwh_per_t > 0 else None,
+    )
     value = float(value)
     mass = None if one.mass_t_per_yr is None else one.mass_t_per_yr * value
     return replace(one, quantity_per_yr=one.quantity_per_yr * value, mass_t_per_yr=mass)
 
 
 @lru_cache(maxsize=4096)
-def _unit_conversion(unit_text: str, kind: str, density_t_per_m3: float | None,
-                     default_density_t_per_m3: float | None, total_allowed: bool,
-                     energy_mwh_per_t: float | None = None) -> Conversion:
+def _unit_conversion(
+    unit_text: str,
+    kind: str,
+    density_t_per_m3: float | None,
+    default_density_t_per_m3: float | None,
+    total_allowed: bool,
+    energy_mwh_per_t: float | None = None,
+) -> Conversion:
     """Conversion of one unit of ``unit_text`` (conversions are linear: callers scale it)."""
     match = _lookup(unit_text, kind, energy_by_mass=energy_mwh_per_t is not None)
     q = _with_size(unit_registry().Quantity(1.0, match.unit.expression), match, kind)
@@ -215,33 +276,40 @@ def _unit_conversion(unit_text: str, kind: str, density_t_per_m3: float | None,
     density, source = None, ""
     if kind == "material":
         volume = q.check("[volume]/[time]")
-        density, source = _density(density_t_per_m3, default_density_t_per_m3 if volume else None,
-                                   required=volume)
+        density, source = _density(
+            density_t_per_m3, default_density_t_per_m3 if volume else None, required=volume
+        )
         if volume:
             q = q * unit_registry().Quantity(density, "t/m**3")
     elif kind == "energy" and q.check("[mass]/[time]") and energy_mwh_per_t is not None:
         q = q * unit_registry().Quantity(energy_mwh_per_t, "MWh/t")
     elif kind == "water":
-        density, source = _density(density_t_per_m3, default_density_t_per_m3 if q.check("[mass]/[time]")
-                                   else None, required=False)
+        density, source = _density(
+            density_t_per_m3, default_density_t_per_m3 if q.check("[mass]/[time]") else None, required=False
+        )
         if q.check("[mass]/[time]"):
             q = q / unit_registry().Quantity(density or WATER_DENSITY_T_PER_M3, "t/m**3")
     quantity = float(q.to(CANONICAL_EXPRESSION[kind]).magnitude)
     mass = {"material": quantity, "water": quantity * (density or WATER_DENSITY_T_PER_M3)}.get(kind)
-    return Conversion(quantity, CANONICAL_UNIT[kind], mass, density, source, match.unit.unit_fr, is_total,
-                      match.unit.period)
+    return Conversion(
+        quantity, CANONICAL_UNIT[kind], mass, density, source, match.unit.unit_fr, is_total, match.unit.period
+    )
 
 
-def from_canonical(quantity_per_yr: float, unit_text: str, *, kind: str,
-                   density_t_per_m3: float | None = None) -> float:
+def from_canonical(
+    quantity_per_yr: float, unit_text: str, *, kind: str, density_t_per_m3: float | None = None
+) -> float:
     """Express a canonical yearly rate in another unit of the list (the inverse of :func:`to_canonical`).
 
     Counted units (loads, pallets) and totals are not supported: they need a size or a duration.
     """
     match = _lookup(unit_text, kind)
     if (match.unit.counted and kind != "logistics") or match.unit.is_total:
-        raise UnitError("unit.not_invertible", Text("une unité par période", "a unit per period"),
-                        Text("Choisissez une unité sans taille.", "Choose a unit without a size."))
+        raise UnitError(
+            "unit.not_invertible",
+            Text("une unité par période", "a unit per period"),
+            Text("Choisissez une unité sans taille.", "Choose a unit without a size."),
+        )
     ureg = unit_registry()
     q = ureg.Quantity(float(quantity_per_yr), CANONICAL_EXPRESSION[kind])
     target = ureg.Quantity(1, match.unit.expression)

@@ -22,53 +22,201 @@ __all__ = ["UnitDef", "UnitMatch", "normalise_unit", "read_unit", "suggest_units
 
 #: Words for the quantity (numerator), normalised (lower case, no accents) -> key token.
 _QUANTITY_WORDS: dict[str, str] = {
-    **dict.fromkeys(["t", "tonne", "tonnes", "tm", "mt", "tonne metrique", "tonnes metriques",
-                     "metric ton", "metric tons", "metric tonne", "metric tonnes", "tmi"], "t"),
-    **dict.fromkeys(["kg", "kgs", "kilo", "kilos", "kilogramme", "kilogrammes", "kilogram",
-                     "kilograms"], "kg"),
+    **dict.fromkeys(
+        [
+            "t",
+            "tonne",
+            "tonnes",
+            "tm",
+            "mt",
+            "tonne metrique",
+            "tonnes metriques",
+            "metric ton",
+            "metric tons",
+            "metric tonne",
+            "metric tonnes",
+            "tmi",
+        ],
+        "t",
+    ),
+    **dict.fromkeys(
+        ["kg", "kgs", "kilo", "kilos", "kilogramme", "kilogrammes", "kilogram", "kilograms"], "kg"
+    ),
     **dict.fromkeys(["lb", "lbs", "livre", "livres", "pound", "pounds"], "lb"),
-    **dict.fromkeys(["m3", "metre cube", "metres cubes", "metre cubes", "meter cube", "cubic meter",
-                     "cubic meters", "cubic metre", "cubic metres", "mc"], "m3"),
+    **dict.fromkeys(
+        [
+            "m3",
+            "metre cube",
+            "metres cubes",
+            "metre cubes",
+            "meter cube",
+            "cubic meter",
+            "cubic meters",
+            "cubic metre",
+            "cubic metres",
+            "mc",
+        ],
+        "m3",
+    ),
     **dict.fromkeys(["l", "litre", "litres", "liter", "liters", "lt"], "L"),
-    **dict.fromkeys(["gal imp", "gallon imp", "gallons imp", "gallon imperial", "gallons imperial",
-                     "gallons imperiaux", "gallon imperiaux", "imp gal", "imperial gallon",
-                     "imperial gallons", "gal imperial", "igal"], "gal imp"),
-    **dict.fromkeys(["gal us", "gallon us", "gallons us", "us gal", "us gallon", "us gallons",
-                     "gallon americain", "gallons americains", "usgal"], "gal US"),
-    **dict.fromkeys(["vg3", "v3", "verge cube", "verges cubes", "verge cubes", "yd3", "cubic yard",
-                     "cubic yards", "cu yd", "vc"], "vg3"),
+    **dict.fromkeys(
+        [
+            "gal imp",
+            "gallon imp",
+            "gallons imp",
+            "gallon imperial",
+            "gallons imperial",
+            "gallons imperiaux",
+            "gallon imperiaux",
+            "imp gal",
+            "imperial gallon",
+            "imperial gallons",
+            "gal imperial",
+            "igal",
+        ],
+        "gal imp",
+    ),
+    **dict.fromkeys(
+        [
+            "gal us",
+            "gallon us",
+            "gallons us",
+            "us gal",
+            "us gallon",
+            "us gallons",
+            "gallon americain",
+            "gallons americains",
+            "usgal",
+        ],
+        "gal US",
+    ),
+    **dict.fromkeys(
+        [
+            "vg3",
+            "v3",
+            "verge cube",
+            "verges cubes",
+            "verge cubes",
+            "yd3",
+            "cubic yard",
+            "cubic yards",
+            "cu yd",
+            "vc",
+        ],
+        "vg3",
+    ),
     **dict.fromkeys(["mwh", "megawattheure", "megawattheures", "megawatt hour", "megawatt hours"], "MWh"),
     **dict.fromkeys(["kwh", "kilowattheure", "kilowattheures", "kilowatt hour", "kilowatt hours"], "kWh"),
     **dict.fromkeys(["gj", "gigajoule", "gigajoules"], "GJ"),
     **dict.fromkeys(["kw", "kilowatt", "kilowatts"], "kW"),
     **dict.fromkeys(["mw", "megawatt", "megawatts"], "MW"),
     **dict.fromkeys(["btu", "btus"], "BTU"),
-    **dict.fromkeys(["chargement", "chargements", "load", "loads", "truckload", "truckloads",
-                     "camion", "camions", "conteneur", "conteneurs", "container", "containers",
-                     "benne", "bennes"], "chargements"),
+    **dict.fromkeys(
+        [
+            "chargement",
+            "chargements",
+            "load",
+            "loads",
+            "truckload",
+            "truckloads",
+            "camion",
+            "camions",
+            "conteneur",
+            "conteneurs",
+            "container",
+            "containers",
+            "benne",
+            "bennes",
+        ],
+        "chargements",
+    ),
     **dict.fromkeys(["palette", "palettes", "pallet", "pallets"], "palettes"),
-    **dict.fromkeys(["voyage", "voyages", "trip", "trips", "livraison", "livraisons", "delivery",
-                     "deliveries", "transport", "transports"], "voyages"),
-    **dict.fromkeys(["m2", "metre carre", "metres carres", "square meter", "square meters",
-                     "square metre", "square metres", "sq m"], "m2"),
-    **dict.fromkeys(["pi2", "pied carre", "pieds carres", "sq ft", "square foot", "square feet",
-                     "ft2", "pc"], "pi2"),
+    **dict.fromkeys(
+        [
+            "voyage",
+            "voyages",
+            "trip",
+            "trips",
+            "livraison",
+            "livraisons",
+            "delivery",
+            "deliveries",
+            "transport",
+            "transports",
+        ],
+        "voyages",
+    ),
+    **dict.fromkeys(
+        [
+            "m2",
+            "metre carre",
+            "metres carres",
+            "square meter",
+            "square meters",
+            "square metre",
+            "square metres",
+            "sq m",
+        ],
+        "m2",
+    ),
+    **dict.fromkeys(
+        ["pi2", "pied carre", "pieds carres", "sq ft", "square foot", "square feet", "ft2", "pc"], "pi2"
+    ),
     **dict.fromkeys(["h", "heure", "heures", "hour", "hours", "hr", "hrs"], "h"),
 }
 #: Words for the period (denominator) -> key token.
 _PERIOD_WORDS: dict[str, str] = {
-    **dict.fromkeys(["an", "ans", "annee", "annees", "a", "yr", "yrs", "year", "years", "y",
-                     "annum", "annuel", "annuellement"], "an"),
+    **dict.fromkeys(
+        [
+            "an",
+            "ans",
+            "annee",
+            "annees",
+            "a",
+            "yr",
+            "yrs",
+            "year",
+            "years",
+            "y",
+            "annum",
+            "annuel",
+            "annuellement",
+        ],
+        "an",
+    ),
     **dict.fromkeys(["mois", "month", "months", "mo", "mth", "mths"], "mois"),
     **dict.fromkeys(["semaine", "semaines", "sem", "week", "weeks", "wk", "wks"], "semaine"),
     **dict.fromkeys(["jour", "jours", "j", "day", "days", "d"], "jour"),
     **dict.fromkeys(["h", "heure", "heures", "hour", "hours", "hr", "hrs"], "h"),
     **dict.fromkeys(["min", "minute", "minutes", "mn"], "min"),
 }
-_SIZE_UNITS = {"t": "t", "kg": "kg", "lb": "lb", "m3": "m**3", "L": "L", "vg3": "yard**3",
-               "gal imp": "imperial_gallon", "gal US": "gallon"}
-_CONNECTORS = {"de", "d", "of", "a", "x", "each", "chacun", "chacune", "chaque", "approx", "environ",
-               "env", "about", "size", "taille"}
+_SIZE_UNITS = {
+    "t": "t",
+    "kg": "kg",
+    "lb": "lb",
+    "m3": "m**3",
+    "L": "L",
+    "vg3": "yard**3",
+    "gal imp": "imperial_gallon",
+    "gal US": "gallon",
+}
+_CONNECTORS = {
+    "de",
+    "d",
+    "of",
+    "a",
+    "x",
+    "each",
+    "chacun",
+    "chacune",
+    "chaque",
+    "approx",
+    "environ",
+    "env",
+    "about",
+    "size",
+    "taille",
+}
 # A run of spaces is tried from its first character only and never given back: linear on any cell.
 _PER = re.compile(r"(?<!\s)\s++(?:par|per|a l|a la|au|chaque|each|every)\s++")
 _TOKEN = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*|[a-z][a-z0-9]*|/")
@@ -147,7 +295,7 @@ def _fold(text: str) -> str:
 def _key(tokens: list[str]) -> str | None:
     if "/" in tokens:
         i = tokens.index("/")
-        num, den = " ".join(tokens[:i]), " ".join(tokens[i + 1:])
+        num, den = " ".join(tokens[:i]), " ".join(tokens[i + 1 :])
         period = _PERIOD_WORDS.get(den)
         if period is None or num not in _QUANTITY_WORDS:
             return None
@@ -169,12 +317,12 @@ def _split_size(tokens: list[str]) -> tuple[list[str], tuple[float, str] | None]
         if not tok[0].isdigit():
             continue
         for width in (2, 1):
-            phrase = " ".join(tokens[i + 1:i + 1 + width])
+            phrase = " ".join(tokens[i + 1 : i + 1 + width])
             unit = _QUANTITY_WORDS.get(phrase)
             value = _number(tok)
             if unit in _SIZE_UNITS and value is not None and value > 0:
                 start = i - 1 if i > 0 and tokens[i - 1] in _CONNECTORS else i
-                rest = tokens[:start] + tokens[i + 1 + width:]
+                rest = tokens[:start] + tokens[i + 1 + width :]
                 return [t for t in rest if t not in _CONNECTORS], (value, _SIZE_UNITS[unit])
     return tokens, None
 
@@ -192,8 +340,16 @@ def units() -> tuple[UnitDef, ...]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return tuple(
-        UnitDef(r["unit_fr"], r["unit_en"], r["expression"], r["dimension"],
-                tuple(r["kinds"].split("|")), r["counted"], r["label_fr"], r["label_en"])
+        UnitDef(
+            r["unit_fr"],
+            r["unit_en"],
+            r["expression"],
+            r["dimension"],
+            tuple(r["kinds"].split("|")),
+            r["counted"],
+            r["label_fr"],
+            r["label_en"],
+        )
         for r in rows
     )
 

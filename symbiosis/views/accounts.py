@@ -11,8 +11,14 @@ import pandas as pd
 
 from symbiosis.i18n import t
 
-__all__ = ["PASSWORD_ALPHABET", "account_label", "account_state", "accounts_table", "generate_password",
-           "suggest_user_id"]
+__all__ = [
+    "PASSWORD_ALPHABET",
+    "account_label",
+    "account_state",
+    "accounts_table",
+    "generate_password",
+    "suggest_user_id",
+]
 
 #: Letters and digits a person can read aloud and type without confusion (no 0/O, 1/l/I).
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -33,23 +39,30 @@ def account_state(row: pd.Series) -> str:
     return "demo" if bool(row["is_demo"]) else "active"
 
 
-def accounts_table(accounts: pd.DataFrame, lang: str = "fr", *,
-                   firm_names: dict[str, str] | None = None) -> pd.DataFrame:
+def accounts_table(
+    accounts: pd.DataFrame, lang: str = "fr", *, firm_names: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Return the accounts as shown: id, name, role, firm, state and failed sign-ins, in ``lang``."""
     firm_names = firm_names or {}
     rows = []
     for _, row in accounts.iterrows():
         firm = row["firm_id"]
-        rows.append({
-            t("accounts.col.user_id", lang): row["user_id"],
-            t("accounts.col.name", lang): row["display_name"],
-            t("accounts.col.role", lang): t(f"auth.role.{row['role']}", lang),
-            t("accounts.col.firm", lang): f"{firm} — {firm_names[firm]}" if firm in firm_names else firm,
-            t("accounts.col.state", lang): t(f"accounts.state.{account_state(row)}", lang),
-            t("accounts.col.failures", lang): int(row["failures"]),
-        })
-    return pd.DataFrame(rows, columns=[t(f"accounts.col.{c}", lang) for c in
-                                       ("user_id", "name", "role", "firm", "state", "failures")])
+        rows.append(
+            {
+                t("accounts.col.user_id", lang): row["user_id"],
+                t("accounts.col.name", lang): row["display_name"],
+                t("accounts.col.role", lang): t(f"auth.role.{row['role']}", lang),
+                t("accounts.col.firm", lang): f"{firm} — {firm_names[firm]}" if firm in firm_names else firm,
+                t("accounts.col.state", lang): t(f"accounts.state.{account_state(row)}", lang),
+                t("accounts.col.failures", lang): int(row["failures"]),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            t(f"accounts.col.{c}", lang) for c in ("user_id", "name", "role", "firm", "state", "failures")
+        ],
+    )
 
 
 def account_label(row: pd.Series, lang: str = "fr") -> str:

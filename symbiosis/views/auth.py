@@ -69,8 +69,15 @@ def cookie_script(token: str | None) -> str:
         value, age = token, int(SESSION_LIFETIME.total_seconds())
     else:
         raise ValueError("not a session token")
-    return ("<script>document.cookie = '" + COOKIE + "=" + value + "; Path=/; Max-Age=" + str(age)
-            + "; SameSite=Strict' + (location.protocol === 'https:' ? '; Secure' : '');</script>")
+    return (
+        "<script>document.cookie = '"
+        + COOKIE
+        + "="
+        + value
+        + "; Path=/; Max-Age="
+        + str(age)
+        + "; SameSite=Strict' + (location.protocol === 'https:' ? '; Secure' : '');</script>"
+    )
 
 
 def display_name(users: pd.DataFrame, actor: Actor) -> str:

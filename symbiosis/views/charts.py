@@ -31,48 +31,98 @@ def axis_label_expr(lang: str, decimals: int = 0) -> str:
 
 def _text(values: pd.Series, lang: str, decimals: int, unit: str) -> list[str]:
     locale = "en_CA" if lang == "en" else "fr_CA"
-    return [f"{format_number(float(v), locale=locale, decimals=decimals)} {unit}".strip()
-            if pd.notna(v) else "—" for v in values]
+    return [
+        f"{format_number(float(v), locale=locale, decimals=decimals)} {unit}".strip() if pd.notna(v) else "—"
+        for v in values
+    ]
 
 
-def bar_chart(frame: pd.DataFrame, *, category: str, value: str, lang: str, value_title: str,
-              category_title: str = "", unit: str = "", decimals: int = 0,
-              sort: bool = True) -> dict[str, Any]:
+def bar_chart(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    lang: str,
+    value_title: str,
+    category_title: str = "",
+    unit: str = "",
+    decimals: int = 0,
+    sort: bool = True,
+) -> dict[str, Any]:
     """Horizontal bars of ``value`` by ``category`` (largest first), axis and tooltip in ``lang``."""
-    data = pd.DataFrame({"category": frame[category].astype(str).to_numpy(),
-                         "value": pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)})
+    data = pd.DataFrame(
+        {
+            "category": frame[category].astype(str).to_numpy(),
+            "value": pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float),
+        }
+    )
     data["shown"] = _text(data["value"], lang, decimals, unit)
     data = data.dropna(subset=["value"])
     return {
         "data": {"values": data.to_dict(orient="records")},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
-            "y": {"field": "category", "type": "nominal", "title": category_title or None,
-                  "sort": "-x" if sort else None, "axis": {"labelLimit": 260}},
-            "x": {"field": "value", "type": "quantitative", "title": value_title,
-                  "axis": {"labelExpr": axis_label_expr(lang, decimals), "format": ",.0f"}},
-            "tooltip": [{"field": "category", "type": "nominal", "title": category_title or " "},
-                        {"field": "shown", "type": "nominal", "title": value_title}],
+            "y": {
+                "field": "category",
+                "type": "nominal",
+                "title": category_title or None,
+                "sort": "-x" if sort else None,
+                "axis": {"labelLimit": 260},
+            },
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": value_title,
+                "axis": {"labelExpr": axis_label_expr(lang, decimals), "format": ",.0f"},
+            },
+            "tooltip": [
+                {"field": "category", "type": "nominal", "title": category_title or " "},
+                {"field": "shown", "type": "nominal", "title": value_title},
+            ],
         },
     }
 
 
-def column_chart(frame: pd.DataFrame, *, category: str, value: str, lang: str, value_title: str,
-                 category_title: str = "", unit: str = "", decimals: int = 0) -> dict[str, Any]:
+def column_chart(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    lang: str,
+    value_title: str,
+    category_title: str = "",
+    unit: str = "",
+    decimals: int = 0,
+) -> dict[str, Any]:
     """Vertical columns of ``value`` by ``category`` in the frame's order (months, stages…)."""
-    data = pd.DataFrame({"category": frame[category].astype(str).to_numpy(),
-                         "value": pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)})
+    data = pd.DataFrame(
+        {
+            "category": frame[category].astype(str).to_numpy(),
+            "value": pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float),
+        }
+    )
     data["shown"] = _text(data["value"], lang, decimals, unit)
     order = list(data["category"])
     return {
         "data": {"values": data.to_dict(orient="records")},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
-            "x": {"field": "category", "type": "ordinal", "title": category_title or None, "sort": order,
-                  "axis": {"labelAngle": 0}},
-            "y": {"field": "value", "type": "quantitative", "title": value_title,
-                  "axis": {"labelExpr": axis_label_expr(lang, decimals), "format": ",.0f"}},
-            "tooltip": [{"field": "category", "type": "nominal", "title": category_title or " "},
-                        {"field": "shown", "type": "nominal", "title": value_title}],
+            "x": {
+                "field": "category",
+                "type": "ordinal",
+                "title": category_title or None,
+                "sort": order,
+                "axis": {"labelAngle": 0},
+            },
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": value_title,
+                "axis": {"labelExpr": axis_label_expr(lang, decimals), "format": ",.0f"},
+            },
+            "tooltip": [
+                {"field": "category", "type": "nominal", "title": category_title or " "},
+                {"field": "shown", "type": "nominal", "title": value_title},
+            ],
         },
     }

@@ -43,6 +43,7 @@ def money_text(value: float, lang: str) -> str:
 
 def headline(data: ReportData, lang: str = "fr") -> list[tuple[str, str]]:
     """The headline indicators as ``(label, text)``: each synergy once, rejected ones left out."""
+
     def whole(key: str, column: str = "total") -> str:
         return format_number(data.kpi(key, column), locale=_locale(lang), decimals=0)
 
@@ -59,12 +60,14 @@ def headline(data: ReportData, lang: str = "fr") -> list[tuple[str, str]]:
 def status_table(data: ReportData, lang: str = "fr") -> pd.DataFrame:
     """Synergies by status now, how many ever reached each stage, and the conversion (%)."""
     part = data.by_status
-    return pd.DataFrame({
-        t("manager.col.status", lang): part["status"].map(lambda s: status_label(s, lang)).to_numpy(),
-        t("manager.col.count", lang): part["n_synergies"].astype(int).to_numpy(),
-        t("manager.col.reached", lang): part["n_reached"].astype("Int64").to_numpy(),
-        t("manager.col.conversion", lang): part["conversion_pct"].astype(float).round(0).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t("manager.col.status", lang): part["status"].map(lambda s: status_label(s, lang)).to_numpy(),
+            t("manager.col.count", lang): part["n_synergies"].astype(int).to_numpy(),
+            t("manager.col.reached", lang): part["n_reached"].astype("Int64").to_numpy(),
+            t("manager.col.conversion", lang): part["conversion_pct"].astype(float).round(0).to_numpy(),
+        }
+    )
 
 
 def _key_label(by: str, key: str, lang: str, parks: pd.DataFrame | None) -> str:
@@ -84,25 +87,32 @@ def _key_label(by: str, key: str, lang: str, parks: pd.DataFrame | None) -> str:
     return key  # MRC names are names already
 
 
-def breakdown_table(data: ReportData, by: str, lang: str = "fr", *,
-                    parks: pd.DataFrame | None = None) -> pd.DataFrame:
+def breakdown_table(
+    data: ReportData, by: str, lang: str = "fr", *, parks: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Synergies, firms, tonnes diverted, CO2e and value by ``by`` (:data:`BREAKDOWNS`), as numbers.
 
     For places and sectors (:data:`PER_FIRM_BREAKDOWNS`) a synergy between two groups is in both:
     the rows may add up to more than the headline, which counts each synergy once.
     """
     part = data.breakdowns.get(by, pd.DataFrame(columns=["key", "n_synergies", "n_firms", *_SUMS]))
-    return pd.DataFrame({
-        t(f"manager.by.{by}", lang): [_key_label(by, str(k), lang, parks) for k in part["key"]],
-        t("manager.col.n", lang): pd.to_numeric(part["n_synergies"]).to_numpy(),
-        t("manager.col.firms", lang): pd.to_numeric(part["n_firms"]).to_numpy(),
-        t("manager.col.diverted", lang): pd.to_numeric(part["diverted_t_per_yr"]).round(0).to_numpy(),
-        t("manager.col.co2e", lang): pd.to_numeric(part["co2e_avoided_t_per_yr"]).round(0).to_numpy(),
-        t("manager.col.value", lang): pd.to_numeric(part["net_value_cad_per_yr"]).round(0).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t(f"manager.by.{by}", lang): [_key_label(by, str(k), lang, parks) for k in part["key"]],
+            t("manager.col.n", lang): pd.to_numeric(part["n_synergies"]).to_numpy(),
+            t("manager.col.firms", lang): pd.to_numeric(part["n_firms"]).to_numpy(),
+            t("manager.col.diverted", lang): pd.to_numeric(part["diverted_t_per_yr"]).round(0).to_numpy(),
+            t("manager.col.co2e", lang): pd.to_numeric(part["co2e_avoided_t_per_yr"]).round(0).to_numpy(),
+            t("manager.col.value", lang): pd.to_numeric(part["net_value_cad_per_yr"]).round(0).to_numpy(),
+        }
+    )
 
 
 def monthly_table(data: ReportData, lang: str = "fr") -> pd.DataFrame:
     """Tonnes diverted per month (January first), month names in ``lang``."""
-    return pd.DataFrame({t("manager.col.month", lang): [t(f"manager.month.{m}", lang) for m in range(1, 13)],
-                         t("manager.col.tonnes_month", lang): [round(v, 1) for v in data.monthly]})
+    return pd.DataFrame(
+        {
+            t("manager.col.month", lang): [t(f"manager.month.{m}", lang) for m in range(1, 13)],
+            t("manager.col.tonnes_month", lang): [round(v, 1) for v in data.monthly],
+        }
+    )

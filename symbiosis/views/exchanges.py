@@ -19,6 +19,8 @@ SORT_KEYS: dict[str, tuple[str, bool]] = {
     "flow": ("mass_t_per_yr", True),
     "distance": ("distance_km", False),
 }
+
+
 def _unit(unit: object, lang: str) -> str:
     return unit_label(unit, lang)
 

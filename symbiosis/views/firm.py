@@ -67,8 +67,11 @@ def number_cell(value: object, lang: str = "fr") -> str:
     """Write a stored number back as a cell the importer reads in ``lang`` (``12,5``; empty for NaN)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return ""
-    return format_number(float(value), locale="en_CA" if lang == "en" else "fr_CA").replace(
-        "\u00a0", " ").replace("\u202f", " ")
+    return (
+        format_number(float(value), locale="en_CA" if lang == "en" else "fr_CA")
+        .replace("\u00a0", " ")
+        .replace("\u202f", " ")
+    )
 
 
 def _yes_no(value: object, lang: str) -> str:
@@ -91,8 +94,13 @@ def profile_cells(firm: Mapping[str, object], lang: str = "fr") -> dict[str, str
     return cells
 
 
-def raw_table(rows: Sequence[Mapping[str, str]], columns: Sequence[str], *, lang: str = "fr",
-              row_numbers: Sequence[int] | None = None) -> RawTable:
+def raw_table(
+    rows: Sequence[Mapping[str, str]],
+    columns: Sequence[str],
+    *,
+    lang: str = "fr",
+    row_numbers: Sequence[int] | None = None,
+) -> RawTable:
     """Return rows of text cells (canonical column -> text) as the table a file would give.
 
     Parameters
@@ -107,21 +115,28 @@ def raw_table(rows: Sequence[Mapping[str, str]], columns: Sequence[str], *, lang
         The number the report gives each row (its row on screen); 1, 2, 3… by default.
     """
     headers = [header_label(c, lang) for c in columns]
-    frame = pd.DataFrame([[str(row.get(c, "") or "") for c in columns] for row in rows], columns=headers,
-                         dtype=object)
+    frame = pd.DataFrame(
+        [[str(row.get(c, "") or "") for c in columns] for row in rows], columns=headers, dtype=object
+    )
     numbers = tuple(row_numbers) if row_numbers is not None else tuple(range(1, len(rows) + 1))
-    return RawTable(frame, source_rows=numbers,
-                    header_map=dict(zip(headers, columns, strict=True)), lang="en" if lang == "en" else "fr",
-                    filename="form")
+    return RawTable(
+        frame,
+        source_rows=numbers,
+        header_map=dict(zip(headers, columns, strict=True)),
+        lang="en" if lang == "en" else "fr",
+        filename="form",
+    )
 
 
-def validate_profile(cells: Mapping[str, str], firm_id: str, *, lang: str = "fr",
-                     context: ImportContext | None = None) -> ImportResult:
+def validate_profile(
+    cells: Mapping[str, str], firm_id: str, *, lang: str = "fr", context: ImportContext | None = None
+) -> ImportResult:
     """Validate the profile form exactly as a one-row firms file of ``firm_id`` would be."""
     context = context or default_context()
     row = {**cells, "firm_id": firm_id}
-    return validate_firms(raw_table([row], list(FIRM_COLUMNS), lang=lang), geocoder=context.geocoder,
-                          parks=context.parks)
+    return validate_firms(
+        raw_table([row], list(FIRM_COLUMNS), lang=lang), geocoder=context.geocoder, parks=context.parks
+    )
 
 
 def save_profile(repo: Repository, actor: Actor, result: ImportResult) -> int:

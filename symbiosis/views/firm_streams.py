@@ -46,12 +46,32 @@ __all__ = [
 ]
 
 #: Columns of the editable table, as import columns (every other cell of a stream is kept as stored).
-EDITOR_COLUMNS: tuple[str, ...] = ("stream_id", "direction", "category_id", "description", "quantity",
-                                   "unit", "months", "confidentiality")
-_NUMBER_CELLS = ("density_t_per_m3", "moisture_pct", "temperature_c", "purity_pct",
-                 "disposal_cost_cad_per_unit", "purchase_price_cad_per_unit", "min_lot_per_yr",
-                 "max_distance_km", "contaminant_pct", "min_purity_pct", "max_moisture_pct",
-                 "min_temperature_c", "max_contaminant_pct", "gate_fee_cad_per_unit")
+EDITOR_COLUMNS: tuple[str, ...] = (
+    "stream_id",
+    "direction",
+    "category_id",
+    "description",
+    "quantity",
+    "unit",
+    "months",
+    "confidentiality",
+)
+_NUMBER_CELLS = (
+    "density_t_per_m3",
+    "moisture_pct",
+    "temperature_c",
+    "purity_pct",
+    "disposal_cost_cad_per_unit",
+    "purchase_price_cad_per_unit",
+    "min_lot_per_yr",
+    "max_distance_km",
+    "contaminant_pct",
+    "min_purity_pct",
+    "max_moisture_pct",
+    "min_temperature_c",
+    "max_contaminant_pct",
+    "gate_fee_cad_per_unit",
+)
 #: Quality and baseline cells kept as stored (canonical words the importer reads back).
 _QUALITY_CELLS = ("particle_size", "accepted_particle_sizes", "current_fate", "current_use")
 _WORDS = {
@@ -62,8 +82,9 @@ _WORDS = {
 
 def choice_words(column: str, lang: str = "fr") -> dict[str, str]:
     """Return canonical value -> word a person writes in ``lang`` (``supply`` -> ``offre``)."""
-    canonical = {"direction": ("supply", "demand"),
-                 "confidentiality": ("public", "members", "confidential")}[column]
+    canonical = {"direction": ("supply", "demand"), "confidentiality": ("public", "members", "confidential")}[
+        column
+    ]
     words = _WORDS[column].get(lang, {})
     return {value: words.get(value, value) for value in canonical}
 
@@ -87,12 +108,24 @@ def _date_cell(value: object) -> str:
 
 def stream_cells(stream: Mapping[str, object], lang: str = "fr") -> dict[str, str]:
     """Return a stored stream as the text cells of a streams file (the inverse of the importer)."""
-    cells = {c: str(stream.get(c, "") or "") for c in ("stream_id", "firm_id", "direction", "category_id",
-                                                         "waste_code", "description", "quality_notes",
-                                                         "availability", "confidentiality")}
+    cells = {
+        c: str(stream.get(c, "") or "")
+        for c in (
+            "stream_id",
+            "firm_id",
+            "direction",
+            "category_id",
+            "waste_code",
+            "description",
+            "quality_notes",
+            "availability",
+            "confidentiality",
+        )
+    }
     cells["direction"] = choice_words("direction", lang).get(cells["direction"], cells["direction"])
-    cells["confidentiality"] = choice_words("confidentiality", lang).get(cells["confidentiality"],
-                                                                         cells["confidentiality"])
+    cells["confidentiality"] = choice_words("confidentiality", lang).get(
+        cells["confidentiality"], cells["confidentiality"]
+    )
     cells["quantity"] = str(stream.get("quantity_as_typed", "") or "")
     cells["unit"] = str(stream.get("unit_as_typed", "") or "")
     cells.update({c: number_cell(stream.get(c), lang) for c in _NUMBER_CELLS})
@@ -108,9 +141,14 @@ def stream_cells(stream: Mapping[str, object], lang: str = "fr") -> dict[str, st
     return cells
 
 
-def validate_stream_rows(rows: Sequence[Mapping[str, str]], firm_id: str, *, lang: str = "fr",
-                         row_numbers: Sequence[int] | None = None,
-                         context: ImportContext | None = None) -> ImportResult:
+def validate_stream_rows(
+    rows: Sequence[Mapping[str, str]],
+    firm_id: str,
+    *,
+    lang: str = "fr",
+    row_numbers: Sequence[int] | None = None,
+    context: ImportContext | None = None,
+) -> ImportResult:
     """Validate rows of text cells as a streams file of ``firm_id`` (every row is given that firm).
 
     Parameters
@@ -129,8 +167,9 @@ def validate_stream_rows(rows: Sequence[Mapping[str, str]], firm_id: str, *, lan
     context = context or default_context()
     rows = [{**row, "firm_id": firm_id} for row in rows]
     raw = raw_table(rows, list(STREAM_COLUMNS), lang=lang, row_numbers=row_numbers)
-    return validate_streams(raw, categories=context.categories, waste_codes=context.waste_codes,
-                            known_firm_ids={firm_id})
+    return validate_streams(
+        raw, categories=context.categories, waste_codes=context.waste_codes, known_firm_ids={firm_id}
+    )
 
 
 def save_valid(repo: Repository, actor: Actor, result: ImportResult) -> int:
@@ -138,8 +177,15 @@ def save_valid(repo: Repository, actor: Actor, result: ImportResult) -> int:
     return repo.upsert_streams(actor, result.valid) if len(result.valid) else 0
 
 
-def category_options(description: str, categories: pd.DataFrame, *, lang: str = "fr", top: int = 3,
-                     direction: str | None = None, unit: str | None = None) -> list[str]:
+def category_options(
+    description: str,
+    categories: pd.DataFrame,
+    *,
+    lang: str = "fr",
+    top: int = 3,
+    direction: str | None = None,
+    unit: str | None = None,
+) -> list[str]:
     """Return category ids for a description: the classifier's ``top`` suggestions, then all others.
 
     The suggestions fit the stream's ``direction`` and ``unit`` when given (a supply is never offered
@@ -148,13 +194,17 @@ def category_options(description: str, categories: pd.DataFrame, *, lang: str = 
     """
     label = "label_en" if lang == "en" else "label_fr"
     ordered = categories.sort_values(label)["category_id"].tolist()
-    suggested = [s.category_id for s in classify(description, lang=lang, top=top, direction=direction,
-                                                 unit=unit)] if description.strip() else []
+    suggested = (
+        [s.category_id for s in classify(description, lang=lang, top=top, direction=direction, unit=unit)]
+        if description.strip()
+        else []
+    )
     return [*suggested, *(c for c in ordered if c not in suggested)]
 
 
-def streams_table(streams: pd.DataFrame, lang: str = "fr", *,
-                  categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def streams_table(
+    streams: pd.DataFrame, lang: str = "fr", *, categories: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return a firm's streams as a person reads them (numbers written the way ``lang`` writes them)."""
     category = streams["category_id"]
     if categories is not None:
@@ -170,7 +220,8 @@ def streams_table(streams: pd.DataFrame, lang: str = "fr", *,
         "col.unit": streams["quantity_unit"].map(lambda u: unit_label(u, lang)),
         "col.months": streams["months_mask"].map(lambda m: months_label(m, lang)),
         "firm.col.confidentiality": streams["confidentiality"].map(
-            lambda c: t(f"firm.confidentiality.{c}", lang)),
+            lambda c: t(f"firm.confidentiality.{c}", lang)
+        ),
     }
     return pd.DataFrame({t(key, lang): list(values) for key, values in columns.items()})
 
@@ -181,16 +232,18 @@ def stream_label(stream: Mapping[str, object]) -> str:
     return f"{stream['stream_id']} — {description[:60]}"
 
 
-def editor_frame(streams: pd.DataFrame, lang: str = "fr", *,
-                 labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+def editor_frame(
+    streams: pd.DataFrame, lang: str = "fr", *, labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Return the editable table: :data:`EDITOR_COLUMNS` as text, one row per stored stream.
 
     With ``labels`` (``category_id → label``) the category column shows labels, not ids: a
     person picks « Écorces de résineux », never ``wood_bark`` (:func:`editor_rows` maps it back).
     """
     rows = [stream_cells(row, lang) for row in streams.to_dict(orient="records")]
-    frame = pd.DataFrame([[r[c] for c in EDITOR_COLUMNS] for r in rows], columns=list(EDITOR_COLUMNS),
-                         dtype=object)
+    frame = pd.DataFrame(
+        [[r[c] for c in EDITOR_COLUMNS] for r in rows], columns=list(EDITOR_COLUMNS), dtype=object
+    )
     if labels is not None:
         frame["category_id"] = frame["category_id"].map(lambda c: labels.get(c, c))
     return frame
@@ -201,15 +254,24 @@ def changed_rows(base: pd.DataFrame, edited: pd.DataFrame) -> list[int]:
     changed = []
     for i in range(len(edited)):
         new = ["" if pd.isna(v) else str(v) for v in edited.iloc[i][list(EDITOR_COLUMNS)]]
-        old = ["" if pd.isna(v) else str(v) for v in base.iloc[i][list(EDITOR_COLUMNS)]] \
-            if i < len(base) else None
+        old = (
+            ["" if pd.isna(v) else str(v) for v in base.iloc[i][list(EDITOR_COLUMNS)]]
+            if i < len(base)
+            else None
+        )
         if new != old and any(new):
             changed.append(i)
     return changed
 
 
-def editor_rows(edited: pd.DataFrame, streams: pd.DataFrame, positions: Sequence[int],
-                lang: str = "fr", *, ids_by_label: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+def editor_rows(
+    edited: pd.DataFrame,
+    streams: pd.DataFrame,
+    positions: Sequence[int],
+    lang: str = "fr",
+    *,
+    ids_by_label: Mapping[str, str] | None = None,
+) -> list[dict[str, str]]:
     """Return the edited rows at ``positions`` as full rows of cells.
 
     A row whose ``stream_id`` is stored keeps every other stored cell (density, costs, dates…); only
@@ -226,8 +288,14 @@ def editor_rows(edited: pd.DataFrame, streams: pd.DataFrame, positions: Sequence
     return out
 
 
-def pending_rows(rows: Sequence[Mapping[str, str]], row_numbers: Sequence[int], report: ImportReport,
-                 lang: str = "fr", *, labels: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+def pending_rows(
+    rows: Sequence[Mapping[str, str]],
+    row_numbers: Sequence[int],
+    report: ImportReport,
+    lang: str = "fr",
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> list[dict[str, str]]:
     """Return the rejected rows of a validation, each with its error messages under ``"errors"``.
 
     These stay in the editable table after the valid rows are saved, so nothing typed is lost;
@@ -260,8 +328,9 @@ def with_pending(stored: pd.DataFrame, pending: Sequence[Mapping[str, str]]) -> 
         else:
             extra.append(values)
     if extra:
-        frame = pd.concat([frame, pd.DataFrame(extra, columns=frame.columns, dtype=object)],
-                          ignore_index=True)
+        frame = pd.concat(
+            [frame, pd.DataFrame(extra, columns=frame.columns, dtype=object)], ignore_index=True
+        )
     return frame.astype(object)
 
 
@@ -287,11 +356,14 @@ class UploadOutcome:
         return self.batch.streams.report if self.batch and self.batch.streams else None
 
 
-_OTHER_FIRM = (Text("l'identifiant de votre entreprise ({firm_id})", "your firm's id ({firm_id})"),
-               Text("Vous ne pouvez déclarer que les flux de votre entreprise : écrivez {firm_id} dans "
-                    "cette colonne ou retirez la ligne.",
-                    "You can only declare your own firm's streams: write {firm_id} in this column or "
-                    "remove the row."))
+_OTHER_FIRM = (
+    Text("l'identifiant de votre entreprise ({firm_id})", "your firm's id ({firm_id})"),
+    Text(
+        "Vous ne pouvez déclarer que les flux de votre entreprise : écrivez {firm_id} dans "
+        "cette colonne ou retirez la ligne.",
+        "You can only declare your own firm's streams: write {firm_id} in this column or remove the row.",
+    ),
+)
 
 
 def _own_firm_report(result: ImportResult, firm_id: str) -> ImportResult:
@@ -303,13 +375,17 @@ def _own_firm_report(result: ImportResult, firm_id: str) -> ImportResult:
     from symbiosis.ingest.columns import ERRORS_COLUMN
 
     expected, fix = (x.format(firm_id=firm_id) for x in _OTHER_FIRM)
-    pairs = [(i, Issue(i.row, i.column, expected, i.found, fix, i.severity, "firm_id.other_firm"))
-             for i in result.report.issues if i.code == "firm_id.unknown"]
+    pairs = [
+        (i, Issue(i.row, i.column, expected, i.found, fix, i.severity, "firm_id.other_firm"))
+        for i in result.report.issues
+        if i.code == "firm_id.unknown"
+    ]
     reworded = {id(old): new for old, new in pairs}
     issues = tuple(reworded.get(id(i), i) for i in result.report.issues)
     report = ImportReport(issues, result.report.n_rows, result.report.n_valid)
     rejected = result.rejected
     if pairs and ERRORS_COLUMN in rejected:
+
         def reword(text: object) -> object:
             if not isinstance(text, str):
                 return text
@@ -322,9 +398,15 @@ def _own_firm_report(result: ImportResult, firm_id: str) -> ImportResult:
     return ImportResult(result.valid, rejected, report)
 
 
-def upload_streams(repo: Repository, actor: Actor, data: bytes, filename: str, *,
-                   context: ImportContext | None = None,
-                   time_budget_s: float | None = IMPORT_TIME_BUDGET_S) -> UploadOutcome:
+def upload_streams(
+    repo: Repository,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    context: ImportContext | None = None,
+    time_budget_s: float | None = IMPORT_TIME_BUDGET_S,
+) -> UploadOutcome:
     """Import an uploaded streams file with the firm's actor (:func:`import_into_registry`).
 
     Rows naming another firm are rejected by the validation (the firm only knows itself) with a
@@ -334,27 +416,45 @@ def upload_streams(repo: Repository, actor: Actor, data: bytes, filename: str, *
     answering other users meanwhile); a file that needs more is refused whole, nothing stored.
     """
     try:
-        batch = import_into_registry(repo, actor, streams_bytes=data, streams_filename=filename,
-                                     context=context, time_budget_s=time_budget_s)
+        batch = import_into_registry(
+            repo,
+            actor,
+            streams_bytes=data,
+            streams_filename=filename,
+            context=context,
+            time_budget_s=time_budget_s,
+        )
     except PermissionDenied as exc:
         keys = ", ".join(exc.keys[:10]) or "-"
-        return UploadOutcome(None, Text(
-            f"Rien n'a été enregistré : le fichier touche des flux d'une autre entreprise ({keys}). "
-            "Retirez ces lignes ou changez leur identifiant de flux, puis importez de nouveau.",
-            f"Nothing was saved: the file touches streams of another firm ({keys}). Remove those rows "
-            "or change their stream id, then upload again."))
+        return UploadOutcome(
+            None,
+            Text(
+                f"Rien n'a été enregistré : le fichier touche des flux d'une autre entreprise ({keys}). "
+                "Retirez ces lignes ou changez leur identifiant de flux, puis importez de nouveau.",
+                f"Nothing was saved: the file touches streams of another firm ({keys}). Remove those rows "
+                "or change their stream id, then upload again.",
+            ),
+        )
     except BudgetExceeded as exc:
-        return UploadOutcome(None, Text(
-            f"Rien n'a été enregistré : la lecture du fichier a dépassé {exc.seconds:.0f} s. Découpez-le "
-            "en fichiers plus petits (quelques milliers de lignes chacun) et importez-les un à un.",
-            f"Nothing was saved: reading the file took more than {exc.seconds:.0f} s. Split it into "
-            "smaller files (a few thousand rows each) and upload them one by one."))
+        return UploadOutcome(
+            None,
+            Text(
+                f"Rien n'a été enregistré : la lecture du fichier a dépassé {exc.seconds:.0f} s. Découpez-le "
+                "en fichiers plus petits (quelques milliers de lignes chacun) et importez-les un à un.",
+                f"Nothing was saved: reading the file took more than {exc.seconds:.0f} s. Split it into "
+                "smaller files (a few thousand rows each) and upload them one by one.",
+            ),
+        )
     except WorkerFailed:
-        return UploadOutcome(None, Text(
-            "Rien n'a été enregistré : le fichier n'a pas pu être lu (trop de mémoire demandée). "
-            "Enregistrez-le de nouveau en XLSX ou en CSV depuis Excel, ou découpez-le.",
-            "Nothing was saved: the file could not be read (it needed too much memory). Save it again "
-            "as XLSX or CSV from Excel, or split it."))
+        return UploadOutcome(
+            None,
+            Text(
+                "Rien n'a été enregistré : le fichier n'a pas pu être lu (trop de mémoire demandée). "
+                "Enregistrez-le de nouveau en XLSX ou en CSV depuis Excel, ou découpez-le.",
+                "Nothing was saved: the file could not be read (it needed too much memory). Save it again "
+                "as XLSX or CSV from Excel, or split it.",
+            ),
+        )
     if actor.firm_id and batch.streams is not None:
         batch = ImportBatch(batch.firms, _own_firm_report(batch.streams, actor.firm_id))
     return UploadOutcome(batch)

@@ -16,18 +16,42 @@ import pandas as pd
 from symbiosis.i18n import catalogue_keys, t
 from symbiosis.synergy.status import status_label
 
-__all__ = ["UNIT_LABELS", "category_label", "category_labels", "factor_label", "factor_labels",
-           "family_label", "kind_label", "method_label", "readable", "solver_method_label",
-           "solver_status_label", "status_label", "unit_label"]
+__all__ = [
+    "UNIT_LABELS",
+    "category_label",
+    "category_labels",
+    "factor_label",
+    "factor_labels",
+    "family_label",
+    "kind_label",
+    "method_label",
+    "readable",
+    "solver_method_label",
+    "solver_status_label",
+    "status_label",
+    "unit_label",
+]
 
 #: Canonical units (and per-year rates) as each language writes them.
 UNIT_LABELS: Mapping[str, tuple[str, str]] = {
-    "t/yr": ("t/an", "t/yr"), "m3/yr": ("m³/an", "m³/yr"), "MWh/yr": ("MWh/an", "MWh/yr"),
-    "trip/yr": ("voyages/an", "trips/yr"), "m2": ("m²", "m²"), "h/yr": ("h/an", "h/yr"),
-    "t": ("t", "t"), "m3": ("m³", "m³"), "MWh": ("MWh", "MWh"), "trip": ("voyages", "trips"),
-    "h": ("h", "h"), "CAD": ("$", "$"), "CAD/yr": ("$/an", "$/yr"), "t CO2e": ("t CO₂e", "t CO₂e"),
-    "t CO2e/yr": ("t CO₂e/an", "t CO₂e/yr"), "kg CO2e/t": ("kg CO₂e/t", "kg CO₂e/t"),
-    "kg CO2e/t.km": ("kg CO₂e/t·km", "kg CO₂e/t·km"), "kg CO2e/MWh": ("kg CO₂e/MWh", "kg CO₂e/MWh"),
+    "t/yr": ("t/an", "t/yr"),
+    "m3/yr": ("m³/an", "m³/yr"),
+    "MWh/yr": ("MWh/an", "MWh/yr"),
+    "trip/yr": ("voyages/an", "trips/yr"),
+    "m2": ("m²", "m²"),
+    "h/yr": ("h/an", "h/yr"),
+    "t": ("t", "t"),
+    "m3": ("m³", "m³"),
+    "MWh": ("MWh", "MWh"),
+    "trip": ("voyages", "trips"),
+    "h": ("h", "h"),
+    "CAD": ("$", "$"),
+    "CAD/yr": ("$/an", "$/yr"),
+    "t CO2e": ("t CO₂e", "t CO₂e"),
+    "t CO2e/yr": ("t CO₂e/an", "t CO₂e/yr"),
+    "kg CO2e/t": ("kg CO₂e/t", "kg CO₂e/t"),
+    "kg CO2e/t.km": ("kg CO₂e/t·km", "kg CO₂e/t·km"),
+    "kg CO2e/MWh": ("kg CO₂e/MWh", "kg CO₂e/MWh"),
     "kg CO2e/m3": ("kg CO₂e/m³", "kg CO₂e/m³"),
 }
 
@@ -105,8 +129,9 @@ def _applies_label(applies_to: str, lang: str, categories: pd.DataFrame | None) 
     return family_label(applies_to, lang)
 
 
-def factor_label(factor_id: object, factors: pd.DataFrame, lang: str = "fr", *,
-                 categories: pd.DataFrame | None = None) -> str:
+def factor_label(
+    factor_id: object, factors: pd.DataFrame, lang: str = "fr", *, categories: pd.DataFrame | None = None
+) -> str:
     """Return an emission factor as words: what it measures and what it applies to.
 
     ``landfill_inert_default`` → « Enfouissement évité — matières (par défaut) ».
@@ -121,8 +146,9 @@ def factor_label(factor_id: object, factors: pd.DataFrame, lang: str = "fr", *,
     return f"{what} — {_applies_label(str(row['applies_to'].iloc[0]), lang, categories)}"
 
 
-def factor_labels(ids: object, factors: pd.DataFrame, lang: str = "fr", *,
-                  categories: pd.DataFrame | None = None) -> str:
+def factor_labels(
+    ids: object, factors: pd.DataFrame, lang: str = "fr", *, categories: pd.DataFrame | None = None
+) -> str:
     """Return ``|``-joined factor ids (or a list of them) as labels joined by « ; »."""
     if isinstance(ids, (list, tuple, set, frozenset)):
         parts = [str(i) for i in ids]
@@ -146,4 +172,3 @@ def solver_status_label(status: object, lang: str = "fr") -> str:
 def solver_method_label(method: object, lang: str = "fr") -> str:
     """Return how a plan was found in plain words (``cp-sat`` → « optimisation mathématique »)."""
     return _catalogue(f"labels.solver.method.{method}", lang, method)
-

@@ -66,6 +66,7 @@ DETAIL_ZOOM = 9.5
 #: How arcs are drawn: chosen from the view and filters, summed per place, or one per exchange.
 ARC_MODES: tuple[str, ...] = ("auto", "places", "firms")
 
+
 @dataclass(frozen=True)
 class MapFilters:
     """What the advisor narrowed the map to (``None`` or 0 = no filter)."""
@@ -231,8 +232,9 @@ class MapLayers:
     n_engaged_firms: int = 0
 
 
-def _kept_positions(shown: pd.DataFrame, firms: pd.DataFrame, points: pd.DataFrame,
-                    filters: MapFilters) -> tuple[np.ndarray, np.ndarray]:
+def _kept_positions(
+    shown: pd.DataFrame, firms: pd.DataFrame, points: pd.DataFrame, filters: MapFilters
+) -> tuple[np.ndarray, np.ndarray]:
     """Where the view should look: the ends of the kept exchanges when a filter is on, else every firm."""
     if filters.active and len(shown):
         ids = pd.unique(pd.concat([shown["supply_firm_id"], shown["demand_firm_id"]]))
@@ -265,8 +267,14 @@ def map_layers(
     names = place_labels(firms, parks)
     shown = filter_exchanges(exchanges, firms, filters, categories=categories)
     engaged = set(shown["supply_firm_id"]) | set(shown["demand_firm_id"])
-    points, p_agg = firm_points(firms, filters, lang, max_points=max_points,
-                                engaged=engaged if filters.active else None, place_names=names)
+    points, p_agg = firm_points(
+        firms,
+        filters,
+        lang,
+        max_points=max_points,
+        engaged=engaged if filters.active else None,
+        place_names=names,
+    )
     view = fit_view(*_kept_positions(shown, firms, points, filters))
     if arc_mode == "auto":
         by_place = len(shown) > max_arcs or (not filters.active and view.zoom < DETAIL_ZOOM)
@@ -281,31 +289,71 @@ def build_deck(layers: MapLayers, *, height: int = 600) -> pdk.Deck:
     arcs = layers.arcs
     between, within = arcs[~arcs["within"]], arcs[arcs["within"]]
     top = max(float(within["tonnes_t_per_yr"].max()) if len(within) else 0.0, 1.0)
-    rings = pd.DataFrame({
-        "position": within["source"].tolist(),
-        "radius_px": (8.0 + 14.0 * np.sqrt(within["tonnes_t_per_yr"].clip(lower=0) / top)).tolist(),
-        "width_px": np.clip(within["width"].to_numpy(float), 1.5, 4.0).tolist(),
-        "colour": within["colour"].tolist(),
-        "tooltip": within["tooltip"].tolist(),
-        "n_exchanges": within["n_exchanges"].tolist(),
-        "tonnes_t_per_yr": within["tonnes_t_per_yr"].tolist(),
-    })
+    rings = pd.DataFrame(
+        {
+            "position": within["source"].tolist(),
+            "radius_px": (8.0 + 14.0 * np.sqrt(within["tonnes_t_per_yr"].clip(lower=0) / top)).tolist(),
+            "width_px": np.clip(within["width"].to_numpy(float), 1.5, 4.0).tolist(),
+            "colour": within["colour"].tolist(),
+            "tooltip": within["tooltip"].tolist(),
+            "n_exchanges": within["n_exchanges"].tolist(),
+            "tonnes_t_per_yr": within["tonnes_t_per_yr"].tolist(),
+        }
+    )
     deck_layers = [
         *basemap_layers(),
-        pdk.Layer("GeoJsonLayer", id="parks", data=layers.parks, stroked=True, filled=True,
-                  get_fill_color=[120, 120, 120, 40], get_line_color=[90, 90, 90, 160],
-                  line_width_min_pixels=1, pickable=True),
-        pdk.Layer("ScatterplotLayer", id="firms", data=layers.points, get_position=["lon", "lat"],
-                  get_fill_color="colour", get_radius="radius_m", radius_min_pixels=3, radius_max_pixels=40,
-                  stroked=True, get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.5,
-                  pickable=True),
-        pdk.Layer("ScatterplotLayer", id="within", data=rings, get_position="position",
-                  get_radius="radius_px", radius_units=String("pixels"), stroked=True, filled=False,
-                  get_line_color="colour",
-                  get_line_width="width_px", line_width_units=String("pixels"), pickable=True),
-        pdk.Layer("ArcLayer", id="exchanges", data=between.drop(columns=["within"]).reset_index(drop=True),
-                  get_source_position="source", get_target_position="target", get_source_color="colour",
-                  get_target_color="colour", get_width="width", get_tilt=90, get_height=0.06, pickable=True),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="parks",
+            data=layers.parks,
+            stroked=True,
+            filled=True,
+            get_fill_color=[120, 120, 120, 40],
+            get_line_color=[90, 90, 90, 160],
+            line_width_min_pixels=1,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="firms",
+            data=layers.points,
+            get_position=["lon", "lat"],
+            get_fill_color="colour",
+            get_radius="radius_m",
+            radius_min_pixels=3,
+            radius_max_pixels=40,
+            stroked=True,
+            get_line_color=[255, 255, 255, 200],
+            line_width_min_pixels=0.5,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="within",
+            data=rings,
+            get_position="position",
+            get_radius="radius_px",
+            radius_units=String("pixels"),
+            stroked=True,
+            filled=False,
+            get_line_color="colour",
+            get_line_width="width_px",
+            line_width_units=String("pixels"),
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ArcLayer",
+            id="exchanges",
+            data=between.drop(columns=["within"]).reset_index(drop=True),
+            get_source_position="source",
+            get_target_position="target",
+            get_source_color="colour",
+            get_target_color="colour",
+            get_width="width",
+            get_tilt=90,
+            get_height=0.06,
+            pickable=True,
+        ),
         basemap_labels(),
     ]
     return CompactDeck(

@@ -15,6 +15,7 @@ __all__ = ["MAX_ARCS", "exchange_arcs", "place_labels"]
 #: Above this many exchanges, arcs are always summed per pair of places.
 MAX_ARCS = 1_500
 
+
 def _value_colour(values: np.ndarray, weight: np.ndarray | None = None) -> list[list[int]]:
     """Red for a loss, light to dark green as the net value grows (log scale).
 
@@ -101,8 +102,13 @@ def exchange_arcs(
     t_top = max(float(frame["t"].max()) if len(frame) else 0.0, 1.0)
     v_top = max(float(frame["v"].max()) if len(frame) else 0.0, 1.0)
     # summed flows: opacity by tonnes (or by value for energy and services, which have no tonnes)
-    weight = np.sqrt(np.maximum(frame["t"].to_numpy(float) / t_top, frame["v"].clip(lower=0).to_numpy(float)
-                                / v_top)) if aggregated else None
+    weight = (
+        np.sqrt(
+            np.maximum(frame["t"].to_numpy(float) / t_top, frame["v"].clip(lower=0).to_numpy(float) / v_top)
+        )
+        if aggregated
+        else None
+    )
     out = pd.DataFrame(
         {
             "source": _positions(lon, lat, frame["s"]),

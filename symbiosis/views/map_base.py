@@ -47,8 +47,9 @@ class View:
 
     def view_state(self) -> pdk.ViewState:
         """The pydeck view state: flat (pitch 0, bearing 0)."""
-        return pdk.ViewState(latitude=self.latitude, longitude=self.longitude, zoom=self.zoom, pitch=0,
-                             bearing=0)
+        return pdk.ViewState(
+            latitude=self.latitude, longitude=self.longitude, zoom=self.zoom, pitch=0, bearing=0
+        )
 
 
 #: Saguenay–Lac-Saint-Jean's settled area, from Saint-Félicien to La Baie.
@@ -60,8 +61,16 @@ def _mercator_y(lat: np.ndarray) -> np.ndarray:
     return (1.0 - np.log(np.tan(rad) + 1.0 / np.cos(rad)) / math.pi) / 2.0
 
 
-def fit_view(lon: np.ndarray, lat: np.ndarray, *, width_px: int = 600, height_px: int = 620,
-             padding_px: int = 60, min_zoom: float = 4.0, max_zoom: float = 12.0) -> View:
+def fit_view(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    *,
+    width_px: int = 600,
+    height_px: int = 620,
+    padding_px: int = 60,
+    min_zoom: float = 4.0,
+    max_zoom: float = 12.0,
+) -> View:
     """Return the view that shows every point, centred on their box, as close as ``max_zoom`` allows.
 
     Parameters
@@ -82,14 +91,18 @@ def fit_view(lon: np.ndarray, lat: np.ndarray, *, width_px: int = 600, height_px
     y = _mercator_y(lat)
     dx, dy = float(x.max() - x.min()), float(y.max() - y.min())
     usable_w, usable_h = max(width_px - 2 * padding_px, 50), max(height_px - 2 * padding_px, 50)
-    scale = min(usable_w / (dx * _TILE_PX) if dx > 0 else math.inf,
-                usable_h / (dy * _TILE_PX) if dy > 0 else math.inf)
+    scale = min(
+        usable_w / (dx * _TILE_PX) if dx > 0 else math.inf, usable_h / (dy * _TILE_PX) if dy > 0 else math.inf
+    )
     zoom = max_zoom if scale == math.inf else math.log2(scale)
     centre_y = (float(y.max()) + float(y.min())) / 2.0
     centre_lat = math.degrees(math.atan(math.sinh(math.pi * (1.0 - 2.0 * centre_y))))
     centre_lon = (float(lon.max()) + float(lon.min())) / 2.0
-    return View(latitude=round(centre_lat, 5), longitude=round(centre_lon, 5),
-                zoom=round(min(max(zoom, min_zoom), max_zoom), 2))
+    return View(
+        latitude=round(centre_lat, 5),
+        longitude=round(centre_lon, 5),
+        zoom=round(min(max(zoom, min_zoom), max_zoom), 2),
+    )
 
 
 def _land() -> dict:
@@ -101,9 +114,17 @@ def _land() -> dict:
 
 
 def _lines(layer_id: str, layer: str, width_px: float) -> pdk.Layer:
-    return pdk.Layer("GeoJsonLayer", id=layer_id, data=basemap_features((layer,)), stroked=True, filled=False,
-                     get_line_color=list(BASE_COLOURS[layer]), line_width_units=String("pixels"),
-                     get_line_width=width_px, pickable=False)
+    return pdk.Layer(
+        "GeoJsonLayer",
+        id=layer_id,
+        data=basemap_features((layer,)),
+        stroked=True,
+        filled=False,
+        get_line_color=list(BASE_COLOURS[layer]),
+        line_width_units=String("pixels"),
+        get_line_width=width_px,
+        pickable=False,
+    )
 
 
 def _labels() -> list[dict]:
@@ -112,18 +133,38 @@ def _labels() -> list[dict]:
         kind = f["properties"]["kind"]
         colour = BASE_COLOURS["label_mrc" if kind == "mrc" else "label"]
         size = {"mrc": 13, "town": 12, "lake": 13, "river": 11}.get(kind, 11)
-        out.append({"position": f["geometry"]["coordinates"], "text": f["properties"]["name"],
-                    "colour": list(colour), "size": size})
+        out.append(
+            {
+                "position": f["geometry"]["coordinates"],
+                "text": f["properties"]["name"],
+                "colour": list(colour),
+                "size": size,
+            }
+        )
     return out
 
 
 def basemap_layers() -> list[pdk.Layer]:
     """Return the basemap's ground layers, bottom first (ids start with ``basemap-``); labels apart."""
     return [
-        pdk.Layer("GeoJsonLayer", id="basemap-land", data=_land(), stroked=False, filled=True,
-                  get_fill_color=list(BASE_COLOURS["land"]), pickable=False),
-        pdk.Layer("GeoJsonLayer", id="basemap-water", data=basemap_features(("water",)), stroked=False,
-                  filled=True, get_fill_color=list(BASE_COLOURS["water"]), pickable=False),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="basemap-land",
+            data=_land(),
+            stroked=False,
+            filled=True,
+            get_fill_color=list(BASE_COLOURS["land"]),
+            pickable=False,
+        ),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="basemap-water",
+            data=basemap_features(("water",)),
+            stroked=False,
+            filled=True,
+            get_fill_color=list(BASE_COLOURS["water"]),
+            pickable=False,
+        ),
         _lines("basemap-rivers", "river", 1.2),
         _lines("basemap-borders", "province", 1.5),
         _lines("basemap-mrc", "mrc", 1.0),
@@ -132,8 +173,20 @@ def basemap_layers() -> list[pdk.Layer]:
 
 def basemap_labels() -> pdk.Layer:
     """Return the place names (French), to draw above everything else so that arcs never hide them."""
-    return pdk.Layer("TextLayer", id="basemap-labels", data=_labels(), get_position="position",
-                     get_text="text", get_color="colour", get_size="size", size_units=String("pixels"),
-                     character_set=String(_CHARACTERS), font_family=String(_FONT), font_weight=600,
-                     font_settings={"sdf": True}, outline_width=3, outline_color=[255, 255, 255, 200],
-                     pickable=False)
+    return pdk.Layer(
+        "TextLayer",
+        id="basemap-labels",
+        data=_labels(),
+        get_position="position",
+        get_text="text",
+        get_color="colour",
+        get_size="size",
+        size_units=String("pixels"),
+        character_set=String(_CHARACTERS),
+        font_family=String(_FONT),
+        font_weight=600,
+        font_settings={"sdf": True},
+        outline_width=3,
+        outline_color=[255, 255, 255, 200],
+        pickable=False,
+    )

@@ -9,8 +9,15 @@ import numpy as np
 import pandas as pd
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
-__all__ = ["SECTOR_COLOURS", "SECTOR_FAMILIES", "clean_text", "firm_frame", "fmt", "place_of",
-           "sector_family"]
+__all__ = [
+    "SECTOR_COLOURS",
+    "SECTOR_FAMILIES",
+    "clean_text",
+    "firm_frame",
+    "fmt",
+    "place_of",
+    "sector_family",
+]
 
 #: SCIAN prefixes of each sector family, longest prefix wins; anything else is ``services``.
 SECTOR_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -105,5 +112,3 @@ def clean_text(text: object) -> str:
     value = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
     value = "".join(ch if ch.isprintable() else " " for ch in value)
     return value.replace("{", "(").replace("}", ")")[:200]
-
-

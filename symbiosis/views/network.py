@@ -15,15 +15,33 @@ from symbiosis.engine.network_insights import OUTSIDE_PARK
 from symbiosis.i18n import t
 from symbiosis.views.map_common import fmt
 
-__all__ = ["NUMERIC_COLUMNS", "anchor_table", "chain_table", "fmt_tonnes", "group_table", "park_table",
-           "resilience_table"]
+__all__ = [
+    "NUMERIC_COLUMNS",
+    "anchor_table",
+    "chain_table",
+    "fmt_tonnes",
+    "group_table",
+    "park_table",
+    "resilience_table",
+]
 
 #: Message keys of the numeric columns of these tables (the page formats them as numbers).
 NUMERIC_COLUMNS: tuple[str, ...] = (
-    "network.col.firms", "network.col.exchanges", "network.col.within", "advisor.col.tonnes",
-    "advisor.col.net_value", "advisor.col.co2e", "network.col.components", "network.col.value_at_stake",
-    "network.col.share", "network.col.partners", "network.col.hops", "advisor.net.lost_exchanges",
-    "advisor.net.direct_value", "advisor.net.direct_co2e", "advisor.net.reopt_value",
+    "network.col.firms",
+    "network.col.exchanges",
+    "network.col.within",
+    "advisor.col.tonnes",
+    "advisor.col.net_value",
+    "advisor.col.co2e",
+    "network.col.components",
+    "network.col.value_at_stake",
+    "network.col.share",
+    "network.col.partners",
+    "network.col.hops",
+    "advisor.net.lost_exchanges",
+    "advisor.net.direct_value",
+    "advisor.net.direct_co2e",
+    "advisor.net.reopt_value",
     "advisor.net.reopt_co2e",
 )
 
@@ -45,8 +63,9 @@ def _group_label(group: str, by: str, lang: str, parks: pd.DataFrame | None) -> 
     return str(names.get(group, group))
 
 
-def group_table(groups: pd.DataFrame, firms: pd.DataFrame, by: str, lang: str = "fr", *,
-                parks: pd.DataFrame | None = None) -> pd.DataFrame:
+def group_table(
+    groups: pd.DataFrame, firms: pd.DataFrame, by: str, lang: str = "fr", *, parks: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return :func:`~symbiosis.engine.network_insights.group_clusters` readable: names, rounded figures."""
     names = _names(firms)
     out = {
@@ -69,15 +88,19 @@ def group_table(groups: pd.DataFrame, firms: pd.DataFrame, by: str, lang: str = 
 def anchor_table(anchors: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """Return :func:`~symbiosis.engine.network_insights.anchor_firms` with names and roles in words."""
     names = _names(firms)
-    return pd.DataFrame({
-        t("advisor.col.firm", lang): anchors["firm_id"].map(names).fillna(anchors["firm_id"]),
-        t("network.col.role", lang): [t(f"network.role.{r}", lang) for r in anchors["role"]],
-        t("network.col.value_at_stake", lang): anchors["value_at_stake_cad_per_yr"].astype(float).round(0),
-        t("network.col.share", lang): anchors["share_pct"].astype(float).round(1),
-        t("network.col.exchanges", lang): anchors["n_exchanges"].astype(int),
-        t("network.col.partners", lang): anchors["n_partners"].astype(int),
-        t("advisor.col.tonnes", lang): anchors["tonnes_t_per_yr"].astype(float).round(0),
-    })
+    return pd.DataFrame(
+        {
+            t("advisor.col.firm", lang): anchors["firm_id"].map(names).fillna(anchors["firm_id"]),
+            t("network.col.role", lang): [t(f"network.role.{r}", lang) for r in anchors["role"]],
+            t("network.col.value_at_stake", lang): anchors["value_at_stake_cad_per_yr"]
+            .astype(float)
+            .round(0),
+            t("network.col.share", lang): anchors["share_pct"].astype(float).round(1),
+            t("network.col.exchanges", lang): anchors["n_exchanges"].astype(int),
+            t("network.col.partners", lang): anchors["n_partners"].astype(int),
+            t("advisor.col.tonnes", lang): anchors["tonnes_t_per_yr"].astype(float).round(0),
+        }
+    )
 
 
 def _hop_text(category: str, n_categories: int, tonnes: float, labels: dict[str, str], lang: str) -> str:
@@ -94,41 +117,55 @@ def fmt_tonnes(tonnes: float, lang: str) -> str:
     return f"{fmt(tonnes, lang)} {'t/an' if lang == 'fr' else 't/yr'}"
 
 
-def chain_table(chains: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *,
-                categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def chain_table(
+    chains: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *, categories: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return :func:`~symbiosis.engine.network_insights.short_chains` as sentences an advisor reads.
 
     ``Chaîne``: ``A → B → C`` with firm names; ``Ce qui circule``: each hop's main category (and how
     many others move on it) with its tonnes, in the same order.
     """
     names = _names(firms)
-    labels = {} if categories is None else categories.drop_duplicates("category_id").set_index(
-        "category_id")[f"label_{lang}"].to_dict()
+    labels = (
+        {}
+        if categories is None
+        else categories.drop_duplicates("category_id").set_index("category_id")[f"label_{lang}"].to_dict()
+    )
     flows = [
         " → ".join(_hop_text(c, n, tn, labels, lang) for c, n, tn in zip(cats, ns, tons, strict=True))
-        for cats, ns, tons in zip(chains["category_ids"], chains["n_categories"], chains["tonnes_t_per_yr"],
-                                  strict=True)
+        for cats, ns, tons in zip(
+            chains["category_ids"], chains["n_categories"], chains["tonnes_t_per_yr"], strict=True
+        )
     ]
-    return pd.DataFrame({
-        t("network.col.hops", lang): chains["hops"].astype(int),
-        t("advisor.net.chain", lang): [" → ".join(str(names.get(f, f)) for f in ids)
-                                       for ids in chains["firm_ids"]],
-        t("network.col.flows", lang): flows,
-        t("advisor.col.net_value", lang): chains["net_value_cad_per_yr"].astype(float).round(0),
-    })
+    return pd.DataFrame(
+        {
+            t("network.col.hops", lang): chains["hops"].astype(int),
+            t("advisor.net.chain", lang): [
+                " → ".join(str(names.get(f, f)) for f in ids) for ids in chains["firm_ids"]
+            ],
+            t("network.col.flows", lang): flows,
+            t("advisor.col.net_value", lang): chains["net_value_cad_per_yr"].astype(float).round(0),
+        }
+    )
 
 
 def park_table(exchanges: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """Return exchanges, tonnes and value within one park versus between parks or outside."""
     split = park_split(exchanges, firms)
-    return pd.DataFrame({
-        t("advisor.net.scope", lang): [t("advisor.net.within", lang), t("advisor.net.between", lang)],
-        t("network.col.exchanges", lang): [split.n_within, split.n_between],
-        t("advisor.col.tonnes", lang): [round(split.tonnes_within_t_per_yr),
-                                        round(split.tonnes_between_t_per_yr)],
-        t("advisor.col.net_value", lang): [round(split.value_within_cad_per_yr),
-                                           round(split.value_between_cad_per_yr)],
-    })
+    return pd.DataFrame(
+        {
+            t("advisor.net.scope", lang): [t("advisor.net.within", lang), t("advisor.net.between", lang)],
+            t("network.col.exchanges", lang): [split.n_within, split.n_between],
+            t("advisor.col.tonnes", lang): [
+                round(split.tonnes_within_t_per_yr),
+                round(split.tonnes_between_t_per_yr),
+            ],
+            t("advisor.col.net_value", lang): [
+                round(split.value_within_cad_per_yr),
+                round(split.value_between_cad_per_yr),
+            ],
+        }
+    )
 
 
 def resilience_table(

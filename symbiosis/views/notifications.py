@@ -20,9 +20,14 @@ from symbiosis.views.labels import category_label, status_label
 __all__ = ["digest_message", "inbox_table", "notification_text"]
 
 
-def notification_text(kind: str, params: Mapping[str, Any] | None, lang: str = "fr", *,
-                      firm_names: Mapping[str, str] | None = None,
-                      categories: pd.DataFrame | None = None) -> str:
+def notification_text(
+    kind: str,
+    params: Mapping[str, Any] | None,
+    lang: str = "fr",
+    *,
+    firm_names: Mapping[str, str] | None = None,
+    categories: pd.DataFrame | None = None,
+) -> str:
     """One notification as a sentence (``kind`` and ``params`` as stored)."""
     params = dict(params or {})
     category = category_label(params.get("category_id"), categories, lang) or t("inbox.your_stream", lang)
@@ -39,22 +44,38 @@ def notification_text(kind: str, params: Mapping[str, Any] | None, lang: str = "
     return t("inbox.text.other", lang)
 
 
-def inbox_table(inbox: pd.DataFrame, lang: str = "fr", *, firm_names: Mapping[str, str] | None = None,
-                categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def inbox_table(
+    inbox: pd.DataFrame,
+    lang: str = "fr",
+    *,
+    firm_names: Mapping[str, str] | None = None,
+    categories: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The inbox as shown: when, what, and whether it is new (index: ``notification_id``)."""
     when = pd.to_datetime(inbox["created_at"], utc=True).dt.tz_convert(None)
-    texts = [notification_text(k, p, lang, firm_names=firm_names, categories=categories)
-             for k, p in zip(inbox["kind"], inbox["params"], strict=True)]
-    return pd.DataFrame({
-        t("inbox.col.when", lang): when.to_numpy(),
-        t("inbox.col.what", lang): texts,
-        t("inbox.col.new", lang): [t("synergy.no" if r else "synergy.yes", lang) for r in inbox["read"]],
-    }, index=pd.Index(inbox["notification_id"], name="notification_id"))
+    texts = [
+        notification_text(k, p, lang, firm_names=firm_names, categories=categories)
+        for k, p in zip(inbox["kind"], inbox["params"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            t("inbox.col.when", lang): when.to_numpy(),
+            t("inbox.col.what", lang): texts,
+            t("inbox.col.new", lang): [t("synergy.no" if r else "synergy.yes", lang) for r in inbox["read"]],
+        },
+        index=pd.Index(inbox["notification_id"], name="notification_id"),
+    )
 
 
-def digest_message(inbox: pd.DataFrame, *, to: str, lang: str = "fr", app_url: str = "",
-                   firm_names: Mapping[str, str] | None = None,
-                   categories: pd.DataFrame | None = None) -> EmailMessage | None:
+def digest_message(
+    inbox: pd.DataFrame,
+    *,
+    to: str,
+    lang: str = "fr",
+    app_url: str = "",
+    firm_names: Mapping[str, str] | None = None,
+    categories: pd.DataFrame | None = None,
+) -> EmailMessage | None:
     """An e-mail listing the unread notifications of ``inbox`` (None when there are none).
 
     Plain text only (no HTML: nothing a firm typed can become markup), in ``lang``.
@@ -70,7 +91,11 @@ def digest_message(inbox: pd.DataFrame, *, to: str, lang: str = "fr", app_url: s
         when = pd.Timestamp(row.created_at).strftime("%Y-%m-%d %H:%M")
         text = notification_text(row.kind, row.params, lang, firm_names=firm_names, categories=categories)
         lines.append(f"• {when} — {text}")
-    lines += ["", t("inbox.digest.link", lang, url=app_url) if app_url else t("inbox.digest.open", lang),
-              "", t("inbox.digest.footer", lang)]
+    lines += [
+        "",
+        t("inbox.digest.link", lang, url=app_url) if app_url else t("inbox.digest.open", lang),
+        "",
+        t("inbox.digest.footer", lang),
+    ]
     message.set_content("\n".join(lines))
     return message

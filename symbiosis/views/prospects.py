@@ -15,33 +15,42 @@ def _labels(categories: pd.DataFrame, lang: str) -> pd.Series:
     return pd.Series(frame[column].to_numpy(), index=frame["category_id"].astype(str))
 
 
-def lead_table(leads: pd.DataFrame, firms: pd.DataFrame, categories: pd.DataFrame,
-               lang: str = "fr") -> pd.DataFrame:
+def lead_table(
+    leads: pd.DataFrame, firms: pd.DataFrame, categories: pd.DataFrame, lang: str = "fr"
+) -> pd.DataFrame:
     """One display row per lead: who to call, what they likely have or need, with whom, how far.
 
     Every row says it is inferred (from the firm's sector), never declared.
     """
     names = firms.drop_duplicates("firm_id").set_index("firm_id")["name"]
     labels = _labels(categories, lang)
-    direction = leads["prospect_direction"].map({"supply": t("advisor.prospects.likely_supply", lang),
-                                                 "demand": t("advisor.prospects.likely_demand", lang)})
+    direction = leads["prospect_direction"].map(
+        {
+            "supply": t("advisor.prospects.likely_supply", lang),
+            "demand": t("advisor.prospects.likely_demand", lang),
+        }
+    )
 
     def name(col: str) -> pd.Series:
         return leads[col].map(names).fillna(leads[col])
 
-    return pd.DataFrame({
-        t("advisor.prospects.col.firm", lang): name("prospect_firm_id"),
-        t("advisor.prospects.col.status", lang): t("advisor.prospects.inferred", lang),
-        t("advisor.prospects.col.direction", lang): direction,
-        t("advisor.prospects.col.category", lang): leads["prospect_category_id"].map(labels)
-        .fillna(leads["prospect_category_id"]),
-        t("advisor.prospects.col.share", lang): (100 * leads["typical_share"].astype(float)).round(0),
-        t("advisor.prospects.col.partner", lang): name("partner_firm_id"),
-        t("advisor.prospects.col.partner_category", lang): leads["partner_category_id"].map(labels)
-        .fillna(leads["partner_category_id"]),
-        t("advisor.prospects.col.distance", lang): leads["distance_km"].astype(float).round(1),
-        t("advisor.prospects.col.evidence", lang): leads["evidence_ref"].astype(str),
-    })
+    return pd.DataFrame(
+        {
+            t("advisor.prospects.col.firm", lang): name("prospect_firm_id"),
+            t("advisor.prospects.col.status", lang): t("advisor.prospects.inferred", lang),
+            t("advisor.prospects.col.direction", lang): direction,
+            t("advisor.prospects.col.category", lang): leads["prospect_category_id"]
+            .map(labels)
+            .fillna(leads["prospect_category_id"]),
+            t("advisor.prospects.col.share", lang): (100 * leads["typical_share"].astype(float)).round(0),
+            t("advisor.prospects.col.partner", lang): name("partner_firm_id"),
+            t("advisor.prospects.col.partner_category", lang): leads["partner_category_id"]
+            .map(labels)
+            .fillna(leads["partner_category_id"]),
+            t("advisor.prospects.col.distance", lang): leads["distance_km"].astype(float).round(1),
+            t("advisor.prospects.col.evidence", lang): leads["evidence_ref"].astype(str),
+        }
+    )
 
 
 def prospect_summary(leads: pd.DataFrame, silent: int, lang: str = "fr") -> str:

@@ -11,8 +11,7 @@ from symbiosis.views.labels import unit_label
 __all__ = ["MONTHS", "filter_streams", "months_label", "registry_summary", "stream_table"]
 
 MONTHS: dict[str, tuple[str, ...]] = {
-    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
-           "déc."),
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
 
@@ -63,8 +62,9 @@ def filter_streams(
     return frame[keep].reset_index(drop=True)
 
 
-def stream_table(streams: pd.DataFrame, lang: str = "fr", *,
-                 categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def stream_table(
+    streams: pd.DataFrame, lang: str = "fr", *, categories: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return the columns a person reads, with headers and values in ``lang``.
 
     Parameters

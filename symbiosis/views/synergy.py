@@ -25,9 +25,25 @@ from symbiosis.views.labels import (
     unit_label,
 )
 
-__all__ = ["category_label", "consent_table", "describe_entry", "firm_table", "funnel_table", "history_table",
-           "ledger_table", "next_statuses", "next_step", "pipeline_table", "proposal_label", "refusal_text",
-           "status_label", "synergy_labels", "text_or_empty", "unit_label", "verification_table"]
+__all__ = [
+    "category_label",
+    "consent_table",
+    "describe_entry",
+    "firm_table",
+    "funnel_table",
+    "history_table",
+    "ledger_table",
+    "next_statuses",
+    "next_step",
+    "pipeline_table",
+    "proposal_label",
+    "refusal_text",
+    "status_label",
+    "synergy_labels",
+    "text_or_empty",
+    "unit_label",
+    "verification_table",
+]
 
 
 def text_or_empty(value: Any) -> str:
@@ -110,8 +126,9 @@ def _about(value: Any, digits: int = 2) -> float | None:
     return float(round(number, digits - 1 - math.floor(math.log10(abs(number)))))
 
 
-def firm_table(proposals: pd.DataFrame, lang: str = "fr", *,
-               categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def firm_table(
+    proposals: pd.DataFrame, lang: str = "fr", *, categories: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return a firm's anonymised proposals (:meth:`SynergyRepository.firm_proposals`) as shown.
 
     The decisions come first (the firm's own and the other side's), then what the firm gains
@@ -137,8 +154,9 @@ def firm_table(proposals: pd.DataFrame, lang: str = "fr", *,
             t("synergy.col.sector", lang): _sector_label(text_or_empty(r["counterpart_sector"]), lang),
             t("synergy.col.area", lang): _area_label(r["area_level"], text_or_empty(r["area"]), lang),
             t("synergy.col.distance", lang): t(f"synergy.distance.{r['distance_band']}", lang),
-            t("synergy.col.quantity", lang): t(f"synergy.quantity.{r['quantity_band']}", lang,
-                                               unit=unit_label(r["flow_unit"], lang)),
+            t("synergy.col.quantity", lang): t(
+                f"synergy.quantity.{r['quantity_band']}", lang, unit=unit_label(r["flow_unit"], lang)
+            ),
             t("synergy.col.revealed", lang): t("synergy.yes" if r["revealed"] else "synergy.no", lang),
         }
         rows.append(row)
@@ -174,15 +192,20 @@ def _names(firms: pd.DataFrame) -> pd.Series:
     return firms.drop_duplicates("firm_id").set_index("firm_id")["name"]
 
 
-def synergy_labels(synergies: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *,
-                   categories: pd.DataFrame | None = None) -> dict[str, str]:
+def synergy_labels(
+    synergies: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *, categories: pd.DataFrame | None = None
+) -> dict[str, str]:
     """Return ``synergy_id → "Supplier → Receiver · resource · status"`` for a select box."""
     names = _names(firms)
     return {
-        r["synergy_id"]: " · ".join((
-            f"{names.get(r['supply_firm_id'], r['supply_firm_id'])} → "
-            f"{names.get(r['demand_firm_id'], r['demand_firm_id'])}",
-            category_label(r["supply_category_id"], categories, lang), status_label(r["status"], lang)))
+        r["synergy_id"]: " · ".join(
+            (
+                f"{names.get(r['supply_firm_id'], r['supply_firm_id'])} → "
+                f"{names.get(r['demand_firm_id'], r['demand_firm_id'])}",
+                category_label(r["supply_category_id"], categories, lang),
+                status_label(r["status"], lang),
+            )
+        )
         for r in synergies.to_dict("records")
     }
 
@@ -198,28 +221,32 @@ def _next(on: Any, what: Any) -> str:
     return " ".join(p for p in parts if p)
 
 
-def pipeline_table(synergies: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *,
-                   categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def pipeline_table(
+    synergies: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *, categories: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return the advisor's table of synergies, with firm names, figures (numbers) and follow-up."""
     names = _names(firms)
     rows = []
     for r in synergies.to_dict("records"):
         reason = text_or_empty(r.get("rejection_reason"))
-        rows.append({
-            t("synergy.col.status", lang): status_label(r["status"], lang),
-            t("synergy.col.supplier", lang): names.get(r["supply_firm_id"], r["supply_firm_id"]),
-            t("synergy.col.receiver", lang): names.get(r["demand_firm_id"], r["demand_firm_id"]),
-            t("synergy.col.resource", lang): category_label(r["supply_category_id"], categories, lang),
-            t("synergy.col.flow_num", lang): round(float(r["flow_per_yr"] or 0.0), 1),
-            t("synergy.col.unit", lang): unit_label(r["flow_unit"], lang),
-            t("synergy.col.co2e", lang): round(_figure(r.get("estimate"), "co2e_avoided_t_per_yr"), 1),
-            t("synergy.col.value", lang): round(_figure(r.get("estimate"), "net_value_cad_per_yr")),
-            t("synergy.col.reason", lang): t(f"synergy.reason.{reason}", lang) if reason else "",
-            t("synergy.col.owner", lang): text_or_empty(r.get("owner_id")),
-            t("synergy.col.next_action", lang): _next(r.get("next_action_on"), r.get("next_action")),
-            t("synergy.col.changed", lang): pd.Timestamp(r["status_changed_at"]).tz_convert(None)
-            if pd.Timestamp(r["status_changed_at"]).tzinfo else pd.Timestamp(r["status_changed_at"]),
-        })
+        rows.append(
+            {
+                t("synergy.col.status", lang): status_label(r["status"], lang),
+                t("synergy.col.supplier", lang): names.get(r["supply_firm_id"], r["supply_firm_id"]),
+                t("synergy.col.receiver", lang): names.get(r["demand_firm_id"], r["demand_firm_id"]),
+                t("synergy.col.resource", lang): category_label(r["supply_category_id"], categories, lang),
+                t("synergy.col.flow_num", lang): round(float(r["flow_per_yr"] or 0.0), 1),
+                t("synergy.col.unit", lang): unit_label(r["flow_unit"], lang),
+                t("synergy.col.co2e", lang): round(_figure(r.get("estimate"), "co2e_avoided_t_per_yr"), 1),
+                t("synergy.col.value", lang): round(_figure(r.get("estimate"), "net_value_cad_per_yr")),
+                t("synergy.col.reason", lang): t(f"synergy.reason.{reason}", lang) if reason else "",
+                t("synergy.col.owner", lang): text_or_empty(r.get("owner_id")),
+                t("synergy.col.next_action", lang): _next(r.get("next_action_on"), r.get("next_action")),
+                t("synergy.col.changed", lang): pd.Timestamp(r["status_changed_at"]).tz_convert(None)
+                if pd.Timestamp(r["status_changed_at"]).tzinfo
+                else pd.Timestamp(r["status_changed_at"]),
+            }
+        )
     return pd.DataFrame(rows, index=pd.Index(synergies["synergy_id"], name="synergy_id"))
 
 
@@ -239,20 +266,37 @@ def _value_text(name: str, value: Any, lang: str) -> str:
 def _synergy_change(before: dict, after: dict, lang: str) -> list[str]:
     parts = []
     if "status" in after:
-        parts.append(t("synergy.history.status", lang,
-                       before=_value_text("status", before.get("status"), lang),
-                       after=_value_text("status", after["status"], lang)))
+        parts.append(
+            t(
+                "synergy.history.status",
+                lang,
+                before=_value_text("status", before.get("status"), lang),
+                after=_value_text("status", after["status"], lang),
+            )
+        )
     if text_or_empty(after.get("rejection_reason")):
-        parts.append(t("synergy.history.reason", lang,
-                       reason=_value_text("rejection_reason", after["rejection_reason"], lang)))
+        parts.append(
+            t(
+                "synergy.history.reason",
+                lang,
+                reason=_value_text("rejection_reason", after["rejection_reason"], lang),
+            )
+        )
     for name in _FOLLOW_UP:
         if name in after:
             parts.append(t(f"synergy.history.{name}", lang, value=_value_text(name, after[name], lang)))
     if "parameters" in after:
         changed = ", ".join(_param_label(k, lang) for k in (after["parameters"] or {}))
         parts.append(t("synergy.history.parameters", lang, names=changed))
-    if set(after) & {"flow_per_yr", "flow_unit", "road_distance_km", "estimate", "supply_category_id",
-                     "demand_category_id", "kind"}:
+    if set(after) & {
+        "flow_per_yr",
+        "flow_unit",
+        "road_distance_km",
+        "estimate",
+        "supply_category_id",
+        "demand_category_id",
+        "kind",
+    }:
         parts.append(t("synergy.history.refreshed", lang))
     if text_or_empty(after.get("note")):
         parts.append(t("synergy.history.note", lang, note=after["note"]))
@@ -281,8 +325,12 @@ def describe_entry(action: str, table: str, before: Any, after: Any, lang: str =
     if table == "synergies":
         return " ; ".join(_synergy_change(before, after, lang)) or t("synergy.history.updated", lang)
     if table == "consents":
-        text = t("synergy.history.consent", lang, side=_side(after.get("side"), lang),
-                 decision=t(f"synergy.decision.{after.get('decision', 'none')}", lang))
+        text = t(
+            "synergy.history.consent",
+            lang,
+            side=_side(after.get("side"), lang),
+            decision=t(f"synergy.decision.{after.get('decision', 'none')}", lang),
+        )
         if text_or_empty(after.get("reason")):
             text += " — " + t(f"synergy.reason.{after['reason']}", lang)
         if text_or_empty(after.get("note")):
@@ -290,28 +338,44 @@ def describe_entry(action: str, table: str, before: Any, after: Any, lang: str =
         return text
     if table == "verifications":
         colon = " : " if lang == "fr" else ": "
-        quantities = [_side("supply" if k.startswith("supplier") else "demand", lang) + colon + str(v)
-                      for k, v in after.items() if k.endswith("quantity") and v is not None]
-        return t("synergy.history.quantity", lang, start=text_or_empty(after.get("period_start")),
-                 end=text_or_empty(after.get("period_end")), quantities=", ".join(quantities))
+        quantities = [
+            _side("supply" if k.startswith("supplier") else "demand", lang) + colon + str(v)
+            for k, v in after.items()
+            if k.endswith("quantity") and v is not None
+        ]
+        return t(
+            "synergy.history.quantity",
+            lang,
+            start=text_or_empty(after.get("period_start")),
+            end=text_or_empty(after.get("period_end")),
+            quantities=", ".join(quantities),
+        )
     return t("synergy.history.event", lang, action=action)
 
 
 def history_table(history: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """Return audit entries of a synergy (:meth:`SynergyRepository.history`) as dated sentences."""
     when = pd.to_datetime(history["at"], utc=True).dt.tz_convert(None)
-    return pd.DataFrame({
-        t("synergy.col.when", lang): when.to_numpy(),
-        t("synergy.col.who", lang): history["actor_id"].to_numpy(),
-        t("synergy.col.what", lang): [describe_entry(a, tb, b, af, lang) for a, tb, b, af in zip(
-            history["action"], history["table_name"], history["before"], history["after"], strict=True)],
-    })
+    return pd.DataFrame(
+        {
+            t("synergy.col.when", lang): when.to_numpy(),
+            t("synergy.col.who", lang): history["actor_id"].to_numpy(),
+            t("synergy.col.what", lang): [
+                describe_entry(a, tb, b, af, lang)
+                for a, tb, b, af in zip(
+                    history["action"], history["table_name"], history["before"], history["after"], strict=True
+                )
+            ],
+        }
+    )
 
 
 # -- funnel and ledger --------------------------------------------------------------------------------
 
-def funnel_table(frame: pd.DataFrame, dimension: str, lang: str = "fr", *,
-                 parks: pd.DataFrame | None = None) -> pd.DataFrame:
+
+def funnel_table(
+    frame: pd.DataFrame, dimension: str, lang: str = "fr", *, parks: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return one dimension of :func:`symbiosis.synergy.funnel.funnel`: counts, reached stages, rates in %.
 
     ``parks`` (``park_id, name``) gives the parks their names.
@@ -319,9 +383,13 @@ def funnel_table(frame: pd.DataFrame, dimension: str, lang: str = "fr", *,
     part = frame[frame["dimension"] == dimension]
     park_names = dict(zip(parks["park_id"], parks["name"], strict=True)) if parks is not None else {}
     groups = part["group"].map(lambda g: _group_label(dimension, g, lang, park_names))
-    out = pd.DataFrame({t("synergy.col.group", lang): groups.to_numpy(),
-                        t("synergy.col.count", lang): part["n_synergies"].to_numpy(),
-                        t("synergy.col.firms", lang): part["n_firms"].to_numpy()})
+    out = pd.DataFrame(
+        {
+            t("synergy.col.group", lang): groups.to_numpy(),
+            t("synergy.col.count", lang): part["n_synergies"].to_numpy(),
+            t("synergy.col.firms", lang): part["n_firms"].to_numpy(),
+        }
+    )
     for s in STATUSES:
         out[status_label(s, lang)] = part[f"n_{s}"].to_numpy()
     for a, b in itertools.pairwise(PIPELINE):
@@ -344,8 +412,13 @@ def _group_label(dimension: str, group: str, lang: str, park_names: dict[str, st
     return group
 
 
-def ledger_table(lines: pd.DataFrame, lang: str = "fr", *, factors: pd.DataFrame | None = None,
-                 categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def ledger_table(
+    lines: pd.DataFrame,
+    lang: str = "fr",
+    *,
+    factors: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Return ledger lines (:func:`symbiosis.synergy.ledger.ledger_lines`) as shown: words, numbers.
 
     The method is its formula in words and each emission factor is named by what it measures and
@@ -355,27 +428,33 @@ def ledger_table(lines: pd.DataFrame, lang: str = "fr", *, factors: pd.DataFrame
         from symbiosis.engine.factors import load_factors
 
         factors = load_factors()
-    period = [f"{s} → {e}" if text_or_empty(s) else "" for s, e in
-              zip(lines["period_start"], lines["period_end"], strict=True)]
-    return pd.DataFrame({
-        t("synergy.col.indicator", lang): lines["indicator"].map(lambda i: _indicator(i, lang)),
-        t("synergy.col.value_num", lang): lines["value"].astype(float).round(1),
-        t("synergy.col.unit", lang): lines["unit"].map(lambda u: unit_label(u, lang)),
-        t("synergy.col.basis", lang): lines["basis"].map(lambda b: t(f"synergy.basis.{b}", lang)),
-        t("synergy.col.period", lang): period,
-        t("synergy.col.method", lang): lines["method"].map(lambda m: method_label(m, lang)),
-        t("synergy.col.factors", lang): lines["factor_ids"].map(
-            lambda ids: factor_labels(ids, factors, lang, categories=categories)),
-        t("synergy.col.sources", lang): lines["sources"].map(
-            lambda s: " ; ".join(_without_doc_path(p) for p in str(s).split("|") if p)),
-    })
+    period = [
+        f"{s} → {e}" if text_or_empty(s) else ""
+        for s, e in zip(lines["period_start"], lines["period_end"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            t("synergy.col.indicator", lang): lines["indicator"].map(lambda i: _indicator(i, lang)),
+            t("synergy.col.value_num", lang): lines["value"].astype(float).round(1),
+            t("synergy.col.unit", lang): lines["unit"].map(lambda u: unit_label(u, lang)),
+            t("synergy.col.basis", lang): lines["basis"].map(lambda b: t(f"synergy.basis.{b}", lang)),
+            t("synergy.col.period", lang): period,
+            t("synergy.col.method", lang): lines["method"].map(lambda m: method_label(m, lang)),
+            t("synergy.col.factors", lang): lines["factor_ids"].map(
+                lambda ids: factor_labels(ids, factors, lang, categories=categories)
+            ),
+            t("synergy.col.sources", lang): lines["sources"].map(
+                lambda s: " ; ".join(_without_doc_path(p) for p in str(s).split("|") if p)
+            ),
+        }
+    )
 
 
 def _without_doc_path(source: str) -> str:
     """A source as a person reads it: ``symbiosis impact method (docs/impact-method.md)`` → its name."""
     start = source.find(" (docs/")
     end = source.find(")", start) if start >= 0 else -1
-    return source if end < 0 else source[:start] + source[end + 1:]
+    return source if end < 0 else source[:start] + source[end + 1 :]
 
 
 def _indicator(name: str, lang: str) -> str:
@@ -385,19 +464,23 @@ def _indicator(name: str, lang: str) -> str:
 
 def verification_table(verifications: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """Return the confirmed periods of a synergy as shown."""
-    return pd.DataFrame({
-        t("synergy.col.period", lang): [f"{s} → {e}" for s, e in
-                                        zip(verifications["period_start"], verifications["period_end"],
-                                            strict=True)],
-        t("synergy.col.supplier_qty", lang): pd.to_numeric(verifications["supplier_quantity"]),
-        t("synergy.col.receiver_qty", lang): pd.to_numeric(verifications["receiver_quantity"]),
-        t("synergy.col.counted", lang): pd.to_numeric(verifications["counted_quantity"]),
-        t("synergy.col.unit", lang): verifications["unit"].map(lambda u: unit_label(u, lang)),
-    })
+    return pd.DataFrame(
+        {
+            t("synergy.col.period", lang): [
+                f"{s} → {e}"
+                for s, e in zip(verifications["period_start"], verifications["period_end"], strict=True)
+            ],
+            t("synergy.col.supplier_qty", lang): pd.to_numeric(verifications["supplier_quantity"]),
+            t("synergy.col.receiver_qty", lang): pd.to_numeric(verifications["receiver_quantity"]),
+            t("synergy.col.counted", lang): pd.to_numeric(verifications["counted_quantity"]),
+            t("synergy.col.unit", lang): verifications["unit"].map(lambda u: unit_label(u, lang)),
+        }
+    )
 
 
-def consent_table(consents: pd.DataFrame, firms: pd.DataFrame | None = None,
-                  lang: str = "fr") -> pd.DataFrame:
+def consent_table(
+    consents: pd.DataFrame, firms: pd.DataFrame | None = None, lang: str = "fr"
+) -> pd.DataFrame:
     """Return the firms' decisions on a synergy (:meth:`SynergyRepository.consents`) as shown.
 
     ``firms`` (``firm_id, name``) names the firms; without it their ids are shown.
@@ -406,12 +489,17 @@ def consent_table(consents: pd.DataFrame, firms: pd.DataFrame | None = None,
         firms, lang = None, firms
     names = _names(firms) if firms is not None else pd.Series(dtype=object)
     when = pd.to_datetime(consents["decided_at"], utc=True).dt.tz_convert(None)
-    return pd.DataFrame({
-        t("synergy.col.role", lang): consents["side"].map(lambda s: _side(s, lang)),
-        t("synergy.col.firms", lang): consents["firm_id"].map(lambda f: names.get(f, f)),
-        t("synergy.col.decision", lang): consents["decision"].map(lambda d: t(f"synergy.decision.{d}", lang)),
-        t("synergy.col.reason", lang): consents["reason"].map(
-            lambda r: t(f"synergy.reason.{r}", lang) if text_or_empty(r) else ""),
-        t("synergy.move.note", lang): consents["note"].map(text_or_empty),
-        t("synergy.col.when", lang): when.to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t("synergy.col.role", lang): consents["side"].map(lambda s: _side(s, lang)),
+            t("synergy.col.firms", lang): consents["firm_id"].map(lambda f: names.get(f, f)),
+            t("synergy.col.decision", lang): consents["decision"].map(
+                lambda d: t(f"synergy.decision.{d}", lang)
+            ),
+            t("synergy.col.reason", lang): consents["reason"].map(
+                lambda r: t(f"synergy.reason.{r}", lang) if text_or_empty(r) else ""
+            ),
+            t("synergy.move.note", lang): consents["note"].map(text_or_empty),
+            t("synergy.col.when", lang): when.to_numpy(),
+        }
+    )

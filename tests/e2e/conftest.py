@@ -23,15 +23,24 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 #: Where the e2e run writes its 1280×900 screenshots: docs/screenshots/ (shown by the README) with
 #: ``make screenshots`` (SYMBIOSIS_WRITE_SCREENSHOTS=1); otherwise an ignored folder, so that a test
 #: run never rewrites committed files.
-SCREENSHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("SYMBIOSIS_WRITE_SCREENSHOTS") == "1"
-               else ROOT / "test-results" / "screenshots")
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("SYMBIOSIS_WRITE_SCREENSHOTS") == "1"
+    else ROOT / "test-results" / "screenshots"
+)
 
 
 def _missing(reason: str) -> None:
@@ -74,9 +83,23 @@ def serve_app(db_path: Path, log_path: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "SYMBIOSIS_DB": str(db_path), "PYTHONPATH": str(ROOT)}
     env.pop("DATABASE_URL", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"

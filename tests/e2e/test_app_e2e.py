@@ -63,11 +63,14 @@ def test_sign_in_page_then_a_wrong_password(browser, app_url):
     _no_outside_requests(log)
 
 
-@pytest.mark.parametrize(("user_id", "role", "landing"), [
-    ("conseillere", "Conseillère ou conseiller en symbiose", "Registre des entreprises et des flux"),
-    ("gestionnaire", "Gestionnaire de programme", "Tableau de bord du programme"),
-    ("scierie", "Entreprise", "Mon entreprise"),
-])
+@pytest.mark.parametrize(
+    ("user_id", "role", "landing"),
+    [
+        ("conseillere", "Conseillère ou conseiller en symbiose", "Registre des entreprises et des flux"),
+        ("gestionnaire", "Gestionnaire de programme", "Tableau de bord du programme"),
+        ("scierie", "Entreprise", "Mon entreprise"),
+    ],
+)
 def test_each_role_signs_in_and_sees_its_landing_page(browser, app_url, user_id, role, landing):
     log = RequestLog()
     context, page = new_page(browser, log)

@@ -49,7 +49,8 @@ def sign_in(page, url: str, user_id: str) -> None:
     """Sign in through the form (when the page shows it) and wait for the landing page."""
     wait_for_app(page, timeout_ms=TIMEOUT_MS)
     signed_in_or_form = page.get_by_role("button", name="Se déconnecter").or_(
-        page.get_by_role("button", name="Se connecter"))
+        page.get_by_role("button", name="Se connecter")
+    )
     signed_in_or_form.first.wait_for(timeout=TIMEOUT_MS)  # the page has decided who is there
     if _signed_in(page):
         return

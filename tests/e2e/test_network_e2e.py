@@ -28,7 +28,8 @@ def test_network_page_shows_anchors_and_chains_of_a_few_steps(browser, app_url):
         sign_in(page, app_url, "conseillere", demo_password("conseillere"))
         open_page(page, "Réseau de symbiose")
         page.get_by_role("heading", name="Résilience : pertes si une entreprise pivot ferme").wait_for(
-            timeout=TIMEOUT_MS)
+            timeout=TIMEOUT_MS
+        )
         wait_for_app(page, timeout_ms=TIMEOUT_MS)
         assert page.get_by_text(re.compile(r"familles de ressources échangées : \d+")).count() == 1
         chains = page.get_by_role("heading", name="Chaînes de valorisation")

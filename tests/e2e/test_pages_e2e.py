@@ -13,10 +13,12 @@ from tests.e2e.conftest import SCREENSHOTS, RequestLog, demo_password, new_page,
 pytestmark = pytest.mark.e2e
 
 PAGES = {  # the pipeline and a firm's proposals are photographed with content by test_journeys_e2e
-    "conseillere": [("synergy.pipeline.title", None),
-                    ("reports.page.title", "manager_reports.png"),
-                    ("events.page.title", "event_planner.png"),
-                    ("inbox.title", None)],
+    "conseillere": [
+        ("synergy.pipeline.title", None),
+        ("reports.page.title", "manager_reports.png"),
+        ("events.page.title", "event_planner.png"),
+        ("inbox.title", None),
+    ],
     "serres": [("synergy.proposals.title", None), ("inbox.title", None)],
 }
 

@@ -13,8 +13,13 @@ def test_registry_page_renders_offline(browser, app_url):
     log = RequestLog()
     context, page = new_page(browser, log)
     try:
-        sign_in(page, app_url, "conseillere", demo_password("conseillere"),
-                landing="Registre des entreprises et des flux")
+        sign_in(
+            page,
+            app_url,
+            "conseillere",
+            demo_password("conseillere"),
+            landing="Registre des entreprises et des flux",
+        )
         page.get_by_text("Entreprises").first.wait_for()
         page.locator('[data-testid="stDataFrame"]').first.wait_for()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

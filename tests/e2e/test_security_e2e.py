@@ -125,5 +125,7 @@ def test_a_hostile_upload_leaves_other_users_answered_within_two_seconds(browser
     assert health and max(health) < ANSWER_S, max(health)
     assert max(others) < baseline + ANSWER_S, (others, baseline)
     assert uploaded_s < 30, uploaded_s  # the report came back: the file was refused row by row, at once
-    print(f"upload answered in {uploaded_s:.1f} s; other user's page {max(others):.2f} s (alone "
-          f"{baseline:.2f} s); health check at most {max(health):.3f} s")
+    print(
+        f"upload answered in {uploaded_s:.1f} s; other user's page {max(others):.2f} s (alone "
+        f"{baseline:.2f} s); health check at most {max(health):.3f} s"
+    )

@@ -15,5 +15,16 @@ from symbiosis.engine.allocation.problem import (
 )
 from symbiosis.engine.allocation.solve import Solved, solve, solve_indexed
 
-__all__ = ["Allocation", "AllocationConfig", "AllocationProblem", "Indexed", "Solved", "check_flows",
-           "check_solution", "index_arrays", "make_problem", "solve", "solve_indexed"]
+__all__ = [
+    "Allocation",
+    "AllocationConfig",
+    "AllocationProblem",
+    "Indexed",
+    "Solved",
+    "check_flows",
+    "check_solution",
+    "index_arrays",
+    "make_problem",
+    "solve",
+    "solve_indexed",
+]

@@ -36,8 +36,17 @@ class MilpResult:
     optimal: bool
 
 
-def _model(cost: np.ndarray, integer: np.ndarray, lb: np.ndarray, ub: np.ndarray, rows: np.ndarray,
-           cols: np.ndarray, vals: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> model_pb2.ModelProto:
+def _model(
+    cost: np.ndarray,
+    integer: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    vals: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> model_pb2.ModelProto:
     n, m = len(cost), len(lo)
     proto = model_pb2.ModelProto()
     ids = np.arange(n)
@@ -63,16 +72,31 @@ def _model(cost: np.ndarray, integer: np.ndarray, lb: np.ndarray, ub: np.ndarray
 
 
 def _parameters(time_limit_s: float, rel_gap: float, seed: int) -> parameters_pb2.SolveParametersProto:
-    params = parameters.SolveParameters(time_limit=datetime.timedelta(seconds=max(time_limit_s, 0.01)),
-                                        relative_gap_tolerance=rel_gap, random_seed=seed,
-                                        enable_output=False)
+    params = parameters.SolveParameters(
+        time_limit=datetime.timedelta(seconds=max(time_limit_s, 0.01)),
+        relative_gap_tolerance=rel_gap,
+        random_seed=seed,
+        enable_output=False,
+    )
     return params.to_proto()
 
 
-def solve_milp(cost: np.ndarray, integer: np.ndarray, lb: np.ndarray, ub: np.ndarray, *, rows: np.ndarray,
-               cols: np.ndarray, vals: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-               hint: np.ndarray | None = None, time_limit_s: float, rel_gap: float,
-               seed: int = 0) -> MilpResult:
+def solve_milp(
+    cost: np.ndarray,
+    integer: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    *,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    vals: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    hint: np.ndarray | None = None,
+    time_limit_s: float,
+    rel_gap: float,
+    seed: int = 0,
+) -> MilpResult:
     """Minimise ``cost·x`` s.t. ``lo <= A x <= hi`` (``A`` as COO triplets), bounds, integrality.
 
     Parameters
@@ -99,13 +123,26 @@ def solve_milp(cost: np.ndarray, integer: np.ndarray, lb: np.ndarray, ub: np.nda
         values = model_params.solution_hints.add().variable_values
         values.ids.extend(range(len(hint)))
         values.values.extend(np.asarray(hint, dtype=float).tolist())
-    result = solver.solve(proto, parameters.SolverType.HIGHS.value,
-                          init_arguments.StreamableSolverInitArguments().to_proto(),
-                          _parameters(time_limit_s, rel_gap, seed), model_params, None,
-                          callback.CallbackRegistration().to_proto(), None, None)
+    result = solver.solve(
+        proto,
+        parameters.SolverType.HIGHS.value,
+        init_arguments.StreamableSolverInitArguments().to_proto(),
+        _parameters(time_limit_s, rel_gap, seed),
+        model_params,
+        None,
+        callback.CallbackRegistration().to_proto(),
+        None,
+        None,
+    )
     bound = result.termination.objective_bounds.dual_bound
-    best = next((s.primal_solution for s in result.solutions if s.HasField("primal_solution")
-                 and s.primal_solution.feasibility_status == _FEASIBLE_SOLUTION), None)
+    best = next(
+        (
+            s.primal_solution
+            for s in result.solutions
+            if s.HasField("primal_solution") and s.primal_solution.feasibility_status == _FEASIBLE_SOLUTION
+        ),
+        None,
+    )
     if best is None:
         log.info("MILP (%d variables): no solution (%s)", len(cost), result.termination.detail)
         return MilpResult(None, bound, False)

@@ -89,8 +89,10 @@ def partner_relaxation(ixc: Indexed, arcs: np.ndarray, lab: Labels, comps: np.nd
     dems, hi = np.unique(h, return_inverse=True)
     n, cap = len(a), ixc.cap_arc[a]
     cols = np.arange(n)
-    blocks = [csr_matrix((np.ones(n), (ti, cols)), shape=(len(sups), n)),
-              csr_matrix((ixc.yld[a], (hi, cols)), shape=(len(dems), n))]
+    blocks = [
+        csr_matrix((np.ones(n), (ti, cols)), shape=(len(sups), n)),
+        csr_matrix((ixc.yld[a], (hi, cols)), shape=(len(dems), n)),
+    ]
     rhs = [ixc.sup_cap[sups], ixc.dem_cap[dems]]
     for node, k in ((ti, ixc.sup_k[sups]), (hi, ixc.dem_k[dems])):
         rows = np.flatnonzero(_limited(node, k))
@@ -103,8 +105,9 @@ def partner_relaxation(ixc: Indexed, arcs: np.ndarray, lab: Labels, comps: np.nd
     a_ub = vstack(blocks).tocsr()
     reach = np.asarray(abs(a_ub) @ cap).ravel()
     b_ub = np.where(np.isfinite(b_ub), b_ub, reach)  # an unlimited capacity: what its arcs can bring
-    res = linprog(-ixc.gain[a], A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([np.zeros(n), cap]),
-                  method="highs")
+    res = linprog(
+        -ixc.gain[a], A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([np.zeros(n), cap]), method="highs"
+    )
     if res.status != 0:
         log.warning("partner relaxation failed (%s); the flow bound stands", res.message)
         return PartnerBound(bound, x)

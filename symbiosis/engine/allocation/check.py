@@ -92,8 +92,13 @@ def _check_objective(ix, pos, x, allocation: Allocation, tol) -> list[str]:
     return errors
 
 
-def check_solution(problem: AllocationProblem, allocation: Allocation, *, tol: float = 1e-6,
-                   config: AllocationConfig | None = None) -> list[str]:
+def check_solution(
+    problem: AllocationProblem,
+    allocation: Allocation,
+    *,
+    tol: float = 1e-6,
+    config: AllocationConfig | None = None,
+) -> list[str]:
     """Recompute every balance, bound and side constraint of an allocation without a solver.
 
     Parameters
@@ -131,8 +136,9 @@ def check_flows(ix: Indexed, x: np.ndarray, allocation: Allocation, *, tol: floa
     return _audit(ix, pos, x[pos], x[pos] * ix.yld[pos], allocation, tol)
 
 
-def _audit(ix: Indexed, pos: np.ndarray, x: np.ndarray, delivered: np.ndarray, allocation: Allocation,
-           tol: float) -> list[str]:
+def _audit(
+    ix: Indexed, pos: np.ndarray, x: np.ndarray, delivered: np.ndarray, allocation: Allocation, tol: float
+) -> list[str]:
     errors = _check_arcs(ix, pos, x, delivered, tol)
     used = x > 0  # only used links count as opened (partners, fixed costs)
     pos, x = pos[used], x[used]

@@ -20,8 +20,15 @@ from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from symbiosis.engine.allocation.problem import Indexed
 
-__all__ = ["Labels", "Scales", "label_components", "mixed_yield_demands", "side_active_arcs", "usable_arcs",
-           "yield_scales"]
+__all__ = [
+    "Labels",
+    "Scales",
+    "label_components",
+    "mixed_yield_demands",
+    "side_active_arcs",
+    "usable_arcs",
+    "yield_scales",
+]
 
 _EPS = 1e-9
 #: Largest |log(yield) − (log v_d − log u_s)| still taken as a consistent cycle.
@@ -117,8 +124,12 @@ def side_active_arcs(ix: Indexed, arcs: np.ndarray) -> np.ndarray:
     out_deg, in_deg = _degree(t, ix.n_sup), _degree(h, ix.n_dem)
     k_s, k_d = ix.sup_k[t], ix.dem_k[h]
     return (
-        (ix.fixed[arcs] > 0) | (ix.sup_lot[t] > 0) | (ix.dem_lot[h] > 0) | (ix.gain[arcs] <= 0)
-        | ((k_s > 0) & (out_deg[t] > k_s)) | ((k_d > 0) & (in_deg[h] > k_d))
+        (ix.fixed[arcs] > 0)
+        | (ix.sup_lot[t] > 0)
+        | (ix.dem_lot[h] > 0)
+        | (ix.gain[arcs] <= 0)
+        | ((k_s > 0) & (out_deg[t] > k_s))
+        | ((k_d > 0) & (in_deg[h] > k_d))
     )
 
 

@@ -58,8 +58,9 @@ def _floor(values: np.ndarray, scale: float) -> np.ndarray:
     return np.floor(values * scale + _FLOOR_SLACK).astype(np.int64)
 
 
-def _network(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, config: AllocationConfig,
-             scales: Scales | None = None):
+def _network(
+    ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, config: AllocationConfig, scales: Scales | None = None
+):
     """Integer arrays of the balanced network in flow units: arcs, dispose arcs, demand→sink arcs.
 
     A flow unit on an arc out of supply ``s`` is ``u_s`` supply units and ``v_d`` demand units at its
@@ -91,13 +92,19 @@ def _network(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, config: Allocat
     costs = np.concatenate([-np.rint(gain_f * vs), np.zeros(len(sups) + len(dems))]).astype(np.int64)
     nodes = np.concatenate([sups, [sink]]).astype(np.int32)
     supply = np.concatenate([sup_int, [-sup_int.sum()]]).astype(np.int64)
-    rounding = {"sup": (sups, sup_f - sup_int / qs, sup_f), "dem": (dems, dem_f - dem_int / qs),
-                "arc": arc_f - arc_int / qs, "gain": gain_f, "unit": u_sup[t]}
+    rounding = {
+        "sup": (sups, sup_f - sup_int / qs, sup_f),
+        "dem": (dems, dem_f - dem_int / qs),
+        "arc": arc_f - arc_int / qs,
+        "gain": gain_f,
+        "unit": u_sup[t],
+    }
     return (tails, heads, caps, costs, nodes, supply), rounding
 
 
-def mcf_flow(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, config: AllocationConfig,
-             scales: Scales | None = None):
+def mcf_flow(
+    ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, config: AllocationConfig, scales: Scales | None = None
+):
     """Solve the pure network on ``arcs`` with one OR-Tools ``SimpleMinCostFlow`` call.
 
     Parameters
@@ -155,20 +162,31 @@ def lp_flow(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray) -> np.ndarray:
     vals = np.concatenate([np.ones(n), ix.yld[arcs]])
     a_ub = csr_matrix((vals, (rows, np.concatenate([cols, cols]))), shape=(len(sups) + len(dems), n))
     cap = ix.cap_arc[arcs]
-    reach = np.concatenate([np.bincount(ti, weights=cap, minlength=len(sups)),
-                            np.bincount(hi, weights=cap * ix.yld[arcs], minlength=len(dems))])
+    reach = np.concatenate(
+        [
+            np.bincount(ti, weights=cap, minlength=len(sups)),
+            np.bincount(hi, weights=cap * ix.yld[arcs], minlength=len(dems)),
+        ]
+    )
     b_ub = _finite_rows(np.concatenate([ix.sup_cap[sups], dem_cap[dems]]), reach)
     bounded = np.isfinite(b_ub)
     bounds = np.column_stack([np.zeros(n), cap])
-    res = linprog(-ix.gain[arcs], A_ub=a_ub[bounded], b_ub=b_ub[bounded], bounds=bounds, method="highs-ds",
-                  options={"presolve": False})
+    res = linprog(
+        -ix.gain[arcs],
+        A_ub=a_ub[bounded],
+        b_ub=b_ub[bounded],
+        bounds=bounds,
+        method="highs-ds",
+        options={"presolve": False},
+    )
     if res.status != 0:
         raise RuntimeError(f"LP relaxation failed: {res.message}")
     return np.clip(res.x, 0.0, cap)
 
 
-def relax(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, lab: Labels, scales: Scales,
-          config: AllocationConfig) -> Relaxed:
+def relax(
+    ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, lab: Labels, scales: Scales, config: AllocationConfig
+) -> Relaxed:
     """Optimal continuous flows on ``arcs`` (gain > 0): min-cost flow where pure, LP where generalised.
 
     Parameters
@@ -202,8 +220,9 @@ def relax(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, lab: Labels, scale
     return Relaxed(x=x, delta=delta)
 
 
-def _delta_pure(ix: Indexed, lab: Labels, arcs: np.ndarray, f: np.ndarray, rounding: dict,
-                config: AllocationConfig) -> np.ndarray:
+def _delta_pure(
+    ix: Indexed, lab: Labels, arcs: np.ndarray, f: np.ndarray, rounding: dict, config: AllocationConfig
+) -> np.ndarray:
     """Per component, the most objective the integer network may have lost: rounded gains on the flow
     ``f`` and on all supply, and the capacity floored away at the largest gain (all in flow units)."""
     vs = config.value_scale
@@ -215,8 +234,10 @@ def _delta_pure(ix: Indexed, lab: Labels, arcs: np.ndarray, f: np.ndarray, round
     np.maximum.at(g_max, comp, np.maximum(gain, 0))
     sups, r_sup, sup_f = rounding["sup"]
     dems, r_dem = rounding["dem"]
-    lost_cap = (np.bincount(comp, weights=np.maximum(rounding["arc"], 0), minlength=lab.n)
-                + np.bincount(lab.sup[sups], weights=np.maximum(r_sup, 0), minlength=lab.n)
-                + np.bincount(lab.dem[dems], weights=np.maximum(r_dem, 0), minlength=lab.n))
+    lost_cap = (
+        np.bincount(comp, weights=np.maximum(rounding["arc"], 0), minlength=lab.n)
+        + np.bincount(lab.sup[sups], weights=np.maximum(r_sup, 0), minlength=lab.n)
+        + np.bincount(lab.dem[dems], weights=np.maximum(r_dem, 0), minlength=lab.n)
+    )
     supply = np.bincount(lab.sup[sups], weights=sup_f, minlength=lab.n)
     return np.bincount(comp, weights=err * f, minlength=lab.n) + e_max * supply + g_max * lost_cap

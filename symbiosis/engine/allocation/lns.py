@@ -50,8 +50,9 @@ def _residual(ix: Indexed, arcs: np.ndarray, x: np.ndarray, inside: np.ndarray, 
     sup_k = np.where(ix.sup_k > 0, np.maximum(ix.sup_k - links_s, 0), 0)
     dem_k = np.where(ix.dem_k > 0, np.maximum(ix.dem_k - links_d, 0), 0)
     cap_arc = np.minimum(np.minimum(ix.cap_arc, sup_cap[ix.tail]), dem_cap[ix.head] / ix.yld)
-    return replace(ix, sup_cap=sup_cap, dem_cap=dem_cap, dem_lot=dem_lot, sup_k=sup_k, dem_k=dem_k,
-                   cap_arc=cap_arc)
+    return replace(
+        ix, sup_cap=sup_cap, dem_cap=dem_cap, dem_lot=dem_lot, sup_k=sup_k, dem_k=dem_k, cap_arc=cap_arc
+    )
 
 
 def _free_arcs(ix: Indexed, arcs: np.ndarray, nodes: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -72,8 +73,17 @@ def _free_arcs(ix: Indexed, arcs: np.ndarray, nodes: np.ndarray, x: np.ndarray) 
     return free & ~frozen_s[ix.tail[arcs]] & ~frozen_d[ix.head[arcs]]
 
 
-def improve(ix: Indexed, arcs: np.ndarray, x: np.ndarray, *, deadline: float, seed: int,
-            size: int = 200, step_s: float = 2.0, mip_gap: float = 0.001) -> tuple[np.ndarray, int]:
+def improve(
+    ix: Indexed,
+    arcs: np.ndarray,
+    x: np.ndarray,
+    *,
+    deadline: float,
+    seed: int,
+    size: int = 200,
+    step_s: float = 2.0,
+    mip_gap: float = 0.001,
+) -> tuple[np.ndarray, int]:
     """Improve the plan ``x`` on one component's ``arcs`` by neighbourhood MIPs until ``deadline``.
 
     Parameters
@@ -115,9 +125,14 @@ def improve(ix: Indexed, arcs: np.ndarray, x: np.ndarray, *, deadline: float, se
         if not len(sub):
             continue
         before = float((ix.gain[sub] * x[sub] - ix.fixed[sub] * (x[sub] > 0)).sum())
-        res = solve_component(_residual(ix, arcs, x, nodes, free), sub, mip_gap=mip_gap,
-                              time_limit_s=min(step_s, deadline - time.perf_counter()), start=x[sub],
-                              seed=seed)
+        res = solve_component(
+            _residual(ix, arcs, x, nodes, free),
+            sub,
+            mip_gap=mip_gap,
+            time_limit_s=min(step_s, deadline - time.perf_counter()),
+            start=x[sub],
+            seed=seed,
+        )
         if res.x is None:
             continue
         new = np.where(res.x > _EPS, res.x, 0.0)

@@ -89,8 +89,13 @@ def define_link_open(m: _Model, ix: Indexed, s: Sub) -> None:
     has = np.flatnonzero(lot > 0)
     if len(has):
         k = np.arange(len(has))
-        m.add_rows(np.r_[k, k], np.r_[f[has], x[has]], np.r_[np.ones(len(has)), -lot[has]], 0.0,
-                   np.full(len(has), np.inf))
+        m.add_rows(
+            np.r_[k, k],
+            np.r_[f[has], x[has]],
+            np.r_[np.ones(len(has)), -lot[has]],
+            0.0,
+            np.full(len(has), np.inf),
+        )
 
 
 def define_capacities(m: _Model, ix: Indexed, s: Sub) -> None:
@@ -112,11 +117,21 @@ def define_demand_lot(m: _Model, ix: Indexed, s: Sub) -> None:
     a = np.flatnonzero(local[s.h] >= 0)
     zr = local[s.h[a]]
     f, y = m.var["Link-flow"], m.var["Link-open"]
-    m.add_rows(np.r_[zr, np.arange(len(has))], np.r_[f[a], z], np.r_[ix.yld[s.arcs[a]], -lot[has]],
-               np.zeros(len(has)), np.inf)
+    m.add_rows(
+        np.r_[zr, np.arange(len(has))],
+        np.r_[f[a], z],
+        np.r_[ix.yld[s.arcs[a]], -lot[has]],
+        np.zeros(len(has)),
+        np.inf,
+    )
     k = np.arange(len(a))
-    m.add_rows(np.r_[k, k], np.r_[y[a], z[zr]], np.r_[np.ones(len(a)), -np.ones(len(a))],
-               np.full(len(a), -np.inf), 0.0)
+    m.add_rows(
+        np.r_[k, k],
+        np.r_[y[a], z[zr]],
+        np.r_[np.ones(len(a)), -np.ones(len(a))],
+        np.full(len(a), -np.inf),
+        0.0,
+    )
 
 
 def define_max_partners(m: _Model, ix: Indexed, s: Sub) -> None:
@@ -132,8 +147,13 @@ def define_max_partners(m: _Model, ix: Indexed, s: Sub) -> None:
 def build_model(ix: Indexed, s: Sub) -> _Model:
     """Call every ``define_*`` in order and return the model arrays."""
     m = _Model()
-    for define in (define_link_flow, define_link_open, define_capacities, define_demand_lot,
-                   define_max_partners):
+    for define in (
+        define_link_flow,
+        define_link_open,
+        define_capacities,
+        define_demand_lot,
+        define_max_partners,
+    ):
         define(m, ix, s)
     return m
 
@@ -158,8 +178,15 @@ def _start(m: _Model, ix: Indexed, s: Sub, x: np.ndarray) -> np.ndarray:
     return values
 
 
-def solve_component(ix: Indexed, arcs: np.ndarray, *, time_limit_s: float, mip_gap: float,
-                    start: np.ndarray | None = None, seed: int = 0) -> MipResult:
+def solve_component(
+    ix: Indexed,
+    arcs: np.ndarray,
+    *,
+    time_limit_s: float,
+    mip_gap: float,
+    start: np.ndarray | None = None,
+    seed: int = 0,
+) -> MipResult:
     """Solve one component's exact model with HiGHS under a time limit.
 
     Parameters
@@ -182,10 +209,21 @@ def solve_component(ix: Indexed, arcs: np.ndarray, *, time_limit_s: float, mip_g
     s = Sub.of(ix, arcs)
     m = build_model(ix, s)
     r, c, v = (np.concatenate(p) for p in zip(*m.rows, strict=True))
-    res = solve_milp(np.concatenate(m.cost), np.concatenate(m.integer), np.concatenate(m.lb),
-                     np.concatenate(m.ub), rows=r, cols=c, vals=v, lo=np.concatenate(m.lo),
-                     hi=np.concatenate(m.hi), hint=None if start is None else _start(m, ix, s, start),
-                     time_limit_s=time_limit_s, rel_gap=mip_gap, seed=seed)
+    res = solve_milp(
+        np.concatenate(m.cost),
+        np.concatenate(m.integer),
+        np.concatenate(m.lb),
+        np.concatenate(m.ub),
+        rows=r,
+        cols=c,
+        vals=v,
+        lo=np.concatenate(m.lo),
+        hi=np.concatenate(m.hi),
+        hint=None if start is None else _start(m, ix, s, start),
+        time_limit_s=time_limit_s,
+        rel_gap=mip_gap,
+        seed=seed,
+    )
     bound = -float(res.bound) if np.isfinite(res.bound) else np.inf
     if res.x is None:
         log.info("MIP on %d arcs: no incumbent", len(arcs))

@@ -12,16 +12,39 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Allocation", "AllocationConfig", "AllocationProblem", "Indexed", "index_arrays", "index_problem",
-           "make_problem"]
+__all__ = [
+    "Allocation",
+    "AllocationConfig",
+    "AllocationProblem",
+    "Indexed",
+    "index_arrays",
+    "index_problem",
+    "make_problem",
+]
 
 SUPPLY_COLUMNS = ("stream_id", "capacity", "min_lot", "max_partners")
 DEMAND_COLUMNS = ("stream_id", "capacity", "min_lot", "max_partners")
-ARC_COLUMNS = ("candidate_id", "supply_id", "demand_id", "yield_ratio", "upper", "gain_per_unit",
-               "fixed_cost")
+ARC_COLUMNS = (
+    "candidate_id",
+    "supply_id",
+    "demand_id",
+    "yield_ratio",
+    "upper",
+    "gain_per_unit",
+    "fixed_cost",
+)
 FLOW_COLUMNS = ("candidate_id", "supply_id", "demand_id", "flow_per_yr", "delivered_per_yr")
-COMPONENT_COLUMNS = ("component", "n_supplies", "n_demands", "n_arcs", "method", "status", "objective",
-                     "bound", "seconds")
+COMPONENT_COLUMNS = (
+    "component",
+    "n_supplies",
+    "n_demands",
+    "n_arcs",
+    "method",
+    "status",
+    "objective",
+    "bound",
+    "seconds",
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +87,9 @@ def make_problem(supplies, demands, arcs) -> AllocationProblem:
     Optional: ``min_lot`` (0), ``max_partners`` (0), ``yield_ratio`` (1), ``upper`` (inf),
     ``fixed_cost`` (0).
     """
-    return AllocationProblem(_table(supplies, SUPPLY_COLUMNS), _table(demands, DEMAND_COLUMNS),
-                             _table(arcs, ARC_COLUMNS))
+    return AllocationProblem(
+        _table(supplies, SUPPLY_COLUMNS), _table(demands, DEMAND_COLUMNS), _table(arcs, ARC_COLUMNS)
+    )
 
 
 @dataclass(frozen=True)
@@ -244,17 +268,38 @@ def index_problem(problem: AllocationProblem, config: AllocationConfig) -> Index
     """
     sup, dem, arcs = problem.supplies, problem.demands, problem.arcs
     return index_arrays(
-        tail=_ids(sup, arcs["supply_id"], "supplies"), head=_ids(dem, arcs["demand_id"], "demands"),
-        sup_cap=_col(sup, "capacity"), sup_lot=_col(sup, "min_lot"), sup_k=_col(sup, "max_partners"),
-        dem_cap=_col(dem, "capacity"), dem_lot=_col(dem, "min_lot"), dem_k=_col(dem, "max_partners"),
-        yld=_col(arcs, "yield_ratio", 1.0), upper=_col(arcs, "upper", math.inf),
-        gain=_col(arcs, "gain_per_unit"), fixed=_col(arcs, "fixed_cost"), config=config)
+        tail=_ids(sup, arcs["supply_id"], "supplies"),
+        head=_ids(dem, arcs["demand_id"], "demands"),
+        sup_cap=_col(sup, "capacity"),
+        sup_lot=_col(sup, "min_lot"),
+        sup_k=_col(sup, "max_partners"),
+        dem_cap=_col(dem, "capacity"),
+        dem_lot=_col(dem, "min_lot"),
+        dem_k=_col(dem, "max_partners"),
+        yld=_col(arcs, "yield_ratio", 1.0),
+        upper=_col(arcs, "upper", math.inf),
+        gain=_col(arcs, "gain_per_unit"),
+        fixed=_col(arcs, "fixed_cost"),
+        config=config,
+    )
 
 
-def index_arrays(*, tail: np.ndarray, head: np.ndarray, sup_cap: np.ndarray, sup_lot: np.ndarray,
-                 sup_k: np.ndarray, dem_cap: np.ndarray, dem_lot: np.ndarray, dem_k: np.ndarray,
-                 yld: np.ndarray, upper: np.ndarray, gain: np.ndarray, fixed: np.ndarray,
-                 config: AllocationConfig) -> Indexed:
+def index_arrays(
+    *,
+    tail: np.ndarray,
+    head: np.ndarray,
+    sup_cap: np.ndarray,
+    sup_lot: np.ndarray,
+    sup_k: np.ndarray,
+    dem_cap: np.ndarray,
+    dem_lot: np.ndarray,
+    dem_k: np.ndarray,
+    yld: np.ndarray,
+    upper: np.ndarray,
+    gain: np.ndarray,
+    fixed: np.ndarray,
+    config: AllocationConfig,
+) -> Indexed:
     """:class:`Indexed` arrays of a problem given by integer positions (``tail``, ``head``) and floats.
 
     Validates as :func:`index_problem` does and applies ``config`` (lots, fixed costs and partner
@@ -268,7 +313,16 @@ def index_arrays(*, tail: np.ndarray, head: np.ndarray, sup_cap: np.ndarray, sup
     tail, head = np.asarray(tail, np.int64), np.asarray(head, np.int64)
     cap_arc = np.minimum(np.minimum(upper, sup_cap[tail]), dem_cap[head] / yld)
     return Indexed(
-        sup_cap=sup_cap, sup_lot=sup_lot * side, sup_k=_limits(sup_k, config),
-        dem_cap=dem_cap, dem_lot=dem_lot * side, dem_k=_limits(dem_k, config),
-        tail=tail, head=head, yld=yld, cap_arc=cap_arc, gain=gain, fixed=fixed * side,
+        sup_cap=sup_cap,
+        sup_lot=sup_lot * side,
+        sup_k=_limits(sup_k, config),
+        dem_cap=dem_cap,
+        dem_lot=dem_lot * side,
+        dem_k=_limits(dem_k, config),
+        tail=tail,
+        head=head,
+        yld=yld,
+        cap_arc=cap_arc,
+        gain=gain,
+        fixed=fixed * side,
     )

@@ -48,8 +48,13 @@ def reference_lp(problem: AllocationProblem) -> Reference:
     sup, dem, *_ = _incidence(problem)
     b_ub = np.r_[problem.supplies["capacity"].to_numpy(float), problem.demands["capacity"].to_numpy(float)]
     bounds = np.column_stack([np.zeros(len(arcs)), arcs["upper"].to_numpy(float)])
-    res = linprog(-arcs["gain_per_unit"].to_numpy(float), A_ub=vstack([sup, dem]).tocsr(), b_ub=b_ub,
-                  bounds=bounds, method="highs")
+    res = linprog(
+        -arcs["gain_per_unit"].to_numpy(float),
+        A_ub=vstack([sup, dem]).tocsr(),
+        b_ub=b_ub,
+        bounds=bounds,
+        method="highs",
+    )
     return Reference(-res.fun, -res.fun, res.x, res.status == 0)
 
 
@@ -58,8 +63,9 @@ def _limit(frame: pd.DataFrame, exclusive: bool) -> np.ndarray:
     return np.ones(len(frame)) if exclusive else k
 
 
-def reference_milp(problem: AllocationProblem, config: AllocationConfig,
-                   time_limit_s: float = 30.0) -> Reference:
+def reference_milp(
+    problem: AllocationProblem, config: AllocationConfig, time_limit_s: float = 30.0
+) -> Reference:
     """Side-constrained allocation as one MILP over variables [x (A), y (A), z (D)].
 
     max gain·x − fixed·y  s.t.  capacities;  x <= upper·y;  x >= supplier lot·y;
@@ -86,8 +92,10 @@ def reference_milp(problem: AllocationProblem, config: AllocationConfig,
         (hstack([-dem, csr_matrix(dem.shape), coo_matrix(np.diag(d_lot))]), -np.inf, 0.0),
         (hstack([csr_matrix((n, n)), eye, -z_of_arc]), -np.inf, 0.0),
     ]
-    for inc, k in ((sup, _limit(problem.supplies, config.exclusive)),
-                   (dem != 0, _limit(problem.demands, config.exclusive))):
+    for inc, k in (
+        (sup, _limit(problem.supplies, config.exclusive)),
+        (dem != 0, _limit(problem.demands, config.exclusive)),
+    ):
         rows = np.flatnonzero(k > 0)
         row = hstack([csr_matrix((len(rows), n)), inc[rows].astype(float), csr_matrix((len(rows), nd))])
         blocks.append((row, -np.inf, k[rows]))
@@ -96,8 +104,12 @@ def reference_milp(problem: AllocationProblem, config: AllocationConfig,
     hi = np.concatenate([np.broadcast_to(b[2], b[0].shape[0]) for b in blocks])
     c = np.r_[-arcs["gain_per_unit"].to_numpy(float), arcs["fixed_cost"].to_numpy(float), np.zeros(nd)]
     bounds = Bounds(0, np.r_[big, np.ones(n + nd)])
-    res = milp(c, integrality=np.r_[np.zeros(n), np.ones(n + nd)], bounds=bounds,
-               constraints=LinearConstraint(a, lo, hi),
-               options={"time_limit": time_limit_s, "mip_rel_gap": 1e-9, "disp": False})
+    res = milp(
+        c,
+        integrality=np.r_[np.zeros(n), np.ones(n + nd)],
+        bounds=bounds,
+        constraints=LinearConstraint(a, lo, hi),
+        options={"time_limit": time_limit_s, "mip_rel_gap": 1e-9, "disp": False},
+    )
     x = res.x[:n] if res.x is not None else np.zeros(n)
     return Reference(-res.fun if res.x is not None else 0.0, -res.mip_dual_bound, x, res.status == 0)

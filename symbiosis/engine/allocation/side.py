@@ -45,8 +45,9 @@ def _rank_desc(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _partner_closures(open_: np.ndarray, used: np.ndarray, net: np.ndarray, node_of: np.ndarray,
-                      k: np.ndarray) -> np.ndarray:
+def _partner_closures(
+    open_: np.ndarray, used: np.ndarray, net: np.ndarray, node_of: np.ndarray, k: np.ndarray
+) -> np.ndarray:
     """Open arcs to close at nodes using more than k links: all but the k best used ones."""
     grp = node_of[used]
     rank = _rank_desc(grp, net)
@@ -85,8 +86,15 @@ def candidate_pool(ix: Indexed, arcs: np.ndarray, x: np.ndarray, k: int) -> np.n
     return arcs[best | (x[arcs] > EPS_FLOW)]
 
 
-def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, scales: Scales,
-           config: AllocationConfig, deadline: float) -> tuple[np.ndarray, int]:
+def repair(
+    ix: Indexed,
+    arcs: np.ndarray,
+    x0: np.ndarray,
+    lab: Labels,
+    scales: Scales,
+    config: AllocationConfig,
+    deadline: float,
+) -> tuple[np.ndarray, int]:
     """Feasible plan by close violators → re-solve, to a fixed point, within a small candidate pool.
 
     Parameters
@@ -126,8 +134,14 @@ def repair(ix: Indexed, arcs: np.ndarray, x0: np.ndarray, lab: Labels, scales: S
         if not gentle:  # past the gentle phase only the current support stays open: it only shrinks
             open_ = open_[x[open_] > 0]
         close_arcs, close_dems = _violations(ix, open_, x, gentle)
-        log.debug("repair round %d: %d open arcs, closing %d arcs and %d demands (gentle=%s)",
-                  rounds, len(open_), len(close_arcs), len(close_dems), gentle)
+        log.debug(
+            "repair round %d: %d open arcs, closing %d arcs and %d demands (gentle=%s)",
+            rounds,
+            len(open_),
+            len(close_arcs),
+            len(close_dems),
+            gentle,
+        )
         if not len(close_arcs) and not len(close_dems):
             return x, rounds
         open_ = np.setdiff1d(open_, close_arcs, assume_unique=True)
@@ -170,13 +184,28 @@ def _exact(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: Allo
 
 def _improve(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: AllocationConfig):
     """Neighbourhood search on a component too large for one MILP; the bound stays the relaxation's."""
-    xn, _ = improve(ix, a, x, deadline=time.perf_counter() + share, seed=config.seed,
-                    size=config.lns_streams, mip_gap=min(config.mip_gap, 1e-3))
+    xn, _ = improve(
+        ix,
+        a,
+        x,
+        deadline=time.perf_counter() + share,
+        seed=config.seed,
+        size=config.lns_streams,
+        mip_gap=min(config.mip_gap, 1e-3),
+    )
     return xn[a], np.inf, False
 
 
-def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, scales: Scales, x0: np.ndarray,
-               ub: np.ndarray, config: AllocationConfig, deadline: float) -> SideResult:
+def solve_side(
+    ix: Indexed,
+    lab: Labels,
+    side: np.ndarray,
+    scales: Scales,
+    x0: np.ndarray,
+    ub: np.ndarray,
+    config: AllocationConfig,
+    deadline: float,
+) -> SideResult:
     """Repair, then MIP (or, above ``mip_max_arcs``, neighbourhood-search) the components that need it.
 
     Parameters
@@ -246,4 +275,3 @@ def solve_side(ix: Indexed, lab: Labels, side: np.ndarray, scales: Scales, x0: n
                     x[a], value[c] = xm, new_value
             status[c] = "optimal" if proven else "time_limit"
     return SideResult(x=x, bound=bound, status=status, method=method, seconds=seconds)
-

@@ -49,13 +49,16 @@ def relative_gap(objective: float | np.ndarray, bound: float | np.ndarray) -> fl
 def _flows_frame(problem: AllocationProblem, x: np.ndarray, yld: np.ndarray) -> pd.DataFrame:
     used = np.flatnonzero(x > 0)
     arcs = problem.arcs
-    return pd.DataFrame({
-        "candidate_id": arcs["candidate_id"].to_numpy()[used],
-        "supply_id": arcs["supply_id"].to_numpy()[used],
-        "demand_id": arcs["demand_id"].to_numpy()[used],
-        "flow_per_yr": x[used],
-        "delivered_per_yr": x[used] * yld[used],
-    }, columns=list(FLOW_COLUMNS))
+    return pd.DataFrame(
+        {
+            "candidate_id": arcs["candidate_id"].to_numpy()[used],
+            "supply_id": arcs["supply_id"].to_numpy()[used],
+            "demand_id": arcs["demand_id"].to_numpy()[used],
+            "flow_per_yr": x[used],
+            "delivered_per_yr": x[used] * yld[used],
+        },
+        columns=list(FLOW_COLUMNS),
+    )
 
 
 def _methods(general: np.ndarray, side_method: np.ndarray) -> np.ndarray:
@@ -77,15 +80,25 @@ def _overall_status(objective: float, bound: float, statuses: np.ndarray, tol: f
 
 
 def _components_frame(lab: Labels, value, bound, method, status, seconds) -> pd.DataFrame:
-    return pd.DataFrame({
-        "component": np.arange(lab.n), "n_supplies": lab.count(on="sup").astype(int),
-        "n_demands": lab.count(on="dem").astype(int), "n_arcs": lab.count().astype(int),
-        "method": method, "status": status, "objective": value, "bound": bound, "seconds": seconds,
-    }, columns=list(COMPONENT_COLUMNS))
+    return pd.DataFrame(
+        {
+            "component": np.arange(lab.n),
+            "n_supplies": lab.count(on="sup").astype(int),
+            "n_demands": lab.count(on="dem").astype(int),
+            "n_arcs": lab.count().astype(int),
+            "method": method,
+            "status": status,
+            "objective": value,
+            "bound": bound,
+            "seconds": seconds,
+        },
+        columns=list(COMPONENT_COLUMNS),
+    )
 
 
-def _relaxation(ix: Indexed, lab: Labels, config: AllocationConfig) -> tuple[np.ndarray, Scales, np.ndarray,
-                                                                              np.ndarray]:
+def _relaxation(
+    ix: Indexed, lab: Labels, config: AllocationConfig
+) -> tuple[np.ndarray, Scales, np.ndarray, np.ndarray]:
     """Relaxed flows, node units (with the generalised components), per-component bound and seconds."""
     t = time.perf_counter()
     ixc = charged(ix)
@@ -116,9 +129,17 @@ def solve(problem: AllocationProblem, config: AllocationConfig = DEFAULT_CONFIG)
     t0 = time.perf_counter()
     ix = index_problem(problem, config)
     solved = solve_indexed(ix, config, started=t0)
-    return Allocation(status=solved.status, objective=solved.objective, bound=solved.bound, gap=solved.gap,
-                      flows=_flows_frame(problem, solved.x, ix.yld), method=solved.method,
-                      solve_seconds=time.perf_counter() - t0, components=solved.components, config=config)
+    return Allocation(
+        status=solved.status,
+        objective=solved.objective,
+        bound=solved.bound,
+        gap=solved.gap,
+        flows=_flows_frame(problem, solved.x, ix.yld),
+        method=solved.method,
+        solve_seconds=time.perf_counter() - t0,
+        components=solved.components,
+        config=config,
+    )
 
 
 @dataclass(frozen=True)
@@ -136,8 +157,9 @@ class Solved:
     config: AllocationConfig
 
 
-def solve_indexed(ix: Indexed, config: AllocationConfig = DEFAULT_CONFIG, *,
-                  started: float | None = None) -> Solved:
+def solve_indexed(
+    ix: Indexed, config: AllocationConfig = DEFAULT_CONFIG, *, started: float | None = None
+) -> Solved:
     """:func:`solve` on integer-indexed arrays (no frame read or built but the per-component table).
 
     Parameters
@@ -153,8 +175,17 @@ def solve_indexed(ix: Indexed, config: AllocationConfig = DEFAULT_CONFIG, *,
     deadline = t0 + _BUDGET_SHARE * config.time_limit_s  # the rest assembles frames and statuses
     arcs = usable_arcs(ix, config.side_constraints)
     if not len(arcs):
-        return Solved("empty", 0.0, 0.0, 0.0, np.zeros(ix.n_arcs), "none", time.perf_counter() - t0,
-                      pd.DataFrame({c: [] for c in COMPONENT_COLUMNS}), config)
+        return Solved(
+            "empty",
+            0.0,
+            0.0,
+            0.0,
+            np.zeros(ix.n_arcs),
+            "none",
+            time.perf_counter() - t0,
+            pd.DataFrame({c: [] for c in COMPONENT_COLUMNS}),
+            config,
+        )
     lab = label_components(ix, arcs)
     x, scales, bound, seconds = _relaxation(ix, lab, config)
     side = lab.count(side_active_arcs(ix, arcs).astype(float)) > 0
@@ -174,7 +205,12 @@ def solve_indexed(ix: Indexed, config: AllocationConfig = DEFAULT_CONFIG, *,
     parts = {p for m in method for p in m.split("+")}
     return Solved(
         status=_overall_status(objective, total_bound, status, config.mip_gap),
-        objective=objective, bound=total_bound, gap=float(relative_gap(objective, total_bound)), x=x,
-        method="+".join(p for p in _METHOD_ORDER if p in parts), solve_seconds=time.perf_counter() - t0,
-        components=_components_frame(lab, value, bound, method, status, seconds), config=config,
+        objective=objective,
+        bound=total_bound,
+        gap=float(relative_gap(objective, total_bound)),
+        x=x,
+        method="+".join(p for p in _METHOD_ORDER if p in parts),
+        solve_seconds=time.perf_counter() - t0,
+        components=_components_frame(lab, value, bound, method, status, seconds),
+        config=config,
     )

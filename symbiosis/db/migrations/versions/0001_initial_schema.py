@@ -54,8 +54,10 @@ def _firms() -> None:
         sa.Column("accepts_hazardous", sa.Boolean(), nullable=False),
         sa.Column("confidentiality", sa.String(), nullable=False),
         sa.CheckConstraint(_CONFIDENTIALITY, name=op.f("ck_firms_confidentiality")),
-        sa.CheckConstraint("coord_source IN ('declared', 'park', 'municipality', 'geocoded')",
-                           name=op.f("ck_firms_coord_source")),
+        sa.CheckConstraint(
+            "coord_source IN ('declared', 'park', 'municipality', 'geocoded')",
+            name=op.f("ck_firms_coord_source"),
+        ),
         sa.PrimaryKeyConstraint("firm_id", name=op.f("pk_firms")),
     )
 
@@ -100,17 +102,20 @@ def _streams() -> None:
     op.create_table(
         "streams",
         *_stream_columns(),
-        sa.CheckConstraint("availability IN ('continuous', 'seasonal', 'one_off')",
-                           name=op.f("ck_streams_availability")),
+        sa.CheckConstraint(
+            "availability IN ('continuous', 'seasonal', 'one_off')", name=op.f("ck_streams_availability")
+        ),
         sa.CheckConstraint(_CONFIDENTIALITY, name=op.f("ck_streams_confidentiality")),
         sa.CheckConstraint("direction IN ('supply', 'demand')", name=op.f("ck_streams_direction")),
         sa.CheckConstraint(
             "kind IN ('material', 'energy', 'water', 'logistics', 'capacity', 'service')",
-            name=op.f("ck_streams_kind")),
+            name=op.f("ck_streams_kind"),
+        ),
         sa.CheckConstraint("months_mask BETWEEN 0 AND 4095", name=op.f("ck_streams_months_mask")),
         sa.CheckConstraint("quantity_per_yr >= 0", name=op.f("ck_streams_quantity_per_yr")),
-        sa.ForeignKeyConstraint(["firm_id"], ["firms.firm_id"], name=op.f("fk_streams_firm_id_firms"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["firm_id"], ["firms.firm_id"], name=op.f("fk_streams_firm_id_firms"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("stream_id", name=op.f("pk_streams")),
     )
     op.create_index(op.f("ix_streams_category_id"), "streams", ["category_id"])
@@ -127,11 +132,13 @@ def _users() -> None:
         sa.Column("firm_id", sa.String(), nullable=True),
         sa.Column("password_hash", sa.String(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("(role = 'firm') = (firm_id IS NOT NULL)",
-                           name=op.f("ck_users_firm_role_has_firm")),
+        sa.CheckConstraint(
+            "(role = 'firm') = (firm_id IS NOT NULL)", name=op.f("ck_users_firm_role_has_firm")
+        ),
         sa.CheckConstraint("role IN ('advisor', 'firm', 'program_manager')", name=op.f("ck_users_role")),
-        sa.ForeignKeyConstraint(["firm_id"], ["firms.firm_id"], name=op.f("fk_users_firm_id_firms"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["firm_id"], ["firms.firm_id"], name=op.f("fk_users_firm_id_firms"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_users")),
     )
     op.create_index(op.f("ix_users_firm_id"), "users", ["firm_id"])
@@ -167,8 +174,10 @@ def _audit_log() -> None:
         sa.Column("firm_id", sa.String(), nullable=True),
         sa.Column("before", sa.JSON(), nullable=True),
         sa.Column("after", sa.JSON(), nullable=True),
-        sa.CheckConstraint("actor_role IN ('advisor', 'firm', 'program_manager', 'system', 'anonymous')",
-                           name=op.f("ck_audit_log_actor_role")),
+        sa.CheckConstraint(
+            "actor_role IN ('advisor', 'firm', 'program_manager', 'system', 'anonymous')",
+            name=op.f("ck_audit_log_actor_role"),
+        ),
         sa.PrimaryKeyConstraint("audit_id", name=op.f("pk_audit_log")),
     )
     op.create_index(op.f("ix_audit_log_firm_id"), "audit_log", ["firm_id"])

@@ -24,13 +24,18 @@ _PIPELINE = "('proposed', 'qualified', 'contacted', 'in_discussion', 'trial', 'i
 
 
 def _fk_firm(table: str, column: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], ["firms.firm_id"], name=op.f(f"fk_{table}_{column}_firms"),
-                                   ondelete="CASCADE")
+    return sa.ForeignKeyConstraint(
+        [column], ["firms.firm_id"], name=op.f(f"fk_{table}_{column}_firms"), ondelete="CASCADE"
+    )
 
 
 def _fk_synergy(table: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(["synergy_id"], ["synergies.synergy_id"],
-                                   name=op.f(f"fk_{table}_synergy_id_synergies"), ondelete="CASCADE")
+    return sa.ForeignKeyConstraint(
+        ["synergy_id"],
+        ["synergies.synergy_id"],
+        name=op.f(f"fk_{table}_synergy_id_synergies"),
+        ondelete="CASCADE",
+    )
 
 
 def _synergies() -> None:
@@ -59,8 +64,10 @@ def _synergies() -> None:
         sa.Column("next_action", sa.String(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
         sa.CheckConstraint("flow_per_yr >= 0", name=op.f("ck_synergies_flow_per_yr")),
-        sa.CheckConstraint("(status = 'rejected') = (rejection_reason IS NOT NULL)",
-                           name=op.f("ck_synergies_rejected_has_reason")),
+        sa.CheckConstraint(
+            "(status = 'rejected') = (rejection_reason IS NOT NULL)",
+            name=op.f("ck_synergies_rejected_has_reason"),
+        ),
         sa.CheckConstraint(f"rejection_reason IN {_REASONS}", name=op.f("ck_synergies_rejection_reason")),
         sa.CheckConstraint(f"stage_reached IN {_PIPELINE})", name=op.f("ck_synergies_stage_reached")),
         sa.CheckConstraint(f"status IN {_PIPELINE}, 'rejected')", name=op.f("ck_synergies_status")),
@@ -84,8 +91,9 @@ def _consents() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("decided_by", sa.String(), nullable=False),
         sa.Column("decided_at", _TS, nullable=False),
-        sa.CheckConstraint("(decision = 'decline') = (reason IS NOT NULL)",
-                           name=op.f("ck_consents_decline_has_reason")),
+        sa.CheckConstraint(
+            "(decision = 'decline') = (reason IS NOT NULL)", name=op.f("ck_consents_decline_has_reason")
+        ),
         sa.CheckConstraint("decision IN ('accept', 'decline')", name=op.f("ck_consents_decision")),
         sa.CheckConstraint(f"reason IN {_REASONS}", name=op.f("ck_consents_reason")),
         sa.CheckConstraint("side IN ('supply', 'demand')", name=op.f("ck_consents_side")),
@@ -115,8 +123,12 @@ def _verifications() -> None:
         sa.CheckConstraint("supplier_quantity >= 0", name=op.f("ck_verifications_supplier_quantity")),
         _fk_synergy("verifications"),
         sa.PrimaryKeyConstraint("verification_id", name=op.f("pk_verifications")),
-        sa.UniqueConstraint("synergy_id", "period_start", "period_end",
-                            name=op.f("uq_verifications_synergy_id_period_start_period_end")),
+        sa.UniqueConstraint(
+            "synergy_id",
+            "period_start",
+            "period_end",
+            name=op.f("uq_verifications_synergy_id_period_start_period_end"),
+        ),
     )
     op.create_index(op.f("ix_verifications_synergy_id"), "verifications", ["synergy_id"])
 

@@ -34,20 +34,25 @@ def upgrade() -> None:
         sa.Column("synergy_id", sa.String(), nullable=True),
         sa.Column("params", sa.JSON(), nullable=True),
         sa.CheckConstraint(f"kind IN {_KINDS}", name=op.f("ck_notifications_kind")),
-        sa.CheckConstraint("recipient_kind IN ('firm', 'role')",
-                           name=op.f("ck_notifications_recipient_kind")),
+        sa.CheckConstraint(
+            "recipient_kind IN ('firm', 'role')", name=op.f("ck_notifications_recipient_kind")
+        ),
         sa.PrimaryKeyConstraint("notification_id", name=op.f("pk_notifications")),
     )
-    op.create_index("ix_notifications_recipient_kind_recipient", "notifications",
-                    ["recipient_kind", "recipient"])
+    op.create_index(
+        "ix_notifications_recipient_kind_recipient", "notifications", ["recipient_kind", "recipient"]
+    )
     op.create_table(
         "notification_reads",
         sa.Column("notification_id", _BIG_ID, nullable=False),
         sa.Column("user_id", sa.String(), nullable=False),
         sa.Column("read_at", _TS, nullable=False),
-        sa.ForeignKeyConstraint(["notification_id"], ["notifications.notification_id"],
-                                name=op.f("fk_notification_reads_notification_id_notifications"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["notification_id"],
+            ["notifications.notification_id"],
+            name=op.f("fk_notification_reads_notification_id_notifications"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("notification_id", "user_id", name=op.f("pk_notification_reads")),
     )
     op.create_table(

@@ -24,8 +24,10 @@ down_revision: str | Sequence[str] | None = "0003_category_inference"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_PERMIT_TYPES = ("('reafie_ministerial_authorisation', 'reafie_declaration_of_compliance', "
-                 "'reafie_exemption', 'mrf_guide', 'hazardous_materials', 'cfia_feed', 'cfia_food')")
+_PERMIT_TYPES = (
+    "('reafie_ministerial_authorisation', 'reafie_declaration_of_compliance', "
+    "'reafie_exemption', 'mrf_guide', 'hazardous_materials', 'cfia_feed', 'cfia_food')"
+)
 _STREAM_COLUMNS = (
     ("contaminant_pct", sa.Float()),
     ("particle_size", sa.String()),
@@ -56,8 +58,9 @@ def upgrade() -> None:
         sa.Column("valid_until", sa.Date(), nullable=True),
         sa.Column("conditions", sa.Text(), nullable=True),
         sa.CheckConstraint(f"permit_type IN {_PERMIT_TYPES}", name=op.f("ck_permits_permit_type")),
-        sa.ForeignKeyConstraint(["firm_id"], ["firms.firm_id"], name=op.f("fk_permits_firm_id_firms"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["firm_id"], ["firms.firm_id"], name=op.f("fk_permits_firm_id_firms"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("permit_id", name=op.f("pk_permits")),
     )
     op.create_index(op.f("ix_permits_firm_id"), "permits", ["firm_id"], unique=False)

@@ -65,8 +65,9 @@ def upgrade() -> None:
         sa.Column("created_at", _TS, nullable=False),
         sa.Column("expires_at", _TS, nullable=False),
         sa.Column("revoked_at", _TS, nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["users.user_id"], name=op.f("fk_user_sessions_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.user_id"], name=op.f("fk_user_sessions_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_user_sessions")),
     )
     op.create_index(op.f("ix_user_sessions_user_id"), "user_sessions", ["user_id"])

@@ -24,8 +24,9 @@ _TYPES = "('substitution', 'mutualisation', 'shared_service', 'group_purchase')"
 def upgrade() -> None:
     """Add ``synergies.synergy_type`` (default ``substitution``), its check and its index."""
     with op.batch_alter_table("synergies") as batch:
-        batch.add_column(sa.Column("synergy_type", sa.String(), server_default="substitution",
-                                   nullable=False))
+        batch.add_column(
+            sa.Column("synergy_type", sa.String(), server_default="substitution", nullable=False)
+        )
         batch.create_check_constraint(op.f("ck_synergies_synergy_type"), f"synergy_type IN {_TYPES}")
         batch.create_index(op.f("ix_synergies_synergy_type"), ["synergy_type"])
 
