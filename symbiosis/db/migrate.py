@@ -16,12 +16,8 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL, Connection
 
@@ -31,11 +27,16 @@ from symbiosis.db.roles import grant_app_role
 
 __all__ = ["alembic_config", "current_revision", "foreign_keys_suspended", "migrate", "schema_diff"]
 
+if TYPE_CHECKING:  # Alembic (and the Mako and Pygments it pulls in, ~0.4 s) only where a migration runs
+    from alembic.config import Config
+
 logger = logging.getLogger(__name__)
 
 
 def alembic_config() -> Config:
     """Return the Alembic configuration shipped in ``symbiosis/db/alembic.ini``."""
+    from alembic.config import Config
+
     ini = resources.files("symbiosis.db").joinpath("alembic.ini")
     config = Config(str(ini))
     config.set_main_option("script_location", str(resources.files("symbiosis.db").joinpath("migrations")))
@@ -92,6 +93,8 @@ def migrate(target: str | URL | Engine, *, revision: str = "head", app_role: str
         PostgreSQL role the app connects as: granted what it needs, no more
         (:func:`symbiosis.db.roles.grant_app_role`). Ignored on SQLite.
     """
+    from alembic import command
+
     config = alembic_config()
     with _connection(target) as connection, foreign_keys_suspended(connection):
         # BEGIN IMMEDIATE on SQLite: two processes opening a new file do not both create tables.
@@ -107,6 +110,8 @@ def migrate(target: str | URL | Engine, *, revision: str = "head", app_role: str
 
 def current_revision(target: str | URL | Engine) -> str | None:
     """Return the Alembic revision the database is at (None when never migrated)."""
+    from alembic.migration import MigrationContext
+
     with _connection(target) as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -119,6 +124,9 @@ def schema_diff(target: str | URL | Engine) -> list[Any]:
     list
         Alembic's diff tuples; empty when the migrated schema matches :mod:`symbiosis.db.models`.
     """
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
     with _connection(target) as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, Base.metadata))
