@@ -32,7 +32,7 @@ pytestmark = pytest.mark.reliability
 TRUSTED_INPUT_ONLY = ("symbiosis.sample.",)
 N = 2 * MAX_CELL_CHARS
 #: Linear patterns take about a millisecond on the hostile texts; slower ones are timed for growth.
-FLOOR_S = 0.02
+FLOOR_S = 0.05
 _RUNS = (
     " ",
     "\t",
@@ -132,20 +132,29 @@ def _scan(pattern: re.Pattern[str], text: str) -> float:
     return time.perf_counter() - start
 
 
+def _best_of_three(pattern: re.Pattern[str], text: str, first: float | None = None) -> float:
+    """The fastest of three scans: a pause of a loaded machine lengthens one run, not all three."""
+    runs = [first] if first is not None else []
+    runs += [_scan(pattern, text) for _ in range(3 - len(runs))]
+    return min(runs)
+
+
 def _linearity_failure(pattern: re.Pattern[str]) -> str | None:
     """Why ``pattern`` is not linear on the hostile texts, or None when it is."""
     worst, text_of_worst = max((_scan(pattern, text), text) for text in _hostile_texts())
     if worst < FLOOR_S:
         return None
-    # Slow: a loaded machine, or a pattern that is not linear? Time the same text at a quarter of its
-    # length (best of three, so that a pause of the machine does not hide the growth): a linear
-    # pattern takes about a quarter of the time, a quadratic one a sixteenth.
-    quarter = text_of_worst[: len(text_of_worst) // 4]
-    growth = worst / max(min(_scan(pattern, quarter) for _ in range(3)), 1e-9)
+    # Slow: a pause of the machine, or a pattern that is not linear? Best of three on the same text,
+    # then on a quarter of it: a linear pattern takes about a quarter of the time, a quadratic one a
+    # sixteenth.
+    full = _best_of_three(pattern, text_of_worst, first=worst)
+    if full < FLOOR_S:
+        return None
+    growth = full / max(_best_of_three(pattern, text_of_worst[: len(text_of_worst) // 4]), 1e-9)
     if growth < 8:
         return None
     shown = f"{text_of_worst[:12]!r}… ({len(text_of_worst)} chars)"
-    return f"took {worst:.2f} s on {shown}, {growth:.0f}× its time on a quarter of it"
+    return f"took {full:.2f} s on {shown}, {growth:.0f}× its time on a quarter of it"
 
 
 def test_the_audit_catches_a_quadratic_pattern():
