@@ -34,10 +34,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # .test-services.env (written by scripts/test-services.sh) points the suite at PostgreSQL and Chromium.
+# One pytest worker per core (at most 4), a test file per worker so that module fixtures (the corpus
+# evaluation, the app server) are built once; `make test PYTEST_PARALLEL=` runs it in one process.
+PYTEST_PARALLEL ?= -n auto --maxprocesses=4 --dist loadfile
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	set -a; [ ! -f .test-services.env ] || . ./.test-services.env; set +a; $(BIN)/python -m pytest -q
+	set -a; [ ! -f .test-services.env ] || . ./.test-services.env; set +a; \
+		$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 # Refresh the README's screenshots (docs/screenshots/) from the end-to-end browser tests.
 screenshots: $(STAMP)

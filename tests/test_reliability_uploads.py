@@ -33,7 +33,8 @@ from tests._hostile import template_header, valid_stream_row
 
 pytestmark = pytest.mark.reliability
 
-N_FILES = int(os.environ.get("SYMBIOSIS_HOSTILE_FILES", "9600"))
+#: 3,000 generated files in ``make test``; SYMBIOSIS_HOSTILE_FILES=9600 for the issue's full run.
+N_FILES = int(os.environ.get("SYMBIOSIS_HOSTILE_FILES", "3000"))
 N_RANDOM = max(1, N_FILES // 24)
 SEED = int(os.environ.get("SYMBIOSIS_HOSTILE_SEED", "20261206"))
 READ_BUDGET_S = 2.0

@@ -158,7 +158,7 @@ def test_heat_goes_by_pipe_and_services_move_nothing():
     assert row["transport_mode"] == "none" and row["transport_cost_cad_per_unit"] == 0
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     kind=st.sampled_from(["material", "water", "energy", "service"]),
     km=st.lists(st.floats(0.0, 500.0), min_size=2, max_size=6),
