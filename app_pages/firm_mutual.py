@@ -7,9 +7,9 @@ import streamlit as st
 from app_pages import state
 from symbiosis.db import PermissionDenied
 from symbiosis.i18n import t
-from symbiosis.mutual.consent import firm_items, item_partners
+from symbiosis.services.mutual_consent import firm_items, item_partners
+from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.status import CONSENT_OPEN, DECISIONS, REASONS, TransitionError
-from symbiosis.synergy.store import SynergyRepository
 from symbiosis.views.mutual import firm_items_table, partners_table
 
 actor = state.require_role("firm")

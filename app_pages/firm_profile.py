@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import state
 from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import t
-from symbiosis.importing import default_context
+from symbiosis.services.importing import default_context
 from symbiosis.views.firm import (
     firm_id_in_view,
     load_firm,

@@ -10,8 +10,8 @@ from app_pages import state, tables
 from symbiosis.db import PermissionDenied
 from symbiosis.i18n import t
 from symbiosis.numbers import format_number
+from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.status import CONSENT_OPEN, DECISIONS, REASONS, TransitionError
-from symbiosis.synergy.store import SynergyRepository
 from symbiosis.views.synergy import (
     firm_table,
     next_step,

@@ -11,7 +11,7 @@ from symbiosis.mutual.files import FRENCH_FILES
 from symbiosis.mutual.ingest import guess_mutual_table, mutual_data, validate_mutual_table
 from symbiosis.mutual.records import record_mutual_proposals
 from symbiosis.mutual.tables import MUTUAL_TABLES
-from symbiosis.synergy.store import SynergyRepository
+from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.views.mutual import summary_table
 
 actor = state.require_role("advisor")

@@ -16,11 +16,11 @@ import streamlit as st
 from app_pages import results_state, state
 from symbiosis.db import Actor
 from symbiosis.i18n import t
-from symbiosis.importing import SAMPLE_DIR
 from symbiosis.mutual import MutualData, MutualResult, Reference, run_mutual
 from symbiosis.mutual.files import read_mutual_dir
 from symbiosis.mutual.reference import load_treatment_units
 from symbiosis.registry import Registry
+from symbiosis.services.importing import SAMPLE_DIR
 from symbiosis.views.mutual import data_key
 from symbiosis.views.scenario import registry_key
 

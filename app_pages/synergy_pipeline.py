@@ -7,10 +7,10 @@ import streamlit as st
 from app_pages import results_state, state, tables
 from symbiosis.db import PermissionDenied
 from symbiosis.i18n import t, tn
+from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.funnel import DIMENSIONS, funnel
 from symbiosis.synergy.ledger import ledger_lines
 from symbiosis.synergy.status import REASONS, STATUSES, TransitionError
-from symbiosis.synergy.store import SynergyRepository
 from symbiosis.views.synergy import (
     consent_table,
     funnel_table,

@@ -48,7 +48,7 @@ def _sample(folder: Path, *, tracked: bool) -> Path:
     from symbiosis.cli import main as cli
     from symbiosis.db import Actor, Repository
     from symbiosis.reports.source import match_result
-    from symbiosis.synergy.store import SynergyRepository
+    from symbiosis.services.synergy_store import SynergyRepository
 
     path = folder / f"sample-{'tracked' if tracked else 'proposals'}.db"
     if cli(["init", "--db", str(path), "--sample", "--json"]) != 0:
@@ -136,8 +136,8 @@ def _legacy_factors(table, rows: list[dict], params: list[dict], family) -> None
 def _baseline_row(db: Path) -> dict[str, Any]:
     from symbiosis.db import Actor, Repository
     from symbiosis.kb import load_categories
+    from symbiosis.services.synergy_store import SynergyRepository
     from symbiosis.synergy.ledger import _factors_of, _params, ledger_factors
-    from symbiosis.synergy.store import SynergyRepository
 
     with Repository.from_url(f"sqlite:///{db}") as repo:
         synergies = SynergyRepository(repo).synergies(Actor(ADVISOR_ID, "advisor"))

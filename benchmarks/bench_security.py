@@ -63,7 +63,7 @@ def _row(name: str, wall: float, cpu: float, **extra) -> dict:
 
 def _uploads() -> list[dict]:
     sys.path.insert(0, str(ROOT))
-    from symbiosis.importing import default_context, validate_files
+    from symbiosis.services.importing import default_context, validate_files
     from tests import _hostile
 
     default_context()
@@ -206,7 +206,7 @@ def _audit_and_anonymity() -> list[dict]:
 
     from symbiosis.db.audit_chain import link
     from symbiosis.reports.source import match_result
-    from symbiosis.synergy.store import SynergyRepository
+    from symbiosis.services.synergy_store import SynergyRepository
 
     repo, registry = _sample()
     report, wall, cpu = _timed(repo.verify_audit, SYSTEM)

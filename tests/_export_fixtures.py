@@ -16,7 +16,7 @@ from symbiosis.db import Actor, Repository
 from symbiosis.registry import Registry
 from symbiosis.reports.source import match_result
 from symbiosis.schemas import FIRMS, STREAMS, with_optional_columns
-from symbiosis.synergy.store import SynergyRepository
+from symbiosis.services.synergy_store import SynergyRepository
 from tests._registry_helpers import firm, stream
 
 SYSTEM = Actor.system("test")

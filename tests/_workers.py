@@ -88,7 +88,7 @@ def mixed(args: dict[str, Any]) -> dict[str, Any]:
     """One in twenty operations updates one of the process's own streams with a counter; the others, in
     equal parts, append a note to a synergy every process shares (a read-modify-write of one row: the
     lost update it would suffer is the one to catch), log an app event, read the process's streams."""
-    from symbiosis.synergy.store import SynergyRepository
+    from symbiosis.services.synergy_store import SynergyRepository
 
     repo = _repo(args)
     store = SynergyRepository(repo)
@@ -122,7 +122,7 @@ def mixed(args: dict[str, Any]) -> dict[str, Any]:
 def import_file(args: dict[str, Any]) -> dict[str, Any]:
     from pathlib import Path
 
-    from symbiosis.importing import import_files
+    from symbiosis.services.importing import import_files
 
     repo = _repo(args)
     store = repo.import_rows

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages.results_state import _RUNS
 from symbiosis.db import Actor, Repository
 from symbiosis.i18n import t
-from symbiosis.synergy.store import SynergyRepository
+from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.views.dashboard import money_text
 from symbiosis.views.scenario import config_key, registry_key
 from tests._app_helpers import APP, ROOT, build_template, use_copy

@@ -14,7 +14,7 @@ from symbiosis.mutual import MutualData, run_mutual
 from symbiosis.mutual.records import record_mutual_proposals
 from symbiosis.registry import Registry
 from symbiosis.schemas import FIRMS, STREAMS, with_optional_columns
-from symbiosis.synergy.store import SynergyRepository
+from symbiosis.services.synergy_store import SynergyRepository
 from tests._app_helpers import APP, ROOT, point_app_at
 from tests._registry_helpers import firm, stream
 

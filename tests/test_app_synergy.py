@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from symbiosis.db import Actor, Repository
 from symbiosis.schemas import FIRMS, STREAMS
-from symbiosis.synergy.store import SynergyRepository
+from symbiosis.services.synergy_store import SynergyRepository
 from tests._app_helpers import run_page, run_via_navigation
 from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
 from tests.conftest import _firm_row, _stream_row

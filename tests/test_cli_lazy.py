@@ -59,8 +59,8 @@ def test_lazy_parser_lists_every_command_and_parses_the_chosen_one():
 
 
 def test_match_knows_the_sample_folder_without_importing_the_importer():
-    from symbiosis import importing
     from symbiosis.commands import match
+    from symbiosis.services import importing
 
     assert match.SAMPLE_DIR == importing.SAMPLE_DIR
 
@@ -72,7 +72,7 @@ def test_match_imports_neither_the_importer_nor_networkx_nor_the_exporter(tmp_pa
     from symbiosis.cli import main
 
     assert main(["init", "--db", str(db), "--sample"]) == 0
-    heavy = ("symbiosis.importing", "networkx", "symbiosis.io.export", "alembic")
+    heavy = ("symbiosis.services.importing", "networkx", "symbiosis.io.export", "alembic")
     probe = (
         f"import sys\nfrom symbiosis.cli import main\nmain(['match', '--db', {str(db)!r}])\n"
         f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))"

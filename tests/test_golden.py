@@ -34,7 +34,7 @@ ALLOCATION_KEYS = ("status", "objective", "bound")
 
 def sample_registry() -> Registry:
     """The committed sample region, through the importer and the shipped reference tables."""
-    from symbiosis.importing import default_context
+    from symbiosis.services.importing import default_context
 
     ctx = default_context()
     batch = import_tables(

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from symbiosis.importing import default_context
 from symbiosis.ingest import import_tables, read_table
 from symbiosis.schemas import FIRMS, STREAMS, validate_frame
+from symbiosis.services.importing import default_context
 
 DATA = Path(__file__).resolve().parent / "data" / "import"
 

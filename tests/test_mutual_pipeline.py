@@ -71,8 +71,8 @@ def test_asked_levers_come_back_checked_in_the_match_result():
 
 @pytest.fixture(scope="module")
 def sample_result():
-    from symbiosis.importing import default_context
     from symbiosis.ingest import import_tables
+    from symbiosis.services.importing import default_context
 
     ctx = default_context()
     batch = import_tables(

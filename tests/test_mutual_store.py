@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from symbiosis.db import Actor, PermissionDenied
 from symbiosis.mutual import MutualConfig, MutualData, run_mutual
-from symbiosis.mutual.consent import firm_items, item_consents, item_partners
 from symbiosis.mutual.records import mutual_proposals, record_mutual_proposals
 from symbiosis.reports.lines import lines_from_ledger
+from symbiosis.services.mutual_consent import firm_items, item_consents, item_partners
+from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.ledger import ledger_lines, summarise_ledger
-from symbiosis.synergy.store import SynergyRepository
 
 ADVISOR = Actor("adele", "advisor")
 

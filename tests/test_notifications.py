@@ -16,10 +16,10 @@ import pytest
 
 from symbiosis.db import Actor, Repository
 from symbiosis.db.notifications import NotificationRepository
-from symbiosis.io.digest import send_digests
 from symbiosis.io.mail import SmtpSettings
 from symbiosis.schemas import FIRMS, STREAMS, with_optional_columns
-from symbiosis.synergy.store import SynergyRepository
+from symbiosis.services.digest import send_digests
+from symbiosis.services.synergy_store import SynergyRepository
 from tests._app_helpers import run_via_navigation
 from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
 from tests.conftest import _firm_row, _stream_row

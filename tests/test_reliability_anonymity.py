@@ -21,6 +21,7 @@ from symbiosis.db import Actor, Repository
 from symbiosis.engine.config import MatchConfig
 from symbiosis.kb.priors import infer_streams
 from symbiosis.places.distance import haversine_km
+from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.anonymise import (
     COARSE_DISTANCE_BANDS,
     K_DEFAULT,
@@ -29,7 +30,6 @@ from symbiosis.synergy.anonymise import (
     load_territories,
     sector_group,
 )
-from symbiosis.synergy.store import SynergyRepository
 
 pytestmark = pytest.mark.reliability
 

@@ -339,7 +339,7 @@ def _other_firm_mentions(frame, ids: set[str]) -> list:
 
 def test_a_firm_audit_never_names_another_firm(repo, make_firms, make_streams, firm_row, stream_row):
     from symbiosis.db import PermissionDenied
-    from symbiosis.synergy.store import SynergyRepository
+    from symbiosis.services.synergy_store import SynergyRepository
     from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
 
     seed_pair(repo, make_firms, make_streams, firm_row, stream_row)

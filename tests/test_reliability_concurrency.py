@@ -120,7 +120,7 @@ def test_guessing_from_six_processes_is_slowed_and_never_locks_a_writer(
 
 
 def test_eight_processes_lose_no_update(url, make_firms, firm_row, make_streams, stream_row):
-    from symbiosis.synergy.store import SynergyRepository
+    from symbiosis.services.synergy_store import SynergyRepository
     from tests._synergy_helpers import FakeResult, exchange, exchanges
 
     with Repository.from_url(url) as repo:

@@ -17,9 +17,9 @@ import pytest
 
 import symbiosis.ingest.reader as reader
 from symbiosis.db import Actor, Repository
-from symbiosis.importing import default_context, import_into_registry
 from symbiosis.ingest import import_tables, read_table
 from symbiosis.ingest.reader import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
+from symbiosis.services.importing import default_context, import_into_registry
 from tests import _hostile
 from tests._hostile import template_header, valid_stream_row
 

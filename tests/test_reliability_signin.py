@@ -223,7 +223,7 @@ def test_demo_passwords_stop_working_when_a_real_firm_arrives(sample_registry, m
 
 def test_importing_real_firms_into_the_sample_disables_the_demo_accounts(sample_registry):
     from symbiosis.accounts import DEMO_ACCOUNTS
-    from symbiosis.importing import import_into_registry
+    from symbiosis.services.importing import import_into_registry
 
     _path, repo = sample_registry
     data = "id_entreprise;nom;code_scian;municipalite\nREAL-9;Fonderie Réelle;331313;Alma\n".encode()

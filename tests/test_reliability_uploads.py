@@ -25,10 +25,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from symbiosis.importing import default_context
 from symbiosis.ingest import RawTable, read_table, validate_streams
 from symbiosis.ingest.reader import MAX_CELL_CHARS, MAX_COLUMNS
 from symbiosis.ingest.stream_checks import waste_code_table
+from symbiosis.services.importing import default_context
 from tests._hostile import template_header, valid_stream_row
 
 pytestmark = pytest.mark.reliability

@@ -53,9 +53,9 @@ def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
 @pytest.fixture(scope="module")
 def sample():
     """The committed sample region, imported and matched once (registry, lines)."""
-    from symbiosis.importing import default_context
     from symbiosis.ingest import import_tables
     from symbiosis.registry import Registry
+    from symbiosis.services.importing import default_context
 
     ctx = default_context()
     batch = import_tables(

@@ -9,7 +9,7 @@ import pytest
 from symbiosis.db import Actor, Repository
 from symbiosis.reports import parse_territory
 from symbiosis.reports.source import match_result, report_data
-from symbiosis.synergy.store import SynergyRepository
+from symbiosis.services.synergy_store import SynergyRepository
 from tests.test_reports_fixtures import seed_db
 
 SYSTEM = Actor.system("test")

@@ -10,8 +10,8 @@ from sqlalchemy.exc import DBAPIError
 
 from symbiosis.db import Actor, PermissionDenied, Repository
 from symbiosis.db.models import AuditLog
+from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.status import TransitionError
-from symbiosis.synergy.store import SynergyRepository
 from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
 
 ADVISOR = Actor("adele", "advisor")

@@ -8,7 +8,7 @@ import pytest
 from symbiosis.accounts import DEMO_ACCOUNTS, DemoAccount, create_demo_accounts
 from symbiosis.db import Actor, NotFound, PermissionDenied, Repository
 from symbiosis.db.accounts import AccountRepository
-from symbiosis.importing import SAMPLE_DIR
+from symbiosis.services.importing import SAMPLE_DIR
 from symbiosis.views.auth import display_name
 from symbiosis.views.firm import (
     firm_id_in_view,

@@ -20,8 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Send the digests; 0 on success, 2 when e-mail is not configured or the server is unreachable."""
     from symbiosis.db import Repository
-    from symbiosis.io.digest import send_digests
     from symbiosis.io.mail import SmtpSettings
+    from symbiosis.services.digest import send_digests
 
     try:
         settings = SmtpSettings.from_env()

@@ -8,8 +8,8 @@ from pathlib import Path
 from symbiosis.commands._common import add_db_argument, database_url, print_json
 from symbiosis.commands._imports import batch_summary, print_batch
 from symbiosis.db import Actor, Repository
-from symbiosis.importing import import_files, import_permits
 from symbiosis.ingest import guess_kind, read_table, rejected_file
+from symbiosis.services.importing import import_files, import_permits
 
 NAME = "import"
 HELP = "Import firms/streams/permits files into the registry / Importer des fichiers dans le registre"

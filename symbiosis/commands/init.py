@@ -14,7 +14,7 @@ from symbiosis.commands._imports import batch_summary, print_batch
 from symbiosis.db import Actor, Repository
 from symbiosis.db.accounts import AccountRepository
 from symbiosis.db.demo import is_sample
-from symbiosis.importing import SAMPLE_DIR, import_files, import_permits
+from symbiosis.services.importing import SAMPLE_DIR, import_files, import_permits
 
 NAME = "init"
 HELP = "Create or upgrade the registry database / Créer ou mettre à jour le registre"

@@ -18,8 +18,8 @@ HELP = (
 
 logger = logging.getLogger(__name__)
 
-#: The bundled sample region (``symbiosis.importing.SAMPLE_DIR``, not imported here: that module pulls
-#: the whole importer into every ``symbiosis match``).
+#: The bundled sample region (``symbiosis.services.importing.SAMPLE_DIR``, not imported here: that
+#: module pulls the whole importer into every ``symbiosis match``).
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 #: Solve statuses that still give a valid allocation (exit code 0).

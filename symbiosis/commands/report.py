@@ -81,10 +81,10 @@ def _with_levers(data: Any, repo: Any, actor: Any, args: argparse.Namespace) -> 
     """The report with the section of the mutualisation levers planned on the registry's firms."""
     import dataclasses
 
-    from symbiosis.importing import SAMPLE_DIR
     from symbiosis.mutual import run_mutual
     from symbiosis.mutual.files import read_mutual_dir
     from symbiosis.mutual.report import lever_section
+    from symbiosis.services.importing import SAMPLE_DIR
 
     registry = repo.load_registry(actor)
     tables, _ = read_mutual_dir(args.mutual_dir or SAMPLE_DIR, known_firm_ids=set(registry.firms["firm_id"]))

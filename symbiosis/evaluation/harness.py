@@ -170,7 +170,7 @@ def without_categories(streams_bytes: bytes) -> bytes:
 
 def _import(case: Case, streams_bytes: bytes) -> tuple[Registry, ImportBatch]:
     from symbiosis.db import Actor, Repository
-    from symbiosis.importing import default_context, import_into_registry
+    from symbiosis.services.importing import default_context, import_into_registry
 
     context = default_context()
     context = type(context)(context.categories, context.waste_codes, context.parks, None, home_region=False)

@@ -13,7 +13,7 @@ collection route   mutualisation    pickup id     route id (``CR-``)  the member
 
 A member's row names its own firm on both sides: the firm consents to its part, and the others
 are revealed to it once every member of the item has consented
-(:func:`symbiosis.mutual.consent.item_consents`). The estimate keeps ``mutual_parameters`` so the
+(:func:`symbiosis.services.mutual_consent.item_consents`). The estimate keeps ``mutual_parameters`` so the
 impact ledger can recompute the figures for a verified quantity: the saving and CO2e avoided per
 unit of the member's quantity (:mod:`symbiosis.mutual.ledger`).
 """
@@ -100,7 +100,7 @@ def _member_rows(result: MutualResult) -> list[dict]:
 
 def mutual_proposals(result: MutualResult) -> pd.DataFrame:
     """The levers' proposals as an exchanges-like frame for
-    :meth:`symbiosis.synergy.store.SynergyRepository.record_proposals` (see the module table).
+    :meth:`symbiosis.services.synergy_store.SynergyRepository.record_proposals` (see the module table).
 
     Columns: ``supply_id, demand_id, supply_firm_id, demand_firm_id, supply_category_id,
     demand_category_id, kind, flow_per_yr, quantity_unit, road_distance_km, distance_km,

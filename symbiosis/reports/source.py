@@ -123,8 +123,8 @@ def tracked_lines(repo: Any, actor: Any) -> tuple[pd.DataFrame, set[str]] | None
 
 def _tracked(repo: Any, actor: Any) -> tuple[pd.DataFrame, set[str], set, set] | None:
     try:
+        from symbiosis.services.synergy_store import SynergyRepository
         from symbiosis.synergy.ledger import ledger_lines
-        from symbiosis.synergy.store import SynergyRepository
     except ImportError:
         return None
     store = SynergyRepository(repo)
@@ -155,7 +155,7 @@ def source_fingerprint(repo: Any, actor: Any) -> str:
 
     Cheap next to building the source: a session rebuilds its source only when this changes.
     """
-    from symbiosis.synergy.store import SynergyRepository
+    from symbiosis.services.synergy_store import SynergyRepository
 
     h = hashlib.sha256()
     frames = [repo.firms(actor), repo.streams(actor)]

@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from symbiosis.db import Actor, NotFound, Repository
-from symbiosis.importing import ImportContext, default_context
 from symbiosis.ingest import ImportResult, RawTable, validate_firms
 from symbiosis.ingest.columns import FIRM_COLUMNS, header_label
 from symbiosis.numbers import format_number
+from symbiosis.services.importing import ImportContext, default_context
 
 __all__ = [
     "PROFILE_FIELDS",

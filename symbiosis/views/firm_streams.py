@@ -1,7 +1,7 @@
 """A firm's streams on screen: the table, the add form, the editable table and the upload.
 
 Every path to the registry goes through the importer's validation (:func:`validate_stream_rows` on
-rows of text cells, or :func:`~symbiosis.importing.import_into_registry` for a file) and through the
+rows of text cells, or :func:`~symbiosis.services.importing.import_into_registry` for a file) and through the
 repository with the firm's actor, so that a form, an edited table and an uploaded file are checked
 and reported alike, and a firm can only ever write its own streams.
 """
@@ -15,11 +15,16 @@ import pandas as pd
 
 from symbiosis.db import Actor, PermissionDenied, Repository
 from symbiosis.i18n import Text, t
-from symbiosis.importing import IMPORT_TIME_BUDGET_S, ImportContext, default_context, import_into_registry
 from symbiosis.ingest import ImportBatch, ImportReport, ImportResult, Issue, validate_streams
 from symbiosis.ingest.columns import STREAM_COLUMNS
 from symbiosis.kb.classify import classify
 from symbiosis.sandbox import BudgetExceeded, WorkerFailed
+from symbiosis.services.importing import (
+    IMPORT_TIME_BUDGET_S,
+    ImportContext,
+    default_context,
+    import_into_registry,
+)
 from symbiosis.units import units
 from symbiosis.views.firm import number_cell, raw_table
 from symbiosis.views.labels import unit_label

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from symbiosis.db import Actor, Repository
-from symbiosis.synergy.store import SynergyRepository
+from symbiosis.services.synergy_store import SynergyRepository
 from tests.e2e.conftest import SCREENSHOTS, RequestLog, demo_password, new_page, serve_app, wait_for_app
 
 pytestmark = pytest.mark.e2e

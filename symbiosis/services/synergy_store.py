@@ -33,10 +33,10 @@ from symbiosis.db.audit import AuditEntry, append_audit, audit_query, read_audit
 from symbiosis.db.models import AuditLog
 from symbiosis.db.models_synergy import Consent, Synergy, Verification
 from symbiosis.db.notifications import Notice, append_notifications
+from symbiosis.services._synergy_db import fetch_synergy, gates, now, to_json, write_change
+from symbiosis.services.firm_access import firm_view, reveal_details
 from symbiosis.settings import anonymity_k
 from symbiosis.synergy import status as st
-from symbiosis.synergy._db import fetch_synergy, gates, now, to_json, write_change
-from symbiosis.synergy.firm_access import firm_view, reveal_details
 from symbiosis.synergy.records import (
     CONSENT_COLUMNS,
     SYNERGY_COLUMNS,
@@ -590,7 +590,7 @@ class SynergyRepository:
         """Return a firm's qualified synergies with the counterpart anonymised (firm actors only).
 
         ``k``: the smallest number of firms a counterpart's description must fit (default:
-        :func:`symbiosis.settings.anonymity_k`, 5). See :func:`symbiosis.synergy.firm_access.firm_view`.
+        :func:`symbiosis.settings.anonymity_k`, 5). See :func:`symbiosis.services.firm_access.firm_view`.
         """
         with self._transaction(actor, "read_proposals", write=False) as conn:
             require(actor, actor.role == "firm", "read proposals as a firm", table="synergies")

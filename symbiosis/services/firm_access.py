@@ -1,6 +1,6 @@
 """What a firm may read about its synergies: the anonymised list, and the reveal after mutual consent.
 
-Called by :class:`~symbiosis.synergy.store.SynergyRepository` inside its transaction, after the
+Called by :class:`~symbiosis.services.synergy_store.SynergyRepository` inside its transaction, after the
 actor's role is checked; the k-anonymity of :mod:`symbiosis.synergy.anonymise` reads every firm's
 sector and location, but only its k-anonymous description leaves this module before both accept.
 """
@@ -49,7 +49,7 @@ FIRM_VIEW_COLUMNS: tuple[str, ...] = (
 FIGURE_DIGITS = 2
 _OTHER = {"supply": "demand", "demand": "supply"}
 #: Synergy types with one counterpart; a firm's parts in groups, units and collections are listed by
-#: :func:`symbiosis.mutual.consent.firm_items` (their members are revealed together).
+#: :func:`symbiosis.services.mutual_consent.firm_items` (their members are revealed together).
 _BILATERAL = ("substitution", "shared_service")
 
 

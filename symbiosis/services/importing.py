@@ -43,7 +43,7 @@ IMPORT_TIME_BUDGET_S = 120.0
 #: Address-space cap of the validation worker: a decompression bomb fails there, not in the server.
 WORKER_MEMORY_BYTES = 4 * 1024**3
 #: The bundled fictional sample region (``make sample`` regenerates it).
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 @dataclass(frozen=True)
