@@ -19,8 +19,9 @@ from symbiosis.db import Actor
 from symbiosis.i18n import t
 from symbiosis.reports import FORMATS, parse_territory, territory_choices
 from symbiosis.reports.export import ExportFile, built_export, export_report
-from symbiosis.reports.source import ReportSource, load_source, source_fingerprint
+from symbiosis.reports.source import ReportSource
 from symbiosis.reports.territory import Territory
+from symbiosis.services.report_source import load_source, source_fingerprint
 
 __all__ = ["choose_scope", "download_files", "report_source"]
 

@@ -47,7 +47,7 @@ def _load() -> float:
 def _sample(folder: Path, *, tracked: bool) -> Path:
     from symbiosis.cli import main as cli
     from symbiosis.db import Actor, Repository
-    from symbiosis.reports.source import match_result
+    from symbiosis.services.report_source import match_result
     from symbiosis.services.synergy_store import SynergyRepository
 
     path = folder / f"sample-{'tracked' if tracked else 'proposals'}.db"
@@ -69,7 +69,7 @@ def _file_rows(db: Path, mode: str) -> list[dict[str, Any]]:
     """One row per (format, anonymised): source + gather + render, from nothing cached."""
     from symbiosis.db import Actor, Repository
     from symbiosis.reports.export import export_report
-    from symbiosis.reports.source import load_source
+    from symbiosis.services.report_source import load_source
 
     rows = []
     for fmt in ("xlsx", "pdf"):
@@ -166,7 +166,7 @@ def _planner_rows(db: Path) -> list[dict[str, Any]]:
     from symbiosis.db import Actor, Repository
     from symbiosis.events import PlannerConfig
     from symbiosis.events.agenda import Timing, agenda_pdf_bytes, firms_without_meeting, plan_event
-    from symbiosis.reports.source import match_result
+    from symbiosis.services.report_source import match_result
 
     with Repository.from_url(f"sqlite:///{db}") as repo:
         registry = repo.load_registry(Actor(ADVISOR_ID, "advisor"))

@@ -205,7 +205,7 @@ def _audit_and_anonymity() -> list[dict]:
     from sqlalchemy import text
 
     from symbiosis.db.audit_chain import link
-    from symbiosis.reports.source import match_result
+    from symbiosis.services.report_source import match_result
     from symbiosis.services.synergy_store import SynergyRepository
 
     repo, registry = _sample()

@@ -14,8 +14,8 @@ import pandas as pd
 
 from symbiosis.db import Actor, Repository
 from symbiosis.registry import Registry
-from symbiosis.reports.source import match_result
 from symbiosis.schemas import FIRMS, STREAMS, with_optional_columns
+from symbiosis.services.report_source import match_result
 from symbiosis.services.synergy_store import SynergyRepository
 from tests._registry_helpers import firm, stream
 

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from symbiosis.db import Actor, Repository
 from symbiosis.reports import FORMATS
 from symbiosis.reports.export import export_report
-from symbiosis.reports.source import load_source
+from symbiosis.services.report_source import load_source
 from tests._app_helpers import APP, point_app_at
 from tests._export_fixtures import CONSENTING, SECRETS, consent_db
 

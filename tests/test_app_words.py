@@ -20,7 +20,7 @@ from symbiosis.db import Actor, Repository
 from symbiosis.events import PlannerConfig
 from symbiosis.events.agenda import agenda_pdf_bytes, agenda_xlsx_bytes, plan_event
 from symbiosis.reports.export import export_report
-from symbiosis.reports.source import load_source, match_result
+from symbiosis.services.report_source import load_source, match_result
 from symbiosis.services.synergy_store import SynergyRepository
 from tests._app_helpers import build_template, run_via_navigation
 from tests._page_text import codes_in, page_text

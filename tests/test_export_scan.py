@@ -26,8 +26,8 @@ from symbiosis.ingest import RawTable, rejected_file, validate_streams
 from symbiosis.io.export import write_results
 from symbiosis.io.inert import CELL_BREAKS, is_live_formula, live_cells
 from symbiosis.reports.export import export_report
-from symbiosis.reports.source import load_source, match_result
 from symbiosis.services.importing import default_context
+from symbiosis.services.report_source import load_source, match_result
 from tests._export_fixtures import PAYLOADS, hostile_db
 
 ADVISOR = Actor("adele", "advisor")

@@ -39,7 +39,7 @@ SYSTEM = Actor.system("pytest")
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     from symbiosis.cli import main
-    from symbiosis.reports.source import match_result
+    from symbiosis.services.report_source import match_result
 
     path = tmp_path_factory.mktemp("anonymity") / "sample.db"
     assert main(["init", "--db", str(path), "--sample", "--json"]) == 0
@@ -143,7 +143,7 @@ def test_synergy_ids_are_random_and_stable(sample):
     assert not derived & set(synergies["synergy_id"])  # the old, guessable ids
     ids = synergies["synergy_id"]
     assert ids.str.fullmatch(r"syn-[0-9a-f]{16}").all() and ids.is_unique
-    from symbiosis.reports.source import match_result
+    from symbiosis.services.report_source import match_result
 
     store.record_proposals(SYSTEM, match_result(registry))  # recorded again: same pairs, same ids
     assert set(store.synergies(SYSTEM)["synergy_id"]) == set(synergies["synergy_id"])

@@ -8,7 +8,7 @@ import pytest
 
 from symbiosis.db import Actor, Repository
 from symbiosis.reports import parse_territory
-from symbiosis.reports.source import match_result, report_data
+from symbiosis.services.report_source import match_result, report_data
 from symbiosis.services.synergy_store import SynergyRepository
 from tests.test_reports_fixtures import seed_db
 
@@ -62,3 +62,25 @@ def test_report_uses_the_ledger_and_consents_of_tracked_synergies(repo):
     anon = report_data(repo, ADVISOR, territory=parse_territory("region"), anonymised=True)
     assert list(anon.synergies["synergy_id"]) == [sid]  # P1 and P4 accepted; P2 is public but never did
     assert "Scierie du Fjord" not in set(anon.firms["firm"])
+
+
+def test_a_report_that_cannot_read_tracked_synergies_says_so_in_its_notes(repo):
+    """A database error is not "no tracked synergy": the estimates stand in, and the notes say why."""
+    import sqlalchemy as sa
+
+    with repo.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE verifications"))
+        connection.execute(sa.text("DROP TABLE consents"))
+        connection.execute(sa.text("DROP TABLE synergies"))
+    data = report_data(repo, ADVISOR, territory=parse_territory("region"))
+    assert data.source == "result" and data.kpi("n_synergies") == 5
+    unreadable = [note for note in data.notes if "OperationalError" in note.get("en")]
+    assert len(unreadable) == 1
+    assert "could not be read" in unreadable[0].get("en")
+    assert "n'ont pas pu être lues" in unreadable[0].get("fr")
+
+
+def test_a_report_with_readable_empty_synergy_tables_adds_no_unreadable_note(repo):
+    data = report_data(repo, ADVISOR, territory=parse_territory("region"))
+    assert data.source == "result"
+    assert not [note for note in data.notes if "could not be read" in note.get("en")]

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     from symbiosis.db import Actor, Repository
     from symbiosis.events import PlannerConfig, check_schedule
     from symbiosis.events.agenda import Timing, agenda_pdf_bytes, agenda_xlsx_bytes, plan_event
-    from symbiosis.reports.source import match_result
+    from symbiosis.services.report_source import match_result
 
     suffix = args.out.suffix.lower()
     if suffix not in (".pdf", ".xlsx") or args.tables < 1 or args.slots < 1:

@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     from symbiosis.db import Actor, Repository
     from symbiosis.reports import parse_territory
     from symbiosis.reports.export import export_report
-    from symbiosis.reports.source import load_source
+    from symbiosis.services.report_source import load_source
 
     fmt = _format(args)
     if fmt is None:

@@ -94,7 +94,7 @@ def export_report(
     Parameters
     ----------
     source
-        What the report reads (:func:`~symbiosis.reports.source.load_source`).
+        What the report reads (:func:`~symbiosis.services.report_source.load_source`).
     fmt
         ``pdf``, ``xlsx``, ``csv`` or ``geojson``.
     lang

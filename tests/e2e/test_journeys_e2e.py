@@ -180,7 +180,7 @@ def test_advisor_journey_from_proposals_to_a_rejection_survives_reopening_and_re
 
 def _qualified_for(db, firm_id: str) -> None:
     """Record the sample's proposals and present one of ``firm_id``'s to both firms (qualified, contacted)."""
-    from symbiosis.reports.source import match_result
+    from symbiosis.services.report_source import match_result
 
     advisor = Actor("conseillere", "advisor")
     with Repository.from_url(f"sqlite:///{db}") as repo:
