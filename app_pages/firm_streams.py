@@ -9,7 +9,8 @@ from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import t
 from symbiosis.ingest import rejected_file, template_bytes
 from symbiosis.sandbox import prewarm
-from symbiosis.views.firm import firm_id_in_view, load_firm
+from symbiosis.services.firm_self_service import load_firm, save_valid, upload_streams, validate_stream_rows
+from symbiosis.views.firm import firm_id_in_view
 from symbiosis.views.firm_streams import (
     category_options,
     changed_rows,
@@ -17,12 +18,9 @@ from symbiosis.views.firm_streams import (
     editor_frame,
     editor_rows,
     pending_rows,
-    save_valid,
     stream_label,
     streams_table,
     unit_options,
-    upload_streams,
-    validate_stream_rows,
     with_pending,
 )
 from symbiosis.views.labels import category_labels
@@ -30,7 +28,7 @@ from symbiosis.views.labels import category_labels
 lang = state.current_lang()
 actor = state.require_role("firm")
 repo = state.repository()
-firm_id = firm_id_in_view(actor, st.query_params.get("firm"))
+firm_id = firm_id_in_view(actor.firm_id, st.query_params.get("firm"))
 try:
     firm = load_firm(repo, actor, firm_id)
     streams = repo.streams(actor, firm_id=firm_id)

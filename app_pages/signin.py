@@ -26,7 +26,7 @@ if submitted:
         st.error(t("registry.db_error", lang, url=state.database_url_shown(), error=type(exc).__name__))
         st.stop()
     if result.ok:
-        state.sign_in(result.actor, display_name(users, result.actor))
+        state.sign_in(result.actor, display_name(users, result.actor.user_id))
         st.rerun()
-    key, values = signin_message(result)
+    key, values = signin_message(result.outcome, result.wait_s)
     st.error(t(key, lang, **values))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from symbiosis.db import Actor, Repository
 from symbiosis.db.accounts import AccountRepository
+from symbiosis.db.sessions import SESSION_LIFETIME
 from symbiosis.i18n import LANGS, t
 from symbiosis.ingest import ImportReport
 from symbiosis.kb import load_categories
@@ -135,7 +136,7 @@ def current_actor() -> Actor | None:
             return None
         users = repository().users(restored)
         st.session_state.update(
-            actor=restored, session_token=cookie, display_name=display_name(users, restored)
+            actor=restored, session_token=cookie, display_name=display_name(users, restored.user_id)
         )
         return restored
     return None
@@ -243,7 +244,10 @@ def session_guard(lang: str) -> None:
     """Write (or clear) the session cookie when it changed, and warn while demo accounts can sign in."""
     op = st.session_state.pop("cookie_op", None)
     if op is not None:
-        st.html(cookie_script(op or None), unsafe_allow_javascript=True)
+        st.html(
+            cookie_script(op or None, max_age_s=int(SESSION_LIFETIME.total_seconds())),
+            unsafe_allow_javascript=True,
+        )
     try:
         demo_active = accounts().demo_accounts_active()
     except Exception:  # a missing or broken registry is explained by the pages

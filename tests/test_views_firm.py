@@ -8,17 +8,17 @@ import pytest
 from symbiosis.accounts import DEMO_ACCOUNTS, DemoAccount, create_demo_accounts
 from symbiosis.db import Actor, NotFound, PermissionDenied, Repository
 from symbiosis.db.accounts import AccountRepository
+from symbiosis.services.firm_self_service import (
+    load_firm,
+    save_profile,
+    save_valid,
+    upload_streams,
+    validate_profile,
+    validate_stream_rows,
+)
 from symbiosis.services.importing import SAMPLE_DIR
 from symbiosis.views.auth import display_name
-from symbiosis.views.firm import (
-    firm_id_in_view,
-    load_firm,
-    number_cell,
-    profile_cells,
-    raw_table,
-    save_profile,
-    validate_profile,
-)
+from symbiosis.views.firm import firm_id_in_view, number_cell, profile_cells, raw_table
 from symbiosis.views.firm_streams import (
     EDITOR_COLUMNS,
     category_options,
@@ -27,11 +27,8 @@ from symbiosis.views.firm_streams import (
     editor_rows,
     months_cell,
     pending_rows,
-    save_valid,
     stream_cells,
     streams_table,
-    upload_streams,
-    validate_stream_rows,
     with_pending,
 )
 from tests._registry_helpers import stream, tiny_registry
@@ -54,9 +51,9 @@ def tiny_repo(tmp_path):
 
 def test_display_name_falls_back_to_the_user_id():
     users = pd.DataFrame({"user_id": ["a", "b"], "display_name": ["Anne", ""]})
-    assert display_name(users, Actor("a", "advisor")) == "Anne"
-    assert display_name(users, Actor("b", "advisor")) == "b"
-    assert display_name(users.iloc[:0], Actor("c", "advisor")) == "c"
+    assert display_name(users, "a") == "Anne"
+    assert display_name(users, "b") == "b"
+    assert display_name(users.iloc[:0], "c") == "c"
 
 
 # -- demo accounts ---------------------------------------------------------------------------------
@@ -109,9 +106,9 @@ def test_a_firm_may_not_create_accounts(tiny_repo):
 
 
 def test_firm_in_view_defaults_to_the_actors_own():
-    assert firm_id_in_view(F1, None) == "F1"
-    assert firm_id_in_view(F1, " ") == "F1"
-    assert firm_id_in_view(F1, "F2") == "F2"  # the repository then refuses
+    assert firm_id_in_view(F1.firm_id, None) == "F1"
+    assert firm_id_in_view(F1.firm_id, " ") == "F1"
+    assert firm_id_in_view(F1.firm_id, "F2") == "F2"  # the repository then refuses
 
 
 def test_load_firm_refuses_another_firm_and_audits_it(tiny_repo):

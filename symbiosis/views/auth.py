@@ -12,10 +12,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from symbiosis.db import Actor
-from symbiosis.db.sessions import SESSION_LIFETIME
-from symbiosis.db.signin import SignIn
-
 __all__ = ["COOKIE", "client_source", "cookie_script", "display_name", "signin_message"]
 
 #: Name of the cookie holding the signed session token.
@@ -24,16 +20,17 @@ _TOKEN = re.compile(r"^v1\.[A-Za-z0-9_\-]{20,100}\.\d{1,12}\.[0-9a-f]{64}$")
 _ADDRESS = re.compile(r"^[0-9A-Fa-f:.]{2,45}$")
 
 
-def signin_message(result: SignIn) -> tuple[str, dict[str, object]]:
+def signin_message(outcome: str, wait_s: int = 0) -> tuple[str, dict[str, object]]:
     """Return the catalogue key and values of the message for a refused sign-in.
 
+    ``outcome`` and ``wait_s`` are those of the throttle's answer (:class:`symbiosis.db.signin.SignIn`).
     None of them says whether the account exists: an unknown id fails, waits and locks like a known one.
     """
-    if result.outcome == "throttled":
-        return "signin.throttled", {"seconds": result.wait_s}
-    if result.outcome == "locked":
+    if outcome == "throttled":
+        return "signin.throttled", {"seconds": wait_s}
+    if outcome == "locked":
         return "signin.locked", {}
-    if result.outcome == "demo_disabled":
+    if outcome == "demo_disabled":
         return "signin.demo_disabled", {}
     return "signin.failed", {}
 
@@ -52,11 +49,12 @@ def client_source(headers: Mapping[str, str], ip_address: str | None) -> str:
     return "local"
 
 
-def cookie_script(token: str | None) -> str:
+def cookie_script(token: str | None, *, max_age_s: int) -> str:
     """Return the ``<script>`` that stores ``token`` in the session cookie, or clears it (``None``).
 
-    The cookie is ``SameSite=Strict`` (never sent by another site), ``Secure`` over HTTPS, and lasts as
-    long as the session. Only a well-formed token is ever written into the script.
+    The cookie is ``SameSite=Strict`` (never sent by another site), ``Secure`` over HTTPS, and lasts
+    ``max_age_s`` seconds (the session's lifetime, :data:`symbiosis.db.sessions.SESSION_LIFETIME`).
+    Only a well-formed token is ever written into the script.
 
     Raises
     ------
@@ -66,7 +64,7 @@ def cookie_script(token: str | None) -> str:
     if token is None:
         value, age = "", 0
     elif _TOKEN.match(token):
-        value, age = token, int(SESSION_LIFETIME.total_seconds())
+        value, age = token, int(max_age_s)
     else:
         raise ValueError("not a session token")
     return (
@@ -80,7 +78,7 @@ def cookie_script(token: str | None) -> str:
     )
 
 
-def display_name(users: pd.DataFrame, actor: Actor) -> str:
+def display_name(users: pd.DataFrame, user_id: str) -> str:
     """Return the account's display name from a users listing, else its id."""
-    match = users.loc[users["user_id"] == actor.user_id, "display_name"] if len(users) else pd.Series()
-    return str(match.iloc[0]) if len(match) and str(match.iloc[0]).strip() else actor.user_id
+    match = users.loc[users["user_id"] == user_id, "display_name"] if len(users) else pd.Series()
+    return str(match.iloc[0]) if len(match) and str(match.iloc[0]).strip() else user_id

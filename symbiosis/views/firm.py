@@ -1,11 +1,8 @@
-"""What a firm user's screens need: its own firm, one-row validation through the importer, the profile.
+"""What a firm user's screens show: which firm a page is about, the profile's cells, form rows as a table.
 
-Everything here reads and writes through the :class:`~symbiosis.db.Repository` with the firm's
-:class:`~symbiosis.db.Actor`, so the repository's access rules apply: asking for another firm raises
-:class:`~symbiosis.db.PermissionDenied` (and is audited). Validation is the importer's: a form's
-values become a one-row :class:`~symbiosis.ingest.RawTable` checked by
-:func:`~symbiosis.ingest.validate_firms` or :func:`~symbiosis.ingest.validate_streams`, so a form and
-an uploaded file give the same report.
+Pure shaping of values (no database, no importer): reading and writing the firm, and validating a
+form through the importer, are the service :mod:`symbiosis.services.firm_self_service`, which turns
+a form's values into a one-row :class:`~symbiosis.ingest.RawTable` with :func:`raw_table`.
 """
 
 from __future__ import annotations
@@ -15,52 +12,29 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from symbiosis.db import Actor, NotFound, Repository
-from symbiosis.ingest import ImportResult, RawTable, validate_firms
+from symbiosis.ingest import RawTable
 from symbiosis.ingest.columns import FIRM_COLUMNS, header_label
 from symbiosis.numbers import format_number
-from symbiosis.services.importing import ImportContext, default_context
 
 __all__ = [
     "PROFILE_FIELDS",
     "firm_id_in_view",
-    "load_firm",
     "number_cell",
     "profile_cells",
     "raw_table",
-    "save_profile",
-    "validate_profile",
 ]
 
 #: The firm columns the profile form edits, in form order (``firm_id`` is never editable).
 PROFILE_FIELDS: tuple[str, ...] = tuple(c for c in FIRM_COLUMNS if c != "firm_id")
 
 
-def firm_id_in_view(actor: Actor, requested: str | None) -> str:
-    """Return the firm a page shows: the one asked for (query parameter), else the actor's own.
+def firm_id_in_view(own_firm_id: str | None, requested: str | None) -> str:
+    """Return the firm a page shows: the one asked for (query parameter), else the user's own.
 
-    The repository, not this function, decides whether the actor may read it.
+    The repository, not this function, decides whether the user may read it.
     """
     requested = (requested or "").strip()
-    return requested or (actor.firm_id or "")
-
-
-def load_firm(repo: Repository, actor: Actor, firm_id: str) -> pd.Series:
-    """Return the row of ``firm_id`` as the actor may read it.
-
-    Raises
-    ------
-    PermissionDenied
-        The actor may not read this firm (audited by the repository).
-    NotFound
-        No such firm.
-    """
-    firms = repo.firms(actor)
-    match = firms[firms["firm_id"] == firm_id]
-    if match.empty:
-        repo.streams(actor, firm_id=firm_id)  # raises PermissionDenied (audited) for another firm
-        raise NotFound(f"no firm {firm_id!r}")
-    return match.iloc[0]
+    return requested or (own_firm_id or "")
 
 
 def number_cell(value: object, lang: str = "fr") -> str:
@@ -126,25 +100,3 @@ def raw_table(
         lang="en" if lang == "en" else "fr",
         filename="form",
     )
-
-
-def validate_profile(
-    cells: Mapping[str, str], firm_id: str, *, lang: str = "fr", context: ImportContext | None = None
-) -> ImportResult:
-    """Validate the profile form exactly as a one-row firms file of ``firm_id`` would be."""
-    context = context or default_context()
-    row = {**cells, "firm_id": firm_id}
-    return validate_firms(
-        raw_table([row], list(FIRM_COLUMNS), lang=lang), geocoder=context.geocoder, parks=context.parks
-    )
-
-
-def save_profile(repo: Repository, actor: Actor, result: ImportResult) -> int:
-    """Store the valid row of :func:`validate_profile`; return the rows changed (0 or 1).
-
-    Raises
-    ------
-    PermissionDenied
-        The row is another firm's.
-    """
-    return repo.upsert_firms(actor, result.valid) if len(result.valid) else 0

@@ -1,38 +1,26 @@
-"""A firm's streams on screen: the table, the add form, the editable table and the upload.
+"""A firm's streams on screen: the table, the add form's choices, the editable table's rows.
 
-Every path to the registry goes through the importer's validation (:func:`validate_stream_rows` on
-rows of text cells, or :func:`~symbiosis.services.importing.import_into_registry` for a file) and through the
-repository with the firm's actor, so that a form, an edited table and an uploaded file are checked
-and reported alike, and a firm can only ever write its own streams.
+Pure shaping of values (no database, no importer). Every path to the registry (a form, edited table
+rows, an uploaded file) is the service :mod:`symbiosis.services.firm_self_service`, which validates
+through the importer and writes through the repository with the firm's actor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
-from symbiosis.db import Actor, PermissionDenied, Repository
-from symbiosis.i18n import Text, t
-from symbiosis.ingest import ImportBatch, ImportReport, ImportResult, Issue, validate_streams
-from symbiosis.ingest.columns import STREAM_COLUMNS
+from symbiosis.i18n import t
+from symbiosis.ingest import ImportReport
 from symbiosis.kb.classify import classify
-from symbiosis.sandbox import BudgetExceeded, WorkerFailed
-from symbiosis.services.importing import (
-    IMPORT_TIME_BUDGET_S,
-    ImportContext,
-    default_context,
-    import_into_registry,
-)
 from symbiosis.units import units
-from symbiosis.views.firm import number_cell, raw_table
+from symbiosis.views.firm import number_cell
 from symbiosis.views.labels import unit_label
 from symbiosis.views.registry import months_label
 
 __all__ = [
     "EDITOR_COLUMNS",
-    "UploadOutcome",
     "category_options",
     "changed_rows",
     "choice_words",
@@ -40,13 +28,10 @@ __all__ = [
     "editor_rows",
     "months_cell",
     "pending_rows",
-    "save_valid",
     "stream_cells",
     "stream_label",
     "streams_table",
     "unit_options",
-    "upload_streams",
-    "validate_stream_rows",
     "with_pending",
 ]
 
@@ -144,42 +129,6 @@ def stream_cells(stream: Mapping[str, object], lang: str = "fr") -> dict[str, st
     cells["start_date"] = _date_cell(stream.get("start_date"))
     cells["end_date"] = _date_cell(stream.get("end_date"))
     return cells
-
-
-def validate_stream_rows(
-    rows: Sequence[Mapping[str, str]],
-    firm_id: str,
-    *,
-    lang: str = "fr",
-    row_numbers: Sequence[int] | None = None,
-    context: ImportContext | None = None,
-) -> ImportResult:
-    """Validate rows of text cells as a streams file of ``firm_id`` (every row is given that firm).
-
-    Parameters
-    ----------
-    rows
-        Canonical column -> cell text, one mapping per row (a form, or edited table rows).
-    firm_id
-        The firm the rows belong to (the signed-in firm).
-    lang
-        Language of the headers, numbers and report.
-    row_numbers
-        The number of each row in the report (its row on screen); 1, 2, 3… by default.
-    context
-        Reference tables (the shipped knowledge base by default).
-    """
-    context = context or default_context()
-    rows = [{**row, "firm_id": firm_id} for row in rows]
-    raw = raw_table(rows, list(STREAM_COLUMNS), lang=lang, row_numbers=row_numbers)
-    return validate_streams(
-        raw, categories=context.categories, waste_codes=context.waste_codes, known_firm_ids={firm_id}
-    )
-
-
-def save_valid(repo: Repository, actor: Actor, result: ImportResult) -> int:
-    """Store the valid rows of a validation through the repository; return the rows changed."""
-    return repo.upsert_streams(actor, result.valid) if len(result.valid) else 0
 
 
 def category_options(
@@ -337,129 +286,3 @@ def with_pending(stored: pd.DataFrame, pending: Sequence[Mapping[str, str]]) -> 
             [frame, pd.DataFrame(extra, columns=frame.columns, dtype=object)], ignore_index=True
         )
     return frame.astype(object)
-
-
-@dataclass(frozen=True)
-class UploadOutcome:
-    """What an upload did.
-
-    Parameters
-    ----------
-    batch
-        The importer's batch (report, valid and rejected rows), or ``None`` when the repository
-        refused the whole file.
-    refused
-        Why the repository refused the file (bilingual), when it did.
-    """
-
-    batch: ImportBatch | None
-    refused: Text | None = None
-
-    @property
-    def report(self) -> ImportReport | None:
-        """The streams report, if the file was validated."""
-        return self.batch.streams.report if self.batch and self.batch.streams else None
-
-
-_OTHER_FIRM = (
-    Text("l'identifiant de votre entreprise ({firm_id})", "your firm's id ({firm_id})"),
-    Text(
-        "Vous ne pouvez déclarer que les flux de votre entreprise : écrivez {firm_id} dans "
-        "cette colonne ou retirez la ligne.",
-        "You can only declare your own firm's streams: write {firm_id} in this column or remove the row.",
-    ),
-)
-
-
-def _own_firm_report(result: ImportResult, firm_id: str) -> ImportResult:
-    """Reword the "unknown firm" errors of a firm's upload: the row names another firm.
-
-    Both the report and the rejected-rows file (its errors column) say so, so that the file a
-    firm downloads to fix its rows tells the same thing as the screen.
-    """
-    from symbiosis.ingest.columns import ERRORS_COLUMN
-
-    expected, fix = (x.format(firm_id=firm_id) for x in _OTHER_FIRM)
-    pairs = [
-        (i, Issue(i.row, i.column, expected, i.found, fix, i.severity, "firm_id.other_firm"))
-        for i in result.report.issues
-        if i.code == "firm_id.unknown"
-    ]
-    reworded = {id(old): new for old, new in pairs}
-    issues = tuple(reworded.get(id(i), i) for i in result.report.issues)
-    report = ImportReport(issues, result.report.n_rows, result.report.n_valid)
-    rejected = result.rejected
-    if pairs and ERRORS_COLUMN in rejected:
-
-        def reword(text: object) -> object:
-            if not isinstance(text, str):
-                return text
-            for old, new in pairs:
-                for lang in ("fr", "en"):
-                    text = text.replace(old.message(lang), new.message(lang))
-            return text
-
-        rejected = rejected.assign(**{ERRORS_COLUMN: rejected[ERRORS_COLUMN].map(reword)})
-    return ImportResult(result.valid, rejected, report)
-
-
-def upload_streams(
-    repo: Repository,
-    actor: Actor,
-    data: bytes,
-    filename: str,
-    *,
-    context: ImportContext | None = None,
-    time_budget_s: float | None = IMPORT_TIME_BUDGET_S,
-) -> UploadOutcome:
-    """Import an uploaded streams file with the firm's actor (:func:`import_into_registry`).
-
-    Rows naming another firm are rejected by the validation (the firm only knows itself) with a
-    message saying so; a file that would overwrite another firm's stream ids is refused whole by the
-    repository, which becomes :attr:`UploadOutcome.refused` rather than an exception. The file is
-    read and validated in a separate process within ``time_budget_s`` seconds (the server keeps
-    answering other users meanwhile); a file that needs more is refused whole, nothing stored.
-    """
-    try:
-        batch = import_into_registry(
-            repo,
-            actor,
-            streams_bytes=data,
-            streams_filename=filename,
-            context=context,
-            time_budget_s=time_budget_s,
-        )
-    except PermissionDenied as exc:
-        keys = ", ".join(exc.keys[:10]) or "-"
-        return UploadOutcome(
-            None,
-            Text(
-                f"Rien n'a été enregistré : le fichier touche des flux d'une autre entreprise ({keys}). "
-                "Retirez ces lignes ou changez leur identifiant de flux, puis importez de nouveau.",
-                f"Nothing was saved: the file touches streams of another firm ({keys}). Remove those rows "
-                "or change their stream id, then upload again.",
-            ),
-        )
-    except BudgetExceeded as exc:
-        return UploadOutcome(
-            None,
-            Text(
-                f"Rien n'a été enregistré : la lecture du fichier a dépassé {exc.seconds:.0f} s. Découpez-le "
-                "en fichiers plus petits (quelques milliers de lignes chacun) et importez-les un à un.",
-                f"Nothing was saved: reading the file took more than {exc.seconds:.0f} s. Split it into "
-                "smaller files (a few thousand rows each) and upload them one by one.",
-            ),
-        )
-    except WorkerFailed:
-        return UploadOutcome(
-            None,
-            Text(
-                "Rien n'a été enregistré : le fichier n'a pas pu être lu (trop de mémoire demandée). "
-                "Enregistrez-le de nouveau en XLSX ou en CSV depuis Excel, ou découpez-le.",
-                "Nothing was saved: the file could not be read (it needed too much memory). Save it again "
-                "as XLSX or CSV from Excel, or split it.",
-            ),
-        )
-    if actor.firm_id and batch.streams is not None:
-        batch = ImportBatch(batch.firms, _own_firm_report(batch.streams, actor.firm_id))
-    return UploadOutcome(batch)
