@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from symbiosis.defaults import default_pretreatment_costs
+
 __all__ = ["MatchConfig", "ObjectiveWeights", "SideConstraints", "TransportConfig"]
 
 INTERNAL_POLICIES = ("separate", "exclude", "flag")
@@ -126,36 +128,6 @@ class SideConstraints:
     time_limit_s: float = 10.0
     mip_gap: float = 0.01
     seed: int = 0
-
-
-def _default_pretreatment() -> dict[str, float]:
-    # $ per tonne of supply (materials, water) or per MWh (energy), order-of-magnitude estimates for
-    # Québec contractors; a "<kind>:<type>" key overrides "<type>" for that kind. Edit per project.
-    return {
-        "none": 0.0,
-        "": 0.0,
-        "sorting": 15.0,
-        "screening": 8.0,
-        "grinding": 20.0,
-        "crushing": 12.0,
-        "drying": 35.0,
-        "dewatering": 25.0,
-        "composting": 40.0,
-        "neutralisation": 60.0,
-        "decontamination": 120.0,
-        "pelletising": 45.0,
-        # De-oiling or washing a solid (turnings, containers); filtering water (per m³ ≈ t).
-        "cleaning": 25.0,
-        "water:cleaning": 0.3,
-        # The pipe itself is priced by transport.pipe_cost_cad_per_km_yr: no second charge here.
-        "piping": 0.0,
-        # Plate heat exchanger and pumps, annualised over the heat delivered (≈ 2–5 $/MWh).
-        "heat_exchanger": 3.0,
-        # Pasteurisation of animal by-products and food residues before feed or digestion.
-        "hygienisation": 25.0,
-        # Baling film, cardboard or textiles for transport.
-        "baling": 20.0,
-    }
 
 
 def _default_fate_cost() -> dict[str, float]:
@@ -310,7 +282,7 @@ class MatchConfig:
     default_purchase_price_by_category: dict[str, float] = field(
         default_factory=_default_purchase_by_category
     )
-    pretreatment_cost_cad_per_t: dict[str, float] = field(default_factory=_default_pretreatment)
+    pretreatment_cost_cad_per_t: dict[str, float] = field(default_factory=default_pretreatment_costs)
     pretreatment_default_cad_per_t: float = 30.0
     drop_unprofitable: bool = True
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)

@@ -671,9 +671,9 @@ def check_rules(
     """
     categories = load_categories() if categories is None else categories
     if pretreatment_costs is None:
-        from symbiosis.engine.config import MatchConfig
+        from symbiosis.defaults import default_pretreatment_costs
 
-        pretreatment_costs = MatchConfig().pretreatment_cost_cad_per_t
+        pretreatment_costs = default_pretreatment_costs()
     concrete_input = "basis" in rules.columns
     expected = LOADED_RULE_COLUMNS if concrete_input else RULE_COLUMNS
     issues = _columns(rules, expected, "rules")

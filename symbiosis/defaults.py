@@ -1,0 +1,45 @@
+"""Default pre-treatment costs, shared by the engine's configuration and the knowledge-base checker.
+
+Plain data at the bottom of the package (standard library only): :mod:`symbiosis.engine.config`
+uses it as :class:`~symbiosis.engine.config.MatchConfig`'s default table, and
+:func:`symbiosis.kb.check.check_rules` requires a cost for every pre-treatment a rule names, without
+the knowledge base importing the engine.
+"""
+
+from __future__ import annotations
+
+__all__ = ["default_pretreatment_costs"]
+
+
+def default_pretreatment_costs() -> dict[str, float]:
+    """Return a fresh copy of the default pre-treatment costs, keyed by pre-treatment type.
+
+    $ per tonne of supply (materials, water) or per MWh (energy), order-of-magnitude estimates for
+    Québec contractors; a ``"<kind>:<type>"`` key overrides ``"<type>"`` for that kind. Edit per
+    project (:attr:`symbiosis.engine.config.MatchConfig.pretreatment_cost_cad_per_t`).
+    """
+    return {
+        "none": 0.0,
+        "": 0.0,
+        "sorting": 15.0,
+        "screening": 8.0,
+        "grinding": 20.0,
+        "crushing": 12.0,
+        "drying": 35.0,
+        "dewatering": 25.0,
+        "composting": 40.0,
+        "neutralisation": 60.0,
+        "decontamination": 120.0,
+        "pelletising": 45.0,
+        # De-oiling or washing a solid (turnings, containers); filtering water (per m³ ≈ t).
+        "cleaning": 25.0,
+        "water:cleaning": 0.3,
+        # The pipe itself is priced by transport.pipe_cost_cad_per_km_yr: no second charge here.
+        "piping": 0.0,
+        # Plate heat exchanger and pumps, annualised over the heat delivered (≈ 2–5 $/MWh).
+        "heat_exchanger": 3.0,
+        # Pasteurisation of animal by-products and food residues before feed or digestion.
+        "hygienisation": 25.0,
+        # Baling film, cardboard or textiles for transport.
+        "baling": 20.0,
+    }
