@@ -16,7 +16,7 @@ from symbiosis.events.agenda import (
     summary_rows,
 )
 from symbiosis.i18n import t, tn
-from symbiosis.views.labels import solver_status_label
+from symbiosis.labels import solver_status_label
 
 actor = state.require_role("advisor")
 lang = state.current_lang()

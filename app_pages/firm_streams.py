@@ -8,6 +8,7 @@ from app_pages import state, tables
 from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import t
 from symbiosis.ingest import rejected_file, template_bytes
+from symbiosis.labels import category_labels
 from symbiosis.sandbox import prewarm
 from symbiosis.services.firm_self_service import load_firm, save_valid, upload_streams, validate_stream_rows
 from symbiosis.views.firm import firm_id_in_view
@@ -23,7 +24,6 @@ from symbiosis.views.firm_streams import (
     unit_options,
     with_pending,
 )
-from symbiosis.views.labels import category_labels
 
 lang = state.current_lang()
 actor = state.require_role("firm")

@@ -11,8 +11,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from symbiosis.db import current_revision, make_engine, migrate, schema_diff
+from symbiosis.db.metadata import METADATA
 from symbiosis.db.migrate import alembic_config
-from symbiosis.db.models import Base, Firm, Stream
+from symbiosis.db.models import Firm, Stream
 from symbiosis.schemas import FIRMS, STREAMS
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -35,7 +36,7 @@ def test_migration_matches_models(db_url):
     engine = make_engine(db_url)
     try:
         names = set(inspect(engine).get_table_names())
-        assert names >= {t.name for t in Base.metadata.sorted_tables} | {"alembic_version"}
+        assert names >= {t.name for t in METADATA.sorted_tables} | {"alembic_version"}
         indexes = {i["name"] for i in inspect(engine).get_indexes("streams")}
         assert indexes >= {"ix_streams_firm_id", "ix_streams_category_id", "ix_streams_direction_category_id"}
         [fk] = inspect(engine).get_foreign_keys("streams")

@@ -11,8 +11,8 @@ import pytest
 
 from symbiosis.engine.factors import load_factors
 from symbiosis.mutual import MutualConfig, MutualData, run_mutual
-from symbiosis.mutual.report import lever_section, lever_summary
 from symbiosis.reports import gather_report, render_report
+from symbiosis.reports.levers import lever_section, lever_summary
 from symbiosis.reports.lines import lines_from_records
 from tests._registry_helpers import firm
 

@@ -366,7 +366,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write_levers(mutual: Any, registry: Any, data: Any, path: Path) -> None:
     """The levers' report section as a workbook (summary and one sheet per lever, FR)."""
-    from symbiosis.mutual.report import lever_section
+    from symbiosis.reports.levers import lever_section
     from symbiosis.reports.xlsx import frames_to_xlsx
 
     section = lever_section(mutual, registry.firms, receivers=data.receivers)

@@ -83,7 +83,7 @@ def _with_levers(data: Any, repo: Any, actor: Any, args: argparse.Namespace) -> 
 
     from symbiosis.mutual import run_mutual
     from symbiosis.mutual.files import read_mutual_dir
-    from symbiosis.mutual.report import lever_section
+    from symbiosis.reports.levers import lever_section
     from symbiosis.services.importing import SAMPLE_DIR
 
     registry = repo.load_registry(actor)

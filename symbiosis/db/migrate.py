@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL, Connection
 
 from symbiosis.db.engine import WRITE_OPTION, make_engine
-from symbiosis.db.models import Base
+from symbiosis.db.metadata import METADATA
 from symbiosis.db.roles import grant_app_role
 
 __all__ = ["alembic_config", "current_revision", "foreign_keys_suspended", "migrate", "schema_diff"]
@@ -129,4 +129,4 @@ def schema_diff(target: str | URL | Engine) -> list[Any]:
 
     with _connection(target) as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return list(compare_metadata(context, Base.metadata))
+        return list(compare_metadata(context, METADATA))

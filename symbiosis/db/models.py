@@ -20,10 +20,12 @@ Tables
     ``INSERT OR REPLACE`` and unsealed entries.
 
 The sign-in throttle, the sessions and the registry's settings are in
-:mod:`symbiosis.db.models_security`.
+:mod:`symbiosis.db.models_security`, the synergies in :mod:`symbiosis.db.models_synergy`, the
+notifications in :mod:`symbiosis.db.models_notifications`; all of them share the declarative base of
+:mod:`symbiosis.db.base`, and :mod:`symbiosis.db.metadata` gathers every table.
 
 Optional text is stored as NULL and read back as ``""``; missing numbers are NULL and read back as
-NaN. Timestamps are timezone-aware UTC (:class:`UTCDateTime`); stream start/end are dates.
+NaN. Timestamps are timezone-aware UTC (:class:`~symbiosis.db.base.UTCDateTime`); stream start/end are dates.
 """
 
 from __future__ import annotations
@@ -32,26 +34,16 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
     CheckConstraint,
-    Date,
-    DateTime,
-    Dialect,
-    Float,
     ForeignKey,
     Index,
-    Integer,
-    MetaData,
-    String,
     Text,
-    TypeDecorator,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from symbiosis.db.actor import ROLES, USER_ROLES
+from symbiosis.db.base import BIG_ID, Base, sql_in
 from symbiosis.schemas import (
     AVAILABILITY,
     CONFIDENTIALITY,
@@ -61,59 +53,7 @@ from symbiosis.schemas import (
     RESOURCE_KINDS,
 )
 
-__all__ = ["AuditLog", "Base", "Firm", "ImportBatch", "Permit", "Stream", "UTCDateTime", "User"]
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-#: Audit ids: 64-bit on PostgreSQL, SQLite's rowid (which is 64-bit) on SQLite.
-_BIG_ID = BigInteger().with_variant(Integer, "sqlite")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    """SQL for ``column IN (values)``, built from this module's constant tuples only."""
-    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-    return f"{column} IN ({quoted})"
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """A timezone-aware UTC timestamp on every dialect (SQLite stores naive UTC text)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: pass an aware UTC timestamp")
-        value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-class Base(DeclarativeBase):
-    """Declarative base with a naming convention (needed by Alembic batch mode on SQLite)."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: dict[Any, Any] = {  # noqa: RUF012 (SQLAlchemy reads it at class creation)
-        str: String(),
-        float: Float(),
-        int: Integer(),
-        bool: Boolean(create_constraint=False),
-        dt.date: Date(),
-        dt.datetime: UTCDateTime(),
-        dict[str, Any]: JSON(none_as_null=True),
-    }
+__all__ = ["AuditLog", "Firm", "ImportBatch", "Permit", "Stream", "User"]
 
 
 class Firm(Base):
@@ -136,8 +76,8 @@ class Firm(Base):
     confidentiality: Mapped[str]
 
     __table_args__ = (
-        CheckConstraint(_in("coord_source", COORD_SOURCES), name="coord_source"),
-        CheckConstraint(_in("confidentiality", CONFIDENTIALITY), name="confidentiality"),
+        CheckConstraint(sql_in("coord_source", COORD_SOURCES), name="coord_source"),
+        CheckConstraint(sql_in("confidentiality", CONFIDENTIALITY), name="confidentiality"),
     )
 
 
@@ -191,10 +131,10 @@ class Stream(Base):
 
     __table_args__ = (
         Index("ix_streams_direction_category_id", "direction", "category_id"),
-        CheckConstraint(_in("direction", DIRECTIONS), name="direction"),
-        CheckConstraint(_in("kind", RESOURCE_KINDS), name="kind"),
-        CheckConstraint(_in("availability", AVAILABILITY), name="availability"),
-        CheckConstraint(_in("confidentiality", CONFIDENTIALITY), name="confidentiality"),
+        CheckConstraint(sql_in("direction", DIRECTIONS), name="direction"),
+        CheckConstraint(sql_in("kind", RESOURCE_KINDS), name="kind"),
+        CheckConstraint(sql_in("availability", AVAILABILITY), name="availability"),
+        CheckConstraint(sql_in("confidentiality", CONFIDENTIALITY), name="confidentiality"),
         CheckConstraint("months_mask BETWEEN 0 AND 4095", name="months_mask"),
         CheckConstraint("quantity_per_yr >= 0", name="quantity_per_yr"),
         CheckConstraint(
@@ -218,7 +158,7 @@ class Permit(Base):
     valid_until: Mapped[dt.date | None]
     conditions: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (CheckConstraint(_in("permit_type", PERMIT_TYPES), name="permit_type"),)
+    __table_args__ = (CheckConstraint(sql_in("permit_type", PERMIT_TYPES), name="permit_type"),)
 
 
 class User(Base):
@@ -236,7 +176,7 @@ class User(Base):
     is_demo: Mapped[bool] = mapped_column(server_default=false())
 
     __table_args__ = (
-        CheckConstraint(_in("role", USER_ROLES), name="role"),
+        CheckConstraint(sql_in("role", USER_ROLES), name="role"),
         CheckConstraint("(role = 'firm') = (firm_id IS NOT NULL)", name="firm_role_has_firm"),
     )
 
@@ -246,7 +186,7 @@ class ImportBatch(Base):
 
     __tablename__ = "import_batches"
 
-    batch_id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
     created_at: Mapped[dt.datetime]
     actor_id: Mapped[str]
     actor_role: Mapped[str]
@@ -262,7 +202,7 @@ class AuditLog(Base):
 
     __tablename__ = "audit_log"
 
-    audit_id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    audit_id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime]
     actor_id: Mapped[str]
     actor_role: Mapped[str]
@@ -277,13 +217,5 @@ class AuditLog(Base):
 
     __table_args__ = (
         Index("ix_audit_log_table_name_row_key", "table_name", "row_key"),
-        CheckConstraint(_in("actor_role", (*ROLES, "anonymous")), name="actor_role"),
+        CheckConstraint(sql_in("actor_role", (*ROLES, "anonymous")), name="actor_role"),
     )
-
-
-# The other tables register on Base.metadata when their modules are imported.
-from symbiosis.db import (  # noqa: E402
-    models_notifications,  # noqa: F401
-    models_security,  # noqa: F401
-    models_synergy,  # noqa: F401
-)

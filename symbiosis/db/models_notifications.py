@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
-from symbiosis.db.models import _BIG_ID, Base, _in
+from symbiosis.db.base import BIG_ID, Base, sql_in
 
 __all__ = ["NOTIFICATION_KINDS", "RECIPIENT_KINDS", "DigestSubscription", "Notification", "NotificationRead"]
 
@@ -42,7 +42,7 @@ class Notification(Base):
 
     __tablename__ = "notifications"
 
-    notification_id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    notification_id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
     created_at: Mapped[dt.datetime]
     recipient_kind: Mapped[str]
     recipient: Mapped[str]
@@ -52,8 +52,8 @@ class Notification(Base):
 
     __table_args__ = (
         Index("ix_notifications_recipient_kind_recipient", "recipient_kind", "recipient"),
-        CheckConstraint(_in("kind", NOTIFICATION_KINDS), name="kind"),
-        CheckConstraint(_in("recipient_kind", RECIPIENT_KINDS), name="recipient_kind"),
+        CheckConstraint(sql_in("kind", NOTIFICATION_KINDS), name="kind"),
+        CheckConstraint(sql_in("recipient_kind", RECIPIENT_KINDS), name="recipient_kind"),
     )
 
 
@@ -63,7 +63,7 @@ class NotificationRead(Base):
     __tablename__ = "notification_reads"
 
     notification_id: Mapped[int] = mapped_column(
-        _BIG_ID, ForeignKey("notifications.notification_id", ondelete="CASCADE"), primary_key=True
+        BIG_ID, ForeignKey("notifications.notification_id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[str] = mapped_column(primary_key=True)
     read_at: Mapped[dt.datetime]

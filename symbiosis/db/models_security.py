@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from symbiosis.db.models import Base
+from symbiosis.db import models  # noqa: F401 (the users table its foreign keys name)
+from symbiosis.db.base import Base
 
 __all__ = ["RegistrySetting", "SigninThrottle", "UserSession"]
 

@@ -26,7 +26,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from symbiosis.db.models import _BIG_ID, Base, _in
+from symbiosis.db import models  # noqa: F401 (the firms and streams tables its foreign keys name)
+from symbiosis.db.base import BIG_ID, Base, sql_in
 from symbiosis.synergy.status import DECISIONS, PIPELINE, REASONS, SIDES, STATUSES, SYNERGY_TYPES
 
 __all__ = ["Consent", "Synergy", "Verification"]
@@ -65,10 +66,10 @@ class Synergy(Base):
 
     __table_args__ = (
         UniqueConstraint("supply_id", "demand_id"),
-        CheckConstraint(_in("synergy_type", SYNERGY_TYPES), name="synergy_type"),
-        CheckConstraint(_in("status", STATUSES), name="status"),
-        CheckConstraint(_in("stage_reached", PIPELINE), name="stage_reached"),
-        CheckConstraint(_in("rejection_reason", REASONS), name="rejection_reason"),
+        CheckConstraint(sql_in("synergy_type", SYNERGY_TYPES), name="synergy_type"),
+        CheckConstraint(sql_in("status", STATUSES), name="status"),
+        CheckConstraint(sql_in("stage_reached", PIPELINE), name="stage_reached"),
+        CheckConstraint(sql_in("rejection_reason", REASONS), name="rejection_reason"),
         CheckConstraint("(status = 'rejected') = (rejection_reason IS NOT NULL)", name="rejected_has_reason"),
         CheckConstraint("flow_per_yr >= 0", name="flow_per_yr"),
     )
@@ -91,9 +92,9 @@ class Consent(Base):
     decided_at: Mapped[dt.datetime]
 
     __table_args__ = (
-        CheckConstraint(_in("side", SIDES), name="side"),
-        CheckConstraint(_in("decision", DECISIONS), name="decision"),
-        CheckConstraint(_in("reason", REASONS), name="reason"),
+        CheckConstraint(sql_in("side", SIDES), name="side"),
+        CheckConstraint(sql_in("decision", DECISIONS), name="decision"),
+        CheckConstraint(sql_in("reason", REASONS), name="reason"),
         CheckConstraint("(decision = 'decline') = (reason IS NOT NULL)", name="decline_has_reason"),
     )
 
@@ -103,7 +104,7 @@ class Verification(Base):
 
     __tablename__ = "verifications"
 
-    verification_id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    verification_id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
     synergy_id: Mapped[str] = mapped_column(
         ForeignKey("synergies.synergy_id", ondelete="CASCADE"), index=True
     )

@@ -38,8 +38,9 @@ from symbiosis.db.convert import from_rows, jsonable, to_records
 from symbiosis.db.demo import end_sample
 from symbiosis.db.engine import WRITE_OPTION, make_engine
 from symbiosis.db.imports import insert_batch, list_batches
+from symbiosis.db.metadata import METADATA
 from symbiosis.db.migrate import migrate as migrate_database
-from symbiosis.db.models import AuditLog, Base, Firm, Permit, Stream
+from symbiosis.db.models import AuditLog, Firm, Permit, Stream
 from symbiosis.db.rows import FIRM_TABLE, PERMIT_TABLE, STREAM_TABLE, TableSpec
 from symbiosis.db.users import list_users
 from symbiosis.registry import Registry
@@ -558,7 +559,7 @@ class Repository:
         """
         if action in RESERVED_ACTIONS or not action:
             raise ValueError(f"action {action!r} is reserved to the repository")
-        if table in Base.metadata.tables:
+        if table in METADATA.tables:
             raise ValueError(f"table {table!r} is the registry's own: the repository writes its history")
         details = json.loads(json.dumps(details, allow_nan=False, default=str)) if details else None
         filed_under = actor.firm_id or (firm_id if actor.administers else None)

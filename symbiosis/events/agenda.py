@@ -21,9 +21,9 @@ from symbiosis.events.greedy import greedy_schedule
 from symbiosis.events.instance import Instance, PlannerConfig, Schedule, instance_from_proposals
 from symbiosis.events.model import solve
 from symbiosis.i18n import t
+from symbiosis.labels import solver_method_label, solver_status_label
 from symbiosis.reports.pdf import ReportPDF, draw_table
 from symbiosis.reports.xlsx import frames_to_xlsx
-from symbiosis.views.labels import solver_method_label, solver_status_label
 
 __all__ = [
     "Timing",

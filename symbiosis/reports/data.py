@@ -102,7 +102,7 @@ class ReportData:
         purchase, shared service, mutualisation), reported apart as funders ask.
     sections
         Extra sections appended to the workbook and the PDF: objects with ``sheets(lang) -> dict``
-        and ``draw(pdf, lang)``, e.g. :class:`symbiosis.mutual.report.LeverSection`.
+        and ``draw(pdf, lang)``, e.g. :class:`symbiosis.reports.levers.LeverSection`.
     breakdowns
         :data:`BREAKDOWNS` → ``key, n_synergies, n_firms`` and the sums, largest value first (the
         keys are ids: MRC names, park ids, SCIAN sectors, family and kind ids); suppressed cells are

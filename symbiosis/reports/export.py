@@ -106,7 +106,7 @@ def export_report(
         What the report covers (the whole region and every date by default).
     sections
         Extra sections appended to the workbook and the PDF (e.g. the mutualisation levers,
-        :class:`symbiosis.mutual.report.LeverSection`, built for the same ``anonymised`` mode); a
+        :class:`symbiosis.reports.levers.LeverSection`, built for the same ``anonymised`` mode); a
         file with extra sections is not kept.
 
     Raises

@@ -2,7 +2,7 @@
 
 Pure builders: each takes a :class:`~symbiosis.reports.data.ReportData` and a language and returns
 frames, bytes or a dict. Words, not codes: statuses, categories, kinds, units and emission factors
-are written as a person reads them (:mod:`symbiosis.views.labels`); numbers stay numbers. Cells are
+are written as a person reads them (:mod:`symbiosis.labels`); numbers stay numbers. Cells are
 escaped against formula injection by :func:`symbiosis.io.inert.safe_frame` when written, never here.
 """
 
@@ -17,8 +17,7 @@ import pandas as pd
 
 from symbiosis.i18n import t
 from symbiosis.io.inert import csv_bytes as inert_csv_bytes
-from symbiosis.reports.data import DOUBLE_COUNT_NOTE, KPI_KEYS, ReportData
-from symbiosis.views.labels import (
+from symbiosis.labels import (
     category_label,
     category_labels,
     factor_label,
@@ -26,6 +25,7 @@ from symbiosis.views.labels import (
     status_label,
     unit_label,
 )
+from symbiosis.reports.data import DOUBLE_COUNT_NOTE, KPI_KEYS, ReportData
 
 __all__ = [
     "SHEETS",

@@ -12,10 +12,10 @@ from __future__ import annotations
 import pandas as pd
 
 from symbiosis.i18n import t
+from symbiosis.labels import family_label, kind_label, status_label
 from symbiosis.numbers import format_number
 from symbiosis.reports.data import BREAKDOWNS, PER_FIRM_BREAKDOWNS, ReportData
 from symbiosis.synergy.anonymise import load_sectors
-from symbiosis.views.labels import family_label, kind_label, status_label
 
 __all__ = [
     "BREAKDOWNS",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from symbiosis.i18n import catalogue_keys, t
-from symbiosis.views.labels import unit_label
+from symbiosis.labels import unit_label
 from symbiosis.views.map import fmt
 
 __all__ = ["SORT_KEYS", "Drilldown", "drilldown", "exchange_labels", "exchange_table", "unmatched_table"]

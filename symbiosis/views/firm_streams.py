@@ -14,9 +14,9 @@ import pandas as pd
 from symbiosis.i18n import t
 from symbiosis.ingest import ImportReport
 from symbiosis.kb.classify import classify
+from symbiosis.labels import unit_label
 from symbiosis.units import units
 from symbiosis.views.firm import number_cell
-from symbiosis.views.labels import unit_label
 from symbiosis.views.registry import months_label
 
 __all__ = [

@@ -15,10 +15,10 @@ import pydeck as pdk
 
 from symbiosis.i18n import t
 from symbiosis.mutual.memberships import collection_route_id
-from symbiosis.mutual.report import lever_summary, lever_tables
 from symbiosis.mutual.result import LEVER_LABELS, MutualResult
 from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
 from symbiosis.mutual.text import DAYS_EN, DAYS_FR, clock, months_text
+from symbiosis.reports.levers import lever_summary, lever_tables
 from symbiosis.synergy.anonymise import load_sectors
 
 __all__ = [

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.i18n import t, tn
-from symbiosis.views.labels import category_label, status_label
+from symbiosis.labels import category_label, status_label
 
 __all__ = ["digest_message", "inbox_table", "notification_text"]
 

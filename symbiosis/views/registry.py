@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from symbiosis.i18n import t
+from symbiosis.labels import unit_label
 from symbiosis.registry import Registry
-from symbiosis.views.labels import unit_label
 
 __all__ = ["MONTHS", "filter_streams", "months_label", "registry_summary", "stream_table"]
 

@@ -15,15 +15,15 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.i18n import catalogue_keys, t
-from symbiosis.synergy.anonymise import SECTOR_GROUPS, load_sectors
-from symbiosis.synergy.status import PIPELINE, STATUSES, TRANSITIONS, TransitionError, status_label
-from symbiosis.views.labels import (
+from symbiosis.labels import (
     category_label,
     factor_labels,
     family_label,
     method_label,
     unit_label,
 )
+from symbiosis.synergy.anonymise import SECTOR_GROUPS, load_sectors
+from symbiosis.synergy.status import PIPELINE, STATUSES, TRANSITIONS, TransitionError, status_label
 
 __all__ = [
     "category_label",

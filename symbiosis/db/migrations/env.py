@@ -14,12 +14,13 @@ import os
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from symbiosis.db.base import UTCDateTime
 from symbiosis.db.engine import make_engine
+from symbiosis.db.metadata import METADATA
 from symbiosis.db.migrate import foreign_keys_suspended
-from symbiosis.db.models import Base, UTCDateTime
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = METADATA
 
 
 def _render_item(type_: str, obj: object, _autogen_context: object) -> str | bool:
