@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from symbiosis.db import Actor, Repository
+from symbiosis.db.accounts import AccountRepository
 
 __all__ = ["main"]
 
@@ -148,7 +149,7 @@ def _signin() -> list[dict]:
         repo.upsert_firms(SYSTEM, pd.DataFrame([_firm_row("A", "Alu")], columns=FIRMS.names))
         repo.upsert_streams(SYSTEM, pd.DataFrame([_stream_row("A-1", "A")], columns=STREAMS.names))
         for user_id in ("alice", "bruno"):
-            repo.create_user(SYSTEM, user_id, "a long right password", "firm", "A")
+            AccountRepository(repo).create_account(SYSTEM, user_id, "a long right password", "firm", "A")
     from tests.test_reliability_concurrency import _result, _start, _together
 
     targets = ["alice", "bruno", "nobody"]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from symbiosis.db import Actor, Repository
+from symbiosis.db.accounts import AccountRepository
 
 __all__ = ["DEMO_ACCOUNTS", "DemoAccount", "create_demo_accounts"]
 
@@ -81,7 +82,7 @@ def create_demo_accounts(
         if account.firm_id is not None and account.firm_id not in firms:
             logger.warning("demo account %s skipped: no firm %s", account.user_id, account.firm_id)
             continue
-        repo.create_user(
+        AccountRepository(repo).create_account(
             actor,
             account.user_id,
             account.password,

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from symbiosis.db import Actor, PermissionDenied
+from symbiosis.db.accounts import AccountRepository
 
 
 def _denials(t) -> list[dict]:
@@ -53,7 +54,9 @@ _FOREIGN_ATTEMPTS = {
     "delete-B-2": lambda t, h: t.repo.delete_stream(t.a, "B-2"),
     "firm-B": lambda t, h: t.repo.upsert_firms(t.a, h.firms(h.firm("B", "Pirate"))),
     "delete-own-firm": lambda t, h: t.repo.delete_firm(t.a, "A"),
-    "create-user": lambda t, h: t.repo.create_user(t.a, "eve", "password123", "advisor"),
+    "create-user": lambda t, h: AccountRepository(t.repo).create_account(
+        t.a, "eve", "password123", "advisor"
+    ),
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from symbiosis.db import NotFound, Repository
+from symbiosis.db.accounts import AccountRepository
 from symbiosis.registry import Registry
 from symbiosis.schemas import FIRMS, STREAMS, SchemaError, validate_frame
 
@@ -191,7 +192,7 @@ def test_stream_of_unknown_firm_is_refused_and_nothing_is_written(
 def test_delete_firm_cascades_to_streams_and_users(repo, system, firms_f1_f2, rich_streams):
     repo.upsert_firms(system, firms_f1_f2)
     repo.upsert_streams(system, rich_streams)
-    repo.create_user(system, "f1-user", "correct horse", "firm", "F1")
+    AccountRepository(repo).create_account(system, "f1-user", "correct horse", "firm", "F1")
     repo.delete_firm(system, "F1")
     assert repo.firms(system).firm_id.tolist() == ["F2"]
     assert repo.streams(system).stream_id.tolist() == ["S-3"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from symbiosis.db import Actor, hash_password, verify_password
+from symbiosis.db.accounts import AccountRepository
 
 
 def test_hash_is_salted_and_verifies():
@@ -19,12 +20,16 @@ def test_hash_is_salted_and_verifies():
 
 def test_create_user_and_authenticate(two_firms):
     t = two_firms
-    t.repo.create_user(t.advisor, "alice", "correct horse", "firm", "A", display_name="Alice Côté")
-    t.repo.create_user(t.system, "marc", "battery staple", "program_manager")
-    assert t.repo.authenticate("alice", "correct horse") == Actor("alice", "firm", "A")
-    assert t.repo.authenticate("marc", "battery staple") == Actor("marc", "program_manager")
-    assert t.repo.authenticate("alice", "wrong password") is None
-    assert t.repo.authenticate("nobody", "correct horse") is None
+    AccountRepository(t.repo).create_account(
+        t.advisor, "alice", "correct horse", "firm", "A", display_name="Alice Côté"
+    )
+    AccountRepository(t.repo).create_account(t.system, "marc", "battery staple", "program_manager")
+    assert AccountRepository(t.repo).sign_in("alice", "correct horse").actor == Actor("alice", "firm", "A")
+    assert AccountRepository(t.repo).sign_in("marc", "battery staple").actor == Actor(
+        "marc", "program_manager"
+    )
+    assert AccountRepository(t.repo).sign_in("alice", "wrong password").actor is None
+    assert AccountRepository(t.repo).sign_in("nobody", "correct horse").actor is None
     logins = t.repo.audit(t.system, table="users", action=None).set_index("audit_id").sort_index()
     assert logins.action.tolist() == ["insert", "insert", "login", "login", "login_failed", "login_failed"]
     assert logins.actor_role.tolist()[-2:] == ["anonymous", "anonymous"]
@@ -33,8 +38,10 @@ def test_create_user_and_authenticate(two_firms):
 
 def test_user_listing_hides_hashes_and_respects_roles(two_firms):
     t = two_firms
-    t.repo.create_user(t.system, "alice", "correct horse", "firm", "A", display_name="Alice Côté")
-    t.repo.create_user(t.system, "bruno", "correct horse", "firm", "B")
+    AccountRepository(t.repo).create_account(
+        t.system, "alice", "correct horse", "firm", "A", display_name="Alice Côté"
+    )
+    AccountRepository(t.repo).create_account(t.system, "bruno", "correct horse", "firm", "B")
     everyone = t.repo.users(t.advisor)
     assert everyone.user_id.tolist() == ["alice", "bruno"] and "password_hash" not in everyone.columns
     assert t.repo.users(t.a).user_id.tolist() == ["alice"]
@@ -53,12 +60,12 @@ def test_user_listing_hides_hashes_and_respects_roles(two_firms):
 )
 def test_create_user_refuses_bad_accounts(two_firms, role, firm_id, password, message):
     with pytest.raises(ValueError, match=message):
-        two_firms.repo.create_user(two_firms.system, "x", password, role, firm_id)
+        AccountRepository(two_firms.repo).create_account(two_firms.system, "x", password, role, firm_id)
 
 
 def test_duplicate_user_is_refused(two_firms):
     t = two_firms
-    t.repo.create_user(t.system, "alice", "correct horse", "advisor")
+    AccountRepository(t.repo).create_account(t.system, "alice", "correct horse", "advisor")
     with pytest.raises(ValueError, match="already exists"):
-        t.repo.create_user(t.system, "alice", "another one", "advisor")
-    assert t.repo.authenticate("alice", "correct horse") is not None
+        AccountRepository(t.repo).create_account(t.system, "alice", "another one", "advisor")
+    assert AccountRepository(t.repo).sign_in("alice", "correct horse").actor is not None

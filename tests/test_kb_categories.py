@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from symbiosis.kb import FAMILIES, load_categories, load_rules, load_waste_codes, split_list
-from symbiosis.kb.categories import CATEGORY_COLUMNS
 from symbiosis.kb.generic import is_generic
+from symbiosis.kb.tables import CATEGORY_COLUMNS
 from symbiosis.schemas import CANONICAL_UNIT
 
 

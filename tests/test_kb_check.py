@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from symbiosis.kb import check as kbcheck
-from symbiosis.kb.categories import read_package_csv
 from symbiosis.kb.check import check_categories, check_knowledge_base, check_rules, format_report, has_errors
 from symbiosis.kb.generic import generic_categories
+from symbiosis.kb.tables import read_package_csv
 from symbiosis.kb.waste_codes import load_waste_codes
 
 # The shared reference folder sits beside the checkout (``../shared``); the test skips without it.

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from symbiosis.db import Actor, Repository
+from symbiosis.db.accounts import AccountRepository
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
@@ -90,7 +91,7 @@ def test_guessing_from_six_processes_is_slowed_and_never_locks_a_writer(
         repo.upsert_firms(SYSTEM, make_firms(firm_row("A", "Alu")))
         repo.upsert_streams(SYSTEM, make_streams(stream_row("A-1", "A")))
         for user_id in ("alice", "bruno"):
-            repo.create_user(SYSTEM, user_id, "a long right password", "firm", "A")
+            AccountRepository(repo).create_account(SYSTEM, user_id, "a long right password", "firm", "A")
     targets = ["alice", "bruno", "nobody"]
     guessers = [
         _start(

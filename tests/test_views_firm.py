@@ -77,10 +77,12 @@ def test_create_demo_accounts_is_idempotent_and_skips_missing_firms(tiny_repo):
     )
     assert create_demo_accounts(tiny_repo, SYSTEM, accounts) == ["c", "f1"]
     assert create_demo_accounts(tiny_repo, SYSTEM, accounts) == []
-    assert tiny_repo.authenticate("f1", "motdepasse-f1") is None  # demo accounts: sample registries only
+    assert (
+        AccountRepository(tiny_repo).sign_in("f1", "motdepasse-f1").actor is None
+    )  # demo accounts: sample registries only
     AccountRepository(tiny_repo).mark_sample(SYSTEM, tiny_repo.firms(SYSTEM)["firm_id"])
-    assert tiny_repo.authenticate("f1", "motdepasse-f1") == Actor("f1", "firm", "F1")
-    assert tiny_repo.authenticate("f1", "motdepasse-c") is None
+    assert AccountRepository(tiny_repo).sign_in("f1", "motdepasse-f1").actor == Actor("f1", "firm", "F1")
+    assert AccountRepository(tiny_repo).sign_in("f1", "motdepasse-c").actor is None
 
 
 def test_init_sample_creates_the_demo_accounts_once(tmp_path, capsys):
@@ -93,7 +95,7 @@ def test_init_sample_creates_the_demo_accounts_once(tmp_path, capsys):
     assert "demo accounts created: -" in capsys.readouterr().out
     with Repository.from_url(f"sqlite:///{db}") as repo:
         for account in DEMO_ACCOUNTS:
-            actor = repo.authenticate(account.user_id, account.password)
+            actor = AccountRepository(repo).sign_in(account.user_id, account.password).actor
             assert actor == Actor(account.user_id, account.role, account.firm_id)
 
 

@@ -604,42 +604,9 @@ class Repository:
             require(actor, actor.reads_all, "verify the whole audit trail", table="audit_log")
             return verify_chain(conn, anchor=anchor)
 
-    # -- users (sign-in and administration: symbiosis.db.accounts.AccountRepository) ---------------
-
-    def create_user(
-        self,
-        actor: Actor,
-        user_id: str,
-        password: str,
-        role: str,
-        firm_id: str | None = None,
-        *,
-        display_name: str = "",
-        is_demo: bool = False,
-    ) -> None:
-        """Create a sign-in account (advisor and system only); see ``AccountRepository.create_account``.
-
-        Raises
-        ------
-        ValueError
-            Unknown role, firm role without a firm, password shorter than 8 characters, id taken.
-        """
-        from symbiosis.db.accounts import AccountRepository
-
-        AccountRepository(self).create_account(
-            actor, user_id, password, role, firm_id, display_name=display_name, is_demo=is_demo
-        )
+    # -- users (creating them and signing in: symbiosis.db.accounts.AccountRepository) -------------
 
     def users(self, actor: Actor) -> pd.DataFrame:
         """Return the accounts the actor may see (``user_id, display_name, role, firm_id, created_at``)."""
         with self.transaction(actor, "read_users", write=False) as conn:
             return list_users(conn, actor)
-
-    def authenticate(self, user_id: str, password: str, *, source: str = "local") -> Actor | None:
-        """Return the actor of a user whose password is right, else None; throttled and audited.
-
-        See ``AccountRepository.sign_in``, which also says why an attempt was refused.
-        """
-        from symbiosis.db.accounts import AccountRepository
-
-        return AccountRepository(self).sign_in(user_id, password, source=source).actor

@@ -5,9 +5,10 @@ may mutate what they get without touching the cache. ``python -m symbiosis.kb.ch
 shipped tables.
 """
 
-from symbiosis.kb.categories import FAMILIES, load_categories, split_list
+from symbiosis.kb.categories import FAMILIES, load_categories
 from symbiosis.kb.priors import infer_streams, load_sector_priors
 from symbiosis.kb.rules import compatible_pairs, load_rules
+from symbiosis.kb.tables import split_list
 from symbiosis.kb.waste_codes import is_hazardous, load_waste_codes, normalise_waste_code
 
 __all__ = [

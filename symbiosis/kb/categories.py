@@ -10,36 +10,13 @@ categories feed it.
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
-__all__ = ["CATEGORY_COLUMNS", "FAMILIES", "LIST_SEPARATOR", "load_categories", "split_list"]
+from symbiosis.kb.tables import parse_bool, read_package_csv
 
-log = logging.getLogger(__name__)
-
-LIST_SEPARATOR = "|"
-
-CATEGORY_COLUMNS: tuple[str, ...] = (
-    "category_id",
-    "family",
-    "kind",
-    "canonical_unit",
-    "default_density_t_per_m3",
-    "hazardous",
-    "label_fr",
-    "label_en",
-    "synonyms_fr",
-    "synonyms_en",
-    "waste_codes",
-    "tags",
-    "temperature_low_c",
-    "temperature_high_c",
-    "lhv_mwh_per_t",
-    "energy_mwh_per_t",
-)
+__all__ = ["FAMILIES", "load_categories", "parse_categories"]
 
 FAMILIES: tuple[str, ...] = (
     "metals_scrap",
@@ -70,47 +47,11 @@ FAMILIES: tuple[str, ...] = (
 )
 
 
-def read_package_csv(name: str) -> pd.DataFrame:
-    """Read ``symbiosis/kb/data/<name>`` as text: every cell a string, empty cells ``""``.
-
-    Parameters
-    ----------
-    name
-        File name inside the package data folder.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The raw table, no type conversion.
-    """
-    source = resources.files("symbiosis.kb").joinpath("data", name)
-    with source.open("r", encoding="utf-8") as fh:
-        frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    log.debug("read %d rows from kb/data/%s", len(frame), name)
-    return frame
-
-
-def parse_bool(series: pd.Series) -> pd.Series:
-    """Map ``true/false`` (also ``1/0``, ``yes/no``, ``oui/non``) text to booleans; others are False."""
-    return series.astype(str).str.strip().str.lower().isin(("true", "1", "yes", "oui", "vrai"))
-
-
-def split_list(text: str) -> list[str]:
-    """Split a ``|``-separated cell into its stripped, non-empty items.
-
-    Examples
-    --------
-    >>> split_list("brasque| SPL |")
-    ['brasque', 'SPL']
-    """
-    return [item.strip() for item in str(text).split(LIST_SEPARATOR) if item.strip()]
-
-
 def parse_categories(raw: pd.DataFrame) -> pd.DataFrame:
     """Type a raw categories table: density as float (NaN when empty), hazardous as bool.
 
     List columns (``synonyms_fr``, ``synonyms_en``, ``waste_codes``) stay ``|``-separated strings;
-    use :func:`split_list` to expand one.
+    use :func:`~symbiosis.kb.tables.split_list` to expand one.
     """
     frame = raw.copy()
     for col in (
@@ -146,8 +87,8 @@ def load_categories() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`CATEGORY_COLUMNS`: ``category_id`` (stable snake_case id), ``family``,
-        ``kind`` (a :data:`symbiosis.schemas.RESOURCE_KINDS` value), ``canonical_unit``,
+        Columns :data:`~symbiosis.kb.tables.CATEGORY_COLUMNS`: ``category_id`` (stable snake_case
+        id), ``family``, ``kind`` (a :data:`symbiosis.schemas.RESOURCE_KINDS` value), ``canonical_unit``,
         ``default_density_t_per_m3`` (float, NaN when not applicable), ``hazardous`` (bool),
         ``label_fr``, ``label_en``, ``synonyms_fr``, ``synonyms_en`` and ``waste_codes``
         (``|``-separated strings; waste codes are 6-digit EU List of Waste codes). A fresh copy

@@ -18,15 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from symbiosis.i18n import Text
-from symbiosis.kb.categories import (
-    CATEGORY_COLUMNS,
-    FAMILIES,
-    load_categories,
-    parse_bool,
-    parse_categories,
-    read_package_csv,
-    split_list,
-)
+from symbiosis.kb.categories import FAMILIES, load_categories, parse_categories
 from symbiosis.kb.generic import generic_categories, is_generic
 from symbiosis.kb.rules import (
     AUTHORISATIONS,
@@ -47,6 +39,7 @@ from symbiosis.kb.selectors import (
     selector_kind,
     unused_statements,
 )
+from symbiosis.kb.tables import CATEGORY_COLUMNS, parse_bool, read_package_csv, split_list
 from symbiosis.kb.waste_codes import load_waste_codes
 from symbiosis.schemas import CANONICAL_UNIT, RESOURCE_KINDS
 

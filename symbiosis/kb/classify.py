@@ -56,8 +56,9 @@ from symbiosis.kb._text import (
     tokens,
     weighted_tokens,
 )
-from symbiosis.kb.categories import load_categories, split_list
+from symbiosis.kb.categories import load_categories
 from symbiosis.kb.generic import is_generic
+from symbiosis.kb.tables import split_list
 from symbiosis.kb.waste_codes import load_waste_codes
 
 __all__ = [

@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from symbiosis.kb.categories import CATEGORY_COLUMNS, read_package_csv, split_list
+from symbiosis.kb.tables import CATEGORY_COLUMNS, read_package_csv, split_list
 
 __all__ = ["GENERIC_PREFIX", "generic_categories", "is_generic", "low_families"]
 
@@ -56,7 +56,7 @@ def generic_categories(specific: pd.DataFrame, waste_codes: pd.DataFrame) -> pd.
     Returns
     -------
     pandas.DataFrame
-        :data:`~symbiosis.kb.categories.CATEGORY_COLUMNS` rows (raw text, like ``categories.csv``), one
+        :data:`~symbiosis.kb.tables.CATEGORY_COLUMNS` rows (raw text, like ``categories.csv``), one
         per (sub-chapter, hazardous) group that has unclaimed codes, sorted by id.
     """
     claimed = {code for codes in specific["waste_codes"] for code in split_list(codes)}

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from symbiosis.kb.categories import load_categories, read_package_csv, split_list
+from symbiosis.kb.categories import load_categories
+from symbiosis.kb.tables import read_package_csv, split_list
 from symbiosis.schemas import DIRECTIONS
 
 if TYPE_CHECKING:

@@ -21,8 +21,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from symbiosis.kb.categories import load_categories, parse_bool, read_package_csv
+from symbiosis.kb.categories import load_categories
 from symbiosis.kb.selectors import expand_rules
+from symbiosis.kb.tables import parse_bool, read_package_csv
 
 __all__ = [
     "AUTHORISATIONS",

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from symbiosis.kb.categories import split_list
+from symbiosis.kb.tables import split_list
 
 __all__ = [
     "CHECK_NAMES",

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from symbiosis.kb.categories import parse_bool, read_package_csv
+from symbiosis.kb.tables import parse_bool, read_package_csv
 
 __all__ = [
     "WASTE_CODE_COLUMNS",

@@ -18,10 +18,11 @@ collection routes   :func:`plan_collection` (OR-Tools routing)  :func:`check_rou
 
 from symbiosis.mutual.collection import CollectionPlan, plan_collection
 from symbiosis.mutual.config import MutualConfig, PurchaseConfig, RouteConfig, SharingConfig, UnitConfig
+from symbiosis.mutual.memberships import LEVER_SYNERGY_TYPE
 from symbiosis.mutual.purchase_check import check_purchasing
 from symbiosis.mutual.purchase_instance import PurchaseInstance, candidate_groups, purchase_instance
 from symbiosis.mutual.purchase_model import PurchasePlan, greedy_groups, solve_purchasing
-from symbiosis.mutual.result import LEVER_LABELS, LEVER_SYNERGY_TYPE, LEVERS, LeverInfo, MutualResult
+from symbiosis.mutual.result import LEVER_LABELS, LEVERS, LeverInfo, MutualResult
 from symbiosis.mutual.routes import (
     RouteInstance,
     RoutePlan,

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
-from symbiosis.mutual.result import LEVER_SYNERGY_TYPE, MEMBERSHIP_COLUMNS
+__all__ = ["LEVER_SYNERGY_TYPE", "MEMBERSHIP_COLUMNS", "collection_route_id", "memberships"]
 
-__all__ = ["collection_route_id", "memberships"]
+#: The synergy type each lever's proposals are recorded as (``substitution`` is the engine's exchanges).
+LEVER_SYNERGY_TYPE: Mapping[str, str] = {
+    "purchasing": "group_purchase",
+    "sharing": "shared_service",
+    "units": "mutualisation",
+    "routes": "mutualisation",
+}
+#: Columns of :func:`memberships` (:meth:`~symbiosis.mutual.result.MutualResult.memberships`).
+MEMBERSHIP_COLUMNS: tuple[str, ...] = (
+    "lever",
+    "synergy_type",
+    "item_id",
+    "row_id",
+    "firm_id",
+    "role",
+    "partner_firm_id",
+    "quantity_per_yr",
+    "quantity_unit",
+    "distance_km",
+    "saving_cad_per_yr",
+    "co2e_avoided_t_per_yr",
+    "category_id",
+)
 
 
 def collection_route_id(receiver_id: str, truck_class: str) -> str:

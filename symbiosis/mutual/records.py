@@ -106,7 +106,7 @@ def mutual_proposals(result: MutualResult) -> pd.DataFrame:
     demand_category_id, kind, flow_per_yr, quantity_unit, road_distance_km, distance_km,
     net_value_cad_per_yr, co2e_avoided_t_per_yr, synergy_type, mutual_parameters``.
     """
-    from symbiosis.mutual.result import LEVER_SYNERGY_TYPE
+    from symbiosis.mutual.memberships import LEVER_SYNERGY_TYPE
 
     rows = _member_rows(result) + _sharing_rows(result)
     out = []

@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.i18n import Text
+from symbiosis.mutual.memberships import memberships
 
-__all__ = ["LEVERS", "LEVER_LABELS", "LEVER_SYNERGY_TYPE", "MEMBERSHIP_COLUMNS", "LeverInfo", "MutualResult"]
+__all__ = ["LEVERS", "LEVER_LABELS", "LeverInfo", "MutualResult"]
 
 #: The levers, in the order the reports show them.
 LEVERS: tuple[str, ...] = ("purchasing", "sharing", "units", "routes")
@@ -27,29 +28,6 @@ LEVER_LABELS: Mapping[str, Text] = {
     "units": Text("Unités de traitement communes", "Shared treatment units"),
     "routes": Text("Collectes partagées", "Shared collection routes"),
 }
-#: The synergy type each lever's proposals are recorded as (``substitution`` is the engine's exchanges).
-LEVER_SYNERGY_TYPE: Mapping[str, str] = {
-    "purchasing": "group_purchase",
-    "sharing": "shared_service",
-    "units": "mutualisation",
-    "routes": "mutualisation",
-}
-#: Columns of :meth:`MutualResult.memberships`.
-MEMBERSHIP_COLUMNS: tuple[str, ...] = (
-    "lever",
-    "synergy_type",
-    "item_id",
-    "row_id",
-    "firm_id",
-    "role",
-    "partner_firm_id",
-    "quantity_per_yr",
-    "quantity_unit",
-    "distance_km",
-    "saving_cad_per_yr",
-    "co2e_avoided_t_per_yr",
-    "category_id",
-)
 
 
 @dataclass(frozen=True)
@@ -157,14 +135,12 @@ class MutualResult:
         return all(i.ok for i in self.info.values())
 
     def memberships(self) -> pd.DataFrame:
-        """One row per firm's part in a lever (:data:`MEMBERSHIP_COLUMNS`).
+        """One row per firm's part in a lever (:data:`~symbiosis.mutual.memberships.MEMBERSHIP_COLUMNS`).
 
         ``item_id`` is the group, host offer, unit or collection route (``CR-<receiver>-<truck class>``);
         ``row_id`` is the firm's own row (purchase, need, pickup); ``role`` is ``member``, ``user``,
         ``host`` or ``stop``; ``partner_firm_id`` is the host (for a user) or the user (for a host).
         """
-        from symbiosis.mutual.memberships import memberships
-
         return memberships(self)
 
     def summary(self) -> pd.DataFrame:
