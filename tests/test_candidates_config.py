@@ -8,6 +8,7 @@ import math
 import pytest
 
 from symbiosis.engine.config import MatchConfig
+from symbiosis.services.config_files import read_config, write_config
 
 
 def test_defaults_are_documented_quebec_values():
@@ -33,8 +34,8 @@ def test_optional_caps_shorten_every_reach():
 def test_file_round_trip(tmp_path, suffix):
     cfg = MatchConfig(excluded_firm_ids=("F1",), k_nearest=0).replace(**{"transport.detour_factor": 1.4})
     path = tmp_path / f"scenario{suffix}"
-    cfg.to_file(path)
-    assert MatchConfig.from_file(path) == cfg
+    write_config(cfg, path)
+    assert read_config(path) == cfg
 
 
 def test_toml_partial_file_keeps_defaults(tmp_path):
@@ -44,7 +45,7 @@ def test_toml_partial_file_keeps_defaults(tmp_path):
         "[pretreatment_cost_cad_per_t]\ndrying = 50.0\n",
         encoding="utf-8",
     )
-    cfg = MatchConfig.from_file(path)
+    cfg = read_config(path)
     assert cfg.radius_km == 80.0 and cfg.weights.co2 == 2.0 and cfg.weights.value == 1.0
     assert cfg.excluded_firm_ids == ("F9",) and cfg.pretreatment_cost_cad_per_t == {"drying": 50.0}
 

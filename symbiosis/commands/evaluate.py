@@ -62,9 +62,10 @@ def run(args: argparse.Namespace) -> int:
         read_case,
         total_table,
     )
+    from symbiosis.services.config_files import read_config
 
     try:
-        config = MatchConfig.from_file(args.config) if args.config else MatchConfig()
+        config = read_config(args.config) if args.config else MatchConfig()
         paths = find_cases(args.cases, split=args.split)
         cases = [read_case(p) for p in paths]
     except (OSError, ValueError, TypeError, CaseError) as exc:

@@ -227,9 +227,10 @@ def _scenario(args: argparse.Namespace) -> Any:
     """The scenario of ``--config`` and ``--side-constraints``; None (after a message) when the file is
     unreadable or ``--out`` has an unknown extension."""
     from symbiosis.engine.config import MatchConfig
+    from symbiosis.services.config_files import read_config
 
     try:
-        config = MatchConfig.from_file(args.config) if args.config else MatchConfig()
+        config = read_config(args.config) if args.config else MatchConfig()
     except (OSError, ValueError, TypeError) as exc:
         print(f"Scénario illisible / unreadable scenario: {exc}", file=sys.stderr)
         return None

@@ -16,12 +16,9 @@ Québec's cap-and-trade price; the diversion term is off.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from symbiosis.defaults import default_pretreatment_costs
@@ -355,34 +352,6 @@ class MatchConfig:
         if "excluded_firm_ids" in data:
             data["excluded_firm_ids"] = tuple(data["excluded_firm_ids"])
         return cls(**data)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> MatchConfig:
-        """Read a scenario from a ``.toml``, ``.yaml``/``.yml`` or ``.json`` file."""
-        path = Path(path)
-        text = path.read_text(encoding="utf-8")
-        suffix = path.suffix.lower()
-        if suffix == ".toml":
-            data = tomllib.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(text) or {}
-        elif suffix == ".json":
-            data = json.loads(text)
-        else:
-            raise ValueError(f"unknown config format {suffix!r} (toml, yaml, json)")
-        return cls.from_dict(data)
-
-    def to_file(self, path: str | Path) -> None:
-        """Write the scenario as ``.json`` or ``.yaml`` (TOML is read-only in the stdlib)."""
-        path = Path(path)
-        if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            path.write_text(yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True), "utf-8")
-        else:
-            path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False), "utf-8")
 
     def replace(self, **changes: Any) -> MatchConfig:
         """Copy with fields changed; nested fields as ``"transport.detour_factor"`` or a dict."""
