@@ -11,6 +11,7 @@ import pytest
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.factors import FACTOR_COLUMNS, FactorError, load_factors
 from symbiosis.pipeline import run
+from symbiosis.services.factor_files import read_factors
 from symbiosis.synergy.ledger import (
     INDICATORS,
     ledger_factors,
@@ -131,7 +132,7 @@ def test_a_program_edited_factor_table_changes_the_co2e(tmp_path):
     edited.to_csv(path, index=False)
     syn = _synergy()
     default = _values(ledger_lines(syn))
-    program = ledger_lines(syn, factors=path)
+    program = ledger_lines(syn, factors=read_factors(path))
     mine = _values(program)
     assert mine["co2e_disposal_avoided"] == pytest.approx(2 * default["co2e_disposal_avoided"])
     assert mine["co2e_avoided"] == pytest.approx(default["co2e_avoided"] + 100 * 0.3)
@@ -140,7 +141,7 @@ def test_a_program_edited_factor_table_changes_the_co2e(tmp_path):
     broken = edited.assign(source=edited.source.where(edited.factor_id != "landfill_wood", ""))
     broken.to_csv(path, index=False)
     with pytest.raises(FactorError, match="empty source"):
-        ledger_lines(syn, factors=path)
+        ledger_lines(syn, factors=read_factors(path))
     with pytest.raises(FactorError, match="unit"):
         ledger_factors(_factors().assign(unit="kg"))
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from symbiosis.engine.factors import FACTOR_COLUMNS, FactorError, check_factors, load_factors, lookup_factor
+from symbiosis.services.factor_files import read_factors
 
 
 def _table(**overrides) -> pd.DataFrame:
@@ -58,7 +59,7 @@ def test_bad_rows_are_rejected(overrides, message, tmp_path):
     path = tmp_path / "factors.csv"
     _table(**overrides).to_csv(path, index=False)
     with pytest.raises(FactorError):
-        load_factors(path)
+        read_factors(path)
 
 
 def test_duplicates_are_rejected():

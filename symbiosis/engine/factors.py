@@ -24,7 +24,6 @@ specific row wins (category, then family, then kind, then ``*``), and no row mea
 from __future__ import annotations
 
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,6 +38,7 @@ __all__ = [
     "disposal_factor",
     "load_factors",
     "lookup_factor",
+    "validated_factors",
     "virgin_factor",
 ]
 
@@ -61,13 +61,14 @@ class FactorError(ValueError):
     """The factor table is invalid (missing source, unknown unit, duplicate key…)."""
 
 
-def load_factors(path: str | Path | None = None, *, categories: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Read and validate an emission-factor table.
+def load_factors(*, categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and validate the bundled Québec emission-factor table (package data).
+
+    A program's own table is read by :func:`symbiosis.services.factor_files.read_factors`; both end in
+    :func:`validated_factors`.
 
     Parameters
     ----------
-    path
-        A CSV with :data:`FACTOR_COLUMNS`; the bundled Québec defaults when None.
     categories
         Knowledge-base categories; when given, units are checked against the canonical unit of
         the category (or family) each row applies to.
@@ -82,15 +83,9 @@ def load_factors(path: str | Path | None = None, *, categories: pd.DataFrame | N
     FactorError
         When :func:`check_factors` finds a problem.
     """
-    if path is None:
-        with resources.files("symbiosis.engine").joinpath("data/impact_factors.csv").open("rb") as fh:
-            frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    errors = check_factors(frame, categories=categories)
-    if errors:
-        raise FactorError("impact factors: " + "; ".join(errors))
-    return _with_fate(frame).assign(value=frame["value"].astype(float), year=frame["year"].astype(int))
+    with resources.files("symbiosis.engine").joinpath("data/impact_factors.csv").open("rb") as fh:
+        frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    return validated_factors(frame, categories=categories)
 
 
 def _with_fate(frame: pd.DataFrame) -> pd.DataFrame:
@@ -146,6 +141,20 @@ def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None
     if categories is not None:
         bad(_unit_mismatch(text, categories), "unit does not match the category's canonical unit")
     return errors
+
+
+def validated_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A factor table read as text, checked and typed (``value`` float, ``year`` int, ``fate`` filled).
+
+    Raises
+    ------
+    FactorError
+        When :func:`check_factors` finds a problem.
+    """
+    errors = check_factors(frame, categories=categories)
+    if errors:
+        raise FactorError("impact factors: " + "; ".join(errors))
+    return _with_fate(frame).assign(value=frame["value"].astype(float), year=frame["year"].astype(int))
 
 
 def _unit_mismatch(text: pd.DataFrame, categories: pd.DataFrame) -> pd.Series:

@@ -47,7 +47,6 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -228,16 +227,17 @@ _DEFAULTS: Mapping[str, Any] = {
 }
 
 
-def ledger_factors(factors: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
-    """Return a validated factor table: the shipped Québec defaults, a program's CSV, or a frame.
+def ledger_factors(factors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return a validated factor table: the shipped Québec defaults, or a frame (e.g. a program's CSV
+    read by :func:`symbiosis.services.factor_files.read_factors`).
 
     Raises
     ------
     symbiosis.engine.factors.FactorError
         The table fails :func:`symbiosis.engine.factors.check_factors` (missing source, bad unit…).
     """
-    if factors is None or isinstance(factors, str | Path):
-        return load_factors(factors)
+    if factors is None:
+        return load_factors()
     errors = check_factors(factors.astype({"value": str, "year": str}))
     if errors:
         raise FactorError("impact factors: " + "; ".join(errors))
@@ -355,7 +355,7 @@ def ledger_lines(
     synergies: pd.DataFrame,
     verifications: pd.DataFrame | None = None,
     *,
-    factors: pd.DataFrame | str | Path | None = None,
+    factors: pd.DataFrame | None = None,
     categories: pd.DataFrame | None = None,
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> pd.DataFrame:
@@ -371,8 +371,9 @@ def ledger_lines(
         Frame of :meth:`SynergyRepository.verifications`; complete periods (both quantities) turn a
         synergy's figures from estimated into verified.
     factors
-        Emission factors: None for the shipped Québec defaults, a path to a program's edited CSV,
-        or a frame; validated by :func:`ledger_factors`.
+        Emission factors: None for the shipped Québec defaults, or a frame (a program's edited CSV
+        read by :func:`symbiosis.services.factor_files.read_factors`); validated by
+        :func:`ledger_factors`.
     categories
         Knowledge-base categories (family of each category, for family-level factors); loaded from
         :mod:`symbiosis.kb` when None.
