@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 from geopy.exc import GeocoderUnavailable
 
-from symbiosis.places import ChainGeocoder, GazetteerGeocoder, Geocoder, NominatimGeocoder, Place
+from symbiosis.places import ChainGeocoder, GazetteerGeocoder, Geocoder, Place
+from symbiosis.services.geocoding import NominatimGeocoder, default_geocoder
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +129,6 @@ def test_nominatim_is_built_lazily_with_agent_timeout_and_rate_limit():
 
 
 def test_default_geocoder_is_offline_unless_asked():
-    from symbiosis.places import default_geocoder
-
     assert isinstance(default_geocoder(), GazetteerGeocoder)
     chain = default_geocoder(online=True)
     assert isinstance(chain, ChainGeocoder)

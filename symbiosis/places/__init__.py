@@ -11,9 +11,7 @@ from symbiosis.places.geocode import (
     ChainGeocoder,
     GazetteerGeocoder,
     Geocoder,
-    NominatimGeocoder,
     Place,
-    default_geocoder,
 )
 from symbiosis.places.parks import PARK_KINDS, get_park, load_parks
 
@@ -24,9 +22,7 @@ __all__ = [
     "ChainGeocoder",
     "GazetteerGeocoder",
     "Geocoder",
-    "NominatimGeocoder",
     "Place",
-    "default_geocoder",
     "get_park",
     "haversine_km",
     "load_gazetteer",
