@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from symbiosis.accounts import DemoAccount, create_demo_accounts
 from symbiosis.db import Actor, Repository
 from symbiosis.db.accounts import AccountRepository
+from symbiosis.services.demo_accounts import DemoAccount, create_demo_accounts
 from tests._registry_helpers import tiny_registry
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -205,7 +205,7 @@ def sample_registry(tmp_path):
 
 
 def test_demo_passwords_stop_working_when_a_real_firm_arrives(sample_registry, make_firms, firm_row):
-    from symbiosis.accounts import DEMO_ACCOUNTS
+    from symbiosis.services.demo_accounts import DEMO_ACCOUNTS
 
     _path, repo = sample_registry
     accounts = AccountRepository(repo)
@@ -222,7 +222,7 @@ def test_demo_passwords_stop_working_when_a_real_firm_arrives(sample_registry, m
 
 
 def test_importing_real_firms_into_the_sample_disables_the_demo_accounts(sample_registry):
-    from symbiosis.accounts import DEMO_ACCOUNTS
+    from symbiosis.services.demo_accounts import DEMO_ACCOUNTS
     from symbiosis.services.importing import import_into_registry
 
     _path, repo = sample_registry
@@ -246,8 +246,8 @@ def test_the_sample_is_refused_on_a_registry_with_real_firms(tmp_path, make_firm
 
 
 def test_re_running_init_sample_keeps_a_sample_registry_usable(sample_registry):
-    from symbiosis.accounts import DEMO_ACCOUNTS
     from symbiosis.cli import main
+    from symbiosis.services.demo_accounts import DEMO_ACCOUNTS
 
     path, repo = sample_registry
     assert main(["init", "--db", str(path), "--sample", "--json"]) == 0

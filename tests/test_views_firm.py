@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from symbiosis.accounts import DEMO_ACCOUNTS, DemoAccount, create_demo_accounts
 from symbiosis.db import Actor, NotFound, PermissionDenied, Repository
 from symbiosis.db.accounts import AccountRepository
+from symbiosis.services.demo_accounts import DEMO_ACCOUNTS, DemoAccount, create_demo_accounts
 from symbiosis.services.firm_self_service import (
     load_firm,
     save_profile,

@@ -8,12 +8,12 @@ import sys
 
 import pandas as pd
 
-from symbiosis.accounts import create_demo_accounts
 from symbiosis.commands._common import add_db_argument, database_url, print_json
 from symbiosis.commands._imports import batch_summary, print_batch
 from symbiosis.db import Actor, Repository
 from symbiosis.db.accounts import AccountRepository
 from symbiosis.db.demo import is_sample
+from symbiosis.services.demo_accounts import create_demo_accounts
 from symbiosis.services.importing import SAMPLE_DIR, import_files, import_permits
 
 NAME = "init"
@@ -42,9 +42,9 @@ def _flagged(repo: Repository) -> bool:
 def run(args: argparse.Namespace) -> int:
     """Migrate the database to the latest schema; with ``--sample``, import the sample region.
 
-    ``--sample`` also creates the demo accounts of :mod:`symbiosis.accounts` that do not exist yet
-    (published passwords: for trying the app, never for real firms) and flags the registry as a sample;
-    it refuses (exit 2) a registry that holds firms and is not a sample.
+    ``--sample`` also creates the demo accounts of :mod:`symbiosis.services.demo_accounts` that do not
+    exist yet (published passwords: for trying the app, never for real firms) and flags the registry
+    as a sample; it refuses (exit 2) a registry that holds firms and is not a sample.
     """
     with Repository.from_url(database_url(args.db)) as repo:  # closed: the WAL is written back
         return _init(args, repo)

@@ -200,7 +200,7 @@ def open_page(page, title: str) -> None:
 
 
 def demo_password(user_id: str) -> str:
-    """The published password of a demo account (symbiosis.accounts)."""
-    from symbiosis.accounts import DEMO_ACCOUNTS
+    """The published password of a demo account (symbiosis.services.demo_accounts)."""
+    from symbiosis.services.demo_accounts import DEMO_ACCOUNTS
 
     return next(a.password for a in DEMO_ACCOUNTS if a.user_id == user_id)

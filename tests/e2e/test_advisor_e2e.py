@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from symbiosis.accounts import DEMO_ACCOUNTS
+from symbiosis.services.demo_accounts import DEMO_ACCOUNTS
 from tests.e2e.conftest import SCREENSHOTS, RequestLog, new_page, wait_for_app
 
 pytestmark = pytest.mark.e2e
