@@ -32,14 +32,17 @@ run: $(STAMP) $(DB)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # .test-services.env (written by scripts/test-services.sh) points the suite at PostgreSQL and Chromium.
 # One pytest worker per core (at most 4), a test file per worker so that module fixtures (the corpus
 # evaluation, the app server) are built once; `make test PYTEST_PARALLEL=` runs it in one process.
+# lint-imports checks the layer contracts of pyproject.toml (docs/architecture.md).
 PYTEST_PARALLEL ?= -n auto --maxprocesses=4 --dist loadfile
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	set -a; [ ! -f .test-services.env ] || . ./.test-services.env; set +a; \
 		$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
