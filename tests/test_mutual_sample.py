@@ -9,8 +9,9 @@ import pytest
 
 from symbiosis.mutual.ingest import mutual_data, validate_mutual_bytes
 from symbiosis.mutual.reference import load_purchase_categories
-from symbiosis.sample.mutual import MUTUAL_FILES, generate_mutual, write_mutual_sample
+from symbiosis.sample.mutual import MUTUAL_FILES, generate_mutual
 from symbiosis.sample.region import DEFAULT_SEED
+from symbiosis.services.sample_files import write_mutual_sample
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from symbiosis.commands.sample import write_sample
 from symbiosis.kb import load_categories
 from symbiosis.places import load_parks
 from symbiosis.sample import generate_region
 from symbiosis.sample.names import FORBIDDEN_NAME_PARTS
 from symbiosis.sample.region import DEFAULT_SEED, FIRM_COLUMNS, STREAM_COLUMNS, draw_region
 from symbiosis.sample.typed import ANNUAL_UNITS, ENGLISH_UNIT, PER_CANONICAL
+from symbiosis.services.sample_files import write_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

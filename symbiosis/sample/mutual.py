@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,7 +29,6 @@ __all__ = [
     "firm_sectors",
     "generate_mutual",
     "load_mutual_profiles",
-    "write_mutual_sample",
 ]
 
 #: File name of each table in the sample folder.
@@ -409,19 +407,6 @@ def mutual_readme(tables: dict[str, pd.DataFrame], *, seed: int, n_firms: int) -
         "",
     ]
     return "\n".join(lines)
-
-
-def write_mutual_sample(
-    out: Path, firms: pd.DataFrame, *, seed: int, n_firms: int | None = None
-) -> dict[str, int]:
-    """Write the six mutualisation files and ``MUTUAL.md`` next to ``firms.csv``; return the row counts."""
-    tables = generate_mutual(firms, seed=seed)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        frame.to_csv(out / MUTUAL_FILES[name], index=False, encoding="utf-8", lineterminator="\n")
-    readme = mutual_readme(tables, seed=seed, n_firms=len(firms) if n_firms is None else n_firms)
-    (out / "MUTUAL.md").write_text(readme, encoding="utf-8")
-    return {name: len(frame) for name, frame in tables.items()}
 
 
 def benchmark_purchases(
