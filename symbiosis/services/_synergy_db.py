@@ -49,7 +49,7 @@ def fetch_synergy(conn: Connection, actor: Actor, synergy_id: str, *, lock: bool
         require(actor, party, "see a synergy it is not a party to", table="synergies", keys=[synergy_id])
         require(
             actor,
-            found.qualified_at is not None,
+            found is not None and found.qualified_at is not None,
             "see a synergy not yet qualified",
             table="synergies",
             keys=[synergy_id],

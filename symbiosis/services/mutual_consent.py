@@ -247,10 +247,10 @@ def item_partners(
                 at=_now(),
             )
     info = firms.set_index("firm_id")
-    me = info.loc[actor.firm_id]
+    my_lat, my_lon = (float(v) for v in info.loc[str(actor.firm_id), ["lat", "lon"]].to_numpy(dtype=float))
     there = info.reindex(others["firm_id"])
     km = detour_factor * haversine_km(
-        float(me["lat"]), float(me["lon"]), there["lat"].to_numpy(float), there["lon"].to_numpy(float)
+        my_lat, my_lon, there["lat"].to_numpy(float), there["lon"].to_numpy(float)
     )
     bands = anonymise_counterparts(
         pd.DataFrame(

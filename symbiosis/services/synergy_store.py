@@ -594,7 +594,9 @@ class SynergyRepository:
         """
         with self._transaction(actor, "read_proposals", write=False) as conn:
             require(actor, actor.role == "firm", "read proposals as a firm", table="synergies")
-            return firm_view(conn, actor.firm_id, k=anonymity_k() if k is None else k, categories=categories)
+            return firm_view(
+                conn, actor.firm_id or "", k=anonymity_k() if k is None else k, categories=categories
+            )
 
     def reveal(self, actor: Actor, synergy_id: str) -> dict[str, Any]:
         """Return the counterpart's name, place, contact and the proposal's exact figures; audited.
@@ -617,7 +619,7 @@ class SynergyRepository:
                 table="synergies",
                 keys=[synergy_id],
             )
-            details = reveal_details(conn, row, actor.firm_id)
+            details = reveal_details(conn, row, actor.firm_id or "")
             entry = AuditEntry(
                 "reveal",
                 "synergies",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -230,7 +230,7 @@ def proposal_rows(exchanges: pd.DataFrame, config: Any = None) -> list[dict[str,
     return list(rows.values())
 
 
-def frame_of(rows: list[Any], columns: tuple[str, ...]) -> pd.DataFrame:
+def frame_of(rows: Sequence[Any], columns: tuple[str, ...]) -> pd.DataFrame:
     """Build a frame from database rows: timestamps as UTC, dates as dates, None kept for text.
 
     Text columns are plain ``object`` columns whose missing values are ``None`` (pandas 3 would
