@@ -70,7 +70,7 @@ PROBES = [
     ("views/_probe.py", "import symbiosis.db\n", "Views are pure"),
     ("views/_probe.py", "from symbiosis.services import importing\n", "Views are pure"),
     ("engine/_probe.py", "from symbiosis.services import report_source\n", "The engine imports neither"),
-    ("engine/_probe.py", "import symbiosis.views.labels\n", "The engine imports neither"),
+    ("engine/_probe.py", "import symbiosis.views.registry\n", "The engine imports neither"),
     ("reports/_probe.py", "import streamlit\n", "never imports streamlit"),
     ("engine/_probe.py", "from symbiosis import pipeline\n", "Layers"),
     ("kb/_probe.py", "import symbiosis.views.map\n", "Layers"),
