@@ -274,16 +274,16 @@ def test_concrete_rules_from_the_loader_check_clean():
 
 
 def test_every_pretreatment_of_the_shipped_rules_has_a_cost():
-    from symbiosis.kb.categories import read_package_csv
     from symbiosis.kb.check import check_rules
+    from symbiosis.kb.tables import read_package_csv
 
     issues = check_rules(read_package_csv("rules.csv"))
     assert [i for i in issues if i.check == "pretreatment_without_cost"] == []
 
 
 def test_a_pretreatment_without_a_cost_is_an_error():
-    from symbiosis.kb.categories import read_package_csv
     from symbiosis.kb.check import check_rules
+    from symbiosis.kb.tables import read_package_csv
 
     rules = read_package_csv("rules.csv").head(3).assign(pretreatment="piping")
     issues = check_rules(rules, pretreatment_costs={"none": 0.0, "water:piping": 0.0})
