@@ -17,6 +17,7 @@ from functools import lru_cache
 import pandas as pd
 
 from symbiosis.i18n import Text
+from symbiosis.io.inert import is_live_formula
 from symbiosis.numbers import parse_number
 from symbiosis.schemas import ALL_MONTHS
 
@@ -24,7 +25,6 @@ __all__ = [
     "AVAILABILITY_WORDS",
     "CONFIDENTIALITY_WORDS",
     "DIRECTION_WORDS",
-    "FORMULA_TRIGGERS",
     "Problem",
     "clean_text",
     "close_matches",
@@ -38,8 +38,6 @@ __all__ = [
     "read_text",
     "read_yes_no",
 ]
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -302,6 +300,10 @@ _CONTROL_FIX = Text(
 def read_text(text: str, *, max_length: int = 2000) -> tuple[str, tuple[Problem, ...]]:
     """Keep free text as typed (stripped, on one line); flag formula-looking text, which stays inert.
 
+    "Formula-looking" is the exports' own rule (:func:`symbiosis.io.inert.is_live_formula`): text
+    starting with ``= + - @`` that is not a plain number, so the warning names exactly the cells an
+    export will prefix with ``'``.
+
     Line breaks and control characters are replaced by spaces with a warning (see :func:`clean_text`).
     """
     s, changed = clean_text(str(text).strip(" \n\r\t"))
@@ -317,7 +319,7 @@ def read_text(text: str, *, max_length: int = 2000) -> tuple[str, tuple[Problem,
                 found=s[:40] + ("…" if len(s) > 40 else ""),
             )
         )
-    if s.startswith(FORMULA_TRIGGERS) and not parse_number(s, allow_negative=True).ok:
+    if is_live_formula(s):  # the one rule of the exports: they will put a ' before it
         problems.append(
             Problem(
                 "text.formula_like",

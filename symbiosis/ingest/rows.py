@@ -21,6 +21,7 @@ from symbiosis.ingest.columns import ERRORS_COLUMN, header_label
 from symbiosis.ingest.fields import Problem
 from symbiosis.ingest.reader import MAX_CELL_CHARS, RawTable
 from symbiosis.ingest.report import ImportReport, Issue
+from symbiosis.io.inert import csv_bytes, escape_text
 from symbiosis.schemas import TableSchema, empty_frame
 
 __all__ = ["ImportResult", "RowContext", "generated_id", "rejected_file", "run_rows"]
@@ -246,11 +247,10 @@ def rejected_file(result: ImportResult, fmt: str = "csv", *, delimiter: str = ";
     """Return the rejected rows as a file the user can fix and upload again.
 
     CSV is UTF-8 with a byte-order mark (Excel-friendly) and ``;`` by default; XLSX is written with
-    formulas and URLs disabled. Text starting with ``= + - @`` is prefixed with ``'`` so that no
+    formulas and URLs disabled. Every cell goes through the one escape of every export
+    (:func:`symbiosis.io.inert.escape_text`, whose rule for numbers keeps ``-5`` a number), so no
     spreadsheet evaluates it.
     """
-    from symbiosis.io.inert import csv_bytes, escape_text  # the one escape of every export
-
     frame = result.rejected.map(escape_text)
     if fmt == "xlsx":
         buffer = io.BytesIO()

@@ -21,11 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.io.inert import FORMULA_TRIGGERS, csv_bytes, escape_text, safe_frame
+from symbiosis.io.inert import csv_bytes, escape_text, safe_frame
 from symbiosis.results import KPI_LABELS, MatchResult, explanation_texts
 
 __all__ = [
-    "FORMULA_TRIGGERS",
     "escape_text",
     "exchanges_geojson",
     "exchanges_with_texts",
