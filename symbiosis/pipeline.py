@@ -33,6 +33,7 @@ from symbiosis.engine.problem_builder import ProblemArrays, build_allocation_pro
 from symbiosis.engine.scored_set import ScoredSet, score_set
 from symbiosis.engine.scoring import SCORE_COLUMNS
 from symbiosis.engine.unmatched import ALLOCATION_REASONS, unmatched_streams
+from symbiosis.findings import Finding
 from symbiosis.registry import Registry
 from symbiosis.results import AllocationInfo, Deferred, MatchResult, compute_kpis
 from symbiosis.schemas import EXCHANGES
@@ -158,10 +159,11 @@ def exchanges_frame(
     )
 
 
-def _info(allocation: Any, violations: list[str], timings: dict[str, float]) -> AllocationInfo:
+def _info(allocation: Any, violations: list[Finding], timings: dict[str, float]) -> AllocationInfo:
     status = str(allocation.status)
     if violations:
-        logger.error("solution check failed (%d violation(s)): %s", len(violations), violations[:5])
+        messages = [v.message("en") for v in violations]
+        logger.error("solution check failed (%d violation(s)): %s", len(violations), messages[:5])
         status = "check_failed"
     return AllocationInfo(
         status=status,
@@ -170,7 +172,7 @@ def _info(allocation: Any, violations: list[str], timings: dict[str, float]) -> 
         gap=float(allocation.gap),
         method=str(allocation.method),
         timings_s=dict(timings),
-        violations=tuple(map(str, violations)),
+        violations=tuple(v.message("en") for v in violations),
     )
 
 

@@ -258,9 +258,11 @@ def test_checker_names_each_violation():
     flows = a.flows.copy()
     flows.loc[:, "flow_per_yr"] = flows["flow_per_yr"] * 2
     bad = type(a)(**{**a.__dict__, "flows": flows})
-    errors = " | ".join(check_solution(p, bad))
-    for fragment in ("over capacity", "delivered_per_yr", "objective"):
-        assert fragment in errors
+    found = check_solution(p, bad)
+    codes = {f.code for f in found}
+    assert codes >= {"supply_over_capacity", "delivered_not_flow_times_yield", "objective_mismatch"}
+    assert all(f.is_error and f.detail is not None and f.detail.fr != f.detail.en for f in found)
+    assert any("over capacity" in f.message("en") and "capacité" in f.message("fr") for f in found)
 
 
 def test_checker_sees_side_constraint_violations():
@@ -270,8 +272,8 @@ def test_checker_sees_side_constraint_violations():
         _sup(d1=6, d2=10),
         [_arc("a", "s", "d1", 5), _arc("b", "s", "d2", 4)],
     )
-    errors = check_solution(p, solve(p), config=SIDE)
-    assert any("partners" in e for e in errors)
+    found = check_solution(p, solve(p), config=SIDE)
+    assert "supply_too_many_partners" in {f.code for f in found}
 
 
 def test_rounding_error_is_bounded_by_the_reported_bound():

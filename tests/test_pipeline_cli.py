@@ -10,6 +10,8 @@ import pytest
 import symbiosis.kb
 from symbiosis.cli import main
 from symbiosis.db import Actor, Repository
+from symbiosis.findings import Finding
+from symbiosis.i18n import Text
 
 from .test_pipeline import RULES, tiny_registry
 
@@ -89,6 +91,7 @@ def test_unknown_out_format_exits_2_before_running(db, tmp_path, capsys):
 def test_solver_failure_exits_1(db, monkeypatch, capsys):
     import symbiosis.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "check_flows", lambda ix, x, allocation: ["demand over"])
+    over = Finding(code="demand_over_capacity", detail=Text("demande au-delà", "demand over"))
+    monkeypatch.setattr(pipeline, "check_flows", lambda ix, x, allocation: [over])
     assert main(["match", "--db", str(db), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["status"] == "check_failed"

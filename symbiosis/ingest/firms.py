@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from symbiosis.findings import Finding
 from symbiosis.i18n import Text
 from symbiosis.ingest.columns import header_label
 from symbiosis.ingest.fields import (
@@ -30,7 +31,6 @@ from symbiosis.ingest.fields import (
     read_yes_no,
 )
 from symbiosis.ingest.reader import RawTable
-from symbiosis.ingest.report import Issue
 from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
 from symbiosis.schemas import FIRMS
 from symbiosis.scian import US_ONLY_CODES, load_scian, scian_label
@@ -86,23 +86,23 @@ class Locator(Protocol):
     def locate(self, name: str, *, province: str = "QC") -> Any: ...
 
 
-def missing_columns(raw: RawTable, required: Collection[str]) -> list[Issue]:
+def missing_columns(raw: RawTable, required: Collection[str]) -> list[Finding]:
     """Return one file-level error per required column the file lacks."""
     present = set(raw.header_map.values())
     if raw.frame.empty and not raw.header_map:
         return []
     return [
-        Issue(
-            None,
-            header_label(c, raw.lang),
-            Text("cette colonne", "this column"),
-            "",
-            Text(
+        Finding(
+            row=None,
+            column=header_label(c, raw.lang),
+            expected=Text("cette colonne", "this column"),
+            found="",
+            fix=Text(
                 f"Ajoutez la colonne « {header_label(c, 'fr')} » (voir le modèle).",
                 f"Add the column “{c}” (see the template).",
             ),
-            "error",
-            f"{c}.missing_column",
+            severity="error",
+            code=f"{c}.missing_column",
         )
         for c in required
         if c not in present
