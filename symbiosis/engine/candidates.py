@@ -30,6 +30,7 @@ Pipeline (all vectorised; the only Python loops run over rules and query rounds,
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -41,7 +42,7 @@ from symbiosis.engine._text_candidates import TextVectors, text_candidates
 from symbiosis.engine.candidate_set import CandidateSet, geodesic_of, seasonal_bound
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.permits import PermitIndex, PermitTokens
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.registry import Registry
 
 __all__ = [
@@ -57,48 +58,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-REASONS: dict[str, Text] = {
-    "firm_excluded": Text("Entreprise exclue du scénario", "Firm excluded from the scenario"),
-    "no_rule": Text(
-        "Aucune règle de compatibilité pour cette catégorie", "No compatibility rule for this category"
-    ),
-    "no_partner_category": Text(
-        "Aucun flux d'une catégorie compatible dans le registre",
-        "No stream of a compatible category in the registry",
-    ),
-    "too_far": Text(
-        "Aucun partenaire compatible à distance acceptable",
-        "No compatible partner within an acceptable distance",
-    ),
-    "season": Text(
-        "Aucun mois en commun avec les partenaires compatibles", "No month in common with compatible partners"
-    ),
-    "dates": Text("Dates de disponibilité sans chevauchement", "Availability dates do not overlap"),
-    "temperature": Text(
-        "Chaleur trop froide pour les demandes compatibles", "Heat too cold for the compatible demands"
-    ),
-    "waste_code": Text(
-        "Code de déchet différent de celui des demandes compatibles",
-        "Waste code differs from that of the compatible demands",
-    ),
-    "quality_spec": Text(
-        "Qualité hors des exigences déclarées des partenaires (pureté, humidité, "
-        "température, contaminants, granulométrie ou matière dangereuse refusée)",
-        "Quality outside the partners' declared specifications (purity, moisture, "
-        "temperature, contaminants, particle size or hazardous refused)",
-    ),
-    "hazardous_refused": Text(
-        "Matière dangereuse : aucun receveur autorisé à proximité",
-        "Hazardous residue: no permitted receiver nearby",
-    ),
-    "permit_missing": Text(
-        "Aucun receveur dont l'autorisation (REAFIE, Guide MRF, matières dangereuses, "
-        "ACIA) couvre cette matière",
-        "No receiver whose authorisation (REAFIE, MRF guide, hazardous materials, CFIA) covers this material",
-    ),
-    "internal_only": Text("Seuls des partenaires de la même entreprise", "Only same-firm partners"),
-    "pruned": Text("Écarté par l'élagage aux K plus proches", "Pruned by the K-nearest limit"),
-}
+REASONS: Mapping[str, Text] = TextTable("candidates.reason")
 
 
 def generate_candidates(

@@ -31,7 +31,7 @@ import pandas as pd
 
 from symbiosis.engine._keys import distinct_rows
 from symbiosis.findings import Finding
-from symbiosis.i18n import Text
+from symbiosis.i18n import TextTable
 from symbiosis.schemas import FATES
 
 __all__ = [
@@ -105,97 +105,48 @@ def _with_fate(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{FATE_COLUMN: fate.mask(disposal & (fate == ""), "landfill").astype(object)})
 
 
+#: What each factor-table finding says, from the message catalogue (``factors.check.<code>``).
+CHECK_TEXTS = TextTable("factors.check")
+
+
 def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None) -> list[Finding]:
     """Problems of a factor table read as text (empty list when valid).
 
     Each finding names the check (``code``), the first five ``factor_id`` concerned (``location``)
-    and what is wrong in French and English.
+    and what is wrong in French and English (catalogue entry ``factors.check.<code>``).
     """
     missing = [c for c in FACTOR_COLUMNS if c not in frame.columns]
     if missing:
-        return [
-            Finding(
-                code="missing_columns",
-                location=", ".join(missing),
-                detail=Text(f"colonne(s) manquante(s) {missing}", f"missing column(s) {missing}"),
-            )
-        ]
+        detail = CHECK_TEXTS["missing_columns"].format(columns=missing)
+        return [Finding(code="missing_columns", location=", ".join(missing), detail=detail)]
     text = frame[list(FACTOR_COLUMNS)].astype("string").fillna("").apply(lambda s: s.str.strip())
     found: list[Finding] = []
 
-    def bad(mask: pd.Series, code: str, fr: str, en: str) -> None:
+    def bad(mask: pd.Series, code: str, **values: object) -> None:
         if mask.any():
             ids = text.loc[mask, "factor_id"].tolist()[:5]
-            found.append(
-                Finding(
-                    code=code, location=", ".join(map(str, ids)), detail=Text(f"{fr}: {ids}", f"{en}: {ids}")
-                )
-            )
+            detail = CHECK_TEXTS[code].format(ids=ids, **values)
+            found.append(Finding(code=code, location=", ".join(map(str, ids)), detail=detail))
 
     for col in ("factor_id", "applies_to", "source", "unit"):
-        bad(text[col] == "", f"empty_{col}", f"{col} vide", f"empty {col}")
+        bad(text[col] == "", f"empty_{col}")
     value = pd.to_numeric(text["value"], errors="coerce")
     year = pd.to_numeric(text["year"], errors="coerce")
-    bad(
-        ~np.isfinite(value.fillna(np.nan).astype(float)),
-        "value_not_finite",
-        "valeur qui n'est pas un nombre fini",
-        "value not a finite number",
-    )
-    bad(
-        year.isna() | (year < 1990) | (year > 2035) | (year != year.round()),
-        "year_out_of_range",
-        "année hors de 1990 à 2035",
-        "year not between 1990 and 2035",
-    )
-    bad(
-        ~text["quantity"].isin(QUANTITIES),
-        "unknown_quantity",
-        f"quantité hors de {QUANTITIES}",
-        f"quantity outside {QUANTITIES}",
-    )
-    bad(~text["unit"].isin(UNITS), "unknown_unit", f"unité hors de {UNITS}", f"unit outside {UNITS}")
-    bad(
-        (text["quantity"] == "transport") != (text["unit"] == "kg CO2e/t.km"),
-        "transport_unit",
-        "le transport exige kg CO2e/t.km",
-        "transport needs kg CO2e/t.km",
-    )
-    bad(
-        (text["quantity"] == "disposal_avoided") & (text["unit"] != "kg CO2e/t"),
-        "disposal_avoided_unit",
-        "disposal_avoided exige kg CO2e/t",
-        "disposal_avoided needs kg CO2e/t",
-    )
+    bad(~np.isfinite(value.fillna(np.nan).astype(float)), "value_not_finite")
+    bad(year.isna() | (year < 1990) | (year > 2035) | (year != year.round()), "year_out_of_range")
+    bad(~text["quantity"].isin(QUANTITIES), "unknown_quantity", allowed=QUANTITIES)
+    bad(~text["unit"].isin(UNITS), "unknown_unit", allowed=UNITS)
+    bad((text["quantity"] == "transport") != (text["unit"] == "kg CO2e/t.km"), "transport_unit")
+    bad((text["quantity"] == "disposal_avoided") & (text["unit"] != "kg CO2e/t"), "disposal_avoided_unit")
     fate = _with_fate(frame)[FATE_COLUMN].astype(str)
-    bad(~fate.isin(("", *FATES)), "unknown_fate", f"devenir hors de {FATES}", f"fate outside {FATES}")
-    bad(
-        (fate != "") & (text["quantity"] != "disposal_avoided"),
-        "fate_outside_disposal_avoided",
-        "devenir seulement sur les lignes disposal_avoided",
-        "fate only on disposal_avoided rows",
-    )
+    bad(~fate.isin(("", *FATES)), "unknown_fate", allowed=FATES)
+    bad((fate != "") & (text["quantity"] != "disposal_avoided"), "fate_outside_disposal_avoided")
     used = text["quantity"] != "reference"
     keyed = text.assign(_fate=fate.to_numpy())
-    bad(
-        used & keyed.duplicated(["applies_to", "quantity", "_fate"], keep=False),
-        "duplicate_key",
-        "applies_to, quantity et devenir en double",
-        "duplicate applies_to, quantity and fate",
-    )
-    bad(
-        text["factor_id"].duplicated(keep=False),
-        "duplicate_factor_id",
-        "factor_id en double",
-        "duplicate factor_id",
-    )
+    bad(used & keyed.duplicated(["applies_to", "quantity", "_fate"], keep=False), "duplicate_key")
+    bad(text["factor_id"].duplicated(keep=False), "duplicate_factor_id")
     if categories is not None:
-        bad(
-            _unit_mismatch(text, categories),
-            "unit_not_canonical",
-            "unité différente de l'unité canonique de la catégorie",
-            "unit does not match the category's canonical unit",
-        )
+        bad(_unit_mismatch(text, categories), "unit_not_canonical")
     return found
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 
 __all__ = [
     "PATHWAYS",
@@ -90,21 +90,7 @@ PATHWAYS: Mapping[str, Pathway] = {
         ("cfia_food",),
     ),
 }
-PERMIT_TYPE_LABELS: Mapping[str, Text] = {
-    "reafie_ministerial_authorisation": Text(
-        "Autorisation ministérielle (REAFIE)", "Ministerial authorisation (REAFIE)"
-    ),
-    "reafie_declaration_of_compliance": Text(
-        "Déclaration de conformité (REAFIE)", "Declaration of compliance (REAFIE)"
-    ),
-    "reafie_exemption": Text("Exemption (REAFIE)", "Exemption (REAFIE)"),
-    "mrf_guide": Text(
-        "Matières résiduelles fertilisantes (Guide MRF)", "Fertilising residual materials (MRF guide)"
-    ),
-    "hazardous_materials": Text("Matières dangereuses (RMD)", "Hazardous materials (RMD)"),
-    "cfia_feed": Text("Aliments du bétail (ACIA)", "Livestock feed (CFIA)"),
-    "cfia_food": Text("Aliments (ACIA)", "Food (CFIA)"),
-}
+PERMIT_TYPE_LABELS: Mapping[str, Text] = TextTable("permits.type")
 _CODE_LENGTHS = (2, 4, 6)
 
 

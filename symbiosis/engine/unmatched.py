@@ -20,27 +20,21 @@ candidates frame, without building that frame or any set of string ids.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from symbiosis.engine._candidate_pairs import CHECKS, Side
 from symbiosis.engine.candidate_set import CandidateSet
 from symbiosis.engine.config import MatchConfig
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.registry import Registry
 
 __all__ = ["ALLOCATION_REASONS", "unmatched_streams"]
 
 #: Reasons of streams that have candidates but no allocated flow.
-ALLOCATION_REASONS: dict[str, Text] = {
-    "unprofitable": Text(
-        "Aucun lien rentable : les coûts dépassent les gains", "No profitable link: costs exceed the gains"
-    ),
-    "not_selected": Text(
-        "Des liens existent, mais l'allocation a préféré d'autres partenaires",
-        "Links exist, but the allocation preferred other partners",
-    ),
-}
+ALLOCATION_REASONS: Mapping[str, Text] = TextTable("unmatched.reason")
 
 _NAMES = np.array([*CHECKS, "pruned"], dtype=object)
 _REFUSED = CHECKS.index("hazardous_refused")

@@ -1,6 +1,7 @@
 """Solver-free verification of an :class:`Allocation` against its problem, from the true floats.
 
-Each ``_check_*`` returns :class:`~symbiosis.findings.Finding` objects (code, bilingual detail);
+Each ``_check_*`` returns :class:`~symbiosis.findings.Finding` objects (a code, and its bilingual
+detail from the message catalogue);
 :func:`check_solution` gathers them. A tolerance ``tol`` is relative to the size of the right-hand
 side: ``lhs <= rhs + tol·max(1, |rhs|)``.
 
@@ -22,16 +23,20 @@ from symbiosis.engine.allocation.problem import (
     index_problem,
 )
 from symbiosis.findings import Finding
-from symbiosis.i18n import Text
+from symbiosis.i18n import TextTable
 
-__all__ = ["KNOWN_STATUSES", "check_flows", "check_solution"]
+__all__ = ["CHECK_TEXTS", "KNOWN_STATUSES", "check_flows", "check_solution"]
 
 #: Statuses :func:`~symbiosis.engine.allocation.solve` may return.
 KNOWN_STATUSES = ("optimal", "feasible", "time_limit", "infeasible", "empty")
 
 
-def _violation(code: str, fr: str, en: str) -> Finding:
-    return Finding(code=code, detail=Text(fr, en))
+#: What each finding code says, from the message catalogue (``allocation.check.<code>``).
+CHECK_TEXTS = TextTable("allocation.check")
+
+
+def _violation(code: str, **values: object) -> Finding:
+    return Finding(code=code, detail=CHECK_TEXTS[code].format(**values))
 
 
 def _over(lhs: np.ndarray, rhs: np.ndarray, tol: float) -> np.ndarray:
@@ -44,32 +49,14 @@ def _positions_of_flows(problem: AllocationProblem, flows: pd.DataFrame) -> tupl
     found = []
     unknown = int((positions < 0).sum())
     if unknown:
-        found.append(
-            _violation(
-                "flow_unknown_candidate",
-                f"{unknown} flux sur un candidate_id inconnu",
-                f"{unknown} flow(s) on unknown candidate_id",
-            )
-        )
+        found.append(_violation("flow_unknown_candidate", n=unknown))
     if flows["candidate_id"].duplicated().any():
-        found.append(
-            _violation(
-                "flow_duplicate_candidate",
-                "un candidate_id apparaît deux fois dans les flux",
-                "a candidate_id appears twice in flows",
-            )
-        )
+        found.append(_violation("flow_duplicate_candidate"))
     known = positions >= 0
     for column in ("supply_id", "demand_id"):
         expected = problem.arcs[column].astype(str).to_numpy()[positions[known]]
         if (flows[column].astype(str).to_numpy()[known] != expected).any():
-            found.append(
-                _violation(
-                    f"flow_{column}_mismatch",
-                    f"le {column} d'un flux diffère de celui de son candidat",
-                    f"{column} of a flow differs from its candidate's",
-                )
-            )
+            found.append(_violation(f"flow_{column}_mismatch"))
     return positions, found
 
 
@@ -79,26 +66,12 @@ def _check_arcs(
     found = []
     negative = int((flow < 0).sum())
     if negative:
-        found.append(
-            _violation("flow_negative", f"{negative} flux négatif(s)", f"{negative} negative flow(s)")
-        )
+        found.append(_violation("flow_negative", n=negative))
     upper = indexed.cap_arc[arc_positions] if len(arc_positions) else flow
     if _over(flow, upper, tol).any():
-        found.append(
-            _violation(
-                "flow_over_arc_upper",
-                "un flux dépasse sa borne supérieure ou la capacité d'une de ses extrémités",
-                "a flow exceeds its upper bound or an end's capacity",
-            )
-        )
+        found.append(_violation("flow_over_arc_upper"))
     if not np.allclose(delivered, flow * indexed.yld[arc_positions], rtol=tol, atol=tol):
-        found.append(
-            _violation(
-                "delivered_not_flow_times_yield",
-                "quantité livrée (delivered_per_yr) ≠ flux × rendement (flow_per_yr × yield_ratio)",
-                "delivered_per_yr != flow_per_yr × yield_ratio",
-            )
-        )
+        found.append(_violation("delivered_not_flow_times_yield"))
     return found
 
 
@@ -112,22 +85,10 @@ def _check_balances(
     )
     over_supplies = int(_over(shipped, indexed.sup_cap, tol).sum())
     if over_supplies:
-        found.append(
-            _violation(
-                "supply_over_capacity",
-                f"{over_supplies} offre(s) au-delà de leur capacité",
-                f"{over_supplies} supply(ies) over capacity",
-            )
-        )
+        found.append(_violation("supply_over_capacity", n=over_supplies))
     over_demands = int(_over(received, indexed.dem_cap, tol).sum())
     if over_demands:
-        found.append(
-            _violation(
-                "demand_over_capacity",
-                f"{over_demands} demande(s) au-delà de leur capacité",
-                f"{over_demands} demand(s) over capacity",
-            )
-        )
+        found.append(_violation("demand_over_capacity", n=over_demands))
     return found
 
 
@@ -136,39 +97,21 @@ def _check_side(indexed: Indexed, arc_positions: np.ndarray, flow: np.ndarray, t
     supplier_lot = indexed.sup_lot[indexed.tail[arc_positions]]
     small_links = int(_over(supplier_lot, flow, tol).sum())
     if small_links:
-        found.append(
-            _violation(
-                "link_below_supply_min_lot",
-                f"{small_links} lien(s) sous le lot minimal de leur fournisseur",
-                f"{small_links} link(s) below their supplier's minimum lot",
-            )
-        )
+        found.append(_violation("link_below_supply_min_lot", n=small_links))
     received = np.bincount(
         indexed.head[arc_positions], weights=flow * indexed.yld[arc_positions], minlength=indexed.n_dem
     )
     short = int(((received > 0) & _over(indexed.dem_lot, received, tol)).sum())
     if short:
-        found.append(
-            _violation(
-                "demand_below_min_lot",
-                f"{short} demande(s) servie(s) sous leur lot minimal",
-                f"{short} served demand(s) below their minimum lot",
-            )
-        )
+        found.append(_violation("demand_below_min_lot", n=short))
     ends = (
-        (indexed.tail, indexed.sup_k, indexed.n_sup, "supply", "une offre"),
-        (indexed.head, indexed.dem_k, indexed.n_dem, "demand", "une demande"),
+        (indexed.tail, indexed.sup_k, indexed.n_sup, "supply"),
+        (indexed.head, indexed.dem_k, indexed.n_dem, "demand"),
     )
-    for end_of_arc, partner_limit, n_ends, name, name_fr in ends:
+    for end_of_arc, partner_limit, n_ends, name in ends:
         partners = np.bincount(end_of_arc[arc_positions], minlength=n_ends)
         if ((partner_limit > 0) & (partners > partner_limit)).any():
-            found.append(
-                _violation(
-                    f"{name}_too_many_partners",
-                    f"{name_fr} a plus de partenaires que permis",
-                    f"a {name} has more partners than allowed",
-                )
-            )
+            found.append(_violation(f"{name}_too_many_partners"))
     return found
 
 
@@ -180,23 +123,11 @@ def _check_objective(
     scale = max(1.0, abs(value))
     claimed, bound = allocation.objective, allocation.bound
     if abs(value - claimed) > tol * scale * 10:
-        found.append(
-            _violation(
-                "objective_mismatch",
-                f"objectif {claimed:.6g} != recalculé {value:.6g}",
-                f"objective {claimed:.6g} != recomputed {value:.6g}",
-            )
-        )
+        found.append(_violation("objective_mismatch", claimed=f"{claimed:.6g}", value=f"{value:.6g}"))
     if bound < claimed - tol * scale:
-        found.append(
-            _violation(
-                "bound_below_objective",
-                f"borne {bound:.6g} sous l'objectif {claimed:.6g}",
-                f"bound {bound:.6g} below objective {claimed:.6g}",
-            )
-        )
+        found.append(_violation("bound_below_objective", bound=f"{bound:.6g}", claimed=f"{claimed:.6g}"))
     if allocation.gap < -tol:
-        found.append(_violation("negative_gap", "écart négatif", "negative gap"))
+        found.append(_violation("negative_gap"))
     return found
 
 
@@ -262,11 +193,5 @@ def _audit(
     found += _check_side(indexed, arc_positions, flow, tol)
     found += _check_objective(indexed, arc_positions, flow, allocation, tol)
     if allocation.status not in KNOWN_STATUSES:
-        found.append(
-            _violation(
-                "unknown_status",
-                f"statut inconnu {allocation.status!r}",
-                f"unknown status {allocation.status!r}",
-            )
-        )
+        found.append(_violation("unknown_status", status=repr(allocation.status)))
     return found
