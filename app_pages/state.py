@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from symbiosis.db import Actor, Repository
+from symbiosis.db import DATABASE_ERRORS, Actor, Repository
 from symbiosis.db.accounts import AccountRepository
 from symbiosis.i18n import LANGS, t
 from symbiosis.ingest import ImportReport
@@ -101,14 +101,14 @@ def client_address() -> str:
     """Return the client's address for the per-source sign-in throttle (``local`` when unknown)."""
     try:
         return client_source(st.context.headers, st.context.ip_address)
-    except Exception:  # no browser (AppTest, bare mode)
+    except (AttributeError, RuntimeError):  # no browser request (AppTest, bare mode)
         return "local"
 
 
 def _cookie_token() -> str | None:
     try:
         value = st.context.cookies.get(COOKIE)
-    except Exception:  # no browser (bare mode)
+    except (AttributeError, RuntimeError):  # no browser request (bare mode)
         return None
     return value if isinstance(value, str) and value else None  # AppTest hands out mocks
 
@@ -229,7 +229,7 @@ def sign_out() -> None:
     """End the session: revoke its token, forget the actor, its files and everything the pages kept."""
     try:
         accounts().end_session(current_actor_in_state(), st.session_state.get("session_token"))
-    except Exception:  # the session ends on screen even when the database does not answer
+    except DATABASE_ERRORS:  # the session ends on screen even when the database does not answer
         logger.exception("session could not be revoked in the database")
     _forget_session()
 
@@ -246,7 +246,7 @@ def session_guard(lang: str) -> None:
         st.html(cookie_script(op or None), unsafe_allow_javascript=True)
     try:
         demo_active = accounts().demo_accounts_active()
-    except Exception:  # a missing or broken registry is explained by the pages
+    except DATABASE_ERRORS:  # a missing or broken registry is explained by the pages
         return
     if demo_active:
         st.warning(t("demo.banner", lang), icon="⚠️")
@@ -270,7 +270,7 @@ def unread_notice(actor: Actor | None, lang: str) -> None:
         from symbiosis.db.notifications import NotificationRepository
 
         unread = NotificationRepository(repository()).unread_count(actor)
-    except Exception:  # a registry not migrated yet: no notice rather than a broken sidebar
+    except DATABASE_ERRORS:  # a registry not migrated yet: no notice rather than a broken sidebar
         return
     if unread:
         from symbiosis.i18n import tn
@@ -318,7 +318,7 @@ def load_registry_or_stop(actor: Actor, *, empty_key: str, need_streams: bool = 
     lang = current_lang()
     try:
         registry = repository().load_registry(actor)
-    except Exception as exc:  # the page explains, it does not crash, when the DB is missing or broken
+    except DATABASE_ERRORS as exc:  # the page explains, it does not crash, when the DB is missing or broken
         st.error(t("registry.db_error", lang, url=database_url_shown(), error=exc))
         st.stop()
     if registry.firms.empty or (need_streams and registry.streams.empty):

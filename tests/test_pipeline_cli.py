@@ -95,3 +95,16 @@ def test_solver_failure_exits_1(db, monkeypatch, capsys):
     monkeypatch.setattr(pipeline, "check_flows", lambda ix, x, allocation: [over])
     assert main(["match", "--db", str(db), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["status"] == "check_failed"
+
+
+def test_a_bug_while_reading_the_registry_is_not_called_unreadable(db, monkeypatch):
+    """Only database errors (DATABASE_ERRORS) become "unreadable registry"; a bug keeps its traceback."""
+    from symbiosis.db import DATABASE_ERRORS, Repository
+
+    def buggy(self, actor):
+        raise TypeError("a programming error")
+
+    monkeypatch.setattr(Repository, "load_registry", buggy)
+    with pytest.raises(TypeError, match="programming error"):
+        main(["match", "--db", str(db)])
+    assert not issubclass(TypeError, DATABASE_ERRORS)

@@ -80,8 +80,17 @@ _ID_FIELDS = ("name", "scian_code", "park_id", "municipality")
 REQUIRED_FIRM_COLUMNS = ("name", "scian_code")
 
 
+#: What a geocoder may raise when it cannot answer (network down or timed out, an unreadable cache or
+#: answer, a name it cannot look up). The import goes on without it; any other error is a bug.
+GEOCODER_ERRORS: tuple[type[Exception], ...] = (OSError, ValueError, LookupError)
+
+
 class Locator(Protocol):
-    """Anything with ``locate(name, *, province)`` returning a place with ``lat``, ``lon``."""
+    """Anything with ``locate(name, *, province)`` returning a place with ``lat``, ``lon``.
+
+    ``locate`` returns ``None`` for a name it does not know and raises one of
+    :data:`GEOCODER_ERRORS` when it cannot answer.
+    """
 
     def locate(self, name: str, *, province: str = "QC") -> Any: ...
 
@@ -262,7 +271,7 @@ def _locate(geocoder: Locator | None, name: str) -> Any:
         return None
     try:
         return geocoder.locate(name, province="QC")
-    except Exception as exc:  # a broken geocoder must not break an import
+    except GEOCODER_ERRORS as exc:  # a geocoder that cannot answer must not break an import
         logger.warning("geocoder failed on %r: %s", name, exc)
         return None
 
@@ -274,7 +283,7 @@ def _suggest(geocoder: Locator | None, name: str) -> str:
         return ""
     try:
         return ", ".join(suggest(name, 3))
-    except Exception as exc:  # suggestions are a courtesy
+    except GEOCODER_ERRORS as exc:  # suggestions are a courtesy
         logger.warning("geocoder suggestions failed on %r: %s", name, exc)
         return ""
 
