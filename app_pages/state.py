@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -172,17 +173,31 @@ def sign_in(actor: Actor, display_name: str = "") -> None:
     st.session_state["cookie_op"] = token
 
 
-def _clear_session_caches() -> None:
-    """Drop this session's ``st.cache_data(scope="session")`` entries (Streamlit runtime helper)."""
-    try:
-        from streamlit.runtime.caching.cache_data_api import clear_session_cache
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
+#: The app's session-scoped caches by function name (see :func:`session_cache`); sign-out clears them.
+_SESSION_CACHES: dict[str, Any] = {}
 
-        ctx = get_script_run_ctx()
-        if ctx is not None:
-            clear_session_cache(ctx.session_id)
-    except ImportError:  # another Streamlit version: session caches end with the session anyway
-        pass
+
+def session_cache(*, max_entries: int) -> Callable[[Callable[..., Any]], Any]:
+    """``st.cache_data(scope="session")`` whose entries this session drops at sign-out.
+
+    A session-scoped cache lives until the browser session ends, and signing out does not end it:
+    the next person signing in on the same tab must not be served the previous one's figures. The
+    cached function is registered here, and :func:`sign_out` calls its public ``clear()``, which
+    empties the current session's entries only.
+    """
+
+    def wrap(func: Callable[..., Any]) -> Any:
+        cached = st.cache_data(scope="session", show_spinner=False, max_entries=max_entries)(func)
+        _SESSION_CACHES[f"{func.__module__}.{func.__qualname__}"] = cached
+        return cached
+
+    return wrap
+
+
+def _clear_session_caches() -> None:
+    """Drop this session's entries of every :func:`session_cache` (public ``clear()`` only)."""
+    for cached in _SESSION_CACHES.values():
+        cached.clear()
 
 
 def _drop_session_files() -> None:

@@ -39,8 +39,6 @@ def text_candidates(
     if config.text_similarity_threshold > 1.0:
         return Pairs.empty()
     vectorise = text_vectors or _default_text_vectors()
-    if vectorise is None:
-        return Pairs.empty()
     wanted = np.ones(sup.n, dtype=bool)
     if config.text_scope == "unmatched":
         wanted[kept.s] = False
@@ -159,12 +157,9 @@ def _text_pairs_of_close_texts(
 _DENSE_SIMILARITY_MAX = 4_000_000
 
 
-def _default_text_vectors() -> TextVectors | None:
-    try:
-        from symbiosis.kb.classify import text_vectors
-    except ImportError:
-        logger.warning("symbiosis.kb.classify.text_vectors unavailable: no text-based candidates")
-        return None
+def _default_text_vectors() -> TextVectors:
+    from symbiosis.kb.classify import text_vectors  # a module of this package: always importable
+
     return text_vectors
 
 

@@ -333,11 +333,8 @@ def _objects(series: pd.Series) -> np.ndarray:
 
 def _categories(categories: pd.DataFrame | None) -> pd.DataFrame:
     if categories is None:
-        try:
-            from symbiosis.kb import load_categories
-        except ImportError:
-            logger.warning("no categories: family defaults and family factors unused")
-            return pd.DataFrame(columns=["category_id", "family", "default_density_t_per_m3"])
+        from symbiosis.kb import load_categories  # a package of this project: always importable
+
         categories = load_categories()
     categories = categories.drop_duplicates("category_id")
     return categories.set_index(categories["category_id"].astype(str), drop=False)
