@@ -94,6 +94,37 @@ def generate_candidates(
         ``requires_authorisation``, ``pretreatment``, ``receiving_process``, ``r_code``.
         ``attrs["funnel"]`` counts the pairs examined and those left after each check (pairs the
         queries never fetched are not counted). The frame of :func:`find_candidates`' arrays.
+
+    Examples
+    --------
+    Two bark suppliers and two buyers of landscaping mulch, one pair in Chicoutimi and one in
+    Alma, about 45 km apart. The shipped rule KB0043 (bark → mulch, up to 150 km) joins every
+    supply to every demand; a 20 km radius keeps only the two local pairs.
+
+    >>> from symbiosis.engine.candidates import generate_candidates
+    >>> from symbiosis.engine.config import MatchConfig
+    >>> from symbiosis.kb import load_rules
+    >>> from symbiosis.sample.toy import toy_registry
+    >>> registry = toy_registry(
+    ...     [
+    ...         ("S1", "supply", "wood_bark", 100.0, 48.43, -71.07),
+    ...         ("S2", "supply", "wood_bark", 50.0, 48.55, -71.65),
+    ...         ("D1", "demand", "landscaping_mulch", 80.0, 48.42, -71.02),
+    ...         ("D2", "demand", "landscaping_mulch", 60.0, 48.54, -71.62),
+    ...     ]
+    ... )
+    >>> found = generate_candidates(registry, load_rules(), MatchConfig())
+    >>> print(found[["supply_id", "demand_id", "rule_id", "great_circle_km"]].round(1).to_string(index=False))
+    supply_id demand_id rule_id  great_circle_km
+           S1        D1  KB0043              3.9
+           S1        D2  KB0043             42.3
+           S2        D1  KB0043             48.6
+           S2        D2  KB0043              2.5
+    >>> local = generate_candidates(registry, load_rules(), MatchConfig(radius_km=20.0))
+    >>> print(local[["supply_id", "demand_id"]].to_string(index=False))
+    supply_id demand_id
+           S1        D1
+           S2        D2
     """
     found = find_candidates(registry, rules, config, categories=categories, text_vectors=text_vectors)
     frame = found.frame()

@@ -42,16 +42,16 @@ class Relaxed:
     delta: np.ndarray
 
 
-def charged(ix: Indexed) -> Indexed:
+def charged(indexed: Indexed) -> Indexed:
     """The problem with each fixed cost spread over its arc's capacity: gain − fixed / upper.
 
     Any side-feasible plan has ``y_a >= x_a / upper_a``, so ``fixed·y >= (fixed / upper)·x``: the
     flow optimum under these gains bounds the side-constrained optimum from above, more tightly
     than ignoring fixed costs (the linear relaxation of the fixed-charge model).
     """
-    if not ix.fixed.any():
-        return ix
-    return replace(ix, gain=ix.gain - ix.fixed / np.maximum(ix.cap_arc, 1e-300))
+    if not indexed.fixed.any():
+        return indexed
+    return replace(indexed, gain=indexed.gain - indexed.fixed / np.maximum(indexed.cap_arc, 1e-300))
 
 
 def _floor(values: np.ndarray, scale: float) -> np.ndarray:
@@ -59,7 +59,11 @@ def _floor(values: np.ndarray, scale: float) -> np.ndarray:
 
 
 def _network(
-    ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, config: AllocationConfig, scales: Scales | None = None
+    indexed: Indexed,
+    arcs: np.ndarray,
+    dem_cap: np.ndarray,
+    config: AllocationConfig,
+    scales: Scales | None = None,
 ):
     """Integer arrays of the balanced network in flow units: arcs, dispose arcs, demand→sink arcs.
 
@@ -68,23 +72,23 @@ def _network(
     then be one per demand).
     """
     qs, vs = config.quantity_scale, config.value_scale
-    ns, nd = ix.n_sup, ix.n_dem
-    t, h = ix.tail[arcs], ix.head[arcs]
+    ns, nd = indexed.n_sup, indexed.n_dem
+    t, h = indexed.tail[arcs], indexed.head[arcs]
     sups, dems = np.unique(t), np.unique(h)
     if scales is None:
         u_sup = np.ones(ns)
         v_dem = np.ones(nd)
-        v_dem[h] = ix.yld[arcs]
+        v_dem[h] = indexed.yld[arcs]
     else:
         u_sup, v_dem = scales.sup, scales.dem
-    sup_f = ix.sup_cap[sups] / u_sup[sups]
+    sup_f = indexed.sup_cap[sups] / u_sup[sups]
     sup_int = _floor(sup_f, qs)
     # An unlimited demand never takes more than all supply: keeps the integers in range.
-    dem_f = np.minimum(dem_cap[dems] / v_dem[dems], (ix.sup_cap / u_sup).sum())
+    dem_f = np.minimum(dem_cap[dems] / v_dem[dems], (indexed.sup_cap / u_sup).sum())
     dem_int = _floor(dem_f, qs)
-    arc_f = ix.cap_arc[arcs] / u_sup[t]
+    arc_f = indexed.cap_arc[arcs] / u_sup[t]
     arc_int = _floor(arc_f, qs)
-    gain_f = ix.gain[arcs] * u_sup[t]
+    gain_f = indexed.gain[arcs] * u_sup[t]
     sink = ns + nd
     tails = np.concatenate([t, sups, ns + dems]).astype(np.int32)
     heads = np.concatenate([ns + h, np.full(len(sups), sink), np.full(len(dems), sink)]).astype(np.int32)
@@ -103,13 +107,17 @@ def _network(
 
 
 def mcf_flow(
-    ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, config: AllocationConfig, scales: Scales | None = None
+    indexed: Indexed,
+    arcs: np.ndarray,
+    dem_cap: np.ndarray,
+    config: AllocationConfig,
+    scales: Scales | None = None,
 ):
     """Solve the pure network on ``arcs`` with one OR-Tools ``SimpleMinCostFlow`` call.
 
     Parameters
     ----------
-    ix
+    indexed
         Indexed problem.
     arcs
         Arc indices (gain > 0), all in components that ``scales`` makes pure.
@@ -128,7 +136,7 @@ def mcf_flow(
     rounding : dict
         Capacity lost to rounding per supply, demand and arc, and the gain per flow unit.
     """
-    (tails, heads, caps, costs, nodes, supply), rounding = _network(ix, arcs, dem_cap, config, scales)
+    (tails, heads, caps, costs, nodes, supply), rounding = _network(indexed, arcs, dem_cap, config, scales)
     smcf = min_cost_flow.SimpleMinCostFlow()
     ids = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     smcf.set_nodes_supplies(nodes, supply)
@@ -144,7 +152,7 @@ def _finite_rows(b_ub: np.ndarray, reach: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(b_ub), b_ub, reach)
 
 
-def lp_flow(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray) -> np.ndarray:
+def lp_flow(indexed: Indexed, arcs: np.ndarray, dem_cap: np.ndarray) -> np.ndarray:
     """Solve the generalised network on ``arcs`` as an LP (HiGHS dual simplex); return the flow per arc.
 
     An unlimited supply or demand capacity is replaced by what its arcs can carry at most (the LP
@@ -153,26 +161,26 @@ def lp_flow(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray) -> np.ndarray:
     """
     if len(arcs) == 0:
         return np.zeros(0)
-    t, h = ix.tail[arcs], ix.head[arcs]
+    t, h = indexed.tail[arcs], indexed.head[arcs]
     sups, ti = np.unique(t, return_inverse=True)
     dems, hi = np.unique(h, return_inverse=True)
     n = len(arcs)
     cols = np.arange(n)
     rows = np.concatenate([ti, len(sups) + hi])
-    vals = np.concatenate([np.ones(n), ix.yld[arcs]])
+    vals = np.concatenate([np.ones(n), indexed.yld[arcs]])
     a_ub = csr_matrix((vals, (rows, np.concatenate([cols, cols]))), shape=(len(sups) + len(dems), n))
-    cap = ix.cap_arc[arcs]
+    cap = indexed.cap_arc[arcs]
     reach = np.concatenate(
         [
             np.bincount(ti, weights=cap, minlength=len(sups)),
-            np.bincount(hi, weights=cap * ix.yld[arcs], minlength=len(dems)),
+            np.bincount(hi, weights=cap * indexed.yld[arcs], minlength=len(dems)),
         ]
     )
-    b_ub = _finite_rows(np.concatenate([ix.sup_cap[sups], dem_cap[dems]]), reach)
+    b_ub = _finite_rows(np.concatenate([indexed.sup_cap[sups], dem_cap[dems]]), reach)
     bounded = np.isfinite(b_ub)
     bounds = np.column_stack([np.zeros(n), cap])
     res = linprog(
-        -ix.gain[arcs],
+        -indexed.gain[arcs],
         A_ub=a_ub[bounded],
         b_ub=b_ub[bounded],
         bounds=bounds,
@@ -185,13 +193,18 @@ def lp_flow(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray) -> np.ndarray:
 
 
 def relax(
-    ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, lab: Labels, scales: Scales, config: AllocationConfig
+    indexed: Indexed,
+    arcs: np.ndarray,
+    dem_cap: np.ndarray,
+    lab: Labels,
+    scales: Scales,
+    config: AllocationConfig,
 ) -> Relaxed:
     """Optimal continuous flows on ``arcs`` (gain > 0): min-cost flow where pure, LP where generalised.
 
     Parameters
     ----------
-    ix, arcs, dem_cap, config
+    indexed, arcs, dem_cap, config
         As in :func:`mcf_flow`.
     lab
         Component labels of the usable arcs.
@@ -204,29 +217,29 @@ def relax(
     Relaxed
         Flows on every arc of the problem and the per-component rounding bound.
     """
-    x = np.zeros(ix.n_arcs)
+    x = np.zeros(indexed.n_arcs)
     delta = np.zeros(lab.n)
-    is_gen = scales.general[lab.sup[ix.tail[arcs]]]
+    is_gen = scales.general[lab.sup[indexed.tail[arcs]]]
     pure, gen = arcs[~is_gen], arcs[is_gen]
     if len(pure):
-        xp, rounding = mcf_flow(ix, pure, dem_cap, config, scales)
+        xp, rounding = mcf_flow(indexed, pure, dem_cap, config, scales)
         if xp is None:
             gen = np.concatenate([gen, pure])
         else:
             x[pure] = xp
-            delta = _delta_pure(ix, lab, pure, xp / rounding["unit"], rounding, config)
+            delta = _delta_pure(indexed, lab, pure, xp / rounding["unit"], rounding, config)
     if len(gen):
-        x[gen] = lp_flow(ix, gen, dem_cap)
+        x[gen] = lp_flow(indexed, gen, dem_cap)
     return Relaxed(x=x, delta=delta)
 
 
 def _delta_pure(
-    ix: Indexed, lab: Labels, arcs: np.ndarray, f: np.ndarray, rounding: dict, config: AllocationConfig
+    indexed: Indexed, lab: Labels, arcs: np.ndarray, f: np.ndarray, rounding: dict, config: AllocationConfig
 ) -> np.ndarray:
     """Per component, the most objective the integer network may have lost: rounded gains on the flow
     ``f`` and on all supply, and the capacity floored away at the largest gain (all in flow units)."""
     vs = config.value_scale
-    comp = lab.sup[ix.tail[arcs]]
+    comp = lab.sup[indexed.tail[arcs]]
     gain = rounding["gain"]
     err = np.abs(gain - np.rint(gain * vs) / vs)
     e_max, g_max = np.zeros(lab.n), np.zeros(lab.n)

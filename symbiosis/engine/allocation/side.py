@@ -30,9 +30,9 @@ EPS_FLOW = 1e-9
 _REL = 1e-9
 
 
-def net_value(ix: Indexed, x: np.ndarray) -> np.ndarray:
+def net_value(indexed: Indexed, x: np.ndarray) -> np.ndarray:
     """Per-arc objective: gain·x − fixed cost when the link carries flow."""
-    return ix.gain * x - ix.fixed * (x > EPS_FLOW)
+    return indexed.gain * x - indexed.fixed * (x > EPS_FLOW)
 
 
 def _rank_desc(group: np.ndarray, key: np.ndarray) -> np.ndarray:
@@ -60,34 +60,34 @@ def _partner_closures(
     return np.setdiff1d(cand, keep)
 
 
-def _violations(ix: Indexed, open_: np.ndarray, x: np.ndarray, gentle: bool):
+def _violations(indexed: Indexed, open_: np.ndarray, x: np.ndarray, gentle: bool):
     """Arcs and demands to close after one relaxation solve (empty when the plan is feasible)."""
     used = open_[x[open_] > EPS_FLOW]
     xs = x[used]
-    net = ix.gain[used] * xs - ix.fixed[used]
-    bad = (xs < ix.sup_lot[ix.tail[used]] * (1 - _REL)) | (net < 0)
+    net = indexed.gain[used] * xs - indexed.fixed[used]
+    bad = (xs < indexed.sup_lot[indexed.tail[used]] * (1 - _REL)) | (net < 0)
     bad_arcs = used[bad]
     if gentle and len(bad_arcs):  # the worst offender per supplier only: the others may recover
-        first = _rank_desc(ix.tail[bad_arcs], -net[bad]) == 0
+        first = _rank_desc(indexed.tail[bad_arcs], -net[bad]) == 0
         bad_arcs = bad_arcs[first]
     close = [bad_arcs]
-    for node_of, k in ((ix.tail, ix.sup_k), (ix.head, ix.dem_k)):
+    for node_of, k in ((indexed.tail, indexed.sup_k), (indexed.head, indexed.dem_k)):
         close.append(_partner_closures(open_, used, net, node_of, k))
-    delivered = np.bincount(ix.head[used], weights=ix.yld[used] * xs, minlength=ix.n_dem)
-    close_dems = np.flatnonzero((delivered > EPS_FLOW) & (delivered < ix.dem_lot * (1 - _REL)))
+    delivered = np.bincount(indexed.head[used], weights=indexed.yld[used] * xs, minlength=indexed.n_dem)
+    close_dems = np.flatnonzero((delivered > EPS_FLOW) & (delivered < indexed.dem_lot * (1 - _REL)))
     return np.unique(np.concatenate(close)), close_dems
 
 
-def candidate_pool(ix: Indexed, arcs: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
+def candidate_pool(indexed: Indexed, arcs: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
     """Arcs the repair may use: the relaxation's support plus each stream's ``k`` best arcs by gain."""
     best = np.zeros(len(arcs), bool)
-    for node_of in (ix.tail, ix.head):
-        best |= _rank_desc(node_of[arcs], ix.gain[arcs]) < k
+    for node_of in (indexed.tail, indexed.head):
+        best |= _rank_desc(node_of[arcs], indexed.gain[arcs]) < k
     return arcs[best | (x[arcs] > EPS_FLOW)]
 
 
 def repair(
-    ix: Indexed,
+    indexed: Indexed,
     arcs: np.ndarray,
     x0: np.ndarray,
     lab: Labels,
@@ -99,7 +99,7 @@ def repair(
 
     Parameters
     ----------
-    ix
+    indexed
         Indexed problem.
     arcs
         Arcs (gain > 0) of the components with side constraints.
@@ -123,9 +123,9 @@ def repair(
     10,000 streams); the pool (support of a basic optimum, at most one arc per stream, plus
     ``config.repair_pool`` alternatives per stream) keeps each round small and the count low.
     """
-    ixc = charged(ix)
-    open_, dem_cap = candidate_pool(ixc, arcs, x0, config.repair_pool), ix.dem_cap.copy()
-    x = np.zeros(ix.n_arcs)
+    ixc = charged(indexed)
+    open_, dem_cap = candidate_pool(ixc, arcs, x0, config.repair_pool), indexed.dem_cap.copy()
+    x = np.zeros(indexed.n_arcs)
     x[arcs] = x0[arcs]
     rounds = 0
     while True:
@@ -133,7 +133,7 @@ def repair(
         gentle = rounds < config.repair_max_rounds and time.perf_counter() < deadline
         if not gentle:  # past the gentle phase only the current support stays open: it only shrinks
             open_ = open_[x[open_] > 0]
-        close_arcs, close_dems = _violations(ix, open_, x, gentle)
+        close_arcs, close_dems = _violations(indexed, open_, x, gentle)
         log.debug(
             "repair round %d: %d open arcs, closing %d arcs and %d demands (gentle=%s)",
             rounds,
@@ -146,7 +146,7 @@ def repair(
             return x, rounds
         open_ = np.setdiff1d(open_, close_arcs, assume_unique=True)
         dem_cap[close_dems] = 0.0
-        open_ = open_[dem_cap[ix.head[open_]] > 0]
+        open_ = open_[dem_cap[indexed.head[open_]] > 0]
         x = relax(ixc, open_, dem_cap, lab, scales, config).x
         rounds += 1
 
@@ -174,18 +174,20 @@ def _work_queue(comps: np.ndarray, value: np.ndarray, ub: np.ndarray, config: Al
     return need[np.argsort(-gap[need], kind="stable")]
 
 
-def _exact(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: AllocationConfig):
+def _exact(indexed: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: AllocationConfig):
     """MILP on one component, started from the plan ``x``; returns (flows or None, bound, proven)."""
-    res = solve_component(ix, a, time_limit_s=share, mip_gap=config.mip_gap, start=x[a], seed=config.seed)
+    res = solve_component(
+        indexed, a, time_limit_s=share, mip_gap=config.mip_gap, start=x[a], seed=config.seed
+    )
     if res.x is None:
         return None, res.bound, False
     return np.where(res.x > EPS_FLOW, res.x, 0.0), res.bound, res.optimal
 
 
-def _improve(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: AllocationConfig):
+def _improve(indexed: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: AllocationConfig):
     """Neighbourhood search on a component too large for one MILP; the bound stays the relaxation's."""
     xn, _ = improve(
-        ix,
+        indexed,
         a,
         x,
         deadline=time.perf_counter() + share,
@@ -197,7 +199,7 @@ def _improve(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: Al
 
 
 def solve_side(
-    ix: Indexed,
+    indexed: Indexed,
     lab: Labels,
     side: np.ndarray,
     scales: Scales,
@@ -210,7 +212,7 @@ def solve_side(
 
     Parameters
     ----------
-    ix, lab, scales, config
+    indexed, lab, scales, config
         As in :func:`repair`.
     x0
         Optimal relaxed flows on every arc.
@@ -229,17 +231,17 @@ def solve_side(
     comps = np.flatnonzero(side)
     t0 = time.perf_counter()
     in_side = side[lab.arc]
-    ixc = charged(ix)
+    ixc = charged(indexed)
     arcs = lab.arcs[in_side & (ixc.gain[lab.arcs] > 0)]
     budget = deadline - t0
     tight = partner_relaxation(ixc, arcs, lab, comps)
     ub = np.minimum(ub, tight.bound)
-    x, rounds = repair(ix, arcs, x0, lab, scales, config, t0 + 0.3 * budget)
-    value = np.bincount(lab.arc, weights=net_value(ix, x)[lab.arcs], minlength=lab.n)
+    x, rounds = repair(indexed, arcs, x0, lab, scales, config, t0 + 0.3 * budget)
+    value = np.bincount(lab.arc, weights=net_value(indexed, x)[lab.arcs], minlength=lab.n)
     if np.isfinite(tight.bound).any():  # the partner LP's flows often repair into a better plan
-        seeded = np.isfinite(tight.bound)[lab.sup[ix.tail[arcs]]]
-        x2, _ = repair(ix, arcs[seeded], tight.x, lab, scales, config, t0 + 0.3 * budget)
-        value2 = np.bincount(lab.arc, weights=net_value(ix, x2)[lab.arcs], minlength=lab.n)
+        seeded = np.isfinite(tight.bound)[lab.sup[indexed.tail[arcs]]]
+        x2, _ = repair(indexed, arcs[seeded], tight.x, lab, scales, config, t0 + 0.3 * budget)
+        value2 = np.bincount(lab.arc, weights=net_value(indexed, x2)[lab.arcs], minlength=lab.n)
         better = (value2 > value) & np.isfinite(tight.bound)
         take = better[lab.arc]
         x[lab.arcs[take]] = x2[lab.arcs[take]]
@@ -265,12 +267,12 @@ def solve_side(
             share = (deadline - now) * at_stake[c] / max(left, 1e-9)
             left -= at_stake[c]
             exact = n_arcs[c] <= config.mip_max_arcs
-            xm, comp_bound, proven = (_exact if exact else _improve)(ix, a, x, share, config)
+            xm, comp_bound, proven = (_exact if exact else _improve)(indexed, a, x, share, config)
             seconds[c] += time.perf_counter() - now
             method[c] = "repair+milp" if exact else "repair+lns"
             bound[c] = min(bound[c], comp_bound)
             if xm is not None:
-                new_value = float((ix.gain[a] * xm - ix.fixed[a] * (xm > 0)).sum())
+                new_value = float((indexed.gain[a] * xm - indexed.fixed[a] * (xm > 0)).sum())
                 if new_value > value[c]:
                     x[a], value[c] = xm, new_value
             status[c] = "optimal" if proven else "time_limit"
