@@ -32,6 +32,7 @@ run: $(STAMP) $(DB)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # .test-services.env (written by scripts/test-services.sh) points the suite at PostgreSQL and Chromium.
 # One pytest worker per core (at most 4), a test file per worker so that module fixtures (the corpus
@@ -40,6 +41,7 @@ PYTEST_PARALLEL ?= -n auto --maxprocesses=4 --dist loadfile
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	set -a; [ ! -f .test-services.env ] || . ./.test-services.env; set +a; \
 		$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 

@@ -130,6 +130,13 @@ def _distinct_defaults(
     return out
 
 
+def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """The column as floats (text that is no number is NaN); all NaN when the frame lacks it."""
+    if column not in frame:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+
+
 def _text(values: object, n: int) -> np.ndarray:
     if values is None:
         return np.full(n, "", dtype=object)
@@ -164,8 +171,7 @@ def supply_baselines(
     n = len(supplies)
     kind = _text(supplies.get("kind"), n)
     rows = _defaults(baselines, _text(supplies["category_id"], n), np.asarray(family, dtype=object), kind)
-    declared_cost = pd.to_numeric(supplies.get("disposal_cost_cad_per_unit"), errors="coerce")
-    declared_cost = np.full(n, np.nan) if declared_cost is None else np.asarray(declared_cost, dtype=float)
+    declared_cost = _numbers(supplies, "disposal_cost_cad_per_unit")
     fate = _text(supplies.get("current_fate"), n)
     fate_source = np.where(fate != "", "declared", "category_default").astype(object)
     # A negative cost declared without a fate is a by-product the firm sells today.
@@ -211,11 +217,8 @@ def demand_baselines(
     kind = _text(demands.get("kind"), n)
     rows = _defaults(baselines, _text(demands["category_id"], n), np.asarray(family, dtype=object), kind)
 
-    def num(col: str) -> np.ndarray:
-        values = pd.to_numeric(demands.get(col), errors="coerce")
-        return np.full(n, np.nan) if values is None else np.asarray(values, dtype=float)
-
-    purchase, fee = num("purchase_price_cad_per_unit"), num("gate_fee_cad_per_unit")
+    purchase = _numbers(demands, "purchase_price_cad_per_unit")
+    fee = _numbers(demands, "gate_fee_cad_per_unit")
     use = _text(demands.get("current_use"), n)
     source = np.where(use != "", "declared", "category_default").astype(object)
     inferred = np.where(
@@ -227,8 +230,8 @@ def demand_baselines(
     use = np.where(use == "", "virgin_input", use).astype(object)
     by_category = config.default_purchase_price_by_category
     category_price = pd.Series(_text(demands["category_id"], n)).map(by_category).astype(float)
-    family_price = pd.Series(np.asarray(family, dtype=object)).map(config.default_purchase_price_by_family)
-    family_price = category_price.fillna(family_price.astype(float)).fillna(0.0).to_numpy(float)
+    by_family = pd.Series(np.asarray(family, dtype=object)).map(config.default_purchase_price_by_family)
+    family_price = category_price.fillna(by_family.astype(float)).fillna(0.0).to_numpy(float)
     service = use == "treatment_service"
     row_fee = pd.to_numeric(rows["gate_fee_cad_per_unit"], errors="coerce").fillna(0.0).to_numpy(float)
     return {

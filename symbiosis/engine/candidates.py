@@ -179,7 +179,7 @@ def find_candidates(
     funnel["after_k_nearest"] = kept.n
     kept = kept.take(np.argsort((kept.s.astype(np.int64) << 32) | kept.d.astype(np.int64), kind="stable"))
     codes = registry.stream_codes
-    sup_stream, dem_stream = codes.get_indexer(sup.ids), codes.get_indexer(dem.ids)
+    sup_stream, dem_stream = codes.get_indexer(pd.Index(sup.ids)), codes.get_indexer(pd.Index(dem.ids))
     firm_codes, _ = pd.factorize(np.concatenate([sup.firm, dem.firm]).astype(object))
     firm_sup, firm_dem = firm_codes[: sup.n], firm_codes[sup.n :]
     kept = kept.take(_best_per_pair(kept, sup, dem, sup_stream, dem_stream))

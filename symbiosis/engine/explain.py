@@ -10,6 +10,7 @@ Every sentence and word comes from the message catalogue (``symbiosis/data/messa
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -319,6 +320,6 @@ def _fmt(value: float, digits: int, lang: str) -> str:
     return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
 
 
-def _nz(value: object) -> float:
+def _nz(value: Any) -> float:
     v = float(value) if value is not None else float("nan")
     return 0.0 if np.isnan(v) else v

@@ -164,12 +164,18 @@ def validated_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = 
     return _with_fate(frame).assign(value=frame["value"].astype(float), year=frame["year"].astype(int))
 
 
+def _most_common(values: pd.Series) -> str:
+    """The most frequent value (the first in sort order on a tie), ``""`` for none."""
+    modes = values.mode()
+    return str(modes.iat[0]) if len(modes) else ""
+
+
 def _unit_mismatch(text: pd.DataFrame, categories: pd.DataFrame) -> pd.Series:
     units = categories.assign(_u=categories["canonical_unit"].map(_UNIT_OF_CANONICAL))
     by_key = pd.concat(
         [
             units.set_index(units["category_id"].astype(str))["_u"],
-            units.groupby(units["family"].astype(str))["_u"].agg(lambda u: u.mode().iat[0] if len(u) else ""),
+            units.groupby(units["family"].astype(str))["_u"].agg(_most_common),
         ]
     )
     by_key = by_key[~by_key.index.duplicated()]

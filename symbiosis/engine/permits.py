@@ -174,8 +174,10 @@ class PermitIndex:
         code_index = _category_codes(categories)
         if permits is not None and len(permits):
             today = pd.Timestamp.today().normalize() if on is None else on
-            until = pd.to_datetime(permits.get("valid_until"), errors="coerce")
-            valid = permits[until.isna() | (until >= today)] if until is not None else permits
+            valid = permits
+            if "valid_until" in permits:
+                until = pd.to_datetime(permits["valid_until"], errors="coerce")
+                valid = permits[until.isna() | (until >= today)]
             for p in valid.to_dict("records"):
                 firm, kind = str(p["firm_id"]), str(p["permit_type"])
                 reference = str(p.get("reference") or "") or str(p.get("permit_id") or "")

@@ -61,7 +61,7 @@ def parameters_frame(config: Any) -> pd.DataFrame:
     """Return the scenario parameters as ``parameter, value`` rows (nested keys dotted)."""
     if hasattr(config, "to_dict"):
         data = config.to_dict()
-    elif dataclasses.is_dataclass(config):
+    elif dataclasses.is_dataclass(config) and not isinstance(config, type):
         data = dataclasses.asdict(config)
     else:
         data = dict(config or {})

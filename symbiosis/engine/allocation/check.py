@@ -45,7 +45,7 @@ def _over(lhs: np.ndarray, rhs: np.ndarray, tol: float) -> np.ndarray:
 
 def _positions_of_flows(problem: AllocationProblem, flows: pd.DataFrame) -> tuple[np.ndarray, list[Finding]]:
     index = pd.Index(problem.arcs["candidate_id"].astype(str))
-    positions = index.get_indexer(flows["candidate_id"].astype(str))
+    positions = index.get_indexer(pd.Index(flows["candidate_id"].astype(str)))
     found = []
     unknown = int((positions < 0).sum())
     if unknown:
