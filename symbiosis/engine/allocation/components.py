@@ -51,10 +51,10 @@ class Labels:
 
     def count(self, values: np.ndarray | None = None, *, on: str = "arc") -> np.ndarray:
         """Sum ``values`` (or count) per component over arcs, supplies or demands."""
-        lab = {"arc": self.arc, "sup": self.sup, "dem": self.dem}[on]
-        keep = lab >= 0
+        labels = {"arc": self.arc, "sup": self.sup, "dem": self.dem}[on]
+        keep = labels >= 0
         w = None if values is None else np.asarray(values, dtype=float)[keep]
-        return np.bincount(lab[keep], weights=w, minlength=self.n)
+        return np.bincount(labels[keep], weights=w, minlength=self.n)
 
 
 def usable_arcs(indexed: Indexed, side: bool) -> np.ndarray:
@@ -87,26 +87,28 @@ def usable_arcs(indexed: Indexed, side: bool) -> np.ndarray:
 
 def label_components(indexed: Indexed, arcs: np.ndarray) -> Labels:
     """Connected components of the bipartite supply-demand graph restricted to ``arcs``."""
-    ns, nd = indexed.n_sup, indexed.n_dem
-    t, h = indexed.tail[arcs], indexed.head[arcs] + ns
-    graph = coo_matrix((np.ones(len(arcs), np.int8), (t, h)), shape=(ns + nd, ns + nd)).tocsr()
+    n_supplies, n_demands = indexed.n_sup, indexed.n_dem
+    t, arc_head = indexed.tail[arcs], indexed.head[arcs] + n_supplies
+    graph = coo_matrix(
+        (np.ones(len(arcs), np.int8), (t, arc_head)), shape=(n_supplies + n_demands, n_supplies + n_demands)
+    ).tocsr()
     _, raw = connected_components(graph, directed=False)
-    touched = np.zeros(ns + nd, bool)
-    touched[t], touched[h] = True, True
+    touched = np.zeros(n_supplies + n_demands, bool)
+    touched[t], touched[arc_head] = True, True
     # Relabel so that only components holding an arc get ids 0..n-1.
     uniq, new = np.unique(raw[touched], return_inverse=True)
-    node = np.full(ns + nd, -1, np.int64)
+    node = np.full(n_supplies + n_demands, -1, np.int64)
     node[touched] = new
-    return Labels(arcs=arcs, arc=node[t], sup=node[:ns], dem=node[ns:], n=len(uniq))
+    return Labels(arcs=arcs, arc=node[t], sup=node[:n_supplies], dem=node[n_supplies:], n=len(uniq))
 
 
 def mixed_yield_demands(indexed: Indexed, arcs: np.ndarray) -> np.ndarray:
     """Boolean per demand: its arcs among ``arcs`` do not all share one yield (generalised flow)."""
-    h, y = indexed.head[arcs], indexed.yld[arcs]
+    arc_head, y = indexed.head[arcs], indexed.yld[arcs]
     lo = np.full(indexed.n_dem, np.inf)
     hi = np.full(indexed.n_dem, -np.inf)
-    np.minimum.at(lo, h, y)
-    np.maximum.at(hi, h, y)
+    np.minimum.at(lo, arc_head, y)
+    np.maximum.at(hi, arc_head, y)
     return np.isfinite(lo) & (hi - lo > 1e-12 * np.abs(hi))
 
 
@@ -120,16 +122,16 @@ def side_active_arcs(indexed: Indexed, arcs: np.ndarray) -> np.ndarray:
     Active: a fixed cost, a supplier lot, a receiver lot, a non-positive gain (kept only for
     pooling), or an end whose partner limit is below its degree.
     """
-    t, h = indexed.tail[arcs], indexed.head[arcs]
-    out_deg, in_deg = _degree(t, indexed.n_sup), _degree(h, indexed.n_dem)
-    k_s, k_d = indexed.sup_k[t], indexed.dem_k[h]
+    t, arc_head = indexed.tail[arcs], indexed.head[arcs]
+    out_deg, in_deg = _degree(t, indexed.n_sup), _degree(arc_head, indexed.n_dem)
+    k_s, k_d = indexed.sup_k[t], indexed.dem_k[arc_head]
     return (
         (indexed.fixed[arcs] > 0)
         | (indexed.sup_lot[t] > 0)
-        | (indexed.dem_lot[h] > 0)
+        | (indexed.dem_lot[arc_head] > 0)
         | (indexed.gain[arcs] <= 0)
         | ((k_s > 0) & (out_deg[t] > k_s))
-        | ((k_d > 0) & (in_deg[h] > k_d))
+        | ((k_d > 0) & (in_deg[arc_head] > k_d))
     )
 
 
@@ -153,19 +155,19 @@ def _tree_log_potentials(indexed: Indexed, arcs: np.ndarray) -> np.ndarray:
     One root supply per connected piece gets 0; a node's potential is its tree parent's plus (demand)
     or minus (supply) the log-yield of the tree arc, summed by pointer jumping (no loop over nodes).
     """
-    ns, nd = indexed.n_sup, indexed.n_dem
-    n = ns + nd
+    n_supplies, n_demands = indexed.n_sup, indexed.n_dem
+    n = n_supplies + n_demands
     # One arc per (supply, demand) pair: parallel arcs would add up in the sparse matrix.
     arcs = arcs[
-        np.unique(indexed.tail[arcs].astype(np.int64) * nd + indexed.head[arcs], return_index=True)[1]
+        np.unique(indexed.tail[arcs].astype(np.int64) * n_demands + indexed.head[arcs], return_index=True)[1]
     ]
-    t, h = indexed.tail[arcs], indexed.head[arcs] + ns
-    graph = coo_matrix((np.ones(len(arcs), np.int8), (t, h)), shape=(n, n)).tocsr()
+    t, arc_head = indexed.tail[arcs], indexed.head[arcs] + n_supplies
+    graph = coo_matrix((np.ones(len(arcs), np.int8), (t, arc_head)), shape=(n, n)).tocsr()
     _, piece = connected_components(graph, directed=False)
     roots = t[np.unique(piece[t], return_index=True)[1]]  # one supply per piece holding an arc
     root = n  # a virtual node joined to every root
-    rows = np.r_[t, h, np.full(len(roots), root), roots]
-    cols = np.r_[h, t, roots, np.full(len(roots), root)]
+    rows = np.r_[t, arc_head, np.full(len(roots), root), roots]
+    cols = np.r_[arc_head, t, roots, np.full(len(roots), root)]
     ids = np.arange(1, len(arcs) + 1)
     edge = np.r_[ids, ids, np.full(2 * len(roots), len(arcs) + 1)]
     tree = csr_matrix((edge.astype(np.float64), (rows, cols)), shape=(n + 1, n + 1))
@@ -176,7 +178,7 @@ def _tree_log_potentials(indexed: Indexed, arcs: np.ndarray) -> np.ndarray:
     inner = parent != root
     k = np.asarray(tree[parent[inner], nodes[inner]]).ravel().astype(np.int64) - 1
     log_y = np.log(indexed.yld[arcs[k]])
-    step[nodes[inner]] = np.where(nodes[inner] >= ns, log_y, -log_y)
+    step[nodes[inner]] = np.where(nodes[inner] >= n_supplies, log_y, -log_y)
     up = np.full(n + 1, root)
     up[nodes] = parent
     while True:
@@ -187,7 +189,7 @@ def _tree_log_potentials(indexed: Indexed, arcs: np.ndarray) -> np.ndarray:
         up[move] = up[up[move]]
 
 
-def yield_scales(indexed: Indexed, arcs: np.ndarray, lab: Labels) -> Scales:
+def yield_scales(indexed: Indexed, arcs: np.ndarray, labels: Labels) -> Scales:
     """Node units making each component a pure network, and which components cannot be made one.
 
     Parameters
@@ -196,7 +198,7 @@ def yield_scales(indexed: Indexed, arcs: np.ndarray, lab: Labels) -> Scales:
         Indexed problem.
     arcs
         Arcs that will carry flow (a subset of ``lab.arcs``).
-    lab
+    labels
         Component labels.
 
     Returns
@@ -207,21 +209,21 @@ def yield_scales(indexed: Indexed, arcs: np.ndarray, lab: Labels) -> Scales:
         yields but consistent cycles gets the units of a spanning forest (``u = exp(potential)``); a
         component with an inconsistent cycle is ``general``.
     """
-    ns = indexed.n_sup
-    sup, dem = np.ones(ns), np.ones(indexed.n_dem)
-    general = np.zeros(lab.n, bool)
+    n_supplies = indexed.n_sup
+    sup, dem = np.ones(n_supplies), np.ones(indexed.n_dem)
+    general = np.zeros(labels.n, bool)
     if not len(arcs):
         return Scales(sup, dem, general)
     dem[indexed.head[arcs]] = indexed.yld[arcs]
-    mixed = lab.count(mixed_yield_demands(indexed, arcs).astype(float), on="dem") > 0
+    mixed = labels.count(mixed_yield_demands(indexed, arcs).astype(float), on="dem") > 0
     if not mixed.any():
         return Scales(sup, dem, general)
-    sub = arcs[mixed[lab.sup[indexed.tail[arcs]]]]
+    sub = arcs[mixed[labels.sup[indexed.tail[arcs]]]]
     pot = _tree_log_potentials(indexed, sub)
-    t, h = indexed.tail[sub], indexed.head[sub]
-    off = np.abs(pot[ns + h] - pot[t] - np.log(indexed.yld[sub])) > _LOG_TOL
-    general[lab.sup[t[off]]] = True
-    ok = ~general[lab.sup[t]]
+    t, arc_head = indexed.tail[sub], indexed.head[sub]
+    off = np.abs(pot[n_supplies + arc_head] - pot[t] - np.log(indexed.yld[sub])) > _LOG_TOL
+    general[labels.sup[t[off]]] = True
+    ok = ~general[labels.sup[t]]
     sup[t[ok]] = np.exp(pot[t[ok]])
-    dem[h[ok]] = np.exp(pot[ns + h[ok]])
+    dem[arc_head[ok]] = np.exp(pot[n_supplies + arc_head[ok]])
     return Scales(sup, dem, general)

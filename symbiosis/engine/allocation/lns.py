@@ -34,11 +34,11 @@ def _neighbourhood(graph, n_sup: int, seed_node: int, size: int) -> np.ndarray:
 
 
 def _residual(
-    indexed: Indexed, arcs: np.ndarray, x: np.ndarray, inside: np.ndarray, free: np.ndarray
+    indexed: Indexed, arcs: np.ndarray, flow: np.ndarray, inside: np.ndarray, free: np.ndarray
 ) -> Indexed:
     """The problem seen by the free links: what fixed links use is taken off each stream."""
     fixed = arcs[~free]
-    xf = x[fixed]
+    xf = flow[fixed]
     used = xf > 0
     out = np.bincount(indexed.tail[fixed], weights=xf, minlength=indexed.n_sup)
     got = np.bincount(indexed.head[fixed], weights=indexed.yld[fixed] * xf, minlength=indexed.n_dem)
@@ -59,7 +59,7 @@ def _residual(
     )
 
 
-def _free_arcs(indexed: Indexed, arcs: np.ndarray, nodes: np.ndarray, x: np.ndarray) -> np.ndarray:
+def _free_arcs(indexed: Indexed, arcs: np.ndarray, nodes: np.ndarray, flow: np.ndarray) -> np.ndarray:
     """Arcs with both ends in ``nodes``, minus those whose ends cannot change safely."""
     n_sup = indexed.n_sup
     in_s = np.zeros(n_sup, bool)
@@ -68,11 +68,11 @@ def _free_arcs(indexed: Indexed, arcs: np.ndarray, nodes: np.ndarray, x: np.ndar
     in_d[nodes[nodes >= n_sup] - n_sup] = True
     free = in_s[indexed.tail[arcs]] & in_d[indexed.head[arcs]]
     # Partner limits reached by fixed links, or a lot half met by fixed links: freeze that stream.
-    outside = ~free & (x[arcs] > 0)
+    outside = ~free & (flow[arcs] > 0)
     links_s = np.bincount(indexed.tail[arcs[outside]], minlength=n_sup)
     links_d = np.bincount(indexed.head[arcs[outside]], minlength=indexed.n_dem)
     got = np.bincount(
-        indexed.head[arcs[outside]], weights=(indexed.yld * x)[arcs[outside]], minlength=indexed.n_dem
+        indexed.head[arcs[outside]], weights=(indexed.yld * flow)[arcs[outside]], minlength=indexed.n_dem
     )
     frozen_s = (indexed.sup_k > 0) & (links_s >= indexed.sup_k)
     frozen_d = ((indexed.dem_k > 0) & (links_d >= indexed.dem_k)) | ((got > 0) & (got < indexed.dem_lot))
@@ -82,7 +82,7 @@ def _free_arcs(indexed: Indexed, arcs: np.ndarray, nodes: np.ndarray, x: np.ndar
 def improve(
     indexed: Indexed,
     arcs: np.ndarray,
-    x: np.ndarray,
+    flow: np.ndarray,
     *,
     deadline: float,
     seed: int,
@@ -90,7 +90,7 @@ def improve(
     step_s: float = 2.0,
     mip_gap: float = 0.001,
 ) -> tuple[np.ndarray, int]:
-    """Improve the plan ``x`` on one component's ``arcs`` by neighbourhood MIPs until ``deadline``.
+    """Improve the plan ``flow`` on one component's ``arcs`` by neighbourhood MIPs until ``deadline``.
 
     Parameters
     ----------
@@ -98,7 +98,7 @@ def improve(
         Indexed problem.
     arcs
         Usable arcs of the component.
-    x
+    flow
         Feasible flows on every arc (modified copy returned).
     deadline
         ``time.perf_counter()`` value to stop at.
@@ -113,12 +113,12 @@ def improve(
 
     Returns
     -------
-    x : numpy.ndarray
+    flow : numpy.ndarray
         Flows, feasible, objective not lower than the input's.
     accepted : int
         Neighbourhood plans that improved the objective.
     """
-    x = x.copy()
+    flow = flow.copy()
     rng = np.random.default_rng(seed)
     n = indexed.n_sup + indexed.n_dem
     graph = coo_matrix(
@@ -128,27 +128,27 @@ def improve(
     accepted = 0
     while time.perf_counter() + 0.1 < deadline:
         nodes = _neighbourhood(graph, indexed.n_sup, int(rng.choice(nodes_all)), size)
-        free = _free_arcs(indexed, arcs, nodes, x)
+        free = _free_arcs(indexed, arcs, nodes, flow)
         sub = arcs[free]
         if not len(sub):
             continue
-        before = float((indexed.gain[sub] * x[sub] - indexed.fixed[sub] * (x[sub] > 0)).sum())
-        res = solve_component(
-            _residual(indexed, arcs, x, nodes, free),
+        before = float((indexed.gain[sub] * flow[sub] - indexed.fixed[sub] * (flow[sub] > 0)).sum())
+        result = solve_component(
+            _residual(indexed, arcs, flow, nodes, free),
             sub,
             mip_gap=mip_gap,
             time_limit_s=min(step_s, deadline - time.perf_counter()),
-            start=x[sub],
+            start=flow[sub],
             seed=seed,
         )
-        if res.x is None:
+        if result.x is None:
             continue
-        new = np.where(res.x > _EPS, res.x, 0.0)
+        new = np.where(result.x > _EPS, result.x, 0.0)
         after = float((indexed.gain[sub] * new - indexed.fixed[sub] * (new > 0)).sum())
         if after > before + 1e-9 * max(1.0, abs(before)):
-            x[sub] = new
+            flow[sub] = new
             accepted += 1
         if len(nodes) >= len(nodes_all):  # the neighbourhood was the whole component: done
             break
     log.info("LNS: %d improving neighbourhoods", accepted)
-    return x, accepted
+    return flow, accepted
