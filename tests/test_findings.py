@@ -83,3 +83,19 @@ def _imports(module: Path) -> set[str]:
 def test_findings_is_a_bottom_module_and_kb_check_priors_have_no_cycle():
     assert {n for n in _imports(PACKAGE / "findings.py") if n.startswith("symbiosis")} == {"symbiosis.i18n"}
     assert "symbiosis.kb.check" not in _imports(PACKAGE / "kb" / "priors.py")
+
+
+def test_the_baselines_check_returns_findings_with_their_rows(tmp_path):
+    from symbiosis.engine.baselines import BaselineError, check_baselines, load_baselines
+
+    table = load_baselines().astype(str).head(3)
+    assert check_baselines(table) == []
+    broken = table.assign(source=["", table["source"].iat[1], ""], year=["x", "2020", "2021"])
+    found = {f.code: f for f in check_baselines(broken)}
+    assert set(found) == {"empty_source", "year_not_a_number"}
+    assert found["empty_source"].location == f"{table['applies_to'].iat[0]}, {table['applies_to'].iat[2]}"
+    assert "source vide" in found["empty_source"].message("fr")
+    assert "empty source" in found["empty_source"].message("en")
+    broken.to_csv(tmp_path / "baselines.csv", index=False)
+    with pytest.raises(BaselineError, match="year not a number"):
+        load_baselines(tmp_path / "baselines.csv")

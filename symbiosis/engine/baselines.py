@@ -24,6 +24,8 @@ import pandas as pd
 
 from symbiosis.engine._keys import distinct_rows
 from symbiosis.engine.config import MatchConfig
+from symbiosis.findings import Finding
+from symbiosis.i18n import TextTable
 from symbiosis.schemas import CURRENT_USES, DIVERTED_FATES, FATES
 
 __all__ = [
@@ -54,28 +56,43 @@ class BaselineError(ValueError):
     """The baselines table is invalid (unknown fate or class, missing source…)."""
 
 
-def check_baselines(frame: pd.DataFrame) -> list[str]:
-    """Problems of a baselines table read as text (empty when valid)."""
+#: What each baselines-table finding says, from the message catalogue (``baselines.check.<code>``).
+CHECK_TEXTS = TextTable("baselines.check")
+
+
+def check_baselines(frame: pd.DataFrame) -> list[Finding]:
+    """Problems of a baselines table read as text (empty when valid), one finding per check.
+
+    Each finding names the check (``code``), the first five ``applies_to`` concerned
+    (``location``) and what is wrong in French and English.
+    """
     missing = [c for c in BASELINE_COLUMNS if c not in frame.columns]
     if missing:
-        return [f"missing column(s) {missing}"]
+        detail = CHECK_TEXTS["missing_columns"].format(columns=missing)
+        return [Finding(code="missing_columns", location=", ".join(missing), detail=detail)]
     text = frame[list(BASELINE_COLUMNS)].astype("string").fillna("").apply(lambda s: s.str.strip())
-    errors = []
-    checks = [
-        (text["applies_to"] == "", "empty applies_to"),
-        (text["applies_to"].duplicated(keep=False), "duplicate applies_to"),
-        (~text["material_class"].isin(("", *MATERIAL_CLASSES)), f"material_class outside {MATERIAL_CLASSES}"),
-        (~text["default_fate"].isin(("", *FATES)), f"default_fate outside {FATES}"),
-        (~text["default_use"].isin(("", *CURRENT_USES)), f"default_use outside {CURRENT_USES}"),
-        (text["source"] == "", "empty source"),
+    checks: list[tuple[pd.Series, str, dict[str, object]]] = [
+        (text["applies_to"] == "", "empty_applies_to", {}),
+        (text["applies_to"].duplicated(keep=False), "duplicate_applies_to", {}),
+        (
+            ~text["material_class"].isin(("", *MATERIAL_CLASSES)),
+            "unknown_material_class",
+            {"allowed": MATERIAL_CLASSES},
+        ),
+        (~text["default_fate"].isin(("", *FATES)), "unknown_default_fate", {"allowed": FATES}),
+        (~text["default_use"].isin(("", *CURRENT_USES)), "unknown_default_use", {"allowed": CURRENT_USES}),
+        (text["source"] == "", "empty_source", {}),
     ]
     for col in ("fate_cost_cad_per_unit", "gate_fee_cad_per_unit", "year"):
         value = pd.to_numeric(text[col].replace("", np.nan), errors="coerce")
-        checks.append((value.isna() & (text[col] != ""), f"{col} not a number"))
-    for mask, what in checks:
+        checks.append((value.isna() & (text[col] != ""), f"{col}_not_a_number", {}))
+    found = []
+    for mask, code, values in checks:
         if mask.any():
-            errors.append(f"{what}: {text.loc[mask, 'applies_to'].tolist()[:5]}")
-    return errors
+            ids = text.loc[mask, "applies_to"].tolist()[:5]
+            detail = CHECK_TEXTS[code].format(ids=ids, **values)
+            found.append(Finding(code=code, location=", ".join(map(str, ids)), detail=detail))
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -93,9 +110,9 @@ def load_baselines(path: str | Path | None = None) -> pd.DataFrame:
         When :func:`check_baselines` finds a problem.
     """
     frame = _bundled().copy() if path is None else pd.read_csv(path, dtype=str, keep_default_na=False)
-    errors = check_baselines(frame)
-    if errors:
-        raise BaselineError("baselines: " + "; ".join(errors))
+    found = check_baselines(frame)
+    if found:
+        raise BaselineError("baselines: " + "; ".join(f.message("en") for f in found))
     for col in ("fate_cost_cad_per_unit", "gate_fee_cad_per_unit"):
         frame[col] = pd.to_numeric(frame[col].replace("", np.nan)).astype(float)
     return frame
