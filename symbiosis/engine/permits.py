@@ -50,42 +50,36 @@ HAZMAT = "hazmat_permit"
 
 @dataclass(frozen=True)
 class Pathway:
-    """A regulatory pathway: its label, the regulation and the permit types that satisfy it."""
+    """A regulatory pathway: the regulation and the permit types that satisfy it.
 
-    label: Text
+    Its label, in French and English, is :data:`PATHWAY_LABELS` of its code.
+    """
+
     regulation: str
     permit_types: tuple[str, ...]
 
 
+#: The label of each pathway, from the message catalogue (``permits.pathway.<code>``).
+PATHWAY_LABELS: Mapping[str, Text] = TextTable("permits.pathway")
+
 PATHWAYS: Mapping[str, Pathway] = {
     HAZMAT: Pathway(
-        Text("permis de matières dangereuses (RMD)", "hazardous materials permit (RMD)"),
         "LQE art. 70.9; Règlement sur les matières dangereuses (RLRQ c. Q-2, r. 32)",
         ("hazardous_materials",),
     ),
     "mrf_authorisation": Pathway(
-        Text(
-            "épandage de matières résiduelles fertilisantes (Guide MRF)",
-            "land application of fertilising residual materials (MRF guide)",
-        ),
         "Guide sur le recyclage des matières résiduelles fertilisantes; REAFIE (RLRQ c. Q-2, r. 17.1)",
         ("mrf_guide", "reafie_ministerial_authorisation", "reafie_declaration_of_compliance"),
     ),
     "ministerial_authorisation": Pathway(
-        Text(
-            "autorisation ministérielle (REAFIE, LQE art. 22)",
-            "ministerial authorisation (REAFIE, LQE s. 22)",
-        ),
         "LQE art. 22; REAFIE (RLRQ c. Q-2, r. 17.1)",
         ("reafie_ministerial_authorisation",),
     ),
     "cfia_feed": Pathway(
-        Text("enregistrement d'aliment du bétail (ACIA)", "livestock feed registration (CFIA)"),
         "Loi relative aux aliments du bétail (L.R.C. 1985, ch. F-9)",
         ("cfia_feed",),
     ),
     "cfia_food": Pathway(
-        Text("licence alimentaire (ACIA)", "food licence (CFIA)"),
         "Loi sur la salubrité des aliments au Canada (L.C. 2012, ch. 24)",
         ("cfia_food",),
     ),
@@ -97,7 +91,7 @@ _CODE_LENGTHS = (2, 4, 6)
 def pathway_label(code: str, lang: str = "fr") -> str:
     """Label of a pathway code (the code itself when unknown)."""
     pathway = PATHWAYS.get(code)
-    return code if pathway is None else pathway.label.get(lang)
+    return code if pathway is None else PATHWAY_LABELS[code].get(lang)
 
 
 def required_pathways(rule_codes: np.ndarray, hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
