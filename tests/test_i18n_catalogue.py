@@ -38,7 +38,6 @@ INLINE_TEXT_BUDGET = {
     "mutual/ingest.py": 27,
     "mutual/ingest_fields.py": 8,
     "mutual/result.py": 4,
-    "numbers.py": 6,
     "places/basemap.py": 1,
     "reports/data.py": 2,
     "units/convert.py": 16,
