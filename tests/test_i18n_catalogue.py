@@ -40,7 +40,6 @@ INLINE_TEXT_BUDGET = {
     "mutual/result.py": 4,
     "places/basemap.py": 1,
     "reports/data.py": 2,
-    "units/convert.py": 16,
     "views/firm_streams.py": 5,
 }
 
