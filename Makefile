@@ -33,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 # .test-services.env (written by scripts/test-services.sh) points the suite at PostgreSQL and Chromium.
 # One pytest worker per core (at most 4), a test file per worker so that module fixtures (the corpus
@@ -43,6 +44,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	set -a; [ ! -f .test-services.env ] || . ./.test-services.env; set +a; \
 		$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 

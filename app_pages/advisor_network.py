@@ -35,12 +35,12 @@ categories, parks = state.categories(), results_state.parks()
 numbers = {t(key, lang): st.column_config.NumberColumn(format="localized") for key in NUMERIC_COLUMNS}
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=16)
+@state.session_cache(max_entries=16)
 def _groups(exchanges, firms, by: str, categories):
     return group_clusters(exchanges, firms, by=by, categories=categories)
 
 
-@st.cache_data(scope="session", show_spinner=False, max_entries=16)
+@state.session_cache(max_entries=16)
 def _chains(exchanges, max_hops: int):
     return short_chains(exchanges, max_hops=max_hops, top=10)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import report_state, state
+from symbiosis.db import DATABASE_ERRORS
 from symbiosis.i18n import LANGS, t
 from symbiosis.reports import FORMATS
 
@@ -15,7 +16,7 @@ st.caption(t("reports.page.intro", lang))
 
 try:
     firms = state.repository().firms(actor)
-except Exception as exc:  # the page must explain, not crash, when the DB is missing or broken
+except DATABASE_ERRORS as exc:  # the page must explain, not crash, when the DB is missing or broken
     st.error(t("registry.db_error", lang, url=state.database_url_shown(), error=exc))
     st.stop()
 if firms.empty:

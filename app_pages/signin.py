@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state
+from symbiosis.db import DATABASE_ERRORS
 from symbiosis.i18n import t
 from symbiosis.views.auth import display_name, signin_message
 
@@ -22,7 +23,7 @@ if submitted:
     try:  # the throttle is in the database: a new browser session waits like this one
         result = state.accounts().sign_in(user_id, password, source=state.client_address())
         users = state.repository().users(result.actor) if result.ok else None
-    except Exception as exc:  # the page must explain, not crash, when the DB is missing or broken
+    except DATABASE_ERRORS as exc:  # the page must explain, not crash, when the DB is missing or broken
         st.error(t("registry.db_error", lang, url=state.database_url_shown(), error=type(exc).__name__))
         st.stop()
     if result.ok:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from symbiosis.db import Actor, Repository
+from symbiosis.db import DATABASE_ERRORS, Actor, Repository
 from symbiosis.db.accounts import AccountRepository
 from symbiosis.db.sessions import SESSION_LIFETIME
 from symbiosis.i18n import LANGS, t
@@ -102,14 +103,14 @@ def client_address() -> str:
     """Return the client's address for the per-source sign-in throttle (``local`` when unknown)."""
     try:
         return client_source(st.context.headers, st.context.ip_address)
-    except Exception:  # no browser (AppTest, bare mode)
+    except (AttributeError, RuntimeError):  # no browser request (AppTest, bare mode)
         return "local"
 
 
 def _cookie_token() -> str | None:
     try:
         value = st.context.cookies.get(COOKIE)
-    except Exception:  # no browser (bare mode)
+    except (AttributeError, RuntimeError):  # no browser request (bare mode)
         return None
     return value if isinstance(value, str) and value else None  # AppTest hands out mocks
 
@@ -173,17 +174,31 @@ def sign_in(actor: Actor, display_name: str = "") -> None:
     st.session_state["cookie_op"] = token
 
 
-def _clear_session_caches() -> None:
-    """Drop this session's ``st.cache_data(scope="session")`` entries (Streamlit runtime helper)."""
-    try:
-        from streamlit.runtime.caching.cache_data_api import clear_session_cache
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
+#: The app's session-scoped caches by function name (see :func:`session_cache`); sign-out clears them.
+_SESSION_CACHES: dict[str, Any] = {}
 
-        ctx = get_script_run_ctx()
-        if ctx is not None:
-            clear_session_cache(ctx.session_id)
-    except ImportError:  # another Streamlit version: session caches end with the session anyway
-        pass
+
+def session_cache(*, max_entries: int) -> Callable[[Callable[..., Any]], Any]:
+    """``st.cache_data(scope="session")`` whose entries this session drops at sign-out.
+
+    A session-scoped cache lives until the browser session ends, and signing out does not end it:
+    the next person signing in on the same tab must not be served the previous one's figures. The
+    cached function is registered here, and :func:`sign_out` calls its public ``clear()``, which
+    empties the current session's entries only.
+    """
+
+    def wrap(func: Callable[..., Any]) -> Any:
+        cached = st.cache_data(scope="session", show_spinner=False, max_entries=max_entries)(func)
+        _SESSION_CACHES[f"{func.__module__}.{func.__qualname__}"] = cached
+        return cached
+
+    return wrap
+
+
+def _clear_session_caches() -> None:
+    """Drop this session's entries of every :func:`session_cache` (public ``clear()`` only)."""
+    for cached in _SESSION_CACHES.values():
+        cached.clear()
 
 
 def _drop_session_files() -> None:
@@ -230,7 +245,7 @@ def sign_out() -> None:
     """End the session: revoke its token, forget the actor, its files and everything the pages kept."""
     try:
         accounts().end_session(current_actor_in_state(), st.session_state.get("session_token"))
-    except Exception:  # the session ends on screen even when the database does not answer
+    except DATABASE_ERRORS:  # the session ends on screen even when the database does not answer
         logger.exception("session could not be revoked in the database")
     _forget_session()
 
@@ -250,7 +265,7 @@ def session_guard(lang: str) -> None:
         )
     try:
         demo_active = accounts().demo_accounts_active()
-    except Exception:  # a missing or broken registry is explained by the pages
+    except DATABASE_ERRORS:  # a missing or broken registry is explained by the pages
         return
     if demo_active:
         st.warning(t("demo.banner", lang), icon="⚠️")
@@ -274,7 +289,7 @@ def unread_notice(actor: Actor | None, lang: str) -> None:
         from symbiosis.db.notifications import NotificationRepository
 
         unread = NotificationRepository(repository()).unread_count(actor)
-    except Exception:  # a registry not migrated yet: no notice rather than a broken sidebar
+    except DATABASE_ERRORS:  # a registry not migrated yet: no notice rather than a broken sidebar
         return
     if unread:
         from symbiosis.i18n import tn
@@ -322,7 +337,7 @@ def load_registry_or_stop(actor: Actor, *, empty_key: str, need_streams: bool = 
     lang = current_lang()
     try:
         registry = repository().load_registry(actor)
-    except Exception as exc:  # the page explains, it does not crash, when the DB is missing or broken
+    except DATABASE_ERRORS as exc:  # the page explains, it does not crash, when the DB is missing or broken
         st.error(t("registry.db_error", lang, url=database_url_shown(), error=exc))
         st.stop()
     if registry.firms.empty or (need_streams and registry.streams.empty):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 
 import yaml
 
-__all__ = ["LANGS", "Text", "catalogue_keys", "load_catalogue", "plural_form", "t", "tn"]
+__all__ = ["LANGS", "Text", "TextTable", "catalogue_keys", "load_catalogue", "plural_form", "t", "tn"]
 
 LANGS: tuple[str, ...] = ("fr", "en")
 
@@ -121,6 +122,39 @@ def tn(key: str, n: float, lang: str = "fr", **values: object) -> str:
     return t(name, lang, n=shown, **values)
 
 
+@functools.lru_cache(maxsize=1)
 def catalogue_keys() -> frozenset[str]:
     """Return every key of the message catalogue."""
     return frozenset(_catalogue())
+
+
+class TextTable(Mapping[str, Text]):
+    """The catalogue entries under ``prefix``, as a read-only mapping ``code -> Text`` in file order.
+
+    For tables of labels the code looks up by a stable code (reasons, KPI labels, permit types):
+    ``TextTable("results.kpi")["n_exchanges"]`` is the entry ``results.kpi.n_exchanges``. The
+    catalogue is read on first use, not at import.
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    @functools.cached_property
+    def _entries(self) -> dict[str, Text]:
+        start = self.prefix + "."
+        entries = {k.removeprefix(start): v for k, v in _catalogue().items() if k.startswith(start)}
+        if not entries:
+            raise KeyError(f"no catalogue message under {self.prefix!r}")
+        return entries
+
+    def __getitem__(self, code: str) -> Text:
+        return self._entries[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"TextTable({self.prefix!r})"

@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
 
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable, t
 
 __all__ = ["MAX_NUMBER_CHARS", "ParsedNumber", "format_number", "parse_number"]
 
@@ -43,7 +43,8 @@ _SPACE_RUN = re.compile(r" ++")
 #: Longest cell read as a number; longer text is "not a number" without running any pattern.
 MAX_NUMBER_CHARS = 100
 
-EXAMPLE = Text("12,5", "12.5")
+#: What a number cell should hold, by error code, from the message catalogue (``number.expected.*``).
+EXPECTED = TextTable("number.expected")
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,15 @@ class ParsedNumber:
         return self.error is None and self.value is not None
 
 
-def _fail(code: str, fr: str, en: str) -> ParsedNumber:
-    return ParsedNumber(None, error=Text(fr, en), code=code)
+def _fail(code: str, expected: str) -> ParsedNumber:
+    return ParsedNumber(None, error=EXPECTED[expected], code=code)
 
 
 def _ambiguous(text: str, value: float) -> Text:
+    value_fr, value_en = format_number(value, locale="fr_CA"), format_number(value, locale="en_CA")
     return Text(
-        f"« {text} » est ambigu : lu comme {format_number(value, locale='fr_CA')}. "
-        "Vérifiez ; écrivez 1200 ou 1,2 sans équivoque.",
-        f"“{text}” is ambiguous: read as {format_number(value, locale='en_CA')}. "
-        "Please check; write 1200 or 1.2 unambiguously.",
+        t("number.ambiguous", "fr", text=text, value_fr=value_fr, value_en=value_en),
+        t("number.ambiguous", "en", text=text, value_fr=value_fr, value_en=value_en),
     )
 
 
@@ -147,17 +147,11 @@ def parse_number(text: str, *, locale: str = "fr_CA", allow_negative: bool = Fal
     """
     raw = "" if text is None else str(text)
     if len(raw) > MAX_NUMBER_CHARS and len(raw.strip()) > MAX_NUMBER_CHARS:
-        return ParsedNumber(
-            None,
-            error=Text(
-                f"un nombre (au plus {MAX_NUMBER_CHARS} caractères)",
-                f"a number (at most {MAX_NUMBER_CHARS} characters)",
-            ),
-            code="number.not_a_number",
-        )
+        error = EXPECTED["too_long"].format(max_chars=MAX_NUMBER_CHARS)
+        return ParsedNumber(None, error=error, code="number.not_a_number")
     s, negative = _clean(raw)
     if not s:
-        return _fail("number.empty", "une cellule vide", "an empty cell")
+        return _fail("number.empty", "empty")
     body = s
     if any(c in body for c in _SPACES):
         spaced = "".join(" " if c in _SPACES else c for c in body)
@@ -178,24 +172,18 @@ def parse_number(text: str, *, locale: str = "fr_CA", allow_negative: bool = Fal
     except (InvalidOperation, ValueError, OverflowError):
         return _not_a_number(raw)
     if not math.isfinite(value):
-        return _fail("number.not_finite", "un nombre fini", "a finite number")
+        return _fail("number.not_finite", "not_finite")
     value = -value if negative else value
     if value < 0 and not allow_negative:
-        return ParsedNumber(
-            value, error=Text("un nombre positif ou nul", "a number ≥ 0"), code="number.negative"
-        )
+        return ParsedNumber(value, error=EXPECTED["negative"], code="number.negative")
     warnings = (_ambiguous(raw.strip(), value),) if ambiguous else ()
     return ParsedNumber(value + 0.0, warnings=warnings)
 
 
 def _not_a_number(raw: str) -> ParsedNumber:
     if _LEADING_NUMBER.match(raw.strip()):
-        return ParsedNumber(
-            None,
-            error=Text("un nombre seul, sans unité", "a number alone, without a unit"),
-            code="number.unit_in_number",
-        )
-    return ParsedNumber(None, error=Text("un nombre", "a number"), code="number.not_a_number")
+        return _fail("number.unit_in_number", "unit_in_number")
+    return _fail("number.not_a_number", "not_a_number")
 
 
 def format_number(value: float, *, locale: str = "fr_CA", decimals: int | None = None) -> str:

@@ -33,6 +33,7 @@ from symbiosis.engine.problem_builder import ProblemArrays, build_allocation_pro
 from symbiosis.engine.scored_set import ScoredSet, score_set
 from symbiosis.engine.scoring import SCORE_COLUMNS
 from symbiosis.engine.unmatched import ALLOCATION_REASONS, unmatched_streams
+from symbiosis.findings import Finding
 from symbiosis.registry import Registry
 from symbiosis.results import AllocationInfo, Deferred, MatchResult, compute_kpis
 from symbiosis.schemas import EXCHANGES
@@ -158,10 +159,11 @@ def exchanges_frame(
     )
 
 
-def _info(allocation: Any, violations: list[str], timings: dict[str, float]) -> AllocationInfo:
+def _info(allocation: Any, violations: list[Finding], timings: dict[str, float]) -> AllocationInfo:
     status = str(allocation.status)
     if violations:
-        logger.error("solution check failed (%d violation(s)): %s", len(violations), violations[:5])
+        messages = [v.message("en") for v in violations]
+        logger.error("solution check failed (%d violation(s)): %s", len(violations), messages[:5])
         status = "check_failed"
     return AllocationInfo(
         status=status,
@@ -170,7 +172,7 @@ def _info(allocation: Any, violations: list[str], timings: dict[str, float]) -> 
         gap=float(allocation.gap),
         method=str(allocation.method),
         timings_s=dict(timings),
-        violations=tuple(map(str, violations)),
+        violations=tuple(v.message("en") for v in violations),
     )
 
 
@@ -209,6 +211,34 @@ def run(
         metadata with per-stage timings, and the config. A failed solution check is logged as an
         error and shows as status ``check_failed``. Every frame, the KPIs and the graph are built on
         first access.
+
+    Examples
+    --------
+    The two bark suppliers and two mulch buyers of :func:`~symbiosis.engine.generate_candidates`
+    (S1 100 t/yr and D1 80 t/yr in Chicoutimi, S2 50 t/yr and D2 60 t/yr in Alma). By hand: each
+    supply serves its neighbour first (80 t and 50 t), and S1's 20 t left over can only go 45 km
+    to D2, which has 10 t of room: 140 t exchanged, 10 t of bark left.
+
+    >>> from symbiosis.pipeline import run
+    >>> from symbiosis.sample.toy import toy_registry
+    >>> registry = toy_registry(
+    ...     [
+    ...         ("S1", "supply", "wood_bark", 100.0, 48.43, -71.07),
+    ...         ("S2", "supply", "wood_bark", 50.0, 48.55, -71.65),
+    ...         ("D1", "demand", "landscaping_mulch", 80.0, 48.42, -71.02),
+    ...         ("D2", "demand", "landscaping_mulch", 60.0, 48.54, -71.62),
+    ...     ]
+    ... )
+    >>> result = run(registry)
+    >>> result.status
+    'optimal'
+    >>> print(result.exchanges[["supply_id", "demand_id", "flow_per_yr"]].to_string(index=False))
+    supply_id demand_id  flow_per_yr
+           S1        D1         80.0
+           S2        D2         50.0
+           S1        D2         10.0
+    >>> result.kpis.tonnes_exchanged_t_per_yr
+    140.0
     """
     config = MatchConfig() if config is None else config
     rules, categories, factors = _knowledge(rules, categories, factors)

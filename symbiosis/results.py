@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from symbiosis.engine.network import park_split, tonnes_of
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -32,21 +32,7 @@ __all__ = [
 ]
 
 #: Bilingual label of each scalar KPI, in display order.
-KPI_LABELS: Mapping[str, Text] = {
-    "tonnes_exchanged_t_per_yr": Text("Tonnes échangées (t/an)", "Tonnes exchanged (t/yr)"),
-    "diverted_t_per_yr": Text(
-        "Tonnes détournées de l'élimination (t/an)", "Tonnes diverted from disposal (t/yr)"
-    ),
-    "co2e_avoided_t_per_yr": Text("GES évités (t CO2e/an)", "GHG avoided (t CO2e/yr)"),
-    "net_value_cad_per_yr": Text("Valeur nette ($/an)", "Net value ($/yr)"),
-    "avoided_disposal_cad_per_yr": Text("Élimination évitée ($/an)", "Avoided disposal ($/yr)"),
-    "avoided_purchase_cad_per_yr": Text("Achats évités ($/an)", "Avoided purchases ($/yr)"),
-    "transport_cost_cad_per_yr": Text("Coût de transport ($/an)", "Transport cost ($/yr)"),
-    "n_exchanges": Text("Échanges", "Exchanges"),
-    "n_firms_engaged": Text("Entreprises engagées", "Firms engaged"),
-    "n_exchanges_within_park": Text("Échanges dans un même parc", "Exchanges within a park"),
-    "n_exchanges_between_parks": Text("Échanges hors d'un même parc", "Exchanges not within one park"),
-}
+KPI_LABELS: Mapping[str, Text] = TextTable("results.kpi")
 
 
 @dataclass(frozen=True)

@@ -258,9 +258,11 @@ def test_checker_names_each_violation():
     flows = a.flows.copy()
     flows.loc[:, "flow_per_yr"] = flows["flow_per_yr"] * 2
     bad = type(a)(**{**a.__dict__, "flows": flows})
-    errors = " | ".join(check_solution(p, bad))
-    for fragment in ("over capacity", "delivered_per_yr", "objective"):
-        assert fragment in errors
+    found = check_solution(p, bad)
+    codes = {f.code for f in found}
+    assert codes >= {"supply_over_capacity", "delivered_not_flow_times_yield", "objective_mismatch"}
+    assert all(f.is_error and f.detail is not None and f.detail.fr != f.detail.en for f in found)
+    assert any("over capacity" in f.message("en") and "capacité" in f.message("fr") for f in found)
 
 
 def test_checker_sees_side_constraint_violations():
@@ -270,8 +272,8 @@ def test_checker_sees_side_constraint_violations():
         _sup(d1=6, d2=10),
         [_arc("a", "s", "d1", 5), _arc("b", "s", "d2", 4)],
     )
-    errors = check_solution(p, solve(p), config=SIDE)
-    assert any("partners" in e for e in errors)
+    found = check_solution(p, solve(p), config=SIDE)
+    assert "supply_too_many_partners" in {f.code for f in found}
 
 
 def test_rounding_error_is_bounded_by_the_reported_bound():
@@ -295,3 +297,47 @@ def test_rounding_error_is_bounded_by_the_reported_bound():
     assert a.objective <= exact + 1e-9 <= a.bound + 2e-9
     assert exact - a.objective <= a.bound - a.objective + 1e-9
     assert a.bound - a.objective > 0  # coarse scales leave a visible, honest allowance
+
+
+def test_the_exact_model_names_every_constraint_family():
+    """2 supplies × 2 demands, every side constraint on: each family has the rows counted by hand."""
+    from symbiosis.engine.allocation.mip import CONSTRAINT_FAMILIES, Component, build_model
+    from symbiosis.engine.allocation.problem import index_problem
+
+    p = make_problem(
+        [
+            {"stream_id": "s1", "capacity": 10, "min_lot": 2, "max_partners": 1},
+            {"stream_id": "s2", "capacity": 10},
+        ],
+        [
+            {"stream_id": "d1", "capacity": 8, "min_lot": 5},
+            {"stream_id": "d2", "capacity": 8, "max_partners": 1},
+        ],
+        [
+            _arc("a", "s1", "d1", 5),
+            _arc("b", "s1", "d2", 4),
+            _arc("c", "s2", "d1", 3),
+            _arc("d", "s2", "d2", 2),
+        ],
+    )
+    indexed = index_problem(p, SIDE)
+    model = build_model(indexed, Component.of(indexed, np.arange(4)))
+    rows = {name: len(positions) for name, positions in model.constraints.items()}
+    # 4 links; s1's 2 links carry its lot; 2 supplies, 2 demands; d1 has a lot and 2 links in;
+    # s1 and d2 have a partner limit.
+    assert rows == {
+        "Link-upper": 4,
+        "Link-supply-lot": 2,
+        "Supply-capacity": 2,
+        "Demand-capacity": 2,
+        "Demand-lot": 1,
+        "Link-served": 2,
+        "Supply-partners": 1,
+        "Demand-partners": 1,
+    }
+    assert tuple(rows) == CONSTRAINT_FAMILIES and sum(rows.values()) == model.n_rows
+    assert {name: len(v) for name, v in model.variables.items()} == {
+        "Link-flow": 4,
+        "Link-open": 4,
+        "Demand-served": 1,
+    }

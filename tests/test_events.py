@@ -87,7 +87,12 @@ def test_an_event_without_pairs_is_an_empty_optimal_schedule():
 def test_checker_finds_every_broken_rule():
     inst = tiny()
     bad = Schedule("feasible", (Meeting(0, 0, 0), Meeting(1, 0, 0), Meeting(1, 1, 0), Meeting(2, 5, 3)), 99)
-    problems = "\n".join(check_schedule(inst, bad))
+    found = check_schedule(inst, bad)
+    problems = "\n".join(f.message("en") for f in found)
+    assert all(f.detail is not None and f.detail.fr != f.detail.en for f in found)
+    assert {"pair_repeated", "firm_double_booked", "table_double_booked", "slot_out_of_range"} <= {
+        f.code for f in found
+    }
     for expected in (
         "pair 1 scheduled 2 times",
         "firm B has 2 meetings in slot 0",

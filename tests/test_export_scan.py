@@ -123,3 +123,33 @@ def test_rejected_rows_file_is_inert():
         text = rejected_file(result, delimiter=sep).decode("utf-8-sig")
         assert live_cells(text) == [] and _payloads_present(text)
     assert xlsx_live_cells(rejected_file(result, "xlsx")) == []
+
+
+def test_rejected_rows_and_results_exports_write_the_same_escape(hostile, tmp_path):
+    """Both paths write a cell exactly as :func:`escape_text` makes it: one rule, not two."""
+    from symbiosis.io.inert import escape_text
+
+    cells = ["-12,5", "+33 6 12 34 56 78", "=1+1", "@SUM(A1)", "Acme\r=cmd"]
+    rows = [[f"S{i}", "F1", "offre", "nope", c, "-5", "t/an"] for i, c in enumerate(cells)]
+    header = ["id_flux", "id_entreprise", "sens", "categorie", "description", "quantite", "unite"]
+    canonical = ["stream_id", "firm_id", "direction", "category_id", "description", "quantity", "unit"]
+    raw = RawTable(
+        pd.DataFrame(rows, columns=header, dtype=object),
+        source_rows=tuple(range(2, 2 + len(rows))),
+        header_map=dict(zip(header, canonical, strict=True)),
+        lang="fr",
+        filename="flux.csv",
+    )
+    ctx = default_context()
+    result = validate_streams(
+        raw, categories=ctx.categories, waste_codes=ctx.waste_codes, known_firm_ids={"F1"}
+    )
+    rejected = pd.read_csv(io.BytesIO(rejected_file(result)), sep=";", dtype=str, keep_default_na=False)
+    assert rejected["description"].tolist() == [escape_text(c) for c in cells]
+    assert rejected["quantite"].tolist() == ["-5"] * len(cells)  # a negative number stays a number
+
+    _, _, match = hostile
+    names = (cells * len(match.exchanges))[: len(match.exchanges)]
+    match = dataclasses.replace(match, exchanges=match.exchanges.assign(supply_firm_name=names))
+    exported = pd.read_csv(write_results(match, tmp_path / "r.csv"), dtype=str, keep_default_na=False)
+    assert exported["supply_firm_name"].tolist() == [escape_text(c) for c in names]

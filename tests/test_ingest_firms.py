@@ -115,9 +115,18 @@ def test_no_location_at_all_rejected():
 def test_broken_geocoder_does_not_break_the_import():
     class Broken:
         def locate(self, name, *, province="QC"):
-            raise RuntimeError("down")
+            raise ConnectionError("down")
 
     assert "municipality.unknown" in _one(geocoder=Broken(), latitude="", longitude="")[2]
+
+
+def test_a_geocoder_bug_is_not_hidden_as_an_unknown_place():
+    class Buggy:
+        def locate(self, name, *, province="QC"):
+            raise TypeError("a programming error, not an unreachable service")
+
+    with pytest.raises(TypeError, match="programming error"):
+        _one(geocoder=Buggy(), latitude="", longitude="")
 
 
 @pytest.mark.parametrize(

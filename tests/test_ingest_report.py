@@ -1,26 +1,29 @@
 """The import report: friendly bilingual sentences, a table with translated headers, counts."""
 
+from symbiosis.findings import Finding
 from symbiosis.i18n import Text
-from symbiosis.ingest import ImportReport, Issue
+from symbiosis.ingest import ImportReport
 from symbiosis.ingest.fields import read_date, read_months, read_yes_no
 
-ISSUE = Issue(
-    7,
-    "quantite",
-    Text("un nombre", "a number"),
-    "douze",
-    Text("Écrivez la quantité en chiffres, par exemple 12,5.", "Write the quantity in digits, e.g. 12.5."),
-    "error",
-    "quantity.not_a_number",
+ISSUE = Finding(
+    row=7,
+    column="quantite",
+    expected=Text("un nombre", "a number"),
+    found="douze",
+    fix=Text(
+        "Écrivez la quantité en chiffres, par exemple 12,5.", "Write the quantity in digits, e.g. 12.5."
+    ),
+    severity="error",
+    code="quantity.not_a_number",
 )
-WARN = Issue(
-    3,
-    "nom",
-    Text("du texte simple", "plain text"),
-    "=1+1",
-    Text("Gardé.", "Kept."),
-    "warning",
-    "name.formula_like",
+WARN = Finding(
+    row=3,
+    column="nom",
+    expected=Text("du texte simple", "plain text"),
+    found="=1+1",
+    fix=Text("Gardé.", "Kept."),
+    severity="warning",
+    code="name.formula_like",
 )
 
 
@@ -35,7 +38,14 @@ def test_message_names_row_column_expected_found_fix():
 
 
 def test_empty_cell_and_file_level_wording():
-    empty = Issue(None, "", Text("un fichier", "a file"), "", Text("Réessayez.", "Retry."))
+    empty = Finding(
+        code="file.unreadable",
+        row=None,
+        column="",
+        expected=Text("un fichier", "a file"),
+        found="",
+        fix=Text("Réessayez.", "Retry."),
+    )
     assert empty.message("fr").startswith("Fichier : on attendait un fichier, trouvé une cellule vide.")
     assert empty.message("en").startswith("File: expected a file, found an empty cell.")
 

@@ -66,3 +66,38 @@ def test_no_text_becomes_a_formula_once_escaped(text):
     frame = pd.DataFrame({"cell": [text]})
     for sep in (",", ";"):
         assert live_cells(_text(frame, sep=sep)) == [], repr(text)
+
+
+#: The rule for numbers, decided once: (cell as typed, what every export writes).
+DECISIONS = [
+    ("-12,5", "-12,5"),  # a French decimal: a number, kept
+    ("-1e3", "-1e3"),  # scientific notation: a number, kept
+    ("+3", "+3"),  # a signed number: kept
+    (" -12.5 ", " -12.5 "),  # spaces around a number: still a number
+    ("=1+1", "'=1+1"),  # a formula
+    ("-12,5+A1", "'-12,5+A1"),  # a number followed by a formula: a formula
+    ("+33 6 12 34 56 78", "'+33 6 12 34 56 78"),  # a phone number: a spreadsheet would evaluate it
+    ("+1-418-555-0100", "'+1-418-555-0100"),  # idem
+    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+    ("\t=1+1", "'\t'=1+1"),  # a tab before the trigger: marked, and again where a reader cuts
+    ("\r=1+1", "'\r'=1+1"),  # a carriage return before the trigger: idem
+    ("-", "'-"),  # a lone sign is not a number
+    ("Bois - écorces", "Bois - écorces"),  # a dash inside text is harmless
+]
+
+
+def test_the_rule_for_numbers_is_one_decision_table():
+    for typed, written in DECISIONS:
+        assert escape_text(typed) == written, typed
+        assert is_live_formula(typed) == (typed != written), typed
+        assert not is_live_formula(escape_text(typed)), typed
+    assert escape_text(-12.5) == -12.5 and escape_text(-3) == -3  # a typed number is never touched
+
+
+def test_the_importer_warns_about_exactly_what_exports_escape():
+    from symbiosis.ingest.fields import read_text
+
+    for typed, _ in DECISIONS:
+        kept, problems = read_text(typed)
+        warned = any(p.code == "text.formula_like" for p in problems)
+        assert warned == (escape_text(kept) != kept), typed

@@ -33,7 +33,7 @@ def raw_rules() -> pd.DataFrame:
 
 
 def _checks(issues, severity="error") -> set[str]:
-    return {i.check for i in issues if i.severity == severity}
+    return {i.code for i in issues if i.severity == severity}
 
 
 def test_shipped_knowledge_base_has_no_error():
@@ -278,7 +278,7 @@ def test_every_pretreatment_of_the_shipped_rules_has_a_cost():
     from symbiosis.kb.tables import read_package_csv
 
     issues = check_rules(read_package_csv("rules.csv"))
-    assert [i for i in issues if i.check == "pretreatment_without_cost"] == []
+    assert [i for i in issues if i.code == "pretreatment_without_cost"] == []
 
 
 def test_a_pretreatment_without_a_cost_is_an_error():
@@ -287,9 +287,9 @@ def test_a_pretreatment_without_a_cost_is_an_error():
 
     rules = read_package_csv("rules.csv").head(3).assign(pretreatment="piping")
     issues = check_rules(rules, pretreatment_costs={"none": 0.0, "water:piping": 0.0})
-    assert {i.check for i in issues if i.severity == "error"} >= {"pretreatment_without_cost"}
+    assert {i.code for i in issues if i.severity == "error"} >= {"pretreatment_without_cost"}
     assert not [
         i
         for i in check_rules(rules, pretreatment_costs={"piping": 0.0})
-        if i.check == "pretreatment_without_cost"
+        if i.code == "pretreatment_without_cost"
     ]

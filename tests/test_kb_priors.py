@@ -122,9 +122,9 @@ def test_shipped_priors_give_a_smelter_spl_and_a_sawmill_bark():
 def test_priors_checker_fires(priors, column, value, check):
     broken = priors.astype({"typical_share": str})
     broken.loc[0, column] = value
-    assert check in {i.check for i in check_sector_priors(broken)}
+    assert check in {i.code for i in check_sector_priors(broken)}
 
 
 def test_priors_checker_finds_duplicates(priors):
     doubled = pd.concat([priors, priors.head(1)], ignore_index=True)
-    assert "duplicate_prior" in {i.check for i in check_sector_priors(doubled)}
+    assert "duplicate_prior" in {i.code for i in check_sector_priors(doubled)}

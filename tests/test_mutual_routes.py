@@ -100,7 +100,8 @@ def test_the_checker_catches_an_overloaded_tour_and_a_late_arrival():
     plan = solve_routes(instance)
     route = plan.routes[0]
     heavy = dataclasses.replace(instance, config=dataclasses.replace(CONFIG, truck_capacity_kg=3000.0))
-    assert any("load" in p for p in check_routes(heavy, plan))
+    found = check_routes(heavy, plan)
+    assert "overloaded" in {p.code for p in found} and any("charge" in p.message("fr") for p in found)
     late = dataclasses.replace(
         plan,
         routes=(
@@ -109,7 +110,7 @@ def test_the_checker_catches_an_overloaded_tour_and_a_late_arrival():
             ),
         ),
     )
-    assert any("arrival" in p for p in check_routes(instance, late))
+    assert "arrival_mismatch" in {p.code for p in check_routes(instance, late)}
 
 
 def _pickups(period_weeks):

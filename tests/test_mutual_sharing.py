@@ -145,9 +145,9 @@ def test_the_checker_catches_a_double_booked_slot_and_a_short_allocation():
     plan = solve_sharing(instance, CONFIG)
     a, b = plan.uses
     clash = dataclasses.replace(plan, uses=(a, Use(b.pair, a.slots[:2])))
-    assert any("has 2 users" in p for p in check_sharing(instance, clash))
+    assert any("has 2 users" in p.message("en") for p in check_sharing(instance, clash))
     short = dataclasses.replace(plan, uses=(Use(a.pair, a.slots[:1]), b))
-    assert any("1 slots for a need of 3" in p for p in check_sharing(instance, short))
+    assert any("1 slots for a need of 3" in p.message("en") for p in check_sharing(instance, short))
 
 
 def test_greedy_plan_is_valid_and_never_beats_cp_sat():

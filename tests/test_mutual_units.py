@@ -112,10 +112,9 @@ def test_no_unit_when_nobody_would_save():
 def test_the_checker_catches_a_site_that_is_not_the_least_transport_one():
     plan = _plan(_needs())
     moved = dataclasses.replace(plan, units=plan.units.assign(site_id="A"))
-    assert any(
-        "least-transport" in p
-        for p in check_units(moved, _needs(), FIRMS, NO_PARKS, SPECS, config=CONFIG, transport=TRANSPORT)
-    )
+    found = check_units(moved, _needs(), FIRMS, NO_PARKS, SPECS, config=CONFIG, transport=TRANSPORT)
+    assert "site_not_best" in {p.code for p in found}
+    assert any("least-transport" in p.message("en") and "moindre transport" in p.message("fr") for p in found)
 
 
 def test_annuity_factor():

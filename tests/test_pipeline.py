@@ -10,6 +10,8 @@ import pytest
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.factors import load_factors
 from symbiosis.engine.network import resilience
+from symbiosis.findings import Finding
+from symbiosis.i18n import Text
 from symbiosis.kb import load_categories
 from symbiosis.pipeline import STAGES, make_resolver, run
 from symbiosis.registry import Registry
@@ -203,8 +205,11 @@ def test_empty_registry_gives_an_empty_result(knowledge):
 def test_checker_violation_marks_the_status(monkeypatch, knowledge):
     import symbiosis.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "check_flows", lambda ix, x, allocation: ["supply s-bark over"])
+    over = Finding(
+        code="supply_over_capacity", location="s-bark", detail=Text("offre au-delà", "supply over")
+    )
+    monkeypatch.setattr(pipeline, "check_flows", lambda ix, x, allocation: [over])
     r = pipeline.run(tiny_registry(), MatchConfig(), **knowledge)
     assert r.status == "check_failed"
-    assert r.allocation.violations == ("supply s-bark over",)
+    assert r.allocation.violations == ("s-bark: supply over",)
     assert not r.allocation.ok

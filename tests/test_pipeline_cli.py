@@ -10,6 +10,8 @@ import pytest
 import symbiosis.kb
 from symbiosis.cli import main
 from symbiosis.db import Actor, Repository
+from symbiosis.findings import Finding
+from symbiosis.i18n import Text
 
 from .test_pipeline import RULES, tiny_registry
 
@@ -89,6 +91,20 @@ def test_unknown_out_format_exits_2_before_running(db, tmp_path, capsys):
 def test_solver_failure_exits_1(db, monkeypatch, capsys):
     import symbiosis.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "check_flows", lambda ix, x, allocation: ["demand over"])
+    over = Finding(code="demand_over_capacity", detail=Text("demande au-delà", "demand over"))
+    monkeypatch.setattr(pipeline, "check_flows", lambda ix, x, allocation: [over])
     assert main(["match", "--db", str(db), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["status"] == "check_failed"
+
+
+def test_a_bug_while_reading_the_registry_is_not_called_unreadable(db, monkeypatch):
+    """Only database errors (DATABASE_ERRORS) become "unreadable registry"; a bug keeps its traceback."""
+    from symbiosis.db import DATABASE_ERRORS, Repository
+
+    def buggy(self, actor):
+        raise TypeError("a programming error")
+
+    monkeypatch.setattr(Repository, "load_registry", buggy)
+    with pytest.raises(TypeError, match="programming error"):
+        main(["match", "--db", str(db)])
+    assert not issubclass(TypeError, DATABASE_ERRORS)

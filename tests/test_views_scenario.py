@@ -91,3 +91,36 @@ def test_excluding_a_firm_changes_the_exchanges_and_lowers_the_value():
     assert len(appeared) == 0 and len(gone) == len(base.exchanges) > 0
     assert set(gone["Fournisseur"]) == {"Scierie Péribonka"}
     assert isinstance(gone, pd.DataFrame)
+
+
+def test_the_panel_defaults_are_match_config_defaults():
+    assert ScenarioInputs() == ScenarioInputs.from_config(MatchConfig())
+    assert scenario_config(MatchConfig(), ScenarioInputs()) == MatchConfig()
+
+
+def test_changing_a_match_config_default_changes_the_panel_default(monkeypatch):
+    """The panel re-declares no default: a MatchConfig with other defaults gives other panel defaults."""
+    import dataclasses
+
+    import symbiosis.views.scenario as scenario
+    from symbiosis.engine.config import ObjectiveWeights, SideConstraints
+
+    @dataclasses.dataclass(frozen=True)
+    class OtherDefaults(MatchConfig):
+        default_tipping_fee_cad_per_t: float = 55.0
+        radius_km: float | None = 42.0
+        weights: ObjectiveWeights = dataclasses.field(
+            default_factory=lambda: ObjectiveWeights(value=0.5, carbon_price_cad_per_t_co2e=80.0)
+        )
+        side: SideConstraints = dataclasses.field(default_factory=lambda: SideConstraints(enabled=True))
+
+    before = ScenarioInputs()
+    monkeypatch.setattr(scenario, "MatchConfig", OtherDefaults)
+    after = ScenarioInputs()
+    assert (after.tipping_fee_cad_per_t, after.radius_km) == (55.0, 42.0)
+    assert (after.weight_value, after.carbon_price_cad_per_t_co2e, after.side_constraints) == (
+        0.5,
+        80.0,
+        True,
+    )
+    assert (before.tipping_fee_cad_per_t, before.radius_km) == (110.0, None)

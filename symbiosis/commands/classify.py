@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from symbiosis.commands._common import print_json
-from symbiosis.i18n import Text
+from symbiosis.i18n import TextTable, t
 from symbiosis.kb.classify import Suggestion, classify
 
 NAME = "classify"
@@ -16,16 +16,8 @@ HELP = (
     "suggest resource categories and waste codes for a description"
 )
 
-_HEADERS = (
-    Text("rang", "rank"),
-    Text("score", "score"),
-    Text("catégorie", "category"),
-    Text("famille", "family"),
-    Text("type", "kind"),
-    Text("codes de déchets", "waste codes"),
-    Text("libellé", "label"),
-)
-_NOTHING = Text("Aucune catégorie ne correspond.", "No category matches.")
+#: Column headers of the table, from the message catalogue (``classify.header.<column>``).
+_HEADERS = TextTable("classify.header")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,8 +46,8 @@ def suggestion_record(suggestion: Suggestion) -> dict[str, object]:
 def format_table(suggestions: Sequence[Suggestion], lang: str = "fr") -> str:
     """Return the suggestions as an aligned plain-text table, headers and labels in ``lang``."""
     if not suggestions:
-        return _NOTHING.get(lang)
-    rows = [[h.get(lang) for h in _HEADERS]]
+        return t("classify.nothing", lang)
+    rows = [[h.get(lang) for h in _HEADERS.values()]]
     for rank, s in enumerate(suggestions, start=1):
         label = s.label_en if lang == "en" else s.label_fr
         codes = " ".join(s.waste_codes) or "-"

@@ -135,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
             return 1
         problems = check_schedule(instance, schedule)
         if problems:  # a bug, never a user error
-            print("Horaire incohérent / inconsistent schedule: " + "; ".join(problems[:5]), file=sys.stderr)
+            shown = "; ".join(p.message("en") for p in problems[:5])
+            print(f"Horaire incohérent / inconsistent schedule: {shown}", file=sys.stderr)
             return 1
         write = agenda_pdf_bytes if suffix == ".pdf" else agenda_xlsx_bytes
         args.out.write_bytes(write(instance, schedule, args.lang, timing, greedy))

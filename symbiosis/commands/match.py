@@ -246,6 +246,8 @@ def _scenario(args: argparse.Namespace) -> Any:
 
 def _read(db: str | None, actor: Any) -> tuple[Any, Any] | None:
     """Open the repository and load the registry; None (after a message) when it cannot be read."""
+    from symbiosis.db.engine import DATABASE_ERRORS
+
     if _db_error(db):
         print(f"Registre introuvable / registry not found: {database_url(db)}", file=sys.stderr)
         return None
@@ -253,7 +255,7 @@ def _read(db: str | None, actor: Any) -> tuple[Any, Any] | None:
     try:
         repo = _open(db)
         return repo, repo.load_registry(actor)
-    except Exception as exc:  # any driver or schema error means the registry cannot be read
+    except DATABASE_ERRORS as exc:  # a driver, connection or schema error: the registry cannot be read
         logger.debug("registry load failed", exc_info=True)
         if repo is not None:
             repo.close()

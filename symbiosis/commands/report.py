@@ -95,7 +95,7 @@ def _with_levers(data: Any, repo: Any, actor: Any, args: argparse.Namespace) -> 
 
 def run(args: argparse.Namespace) -> int:
     """Write the report; 0 on success, 2 on a bad argument or an unreadable registry."""
-    from symbiosis.db import Actor, Repository
+    from symbiosis.db import DATABASE_ERRORS, Actor, Repository
     from symbiosis.reports import parse_territory
     from symbiosis.reports.export import export_report
     from symbiosis.services.report_source import load_source
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     actor = Actor.system("cli")
     try:
         repo = Repository.from_url(url, migrate=False)
-    except Exception as exc:  # any driver error means the registry cannot be read
+    except DATABASE_ERRORS as exc:  # a missing driver, an unreachable or corrupt database
         print(f"Registre illisible / unreadable registry: {exc}", file=sys.stderr)
         return 2
     with repo:

@@ -16,12 +16,13 @@ Examples
 """
 
 from symbiosis.db.actor import ROLES, USER_ROLES, Actor, PermissionDenied
-from symbiosis.db.engine import make_engine
+from symbiosis.db.engine import DATABASE_ERRORS, make_engine
 from symbiosis.db.migrate import current_revision, migrate, schema_diff
 from symbiosis.db.passwords import hash_password, verify_password
 from symbiosis.db.repository import NotFound, Repository
 
 __all__ = [
+    "DATABASE_ERRORS",
     "ROLES",
     "USER_ROLES",
     "Actor",

@@ -21,10 +21,16 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-__all__ = ["WRITE_OPTION", "is_sqlite", "make_engine"]
+__all__ = ["DATABASE_ERRORS", "WRITE_OPTION", "is_sqlite", "make_engine"]
 
 logger = logging.getLogger(__name__)
+
+#: What a registry that is missing, unreachable, corrupt, not migrated or misconfigured raises (any
+#: SQLAlchemy error, a file or network error, a driver that is not installed). Screens and commands
+#: catch these, not ``Exception``, to say "the registry cannot be read"; anything else is a bug.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, OSError, ImportError)
 
 #: Execution option that makes an SQLite transaction start with ``BEGIN IMMEDIATE``.
 WRITE_OPTION = "symbiosis_write"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -366,8 +367,12 @@ class Pairs:
         return Pairs(self.s, self.d, self.rule, self.radius_km, self.hav_km, sim)
 
 
-def _groups(values: np.ndarray) -> dict[str, np.ndarray]:
-    return pd.Series(np.arange(len(values))).groupby(values).indices if len(values) else {}
+def _groups(values: np.ndarray) -> dict[Any, np.ndarray]:
+    """Positions of each distinct value."""
+    if not len(values):
+        return {}
+    indices = pd.Series(np.arange(len(values))).groupby(values).indices
+    return {value: np.asarray(positions) for value, positions in indices.items()}
 
 
 def _tree(side: Side, idx: np.ndarray, key: tuple | None, trees: dict) -> cKDTree:

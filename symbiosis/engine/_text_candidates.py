@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,8 @@ __all__ = ["TextVectors", "text_candidates"]
 
 logger = logging.getLogger("symbiosis.engine.candidates")
 
-TextVectors = Callable[[Sequence[str]], "object"]
+#: ``texts -> scipy.sparse`` matrix of L2-normalised rows (scipy ships no type information: ``Any``).
+TextVectors = Callable[[Sequence[str]], Any]
 
 
 def text_candidates(
@@ -39,8 +41,6 @@ def text_candidates(
     if config.text_similarity_threshold > 1.0:
         return Pairs.empty()
     vectorise = text_vectors or _default_text_vectors()
-    if vectorise is None:
-        return Pairs.empty()
     wanted = np.ones(sup.n, dtype=bool)
     if config.text_scope == "unmatched":
         wanted[kept.s] = False
@@ -125,7 +125,8 @@ def _text_pairs_of_close_texts(
     """
     parts = [Pairs.empty()]
     rows = np.flatnonzero(wanted & (close.s_code >= 0))
-    groups = pd.Series(rows).groupby([close.s_code[rows], sup.kind[rows]]).indices
+    by_text_and_kind = pd.Series(rows).groupby([close.s_code[rows], sup.kind[rows]]).indices
+    groups = cast(dict[tuple[int, str], np.ndarray], by_text_and_kind)  # keys are (code, kind) pairs
     for (text, kind), at in groups.items():
         partners = np.flatnonzero(close.table[text])
         didx = np.flatnonzero(np.isin(close.d_code, partners) & (dem.kind == kind))
@@ -159,18 +160,13 @@ def _text_pairs_of_close_texts(
 _DENSE_SIMILARITY_MAX = 4_000_000
 
 
-def _default_text_vectors() -> TextVectors | None:
-    try:
-        from symbiosis.kb.classify import text_vectors
-    except ImportError:
-        logger.warning("symbiosis.kb.classify.text_vectors unavailable: no text-based candidates")
-        return None
+def _default_text_vectors() -> TextVectors:
+    from symbiosis.kb.classify import text_vectors  # a module of this package: always importable
+
     return text_vectors
 
 
-def _row_cosines(
-    vectors: object, rows_a: np.ndarray, rows_b: np.ndarray, *, chunk: int = 200_000
-) -> np.ndarray:
+def _row_cosines(vectors: Any, rows_a: np.ndarray, rows_b: np.ndarray, *, chunk: int = 200_000) -> np.ndarray:
     """Dot product of paired rows of a sparse row-normalised matrix, chunked."""
     out = np.empty(len(rows_a))
     for start in range(0, len(rows_a), chunk):

@@ -24,6 +24,8 @@ import pandas as pd
 
 from symbiosis.engine._keys import distinct_rows
 from symbiosis.engine.config import MatchConfig
+from symbiosis.findings import Finding
+from symbiosis.i18n import TextTable
 from symbiosis.schemas import CURRENT_USES, DIVERTED_FATES, FATES
 
 __all__ = [
@@ -54,28 +56,43 @@ class BaselineError(ValueError):
     """The baselines table is invalid (unknown fate or class, missing source…)."""
 
 
-def check_baselines(frame: pd.DataFrame) -> list[str]:
-    """Problems of a baselines table read as text (empty when valid)."""
+#: What each baselines-table finding says, from the message catalogue (``baselines.check.<code>``).
+CHECK_TEXTS = TextTable("baselines.check")
+
+
+def check_baselines(frame: pd.DataFrame) -> list[Finding]:
+    """Problems of a baselines table read as text (empty when valid), one finding per check.
+
+    Each finding names the check (``code``), the first five ``applies_to`` concerned
+    (``location``) and what is wrong in French and English.
+    """
     missing = [c for c in BASELINE_COLUMNS if c not in frame.columns]
     if missing:
-        return [f"missing column(s) {missing}"]
+        detail = CHECK_TEXTS["missing_columns"].format(columns=missing)
+        return [Finding(code="missing_columns", location=", ".join(missing), detail=detail)]
     text = frame[list(BASELINE_COLUMNS)].astype("string").fillna("").apply(lambda s: s.str.strip())
-    errors = []
-    checks = [
-        (text["applies_to"] == "", "empty applies_to"),
-        (text["applies_to"].duplicated(keep=False), "duplicate applies_to"),
-        (~text["material_class"].isin(("", *MATERIAL_CLASSES)), f"material_class outside {MATERIAL_CLASSES}"),
-        (~text["default_fate"].isin(("", *FATES)), f"default_fate outside {FATES}"),
-        (~text["default_use"].isin(("", *CURRENT_USES)), f"default_use outside {CURRENT_USES}"),
-        (text["source"] == "", "empty source"),
+    checks: list[tuple[pd.Series, str, dict[str, object]]] = [
+        (text["applies_to"] == "", "empty_applies_to", {}),
+        (text["applies_to"].duplicated(keep=False), "duplicate_applies_to", {}),
+        (
+            ~text["material_class"].isin(("", *MATERIAL_CLASSES)),
+            "unknown_material_class",
+            {"allowed": MATERIAL_CLASSES},
+        ),
+        (~text["default_fate"].isin(("", *FATES)), "unknown_default_fate", {"allowed": FATES}),
+        (~text["default_use"].isin(("", *CURRENT_USES)), "unknown_default_use", {"allowed": CURRENT_USES}),
+        (text["source"] == "", "empty_source", {}),
     ]
     for col in ("fate_cost_cad_per_unit", "gate_fee_cad_per_unit", "year"):
         value = pd.to_numeric(text[col].replace("", np.nan), errors="coerce")
-        checks.append((value.isna() & (text[col] != ""), f"{col} not a number"))
-    for mask, what in checks:
+        checks.append((value.isna() & (text[col] != ""), f"{col}_not_a_number", {}))
+    found = []
+    for mask, code, values in checks:
         if mask.any():
-            errors.append(f"{what}: {text.loc[mask, 'applies_to'].tolist()[:5]}")
-    return errors
+            ids = text.loc[mask, "applies_to"].tolist()[:5]
+            detail = CHECK_TEXTS[code].format(ids=ids, **values)
+            found.append(Finding(code=code, location=", ".join(map(str, ids)), detail=detail))
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -93,9 +110,9 @@ def load_baselines(path: str | Path | None = None) -> pd.DataFrame:
         When :func:`check_baselines` finds a problem.
     """
     frame = _bundled().copy() if path is None else pd.read_csv(path, dtype=str, keep_default_na=False)
-    errors = check_baselines(frame)
-    if errors:
-        raise BaselineError("baselines: " + "; ".join(errors))
+    found = check_baselines(frame)
+    if found:
+        raise BaselineError("baselines: " + "; ".join(f.message("en") for f in found))
     for col in ("fate_cost_cad_per_unit", "gate_fee_cad_per_unit"):
         frame[col] = pd.to_numeric(frame[col].replace("", np.nan)).astype(float)
     return frame
@@ -128,6 +145,13 @@ def _distinct_defaults(
             fill = value.notna() & ~value.astype("string").fillna("").eq("")
             out.loc[blank & fill, col] = value[blank & fill]
     return out
+
+
+def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """The column as floats (text that is no number is NaN); all NaN when the frame lacks it."""
+    if column not in frame:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
 
 
 def _text(values: object, n: int) -> np.ndarray:
@@ -164,8 +188,7 @@ def supply_baselines(
     n = len(supplies)
     kind = _text(supplies.get("kind"), n)
     rows = _defaults(baselines, _text(supplies["category_id"], n), np.asarray(family, dtype=object), kind)
-    declared_cost = pd.to_numeric(supplies.get("disposal_cost_cad_per_unit"), errors="coerce")
-    declared_cost = np.full(n, np.nan) if declared_cost is None else np.asarray(declared_cost, dtype=float)
+    declared_cost = _numbers(supplies, "disposal_cost_cad_per_unit")
     fate = _text(supplies.get("current_fate"), n)
     fate_source = np.where(fate != "", "declared", "category_default").astype(object)
     # A negative cost declared without a fate is a by-product the firm sells today.
@@ -211,11 +234,8 @@ def demand_baselines(
     kind = _text(demands.get("kind"), n)
     rows = _defaults(baselines, _text(demands["category_id"], n), np.asarray(family, dtype=object), kind)
 
-    def num(col: str) -> np.ndarray:
-        values = pd.to_numeric(demands.get(col), errors="coerce")
-        return np.full(n, np.nan) if values is None else np.asarray(values, dtype=float)
-
-    purchase, fee = num("purchase_price_cad_per_unit"), num("gate_fee_cad_per_unit")
+    purchase = _numbers(demands, "purchase_price_cad_per_unit")
+    fee = _numbers(demands, "gate_fee_cad_per_unit")
     use = _text(demands.get("current_use"), n)
     source = np.where(use != "", "declared", "category_default").astype(object)
     inferred = np.where(
@@ -227,8 +247,8 @@ def demand_baselines(
     use = np.where(use == "", "virgin_input", use).astype(object)
     by_category = config.default_purchase_price_by_category
     category_price = pd.Series(_text(demands["category_id"], n)).map(by_category).astype(float)
-    family_price = pd.Series(np.asarray(family, dtype=object)).map(config.default_purchase_price_by_family)
-    family_price = category_price.fillna(family_price.astype(float)).fillna(0.0).to_numpy(float)
+    by_family = pd.Series(np.asarray(family, dtype=object)).map(config.default_purchase_price_by_family)
+    family_price = category_price.fillna(by_family.astype(float)).fillna(0.0).to_numpy(float)
     service = use == "treatment_service"
     row_fee = pd.to_numeric(rows["gate_fee_cad_per_unit"], errors="coerce").fillna(0.0).to_numpy(float)
     return {

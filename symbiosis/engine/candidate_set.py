@@ -11,6 +11,7 @@ reads. Strings (ids, categories, rule attributes, pathways) are joined back only
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -147,7 +148,7 @@ class CandidateSet:
         return frame
 
 
-def _replace(cs: CandidateSet, **changes: object) -> CandidateSet:
+def _replace(cs: CandidateSet, **changes: Any) -> CandidateSet:
     from dataclasses import replace
 
     return replace(cs, **changes)

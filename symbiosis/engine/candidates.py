@@ -30,6 +30,7 @@ Pipeline (all vectorised; the only Python loops run over rules and query rounds,
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -41,7 +42,7 @@ from symbiosis.engine._text_candidates import TextVectors, text_candidates
 from symbiosis.engine.candidate_set import CandidateSet, geodesic_of, seasonal_bound
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.permits import PermitIndex, PermitTokens
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.registry import Registry
 
 __all__ = [
@@ -57,48 +58,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-REASONS: dict[str, Text] = {
-    "firm_excluded": Text("Entreprise exclue du scénario", "Firm excluded from the scenario"),
-    "no_rule": Text(
-        "Aucune règle de compatibilité pour cette catégorie", "No compatibility rule for this category"
-    ),
-    "no_partner_category": Text(
-        "Aucun flux d'une catégorie compatible dans le registre",
-        "No stream of a compatible category in the registry",
-    ),
-    "too_far": Text(
-        "Aucun partenaire compatible à distance acceptable",
-        "No compatible partner within an acceptable distance",
-    ),
-    "season": Text(
-        "Aucun mois en commun avec les partenaires compatibles", "No month in common with compatible partners"
-    ),
-    "dates": Text("Dates de disponibilité sans chevauchement", "Availability dates do not overlap"),
-    "temperature": Text(
-        "Chaleur trop froide pour les demandes compatibles", "Heat too cold for the compatible demands"
-    ),
-    "waste_code": Text(
-        "Code de déchet différent de celui des demandes compatibles",
-        "Waste code differs from that of the compatible demands",
-    ),
-    "quality_spec": Text(
-        "Qualité hors des exigences déclarées des partenaires (pureté, humidité, "
-        "température, contaminants, granulométrie ou matière dangereuse refusée)",
-        "Quality outside the partners' declared specifications (purity, moisture, "
-        "temperature, contaminants, particle size or hazardous refused)",
-    ),
-    "hazardous_refused": Text(
-        "Matière dangereuse : aucun receveur autorisé à proximité",
-        "Hazardous residue: no permitted receiver nearby",
-    ),
-    "permit_missing": Text(
-        "Aucun receveur dont l'autorisation (REAFIE, Guide MRF, matières dangereuses, "
-        "ACIA) couvre cette matière",
-        "No receiver whose authorisation (REAFIE, MRF guide, hazardous materials, CFIA) covers this material",
-    ),
-    "internal_only": Text("Seuls des partenaires de la même entreprise", "Only same-firm partners"),
-    "pruned": Text("Écarté par l'élagage aux K plus proches", "Pruned by the K-nearest limit"),
-}
+REASONS: Mapping[str, Text] = TextTable("candidates.reason")
 
 
 def generate_candidates(
@@ -134,6 +94,37 @@ def generate_candidates(
         ``requires_authorisation``, ``pretreatment``, ``receiving_process``, ``r_code``.
         ``attrs["funnel"]`` counts the pairs examined and those left after each check (pairs the
         queries never fetched are not counted). The frame of :func:`find_candidates`' arrays.
+
+    Examples
+    --------
+    Two bark suppliers and two buyers of landscaping mulch, one pair in Chicoutimi and one in
+    Alma, about 45 km apart. The shipped rule KB0043 (bark → mulch, up to 150 km) joins every
+    supply to every demand; a 20 km radius keeps only the two local pairs.
+
+    >>> from symbiosis.engine.candidates import generate_candidates
+    >>> from symbiosis.engine.config import MatchConfig
+    >>> from symbiosis.kb import load_rules
+    >>> from symbiosis.sample.toy import toy_registry
+    >>> registry = toy_registry(
+    ...     [
+    ...         ("S1", "supply", "wood_bark", 100.0, 48.43, -71.07),
+    ...         ("S2", "supply", "wood_bark", 50.0, 48.55, -71.65),
+    ...         ("D1", "demand", "landscaping_mulch", 80.0, 48.42, -71.02),
+    ...         ("D2", "demand", "landscaping_mulch", 60.0, 48.54, -71.62),
+    ...     ]
+    ... )
+    >>> found = generate_candidates(registry, load_rules(), MatchConfig())
+    >>> print(found[["supply_id", "demand_id", "rule_id", "great_circle_km"]].round(1).to_string(index=False))
+    supply_id demand_id rule_id  great_circle_km
+           S1        D1  KB0043              3.9
+           S1        D2  KB0043             42.3
+           S2        D1  KB0043             48.6
+           S2        D2  KB0043              2.5
+    >>> local = generate_candidates(registry, load_rules(), MatchConfig(radius_km=20.0))
+    >>> print(local[["supply_id", "demand_id"]].to_string(index=False))
+    supply_id demand_id
+           S1        D1
+           S2        D2
     """
     found = find_candidates(registry, rules, config, categories=categories, text_vectors=text_vectors)
     frame = found.frame()
@@ -188,7 +179,7 @@ def find_candidates(
     funnel["after_k_nearest"] = kept.n
     kept = kept.take(np.argsort((kept.s.astype(np.int64) << 32) | kept.d.astype(np.int64), kind="stable"))
     codes = registry.stream_codes
-    sup_stream, dem_stream = codes.get_indexer(sup.ids), codes.get_indexer(dem.ids)
+    sup_stream, dem_stream = codes.get_indexer(pd.Index(sup.ids)), codes.get_indexer(pd.Index(dem.ids))
     firm_codes, _ = pd.factorize(np.concatenate([sup.firm, dem.firm]).astype(object))
     firm_sup, firm_dem = firm_codes[: sup.n], firm_codes[sup.n :]
     kept = kept.take(_best_per_pair(kept, sup, dem, sup_stream, dem_stream))

@@ -16,6 +16,7 @@ Québec's cap-and-trade price; the diversion term is off.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,14 @@ from typing import Any
 
 from symbiosis.defaults import default_pretreatment_costs
 
-__all__ = ["MatchConfig", "ObjectiveWeights", "SideConstraints", "TransportConfig"]
+__all__ = ["RETIRED_SETTINGS", "MatchConfig", "ObjectiveWeights", "SideConstraints", "TransportConfig"]
+
+logger = logging.getLogger(__name__)
+
+#: Settings an earlier version wrote to scenario files and nothing reads any more, per section.
+#: ``transport.emission_kg_co2e_per_t_km`` was documented as a truck emission fallback but never
+#: read: truck emissions come only from the factor table, which names its source and year.
+RETIRED_SETTINGS: dict[str, frozenset[str]] = {"transport": frozenset({"emission_kg_co2e_per_t_km"})}
 
 INTERNAL_POLICIES = ("separate", "exclude", "flag")
 HAZARDOUS_POLICIES = ("permit_required", "exclude", "allow")
@@ -77,8 +85,6 @@ class TransportConfig:
         Haulage cost per tonne-km of road (~0.15–0.25 $/t·km for bulk truckload, estimate).
     cost_cad_per_trip
         Fixed cost per trip (loading, unloading, waiting), $.
-    emission_kg_co2e_per_t_km
-        Default truck emission factor when the factor table has none, kg CO2e/t·km.
     pipe_cost_cad_per_km_yr
         Annualised cost of a heat or water pipe, $ per km per year (capital over 20 years plus
         upkeep), spread over the link's full yearly flow.
@@ -91,7 +97,6 @@ class TransportConfig:
     truck_volume_m3: float = 90.0
     cost_cad_per_t_km: float = 0.18
     cost_cad_per_trip: float = 150.0
-    emission_kg_co2e_per_t_km: float = 0.1
     pipe_cost_cad_per_km_yr: float = 60_000.0
     default_density_t_per_m3: float = 0.5
 
@@ -343,12 +348,20 @@ class MatchConfig:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MatchConfig:
-        """Build from a nested dict; missing keys keep their defaults, unknown keys raise."""
+        """Build from a nested dict; missing keys keep their defaults, unknown keys raise.
+
+        Settings retired from the model (:data:`RETIRED_SETTINGS`), which scenario files written by
+        an earlier version still hold, are dropped with a warning.
+        """
         data = dict(data)
         nested = {"weights": ObjectiveWeights, "transport": TransportConfig, "side": SideConstraints}
         for key, sub in nested.items():
             if key in data:
-                data[key] = sub(**dict(data[key]))
+                section = dict(data[key])
+                for retired in RETIRED_SETTINGS.get(key, ()) & section.keys():
+                    logger.warning("scenario setting %s.%s is no longer used; ignored", key, retired)
+                    del section[retired]
+                data[key] = sub(**section)
         if "excluded_firm_ids" in data:
             data["excluded_firm_ids"] = tuple(data["excluded_firm_ids"])
         return cls(**data)

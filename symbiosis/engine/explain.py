@@ -4,15 +4,20 @@ CO2e, quality uncertainties, the authorisation pathway, flags.
 Every figure of an explanation is labelled *estimated* (a proposal, not a verified synergy) and
 names its emission factors and its baseline (today's fate of the supply, today's use of the demand,
 declared or the category's default); road distances are a detour-factor estimate, said so in the text.
+Every sentence and word comes from the message catalogue (``symbiosis/data/messages/explain.yaml``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from symbiosis.engine.permits import pathway_label
 from symbiosis.engine.quality import SPEC_LABELS
+from symbiosis.i18n import catalogue_keys, t
 from symbiosis.schemas import CANONICAL_UNIT
 
 __all__ = ["MONTHS_EN", "MONTHS_FR", "explain", "explain_text", "month_names"]
@@ -206,114 +211,18 @@ def _flags(rows: pd.DataFrame) -> pd.DataFrame:
     return flags
 
 
-_TEXT = {
-    "fr": {
-        "rule": "Règle {rule_id} : {s_label} → {d_label}{evidence}.",
-        "text": "Aucune règle : descriptions proches (similarité {sim}), à valider.",
-        "where": "Distance {km} km à vol d'oiseau (≈ {road} km par la route, estimation).",
-        "qty": "Flux {flow} {su}/an : {ps} % de l'offre, {pd} % du besoin.",
-        "months": "Mois en commun : {months}.",
-        "value": (
-            "Valeur nette estimée {net} $/an (élimination évitée {disp} $, achat évité "
-            "{buy} $, redevance de traitement −{fee} $, transport −{tr} $, prétraitement −{pre} $)."
-        ),
-        "baseline": "Situation actuelle : {fate} ({fate_src}), {cost} $/{su} ; receveur : {use}.",
-        "fates": {
-            "landfill": "enfouissement",
-            "incineration": "incinération",
-            "land_spreading": "épandage",
-            "sold_byproduct": "sous-produit déjà vendu (non détourné)",
-            "internal_reuse": "réemploi interne",
-            "paid_treatment": "traitement payé",
-            "discharged": "rejeté (chaleur, gaz ou eau)",
-        },
-        "uses": {
-            "virgin_input": "achat de matière vierge à {price} $/{du}",
-            "treatment_service": ("service de traitement payé {fee} $/{du} (redevance, pas un achat évité)"),
-        },
-        "sources": {
-            "declared": "déclaré",
-            "category_default": "défaut de la catégorie",
-            "config_default": "défaut du scénario",
-            "": "—",
-        },
-        "unknown": "Exigences non vérifiées (valeur non déclarée par le fournisseur) : {items}.",
-        "pathway": "Autorisation requise : {pathways}{ref}.",
-        "ref": " — couverte par {ref}",
-        "no_ref": " — référence non déclarée",
-        "co2": (
-            "GES évités estimés {co2} t éq. CO2/an (élimination {cd}, production vierge "
-            "{cv}, transport −{ct})."
-        ),
-        "flags": {
-            "hazardous": "matière dangereuse",
-            "authorisation": "autorisation requise",
-            "pretreatment": "prétraitement",
-            "internal": "réemploi interne",
-            "text_only": "appariement textuel seulement",
-            "spec_unknown": "qualité à confirmer",
-            "category_to_confirm": (
-                "catégorie déduite à confirmer (appariement sous une catégorie de second choix)"
-            ),
-        },
-        "attention": "À noter : {items}.",
-    },
-    "en": {
-        "rule": "Rule {rule_id}: {s_label} → {d_label}{evidence}.",
-        "text": "No rule: descriptions are close (similarity {sim}); to be confirmed.",
-        "where": "Distance {km} km crow-fly (≈ {road} km by road, estimated).",
-        "qty": "Flow {flow} {su}/yr: {ps} % of the supply, {pd} % of the need.",
-        "months": "Months in common: {months}.",
-        "value": (
-            "Estimated net value {net} $/yr (avoided disposal {disp} $, avoided purchase "
-            "{buy} $, treatment gate fee −{fee} $, transport −{tr} $, pre-treatment −{pre} $)."
-        ),
-        "baseline": "Today: {fate} ({fate_src}), {cost} $/{su}; receiver: {use}.",
-        "fates": {
-            "landfill": "landfill",
-            "incineration": "incineration",
-            "land_spreading": "land spreading",
-            "sold_byproduct": "by-product already sold (not diverted)",
-            "internal_reuse": "internal reuse",
-            "paid_treatment": "paid treatment",
-            "discharged": "released (heat, gas or water)",
-        },
-        "uses": {
-            "virgin_input": "buys virgin input at {price} $/{du}",
-            "treatment_service": (
-                "treatment service paid {fee} $/{du} (a gate fee, not an avoided purchase)"
-            ),
-        },
-        "sources": {
-            "declared": "declared",
-            "category_default": "category default",
-            "config_default": "scenario default",
-            "": "—",
-        },
-        "unknown": "Specs not checked (value not declared by the supplier): {items}.",
-        "pathway": "Authorisation needed: {pathways}{ref}.",
-        "ref": " — covered by {ref}",
-        "no_ref": " — reference not declared",
-        "co2": (
-            "Estimated GHG avoided {co2} t CO2e/yr (disposal {cd}, virgin production {cv}, transport −{ct})."
-        ),
-        "flags": {
-            "hazardous": "hazardous residue",
-            "authorisation": "authorisation needed",
-            "pretreatment": "pre-treatment",
-            "internal": "internal reuse",
-            "text_only": "text-only match",
-            "spec_unknown": "quality to confirm",
-            "category_to_confirm": "inferred category to confirm (matched under a runner-up category)",
-        },
-        "attention": "Note: {items}.",
-    },
-}
+def _say(name: str, lang: str, **values: object) -> str:
+    """The catalogue sentence ``explain.<name>`` in ``lang``, formatted with ``values``."""
+    return t(f"explain.{name}", lang, **values)
+
+
+def _say_or(name: str, lang: str, default: str) -> str:
+    """The catalogue word ``explain.<name>``, or ``default`` when the code has no entry."""
+    return t(f"explain.{name}", lang) if f"explain.{name}" in catalogue_keys() else default
 
 
 def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
     """A short paragraph explaining one row of :func:`explain`, in French (default) or English."""
-    t = _TEXT["en" if lang == "en" else "fr"]
     r = dict(row)
     ev = " ".join(str(r.get(k) or "") for k in ("evidence_ref", "evidence_note")).strip()
     lang = "en" if lang == "en" else "fr"
@@ -322,21 +231,30 @@ def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
         return _fmt(_nz(value), digits, lang)
 
     parts = [
-        t["rule"].format(
+        _say(
+            "rule",
+            lang,
             rule_id=r["rule_id"],
             s_label=r[f"supply_label_{lang}"],
             d_label=r[f"demand_label_{lang}"],
             evidence=f" ({ev})" if ev else "",
         )
         if r["match_basis"] == "rule"
-        else t["text"].format(sim=n(r.get("text_similarity"), 2)),
-        t["where"].format(km=n(r["distance_km"], 1), road=n(r["road_distance_km"])),
-        t["qty"].format(
-            flow=n(r["flow_per_yr"]), su=r["supply_unit"], ps=n(r["pct_of_supply"]), pd=n(r["pct_of_demand"])
+        else _say("text", lang, sim=n(r.get("text_similarity"), 2)),
+        _say("where", lang, km=n(r["distance_km"], 1), road=n(r["road_distance_km"])),
+        _say(
+            "qty",
+            lang,
+            flow=n(r["flow_per_yr"]),
+            su=r["supply_unit"],
+            ps=n(r["pct_of_supply"]),
+            pd=n(r["pct_of_demand"]),
         ),
-        t["months"].format(months=r[f"months_common_{lang}"]),
-        *_baseline(r, t, n),
-        t["value"].format(
+        _say("months", lang, months=r[f"months_common_{lang}"]),
+        *_baseline(r, lang, n),
+        _say(
+            "value",
+            lang,
             net=n(r["net_value_cad_per_yr"]),
             disp=n(r["avoided_disposal_cad_per_yr"]),
             buy=n(r["avoided_purchase_cad_per_yr"]),
@@ -344,7 +262,9 @@ def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
             tr=n(r["transport_cost_cad_per_yr"]),
             pre=n(r["pretreatment_cost_cad_per_yr"]),
         ),
-        t["co2"].format(
+        _say(
+            "co2",
+            lang,
             co2=n(r["co2e_avoided_t_per_yr"], 1),
             cd=n(r["co2e_disposal_avoided_t_per_yr"], 1),
             cv=n(r["co2e_virgin_avoided_t_per_yr"], 1),
@@ -354,20 +274,20 @@ def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
     codes = str(r.get("spec_unknown") or "").split("|")
     unknown = [SPEC_LABELS[c].get(lang) for c in codes if c in SPEC_LABELS]
     if unknown:
-        parts.append(t["unknown"].format(items=", ".join(unknown)))
+        parts.append(_say("unknown", lang, items=", ".join(unknown)))
     pathways = [pathway_label(c, lang) for c in str(r.get("pathway") or "").split("|") if c]
     if pathways:
         ref = str(r.get("permit_reference") or "")
         joined = (" ; " if lang == "fr" else "; ").join(pathways)
-        covered_by = t["ref"].format(ref=ref) if ref else t["no_ref"]
-        parts.append(t["pathway"].format(pathways=joined, ref=covered_by))
-    flags = [t["flags"][f] for f in str(r.get("flags") or "").split("|") if f]
+        covered_by = _say("ref", lang, ref=ref) if ref else _say("no_ref", lang)
+        parts.append(_say("pathway", lang, pathways=joined, ref=covered_by))
+    flags = [_say(f"flags.{f}", lang) for f in str(r.get("flags") or "").split("|") if f]
     if flags:
-        parts.append(t["attention"].format(items=", ".join(flags)))
+        parts.append(_say("attention", lang, items=", ".join(flags)))
     return " ".join(parts)
 
 
-def _baseline(r: dict, t: dict, n: object) -> list[str]:
+def _baseline(r: dict, lang: str, n: Callable[..., str]) -> list[str]:
     """The sentence naming today's fate of the supply and today's use of the demand (none if unknown)."""
     fate = str(r.get("supply_fate") or "")
     if not fate:
@@ -375,19 +295,18 @@ def _baseline(r: dict, t: dict, n: object) -> list[str]:
     use = str(r.get("demand_use") or "virgin_input")
     yld = _nz(r.get("yield_ratio") if r.get("yield_ratio") is not None else 1.0) or 1.0
     du = r.get("demand_unit") or ""
-    text = (
-        t["uses"]
-        .get(use, use)
-        .format(
-            price=n(_nz(r.get("avoided_purchase_cad_per_unit")) / yld, 2),
-            fee=n(_nz(r.get("gate_fee_cad_per_unit")) / yld, 2),
-            du=du,
-        )
+    text = _say_or(f"uses.{use}", lang, use).format(
+        price=n(_nz(r.get("avoided_purchase_cad_per_unit")) / yld, 2),
+        fee=n(_nz(r.get("gate_fee_cad_per_unit")) / yld, 2),
+        du=du,
     )
+    source = str(r.get("supply_fate_source") or "") or "none"
     return [
-        t["baseline"].format(
-            fate=t["fates"].get(fate, fate),
-            fate_src=t["sources"].get(str(r.get("supply_fate_source") or ""), ""),
+        _say(
+            "baseline",
+            lang,
+            fate=_say_or(f"fates.{fate}", lang, fate),
+            fate_src=_say_or(f"sources.{source}", lang, ""),
             cost=n(r.get("avoided_disposal_cad_per_unit"), 2),
             su=r.get("supply_unit") or "",
             use=text,
@@ -401,6 +320,6 @@ def _fmt(value: float, digits: int, lang: str) -> str:
     return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
 
 
-def _nz(value: object) -> float:
+def _nz(value: Any) -> float:
     v = float(value) if value is not None else float("nan")
     return 0.0 if np.isnan(v) else v

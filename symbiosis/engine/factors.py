@@ -29,6 +29,9 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.engine._keys import distinct_rows
+from symbiosis.findings import Finding
+from symbiosis.i18n import TextTable
+from symbiosis.schemas import FATES
 
 __all__ = [
     "FACTOR_COLUMNS",
@@ -99,48 +102,49 @@ def _with_fate(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{FATE_COLUMN: fate.mask(disposal & (fate == ""), "landfill").astype(object)})
 
 
-def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None) -> list[str]:
-    """Problems of a factor table read as text (empty list when valid)."""
+#: What each factor-table finding says, from the message catalogue (``factors.check.<code>``).
+CHECK_TEXTS = TextTable("factors.check")
+
+
+def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None) -> list[Finding]:
+    """Problems of a factor table read as text (empty list when valid).
+
+    Each finding names the check (``code``), the first five ``factor_id`` concerned (``location``)
+    and what is wrong in French and English (catalogue entry ``factors.check.<code>``).
+    """
     missing = [c for c in FACTOR_COLUMNS if c not in frame.columns]
     if missing:
-        return [f"missing column(s) {missing}"]
+        detail = CHECK_TEXTS["missing_columns"].format(columns=missing)
+        return [Finding(code="missing_columns", location=", ".join(missing), detail=detail)]
     text = frame[list(FACTOR_COLUMNS)].astype("string").fillna("").apply(lambda s: s.str.strip())
-    errors: list[str] = []
+    found: list[Finding] = []
 
-    def bad(mask: pd.Series, what: str) -> None:
+    def bad(mask: pd.Series, code: str, **values: object) -> None:
         if mask.any():
-            errors.append(f"{what}: {text.loc[mask, 'factor_id'].tolist()[:5]}")
+            ids = text.loc[mask, "factor_id"].tolist()[:5]
+            detail = CHECK_TEXTS[code].format(ids=ids, **values)
+            found.append(Finding(code=code, location=", ".join(map(str, ids)), detail=detail))
 
     for col in ("factor_id", "applies_to", "source", "unit"):
-        bad(text[col] == "", f"empty {col}")
+        bad(text[col] == "", f"empty_{col}")
     value = pd.to_numeric(text["value"], errors="coerce")
     year = pd.to_numeric(text["year"], errors="coerce")
-    bad(~np.isfinite(value.fillna(np.nan).astype(float)), "value not a finite number")
-    bad(
-        year.isna() | (year < 1990) | (year > 2035) | (year != year.round()), "year not between 1990 and 2035"
-    )
-    bad(~text["quantity"].isin(QUANTITIES), f"quantity outside {QUANTITIES}")
-    bad(~text["unit"].isin(UNITS), f"unit outside {UNITS}")
-    bad((text["quantity"] == "transport") != (text["unit"] == "kg CO2e/t.km"), "transport needs kg CO2e/t.km")
-    bad(
-        (text["quantity"] == "disposal_avoided") & (text["unit"] != "kg CO2e/t"),
-        "disposal_avoided needs kg CO2e/t",
-    )
-    from symbiosis.schemas import FATES
-
+    bad(~np.isfinite(value.fillna(np.nan).astype(float)), "value_not_finite")
+    bad(year.isna() | (year < 1990) | (year > 2035) | (year != year.round()), "year_out_of_range")
+    bad(~text["quantity"].isin(QUANTITIES), "unknown_quantity", allowed=QUANTITIES)
+    bad(~text["unit"].isin(UNITS), "unknown_unit", allowed=UNITS)
+    bad((text["quantity"] == "transport") != (text["unit"] == "kg CO2e/t.km"), "transport_unit")
+    bad((text["quantity"] == "disposal_avoided") & (text["unit"] != "kg CO2e/t"), "disposal_avoided_unit")
     fate = _with_fate(frame)[FATE_COLUMN].astype(str)
-    bad(~fate.isin(("", *FATES)), f"fate outside {FATES}")
-    bad((fate != "") & (text["quantity"] != "disposal_avoided"), "fate only on disposal_avoided rows")
+    bad(~fate.isin(("", *FATES)), "unknown_fate", allowed=FATES)
+    bad((fate != "") & (text["quantity"] != "disposal_avoided"), "fate_outside_disposal_avoided")
     used = text["quantity"] != "reference"
     keyed = text.assign(_fate=fate.to_numpy())
-    bad(
-        used & keyed.duplicated(["applies_to", "quantity", "_fate"], keep=False),
-        "duplicate applies_to, quantity and fate",
-    )
-    bad(text["factor_id"].duplicated(keep=False), "duplicate factor_id")
+    bad(used & keyed.duplicated(["applies_to", "quantity", "_fate"], keep=False), "duplicate_key")
+    bad(text["factor_id"].duplicated(keep=False), "duplicate_factor_id")
     if categories is not None:
-        bad(_unit_mismatch(text, categories), "unit does not match the category's canonical unit")
-    return errors
+        bad(_unit_mismatch(text, categories), "unit_not_canonical")
+    return found
 
 
 def validated_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -149,12 +153,18 @@ def validated_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = 
     Raises
     ------
     FactorError
-        When :func:`check_factors` finds a problem.
+        When :func:`check_factors` finds a problem (every finding named, in English).
     """
-    errors = check_factors(frame, categories=categories)
-    if errors:
-        raise FactorError("impact factors: " + "; ".join(errors))
+    found = check_factors(frame, categories=categories)
+    if found:
+        raise FactorError("impact factors: " + "; ".join(f.message("en") for f in found))
     return _with_fate(frame).assign(value=frame["value"].astype(float), year=frame["year"].astype(int))
+
+
+def _most_common(values: pd.Series) -> str:
+    """The most frequent value (the first in sort order on a tie), ``""`` for none."""
+    modes = values.mode()
+    return str(modes.iat[0]) if len(modes) else ""
 
 
 def _unit_mismatch(text: pd.DataFrame, categories: pd.DataFrame) -> pd.Series:
@@ -162,7 +172,7 @@ def _unit_mismatch(text: pd.DataFrame, categories: pd.DataFrame) -> pd.Series:
     by_key = pd.concat(
         [
             units.set_index(units["category_id"].astype(str))["_u"],
-            units.groupby(units["family"].astype(str))["_u"].agg(lambda u: u.mode().iat[0] if len(u) else ""),
+            units.groupby(units["family"].astype(str))["_u"].agg(_most_common),
         ]
     )
     by_key = by_key[~by_key.index.duplicated()]

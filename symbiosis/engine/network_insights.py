@@ -15,6 +15,8 @@ works with instead. All are pure pandas/networkx on the allocated exchanges (one
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -275,7 +277,9 @@ def short_chains(
     if hops.empty:
         return pd.DataFrame(columns=columns)
     hops = hops.sort_values(["value", "d"], ascending=[False, True])
-    succ = {s: list(g.head(branching).itertuples(index=False)) for s, g in hops.groupby("s", sort=True)}
+    succ: dict[str, list[Any]] = {
+        str(s): list(g.head(branching).itertuples(index=False)) for s, g in hops.groupby("s", sort=True)
+    }
     found: list[tuple[float, tuple]] = []
 
     def extend(path: list[str], steps: list) -> None:

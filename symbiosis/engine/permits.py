@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 
 __all__ = [
     "PATHWAYS",
@@ -50,68 +50,48 @@ HAZMAT = "hazmat_permit"
 
 @dataclass(frozen=True)
 class Pathway:
-    """A regulatory pathway: its label, the regulation and the permit types that satisfy it."""
+    """A regulatory pathway: the regulation and the permit types that satisfy it.
 
-    label: Text
+    Its label, in French and English, is :data:`PATHWAY_LABELS` of its code.
+    """
+
     regulation: str
     permit_types: tuple[str, ...]
 
 
+#: The label of each pathway, from the message catalogue (``permits.pathway.<code>``).
+PATHWAY_LABELS: Mapping[str, Text] = TextTable("permits.pathway")
+
 PATHWAYS: Mapping[str, Pathway] = {
     HAZMAT: Pathway(
-        Text("permis de matières dangereuses (RMD)", "hazardous materials permit (RMD)"),
         "LQE art. 70.9; Règlement sur les matières dangereuses (RLRQ c. Q-2, r. 32)",
         ("hazardous_materials",),
     ),
     "mrf_authorisation": Pathway(
-        Text(
-            "épandage de matières résiduelles fertilisantes (Guide MRF)",
-            "land application of fertilising residual materials (MRF guide)",
-        ),
         "Guide sur le recyclage des matières résiduelles fertilisantes; REAFIE (RLRQ c. Q-2, r. 17.1)",
         ("mrf_guide", "reafie_ministerial_authorisation", "reafie_declaration_of_compliance"),
     ),
     "ministerial_authorisation": Pathway(
-        Text(
-            "autorisation ministérielle (REAFIE, LQE art. 22)",
-            "ministerial authorisation (REAFIE, LQE s. 22)",
-        ),
         "LQE art. 22; REAFIE (RLRQ c. Q-2, r. 17.1)",
         ("reafie_ministerial_authorisation",),
     ),
     "cfia_feed": Pathway(
-        Text("enregistrement d'aliment du bétail (ACIA)", "livestock feed registration (CFIA)"),
         "Loi relative aux aliments du bétail (L.R.C. 1985, ch. F-9)",
         ("cfia_feed",),
     ),
     "cfia_food": Pathway(
-        Text("licence alimentaire (ACIA)", "food licence (CFIA)"),
         "Loi sur la salubrité des aliments au Canada (L.C. 2012, ch. 24)",
         ("cfia_food",),
     ),
 }
-PERMIT_TYPE_LABELS: Mapping[str, Text] = {
-    "reafie_ministerial_authorisation": Text(
-        "Autorisation ministérielle (REAFIE)", "Ministerial authorisation (REAFIE)"
-    ),
-    "reafie_declaration_of_compliance": Text(
-        "Déclaration de conformité (REAFIE)", "Declaration of compliance (REAFIE)"
-    ),
-    "reafie_exemption": Text("Exemption (REAFIE)", "Exemption (REAFIE)"),
-    "mrf_guide": Text(
-        "Matières résiduelles fertilisantes (Guide MRF)", "Fertilising residual materials (MRF guide)"
-    ),
-    "hazardous_materials": Text("Matières dangereuses (RMD)", "Hazardous materials (RMD)"),
-    "cfia_feed": Text("Aliments du bétail (ACIA)", "Livestock feed (CFIA)"),
-    "cfia_food": Text("Aliments (ACIA)", "Food (CFIA)"),
-}
+PERMIT_TYPE_LABELS: Mapping[str, Text] = TextTable("permits.type")
 _CODE_LENGTHS = (2, 4, 6)
 
 
 def pathway_label(code: str, lang: str = "fr") -> str:
     """Label of a pathway code (the code itself when unknown)."""
     pathway = PATHWAYS.get(code)
-    return code if pathway is None else pathway.label.get(lang)
+    return code if pathway is None else PATHWAY_LABELS[code].get(lang)
 
 
 def required_pathways(rule_codes: np.ndarray, hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -188,8 +168,10 @@ class PermitIndex:
         code_index = _category_codes(categories)
         if permits is not None and len(permits):
             today = pd.Timestamp.today().normalize() if on is None else on
-            until = pd.to_datetime(permits.get("valid_until"), errors="coerce")
-            valid = permits[until.isna() | (until >= today)] if until is not None else permits
+            valid = permits
+            if "valid_until" in permits:
+                until = pd.to_datetime(permits["valid_until"], errors="coerce")
+                valid = permits[until.isna() | (until >= today)]
             for p in valid.to_dict("records"):
                 firm, kind = str(p["firm_id"]), str(p["permit_type"])
                 reference = str(p.get("reference") or "") or str(p.get("permit_id") or "")

@@ -177,7 +177,8 @@ def problem_arrays(
     tail, supplies = pd.factorize(found.sup_stream[found.pairs.s[arcs]])
     head, demands = pd.factorize(found.dem_stream[found.pairs.d[arcs]])
     streams = registry.streams_by_code
-    sup, dem = _node_columns(streams.iloc[supplies], config), _node_columns(streams.iloc[demands], config)
+    sup = _node_columns(streams.iloc[np.asarray(supplies)], config)
+    dem = _node_columns(streams.iloc[np.asarray(demands)], config)
     gain = scored.gain[arcs]
     ix = index_arrays(
         tail=tail,

@@ -15,12 +15,13 @@ A missing value is never a pass and never a rejection: it is a question to ask t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 
 __all__ = [
     "SPECS",
@@ -35,14 +36,7 @@ __all__ = [
 
 #: Spec codes, in the order they are checked and named.
 SPECS: tuple[str, ...] = ("purity", "moisture", "temperature", "contaminant", "particle_size", "hazardous")
-SPEC_LABELS: dict[str, Text] = {
-    "purity": Text("pureté minimale", "minimum purity"),
-    "moisture": Text("humidité maximale", "maximum moisture"),
-    "temperature": Text("température minimale", "minimum temperature"),
-    "contaminant": Text("contaminants maximaux", "maximum contaminants"),
-    "particle_size": Text("granulométrie acceptée", "accepted particle size"),
-    "hazardous": Text("matière dangereuse refusée", "hazardous residue refused"),
-}
+SPEC_LABELS: Mapping[str, Text] = TextTable("quality.spec")
 _SIZES = ("fine", "granular", "coarse", "bulky")
 
 

@@ -25,7 +25,7 @@ class ScoredSet:
     """Candidates and their :data:`~symbiosis.engine.scoring.SCORE_COLUMNS`, aligned by row."""
 
     found: CandidateSet
-    scores: dict[str, object]
+    scores: dict[str, Coded | np.ndarray]
 
     @property
     def n(self) -> int:
@@ -50,7 +50,7 @@ class ScoredSet:
         return pd.concat([base, pd.DataFrame(picked, index=base.index)], axis=1)
 
 
-def _take(values: object, rows: np.ndarray | None) -> object:
+def _take(values: Coded | np.ndarray, rows: np.ndarray | None) -> Coded | np.ndarray:
     if rows is None:
         return values
     if isinstance(values, Coded):

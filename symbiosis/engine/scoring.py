@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -264,7 +265,7 @@ def score_pairs(
     factors: pd.DataFrame,
     categories: pd.DataFrame | None = None,
     baselines: pd.DataFrame | None = None,
-) -> dict[str, object]:
+) -> dict[str, Coded | np.ndarray]:
     """The :data:`SCORE_COLUMNS` of each pair, as arrays aligned with ``pairs`` (no frame built).
 
     Text columns are :class:`Coded` (codes into their distinct values; :func:`materialise` makes the
@@ -333,11 +334,8 @@ def _objects(series: pd.Series) -> np.ndarray:
 
 def _categories(categories: pd.DataFrame | None) -> pd.DataFrame:
     if categories is None:
-        try:
-            from symbiosis.kb import load_categories
-        except ImportError:
-            logger.warning("no categories: family defaults and family factors unused")
-            return pd.DataFrame(columns=["category_id", "family", "default_density_t_per_m3"])
+        from symbiosis.kb import load_categories  # a package of this project: always importable
+
         categories = load_categories()
     categories = categories.drop_duplicates("category_id")
     return categories.set_index(categories["category_id"].astype(str), drop=False)
@@ -393,19 +391,20 @@ def _stream_attrs(
         )
         base = supply_baselines(frame, family=family, t_per_unit=t_unit, **supply)
         out.update(base)
-        keys = dict(
-            category_id=category,
-            family=family,
-            material_class=base["material_class"],
-            kind=kind,
-            fate=base["fate"],
-        )
-        out["disposal_avoided"] = disposal_factor(factors, **keys)
-        ids = disposal_factor(factors, **keys, column="factor_id")
-        out["disposal_avoided_id"] = np.asarray(ids, dtype=object)
+        for column, name in (("value", "disposal_avoided"), ("factor_id", "disposal_avoided_id")):
+            found = disposal_factor(
+                factors,
+                category_id=category,
+                family=family,
+                material_class=base["material_class"],
+                kind=kind,
+                fate=base["fate"],
+                column=column,
+            )
+            out[name] = found if column == "value" else np.asarray(found, dtype=object)
     if demand is not None:
         out.update(demand_baselines(frame, family=family, **demand))
-    gathered = {
+    gathered: dict[str, Any] = {
         name: Coded(codes, values) if values.dtype == object else values[codes]
         for name, values in ((k, np.asarray(v)) for k, v in out.items())
     }
@@ -414,15 +413,19 @@ def _stream_attrs(
     _, rep, inv = np.unique(
         category.astype(str) + "\x1f" + kind.astype(str), return_index=True, return_inverse=True
     )
-    keys = {"category_id": category[rep], "family": family[rep], "kind": kind[rep]}
     for quantity in quantities:
-        gathered[quantity] = lookup_factor(factors, quantity, **keys)[inv][codes]
-        ids_rep = lookup_factor(factors, quantity, **keys, column="factor_id")
+        values_rep, ids_rep = (
+            lookup_factor(
+                factors, quantity, category_id=category[rep], family=family[rep], kind=kind[rep], column=c
+            )
+            for c in ("value", "factor_id")
+        )
+        gathered[quantity] = values_rep[inv][codes]
         gathered[f"{quantity}_id"] = Coded(inv[codes], np.asarray(ids_rep, dtype=object))
     return gathered
 
 
-def _virgin(factors: pd.DataFrame, sup: dict, dem: dict) -> dict[str, np.ndarray]:
+def _virgin(factors: pd.DataFrame, sup: dict, dem: dict) -> dict[str, Any]:
     """Virgin factor of each pair (pair rows first), computed once per distinct category pair."""
     s_code, d_code = sup["category_code"], dem["category_code"]
     key = s_code.astype(np.int64) * (int(d_code.max(initial=0)) + 1) + d_code

@@ -20,27 +20,21 @@ candidates frame, without building that frame or any set of string ids.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from symbiosis.engine._candidate_pairs import CHECKS, Side
 from symbiosis.engine.candidate_set import CandidateSet
 from symbiosis.engine.config import MatchConfig
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.registry import Registry
 
 __all__ = ["ALLOCATION_REASONS", "unmatched_streams"]
 
 #: Reasons of streams that have candidates but no allocated flow.
-ALLOCATION_REASONS: dict[str, Text] = {
-    "unprofitable": Text(
-        "Aucun lien rentable : les coûts dépassent les gains", "No profitable link: costs exceed the gains"
-    ),
-    "not_selected": Text(
-        "Des liens existent, mais l'allocation a préféré d'autres partenaires",
-        "Links exist, but the allocation preferred other partners",
-    ),
-}
+ALLOCATION_REASONS: Mapping[str, Text] = TextTable("unmatched.reason")
 
 _NAMES = np.array([*CHECKS, "pruned"], dtype=object)
 _REFUSED = CHECKS.index("hazardous_refused")
@@ -72,7 +66,10 @@ def _codes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Reason codes of lost side ``rows`` from the masks, and which of them need the exact diagnosis."""
     own, other = (found.sup, found.dem) if direction == "supply" else (found.dem, found.sup)
-    best = (found.diagnosis.sup if direction == "supply" else found.diagnosis.dem)[rows]
+    diagnosis = found.diagnosis
+    if diagnosis is None:
+        raise ValueError("unmatched reasons need a candidate set found with its diagnosis")
+    best = (diagnosis.sup if direction == "supply" else diagnosis.dem)[rows]
     rules = found.rules
     own_cats = rules.supply_cat if direction == "supply" else rules.demand_cat
     partner_cats = rules.demand_cat if direction == "supply" else rules.supply_cat
@@ -83,7 +80,7 @@ def _codes(
     codes = np.where(best >= 0, _NAMES[np.maximum(best, 0)], "too_far")
     codes = np.where(has_rule, np.where(partner_ok, codes, "no_partner_category"), "no_rule")
     # Same-firm partners only: the K-nearest search may have stopped before farther partners.
-    unsure = best >= _INTERNAL if found.diagnosis.internal_failed else np.zeros(len(rows), bool)
+    unsure = best >= _INTERNAL if diagnosis.internal_failed else np.zeros(len(rows), bool)
     unsure |= _maybe_cut(found, rows, direction, config) & (best < _REFUSED)
     return codes.astype(object), unsure & has_rule & partner_ok
 
@@ -105,7 +102,7 @@ def _no_candidate(
         ("supply", registry.supplies, found.sup, found.sup_stream),
         ("demand", registry.demands, found.dem, found.dem_stream),
     ):
-        code = registry.stream_codes.get_indexer(frame["stream_id"].astype(str).to_numpy(object))
+        code = registry.stream_codes.get_indexer(pd.Index(frame["stream_id"].astype(str)))
         lost_mask = ~matched[code]
         lost = frame[lost_mask]
         codes = np.full(len(lost), "", dtype=object)

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from symbiosis.findings import Finding
 from symbiosis.ingest.firms import Locator, validate_firms
 from symbiosis.ingest.reader import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, RawTable, read_table
-from symbiosis.ingest.report import ImportReport, Issue
+from symbiosis.ingest.report import ImportReport
 from symbiosis.ingest.rows import ImportResult, rejected_file
 from symbiosis.ingest.streams import validate_streams
 from symbiosis.ingest.templates import template_bytes
@@ -30,10 +31,10 @@ __all__ = [
     "MAX_BYTES",
     "MAX_COLUMNS",
     "MAX_ROWS",
+    "Finding",
     "ImportBatch",
     "ImportReport",
     "ImportResult",
-    "Issue",
     "RawTable",
     "guess_kind",
     "import_tables",

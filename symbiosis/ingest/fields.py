@@ -1,7 +1,8 @@
 """Cell readers: one pure function per kind of field, returning the value and the problems found.
 
-Each ``read_*`` takes the cell text and returns ``(value, problems)``; a :class:`Problem` has no row
-or column yet (the row validator adds them). Words are accepted in French and English.
+Each ``read_*`` takes the cell text and returns ``(value, problems)``; each problem is a
+:class:`~symbiosis.findings.Finding` with no row or column yet (the row validator places it).
+Words are accepted in French and English.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
+from symbiosis.findings import Finding
 from symbiosis.i18n import Text
+from symbiosis.io.inert import is_live_formula
 from symbiosis.numbers import parse_number
 from symbiosis.schemas import ALL_MONTHS
 
@@ -24,8 +26,6 @@ __all__ = [
     "AVAILABILITY_WORDS",
     "CONFIDENTIALITY_WORDS",
     "DIRECTION_WORDS",
-    "FORMULA_TRIGGERS",
-    "Problem",
     "clean_text",
     "close_matches",
     "fold",
@@ -38,22 +38,6 @@ __all__ = [
     "read_text",
     "read_yes_no",
 ]
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A problem with one cell, before it is placed at a row and column.
-
-    ``found`` overrides the cell text shown to the user (``None`` shows the cell as typed).
-    """
-
-    code: str
-    expected: Text
-    fix: Text
-    severity: str = "error"
-    found: str | None = None
 
 
 @lru_cache(maxsize=8192)
@@ -161,7 +145,7 @@ _MONTHS_EXPECTED = Text(
 )
 
 
-def read_yes_no(text: str, *, default: bool = False) -> tuple[bool, tuple[Problem, ...]]:
+def read_yes_no(text: str, *, default: bool = False) -> tuple[bool, tuple[Finding, ...]]:
     """Read oui/non/yes/no/1/0/vrai/faux/x (empty -> ``default``)."""
     key = fold(text)
     if not key:
@@ -169,17 +153,17 @@ def read_yes_no(text: str, *, default: bool = False) -> tuple[bool, tuple[Proble
     if key in _YES or key in _NO:
         return key in _YES, ()
     return default, (
-        Problem(
-            "yes_no.invalid",
-            Text("oui ou non", "yes or no"),
-            Text("Écrivez oui ou non (ou x pour oui).", "Write yes or no (or x for yes)."),
+        Finding(
+            code="yes_no.invalid",
+            expected=Text("oui ou non", "yes or no"),
+            fix=Text("Écrivez oui ou non (ou x pour oui).", "Write yes or no (or x for yes)."),
         ),
     )
 
 
 def read_choice(
     text: str, words: Mapping[str, str], *, default: str | None, field: str
-) -> tuple[str | None, tuple[Problem, ...]]:
+) -> tuple[str | None, tuple[Finding, ...]]:
     """Read one word of a closed list (French or English); empty -> ``default`` (``None``: required)."""
     key = fold(text)
     if not key and default is not None:
@@ -188,10 +172,10 @@ def read_choice(
         return words[key], ()
     choices = ", ".join(sorted({w for w in words if len(w) > 1 and " " not in w})[:8])
     return None, (
-        Problem(
-            f"{field}.invalid",
-            Text(f"une valeur parmi : {choices}", f"one of: {choices}"),
-            Text(
+        Finding(
+            code=f"{field}.invalid",
+            expected=Text(f"une valeur parmi : {choices}", f"one of: {choices}"),
+            fix=Text(
                 "Choisissez une valeur de la liste déroulante du modèle.",
                 "Pick a value from the template's dropdown list.",
             ),
@@ -208,7 +192,7 @@ def _month_range(a: int, b: int) -> int:
     return sum(1 << (m - 1) for m in months)
 
 
-def read_months(text: str) -> tuple[int | None, tuple[Problem, ...]]:
+def read_months(text: str) -> tuple[int | None, tuple[Finding, ...]]:
     """Read months (``5-9``, ``6,7,8``, ``juin-août``, ``Nov-Mar``, ``toute l'année``) as a 12-bit mask.
 
     Empty gives ``None`` (the caller decides the default); a range may wrap over the new year.
@@ -227,10 +211,10 @@ def read_months(text: str) -> tuple[int | None, tuple[Problem, ...]]:
         bounds = [_month(e) for e in ends]
         if len(ends) > 2 or None in bounds:
             return None, (
-                Problem(
-                    "months.invalid",
-                    _MONTHS_EXPECTED,
-                    Text(
+                Finding(
+                    code="months.invalid",
+                    expected=_MONTHS_EXPECTED,
+                    fix=Text(
                         "Écrivez les numéros ou les noms des mois, par exemple 5-9.",
                         "Write month numbers or names, e.g. 5-9.",
                     ),
@@ -240,14 +224,14 @@ def read_months(text: str) -> tuple[int | None, tuple[Problem, ...]]:
     return mask or None, ()
 
 
-def read_date(text: str, *, locale: str = "fr_CA") -> tuple[pd.Timestamp | None, tuple[Problem, ...]]:
+def read_date(text: str, *, locale: str = "fr_CA") -> tuple[pd.Timestamp | None, tuple[Finding, ...]]:
     """Read a date: ``2026-05-01`` (ISO, preferred), ``01/05/2026`` (day first in French)."""
     s = str(text).strip()
     if not s:
         return None, ()
     iso = _ISO_DATE.match(s)
     other = _OTHER_DATE.match(s)
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[Finding, ...] = ()
     try:
         if iso:
             y, m, d = map(int, iso.groups())
@@ -257,14 +241,14 @@ def read_date(text: str, *, locale: str = "fr_CA") -> tuple[pd.Timestamp | None,
             m, d = (a, b) if english else (b, a)
             if a <= 12 and b <= 12 and a != b:
                 problems = (
-                    Problem(
-                        "date.ambiguous",
-                        Text("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
-                        Text(
+                    Finding(
+                        code="date.ambiguous",
+                        expected=Text("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
+                        fix=Text(
                             f"Date lue comme {y:04d}-{m:02d}-{d:02d} ; écrivez AAAA-MM-JJ.",
                             f"Date read as {y:04d}-{m:02d}-{d:02d}; write YYYY-MM-DD.",
                         ),
-                        "warning",
+                        severity="warning",
                     ),
                 )
         else:
@@ -272,10 +256,10 @@ def read_date(text: str, *, locale: str = "fr_CA") -> tuple[pd.Timestamp | None,
         return pd.Timestamp(dt.date(y, m, d)), problems
     except (ValueError, OverflowError):
         return None, (
-            Problem(
-                "date.invalid",
-                Text("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
-                Text("Écrivez la date sous la forme 2026-05-01.", "Write the date as 2026-05-01."),
+            Finding(
+                code="date.invalid",
+                expected=Text("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
+                fix=Text("Écrivez la date sous la forme 2026-05-01.", "Write the date as 2026-05-01."),
             ),
         )
 
@@ -299,62 +283,66 @@ _CONTROL_FIX = Text(
 )
 
 
-def read_text(text: str, *, max_length: int = 2000) -> tuple[str, tuple[Problem, ...]]:
+def read_text(text: str, *, max_length: int = 2000) -> tuple[str, tuple[Finding, ...]]:
     """Keep free text as typed (stripped, on one line); flag formula-looking text, which stays inert.
+
+    "Formula-looking" is the exports' own rule (:func:`symbiosis.io.inert.is_live_formula`): text
+    starting with ``= + - @`` that is not a plain number, so the warning names exactly the cells an
+    export will prefix with ``'``.
 
     Line breaks and control characters are replaced by spaces with a warning (see :func:`clean_text`).
     """
     s, changed = clean_text(str(text).strip(" \n\r\t"))
     s = s.strip()
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     if changed:
         problems.append(
-            Problem(
-                "text.control_characters",
-                Text("du texte sur une ligne", "text on one line"),
-                _CONTROL_FIX,
-                "warning",
+            Finding(
+                code="text.control_characters",
+                expected=Text("du texte sur une ligne", "text on one line"),
+                fix=_CONTROL_FIX,
+                severity="warning",
                 found=s[:40] + ("…" if len(s) > 40 else ""),
             )
         )
-    if s.startswith(FORMULA_TRIGGERS) and not parse_number(s, allow_negative=True).ok:
+    if is_live_formula(s):  # the one rule of the exports: they will put a ' before it
         problems.append(
-            Problem(
-                "text.formula_like",
-                Text("du texte simple", "plain text"),
-                Text(
+            Finding(
+                code="text.formula_like",
+                expected=Text("du texte simple", "plain text"),
+                fix=Text(
                     "Ce texte ressemble à une formule : il est gardé tel quel comme texte, jamais exécuté, "
                     "et les exports le neutralisent. Retirez le signe initial s'il n'a pas lieu d'être.",
                     "This text looks like a formula: it is kept as plain text, never executed, and exports "
                     "neutralise it. Remove the leading sign if it should not be there.",
                 ),
-                "warning",
+                severity="warning",
             )
         )
     if len(s) > max_length:
         problems.append(
-            Problem(
-                "text.too_long",
-                Text(f"au plus {max_length} caractères", f"at most {max_length} characters"),
-                Text("Raccourcissez le texte.", "Shorten the text."),
+            Finding(
+                code="text.too_long",
+                expected=Text(f"au plus {max_length} caractères", f"at most {max_length} characters"),
+                fix=Text("Raccourcissez le texte.", "Shorten the text."),
                 found=s[:40] + f"… ({len(s)})",
             )
         )
     return s, tuple(problems)
 
 
-def read_id(text: str) -> tuple[str, tuple[Problem, ...]]:
+def read_id(text: str) -> tuple[str, tuple[Finding, ...]]:
     """Read an identifier: letters, digits, spaces and ``- _ . / # :``, at most 64 characters."""
     s = str(text).strip()
     if s and (len(s) > 64 or not _ID.match(s)):
         return s, (
-            Problem(
-                "id.invalid",
-                Text(
+            Finding(
+                code="id.invalid",
+                expected=Text(
                     "un identifiant (lettres, chiffres, - _ . / #, 64 au plus)",
                     "an identifier (letters, digits, - _ . / #, 64 at most)",
                 ),
-                Text("Utilisez un code simple, par exemple F-001.", "Use a simple code, e.g. F-001."),
+                fix=Text("Utilisez un code simple, par exemple F-001.", "Use a simple code, e.g. F-001."),
             ),
         )
     return s, ()
@@ -370,16 +358,16 @@ def _looks_like_email(s: str) -> bool:
     return "." in domain[1:-1]
 
 
-def read_email(text: str) -> tuple[str, tuple[Problem, ...]]:
+def read_email(text: str) -> tuple[str, tuple[Finding, ...]]:
     """Keep an e-mail address; warn when it does not look like one."""
     s = clean_text(str(text).strip())[0].strip()
     if s and not _looks_like_email(s):
         return s, (
-            Problem(
-                "email.invalid",
-                Text("une adresse courriel", "an e-mail address"),
-                Text("Vérifiez l'adresse (nom@domaine.ca).", "Check the address (name@domain.ca)."),
-                "warning",
+            Finding(
+                code="email.invalid",
+                expected=Text("une adresse courriel", "an e-mail address"),
+                fix=Text("Vérifiez l'adresse (nom@domaine.ca).", "Check the address (name@domain.ca)."),
+                severity="warning",
             ),
         )
     return s, ()
@@ -396,7 +384,7 @@ def read_float(
     maximum: float | None = None,
     strip: str = "",
     example: Text = _EXAMPLE,
-) -> tuple[float | None, tuple[Problem, ...]]:
+) -> tuple[float | None, tuple[Finding, ...]]:
     """Read an optional number (empty -> ``None``) within ``[minimum, maximum]``; ``strip`` drops a suffix."""
     s = str(text).strip()
     if "$" in strip and s.startswith("$"):
@@ -408,10 +396,10 @@ def read_float(
         return None, ()
     if s.startswith("="):
         return None, (
-            Problem(
-                "formula",
-                Text("un nombre (pas une formule)", "a number (not a formula)"),
-                Text(
+            Finding(
+                code="formula",
+                expected=Text("un nombre (pas une formule)", "a number (not a formula)"),
+                fix=Text(
                     "Les formules ne sont pas calculées : collez la valeur (Collage spécial > Valeurs).",
                     "Formulas are not computed: paste the value (Paste Special > Values).",
                 ),
@@ -419,7 +407,12 @@ def read_float(
         )
     parsed = parse_number(s, locale=locale, allow_negative=minimum is None or minimum < 0)
     warnings = tuple(
-        Problem("number.ambiguous", Text("un nombre sans équivoque", "an unambiguous number"), w, "warning")
+        Finding(
+            code="number.ambiguous",
+            expected=Text("un nombre sans équivoque", "an unambiguous number"),
+            fix=w,
+            severity="warning",
+        )
         for w in parsed.warnings
     )
     fix = Text(
@@ -432,11 +425,13 @@ def read_float(
             "Write the value without a minus sign (0 if the stream has stopped).",
         )
     if not parsed.ok:
-        return None, (Problem(parsed.code, parsed.error or Text("un nombre", "a number"), fix),)
+        return None, (
+            Finding(code=parsed.code, expected=parsed.error or Text("un nombre", "a number"), fix=fix),
+        )
     value = float(parsed.value)  # type: ignore[arg-type]
     low = minimum is not None and value < minimum
     if low or (maximum is not None and value > maximum):
         span = f"{minimum if minimum is not None else '-∞'} – {maximum if maximum is not None else '∞'}"
         expected = Text(f"un nombre entre {span}", f"a number within {span}")
-        return None, (Problem("number.out_of_range", expected, fix),)
+        return None, (Finding(code="number.out_of_range", expected=expected, fix=fix),)
     return value, warnings

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from symbiosis.findings import Finding
 from symbiosis.i18n import Text
 from symbiosis.ingest.columns import header_label
 from symbiosis.ingest.fields import (
@@ -30,7 +31,6 @@ from symbiosis.ingest.fields import (
     read_yes_no,
 )
 from symbiosis.ingest.reader import RawTable
-from symbiosis.ingest.report import Issue
 from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
 from symbiosis.schemas import FIRMS
 from symbiosis.scian import US_ONLY_CODES, load_scian, scian_label
@@ -80,29 +80,38 @@ _ID_FIELDS = ("name", "scian_code", "park_id", "municipality")
 REQUIRED_FIRM_COLUMNS = ("name", "scian_code")
 
 
+#: What a geocoder may raise when it cannot answer (network down or timed out, an unreadable cache or
+#: answer, a name it cannot look up). The import goes on without it; any other error is a bug.
+GEOCODER_ERRORS: tuple[type[Exception], ...] = (OSError, ValueError, LookupError)
+
+
 class Locator(Protocol):
-    """Anything with ``locate(name, *, province)`` returning a place with ``lat``, ``lon``."""
+    """Anything with ``locate(name, *, province)`` returning a place with ``lat``, ``lon``.
+
+    ``locate`` returns ``None`` for a name it does not know and raises one of
+    :data:`GEOCODER_ERRORS` when it cannot answer.
+    """
 
     def locate(self, name: str, *, province: str = "QC") -> Any: ...
 
 
-def missing_columns(raw: RawTable, required: Collection[str]) -> list[Issue]:
+def missing_columns(raw: RawTable, required: Collection[str]) -> list[Finding]:
     """Return one file-level error per required column the file lacks."""
     present = set(raw.header_map.values())
     if raw.frame.empty and not raw.header_map:
         return []
     return [
-        Issue(
-            None,
-            header_label(c, raw.lang),
-            Text("cette colonne", "this column"),
-            "",
-            Text(
+        Finding(
+            row=None,
+            column=header_label(c, raw.lang),
+            expected=Text("cette colonne", "this column"),
+            found="",
+            fix=Text(
                 f"Ajoutez la colonne « {header_label(c, 'fr')} » (voir le modèle).",
                 f"Add the column “{c}” (see the template).",
             ),
-            "error",
-            f"{c}.missing_column",
+            severity="error",
+            code=f"{c}.missing_column",
         )
         for c in required
         if c not in present
@@ -262,7 +271,7 @@ def _locate(geocoder: Locator | None, name: str) -> Any:
         return None
     try:
         return geocoder.locate(name, province="QC")
-    except Exception as exc:  # a broken geocoder must not break an import
+    except GEOCODER_ERRORS as exc:  # a geocoder that cannot answer must not break an import
         logger.warning("geocoder failed on %r: %s", name, exc)
         return None
 
@@ -274,7 +283,7 @@ def _suggest(geocoder: Locator | None, name: str) -> str:
         return ""
     try:
         return ", ".join(suggest(name, 3))
-    except Exception as exc:  # suggestions are a courtesy
+    except GEOCODER_ERRORS as exc:  # suggestions are a courtesy
         logger.warning("geocoder suggestions failed on %r: %s", name, exc)
         return ""
 

@@ -67,13 +67,15 @@ def _codes(text: str) -> tuple[str, tuple]:
     tokens = [re.sub(r"[\s.*\-]", "", t) for t in re.split(r"[|,;]+", text) if t.strip()]
     bad = [t for t in tokens if not re.fullmatch(r"\d{2}|\d{4}|\d{6}", t)]
     if bad:
-        from symbiosis.ingest.fields import Problem
+        from symbiosis.findings import Finding
 
         return "", (
-            Problem(
-                "waste_codes.invalid",
-                Text("des codes ou préfixes de 2, 4 ou 6 chiffres", "codes or prefixes of 2, 4 or 6 digits"),
-                Text(
+            Finding(
+                code="waste_codes.invalid",
+                expected=Text(
+                    "des codes ou préfixes de 2, 4 ou 6 chiffres", "codes or prefixes of 2, 4 or 6 digits"
+                ),
+                fix=Text(
                     "Séparez les codes par | (ex. 16 11 01|10 03).",
                     "Separate the codes with | (e.g. 16 11 01|10 03).",
                 ),

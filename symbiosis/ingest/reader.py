@@ -3,7 +3,7 @@
 This is the only module of the ingest package that touches bytes. Every cell comes out as text, as
 the firm typed it (numbers of an XLSX sheet as ``12.5``, dates as ``2026-05-01``, formulas as their
 inert text ``=HYPERLINK(...)``, never evaluated). Problems with the whole file (too big, not a
-table, unreadable workbook, unknown headers) become :class:`~symbiosis.ingest.report.Issue` s.
+table, unreadable workbook, unknown headers) become :class:`~symbiosis.ingest.report.Finding` s.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from typing import Any
 
 import pandas as pd
 
+from symbiosis.findings import Finding
 from symbiosis.i18n import Text
 from symbiosis.ingest.columns import MAX_HEADER_CHARS, header_language, match_headers, normalise_header
-from symbiosis.ingest.report import Issue, file_issue
+from symbiosis.ingest.report import file_issue
 from symbiosis.ingest.rowscan import RowProblem, Scan, ScannedRow, scan_rows
 
 __all__ = ["MAX_BYTES", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "RawTable", "read_table"]
@@ -79,13 +80,13 @@ class RawTable:
     source_rows: tuple[int, ...] = ()
     header_map: dict[str, str] = field(default_factory=dict)
     unknown_columns: tuple[str, ...] = ()
-    issues: tuple[Issue, ...] = ()
+    issues: tuple[Finding, ...] = ()
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""
     lang: str = "fr"
     filename: str = ""
-    row_issues: tuple[Issue, ...] = ()
+    row_issues: tuple[Finding, ...] = ()
 
     @property
     def locale(self) -> str:
@@ -102,7 +103,7 @@ class RawTable:
         return next((raw for raw, c in self.header_map.items() if c == canonical), None)
 
 
-def _empty(filename: str, issues: Iterable[Issue], **kw: Any) -> RawTable:
+def _empty(filename: str, issues: Iterable[Finding], **kw: Any) -> RawTable:
     return RawTable(pd.DataFrame(dtype=str), issues=tuple(issues), filename=filename, **kw)
 
 
@@ -252,7 +253,7 @@ def _unique_headers(cells: list[str]) -> list[str]:
 
 def _issue(
     code: str, fr: str, en: str, found: str, fix_fr: str, fix_en: str, *, severity: str = "error"
-) -> Issue:
+) -> Finding:
     return file_issue(code, Text(fr, en), found, Text(fix_fr, fix_en), severity=severity)
 
 
@@ -260,7 +261,7 @@ def _count(n: int) -> str:
     return f"{n:,}".replace(",", "\u00a0")
 
 
-def _too_big(found: str) -> Issue:
+def _too_big(found: str) -> Finding:
     return _issue(
         "file.too_large",
         f"au plus {_count(MAX_ROWS)} lignes (hors lignes vides), {MAX_COLUMNS} colonnes et "
@@ -276,34 +277,34 @@ def _shown(header: str) -> str:
     return header if len(header) <= 60 else header[:60] + "…"
 
 
-def _header_issues(unknown: list[str], duplicates: list[str]) -> list[Issue]:
+def _header_issues(unknown: list[str], duplicates: list[str]) -> list[Finding]:
     issues = [
-        Issue(
-            None,
-            _shown(raw),
-            Text("une colonne du modèle", "a template column"),
-            _shown(raw),
-            Text(
+        Finding(
+            row=None,
+            column=_shown(raw),
+            expected=Text("une colonne du modèle", "a template column"),
+            found=_shown(raw),
+            fix=Text(
                 "Colonne ignorée ; renommez-la comme dans le modèle si elle doit être lue.",
                 "This column is ignored; rename it as in the template if it should be read.",
             ),
-            "warning",
-            "file.unknown_column",
+            severity="warning",
+            code="file.unknown_column",
         )
         for raw in unknown
     ]
     issues += [
-        Issue(
-            None,
-            _shown(raw),
-            Text("une seule colonne de ce nom", "one column of this name"),
-            raw,
-            Text(
+        Finding(
+            row=None,
+            column=_shown(raw),
+            expected=Text("une seule colonne de ce nom", "one column of this name"),
+            found=raw,
+            fix=Text(
                 "Seule la première colonne est lue ; supprimez ou renommez le doublon.",
                 "Only the first such column is read; delete or rename the duplicate.",
             ),
-            "warning",
-            "file.duplicate_column",
+            severity="warning",
+            code="file.duplicate_column",
         )
         for raw in duplicates
     ]
@@ -347,7 +348,7 @@ _ROW_TEXTS: dict[str, tuple[Text, Text]] = {
 }
 
 
-def _row_issue(row: ScannedRow, problem: RowProblem, headers: list[str]) -> Issue:
+def _row_issue(row: ScannedRow, problem: RowProblem, headers: list[str]) -> Finding:
     expected, fix = _ROW_TEXTS[problem.code]
     column = headers[problem.column] if problem.column is not None and problem.column < len(headers) else ""
     found = problem.found
@@ -355,7 +356,15 @@ def _row_issue(row: ScannedRow, problem: RowProblem, headers: list[str]) -> Issu
         found = f"{problem.found} cellules / cells"
     elif problem.code == "row.cell_too_long":
         found = f"{problem.found} caractères / characters"
-    return Issue(row.number, column, expected, found, fix, "error", problem.code)
+    return Finding(
+        row=row.number,
+        column=column,
+        expected=expected,
+        found=found,
+        fix=fix,
+        severity="error",
+        code=problem.code,
+    )
 
 
 def _header_index(rows: list[list[str]]) -> int | None:
@@ -489,7 +498,10 @@ def read_table(data: bytes, *, filename: str = "") -> RawTable:
     """
     try:
         return _read(bytes(data), filename)
-    except Exception as exc:  # the contract: arbitrary bytes never raise
+    # A true boundary: hostile or broken bytes reach csv, zipfile, openpyxl and its XML parser, which
+    # raise dozens of unrelated types (BadZipFile, KeyError, ParseError, a TypeError deep inside a
+    # malformed sheet...). The contract is "arbitrary bytes never raise"; the fuzz tests hold it.
+    except Exception as exc:
         logger.warning("could not read %r: %s", filename, exc)
         return _empty(
             filename,

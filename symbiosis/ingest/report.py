@@ -1,4 +1,7 @@
-"""The bilingual import report: one :class:`Issue` per problem, naming row, column, expected, found, fix."""
+"""The bilingual import report: one :class:`~symbiosis.findings.Finding` per problem.
+
+Each finding names the row, the column, what was expected, what was found and how to fix it.
+"""
 
 from __future__ import annotations
 
@@ -8,67 +11,21 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from symbiosis.findings import SEVERITIES, Finding
 from symbiosis.i18n import Text
 
-__all__ = ["SEVERITIES", "ImportReport", "Issue", "file_issue"]
+__all__ = ["SEVERITIES", "ImportReport", "file_issue"]
 
-SEVERITIES: tuple[str, ...] = ("error", "warning")
 _HEADERS = {
     "fr": ("Ligne", "Colonne", "Attendu", "Trouvé", "Correction", "Gravité", "Code"),
     "en": ("Row", "Column", "Expected", "Found", "Fix", "Severity", "Code"),
 }
 _SEVERITY_WORDS = {"error": Text("erreur", "error"), "warning": Text("avertissement", "warning")}
-_FOUND_MAX = 80
 
 
-@dataclass(frozen=True)
-class Issue:
-    """One problem found in an imported file.
-
-    Parameters
-    ----------
-    row
-        Row number as the user sees it in Excel or a text editor (the header is row 1); ``None``
-        for a problem with the whole file.
-    column
-        The column header as written in the file (empty for a whole-row or file problem).
-    expected
-        What was expected, as a noun phrase (« un nombre » / "a number").
-    found
-        What the cell held, as text.
-    fix
-        How to fix it, in one or two sentences.
-    severity
-        ``error`` (the row is rejected) or ``warning`` (the row is kept; please check).
-    code
-        Stable machine id, ``<field>.<problem>`` (``quantity.not_a_number``).
-    """
-
-    row: int | None
-    column: str
-    expected: Text
-    found: str
-    fix: Text
-    severity: str = "error"
-    code: str = ""
-
-    def message(self, lang: str = "fr") -> str:
-        """Return the issue as one friendly sentence in ``lang``."""
-        found = self.found if len(self.found) <= _FOUND_MAX else self.found[:_FOUND_MAX] + "…"
-        if lang == "en":
-            where = "File" if self.row is None else f"Row {self.row}"
-            where += f", column “{self.column}”" if self.column else ""
-            what = f"found “{found}”" if found else "found an empty cell"
-            return f"{where}: expected {self.expected.en}, {what}. {self.fix.en}".strip()
-        where = "Fichier" if self.row is None else f"Ligne {self.row}"
-        where += f", colonne « {self.column} »" if self.column else ""
-        what = f"trouvé « {found} »" if found else "trouvé une cellule vide"
-        return f"{where} : on attendait {self.expected.fr}, {what}. {self.fix.fr}".strip()
-
-
-def file_issue(code: str, expected: Text, found: str, fix: Text, *, severity: str = "error") -> Issue:
+def file_issue(code: str, expected: Text, found: str, fix: Text, *, severity: str = "error") -> Finding:
     """Return an issue about the whole file (no row, no column)."""
-    return Issue(None, "", expected, found, fix, severity, code)
+    return Finding(row=None, column="", expected=expected, found=found, fix=fix, severity=severity, code=code)
 
 
 @dataclass(frozen=True)
@@ -85,7 +42,7 @@ class ImportReport:
         Rows accepted.
     """
 
-    issues: tuple[Issue, ...] = field(default_factory=tuple)
+    issues: tuple[Finding, ...] = field(default_factory=tuple)
     n_rows: int = 0
     n_valid: int = 0
 
@@ -95,12 +52,12 @@ class ImportReport:
         return self.n_rows - self.n_valid
 
     @property
-    def errors(self) -> tuple[Issue, ...]:
+    def errors(self) -> tuple[Finding, ...]:
         """Issues of severity ``error``."""
         return tuple(i for i in self.issues if i.severity == "error")
 
     @property
-    def warnings(self) -> tuple[Issue, ...]:
+    def warnings(self) -> tuple[Finding, ...]:
         """Issues of severity ``warning``."""
         return tuple(i for i in self.issues if i.severity == "warning")
 
@@ -113,7 +70,7 @@ class ImportReport:
         """Return the number of issues per code."""
         return dict(Counter(i.code for i in self.issues))
 
-    def extend(self, issues: Iterable[Issue]) -> ImportReport:
+    def extend(self, issues: Iterable[Finding]) -> ImportReport:
         """Return a copy with more issues appended."""
         return ImportReport(self.issues + tuple(issues), self.n_rows, self.n_valid)
 

@@ -8,6 +8,7 @@ error (never half a row), rejects later duplicates of an id, and builds the :cla
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 from collections.abc import Callable, Iterable
@@ -16,11 +17,12 @@ from typing import Any
 
 import pandas as pd
 
+from symbiosis.findings import Finding
 from symbiosis.i18n import Text
 from symbiosis.ingest.columns import ERRORS_COLUMN, header_label
-from symbiosis.ingest.fields import Problem
 from symbiosis.ingest.reader import MAX_CELL_CHARS, RawTable
-from symbiosis.ingest.report import ImportReport, Issue
+from symbiosis.ingest.report import ImportReport
+from symbiosis.io.inert import csv_bytes, escape_text
 from symbiosis.schemas import TableSchema, empty_frame
 
 __all__ = ["ImportResult", "RowContext", "generated_id", "rejected_file", "run_rows"]
@@ -63,7 +65,7 @@ class RowContext:
 
     def __init__(self, raw: RawTable, cells: dict[str, str], row: int):
         self.raw, self.cells, self.row = raw, cells, row
-        self.issues: list[Issue] = []
+        self.issues: list[Finding] = []
 
     @property
     def locale(self) -> str:
@@ -83,13 +85,11 @@ class RowContext:
         """The header of ``column`` as written in the file (the template header if absent)."""
         return self.raw.column_for(column) or header_label(column, self.raw.lang)
 
-    def add(self, column: str, problem: Problem) -> None:
+    def add(self, column: str, problem: Finding) -> None:
         """Record a problem with the cell of ``column``."""
-        found = self.text(column) if problem.found is None else problem.found
         code = f"{column}.{problem.code.split('.', 1)[-1]}"
-        self.issues.append(
-            Issue(self.row, self.header(column), problem.expected, found, problem.fix, problem.severity, code)
-        )
+        placed = problem.placed(self.row, self.header(column), self.text(column))
+        self.issues.append(dataclasses.replace(placed, code=code))
 
     def error(
         self,
@@ -102,10 +102,10 @@ class RowContext:
         severity: str = "error",
     ) -> None:
         """Record an error (or warning) for ``column`` with its machine ``code`` (``<column>.<problem>``)."""
-        self.add(column, Problem(code, expected, fix, severity, found))
+        self.add(column, Finding(code=code, expected=expected, fix=fix, severity=severity, found=found))
 
     def take(
-        self, column: str, reader: Callable[..., tuple[Any, tuple[Problem, ...]]], **options: Any
+        self, column: str, reader: Callable[..., tuple[Any, tuple[Finding, ...]]], **options: Any
     ) -> Any:
         """Run a cell reader on ``column`` and record its problems; return the value."""
         value, problems = reader(self.cells.get(column, ""), **options)
@@ -148,30 +148,30 @@ def _duplicate(ctx: RowContext, id_column: str, value: str) -> None:
     )
 
 
-def _long_cells(ctx: RowContext) -> list[Issue]:
+def _long_cells(ctx: RowContext) -> list[Finding]:
     """Cells over :data:`~symbiosis.ingest.reader.MAX_CELL_CHARS` (a form or any table, not only a file)."""
     return [
-        Issue(
-            ctx.row,
-            ctx.header(column),
-            Text(
+        Finding(
+            row=ctx.row,
+            column=ctx.header(column),
+            expected=Text(
                 f"au plus {MAX_CELL_CHARS} caractères par cellule",
                 f"at most {MAX_CELL_CHARS} characters in a cell",
             ),
-            f"{len(text)} caractères / characters",
-            Text(
+            found=f"{len(text)} caractères / characters",
+            fix=Text(
                 "Cette ligne seule est rejetée : raccourcissez la cellule.",
                 "This row alone is rejected: shorten the cell.",
             ),
-            "error",
-            "row.cell_too_long",
+            severity="error",
+            code="row.cell_too_long",
         )
         for column, text in ctx.cells.items()
         if len(text) > MAX_CELL_CHARS
     ]
 
 
-def _summary(issues: list[Issue], lang: str) -> str:
+def _summary(issues: list[Finding], lang: str) -> str:
     return " | ".join(i.message(lang) for i in issues if i.severity == "error")
 
 
@@ -181,7 +181,7 @@ def run_rows(
     validate_row: Callable[[RowContext], dict[str, Any] | None],
     *,
     id_column: str,
-    file_issues: Iterable[Issue] = (),
+    file_issues: Iterable[Finding] = (),
 ) -> ImportResult:
     """Validate every row of ``raw`` and build the result.
 
@@ -202,13 +202,13 @@ def run_rows(
     file_issues = (*raw.issues, *file_issues)
     fatal = [i for i in file_issues if i.severity == "error"]
     canon = {raw_header: c for raw_header, c in raw.header_map.items()}
-    issues: list[Issue] = list(file_issues)
+    issues: list[Finding] = list(file_issues)
     records: list[dict[str, Any]] = []
     rejected_idx: list[int] = []
     reasons: list[str] = []
     seen: set[str] = set()
     positions = [(j, canon[h]) for j, h in enumerate(raw.frame.columns) if h in canon]
-    unreadable: dict[int, list[Issue]] = {}
+    unreadable: dict[int, list[Finding]] = {}
     for issue in raw.row_issues:
         unreadable.setdefault(issue.row or 0, []).append(issue)
     rows = zip(raw.source_rows, raw.frame.astype(object).to_numpy().tolist(), strict=True)
@@ -246,11 +246,10 @@ def rejected_file(result: ImportResult, fmt: str = "csv", *, delimiter: str = ";
     """Return the rejected rows as a file the user can fix and upload again.
 
     CSV is UTF-8 with a byte-order mark (Excel-friendly) and ``;`` by default; XLSX is written with
-    formulas and URLs disabled. Text starting with ``= + - @`` is prefixed with ``'`` so that no
+    formulas and URLs disabled. Every cell goes through the one escape of every export
+    (:func:`symbiosis.io.inert.escape_text`, whose rule for numbers keeps ``-5`` a number), so no
     spreadsheet evaluates it.
     """
-    from symbiosis.io.inert import csv_bytes, escape_text  # the one escape of every export
-
     frame = result.rejected.map(escape_text)
     if fmt == "xlsx":
         buffer = io.BytesIO()

@@ -21,11 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.io.inert import FORMULA_TRIGGERS, csv_bytes, escape_text, safe_frame
+from symbiosis.io.inert import csv_bytes, escape_text, safe_frame
 from symbiosis.results import KPI_LABELS, MatchResult, explanation_texts
 
 __all__ = [
-    "FORMULA_TRIGGERS",
     "escape_text",
     "exchanges_geojson",
     "exchanges_with_texts",
@@ -62,7 +61,7 @@ def parameters_frame(config: Any) -> pd.DataFrame:
     """Return the scenario parameters as ``parameter, value`` rows (nested keys dotted)."""
     if hasattr(config, "to_dict"):
         data = config.to_dict()
-    elif dataclasses.is_dataclass(config):
+    elif dataclasses.is_dataclass(config) and not isinstance(config, type):
         data = dataclasses.asdict(config)
     else:
         data = dict(config or {})

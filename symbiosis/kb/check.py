@@ -1,7 +1,8 @@
 """Checker of the knowledge base: many small ``_check_*`` functions gathered into a bilingual report.
 
-``check_categories`` and ``check_rules`` return a list of :class:`Issue`; errors make the base
-unusable, warnings deserve a look. ``python -m symbiosis.kb.check [--lang en]`` checks the shipped
+``check_categories`` and ``check_rules`` return a list of :class:`~symbiosis.findings.Finding`;
+errors make the base unusable, warnings deserve a look.
+``python -m symbiosis.kb.check [--lang en]`` checks the shipped
 files, prints the report and exits with status 1 when there is an error (``make test`` runs it
 through ``tests/test_kb_check.py``).
 """
@@ -12,14 +13,15 @@ import argparse
 import logging
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 
 import pandas as pd
 
+from symbiosis.findings import Finding, has_errors
 from symbiosis.i18n import Text
 from symbiosis.kb.categories import FAMILIES, load_categories, parse_categories
 from symbiosis.kb.generic import generic_categories, is_generic
+from symbiosis.kb.priors import check_sector_priors
 from symbiosis.kb.rules import (
     AUTHORISATIONS,
     CROSS_KIND_NOTE_PREFIX,
@@ -46,7 +48,6 @@ from symbiosis.schemas import CANONICAL_UNIT, RESOURCE_KINDS
 __all__ = [
     "FEED_CATEGORIES",
     "FOOD_CATEGORIES",
-    "Issue",
     "check_categories",
     "check_knowledge_base",
     "check_rules",
@@ -93,42 +94,15 @@ _MAESTRI = re.compile(r"^MAESTRI:\d+\.\d+\.\d+$")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
 
-@dataclass(frozen=True)
-class Issue:
-    """One finding of the checker.
-
-    Parameters
-    ----------
-    severity
-        ``"error"`` (the base must not ship) or ``"warning"``.
-    check
-        Short name of the check that fired (``"unknown_category"``...).
-    item
-        The ``category_id`` or ``rule_id`` concerned (``""`` for table-level issues).
-    message
-        What is wrong, in French and English.
-    """
-
-    severity: str
-    check: str
-    item: str
-    message: Text
+def _error(check: str, item: object, fr: str, en: str) -> Finding:
+    return Finding(severity="error", code=check, location=str(item), detail=Text(fr, en))
 
 
-def _error(check: str, item: object, fr: str, en: str) -> Issue:
-    return Issue("error", check, str(item), Text(fr, en))
+def _warning(check: str, item: object, fr: str, en: str) -> Finding:
+    return Finding(severity="warning", code=check, location=str(item), detail=Text(fr, en))
 
 
-def _warning(check: str, item: object, fr: str, en: str) -> Issue:
-    return Issue("warning", check, str(item), Text(fr, en))
-
-
-def has_errors(issues: Iterable[Issue]) -> bool:
-    """Whether any issue is an error."""
-    return any(i.severity == "error" for i in issues)
-
-
-def _columns(frame: pd.DataFrame, expected: Sequence[str], table: str) -> list[Issue]:
+def _columns(frame: pd.DataFrame, expected: Sequence[str], table: str) -> list[Finding]:
     if list(frame.columns) == list(expected):
         return []
     return [
@@ -148,7 +122,7 @@ def _text(series: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- categories
 
 
-def _check_category_ids(cats: pd.DataFrame) -> Iterator[Issue]:
+def _check_category_ids(cats: pd.DataFrame) -> Iterator[Finding]:
     ids = _text(cats["category_id"])
     for cid in ids[~ids.str.match(_ID)]:
         yield _error(
@@ -158,7 +132,7 @@ def _check_category_ids(cats: pd.DataFrame) -> Iterator[Issue]:
         yield _error("duplicate_category", cid, "identifiant en double", "duplicate id")
 
 
-def _check_category_enums(cats: pd.DataFrame) -> Iterator[Issue]:
+def _check_category_enums(cats: pd.DataFrame) -> Iterator[Finding]:
     for row in cats.itertuples(index=False):
         if row.family not in FAMILIES:
             yield _error(
@@ -188,7 +162,7 @@ def _present(series: pd.Series) -> pd.Series:
     return ~series.isna() & ~series.astype("string").fillna("").str.strip().isin(("", "nan"))
 
 
-def _check_category_density(cats: pd.DataFrame) -> Iterator[Issue]:
+def _check_category_density(cats: pd.DataFrame) -> Iterator[Finding]:
     raw = cats["default_density_t_per_m3"]
     density = pd.to_numeric(raw, errors="coerce")
     for cid in cats["category_id"][_present(raw) & (density.isna() | (density <= 0))]:
@@ -206,7 +180,7 @@ def _check_category_density(cats: pd.DataFrame) -> Iterator[Issue]:
         )
 
 
-def _check_category_properties(cats: pd.DataFrame) -> Iterator[Issue]:
+def _check_category_properties(cats: pd.DataFrame) -> Iterator[Finding]:
     """Temperature bands, heating values and energy per tonne: numbers where they mean something."""
     low = pd.to_numeric(cats["temperature_low_c"], errors="coerce")
     high = pd.to_numeric(cats["temperature_high_c"], errors="coerce")
@@ -233,7 +207,7 @@ def _check_category_properties(cats: pd.DataFrame) -> Iterator[Issue]:
         )
 
 
-def _check_category_labels(cats: pd.DataFrame) -> Iterator[Issue]:
+def _check_category_labels(cats: pd.DataFrame) -> Iterator[Finding]:
     for col in ("label_fr", "label_en"):
         for cid in cats["category_id"][_text(cats[col]).eq("")]:
             yield _error("missing_label", cid, f"{col} vide", f"{col} is empty")
@@ -242,7 +216,7 @@ def _check_category_labels(cats: pd.DataFrame) -> Iterator[Issue]:
             yield _warning("missing_synonyms", cid, f"{col} vide", f"{col} is empty")
 
 
-def _check_category_waste_codes(cats: pd.DataFrame, low: pd.DataFrame) -> Iterator[Issue]:
+def _check_category_waste_codes(cats: pd.DataFrame, low: pd.DataFrame) -> Iterator[Finding]:
     entry = dict(zip(low["code"], low["entry_type"], strict=True))
     haz_flag = parse_bool(cats["hazardous"])
     for row, hazardous in zip(cats.itertuples(index=False), haz_flag, strict=True):
@@ -272,7 +246,7 @@ def _check_category_waste_codes(cats: pd.DataFrame, low: pd.DataFrame) -> Iterat
             )
 
 
-def _check_family_chapters(cats: pd.DataFrame) -> Iterator[Issue]:
+def _check_family_chapters(cats: pd.DataFrame) -> Iterator[Finding]:
     """Each waste code's chapter fits the category's family (:data:`FAMILY_CHAPTERS`); families of
     energy, water, logistics, capacity and services carry no waste code."""
     for row in cats.itertuples(index=False):
@@ -287,7 +261,7 @@ def _check_family_chapters(cats: pd.DataFrame) -> Iterator[Issue]:
             )
 
 
-def _check_low_coverage(cats: pd.DataFrame, low: pd.DataFrame) -> Iterator[Issue]:
+def _check_low_coverage(cats: pd.DataFrame, low: pd.DataFrame) -> Iterator[Finding]:
     """Every code of the List of Waste reaches a category (a specific or a generic one)."""
     listed = {code for codes in cats["waste_codes"] for code in split_list(codes)}
     missing = sorted(set(low["code"]) - listed)
@@ -302,7 +276,7 @@ def _check_low_coverage(cats: pd.DataFrame, low: pd.DataFrame) -> Iterator[Issue
 
 def check_categories(
     categories: pd.DataFrame, *, waste_codes: pd.DataFrame | None = None, complete: bool = False
-) -> list[Issue]:
+) -> list[Finding]:
     """Check a categories table (as :func:`symbiosis.kb.load_categories` returns it).
 
     Parameters
@@ -317,7 +291,7 @@ def check_categories(
 
     Returns
     -------
-    list of Issue
+    list of Finding
         Empty when the table is clean.
     """
     issues = _columns(categories, CATEGORY_COLUMNS, "categories")
@@ -342,7 +316,7 @@ def check_categories(
 # --------------------------------------------------------------------------- rules
 
 
-def _check_rule_ids(rules: pd.DataFrame) -> Iterator[Issue]:
+def _check_rule_ids(rules: pd.DataFrame) -> Iterator[Finding]:
     ids = _text(rules["rule_id"])
     for rid in ids[ids.eq("")].index:
         yield _error("missing_rule_id", f"row {rid}", "rule_id vide", "empty rule_id")
@@ -358,7 +332,7 @@ def _check_rule_ids(rules: pd.DataFrame) -> Iterator[Issue]:
         )
 
 
-def _check_rule_selectors(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+def _check_rule_selectors(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Finding]:
     """Each side names a known category, family or tag (``=`` on the demand side only), and expands."""
     known = set(categories["category_id"].astype(str))
     pick = Selector(categories)
@@ -405,7 +379,7 @@ def _check_rule_selectors(rules: pd.DataFrame, categories: pd.DataFrame) -> Iter
             )
 
 
-def _check_statement_use(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+def _check_statement_use(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Finding]:
     """A statement whose selectors, less its exceptions, pick no pair at all (a general statement whose
     pairs are all taken by listed ones is fine: it serves categories added later)."""
     for rid in unused_statements(statements, expand_rules(statements, categories)):
@@ -419,7 +393,7 @@ def _check_statement_use(statements: pd.DataFrame, categories: pd.DataFrame) -> 
             )
 
 
-def _check_lhv_yields(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+def _check_lhv_yields(statements: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Finding]:
     """A ``yield_basis = lhv`` statement needs an LHV for every supply and for every material demand."""
     values = pd.to_numeric(categories.get("lhv_mwh_per_t", pd.Series(dtype=float)), errors="coerce")
     lhv = pd.Series(values.to_numpy(float), index=categories["category_id"].astype(str))
@@ -438,7 +412,7 @@ def _check_lhv_yields(statements: pd.DataFrame, categories: pd.DataFrame) -> Ite
             )
 
 
-def _check_rule_values(rules: pd.DataFrame) -> Iterator[Issue]:
+def _check_rule_values(rules: pd.DataFrame) -> Iterator[Finding]:
     yields = pd.to_numeric(rules["yield_ratio"], errors="coerce")
     for rid in rules["rule_id"][yields.isna() | (yields <= 0)]:
         yield _error("bad_yield", rid, "rendement absent ou ≤ 0", "yield_ratio missing or <= 0")
@@ -459,7 +433,7 @@ def _check_rule_values(rules: pd.DataFrame) -> Iterator[Issue]:
             yield _error(check, row.rule_id, f"{col} invalide : {value!r}", f"invalid {col}: {value!r}")
 
 
-def _check_rule_evidence(rules: pd.DataFrame) -> Iterator[Issue]:
+def _check_rule_evidence(rules: pd.DataFrame) -> Iterator[Finding]:
     for row in rules.itertuples(index=False):
         refs = split_list(row.evidence_ref)
         if not refs or not str(row.evidence_note).strip():
@@ -494,7 +468,7 @@ def _check_rule_evidence(rules: pd.DataFrame) -> Iterator[Issue]:
             )
 
 
-def _check_rule_kinds(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+def _check_rule_kinds(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Finding]:
     info = categories.drop_duplicates("category_id").set_index("category_id")
     sides = ("supply_category_id", "demand_category_id")
     s_kind, d_kind = (rules[c].map(info["kind"]) for c in sides)
@@ -526,7 +500,7 @@ def _check_rule_kinds(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator
             )
 
 
-def _check_listed_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+def _check_listed_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Finding]:
     """A statement naming a hazardous supply category must say so (generated rules are flagged for it)."""
     hazardous_cats = set(categories["category_id"][parse_bool(categories["hazardous"])])
     for row, is_flagged in zip(rules.itertuples(index=False), parse_bool(rules["hazardous"]), strict=True):
@@ -546,7 +520,7 @@ def _check_listed_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iter
             )
 
 
-def _check_rule_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Issue]:
+def _check_rule_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterator[Finding]:
     hazardous_cats = set(categories["category_id"][parse_bool(categories["hazardous"])])
     flagged = parse_bool(rules["hazardous"])
     for row, is_flagged in zip(rules.itertuples(index=False), flagged, strict=True):
@@ -567,7 +541,7 @@ def _check_rule_hazards(rules: pd.DataFrame, categories: pd.DataFrame) -> Iterat
             )
 
 
-def _check_rule_authorisations(rules: pd.DataFrame) -> Iterator[Issue]:
+def _check_rule_authorisations(rules: pd.DataFrame) -> Iterator[Finding]:
     needs = ((FEED_CATEGORIES, "cfia_feed"), (FOOD_CATEGORIES - {"food_surplus_edible"}, "cfia_food"))
     for row in rules.itertuples(index=False):
         for demands, permit in needs:
@@ -617,7 +591,7 @@ def _typed_text(rules: pd.DataFrame) -> pd.DataFrame:
 
 def _check_rule_pretreatment_costs(
     rules: pd.DataFrame, kinds: pd.Series, costs: Mapping[str, float]
-) -> Iterator[Issue]:
+) -> Iterator[Finding]:
     """Every pre-treatment a rule uses has a cost in the scenario's table (else the 30 $/t fallback
     silently prices it: water exchanges once all died of it)."""
     for row in rules.itertuples(index=False):
@@ -638,7 +612,7 @@ def check_rules(
     categories: pd.DataFrame | None = None,
     *,
     pretreatment_costs: Mapping[str, float] | None = None,
-) -> list[Issue]:
+) -> list[Finding]:
     """Check rule statements (or concrete rules) against the categories.
 
     Parameters
@@ -651,7 +625,7 @@ def check_rules(
 
     Returns
     -------
-    list of Issue
+    list of Finding
         Empty when the table is clean. Statement errors: missing columns, empty or duplicate rule ids,
         duplicate statements, selectors naming nothing, ``=`` on the supply side, unknown exceptions,
         yield basis or checks, yield or distance ≤ 0, a value outside its closed list (pretreatment,
@@ -701,9 +675,8 @@ def check_rules(
     return issues
 
 
-def check_knowledge_base() -> list[Issue]:
+def check_knowledge_base() -> list[Finding]:
     """Check the shipped categories, rules and sector priors together."""
-    from symbiosis.kb.priors import check_sector_priors
 
     specific = read_package_csv("categories.csv")  # the files as shipped, before any typing
     categories = pd.concat([specific, generic_categories(specific, load_waste_codes())], ignore_index=True)
@@ -713,10 +686,13 @@ def check_knowledge_base() -> list[Issue]:
     return issues
 
 
-def format_report(issues: Sequence[Issue], *, lang: str = "fr") -> str:
+def format_report(issues: Sequence[Finding], *, lang: str = "fr") -> str:
     """Render issues as text lines, errors first, with a count line at the end."""
-    ordered = sorted(issues, key=lambda i: (i.severity != "error", i.check, i.item))
-    lines = [f"{i.severity.upper():8} {i.check:24} {i.item:32} {i.message.get(lang)}" for i in ordered]
+    ordered = sorted(issues, key=lambda i: (i.severity != "error", i.code, i.location))
+    lines = [
+        f"{i.severity.upper():8} {i.code:24} {i.location:32} {(i.detail or Text('', '')).get(lang)}"
+        for i in ordered
+    ]
     n_err = sum(i.severity == "error" for i in issues)
     summary = Text("{e} erreur(s), {w} avertissement(s)", "{e} error(s), {w} warning(s)")
     lines.append(summary.format(e=n_err, w=len(issues) - n_err).get(lang))

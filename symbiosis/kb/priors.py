@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from symbiosis.findings import Finding
+from symbiosis.i18n import Text
 from symbiosis.kb.categories import load_categories
 from symbiosis.kb.tables import read_package_csv, split_list
 from symbiosis.schemas import DIRECTIONS
-
-if TYPE_CHECKING:
-    from symbiosis.kb.check import Issue
 
 __all__ = ["INFERRED_COLUMNS", "PRIOR_COLUMNS", "check_sector_priors", "infer_streams", "load_sector_priors"]
 
@@ -117,19 +115,16 @@ def infer_streams(
     return out[list(INFERRED_COLUMNS)].reset_index(drop=True)
 
 
-def check_sector_priors(priors: pd.DataFrame, categories: pd.DataFrame | None = None) -> list[Issue]:
+def check_sector_priors(priors: pd.DataFrame, categories: pd.DataFrame | None = None) -> list[Finding]:
     """Check a sector-priors table: prefixes, directions, known categories, shares, evidence, duplicates."""
-    from symbiosis.i18n import Text
-    from symbiosis.kb.check import Issue
-
     categories = load_categories() if categories is None else categories
     if list(priors.columns) != list(PRIOR_COLUMNS):
         message = Text("colonnes inattendues", "unexpected columns")
-        return [Issue("error", "columns", "sector_priors", message)]
+        return [Finding(severity="error", code="columns", location="sector_priors", detail=message)]
     known = set(categories["category_id"])
     shares = pd.to_numeric(priors["typical_share"], errors="coerce")
     duplicated = priors.duplicated(["scian_prefix", "direction", "category_id"])
-    issues: list[Issue] = []
+    issues: list[Finding] = []
     for row, share, dup in zip(priors.itertuples(index=False), shares, duplicated, strict=True):
         item = f"{row.scian_prefix}/{row.direction}/{row.category_id}"
         problems = [
@@ -150,5 +145,9 @@ def check_sector_priors(priors: pd.DataFrame, categories: pd.DataFrame | None = 
             ),
             (dup, "duplicate_prior", "a priori en double", "duplicate prior"),
         ]
-        issues.extend(Issue("error", check, item, Text(fr, en)) for bad, check, fr, en in problems if bad)
+        issues.extend(
+            Finding(severity="error", code=check, location=item, detail=Text(fr, en))
+            for bad, check, fr, en in problems
+            if bad
+        )
     return issues

@@ -295,8 +295,10 @@ def _plan_day(
 ) -> None:
     plan = solve_routes(instance, time_limit_s=time_limit_s)
     baseline = nearest_neighbour_routes(instance)
-    tally.violations += [f"{key}: {p}" for p in check_routes(instance, plan)]
-    tally.violations += [f"{key} (nearest neighbour): {p}" for p in check_routes(instance, baseline)]
+    tally.violations += [f"{key}: {p.message('en')}" for p in check_routes(instance, plan)]
+    tally.violations += [
+        f"{key} (nearest neighbour): {p.message('en')}" for p in check_routes(instance, baseline)
+    ]
     tally.km += plan.km
     tally.nn_km += baseline.km
     tally.days.append(

@@ -23,11 +23,11 @@ from collections.abc import Collection, Mapping
 from functools import partial
 from typing import Any
 
+from symbiosis.findings import Finding
 from symbiosis.i18n import Text
 from symbiosis.ingest.columns import normalise_header
 from symbiosis.ingest.fields import fold, read_float, read_id, read_months, read_text
 from symbiosis.ingest.reader import RawTable, read_table
-from symbiosis.ingest.report import Issue
 from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
 from symbiosis.mutual import reference as ref
 from symbiosis.mutual.ingest_fields import ALL_WEEKDAYS, read_days, read_frequency, read_periods, read_window
@@ -142,19 +142,19 @@ DEFAULT_WINDOW = (7 * 60 + 30, 16 * 60 + 30)
 _CONVERTIBLE = {("kg", "t"): 0.001, ("t", "kg"): 1000.0, ("l", "m3"): 0.001, ("m3", "l"): 1000.0}
 
 
-def _header_issues(unknown: list[str]) -> list[Issue]:
+def _header_issues(unknown: list[str]) -> list[Finding]:
     return [
-        Issue(
-            None,
-            raw,
-            Text("une colonne du modèle", "a template column"),
-            raw,
-            Text(
+        Finding(
+            row=None,
+            column=raw,
+            expected=Text("une colonne du modèle", "a template column"),
+            found=raw,
+            fix=Text(
                 "Colonne ignorée ; renommez-la comme dans le modèle si elle doit être lue.",
                 "This column is ignored; rename it as in the template if it should be read.",
             ),
-            "warning",
-            "file.unknown_column",
+            severity="warning",
+            code="file.unknown_column",
         )
         for raw in unknown
     ]
@@ -183,21 +183,21 @@ def _remap(raw: RawTable, table: str) -> RawTable:
     )
 
 
-def _missing(raw: RawTable, table: str, present: set[str]) -> list[Issue]:
+def _missing(raw: RawTable, table: str, present: set[str]) -> list[Finding]:
     if raw.frame.empty:
         return []
     return [
-        Issue(
-            None,
-            HEADERS[table][c][0],
-            Text("cette colonne", "this column"),
-            "",
-            Text(
+        Finding(
+            row=None,
+            column=HEADERS[table][c][0],
+            expected=Text("cette colonne", "this column"),
+            found="",
+            fix=Text(
                 f"Ajoutez la colonne « {HEADERS[table][c][0]} » (voir le modèle).",
                 f"Add the column “{c}” (see the template).",
             ),
-            "error",
-            f"{c}.missing_column",
+            severity="error",
+            code=f"{c}.missing_column",
         )
         for c in _REQUIRED[table]
         if c not in present

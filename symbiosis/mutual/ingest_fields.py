@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+from symbiosis.findings import Finding
 from symbiosis.i18n import Text
-from symbiosis.ingest.fields import Problem, fold
+from symbiosis.ingest.fields import fold
 
 __all__ = ["ALL_WEEKDAYS", "read_days", "read_frequency", "read_periods", "read_window"]
 
@@ -102,7 +103,7 @@ _RANGE = re.compile(r"(?<!\s)\s*+(?:-|–|\ba\b|\bau\b|\bto\b)\s*+")
 _SEPARATOR = re.compile(r"(?<!\s)\s*+(?:[,;/+&]|\bet\b|\band\b)\s*+|\s++")
 
 
-def read_days(text: str) -> tuple[int | None, tuple[Problem, ...]]:
+def read_days(text: str) -> tuple[int | None, tuple[Finding, ...]]:
     """Weekdays as a 7-bit mask (bit 0 = Monday): ``lun-ven``, ``lundi, mercredi``, ``1-5``, ``semaine``.
 
     Empty gives ``None`` (the caller's default: Monday to Friday).
@@ -121,13 +122,13 @@ def read_days(text: str) -> tuple[int | None, tuple[Problem, ...]]:
         ends = [_DAYS.get(e) for e in item.split("-")]
         if len(ends) > 2 or None in ends:
             return None, (
-                Problem(
-                    "days.invalid",
-                    Text(
+                Finding(
+                    code="days.invalid",
+                    expected=Text(
                         "des jours comme lun-ven ou lundi, mercredi",
                         "days such as Mon-Fri or Monday, Wednesday",
                     ),
-                    Text(
+                    fix=Text(
                         "Écrivez les jours de la semaine, par exemple lun-ven.",
                         "Write the weekdays, e.g. Mon-Fri.",
                     ),
@@ -139,7 +140,7 @@ def read_days(text: str) -> tuple[int | None, tuple[Problem, ...]]:
     return mask or None, ()
 
 
-def read_periods(text: str) -> tuple[int | None, tuple[Problem, ...]]:
+def read_periods(text: str) -> tuple[int | None, tuple[Finding, ...]]:
     """Day periods as a 2-bit mask: ``matin`` 1, ``après-midi`` 2, ``journée`` 3 (empty: ``None``)."""
     key = fold(text).replace("’", "'")
     if not key:
@@ -147,15 +148,15 @@ def read_periods(text: str) -> tuple[int | None, tuple[Problem, ...]]:
     if key in _PERIODS:
         return _PERIODS[key], ()
     return None, (
-        Problem(
-            "periods.invalid",
-            Text("matin, après-midi ou journée", "morning, afternoon or all day"),
-            Text("Écrivez matin, après-midi ou journée.", "Write morning, afternoon or all day."),
+        Finding(
+            code="periods.invalid",
+            expected=Text("matin, après-midi ou journée", "morning, afternoon or all day"),
+            fix=Text("Écrivez matin, après-midi ou journée.", "Write morning, afternoon or all day."),
         ),
     )
 
 
-def read_frequency(text: str) -> tuple[int | None, tuple[Problem, ...]]:
+def read_frequency(text: str) -> tuple[int | None, tuple[Finding, ...]]:
     """Weeks between two pickups: 1 (weekly), 2 (fortnightly) or 4 (four-weekly or monthly)."""
     key = fold(text)
     if not key:
@@ -163,10 +164,10 @@ def read_frequency(text: str) -> tuple[int | None, tuple[Problem, ...]]:
     if key in _FREQUENCY:
         return _FREQUENCY[key], ()
     return None, (
-        Problem(
-            "frequency.invalid",
-            Text("hebdomadaire, aux 2 semaines ou aux 4 semaines", "weekly, fortnightly or monthly"),
-            Text(
+        Finding(
+            code="frequency.invalid",
+            expected=Text("hebdomadaire, aux 2 semaines ou aux 4 semaines", "weekly, fortnightly or monthly"),
+            fix=Text(
                 "Choisissez hebdomadaire, aux 2 semaines ou aux 4 semaines (mensuelle).",
                 "Pick weekly, every 2 weeks or every 4 weeks (monthly).",
             ),
@@ -182,7 +183,7 @@ def _minutes(token: str) -> int | None:
     return hours * 60 + minutes if hours <= 24 and minutes < 60 and hours * 60 + minutes <= 24 * 60 else None
 
 
-def read_window(text: str) -> tuple[tuple[int, int] | None, tuple[Problem, ...]]:
+def read_window(text: str) -> tuple[tuple[int, int] | None, tuple[Finding, ...]]:
     """A time window ``07:30-12:00``, ``7h30-12h`` or ``8-16`` as minutes after midnight (empty: ``None``)."""
     key = fold(text)
     if not key:
@@ -191,10 +192,10 @@ def read_window(text: str) -> tuple[tuple[int, int] | None, tuple[Problem, ...]]
     bounds = [_minutes(p) for p in parts] if len(parts) == 2 else [None]
     if None in bounds or bounds[0] >= bounds[1]:
         return None, (
-            Problem(
-                "window.invalid",
-                Text("une plage horaire comme 07:30-12:00", "a time window such as 07:30-12:00"),
-                Text(
+            Finding(
+                code="window.invalid",
+                expected=Text("une plage horaire comme 07:30-12:00", "a time window such as 07:30-12:00"),
+                fix=Text(
                     "Écrivez l'heure de début et de fin, par exemple 07:30-12:00.",
                     "Write the start and end times, e.g. 07:30-12:00.",
                 ),

@@ -5,10 +5,15 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from symbiosis.findings import Finding
+from symbiosis.i18n import TextTable
 from symbiosis.mutual.routes import RouteInstance, RoutePlan
 from symbiosis.places.distance import haversine_km
 
-__all__ = ["check_routes"]
+__all__ = ["CHECK_TEXTS", "check_routes"]
+
+#: What each finding code says, from the message catalogue (``mutual.check.routes.<code>``).
+CHECK_TEXTS = TextTable("mutual.check.routes")
 
 
 def _km(instance: RouteInstance, a: int, b: int) -> float:
@@ -24,8 +29,12 @@ def _km(instance: RouteInstance, a: int, b: int) -> float:
     return instance.detour_factor * float(haversine_km(lat1, lon1, lat2, lon2))
 
 
-def check_routes(instance: RouteInstance, plan: RoutePlan) -> list[str]:
-    """Return every rule the tours break (empty when they are valid).
+def _broken(code: str, location: str = "", **values: object) -> Finding:
+    return Finding(code=code, location=location, detail=CHECK_TEXTS[code].format(**values))
+
+
+def check_routes(instance: RouteInstance, plan: RoutePlan) -> list[Finding]:
+    """Return every rule the tours break (empty when they are valid), one finding each.
 
     Rules: every stop is served once or reported dropped, never both; at most one tour per truck
     and no more trucks than available; each tour's load within the truck's capacity; arrivals
@@ -34,28 +43,45 @@ def check_routes(instance: RouteInstance, plan: RoutePlan) -> list[str]:
     reported arrivals, loads and km equal their recomputation.
     """
     cfg = instance.config
-    problems: list[str] = []
+    problems: list[Finding] = []
     seen = Counter(s for r in plan.routes for s in r.stops)
-    problems += [f"stop {s} visited {k} times" for s, k in seen.items() if k > 1]
+    problems += [_broken("stop_repeated", f"stop {s}", stop=s, n=k) for s, k in seen.items() if k > 1]
     both = set(seen) & set(plan.dropped)
-    problems += [f"stop {s} both served and dropped" for s in sorted(both)]
+    problems += [_broken("stop_served_and_dropped", f"stop {s}", stop=s) for s in sorted(both)]
     missing = set(range(instance.n_stops)) - set(seen) - set(plan.dropped)
-    problems += [f"stop {s} neither served nor dropped" for s in sorted(missing)]
+    problems += [_broken("stop_missing", f"stop {s}", stop=s) for s in sorted(missing)]
     vehicles = Counter(r.vehicle for r in plan.routes)
-    problems += [f"truck {v} has {k} tours" for v, k in vehicles.items() if k > 1]
+    problems += [_broken("truck_repeated", f"truck {v}", truck=v, n=k) for v, k in vehicles.items() if k > 1]
     if any(not 0 <= v < instance.vehicles for v in vehicles):
-        problems.append(f"a tour uses a truck outside 0..{instance.vehicles - 1}")
+        problems.append(_broken("unknown_truck", last=instance.vehicles - 1))
     s = instance.stops
     total = 0.0
     for route in plan.routes:
         if any(not 0 <= x < instance.n_stops for x in route.stops):
-            problems.append(f"truck {route.vehicle}: unknown stop")
+            problems.append(_broken("unknown_stop", f"truck {route.vehicle}", truck=route.vehicle))
             continue
         load = float(s["load_kg"].to_numpy(float)[list(route.stops)].sum())
         if load > cfg.truck_capacity_kg + 1e-6:
-            problems.append(f"truck {route.vehicle}: load {load:.0f} kg > {cfg.truck_capacity_kg:.0f} kg")
+            capacity = f"{cfg.truck_capacity_kg:.0f}"
+            problems.append(
+                _broken(
+                    "overloaded",
+                    f"truck {route.vehicle}",
+                    truck=route.vehicle,
+                    load=f"{load:.0f}",
+                    capacity=capacity,
+                )
+            )
         if abs(load - route.load_kg) > 1e-6:
-            problems.append(f"truck {route.vehicle}: load {route.load_kg} != recomputed {load}")
+            problems.append(
+                _broken(
+                    "load_mismatch",
+                    f"truck {route.vehicle}",
+                    truck=route.vehicle,
+                    claimed=route.load_kg,
+                    load=load,
+                )
+            )
         clock, node, length = cfg.shift_start_min, 0, 0.0
         for k, stop in enumerate(route.stops):
             km = _km(instance, node, stop + 1)
@@ -64,10 +90,22 @@ def check_routes(instance: RouteInstance, plan: RoutePlan) -> list[str]:
                 int(s.at[stop, "window_start_min"]), clock + math.ceil(60 * km / cfg.speed_kmh - 1e-9)
             )
             if clock > int(s.at[stop, "window_end_min"]):
-                problems.append(f"truck {route.vehicle}: stop {stop} reached at {clock} after its window")
-            if k < len(route.arrivals_min) and route.arrivals_min[k] != clock:
                 problems.append(
-                    f"truck {route.vehicle}: arrival at stop {stop} {route.arrivals_min[k]} != {clock}"
+                    _broken(
+                        "late_arrival", f"truck {route.vehicle}", truck=route.vehicle, stop=stop, clock=clock
+                    )
+                )
+            if k < len(route.arrivals_min) and route.arrivals_min[k] != clock:
+                claimed = route.arrivals_min[k]
+                problems.append(
+                    _broken(
+                        "arrival_mismatch",
+                        f"truck {route.vehicle}",
+                        truck=route.vehicle,
+                        stop=stop,
+                        claimed=claimed,
+                        clock=clock,
+                    )
                 )
             clock += math.ceil(float(s.at[stop, "service_min"]) - 1e-9)
             node = stop + 1
@@ -75,10 +113,20 @@ def check_routes(instance: RouteInstance, plan: RoutePlan) -> list[str]:
         length += back
         clock += math.ceil(60 * back / cfg.speed_kmh - 1e-9)
         if clock > cfg.shift_end_min:
-            problems.append(f"truck {route.vehicle}: back at {clock} after the shift ends")
+            problems.append(
+                _broken("late_return", f"truck {route.vehicle}", truck=route.vehicle, clock=clock)
+            )
         if abs(length - route.km) > 1e-6 * max(1.0, length):
-            problems.append(f"truck {route.vehicle}: {route.km:.3f} km != recomputed {length:.3f}")
+            problems.append(
+                _broken(
+                    "km_mismatch",
+                    f"truck {route.vehicle}",
+                    truck=route.vehicle,
+                    claimed=f"{route.km:.3f}",
+                    km=f"{length:.3f}",
+                )
+            )
         total += length
     if abs(total - plan.km) > 1e-6 * max(1.0, total):
-        problems.append(f"total {plan.km:.3f} km != recomputed {total:.3f}")
+        problems.append(_broken("total_km_mismatch", claimed=f"{plan.km:.3f}", km=f"{total:.3f}"))
     return problems

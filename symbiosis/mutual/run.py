@@ -85,7 +85,7 @@ def _purchasing(firms: pd.DataFrame, data: MutualData, config: MutualConfig, ref
         plan.bound_cad_per_yr,
         plan.greedy_cad_per_yr,
         plan.wall_time_s,
-        tuple(check_purchasing(instance, plan, config.purchase)),
+        tuple(f.message("en") for f in check_purchasing(instance, plan, config.purchase)),
         {
             "n_purchases": len(instance.purchases),
             "n_candidates": plan.n_candidates,
@@ -116,7 +116,7 @@ def _sharing(firms: pd.DataFrame, data: MutualData, config: MutualConfig, lang: 
         plan.bound_cad_per_yr,
         plan.greedy_cad_per_yr,
         plan.wall_time_s,
-        tuple(check_sharing(instance, plan)),
+        tuple(f.message("en") for f in check_sharing(instance, plan)),
         {"n_offers": len(instance.offers), "n_needs": len(instance.needs), "n_pairs": len(instance.pairs)},
     )
     return {
@@ -151,7 +151,7 @@ def _units(firms: pd.DataFrame, data: MutualData, config: MutualConfig, ref: Ref
         float("nan"),
         float("nan"),
         plan.wall_time_s,
-        tuple(violations),
+        tuple(v.message("en") for v in violations),
         {"n_needs": len(data.treatment_needs), "current_cost_cad_per_yr": current},
     )
     return {"units": plan.units, "unit_members": plan.members, "info": info}

@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 import numpy as np
 import pandas as pd
 
-from symbiosis.i18n import t
+from symbiosis.findings import Finding
+from symbiosis.i18n import TextTable, t
 from symbiosis.mutual.sharing import (
     DEFAULT_SHARING_KM,
     SharingInstance,
@@ -26,7 +27,17 @@ from symbiosis.mutual.sharing import (
 from symbiosis.mutual.text import DAYS_EN, DAYS_FR, money, months_text, number
 from symbiosis.places.distance import haversine_km
 
-__all__ = ["USE_COLUMNS", "check_sharing", "explain_use", "sharing_timetable", "sharing_uses_frame"]
+__all__ = [
+    "CHECK_TEXTS",
+    "USE_COLUMNS",
+    "check_sharing",
+    "explain_use",
+    "sharing_timetable",
+    "sharing_uses_frame",
+]
+
+#: What each finding code says, from the message catalogue (``mutual.check.sharing.<code>``).
+CHECK_TEXTS = TextTable("mutual.check.sharing")
 
 USE_COLUMNS: tuple[str, ...] = (
     "need_id",
@@ -49,8 +60,12 @@ USE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def check_sharing(instance: SharingInstance, plan: SharingPlan) -> list[str]:
-    """Return every rule the plan breaks (empty when it is valid).
+def _broken(code: str, location: str = "", **values: object) -> Finding:
+    return Finding(code=code, location=location, detail=CHECK_TEXTS[code].format(**values))
+
+
+def check_sharing(instance: SharingInstance, plan: SharingPlan) -> list[Finding]:
+    """Return every rule the plan breaks (empty when it is valid), one finding each.
 
     Rules: each need served once; the sites within both firms' accepted distance (road km); every
     used slot open to both firms, the need's slot count
@@ -58,57 +73,75 @@ def check_sharing(instance: SharingInstance, plan: SharingPlan) -> list[str]:
     the host's spare hours in any month, compatible pair (asset type, distinct firms, months
     overlap), and the objective equal to the recomputed pair values.
     """
-    problems: list[str] = []
+    problems: list[Finding] = []
     offers, needs, config = instance.offers, instance.needs, instance.config
     served = Counter(instance.pairs[u.pair].need for u in plan.uses if 0 <= u.pair < len(instance.pairs))
-    problems += [f"need {n} served {k} times" for n, k in served.items() if k > 1]
+    problems += [_broken("need_repeated", f"need {n}", need=n, n=k) for n, k in served.items() if k > 1]
     occupied: dict[tuple[int, int, int], int] = defaultdict(int)
     weekly: dict[tuple[int, int], int] = defaultdict(int)
     total = 0.0
     for use in plan.uses:
         if not 0 <= use.pair < len(instance.pairs):
-            problems.append(f"unknown pair {use.pair}")
+            problems.append(_broken("unknown_pair", f"pair {use.pair}", pair=use.pair))
             continue
         pair = instance.pairs[use.pair]
         offer, need = offers.iloc[pair.offer], needs.iloc[pair.need]
         label = f"need {need['need_id']} on {offer['offer_id']}"
         if offer["asset_type"] != need["asset_type"] or offer["firm_id"] == need["firm_id"]:
-            problems.append(f"{label}: incompatible asset type or same firm")
+            problems.append(_broken("incompatible", label, label=label))
         km = instance.detour_factor * float(
             haversine_km(need["lat"], need["lon"], offer["lat"], offer["lon"])
         )
         limits = [float(v) for v in (need["max_distance_km"], offer["max_distance_km"]) if pd.notna(v)]
         if abs(km - pair.road_km) > 1e-6 or km > min(limits or [DEFAULT_SHARING_KM]) + 1e-6:
-            problems.append(f"{label}: {km:.1f} km apart, beyond the accepted distance or not as reported")
+            problems.append(_broken("too_far", label, label=label, km=f"{km:.1f}"))
         months = int(offer["months_mask"]) & int(need["months_mask"])
         if months != pair.months_mask or not months:
-            problems.append(f"{label}: months {pair.months_mask} != recomputed {months}")
+            problems.append(
+                _broken("months_mismatch", label, label=label, claimed=pair.months_mask, months=months)
+            )
         open_slots = _slots(offer["days_mask"], offer["periods_mask"]) & _slots(
             need["days_mask"], need["periods_mask"]
         )
         if not set(use.slots) <= open_slots:
-            problems.append(f"{label}: slots {sorted(set(use.slots) - open_slots)} not open to both firms")
+            closed = sorted(set(use.slots) - open_slots)
+            problems.append(_broken("slots_closed", label, label=label, slots=closed))
         blocks = math.ceil(float(need["hours_per_week"]) / config.slot_hours - 1e-9)
         if len(set(use.slots)) != blocks or len(use.slots) != blocks:
-            problems.append(f"{label}: {len(use.slots)} slots for a need of {blocks}")
+            problems.append(_broken("slot_count", label, label=label, n=len(use.slots), blocks=blocks))
         for m in _months(months):
             weekly[(pair.offer, m)] += len(use.slots)
             for s in use.slots:
                 occupied[(pair.offer, s, m)] += 1
         total += pair.value_cad_per_yr
     problems += [
-        f"offer {offers.iloc[o]['offer_id']} slot {s} month {m + 1} has {k} users"
+        _broken(
+            "slot_shared",
+            str(offers.iloc[o]["offer_id"]),
+            offer=offers.iloc[o]["offer_id"],
+            slot=s,
+            month=m + 1,
+            n=k,
+        )
         for (o, s, m), k in occupied.items()
         if k > 1
     ]
     cap = [math.floor(float(h) / config.slot_hours + 1e-9) for h in offers["hours_per_week"]]
     problems += [
-        f"offer {offers.iloc[o]['offer_id']} uses {k} slots a week in month {m + 1} (> {cap[o]})"
+        _broken(
+            "week_over",
+            str(offers.iloc[o]["offer_id"]),
+            offer=offers.iloc[o]["offer_id"],
+            n=k,
+            month=m + 1,
+            cap=cap[o],
+        )
         for (o, m), k in weekly.items()
         if k > cap[o]
     ]
     if abs(total - plan.objective_cad_per_yr) > 0.01 * max(1, len(plan.uses)):
-        problems.append(f"objective {plan.objective_cad_per_yr:.2f} != recomputed {total:.2f}")
+        claimed = f"{plan.objective_cad_per_yr:.2f}"
+        problems.append(_broken("objective_mismatch", claimed=claimed, total=f"{total:.2f}"))
     return problems
 
 

@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.engine.config import TransportConfig
+from symbiosis.findings import Finding
+from symbiosis.i18n import TextTable
 from symbiosis.mutual.config import UnitConfig
 from symbiosis.places.distance import haversine_km
 
@@ -389,6 +391,14 @@ def plan_units(
     )
 
 
+#: What each finding of :func:`check_units` says, from the catalogue (``mutual.check.units.<code>``).
+CHECK_TEXTS = TextTable("mutual.check.units")
+
+
+def _broken(code: str, location: str = "", **values: object) -> Finding:
+    return Finding(code=code, location=location, detail=CHECK_TEXTS[code].format(**values))
+
+
 def check_units(
     plan: SharedUnitPlan,
     needs: pd.DataFrame,
@@ -398,8 +408,8 @@ def check_units(
     *,
     config: UnitConfig | None = None,
     transport: TransportConfig | None = None,
-) -> list[str]:
-    """Return every rule the plan breaks (empty when it is valid), recomputed without the planner.
+) -> list[Finding]:
+    """Return every rule the plan breaks (one finding each, empty when valid), without the planner.
 
     Rules: each need in one unit at most, of the unit's treatment type; at least ``min_members``;
     the size is the smallest covering the quantity (or the largest) and covers it unless none can;
@@ -408,9 +418,9 @@ def check_units(
     recomputation.
     """
     config, transport = config or UnitConfig(), transport or TransportConfig()
-    problems: list[str] = []
+    problems: list[Finding] = []
     counts = plan.members["need_id"].value_counts()
-    problems += [f"need {n} in {k} units" for n, k in counts.items() if k > 1]
+    problems += [_broken("need_repeated", f"need {n}", need=n, n=k) for n, k in counts.items() if k > 1]
     located = needs.merge(firms[["firm_id", "name", "lat", "lon"]], on="firm_id", how="inner").set_index(
         "need_id"
     )
@@ -419,14 +429,18 @@ def check_units(
         part = located.loc[mine["need_id"]].reset_index()
         label = f"unit {unit['unit_id']}"
         if set(part["treatment_type"]) != {unit["treatment_type"]}:
-            problems.append(f"{label}: members of another treatment type")
+            problems.append(_broken("other_treatment", label, unit=label))
         if len(part) < config.min_members:
-            problems.append(f"{label}: {len(part)} members (< {config.min_members})")
+            problems.append(
+                _broken("too_few_members", label, unit=label, n=len(part), minimum=config.min_members)
+            )
         spec = _size(
             specs[specs["treatment_type"] == unit["treatment_type"]], float(part["quantity_per_yr"].sum())
         )
         if spec["size_id"] != unit["size_id"]:
-            problems.append(f"{label}: size {unit['size_id']} instead of {spec['size_id']}")
+            problems.append(
+                _broken("size_mismatch", label, unit=label, claimed=unit["size_id"], size=spec["size_id"])
+            )
         ctx = _Context(parks, config, transport)
         sites = candidate_sites(part, parks)
         km = ctx.km(part, sites)
@@ -437,19 +451,18 @@ def check_units(
             & (sites["site_id"] == unit["site_id"]).to_numpy()
         )
         if best is None or not len(at):
-            problems.append(f"{label}: site {unit['site_id']} is not a member site or park within reach")
+            problems.append(_broken("site_out_of_reach", label, unit=label, site=unit["site_id"]))
             continue
         chosen = int(at[0])
         if (
             float(tonnes @ km[:, chosen]) > float(tonnes @ km[:, best]) + 1e-6
             or (km[:, chosen] > config.radius_km + 1e-9).any()
         ):
-            problems.append(f"{label}: site {unit['site_id']} is not the least-transport site within reach")
+            problems.append(_broken("site_not_best", label, unit=label, site=unit["site_id"]))
         value = _value(part, spec, sites.iloc[chosen], ctx)
         if abs(value["saving"] - unit["saving_cad_per_yr"]) > 0.01:
-            problems.append(
-                f"{label}: saving {unit['saving_cad_per_yr']:.2f} != recomputed {value['saving']:.2f}"
-            )
+            claimed, saving = f"{unit['saving_cad_per_yr']:.2f}", f"{value['saving']:.2f}"
+            problems.append(_broken("saving_mismatch", label, unit=label, claimed=claimed, saving=saving))
         if (value["member_saving"] < -1e-6).any():
-            problems.append(f"{label}: a member would lose")
+            problems.append(_broken("member_loses", label, unit=label))
     return problems

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from symbiosis.db import Actor, NotFound, PermissionDenied, Repository
+from symbiosis.findings import Finding
 from symbiosis.i18n import Text
-from symbiosis.ingest import ImportBatch, ImportReport, ImportResult, Issue, validate_firms, validate_streams
+from symbiosis.ingest import ImportBatch, ImportReport, ImportResult, validate_firms, validate_streams
 from symbiosis.ingest.columns import ERRORS_COLUMN, FIRM_COLUMNS, STREAM_COLUMNS
 from symbiosis.sandbox import BudgetExceeded, WorkerFailed
 from symbiosis.services.importing import (
@@ -159,7 +160,18 @@ def _own_firm_report(result: ImportResult, firm_id: str) -> ImportResult:
 
     expected, fix = (x.format(firm_id=firm_id) for x in _OTHER_FIRM)
     pairs = [
-        (i, Issue(i.row, i.column, expected, i.found, fix, i.severity, "firm_id.other_firm"))
+        (
+            i,
+            Finding(
+                row=i.row,
+                column=i.column,
+                expected=expected,
+                found=i.found,
+                fix=fix,
+                severity=i.severity,
+                code="firm_id.other_firm",
+            ),
+        )
         for i in result.report.issues
         if i.code == "firm_id.unknown"
     ]

@@ -53,11 +53,10 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.engine.factors import (
-    FactorError,
-    check_factors,
     disposal_factor,
     load_factors,
     lookup_factor,
+    validated_factors,
     virgin_factor,
 )
 from symbiosis.schemas import DIVERTED_FATES
@@ -238,10 +237,8 @@ def ledger_factors(factors: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     if factors is None:
         return load_factors()
-    errors = check_factors(factors.astype({"value": str, "year": str}))
-    if errors:
-        raise FactorError("impact factors: " + "; ".join(errors))
-    return factors.assign(value=factors["value"].astype(float), year=factors["year"].astype(int))
+    checked = validated_factors(factors.astype({"value": str, "year": str}))
+    return factors.assign(value=checked["value"], year=checked["year"])
 
 
 def _factors_of(

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import pint
 
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.schemas import CANONICAL_UNIT
 from symbiosis.units.table import UnitDef, UnitMatch, read_unit, suggest_units
 
@@ -99,46 +99,31 @@ def unit_registry() -> pint.UnitRegistry:
     return ureg
 
 
+#: What was expected and how to fix it, per unit error, from the message catalogue (``unit.<case>.*``).
+_UNIT_TEXTS = TextTable("unit")
+
+
+def _said(case: str, **values: object) -> tuple[Text, Text]:
+    """The (expected, fix) texts of a unit error, formatted with ``values``."""
+    return _UNIT_TEXTS[f"{case}.expected"].format(**values), _UNIT_TEXTS[f"{case}.fix"].format(**values)
+
+
 def _lookup(unit_text: str, kind: str, *, energy_by_mass: bool = False) -> UnitMatch:
     match = read_unit(unit_text)
     if match is None:
         close = tuple(suggest_units(unit_text, kind=kind))
         listed = ", ".join(close)
-        raise UnitError(
-            "unit.unknown",
-            Text("une unité de la liste", "a unit from the list"),
-            Text(
-                f"Choisissez une unité de la liste, par exemple : {listed}.",
-                f"Pick a unit from the list, for example: {listed}.",
-            ),
-            close,
-        )
+        raise UnitError("unit.unknown", *_said("unknown", listed=listed), close)
     if energy_by_mass and kind == "energy" and match.unit.dimension == "mass_rate":
         return match
     if kind not in match.unit.kinds:
         valid = ", ".join(suggest_units("", kind=kind, n=4))
         if kind == "energy" and match.unit.dimension == "mass_rate":
-            raise UnitError(
-                "unit.wrong_kind",
-                Text("une énergie (MWh/an) ou une puissance (kW)", "an energy (MWh/yr) or a power (kW)"),
-                Text(
-                    "Un débit de vapeur en t/h ne donne pas l'énergie sans sa pression et sa température : "
-                    "donnez la chaleur en MWh/an ou en kW, ou choisissez une catégorie de matière.",
-                    "A steam flow in t/h does not give the energy without its pressure and temperature: "
-                    "give the heat in MWh/yr or kW, or choose a material category.",
-                ),
-                ("MWh/an", "kW"),
-            )
-        raise UnitError(
-            "unit.wrong_kind",
-            Text(f"une unité pour le type « {kind} »", f"a unit for kind “{kind}”"),
-            Text(
-                f"« {match.unit.unit_fr} » ne mesure pas ce type de ressource ; utilisez par exemple "
-                f"{valid}.",
-                f"“{match.unit.unit_en}” does not measure this kind of resource; use for example {valid}.",
-            ),
-            tuple(valid.split(", ")),
+            raise UnitError("unit.wrong_kind", *_said("steam_flow"), ("MWh/an", "kW"))
+        said = _said(
+            "wrong_kind", kind=kind, unit_fr=match.unit.unit_fr, unit_en=match.unit.unit_en, valid=valid
         )
+        raise UnitError("unit.wrong_kind", *said, tuple(valid.split(", ")))
     return match
 
 
@@ -152,25 +137,11 @@ def _with_size(q: pint.Quantity, match: UnitMatch, kind: str) -> pint.Quantity:
             if unit.counted == "load"
             else ("palettes de 25 kg/semaine", "pallets of 25 kg/week")
         )
-        raise UnitError(
-            "unit.size_missing",
-            Text("la taille de chaque unité comptée", "the size of each counted item"),
-            Text(
-                f"Écrivez la taille dans l'unité, par exemple « {what[0]} ».",
-                f"Write the size in the unit, for example “{what[1]}”.",
-            ),
-        )
+        raise UnitError("unit.size_missing", *_said("size_missing", example_fr=what[0], example_en=what[1]))
     ureg = unit_registry()
     value, expression = match.size
     if unit.counted == "pallet" and not ureg.Quantity(value, expression).check("[mass]"):
-        raise UnitError(
-            "unit.size_missing",
-            Text("la masse d'une palette", "the mass of one pallet"),
-            Text(
-                "Donnez la masse de chaque palette, par exemple « palettes de 25 kg/semaine ».",
-                "Give the mass of each pallet, for example “pallets of 25 kg/week”.",
-            ),
-        )
+        raise UnitError("unit.size_missing", *_said("pallet_mass"))
     return q * ureg.Quantity(value, expression) / ureg.Quantity(1, unit.counted)
 
 
@@ -180,16 +151,7 @@ def _density(declared: float | None, default: float | None, *, required: bool) -
     if default is not None and default > 0:
         return float(default), "category_default"
     if required:
-        raise UnitError(
-            "unit.density_missing",
-            Text("une masse volumique (t/m³)", "a density (t/m³)"),
-            Text(
-                "Ce volume ne peut être converti en tonnes sans masse volumique : remplissez la colonne "
-                "« masse_volumique_t_par_m3 » (par ex. 0,25 pour des copeaux) ou déclarez en t/an.",
-                "This volume cannot be turned into tonnes without a density: fill the column "
-                "“density_t_per_m3” (e.g. 0.25 for wood chips) or declare in t/yr.",
-            ),
-        )
+        raise UnitError("unit.density_missing", *_said("density_missing"))
     return None, ""
 
 
@@ -199,16 +161,8 @@ def _per_year(
     if not unit.is_total:
         return q, False
     if not total_allowed:
-        raise UnitError(
-            "unit.total_not_allowed",
-            Text("une quantité par période (t/an, m³/mois…)", "a quantity per period (t/yr, m³/month…)"),
-            Text(
-                f"« {unit.unit_fr} » est un total : réservé aux flux ponctuels. Pour un flux continu ou "
-                "saisonnier, donnez un débit, par exemple t/an.",
-                f"“{unit.unit_en}” is a total, for one-off streams only. For a continuous or seasonal "
-                "stream, give a rate, e.g. t/yr.",
-            ),
-        )
+        said = _said("total_not_allowed", unit_fr=unit.unit_fr, unit_en=unit.unit_en)
+        raise UnitError("unit.total_not_allowed", *said)
     return q / unit_registry().Quantity(1, "year"), True
 
 
@@ -305,11 +259,7 @@ def from_canonical(
     """
     match = _lookup(unit_text, kind)
     if (match.unit.counted and kind != "logistics") or match.unit.is_total:
-        raise UnitError(
-            "unit.not_invertible",
-            Text("une unité par période", "a unit per period"),
-            Text("Choisissez une unité sans taille.", "Choose a unit without a size."),
-        )
+        raise UnitError("unit.not_invertible", *_said("not_invertible"))
     ureg = unit_registry()
     q = ureg.Quantity(float(quantity_per_yr), CANONICAL_EXPRESSION[kind])
     target = ureg.Quantity(1, match.unit.expression)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -23,6 +24,7 @@ __all__ = [
     "HYPOTHETICAL_FIRM_ID",
     "HypotheticalReceiver",
     "ScenarioInputs",
+    "baseline_settings",
     "config_key",
     "exchange_changes",
     "kpi_deltas",
@@ -44,9 +46,32 @@ class HypotheticalReceiver:
     quantity_per_yr: float
 
 
+def baseline_settings(config: MatchConfig) -> dict[str, Any]:
+    """The settings of the scenario panel as they are in ``config``: the one map panel ↔ config.
+
+    :class:`ScenarioInputs` takes its defaults from ``baseline_settings(MatchConfig())``, so the
+    panel never re-declares a default of :class:`~symbiosis.engine.config.MatchConfig`.
+    """
+    weights = config.weights
+    return {
+        "weight_value": weights.value,
+        "weight_co2": weights.co2,
+        "weight_tonnes": weights.tonnes,
+        "radius_km": config.radius_km,
+        "tipping_fee_cad_per_t": config.default_tipping_fee_cad_per_t,
+        "carbon_price_cad_per_t_co2e": weights.carbon_price_cad_per_t_co2e,
+        "side_constraints": config.side.enabled,
+    }
+
+
+def _match_config_default(name: str) -> Any:
+    """A dataclass field whose default is read from a fresh ``MatchConfig()`` when an input is made."""
+    return field(default_factory=lambda: baseline_settings(MatchConfig())[name])
+
+
 @dataclass(frozen=True)
 class ScenarioInputs:
-    """Every setting of the scenario panel.
+    """Every setting of the scenario panel; the defaults are those of ``MatchConfig()``.
 
     Parameters
     ----------
@@ -66,31 +91,20 @@ class ScenarioInputs:
         A hypothetical receiver, or ``None``.
     """
 
-    weight_value: float = 1.0
-    weight_co2: float = 1.0
-    weight_tonnes: float = 0.0
-    radius_km: float | None = None
-    tipping_fee_cad_per_t: float = 110.0
-    carbon_price_cad_per_t_co2e: float = 40.0
+    weight_value: float = _match_config_default("weight_value")
+    weight_co2: float = _match_config_default("weight_co2")
+    weight_tonnes: float = _match_config_default("weight_tonnes")
+    radius_km: float | None = _match_config_default("radius_km")
+    tipping_fee_cad_per_t: float = _match_config_default("tipping_fee_cad_per_t")
+    carbon_price_cad_per_t_co2e: float = _match_config_default("carbon_price_cad_per_t_co2e")
     excluded_firm_id: str | None = None
-    side_constraints: bool = False
+    side_constraints: bool = _match_config_default("side_constraints")
     receiver: HypotheticalReceiver | None = None
 
     @classmethod
     def from_config(cls, config: MatchConfig) -> ScenarioInputs:
         """Return the panel's settings as they are in ``config`` (the baseline)."""
-        w = config.weights
-        return cls(
-            w.value,
-            w.co2,
-            w.tonnes,
-            config.radius_km,
-            config.default_tipping_fee_cad_per_t,
-            w.carbon_price_cad_per_t_co2e,
-            None,
-            config.side.enabled,
-            None,
-        )
+        return cls(**baseline_settings(config))
 
 
 def scenario_config(base: MatchConfig, inputs: ScenarioInputs) -> MatchConfig:

@@ -46,7 +46,7 @@ def _limited(node: np.ndarray, k: np.ndarray) -> np.ndarray:
     return (k > 0) & (degree > k)
 
 
-def partner_relaxation(ixc: Indexed, arcs: np.ndarray, lab: Labels, comps: np.ndarray) -> PartnerBound:
+def partner_relaxation(ixc: Indexed, arcs: np.ndarray, labels: Labels, comps: np.ndarray) -> PartnerBound:
     """Solve the linear relaxation with partner limits over the components ``comps``.
 
     Parameters
@@ -56,7 +56,7 @@ def partner_relaxation(ixc: Indexed, arcs: np.ndarray, lab: Labels, comps: np.nd
         (:func:`~symbiosis.engine.allocation.flow.charged`).
     arcs
         Arcs with a positive charged gain.
-    lab
+    labels
         Component labels.
     comps
         Components to bound.
@@ -67,31 +67,31 @@ def partner_relaxation(ixc: Indexed, arcs: np.ndarray, lab: Labels, comps: np.nd
         Per component, the LP optimum (plus a relative slack of 1e-9) where some partner limit can
         bind; ``inf`` elsewhere (the flow relaxation's bound is as good there).
     """
-    bound = np.full(lab.n, np.inf)
-    x = np.zeros(ixc.n_arcs)
-    chosen = np.zeros(lab.n, bool)
+    bound = np.full(labels.n, np.inf)
+    flow = np.zeros(ixc.n_arcs)
+    chosen = np.zeros(labels.n, bool)
     chosen[comps] = True
-    a = arcs[chosen[lab.sup[ixc.tail[arcs]]]]
-    if not len(a):
-        return PartnerBound(bound, x)
-    t, h = ixc.tail[a], ixc.head[a]
+    arc = arcs[chosen[labels.sup[ixc.tail[arcs]]]]
+    if not len(arc):
+        return PartnerBound(bound, flow)
+    t, arc_head = ixc.tail[arc], ixc.head[arc]
     sups, ti = np.unique(t, return_inverse=True)
-    dems, hi = np.unique(h, return_inverse=True)
+    dems, hi = np.unique(arc_head, return_inverse=True)
     lim_s, lim_d = _limited(ti, ixc.sup_k[sups]), _limited(hi, ixc.dem_k[dems])
-    comp = lab.sup[t]
-    binding = np.zeros(lab.n, bool)
+    comp = labels.sup[t]
+    binding = np.zeros(labels.n, bool)
     binding[comp[lim_s[ti] | lim_d[hi]]] = True
     keep = binding[comp]
     if not keep.any():
-        return PartnerBound(bound, x)
-    a, t, h, comp = a[keep], t[keep], h[keep], comp[keep]
+        return PartnerBound(bound, flow)
+    arc, t, arc_head, comp = arc[keep], t[keep], arc_head[keep], comp[keep]
     sups, ti = np.unique(t, return_inverse=True)
-    dems, hi = np.unique(h, return_inverse=True)
-    n, cap = len(a), ixc.cap_arc[a]
+    dems, hi = np.unique(arc_head, return_inverse=True)
+    n, cap = len(arc), ixc.cap_arc[arc]
     cols = np.arange(n)
     blocks = [
         csr_matrix((np.ones(n), (ti, cols)), shape=(len(sups), n)),
-        csr_matrix((ixc.yld[a], (hi, cols)), shape=(len(dems), n)),
+        csr_matrix((ixc.yld[arc], (hi, cols)), shape=(len(dems), n)),
     ]
     rhs = [ixc.sup_cap[sups], ixc.dem_cap[dems]]
     for node, k in ((ti, ixc.sup_k[sups]), (hi, ixc.dem_k[dems])):
@@ -105,14 +105,14 @@ def partner_relaxation(ixc: Indexed, arcs: np.ndarray, lab: Labels, comps: np.nd
     a_ub = vstack(blocks).tocsr()
     reach = np.asarray(abs(a_ub) @ cap).ravel()
     b_ub = np.where(np.isfinite(b_ub), b_ub, reach)  # an unlimited capacity: what its arcs can bring
-    res = linprog(
-        -ixc.gain[a], A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([np.zeros(n), cap]), method="highs"
+    result = linprog(
+        -ixc.gain[arc], A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([np.zeros(n), cap]), method="highs"
     )
-    if res.status != 0:
-        log.warning("partner relaxation failed (%s); the flow bound stands", res.message)
-        return PartnerBound(bound, x)
-    x[a] = np.clip(res.x, 0.0, cap)
-    value = np.bincount(comp, weights=ixc.gain[a] * res.x, minlength=lab.n)
+    if result.status != 0:
+        log.warning("partner relaxation failed (%s); the flow bound stands", result.message)
+        return PartnerBound(bound, flow)
+    flow[arc] = np.clip(result.x, 0.0, cap)
+    value = np.bincount(comp, weights=ixc.gain[arc] * result.x, minlength=labels.n)
     bound[binding] = value[binding] + _SLACK * np.abs(value[binding])
     log.info("partner relaxation: %d components, %d arcs", int(binding.sum()), n)
-    return PartnerBound(bound, x)
+    return PartnerBound(bound, flow)

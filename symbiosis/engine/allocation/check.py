@@ -1,7 +1,13 @@
 """Solver-free verification of an :class:`Allocation` against its problem, from the true floats.
 
-Each ``_check_*`` returns messages; :func:`check_solution` gathers them. A tolerance ``tol`` is
-relative to the size of the right-hand side: ``lhs <= rhs + tol·max(1, |rhs|)``.
+Each ``_check_*`` returns :class:`~symbiosis.findings.Finding` objects (a code, and its bilingual
+detail from the message catalogue);
+:func:`check_solution` gathers them. A tolerance ``tol`` is relative to the size of the right-hand
+side: ``lhs <= rhs + tol·max(1, |rhs|)``.
+
+Names: ``arc_positions`` are the positions (in :class:`Indexed`) of the arcs that carry flow,
+``flow`` the supply units per year shipped on each of them and ``delivered`` the demand units per
+year they bring (``flow × yield``).
 """
 
 from __future__ import annotations
@@ -16,80 +22,113 @@ from symbiosis.engine.allocation.problem import (
     Indexed,
     index_problem,
 )
+from symbiosis.findings import Finding
+from symbiosis.i18n import TextTable
 
-__all__ = ["check_flows", "check_solution"]
+__all__ = ["CHECK_TEXTS", "KNOWN_STATUSES", "check_flows", "check_solution"]
+
+#: Statuses :func:`~symbiosis.engine.allocation.solve` may return.
+KNOWN_STATUSES = ("optimal", "feasible", "time_limit", "infeasible", "empty")
+
+
+#: What each finding code says, from the message catalogue (``allocation.check.<code>``).
+CHECK_TEXTS = TextTable("allocation.check")
+
+
+def _violation(code: str, **values: object) -> Finding:
+    return Finding(code=code, detail=CHECK_TEXTS[code].format(**values))
 
 
 def _over(lhs: np.ndarray, rhs: np.ndarray, tol: float) -> np.ndarray:
     return lhs > rhs + tol * np.maximum(1.0, np.abs(rhs))
 
 
-def _arc_positions(problem: AllocationProblem, flows: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+def _positions_of_flows(problem: AllocationProblem, flows: pd.DataFrame) -> tuple[np.ndarray, list[Finding]]:
     index = pd.Index(problem.arcs["candidate_id"].astype(str))
-    pos = index.get_indexer(flows["candidate_id"].astype(str))
-    errors = []
-    if (pos < 0).any():
-        errors.append(f"{int((pos < 0).sum())} flow(s) on unknown candidate_id")
+    positions = index.get_indexer(pd.Index(flows["candidate_id"].astype(str)))
+    found = []
+    unknown = int((positions < 0).sum())
+    if unknown:
+        found.append(_violation("flow_unknown_candidate", n=unknown))
     if flows["candidate_id"].duplicated().any():
-        errors.append("a candidate_id appears twice in flows")
-    ok = pos >= 0
-    for col in ("supply_id", "demand_id"):
-        want = problem.arcs[col].astype(str).to_numpy()[pos[ok]]
-        if (flows[col].astype(str).to_numpy()[ok] != want).any():
-            errors.append(f"{col} of a flow differs from its candidate's")
-    return pos, errors
+        found.append(_violation("flow_duplicate_candidate"))
+    known = positions >= 0
+    for column in ("supply_id", "demand_id"):
+        expected = problem.arcs[column].astype(str).to_numpy()[positions[known]]
+        if (flows[column].astype(str).to_numpy()[known] != expected).any():
+            found.append(_violation(f"flow_{column}_mismatch"))
+    return positions, found
 
 
-def _check_arcs(ix, pos, x, delivered, tol) -> list[str]:
-    errors = []
-    if (x < 0).any():
-        errors.append(f"{int((x < 0).sum())} negative flow(s)")
-    if _over(x, ix.cap_arc[pos] if len(pos) else x, tol).any():
-        errors.append("a flow exceeds its upper bound or an end's capacity")
-    if not np.allclose(delivered, x * ix.yld[pos], rtol=tol, atol=tol):
-        errors.append("delivered_per_yr != flow_per_yr × yield_ratio")
-    return errors
+def _check_arcs(
+    indexed: Indexed, arc_positions: np.ndarray, flow: np.ndarray, delivered: np.ndarray, tol: float
+) -> list[Finding]:
+    found = []
+    negative = int((flow < 0).sum())
+    if negative:
+        found.append(_violation("flow_negative", n=negative))
+    upper = indexed.cap_arc[arc_positions] if len(arc_positions) else flow
+    if _over(flow, upper, tol).any():
+        found.append(_violation("flow_over_arc_upper"))
+    if not np.allclose(delivered, flow * indexed.yld[arc_positions], rtol=tol, atol=tol):
+        found.append(_violation("delivered_not_flow_times_yield"))
+    return found
 
 
-def _check_balances(ix, pos, x, tol) -> list[str]:
-    errors = []
-    out = np.bincount(ix.tail[pos], weights=x, minlength=ix.n_sup)
-    got = np.bincount(ix.head[pos], weights=x * ix.yld[pos], minlength=ix.n_dem)
-    if _over(out, ix.sup_cap, tol).any():
-        errors.append(f"{int(_over(out, ix.sup_cap, tol).sum())} supply(ies) over capacity")
-    if _over(got, ix.dem_cap, tol).any():
-        errors.append(f"{int(_over(got, ix.dem_cap, tol).sum())} demand(s) over capacity")
-    return errors
+def _check_balances(
+    indexed: Indexed, arc_positions: np.ndarray, flow: np.ndarray, tol: float
+) -> list[Finding]:
+    found = []
+    shipped = np.bincount(indexed.tail[arc_positions], weights=flow, minlength=indexed.n_sup)
+    received = np.bincount(
+        indexed.head[arc_positions], weights=flow * indexed.yld[arc_positions], minlength=indexed.n_dem
+    )
+    over_supplies = int(_over(shipped, indexed.sup_cap, tol).sum())
+    if over_supplies:
+        found.append(_violation("supply_over_capacity", n=over_supplies))
+    over_demands = int(_over(received, indexed.dem_cap, tol).sum())
+    if over_demands:
+        found.append(_violation("demand_over_capacity", n=over_demands))
+    return found
 
 
-def _check_side(ix, pos, x, tol) -> list[str]:
-    errors = []
-    lot = ix.sup_lot[ix.tail[pos]]
-    if _over(lot, x, tol).any():
-        errors.append(f"{int(_over(lot, x, tol).sum())} link(s) below their supplier's minimum lot")
-    got = np.bincount(ix.head[pos], weights=x * ix.yld[pos], minlength=ix.n_dem)
-    short = (got > 0) & _over(ix.dem_lot, got, tol)
-    if short.any():
-        errors.append(f"{int(short.sum())} served demand(s) below their minimum lot")
-    ends = ((ix.tail, ix.sup_k, ix.n_sup, "supply"), (ix.head, ix.dem_k, ix.n_dem, "demand"))
-    for node, k, n, name in ends:
-        partners = np.bincount(node[pos], minlength=n)
-        if ((k > 0) & (partners > k)).any():
-            errors.append(f"a {name} has more partners than allowed")
-    return errors
+def _check_side(indexed: Indexed, arc_positions: np.ndarray, flow: np.ndarray, tol: float) -> list[Finding]:
+    found = []
+    supplier_lot = indexed.sup_lot[indexed.tail[arc_positions]]
+    small_links = int(_over(supplier_lot, flow, tol).sum())
+    if small_links:
+        found.append(_violation("link_below_supply_min_lot", n=small_links))
+    received = np.bincount(
+        indexed.head[arc_positions], weights=flow * indexed.yld[arc_positions], minlength=indexed.n_dem
+    )
+    short = int(((received > 0) & _over(indexed.dem_lot, received, tol)).sum())
+    if short:
+        found.append(_violation("demand_below_min_lot", n=short))
+    ends = (
+        (indexed.tail, indexed.sup_k, indexed.n_sup, "supply"),
+        (indexed.head, indexed.dem_k, indexed.n_dem, "demand"),
+    )
+    for end_of_arc, partner_limit, n_ends, name in ends:
+        partners = np.bincount(end_of_arc[arc_positions], minlength=n_ends)
+        if ((partner_limit > 0) & (partners > partner_limit)).any():
+            found.append(_violation(f"{name}_too_many_partners"))
+    return found
 
 
-def _check_objective(ix, pos, x, allocation: Allocation, tol) -> list[str]:
-    value = float((ix.gain[pos] * x).sum() - ix.fixed[pos].sum())
-    errors = []
+def _check_objective(
+    indexed: Indexed, arc_positions: np.ndarray, flow: np.ndarray, allocation: Allocation, tol: float
+) -> list[Finding]:
+    value = float((indexed.gain[arc_positions] * flow).sum() - indexed.fixed[arc_positions].sum())
+    found = []
     scale = max(1.0, abs(value))
-    if abs(value - allocation.objective) > tol * scale * 10:
-        errors.append(f"objective {allocation.objective:.6g} != recomputed {value:.6g}")
-    if allocation.bound < allocation.objective - tol * scale:
-        errors.append(f"bound {allocation.bound:.6g} below objective {allocation.objective:.6g}")
+    claimed, bound = allocation.objective, allocation.bound
+    if abs(value - claimed) > tol * scale * 10:
+        found.append(_violation("objective_mismatch", claimed=f"{claimed:.6g}", value=f"{value:.6g}"))
+    if bound < claimed - tol * scale:
+        found.append(_violation("bound_below_objective", bound=f"{bound:.6g}", claimed=f"{claimed:.6g}"))
     if allocation.gap < -tol:
-        errors.append("negative gap")
-    return errors
+        found.append(_violation("negative_gap"))
+    return found
 
 
 def check_solution(
@@ -98,7 +137,7 @@ def check_solution(
     *,
     tol: float = 1e-6,
     config: AllocationConfig | None = None,
-) -> list[str]:
+) -> list[Finding]:
     """Recompute every balance, bound and side constraint of an allocation without a solver.
 
     Parameters
@@ -114,37 +153,45 @@ def check_solution(
 
     Returns
     -------
-    list of str
-        One message per violation; empty when the allocation is valid.
+    list of Finding
+        One error per kind of violation (code such as ``supply_over_capacity``, bilingual detail);
+        empty when the allocation is valid.
     """
     config = config or allocation.config
-    ix = index_problem(problem, config)
+    indexed = index_problem(problem, config)
     flows = allocation.flows
-    pos, errors = _arc_positions(problem, flows)
-    ok = pos >= 0
-    x = flows["flow_per_yr"].to_numpy(dtype=float)[ok]
-    delivered = flows["delivered_per_yr"].to_numpy(dtype=float)[ok]
-    return errors + _audit(ix, pos[ok], x, delivered, allocation, tol)
+    positions, found = _positions_of_flows(problem, flows)
+    known = positions >= 0
+    flow = flows["flow_per_yr"].to_numpy(dtype=float)[known]
+    delivered = flows["delivered_per_yr"].to_numpy(dtype=float)[known]
+    return found + _audit(indexed, positions[known], flow, delivered, allocation, tol)
 
 
-def check_flows(ix: Indexed, x: np.ndarray, allocation: Allocation, *, tol: float = 1e-6) -> list[str]:
-    """:func:`check_solution` on integer arrays: ``x`` is the flow of every arc of ``ix`` (0 if unused).
+def check_flows(
+    indexed: Indexed, flow: np.ndarray, allocation: Allocation, *, tol: float = 1e-6
+) -> list[Finding]:
+    """:func:`check_solution` on integer arrays: ``flow`` on every arc of ``indexed`` (0 if unused).
 
     ``allocation`` gives the claimed objective, bound, gap and status (its ``flows`` are not read).
     """
-    pos = np.flatnonzero(x > 0)
-    return _audit(ix, pos, x[pos], x[pos] * ix.yld[pos], allocation, tol)
+    used = np.flatnonzero(flow > 0)
+    return _audit(indexed, used, flow[used], flow[used] * indexed.yld[used], allocation, tol)
 
 
 def _audit(
-    ix: Indexed, pos: np.ndarray, x: np.ndarray, delivered: np.ndarray, allocation: Allocation, tol: float
-) -> list[str]:
-    errors = _check_arcs(ix, pos, x, delivered, tol)
-    used = x > 0  # only used links count as opened (partners, fixed costs)
-    pos, x = pos[used], x[used]
-    errors += _check_balances(ix, pos, x, tol)
-    errors += _check_side(ix, pos, x, tol)
-    errors += _check_objective(ix, pos, x, allocation, tol)
-    if allocation.status not in ("optimal", "feasible", "time_limit", "infeasible", "empty"):
-        errors.append(f"unknown status {allocation.status!r}")
-    return errors
+    indexed: Indexed,
+    arc_positions: np.ndarray,
+    flow: np.ndarray,
+    delivered: np.ndarray,
+    allocation: Allocation,
+    tol: float,
+) -> list[Finding]:
+    found = _check_arcs(indexed, arc_positions, flow, delivered, tol)
+    used = flow > 0  # only used links count as opened (partners, fixed costs)
+    arc_positions, flow = arc_positions[used], flow[used]
+    found += _check_balances(indexed, arc_positions, flow, tol)
+    found += _check_side(indexed, arc_positions, flow, tol)
+    found += _check_objective(indexed, arc_positions, flow, allocation, tol)
+    if allocation.status not in KNOWN_STATUSES:
+        found.append(_violation("unknown_status", status=repr(allocation.status)))
+    return found

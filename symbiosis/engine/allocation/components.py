@@ -51,18 +51,18 @@ class Labels:
 
     def count(self, values: np.ndarray | None = None, *, on: str = "arc") -> np.ndarray:
         """Sum ``values`` (or count) per component over arcs, supplies or demands."""
-        lab = {"arc": self.arc, "sup": self.sup, "dem": self.dem}[on]
-        keep = lab >= 0
+        labels = {"arc": self.arc, "sup": self.sup, "dem": self.dem}[on]
+        keep = labels >= 0
         w = None if values is None else np.asarray(values, dtype=float)[keep]
-        return np.bincount(lab[keep], weights=w, minlength=self.n)
+        return np.bincount(labels[keep], weights=w, minlength=self.n)
 
 
-def usable_arcs(ix: Indexed, side: bool) -> np.ndarray:
+def usable_arcs(indexed: Indexed, side: bool) -> np.ndarray:
     """Indices of the arcs that can carry value.
 
     Parameters
     ----------
-    ix
+    indexed
         Indexed problem.
     side
         Side constraints on: an arc with gain <= 0 stays usable when its demand has a minimum lot
@@ -74,39 +74,41 @@ def usable_arcs(ix: Indexed, side: bool) -> np.ndarray:
     numpy.ndarray
         Sorted arc indices.
     """
-    ok = ix.cap_arc > _EPS
-    dem_lot = ix.dem_lot[ix.head]
+    ok = indexed.cap_arc > _EPS
+    dem_lot = indexed.dem_lot[indexed.head]
     if side:
-        ok &= (ix.gain > 0) | (dem_lot > 0)
-        ok &= ix.cap_arc >= ix.sup_lot[ix.tail] * (1 - 1e-12)
-        ok &= dem_lot <= ix.dem_cap[ix.head] * (1 + 1e-12)
+        ok &= (indexed.gain > 0) | (dem_lot > 0)
+        ok &= indexed.cap_arc >= indexed.sup_lot[indexed.tail] * (1 - 1e-12)
+        ok &= dem_lot <= indexed.dem_cap[indexed.head] * (1 + 1e-12)
     else:
-        ok &= ix.gain > 0
+        ok &= indexed.gain > 0
     return np.flatnonzero(ok)
 
 
-def label_components(ix: Indexed, arcs: np.ndarray) -> Labels:
+def label_components(indexed: Indexed, arcs: np.ndarray) -> Labels:
     """Connected components of the bipartite supply-demand graph restricted to ``arcs``."""
-    ns, nd = ix.n_sup, ix.n_dem
-    t, h = ix.tail[arcs], ix.head[arcs] + ns
-    graph = coo_matrix((np.ones(len(arcs), np.int8), (t, h)), shape=(ns + nd, ns + nd)).tocsr()
+    n_supplies, n_demands = indexed.n_sup, indexed.n_dem
+    t, arc_head = indexed.tail[arcs], indexed.head[arcs] + n_supplies
+    graph = coo_matrix(
+        (np.ones(len(arcs), np.int8), (t, arc_head)), shape=(n_supplies + n_demands, n_supplies + n_demands)
+    ).tocsr()
     _, raw = connected_components(graph, directed=False)
-    touched = np.zeros(ns + nd, bool)
-    touched[t], touched[h] = True, True
+    touched = np.zeros(n_supplies + n_demands, bool)
+    touched[t], touched[arc_head] = True, True
     # Relabel so that only components holding an arc get ids 0..n-1.
     uniq, new = np.unique(raw[touched], return_inverse=True)
-    node = np.full(ns + nd, -1, np.int64)
+    node = np.full(n_supplies + n_demands, -1, np.int64)
     node[touched] = new
-    return Labels(arcs=arcs, arc=node[t], sup=node[:ns], dem=node[ns:], n=len(uniq))
+    return Labels(arcs=arcs, arc=node[t], sup=node[:n_supplies], dem=node[n_supplies:], n=len(uniq))
 
 
-def mixed_yield_demands(ix: Indexed, arcs: np.ndarray) -> np.ndarray:
+def mixed_yield_demands(indexed: Indexed, arcs: np.ndarray) -> np.ndarray:
     """Boolean per demand: its arcs among ``arcs`` do not all share one yield (generalised flow)."""
-    h, y = ix.head[arcs], ix.yld[arcs]
-    lo = np.full(ix.n_dem, np.inf)
-    hi = np.full(ix.n_dem, -np.inf)
-    np.minimum.at(lo, h, y)
-    np.maximum.at(hi, h, y)
+    arc_head, y = indexed.head[arcs], indexed.yld[arcs]
+    lo = np.full(indexed.n_dem, np.inf)
+    hi = np.full(indexed.n_dem, -np.inf)
+    np.minimum.at(lo, arc_head, y)
+    np.maximum.at(hi, arc_head, y)
     return np.isfinite(lo) & (hi - lo > 1e-12 * np.abs(hi))
 
 
@@ -114,22 +116,22 @@ def _degree(index: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(index, minlength=n)
 
 
-def side_active_arcs(ix: Indexed, arcs: np.ndarray) -> np.ndarray:
+def side_active_arcs(indexed: Indexed, arcs: np.ndarray) -> np.ndarray:
     """Boolean per arc of ``arcs``: a side constraint touches it and may bind.
 
     Active: a fixed cost, a supplier lot, a receiver lot, a non-positive gain (kept only for
     pooling), or an end whose partner limit is below its degree.
     """
-    t, h = ix.tail[arcs], ix.head[arcs]
-    out_deg, in_deg = _degree(t, ix.n_sup), _degree(h, ix.n_dem)
-    k_s, k_d = ix.sup_k[t], ix.dem_k[h]
+    t, arc_head = indexed.tail[arcs], indexed.head[arcs]
+    out_deg, in_deg = _degree(t, indexed.n_sup), _degree(arc_head, indexed.n_dem)
+    k_s, k_d = indexed.sup_k[t], indexed.dem_k[arc_head]
     return (
-        (ix.fixed[arcs] > 0)
-        | (ix.sup_lot[t] > 0)
-        | (ix.dem_lot[h] > 0)
-        | (ix.gain[arcs] <= 0)
+        (indexed.fixed[arcs] > 0)
+        | (indexed.sup_lot[t] > 0)
+        | (indexed.dem_lot[arc_head] > 0)
+        | (indexed.gain[arcs] <= 0)
         | ((k_s > 0) & (out_deg[t] > k_s))
-        | ((k_d > 0) & (in_deg[h] > k_d))
+        | ((k_d > 0) & (in_deg[arc_head] > k_d))
     )
 
 
@@ -147,23 +149,25 @@ class Scales:
     general: np.ndarray
 
 
-def _tree_log_potentials(ix: Indexed, arcs: np.ndarray) -> np.ndarray:
+def _tree_log_potentials(indexed: Indexed, arcs: np.ndarray) -> np.ndarray:
     """``log u`` of every supply then ``log v`` of every demand along a BFS forest of ``arcs``.
 
     One root supply per connected piece gets 0; a node's potential is its tree parent's plus (demand)
     or minus (supply) the log-yield of the tree arc, summed by pointer jumping (no loop over nodes).
     """
-    ns, nd = ix.n_sup, ix.n_dem
-    n = ns + nd
+    n_supplies, n_demands = indexed.n_sup, indexed.n_dem
+    n = n_supplies + n_demands
     # One arc per (supply, demand) pair: parallel arcs would add up in the sparse matrix.
-    arcs = arcs[np.unique(ix.tail[arcs].astype(np.int64) * nd + ix.head[arcs], return_index=True)[1]]
-    t, h = ix.tail[arcs], ix.head[arcs] + ns
-    graph = coo_matrix((np.ones(len(arcs), np.int8), (t, h)), shape=(n, n)).tocsr()
+    arcs = arcs[
+        np.unique(indexed.tail[arcs].astype(np.int64) * n_demands + indexed.head[arcs], return_index=True)[1]
+    ]
+    t, arc_head = indexed.tail[arcs], indexed.head[arcs] + n_supplies
+    graph = coo_matrix((np.ones(len(arcs), np.int8), (t, arc_head)), shape=(n, n)).tocsr()
     _, piece = connected_components(graph, directed=False)
     roots = t[np.unique(piece[t], return_index=True)[1]]  # one supply per piece holding an arc
     root = n  # a virtual node joined to every root
-    rows = np.r_[t, h, np.full(len(roots), root), roots]
-    cols = np.r_[h, t, roots, np.full(len(roots), root)]
+    rows = np.r_[t, arc_head, np.full(len(roots), root), roots]
+    cols = np.r_[arc_head, t, roots, np.full(len(roots), root)]
     ids = np.arange(1, len(arcs) + 1)
     edge = np.r_[ids, ids, np.full(2 * len(roots), len(arcs) + 1)]
     tree = csr_matrix((edge.astype(np.float64), (rows, cols)), shape=(n + 1, n + 1))
@@ -173,8 +177,8 @@ def _tree_log_potentials(ix: Indexed, arcs: np.ndarray) -> np.ndarray:
     step = np.zeros(n + 1)
     inner = parent != root
     k = np.asarray(tree[parent[inner], nodes[inner]]).ravel().astype(np.int64) - 1
-    log_y = np.log(ix.yld[arcs[k]])
-    step[nodes[inner]] = np.where(nodes[inner] >= ns, log_y, -log_y)
+    log_y = np.log(indexed.yld[arcs[k]])
+    step[nodes[inner]] = np.where(nodes[inner] >= n_supplies, log_y, -log_y)
     up = np.full(n + 1, root)
     up[nodes] = parent
     while True:
@@ -185,16 +189,16 @@ def _tree_log_potentials(ix: Indexed, arcs: np.ndarray) -> np.ndarray:
         up[move] = up[up[move]]
 
 
-def yield_scales(ix: Indexed, arcs: np.ndarray, lab: Labels) -> Scales:
+def yield_scales(indexed: Indexed, arcs: np.ndarray, labels: Labels) -> Scales:
     """Node units making each component a pure network, and which components cannot be made one.
 
     Parameters
     ----------
-    ix
+    indexed
         Indexed problem.
     arcs
         Arcs that will carry flow (a subset of ``lab.arcs``).
-    lab
+    labels
         Component labels.
 
     Returns
@@ -205,21 +209,21 @@ def yield_scales(ix: Indexed, arcs: np.ndarray, lab: Labels) -> Scales:
         yields but consistent cycles gets the units of a spanning forest (``u = exp(potential)``); a
         component with an inconsistent cycle is ``general``.
     """
-    ns = ix.n_sup
-    sup, dem = np.ones(ns), np.ones(ix.n_dem)
-    general = np.zeros(lab.n, bool)
+    n_supplies = indexed.n_sup
+    sup, dem = np.ones(n_supplies), np.ones(indexed.n_dem)
+    general = np.zeros(labels.n, bool)
     if not len(arcs):
         return Scales(sup, dem, general)
-    dem[ix.head[arcs]] = ix.yld[arcs]
-    mixed = lab.count(mixed_yield_demands(ix, arcs).astype(float), on="dem") > 0
+    dem[indexed.head[arcs]] = indexed.yld[arcs]
+    mixed = labels.count(mixed_yield_demands(indexed, arcs).astype(float), on="dem") > 0
     if not mixed.any():
         return Scales(sup, dem, general)
-    sub = arcs[mixed[lab.sup[ix.tail[arcs]]]]
-    pot = _tree_log_potentials(ix, sub)
-    t, h = ix.tail[sub], ix.head[sub]
-    off = np.abs(pot[ns + h] - pot[t] - np.log(ix.yld[sub])) > _LOG_TOL
-    general[lab.sup[t[off]]] = True
-    ok = ~general[lab.sup[t]]
+    sub = arcs[mixed[labels.sup[indexed.tail[arcs]]]]
+    pot = _tree_log_potentials(indexed, sub)
+    t, arc_head = indexed.tail[sub], indexed.head[sub]
+    off = np.abs(pot[n_supplies + arc_head] - pot[t] - np.log(indexed.yld[sub])) > _LOG_TOL
+    general[labels.sup[t[off]]] = True
+    ok = ~general[labels.sup[t]]
     sup[t[ok]] = np.exp(pot[t[ok]])
-    dem[h[ok]] = np.exp(pot[ns + h[ok]])
+    dem[arc_head[ok]] = np.exp(pot[n_supplies + arc_head[ok]])
     return Scales(sup, dem, general)

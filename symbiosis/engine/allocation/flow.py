@@ -42,16 +42,16 @@ class Relaxed:
     delta: np.ndarray
 
 
-def charged(ix: Indexed) -> Indexed:
+def charged(indexed: Indexed) -> Indexed:
     """The problem with each fixed cost spread over its arc's capacity: gain − fixed / upper.
 
     Any side-feasible plan has ``y_a >= x_a / upper_a``, so ``fixed·y >= (fixed / upper)·x``: the
     flow optimum under these gains bounds the side-constrained optimum from above, more tightly
     than ignoring fixed costs (the linear relaxation of the fixed-charge model).
     """
-    if not ix.fixed.any():
-        return ix
-    return replace(ix, gain=ix.gain - ix.fixed / np.maximum(ix.cap_arc, 1e-300))
+    if not indexed.fixed.any():
+        return indexed
+    return replace(indexed, gain=indexed.gain - indexed.fixed / np.maximum(indexed.cap_arc, 1e-300))
 
 
 def _floor(values: np.ndarray, scale: float) -> np.ndarray:
@@ -59,7 +59,11 @@ def _floor(values: np.ndarray, scale: float) -> np.ndarray:
 
 
 def _network(
-    ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, config: AllocationConfig, scales: Scales | None = None
+    indexed: Indexed,
+    arcs: np.ndarray,
+    dem_cap: np.ndarray,
+    config: AllocationConfig,
+    scales: Scales | None = None,
 ):
     """Integer arrays of the balanced network in flow units: arcs, dispose arcs, demand→sink arcs.
 
@@ -67,49 +71,57 @@ def _network(
     demand (``scales``; by default ``u = 1`` and ``v`` = the yield of the demand's arcs, which must
     then be one per demand).
     """
-    qs, vs = config.quantity_scale, config.value_scale
-    ns, nd = ix.n_sup, ix.n_dem
-    t, h = ix.tail[arcs], ix.head[arcs]
-    sups, dems = np.unique(t), np.unique(h)
+    quantity_scale, value_scale = config.quantity_scale, config.value_scale
+    n_supplies, n_demands = indexed.n_sup, indexed.n_dem
+    arc_tail, arc_head = indexed.tail[arcs], indexed.head[arcs]
+    supplies, demands = np.unique(arc_tail), np.unique(arc_head)
     if scales is None:
-        u_sup = np.ones(ns)
-        v_dem = np.ones(nd)
-        v_dem[h] = ix.yld[arcs]
+        u_sup = np.ones(n_supplies)
+        v_dem = np.ones(n_demands)
+        v_dem[arc_head] = indexed.yld[arcs]
     else:
         u_sup, v_dem = scales.sup, scales.dem
-    sup_f = ix.sup_cap[sups] / u_sup[sups]
-    sup_int = _floor(sup_f, qs)
+    sup_f = indexed.sup_cap[supplies] / u_sup[supplies]
+    sup_int = _floor(sup_f, quantity_scale)
     # An unlimited demand never takes more than all supply: keeps the integers in range.
-    dem_f = np.minimum(dem_cap[dems] / v_dem[dems], (ix.sup_cap / u_sup).sum())
-    dem_int = _floor(dem_f, qs)
-    arc_f = ix.cap_arc[arcs] / u_sup[t]
-    arc_int = _floor(arc_f, qs)
-    gain_f = ix.gain[arcs] * u_sup[t]
-    sink = ns + nd
-    tails = np.concatenate([t, sups, ns + dems]).astype(np.int32)
-    heads = np.concatenate([ns + h, np.full(len(sups), sink), np.full(len(dems), sink)]).astype(np.int32)
+    dem_f = np.minimum(dem_cap[demands] / v_dem[demands], (indexed.sup_cap / u_sup).sum())
+    dem_int = _floor(dem_f, quantity_scale)
+    arc_f = indexed.cap_arc[arcs] / u_sup[arc_tail]
+    arc_int = _floor(arc_f, quantity_scale)
+    gain_f = indexed.gain[arcs] * u_sup[arc_tail]
+    sink = n_supplies + n_demands
+    tails = np.concatenate([arc_tail, supplies, n_supplies + demands]).astype(np.int32)
+    heads = np.concatenate(
+        [n_supplies + arc_head, np.full(len(supplies), sink), np.full(len(demands), sink)]
+    ).astype(np.int32)
     caps = np.concatenate([arc_int, sup_int, dem_int])
-    costs = np.concatenate([-np.rint(gain_f * vs), np.zeros(len(sups) + len(dems))]).astype(np.int64)
-    nodes = np.concatenate([sups, [sink]]).astype(np.int32)
+    costs = np.concatenate([-np.rint(gain_f * value_scale), np.zeros(len(supplies) + len(demands))]).astype(
+        np.int64
+    )
+    nodes = np.concatenate([supplies, [sink]]).astype(np.int32)
     supply = np.concatenate([sup_int, [-sup_int.sum()]]).astype(np.int64)
     rounding = {
-        "sup": (sups, sup_f - sup_int / qs, sup_f),
-        "dem": (dems, dem_f - dem_int / qs),
-        "arc": arc_f - arc_int / qs,
+        "sup": (supplies, sup_f - sup_int / quantity_scale, sup_f),
+        "dem": (demands, dem_f - dem_int / quantity_scale),
+        "arc": arc_f - arc_int / quantity_scale,
         "gain": gain_f,
-        "unit": u_sup[t],
+        "unit": u_sup[arc_tail],
     }
     return (tails, heads, caps, costs, nodes, supply), rounding
 
 
 def mcf_flow(
-    ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, config: AllocationConfig, scales: Scales | None = None
+    indexed: Indexed,
+    arcs: np.ndarray,
+    dem_cap: np.ndarray,
+    config: AllocationConfig,
+    scales: Scales | None = None,
 ):
     """Solve the pure network on ``arcs`` with one OR-Tools ``SimpleMinCostFlow`` call.
 
     Parameters
     ----------
-    ix
+    indexed
         Indexed problem.
     arcs
         Arc indices (gain > 0), all in components that ``scales`` makes pure.
@@ -123,20 +135,20 @@ def mcf_flow(
 
     Returns
     -------
-    x : numpy.ndarray or None
+    flow : numpy.ndarray or None
         Flow per arc of ``arcs`` (supply units), None when the solver did not report OPTIMAL.
     rounding : dict
         Capacity lost to rounding per supply, demand and arc, and the gain per flow unit.
     """
-    (tails, heads, caps, costs, nodes, supply), rounding = _network(ix, arcs, dem_cap, config, scales)
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    ids = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    smcf.set_nodes_supplies(nodes, supply)
-    status = smcf.solve()
-    if status != smcf.OPTIMAL:
+    (tails, heads, caps, costs, nodes, supply), rounding = _network(indexed, arcs, dem_cap, config, scales)
+    solver = min_cost_flow.SimpleMinCostFlow()
+    ids = solver.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    solver.set_nodes_supplies(nodes, supply)
+    status = solver.solve()
+    if status != solver.OPTIMAL:
         log.warning("min-cost flow returned status %s on %d arcs; falling back to LP", status, len(arcs))
         return None, rounding
-    return smcf.flows(ids[: len(arcs)]) / config.quantity_scale * rounding["unit"], rounding
+    return solver.flows(ids[: len(arcs)]) / config.quantity_scale * rounding["unit"], rounding
 
 
 def _finite_rows(b_ub: np.ndarray, reach: np.ndarray) -> np.ndarray:
@@ -144,7 +156,7 @@ def _finite_rows(b_ub: np.ndarray, reach: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(b_ub), b_ub, reach)
 
 
-def lp_flow(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray) -> np.ndarray:
+def lp_flow(indexed: Indexed, arcs: np.ndarray, dem_cap: np.ndarray) -> np.ndarray:
     """Solve the generalised network on ``arcs`` as an LP (HiGHS dual simplex); return the flow per arc.
 
     An unlimited supply or demand capacity is replaced by what its arcs can carry at most (the LP
@@ -153,47 +165,54 @@ def lp_flow(ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray) -> np.ndarray:
     """
     if len(arcs) == 0:
         return np.zeros(0)
-    t, h = ix.tail[arcs], ix.head[arcs]
-    sups, ti = np.unique(t, return_inverse=True)
-    dems, hi = np.unique(h, return_inverse=True)
-    n = len(arcs)
-    cols = np.arange(n)
-    rows = np.concatenate([ti, len(sups) + hi])
-    vals = np.concatenate([np.ones(n), ix.yld[arcs]])
-    a_ub = csr_matrix((vals, (rows, np.concatenate([cols, cols]))), shape=(len(sups) + len(dems), n))
-    cap = ix.cap_arc[arcs]
+    arc_tail, arc_head = indexed.tail[arcs], indexed.head[arcs]
+    supplies, supply_row = np.unique(arc_tail, return_inverse=True)
+    demands, demand_row = np.unique(arc_head, return_inverse=True)
+    n_arcs = len(arcs)
+    cols = np.arange(n_arcs)
+    rows = np.concatenate([supply_row, len(supplies) + demand_row])
+    vals = np.concatenate([np.ones(n_arcs), indexed.yld[arcs]])
+    a_ub = csr_matrix(
+        (vals, (rows, np.concatenate([cols, cols]))), shape=(len(supplies) + len(demands), n_arcs)
+    )
+    cap = indexed.cap_arc[arcs]
     reach = np.concatenate(
         [
-            np.bincount(ti, weights=cap, minlength=len(sups)),
-            np.bincount(hi, weights=cap * ix.yld[arcs], minlength=len(dems)),
+            np.bincount(supply_row, weights=cap, minlength=len(supplies)),
+            np.bincount(demand_row, weights=cap * indexed.yld[arcs], minlength=len(demands)),
         ]
     )
-    b_ub = _finite_rows(np.concatenate([ix.sup_cap[sups], dem_cap[dems]]), reach)
+    b_ub = _finite_rows(np.concatenate([indexed.sup_cap[supplies], dem_cap[demands]]), reach)
     bounded = np.isfinite(b_ub)
-    bounds = np.column_stack([np.zeros(n), cap])
-    res = linprog(
-        -ix.gain[arcs],
+    bounds = np.column_stack([np.zeros(n_arcs), cap])
+    result = linprog(
+        -indexed.gain[arcs],
         A_ub=a_ub[bounded],
         b_ub=b_ub[bounded],
         bounds=bounds,
         method="highs-ds",
         options={"presolve": False},
     )
-    if res.status != 0:
-        raise RuntimeError(f"LP relaxation failed: {res.message}")
-    return np.clip(res.x, 0.0, cap)
+    if result.status != 0:
+        raise RuntimeError(f"LP relaxation failed: {result.message}")
+    return np.clip(result.x, 0.0, cap)
 
 
 def relax(
-    ix: Indexed, arcs: np.ndarray, dem_cap: np.ndarray, lab: Labels, scales: Scales, config: AllocationConfig
+    indexed: Indexed,
+    arcs: np.ndarray,
+    dem_cap: np.ndarray,
+    labels: Labels,
+    scales: Scales,
+    config: AllocationConfig,
 ) -> Relaxed:
     """Optimal continuous flows on ``arcs`` (gain > 0): min-cost flow where pure, LP where generalised.
 
     Parameters
     ----------
-    ix, arcs, dem_cap, config
+    indexed, arcs, dem_cap, config
         As in :func:`mcf_flow`.
-    lab
+    labels
         Component labels of the usable arcs.
     scales
         Node units and the generalised components
@@ -204,40 +223,45 @@ def relax(
     Relaxed
         Flows on every arc of the problem and the per-component rounding bound.
     """
-    x = np.zeros(ix.n_arcs)
-    delta = np.zeros(lab.n)
-    is_gen = scales.general[lab.sup[ix.tail[arcs]]]
-    pure, gen = arcs[~is_gen], arcs[is_gen]
+    flow = np.zeros(indexed.n_arcs)
+    delta = np.zeros(labels.n)
+    in_generalised = scales.general[labels.sup[indexed.tail[arcs]]]
+    pure, generalised = arcs[~in_generalised], arcs[in_generalised]
     if len(pure):
-        xp, rounding = mcf_flow(ix, pure, dem_cap, config, scales)
-        if xp is None:
-            gen = np.concatenate([gen, pure])
+        pure_flow, rounding = mcf_flow(indexed, pure, dem_cap, config, scales)
+        if pure_flow is None:
+            generalised = np.concatenate([generalised, pure])
         else:
-            x[pure] = xp
-            delta = _delta_pure(ix, lab, pure, xp / rounding["unit"], rounding, config)
-    if len(gen):
-        x[gen] = lp_flow(ix, gen, dem_cap)
-    return Relaxed(x=x, delta=delta)
+            flow[pure] = pure_flow
+            delta = _delta_pure(indexed, labels, pure, pure_flow / rounding["unit"], rounding, config)
+    if len(generalised):
+        flow[generalised] = lp_flow(indexed, generalised, dem_cap)
+    return Relaxed(x=flow, delta=delta)
 
 
 def _delta_pure(
-    ix: Indexed, lab: Labels, arcs: np.ndarray, f: np.ndarray, rounding: dict, config: AllocationConfig
+    indexed: Indexed,
+    labels: Labels,
+    arcs: np.ndarray,
+    flow: np.ndarray,
+    rounding: dict,
+    config: AllocationConfig,
 ) -> np.ndarray:
     """Per component, the most objective the integer network may have lost: rounded gains on the flow
     ``f`` and on all supply, and the capacity floored away at the largest gain (all in flow units)."""
-    vs = config.value_scale
-    comp = lab.sup[ix.tail[arcs]]
+    value_scale = config.value_scale
+    component = labels.sup[indexed.tail[arcs]]
     gain = rounding["gain"]
-    err = np.abs(gain - np.rint(gain * vs) / vs)
-    e_max, g_max = np.zeros(lab.n), np.zeros(lab.n)
-    np.maximum.at(e_max, comp, err)
-    np.maximum.at(g_max, comp, np.maximum(gain, 0))
-    sups, r_sup, sup_f = rounding["sup"]
-    dems, r_dem = rounding["dem"]
+    err = np.abs(gain - np.rint(gain * value_scale) / value_scale)
+    e_max, g_max = np.zeros(labels.n), np.zeros(labels.n)
+    np.maximum.at(e_max, component, err)
+    np.maximum.at(g_max, component, np.maximum(gain, 0))
+    supplies, r_sup, sup_f = rounding["sup"]
+    demands, r_dem = rounding["dem"]
     lost_cap = (
-        np.bincount(comp, weights=np.maximum(rounding["arc"], 0), minlength=lab.n)
-        + np.bincount(lab.sup[sups], weights=np.maximum(r_sup, 0), minlength=lab.n)
-        + np.bincount(lab.dem[dems], weights=np.maximum(r_dem, 0), minlength=lab.n)
+        np.bincount(component, weights=np.maximum(rounding["arc"], 0), minlength=labels.n)
+        + np.bincount(labels.sup[supplies], weights=np.maximum(r_sup, 0), minlength=labels.n)
+        + np.bincount(labels.dem[demands], weights=np.maximum(r_dem, 0), minlength=labels.n)
     )
-    supply = np.bincount(lab.sup[sups], weights=sup_f, minlength=lab.n)
-    return np.bincount(comp, weights=err * f, minlength=lab.n) + e_max * supply + g_max * lost_cap
+    supply = np.bincount(labels.sup[supplies], weights=sup_f, minlength=labels.n)
+    return np.bincount(component, weights=err * flow, minlength=labels.n) + e_max * supply + g_max * lost_cap

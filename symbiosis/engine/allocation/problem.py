@@ -233,7 +233,7 @@ def _ids(frame: pd.DataFrame, ids: pd.Series, what: str) -> np.ndarray:
     index = pd.Index(frame["stream_id"].astype(str))
     if not index.is_unique:
         raise ValueError(f"duplicate stream_id among {what}")
-    pos = index.get_indexer(ids.astype(str))
+    pos = index.get_indexer(pd.Index(ids.astype(str)))
     if (pos < 0).any():
         raise ValueError(f"{int((pos < 0).sum())} arc(s) name an unknown {what[:-1]}")
     return pos.astype(np.int64)

@@ -31,8 +31,12 @@ class Reference:
 
 def _incidence(problem: AllocationProblem):
     arcs = problem.arcs
-    s = pd.Index(problem.supplies["stream_id"].astype(str)).get_indexer(arcs["supply_id"].astype(str))
-    d = pd.Index(problem.demands["stream_id"].astype(str)).get_indexer(arcs["demand_id"].astype(str))
+    s = pd.Index(problem.supplies["stream_id"].astype(str)).get_indexer(
+        pd.Index(arcs["supply_id"].astype(str))
+    )
+    d = pd.Index(problem.demands["stream_id"].astype(str)).get_indexer(
+        pd.Index(arcs["demand_id"].astype(str))
+    )
     n = len(arcs)
     yld = arcs["yield_ratio"].to_numpy(float)
     sup = csr_matrix((np.ones(n), (s, np.arange(n))), shape=(len(problem.supplies), n))
@@ -100,8 +104,8 @@ def reference_milp(
         row = hstack([csr_matrix((len(rows), n)), inc[rows].astype(float), csr_matrix((len(rows), nd))])
         blocks.append((row, -np.inf, k[rows]))
     a = vstack([b[0] for b in blocks]).tocsr()
-    lo = np.concatenate([np.broadcast_to(b[1], b[0].shape[0]) for b in blocks])
-    hi = np.concatenate([np.broadcast_to(b[2], b[0].shape[0]) for b in blocks])
+    lo = np.concatenate([np.broadcast_to(np.asarray(b[1], float), b[0].shape[0]) for b in blocks])
+    hi = np.concatenate([np.broadcast_to(np.asarray(b[2], float), b[0].shape[0]) for b in blocks])
     c = np.r_[-arcs["gain_per_unit"].to_numpy(float), arcs["fixed_cost"].to_numpy(float), np.zeros(nd)]
     bounds = Bounds(0, np.r_[big, np.ones(n + nd)])
     res = milp(

@@ -30,67 +30,69 @@ EPS_FLOW = 1e-9
 _REL = 1e-9
 
 
-def net_value(ix: Indexed, x: np.ndarray) -> np.ndarray:
-    """Per-arc objective: gain·x − fixed cost when the link carries flow."""
-    return ix.gain * x - ix.fixed * (x > EPS_FLOW)
+def net_value(indexed: Indexed, flow: np.ndarray) -> np.ndarray:
+    """Per-arc objective: gain·flow − fixed cost when the link carries flow."""
+    return indexed.gain * flow - indexed.fixed * (flow > EPS_FLOW)
 
 
 def _rank_desc(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Rank (0 = best) of each element within its group by decreasing key."""
     order = np.lexsort((-key, group))
-    g = group[order]
-    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
-    rank = np.empty(len(g), np.int64)
-    rank[order] = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    sorted_group = group[order]
+    starts = np.r_[0, np.flatnonzero(sorted_group[1:] != sorted_group[:-1]) + 1]
+    rank = np.empty(len(sorted_group), np.int64)
+    rank[order] = np.arange(len(sorted_group)) - np.repeat(starts, np.diff(np.r_[starts, len(sorted_group)]))
     return rank
 
 
 def _partner_closures(
-    open_: np.ndarray, used: np.ndarray, net: np.ndarray, node_of: np.ndarray, k: np.ndarray
+    open_arcs: np.ndarray, used: np.ndarray, net: np.ndarray, node_of: np.ndarray, partner_limit: np.ndarray
 ) -> np.ndarray:
     """Open arcs to close at nodes using more than k links: all but the k best used ones."""
-    grp = node_of[used]
-    rank = _rank_desc(grp, net)
-    limited = k[grp] > 0
-    over = np.unique(grp[limited & (rank >= k[grp])])
+    group = node_of[used]
+    rank = _rank_desc(group, net)
+    limited = partner_limit[group] > 0
+    over = np.unique(group[limited & (rank >= partner_limit[group])])
     if not len(over):
         return np.zeros(0, np.int64)
-    keep = used[limited & (rank < k[grp])]
-    cand = open_[np.isin(node_of[open_], over)]
-    return np.setdiff1d(cand, keep)
+    keep = used[limited & (rank < partner_limit[group])]
+    candidates = open_arcs[np.isin(node_of[open_arcs], over)]
+    return np.setdiff1d(candidates, keep)
 
 
-def _violations(ix: Indexed, open_: np.ndarray, x: np.ndarray, gentle: bool):
+def _violations(indexed: Indexed, open_arcs: np.ndarray, flow: np.ndarray, gentle: bool):
     """Arcs and demands to close after one relaxation solve (empty when the plan is feasible)."""
-    used = open_[x[open_] > EPS_FLOW]
-    xs = x[used]
-    net = ix.gain[used] * xs - ix.fixed[used]
-    bad = (xs < ix.sup_lot[ix.tail[used]] * (1 - _REL)) | (net < 0)
+    used = open_arcs[flow[open_arcs] > EPS_FLOW]
+    used_flow = flow[used]
+    net = indexed.gain[used] * used_flow - indexed.fixed[used]
+    bad = (used_flow < indexed.sup_lot[indexed.tail[used]] * (1 - _REL)) | (net < 0)
     bad_arcs = used[bad]
     if gentle and len(bad_arcs):  # the worst offender per supplier only: the others may recover
-        first = _rank_desc(ix.tail[bad_arcs], -net[bad]) == 0
+        first = _rank_desc(indexed.tail[bad_arcs], -net[bad]) == 0
         bad_arcs = bad_arcs[first]
     close = [bad_arcs]
-    for node_of, k in ((ix.tail, ix.sup_k), (ix.head, ix.dem_k)):
-        close.append(_partner_closures(open_, used, net, node_of, k))
-    delivered = np.bincount(ix.head[used], weights=ix.yld[used] * xs, minlength=ix.n_dem)
-    close_dems = np.flatnonzero((delivered > EPS_FLOW) & (delivered < ix.dem_lot * (1 - _REL)))
+    for node_of, partner_limit in ((indexed.tail, indexed.sup_k), (indexed.head, indexed.dem_k)):
+        close.append(_partner_closures(open_arcs, used, net, node_of, partner_limit))
+    delivered = np.bincount(
+        indexed.head[used], weights=indexed.yld[used] * used_flow, minlength=indexed.n_dem
+    )
+    close_dems = np.flatnonzero((delivered > EPS_FLOW) & (delivered < indexed.dem_lot * (1 - _REL)))
     return np.unique(np.concatenate(close)), close_dems
 
 
-def candidate_pool(ix: Indexed, arcs: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
-    """Arcs the repair may use: the relaxation's support plus each stream's ``k`` best arcs by gain."""
+def candidate_pool(indexed: Indexed, arcs: np.ndarray, flow: np.ndarray, per_stream: int) -> np.ndarray:
+    """Arcs the repair may use: the relaxation's support plus each stream's ``per_stream`` best arcs."""
     best = np.zeros(len(arcs), bool)
-    for node_of in (ix.tail, ix.head):
-        best |= _rank_desc(node_of[arcs], ix.gain[arcs]) < k
-    return arcs[best | (x[arcs] > EPS_FLOW)]
+    for node_of in (indexed.tail, indexed.head):
+        best |= _rank_desc(node_of[arcs], indexed.gain[arcs]) < per_stream
+    return arcs[best | (flow[arcs] > EPS_FLOW)]
 
 
 def repair(
-    ix: Indexed,
+    indexed: Indexed,
     arcs: np.ndarray,
-    x0: np.ndarray,
-    lab: Labels,
+    relaxed_flow: np.ndarray,
+    labels: Labels,
     scales: Scales,
     config: AllocationConfig,
     deadline: float,
@@ -99,20 +101,20 @@ def repair(
 
     Parameters
     ----------
-    ix
+    indexed
         Indexed problem.
     arcs
         Arcs (gain > 0) of the components with side constraints.
-    x0
+    relaxed_flow
         Optimal relaxed flows (its support seeds the pool, its values the first round).
-    lab, scales, config
+    labels, scales, config
         As in :func:`~symbiosis.engine.allocation.flow.relax`.
     deadline
         ``time.perf_counter()`` value after which closures stop being gentle (one per supplier).
 
     Returns
     -------
-    x : numpy.ndarray
+    flow : numpy.ndarray
         Flow per arc of the problem (0 outside ``arcs``), feasible for every side constraint.
     rounds : int
         Relaxation solves performed.
@@ -123,37 +125,40 @@ def repair(
     10,000 streams); the pool (support of a basic optimum, at most one arc per stream, plus
     ``config.repair_pool`` alternatives per stream) keeps each round small and the count low.
     """
-    ixc = charged(ix)
-    open_, dem_cap = candidate_pool(ixc, arcs, x0, config.repair_pool), ix.dem_cap.copy()
-    x = np.zeros(ix.n_arcs)
-    x[arcs] = x0[arcs]
+    with_fixed_costs_spread = charged(indexed)
+    open_arcs, dem_cap = (
+        candidate_pool(with_fixed_costs_spread, arcs, relaxed_flow, config.repair_pool),
+        indexed.dem_cap.copy(),
+    )
+    flow = np.zeros(indexed.n_arcs)
+    flow[arcs] = relaxed_flow[arcs]
     rounds = 0
     while True:
-        x[x <= EPS_FLOW] = 0.0
+        flow[flow <= EPS_FLOW] = 0.0
         gentle = rounds < config.repair_max_rounds and time.perf_counter() < deadline
         if not gentle:  # past the gentle phase only the current support stays open: it only shrinks
-            open_ = open_[x[open_] > 0]
-        close_arcs, close_dems = _violations(ix, open_, x, gentle)
+            open_arcs = open_arcs[flow[open_arcs] > 0]
+        close_arcs, close_dems = _violations(indexed, open_arcs, flow, gentle)
         log.debug(
             "repair round %d: %d open arcs, closing %d arcs and %d demands (gentle=%s)",
             rounds,
-            len(open_),
+            len(open_arcs),
             len(close_arcs),
             len(close_dems),
             gentle,
         )
         if not len(close_arcs) and not len(close_dems):
-            return x, rounds
-        open_ = np.setdiff1d(open_, close_arcs, assume_unique=True)
+            return flow, rounds
+        open_arcs = np.setdiff1d(open_arcs, close_arcs, assume_unique=True)
         dem_cap[close_dems] = 0.0
-        open_ = open_[dem_cap[ix.head[open_]] > 0]
-        x = relax(ixc, open_, dem_cap, lab, scales, config).x
+        open_arcs = open_arcs[dem_cap[indexed.head[open_arcs]] > 0]
+        flow = relax(with_fixed_costs_spread, open_arcs, dem_cap, labels, scales, config).x
         rounds += 1
 
 
 @dataclass(frozen=True)
 class SideResult:
-    """Per-component outcome of the side-constrained solve (arrays of length ``lab.n``)."""
+    """Per-component outcome of the side-constrained solve (arrays of length ``labels.n``)."""
 
     x: np.ndarray
     bound: np.ndarray
@@ -162,47 +167,62 @@ class SideResult:
     seconds: np.ndarray
 
 
-def _component_arcs(lab: Labels) -> list[np.ndarray]:
-    order = np.argsort(lab.arc, kind="stable")
-    return np.split(lab.arcs[order], np.cumsum(np.bincount(lab.arc, minlength=lab.n))[:-1])
+def _component_arcs(labels: Labels) -> list[np.ndarray]:
+    order = np.argsort(labels.arc, kind="stable")
+    return np.split(labels.arcs[order], np.cumsum(np.bincount(labels.arc, minlength=labels.n))[:-1])
 
 
-def _work_queue(comps: np.ndarray, value: np.ndarray, ub: np.ndarray, config: AllocationConfig) -> np.ndarray:
+def _work_queue(
+    side_components: np.ndarray, value: np.ndarray, upper_bound: np.ndarray, config: AllocationConfig
+) -> np.ndarray:
     """Components whose plan is not provably within ``mip_gap``, the largest absolute gap first."""
-    gap = ub - value
-    need = comps[gap[comps] > config.mip_gap * np.maximum(np.abs(ub[comps]), 1e-9)]
+    gap = upper_bound - value
+    need = side_components[
+        gap[side_components] > config.mip_gap * np.maximum(np.abs(upper_bound[side_components]), 1e-9)
+    ]
     return need[np.argsort(-gap[need], kind="stable")]
 
 
-def _exact(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: AllocationConfig):
-    """MILP on one component, started from the plan ``x``; returns (flows or None, bound, proven)."""
-    res = solve_component(ix, a, time_limit_s=share, mip_gap=config.mip_gap, start=x[a], seed=config.seed)
-    if res.x is None:
-        return None, res.bound, False
-    return np.where(res.x > EPS_FLOW, res.x, 0.0), res.bound, res.optimal
+def _exact(
+    indexed: Indexed, component_arcs: np.ndarray, flow: np.ndarray, share: float, config: AllocationConfig
+):
+    """MILP on one component, started from the plan ``flow``; returns (flows or None, bound, proven)."""
+    result = solve_component(
+        indexed,
+        component_arcs,
+        time_limit_s=share,
+        mip_gap=config.mip_gap,
+        start=flow[component_arcs],
+        seed=config.seed,
+    )
+    if result.x is None:
+        return None, result.bound, False
+    return np.where(result.x > EPS_FLOW, result.x, 0.0), result.bound, result.optimal
 
 
-def _improve(ix: Indexed, a: np.ndarray, x: np.ndarray, share: float, config: AllocationConfig):
+def _improve(
+    indexed: Indexed, component_arcs: np.ndarray, flow: np.ndarray, share: float, config: AllocationConfig
+):
     """Neighbourhood search on a component too large for one MILP; the bound stays the relaxation's."""
-    xn, _ = improve(
-        ix,
-        a,
-        x,
+    improved_flow, _ = improve(
+        indexed,
+        component_arcs,
+        flow,
         deadline=time.perf_counter() + share,
         seed=config.seed,
         size=config.lns_streams,
         mip_gap=min(config.mip_gap, 1e-3),
     )
-    return xn[a], np.inf, False
+    return improved_flow[component_arcs], np.inf, False
 
 
 def solve_side(
-    ix: Indexed,
-    lab: Labels,
+    indexed: Indexed,
+    labels: Labels,
     side: np.ndarray,
     scales: Scales,
-    x0: np.ndarray,
-    ub: np.ndarray,
+    relaxed_flow: np.ndarray,
+    upper_bound: np.ndarray,
     config: AllocationConfig,
     deadline: float,
 ) -> SideResult:
@@ -210,13 +230,13 @@ def solve_side(
 
     Parameters
     ----------
-    ix, lab, scales, config
+    indexed, labels, scales, config
         As in :func:`repair`.
-    x0
+    relaxed_flow
         Optimal relaxed flows on every arc.
     side
         Boolean per component: a side constraint may bind there.
-    ub
+    upper_bound
         Per-component upper bound from the relaxation (fixed costs and lots ignored).
     deadline
         ``time.perf_counter()`` value at which the global time limit ends.
@@ -226,52 +246,63 @@ def solve_side(
     SideResult
         Flows (all arcs; only side components filled), bounds, statuses, methods and seconds.
     """
-    comps = np.flatnonzero(side)
-    t0 = time.perf_counter()
-    in_side = side[lab.arc]
-    ixc = charged(ix)
-    arcs = lab.arcs[in_side & (ixc.gain[lab.arcs] > 0)]
-    budget = deadline - t0
-    tight = partner_relaxation(ixc, arcs, lab, comps)
-    ub = np.minimum(ub, tight.bound)
-    x, rounds = repair(ix, arcs, x0, lab, scales, config, t0 + 0.3 * budget)
-    value = np.bincount(lab.arc, weights=net_value(ix, x)[lab.arcs], minlength=lab.n)
+    side_components = np.flatnonzero(side)
+    started = time.perf_counter()
+    in_side = side[labels.arc]
+    with_fixed_costs_spread = charged(indexed)
+    arcs = labels.arcs[in_side & (with_fixed_costs_spread.gain[labels.arcs] > 0)]
+    budget = deadline - started
+    tight = partner_relaxation(with_fixed_costs_spread, arcs, labels, side_components)
+    upper_bound = np.minimum(upper_bound, tight.bound)
+    flow, rounds = repair(indexed, arcs, relaxed_flow, labels, scales, config, started + 0.3 * budget)
+    value = np.bincount(labels.arc, weights=net_value(indexed, flow)[labels.arcs], minlength=labels.n)
     if np.isfinite(tight.bound).any():  # the partner LP's flows often repair into a better plan
-        seeded = np.isfinite(tight.bound)[lab.sup[ix.tail[arcs]]]
-        x2, _ = repair(ix, arcs[seeded], tight.x, lab, scales, config, t0 + 0.3 * budget)
-        value2 = np.bincount(lab.arc, weights=net_value(ix, x2)[lab.arcs], minlength=lab.n)
-        better = (value2 > value) & np.isfinite(tight.bound)
-        take = better[lab.arc]
-        x[lab.arcs[take]] = x2[lab.arcs[take]]
-        value = np.where(better, value2, value)
-    log.info("repair: %d rounds, %.2f s", rounds, time.perf_counter() - t0)
-    n_arcs = lab.count()
-    seconds = (time.perf_counter() - t0) * n_arcs / max(n_arcs[comps].sum(), 1)
-    bound = ub.copy()
+        seeded = np.isfinite(tight.bound)[labels.sup[indexed.tail[arcs]]]
+        flow_from_partner_lp, _ = repair(
+            indexed, arcs[seeded], tight.x, labels, scales, config, started + 0.3 * budget
+        )
+        value_from_partner_lp = np.bincount(
+            labels.arc, weights=net_value(indexed, flow_from_partner_lp)[labels.arcs], minlength=labels.n
+        )
+        better = (value_from_partner_lp > value) & np.isfinite(tight.bound)
+        take = better[labels.arc]
+        flow[labels.arcs[take]] = flow_from_partner_lp[labels.arcs[take]]
+        value = np.where(better, value_from_partner_lp, value)
+    log.info("repair: %d rounds, %.2f s", rounds, time.perf_counter() - started)
+    n_arcs = labels.count()
+    seconds = (time.perf_counter() - started) * n_arcs / max(n_arcs[side_components].sum(), 1)
+    bound = upper_bound.copy()
     status = np.where(side, "feasible", "").astype(object)
     method = np.where(side, "repair", "").astype(object)
-    per_comp = _component_arcs(lab)
+    per_comp = _component_arcs(labels)
     # First pass: every component not yet within the gap gets a time share by size; second pass: the
     # time left (a component proven early frees it) goes to those still open, largest gap first.
     for _ in range(2):
-        queue = _work_queue(comps, value, bound, config)
+        queue = _work_queue(side_components, value, bound, config)
         at_stake = bound - value  # time goes where the value at stake is, not where the arcs are
         left = float(at_stake[queue].sum())
-        for c in queue:
-            now, a = time.perf_counter(), per_comp[c]
+        for component in queue:
+            now, component_arcs = time.perf_counter(), per_comp[component]
             if now >= deadline - 0.05:
-                status[c] = "time_limit"
+                status[component] = "time_limit"
                 continue
-            share = (deadline - now) * at_stake[c] / max(left, 1e-9)
-            left -= at_stake[c]
-            exact = n_arcs[c] <= config.mip_max_arcs
-            xm, comp_bound, proven = (_exact if exact else _improve)(ix, a, x, share, config)
-            seconds[c] += time.perf_counter() - now
-            method[c] = "repair+milp" if exact else "repair+lns"
-            bound[c] = min(bound[c], comp_bound)
-            if xm is not None:
-                new_value = float((ix.gain[a] * xm - ix.fixed[a] * (xm > 0)).sum())
-                if new_value > value[c]:
-                    x[a], value[c] = xm, new_value
-            status[c] = "optimal" if proven else "time_limit"
-    return SideResult(x=x, bound=bound, status=status, method=method, seconds=seconds)
+            share = (deadline - now) * at_stake[component] / max(left, 1e-9)
+            left -= at_stake[component]
+            exact = n_arcs[component] <= config.mip_max_arcs
+            component_flow, comp_bound, proven = (_exact if exact else _improve)(
+                indexed, component_arcs, flow, share, config
+            )
+            seconds[component] += time.perf_counter() - now
+            method[component] = "repair+milp" if exact else "repair+lns"
+            bound[component] = min(bound[component], comp_bound)
+            if component_flow is not None:
+                new_value = float(
+                    (
+                        indexed.gain[component_arcs] * component_flow
+                        - indexed.fixed[component_arcs] * (component_flow > 0)
+                    ).sum()
+                )
+                if new_value > value[component]:
+                    flow[component_arcs], value[component] = component_flow, new_value
+            status[component] = "optimal" if proven else "time_limit"
+    return SideResult(x=flow, bound=bound, status=status, method=method, seconds=seconds)

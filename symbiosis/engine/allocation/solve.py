@@ -46,16 +46,16 @@ def relative_gap(objective: float | np.ndarray, bound: float | np.ndarray) -> fl
     return np.maximum(bound - objective, 0.0) / np.maximum(np.abs(bound), 1e-9)
 
 
-def _flows_frame(problem: AllocationProblem, x: np.ndarray, yld: np.ndarray) -> pd.DataFrame:
-    used = np.flatnonzero(x > 0)
+def _flows_frame(problem: AllocationProblem, flow: np.ndarray, yld: np.ndarray) -> pd.DataFrame:
+    used = np.flatnonzero(flow > 0)
     arcs = problem.arcs
     return pd.DataFrame(
         {
             "candidate_id": arcs["candidate_id"].to_numpy()[used],
             "supply_id": arcs["supply_id"].to_numpy()[used],
             "demand_id": arcs["demand_id"].to_numpy()[used],
-            "flow_per_yr": x[used],
-            "delivered_per_yr": x[used] * yld[used],
+            "flow_per_yr": flow[used],
+            "delivered_per_yr": flow[used] * yld[used],
         },
         columns=list(FLOW_COLUMNS),
     )
@@ -79,13 +79,13 @@ def _overall_status(objective: float, bound: float, statuses: np.ndarray, tol: f
     return "time_limit" if (statuses == "time_limit").any() else "feasible"
 
 
-def _components_frame(lab: Labels, value, bound, method, status, seconds) -> pd.DataFrame:
+def _components_frame(labels: Labels, value, bound, method, status, seconds) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "component": np.arange(lab.n),
-            "n_supplies": lab.count(on="sup").astype(int),
-            "n_demands": lab.count(on="dem").astype(int),
-            "n_arcs": lab.count().astype(int),
+            "component": np.arange(labels.n),
+            "n_supplies": labels.count(on="sup").astype(int),
+            "n_demands": labels.count(on="dem").astype(int),
+            "n_arcs": labels.count().astype(int),
             "method": method,
             "status": status,
             "objective": value,
@@ -97,18 +97,18 @@ def _components_frame(lab: Labels, value, bound, method, status, seconds) -> pd.
 
 
 def _relaxation(
-    ix: Indexed, lab: Labels, config: AllocationConfig
+    indexed: Indexed, labels: Labels, config: AllocationConfig
 ) -> tuple[np.ndarray, Scales, np.ndarray, np.ndarray]:
     """Relaxed flows, node units (with the generalised components), per-component bound and seconds."""
-    t = time.perf_counter()
-    ixc = charged(ix)
-    pos = lab.arcs[ixc.gain[lab.arcs] > 0]
-    scales = yield_scales(ix, pos, lab)
-    rel = relax(ixc, pos, ix.dem_cap, lab, scales, config)
-    ub = lab.count((ixc.gain * rel.x)[lab.arcs]) + rel.delta
-    n_arcs = lab.count()
-    seconds = (time.perf_counter() - t) * n_arcs / max(n_arcs.sum(), 1)
-    return rel.x, scales, ub, seconds
+    started = time.perf_counter()
+    with_fixed_costs_spread = charged(indexed)
+    gaining_arcs = labels.arcs[with_fixed_costs_spread.gain[labels.arcs] > 0]
+    scales = yield_scales(indexed, gaining_arcs, labels)
+    relaxed = relax(with_fixed_costs_spread, gaining_arcs, indexed.dem_cap, labels, scales, config)
+    bound = labels.count((with_fixed_costs_spread.gain * relaxed.x)[labels.arcs]) + relaxed.delta
+    n_arcs = labels.count()
+    seconds = (time.perf_counter() - started) * n_arcs / max(n_arcs.sum(), 1)
+    return relaxed.x, scales, bound, seconds
 
 
 def solve(problem: AllocationProblem, config: AllocationConfig = DEFAULT_CONFIG) -> Allocation:
@@ -125,18 +125,46 @@ def solve(problem: AllocationProblem, config: AllocationConfig = DEFAULT_CONFIG)
     -------
     Allocation
         Flows, objective, a proven bound and the gap, per-component details.
+
+    Examples
+    --------
+    Two supplies (100 and 50 t/yr), two demands (80 and 60 t/yr) and four links, each with its
+    gain per tonne. By hand: S1 fills D1 (80 × 10), S2 fills D2 (50 × 9), and S1's last 20 t can
+    only go to D2, which has 10 t of room left (10 × 4): 800 + 450 + 40 = 1,290.
+
+    >>> from symbiosis.engine.allocation import check_solution, make_problem, solve
+    >>> problem = make_problem(
+    ...     [{"stream_id": "S1", "capacity": 100.0}, {"stream_id": "S2", "capacity": 50.0}],
+    ...     [{"stream_id": "D1", "capacity": 80.0}, {"stream_id": "D2", "capacity": 60.0}],
+    ...     [
+    ...         {"candidate_id": "S1>D1", "supply_id": "S1", "demand_id": "D1", "gain_per_unit": 10.0},
+    ...         {"candidate_id": "S1>D2", "supply_id": "S1", "demand_id": "D2", "gain_per_unit": 4.0},
+    ...         {"candidate_id": "S2>D1", "supply_id": "S2", "demand_id": "D1", "gain_per_unit": 3.0},
+    ...         {"candidate_id": "S2>D2", "supply_id": "S2", "demand_id": "D2", "gain_per_unit": 9.0},
+    ...     ],
+    ... )
+    >>> allocation = solve(problem)
+    >>> allocation.status, allocation.objective, allocation.bound
+    ('optimal', 1290.0, 1290.0)
+    >>> print(allocation.flows[["candidate_id", "flow_per_yr"]].to_string(index=False))
+    candidate_id  flow_per_yr
+           S1>D1         80.0
+           S1>D2         10.0
+           S2>D2         50.0
+    >>> check_solution(problem, allocation)
+    []
     """
-    t0 = time.perf_counter()
-    ix = index_problem(problem, config)
-    solved = solve_indexed(ix, config, started=t0)
+    started = time.perf_counter()
+    indexed = index_problem(problem, config)
+    solved = solve_indexed(indexed, config, started=started)
     return Allocation(
         status=solved.status,
         objective=solved.objective,
         bound=solved.bound,
         gap=solved.gap,
-        flows=_flows_frame(problem, solved.x, ix.yld),
+        flows=_flows_frame(problem, solved.x, indexed.yld),
         method=solved.method,
-        solve_seconds=time.perf_counter() - t0,
+        solve_seconds=time.perf_counter() - started,
         components=solved.components,
         config=config,
     )
@@ -158,59 +186,59 @@ class Solved:
 
 
 def solve_indexed(
-    ix: Indexed, config: AllocationConfig = DEFAULT_CONFIG, *, started: float | None = None
+    indexed: Indexed, config: AllocationConfig = DEFAULT_CONFIG, *, started: float | None = None
 ) -> Solved:
     """:func:`solve` on integer-indexed arrays (no frame read or built but the per-component table).
 
     Parameters
     ----------
-    ix
+    indexed
         The problem (:func:`~symbiosis.engine.allocation.problem.index_arrays`).
     config
         As for :func:`solve`.
     started
         ``time.perf_counter()`` at which the time limit started (now by default).
     """
-    t0 = time.perf_counter() if started is None else started
-    deadline = t0 + _BUDGET_SHARE * config.time_limit_s  # the rest assembles frames and statuses
-    arcs = usable_arcs(ix, config.side_constraints)
+    started = time.perf_counter() if started is None else started
+    deadline = started + _BUDGET_SHARE * config.time_limit_s  # the rest assembles frames and statuses
+    arcs = usable_arcs(indexed, config.side_constraints)
     if not len(arcs):
         return Solved(
             "empty",
             0.0,
             0.0,
             0.0,
-            np.zeros(ix.n_arcs),
+            np.zeros(indexed.n_arcs),
             "none",
-            time.perf_counter() - t0,
+            time.perf_counter() - started,
             pd.DataFrame({c: [] for c in COMPONENT_COLUMNS}),
             config,
         )
-    lab = label_components(ix, arcs)
-    x, scales, bound, seconds = _relaxation(ix, lab, config)
-    side = lab.count(side_active_arcs(ix, arcs).astype(float)) > 0
-    side_status = side_method = np.full(lab.n, "", dtype=object)
-    if side.any():
-        res = solve_side(ix, lab, side, scales, x, bound, config, deadline)
-        arc_side = np.zeros(ix.n_arcs, bool)
-        arc_side[lab.arcs] = side[lab.arc]
-        x = np.where(arc_side, res.x, x)
-        bound = np.where(side, res.bound, bound)
-        side_status, side_method = res.status, res.method
-        seconds = seconds + np.where(side, res.seconds, 0.0)
-    value = lab.count(net_value(ix, x)[lab.arcs])
+    labels = label_components(indexed, arcs)
+    flow, scales, bound, seconds = _relaxation(indexed, labels, config)
+    has_side = labels.count(side_active_arcs(indexed, arcs).astype(float)) > 0
+    side_status = side_method = np.full(labels.n, "", dtype=object)
+    if has_side.any():
+        side = solve_side(indexed, labels, has_side, scales, flow, bound, config, deadline)
+        arc_in_side_component = np.zeros(indexed.n_arcs, bool)
+        arc_in_side_component[labels.arcs] = has_side[labels.arc]
+        flow = np.where(arc_in_side_component, side.x, flow)
+        bound = np.where(has_side, side.bound, bound)
+        side_status, side_method = side.status, side.method
+        seconds = seconds + np.where(has_side, side.seconds, 0.0)
+    value = labels.count(net_value(indexed, flow)[labels.arcs])
     status = _statuses(value, bound, side_status, config.mip_gap)
     method = _methods(scales.general, side_method)
     objective, total_bound = float(value.sum()), float(bound.sum())
-    parts = {p for m in method for p in m.split("+")}
+    parts = {part for m in method for part in m.split("+")}
     return Solved(
         status=_overall_status(objective, total_bound, status, config.mip_gap),
         objective=objective,
         bound=total_bound,
         gap=float(relative_gap(objective, total_bound)),
-        x=x,
-        method="+".join(p for p in _METHOD_ORDER if p in parts),
-        solve_seconds=time.perf_counter() - t0,
-        components=_components_frame(lab, value, bound, method, status, seconds),
+        x=flow,
+        method="+".join(part for part in _METHOD_ORDER if part in parts),
+        solve_seconds=time.perf_counter() - started,
+        components=_components_frame(labels, value, bound, method, status, seconds),
         config=config,
     )
