@@ -19,7 +19,7 @@ import symbiosis.ingest.reader as reader
 from symbiosis.db import Actor, Repository
 from symbiosis.ingest import import_tables, read_table
 from symbiosis.ingest.reader import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
-from symbiosis.services.importing import default_context, import_into_registry
+from symbiosis.services.importing import default_context, import_into_registry, import_permits
 from tests import _hostile
 from tests._hostile import template_header, valid_stream_row
 
@@ -168,6 +168,42 @@ def test_rows_and_their_batch_are_stored_together_or_not_at_all(sqlite_repo, mon
     with pytest.raises(RuntimeError):
         import_into_registry(sqlite_repo, SYSTEM, firms_bytes=FIRMS)
     assert sqlite_repo.firms(SYSTEM).empty and sqlite_repo.import_batches(SYSTEM).empty
+
+
+PERMITS = (
+    b"id_autorisation;id_entreprise;type_autorisation;reference_autorisation;categories_couvertes\n"
+    b"P-1;F-001;Guide MRF;MRF 2024-118;ash_wood_boiler\n"
+    b"P-2;F-404;exemption;;ash_wood_boiler\n"
+)
+
+
+def test_permits_and_their_batch_are_stored_together_or_not_at_all(sqlite_repo, monkeypatch):
+    import symbiosis.db.repository as repository
+
+    import_into_registry(sqlite_repo, SYSTEM, firms_bytes=FIRMS)
+    batches_before = len(sqlite_repo.import_batches(SYSTEM))
+    real_insert_batch = repository.insert_batch
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("power cut between the permits and their batch")
+
+    monkeypatch.setattr(repository, "insert_batch", crash)
+    with pytest.raises(RuntimeError):
+        import_permits(sqlite_repo, SYSTEM, PERMITS, filename="autorisations.csv")
+    assert sqlite_repo.permits(SYSTEM).empty
+    assert len(sqlite_repo.import_batches(SYSTEM)) == batches_before
+
+    monkeypatch.setattr(repository, "insert_batch", real_insert_batch)
+    result = import_permits(sqlite_repo, SYSTEM, PERMITS, filename="autorisations.csv")
+    assert result.report.n_rejected == 1  # F-404 is not in the registry
+    assert list(sqlite_repo.permits(SYSTEM)["permit_id"]) == ["P-1"]
+    batches = sqlite_repo.import_batches(SYSTEM)
+    assert len(batches) == batches_before + 1
+    assert "autorisations.csv" in set(batches["source_filename"])
+    rejected_only = PERMITS.decode().splitlines()[0] + "\nP-3;F-404;exemption;;*\n"
+    nothing = import_permits(sqlite_repo, SYSTEM, rejected_only.encode(), filename="vide.csv")
+    assert nothing.report.n_valid == 0  # no valid row: the batch (with its report) is still recorded
+    assert len(sqlite_repo.import_batches(SYSTEM)) == batches_before + 2
 
 
 @pytest.mark.parametrize("name", sorted(_hostile.ALL))

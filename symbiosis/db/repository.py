@@ -301,9 +301,10 @@ class Repository:
         Parameters
         ----------
         table
-            ``"firms"`` or ``"streams"``.
+            ``"firms"``, ``"streams"`` or ``"permits"``.
         frame
-            The valid rows (:data:`~symbiosis.schemas.FIRMS` or :data:`~symbiosis.schemas.STREAMS`).
+            The valid rows (:data:`~symbiosis.schemas.FIRMS`, :data:`~symbiosis.schemas.STREAMS` or
+            :data:`~symbiosis.schemas.PERMITS`).
         source_filename, accepted, rejected, report
             As for :meth:`record_import`.
 
@@ -312,7 +313,7 @@ class Repository:
         tuple of int
             Rows inserted or changed, and the batch id.
         """
-        spec = {"firms": FIRM_TABLE, "streams": STREAM_TABLE}[table]
+        spec = {"firms": FIRM_TABLE, "streams": STREAM_TABLE, "permits": PERMIT_TABLE}[table]
         validate_frame(frame, spec.schema)
         records = to_records(frame, spec.schema) if len(frame) else []
         with self.transaction(actor, f"import_{spec.name}", write=True) as conn:

@@ -226,8 +226,8 @@ def import_permits(
 ) -> ImportResult:
     """Validate a permits file (Québec authorisations of receivers) and store its valid rows.
 
-    Authorisations may only name firms already in the registry; the batch and its report are
-    recorded like any import.
+    Authorisations may only name firms already in the registry; the valid rows, the batch and its
+    report are stored in one transaction, like any import (both or neither).
     """
     from symbiosis.ingest import read_table
     from symbiosis.ingest.permits import validate_permits
@@ -237,9 +237,10 @@ def import_permits(
     result = validate_permits(
         read_table(data, filename=filename), known_firm_ids=known, categories=context.categories
     )
-    written = repo.upsert_permits(actor, result.valid) if len(result.valid) else 0
-    repo.record_import(
+    written, _ = repo.import_rows(
         actor,
+        "permits",
+        result.valid,
         source_filename=Path(filename).name,
         accepted=len(result.valid),
         rejected=result.report.n_rejected,
