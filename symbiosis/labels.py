@@ -25,6 +25,7 @@ __all__ = [
     "family_label",
     "kind_label",
     "method_label",
+    "pathway_label",
     "readable",
     "solver_method_label",
     "solver_status_label",
@@ -162,6 +163,30 @@ def method_label(method: object, lang: str = "fr") -> str:
     missing = method is None or (isinstance(method, float) and pd.isna(method))
     parts = [] if missing else str(method).split("|")
     return " ; ".join(_catalogue(f"labels.method.{m}", lang, m) for m in parts if m)
+
+
+#: Pathway code of a tracked synergy recorded before the engine named pathways (issue 10 item 7).
+PATHWAY_UNASSESSED = "unassessed"
+
+
+def pathway_label(pathway: object, lang: str = "fr") -> str:
+    """Return the Québec authorisation pathways an exchange needs as words, joined by « ; ».
+
+    ``pathway`` is the engine's ``|``-joined codes (``ministerial_authorisation|hazmat_permit``);
+    empty means none is needed (« aucune »), ``unassessed`` a synergy recorded before pathways were
+    named (« non évaluée »). The words are the engine's pathway labels.
+    """
+    from symbiosis.engine.permits import PATHWAYS
+    from symbiosis.engine.permits import pathway_label as engine_pathway_label
+
+    missing = pathway is None or (isinstance(pathway, float) and pd.isna(pathway))
+    codes = [] if missing else [c for c in str(pathway).split("|") if c]
+    if not codes:
+        return t("labels.pathway.none", lang)
+    if codes == [PATHWAY_UNASSESSED]:
+        return t("labels.pathway.unassessed", lang)
+    words = [engine_pathway_label(c, lang) if c in PATHWAYS else readable(c) for c in codes]
+    return (" ; " if not _en(lang) else "; ").join(words)
 
 
 def solver_status_label(status: object, lang: str = "fr") -> str:

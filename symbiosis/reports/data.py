@@ -481,6 +481,10 @@ _SYNERGY_COLUMNS = (
     "co2e_avoided_t_per_yr",
     "net_value_cad_per_yr",
     "distance_km",
+    # The receiver's authorisation reference may identify it (Québec's registers are searchable):
+    # like its name, it is printed only on a line that may name both firms (nameable_lines).
+    "pathway",
+    "permit_reference",
 )
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.engine.network import tonnes_of
+from symbiosis.labels import PATHWAY_UNASSESSED
 
 __all__ = [
     "EVIDENCE",
@@ -53,6 +54,8 @@ LINE_COLUMNS: tuple[str, ...] = (
     "co2e_avoided_t_per_yr",
     "net_value_cad_per_yr",
     "distance_km",
+    "pathway",
+    "permit_reference",
     "factor_ids",
     "method",
     "synergy_type",
@@ -150,6 +153,8 @@ def lines_from_result(result: Any) -> pd.DataFrame:
             "co2e_avoided_t_per_yr": _num(ex, "co2e_avoided_t_per_yr").fillna(0.0),
             "net_value_cad_per_yr": _num(ex, "net_value_cad_per_yr").fillna(0.0),
             "distance_km": _num(ex, "distance_km"),
+            "pathway": _text(ex, "pathway"),
+            "permit_reference": _text(ex, "permit_reference"),
             "factor_ids": _factor_ids(ex),
             "method": "engine",
             "synergy_type": "substitution",
@@ -238,6 +243,23 @@ def _union(values: pd.Series) -> str:
     return "|".join(sorted({f for v in values for f in str(v).split("|") if f and f != "nan"}))
 
 
+def _estimate_text(estimates: pd.Series, name: str, *, missing: str) -> pd.Series:
+    """A text figure frozen in each synergy's estimate (``estimate["figures"][name]``).
+
+    ``missing`` stands where the estimate has no such figure at all (recorded before it existed);
+    a figure recorded as empty or None reads ``""``.
+    """
+
+    def one(estimate: Any) -> str:
+        figures = estimate.get("figures") if isinstance(estimate, Mapping) else None
+        if not isinstance(figures, Mapping) or name not in figures:
+            return missing
+        value = figures[name]
+        return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+    return estimates.map(one).astype(object)
+
+
 def lines_from_ledger(synergies: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
     """Return lines from tracked synergies and their impact ledger (long: one row per indicator).
 
@@ -256,6 +278,11 @@ def lines_from_ledger(synergies: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataF
             "road_distance_km": "distance_km",
         }
     )
+    if "estimate" in base:
+        # The pathway and the receiver's authorisation were frozen with the proposal's figures.
+        for name, missing in (("pathway", PATHWAY_UNASSESSED), ("permit_reference", "")):
+            if name not in base:
+                base[name] = _estimate_text(base["estimate"], name, missing=missing)
     lines = lines_from_records(base.drop(columns=["estimate"], errors="ignore")).set_index("synergy_id")
     led = ledger[ledger["indicator"].isin(list(LEDGER_INDICATORS))] if not ledger.empty else ledger
     if not led.empty:

@@ -193,12 +193,15 @@ def _synergies(pdf: ReportPDF, data: ReportData, lang: str) -> None:
         "supply_category_id",
         "supply_name",
         "demand_name",
+        "pathway",
+        "permit_reference",
         "tonnes_t_per_yr",
         "co2e_avoided_t_per_yr",
         "net_value_cad_per_yr",
     ]
     top = data.synergies.sort_values("net_value_cad_per_yr", ascending=False).head(MAX_SYNERGY_ROWS)
-    draw_table(pdf, localise(top[cols], lang), widths=(16, 30, 34, 34, 22, 22, 24), font_size=7)
+    widths = (15, 24, 24, 24, 28, 24, 16, 16, 19)
+    draw_table(pdf, localise(top[cols], lang), widths=widths, font_size=7)
     if len(data.synergies) > MAX_SYNERGY_ROWS:
         pdf.paragraph(t("reports.more_rows", lang, n=len(data.synergies) - MAX_SYNERGY_ROWS), size=8)
 

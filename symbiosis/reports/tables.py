@@ -22,6 +22,7 @@ from symbiosis.labels import (
     category_labels,
     factor_label,
     kind_label,
+    pathway_label,
     status_label,
     unit_label,
 )
@@ -73,6 +74,11 @@ def _words(col: str, values: pd.Series, lang: str, factors: pd.DataFrame | None)
     if col in ("supply_category_id", "demand_category_id"):
         labels = category_labels(None, lang)
         return values.map(lambda v: labels.get(str(v), category_label(v, None, lang)) if v else "")
+    if col == "pathway":
+        return values.map(lambda v: pathway_label(v, lang))
+    if col == "permit_reference":  # several authorisations (one per pathway) are ``|``-joined
+        sep = " ; " if lang == "fr" else "; "
+        return values.map(lambda v: sep.join(r for r in str(v or "").split("|") if r))
     if col in ("unit", "quantity_unit"):
         return values.map(lambda v: unit_label(v, lang))
     if col == "quantity":
