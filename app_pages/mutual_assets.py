@@ -12,6 +12,7 @@ from symbiosis.views.mutual import lever_table, timetable
 actor = state.require_role("advisor")
 lang = state.current_lang()
 st.title(t("mutual.assets.title", lang))
+state.show_flash()
 registry, data, result = mutual_state.advisor_context(actor)
 names = mutual_state.names(registry)
 
@@ -50,6 +51,7 @@ else:
             mine = result.unit_members[result.unit_members["unit_id"] == row.unit_id]
             shown = mine.assign(firm=mine["firm_id"].map(names)).drop(columns=["unit_id"])
             st.dataframe(shown, hide_index=True)
+            mutual_state.offer_button(actor, row.unit_id, key=f"mutual_offer_{row.unit_id}")
 st.caption(t("mutual.assets.unit_params", lang))
 with st.expander(t("mutual.assets.edit_units", lang)), st.form("unit_specs"):
     edited = st.data_editor(mutual_state.unit_specs(), num_rows="dynamic", hide_index=True, key="unit_editor")

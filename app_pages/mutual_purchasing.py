@@ -11,6 +11,7 @@ from symbiosis.views.mutual import amount, group_deck, lever_table
 actor = state.require_role("advisor")
 lang = state.current_lang()
 st.title(t("mutual.purchasing.title", lang))
+state.show_flash()
 registry, data, result = mutual_state.advisor_context(actor)
 names = mutual_state.names(registry)
 info = result.info["purchasing"]
@@ -40,6 +41,7 @@ chosen = st.selectbox(
     format_func=lambda g: f"{g} — {table.set_index('group_id').at[g, 'category']}",
 )
 st.write(table.set_index("group_id").at[chosen, "explanation"])
+mutual_state.offer_button(actor, chosen, key="mutual_offer_group")
 members = result.purchase_members[result.purchase_members["group_id"] == chosen]
 st.dataframe(
     members.assign(firm=members["firm_id"].map(names)).drop(columns=["group_id", "category_id"]),

@@ -11,6 +11,7 @@ from symbiosis.views.mutual import amount, lever_table, route_deck, route_layers
 actor = state.require_role("advisor")
 lang = state.current_lang()
 st.title(t("mutual.routes.title", lang))
+state.show_flash()
 registry, data, result = mutual_state.advisor_context(actor)
 names, receivers = mutual_state.names(registry), mutual_state.receiver_names(data)
 details = result.info["routes"].details
@@ -52,6 +53,7 @@ st.dataframe(
 )
 if chosen:
     st.write(table.set_index("route_id").at[chosen, "explanation"])
+    mutual_state.offer_button(actor, chosen, key="mutual_offer_route")
 firms = result.collection.assign(firm=result.collection["firm_id"].map(names))
 st.subheader(t("mutual.routes.per_firm", lang))
 st.dataframe(firms, hide_index=True, width="stretch")

@@ -14,13 +14,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import results_state, state
-from symbiosis.db import Actor
+from symbiosis.db import Actor, NotFound
 from symbiosis.i18n import t
 from symbiosis.mutual import MutualData, MutualResult, Reference, run_mutual
 from symbiosis.mutual.files import read_mutual_dir
 from symbiosis.mutual.reference import load_treatment_units
 from symbiosis.registry import Registry
 from symbiosis.services.importing import SAMPLE_DIR
+from symbiosis.services.mutual_consent import offer_item
 from symbiosis.views.mutual import data_key
 from symbiosis.views.scenario import registry_key
 
@@ -29,6 +30,7 @@ __all__ = [
     "UPLOADED",
     "advisor_context",
     "names",
+    "offer_button",
     "plan",
     "receiver_names",
     "tables",
@@ -98,3 +100,16 @@ def names(registry: Registry) -> dict[str, str]:
 def receiver_names(data: MutualData) -> dict[str, str]:
     """Receiver id -> name."""
     return dict(zip(data.receivers["receiver_id"], data.receivers["name"], strict=True))
+
+
+def offer_button(actor: Actor, item_id: str, *, key: str) -> None:
+    """A button that offers a recorded group, unit or collection to its members (their pages show it)."""
+    lang = state.current_lang()
+    if st.button(t("mutual.offer.button", lang), key=key, help=t("mutual.offer.help", lang)):
+        try:
+            n = offer_item(state.repository(), actor, item_id)
+        except NotFound:
+            st.warning(t("mutual.offer.not_recorded", lang))
+            return
+        state.flash(t("mutual.offer.done", lang, n=n) if n else t("mutual.offer.already", lang))
+        st.rerun()

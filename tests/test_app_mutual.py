@@ -243,3 +243,32 @@ def test_the_advisors_unit_table_changes_the_shared_units(db):
     assert not at.exception
     assert any("Aucune proposition" in i.value for i in at.info)  # no unit pays back at 50 M$
     assert at.get("arrow_data_frame") or at.dataframe
+
+
+def test_an_advisor_offers_a_recorded_group_to_its_members_in_one_step(db):
+    from symbiosis.db import NotFound, PermissionDenied
+    from symbiosis.services.mutual_consent import firm_items, offer_item
+
+    at = _page("mutual_purchasing.py", ADVISOR)
+    at.button(key="mutual_offer_group").click().run()  # nothing recorded yet: says so, stores nothing
+    assert not at.exception and "enregistrez d'abord" in at.warning[0].value
+    result = run_mutual(_registry().firms, _data())
+    group = result.purchase_groups.iloc[0]["group_id"]
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        record_mutual_proposals(SynergyRepository(repo), ADVISOR, result)
+        assert firm_items(repo, Actor("uA", "firm", "A")).empty  # proposed parts stay internal
+        with pytest.raises(PermissionDenied):
+            offer_item(repo, Actor("uA", "firm", "A"), group)
+        with pytest.raises(NotFound):
+            offer_item(repo, ADVISOR, "GA-unknown")
+
+    at = _page("mutual_purchasing.py", ADVISOR)
+    at.button(key="mutual_offer_group").click().run()
+    assert not at.exception and "Proposé à 3 membre(s)" in at.success[0].value
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        for firm_id in "ABC":  # each member now sees the group and may decide
+            items = firm_items(repo, Actor(f"u{firm_id}", "firm", firm_id))
+            assert list(items["item_id"]) == [group] and items["my_status"].iat[0] == "qualified"
+        assert offer_item(repo, ADVISOR, group) == 0  # a second offer moves nothing
+    at.button(key="mutual_offer_group").click().run()
+    assert "Déjà proposé" in at.success[0].value

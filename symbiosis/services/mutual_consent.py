@@ -18,7 +18,14 @@ from symbiosis.db import Actor, Repository
 from symbiosis.db.actor import require
 from symbiosis.db.models_synergy import Consent, Synergy
 
-__all__ = ["CONSENT_COLUMNS", "PARTNER_COLUMNS", "firm_items", "item_consents", "item_partners"]
+__all__ = [
+    "CONSENT_COLUMNS",
+    "PARTNER_COLUMNS",
+    "firm_items",
+    "item_consents",
+    "item_partners",
+    "offer_item",
+]
 
 #: Columns of :func:`item_consents`.
 CONSENT_COLUMNS: tuple[str, ...] = (
@@ -77,6 +84,46 @@ def item_consents(repo: Repository, actor: Actor, item_ids: Iterable[str] | None
     out["my_status"] = out["item_id"].map(own["status"]).fillna("")
     out["my_decision"] = out["item_id"].map(own["decision"]).fillna("")
     return out[list(CONSENT_COLUMNS)]
+
+
+def offer_item(repo: Repository, actor: Actor, item_id: str) -> int:
+    """Offer a recorded group, shared unit or shared collection to its members, in one step.
+
+    Every member's part still ``proposed`` is qualified (each move audited, like one made in the
+    synergy pipeline); from then on each member firm sees the item on its page and may accept or
+    decline it. Parts already further along are left as they are.
+
+    Returns
+    -------
+    int
+        How many parts were qualified now (0 when every part already had been).
+
+    Raises
+    ------
+    symbiosis.db.NotFound
+        No part of ``item_id`` is recorded (record the plan's proposals first).
+    symbiosis.db.PermissionDenied
+        The actor may not move synergies (only advisors and the system may).
+    """
+    from symbiosis.db import NotFound
+    from symbiosis.services.synergy_store import SynergyRepository
+
+    with repo.transaction(actor, "read_item_parts", write=False) as conn:
+        require(actor, actor.administers, "offer a shared item to its members", table="synergies")
+        parts = conn.execute(
+            select(Synergy.synergy_id, Synergy.status).where(
+                Synergy.demand_id == str(item_id),
+                Synergy.synergy_type.in_(_MUTUAL_TYPES),
+                Synergy.supply_firm_id == Synergy.demand_firm_id,
+            )
+        ).all()
+    if not parts:
+        raise NotFound(f"no recorded part of {item_id!r}")
+    store = SynergyRepository(repo)
+    waiting = sorted(sid for sid, status in parts if status == "proposed")
+    for sid in waiting:
+        store.transition(actor, sid, "qualified")
+    return len(waiting)
 
 
 #: Columns of :func:`item_partners`.

@@ -1,0 +1,162 @@
+"""The mutualisation levers in a real browser, from the advisor's plan to a member firm's consent (issue 14).
+
+The advisor opens the mutualisation data page on the sample region, plans the levers, records them,
+reads the buying groups and offers one to its members, reads the shared assets and the collection
+tours' map (drawn offline: no request leaves 127.0.0.1). A firm of that group then signs in, sees
+the group with the other members described by bands only, and accepts; its decision is stored and
+the names stay hidden while the others have not accepted.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from playwright.sync_api import expect
+
+from symbiosis.db import Actor, Repository
+from symbiosis.db.accounts import AccountRepository
+from symbiosis.i18n import t
+from symbiosis.services.synergy_store import SynergyRepository
+from tests.e2e.conftest import SCREENSHOTS, RequestLog, new_page, serve_app, wait_for_app
+from tests.e2e.test_journeys_e2e import TIMEOUT_MS, metric, no_error, sign_in
+
+pytestmark = pytest.mark.e2e
+
+MEMBER = "membre-groupe"
+MEMBER_PASSWORD = "mot de passe du membre"
+ADVISOR = Actor("conseillere", "advisor")
+#: How an anonymised member's distance reads (« 10 à 50 km », « moins de 10 km »).
+BANDS = re.compile(r"\d+ à \d+ km|moins de \d+ km|plus de \d+ km")
+
+
+def fr(key: str, **values: object) -> str:
+    return t(key, "fr", **values)
+
+
+@pytest.fixture
+def mutual_app(sample_db, tmp_path, chromium_path):
+    """A fresh copy of the sample registry served on its own port (the journey writes): (url, db)."""
+    db = tmp_path / "mutual.db"
+    with sqlite3.connect(sample_db) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    server = serve_app(db, tmp_path / "streamlit.log")
+    url = next(server)
+    try:
+        yield url, db
+    finally:
+        server.close()
+
+
+def go_to(page, title: str) -> None:
+    """Follow the sidebar link ``title``, unfolding the navigation's last pages when they are folded."""
+    link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title)
+    more = page.locator('[data-testid="stSidebarNavViewButton"]')
+    if not link.count() and more.count():
+        more.first.click()
+    link.click()
+    page.get_by_role("heading", name=title).first.wait_for(timeout=TIMEOUT_MS)
+    wait_for_app(page, timeout_ms=TIMEOUT_MS)
+
+
+def _offered_group(db) -> tuple[str, list[str]]:
+    """The group the advisor offered: its id and its member firms (qualified parts)."""
+    with Repository.from_url(f"sqlite:///{db}") as repo:
+        synergies = SynergyRepository(repo).synergies(ADVISOR)
+    parts = synergies[synergies["synergy_type"].eq("group_purchase") & synergies["status"].eq("qualified")]
+    groups = parts["demand_id"].unique()
+    assert len(groups) == 1, groups
+    return str(groups[0]), sorted(parts["supply_firm_id"].unique())
+
+
+def _advisor_plans_records_and_offers(page, url: str) -> None:
+    page.goto(url)
+    sign_in(page, url, "conseillere")
+    go_to(page, fr("mutual.data.title"))
+    page.get_by_role("heading", name=fr("mutual.data.plan")).wait_for(timeout=TIMEOUT_MS)
+    no_error(page)
+    assert page.get_by_text(re.compile(r"incohérence")).count() == 0  # the solver-free checks pass
+    page.get_by_role("button", name=fr("mutual.data.record")).click()
+    page.get_by_text(re.compile(r"proposition\(s\) de mutualisation enregistrée")).wait_for(
+        timeout=TIMEOUT_MS
+    )
+    no_error(page)
+
+    go_to(page, fr("mutual.purchasing.title"))
+    assert int(metric(page, fr("mutual.page.groups"))) > 0
+    page.get_by_text(re.compile(r"prix|palier", re.IGNORECASE)).first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name=fr("mutual.offer.button")).click()
+    page.get_by_text(re.compile(r"Proposé à \d+ membre")).wait_for(timeout=TIMEOUT_MS)
+    no_error(page)
+
+    go_to(page, fr("mutual.assets.title"))
+    page.get_by_role("heading", name=fr("mutual.assets.sharing")).wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("heading", name=fr("mutual.assets.units")).wait_for(timeout=TIMEOUT_MS)
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=TIMEOUT_MS)
+    no_error(page)
+
+    go_to(page, fr("mutual.routes.title"))
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text(fr("advisor.map.no_tiles")).first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1000)  # deck.gl draws its first frames (and would fetch tiles, if it could)
+    no_error(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "mutual_routes.png"))
+
+
+def test_advisor_plans_and_offers_a_group_and_a_member_firm_consents(browser, mutual_app):
+    url, db = mutual_app
+    log = RequestLog()
+    context, page = new_page(browser, log)
+    try:
+        _advisor_plans_records_and_offers(page, url)
+    finally:
+        context.close()
+
+    group, members = _offered_group(db)
+    assert len(members) >= 2
+    member, others = members[0], members[1:]
+    with Repository.from_url(f"sqlite:///{db}") as repo:
+        AccountRepository(repo).create_account(Actor.system("e2e"), MEMBER, MEMBER_PASSWORD, "firm", member)
+        names = repo.firms(ADVISOR).set_index("firm_id")["name"]
+
+    context, page = new_page(browser, log)
+    try:
+        page.goto(url)
+        page.get_by_label("Identifiant").fill(MEMBER)
+        page.get_by_label("Mot de passe").fill(MEMBER_PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("button", name="Se déconnecter").wait_for(timeout=TIMEOUT_MS)
+        go_to(page, fr("mutual.firm.title"))
+        hidden = fr("mutual.firm.anonymous", n=0, total=len(members))
+        page.get_by_text(hidden).wait_for(timeout=TIMEOUT_MS)
+        no_error(page)
+        members_grid = page.locator('[data-testid="stDataFrame"]').nth(1)
+        # the grids draw on a canvas; their cells are in the page's accessibility table
+        expect(members_grid).to_contain_text(BANDS, timeout=TIMEOUT_MS)
+        html = page.content()
+        for other in others:
+            assert names[other] not in html and other not in html  # counterparts anonymised
+        page.screenshot(path=str(SCREENSHOTS / "mutual_firm_group.png"))
+
+        page.get_by_text(fr("synergy.decision.accept")).click()
+        page.get_by_role("button", name=fr("synergy.consent.submit")).click()
+        page.get_by_text(fr("synergy.consent.done")).wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text(fr("mutual.firm.anonymous", n=1, total=len(members))).wait_for(timeout=TIMEOUT_MS)
+        no_error(page)
+        expect(members_grid).to_contain_text(BANDS, timeout=TIMEOUT_MS)
+        html = page.content()
+        assert all(names[other] not in html for other in others)  # still hidden: the others have not accepted
+    finally:
+        context.close()
+
+    with Repository.from_url(f"sqlite:///{db}") as repo:
+        store = SynergyRepository(repo)
+        synergies = store.synergies(ADVISOR)
+        mine = synergies[(synergies["demand_id"] == group) & (synergies["supply_firm_id"] == member)]
+        consents = store.consents(ADVISOR)
+    decided = consents[consents["synergy_id"].isin(mine["synergy_id"])]
+    assert len(decided) and set(decided["decision"]) == {"accept"} and set(decided["firm_id"]) == {member}
+    assert log.urls and log.outside_loopback() == []
