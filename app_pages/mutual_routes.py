@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import mutual_state, state
 from symbiosis.i18n import t
-from symbiosis.views.mutual import amount, lever_table, route_deck, route_layers
+from symbiosis.views.mutual import amount, lever_table, percent, route_deck, route_layers
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -18,7 +18,7 @@ details = result.info["routes"].details
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("mutual.routes.km", lang), amount(details.get("km_per_yr", 0.0), lang))
 c2.metric(t("mutual.routes.separate_km", lang), amount(details.get("separate_km_per_yr", 0.0), lang))
-c3.metric(t("mutual.routes.vs_nn", lang), f"{details.get('km_saving_vs_nearest_neighbour_pct', 0):.1f} %")
+c3.metric(t("mutual.routes.vs_nn", lang), percent(details.get("km_saving_vs_nearest_neighbour_pct", 0), lang))
 c4.metric(
     t("mutual.col.net_saving_cad_per_yr", lang),
     amount(result.info["routes"].objective_cad_per_yr, lang, " $"),

@@ -190,7 +190,12 @@ def test_the_tours_map_draws_offline(db):
         and "carto" not in text.lower()
         and "https://" not in text
     )
-    assert {layer["@@type"] for layer in spec["layers"]} == {"PathLayer", "ScatterplotLayer"}
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert ids[0] == "basemap-land" and "basemap-water" in ids and ids[-1] == "basemap-labels"
+    assert {"tours", "stops", "receivers"} <= set(ids)  # the tours on the bundled basemap, names on top
+    view = spec["initialViewState"]  # fitted to the stops and the receiver, not a fixed zoom on the mean
+    lats = [p[0] for p in POINTS.values()] + [48.43]
+    assert min(lats) <= view["latitude"] <= max(lats) and view["zoom"] > 9
 
 
 @pytest.mark.parametrize("page", [*PAGES, "firm_mutual.py"])

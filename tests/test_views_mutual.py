@@ -59,3 +59,10 @@ def test_data_key_changes_with_the_tables():
     other = _data()
     other.purchases.loc[0, "quantity_per_yr"] = 501.0
     assert data_key(data) == data_key(_data()) != data_key(other)
+
+
+def test_a_share_is_written_as_each_language_writes_it():
+    from symbiosis.views.mutual import percent
+
+    assert percent(16.04, "fr") == "16,0\u00a0%" and percent(16.04, "en") == "16.0%"
+    assert percent(float("nan"), "fr") == "—"

@@ -20,6 +20,7 @@ from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
 from symbiosis.mutual.text import DAYS_EN, DAYS_FR, clock, months_text
 from symbiosis.reports.levers import lever_summary, lever_tables
 from symbiosis.synergy.anonymise import load_sectors
+from symbiosis.views.map_base import basemap_labels, basemap_layers, fit_view
 
 __all__ = [
     "amount",
@@ -28,6 +29,7 @@ __all__ = [
     "group_deck",
     "lever_table",
     "partners_table",
+    "percent",
     "route_deck",
     "route_layers",
     "summary_table",
@@ -52,6 +54,14 @@ def amount(value: float, lang: str = "fr", suffix: str = "") -> str:
     """A rounded figure with grouped digits as the language writes it (``1 234 567`` / ``1,234,567``)."""
     text = f"{float(value):,.0f}" if value == value else "—"
     return (text if lang == "en" else text.replace(",", "\u00a0")) + suffix
+
+
+def percent(value: float, lang: str = "fr") -> str:
+    """A share with one decimal as the language writes it (``16,0 %`` / ``16.0%``)."""
+    if value != value:
+        return "—"
+    text = f"{float(value):.1f}"
+    return f"{text}%" if lang == "en" else text.replace(".", ",") + "\u00a0%"
 
 
 def data_key(data: MutualData) -> str:
@@ -178,17 +188,21 @@ def route_layers(
     }
 
 
-def _view(points: pd.DataFrame) -> pdk.ViewState:
-    if len(points):
-        return pdk.ViewState(
-            latitude=float(points["lat"].mean()), longitude=float(points["lon"].mean()), zoom=9
-        )
-    return pdk.ViewState(latitude=48.45, longitude=-71.6, zoom=7.8)
+def _view(points: pd.DataFrame, *, height_px: int) -> pdk.ViewState:
+    """The view that shows every point (the region's when there is none), as the exchange map does."""
+    return fit_view(
+        points["lon"].to_numpy(float), points["lat"].to_numpy(float), height_px=height_px
+    ).view_state()
 
 
 def route_deck(layers: Mapping[str, pd.DataFrame], *, height: int = 560) -> pdk.Deck:
-    """Offline deck: tours as paths, stops and receivers as points (no basemap, no outside request)."""
+    """Offline deck: tours as paths, stops and receivers as points on the bundled basemap.
+
+    The basemap (land, lakes and rivers, MRC borders, place names) is the exchange map's, drawn from
+    package data: no tile, no outside request. The view fits every stop and receiver.
+    """
     deck_layers = [
+        *basemap_layers(),
         pdk.Layer(
             "PathLayer",
             id="tours",
@@ -218,11 +232,13 @@ def route_deck(layers: Mapping[str, pd.DataFrame], *, height: int = 560) -> pdk.
             radius_min_pixels=7,
             pickable=True,
         ),
+        basemap_labels(),
     ]
+    points = pd.concat([layers["stops"][["lon", "lat"]], layers["depots"][["lon", "lat"]]], ignore_index=True)
     return pdk.Deck(
         layers=deck_layers,
         map_provider=None,
-        initial_view_state=_view(layers["stops"]),
+        initial_view_state=_view(points, height_px=height),
         tooltip={"text": "{tooltip}"},
         height=height,
     )
@@ -236,7 +252,10 @@ def group_deck(
     names: Mapping[str, str] | None = None,
     height: int = 420,
 ) -> pdk.Deck:
-    """Offline deck of one buying group: members as points, a line from each to the delivery hub."""
+    """Offline deck of one buying group: members as points, a line from each to the delivery hub.
+
+    On the bundled basemap (no tile, no outside request), the view fitting every member.
+    """
     names = names or {}
     members = result.purchase_members[result.purchase_members["group_id"] == group_id]
     where = firms.set_index("firm_id")[["lat", "lon"]]
@@ -250,6 +269,7 @@ def group_deck(
         }
     )
     layers = [
+        *basemap_layers(),
         pdk.Layer(
             "LineLayer",
             id="to_hub",
@@ -269,11 +289,12 @@ def group_deck(
             radius_min_pixels=5,
             pickable=True,
         ),
+        basemap_labels(),
     ]
     return pdk.Deck(
         layers=layers,
         map_provider=None,
-        initial_view_state=_view(points),
+        initial_view_state=_view(points, height_px=height),
         tooltip={"text": "{tooltip}"},
         height=height,
     )

@@ -2,9 +2,9 @@
 
 The advisor opens the mutualisation data page on the sample region, plans the levers, records them,
 reads the buying groups and offers one to its members, reads the shared assets and the collection
-tours' map (drawn offline: no request leaves 127.0.0.1). A firm of that group then signs in, sees
-the group with the other members described by bands only, and accepts; its decision is stored and
-the names stay hidden while the others have not accepted.
+tours' map (the bundled basemap drawn offline under the tours: no request leaves 127.0.0.1). A firm
+of that group then signs in, sees the group with the other members described by bands only, and
+accepts; its decision is stored and the names stay hidden while the others have not accepted.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from symbiosis.db import Actor, Repository
 from symbiosis.db.accounts import AccountRepository
 from symbiosis.i18n import t
 from symbiosis.services.synergy_store import SynergyRepository
+from symbiosis.views.map_base import BASE_COLOURS
 from tests.e2e.conftest import SCREENSHOTS, RequestLog, new_page, serve_app, wait_for_app
 from tests.e2e.test_journeys_e2e import TIMEOUT_MS, metric, no_error, sign_in
+from tests.e2e.test_map_e2e import _share
 
 pytestmark = pytest.mark.e2e
 
@@ -100,7 +102,10 @@ def _advisor_plans_records_and_offers(page, url: str) -> None:
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
     canvas.wait_for(timeout=TIMEOUT_MS)
     page.get_by_text(fr("advisor.map.no_tiles")).first.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_timeout(1000)  # deck.gl draws its first frames (and would fetch tiles, if it could)
+    page.wait_for_timeout(1500)  # deck.gl draws its first frames (and would fetch tiles, if it could)
+    drawn = canvas.screenshot()
+    assert _share(drawn, BASE_COLOURS["water"][:3]) > 0.01, "no lake or river under the tours"
+    assert _share(drawn, BASE_COLOURS["land"][:3]) > 0.2, "no land under the tours"
     no_error(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "mutual_routes.png"))
