@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages import mutual_state, state
 from symbiosis.i18n import t
+from symbiosis.labels import lever_method_label, lever_status_label
 from symbiosis.views.mutual import amount, group_deck, lever_table
 
 actor = state.require_role("advisor")
@@ -15,13 +16,14 @@ state.show_flash()
 registry, data, result = mutual_state.advisor_context(actor)
 names = mutual_state.names(registry)
 info = result.info["purchasing"]
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3 = st.columns(3)
 c1.metric(t("mutual.page.groups", lang), len(result.purchase_groups))
 c2.metric(t("mutual.col.net_saving_cad_per_yr", lang), amount(info.objective_cad_per_yr, lang, " $"))
 c3.metric(t("mutual.page.greedy", lang), amount(info.baseline_cad_per_yr, lang, " $"))
-c4.metric(t("mutual.page.status", lang), f"{info.status} ({info.method})")
+status = f"{lever_status_label(info.status, lang)}, {lever_method_label(info.method, lang)}"
 st.caption(
-    t(
+    f"{t('mutual.page.status', lang)}{' :' if lang == 'fr' else ':'} {status}. "
+    + t(
         "mutual.purchasing.bounds",
         lang,
         bound=amount(info.bound_cad_per_yr, lang),

@@ -24,6 +24,8 @@ __all__ = [
     "factor_labels",
     "family_label",
     "kind_label",
+    "lever_method_label",
+    "lever_status_label",
     "method_label",
     "pathway_label",
     "readable",
@@ -163,6 +165,18 @@ def method_label(method: object, lang: str = "fr") -> str:
     missing = method is None or (isinstance(method, float) and pd.isna(method))
     parts = [] if missing else str(method).split("|")
     return " ; ".join(_catalogue(f"labels.method.{m}", lang, m) for m in parts if m)
+
+
+def lever_status_label(status: object, lang: str = "fr") -> str:
+    """Return how a lever's plan ended in plain words (``optimal`` → « meilleur plan, prouvé »)."""
+    return _catalogue(f"labels.lever.status.{status}", lang, status)
+
+
+def lever_method_label(method: object, lang: str = "fr") -> str:
+    """Return how a lever's plan was found in plain words (``or-tools (greedy_descent)`` → « optimisation des
+    tournées (OR-Tools) »; the part in brackets is the solver's own setting)."""
+    text = "" if method is None or (isinstance(method, float) and pd.isna(method)) else str(method)
+    return _catalogue(f"labels.lever.method.{text.split(' (')[0]}", lang, text) if text else ""
 
 
 #: Pathway code of a tracked synergy recorded before the engine named pathways (issue 10 item 7).

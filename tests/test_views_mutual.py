@@ -66,3 +66,18 @@ def test_a_share_is_written_as_each_language_writes_it():
 
     assert percent(16.04, "fr") == "16,0\u00a0%" and percent(16.04, "en") == "16.0%"
     assert percent(float("nan"), "fr") == "—"
+
+
+def test_the_plan_summary_says_how_each_lever_ended_in_words():
+    import dataclasses
+
+    from symbiosis.mutual import LeverInfo
+    from symbiosis.views.mutual import summary_table
+
+    result = run_mutual(_registry().firms, _data())
+    info = {**result.info, "purchasing": LeverInfo("purchasing", "optimal", method="cp-sat")}
+    table = summary_table(dataclasses.replace(result, info=info), "fr")
+    assert table.loc[0, "Statut"] == "meilleur plan, prouvé"
+    assert table.loc[0, "Méthode"] == "optimisation mathématique (CP-SAT)"
+    for code in ("optimal", "cp-sat", "greedy", "or-tools", "rule", "skipped"):
+        assert code not in set(table["Statut"]) | set(table["Méthode"])

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.i18n import t
+from symbiosis.labels import lever_method_label, lever_status_label
 from symbiosis.mutual.explain import explanations
 from symbiosis.mutual.memberships import collection_route_id
 from symbiosis.mutual.reference import load_asset_types, load_purchase_categories, load_residues
@@ -51,14 +52,14 @@ def lever_summary(result: MutualResult, lang: str = "fr", *, anonymised: bool = 
         rows.append(
             {
                 "lever": LEVER_LABELS[lever].get(lang),
-                "status": info.status if info else "skipped",
+                "status": lever_status_label(info.status if info else "skipped", lang),
                 "n_items": int(row["n_items"]),
                 "n_firms": int(row["n_firms"]),
                 "saving_cad_per_yr": math.nan if hidden else float(row["saving_cad_per_yr"]),
                 "co2e_avoided_t_per_yr": math.nan if hidden else float(row["co2e_avoided_t_per_yr"]),
                 "baseline_cad_per_yr": info.baseline_cad_per_yr if info and not hidden else math.nan,
                 "gap_pct": 100.0 * info.gap if info and math.isfinite(info.gap) else math.nan,
-                "method": info.method if info else "",
+                "method": lever_method_label(info.method, lang) if info else "",
             }
         )
     return pd.DataFrame(rows)
