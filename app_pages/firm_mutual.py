@@ -10,7 +10,7 @@ from symbiosis.i18n import t
 from symbiosis.services.mutual_consent import firm_items, item_partners
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.status import CONSENT_OPEN, DECISIONS, REASONS, TransitionError
-from symbiosis.views.mutual import firm_items_table, partners_table
+from symbiosis.views.mutual import firm_items_table, item_labels, partners_table
 
 actor = state.require_role("firm")
 lang = state.current_lang()
@@ -23,7 +23,8 @@ if items.empty:
     st.info(t("mutual.firm.empty", lang))
     st.stop()
 st.dataframe(firm_items_table(items, lang), hide_index=True, width="stretch")
-chosen = st.selectbox(t("mutual.page.item", lang), list(dict.fromkeys(items["item_id"])))
+labels = item_labels(items, lang)
+chosen = st.selectbox(t("mutual.page.item", lang), list(labels), format_func=labels.get)
 mine = items[items["item_id"] == chosen]
 st.subheader(t("mutual.firm.partners", lang))
 partners = item_partners(repo, actor, chosen)

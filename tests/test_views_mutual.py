@@ -81,3 +81,25 @@ def test_the_plan_summary_says_how_each_lever_ended_in_words():
     assert table.loc[0, "Méthode"] == "optimisation mathématique (CP-SAT)"
     for code in ("optimal", "cp-sat", "greedy", "or-tools", "rule", "skipped"):
         assert code not in set(table["Statut"]) | set(table["Méthode"])
+
+
+def test_a_firm_reads_what_each_of_its_items_is_about_not_only_its_id():
+    from symbiosis.views.mutual import firm_items_table, item_labels
+
+    items = pd.DataFrame(
+        {
+            "item_id": ["GA-1", "UC-2", "CR-R1-van"],
+            "synergy_type": ["group_purchase", "mutualisation", "mutualisation"],
+            "category_id": ["nitrile_gloves", "oily_water", "cardboard_occ"],
+            "net_value_cad_per_yr": 10.0,
+            "co2e_avoided_t_per_yr": 0.0,
+            "n_accepted": 0,
+            "n_members": 3,
+            "my_decision": "",
+        }
+    )
+    fr, en = item_labels(items, "fr"), item_labels(items, "en")
+    assert fr["GA-1"].startswith("Gants") and fr["GA-1"].endswith(" — GA-1")
+    assert en["GA-1"] == "Disposable nitrile gloves — GA-1" and "oil" in en["UC-2"].lower()
+    assert "carton" in fr["CR-R1-van"].lower()
+    assert list(firm_items_table(items, "fr")["Groupe, unité ou collecte"]) == list(fr.values())

@@ -27,6 +27,7 @@ __all__ = [
     "data_key",
     "firm_items_table",
     "group_deck",
+    "item_labels",
     "lever_table",
     "partners_table",
     "percent",
@@ -340,16 +341,43 @@ def partners_table(partners: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _what_labels(lang: str) -> dict[str, str]:
+    """Purchase category, treatment type and collected residue ids → their label in ``lang``."""
+    from symbiosis.labels import category_labels
+    from symbiosis.mutual.reference import load_purchase_categories, load_treatment_types
+
+    column = "label_en" if lang == "en" else "label_fr"
+    out = dict(category_labels(None, lang))  # the residues of shared tours are knowledge-base categories
+    for table, key in (
+        (load_treatment_types(), "treatment_type"),
+        (load_purchase_categories(), "category_id"),
+    ):
+        out.update(zip(table[key].astype(str), table[column].astype(str), strict=True))
+    return out
+
+
+def item_labels(items: pd.DataFrame, lang: str = "fr") -> dict[str, str]:
+    """A firm's items (:func:`symbiosis.services.mutual_consent.firm_items`) as words: what each is
+    about, then its id (« Carburant diesel — GA-61f575ca23 »), for its table and its select box."""
+    words = _what_labels(lang)
+    out: dict[str, str] = {}
+    for item_id, group in items.groupby("item_id", sort=False):
+        what = ", ".join(dict.fromkeys(words.get(str(c), str(c)) for c in group["category_id"] if c))
+        out[str(item_id)] = f"{what} — {item_id}" if what else str(item_id)
+    return out
+
+
 def firm_items_table(items: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
-    """A firm's parts in shared items: lever, its figures, members who accepted, its decision."""
+    """A firm's parts in shared items: lever, what it is about, its figures, acceptances, its decision."""
     lever = {"group_purchase": "purchasing", "mutualisation": "units"}
+    labels = item_labels(items, lang) if len(items) else {}
     rows = []
     for r in items.itertuples():
         kind = "routes" if str(r.item_id).startswith("CR-") else lever.get(r.synergy_type, "units")
         rows.append(
             {
                 t("mutual.col.lever", lang): LEVER_LABELS[kind].get(lang),
-                t("mutual.page.item", lang): r.item_id,
+                t("mutual.page.item", lang): labels.get(str(r.item_id), r.item_id),
                 t("mutual.col.net_saving_cad_per_yr", lang): round(float(r.net_value_cad_per_yr)),
                 t("mutual.col.co2e_avoided_t_per_yr", lang): round(float(r.co2e_avoided_t_per_yr), 2),
                 t(
