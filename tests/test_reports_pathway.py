@@ -163,3 +163,34 @@ def test_anonymised_report_prints_no_reference_of_a_receiver_it_may_not_name(tmp
     assert pathway_label("ministerial_authorisation", "fr") in outputs["csv-fr"]
     named = gather_report(registry.firms, lines, load_factors())
     assert SECRET_REFERENCE in render_report(named, "csv", "fr").decode("utf-8-sig")
+
+
+def test_a_recorded_proposal_keeps_its_pathway_and_reference_through_the_database(tmp_path):
+    import dataclasses
+
+    from symbiosis.db import Actor, Repository
+    from symbiosis.reports import parse_territory
+    from symbiosis.services.report_source import match_result, report_data
+    from symbiosis.services.synergy_store import SynergyRepository
+    from tests.test_reports_fixtures import seed_db
+
+    seed_db(tmp_path / "r.db")
+    system, advisor = Actor.system("test"), Actor("adele", "advisor")
+    with Repository.from_url(f"sqlite:///{tmp_path / 'r.db'}") as repo:
+        result = match_result(repo.load_registry(system))
+        to_p4 = result.exchanges["demand_firm_id"].eq("P4")
+        exchanges = result.exchanges.assign(
+            pathway=to_p4.map({True: "ministerial_authorisation", False: ""}),
+            permit_reference=to_p4.map({True: PUBLIC_REFERENCE, False: ""}),
+        )
+        SynergyRepository(repo).record_proposals(system, dataclasses.replace(result, exchanges=exchanges))
+        data = report_data(repo, advisor, territory=parse_territory("region"))
+    assert data.source == "synergies"
+    rows = data.synergies.set_index("demand_name")
+    assert rows.loc["Chaufferie d'Alma", "pathway"] == "ministerial_authorisation"
+    assert rows.loc["Chaufferie d'Alma", "permit_reference"] == PUBLIC_REFERENCE
+    assert set(data.synergies.loc[data.synergies["demand_name"] != "Chaufferie d'Alma", "pathway"]) == {""}
+    sheet = _synergy_sheet(data, "fr").set_index(t("reports.col.demand_name", "fr"))
+    assert sheet.loc["Chaufferie d'Alma", t("reports.col.pathway", "fr")] == pathway_label(
+        "ministerial_authorisation", "fr"
+    )
