@@ -183,7 +183,7 @@ def _map(pdf: ReportPDF, data: ReportData, lang: str) -> None:
 
 
 def _synergies(pdf: ReportPDF, data: ReportData, lang: str) -> None:
-    pdf.add_page()
+    pdf.add_page(orientation="L")  # nine columns, the authorisation's among them: names keep one line
     pdf.heading(t("reports.section.synergies", lang))
     if data.synergies.empty:
         pdf.paragraph(t("reports.no_named_synergy" if data.anonymised else "reports.none", lang))
@@ -200,7 +200,7 @@ def _synergies(pdf: ReportPDF, data: ReportData, lang: str) -> None:
         "net_value_cad_per_yr",
     ]
     top = data.synergies.sort_values("net_value_cad_per_yr", ascending=False).head(MAX_SYNERGY_ROWS)
-    widths = (15, 24, 24, 24, 28, 24, 16, 16, 19)
+    widths = (17, 34, 40, 40, 44, 30, 22, 22, 28)
     draw_table(pdf, localise(top[cols], lang), widths=widths, font_size=7)
     if len(data.synergies) > MAX_SYNERGY_ROWS:
         pdf.paragraph(t("reports.more_rows", lang, n=len(data.synergies) - MAX_SYNERGY_ROWS), size=8)
