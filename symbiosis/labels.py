@@ -173,8 +173,8 @@ def lever_status_label(status: object, lang: str = "fr") -> str:
 
 
 def lever_method_label(method: object, lang: str = "fr") -> str:
-    """Return how a lever's plan was found in plain words (``or-tools (greedy_descent)`` → « optimisation des
-    tournées (OR-Tools) »; the part in brackets is the solver's own setting)."""
+    """Return how a lever's plan was found in plain words (``or-tools (greedy_descent)`` → « optimisation
+    des tournées »; the part in brackets is the solver's own setting)."""
     text = "" if method is None or (isinstance(method, float) and pd.isna(method)) else str(method)
     return _catalogue(f"labels.lever.method.{text.split(' (')[0]}", lang, text) if text else ""
 
