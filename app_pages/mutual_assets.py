@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import mutual_state, state
 from symbiosis.i18n import t
 from symbiosis.mutual.reference import check_unit_table
-from symbiosis.views.mutual import lever_table, timetable
+from symbiosis.views.mutual import lever_table, members_table, timetable
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -49,8 +49,7 @@ else:
         with st.expander(f"{row.unit_id} — {row.treatment} ({row.site})"):
             st.write(row.explanation)
             mine = result.unit_members[result.unit_members["unit_id"] == row.unit_id]
-            shown = mine.assign(firm=mine["firm_id"].map(names)).drop(columns=["unit_id"])
-            st.dataframe(shown, hide_index=True)
+            st.dataframe(members_table(mine, "units", lang, names=names), hide_index=True)
             mutual_state.offer_button(actor, row.unit_id, key=f"mutual_offer_{row.unit_id}")
 st.caption(t("mutual.assets.unit_params", lang))
 with st.expander(t("mutual.assets.edit_units", lang)), st.form("unit_specs"):

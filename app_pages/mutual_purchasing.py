@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import mutual_state, state
 from symbiosis.i18n import t
 from symbiosis.labels import lever_method_label, lever_status_label
-from symbiosis.views.mutual import amount, group_deck, lever_table
+from symbiosis.views.mutual import amount, group_deck, lever_table, members_table
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -45,10 +45,6 @@ chosen = st.selectbox(
 st.write(table.set_index("group_id").at[chosen, "explanation"])
 mutual_state.offer_button(actor, chosen, key="mutual_offer_group")
 members = result.purchase_members[result.purchase_members["group_id"] == chosen]
-st.dataframe(
-    members.assign(firm=members["firm_id"].map(names)).drop(columns=["group_id", "category_id"]),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(members_table(members, "purchasing", lang, names=names), hide_index=True, width="stretch")
 st.pydeck_chart(group_deck(result, registry.firms, chosen, names=names))
 st.caption(t("advisor.map.no_tiles", lang))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import mutual_state, state
 from symbiosis.i18n import t
-from symbiosis.views.mutual import amount, lever_table, percent, route_deck, route_layers
+from symbiosis.views.mutual import amount, lever_table, members_table, percent, route_deck, route_layers
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -54,6 +54,5 @@ st.dataframe(
 if chosen:
     st.write(table.set_index("route_id").at[chosen, "explanation"])
     mutual_state.offer_button(actor, chosen, key="mutual_offer_route")
-firms = result.collection.assign(firm=result.collection["firm_id"].map(names))
 st.subheader(t("mutual.routes.per_firm", lang))
-st.dataframe(firms, hide_index=True, width="stretch")
+st.dataframe(members_table(result.collection, "routes", lang, names=names), hide_index=True, width="stretch")

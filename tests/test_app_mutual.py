@@ -277,3 +277,18 @@ def test_an_advisor_offers_a_recorded_group_to_its_members_in_one_step(db):
         assert offer_item(repo, ADVISOR, group) == 0  # a second offer moves nothing
     at.button(key="mutual_offer_group").click().run()
     assert "Déjà proposé" in at.success[0].value
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_lever_page_writes_words_not_the_planners_codes(db, page):
+    from tests._page_text import _strings, codes_in
+
+    at = _page(page, ADVISOR)
+    assert not at.exception
+    # the unit editor edits the reference table itself, row by row, by its ids: it is left out
+    frames = [f.value for f in at.dataframe if "treatment_type" not in f.value.columns]
+    cells = [text for frame in frames for text in _strings(frame)]
+    shown = [*cells, *(m.value for m in at.metric), *(c.value for c in at.caption)]
+    shown += [e.label for e in at.get("expander")]
+    assert codes_in("\n".join(shown)) == {}
+    assert not any(c in cells for c in ("firm_id", "purchase_id", "pickup_id", "need_id", "is_hub"))

@@ -20,7 +20,12 @@ from symbiosis.i18n import t
 from symbiosis.labels import lever_method_label, lever_status_label
 from symbiosis.mutual.explain import explanations
 from symbiosis.mutual.memberships import collection_route_id
-from symbiosis.mutual.reference import load_asset_types, load_purchase_categories, load_residues
+from symbiosis.mutual.reference import (
+    load_asset_types,
+    load_purchase_categories,
+    load_residues,
+    load_treatment_types,
+)
 from symbiosis.mutual.result import LEVER_LABELS, LEVERS, MutualResult
 
 __all__ = ["LeverSection", "lever_section", "lever_summary", "lever_tables"]
@@ -118,11 +123,12 @@ def lever_tables(
         ]
     )
     um = result.unit_members
+    treatments = load_treatment_types().set_index("treatment_type")[f"label_{lang}"]
     units = pd.DataFrame(
         [
             {
                 "unit_id": u["unit_id"],
-                "treatment": u["treatment_type"],
+                "treatment": treatments.get(u["treatment_type"], u["treatment_type"]),
                 "size": u["size_id"],
                 "site": u["site_name"]
                 if u["site_kind"] == "park"

@@ -29,6 +29,7 @@ __all__ = [
     "group_deck",
     "item_labels",
     "lever_table",
+    "members_table",
     "partners_table",
     "percent",
     "route_deck",
@@ -365,6 +366,52 @@ def item_labels(items: pd.DataFrame, lang: str = "fr") -> dict[str, str]:
         what = ", ".join(dict.fromkeys(words.get(str(c), str(c)) for c in group["category_id"] if c))
         out[str(item_id)] = f"{what} — {item_id}" if what else str(item_id)
     return out
+
+
+#: The columns an advisor reads of a group's members, a shared unit's members and the collections.
+_MEMBER_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "purchasing": (
+        "firm",
+        "is_hub",
+        "quantity_per_yr",
+        "unit",
+        "distance_to_hub_km",
+        "group_discount_pct",
+        "net_saving_cad_per_yr",
+    ),
+    "units": ("firm", "quantity_per_yr", "road_km", "investment_share_cad", "saving_cad_per_yr"),
+    "routes": (
+        "firm",
+        "residue",
+        "pickups_per_yr",
+        "served",
+        "separate_km_per_yr",
+        "shared_km_per_yr",
+        "saving_cad_per_yr",
+        "co2e_avoided_t_per_yr",
+    ),
+}
+
+
+def members_table(
+    frame: pd.DataFrame, lever: str, lang: str = "fr", *, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The members of a buying group or a shared unit, or the firms of the collections, in words.
+
+    ``frame`` is ``MutualResult.purchase_members``, ``unit_members`` or ``collection`` (``lever``
+    ``purchasing``, ``units`` or ``routes``): firms by name, residues by label, yes/no in words,
+    headers from the catalogue; the planner's ids and internal columns are left out.
+    """
+    names = names or {}
+    out = frame.assign(firm=frame["firm_id"].map(lambda f: names.get(f, f)))
+    if "residue_id" in out:
+        words = _what_labels(lang)
+        out = out.assign(residue=out["residue_id"].map(lambda r: words.get(str(r), str(r))))
+    for flag in ("is_hub", "served"):
+        if flag in out:
+            out[flag] = out[flag].map(lambda v: t("synergy.yes" if bool(v) else "synergy.no", lang))
+    columns = [c for c in _MEMBER_COLUMNS[lever] if c in out]
+    return out[columns].rename(columns=lambda c: t(f"mutual.col.{c}", lang))
 
 
 def firm_items_table(items: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
