@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiosis.commands._common import add_db_argument, database_url, print_json
+from symbiosis.commands._scheduler import add_scheduler_arguments, executor_from_args, scheduler_error_text
 
 NAME = "match"
 HELP = (
@@ -106,6 +107,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "sector (never counted in the KPIs) / pistes déduites du secteur SCIAN",
     )
     add_lever_arguments(parser)
+    add_scheduler_arguments(parser)
 
 
 def add_lever_arguments(parser: argparse.ArgumentParser) -> None:
@@ -330,8 +332,17 @@ def run(args: argparse.Namespace) -> int:
     if levers is None:
         repo.close()
         return 2
+    from symbiosis.distributed.scheduler import SchedulerError
+
     with repo:
-        result = run_pipeline(registry, config, mutual=levers[0], mutual_config=levers[1])
+        try:
+            with executor_from_args(args) as executor:
+                result = run_pipeline(
+                    registry, config, mutual=levers[0], mutual_config=levers[1], executor=executor
+                )
+        except SchedulerError as exc:
+            print(scheduler_error_text(exc), file=sys.stderr)
+            return 2
         leads = _prospects(registry, config) if args.prospects else None
         if result.mutual is not None and args.levers_out:
             _write_levers(result.mutual, registry, levers[0], args.levers_out)
