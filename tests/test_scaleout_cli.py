@@ -132,3 +132,37 @@ def test_missing_dask_is_a_clear_error(monkeypatch):
     with pytest.raises(SchedulerError) as err, scheduler.open_executor(parse_scheduler("local:1")):
         pass
     assert err.value.key == "scaleout.no_dask"
+
+
+def test_sweep_command_writes_scenarios_and_robustness(sample_db, tmp_path):
+    out = tmp_path / "sweep.json"
+    loaded, code, text = _probe(
+        ["sweep", "--db", sample_db, "--vary", "landfill_fee=80..200", "--samples", "3", "--out", str(out)]
+    )
+    assert code == 0 and loaded == []
+    payload = json.loads(out.read_text("utf-8"))
+    assert payload["n_scenarios"] == 3
+    assert [s["default_tipping_fee_cad_per_t"] for s in payload["scenarios"]] == [80.0, 140.0, 200.0]
+    shares = [r["share"] for r in payload["robustness"]]
+    assert shares == sorted(shares, reverse=True) and shares[0] == 1.0
+    assert "3 scénarios calculés" in text and "3 scenarios run" in text
+
+
+def test_sweep_command_refuses_a_bad_law_in_both_languages(sample_db):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "symbiosis",
+            "sweep",
+            "--db",
+            sample_db,
+            "--monte-carlo",
+            "carbon_price=gamma:1,2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Lois reconnues" in proc.stderr and "Known laws" in proc.stderr

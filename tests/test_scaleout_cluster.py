@@ -12,6 +12,7 @@ import os
 import signal
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from symbiosis.distributed import LocalExecutor, open_executor, parse_scheduler
@@ -106,3 +107,18 @@ def test_a_worker_killed_mid_run_does_not_change_the_result(cluster, registry):
     assert check_flows(problem.ix, there.x, there) == []
     client.wait_for_workers(2, timeout=60)
     assert killed[0] not in client.run(os.getpid).values()  # the nanny started a new process
+
+
+def test_sweep_on_the_cluster_equals_the_sweep_here(cluster):
+    """A Monte Carlo sweep (prices and per-stream quantities) fanned out to 2 workers: same tables."""
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.sweep import monte_carlo_scenarios, parse_law, run_sweep
+    from tests.test_golden import sample_registry
+
+    registry = sample_registry()
+    laws = [parse_law("carbon_price=triangular:20,40,100"), parse_law("quantity=lognormal:1,0.2")]
+    scenarios = monte_carlo_scenarios(MatchConfig(), laws, 4, seed=5)
+    here = run_sweep(registry, scenarios)
+    there = run_sweep(registry, scenarios, executor=cluster)
+    pd.testing.assert_frame_equal(here.scenarios, there.scenarios)
+    pd.testing.assert_frame_equal(here.robustness, there.robustness)

@@ -80,6 +80,8 @@ def executor_from_args(args: argparse.Namespace, *, progress: bool = True) -> It
     if spec is None:
         yield None
         return
+    import distributed  # noqa: F401  (configures its loggers on import: quieten them after)
+
     # The scheduler's and workers' start-up chatter would bury the command's own output.
     logging.getLogger("distributed").setLevel(logging.WARNING)
     with open_executor(spec, progress=TextProgress() if progress else None) as executor:
