@@ -1,0 +1,157 @@
+"""Scale-out benchmark (issue #16): a 2-worker ``LocalCluster`` against the single process, and sweeps.
+
+Rows:
+
+- ``match``: for 10,000 and 100,000 streams of the canonical generator, ``run()`` in one piece
+  (the single process), ``run()`` with the allocation solved part by part here
+  (:class:`~symbiosis.distributed.LocalExecutor`) and on the cluster; wall time, this process's CPU
+  time, the workers' CPU time, objectives (the cluster must equal the in-process parts exactly), the
+  solve stage alone and the load average. The ratio is wall over wall in the same process.
+- ``sweep``: 200 scenarios (landfill fee from 80 to 200 $/t) on the sample region with 1 and with 2
+  workers, and here without a cluster; the scaling is the 1-worker time over the 2-worker time.
+
+The machine is shared: every row carries the 1-minute load average at its start and end. Run with
+``python -m benchmarks scaleout`` or ``python -m benchmarks.bench_scaleout [sizes…] [--sweep N]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import sys
+import time
+from typing import Any
+
+__all__ = ["SIZES", "SWEEP_SCENARIOS", "bench_match", "bench_sweep", "main"]
+
+log = logging.getLogger(__name__)
+
+SIZES: tuple[int, ...] = (10_000, 100_000)
+SWEEP_SCENARIOS = 200
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _worker_cpu(executor: Any) -> float:
+    def cpu() -> float:
+        import resource as res
+
+        r = res.getrusage(res.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    return float(sum(executor.client.run(cpu).values()))
+
+
+def _timed(fn, executor: Any = None) -> tuple[Any, dict[str, float]]:
+    load = os.getloadavg()[0]
+    w0 = _worker_cpu(executor) if executor is not None and hasattr(executor, "client") else 0.0
+    c0, t0 = _cpu(), time.perf_counter()
+    out = fn()
+    wall, cpu = time.perf_counter() - t0, _cpu() - c0
+    w1 = _worker_cpu(executor) if executor is not None and hasattr(executor, "client") else 0.0
+    return out, {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "worker_cpu_s": round(w1 - w0, 2),
+        "load_avg_1min": round(max(load, os.getloadavg()[0]), 1),
+    }
+
+
+def bench_match(n_streams: int, cluster: Any, *, seed: int = 0) -> list[dict[str, Any]]:
+    """Rows for one size: one piece, parts here, parts on the cluster."""
+    from symbiosis.distributed import LocalExecutor
+    from symbiosis.pipeline import run
+    from symbiosis.sample import generate_streams_canonical
+
+    registry = generate_streams_canonical(n_streams=n_streams, seed=seed)
+    run(generate_streams_canonical(n_streams=500, seed=1))  # warm-up: knowledge base, factors, text model
+    rows = []
+    objectives = {}
+    for name, executor in (
+        ("single_process", None),
+        ("parts_here", LocalExecutor()),
+        ("cluster_2_workers", cluster),
+    ):
+        result, timing = _timed(lambda ex=executor: run(registry, executor=ex), executor)
+        info = result.allocation
+        objectives[name] = info.objective
+        rows.append(
+            {
+                "bench": "scaleout_match",
+                "case": name,
+                "n_streams": n_streams,
+                **timing,
+                "solve_s": round(info.timings_s["solve"], 2),
+                "objective": info.objective,
+                "status": info.status,
+            }
+        )
+        log.info("%s", rows[-1])
+    base = rows[0]["wall_s"]
+    for row in rows:
+        row["wall_ratio_vs_single"] = round(row["wall_s"] / base, 2) if base else None
+        row["identical_to_parts_here"] = objectives.get("parts_here") == row["objective"]
+    return rows
+
+
+def bench_sweep(clusters: dict[str, Any], n: int = SWEEP_SCENARIOS) -> list[dict[str, Any]]:
+    """Rows for a sweep of ``n`` landfill-fee scenarios on the sample region, per executor."""
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.sweep import grid_scenarios, parse_range, run_sweep
+    from tests.test_golden import sample_registry
+
+    registry = sample_registry()
+    scenarios = grid_scenarios(MatchConfig(), [parse_range("landfill_fee=80..200")], n)
+    rows, reference = [], None
+    for name, executor in clusters.items():
+        result, timing = _timed(lambda ex=executor: run_sweep(registry, scenarios, executor=ex), executor)
+        if reference is None:
+            reference = result
+        same = result.scenarios.equals(reference.scenarios) and result.robustness.equals(reference.robustness)
+        rows.append({"bench": "scaleout_sweep", "case": name, "n_scenarios": n, **timing, "identical": same})
+        log.info("%s", rows[-1])
+    by_case = {r["case"]: r["wall_s"] for r in rows}
+    if "cluster_1_worker" in by_case and "cluster_2_workers" in by_case:
+        for row in rows:
+            row["scaling_1_to_2_workers"] = round(
+                by_case["cluster_1_worker"] / by_case["cluster_2_workers"], 2
+            )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    """Run the match rows for ``sizes`` and the sweep rows; return them (``python -m benchmarks``)."""
+    from symbiosis.distributed import LocalExecutor, open_executor, parse_scheduler
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    n_sweep = SWEEP_SCENARIOS
+    if "--sweep" in argv:
+        i = argv.index("--sweep")
+        n_sweep = int(argv[i + 1])
+        del argv[i : i + 2]
+    sizes = tuple(int(a) for a in argv) or SIZES
+    rows: list[dict[str, Any]] = []
+    with open_executor(parse_scheduler("local:2", memory_limit="6GiB")) as two:
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask resets it on import
+        for n in sizes:
+            rows.extend(bench_match(n, two))
+        if n_sweep:
+            with open_executor(parse_scheduler("local:1", memory_limit="6GiB")) as one:
+                clusters = {
+                    "here_no_cluster": LocalExecutor(),
+                    "cluster_1_worker": one,
+                    "cluster_2_workers": two,
+                }
+                rows.extend(bench_sweep(clusters, n_sweep))
+    return rows
+
+
+if __name__ == "__main__":
+    import json
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    print(json.dumps(main(), indent=2))
