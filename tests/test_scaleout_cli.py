@@ -166,3 +166,18 @@ def test_sweep_command_refuses_a_bad_law_in_both_languages(sample_db):
     )
     assert proc.returncode == 2
     assert "Lois reconnues" in proc.stderr and "Known laws" in proc.stderr
+
+
+def test_match_writes_candidate_partitions_on_request(sample_db, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "candidates"
+    _, code, text = _probe(
+        ["match", "--db", sample_db, "--json", "--all-candidates", "--candidates-parquet", str(out)]
+    )
+    assert code == 0
+    back = pd.read_parquet(out)
+    assert {p.name.split("=")[0] for p in out.iterdir()} == {"block"}
+    assert not back["candidate_id"].duplicated().any()
+    offered = {c["candidate_id"] for c in json.loads(text)["candidates"]}
+    assert offered <= set(back["candidate_id"])  # run()'s candidates are among those written

@@ -122,3 +122,18 @@ def test_sweep_on_the_cluster_equals_the_sweep_here(cluster):
     there = run_sweep(registry, scenarios, executor=cluster)
     pd.testing.assert_frame_equal(here.scenarios, there.scenarios)
     pd.testing.assert_frame_equal(here.robustness, there.robustness)
+
+
+def test_candidates_tile_by_tile_on_the_cluster_equal_the_single_process(cluster):
+    from symbiosis import kb
+    from symbiosis.engine.candidate_tiles import partitioned_candidates
+    from symbiosis.engine.candidates import generate_candidates
+    from symbiosis.engine.config import MatchConfig
+    from tests.test_golden import sample_registry
+
+    registry, rules, categories = sample_registry(), kb.load_rules(), kb.load_categories()
+    single = generate_candidates(registry, rules, MatchConfig(), categories=categories)
+    tiled = partitioned_candidates(
+        registry, rules, MatchConfig(), categories=categories, map_function=cluster.map, tile_km=80.0
+    )
+    pd.testing.assert_frame_equal(tiled.drop(columns=["block", "tile"]), single)

@@ -108,6 +108,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_lever_arguments(parser)
     add_scheduler_arguments(parser)
+    parser.add_argument(
+        "--candidates-parquet",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="also write the candidates as Parquet partitions (rule block × tile), computed tile by tile "
+        "/ écrire aussi les candidats en partitions Parquet",
+    )
 
 
 def add_lever_arguments(parser: argparse.ArgumentParser) -> None:
@@ -340,6 +348,8 @@ def run(args: argparse.Namespace) -> int:
                 result = run_pipeline(
                     registry, config, mutual=levers[0], mutual_config=levers[1], executor=executor
                 )
+                if args.candidates_parquet is not None:
+                    _write_candidate_partitions(registry, config, executor, args.candidates_parquet)
         except SchedulerError as exc:
             print(scheduler_error_text(exc), file=sys.stderr)
             return 2
@@ -385,3 +395,19 @@ def _write_levers(mutual: Any, registry: Any, data: Any, path: Path) -> None:
 
     section = lever_section(mutual, registry.firms, receivers=data.receivers)
     Path(path).write_bytes(frames_to_xlsx(section.sheets("fr")))
+
+
+def _write_candidate_partitions(registry: Any, config: Any, executor: Any, directory: Path) -> None:
+    """The candidates computed by rule block × tile (on the cluster when there is one), as Parquet."""
+    from symbiosis import kb
+    from symbiosis.engine.candidate_tiles import partitioned_candidates, write_partitions
+
+    map_function = map if executor is None else executor.map
+    frame = partitioned_candidates(
+        registry, kb.load_rules(), config, categories=kb.load_categories(), map_function=map_function
+    )
+    files = write_partitions(frame, directory)
+    print(
+        f"Candidats écrits / candidates written: {len(frame)} en / in {len(files)} partitions ({directory})",
+        file=sys.stderr,
+    )
