@@ -7,11 +7,14 @@ Rows:
   (:class:`~symbiosis.distributed.LocalExecutor`) and on the cluster; wall time, this process's CPU
   time, the workers' CPU time, objectives (the cluster must equal the in-process parts exactly), the
   solve stage alone and the load average. The ratio is wall over wall in the same process.
+- ``candidates``: the candidate frame in one piece, then by rule block × 300 km tile here and on the
+  cluster (the frames must be equal).
 - ``sweep``: 200 scenarios (landfill fee from 80 to 200 $/t) on the sample region with 1 and with 2
   workers, and here without a cluster; the scaling is the 1-worker time over the 2-worker time.
 
 The machine is shared: every row carries the 1-minute load average at its start and end. Run with
-``python -m benchmarks scaleout`` or ``python -m benchmarks.bench_scaleout [sizes…] [--sweep N]``.
+``python -m benchmarks scaleout`` or ``python -m benchmarks.bench_scaleout [sizes…] [--sweep N]
+[--candidates]`` (``--candidates``: the candidate rows alone).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import sys
 import time
 from typing import Any
 
-__all__ = ["SIZES", "SWEEP_SCENARIOS", "bench_match", "bench_sweep", "main"]
+__all__ = ["SIZES", "SWEEP_SCENARIOS", "bench_candidates", "bench_match", "bench_sweep", "main"]
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,48 @@ def bench_match(n_streams: int, cluster: Any, *, seed: int = 0) -> list[dict[str
     return rows
 
 
+def bench_candidates(
+    n_streams: int, cluster: Any, *, seed: int = 0, tile_km: float = 300.0
+) -> list[dict[str, Any]]:
+    """Rows for one size: candidates in one piece, tile by tile here, tile by tile on the cluster."""
+    from symbiosis import kb
+    from symbiosis.engine.candidate_tiles import partitioned_candidates, plan_tasks
+    from symbiosis.engine.candidates import generate_candidates
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.sample import generate_streams_canonical
+
+    registry = generate_streams_canonical(n_streams=n_streams, seed=seed)
+    rules, categories, config = kb.load_rules(), kb.load_categories(), MatchConfig()
+    registry.validate()
+    n_tasks = len(plan_tasks(registry, rules, config, tile_km=tile_km))
+    cases = {
+        "single_process": lambda: generate_candidates(registry, rules, config, categories=categories),
+        "tiles_here": lambda: partitioned_candidates(
+            registry, rules, config, categories=categories, tile_km=tile_km
+        ).drop(columns=["block", "tile"]),
+        "tiles_cluster_2_workers": lambda: partitioned_candidates(
+            registry, rules, config, categories=categories, tile_km=tile_km, map_function=cluster.map
+        ).drop(columns=["block", "tile"]),
+    }
+    rows, reference = [], None
+    for name, fn in cases.items():
+        frame, timing = _timed(fn, cluster if "cluster" in name else None)
+        reference = frame if reference is None else reference
+        rows.append(
+            {
+                "bench": "scaleout_candidates",
+                "case": name,
+                "n_streams": n_streams,
+                "n_candidates": len(frame),
+                "rule_tasks": n_tasks,
+                **timing,
+                "identical_to_single": bool(frame.equals(reference)),
+            }
+        )
+        log.info("%s", rows[-1])
+    return rows
+
+
 def bench_sweep(clusters: dict[str, Any], n: int = SWEEP_SCENARIOS) -> list[dict[str, Any]]:
     """Rows for a sweep of ``n`` landfill-fee scenarios on the sample region, per executor."""
     from symbiosis.engine.config import MatchConfig
@@ -133,13 +178,17 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         i = argv.index("--sweep")
         n_sweep = int(argv[i + 1])
         del argv[i : i + 2]
+    candidates_only = "--candidates" in argv
+    argv = [a for a in argv if a != "--candidates"]
     sizes = tuple(int(a) for a in argv) or SIZES
     rows: list[dict[str, Any]] = []
     with open_executor(parse_scheduler("local:2", memory_limit="6GiB")) as two:
         logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask resets it on import
         for n in sizes:
-            rows.extend(bench_match(n, two))
-        if n_sweep:
+            rows.extend(bench_candidates(n, two))
+            if not candidates_only:
+                rows.extend(bench_match(n, two))
+        if n_sweep and not candidates_only:
             with open_executor(parse_scheduler("local:1", memory_limit="6GiB")) as one:
                 clusters = {
                     "here_no_cluster": LocalExecutor(),

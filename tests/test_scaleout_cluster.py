@@ -73,19 +73,8 @@ def test_parts_agree_with_the_joint_solve_within_the_bounds(registry, reference)
 
 def test_a_worker_killed_mid_run_does_not_change_the_result(cluster, registry):
     """Many small parts; when 3 are done one worker process is killed (SIGKILL): its tasks re-run."""
-    from symbiosis import kb
-    from symbiosis.engine.candidates import find_candidates
-    from symbiosis.engine.config import MatchConfig
-    from symbiosis.engine.factors import load_factors
-    from symbiosis.engine.problem_builder import problem_arrays
-    from symbiosis.engine.scored_set import score_set
-
-    config = MatchConfig()
-    found = find_candidates(registry, kb.load_rules(), config, categories=kb.load_categories())
-    scored = score_set(found, registry, config, factors=load_factors(), categories=kb.load_categories())
-    problem = problem_arrays(scored, np.flatnonzero(~found.internal), registry, config)
-    alloc = config.allocation_config()
-    here = solve_parts(problem.ix, alloc, max_part_arcs=2_000)
+    ix, alloc, _, _ = _problem_and_points(registry)
+    here = solve_parts(ix, alloc, max_part_arcs=2_000)
 
     client = cluster.client
     pids = client.run(os.getpid)
@@ -99,12 +88,12 @@ def test_a_worker_killed_mid_run_does_not_change_the_result(cluster, registry):
 
     cluster.progress = kill_one
     try:
-        there = solve_parts(problem.ix, alloc, max_part_arcs=2_000, map_function=cluster.map)
+        there = solve_parts(ix, alloc, max_part_arcs=2_000, map_function=cluster.map)
     finally:
         cluster.progress = None
     assert killed, "no worker was killed: the test did not test anything"
     assert np.array_equal(here.x, there.x) and here.objective == there.objective
-    assert check_flows(problem.ix, there.x, there) == []
+    assert check_flows(ix, there.x, there) == []
     client.wait_for_workers(2, timeout=60)
     assert killed[0] not in client.run(os.getpid).values()  # the nanny started a new process
 
@@ -137,3 +126,40 @@ def test_candidates_tile_by_tile_on_the_cluster_equal_the_single_process(cluster
         registry, rules, MatchConfig(), categories=categories, map_function=cluster.map, tile_km=80.0
     )
     pd.testing.assert_frame_equal(tiled.drop(columns=["block", "tile"]), single)
+
+
+def _problem_and_points(registry):
+    from symbiosis import kb
+    from symbiosis.engine.candidates import find_candidates
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.engine.factors import load_factors
+    from symbiosis.engine.problem_builder import problem_arrays
+    from symbiosis.engine.scored_set import score_set
+
+    config, categories = MatchConfig(), kb.load_categories()
+    found = find_candidates(registry, kb.load_rules(), config, categories=categories)
+    scored = score_set(found, registry, config, factors=load_factors(), categories=categories)
+    problem = problem_arrays(scored, np.flatnonzero(~found.internal), registry, config)
+    sup = registry.supplies.set_index("stream_id").loc[registry.stream_codes[problem.supplies]]
+    return problem.ix, config.allocation_config(), sup["lat"].to_numpy(float), sup["lon"].to_numpy(float)
+
+
+def test_regions_on_the_cluster_reconcile_to_a_feasible_plan_near_the_optimum(cluster, registry):
+    """Geographic decomposition of the 10,000-stream allocation into 4 regions, solved on 2 workers."""
+    from types import SimpleNamespace
+
+    from symbiosis.engine.allocation import solve_indexed
+    from symbiosis.engine.allocation.regions import solve_by_regions, supply_regions
+
+    ix, alloc, lat, lon = _problem_and_points(registry)
+    regions = supply_regions(lat, lon, 4)
+    here = solve_by_regions(ix, alloc, regions)
+    there = solve_by_regions(ix, alloc, regions, map_function=cluster.map)
+    assert np.array_equal(here.x, there.x)
+    claimed = SimpleNamespace(
+        objective=there.objective, bound=there.bound, gap=there.gap, status="feasible", config=alloc
+    )
+    assert check_flows(ix, there.x, claimed) == []
+    optimum = solve_indexed(ix, alloc).objective
+    assert there.n_boundary_demands > 0  # the regions really competed for some demands
+    assert 0 <= (optimum - there.objective) / optimum < 0.01  # measured 0.27 % at seed 3
