@@ -576,11 +576,24 @@ def _knn_side(
         else:
             pairs = block.make(block.sidx[theirs], block.didx[mine], dist[found])
         ok = block.check(pairs)
-        n_ok = np.bincount(local, weights=ok, minlength=len(todo))
-        done = (n_ok >= k) | ~(dist[:, -1] <= own_chord[todo]) | (kq_eff >= n_tree)
+        done = _kth_is_closer(found, ok, dist, k) | ~(dist[:, -1] <= own_chord[todo]) | (kq_eff >= n_tree)
         out.append(pairs.take(ok & done[local]))
         todo, kq = todo[~done], kq * 4
     return Pairs.concat(out)
+
+
+def _kth_is_closer(found: np.ndarray, ok: np.ndarray, dist: np.ndarray, k: int) -> np.ndarray:
+    """Per query row: K feasible partners fetched, the K-th strictly closer than the farthest fetched.
+
+    Then every partner tied with the K-th was fetched too, so which of equidistant partners the
+    K-nearest rank keeps does not depend on the KD-tree's order (the same in any tile, issue #16).
+    """
+    okm = np.zeros(found.shape, bool)
+    okm[found] = ok
+    count = np.cumsum(okm, axis=1)
+    enough = count[:, -1] >= k
+    kth = np.argmax(count >= k, axis=1)
+    return enough & (dist[np.arange(len(dist)), kth] < dist[:, -1])
 
 
 def rule_pairs(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> Pairs:
