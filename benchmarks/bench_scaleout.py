@@ -9,12 +9,14 @@ Rows:
   solve stage alone and the load average. The ratio is wall over wall in the same process.
 - ``candidates``: the candidate frame in one piece, then by rule block × 300 km tile here and on the
   cluster (the frames must be equal).
+- ``regions``: the allocation in one piece, then geographically decomposed into 2 and 4 regions
+  solved on the cluster: the gap to the one-piece optimum, the proven gap, the boundary's size.
 - ``sweep``: 200 scenarios (landfill fee from 80 to 200 $/t) on the sample region with 1 and with 2
   workers, and here without a cluster; the scaling is the 1-worker time over the 2-worker time.
 
 The machine is shared: every row carries the 1-minute load average at its start and end. Run with
 ``python -m benchmarks scaleout`` or ``python -m benchmarks.bench_scaleout [sizes…] [--sweep N]
-[--candidates]`` (``--candidates``: the candidate rows alone).
+[--candidates] [--regions]`` (the candidate rows, or the region rows, alone).
 """
 
 from __future__ import annotations
@@ -26,7 +28,15 @@ import sys
 import time
 from typing import Any
 
-__all__ = ["SIZES", "SWEEP_SCENARIOS", "bench_candidates", "bench_match", "bench_sweep", "main"]
+__all__ = [
+    "SIZES",
+    "SWEEP_SCENARIOS",
+    "bench_candidates",
+    "bench_match",
+    "bench_regions",
+    "bench_sweep",
+    "main",
+]
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +153,71 @@ def bench_candidates(
     return rows
 
 
+def bench_regions(n_streams: int, cluster: Any, *, seed: int = 0, counts=(2, 4)) -> list[dict[str, Any]]:
+    """Rows for one size: the allocation in one piece, then decomposed into regions on the cluster."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from symbiosis import kb
+    from symbiosis.engine.allocation import check_flows, solve_indexed
+    from symbiosis.engine.allocation.regions import solve_by_regions, supply_regions
+    from symbiosis.engine.candidates import find_candidates
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.engine.factors import load_factors
+    from symbiosis.engine.problem_builder import problem_arrays
+    from symbiosis.engine.scored_set import score_set
+    from symbiosis.sample import generate_streams_canonical
+
+    registry = generate_streams_canonical(n_streams=n_streams, seed=seed)
+    config, categories = MatchConfig(), kb.load_categories()
+    found = find_candidates(registry, kb.load_rules(), config, categories=categories)
+    scored = score_set(found, registry, config, factors=load_factors(), categories=categories)
+    problem = problem_arrays(scored, np.flatnonzero(~found.internal), registry, config)
+    sup = registry.supplies.set_index("stream_id").loc[registry.stream_codes[problem.supplies]]
+    ix, alloc = problem.ix, config.allocation_config()
+    single, timing = _timed(lambda: solve_indexed(ix, alloc))
+    rows = [
+        {
+            "bench": "scaleout_regions",
+            "case": "one_piece",
+            "n_streams": n_streams,
+            "n_arcs": ix.n_arcs,
+            **timing,
+            "objective": single.objective,
+        }
+    ]
+    for n in counts:
+        regions = supply_regions(sup["lat"].to_numpy(float), sup["lon"].to_numpy(float), n)
+        sol, timing = _timed(
+            lambda r=regions: solve_by_regions(ix, alloc, r, map_function=cluster.map), cluster
+        )
+        claim = SimpleNamespace(
+            objective=sol.objective, bound=sol.bound, gap=sol.gap, status="feasible", config=alloc
+        )
+        rows.append(
+            {
+                "bench": "scaleout_regions",
+                "case": f"{n}_regions_2_workers",
+                "n_streams": n_streams,
+                "n_arcs": ix.n_arcs,
+                **timing,
+                "objective": sol.objective,
+                "gap_to_single_pct": round(
+                    100 * (single.objective - sol.objective) / abs(single.objective), 4
+                ),
+                "proven_gap_pct": round(100 * sol.gap, 2),
+                "boundary_demands": sol.n_boundary_demands,
+                "boundary_arcs": sol.n_boundary_arcs,
+                "regions_s": round(sol.seconds["regions"], 2),
+                "boundary_s": round(sol.seconds["boundary"], 2),
+                "violations": len(check_flows(ix, sol.x, claim)),
+            }
+        )
+        log.info("%s", rows[-1])
+    return rows
+
+
 def bench_sweep(clusters: dict[str, Any], n: int = SWEEP_SCENARIOS) -> list[dict[str, Any]]:
     """Rows for a sweep of ``n`` landfill-fee scenarios on the sample region, per executor."""
     from symbiosis.engine.config import MatchConfig
@@ -179,16 +254,20 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         n_sweep = int(argv[i + 1])
         del argv[i : i + 2]
     candidates_only = "--candidates" in argv
-    argv = [a for a in argv if a != "--candidates"]
+    regions_only = "--regions" in argv
+    argv = [a for a in argv if a not in ("--candidates", "--regions")]
     sizes = tuple(int(a) for a in argv) or SIZES
     rows: list[dict[str, Any]] = []
     with open_executor(parse_scheduler("local:2", memory_limit="6GiB")) as two:
         logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask resets it on import
         for n in sizes:
-            rows.extend(bench_candidates(n, two))
-            if not candidates_only:
+            if not regions_only:
+                rows.extend(bench_candidates(n, two))
+            if not (candidates_only or regions_only):
                 rows.extend(bench_match(n, two))
-        if n_sweep and not candidates_only:
+            if not candidates_only:
+                rows.extend(bench_regions(n, two))
+        if n_sweep and not (candidates_only or regions_only):
             with open_executor(parse_scheduler("local:1", memory_limit="6GiB")) as one:
                 clusters = {
                     "here_no_cluster": LocalExecutor(),
