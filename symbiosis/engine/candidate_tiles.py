@@ -85,7 +85,9 @@ class CandidateTask:
 
 
 def _reach(rules: pd.DataFrame, config: MatchConfig) -> np.ndarray:
-    km = pd.to_numeric(rules.get("max_transport_km"), errors="coerce").to_numpy(float)
+    if "max_transport_km" not in rules:
+        return np.full(len(rules), math.inf if config.radius_km is None else config.radius_km)
+    km = pd.to_numeric(rules["max_transport_km"], errors="coerce").to_numpy(float)
     km = np.where(np.isnan(km), np.inf, km)
     return np.minimum(km, math.inf if config.radius_km is None else config.radius_km)
 
@@ -97,7 +99,7 @@ def rule_blocks(
     reach = _reach(rules, config)
     edges = np.asarray(classes_km, float)
     cls = np.searchsorted(edges, reach, side="left")
-    blocks = []
+    blocks: list[RuleBlock] = []
     for c in np.unique(cls):
         rows = np.flatnonzero(cls == c)
         blocks.append(RuleBlock(len(blocks), rows, float(reach[rows].max())))
@@ -160,12 +162,12 @@ def _block_tasks(
         return []
     reach = block.reach_km
     # A block whose halo spans everything is one task (a tile would only repeat the whole registry).
-    size = tile_km if math.isfinite(reach) else math.inf
-    if not math.isfinite(size):
-        home = np.zeros(len(supplies), np.int64)
-        boxes = {0: None}
+    boxes: dict[int, tuple | None]
+    if not math.isfinite(reach):
+        home, boxes = np.zeros(len(supplies), np.int64), {0: None}
     else:
-        home, boxes = _tiles(lat[supplies], lon[supplies], size)
+        home, tile_boxes = _tiles(lat[supplies], lon[supplies], tile_km)
+        boxes = dict(tile_boxes)
     tasks = []
     for tile, box in boxes.items():
         own = supplies[home == tile]
