@@ -10,6 +10,7 @@ from typing import Any
 
 from symbiosis.commands._common import add_db_argument, database_url, print_json
 from symbiosis.commands._scheduler import add_scheduler_arguments, executor_from_args, scheduler_error_text
+from symbiosis.i18n import t
 
 NAME = "match"
 HELP = (
@@ -113,8 +114,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         type=Path,
         default=None,
-        help="also write the candidates as Parquet partitions (rule block × tile), computed tile by tile "
-        "/ écrire aussi les candidats en partitions Parquet",
+        help=f"{t('scaleout.help.candidates_parquet', 'fr')} / {t('scaleout.help.candidates_parquet', 'en')}",
     )
 
 
@@ -407,7 +407,6 @@ def _write_candidate_partitions(registry: Any, config: Any, executor: Any, direc
         registry, kb.load_rules(), config, categories=kb.load_categories(), map_function=map_function
     )
     files = write_partitions(frame, directory)
-    print(
-        f"Candidats écrits / candidates written: {len(frame)} en / in {len(files)} partitions ({directory})",
-        file=sys.stderr,
-    )
+    values = {"n": len(frame), "files": len(files), "path": directory}
+    key = "scaleout.candidates_written"
+    print(f"{t(key, 'fr', **values)} / {t(key, 'en', **values)}", file=sys.stderr)

@@ -30,9 +30,7 @@ def _both(key: str, **values: object) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``symbiosis sweep``."""
     add_db_argument(parser)
-    parser.add_argument(
-        "--config", metavar="FILE", type=Path, default=None, help="base scenario / scénario de base"
-    )
+    parser.add_argument("--config", metavar="FILE", type=Path, default=None, help=_both("sweep.help.config"))
     parser.add_argument(
         "--vary", metavar="NAME=A..B", action="append", default=[], help=_both("sweep.help.vary")
     )
@@ -46,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--samples", type=int, default=5, metavar="N", help=_both("sweep.help.samples"))
     parser.add_argument("--seed", type=int, default=0, help=_both("sweep.help.seed"))
     parser.add_argument("--out", metavar="FILE", type=Path, default=None, help=_both("sweep.help.out"))
-    parser.add_argument("--json", action="store_true", help="print the sweep as JSON / sortie JSON")
+    parser.add_argument("--json", action="store_true", help=_both("sweep.help.json"))
     add_scheduler_arguments(parser)
 
 
@@ -106,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     from symbiosis.sweep import SweepSpecError, run_sweep
 
     if args.out is not None and args.out.suffix.lower() not in OUT_FORMATS:
-        print(f"Format de sortie inconnu / unknown output format: {args.out.suffix!r}", file=sys.stderr)
+        print(_both("sweep.bad_out", suffix=args.out.suffix, formats=", ".join(OUT_FORMATS)), file=sys.stderr)
         return 2
     try:
         scenarios = _scenarios(args)
@@ -118,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{message['fr']} / {message['en']}", file=sys.stderr)
         return 2
     except (OSError, ValueError, TypeError) as exc:
-        print(f"Scénario illisible / unreadable scenario: {exc}", file=sys.stderr)
+        print(_both("sweep.bad_config", error=exc), file=sys.stderr)
         return 2
     loaded = _read(args.db, Actor.system("cli"))
     if loaded is None:
