@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import results_state, state, tables
+from app_pages.sweep_section import show_sweep
 from symbiosis.i18n import t
 from symbiosis.views.scenario import (
     HypotheticalReceiver,
@@ -127,6 +128,8 @@ if submitted:
     config = scenario_config(results_state.baseline_config(), inputs)
     st.session_state["scenario_result"] = results_state.run_cached(scenario_registry, config)
     st.session_state["scenario_firms"] = scenario_registry.firms
+
+show_sweep(registry, lang)
 
 result = st.session_state.get("scenario_result")
 if result is None:

@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sample",
     "classify",
     "match",
+    "sweep",
     "evaluate",
     "report",
     "event",

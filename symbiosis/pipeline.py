@@ -185,6 +185,7 @@ def run(
     factors: Any = None,
     mutual: Any = None,
     mutual_config: Any = None,
+    executor: Any = None,
 ) -> MatchResult:
     """Match the supplies and demands of a registry under one scenario.
 
@@ -203,6 +204,11 @@ def run(
     mutual_config
         Their parameters (:class:`symbiosis.mutual.MutualConfig`); its transport block is taken
         from ``config`` when None.
+    executor
+        When given (anything with ``map(function, items)``, such as a
+        :class:`symbiosis.distributed.DaskExecutor`), the allocation is solved part by part on it
+        (:func:`~symbiosis.engine.allocation.parts.solve_parts`: independent components, the giant
+        one on one worker); None solves it here in one piece.
 
     Returns
     -------
@@ -254,7 +260,7 @@ def run(
     with timer("problem"):
         problem = problem_arrays(scored, offered, registry, config)
     with timer("solve"):
-        solved = solve_indexed(problem.ix, config.allocation_config())
+        solved = _solve(problem, config.allocation_config(), executor)
     with timer("check"):
         violations = check_flows(problem.ix, solved.x, solved)
     with timer("results"):
@@ -281,6 +287,15 @@ def run(
         internal_opportunities=Deferred(lazy.internal_opportunities),
         mutual=levers,
     )
+
+
+def _solve(problem: ProblemArrays, config: Any, executor: Any) -> Any:
+    """The allocation in one piece, or part by part on ``executor`` (docs/scale-out.md)."""
+    if executor is None:
+        return solve_indexed(problem.ix, config)
+    from symbiosis.engine.allocation.parts import solve_parts
+
+    return solve_parts(problem.ix, config, map_function=executor.map)
 
 
 class _Results:

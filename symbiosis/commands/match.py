@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from symbiosis.commands._common import add_db_argument, database_url, print_json
+from symbiosis.commands._scheduler import add_scheduler_arguments, executor_from_args, scheduler_error_text
+from symbiosis.i18n import t
 
 NAME = "match"
 HELP = (
@@ -106,6 +108,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "sector (never counted in the KPIs) / pistes déduites du secteur SCIAN",
     )
     add_lever_arguments(parser)
+    add_scheduler_arguments(parser)
+    parser.add_argument(
+        "--candidates-parquet",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help=f"{t('scaleout.help.candidates_parquet', 'fr')} / {t('scaleout.help.candidates_parquet', 'en')}",
+    )
 
 
 def add_lever_arguments(parser: argparse.ArgumentParser) -> None:
@@ -330,8 +340,19 @@ def run(args: argparse.Namespace) -> int:
     if levers is None:
         repo.close()
         return 2
+    from symbiosis.distributed.scheduler import SchedulerError
+
     with repo:
-        result = run_pipeline(registry, config, mutual=levers[0], mutual_config=levers[1])
+        try:
+            with executor_from_args(args) as executor:
+                result = run_pipeline(
+                    registry, config, mutual=levers[0], mutual_config=levers[1], executor=executor
+                )
+                if args.candidates_parquet is not None:
+                    _write_candidate_partitions(registry, config, executor, args.candidates_parquet)
+        except SchedulerError as exc:
+            print(scheduler_error_text(exc), file=sys.stderr)
+            return 2
         leads = _prospects(registry, config) if args.prospects else None
         if result.mutual is not None and args.levers_out:
             _write_levers(result.mutual, registry, levers[0], args.levers_out)
@@ -374,3 +395,18 @@ def _write_levers(mutual: Any, registry: Any, data: Any, path: Path) -> None:
 
     section = lever_section(mutual, registry.firms, receivers=data.receivers)
     Path(path).write_bytes(frames_to_xlsx(section.sheets("fr")))
+
+
+def _write_candidate_partitions(registry: Any, config: Any, executor: Any, directory: Path) -> None:
+    """The candidates computed by rule block × tile (on the cluster when there is one), as Parquet."""
+    from symbiosis import kb
+    from symbiosis.engine.candidate_tiles import partitioned_candidates, write_partitions
+
+    map_function = map if executor is None else executor.map
+    frame = partitioned_candidates(
+        registry, kb.load_rules(), config, categories=kb.load_categories(), map_function=map_function
+    )
+    files = write_partitions(frame, directory)
+    values = {"n": len(frame), "files": len(files), "path": directory}
+    key = "scaleout.candidates_written"
+    print(f"{t(key, 'fr', **values)} / {t(key, 'en', **values)}", file=sys.stderr)

@@ -504,18 +504,22 @@ def _hazard_split(
 
 
 def _block_pairs(block: _Block, trees: dict, keys: tuple) -> Pairs:
-    """Feasible pairs of one block: enumerated, or each stream's K nearest feasible by queries."""
+    """Feasible pairs of one block (enumerated, or each stream's K nearest feasible by queries), sorted
+    by (supply, demand)."""
     sup, dem, sidx, didx, k = block.sup, block.dem, block.sidx, block.didx, block.config.k_nearest
     if k <= 0 or len(sidx) * len(didx) <= ENUMERATE_FACTOR * k * (len(sidx) + len(didx)):
         p = block.make(*_block(sup, dem, sidx, didx, block.radius, trees, keys))
-        return p.take(block.check(p))
+        p = p.take(block.check(p))
+        return p.take(np.argsort((p.s.astype(np.int64) << 32) | p.d, kind="stable"))
     tree_s, tree_d = _tree(sup, sidx, keys[0], trees), _tree(dem, didx, keys[1], trees)
     chord_r = float(km_to_chord(block.radius * (1 + SPHERE_MARGIN)))
     a = _knn_side(tree_d, sup.xyz[sidx], sup.max_km[sidx], chord_r, block, supply_side=True)
     b = _knn_side(tree_s, dem.xyz[didx], dem.max_km[didx], chord_r, block, supply_side=False)
     both = Pairs.concat([a, b])
     _, first = np.unique((both.s.astype(np.int64) << 32) | both.d, return_index=True)
-    return both.take(np.sort(first))
+    # Sorted by (supply, demand) on both paths, not in the trees' order: K-nearest ties then break
+    # the same way whatever other streams a tree holds (a tile of the registry, issue #16).
+    return both.take(first)
 
 
 @dataclass
@@ -572,11 +576,24 @@ def _knn_side(
         else:
             pairs = block.make(block.sidx[theirs], block.didx[mine], dist[found])
         ok = block.check(pairs)
-        n_ok = np.bincount(local, weights=ok, minlength=len(todo))
-        done = (n_ok >= k) | ~(dist[:, -1] <= own_chord[todo]) | (kq_eff >= n_tree)
+        done = _kth_is_closer(found, ok, dist, k) | ~(dist[:, -1] <= own_chord[todo]) | (kq_eff >= n_tree)
         out.append(pairs.take(ok & done[local]))
         todo, kq = todo[~done], kq * 4
     return Pairs.concat(out)
+
+
+def _kth_is_closer(found: np.ndarray, ok: np.ndarray, dist: np.ndarray, k: int) -> np.ndarray:
+    """Per query row: K feasible partners fetched, the K-th strictly closer than the farthest fetched.
+
+    Then every partner tied with the K-th was fetched too, so which of equidistant partners the
+    K-nearest rank keeps does not depend on the KD-tree's order (the same in any tile, issue #16).
+    """
+    okm = np.zeros(found.shape, bool)
+    okm[found] = ok
+    count = np.cumsum(okm, axis=1)
+    enough = count[:, -1] >= k
+    kth = np.argmax(count >= k, axis=1)
+    return enough & (dist[np.arange(len(dist)), kth] < dist[:, -1])
 
 
 def rule_pairs(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> Pairs:

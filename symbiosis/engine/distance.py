@@ -116,24 +116,33 @@ def _vincenty(
     big_l: NDArray[np.float64],
     max_iter: int,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Vincenty's inverse iteration; returns the distance and which pairs converged."""
+    """Vincenty's inverse iteration; returns the distance and which pairs converged.
+
+    A pair's state stops changing at the iteration where it converges, so its distance does not
+    depend on which other pairs share the batch (a tile of the registry gives the same km, issue #16).
+    """
     lam = big_l.copy()
     cos2a = cos2sm = sin_s = cos_s = sigma = np.zeros(lam.shape)
     done = np.zeros(lam.shape, dtype=bool)
     for _ in range(max_iter):
         sl, cl = np.sin(lam), np.cos(lam)
-        sin_s = np.hypot(cu2 * sl, cu1 * su2 - su1 * cu2 * cl)
-        cos_s = su1 * su2 + cu1 * cu2 * cl
-        sigma = np.arctan2(sin_s, cos_s)
+        new_sin_s = np.hypot(cu2 * sl, cu1 * su2 - su1 * cu2 * cl)
+        new_cos_s = su1 * su2 + cu1 * cu2 * cl
+        new_sigma = np.arctan2(new_sin_s, new_cos_s)
         with np.errstate(invalid="ignore", divide="ignore"):
-            sin_a = np.where(sin_s > 0, cu1 * cu2 * sl / sin_s, 0.0)
-            cos2a = 1 - sin_a**2
-            cos2sm = np.where(cos2a > 0, cos_s - 2 * su1 * su2 / cos2a, 0.0)
-        c = _F / 16 * cos2a * (4 + _F * (4 - 3 * cos2a))
-        inner = cos2sm + c * cos_s * (-1 + 2 * cos2sm**2)
-        lam_new = big_l + (1 - c) * _F * sin_a * (sigma + c * sin_s * inner)
-        done = np.abs(lam_new - lam) < 1e-12
-        lam = lam_new
+            sin_a = np.where(new_sin_s > 0, cu1 * cu2 * sl / new_sin_s, 0.0)
+            new_cos2a = 1 - sin_a**2
+            new_cos2sm = np.where(new_cos2a > 0, new_cos_s - 2 * su1 * su2 / new_cos2a, 0.0)
+        c = _F / 16 * new_cos2a * (4 + _F * (4 - 3 * new_cos2a))
+        inner = new_cos2sm + c * new_cos_s * (-1 + 2 * new_cos2sm**2)
+        lam_new = big_l + (1 - c) * _F * sin_a * (new_sigma + c * new_sin_s * inner)
+        live = ~done
+        sin_s, cos_s, sigma = (
+            np.where(live, a, b) for a, b in ((new_sin_s, sin_s), (new_cos_s, cos_s), (new_sigma, sigma))
+        )
+        cos2a, cos2sm = np.where(live, new_cos2a, cos2a), np.where(live, new_cos2sm, cos2sm)
+        done = done | (np.abs(lam_new - lam) < 1e-12)
+        lam = np.where(live, lam_new, lam)
         if done.all():
             break
     u_sq = cos2a * (_A**2 - _B**2) / _B**2

@@ -1,0 +1,285 @@
+"""Scale-out benchmark (issue #16): a 2-worker ``LocalCluster`` against the single process, and sweeps.
+
+Rows:
+
+- ``match``: for 10,000 and 100,000 streams of the canonical generator, ``run()`` in one piece
+  (the single process), ``run()`` with the allocation solved part by part here
+  (:class:`~symbiosis.distributed.LocalExecutor`) and on the cluster; wall time, this process's CPU
+  time, the workers' CPU time, objectives (the cluster must equal the in-process parts exactly), the
+  solve stage alone and the load average. The ratio is wall over wall in the same process.
+- ``candidates``: the candidate frame in one piece, then by rule block × 300 km tile here and on the
+  cluster (the frames must be equal).
+- ``regions``: the allocation in one piece, then geographically decomposed into 2 and 4 regions
+  solved on the cluster: the gap to the one-piece optimum, the proven gap, the boundary's size.
+- ``sweep``: 200 scenarios (landfill fee from 80 to 200 $/t) on the sample region with 1 and with 2
+  workers, and here without a cluster; the scaling is the 1-worker time over the 2-worker time.
+
+The machine is shared: every row carries the 1-minute load average at its start and end. Run with
+``python -m benchmarks scaleout`` or ``python -m benchmarks.bench_scaleout [sizes…] [--sweep N]
+[--candidates] [--regions]`` (the candidate rows, or the region rows, alone).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import sys
+import time
+from typing import Any
+
+__all__ = [
+    "SIZES",
+    "SWEEP_SCENARIOS",
+    "bench_candidates",
+    "bench_match",
+    "bench_regions",
+    "bench_sweep",
+    "main",
+]
+
+log = logging.getLogger(__name__)
+
+SIZES: tuple[int, ...] = (10_000, 100_000)
+SWEEP_SCENARIOS = 200
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _worker_cpu(executor: Any) -> float:
+    def cpu() -> float:
+        import resource as res
+
+        r = res.getrusage(res.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    return float(sum(executor.client.run(cpu).values()))
+
+
+def _timed(fn, executor: Any = None) -> tuple[Any, dict[str, float]]:
+    load = os.getloadavg()[0]
+    w0 = _worker_cpu(executor) if executor is not None and hasattr(executor, "client") else 0.0
+    c0, t0 = _cpu(), time.perf_counter()
+    out = fn()
+    wall, cpu = time.perf_counter() - t0, _cpu() - c0
+    w1 = _worker_cpu(executor) if executor is not None and hasattr(executor, "client") else 0.0
+    return out, {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "worker_cpu_s": round(w1 - w0, 2),
+        "load_avg_1min": round(max(load, os.getloadavg()[0]), 1),
+    }
+
+
+def bench_match(n_streams: int, cluster: Any, *, seed: int = 0) -> list[dict[str, Any]]:
+    """Rows for one size: one piece, parts here, parts on the cluster."""
+    from symbiosis.distributed import LocalExecutor
+    from symbiosis.pipeline import run
+    from symbiosis.sample import generate_streams_canonical
+
+    registry = generate_streams_canonical(n_streams=n_streams, seed=seed)
+    run(generate_streams_canonical(n_streams=500, seed=1))  # warm-up: knowledge base, factors, text model
+    rows = []
+    objectives = {}
+    for name, executor in (
+        ("single_process", None),
+        ("parts_here", LocalExecutor()),
+        ("cluster_2_workers", cluster),
+    ):
+        result, timing = _timed(lambda ex=executor: run(registry, executor=ex), executor)
+        info = result.allocation
+        objectives[name] = info.objective
+        rows.append(
+            {
+                "bench": "scaleout_match",
+                "case": name,
+                "n_streams": n_streams,
+                **timing,
+                "solve_s": round(info.timings_s["solve"], 2),
+                "objective": info.objective,
+                "status": info.status,
+            }
+        )
+        log.info("%s", rows[-1])
+    base = rows[0]["wall_s"]
+    for row in rows:
+        row["wall_ratio_vs_single"] = round(row["wall_s"] / base, 2) if base else None
+        row["identical_to_parts_here"] = objectives.get("parts_here") == row["objective"]
+    return rows
+
+
+def bench_candidates(
+    n_streams: int, cluster: Any, *, seed: int = 0, tile_km: float = 300.0
+) -> list[dict[str, Any]]:
+    """Rows for one size: candidates in one piece, tile by tile here, tile by tile on the cluster."""
+    from symbiosis import kb
+    from symbiosis.engine.candidate_tiles import partitioned_candidates, plan_tasks
+    from symbiosis.engine.candidates import generate_candidates
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.sample import generate_streams_canonical
+
+    registry = generate_streams_canonical(n_streams=n_streams, seed=seed)
+    rules, categories, config = kb.load_rules(), kb.load_categories(), MatchConfig()
+    registry.validate()
+    n_tasks = len(plan_tasks(registry, rules, config, tile_km=tile_km))
+    cases = {
+        "single_process": lambda: generate_candidates(registry, rules, config, categories=categories),
+        "tiles_here": lambda: partitioned_candidates(
+            registry, rules, config, categories=categories, tile_km=tile_km
+        ).drop(columns=["block", "tile"]),
+        "tiles_cluster_2_workers": lambda: partitioned_candidates(
+            registry, rules, config, categories=categories, tile_km=tile_km, map_function=cluster.map
+        ).drop(columns=["block", "tile"]),
+    }
+    rows, reference = [], None
+    for name, fn in cases.items():
+        frame, timing = _timed(fn, cluster if "cluster" in name else None)
+        reference = frame if reference is None else reference
+        rows.append(
+            {
+                "bench": "scaleout_candidates",
+                "case": name,
+                "n_streams": n_streams,
+                "n_candidates": len(frame),
+                "rule_tasks": n_tasks,
+                **timing,
+                "identical_to_single": bool(frame.equals(reference)),
+            }
+        )
+        log.info("%s", rows[-1])
+    return rows
+
+
+def bench_regions(n_streams: int, cluster: Any, *, seed: int = 0, counts=(2, 4)) -> list[dict[str, Any]]:
+    """Rows for one size: the allocation in one piece, then decomposed into regions on the cluster."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from symbiosis import kb
+    from symbiosis.engine.allocation import check_flows, solve_indexed
+    from symbiosis.engine.allocation.regions import solve_by_regions, supply_regions
+    from symbiosis.engine.candidates import find_candidates
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.engine.factors import load_factors
+    from symbiosis.engine.problem_builder import problem_arrays
+    from symbiosis.engine.scored_set import score_set
+    from symbiosis.sample import generate_streams_canonical
+
+    registry = generate_streams_canonical(n_streams=n_streams, seed=seed)
+    config, categories = MatchConfig(), kb.load_categories()
+    found = find_candidates(registry, kb.load_rules(), config, categories=categories)
+    scored = score_set(found, registry, config, factors=load_factors(), categories=categories)
+    problem = problem_arrays(scored, np.flatnonzero(~found.internal), registry, config)
+    sup = registry.supplies.set_index("stream_id").loc[registry.stream_codes[problem.supplies]]
+    ix, alloc = problem.ix, config.allocation_config()
+    single, timing = _timed(lambda: solve_indexed(ix, alloc))
+    rows = [
+        {
+            "bench": "scaleout_regions",
+            "case": "one_piece",
+            "n_streams": n_streams,
+            "n_arcs": ix.n_arcs,
+            **timing,
+            "objective": single.objective,
+        }
+    ]
+    for n in counts:
+        regions = supply_regions(sup["lat"].to_numpy(float), sup["lon"].to_numpy(float), n)
+        sol, timing = _timed(
+            lambda r=regions: solve_by_regions(ix, alloc, r, map_function=cluster.map), cluster
+        )
+        claim = SimpleNamespace(
+            objective=sol.objective, bound=sol.bound, gap=sol.gap, status="feasible", config=alloc
+        )
+        rows.append(
+            {
+                "bench": "scaleout_regions",
+                "case": f"{n}_regions_2_workers",
+                "n_streams": n_streams,
+                "n_arcs": ix.n_arcs,
+                **timing,
+                "objective": sol.objective,
+                "gap_to_single_pct": round(
+                    100 * (single.objective - sol.objective) / abs(single.objective), 4
+                ),
+                "proven_gap_pct": round(100 * sol.gap, 2),
+                "boundary_demands": sol.n_boundary_demands,
+                "boundary_arcs": sol.n_boundary_arcs,
+                "regions_s": round(sol.seconds["regions"], 2),
+                "boundary_s": round(sol.seconds["boundary"], 2),
+                "violations": len(check_flows(ix, sol.x, claim)),
+            }
+        )
+        log.info("%s", rows[-1])
+    return rows
+
+
+def bench_sweep(clusters: dict[str, Any], n: int = SWEEP_SCENARIOS) -> list[dict[str, Any]]:
+    """Rows for a sweep of ``n`` landfill-fee scenarios on the sample region, per executor."""
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.sweep import grid_scenarios, parse_range, run_sweep
+    from tests.test_golden import sample_registry
+
+    registry = sample_registry()
+    scenarios = grid_scenarios(MatchConfig(), [parse_range("landfill_fee=80..200")], n)
+    rows, reference = [], None
+    for name, executor in clusters.items():
+        result, timing = _timed(lambda ex=executor: run_sweep(registry, scenarios, executor=ex), executor)
+        if reference is None:
+            reference = result
+        same = result.scenarios.equals(reference.scenarios) and result.robustness.equals(reference.robustness)
+        rows.append({"bench": "scaleout_sweep", "case": name, "n_scenarios": n, **timing, "identical": same})
+        log.info("%s", rows[-1])
+    by_case = {r["case"]: r["wall_s"] for r in rows}
+    if "cluster_1_worker" in by_case and "cluster_2_workers" in by_case:
+        for row in rows:
+            row["scaling_1_to_2_workers"] = round(
+                by_case["cluster_1_worker"] / by_case["cluster_2_workers"], 2
+            )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    """Run the match rows for ``sizes`` and the sweep rows; return them (``python -m benchmarks``)."""
+    from symbiosis.distributed import LocalExecutor, open_executor, parse_scheduler
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    n_sweep = SWEEP_SCENARIOS
+    if "--sweep" in argv:
+        i = argv.index("--sweep")
+        n_sweep = int(argv[i + 1])
+        del argv[i : i + 2]
+    candidates_only = "--candidates" in argv
+    regions_only = "--regions" in argv
+    argv = [a for a in argv if a not in ("--candidates", "--regions")]
+    sizes = tuple(int(a) for a in argv) or SIZES
+    rows: list[dict[str, Any]] = []
+    with open_executor(parse_scheduler("local:2", memory_limit="6GiB")) as two:
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask resets it on import
+        for n in sizes:
+            if not regions_only:
+                rows.extend(bench_candidates(n, two))
+            if not (candidates_only or regions_only):
+                rows.extend(bench_match(n, two))
+            if not candidates_only:
+                rows.extend(bench_regions(n, two))
+        if n_sweep and not (candidates_only or regions_only):
+            with open_executor(parse_scheduler("local:1", memory_limit="6GiB")) as one:
+                clusters = {
+                    "here_no_cluster": LocalExecutor(),
+                    "cluster_1_worker": one,
+                    "cluster_2_workers": two,
+                }
+                rows.extend(bench_sweep(clusters, n_sweep))
+    return rows
+
+
+if __name__ == "__main__":
+    import json
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    print(json.dumps(main(), indent=2))

@@ -1,0 +1,311 @@
+"""Candidates partitioned by rule block × spatial tile, each tile with halos, merged into the exact set.
+
+:func:`~symbiosis.engine.candidates.generate_candidates` on the whole registry and
+:func:`partitioned_candidates` give the same frame, row for row. How:
+
+- **Rule blocks.** Rules are grouped by reach (``max_transport_km`` within the scenario's radius
+  cap): a short-haul block (heat, water) gets small tiles and thin halos; a long-haul one (hundreds
+  of km) gets few, wide tiles. K-nearest pruning is per (stream, rule), so blocks never interact.
+- **Tiles and home.** Supplies are placed in tiles of ``tile_km`` (latitude/longitude boxes); a pair
+  belongs to the tile of its supply (its *home*), so every pair is produced exactly once.
+- **Halos.** With ``H`` the block's reach, a tile's task reads the demands within ``H`` of the tile
+  (every partner of its supplies) and the supplies within ``2H`` (every partner of those demands).
+  So both of a kept pair's K-nearest decisions — among its supply's partners, and among its demand's
+  — see all the partners they rank, and give the single-process answer; the task then keeps the
+  pairs of its home supplies only. Halo bounds are conservative (a wider box never changes a result:
+  a stream beyond reach has no feasible pair).
+- **Text matches** come after, for the supplies left without any rule-based candidate (the
+  single-process rule: ``text_scope="unmatched"``): one more block with the text radius as reach, on
+  those supplies only.
+
+Each task runs the unchanged single-process code (:func:`~symbiosis.engine.candidates.find_candidates`)
+on its sub-registry, through any executor (:mod:`symbiosis.distributed`). Limits: a stream whose
+category was inferred is matched under runner-up categories too; if two of its rows reach the same
+partner in different blocks, the merge keeps the row without the ``category_alternative`` flag
+(the single process keeps the lowest runner-up rank, which the frame does not carry).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.engine.config import MatchConfig
+from symbiosis.engine.distance import SPHERE_MARGIN
+from symbiosis.registry import Registry
+
+__all__ = [
+    "DEFAULT_REACH_CLASSES_KM",
+    "DEFAULT_TILE_KM",
+    "CandidateTask",
+    "RuleBlock",
+    "partitioned_candidates",
+    "plan_tasks",
+    "rule_blocks",
+    "write_partitions",
+]
+
+log = logging.getLogger(__name__)
+
+#: Upper reach (km) of each rule block; rules reaching further form the last block.
+DEFAULT_REACH_CLASSES_KM: tuple[float, ...] = (25.0, 100.0, 300.0)
+#: Side of a spatial tile, km.
+DEFAULT_TILE_KM = 100.0
+_KM_PER_DEG_LAT = 110.5  # the least km per degree of latitude (at the equator): halos err wide
+_KM_PER_DEG_LON_EQ = 111.33
+_TEXT_BLOCK = -1
+MapFunction = Callable[[Callable, Iterable], Iterable]
+
+
+@dataclass(frozen=True)
+class RuleBlock:
+    """Rules (row positions in the rules table) whose reach is at most ``reach_km``."""
+
+    index: int
+    rules: np.ndarray
+    reach_km: float
+
+
+@dataclass(frozen=True)
+class CandidateTask:
+    """One (block, tile): the rows of the registry's streams it reads and the supplies it owns."""
+
+    block: int
+    tile: int
+    rules: np.ndarray
+    streams: np.ndarray
+    home: np.ndarray
+
+
+def _reach(rules: pd.DataFrame, config: MatchConfig) -> np.ndarray:
+    if "max_transport_km" not in rules:
+        return np.full(len(rules), math.inf if config.radius_km is None else config.radius_km)
+    km = pd.to_numeric(rules["max_transport_km"], errors="coerce").to_numpy(float)
+    km = np.where(np.isnan(km), np.inf, km)
+    return np.minimum(km, math.inf if config.radius_km is None else config.radius_km)
+
+
+def rule_blocks(
+    rules: pd.DataFrame, config: MatchConfig, *, classes_km: tuple[float, ...] = DEFAULT_REACH_CLASSES_KM
+) -> list[RuleBlock]:
+    """Rules grouped by reach class (the block's reach is the largest of its rules')."""
+    reach = _reach(rules, config)
+    edges = np.asarray(classes_km, float)
+    cls = np.searchsorted(edges, reach, side="left")
+    blocks: list[RuleBlock] = []
+    for c in np.unique(cls):
+        rows = np.flatnonzero(cls == c)
+        blocks.append(RuleBlock(len(blocks), rows, float(reach[rows].max())))
+    return blocks
+
+
+def _text_reach(config: MatchConfig) -> float:
+    kinds = set(config.text_radius_by_kind_km) | {"material"}
+    return max(config.text_radius_for_kind(k) for k in kinds)
+
+
+def _tiles(lat: np.ndarray, lon: np.ndarray, tile_km: float) -> tuple[np.ndarray, dict[int, tuple]]:
+    """Tile of each point, and each tile's (lat_min, lat_max, lon_min, lon_max) box."""
+    lat0, lon0 = float(np.nanmin(lat)), float(np.nanmin(lon))
+    dlat = tile_km / _KM_PER_DEG_LAT
+    dlon = tile_km / (_KM_PER_DEG_LON_EQ * max(math.cos(math.radians(float(np.nanmedian(lat)))), 1e-6))
+    i = np.floor((lat - lat0) / dlat).astype(np.int64)
+    j = np.floor((lon - lon0) / dlon).astype(np.int64)
+    code = i * (int(j.max(initial=0)) + 1) + j
+    boxes = {}
+    for c in np.unique(code):
+        at = code == c
+        boxes[int(c)] = (lat[at].min(), lat[at].max(), lon[at].min(), lon[at].max())
+    return code, boxes
+
+
+def _near_box(lat: np.ndarray, lon: np.ndarray, box: tuple, reach_km: float) -> np.ndarray:
+    """Points that may lie within ``reach_km`` of the box (a superset: the box widened in degrees)."""
+    if not math.isfinite(reach_km):
+        return np.ones(len(lat), bool)
+    reach_km = reach_km * (1 + SPHERE_MARGIN) + 1.0
+    dlat = reach_km / _KM_PER_DEG_LAT
+    lo, hi = box[0] - dlat, box[1] + dlat
+    widest = max(abs(lo), abs(hi))
+    if widest >= 89.0:
+        return (lat >= lo) & (lat <= hi)
+    dlon = reach_km / (_KM_PER_DEG_LON_EQ * math.cos(math.radians(widest)))
+    return (lat >= lo) & (lat <= hi) & (lon >= box[2] - dlon) & (lon <= box[3] + dlon)
+
+
+def _stream_points(registry: Registry) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of every stream (its firm's), in ``registry.streams`` order."""
+    firms = registry.firms.drop_duplicates("firm_id").set_index("firm_id")
+    at = registry.streams["firm_id"]
+    return (
+        pd.to_numeric(at.map(firms["lat"]), errors="coerce").to_numpy(float),
+        pd.to_numeric(at.map(firms["lon"]), errors="coerce").to_numpy(float),
+    )
+
+
+def _block_tasks(
+    points: tuple[np.ndarray, np.ndarray],
+    supplies: np.ndarray,
+    demands: np.ndarray,
+    block: RuleBlock,
+    tile_km: float,
+) -> list[CandidateTask]:
+    lat, lon = points
+    if not len(supplies):
+        return []
+    reach = block.reach_km
+    # A block whose halo spans everything is one task (a tile would only repeat the whole registry).
+    boxes: dict[int, tuple | None]
+    if not math.isfinite(reach):
+        home, boxes = np.zeros(len(supplies), np.int64), {0: None}
+    else:
+        home, tile_boxes = _tiles(lat[supplies], lon[supplies], tile_km)
+        boxes = dict(tile_boxes)
+    tasks = []
+    for tile, box in boxes.items():
+        own = supplies[home == tile]
+        if box is None:
+            sup_in, dem_in = supplies, demands
+        else:
+            sup_in = supplies[_near_box(lat[supplies], lon[supplies], box, 2 * reach)]
+            dem_in = demands[_near_box(lat[demands], lon[demands], box, reach)]
+        if not len(dem_in):
+            continue
+        rows = np.sort(np.concatenate([sup_in, dem_in]))
+        tasks.append(CandidateTask(block.index, tile, block.rules, rows, own))
+    return tasks
+
+
+def plan_tasks(
+    registry: Registry,
+    rules: pd.DataFrame,
+    config: MatchConfig,
+    *,
+    tile_km: float = DEFAULT_TILE_KM,
+    classes_km: tuple[float, ...] = DEFAULT_REACH_CLASSES_KM,
+) -> list[CandidateTask]:
+    """The rule-based tasks: every (rule block, tile) holding a supply (positions in ``registry.streams``)."""
+    direction = registry.streams["direction"].astype(str).to_numpy()
+    supplies, demands = np.flatnonzero(direction == "supply"), np.flatnonzero(direction == "demand")
+    points = _stream_points(registry)
+    tasks = []
+    for block in rule_blocks(rules, config, classes_km=classes_km):
+        tasks.extend(_block_tasks(points, supplies, demands, block, tile_km))
+    return tasks
+
+
+class _TileWorker:
+    """Runs :func:`find_candidates` on a task's sub-registry and keeps its home supplies' pairs."""
+
+    def __init__(self, registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: Any) -> None:
+        self.registry, self.rules, self.config, self.categories = registry, rules, config, categories
+
+    def __call__(self, task: CandidateTask) -> pd.DataFrame:
+        from symbiosis.engine.candidates import find_candidates
+
+        reg = self.registry
+        sub = Registry(reg.firms, reg.streams.iloc[task.streams].reset_index(drop=True), reg.permits)
+        text_only = task.block == _TEXT_BLOCK
+        config = self.config if text_only else self.config.replace(text_similarity_threshold=2.0)
+        rules = self.rules.iloc[task.rules].reset_index(drop=True)
+        frame = find_candidates(sub, rules, config, categories=self.categories).frame()
+        home = set(reg.streams["stream_id"].iloc[task.home].astype(str))
+        keep = frame["supply_id"].astype(str).isin(home).to_numpy()
+        return frame[keep].assign(block=task.block, tile=task.tile).reset_index(drop=True)
+
+
+def _text_tasks(
+    registry: Registry, rules: pd.DataFrame, config: MatchConfig, matched: set[str], tile_km: float
+) -> list[CandidateTask]:
+    """Text-matching tasks for the supplies left without a rule-based candidate."""
+    if config.text_similarity_threshold > 1.0:
+        return []
+    streams = registry.streams
+    direction = streams["direction"].astype(str).to_numpy()
+    ids = streams["stream_id"].astype(str).to_numpy()
+    wanted = np.flatnonzero((direction == "supply") & ~np.isin(ids, list(matched)))
+    demands = np.flatnonzero(direction == "demand")
+    block = RuleBlock(_TEXT_BLOCK, np.zeros(0, np.int64), _text_reach(config))
+    return _block_tasks(_stream_points(registry), wanted, demands, block, tile_km)
+
+
+def _order(frame: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """One row per (supply, demand), in the single process's order (supply rows, then demand rows)."""
+    if frame.empty:
+        return frame
+    alt = frame["category_alternative"].astype(bool).to_numpy() if "category_alternative" in frame else None
+    frame = frame.assign(_alt=alt if alt is not None else False)
+    frame = frame.sort_values("_alt", kind="stable").drop_duplicates(["supply_id", "demand_id"])
+    pos = pd.Series(np.arange(len(registry.streams)), index=registry.streams["stream_id"].astype(str))
+    key = (
+        pos.reindex(frame["supply_id"].astype(str)).to_numpy() * (len(pos) + 1)
+        + pos.reindex(frame["demand_id"].astype(str)).to_numpy()
+    )
+    return frame.iloc[np.argsort(key, kind="stable")].drop(columns="_alt").reset_index(drop=True)
+
+
+def partitioned_candidates(
+    registry: Registry,
+    rules: pd.DataFrame,
+    config: MatchConfig,
+    *,
+    categories: pd.DataFrame | None = None,
+    map_function: MapFunction = map,
+    tile_km: float = DEFAULT_TILE_KM,
+    classes_km: tuple[float, ...] = DEFAULT_REACH_CLASSES_KM,
+) -> pd.DataFrame:
+    """The candidates of :func:`~symbiosis.engine.candidates.generate_candidates`, tile by tile.
+
+    Parameters
+    ----------
+    registry, rules, config, categories
+        As for ``generate_candidates``.
+    map_function
+        ``map(function, tasks)`` in order: the built-in map here,
+        :meth:`symbiosis.distributed.DaskExecutor.map` on a cluster.
+    tile_km, classes_km
+        Tile side and reach classes of the rule blocks.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns and rows as ``generate_candidates`` (in its order), plus ``block`` (rule
+        block; -1 for text matches) and ``tile`` (home tile of the supply within its block): the
+        partition each row came from.
+    """
+    registry.validate()
+    worker = _TileWorker(registry, rules, config, categories)
+    tasks = plan_tasks(registry, rules, config, tile_km=tile_km, classes_km=classes_km)
+    frames = list(map_function(worker, tasks))
+    matched = set().union(*(set(f["supply_id"].astype(str)) for f in frames)) if frames else set()
+    text = _text_tasks(registry, rules, config, matched, tile_km)
+    frames += list(map_function(worker, text))
+    log.info("partitioned candidates: %d rule tasks, %d text tasks", len(tasks), len(text))
+    nonempty = [f for f in frames if len(f)]
+    if not nonempty:
+        return frames[0] if frames else pd.DataFrame()
+    return _order(pd.concat(nonempty, ignore_index=True), registry)
+
+
+def write_partitions(candidates: pd.DataFrame, directory: str | Path) -> list[Path]:
+    """Write the candidates as Parquet files ``block=B/tile=T/part.parquet`` (Hive-style partitions).
+
+    Returns the files written, in (block, tile) order. Reading them back
+    (``pandas.read_parquet(directory)``) gives every candidate once.
+    """
+    directory = Path(directory)
+    written = []
+    for (block, tile), part in candidates.groupby(["block", "tile"], sort=True):
+        folder = directory / f"block={block}" / f"tile={tile}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "part.parquet"
+        part.drop(columns=["block", "tile"]).to_parquet(path, index=False)
+        written.append(path)
+    return written

@@ -1,0 +1,99 @@
+"""The scenario page's sweep: view functions (no Streamlit) and the page driven headless (#16 item 3)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from symbiosis.engine.config import MatchConfig
+from symbiosis.sweep import SweepResult
+from symbiosis.views.sweep import (
+    SweepInputs,
+    kpi_spread,
+    robustness_buckets,
+    robustness_chart,
+    robustness_table,
+    sweep_scenarios,
+)
+from tests._app_helpers import build_template, use_copy
+from tests.test_app_advisor import ADVISOR, _page
+
+
+def _result(shares: list[float], n: int = 4) -> SweepResult:
+    rob = pd.DataFrame(
+        {
+            "candidate_id": [f"S{i}>D{i}" for i in range(len(shares))],
+            "supply_id": [f"S{i}" for i in range(len(shares))],
+            "demand_id": [f"D{i}" for i in range(len(shares))],
+            "supply_firm_id": ["F1"] * len(shares),
+            "demand_firm_id": ["F2"] * len(shares),
+            "n_chosen": [round(s * n) for s in shares],
+            "share": shares,
+            "mean_flow_per_yr": [10.0] * len(shares),
+        }
+    )
+    scenarios = pd.DataFrame(
+        {
+            "scenario": range(n),
+            "net_value_cad_per_yr": [1000.0, 2000.0, 3000.0, 4000.0][:n],
+            "n_exchanges": [3, 4, 4, 5][:n],
+        }
+    )
+    return SweepResult(scenarios, rob, 0.1)
+
+
+def test_buckets_count_each_exchange_once():
+    buckets = robustness_buckets(_result([1.0, 1.0, 0.75, 0.5, 0.25]), "fr")
+    assert buckets["n_exchanges"].tolist() == [2, 1, 1, 1]
+    assert buckets["bucket"].iloc[0] == "Toujours retenus"
+    assert robustness_buckets(_result([1.0]), "en")["bucket"].iloc[0] == "Always chosen"
+    spec = robustness_chart(_result([1.0, 0.25]), "en")
+    assert [v["value"] for v in spec["data"]["values"]] == [1, 0, 0, 1]
+
+
+def test_robustness_table_names_the_firms_and_shows_percent():
+    firms = pd.DataFrame({"firm_id": ["F1", "F2"], "name": ["Scierie", "Serre"]})
+    table = robustness_table(_result([1.0, 0.5]), firms, "fr")
+    assert table["Fournisseur"].tolist() == ["Scierie", "Scierie"]
+    assert table["Receveur"].iloc[0] == "Serre"
+    assert table["Part des scénarios"].tolist() == [100.0, 50.0]
+    assert list(robustness_table(_result([1.0]), firms, "en").columns)[:2] == ["Supplier", "Receiver"]
+
+
+def test_kpi_spread_is_formatted_in_the_language():
+    fr = kpi_spread(_result([1.0]), "fr")
+    row = fr.set_index("Indicateur").loc["Valeur nette ($/an)"]
+    assert row["Minimum"] == "1\u00a0000" and row["Maximum"] == "4\u00a0000"
+    assert "Net value ($/yr)" in set(kpi_spread(_result([1.0]), "en")["Indicator"])
+
+
+def test_page_grid_is_ordered_and_bounded():
+    scenarios = sweep_scenarios(MatchConfig(), SweepInputs("carbon_price", 100, 20, 50))
+    prices = [s.config.weights.carbon_price_cad_per_t_co2e for s in scenarios]
+    assert prices[0] == 20 and prices[-1] == 100 and len(prices) == 12
+    with pytest.raises(ValueError):
+        sweep_scenarios(MatchConfig(), SweepInputs("radius_km", 1, 2, 3))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return build_template(tmp_path_factory.mktemp("sweep"), ADVISOR)
+
+
+def test_scenario_page_runs_a_sweep_and_shows_robustness(template, tmp_path, monkeypatch):
+    use_copy(template[0], tmp_path, monkeypatch)
+    at: AppTest = _page("advisor_scenario.py", ADVISOR, template)
+    assert not at.exception
+    assert any("Robustesse des échanges" in s.value for s in at.subheader)
+    run = next(b for b in at.button if b.label == "Lancer le balayage")
+    samples = next(n for n in at.number_input if n.label == "Nombre de scénarios")
+    samples.set_value(3)
+    run.click().run()
+    assert not at.exception
+    assert any("3 scénarios calculés" in m.value for m in at.markdown)
+    tables = [d.value for d in at.dataframe]
+    robust = next(tb for tb in tables if "Part des scénarios" in tb.columns)
+    assert len(robust) > 0 and robust["Part des scénarios"].max() == 100
+    assert any("Indicateur" in tb.columns for tb in tables)
+    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
