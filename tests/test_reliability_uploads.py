@@ -37,6 +37,8 @@ pytestmark = pytest.mark.reliability
 N_FILES = int(os.environ.get("SYMBIOSIS_HOSTILE_FILES", "3000"))
 N_RANDOM = max(1, N_FILES // 24)
 SEED = int(os.environ.get("SYMBIOSIS_HOSTILE_SEED", "20261206"))
+#: CPU seconds of this process (not wall time: a loaded machine must not fail a linear reader); the
+#: quadratic readers of issue 12 took minutes on these cells.
 READ_BUDGET_S = 2.0
 HEADER = template_header()
 TEXT_COLUMNS = ("description", "quality_notes")
@@ -220,11 +222,11 @@ def test_generated_hostile_files_lose_no_valid_row(context):
     slowest, n_rows = 0.0, 0
     for file_no in range(N_FILES):
         case = generate(rng, file_no)
-        start = time.perf_counter()
+        start = time.process_time()
         raw = read_table(case.data, filename=case.filename)
-        took = time.perf_counter() - start
+        took = time.process_time() - start
         slowest = max(slowest, took)
-        assert took < READ_BUDGET_S, f"file {file_no} took {took:.2f} s to read"
+        assert took < READ_BUDGET_S, f"file {file_no} took {took:.2f} CPU s to read"
         assert not raw.has_file_error, (file_no, [i.code for i in raw.issues])
         n_rows += len(raw.frame)
         groups.setdefault(tuple(raw.frame.columns), []).append((raw, case))
@@ -258,7 +260,7 @@ def test_arbitrary_bytes_and_broken_workbooks_never_raise(context):
         else:
             data = bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 17, 500, 3000])))
             name = rng.choice(["f.csv", "f.txt", "f", "f.xlsx"])
-        start = time.perf_counter()
+        start = time.process_time()
         raw = read_table(data, filename=name)
         _validate(raw, context)
-        assert time.perf_counter() - start < READ_BUDGET_S
+        assert time.process_time() - start < READ_BUDGET_S
