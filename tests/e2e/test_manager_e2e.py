@@ -67,13 +67,12 @@ def test_manager_reads_the_dashboard_and_downloads_the_same_figures(browser, app
         rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
         assert rows and rows[0][0] == t("reports.col.synergy_id", "fr")
         wait_for_app(page)
+        # The download leaves the browser at once; its audit entry is written by the rerun the click
+        # starts on the server, which a loaded machine may run a moment later: wait for it (the
+        # browser stays open meanwhile, so the rerun is not cancelled).
+        exports, firms = _audited_exports(sample_db, at_least=2)
     finally:
         context.close()
-    from symbiosis.db import Actor, Repository
-
-    with Repository.from_url(f"sqlite:///{sample_db}") as repo:
-        exports = repo.audit(Actor.system("test"), action="export")
-        firms = repo.firms(Actor.system("test"))
     assert len(exports) >= 2  # one audited export per download
     assert set(exports["actor_id"]) == {"gestionnaire"}
     hidden = firms.loc[firms["confidentiality"].ne("public"), "name"]
@@ -81,3 +80,19 @@ def test_manager_reads_the_dashboard_and_downloads_the_same_figures(browser, app
     assert not [name for name in hidden if name in text]
     assert log.urls, "the browser made no request at all"
     assert log.outside_loopback() == []
+
+
+def _audited_exports(sample_db, *, at_least: int, timeout_s: float = 20.0):
+    """The registry's audited exports and its firms, once ``at_least`` exports are in (or time is up)."""
+    import time
+
+    from symbiosis.db import Actor, Repository
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with Repository.from_url(f"sqlite:///{sample_db}") as repo:
+            exports = repo.audit(Actor.system("test"), action="export")
+            firms = repo.firms(Actor.system("test"))
+        if len(exports) >= at_least or time.monotonic() > deadline:
+            return exports, firms
+        time.sleep(0.25)
