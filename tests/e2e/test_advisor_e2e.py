@@ -99,6 +99,7 @@ def test_advisor_runs_a_scenario(browser, app_url):
         )
         wait_for_app(page, timeout_ms=TIMEOUT_MS)
         metrics = page.locator('[data-testid="stMetric"]')
+        metrics.nth(7).wait_for(timeout=TIMEOUT_MS)  # the heading can be drawn before its metrics
         assert metrics.count() >= 8
         assert page.locator('[data-testid="stMetricDelta"]').count() > 0  # a smaller radius changes KPIs
         page.get_by_text(re.compile(r"Échanges disparus \(\d+\)")).wait_for()
