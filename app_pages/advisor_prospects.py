@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import results_state, state
+from app_pages import results_state, state, tables
 from symbiosis.engine.prospects import prospect_leads, silent_firms
 from symbiosis.i18n import t
 from symbiosis.kb import load_categories
@@ -28,4 +28,4 @@ st.info(prospect_summary(leads, len(silent_firms(registry)), lang))
 if leads.empty:
     st.write(t("advisor.prospects.none", lang))
 else:
-    st.dataframe(lead_table(leads, registry.firms, load_categories(), lang), hide_index=True, width="stretch")
+    tables.show_table(lead_table(leads, registry.firms, load_categories(), lang))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from symbiosis.db import PermissionDenied
 from symbiosis.i18n import t
 from symbiosis.services.mutual_consent import firm_items, item_partners
@@ -22,7 +22,7 @@ items = firm_items(repo, actor)
 if items.empty:
     st.info(t("mutual.firm.empty", lang))
     st.stop()
-st.dataframe(firm_items_table(items, lang), hide_index=True, width="stretch")
+tables.show_table(firm_items_table(items, lang))
 labels = item_labels(items, lang)
 chosen = st.selectbox(t("mutual.page.item", lang), list(labels), format_func=labels.get)
 mine = items[items["item_id"] == chosen]
@@ -40,7 +40,7 @@ else:
                 total=int(mine["n_members"].iloc[0]),
             )
         )
-    st.dataframe(partners_table(partners, lang), hide_index=True, width="stretch")
+    tables.show_table(partners_table(partners, lang))
 row = mine.iloc[0]
 if row["my_status"] in CONSENT_OPEN:
     with st.form("mutual_consent"):

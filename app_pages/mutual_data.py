@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import mutual_state, results_state, state
+from app_pages import mutual_state, results_state, state, tables
 from symbiosis.i18n import t
 from symbiosis.ingest import read_table
 from symbiosis.mutual.files import FRENCH_FILES
@@ -55,7 +55,7 @@ if data.empty:
 
 result = mutual_state.plan(registry, data)
 st.subheader(t("mutual.data.plan", lang))
-st.dataframe(summary_table(result, lang), hide_index=True, width="stretch")
+tables.show_table(summary_table(result, lang))
 problems = [v for info in result.info.values() for v in info.violations]
 if problems:
     st.error(t("mutual.data.check_failed", lang, n=len(problems)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import mutual_state, state
+from app_pages import mutual_state, state, tables
 from symbiosis.i18n import t
 from symbiosis.labels import lever_method_label, lever_status_label
 from symbiosis.views.mutual import amount, group_deck, lever_table, members_table
@@ -36,7 +36,7 @@ if table.empty:
     st.info(t("mutual.page.none", lang))
     st.stop()
 shown = table.drop(columns=["explanation"])
-st.dataframe(shown.rename(columns=lambda c: t(f"mutual.col.{c}", lang)), hide_index=True, width="stretch")
+tables.show_table(shown.rename(columns=lambda c: t(f"mutual.col.{c}", lang)))
 chosen = st.selectbox(
     t("mutual.page.pick_group", lang),
     table["group_id"],
@@ -45,6 +45,6 @@ chosen = st.selectbox(
 st.write(table.set_index("group_id").at[chosen, "explanation"])
 mutual_state.offer_button(actor, chosen, key="mutual_offer_group")
 members = result.purchase_members[result.purchase_members["group_id"] == chosen]
-st.dataframe(members_table(members, "purchasing", lang, names=names), hide_index=True, width="stretch")
+tables.show_table(members_table(members, "purchasing", lang, names=names))
 st.pydeck_chart(group_deck(result, registry.firms, chosen, names=names))
 st.caption(t("advisor.map.no_tiles", lang))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import mutual_state, state
+from app_pages import mutual_state, state, tables
 from symbiosis.i18n import t
 from symbiosis.views.mutual import amount, lever_table, members_table, percent, route_deck, route_layers
 
@@ -55,4 +55,4 @@ if chosen:
     st.write(table.set_index("route_id").at[chosen, "explanation"])
     mutual_state.offer_button(actor, chosen, key="mutual_offer_route")
 st.subheader(t("mutual.routes.per_firm", lang))
-st.dataframe(members_table(result.collection, "routes", lang, names=names), hide_index=True, width="stretch")
+tables.show_table(members_table(result.collection, "routes", lang, names=names))
