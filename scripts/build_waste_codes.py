@@ -28,26 +28,15 @@ import re
 import sys
 from pathlib import Path
 
+from symbiosis.kb.waste_codes import WASTE_CODE_COLUMNS
+
 log = logging.getLogger("build_waste_codes")
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "list_of_waste_defra.csv"
 DATA = Path(__file__).resolve().parents[1] / "symbiosis" / "kb" / "data"
 TARGET = DATA / "list_of_waste.csv"
 FRENCH = DATA / "list_of_waste_fr.csv"
-COLUMNS = (
-    "code",
-    "code_spaced",
-    "hazardous",
-    "entry_type",
-    "chapter_code",
-    "chapter",
-    "sub_chapter_code",
-    "sub_chapter",
-    "description_en",
-    "label_fr",
-    "chapter_fr",
-    "sub_chapter_fr",
-)
+COLUMNS = WASTE_CODE_COLUMNS  # the columns the package reads: one list
 FRENCH_COLUMNS = ("code", "label_fr", "wording")
 WORDINGS = ("official", "corrected", "project")
 _CODE = re.compile(r"\d{2}|\d{4}|\d{6}")

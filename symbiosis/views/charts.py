@@ -37,6 +37,36 @@ def _text(values: pd.Series, lang: str, decimals: int, unit: str) -> list[str]:
     ]
 
 
+def _chart_data(
+    frame: pd.DataFrame, category: str, value: str, lang: str, decimals: int, unit: str
+) -> pd.DataFrame:
+    """``category``, numeric ``value`` and its text ``shown`` in ``lang`` (for the tooltip)."""
+    data = pd.DataFrame(
+        {
+            "category": frame[category].astype(str).to_numpy(),
+            "value": pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float),
+        }
+    )
+    data["shown"] = _text(data["value"], lang, decimals, unit)
+    return data
+
+
+def _value_axis(lang: str, title: str, decimals: int) -> dict[str, Any]:
+    return {
+        "field": "value",
+        "type": "quantitative",
+        "title": title,
+        "axis": {"labelExpr": axis_label_expr(lang, decimals), "format": ",.0f"},
+    }
+
+
+def _tooltip(value_title: str, category_title: str) -> list[dict[str, Any]]:
+    return [
+        {"field": "category", "type": "nominal", "title": category_title or " "},
+        {"field": "shown", "type": "nominal", "title": value_title},
+    ]
+
+
 def bar_chart(
     frame: pd.DataFrame,
     *,
@@ -50,13 +80,7 @@ def bar_chart(
     sort: bool = True,
 ) -> dict[str, Any]:
     """Horizontal bars of ``value`` by ``category`` (largest first), axis and tooltip in ``lang``."""
-    data = pd.DataFrame(
-        {
-            "category": frame[category].astype(str).to_numpy(),
-            "value": pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float),
-        }
-    )
-    data["shown"] = _text(data["value"], lang, decimals, unit)
+    data = _chart_data(frame, category, value, lang, decimals, unit)
     data = data.dropna(subset=["value"])
     return {
         "data": {"values": data.to_dict(orient="records")},
@@ -69,16 +93,8 @@ def bar_chart(
                 "sort": "-x" if sort else None,
                 "axis": {"labelLimit": 260},
             },
-            "x": {
-                "field": "value",
-                "type": "quantitative",
-                "title": value_title,
-                "axis": {"labelExpr": axis_label_expr(lang, decimals), "format": ",.0f"},
-            },
-            "tooltip": [
-                {"field": "category", "type": "nominal", "title": category_title or " "},
-                {"field": "shown", "type": "nominal", "title": value_title},
-            ],
+            "x": _value_axis(lang, value_title, decimals),
+            "tooltip": _tooltip(value_title, category_title),
         },
     }
 
@@ -95,13 +111,7 @@ def column_chart(
     decimals: int = 0,
 ) -> dict[str, Any]:
     """Vertical columns of ``value`` by ``category`` in the frame's order (months, stages…)."""
-    data = pd.DataFrame(
-        {
-            "category": frame[category].astype(str).to_numpy(),
-            "value": pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float),
-        }
-    )
-    data["shown"] = _text(data["value"], lang, decimals, unit)
+    data = _chart_data(frame, category, value, lang, decimals, unit)
     order = list(data["category"])
     return {
         "data": {"values": data.to_dict(orient="records")},
@@ -114,15 +124,7 @@ def column_chart(
                 "sort": order,
                 "axis": {"labelAngle": 0},
             },
-            "y": {
-                "field": "value",
-                "type": "quantitative",
-                "title": value_title,
-                "axis": {"labelExpr": axis_label_expr(lang, decimals), "format": ",.0f"},
-            },
-            "tooltip": [
-                {"field": "category", "type": "nominal", "title": category_title or " "},
-                {"field": "shown", "type": "nominal", "title": value_title},
-            ],
+            "y": _value_axis(lang, value_title, decimals),
+            "tooltip": _tooltip(value_title, category_title),
         },
     }
