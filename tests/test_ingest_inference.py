@@ -155,3 +155,43 @@ def test_steam_declared_in_tonnes_is_inferred_as_steam_and_converted_with_its_he
     assert row["category_id"] == "steam_low_pressure" and row["kind"] == "energy"
     assert row["quantity_per_yr"] == pytest.approx(10 * 8766 * 0.64)
     assert "unit.energy_per_t" in {i.code for i in result.report.issues}
+
+
+@pytest.mark.parametrize(
+    ("description", "temperature"),
+    [
+        ("Process steam exported to the steelworks", "320"),
+        ("Vapeur de procédé exportée vers l'aciérie", "320"),
+        ("Vapeur et électricité vers la raffinerie", "300"),
+    ],
+)
+def test_steam_stated_by_its_temperature_is_inferred_in_the_band_that_holds_it(description, temperature):
+    """Superheated steam declared at 300–320 °C without a pressure was inferred medium pressure
+    (140–250 °C) and the row was then rejected for its own temperature (issue 9, cause 1)."""
+    result = _validate(
+        [_row(description=description, unite="MWh/an", quantite="500 000", temperature_c=temperature)]
+    )
+    assert result.report.n_valid == 1, [i.message("en") for i in result.report.issues]
+    assert result.valid.iloc[0]["category_id"] == "steam_high_pressure"
+
+
+def test_an_inferred_category_that_excludes_the_stated_temperature_gives_way_to_a_runner_up():
+    """The guess is ours, the temperature is the firm's: the best runner-up that fits it is taken."""
+    from symbiosis.ingest.category_inference import CategoryChoice
+    from symbiosis.ingest.rows import RowContext
+    from symbiosis.ingest.stream_checks import CategoryIndex
+    from symbiosis.ingest.streams import _fitting_temperature
+
+    index = CategoryIndex(load_categories())
+    raw = read_table(_csv([_row(unite="MWh/an", temperature_c="45")]), filename="flux.csv")
+    ctx = RowContext(raw, {"unit": "MWh/an", "temperature_c": "45"}, 2)
+    guess = CategoryChoice(
+        index.by_id["heat_very_high_gt_150c"], "inferred", 0.4, ("heat_medium_60_90c", "heat_low_30_60c")
+    )
+    chosen = _fitting_temperature(ctx, index, guess, None)
+    assert chosen.category["category_id"] == "heat_low_30_60c" and chosen.source == "inferred"
+    assert chosen.alternatives == ("heat_very_high_gt_150c", "heat_medium_60_90c")
+    too_hot = RowContext(raw, {"unit": "MWh/an", "temperature_c": "900"}, 2)
+    assert (
+        _fitting_temperature(too_hot, index, guess, None) is guess
+    )  # no runner-up fits: the check reports it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Mapping
 from functools import partial
 from typing import Any
@@ -32,10 +33,13 @@ from symbiosis.ingest.stream_checks import (
     check_time,
     check_waste_code,
     corrected_for_unit,
+    temperature_band,
     waste_code_table,
 )
 from symbiosis.schemas import STREAMS
 from symbiosis.units.table import read_unit
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["REQUIRED_STREAM_COLUMNS", "check_firm_reference", "validate_streams"]
 
@@ -110,10 +114,48 @@ def _choose_category(
     ctx: RowContext, index: CategoryIndex, inferred: Mapping[int, Any], density: float | None
 ) -> CategoryChoice:
     choice = check_category(ctx, index, inferred.get(ctx.row, ()))
-    if choice.category is None or _fits_unit(ctx, choice.category, density):
+    if choice.category is None:
         return choice
-    fix = corrected_for_unit(ctx, index, choice.category, suggest_for_unit(ctx.cells, lang=ctx.raw.lang))
-    return fix or choice  # no confident fix: the converter reports the unit error with its hint
+    if not _fits_unit(ctx, choice.category, density):
+        fix = corrected_for_unit(ctx, index, choice.category, suggest_for_unit(ctx.cells, lang=ctx.raw.lang))
+        return fix or choice  # no confident fix: the converter reports the unit error with its hint
+    if choice.source == "inferred":
+        return _fitting_temperature(ctx, index, choice, density)
+    return choice
+
+
+def _fitting_temperature(
+    ctx: RowContext, index: CategoryIndex, choice: CategoryChoice, density: float | None
+) -> CategoryChoice:
+    """An inferred category whose band excludes the row's own temperature gives way to the best
+    runner-up that fits it (and the unit): the guess is ours, the temperature is the firm's.
+
+    A category the firm typed is never replaced: its band error is reported by the quality check.
+    """
+    temperature, problems = read_float(
+        ctx.text("temperature_c"), locale=ctx.locale, minimum=-60.0, maximum=2000.0, strip="°c|°|c"
+    )
+    if temperature is None or problems or _within_band(choice.category, temperature):
+        return choice
+    ranked = (choice.category["category_id"], *choice.alternatives)
+    for k, cid in enumerate(ranked[1:], start=1):
+        category = index.by_id.get(cid)
+        if (
+            category is not None
+            and _within_band(category, temperature)
+            and _fits_unit(ctx, category, density)
+        ):
+            rest = tuple(c for c in ranked if c != cid)
+            logger.debug(
+                "row %s: inferred %s → runner-up %d %s fits %g °C", ctx.row, ranked[0], k, cid, temperature
+            )
+            return CategoryChoice(category, "inferred", choice.score, rest)
+    return choice
+
+
+def _within_band(category: Mapping[str, Any] | None, temperature: float) -> bool:
+    low, high = temperature_band(dict(category or {}))
+    return (low is None or temperature >= low) and (high is None or temperature <= high)
 
 
 def _stream_row(

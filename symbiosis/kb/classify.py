@@ -25,7 +25,8 @@ Heat is split by temperature band and steam by pressure band: when the text (or 
 ``temperature_c``) gives a temperature (``60 °C``, ``140 degrés``, ``300 F``) or a pressure
 (``10 bar``, ``150 psig``) and heat or steam is what the text is about, the band that contains the
 value is put first (the bands are read from the category labels, e.g. ``"Rejets thermiques 60–90 °C"``,
-``"(3,5–15 bar)"``).
+``"(3,5–15 bar)"``; a steam band's temperature range from the categories' ``temperature_low_c`` and
+``temperature_high_c``). A stated pressure decides over a stated temperature.
 
 What the declaration says besides its text narrows the choice (:class:`Declaration`): the
 **direction** keeps the categories that appear on that side of a rule (a supply is never put in a
@@ -165,6 +166,7 @@ class _Index:
     corrections: dict[str, str]  # typo cache, filled as queries come
     heat_bands: tuple[tuple[int, float, float], ...]  # (category row, low °C, high °C)
     pressure_bands: tuple[tuple[int, float, float], ...]  # (category row, low bar, high bar)
+    steam_temperature_bands: tuple[tuple[int, float, float], ...]  # the pressure bands, in °C
 
 
 def _clean_code(code: str) -> str:
@@ -266,6 +268,23 @@ def _bands(categories: pd.DataFrame, unit: str) -> tuple[tuple[int, float, float
     return tuple(bands)
 
 
+def _temperature_columns(
+    categories: pd.DataFrame, rows: tuple[tuple[int, float, float], ...]
+) -> tuple[tuple[int, float, float], ...]:
+    """The ``temperature_low_c``/``temperature_high_c`` band of each category of ``rows`` that has one.
+
+    Steam is labelled by pressure, but a firm often states only its temperature (superheated steam at
+    320 °C): the knowledge base's own temperature columns give each pressure band its range.
+    """
+    if "temperature_low_c" not in categories or "temperature_high_c" not in categories:
+        return ()
+    low = pd.to_numeric(categories["temperature_low_c"], errors="coerce").to_numpy(float)
+    high = pd.to_numeric(categories["temperature_high_c"], errors="coerce").to_numpy(float)
+    return tuple(
+        (i, float(low[i]), float(high[i])) for i, _, _ in rows if np.isfinite(low[i]) and np.isfinite(high[i])
+    )
+
+
 def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, tuple[str, str]]) -> _Index:
     """Fit the n-gram space and the phrase, document and word matrices."""
     categories = categories.reset_index(drop=True)
@@ -275,6 +294,7 @@ def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, t
         docs[i].extend(toks)
     space = fit_space(docs)
     words, phrase_tokens = _word_matrix(texts)
+    pressure_bands = _bands(categories, "bar")
     return _Index(
         categories=tuple(_suggestion(row) for _, row in categories.iterrows()),
         space=space,
@@ -288,7 +308,8 @@ def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, t
         words=words,
         corrections={},
         heat_bands=_bands(categories, "C"),
-        pressure_bands=_bands(categories, "bar"),
+        pressure_bands=pressure_bands,
+        steam_temperature_bands=_temperature_columns(categories, pressure_bands),
     )
 
 
@@ -495,7 +516,8 @@ def classify_many(
             row = np.where(np.isin(ids, list(allowed)), row, 0.0)
         temperature = decl.temperature_c if decl.temperature_c is not None else parse_temperature_c(text)
         row = _apply_band(index, row, temperature, index.heat_bands)
-        row = _apply_band(index, row, parse_pressure_bar(text), index.pressure_bands)
+        row = _apply_band(index, row, temperature, index.steam_temperature_bands)
+        row = _apply_band(index, row, parse_pressure_bar(text), index.pressure_bands)  # pressure wins
         order = np.argsort(-row, kind="stable")[: max(top, 0)]
         out.append([_with_score(index.categories[i], row[i]) for i in order if row[i] > 0.0])
     return out
