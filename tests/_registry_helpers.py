@@ -30,13 +30,17 @@ def firm(firm_id: str, name: str, municipality: str, lat: float, lon: float, **o
 
 
 def stream(stream_id: str, firm_id: str, direction: str, category_id: str, qty: float, **over) -> dict:
-    """Return one material stream row (t/yr) with sensible defaults."""
+    """Return one valid STREAMS row: a material stream of ``qty`` t/yr, the category given by the firm,
+    every optional number missing (``**over`` replaces any column)."""
     row = dict(
         stream_id=stream_id,
         firm_id=firm_id,
         direction=direction,
         kind="material",
         category_id=category_id,
+        category_source="given",
+        category_score=float("nan"),
+        category_alternatives="",
         waste_code="",
         description="",
         quantity_as_typed=str(qty),

@@ -22,7 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from symbiosis.db import Actor, Repository
-from symbiosis.schemas import ALL_MONTHS, FIRMS, STREAMS
+from symbiosis.schemas import FIRMS, STREAMS
+from tests._registry_helpers import stream
 
 pytest_plugins = ["pytester"]  # tests/test_db_fixtures.py runs this conftest in an inner session
 
@@ -157,54 +158,10 @@ def _firm_row(firm_id: str, name: str, **over: Any) -> dict[str, Any]:
 
 
 def _stream_row(stream_id: str, firm_id: str, direction: str = "supply", **over: Any) -> dict[str, Any]:
-    """One STREAMS row with defaults (a material stream in t/yr, optional numbers missing)."""
-    nan = float("nan")
-    row = dict(
-        stream_id=stream_id,
-        firm_id=firm_id,
-        direction=direction,
-        kind="material",
-        category_id="wood_sawdust",
-        category_source="given",
-        category_score=nan,
-        category_alternatives="",
-        waste_code="",
-        description="",
-        quantity_as_typed="1 200,5",
-        unit_as_typed="t/an",
-        quantity_per_yr=1200.5,
-        quantity_unit="t/yr",
-        mass_t_per_yr=1200.5,
-        density_t_per_m3=nan,
-        density_source="",
-        hazardous=False,
-        moisture_pct=nan,
-        temperature_c=nan,
-        purity_pct=nan,
-        contaminant_pct=nan,
-        particle_size="",
-        min_purity_pct=nan,
-        max_moisture_pct=nan,
-        min_temperature_c=nan,
-        max_contaminant_pct=nan,
-        accepted_particle_sizes="",
-        rejects_hazardous=False,
-        quality_notes="",
-        availability="continuous",
-        months_mask=ALL_MONTHS,
-        start_date=pd.NaT,
-        end_date=pd.NaT,
-        current_fate="",
-        disposal_cost_cad_per_unit=nan,
-        current_use="",
-        purchase_price_cad_per_unit=nan,
-        gate_fee_cad_per_unit=nan,
-        min_lot_per_yr=nan,
-        max_distance_km=nan,
-        confidentiality="members",
-    )
-    row.update(over)
-    return row
+    """One STREAMS row with defaults: 1 200,5 t/yr of sawdust, typed as a firm would (see
+    :func:`tests._registry_helpers.stream`, the one place the defaults are written)."""
+    over = {"quantity_as_typed": "1 200,5", "category_score": float("nan"), **over}
+    return stream(stream_id, firm_id, direction, over.pop("category_id", "wood_sawdust"), 1200.5, **over)
 
 
 @pytest.fixture
