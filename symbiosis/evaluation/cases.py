@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Case", "CaseError", "find_cases", "read_case"]
+__all__ = ["MAESTRI_EXCHANGES_FILE", "Case", "CaseError", "find_cases", "read_case", "read_maestri_exchanges"]
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +131,30 @@ def find_cases(paths: Iterable[str | Path], *, split: str | None = None) -> list
 def _split_of(path: Path) -> str:
     meta = path / "case.toml"
     return str(tomllib.loads(meta.read_text(encoding="utf-8")).get("split", "")) if meta.is_file() else ""
+
+
+MAESTRI_EXCHANGES_FILE = "maestri_exchanges.csv"
+
+
+def read_maestri_exchanges(folder: str | Path) -> pd.DataFrame:
+    """Read the MAESTRI exchanges (``maestri_exchanges.csv``) from ``folder``, every cell as text.
+
+    The file is read where it lies, never copied (its licence is not stated); see
+    :mod:`symbiosis.evaluation.maestri` for the conversion into cases.
+
+    Raises
+    ------
+    CaseError
+        The folder has no ``maestri_exchanges.csv``, or the file lacks the ``Database-ID`` and
+        ``Waste description`` columns.
+    """
+    folder = Path(folder)
+    path = folder / MAESTRI_EXCHANGES_FILE if folder.is_dir() else folder
+    if not path.is_file():
+        raise CaseError(f"{folder}: {MAESTRI_EXCHANGES_FILE} is missing / {MAESTRI_EXCHANGES_FILE} manquant")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in ("Database-ID", "Waste description") if c not in frame.columns]
+    if missing:
+        raise CaseError(f"{path}: columns {missing} missing / colonnes manquantes")
+    logger.info("read %d MAESTRI exchanges from %s", len(frame), path)
+    return frame
