@@ -48,6 +48,7 @@ __all__ = ["CAUSES", "MODES", "CaseEvaluation", "evaluate_case"]
 logger = logging.getLogger(__name__)
 
 MODES: tuple[str, ...] = ("inferred", "given")
+_STREAM_VIEW = ("stream_id", "direction", "category_id", "category_source", "category_alternatives")
 
 #: Why a documented exchange is missed, in the order they are tested.
 CAUSES: dict[str, Text] = {
@@ -93,6 +94,12 @@ class CaseEvaluation:
         Stream rows in the file and rows the importer refused.
     status
         The allocation status.
+    config
+        The scenario the case was matched with.
+    streams
+        The imported streams' categories: ``stream_id, direction, category_id, category_source,
+        category_alternatives`` (``|``-joined runner-ups), for yardsticks other than a hand-assigned
+        category (the MAESTRI split checks the supply's category against its waste code).
     """
 
     case: str
@@ -107,6 +114,9 @@ class CaseEvaluation:
     n_rejected: int
     status: str
     config: MatchConfig = field(repr=False, default_factory=MatchConfig)
+    streams: pd.DataFrame = field(
+        repr=False, default_factory=lambda: pd.DataFrame(columns=list(_STREAM_VIEW))
+    )
 
     def summary(self) -> dict[str, float | int | str]:
         """Recall among candidates, share allocated, forbidden proposed and classification, as one row."""
@@ -329,4 +339,5 @@ def evaluate_case(
         n_rejected=streams.report.n_rejected if streams else 0,
         status=result.status,
         config=config,
+        streams=registry.streams.reindex(columns=list(_STREAM_VIEW)).reset_index(drop=True),
     )
