@@ -24,9 +24,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "cases",
         metavar="CASE_DIR",
-        nargs="+",
+        nargs="*",
         type=Path,
         help="a case directory, or a folder of cases / un dossier de cas, ou un dossier de dossiers",
+    )
+    parser.add_argument(
+        "--maestri",
+        metavar="FOLDER",
+        type=Path,
+        default=None,
+        help=(
+            "also evaluate the MAESTRI exchanges of this folder (maestri_exchanges.csv, read in place) / "
+            "évaluer aussi les échanges MAESTRI de ce dossier"
+        ),
+    )
+    parser.add_argument(
+        "--layout",
+        choices=("region", "park"),
+        default="region",
+        help="MAESTRI: every exchange in one region (default) or one case per publication",
     )
     parser.add_argument(
         "--mode",
@@ -50,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Evaluate every case; exit 0, or 2 when a case or the scenario cannot be read."""
+    """Evaluate every case and the MAESTRI split; exit 0, or 2 when a case or the scenario cannot be read."""
     from symbiosis.engine.config import MatchConfig
     from symbiosis.evaluation import (
         CaseError,
@@ -62,18 +78,23 @@ def run(args: argparse.Namespace) -> int:
         read_case,
         total_table,
     )
+    from symbiosis.evaluation.cases import read_maestri_exchanges
     from symbiosis.services.config_files import read_config
 
     try:
         config = read_config(args.config) if args.config else MatchConfig()
         paths = find_cases(args.cases, split=args.split)
         cases = [read_case(p) for p in paths]
+        exchanges = read_maestri_exchanges(args.maestri) if args.maestri else None
     except (OSError, ValueError, TypeError, CaseError) as exc:
         print(f"Évaluation impossible / cannot evaluate: {exc}", file=sys.stderr)
         return 2
-    if not cases:
+    if not cases and exchanges is None:
         print("Aucun cas trouvé / no case found", file=sys.stderr)
         return 2
+    maestri = _maestri(exchanges, args, config) if exchanges is not None else None
+    if not cases:
+        return _print_maestri_only(maestri, args)
     modes = ("inferred", "given") if args.mode == "both" else (args.mode,)
     evaluations = [evaluate_case(case, mode=mode, config=config) for mode in modes for case in cases]
     from symbiosis.evaluation import case_table
@@ -88,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         }
         if args.misses:
             payload["misses"] = misses.to_dict(orient="records")
+        if maestri is not None:
+            payload["maestri"] = maestri
         print_json(payload)
         return 0
     print(format_table(per_case))
@@ -99,4 +122,63 @@ def run(args: argparse.Namespace) -> int:
     if args.misses and len(misses):
         print()
         print(misses.to_string(index=False))
+    if maestri is not None:
+        print()
+        _print_maestri(maestri)
+    return 0
+
+
+def _maestri(exchanges, args: argparse.Namespace, config) -> dict:
+    """The MAESTRI split's tables as records (``totals``, ``causes``, ``skipped``, ``misses``)."""
+    from symbiosis.evaluation.maestri_report import evaluate_maestri, maestri_cause_table, maestri_table
+
+    evaluation = evaluate_maestri(exchanges, layout=args.layout, config=config)
+    pairs = evaluation.pairs
+    out = {
+        "layout": evaluation.layout,
+        "exchanges": evaluation.conversion.n_exchanges,
+        "totals": maestri_table(evaluation).to_dict(orient="records"),
+        "causes": maestri_cause_table(evaluation, lang=args.lang).to_dict(orient="records"),
+        "skipped": evaluation.conversion.skipped.to_dict(orient="records"),
+    }
+    if args.misses:
+        missed = pairs[pairs["cause"].fillna("") != ""]
+        out["misses"] = missed[
+            [
+                "variant",
+                "exchange_id",
+                "cited",
+                "supply_id",
+                "demand_id",
+                "candidate",
+                "cause",
+                "supply_category",
+            ]
+        ].to_dict(orient="records")
+    return out
+
+
+def _print_maestri(maestri: dict) -> None:
+    import pandas as pd
+
+    from symbiosis.evaluation import format_table
+
+    print(
+        f"MAESTRI ({maestri['layout']}): {maestri['exchanges']} exchanges, {len(maestri['skipped'])} skipped"
+    )
+    print(format_table(pd.DataFrame(maestri["totals"])))
+    if maestri["causes"]:
+        print()
+        print(pd.DataFrame(maestri["causes"]).to_string(index=False))
+    for title in ("skipped", "misses"):
+        if maestri.get(title):
+            print()
+            print(pd.DataFrame(maestri[title]).to_string(index=False))
+
+
+def _print_maestri_only(maestri: dict, args: argparse.Namespace) -> int:
+    if args.json:
+        print_json({"maestri": maestri})
+    else:
+        _print_maestri(maestri)
     return 0
