@@ -1,12 +1,14 @@
 """Run every ``benchmarks/bench_*.py`` module's ``main()``, save its rows as JSON, print one table.
 
-Usage: ``python -m benchmarks [name ...]`` where a name filters modules (``allocation`` runs
-``bench_allocation`` only).
+Usage: ``python -m benchmarks [name ...] [--option VALUE ...]`` where a name filters modules
+(``allocation`` runs ``bench_allocation`` only) and an option goes to the modules whose ``main()``
+takes it (``python -m benchmarks quality --maestri ../shared/reference/maestri``).
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import logging
 import platform
@@ -38,10 +40,24 @@ def _machine() -> dict:
     }
 
 
-def _run(name: str) -> list[dict]:
+def _split_options(argv: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Module name filters, and ``--option VALUE`` pairs as keyword arguments (``--a-b`` -> ``a_b``)."""
+    filters, options = [], {}
+    args = iter(argv)
+    for arg in args:
+        if arg.startswith("--"):
+            options[arg[2:].replace("-", "_")] = next(args, "")
+        else:
+            filters.append(arg)
+    return filters, options
+
+
+def _run(name: str, options: dict[str, str] | None = None) -> list[dict]:
     module = importlib.import_module(f"benchmarks.{name}")
+    accepted = inspect.signature(module.main).parameters
+    kwargs = {k: v for k, v in (options or {}).items() if k in accepted}
     t = time.perf_counter()
-    rows = module.main()
+    rows = module.main(**kwargs)
     log.info("%s finished in %.1f s", name, time.perf_counter() - t)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.json").write_text(
@@ -54,9 +70,10 @@ def main(argv: list[str]) -> int:
     """Run the selected benchmark modules and print their rows as one table."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     rows, failed = [], []
-    for name in _modules(argv):
+    filters, options = _split_options(argv)
+    for name in _modules(filters):
         try:
-            rows.extend(_run(name))
+            rows.extend(_run(name, options))
         except Exception:  # one broken module must not hide the others' figures
             log.exception("%s failed", name)
             failed.append(name)
