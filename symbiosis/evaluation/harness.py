@@ -82,7 +82,8 @@ class CaseEvaluation:
         From the case's metadata.
     pairs
         One row per expected pair: ``supply_id, demand_id, candidate, allocated, cause`` (``""`` when
-        allocated).
+        allocated), ``to_confirm`` (a candidate only through a runner-up category of an inferred
+        stream: never allocated before an advisor confirms the category).
     forbidden
         One row per forbidden pair: ``supply_id, demand_id, candidate, proposed``.
     classification
@@ -238,8 +239,22 @@ def _causes(
         keys[unallocated].map(gain).fillna(-1.0) > 0, "not_selected", "unprofitable"
     )
     return pairs.assign(
-        candidate=candidate.to_numpy(), allocated=allocated.to_numpy(), cause=cause.to_numpy()
+        candidate=candidate.to_numpy(),
+        allocated=allocated.to_numpy(),
+        cause=cause.to_numpy(),
+        to_confirm=(
+            candidate & keys.map(_to_confirm(result.candidates)).fillna(False).astype(bool)
+        ).to_numpy(),
     )
+
+
+def _to_confirm(candidates: pd.DataFrame) -> pd.Series:
+    """Per ``supply>demand`` key: the pair is a candidate only through a runner-up (inferred) category,
+    so it waits for an advisor to confirm the category and is never allocated before."""
+    if "category_alternative" not in candidates or candidates.empty:
+        return pd.Series(dtype=bool)
+    flag = candidates["category_alternative"].fillna(False).astype(bool).to_numpy()
+    return pd.Series(flag, index=_keys(candidates).to_numpy()).groupby(level=0).min()
 
 
 def _with_categories(registry: Registry, hand: pd.Series, categories: pd.DataFrame) -> Registry:

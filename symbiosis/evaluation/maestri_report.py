@@ -27,11 +27,26 @@ from symbiosis.evaluation.maestri import (
     convert_exchanges,
     maestri_cases,
 )
+from symbiosis.i18n import Text
 
-__all__ = ["EVIDENCE", "MaestriEvaluation", "evaluate_maestri", "maestri_cause_table", "maestri_table"]
+__all__ = [
+    "EVIDENCE",
+    "TO_CONFIRM",
+    "MaestriEvaluation",
+    "evaluate_maestri",
+    "maestri_cause_table",
+    "maestri_table",
+]
 
 #: How the exchanges are grouped by the rules' evidence.
 EVIDENCE: tuple[str, ...] = ("cited", "not_cited", "all")
+#: ``not_selected`` split in two: a candidate only through a runner-up category is never allocated
+#: before an advisor confirms it, which is not the allocation's choice.
+TO_CONFIRM = "category_to_confirm"
+_TO_CONFIRM_LABEL = Text(
+    "catégorie déduite à confirmer (candidat par une catégorie de second rang)",
+    "inferred category to confirm (candidate through a runner-up category)",
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +154,7 @@ def evaluate_maestri(
     pairs["cited"] = pairs["exchange_id"].isin(cited)
     columns = [
         "variant", "exchange_id", "park", "status", "kind", "cited", "supply_id", "demand_id", "candidate",
-        "allocated", "cause", "waste_codes", "supply_category", "classified", "top1", "top3",
+        "allocated", "to_confirm", "cause", "waste_codes", "supply_category", "classified", "top1", "top3",
     ]  # fmt: skip
     return MaestriEvaluation(conversion, tuple(evaluations), pairs.reindex(columns=columns), layout)
 
@@ -162,7 +177,7 @@ def maestri_table(evaluation: MaestriEvaluation) -> pd.DataFrame:
     groups = _evidence_groups(evaluation.pairs)
     if groups.empty:
         return pd.DataFrame(columns=["variant", "evidence", "expected"])
-    for column in ("candidate", "allocated", "classified", "top1", "top3"):
+    for column in ("candidate", "allocated", "to_confirm", "classified", "top1", "top3"):
         groups[column] = groups[column].fillna(False).astype(bool)
     out = (
         groups.groupby(["variant", "evidence"], sort=False)
@@ -170,6 +185,7 @@ def maestri_table(evaluation: MaestriEvaluation) -> pd.DataFrame:
             expected=("exchange_id", "size"),
             candidates_found=("candidate", "sum"),
             allocated=("allocated", "sum"),
+            to_confirm=("to_confirm", "sum"),
             classified=("classified", "sum"),
             top1_hits=("top1", "sum"),
             top3_hits=("top3", "sum"),
@@ -187,9 +203,12 @@ def maestri_table(evaluation: MaestriEvaluation) -> pd.DataFrame:
 
 
 def maestri_cause_table(evaluation: MaestriEvaluation, *, lang: str = "en") -> pd.DataFrame:
-    """Missed exchanges per cause (rows, in :data:`CAUSES` order) and variant × evidence (columns)."""
+    """Missed exchanges per cause (rows, in :data:`CAUSES` order, ``not_selected`` split off as
+    :data:`TO_CONFIRM` where the pair waits for a category to be confirmed) and variant × evidence."""
     groups = _evidence_groups(evaluation.pairs)
-    missed = groups[groups["cause"].fillna("") != ""]
+    missed = groups[groups["cause"].fillna("") != ""].copy()
+    waiting = (missed["cause"] == "not_selected") & missed["to_confirm"].fillna(False).astype(bool)
+    missed.loc[waiting, "cause"] = TO_CONFIRM
     if missed.empty:
         return pd.DataFrame(columns=["cause", "label"])
     frame = (
@@ -200,6 +219,7 @@ def maestri_cause_table(evaluation: MaestriEvaluation, *, lang: str = "en") -> p
     order = {e: i for i, e in enumerate(EVIDENCE)}
     frame = frame[sorted(frame.columns, key=lambda ve: (ve[0], order[ve[1]]))]
     frame.columns = [f"{v}/{e}" for v, e in frame.columns]
-    frame = frame.reindex([c for c in CAUSES if c in frame.index]).reset_index()
-    frame.insert(1, "label", frame["cause"].map(lambda c: CAUSES[c].get(lang)))
+    labels = {**CAUSES, TO_CONFIRM: _TO_CONFIRM_LABEL}
+    frame = frame.reindex([c for c in [*CAUSES, TO_CONFIRM] if c in frame.index]).reset_index()
+    frame.insert(1, "label", frame["cause"].map(lambda c: labels[c].get(lang)))
     return frame
