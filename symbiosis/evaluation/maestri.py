@@ -138,13 +138,12 @@ class MaestriConversion:
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in MAESTRI_COLUMNS if c not in frame.columns]
-    out = frame.reindex(columns=list(MAESTRI_COLUMNS)).fillna("").astype(str)
-    for column in out.columns:
-        out[column] = out[column].str.strip()
-    if missing:  # an absent optional column reads as empty; the required ones are checked per row
-        out[missing] = ""
-    return out
+    """The columns the conversion reads, as stripped text (a missing column reads as empty)."""
+    empty = pd.Series("", index=frame.index, dtype=object)
+    return pd.DataFrame(
+        {c: (frame[c].fillna("").astype(str).str.strip() if c in frame else empty) for c in MAESTRI_COLUMNS},
+        index=frame.index,
+    )
 
 
 def _codes(text: str) -> list[str]:
