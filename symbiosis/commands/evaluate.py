@@ -34,7 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         help=(
-            "also evaluate the MAESTRI exchanges of this folder (maestri_exchanges.csv, read in place) / "
+            "also evaluate the MAESTRI exchanges of this folder (maestri_exchanges.csv, read in place; "
+            "categories always inferred, --mode does not apply) / "
             "évaluer aussi les échanges MAESTRI de ce dossier"
         ),
     )
