@@ -5,11 +5,19 @@
 >>> report.summary()["recall_candidates"]                               # doctest: +SKIP
 
 ``symbiosis evaluate CASE_DIR …`` is the command-line door; see :mod:`symbiosis.evaluation.harness`
-for the miss causes.
+for the miss causes. ``symbiosis evaluate --maestri FOLDER`` runs the second split, the MAESTRI
+exchanges written up as declarations (:mod:`symbiosis.evaluation.maestri`,
+:mod:`symbiosis.evaluation.maestri_report`).
 """
 
-from symbiosis.evaluation.cases import Case, CaseError, find_cases, read_case
+from symbiosis.evaluation.cases import Case, CaseError, find_cases, read_case, read_maestri_exchanges
 from symbiosis.evaluation.harness import CAUSES, MODES, CaseEvaluation, evaluate_case
+from symbiosis.evaluation.maestri_report import (
+    MaestriEvaluation,
+    evaluate_maestri,
+    maestri_cause_table,
+    maestri_table,
+)
 from symbiosis.evaluation.report import case_table, cause_table, format_table, miss_table, total_table
 
 __all__ = [
@@ -18,12 +26,17 @@ __all__ = [
     "Case",
     "CaseError",
     "CaseEvaluation",
+    "MaestriEvaluation",
     "case_table",
     "cause_table",
     "evaluate_case",
+    "evaluate_maestri",
     "find_cases",
     "format_table",
+    "maestri_cause_table",
+    "maestri_table",
     "miss_table",
     "read_case",
+    "read_maestri_exchanges",
     "total_table",
 ]
