@@ -248,98 +248,98 @@ def convert_exchanges(
     skipped = pd.DataFrame(
         {"exchange_id": rows.loc[reason != "", "Database-ID"], "reason": reason[reason != ""]}
     )
-    kept = rows[reason == ""].reset_index(drop=True)
+    facts = _facts(rows[reason == ""].reset_index(drop=True), hazardous_codes)
+    expected = facts[["supply_id", "demand_id", "exchange_id", "park", "status", "country", "kind"]].assign(
+        waste_codes=facts["codes"].map("|".join)
+    )
+    return MaestriConversion(_firms(facts), _streams(facts), expected, skipped.reset_index(drop=True))
+
+
+def _facts(kept: pd.DataFrame, hazardous_codes: frozenset[str]) -> pd.DataFrame:
+    """One row per kept exchange: ids, park, codes, kind, amount, hazard and both sides' texts."""
     slug = kept["Database-ID"].map(_slug)
     codes = kept["EWC code"].map(_codes)
-    kind = [_kind(w, u) for w, u in zip(kept["Waste description"], kept["Final use"], strict=True)]
-    amount = [_AMOUNTS[k] for k in kind]
-    hazardous = codes.map(lambda cs: any(c in hazardous_codes for c in cs))
+    kind = pd.Series(
+        [_kind(w, u) for w, u in zip(kept["Waste description"], kept["Final use"], strict=True)], dtype=object
+    )
     lat_p, lon_p, lat_r, lon_r = _positions(len(kept))
-    park = kept["Case Number"].where(kept["Case Number"] != "", "0")
-    firms = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "firm_id": slug + "-P",
-                    "name": kept["Providing industry (according to original database)"].where(
-                        kept["Providing industry (according to original database)"] != "", "Provider"
-                    )
-                    + " (exchange "
-                    + kept["Database-ID"]
-                    + ")",
-                    "scian_code": kept["NACE code - Providing industry"].map(nace_to_scian),
-                    "lat": np.round(lat_p, 5),
-                    "lon": np.round(lon_p, 5),
-                    "accepts_hazardous": "no",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "firm_id": slug + "-R",
-                    "name": kept["Receiving industry (according to original database)"].where(
-                        kept["Receiving industry (according to original database)"] != "", "Receiver"
-                    )
-                    + " (exchange "
-                    + kept["Database-ID"]
-                    + ")",
-                    "scian_code": kept["NACE code - Receiving industry"].map(nace_to_scian),
-                    "lat": np.round(lat_r, 5),
-                    "lon": np.round(lon_r, 5),
-                    "accepts_hazardous": np.where(hazardous, "yes", "no"),
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    firms.insert(3, "municipality", "Région MAESTRI")
-    firms["exchange_id"] = pd.concat([kept["Database-ID"]] * 2, ignore_index=True)
-    firms["park"] = pd.concat([park] * 2, ignore_index=True)
-    quantity = [f"{a:.0f}" for a, _ in amount]
-    unit = [u for _, u in amount]
-    streams = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "stream_id": slug + "-S",
-                    "firm_id": slug + "-P",
-                    "direction": "supply",
-                    "waste_code": codes.map(lambda cs: cs[0] if cs else ""),
-                    "description": kept.apply(_supply_text, axis=1) if len(kept) else [],
-                    "quantity": quantity,
-                    "unit": unit,
-                    "availability": "continuous",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "stream_id": slug + "-D",
-                    "firm_id": slug + "-R",
-                    "direction": "demand",
-                    "waste_code": "",
-                    "description": kept.apply(_demand_text, axis=1) if len(kept) else [],
-                    "quantity": quantity,
-                    "unit": unit,
-                    "availability": "continuous",
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    streams["exchange_id"] = pd.concat([kept["Database-ID"]] * 2, ignore_index=True)
-    streams["park"] = pd.concat([park] * 2, ignore_index=True)
-    expected = pd.DataFrame(
+    empty = pd.Series("", index=kept.index, dtype=object)
+    return pd.DataFrame(
         {
+            "exchange_id": kept["Database-ID"],
+            "slug": slug,
             "supply_id": slug + "-S",
             "demand_id": slug + "-D",
-            "exchange_id": kept["Database-ID"],
-            "park": park,
+            "park": kept["Case Number"].where(kept["Case Number"] != "", "0"),
             "status": kept["Status of development"],
             "country": kept["Country"],
+            "codes": codes,
             "kind": kind,
-            "waste_codes": codes.map("|".join),
+            "quantity": kind.map(lambda k: f"{_AMOUNTS[k][0]:.0f}"),
+            "unit": kind.map(lambda k: _AMOUNTS[k][1]),
+            "hazardous": codes.map(lambda cs: any(c in hazardous_codes for c in cs)).astype(bool),
+            "supply_text": kept.apply(_supply_text, axis=1) if len(kept) else empty,
+            "demand_text": kept.apply(_demand_text, axis=1) if len(kept) else empty,
+            "P_industry": kept["Providing industry (according to original database)"],
+            "R_industry": kept["Receiving industry (according to original database)"],
+            "P_nace": kept["NACE code - Providing industry"],
+            "R_nace": kept["NACE code - Receiving industry"],
+            "P_lat": np.round(lat_p, 5),
+            "P_lon": np.round(lon_p, 5),
+            "R_lat": np.round(lat_r, 5),
+            "R_lon": np.round(lon_r, 5),
         }
     )
-    return MaestriConversion(firms, streams, expected, skipped.reset_index(drop=True))
+
+
+def _firms(facts: pd.DataFrame) -> pd.DataFrame:
+    """The providing (``-P``) then the receiving (``-R``) firm of each exchange."""
+    sides = []
+    for side, default in (("P", "Provider"), ("R", "Receiver")):
+        industry = facts[f"{side}_industry"].where(facts[f"{side}_industry"] != "", default)
+        accepts = np.where(facts["hazardous"], "yes", "no") if side == "R" else "no"
+        sides.append(
+            pd.DataFrame(
+                {
+                    "firm_id": facts["slug"] + f"-{side}",
+                    "name": industry + " (exchange " + facts["exchange_id"] + ")",
+                    "scian_code": facts[f"{side}_nace"].map(nace_to_scian),
+                    "municipality": "Région MAESTRI",
+                    "lat": facts[f"{side}_lat"],
+                    "lon": facts[f"{side}_lon"],
+                    "accepts_hazardous": accepts,
+                    "exchange_id": facts["exchange_id"],
+                    "park": facts["park"],
+                }
+            )
+        )
+    return pd.concat(sides, ignore_index=True)
+
+
+def _streams(facts: pd.DataFrame) -> pd.DataFrame:
+    """The supply then the demand of each exchange (the EWC code on the supply only)."""
+    supply = pd.DataFrame(
+        {
+            "stream_id": facts["supply_id"],
+            "firm_id": facts["slug"] + "-P",
+            "direction": "supply",
+            "waste_code": facts["codes"].map(lambda cs: cs[0] if cs else ""),
+            "description": facts["supply_text"],
+        }
+    )
+    demand = pd.DataFrame(
+        {
+            "stream_id": facts["demand_id"],
+            "firm_id": facts["slug"] + "-R",
+            "direction": "demand",
+            "waste_code": "",
+            "description": facts["demand_text"],
+        }
+    )
+    common = facts[["quantity", "unit", "exchange_id", "park"]].assign(availability="continuous")
+    return pd.concat(
+        [pd.concat([supply, common], axis=1), pd.concat([demand, common], axis=1)], ignore_index=True
+    )
 
 
 def cited_exchanges(rules: pd.DataFrame) -> frozenset[str]:
