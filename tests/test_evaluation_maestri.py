@@ -277,3 +277,11 @@ def test_the_real_maestri_exchanges_run_end_to_end():
     assert shares.between(0, 1).all()
     all_rows = table[table["evidence"] == "all"]
     assert (all_rows["expected"] == len(conversion.expected)).all()
+
+
+def test_the_to_confirm_cause_is_labelled_from_the_catalogue_in_both_languages():
+    from symbiosis.evaluation.maestri_report import _cause_label
+
+    assert _cause_label(TO_CONFIRM, "fr").startswith("catégorie déduite à confirmer")
+    assert _cause_label(TO_CONFIRM, "en").startswith("inferred category to confirm")
+    assert _cause_label("no_rule", "en") == CAUSES["no_rule"].get("en")

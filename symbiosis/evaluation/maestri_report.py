@@ -27,7 +27,7 @@ from symbiosis.evaluation.maestri import (
     convert_exchanges,
     maestri_cases,
 )
-from symbiosis.i18n import Text
+from symbiosis.i18n import catalogue_keys, t
 
 __all__ = [
     "EVIDENCE",
@@ -43,10 +43,6 @@ EVIDENCE: tuple[str, ...] = ("cited", "not_cited", "all")
 #: ``not_selected`` split in two: a candidate only through a runner-up category is never allocated
 #: before an advisor confirms it, which is not the allocation's choice.
 TO_CONFIRM = "category_to_confirm"
-_TO_CONFIRM_LABEL = Text(
-    "catégorie déduite à confirmer (candidat par une catégorie de second rang)",
-    "inferred category to confirm (candidate through a runner-up category)",
-)
 
 
 @dataclass(frozen=True)
@@ -202,6 +198,11 @@ def maestri_table(evaluation: MaestriEvaluation) -> pd.DataFrame:
     return out.drop(columns=["top1_hits", "top3_hits"]).reset_index(drop=True)
 
 
+def _cause_label(cause: str, lang: str) -> str:
+    key = f"evaluation.cause.{cause}"
+    return t(key, lang) if key in catalogue_keys() else CAUSES[cause].get(lang)
+
+
 def maestri_cause_table(evaluation: MaestriEvaluation, *, lang: str = "en") -> pd.DataFrame:
     """Missed exchanges per cause (rows, in :data:`CAUSES` order, ``not_selected`` split off as
     :data:`TO_CONFIRM` where the pair waits for a category to be confirmed) and variant × evidence."""
@@ -219,7 +220,6 @@ def maestri_cause_table(evaluation: MaestriEvaluation, *, lang: str = "en") -> p
     order = {e: i for i, e in enumerate(EVIDENCE)}
     frame = frame[sorted(frame.columns, key=lambda ve: (ve[0], order[ve[1]]))]
     frame.columns = [f"{v}/{e}" for v, e in frame.columns]
-    labels = {**CAUSES, TO_CONFIRM: _TO_CONFIRM_LABEL}
     frame = frame.reindex([c for c in [*CAUSES, TO_CONFIRM] if c in frame.index]).reset_index()
-    frame.insert(1, "label", frame["cause"].map(lambda c: labels[c].get(lang)))
+    frame.insert(1, "label", frame["cause"].map(lambda c: _cause_label(c, lang)))
     return frame
