@@ -285,3 +285,20 @@ def test_the_to_confirm_cause_is_labelled_from_the_catalogue_in_both_languages()
     assert _cause_label(TO_CONFIRM, "fr").startswith("catégorie déduite à confirmer")
     assert _cause_label(TO_CONFIRM, "en").startswith("inferred category to confirm")
     assert _cause_label("no_rule", "en") == CAUSES["no_rule"].get("en")
+
+
+def test_the_quality_bench_takes_the_maestri_folder_from_the_runner(tmp_path, capsys):
+    from benchmarks.__main__ import _split_options
+    from benchmarks.bench_quality import maestri_rows
+
+    assert _split_options(["quality", "--maestri", "../m", "--layout", "park"]) == (
+        ["quality"],
+        {"maestri": "../m", "layout": "park"},
+    )
+    _frame().to_csv(tmp_path / "maestri_exchanges.csv", index=False)
+    rows = maestri_rows(tmp_path)
+    assert "MAESTRI (region): 7 exchanges, 3 skipped" in capsys.readouterr().out
+    totals = [r for r in rows if r["kind"] == "maestri_total"]
+    assert {(r["variant"], r["evidence"]) for r in totals} >= {("code", "all"), ("text", "all")}
+    [timing] = [r for r in rows if r["kind"] == "maestri_timing"]
+    assert timing["skipped"] == 3 and timing["cpu_s"] >= 0
