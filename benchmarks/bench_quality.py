@@ -57,18 +57,22 @@ def evaluate_corpus(root: Path = CASES, modes: tuple[str, ...] = ("inferred", "g
 def maestri_rows(folder: str | Path, *, layout: str = "region") -> list[dict]:
     """Evaluate the MAESTRI split of ``folder``, print its tables, return its rows (totals, causes, time)."""
     from symbiosis.evaluation import format_table
-    from symbiosis.evaluation.cases import read_maestri_exchanges
+    from symbiosis.evaluation.cases import corpus_maestri_cases, read_maestri_exchanges
     from symbiosis.evaluation.maestri_report import evaluate_maestri, maestri_cause_table, maestri_table
 
     start_wall, start_cpu = time.perf_counter(), time.process_time()
-    evaluation = evaluate_maestri(read_maestri_exchanges(folder), layout=layout)
+    corpus = corpus_maestri_cases([CASES])
+    evaluation = evaluate_maestri(read_maestri_exchanges(folder), layout=layout, corpus=corpus)
     wall, cpu = time.perf_counter() - start_wall, time.process_time() - start_cpu
     totals, causes = maestri_table(evaluation), maestri_cause_table(evaluation)
+    by_corpus = maestri_table(evaluation, by="corpus")
     skipped = evaluation.conversion.skipped
     with pd.option_context("display.width", 250, "display.max_columns", None):
         sys.stdout.write(
             f"\nMAESTRI ({layout}): {evaluation.conversion.n_exchanges} exchanges, {len(skipped)} skipped\n"
             + format_table(totals)
+            + "\n\n"
+            + format_table(by_corpus)
             + "\n\n"
             + causes.to_string(index=False)
             + "\n"
@@ -77,6 +81,7 @@ def maestri_rows(folder: str | Path, *, layout: str = "region") -> list[dict]:
     log.info("quality/maestri %s: %.1f s wall, %.1f s CPU (load %.2f)", layout, wall, cpu, load)
     base = {"bench": "quality", "split": "maestri", "layout": layout}
     rows = [{**base, "kind": "maestri_total", **r} for r in totals.to_dict(orient="records")]
+    rows += [{**base, "kind": "maestri_by_corpus", **r} for r in by_corpus.to_dict(orient="records")]
     rows += [{**base, "kind": "maestri_causes", **r} for r in causes.to_dict(orient="records")]
     rows.append(
         {

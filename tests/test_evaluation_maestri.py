@@ -17,7 +17,7 @@ import pytest
 from symbiosis import kb
 from symbiosis.cli import main
 from symbiosis.evaluation import CAUSES
-from symbiosis.evaluation.cases import CaseError, read_maestri_exchanges
+from symbiosis.evaluation.cases import CaseError, corpus_maestri_cases, read_maestri_exchanges
 from symbiosis.evaluation.maestri import (
     cited_exchanges,
     convert_exchanges,
@@ -204,7 +204,31 @@ def test_reader_refuses_a_folder_without_the_file_or_its_columns(tmp_path):
 def small_evaluation():
     rules = kb.load_rules()
     rules.loc[rules.index[0], "evidence_ref"] = "MAESTRI:9.1.1"  # one exchange cited, the rest not
-    return evaluate_maestri(_frame(), rules=rules)
+    return evaluate_maestri(_frame(), rules=rules, corpus={"10": "holdout"})
+
+
+def test_corpus_cases_say_which_maestri_cases_they_were_written_from(tmp_path):
+    for name, split, text in (
+        ("a_en", "tune", "MAESTRI exchanges database, case 8, rows 8,35,1-10"),
+        ("b_en", "holdout", "EU MAESTRI exchanges database, case 1 (from X et al.) and MAESTRI case 8"),
+        ("c_en", "holdout", "no database cited"),
+    ):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "streams.csv").write_text("stream_id\n", encoding="utf-8")
+        (tmp_path / name / "case.toml").write_text(f'split = "{split}"\n', encoding="utf-8")
+        (tmp_path / name / "SOURCES.md").write_text(text, encoding="utf-8")
+    assert corpus_maestri_cases([tmp_path]) == {"8": "tune", "1": "holdout"}
+
+
+def test_the_split_is_grouped_by_the_corpus_publications(small_evaluation):
+    table = maestri_table(small_evaluation, by="corpus").set_index(["variant", "corpus"])
+    assert table.loc[("code", "holdout"), "expected"] == 1  # exchange 9,2,1 (MAESTRI case 10)
+    assert table.loc[("code", "none"), "expected"] == 3
+    assert table.loc[("code", "independent"), "expected"] == 2  # case 9, not cited
+    assert ("code", "tune") not in table.index
+    assert table.loc[("code", "all"), "expected"] == 4
+    with pytest.raises(ValueError):
+        maestri_table(small_evaluation, by="country")
 
 
 def test_small_split_runs_end_to_end_with_figures_per_variant_and_evidence(small_evaluation):

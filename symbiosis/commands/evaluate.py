@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if not cases and exchanges is None:
         print("Aucun cas trouvé / no case found", file=sys.stderr)
         return 2
-    maestri = _maestri(exchanges, args, config) if exchanges is not None else None
+    maestri = _maestri(exchanges, args, config, paths) if exchanges is not None else None
     if not cases:
         return _print_maestri_only(maestri, args)
     modes = ("inferred", "given") if args.mode == "both" else (args.mode,)
@@ -129,16 +129,20 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _maestri(exchanges, args: argparse.Namespace, config) -> dict:
-    """The MAESTRI split's tables as records (``totals``, ``causes``, ``skipped``, ``misses``)."""
+def _maestri(exchanges, args: argparse.Namespace, config, corpus_paths) -> dict:
+    """The MAESTRI split's tables as records (``totals``, ``by_corpus``, ``causes``, ``skipped``,
+    ``misses``); the corpus cases given beside it say which publications the corpus also used."""
+    from symbiosis.evaluation.cases import corpus_maestri_cases
     from symbiosis.evaluation.maestri_report import evaluate_maestri, maestri_cause_table, maestri_table
 
-    evaluation = evaluate_maestri(exchanges, layout=args.layout, config=config)
+    corpus = corpus_maestri_cases(corpus_paths)
+    evaluation = evaluate_maestri(exchanges, layout=args.layout, config=config, corpus=corpus)
     pairs = evaluation.pairs
     out = {
         "layout": evaluation.layout,
         "exchanges": evaluation.conversion.n_exchanges,
         "totals": maestri_table(evaluation).to_dict(orient="records"),
+        "by_corpus": maestri_table(evaluation, by="corpus").to_dict(orient="records") if corpus else [],
         "causes": maestri_cause_table(evaluation, lang=args.lang).to_dict(orient="records"),
         "skipped": evaluation.conversion.skipped.to_dict(orient="records"),
     }
@@ -168,6 +172,9 @@ def _print_maestri(maestri: dict) -> None:
         f"MAESTRI ({maestri['layout']}): {maestri['exchanges']} exchanges, {len(maestri['skipped'])} skipped"
     )
     print(format_table(pd.DataFrame(maestri["totals"])))
+    if maestri["by_corpus"]:
+        print()
+        print(format_table(pd.DataFrame(maestri["by_corpus"])))
     if maestri["causes"]:
         print()
         print(pd.DataFrame(maestri["causes"]).to_string(index=False))

@@ -18,6 +18,7 @@ them. This module only reads files; :mod:`symbiosis.evaluation.harness` runs the
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +27,15 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["MAESTRI_EXCHANGES_FILE", "Case", "CaseError", "find_cases", "read_case", "read_maestri_exchanges"]
+__all__ = [
+    "MAESTRI_EXCHANGES_FILE",
+    "Case",
+    "CaseError",
+    "corpus_maestri_cases",
+    "find_cases",
+    "read_case",
+    "read_maestri_exchanges",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -158,3 +167,29 @@ def read_maestri_exchanges(folder: str | Path) -> pd.DataFrame:
         raise CaseError(f"{path}: columns {missing} missing / colonnes manquantes")
     logger.info("read %d MAESTRI exchanges from %s", len(frame), path)
     return frame
+
+
+_MAESTRI_CASE = re.compile(r"MAESTRI[^\n]*?\bcase (\d+)", re.IGNORECASE)
+
+
+def corpus_maestri_cases(paths: Iterable[str | Path]) -> dict[str, str]:
+    """MAESTRI case numbers that the corpus's cases among ``paths`` cite, with the citing case's split.
+
+    ``paths`` as :func:`find_cases` takes them (cases, or folders of cases).
+
+    A corpus case names the MAESTRI case it was pointed to (``"MAESTRI exchanges database, case 8"``
+    in ``case.toml`` or ``SOURCES.md``); those exchanges come from a publication the corpus was also
+    written from. A number cited by a ``tune`` and a ``holdout`` case reads as ``tune`` (the less
+    independent of the two).
+    """
+    found: dict[str, str] = {}
+    for path in find_cases(paths):
+        split = _split_of(path)
+        text = "".join(
+            (path / name).read_text(encoding="utf-8")
+            for name in ("case.toml", "SOURCES.md")
+            if (path / name).is_file()
+        )
+        for number in _MAESTRI_CASE.findall(text):
+            found[number] = "tune" if "tune" in (split, found.get(number)) else split
+    return found

@@ -12,7 +12,7 @@ reaches a category, unless the source's code is not in the List) is left out of 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,6 +30,7 @@ from symbiosis.evaluation.maestri import (
 from symbiosis.i18n import catalogue_keys, t
 
 __all__ = [
+    "CORPUS",
     "EVIDENCE",
     "TO_CONFIRM",
     "MaestriEvaluation",
@@ -40,6 +41,9 @@ __all__ = [
 
 #: How the exchanges are grouped by the rules' evidence.
 EVIDENCE: tuple[str, ...] = ("cited", "not_cited", "all")
+#: How the exchanges are grouped by the corpus: their publication also wrote a ``tune`` or a
+#: ``holdout`` case of ``tests/data/cases``, or ``none``; ``independent`` = ``none`` and cited by no rule.
+CORPUS: tuple[str, ...] = ("tune", "holdout", "none", "independent", "all")
 #: ``not_selected`` split in two: a candidate only through a runner-up category is never allocated
 #: before an advisor confirms it, which is not the allocation's choice.
 TO_CONFIRM = "category_to_confirm"
@@ -57,7 +61,7 @@ class MaestriEvaluation:
         One :class:`CaseEvaluation` per case and variant.
     pairs
         One row per variant and converted exchange: ``variant, exchange_id, park, status, kind, cited,
-        supply_id, demand_id, candidate, allocated, cause, waste_codes, supply_category, classified,
+        corpus, supply_id, demand_id, candidate, allocated, cause, waste_codes, supply_category, classified,
         top1, top3``.
     layout
         ``region`` or ``park``.
@@ -106,6 +110,7 @@ def evaluate_maestri(
     config: MatchConfig | None = None,
     rules: pd.DataFrame | None = None,
     categories: pd.DataFrame | None = None,
+    corpus: Mapping[str, str] | None = None,
 ) -> MaestriEvaluation:
     """Convert the MAESTRI exchanges, run every case in every variant, and join the outcomes.
 
@@ -120,6 +125,9 @@ def evaluate_maestri(
     config, rules, categories
         Scenario and knowledge base (the shipped ones by default). Categories are always inferred:
         the source gives none.
+    corpus
+        MAESTRI case number → split of the corpus case written from the same publication
+        (:func:`symbiosis.evaluation.cases.corpus_maestri_cases`); the others read ``none``.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
@@ -148,35 +156,44 @@ def evaluate_maestri(
             parts.append(pd.concat([pairs, classified], axis=1).assign(variant=variant))
     pairs = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["exchange_id"])
     pairs["cited"] = pairs["exchange_id"].isin(cited)
+    corpus_split = dict(corpus or {})
+    pairs["corpus"] = [corpus_split.get(str(p), "none") for p in pairs["park"]]
     columns = [
-        "variant", "exchange_id", "park", "status", "kind", "cited", "supply_id", "demand_id", "candidate",
-        "allocated", "to_confirm", "cause", "waste_codes", "supply_category", "classified", "top1", "top3",
+        "variant", "exchange_id", "park", "status", "kind", "cited", "corpus", "supply_id", "demand_id",
+        "candidate", "allocated", "to_confirm", "cause", "waste_codes", "supply_category", "classified",
+        "top1", "top3",
     ]  # fmt: skip
     return MaestriEvaluation(conversion, tuple(evaluations), pairs.reindex(columns=columns), layout)
 
 
-def _evidence_groups(pairs: pd.DataFrame) -> pd.DataFrame:
+def _groups(pairs: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The pairs once per group they belong to, the group in column ``by`` (``evidence`` or ``corpus``)."""
     cited = pairs["cited"].astype(bool)
-    return pd.concat(
-        [
-            pairs[cited].assign(evidence="cited"),
-            pairs[~cited].assign(evidence="not_cited"),
-            pairs.assign(evidence="all"),
-        ],
-        ignore_index=True,
-    )
+    if by == "evidence":
+        parts = [pairs[cited].assign(evidence="cited"), pairs[~cited].assign(evidence="not_cited")]
+    elif by == "corpus":
+        corpus = pairs["corpus"].fillna("none")
+        parts = [pairs[corpus == g].assign(corpus=g) for g in ("tune", "holdout", "none")]
+        parts.append(pairs[(corpus == "none") & ~cited].assign(corpus="independent"))
+    else:
+        raise ValueError("by must be 'evidence' or 'corpus'")
+    return pd.concat([*parts, pairs.assign(**{by: "all"})], ignore_index=True)
 
 
-def maestri_table(evaluation: MaestriEvaluation) -> pd.DataFrame:
-    """Per variant and evidence group: exchanges, among candidates, allocated, recall, share allocated,
-    classification top-1 and top-3 (shares in 0-1)."""
-    groups = _evidence_groups(evaluation.pairs)
+def maestri_table(evaluation: MaestriEvaluation, *, by: str = "evidence") -> pd.DataFrame:
+    """Per variant and group: exchanges, among candidates, allocated, waiting for a category to be
+    confirmed, recall, share allocated, classification top-1 and top-3 (shares in 0-1).
+
+    ``by="evidence"`` groups by :data:`EVIDENCE` (cited by a rule or not); ``by="corpus"`` by
+    :data:`CORPUS` (the publication also wrote a corpus case or not).
+    """
+    groups = _groups(evaluation.pairs, by)
     if groups.empty:
-        return pd.DataFrame(columns=["variant", "evidence", "expected"])
+        return pd.DataFrame(columns=["variant", by, "expected"])
     for column in ("candidate", "allocated", "to_confirm", "classified", "top1", "top3"):
         groups[column] = groups[column].fillna(False).astype(bool)
     out = (
-        groups.groupby(["variant", "evidence"], sort=False)
+        groups.groupby(["variant", by], sort=False)
         .agg(
             expected=("exchange_id", "size"),
             candidates_found=("candidate", "sum"),
@@ -193,8 +210,8 @@ def maestri_table(evaluation: MaestriEvaluation) -> pd.DataFrame:
     classified = out["classified"].where(out["classified"] > 0)
     out["top1"] = out["top1_hits"] / classified
     out["top3"] = out["top3_hits"] / classified
-    order = {e: i for i, e in enumerate(EVIDENCE)}
-    out = out.sort_values(["variant", "evidence"], key=lambda s: s.map(order) if s.name == "evidence" else s)
+    order = {g: i for i, g in enumerate(EVIDENCE if by == "evidence" else CORPUS)}
+    out = out.sort_values(["variant", by], key=lambda s: s.map(order) if s.name == by else s)
     return out.drop(columns=["top1_hits", "top3_hits"]).reset_index(drop=True)
 
 
@@ -206,7 +223,7 @@ def _cause_label(cause: str, lang: str) -> str:
 def maestri_cause_table(evaluation: MaestriEvaluation, *, lang: str = "en") -> pd.DataFrame:
     """Missed exchanges per cause (rows, in :data:`CAUSES` order, ``not_selected`` split off as
     :data:`TO_CONFIRM` where the pair waits for a category to be confirmed) and variant × evidence."""
-    groups = _evidence_groups(evaluation.pairs)
+    groups = _groups(evaluation.pairs, "evidence")
     missed = groups[groups["cause"].fillna("") != ""].copy()
     waiting = (missed["cause"] == "not_selected") & missed["to_confirm"].fillna(False).astype(bool)
     missed.loc[waiting, "cause"] = TO_CONFIRM
