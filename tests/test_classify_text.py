@@ -143,3 +143,18 @@ def test_space_rows_are_unit_length_and_unknown_grams_ignored():
 def test_idf_favours_rare_ngrams():
     space = fit_space([tokens("boues rouges"), tokens("boues de chaux"), tokens("boues primaires")])
     assert space.idf[space.vocabulary[" bou"]] < space.idf[space.vocabulary["rouge"[:4]]]
+
+
+def test_raw_material_only_says_an_input_and_never_reads_as_raw_water():
+    """ "raw material" / "matière première" weigh nothing (the MAESTRI split found demands worded
+    "X wanted as raw material" classified as raw water by the letters "raw" and "ater")."""
+    from symbiosis.kb._text import weighted_tokens
+    from symbiosis.kb.classify import classify
+
+    assert dict(weighted_tokens("shale as raw material", direction="demand"))["raw"] == 0.0
+    assert dict(weighted_tokens("raw water from the lake", direction="demand"))["raw"] > 0.0
+    french = dict(weighted_tokens("matières premières secondaires"))
+    assert french["premier"] == 0.0 and french["secondair"] > 0.0
+    top = classify("spent catalyst wanted as raw material", direction="demand", unit="t/yr")
+    assert top[0].category_id == "spent_catalyst"
+    assert "water_grey_raw" not in {s.category_id for s in top}

@@ -330,12 +330,33 @@ def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[st
     for part, scale in parts:
         for clause in _CLAUSE.split(part):
             weight = 1.0
-            for word in normalize(clause).split():
-                word = _SPELLING.get(word, word)
+            words = [_SPELLING.get(w, w) for w in normalize(clause).split()]
+            for k, word in enumerate(words):
                 if word in _CONTEXT_CUES:
                     weight = CONTEXT_WEIGHT
                 elif demand and word in _USE_CUES:
                     weight = USE_WEIGHT
                 elif _keep(word):
-                    out.append((stem(word), 0.0 if word in GENERIC_WORDS else weight * scale))
+                    generic = word in GENERIC_WORDS or _in_generic_pair(words, k)
+                    out.append((stem(word), 0.0 if generic else weight * scale))
     return out
+
+
+#: Two-word expressions that only say "an input" ("raw material", "matière première"): the word that
+#: is not already generic ("raw", "première") weighs nothing in them, so that "raw material for
+#: clinker" is not read as *raw water* by its shared letters.
+_GENERIC_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    (first, second)
+    for firsts, seconds in (
+        (("raw",), ("material", "materials")),
+        (("matiere", "matieres"), ("premiere", "premieres")),
+    )
+    for first in firsts
+    for second in seconds
+)
+
+
+def _in_generic_pair(words: list[str], k: int) -> bool:
+    before = (words[k - 1], words[k]) if k > 0 else None
+    after = (words[k], words[k + 1]) if k + 1 < len(words) else None
+    return before in _GENERIC_PAIRS or after in _GENERIC_PAIRS
