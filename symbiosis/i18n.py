@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import Any
 
 import yaml
 
@@ -43,6 +44,9 @@ class Text:
 
 
 _CATALOGUE_DIR = "messages"
+#: libyaml's safe loader when PyYAML was built with it (same documents, ~9× faster: the catalogue is
+#: read by every command line's ``--help`` text and every first message), else the Python one.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_catalogue(folder: Traversable) -> dict[str, Text]:
@@ -57,7 +61,7 @@ def load_catalogue(folder: Traversable) -> dict[str, Text]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        for key, value in (yaml.safe_load(entry.read_text("utf-8")) or {}).items():
+        for key, value in (yaml.load(entry.read_text("utf-8"), Loader=_SAFE_LOADER) or {}).items():
             if key in merged:
                 raise ValueError(f"message key {key!r} defined twice (again in {entry.name})")
             if not isinstance(value, dict) or not {"fr", "en"} <= value.keys():

@@ -18,7 +18,6 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, vstack
 
 from symbiosis.engine.allocation.components import Labels
@@ -105,6 +104,8 @@ def partner_relaxation(ixc: Indexed, arcs: np.ndarray, labels: Labels, comps: np
     a_ub = vstack(blocks).tocsr()
     reach = np.asarray(abs(a_ub) @ cap).ravel()
     b_ub = np.where(np.isfinite(b_ub), b_ub, reach)  # an unlimited capacity: what its arcs can bring
+    from scipy.optimize import linprog  # side constraints only: the plain run never loads it
+
     result = linprog(
         -ixc.gain[arc], A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([np.zeros(n), cap]), method="highs"
     )

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
 from symbiosis.engine.allocation.components import Labels, Scales
@@ -165,6 +164,8 @@ def lp_flow(indexed: Indexed, arcs: np.ndarray, dem_cap: np.ndarray) -> np.ndarr
     """
     if len(arcs) == 0:
         return np.zeros(0)
+    from scipy.optimize import linprog  # only when an LP remains: a pure network never loads it
+
     arc_tail, arc_head = indexed.tail[arcs], indexed.head[arcs]
     supplies, supply_row = np.unique(arc_tail, return_inverse=True)
     demands, demand_row = np.unique(arc_head, return_inverse=True)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from symbiosis.engine.allocation._mathopt import solve_milp
 from symbiosis.engine.allocation.problem import Indexed
 
 __all__ = ["CONSTRAINT_FAMILIES", "Component", "MipResult", "build_model", "solve_component"]
@@ -287,6 +286,8 @@ def solve_component(
         Cleaned flows (open rounded, flow zero on closed links, clipped to bounds), the proven upper
         bound on the component's objective (+inf if none) and whether HiGHS proved the gap.
     """
+    from symbiosis.engine.allocation._mathopt import solve_milp  # MathOpt loads only for a MILP
+
     component = Component.of(indexed, arcs)
     model = build_model(indexed, component)
     rows, columns, values = (np.concatenate(part) for part in zip(*model.entries, strict=True))
