@@ -150,40 +150,16 @@ def _write_xlsx(result: MatchResult, path: Path) -> None:
             ]
         )
         sheets["KPIs"] = pd.concat([sheets["KPIs"], note], ignore_index=True)
-    import xlsxwriter
+    from symbiosis.io.xlsx_tables import write_tables
 
-    options = {
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "nan_inf_to_errors": True,
-        "constant_memory": True,
-    }
-    with xlsxwriter.Workbook(str(path), options) as book:
-        for name, frame in sheets.items():
-            frame = _fit_sheet(frame, name) if name in _DATA_SHEETS else frame
-            _write_sheet(book.add_worksheet(name), safe_frame(frame))
-
-
-def _cell(value: Any) -> Any:
-    """A value as ``DataFrame.to_excel`` writes it: missing → blank, ±inf → ``"inf"`` / ``"-inf"``."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-    return value
-
-
-def _write_sheet(sheet: Any, frame: pd.DataFrame) -> None:
-    """Write ``frame`` row by row (the workbook streams rows: constant memory, no per-cell styling).
-
-    The same cells as ``DataFrame.to_excel(index=False)`` (plain header row), in half its time.
-    """
-    sheet.write_row(0, 0, [str(c) for c in frame.columns])
-    for r, row in enumerate(frame.itertuples(index=False, name=None), start=1):
-        sheet.write_row(r, 0, [_cell(v) for v in row])
+    # Text cells are inline strings, never formulas or links; formula triggers escaped by safe_frame.
+    write_tables(
+        path,
+        {
+            name: safe_frame(_fit_sheet(frame, name) if name in _DATA_SHEETS else frame)
+            for name, frame in sheets.items()
+        },
+    )
 
 
 def _jsonable(value: Any) -> Any:
