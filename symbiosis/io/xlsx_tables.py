@@ -159,7 +159,7 @@ def _written(column: pd.Series) -> np.ndarray:
     """Which cells of a column are not blank (:func:`cell_value` is not None)."""
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "biuf":
         return column.notna().to_numpy()
-    return np.fromiter((cell_value(v) is not None for v in column), bool, len(column))
+    return column.notna().to_numpy(dtype=bool) & ~column.isin([""]).to_numpy(dtype=bool)
 
 
 def _dimension(frame: pd.DataFrame) -> str:
