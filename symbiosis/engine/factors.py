@@ -212,15 +212,8 @@ def lookup_factor(
     if quantity == "disposal_avoided":
         rows = rows[_with_fate(rows)[FATE_COLUMN].eq("landfill").to_numpy()]
     rows = rows[~rows["applies_to"].astype(str).str.contains(">", regex=False).to_numpy()]
-    values = rows[column].to_numpy(float if column == "value" else object)
-    table = pd.Series(values, index=rows["applies_to"].astype(str).to_numpy(), dtype=object)
-    out = pd.Series(None, index=range(len(category_id)), dtype=object)
     kinds = np.array(["kind:" + str(k) for k in kind], dtype=object)
-    for keys in (category_id, family, kinds):
-        out = out.where(out.notna(), pd.Series(np.asarray(keys, dtype=object)).map(table))
-    fallback = table.get("*", 0.0 if column == "value" else "")
-    out = out.where(out.notna(), fallback)
-    return out.to_numpy(float) if column == "value" else out.astype(str).to_numpy(object)
+    return _most_specific(_table(rows, column), [category_id, family, kinds], len(category_id), column)
 
 
 def _table(rows: pd.DataFrame, column: str) -> pd.Series:
@@ -229,10 +222,18 @@ def _table(rows: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _most_specific(table: pd.Series, keys: list[np.ndarray], n: int, column: str) -> np.ndarray:
-    out = pd.Series(None, index=range(n), dtype=object)
-    for key in keys:
-        out = out.where(out.notna(), pd.Series(np.asarray(key, dtype=object)).map(table))
-    out = out.where(out.notna(), table.get("*", 0.0 if column == "value" else ""))
+    """Per row, the table's value at the first of ``keys`` (most specific first) it holds, else ``*``.
+
+    A missing value in the table does not count as held. Dictionary lookups: the rows are distinct
+    combinations, a few hundred (a pandas map per key level cost 25 ms per run).
+    """
+    if not table.index.is_unique:
+        raise ValueError("factors: an applies_to key is repeated for one quantity")
+    held = {key: value for key, value in table.items() if pd.notna(value)}
+    fallback = table.get("*", 0.0 if column == "value" else "")
+    levels = [np.asarray(key, dtype=object).tolist() for key in keys]
+    picked = [next((held[k] for k in row if k in held), fallback) for row in zip(*levels, strict=True)]
+    out = pd.Series(picked, index=range(n), dtype=object)
     return out.to_numpy(float) if column == "value" else out.astype(str).to_numpy(object)
 
 
