@@ -184,3 +184,25 @@ def test_geojson_keeps_ids_when_both_firms_consent(result):
     registry = SimpleNamespace(firms=FIRMS.assign(confidentiality="public"))
     props = exchanges_geojson(result, registry)["features"][0]["properties"]
     assert props["supply_firm_id"] == "A" and props["anonymised"] is False
+
+
+def test_safe_frame_text_columns_match_the_cell_by_cell_escape():
+    """Text columns are escaped only where a trigger character is found: the same frame as mapping
+    the escape over every cell (values and dtypes)."""
+    from symbiosis.io.inert import _cell
+
+    frame = pd.DataFrame(
+        {
+            "str": pd.Series(["=x", None, "b", "-1", "x\n=y", "a;@b"], dtype="str"),
+            "nullable": pd.Series(["=x", pd.NA, "b", "+", "", "－1"], dtype="string"),
+            "arrow": pd.Series(["a", "b", "\t=c", "d", "e", "f"], dtype="string[pyarrow]"),
+            "missing": pd.Series([None] * 6, dtype="str"),
+            "objects": [("A", "=B"), "=c", None, 1.5, "d", float("nan")],
+            "number": [-1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    expected = frame.copy()
+    for name in expected.columns:
+        if expected[name].dtype == object or pd.api.types.is_string_dtype(expected[name]):
+            expected[name] = expected[name].astype(object).map(_cell)
+    pd.testing.assert_frame_equal(safe_frame(frame), expected)

@@ -120,10 +120,22 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         col = out[name]
-        if col.dtype == object or pd.api.types.is_string_dtype(col):
+        if col.dtype == object:
             out[name] = col.astype(object).map(_cell)
+        elif pd.api.types.is_string_dtype(col):
+            out[name] = _escaped_strings(col)
     out.columns = [escape_text(str(c)) for c in out.columns]
     return out
+
+
+def _escaped_strings(col: pd.Series) -> pd.Series:
+    """A text column (no lists in it) as objects, :func:`escape_text` applied to the cells holding a
+    trigger character only (found by one vectorised search: the others come out unchanged anyway)."""
+    values = col.astype(object).to_numpy(copy=True)
+    hit = col.str.contains(_ANY_TRIGGER.pattern, regex=True, na=False).to_numpy(dtype=bool)
+    if hit.any():
+        values[hit] = [escape_text(v) for v in values[hit]]
+    return pd.Series(values, index=col.index, name=col.name, dtype=object).infer_objects()
 
 
 def csv_bytes(frame: pd.DataFrame, *, sep: str = ",", bom: bool = True) -> bytes:

@@ -109,22 +109,21 @@ def _value_xml(ref: str, value: Any) -> str:
 
 def _column_xml(values: pd.Series, letter: str, rows: range) -> list[str]:
     """The cells of one column over ``rows`` (1-based sheet rows), "" for a blank cell."""
-    refs = [f"{letter}{r}" for r in rows]
     dtype = values.dtype
     kind = dtype.kind if isinstance(dtype, np.dtype) else "O"  # nullable and Arrow types: cell by cell
+    at = f'<c r="{letter}'
     if kind == "b":
-        return [
-            f'<c r="{ref}" t="b"><v>{int(v)}</v></c>' for ref, v in zip(refs, values.tolist(), strict=True)
-        ]
+        return [f'{at}{r}" t="b"><v>{int(v)}</v></c>' for r, v in zip(rows, values.tolist(), strict=True)]
     if kind in "iu":
-        return [f'<c r="{ref}"><v>{v:.16G}</v></c>' for ref, v in zip(refs, values.tolist(), strict=True)]
+        return [f'{at}{r}"><v>{v:.16G}</v></c>' for r, v in zip(rows, values.tolist(), strict=True)]
     if kind == "f":
         numbers = values.to_numpy(dtype=float)
-        cells = [f'<c r="{ref}"><v>{v:.16G}</v></c>' for ref, v in zip(refs, numbers.tolist(), strict=True)]
-        for at in np.flatnonzero(~np.isfinite(numbers)).tolist():
-            cells[at] = _value_xml(refs[at], float(numbers[at]))
+        cells = [f'{at}{r}"><v>{v:.16G}</v></c>' for r, v in zip(rows, numbers.tolist(), strict=True)]
+        for i in np.flatnonzero(~np.isfinite(numbers)).tolist():
+            cells[i] = _value_xml(f"{letter}{rows[i]}", float(numbers[i]))
         return cells
     out = []
+    refs = [f"{letter}{r}" for r in rows]
     for ref, value in zip(refs, list(values), strict=True):  # the values a row iteration gives
         if (
             value.__class__ is str
