@@ -91,6 +91,17 @@ def test_same_bytes_as_xlsxwriter_write_row(tmp_path, monkeypatch, block):
         assert new[name] == ref[name], name
 
 
+def test_same_cells_as_xlsxwriter_write_row(tmp_path):
+    """The same values and cell types as read by openpyxl (what a user sees, whatever the XML layout)."""
+    _reference(tmp_path / "ref.xlsx", SHEETS)
+    write_tables(tmp_path / "new.xlsx", SHEETS)
+    ref, new = openpyxl.load_workbook(tmp_path / "ref.xlsx"), openpyxl.load_workbook(tmp_path / "new.xlsx")
+    assert ref.sheetnames == new.sheetnames == list(SHEETS)
+    for name in SHEETS:
+        cells = [[(c.value, c.data_type) for c in row] for row in ref[name].iter_rows()]
+        assert [[(c.value, c.data_type) for c in row] for row in new[name].iter_rows()] == cells, name
+
+
 def test_cells_read_back(tmp_path):
     book = openpyxl.load_workbook(write_tables(tmp_path / "t.xlsx", {"t": TRICKY}))
     rows = list(book["t"].iter_rows(values_only=True))
