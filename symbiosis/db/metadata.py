@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from symbiosis.db import models, models_notifications, models_security, models_synergy  # noqa: F401
+from symbiosis.db import (  # noqa: F401
+    models,
+    models_mutual,
+    models_notifications,
+    models_security,
+    models_synergy,
+)
 from symbiosis.db.base import Base
 
 __all__ = ["METADATA"]
 
 #: The registry's tables (firms, streams, permits, users, imports, audit, security, synergies,
-#: notifications).
+#: notifications, the mutualisation levers' inputs).
 METADATA: MetaData = Base.metadata
