@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from symbiosis.ingest.rows import ImportResult
-from symbiosis.mutual.ingest import mutual_data, validate_mutual_bytes
+from symbiosis.mutual.ingest import FRENCH_STEMS, mutual_data, validate_mutual_bytes
 from symbiosis.mutual.reference import UNIT_TABLE_NUMBERS, check_unit_table
 from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
 
@@ -27,14 +27,7 @@ logger = logging.getLogger(__name__)
 UNIT_FILES: tuple[str, ...] = ("treatment_units.csv", "unites_traitement.csv")
 
 #: French file stem of each table (``achats.csv`` for ``purchases``…).
-FRENCH_FILES: dict[str, str] = {
-    "purchases": "achats",
-    "capacity_offers": "capacites_offertes",
-    "capacity_needs": "besoins_equipements",
-    "treatment_needs": "besoins_traitement",
-    "pickups": "collectes",
-    "receivers": "receveurs",
-}
+FRENCH_FILES: dict[str, str] = dict(FRENCH_STEMS)
 
 
 def find_mutual_files(folder: Path) -> dict[str, Path]:

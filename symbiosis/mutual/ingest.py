@@ -35,7 +35,17 @@ from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
 from symbiosis.schemas import ALL_MONTHS
 from symbiosis.units import UnitError, to_canonical
 
-__all__ = ["HEADERS", "guess_mutual_table", "mutual_data", "validate_mutual_bytes", "validate_mutual_table"]
+__all__ = [
+    "FRENCH_STEMS",
+    "HEADERS",
+    "ID_COLUMNS",
+    "guess_mutual_table",
+    "mutual_data",
+    "rejected_ids",
+    "table_from_filename",
+    "validate_mutual_bytes",
+    "validate_mutual_table",
+]
 
 _FIRM = ("id_entreprise", "entreprise_id", "id", "no_entreprise", "company_id")
 _MAX = ("distance_max_km", "distance_max", "max_distance")
@@ -136,6 +146,17 @@ _ID = {
     "pickups": ("pickup_id", "K"),
     "receivers": ("receiver_id", "R"),
 }
+#: French file stem of each table (``achats.csv`` for ``purchases``…).
+FRENCH_STEMS: Mapping[str, str] = {
+    "purchases": "achats",
+    "capacity_offers": "capacites_offertes",
+    "capacity_needs": "besoins_equipements",
+    "treatment_needs": "besoins_traitement",
+    "pickups": "collectes",
+    "receivers": "receveurs",
+}
+#: Key column of each table.
+ID_COLUMNS: Mapping[str, str] = {table: column for table, (column, _) in _ID.items()}
 _FILE_CODES = {"file.unknown_column", "file.duplicate_column", "file.no_known_column"}
 #: Default shift of a pickup without a window (minutes after midnight).
 DEFAULT_WINDOW = (7 * 60 + 30, 16 * 60 + 30)
@@ -563,3 +584,23 @@ def guess_mutual_table(raw: RawTable) -> str | None:
 def mutual_data(results: Mapping[str, ImportResult]) -> MutualData:
     """The valid rows of each imported table as :class:`MutualData` (tables not given stay empty)."""
     return MutualData(**{name: result.valid for name, result in results.items() if name in MUTUAL_TABLES})
+
+
+def rejected_ids(result: ImportResult, table: str) -> set[str]:
+    """The ids written in the rejected rows of a file of ``table`` (empty cells left out).
+
+    A replacing import keeps the stored row of such an id as it was: a row refused for a typo never
+    deletes the good version already in the registry.
+    """
+    column = ID_COLUMNS[table]
+    names = {normalise_header(a) for a in (column, *HEADERS[table][column])}
+    for header in result.rejected.columns:
+        if normalise_header(str(header)) in names:
+            return {str(v).strip() for v in result.rejected[header] if str(v).strip() and str(v) != "nan"}
+    return set()
+
+
+def table_from_filename(filename: str) -> str | None:
+    """The table a file's name says (``purchases.csv``, ``achats.xlsx``…), or None."""
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].strip().lower()
+    return next((t for t, french in FRENCH_STEMS.items() if stem in (t, french)), None)
