@@ -13,6 +13,7 @@ advisors read the bundled sample's table instead (its rows whose firm is in the 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Collection, Mapping, Sequence
@@ -24,7 +25,7 @@ import pandas as pd
 from symbiosis.db import Actor, PermissionDenied, Repository
 from symbiosis.db.mutual_inputs import FIRM_TABLES, ReplaceOutcome, read_mutual_inputs, replace_mutual_rows
 from symbiosis.i18n import Text, t
-from symbiosis.ingest import ImportResult, RawTable, read_table
+from symbiosis.ingest import ImportReport, ImportResult, RawTable, read_table
 from symbiosis.mutual.files import find_mutual_files
 from symbiosis.mutual.ingest import (
     guess_mutual_table,
@@ -36,6 +37,7 @@ from symbiosis.mutual.ingest import (
 from symbiosis.mutual.tables import MutualData
 from symbiosis.services.firm_self_service import _own_firm_report
 from symbiosis.services.importing import SAMPLE_DIR, _report_json
+from symbiosis.views.mutual_cells import column_label
 
 __all__ = [
     "FIRM_TABLES",
@@ -177,6 +179,11 @@ def _store(
             batch=batch,
         )
     except PermissionDenied as exc:
+        if not actor.can_write:
+            return None, Text(
+                "Rien n'a été enregistré : votre rôle permet de consulter le registre, pas de le modifier.",
+                "Nothing was saved: your role may read the registry, not change it.",
+            )
         return None, _refusal(exc)
     logger.info(
         "%s: %d %s rows written, %d removed, %d kept",
@@ -281,7 +288,18 @@ def validate_firm_rows(
     )
     numbers = tuple(row_numbers) if row_numbers is not None else tuple(range(1, len(rows) + 1))
     raw = RawTable(frame, source_rows=numbers, lang="en" if lang == "en" else "fr", filename="form")
-    return validate_mutual_table(raw, table, known_firm_ids={firm_id})
+    result = validate_mutual_table(raw, table, known_firm_ids={firm_id})
+    return _with_labels(result, lang)
+
+
+def _with_labels(result: ImportResult, lang: str) -> ImportResult:
+    """Name each finding's column as the editor's header reads, not by its import name."""
+    issues = tuple(
+        dataclasses.replace(i, column=column_label(i.column, lang)) if i.column else i
+        for i in result.report.issues
+    )
+    report = ImportReport(issues, result.report.n_rows, result.report.n_valid)
+    return ImportResult(result.valid, result.rejected, report)
 
 
 def save_firm_rows(repo: Repository, actor: Actor, table: str, result: ImportResult) -> ReplaceOutcome | Text:

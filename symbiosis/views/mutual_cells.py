@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from symbiosis.i18n import t
+from symbiosis.i18n import catalogue_keys, t
 from symbiosis.mutual import reference as ref
 from symbiosis.mutual.ingest import HEADERS
 from symbiosis.views.firm import number_cell
@@ -73,8 +73,9 @@ def _lang(lang: str) -> str:
 
 
 def column_label(column: str, lang: str) -> str:
-    """The header a person reads for an editor column."""
-    return t(f"mutual.input.{column}", lang)
+    """The header a person reads for an editor column (the column itself when it has none)."""
+    key = f"mutual.input.{column}"
+    return t(key, lang) if key in catalogue_keys() else column
 
 
 def _list(column: str) -> pd.DataFrame:
