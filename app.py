@@ -27,6 +27,7 @@ PAGES: tuple[state.PageRow, ...] = (
     ("app_pages/firm_streams.py", ("firm",), "firm_streams.title", "♻️", "mes-flux"),
     ("app_pages/firm_proposals.py", ("firm",), "synergy.proposals.title", "📨", "mes-propositions"),
     ("app_pages/firm_mutual.py", ("firm",), "mutual.firm.title", "🤲", "mes-groupes"),
+    ("app_pages/firm_mutual_data.py", ("firm",), "mutual.firm_data.title", "🧾", "mes-achats-capacites"),
     ("app_pages/inbox.py", ("firm", "advisor"), "inbox.title", "📬", "notifications"),
 )
 

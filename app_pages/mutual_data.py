@@ -1,4 +1,4 @@
-"""Mutualisation data: the tables in use (sample or uploaded), their import reports, the plan, its record."""
+"""Mutualisation data: the registry's tables, files imported into them with their reports, the plan."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import streamlit as st
 
 from app_pages import mutual_state, results_state, state, tables
 from symbiosis.i18n import t
-from symbiosis.ingest import read_table
-from symbiosis.mutual.files import FRENCH_FILES
-from symbiosis.mutual.ingest import guess_mutual_table, mutual_data, validate_mutual_table
+from symbiosis.ingest import rejected_file
 from symbiosis.mutual.records import record_mutual_proposals
-from symbiosis.mutual.tables import MUTUAL_TABLES
+from symbiosis.services.mutual_inputs import import_mutual_file
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.views.mutual import summary_table
 
@@ -22,29 +20,36 @@ st.caption(t("mutual.data.intro", lang))
 registry = results_state.load_registry(actor)
 
 with st.form("mutual_upload"):
-    files = st.file_uploader(t("mutual.data.upload", lang), type=["csv", "xlsx"], accept_multiple_files=True)
+    files = st.file_uploader(
+        t("mutual.data.upload", lang), type=["csv", "xlsx"], accept_multiple_files=True, key="mutual_files"
+    )
     submitted = st.form_submit_button(t("mutual.data.validate", lang))
 if submitted and files:
-    results = {}
-    for file in files:
-        raw = read_table(file.getvalue(), filename=file.name)
-        stem = file.name.rsplit(".", 1)[0].lower()
-        named = next((k for k in MUTUAL_TABLES if stem in (k, FRENCH_FILES[k])), None)
-        table = named or guess_mutual_table(raw)
-        if table is None:
-            st.error(t("mutual.data.unknown_file", lang, name=file.name))
+    for number, file in enumerate(files):
+        imported = import_mutual_file(state.repository(), actor, file.getvalue(), file.name)
+        if imported.table is None:
+            st.error(imported.refused.get(lang))
             continue
-        results[table] = validate_mutual_table(raw, table, known_firm_ids=set(registry.firms["firm_id"]))
-        st.subheader(f"{file.name} → {t(f'mutual.table.{table}', lang)}")
-        state.show_report(results[table].report, lang, key=f"mutual_report_{table}")
-    if results:
-        st.session_state[mutual_state.UPLOADED] = mutual_data(results)
-if st.session_state.get(mutual_state.UPLOADED) is not None and st.button(t("mutual.data.use_sample", lang)):
-    st.session_state.pop(mutual_state.UPLOADED)
-    st.rerun()
+        st.subheader(t("mutual.data.file_table", lang, table=t(f"mutual.table.{imported.table}", lang)))
+        st.text(file.name)  # the uploaded file's name: plain text, never markdown
+        if imported.result is not None:
+            state.show_report(imported.result.report, lang, key=f"mutual_report_{number}")
+        if imported.outcome is None:
+            st.error(imported.refused.get(lang))
+        else:
+            st.info(imported.summary(lang))
+        if imported.result is not None and len(imported.result.rejected):
+            st.download_button(
+                t("mutual.data.rejected_download", lang),
+                rejected_file(imported.result),
+                file_name=f"{file.name.rsplit('.', 1)[0]}_{t('mutual.data.rejected_file', lang)}.csv",
+                key=f"mutual_rejected_{number}",
+                on_click="ignore",
+            )
 
-data, source = mutual_state.tables(registry)
-st.caption(t(f"mutual.page.source_{source}", lang))
+stored = mutual_state.tables(actor)
+data = stored.data
+st.caption(mutual_state.source_caption(stored, lang))
 counts = data.counts()
 columns = st.columns(len(counts))
 for column, (name, n) in zip(columns, counts.items(), strict=True):

@@ -1,7 +1,8 @@
 """Session state of the mutualisation pages: the tables in use and the plan computed from them.
 
-The tables are the ones an advisor uploaded in this session, else the sample region's files when
-the registry holds the sample firms. The plan (:func:`symbiosis.mutual.run_mutual`, the function
+The tables are the registry's (:func:`symbiosis.services.mutual_inputs.load_mutual_inputs`: what
+advisors imported and firms entered; the bundled sample's for a table nothing is stored in, on a
+sample registry), read on each run. The plan (:func:`symbiosis.mutual.run_mutual`, the function
 ``pipeline.run(..., mutual=…)`` calls) lives in ``st.session_state``, keyed by the registry's and the
 tables' content: never in a global cache, never shared between users.
 """
@@ -17,43 +18,42 @@ from app_pages import results_state, state
 from symbiosis.db import Actor, NotFound
 from symbiosis.i18n import t
 from symbiosis.mutual import MutualData, MutualResult, Reference, run_mutual
-from symbiosis.mutual.files import read_mutual_dir
 from symbiosis.mutual.reference import load_treatment_units
 from symbiosis.registry import Registry
-from symbiosis.services.importing import SAMPLE_DIR
 from symbiosis.services.mutual_consent import offer_item
+from symbiosis.services.mutual_inputs import StoredMutual, load_mutual_inputs
 from symbiosis.views.mutual import data_key
 from symbiosis.views.scenario import registry_key
 
 __all__ = [
     "UNIT_SPECS",
-    "UPLOADED",
     "advisor_context",
     "names",
     "offer_button",
     "plan",
     "receiver_names",
+    "source_caption",
     "tables",
     "unit_specs",
 ]
 
-#: Session key of the tables an advisor uploaded (a :class:`MutualData`).
-UPLOADED = "mutual.uploaded"
 #: Session key of the treatment-unit table the advisor edited (a frame; the bundled one when absent).
 UNIT_SPECS = "mutual.unit_specs"
 _PLANS = "mutual.plans"
 
 
-def tables(registry: Registry) -> tuple[MutualData, str]:
-    """The tables in use and where they come from (``uploaded`` or ``sample``)."""
-    uploaded = st.session_state.get(UPLOADED)
-    if uploaded is not None:
-        return uploaded, "uploaded"
-    key = ("mutual.sample", registry_key(registry))
-    if key not in st.session_state:
-        data, _ = read_mutual_dir(SAMPLE_DIR, known_firm_ids=set(registry.firms["firm_id"]))
-        st.session_state[key] = data
-    return st.session_state[key], "sample"
+def tables(actor: Actor) -> StoredMutual:
+    """The registry's tables as ``actor`` may read them, and where each comes from."""
+    return load_mutual_inputs(state.repository(), actor)
+
+
+def source_caption(stored: StoredMutual, lang: str) -> str:
+    """Where the tables come from, in words: the registry, the sample region, or both (which tables)."""
+    from_sample = [n for n, s in stored.sources.items() if s == "sample"]
+    if stored.source == "stored" and from_sample:
+        names = ", ".join(t(f"mutual.table.{n}", lang) for n in from_sample)
+        return t("mutual.page.source_mixed", lang, tables=names)
+    return t(f"mutual.page.source_{'sample' if stored.source == 'sample' else 'stored'}", lang)
 
 
 def plan(registry: Registry, data: MutualData) -> MutualResult:
@@ -80,16 +80,13 @@ def unit_specs(data: MutualData | None = None) -> pd.DataFrame:
 def advisor_context(actor: Actor) -> tuple[Registry, MutualData, MutualResult]:
     """The advisor's registry, the tables in use and their plan (the page stops when there is nothing)."""
     registry = results_state.load_registry(actor)
-    data, source = tables(registry)
-    if data.empty:
+    stored = tables(actor)
+    if stored.data.empty:
         st.info(t("mutual.page.no_data", state.current_lang()))
         st.stop()
-    st.caption(
-        t(f"mutual.page.source_{source}", state.current_lang())
-        + " "
-        + t("advisor.estimated", state.current_lang())
-    )
-    return registry, data, plan(registry, data)
+    lang = state.current_lang()
+    st.caption(source_caption(stored, lang) + " " + t("advisor.estimated", lang))
+    return registry, stored.data, plan(registry, stored.data)
 
 
 def names(registry: Registry) -> dict[str, str]:

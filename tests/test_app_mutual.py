@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages.mutual_state import UPLOADED
 from symbiosis.db import Actor, Repository
+from symbiosis.db.mutual_inputs import replace_mutual_rows
 from symbiosis.mutual import MutualData, run_mutual
 from symbiosis.mutual.records import record_mutual_proposals
 from symbiosis.registry import Registry
@@ -133,7 +133,15 @@ def template(tmp_path_factory):
     with Repository.from_url(f"sqlite:///{path}") as repo:
         repo.upsert_firms(Actor.system("test"), registry.firms)
         repo.upsert_streams(Actor.system("test"), registry.streams)
+        _store(repo, _data())
     return path
+
+
+def _store(repo: Repository, data: MutualData) -> None:
+    """Store the levers' tables in the registry, as an advisor's imports would."""
+    for name, frame in data.__dict__.items():
+        if isinstance(frame, pd.DataFrame) and name != "unit_specs":
+            replace_mutual_rows(repo, ADVISOR, name, frame, firm_ids=set(frame["firm_id"].dropna()) - {""})
 
 
 @pytest.fixture
@@ -150,7 +158,6 @@ def _page(page: str, actor: Actor | None, lang: str = "fr") -> AppTest:
     at.session_state["lang"] = lang
     if actor is not None:
         at.session_state["actor"] = actor
-    at.session_state[UPLOADED] = _data()
     at.run()
     return at.switch_page(f"app_pages/{page}").run()
 
@@ -160,7 +167,7 @@ def test_each_lever_page_shows_its_proposals(db, page):
     at = _page(page, ADVISOR)
     assert not at.exception, at.exception
     assert at.dataframe
-    assert any("fichiers téléversés" in c.value for c in at.caption)
+    assert any("Données : registre" in c.value for c in at.caption)
 
 
 def test_the_data_page_plans_and_records_the_proposals(db):
@@ -241,7 +248,6 @@ def test_the_advisors_unit_table_changes_the_shared_units(db):
 
     at = AppTest.from_file(APP, default_timeout=90)
     at.session_state["actor"] = ADVISOR
-    at.session_state[UPLOADED] = _data()
     at.session_state[UNIT_SPECS] = load_treatment_units().assign(investment_cad=5e7)
     at.run()
     at = at.switch_page("app_pages/mutual_assets.py").run()

@@ -1,0 +1,96 @@
+"""A firm's own purchases, capacities, treatment needs and pickups: an editable table each, checked, saved."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import state
+from symbiosis.db import NotFound, PermissionDenied
+from symbiosis.i18n import Text, t
+from symbiosis.services.firm_self_service import load_firm
+from symbiosis.services.mutual_inputs import FIRM_TABLES, firm_tables, save_firm_rows, validate_firm_rows
+from symbiosis.views.firm import firm_id_in_view
+from symbiosis.views.mutual_cells import (
+    CHOICE_COLUMNS,
+    EDITOR_COLUMNS,
+    choice_labels,
+    column_label,
+    editor_frame,
+    editor_rows,
+    period_words,
+)
+
+lang = state.current_lang()
+actor = state.require_role("firm")
+repo = state.repository()
+firm_id = firm_id_in_view(actor.firm_id, st.query_params.get("firm"))
+try:
+    firm = load_firm(repo, actor, firm_id)
+    stored = firm_tables(repo, actor, firm_id)
+except (PermissionDenied, NotFound):
+    st.error(t("firm.refused", lang))
+    st.stop()
+
+st.title(t("mutual.firm_data.title", lang))
+st.subheader(firm["name"])
+state.show_flash()
+st.caption(t("mutual.firm_data.intro", lang))
+table = st.radio(
+    t("mutual.firm_data.pick", lang),
+    FIRM_TABLES,
+    horizontal=True,
+    format_func=lambda name: f"{t(f'mutual.table.{name}', lang)} ({len(stored[name])})",
+    key="firm_mutual_table",
+)
+st.caption(t(f"mutual.firm_data.help.{table}", lang))
+
+
+def _column_config(name: str) -> dict[str, object]:
+    config: dict[str, object] = {}
+    for column in EDITOR_COLUMNS[name]:
+        label = column_label(column, lang)
+        if column in CHOICE_COLUMNS:
+            options = sorted(choice_labels(column, lang).values(), key=str.casefold)
+            config[column] = st.column_config.SelectboxColumn(label, options=options)
+        elif column in ("periods", "frequency"):
+            config[column] = st.column_config.SelectboxColumn(label, options=period_words(column, lang))
+        else:
+            config[column] = st.column_config.TextColumn(label)
+    return config
+
+
+version = st.session_state.get("firm_mutual_version", 0)
+shown = editor_frame(stored[table], table, lang)
+edited = st.data_editor(
+    shown,
+    key=f"firm_mutual_editor_{table}_{version}",
+    num_rows="dynamic",
+    hide_index=True,
+    column_config=_column_config(table),
+    width="stretch",
+)
+check_col, save_col = st.columns(2)
+if check_col.button(t("mutual.firm_data.check", lang), key="firm_mutual_check"):
+    rows, numbers = editor_rows(edited, table)
+    st.session_state["firm_mutual_result"] = (
+        table,
+        validate_firm_rows(rows, table, firm_id, lang=lang, row_numbers=numbers),
+    )
+check = st.session_state.get("firm_mutual_result")
+if check is not None and check[0] == table:
+    result = check[1]
+    state.show_report(result.report, lang, key="firm_mutual_report")
+    if result.report.n_rejected:
+        st.caption(t("mutual.firm_data.rejected_kept", lang))
+    if save_col.button(t("mutual.firm_data.save", lang), type="primary", key="firm_mutual_save"):
+        outcome = save_firm_rows(repo, actor, table, result)
+        if isinstance(outcome, Text):  # refused by the registry: nothing stored
+            st.error(outcome.get(lang))
+            st.stop()
+        del st.session_state["firm_mutual_result"]
+        st.session_state["firm_mutual_version"] = version + 1
+        message = t("mutual.firm_data.saved", lang, written=outcome.written, removed=outcome.removed)
+        if outcome.kept:
+            message += " " + t("mutual.store.kept", lang, n=len(outcome.kept), ids=", ".join(outcome.kept))
+        state.flash(message)
+        st.rerun()
