@@ -298,3 +298,107 @@ def test_each_lever_page_writes_words_not_the_planners_codes(db, page):
     shown += [e.label for e in at.get("expander")]
     assert codes_in("\n".join(shown)) == {}
     assert not any(c in cells for c in ("firm_id", "purchase_id", "pickup_id", "need_id", "is_hub"))
+
+
+# -- the tables in the registry: the advisor's imports, a firm's own rows ---------------------------
+
+
+def _submit(at: AppTest) -> AppTest:
+    """Click the upload form's submit button."""
+    labels = ("Valider et enregistrer les fichiers", "Check and store the files")
+    return next(b for b in at.button if b.label in labels).click().run()
+
+
+def test_an_advisors_file_is_stored_and_the_next_session_plans_from_it(db):
+    at = _page("mutual_data.py", ADVISOR)
+    before = at.metric[0].value
+    text = (
+        "id_achat;id_entreprise;categorie;quantite;unite;prix\n"
+        "PA;A;nitrile_gloves;900;boîte;12\nPX;A;gants;1;x;1\n"
+    )
+    at.file_uploader(key="mutual_files").upload("achats.csv", text.encode("utf-8"), "text/csv")
+    at = _submit(at)
+    assert not at.exception, at.exception
+    assert "2 ligne(s) lue(s) : 1 acceptée(s), 1 rejetée(s)" in at.error[0].value
+    report = at.dataframe[0].value
+    assert report["Ligne"].tolist() == [3] and report["Colonne"].iloc[0] == "categorie"
+    summary = at.info[0].value
+    assert "1 entreprise(s) nommée(s) dans le fichier (A)" in summary and "inchangées" in summary
+    assert at.download_button(key="mutual_rejected_0").label.startswith("Télécharger les lignes refusées")
+    assert "achats.csv" in [t.value for t in at.text]
+    assert before == "3" and at.metric[0].value == "3"  # A's PA replaced (900 boxes), PB and PC kept
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        stored = repo.import_batches(ADVISOR)
+        assert stored["source_filename"].iloc[0] == "achats.csv" and stored["rejected_count"].iloc[0] == 1
+    again = _page("mutual_data.py", Actor("autre", "advisor"))  # another advisor, another session
+    assert not again.exception and again.metric[0].value == "3"
+    assert any("Données : registre" in c.value for c in again.caption)
+
+
+def test_a_file_that_is_no_levers_table_is_named_and_stores_nothing(db):
+    at = _page("mutual_data.py", ADVISOR, "en")
+    at.file_uploader(key="mutual_files").upload("notes.csv", b"a,b\n1,2\n", "text/csv")
+    at = _submit(at)
+    assert not at.exception and "notes.csv" in at.error[0].value and "not recognised" in at.error[0].value
+
+
+def _firm_page(firm_id: str, lang: str = "fr") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state["actor"] = Actor(f"u{firm_id}", "firm", firm_id)
+    at.run()
+    return at.switch_page("app_pages/firm_mutual_data.py").run()
+
+
+def test_a_firm_edits_its_own_rows_and_never_sees_another_firms(db):
+    at = _firm_page("A")
+    assert not at.exception, at.exception
+    shown = at.data_editor[0].value
+    assert shown["purchase_id"].tolist() == ["PA"]  # B's and C's purchases are not there
+    assert shown["category_id"].iloc[0] == "Gants de nitrile jetables"  # words, not the list's ids
+    at.session_state["firm_mutual_editor_purchases_0"] = {
+        "edited_rows": {0: {"quantity_per_yr": "-5"}},
+        "added_rows": [
+            {
+                "category_id": "Huiles et graisses lubrifiantes",
+                "quantity_per_yr": "40",
+                "price_cad_per_unit": "5,5",
+            }
+        ],
+        "deleted_rows": [],
+    }
+    at.run()
+    at = at.button(key="firm_mutual_check").click().run()
+    assert not at.exception
+    report = at.dataframe[-1].value  # the editor first, then the report
+    assert report["Ligne"].tolist() == [1] and report["Colonne"].tolist() == ["Quantité par an"]
+    at = at.button(key="firm_mutual_save").click().run()
+    assert not at.exception and "1 ligne(s) ajoutée(s)" in at.success[0].value
+    assert "PA" in at.success[0].value  # kept as stored: its new version was refused
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        from symbiosis.services.mutual_inputs import load_mutual_inputs
+
+        rows = load_mutual_inputs(repo, ADVISOR).data.purchases
+    mine = rows[rows["firm_id"] == "A"].set_index("purchase_id")
+    assert mine.at["PA", "quantity_per_yr"] == 500.0 and set(mine["category_id"]) == {
+        "nitrile_gloves",
+        "lubricants",
+    }
+    assert sorted(rows.loc[rows["firm_id"] != "A", "purchase_id"]) == ["PB", "PC"]
+    other = AppTest.from_file(str(ROOT / "app_pages" / "firm_mutual_data.py"), default_timeout=30)
+    other.session_state["actor"] = Actor("uA", "firm", "A")
+    other.query_params["firm"] = "B"
+    other.run()
+    assert not other.exception and other.error and not other.data_editor  # B's page: refused
+
+
+def test_a_firms_pickups_read_back_in_english(db):
+    at = _firm_page("B", "en")
+    at.radio(key="firm_mutual_table").set_value("pickups").run()
+    shown = at.data_editor[0].value
+    assert shown.iloc[0][["residue_id", "frequency", "window", "unit"]].tolist() == [
+        "Corrugated cardboard",
+        "weekly",
+        "07:30-16:30",
+        "t/yr",
+    ]
