@@ -24,7 +24,7 @@ import pandas as pd
 
 from symbiosis.db import Actor, PermissionDenied, Repository
 from symbiosis.db.mutual_inputs import FIRM_TABLES, ReplaceOutcome, read_mutual_inputs, replace_mutual_rows
-from symbiosis.i18n import Text, t
+from symbiosis.i18n import Text, TextTable, t
 from symbiosis.ingest import ImportReport, ImportResult, RawTable, read_table
 from symbiosis.mutual.files import find_mutual_files
 from symbiosis.mutual.ingest import (
@@ -41,6 +41,7 @@ from symbiosis.views.mutual_cells import column_label
 
 __all__ = [
     "FIRM_TABLES",
+    "REFUSALS",
     "MutualImport",
     "StoredMutual",
     "firm_tables",
@@ -141,14 +142,12 @@ class MutualImport:
         return text
 
 
+#: Why nothing was stored (bilingual, from the catalogue).
+REFUSALS = TextTable("mutual.store.refused")
+
+
 def _refusal(exc: PermissionDenied) -> Text:
-    keys = ", ".join(exc.keys[:10]) or "-"
-    return Text(
-        f"Rien n'a été enregistré : le fichier touche des lignes d'une autre entreprise ({keys}). "
-        "Retirez ces lignes ou changez leur identifiant, puis importez de nouveau.",
-        f"Nothing was saved: the file touches rows of another firm ({keys}). Remove those rows or change "
-        "their id, then upload again.",
-    )
+    return REFUSALS["other_firm"].format(keys=", ".join(exc.keys[:10]) or "-")
 
 
 def _store(
@@ -180,10 +179,7 @@ def _store(
         )
     except PermissionDenied as exc:
         if not actor.can_write:
-            return None, Text(
-                "Rien n'a été enregistré : votre rôle permet de consulter le registre, pas de le modifier.",
-                "Nothing was saved: your role may read the registry, not change it.",
-            )
+            return None, REFUSALS["read_only"]
         return None, _refusal(exc)
     logger.info(
         "%s: %d %s rows written, %d removed, %d kept",
@@ -223,23 +219,9 @@ def import_mutual_file(
     raw = read_table(data, filename=filename)
     table = table or table_from_filename(filename) or guess_mutual_table(raw)
     if table is None:
-        return MutualImport(
-            filename,
-            None,
-            refused=Text(
-                t("mutual.data.unknown_file", "fr", name=Path(filename).name),
-                t("mutual.data.unknown_file", "en", name=Path(filename).name),
-            ),
-        )
+        return MutualImport(filename, None, refused=REFUSALS["unknown_file"].format(name=Path(filename).name))
     if actor.role == "firm" and table not in FIRM_TABLES:
-        return MutualImport(
-            filename,
-            table,
-            refused=Text(
-                "Rien n'a été enregistré : la liste des receveurs est tenue par les conseillers.",
-                "Nothing was saved: the list of receivers is kept by the advisors.",
-            ),
-        )
+        return MutualImport(filename, table, refused=REFUSALS["receivers"])
     known = {actor.firm_id} if actor.role == "firm" else set(repo.firms(actor)["firm_id"].astype(str))
     result = validate_mutual_table(raw, table, known_firm_ids=known)
     if actor.role == "firm" and actor.firm_id:
