@@ -226,3 +226,38 @@ def test_deleting_a_firm_erases_what_it_declared(two_firms):
     two_firms.repo.delete_firm(two_firms.advisor, "B")
     rows = load_mutual_inputs(two_firms.repo, two_firms.advisor).data.purchases
     assert sorted(rows["purchase_id"]) == ["PA1", "PA2"]
+
+
+def test_symbiosis_import_stores_the_levers_tables_beside_firms(tmp_path, capsys):
+    import json
+
+    from symbiosis.cli import main
+    from symbiosis.services.importing import SAMPLE_DIR
+
+    firms = tmp_path / "entreprises.csv"
+    lines = (SAMPLE_DIR / "firms.csv").read_text(encoding="utf-8").splitlines()
+    firms.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")  # F0001..F0003
+    ids = [line.split(",")[0] for line in lines[1:4]]
+    purchases = tmp_path / "export_du_mois.csv"  # recognised by its headers, not its name
+    purchases.write_text(
+        "id_achat;id_entreprise;categorie;quantite;prix\n"
+        f"X1;{ids[0]};lubricants;10;5\nX2;{ids[1]};nitrile_gloves;20;12\nX3;F9999;lubricants;1;1\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "r.db"
+    code = main(
+        ["import", str(firms), str(purchases), "--db", str(db), "--json", "--rejected", str(tmp_path)]
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1  # one purchase names a firm the registry does not hold
+    assert out["firms"]["accepted"] == 3 and out["purchases"]["accepted"] == 2
+    assert out["purchases"]["replaced"]["firms"] == sorted(ids[:2])
+    assert (tmp_path / "export_du_mois_rejected.csv").is_file()
+    (tmp_path / "achats.csv").write_text(
+        f"id_achat;id_entreprise;categorie;quantite;prix\nX4;{ids[0]};lubricants;3;5\n"
+    )
+    assert main(["import", str(tmp_path / "achats.csv"), "--db", str(db)]) == 0
+    assert "1 ligne(s) absente(s) du fichier retirée(s)" in capsys.readouterr().out
+    with Repository.from_url(f"sqlite:///{db}") as repo:
+        rows = load_mutual_inputs(repo, Actor("c", "advisor")).data.purchases
+    assert sorted(rows["purchase_id"]) == ["X2", "X4"]  # the second firm's row untouched
