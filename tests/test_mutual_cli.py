@@ -71,7 +71,12 @@ def test_levers_summary_and_workbook(db, folder, tmp_path, capsys):
         == 0
     )
     text = capsys.readouterr().out
-    assert "Achats groupés / Group purchasing: optimal" in text and "Collectes partagées" in text
+    assert "Achats groupés : meilleur plan, prouvé," in text and "Collectes partagées" in text
+    levers = text[text.index("Mutualisation (estimations)") :]
+    assert "optimal" not in levers and "empty" not in levers  # words, not the planner's codes
+    assert main(["match", "--db", str(db), "--levers", "--mutual-dir", str(folder), "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "Group purchasing: best plan, proven," in text and "Shared equipment and services: no data" in text
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == [
         "Mutualisation",
@@ -111,3 +116,15 @@ def test_a_unit_table_in_the_folder_is_the_advisors(db, folder, capsys):
     texts = [e["explanation"] for e in levers["explanations"] if e["lever"] == "units"]
     assert len(texts) == 1 and "soumission-2027" in texts[0] and "90\u00a0000" in texts[0]
     assert "Traitement des eaux huileuses" in texts[0]
+
+
+def test_levers_default_to_the_registrys_tables(db, folder, capsys):
+    assert main(["match", "--db", str(db), "--json", "--levers"]) == 0  # nothing stored, not a sample
+    info = json.loads(capsys.readouterr().out)["levers"]["levers"]
+    assert {lever["status"] for lever in info.values()} == {"empty"}
+    files = [str(folder / name) for name in ("achats.csv", "pickups.csv", "receivers.csv")]
+    assert main(["import", *files, "--db", str(db)]) == 1  # firm Z is not in the registry: one row refused
+    capsys.readouterr()
+    assert main(["match", "--db", str(db), "--json", "--levers"]) == 0
+    info = json.loads(capsys.readouterr().out)["levers"]["levers"]
+    assert info["purchasing"]["status"] == "optimal" and info["routes"]["status"] == "ok"

@@ -131,9 +131,10 @@ def add_lever_arguments(parser: argparse.ArgumentParser) -> None:
         "--mutual-dir",
         metavar="DIR",
         type=Path,
-        default=SAMPLE_DIR,
+        default=None,
         help="folder of purchases.csv, capacity_offers.csv, capacity_needs.csv, "
-        f"treatment_needs.csv, pickups.csv, receivers.csv (default {SAMPLE_DIR})",
+        "treatment_needs.csv, pickups.csv, receivers.csv (default: the registry's tables; on a sample "
+        f"registry, {SAMPLE_DIR}'s for the tables nothing is stored in)",
     )
     group.add_argument(
         "--route-search",
@@ -147,6 +148,12 @@ def add_lever_arguments(parser: argparse.ArgumentParser) -> None:
         default=1.0,
         metavar="S",
         help="time limit per collection day, s (guided local search)",
+    )
+    group.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        default="fr",
+        help="language of the levers' summary and explanations / langue du résumé des leviers",
     )
     group.add_argument(
         "--levers-out",
@@ -273,44 +280,60 @@ def _read(db: str | None, actor: Any) -> tuple[Any, Any] | None:
         return None
 
 
-def _lever_inputs(args: argparse.Namespace, registry: Any, config: Any) -> tuple[Any, Any] | None:
-    """The mutualisation tables of ``--mutual-dir`` and their configuration; None when the folder is missing.
+def _lever_inputs(
+    args: argparse.Namespace, repo: Any, actor: Any, registry: Any, config: Any
+) -> tuple[Any, Any] | None:
+    """The mutualisation tables and their configuration; None when ``--mutual-dir`` is missing.
 
-    Rows with errors are left out and counted on standard error (``symbiosis validate`` lists them).
+    Without ``--mutual-dir``, the registry's tables (``services.mutual_inputs.load_mutual_inputs``).
+    From a folder, rows with errors are left out and counted on standard error (``symbiosis
+    validate`` lists them).
     """
     from symbiosis.mutual import MutualConfig, RouteConfig
     from symbiosis.mutual.files import read_mutual_dir
 
-    if not Path(args.mutual_dir).is_dir():
+    if args.mutual_dir is None:
+        from symbiosis.services.mutual_inputs import load_mutual_inputs
+
+        data = load_mutual_inputs(repo, actor).data
+    elif not Path(args.mutual_dir).is_dir():
         print(f"Dossier introuvable / folder not found: {args.mutual_dir}", file=sys.stderr)
         return None
-    data, results = read_mutual_dir(args.mutual_dir, known_firm_ids=set(registry.firms["firm_id"]))
-    for table, result in results.items():
-        if result.report.errors:
-            print(f"{table}: {result.report.summary('fr')} / {result.report.summary('en')}", file=sys.stderr)
+    else:
+        data, results = read_mutual_dir(args.mutual_dir, known_firm_ids=set(registry.firms["firm_id"]))
+        for table, result in results.items():
+            if result.report.errors:
+                summary = f"{result.report.summary('fr')} / {result.report.summary('en')}"
+                print(f"{table}: {summary}", file=sys.stderr)
     routes = RouteConfig(metaheuristic=args.route_search, time_limit_s=args.route_time_limit)
     return data, MutualConfig(transport=config.transport, routes=routes)
 
 
-def _print_levers(mutual: Any) -> None:
+def _print_levers(mutual: Any, lang: str = "fr") -> None:
+    """Each lever's outcome in ``lang``: how its plan ended in words (never the planner's code), counts."""
+    from symbiosis.labels import lever_status_label
     from symbiosis.mutual import LEVER_LABELS
+    from symbiosis.numbers import format_number
 
-    print("Mutualisation (estimations / estimates):")
+    print(t("mutual.cli.title", lang))
     for row in mutual.summary().to_dict("records"):
-        label = LEVER_LABELS[row["lever"]]
-        money = f"{row['saving_cad_per_yr']:,.0f}".replace(",", " ")
         print(
-            f"  {label.fr} / {label.en}: {row['status']}, {row['n_items']} propositions / proposals, "
-            f"{row['n_firms']} entreprises / firms, {money} $/an, "
-            f"{row['co2e_avoided_t_per_yr']:.1f} t CO2e/an"
+            "  "
+            + t(
+                "mutual.cli.lever",
+                lang,
+                lever=LEVER_LABELS[row["lever"]].get(lang),
+                status=lever_status_label(row["status"], lang),
+                n=row["n_items"],
+                firms=row["n_firms"],
+                saving=format_number(row["saving_cad_per_yr"], locale="en_CA" if lang == "en" else "fr_CA"),
+                co2e=f"{row['co2e_avoided_t_per_yr']:.1f}",
+            )
         )
     routes = mutual.info["routes"].details
     if routes.get("days_compared"):
-        print(
-            f"  Tournées vs plus proche voisin / tours vs nearest neighbour: "
-            f"{routes['km_saving_vs_nearest_neighbour_pct']:.1f} % km en moins / fewer km "
-            f"({routes['days_compared']} jours / days)"
-        )
+        saving = f"{routes['km_saving_vs_nearest_neighbour_pct']:.1f}"
+        print("  " + t("mutual.cli.routes", lang, pct=saving, days=routes["days_compared"]))
 
 
 def _lever_payload(mutual: Any, registry: Any, data: Any, lang: str = "fr") -> dict[str, Any]:
@@ -336,7 +359,7 @@ def run(args: argparse.Namespace) -> int:
     if loaded is None:
         return 2
     repo, registry = loaded
-    levers = _lever_inputs(args, registry, config) if args.levers else (None, None)
+    levers = _lever_inputs(args, repo, actor, registry, config) if args.levers else (None, None)
     if levers is None:
         repo.close()
         return 2
@@ -374,14 +397,14 @@ def run(args: argparse.Namespace) -> int:
         if leads is not None:
             payload["prospects"] = leads.to_dict(orient="records")
         if result.mutual is not None:
-            payload["levers"] = _lever_payload(result.mutual, registry, levers[0])
+            payload["levers"] = _lever_payload(result.mutual, registry, levers[0], args.lang)
         print_json(payload)
     else:
         _print_summary(result)
         if leads is not None:
             _print_prospects(leads)
         if result.mutual is not None:
-            _print_levers(result.mutual)
+            _print_levers(result.mutual, args.lang)
         if args.out:
             print(f"Résultats écrits / results written: {args.out}")
     levers_ok = result.mutual is None or result.mutual.ok

@@ -68,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         type=Path,
         default=None,
-        help="folder of the lever tables (default: the sample region's)",
+        help="folder of the lever tables (default: the registry's; the sample's on a sample registry)",
     )
 
 
@@ -84,10 +84,13 @@ def _with_levers(data: Any, repo: Any, actor: Any, args: argparse.Namespace) -> 
     from symbiosis.mutual import run_mutual
     from symbiosis.mutual.files import read_mutual_dir
     from symbiosis.reports.levers import lever_section
-    from symbiosis.services.importing import SAMPLE_DIR
+    from symbiosis.services.mutual_inputs import load_mutual_inputs
 
     registry = repo.load_registry(actor)
-    tables, _ = read_mutual_dir(args.mutual_dir or SAMPLE_DIR, known_firm_ids=set(registry.firms["firm_id"]))
+    if args.mutual_dir is None:
+        tables = load_mutual_inputs(repo, actor).data
+    else:
+        tables, _ = read_mutual_dir(args.mutual_dir, known_firm_ids=set(registry.firms["firm_id"]))
     result = run_mutual(registry.firms, tables)
     section = lever_section(result, registry.firms, receivers=tables.receivers, anonymised=args.anonymised)
     return dataclasses.replace(data, sections=(*data.sections, section))
