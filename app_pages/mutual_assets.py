@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import mutual_state, state
 from symbiosis.i18n import t
 from symbiosis.mutual.reference import check_unit_table
-from symbiosis.views.mutual import lever_table, members_table, timetable
+from symbiosis.views.mutual import lever_table, members_table, timetable, unit_column_label
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -53,7 +53,11 @@ else:
             mutual_state.offer_button(actor, row.unit_id, key=f"mutual_offer_{row.unit_id}")
 st.caption(t("mutual.assets.unit_params", lang))
 with st.expander(t("mutual.assets.edit_units", lang)), st.form("unit_specs"):
-    edited = st.data_editor(mutual_state.unit_specs(), num_rows="dynamic", hide_index=True, key="unit_editor")
+    specs = mutual_state.unit_specs()
+    headers = {c: st.column_config.Column(unit_column_label(c, lang)) for c in specs.columns}
+    edited = st.data_editor(
+        specs, num_rows="dynamic", hide_index=True, key="unit_editor", column_config=headers
+    )
     if st.form_submit_button(t("mutual.assets.apply_units", lang)):
         clean, problems = check_unit_table(edited)
         for problem in problems:

@@ -254,6 +254,13 @@ def test_the_advisors_unit_table_changes_the_shared_units(db):
     assert not at.exception
     assert any("Aucune proposition" in i.value for i in at.info)  # no unit pays back at 50 M$
     assert at.get("arrow_data_frame") or at.dataframe
+    [editor] = [e for e in at.data_editor if "investment_cad" in e.value.columns]
+    config = json.loads(editor.proto.columns)
+    headers = {column: config[column]["label"] for column in editor.value.columns}
+    assert (
+        headers["investment_cad"] == "Investissement ($)" and headers["lifetime_yr"] == "Durée de vie (ans)"
+    )
+    assert all(label != column for column, label in headers.items())  # every column under its label
 
 
 def test_an_advisor_offers_a_recorded_group_to_its_members_in_one_step(db):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from symbiosis.i18n import t
+from symbiosis.i18n import catalogue_keys, t
 from symbiosis.mutual.memberships import collection_route_id
 from symbiosis.mutual.result import LEVER_LABELS, MutualResult
 from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
@@ -36,6 +36,7 @@ __all__ = [
     "route_layers",
     "summary_table",
     "timetable",
+    "unit_column_label",
 ]
 
 _PALETTE = [
@@ -434,3 +435,9 @@ def firm_items_table(items: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def unit_column_label(column: str, lang: str) -> str:
+    """The header a person reads for a column of the treatment-unit table (the column when it has none)."""
+    key = f"mutual.unit_col.{column}"
+    return t(key, lang) if key in catalogue_keys() else column
