@@ -226,6 +226,8 @@ def test_deleting_a_firm_erases_what_it_declared(two_firms):
     two_firms.repo.delete_firm(two_firms.advisor, "B")
     rows = load_mutual_inputs(two_firms.repo, two_firms.advisor).data.purchases
     assert sorted(rows["purchase_id"]) == ["PA1", "PA2"]
+    audit = two_firms.repo.audit(two_firms.advisor, table="mutual_purchases", action="delete")
+    assert audit["row_key"].tolist() == ["PB1"] and audit["before"].iloc[0]["quantity_per_yr"] == 300.0
 
 
 def test_symbiosis_import_stores_the_levers_tables_beside_firms(tmp_path, capsys):

@@ -22,6 +22,7 @@ from symbiosis.db import bulk
 from symbiosis.db.audit import AuditEntry
 from symbiosis.db.convert import jsonable
 from symbiosis.db.models import Firm, Permit, Stream, User
+from symbiosis.db.models_mutual import MUTUAL_INPUT_TABLES
 from symbiosis.schemas import FIRMS, PERMITS, STREAMS, TableSchema
 
 __all__ = [
@@ -140,11 +141,17 @@ def write_upsert(conn: Connection, spec: TableSpec, plan: UpsertPlan) -> None:
 
 
 def firm_deletion_entries(conn: Connection, firm: dict[str, Any]) -> list[AuditEntry]:
-    """Return the audit entries of deleting ``firm``: its streams, its accounts (no hash), itself."""
+    """Return the audit entries of deleting ``firm``: its streams, its levers' rows, its accounts (no
+    hash), itself."""
     firm_id = firm["firm_id"]
     streams = conn.execute(select(*STREAM_TABLE.select_columns()).where(Stream.firm_id == firm_id))
     users = conn.execute(select(User.user_id, User.display_name, User.role).where(User.firm_id == firm_id))
     entries = [AuditEntry("delete", "streams", s.stream_id, firm_id, jsonable(s._asdict())) for s in streams]
+    for table in MUTUAL_INPUT_TABLES.values():
+        if table.c["firm_id"].foreign_keys:  # the rows the firm declared (ON DELETE CASCADE)
+            key = table.primary_key.columns.values()[0].name
+            for row in conn.execute(select(table).where(table.c["firm_id"] == firm_id)).mappings():
+                entries.append(AuditEntry("delete", table.name, row[key], firm_id, jsonable(dict(row))))
     entries += [AuditEntry("delete", "users", u.user_id, firm_id, dict(u._asdict())) for u in users]
     entries.append(AuditEntry("delete", "firms", firm_id, firm_id, jsonable(firm)))
     return entries
