@@ -222,7 +222,7 @@ def import_mutual_file(
         return MutualImport(filename, None, refused=REFUSALS["unknown_file"].format(name=Path(filename).name))
     if actor.role == "firm" and table not in FIRM_TABLES:
         return MutualImport(filename, table, refused=REFUSALS["receivers"])
-    known = {actor.firm_id} if actor.role == "firm" else set(repo.firms(actor)["firm_id"].astype(str))
+    known: set[str] = set(repo.firms(actor)["firm_id"].astype(str))  # a firm's actor reads itself only
     result = validate_mutual_table(raw, table, known_firm_ids=known)
     if actor.role == "firm" and actor.firm_id:
         result = _own_firm_report(result, actor.firm_id)
