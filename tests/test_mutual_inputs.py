@@ -263,3 +263,32 @@ def test_symbiosis_import_stores_the_levers_tables_beside_firms(tmp_path, capsys
     with Repository.from_url(f"sqlite:///{db}") as repo:
         rows = load_mutual_inputs(repo, Actor("c", "advisor")).data.purchases
     assert sorted(rows["purchase_id"]) == ["X2", "X4"]  # the second firm's row untouched
+
+
+def test_each_registry_table_mirrors_its_frame_schema():
+    from symbiosis.db.models_mutual import MUTUAL_INPUT_TABLES
+
+    assert set(MUTUAL_INPUT_TABLES) == set(MUTUAL_TABLES)
+    types = {"str": "VARCHAR", "float": "FLOAT", "int": "INTEGER"}
+    for name, schema in MUTUAL_TABLES.items():
+        table = MUTUAL_INPUT_TABLES[name]
+        assert [c.name for c in table.columns] == schema.names, name
+        assert [c.name for c in table.primary_key.columns] == list(schema.key), name
+        for col in schema.columns:
+            column = table.c[col.name]
+            assert column.nullable == (not col.required), (name, col.name)
+            assert str(column.type) == ("TEXT" if col.name == "description" else types[col.dtype]), col.name
+        owner = table.c["firm_id"].foreign_keys
+        assert bool(owner) == (name != "receivers"), name
+
+
+def test_opening_the_database_loads_neither_the_levers_nor_pint():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; import symbiosis.db.metadata; "
+        "print(sorted(m for m in ('pint', 'symbiosis.mutual') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from symbiosis.ingest import ImportBatch, ImportReport
-from symbiosis.services.mutual_inputs import MutualImport
+
+if TYPE_CHECKING:  # the levers' importer reads units with pint, which imports dask when installed
+    from symbiosis.services.mutual_inputs import MutualImport
 
 __all__ = ["batch_summary", "mutual_summary", "print_batch", "print_mutual"]
 

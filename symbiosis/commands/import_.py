@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from symbiosis.commands._common import add_db_argument, database_url, print_json
 from symbiosis.commands._imports import batch_summary, mutual_summary, print_batch, print_mutual
 from symbiosis.db import Actor, Repository
 from symbiosis.ingest import ImportBatch, RawTable, guess_kind, read_table, rejected_file
-from symbiosis.mutual.ingest import guess_mutual_table, table_from_filename
 from symbiosis.services.importing import import_files, import_permits
-from symbiosis.services.mutual_inputs import MutualImport, import_mutual_file
+
+if TYPE_CHECKING:
+    from symbiosis.services.mutual_inputs import MutualImport
 
 NAME = "import"
 HELP = (
@@ -57,6 +59,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _kind(path: Path, raw: RawTable) -> str:
     """``firms``, ``streams``, ``permits``, or the levers' table (``purchases``…) a file holds."""
+    # imported here: the levers' importer reads units with pint, which imports dask when installed,
+    # and every command module is imported by ``symbiosis`` at start-up
+    from symbiosis.mutual.ingest import guess_mutual_table, table_from_filename
+
     named = table_from_filename(path.name)
     if named is not None:
         return named
@@ -99,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
             f"Autorisations / permits: {len(permits.valid)} acceptée(s) / accepted, "
             f"{permits.report.n_rejected} rejetée(s) / rejected"
         )
+    from symbiosis.services.mutual_inputs import import_mutual_file
+
     levers = [
         import_mutual_file(repo, Actor.system("cli-import"), path.read_bytes(), path.name, table=kind)
         for kind, path in kinds.items()

@@ -81,7 +81,7 @@ class StoredMutual:
 def _sample_table(table: str, known: frozenset[str]) -> pd.DataFrame:
     path = find_mutual_files(SAMPLE_DIR).get(table)
     if path is None:
-        return MutualData().__getattribute__(table)
+        return getattr(MutualData(), table)
     result = validate_mutual_bytes(path.read_bytes(), table, filename=path.name, known_firm_ids=known)
     return result.valid
 
