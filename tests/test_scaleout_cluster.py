@@ -125,7 +125,7 @@ def test_candidates_tile_by_tile_on_the_cluster_equal_the_single_process(cluster
     tiled = partitioned_candidates(
         registry, rules, MatchConfig(), categories=categories, map_function=cluster.map, tile_km=80.0
     )
-    pd.testing.assert_frame_equal(tiled.drop(columns=["block", "tile"]), single)
+    pd.testing.assert_frame_equal(tiled.drop(columns=["block", "tile"]), single, check_exact=True)
 
 
 def _problem_and_points(registry):

@@ -137,7 +137,10 @@ def fit_space(documents: Sequence[Sequence[str]]) -> NgramSpace:
     vocabulary: dict[str, int] = {}
     df: list[int] = []
     for words in documents:
-        for gram in set(char_ngrams(words)):
+        # First-occurrence order, not a set's: a set of strings iterates in the order of their hashes,
+        # which Python salts per process (PYTHONHASHSEED), so the columns — and the order in which a
+        # sparse dot product sums them, to the last bit — would differ between processes (issue #16).
+        for gram in dict.fromkeys(char_ngrams(words)):
             col = vocabulary.setdefault(gram, len(vocabulary))
             if col == len(df):
                 df.append(0)
