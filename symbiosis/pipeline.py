@@ -206,9 +206,12 @@ def run(
         from ``config`` when None.
     executor
         When given (anything with ``map(function, items)``, such as a
-        :class:`symbiosis.distributed.DaskExecutor`), the allocation is solved part by part on it
+        :class:`symbiosis.distributed.DaskExecutor`), the candidates are found and scored by rule
+        block × spatial tile on it
+        (:func:`~symbiosis.engine.candidate_tiles.partitioned_scored_set`: the same scored set) and
+        the allocation is solved part by part on it
         (:func:`~symbiosis.engine.allocation.parts.solve_parts`: independent components, the giant
-        one on one worker); None solves it here in one piece.
+        one on one worker); None does both here, in one piece.
 
     Returns
     -------
@@ -251,10 +254,16 @@ def run(
     timer = _Timer()
     with timer("validate"):
         registry.validate()
-    with timer("candidates"):
-        found = find_candidates(registry, rules, config, categories=categories)
+    if executor is None:
+        with timer("candidates"):
+            found = find_candidates(registry, rules, config, categories=categories)
+        with timer("scoring"):
+            scored = score_set(found, registry, config, factors=factors, categories=categories)
+    else:
+        with timer("candidates"):  # found and scored together, by rule block × tile, on the executor
+            scored = _scored_on(executor, registry, rules, config, categories, factors)
+            found = scored.found
     with timer("scoring"):
-        scored = score_set(found, registry, config, factors=factors, categories=categories)
         internal = found.internal if config.internal_policy == "separate" else np.zeros(found.n, bool)
         offered = np.flatnonzero(~internal)
     with timer("problem"):
@@ -286,6 +295,22 @@ def run(
         config=config,
         internal_opportunities=Deferred(lazy.internal_opportunities),
         mutual=levers,
+    )
+
+
+def _scored_on(
+    executor: Any,
+    registry: Registry,
+    rules: pd.DataFrame,
+    config: MatchConfig,
+    categories: pd.DataFrame | None,
+    factors: Any,
+) -> ScoredSet:
+    """Candidates and scores tile by tile on ``executor``: the single process's set (docs/scale-out.md)."""
+    from symbiosis.engine.candidate_tiles import partitioned_scored_set
+
+    return partitioned_scored_set(
+        registry, rules, config, factors=factors, categories=categories, map_function=executor.map
     )
 
 

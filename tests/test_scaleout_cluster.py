@@ -63,8 +63,22 @@ def test_cluster_gives_the_same_objective_and_flows_at_10000_streams(cluster, re
     assert result.kpis == reference.kpis
 
 
-def test_parts_agree_with_the_joint_solve_within_the_bounds(registry, reference):
-    joint = run(registry)
+@pytest.fixture(scope="module")
+def joint(registry):
+    return run(registry)
+
+
+def test_cluster_finds_and_scores_the_single_process_candidates(cluster, registry, joint, reference):
+    """run() on the cluster finds and scores candidates by block × tile on the workers: the same set."""
+    result = run(registry, executor=cluster)
+    assert result.allocation.timings_s["candidates"] > 0
+    pd.testing.assert_frame_equal(result.candidates, joint.candidates, check_exact=True)
+    pd.testing.assert_frame_equal(result.unmatched_supplies, reference.unmatched_supplies, check_exact=True)
+    pd.testing.assert_frame_equal(result.unmatched_demands, reference.unmatched_demands, check_exact=True)
+    pd.testing.assert_frame_equal(result.exchanges, reference.exchanges, check_exact=True)
+
+
+def test_parts_agree_with_the_joint_solve_within_the_bounds(joint, reference):
     a, b = joint.allocation, reference.allocation
     assert a.violations == b.violations == ()
     assert a.objective <= b.bound and b.objective <= a.bound

@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +44,13 @@ from symbiosis.registry import Registry
 __all__ = [
     "DEFAULT_REACH_CLASSES_KM",
     "DEFAULT_TILE_KM",
+    "SCORED_TILE_KM",
     "CandidateTask",
     "RuleBlock",
+    "ScoredTile",
+    "concrete_rules",
     "partitioned_candidates",
+    "partitioned_scored_set",
     "plan_tasks",
     "rule_blocks",
     "write_partitions",
@@ -56,8 +60,11 @@ log = logging.getLogger(__name__)
 
 #: Upper reach (km) of each rule block; rules reaching further form the last block.
 DEFAULT_REACH_CLASSES_KM: tuple[float, ...] = (25.0, 100.0, 300.0)
-#: Side of a spatial tile, km.
+#: Side of a spatial tile, km (the Parquet partitions of ``symbiosis match --candidates-parquet``).
 DEFAULT_TILE_KM = 100.0
+#: Side of a spatial tile when ``run()`` finds and scores candidates on a cluster: each task has a
+#: fixed cost (~0.4 s: sides, baselines, factors), so fewer, larger tiles than for the export.
+SCORED_TILE_KM = 300.0
 _KM_PER_DEG_LAT = 110.5  # the least km per degree of latitude (at the equator): halos err wide
 _KM_PER_DEG_LON_EQ = 111.33
 _TEXT_BLOCK = -1
@@ -281,6 +288,7 @@ def partitioned_candidates(
         partition each row came from.
     """
     registry.validate()
+    rules = concrete_rules(rules)
     worker = _TileWorker(registry, rules, config, categories)
     tasks = plan_tasks(registry, rules, config, tile_km=tile_km, classes_km=classes_km)
     frames = list(map_function(worker, tasks))
@@ -309,3 +317,274 @@ def write_partitions(candidates: pd.DataFrame, directory: str | Path) -> list[Pa
         part.drop(columns=["block", "tile"]).to_parquet(path, index=False)
         written.append(path)
     return written
+
+
+# --- Candidates and scores by tile, for run() on a cluster -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoredTile:
+    """What one task sends back: its home pairs, keyed in the whole registry, scored; and its diagnosis.
+
+    A side row is named by ``(stream, alt)``: the stream's position in ``Registry.stream_codes`` and
+    the runner-up rank of the row (0: the stream's own category), the same in every process. ``rule``
+    is the pair's position in the rule arrays of the whole rules table (-1: a text match).
+    """
+
+    sup_stream: np.ndarray
+    sup_alt: np.ndarray
+    dem_stream: np.ndarray
+    dem_alt: np.ndarray
+    rule: np.ndarray
+    radius_km: np.ndarray
+    hav_km: np.ndarray
+    similarity: np.ndarray
+    km: np.ndarray
+    scores: dict[str, Any]
+    diagnosis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+    @property
+    def n(self) -> int:
+        """Number of pairs."""
+        return len(self.sup_stream)
+
+
+def concrete_rules(rules: pd.DataFrame) -> pd.DataFrame:
+    """The rules the candidate search uses: one per (supply, demand) category pair, the highest yield.
+
+    :meth:`~symbiosis.engine._candidate_pairs.RuleArrays.build` keeps the same ones; deduplicating
+    before the rules are cut into reach blocks keeps a lower-yield duplicate of another reach from
+    producing pairs in its own block.
+    """
+    from symbiosis.engine._candidate_pairs import as_float
+
+    order = np.argsort(-as_float(rules, "yield_ratio", 1.0), kind="stable")
+    keep = ~rules.iloc[order].duplicated(["supply_category_id", "demand_category_id"]).to_numpy()
+    return rules.iloc[np.sort(order[keep])].reset_index(drop=True)
+
+
+class _ScoringTileWorker:
+    """Candidates of a task's sub-registry, scored there; the home supplies' pairs in whole-registry keys."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        rules: pd.DataFrame,
+        config: MatchConfig,
+        categories: Any,
+        factors: Any,
+    ) -> None:
+        self.registry, self.rules, self.config = registry, rules, config
+        self.categories, self.factors = categories, factors
+
+    def __call__(self, task: CandidateTask) -> ScoredTile:
+        from symbiosis.engine._candidate_pairs import RuleArrays
+        from symbiosis.engine.candidates import find_candidates
+        from symbiosis.engine.scored_set import score_set
+
+        reg = self.registry
+        sub = Registry(reg.firms, reg.streams.iloc[task.streams].reset_index(drop=True), reg.permits)
+        text_only = task.block == _TEXT_BLOCK
+        config = self.config if text_only else self.config.replace(text_similarity_threshold=2.0)
+        rules = self.rules.iloc[task.rules].reset_index(drop=True)
+        found = find_candidates(sub, rules, config, categories=self.categories)
+        codes = reg.stream_codes.get_indexer(sub.stream_codes)  # sub-registry code -> whole-registry code
+        sup_stream = codes[found.sup_stream]
+        dem_stream = codes[found.dem_stream]
+        home = reg.stream_codes.get_indexer(pd.Index(reg.streams["stream_id"].iloc[task.home].astype(str)))
+        keep = np.flatnonzero(np.isin(sup_stream[found.pairs.s], home))
+        found = found.take(keep)
+        scored = score_set(found, sub, config, factors=self.factors, categories=self.categories)
+        whole = RuleArrays.build(self.rules)
+        position = pd.MultiIndex.from_arrays([whole.supply_cat, whole.demand_cat]).get_indexer(
+            pd.MultiIndex.from_arrays([found.rules.supply_cat, found.rules.demand_cat])
+        )
+        p = found.pairs
+        rule = np.where(p.rule >= 0, position[np.maximum(p.rule, 0)] if len(position) else -1, -1)
+        diag = found.diagnosis
+        assert diag is not None  # find_candidates always records it
+        return ScoredTile(
+            sup_stream=sup_stream[p.s],
+            sup_alt=_alt(found.sup)[p.s],
+            dem_stream=dem_stream[p.d],
+            dem_alt=_alt(found.dem)[p.d],
+            rule=rule.astype(np.int64),
+            radius_km=p.radius_km,
+            hav_km=p.hav_km,
+            similarity=p.similarity,
+            km=found.km,
+            scores=scored.scores,
+            diagnosis=(sup_stream, _alt(found.sup), diag.sup, dem_stream, _alt(found.dem), diag.dem),
+        )
+
+
+def _alt(side: Any) -> np.ndarray:
+    return side.alt_rank if side.alt_rank is not None else np.zeros(side.n, np.int64)
+
+
+def _concat_scores(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The score columns of several parts, one after the other (text columns keep their codes)."""
+    from symbiosis.engine.scoring import Coded
+
+    out: dict[str, Any] = {}
+    for name, first in parts[0].items():
+        if isinstance(first, Coded):
+            offsets = np.cumsum([0, *(len(p[name].names) for p in parts[:-1])])
+            out[name] = Coded(
+                np.concatenate([p[name].codes + o for p, o in zip(parts, offsets, strict=True)]),
+                np.concatenate([np.asarray(p[name].names, dtype=object) for p in parts]),
+            )
+        else:
+            out[name] = np.concatenate([p[name] for p in parts])
+    return out
+
+
+def _side_rows(stream: np.ndarray, alt: np.ndarray, key_of_row: pd.Index, width: int) -> np.ndarray:
+    rows = key_of_row.get_indexer(stream.astype(np.int64) * width + alt)
+    if (rows < 0).any():
+        raise RuntimeError("a tile returned a stream row the whole registry does not have")
+    return rows
+
+
+def partitioned_scored_set(
+    registry: Registry,
+    rules: pd.DataFrame,
+    config: MatchConfig,
+    *,
+    factors: Any,
+    categories: pd.DataFrame | None = None,
+    map_function: MapFunction = map,
+    tile_km: float = SCORED_TILE_KM,
+    classes_km: tuple[float, ...] = DEFAULT_REACH_CLASSES_KM,
+) -> Any:
+    """The scored set of ``find_candidates`` then ``score_set``, tile by tile (candidates and scores).
+
+    Each (rule block × tile) task finds **and scores** its home supplies' candidates on a worker;
+    this process receives the scored pairs only, keyed by (stream, runner-up rank) and rule, puts
+    them in the single process's order on its own sides of the registry (``O(streams)`` work, no
+    pair is searched or scored here) and merges the per-stream diagnoses (the furthest check any
+    examined pair reached, for the unmatched reasons). The allocation, the checks and every result
+    frame then run unchanged. ``find_candidates``' funnel counts are not kept: halos examine some
+    pairs in several tasks.
+
+    Parameters
+    ----------
+    registry, rules, config, categories
+        As for ``find_candidates``; ``config.text_scope`` must be ``"unmatched"`` (its default).
+    factors
+        Emission factors, as for ``score_set``.
+    map_function, tile_km, classes_km
+        As for :func:`partitioned_candidates`.
+    """
+    from symbiosis.engine._candidate_pairs import Diagnosis, Pairs
+    from symbiosis.engine.candidates import _best_per_pair
+    from symbiosis.engine.scored_set import ScoredSet, score_set
+
+    if config.text_scope != "unmatched":
+        raise ValueError(
+            "tiles need text_scope='unmatched' (text matches of the supplies left without a rule)"
+        )
+    registry.validate()
+    rules = concrete_rules(rules)
+    found_here = _whole_sides(registry, rules, config, categories)
+    worker = _ScoringTileWorker(registry, rules, config, categories, factors)
+    tasks = plan_tasks(registry, rules, config, tile_km=tile_km, classes_km=classes_km)
+    parts = list(map_function(worker, tasks))
+    matched = set(
+        registry.stream_codes[
+            np.unique(np.concatenate([p.sup_stream for p in parts] or [[]]).astype(np.int64))
+        ]
+    )
+    text = _text_tasks(registry, rules, config, matched, tile_km)
+    parts += list(map_function(worker, text))
+    log.info("partitioned scored candidates: %d rule tasks, %d text tasks", len(tasks), len(text))
+    sup, dem = found_here.sup, found_here.dem
+    width = config.inferred_alternatives + 1
+    sup_key = pd.Index(found_here.sup_stream.astype(np.int64) * width + _alt(sup))
+    dem_key = pd.Index(found_here.dem_stream.astype(np.int64) * width + _alt(dem))
+    diagnosis = Diagnosis.of(sup, dem, internal_failed=config.internal_policy == "separate")
+    for part in parts:
+        s_stream, s_alt, s_diag, d_stream, d_alt, d_diag = part.diagnosis
+        np.maximum.at(diagnosis.sup, _side_rows(s_stream, s_alt, sup_key, width), s_diag)
+        np.maximum.at(diagnosis.dem, _side_rows(d_stream, d_alt, dem_key, width), d_diag)
+    full = [p for p in parts if p.n]
+    if not full:
+        empty = replace(found_here, diagnosis=diagnosis)
+        return score_set(empty, registry, config, factors=factors, categories=categories)
+    s = _side_rows(
+        np.concatenate([p.sup_stream for p in full]),
+        np.concatenate([p.sup_alt for p in full]),
+        sup_key,
+        width,
+    )
+    d = _side_rows(
+        np.concatenate([p.dem_stream for p in full]),
+        np.concatenate([p.dem_alt for p in full]),
+        dem_key,
+        width,
+    )
+    pairs = Pairs(
+        s,
+        d,
+        np.concatenate([p.rule for p in full]),
+        np.concatenate([p.radius_km for p in full]),
+        np.concatenate([p.hav_km for p in full]),
+        np.concatenate([p.similarity for p in full]),
+    )
+    km = np.concatenate([p.km for p in full])
+    scores = _concat_scores([p.scores for p in full])
+    order = np.argsort((s.astype(np.int64) << 32) | d.astype(np.int64), kind="stable")
+    pairs, km = pairs.take(order), km[order]
+    best = _best_per_pair(pairs, sup, dem, found_here.sup_stream, found_here.dem_stream)
+    rows = order[best]
+    found = replace(
+        found_here,
+        pairs=pairs.take(best),
+        km=km[best],
+        funnel={"tasks": len(tasks) + len(text), "after_alternatives": len(best)},
+        diagnosis=diagnosis,
+    )
+    from symbiosis.engine.scored_set import _take
+
+    return ScoredSet(found, {name: _take(values, rows) for name, values in scores.items()})
+
+
+def _whole_sides(registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: Any) -> Any:
+    """A candidate set of the whole registry with no pair: its sides, rule arrays and stream codes.
+
+    The same construction as the head of ``find_candidates`` (sides with runner-up rows, the
+    receivers' permits, the permit tokens, the firm codes), in ``O(streams)``: no pair is searched.
+    """
+    from symbiosis.engine import _candidate_pairs as _pairs
+    from symbiosis.engine.candidate_set import CandidateSet
+    from symbiosis.engine.candidates import _permit_index
+    from symbiosis.engine.permits import PermitTokens
+
+    n_alt = config.inferred_alternatives
+    sup = _pairs.Side.build(
+        _pairs.with_alternatives(registry.supplies, categories, n_alt), config, categories, direction="supply"
+    )
+    dem = _pairs.Side.build(
+        _pairs.with_alternatives(registry.demands, categories, n_alt),
+        config,
+        categories,
+        permits=_permit_index(registry, categories),
+    )
+    rule_arr = _pairs.RuleArrays.build(rules)
+    if dem.permits is not None:
+        tokens = PermitTokens.build(dem.permits, sup.category, sup.waste_code, rule_arr.authorisation_code)
+        sup = replace(sup, permit_tokens=tokens)
+    codes = registry.stream_codes
+    firm_codes, _ = pd.factorize(np.concatenate([sup.firm, dem.firm]).astype(object))
+    return CandidateSet(
+        sup=sup,
+        dem=dem,
+        rules=rule_arr,
+        pairs=_pairs.Pairs.empty(),
+        sup_stream=codes.get_indexer(pd.Index(sup.ids)),
+        dem_stream=codes.get_indexer(pd.Index(dem.ids)),
+        firm_sup=firm_codes[: sup.n],
+        firm_dem=firm_codes[sup.n :],
+        km=np.zeros(0),
+        detour_factor=config.transport.detour_factor,
+    )
