@@ -243,6 +243,115 @@ def bench_sweep(clusters: dict[str, Any], n: int = SWEEP_SCENARIOS) -> list[dict
     return rows
 
 
+class _MemoryWatch:
+    """Samples the resident memory of this process and of every process it started (the cluster's).
+
+    Every ``period_s``: the peak per process, the total, a timeline; past ``budget_gib`` in total it
+    logs the figures and kills this process tree (the machine is shared: a run that would not fit
+    must not push the others' work out of memory).
+    """
+
+    def __init__(self, budget_gib: float, period_s: float = 1.0) -> None:
+        import threading
+
+        import psutil
+
+        self.me, self.budget = psutil.Process(), budget_gib * 2**30
+        self.period_s, self.peak, self.peak_total, self.timeline = period_s, {}, 0, []
+        self.t0, self.stop = time.perf_counter(), threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> _MemoryWatch:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _rss(self) -> dict[int, int]:
+        import psutil
+
+        out = {}
+        for proc in [self.me, *self.me.children(recursive=True)]:
+            try:
+                out[proc.pid] = proc.memory_info().rss
+            except psutil.Error:
+                continue
+        return out
+
+    def _loop(self) -> None:
+        while not self.stop.wait(self.period_s):
+            rss = self._rss()
+            total = sum(rss.values())
+            self.peak_total = max(self.peak_total, total)
+            for pid, value in rss.items():
+                self.peak[pid] = max(self.peak.get(pid, 0), value)
+            self.timeline.append((round(time.perf_counter() - self.t0, 1), round(total / 2**30, 2)))
+            if total > self.budget:
+                log.error(
+                    "memory budget exceeded at %.0f s: %.2f GiB in total (%s); stopping the run",
+                    time.perf_counter() - self.t0,
+                    total / 2**30,
+                    {pid: round(v / 2**30, 2) for pid, v in rss.items()},
+                )
+                import signal
+
+                for pid in rss:
+                    if pid != self.me.pid:
+                        os.kill(pid, signal.SIGKILL)
+                os.kill(self.me.pid, signal.SIGKILL)
+
+    def gib(self, pid: int) -> float:
+        """Peak resident GiB of one process."""
+        return round(self.peak.get(pid, 0) / 2**30, 2)
+
+
+def bench_large(
+    n_streams: int, *, memory_limit: str = "6GiB", budget_gib: float = 13.5
+) -> list[dict[str, Any]]:
+    """``run()`` of ``n_streams`` generated streams on a fresh 2-worker cluster, each worker capped.
+
+    Candidates and scoring by tile, allocation by parts, all on the workers. Reports the time of
+    each stage, the peak resident memory of the client and of each worker process (sampled every
+    second from this process, so it survives a worker's restart) and the total, under a budget for
+    the whole tree (:class:`_MemoryWatch`).
+    """
+    from symbiosis.distributed import open_executor, parse_scheduler
+    from symbiosis.pipeline import run
+    from symbiosis.sample import generate_streams_canonical
+
+    with _MemoryWatch(budget_gib) as watch:
+        registry, gen = _timed(lambda: generate_streams_canonical(n_streams=n_streams, seed=0))
+        log.info("generated %d streams: %s, client %.2f GiB", n_streams, gen, watch.gib(os.getpid()))
+        with open_executor(parse_scheduler("local:2", memory_limit=memory_limit)) as cluster:
+            logging.getLogger("distributed").setLevel(logging.WARNING)
+            workers = cluster.client.run(os.getpid)
+            result, timing = _timed(lambda: run(registry, executor=cluster), cluster)
+            info = result.allocation
+            n_candidates = len(result.candidates) if n_streams <= 200_000 else None
+    stages = {k: round(v, 1) for k, v in info.timings_s.items()}
+    total = sum(stages.values())
+    row = {
+        "bench": "scaleout_large",
+        "n_streams": n_streams,
+        "memory_limit": memory_limit,
+        "generate_s": gen["wall_s"],
+        **timing,
+        "stages_s": stages,
+        "stage_share_pct": {k: round(100 * v / total, 1) for k, v in stages.items()} if total else {},
+        "objective": info.objective,
+        "status": info.status,
+        "n_candidates": n_candidates,
+        "peak_client_gib": watch.gib(os.getpid()),
+        "peak_worker_gib": {str(addr): watch.gib(pid) for addr, pid in workers.items()},
+        "peak_total_gib": round(watch.peak_total / 2**30, 2),
+        "peak_all_processes_gib": {str(pid): watch.gib(pid) for pid in sorted(watch.peak)},
+    }
+    log.info("%s", row)
+    return [row]
+
+
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     """Run the match rows for ``sizes`` and the sweep rows; return them (``python -m benchmarks``)."""
     from symbiosis.distributed import LocalExecutor, open_executor, parse_scheduler
@@ -253,6 +362,10 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         i = argv.index("--sweep")
         n_sweep = int(argv[i + 1])
         del argv[i : i + 2]
+    if "--large" in argv:  # python -m benchmarks.bench_scaleout --large 1000000 [--memory-limit 6GiB]
+        i = argv.index("--large")
+        limit = argv[argv.index("--memory-limit") + 1] if "--memory-limit" in argv else "6GiB"
+        return bench_large(int(argv[i + 1]), memory_limit=limit)
     candidates_only = "--candidates" in argv
     regions_only = "--regions" in argv
     argv = [a for a in argv if a not in ("--candidates", "--regions")]
