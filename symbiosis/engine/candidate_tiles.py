@@ -422,20 +422,25 @@ def _alt(side: Any) -> np.ndarray:
     return side.alt_rank if side.alt_rank is not None else np.zeros(side.n, np.int64)
 
 
-def _concat_scores(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """The score columns of several parts, one after the other (text columns keep their codes)."""
+def _merged_scores(parts: list[dict[str, Any]], rows: np.ndarray) -> dict[str, Any]:
+    """The score columns of several parts, one after the other, at ``rows`` (text columns keep codes).
+
+    Column by column, each part's column dropped once merged: the client never holds the received
+    scores twice.
+    """
     from symbiosis.engine.scoring import Coded
 
     out: dict[str, Any] = {}
-    for name, first in parts[0].items():
-        if isinstance(first, Coded):
-            offsets = np.cumsum([0, *(len(p[name].names) for p in parts[:-1])])
-            out[name] = Coded(
-                np.concatenate([p[name].codes + o for p, o in zip(parts, offsets, strict=True)]),
-                np.concatenate([np.asarray(p[name].names, dtype=object) for p in parts]),
-            )
+    for name in list(parts[0]):
+        columns = [p.pop(name) for p in parts]
+        if isinstance(columns[0], Coded):
+            offsets = np.cumsum([0, *(len(c.names) for c in columns[:-1])])
+            codes = np.concatenate([c.codes + o for c, o in zip(columns, offsets, strict=True)])
+            names = np.concatenate([np.asarray(c.names, dtype=object) for c in columns])
+            out[name] = Coded(codes[rows], names)
         else:
-            out[name] = np.concatenate([p[name] for p in parts])
+            out[name] = np.concatenate(columns)[rows]
+        del columns
     return out
 
 
@@ -532,11 +537,12 @@ def partitioned_scored_set(
         np.concatenate([p.similarity for p in full]),
     )
     km = np.concatenate([p.km for p in full])
-    scores = _concat_scores([p.scores for p in full])
     order = np.argsort((s.astype(np.int64) << 32) | d.astype(np.int64), kind="stable")
     pairs, km = pairs.take(order), km[order]
     best = _best_per_pair(pairs, sup, dem, found_here.sup_stream, found_here.dem_stream)
     rows = order[best]
+    scores = _merged_scores([p.scores for p in full], rows)
+    del parts, full
     found = replace(
         found_here,
         pairs=pairs.take(best),
@@ -544,9 +550,7 @@ def partitioned_scored_set(
         funnel={"tasks": len(tasks) + len(text), "after_alternatives": len(best)},
         diagnosis=diagnosis,
     )
-    from symbiosis.engine.scored_set import _take
-
-    return ScoredSet(found, {name: _take(values, rows) for name, values in scores.items()})
+    return ScoredSet(found, scores)
 
 
 def _whole_sides(registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: Any) -> Any:
