@@ -187,7 +187,40 @@ def _block_tasks(
             continue
         rows = np.sort(np.concatenate([sup_in, dem_in]))
         tasks.append(CandidateTask(block.index, tile, block.rules, rows, own))
-    return tasks
+    return _merge_same_reads(tasks)
+
+
+def _merge_same_reads(tasks: list[CandidateTask]) -> list[CandidateTask]:
+    """One task per distinct set of streams read (tiles whose halos both span the whole block: a
+    long-reach block over a small territory), owning the union of their homes, in tile order."""
+    merged: dict[bytes, CandidateTask] = {}
+    for task in tasks:
+        key = task.streams.tobytes()
+        first = merged.get(key)
+        home = task.home if first is None else np.sort(np.concatenate([first.home, task.home]))
+        merged[key] = CandidateTask(
+            task.block, task.tile if first is None else first.tile, task.rules, task.streams, home
+        )
+    return list(merged.values())
+
+
+def _of_categories(registry: Registry, rows: np.ndarray, categories: set[str]) -> np.ndarray:
+    """The streams among ``rows`` whose category, or one of its runner-ups, is in ``categories``."""
+    streams = registry.streams.iloc[rows]
+    hit = streams["category_id"].astype(str).isin(categories).to_numpy()
+    if "category_alternatives" in streams:
+        alternatives = streams["category_alternatives"].fillna("").astype(str)
+        given = alternatives.str.len().gt(0).to_numpy()
+        if given.any():
+            split = alternatives[given].str.split("|").explode()
+            hit[given] |= (
+                split.isin(categories)
+                .groupby(level=0, sort=False)
+                .any()
+                .reindex(alternatives.index[given])
+                .to_numpy(bool)
+            )
+    return rows[hit]
 
 
 def plan_tasks(
@@ -198,13 +231,22 @@ def plan_tasks(
     tile_km: float = DEFAULT_TILE_KM,
     classes_km: tuple[float, ...] = DEFAULT_REACH_CLASSES_KM,
 ) -> list[CandidateTask]:
-    """The rule-based tasks: every (rule block, tile) holding a supply (positions in ``registry.streams``)."""
+    """The rule-based tasks: every (rule block, tile) holding a supply (positions in ``registry.streams``).
+
+    A task reads only the streams of its block's categories (or runner-ups); tiles that would read
+    the same streams are one task.
+    """
     direction = registry.streams["direction"].astype(str).to_numpy()
     supplies, demands = np.flatnonzero(direction == "supply"), np.flatnonzero(direction == "demand")
     points = _stream_points(registry)
     tasks = []
     for block in rule_blocks(rules, config, classes_km=classes_km):
-        tasks.extend(_block_tasks(points, supplies, demands, block, tile_km))
+        # Only the streams of the block's categories can pair (K-nearest ranks partners per rule).
+        sup_cats = set(rules["supply_category_id"].iloc[block.rules].astype(str))
+        dem_cats = set(rules["demand_category_id"].iloc[block.rules].astype(str))
+        block_supplies = _of_categories(registry, supplies, sup_cats)
+        block_demands = _of_categories(registry, demands, dem_cats)
+        tasks.extend(_block_tasks(points, block_supplies, block_demands, block, tile_km))
     return tasks
 
 
