@@ -59,12 +59,20 @@ def test_sample_region_with_text_matches_with_and_without_pruning(knowledge):
 
 def test_every_pair_has_one_home_and_halos_cover_the_reach(registry_10k, knowledge):
     rules, _ = knowledge
-    tasks = plan_tasks(registry_10k, rules, MatchConfig(), tile_km=300.0)
-    for block in {t.block for t in tasks}:
-        homes = np.concatenate([t.home for t in tasks if t.block == block])
-        assert len(homes) == len(np.unique(homes))  # a supply is home in one tile per block
-        for t in tasks:
-            assert np.isin(t.home, t.streams).all()
+    tasks = plan_tasks(registry_10k, rules, MatchConfig(), tile_km=300.0, rules_per_task=40)
+    chunks = {(t.block, t.rules.tobytes()) for t in tasks}
+    assert len(chunks) > len({t.block for t in tasks})  # blocks cut into rule chunks
+    for block, chunk in chunks:
+        homes = np.concatenate([t.home for t in tasks if (t.block, t.rules.tobytes()) == (block, chunk)])
+        assert len(homes) == len(np.unique(homes))  # a supply is home in one tile per block and chunk
+    for t in tasks:
+        assert len(t.rules) <= 40 and np.isin(t.home, t.streams).all()
+        categories = set(rules["supply_category_id"].iloc[t.rules]) | set(
+            rules["demand_category_id"].iloc[t.rules]
+        )
+        assert (
+            registry_10k.streams["category_id"].iloc[t.streams].isin(categories).all()
+        )  # no runner-ups here
 
 
 def test_rule_blocks_split_by_reach(knowledge):

@@ -44,6 +44,7 @@ from symbiosis.registry import Registry
 __all__ = [
     "DEFAULT_REACH_CLASSES_KM",
     "DEFAULT_TILE_KM",
+    "RULES_PER_TASK",
     "SCORED_TILE_KM",
     "CandidateTask",
     "RuleBlock",
@@ -62,6 +63,9 @@ log = logging.getLogger(__name__)
 DEFAULT_REACH_CLASSES_KM: tuple[float, ...] = (25.0, 100.0, 300.0)
 #: Side of a spatial tile, km (the Parquet partitions of ``symbiosis match --candidates-parquet``).
 DEFAULT_TILE_KM = 100.0
+#: Most rules in one task: a long-reach block spans the whole territory, so only cutting its rules
+#: (by category) bounds what one worker holds.
+RULES_PER_TASK = 64
 #: Side of a spatial tile when ``run()`` finds and scores candidates on a cluster: each task has a
 #: fixed cost (~0.4 s: sides, baselines, factors), so fewer, larger tiles than for the export.
 SCORED_TILE_KM = 300.0
@@ -230,24 +234,49 @@ def plan_tasks(
     *,
     tile_km: float = DEFAULT_TILE_KM,
     classes_km: tuple[float, ...] = DEFAULT_REACH_CLASSES_KM,
+    rules_per_task: int | None = RULES_PER_TASK,
 ) -> list[CandidateTask]:
     """The rule-based tasks: every (rule block, tile) holding a supply (positions in ``registry.streams``).
 
-    A task reads only the streams of its block's categories (or runner-ups); tiles that would read
-    the same streams are one task.
+    A block's rules are cut into chunks of at most ``rules_per_task`` (None: whole blocks); a task
+    reads only the streams of its chunk's categories (or runner-ups); tiles that would read the same
+    streams are one task.
     """
     direction = registry.streams["direction"].astype(str).to_numpy()
     supplies, demands = np.flatnonzero(direction == "supply"), np.flatnonzero(direction == "demand")
     points = _stream_points(registry)
     tasks = []
     for block in rule_blocks(rules, config, classes_km=classes_km):
-        # Only the streams of the block's categories can pair (K-nearest ranks partners per rule).
-        sup_cats = set(rules["supply_category_id"].iloc[block.rules].astype(str))
-        dem_cats = set(rules["demand_category_id"].iloc[block.rules].astype(str))
-        block_supplies = _of_categories(registry, supplies, sup_cats)
-        block_demands = _of_categories(registry, demands, dem_cats)
-        tasks.extend(_block_tasks(points, block_supplies, block_demands, block, tile_km))
+        for chunk in _rule_chunks(rules, block, rules_per_task):
+            # Only the streams of the chunk's categories can pair (K-nearest ranks partners per rule).
+            sup_cats = set(rules["supply_category_id"].iloc[chunk.rules].astype(str))
+            dem_cats = set(rules["demand_category_id"].iloc[chunk.rules].astype(str))
+            block_supplies = _of_categories(registry, supplies, sup_cats)
+            block_demands = _of_categories(registry, demands, dem_cats)
+            tasks.extend(_block_tasks(points, block_supplies, block_demands, chunk, tile_km))
     return tasks
+
+
+def _rule_chunks(rules: pd.DataFrame, block: RuleBlock, rules_per_task: int | None) -> list[RuleBlock]:
+    """The block's rules in chunks of at most ``rules_per_task``, by supply then demand category.
+
+    K-nearest pruning is per (stream, rule), so any split of the rules gives the same pairs; rules
+    of one supply category go together, so that a chunk reads few categories' streams.
+    """
+    if rules_per_task is None or len(block.rules) <= rules_per_task:
+        return [block]
+    frame = rules.iloc[block.rules]
+    order = np.lexsort(
+        (
+            frame["demand_category_id"].astype(str).to_numpy(),
+            frame["supply_category_id"].astype(str).to_numpy(),
+        )
+    )
+    ordered = block.rules[order]
+    return [
+        RuleBlock(block.index, np.sort(ordered[i : i + rules_per_task]), block.reach_km)
+        for i in range(0, len(ordered), rules_per_task)
+    ]
 
 
 class _TileWorker:
