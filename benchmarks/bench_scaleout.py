@@ -3,14 +3,18 @@
 Rows:
 
 - ``match``: for 10,000 and 100,000 streams of the canonical generator, ``run()`` in one piece
-  (the single process), ``run()`` with the allocation solved part by part here
-  (:class:`~symbiosis.distributed.LocalExecutor`) and on the cluster; wall time, this process's CPU
-  time, the workers' CPU time, objectives (the cluster must equal the in-process parts exactly), the
-  solve stage alone and the load average. The ratio is wall over wall in the same process.
+  (the single process), ``run()`` with an executor here
+  (:class:`~symbiosis.distributed.LocalExecutor`: candidates and scores by tile, the allocation by
+  parts, in this process) and on the cluster; wall time, this process's CPU time, the workers' CPU
+  time, objectives (the cluster must equal the in-process parts exactly), the candidates (with
+  scoring on an executor) and solve stages, and the load average. The ratio is wall over wall in the
+  same process.
 - ``candidates``: the candidate frame in one piece, then by rule block × 300 km tile here and on the
   cluster (the frames must be equal).
 - ``regions``: the allocation in one piece, then geographically decomposed into 2 and 4 regions
   solved on the cluster: the gap to the one-piece optimum, the proven gap, the boundary's size.
+- ``large`` (``--large N``, alone): ``run()`` of N streams on a fresh cluster of 2 workers capped at
+  6 GiB, with the peak memory of every process and the stage shares (the 1,000,000-stream attempt).
 - ``sweep``: 200 scenarios (landfill fee from 80 to 200 $/t) on the sample region with 1 and with 2
   workers, and here without a cluster; the scaling is the 1-worker time over the 2-worker time.
 
@@ -98,6 +102,8 @@ def bench_match(n_streams: int, cluster: Any, *, seed: int = 0) -> list[dict[str
                 "case": name,
                 "n_streams": n_streams,
                 **timing,
+                "candidates_s": round(info.timings_s["candidates"], 2),  # with scoring on a cluster
+                "scoring_s": round(info.timings_s["scoring"], 2),
                 "solve_s": round(info.timings_s["solve"], 2),
                 "objective": info.objective,
                 "status": info.status,

@@ -18,8 +18,15 @@
   single-process rule: ``text_scope="unmatched"``): one more block with the text radius as reach, on
   those supplies only.
 
+- **Reads.** A block's rules are cut into chunks of at most :data:`RULES_PER_TASK`; a task reads
+  only the streams of its chunk's categories (K-nearest ranks partners per rule, nothing else can
+  pair), and tiles that would read the same streams are one task.
+
 Each task runs the unchanged single-process code (:func:`~symbiosis.engine.candidates.find_candidates`)
-on its sub-registry, through any executor (:mod:`symbiosis.distributed`). Limits: a stream whose
+on its sub-registry, through any executor (:mod:`symbiosis.distributed`).
+:func:`partitioned_scored_set` (``run()`` on a cluster) also scores each task's pairs there and
+returns the single process's scored set, diagnoses included. Limits of the frame path
+(:func:`partitioned_candidates`): a stream whose
 category was inferred is matched under runner-up categories too; if two of its rows reach the same
 partner in different blocks, the merge keeps the row without the ``category_alternative`` flag
 (the single process keeps the lowest runner-up rank, which the frame does not carry).
