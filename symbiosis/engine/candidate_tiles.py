@@ -315,7 +315,8 @@ def _text_tasks(
     streams = registry.streams
     direction = streams["direction"].astype(str).to_numpy()
     ids = streams["stream_id"].astype(str).to_numpy()
-    wanted = np.flatnonzero((direction == "supply") & ~np.isin(ids, list(matched)))
+    # A hash look-up (pandas), not np.isin: on object arrays numpy sorts the strings (2.9 s, 30k streams).
+    wanted = np.flatnonzero((direction == "supply") & ~pd.Series(ids).isin(matched).to_numpy(bool))
     demands = np.flatnonzero(direction == "demand")
     block = RuleBlock(_TEXT_BLOCK, np.zeros(0, np.int64), _text_reach(config))
     return _block_tasks(_stream_points(registry), wanted, demands, block, tile_km)
