@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import URL, make_url
+if TYPE_CHECKING:  # SQLAlchemy is imported where a URL is parsed: ``symbiosis match`` never needs it
+    from sqlalchemy.engine import URL
 
 __all__ = ["DEFAULT_DB", "anonymity_k", "database_url", "owner_database_url", "secret_file"]
 
@@ -59,6 +61,8 @@ def secret_file(url: str | URL) -> Path | None:
     """
     if os.environ.get("SYMBIOSIS_SECRET_FILE"):
         return Path(os.environ["SYMBIOSIS_SECRET_FILE"])
+    from sqlalchemy.engine import make_url
+
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         database = url.database or ""

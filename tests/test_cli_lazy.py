@@ -67,12 +67,20 @@ def test_match_knows_the_sample_folder_without_importing_the_importer():
 
 def test_match_imports_neither_the_importer_nor_networkx_nor_the_exporter(tmp_path):
     """``symbiosis match`` without ``--out`` prints KPIs: the graph, the export and the migrations
-    (Alembic: ``match`` opens an existing registry, it never migrates) stay unloaded."""
+    (Alembic: ``match`` opens an existing registry, it never migrates) stay unloaded, and so do
+    SQLAlchemy and the ORM models (an SQLite registry is read with the standard library)."""
     db = tmp_path / "r.db"
     from symbiosis.cli import main
 
     assert main(["init", "--db", str(db), "--sample"]) == 0
-    heavy = ("symbiosis.services.importing", "networkx", "symbiosis.io.export", "alembic")
+    heavy = (
+        "symbiosis.services.importing",
+        "networkx",
+        "symbiosis.io.export",
+        "alembic",
+        "sqlalchemy",
+        "symbiosis.db.models",
+    )
     probe = (
         f"import sys\nfrom symbiosis.cli import main\nmain(['match', '--db', {str(db)!r}])\n"
         f"print('LOADED=' + ','.join(m for m in {heavy!r} if m in sys.modules))"

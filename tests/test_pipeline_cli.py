@@ -97,14 +97,19 @@ def test_solver_failure_exits_1(db, monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["status"] == "check_failed"
 
 
-def test_a_bug_while_reading_the_registry_is_not_called_unreadable(db, monkeypatch):
-    """Only database errors (DATABASE_ERRORS) become "unreadable registry"; a bug keeps its traceback."""
-    from symbiosis.db import DATABASE_ERRORS, Repository
+@pytest.mark.parametrize("reader", ["sqlite", "repository"])
+def test_a_bug_while_reading_the_registry_is_not_called_unreadable(db, monkeypatch, reader):
+    """Only database errors (READ_ERRORS, DATABASE_ERRORS) become "unreadable registry"; a bug keeps its
+    traceback, whether the SQLite file is read directly or (another database) through the repository."""
+    from symbiosis.db import DATABASE_ERRORS, Repository, sqlite_read
 
-    def buggy(self, actor):
+    def buggy(*_args):
         raise TypeError("a programming error")
 
+    monkeypatch.setattr(sqlite_read, "load_registry", buggy)
     monkeypatch.setattr(Repository, "load_registry", buggy)
+    if reader == "repository":
+        monkeypatch.setattr(sqlite_read, "sqlite_file", lambda url: None)
     with pytest.raises(TypeError, match="programming error"):
         main(["match", "--db", str(db)])
-    assert not issubclass(TypeError, DATABASE_ERRORS)
+    assert not issubclass(TypeError, DATABASE_ERRORS + sqlite_read.READ_ERRORS)

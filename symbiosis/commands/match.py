@@ -261,27 +261,50 @@ def _scenario(args: argparse.Namespace) -> Any:
     return config.replace(**{"side.enabled": True}) if args.side_constraints else config
 
 
-def _read(db: str | None, actor: Any) -> tuple[Any, Any] | None:
-    """Open the repository and load the registry; None (after a message) when it cannot be read."""
-    from symbiosis.db.engine import DATABASE_ERRORS
+def _read(db: str | None, actor: Any) -> Any:
+    """Load the registry; None (after a message) when it cannot be read.
+
+    An SQLite file is read with the standard library (:mod:`symbiosis.db.sqlite_read`: the same frames,
+    without importing SQLAlchemy); another database through the repository.
+    """
+    from symbiosis.db.sqlite_read import READ_ERRORS, load_registry, sqlite_file
 
     if _db_error(db):
         print(f"Registre introuvable / registry not found: {database_url(db)}", file=sys.stderr)
         return None
-    repo = None
+    path = sqlite_file(database_url(db))
     try:
-        repo = _open(db)
-        return repo, repo.load_registry(actor)
-    except DATABASE_ERRORS as exc:  # a driver, connection or schema error: the registry cannot be read
+        if path is not None:
+            return load_registry(path, actor)
+        with _open(db) as repo:
+            return repo.load_registry(actor)
+    except READ_ERRORS + _database_errors(path) as exc:  # driver, connection or schema: unreadable
         logger.debug("registry load failed", exc_info=True)
-        if repo is not None:
-            repo.close()
         print(f"Registre illisible / unreadable registry: {exc}", file=sys.stderr)
         return None
 
 
+def _database_errors(path: Path | None) -> tuple[type[Exception], ...]:
+    """SQLAlchemy's errors when the repository reads (imported only then)."""
+    if path is not None:
+        return ()
+    from symbiosis.db.engine import DATABASE_ERRORS
+
+    return DATABASE_ERRORS
+
+
+def _log_export(db: str | None, actor: Any, out: Path, n_exchanges: int) -> None:
+    """Write the export to the registry's audit trail (the repository: a write is audited and sealed)."""
+    with _open(db) as repo:
+        repo.log_event(
+            actor,
+            "export",
+            details={"command": "match", "file": Path(out).name, "exchanges": n_exchanges},
+        )
+
+
 def _lever_inputs(
-    args: argparse.Namespace, repo: Any, actor: Any, registry: Any, config: Any
+    args: argparse.Namespace, db: str | None, actor: Any, registry: Any, config: Any
 ) -> tuple[Any, Any] | None:
     """The mutualisation tables and their configuration; None when ``--mutual-dir`` is missing.
 
@@ -295,7 +318,8 @@ def _lever_inputs(
     if args.mutual_dir is None:
         from symbiosis.services.mutual_inputs import load_mutual_inputs
 
-        data = load_mutual_inputs(repo, actor).data
+        with _open(db) as repo:
+            data = load_mutual_inputs(repo, actor).data
     elif not Path(args.mutual_dir).is_dir():
         print(f"Dossier introuvable / folder not found: {args.mutual_dir}", file=sys.stderr)
         return None
@@ -358,40 +382,30 @@ def run(args: argparse.Namespace) -> int:
     loaded = _read(args.db, actor) if config is not None else None
     if loaded is None:
         return 2
-    repo, registry = loaded
-    levers = _lever_inputs(args, repo, actor, registry, config) if args.levers else (None, None)
+    registry = loaded
+    levers = _lever_inputs(args, args.db, actor, registry, config) if args.levers else (None, None)
     if levers is None:
-        repo.close()
         return 2
     from symbiosis.distributed.scheduler import SchedulerError
 
-    with repo:
-        try:
-            with executor_from_args(args) as executor:
-                result = run_pipeline(
-                    registry, config, mutual=levers[0], mutual_config=levers[1], executor=executor
-                )
-                if args.candidates_parquet is not None:
-                    _write_candidate_partitions(registry, config, executor, args.candidates_parquet)
-        except SchedulerError as exc:
-            print(scheduler_error_text(exc), file=sys.stderr)
-            return 2
-        leads = _prospects(registry, config) if args.prospects else None
-        if result.mutual is not None and args.levers_out:
-            _write_levers(result.mutual, registry, levers[0], args.levers_out)
-        if args.out:
-            from symbiosis.io.export import write_results
-
-            write_results(result, args.out)
-            repo.log_event(
-                actor,
-                "export",
-                details={
-                    "command": "match",
-                    "file": Path(args.out).name,
-                    "exchanges": result.kpis.n_exchanges,
-                },
+    try:
+        with executor_from_args(args) as executor:
+            result = run_pipeline(
+                registry, config, mutual=levers[0], mutual_config=levers[1], executor=executor
             )
+            if args.candidates_parquet is not None:
+                _write_candidate_partitions(registry, config, executor, args.candidates_parquet)
+    except SchedulerError as exc:
+        print(scheduler_error_text(exc), file=sys.stderr)
+        return 2
+    leads = _prospects(registry, config) if args.prospects else None
+    if result.mutual is not None and args.levers_out:
+        _write_levers(result.mutual, registry, levers[0], args.levers_out)
+    if args.out:
+        from symbiosis.io.export import write_results
+
+        write_results(result, args.out)
+        _log_export(args.db, actor, args.out, result.kpis.n_exchanges)
     if args.json:
         payload = _payload(result, all_candidates=args.all_candidates)
         if leads is not None:
