@@ -112,6 +112,18 @@ def _server_secret(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("SYMBIOSIS_SECRET_FILE", None)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _knowledge_base_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The knowledge base's disk cache in a session folder (never the user's cache folder); the
+    processes the tests start inherit it."""
+    previous = os.environ.get("SYMBIOSIS_CACHE_DIR")
+    if previous is None:
+        os.environ["SYMBIOSIS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("SYMBIOSIS_CACHE_DIR", None)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
     """URL of an empty database: an SQLite file in ``tmp_path``, or a fresh PostgreSQL schema."""

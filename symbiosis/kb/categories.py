@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from symbiosis.kb._cache import cached_frame
 from symbiosis.kb.tables import parse_bool, read_package_csv
 
 __all__ = ["FAMILIES", "load_categories", "parse_categories"]
@@ -69,6 +70,10 @@ def parse_categories(raw: pd.DataFrame) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _categories() -> pd.DataFrame:
+    return cached_frame("categories", _build_categories)  # built once per machine (symbiosis.kb._cache)
+
+
+def _build_categories() -> pd.DataFrame:
     from symbiosis.kb.generic import generic_categories
     from symbiosis.kb.waste_codes import load_waste_codes
 

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from symbiosis.kb._cache import cached_arrays
 from symbiosis.kb._ngrams import NgramSpace, fit_space
 from symbiosis.kb._text import (
     parse_band,
@@ -315,8 +316,97 @@ def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, t
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    """Return the index built from the packaged knowledge base (built once, then cached)."""
-    return _build_index(load_categories(), _extra_synonyms(), _low_descriptions())
+    """Return the index built from the packaged knowledge base (built once per machine, then cached on
+    disk by :mod:`symbiosis.kb._cache`, and once per process in memory)."""
+    return cached_arrays(
+        "classifier-index",
+        lambda: _build_index(load_categories(), _extra_synonyms(), _low_descriptions()),
+        _index_arrays,
+        _index_from_arrays,
+    )
+
+
+_MATRICES = ("phrases", "documents", "phrase_tokens")
+_BANDS = ("heat_bands", "pressure_bands", "steam_temperature_bands")
+_CATEGORY_FIELDS = ("category_id", "family", "kind", "label_fr", "label_en")
+
+
+def _index_arrays(index: _Index) -> dict[str, np.ndarray]:
+    """Return the index as plain arrays (no Python objects) for the disk cache."""
+    out: dict[str, np.ndarray] = {
+        "vocabulary": np.array(list(index.space.vocabulary), dtype=str),
+        "vocabulary_columns": np.fromiter(index.space.vocabulary.values(), dtype=np.int64),
+        "idf": index.space.idf,
+        "phrase_starts": index.phrase_starts,
+        "phrase_weight": index.phrase_weight,
+        "phrase_lang": index.phrase_lang,
+        "phrase_len": index.phrase_len,
+        "words": np.array(list(index.words), dtype=str),
+        "word_columns": np.fromiter(index.words.values(), dtype=np.int64),
+        "waste_codes": np.array(["|".join(c.waste_codes) for c in index.categories], dtype=str),
+    }
+    for name in _CATEGORY_FIELDS:
+        out[f"category_{name}"] = np.array([getattr(c, name) for c in index.categories], dtype=str)
+    for name in _MATRICES:
+        matrix = getattr(index, name)
+        out[f"{name}_data"], out[f"{name}_indices"] = matrix.data, matrix.indices
+        out[f"{name}_indptr"], out[f"{name}_shape"] = matrix.indptr, np.array(matrix.shape, dtype=np.int64)
+    for name in _BANDS:
+        out[name] = np.array(getattr(index, name), dtype=np.float64).reshape(-1, 3)
+    return out
+
+
+def _index_from_arrays(arrays: dict[str, np.ndarray]) -> _Index:
+    """Return the index the arrays of :func:`_index_arrays` hold; ValueError when they do not fit."""
+    vocabulary = dict(zip(arrays["vocabulary"].tolist(), arrays["vocabulary_columns"].tolist(), strict=True))
+    words = dict(zip(arrays["words"].tolist(), arrays["word_columns"].tolist(), strict=True))
+    fields = {name: arrays[f"category_{name}"].tolist() for name in _CATEGORY_FIELDS}
+    categories = tuple(
+        Suggestion(
+            **{name: fields[name][i] for name in _CATEGORY_FIELDS},
+            waste_codes=tuple(c for c in codes.split("|") if c),
+            score=0.0,
+        )
+        for i, codes in enumerate(arrays["waste_codes"].tolist())
+    )
+    matrices = {
+        name: sparse.csr_matrix(
+            (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"]),
+            shape=tuple(int(n) for n in arrays[f"{name}_shape"]),
+        )
+        for name in _MATRICES
+    }
+    n_phrases, n_grams = matrices["phrases"].shape
+    consistent = (
+        sorted(vocabulary.values()) == list(range(n_grams)) == list(range(len(arrays["idf"])))
+        and matrices["documents"].shape == (len(categories), n_grams)
+        and matrices["phrase_tokens"].shape == (n_phrases, len(words))
+        and len(arrays["phrase_weight"])
+        == len(arrays["phrase_lang"])
+        == len(arrays["phrase_len"])
+        == n_phrases
+        and len(arrays["phrase_starts"]) == len(categories)
+    )
+    if not consistent:
+        raise ValueError("classifier index arrays do not fit together")
+    bands = {
+        name: tuple((int(i), float(low), float(high)) for i, low, high in arrays[name].tolist())
+        for name in _BANDS
+    }
+    return _Index(
+        categories=categories,
+        space=NgramSpace(vocabulary=vocabulary, idf=arrays["idf"]),
+        phrases=matrices["phrases"],
+        phrase_starts=arrays["phrase_starts"],
+        phrase_weight=arrays["phrase_weight"],
+        phrase_lang=arrays["phrase_lang"],
+        documents=matrices["documents"],
+        phrase_tokens=matrices["phrase_tokens"],
+        phrase_len=arrays["phrase_len"],
+        words=words,
+        corrections={},
+        **bands,
+    )
 
 
 def _correct(index: _Index, word: str) -> str:

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from symbiosis.kb._cache import cached_frame
 from symbiosis.kb.categories import load_categories
 from symbiosis.kb.selectors import expand_rules
 from symbiosis.kb.tables import parse_bool, read_package_csv
@@ -137,7 +138,8 @@ def _statements() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _rules() -> pd.DataFrame:
-    return expand_rules(_statements(), load_categories())
+    # built once per machine (symbiosis.kb._cache)
+    return cached_frame("rules", lambda: expand_rules(_statements(), load_categories()))
 
 
 def load_rule_statements() -> pd.DataFrame:
