@@ -88,3 +88,38 @@ def test_match_imports_neither_the_importer_nor_networkx_nor_the_exporter(tmp_pa
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     loaded = next(r for r in out.splitlines() if r.startswith("LOADED=")).removeprefix("LOADED=")
     assert [m for m in loaded.split(",") if m] == []
+
+
+def test_match_builds_its_parser_without_the_message_catalogue():
+    """The options' catalogue help texts are read only when help is shown (the YAML costs ≈ 0.06 s)."""
+    probe = (
+        "import sys\nfrom symbiosis.cli import build_parser\n"
+        "build_parser(['match', '--db', 'x']).parse_args(['match', '--db', 'x'])\n"
+        "print('LOADED=' + ','.join(m for m in ('yaml', 'symbiosis.i18n') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert next(r for r in out.splitlines() if r.startswith("LOADED=")) == "LOADED="
+
+
+def test_catalogue_help_is_shown_in_both_languages(capsys):
+    from symbiosis.cli import main
+    from symbiosis.i18n import t
+
+    with pytest.raises(SystemExit):
+        main(["match", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for key in ("scaleout.help.scheduler", "scaleout.help.memory_limit", "scaleout.help.candidates_parquet"):
+        assert " ".join(f"{t(key, 'fr')} / {t(key, 'en')}".split()) in shown
+
+
+def test_catalogue_help_answers_what_argparse_asks():
+    from symbiosis.commands._common import CatalogueHelp
+    from symbiosis.i18n import t
+
+    help_text = CatalogueHelp("scaleout.help.scheduler")
+    text = f"{t('scaleout.help.scheduler', 'fr')} / {t('scaleout.help.scheduler', 'en')}"
+    assert str(help_text) == text and help_text.strip() == text.strip()
+    assert help_text % {"default": 1} == text % {"default": 1}
+    assert "Dask" in help_text and "no such words" not in help_text
+    with pytest.raises(KeyError):
+        str(CatalogueHelp("no.such.key"))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from symbiosis.i18n import t
+from symbiosis.commands._common import CatalogueHelp
 
 __all__ = [
     "TextProgress",
@@ -24,14 +24,18 @@ _SIZE = re.compile(r"^\d+(\.\d+)?\s*(B|kB|KB|KiB|MB|MiB|GB|GiB|TB|TiB)$", re.IGN
 
 
 def _both(key: str, **values: object) -> str:
+    from symbiosis.i18n import t  # the catalogue (YAML) only when a message is shown
+
     return f"{t(key, 'fr', **values)} / {t(key, 'en', **values)}"
 
 
 def add_scheduler_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--scheduler`` and ``--memory-limit``."""
-    parser.add_argument("--scheduler", metavar="ADDRESS", default=None, help=_both("scaleout.help.scheduler"))
     parser.add_argument(
-        "--memory-limit", metavar="SIZE", default="auto", help=_both("scaleout.help.memory_limit")
+        "--scheduler", metavar="ADDRESS", default=None, help=CatalogueHelp("scaleout.help.scheduler")
+    )
+    parser.add_argument(
+        "--memory-limit", metavar="SIZE", default="auto", help=CatalogueHelp("scaleout.help.memory_limit")
     )
 
 
@@ -58,7 +62,7 @@ class TextProgress:
         self._shown = tenth
         filled = self.width * done // max(total, 1)
         bar = "#" * filled + "-" * (self.width - filled)
-        label = f"{t('scaleout.progress', 'fr')} / {t('scaleout.progress', 'en')}"
+        label = _both("scaleout.progress")
         end = "\n" if (done >= total or not tty) else ""
         self.stream.write(f"\r{label} [{bar}] {done}/{total}{end}")
         self.stream.flush()

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from symbiosis.commands._common import add_db_argument, database_url, print_json
+from symbiosis.commands._common import CatalogueHelp, add_db_argument, database_url, print_json
 from symbiosis.commands._scheduler import add_scheduler_arguments, executor_from_args, scheduler_error_text
-from symbiosis.i18n import t
 
 NAME = "match"
 HELP = (
@@ -114,7 +113,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         type=Path,
         default=None,
-        help=f"{t('scaleout.help.candidates_parquet', 'fr')} / {t('scaleout.help.candidates_parquet', 'en')}",
+        help=CatalogueHelp("scaleout.help.candidates_parquet"),
     )
 
 
@@ -438,6 +437,7 @@ def _write_candidate_partitions(registry: Any, config: Any, executor: Any, direc
     """The candidates computed by rule block × tile (on the cluster when there is one), as Parquet."""
     from symbiosis import kb
     from symbiosis.engine.candidate_tiles import partitioned_candidates, write_partitions
+    from symbiosis.i18n import t
 
     map_function = map if executor is None else executor.map
     frame = partitioned_candidates(

@@ -118,11 +118,9 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError, TypeError) as exc:
         print(_both("sweep.bad_config", error=exc), file=sys.stderr)
         return 2
-    loaded = _read(args.db, Actor.system("cli"))
-    if loaded is None:
+    registry = _read(args.db, Actor.system("cli"))
+    if registry is None:
         return 2
-    repo, registry = loaded
-    repo.close()
     try:
         with executor_from_args(args) as executor:
             result = run_sweep(registry, scenarios, executor=executor)
