@@ -243,10 +243,9 @@ def _scenario(args: argparse.Namespace) -> Any:
     """The scenario of ``--config`` and ``--side-constraints``; None (after a message) when the file is
     unreadable or ``--out`` has an unknown extension."""
     from symbiosis.engine.config import MatchConfig
-    from symbiosis.services.config_files import read_config
 
     try:
-        config = read_config(args.config) if args.config else MatchConfig()
+        config = _read_config(args.config) if args.config else MatchConfig()
     except (OSError, ValueError, TypeError) as exc:
         print(f"Scénario illisible / unreadable scenario: {exc}", file=sys.stderr)
         return None
@@ -258,6 +257,13 @@ def _scenario(args: argparse.Namespace) -> Any:
         )
         return None
     return config.replace(**{"side.enabled": True}) if args.side_constraints else config
+
+
+def _read_config(path: Path) -> Any:
+    """The scenario file (the reader is imported only when a file is given)."""
+    from symbiosis.services.config_files import read_config
+
+    return read_config(path)
 
 
 def _read(db: str | None, actor: Any) -> Any:
