@@ -123,3 +123,49 @@ def test_catalogue_help_answers_what_argparse_asks():
     assert "Dask" in help_text and "no such words" not in help_text
     with pytest.raises(KeyError):
         str(CatalogueHelp("no.such.key"))
+
+
+_ENDING = """
+import gc, json, os, sys
+sys.argv = ["symbiosis", "match", "--db", {db!r}, "--json"]
+from symbiosis.cli import main
+code = main()
+print("ENDING=" + json.dumps([code, gc.get_freeze_count() > 0, os.environ.get("OPENBLAS_NUM_THREADS")]))
+"""
+
+
+@pytest.mark.parametrize("blas", [None, "3"])
+def test_the_program_itself_freezes_the_collector_and_takes_one_blas_thread(tmp_path, blas):
+    """``main()`` without arguments is a process's own command line: its objects are frozen before the
+    exit's collection, and OpenBLAS gets one thread unless the user chose a number."""
+    import json
+    import os
+
+    from symbiosis.cli import main
+
+    db = tmp_path / "r.db"
+    assert main(["init", "--db", str(db), "--sample"]) == 0
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if blas is not None:
+        env["OPENBLAS_NUM_THREADS"] = blas
+    out = subprocess.run(
+        [sys.executable, "-c", _ENDING.format(db=str(db))],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout
+    payload = json.loads(out[: out.index("ENDING=")])  # the command's whole JSON came out first
+    assert payload["status"] == "optimal" and payload["exchanges"]
+    code, frozen, threads = json.loads(next(r for r in out.splitlines() if r.startswith("ENDING="))[7:])
+    assert code == 0 and frozen and threads == (blas or "1")
+
+
+def test_a_caller_passing_arguments_keeps_its_collector(tmp_path, monkeypatch):
+    import gc
+
+    from symbiosis.cli import main
+
+    before = gc.get_freeze_count()
+    assert main(["sample", "--out", str(tmp_path / "s")]) == 0
+    assert gc.get_freeze_count() == before
