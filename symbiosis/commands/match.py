@@ -340,6 +340,7 @@ def _lever_inputs(
 
 def _print_levers(mutual: Any, lang: str = "fr") -> None:
     """Each lever's outcome in ``lang``: how its plan ended in words (never the planner's code), counts."""
+    from symbiosis.i18n import t
     from symbiosis.labels import lever_status_label
     from symbiosis.mutual import LEVER_LABELS
     from symbiosis.numbers import format_number
