@@ -34,6 +34,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: Version of the archives' layout; bump it when what is stored changes shape.
 FORMAT = 1
@@ -177,10 +180,10 @@ def save_arrays(name: str, arrays: Mapping[str, np.ndarray]) -> Path | None:
 
 def cached_arrays(
     name: str,
-    build: Callable[[], object],
-    to_arrays: Callable[[object], dict[str, np.ndarray]],
-    from_arrays: Callable[[dict[str, np.ndarray]], object],
-) -> object:
+    build: Callable[[], T],
+    to_arrays: Callable[[T], dict[str, np.ndarray]],
+    from_arrays: Callable[[dict[str, np.ndarray]], T],
+) -> T:
     """Return ``from_arrays`` of the cached arrays, or ``build()`` (then cached through ``to_arrays``).
 
     Arrays that ``from_arrays`` rejects (``KeyError``, ``ValueError``, ``TypeError``, ``IndexError``)
