@@ -71,22 +71,14 @@ def test_results_are_identical_with_and_without_the_cache(cache, monkeypatch):
     assert not cache.exists()  # turned off: nothing written
 
     monkeypatch.delenv(_cache.DISABLE_ENV)
-    # Built again with the cache on (written), then read from it: the read copy is compared with the
-    # build of the same process (the n-gram columns are numbered in the process's set order).
-    _cats_built, _rules_built, index_built = _fresh()
-    results_built = _results()
+    _fresh()  # built with the cache on, and written
     assert sorted(p.name.split("-")[0] for p in cache.glob("*.npz")) == ["categories", "classifier", "rules"]
-    cats_read, rules_read, index_read = _fresh()
+    cats_read, rules_read, index_read = _fresh()  # read back
     pd.testing.assert_frame_equal(cats_read, cats_off, check_exact=True)
     pd.testing.assert_frame_equal(rules_read, rules_off, check_exact=True)
     assert cats_read.dtypes.equals(cats_off.dtypes) and rules_read.dtypes.equals(rules_off.dtypes)
-    _assert_same_index(index_read, index_built)
-    _assert_same_results(_results(), results_built)
-    assert _results()[:2] == results_off[:2]  # the suggestions do not depend on the column order
-    assert np.allclose(
-        (_results()[2] @ _results()[2].T).toarray(), (results_off[2] @ results_off[2].T).toarray()
-    )
-    assert index_off.space.vocabulary.keys() == index_read.space.vocabulary.keys()
+    _assert_same_index(index_read, index_off)  # the n-gram columns follow first occurrence: same order
+    _assert_same_results(_results(), results_off)  # suggestions and text vectors, bit for bit
 
 
 def test_a_second_process_reads_the_cache_and_gets_the_same_vectors(cache):
