@@ -48,9 +48,9 @@ logger = logging.getLogger(__name__)
 
 #: How date inputs show a date (ISO order, the standard in Québec; Streamlit's own default is YYYY/MM/DD).
 DATE_FORMAT = "YYYY-MM-DD"
-#: The "role" of a visitor who has not signed in (pages listed for it in ``app.PAGES``).
+#: The "role" of a visitor who has not signed in (pages listed for it in ``app_pages.pages.PAGES``).
 ANONYMOUS = "anonymous"
-#: One line of ``app.PAGES``: (file, roles, title key, icon, url_path).
+#: One line of ``app_pages.pages.PAGES``: (file, roles, title key, icon, url_path).
 PageRow = tuple[str, tuple[str, ...], str, str, str]
 
 

@@ -121,20 +121,23 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
 
 
+#: The checkout's registry before anything is collected (importing a module could open it).
+_REGISTRY_BEFORE = _stamp(CHECKOUT_REGISTRY)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _default_registry_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """``SYMBIOSIS_DB`` in a session folder unless the run sets it: a test that opens the default
     registry would otherwise create an empty ``data/symbiosis.db`` in the checkout, which ``make run``
     then serves instead of building the sample (the demo accounts no longer sign in). The session fails
     if the checkout's registry was created or changed anyway."""
-    before = _stamp(CHECKOUT_REGISTRY)
     previous = os.environ.get("SYMBIOSIS_DB")
     if previous is None:
         os.environ["SYMBIOSIS_DB"] = str(tmp_path_factory.mktemp("default-registry") / "symbiosis.db")
     yield
     if previous is None:
         os.environ.pop("SYMBIOSIS_DB", None)
-    if _stamp(CHECKOUT_REGISTRY) != before:
+    if _stamp(CHECKOUT_REGISTRY) != _REGISTRY_BEFORE:
         pytest.fail(f"a test created or changed the checkout's registry {CHECKOUT_REGISTRY}", pytrace=False)
 
 

@@ -15,7 +15,7 @@ import subprocess
 import openpyxl
 import pytest
 
-from app import PAGES
+from app_pages.pages import PAGES
 from symbiosis.db import Actor, Repository
 from symbiosis.events import PlannerConfig
 from symbiosis.events.agenda import agenda_pdf_bytes, agenda_xlsx_bytes, plan_event
