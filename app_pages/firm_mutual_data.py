@@ -5,11 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state
-from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import Text, t
-from symbiosis.services.firm_self_service import load_firm
 from symbiosis.services.mutual_inputs import FIRM_TABLES, firm_tables, save_firm_rows, validate_firm_rows
-from symbiosis.views.firm import firm_id_in_view
 from symbiosis.views.mutual_cells import (
     CHOICE_COLUMNS,
     EDITOR_COLUMNS,
@@ -23,13 +20,7 @@ from symbiosis.views.mutual_cells import (
 lang = state.current_lang()
 actor = state.require_role("firm")
 repo = state.repository()
-firm_id = firm_id_in_view(actor.firm_id, st.query_params.get("firm"))
-try:
-    firm = load_firm(repo, actor, firm_id)
-    stored = firm_tables(repo, actor, firm_id)
-except (PermissionDenied, NotFound):
-    st.error(t("firm.refused", lang))
-    st.stop()
+firm_id, firm, stored = state.firm_in_view(repo, actor, lang, lambda f: firm_tables(repo, actor, f))
 
 st.title(t("mutual.firm_data.title", lang))
 st.subheader(firm["name"])

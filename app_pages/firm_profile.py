@@ -5,22 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state
-from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import t
-from symbiosis.services.firm_self_service import load_firm, save_profile, validate_profile
+from symbiosis.services.firm_self_service import save_profile, validate_profile
 from symbiosis.services.importing import default_context
-from symbiosis.views.firm import firm_id_in_view, number_cell, profile_cells
+from symbiosis.views.firm import number_cell, profile_cells
 from symbiosis.views.firm_streams import choice_words
 
 lang = state.current_lang()
 actor = state.require_role("firm")
 repo = state.repository()
-firm_id = firm_id_in_view(actor.firm_id, st.query_params.get("firm"))
-try:
-    firm = load_firm(repo, actor, firm_id)
-except (PermissionDenied, NotFound):
-    st.error(t("firm.refused", lang))
-    st.stop()
+firm_id, firm, _ = state.firm_in_view(repo, actor, lang)
 
 st.title(t("firm_profile.title", lang))
 st.subheader(firm["name"])

@@ -5,13 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state, tables
-from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import t
 from symbiosis.ingest import rejected_file, template_bytes
 from symbiosis.labels import category_labels
 from symbiosis.sandbox import prewarm
-from symbiosis.services.firm_self_service import load_firm, save_valid, upload_streams, validate_stream_rows
-from symbiosis.views.firm import firm_id_in_view
+from symbiosis.services.firm_self_service import save_valid, upload_streams, validate_stream_rows
 from symbiosis.views.firm_streams import (
     category_options,
     changed_rows,
@@ -28,13 +26,7 @@ from symbiosis.views.firm_streams import (
 lang = state.current_lang()
 actor = state.require_role("firm")
 repo = state.repository()
-firm_id = firm_id_in_view(actor.firm_id, st.query_params.get("firm"))
-try:
-    firm = load_firm(repo, actor, firm_id)
-    streams = repo.streams(actor, firm_id=firm_id)
-except (PermissionDenied, NotFound):
-    st.error(t("firm.refused", lang))
-    st.stop()
+firm_id, firm, streams = state.firm_in_view(repo, actor, lang, lambda f: repo.streams(actor, firm_id=f))
 
 categories = state.categories()
 st.title(t("firm_streams.title", lang))

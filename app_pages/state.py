@@ -9,15 +9,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from symbiosis.db import DATABASE_ERRORS, Actor, Repository
+from symbiosis.db import DATABASE_ERRORS, Actor, NotFound, PermissionDenied, Repository
 from symbiosis.db.accounts import AccountRepository
 from symbiosis.db.sessions import SESSION_LIFETIME
 from symbiosis.i18n import LANGS, t
 from symbiosis.ingest import ImportReport
 from symbiosis.kb import load_categories
 from symbiosis.registry import Registry
+from symbiosis.services.firm_self_service import load_firm
 from symbiosis.settings import database_url
 from symbiosis.views.auth import COOKIE, client_source, cookie_script, display_name
+from symbiosis.views.firm import firm_id_in_view
 
 __all__ = [
     "ANONYMOUS",
@@ -344,3 +346,17 @@ def load_registry_or_stop(actor: Actor, *, empty_key: str, need_streams: bool = 
         st.info(t(empty_key, lang))
         st.stop()
     return registry
+
+
+def firm_in_view(
+    repo: Repository, actor: Actor, lang: str, read: Callable[[str], Any] = lambda firm_id: None
+) -> tuple[str, dict[str, Any], Any]:
+    """The firm a firm's page shows (its own; ``?firm=`` only where :func:`firm_id_in_view` allows),
+    its record and what ``read(firm_id)`` returns; a refusal is said and stops the page."""
+    firm_id = firm_id_in_view(actor.firm_id, st.query_params.get("firm"))
+    try:
+        return firm_id, load_firm(repo, actor, firm_id), read(firm_id)
+    except (PermissionDenied, NotFound):
+        st.error(t("firm.refused", lang))
+        st.stop()
+        raise  # st.stop() ends the script run; never reached
