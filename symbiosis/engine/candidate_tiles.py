@@ -640,23 +640,9 @@ def _whole_sides(registry: Registry, rules: pd.DataFrame, config: MatchConfig, c
     """
     from symbiosis.engine import _candidate_pairs as _pairs
     from symbiosis.engine.candidate_set import CandidateSet
-    from symbiosis.engine.candidates import _permit_index
-    from symbiosis.engine.permits import PermitTokens
+    from symbiosis.engine.candidates import sides_and_rules
 
-    n_alt = config.inferred_alternatives
-    sup = _pairs.Side.build(
-        _pairs.with_alternatives(registry.supplies, categories, n_alt), config, categories, direction="supply"
-    )
-    dem = _pairs.Side.build(
-        _pairs.with_alternatives(registry.demands, categories, n_alt),
-        config,
-        categories,
-        permits=_permit_index(registry, categories),
-    )
-    rule_arr = _pairs.RuleArrays.build(rules)
-    if dem.permits is not None:
-        tokens = PermitTokens.build(dem.permits, sup.category, sup.waste_code, rule_arr.authorisation_code)
-        sup = replace(sup, permit_tokens=tokens)
+    sup, dem, rule_arr = sides_and_rules(registry, rules, config, categories)
     codes = registry.stream_codes
     firm_codes, _ = pd.factorize(np.concatenate([sup.firm, dem.firm]).astype(object))
     return CandidateSet(

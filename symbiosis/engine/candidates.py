@@ -149,20 +149,7 @@ def find_candidates(
         categories when there is one, else under the best-ranked runner-ups of their inferred
         categories; with the funnel and each stream's furthest check (for the unmatched reasons).
     """
-    n_alt = config.inferred_alternatives
-    sup = Side.build(
-        _pairs.with_alternatives(registry.supplies, categories, n_alt), config, categories, direction="supply"
-    )
-    dem = Side.build(
-        _pairs.with_alternatives(registry.demands, categories, n_alt),
-        config,
-        categories,
-        permits=_permit_index(registry, categories),
-    )
-    rule_arr = _pairs.RuleArrays.build(rules)
-    if dem.permits is not None:
-        tokens = PermitTokens.build(dem.permits, sup.category, sup.waste_code, rule_arr.authorisation_code)
-        sup = replace(sup, permit_tokens=tokens)
+    sup, dem, rule_arr = sides_and_rules(registry, rules, config, categories)
     fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
     diagnosis = _pairs.Diagnosis.of(sup, dem, internal_failed=config.internal_policy == "separate")
     kept_parts = [Pairs.empty()]
@@ -200,6 +187,28 @@ def find_candidates(
     )
     logger.info("candidates: %s", funnel)
     return found
+
+
+def sides_and_rules(
+    registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: pd.DataFrame | None
+) -> tuple[Side, Side, _pairs.RuleArrays]:
+    """The supply and demand sides (with the runner-up rows of inferred categories, the receivers'
+    permits and the supplies' permit tokens) and the rules as arrays: what every candidate pass reads."""
+    n_alt = config.inferred_alternatives
+    sup = Side.build(
+        _pairs.with_alternatives(registry.supplies, categories, n_alt), config, categories, direction="supply"
+    )
+    dem = Side.build(
+        _pairs.with_alternatives(registry.demands, categories, n_alt),
+        config,
+        categories,
+        permits=_permit_index(registry, categories),
+    )
+    rule_arr = _pairs.RuleArrays.build(rules)
+    if dem.permits is not None:
+        tokens = PermitTokens.build(dem.permits, sup.category, sup.waste_code, rule_arr.authorisation_code)
+        sup = replace(sup, permit_tokens=tokens)
+    return sup, dem, rule_arr
 
 
 def _best_per_pair(
