@@ -10,6 +10,11 @@ residues. A supply declares its own values. For each pair and each spec:
   and :func:`spec_unknown` names the spec (``candidates.spec_unknown``, shown in explanations);
 * the demand declares nothing → nothing to check.
 
+One spec is read from the descriptions rather than declared in a column: the **substance** each side
+names (:mod:`symbiosis.kb.substances`). A demand whose head names substances ("*Gypsum* as set
+retarder") refuses a supply that names others and none of them ("Coal fly ash"); either side naming
+none leaves the pair alone.
+
 A missing value is never a pass and never a rejection: it is a question to ask the supplier.
 """
 
@@ -35,7 +40,15 @@ __all__ = [
 ]
 
 #: Spec codes, in the order they are checked and named.
-SPECS: tuple[str, ...] = ("purity", "moisture", "temperature", "contaminant", "particle_size", "hazardous")
+SPECS: tuple[str, ...] = (
+    "purity",
+    "moisture",
+    "temperature",
+    "contaminant",
+    "particle_size",
+    "hazardous",
+    "substance",
+)
 SPEC_LABELS: Mapping[str, Text] = TextTable("quality.spec")
 _SIZES = ("fine", "granular", "coarse", "bulky")
 
@@ -73,6 +86,17 @@ def _flag(frame: pd.DataFrame, col: str) -> np.ndarray:
     )
 
 
+def _substances(frame: pd.DataFrame, direction: str) -> np.ndarray:
+    if "description" not in frame.columns:
+        return np.zeros(len(frame), dtype=np.int64)
+    from symbiosis.kb.substances import category_bits, substance_bits  # this project's: importable
+
+    named = substance_bits(frame["description"], direction=direction)
+    if direction == "supply" and "category_id" in frame.columns:
+        named = named | category_bits(frame["category_id"])
+    return named
+
+
 @dataclass(frozen=True)
 class QualityArrays:
     """Declared values (supplies) or specs (demands) of one side, as arrays aligned with its streams."""
@@ -84,6 +108,7 @@ class QualityArrays:
     size_bits: np.ndarray
     hazardous: np.ndarray
     carries_heat: np.ndarray | None = None
+    substances: np.ndarray | None = None  # mask of the substances the description names (kb.substances)
 
     @classmethod
     def empty(cls, n: int) -> QualityArrays:
@@ -103,6 +128,7 @@ class QualityArrays:
             _size_bits(frame.get("particle_size"), len(frame)),
             _flag(frame, "hazardous"),
             np.isin(kind, ("energy", "water")),
+            _substances(frame, "supply"),
         )
 
     @classmethod
@@ -116,6 +142,7 @@ class QualityArrays:
             _num(frame, "max_contaminant_pct"),
             _size_bits(frame.get("accepted_particle_sizes"), len(frame)),
             _flag(frame, "rejects_hazardous"),
+            substances=_substances(frame, "demand"),
         )
 
 
@@ -124,6 +151,7 @@ def spec_violations(
 ) -> dict[str, np.ndarray]:
     """Per spec code, which pairs (supply ``s``, demand ``d`` positions) break a declared spec."""
     bits_s, bits_d = sup.size_bits[s], dem.size_bits[d]
+    named_s, named_d = _named(sup, s), _named(dem, d)
     return {
         "purity": sup.purity[s] < dem.purity[d],
         "moisture": sup.moisture[s] > dem.moisture[d],
@@ -131,7 +159,12 @@ def spec_violations(
         "contaminant": sup.contaminant[s] > dem.contaminant[d],
         "particle_size": (bits_s != 0) & (bits_d != 0) & ((bits_s & bits_d) == 0),
         "hazardous": sup.hazardous[s] & dem.hazardous[d],
+        "substance": (named_s != 0) & (named_d != 0) & ((named_s & named_d) == 0),
     }
+
+
+def _named(side: QualityArrays, rows: np.ndarray) -> np.ndarray:
+    return side.substances[rows] if side.substances is not None else np.zeros(len(rows), dtype=np.int64)
 
 
 def spec_violation(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: QualityArrays) -> np.ndarray:
