@@ -34,6 +34,13 @@ def default_pretreatment_costs() -> dict[str, float]:
         # De-oiling or washing a solid (turnings, containers); filtering water (per m³ ≈ t).
         "cleaning": 25.0,
         "water:cleaning": 0.3,
+        # Conditioning a combustible or process gas for a neighbour, per MWh of the gas: H2S and
+        # siloxane removal, drying and filtering, or polishing by-product hydrogen (≈ 2–8 $/MWh);
+        # not the 25 $/t of washing a solid.
+        "energy:cleaning": 5.0,
+        # Biogas or landfill gas upgraded to grid-quality methane (membranes, water or amine
+        # scrubbing): IEA Bioenergy Task 37 puts it at 10–20 EUR per MWh of biomethane.
+        "upgrading": 20.0,
         # The pipe itself is priced by transport.pipe_cost_cad_per_km_yr: no second charge here.
         "piping": 0.0,
         # Plate heat exchanger and pumps, annualised over the heat delivered (≈ 2–5 $/MWh).

@@ -238,3 +238,18 @@ def test_a_category_price_wins_over_its_familys():
         config=cfg,
     )
     assert out["price"].tolist() == [60.0, cfg.default_purchase_price_by_family["energy_gas"]]
+
+
+def test_gas_cleaning_is_priced_per_mwh_of_gas_not_per_tonne_of_solid():
+    """Conditioning a gas for a neighbour costs a few $/MWh, upgrading biogas to grid methane more,
+    and neither is the 25 $/t of washing a solid (which once made a hydrogen buyer lose to a boiler)."""
+    cfg = MatchConfig()
+    assert cfg.pretreatment_rate("cleaning", "energy") == pytest.approx(5.0)
+    assert cfg.pretreatment_rate("cleaning", "material") == pytest.approx(25.0)
+    assert cfg.pretreatment_rate("cleaning", "water") == pytest.approx(0.3)
+    assert cfg.pretreatment_rate("upgrading", "energy") == pytest.approx(20.0)
+    from symbiosis.kb import load_rules
+
+    rules = load_rules().set_index("rule_id")
+    assert rules.loc["KB0306", "pretreatment"] == rules.loc["KB0311", "pretreatment"] == "upgrading"
+    assert rules.loc["KB0314", "pretreatment"] == "cleaning"  # by-product hydrogen, polished

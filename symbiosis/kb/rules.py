@@ -80,6 +80,7 @@ PRETREATMENTS: tuple[str, ...] = (
     "baling",
     "cleaning",
     "crushing",
+    "upgrading",
 )
 
 #: Recovery operations of the EU Waste Framework Directive (2008/98/EC, Annex II); "" for resources
