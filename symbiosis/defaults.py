@@ -23,6 +23,8 @@ def default_pretreatment_costs() -> dict[str, float]:
         "": 0.0,
         "sorting": 15.0,
         "screening": 8.0,
+        # Screening water (a drum or bag filter): cents per m³, not the 8 $/t of screening a solid.
+        "water:screening": 0.2,
         "grinding": 20.0,
         "crushing": 12.0,
         "drying": 35.0,

@@ -23,7 +23,8 @@ category's default baseline (the ``*_source`` columns say which).
   - *logistics*, *capacity*, *service*: nothing moves, no transport cost;
 
 * ``pretreatment`` = config cost of the rule's pre-treatment type × tonnes per unit (× 1 per MWh
-  for energy);
+  for energy; a heat exchanger is priced per MWh of heat it delivers, so warm water pays it × the
+  rule's MWh per m³, not per m³);
 * ``net_value`` = avoided disposal + avoided purchase − gate fee − transport − pre-treatment;
 * ``diverted`` = tonnes per unit for a material whose current fate is landfill or incineration,
   else 0 (a by-product already sold, land spreading, internal reuse or paid treatment is not
@@ -281,7 +282,8 @@ def score_pairs(
     flow, yld, road_km = pairs.flow, pairs.yield_ratio, pairs.road_km
     t_unit, trips_unit, mode = _physical(kind, sup, config)
     pre_rate = _pretreatment_rates(pairs.pretreatment, pairs.pretreatment_names, kind, config)
-    money = _money(kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, pre_rate, config)
+    pre_basis = _pretreatment_basis(pairs.pretreatment, pairs.pretreatment_names, kind, t_unit, yld)
+    money = _money(kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, pre_rate * pre_basis, config)
     virgin = _virgin(factors, sup, dem)
     co2 = _co2(kind, t_unit, yld, road_km, mode, sup, dem, virgin["value"])
     new = dict(
@@ -461,6 +463,16 @@ def _pretreatment_rates(codes: np.ndarray, names: np.ndarray, kind: Kinds, confi
     return table[codes, kind.codes] if len(codes) else np.zeros(0)
 
 
+def _pretreatment_basis(
+    codes: np.ndarray, names: np.ndarray, kind: Kinds, t_unit: np.ndarray, yld: np.ndarray
+) -> np.ndarray:
+    """Units a pre-treatment rate is charged on, per supply unit: 1 per MWh of energy, the heat
+    delivered (the yield) for a heat exchanger on water, else the supply's tonnes."""
+    exchanger = np.asarray([str(n) == "heat_exchanger" for n in names], dtype=bool)
+    heat = exchanger[codes] if len(codes) else np.zeros(0, dtype=bool)
+    return np.where(kind.is_("energy"), 1.0, np.where(heat, yld, t_unit))
+
+
 def _money(
     kind: Kinds,
     t_unit: np.ndarray,
@@ -471,7 +483,7 @@ def _money(
     yld: np.ndarray,
     sup: dict,
     dem: dict,
-    pre_rate: np.ndarray,
+    pre_cost: np.ndarray,
     config: MatchConfig,
 ) -> dict[str, np.ndarray]:
     tr = config.transport
@@ -479,7 +491,7 @@ def _money(
     safe_flow = np.where(flow > 0, flow, np.inf)
     pipe = tr.pipe_cost_cad_per_km_yr * road_km / safe_flow
     transport = np.select([mode == _TRUCK, mode == _PIPE], [truck, pipe], 0.0)
-    pretreatment = pre_rate * np.where(kind.is_("energy"), 1.0, t_unit)
+    pretreatment = pre_cost
     disposal = sup["cost"]
     purchase = yld * dem["price"]
     gate_fee = yld * dem["gate_fee"]
