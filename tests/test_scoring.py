@@ -253,3 +253,34 @@ def test_gas_cleaning_is_priced_per_mwh_of_gas_not_per_tonne_of_solid():
     rules = load_rules().set_index("rule_id")
     assert rules.loc["KB0306", "pretreatment"] == rules.loc["KB0311", "pretreatment"] == "upgrading"
     assert rules.loc["KB0314", "pretreatment"] == "cleaning"  # by-product hydrogen, polished
+
+
+def test_a_heat_exchanger_on_warm_water_is_charged_per_mwh_delivered():
+    """3 $/MWh × the rule's MWh per m³, not 3 $ per m³ (which made every warm-water link a loss)."""
+    from symbiosis.pipeline import run
+    from symbiosis.schemas import FIRMS
+    from tests._registry_helpers import firm, stream
+
+    firms = pd.DataFrame(
+        [firm(f, f, "Saguenay", 48.42 + 0.005 * i, -71.06) for i, f in enumerate(["PLANT", "FISH"])]
+    )
+    water = dict(kind="water", unit_as_typed="m³/an", quantity_unit="m3/yr", mass_t_per_yr=float("nan"))
+    rows = [
+        stream("WARM", "PLANT", "supply", "water_warm_discharge", 2_000_000, temperature_c=28.0, **water),
+        stream(
+            "TANKS",
+            "FISH",
+            "demand",
+            "heat_aquaculture",
+            20_000,
+            kind="energy",
+            unit_as_typed="MWh/an",
+            quantity_unit="MWh/yr",
+            mass_t_per_yr=float("nan"),
+        ),
+    ]
+    result = run(Registry(firms[FIRMS.names], pd.DataFrame(rows)).validate(), MatchConfig())
+    row = result.candidates.set_index("candidate_id").loc["WARM>TANKS"]
+    assert row["pretreatment"] == "heat_exchanger"
+    assert row["pretreatment_cost_cad_per_unit"] == pytest.approx(3.0 * row["yield_ratio"])
+    assert row["yield_ratio"] < 0.05
