@@ -10,10 +10,14 @@ residues. A supply declares its own values. For each pair and each spec:
   and :func:`spec_unknown` names the spec (``candidates.spec_unknown``, shown in explanations);
 * the demand declares nothing → nothing to check.
 
-One spec is read from the descriptions rather than declared in a column: the **substance** each side
-names (:mod:`symbiosis.kb.substances`). A demand whose head names substances ("*Gypsum* as set
-retarder") refuses a supply that names others and none of them ("Coal fly ash"); either side naming
-none leaves the pair alone.
+Two specs are read from the descriptions rather than declared in a column:
+
+* the **substance** each side names (:mod:`symbiosis.kb.substances`). A demand whose head names
+  substances ("*Gypsum* as set retarder") refuses a supply that names others and none of them
+  ("Coal fly ash"); either side naming none leaves the pair alone;
+* the **grade** a demand requires (food, feed, pharmaceutical, potable; :mod:`symbiosis.kb.grades`):
+  a supply stating grades that do not meet it ("industrial grade") is refused, a supply stating none
+  is an uncertainty like any undeclared value.
 
 A missing value is never a pass and never a rejection: it is a question to ask the supplier.
 """
@@ -46,9 +50,12 @@ SPECS: tuple[str, ...] = (
     "temperature",
     "contaminant",
     "particle_size",
+    "grade",
     "hazardous",
     "substance",
 )
+#: Specs a supply can leave undeclared (an uncertainty, :func:`spec_unknown_code`), in bit order.
+UNKNOWABLE: tuple[str, ...] = ("purity", "moisture", "temperature", "contaminant", "particle_size", "grade")
 SPEC_LABELS: Mapping[str, Text] = TextTable("quality.spec")
 _SIZES = ("fine", "granular", "coarse", "bulky")
 
@@ -97,6 +104,15 @@ def _substances(frame: pd.DataFrame, direction: str) -> np.ndarray:
     return named
 
 
+def _grades(frame: pd.DataFrame, direction: str) -> np.ndarray:
+    if "description" not in frame.columns:
+        return np.zeros(len(frame), dtype=np.int64)
+    from symbiosis.kb.grades import required_grades, stated_grades  # this project's: importable
+
+    read = required_grades if direction == "demand" else stated_grades
+    return read(frame["description"])
+
+
 @dataclass(frozen=True)
 class QualityArrays:
     """Declared values (supplies) or specs (demands) of one side, as arrays aligned with its streams."""
@@ -109,6 +125,7 @@ class QualityArrays:
     hazardous: np.ndarray
     carries_heat: np.ndarray | None = None
     substances: np.ndarray | None = None  # mask of the substances the description names (kb.substances)
+    grades: np.ndarray | None = None  # supplies: grades stated; demands: grades required (kb.grades)
 
     @classmethod
     def empty(cls, n: int) -> QualityArrays:
@@ -129,6 +146,7 @@ class QualityArrays:
             _flag(frame, "hazardous"),
             np.isin(kind, ("energy", "water")),
             _substances(frame, "supply"),
+            _grades(frame, "supply"),
         )
 
     @classmethod
@@ -143,6 +161,7 @@ class QualityArrays:
             _size_bits(frame.get("accepted_particle_sizes"), len(frame)),
             _flag(frame, "rejects_hazardous"),
             substances=_substances(frame, "demand"),
+            grades=_grades(frame, "demand"),
         )
 
 
@@ -150,6 +169,8 @@ def spec_violations(
     s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: QualityArrays
 ) -> dict[str, np.ndarray]:
     """Per spec code, which pairs (supply ``s``, demand ``d`` positions) break a declared spec."""
+    from symbiosis.kb.grades import grade_violation  # this project's: importable
+
     bits_s, bits_d = sup.size_bits[s], dem.size_bits[d]
     named_s, named_d = _named(sup, s), _named(dem, d)
     return {
@@ -158,9 +179,14 @@ def spec_violations(
         "temperature": sup.temperature[s] < dem.temperature[d],
         "contaminant": sup.contaminant[s] > dem.contaminant[d],
         "particle_size": (bits_s != 0) & (bits_d != 0) & ((bits_s & bits_d) == 0),
+        "grade": grade_violation(_graded(sup, s), _graded(dem, d)),
         "hazardous": sup.hazardous[s] & dem.hazardous[d],
         "substance": (named_s != 0) & (named_d != 0) & ((named_s & named_d) == 0),
     }
+
+
+def _graded(side: QualityArrays, rows: np.ndarray) -> np.ndarray:
+    return side.grades[rows] if side.grades is not None else np.zeros(len(rows), dtype=np.int64)
 
 
 def _named(side: QualityArrays, rows: np.ndarray) -> np.ndarray:
@@ -185,6 +211,7 @@ def spec_unknown_code(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: Qua
         np.isfinite(dem.temperature[d]) & ~np.isfinite(sup.temperature[s]) & heat,
         np.isfinite(dem.contaminant[d]) & ~np.isfinite(sup.contaminant[s]),
         (dem.size_bits[d] != 0) & (sup.size_bits[s] == 0),
+        (_graded(dem, d) != 0) & (_graded(sup, s) == 0),
     )
     code = np.zeros(len(s), dtype=np.int64)
     for i, flags in enumerate(unknown):
@@ -194,7 +221,8 @@ def spec_unknown_code(s: np.ndarray, d: np.ndarray, sup: QualityArrays, dem: Qua
 
 #: Text of each :func:`spec_unknown_code` value: the unknown specs' codes joined by ``|``.
 SPEC_UNKNOWN_TEXT = np.array(
-    ["|".join(n for i, n in enumerate(SPECS[:5]) if c >> i & 1) for c in range(32)], dtype=object
+    ["|".join(n for i, n in enumerate(UNKNOWABLE) if c >> i & 1) for c in range(1 << len(UNKNOWABLE))],
+    dtype=object,
 )
 
 
