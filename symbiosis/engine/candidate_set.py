@@ -124,6 +124,13 @@ class CandidateSet:
         return (_alt_rank(self.sup, self.pairs.s) > 0) | (_alt_rank(self.dem, self.pairs.d) > 0)
 
     @property
+    def hazardous(self) -> np.ndarray:
+        """The supply is hazardous, or the rule says the exchange is (the frame's ``hazardous``)."""
+        has_rule = self.has_rule
+        rr = np.where(has_rule, self.pairs.rule, 0)
+        return self.sup.hazardous[self.pairs.s] | (has_rule & _take(self.rules.hazardous, rr, False))
+
+    @property
     def spec_code(self) -> np.ndarray:
         """Bits of the specs the demand states and the supply leaves undeclared (0: none)."""
         if self.sup.quality is None or self.dem.quality is None or self.n == 0:
@@ -171,7 +178,7 @@ def _frame(cs: CandidateSet) -> pd.DataFrame:
     km = cs.km
     common = sup.months[s] & dem.months[d]
     sup_ids, dem_ids = _take_str(sup.ids, s), _take_str(dem.ids, d)
-    hazardous = sup.hazardous[s] | (has_rule & _take(rule_arr.hazardous, rr, False))
+    hazardous = cs.hazardous
     pathway, reference = _pathways(p, sup, dem, rule_arr, hazardous)
     return pd.DataFrame(
         {

@@ -223,6 +223,11 @@ class MatchConfig:
         A stream whose category was inferred (not typed by the firm) is also matched under this many of
         its runner-up categories (same kind); such candidates are flagged ``category_alternative`` until an
         advisor confirms the category. 0 matches only under the inferred category.
+    propose_demand_runner_ups
+        A demand whose inferred category finds no supply at all is proposed the supplies its best
+        runner-up category finds (the first runner-up that finds any), still flagged
+        ``category_alternative`` for the advisor to confirm; never a hazardous supply, and never a
+        supply matched under a runner-up of its own. False proposes nothing before confirmation.
     k_nearest
         Keep, for each stream and each rule, its K nearest compatible partners (union over both
         sides), so that a long-haul outlet of one rule is never pruned by many near partners of
@@ -273,6 +278,7 @@ class MatchConfig:
     k_nearest: int = 20
     inferred_alternatives: int = 4
     propose_unknown_specs: bool = False
+    propose_demand_runner_ups: bool = True
     text_similarity_threshold: float = 0.6
     text_scope: str = "unmatched"
     internal_policy: str = "separate"

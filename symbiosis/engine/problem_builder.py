@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from symbiosis.engine.allocation import AllocationProblem, Indexed
     from symbiosis.engine.scored_set import ScoredSet
 
-__all__ = ["ProblemArrays", "build_allocation_problem", "problem_arrays"]
+__all__ = ["ProblemArrays", "build_allocation_problem", "demand_runner_ups", "problem_arrays"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +49,9 @@ def build_allocation_problem(
         Arcs with a positive upper bound (and a positive gain when ``drop_unprofitable``, unless
         minimum lots are on: a losing arc may complete a pooled lot); the supplies and demands
         they touch. Candidates found under a runner-up of an inferred category
-        (``category_alternative``) are left out: they wait for an advisor to confirm the category
-        and are never proposed before. So are candidates where the demand states a specification the
+        (``category_alternative``) are left out: they wait for an advisor to confirm the category,
+        except, with ``config.propose_demand_runner_ups``, those of a demand whose own category finds
+        no supply (:func:`demand_runner_ups`). So are candidates where the demand states a specification the
         supply does not declare (``spec_unknown``), unless ``config.propose_unknown_specs``: a missing
         value is an uncertainty to clear with the supplier, not a pass.
     """
@@ -66,13 +67,24 @@ def build_allocation_problem(
         if "spec_unknown" in scored
         else None
     )
-    keep = _kept(
-        scored["max_flow_per_yr"].to_numpy(float),
-        scored["gain_per_unit"].to_numpy(float),
-        alternative,
-        unknown,
-        config,
-    )
+    max_flow = scored["max_flow_per_yr"].to_numpy(float)
+    sides = {"supply_category_id", "demand_category_id", "hazardous"}
+    if (
+        alternative is not None
+        and alternative.any()
+        and config.propose_demand_runner_ups
+        and sides <= set(scored)
+    ):
+        streams = registry.streams.set_index("stream_id")
+        proposed = demand_runner_ups(
+            pd.factorize(scored["demand_id"])[0],
+            _rank_in(scored["supply_id"], scored["supply_category_id"], streams),
+            _rank_in(scored["demand_id"], scored["demand_category_id"], streams),
+            max_flow > 0,
+            scored["hazardous"].fillna(False).to_numpy(bool),
+        )
+        alternative = alternative & ~proposed
+    keep = _kept(max_flow, scored["gain_per_unit"].to_numpy(float), alternative, unknown, config)
     arcs_in = scored[keep]
     arcs = pd.DataFrame(
         {
@@ -97,6 +109,65 @@ def build_allocation_problem(
         int((~keep).sum()),
     )
     return AllocationProblem(supplies=supplies, demands=demands, arcs=arcs)
+
+
+def demand_runner_ups(
+    demand: np.ndarray,
+    supply_rank: np.ndarray,
+    demand_rank: np.ndarray,
+    flows: np.ndarray,
+    hazardous: np.ndarray,
+) -> np.ndarray:
+    """Candidates to propose under a runner-up category of their *demand* (see
+    :attr:`~symbiosis.engine.config.MatchConfig.propose_demand_runner_ups`).
+
+    A demand whose inferred category finds no supply is most often a demand read by what it makes
+    ("sulphur *for sulphuric acid*" read as sulphuric acid): its first runner-up that finds supplies
+    is the advisor's likely correction. Only demands with no candidate under their own category (any
+    candidate that can carry a flow, profitable or not: then the category is not in doubt), only
+    supplies under their own category, never a hazardous supply, and only the demand's lowest
+    runner-up rank that finds any.
+
+    Parameters
+    ----------
+    demand
+        Integer code of each candidate's demand stream.
+    supply_rank, demand_rank
+        Runner-up rank each side was matched under (0: its own category).
+    flows
+        Candidates that can carry a flow (positive upper bound).
+    hazardous
+        Candidates whose supply is hazardous.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask of the candidates to propose although their demand's category is a runner-up.
+    """
+    if len(demand) == 0:
+        return np.zeros(0, dtype=bool)
+    served = np.zeros(int(demand.max()) + 1, dtype=bool)
+    served[demand[flows & (supply_rank == 0) & (demand_rank == 0)]] = True
+    eligible = flows & (supply_rank == 0) & (demand_rank > 0) & ~served[demand] & ~hazardous
+    best = np.full(len(served), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best, demand[eligible], demand_rank[eligible].astype(np.int64))
+    return eligible & (demand_rank == best[demand])
+
+
+def _rank_in(stream_ids: pd.Series, category_ids: pd.Series, streams: pd.DataFrame) -> np.ndarray:
+    """Runner-up rank of each row's category among its stream's (0: the stream's own category)."""
+    own = stream_ids.map(streams["category_id"]).astype(str).to_numpy()
+    alternatives = (
+        stream_ids.map(streams["category_alternatives"]).fillna("").astype(str).str.split("|")
+        if "category_alternatives" in streams
+        else pd.Series([[]] * len(stream_ids), index=stream_ids.index)
+    )
+    category = category_ids.astype(str).to_numpy()
+    rank = np.array(
+        [alts.index(c) + 1 if c in alts else 0 for c, alts in zip(category, alternatives, strict=True)],
+        dtype=np.int64,
+    )
+    return np.where(category == own, 0, rank)
 
 
 def _kept(
@@ -172,7 +243,19 @@ def problem_arrays(
 
     found = scored.found
     unknown = found.spec_code[rows] != 0
-    keep = _kept(found.max_flow[rows], scored.gain[rows], found.category_alternative[rows], unknown, config)
+    alternative = found.category_alternative[rows]
+    max_flow = found.max_flow[rows]
+    if alternative.any() and config.propose_demand_runner_ups:
+        s, d = found.pairs.s[rows], found.pairs.d[rows]
+        proposed = demand_runner_ups(
+            found.dem_stream[d],
+            found.sup.alt_rank[s] if found.sup.alt_rank is not None else np.zeros(len(rows), np.int64),
+            found.dem.alt_rank[d] if found.dem.alt_rank is not None else np.zeros(len(rows), np.int64),
+            max_flow > 0,
+            found.hazardous[rows],
+        )
+        alternative = alternative & ~proposed
+    keep = _kept(max_flow, scored.gain[rows], alternative, unknown, config)
     arcs = rows[keep]
     tail, supplies = pd.factorize(found.sup_stream[found.pairs.s[arcs]])
     head, demands = pd.factorize(found.dem_stream[found.pairs.d[arcs]])
