@@ -79,6 +79,25 @@ def test_authorisation_flag_names_which_authorisation():
     assert "similarity 0.72" in text
 
 
+def test_a_proposal_under_a_runner_up_category_says_which_category_to_confirm():
+    row = pd.Series(
+        {
+            "match_basis": "rule",
+            "flag_category_to_confirm": True,
+            "supply_category_id": "sulphur_elemental",
+            "demand_category_id": "sulphur_elemental",
+        }
+    )
+    (flag,) = drilldown(row, "en").flags
+    assert flag.startswith("Inferred category to confirm") and "sulphur_elemental → sulphur_elemental" in flag
+    assert drilldown(row.drop("flag_category_to_confirm"), "fr").flags == []
+    labelled = pd.concat(
+        [row, pd.Series({"supply_label_fr": "Soufre élémentaire", "demand_label_fr": "Soufre élémentaire"})]
+    )
+    (flag,) = drilldown(labelled, "fr").flags
+    assert "Soufre élémentaire → Soufre élémentaire" in flag
+
+
 def test_unmatched_reasons_in_the_current_language():
     reg = tiny_registry()
     lonely = stream("S9", "F2", "supply", "al_dross", 40, description="écume d'aluminium")

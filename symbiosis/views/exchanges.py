@@ -194,6 +194,12 @@ def _flags(row: pd.Series, lang: str, rules: pd.DataFrame | None) -> list[str]:
         out.append(t("advisor.flag.internal", lang))
     if bool(row.get("flag_text_only")):
         out.append(t("advisor.flag.text_only", lang))
+    if bool(row.get("flag_category_to_confirm")):
+        sides = (f"supply_label_{lang}", f"demand_label_{lang}")
+        if not all(row.get(c) for c in sides):
+            sides = ("supply_category_id", "demand_category_id")
+        which = " → ".join(str(row.get(c) or "—") for c in sides)
+        out.append(t("advisor.flag.category_to_confirm", lang, which=which))
     return out
 
 
