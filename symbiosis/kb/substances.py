@@ -104,7 +104,7 @@ def substance_bits(texts: Sequence[str] | pd.Series | np.ndarray, *, direction: 
     Examples
     --------
     >>> a, b = substance_bits(["Gypse FGD", "Gypsum as set retarder for cement"], direction="demand")
-    >>> a == b != 0
+    >>> bool(a == b != 0)
     True
     >>> int(substance_bits(["Alternative fuels (solvents, tyres)"], direction="demand")[0])
     0
