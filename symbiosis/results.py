@@ -62,6 +62,7 @@ class Kpis:
     n_firms_engaged: int = 0
     n_exchanges_within_park: int = 0
     n_exchanges_between_parks: int = 0
+    n_exchanges_category_to_confirm: int = 0
     by_kind: tuple[KindKpis, ...] = ()
 
     def scalars(self) -> dict[str, float | int]:
@@ -204,6 +205,12 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.to_numeric(frame[name], errors="coerce").fillna(0.0)
 
 
+def _flag(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame[name].fillna(False).astype(bool)
+
+
 def _by_kind(exchanges: pd.DataFrame) -> tuple[KindKpis, ...]:
     if exchanges.empty or "kind" not in exchanges:
         return ()
@@ -260,6 +267,7 @@ def compute_kpis(exchanges: pd.DataFrame, firms: pd.DataFrame) -> Kpis:
         n_firms_engaged=len(engaged),
         n_exchanges_within_park=split.n_within,
         n_exchanges_between_parks=split.n_between,
+        n_exchanges_category_to_confirm=int(_flag(exchanges, "category_alternative").sum()),
         by_kind=_by_kind(exchanges),
     )
 

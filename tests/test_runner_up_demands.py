@@ -101,6 +101,7 @@ def test_a_demand_read_by_what_it_makes_is_proposed_what_its_runner_up_finds():
     ex = result.exchanges.set_index("candidate_id")
     assert "SULPH>NEED_S" in ex.index and bool(ex.loc["SULPH>NEED_S", "category_alternative"])
     assert "GYPS>NEED_G" in ex.index and not bool(ex.loc["GYPS>NEED_G", "category_alternative"])
+    assert result.kpis.n_exchanges_category_to_confirm == 1  # reported apart, for the program's figures
     cands = set(result.candidates["candidate_id"])
     assert "SPL>NEED_G" not in ex.index  # served under its own category; and SPL is hazardous
     # Off: nothing under a runner-up is proposed before the advisor confirms.
