@@ -557,43 +557,86 @@ def _knn_side(
 ) -> Pairs:
     """Feasible pairs of each query point with (at least) its K nearest feasible tree points.
 
-    A point is done when K feasible partners are found, or when its farthest fetched neighbour
-    lies beyond the radius or beyond its own distance limit (no farther partner can be feasible).
+    A point is done when K feasible partners are fetched with the K-th strictly closer than the
+    farthest fetched, or when its farthest fetched neighbour lies beyond the radius or beyond its own
+    distance limit (no farther partner can be feasible). The first query asks K + 1 neighbours; a
+    point not done asks again, for as many as its own share of feasible partners says it needs (at
+    least twice as many, rounded up to a power of two so that points share queries), and only the
+    neighbours not strictly closer than its previous farthest are checked: a K-nearest query is
+    exact, so those closer ones were all fetched and checked before.
     """
-    k = block.config.k_nearest
+    search = _Search.start(len(xyz), block.config.k_nearest, tree.n)
     own_chord = km_to_chord(np.minimum(own_km, block.radius) * (1 + SPHERE_MARGIN))
-    todo = np.arange(len(xyz))
-    kq, n_tree, out = k, tree.n, [Pairs.empty()]
-    while len(todo):
-        kq_eff = min(kq, n_tree)
-        dist, j = tree.query(xyz[todo], k=kq_eff, distance_upper_bound=chord_r)
-        dist, j = dist.reshape(len(todo), kq_eff), j.reshape(len(todo), kq_eff)
-        found = np.isfinite(dist)
-        local = np.broadcast_to(np.arange(len(todo))[:, None], found.shape)[found]
-        mine, theirs = todo[local], j[found]
-        if supply_side:
-            pairs = block.make(block.sidx[mine], block.didx[theirs], dist[found])
-        else:
-            pairs = block.make(block.sidx[theirs], block.didx[mine], dist[found])
-        ok = block.check(pairs)
-        done = _kth_is_closer(found, ok, dist, k) | ~(dist[:, -1] <= own_chord[todo]) | (kq_eff >= n_tree)
-        out.append(pairs.take(ok & done[local]))
-        todo, kq = todo[~done], kq * 4
+    out = [Pairs.empty()]
+    while len(search.todo):
+        todo, search.todo = search.todo, np.zeros(0, np.int64)
+        for q in np.unique(search.kq[todo]):
+            rows = todo[search.kq[todo] == q]
+            dist, j = tree.query(xyz[rows], k=int(q), distance_upper_bound=chord_r)
+            dist, j = dist.reshape(len(rows), q), j.reshape(len(rows), q)
+            new = np.isfinite(dist) & (dist >= search.examined[rows][:, None])
+            local = np.broadcast_to(np.arange(len(rows))[:, None], new.shape)[new]
+            mine, theirs = rows[local], j[new]
+            if supply_side:
+                pairs = block.make(block.sidx[mine], block.didx[theirs], dist[new])
+            else:
+                pairs = block.make(block.sidx[theirs], block.didx[mine], dist[new])
+            ok = block.check(pairs)
+            okm = np.zeros(new.shape, bool)
+            okm[new] = ok
+            done = search.advance(rows, dist, okm, own_chord[rows])
+            # Kept: every feasible pair of a point done; of the others, those strictly closer than
+            # their farthest (the next query fetches the equidistant ones again).
+            out.append(pairs.take(ok & (done[local] | (dist[new] < dist[local, -1]))))
     return Pairs.concat(out)
 
 
-def _kth_is_closer(found: np.ndarray, ok: np.ndarray, dist: np.ndarray, k: int) -> np.ndarray:
-    """Per query row: K feasible partners fetched, the K-th strictly closer than the farthest fetched.
+@dataclass
+class _Search:
+    """Per query point of :func:`_knn_side`: how many neighbours to ask next, up to which chord every
+    fetched neighbour was checked (strictly below), and how many of those were feasible."""
 
-    Then every partner tied with the K-th was fetched too, so which of equidistant partners the
-    K-nearest rank keeps does not depend on the KD-tree's order (the same in any tile, issue #16).
-    """
-    okm = np.zeros(found.shape, bool)
-    okm[found] = ok
-    count = np.cumsum(okm, axis=1)
-    enough = count[:, -1] >= k
-    kth = np.argmax(count >= k, axis=1)
-    return enough & (dist[np.arange(len(dist)), kth] < dist[:, -1])
+    k: int
+    n_tree: int
+    kq: np.ndarray
+    examined: np.ndarray
+    n_ok: np.ndarray
+    todo: np.ndarray
+
+    @classmethod
+    def start(cls, n: int, k: int, n_tree: int) -> _Search:
+        """Every point to query, for K + 1 neighbours (K and a farther one to close a tie)."""
+        return cls(
+            k,
+            n_tree,
+            np.full(n, min(k + 1, n_tree), np.int64),
+            np.full(n, -np.inf),
+            np.zeros(n, np.int64),
+            np.arange(n),
+        )
+
+    def advance(
+        self, rows: np.ndarray, dist: np.ndarray, okm: np.ndarray, own_chord: np.ndarray
+    ) -> np.ndarray:
+        """Take one query's answer for ``rows`` (``okm``: feasible, among the pairs just checked) and
+        return which rows are done; the others are queued with their next neighbour count."""
+        q, far = dist.shape[1], dist[:, -1]
+        count = self.n_ok[rows][:, None] + np.cumsum(okm, axis=1)
+        kth = np.argmax(count >= self.k, axis=1)
+        enough = (count[:, -1] >= self.k) & (dist[np.arange(len(rows)), kth] < far)
+        done = enough | ~(far <= own_chord) | (q >= self.n_tree)
+        left = ~done
+        if left.any():
+            rows_left = rows[left]
+            n_ok = self.n_ok[rows_left] + (okm[left] & (dist[left] < far[left][:, None])).sum(axis=1)
+            # Feasible share so far (one added, so that none found still asks a finite number).
+            needed = (self.k + 1 - n_ok) * (q + 1) / (n_ok + 1) * 1.25
+            kq = 2 ** np.ceil(np.log2(np.maximum(q + needed, 2 * q)))
+            self.kq[rows_left] = np.minimum(kq, self.n_tree).astype(np.int64)
+            self.examined[rows_left] = far[left]
+            self.n_ok[rows_left] = n_ok
+            self.todo = np.concatenate([self.todo, rows_left])
+        return done
 
 
 def rule_pairs(sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> Pairs:
