@@ -713,30 +713,54 @@ def _other_code(p: Pairs, sup: Side, dem: Side, rules: RuleArrays) -> np.ndarray
 
 
 def first_failure(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
-    """Index in :data:`CHECKS` of the first check each pair fails; ``len(CHECKS)`` when it passes all."""
+    """Index in :data:`CHECKS` of the first check each pair fails; ``len(CHECKS)`` when it passes all.
+
+    The last three checks (hazard, permits, same firm) are evaluated only for the pairs that pass
+    the first six: a pair's first failure does not depend on the checks after it, and the permit
+    look-ups are the costliest checks while the quality specs refuse most pairs before them.
+    """
     s, d = p.s, p.d
+    first = _first_true(
+        (
+            _too_far(p, sup, dem),
+            (sup.months[s] & dem.months[d]) == 0,
+            (sup.start[s] > dem.end[d]) | (dem.start[d] > sup.end[s]),
+            _too_cold(p, sup, dem, rules, config),
+            _other_code(p, sup, dem, rules),
+            _spec_violation(p, sup, dem),
+        ),
+        p.n,
+    )
+    rest = np.flatnonzero(first == CHECKS.index("hazardous_refused"))
+    if len(rest):
+        first[rest] += _first_true(_authorisation_failures(p.take(rest), sup, dem, rules, config), len(rest))
+    return first
+
+
+def _authorisation_failures(
+    p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig
+) -> tuple[np.ndarray, ...]:
+    """The hazard, permit and same-firm checks of pairs ``p``, in :data:`CHECKS` order."""
     has_rule = p.rule >= 0
     rule_haz = has_rule & (rules.hazardous[np.where(has_rule, p.rule, 0)] if rules.n else False)
-    hazardous = sup.hazardous[s] | rule_haz
+    hazardous = sup.hazardous[p.s] | rule_haz
     if config.hazardous_policy == "exclude":
         refused = hazardous
     elif config.hazardous_policy == "allow":
         refused = np.zeros(p.n, dtype=bool)
     else:
-        refused = hazardous & ~dem.accepts[d]
-    fails = (
-        _too_far(p, sup, dem),
-        (sup.months[s] & dem.months[d]) == 0,
-        (sup.start[s] > dem.end[d]) | (dem.start[d] > sup.end[s]),
-        _too_cold(p, sup, dem, rules, config),
-        _other_code(p, sup, dem, rules),
-        _spec_violation(p, sup, dem),
+        refused = hazardous & ~dem.accepts[p.d]
+    return (
         refused,
         _permit_missing(p, sup, dem, rules, config, hazardous),
-        (sup.firm_hash[s] == dem.firm_hash[d]) & (config.internal_policy == "exclude"),
+        (sup.firm_hash[p.s] == dem.firm_hash[p.d]) & (config.internal_policy == "exclude"),
     )
-    first = np.full(p.n, len(CHECKS), dtype=np.int64)
-    for i in range(len(CHECKS) - 1, -1, -1):
+
+
+def _first_true(fails: tuple[np.ndarray, ...], n: int) -> np.ndarray:
+    """Per element, the position of the first of ``fails`` that is true (``len(fails)`` when none)."""
+    first = np.full(n, len(fails), dtype=np.int64)
+    for i in range(len(fails) - 1, -1, -1):
         first = np.where(fails[i], i, first)
     return first
 

@@ -153,16 +153,18 @@ def find_candidates(
     fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
     diagnosis = _pairs.Diagnosis.of(sup, dem, internal_failed=config.internal_policy == "separate")
     kept_parts = [Pairs.empty()]
+    blocks_of_rule = np.zeros(rule_arr.n + 1, np.int64)  # last: text matches (rule -1)
     for block, counts in _pairs.feasible_blocks(sup, dem, rule_arr, config, diagnosis):
         fails += counts
         # K nearest per (stream, rule): within a block the rule is fixed (hazard splits are re-pruned below).
         kept_parts.append(block.take(_k_nearest_mask(block, config.k_nearest)))
+        blocks_of_rule[block.rule[:1]] += 1
     kept = Pairs.concat(kept_parts)
     funnel = {"rule_pairs_examined": int(fails.sum()), **_funnel(fails)}
     text = text_candidates(sup, dem, kept, rule_arr, config, text_vectors)
     funnel["text_pairs"] = text.n
     kept = Pairs.concat([kept, text])
-    kept = kept.take(_k_nearest_mask(kept, config.k_nearest))
+    kept = kept.take(_k_nearest_again(kept, blocks_of_rule, config.k_nearest))
     funnel["after_k_nearest"] = kept.n
     kept = kept.take(np.argsort((kept.s.astype(np.int64) << 32) | kept.d.astype(np.int64), kind="stable"))
     codes = registry.stream_codes
@@ -279,6 +281,18 @@ def _k_nearest_mask(pairs: Pairs, k: int) -> np.ndarray:
         by_supply = np.unique((pairs.s.astype(np.int64) << 24) | rule, return_inverse=True)[1]
         by_demand = np.unique((pairs.d.astype(np.int64) << 24) | rule, return_inverse=True)[1]
     return _nearest_in_group(by_supply, pairs.hav_km, k) | _nearest_in_group(by_demand, pairs.hav_km, k)
+
+
+def _k_nearest_again(pairs: Pairs, blocks_of_rule: np.ndarray, k: int) -> np.ndarray:
+    """:func:`_k_nearest_mask` of all the kept pairs, computed only for the rules whose pairs came in
+    more than one block (hazard splits) and for the text matches: a block's pruned pairs are still the
+    K nearest of their streams once pruned (a stream's rank among fewer pairs can only fall), and
+    the groups are per rule, so the other rules' pairs are kept as they are."""
+    again = blocks_of_rule[pairs.rule] != 1  # rule -1 indexes the text slot, never counted
+    keep = np.ones(pairs.n, dtype=bool)
+    if again.any():
+        keep[again] = _k_nearest_mask(pairs.take(again), k)
+    return keep
 
 
 def _dense(values: np.ndarray) -> np.ndarray:
