@@ -507,7 +507,7 @@ def _block_pairs(block: _Block, trees: dict, keys: tuple) -> Pairs:
     """Feasible pairs of one block (enumerated, or each stream's K nearest feasible by queries), sorted
     by (supply, demand)."""
     sup, dem, sidx, didx, k = block.sup, block.dem, block.sidx, block.didx, block.config.k_nearest
-    if k <= 0 or len(sidx) * len(didx) <= ENUMERATE_FACTOR * k * (len(sidx) + len(didx)):
+    if k <= 0 or _enumeration_is_cheaper(block):
         p = block.make(*_block(sup, dem, sidx, didx, block.radius, trees, keys))
         p = p.take(block.check(p))
         return p.take(np.argsort((p.s.astype(np.int64) << 32) | p.d, kind="stable"))
@@ -520,6 +520,36 @@ def _block_pairs(block: _Block, trees: dict, keys: tuple) -> Pairs:
     # Sorted by (supply, demand) on both paths, not in the trees' order: K-nearest ties then break
     # the same way whatever other streams a tree holds (a tile of the registry, issue #16).
     return both.take(first)
+
+
+def _enumeration_is_cheaper(block: _Block) -> bool:
+    """Whether examining every pair of the block within its radius once costs no more checks than the
+    K-nearest search from both sides, estimated on a grid of at most 48 × 48 of the block's pairs.
+
+    Blocks of at most :data:`ENUMERATE_FACTOR` × K × (supplies + demands) pairs are enumerated
+    without estimate. Otherwise the grid gives the share of pairs within the radius and the share
+    passing every check but distance (``p``): each stream's search examines about (K + 1) / ``p``
+    partners, at most all those within reach, from both sides; enumeration examines each pair within
+    reach once. A block whose pairs the checks almost all refuse (a quality spec no supply meets) is
+    then enumerated instead of searched to its radius twice. ``ENUMERATE_FACTOR = 0`` turns
+    enumeration off for K > 0.
+    """
+    ns, nd, k = len(block.sidx), len(block.didx), block.config.k_nearest
+    if ns * nd <= ENUMERATE_FACTOR * k * (ns + nd):
+        return True
+    if ENUMERATE_FACTOR <= 0:
+        return False
+    s = np.unique(block.sidx[np.linspace(0, ns - 1, min(ns, 48)).astype(np.int64)])
+    d = np.unique(block.didx[np.linspace(0, nd - 1, min(nd, 48)).astype(np.int64)])
+    s, d = np.repeat(s, len(d)), np.tile(d, len(s))
+    chord = np.linalg.norm(block.sup.xyz[s] - block.dem.xyz[d], axis=1)
+    within = float(np.mean(chord <= km_to_chord(block.radius * (1 + SPHERE_MARGIN))))
+    n = len(s)
+    probe = Pairs(s, d, np.full(n, block.rule), np.full(n, block.radius), np.zeros(n), np.full(n, np.nan))
+    passing = first_failure(probe, block.sup, block.dem, block.rules, block.config) == len(CHECKS)
+    per_stream = (k + 1) / max(float(np.mean(passing)), 0.5 / n)
+    searched = ns * min(per_stream, within * nd) + nd * min(per_stream, within * ns)
+    return within * ns * nd <= searched
 
 
 @dataclass
