@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -152,9 +153,9 @@ class Side:
         """Number of streams."""
         return len(self.ids)
 
-    @property
+    @cached_property
     def has_text(self) -> np.ndarray:
-        """Streams with a non-empty description."""
+        """Streams with a non-empty description (computed once per side: three passes ask it)."""
         return np.array([bool(t.strip()) for t in self.text], dtype=bool) if self.n else np.zeros(0, bool)
 
     @classmethod
