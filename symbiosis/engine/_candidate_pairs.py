@@ -572,7 +572,9 @@ class _Block:
 
     def make(self, s: np.ndarray, d: np.ndarray, chord: np.ndarray) -> Pairs:
         """Pairs of registry positions ``s``, ``d`` at chord distances ``chord``."""
-        return _collect([(s, d, np.full(len(s), self.rule), np.full(len(s), self.radius), chord)])
+        n = len(s)
+        rule, radius = np.full(n, self.rule, np.int64), np.full(n, self.radius)
+        return Pairs(s, d, rule, radius, chord_to_km(chord), np.full(n, np.nan))
 
     def check(self, p: Pairs) -> np.ndarray:
         """Which pairs pass every check (failures counted)."""
