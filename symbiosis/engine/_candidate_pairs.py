@@ -7,7 +7,7 @@ positions (supply, demand) plus a rule position (``-1`` for a text match).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -45,6 +45,10 @@ __all__ = [
 #: Blocks with at most ``ENUMERATE_FACTOR × K × (supplies + demands)`` pairs are enumerated even when
 #: K > 0: cheaper than repeated K-nearest queries, and exact all the same (K pruning follows).
 ENUMERATE_FACTOR = 4
+
+#: Enumerated blocks are checked together by batches of about this many pairs (one pass of the
+#: checks for many small blocks; a batch's pairs are held in memory at once).
+CHECK_BATCH = 1_000_000
 
 CHECKS: tuple[str, ...] = (
     "too_far",
@@ -465,16 +469,20 @@ class Diagnosis:
 def feasible_blocks(
     sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig, diagnosis: Diagnosis | None = None
 ) -> Iterator[tuple[Pairs, np.ndarray]]:
-    """Per rule, the pairs passing every check, and how many examined pairs failed each check.
+    """Per rule block, the pairs passing every check, and how many examined pairs failed each check.
 
-    With ``k_nearest = 0``, or in small blocks (:data:`ENUMERATE_FACTOR`), every pair within the
-    radius is examined. Otherwise each stream's nearest partners are fetched by K-nearest
-    queries, widened (×4) only for the streams that have fewer than K feasible partners while more
-    lie within their reach: every stream's K nearest *feasible* partners are found without
-    enumerating the whole block.
+    With ``k_nearest = 0``, in small blocks (:data:`ENUMERATE_FACTOR`) and in blocks whose checks
+    refuse so many pairs that the search would examine more (:func:`_enumeration_is_cheaper`), every
+    pair within the radius is examined; such blocks are checked together, by batches of about
+    :data:`CHECK_BATCH` pairs, and come out after the searched ones. Otherwise each stream's nearest
+    partners are fetched by K-nearest queries, asked again (for more) only for the streams that have
+    fewer than K feasible partners while more lie within their reach: every stream's K nearest
+    *feasible* partners are found without enumerating the whole block. The counts of a batch come
+    with its first block (the others carry zeros).
     """
     sg, dg = _groups(sup.category), _groups(dem.category)
     trees: dict = {}
+    batch = _Batch(_Checker(sup, dem, rules, config, diagnosis))
     for k in range(rules.n):
         sidx, didx = sg.get(rules.supply_cat[k]), dg.get(rules.demand_cat[k])
         if sidx is None or didx is None:
@@ -488,7 +496,54 @@ def feasible_blocks(
                 ("d", rules.demand_cat[k]) if d_part is didx else None,
             )
             block = _Block(sup, dem, rules, config, s_part, d_part, k, radius, diagnosis)
-            yield _block_pairs(block, trees, keys), block.counts
+            if config.k_nearest <= 0 or _enumeration_is_cheaper(block):
+                batch.parts.append(block.make(*_block(sup, dem, s_part, d_part, radius, trees, keys)))
+                if sum(p.n for p in batch.parts) >= CHECK_BATCH:
+                    yield from batch.flush()
+            else:
+                yield _searched_pairs(block, trees, keys), block.counts
+    yield from batch.flush()
+
+
+@dataclass
+class _Checker:
+    """Runs the checks on examined pairs, counting the failures and recording the diagnosis."""
+
+    sup: Side
+    dem: Side
+    rules: RuleArrays
+    config: MatchConfig
+    diagnosis: Diagnosis | None = None
+
+    def check(self, p: Pairs, counts: np.ndarray) -> np.ndarray:
+        """Which pairs pass every check (failures added to ``counts``)."""
+        fail = first_failure(p, self.sup, self.dem, self.rules, self.config)
+        counts += np.bincount(fail, minlength=len(CHECKS) + 1)
+        if self.diagnosis is not None:
+            self.diagnosis.record(p, fail, self.sup, self.dem)
+        return fail == len(CHECKS)
+
+
+@dataclass
+class _Batch:
+    """Enumerated blocks' pairs, checked together: one pass of the checks for many small blocks."""
+
+    checker: _Checker
+    parts: list[Pairs] = field(default_factory=list)
+
+    def flush(self) -> Iterator[tuple[Pairs, np.ndarray]]:
+        """Each held block's feasible pairs sorted by (supply, demand), with the batch's counts."""
+        if not self.parts:
+            return
+        parts, self.parts = self.parts, []
+        counts = np.zeros(len(CHECKS) + 1, dtype=np.int64)
+        ok = self.checker.check(Pairs.concat(parts), counts)
+        start = 0
+        for p in parts:
+            q = p.take(ok[start : start + p.n])
+            start += p.n
+            yield q.take(np.argsort((q.s.astype(np.int64) << 32) | q.d, kind="stable")), counts
+            counts = np.zeros_like(counts)
 
 
 def _hazard_split(
@@ -504,14 +559,10 @@ def _hazard_split(
     return [(s, d) for s, d in parts if len(s) and len(d)]
 
 
-def _block_pairs(block: _Block, trees: dict, keys: tuple) -> Pairs:
-    """Feasible pairs of one block (enumerated, or each stream's K nearest feasible by queries), sorted
-    by (supply, demand)."""
-    sup, dem, sidx, didx, k = block.sup, block.dem, block.sidx, block.didx, block.config.k_nearest
-    if k <= 0 or _enumeration_is_cheaper(block):
-        p = block.make(*_block(sup, dem, sidx, didx, block.radius, trees, keys))
-        p = p.take(block.check(p))
-        return p.take(np.argsort((p.s.astype(np.int64) << 32) | p.d, kind="stable"))
+def _searched_pairs(block: _Block, trees: dict, keys: tuple) -> Pairs:
+    """Feasible pairs of one block by K-nearest queries from both sides (each stream's K nearest
+    feasible partners, and more), sorted by (supply, demand)."""
+    sup, dem, sidx, didx = block.sup, block.dem, block.sidx, block.didx
     tree_s, tree_d = _tree(sup, sidx, keys[0], trees), _tree(dem, didx, keys[1], trees)
     chord_r = float(km_to_chord(block.radius * (1 + SPHERE_MARGIN)))
     a = _knn_side(tree_d, sup.xyz[sidx], sup.max_km[sidx], chord_r, block, supply_side=True)
@@ -578,11 +629,7 @@ class _Block:
 
     def check(self, p: Pairs) -> np.ndarray:
         """Which pairs pass every check (failures counted)."""
-        fail = first_failure(p, self.sup, self.dem, self.rules, self.config)
-        self.counts += np.bincount(fail, minlength=len(CHECKS) + 1)
-        if self.diagnosis is not None:
-            self.diagnosis.record(p, fail, self.sup, self.dem)
-        return fail == len(CHECKS)
+        return _Checker(self.sup, self.dem, self.rules, self.config, self.diagnosis).check(p, self.counts)
 
 
 def _knn_side(
