@@ -8,8 +8,9 @@ Pipeline (all vectorised; the only Python loops run over rules and query rounds,
    receivers); a ``cKDTree`` on 3-D unit vectors gives the pairs whose chord is within the block
    radius: the rule's ``max_transport_km``, within the scenario's optional caps
    (``config.radius_km``, ``config.radius_by_kind_km``; none by default), widened by
-   :data:`~symbiosis.engine.distance.SPHERE_MARGIN` — all of them (K = 0, small blocks), or each
-   stream's K nearest *feasible* partners by widening K-nearest queries (see
+   :data:`~symbiosis.engine.distance.SPHERE_MARGIN` — all of them (K = 0, small blocks, blocks
+   whose checks refuse nearly every pair), or each stream's K nearest *feasible* partners by
+   K-nearest queries asked again only where needed (see
    :func:`~symbiosis.engine._candidate_pairs.feasible_blocks`).
 3. **Checks**, in this order (the order names the reason a stream ends unmatched): distance within
    the block radius and both firms' ``max_distance_km`` (on the WGS84 geodesic: exact), months in
