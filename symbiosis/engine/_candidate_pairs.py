@@ -497,8 +497,8 @@ def feasible_blocks(
             )
             block = _Block(sup, dem, rules, config, s_part, d_part, k, radius, diagnosis)
             if config.k_nearest <= 0 or _enumeration_is_cheaper(block):
-                batch.parts.append(block.make(*_block(sup, dem, s_part, d_part, radius, trees, keys)))
-                if sum(p.n for p in batch.parts) >= CHECK_BATCH:
+                batch.add(block.make(*_block(sup, dem, s_part, d_part, radius, trees, keys)))
+                if batch.n >= CHECK_BATCH:
                     yield from batch.flush()
             else:
                 yield _searched_pairs(block, trees, keys), block.counts
@@ -530,12 +530,18 @@ class _Batch:
 
     checker: _Checker
     parts: list[Pairs] = field(default_factory=list)
+    n: int = 0
+
+    def add(self, pairs: Pairs) -> None:
+        """Hold one block's examined pairs."""
+        self.parts.append(pairs)
+        self.n += pairs.n
 
     def flush(self) -> Iterator[tuple[Pairs, np.ndarray]]:
         """Each held block's feasible pairs sorted by (supply, demand), with the batch's counts."""
         if not self.parts:
             return
-        parts, self.parts = self.parts, []
+        parts, self.parts, self.n = self.parts, [], 0
         counts = np.zeros(len(CHECKS) + 1, dtype=np.int64)
         ok = self.checker.check(Pairs.concat(parts), counts)
         start = 0
