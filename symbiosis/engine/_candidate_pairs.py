@@ -658,8 +658,9 @@ def _knn_side(
     out = [Pairs.empty()]
     while len(search.todo):
         todo, search.todo = search.todo, np.zeros(0, np.int64)
-        for q in np.unique(search.kq[todo]):
-            rows = todo[search.kq[todo] == q]
+        kq = search.kq[todo]  # this round's counts (a point's next count is set as it is answered)
+        for q in np.unique(kq):
+            rows = todo[kq == q]
             dist, j = tree.query(xyz[rows], k=int(q), distance_upper_bound=chord_r)
             dist, j = dist.reshape(len(rows), q), j.reshape(len(rows), q)
             new = np.isfinite(dist) & (dist >= search.examined[rows][:, None])
