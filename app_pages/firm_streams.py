@@ -184,7 +184,13 @@ with tab_add:
         st.caption(t("firm_streams.suggested", lang, categories=", ".join(labels[c] for c in options[:3])))
     with st.form("firm_add_stream"):
         left, right = st.columns(2)
-        category = left.selectbox(t("col.category", lang), options, format_func=lambda c: labels.get(c, c))
+        category = left.selectbox(  # no description, no suggestion: the firm picks, nothing is preselected
+            t("col.category", lang),
+            options,
+            index=0 if description.strip() else None,
+            placeholder=t("firm_streams.category_pick", lang),
+            format_func=lambda c: labels.get(c, c),
+        )
         quantity = left.text_input(
             t("firm.field.quantity", lang), placeholder="12,5" if lang == "fr" else "12.5"
         )
@@ -202,7 +208,7 @@ with tab_add:
         cost_column = "disposal_cost_cad_per_unit" if direction == "supply" else "purchase_price_cad_per_unit"
         row = {
             "direction": direction,
-            "category_id": category,
+            "category_id": category or "",
             "description": description,
             "quantity": quantity,
             "unit": unit,

@@ -190,6 +190,25 @@ def test_a_bad_form_row_shows_the_report_and_stores_nothing(repo):
     assert len(repo.streams(FIRM1)) == 1
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_description_and_no_category_picked_is_refused_not_stored_as_the_first_category(repo, lang):
+    # with no description there is no suggestion: the list must not quietly pick its first category
+    # (« Acid tar » in English, a hazardous residue) for a stream the firm never described
+    at = _page(STREAMS, lang=lang)
+    label = "Quantité" if lang == "fr" else "Quantity"
+    next(w for w in at.text_input if w.label.startswith(label)).input("12,5" if lang == "fr" else "12.5")
+    submit = "Valider et ajouter" if lang == "fr" else "Validate and add"
+    at.button(key=f"FormSubmitter:firm_add_stream-{submit}").click().run()
+    assert not at.exception
+    report = _report(at)
+    column, fix = ("Colonne", "Correction") if lang == "fr" else ("Column", "Fix")
+    assert report[column].tolist() == ["categorie" if lang == "fr" else "category_id"]
+    assert ("Choisissez une catégorie" if lang == "fr" else "Pick a category") in report[fix].iloc[0]
+    assert repo.streams(FIRM1)["stream_id"].tolist() == ["S1"]  # nothing stored
+    quantity = next(w for w in at.text_input if w.label.startswith(label))
+    assert quantity.value == ("12,5" if lang == "fr" else "12.5")  # what was typed is kept
+
+
 # -- streams: editable table -----------------------------------------------------------------------
 
 
