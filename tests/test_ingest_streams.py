@@ -428,3 +428,23 @@ def test_dated_one_off_rate_counts_its_days():
         disponibilite="ponctuel", quantite="2", unite="t/jour", date_debut="2026-05-01", date_fin="2026-05-10"
     )
     assert row["quantity_per_yr"] == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize(
+    ("column", "lang", "expected"),
+    [
+        ("direction", "fr", "une valeur parmi : offre, demande"),
+        ("direction", "en", "one of: supply, demand"),
+        ("confidentiality", "fr", "une valeur parmi : public, membres, confidentiel"),
+        ("confidentiality", "en", "one of: public, members, confidential"),
+    ],
+)
+def test_a_word_off_the_list_names_the_words_to_write_in_the_readers_language(column, lang, expected):
+    # the expected value once listed eight synonyms in alphabetical order, mixing the two languages
+    # and leaving out the very words of the dropdown list (« offre », « supply »)
+    from symbiosis.services.firm_self_service import validate_stream_rows
+
+    row = {"direction": "supply", "category_id": "wood_bark", "quantity": "3", "unit": "t/an"}
+    row[column] = "peut-être"
+    report = validate_stream_rows([row], "F1", lang=lang).report.to_frame(lang)
+    assert report.iloc[:, 2].tolist() == [expected]

@@ -26,6 +26,8 @@ __all__ = [
     "AVAILABILITY_WORDS",
     "CONFIDENTIALITY_WORDS",
     "DIRECTION_WORDS",
+    "ChoiceWords",
+    "choice_words_map",
     "clean_text",
     "close_matches",
     "fold",
@@ -64,8 +66,24 @@ def close_matches(text: str, pool: tuple[str, ...], *, n: int = 3, cutoff: float
     return tuple(difflib.get_close_matches(text, pool, n=n, cutoff=cutoff))
 
 
-def _words(*groups: tuple[str, tuple[str, ...]]) -> dict[str, str]:
-    return {fold(w): value for value, words in groups for w in (value, *words)}
+class ChoiceWords(dict[str, str]):
+    """Folded word -> canonical value of a closed list, and the French word of each value as written.
+
+    ``french`` holds each value's first synonym, unfolded: what a report names as the expected value.
+    """
+
+    french: tuple[str, ...] = ()
+
+
+def choice_words_map(groups: Mapping[str, tuple[str, ...]]) -> ChoiceWords:
+    """Build a :class:`ChoiceWords` from canonical value -> synonyms (French first), the value included."""
+    words = ChoiceWords((fold(w), value) for value, synonyms in groups.items() for w in (value, *synonyms))
+    words.french = tuple(synonyms[0] if synonyms else value for value, synonyms in groups.items())
+    return words
+
+
+def _words(*groups: tuple[str, tuple[str, ...]]) -> ChoiceWords:
+    return choice_words_map(dict(groups))
 
 
 DIRECTION_WORDS = _words(
@@ -107,7 +125,7 @@ AVAILABILITY_WORDS = _words(
     ),
 )
 CONFIDENTIALITY_WORDS = _words(
-    ("public", ("publique", "publics", "ouvert", "open")),
+    ("public", ("public", "publique", "publics", "ouvert", "open")),  # first word: the French one
     ("members", ("membres", "membre", "member", "reseau", "network", "partenaires", "partners")),
     ("confidential", ("confidentiel", "confidentielle", "prive", "privee", "private", "secret")),
 )
@@ -161,6 +179,13 @@ def read_yes_no(text: str, *, default: bool = False) -> tuple[bool, tuple[Findin
     )
 
 
+def _list_words(words: Mapping[str, str]) -> tuple[str, str]:
+    """The words of a closed list for a report: French (as written, see :class:`ChoiceWords`), English."""
+    values = list(dict.fromkeys(words.values()))
+    french = getattr(words, "french", None) or values
+    return ", ".join(french), ", ".join(values)
+
+
 def read_choice(
     text: str, words: Mapping[str, str], *, default: str | None, field: str
 ) -> tuple[str | None, tuple[Finding, ...]]:
@@ -170,11 +195,11 @@ def read_choice(
         return default, ()
     if key in words:
         return words[key], ()
-    choices = ", ".join(sorted({w for w in words if len(w) > 1 and " " not in w})[:8])
+    french, english = _list_words(words)
     return None, (
         Finding(
             code=f"{field}.invalid",
-            expected=Text(f"une valeur parmi : {choices}", f"one of: {choices}"),
+            expected=Text(f"une valeur parmi : {french}", f"one of: {english}"),
             fix=Text(
                 "Choisissez une valeur de la liste déroulante du modèle.",
                 "Pick a value from the template's dropdown list.",

@@ -18,6 +18,7 @@ from symbiosis.i18n import Text
 from symbiosis.ingest.category_inference import CORRECTION_MIN_SCORE, CategoryChoice
 from symbiosis.ingest.fields import (
     AVAILABILITY_WORDS,
+    choice_words_map,
     close_matches,
     fold,
     read_choice,
@@ -53,8 +54,8 @@ __all__ = [
 
 
 def _words_map(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Folded word → canonical value, the canonical value itself included."""
-    return {fold(w): value for value, words in groups.items() for w in (value, *words)}
+    """Folded word → canonical value, the canonical value itself included (French words kept for reports)."""
+    return choice_words_map(groups)
 
 
 class CategoryIndex:
@@ -573,9 +574,9 @@ FATE_WORDS = _words_map(
             "dump",
             "landfilled",
         ),
-        "incineration": ("incineration", "incinere", "brule", "burned", "incinerated"),
+        "incineration": ("incinération", "incinere", "brule", "burned", "incinerated"),
         "land_spreading": (
-            "epandage",
+            "épandage",
             "epandu",
             "epandage agricole",
             "land spreading",
@@ -593,7 +594,7 @@ FATE_WORDS = _words_map(
             "sous-produit",
         ),
         "internal_reuse": (
-            "reemploi interne",
+            "réemploi interne",
             "reutilise",
             "reutilisation interne",
             "internal reuse",
@@ -607,7 +608,7 @@ FATE_WORDS = _words_map(
             "treatment",
             "treated",
         ),
-        "discharged": ("rejete", "rejet", "evacue", "egout", "discharged", "released", "vented", "sewer"),
+        "discharged": ("rejeté", "rejet", "evacue", "egout", "discharged", "released", "vented", "sewer"),
     }
 )
 USE_WORDS = _words_map(
