@@ -409,3 +409,26 @@ def test_a_firms_pickups_read_back_in_english(db):
         "07:30-16:30",
         "t/yr",
     ]
+
+
+def test_the_shared_assets_page_follows_a_language_switch_and_names_sizes_in_words(db):
+    # the plan is kept for the session: its slot words and unit sizes must still follow the reader's
+    # language (a plan made in French once showed « mar. après-midi » on the English page, and a
+    # unit's size was the table's id, « small », in French)
+    at = _page("mutual_assets.py", ADVISOR)
+    assert not at.exception
+    french = "\n".join(m.value for m in at.markdown)
+    assert "après-midi" in french and "small" not in french and "petite" in french
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    sharing = at.dataframe[0].value
+    assert sharing["Slots"].tolist() == ["Fri PM"]
+    english = "\n".join(m.value for m in at.markdown)
+    assert "après-midi" not in english and "Fri PM" in english and "small" in english
+    units = next(f.value for f in at.dataframe if "Size" in f.value.columns)
+    assert units["Size"].tolist() == ["small"]
+    at.session_state["lang"] = "fr"
+    at.run()
+    units = next(f.value for f in at.dataframe if "Taille" in f.value.columns)
+    assert units["Taille"].tolist() == ["petite"]

@@ -16,8 +16,8 @@ from symbiosis.mutual.memberships import collection_route_id
 from symbiosis.mutual.purchase_explain import explain_group
 from symbiosis.mutual.reference import load_asset_types, load_residues, load_treatment_types
 from symbiosis.mutual.result import MutualResult
-from symbiosis.mutual.sharing_check import explain_use
-from symbiosis.mutual.text import money, number
+from symbiosis.mutual.sharing_check import explain_use, use_slots_text
+from symbiosis.mutual.text import money, number, size_text
 
 __all__ = ["explain_route", "explain_unit", "explanations"]
 
@@ -46,7 +46,7 @@ def explain_unit(
         "mutual.units.explain",
         lang,
         treatment=label,
-        size=unit["size_id"],
+        size=size_text(unit["size_id"], lang),
         capacity=number(unit["capacity_per_yr"], lang),
         unit=unit["unit"],
         n=int(unit["n_members"]),
@@ -122,6 +122,7 @@ def explanations(
         rows.append(("purchasing", group["group_id"], explain_group(group, part, lang, names=names)))
     assets = load_asset_types().set_index("asset_type")[f"label_{lang}"]
     for use in result.sharing_uses.to_dict("records"):
+        use["slots"] = use_slots_text(result.sharing_timetable, use["need_id"], lang)  # the reader's words
         text = explain_use(
             pd.Series(use),
             lang,

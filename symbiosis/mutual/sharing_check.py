@@ -24,7 +24,7 @@ from symbiosis.mutual.sharing import (
     _slots,
     slot_label,
 )
-from symbiosis.mutual.text import DAYS_EN, DAYS_FR, money, months_text, number
+from symbiosis.mutual.text import money, months_text, number, slots_text
 from symbiosis.places.distance import haversine_km
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "explain_use",
     "sharing_timetable",
     "sharing_uses_frame",
+    "use_slots_text",
 ]
 
 #: What each finding code says, from the message catalogue (``mutual.check.sharing.<code>``).
@@ -146,9 +147,13 @@ def check_sharing(instance: SharingInstance, plan: SharingPlan) -> list[Finding]
 
 
 def _slot_text(slots: tuple[int, ...], lang: str) -> str:
-    days = DAYS_EN if lang == "en" else DAYS_FR
-    periods = ("AM", "PM") if lang == "en" else ("matin", "après-midi")
-    return ", ".join(f"{days[d]} {periods[p]}" for d, p in (slot_label(s) for s in sorted(slots)))
+    return slots_text(slots, lang)
+
+
+def use_slots_text(timetable: pd.DataFrame, need_id: str, lang: str = "fr") -> str:
+    """The slots of one served need in ``lang``, read from the plan's timetable (not from the words the
+    plan was written in: a plan kept for a session serves both languages)."""
+    return slots_text(timetable.loc[timetable["need_id"] == need_id, "slot"], lang)
 
 
 def sharing_uses_frame(instance: SharingInstance, plan: SharingPlan, lang: str = "fr") -> pd.DataFrame:

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from symbiosis.engine.explain import MONTHS_EN, MONTHS_FR
-from symbiosis.i18n import t
+from symbiosis.i18n import TextTable, t
 from symbiosis.numbers import format_number
 
-__all__ = ["DAYS_EN", "DAYS_FR", "clock", "days_text", "money", "months_text", "number"]
+__all__ = [
+    "DAYS_EN",
+    "DAYS_FR",
+    "clock",
+    "days_text",
+    "money",
+    "months_text",
+    "number",
+    "size_text",
+    "slots_text",
+]
 
 DAYS_FR: tuple[str, ...] = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 DAYS_EN: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: Words of the usual unit sizes of the advisor's unit table (``mutual.size.<size_id>``).
+SIZE_WORDS = TextTable("mutual.size")
 
 
 def _locale(lang: str) -> str:
@@ -49,3 +61,16 @@ def clock(minutes: float) -> str:
     """``HH:MM`` of a time in minutes after midnight."""
     minutes = round(float(minutes))
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def slots_text(slots, lang: str = "fr") -> str:
+    """Half-day slots of the week (slot ``2 d + p``: day ``d`` from Monday, ``p`` 0 morning, 1 afternoon)."""
+    days = DAYS_EN if lang == "en" else DAYS_FR
+    periods = ("AM", "PM") if lang == "en" else ("matin", "après-midi")
+    return ", ".join(f"{days[s // 2]} {periods[s % 2]}" for s in sorted(int(s) for s in slots))
+
+
+def size_text(size_id: object, lang: str = "fr") -> str:
+    """A unit size in words (``small`` -> « petite »); a size id of the advisor's own is shown as typed."""
+    word = SIZE_WORDS.get(str(size_id))
+    return word.get(lang) if word is not None else str(size_id)

@@ -27,6 +27,8 @@ from symbiosis.mutual.reference import (
     load_treatment_types,
 )
 from symbiosis.mutual.result import LEVER_LABELS, LEVERS, MutualResult
+from symbiosis.mutual.sharing_check import use_slots_text
+from symbiosis.mutual.text import size_text
 
 __all__ = ["LeverSection", "lever_section", "lever_summary", "lever_tables"]
 
@@ -114,7 +116,7 @@ def lever_tables(
                 "asset": assets.get(u["asset_type"], u["asset_type"]),
                 "host": names.get(u["host_firm_id"], u["host_firm_id"]),
                 "user": names.get(u["user_firm_id"], u["user_firm_id"]),
-                "slots": u["slots"],
+                "slots": use_slots_text(result.sharing_timetable, u["need_id"], lang),
                 "hours_per_week": u["hours_per_week"],
                 "net_saving_cad_per_yr": u["user_net_saving_cad_per_yr"] + u["host_gain_cad_per_yr"],
                 "explanation": text.get(("sharing", u["need_id"]), ""),
@@ -129,7 +131,7 @@ def lever_tables(
             {
                 "unit_id": u["unit_id"],
                 "treatment": treatments.get(u["treatment_type"], u["treatment_type"]),
-                "size": u["size_id"],
+                "size": size_text(u["size_id"], lang),
                 "site": u["site_name"]
                 if u["site_kind"] == "park"
                 else names.get(u["site_id"], u["site_name"]),
