@@ -50,3 +50,42 @@ def test_funnel_table_in_percent_and_helpers():
     assert table.loc[0, "Proposée → Qualifiée"] == 50.0  # s4 still proposed, s2 qualified then rejected
     assert next_statuses("in_discussion") == ("trial", "implemented", "rejected")
     assert unit_label("m3/yr", "fr") == "m³/an" and unit_label("t/yr", "en") == "t/yr"
+
+
+def test_dates_are_shown_in_the_regions_time_not_utc(monkeypatch):
+    # the registry stores UTC; an advisor in Saguenay who qualified a synergy at 16:14 read « 21:14 »
+    from symbiosis.views.notifications import inbox_table
+    from symbiosis.views.synergy import consent_table, history_table
+
+    monkeypatch.delenv("SYMBIOSIS_TIMEZONE", raising=False)
+    winter, summer = "2026-12-06T21:14:00+00:00", "2026-07-01T12:00:00+00:00"
+    history = pd.DataFrame(
+        {
+            "at": [winter, summer],
+            "actor_id": "c",
+            "action": "insert",
+            "table_name": "synergies",
+            "before": None,
+            "after": None,
+        }
+    )
+    when = history_table(history, "fr").iloc[:, 0].tolist()
+    assert when == [pd.Timestamp("2026-12-06 16:14"), pd.Timestamp("2026-07-01 08:00")]
+    inbox = pd.DataFrame(
+        {"notification_id": [1], "created_at": [winter], "kind": ["x"], "params": [{}], "read": [False]}
+    )
+    monkeypatch.setattr("symbiosis.views.notifications.notification_text", lambda *a, **k: "")
+    assert inbox_table(inbox, "en").iloc[0, 0] == pd.Timestamp("2026-12-06 16:14")
+    consents = pd.DataFrame(
+        {
+            "side": ["supply"],
+            "firm_id": ["F1"],
+            "decision": ["accept"],
+            "reason": [None],
+            "note": [""],
+            "decided_at": [summer],
+        }
+    )
+    assert pd.Timestamp("2026-07-01 08:00") in consent_table(consents, None, "fr").to_numpy().ravel().tolist()
+    monkeypatch.setenv("SYMBIOSIS_TIMEZONE", "UTC")
+    assert history_table(history, "fr").iloc[0, 0] == pd.Timestamp("2026-12-06 21:14")

@@ -16,6 +16,7 @@ import pandas as pd
 
 from symbiosis.i18n import t, tn
 from symbiosis.labels import category_label, status_label
+from symbiosis.views.local_time import local_times
 
 __all__ = ["digest_message", "inbox_table", "notification_text"]
 
@@ -52,7 +53,7 @@ def inbox_table(
     categories: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The inbox as shown: when, what, and whether it is new (index: ``notification_id``)."""
-    when = pd.to_datetime(inbox["created_at"], utc=True).dt.tz_convert(None)
+    when = local_times(inbox["created_at"])
     texts = [
         notification_text(k, p, lang, firm_names=firm_names, categories=categories)
         for k, p in zip(inbox["kind"], inbox["params"], strict=True)

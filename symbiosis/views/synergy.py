@@ -24,6 +24,7 @@ from symbiosis.labels import (
 )
 from symbiosis.synergy.anonymise import SECTOR_GROUPS, load_sectors
 from symbiosis.synergy.status import PIPELINE, STATUSES, TRANSITIONS, TransitionError, status_label
+from symbiosis.views.local_time import local_times
 
 __all__ = [
     "category_label",
@@ -242,9 +243,7 @@ def pipeline_table(
                 t("synergy.col.reason", lang): t(f"synergy.reason.{reason}", lang) if reason else "",
                 t("synergy.col.owner", lang): text_or_empty(r.get("owner_id")),
                 t("synergy.col.next_action", lang): _next(r.get("next_action_on"), r.get("next_action")),
-                t("synergy.col.changed", lang): pd.Timestamp(r["status_changed_at"]).tz_convert(None)
-                if pd.Timestamp(r["status_changed_at"]).tzinfo
-                else pd.Timestamp(r["status_changed_at"]),
+                t("synergy.col.changed", lang): local_times([r["status_changed_at"]]).iloc[0],
             }
         )
     return pd.DataFrame(rows, index=pd.Index(synergies["synergy_id"], name="synergy_id"))
@@ -355,7 +354,7 @@ def describe_entry(action: str, table: str, before: Any, after: Any, lang: str =
 
 def history_table(history: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """Return audit entries of a synergy (:meth:`SynergyRepository.history`) as dated sentences."""
-    when = pd.to_datetime(history["at"], utc=True).dt.tz_convert(None)
+    when = local_times(history["at"])
     return pd.DataFrame(
         {
             t("synergy.col.when", lang): when.to_numpy(),
@@ -488,7 +487,7 @@ def consent_table(
     if isinstance(firms, str):  # the former signature consent_table(consents, lang)
         firms, lang = None, firms
     names = _names(firms) if firms is not None else pd.Series(dtype=object)
-    when = pd.to_datetime(consents["decided_at"], utc=True).dt.tz_convert(None)
+    when = local_times(consents["decided_at"])
     return pd.DataFrame(
         {
             t("synergy.col.role", lang): consents["side"].map(lambda s: _side(s, lang)),
