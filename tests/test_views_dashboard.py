@@ -62,3 +62,28 @@ def test_monthly_profile_spreads_the_yearly_tonnes(data):
     table = monthly_table(report, "fr")
     assert table.iloc[:, 1].sum() == pytest.approx(report.kpi("diverted_t_per_yr"), abs=0.1 * 12)
     assert table.iloc[7, 0] == "08 août"
+
+
+def test_money_is_written_the_way_each_language_writes_it():
+    from symbiosis.views.dashboard import money_text
+
+    assert money_text(54_600_000, "fr").replace("\u00a0", " ") == "54,6 M$"
+    assert money_text(54_600_000, "en") == "$54.6M"  # English Canada; « 54.6 M$ » is the French order
+    assert money_text(12_345, "fr").replace("\u00a0", " ") == "12 345 $"
+    assert money_text(12_345, "en") == "$12,345"
+
+
+def test_a_small_conversion_is_not_shown_as_zero():
+    # 1 synergy qualified out of 654 proposed is 0.2 %, not « 0 »: a manager would read « nothing moved »
+    from types import SimpleNamespace
+
+    part = pd.DataFrame(
+        {
+            "status": ["proposed", "qualified"],
+            "n_synergies": [653, 1],
+            "n_reached": [654, 1],
+            "conversion_pct": [float("nan"), 100 / 654],
+        }
+    )
+    table = status_table(SimpleNamespace(by_status=part), "fr")
+    assert table.iloc[1, 3] == pytest.approx(0.2)

@@ -65,7 +65,7 @@ def status_table(data: ReportData, lang: str = "fr") -> pd.DataFrame:
             t("manager.col.status", lang): part["status"].map(lambda s: status_label(s, lang)).to_numpy(),
             t("manager.col.count", lang): part["n_synergies"].astype(int).to_numpy(),
             t("manager.col.reached", lang): part["n_reached"].astype("Int64").to_numpy(),
-            t("manager.col.conversion", lang): part["conversion_pct"].astype(float).round(0).to_numpy(),
+            t("manager.col.conversion", lang): part["conversion_pct"].astype(float).round(1).to_numpy(),
         }
     )
 
