@@ -10,10 +10,11 @@ from symbiosis.events.agenda import (
     Timing,
     agenda_pdf_bytes,
     agenda_xlsx_bytes,
+    event_instance,
     firms_without_meeting,
     master_schedule,
     plan_event,
-    summary_rows,
+    summary_table,
 )
 from symbiosis.i18n import t, tn
 from symbiosis.labels import solver_status_label
@@ -41,6 +42,19 @@ with st.form("event"):
     limit = c5.number_input(t("events.page.time_limit", lang), min_value=1, max_value=300, value=10)
     submitted = st.form_submit_button(t("events.page.plan", lang), type="primary")
 
+
+def shown_plan(instance, schedule, greedy, timing) -> dict:
+    """What the page shows and offers of a plan, in the interface language."""
+    return {
+        "lang": lang,
+        "summary": summary_table(instance, schedule, greedy, lang),
+        "master": master_schedule(instance, schedule, lang, timing),
+        "without": firms_without_meeting(instance, schedule),
+        "pdf": agenda_pdf_bytes(instance, schedule, lang, timing, greedy),
+        "xlsx": agenda_xlsx_bytes(instance, schedule, lang, timing, greedy),
+    }
+
+
 if submitted:
     try:
         timing = Timing(start=start, slot_minutes=int(minutes))
@@ -48,7 +62,7 @@ if submitted:
     except ValueError:
         st.error(t("events.page.bad_time", lang, start=start))
         st.stop()
-    wanted = (tuple(attendees), int(n_tables), int(slots), start, int(minutes), int(limit), lang)
+    wanted = (tuple(attendees), int(n_tables), int(slots), start, int(minutes), int(limit))
     kept = st.session_state.get("events.plan")
     if kept is None or kept.get("wanted") != wanted:  # the same plan is not computed twice
         st.session_state.pop("events.plan", None)
@@ -76,11 +90,10 @@ if submitted:
             st.write(t("events.progress.files", lang))
             st.session_state["events.plan"] = {
                 "wanted": wanted,
-                "summary": summary_rows(instance, schedule, greedy, lang),
-                "master": master_schedule(instance, schedule, lang, timing),
-                "without": firms_without_meeting(instance, schedule),
-                "pdf": agenda_pdf_bytes(instance, schedule, lang, timing, greedy),
-                "xlsx": agenda_xlsx_bytes(instance, schedule, lang, timing, greedy),
+                "schedule": schedule,
+                "greedy": greedy,
+                "timing": timing,
+                **shown_plan(instance, schedule, greedy, timing),
             }
             progress.update(label=t("events.progress.done", lang), state="complete", expanded=False)
         state.repository().log_event(
@@ -88,6 +101,17 @@ if submitted:
         )
 
 plan = st.session_state.get("events.plan")
+if plan and plan["lang"] != lang:  # the sidebar switched language: the same schedule, read in this one
+    attending, n_tables_kept, slots_kept = plan["wanted"][:3]
+    instance = event_instance(
+        results_state.run_cached(registry, results_state.baseline_config()).exchanges,
+        registry.firms,
+        list(attending) or None,
+        tables=n_tables_kept,
+        slots=slots_kept,
+        lang=lang,
+    )
+    plan.update(shown_plan(instance, plan["schedule"], plan["greedy"], plan["timing"]))
 if plan:
     tables.show_table(plan["summary"])
     tables.show_table(plan["master"])

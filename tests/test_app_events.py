@@ -90,3 +90,38 @@ def test_no_proposal_between_the_chosen_firms(db):
 def test_other_roles_are_refused(db, actor):
     at = _page(actor)
     assert at.error and not at.button
+
+
+def test_a_plan_made_in_french_reads_in_english_after_the_switch_without_a_new_solve(db, monkeypatch):
+    # the plan was kept in the language it was made in: after the sidebar switch the English page
+    # showed French tables, French reasons and French agendas
+    at = _page(Actor("adele", "advisor"), "fr")
+    at.number_input[0].set_value(2)
+    at.number_input[1].set_value(3)
+    at.button[0].click().run()
+    assert list(at.dataframe[1].value.columns[:3]) == ["Plage", "Heure", "Table 1"]
+    french_grid = at.dataframe[1].value
+
+    import symbiosis.events.agenda as agenda
+
+    monkeypatch.setattr(agenda, "solve", lambda *a, **k: pytest.fail("switching language re-solved"))
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    grid = at.dataframe[1].value
+    assert list(grid.columns[:3]) == ["Slot", "Time", "Table 1"]
+    assert (grid.iloc[:, 2:] != "").to_numpy().tolist() == (french_grid.iloc[:, 2:] != "").to_numpy().tolist()
+    summary = " ".join(map(str, at.dataframe[0].value.iloc[:, 1]))
+    assert "best possible schedule" in summary or "below the best possible" in summary
+    assert at.get("download_button")[0].proto.label == "Download the agendas (PDF)"
+    import io
+
+    from openpyxl import load_workbook
+
+    from symbiosis.i18n import t
+
+    book = load_workbook(io.BytesIO(at.session_state["events.plan"]["xlsx"]))
+    assert book.sheetnames[:3] == [t(k, "en") for k in ("events.summary", "events.master", "events.agendas")]
+    agendas = book[book.sheetnames[2]]
+    header = [c.value for c in next(agendas.iter_rows(max_row=1))]
+    assert t("events.col.why", "en") in header

@@ -22,6 +22,7 @@ from symbiosis.events.instance import Instance, PlannerConfig, Schedule, instanc
 from symbiosis.events.model import solve
 from symbiosis.i18n import t
 from symbiosis.labels import solver_method_label, solver_status_label
+from symbiosis.numbers import format_number
 from symbiosis.reports.pdf import ReportPDF, draw_table
 from symbiosis.reports.xlsx import frames_to_xlsx
 
@@ -29,12 +30,14 @@ __all__ = [
     "Timing",
     "agenda_pdf_bytes",
     "agenda_xlsx_bytes",
+    "event_instance",
     "firm_agendas",
     "firms_without_meeting",
     "master_schedule",
     "plan_event",
     "quality_text",
     "summary_rows",
+    "summary_table",
 ]
 
 
@@ -232,10 +235,40 @@ def plan_event(
     ``attendees`` None means every firm with at least one proposal; ``must_meet`` firm pairs the
     advisor requires; ``unavailable`` ``(firm_id, slot)`` couples (slots from 0) when a firm is away.
     """
+    instance = event_instance(
+        exchanges,
+        firms,
+        attendees,
+        tables=tables,
+        slots=slots,
+        lang=lang,
+        must_meet=must_meet,
+        unavailable=unavailable,
+    )
+    greedy = greedy_schedule(instance)
+    return instance, solve(instance, config), greedy
+
+
+def event_instance(
+    exchanges: pd.DataFrame,
+    firms: pd.DataFrame,
+    attendees: list[str] | None,
+    *,
+    tables: int,
+    slots: int,
+    lang: str = "fr",
+    must_meet: Iterable[tuple[str, str]] = (),
+    unavailable: Iterable[tuple[str, int]] = (),
+) -> Instance:
+    """The event :func:`plan_event` plans, its reasons in ``lang`` (``None``: every firm with a proposal).
+
+    The same inputs give the same pairs in the same order in either language: a schedule made on one
+    is read on the other (a plan is shown again in English without solving again).
+    """
     if attendees is None:
         attendees = sorted(set(exchanges["supply_firm_id"]) | set(exchanges["demand_firm_id"]))
     names = dict(zip(firms["firm_id"].astype(str), firms["name"].astype(str), strict=True))
-    instance = instance_from_proposals(
+    return instance_from_proposals(
         exchanges,
         attendees,
         tables=tables,
@@ -245,5 +278,15 @@ def plan_event(
         must_meet=must_meet,
         unavailable=unavailable,
     )
-    greedy = greedy_schedule(instance)
-    return instance, solve(instance, config), greedy
+
+
+def summary_table(instance: Instance, schedule: Schedule, greedy: Schedule | None, lang: str) -> pd.DataFrame:
+    """:func:`summary_rows` for a page: every value as text, numbers written as ``lang`` writes them."""
+    frame = summary_rows(instance, schedule, greedy, lang)
+    locale = "en_CA" if lang == "en" else "fr_CA"
+    value = frame.columns[1]
+    frame[value] = [
+        format_number(v, locale=locale, decimals=0) if isinstance(v, int | float) else str(v)
+        for v in frame[value]
+    ]
+    return frame
