@@ -7,7 +7,13 @@ import streamlit as st
 from app_pages import state
 from symbiosis.db import PermissionDenied
 from symbiosis.i18n import t
-from symbiosis.views.accounts import account_label, accounts_table, generate_password, suggest_user_id
+from symbiosis.views.accounts import (
+    account_label,
+    account_problem,
+    accounts_table,
+    generate_password,
+    suggest_user_id,
+)
 
 lang = state.current_lang()
 actor = state.require_role("advisor")
@@ -32,7 +38,8 @@ if secret:  # shown once, never stored: the advisor gives it to the user
     st.code(password, language=None)
 
 st.subheader(t("accounts.create_title", lang))
-with st.form("account_create", clear_on_submit=True):
+# A created account starts a fresh form (a new form key); a refused one keeps what was typed.
+with st.form(f"account_create_{st.session_state.get('accounts_created', 0)}"):
     role = st.selectbox(
         t("accounts.col.role", lang),
         ["firm", "program_manager", "advisor"],
@@ -52,22 +59,27 @@ if created:
     chosen_id = user_id.strip() or (
         suggest_user_id(names.get(firm_id, ""), set(listing["user_id"])) if firm_id else ""
     )
-    password = generate_password()
-    try:
-        accounts.create_account(
-            actor,
-            chosen_id,
-            password,
-            role,
-            firm_id or None,
-            display_name=display.strip() or names.get(firm_id, chosen_id),
-        )
-    except ValueError as exc:
-        st.error(t("accounts.refused", lang, reason=exc))
+    problem = account_problem(chosen_id, role, firm_id, set(listing["user_id"]), lang)
+    if problem:  # said in the page's language; the form keeps what was typed
+        st.error(t("accounts.refused", lang, reason=problem))
     else:
-        st.session_state["accounts_new_password"] = (chosen_id, password)
-        state.flash(t("accounts.created", lang, user_id=chosen_id))
-        st.rerun()
+        password = generate_password()
+        try:
+            accounts.create_account(
+                actor,
+                chosen_id,
+                password,
+                role,
+                firm_id or None,
+                display_name=display.strip() or names.get(firm_id, chosen_id),
+            )
+        except ValueError as exc:  # a race with another advisor: the repository's own refusal
+            st.error(t("accounts.refused", lang, reason=exc))
+        else:
+            st.session_state["accounts_new_password"] = (chosen_id, password)
+            st.session_state["accounts_created"] = st.session_state.get("accounts_created", 0) + 1
+            state.flash(t("accounts.created", lang, user_id=chosen_id))
+            st.rerun()
 
 if not listing.empty:
     st.subheader(t("accounts.manage_title", lang))

@@ -119,3 +119,49 @@ def test_a_banner_shows_while_demo_accounts_can_sign_in(db):
         repo.upsert_firms(SYSTEM, real)
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not any("démonstration" in w for w in _warnings(at))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("role", "firm", "user_id", "fr_words", "en_words"),
+    [
+        ("firm", "", "", "choisissez son entreprise", "pick its firm"),
+        ("program_manager", "", "", "identifiant", "user id"),
+        ("program_manager", "", "scierie", "« scierie » est déjà pris", "“scierie” is taken"),
+        ("advisor", "", "marie curie", "lettres, chiffres", "letters, digits"),
+        ("program_manager", "F2", "gestion2", "sans entreprise", "no firm"),
+    ],
+    ids=["firm-without-firm", "no-id", "id-taken", "id-with-space", "manager-with-firm"],
+)
+def test_a_refused_account_says_why_in_the_page_language_and_keeps_the_form(
+    db, lang, role, firm, user_id, fr_words, en_words
+):
+    # the refusals were the database layer's English sentences (« a user id is 1 to 64 letters… »,
+    # « user 'scierie' already exists ») on the French page, and the form was emptied
+    at = run_via_navigation("accounts.py", ADVISOR, lang)
+    labels = {
+        "fr": ("Rôle", "Entreprise", "Identifiant", "Créer le compte"),
+        "en": ("Role", "Firm", "User id", "Create the account"),
+    }[lang]
+    next(s for s in at.selectbox if s.label == labels[0]).set_value(role)
+    next(s for s in at.selectbox if s.label == labels[1]).set_value(firm)
+    next(w for w in at.text_input if w.label == labels[2]).input(user_id)
+    next(b for b in at.button if b.label == labels[3]).click().run()
+    assert not at.exception
+    [error] = at.error
+    assert (fr_words if lang == "fr" else en_words) in error.value
+    assert set(at.dataframe[0].value.iloc[:, 0]) == {"adele", "scierie"}  # nothing created
+    assert next(w for w in at.text_input if w.label == labels[2]).value == user_id  # what was typed stays
+    assert next(s for s in at.selectbox if s.label == labels[0]).value == role
+
+
+def test_the_manage_section_stays_after_a_refusal_and_the_form_empties_after_a_creation(db):
+    at = _page()
+    next(w for w in at.text_input if w.label == "Identifiant").input("scierie")
+    next(s for s in at.selectbox if s.label == "Rôle").set_value("program_manager")
+    next(b for b in at.button if b.label == "Créer le compte").click().run()
+    assert at.error and any(s.label == "Compte" for s in at.selectbox)  # the rest of the page is there
+    next(w for w in at.text_input if w.label == "Identifiant").input("gestion2")
+    next(b for b in at.button if b.label == "Créer le compte").click().run()
+    assert not at.error and at.code
+    assert next(w for w in at.text_input if w.label == "Identifiant").value == ""

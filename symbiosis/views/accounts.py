@@ -14,6 +14,7 @@ from symbiosis.i18n import t
 __all__ = [
     "PASSWORD_ALPHABET",
     "account_label",
+    "account_problem",
     "account_state",
     "accounts_table",
     "generate_password",
@@ -68,6 +69,26 @@ def accounts_table(
 def account_label(row: pd.Series, lang: str = "fr") -> str:
     """One line naming an account in a picker: ``id — name (state)``."""
     return f"{row['user_id']} — {row['display_name']} ({t(f'accounts.state.{account_state(row)}', lang)})"
+
+
+def account_problem(user_id: str, role: str, firm_id: str, taken: Collection[str], lang: str = "fr") -> str:
+    """Why an account cannot be created as filled in, in ``lang`` (``""`` when it can).
+
+    The same rules the repository enforces (``AccountRepository.create_account``), said to the advisor
+    in the page's language with what to do, before anything is written.
+    """
+    user_id = user_id.strip()
+    if role == "firm" and not firm_id:
+        return t("accounts.problem.firm_needed", lang)
+    if role != "firm" and firm_id:
+        return t("accounts.problem.no_firm", lang, role=t(f"auth.role.{role}", lang))
+    if not user_id:
+        return t("accounts.problem.id_needed", lang)
+    if len(user_id) > 64 or not all(c.isalnum() or c in "-_.@" for c in user_id):
+        return t("accounts.problem.id_chars", lang, user_id=user_id)
+    if user_id in set(taken):
+        return t("accounts.problem.id_taken", lang, user_id=user_id)
+    return ""
 
 
 def suggest_user_id(firm_name: str, taken: Collection[str]) -> str:
