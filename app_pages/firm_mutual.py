@@ -11,6 +11,7 @@ from symbiosis.services.mutual_consent import firm_items, item_partners
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.status import CONSENT_OPEN, DECISIONS, REASONS, TransitionError
 from symbiosis.views.mutual import firm_items_table, item_labels, partners_table
+from symbiosis.views.synergy import refusal_text
 
 actor = state.require_role("firm")
 lang = state.current_lang()
@@ -61,6 +62,6 @@ if row["my_status"] in CONSENT_OPEN:
                 state.flash(t("synergy.consent.done", lang))
                 st.rerun()
             except (TransitionError, PermissionDenied) as exc:
-                st.error(t("synergy.error", lang, error=exc))
+                st.error(t("synergy.error", lang, error=refusal_text(exc, lang)))
 else:
     st.info(t("synergy.consent.closed", lang))

@@ -432,3 +432,36 @@ def test_the_shared_assets_page_follows_a_language_switch_and_names_sizes_in_wor
     at.run()
     units = next(f.value for f in at.dataframe if "Taille" in f.value.columns)
     assert units["Taille"].tolist() == ["petite"]
+
+
+def test_a_firms_decision_refused_by_the_pipeline_is_said_in_words(db, monkeypatch):
+    # the advisor closes the group between the member's page and its click: the refusal was the
+    # pipeline's English exception text (« a rejected synergy is not open to consent ») on a French page
+    from symbiosis.synergy.status import TransitionError
+
+    registry = _registry()
+    result = run_mutual(registry.firms, _data())
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        store = SynergyRepository(repo)
+        record_mutual_proposals(store, ADVISOR, result)
+        group = result.purchase_groups.iloc[0]["group_id"]
+        syn = store.synergies(ADVISOR)
+        for sid in syn.loc[syn["demand_id"] == group, "synergy_id"]:
+            store.transition(ADVISOR, sid, "qualified")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["actor"] = Actor("uA", "firm", "A")
+    at.run()
+    at = at.switch_page("app_pages/firm_mutual.py").run()
+
+    def closed_meanwhile(self, actor, synergy_id, decision, **kwargs):
+        raise TransitionError(
+            "a rejected synergy is not open to consent", code="not_open_to_consent", status="rejected"
+        )
+
+    monkeypatch.setattr(SynergyRepository, "consent", closed_meanwhile)
+    at.radio[0].set_value("accept")
+    at.button[0].click().run()
+    assert not at.exception
+    [error] = at.error
+    assert "Abandonnée" in error.value
+    assert "not open" not in error.value and "rejected" not in error.value
