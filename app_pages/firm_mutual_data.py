@@ -15,6 +15,8 @@ from symbiosis.views.mutual_cells import (
     editor_frame,
     editor_rows,
     period_words,
+    refused_rows,
+    with_refused,
 )
 
 lang = state.current_lang()
@@ -51,7 +53,8 @@ def _column_config(name: str) -> dict[str, object]:
 
 
 version = st.session_state.get("firm_mutual_version", 0)
-shown = editor_frame(stored[table], table, lang)
+pending = st.session_state.setdefault("firm_mutual_pending", {})  # refused rows, kept as typed
+shown = with_refused(editor_frame(stored[table], table, lang), pending.get(table, []), table)
 edited = st.data_editor(
     shown,
     key=f"firm_mutual_editor_{table}_{version}",
@@ -66,10 +69,12 @@ if check_col.button(t("mutual.firm_data.check", lang), key="firm_mutual_check"):
     st.session_state["firm_mutual_result"] = (
         table,
         validate_firm_rows(rows, table, firm_id, lang=lang, row_numbers=numbers),
+        rows,
+        numbers,
     )
 check = st.session_state.get("firm_mutual_result")
 if check is not None and check[0] == table:
-    result = check[1]
+    result, rows, numbers = check[1:]
     state.show_report(result.report, lang, key="firm_mutual_report")
     if result.report.n_rejected:
         st.caption(t("mutual.firm_data.rejected_kept", lang))
@@ -80,8 +85,11 @@ if check is not None and check[0] == table:
             st.stop()
         del st.session_state["firm_mutual_result"]
         st.session_state["firm_mutual_version"] = version + 1
+        pending[table] = refused_rows(rows, numbers, result.report)
         message = t("mutual.firm_data.saved", lang, written=outcome.written, removed=outcome.removed)
         if outcome.kept:
             message += " " + t("mutual.store.kept", lang, n=len(outcome.kept), ids=", ".join(outcome.kept))
+        if pending[table]:
+            message += " " + t("mutual.firm_data.to_fix", lang, n=len(pending[table]))
         state.flash(message)
         st.rerun()

@@ -28,6 +28,8 @@ __all__ = [
     "editor_frame",
     "editor_rows",
     "period_words",
+    "refused_rows",
+    "with_refused",
 ]
 
 #: Columns a firm edits, per table, as import columns (``firm_id`` is always the signed-in firm's).
@@ -160,3 +162,32 @@ def editor_rows(edited: pd.DataFrame, table: str) -> tuple[list[dict[str, str]],
             rows.append(cells)
             numbers.append(position)
     return rows, numbers
+
+
+def refused_rows(rows: list[dict[str, str]], numbers: list[int], report) -> list[dict[str, str]]:
+    """The checked rows the report refuses (an error on their row number), as typed."""
+    refused = {issue.row for issue in report.errors}
+    return [row for row, number in zip(rows, numbers, strict=True) if number in refused]
+
+
+def with_refused(shown: pd.DataFrame, refused: list[dict[str, str]], table: str) -> pd.DataFrame:
+    """The editable table after a save: stored rows, a refused row in place of its stored one, new ones last.
+
+    What the firm typed stays on screen until it is fixed (its stored version, if any, is unchanged).
+    """
+    if not refused:
+        return shown
+    columns = list(EDITOR_COLUMNS[table])
+    id_column = columns[0]
+    frame = shown.copy()
+    where = {row_id: i for i, row_id in enumerate(frame[id_column]) if row_id}
+    extra = []
+    for row in refused:
+        values = [str(row.get(c, "")) for c in columns]
+        if row.get(id_column) in where:
+            frame.iloc[where[row[id_column]]] = values
+        else:
+            extra.append(values)
+    if extra:
+        frame = pd.concat([frame, pd.DataFrame(extra, columns=columns, dtype=object)], ignore_index=True)
+    return frame.astype(object)
