@@ -163,3 +163,22 @@ def test_cell_readers(reader, text, value):
 def test_cell_readers_explain_bad_cells(reader, text):
     value, problems = reader(text)
     assert value is None and problems and problems[0].fix.fr and problems[0].fix.en
+
+
+def test_a_word_off_a_bundled_list_is_answered_with_the_lists_words_not_its_ids():
+    # the fix named the list's ids (« par exemple : nitrile_gloves, workwear… ») while the firm's
+    # table and the template offer its labels (« Gants de nitrile jetables »)
+    data = _csv("""
+id_achat;id_entreprise;categorie;quantite_par_an;unite;mois;prix_cad_par_unite
+A1;F1;gants nitril;100;boîte;;12
+A2;F1;;100;boîte;;12
+""")
+    result = validate_mutual_bytes(data, "purchases", filename="achats.csv", known_firm_ids=FIRMS)
+    report = result.report.to_frame("fr")
+    fixes = report.loc[report["Colonne"] == "categorie", "Correction"].tolist()
+    assert len(fixes) == 2
+    assert "Gants de nitrile jetables" in fixes[0]  # the closest label first
+    assert not any("_" in fix for fix in fixes)
+    english = result.report.to_frame("en")
+    fix_en = english.loc[english["Column"] == "categorie", "Fix"].iloc[0]
+    assert "nitrile gloves" in fix_en.lower() and "_" not in fix_en

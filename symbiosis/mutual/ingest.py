@@ -249,8 +249,9 @@ def _firm(ctx: RowContext, known: Collection[str] | None) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _index(kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Word index and ids of a bundled table: ``category``, ``asset``, ``residue`` or ``treatment``."""
+def _index(kind: str) -> tuple[dict[str, str], tuple[str, ...], dict[str, tuple[str, str]]]:
+    """Word index, ids and id -> (French, English) label of a bundled table: ``category``, ``asset``,
+    ``residue`` or ``treatment``."""
     if kind == "category":
         table, column = ref.load_purchase_categories(), "category_id"
     elif kind == "asset":
@@ -259,23 +260,35 @@ def _index(kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
         table, column = ref.load_residues(), "residue_id"
     else:
         table, column = ref.load_treatment_types(), "treatment_type"
-    return ref.word_index(table, column), tuple(table[column].astype(str))
+    ids = tuple(table[column].astype(str))
+    pairs = zip(table["label_fr"].astype(str), table["label_en"].astype(str), strict=True)
+    labels = dict(zip(ids, pairs, strict=True))
+    return ref.word_index(table, column), ids, labels
+
+
+def _closest(text: str, ids: tuple[str, ...], labels: dict[str, tuple[str, str]]) -> list[str]:
+    """Up to three ids whose id or label is closest to ``text`` (the list's first four when none is)."""
+    words = {fold(w): i for i in ids for w in (i, *labels[i])}
+    close = difflib.get_close_matches(fold(text), list(words), n=6, cutoff=0.4) if text else []
+    found = list(dict.fromkeys(words[w] for w in close))[:3]
+    return found or list(ids[:4])
 
 
 def _choice(ctx: RowContext, column: str, kind: str) -> str:
     text = ctx.text(column)
-    index, ids = _index(kind)
+    index, ids, labels = _index(kind)
     found = ref.lookup_word(index, column, text)
     if found is None:
-        close = difflib.get_close_matches(fold(text), list(ids), n=3, cutoff=0.4) or list(ids[:4])
-        listed = ", ".join(close)
+        close = _closest(text, ids, labels)
+        listed_fr = " ; ".join(f"« {labels[i][0]} »" for i in close)
+        listed_en = "; ".join(f"“{labels[i][1]}”" for i in close)
         ctx.error(
             column,
             "missing" if not text else "unknown",
             Text("une valeur de la liste", "a value from the list"),
             Text(
-                f"Choisissez une valeur de la liste, par exemple : {listed}.",
-                f"Pick a value from the list, for example: {listed}.",
+                f"Choisissez une valeur de la liste, par exemple : {listed_fr}.",
+                f"Pick a value from the list, for example: {listed_en}.",
             ),
         )
     return found or ""
