@@ -17,9 +17,13 @@ registry, result = results_state.baseline(actor)
 st.caption(t("advisor.estimated", lang))
 
 c1, c2 = st.columns([3, 1])
-query = c1.text_input(t("advisor.exchanges.search", lang))
+# Keyed boxes keep their choice when their options or words change (a sort, a filter, the language).
+query = c1.text_input(t("advisor.exchanges.search", lang), key="exchanges.query")
 sort = c2.selectbox(
-    t("advisor.exchanges.sort", lang), list(SORT_KEYS), format_func=lambda k: t(f"advisor.sort.{k}", lang)
+    t("advisor.exchanges.sort", lang),
+    list(SORT_KEYS),
+    key="exchanges.sort",
+    format_func=lambda k: t(f"advisor.sort.{k}", lang),
 )
 all_label, categories, parks = t("all", lang), state.categories(), results_state.parks()
 with st.expander(t("advisor.exchanges.filters", lang)):
@@ -27,20 +31,27 @@ with st.expander(t("advisor.exchanges.filters", lang)):
     park_names = parks.set_index("park_id")["name"]
     park = f1.selectbox(
         t("advisor.map.filter_park", lang),
-        [all_label, *park_names.index],
-        format_func=lambda p: p if p == all_label else park_names[p],
+        ["", *park_names.index],
+        key="exchanges.park",
+        format_func=lambda p: park_names[p] if p else all_label,
     )
     family = f2.selectbox(
         t("advisor.map.filter_family", lang),
-        [all_label, *sorted(categories["family"].unique())],
-        format_func=lambda f: f if f == all_label else t(f"advisor.family.{f}", lang),
+        ["", *sorted(categories["family"].unique())],
+        key="exchanges.family",
+        format_func=lambda f: t(f"advisor.family.{f}", lang) if f else all_label,
     )
     min_value = f3.number_input(
-        t("advisor.map.min_value", lang), min_value=0.0, value=0.0, step=10_000.0, format="%.0f"
+        t("advisor.map.min_value", lang),
+        min_value=0.0,
+        value=0.0,
+        step=10_000.0,
+        format="%.0f",
+        key="exchanges.min_value",
     )
 filters = MapFilters(
-    park_id=None if park == all_label else park,
-    family=None if family == all_label else family,
+    park_id=park or None,
+    family=family or None,
     min_value_cad_per_yr=float(min_value),
 )
 shown = filter_exchanges(result.exchanges, registry.firms, filters, categories=categories)
@@ -53,7 +64,12 @@ if table.empty:
 else:
     st.subheader(t("advisor.exchanges.why", lang))
     labels = exchange_labels(result.exchanges, registry.firms, lang)
-    chosen = st.selectbox(t("advisor.exchanges.select", lang), list(table.index), format_func=labels.get)
+    options = list(table.index)
+    if st.session_state.get("exchanges.chosen") not in options:  # filtered out: explain the first one
+        st.session_state.pop("exchanges.chosen", None)
+    chosen = st.selectbox(
+        t("advisor.exchanges.select", lang), options, key="exchanges.chosen", format_func=labels.get
+    )
     row = result.exchanges.set_index("candidate_id").loc[chosen]
     why = drilldown(row, lang, rules=results_state.rules())
     st.markdown(why.basis.replace("*", "\\*").replace("_", "\\_"))

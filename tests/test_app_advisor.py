@@ -293,3 +293,28 @@ def test_network_page_in_english(db, template):
     assert not at.exception
     assert "Resource family" in at.dataframe[0].value.columns
     assert any("Anchor firms" in h.value for h in at.subheader)
+
+
+def test_the_explained_exchange_and_the_filters_survive_a_sort_and_a_language_switch(db, template):
+    # unkeyed, the boxes took a new identity whenever their options or words changed: sorting the
+    # table sent the drill-down back to the first exchange, the language switch reset every filter
+    from symbiosis.kb import load_categories
+    from symbiosis.views.exchanges import SORT_KEYS
+
+    result = template[2]
+    families = load_categories().set_index("category_id")["family"]
+    family = families[result.exchanges["supply_category_id"].iloc[0]]
+    at = _page("advisor_exchanges.py", ADVISOR, template)
+    next(s for s in at.selectbox if s.label == "Famille de ressource").set_value(family).run()
+    third = at.dataframe[0].value.index[2]
+    next(s for s in at.selectbox if s.label == "Échange à expliquer").set_value(third).run()
+    last_sort = list(SORT_KEYS)[-1]
+    next(s for s in at.selectbox if s.label == "Trier par").set_value(last_sort).run()
+    assert not at.exception
+    assert next(s for s in at.selectbox if s.label == "Échange à expliquer").value == third
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert next(s for s in at.selectbox if s.label == "Resource family").value == family
+    assert next(s for s in at.selectbox if s.label == "Sort by").value == last_sort
+    assert next(s for s in at.selectbox if s.label == "Exchange to explain").value == third
