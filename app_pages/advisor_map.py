@@ -18,43 +18,58 @@ st.title(t("advisor.map.title", lang))
 registry, result = results_state.baseline(actor)
 categories, parks = state.categories(), results_state.parks()
 
-all_label = t("all", lang)
+all_label = t("all", lang)  # "" is « all » in every box: keyed, a choice survives the language switch
 c1, c2, c3, c4 = st.columns(4)
 park = c1.selectbox(
     t("advisor.map.filter_park", lang),
-    [all_label, *parks["park_id"]],
-    format_func=lambda p: p if p == all_label else parks.set_index("park_id")["name"][p],
+    ["", *parks["park_id"]],
+    key="map.park",
+    format_func=lambda p: parks.set_index("park_id")["name"][p] if p else all_label,
 )
 sector = c2.selectbox(
     t("advisor.map.filter_sector", lang),
-    [all_label, *SECTOR_COLOURS],
-    format_func=lambda s: s if s == all_label else t(f"advisor.sector.{s}", lang),
+    ["", *SECTOR_COLOURS],
+    key="map.sector",
+    format_func=lambda s: t(f"advisor.sector.{s}", lang) if s else all_label,
 )
 family = c3.selectbox(
     t("advisor.map.filter_family", lang),
-    [all_label, *sorted(categories["family"].unique())],
-    format_func=lambda f: f if f == all_label else t(f"advisor.family.{f}", lang),
+    ["", *sorted(categories["family"].unique())],
+    key="map.family",
+    format_func=lambda f: t(f"advisor.family.{f}", lang) if f else all_label,
 )
 labels = categories.set_index("category_id")[f"label_{lang}"]
 category = c4.selectbox(
     t("advisor.map.filter_category", lang),
-    [all_label, *labels.sort_values().index],
-    format_func=lambda c: c if c == all_label else labels[c],
+    ["", *labels.sort_values().index],
+    key="map.category",
+    format_func=lambda c: labels[c] if c else all_label,
 )
 c5, c6, c7 = st.columns([1, 1, 1])
 min_value = c5.number_input(
-    t("advisor.map.min_value", lang), min_value=0.0, value=0.0, step=10_000.0, format="%.0f"
+    t("advisor.map.min_value", lang),
+    min_value=0.0,
+    value=0.0,
+    step=10_000.0,
+    format="%.0f",
+    key="map.min_value",
 )
-max_distance = c6.slider(t("advisor.map.max_distance", lang), 1, MAX_DISTANCE_KM, MAX_DISTANCE_KM)
+max_distance = c6.slider(
+    t("advisor.map.max_distance", lang), 1, MAX_DISTANCE_KM, MAX_DISTANCE_KM, key="map.max_distance"
+)
 arc_mode = c7.radio(
-    t("map.arc_mode", lang), ARC_MODES, format_func=lambda m: t(f"map.arc_mode.{m}", lang), horizontal=True
+    t("map.arc_mode", lang),
+    ARC_MODES,
+    key="map.arc_mode",
+    format_func=lambda m: t(f"map.arc_mode.{m}", lang),
+    horizontal=True,
 )
 
 filters = MapFilters(
-    park_id=None if park == all_label else park,
-    sector=None if sector == all_label else sector,
-    family=None if family == all_label else family,
-    category_id=None if category == all_label else category,
+    park_id=park or None,
+    sector=sector or None,
+    family=family or None,
+    category_id=category or None,
     min_value_cad_per_yr=float(min_value),
     max_distance_km=None if max_distance >= MAX_DISTANCE_KM else float(max_distance),
 )

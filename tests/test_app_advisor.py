@@ -318,3 +318,19 @@ def test_the_explained_exchange_and_the_filters_survive_a_sort_and_a_language_sw
     assert next(s for s in at.selectbox if s.label == "Resource family").value == family
     assert next(s for s in at.selectbox if s.label == "Sort by").value == last_sort
     assert next(s for s in at.selectbox if s.label == "Exchange to explain").value == third
+
+
+def test_map_filters_survive_the_language_switch(db, template):
+    # « Tous » was an option value: after the switch no option matched and every filter reset
+    exchanges, firms = template[2].exchanges, template[1].firms
+    category = exchanges["supply_category_id"].value_counts().index[0]
+    at = _page("advisor_map.py", ADVISOR, template)
+    next(s for s in at.selectbox if s.label == "Catégorie").set_value(category).run()
+    at.radio[0].set_value("firms").run()
+    arcs = len(_layer(_deck(at), "exchanges")["data"])
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert next(s for s in at.selectbox if s.label == "Category").value == category
+    assert at.radio[0].value == "firms"
+    assert len(_layer(_deck(at), "exchanges")["data"]) == arcs
