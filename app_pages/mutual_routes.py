@@ -39,9 +39,12 @@ if table.empty:
 all_label = t("all", lang)
 labels = {r.route_id: f"{r.residues} → {r.receiver}" for r in table.itertuples()}
 route = st.selectbox(
-    t("mutual.routes.pick", lang), [all_label, *table["route_id"]], format_func=lambda r: labels.get(r, r)
+    t("mutual.routes.pick", lang),
+    ["", *table["route_id"]],
+    key="mutual.routes.pick",
+    format_func=lambda r: labels.get(r, r) if r else all_label,
 )
-chosen = None if route == all_label else route
+chosen = route or None
 st.pydeck_chart(
     route_deck(route_layers(result, registry.firms, data.receivers, route_id=chosen, names=names, lang=lang))
 )

@@ -22,27 +22,32 @@ cols[2].metric(t("registry.demands", lang), summary["demands"])
 cols[3].metric(t("registry.municipalities", lang), summary["municipalities"])
 
 f1, f2, f3, f4 = st.columns(4)
-all_label = t("all", lang)
+all_label = t("all", lang)  # "" is « all »; keyed boxes keep their choice across the language switch
 municipality = f1.selectbox(
-    t("registry.filter_municipality", lang), [all_label, *sorted(registry.firms["municipality"].unique())]
+    t("registry.filter_municipality", lang),
+    ["", *sorted(registry.firms["municipality"].unique())],
+    key="registry.municipality",
+    format_func=lambda m: m or all_label,
 )
 direction = f2.selectbox(
     t("registry.filter_direction", lang),
-    [all_label, "supply", "demand"],
-    format_func=lambda d: d if d == all_label else t(f"direction.{d}", lang),
+    ["", "supply", "demand"],
+    key="registry.direction",
+    format_func=lambda d: t(f"direction.{d}", lang) if d else all_label,
 )
 kind = f3.selectbox(
     t("registry.filter_kind", lang),
-    [all_label, *sorted(registry.streams["kind"].unique())],
-    format_func=lambda k: k if k == all_label else t(f"kind.{k}", lang),
+    ["", *sorted(registry.streams["kind"].unique())],
+    key="registry.kind",
+    format_func=lambda k: t(f"kind.{k}", lang) if k else all_label,
 )
-query = f4.text_input(t("registry.search", lang))
+query = f4.text_input(t("registry.search", lang), key="registry.query")
 
 selected = filter_streams(
     registry,
-    municipality=None if municipality == all_label else municipality,
-    direction=None if direction == all_label else direction,
-    kind=None if kind == all_label else kind,
+    municipality=municipality or None,
+    direction=direction or None,
+    kind=kind or None,
     text=query,
 )
 st.subheader(tn("registry.streams_count", len(selected), lang))

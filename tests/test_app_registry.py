@@ -89,3 +89,16 @@ def test_missing_database_is_explained_not_crashed(tmp_path, monkeypatch):
     at = _run()
     assert not at.exception
     assert "Le registre est vide" in at.info[0].value
+
+
+def test_filters_survive_the_language_switch(tiny_db):
+    # « Tous » was an option value and the boxes were unkeyed: switching language reset every filter
+    at = _run("fr")
+    at.selectbox[1].set_value("demand").run()
+    at.text_input[0].input("chaudière").run()
+    shown = at.dataframe[0].value.iloc[:, 0].tolist()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.selectbox[1].value == "demand" and at.text_input[0].value == "chaudière"
+    assert at.dataframe[0].value["Firm"].tolist() == shown
