@@ -16,6 +16,7 @@ from symbiosis.views.firm_streams import (
     choice_words,
     editor_frame,
     editor_rows,
+    form_column_labels,
     pending_rows,
     stream_label,
     streams_table,
@@ -219,7 +220,7 @@ with tab_add:
         }
         result = validate_stream_rows([row], firm_id, lang=lang)
         if result.report.issues:
-            state.show_report(result.report, lang, key="firm_add_report")
+            state.show_report(result.report, lang, key="firm_add_report", columns=form_column_labels(lang))
         if len(result.valid):
             save_valid(repo, actor, result)
             state.flash(t("firm_streams.added", lang, stream=result.valid["stream_id"].iloc[0]))

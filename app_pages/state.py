@@ -311,8 +311,11 @@ def show_flash() -> None:
         st.success(message)
 
 
-def show_report(report: ImportReport, lang: str, *, key: str) -> None:
-    """Show an import report: the summary, then one row per issue (row, column, expected, found, fix)."""
+def show_report(report: ImportReport, lang: str, *, key: str, columns: dict[str, str] | None = None) -> None:
+    """Show an import report: the summary, then one row per issue (row, column, expected, found, fix).
+
+    ``columns`` renames the report's column names (a form's report names its fields' labels).
+    """
     summary = report.summary(lang)
     if report.errors:
         st.error(summary)
@@ -321,7 +324,11 @@ def show_report(report: ImportReport, lang: str, *, key: str) -> None:
     else:
         st.success(summary)
     if report.issues:
-        st.dataframe(report.to_frame(lang).drop(columns=["Code"]), hide_index=True, width="stretch", key=key)
+        frame = report.to_frame(lang).drop(columns=["Code"])
+        if columns:
+            where = frame.columns[1]  # « Colonne » / « Column »
+            frame[where] = frame[where].map(lambda name: columns.get(name, name))
+        st.dataframe(frame, hide_index=True, width="stretch", key=key)
 
 
 def load_registry_or_stop(actor: Actor, *, empty_key: str, need_streams: bool = False) -> Registry:

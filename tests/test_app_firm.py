@@ -185,7 +185,8 @@ def test_a_bad_form_row_shows_the_report_and_stores_nothing(repo):
     at.button(key="FormSubmitter:firm_add_stream-Valider et ajouter").click().run()
     assert not at.exception
     report = _report(at)
-    assert report["Colonne"].tolist() == ["quantite"] and report["Ligne"].tolist() == [1]
+    # a form row's report names the form's field as the firm read it, not the file's header « quantite »
+    assert report["Colonne"].tolist() == ["Quantité"] and report["Ligne"].tolist() == [1]
     assert report["Correction"].iloc[0]
     assert len(repo.streams(FIRM1)) == 1
 
@@ -202,7 +203,7 @@ def test_no_description_and_no_category_picked_is_refused_not_stored_as_the_firs
     assert not at.exception
     report = _report(at)
     column, fix = ("Colonne", "Correction") if lang == "fr" else ("Column", "Fix")
-    assert report[column].tolist() == ["categorie" if lang == "fr" else "category_id"]
+    assert report[column].tolist() == ["Catégorie" if lang == "fr" else "Category"]
     assert ("Choisissez une catégorie" if lang == "fr" else "Pick a category") in report[fix].iloc[0]
     assert repo.streams(FIRM1)["stream_id"].tolist() == ["S1"]  # nothing stored
     quantity = next(w for w in at.text_input if w.label.startswith(label))

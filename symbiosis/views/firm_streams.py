@@ -13,6 +13,7 @@ import pandas as pd
 
 from symbiosis.i18n import t
 from symbiosis.ingest import ImportReport
+from symbiosis.ingest.columns import header_label
 from symbiosis.kb.classify import classify
 from symbiosis.labels import unit_label
 from symbiosis.units import units
@@ -21,11 +22,13 @@ from symbiosis.views.registry import months_label
 
 __all__ = [
     "EDITOR_COLUMNS",
+    "FORM_FIELDS",
     "category_options",
     "changed_rows",
     "choice_words",
     "editor_frame",
     "editor_rows",
+    "form_column_labels",
     "months_cell",
     "pending_rows",
     "stream_cells",
@@ -286,3 +289,40 @@ def with_pending(stored: pd.DataFrame, pending: Sequence[Mapping[str, str]]) -> 
             [frame, pd.DataFrame(extra, columns=frame.columns, dtype=object)], ignore_index=True
         )
     return frame.astype(object)
+
+
+#: The add-stream form's fields: canonical column -> catalogue key of the field's label.
+FORM_FIELDS: dict[str, str] = {
+    "description": "firm.field.description",
+    "direction": "col.direction",
+    "unit": "col.unit",
+    "category_id": "col.category",
+    "quantity": "firm.field.quantity",
+    "months": "firm.field.months",
+    "disposal_cost_cad_per_unit": "firm.field.cost",
+    "purchase_price_cad_per_unit": "firm.field.cost",
+    "confidentiality": "firm.col.confidentiality",
+    "current_fate": "firm_streams.fate",
+    "purity_pct": "firm_streams.purity",
+    "moisture_pct": "firm_streams.moisture",
+    "temperature_c": "firm_streams.temperature",
+    "contaminant_pct": "firm_streams.contaminant",
+    "particle_size": "firm_streams.size",
+    "current_use": "firm_streams.use",
+    "gate_fee_cad_per_unit": "firm_streams.gate_fee",
+    "min_purity_pct": "firm_streams.min_purity",
+    "max_moisture_pct": "firm_streams.max_moisture",
+    "min_temperature_c": "firm_streams.min_temperature",
+    "max_contaminant_pct": "firm_streams.max_contaminant",
+    "accepted_particle_sizes": "firm_streams.sizes",
+    "rejects_hazardous": "firm_streams.rejects_hazardous",
+}
+
+
+def form_column_labels(lang: str = "fr") -> dict[str, str]:
+    """File header -> the label of the add-stream form's field, for the report of a form row.
+
+    The report names a file's columns (``cout_elimination_cad_par_unite``); a form has no columns,
+    only the labels the firm just read.
+    """
+    return {header_label(column, lang): t(key, lang) for column, key in FORM_FIELDS.items()}
