@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from symbiosis.db import PermissionDenied
 from symbiosis.i18n import t
 from symbiosis.views.accounts import (
@@ -29,7 +29,7 @@ except PermissionDenied:
     st.error(t("auth.forbidden", lang))
     st.stop()
 names = dict(zip(firms["firm_id"], firms["name"], strict=True))
-st.dataframe(accounts_table(listing, lang, firm_names=names), hide_index=True, width="stretch")
+tables.show_table(accounts_table(listing, lang, firm_names=names))
 
 secret = st.session_state.pop("accounts_new_password", None)
 if secret:  # shown once, never stored: the advisor gives it to the user

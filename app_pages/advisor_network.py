@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import results_state, state
+from app_pages import results_state, state, tables
 from symbiosis.engine.network_insights import (
     CLUSTER_KEYS,
     DEFAULT_MAX_HOPS,
@@ -51,6 +51,7 @@ def show(frame) -> None:
         frame,
         hide_index=True,
         width="stretch",
+        placeholder=tables.MISSING,
         column_config={c: numbers[c] for c in frame.columns if c in numbers},
     )
 

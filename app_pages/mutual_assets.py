@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import mutual_state, state
+from app_pages import mutual_state, state, tables
 from symbiosis.i18n import t
 from symbiosis.mutual.reference import check_unit_table
 from symbiosis.views.mutual import lever_table, members_table, timetable, unit_column_label
@@ -25,13 +25,14 @@ else:
         sharing.drop(columns=["explanation"]).rename(columns=lambda c: t(f"mutual.col.{c}", lang)),
         hide_index=True,
         width="stretch",
+        placeholder=tables.MISSING,
     )
     offers = list(dict.fromkeys(sharing["offer_id"]))
     hosts = dict(zip(sharing["offer_id"], sharing["host"], strict=True))
     host = st.selectbox(
         t("mutual.assets.pick_offer", lang), offers, format_func=lambda o: f"{o} — {hosts[o]}"
     )
-    st.dataframe(timetable(result, host, lang, names=names), width="stretch")
+    st.dataframe(timetable(result, host, lang, names=names), width="stretch", placeholder=tables.MISSING)
     for text in sharing.loc[sharing["offer_id"] == host, "explanation"]:
         st.write(text)
 
@@ -44,12 +45,15 @@ else:
         units.drop(columns=["explanation"]).rename(columns=lambda c: t(f"mutual.col.{c}", lang)),
         hide_index=True,
         width="stretch",
+        placeholder=tables.MISSING,
     )
     for row in units.itertuples():
         with st.expander(f"{row.unit_id} — {row.treatment} ({row.site})"):
             st.write(row.explanation)
             mine = result.unit_members[result.unit_members["unit_id"] == row.unit_id]
-            st.dataframe(members_table(mine, "units", lang, names=names), hide_index=True)
+            st.dataframe(
+                members_table(mine, "units", lang, names=names), hide_index=True, placeholder=tables.MISSING
+            )
             mutual_state.offer_button(actor, row.unit_id, key=f"mutual_offer_{row.unit_id}")
 st.caption(t("mutual.assets.unit_params", lang))
 with st.expander(t("mutual.assets.edit_units", lang)), st.form("unit_specs"):

@@ -53,6 +53,7 @@ st.dataframe(
     table.drop(columns=["explanation"]).rename(columns=lambda c: t(f"mutual.col.{c}", lang)),
     hide_index=True,
     width="stretch",
+    placeholder=tables.MISSING,
 )
 if chosen:
     st.write(table.set_index("route_id").at[chosen, "explanation"])

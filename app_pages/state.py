@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from app_pages.tables import MISSING
 from symbiosis.db import DATABASE_ERRORS, Actor, NotFound, PermissionDenied, Repository
 from symbiosis.db.accounts import AccountRepository
 from symbiosis.db.sessions import SESSION_LIFETIME
@@ -328,7 +329,7 @@ def show_report(report: ImportReport, lang: str, *, key: str, columns: dict[str,
         if columns:
             where = frame.columns[1]  # « Colonne » / « Column »
             frame[where] = frame[where].map(lambda name: columns.get(name, name))
-        st.dataframe(frame, hide_index=True, width="stretch", key=key)
+        st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder=MISSING)
 
 
 def load_registry_or_stop(actor: Actor, *, empty_key: str, need_streams: bool = False) -> Registry:

@@ -13,8 +13,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-__all__ = ["LOCALES", "chart", "column_config", "page_locale", "show_table"]
+__all__ = ["LOCALES", "MISSING", "chart", "column_config", "page_locale", "show_table"]
 
+#: What a table shows for a missing value (Streamlit writes « None », in English, by default).
+MISSING = "—"
 #: BCP 47 tag of the page for each interface language.
 LOCALES: dict[str, str] = {"fr": "fr-CA", "en": "en-CA"}
 
@@ -67,7 +69,13 @@ def show_table(
     """Show ``frame`` with localised numbers (sortable as numbers) across the page width."""
     config = column_config(frame) | dict(extra or {})
     (container or st).dataframe(
-        frame, hide_index=hide_index, width="stretch", height=height, column_config=config, key=key
+        frame,
+        hide_index=hide_index,
+        width="stretch",
+        height=height,
+        column_config=config,
+        key=key,
+        placeholder=MISSING,
     )
 
 

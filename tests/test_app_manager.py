@@ -147,3 +147,13 @@ def test_dashboard_in_english(db, template):
     assert not at.exception
     assert at.title[0].value == "Programme dashboard"
     assert "Synergies (each once)" in {m.label for m in at.metric}
+
+
+def test_missing_figures_are_a_dash_not_the_english_none(db, template):
+    # a stage with no conversion (the first, the rejected) left NaN cells that the browser wrote
+    # « None », in English, on the French dashboard; every table now shows « — »
+    _track(db, template[2])
+    at = _dashboard(template)
+    status = at.dataframe[0].value
+    assert status.iloc[:, 3].isna().any()  # there are missing figures to show
+    assert all(frame.proto.placeholder == "—" for frame in at.dataframe)
