@@ -322,7 +322,7 @@ def test_the_explained_exchange_and_the_filters_survive_a_sort_and_a_language_sw
 
 def test_map_filters_survive_the_language_switch(db, template):
     # « Tous » was an option value: after the switch no option matched and every filter reset
-    exchanges, firms = template[2].exchanges, template[1].firms
+    exchanges = template[2].exchanges
     category = exchanges["supply_category_id"].value_counts().index[0]
     at = _page("advisor_map.py", ADVISOR, template)
     next(s for s in at.selectbox if s.label == "Catégorie").set_value(category).run()
