@@ -15,27 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # SQLAlchemy is imported where a URL is parsed: ``symbiosis match`` never needs it
     from sqlalchemy.engine import URL
 
-__all__ = [
-    "DEFAULT_DB",
-    "DEFAULT_TIMEZONE",
-    "anonymity_k",
-    "database_url",
-    "display_timezone",
-    "owner_database_url",
-    "secret_file",
-]
+__all__ = ["DEFAULT_DB", "anonymity_k", "database_url", "owner_database_url", "secret_file"]
 
 DEFAULT_DB = "data/symbiosis.db"
-#: Time zone the app shows dates in (Saguenay–Lac-Saint-Jean is on Eastern time).
-DEFAULT_TIMEZONE = "America/Toronto"
-
-
-def display_timezone() -> str:
-    """Return the IANA time zone dates are shown in: ``$SYMBIOSIS_TIMEZONE``, else Eastern time.
-
-    The registry stores every moment in UTC; only what a person reads is converted.
-    """
-    return os.environ.get("SYMBIOSIS_TIMEZONE") or DEFAULT_TIMEZONE
 
 
 def database_url(db: str | None = None) -> str:

@@ -1,12 +1,24 @@
-"""Moments stored in UTC, shown in the region's time (:func:`symbiosis.settings.display_timezone`)."""
+"""Moments stored in UTC, shown in the region's time (Eastern time, or ``$SYMBIOSIS_TIMEZONE``)."""
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
-from symbiosis.settings import display_timezone
+__all__ = ["DEFAULT_TIMEZONE", "display_timezone", "local_times"]
 
-__all__ = ["local_times"]
+#: Time zone the app shows dates in (Saguenay–Lac-Saint-Jean is on Eastern time).
+DEFAULT_TIMEZONE = "America/Toronto"
+
+
+def display_timezone() -> str:
+    """Return the IANA time zone dates are shown in: ``$SYMBIOSIS_TIMEZONE``, else Eastern time.
+
+    The registry stores every moment in UTC; only what a person reads is converted. (Read here, not in
+    :mod:`symbiosis.settings`, which imports SQLAlchemy: views stay free of it.)
+    """
+    return os.environ.get("SYMBIOSIS_TIMEZONE") or DEFAULT_TIMEZONE
 
 
 def local_times(values: object) -> pd.Series:
