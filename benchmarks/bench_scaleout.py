@@ -308,6 +308,10 @@ class _MemoryWatch:
                         os.kill(pid, signal.SIGKILL)
                 os.kill(self.me.pid, signal.SIGKILL)
 
+    def elapsed(self) -> float:
+        """Seconds since the watch started."""
+        return time.perf_counter() - self.t0
+
     def gib(self, pid: int) -> float:
         """Peak resident GiB of one process."""
         return round(self.peak.get(pid, 0) / 2**30, 2)
@@ -336,7 +340,13 @@ def bench_large(
         registry, gen = _timed(lambda: generate_streams_canonical(n_streams=n_streams, seed=0))
         log.info("generated %d streams: %s, client %.2f GiB", n_streams, gen, watch.gib(os.getpid()))
         spec = parse_scheduler("local:2", memory_limit=memory_limit)
-        with open_executor(spec, run_folder=parent) as cluster:
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % max(total // 20, 1) == 0:
+                rss = {pid: watch.gib(pid) for pid in sorted(watch.peak)}
+                log.info("%d/%d tasks at %.0f s; peak GiB so far %s", done, total, watch.elapsed(), rss)
+
+        with open_executor(spec, run_folder=parent, progress=progress) as cluster:
             logging.getLogger("distributed").setLevel(logging.WARNING)
             workers = cluster.client.run(os.getpid)
             result, timing = _timed(lambda: run(registry, executor=cluster), cluster)

@@ -176,3 +176,26 @@ def test_a_task_sends_back_keys_and_gains_only_and_writes_the_rest(registry, kno
     for name in KEY_COLUMNS:
         assert np.array_equal(written[name].to_numpy(), getattr(back, name))
     assert written["gain_per_unit"].to_numpy().tobytes() == back.gain.tobytes()
+
+
+def test_a_task_scores_and_writes_its_pairs_in_slices_with_the_same_result(registry, knowledge, tmp_path):
+    """Slices of 300 pairs (several row groups, each slice its own text dictionaries): the same set."""
+    import pyarrow.parquet as pq
+
+    rules, categories = knowledge
+    config = MatchConfig()
+    single = _single(registry, rules, config, categories)
+    tiled = partitioned_scored_set(
+        registry,
+        rules,
+        config,
+        factors=load_factors(),
+        categories=categories,
+        folder=tmp_path,
+        slice_pairs=300,
+    )
+    groups = [pq.ParquetFile(p).metadata.num_row_groups for p in tiled.found.store.paths()]
+    assert max(groups) > 2  # a task wrote several slices
+    pd.testing.assert_frame_equal(tiled.frame(), single.frame(), check_exact=True)
+    rows = np.array([tiled.n - 1, 299, 300, 301, 0, 600])  # around the slices' edges, in any order
+    pd.testing.assert_frame_equal(tiled.frame(rows), single.frame(rows), check_exact=True)

@@ -121,6 +121,8 @@ class DaskExecutor:
         try:
             for done, (future, result) in enumerate(as_completed(futures, with_results=True), start=1):
                 i = position[future.key]
+                if future.status != "finished":  # cancelled: its inputs were lost with every worker
+                    raise RuntimeError(f"task {i + 1} of {len(results)} {future.status}: {result!r}")
                 results[i] = result
                 futures[i] = None  # the last reference: the worker drops the result
                 future.release()

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["ROW_GROUP_ROWS", "Column", "PartitionStore", "RunFolder", "write_partition"]
+__all__ = ["ROW_GROUP_ROWS", "Column", "PartitionStore", "PartitionWriter", "RunFolder", "write_partition"]
 
 log = logging.getLogger(__name__)
 
@@ -89,22 +89,53 @@ def _arrow_column(values: Column) -> Any:
     return pa.array(np.asarray(values))
 
 
-def write_partition(path: str | os.PathLike, columns: Mapping[str, Column]) -> int:
-    """Write ``columns`` (equal lengths) as one Parquet file; return the number of rows.
+class PartitionWriter:
+    """One Parquet file written in slices (``with PartitionWriter(path) as out: out.write(columns)``).
 
-    Written to a temporary name then renamed: a task re-run after a worker died rewrites the same
-    file whole, and a reader never sees half a file.
+    Every slice has the same columns; a coded column may have other names in each slice. The file
+    is written under a temporary name and renamed when closed without error: a task re-run after a
+    worker died rewrites the same file whole, and a reader never sees half a file. Returns nothing
+    on a slice of no row; a file with no row is not created.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.table({name: _arrow_column(values) for name, values in columns.items()})
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    pq.write_table(table, partial, row_group_size=ROW_GROUP_ROWS)
-    os.replace(partial, path)
-    return table.num_rows
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self.partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
+        self.rows = 0
+        self._writer: Any = None
+
+    def __enter__(self) -> PartitionWriter:
+        return self
+
+    def write(self, columns: Mapping[str, Column]) -> None:
+        """Append one slice (row groups of :data:`ROW_GROUP_ROWS`)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.table({name: _arrow_column(values) for name, values in columns.items()})
+        if not table.num_rows:
+            return
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self.partial, table.schema)
+        self._writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+        self.rows += table.num_rows
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if self._writer is None:
+            return
+        self._writer.close()
+        if kind is None:
+            os.replace(self.partial, self.path)
+        else:
+            Path(self.partial).unlink(missing_ok=True)
+
+
+def write_partition(path: str | os.PathLike, columns: Mapping[str, Column]) -> int:
+    """Write ``columns`` (equal lengths) as one Parquet file; return the number of rows."""
+    with PartitionWriter(path) as out:
+        out.write(columns)
+    return out.rows
 
 
 class PartitionStore:
@@ -153,11 +184,17 @@ class PartitionStore:
         for f in np.flatnonzero(np.diff(bounds)):
             at = order[bounds[f] : bounds[f + 1]]
             local = rows[at] - self.offsets[f]
-            groups, group_of = np.unique(local // ROW_GROUP_ROWS, return_inverse=True)
             handle = pq.ParquetFile(self.folder.path / self.files[f])
-            table = handle.read_row_groups(groups.tolist(), columns=list(columns))
-            # Every row group but a file's last is full: group k of those read starts at k * size.
-            within = group_of.astype(np.int64) * ROW_GROUP_ROWS + local % ROW_GROUP_ROWS
+            meta = handle.metadata
+            sizes = np.array([meta.row_group(g).num_rows for g in range(meta.num_row_groups)], np.int64)
+            starts = np.concatenate([[0], np.cumsum(sizes)])
+            groups, group_of = np.unique(
+                np.searchsorted(starts, local, side="right") - 1, return_inverse=True
+            )
+            table = handle.read_row_groups(groups.tolist(), columns=list(columns)).unify_dictionaries()
+            # Row k of group g is row (rows of the groups read before g) + k of what was read.
+            read_before = np.concatenate([[0], np.cumsum(sizes[groups])])[:-1]
+            within = read_before[group_of] + local - starts[groups][group_of]
             table = table.take(pa.array(within))
             for name in columns:
                 pieces[name].append((at, table.column(name).combine_chunks()))

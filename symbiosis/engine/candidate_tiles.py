@@ -54,6 +54,7 @@ __all__ = [
     "RULES_PER_TASK",
     "SCORED_RULES_PER_TASK",
     "SCORED_TILE_KM",
+    "SCORE_SLICE_PAIRS",
     "CandidateTask",
     "RuleBlock",
     "TilePairs",
@@ -83,6 +84,9 @@ SCORED_TILE_KM = 300.0
 #: took 2.7 GiB above the registry (a 6 GiB worker passed 95 % and was restarted); chunks of 16
 #: rules read at most 145,731 streams.
 SCORED_RULES_PER_TASK = 16
+#: Pairs a task scores and writes at a time (8 Parquet row groups): its score columns (~300 bytes a
+#: pair) never exceed one slice's, however many pairs its tile holds.
+SCORE_SLICE_PAIRS = 524_288
 _KM_PER_DEG_LAT = 110.5  # the least km per degree of latitude (at the equator): halos err wide
 _KM_PER_DEG_LON_EQ = 111.33
 _TEXT_BLOCK = -1
@@ -476,12 +480,14 @@ class _ScoringTileWorker:
         categories: Any,
         factors: Any,
         folder: str,
+        slice_pairs: int = SCORE_SLICE_PAIRS,
     ) -> None:
         self.registry, self.rules, self.config = registry, rules, config
         self.categories, self.factors, self.folder = categories, factors, folder
+        self.slice_pairs = slice_pairs
 
     def __call__(self, job: tuple[str, CandidateTask]) -> TilePairs:
-        from symbiosis.distributed.partitions import write_partition
+        from symbiosis.distributed.partitions import PartitionWriter
         from symbiosis.engine._candidate_pairs import RuleArrays
         from symbiosis.engine.candidates import find_candidates
         from symbiosis.engine.scored_set import score_set
@@ -500,7 +506,6 @@ class _ScoringTileWorker:
         home = reg.stream_codes.get_indexer(pd.Index(reg.streams["stream_id"].iloc[task.home].astype(str)))
         keep = np.flatnonzero(np.isin(sup_stream[found.pairs.s], home))
         found = found.take(keep)
-        scored = score_set(found, sub, config, factors=self.factors, categories=self.categories)
         whole = RuleArrays.build(self.rules)
         position = pd.MultiIndex.from_arrays([whole.supply_cat, whole.demand_cat]).get_indexer(
             pd.MultiIndex.from_arrays([found.rules.supply_cat, found.rules.demand_cat])
@@ -517,23 +522,33 @@ class _ScoringTileWorker:
             "dem_alt": dem_alt[p.d],
             "rule": rule.astype(np.int32),
         }
-        if found.n:
-            columns = {
-                **keys,
-                "radius_km": p.radius_km,
-                "hav_km": p.hav_km,
-                "similarity": p.similarity,
-                "km": found.km,
-                **{
-                    name: (v.codes, v.names) if isinstance(v, Coded) else np.asarray(v)
-                    for name, v in scored.scores.items()
-                },
-            }
-            write_partition(Path(self.folder) / file, columns)
+        gain = np.zeros(found.n)
+        # Scored and written a slice at a time: a task holds the score columns of one slice only
+        # (scoring is a function of each pair alone, so slices score as the whole would).
+        with PartitionWriter(Path(self.folder) / file) as out:
+            for start in range(0, found.n, self.slice_pairs):
+                rows = np.arange(start, min(start + self.slice_pairs, found.n))
+                part = found.take(rows)
+                scores = score_set(part, sub, config, factors=self.factors, categories=self.categories).scores
+                gain[rows] = np.asarray(scores["gain_per_unit"], dtype=float)
+                out.write(
+                    {
+                        **{name: values[rows] for name, values in keys.items()},
+                        "radius_km": part.pairs.radius_km,
+                        "hav_km": part.pairs.hav_km,
+                        "similarity": part.pairs.similarity,
+                        "km": part.km,
+                        **{
+                            name: (v.codes, v.names) if isinstance(v, Coded) else np.asarray(v)
+                            for name, v in scores.items()
+                        },
+                    }
+                )
+                del part, scores
         return TilePairs(
             file=file if found.n else None,
             **keys,
-            gain=np.asarray(scored.scores["gain_per_unit"], dtype=float),
+            gain=gain,
             diagnosis=(sup_stream, sup_alt, diag.sup, dem_stream, dem_alt, diag.dem),
         )
 
@@ -565,6 +580,7 @@ def partitioned_scored_set(
     tile_km: float = SCORED_TILE_KM,
     classes_km: tuple[float, ...] = DEFAULT_REACH_CLASSES_KM,
     rules_per_task: int | None = SCORED_RULES_PER_TASK,
+    slice_pairs: int = SCORE_SLICE_PAIRS,
     folder: str | Path | None = None,
     keep: bool = False,
 ) -> Any:
@@ -589,6 +605,8 @@ def partitioned_scored_set(
         As for :func:`partitioned_candidates`.
     rules_per_task
         As for :func:`plan_tasks` (any split gives the same pairs; smaller chunks, smaller tasks).
+    slice_pairs
+        Pairs a task scores and writes at a time.
     folder
         Where the run folder (a new ``symbiosis-run-*``) is made: the system's temporary folder when
         None. Every worker must see it at the same path.
@@ -616,7 +634,9 @@ def partitioned_scored_set(
     rules = concrete_rules(rules)
     found_here = _whole_sides(registry, rules, config, categories)
     run_folder = RunFolder(folder, keep=keep)
-    worker = _ScoringTileWorker(registry, rules, config, categories, factors, str(run_folder.path))
+    worker = _ScoringTileWorker(
+        registry, rules, config, categories, factors, str(run_folder.path), slice_pairs=slice_pairs
+    )
     tasks = plan_tasks(
         registry, rules, config, tile_km=tile_km, classes_km=classes_km, rules_per_task=rules_per_task
     )
