@@ -222,18 +222,18 @@ def test_k_nearest_queries_in_slices_give_the_same_candidates(knowledge, monkeyp
     config = MatchConfig(k_nearest=5)
     whole = find_candidates(registry, rules, config, categories=categories)
     calls = []
-    kth = _candidate_pairs._kth_is_closer
+    advance = _candidate_pairs._Search.advance
 
-    def counted(found, ok, dist, k):  # called once per K-nearest query call, on its answers
-        calls.append(found.shape)
-        return kth(found, ok, dist, k)
+    def counted(search, rows, dist, okm, own_chord):  # called once per K-nearest query call
+        calls.append(dist.shape)
+        return advance(search, rows, dist, okm, own_chord)
 
     monkeypatch.setattr(_candidate_pairs, "QUERY_ENTRIES", 50)
-    monkeypatch.setattr(_candidate_pairs, "_kth_is_closer", counted)
+    monkeypatch.setattr(_candidate_pairs._Search, "advance", counted)
     sliced = find_candidates(registry, rules, config, categories=categories)
     # At most 50 partners fetched per call, or one point per call once a widened K exceeds 50.
     assert len(calls) > 50 and all(rows * k <= 50 or rows == 1 for rows, k in calls)
-    assert any(k > 5 for _, k in calls)  # widened rounds were sliced too
+    assert any(k > 6 for _, k in calls)  # widened rounds (beyond the first K + 1) were sliced too
     pd.testing.assert_frame_equal(sliced.frame(), whole.frame(), check_exact=True)
     assert np.array_equal(sliced.diagnosis.sup, whole.diagnosis.sup)
     assert np.array_equal(sliced.diagnosis.dem, whole.diagnosis.dem)
