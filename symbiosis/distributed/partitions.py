@@ -161,6 +161,12 @@ class PartitionStore:
         """Rows in all files."""
         return int(self.offsets[-1])
 
+    def column_names(self) -> list[str]:
+        """The columns of the files, in their order (from the first file's schema)."""
+        import pyarrow.parquet as pq
+
+        return list(pq.ParquetFile(self.paths()[0]).schema_arrow.names) if self.files else []
+
     def paths(self) -> list[Path]:
         """Absolute paths of the files."""
         return [self.folder.path / f for f in self.files]

@@ -707,12 +707,9 @@ def _joined(parts: list[TilePairs], name: str) -> np.ndarray:
 
 def _score_columns(store: Any) -> tuple[str, ...]:
     """The score columns of the files, in their order (after the keys and the geometry)."""
-    import pyarrow.parquet as pq
-
     from symbiosis.engine.stored_set import GEOMETRY_COLUMNS
 
-    names = pq.ParquetFile(store.paths()[0]).schema_arrow.names
-    return tuple(n for n in names if n not in KEY_COLUMNS and n not in GEOMETRY_COLUMNS)
+    return tuple(n for n in store.column_names() if n not in KEY_COLUMNS and n not in GEOMETRY_COLUMNS)
 
 
 def _whole_sides(registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: Any) -> Any:
