@@ -308,6 +308,10 @@ class _MemoryWatch:
                         os.kill(pid, signal.SIGKILL)
                 os.kill(self.me.pid, signal.SIGKILL)
 
+    def elapsed(self) -> float:
+        """Seconds since the watch started."""
+        return time.perf_counter() - self.t0
+
     def gib(self, pid: int) -> float:
         """Peak resident GiB of one process."""
         return round(self.peak.get(pid, 0) / 2**30, 2)
@@ -323,19 +327,38 @@ def bench_large(
     second from this process, so it survives a worker's restart) and the total, under a budget for
     the whole tree (:class:`_MemoryWatch`).
     """
+    import shutil
+    import tempfile
+    from pathlib import Path
+
     from symbiosis.distributed import open_executor, parse_scheduler
     from symbiosis.pipeline import run
     from symbiosis.sample import generate_streams_canonical
 
+    parent = tempfile.mkdtemp(prefix="bench-scaleout-")
     with _MemoryWatch(budget_gib) as watch:
         registry, gen = _timed(lambda: generate_streams_canonical(n_streams=n_streams, seed=0))
         log.info("generated %d streams: %s, client %.2f GiB", n_streams, gen, watch.gib(os.getpid()))
-        with open_executor(parse_scheduler("local:2", memory_limit=memory_limit)) as cluster:
+        spec = parse_scheduler("local:2", memory_limit=memory_limit)
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % max(total // 20, 1) == 0:
+                rss = {pid: watch.gib(pid) for pid in sorted(watch.peak)}
+                log.info("%d/%d tasks at %.0f s; peak GiB so far %s", done, total, watch.elapsed(), rss)
+
+        with open_executor(spec, run_folder=parent, progress=progress) as cluster:
             logging.getLogger("distributed").setLevel(logging.WARNING)
             workers = cluster.client.run(os.getpid)
             result, timing = _timed(lambda: run(registry, executor=cluster), cluster)
             info = result.allocation
+            log.info("run done: %s %s", timing, info.timings_s)
+            stored = _stored_pairs(Path(parent))
+            t0 = time.perf_counter()
+            n_exchanges = len(result.exchanges)  # its rows read back from the Parquet partitions
+            read_back_s = time.perf_counter() - t0
             n_candidates = len(result.candidates) if n_streams <= 200_000 else None
+            del result
+    shutil.rmtree(parent, ignore_errors=True)  # the run folder inside is gone with the result
     stages = {k: round(v, 1) for k, v in info.timings_s.items()}
     total = sum(stages.values())
     row = {
@@ -349,6 +372,9 @@ def bench_large(
         "objective": info.objective,
         "status": info.status,
         "n_candidates": n_candidates,
+        "n_exchanges": n_exchanges,
+        "exchanges_read_back_s": round(read_back_s, 2),
+        **stored,
         "peak_client_gib": watch.gib(os.getpid()),
         "peak_worker_gib": {str(addr): watch.gib(pid) for addr, pid in workers.items()},
         "peak_total_gib": round(watch.peak_total / 2**30, 2),
@@ -356,6 +382,18 @@ def bench_large(
     }
     log.info("%s", row)
     return [row]
+
+
+def _stored_pairs(parent: Any) -> dict[str, Any]:
+    """Files, rows and bytes of the scored pairs' Parquet partitions under ``parent``."""
+    import pyarrow.parquet as pq
+
+    files = list(parent.rglob("*.parquet"))
+    return {
+        "parquet_files": len(files),
+        "parquet_rows": sum(pq.ParquetFile(f).metadata.num_rows for f in files),
+        "parquet_gib": round(sum(f.stat().st_size for f in files) / 2**30, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:

@@ -310,7 +310,14 @@ def _scored_on(
     from symbiosis.engine.candidate_tiles import partitioned_scored_set
 
     return partitioned_scored_set(
-        registry, rules, config, factors=factors, categories=categories, map_function=executor.map
+        registry,
+        rules,
+        config,
+        factors=factors,
+        categories=categories,
+        map_function=executor.map,
+        folder=getattr(executor, "run_folder", None),  # the scored pairs' Parquet partitions
+        keep=getattr(executor, "keep_run_folder", False),
     )
 
 

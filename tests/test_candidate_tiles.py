@@ -209,3 +209,31 @@ def test_a_duplicated_rule_of_another_reach_does_not_add_pairs_in_its_own_block(
     config = MatchConfig()
     tiled = partitioned_scored_set(registry, doubled, config, factors=load_factors(), categories=categories)
     _scored_same(tiled, _scored_single(registry, doubled, config, categories))
+
+
+def test_k_nearest_queries_in_slices_give_the_same_candidates(knowledge, monkeypatch):
+    """Queries fetching at most 50 partners a call (many slices, widened rounds) change no pair."""
+    from symbiosis.engine import _candidate_pairs
+    from symbiosis.engine.candidates import find_candidates
+    from symbiosis.sample import generate_streams_canonical
+
+    rules, categories = knowledge
+    registry = generate_streams_canonical(n_streams=3_000, seed=5)
+    config = MatchConfig(k_nearest=5)
+    whole = find_candidates(registry, rules, config, categories=categories)
+    calls = []
+    advance = _candidate_pairs._Search.advance
+
+    def counted(search, rows, dist, okm, own_chord):  # called once per K-nearest query call
+        calls.append(dist.shape)
+        return advance(search, rows, dist, okm, own_chord)
+
+    monkeypatch.setattr(_candidate_pairs, "QUERY_ENTRIES", 50)
+    monkeypatch.setattr(_candidate_pairs._Search, "advance", counted)
+    sliced = find_candidates(registry, rules, config, categories=categories)
+    # At most 50 partners fetched per call, or one point per call once a widened K exceeds 50.
+    assert len(calls) > 50 and all(rows * k <= 50 or rows == 1 for rows, k in calls)
+    assert any(k > 6 for _, k in calls)  # widened rounds (beyond the first K + 1) were sliced too
+    pd.testing.assert_frame_equal(sliced.frame(), whole.frame(), check_exact=True)
+    assert np.array_equal(sliced.diagnosis.sup, whole.diagnosis.sup)
+    assert np.array_equal(sliced.diagnosis.dem, whole.diagnosis.dem)

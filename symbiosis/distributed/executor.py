@@ -27,10 +27,21 @@ class Executor(Protocol):
 
 
 class LocalExecutor:
-    """Runs every task here, one after the other (the reference every cluster run must equal)."""
+    """Runs every task here, one after the other (the reference every cluster run must equal).
 
-    def __init__(self, progress: Progress | None = None) -> None:
+    ``run_folder`` and ``keep_run_folder``: where ``run()`` writes the scored pairs' Parquet
+    partitions (see :class:`DaskExecutor`).
+    """
+
+    def __init__(
+        self,
+        progress: Progress | None = None,
+        *,
+        run_folder: str | None = None,
+        keep_run_folder: bool = False,
+    ) -> None:
         self.progress = progress
+        self.run_folder, self.keep_run_folder = run_folder, keep_run_folder
 
     def map(self, function: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         """Apply ``function`` to each item in order."""
@@ -60,12 +71,26 @@ class DaskExecutor:
         task is a pure function of its input).
     progress
         Called with ``(done, total)`` as tasks finish.
+    run_folder
+        Where ``run()`` makes the folder of the scored pairs' Parquet partitions (the system's
+        temporary folder when None); the client and every worker must see it at the same path.
+    keep_run_folder
+        Keep that folder once the run's results are dropped (it is removed otherwise).
     """
 
-    def __init__(self, client: Any, *, retries: int = 3, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        *,
+        retries: int = 3,
+        progress: Progress | None = None,
+        run_folder: str | None = None,
+        keep_run_folder: bool = False,
+    ) -> None:
         self.client = client
         self.retries = retries
         self.progress = progress
+        self.run_folder, self.keep_run_folder = run_folder, keep_run_folder
 
     @property
     def n_workers(self) -> int:
@@ -76,7 +101,8 @@ class DaskExecutor:
         """Submit one task per item (the first item with the highest priority), gather in item order.
 
         ``function`` is sent once to every worker (``scatter``), not with every task: a sweep's
-        registry travels once.
+        registry travels once. Each result is fetched as soon as its task finishes and released on
+        the cluster at once: a worker never keeps finished results waiting for the last task.
         """
         from distributed import as_completed
 
@@ -90,9 +116,18 @@ class DaskExecutor:
             )
             for i, item in enumerate(items)
         ]
-        for done, _ in enumerate(as_completed(futures), start=1):
-            if self.progress is not None:
-                self.progress(done, len(futures))
-        results = self.client.gather(futures)
-        self.client.cancel([shared, *futures])
+        position = {future.key: i for i, future in enumerate(futures)}
+        results: list[Any] = [None] * len(futures)
+        try:
+            for done, (future, result) in enumerate(as_completed(futures, with_results=True), start=1):
+                i = position[future.key]
+                if future.status != "finished":  # cancelled: its inputs were lost with every worker
+                    raise RuntimeError(f"task {i + 1} of {len(results)} {future.status}: {result!r}")
+                results[i] = result
+                futures[i] = None  # the last reference: the worker drops the result
+                future.release()
+                if self.progress is not None:
+                    self.progress(done, len(results))
+        finally:
+            self.client.cancel([shared, *(f for f in futures if f is not None)])
         return results

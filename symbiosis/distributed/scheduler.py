@@ -102,7 +102,12 @@ def dask_available() -> bool:
 
 @contextmanager
 def open_executor(
-    spec: SchedulerSpec | None, *, progress: Progress | None = None, retries: int = 3
+    spec: SchedulerSpec | None,
+    *,
+    progress: Progress | None = None,
+    retries: int = 3,
+    run_folder: str | None = None,
+    keep_run_folder: bool = False,
 ) -> Iterator[LocalExecutor | DaskExecutor]:
     """An executor for ``spec``: in this process when None, else a Dask client (closed on exit).
 
@@ -113,7 +118,7 @@ def open_executor(
         (``scaleout.unreachable``).
     """
     if spec is None:
-        yield LocalExecutor(progress)
+        yield LocalExecutor(progress, run_folder=run_folder, keep_run_folder=keep_run_folder)
         return
     if not dask_available():
         raise SchedulerError("scaleout.no_dask")
@@ -141,7 +146,13 @@ def open_executor(
         "dask scheduler %s, %d worker(s)", client.scheduler.address, len(client.scheduler_info()["workers"])
     )
     try:
-        yield DaskExecutor(client, retries=retries, progress=progress)
+        yield DaskExecutor(
+            client,
+            retries=retries,
+            progress=progress,
+            run_folder=run_folder,
+            keep_run_folder=keep_run_folder,
+        )
     finally:
         client.close()
         if cluster is not None:

@@ -52,10 +52,12 @@ __all__ = [
     "DEFAULT_REACH_CLASSES_KM",
     "DEFAULT_TILE_KM",
     "RULES_PER_TASK",
+    "SCORED_RULES_PER_TASK",
     "SCORED_TILE_KM",
+    "SCORE_SLICE_PAIRS",
     "CandidateTask",
     "RuleBlock",
-    "ScoredTile",
+    "TilePairs",
     "concrete_rules",
     "partitioned_candidates",
     "partitioned_scored_set",
@@ -76,6 +78,15 @@ RULES_PER_TASK = 64
 #: Side of a spatial tile when ``run()`` finds and scores candidates on a cluster: each task has a
 #: fixed cost (~0.4 s: sides, baselines, factors), so fewer, larger tiles than for the export.
 SCORED_TILE_KM = 300.0
+#: Most rules in one task when ``run()`` scores candidates on a cluster: a task's working set grows
+#: with the pairs it examines, which its rules' categories bound. At 1,000,000 streams a chunk of 64
+#: rules of the 100 km block around Montréal read 291,116 streams, examined 5.2 million home pairs and
+#: took 2.7 GiB above the registry (a 6 GiB worker passed 95 % and was restarted); chunks of 16
+#: rules read at most 145,731 streams.
+SCORED_RULES_PER_TASK = 16
+#: Pairs a task scores and writes at a time (8 Parquet row groups): its score columns (~300 bytes a
+#: pair) never exceed one slice's, however many pairs its tile holds.
+SCORE_SLICE_PAIRS = 524_288
 _KM_PER_DEG_LAT = 110.5  # the least km per degree of latitude (at the equator): halos err wide
 _KM_PER_DEG_LON_EQ = 111.33
 _TEXT_BLOCK = -1
@@ -402,30 +413,36 @@ def write_partitions(candidates: pd.DataFrame, directory: str | Path) -> list[Pa
 
 
 @dataclass(frozen=True)
-class ScoredTile:
-    """What one task sends back: its home pairs, keyed in the whole registry, scored; and its diagnosis.
+class TilePairs:
+    """What one task sends back: its home pairs' keys and gains, where it wrote them, its diagnosis.
 
-    A side row is named by ``(stream, alt)``: the stream's position in ``Registry.stream_codes`` and
-    the runner-up rank of the row (0: the stream's own category), the same in every process. ``rule``
-    is the pair's position in the rule arrays of the whole rules table (-1: a text match).
+    Everything else of the scored pairs (distances, text similarity, every score column) is in the
+    task's Parquet file ``file`` (relative to the run folder; None when the task found no pair), one
+    row per pair in this order. A side row is named by ``(stream, alt)``: the stream's position in
+    ``Registry.stream_codes`` and the runner-up rank of the row (0: the stream's own category), the
+    same in every process. ``rule`` is the pair's position in the rule arrays of the whole rules
+    table (-1: a text match). About 22 bytes per pair (the scored pair is ~300).
     """
 
+    file: str | None
     sup_stream: np.ndarray
     sup_alt: np.ndarray
     dem_stream: np.ndarray
     dem_alt: np.ndarray
     rule: np.ndarray
-    radius_km: np.ndarray
-    hav_km: np.ndarray
-    similarity: np.ndarray
-    km: np.ndarray
-    scores: dict[str, Any]
+    gain: np.ndarray
     diagnosis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
     @property
     def n(self) -> int:
         """Number of pairs."""
         return len(self.sup_stream)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays sent back."""
+        arrays = [self.sup_stream, self.sup_alt, self.dem_stream, self.dem_alt, self.rule, self.gain]
+        return sum(a.nbytes for a in (*arrays, *self.diagnosis))
 
 
 def concrete_rules(rules: pd.DataFrame) -> pd.DataFrame:
@@ -442,8 +459,18 @@ def concrete_rules(rules: pd.DataFrame) -> pd.DataFrame:
     return rules.iloc[np.sort(order[keep])].reset_index(drop=True)
 
 
+#: The columns of a task's Parquet file that key its pairs in the whole registry (then the geometry,
+#: then the score columns).
+KEY_COLUMNS = ("sup_stream", "sup_alt", "dem_stream", "dem_alt", "rule")
+
+
 class _ScoringTileWorker:
-    """Candidates of a task's sub-registry, scored there; the home supplies' pairs in whole-registry keys."""
+    """Candidates of a task's sub-registry, scored there and written to the run folder.
+
+    Called with ``(file, task)``: writes the home supplies' scored pairs (keyed in the whole
+    registry) to ``folder / file`` and returns a :class:`TilePairs`, so that a worker holds no
+    finished result in memory.
+    """
 
     def __init__(
         self,
@@ -452,15 +479,21 @@ class _ScoringTileWorker:
         config: MatchConfig,
         categories: Any,
         factors: Any,
+        folder: str,
+        slice_pairs: int = SCORE_SLICE_PAIRS,
     ) -> None:
         self.registry, self.rules, self.config = registry, rules, config
-        self.categories, self.factors = categories, factors
+        self.categories, self.factors, self.folder = categories, factors, folder
+        self.slice_pairs = slice_pairs
 
-    def __call__(self, task: CandidateTask) -> ScoredTile:
+    def __call__(self, job: tuple[str, CandidateTask]) -> TilePairs:
+        from symbiosis.distributed.partitions import PartitionWriter
         from symbiosis.engine._candidate_pairs import RuleArrays
         from symbiosis.engine.candidates import find_candidates
         from symbiosis.engine.scored_set import score_set
+        from symbiosis.engine.scoring import Coded
 
+        file, task = job
         reg = self.registry
         sub = Registry(reg.firms, reg.streams.iloc[task.streams].reset_index(drop=True), reg.permits)
         text_only = task.block == _TEXT_BLOCK
@@ -468,32 +501,55 @@ class _ScoringTileWorker:
         rules = self.rules.iloc[task.rules].reset_index(drop=True)
         found = find_candidates(sub, rules, config, categories=self.categories)
         codes = reg.stream_codes.get_indexer(sub.stream_codes)  # sub-registry code -> whole-registry code
-        sup_stream = codes[found.sup_stream]
-        dem_stream = codes[found.dem_stream]
+        sup_stream = codes[found.sup_stream].astype(np.int32)
+        dem_stream = codes[found.dem_stream].astype(np.int32)
         home = reg.stream_codes.get_indexer(pd.Index(reg.streams["stream_id"].iloc[task.home].astype(str)))
         keep = np.flatnonzero(np.isin(sup_stream[found.pairs.s], home))
         found = found.take(keep)
-        scored = score_set(found, sub, config, factors=self.factors, categories=self.categories)
         whole = RuleArrays.build(self.rules)
         position = pd.MultiIndex.from_arrays([whole.supply_cat, whole.demand_cat]).get_indexer(
             pd.MultiIndex.from_arrays([found.rules.supply_cat, found.rules.demand_cat])
         )
         p = found.pairs
         rule = np.where(p.rule >= 0, position[np.maximum(p.rule, 0)] if len(position) else -1, -1)
+        sup_alt, dem_alt = _alt(found.sup).astype(np.int8), _alt(found.dem).astype(np.int8)
         diag = found.diagnosis
         assert diag is not None  # find_candidates always records it
-        return ScoredTile(
-            sup_stream=sup_stream[p.s],
-            sup_alt=_alt(found.sup)[p.s],
-            dem_stream=dem_stream[p.d],
-            dem_alt=_alt(found.dem)[p.d],
-            rule=rule.astype(np.int64),
-            radius_km=p.radius_km,
-            hav_km=p.hav_km,
-            similarity=p.similarity,
-            km=found.km,
-            scores=scored.scores,
-            diagnosis=(sup_stream, _alt(found.sup), diag.sup, dem_stream, _alt(found.dem), diag.dem),
+        keys = {
+            "sup_stream": sup_stream[p.s],
+            "sup_alt": sup_alt[p.s],
+            "dem_stream": dem_stream[p.d],
+            "dem_alt": dem_alt[p.d],
+            "rule": rule.astype(np.int32),
+        }
+        gain = np.zeros(found.n)
+        # Scored and written a slice at a time: a task holds the score columns of one slice only
+        # (scoring is a function of each pair alone, so slices score as the whole would).
+        with PartitionWriter(Path(self.folder) / file) as out:
+            for start in range(0, found.n, self.slice_pairs):
+                rows = np.arange(start, min(start + self.slice_pairs, found.n))
+                part = found.take(rows)
+                scores = score_set(part, sub, config, factors=self.factors, categories=self.categories).scores
+                gain[rows] = np.asarray(scores["gain_per_unit"], dtype=float)
+                out.write(
+                    {
+                        **{name: values[rows] for name, values in keys.items()},
+                        "radius_km": part.pairs.radius_km,
+                        "hav_km": part.pairs.hav_km,
+                        "similarity": part.pairs.similarity,
+                        "km": part.km,
+                        **{
+                            name: (v.codes, v.names) if isinstance(v, Coded) else np.asarray(v)
+                            for name, v in scores.items()
+                        },
+                    }
+                )
+                del part, scores
+        return TilePairs(
+            file=file if found.n else None,
+            **keys,
+            gain=gain,
+            diagnosis=(sup_stream, sup_alt, diag.sup, dem_stream, dem_alt, diag.dem),
         )
 
 
@@ -501,26 +557,9 @@ def _alt(side: Any) -> np.ndarray:
     return side.alt_rank if side.alt_rank is not None else np.zeros(side.n, np.int64)
 
 
-def _merged_scores(parts: list[dict[str, Any]], rows: np.ndarray) -> dict[str, Any]:
-    """The score columns of several parts, one after the other, at ``rows`` (text columns keep codes).
-
-    Column by column, each part's column dropped once merged: the client never holds the received
-    scores twice.
-    """
-    from symbiosis.engine.scoring import Coded
-
-    out: dict[str, Any] = {}
-    for name in list(parts[0]):
-        columns = [p.pop(name) for p in parts]
-        if isinstance(columns[0], Coded):
-            offsets = np.cumsum([0, *(len(c.names) for c in columns[:-1])])
-            codes = np.concatenate([c.codes + o for c, o in zip(columns, offsets, strict=True)])
-            names = np.concatenate([np.asarray(c.names, dtype=object) for c in columns])
-            out[name] = Coded(codes[rows], names)
-        else:
-            out[name] = np.concatenate(columns)[rows]
-        del columns
-    return out
+def _task_file(number: int, task: CandidateTask) -> str:
+    """A task's file in the run folder: Hive-style ``block=B/tile=T/`` then the task's number."""
+    return f"block={task.block}/tile={task.tile}/task-{number:05d}.parquet"
 
 
 def _side_rows(stream: np.ndarray, alt: np.ndarray, key_of_row: pd.Index, width: int) -> np.ndarray:
@@ -540,16 +579,21 @@ def partitioned_scored_set(
     map_function: MapFunction = map,
     tile_km: float = SCORED_TILE_KM,
     classes_km: tuple[float, ...] = DEFAULT_REACH_CLASSES_KM,
+    rules_per_task: int | None = SCORED_RULES_PER_TASK,
+    slice_pairs: int = SCORE_SLICE_PAIRS,
+    folder: str | Path | None = None,
+    keep: bool = False,
 ) -> Any:
     """The scored set of ``find_candidates`` then ``score_set``, tile by tile (candidates and scores).
 
-    Each (rule block × tile) task finds **and scores** its home supplies' candidates on a worker;
-    this process receives the scored pairs only, keyed by (stream, runner-up rank) and rule, puts
-    them in the single process's order on its own sides of the registry (``O(streams)`` work, no
-    pair is searched or scored here) and merges the per-stream diagnoses (the furthest check any
-    examined pair reached, for the unmatched reasons). The allocation, the checks and every result
-    frame then run unchanged. ``find_candidates``' funnel counts are not kept: halos examine some
-    pairs in several tasks.
+    Each (rule block × tile) task finds **and scores** its home supplies' candidates on a worker and
+    writes them as one Parquet file of the run folder; this process receives only their keys (stream,
+    runner-up rank, rule) and gains, puts them in the single process's order on its own sides of the
+    registry (``O(streams)`` work, no pair is searched or scored here) and merges the per-stream
+    diagnoses (the furthest check any examined pair reached, for the unmatched reasons). The
+    allocation, the checks and the unmatched reasons run on those; every result frame reads the rows
+    it shows from the files (:class:`~symbiosis.engine.stored_set.StoredScoredSet`).
+    ``find_candidates``' funnel counts are not kept: halos examine some pairs in several tasks.
 
     Parameters
     ----------
@@ -559,10 +603,28 @@ def partitioned_scored_set(
         Emission factors, as for ``score_set``.
     map_function, tile_km, classes_km
         As for :func:`partitioned_candidates`.
+    rules_per_task
+        As for :func:`plan_tasks` (any split gives the same pairs; smaller chunks, smaller tasks).
+    slice_pairs
+        Pairs a task scores and writes at a time.
+    folder
+        Where the run folder (a new ``symbiosis-run-*``) is made: the system's temporary folder when
+        None. Every worker must see it at the same path.
+    keep
+        Keep the run folder; otherwise it is removed once the returned set is dropped
+        (:class:`~symbiosis.distributed.partitions.RunFolder`).
+
+    Returns
+    -------
+    ScoredSet
+        A :class:`~symbiosis.engine.stored_set.StoredScoredSet` (its ``found.store`` names the
+        files), or an in-memory empty set when no task found a pair.
     """
+    from symbiosis.distributed.partitions import PartitionStore, RunFolder
     from symbiosis.engine._candidate_pairs import Diagnosis, Pairs
     from symbiosis.engine.candidates import _best_per_pair
-    from symbiosis.engine.scored_set import ScoredSet, score_set
+    from symbiosis.engine.scored_set import score_set
+    from symbiosis.engine.stored_set import StoredCandidateSet, StoredScoredSet, not_in_memory
 
     if config.text_scope != "unmatched":
         raise ValueError(
@@ -571,16 +633,22 @@ def partitioned_scored_set(
     registry.validate()
     rules = concrete_rules(rules)
     found_here = _whole_sides(registry, rules, config, categories)
-    worker = _ScoringTileWorker(registry, rules, config, categories, factors)
-    tasks = plan_tasks(registry, rules, config, tile_km=tile_km, classes_km=classes_km)
-    parts = list(map_function(worker, tasks))
+    run_folder = RunFolder(folder, keep=keep)
+    worker = _ScoringTileWorker(
+        registry, rules, config, categories, factors, str(run_folder.path), slice_pairs=slice_pairs
+    )
+    tasks = plan_tasks(
+        registry, rules, config, tile_km=tile_km, classes_km=classes_km, rules_per_task=rules_per_task
+    )
+    parts = list(map_function(worker, [(_task_file(i, t), t) for i, t in enumerate(tasks)]))
     matched = set(
         registry.stream_codes[
             np.unique(np.concatenate([p.sup_stream for p in parts] or [[]]).astype(np.int64))
         ]
     )
     text = _text_tasks(registry, rules, config, matched, tile_km)
-    parts += list(map_function(worker, text))
+    jobs = [(_task_file(len(tasks) + i, t), t) for i, t in enumerate(text)]
+    parts += list(map_function(worker, jobs))
     log.info("partitioned scored candidates: %d rule tasks, %d text tasks", len(tasks), len(text))
     sup, dem = found_here.sup, found_here.dem
     width = config.inferred_alternatives + 1
@@ -592,44 +660,56 @@ def partitioned_scored_set(
         np.maximum.at(diagnosis.sup, _side_rows(s_stream, s_alt, sup_key, width), s_diag)
         np.maximum.at(diagnosis.dem, _side_rows(d_stream, d_alt, dem_key, width), d_diag)
     full = [p for p in parts if p.n]
+    del parts
     if not full:
+        run_folder.remove()
         empty = replace(found_here, diagnosis=diagnosis)
         return score_set(empty, registry, config, factors=factors, categories=categories)
-    s = _side_rows(
-        np.concatenate([p.sup_stream for p in full]),
-        np.concatenate([p.sup_alt for p in full]),
-        sup_key,
-        width,
-    )
-    d = _side_rows(
-        np.concatenate([p.dem_stream for p in full]),
-        np.concatenate([p.dem_alt for p in full]),
-        dem_key,
-        width,
-    )
-    pairs = Pairs(
-        s,
-        d,
-        np.concatenate([p.rule for p in full]),
-        np.concatenate([p.radius_km for p in full]),
-        np.concatenate([p.hav_km for p in full]),
-        np.concatenate([p.similarity for p in full]),
-    )
-    km = np.concatenate([p.km for p in full])
+    store = PartitionStore(run_folder, [p.file for p in full], [p.n for p in full])
+    s = _side_rows(_joined(full, "sup_stream"), _joined(full, "sup_alt"), sup_key, width)
+    d = _side_rows(_joined(full, "dem_stream"), _joined(full, "dem_alt"), dem_key, width)
     order = np.argsort((s.astype(np.int64) << 32) | d.astype(np.int64), kind="stable")
-    pairs, km = pairs.take(order), km[order]
-    best = _best_per_pair(pairs, sup, dem, found_here.sup_stream, found_here.dem_stream)
-    rows = order[best]
-    scores = _merged_scores([p.scores for p in full], rows)
-    del parts, full
+    s, d, rule = s[order], d[order], _joined(full, "rule")[order]
+    nan = not_in_memory(len(order))
+    ordered = Pairs(s, d, rule, nan, nan, nan)
+    best = _best_per_pair(ordered, sup, dem, found_here.sup_stream, found_here.dem_stream)
+    source = order[best]
+    del order, ordered
+    rule = rule[best].astype(np.int64)
+    gain = _joined(full, "gain")[source]
+    del full
+    nan = not_in_memory(len(source))
+    found = StoredCandidateSet(
+        **{name: getattr(found_here, name) for name in found_here.__dataclass_fields__},
+        store=store,
+        source=source,
+    )
     found = replace(
-        found_here,
-        pairs=pairs.take(best),
-        km=km[best],
+        found,
+        pairs=Pairs(s[best], d[best], rule, nan, nan, nan),
+        km=nan,
         funnel={"tasks": len(tasks) + len(text), "after_alternatives": len(best)},
         diagnosis=diagnosis,
     )
-    return ScoredSet(found, scores)
+    names = _score_columns(store)
+    log.info(
+        "scored pairs: %d in %d Parquet files under %s; this process holds keys and gains only",
+        store.n,
+        len(store.files),
+        run_folder.path,
+    )
+    return StoredScoredSet(found, {"gain_per_unit": gain}, columns=names)
+
+
+def _joined(parts: list[TilePairs], name: str) -> np.ndarray:
+    return np.concatenate([getattr(p, name) for p in parts])
+
+
+def _score_columns(store: Any) -> tuple[str, ...]:
+    """The score columns of the files, in their order (after the keys and the geometry)."""
+    from symbiosis.engine.stored_set import GEOMETRY_COLUMNS
+
+    return tuple(n for n in store.column_names() if n not in KEY_COLUMNS and n not in GEOMETRY_COLUMNS)
 
 
 def _whole_sides(registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: Any) -> Any:
