@@ -41,14 +41,7 @@ with st.expander(t("advisor.exchanges.filters", lang)):
         key="exchanges.family",
         format_func=lambda f: t(f"advisor.family.{f}", lang) if f else all_label,
     )
-    min_value = f3.number_input(
-        t("advisor.map.min_value", lang),
-        min_value=0.0,
-        value=0.0,
-        step=10_000.0,
-        format="%.0f",
-        key="exchanges.min_value",
-    )
+    min_value = tables.min_value_input(f3, lang, key="exchanges.min_value")
 filters = MapFilters(
     park_id=park or None,
     family=family or None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import results_state, state
+from app_pages import results_state, state, tables
 from symbiosis.i18n import t
 from symbiosis.places.basemap import BASEMAP_CREDIT
 from symbiosis.views.map import ARC_MODES, SECTOR_COLOURS, MapFilters, build_deck, legend, map_layers
@@ -46,14 +46,7 @@ category = c4.selectbox(
     format_func=lambda c: labels[c] if c else all_label,
 )
 c5, c6, c7 = st.columns([1, 1, 1])
-min_value = c5.number_input(
-    t("advisor.map.min_value", lang),
-    min_value=0.0,
-    value=0.0,
-    step=10_000.0,
-    format="%.0f",
-    key="map.min_value",
-)
+min_value = tables.min_value_input(c5, lang, key="map.min_value")
 max_distance = c6.slider(
     t("advisor.map.max_distance", lang), 1, MAX_DISTANCE_KM, MAX_DISTANCE_KM, key="map.max_distance"
 )

@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from symbiosis.i18n import t
+
 __all__ = ["LOCALES", "MISSING", "chart", "column_config", "page_locale", "show_table"]
 
 #: What a table shows for a missing value (Streamlit writes « None », in English, by default).
@@ -41,6 +43,15 @@ def page_locale(lang: str) -> None:
     """
     tag = LOCALES.get(lang, LOCALES["fr"])
     st.sidebar.html(_LOCALE_SCRIPT.format(tag=tag, lang=tag[:2]), unsafe_allow_javascript=True)
+
+
+def min_value_input(container: Any, lang: str, *, key: str) -> float:
+    """The « value at least » filter of the exchange pages ($/yr, steps of 10,000), as a float."""
+    return float(
+        container.number_input(
+            t("advisor.map.min_value", lang), min_value=0.0, value=0.0, step=10_000.0, format="%.0f", key=key
+        )
+    )
 
 
 def column_config(frame: pd.DataFrame) -> dict[str, Any]:

@@ -214,9 +214,9 @@ def test_pages_refuse_the_wrong_role(db, page):
     assert not at.exception and "Accès refusé" in at.error[0].value and not at.dataframe
 
 
-def test_a_firm_sees_its_group_anonymised_then_named(db):
-    registry = _registry()
-    result = run_mutual(registry.firms, _data())
+def _qualified_group(db) -> tuple[pd.DataFrame, str]:
+    """The sample's first purchasing group recorded and qualified by the advisor: its synergies, its id."""
+    result = run_mutual(_registry().firms, _data())
     with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
         store = SynergyRepository(repo)
         record_mutual_proposals(store, ADVISOR, result)
@@ -224,6 +224,13 @@ def test_a_firm_sees_its_group_anonymised_then_named(db):
         syn = store.synergies(ADVISOR)
         for sid in syn.loc[syn["demand_id"] == group, "synergy_id"]:
             store.transition(ADVISOR, sid, "qualified")
+    return syn, group
+
+
+def test_a_firm_sees_its_group_anonymised_then_named(db):
+    syn, group = _qualified_group(db)
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        store = SynergyRepository(repo)
         for f in "BC":
             mine = syn.loc[(syn["demand_id"] == group) & (syn["supply_firm_id"] == f), "synergy_id"].iloc[0]
             store.consent(Actor(f"u{f}", "firm", f), mine, "accept")
@@ -439,15 +446,7 @@ def test_a_firms_decision_refused_by_the_pipeline_is_said_in_words(db, monkeypat
     # pipeline's English exception text (« a rejected synergy is not open to consent ») on a French page
     from symbiosis.synergy.status import TransitionError
 
-    registry = _registry()
-    result = run_mutual(registry.firms, _data())
-    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
-        store = SynergyRepository(repo)
-        record_mutual_proposals(store, ADVISOR, result)
-        group = result.purchase_groups.iloc[0]["group_id"]
-        syn = store.synergies(ADVISOR)
-        for sid in syn.loc[syn["demand_id"] == group, "synergy_id"]:
-            store.transition(ADVISOR, sid, "qualified")
+    _qualified_group(db)
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["actor"] = Actor("uA", "firm", "A")
     at.run()
