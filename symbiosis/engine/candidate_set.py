@@ -114,14 +114,24 @@ class CandidateSet:
         return self.firm_sup[self.pairs.s] == self.firm_dem[self.pairs.d]
 
     @property
+    def supply_rank(self) -> np.ndarray:
+        """Runner-up rank the supply was matched under (0: its own category)."""
+        return _alt_rank(self.sup, self.pairs.s)
+
+    @property
+    def demand_rank(self) -> np.ndarray:
+        """Runner-up rank the demand was matched under (0: its own category)."""
+        return _alt_rank(self.dem, self.pairs.d)
+
+    @property
     def alt_rank(self) -> np.ndarray:
         """Sum of both rows' runner-up ranks (0: both streams under their own category)."""
-        return _alt_rank(self.sup, self.pairs.s) + _alt_rank(self.dem, self.pairs.d)
+        return self.supply_rank + self.demand_rank
 
     @property
     def category_alternative(self) -> np.ndarray:
-        """Found under a runner-up of an inferred category (to confirm, never allocated)."""
-        return (_alt_rank(self.sup, self.pairs.s) > 0) | (_alt_rank(self.dem, self.pairs.d) > 0)
+        """Found under a runner-up of an inferred category (to confirm before it is proposed)."""
+        return (self.supply_rank > 0) | (self.demand_rank > 0)
 
     @property
     def hazardous(self) -> np.ndarray:

@@ -155,19 +155,21 @@ def demand_runner_ups(
 
 
 def _rank_in(stream_ids: pd.Series, category_ids: pd.Series, streams: pd.DataFrame) -> np.ndarray:
-    """Runner-up rank of each row's category among its stream's (0: the stream's own category)."""
-    own = stream_ids.map(streams["category_id"]).astype(str).to_numpy()
-    alternatives = (
-        stream_ids.map(streams["category_alternatives"]).fillna("").astype(str).str.split("|")
-        if "category_alternatives" in streams
-        else pd.Series([[]] * len(stream_ids), index=stream_ids.index)
+    """Runner-up rank of each row's category among its stream's (0: the stream's own category or
+    one it does not list), looked up in a (stream, category) → rank table of the streams."""
+    if "category_alternatives" not in streams:
+        return np.zeros(len(stream_ids), dtype=np.int64)
+    listed = streams["category_alternatives"].fillna("").astype(str).str.split("|").explode()
+    listed = listed[listed.ne("")]
+    ranks = pd.Series(
+        listed.groupby(level=0).cumcount().to_numpy() + 1,
+        index=pd.MultiIndex.from_arrays([listed.index.astype(str), listed.astype(str).to_numpy()]),
     )
-    category = category_ids.astype(str).to_numpy()
-    rank = np.array(
-        [alts.index(c) + 1 if c in alts else 0 for c, alts in zip(category, alternatives, strict=True)],
-        dtype=np.int64,
-    )
-    return np.where(category == own, 0, rank)
+    ranks = ranks[~ranks.index.duplicated()]
+    rows = pd.MultiIndex.from_arrays([stream_ids.astype(str).to_numpy(), category_ids.astype(str).to_numpy()])
+    rank = ranks.reindex(rows).fillna(0).to_numpy(np.int64)
+    own = stream_ids.map(streams["category_id"]).astype(str).to_numpy() == category_ids.astype(str).to_numpy()
+    return np.where(own, 0, rank)
 
 
 def _kept(
@@ -246,11 +248,10 @@ def problem_arrays(
     alternative = found.category_alternative[rows]
     max_flow = found.max_flow[rows]
     if alternative.any() and config.propose_demand_runner_ups:
-        s, d = found.pairs.s[rows], found.pairs.d[rows]
         proposed = demand_runner_ups(
-            found.dem_stream[d],
-            found.sup.alt_rank[s] if found.sup.alt_rank is not None else np.zeros(len(rows), np.int64),
-            found.dem.alt_rank[d] if found.dem.alt_rank is not None else np.zeros(len(rows), np.int64),
+            found.dem_stream[found.pairs.d[rows]],
+            found.supply_rank[rows],
+            found.demand_rank[rows],
             max_flow > 0,
             found.hazardous[rows],
         )
