@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -22,6 +22,7 @@ import numpy as np
 __all__ = [
     "GENERIC_WORDS",
     "STOPWORDS",
+    "masks_of_texts",
     "normalize",
     "parse_band",
     "parse_heat_band",
@@ -301,6 +302,20 @@ def tokens(text: str) -> list[str]:
 
 
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
+
+
+def masks_of_texts(texts: object, read: Callable[[str], int]) -> np.ndarray:
+    """``read`` (text → bit mask) of each text, computed once per distinct text (``int64``, aligned).
+
+    Missing values read as empty text. Used by the substance and grade readers
+    (:mod:`symbiosis.kb.substances`, :mod:`symbiosis.kb.grades`).
+    """
+    import pandas as pd
+
+    values = pd.Series(np.asarray(texts, dtype=object)).fillna("").astype(str)
+    codes, uniques = pd.factorize(values)
+    per_text = np.fromiter((read(t) for t in uniques), dtype=np.int64, count=len(uniques))
+    return per_text[codes] if len(codes) else np.zeros(0, dtype=np.int64)
 
 
 def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[str, float]]:

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from symbiosis.kb._text import _fold
+from symbiosis.kb._text import _fold, masks_of_texts
 
 __all__ = ["GRADES", "grade_labels", "grade_violation", "required_grades", "stated_grades"]
 
@@ -83,13 +83,6 @@ def _stated(text: str) -> int:
     return _bits(_fold(text))
 
 
-def _apply(texts: Sequence[str] | pd.Series | np.ndarray, read) -> np.ndarray:
-    values = pd.Series(np.asarray(texts, dtype=object)).fillna("").astype(str)
-    codes, uniques = pd.factorize(values)
-    per_text = np.fromiter((read(t) for t in uniques), dtype=np.int64, count=len(uniques))
-    return per_text[codes] if len(codes) else np.zeros(0, dtype=np.int64)
-
-
 def required_grades(texts: Sequence[str] | pd.Series | np.ndarray) -> np.ndarray:
     """Per demand description, the mask of the grades it requires (0: none).
 
@@ -99,12 +92,12 @@ def required_grades(texts: Sequence[str] | pd.Series | np.ndarray) -> np.ndarray
     ...     ["CO2 food grade (EIGA/ISBT)", "Raw CO2 for liquefaction to food grade", "Eau non potable"])]
     [['food grade'], [], []]
     """
-    return _apply(texts, _required)
+    return masks_of_texts(texts, _required)
 
 
 def stated_grades(texts: Sequence[str] | pd.Series | np.ndarray) -> np.ndarray:
     """Per supply description, the mask of the grades it states (0: none)."""
-    return _apply(texts, _stated)
+    return masks_of_texts(texts, _stated)
 
 
 def grade_violation(stated: np.ndarray, required: np.ndarray) -> np.ndarray:

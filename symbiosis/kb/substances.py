@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from symbiosis.kb._text import _fold
+from symbiosis.kb._text import _fold, masks_of_texts
 
 __all__ = ["SUBSTANCES_FILE", "category_bits", "load_substances", "substance_bits", "substance_labels"]
 
@@ -109,11 +109,8 @@ def substance_bits(texts: Sequence[str] | pd.Series | np.ndarray, *, direction: 
     >>> int(substance_bits(["Alternative fuels (solvents, tyres)"], direction="demand")[0])
     0
     """
-    values = pd.Series(np.asarray(texts, dtype=object)).fillna("").astype(str)
-    codes, uniques = pd.factorize(values)
     demand = direction == "demand"
-    per_text = np.fromiter((_bits(t, demand) for t in uniques), dtype=np.int64, count=len(uniques))
-    return per_text[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    return masks_of_texts(texts, lambda text: _bits(text, demand))
 
 
 @lru_cache(maxsize=1)
