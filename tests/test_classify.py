@@ -59,6 +59,9 @@ def test_sawdust_and_chips_of_softwood():
         ("chaleur fatale 140 degrés", "heat_high_90_150c"),
         ("waste heat at 25 C", "heat_ambient_lt_30c"),
         ("hot flue gas 400 °F", "heat_very_high_gt_150c"),
+        # "> 150 °C" holds neither end: 150 °C is the 90–150 °C band; a shared end goes up (60 above).
+        ("rejets thermiques à 150 °C", "heat_high_90_150c"),
+        ("rejets thermiques à 151 °C", "heat_very_high_gt_150c"),
     ],
 )
 def test_temperature_picks_the_heat_band(text, band):
@@ -71,6 +74,12 @@ def test_temperature_picks_the_heat_band(text, band):
         ("vapeur à 2 bars en surplus", "steam_low_pressure"),
         ("vapeur 10 bar", "steam_medium_pressure"),
         ("steam 250 psig", "steam_high_pressure"),
+        # The labels say "3,5–15 bar" and "> 15 bar": 15 bar is medium pressure.
+        ("surplus process steam, ~15 bar", "steam_medium_pressure"),
+        ("vapeur 16 bar", "steam_high_pressure"),
+        # A range counts by its lower end (what is guaranteed, the least that is needed).
+        ("purchased steam 15-20 bar", "steam_medium_pressure"),
+        ("vapeur 20 à 40 bars", "steam_high_pressure"),
     ],
 )
 def test_pressure_picks_the_steam_band(text, band):

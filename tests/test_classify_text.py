@@ -86,6 +86,10 @@ def test_parse_temperature_c(text, celsius):
         ("800 kPa", 8.0),
         ("1,5 MPa", 15.0),
         ("bar laitier", None),
+        ("steam 13-20 bar", 13.0),
+        ("vapeur 15 à 20 bars", 15.0),
+        ("1-2 MPa", 10.0),
+        ("3 to 5 barg, then 12 bar", 12.0),
         ("vapeur basse pression", None),
     ],
 )

@@ -213,7 +213,11 @@ def parse_heat_band(label: str) -> tuple[float, float] | None:
     return parse_band(label, "C")
 
 
-_PRESSURE = re.compile(rf"(?P<value>{_NUMBER})\s*(?P<unit>bars?g?|psig?|kpa|mpa)\b", re.IGNORECASE)
+_PRESSURE = re.compile(
+    rf"(?:(?P<low>{_NUMBER})\s*(?:bars?g?|psig?|kpa|mpa)?\s*(?:-|–|—|à|a|to)\s*)?"
+    rf"(?P<value>{_NUMBER})\s*(?P<unit>bars?g?|psig?|kpa|mpa)\b",
+    re.IGNORECASE,
+)
 _TO_BAR = {"bar": 1.0, "psi": 0.0689476, "kpa": 0.01, "mpa": 10.0}
 
 
@@ -221,7 +225,9 @@ def parse_pressure_bar(text: str) -> float | None:
     """Return the highest pressure written in ``text``, in bar, or None.
 
     Understands ``10 bar``, ``10 barg``, ``150 psi``, ``150 psig``, ``800 kPa``, ``1,5 MPa``; gauge and
-    absolute are not told apart (the bands are wide).
+    absolute are not told apart (the bands are wide). A range (``13-20 bar``, ``15 à 20 bars``) counts
+    by its lower end: what a supply guarantees, and the least a demand can take (steam at the lower
+    pressure serves it, through a let-down if need be, only if that end is met).
 
     Parameters
     ----------
@@ -230,7 +236,8 @@ def parse_pressure_bar(text: str) -> float | None:
     """
     found = []
     for match in _PRESSURE.finditer(text):
-        value = float(re.sub(r"[ \u00a0\u202f]", "", match.group("value")).replace(",", "."))
+        written = match.group("low") or match.group("value")
+        value = float(re.sub(r"[ \u00a0\u202f]", "", written).replace(",", "."))
         unit = match.group("unit").lower().rstrip("g").rstrip("s")
         found.append(value * _TO_BAR[unit])
     return max(found) if found else None

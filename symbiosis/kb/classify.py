@@ -564,9 +564,26 @@ def _apply_band(
         return scores
     scores = scores.copy()
     best = float(scores[first])
-    for i, low, high in bands:
-        scores[i] = min(1.0, best + 0.05) if low <= value < high else 0.5 * scores[i]
+    taken = _band_of(value, bands)
+    for i, _, _ in bands:
+        scores[i] = min(1.0, best + 0.05) if i == taken else 0.5 * scores[i]
     return scores
+
+
+def _band_of(value: float, bands: tuple[tuple[int, float, float], ...]) -> int | None:
+    """Return the category row of the band that contains ``value``, or None.
+
+    Bands are read as their labels write them: ``"3,5–15 bar"`` holds both ends, ``"> 15 bar"`` and
+    ``"< 3,5 bar"`` hold neither (15 bar is medium pressure, 3.5 bar too). Where two ranges share an
+    end (``30–60 °C`` and ``60–90 °C``), the value goes to the higher one.
+    """
+    containing = [
+        (low, i)
+        for i, low, high in bands
+        if (value > low if np.isinf(high) else value >= low)
+        and (value < high if np.isinf(low) else value <= high)
+    ]
+    return max(containing)[1] if containing else None
 
 
 def classify_many(
