@@ -51,6 +51,18 @@ def test_sawdust_and_chips_of_softwood():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "TPA plant waste water, high COD",
+        "Brewery waste water (high COD, warm)",
+        "Eaux usées de l'unité TPA, DCO élevée",
+    ],
+)
+def test_untreated_wastewater_is_organically_loaded_water_not_clean_water_or_sludge(text):
+    assert classify(text, direction="supply", unit="m³/yr")[0].category_id == "water_wash_organic"
+
+
+@pytest.mark.parametrize(
     ("text", "band"),
     [
         ("rejets thermiques à 60 °C", "heat_medium_60_90c"),

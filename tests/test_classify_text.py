@@ -112,6 +112,12 @@ def test_parse_band_in_bar_and_celsius(label, unit, band):
     assert parse_band(label, unit) == band
 
 
+def test_waste_water_is_one_word():
+    # "waste" alone only says a stream is a residue; "waste water" is wastewater, not water.
+    assert tokens("TPA plant waste water") == tokens("TPA plant wastewater") == ["tpa", "plant", "wastewater"]
+    assert "water" in tokens("waste heat and water")
+
+
 def test_tokens_drop_stop_words():
     assert tokens("copeaux et sciure de résineux") == ["copeau", "sciur", "resineu"]
     assert tokens("the bark from the yard") == ["bark", "yard"]

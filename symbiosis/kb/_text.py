@@ -90,6 +90,10 @@ GENERIC_WORDS: frozenset[str] = _wordset(
     """
 )
 
+#: Two words that name one thing only together, written as one word: "waste" alone only says that a
+#: stream is a residue (:data:`GENERIC_WORDS`), but "waste water" is wastewater, not water.
+_COMPOUNDS = re.compile(r"\b(waste) (waters?)\b")
+
 #: Spelling variants folded to one form before stemming (British/American, Québec/France).
 _SPELLING: Mapping[str, str] = {
     "aluminum": "aluminium",
@@ -260,7 +264,8 @@ def normalize(text: str) -> str:
     """
     text = _TEMPERATURE.sub(" ", text)
     text = _ORDINAL.sub(lambda m: f" {_ORDINAL_WORDS[m.group(1)]} ", _fold(text))
-    words = _NON_WORD.sub(" ", text).split()
+    text = _COMPOUNDS.sub(lambda m: m.group(1) + m.group(2), _NON_WORD.sub(" ", text))
+    words = text.split()
     return " ".join(w for w in words if w not in _UNITS and not _NUMERIC_TOKEN.match(w))
 
 
