@@ -29,6 +29,9 @@ from tests._registry_helpers import firm, stream
         ("Chaux / complément calcique de qualité alimentaire animale pour pierres à lécher", ["feed grade"]),
         ("Feed water for purified water / WFI plant - potable quality source only", ["potable quality"]),
         ("Eau de procédé de qualité potable (contact produit)", ["food grade", "potable quality"]),
+        # Brewing and malting grades are food grades (the grain goes into a drink).
+        ("Malt barley, brewing grade", ["food grade"]),
+        ("Orge de qualité brassicole", ["food grade"]),
         # What the buyer makes, after its use cue, is not what it buys.
         ("Raw fermentation CO2 (> 98 %) for liquefaction to food grade", []),
         ("CO2 brut (>90 %) à liquéfier et purifier en qualité alimentaire / industrielle", []),

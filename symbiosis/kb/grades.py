@@ -32,7 +32,8 @@ _NOT = r"(?<!non )(?<!non-)(?<!not )(?<!pas )"
 #: Grade name → pattern on folded text (lower case, no accents). Order gives the bit.
 GRADES: dict[str, str] = {
     "food": _NOT + r"(?:food[ -]grade|food[ -]contact|product contact|contact (?:produit|alimentaire)"
-    r"|qualite alimentaire(?! animale)|grade alimentaire)",
+    r"|qualite alimentaire(?! animale)|grade alimentaire"
+    r"|(?:brewing|malting|distilling)[ -]grade|qualite (?:brassicole|maltiere))",
     "feed": _NOT + r"(?:feed[ -]grade|qualite alimentaire animale|qualite fourragere)",
     "pharmaceutical": _NOT + r"(?:pharma(?:ceutical)?[ -]grade|qualite pharmaceutique|\busp\b|\bwfi\b)",
     "potable": _NOT + r"(?:\bpotable\b|drinking[ -]water quality)",
