@@ -131,6 +131,17 @@ def test_weighted_tokens_lower_the_source_and_silence_generic_words():
     assert pairs[stem("surplus")] == 0.0
 
 
+def test_a_parenthesis_belongs_to_the_clause_it_qualifies():
+    # "(foul condensate stripping)" says more about the source, not about the resource.
+    pairs = weighted_tokens("Crude methanol from evaporation condensates (foul condensate stripping), wet")
+    weights = dict(pairs)
+    assert weights[stem("methanol")] == 1.0
+    assert weights[stem("stripping")] == CONTEXT_WEIGHT
+    assert weights[stem("wet")] == 1.0  # the comma after the parenthesis ends the "from" clause
+    # A parenthesis after the resource stays at full weight.
+    assert dict(weighted_tokens("Slag (glassy) from the furnace"))[stem("glassy")] == 1.0
+
+
 def test_spelling_variants_are_folded():
     assert tokens("aluminum turnings") == tokens("aluminium turnings")
     assert tokens("boues de désinkage") == tokens("boues de désencrage")

@@ -132,7 +132,7 @@ _CONTEXT_CUES = _wordset(
 USE_WEIGHT = 1.0
 EXAMPLE_WEIGHT = 0.5
 _USE_CUES = _wordset("for pour as comme into replace remplacer remplacement substitute substitution feed")
-_CLAUSE = re.compile(r"[,;:()\[\]\n]|\.(?!\d)")
+_CLAUSE_SPLIT = re.compile(r"([,;:()\[\]\n]|\.(?!\d))")
 
 # "1re", "1ère", "1st", "2e", "2nd", "3rd": ordinals survive number removal, as words.
 _ORDINAL = re.compile(r"\b([123])(?:st|nd|rd|re|ere|er|e|eme|ieme)\b")
@@ -355,9 +355,17 @@ def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[st
         parts = [(_PARENTHESES.sub(" ; ", text), 1.0), (examples, EXAMPLE_WEIGHT)]
     out: list[tuple[str, float]] = []
     for part, scale in parts:
-        for clause in _CLAUSE.split(part):
-            weight = 1.0
-            words = [_SPELLING.get(w, w) for w in normalize(clause).split()]
+        pieces = _CLAUSE_SPLIT.split(part)
+        weight, outer = 1.0, [1.0]
+        for n in range(0, len(pieces), 2):
+            separator = pieces[n - 1] if n else ""
+            if separator == "(":  # a parenthesis qualifies what precedes it: "from X (Y)"
+                outer.append(weight)
+            elif separator == ")":
+                weight = outer.pop() if len(outer) > 1 else 1.0
+            else:
+                weight, outer = 1.0, [1.0]
+            words = [_SPELLING.get(w, w) for w in normalize(pieces[n]).split()]
             for k, word in enumerate(words):
                 if word in _CONTEXT_CUES:
                     weight = CONTEXT_WEIGHT
