@@ -63,6 +63,13 @@ def test_untreated_wastewater_is_organically_loaded_water_not_clean_water_or_slu
 
 
 @pytest.mark.parametrize(
+    "text", ["Process residue containing Ni/Co (leach residue)", "Résidu de procédé contenant Ni/Co"]
+)
+def test_a_residue_named_by_its_metal_symbols_is_metal_bearing(text):
+    assert classify(text, direction="supply", unit="t/yr")[0].category_id == "metal_bearing_residue"
+
+
+@pytest.mark.parametrize(
     ("text", "band"),
     [
         ("rejets thermiques à 60 °C", "heat_medium_60_90c"),

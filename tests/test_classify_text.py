@@ -142,6 +142,14 @@ def test_a_parenthesis_belongs_to_the_clause_it_qualifies():
     assert dict(weighted_tokens("Slag (glassy) from the furnace"))[stem("glassy")] == 1.0
 
 
+def test_a_list_of_metal_symbols_names_the_metals():
+    assert {"nickel", "cobalt"} <= set(tokens("Process residue containing Ni/Co"))
+    assert {"zinc", "lead", "plomb"} <= set(tokens("Gas cleaning sludge (Zn, Pb)"))
+    # A symbol alone, or in lower case, is left as written: too often a word or an abbreviation.
+    assert "cobalt" not in tokens("Co-digestion of food waste")
+    assert "cobalt" not in tokens("co2 and h2")
+
+
 def test_spelling_variants_are_folded():
     assert tokens("aluminum turnings") == tokens("aluminium turnings")
     assert tokens("boues de désinkage") == tokens("boues de désencrage")

@@ -90,6 +90,35 @@ GENERIC_WORDS: frozenset[str] = _wordset(
     """
 )
 
+#: Chemical symbols of the metals residues are recovered for, with their English and French names.
+_ELEMENTS: Mapping[str, str] = {
+    "Ni": "nickel",
+    "Co": "cobalt",
+    "Zn": "zinc",
+    "Cu": "copper cuivre",
+    "Pb": "lead plomb",
+    "Cr": "chromium chrome",
+    "Mn": "manganese",
+    "Mo": "molybdenum molybdene",
+    "Sn": "tin etain",
+    "Cd": "cadmium",
+    "Hg": "mercury mercure",
+    "Fe": "iron fer",
+    "Al": "aluminium",
+    "Ti": "titanium titane",
+}
+_SYMBOL = "|".join(sorted(_ELEMENTS, key=len, reverse=True))
+#: Two or more symbols written as a list ("Ni/Co", "Zn, Pb", "Cu + Zn"), case as written: a symbol
+#: alone is too often a word or an abbreviation ("Co-digestion", "V") to be read as a metal.
+_ELEMENT_LIST = re.compile(rf"\b(?:{_SYMBOL})(?:\s*[/,+&]\s*(?:{_SYMBOL})\b)+")
+
+
+def _element_names(match: re.Match[str]) -> str:
+    """The list as written, then the metals' names ("Ni/Co" → "Ni/Co nickel cobalt")."""
+    names = (_ELEMENTS[s] for s in re.findall(rf"\b(?:{_SYMBOL})\b", match.group(0)))
+    return f"{match.group(0)} {' '.join(names)} "
+
+
 #: Two words that name one thing only together, written as one word: "waste" alone only says that a
 #: stream is a residue (:data:`GENERIC_WORDS`), but "waste water" is wastewater, not water.
 _COMPOUNDS = re.compile(r"\b(waste) (waters?)\b")
@@ -263,6 +292,7 @@ def normalize(text: str) -> str:
     'spl first coupe second cut'
     """
     text = _TEMPERATURE.sub(" ", text)
+    text = _ELEMENT_LIST.sub(_element_names, text)
     text = _ORDINAL.sub(lambda m: f" {_ORDINAL_WORDS[m.group(1)]} ", _fold(text))
     text = _COMPOUNDS.sub(lambda m: m.group(1) + m.group(2), _NON_WORD.sub(" ", text))
     words = text.split()
