@@ -63,6 +63,19 @@ def test_untreated_wastewater_is_organically_loaded_water_not_clean_water_or_slu
 
 
 @pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # Purity is a property of both; the source (fermentation, an ammonia or hydrogen plant) decides.
+        ("Fermentation CO2, high purity (>99 %)", "co2_biogenic_concentrated"),
+        ("CO2 de fermentation, haute pureté", "co2_biogenic_concentrated"),
+        ("High-purity CO2 from the ammonia plant", "co2_concentrated_process"),
+    ],
+)
+def test_concentrated_co2_is_told_apart_by_its_source_not_its_purity(text, category):
+    assert classify(text, direction="supply", unit="t/yr")[0].category_id == category
+
+
+@pytest.mark.parametrize(
     "text", ["Process residue containing Ni/Co (leach residue)", "Résidu de procédé contenant Ni/Co"]
 )
 def test_a_residue_named_by_its_metal_symbols_is_metal_bearing(text):
