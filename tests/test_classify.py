@@ -69,9 +69,13 @@ def test_untreated_wastewater_is_organically_loaded_water_not_clean_water_or_slu
         ("Fermentation CO2, high purity (>99 %)", "co2_biogenic_concentrated"),
         ("CO2 de fermentation, haute pureté", "co2_biogenic_concentrated"),
         ("High-purity CO2 from the ammonia plant", "co2_concentrated_process"),
+        # Primary and secondary sludge together are mixed sludge; primary alone is primary.
+        ("Paper sludge (primary + secondary)", "paper_sludge_mixed"),
+        ("Boues papetières (primaires + secondaires)", "paper_sludge_mixed"),
+        ("Primary sludge from the clarifier", "paper_sludge_primary"),
     ],
 )
-def test_concentrated_co2_is_told_apart_by_its_source_not_its_purity(text, category):
+def test_close_categories_are_told_apart_by_what_the_text_says(text, category):
     assert classify(text, direction="supply", unit="t/yr")[0].category_id == category
 
 
