@@ -65,10 +65,6 @@ def test_untreated_wastewater_is_organically_loaded_water_not_clean_water_or_slu
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        # Purity is a property of both; the source (fermentation, an ammonia or hydrogen plant) decides.
-        ("Fermentation CO2, high purity (>99 %)", "co2_biogenic_concentrated"),
-        ("CO2 de fermentation, haute pureté", "co2_biogenic_concentrated"),
-        ("High-purity CO2 from the ammonia plant", "co2_concentrated_process"),
         # Primary and secondary sludge together are mixed sludge; primary alone is primary.
         ("Paper sludge (primary + secondary)", "paper_sludge_mixed"),
         ("Boues papetières (primaires + secondaires)", "paper_sludge_mixed"),
