@@ -78,6 +78,42 @@ def test_totals_pool_exchanges_and_causes_are_labelled(evaluations):
     assert causes.loc["no_rule", "given/tune"] == 1
 
 
+def test_a_miss_the_allocation_makes_is_told_from_one_the_declared_quantities_force(tmp_path):
+    """Whey for two expected pig farms, enough for one; bark expected at a far boiler, taken by a near one."""
+    case = tmp_path / "competition_fr"
+    shutil.copytree(MINI, case)
+    firms = (MINI / "firms.csv").read_text(encoding="utf-8")
+    (case / "firms.csv").write_text(
+        firms + "F8,Ferme Deux,112120,Saint-Prime,48.60,-72.34,non,public\n"
+        "F9,Chaufferie Proche,221330,Dolbeau-Mistassini,48.87,-72.22,non,public\n",
+        encoding="utf-8",
+    )
+    (case / "streams.csv").write_text(
+        "stream_id,firm_id,direction,category_id,waste_code,description,quantity,unit\n"
+        'S3,F5,offre,whey,,lactosérum liquide,"1 000",t/an\n'
+        'D3,F6,demande,animal_feed_ingredient,,ingrédient pour l\'alimentation des porcs,"1 500",t/an\n'
+        'D8,F8,demande,animal_feed_ingredient,,ingrédient pour l\'alimentation des porcs,"1 500",t/an\n'
+        'S1,F1,offre,wood_bark,,écorces de sapin et d\'épinette,"5 000",t/an\n'
+        'D1,F2,demande,biomass_fuel_wood,,biomasse forestière pour la chaudière,"5 000",t/an\n'
+        'D9,F9,demande,biomass_fuel_wood,,biomasse forestière pour la chaudière,"5 000",t/an\n',
+        encoding="utf-8",
+    )
+    (case / "expected.csv").write_text(
+        "supply_id,demand_id,source,status,note\n"
+        "S3,D3,test,implemented,whey to one farm\n"
+        "S3,D8,test,implemented,whey to the other farm\n"
+        "S1,D1,test,implemented,bark to the far boiler (D9 is nearer and not listed)\n",
+        encoding="utf-8",
+    )
+    (case / "forbidden.csv").write_text("supply_id,demand_id,reason\n", encoding="utf-8")
+    evaluation = evaluate_case(read_case(case), mode="given")
+    causes = {(r.supply_id, r.demand_id): r.cause for r in evaluation.pairs.itertuples()}
+    # The 1,000 t go to one farm; the other could only be served by taking them from the first.
+    assert sorted([causes[("S3", "D3")], causes[("S3", "D8")]]) == ["", "expected_competition"]
+    # The far boiler would be served if only expected pairs competed: the allocation chose D9.
+    assert causes[("S1", "D1")] == "not_selected"
+
+
 def test_cases_are_found_by_folder_and_split(tmp_path):
     for name, split in (("a_fr", "tune"), ("b_fr", "holdout")):
         shutil.copytree(MINI, tmp_path / name)

@@ -22,7 +22,10 @@ Each expected pair missing from the candidates gets one **cause**, the first tha
     the pair passes every check but K-nearest pruning dropped it.
 
 An expected pair among the candidates but not allocated is ``unprofitable`` (its gain is not
-positive) or ``not_selected`` (the allocation preferred other partners).
+positive), ``expected_competition`` (the case's other expected exchanges take the quantity: the pair
+gets no flow either in an optimal allocation of the expected pairs alone, so no allocation of the
+declared quantities serves it beside them at a better total) or ``not_selected`` (it would be served
+among the expected pairs alone, but the allocation preferred partners the case does not list).
 """
 
 from __future__ import annotations
@@ -66,6 +69,9 @@ CAUSES: dict[str, Text] = {
     "internal_only": Text("même entreprise", "same firm"),
     "pruned": Text("élagage aux K plus proches", "K-nearest pruning"),
     "unprofitable": Text("non rentable", "unprofitable"),
+    "expected_competition": Text(
+        "quantité prise par d'autres échanges attendus", "quantity taken by other expected exchanges"
+    ),
     "not_selected": Text("non retenu par l'allocation", "not selected by the allocation"),
 }
 
@@ -238,14 +244,41 @@ def _causes(
     cause[unallocated] = np.where(
         keys[unallocated].map(gain).fillna(-1.0) > 0, "not_selected", "unprofitable"
     )
+    to_confirm = candidate & keys.map(_to_confirm(result.candidates)).fillna(False).astype(bool)
+    offered = (cause == "not_selected") & ~to_confirm
+    if offered.any():
+        served = _served_among_expected(result.candidates, keys, registry, config)
+        cause[offered & ~keys.isin(served)] = "expected_competition"
     return pairs.assign(
         candidate=candidate.to_numpy(),
         allocated=allocated.to_numpy(),
         cause=cause.to_numpy(),
-        to_confirm=(
-            candidate & keys.map(_to_confirm(result.candidates)).fillna(False).astype(bool)
-        ).to_numpy(),
+        to_confirm=to_confirm.to_numpy(),
     )
+
+
+def _served_among_expected(
+    candidates: pd.DataFrame, expected: pd.Series, registry: Registry, config: MatchConfig
+) -> set[str]:
+    """Expected pairs (``supply>demand`` keys) served by an optimal allocation of the expected pairs alone.
+
+    The same allocation model and scenario as the run, offered only the candidates that are expected
+    pairs (and not waiting for a category to be confirmed): what the case's own quantities allow when
+    nothing it does not list competes.
+    """
+    from symbiosis.engine.allocation import solve
+    from symbiosis.engine.problem_builder import build_allocation_problem
+
+    offered = candidates[_keys(candidates).isin(set(expected))]
+    if "category_alternative" in offered:
+        offered = offered[~offered["category_alternative"].fillna(False).astype(bool)]
+    if "internal" in offered:
+        offered = offered[~offered["internal"].fillna(False).astype(bool)]
+    if offered.empty:
+        return set()
+    allocation = solve(build_allocation_problem(offered, registry, config), config.allocation_config())
+    flows = allocation.flows
+    return set(_keys(flows[flows["flow_per_yr"] > 0]))
 
 
 def _to_confirm(candidates: pd.DataFrame) -> pd.Series:
