@@ -82,6 +82,16 @@ def test_a_residue_named_by_its_metal_symbols_is_metal_bearing(text):
     assert classify(text, direction="supply", unit="t/yr")[0].category_id == "metal_bearing_residue"
 
 
+def test_alternative_kiln_fuel_is_read_in_french_too():
+    found = classify(
+        "Combustibles de substitution pour les fours (huiles, solvants, pneus)",
+        direction="demand",
+        unit="t/an",
+        lang="fr",
+    )
+    assert found[0].category_id == "cement_alt_fuel"
+
+
 @pytest.mark.parametrize(
     ("text", "band"),
     [

@@ -131,6 +131,15 @@ def test_weighted_tokens_lower_the_source_and_silence_generic_words():
     assert pairs[stem("surplus")] == 0.0
 
 
+def test_a_use_cue_that_is_also_a_word_still_counts_in_a_demand():
+    # "substitution" and "feed" open the use clause of a demand, and they are also what is wanted.
+    assert stem("substitution") in dict(
+        weighted_tokens("Combustibles de substitution pour les fours", direction="demand")
+    )
+    assert stem("feed") in dict(weighted_tokens("Protein feed for cattle", direction="demand"))
+    assert "pour" not in dict(weighted_tokens("Combustibles pour les fours", direction="demand"))
+
+
 def test_a_parenthesis_belongs_to_the_clause_it_qualifies():
     # "(foul condensate stripping)" says more about the source, not about the resource.
     pairs = weighted_tokens("Crude methanol from evaporation condensates (foul condensate stripping), wet")

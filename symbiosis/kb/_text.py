@@ -399,9 +399,12 @@ def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[st
             for k, word in enumerate(words):
                 if word in _CONTEXT_CUES:
                     weight = CONTEXT_WEIGHT
-                elif demand and word in _USE_CUES:
+                    continue
+                if demand and word in _USE_CUES:
                     weight = USE_WEIGHT
-                elif _keep(word):
+                # A cue that is also a word ("feed", "substitution") still says what is wanted:
+                # "combustibles de *substitution*", "protein *feed*".
+                if _keep(word):
                     generic = word in GENERIC_WORDS or _in_generic_pair(words, k)
                     out.append((stem(word), 0.0 if generic else weight * scale))
     return out
