@@ -69,6 +69,10 @@ def test_untreated_wastewater_is_organically_loaded_water_not_clean_water_or_slu
         ("Paper sludge (primary + secondary)", "paper_sludge_mixed"),
         ("Boues papetières (primaires + secondaires)", "paper_sludge_mixed"),
         ("Primary sludge from the clarifier", "paper_sludge_primary"),
+        # French trade words.
+        ("Refus de pulpeur (plastiques + fibres) de la ligne de carton recyclé", "pulp_fibre_rejects"),
+        ("Retours de béton frais", "cd_concrete_rubble"),
+        ("Terres dépolluées, pour remblai", "cd_soil_clean"),
     ],
 )
 def test_close_categories_are_told_apart_by_what_the_text_says(text, category):
