@@ -86,6 +86,19 @@ def test_a_residue_named_by_its_metal_symbols_is_metal_bearing(text):
     assert classify(text, direction="supply", unit="t/yr")[0].category_id == "metal_bearing_residue"
 
 
+@pytest.mark.parametrize("text", ["Source-separated food waste", "Biodéchets alimentaires triés à la source"])
+def test_a_demand_naming_a_material_only_a_supply_can_be_gets_its_outlets(text):
+    from symbiosis.kb import load_rules
+
+    rules = load_rules()
+    outlets = set(rules.loc[rules["supply_category_id"] == "food_waste_mixed", "demand_category_id"])
+    found = classify(text, direction="demand", unit="t/yr", top=3)
+    # Food waste as such is no demand category; the demand wants it as feedstock of an outlet.
+    assert [s.category_id in outlets - {"food_waste_mixed"} for s in found] == [True, True, True]
+    # A supply reads the same words as what it is.
+    assert classify(text, direction="supply", unit="t/yr")[0].category_id == "food_waste_mixed"
+
+
 def test_alternative_kiln_fuel_is_read_in_french_too():
     found = classify(
         "Combustibles de substitution pour les fours (huiles, solvants, pneus)",

@@ -545,6 +545,47 @@ def _scores(
     return (W_PHRASE * best_phrase + W_DOC * doc_cos + W_EXACT * exact).T
 
 
+#: Score step between the outlets of a material a demand names (:func:`_outlet_first`).
+OUTLET_STEP = 0.01
+
+
+@lru_cache(maxsize=1)
+def _outlets() -> dict[int, np.ndarray]:
+    """Per category row, the rows of the other categories a rule lets it supply (its outlets)."""
+    from symbiosis.kb.rules import load_rules
+
+    position = {c.category_id: i for i, c in enumerate(_index().categories)}
+    rules = load_rules()
+    outlets: dict[int, set[int]] = {}
+    for supply, demand in zip(rules["supply_category_id"], rules["demand_category_id"], strict=True):
+        if supply != demand and supply in position and demand in position:
+            outlets.setdefault(position[supply], set()).add(position[demand])
+    return {i: np.array(sorted(rows), dtype=np.intp) for i, rows in outlets.items()}
+
+
+def _outlet_first(scores: np.ndarray, fits: np.ndarray) -> np.ndarray:
+    """A demand whose text names a material only a supply can be wants it through an outlet.
+
+    "Source-separated food waste" reads best as *mixed food waste*, a category no rule receives
+    as such: the demand is one of its outlets (a digester's or a composting site's feedstock…). The
+    outlet of that material the text reads best (among those the declaration allows) takes the
+    material's score, so it comes first; where the best category fits the declaration, nothing moves.
+    """
+    named = int(np.argmax(scores))
+    if fits[named] or scores[named] <= 0.0:
+        return scores
+    outlets = _outlets().get(named)
+    if outlets is None:
+        return scores
+    outlets = outlets[fits[outlets]]
+    if not len(outlets):
+        return scores
+    order = outlets[np.argsort(-scores[outlets], kind="stable")]
+    scores = scores.copy()
+    scores[order] = np.maximum(scores[order], scores[named] - OUTLET_STEP * np.arange(len(order)))
+    return scores
+
+
 def _apply_band(
     index: _Index, scores: np.ndarray, value: float | None, bands: tuple[tuple[int, float, float], ...]
 ) -> np.ndarray:
@@ -620,7 +661,10 @@ def classify_many(
         row = row + _code_bonus(index, decl.waste_code)  # a code alone is enough to suggest
         allowed = allowed_categories(decl)
         if allowed is not None:
-            row = np.where(np.isin(ids, list(allowed)), row, 0.0)
+            fits = np.isin(ids, list(allowed))
+            if decl.direction == "demand":
+                row = _outlet_first(row, fits)
+            row = np.where(fits, row, 0.0)
         temperature = decl.temperature_c if decl.temperature_c is not None else parse_temperature_c(text)
         row = _apply_band(index, row, temperature, index.heat_bands)
         row = _apply_band(index, row, temperature, index.steam_temperature_bands)
