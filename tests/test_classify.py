@@ -73,6 +73,8 @@ def test_untreated_wastewater_is_organically_loaded_water_not_clean_water_or_slu
         ("Refus de pulpeur (plastiques + fibres) de la ligne de carton recyclé", "pulp_fibre_rejects"),
         ("Retours de béton frais", "cd_concrete_rubble"),
         ("Terres dépolluées, pour remblai", "cd_soil_clean"),
+        ("Knitwear offcuts and yarn waste", "textile_offcuts"),
+        ("Chutes de tricot et déchets de fil", "textile_offcuts"),
     ],
 )
 def test_close_categories_are_told_apart_by_what_the_text_says(text, category):
@@ -97,6 +99,19 @@ def test_a_demand_naming_a_material_only_a_supply_can_be_gets_its_outlets(text):
     assert [s.category_id in outlets - {"food_waste_mixed"} for s in found] == [True, True, True]
     # A supply reads the same words as what it is.
     assert classify(text, direction="supply", unit="t/yr")[0].category_id == "food_waste_mixed"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Shoddy for stuffing and padding", "textile_recycling_feed"),
+        ("Matière pour effilochage et rembourrage", "textile_recycling_feed"),
+        ("Boues vertes / scories / cendres pour parpaings et briques", "brick_ceramic_feedstock"),
+        ("déchets alimentaires et verts pour le lombricompostage", "compost_feedstock"),
+    ],
+)
+def test_a_demand_is_read_by_the_trade_words_of_its_use(text, category):
+    assert classify(text, direction="demand", unit="t/yr")[0].category_id == category
 
 
 def test_alternative_kiln_fuel_is_read_in_french_too():
