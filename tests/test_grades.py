@@ -113,3 +113,37 @@ def test_industrial_co2_never_reaches_a_food_grade_buyer_and_unstated_co2_waits(
     # Once the supplier states the grade, the pair is proposed like any other.
     certified = [*rows[:1], {**rows[1], "description": "Captured CO2, food grade (ISBT)"}, *rows[2:]]
     assert "RAW>SODA" in set(run(_registry(certified), MatchConfig()).exchanges["candidate_id"])
+
+
+def test_a_slag_is_never_proposed_as_clean_fill_and_clean_soil_is():
+    rows = [
+        stream(
+            "SLAG",
+            "SMELTER",
+            "supply",
+            "slag_metallurgical",
+            50000,
+            description="Slag from smelt reduction vessel",
+        ),
+        stream(
+            "SOIL",
+            "SITE",
+            "supply",
+            "cd_soil_clean",
+            20000,
+            description="Clean excavated soil from site works",
+        ),
+        stream("DIRT", "SITE2", "supply", "cd_soil_clean", 20000, description="Excavated soil"),
+        stream("FILL", "DEVELOPER", "demand", "fill_material", 60000, description="Clean fill sand"),
+    ]
+    result = run(_registry(rows), MatchConfig())
+    cands = result.candidates.set_index("candidate_id")
+    proposed = set(result.exchanges["candidate_id"])
+    # A residue that says nothing about being clean waits for an advisor; clean soil is proposed.
+    assert "SLAG>FILL" not in proposed
+    if "SLAG>FILL" in cands.index:
+        assert cands.loc["SLAG>FILL", "spec_unknown"] == "grade"
+    assert "SOIL>FILL" in proposed
+    assert cands.loc["DIRT>FILL", "spec_unknown"] == "grade"
+    assert required_grades(["Remblai propre pour aménagement paysager"])[0] != 0
+    assert required_grades(["Fill / capping material for rehabilitation"])[0] == 0

@@ -1,13 +1,14 @@
-"""Grades a demand requires (food, feed, pharmaceutical, potable) and grades a supply states.
+"""Grades a demand requires (food, feed, pharmaceutical, potable, clean fill) and grades a supply states.
 
-A buyer of *food-grade* CO2, *feed-grade* lime or *potable-quality* water cannot take a residue
-that is not certified for it, however well the categories match. Firms say so in words, in French
-or English ("CO2 food grade (EIGA/ISBT)", « Carbonate de calcium de qualité alimentaire », "potable
-quality source only"). :func:`required_grades` reads what a demand *requires*: the grades named in
-its head (before its use cue: "CO2 *for* liquefaction *to* food grade" makes food-grade CO2, it does
+A buyer of *food-grade* CO2, *feed-grade* lime or *potable-quality* water cannot take a residue that is
+not certified for it, however well the categories match; nor can a site that asks for *clean fill* take
+a slag or a red mud (fill from a residue is a valorisation with its own permit). Firms say so in words,
+in French or English ("CO2 food grade (EIGA/ISBT)", « Carbonate de calcium de qualité alimentaire »,
+"potable quality source only"). :func:`required_grades` reads what a demand *requires*: the grades named
+in its head (before its use cue: "CO2 *for* liquefaction *to* food grade" makes food-grade CO2, it does
 not buy it), in its parentheses, or in a clause that says *only* / *uniquement*. A negation
-("non-potable", « eau non potable ») never requires. :func:`stated_grades` reads the grades a
-supply states anywhere in its text ("DDGS – feed grade", "liquid CO2, industrial grade").
+("non-potable", « eau non potable ») never requires. :func:`stated_grades` reads the grades a supply
+states anywhere in its text ("DDGS – feed grade", "liquid CO2, industrial grade").
 
 :mod:`symbiosis.engine.quality` turns them into the ``grade`` specification: a supply stating
 grades none of which meets a requirement is refused; a supply stating none is an uncertainty to
@@ -37,6 +38,10 @@ GRADES: dict[str, str] = {
     "feed": _NOT + r"(?:feed[ -]grade|qualite alimentaire animale|qualite fourragere)",
     "pharmaceutical": _NOT + r"(?:pharma(?:ceutical)?[ -]grade|qualite pharmaceutique|\busp\b|\bwfi\b)",
     "potable": _NOT + r"(?:\bpotable\b|drinking[ -]water quality)",
+    # Fill that must be natural and uncontaminated (excavated soil, quarry sand): a residue used as
+    # fill is a valorisation that needs its own authorisation, not "clean fill".
+    "clean_fill": _NOT + r"(?:\bclean (?:fill|soil|earth|sand|excavated)|uncontaminated (?:soil|fill|earth)"
+    r"|(?:remblais?|sols?|terres?|sable) (?:propres?|non contamines?|non contaminees?))",
     "industrial": r"(?:industrial[ -]grade|technical[ -]grade|tech grade|qualite (?:industrielle|technique))",
 }
 _BIT = {name: 1 << i for i, name in enumerate(GRADES)}
@@ -46,12 +51,14 @@ _MEETS: dict[str, int] = {
     "feed": _BIT["feed"] | _BIT["food"] | _BIT["pharmaceutical"],
     "pharmaceutical": _BIT["pharmaceutical"],
     "potable": _BIT["potable"] | _BIT["pharmaceutical"],
+    "clean_fill": _BIT["clean_fill"],
 }
 _LABELS = {
     "food": ("qualité alimentaire", "food grade"),
     "feed": ("qualité alimentaire animale", "feed grade"),
     "pharmaceutical": ("qualité pharmaceutique", "pharmaceutical grade"),
     "potable": ("qualité eau potable", "potable quality"),
+    "clean_fill": ("remblai propre (non contaminé)", "clean fill (uncontaminated)"),
     "industrial": ("qualité industrielle", "industrial grade"),
 }
 _PATTERN = re.compile("|".join(f"(?P<{name}>{p})" for name, p in GRADES.items()))
