@@ -75,6 +75,9 @@ def test_untreated_wastewater_is_organically_loaded_water_not_clean_water_or_slu
         ("Terres dépolluées, pour remblai", "cd_soil_clean"),
         ("Knitwear offcuts and yarn waste", "textile_offcuts"),
         ("Chutes de tricot et déchets de fil", "textile_offcuts"),
+        # A hydroxide sludge is a metal-bearing residue, not scrap (nor caustic soda).
+        ("Metal hydroxide sludge from effluent neutralisation", "metal_bearing_residue"),
+        ("Boues d'hydroxydes métalliques de la station de traitement", "metal_bearing_residue"),
     ],
 )
 def test_close_categories_are_told_apart_by_what_the_text_says(text, category):
