@@ -240,6 +240,41 @@ def test_a_category_price_wins_over_its_familys():
     assert out["price"].tolist() == [60.0, cfg.default_purchase_price_by_family["energy_gas"]]
 
 
+def test_a_residue_wanted_as_an_input_is_not_priced_as_its_familys_virgin_material():
+    """Spent caustic is not bought at the price of caustic soda, nor a waste-derived fuel as plastic."""
+    from symbiosis.engine.baselines import demand_baselines, load_baselines
+
+    demands = pd.DataFrame(
+        {
+            "category_id": [
+                "spent_caustic",
+                "caustic_soda_solution",
+                "waste_derived_fuel",
+                "oily_sludge_refinery",
+            ],
+            "kind": "material",
+            "purchase_price_cad_per_unit": [np.nan, np.nan, np.nan, 80.0],
+        }
+    )
+    cfg = MatchConfig()
+    out = demand_baselines(
+        demands,
+        family=np.array(["chemicals_solvents", "chemicals_solvents", "plastics", "oils"], dtype=object),
+        baselines=load_baselines(),
+        config=cfg,
+    )
+    family = cfg.default_purchase_price_by_family
+    assert out["price"].tolist() == [0.0, family["chemicals_solvents"], 40.0, 80.0]
+    assert out["price"][2] < family["plastics"] / 5
+    # The record says where each price comes from; a declared price always wins.
+    assert out["price_source"].tolist() == [
+        "category_default",
+        "family_default",
+        "category_default",
+        "declared",
+    ]
+
+
 def test_gas_cleaning_is_priced_per_mwh_of_gas_not_per_tonne_of_solid():
     """Conditioning a gas for a neighbour costs a few $/MWh, upgrading biogas to grid methane more,
     and neither is the 25 $/t of washing a solid (which once made a hydrogen buyer lose to a boiler)."""

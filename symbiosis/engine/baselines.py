@@ -291,7 +291,13 @@ def demand_baselines(
         "use_source": source,
         "price": np.where(service, 0.0, np.where(np.isfinite(purchase), purchase, family_price)),
         "price_source": np.where(
-            service, "", np.where(np.isfinite(purchase), "declared", "family_default")
+            service,
+            "",
+            np.where(
+                np.isfinite(purchase),
+                "declared",
+                np.where(category_price.notna().to_numpy(), "category_default", "family_default"),
+            ),
         ).astype(object),
         "gate_fee": np.where(service, np.where(np.isfinite(fee), fee, row_fee), 0.0),
     }

@@ -179,7 +179,41 @@ def _default_purchase_by_category() -> dict[str, float]:
     # $ per demand canonical unit for categories priced unlike their family. Hydrogen as a chemical
     # feedstock: grey hydrogen at about 2 $/kg (IEA, The Future of Hydrogen, 2019: 1-2 USD/kg from gas)
     # over 33.3 MWh/t is about 60 $/MWh, well above fuel gas.
-    return {"hydrogen_byproduct": 60.0}
+    #
+    # A firm that declares it wants a *residue* does not pay its family's virgin price: nobody buys
+    # spent caustic, oily sludge or red mud at the price of caustic soda, oil or aluminium. Residues
+    # treated for a fee today are taken at no price (the receiver is paid, as a service, or takes them
+    # free); the others at the price of what they replace (order-of-magnitude Québec estimates to edit
+    # per project, like the family defaults above).
+    no_market = (
+        "acid_tar",
+        "al_salt_slag",
+        "al_spent_pot_lining",
+        "metal_grinding_sludge",
+        "oily_sludge_refinery",
+        "oily_water",
+        "paint_sludge",
+        "spent_acids",
+        "spent_bleaching_earth",
+        "spent_catalyst",
+        "spent_caustic",
+        "still_bottoms_organic",
+        "tyres_end_of_life",
+    )
+    replaces = {
+        "hydrogen_byproduct": 60.0,
+        # A fuel made of wastes replaces wood or coal by its heat (about 4–5 MWh/t): priced as wood fuel.
+        "waste_derived_fuel": 40.0,
+        # Red mud and spent refractories replace clay, iron correctives or aggregates.
+        "al_bauxite_residue": 15.0,
+        "al_refractory_bricks": 30.0,
+        # Used oil is bought by re-refiners at about 0.10 $/L; sulphur and sulphuric acid trade at
+        # 100–200 $/t, far below the chemicals family's 300.
+        "used_oil_lubricating": 100.0,
+        "sulphur_elemental": 150.0,
+        "sulphuric_acid": 150.0,
+    }
+    return {**dict.fromkeys(no_market, 0.0), **replaces}
 
 
 def _default_text_radius() -> dict[str, float]:
