@@ -251,20 +251,25 @@ def test_a_residue_wanted_as_an_input_is_not_priced_as_its_familys_virgin_materi
                 "caustic_soda_solution",
                 "waste_derived_fuel",
                 "oily_sludge_refinery",
+                "low_0602_haz",
             ],
             "kind": "material",
-            "purchase_price_cad_per_unit": [np.nan, np.nan, np.nan, 80.0],
+            "purchase_price_cad_per_unit": [np.nan, np.nan, np.nan, 80.0, np.nan],
         }
     )
     cfg = MatchConfig()
     out = demand_baselines(
         demands,
-        family=np.array(["chemicals_solvents", "chemicals_solvents", "plastics", "oils"], dtype=object),
+        family=np.array(
+            ["chemicals_solvents", "chemicals_solvents", "plastics", "oils", "chemicals_solvents"],
+            dtype=object,
+        ),
         baselines=load_baselines(),
         config=cfg,
     )
     family = cfg.default_purchase_price_by_family
-    assert out["price"].tolist() == [0.0, family["chemicals_solvents"], 40.0, 80.0]
+    # A demand known only by its List-of-Waste sub-chapter has no price either.
+    assert out["price"].tolist() == [0.0, family["chemicals_solvents"], 40.0, 80.0, 0.0]
     assert out["price"][2] < family["plastics"] / 5
     # The record says where each price comes from; a declared price always wins.
     assert out["price_source"].tolist() == [
@@ -272,6 +277,7 @@ def test_a_residue_wanted_as_an_input_is_not_priced_as_its_familys_virgin_materi
         "family_default",
         "category_default",
         "declared",
+        "category_default",
     ]
 
 

@@ -26,6 +26,7 @@ from symbiosis.engine._keys import distinct_rows
 from symbiosis.engine.config import MatchConfig
 from symbiosis.findings import Finding
 from symbiosis.i18n import TextTable
+from symbiosis.kb.generic import GENERIC_PREFIX
 from symbiosis.schemas import CURRENT_USES, DIVERTED_FATES, FATES
 
 __all__ = [
@@ -281,7 +282,12 @@ def demand_baselines(
     use = np.where(use == "", rows["default_use"].fillna("").to_numpy(object), use)
     use = np.where(use == "", "virgin_input", use).astype(object)
     by_category = config.default_purchase_price_by_category
-    category_price = pd.Series(_text(demands["category_id"], n)).map(by_category).astype(float)
+    categories = pd.Series(_text(demands["category_id"], n))
+    category_price = categories.map(by_category).astype(float)
+    # A demand known only by a List-of-Waste sub-chapter wants wastes of it, whose price nothing
+    # tells: none (its value is what the supplier no longer pays), never the family's virgin price.
+    generic = categories.str.startswith(GENERIC_PREFIX) & category_price.isna()
+    category_price = category_price.mask(generic, 0.0)
     by_family = pd.Series(np.asarray(family, dtype=object)).map(config.default_purchase_price_by_family)
     family_price = category_price.fillna(by_family.astype(float)).fillna(0.0).to_numpy(float)
     service = use == "treatment_service"
