@@ -247,7 +247,7 @@ def parse_heat_band(label: str) -> tuple[float, float] | None:
 
 
 _PRESSURE = re.compile(
-    rf"(?:(?P<low>{_NUMBER})\s*(?:bars?g?|psig?|kpa|mpa)?\s*(?:-|–|—|à|a|to)\s*)?"
+    rf"(?:(?P<low>{_NUMBER})\s*+(?:(?:bars?g?|psig?|kpa|mpa)\s*+)?(?:-|–|—|à|a|to)\s*+)?"
     rf"(?P<value>{_NUMBER})\s*(?P<unit>bars?g?|psig?|kpa|mpa)\b",
     re.IGNORECASE,
 )
