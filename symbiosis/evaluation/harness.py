@@ -33,6 +33,7 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,7 @@ import pandas as pd
 from symbiosis.engine.candidates import diagnose_pairs
 from symbiosis.engine.config import MatchConfig
 from symbiosis.evaluation.cases import Case
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.ingest import ImportBatch, read_table
 from symbiosis.registry import Registry
 
@@ -53,27 +54,9 @@ logger = logging.getLogger(__name__)
 MODES: tuple[str, ...] = ("inferred", "given")
 _STREAM_VIEW = ("stream_id", "direction", "category_id", "category_source", "category_alternatives")
 
-#: Why a documented exchange is missed, in the order they are tested.
-CAUSES: dict[str, Text] = {
-    "import_rejected": Text(
-        "refusé à l'import (unité, type, quantité)", "rejected at import (unit, kind, quantity)"
-    ),
-    "category_inferred": Text("catégorie mal déduite", "category inferred wrongly"),
-    "no_rule": Text("aucune règle", "no rule"),
-    "too_far": Text("plafond de distance", "distance cap"),
-    "season": Text("saison", "season"),
-    "dates": Text("dates", "dates"),
-    "temperature": Text("température", "temperature"),
-    "waste_code": Text("codes de déchet différents", "different waste codes"),
-    "hazardous_refused": Text("permis (matière dangereuse)", "hazardous permit"),
-    "internal_only": Text("même entreprise", "same firm"),
-    "pruned": Text("élagage aux K plus proches", "K-nearest pruning"),
-    "unprofitable": Text("non rentable", "unprofitable"),
-    "expected_competition": Text(
-        "quantité prise par d'autres échanges attendus", "quantity taken by other expected exchanges"
-    ),
-    "not_selected": Text("non retenu par l'allocation", "not selected by the allocation"),
-}
+#: Why a documented exchange is missed, in the order they are tested (labels from the catalogue,
+#: ``evaluation.miss.<code>``).
+CAUSES: Mapping[str, Text] = TextTable("evaluation.miss")
 
 
 @dataclass(frozen=True)
