@@ -67,6 +67,11 @@ def test_the_substance_table_is_well_formed():
         ("Polyethylene film offcuts", "supply", ["polyethylene"]),
         ("Pet food ingredients", "demand", []),
         ("Eau de refroidissement tiède", "supply", []),
+        # Sodium salts: an oxalate cake is neither ammonia nor caustic soda, and says so.
+        ("Sodium oxalate cake removed from Bayer liquor", "supply", ["sodium salts"]),
+        ("Sodium hydroxide solution, 50 %", "supply", ["caustic soda"]),
+        ("Sulfate de sodium anhydre", "supply", ["sodium salts"]),
+        ("Anhydrous ammonia for leaching", "demand", ["ammonia"]),
     ],
 )
 def test_what_a_description_names(text, direction, named):
