@@ -91,7 +91,10 @@ def as_str(frame: pd.DataFrame, col: str, default: str = "") -> np.ndarray:
     """A text column as an object array, missing → ``default``."""
     if col not in frame.columns:
         return np.full(len(frame), default, dtype=object)
-    return frame[col].astype("string").fillna(default).to_numpy(dtype=object)
+    column = frame[col]
+    if isinstance(column.dtype, pd.StringDtype):  # already text: one conversion, not three
+        return column.to_numpy(dtype=object, na_value=default)
+    return column.astype("string").fillna(default).to_numpy(dtype=object)
 
 
 def _days(frame: pd.DataFrame, col: str, missing: float) -> np.ndarray:
