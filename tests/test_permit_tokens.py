@@ -69,3 +69,18 @@ def test_missing_matches_covered_on_codes_categories_and_wildcards(declared):
         needed = np.where(index.enforces(text), text, "")
         covered, _ = index.covered(firm_hash, needed, category[s], code[s])
         np.testing.assert_array_equal(tokens.missing(firm_hash, ids, s), ~covered)
+
+
+def test_no_supply_gives_an_empty_table_and_no_missing_pair():
+    """The hashes are built in one batch; a side with no supply has no (category, code) combination."""
+    import pandas as pd
+
+    permits = pd.DataFrame(
+        {"permit_id": ["p1"], "firm_id": ["A"], "permit_type": ["hazardous_materials"], "categories": ["*"]}
+    )
+    index = PermitIndex.build(permits, None)
+    none = np.zeros(0, dtype=object)
+    tokens = PermitTokens.build(index, none, none, np.array(["", "mrf_authorisation"], dtype=object))
+    assert tokens.mixed.shape == (len(tokens.names), 0, 5)
+    empty = np.zeros(0, np.int64)
+    assert tokens.missing(np.zeros(0, np.uint64), empty, empty).shape == (0,)

@@ -91,13 +91,24 @@ def as_str(frame: pd.DataFrame, col: str, default: str = "") -> np.ndarray:
     """A text column as an object array, missing → ``default``."""
     if col not in frame.columns:
         return np.full(len(frame), default, dtype=object)
-    return frame[col].astype("string").fillna(default).to_numpy(dtype=object)
+    column = frame[col]
+    if isinstance(column.dtype, pd.StringDtype):  # already text: one conversion, not three
+        return column.to_numpy(dtype=object, na_value=default)
+    return column.astype("string").fillna(default).to_numpy(dtype=object)
 
 
 def _days(frame: pd.DataFrame, col: str, missing: float) -> np.ndarray:
+    """Days since 1970-01-01 (floored, as ``Timedelta.days``) of a date column; ``missing`` where none."""
     if col not in frame.columns:
         return np.full(len(frame), missing)
-    dates = pd.to_datetime(frame[col], errors="coerce")
+    column = frame[col]
+    if column.dtype.kind == "M" and getattr(column.dtype, "tz", None) is None:
+        # Naive datetimes already (the registry's dates): integer days without pandas' conversions.
+        stamps = column.to_numpy()
+        per_day = np.timedelta64(1, "D").astype(f"timedelta64[{np.datetime_data(stamps.dtype)[0]}]")
+        days = np.floor_divide(stamps.view(np.int64), per_day.astype(np.int64)).astype(np.float64)
+        return np.where(np.isnat(stamps), missing, days)
+    dates = pd.to_datetime(column, errors="coerce")
     days = (dates - pd.Timestamp("1970-01-01")).dt.days.astype("float64")
     return days.fillna(missing).to_numpy()
 
