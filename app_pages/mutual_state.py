@@ -25,7 +25,7 @@ from symbiosis.mutual.result import LEVERS
 from symbiosis.registry import Registry
 from symbiosis.services.mutual_consent import offer_item
 from symbiosis.services.mutual_inputs import StoredMutual, load_mutual_inputs
-from symbiosis.views.mutual import combine_levers, data_key
+from symbiosis.views.mutual import LEVER_TABLES, combine_levers, data_key
 from symbiosis.views.scenario import registry_key
 
 __all__ = [
@@ -61,12 +61,13 @@ def source_caption(stored: StoredMutual, lang: str) -> str:
 
 
 def _lever_keys(registry: Registry, data: MutualData, levers: tuple[str, ...]) -> dict[str, tuple]:
-    """Session key of each lever's plan: the registry's and the tables' content, and the lever.
+    """Session key of each lever's plan: the lever, the registry's content and the content of the tables
+    the lever plans from (editing the unit table replans the shared units only).
 
     The language is not in it: the views word every table in the reader's language from the plan's codes.
     """
-    base = (registry_key(registry), data_key(data))
-    return {lever: (*base, lever) for lever in levers}
+    firms = registry_key(registry)
+    return {lever: (lever, firms, data_key(data, LEVER_TABLES[lever])) for lever in levers}
 
 
 def planned(registry: Registry, data: MutualData, levers: tuple[str, ...] = LEVERS) -> bool:
@@ -79,7 +80,8 @@ def planned(registry: Registry, data: MutualData, levers: tuple[str, ...] = LEVE
 def plan(registry: Registry, data: MutualData, levers: tuple[str, ...] = LEVERS) -> MutualResult:
     """The plan of ``levers`` on these tables; each lever is planned once per session, and only when asked.
 
-    A plan made on other tables (or another registry) is dropped when a lever is planned anew.
+    One plan per lever is kept: a lever planned anew (its tables or the registry changed) replaces its
+    previous plan.
     """
     plans = st.session_state.setdefault(_PLANS, {})
     data = dataclasses.replace(data, unit_specs=unit_specs(data))
@@ -87,9 +89,8 @@ def plan(registry: Registry, data: MutualData, levers: tuple[str, ...] = LEVERS)
     missing = tuple(lever for lever, key in keys.items() if key not in plans)
     if missing:
         with st.spinner(t("mutual.page.planning", state.current_lang())):
-            base = next(iter(keys.values()))[:2]
-            for stale in [key for key in plans if key[:2] != base]:
-                del plans[stale]  # tables change rarely: keep the plans of the tables in use only
+            for stale in [key for key in plans if key[0] in missing]:
+                del plans[stale]
             reference = Reference(parks=results_state.parks())
             config = MutualConfig(levers=missing)
             result = run_mutual(registry.firms, data, config, reference=reference, lang=state.current_lang())

@@ -206,19 +206,36 @@ def test_a_lever_page_plans_its_lever_only_and_the_data_page_reuses_it(db):
     at = _page("mutual_purchasing.py", ADVISOR)
     assert not at.exception
     plans = at.session_state["mutual.plans"]
-    assert [key[-1] for key in plans] == ["purchasing"]
+    assert [key[0] for key in plans] == ["purchasing"]
     purchasing = next(iter(plans.values()))
     assert purchasing.info["routes"].status == "skipped" and purchasing.tours.empty
     at.switch_page("app_pages/mutual_assets.py").run()
     assert not at.exception
-    assert sorted(key[-1] for key in at.session_state["mutual.plans"]) == ["purchasing", "sharing", "units"]
+    assert sorted(key[0] for key in at.session_state["mutual.plans"]) == ["purchasing", "sharing", "units"]
     at.switch_page("app_pages/mutual_data.py").run()
     assert not at.exception and not at.dataframe  # routes not planned yet: the summary waits for the button
     at.button(key="mutual_plan").click().run()
     plans = at.session_state["mutual.plans"]
-    assert sorted(key[-1] for key in plans) == sorted(LEVERS)
-    assert next(p for k, p in plans.items() if k[-1] == "purchasing") is purchasing  # not planned twice
+    assert sorted(key[0] for key in plans) == sorted(LEVERS)
+    assert next(p for k, p in plans.items() if k[0] == "purchasing") is purchasing  # not planned twice
     assert (at.dataframe[0].value["Propositions"] > 0).all()
+
+
+def test_editing_the_unit_table_replans_the_shared_units_only(db):
+    from app_pages.mutual_state import UNIT_SPECS
+    from symbiosis.mutual.reference import load_treatment_units
+
+    at = _page("mutual_assets.py", ADVISOR)
+    at.switch_page("app_pages/mutual_purchasing.py").run()
+    before = dict(at.session_state["mutual.plans"])
+    at.session_state[UNIT_SPECS] = load_treatment_units().assign(investment_cad=5e7)
+    at.switch_page("app_pages/mutual_assets.py").run()
+    assert not at.exception
+    after = at.session_state["mutual.plans"]
+    assert sorted(key[0] for key in after) == ["purchasing", "sharing", "units"]  # one plan per lever
+    unchanged = {key[0] for key in after if key in before and after[key] is before[key]}
+    assert unchanged == {"purchasing", "sharing"}  # the units only were planned again
+    assert any("Aucune proposition" in i.value for i in at.info)  # with the edited table
 
 
 def test_the_levers_planned_apart_make_the_plan_of_all_four():

@@ -25,6 +25,7 @@ from symbiosis.views.map_base import basemap_labels, basemap_layers, fit_view
 
 __all__ = [
     "LEVER_FRAMES",
+    "LEVER_TABLES",
     "amount",
     "combine_levers",
     "data_key",
@@ -65,6 +66,15 @@ LEVER_FRAMES: Mapping[str, tuple[str, ...]] = {
 }
 
 
+#: The tables each lever plans from (with the registry's firms): its plan changes only when they do.
+LEVER_TABLES: Mapping[str, tuple[str, ...]] = {
+    "purchasing": ("purchases",),
+    "sharing": ("capacity_offers", "capacity_needs"),
+    "units": ("treatment_needs", "unit_specs"),
+    "routes": ("pickups", "receivers"),
+}
+
+
 def combine_levers(parts: Mapping[str, MutualResult], levers: Sequence[str] = LEVERS) -> MutualResult:
     """One result made of each lever's own plan: ``parts[lever]`` gives that lever's frames and info.
 
@@ -91,12 +101,14 @@ def percent(value: float, lang: str = "fr") -> str:
     return f"{text}%" if lang == "en" else text.replace(".", ",") + "\u00a0%"
 
 
-def data_key(data: MutualData) -> str:
-    """A short hash of the tables' content, the advisor's unit table included (a plan's session key)."""
+def data_key(data: MutualData, tables: Sequence[str] | None = None) -> str:
+    """A short hash of the tables' content, the advisor's unit table included (a plan's session key).
+
+    ``tables`` limits it to those tables (a lever's, :data:`LEVER_TABLES`); every table when None.
+    """
     digest = hashlib.sha1(usedforsecurity=False)
-    frames = [(name, getattr(data, name)) for name in MUTUAL_TABLES]
-    if data.unit_specs is not None:
-        frames.append(("unit_specs", data.unit_specs))
+    names = [*MUTUAL_TABLES, "unit_specs"] if tables is None else list(tables)
+    frames = [(name, getattr(data, name)) for name in names if getattr(data, name) is not None]
     for name, frame in frames:
         digest.update(name.encode())
         digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
