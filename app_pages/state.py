@@ -176,16 +176,18 @@ def navigation_pages(table: Sequence[PageRow], actor: Actor | None, lang: str) -
     pages = [landing] + [
         st.Page(file, title=t(key, lang), icon=icon, url_path=url) for file, _r, key, icon, url in rows[1:]
     ]
-    hidden = [st.Page(first, title=t(first_title, lang), url_path=first_url, visibility="hidden")]
+    # the hidden pages bear the landing page's title: other roles' page names are not sent to the browser
+    here = t(first_title, lang)
+    hidden = [st.Page(first, title=here, url_path=first_url, visibility="hidden")]
     for _file, roles, title, _icon, url in table:
         if role in roles:
             continue
         if role == ANONYMOUS or roles == (ANONYMOUS,):  # sign in first, then the address opens the page;
             # signed in already: the sign-in page's address is the landing page
-            hidden.append(st.Page(first, title=t(title, lang), url_path=url, visibility="hidden"))
+            hidden.append(st.Page(first, title=here, url_path=url, visibility="hidden"))
         else:
             go = _elsewhere(landing, t(title, lang), roles, lang)
-            hidden.append(st.Page(go, title=t(title, lang), url_path=url, visibility="hidden"))
+            hidden.append(st.Page(go, title=here, url_path=url, visibility="hidden"))
     return pages + hidden
 
 
@@ -207,15 +209,17 @@ def deep_link_notice(page: Any, table: Sequence[PageRow], actor: Actor | None, l
     """Say why the page shown is not the one the address named (once, above the page).
 
     ``page`` is what ``st.navigation`` chose from :func:`navigation_pages` of ``table``: before
-    sign-in, another page's address shows the sign-in form under the name of the page asked for.
+    sign-in, another page's address shows the sign-in form, with the name of the page asked for.
     """
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.warning(notice, icon="↪️")
         return
-    own = {row[4] for row in table if ANONYMOUS in row[1]}
-    if actor is None and page.url_path and page.url_path not in own:
-        st.info(t("nav.sign_in_first", lang, page=page.title), icon="🔑")
+    if actor is not None or not page.url_path:
+        return
+    asked = [row for row in table if row[4] == page.url_path and ANONYMOUS not in row[1]]
+    if asked:
+        st.info(t("nav.sign_in_first", lang, page=t(asked[0][2], lang)), icon="🔑")
 
 
 def sign_in(actor: Actor, display_name: str = "") -> None:
