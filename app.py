@@ -12,4 +12,6 @@ actor = state.current_actor()
 state.session_guard(lang)  # the session cookie (refresh, deep links) and the demo-accounts banner
 state.account_sidebar(actor, lang)
 state.unread_notice(actor, lang)
-st.navigation(state.navigation_pages(PAGES, actor, lang)).run()
+page = st.navigation(state.navigation_pages(PAGES, actor, lang))
+state.deep_link_notice(page, PAGES, actor, lang)  # why an address opened another page
+page.run()

@@ -8,7 +8,7 @@ from app_pages import state
 from symbiosis.i18n import t
 from symbiosis.services.firm_self_service import save_profile, validate_profile
 from symbiosis.services.importing import default_context
-from symbiosis.views.firm import number_cell, profile_cells
+from symbiosis.views.firm import number_cell, profile_cells, profile_column_labels
 from symbiosis.views.firm_streams import choice_words
 
 lang = state.current_lang()
@@ -64,7 +64,7 @@ with st.form("firm_profile"):
 if submitted:
     result = validate_profile(values, firm_id, lang=lang)
     if result.report.issues:
-        state.show_report(result.report, lang, key="profile_report")
+        state.show_report(result.report, lang, key="profile_report", columns=profile_column_labels(lang))
     if len(result.valid):
         changed = save_profile(repo, actor, result)
         state.flash(t("firm_profile.saved" if changed else "firm_profile.unchanged", lang))

@@ -13,7 +13,7 @@ actor = state.require_role("advisor")
 lang = state.current_lang()
 st.title(t("mutual.assets.title", lang))
 state.show_flash()
-registry, data, result = mutual_state.advisor_context(actor)
+registry, data, result = mutual_state.advisor_context(actor, ("sharing", "units"))
 names = mutual_state.names(registry)
 
 st.header(t("mutual.assets.sharing", lang))

@@ -58,8 +58,13 @@ if data.empty:
     st.info(t("mutual.page.no_data", lang))
     st.stop()
 
-result = mutual_state.plan(registry, data)
 st.subheader(t("mutual.data.plan", lang))
+if not mutual_state.planned(registry, data) and not st.button(
+    t("mutual.data.plan_button", lang), key="mutual_plan", type="primary"
+):
+    st.caption(t("mutual.data.plan_on_demand", lang))  # planning the four levers takes seconds: on demand
+    st.stop()
+result = mutual_state.plan(registry, data)
 tables.show_table(summary_table(result, lang))
 problems = [v for info in result.info.values() for v in info.violations]
 if problems:

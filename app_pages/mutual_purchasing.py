@@ -13,7 +13,7 @@ actor = state.require_role("advisor")
 lang = state.current_lang()
 st.title(t("mutual.purchasing.title", lang))
 state.show_flash()
-registry, data, result = mutual_state.advisor_context(actor)
+registry, data, result = mutual_state.advisor_context(actor, ("purchasing",))
 names = mutual_state.names(registry)
 info = result.info["purchasing"]
 c1, c2, c3 = st.columns(3)

@@ -12,7 +12,7 @@ actor = state.require_role("advisor")
 lang = state.current_lang()
 st.title(t("mutual.routes.title", lang))
 state.show_flash()
-registry, data, result = mutual_state.advisor_context(actor)
+registry, data, result = mutual_state.advisor_context(actor, ("routes",))
 names, receivers = mutual_state.names(registry), mutual_state.receiver_names(data)
 details = result.info["routes"].details
 c1, c2, c3, c4 = st.columns(4)

@@ -3,8 +3,10 @@
 The tables are the registry's (:func:`symbiosis.services.mutual_inputs.load_mutual_inputs`: what
 advisors imported and firms entered; the bundled sample's for a table nothing is stored in, on a
 sample registry), read on each run. The plan (:func:`symbiosis.mutual.run_mutual`, the function
-``pipeline.run(..., mutual=…)`` calls) lives in ``st.session_state``, keyed by the registry's and the
-tables' content: never in a global cache, never shared between users.
+``pipeline.run(..., mutual=…)`` calls) lives in ``st.session_state``, one entry per lever, keyed by
+the registry's and the tables' content: never in a global cache, never shared between users. A
+lever's page plans only its own lever (group purchasing and the tours each take about a second on
+the sample region); the data page plans the four on demand and reuses what the lever pages planned.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import streamlit as st
 from app_pages import results_state, state
 from symbiosis.db import Actor, NotFound
 from symbiosis.i18n import t
-from symbiosis.mutual import MutualData, MutualResult, Reference, run_mutual
+from symbiosis.mutual import MutualConfig, MutualData, MutualResult, Reference, run_mutual
 from symbiosis.mutual.reference import load_treatment_units
+from symbiosis.mutual.result import LEVERS
 from symbiosis.registry import Registry
 from symbiosis.services.mutual_consent import offer_item
 from symbiosis.services.mutual_inputs import StoredMutual, load_mutual_inputs
-from symbiosis.views.mutual import data_key
+from symbiosis.views.mutual import LEVER_TABLES, combine_levers, data_key
 from symbiosis.views.scenario import registry_key
 
 __all__ = [
@@ -31,6 +34,7 @@ __all__ = [
     "names",
     "offer_button",
     "plan",
+    "planned",
     "receiver_names",
     "source_caption",
     "tables",
@@ -56,17 +60,43 @@ def source_caption(stored: StoredMutual, lang: str) -> str:
     return t(f"mutual.page.source_{'sample' if stored.source == 'sample' else 'stored'}", lang)
 
 
-def plan(registry: Registry, data: MutualData) -> MutualResult:
-    """The levers planned on these tables, computed once per session for the same registry and tables."""
+def _lever_keys(registry: Registry, data: MutualData, levers: tuple[str, ...]) -> dict[str, tuple]:
+    """Session key of each lever's plan: the lever, the registry's content and the content of the tables
+    the lever plans from (editing the unit table replans the shared units only).
+
+    The language is not in it: the views word every table in the reader's language from the plan's codes.
+    """
+    firms = registry_key(registry)
+    return {lever: (lever, firms, data_key(data, LEVER_TABLES[lever])) for lever in levers}
+
+
+def planned(registry: Registry, data: MutualData, levers: tuple[str, ...] = LEVERS) -> bool:
+    """Whether every lever of ``levers`` is already planned in this session on these tables."""
+    data = dataclasses.replace(data, unit_specs=unit_specs(data))
+    plans = st.session_state.get(_PLANS, {})
+    return all(key in plans for key in _lever_keys(registry, data, levers).values())
+
+
+def plan(registry: Registry, data: MutualData, levers: tuple[str, ...] = LEVERS) -> MutualResult:
+    """The plan of ``levers`` on these tables; each lever is planned once per session, and only when asked.
+
+    One plan per lever is kept: a lever planned anew (its tables or the registry changed) replaces its
+    previous plan.
+    """
     plans = st.session_state.setdefault(_PLANS, {})
     data = dataclasses.replace(data, unit_specs=unit_specs(data))
-    key = (registry_key(registry), data_key(data))
-    if key not in plans:
+    keys = _lever_keys(registry, data, levers)
+    missing = tuple(lever for lever, key in keys.items() if key not in plans)
+    if missing:
         with st.spinner(t("mutual.page.planning", state.current_lang())):
-            plans.clear()  # one plan per session is enough: tables change rarely
+            for stale in [key for key in plans if key[0] in missing]:
+                del plans[stale]
             reference = Reference(parks=results_state.parks())
-            plans[key] = run_mutual(registry.firms, data, reference=reference, lang=state.current_lang())
-    return plans[key]
+            config = MutualConfig(levers=missing)
+            result = run_mutual(registry.firms, data, config, reference=reference, lang=state.current_lang())
+            for lever in missing:
+                plans[keys[lever]] = result
+    return combine_levers({lever: plans[key] for lever, key in keys.items()}, levers)
 
 
 def unit_specs(data: MutualData | None = None) -> pd.DataFrame:
@@ -77,8 +107,9 @@ def unit_specs(data: MutualData | None = None) -> pd.DataFrame:
     return data.unit_specs if data is not None and data.unit_specs is not None else load_treatment_units()
 
 
-def advisor_context(actor: Actor) -> tuple[Registry, MutualData, MutualResult]:
-    """The advisor's registry, the tables in use and their plan (the page stops when there is nothing)."""
+def advisor_context(actor: Actor, levers: tuple[str, ...]) -> tuple[Registry, MutualData, MutualResult]:
+    """The advisor's registry, the tables in use and the plan of ``levers`` (the page shows those only;
+    it stops when there is nothing)."""
     registry = results_state.load_registry(actor)
     stored = tables(actor)
     if stored.data.empty:
@@ -86,7 +117,7 @@ def advisor_context(actor: Actor) -> tuple[Registry, MutualData, MutualResult]:
         st.stop()
     lang = state.current_lang()
     st.caption(source_caption(stored, lang) + " " + t("advisor.estimated", lang))
-    return registry, stored.data, plan(registry, stored.data)
+    return registry, stored.data, plan(registry, stored.data, levers)
 
 
 def names(registry: Registry) -> dict[str, str]:

@@ -33,6 +33,7 @@ __all__ = [
     "current_actor",
     "current_lang",
     "database_url_shown",
+    "deep_link_notice",
     "flash",
     "language_selector",
     "load_registry_or_stop",
@@ -159,13 +160,66 @@ def require_role(*roles: str) -> Actor:
 
 
 def navigation_pages(table: Sequence[PageRow], actor: Actor | None, lang: str) -> list:
-    """Return the ``st.Page`` s of ``table`` the actor's role may open; its first one is the landing page."""
+    """Return the ``st.Page`` s of ``table`` for the actor's role; every address of the table opens one.
+
+    The role's pages are listed, its first one (the landing page) served at ``/``. Every other address
+    of the table is a hidden page, so that a deep link never meets Streamlit's English « Page not
+    found »: the landing page's own address (``/tableau-de-bord``) opens the landing page; before
+    sign-in, any page's address opens the sign-in form, and the signed-in session then lands on the
+    page asked for (same address); a page of another role goes to the landing page with a message
+    (:func:`deep_link_notice`).
+    """
     role = actor.role if actor is not None else ANONYMOUS
     rows = [row for row in table if role in row[1]]
-    return [
-        st.Page(file, title=t(title, lang), icon=icon, url_path=url, default=(i == 0))
-        for i, (file, _roles, title, icon, url) in enumerate(rows)
+    first, _roles, first_title, icon, first_url = rows[0]
+    landing = st.Page(first, title=t(first_title, lang), icon=icon, url_path="", default=True)
+    pages = [landing] + [
+        st.Page(file, title=t(key, lang), icon=icon, url_path=url) for file, _r, key, icon, url in rows[1:]
     ]
+    # the hidden pages bear the landing page's title: other roles' page names are not sent to the browser
+    here = t(first_title, lang)
+    hidden = [st.Page(first, title=here, url_path=first_url, visibility="hidden")]
+    for _file, roles, title, _icon, url in table:
+        if role in roles:
+            continue
+        if role == ANONYMOUS or roles == (ANONYMOUS,):  # sign in first, then the address opens the page;
+            # signed in already: the sign-in page's address is the landing page
+            hidden.append(st.Page(first, title=here, url_path=url, visibility="hidden"))
+        else:
+            go = _elsewhere(landing, t(title, lang), roles, lang)
+            hidden.append(st.Page(go, title=here, url_path=url, visibility="hidden"))
+    return pages + hidden
+
+
+_NOTICE = "deep_link_notice"
+
+
+def _elsewhere(landing: Any, title: str, roles: Sequence[str], lang: str) -> Callable[[], None]:
+    """A page that sends a signed-in visitor from another role's page to its landing page, saying why."""
+
+    def go() -> None:
+        allowed = ", ".join(t(f"auth.role.{r}", lang) for r in roles if r != ANONYMOUS)
+        st.session_state[_NOTICE] = t("nav.other_role", lang, page=title, roles=allowed)
+        st.switch_page(landing)
+
+    return go
+
+
+def deep_link_notice(page: Any, table: Sequence[PageRow], actor: Actor | None, lang: str) -> None:
+    """Say why the page shown is not the one the address named (once, above the page).
+
+    ``page`` is what ``st.navigation`` chose from :func:`navigation_pages` of ``table``: before
+    sign-in, another page's address shows the sign-in form, with the name of the page asked for.
+    """
+    notice = st.session_state.pop(_NOTICE, None)
+    if notice:
+        st.warning(notice, icon="↪️")
+        return
+    if actor is not None or not page.url_path:
+        return
+    asked = [row for row in table if row[4] == page.url_path and ANONYMOUS not in row[1]]
+    if asked:
+        st.info(t("nav.sign_in_first", lang, page=t(asked[0][2], lang)), icon="🔑")
 
 
 def sign_in(actor: Actor, display_name: str = "") -> None:

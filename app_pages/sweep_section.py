@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages import results_state, state, tables
 from symbiosis.i18n import t
+from symbiosis.io.inert import csv_bytes
 from symbiosis.registry import Registry
 from symbiosis.sweep import run_sweep
 from symbiosis.views.sweep import (
@@ -51,4 +52,13 @@ def show_sweep(registry: Registry, lang: str) -> None:
     st.markdown(t("sweep.page.done", lang, n=result.n))
     tables.show_table(kpi_spread(result, lang))
     tables.chart(robustness_chart(result, lang))
-    tables.show_table(robustness_table(result, registry.firms, lang))
+    robust = robustness_table(result, registry, lang, categories=state.categories())
+    tables.show_table(robust)
+    st.download_button(
+        t("sweep.page.download", lang),
+        csv_bytes(robust.reset_index(), sep=";" if lang == "fr" else ","),
+        file_name=f"{t('sweep.page.file', lang)}.csv",
+        mime="text/csv",
+        key="sweep_download",
+        on_click="ignore",
+    )

@@ -156,6 +156,9 @@ def test_a_locked_account_says_so_and_an_unknown_one_alike(db):
         at = _sign_in(_app().run(), user_id, password)
         assert "actor" not in at.session_state
         assert at.error[0].value.startswith("Compte verrouillé après trop de tentatives")
+        assert "Account locked" not in at.error[0].value  # the French page said it in English too
+    at = _sign_in(_app("en").run(), "scierie", "motdepasse-scierie")
+    assert at.error[0].value == "Account locked after too many attempts: ask your advisor to unlock it."
 
 
 def test_sign_in_is_audited_and_the_password_is_not_kept(db):

@@ -135,10 +135,61 @@ def test_profile_errors_are_reported_and_nothing_is_saved(repo):
     at.form_submit_button[0].click().run()
     assert not at.exception
     report = _report(at)
-    assert set(report["Column"]) >= {"scian_code", "lon"}
+    assert set(report["Column"]) >= {
+        "NAICS code",
+        "Longitude (e.g. -71.07)",
+    }  # the form's fields, not the file's
     assert {"Row", "Column", "Expected", "Found", "Fix"} <= set(report.columns)
     assert "rejected" in at.error[0].value
     assert repo.firms(FIRM1).iloc[0]["scian_code"] == "332710"
+
+
+@pytest.mark.parametrize(
+    ("code", "lang", "field", "says"),
+    [
+        # a six-digit code the bundled (partial) table lacks: kept, and the known codes of its group named
+        (
+            "321119",
+            "fr",
+            "Code SCIAN",
+            ("table SCIAN Canada 2022 livrée", "Le code est gardé", "321111 (Scieries"),
+        ),
+        (
+            "321119",
+            "en",
+            "NAICS code",
+            ("NAICS Canada 2022 table bundled", "The code is kept", "321111 (Sawmills"),
+        ),
+        # a sector that does not exist: which digits are wrong, what it costs, how to fix
+        (
+            "991234",
+            "fr",
+            "Code SCIAN",
+            ("secteur SCIAN (11, 21", "« 99 », le début du code", "corrigez les deux"),
+        ),
+        (
+            "991234",
+            "en",
+            "NAICS code",
+            ("NAICS sector (11, 21", "“99”, the start of the code", "correct the first"),
+        ),
+    ],
+)
+def test_a_scian_warning_says_what_is_wrong_where_and_how_to_fix_it(repo, code, lang, field, says):
+    # it used to read « on attendait un code SCIAN de 2 à 6 chiffres, trouvé « 321119 » » under the
+    # file's column « code_scian »: six digits were given, and the form has no such column
+    at = _page(PROFILE, lang=lang)
+    _profile_input(at, "Code SCIAN" if lang == "fr" else "NAICS").input(code)
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    report = _report(at)
+    [row] = report.to_dict("records")
+    where, expected, fix = list(row.values())[1], list(row.values())[2], list(row.values())[4]
+    assert where == field
+    text = f"{expected} {fix}"
+    assert all(part in text for part in says), text
+    assert "2 à 6 chiffres" not in expected and "2 to 6 digits" not in expected  # six digits were given
+    assert repo.firms(FIRM1).iloc[0]["scian_code"] == code  # a warning: the profile is saved
 
 
 # -- streams: list, form ---------------------------------------------------------------------------

@@ -10,11 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from symbiosis.db import Actor, Repository
 from symbiosis.db.mutual_inputs import replace_mutual_rows
-from symbiosis.mutual import MutualData, run_mutual
+from symbiosis.mutual import MutualConfig, MutualData, run_mutual
 from symbiosis.mutual.records import record_mutual_proposals
+from symbiosis.mutual.result import LEVERS
 from symbiosis.registry import Registry
 from symbiosis.schemas import FIRMS, STREAMS, with_optional_columns
 from symbiosis.services.synergy_store import SynergyRepository
+from symbiosis.views.mutual import LEVER_FRAMES, combine_levers
 from tests._app_helpers import APP, ROOT, point_app_at
 from tests._registry_helpers import firm, stream
 
@@ -162,9 +164,17 @@ def _page(page: str, actor: Actor | None, lang: str = "fr") -> AppTest:
     return at.switch_page(f"app_pages/{page}").run()
 
 
+def _planned_page(page: str, lang: str = "fr") -> AppTest:
+    """Open ``page`` as the advisor; on the data page, plan the four levers (asked for by a button)."""
+    at = _page(page, ADVISOR, lang)
+    if page == "mutual_data.py":
+        at.button(key="mutual_plan").click().run()
+    return at
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_each_lever_page_shows_its_proposals(db, page):
-    at = _page(page, ADVISOR)
+    at = _planned_page(page)
     assert not at.exception, at.exception
     assert at.dataframe
     assert any("Données : registre" in c.value for c in at.caption)
@@ -172,6 +182,9 @@ def test_each_lever_page_shows_its_proposals(db, page):
 
 def test_the_data_page_plans_and_records_the_proposals(db):
     at = _page("mutual_data.py", ADVISOR, "en")
+    assert not at.exception and not at.dataframe  # the four planners run on demand, not on opening
+    assert not [b for b in at.button if b.key == "mutual_record"]
+    at.button(key="mutual_plan").click().run()
     summary = at.dataframe[0].value
     assert list(summary["Lever"]) == [
         "Group purchasing",
@@ -185,6 +198,65 @@ def test_the_data_page_plans_and_records_the_proposals(db):
     with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
         types = set(SynergyRepository(repo).synergies(ADVISOR)["synergy_type"])
     assert types == {"group_purchase", "shared_service", "mutualisation"}
+
+
+def test_a_lever_page_plans_its_lever_only_and_the_data_page_reuses_it(db):
+    # the first mutualisation page of a session used to plan all four levers (2.3-2.6 s of CPU on the
+    # sample region, group purchasing and the tours about 1 s each) whatever it showed
+    at = _page("mutual_purchasing.py", ADVISOR)
+    assert not at.exception
+    plans = at.session_state["mutual.plans"]
+    assert [key[0] for key in plans] == ["purchasing"]
+    purchasing = next(iter(plans.values()))
+    assert purchasing.info["routes"].status == "skipped" and purchasing.tours.empty
+    at.switch_page("app_pages/mutual_assets.py").run()
+    assert not at.exception
+    assert sorted(key[0] for key in at.session_state["mutual.plans"]) == ["purchasing", "sharing", "units"]
+    at.switch_page("app_pages/mutual_data.py").run()
+    assert not at.exception and not at.dataframe  # routes not planned yet: the summary waits for the button
+    at.button(key="mutual_plan").click().run()
+    plans = at.session_state["mutual.plans"]
+    assert sorted(key[0] for key in plans) == sorted(LEVERS)
+    assert next(p for k, p in plans.items() if k[0] == "purchasing") is purchasing  # not planned twice
+    assert (at.dataframe[0].value["Propositions"] > 0).all()
+
+
+def test_editing_the_unit_table_replans_the_shared_units_only(db):
+    from app_pages.mutual_state import UNIT_SPECS
+    from symbiosis.mutual.reference import load_treatment_units
+
+    at = _page("mutual_assets.py", ADVISOR)
+    at.switch_page("app_pages/mutual_purchasing.py").run()
+    before = dict(at.session_state["mutual.plans"])
+    at.session_state[UNIT_SPECS] = load_treatment_units().assign(investment_cad=5e7)
+    at.switch_page("app_pages/mutual_assets.py").run()
+    assert not at.exception
+    after = at.session_state["mutual.plans"]
+    assert sorted(key[0] for key in after) == ["purchasing", "sharing", "units"]  # one plan per lever
+    unchanged = {key[0] for key in after if key in before and after[key] is before[key]}
+    assert unchanged == {"purchasing", "sharing"}  # the units only were planned again
+    assert any("Aucune proposition" in i.value for i in at.info)  # with the edited table
+
+
+def test_the_levers_planned_apart_make_the_plan_of_all_four():
+    firms, data = _registry().firms, _data()
+    whole = run_mutual(firms, data)
+    parts = {lever: run_mutual(firms, data, MutualConfig(levers=(lever,))) for lever in LEVERS}
+    combined = combine_levers(parts)
+    for frames in LEVER_FRAMES.values():
+        for name in frames:
+            timed = [c for c in getattr(whole, name).columns if c.endswith("_s")]  # solve times differ
+            pd.testing.assert_frame_equal(
+                getattr(combined, name).drop(columns=timed),
+                getattr(whole, name).drop(columns=timed),
+                check_dtype=False,
+            )
+    assert {k: v.objective_cad_per_yr for k, v in combined.info.items()} == {
+        k: v.objective_cad_per_yr for k, v in whole.info.items()
+    }
+    pd.testing.assert_frame_equal(combined.summary(), whole.summary())
+    alone = combine_levers(parts, ("routes",))
+    assert list(alone.info) == ["routes"] and alone.purchase_groups.empty and not alone.tours.empty
 
 
 def test_the_tours_map_draws_offline(db):
@@ -303,7 +375,7 @@ def test_an_advisor_offers_a_recorded_group_to_its_members_in_one_step(db):
 def test_each_lever_page_writes_words_not_the_planners_codes(db, page):
     from tests._page_text import _strings, codes_in
 
-    at = _page(page, ADVISOR)
+    at = _planned_page(page)
     assert not at.exception
     # the unit editor edits the reference table itself, row by row, by its ids: it is left out
     frames = [f.value for f in at.dataframe if "treatment_type" not in f.value.columns]

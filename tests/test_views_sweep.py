@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from symbiosis.engine.config import MatchConfig
+from symbiosis.kb import load_categories
+from symbiosis.registry import Registry
 from symbiosis.sweep import SweepResult
 from symbiosis.views.sweep import (
     SweepInputs,
@@ -17,6 +21,7 @@ from symbiosis.views.sweep import (
     sweep_scenarios,
 )
 from tests._app_helpers import build_template, use_copy
+from tests._registry_helpers import tiny_registry
 from tests.test_app_advisor import ADVISOR, _page
 
 
@@ -52,13 +57,37 @@ def test_buckets_count_each_exchange_once():
     assert [v["value"] for v in spec["data"]["values"]] == [1, 0, 0, 1]
 
 
-def test_robustness_table_names_the_firms_and_shows_percent():
-    firms = pd.DataFrame({"firm_id": ["F1", "F2"], "name": ["Scierie", "Serre"]})
-    table = robustness_table(_result([1.0, 0.5]), firms, "fr")
-    assert table["Fournisseur"].tolist() == ["Scierie", "Scierie"]
-    assert table["Receveur"].iloc[0] == "Serre"
+def _tiny_result(shares: list[float]) -> SweepResult:
+    """A sweep over the tiny registry: each exchange S1 (F1's sawdust) -> S2 (F2), chosen in ``shares``."""
+    result = _result(shares)
+    rob = result.robustness.assign(supply_id="S1", demand_id="S2", demand_firm_id="F2")
+    return dataclasses.replace(result, robustness=rob)
+
+
+def test_robustness_table_says_each_exchange_in_words_and_keeps_its_id_for_export():
+    # it showed the exchange's id (« S1>S2 ») in a column of its own: the advisor could not read it
+    registry, categories = tiny_registry(), load_categories()
+    table = robustness_table(_tiny_result([1.0, 0.5]), registry, "fr", categories=categories)
+    assert table["Fournisseur"].tolist() == ["Scierie Péribonka"] * 2
+    assert table["Receveur"].iloc[0] == "Granules du Lac"
+    sawdust = categories.set_index("category_id").loc["wood_sawdust"]
+    assert table["Ressource"].iloc[0] == sawdust["label_fr"]
+    assert table["Unité"].iloc[0] == "t/an"
     assert table["Part des scénarios"].tolist() == [100.0, 50.0]
-    assert list(robustness_table(_result([1.0]), firms, "en").columns)[:2] == ["Supplier", "Receiver"]
+    assert not any(">" in str(cell) or cell == "S1" for cell in table.to_numpy().ravel())  # no raw id shown
+    assert table.index.name == "Identifiant de l'échange" and table.index[0] == "S0>D0"  # for the export
+    en = robustness_table(_tiny_result([1.0]), registry, "en", categories=categories)
+    assert list(en.columns)[:3] == ["Supplier", "Resource", "Receiver"]
+    assert en["Resource"].iloc[0] == sawdust["label_en"] and en["Unit"].iloc[0] == "t/yr"
+
+
+def test_a_firm_the_reader_may_not_read_is_another_firm_never_its_id():
+    registry = tiny_registry()
+    own = Registry(registry.firms[registry.firms["firm_id"] == "F1"], registry.streams)  # as F1 reads it
+    table = robustness_table(_tiny_result([1.0]), own, "fr", categories=load_categories())
+    assert table["Fournisseur"].iloc[0] == "Scierie Péribonka"
+    assert table["Receveur"].iloc[0] == "Autre entreprise (non nommée)"
+    assert "F2" not in table.to_csv()
 
 
 def test_kpi_spread_is_formatted_in_the_language():
@@ -95,5 +124,11 @@ def test_scenario_page_runs_a_sweep_and_shows_robustness(template, tmp_path, mon
     tables = [d.value for d in at.dataframe]
     robust = next(tb for tb in tables if "Part des scénarios" in tb.columns)
     assert len(robust) > 0 and robust["Part des scénarios"].max() == 100
+    assert "Identifiant de l'échange" not in robust.columns and robust["Ressource"].notna().all()
+    assert at.download_button(key="sweep_download").label.startswith("Télécharger le tableau")
+    at.session_state["lang"] = "en"  # the sweep is kept; its table follows the language
+    at.run()
+    robust = next(d.value for d in at.dataframe if "Share of scenarios" in d.value.columns)
+    assert {"Supplier", "Resource", "Receiver", "Unit"} <= set(robust.columns)
     assert any("Indicateur" in tb.columns for tb in tables)
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")

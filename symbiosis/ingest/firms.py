@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from symbiosis.findings import Finding
-from symbiosis.i18n import Text
+from symbiosis.i18n import LANGS, Text, TextTable
 from symbiosis.ingest.columns import header_label
 from symbiosis.ingest.fields import (
     CONFIDENTIALITY_WORDS,
@@ -76,6 +76,8 @@ _SCIAN_SECTORS = {
     "81",
     "91",
 }
+#: The SCIAN code's messages (``ingest.scian.*`` in the catalogue): what is wrong, expected, the fix.
+SCIAN_TEXTS = TextTable("ingest.scian")
 _ID_FIELDS = ("name", "scian_code", "park_id", "municipality")
 REQUIRED_FIRM_COLUMNS = ("name", "scian_code")
 
@@ -197,46 +199,58 @@ def check_coordinates(ctx: RowContext, lat: float, lon: float, *, home_region: b
 
 def check_scian(ctx: RowContext) -> str:
     """SCIAN/NAICS code: 2 to 6 digits (spaces and dots ignored); an unknown sector is a warning; a US-only
-    code is read as its Canadian code (warning)."""
+    code is read as its Canadian code (warning); a code the bundled table lacks is a warning naming the
+    known codes of its group. Each message says what is wrong, what is expected and how to fix it."""
     text = re.sub(r"[\s.]", "", ctx.text("scian_code"))
-    expected = Text(
-        "un code SCIAN de 2 à 6 chiffres (ex. 331313)", "a NAICS code of 2 to 6 digits (e.g. 331313)"
-    )
-    fix = Text(
-        "Trouvez le code SCIAN de l'établissement sur le site de Statistique Canada.",
-        "Look up the establishment's NAICS code on Statistics Canada's site.",
-    )
-    if not re.fullmatch(r"\d{2,6}", text):
-        ctx.error("scian_code", "invalid" if text else "missing", expected, fix)
+    if not text:
+        ctx.error("scian_code", "missing", SCIAN_TEXTS["expected"], SCIAN_TEXTS["missing_fix"])
+    elif not re.fullmatch(r"\d{2,6}", text):
+        ctx.error("scian_code", "invalid", SCIAN_TEXTS["expected"], SCIAN_TEXTS["invalid_fix"])
     elif text[:2] not in _SCIAN_SECTORS:
-        ctx.error("scian_code", "unknown_sector", expected, fix, severity="warning")
+        ctx.error(
+            "scian_code",
+            "unknown_sector",
+            SCIAN_TEXTS["sector_expected"].format(sectors=", ".join(sorted(_SCIAN_SECTORS))),
+            SCIAN_TEXTS["sector_fix"].format(sector=text[:2]),
+            severity="warning",
+        )
     elif text in US_ONLY_CODES:  # unambiguous: read as the Canadian code, the row is kept
         canadian = US_ONLY_CODES[text]
+        fix = SCIAN_TEXTS["us_fix"]
         ctx.error(
             "scian_code",
             "us_naics",
-            Text("un code SCIAN Canada 2022", "a NAICS Canada 2022 code"),
+            SCIAN_TEXTS["us_expected"],
             Text(
-                f"{text} est un code SCIAN des États-Unis ; lu comme le code canadien {canadian} "
-                f"({scian_label(canadian, 'fr')}). Écrivez {canadian} pour confirmer.",
-                f"{text} is a US NAICS code; read as the Canadian code {canadian} "
-                f"({scian_label(canadian, 'en')}). Write {canadian} to confirm.",
+                fix.fr.format(code=text, canadian=canadian, label=scian_label(canadian, "fr")),
+                fix.en.format(code=text, canadian=canadian, label=scian_label(canadian, "en")),
             ),
             severity="warning",
         )
         return canadian
     elif len(text) == 6 and text not in _SCIAN_CODES():
+        fix = SCIAN_TEXTS["table_fix"]
+        near = {lang: _known_neighbours(text, lang) for lang in LANGS}
         ctx.error(
             "scian_code",
             "not_in_table",
-            expected,
-            Text(
-                "Code absent de la table SCIAN partielle livrée : vérifiez-le auprès de Statistique Canada.",
-                "Code missing from the bundled partial SCIAN table: check it with Statistics Canada.",
-            ),
+            SCIAN_TEXTS["table_expected"].format(n=sum(len(c) == 6 for c in _SCIAN_CODES())),
+            Text(*(fix.get(lang).format(code=text, near=near[lang]) for lang in LANGS)),
             severity="warning",
         )
     return text
+
+
+def _known_neighbours(code: str, lang: str, *, limit: int = 3) -> str:
+    """`` Known codes of the same group: 321111 (Sawmills…), …`` — the bundled six-digit codes sharing the
+    longest prefix (4, then 3 digits) with ``code``; empty when none."""
+    codes = sorted(c for c in _SCIAN_CODES() if len(c) == 6)
+    for length in (5, 4, 3):
+        near = [c for c in codes if c[:length] == code[:length]][:limit]
+        if near:
+            listed = ", ".join(f"{c} ({scian_label(c, lang)})" for c in near)
+            return SCIAN_TEXTS["near"].get(lang).format(codes=listed)
+    return ""
 
 
 def _SCIAN_CODES() -> frozenset[str]:  # noqa: N802 (a lazily built constant)

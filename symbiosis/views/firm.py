@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from symbiosis.i18n import t
 from symbiosis.ingest import RawTable
 from symbiosis.ingest.columns import FIRM_COLUMNS, header_label
 from symbiosis.numbers import format_number
@@ -21,6 +22,7 @@ __all__ = [
     "firm_id_in_view",
     "number_cell",
     "profile_cells",
+    "profile_column_labels",
     "raw_table",
 ]
 
@@ -66,6 +68,15 @@ def profile_cells(firm: Mapping[str, object], lang: str = "fr") -> dict[str, str
     cells["lon"] = number_cell(firm.get("lon"), lang) if declared else ""
     cells["accepts_hazardous"] = _yes_no(firm.get("accepts_hazardous"), lang)
     return cells
+
+
+def profile_column_labels(lang: str = "fr") -> dict[str, str]:
+    """File header -> the label of the profile form's field (``code_scian`` -> « Code SCIAN »).
+
+    The profile is checked as a one-row firms file, whose report names the file's columns; the form
+    shows labels, so the report names the field the firm has to correct.
+    """
+    return {header_label(column, lang): t(f"firm.field.{column}", lang) for column in PROFILE_FIELDS}
 
 
 def raw_table(

@@ -7,15 +7,16 @@ tooltips are cleaned text. The firm's view describes partners by bands until eve
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 
 from symbiosis.i18n import catalogue_keys, t
+from symbiosis.mutual.config import MutualConfig
 from symbiosis.mutual.memberships import collection_route_id
-from symbiosis.mutual.result import LEVER_LABELS, MutualResult
+from symbiosis.mutual.result import LEVER_LABELS, LEVERS, MutualResult
 from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
 from symbiosis.mutual.text import DAYS_EN, DAYS_FR, clock, months_text
 from symbiosis.reports.levers import lever_summary, lever_tables
@@ -23,7 +24,10 @@ from symbiosis.synergy.anonymise import load_sectors
 from symbiosis.views.map_base import basemap_labels, basemap_layers, fit_view
 
 __all__ = [
+    "LEVER_FRAMES",
+    "LEVER_TABLES",
     "amount",
+    "combine_levers",
     "data_key",
     "firm_items_table",
     "group_deck",
@@ -53,6 +57,36 @@ _PALETTE = [
 ]
 
 
+#: The frames of :class:`~symbiosis.mutual.result.MutualResult` each lever fills (the others stay empty).
+LEVER_FRAMES: Mapping[str, tuple[str, ...]] = {
+    "purchasing": ("purchase_groups", "purchase_members"),
+    "sharing": ("sharing_uses", "sharing_timetable"),
+    "units": ("units", "unit_members"),
+    "routes": ("tours", "tour_stops", "collection", "collection_days"),
+}
+
+
+#: The tables each lever plans from (with the registry's firms): its plan changes only when they do.
+LEVER_TABLES: Mapping[str, tuple[str, ...]] = {
+    "purchasing": ("purchases",),
+    "sharing": ("capacity_offers", "capacity_needs"),
+    "units": ("treatment_needs", "unit_specs"),
+    "routes": ("pickups", "receivers"),
+}
+
+
+def combine_levers(parts: Mapping[str, MutualResult], levers: Sequence[str] = LEVERS) -> MutualResult:
+    """One result made of each lever's own plan: ``parts[lever]`` gives that lever's frames and info.
+
+    The levers are planned independently of each other (:func:`symbiosis.mutual.run_mutual` with
+    ``MutualConfig(levers=(lever,))``), so a page computes only the lever it shows and the data page
+    assembles the four without planning any of them twice.
+    """
+    frames = {name: getattr(parts[lever], name) for lever in levers for name in LEVER_FRAMES[lever]}
+    info = {lever: parts[lever].info[lever] for lever in levers}
+    return MutualResult(**frames, info=info, config=MutualConfig(levers=tuple(levers)))
+
+
 def amount(value: float, lang: str = "fr", suffix: str = "") -> str:
     """A rounded figure with grouped digits as the language writes it (``1 234 567`` / ``1,234,567``)."""
     text = f"{float(value):,.0f}" if value == value else "—"
@@ -67,12 +101,14 @@ def percent(value: float, lang: str = "fr") -> str:
     return f"{text}%" if lang == "en" else text.replace(".", ",") + "\u00a0%"
 
 
-def data_key(data: MutualData) -> str:
-    """A short hash of the tables' content, the advisor's unit table included (a plan's session key)."""
+def data_key(data: MutualData, tables: Sequence[str] | None = None) -> str:
+    """A short hash of the tables' content, the advisor's unit table included (a plan's session key).
+
+    ``tables`` limits it to those tables (a lever's, :data:`LEVER_TABLES`); every table when None.
+    """
     digest = hashlib.sha1(usedforsecurity=False)
-    frames = [(name, getattr(data, name)) for name in MUTUAL_TABLES]
-    if data.unit_specs is not None:
-        frames.append(("unit_specs", data.unit_specs))
+    names = [*MUTUAL_TABLES, "unit_specs"] if tables is None else list(tables)
+    frames = [(name, getattr(data, name)) for name in names if getattr(data, name) is not None]
     for name, frame in frames:
         digest.update(name.encode())
         digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())

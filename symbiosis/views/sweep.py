@@ -13,6 +13,8 @@ import pandas as pd
 
 from symbiosis.engine.config import MatchConfig
 from symbiosis.i18n import t
+from symbiosis.labels import unit_label
+from symbiosis.registry import Registry
 from symbiosis.results import KPI_LABELS
 from symbiosis.sweep import Scenario, SweepResult, grid_scenarios, parse_range
 from symbiosis.views.charts import column_chart
@@ -61,23 +63,39 @@ def sweep_scenarios(base: MatchConfig, inputs: SweepInputs) -> list[Scenario]:
     return grid_scenarios(base, [parse_range(f"{inputs.parameter}={low!r}..{high!r}")], samples)
 
 
-def _names(firms: pd.DataFrame) -> pd.Series:
-    return firms.drop_duplicates("firm_id").set_index("firm_id")["name"]
+def robustness_table(
+    result: SweepResult, registry: Registry, lang: str = "fr", *, categories: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per exchange chosen at least once, in words: supplier, resource, receiver, share (%),
+    count, mean quantity and its unit.
 
-
-def robustness_table(result: SweepResult, firms: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
-    """One row per exchange chosen at least once: supplier, receiver, share (%), count, mean quantity."""
+    Firms are named from ``registry``, the registry as the reader may read it: a firm it does not hold
+    (a firm reading, another firm's exchange) is « another firm », never its id. The resource is the
+    supplied stream's category in ``lang`` (``categories``: the knowledge base's table). The index
+    holds the exchange's ``candidate_id``, for an export; the screen hides it.
+    """
     rob = result.robustness
-    names = _names(firms)
+    names = registry.firms.drop_duplicates("firm_id").set_index("firm_id")["name"]
+    other = t("sweep.other_firm", lang)
+    streams = registry.streams.drop_duplicates("stream_id").set_index("stream_id")
+    category = rob["supply_id"].map(streams["category_id"])
+    if categories is not None:
+        labels = categories.drop_duplicates("category_id").set_index("category_id")[
+            f"label_{'en' if lang == 'en' else 'fr'}"
+        ]
+        category = category.map(labels).fillna(category)
+    unit = rob["supply_id"].map(streams["quantity_unit"])
     return pd.DataFrame(
         {
-            t("sweep.col.supply_firm", lang): rob["supply_firm_id"].map(names).fillna(rob["supply_firm_id"]),
-            t("sweep.col.demand_firm", lang): rob["demand_firm_id"].map(names).fillna(rob["demand_firm_id"]),
-            t("sweep.col.share", lang): (100 * rob["share"].astype(float)).round(0),
-            t("sweep.col.n_chosen", lang): rob["n_chosen"].astype(int),
-            t("sweep.col.mean_flow", lang): rob["mean_flow_per_yr"].astype(float).round(1),
-            t("sweep.col.candidate_id", lang): rob["candidate_id"],
-        }
+            t("sweep.col.supply_firm", lang): rob["supply_firm_id"].map(names).fillna(other).to_numpy(),
+            t("sweep.col.resource", lang): category.fillna("—").to_numpy(),
+            t("sweep.col.demand_firm", lang): rob["demand_firm_id"].map(names).fillna(other).to_numpy(),
+            t("sweep.col.share", lang): (100 * rob["share"].astype(float)).round(0).to_numpy(),
+            t("sweep.col.n_chosen", lang): rob["n_chosen"].astype(int).to_numpy(),
+            t("sweep.col.mean_flow", lang): rob["mean_flow_per_yr"].astype(float).round(1).to_numpy(),
+            t("col.unit", lang): [unit_label(u, lang) if isinstance(u, str) else "—" for u in unit],
+        },
+        index=pd.Index(rob["candidate_id"].to_numpy(), name=t("sweep.col.candidate_id", lang)),
     )
 
 

@@ -77,6 +77,7 @@ def _advisor_plans_records_and_offers(page, url: str) -> None:
     sign_in(page, url, "conseillere")
     go_to(page, fr("mutual.data.title"))
     page.get_by_role("heading", name=fr("mutual.data.plan")).wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name=fr("mutual.data.plan_button")).click()  # the four levers: on demand
     no_error(page)
     assert page.get_by_text(re.compile(r"incohérence")).count() == 0  # the solver-free checks pass
     page.get_by_role("button", name=fr("mutual.data.record")).click()

@@ -1,0 +1,71 @@
+"""In the browser: every page's address typed or bookmarked (a deep link) opens a page, never Streamlit's
+English « Page not found » — a role's landing page by its own address, a page asked for before sign-in
+once signed in, another role's page as the landing page with a message saying why."""
+
+from __future__ import annotations
+
+import pytest
+
+from symbiosis.i18n import t
+from tests.e2e.conftest import RequestLog, demo_password, new_page, sign_in, wait_for_app
+
+pytestmark = [pytest.mark.e2e]
+
+
+def _no_page_not_found(page) -> None:
+    page.wait_for_timeout(300)  # the dialog arrives with the navigation message
+    assert page.get_by_role("dialog").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("user_id", "address", "title_key"),
+    [
+        ("gestionnaire", "tableau-de-bord", "manager.title"),
+        ("conseillere", "registre", "registry.title"),
+        ("scierie", "mon-entreprise", "firm_profile.title"),
+    ],
+)
+def test_a_roles_landing_page_opens_at_its_own_address(browser, app_url, user_id, address, title_key):
+    context, page = new_page(browser, RequestLog())
+    try:
+        sign_in(page, app_url, user_id, demo_password(user_id))
+        page.goto(f"{app_url}/{address}")  # a new browser session, resumed from the cookie
+        wait_for_app(page)
+        page.get_by_role("button", name="Se déconnecter").wait_for()
+        page.locator("h1").filter(has_text=t(title_key, "fr")).first.wait_for(timeout=60_000)
+        _no_page_not_found(page)
+    finally:
+        context.close()
+
+
+def test_a_page_asked_for_before_sign_in_opens_once_signed_in(browser, app_url):
+    context, page = new_page(browser, RequestLog())
+    try:
+        page.goto(f"{app_url}/tableau-de-bord")
+        wait_for_app(page)
+        page.get_by_text(t("nav.sign_in_first", "fr", page=t("manager.title", "fr"))).wait_for()
+        _no_page_not_found(page)
+        page.get_by_label("Identifiant").fill("gestionnaire")
+        page.get_by_label("Mot de passe").fill(demo_password("gestionnaire"))
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("button", name="Se déconnecter").wait_for()
+        page.locator("h1").filter(has_text=t("manager.title", "fr")).first.wait_for(timeout=60_000)
+        assert page.url.rstrip("/").endswith("/tableau-de-bord")
+        _no_page_not_found(page)
+    finally:
+        context.close()
+
+
+def test_another_roles_page_goes_to_the_landing_page_and_says_why(browser, app_url):
+    context, page = new_page(browser, RequestLog())
+    try:
+        sign_in(page, app_url, "scierie", demo_password("scierie"))
+        page.goto(f"{app_url}/registre")
+        wait_for_app(page)
+        page.locator("h1").filter(has_text=t("firm_profile.title", "fr")).first.wait_for(timeout=60_000)
+        roles = ", ".join(t(f"auth.role.{r}", "fr") for r in ("advisor", "program_manager"))
+        page.get_by_text(t("nav.other_role", "fr", page=t("registry.title", "fr"), roles=roles)).wait_for()
+        _no_page_not_found(page)
+    finally:
+        context.close()
