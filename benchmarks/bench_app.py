@@ -12,6 +12,7 @@ and written to ``benchmarks/results/app.json``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,24 @@ def _sample_db(folder: Path) -> Path:
     if cli(["init", "--db", str(path), "--sample", "--json"]) != 0:
         raise RuntimeError("symbiosis init --sample failed")
     return path
+
+
+@contextlib.contextmanager
+def sample_registry_env() -> Iterator[Path]:
+    """Point the app at a fresh sample registry (``SYMBIOSIS_DB``) for the block, then restore the env."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = _sample_db(Path(folder))
+        saved = {k: os.environ.get(k) for k in ("SYMBIOSIS_DB", "DATABASE_URL")}
+        os.environ["SYMBIOSIS_DB"] = str(db)
+        os.environ.pop("DATABASE_URL", None)
+        try:
+            yield db
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 def bench_page(page: str, role: str, *, repeats: int = REPEATS) -> dict[str, Any]:
@@ -88,19 +108,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     """Time every page of :data:`PAGES` on the sample region; print, save and return the rows."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as folder:
-        db = _sample_db(Path(folder))
-        saved = {k: os.environ.get(k) for k in ("SYMBIOSIS_DB", "DATABASE_URL")}
-        os.environ["SYMBIOSIS_DB"] = str(db)
-        os.environ.pop("DATABASE_URL", None)
-        try:
-            rows = [bench_page(page, role) for page, role in PAGES]
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    with sample_registry_env():
+        rows = [bench_page(page, role) for page, role in PAGES]
     for row in rows:
         log.info(
             "%-20s %-16s first %.2f s, page %.2f s (target < %.0f s) %s",

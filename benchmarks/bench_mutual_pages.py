@@ -24,12 +24,11 @@ import dataclasses
 import logging
 import os
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_app import ROOT, _sample_db
+from benchmarks.bench_app import ROOT, sample_registry_env
 
 __all__ = ["PAGES", "main", "page_row"]
 
@@ -122,20 +121,9 @@ def page_row(page: str, levers: tuple[str, ...], *, repeats: int = 2) -> dict[st
 def main(repeats: int | str = 2) -> list[dict[str, Any]]:
     """Time every page of :data:`PAGES` on the sample region; print and return the rows."""
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as folder:
-        db = _sample_db(Path(folder))
-        saved = {k: os.environ.get(k) for k in ("SYMBIOSIS_DB", "DATABASE_URL")}
-        os.environ["SYMBIOSIS_DB"] = str(db)
-        os.environ.pop("DATABASE_URL", None)
-        try:
-            _session().switch_page(PAGES[0][0]).run()  # imports and shared resources, out of the timings
-            rows = [page_row(page, levers, repeats=int(repeats)) for page, levers in PAGES]
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    with sample_registry_env():
+        _session().switch_page(PAGES[0][0]).run()  # imports and shared resources, out of the timings
+        rows = [page_row(page, levers, repeats=int(repeats)) for page, levers in PAGES]
     for row in rows:
         log.info(
             "%-18s first %.2f s CPU (%.2f s wall), rerun %.2f s, its levers %.2f s, all four %.2f s, "
