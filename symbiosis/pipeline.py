@@ -210,8 +210,9 @@ def run(
         block × spatial tile on it
         (:func:`~symbiosis.engine.candidate_tiles.partitioned_scored_set`: the same scored set) and
         the allocation is solved part by part on it
-        (:func:`~symbiosis.engine.allocation.parts.solve_parts`: independent components, the giant
-        one on one worker); None does both here, in one piece.
+        (:func:`~symbiosis.engine.allocation.regions.solve_allocation`: independent components, the
+        giant one on one worker, or cut into regions when it holds more than the executor's
+        ``region_arcs``); None does both here, in one piece.
 
     Returns
     -------
@@ -269,7 +270,7 @@ def run(
     with timer("problem"):
         problem = problem_arrays(scored, offered, registry, config)
     with timer("solve"):
-        solved = _solve(problem, config.allocation_config(), executor)
+        solved = _solve(problem, config.allocation_config(), executor, registry)
     with timer("check"):
         violations = check_flows(problem.ix, solved.x, solved)
     with timer("results"):
@@ -321,13 +322,25 @@ def _scored_on(
     )
 
 
-def _solve(problem: ProblemArrays, config: Any, executor: Any) -> Any:
-    """The allocation in one piece, or part by part on ``executor`` (docs/scale-out.md)."""
+def _solve(problem: ProblemArrays, config: Any, executor: Any, registry: Registry) -> Any:
+    """The allocation in one piece, or by parts on ``executor`` (a giant one by regions: scale-out.md)."""
     if executor is None:
         return solve_indexed(problem.ix, config)
-    from symbiosis.engine.allocation.parts import solve_parts
+    from symbiosis.engine.allocation.regions import DEFAULT_REGION_ARCS, solve_allocation
 
-    return solve_parts(problem.ix, config, map_function=executor.map)
+    def points() -> tuple[np.ndarray, np.ndarray]:  # the supplies' places, read only when a part is cut
+        places = registry.supplies.drop_duplicates("stream_id").set_index("stream_id")
+        at = places.reindex(registry.stream_codes[problem.supplies])
+        return at["lat"].to_numpy(float), at["lon"].to_numpy(float)
+
+    return solve_allocation(
+        problem.ix,
+        config,
+        map_function=executor.map,
+        points=points,
+        region_arcs=getattr(executor, "region_arcs", None) or DEFAULT_REGION_ARCS,
+        folder=getattr(executor, "run_folder", None),  # each task's sub-problem, as a file
+    )
 
 
 class _Results:

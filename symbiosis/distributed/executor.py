@@ -29,8 +29,7 @@ class Executor(Protocol):
 class LocalExecutor:
     """Runs every task here, one after the other (the reference every cluster run must equal).
 
-    ``run_folder`` and ``keep_run_folder``: where ``run()`` writes the scored pairs' Parquet
-    partitions (see :class:`DaskExecutor`).
+    ``run_folder``, ``keep_run_folder`` and ``region_arcs``: as for :class:`DaskExecutor`.
     """
 
     def __init__(
@@ -39,9 +38,11 @@ class LocalExecutor:
         *,
         run_folder: str | None = None,
         keep_run_folder: bool = False,
+        region_arcs: int | None = None,
     ) -> None:
         self.progress = progress
         self.run_folder, self.keep_run_folder = run_folder, keep_run_folder
+        self.region_arcs = region_arcs
 
     def map(self, function: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         """Apply ``function`` to each item in order."""
@@ -76,6 +77,10 @@ class DaskExecutor:
         temporary folder when None); the client and every worker must see it at the same path.
     keep_run_folder
         Keep that folder once the run's results are dropped (it is removed otherwise).
+    region_arcs
+        Most usable arcs of a connected component whose allocation one worker solves whole; a
+        larger one is cut into regions (:func:`~symbiosis.engine.allocation.regions.solve_allocation`).
+        None: the engine's default (:data:`~symbiosis.engine.allocation.regions.DEFAULT_REGION_ARCS`).
     """
 
     def __init__(
@@ -86,11 +91,13 @@ class DaskExecutor:
         progress: Progress | None = None,
         run_folder: str | None = None,
         keep_run_folder: bool = False,
+        region_arcs: int | None = None,
     ) -> None:
         self.client = client
         self.retries = retries
         self.progress = progress
         self.run_folder, self.keep_run_folder = run_folder, keep_run_folder
+        self.region_arcs = region_arcs
 
     @property
     def n_workers(self) -> int:

@@ -108,8 +108,12 @@ def open_executor(
     retries: int = 3,
     run_folder: str | None = None,
     keep_run_folder: bool = False,
+    region_arcs: int | None = None,
 ) -> Iterator[LocalExecutor | DaskExecutor]:
     """An executor for ``spec``: in this process when None, else a Dask client (closed on exit).
+
+    ``run_folder``, ``keep_run_folder`` and ``region_arcs`` are given to the executor
+    (:class:`~symbiosis.distributed.executor.DaskExecutor`).
 
     Raises
     ------
@@ -118,7 +122,9 @@ def open_executor(
         (``scaleout.unreachable``).
     """
     if spec is None:
-        yield LocalExecutor(progress, run_folder=run_folder, keep_run_folder=keep_run_folder)
+        yield LocalExecutor(
+            progress, run_folder=run_folder, keep_run_folder=keep_run_folder, region_arcs=region_arcs
+        )
         return
     if not dask_available():
         raise SchedulerError("scaleout.no_dask")
@@ -152,6 +158,7 @@ def open_executor(
             progress=progress,
             run_folder=run_folder,
             keep_run_folder=keep_run_folder,
+            region_arcs=region_arcs,
         )
     finally:
         client.close()

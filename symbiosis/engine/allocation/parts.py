@@ -30,11 +30,19 @@ from symbiosis.engine.allocation.components import label_components, usable_arcs
 from symbiosis.engine.allocation.problem import COMPONENT_COLUMNS, AllocationConfig, Indexed
 from symbiosis.engine.allocation.solve import Solved, _overall_status, relative_gap, solve_indexed
 
-__all__ = ["DEFAULT_PART_ARCS", "Part", "merge_parts", "solve_part", "solve_parts", "split_parts"]
+__all__ = [
+    "DEFAULT_PART_ARCS",
+    "Part",
+    "merge_parts",
+    "part_arcs",
+    "solve_part",
+    "solve_parts",
+    "split_parts",
+]
 
 #: Most usable arcs in a part of packed small components (a giant component is one part whatever its size).
 DEFAULT_PART_ARCS = 50_000
-_METHOD_ORDER = ("min_cost_flow", "lp", "repair", "milp", "lns")
+_METHOD_ORDER = ("min_cost_flow", "lp", "repair", "milp", "lns", "regions")
 
 #: ``map(function, items) -> results in the order of items`` (the built-in map, Executor.map, Dask).
 MapFunction = Callable[[Callable, Iterable], Iterable]
@@ -45,12 +53,14 @@ class Part:
     """One independent sub-problem and where its arcs sit in the whole.
 
     ``arcs`` are the arc indices of the whole problem (sorted), ``ix`` the sub-problem on them with
-    its supplies and demands renumbered 0..n-1 in increasing order of their index in the whole.
+    its supplies and demands renumbered 0..n-1 in increasing order of their index in the whole
+    (None where the sub-problem is not held here: written to a file for a worker, or cut into
+    regions; :mod:`symbiosis.engine.allocation.regions`).
     """
 
     index: int
     arcs: np.ndarray
-    ix: Indexed
+    ix: Indexed | None
 
     @property
     def n_arcs(self) -> int:
@@ -116,6 +126,13 @@ def split_parts(
         Part 0 is the largest component when it exceeds ``max_part_arcs``; empty when no arc is
         usable. Arcs outside every part carry no flow.
     """
+    return [Part(i, sub, _sub_problem(ix, sub)) for i, sub in enumerate(part_arcs(ix, config, max_part_arcs))]
+
+
+def part_arcs(
+    ix: Indexed, config: AllocationConfig, max_part_arcs: int = DEFAULT_PART_ARCS
+) -> list[np.ndarray]:
+    """The arcs (sorted indices of the whole) of every part of :func:`split_parts`, no sub-problem built."""
     arcs = usable_arcs(ix, config.side_constraints)
     if not len(arcs):
         return []
@@ -124,11 +141,7 @@ def split_parts(
     arc_part = part_of[lab.arc]
     order = np.argsort(arc_part, kind="stable")
     bounds = np.r_[0, np.flatnonzero(np.diff(arc_part[order])) + 1, len(order)]
-    parts = []
-    for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
-        sub = np.sort(arcs[order[lo:hi]])
-        parts.append(Part(i, sub, _sub_problem(ix, sub)))
-    return parts
+    return [np.sort(arcs[order[lo:hi]]) for lo, hi in itertools.pairwise(bounds)]
 
 
 def solve_part(part: Part, config: AllocationConfig) -> Solved:

@@ -1,0 +1,89 @@
+"""Allocation sub-problems as files: the client writes each task's arrays once, its worker reads them.
+
+On a cluster the allocation's tasks (parts of whole components, regions of a giant one, the boundary
+problem) would otherwise travel inside the task graph: the client and the scheduler would hold every
+sub-problem at once, on top of the whole problem (what stopped the 1,000,000-stream run at
+8.35 GiB in the client, docs/scale-out.md). Here the client writes one sub-problem at a time to an
+uncompressed ``.npz`` file of a fresh folder and sends only its path; the worker that runs the task
+reads its file, solves it and returns the flows. Arrays round-trip bit for bit, so a task solved
+from its file gives what it gives in memory.
+
+The folder must be visible to the client and to every worker at the same path (as the run folder of
+the scored pairs, :class:`~symbiosis.distributed.partitions.RunFolder`); it is removed when the
+solve ends.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from symbiosis.distributed.partitions import RunFolder
+from symbiosis.engine.allocation.problem import Indexed
+
+__all__ = ["FileTask", "ProblemFiles", "read_problem", "write_problem"]
+
+_FIELDS = tuple(f.name for f in fields(Indexed))
+
+
+def write_problem(ix: Indexed, path: str | os.PathLike) -> Path:
+    """Write every array of ``ix`` to ``path`` (``.npz``, uncompressed; renamed into place when whole)."""
+    path = Path(path)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    with open(partial, "wb") as out:
+        np.savez(out, **{name: np.asarray(getattr(ix, name)) for name in _FIELDS})
+    os.replace(partial, path)
+    return path
+
+
+def read_problem(path: str | os.PathLike) -> Indexed:
+    """The :class:`Indexed` written by :func:`write_problem`."""
+    with np.load(path, allow_pickle=False) as arrays:
+        return Indexed(**{name: arrays[name] for name in _FIELDS})
+
+
+class ProblemFiles:
+    """A fresh folder of sub-problem files (``with ProblemFiles(parent) as files: files.add(ix)``).
+
+    Parameters
+    ----------
+    parent
+        Where to make the folder (the system's temporary folder when None): a ``symbiosis-run-*``
+        folder of its own, removed on leaving the ``with`` block.
+    """
+
+    def __init__(self, parent: str | os.PathLike | None = None) -> None:
+        self._folder = RunFolder(parent)
+        self.path = self._folder.path
+        self._count = 0
+
+    def add(self, ix: Indexed) -> str:
+        """Write ``ix`` to the next file; its path (what a task receives)."""
+        self._count += 1
+        return str(write_problem(ix, self.path / f"problem-{self._count:05d}.npz"))
+
+    def remove(self) -> None:
+        """Remove the folder and its files."""
+        self._folder.remove()
+
+    def __enter__(self) -> ProblemFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+class FileTask:
+    """``solve`` applied to the problem read from a file (a picklable callable for workers)."""
+
+    def __init__(self, solve: Callable[[Indexed], Any]) -> None:
+        self.solve = solve
+
+    def __call__(self, path: str) -> Any:
+        """Read the problem at ``path`` and solve it."""
+        return self.solve(read_problem(path))
