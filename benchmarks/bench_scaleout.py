@@ -13,6 +13,9 @@ Rows:
   cluster (the frames must be equal).
 - ``regions``: the allocation in one piece, then geographically decomposed into 2 and 4 regions
   solved on the cluster: the gap to the one-piece optimum, the proven gap, the boundary's size.
+- ``threshold`` (``--threshold [sizes…]``, alone): ``run()``'s allocation on the cluster with
+  ``region_arcs`` forced below the largest part (cut into regions, reconciled): gap to the
+  single-machine optimum, proven gap, solver-free check; and with the threshold not reached.
 - ``large`` (``--large N``, alone): ``run()`` of N streams on a fresh cluster of 2 workers capped at
   6 GiB, with the peak memory of every process and the stage shares (the 1,000,000-stream attempt).
 - ``sweep``: 200 scenarios (landfill fee from 80 to 200 $/t) on the sample region with 1 and with 2
@@ -39,6 +42,7 @@ __all__ = [
     "bench_match",
     "bench_regions",
     "bench_sweep",
+    "bench_threshold",
     "main",
 ]
 
@@ -218,6 +222,97 @@ def bench_regions(n_streams: int, cluster: Any, *, seed: int = 0, counts=(2, 4))
                 "regions_s": round(sol.seconds["regions"], 2),
                 "boundary_s": round(sol.seconds["boundary"], 2),
                 "violations": len(check_flows(ix, sol.x, claim)),
+            }
+        )
+        log.info("%s", rows[-1])
+    return rows
+
+
+def bench_threshold(
+    n_streams: int, cluster: Any, *, seed: int = 0, fractions=(0.5, 0.25)
+) -> list[dict[str, Any]]:
+    """Rows for one size: ``run()``'s allocation on the cluster with ``region_arcs`` forced low.
+
+    The solve stage of ``run(registry, executor=cluster)``
+    (:func:`~symbiosis.engine.allocation.regions.solve_allocation`: parts, a part above
+    ``region_arcs`` cut into strips of about equal arcs, every task's sub-problem sent as a file)
+    against the one-piece solve of the single process; ``region_arcs`` is each fraction of the
+    largest part's arcs (0.5: it is cut into 3 regions). Reports the gap to the single-machine
+    optimum, the proven gap and the solver-free check.
+    """
+    import numpy as np
+
+    from symbiosis import kb
+    from symbiosis.engine.allocation import check_flows, solve_indexed
+    from symbiosis.engine.allocation.parts import part_arcs
+    from symbiosis.engine.allocation.regions import solve_allocation
+    from symbiosis.engine.candidates import find_candidates
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.engine.factors import load_factors
+    from symbiosis.engine.problem_builder import problem_arrays
+    from symbiosis.engine.scored_set import score_set
+    from symbiosis.sample import generate_streams_canonical
+
+    registry = generate_streams_canonical(n_streams=n_streams, seed=seed)
+    config, categories = MatchConfig(), kb.load_categories()
+    found = find_candidates(registry, kb.load_rules(), config, categories=categories)
+    scored = score_set(found, registry, config, factors=load_factors(), categories=categories)
+    problem = problem_arrays(scored, np.flatnonzero(~found.internal), registry, config)
+    sup = registry.supplies.drop_duplicates("stream_id").set_index("stream_id")
+    sup = sup.reindex(registry.stream_codes[problem.supplies])
+    points = (sup["lat"].to_numpy(float), sup["lon"].to_numpy(float))
+    ix, alloc = problem.ix, config.allocation_config()
+    largest = max(len(a) for a in part_arcs(ix, alloc))
+    single, timing = _timed(lambda: solve_indexed(ix, alloc))
+    rows = [
+        {
+            "bench": "scaleout_threshold",
+            "case": "single_process_one_piece",
+            "n_streams": n_streams,
+            "n_arcs": ix.n_arcs,
+            "largest_part_arcs": largest,
+            **timing,
+            "objective": single.objective,
+        }
+    ]
+    exact, timing = _timed(
+        lambda: solve_allocation(ix, alloc, map_function=cluster.map, points=lambda: points)
+    )
+    rows.append(
+        {
+            "bench": "scaleout_threshold",
+            "case": "cluster_threshold_not_reached",
+            "n_streams": n_streams,
+            **timing,
+            "objective": exact.objective,
+            "method": exact.method,
+        }
+    )
+    for fraction in fractions:
+        limit = int(largest * fraction)
+        sol, timing = _timed(
+            lambda r=limit: solve_allocation(
+                ix, alloc, map_function=cluster.map, points=lambda: points, region_arcs=r
+            ),
+            cluster,
+        )
+        cut = sol.components[sol.components["method"].str.endswith("regions")]
+        rows.append(
+            {
+                "bench": "scaleout_threshold",
+                "case": f"cluster_region_arcs_{limit}",
+                "n_streams": n_streams,
+                "region_arcs": limit,
+                "parts_cut": len(cut),
+                **timing,
+                "objective": sol.objective,
+                "status": sol.status,
+                "method": sol.method,
+                "gap_to_single_pct": round(
+                    100 * (single.objective - sol.objective) / abs(single.objective), 4
+                ),
+                "proven_gap_pct": round(100 * sol.gap, 2),
+                "violations": len(check_flows(ix, sol.x, sol)),
             }
         )
         log.info("%s", rows[-1])
@@ -412,6 +507,11 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         return bench_large(int(argv[i + 1]), memory_limit=limit)
     candidates_only = "--candidates" in argv
     regions_only = "--regions" in argv
+    if "--threshold" in argv:  # python -m benchmarks.bench_scaleout --threshold 10000 100000
+        sizes = tuple(int(a) for a in argv if a.isdigit()) or SIZES
+        with open_executor(parse_scheduler("local:2", memory_limit="6GiB")) as two:
+            logging.getLogger("distributed").setLevel(logging.WARNING)
+            return [row for n in sizes for row in bench_threshold(n, two)]
     argv = [a for a in argv if a not in ("--candidates", "--regions")]
     sizes = tuple(int(a) for a in argv) or SIZES
     rows: list[dict[str, Any]] = []

@@ -181,3 +181,69 @@ def test_match_writes_candidate_partitions_on_request(sample_db, tmp_path):
     assert not back["candidate_id"].duplicated().any()
     offered = {c["candidate_id"] for c in json.loads(text)["candidates"]}
     assert offered <= set(back["candidate_id"])  # run()'s candidates are among those written
+
+
+def _cli(argv: list[str]) -> subprocess.CompletedProcess:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "DASK_SCHEDULER_ADDRESS"}
+    return subprocess.run(
+        [sys.executable, "-m", "symbiosis", *argv], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def test_run_folder_option_keeps_the_scored_pairs_where_asked(sample_db, tmp_path):
+    """``--run-folder DIR --keep-run-folder``: the run's Parquet partitions stay in one
+    ``symbiosis-run-*`` folder of DIR, named on standard error; ``--region-arcs`` forced low cuts the
+    sample region's largest component into regions and the run's own check still passes."""
+    folder = tmp_path / "runs" / "made-if-missing"
+    proc = _cli(
+        [
+            "match",
+            "--db",
+            sample_db,
+            "--json",
+            "--scheduler",
+            "local:2",
+            "--run-folder",
+            str(folder),
+            "--keep-run-folder",
+            "--region-arcs",
+            "40",
+        ]
+    )
+    assert proc.returncode == 0, proc.stderr
+    kept = list(folder.iterdir())
+    assert len(kept) == 1 and kept[0].name.startswith("symbiosis-run-")
+    assert list(kept[0].rglob("*.parquet"))  # the scored pairs; the allocation's files are gone
+    assert not list(kept[0].rglob("*.npz")) and not list(folder.glob("*/*.npz"))
+    assert (
+        f"Dossier d'exécution gardé : {kept[0]}" in proc.stderr
+        and f"Run folder kept: {kept[0]}" in proc.stderr
+    )
+    allocation = json.loads(proc.stdout)["allocation"]
+    assert allocation["method"].endswith("regions")
+    assert allocation["violations"] in ([], ())
+
+
+def test_run_folder_options_refuse_bad_values_in_both_languages(sample_db, tmp_path):
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x")
+    bad = _cli(
+        ["match", "--db", sample_db, "--scheduler", "local:1", "--run-folder", str(not_a_folder / "sub")]
+    )
+    assert bad.returncode == 2
+    assert "Dossier d'exécution inutilisable" in bad.stderr and "Unusable run folder" in bad.stderr
+    bad = _cli(["match", "--db", sample_db, "--scheduler", "local:1", "--region-arcs", "beaucoup"])
+    assert bad.returncode == 2
+    assert "« beaucoup »" in bad.stderr and "positive whole number" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_run_folder_without_a_scheduler_is_said_to_be_unused(sample_db, tmp_path):
+    loaded, code, _ = _probe(["match", "--db", sample_db, "--run-folder", str(tmp_path / "r")])
+    assert code == 0 and loaded == []  # still nothing of Dask
+    proc = _cli(["match", "--db", sample_db, "--run-folder", str(tmp_path / "r")])
+    assert proc.returncode == 0
+    assert "ne servent qu'avec --scheduler" in proc.stderr and "only apply with --scheduler" in proc.stderr
+    assert not (tmp_path / "r").exists()

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from symbiosis.commands._common import CatalogueHelp, add_db_argument, database_url, print_json
-from symbiosis.commands._scheduler import add_scheduler_arguments, executor_from_args, scheduler_error_text
+from symbiosis.commands._scheduler import (
+    add_run_folder_arguments,
+    add_scheduler_arguments,
+    executor_from_args,
+    kept_run_folders,
+    run_folders,
+    scheduler_error_text,
+)
 
 NAME = "match"
 HELP = (
@@ -108,6 +115,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_lever_arguments(parser)
     add_scheduler_arguments(parser)
+    add_run_folder_arguments(parser)
     parser.add_argument(
         "--candidates-parquet",
         metavar="DIR",
@@ -396,11 +404,13 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with executor_from_args(args) as executor:
+            before = run_folders(executor)
             result = run_pipeline(
                 registry, config, mutual=levers[0], mutual_config=levers[1], executor=executor
             )
             if args.candidates_parquet is not None:
                 _write_candidate_partitions(registry, config, executor, args.candidates_parquet)
+            kept_run_folders(executor, before)
     except SchedulerError as exc:
         print(scheduler_error_text(exc), file=sys.stderr)
         return 2

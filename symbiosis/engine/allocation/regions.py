@@ -250,16 +250,25 @@ def _region_tasks(
     return [_Task(part, int(r), arcs[arc_region == r]) for r in np.unique(arc_region)]
 
 
-def _components_row(sub: Indexed, objective: float, bound: float, method: str, status: str, seconds: float):
+class _ArcView:
+    """The per-arc arrays :func:`net_value` reads, for some arcs of a problem."""
+
+    def __init__(self, ix: Indexed, arcs: np.ndarray) -> None:
+        self.gain, self.fixed = ix.gain[arcs], ix.fixed[arcs]
+
+
+def _components_row(
+    ix: Indexed, arcs: np.ndarray, objective: float, bound: float, method: str, status: str, seconds: float
+):
     import pandas as pd
 
     from symbiosis.engine.allocation.problem import COMPONENT_COLUMNS
 
     row = {
         "component": 0,
-        "n_supplies": int((np.bincount(sub.tail, minlength=sub.n_sup) > 0).sum()),
-        "n_demands": int((np.bincount(sub.head, minlength=sub.n_dem) > 0).sum()),
-        "n_arcs": sub.n_arcs,
+        "n_supplies": len(np.unique(ix.tail[arcs])),
+        "n_demands": len(np.unique(ix.head[arcs])),
+        "n_arcs": len(arcs),
         "method": method,
         "status": status,
         "objective": objective,
@@ -280,10 +289,11 @@ def _regional_part(
 ) -> Solved:
     """One big part's :class:`Solved`: its regions' flows reconciled on the boundary."""
     t0 = time.perf_counter()
-    sub = _sub_problem(ix, arcs)
-    local = [np.searchsorted(arcs, task.arcs) for task in tasks]
-    done = _reconcile(sub, local, [s.x for s in solved], boundary_solve)
-    objective = float(net_value(sub, done.x).sum())
+    # On the whole problem's arrays (no copy of the part): arcs of other parts carry no flow here and
+    # touch no boundary demand nor freed supply, so the boundary problem is the part's own.
+    done = _reconcile(ix, [task.arcs for task in tasks], [s.x for s in solved], boundary_solve)
+    x = done.x[arcs]
+    objective = float(net_value(_ArcView(ix, arcs), x).sum())
     bound = float(sum(s.bound for s in solved))
     gap = float(relative_gap(objective, bound))
     status = "optimal" if gap <= config.mip_gap else "feasible"
@@ -303,10 +313,10 @@ def _regional_part(
         objective=objective,
         bound=bound,
         gap=gap,
-        x=done.x,
+        x=x,
         method=method,
         solve_seconds=seconds,
-        components=_components_row(sub, objective, bound, method, status, seconds),
+        components=_components_row(ix, arcs, objective, bound, method, status, seconds),
         config=config,
     )
 
