@@ -413,14 +413,15 @@ class _MemoryWatch:
 
 
 def bench_large(
-    n_streams: int, *, memory_limit: str = "6GiB", budget_gib: float = 13.5
+    n_streams: int, *, memory_limit: str = "6GiB", budget_gib: float = 13.5, region_arcs: int | None = None
 ) -> list[dict[str, Any]]:
     """``run()`` of ``n_streams`` generated streams on a fresh 2-worker cluster, each worker capped.
 
     Candidates and scoring by tile, allocation by parts, all on the workers. Reports the time of
     each stage, the peak resident memory of the client and of each worker process (sampled every
     second from this process, so it survives a worker's restart) and the total, under a budget for
-    the whole tree (:class:`_MemoryWatch`).
+    the whole tree (:class:`_MemoryWatch`). ``region_arcs``: the executor's threshold above which a
+    component is cut into regions (the engine's default when None).
     """
     import shutil
     import tempfile
@@ -441,7 +442,7 @@ def bench_large(
                 rss = {pid: watch.gib(pid) for pid in sorted(watch.peak)}
                 log.info("%d/%d tasks at %.0f s; peak GiB so far %s", done, total, watch.elapsed(), rss)
 
-        with open_executor(spec, run_folder=parent, progress=progress) as cluster:
+        with open_executor(spec, run_folder=parent, progress=progress, region_arcs=region_arcs) as cluster:
             logging.getLogger("distributed").setLevel(logging.WARNING)
             workers = cluster.client.run(os.getpid)
             result, timing = _timed(lambda: run(registry, executor=cluster), cluster)
@@ -460,6 +461,8 @@ def bench_large(
         "bench": "scaleout_large",
         "n_streams": n_streams,
         "memory_limit": memory_limit,
+        "region_arcs": region_arcs,
+        "method": info.method,
         "generate_s": gen["wall_s"],
         **timing,
         "stages_s": stages,
@@ -504,7 +507,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     if "--large" in argv:  # python -m benchmarks.bench_scaleout --large 1000000 [--memory-limit 6GiB]
         i = argv.index("--large")
         limit = argv[argv.index("--memory-limit") + 1] if "--memory-limit" in argv else "6GiB"
-        return bench_large(int(argv[i + 1]), memory_limit=limit)
+        arcs = int(argv[argv.index("--region-arcs") + 1]) if "--region-arcs" in argv else None
+        return bench_large(int(argv[i + 1]), memory_limit=limit, region_arcs=arcs)
     candidates_only = "--candidates" in argv
     regions_only = "--regions" in argv
     if "--threshold" in argv:  # python -m benchmarks.bench_scaleout --threshold 10000 100000
