@@ -10,7 +10,7 @@ import pytest
 
 from symbiosis.engine.allocation import AllocationConfig, check_flows, make_problem, solve_indexed
 from symbiosis.engine.allocation.parts import part_arcs, solve_parts
-from symbiosis.engine.allocation.problem import index_problem
+from symbiosis.engine.allocation.problem import Indexed, index_problem
 from symbiosis.engine.allocation.regions import solve_allocation, solve_by_regions, supply_regions
 from tests.test_allocation_parts import _random_problem
 
@@ -147,7 +147,7 @@ def test_tasks_receive_file_paths_one_sub_problem_at_a_time_and_the_folder_is_re
         out = []
         for item in items:
             assert isinstance(item, str)
-            sub = read_problem(item)
+            sub = read_problem(item, Indexed)
             seen.append((item, sorted(p.name for p in tmp_path.rglob("*.npz"))))
             out.append(function(item))
             assert np.array_equal(out[-1].x, solve_indexed(sub, PURE).x)
@@ -170,7 +170,7 @@ def test_write_and_read_problem_round_trip_bit_for_bit(tmp_path):
     from symbiosis.distributed.problem_files import read_problem, write_problem
 
     ix = index_problem(_random_problem(2), PURE)
-    back = read_problem(write_problem(ix, tmp_path / "p.npz"))
+    back = read_problem(write_problem(ix, tmp_path / "p.npz"), Indexed)
     for f in fields(ix):
         a, b = getattr(ix, f.name), getattr(back, f.name)
         assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True), f.name

@@ -10,7 +10,8 @@ from its file gives what it gives in memory.
 
 The folder must be visible to the client and to every worker at the same path (as the run folder of
 the scored pairs, :class:`~symbiosis.distributed.partitions.RunFolder`); it is removed when the
-solve ends.
+solve ends. A problem is any dataclass whose fields are numpy arrays (the engine's
+``allocation.problem.Indexed``; this package does not import the engine).
 """
 
 from __future__ import annotations
@@ -19,32 +20,34 @@ import os
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from symbiosis.distributed.partitions import RunFolder
-from symbiosis.engine.allocation.problem import Indexed
 
 __all__ = ["FileTask", "ProblemFiles", "read_problem", "write_problem"]
 
-_FIELDS = tuple(f.name for f in fields(Indexed))
+P = TypeVar("P")
 
 
-def write_problem(ix: Indexed, path: str | os.PathLike) -> Path:
-    """Write every array of ``ix`` to ``path`` (``.npz``, uncompressed; renamed into place when whole)."""
+def write_problem(problem: Any, path: str | os.PathLike) -> Path:
+    """Write every field of the dataclass ``problem`` (arrays) to ``path`` (``.npz``, uncompressed).
+
+    Written under a temporary name and renamed into place when whole.
+    """
     path = Path(path)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     with open(partial, "wb") as out:
-        np.savez(out, **{name: np.asarray(getattr(ix, name)) for name in _FIELDS})
+        np.savez(out, **{f.name: np.asarray(getattr(problem, f.name)) for f in fields(problem)})
     os.replace(partial, path)
     return path
 
 
-def read_problem(path: str | os.PathLike) -> Indexed:
-    """The :class:`Indexed` written by :func:`write_problem`."""
+def read_problem(path: str | os.PathLike, kind: type[P]) -> P:
+    """The ``kind`` (a dataclass of arrays) written by :func:`write_problem` to ``path``."""
     with np.load(path, allow_pickle=False) as arrays:
-        return Indexed(**{name: arrays[name] for name in _FIELDS})
+        return kind(**{f.name: arrays[f.name] for f in fields(kind)})  # type: ignore[arg-type]
 
 
 class ProblemFiles:
@@ -62,10 +65,10 @@ class ProblemFiles:
         self.path = self._folder.path
         self._count = 0
 
-    def add(self, ix: Indexed) -> str:
-        """Write ``ix`` to the next file; its path (what a task receives)."""
+    def add(self, problem: Any) -> str:
+        """Write ``problem`` to the next file; its path (what a task receives)."""
         self._count += 1
-        return str(write_problem(ix, self.path / f"problem-{self._count:05d}.npz"))
+        return str(write_problem(problem, self.path / f"problem-{self._count:05d}.npz"))
 
     def remove(self) -> None:
         """Remove the folder and its files."""
@@ -79,11 +82,11 @@ class ProblemFiles:
 
 
 class FileTask:
-    """``solve`` applied to the problem read from a file (a picklable callable for workers)."""
+    """``solve`` applied to the ``kind`` read from a file (a picklable callable for workers)."""
 
-    def __init__(self, solve: Callable[[Indexed], Any]) -> None:
-        self.solve = solve
+    def __init__(self, solve: Callable[[Any], Any], kind: type) -> None:
+        self.solve, self.kind = solve, kind
 
     def __call__(self, path: str) -> Any:
         """Read the problem at ``path`` and solve it."""
-        return self.solve(read_problem(path))
+        return self.solve(read_problem(path, self.kind))

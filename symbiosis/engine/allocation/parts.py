@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_PART_ARCS",
     "Part",
     "merge_parts",
+    "merge_solutions",
     "part_arcs",
     "solve_part",
     "solve_parts",
@@ -53,14 +54,12 @@ class Part:
     """One independent sub-problem and where its arcs sit in the whole.
 
     ``arcs`` are the arc indices of the whole problem (sorted), ``ix`` the sub-problem on them with
-    its supplies and demands renumbered 0..n-1 in increasing order of their index in the whole
-    (None where the sub-problem is not held here: written to a file for a worker, or cut into
-    regions; :mod:`symbiosis.engine.allocation.regions`).
+    its supplies and demands renumbered 0..n-1 in increasing order of their index in the whole.
     """
 
     index: int
     arcs: np.ndarray
-    ix: Indexed | None
+    ix: Indexed
 
     @property
     def n_arcs(self) -> int:
@@ -155,13 +154,20 @@ def merge_parts(ix: Indexed, parts: list[Part], solved: list[Solved], config: Al
     The per-component table lists the components of part 0 first, then of part 1, …, renumbered
     0..n-1.
     """
+    return merge_solutions(ix, [part.arcs for part in parts], solved, config)
+
+
+def merge_solutions(
+    ix: Indexed, arcs: list[np.ndarray], solved: list[Solved], config: AllocationConfig
+) -> Solved:
+    """:func:`merge_parts` given each part's arcs (its sub-problem need not be held)."""
     x = np.zeros(ix.n_arcs)
     frames = []
     objective = bound = 0.0
     parts_methods: set[str] = set()
     statuses = []
-    for part, sol in zip(parts, solved, strict=True):
-        x[part.arcs] = sol.x
+    for part_arcs_, sol in zip(arcs, solved, strict=True):
+        x[part_arcs_] = sol.x
         objective += sol.objective
         bound += sol.bound
         parts_methods.update(p for p in sol.method.split("+") if p != "none")
@@ -171,7 +177,7 @@ def merge_parts(ix: Indexed, parts: list[Part], solved: list[Solved], config: Al
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({c: [] for c in COMPONENT_COLUMNS})
     )
     components["component"] = np.arange(len(components))
-    status = _overall_status(objective, bound, np.concatenate(statuses), config.mip_gap) if parts else "empty"
+    status = _overall_status(objective, bound, np.concatenate(statuses), config.mip_gap) if arcs else "empty"
     return Solved(
         status=status,
         objective=objective,

@@ -35,9 +35,8 @@ import numpy as np
 from symbiosis.engine.allocation.parts import (
     DEFAULT_PART_ARCS,
     MapFunction,
-    Part,
     _sub_problem,
-    merge_parts,
+    merge_solutions,
     part_arcs,
 )
 from symbiosis.engine.allocation.problem import AllocationConfig, Indexed
@@ -250,13 +249,6 @@ def _region_tasks(
     return [_Task(part, int(r), arcs[arc_region == r]) for r in np.unique(arc_region)]
 
 
-class _ArcView:
-    """The per-arc arrays :func:`net_value` reads, for some arcs of a problem."""
-
-    def __init__(self, ix: Indexed, arcs: np.ndarray) -> None:
-        self.gain, self.fixed = ix.gain[arcs], ix.fixed[arcs]
-
-
 def _components_row(
     ix: Indexed, arcs: np.ndarray, objective: float, bound: float, method: str, status: str, seconds: float
 ):
@@ -293,7 +285,7 @@ def _regional_part(
     # touch no boundary demand nor freed supply, so the boundary problem is the part's own.
     done = _reconcile(ix, [task.arcs for task in tasks], [s.x for s in solved], boundary_solve)
     x = done.x[arcs]
-    objective = float(net_value(_ArcView(ix, arcs), x).sum())
+    objective = float(net_value(ix, done.x)[arcs].sum())
     bound = float(sum(s.bound for s in solved))
     gap = float(relative_gap(objective, bound))
     status = "optimal" if gap <= config.mip_gap else "feasible"
@@ -379,10 +371,10 @@ def solve_allocation(
             region_arcs,
         )
         too_big = []
-    where = points() if too_big else None
+    where = points() if too_big and points is not None else None
     tasks: list[_Task] = []
     for i, arcs in enumerate(arc_lists):
-        if i in too_big:
+        if i in too_big and where is not None and region_arcs is not None:
             tasks += _region_tasks(ix, i, arcs, where, region_arcs)
         else:
             tasks.append(_Task(i, -1, arcs))
@@ -391,7 +383,7 @@ def solve_allocation(
         from symbiosis.distributed.problem_files import FileTask, ProblemFiles
 
         store = ProblemFiles(folder)
-        solver: Callable = FileTask(_PartSolver(config))
+        solver: Callable = FileTask(_PartSolver(config), Indexed)
     else:
         solver = _PartSolver(config)
 
@@ -427,5 +419,5 @@ def solve_allocation(
     finally:
         if store is not None:
             store.remove()
-    merged = merge_parts(ix, [Part(i, arcs, None) for i, arcs in enumerate(arc_lists)], results, config)
+    merged = merge_solutions(ix, arc_lists, results, config)
     return replace(merged, solve_seconds=time.perf_counter() - t0)
