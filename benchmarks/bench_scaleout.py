@@ -16,6 +16,8 @@ Rows:
 - ``threshold`` (``--threshold [sizes…]``, alone): ``run()``'s allocation on the cluster with
   ``region_arcs`` forced below the largest part (cut into regions, reconciled): gap to the
   single-machine optimum, proven gap, solver-free check; and with the threshold not reached.
+- ``task_memory`` (``--task-memory N FIRST LAST``, alone): the peak memory of each candidate task of
+  ``run()`` on a cluster, run one by one here (which task stops a large run).
 - ``large`` (``--large N``, alone): ``run()`` of N streams on a fresh cluster of 2 workers capped at
   6 GiB, with the peak memory of every process and the stage shares (the 1,000,000-stream attempt).
 - ``sweep``: 200 scenarios (landfill fee from 80 to 200 $/t) on the sample region with 1 and with 2
@@ -42,6 +44,7 @@ __all__ = [
     "bench_match",
     "bench_regions",
     "bench_sweep",
+    "bench_task_memory",
     "bench_threshold",
     "main",
 ]
@@ -482,6 +485,80 @@ def bench_large(
     return [row]
 
 
+def bench_task_memory(n_streams: int, first: int, last: int) -> list[dict[str, Any]]:
+    """Peak resident memory of each candidate-and-scoring task ``first..last-1`` of ``run()`` on a cluster.
+
+    The tasks of :func:`~symbiosis.engine.candidate_tiles.partitioned_scored_set` (same plan, same
+    worker function) run one by one in this process; each row gives the task's block, tile, rules,
+    streams read and home supplies, its pairs, seconds, and its peak above the resident memory
+    before it (sampled every 0.2 s). Finds the task that stops a large run: at 1,000,000 streams
+    task 9 (25 km block, Montréal tile, 45,896 streams read) peaked +5.59 GiB for 389,450 pairs
+    (docs/scale-out.md). A task above +6.5 GiB, or the machine below 4 GiB available, stops the run.
+    """
+    import gc
+    import tempfile
+    import threading
+
+    import psutil
+
+    from symbiosis import kb
+    from symbiosis.engine import candidate_tiles as ct
+    from symbiosis.engine.config import MatchConfig
+    from symbiosis.engine.factors import load_factors
+    from symbiosis.sample import generate_streams_canonical
+
+    me = psutil.Process()
+    registry = generate_streams_canonical(n_streams=n_streams, seed=0)
+    registry.validate()
+    config, categories = MatchConfig(), kb.load_categories()
+    rules = ct.concrete_rules(kb.load_rules())
+    tasks = ct.plan_tasks(
+        registry, rules, config, tile_km=ct.SCORED_TILE_KM, rules_per_task=ct.SCORED_RULES_PER_TASK
+    )
+    folder = tempfile.mkdtemp(prefix="bench-task-memory-")
+    worker = ct._ScoringTileWorker(registry, rules, config, categories, load_factors(), folder)
+    rows = []
+    for i in range(first, min(last, len(tasks))):
+        task = tasks[i]
+        gc.collect()
+        base = me.memory_info().rss
+        peak, stop = [base], threading.Event()
+
+        def watch(base: int = base, peak: list[int] = peak, stop: threading.Event = stop, i: int = i) -> None:
+            while not stop.wait(0.2):
+                rss = me.memory_info().rss
+                peak[0] = max(peak[0], rss)
+                if rss - base > 6.5 * 2**30 or psutil.virtual_memory().available < 4 * 2**30:
+                    log.error("task %d above +6.5 GiB or the machine below 4 GiB: stopping", i)
+                    os._exit(3)
+
+        thread = threading.Thread(target=watch, daemon=True)
+        thread.start()
+        load, t0 = os.getloadavg()[0], time.perf_counter()
+        out = worker((ct._task_file(i, task), task))
+        stop.set()
+        thread.join()
+        rows.append(
+            {
+                "bench": "scaleout_task_memory",
+                "n_streams": n_streams,
+                "task": i,
+                "block": task.block,
+                "tile": task.tile,
+                "rules": len(task.rules),
+                "streams_read": len(task.streams),
+                "home_supplies": len(task.home),
+                "pairs": len(out.sup_stream),
+                "wall_s": round(time.perf_counter() - t0, 1),
+                "peak_above_gib": round((peak[0] - base) / 2**30, 2),
+                "load_avg_1min": round(max(load, os.getloadavg()[0]), 1),
+            }
+        )
+        log.info("%s", rows[-1])
+        del out
+    return rows
+
+
 def _stored_pairs(parent: Any) -> dict[str, Any]:
     """Files, rows and bytes of the scored pairs' Parquet partitions under ``parent``."""
     import pyarrow.parquet as pq
@@ -511,6 +588,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         return bench_large(int(argv[i + 1]), memory_limit=limit, region_arcs=arcs)
     candidates_only = "--candidates" in argv
     regions_only = "--regions" in argv
+    if "--task-memory" in argv:  # python -m benchmarks.bench_scaleout --task-memory 1000000 0 20
+        i = argv.index("--task-memory")
+        return bench_task_memory(int(argv[i + 1]), int(argv[i + 2]), int(argv[i + 3]))
     if "--threshold" in argv:  # python -m benchmarks.bench_scaleout --threshold 10000 100000
         sizes = tuple(int(a) for a in argv if a.isdigit()) or SIZES
         with open_executor(parse_scheduler("local:2", memory_limit="6GiB")) as two:
