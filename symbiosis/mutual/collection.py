@@ -269,18 +269,21 @@ def _record_route(
             "co2e_kg": route.km * cfg.co2e_kg_per_km,
         }
     )
-    for seq, (idx, arrival) in enumerate(zip(rows.index, route.arrivals_min, strict=True), start=1):
+    columns = ("pickup_id", "firm_id", "residue_id", "lat", "lon", "load_kg")
+    values = zip(*(rows[c].to_numpy() for c in columns), strict=True)  # one pass, no lookup per cell
+    for seq, (row, arrival) in enumerate(zip(values, route.arrivals_min, strict=True), start=1):
+        pickup_id, firm_id, residue_id, lat, lon, load_kg = row
         tally.stops.append(
             {
                 "tour_id": tour_id,
                 "sequence": seq,
-                "pickup_id": day.at[idx, "pickup_id"],
-                "firm_id": day.at[idx, "firm_id"],
-                "residue_id": day.at[idx, "residue_id"],
-                "lat": day.at[idx, "lat"],
-                "lon": day.at[idx, "lon"],
+                "pickup_id": pickup_id,
+                "firm_id": firm_id,
+                "residue_id": residue_id,
+                "lat": lat,
+                "lon": lon,
                 "arrival_min": arrival,
-                "load_kg": day.at[idx, "load_kg"],
+                "load_kg": load_kg,
             }
         )
 

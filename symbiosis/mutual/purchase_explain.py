@@ -16,7 +16,7 @@ from symbiosis.i18n import t
 from symbiosis.mutual.config import PurchaseConfig
 from symbiosis.mutual.purchase_instance import Group, PurchaseInstance, group_id_of
 from symbiosis.mutual.purchase_model import PurchasePlan
-from symbiosis.mutual.reference import load_purchase_categories, tier_arrays
+from symbiosis.mutual.reference import load_purchase_categories
 from symbiosis.mutual.text import money, months_text, number
 
 __all__ = [
@@ -69,7 +69,7 @@ MEMBER_COLUMNS: tuple[str, ...] = (
 def _members(instance: PurchaseInstance, group: Group, cost: float) -> pd.DataFrame:
     p = instance.purchases
     rows = np.asarray(group.members)
-    thresholds, discounts = tier_arrays(instance.tiers, group.category_id)
+    thresholds, discounts = instance.tier_arrays(group.category_id)
     q = p["quantity_per_yr"].to_numpy(float)[rows]
     price = p["price_cad_per_unit"].to_numpy(float)[rows]
     n_common = bin(group.months_mask).count("1")
@@ -120,7 +120,7 @@ def purchase_groups_frame(
     p = instance.purchases
     rows = []
     for g in plan.groups:
-        thresholds, _ = tier_arrays(instance.tiers, g.category_id)
+        thresholds, _ = instance.tier_arrays(g.category_id)
         ids = p["purchase_id"].to_numpy()[list(g.members)]
         rows.append(
             {
