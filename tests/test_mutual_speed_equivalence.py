@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from symbiosis.mutual import MutualConfig
+from symbiosis.mutual import routes as routes_module
 from symbiosis.mutual.config import PurchaseConfig, RouteConfig
 from symbiosis.mutual.ingest import mutual_data, validate_mutual_bytes
 from symbiosis.mutual.purchase_instance import (
@@ -27,10 +28,17 @@ from symbiosis.mutual.purchase_instance import (
     relaxed_bound,
 )
 from symbiosis.mutual.reference import load_purchase_tiers
-from symbiosis.mutual.routes import RoutePlan, nearest_neighbour_routes, route_instance, solve_routes
+from symbiosis.mutual.routes import (
+    RoutePlan,
+    nearest_neighbour_routes,
+    route_instance,
+    schedule,
+    solve_routes,
+)
 from symbiosis.mutual.routes_check import check_routes
 from symbiosis.sample.mutual import MUTUAL_FILES
 from tests import _former_purchase_groups as former_groups
+from tests import _former_routes as former_routes
 from tests import _former_routes_check as former_check
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -208,3 +216,38 @@ def test_the_sample_regions_collection_checks_and_records_are_unchanged(sample, 
         data.pickups, data.receivers, firms, load_residues(), config=RouteConfig(time_limit_s=0.05)
     )
     assert calls["check"] > 50 and calls["record"] > 50 and len(plan.tours) > 0
+
+
+def _plain(value: object) -> object:
+    """Fields of a plan or route as nested tuples (the former module has its own classes), timing zeroed."""
+    if value is None:
+        return None
+    if hasattr(value, "wall_time_s"):
+        value = dataclasses.replace(value, wall_time_s=0.0)
+    return dataclasses.astuple(value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_days_give_the_same_schedules_routes_and_baseline(seed):
+    rng = np.random.default_rng(200 + seed)
+    instance = _random_day(rng, int(rng.integers(4, 16)))
+    assert _plain(nearest_neighbour_routes(instance)) == _plain(
+        former_routes.nearest_neighbour_routes(instance)
+    )
+    km, minutes = instance.km_matrix(), instance.minutes_matrix()
+    feasible = 0
+    for _ in range(30):
+        order = tuple(int(i) for i in rng.permutation(instance.n_stops)[: int(rng.integers(1, 5))])
+        assert schedule(instance, order, minutes) == former_routes.schedule(instance, order, minutes)
+        route = routes_module._route(instance, 0, order, km, minutes)
+        assert _plain(route) == _plain(former_routes._route(instance, 0, order, km, minutes))
+        feasible += route is not None
+    assert feasible > 0
+
+
+def test_the_stop_arrays_are_read_only_and_not_shared_by_a_replaced_instance():
+    instance = _random_day(np.random.default_rng(5), 6)
+    with pytest.raises(ValueError):
+        instance.stop_arrays.load_kg[0] = 0.0
+    heavier = dataclasses.replace(instance, stops=instance.stops.assign(load_kg=99_999.0))
+    assert heavier.stop_arrays.load_kg.min() == 99_999.0
