@@ -155,7 +155,8 @@ class _Category:
     """Plain lists of one category's purchases (local positions), for fast group values.
 
     ``div`` is each purchase's number of months (at least 1), the divisor of its share; ``rank`` its
-    place in the order (quantity, position) in which :func:`_minimal` tries to drop members; ``minimal``
+    place in the order (quantity, position) in which :func:`_minimal` tries to drop members; ``gains[t]``
+    each purchase's discount gain in points at tier ``t``, ``max(0, d_t − d_i)``; ``minimal``
     memoises :func:`_minimal` by (hub, members in order): the same group comes back from several
     orders of one hub.
     """
@@ -169,6 +170,7 @@ class _Category:
     thresholds: list[float]
     discounts: list[float]
     rank: list[int]
+    gains: list[list[float]]
     minimal: dict[tuple[int, tuple[int, ...]], Group] = dataclasses.field(default_factory=dict, compare=False)
 
 
@@ -188,6 +190,7 @@ def _category(instance: PurchaseInstance, category: str, rows: np.ndarray) -> _C
         thresholds.tolist(),
         discounts.tolist(),
         np.argsort(np.lexsort((np.arange(len(rows)), q))).tolist(),
+        [[max(0.0, d - a) for a in alone.tolist()] for d in discounts.tolist()],
     )
 
 
@@ -196,12 +199,12 @@ def _value(cat: _Category, members: Sequence[int], common: int) -> tuple[float, 
     if not common:
         return 0.0, 0, 0.0
     n_common = common.bit_count()
-    q, div, price, alone = cat.q, cat.div, cat.price, cat.alone
+    q, div, price = cat.q, cat.div, cat.price
     bought = [q[m] * n_common / div[m] for m in members]
     pooled = sum(bought)
     tier = bisect.bisect_right(cat.thresholds, pooled) - 1
-    d = cat.discounts[tier]
-    gross = sum([b * price[m] * max(0.0, d - alone[m]) for b, m in zip(bought, members, strict=True)])
+    gain = cat.gains[tier]
+    gross = sum([b * price[m] * gain[m] for b, m in zip(bought, members, strict=True)])
     return pooled, tier, gross / 100.0
 
 
@@ -268,7 +271,7 @@ def _grow(
                 tier = new_tier
                 _, _, gross = _value(cat, members, mask)
             else:
-                gross += bought * cat.price[j] * max(0.0, cat.discounts[tier] - cat.alone[j]) / 100.0
+                gross += bought * cat.price[j] * cat.gains[tier][j] / 100.0
         if gross - cost <= 0:
             continue
         group = Group(
