@@ -251,3 +251,30 @@ def test_the_stop_arrays_are_read_only_and_not_shared_by_a_replaced_instance():
         instance.stop_arrays.load_kg[0] = 0.0
     heavier = dataclasses.replace(instance, stops=instance.stops.assign(load_kg=99_999.0))
     assert heavier.stop_arrays.load_kg.min() == 99_999.0
+
+
+def test_the_member_table_is_unchanged_cell_for_cell(sample):
+    from symbiosis.mutual.purchase_explain import purchase_groups_frame, purchase_members_frame
+    from symbiosis.mutual.purchase_model import solve_purchasing
+    from tests import _former_purchase_explain as former_explain
+
+    firms, data = sample
+    instance = purchase_instance(data.purchases, firms)
+    for config in (
+        PurchaseConfig(),
+        PurchaseConfig(coordination_cost_cad_per_group_yr=0.0, max_group_size=3),
+    ):
+        plan = solve_purchasing(instance, config)
+        assert len(plan.groups) > 10
+        for fast, slow in (
+            (purchase_members_frame, former_explain.purchase_members_frame),
+            (purchase_groups_frame, former_explain.purchase_groups_frame),
+        ):
+            pd.testing.assert_frame_equal(
+                fast(instance, plan, config), slow(instance, plan, config), check_exact=True
+            )
+        empty = dataclasses.replace(plan, groups=())
+        pd.testing.assert_frame_equal(
+            purchase_members_frame(instance, empty, config),
+            former_explain.purchase_members_frame(instance, empty, config),
+        )
