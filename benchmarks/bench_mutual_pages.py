@@ -147,10 +147,12 @@ def _sample_tables() -> tuple[Any, Any]:
 
 @contextmanager
 def _former_planners() -> Iterator[None]:
-    """Patch the former (pre-speed-up) candidate groups, tier look-ups, route checker and tours in."""
+    """Patch the former candidate groups, tier look-ups, member table, route checker and tours in."""
     from symbiosis.mutual import collection, purchase_model
+    from symbiosis.mutual import run as mutual_run
     from symbiosis.mutual.purchase_instance import PurchaseInstance
     from symbiosis.mutual.reference import tier_arrays
+    from tests import _former_purchase_explain as explain
     from tests import _former_purchase_groups as groups
     from tests import _former_routes as routes
     from tests import _former_routes_check as check
@@ -168,6 +170,7 @@ def _former_planners() -> Iterator[None]:
         mock.patch.object(purchase_model, "candidate_groups", candidates),
         mock.patch.object(purchase_model, "relaxed_bound", lambda i: groups.relaxed_bound(former(i))),
         mock.patch.object(PurchaseInstance, "tier_arrays", tiers),
+        mock.patch.object(mutual_run, "purchase_members_frame", explain.purchase_members_frame),
         mock.patch.object(collection, "check_routes", check.check_routes),
         mock.patch.object(collection, "_record_route", check._record_route),
         mock.patch.object(collection, "solve_routes", routes.solve_routes),
