@@ -335,15 +335,20 @@ def candidate_groups(instance: PurchaseInstance, config: PurchaseConfig | None =
         dist, ok = _eligible(instance, rows)
         q = np.asarray(cat.q)
         masks = np.asarray(cat.mask, dtype=np.int64)
+        n_mates = ok.sum(axis=1)
+        # Both orders sorted once per category (ties by position, as a per-hub lexsort would), then
+        # each hub keeps its eligible mates in that order.
+        nearest = np.argsort(dist, axis=1, kind="stable")
+        largest = np.lexsort((np.arange(len(rows)), -q))
         for hub in range(len(rows)):
-            mates = np.flatnonzero(ok[hub])
-            if len(mates) + 1 < config.min_group_size:
+            if n_mates[hub] + 1 < config.min_group_size:
                 continue
-            overlap = np.array([m.bit_count() for m in (masks[mates] & masks[hub]).tolist()])
-            by_size = mates[np.lexsort((mates, -q[mates]))]
-            orders = [mates[np.lexsort((mates, dist[hub, mates]))], by_size]
-            if len(set(overlap.tolist())) > 1:  # months differ: also try the most common months first
-                orders.append(mates[np.lexsort((mates, -q[mates], -overlap))])
+            by_dist = nearest[hub][ok[hub, nearest[hub]]]
+            by_size = largest[ok[hub, largest]]
+            orders = [by_dist, by_size]
+            overlap = [m.bit_count() for m in (masks[by_size] & masks[hub]).tolist()]
+            if len(set(overlap)) > 1:  # months differ: also try the most common months first
+                orders.append(by_size[np.argsort(-np.asarray(overlap), kind="stable")])
             for order in orders:
                 for group in _grow(cat, str(category), hub, order.tolist(), cost, config.max_group_size):
                     for g in (group, _minimal(cat, group, cost, config.min_group_size)):
