@@ -193,13 +193,15 @@ def _same_result(old: Any, new: Any) -> bool:
     return plain == [(i.objective_cad_per_yr, i.violations) for i in new.info.values()]
 
 
-def planner_rows(repeats: int = 5) -> list[dict[str, Any]]:
+def planner_rows(
+    repeats: int = 5, levers: tuple[str, ...] = ("purchasing", "routes")
+) -> list[dict[str, Any]]:
     """Before/after CPU seconds of the purchasing and routes planners, interleaved in this process."""
     from symbiosis.mutual import MutualConfig, run_mutual
 
     firms, data = _sample_tables()
     rows = []
-    for lever in ("purchasing", "routes"):
+    for lever in levers:
         config = MutualConfig(levers=(lever,))
         plan: Callable[[], Any] = lambda config=config: run_mutual(firms, data, config)  # noqa: E731
         plan()  # imports and caches out of the timings

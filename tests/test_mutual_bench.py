@@ -17,6 +17,9 @@ def test_small_purchasing_and_routing_rows_are_flat_and_checked():
 def test_the_planner_rows_compare_the_former_planners_on_the_same_result():
     from benchmarks.bench_mutual_pages import planner_rows
 
-    rows = planner_rows(repeats=1)
-    assert [r["lever"] for r in rows] == ["purchasing", "routes"]
-    assert all(r["same_result"] and r["before_cpu_s"] > 0 and r["after_cpu_s"] > 0 for r in rows)
+    (row,) = planner_rows(
+        repeats=1, levers=("routes",)
+    )  # every former planner is patched in, whatever the lever
+    assert (
+        row["lever"] == "routes" and row["same_result"] and row["before_cpu_s"] > 0 and row["after_cpu_s"] > 0
+    )
