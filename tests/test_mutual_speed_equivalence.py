@@ -278,3 +278,12 @@ def test_the_member_table_is_unchanged_cell_for_cell(sample):
             purchase_members_frame(instance, empty, config),
             former_explain.purchase_members_frame(instance, empty, config),
         )
+
+
+def test_the_vectorised_bit_count_counts_every_bit_of_an_int64():
+    from symbiosis.mutual.purchase_instance import _popcounts
+
+    masks = np.random.default_rng(4).integers(0, 2**63 - 1, size=2000, dtype=np.int64)
+    masks[:4] = [0, 1, 4095, 2**63 - 1]
+    assert _popcounts(masks).tolist() == [int(m).bit_count() for m in masks.tolist()]
+    assert _popcounts(masks.reshape(40, 50)).shape == (40, 50)

@@ -150,6 +150,15 @@ def _popcount(mask: int) -> int:
     return int(mask).bit_count()
 
 
+def _popcounts(masks: np.ndarray) -> np.ndarray:
+    """Bits set in each of the non-negative int64 ``masks`` (vectorised, any shape)."""
+    x = masks.astype(np.uint64)
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return ((x * np.uint64(0x0101010101010101)) >> np.uint64(56)).astype(np.int64)
+
+
 @dataclass(frozen=True)
 class _Category:
     """Plain lists of one category's purchases (local positions), for fast group values.
@@ -340,15 +349,16 @@ def candidate_groups(instance: PurchaseInstance, config: PurchaseConfig | None =
         # each hub keeps its eligible mates in that order.
         nearest = np.argsort(dist, axis=1, kind="stable")
         largest = np.lexsort((np.arange(len(rows)), -q))
+        shared = _popcounts(masks[:, None] & masks[None, :])  # months each pair buys in common
         for hub in range(len(rows)):
             if n_mates[hub] + 1 < config.min_group_size:
                 continue
             by_dist = nearest[hub][ok[hub, nearest[hub]]]
             by_size = largest[ok[hub, largest]]
             orders = [by_dist, by_size]
-            overlap = [m.bit_count() for m in (masks[by_size] & masks[hub]).tolist()]
-            if len(set(overlap)) > 1:  # months differ: also try the most common months first
-                orders.append(by_size[np.argsort(-np.asarray(overlap), kind="stable")])
+            overlap = shared[hub, by_size]
+            if len(overlap) and overlap.min() != overlap.max():  # also try the most common months first
+                orders.append(by_size[np.argsort(-overlap, kind="stable")])
             for order in orders:
                 for group in _grow(cat, str(category), hub, order.tolist(), cost, config.max_group_size):
                     for g in (group, _minimal(cat, group, cost, config.min_group_size)):
