@@ -12,3 +12,14 @@ def test_small_purchasing_and_routing_rows_are_flat_and_checked():
     (route,) = routes_rows(25, 3, searches=(("greedy_descent", 1.0),))
     assert route["violations"] == route["nn_violations"] == 0 and route["served"] == 25
     assert all(not isinstance(v, dict | list) for v in (*row.values(), *route.values()))
+
+
+def test_the_planner_rows_compare_the_former_planners_on_the_same_result():
+    from benchmarks.bench_mutual_pages import planner_rows
+
+    (row,) = planner_rows(
+        repeats=1, levers=("routes",)
+    )  # every former planner is patched in, whatever the lever
+    assert (
+        row["lever"] == "routes" and row["same_result"] and row["before_cpu_s"] > 0 and row["after_cpu_s"] > 0
+    )

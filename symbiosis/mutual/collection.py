@@ -239,13 +239,18 @@ def _record_route(
     tally: _Tally,
 ) -> None:
     receiver, truck_class, week = key
-    rows = day.iloc[list(route.stops)]
+    at = list(route.stops)
+    labels = day.index[at]
+    column = {
+        c: day[c].to_numpy()[at] for c in ("pickup_id", "firm_id", "residue_id", "lat", "lon", "load_kg")
+    }
     tour_id = f"T-{receiver}-{truck_class}-{week + 1}-{route.vehicle + 1}"
     cost = _tour_cost(route, cfg)
-    sep = separate.loc[rows.index]
-    cost_share = cost * sep["cost"] / sep["cost"].sum()
-    km_share = route.km * sep["km"] / sep["km"].sum()
-    for idx, c, k in zip(rows.index, cost_share, km_share, strict=True):
+    rows = separate.index.get_indexer(labels)
+    sep_cost, sep_km = separate["cost"].to_numpy(float)[rows], separate["km"].to_numpy(float)[rows]
+    cost_share = (cost * sep_cost / sep_cost.sum()).tolist()
+    km_share = (route.km * sep_km / sep_km.sum()).tolist()
+    for idx, c, k in zip(labels, cost_share, km_share, strict=True):
         entry = tally.shared.setdefault(idx, [0.0, 0.0, 0.0])
         entry[0] += c
         entry[1] += k
@@ -255,12 +260,12 @@ def _record_route(
             "tour_id": tour_id,
             "receiver_id": receiver,
             "truck_class": truck_class,
-            "residues": "|".join(dict.fromkeys(rows["residue_id"])),
+            "residues": "|".join(dict.fromkeys(column["residue_id"])),
             "week": week + 1,
             "truck": route.vehicle + 1,
             "n_stops": len(route.stops),
-            "stop_pickup_ids": "|".join(rows["pickup_id"]),
-            "stop_firm_ids": "|".join(rows["firm_id"]),
+            "stop_pickup_ids": "|".join(column["pickup_id"]),
+            "stop_firm_ids": "|".join(column["firm_id"]),
             "arrivals": "|".join(map(str, route.arrivals_min)),
             "load_kg": route.load_kg,
             "km": route.km,
@@ -269,18 +274,20 @@ def _record_route(
             "co2e_kg": route.km * cfg.co2e_kg_per_km,
         }
     )
-    for seq, (idx, arrival) in enumerate(zip(rows.index, route.arrivals_min, strict=True), start=1):
+    values = zip(*column.values(), strict=True)  # one pass over the columns, no lookup per cell
+    for seq, (row, arrival) in enumerate(zip(values, route.arrivals_min, strict=True), start=1):
+        pickup_id, firm_id, residue_id, lat, lon, load_kg = row
         tally.stops.append(
             {
                 "tour_id": tour_id,
                 "sequence": seq,
-                "pickup_id": day.at[idx, "pickup_id"],
-                "firm_id": day.at[idx, "firm_id"],
-                "residue_id": day.at[idx, "residue_id"],
-                "lat": day.at[idx, "lat"],
-                "lon": day.at[idx, "lon"],
+                "pickup_id": pickup_id,
+                "firm_id": firm_id,
+                "residue_id": residue_id,
+                "lat": lat,
+                "lon": lon,
                 "arrival_min": arrival,
-                "load_kg": day.at[idx, "load_kg"],
+                "load_kg": load_kg,
             }
         )
 

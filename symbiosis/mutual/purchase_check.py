@@ -11,7 +11,6 @@ from symbiosis.i18n import TextTable
 from symbiosis.mutual.config import PurchaseConfig
 from symbiosis.mutual.purchase_instance import PurchaseInstance
 from symbiosis.mutual.purchase_model import PurchasePlan
-from symbiosis.mutual.reference import tier_arrays
 from symbiosis.places.distance import haversine_km
 
 __all__ = ["CHECK_TEXTS", "check_purchasing"]
@@ -71,7 +70,7 @@ def _check_value(
 ) -> list[Finding]:
     p = instance.purchases
     name = f"group at hub {group.hub}"
-    thresholds, discounts = tier_arrays(instance.tiers, group.category_id)
+    thresholds, discounts = instance.tier_arrays(group.category_id)
     q = p["quantity_per_yr"].to_numpy(float)[members]
     price = p["price_cad_per_unit"].to_numpy(float)[members]
     share = np.array(

@@ -16,7 +16,7 @@ from symbiosis.i18n import t
 from symbiosis.mutual.config import PurchaseConfig
 from symbiosis.mutual.purchase_instance import Group, PurchaseInstance, group_id_of
 from symbiosis.mutual.purchase_model import PurchasePlan
-from symbiosis.mutual.reference import load_purchase_categories, tier_arrays
+from symbiosis.mutual.reference import load_purchase_categories
 from symbiosis.mutual.text import money, months_text, number
 
 __all__ = [
@@ -66,10 +66,12 @@ MEMBER_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _members(instance: PurchaseInstance, group: Group, cost: float) -> pd.DataFrame:
+def _member_columns(instance: PurchaseInstance, group: Group, cost: float) -> dict[str, np.ndarray]:
+    """The member rows of one group, column by column (:data:`MEMBER_COLUMNS`)."""
     p = instance.purchases
     rows = np.asarray(group.members)
-    thresholds, discounts = tier_arrays(instance.tiers, group.category_id)
+    n = len(rows)
+    thresholds, discounts = instance.tier_arrays(group.category_id)
     q = p["quantity_per_yr"].to_numpy(float)[rows]
     price = p["price_cad_per_unit"].to_numpy(float)[rows]
     n_common = bin(group.months_mask).count("1")
@@ -77,39 +79,41 @@ def _members(instance: PurchaseInstance, group: Group, cost: float) -> pd.DataFr
     alone = discounts[np.searchsorted(thresholds, q, side="right") - 1]
     gross = q * share * price * np.maximum(0.0, group.discount_pct - alone) / 100.0
     total = gross.sum()
-    coordination = cost * gross / total if total > 0 else np.full(len(rows), cost / len(rows))
-    return pd.DataFrame(
-        {
-            "group_id": group_id_of(group.category_id, p["purchase_id"].to_numpy()[rows]),
-            "category_id": group.category_id,
-            "purchase_id": p["purchase_id"].to_numpy()[rows],
-            "firm_id": p["firm_id"].to_numpy()[rows],
-            "is_hub": rows == group.hub,
-            "distance_to_hub_km": instance.road_km(rows, np.full(len(rows), group.hub)),
-            "quantity_per_yr": q,
-            "bought_per_yr": q * share,
-            "unit": p["unit"].to_numpy()[rows],
-            "price_cad_per_unit": price,
-            "purchase_value_cad_per_yr": q * share * price,
-            "alone_discount_pct": alone,
-            "group_discount_pct": group.discount_pct,
-            "gross_saving_cad_per_yr": gross,
-            "coordination_share_cad_per_yr": coordination,
-            "net_saving_cad_per_yr": gross - coordination,
-        }
-    )
+    coordination = cost * gross / total if total > 0 else np.full(n, cost / n)
+    ids = p["purchase_id"].to_numpy()[rows]
+    return {
+        "group_id": np.full(n, group_id_of(group.category_id, ids), dtype=object),
+        "category_id": np.full(n, group.category_id, dtype=object),
+        "purchase_id": ids,
+        "firm_id": p["firm_id"].to_numpy()[rows],
+        "is_hub": rows == group.hub,
+        "distance_to_hub_km": instance.road_km(rows, np.full(n, group.hub)),
+        "quantity_per_yr": q,
+        "bought_per_yr": q * share,
+        "unit": p["unit"].to_numpy()[rows],
+        "price_cad_per_unit": price,
+        "purchase_value_cad_per_yr": q * share * price,
+        "alone_discount_pct": alone,
+        "group_discount_pct": np.full(n, group.discount_pct, dtype=float),
+        "gross_saving_cad_per_yr": gross,
+        "coordination_share_cad_per_yr": coordination,
+        "net_saving_cad_per_yr": gross - coordination,
+    }
 
 
 def purchase_members_frame(
     instance: PurchaseInstance, plan: PurchasePlan, config: PurchaseConfig | None = None
 ) -> pd.DataFrame:
-    """One row per member of every chosen group (:data:`MEMBER_COLUMNS`)."""
+    """One row per member of every chosen group (:data:`MEMBER_COLUMNS`).
+
+    The groups' columns are joined and the frame built once (a frame per group, then concatenated,
+    cost more than the arithmetic).
+    """
     cost = (config or PurchaseConfig()).coordination_cost_cad_per_group_yr
     if not plan.groups:
         return pd.DataFrame(columns=list(MEMBER_COLUMNS))
-    return pd.concat([_members(instance, g, cost) for g in plan.groups], ignore_index=True)[
-        list(MEMBER_COLUMNS)
-    ]
+    parts = [_member_columns(instance, g, cost) for g in plan.groups]
+    return pd.DataFrame({c: np.concatenate([part[c] for part in parts]) for c in MEMBER_COLUMNS})
 
 
 def purchase_groups_frame(
@@ -120,7 +124,7 @@ def purchase_groups_frame(
     p = instance.purchases
     rows = []
     for g in plan.groups:
-        thresholds, _ = tier_arrays(instance.tiers, g.category_id)
+        thresholds, _ = instance.tier_arrays(g.category_id)
         ids = p["purchase_id"].to_numpy()[list(g.members)]
         rows.append(
             {

@@ -61,6 +61,22 @@ class PurchaseInstance:
     purchases: pd.DataFrame
     tiers: pd.DataFrame
     detour_factor: float = 1.3
+    _tier_cache: dict[str, tuple[np.ndarray, np.ndarray]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def tier_arrays(self, category_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`~symbiosis.mutual.reference.tier_arrays` of ``category_id``, computed once per instance.
+
+        The arrays are shared: read them, never write into them.
+        """
+        known = self._tier_cache.get(category_id)
+        if known is None:
+            known = tier_arrays(self.tiers, category_id)
+            for array in known:
+                array.flags.writeable = False
+            self._tier_cache[category_id] = known
+        return known
 
     def road_km(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
         """Road km between the purchases at positions ``rows_a`` and ``rows_b`` (broadcast)."""
@@ -131,38 +147,59 @@ def group_id_of(category_id: str, purchase_ids: Iterable[str]) -> str:
 
 
 def _popcount(mask: int) -> int:
-    return bin(int(mask)).count("1")
+    return int(mask).bit_count()
+
+
+def _popcounts(masks: np.ndarray) -> np.ndarray:
+    """Bits set in each of the non-negative int64 ``masks`` (vectorised, any shape)."""
+    x = masks.astype(np.uint64)
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return ((x * np.uint64(0x0101010101010101)) >> np.uint64(56)).astype(np.int64)
 
 
 @dataclass(frozen=True)
 class _Category:
-    """Plain arrays of one category's purchases (local positions), for fast group values."""
+    """Plain lists of one category's purchases (local positions), for fast group values.
+
+    ``div`` is each purchase's number of months (at least 1), the divisor of its share; ``rank`` its
+    place in the order (quantity, position) in which :func:`_minimal` tries to drop members; ``gains[t]``
+    each purchase's discount gain in points at tier ``t``, ``max(0, d_t − d_i)``; ``minimal``
+    memoises :func:`_minimal` by (hub, members in order): the same group comes back from several
+    orders of one hub.
+    """
 
     rows: tuple[int, ...]
-    q: tuple[float, ...]
-    price: tuple[float, ...]
-    mask: tuple[int, ...]
-    pop: tuple[int, ...]
-    alone: tuple[float, ...]
-    thresholds: tuple[float, ...]
-    discounts: tuple[float, ...]
+    q: list[float]
+    price: list[float]
+    mask: list[int]
+    div: list[int]
+    alone: list[float]
+    thresholds: list[float]
+    discounts: list[float]
+    rank: list[int]
+    gains: list[list[float]]
+    minimal: dict[tuple[int, tuple[int, ...]], Group] = dataclasses.field(default_factory=dict, compare=False)
 
 
 def _category(instance: PurchaseInstance, category: str, rows: np.ndarray) -> _Category:
     p = instance.purchases
-    thresholds, discounts = tier_arrays(instance.tiers, category)
+    thresholds, discounts = instance.tier_arrays(category)
     q = p["quantity_per_yr"].to_numpy(float)[rows]
     masks = p["months_mask"].to_numpy(np.int64)[rows]
     alone = discounts[np.searchsorted(thresholds, q, side="right") - 1]
     return _Category(
         tuple(int(r) for r in rows),
-        tuple(q.tolist()),
-        tuple(p["price_cad_per_unit"].to_numpy(float)[rows].tolist()),
-        tuple(int(m) for m in masks),
-        tuple(_popcount(m) for m in masks),
-        tuple(alone.tolist()),
-        tuple(thresholds.tolist()),
-        tuple(discounts.tolist()),
+        q.tolist(),
+        p["price_cad_per_unit"].to_numpy(float)[rows].tolist(),
+        [int(m) for m in masks],
+        [max(_popcount(m), 1) for m in masks],
+        alone.tolist(),
+        thresholds.tolist(),
+        discounts.tolist(),
+        np.argsort(np.lexsort((np.arange(len(rows)), q))).tolist(),
+        [[max(0.0, d - a) for a in alone.tolist()] for d in discounts.tolist()],
     )
 
 
@@ -170,12 +207,13 @@ def _value(cat: _Category, members: Sequence[int], common: int) -> tuple[float, 
     """Pooled quantity, tier and gross saving of local ``members`` buying in months ``common``."""
     if not common:
         return 0.0, 0, 0.0
-    n_common = _popcount(common)
-    bought = [cat.q[m] * n_common / max(cat.pop[m], 1) for m in members]
+    n_common = common.bit_count()
+    q, div, price = cat.q, cat.div, cat.price
+    bought = [q[m] * n_common / div[m] for m in members]
     pooled = sum(bought)
     tier = bisect.bisect_right(cat.thresholds, pooled) - 1
-    d = cat.discounts[tier]
-    gross = sum(b * cat.price[m] * max(0.0, d - cat.alone[m]) for b, m in zip(bought, members, strict=True))
+    gain = cat.gains[tier]
+    gross = sum([b * price[m] * gain[m] for b, m in zip(bought, members, strict=True)])
     return pooled, tier, gross / 100.0
 
 
@@ -235,14 +273,14 @@ def _grow(
             mask = new_mask
             pooled, tier, gross = _value(cat, members, mask)
         else:  # same months: add the newcomer, revalue only when the tier moves
-            bought = cat.q[j] * _popcount(mask) / max(cat.pop[j], 1)
+            bought = cat.q[j] * mask.bit_count() / cat.div[j]
             pooled += bought
             new_tier = bisect.bisect_right(cat.thresholds, pooled) - 1
             if new_tier != tier:
                 tier = new_tier
                 _, _, gross = _value(cat, members, mask)
             else:
-                gross += bought * cat.price[j] * max(0.0, cat.discounts[tier] - cat.alone[j]) / 100.0
+                gross += bought * cat.price[j] * cat.gains[tier][j] / 100.0
         if gross - cost <= 0:
             continue
         group = Group(
@@ -260,17 +298,25 @@ def _grow(
 
 def _minimal(cat: _Category, group: Group, cost: float, min_size: int) -> Group:
     """Drop members (smallest quantity first, never the hub) while the net saving does not fall."""
+    key = (group.hub, group.members)
+    known = cat.minimal.get(key)
+    if known is not None:
+        return known
     best = list(group.members)
     best_net = group.net_saving_cad_per_yr
-    for j in sorted(group.members, key=lambda m: (cat.q[m], m)):
+    masks = cat.mask
+    for j in sorted(group.members, key=cat.rank.__getitem__):  # smallest quantity (then position) first
         if j == group.hub or len(best) <= min_size:
             continue
-        trial = [m for m in best if m != j]
-        common = functools.reduce(operator.and_, (cat.mask[m] for m in trial))
+        trial = best.copy()
+        trial.remove(j)  # members are distinct
+        common = functools.reduce(operator.and_, map(masks.__getitem__, trial))
         _pooled, _tier, gross = _value(cat, trial, common)
         if gross - cost >= best_net - 1e-9:
             best, best_net = trial, gross - cost
-    return _group(cat, group.category_id, group.hub, best, cost)
+    minimal = _group(cat, group.category_id, group.hub, best, cost)
+    cat.minimal[key] = minimal
+    return minimal
 
 
 def _to_global(cat: _Category, group: Group) -> Group:
@@ -298,15 +344,21 @@ def candidate_groups(instance: PurchaseInstance, config: PurchaseConfig | None =
         dist, ok = _eligible(instance, rows)
         q = np.asarray(cat.q)
         masks = np.asarray(cat.mask, dtype=np.int64)
+        n_mates = ok.sum(axis=1)
+        # Both orders sorted once per category (ties by position, as a per-hub lexsort would), then
+        # each hub keeps its eligible mates in that order.
+        nearest = np.argsort(dist, axis=1, kind="stable")
+        largest = np.lexsort((np.arange(len(rows)), -q))
+        shared = _popcounts(masks[:, None] & masks[None, :])  # months each pair buys in common
         for hub in range(len(rows)):
-            mates = np.flatnonzero(ok[hub])
-            if len(mates) + 1 < config.min_group_size:
+            if n_mates[hub] + 1 < config.min_group_size:
                 continue
-            overlap = np.array([_popcount(int(m)) for m in masks[mates] & masks[hub]])
-            by_size = mates[np.lexsort((mates, -q[mates]))]
-            orders = [mates[np.lexsort((mates, dist[hub, mates]))], by_size]
-            if len(set(overlap.tolist())) > 1:  # months differ: also try the most common months first
-                orders.append(mates[np.lexsort((mates, -q[mates], -overlap))])
+            by_dist = nearest[hub][ok[hub, nearest[hub]]]
+            by_size = largest[ok[hub, largest]]
+            orders = [by_dist, by_size]
+            overlap = shared[hub, by_size]
+            if len(overlap) and overlap.min() != overlap.max():  # also try the most common months first
+                orders.append(by_size[np.argsort(-overlap, kind="stable")])
             for order in orders:
                 for group in _grow(cat, str(category), hub, order.tolist(), cost, config.max_group_size):
                     for g in (group, _minimal(cat, group, cost, config.min_group_size)):
@@ -332,7 +384,7 @@ def relaxed_bound(instance: PurchaseInstance) -> float:
     total = 0.0
     for category, rows in p.groupby("category_id", sort=True).indices.items():
         rows = np.asarray(rows)
-        thresholds, discounts = tier_arrays(instance.tiers, str(category))
+        thresholds, discounts = instance.tier_arrays(str(category))
         q = p["quantity_per_yr"].to_numpy(float)[rows]
         price = p["price_cad_per_unit"].to_numpy(float)[rows]
         radius = p["radius_km"].to_numpy(float)[rows]

@@ -20,6 +20,8 @@ earliest feasible schedule; :func:`nearest_neighbour_routes` is the baseline it 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import itertools
 import logging
 import math
@@ -53,6 +55,16 @@ _DROP_PENALTY_KM = 100_000  # dropping a stop costs as much as 100,000 km: only 
 
 
 @dataclass(frozen=True)
+class _StopArrays:
+    """Per-stop arrays of a :class:`RouteInstance` (by position)."""
+
+    window_start_min: np.ndarray
+    window_end_min: np.ndarray
+    service_min: np.ndarray
+    load_kg: np.ndarray
+
+
+@dataclass(frozen=True)
 class RouteInstance:
     """One collection day of one receiver.
 
@@ -81,6 +93,24 @@ class RouteInstance:
     def n_stops(self) -> int:
         """Number of stops."""
         return len(self.stops)
+
+    @functools.cached_property
+    def stop_arrays(self) -> _StopArrays:
+        """The stops' windows, service minutes (rounded up) and loads as arrays, converted once.
+
+        :func:`schedule` runs for every stop the nearest-neighbour baseline considers; reading the
+        columns from the frame each time cost more than the schedule itself. Read-only.
+        """
+        s = self.stops
+        arrays = _StopArrays(
+            s["window_start_min"].to_numpy(int),
+            s["window_end_min"].to_numpy(int),
+            np.ceil(s["service_min"].to_numpy(float) - 1e-9).astype(int),
+            s["load_kg"].to_numpy(float),
+        )
+        for array in dataclasses.astuple(arrays):
+            array.flags.writeable = False
+        return arrays
 
     def km_matrix(self) -> np.ndarray:
         """Road km between the depot (node 0) and the stops (nodes 1..n)."""
@@ -145,9 +175,8 @@ def schedule(
 
     Returns None when a window or the shift end cannot be met.
     """
-    s = instance.stops
-    start, end = s["window_start_min"].to_numpy(int), s["window_end_min"].to_numpy(int)
-    service = np.ceil(s["service_min"].to_numpy(float) - 1e-9).astype(int)
+    arrays = instance.stop_arrays
+    start, end, service = arrays.window_start_min, arrays.window_end_min, arrays.service_min
     clock, node, arrivals = instance.config.shift_start_min, 0, []
     for stop in order:
         clock = max(int(start[stop]), clock + int(minutes[node, stop + 1]))
@@ -168,7 +197,7 @@ def _route(
         return None
     nodes = [0, *(s + 1 for s in order), 0]
     length = float(sum(km[a, b] for a, b in itertools.pairwise(nodes)))
-    load = float(instance.stops["load_kg"].to_numpy(float)[list(order)].sum())
+    load = float(instance.stop_arrays.load_kg[list(order)].sum())
     return Route(vehicle, order, tuple(timed[0]), load, length, instance.config.shift_start_min, timed[1])
 
 
@@ -276,7 +305,7 @@ def nearest_neighbour_routes(instance: RouteInstance) -> RoutePlan:
     """Baseline: each truck in turn goes to the nearest stop that still fits (load, window, shift)."""
     start = time.perf_counter()
     km, minutes = instance.km_matrix(), instance.minutes_matrix()
-    loads = instance.stops["load_kg"].to_numpy(float)
+    loads = instance.stop_arrays.load_kg
     left = set(range(instance.n_stops))
     routes = []
     for v in range(instance.vehicles):

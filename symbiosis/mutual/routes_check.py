@@ -16,16 +16,16 @@ __all__ = ["CHECK_TEXTS", "check_routes"]
 CHECK_TEXTS = TextTable("mutual.check.routes")
 
 
-def _km(instance: RouteInstance, a: int, b: int) -> float:
-    """Road km between nodes ``a`` and ``b`` (0 = depot, ``i + 1`` = stop ``i``)."""
+def _points(instance: RouteInstance) -> list[tuple[float, float]]:
+    """``(lat, lon)`` of every node as Python floats: 0 = depot, ``i + 1`` = stop ``i`` (by position)."""
+    s = instance.stops
+    lat, lon = s["lat"].to_numpy(float).tolist(), s["lon"].to_numpy(float).tolist()
+    return [instance.depot, *zip(lat, lon, strict=True)]
 
-    def point(node: int) -> tuple[float, float]:
-        if node == 0:
-            return instance.depot
-        row = instance.stops.iloc[node - 1]
-        return float(row["lat"]), float(row["lon"])
 
-    (lat1, lon1), (lat2, lon2) = point(a), point(b)
+def _km(instance: RouteInstance, points: list[tuple[float, float]], a: int, b: int) -> float:
+    """Road km between nodes ``a`` and ``b`` of ``points`` (:func:`_points`)."""
+    (lat1, lon1), (lat2, lon2) = points[a], points[b]
     return instance.detour_factor * float(haversine_km(lat1, lon1, lat2, lon2))
 
 
@@ -55,12 +55,17 @@ def check_routes(instance: RouteInstance, plan: RoutePlan) -> list[Finding]:
     if any(not 0 <= v < instance.vehicles for v in vehicles):
         problems.append(_broken("unknown_truck", last=instance.vehicles - 1))
     s = instance.stops
+    points = _points(instance)  # converted once, not once per leg
+    loads = s["load_kg"].to_numpy(float)
+    opens = [int(v) for v in s["window_start_min"].tolist()]
+    closes = [int(v) for v in s["window_end_min"].tolist()]
+    service = [math.ceil(float(v) - 1e-9) for v in s["service_min"].tolist()]
     total = 0.0
     for route in plan.routes:
         if any(not 0 <= x < instance.n_stops for x in route.stops):
             problems.append(_broken("unknown_stop", f"truck {route.vehicle}", truck=route.vehicle))
             continue
-        load = float(s["load_kg"].to_numpy(float)[list(route.stops)].sum())
+        load = float(loads[list(route.stops)].sum())
         if load > cfg.truck_capacity_kg + 1e-6:
             capacity = f"{cfg.truck_capacity_kg:.0f}"
             problems.append(
@@ -84,12 +89,10 @@ def check_routes(instance: RouteInstance, plan: RoutePlan) -> list[Finding]:
             )
         clock, node, length = cfg.shift_start_min, 0, 0.0
         for k, stop in enumerate(route.stops):
-            km = _km(instance, node, stop + 1)
+            km = _km(instance, points, node, stop + 1)
             length += km
-            clock = max(
-                int(s.at[stop, "window_start_min"]), clock + math.ceil(60 * km / cfg.speed_kmh - 1e-9)
-            )
-            if clock > int(s.at[stop, "window_end_min"]):
+            clock = max(opens[stop], clock + math.ceil(60 * km / cfg.speed_kmh - 1e-9))
+            if clock > closes[stop]:
                 problems.append(
                     _broken(
                         "late_arrival", f"truck {route.vehicle}", truck=route.vehicle, stop=stop, clock=clock
@@ -107,9 +110,9 @@ def check_routes(instance: RouteInstance, plan: RoutePlan) -> list[Finding]:
                         clock=clock,
                     )
                 )
-            clock += math.ceil(float(s.at[stop, "service_min"]) - 1e-9)
+            clock += service[stop]
             node = stop + 1
-        back = _km(instance, node, 0)
+        back = _km(instance, points, node, 0)
         length += back
         clock += math.ceil(60 * back / cfg.speed_kmh - 1e-9)
         if clock > cfg.shift_end_min:
