@@ -1,5 +1,9 @@
 """The registry location: --db wins, then DATABASE_URL, then SYMBIOSIS_DB, then the default file."""
 
+from pathlib import Path
+
+import pytest
+
 from symbiosis.settings import DEFAULT_DB, database_url
 
 
@@ -26,3 +30,21 @@ def test_print_json_is_strict_json(capsys):
     out = capsys.readouterr().out
     assert json.loads(out) == {"a": None, "b": [1.5, 2, None], "c": "é"}
     assert "é" in out
+
+
+def test_the_sample_registrys_server_secret_is_never_committed(monkeypatch):
+    """``make run`` writes the secret beside ``data/symbiosis.db``: git must ignore both."""
+    import shutil
+    import subprocess
+
+    from symbiosis.settings import secret_file
+
+    monkeypatch.delenv("SYMBIOSIS_SECRET_FILE", raising=False)
+    root = Path(__file__).resolve().parents[1]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    secret = secret_file(f"sqlite:///{root / 'data' / 'symbiosis.db'}")
+    assert secret is not None and secret.name == "symbiosis.db.secret"
+    for path in (root / "data" / "symbiosis.db", secret):
+        ignored = subprocess.run(["git", "check-ignore", "-q", str(path)], cwd=root, check=False)
+        assert ignored.returncode == 0, f"{path.relative_to(root)} is not ignored by .gitignore"
