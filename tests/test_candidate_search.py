@@ -120,3 +120,27 @@ def test_a_block_the_checks_refuse_is_enumerated_with_the_same_candidates(
     if enumerated:  # each pair within reach examined once, not once from each side
         assert chosen.funnel["rule_pairs_examined"] < searched.funnel["rule_pairs_examined"]
     assert set(chosen.frame()["candidate_id"]) == _brute_force(registry, _CONFIG.k_nearest)
+
+
+@pytest.mark.parametrize("k_nearest", [3, 0])
+def test_a_large_enumerated_block_is_enumerated_by_slices_with_the_same_candidates(k_nearest, monkeypatch):
+    """Slices of the supplies bound the pairs held at once; candidates and diagnosis do not change."""
+    registry = _bark_registry(0.97)
+    config = _CONFIG.replace(k_nearest=k_nearest)
+    whole = find_candidates(registry, tiny_rules(), config)
+    held: list[int] = []
+    block_pairs = cp._block
+
+    def recording_block(sup, dem, sidx, didx, *args, **kwargs):
+        held.append(len(sidx) * len(didx))
+        return block_pairs(sup, dem, sidx, didx, *args, **kwargs)
+
+    monkeypatch.setattr(cp, "ENUMERATION_SLICE_PAIRS", 5_000)
+    monkeypatch.setattr(cp, "_block", recording_block)
+    sliced = find_candidates(registry, tiny_rules(), config)
+    assert len(held) > 10 and max(held) <= 5_000  # the 400 × 400 block came in slices
+    assert whole.n > 0
+    pd.testing.assert_frame_equal(whole.frame(), sliced.frame())
+    np.testing.assert_array_equal(whole.diagnosis.sup, sliced.diagnosis.sup)
+    np.testing.assert_array_equal(whole.diagnosis.dem, sliced.diagnosis.dem)
+    assert whole.funnel == sliced.funnel

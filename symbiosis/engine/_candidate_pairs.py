@@ -53,6 +53,12 @@ QUERY_ENTRIES = 2_000_000
 #: million pairs page-faulted fresh memory for every temporary: 10,000 streams, 50,000 faults and
 #: 0.08 CPU s of system time per run against 13,000 and 0.02 s).
 CHECK_BATCH = 20_000
+#: An enumerated block of more than this many supply × demand pairs is enumerated by slices of its
+#: supplies, each of at most this many pairs: the pairs within reach of a dense block are otherwise
+#: all held at once (issue #16: one 25 km block of a Montréal tile at 1,000,000 streams, 13,077
+#: supplies, +5.59 GiB for 389,450 feasible pairs). Each supply's partners are all in its slice, and
+#: the K-nearest pruning of a rule whose block comes in parts is done again over all of them.
+ENUMERATION_SLICE_PAIRS = 2_000_000
 
 CHECKS: tuple[str, ...] = (
     "too_far",
@@ -512,9 +518,10 @@ def feasible_blocks(
             )
             block = _Block(sup, dem, rules, config, s_part, d_part, k, radius, diagnosis)
             if config.k_nearest <= 0 or _enumeration_is_cheaper(block):
-                batch.add(block.make(*_block(sup, dem, s_part, d_part, radius, trees, keys)))
-                if batch.n >= CHECK_BATCH:
-                    yield from batch.flush()
+                for s_slice, s_key in _supply_slices(s_part, len(d_part), keys[0]):
+                    batch.add(block.make(*_block(sup, dem, s_slice, d_part, radius, trees, (s_key, keys[1]))))
+                    if batch.n >= CHECK_BATCH:
+                        yield from batch.flush()
             else:
                 yield _searched_pairs(block, trees, keys), block.counts
     yield from batch.flush()
@@ -565,6 +572,19 @@ class _Batch:
             start += p.n
             yield q.take(np.argsort((q.s.astype(np.int64) << 32) | q.d, kind="stable")), counts
             counts = np.zeros_like(counts)
+
+
+def _supply_slices(
+    sidx: np.ndarray, n_demands: int, key: tuple | None
+) -> Iterator[tuple[np.ndarray, tuple | None]]:
+    """The block's supplies whole (with their tree's cache key), or in slices of at most
+    :data:`ENUMERATION_SLICE_PAIRS` supply × demand pairs (uncached trees) when the block is larger."""
+    if len(sidx) * n_demands <= ENUMERATION_SLICE_PAIRS:
+        yield sidx, key
+        return
+    step = max(1, ENUMERATION_SLICE_PAIRS // max(n_demands, 1))
+    for start in range(0, len(sidx), step):
+        yield sidx[start : start + step], None
 
 
 def _hazard_split(
