@@ -166,15 +166,11 @@ def bench_candidates(
     return rows
 
 
-def bench_regions(n_streams: int, cluster: Any, *, seed: int = 0, counts=(2, 4)) -> list[dict[str, Any]]:
-    """Rows for one size: the allocation in one piece, then decomposed into regions on the cluster."""
-    from types import SimpleNamespace
-
+def _allocation_problem(n_streams: int, seed: int) -> tuple[Any, Any, tuple[Any, Any]]:
+    """The canonical region's allocation problem (single process) and its supplies' (lat, lon)."""
     import numpy as np
 
     from symbiosis import kb
-    from symbiosis.engine.allocation import check_flows, solve_indexed
-    from symbiosis.engine.allocation.regions import solve_by_regions, supply_regions
     from symbiosis.engine.candidates import find_candidates
     from symbiosis.engine.config import MatchConfig
     from symbiosis.engine.factors import load_factors
@@ -187,7 +183,19 @@ def bench_regions(n_streams: int, cluster: Any, *, seed: int = 0, counts=(2, 4))
     found = find_candidates(registry, kb.load_rules(), config, categories=categories)
     scored = score_set(found, registry, config, factors=load_factors(), categories=categories)
     problem = problem_arrays(scored, np.flatnonzero(~found.internal), registry, config)
-    sup = registry.supplies.set_index("stream_id").loc[registry.stream_codes[problem.supplies]]
+    sup = registry.supplies.drop_duplicates("stream_id").set_index("stream_id")
+    sup = sup.reindex(registry.stream_codes[problem.supplies])
+    return config, problem, (sup["lat"].to_numpy(float), sup["lon"].to_numpy(float))
+
+
+def bench_regions(n_streams: int, cluster: Any, *, seed: int = 0, counts=(2, 4)) -> list[dict[str, Any]]:
+    """Rows for one size: the allocation in one piece, then decomposed into regions on the cluster."""
+    from types import SimpleNamespace
+
+    from symbiosis.engine.allocation import check_flows, solve_indexed
+    from symbiosis.engine.allocation.regions import solve_by_regions, supply_regions
+
+    config, problem, (lat, lon) = _allocation_problem(n_streams, seed)
     ix, alloc = problem.ix, config.allocation_config()
     single, timing = _timed(lambda: solve_indexed(ix, alloc))
     rows = [
@@ -201,7 +209,7 @@ def bench_regions(n_streams: int, cluster: Any, *, seed: int = 0, counts=(2, 4))
         }
     ]
     for n in counts:
-        regions = supply_regions(sup["lat"].to_numpy(float), sup["lon"].to_numpy(float), n)
+        regions = supply_regions(lat, lon, n)
         sol, timing = _timed(
             lambda r=regions: solve_by_regions(ix, alloc, r, map_function=cluster.map), cluster
         )
@@ -243,27 +251,12 @@ def bench_threshold(
     largest part's arcs (0.5: it is cut into 3 regions). Reports the gap to the single-machine
     optimum, the proven gap and the solver-free check.
     """
-    import numpy as np
 
-    from symbiosis import kb
     from symbiosis.engine.allocation import check_flows, solve_indexed
     from symbiosis.engine.allocation.parts import part_arcs
     from symbiosis.engine.allocation.regions import solve_allocation
-    from symbiosis.engine.candidates import find_candidates
-    from symbiosis.engine.config import MatchConfig
-    from symbiosis.engine.factors import load_factors
-    from symbiosis.engine.problem_builder import problem_arrays
-    from symbiosis.engine.scored_set import score_set
-    from symbiosis.sample import generate_streams_canonical
 
-    registry = generate_streams_canonical(n_streams=n_streams, seed=seed)
-    config, categories = MatchConfig(), kb.load_categories()
-    found = find_candidates(registry, kb.load_rules(), config, categories=categories)
-    scored = score_set(found, registry, config, factors=load_factors(), categories=categories)
-    problem = problem_arrays(scored, np.flatnonzero(~found.internal), registry, config)
-    sup = registry.supplies.drop_duplicates("stream_id").set_index("stream_id")
-    sup = sup.reindex(registry.stream_codes[problem.supplies])
-    points = (sup["lat"].to_numpy(float), sup["lon"].to_numpy(float))
+    config, problem, points = _allocation_problem(n_streams, seed)
     ix, alloc = problem.ix, config.allocation_config()
     largest = max(len(a) for a in part_arcs(ix, alloc))
     single, timing = _timed(lambda: solve_indexed(ix, alloc))
