@@ -174,7 +174,7 @@ def _allocation_problem(n_streams: int, seed: int) -> tuple[Any, Any, tuple[Any,
     from symbiosis.engine.candidates import find_candidates
     from symbiosis.engine.config import MatchConfig
     from symbiosis.engine.factors import load_factors
-    from symbiosis.engine.problem_builder import problem_arrays
+    from symbiosis.engine.problem_builder import problem_arrays, supply_places
     from symbiosis.engine.scored_set import score_set
     from symbiosis.sample import generate_streams_canonical
 
@@ -183,9 +183,7 @@ def _allocation_problem(n_streams: int, seed: int) -> tuple[Any, Any, tuple[Any,
     found = find_candidates(registry, kb.load_rules(), config, categories=categories)
     scored = score_set(found, registry, config, factors=load_factors(), categories=categories)
     problem = problem_arrays(scored, np.flatnonzero(~found.internal), registry, config)
-    sup = registry.supplies.drop_duplicates("stream_id").set_index("stream_id")
-    sup = sup.reindex(registry.stream_codes[problem.supplies])
-    return config, problem, (sup["lat"].to_numpy(float), sup["lon"].to_numpy(float))
+    return config, problem, supply_places(problem, registry)
 
 
 def bench_regions(n_streams: int, cluster: Any, *, seed: int = 0, counts=(2, 4)) -> list[dict[str, Any]]:

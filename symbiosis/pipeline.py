@@ -29,7 +29,12 @@ from symbiosis.engine.candidates import find_candidates
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.explain import explain
 from symbiosis.engine.network import Outcome, exchange_scope, firm_graph
-from symbiosis.engine.problem_builder import ProblemArrays, build_allocation_problem, problem_arrays
+from symbiosis.engine.problem_builder import (
+    ProblemArrays,
+    build_allocation_problem,
+    problem_arrays,
+    supply_places,
+)
 from symbiosis.engine.scored_set import ScoredSet, score_set
 from symbiosis.engine.scoring import SCORE_COLUMNS
 from symbiosis.engine.unmatched import ALLOCATION_REASONS, unmatched_streams
@@ -328,16 +333,11 @@ def _solve(problem: ProblemArrays, config: Any, executor: Any, registry: Registr
         return solve_indexed(problem.ix, config)
     from symbiosis.engine.allocation.regions import DEFAULT_REGION_ARCS, solve_allocation
 
-    def points() -> tuple[np.ndarray, np.ndarray]:  # the supplies' places, read only when a part is cut
-        places = registry.supplies.drop_duplicates("stream_id").set_index("stream_id")
-        at = places.reindex(registry.stream_codes[problem.supplies])
-        return at["lat"].to_numpy(float), at["lon"].to_numpy(float)
-
     return solve_allocation(
         problem.ix,
         config,
         map_function=executor.map,
-        points=points,
+        points=lambda: supply_places(problem, registry),  # read only when a part is cut
         region_arcs=getattr(executor, "region_arcs", None) or DEFAULT_REGION_ARCS,
         folder=getattr(executor, "run_folder", None),  # each task's sub-problem, as a file
     )

@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from symbiosis.engine.allocation import AllocationProblem, Indexed
     from symbiosis.engine.scored_set import ScoredSet
 
-__all__ = ["ProblemArrays", "build_allocation_problem", "demand_runner_ups", "problem_arrays"]
+__all__ = [
+    "ProblemArrays",
+    "build_allocation_problem",
+    "demand_runner_ups",
+    "problem_arrays",
+    "supply_places",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -287,3 +293,14 @@ def problem_arrays(
         int((~keep).sum()),
     )
     return ProblemArrays(ix=ix, rows=arcs, supplies=np.asarray(supplies), demands=np.asarray(demands))
+
+
+def supply_places(problem: ProblemArrays, registry: Registry) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of each supply node of ``problem`` (the order of ``problem.supplies``).
+
+    What a geographic decomposition of the allocation cuts by
+    (:func:`~symbiosis.engine.allocation.regions.solve_allocation`).
+    """
+    places = registry.supplies.drop_duplicates("stream_id").set_index("stream_id")
+    at = places.reindex(registry.stream_codes[problem.supplies])
+    return at["lat"].to_numpy(float), at["lon"].to_numpy(float)
