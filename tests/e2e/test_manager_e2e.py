@@ -59,9 +59,17 @@ def test_manager_reads_the_dashboard_and_downloads_the_same_figures(browser, app
         assert summary[t("reports.kpi.n_synergies", "fr")] == synergies
         assert round(summary[t("reports.kpi.diverted_t_per_yr", "fr")]) == diverted
         wait_for_app(page, timeout_ms=TIMEOUT_MS)
+        # The rerun the XLSX download starts may begin after the status widget was checked: while it
+        # runs, the page shows the former buttons beside the new ones. Wait for one button again.
+        csv_button = page.get_by_role("button", name="Synergies (CSV)")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('button')]"
+            ".filter(b => b.innerText.trim() === 'Synergies (CSV)').length === 1",
+            timeout=TIMEOUT_MS,
+        )
 
         with page.expect_download(timeout=TIMEOUT_MS) as info:
-            page.get_by_role("button", name="Synergies (CSV)").click()
+            csv_button.click()
         csv_path = tmp_path / "synergies.csv"
         info.value.save_as(csv_path)
         rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
