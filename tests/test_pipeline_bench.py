@@ -12,7 +12,9 @@ def test_bench_one_returns_a_flat_row_per_size():
     row = bench_one(300, seed=3)
     assert row["n_streams"] == 300 and row["status"] == "optimal"
     assert all(f"{s}_s" in row and f"{s}_pct" in row for s in STAGES)
-    assert sum(row[f"{s}_s"] for s in STAGES) <= row["total_s"] + 1e-3
+    # Each stage and the total are rounded to the millisecond: their sum may pass the total by half a
+    # millisecond a figure.
+    assert sum(row[f"{s}_s"] for s in STAGES) <= row["total_s"] + 0.5e-3 * (len(STAGES) + 1) + 1e-9
     assert row["bare_mcf_cpu_s"] > 0 and math.isfinite(row["run_over_bare"])
     assert row["run_cpu_s"] > 0 and row["peak_rss_gib"] > 0 and row["load_avg_1min"] >= 0
     assert all(not isinstance(v, (dict, list)) for v in row.values())  # one table row for the harness
