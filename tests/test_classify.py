@@ -105,6 +105,31 @@ def test_a_demand_naming_a_material_only_a_supply_can_be_gets_its_outlets(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Urban waste wanted as raw material, for our biogas plant",
+        "General organic waste wanted as raw material, for our biogas production",
+        "Déchets organiques recherchés pour notre production de biogaz",
+    ],
+)
+def test_a_demand_naming_its_product_after_the_use_cue_is_not_read_as_that_products_outlets(text):
+    # Biogas is a material only a supply can be; named after "for"/"pour", it is what the firm
+    # makes, not what it wants: the demand is a digester's feedstock, not steam (biogas's outlet).
+    found = [s.category_id for s in classify(text, direction="demand", unit="t/yr", top=3)]
+    assert "steam_low_pressure" not in found
+    assert "biogas_feedstock" in found
+
+
+def test_demand_head_stops_at_the_first_use_cue_only():
+    from symbiosis.kb._text import demand_head
+
+    assert demand_head("Urban waste wanted as raw material, for our biogas plant") == "Urban waste wanted "
+    assert demand_head("Combustibles de substitution pour les fours") == "Combustibles de substitution "
+    assert demand_head("Sciure de bois") == "Sciure de bois"
+    assert demand_head("Pour nos serres : chaleur") == ""
+
+
+@pytest.mark.parametrize(
     ("text", "category"),
     [
         ("Shoddy for stuffing and padding", "textile_recycling_feed"),

@@ -22,6 +22,7 @@ import numpy as np
 __all__ = [
     "GENERIC_WORDS",
     "STOPWORDS",
+    "demand_head",
     "masks_of_texts",
     "normalize",
     "parse_band",
@@ -162,6 +163,9 @@ USE_WEIGHT = 1.0
 EXAMPLE_WEIGHT = 0.5
 _USE_CUES = _wordset("for pour as comme into replace remplacer remplacement substitute substitution feed")
 _CLAUSE_SPLIT = re.compile(r"([,;:()\[\]\n]|\.(?!\d))")
+#: Use cues that are only cues (not also words of a material, as "feed" and "substitution" are).
+_HEAD_CUES = _wordset("for pour as comme into replace remplacer remplacement substitute")
+_WORD = re.compile(r"\w+")
 
 # "1re", "1ère", "1st", "2e", "2nd", "3rd": ordinals survive number removal, as words.
 _ORDINAL = re.compile(r"\b([123])(?:st|nd|rd|re|ere|er|e|eme|ieme)\b")
@@ -408,6 +412,28 @@ def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[st
                     generic = word in GENERIC_WORDS or _in_generic_pair(words, k)
                     out.append((stem(word), 0.0 if generic else weight * scale))
     return out
+
+
+def demand_head(text: str) -> str:
+    """The part of a demand's text before its first use cue: what the demand names as the material.
+
+    In "Urban waste wanted as raw material, for our biogas plant" the head is "Urban waste "; the
+    rest says what the firm makes with it (biogas), which is not what it wants. A text that starts
+    with a use cue has an empty head.
+
+    Examples
+    --------
+    >>> demand_head("Sulphur (liquid or solid) for sulphuric acid")
+    'Sulphur (liquid or solid) '
+    >>> demand_head("Protein feed for pigs")
+    'Protein feed '
+    >>> demand_head("Pour nos serres : chaleur")
+    ''
+    """
+    for match in _WORD.finditer(text):
+        if _fold(match.group()) in _HEAD_CUES:
+            return text[: match.start()]
+    return text
 
 
 #: Two-word expressions that only say "an input" ("raw material", "matière première"): the word that

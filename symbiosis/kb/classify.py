@@ -52,6 +52,7 @@ from scipy import sparse
 from symbiosis.kb._cache import cached_arrays
 from symbiosis.kb._ngrams import NgramSpace, fit_space
 from symbiosis.kb._text import (
+    demand_head,
     parse_band,
     parse_pressure_bar,
     parse_temperature_c,
@@ -563,15 +564,25 @@ def _outlets() -> dict[int, np.ndarray]:
     return {i: np.array(sorted(rows), dtype=np.intp) for i, rows in outlets.items()}
 
 
-def _outlet_first(scores: np.ndarray, fits: np.ndarray) -> np.ndarray:
+def _outlet_first(scores: np.ndarray, fits: np.ndarray, head: np.ndarray | None = None) -> np.ndarray:
     """A demand whose text names a material only a supply can be wants it through an outlet.
 
     "Source-separated food waste" reads best as *mixed food waste*, a category no rule receives
     as such: the demand is one of its outlets (a digester's or a composting site's feedstock…). The
     outlet of that material the text reads best (among those the declaration allows) takes the
     material's score, so it comes first; where the best category fits the declaration, nothing moves.
+
+    The material is the one the demand's *head* names (``head``: the scores of the text before its
+    first use cue, :func:`~symbiosis.kb._text.demand_head`), not one named after the cue: in "urban
+    waste wanted as raw material, for our biogas plant" the firm makes biogas, it does not want
+    biogas's outlets (it wants a digester's feedstock). A head that names nothing names no material.
     """
-    named = int(np.argmax(scores))
+    if head is not None:
+        named = int(np.argmax(head))
+        if head[named] <= 0.0:
+            return scores
+    else:
+        named = int(np.argmax(scores))
     if fits[named] or scores[named] <= 0.0:
         return scores
     outlets = _outlets().get(named)
@@ -581,8 +592,9 @@ def _outlet_first(scores: np.ndarray, fits: np.ndarray) -> np.ndarray:
     if not len(outlets):
         return scores
     order = outlets[np.argsort(-scores[outlets], kind="stable")]
+    top = float(scores[named])
     scores = scores.copy()
-    scores[order] = np.maximum(scores[order], scores[named] - OUTLET_STEP * np.arange(len(order)))
+    scores[order] = np.maximum(scores[order], top - OUTLET_STEP * np.arange(len(order)))
     return scores
 
 
@@ -654,16 +666,18 @@ def classify_many(
         ]
     )
     ids = np.array([c.category_id for c in index.categories], dtype=object)
-    scores[:, np.array([is_generic(c) for c in ids], dtype=bool)] *= GENERIC_WEIGHT
+    generic = np.array([is_generic(c) for c in ids], dtype=bool)
+    scores[:, generic] *= GENERIC_WEIGHT
+    heads = _head_scores(index, texts, directions, lang, generic)
     out = []
-    for text, row, decl in zip(texts, scores, declared, strict=True):
+    for k, (text, row, decl) in enumerate(zip(texts, scores, declared, strict=True)):
         decl = decl or Declaration()
         row = row + _code_bonus(index, decl.waste_code)  # a code alone is enough to suggest
         allowed = allowed_categories(decl)
         if allowed is not None:
             fits = np.isin(ids, list(allowed))
             if decl.direction == "demand":
-                row = _outlet_first(row, fits)
+                row = _outlet_first(row, fits, heads.get(k))
             row = np.where(fits, row, 0.0)
         temperature = decl.temperature_c if decl.temperature_c is not None else parse_temperature_c(text)
         row = _apply_band(index, row, temperature, index.heat_bands)
@@ -671,6 +685,29 @@ def classify_many(
         row = _apply_band(index, row, parse_pressure_bar(text), index.pressure_bands)  # pressure wins
         order = np.argsort(-row, kind="stable")[: max(top, 0)]
         out.append([_with_score(index.categories[i], row[i]) for i in order if row[i] > 0.0])
+    return out
+
+
+def _head_scores(
+    index: _Index,
+    texts: Sequence[str],
+    directions: Sequence[str | None],
+    lang: str | None,
+    generic: np.ndarray,
+) -> dict[int, np.ndarray]:
+    """Scores of each demand's head (its text before the first use cue), by position in ``texts``.
+
+    Only demands whose head differs from the whole text are scored again; the others map to their
+    whole text's scores through :func:`_outlet_first`'s default.
+    """
+    rows = [k for k, (t, d) in enumerate(zip(texts, directions, strict=True)) if d == "demand"]
+    rows = [k for k in rows if demand_head(texts[k]).strip() != texts[k].strip()]
+    out: dict[int, np.ndarray] = {}
+    for i in range(0, len(rows), _BATCH):
+        batch = rows[i : i + _BATCH]
+        scored = _scores(index, [demand_head(texts[k]) for k in batch], lang, ["demand"] * len(batch))
+        scored[:, generic] *= GENERIC_WEIGHT
+        out.update(zip(batch, scored, strict=True))
     return out
 
 
