@@ -25,11 +25,12 @@ Rows:
 
 The machine is shared: every row carries the 1-minute load average at its start and end. Run with
 ``python -m benchmarks scaleout`` or ``python -m benchmarks.bench_scaleout [sizes…] [--sweep N]
-[--candidates] [--regions]`` (the candidate rows, or the region rows, alone).
+[--candidates] [--regions]`` (the candidate rows, or the region rows, alone); ``--help`` lists every option.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import resource
@@ -562,51 +563,66 @@ def _stored_pairs(parent: Any) -> dict[str, Any]:
     }
 
 
+def _parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m benchmarks.bench_scaleout`` (see the module docstring)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_scaleout",
+        description="Scale-out benchmark: a 2-worker LocalCluster against the single process, and sweeps.",
+    )
+    parser.add_argument("sizes", nargs="*", type=int, metavar="STREAMS", help=f"sizes (default {SIZES})")
+    parser.add_argument("--sweep", type=int, default=SWEEP_SCENARIOS, metavar="N", help="sweep scenarios")
+    parser.add_argument("--candidates", action="store_true", help="the candidate rows alone")
+    parser.add_argument("--regions", action="store_true", help="the region rows alone")
+    parser.add_argument("--threshold", action="store_true", help="the threshold rows alone, for the sizes")
+    parser.add_argument(
+        "--task-memory",
+        nargs=3,
+        type=int,
+        metavar=("STREAMS", "FIRST", "LAST"),
+        help="task peaks, one by one",
+    )
+    parser.add_argument("--large", type=int, metavar="STREAMS", help="one run() on a fresh 2-worker cluster")
+    parser.add_argument("--memory-limit", default="6GiB", help="per worker, with --large (default 6GiB)")
+    parser.add_argument("--region-arcs", type=int, metavar="ARCS", help="region threshold, with --large")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
-    """Run the match rows for ``sizes`` and the sweep rows; return them (``python -m benchmarks``)."""
+    """Run the rows ``argv`` selects (the match, candidate and region rows and the sweep by default).
+
+    ``python -m benchmarks`` calls it without arguments: its own command line (module filters) is
+    not read here.
+    """
     from symbiosis.distributed import LocalExecutor, open_executor, parse_scheduler
 
-    argv = list(sys.argv[1:] if argv is None else argv)
-    n_sweep = SWEEP_SCENARIOS
-    if "--sweep" in argv:
-        i = argv.index("--sweep")
-        n_sweep = int(argv[i + 1])
-        del argv[i : i + 2]
-    if "--large" in argv:  # python -m benchmarks.bench_scaleout --large 1000000 [--memory-limit 6GiB]
-        i = argv.index("--large")
-        limit = argv[argv.index("--memory-limit") + 1] if "--memory-limit" in argv else "6GiB"
-        arcs = int(argv[argv.index("--region-arcs") + 1]) if "--region-arcs" in argv else None
-        return bench_large(int(argv[i + 1]), memory_limit=limit, region_arcs=arcs)
-    candidates_only = "--candidates" in argv
-    regions_only = "--regions" in argv
-    if "--task-memory" in argv:  # python -m benchmarks.bench_scaleout --task-memory 1000000 0 20
-        i = argv.index("--task-memory")
-        return bench_task_memory(int(argv[i + 1]), int(argv[i + 2]), int(argv[i + 3]))
-    if "--threshold" in argv:  # python -m benchmarks.bench_scaleout --threshold 10000 100000
-        sizes = tuple(int(a) for a in argv if a.isdigit()) or SIZES
+    options = _parser().parse_args([] if argv is None else argv)
+    if options.large is not None:
+        return bench_large(options.large, memory_limit=options.memory_limit, region_arcs=options.region_arcs)
+    if options.task_memory is not None:
+        return bench_task_memory(*options.task_memory)
+    sizes = tuple(options.sizes) or SIZES
+    if options.threshold:
         with open_executor(parse_scheduler("local:2", memory_limit="6GiB")) as two:
             logging.getLogger("distributed").setLevel(logging.WARNING)
             return [row for n in sizes for row in bench_threshold(n, two)]
-    argv = [a for a in argv if a not in ("--candidates", "--regions")]
-    sizes = tuple(int(a) for a in argv) or SIZES
     rows: list[dict[str, Any]] = []
     with open_executor(parse_scheduler("local:2", memory_limit="6GiB")) as two:
         logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask resets it on import
         for n in sizes:
-            if not regions_only:
+            if not options.regions:
                 rows.extend(bench_candidates(n, two))
-            if not (candidates_only or regions_only):
+            if not (options.candidates or options.regions):
                 rows.extend(bench_match(n, two))
-            if not candidates_only:
+            if not options.candidates:
                 rows.extend(bench_regions(n, two))
-        if n_sweep and not (candidates_only or regions_only):
+        if options.sweep and not (options.candidates or options.regions):
             with open_executor(parse_scheduler("local:1", memory_limit="6GiB")) as one:
                 clusters = {
                     "here_no_cluster": LocalExecutor(),
                     "cluster_1_worker": one,
                     "cluster_2_workers": two,
                 }
-                rows.extend(bench_sweep(clusters, n_sweep))
+                rows.extend(bench_sweep(clusters, options.sweep))
     return rows
 
 
@@ -614,4 +630,4 @@ if __name__ == "__main__":
     import json
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    print(json.dumps(main(), indent=2))
+    print(json.dumps(main(sys.argv[1:]), indent=2))
