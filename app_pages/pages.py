@@ -18,6 +18,7 @@ PAGES: tuple[state.PageRow, ...] = (
     ("app_pages/advisor_network.py", ("advisor",), "advisor.network.title", "🕸️", "reseau"),
     ("app_pages/advisor_prospects.py", ("advisor",), "advisor.prospects.title", "🔎", "prospection"),
     ("app_pages/synergy_pipeline.py", ("advisor",), "synergy.pipeline.title", "🧭", "synergies"),
+    ("app_pages/category_review.py", ("advisor",), "review.title", "✅", "categories-a-confirmer"),
     ("app_pages/manager_reports.py", ("program_manager", "advisor"), "reports.page.title", "📄", "rapports"),
     ("app_pages/event_planner.py", ("advisor",), "events.page.title", "🤝", "maillage"),
     ("app_pages/mutual_data.py", ("advisor",), "mutual.data.title", "🧺", "mutualisation"),

@@ -1,0 +1,70 @@
+"""Advisor: confirm the categories the classifier chose. Thin page: views list, the service writes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import results_state, state, tables
+from symbiosis.db import NotFound, PermissionDenied
+from symbiosis.i18n import t
+from symbiosis.services.category_review import confirm_category
+from symbiosis.views.category_review import (
+    category_choices,
+    category_label,
+    choice_label,
+    partners_waiting,
+    review_summary,
+    review_table,
+    streams_to_confirm,
+)
+
+actor = state.require_role("advisor")
+lang = state.current_lang()
+tables.page_locale(lang)
+st.title(t("review.title", lang))
+st.caption(t("review.intro", lang))
+state.show_flash()
+
+registry, result = results_state.baseline(actor)
+categories = state.categories()
+pending = streams_to_confirm(registry.streams)
+if pending.empty:
+    st.success(t("review.none", lang))
+    st.stop()
+
+waiting = partners_waiting(result.candidates, registry.streams)
+st.info(review_summary(pending, waiting, lang))
+tables.show_table(review_table(pending, registry.firms, categories, waiting, lang), key="review_table")
+
+rows = {str(row["stream_id"]): row for row in pending.to_dict(orient="records")}
+names = registry.firms.drop_duplicates("firm_id").set_index("firm_id")["name"]
+
+
+def _stream_label(stream_id: str) -> str:
+    row = rows[stream_id]
+    description = str(row.get("description") or "")
+    short = description if len(description) <= 70 else description[:69] + "…"
+    return f"{names.get(row['firm_id'], row['firm_id'])} · {short}"
+
+
+stream_id = st.selectbox(t("review.pick", lang), list(rows), format_func=_stream_label, key="review_stream")
+stream = rows[stream_id]
+choices = category_choices(stream)
+category_id = st.radio(
+    t("review.choose", lang),
+    choices,
+    format_func=lambda c: choice_label(stream, c, categories, waiting, lang),
+    key=f"review_category_{stream_id}",
+)
+if st.button(t("review.confirm", lang), type="primary", key="review_confirm"):
+    try:
+        outcome = confirm_category(state.repository(), actor, stream_id, category_id, lang=lang)
+    except (NotFound, PermissionDenied):
+        st.error(t("review.gone", lang))
+    else:
+        if outcome.saved:
+            label = category_label(category_id, categories, lang)
+            state.flash(t("review.confirmed", lang, stream=_stream_label(stream_id), label=label))
+            st.rerun()
+        st.error(t("review.refused", lang))
+        state.show_report(outcome.report, lang, key="review_report")
