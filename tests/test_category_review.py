@@ -20,7 +20,7 @@ from symbiosis.views.category_review import (
     review_table,
     streams_to_confirm,
 )
-from tests._app_helpers import point_app_at, run_page
+from tests._app_helpers import run_page, use_copy
 
 ADVISOR = Actor(user_id="conseillere", role="advisor", firm_id=None)
 SYSTEM = Actor.system("test")
@@ -187,9 +187,7 @@ def test_a_firm_confirms_its_own_streams_only(repo):
 
 @pytest.fixture
 def db(template, tmp_path, monkeypatch):
-    copy = tmp_path / "registry.db"
-    shutil.copy(template, copy)
-    return point_app_at(copy, monkeypatch)
+    return use_copy(template, tmp_path, monkeypatch)
 
 
 def test_the_page_lists_the_streams_and_confirms_a_runner_up(db):
