@@ -265,6 +265,19 @@ def test_streams_table_keeps_numbers_numeric_and_units_in_words(tiny_repo):
     assert table["Confidentialité"].tolist() == ["Membres du réseau"]
 
 
+def test_streams_table_says_which_categories_no_person_chose(tiny_repo):
+    streams = tiny_repo.streams(F1)
+    typed = streams_table(streams, "fr")
+    assert "à confirmer" not in typed["Catégorie"].iloc[0]
+    inferred = streams.assign(category_source="inferred")
+    french = streams_table(inferred, "fr")["Catégorie"].iloc[0]
+    assert (
+        french.startswith(typed["Catégorie"].iloc[0]) and "(déduite de la description, à confirmer)" in french
+    )
+    english = streams_table(inferred.assign(category_source="corrected"), "en")
+    assert english["Category"].iloc[0].endswith("(inferred from the description, to confirm)")
+
+
 def test_editor_rows_keep_the_stored_cells_the_table_does_not_show(tiny_repo):
     streams = pd.DataFrame(
         [

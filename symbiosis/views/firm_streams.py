@@ -167,6 +167,15 @@ def streams_table(
     if categories is not None:
         labels = categories.set_index("category_id")["label_en" if lang == "en" else "label_fr"]
         category = category.map(labels).fillna(category)
+    if "category_source" in streams:  # a category no person chose says so, until one confirms it
+        unconfirmed = streams["category_source"].astype(str).isin(("inferred", "corrected")).to_numpy()
+        category = pd.Series(
+            [
+                t("firm.category_to_confirm", lang, label=c) if u else c
+                for c, u in zip(category, unconfirmed, strict=True)
+            ],
+            index=streams.index,
+        )
     columns = {
         "firm.col.stream_id": streams["stream_id"],
         "col.direction": streams["direction"].map(lambda d: t(f"direction.{d}", lang)),
