@@ -584,6 +584,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--large", type=int, metavar="STREAMS", help="one run() on a fresh 2-worker cluster")
     parser.add_argument("--memory-limit", default="6GiB", help="per worker, with --large (default 6GiB)")
     parser.add_argument("--region-arcs", type=int, metavar="ARCS", help="region threshold, with --large")
+    parser.add_argument(
+        "--budget-gib", type=float, default=13.5, help="whole process tree's watchdog, with --large (GiB)"
+    )
     return parser
 
 
@@ -597,7 +600,12 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
 
     options = _parser().parse_args([] if argv is None else argv)
     if options.large is not None:
-        return bench_large(options.large, memory_limit=options.memory_limit, region_arcs=options.region_arcs)
+        return bench_large(
+            options.large,
+            memory_limit=options.memory_limit,
+            region_arcs=options.region_arcs,
+            budget_gib=options.budget_gib,
+        )
     if options.task_memory is not None:
         return bench_task_memory(*options.task_memory)
     sizes = tuple(options.sizes) or SIZES

@@ -36,7 +36,9 @@ def test_large_runs_alone_with_its_options(monkeypatch):
     called = {}
     monkeypatch.setattr(bench_scaleout, "bench_large", lambda n, **kw: called.update(n=n, **kw) or [])
     assert bench_scaleout.main(["--large", "1200", "--region-arcs", "50"]) == []
-    assert called == {"n": 1200, "memory_limit": "6GiB", "region_arcs": 50}
+    assert called == {"n": 1200, "memory_limit": "6GiB", "region_arcs": 50, "budget_gib": 13.5}
+    bench_scaleout.main(["--large", "10", "--budget-gib", "19"])
+    assert called["budget_gib"] == 19.0
 
 
 @pytest.mark.parametrize(
