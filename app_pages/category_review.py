@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import results_state, state, tables
 from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import t
-from symbiosis.services.category_review import confirm_category
+from symbiosis.services.category_review import confirm_categories, confirm_category
 from symbiosis.views.category_review import (
     category_choices,
     category_label,
@@ -16,6 +16,7 @@ from symbiosis.views.category_review import (
     review_summary,
     review_table,
     streams_to_confirm,
+    sure_enough,
 )
 
 actor = state.require_role("advisor")
@@ -68,3 +69,16 @@ if st.button(t("review.confirm", lang), type="primary", key="review_confirm"):
             st.rerun()
         st.error(t("review.refused", lang))
         state.show_report(outcome.report, lang, key="review_report")
+
+with st.expander(t("review.bulk.title", lang)):
+    least = st.slider(t("review.bulk.min_score", lang), 50, 100, 80, 5, key="review_bulk_min")
+    sure = sure_enough(pending, least / 100)
+    if not sure:
+        st.write(t("review.bulk.none", lang, score=least))
+    elif st.button(t("review.bulk.confirm", lang, n=len(sure), score=least), key="review_bulk_confirm"):
+        outcomes = confirm_categories(
+            state.repository(), actor, {s: str(rows[s]["category_id"]) for s in sure}, lang=lang
+        )
+        saved = sum(o.saved for o in outcomes.values())
+        state.flash(t("review.bulk.done", lang, saved=saved, refused=len(outcomes) - saved))
+        st.rerun()

@@ -11,7 +11,7 @@ import pytest
 from symbiosis.db import Actor, NotFound, PermissionDenied, Repository
 from symbiosis.kb import load_categories
 from symbiosis.pipeline import run
-from symbiosis.services.category_review import confirm_category
+from symbiosis.services.category_review import confirm_categories, confirm_category
 from symbiosis.services.importing import default_context, import_into_registry
 from symbiosis.views.category_review import (
     category_choices,
@@ -19,6 +19,7 @@ from symbiosis.views.category_review import (
     review_summary,
     review_table,
     streams_to_confirm,
+    sure_enough,
 )
 from tests._app_helpers import run_page, use_copy
 
@@ -173,6 +174,22 @@ def test_a_category_that_cannot_describe_the_stream_is_refused_and_nothing_chang
     assert (after["category_id"], after["category_source"]) == (before["category_id"], "inferred")
 
 
+def test_the_surest_categories_are_confirmed_at_once_and_a_refusal_stops_none(repo):
+    pending = streams_to_confirm(repo.streams(SYSTEM))
+    scores = dict(zip(pending["stream_id"], pd.to_numeric(pending["category_score"]), strict=True))
+    threshold = sorted(scores.values())[1]  # the two surest of three
+    sure = sure_enough(pending, threshold)
+    assert set(sure) == {s for s, v in scores.items() if v >= threshold} and len(sure) == 2
+    assert sure_enough(pending, 1.01) == []
+    choices = {s: _stream(repo, s)["category_id"] for s in sure} | {"S2": "heat_low_30_60c", "gone": "x"}
+    outcomes = confirm_categories(repo, ADVISOR, choices)
+    assert {s for s, o in outcomes.items() if o.saved} == set(sure) - {"S2"}
+    assert not outcomes["S2"].saved and outcomes["S2"].report.issues
+    assert not outcomes["gone"].saved
+    for s in set(sure) - {"S2"}:
+        assert _stream(repo, s)["category_source"] == "given"
+
+
 def test_a_firm_confirms_its_own_streams_only(repo):
     cement = Actor(user_id="cim", role="firm", firm_id="F2")
     outcome = confirm_category(repo, cement, "S2", _stream(repo, "S2")["category_id"])
@@ -206,6 +223,19 @@ def test_the_page_lists_the_streams_and_confirms_a_runner_up(db):
     assert "confirmée" in at.success[0].value
     assert "2 flux à confirmer" in at.info[0].value
     assert _stored(db, "S1")["category_source"] == "given"
+
+
+def test_the_page_confirms_the_surest_categories_in_one_click(db):
+    at = run_page("category_review.py", ADVISOR)
+    at.slider(key="review_bulk_min").set_value(50).run()
+    button = at.button(key="review_bulk_confirm")
+    assert "d'une confiance d'au moins 50 %" in button.label
+    button.click().run()
+    assert not at.exception, at.exception
+    assert "catégorie(s) confirmée(s)" in at.success[0].value
+    with Repository.from_url(f"sqlite:///{db}") as repo:
+        left = streams_to_confirm(repo.streams(SYSTEM))
+    assert (pd.to_numeric(left["category_score"]) < 0.5).all()
 
 
 def test_the_page_speaks_english_and_says_when_nothing_is_left(db):

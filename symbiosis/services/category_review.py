@@ -11,6 +11,7 @@ and nothing is written. The repository records the change in the audit trail.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,10 +19,10 @@ import pandas as pd
 from symbiosis.db import Actor, NotFound, Repository
 from symbiosis.ingest import ImportReport
 from symbiosis.services.firm_self_service import validate_stream_rows
-from symbiosis.services.importing import ImportContext
+from symbiosis.services.importing import ImportContext, default_context
 from symbiosis.views.firm_streams import stream_cells
 
-__all__ = ["Confirmation", "confirm_category"]
+__all__ = ["Confirmation", "confirm_categories", "confirm_category"]
 
 logger = logging.getLogger(__name__)
 
@@ -109,3 +110,26 @@ def confirm_category(
         stream["category_source"],
     )
     return Confirmation(True, result.report)
+
+
+def confirm_categories(
+    repo: Repository,
+    actor: Actor,
+    choices: Mapping[str, str],
+    *,
+    lang: str = "fr",
+    context: ImportContext | None = None,
+) -> dict[str, Confirmation]:
+    """Confirm several streams' categories (``stream_id → category_id``), one audited write each.
+
+    A stream refused (or gone meanwhile) does not stop the others; its :class:`Confirmation` says
+    why (a stream deleted meanwhile reads as not saved, with an empty report).
+    """
+    context = context or default_context()
+    out: dict[str, Confirmation] = {}
+    for stream_id, category_id in choices.items():
+        try:
+            out[stream_id] = confirm_category(repo, actor, stream_id, category_id, lang=lang, context=context)
+        except NotFound:
+            out[stream_id] = Confirmation(False, ImportReport(issues=(), n_rows=1, n_valid=0))
+    return out

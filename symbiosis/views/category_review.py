@@ -25,6 +25,7 @@ __all__ = [
     "review_summary",
     "review_table",
     "streams_to_confirm",
+    "sure_enough",
 ]
 
 #: Category sources a person has not confirmed.
@@ -39,6 +40,14 @@ def streams_to_confirm(streams: pd.DataFrame) -> pd.DataFrame:
     score = pd.to_numeric(pending.get("category_score"), errors="coerce").fillna(0.0)
     order = pd.DataFrame({"score": score.to_numpy(), "id": pending["stream_id"].astype(str).to_numpy()})
     return pending.iloc[order.sort_values(["score", "id"], kind="stable").index.to_numpy()]
+
+
+def sure_enough(pending: pd.DataFrame, min_score: float) -> list[str]:
+    """Ids of the streams whose chosen category has a confidence of at least ``min_score`` (0–1)."""
+    score = pd.to_numeric(pending.get("category_score"), errors="coerce")
+    if score is None or pending.empty:
+        return []
+    return pending.loc[score.fillna(-1.0) >= min_score, "stream_id"].astype(str).tolist()
 
 
 def category_choices(stream: pd.Series | dict) -> list[str]:
