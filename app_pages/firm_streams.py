@@ -21,6 +21,7 @@ from symbiosis.views.firm_streams import (
     stream_label,
     streams_table,
     unit_options,
+    unit_word,
     with_pending,
 )
 
@@ -138,13 +139,21 @@ def quality_fields(direction: str, lang: str) -> dict[str, str]:
                 t("firm_streams.fate", lang),
                 fates,
                 format_func=lambda f: t(f"firm_streams.fate.{f or 'unknown'}", lang),
+                key="new_stream.current_fate",
             ),
-            "purity_pct": a.text_input(t("firm_streams.purity", lang)),
-            "moisture_pct": a.text_input(t("firm_streams.moisture", lang)),
-            "temperature_c": b.text_input(t("firm_streams.temperature", lang)),
-            "contaminant_pct": b.text_input(t("firm_streams.contaminant", lang)),
+            "purity_pct": a.text_input(t("firm_streams.purity", lang), key="new_stream.purity_pct"),
+            "moisture_pct": a.text_input(t("firm_streams.moisture", lang), key="new_stream.moisture_pct"),
+            "temperature_c": b.text_input(
+                t("firm_streams.temperature", lang), key="new_stream.temperature_c"
+            ),
+            "contaminant_pct": b.text_input(
+                t("firm_streams.contaminant", lang), key="new_stream.contaminant_pct"
+            ),
             "particle_size": b.selectbox(
-                t("firm_streams.size", lang), ["", *sizes], format_func=lambda s: size_label(s) if s else "—"
+                t("firm_streams.size", lang),
+                ["", *sizes],
+                format_func=lambda s: size_label(s) if s else "—",
+                key="new_stream.particle_size",
             ),
         }
     return {
@@ -152,16 +161,25 @@ def quality_fields(direction: str, lang: str) -> dict[str, str]:
             t("firm_streams.use", lang),
             ["", "virgin_input", "treatment_service"],
             format_func=lambda u: t(f"firm_streams.use.{u or 'unknown'}", lang),
+            key="new_stream.current_use",
         ),
-        "gate_fee_cad_per_unit": a.text_input(t("firm_streams.gate_fee", lang)),
-        "min_purity_pct": a.text_input(t("firm_streams.min_purity", lang)),
-        "max_moisture_pct": a.text_input(t("firm_streams.max_moisture", lang)),
-        "min_temperature_c": b.text_input(t("firm_streams.min_temperature", lang)),
-        "max_contaminant_pct": b.text_input(t("firm_streams.max_contaminant", lang)),
+        "gate_fee_cad_per_unit": a.text_input(t("firm_streams.gate_fee", lang), key="new_stream.gate_fee"),
+        "min_purity_pct": a.text_input(t("firm_streams.min_purity", lang), key="new_stream.min_purity"),
+        "max_moisture_pct": a.text_input(t("firm_streams.max_moisture", lang), key="new_stream.max_moisture"),
+        "min_temperature_c": b.text_input(
+            t("firm_streams.min_temperature", lang), key="new_stream.min_temperature"
+        ),
+        "max_contaminant_pct": b.text_input(
+            t("firm_streams.max_contaminant", lang), key="new_stream.max_contaminant"
+        ),
         "accepted_particle_sizes": "|".join(
-            b.multiselect(t("firm_streams.sizes", lang), sizes, format_func=size_label)
+            b.multiselect(
+                t("firm_streams.sizes", lang), sizes, format_func=size_label, key="new_stream.sizes"
+            )
         ),
-        "rejects_hazardous": "oui" if b.checkbox(t("firm_streams.rejects_hazardous", lang)) else "",
+        "rejects_hazardous": "oui"
+        if b.checkbox(t("firm_streams.rejects_hazardous", lang), key="new_stream.rejects_hazardous")
+        else "",
     }
 
 
@@ -178,7 +196,15 @@ with tab_add:
         key="new_stream_direction",
         format_func=lambda d: t(f"direction.{d}", lang),
     )
-    unit = second.selectbox(t("col.unit", lang), unit_options(lang), key="new_stream_unit")
+    unit = unit_word(  # the box holds the French spelling: the choice survives the language switch
+        second.selectbox(
+            t("col.unit", lang),
+            unit_options("fr"),
+            key="new_stream_unit",
+            format_func=lambda u: unit_word(u, lang),
+        ),
+        lang,
+    )
     options = category_options(description, categories, lang=lang, direction=direction, unit=unit)
     labels = categories.set_index("category_id")["label_en" if lang == "en" else "label_fr"]
     if description.strip():
@@ -191,16 +217,21 @@ with tab_add:
             index=0 if description.strip() else None,
             placeholder=t("firm_streams.category_pick", lang),
             format_func=lambda c: labels.get(c, c),
+            # a new best suggestion preselects itself; a language switch keeps the firm's pick
+            key=f"new_stream.category.{options[0] if description.strip() else ''}",
         )
         quantity = left.text_input(
-            t("firm.field.quantity", lang), placeholder="12,5" if lang == "fr" else "12.5"
+            t("firm.field.quantity", lang),
+            placeholder="12,5" if lang == "fr" else "12.5",
+            key="new_stream.quantity",
         )
-        months = right.text_input(t("firm.field.months", lang), placeholder="5-9")
-        cost = right.text_input(t("firm.field.cost", lang))
+        months = right.text_input(t("firm.field.months", lang), placeholder="5-9", key="new_stream.months")
+        cost = right.text_input(t("firm.field.cost", lang), key="new_stream.cost")
         confidentiality = right.selectbox(
             t("firm.col.confidentiality", lang),
             ["confidential", "members", "public"],
             format_func=lambda c: t(f"firm.confidentiality.{c}", lang),
+            key="new_stream.confidentiality",
         )
         with st.expander(t("firm_streams.quality", lang)):
             quality = quality_fields(direction, lang)

@@ -35,6 +35,7 @@ __all__ = [
     "stream_label",
     "streams_table",
     "unit_options",
+    "unit_word",
     "with_pending",
 ]
 
@@ -85,6 +86,18 @@ def choice_words(column: str, lang: str = "fr") -> dict[str, str]:
 def unit_options(lang: str = "fr") -> list[str]:
     """Return the controlled list of units as written in ``lang`` (``t/an`` / ``t/yr``)."""
     return [u.unit_en if lang == "en" else u.unit_fr for u in units()]
+
+
+def unit_word(unit: str, lang: str = "fr") -> str:
+    """Return a unit of the controlled list as written in ``lang``, whichever language it is given in.
+
+    A form keeps its unit as the French spelling (a stable value across the language switch) and
+    shows and validates it in the reader's language: ``unit_word("m³/an", "en")`` is ``m³/yr``.
+    """
+    for u in units():
+        if unit in (u.unit_fr, u.unit_en):
+            return u.unit_en if lang == "en" else u.unit_fr
+    return unit
 
 
 def months_cell(mask: int) -> str:

@@ -1,0 +1,86 @@
+"""A firm's pages walked the way a hurried user walks them: language switched mid-flow, huge numbers.
+
+Each test here was a finding of the walk-through of the app (see the report of branch
+``wt/appaudit``): it failed on the former pages.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from symbiosis.db import Actor, Repository
+from tests._registry_helpers import tiny_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+STREAMS = str(ROOT / "app_pages" / "firm_streams.py")
+FIRM1 = Actor("scierie", "firm", "F1")
+SYSTEM = Actor.system("test")
+SUBMIT = "FormSubmitter:firm_add_stream-Valider et ajouter"
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("firm_walk") / "template.db"
+    with Repository.from_url(f"sqlite:///{path}") as repo:
+        reg = tiny_registry()
+        repo.upsert_firms(SYSTEM, reg.firms)
+        repo.upsert_streams(SYSTEM, reg.streams)
+    return path
+
+
+@pytest.fixture
+def repo(template_db, tmp_path, monkeypatch):
+    path = tmp_path / "registry.db"
+    shutil.copy(template_db, path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
+    with Repository.from_url(f"sqlite:///{path}", migrate=False) as repo:
+        yield repo
+
+
+def _page(path: str, actor: Actor = FIRM1, *, lang: str = "fr") -> AppTest:
+    at = AppTest.from_file(path, default_timeout=30)
+    at.session_state["lang"] = lang
+    at.session_state["actor"] = actor
+    return at.run()
+
+
+def _field(at: AppTest, *labels: str):
+    return next(w for w in at.text_input if w.label.startswith(labels))
+
+
+def test_a_refused_stream_form_keeps_what_was_typed_when_the_language_is_switched(repo):
+    # the quantity's placeholder (12,5 / 12.5) and the labels changed with the language, so the
+    # unkeyed fields were new widgets in English: the quantity and months typed were gone
+    at = _page(STREAMS)
+    at.text_input(key="new_stream_description").input("Sciure de bois").run()
+    _field(at, "Quantité").input("-77,5")
+    _field(at, "Mois").input("5-9")
+    at.button(key=SUBMIT).click().run()
+    assert at.error, "a negative quantity is refused"
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert _field(at, "Quantity").value == "-77,5"
+    assert _field(at, "Months").value == "5-9"
+
+
+def test_the_unit_picked_survives_the_language_switch_and_is_validated_in_the_new_language(repo):
+    # the unit box listed « m³/an » in French and « m³/yr » in English: the switch reset it to t/yr
+    at = _page(STREAMS)
+    at.text_input(key="new_stream_description").input("Eaux de procédé").run()
+    at.selectbox(key="new_stream_unit").select("m³/an").run()
+    at.session_state["lang"] = "en"
+    at.run()
+    unit = at.selectbox(key="new_stream_unit")
+    assert unit.value == "m³/an" and "m³/yr" in unit.options  # shown in English, kept
+    _field(at, "Quantity").input("2500")
+    at.button(key="FormSubmitter:firm_add_stream-Validate and add").click().run()
+    assert not at.exception
+    stored = repo.streams(FIRM1)
+    new = stored[stored["stream_id"] != "S1"].iloc[0]
+    assert new["unit_as_typed"] == "m³/yr"
