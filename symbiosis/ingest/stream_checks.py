@@ -27,6 +27,7 @@ from symbiosis.ingest.fields import (
     read_months,
     read_yes_no,
 )
+from symbiosis.ingest.quantity_bounds import check_magnitude
 from symbiosis.ingest.rows import RowContext
 from symbiosis.numbers import format_number
 from symbiosis.schemas import ALL_MONTHS
@@ -484,7 +485,8 @@ def check_quantity(
             ),
             severity="warning",
         )
-    return _scaled(ctx, conversion, season_share(conversion, months_mask, start, end))
+    scaled = _scaled(ctx, conversion, season_share(conversion, months_mask, start, end))
+    return scaled if check_magnitude(ctx, scaled) else None
 
 
 def _months_between(start: pd.Timestamp, end: pd.Timestamp | None) -> int:
