@@ -5,7 +5,8 @@ Tables
 ``notifications``
     One row per event a person should hear about, addressed to a firm (every user of that firm
     sees it) or to a role (every advisor): a new proposal for the firm's streams, the other firm's
-    decision, a synergy that changed stage, a firm's decision (for advisors). ``params`` holds only
+    decision, a synergy that changed stage, a firm's decision (for advisors), a firm's site typed at a
+    place the offline gazetteer lacks (to the firm and the advisors). ``params`` holds only
     what the recipient may read (statuses, decisions, the recipient's own category), never the
     identity of an anonymous counterpart.
 ``notification_reads``
@@ -32,6 +33,7 @@ NOTIFICATION_KINDS: tuple[str, ...] = (
     "counterpart_decision",
     "stage_changed",
     "firm_decision",
+    "place_to_confirm",
 )
 #: Who a notification is addressed to: every user of a firm, or every user of a role.
 RECIPIENT_KINDS: tuple[str, ...] = ("firm", "role")

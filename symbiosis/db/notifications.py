@@ -139,6 +139,29 @@ class NotificationRepository:
                 )
         return len(ids)
 
+    def report_place(self, actor: Actor, firm_id: str, place: str, *, lat: float, lon: float) -> None:
+        """Tell the advisors and the firm that the site's place ``place`` is to confirm.
+
+        The firm typed a place the offline gazetteer lacks and kept its position (``lat``, ``lon``)
+        meanwhile; both notices carry the place and that position, so that the request is seen as
+        settled once the firm's position changes.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor may not write ``firm_id``'s rows (audited).
+        """
+        params = {"firm_id": firm_id, "place": str(place)[:120], "lat": float(lat), "lon": float(lon)}
+        notices = [
+            Notice("role", "advisor", "place_to_confirm", None, params),
+            Notice("firm", firm_id, "place_to_confirm", None, params),
+        ]
+        with self._repo.transaction(actor, "report_place", write=True) as conn:
+            require(
+                actor, actor.may_write(firm_id), "report a place for this firm", table="firms", keys=[firm_id]
+            )
+            append_notifications(conn, notices, at=_now())
+
     # -- e-mail digest ------------------------------------------------------------------------------
 
     def subscription(self, actor: Actor) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ a form's values into a one-row :class:`~symbiosis.ingest.RawTable` with :func:`r
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -20,7 +21,9 @@ from symbiosis.numbers import format_number
 __all__ = [
     "PROFILE_FIELDS",
     "firm_id_in_view",
+    "markdown_plain",
     "number_cell",
+    "place_choice_label",
     "profile_cells",
     "profile_column_labels",
     "raw_table",
@@ -68,6 +71,28 @@ def profile_cells(firm: Mapping[str, object], lang: str = "fr") -> dict[str, str
     cells["lon"] = number_cell(firm.get("lon"), lang) if declared else ""
     cells["accepts_hazardous"] = _yes_no(firm.get("accepts_hazardous"), lang)
     return cells
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def markdown_plain(text: str) -> str:
+    """Return ``text`` (typed by a user) with every Markdown sign escaped: shown as typed, never as markup."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def place_choice_label(choice: Mapping[str, object], lang: str = "fr") -> str:
+    """One known place offered for a place not found: its name, municipality, why, and how far.
+
+    ``choice`` is a row of :func:`symbiosis.places.choices.place_choices`.
+    """
+    km = pd.to_numeric(pd.Series([choice.get("distance_km")]), errors="coerce").iloc[0]
+    key = "spelling_anywhere" if pd.isna(km) else str(choice.get("reason"))
+    locale = "en_CA" if lang == "en" else "fr_CA"
+    distance = "" if pd.isna(km) else format_number(float(km), locale=locale, decimals=0)
+    name, municipality = str(choice["name"]), str(choice.get("municipality") or "")
+    where = f" ({municipality})" if municipality and municipality != name else ""  # Chicoutimi (Saguenay)
+    return t(f"firm_place.choice.{key}", lang, name=name, where=where, km=distance)
 
 
 def profile_column_labels(lang: str = "fr") -> dict[str, str]:

@@ -42,6 +42,12 @@ def notification_text(
     if kind == "firm_decision":
         firm = (firm_names or {}).get(params.get("firm_id", ""), params.get("firm_id", ""))
         return t(f"inbox.text.firm_{params.get('decision', 'accept')}", lang, firm=firm)
+    if kind == "place_to_confirm":
+        place = params.get("place", "")
+        if firm_names is None:  # the firm's own inbox
+            return t("inbox.text.place_to_confirm", lang, place=place)
+        firm = firm_names.get(params.get("firm_id", ""), params.get("firm_id", ""))
+        return t("inbox.text.place_to_confirm_advisor", lang, firm=firm, place=place)
     return t("inbox.text.other", lang)
 
 
