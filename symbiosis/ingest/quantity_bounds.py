@@ -12,13 +12,15 @@ the unit.
 
 from __future__ import annotations
 
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.ingest.rows import RowContext
 from symbiosis.numbers import format_number
 from symbiosis.units import Conversion
 
 __all__ = ["LARGE_QUANTITY_PER_YR", "MAX_QUANTITY_PER_YR", "check_magnitude"]
 
+#: The messages (``ingest.quantity.*`` in the catalogue).
+QUANTITY_TEXTS = TextTable("ingest.quantity")
 #: Above this many canonical units a year (t/yr, m3/yr, MWh/yr, trip/yr, m2, h/yr) a row is refused.
 MAX_QUANTITY_PER_YR = 1e9
 #: Above this many, the row is kept with a warning to check the digits and the unit.
@@ -31,6 +33,15 @@ def _written(value: float, lang: str) -> str:
     return format_number(value, locale="en_CA" if lang == "en" else "fr_CA", decimals=0)
 
 
+def _text(code: str, **values: object) -> Text:
+    """The catalogue's ``ingest.quantity.<code>`` with ``values`` written in each language."""
+    entry = QUANTITY_TEXTS[code]
+    fr = {k: _written(v, "fr") if isinstance(v, float) else v for k, v in values.items()}
+    en = {k: _written(v, "en") if isinstance(v, float) else v for k, v in values.items()}
+    check = QUANTITY_TEXTS["check"]
+    return Text(entry.fr.format(check=check.fr, **fr), entry.en.format(check=check.en, **en))
+
+
 def check_magnitude(ctx: RowContext, conversion: Conversion) -> bool:
     """Refuse a yearly quantity no site can have, warn about an unusually large one; False if refused.
 
@@ -41,39 +52,13 @@ def check_magnitude(ctx: RowContext, conversion: Conversion) -> bool:
     conversion
         The quantity in the canonical unit of its kind, per year.
     """
-    value = float(conversion.quantity_per_yr)
-    unit = conversion.quantity_unit
-    fr, en = _written(value, "fr"), _written(value, "en")
-    check = Text(
-        "Vérifiez le nombre de chiffres et l'unité (des kg/an écrits en t/an ? une quantité totale "
-        "plutôt qu'annuelle ?).",
-        "Check the number of digits and the unit (kg/yr written as t/yr? a total rather than a yearly "
-        "quantity?).",
-    )
+    value, unit = float(conversion.quantity_per_yr), conversion.quantity_unit
     if not value <= MAX_QUANTITY_PER_YR:  # also catches an infinite value
-        limit_fr, limit_en = _written(MAX_QUANTITY_PER_YR, "fr"), _written(MAX_QUANTITY_PER_YR, "en")
-        ctx.error(
-            "quantity",
-            "implausible",
-            Text(
-                f"au plus {limit_fr} {unit} par site et par an",
-                f"at most {limit_en} {unit} per site and year",
-            ),
-            Text(
-                f"Lu : {fr} {unit}, plus qu'aucun site ne peut en avoir. {check.fr}",
-                f"Read: {en} {unit}, more than any site can have. {check.en}",
-            ),
-        )
+        expected = _text("implausible_expected", limit=MAX_QUANTITY_PER_YR, unit=unit)
+        ctx.error("quantity", "implausible", expected, _text("implausible_fix", value=value, unit=unit))
         return False
     if value > LARGE_QUANTITY_PER_YR:
-        ctx.error(
-            "quantity",
-            "very_large",
-            Text("une quantité annuelle d'un seul site", "one site's yearly quantity"),
-            Text(
-                f"Lu : {fr} {unit}, bien plus que les plus gros flux de la région ; gardé. {check.fr}",
-                f"Read: {en} {unit}, far more than the region's largest streams; kept. {check.en}",
-            ),
-            severity="warning",
-        )
+        expected = _text("very_large_expected")
+        fix = _text("very_large_fix", value=value, unit=unit)
+        ctx.error("quantity", "very_large", expected, fix, severity="warning")
     return True
