@@ -25,7 +25,11 @@ def test_a_quantity_no_site_can_have_is_refused_naming_what_was_read(quantity):
     assert result.valid.empty and len(result.rejected) == 1
     [issue] = [i for i in result.report.issues if i.code == "quantity.implausible"]
     assert issue.row == 1 and issue.severity == "error"
-    assert "1 000 000 000 t/yr" in issue.expected.fr.replace("\u00a0", " ").replace("\u202f", " ")
+    assert (
+        issue.expected.fr.replace("\u00a0", " ").replace("\u202f", " ")
+        == "au plus 1 000 000 000 t/an par site"
+    )
+    assert issue.expected.en == "at most 1,000,000,000 t/yr per site"  # each in its own words and units
     assert "Vérifiez le nombre de chiffres et l'unité" in issue.fix.fr
     assert "Check the number of digits and the unit" in issue.fix.en
     assert issue.found == quantity

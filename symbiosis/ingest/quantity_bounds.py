@@ -36,8 +36,11 @@ def _written(value: float, lang: str) -> str:
 def _text(code: str, **values: object) -> Text:
     """The catalogue's ``ingest.quantity.<code>`` with ``values`` written in each language."""
     entry = QUANTITY_TEXTS[code]
+    unit = str(values.pop("unit", ""))
+    words = QUANTITY_TEXTS.get(f"unit.{unit.replace('/', '_')}", Text(unit, unit))  # t/yr -> t/an
     fr = {k: _written(v, "fr") if isinstance(v, float) else v for k, v in values.items()}
     en = {k: _written(v, "en") if isinstance(v, float) else v for k, v in values.items()}
+    fr["unit"], en["unit"] = words.fr, words.en
     check = QUANTITY_TEXTS["check"]
     return Text(entry.fr.format(check=check.fr, **fr), entry.en.format(check=check.en, **en))
 
