@@ -418,7 +418,11 @@ def firm_in_view(
     firm_id = firm_id_in_view(actor.firm_id, st.query_params.get("firm"))
     try:
         return firm_id, load_firm(repo, actor, firm_id), read(firm_id)
-    except (PermissionDenied, NotFound):
+    except PermissionDenied:
         st.error(t("firm.refused", lang))
         st.stop()
         raise  # st.stop() ends the script run; never reached
+    except NotFound:  # the account's own firm is not (or no longer) in the registry: not a refusal
+        st.warning(t("firm.not_registered", lang, firm_id=firm_id))
+        st.stop()
+        raise

@@ -84,3 +84,22 @@ def test_the_unit_picked_survives_the_language_switch_and_is_validated_in_the_ne
     stored = repo.streams(FIRM1)
     new = stored[stored["stream_id"] != "S1"].iloc[0]
     assert new["unit_as_typed"] == "m³/yr"
+
+
+@pytest.mark.parametrize("page", ["firm_profile.py", "firm_streams.py", "firm_mutual_data.py"])
+def test_a_firm_account_whose_firm_is_not_in_the_registry_is_told_why_and_what_to_do(repo, page):
+    # it was told « Accès refusé », as if it had asked for another firm's data
+    at = _page(str(ROOT / "app_pages" / page), Actor("nouveau", "firm", "F9"))
+    assert not at.exception and not at.error
+    [warning] = at.warning
+    assert "Votre entreprise (identifiant F9) n'est pas inscrite au registre" in warning.value
+    assert "Demandez à votre conseillère ou conseiller" in warning.value
+
+
+def test_a_firm_asking_for_another_firms_id_is_still_refused(repo):
+    at = AppTest.from_file(str(ROOT / "app_pages" / "firm_profile.py"), default_timeout=30)
+    at.session_state["lang"] = "fr"
+    at.session_state["actor"] = FIRM1
+    at.query_params["firm"] = "F9"
+    at.run()
+    assert at.error[0].value.startswith("Accès refusé")
