@@ -14,7 +14,7 @@ actor = state.require_role("advisor")
 lang = state.current_lang()
 st.title(t("advisor.prospects.title", lang))
 st.caption(t("advisor.prospects.intro", lang))
-registry = results_state.load_registry(actor)
+registry = results_state.load_registry(actor, need_streams=False)  # firms without streams are its point
 share = st.slider(t("advisor.prospects.min_share", lang), 0.0, 1.0, 0.3, 0.05)
 with st.spinner(t("advisor.running", lang)):
     leads = prospect_leads(
@@ -26,6 +26,8 @@ with st.spinner(t("advisor.running", lang)):
     )
 st.info(prospect_summary(leads, len(silent_firms(registry)), lang))
 if leads.empty:
-    st.write(t("advisor.prospects.none", lang))
+    st.write(
+        t("advisor.prospects.none_no_streams" if registry.streams.empty else "advisor.prospects.none", lang)
+    )
 else:
     tables.show_table(lead_table(leads, registry.firms, load_categories(), lang))

@@ -61,9 +61,19 @@ def baseline_config() -> MatchConfig:
     return MatchConfig()
 
 
-def load_registry(actor: Actor) -> Registry:
-    """Read the registry as ``actor`` may see it; stop the page with a message when it is empty or broken."""
-    return state.load_registry_or_stop(actor, empty_key="advisor.empty", need_streams=True)
+def load_registry(actor: Actor, *, need_streams: bool = True) -> Registry:
+    """Read the registry as ``actor`` may see it; stop the page with a message when it is empty or broken.
+
+    The message says what the actor's role can do about it (an advisor imports or has the firms
+    declare their streams; a program manager asks the advisors).
+    """
+    who = "advisor" if actor.role == "advisor" else "manager"
+    return state.load_registry_or_stop(
+        actor,
+        empty_key=f"{who}.registry_empty",
+        need_streams=need_streams,
+        no_streams_key=f"{who}.no_streams",
+    )
 
 
 def _store(name: str) -> OrderedDict:

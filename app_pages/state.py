@@ -386,7 +386,9 @@ def show_report(report: ImportReport, lang: str, *, key: str, columns: dict[str,
         st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder=MISSING)
 
 
-def load_registry_or_stop(actor: Actor, *, empty_key: str, need_streams: bool = False) -> Registry:
+def load_registry_or_stop(
+    actor: Actor, *, empty_key: str, need_streams: bool = False, no_streams_key: str | None = None
+) -> Registry:
     """Read the registry as ``actor`` may see it; stop the page with a message if broken or empty.
 
     Parameters
@@ -397,6 +399,9 @@ def load_registry_or_stop(actor: Actor, *, empty_key: str, need_streams: bool = 
         Catalogue key of the message shown when there is nothing to show.
     need_streams
         Also stop when there are firms but no stream.
+    no_streams_key
+        Catalogue key of the message for firms without any stream (``{firms}``: how many);
+        ``empty_key`` when None.
     """
     lang = current_lang()
     try:
@@ -404,8 +409,11 @@ def load_registry_or_stop(actor: Actor, *, empty_key: str, need_streams: bool = 
     except DATABASE_ERRORS as exc:  # the page explains, it does not crash, when the DB is missing or broken
         st.error(t("registry.db_error", lang, url=database_url_shown(), error=exc))
         st.stop()
-    if registry.firms.empty or (need_streams and registry.streams.empty):
+    if registry.firms.empty:
         st.info(t(empty_key, lang))
+        st.stop()
+    if need_streams and registry.streams.empty:
+        st.info(t(no_streams_key or empty_key, lang, firms=len(registry.firms)))
         st.stop()
     return registry
 
