@@ -14,6 +14,7 @@ from symbiosis.views.firm_streams import (
     category_options,
     changed_rows,
     choice_words,
+    editor_column_labels,
     editor_frame,
     editor_rows,
     form_column_labels,
@@ -91,11 +92,13 @@ with tab_list:
         if not rows:
             st.info(t("firm_streams.nothing_changed", lang))
         else:
-            state.show_report(result.report, lang, key="firm_editor_report")
+            state.show_report(
+                result.report, lang, key="firm_editor_report", columns=editor_column_labels(lang)
+            )
         if rows and save_col.button(t("firm_streams.save_valid", lang), type="primary", key="firm_save"):
             saved = save_valid(repo, actor, result)
             st.session_state["firm_pending"] = pending_rows(
-                rows, numbers, result.report, lang, labels=category_names
+                rows, numbers, result.report, lang, labels=category_names, columns=editor_column_labels(lang)
             )
             st.session_state["firm_editor_version"] = version + 1
             del st.session_state["firm_check"]

@@ -284,7 +284,8 @@ def test_editor_validate_then_save_keeps_refused_rows(repo):
     at.button(key="firm_validate").click().run()
     assert not at.exception
     report = _report(at)
-    assert report["Ligne"].tolist() == [2] and report["Colonne"].tolist() == ["quantite"]
+    # the table's own header (« Quantité »), not the file's column « quantite »
+    assert report["Ligne"].tolist() == [2] and report["Colonne"].tolist() == ["Quantité"]
     assert repo.streams(FIRM1).iloc[0]["quantity_per_yr"] == pytest.approx(1200)  # not saved yet
     at.button(key="firm_save").click().run()
     assert not at.exception
@@ -292,7 +293,7 @@ def test_editor_validate_then_save_keeps_refused_rows(repo):
     assert at.success[0].value.startswith("1 flux enregistré(s) ; 1 ligne(s)")
     kept = at.data_editor[0].value
     assert kept["quantity"].tolist() == ["1 500", "pas un nombre"]
-    assert "Ligne 2" in kept["errors"].iloc[1]
+    assert "Ligne 2, colonne « Quantité »" in kept["errors"].iloc[1]
 
 
 def test_editor_with_no_change_says_so(repo):

@@ -8,6 +8,7 @@ through the importer and writes through the repository with the firm's actor.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -22,10 +23,12 @@ from symbiosis.views.registry import months_label
 
 __all__ = [
     "EDITOR_COLUMNS",
+    "EDITOR_LABELS",
     "FORM_FIELDS",
     "category_options",
     "changed_rows",
     "choice_words",
+    "editor_column_labels",
     "editor_frame",
     "editor_rows",
     "form_column_labels",
@@ -274,15 +277,22 @@ def pending_rows(
     lang: str = "fr",
     *,
     labels: Mapping[str, str] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """Return the rejected rows of a validation, each with its error messages under ``"errors"``.
 
     These stay in the editable table after the valid rows are saved, so nothing typed is lost;
-    ``labels`` shows their category as a label again.
+    ``labels`` shows their category as a label again; ``columns`` renames the report's columns in
+    the messages (:func:`editor_column_labels`: the table's headers, not the file's).
     """
+    rename = columns or {}
     out = []
     for row, number in zip(rows, row_numbers, strict=True):
-        messages = [i.message(lang) for i in report.errors if i.row == number]
+        messages = [
+            replace(i, column=rename.get(i.column, i.column)).message(lang)
+            for i in report.errors
+            if i.row == number
+        ]
         if messages:
             cells = {c: str(row.get(c, "")) for c in EDITOR_COLUMNS}
             if labels is not None:
@@ -348,3 +358,26 @@ def form_column_labels(lang: str = "fr") -> dict[str, str]:
     only the labels the firm just read.
     """
     return {header_label(column, lang): t(key, lang) for column, key in FORM_FIELDS.items()}
+
+
+#: The editable table's columns -> catalogue key of the header the firm reads (the page's column
+#: configuration and the report of its rows use the same words).
+EDITOR_LABELS: dict[str, str] = {
+    "stream_id": "firm.col.stream_id",
+    "direction": "col.direction",
+    "category_id": "col.category",
+    "description": "col.description",
+    "quantity": "firm.field.quantity",
+    "unit": "col.unit",
+    "months": "col.months",
+    "confidentiality": "firm.col.confidentiality",
+}
+
+
+def editor_column_labels(lang: str = "fr") -> dict[str, str]:
+    """File header -> the editable table's header, for the report of edited rows.
+
+    The rows are checked as a streams file, whose report names the file's columns (« quantite »);
+    the table the firm edits says « Quantité ».
+    """
+    return {header_label(column, lang): t(key, lang) for column, key in EDITOR_LABELS.items()}
