@@ -16,8 +16,10 @@ from symbiosis.events.agenda import (
     plan_event,
     summary_table,
 )
+from symbiosis.events.clock import read_start
 from symbiosis.i18n import t, tn
 from symbiosis.labels import solver_status_label
+from symbiosis.views.markdown import markdown_plain
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -33,13 +35,22 @@ with st.form("event"):
         sorted(names, key=names.get),
         format_func=lambda f: names.get(f, f),
         placeholder=t("events.page.attendees_placeholder", lang),
+        key="events.attendees",  # keyed: the choice survives the language switch
     )
     c1, c2, c3, c4, c5 = st.columns(5)
-    n_tables = c1.number_input(t("events.page.tables", lang), min_value=1, max_value=200, value=15)
-    slots = c2.number_input(t("events.page.slots", lang), min_value=1, max_value=40, value=8)
-    start = c3.text_input(t("events.page.start", lang), value="09:00")
-    minutes = c4.number_input(t("events.page.minutes", lang), min_value=5, max_value=120, value=20)
-    limit = c5.number_input(t("events.page.time_limit", lang), min_value=1, max_value=300, value=10)
+    n_tables = c1.number_input(
+        t("events.page.tables", lang), min_value=1, max_value=200, value=15, key="events.tables"
+    )
+    slots = c2.number_input(
+        t("events.page.slots", lang), min_value=1, max_value=40, value=8, key="events.slots"
+    )
+    start = c3.text_input(t("events.page.start", lang), value="09:00", key="events.start")
+    minutes = c4.number_input(
+        t("events.page.minutes", lang), min_value=5, max_value=120, value=20, key="events.minutes"
+    )
+    limit = c5.number_input(
+        t("events.page.time_limit", lang), min_value=1, max_value=300, value=10, key="events.limit"
+    )
     submitted = st.form_submit_button(t("events.page.plan", lang), type="primary")
 
 
@@ -56,11 +67,10 @@ def shown_plan(instance, schedule, greedy, timing) -> dict:
 
 
 if submitted:
-    try:
-        timing = Timing(start=start, slot_minutes=int(minutes))
-        timing.label(0)
+    try:  # « 9 h 30 », « 9h30 », « 09:30 »: as people write it
+        timing = Timing(start=read_start(start), slot_minutes=int(minutes))
     except ValueError:
-        st.error(t("events.page.bad_time", lang, start=start))
+        st.error(t("events.page.bad_time", lang, start=markdown_plain(start.strip(), max_chars=40)))
         st.stop()
     wanted = (tuple(attendees), int(n_tables), int(slots), start, int(minutes), int(limit))
     kept = st.session_state.get("events.plan")
@@ -81,7 +91,7 @@ if submitted:
             )
             if not instance.pairs:
                 progress.update(label=t("events.page.no_pairs", lang), state="complete")
-                st.info(t("events.page.no_pairs", lang))
+                st.info(t("events.page.no_pairs_fix", lang, n=len(attendees)))
                 st.stop()
             if schedule.status not in ("optimal", "feasible"):
                 progress.update(label=t("events.progress.failed", lang), state="error")

@@ -16,13 +16,13 @@ from symbiosis.services.firm_place import (
 from symbiosis.services.firm_self_service import save_profile, validate_profile
 from symbiosis.services.importing import default_context
 from symbiosis.views.firm import (
-    markdown_plain,
     number_cell,
     place_choice_label,
     profile_cells,
     profile_column_labels,
 )
 from symbiosis.views.firm_streams import choice_words
+from symbiosis.views.markdown import markdown_plain
 
 lang = state.current_lang()
 actor = state.require_role("firm")

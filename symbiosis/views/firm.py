@@ -8,7 +8,6 @@ a form's values into a one-row :class:`~symbiosis.ingest.RawTable` with :func:`r
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -21,7 +20,6 @@ from symbiosis.numbers import format_number
 __all__ = [
     "PROFILE_FIELDS",
     "firm_id_in_view",
-    "markdown_plain",
     "number_cell",
     "place_choice_label",
     "profile_cells",
@@ -71,14 +69,6 @@ def profile_cells(firm: Mapping[str, object], lang: str = "fr") -> dict[str, str
     cells["lon"] = number_cell(firm.get("lon"), lang) if declared else ""
     cells["accepts_hazardous"] = _yes_no(firm.get("accepts_hazardous"), lang)
     return cells
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def markdown_plain(text: str) -> str:
-    """Return ``text`` (typed by a user) with every Markdown sign escaped: shown as typed, never as markup."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def place_choice_label(choice: Mapping[str, object], lang: str = "fr") -> str:

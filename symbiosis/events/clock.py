@@ -1,0 +1,38 @@
+"""The start time of an event as people write it in Québec: « 9 h », « 9 h 30 », « 13h », « 09:00 ».
+
+:class:`~symbiosis.events.agenda.Timing` keeps the ISO ``HH:MM``; :func:`read_start` turns what an
+advisor typed into it (the Office québécois de la langue française writes « 9 h 30 »; a form that
+accepted only « 09:30 » refused the usual French spelling).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["read_start"]
+
+_CLOCK = re.compile(r"^(?P<h>\d{1,2})\s*(?:(?:h|:|\.)\s*(?P<m>\d{2})?)?\s*$", re.IGNORECASE)
+
+
+def read_start(text: str) -> str:
+    """Return ``text`` as ``HH:MM``: « 9 h 30 », « 9h30 », « 9:30 », « 9.30 », « 9 h » and « 9 » all read.
+
+    Raises
+    ------
+    ValueError
+        Not a time of day (« 25:99 », « midi », an empty text).
+
+    Examples
+    --------
+    >>> read_start("9 h 30")
+    '09:30'
+    >>> read_start("13h")
+    '13:00'
+    """
+    match = _CLOCK.match(str(text).strip()[:20])
+    if match is None:
+        raise ValueError(f"not a time of day: {text[:40]!r}")
+    hours, minutes = int(match["h"]), int(match["m"] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"not a time of day: {text[:40]!r}")
+    return f"{hours:02d}:{minutes:02d}"

@@ -1,0 +1,64 @@
+"""The event planner walked as a hurried advisor walks it: French times, few firms, the language switched."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from symbiosis.db import Actor
+from tests._app_helpers import point_app_at, run_page
+from tests.test_reports_fixtures import seed_db
+
+ADVISOR = Actor("adele", "advisor")
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "r.db"
+    seed_db(path)
+    return point_app_at(path, monkeypatch)
+
+
+def _plan(at: AppTest, start: str, attendees: int = 0) -> AppTest:
+    at.text_input(key="events.start").input(start)
+    box = at.multiselect(key="events.attendees")
+    for option in box.options[:attendees]:
+        box.select(option)
+    at.number_input(key="events.tables").set_value(2)
+    at.number_input(key="events.slots").set_value(3)
+    at.number_input(key="events.limit").set_value(2)
+    return at.button[0].click().run()
+
+
+def test_a_start_time_written_the_french_way_is_read(db):
+    # « 9 h 30 » was refused: « Heure de début illisible … Écrivez-la HH:MM »
+    at = _plan(run_page("event_planner.py", ADVISOR), "9 h 30")
+    assert not at.exception and not at.error
+    grid = at.dataframe[1].value
+    assert grid.iloc[0, 1].startswith("09:30")
+
+
+def test_a_bad_start_time_is_quoted_short_and_the_fix_shows_accepted_spellings(db):
+    at = _plan(run_page("event_planner.py", ADVISOR), "y" * 5000)
+    [error] = at.error
+    assert len(error.value) < 300  # the 5,000 characters were printed back in full
+    assert "9 h 30" in error.value and "…" in error.value
+
+
+def test_one_firm_chosen_says_why_nothing_is_planned_and_what_to_do(db):
+    at = _plan(run_page("event_planner.py", ADVISOR), "09:00", attendees=1)
+    assert not at.exception
+    said = " ".join(i.value for i in at.info)
+    assert "(1 choisie(s))" in said and "ajoutez des entreprises à la liste, ou videz-la" in said
+
+
+def test_the_form_keeps_the_chosen_firms_when_the_language_is_switched(db):
+    # the unkeyed list was a new, empty widget in English: re-planning would have invited every firm
+    at = _plan(run_page("event_planner.py", ADVISOR), "9 h", attendees=3)
+    chosen = at.multiselect(key="events.attendees").value
+    assert len(chosen) == 3
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="events.attendees").value == chosen
+    assert at.text_input(key="events.start").value == "9 h"
