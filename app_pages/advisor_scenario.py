@@ -32,13 +32,25 @@ with st.form("scenario"):
     # Weights in percent (100 % = the engine's default of 1): no decimal separator to localise.
     w_value = (
         w1.slider(
-            t("advisor.scenario.w_value", lang), 0, 200, round(100 * default.weight_value), 10, format="%d %%"
+            t("advisor.scenario.w_value", lang),
+            0,
+            200,
+            round(100 * default.weight_value),
+            10,
+            format="%d %%",
+            key="scenario.w_value",
         )
         / 100
     )
     w_co2 = (
         w2.slider(
-            t("advisor.scenario.w_co2", lang), 0, 200, round(100 * default.weight_co2), 10, format="%d %%"
+            t("advisor.scenario.w_co2", lang),
+            0,
+            200,
+            round(100 * default.weight_co2),
+            10,
+            format="%d %%",
+            key="scenario.w_co2",
         )
         / 100
     )
@@ -50,6 +62,7 @@ with st.form("scenario"):
             round(100 * default.weight_tonnes),
             10,
             format="%d %%",
+            key="scenario.w_tonnes",
         )
         / 100
     )
@@ -62,6 +75,7 @@ with st.form("scenario"):
         10.0,
         format="%.0f",
         placeholder=t("advisor.scenario.no_radius", lang),
+        key="scenario.radius",
     )
     tipping = p2.number_input(
         t("advisor.scenario.tipping_fee", lang),
@@ -70,6 +84,7 @@ with st.form("scenario"):
         default.tipping_fee_cad_per_t,
         5.0,
         format="%.0f",
+        key="scenario.tipping",
     )
     carbon = p3.number_input(
         t("advisor.scenario.carbon_price", lang),
@@ -78,25 +93,39 @@ with st.form("scenario"):
         default.carbon_price_cad_per_t_co2e,
         5.0,
         format="%.0f",
+        key="scenario.carbon",
     )
-    excluded = st.selectbox(
+    excluded = st.selectbox(  # "" is « none » in either language
         t("advisor.scenario.exclude", lang),
-        [none, *firm_names.sort_values().index],
-        format_func=lambda f: f if f == none else f"{firm_names[f]} ({f})",
+        ["", *firm_names.sort_values().index],
+        format_func=lambda f: f"{firm_names[f]} ({f})" if f else none,
+        key="scenario.excluded",
     )
-    side = st.checkbox(t("advisor.scenario.side", lang), value=default.side_constraints)
-    add = st.checkbox(t("advisor.scenario.receiver", lang))
+    side = st.checkbox(t("advisor.scenario.side", lang), value=default.side_constraints, key="scenario.side")
+    add = st.checkbox(t("advisor.scenario.receiver", lang), key="scenario.add")
     r1, r2, r3 = st.columns(3)
     labels = categories.set_index("category_id")[f"label_{lang}"].sort_values()
     r_category = r1.selectbox(
-        t("advisor.scenario.receiver_category", lang), list(labels.index), format_func=labels.get
+        t("advisor.scenario.receiver_category", lang),
+        list(labels.index),
+        format_func=labels.get,
+        key="scenario.receiver_category",
     )
     park_names = parks.set_index("park_id")["name"]
     r_park = r2.selectbox(
-        t("advisor.scenario.receiver_park", lang), list(park_names.index), format_func=park_names.get
+        t("advisor.scenario.receiver_park", lang),
+        list(park_names.index),
+        format_func=park_names.get,
+        key="scenario.receiver_park",
     )
     r_quantity = r3.number_input(
-        t("advisor.scenario.receiver_quantity", lang), 1.0, 1e7, 1000.0, 100.0, format="%.0f"
+        t("advisor.scenario.receiver_quantity", lang),
+        1.0,
+        1e7,
+        1000.0,
+        100.0,
+        format="%.0f",
+        key="scenario.receiver_quantity",
     )
     st.caption(t("advisor.scenario.memory_only", lang))
     submitted = st.form_submit_button(t("advisor.scenario.run", lang), type="primary")
@@ -110,7 +139,7 @@ if submitted:
         radius,
         tipping,
         carbon,
-        None if excluded == none else excluded,
+        excluded or None,
         side,
         receiver,
     )
