@@ -81,7 +81,7 @@ elif row["status"] in CONSENT_OPEN:
         reason = st.selectbox(
             t("synergy.consent.reason", lang), REASONS, format_func=lambda r: t(f"synergy.reason.{r}", lang)
         )
-        note = st.text_area(t("synergy.consent.note", lang))
+        note = st.text_area(t("synergy.consent.note", lang), max_chars=2000)
         if st.form_submit_button(t("synergy.consent.submit", lang), type="primary"):
             try:
                 store.consent(

@@ -33,6 +33,7 @@ from symbiosis.db.audit import AuditEntry, append_audit, audit_query, read_audit
 from symbiosis.db.models import AuditLog
 from symbiosis.db.models_synergy import Consent, Synergy, Verification
 from symbiosis.db.notifications import Notice, append_notifications
+from symbiosis.ingest.quantity_bounds import MAX_QUANTITY_PER_YR
 from symbiosis.services._synergy_db import fetch_synergy, gates, now, to_json, write_change
 from symbiosis.services.firm_access import firm_view, reveal_details
 from symbiosis.settings import anonymity_k
@@ -454,13 +455,20 @@ class SynergyRepository:
         PermissionDenied
             Not a firm actor, or not a party to the synergy.
         symbiosis.synergy.status.TransitionError
-            The synergy is not implemented, or the period or quantity is invalid.
+            The synergy is not implemented, or the period (reversed, not over yet) or the quantity
+            (negative, infinite, over a billion) is invalid.
         """
         quantity = float(quantity)
         if not quantity >= 0 or quantity == float("inf"):
             raise st.TransitionError("the quantity must be a finite number ≥ 0", code="bad_quantity")
         if period_end < period_start:
             raise st.TransitionError("the period ends before it starts", code="period_order")
+        if period_end > dt.date.today():  # an actual quantity is exchanged, not forecast
+            raise st.TransitionError(
+                "the period has not ended yet", code="period_future", end=period_end.isoformat()
+            )
+        if quantity > MAX_QUANTITY_PER_YR:  # a typo would reach the grant reports as verified tonnes
+            raise st.TransitionError("more than any site exchanges", code="implausible_quantity")
         at = now()
         with self._transaction(actor, "confirm_quantity", write=True) as conn:
             require(
