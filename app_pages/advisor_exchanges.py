@@ -7,7 +7,14 @@ import streamlit as st
 from app_pages import results_state, state, tables
 from symbiosis.i18n import t, tn
 from symbiosis.views.charts import bar_chart
-from symbiosis.views.exchanges import SORT_KEYS, drilldown, exchange_labels, exchange_table, unmatched_table
+from symbiosis.views.exchanges import (
+    SORT_KEYS,
+    drilldown,
+    exchange_labels,
+    exchange_table,
+    no_exchange_text,
+    unmatched_table,
+)
 from symbiosis.views.map import MapFilters, filter_exchanges
 
 actor = state.require_role("advisor")
@@ -53,7 +60,7 @@ st.subheader(tn("advisor.exchanges.shown", len(table), lang))
 tables.show_table(table, height=320)
 
 if table.empty:
-    st.info(t("advisor.no_exchange", lang))
+    st.info(no_exchange_text(len(result.exchanges), lang))
 else:
     st.subheader(t("advisor.exchanges.why", lang))
     labels = exchange_labels(result.exchanges, registry.firms, lang)

@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages import results_state, state, tables
 from symbiosis.i18n import t
 from symbiosis.places.basemap import BASEMAP_CREDIT
+from symbiosis.views.exchanges import no_exchange_text
 from symbiosis.views.map import ARC_MODES, SECTOR_COLOURS, MapFilters, build_deck, legend, map_layers
 
 MAX_DISTANCE_KM = 300
@@ -78,7 +79,7 @@ st.caption(
 if layers.points_aggregated:
     st.info(t("advisor.map.points_aggregated", lang))
 if n_shown == 0:
-    st.info(t("advisor.no_exchange", lang))
+    st.info(no_exchange_text(len(result.exchanges), lang))
 
 left, right = st.columns([3.2, 1.1])
 left.pydeck_chart(build_deck(layers, height=MAP_HEIGHT_PX), height=MAP_HEIGHT_PX)

@@ -51,4 +51,7 @@ selected = filter_streams(
     text=query,
 )
 st.subheader(tn("registry.streams_count", len(selected), lang))
-tables.show_table(stream_table(selected, lang, categories=state.categories()))
+if selected.empty:  # not an empty table alone: say what hides the streams
+    st.info(t("registry.no_match", lang, total=len(registry.streams)))
+else:
+    tables.show_table(stream_table(selected, lang, categories=state.categories()))

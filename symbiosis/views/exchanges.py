@@ -10,7 +10,15 @@ from symbiosis.i18n import catalogue_keys, t
 from symbiosis.labels import unit_label
 from symbiosis.views.map import fmt
 
-__all__ = ["SORT_KEYS", "Drilldown", "drilldown", "exchange_labels", "exchange_table", "unmatched_table"]
+__all__ = [
+    "SORT_KEYS",
+    "Drilldown",
+    "drilldown",
+    "exchange_labels",
+    "exchange_table",
+    "no_exchange_text",
+    "unmatched_table",
+]
 
 #: Sort choices of the table: key → (column, descending).
 SORT_KEYS: dict[str, tuple[str, bool]] = {
@@ -19,6 +27,17 @@ SORT_KEYS: dict[str, tuple[str, bool]] = {
     "flow": ("mass_t_per_yr", True),
     "distance": ("distance_km", False),
 }
+
+
+def no_exchange_text(total: int, lang: str = "fr") -> str:
+    """Why no exchange is shown, and what to do: the filters hide ``total`` exchanges, or there are none.
+
+    With no exchange at all, loosening filters cannot help: the message points to the scenarios
+    (a wider radius) and to prospecting instead.
+    """
+    if total == 0:
+        return t("advisor.no_exchange_at_all", lang)
+    return t("advisor.no_exchange_filtered", lang, total=total)
 
 
 def _unit(unit: object, lang: str) -> str:
