@@ -59,7 +59,10 @@ shown = st.selectbox(
 selected = synergies if shown == all_label else synergies[synergies["status"] == shown]
 table = pipeline_table(selected, firms, lang, categories=cats)
 st.subheader(tn("synergy.table.title", len(table), lang))
-tables.show_table(table, height=300)
+if table.empty:  # a status nobody has reached: say so rather than an empty table
+    st.info(t("synergy.filter.none", lang, status=status_label(shown, lang), all=all_label))
+else:
+    tables.show_table(table, height=300)
 
 # The chosen synergy stays chosen after a save, even when its new status leaves the filter.
 options = list(selected["synergy_id"])

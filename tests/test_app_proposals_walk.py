@@ -96,3 +96,13 @@ def test_a_past_period_and_zero_are_still_confirmed(implemented):
     with pytest.raises(TransitionError) as refused:
         store.confirm_quantity(A, sid, period_start=JAN, period_end=JUN, quantity=2e9)
     assert refused.value.code == "implausible_quantity"
+
+
+def test_a_pipeline_filter_with_no_synergy_says_how_to_see_them_all(implemented):
+    at = run_via_navigation("synergy_pipeline.py", ADVISOR, "fr")
+    at.selectbox(key="synergy.filter").set_value("verified").run()
+    assert not at.exception
+    assert any(
+        i.value == "Aucune synergie à l'étape « Vérifiée » : choisissez « Tous » pour les voir toutes."
+        for i in at.info
+    )
