@@ -21,6 +21,8 @@ from symbiosis.services.firm_self_service import load_firm
 from symbiosis.settings import database_url
 from symbiosis.views.auth import COOKIE, client_source, cookie_script, display_name
 from symbiosis.views.firm import firm_id_in_view
+from symbiosis.views.markdown import markdown_plain
+from symbiosis.views.navigation import unknown_address
 
 __all__ = [
     "ANONYMOUS",
@@ -179,6 +181,9 @@ def navigation_pages(table: Sequence[PageRow], actor: Actor | None, lang: str) -
     # the hidden pages bear the landing page's title: other roles' page names are not sent to the browser
     here = t(first_title, lang)
     hidden = [st.Page(first, title=here, url_path=first_url, visibility="hidden")]
+    unknown = _unknown_address(table)
+    if unknown:  # a mistyped or outdated address: the landing page, not Streamlit's English dialog
+        hidden.append(st.Page(first, title=here, url_path=unknown, visibility="hidden"))
     for _file, roles, title, _icon, url in table:
         if role in roles:
             continue
@@ -192,6 +197,19 @@ def navigation_pages(table: Sequence[PageRow], actor: Actor | None, lang: str) -
 
 
 _NOTICE = "deep_link_notice"
+
+
+def _unknown_address(table: Sequence[PageRow]) -> str | None:
+    """The page address the browser asked for when the app has no such page (see ``unknown_address``)."""
+    try:
+        url = st.context.url
+    except (AttributeError, RuntimeError):  # no browser request (bare mode)
+        return None
+    from streamlit import config
+
+    known = {row[4] for row in table} | {""}
+    base = str(config.get_option("server.baseUrlPath") or "")
+    return unknown_address(url if isinstance(url, str) else None, known, base_path=base)
 
 
 def _elsewhere(landing: Any, title: str, roles: Sequence[str], lang: str) -> Callable[[], None]:
@@ -214,6 +232,9 @@ def deep_link_notice(page: Any, table: Sequence[PageRow], actor: Actor | None, l
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.warning(notice, icon="↪️")
+        return
+    if page.url_path and page.url_path not in {row[4] for row in table}:  # an address no page has
+        st.warning(t("nav.unknown_address", lang, address=markdown_plain(page.url_path)), icon="↪️")
         return
     if actor is not None or not page.url_path:
         return

@@ -69,3 +69,24 @@ def test_another_roles_page_goes_to_the_landing_page_and_says_why(browser, app_u
         _no_page_not_found(page)
     finally:
         context.close()
+
+
+def test_an_address_no_page_has_opens_the_landing_page_in_french(browser, app_url):
+    # a typo or an old bookmark met Streamlit's English dialog « Page not found … Running the app's
+    # main page. »; it is the landing page with a French notice, before and after sign-in
+    context, page = new_page(browser, RequestLog())
+    try:
+        page.goto(f"{app_url}/mes-fluxx")
+        wait_for_app(page)
+        notice = t("nav.unknown_address", "fr", address="mes\\-fluxx").replace("\\", "")
+        page.get_by_text(notice).wait_for()
+        page.get_by_role("button", name="Se connecter").wait_for()
+        _no_page_not_found(page)
+        page.get_by_label("Identifiant").fill("scierie")
+        page.get_by_label("Mot de passe").fill(demo_password("scierie"))
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("button", name="Se déconnecter").wait_for()
+        page.locator("h1").filter(has_text=t("firm_profile.title", "fr")).first.wait_for(timeout=60_000)
+        _no_page_not_found(page)
+    finally:
+        context.close()
