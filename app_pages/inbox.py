@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages import state, tables
 from symbiosis.db.notifications import NotificationRepository
 from symbiosis.i18n import LANGS, t, tn
+from symbiosis.views.markdown import markdown_plain
 from symbiosis.views.notifications import inbox_table
 
 actor = state.require_role("firm", "advisor")
@@ -50,7 +51,7 @@ with st.form("digest"):
         try:
             store.subscribe(actor, email=email, lang=mail_lang, enabled=enabled)
         except ValueError:
-            st.error(t("inbox.digest.bad_email", lang, email=email))
+            st.error(t("inbox.digest.bad_email", lang, email=markdown_plain(email.strip(), max_chars=80)))
         else:
             state.flash(t("inbox.digest.saved", lang))
             st.rerun()

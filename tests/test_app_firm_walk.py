@@ -103,3 +103,14 @@ def test_a_firm_asking_for_another_firms_id_is_still_refused(repo):
     at.query_params["firm"] = "F9"
     at.run()
     assert at.error[0].value.startswith("Accès refusé")
+
+
+def test_a_bad_digest_address_is_quoted_short_as_typed_and_says_how_to_write_one(repo):
+    at = _page(str(ROOT / "app_pages" / "inbox.py"))
+    next(c for c in at.checkbox if c.label == "M'envoyer le résumé").check()
+    next(w for w in at.text_input if w.label == "Adresse courriel").input("**gras** " + "a" * 5000)
+    next(b for b in at.button if b.label == "Enregistrer").click().run()
+    assert not at.exception
+    [error] = at.error
+    assert error.value.startswith("« \\*\\*gras\\*\\* aaa")  # shown as typed, never as bold
+    assert len(error.value) < 300 and "nom@domaine.ca" in error.value

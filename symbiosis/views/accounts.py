@@ -10,6 +10,7 @@ from collections.abc import Collection
 import pandas as pd
 
 from symbiosis.i18n import t
+from symbiosis.views.markdown import markdown_plain
 
 __all__ = [
     "PASSWORD_ALPHABET",
@@ -85,9 +86,9 @@ def account_problem(user_id: str, role: str, firm_id: str, taken: Collection[str
     if not user_id:
         return t("accounts.problem.id_needed", lang)
     if len(user_id) > 64 or not all(c.isalnum() or c in "-_.@" for c in user_id):
-        return t("accounts.problem.id_chars", lang, user_id=user_id)
+        return t("accounts.problem.id_chars", lang, user_id=markdown_plain(user_id, max_chars=70))
     if user_id in set(taken):
-        return t("accounts.problem.id_taken", lang, user_id=user_id)
+        return t("accounts.problem.id_taken", lang, user_id=markdown_plain(user_id))
     return ""
 
 
