@@ -114,3 +114,14 @@ def test_a_bad_digest_address_is_quoted_short_as_typed_and_says_how_to_write_one
     [error] = at.error
     assert error.value.startswith("« \\*\\*gras\\*\\* aaa")  # shown as typed, never as bold
     assert len(error.value) < 300 and "nom@domaine.ca" in error.value
+
+
+def test_a_firm_with_no_stream_and_no_group_is_told_what_to_do(repo):
+    # « Aucun flux déclaré pour l'instant. » and « Aucune proposition de mutualisation… » said no more
+    repo.delete_stream(FIRM1, "S1")
+    streams = _page(STREAMS)
+    said = " ".join(i.value for i in streams.info)
+    assert "sans flux, aucune proposition ne peut vous être faite" in said
+    assert "« Ajouter un flux »" in said and "« Importer un fichier »" in said
+    mutual = _page(str(ROOT / "app_pages" / "firm_mutual.py"))
+    assert "« Mes achats et capacités »" in mutual.info[0].value
