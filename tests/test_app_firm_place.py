@@ -195,3 +195,14 @@ def test_validate_keeping_position_keeps_the_stored_park_and_source(repo):
         "municipality",
         "",
     )
+
+
+def test_the_way_forward_stays_when_the_language_is_switched(repo):
+    at = _submit_unknown_place()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert _plain(at.subheader[-1].value) == f"Place not found: “{UNKNOWN}”"
+    known = next(s for s in at.selectbox if s.label == "Known place")
+    assert known.options[0] == "Sainte-Jeanne-d'Arc — close name, 11 km from your current position"
+    assert _field(at, "Municipality").value == UNKNOWN and _field(at, "Phone").value == "418-555-0199"
