@@ -25,6 +25,7 @@ if scope is None:
     st.stop()
 territory, period = scope
 data = source.data(territory=territory, period=period)
+report_state.source_notice(source, lang)
 st.info(t("manager.estimated", lang))
 
 figures = headline(data, lang)

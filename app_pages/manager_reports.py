@@ -28,6 +28,7 @@ scope = report_state.choose_scope(source, lang, key="reports")
 if scope is None:
     st.stop()
 territory, period = scope
+report_state.source_notice(source, lang)
 c1, c2, c3 = st.columns(3)
 report_lang = c1.selectbox(
     t("reports.page.lang", lang),

@@ -51,6 +51,16 @@ def report_source(actor: Actor) -> ReportSource:
     return source
 
 
+def source_notice(source: ReportSource, lang: str) -> None:
+    """Say when the figures are the engine's proposals: no synergy is tracked yet, the period changes nothing.
+
+    A manager choosing the year 2000 saw the same 85 synergies as for this year, under a caption
+    speaking of « the synergy registry for the chosen period ».
+    """
+    if source.source == "result":
+        st.warning(t("reports.page.source_result", lang), icon="ℹ️")
+
+
 def choose_scope(
     source: ReportSource, lang: str, *, key: str, container=None
 ) -> tuple[Territory, tuple[dt.date, dt.date]] | None:
