@@ -16,6 +16,7 @@ from symbiosis.views.firm_streams import (
     choice_words,
     editor_column_labels,
     editor_frame,
+    editor_language,
     editor_rows,
     form_column_labels,
     pending_rows,
@@ -47,26 +48,35 @@ with tab_list:
 
     st.markdown(f"#### {t('firm_streams.edit_title', lang)}")
     st.caption(t("firm_streams.edit_help", lang))
-    category_names = category_labels(categories, lang)  # the editor shows labels, never ids
-    ids_by_label = {label: cid for cid, label in category_names.items()}
-    stored = editor_frame(streams, lang, labels=category_names)
     version = st.session_state.get("firm_editor_version", 0)
+    # The table is drawn in its words and headers: a language switch would make it a new, empty
+    # editor. While it holds unsaved changes it keeps the language they were typed in.
+    tongue = editor_language(
+        st.session_state.get(f"firm_editor_{version}"), st.session_state.get("firm_editor_lang"), lang
+    )
+    st.session_state["firm_editor_lang"] = tongue
+    if tongue != lang:
+        st.caption(t("firm_streams.editor_kept_language", lang))
+    category_names = category_labels(categories, tongue)  # the editor shows labels, never ids
+    ids_by_label = {label: cid for cid, label in category_names.items()}
+    stored = editor_frame(streams, tongue, labels=category_names)
     column_config = {
-        "stream_id": st.column_config.TextColumn(t("firm.col.stream_id", lang), disabled=True),
+        "stream_id": st.column_config.TextColumn(t("firm.col.stream_id", tongue), disabled=True),
         "direction": st.column_config.SelectboxColumn(
-            t("col.direction", lang), options=list(choice_words("direction", lang).values())
+            t("col.direction", tongue), options=list(choice_words("direction", tongue).values())
         ),
         "category_id": st.column_config.SelectboxColumn(
-            t("col.category", lang), options=sorted(category_names.values(), key=str.casefold)
+            t("col.category", tongue), options=sorted(category_names.values(), key=str.casefold)
         ),
-        "description": st.column_config.TextColumn(t("col.description", lang)),
-        "quantity": st.column_config.TextColumn(t("firm.field.quantity", lang)),
-        "unit": st.column_config.SelectboxColumn(t("col.unit", lang), options=unit_options(lang)),
-        "months": st.column_config.TextColumn(t("col.months", lang)),
+        "description": st.column_config.TextColumn(t("col.description", tongue)),
+        "quantity": st.column_config.TextColumn(t("firm.field.quantity", tongue)),
+        "unit": st.column_config.SelectboxColumn(t("col.unit", tongue), options=unit_options(tongue)),
+        "months": st.column_config.TextColumn(t("col.months", tongue)),
         "confidentiality": st.column_config.SelectboxColumn(
-            t("firm.col.confidentiality", lang), options=list(choice_words("confidentiality", lang).values())
+            t("firm.col.confidentiality", tongue),
+            options=list(choice_words("confidentiality", tongue).values()),
         ),
-        "errors": st.column_config.TextColumn(t("firm_streams.errors", lang), disabled=True),
+        "errors": st.column_config.TextColumn(t("firm_streams.errors", tongue), disabled=True),
     }
     edited = st.data_editor(
         with_pending(stored, st.session_state.get("firm_pending", [])),
@@ -79,12 +89,12 @@ with tab_list:
     check_col, save_col = st.columns(2)
     if check_col.button(t("firm_streams.validate", lang), key="firm_validate"):
         positions = changed_rows(stored, edited)
-        rows = editor_rows(edited, streams, positions, lang, ids_by_label=ids_by_label)
+        rows = editor_rows(edited, streams, positions, tongue, ids_by_label=ids_by_label)
         numbers = [p + 1 for p in positions]
         st.session_state["firm_check"] = (
             rows,
             numbers,
-            validate_stream_rows(rows, firm_id, lang=lang, row_numbers=numbers),
+            validate_stream_rows(rows, firm_id, lang=tongue, row_numbers=numbers),
         )
     check = st.session_state.get("firm_check")
     if check is not None:
@@ -93,12 +103,17 @@ with tab_list:
             st.info(t("firm_streams.nothing_changed", lang))
         else:
             state.show_report(
-                result.report, lang, key="firm_editor_report", columns=editor_column_labels(lang)
+                result.report, lang, key="firm_editor_report", columns=editor_column_labels(tongue)
             )
         if rows and save_col.button(t("firm_streams.save_valid", lang), type="primary", key="firm_save"):
             saved = save_valid(repo, actor, result)
             st.session_state["firm_pending"] = pending_rows(
-                rows, numbers, result.report, lang, labels=category_names, columns=editor_column_labels(lang)
+                rows,
+                numbers,
+                result.report,
+                lang,
+                labels=category_names,
+                columns=editor_column_labels(tongue),
             )
             st.session_state["firm_editor_version"] = version + 1
             del st.session_state["firm_check"]

@@ -125,3 +125,51 @@ def test_a_firm_with_no_stream_and_no_group_is_told_what_to_do(repo):
     assert "« Ajouter un flux »" in said and "« Importer un fichier »" in said
     mutual = _page(str(ROOT / "app_pages" / "firm_mutual.py"))
     assert "« Mes achats et capacités »" in mutual.info[0].value
+
+
+def test_changes_typed_in_the_table_survive_the_language_switch_until_saved(repo):
+    # the table's words and headers changed with the language, so it was a new editor in English
+    # and the changes typed in French were gone (« No row changed. »)
+    at = _page(STREAMS)
+    at.session_state["firm_editor_0"] = {
+        "edited_rows": {0: {"quantity": "1 500"}},
+        "added_rows": [
+            {
+                "direction": "demande",
+                "category_id": "Écorces",
+                "description": "écorces",
+                "quantity": "12,5",
+                "unit": "t/an",
+                "confidentiality": "membres",
+            }
+        ],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert any(c.value.startswith("The table keeps the language you edited it in") for c in at.caption)
+    at.button(key="firm_validate").click().run()
+    assert at.success[0].value.startswith("2 row(s) read: 2 accepted")
+    at.button(key="firm_save").click().run()
+    stored = repo.streams(FIRM1).set_index("stream_id")
+    assert stored.loc["S1", "quantity_per_yr"] == pytest.approx(1500)
+    assert (stored["category_id"] == "wood_bark").sum() == 1
+    assert at.data_editor[0].value["direction"].tolist() == ["demand", "supply"]  # saved: now in English
+
+
+@pytest.mark.parametrize(
+    ("edits", "kept", "lang", "drawn"),
+    [
+        (None, "fr", "en", "en"),
+        ({"edited_rows": {}, "added_rows": [], "deleted_rows": []}, "fr", "en", "en"),
+        ({"edited_rows": {0: {"quantity": "1"}}, "added_rows": [], "deleted_rows": []}, "fr", "en", "fr"),
+        ({"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}, "en", "fr", "en"),
+        ({"edited_rows": {0: {"quantity": "1"}}}, None, "en", "en"),
+    ],
+)
+def test_the_table_keeps_its_language_only_while_it_holds_changes(edits, kept, lang, drawn):
+    from symbiosis.views.firm_streams import editor_language
+
+    assert editor_language(edits, kept, lang) == drawn
