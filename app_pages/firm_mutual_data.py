@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages import state
 from symbiosis.i18n import Text, t
 from symbiosis.services.mutual_inputs import FIRM_TABLES, firm_tables, save_firm_rows, validate_firm_rows
+from symbiosis.views.editor import editor_language
 from symbiosis.views.mutual_cells import (
     CHOICE_COLUMNS,
     EDITOR_COLUMNS,
@@ -38,7 +39,7 @@ table = st.radio(
 st.caption(t(f"mutual.firm_data.help.{table}", lang))
 
 
-def _column_config(name: str) -> dict[str, object]:
+def _column_config(name: str, lang: str) -> dict[str, object]:
     config: dict[str, object] = {}
     for column in EDITOR_COLUMNS[name]:
         label = column_label(column, lang)
@@ -53,14 +54,20 @@ def _column_config(name: str) -> dict[str, object]:
 
 
 version = st.session_state.get("firm_mutual_version", 0)
+editor_key = f"firm_mutual_editor_{table}_{version}"
+# drawn in another language the table would be a new editor, without the changes typed in it
+tongue = editor_language(st.session_state.get(editor_key), st.session_state.get("firm_mutual_lang"), lang)
+st.session_state["firm_mutual_lang"] = tongue
+if tongue != lang:
+    st.caption(t("firm_streams.editor_kept_language", lang))
 pending = st.session_state.setdefault("firm_mutual_pending", {})  # refused rows, kept as typed
-shown = with_refused(editor_frame(stored[table], table, lang), pending.get(table, []), table)
+shown = with_refused(editor_frame(stored[table], table, tongue), pending.get(table, []), table)
 edited = st.data_editor(
     shown,
-    key=f"firm_mutual_editor_{table}_{version}",
+    key=editor_key,
     num_rows="dynamic",
     hide_index=True,
-    column_config=_column_config(table),
+    column_config=_column_config(table, tongue),
     width="stretch",
 )
 check_col, save_col = st.columns(2)
@@ -68,7 +75,7 @@ if check_col.button(t("mutual.firm_data.check", lang), key="firm_mutual_check"):
     rows, numbers = editor_rows(edited, table)
     st.session_state["firm_mutual_result"] = (
         table,
-        validate_firm_rows(rows, table, firm_id, lang=lang, row_numbers=numbers),
+        validate_firm_rows(rows, table, firm_id, lang=tongue, row_numbers=numbers),
         rows,
         numbers,
     )

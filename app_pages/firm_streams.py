@@ -10,13 +10,13 @@ from symbiosis.ingest import rejected_file, template_bytes
 from symbiosis.labels import category_labels
 from symbiosis.sandbox import prewarm
 from symbiosis.services.firm_self_service import save_valid, upload_streams, validate_stream_rows
+from symbiosis.views.editor import editor_language
 from symbiosis.views.firm_streams import (
     category_options,
     changed_rows,
     choice_words,
     editor_column_labels,
     editor_frame,
-    editor_language,
     editor_rows,
     form_column_labels,
     pending_rows,

@@ -170,6 +170,6 @@ def test_changes_typed_in_the_table_survive_the_language_switch_until_saved(repo
     ],
 )
 def test_the_table_keeps_its_language_only_while_it_holds_changes(edits, kept, lang, drawn):
-    from symbiosis.views.firm_streams import editor_language
+    from symbiosis.views.editor import editor_language
 
     assert editor_language(edits, kept, lang) == drawn

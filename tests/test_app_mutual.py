@@ -570,3 +570,22 @@ def test_a_firms_refused_rows_stay_in_its_table_after_the_save(db):
     report = at.dataframe[-1].value
     refused = kept.iloc[[n - 1 for n in report["Ligne"]]]
     assert sorted(refused["quantity_per_yr"]) == ["-5", "beaucoup"]
+
+
+def test_a_firms_unsaved_changes_survive_the_language_switch(db):
+    # the table's words and headers changed with the language: a new editor, the changes gone
+    at = _firm_page("A")
+    at.session_state["firm_mutual_editor_purchases_0"] = {
+        "edited_rows": {0: {"quantity_per_yr": "1 200"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert any(c.value.startswith("The table keeps the language you edited it in") for c in at.caption)
+    assert at.data_editor[0].value["category_id"].iloc[0] == "Gants de nitrile jetables"  # still French
+    at = at.button(key="firm_mutual_check").click().run()
+    assert not at.exception
+    assert "1 accepted" in at.success[0].value

@@ -30,7 +30,6 @@ __all__ = [
     "choice_words",
     "editor_column_labels",
     "editor_frame",
-    "editor_language",
     "editor_rows",
     "form_column_labels",
     "months_cell",
@@ -382,14 +381,3 @@ def editor_column_labels(lang: str = "fr") -> dict[str, str]:
     the table the firm edits says « Quantité ».
     """
     return {header_label(column, lang): t(key, lang) for column, key in EDITOR_LABELS.items()}
-
-
-def editor_language(edits: Mapping[str, object] | None, kept: str | None, lang: str) -> str:
-    """The language the editable table is drawn in: ``kept`` while it holds unsaved changes, else ``lang``.
-
-    The table's words (direction, category, confidentiality) and headers are in one language; an
-    editor drawn in another is a new widget, and Streamlit drops the changes typed in the former
-    one. ``edits`` is the editor's state (``edited_rows``, ``added_rows``, ``deleted_rows``).
-    """
-    unsaved = edits is not None and any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
-    return kept if unsaved and kept in ("fr", "en") else lang
