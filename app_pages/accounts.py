@@ -39,21 +39,27 @@ if secret:  # shown once, never stored: the advisor gives it to the user
 
 st.subheader(t("accounts.create_title", lang))
 # A created account starts a fresh form (a new form key); a refused one keeps what was typed.
-with st.form(f"account_create_{st.session_state.get('accounts_created', 0)}"):
+form = f"account_create_{st.session_state.get('accounts_created', 0)}"
+with st.form(form):  # keyed fields: a refused form keeps what was typed across the language switch
     role = st.selectbox(
         t("accounts.col.role", lang),
         ["firm", "program_manager", "advisor"],
         format_func=lambda r: t(f"auth.role.{r}", lang),
+        key=f"{form}.role",
     )
     firm_id = st.selectbox(
         t("accounts.col.firm", lang),
         ["", *names],
         format_func=lambda f: f"{f} — {names[f]}" if f else t("accounts.no_firm", lang),
+        key=f"{form}.firm",
     )
     user_id = st.text_input(
-        t("accounts.col.user_id", lang), max_chars=64, help=t("accounts.user_id_help", lang)
+        t("accounts.col.user_id", lang),
+        max_chars=64,
+        help=t("accounts.user_id_help", lang),
+        key=f"{form}.user_id",
     )
-    display = st.text_input(t("accounts.col.name", lang), max_chars=120)
+    display = st.text_input(t("accounts.col.name", lang), max_chars=120, key=f"{form}.name")
     created = st.form_submit_button(t("accounts.create", lang), type="primary")
 if created:
     chosen_id = user_id.strip() or (

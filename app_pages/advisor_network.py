@@ -75,6 +75,7 @@ by = st.radio(
     CLUSTER_KEYS,
     format_func=lambda k: t(f"network.by.{k}", lang),
     horizontal=True,
+    key="network.by",
 )
 groups = families if by == "family" else _groups(exchanges, firms, "park", None)
 st.caption(t(f"network.groups_note.{by}", lang))
@@ -86,7 +87,7 @@ anchors = anchor_firms(exchanges, top=10)
 show(anchor_table(anchors, firms, lang))
 
 st.subheader(t("network.chains", lang))
-max_hops = st.slider(t("network.max_hops", lang), 2, MAX_HOPS_LIMIT, DEFAULT_MAX_HOPS)
+max_hops = st.slider(t("network.max_hops", lang), 2, MAX_HOPS_LIMIT, DEFAULT_MAX_HOPS, key="network.max_hops")
 st.caption(t("network.chains_note", lang))
 chains = _chains(exchanges, max_hops)
 if chains.empty:

@@ -15,7 +15,7 @@ lang = state.current_lang()
 st.title(t("advisor.prospects.title", lang))
 st.caption(t("advisor.prospects.intro", lang))
 registry = results_state.load_registry(actor, need_streams=False)  # firms without streams are its point
-share = st.slider(t("advisor.prospects.min_share", lang), 0.0, 1.0, 0.3, 0.05)
+share = st.slider(t("advisor.prospects.min_share", lang), 0.0, 1.0, 0.3, 0.05, key="prospects.min_share")
 with st.spinner(t("advisor.running", lang)):
     leads = prospect_leads(
         registry,

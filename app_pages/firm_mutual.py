@@ -25,7 +25,9 @@ if items.empty:
     st.stop()
 tables.show_table(firm_items_table(items, lang))
 labels = item_labels(items, lang)
-chosen = st.selectbox(t("mutual.page.item", lang), list(labels), format_func=labels.get)
+chosen = st.selectbox(
+    t("mutual.page.item", lang), list(labels), format_func=labels.get, key="firm_mutual.item"
+)
 mine = items[items["item_id"] == chosen]
 st.subheader(t("mutual.firm.partners", lang))
 partners = item_partners(repo, actor, chosen)
@@ -50,9 +52,13 @@ if row["my_status"] in CONSENT_OPEN:
             DECISIONS,
             horizontal=True,
             format_func=lambda d: t(f"synergy.decision.{d}", lang),
+            key=f"firm_mutual.{chosen}.decision",
         )
         reason = st.selectbox(
-            t("synergy.consent.reason", lang), REASONS, format_func=lambda r: t(f"synergy.reason.{r}", lang)
+            t("synergy.consent.reason", lang),
+            REASONS,
+            format_func=lambda r: t(f"synergy.reason.{r}", lang),
+            key=f"firm_mutual.{chosen}.reason",
         )
         if st.form_submit_button(t("synergy.consent.submit", lang)):
             store = SynergyRepository(repo)

@@ -77,11 +77,15 @@ elif row["status"] in CONSENT_OPEN:
             DECISIONS,
             horizontal=True,
             format_func=lambda d: t(f"synergy.decision.{d}", lang),
+            key=f"consent.{chosen}.decision",  # keyed: a note being typed survives the language switch
         )
         reason = st.selectbox(
-            t("synergy.consent.reason", lang), REASONS, format_func=lambda r: t(f"synergy.reason.{r}", lang)
+            t("synergy.consent.reason", lang),
+            REASONS,
+            format_func=lambda r: t(f"synergy.reason.{r}", lang),
+            key=f"consent.{chosen}.reason",
         )
-        note = st.text_area(t("synergy.consent.note", lang), max_chars=2000)
+        note = st.text_area(t("synergy.consent.note", lang), max_chars=2000, key=f"consent.{chosen}.note")
         if st.form_submit_button(t("synergy.consent.submit", lang), type="primary"):
             try:
                 store.consent(
@@ -100,10 +104,17 @@ if row["status"] in ("implemented", "verified"):
         today = dt.date.today()
         c1, c2, c3 = st.columns(3)
         start = c1.date_input(
-            t("synergy.verify.start", lang), value=today.replace(month=1, day=1), format=state.DATE_FORMAT
+            t("synergy.verify.start", lang),
+            value=today.replace(month=1, day=1),
+            format=state.DATE_FORMAT,
+            key=f"verify.{chosen}.start",
         )
-        end = c2.date_input(t("synergy.verify.end", lang), value=today, format=state.DATE_FORMAT)
-        quantity = c3.number_input(t("synergy.verify.quantity", lang), min_value=0.0, step=1.0)
+        end = c2.date_input(
+            t("synergy.verify.end", lang), value=today, format=state.DATE_FORMAT, key=f"verify.{chosen}.end"
+        )
+        quantity = c3.number_input(
+            t("synergy.verify.quantity", lang), min_value=0.0, step=1.0, key=f"verify.{chosen}.quantity"
+        )
         if st.form_submit_button(t("synergy.verify.submit", lang)):
             try:
                 store.confirm_quantity(actor, chosen, period_start=start, period_end=end, quantity=quantity)

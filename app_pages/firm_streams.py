@@ -124,13 +124,22 @@ with tab_list:
 
     if not streams.empty:
         st.markdown(f"#### {t('firm_streams.delete_title', lang)}")
+        deletions = st.session_state.get("firm_deletions", 0)  # a new box after each deletion: unticked
         with st.form("firm_delete"):
             labels = {row["stream_id"]: stream_label(row) for row in streams.to_dict(orient="records")}
-            doomed = st.selectbox(t("firm_streams.delete_pick", lang), list(labels), format_func=labels.get)
-            confirmed = st.checkbox(t("firm_streams.delete_confirm", lang))
+            doomed = st.selectbox(
+                t("firm_streams.delete_pick", lang),
+                list(labels),
+                format_func=labels.get,
+                key="firm_delete.pick",
+            )
+            confirmed = st.checkbox(
+                t("firm_streams.delete_confirm", lang), key=f"firm_delete.{deletions}.confirm"
+            )
             if st.form_submit_button(t("firm_streams.delete", lang)):
                 if confirmed:
                     repo.delete_stream(actor, doomed)
+                    st.session_state["firm_deletions"] = deletions + 1
                     state.flash(t("firm_streams.deleted", lang, stream=labels[doomed]))
                     st.rerun()
                 st.warning(t("firm_streams.delete_unconfirmed", lang))
@@ -281,7 +290,11 @@ with tab_upload:
     st.markdown(f"#### {t('firm_streams.template_title', lang)}")
     fmt_col, lang_col = st.columns(2)
     fmt = fmt_col.radio(
-        t("firm_streams.template_format", lang), ["xlsx", "csv"], horizontal=True, format_func=str.upper
+        t("firm_streams.template_format", lang),
+        ["xlsx", "csv"],
+        horizontal=True,
+        format_func=str.upper,
+        key="template_format",
     )
     template_lang = lang_col.radio(
         t("firm_streams.template_lang", lang),

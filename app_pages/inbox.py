@@ -38,14 +38,17 @@ st.subheader(t("inbox.digest.title", lang))
 st.caption(t("inbox.digest.help", lang))
 current = store.subscription(actor) or {"email": "", "lang": lang, "enabled": False}
 with st.form("digest"):
-    enabled = st.checkbox(t("inbox.digest.enabled", lang), value=bool(current["enabled"]))
-    email = st.text_input(t("inbox.digest.email", lang), value=current["email"])
+    enabled = st.checkbox(
+        t("inbox.digest.enabled", lang), value=bool(current["enabled"]), key="digest.enabled"
+    )
+    email = st.text_input(t("inbox.digest.email", lang), value=current["email"], key="digest.email")
     mail_lang = st.radio(
         t("inbox.digest.lang", lang),
         LANGS,
         index=LANGS.index(current["lang"]),
         horizontal=True,
         format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+        key="digest.lang",
     )
     if st.form_submit_button(t("inbox.digest.save", lang)):
         try:

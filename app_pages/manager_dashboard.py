@@ -39,7 +39,10 @@ tables.show_table(status_table(data, lang), container=left)
 with right:
     st.subheader(t("manager.breakdowns", lang))
     by = st.selectbox(
-        t("manager.breakdown_by", lang), BREAKDOWNS, format_func=lambda b: t(f"manager.by.{b}", lang)
+        t("manager.breakdown_by", lang),
+        BREAKDOWNS,
+        format_func=lambda b: t(f"manager.by.{b}", lang),
+        key="dashboard.breakdown",
     )
     table = breakdown_table(data, by, lang, parks=results_state.parks())
     value = t("manager.col.value", lang)

@@ -30,7 +30,10 @@ else:
     offers = list(dict.fromkeys(sharing["offer_id"]))
     hosts = dict(zip(sharing["offer_id"], sharing["host"], strict=True))
     host = st.selectbox(
-        t("mutual.assets.pick_offer", lang), offers, format_func=lambda o: f"{o} — {hosts[o]}"
+        t("mutual.assets.pick_offer", lang),
+        offers,
+        format_func=lambda o: f"{o} — {hosts[o]}",
+        key="assets.offer",
     )
     st.dataframe(timetable(result, host, lang, names=names), width="stretch", placeholder=tables.MISSING)
     for text in sharing.loc[sharing["offer_id"] == host, "explanation"]:

@@ -41,6 +41,7 @@ chosen = st.selectbox(
     t("mutual.page.pick_group", lang),
     table["group_id"],
     format_func=lambda g: f"{g} — {table.set_index('group_id').at[g, 'category']}",
+    key="purchasing.group",
 )
 st.write(table.set_index("group_id").at[chosen, "explanation"])
 mutual_state.offer_button(actor, chosen, key="mutual_offer_group")

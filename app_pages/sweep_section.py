@@ -32,10 +32,11 @@ def show_sweep(registry: Registry, lang: str) -> None:
             t("sweep.page.parameter", lang),
             list(SWEEP_PARAMETERS),
             format_func=lambda p: t(SWEEP_PARAMETERS[p], lang),
+            key="sweep.parameter",
         )
-        low = c2.number_input(t("sweep.page.low", lang), 0.0, 10_000.0, 80.0)
-        high = c3.number_input(t("sweep.page.high", lang), 0.0, 10_000.0, 200.0)
-        samples = c4.number_input(t("sweep.page.samples", lang), 2, MAX_APP_SAMPLES, 5)
+        low = c2.number_input(t("sweep.page.low", lang), 0.0, 10_000.0, 80.0, key="sweep.low")
+        high = c3.number_input(t("sweep.page.high", lang), 0.0, 10_000.0, 200.0, key="sweep.high")
+        samples = c4.number_input(t("sweep.page.samples", lang), 2, MAX_APP_SAMPLES, 5, key="sweep.samples")
         st.caption(t("sweep.page.cli", lang))
         submitted = st.form_submit_button(t("sweep.page.run", lang))
     if submitted:

@@ -155,7 +155,10 @@ if options:
 st.subheader(t("synergy.funnel.title", lang))
 st.caption(t("synergy.funnel.caption", lang))
 dimension = st.selectbox(
-    t("synergy.funnel.dimension", lang), DIMENSIONS, format_func=lambda d: t(f"synergy.funnel.dim.{d}", lang)
+    t("synergy.funnel.dimension", lang),
+    DIMENSIONS,
+    format_func=lambda d: t(f"synergy.funnel.dim.{d}", lang),
+    key="synergy.funnel.dimension",
 )
 frame = funnel(synergies, firms, categories=cats)
 tables.show_table(funnel_table(frame, dimension, lang, parks=results_state.parks()))

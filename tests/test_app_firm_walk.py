@@ -173,3 +173,18 @@ def test_the_table_keeps_its_language_only_while_it_holds_changes(edits, kept, l
     from symbiosis.views.editor import editor_language
 
     assert editor_language(edits, kept, lang) == drawn
+
+
+def test_after_a_deletion_the_confirmation_box_is_unticked_again(repo):
+    # the keyed box would otherwise stay ticked and the next stream be deleted without confirmation
+    at = _page(STREAMS)
+    at.text_input(key="new_stream_description").input("Sciure de bois").run()
+    _field(at, "Quantité").input("12,5")
+    at.button(key=SUBMIT).click().run()
+    assert len(repo.streams(FIRM1)) == 2
+    box = next(c for c in at.checkbox if c.key and c.key.endswith(".confirm"))
+    box.check()
+    at.button(key="FormSubmitter:firm_delete-Supprimer").click().run()
+    assert len(repo.streams(FIRM1)) == 1
+    box = next(c for c in at.checkbox if c.key and c.key.endswith(".confirm"))
+    assert box.value is False
