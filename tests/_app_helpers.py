@@ -61,3 +61,34 @@ def run_via_navigation(page: str, actor: Actor | None, lang: str = "fr", *, time
         at.session_state["actor"] = actor
     at.run()
     return at.switch_page(f"app_pages/{page}").run()
+
+
+def write_tiny_template(folder: Path) -> Path:
+    """Write the tiny two-firm registry (``tests._registry_helpers.tiny_registry``) in ``folder``."""
+    from tests._registry_helpers import tiny_registry
+
+    path = folder / "template.db"
+    with Repository.from_url(f"sqlite:///{path}") as repo:
+        system = Actor.system("test")
+        reg = tiny_registry()
+        repo.upsert_firms(system, reg.firms)
+        repo.upsert_streams(system, reg.streams)
+    return path
+
+
+def open_copy(template_db: Path, tmp_path: Path, monkeypatch):
+    """Point the app at a fresh copy of ``template_db`` and yield a repository on it (a fixture body)."""
+    path = use_copy(template_db, tmp_path, monkeypatch)
+    with Repository.from_url(f"sqlite:///{path}", migrate=False) as repo:
+        yield repo
+
+
+def run_file(path: str, actor: Actor | None, lang: str = "fr", *, firm: str | None = None) -> AppTest:
+    """Run one page file headless as ``actor`` (``firm``: the ``?firm=`` of its address)."""
+    at = AppTest.from_file(path, default_timeout=30)
+    at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
+    if firm is not None:
+        at.query_params["firm"] = firm
+    return at.run()

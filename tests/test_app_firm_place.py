@@ -7,18 +7,17 @@ suggested were places 400 km away that could not be picked, and the firm could s
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from symbiosis.db import Actor, PermissionDenied, Repository
+from symbiosis.db import Actor, PermissionDenied
 from symbiosis.db.notifications import NotificationRepository
 from symbiosis.services.firm_place import pending_place, validate_keeping_position
 from symbiosis.services.firm_self_service import load_firm
 from symbiosis.views.notifications import notification_text
-from tests._registry_helpers import tiny_registry
+from tests._app_helpers import open_copy, run_file, write_tiny_template
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = str(ROOT / "app_pages" / "firm_profile.py")
@@ -31,29 +30,16 @@ UNKNOWN = "Saint-Bidon-du-Lac"
 
 @pytest.fixture(scope="module")
 def template_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("firm_place") / "template.db"
-    with Repository.from_url(f"sqlite:///{path}") as repo:
-        reg = tiny_registry()
-        repo.upsert_firms(SYSTEM, reg.firms)
-        repo.upsert_streams(SYSTEM, reg.streams)
-    return path
+    return write_tiny_template(tmp_path_factory.mktemp("firm_place"))
 
 
 @pytest.fixture
 def repo(template_db, tmp_path, monkeypatch):
-    path = tmp_path / "registry.db"
-    shutil.copy(template_db, path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
-    with Repository.from_url(f"sqlite:///{path}", migrate=False) as repo:
-        yield repo
+    yield from open_copy(template_db, tmp_path, monkeypatch)
 
 
 def _page(path: str, actor: Actor = FIRM1, *, lang: str = "fr") -> AppTest:
-    at = AppTest.from_file(path, default_timeout=30)
-    at.session_state["lang"] = lang
-    at.session_state["actor"] = actor
-    return at.run()
+    return run_file(path, actor, lang)
 
 
 def _field(at: AppTest, label: str):

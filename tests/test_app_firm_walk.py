@@ -6,14 +6,13 @@ Each test here was a finding of the walk-through of the app (see the report of b
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from symbiosis.db import Actor, Repository
-from tests._registry_helpers import tiny_registry
+from symbiosis.db import Actor
+from tests._app_helpers import open_copy, run_file, write_tiny_template
 
 ROOT = Path(__file__).resolve().parents[1]
 STREAMS = str(ROOT / "app_pages" / "firm_streams.py")
@@ -24,29 +23,16 @@ SUBMIT = "FormSubmitter:firm_add_stream-Valider et ajouter"
 
 @pytest.fixture(scope="module")
 def template_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("firm_walk") / "template.db"
-    with Repository.from_url(f"sqlite:///{path}") as repo:
-        reg = tiny_registry()
-        repo.upsert_firms(SYSTEM, reg.firms)
-        repo.upsert_streams(SYSTEM, reg.streams)
-    return path
+    return write_tiny_template(tmp_path_factory.mktemp("firm_walk"))
 
 
 @pytest.fixture
 def repo(template_db, tmp_path, monkeypatch):
-    path = tmp_path / "registry.db"
-    shutil.copy(template_db, path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("SYMBIOSIS_DB", str(path))
-    with Repository.from_url(f"sqlite:///{path}", migrate=False) as repo:
-        yield repo
+    yield from open_copy(template_db, tmp_path, monkeypatch)
 
 
 def _page(path: str, actor: Actor = FIRM1, *, lang: str = "fr") -> AppTest:
-    at = AppTest.from_file(path, default_timeout=30)
-    at.session_state["lang"] = lang
-    at.session_state["actor"] = actor
-    return at.run()
+    return run_file(path, actor, lang)
 
 
 def _field(at: AppTest, *labels: str):
