@@ -92,3 +92,28 @@ def seed_pair(repo: Repository, make_firms, make_streams, firm_row, stream_row) 
             stream_row("C-1", "C", "demand", category_id="pellet_feedstock"),
         ),
     )
+
+
+def contacted_pair(path, advisor: Actor):
+    """A registry at ``path`` with one synergy A → B, qualified and contacted (open to consent).
+
+    Returns the repository (the caller closes it), its synergy store and the synergy's id.
+    """
+    from symbiosis.schemas import FIRMS, STREAMS
+    from symbiosis.services.synergy_store import SynergyRepository
+    from tests.conftest import _firm_row, _stream_row
+
+    repo = Repository.from_url(f"sqlite:///{path}")
+    seed_pair(
+        repo,
+        lambda *r: pd.DataFrame(list(r), columns=FIRMS.names),
+        lambda *r: pd.DataFrame(list(r), columns=STREAMS.names),
+        _firm_row,
+        _stream_row,
+    )
+    store = SynergyRepository(repo)
+    store.record_proposals(advisor, FakeResult(exchanges(exchange("A-1", "B-1", "A", "B"))))
+    sid = store.synergies(advisor).synergy_id.iat[0]
+    for status in ("qualified", "contacted"):
+        store.transition(advisor, sid, status)
+    return repo, store, sid

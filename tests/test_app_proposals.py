@@ -9,12 +9,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from symbiosis.db import Actor, Repository
-from symbiosis.schemas import FIRMS, STREAMS
+from symbiosis.db import Actor
 from symbiosis.services.synergy_store import SynergyRepository
 from tests._app_helpers import run_page, run_via_navigation
-from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
-from tests.conftest import _firm_row, _stream_row
+from tests._synergy_helpers import contacted_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -27,19 +25,7 @@ OTHERS = {"advisor": ADVISOR, "program_manager": Actor("marc", "program_manager"
 def db(tmp_path, monkeypatch) -> tuple[Path, SynergyRepository, str]:
     """A registry with one synergy A → B, qualified and contacted (open to consent)."""
     path = tmp_path / "registry.db"
-    repo = Repository.from_url(f"sqlite:///{path}")
-    seed_pair(
-        repo,
-        lambda *r: pd.DataFrame(list(r), columns=FIRMS.names),
-        lambda *r: pd.DataFrame(list(r), columns=STREAMS.names),
-        _firm_row,
-        _stream_row,
-    )
-    store = SynergyRepository(repo)
-    store.record_proposals(ADVISOR, FakeResult(exchanges(exchange("A-1", "B-1", "A", "B"))))
-    sid = store.synergies(ADVISOR).synergy_id.iat[0]
-    store.transition(ADVISOR, sid, "qualified")
-    store.transition(ADVISOR, sid, "contacted")
+    repo, store, sid = contacted_pair(path, ADVISOR)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("SYMBIOSIS_DB", str(path))
     yield path, store, sid

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from symbiosis.db import Actor, Repository
-from symbiosis.schemas import FIRMS, STREAMS
+from symbiosis.db import Actor
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.status import TransitionError
 from tests._app_helpers import run_via_navigation
-from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
-from tests.conftest import _firm_row, _stream_row
+from tests._synergy_helpers import contacted_pair
 
 ADVISOR = Actor("adele", "advisor")
 A, B = Actor("alice", "firm", "A"), Actor("bruno", "firm", "B")
@@ -29,19 +26,7 @@ JAN, JUN = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
 def implemented(tmp_path, monkeypatch) -> tuple[SynergyRepository, str]:
     """One synergy A → B, accepted by both and implemented."""
     path = tmp_path / "registry.db"
-    repo = Repository.from_url(f"sqlite:///{path}")
-    seed_pair(
-        repo,
-        lambda *r: pd.DataFrame(list(r), columns=FIRMS.names),
-        lambda *r: pd.DataFrame(list(r), columns=STREAMS.names),
-        _firm_row,
-        _stream_row,
-    )
-    store = SynergyRepository(repo)
-    store.record_proposals(ADVISOR, FakeResult(exchanges(exchange("A-1", "B-1", "A", "B"))))
-    sid = store.synergies(ADVISOR).synergy_id.iat[0]
-    for status in ("qualified", "contacted"):
-        store.transition(ADVISOR, sid, status)
+    repo, store, sid = contacted_pair(path, ADVISOR)
     store.consent(A, sid, "accept")
     store.consent(B, sid, "accept")
     for status in ("in_discussion", "implemented"):
