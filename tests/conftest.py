@@ -10,6 +10,7 @@ fails: a missing service cannot pass silently.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -151,6 +152,25 @@ def _knowledge_base_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     yield
     if previous is None:
         os.environ.pop("SYMBIOSIS_CACHE_DIR", None)
+
+
+#: This process's own ``__main__`` (pytest's, or an xdist worker's), as collection found it.
+_REAL_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored() -> Iterator[None]:
+    """Put this process's ``__main__`` back after each test.
+
+    Streamlit's script runner installs the page it runs as ``sys.modules["__main__"]`` and leaves it
+    there (``AppTest`` runs pages in this process). A process started later with the *spawn* method —
+    a Dask worker of ``tests/test_scaleout_cluster.py``, a sandboxed import — re-runs the parent's
+    ``__main__`` file first: the last page a test ran, without a session, which crashed the worker
+    ("Nanny failed to start worker process") whenever that module ran after a page test in the same
+    process.
+    """
+    yield
+    sys.modules["__main__"] = _REAL_MAIN
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
