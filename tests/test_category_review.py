@@ -81,6 +81,14 @@ def test_only_categories_no_person_chose_are_listed_least_sure_first(repo):
     assert streams_to_confirm(streams.iloc[0:0]).empty
 
 
+def test_a_frame_without_scores_lists_by_id_and_none_is_sure_enough():
+    frame = pd.DataFrame(
+        {"stream_id": ["b", "a", "c"], "category_source": ["inferred", "corrected", "given"]}
+    )
+    assert streams_to_confirm(frame)["stream_id"].tolist() == ["a", "b"]
+    assert sure_enough(streams_to_confirm(frame), 0.0) == []
+
+
 def test_the_choices_are_the_current_category_then_its_runner_ups_once_each():
     stream = {"category_id": "a", "category_alternatives": "b|a||c|b"}
     assert category_choices(stream) == ["a", "b", "c"]

@@ -32,22 +32,28 @@ __all__ = [
 TO_CONFIRM: tuple[str, ...] = ("inferred", "corrected")
 
 
+def _scores(streams: pd.DataFrame) -> pd.Series:
+    """The classifier's confidence of each stream's category (NaN where none is recorded)."""
+    if "category_score" not in streams:
+        return pd.Series(float("nan"), index=streams.index)
+    return pd.to_numeric(streams["category_score"], errors="coerce")
+
+
 def streams_to_confirm(streams: pd.DataFrame) -> pd.DataFrame:
     """The streams whose category a person has not confirmed, least sure first (then by id)."""
     if streams.empty or "category_source" not in streams:
         return streams.iloc[0:0]
     pending = streams[streams["category_source"].astype(str).isin(TO_CONFIRM)]
-    score = pd.to_numeric(pending.get("category_score"), errors="coerce").fillna(0.0)
+    score = _scores(pending).fillna(0.0)
     order = pd.DataFrame({"score": score.to_numpy(), "id": pending["stream_id"].astype(str).to_numpy()})
     return pending.iloc[order.sort_values(["score", "id"], kind="stable").index.to_numpy()]
 
 
 def sure_enough(pending: pd.DataFrame, min_score: float) -> list[str]:
     """Ids of the streams whose chosen category has a confidence of at least ``min_score`` (0–1)."""
-    score = pd.to_numeric(pending.get("category_score"), errors="coerce")
-    if score is None or pending.empty:
+    if pending.empty:
         return []
-    return pending.loc[score.fillna(-1.0) >= min_score, "stream_id"].astype(str).tolist()
+    return pending.loc[_scores(pending).fillna(-1.0) >= min_score, "stream_id"].astype(str).tolist()
 
 
 def category_choices(stream: pd.Series | dict) -> list[str]:
