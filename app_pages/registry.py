@@ -6,13 +6,62 @@ import streamlit as st
 
 from app_pages import state, tables
 from symbiosis.i18n import t, tn
-from symbiosis.views.registry import filter_streams, registry_summary, stream_table
+from symbiosis.services.firm_place import choices_for, places_to_confirm, settle_place
+from symbiosis.views.firm import place_option_label
+from symbiosis.views.markdown import markdown_plain
+from symbiosis.views.registry import filter_streams, place_table, registry_summary, stream_table
 
 lang = state.current_lang()
 actor = state.require_role("advisor", "program_manager")
 st.title(t("registry.title", lang))
 
 registry = state.load_registry_or_stop(actor, empty_key="registry.empty")
+state.show_flash()
+
+places = places_to_confirm(state.repository(), actor) if actor.role == "advisor" else None
+if places is not None and not places.empty:
+    with st.expander(t("places.title", lang, n=len(places)), icon="📍"):
+        st.caption(t("places.intro", lang))
+        tables.show_table(place_table(places, lang), key="places_table")
+        rows = {str(r["firm_id"]): r for r in places.to_dict(orient="records")}
+        firm_id = st.selectbox(
+            t("places.pick_firm", lang),
+            list(rows),
+            format_func=lambda f: f"{rows[f]['name']} — « {rows[f]['place']} »",
+            key="places.firm",
+        )
+        way = st.radio(
+            t("places.way", lang),
+            ["known", "coordinates"],
+            format_func=lambda w: t(f"places.way.{w}", lang),
+            horizontal=True,
+            key="places.way",
+        )
+        municipality, lat, lon = "", "", ""
+        if way == "known":
+            options = choices_for(str(rows[firm_id]["place"]), rows[firm_id]).to_dict("records")
+            if options:
+                pick = st.selectbox(
+                    t("places.known", lang),
+                    range(len(options)),
+                    format_func=lambda i: place_option_label(options[i], lang),
+                    key=f"places.known.{firm_id}",
+                )
+                municipality = str(options[pick]["name"])
+            else:
+                st.info(t("places.no_choice", lang, place=markdown_plain(str(rows[firm_id]["place"]))))
+        else:
+            a, b = st.columns(2)
+            lat = a.text_input(t("places.lat", lang), key=f"places.lat.{firm_id}")
+            lon = b.text_input(t("places.lon", lang), key=f"places.lon.{firm_id}")
+        if st.button(t("places.save", lang), type="primary", key="places.save"):
+            result = settle_place(
+                state.repository(), actor, firm_id, municipality=municipality, lat=lat, lon=lon, lang=lang
+            )
+            if not result.valid.empty:
+                state.flash(t("places.saved", lang, firm=markdown_plain(str(rows[firm_id]["name"]))))
+                st.rerun()
+            state.show_report(result.report, lang, key="places_report")
 
 summary = registry_summary(registry)
 cols = st.columns(4)

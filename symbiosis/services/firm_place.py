@@ -17,20 +17,22 @@ from typing import Any
 
 import pandas as pd
 
-from symbiosis.db import Actor, Repository
+from symbiosis.db import Actor, NotFound, Repository
 from symbiosis.db.notifications import NotificationRepository
 from symbiosis.ingest import ImportResult
 from symbiosis.places.choices import place_choices
 from symbiosis.places.geocode import GazetteerGeocoder
 from symbiosis.services.firm_self_service import save_profile, validate_profile
 from symbiosis.services.importing import ImportContext, default_context
-from symbiosis.views.firm import number_cell
+from symbiosis.views.firm import number_cell, profile_cells
 
 __all__ = [
     "UNKNOWN_PLACE",
     "choices_for",
     "pending_place",
+    "places_to_confirm",
     "save_place_to_confirm",
+    "settle_place",
     "unknown_place",
     "validate_keeping_position",
 ]
@@ -132,3 +134,67 @@ def pending_place(repo: Repository, actor: Actor, firm: Mapping[str, Any]) -> st
         )
         return str(params.get("place", "")) if same else None
     return None
+
+
+def places_to_confirm(repo: Repository, actor: Actor) -> pd.DataFrame:
+    """The firms whose reported place still waits: ``firm_id, name, place, municipality, lat, lon``.
+
+    One row per firm, from the newest "to confirm" report the actor was sent (the advisors are), kept
+    while the firm's position is still the one the report kept (:func:`pending_place`'s rule).
+    """
+    columns = ["firm_id", "name", "place", "municipality", "lat", "lon"]
+    inbox = NotificationRepository(repo).inbox(actor)
+    reports = inbox[inbox["kind"] == "place_to_confirm"]
+    if reports.empty:
+        return pd.DataFrame(columns=columns)
+    firms = repo.firms(actor).drop_duplicates("firm_id").set_index("firm_id")
+    rows, seen = [], set()
+    for params in reports["params"]:  # newest first: a firm's first report is its newest
+        params = dict(params or {})
+        firm_id = str(params.get("firm_id", ""))
+        if firm_id in seen or firm_id not in firms.index:
+            continue
+        seen.add(firm_id)
+        firm = {"firm_id": firm_id, **{str(k): v for k, v in firms.loc[firm_id].items()}}
+        if pending_place(repo, actor, firm) is None:
+            continue
+        rows.append({c: firm.get(c) for c in columns if c != "place"} | {"place": params.get("place", "")})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def settle_place(
+    repo: Repository,
+    actor: Actor,
+    firm_id: str,
+    *,
+    municipality: str = "",
+    lat: str = "",
+    lon: str = "",
+    lang: str = "fr",
+    context: ImportContext | None = None,
+) -> ImportResult:
+    """Give a firm's site a known place (``municipality``) or coordinates (``lat``, ``lon`` as typed).
+
+    The firm's stored profile is checked again as a one-row firms file with that place, exactly as the
+    firm's own form would be (an unknown place or bad coordinates are refused with the importer's
+    message and nothing is written); a valid row is stored, and the report "to confirm" is settled by
+    the new position. Returns the validation (``valid`` holds the stored row when it was written).
+
+    Raises
+    ------
+    PermissionDenied
+        The actor may not write this firm.
+    """
+    firms = repo.firms(actor)
+    found = firms[firms["firm_id"].astype(str) == firm_id]
+    if found.empty:
+        raise NotFound(f"no firm {firm_id!r}")
+    cells = profile_cells({str(k): v for k, v in found.iloc[0].items()}, lang)
+    if municipality.strip():
+        cells.update(municipality=municipality, park_id="", lat="", lon="")
+    else:
+        cells.update(lat=lat, lon=lon)
+    result = validate_profile(cells, firm_id, lang=lang, context=context)
+    if not result.valid.empty:
+        save_profile(repo, actor, result)
+    return result

@@ -22,6 +22,7 @@ __all__ = [
     "firm_id_in_view",
     "number_cell",
     "place_choice_label",
+    "place_option_label",
     "profile_cells",
     "profile_column_labels",
     "raw_table",
@@ -83,6 +84,18 @@ def place_choice_label(choice: Mapping[str, object], lang: str = "fr") -> str:
     name, municipality = str(choice["name"]), str(choice.get("municipality") or "")
     where = f" ({municipality})" if municipality and municipality != name else ""  # Chicoutimi (Saguenay)
     return t(f"firm_place.choice.{key}", lang, name=name, where=where, km=distance)
+
+
+def place_option_label(choice: Mapping[str, object], lang: str = "fr") -> str:
+    """A known place as an advisor picks it for a firm: name, municipality, distance from the firm."""
+    km = pd.to_numeric(pd.Series([choice.get("distance_km")]), errors="coerce").iloc[0]
+    locale = "en_CA" if lang == "en" else "fr_CA"
+    name, municipality = str(choice["name"]), str(choice.get("municipality") or "")
+    where = f" ({municipality})" if municipality and municipality != name else ""
+    if pd.isna(km):
+        return f"{name}{where}"
+    distance = format_number(float(km), locale=locale, decimals=0)
+    return t("places.option", lang, name=name, where=where, km=distance)
 
 
 def profile_column_labels(lang: str = "fr") -> dict[str, str]:

@@ -8,7 +8,7 @@ from symbiosis.i18n import t
 from symbiosis.labels import unit_label
 from symbiosis.registry import Registry
 
-__all__ = ["MONTHS", "filter_streams", "months_label", "registry_summary", "stream_table"]
+__all__ = ["MONTHS", "filter_streams", "months_label", "place_table", "registry_summary", "stream_table"]
 
 MONTHS: dict[str, tuple[str, ...]] = {
     "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
@@ -92,3 +92,14 @@ def stream_table(
         "col.months": streams["months_mask"].map(lambda m: months_label(m, lang)),
     }
     return pd.DataFrame({t(key, lang): values for key, values in columns.items()})
+
+
+def place_table(places: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """The firms whose place waits for confirmation, as the advisor reads them."""
+    return pd.DataFrame(
+        {
+            t("places.col.firm", lang): places["name"].astype(str).to_numpy(),
+            t("places.col.place", lang): places["place"].astype(str).to_numpy(),
+            t("places.col.municipality", lang): places["municipality"].astype(str).to_numpy(),
+        }
+    )
