@@ -50,13 +50,13 @@ for col, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
     col.metric(status_label(status, lang), int(counts.get(status, 0)))
 
 all_label = t("synergy.all", lang)
-shown = st.selectbox(
+shown = st.selectbox(  # "" is « all » in either language: the choice survives the language switch
     t("synergy.filter.status", lang),
-    [all_label, *STATUSES],
+    ["", *STATUSES],
     key="synergy.filter",
-    format_func=lambda s: s if s == all_label else status_label(s, lang),
+    format_func=lambda s: status_label(s, lang) if s else all_label,
 )
-selected = synergies if shown == all_label else synergies[synergies["status"] == shown]
+selected = synergies[synergies["status"] == shown] if shown else synergies
 table = pipeline_table(selected, firms, lang, categories=cats)
 st.subheader(tn("synergy.table.title", len(table), lang))
 if table.empty:  # a status nobody has reached: say so rather than an empty table

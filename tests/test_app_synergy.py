@@ -175,6 +175,23 @@ def test_after_a_save_the_selection_stays_and_the_note_is_cleared(db):
     assert _form(at, "Note", "text_area").value == ""  # another synergy never inherits a note
 
 
+def test_the_status_filter_survives_the_language_switch(db):
+    # « Tous » was an option value: in English it was no option at all, and the filter reset to it
+    _two_synergies(db)
+    at = _page(ADVISOR)
+    _form(at, "Statut").set_value("proposed")
+    at.run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert _form(at, "Status").value == "proposed"
+    _form(at, "Status").set_value("")
+    at.run()
+    at.session_state["lang"] = "fr"
+    at.run()
+    assert _form(at, "Statut").value == ""
+
+
 def test_a_refusal_is_explained_in_the_interface_language(db):
     """#11.1: « Refusé : in_discussion needs both firms' acceptance » mixed languages and codes."""
     store, first, _ = _two_synergies(db)
