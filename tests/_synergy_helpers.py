@@ -94,16 +94,11 @@ def seed_pair(repo: Repository, make_firms, make_streams, firm_row, stream_row) 
     )
 
 
-def contacted_pair(path, advisor: Actor):
-    """A registry at ``path`` with one synergy A → B, qualified and contacted (open to consent).
-
-    Returns the repository (the caller closes it), its synergy store and the synergy's id.
-    """
+def seed_schema_pair(repo: Repository) -> None:
+    """:func:`seed_pair` with rows of the registry's own schemas (``conftest``'s firm and stream rows)."""
     from symbiosis.schemas import FIRMS, STREAMS
-    from symbiosis.services.synergy_store import SynergyRepository
     from tests.conftest import _firm_row, _stream_row
 
-    repo = Repository.from_url(f"sqlite:///{path}")
     seed_pair(
         repo,
         lambda *r: pd.DataFrame(list(r), columns=FIRMS.names),
@@ -111,6 +106,17 @@ def contacted_pair(path, advisor: Actor):
         _firm_row,
         _stream_row,
     )
+
+
+def contacted_pair(path, advisor: Actor):
+    """A registry at ``path`` with one synergy A → B, qualified and contacted (open to consent).
+
+    Returns the repository (the caller closes it), its synergy store and the synergy's id.
+    """
+    from symbiosis.services.synergy_store import SynergyRepository
+
+    repo = Repository.from_url(f"sqlite:///{path}")
+    seed_schema_pair(repo)
     store = SynergyRepository(repo)
     store.record_proposals(advisor, FakeResult(exchanges(exchange("A-1", "B-1", "A", "B"))))
     sid = store.synergies(advisor).synergy_id.iat[0]

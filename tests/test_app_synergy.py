@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from symbiosis.db import Actor, Repository
-from symbiosis.schemas import FIRMS, STREAMS
 from symbiosis.services.synergy_store import SynergyRepository
 from tests._app_helpers import run_page, run_via_navigation
-from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
-from tests.conftest import _firm_row, _stream_row
+from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_schema_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -29,13 +26,7 @@ OTHERS = {
 def db(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "registry.db"
     with Repository.from_url(f"sqlite:///{path}") as repo:
-        seed_pair(
-            repo,
-            lambda *r: pd.DataFrame(list(r), columns=FIRMS.names),
-            lambda *r: pd.DataFrame(list(r), columns=STREAMS.names),
-            _firm_row,
-            _stream_row,
-        )
+        seed_schema_pair(repo)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("SYMBIOSIS_DB", str(path))
     return path
