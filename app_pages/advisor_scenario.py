@@ -26,46 +26,28 @@ categories, parks = state.categories(), results_state.parks()
 firm_names = registry.firms.set_index("firm_id")["name"]
 none = t("advisor.scenario.none", lang)
 
+
+def _weight_slider(column, name: str, default: float) -> float:
+    """One objective weight, in percent on screen (100 % = 1), keyed so it survives the language switch."""
+    percent = column.slider(
+        t(f"advisor.scenario.{name}", lang),
+        0,
+        200,
+        round(100 * default),
+        10,
+        format="%d %%",
+        key=f"scenario.{name}",
+    )
+    return percent / 100
+
+
 with st.form("scenario"):
     st.markdown("**" + t("advisor.scenario.weights", lang) + "**")
     w1, w2, w3 = st.columns(3)
     # Weights in percent (100 % = the engine's default of 1): no decimal separator to localise.
-    w_value = (
-        w1.slider(
-            t("advisor.scenario.w_value", lang),
-            0,
-            200,
-            round(100 * default.weight_value),
-            10,
-            format="%d %%",
-            key="scenario.w_value",
-        )
-        / 100
-    )
-    w_co2 = (
-        w2.slider(
-            t("advisor.scenario.w_co2", lang),
-            0,
-            200,
-            round(100 * default.weight_co2),
-            10,
-            format="%d %%",
-            key="scenario.w_co2",
-        )
-        / 100
-    )
-    w_tonnes = (
-        w3.slider(
-            t("advisor.scenario.w_tonnes", lang),
-            0,
-            200,
-            round(100 * default.weight_tonnes),
-            10,
-            format="%d %%",
-            key="scenario.w_tonnes",
-        )
-        / 100
-    )
+    w_value = _weight_slider(w1, "w_value", default.weight_value)
+    w_co2 = _weight_slider(w2, "w_co2", default.weight_co2)
+    w_tonnes = _weight_slider(w3, "w_tonnes", default.weight_tonnes)
     p1, p2, p3 = st.columns(3)
     radius = p1.number_input(
         t("advisor.scenario.radius", lang),
