@@ -58,3 +58,18 @@ def test_ordinary_quantities_raise_nothing(quantity):
 
 def test_the_bounds_are_ordered():
     assert 0 < LARGE_QUANTITY_PER_YR < MAX_QUANTITY_PER_YR
+
+
+def test_a_coastal_plants_cooling_water_is_kept_and_a_water_typo_refused():
+    # once-through cooling: billions of m³ of seawater a year (Dunkirk's, in the corpus, 5 billion);
+    # the material bound refused it and the corpus lost its documented cooling-water exchanges
+    row = {
+        **_row("5 000 000 000", "m³/an"),
+        "category_id": "water_warm_discharge",
+        "description": "Eau de mer",
+    }
+    kept = validate_stream_rows([row], "F1", lang="fr")
+    assert len(kept.valid) == 1
+    assert not {"quantity.implausible", "quantity.very_large"} & {i.code for i in kept.report.issues}
+    refused = validate_stream_rows([{**row, "quantity": "5e12"}], "F1", lang="fr")
+    assert refused.valid.empty and "quantity.implausible" in {i.code for i in refused.report.issues}

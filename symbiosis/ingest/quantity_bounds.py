@@ -7,7 +7,9 @@ than :data:`MAX_QUANTITY_PER_YR` canonical units a year (a billion tonnes is hal
 municipal waste; a billion MWh, five times Québec's electricity): such a row is refused, naming what
 was read. Above :data:`LARGE_QUANTITY_PER_YR` (ten million, beyond the largest streams of the
 sample region by a factor of three) the row is kept with a warning asking to check the digits and
-the unit.
+the unit. Water is the exception by three orders of magnitude: a coastal power plant's once-through
+cooling takes in and sends back billions of cubic metres of seawater a year (Dunkirk's, in the
+corpus, 5 billion), so its bounds are :data:`BOUNDS_BY_UNIT`'s.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from symbiosis.ingest.rows import RowContext
 from symbiosis.numbers import format_number
 from symbiosis.units import Conversion
 
-__all__ = ["LARGE_QUANTITY_PER_YR", "MAX_QUANTITY_PER_YR", "check_magnitude"]
+__all__ = ["BOUNDS_BY_UNIT", "LARGE_QUANTITY_PER_YR", "MAX_QUANTITY_PER_YR", "check_magnitude"]
 
 #: The messages (``ingest.quantity.*`` in the catalogue).
 QUANTITY_TEXTS = TextTable("ingest.quantity")
@@ -25,6 +27,9 @@ QUANTITY_TEXTS = TextTable("ingest.quantity")
 MAX_QUANTITY_PER_YR = 1e9
 #: Above this many, the row is kept with a warning to check the digits and the unit.
 LARGE_QUANTITY_PER_YR = 1e7
+#: (warn above, refuse above) for the canonical units whose streams outgrow the bounds above: a
+#: hundred billion m³ is twenty times the largest once-through cooling flows.
+BOUNDS_BY_UNIT: dict[str, tuple[float, float]] = {"m3/yr": (1e10, 1e11)}
 
 
 def _written(value: float, lang: str) -> str:
@@ -56,11 +61,12 @@ def check_magnitude(ctx: RowContext, conversion: Conversion) -> bool:
         The quantity in the canonical unit of its kind, per year.
     """
     value, unit = float(conversion.quantity_per_yr), conversion.quantity_unit
-    if not value <= MAX_QUANTITY_PER_YR:  # also catches an infinite value
-        expected = _text("implausible_expected", limit=MAX_QUANTITY_PER_YR, unit=unit)
+    large, most = BOUNDS_BY_UNIT.get(unit, (LARGE_QUANTITY_PER_YR, MAX_QUANTITY_PER_YR))
+    if not value <= most:  # also catches an infinite value
+        expected = _text("implausible_expected", limit=most, unit=unit)
         ctx.error("quantity", "implausible", expected, _text("implausible_fix", value=value, unit=unit))
         return False
-    if value > LARGE_QUANTITY_PER_YR:
+    if value > large:
         expected = _text("very_large_expected")
         fix = _text("very_large_fix", value=value, unit=unit)
         ctx.error("quantity", "very_large", expected, fix, severity="warning")
