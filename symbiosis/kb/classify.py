@@ -700,12 +700,14 @@ def _head_scores(
     Only demands whose head differs from the whole text are scored again; the others map to their
     whole text's scores through :func:`_outlet_first`'s default.
     """
-    rows = [k for k, (t, d) in enumerate(zip(texts, directions, strict=True)) if d == "demand"]
-    rows = [k for k in rows if demand_head(texts[k]).strip() != texts[k].strip()]
+    heads = {
+        k: demand_head(t) for k, (t, d) in enumerate(zip(texts, directions, strict=True)) if d == "demand"
+    }
+    rows = [k for k, head in heads.items() if head.strip() != texts[k].strip()]
     out: dict[int, np.ndarray] = {}
     for i in range(0, len(rows), _BATCH):
         batch = rows[i : i + _BATCH]
-        scored = _scores(index, [demand_head(texts[k]) for k in batch], lang, ["demand"] * len(batch))
+        scored = _scores(index, [heads[k] for k in batch], lang, ["demand"] * len(batch))
         scored[:, generic] *= GENERIC_WEIGHT
         out.update(zip(batch, scored, strict=True))
     return out

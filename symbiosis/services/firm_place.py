@@ -115,50 +115,55 @@ def save_place_to_confirm(repo: Repository, actor: Actor, result: ImportResult, 
     return changed
 
 
+def _place_reports(repo: Repository, actor: Actor) -> dict[str, dict[str, Any]]:
+    """The newest "to confirm" report the actor was sent, per firm (its params)."""
+    inbox = NotificationRepository(repo).inbox(actor)
+    newest: dict[str, dict[str, Any]] = {}
+    for params in inbox.loc[inbox["kind"] == "place_to_confirm", "params"]:  # newest first
+        params = dict(params or {})
+        newest.setdefault(str(params.get("firm_id", "")), params)
+    return newest
+
+
+def _still_kept(report: Mapping[str, Any], firm: Mapping[str, Any]) -> bool:
+    """Whether the firm's position is still the one its report kept (the report is not settled)."""
+    position = _position(firm)
+    kept = (float(report.get("lat", math.nan)), float(report.get("lon", math.nan)))
+    return position is not None and all(
+        math.isclose(a, b, abs_tol=1e-9) for a, b in zip(kept, position, strict=True)
+    )
+
+
 def pending_place(repo: Repository, actor: Actor, firm: Mapping[str, Any]) -> str | None:
     """The place the firm reported "to confirm", while its position is still the one kept; else ``None``.
 
     Only the newest report counts; it is settled as soon as the firm's position changes (coordinates
     given, a known place picked, or the advisor's import).
     """
-    inbox = NotificationRepository(repo).inbox(actor)
-    reports = inbox[inbox["kind"] == "place_to_confirm"]
-    position = _position(firm)
-    for params in reports["params"]:
-        params = dict(params or {})
-        if params.get("firm_id") != firm.get("firm_id"):
-            continue
-        kept = (float(params.get("lat", math.nan)), float(params.get("lon", math.nan)))
-        same = position is not None and all(
-            math.isclose(a, b, abs_tol=1e-9) for a, b in zip(kept, position, strict=True)
-        )
-        return str(params.get("place", "")) if same else None
-    return None
+    report = _place_reports(repo, actor).get(str(firm.get("firm_id")))
+    return str(report.get("place", "")) if report and _still_kept(report, firm) else None
 
 
 def places_to_confirm(repo: Repository, actor: Actor) -> pd.DataFrame:
     """The firms whose reported place still waits: ``firm_id, name, place, municipality, lat, lon``.
 
     One row per firm, from the newest "to confirm" report the actor was sent (the advisors are), kept
-    while the firm's position is still the one the report kept (:func:`pending_place`'s rule).
+    while the firm's position is still the one the report kept (:func:`pending_place`'s rule); the
+    inbox is read once.
     """
     columns = ["firm_id", "name", "place", "municipality", "lat", "lon"]
-    inbox = NotificationRepository(repo).inbox(actor)
-    reports = inbox[inbox["kind"] == "place_to_confirm"]
-    if reports.empty:
+    reports = _place_reports(repo, actor)
+    if not reports:
         return pd.DataFrame(columns=columns)
-    firms = repo.firms(actor).drop_duplicates("firm_id").set_index("firm_id")
-    rows, seen = [], set()
-    for params in reports["params"]:  # newest first: a firm's first report is its newest
-        params = dict(params or {})
-        firm_id = str(params.get("firm_id", ""))
-        if firm_id in seen or firm_id not in firms.index:
-            continue
-        seen.add(firm_id)
-        firm = {"firm_id": firm_id, **{str(k): v for k, v in firms.loc[firm_id].items()}}
-        if pending_place(repo, actor, firm) is None:
-            continue
-        rows.append({c: firm.get(c) for c in columns if c != "place"} | {"place": params.get("place", "")})
+    firms = repo.firms(actor).drop_duplicates("firm_id")
+    rows = []
+    for record in firms.to_dict(orient="records"):
+        firm = {str(k): v for k, v in record.items()}
+        report = reports.get(str(firm["firm_id"]))
+        if report and _still_kept(report, firm):
+            rows.append(
+                {c: firm.get(c) for c in columns if c != "place"} | {"place": report.get("place", "")}
+            )
     return pd.DataFrame(rows, columns=columns)
 
 

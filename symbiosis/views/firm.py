@@ -72,30 +72,31 @@ def profile_cells(firm: Mapping[str, object], lang: str = "fr") -> dict[str, str
     return cells
 
 
+def _place_parts(choice: Mapping[str, object], lang: str) -> tuple[str, str, str]:
+    """A place choice's name, `` (municipality)`` when it differs, and its distance written in ``lang``
+    (empty when the distance is unknown)."""
+    km = pd.to_numeric(pd.Series([choice.get("distance_km")]), errors="coerce").iloc[0]
+    locale = "en_CA" if lang == "en" else "fr_CA"
+    distance = "" if pd.isna(km) else format_number(float(km), locale=locale, decimals=0)
+    name, municipality = str(choice["name"]), str(choice.get("municipality") or "")
+    where = f" ({municipality})" if municipality and municipality != name else ""  # Chicoutimi (Saguenay)
+    return name, where, distance
+
+
 def place_choice_label(choice: Mapping[str, object], lang: str = "fr") -> str:
     """One known place offered for a place not found: its name, municipality, why, and how far.
 
     ``choice`` is a row of :func:`symbiosis.places.choices.place_choices`.
     """
-    km = pd.to_numeric(pd.Series([choice.get("distance_km")]), errors="coerce").iloc[0]
-    key = "spelling_anywhere" if pd.isna(km) else str(choice.get("reason"))
-    locale = "en_CA" if lang == "en" else "fr_CA"
-    distance = "" if pd.isna(km) else format_number(float(km), locale=locale, decimals=0)
-    name, municipality = str(choice["name"]), str(choice.get("municipality") or "")
-    where = f" ({municipality})" if municipality and municipality != name else ""  # Chicoutimi (Saguenay)
+    name, where, distance = _place_parts(choice, lang)
+    key = str(choice.get("reason")) if distance else "spelling_anywhere"
     return t(f"firm_place.choice.{key}", lang, name=name, where=where, km=distance)
 
 
 def place_option_label(choice: Mapping[str, object], lang: str = "fr") -> str:
     """A known place as an advisor picks it for a firm: name, municipality, distance from the firm."""
-    km = pd.to_numeric(pd.Series([choice.get("distance_km")]), errors="coerce").iloc[0]
-    locale = "en_CA" if lang == "en" else "fr_CA"
-    name, municipality = str(choice["name"]), str(choice.get("municipality") or "")
-    where = f" ({municipality})" if municipality and municipality != name else ""
-    if pd.isna(km):
-        return f"{name}{where}"
-    distance = format_number(float(km), locale=locale, decimals=0)
-    return t("places.option", lang, name=name, where=where, km=distance)
+    name, where, distance = _place_parts(choice, lang)
+    return t("places.option", lang, name=name, where=where, km=distance) if distance else f"{name}{where}"
 
 
 def profile_column_labels(lang: str = "fr") -> dict[str, str]:
