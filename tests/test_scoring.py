@@ -325,3 +325,26 @@ def test_a_heat_exchanger_on_warm_water_is_charged_per_mwh_delivered():
     assert row["pretreatment"] == "heat_exchanger"
     assert row["pretreatment_cost_cad_per_unit"] == pytest.approx(3.0 * row["yield_ratio"])
     assert row["yield_ratio"] < 0.05
+
+
+def test_once_through_cooling_water_is_priced_as_the_plants_own_withdrawal():
+    """A cooling-water demand replaces the plant's own intake (Québec's water charge and pumping), not
+    municipal water: at the family's 1.5 $/m³ a 1.5 billion m³/yr cooling flow was worth 2.2 G$/yr.
+    Water a firm may buy (process, raw) keeps the family's price; a declared price always wins."""
+    from symbiosis.engine.baselines import demand_baselines, load_baselines
+    from symbiosis.engine.config import RAW_WATER_CAD_PER_M3
+
+    demands = pd.DataFrame(
+        {
+            "category_id": ["water_warm_discharge", "water_cooling", "water_process_clean", "water_cooling"],
+            "kind": "water",
+            "purchase_price_cad_per_unit": [np.nan, np.nan, np.nan, 0.9],
+        }
+    )
+    cfg = MatchConfig()
+    out = demand_baselines(
+        demands, family=np.array(["water"] * 4, dtype=object), baselines=load_baselines(), config=cfg
+    )
+    assert out["price"].tolist() == [RAW_WATER_CAD_PER_M3, RAW_WATER_CAD_PER_M3, 1.5, 0.9]
+    assert 0.035 <= RAW_WATER_CAD_PER_M3 < 0.1  # the 2024 charge (35 $ per million litres) and pumping
+    assert 1.5e9 * out["price"][0] < 1e8

@@ -175,6 +175,13 @@ def _default_purchase() -> dict[str, float]:
     }
 
 
+#: Water a plant draws once through its coolers from a river, a lake or the sea: a demand for it
+#: replaces the plant's own withdrawal, never bought water.
+RAW_WATER_CATEGORIES = ("water_cooling", "water_warm_discharge")
+#: $ per m³ of raw water drawn: Québec's water-use charge (0.035 $/m³) plus pumping (see below).
+RAW_WATER_CAD_PER_M3 = 0.045
+
+
 def _default_purchase_by_category() -> dict[str, float]:
     # $ per demand canonical unit for categories priced unlike their family. Hydrogen as a chemical
     # feedstock: grey hydrogen at about 2 $/kg (IEA, The Future of Hydrogen, 2019: 1-2 USD/kg from gas)
@@ -213,7 +220,14 @@ def _default_purchase_by_category() -> dict[str, float]:
         "sulphur_elemental": 150.0,
         "sulphuric_acid": 150.0,
     }
-    return {**dict.fromkeys(no_market, 0.0), **replaces}
+    # Once-through cooling water replaces the plant's own withdrawal, not the municipal water the
+    # family's 1.5 $/m³ prices (raw, washing or irrigation water may be bought: they keep it).
+    # Québec's water-use charge is 35 $ per million litres since 2024 (Règlement sur la redevance
+    # exigible pour l'utilisation de l'eau, Q-2, r. 42.1, art. 5); pumping about 0.2 kWh/m³ at
+    # Hydro-Québec's industrial rate adds about 0.01 $/m³ (estimate). Priced at 1.5 $/m³, a 1.5
+    # billion m³/yr once-through cooling flow was worth 2.2 G$/yr.
+    raw_water = dict.fromkeys(RAW_WATER_CATEGORIES, RAW_WATER_CAD_PER_M3)
+    return {**dict.fromkeys(no_market, 0.0), **replaces, **raw_water}
 
 
 def _default_text_radius() -> dict[str, float]:
