@@ -348,3 +348,29 @@ def test_once_through_cooling_water_is_priced_as_the_plants_own_withdrawal():
     assert out["price"].tolist() == [RAW_WATER_CAD_PER_M3, RAW_WATER_CAD_PER_M3, 1.5, 0.9]
     assert 0.035 <= RAW_WATER_CAD_PER_M3 < 0.1  # the 2024 charge (35 $ per million litres) and pumping
     assert 1.5e9 * out["price"][0] < 1e8
+
+
+def test_a_commercial_grade_chemical_is_sold_today_not_paid_for_treatment():
+    """Caustic soda, sulphuric acid, olefins… are products: undeclared, today's fate is a sale (no
+    150 $/t treatment avoided on top of the receiver's purchase), while a spent chemical keeps its
+    family's paid treatment; a declared fate always wins."""
+    from symbiosis.engine.baselines import load_baselines, supply_baselines
+
+    supplies = pd.DataFrame(
+        {
+            "category_id": ["caustic_soda_solution", "olefins_feedstock", "spent_caustic", "sulphuric_acid"],
+            "kind": "material",
+            "current_fate": ["", "", "", "paid_treatment"],
+        }
+    )
+    out = supply_baselines(
+        supplies,
+        family=np.array(["chemicals_solvents"] * 4, dtype=object),
+        t_per_unit=np.ones(4),
+        baselines=load_baselines(),
+        config=MatchConfig(),
+    )
+    assert list(out["fate"]) == ["sold_byproduct", "sold_byproduct", "paid_treatment", "paid_treatment"]
+    assert out["cost"][0] == 0.0 and out["cost"][1] == 0.0
+    assert out["cost"][2] == MatchConfig().default_fate_cost_cad_per_t["paid_treatment"]
+    assert not out["diverted"].any()
