@@ -81,8 +81,8 @@ def score_set(
     kind_codes, kind_names = pd.factorize(pd.Series(found.sup.kind, dtype=object))
     pre, pre_names = _pretreatment_codes(found)
     pairs = PairInputs(
-        sup=stream_rows(streams, found.sup_stream[p.s]),
-        dem=stream_rows(streams, found.dem_stream[p.d]),
+        sup=stream_rows(streams, found.sup_stream, found.sup.category, sides=p.s),
+        dem=stream_rows(streams, found.dem_stream, found.dem.category, sides=p.d),
         kind=Kinds(kind_codes[p.s], np.asarray(kind_names, dtype=object)),
         flow=found.max_flow,
         yield_ratio=found.yield_ratio,

@@ -147,8 +147,8 @@ def score_candidates(
         _normalised(c["pretreatment"]) if "pretreatment" in c.columns else pd.Series("", index=c.index)
     )
     pairs = PairInputs(
-        sup=_rows_of(streams, c["supply_id"]),
-        dem=_rows_of(streams, c["demand_id"]),
+        sup=_rows_of(streams, c["supply_id"], c.get("supply_category_id")),
+        dem=_rows_of(streams, c["demand_id"], c.get("demand_category_id")),
         kind=Kinds.of(c["kind"]) if "kind" in c.columns else None,
         flow=c["max_flow_per_yr"].to_numpy(float),
         yield_ratio=c["yield_ratio"].to_numpy(float),
@@ -247,16 +247,50 @@ def _normalised(values: pd.Series) -> pd.Series:
     return values.astype("string").fillna("").str.strip().str.lower()
 
 
-def _rows_of(streams: pd.DataFrame, ids: pd.Series) -> StreamRows:
-    """Distinct streams of ``ids`` (first-appearance order) as rows of ``streams``, and each id's code."""
-    codes, uniques = pd.factorize(ids.astype(str))
-    return StreamRows(codes, streams.reindex(pd.Index(uniques)))
+def _rows_of(streams: pd.DataFrame, ids: pd.Series, categories: pd.Series | None = None) -> StreamRows:
+    """Distinct streams of ``ids`` (first-appearance order) as rows of ``streams``, and each id's code;
+    with ``categories``, one row per distinct (stream, category matched under) (see
+    :func:`stream_rows`)."""
+    if categories is None:
+        codes, uniques = pd.factorize(ids.astype(str))
+        return StreamRows(codes, streams.reindex(pd.Index(uniques)))
+    keys = ids.astype(str) + "\x1f" + categories.astype(str)
+    codes, uniques = pd.factorize(keys)
+    first = pd.Series(np.arange(len(keys))).groupby(codes).first().to_numpy()
+    distinct = streams.reindex(pd.Index(ids.astype(str).to_numpy(object)[first]))
+    return _under(distinct, codes, categories.astype(str).to_numpy(object)[first])
 
 
-def stream_rows(streams: pd.DataFrame, positions: np.ndarray) -> StreamRows:
-    """:class:`StreamRows` of integer row positions into ``streams`` (``Registry.streams_by_code``)."""
-    codes, uniques = pd.factorize(positions)
-    return StreamRows(codes, streams.iloc[uniques])
+def stream_rows(
+    streams: pd.DataFrame,
+    positions: np.ndarray,
+    categories: np.ndarray | None = None,
+    sides: np.ndarray | None = None,
+) -> StreamRows:
+    """:class:`StreamRows` of integer row positions into ``streams`` (``Registry.streams_by_code``).
+
+    With ``sides`` (each pair's row of its side, ``positions`` and ``categories`` given per side
+    row), one row per side row: a stream matched under a runner-up of its inferred category is
+    scored as that category — its default fate, price, density and factors —, not as the category
+    the candidate does not use (a demand read as a fertiliser but matched as an organic soil
+    amendment was credited the fertiliser's 300 $/t). What the firm declared (fate, cost, price)
+    still wins.
+    """
+    if sides is None or categories is None:
+        codes, uniques = pd.factorize(positions)
+        return StreamRows(codes, streams.iloc[uniques])
+    codes, uniques = pd.factorize(sides)
+    return _under(streams.iloc[np.asarray(positions)[uniques]], codes, np.asarray(categories)[uniques])
+
+
+def _under(distinct: pd.DataFrame, codes: np.ndarray, categories: np.ndarray) -> StreamRows:
+    """``distinct`` rows with each row's category replaced by the one its pairs matched it under."""
+    categories = np.asarray(categories, dtype=object)
+    if (distinct["category_id"].astype(str).to_numpy(object) == categories).all():
+        return StreamRows(codes, distinct)
+    rows = distinct.copy()
+    rows["category_id"] = categories
+    return StreamRows(codes, rows)
 
 
 def score_pairs(
