@@ -69,6 +69,10 @@ def test_a_file_without_a_category_column_imports_every_row_inferred_and_flagged
     inferred = [i for i in result.report.issues if i.code == "category_id.inferred"]
     assert len(inferred) == 3 and all(i.severity == "warning" for i in inferred)
     assert "confirm" in inferred[0].message("en") and "confirmer" in inferred[0].message("fr")
+    # The cell was empty: the message says so, and names the inferred category only as the fix.
+    assert "found an empty cell" in inferred[0].message("en")
+    assert "trouvé une cellule vide" in inferred[0].message("fr")
+    assert "found “wood_bark”" not in inferred[0].message("en")
 
 
 def test_direction_keeps_demand_only_categories_off_supplies():

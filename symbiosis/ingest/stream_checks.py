@@ -126,7 +126,7 @@ def _inferred(ctx: RowContext, index: CategoryIndex, suggestions: Sequence[Any])
             f"({best.category_id}, score {score_en}); other possibilities: {alt_en}. "
             "An advisor must confirm it.",
         ),
-        found=best.category_id,
+        found="",  # the cell was empty: the inferred category is in the fix, not what was found
         severity="warning",
     )
     return CategoryChoice(category, "inferred", float(best.score), others)
