@@ -199,3 +199,29 @@ def test_an_inferred_category_that_excludes_the_stated_temperature_gives_way_to_
     assert (
         _fitting_temperature(too_hot, index, guess, None) is guess
     )  # no runner-up fits: the check reports it
+
+
+def test_a_heat_demand_without_a_category_is_banded_by_the_temperature_it_needs():
+    """ "Chaleur pour les bassins" needing 25 °C at least was read as heat above 150 °C (the band words
+    tie without a temperature); a demand's minimum temperature now chooses the band, as a supply's
+    temperature does."""
+    headers = [*HEADERS, "min_temperature_c"]
+    rows = [
+        _row(
+            sens="demande",
+            description="Chaleur pour les bassins",
+            unite="kW",
+            quantite="500",
+            min_temperature_c=t,
+        )
+        for t in ("25", "70")
+    ]
+    rows[1]["id_flux"] = "S2"
+    result = _validate(rows, headers)
+    valid = result.valid.set_index("stream_id")
+    categories = load_categories().set_index("category_id")
+    for stream, needed in (("S1", 25.0), ("S2", 70.0)):
+        category = categories.loc[valid.loc[stream, "category_id"]]
+        assert valid.loc[stream, "category_source"] == "inferred"
+        low, high = (float(category[c]) for c in ("temperature_low_c", "temperature_high_c"))
+        assert low <= needed <= high, (stream, category.name)

@@ -67,10 +67,14 @@ def _number(text: str) -> float | None:
 
 def _declaration(cells: Mapping[str, str]) -> Declaration:
     direction, _ = read_choice(cells.get("direction", ""), DIRECTION_WORDS, default="", field="direction")
+    temperature = _number(cells.get("temperature_c", ""))
+    if temperature is None and direction == "demand":
+        # A demand states the temperature it needs as its minimum: its heat band is chosen by it.
+        temperature = _number(cells.get("min_temperature_c", ""))
     return Declaration(
         direction=direction or None,
         unit=cells.get("unit") or None,
-        temperature_c=_number(cells.get("temperature_c", "")),
+        temperature_c=temperature,
         waste_code=cells.get("waste_code") or None,
         density_declared=bool(cells.get("density_t_per_m3", "").strip()),
     )
@@ -88,6 +92,7 @@ def infer_missing_categories(raw: RawTable, *, lang: str | None = None) -> dict[
         "direction",
         "unit",
         "temperature_c",
+        "min_temperature_c",
         "waste_code",
         "density_t_per_m3",
     )
