@@ -196,3 +196,16 @@ def test_raw_material_only_says_an_input_and_never_reads_as_raw_water():
     top = classify("spent catalyst wanted as raw material", direction="demand", unit="t/yr")
     assert top[0].category_id == "spent_catalyst"
     assert "water_grey_raw" not in {s.category_id for s in top}
+
+
+def test_how_a_stream_is_shipped_says_nothing_of_what_it_is():
+    """« en vrac ou en sacs », "in bulk bags", « en barils » weigh as context; a bag named as the
+    material (« Sacs de jute usagés ») keeps its full weight."""
+    from symbiosis.kb._text import CONTEXT_WEIGHT, weighted_tokens
+
+    mulch = dict(weighted_tokens("Paillis d'écorce tamisée, en vrac ou en sacs"))
+    assert mulch["vrac"] == CONTEXT_WEIGHT and mulch["sac"] == CONTEXT_WEIGHT and mulch["ecorc"] == 1.0
+    bags = dict(weighted_tokens("Fly ash shipped in bulk bags"))
+    assert bags["bulk"] == CONTEXT_WEIGHT and bags["bag"] == CONTEXT_WEIGHT
+    assert dict(weighted_tokens("Sacs de jute usagés"))["sac"] == 1.0
+    assert dict(weighted_tokens("Huile usée en barils"))["baril"] == CONTEXT_WEIGHT

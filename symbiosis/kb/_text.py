@@ -166,6 +166,16 @@ _CLAUSE_SPLIT = re.compile(r"([,;:()\[\]\n]|\.(?!\d))")
 #: Use cues that are only cues (not also words of a material, as "feed" and "substitution" are).
 _HEAD_CUES = _wordset("for pour as comme into replace remplacer remplacement substitute")
 _WORD = re.compile(r"\w+")
+#: How a stream is shipped ("en vrac ou en sacs", "in bulk bags", "en barils") says nothing of what it
+#: is: a packaging word right after one of these prepositions weighs :data:`CONTEXT_WEIGHT`.
+_SHIPPING_CUES = _wordset("en in on sur")
+_PACKAGING = _wordset(
+    """
+    vrac sac sacs big balle balles ballot ballots baril barils bac bacs conteneur conteneurs citerne
+    citernes palette palettes tote totes
+    bulk bag bags bale bales drum drums bin bins container containers tanker tankers pallet pallets
+    """
+)
 
 # "1re", "1ère", "1st", "2e", "2nd", "3rd": ordinals survive number removal, as words.
 _ORDINAL = re.compile(r"\b([123])(?:st|nd|rd|re|ere|er|e|eme|ieme)\b")
@@ -400,7 +410,9 @@ def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[st
             else:
                 weight, outer = 1.0, [1.0]
             words = [_SPELLING.get(w, w) for w in normalize(pieces[n]).split()]
+            shipping = False
             for k, word in enumerate(words):
+                shipping = word in _PACKAGING and (shipping or (k > 0 and words[k - 1] in _SHIPPING_CUES))
                 if word in _CONTEXT_CUES:
                     weight = CONTEXT_WEIGHT
                     continue
@@ -410,7 +422,8 @@ def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[st
                 # "combustibles de *substitution*", "protein *feed*".
                 if _keep(word):
                     generic = word in GENERIC_WORDS or _in_generic_pair(words, k)
-                    out.append((stem(word), 0.0 if generic else weight * scale))
+                    own = min(weight, CONTEXT_WEIGHT) if shipping else weight
+                    out.append((stem(word), 0.0 if generic else own * scale))
     return out
 
 

@@ -70,7 +70,7 @@ LAND_EXEMPT_SUPPLIES: frozenset[str] = frozenset({"manure", "compost_product"})
 #: comes from (10: thermal processes) or, for 15, 17, 19 and 20, a collected fraction of a material
 #: (plastic packaging, C&D wood, sorted ferrous metal, municipal glass), hence the overlaps.
 FAMILY_CHAPTERS: dict[str, frozenset[str]] = {
-    "metals_scrap": frozenset({"10", "12", "16", "17", "19", "20"}),
+    "metals_scrap": frozenset({"10", "11", "12", "16", "17", "19", "20"}),  # 11 05: zinc ash, galvanising
     "aluminium_residues": frozenset({"01", "10", "12", "16", "17", "19", "20"}),
     "wood_forestry": frozenset({"02", "03", "15", "17", "19", "20"}),
     "pulp_paper": frozenset({"03", "19"}),
