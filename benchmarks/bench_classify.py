@@ -22,6 +22,8 @@ __all__ = ["accuracy", "main"]
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "classification_labelled.csv"
+#: Declarations of the home region written by someone who never saw the classifier (issue 9).
+QUEBEC = ROOT / "tests" / "data" / "classification_quebec" / "declarations.csv"
 RESULTS = Path(__file__).resolve().parent / "results" / "classify.json"
 
 
@@ -96,6 +98,7 @@ def main() -> list[dict]:
         "ngram_features": int(index.phrases.shape[1]),
         "accuracy": _accuracy_table(labelled),
         "holdout_by_family": _family_table(labelled),
+        "quebec_declarations": _quebec_table(),
         **timings,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -105,8 +108,22 @@ def main() -> list[dict]:
     for r in result["accuracy"]:
         case = f"{r['split']}_{r['lang']}" + ("_hint" if r["lang_hint"] else "")
         rows.append({"benchmark": "classify", "case": case, **r})
+    for r in result["quebec_declarations"]:
+        rows.append({"benchmark": "classify", "case": f"quebec_{r['split']}_{r['group']}", **r})
     rows.append({"benchmark": "classify", "case": "timing", "n": len(labelled), **timings})
     return rows
+
+
+def _quebec_table() -> list[dict]:
+    """Top-1 / top-3 on the Québec declarations (direction, unit, temperature and waste code given,
+    as the importer reads them), per split and language, direction, and in total."""
+    from symbiosis.evaluation.declarations import accuracy_table, classify_declarations, read_declarations
+
+    table = accuracy_table(classify_declarations(read_declarations(QUEBEC)))
+    return [
+        {**r, "n": int(r["n"]), "top1": round(float(r["top1"]), 4), "top3": round(float(r["top3"]), 4)}
+        for r in table.to_dict("records")
+    ]
 
 
 def _print(result: dict) -> None:
@@ -120,6 +137,9 @@ def _print(result: dict) -> None:
             f"{row['split']:8} {row['lang']:4} {('yes' if row['lang_hint'] else 'no'):5} "
             f"{row['n']:>4} {row['top1']:>6.3f} {row['top3']:>6.3f}"
         )
+    print("Québec declarations (direction, unit, temperature, waste code given):")
+    for row in result["quebec_declarations"]:
+        print(f"{row['split']:8} {row['group']:7} {row['n']:>4} {row['top1']:>6.3f} {row['top3']:>6.3f}")
     print(
         f"index build {result['index_build_s']:.3f} s; query median {result['query_ms_median']:.2f} ms, "
         f"p95 {result['query_ms_p95']:.2f} ms; batch {result['batch_queries_per_s']:.0f} queries/s"

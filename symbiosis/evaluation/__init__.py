@@ -7,10 +7,16 @@
 ``symbiosis evaluate CASE_DIR …`` is the command-line door; see :mod:`symbiosis.evaluation.harness`
 for the miss causes. ``symbiosis evaluate --maestri FOLDER`` runs the second split, the MAESTRI
 exchanges written up as declarations (:mod:`symbiosis.evaluation.maestri`,
-:mod:`symbiosis.evaluation.maestri_report`).
+:mod:`symbiosis.evaluation.maestri_report`). A region's labelled declarations measure the classifier
+alone (:mod:`symbiosis.evaluation.declarations`).
 """
 
 from symbiosis.evaluation.cases import Case, CaseError, find_cases, read_case, read_maestri_exchanges
+from symbiosis.evaluation.declarations import (
+    accuracy_table,
+    classify_declarations,
+    read_declarations,
+)
 from symbiosis.evaluation.harness import CAUSES, MODES, CaseEvaluation, evaluate_case
 from symbiosis.evaluation.maestri_report import (
     MaestriEvaluation,
@@ -27,8 +33,10 @@ __all__ = [
     "CaseError",
     "CaseEvaluation",
     "MaestriEvaluation",
+    "accuracy_table",
     "case_table",
     "cause_table",
+    "classify_declarations",
     "evaluate_case",
     "evaluate_maestri",
     "find_cases",
@@ -37,6 +45,7 @@ __all__ = [
     "maestri_table",
     "miss_table",
     "read_case",
+    "read_declarations",
     "read_maestri_exchanges",
     "total_table",
 ]
