@@ -57,22 +57,28 @@ def test_accuracy_stays_above_its_floor(table, split, group, top1, top3):
     assert row["top1"] >= top1 and row["top3"] >= top3, row.to_dict()
 
 
-def test_a_file_missing_a_column_is_refused_in_both_languages(tmp_path):
+HEADER = "decl_id,lang,direction,unit,temperature_c,waste_code,description,category_id\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "decl_id,lang,direction,unit,description\nX1,fr,supply,t/an,Sciure\n",
+            "colonnes manquantes / missing columns: temperature_c",
+        ),
+        (
+            HEADER + "X1,fr,supply,t/an,,,Sciure,wood_sawdust\nX1,fr,supply,t/an,,,Écorces,bark\n",
+            "repeated ids: X1",
+        ),
+        (
+            HEADER + "X1,fr,supply,t/an,,,Sciure,wood_sawdust\nX2,fr,supply,t/an,,,Écorces,\n",
+            "empty “category_id” on rows 3",
+        ),
+    ],
+)
+def test_a_malformed_file_is_refused_in_both_languages(tmp_path, text, message):
     path = tmp_path / "labelled.csv"
-    path.write_text("decl_id,lang,direction,unit,description\nX1,fr,supply,t/an,Sciure\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="colonnes manquantes / missing columns: temperature_c"):
-        read_declarations(path)
-    path.write_text(
-        "decl_id,lang,direction,unit,temperature_c,waste_code,description,category_id\n"
-        "X1,fr,supply,t/an,,,Sciure,wood_sawdust\nX1,fr,supply,t/an,,,Écorces,\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(ValueError, match="repeated ids: X1"):
-        read_declarations(path)
-    path.write_text(
-        "decl_id,lang,direction,unit,temperature_c,waste_code,description,category_id\n"
-        "X1,fr,supply,t/an,,,Sciure,wood_sawdust\nX2,fr,supply,t/an,,,Écorces,\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(ValueError, match="empty “category_id” on rows 3"):
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
         read_declarations(path)
