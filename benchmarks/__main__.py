@@ -80,7 +80,7 @@ def main(argv: list[str]) -> int:
     if rows:
         table = pd.DataFrame(rows)
         with pd.option_context("display.max_columns", None, "display.width", 200):
-            sys.stdout.write(table.fillna("").to_string(index=False) + "\n")
+            sys.stdout.write(table.astype(object).where(table.notna(), "").to_string(index=False) + "\n")
     return 1 if failed else 0
 
 
