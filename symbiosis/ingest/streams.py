@@ -23,6 +23,7 @@ from symbiosis.ingest.firms import missing_columns
 from symbiosis.ingest.reader import RawTable
 from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
 from symbiosis.ingest.stream_checks import (
+    RECEIVING_SERVICES,
     CategoryIndex,
     check_baseline,
     check_category,
@@ -32,10 +33,13 @@ from symbiosis.ingest.stream_checks import (
     check_quantity,
     check_time,
     check_waste_code,
+    corrected_for_side,
     corrected_for_unit,
+    receiving_service_offered,
     temperature_band,
     waste_code_table,
 )
+from symbiosis.kb.classify import categories_on_side
 from symbiosis.schemas import STREAMS
 from symbiosis.units.table import read_unit
 
@@ -124,6 +128,28 @@ def _choose_category(
     return choice
 
 
+def _on_its_side(
+    ctx: RowContext, index: CategoryIndex, choice: CategoryChoice, direction: str | None
+) -> tuple[CategoryChoice, str | None]:
+    """A category the firm gave on the side where no rule ever matches it (mulch *offered*, scrap
+    steel *wanted as* a residue nobody offers) is replaced by the best category of the row's side,
+    or kept with a warning; an offered receiving service (spare treatment capacity) becomes a demand.
+
+    The classifier's own choices are always on the row's side.
+    """
+    category = choice.category
+    if category is None or direction not in ("supply", "demand"):
+        return choice, direction
+    side = categories_on_side(direction)
+    if not side or category["category_id"] in side:
+        return choice, direction
+    if direction == "supply" and category["category_id"] in RECEIVING_SERVICES:
+        receiving_service_offered(ctx, category)
+        return choice, "demand"
+    fix = corrected_for_side(ctx, index, category, direction, suggest_for_unit(ctx.cells, lang=ctx.raw.lang))
+    return fix or choice, direction
+
+
 def _fitting_temperature(
     ctx: RowContext, index: CategoryIndex, choice: CategoryChoice, density: float | None
 ) -> CategoryChoice:
@@ -170,6 +196,7 @@ def _stream_row(
     direction = ctx.take("direction", read_choice, words=DIRECTION_WORDS, default=None, field="direction")
     density = check_density(ctx)
     choice = _choose_category(ctx, index, inferred, density)
+    choice, direction = _on_its_side(ctx, index, choice, direction)
     category = choice.category
     waste_code, code_hazardous = check_waste_code(ctx, waste, category)
     availability, months_mask, start, end = check_time(ctx)

@@ -68,6 +68,7 @@ __all__ = [
     "Declaration",
     "Suggestion",
     "allowed_categories",
+    "categories_on_side",
     "classify",
     "classify_many",
     "text_vectors",
@@ -436,6 +437,12 @@ def _sides() -> dict[str, frozenset[str]]:
         "supply": frozenset(rules["supply_category_id"]),
         "demand": frozenset(rules["demand_category_id"]),
     }
+
+
+def categories_on_side(direction: str) -> frozenset[str]:
+    """Categories a stream of ``direction`` (``"supply"`` / ``"demand"``) can be matched under: those
+    on that side of a concrete rule (identity rules count on both); empty for another word."""
+    return _sides().get(direction, frozenset())
 
 
 def _unit_kinds(unit: str, *, density_declared: bool) -> tuple[frozenset[str], bool] | None:
