@@ -391,3 +391,17 @@ def test_a_negative_quantity_is_told_to_drop_the_sign():
     issue = result.report.errors[0]
     assert "sans signe moins" in issue.fix.fr and "minus sign" in issue.fix.en
     assert "en chiffres" not in issue.fix.fr
+
+
+def test_category_options_hold_only_categories_the_engine_can_match_on_that_side(tiny_repo):
+    """An offer is never given mulch (only ever received) to pick; a demand never dairy sludge (only
+    ever offered); spare treatment capacity stays on the offer's list (recorded as a demand)."""
+    from symbiosis.kb import load_categories
+
+    categories = load_categories()
+    offers = category_options("Paillis d'écorce", categories, direction="supply", unit="t/an")
+    wants = category_options("Boues de laiterie", categories, direction="demand", unit="t/an")
+    assert "landscaping_mulch" not in offers and "landscaping_mulch" in wants
+    assert "dairy_sludge" in offers and "dairy_sludge" not in wants
+    assert "wastewater_treatment_capacity" in offers
+    assert len(offers) < len(categories) and len(wants) < len(categories)

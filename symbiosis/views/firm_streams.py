@@ -15,7 +15,8 @@ import pandas as pd
 from symbiosis.i18n import t
 from symbiosis.ingest import ImportReport
 from symbiosis.ingest.columns import header_label
-from symbiosis.kb.classify import classify
+from symbiosis.ingest.stream_checks import RECEIVING_SERVICES
+from symbiosis.kb.classify import categories_on_side, classify
 from symbiosis.labels import unit_label
 from symbiosis.units import units
 from symbiosis.views.firm import number_cell
@@ -162,10 +163,17 @@ def category_options(
     """Return category ids for a description: the classifier's ``top`` suggestions, then all others.
 
     The suggestions fit the stream's ``direction`` and ``unit`` when given (a supply is never offered
-    a category nothing receives from; m³ offers water or materials with a density). With an empty
-    description, every category, in label order.
+    a category nothing receives from; m³ offers water or materials with a density). With a
+    ``direction``, the list holds only categories a rule can match on that side (an offer of mulch,
+    a category only ever received, would never be proposed), and the receiving services for an offer
+    (spare treatment capacity, recorded as the demand it is). With an empty description, every such
+    category, in label order.
     """
     label = "label_en" if lang == "en" else "label_fr"
+    if direction in ("supply", "demand"):
+        side = categories_on_side(direction) | (RECEIVING_SERVICES if direction == "supply" else frozenset())
+        if side:
+            categories = categories[categories["category_id"].isin(side)]
     ordered = categories.sort_values(label)["category_id"].tolist()
     suggested = (
         [s.category_id for s in classify(description, lang=lang, top=top, direction=direction, unit=unit)]
