@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.ingest.category_inference import CORRECTION_MIN_SCORE, CategoryChoice
 from symbiosis.ingest.fields import (
     AVAILABILITY_WORDS,
@@ -228,26 +228,27 @@ def corrected_for_unit(
 #: for the engine, a receiver of what it treats — its offer is recorded as a demand.
 RECEIVING_SERVICES = frozenset({"wastewater_treatment_capacity", "treatment_recovery_service"})
 
-_SIDE_WORDS = {
-    "supply": (Text("offert", "offered"), Text("demandé", "wanted"), Text("offre", "supply")),
-    "demand": (Text("demandé", "wanted"), Text("offert", "offered"), Text("demande", "demand")),
-}
+SIDE_TEXTS = TextTable("ingest.side")
+
+
+def _side_text(code: str, fr: Mapping[str, object], en: Mapping[str, object]) -> Text:
+    """The catalogue's ``ingest.side.<code>`` with each language's values."""
+    entry = SIDE_TEXTS[code]
+    return Text(entry.fr.format(**fr), entry.en.format(**en))
+
+
+def _labels(category: Mapping[str, Any]) -> tuple[dict[str, object], dict[str, object]]:
+    return {"label": _label(category, "fr")}, {"label": _label(category, "en")}
 
 
 def receiving_service_offered(ctx: RowContext, category: Mapping[str, Any]) -> None:
     """Record that an offered receiving service is kept as a demand for what it treats (warning)."""
-    label_fr, label_en = _label(category, "fr"), _label(category, "en")
+    fr, en = _labels(category)
     ctx.error(
         "direction",
         "receiving_service",
-        Text("une demande, pour une capacité de traitement", "a demand, for a treatment capacity"),
-        Text(
-            f"« {label_fr} » offerte : enregistrée comme une demande de ce que l'installation peut "
-            "recevoir, la quantité étant la capacité disponible — c'est ainsi que le moteur la "
-            "rapproche des entreprises qui en rejettent.",
-            f"“{label_en}” offered: recorded as a demand for what the facility can take, the quantity "
-            "being the spare capacity — that is how the engine links it to the firms that discharge it.",
-        ),
+        SIDE_TEXTS["service_expected"],
+        _side_text("service_fix", fr, en),
         found=ctx.text("direction"),
         severity="warning",
     )
@@ -266,44 +267,33 @@ def corrected_for_side(
     A sawmill offering « paillis d'écorce » typed as landscaping mulch — a category the knowledge base
     only ever *receives* — would silently never be proposed; its bark is.
     """
-    own, other, noun = _SIDE_WORDS[direction]
-    flipped = _SIDE_WORDS["demand" if direction == "supply" else "supply"][2]
-    never = Text(
-        f"La catégorie « {_label(given, 'fr')} » n'est jamais {own.fr}e dans la base de connaissances "
-        f"(seulement {other.fr}e)",
-        f"The category “{_label(given, 'en')}” is never {own.en} in the knowledge base (only {other.en})",
-    )
-    expected = Text(f"une catégorie qui peut être {own.fr}e", f"a category that can be {own.en}")
+    never = _side_text(f"never.{direction}", *_labels(given))
+    expected = SIDE_TEXTS[f"expected.{direction}"]
     known = [s for s in suggestions if s.category_id in index.by_id and s.score >= CORRECTION_MIN_SCORE]
     if not known:
+        fix = _side_text(f"kept.{direction}", {"never": never.fr}, {"never": never.en})
         ctx.error(
             "category_id",
             "one_sided",
             expected,
-            Text(
-                f"{never.fr} : aucune proposition ne sera faite pour cette {noun.fr}. Choisissez la "
-                f"catégorie de ce que vous avez, ou changez le sens si la ligne est une {flipped.fr}.",
-                f"{never.en}: no proposal will be made for this {noun.en}. Pick the category of what "
-                f"you have, or change the direction if the row is a {flipped.en}.",
-            ),
+            fix,
             found=str(given.get("category_id", "")),
             severity="warning",
         )
         return None
     best = known[0]
     category = index.by_id[best.category_id]
+    fr, en = _labels(category)
+    fix = _side_text(
+        f"replaced.{direction}",
+        {**fr, "never": never.fr, "category_id": best.category_id},
+        {**en, "never": never.en, "category_id": best.category_id},
+    )
     ctx.error(
         "category_id",
         "corrected_side",
         expected,
-        Text(
-            f"{never.fr} : catégorie remplacée par « {_label(category, 'fr')} » ({best.category_id}), "
-            "déduite de la description. Un conseiller doit la confirmer ; changez le sens si la ligne "
-            f"est une {flipped.fr}.",
-            f"{never.en}: category replaced by “{_label(category, 'en')}” ({best.category_id}), "
-            "inferred from the description. An advisor must confirm it; change the direction if the "
-            f"row is a {flipped.en}.",
-        ),
+        fix,
         found=str(given.get("category_id", "")),
         severity="warning",
     )
