@@ -55,6 +55,7 @@ class Kpis:
     diverted_t_per_yr: float = 0.0
     co2e_avoided_t_per_yr: float = 0.0
     net_value_cad_per_yr: float = 0.0
+    net_value_default_prices_cad_per_yr: float = 0.0
     avoided_disposal_cad_per_yr: float = 0.0
     avoided_purchase_cad_per_yr: float = 0.0
     transport_cost_cad_per_yr: float = 0.0
@@ -238,6 +239,20 @@ def _by_kind(exchanges: pd.DataFrame) -> tuple[KindKpis, ...]:
     return tuple(out)
 
 
+#: Where an exchange's money comes from when no firm gave the figure (``supply_fate_cost_source``,
+#: ``purchase_price_source``): the knowledge base's or the scenario's defaults.
+DEFAULT_PRICE_SOURCES = frozenset({"config_default", "category_default", "family_default"})
+
+
+def _on_default_prices(exchanges: pd.DataFrame) -> pd.Series:
+    """Exchanges whose supply's cost today or demand's price is a default, not a firm's figure."""
+    rest = pd.Series(False, index=exchanges.index)
+    for column in ("supply_fate_cost_source", "purchase_price_source"):
+        if column in exchanges:
+            rest |= exchanges[column].astype(str).isin(DEFAULT_PRICE_SOURCES)
+    return rest
+
+
 def compute_kpis(exchanges: pd.DataFrame, firms: pd.DataFrame) -> Kpis:
     """Sum the indicators of a set of exchanges.
 
@@ -260,6 +275,9 @@ def compute_kpis(exchanges: pd.DataFrame, firms: pd.DataFrame) -> Kpis:
         diverted_t_per_yr=float(_col(exchanges, "diverted_t_per_yr").sum()),
         co2e_avoided_t_per_yr=float(_col(exchanges, "co2e_avoided_t_per_yr").sum()),
         net_value_cad_per_yr=float(_col(exchanges, "net_value_cad_per_yr").sum()),
+        net_value_default_prices_cad_per_yr=float(
+            _col(exchanges, "net_value_cad_per_yr")[_on_default_prices(exchanges)].sum()
+        ),
         avoided_disposal_cad_per_yr=float(_col(exchanges, "avoided_disposal_cad_per_yr").sum()),
         avoided_purchase_cad_per_yr=float(_col(exchanges, "avoided_purchase_cad_per_yr").sum()),
         transport_cost_cad_per_yr=float(_col(exchanges, "transport_cost_cad_per_yr").sum()),

@@ -45,6 +45,21 @@ def test_compute_kpis_sums_by_hand():
     assert material.quantity_per_yr == pytest.approx(30.0)
 
 
+def test_the_value_resting_on_default_prices_is_reported_apart():
+    """An exchange counts when either side's money is a default (the knowledge base's or the
+    scenario's), not a firm's figure: a grant report says which part of its dollars to confirm."""
+    sourced = EX.assign(
+        supply_fate_cost_source=["declared", "config_default", "declared"],
+        purchase_price_source=["declared", "declared", "family_default"],
+    )
+    k = compute_kpis(sourced, FIRMS)
+    assert k.net_value_default_prices_cad_per_yr == pytest.approx(-20.0 + 500.0)
+    assert compute_kpis(EX, FIRMS).net_value_default_prices_cad_per_yr == 0.0  # sources unknown
+    every = sourced.assign(purchase_price_source="category_default")
+    assert compute_kpis(every, FIRMS).net_value_default_prices_cad_per_yr == pytest.approx(580.0)
+    assert "prix par défaut" in KPI_LABELS["net_value_default_prices_cad_per_yr"].fr
+
+
 def test_empty_exchanges_give_zero_kpis():
     assert compute_kpis(EX.head(0), FIRMS) == Kpis()
 
