@@ -268,35 +268,27 @@ def corrected_for_side(
     only ever *receives* — would silently never be proposed; its bark is.
     """
     never = _side_text(f"never.{direction}", *_labels(given))
-    expected = SIDE_TEXTS[f"expected.{direction}"]
     known = [s for s in suggestions if s.category_id in index.by_id and s.score >= CORRECTION_MIN_SCORE]
-    if not known:
+    if known:
+        best = known[0]
+        category = index.by_id[best.category_id]
+        fr, en = _labels(category)
+        named = {"never": never.fr, "category_id": best.category_id}
+        code = "corrected_side"
+        fix = _side_text(f"replaced.{direction}", {**fr, **named}, {**en, **named, "never": never.en})
+    else:
+        code = "one_sided"
         fix = _side_text(f"kept.{direction}", {"never": never.fr}, {"never": never.en})
-        ctx.error(
-            "category_id",
-            "one_sided",
-            expected,
-            fix,
-            found=str(given.get("category_id", "")),
-            severity="warning",
-        )
-        return None
-    best = known[0]
-    category = index.by_id[best.category_id]
-    fr, en = _labels(category)
-    fix = _side_text(
-        f"replaced.{direction}",
-        {**fr, "never": never.fr, "category_id": best.category_id},
-        {**en, "never": never.en, "category_id": best.category_id},
-    )
     ctx.error(
         "category_id",
-        "corrected_side",
-        expected,
+        code,
+        SIDE_TEXTS[f"expected.{direction}"],
         fix,
         found=str(given.get("category_id", "")),
         severity="warning",
     )
+    if not known:
+        return None
     return CategoryChoice(category, "corrected", float(best.score), tuple(s.category_id for s in known[1:]))
 
 
