@@ -82,3 +82,30 @@ def test_a_malformed_file_is_refused_in_both_languages(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         read_declarations(path)
+
+
+def test_the_evaluate_command_measures_a_regions_labelled_declarations(capsys, tmp_path):
+    """``symbiosis evaluate --declarations FILE``: an advisor measures the classifier on their own
+    region's labelled declarations without Python; a malformed file is refused with exit code 2."""
+    import json
+
+    from symbiosis.cli import main
+
+    path = tmp_path / "labelled.csv"
+    path.write_text(
+        HEADER
+        + "A1,fr,supply,t/an,,,Retailles d'acier,ferrous_scrap\n"
+        + "A2,fr,supply,t/an,,,Écorces de sapin,wood_bark\n"
+        + "A3,en,demand,t/yr,,,zzz qqq,wood_chips\n",
+        encoding="utf-8",
+    )
+    assert main(["evaluate", "--declarations", str(path), "--json", "--misses"]) == 0
+    payload = json.loads(capsys.readouterr().out)["declarations"]
+    total = {(r["split"], r["group"]): r for r in payload["accuracy"]}
+    assert sum(r["n"] for key, r in total.items() if key[1] == "all") == 3
+    assert [m["decl_id"] for m in payload["misses"]] == ["A3"]
+    assert main(["evaluate", "--declarations", str(path)]) == 0
+    assert "labelled declarations" in capsys.readouterr().out
+    path.write_text("decl_id,description\nA1,Sciure\n", encoding="utf-8")
+    assert main(["evaluate", "--declarations", str(path)]) == 2
+    assert "missing columns" in capsys.readouterr().err

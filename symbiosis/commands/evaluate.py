@@ -40,6 +40,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument(
+        "--declarations",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help=(
+            "also measure the classifier on labelled declarations (CSV: decl_id, lang, direction, unit, "
+            "temperature_c, waste_code, description, category_id): top-1 and top-3 per split, language "
+            "and direction / mesurer aussi le classement sur des déclarations étiquetées"
+        ),
+    )
+    parser.add_argument(
         "--layout",
         choices=("region", "park"),
         default="region",
@@ -80,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         total_table,
     )
     from symbiosis.evaluation.cases import read_maestri_exchanges
+    from symbiosis.evaluation.declarations import read_declarations
     from symbiosis.services.config_files import read_config
 
     try:
@@ -87,15 +99,17 @@ def run(args: argparse.Namespace) -> int:
         paths = find_cases(args.cases, split=args.split)
         cases = [read_case(p) for p in paths]
         exchanges = read_maestri_exchanges(args.maestri) if args.maestri else None
+        labelled = read_declarations(args.declarations) if args.declarations else None
     except (OSError, ValueError, TypeError, CaseError) as exc:
         print(f"Évaluation impossible / cannot evaluate: {exc}", file=sys.stderr)
         return 2
-    if not cases and exchanges is None:
+    if not cases and exchanges is None and labelled is None:
         print("Aucun cas trouvé / no case found", file=sys.stderr)
         return 2
+    declarations = _declarations(labelled, args) if labelled is not None else None
     maestri = _maestri(exchanges, args, config, paths) if exchanges is not None else None
     if not cases:
-        return _print_maestri_only(maestri, args)
+        return _print_without_cases(maestri, declarations, args)
     modes = ("inferred", "given") if args.mode == "both" else (args.mode,)
     evaluations = [evaluate_case(case, mode=mode, config=config) for mode in modes for case in cases]
     from symbiosis.evaluation import case_table
@@ -112,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
             payload["misses"] = misses.to_dict(orient="records")
         if maestri is not None:
             payload["maestri"] = maestri
+        if declarations is not None:
+            payload["declarations"] = declarations
         print_json(payload)
         return 0
     print(format_table(per_case))
@@ -126,7 +142,33 @@ def run(args: argparse.Namespace) -> int:
     if maestri is not None:
         print()
         _print_maestri(maestri)
+    if declarations is not None:
+        print()
+        _print_declarations(declarations)
     return 0
+
+
+def _declarations(labelled, args: argparse.Namespace) -> dict:
+    """The classifier on labelled declarations, as records: ``accuracy`` per split, language and
+    direction, and with ``--misses`` each declaration whose category was not read first."""
+    from symbiosis.evaluation.declarations import accuracy_table, classify_declarations
+
+    scored = classify_declarations(labelled)
+    out = {"accuracy": accuracy_table(scored).round(4).to_dict(orient="records")}
+    if args.misses:
+        columns = ["decl_id", "split", "lang", "direction", "description", "category_id", "inferred", "top3"]
+        out["misses"] = scored.loc[~scored["top1"], columns].to_dict(orient="records")
+    return out
+
+
+def _print_declarations(declarations: dict) -> None:
+    import pandas as pd
+
+    print("Déclarations étiquetées / labelled declarations (top-1, top-3):")
+    print(pd.DataFrame(declarations["accuracy"]).to_string(index=False))
+    if declarations.get("misses"):
+        print()
+        print(pd.DataFrame(declarations["misses"]).to_string(index=False))
 
 
 def _maestri(exchanges, args: argparse.Namespace, config, corpus_paths) -> dict:
@@ -184,9 +226,15 @@ def _print_maestri(maestri: dict) -> None:
             print(pd.DataFrame(maestri[title]).to_string(index=False))
 
 
-def _print_maestri_only(maestri: dict, args: argparse.Namespace) -> int:
+def _print_without_cases(maestri: dict | None, declarations: dict | None, args: argparse.Namespace) -> int:
     if args.json:
-        print_json({"maestri": maestri})
-    else:
+        payload = {"maestri": maestri} if maestri is not None else {}
+        print_json({**payload, **({"declarations": declarations} if declarations is not None else {})})
+        return 0
+    if maestri is not None:
         _print_maestri(maestri)
+    if declarations is not None:
+        if maestri is not None:
+            print()
+        _print_declarations(declarations)
     return 0
