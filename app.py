@@ -12,6 +12,7 @@ actor = state.current_actor()
 state.session_guard(lang)  # the session cookie (refresh, deep links) and the demo-accounts banner
 state.account_sidebar(actor, lang)
 state.unread_notice(actor, lang)
-page = st.navigation(state.navigation_pages(PAGES, actor, lang))
+# Every page listed: a folded navigation shows Streamlit's English « View N more » button.
+page = st.navigation(state.navigation_pages(PAGES, actor, lang), expanded=True)
 state.deep_link_notice(page, PAGES, actor, lang)  # why an address opened another page
 page.run()

@@ -52,11 +52,10 @@ def mutual_app(sample_db, tmp_path, chromium_path):
 
 
 def go_to(page, title: str) -> None:
-    """Follow the sidebar link ``title``, unfolding the navigation's last pages when they are folded."""
+    """Follow the sidebar link ``title`` (the navigation lists every page, never folded)."""
     link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title)
-    more = page.locator('[data-testid="stSidebarNavViewButton"]')
-    if not link.count() and more.count():
-        more.first.click()
+    # every page is listed: no fold, so no English « View N more » button to press
+    assert page.locator('[data-testid="stSidebarNavViewButton"]').count() == 0
     link.click()
     page.get_by_role("heading", name=title).first.wait_for(timeout=TIMEOUT_MS)
     wait_for_app(page, timeout_ms=TIMEOUT_MS)
