@@ -83,6 +83,25 @@ def open_copy(template_db: Path, tmp_path: Path, monkeypatch):
         yield repo
 
 
+def tiny_repo_fixtures(folder: str):
+    """The two fixtures a page module on the tiny registry needs: ``template_db`` (written once per
+    module in ``folder``) and ``repo`` (a fresh copy per test, the app pointed at it).
+
+    ``template_db, repo = tiny_repo_fixtures("firm_place")`` at module level registers both.
+    """
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def template_db(tmp_path_factory) -> Path:
+        return write_tiny_template(tmp_path_factory.mktemp(folder))
+
+    @pytest.fixture
+    def repo(template_db, tmp_path, monkeypatch):
+        yield from open_copy(template_db, tmp_path, monkeypatch)
+
+    return template_db, repo
+
+
 def run_file(path: str, actor: Actor | None, lang: str = "fr", *, firm: str | None = None) -> AppTest:
     """Run one page file headless as ``actor`` (``firm``: the ``?firm=`` of its address)."""
     at = AppTest.from_file(path, default_timeout=30)

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from symbiosis.db import Actor
-from tests._app_helpers import open_copy, run_file, write_tiny_template
+from tests._app_helpers import run_file, tiny_repo_fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = str(ROOT / "app_pages" / "firm_profile.py")
@@ -22,14 +22,7 @@ FIRM2 = Actor("granules", "firm", "F2")
 SYSTEM = Actor.system("test")
 
 
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory) -> Path:
-    return write_tiny_template(tmp_path_factory.mktemp("firm"))
-
-
-@pytest.fixture
-def repo(template_db, tmp_path, monkeypatch):
-    yield from open_copy(template_db, tmp_path, monkeypatch)
+template_db, repo = tiny_repo_fixtures("firm")
 
 
 def _page(path: str, actor: Actor | None = FIRM1, *, lang: str = "fr", firm: str | None = None) -> AppTest:

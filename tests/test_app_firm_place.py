@@ -17,7 +17,7 @@ from symbiosis.db.notifications import NotificationRepository
 from symbiosis.services.firm_place import pending_place, validate_keeping_position
 from symbiosis.services.firm_self_service import load_firm
 from symbiosis.views.notifications import notification_text
-from tests._app_helpers import open_copy, run_file, write_tiny_template
+from tests._app_helpers import run_file, tiny_repo_fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = str(ROOT / "app_pages" / "firm_profile.py")
@@ -28,14 +28,7 @@ SYSTEM = Actor.system("test")
 UNKNOWN = "Saint-Bidon-du-Lac"
 
 
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory) -> Path:
-    return write_tiny_template(tmp_path_factory.mktemp("firm_place"))
-
-
-@pytest.fixture
-def repo(template_db, tmp_path, monkeypatch):
-    yield from open_copy(template_db, tmp_path, monkeypatch)
+template_db, repo = tiny_repo_fixtures("firm_place")
 
 
 def _page(path: str, actor: Actor = FIRM1, *, lang: str = "fr") -> AppTest:

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from symbiosis.db import Actor
-from tests._app_helpers import open_copy, run_file, write_tiny_template
+from tests._app_helpers import run_file, tiny_repo_fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 STREAMS = str(ROOT / "app_pages" / "firm_streams.py")
@@ -21,14 +21,7 @@ SYSTEM = Actor.system("test")
 SUBMIT = "FormSubmitter:firm_add_stream-Valider et ajouter"
 
 
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory) -> Path:
-    return write_tiny_template(tmp_path_factory.mktemp("firm_walk"))
-
-
-@pytest.fixture
-def repo(template_db, tmp_path, monkeypatch):
-    yield from open_copy(template_db, tmp_path, monkeypatch)
+template_db, repo = tiny_repo_fixtures("firm_walk")
 
 
 def _page(path: str, actor: Actor = FIRM1, *, lang: str = "fr") -> AppTest:

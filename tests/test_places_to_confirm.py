@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from symbiosis.db import Actor, NotFound, PermissionDenied
@@ -15,7 +13,7 @@ from symbiosis.services.firm_place import (
     validate_keeping_position,
 )
 from symbiosis.views.firm import place_option_label, profile_cells
-from tests._app_helpers import open_copy, run_page, write_tiny_template
+from tests._app_helpers import run_page, tiny_repo_fixtures
 
 FIRM1 = Actor("scierie", "firm", "F1")
 ADVISOR = Actor("adele", "advisor")
@@ -23,14 +21,7 @@ MANAGER = Actor("marc", "program_manager")
 UNKNOWN = "Saint-Bidon-du-Lac"
 
 
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory) -> Path:
-    return write_tiny_template(tmp_path_factory.mktemp("places"))
-
-
-@pytest.fixture
-def repo(template_db, tmp_path, monkeypatch):
-    yield from open_copy(template_db, tmp_path, monkeypatch)
+template_db, repo = tiny_repo_fixtures("places")
 
 
 def _report_unknown_place(repo) -> dict:

@@ -178,14 +178,19 @@ def app_url(sample_db: Path, tmp_path_factory, chromium_path: str) -> Iterator[s
     yield from serve_app(sample_db, log)
 
 
-def sign_in(page, app_url: str, user_id: str, password: str, *, landing: str | None = None) -> None:
-    """Open the app, sign in through the form and wait for the landing page (its title if given)."""
-    page.goto(app_url)
-    wait_for_app(page)
+def fill_sign_in(page, user_id: str, password: str) -> None:
+    """Sign in through the form the current page shows, and wait until the session is open."""
     page.get_by_label("Identifiant").fill(user_id)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("button", name="Se déconnecter").wait_for()
+
+
+def sign_in(page, app_url: str, user_id: str, password: str, *, landing: str | None = None) -> None:
+    """Open the app, sign in through the form and wait for the landing page (its title if given)."""
+    page.goto(app_url)
+    wait_for_app(page)
+    fill_sign_in(page, user_id, password)
     page.get_by_role("button", name="Se connecter").wait_for(state="detached")
     if landing:
         page.locator("h1").filter(has_text=landing).first.wait_for(timeout=60_000)

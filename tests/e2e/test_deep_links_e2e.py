@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from symbiosis.i18n import t
-from tests.e2e.conftest import RequestLog, demo_password, new_page, sign_in, wait_for_app
+from tests.e2e.conftest import RequestLog, demo_password, fill_sign_in, new_page, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e]
 
@@ -46,10 +46,7 @@ def test_a_page_asked_for_before_sign_in_opens_once_signed_in(browser, app_url):
         wait_for_app(page)
         page.get_by_text(t("nav.sign_in_first", "fr", page=t("manager.title", "fr"))).wait_for()
         _no_page_not_found(page)
-        page.get_by_label("Identifiant").fill("gestionnaire")
-        page.get_by_label("Mot de passe").fill(demo_password("gestionnaire"))
-        page.get_by_role("button", name="Se connecter").click()
-        page.get_by_role("button", name="Se déconnecter").wait_for()
+        fill_sign_in(page, "gestionnaire", demo_password("gestionnaire"))
         page.locator("h1").filter(has_text=t("manager.title", "fr")).first.wait_for(timeout=60_000)
         assert page.url.rstrip("/").endswith("/tableau-de-bord")
         _no_page_not_found(page)
@@ -82,10 +79,7 @@ def test_an_address_no_page_has_opens_the_landing_page_in_french(browser, app_ur
         page.get_by_text(notice).wait_for()
         page.get_by_role("button", name="Se connecter").wait_for()
         _no_page_not_found(page)
-        page.get_by_label("Identifiant").fill("scierie")
-        page.get_by_label("Mot de passe").fill(demo_password("scierie"))
-        page.get_by_role("button", name="Se connecter").click()
-        page.get_by_role("button", name="Se déconnecter").wait_for()
+        fill_sign_in(page, "scierie", demo_password("scierie"))
         page.locator("h1").filter(has_text=t("firm_profile.title", "fr")).first.wait_for(timeout=60_000)
         _no_page_not_found(page)
     finally:
