@@ -224,10 +224,6 @@ def corrected_for_unit(
     return CategoryChoice(category, "corrected", float(best.score), tuple(s.category_id for s in known[1:]))
 
 
-#: Categories that name a *receiving service*: a firm that offers one (spare treatment capacity) is,
-#: for the engine, a receiver of what it treats — its offer is recorded as a demand.
-RECEIVING_SERVICES = frozenset({"wastewater_treatment_capacity", "treatment_recovery_service"})
-
 SIDE_TEXTS = TextTable("ingest.side")
 
 

@@ -23,7 +23,6 @@ from symbiosis.ingest.firms import missing_columns
 from symbiosis.ingest.reader import RawTable
 from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
 from symbiosis.ingest.stream_checks import (
-    RECEIVING_SERVICES,
     CategoryIndex,
     check_baseline,
     check_category,
@@ -39,7 +38,7 @@ from symbiosis.ingest.stream_checks import (
     temperature_band,
     waste_code_table,
 )
-from symbiosis.kb.classify import categories_on_side
+from symbiosis.kb.classify import RECEIVING_SERVICES, categories_on_side
 from symbiosis.schemas import STREAMS
 from symbiosis.units.table import read_unit
 

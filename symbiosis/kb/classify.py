@@ -65,6 +65,7 @@ from symbiosis.kb.tables import split_list
 from symbiosis.kb.waste_codes import load_waste_codes
 
 __all__ = [
+    "RECEIVING_SERVICES",
     "Declaration",
     "Suggestion",
     "allowed_categories",
@@ -437,6 +438,11 @@ def _sides() -> dict[str, frozenset[str]]:
         "supply": frozenset(rules["supply_category_id"]),
         "demand": frozenset(rules["demand_category_id"]),
     }
+
+
+#: Categories that name a *receiving service*: a firm that offers one (spare treatment capacity) is,
+#: for the engine, a receiver of what it treats — its offer is recorded as a demand.
+RECEIVING_SERVICES = frozenset({"wastewater_treatment_capacity", "treatment_recovery_service"})
 
 
 def categories_on_side(direction: str) -> frozenset[str]:

@@ -15,8 +15,7 @@ import pandas as pd
 from symbiosis.i18n import t
 from symbiosis.ingest import ImportReport
 from symbiosis.ingest.columns import header_label
-from symbiosis.ingest.stream_checks import RECEIVING_SERVICES
-from symbiosis.kb.classify import categories_on_side, classify
+from symbiosis.kb.classify import RECEIVING_SERVICES, categories_on_side, classify
 from symbiosis.labels import unit_label
 from symbiosis.units import units
 from symbiosis.views.firm import number_cell
