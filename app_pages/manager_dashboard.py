@@ -11,6 +11,7 @@ from symbiosis.views.dashboard import (
     BREAKDOWNS,
     PER_FIRM_BREAKDOWNS,
     breakdown_table,
+    default_price_note,
     headline,
     monthly_table,
     status_table,
@@ -32,6 +33,8 @@ figures = headline(data, lang)
 for row in (figures[:3], figures[3:]):
     for col, (label, value) in zip(st.columns(3), row, strict=False):
         col.metric(label, value)
+if note := default_price_note(data, lang):
+    st.caption(note)
 
 left, right = st.columns([1, 2])
 left.subheader(t("manager.by_status", lang))

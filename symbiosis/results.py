@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "DEFAULT_PRICE_SOURCES",
     "KPI_LABELS",
+    "PRICE_SOURCE_COLUMNS",
     "AllocationInfo",
     "Deferred",
     "KindKpis",
@@ -29,6 +31,7 @@ __all__ = [
     "MatchResult",
     "compute_kpis",
     "explanation_texts",
+    "on_default_prices",
 ]
 
 #: Bilingual label of each scalar KPI, in display order.
@@ -244,10 +247,20 @@ def _by_kind(exchanges: pd.DataFrame) -> tuple[KindKpis, ...]:
 DEFAULT_PRICE_SOURCES = frozenset({"config_default", "category_default", "family_default"})
 
 
-def _on_default_prices(exchanges: pd.DataFrame) -> pd.Series:
-    """Exchanges whose supply's cost today or demand's price is a default, not a firm's figure."""
+#: The exchange columns that say where its money comes from.
+PRICE_SOURCE_COLUMNS: tuple[str, ...] = ("supply_fate_cost_source", "purchase_price_source")
+
+
+def on_default_prices(exchanges: pd.DataFrame) -> pd.Series:
+    """Exchanges whose supply's cost today or demand's price is a default, not a firm's figure.
+
+    Parameters
+    ----------
+    exchanges
+        Rows with any of :data:`PRICE_SOURCE_COLUMNS` (missing ones count as a firm's figure).
+    """
     rest = pd.Series(False, index=exchanges.index)
-    for column in ("supply_fate_cost_source", "purchase_price_source"):
+    for column in PRICE_SOURCE_COLUMNS:
         if column in exchanges:
             rest |= exchanges[column].astype(str).isin(DEFAULT_PRICE_SOURCES)
     return rest
@@ -276,7 +289,7 @@ def compute_kpis(exchanges: pd.DataFrame, firms: pd.DataFrame) -> Kpis:
         co2e_avoided_t_per_yr=float(_col(exchanges, "co2e_avoided_t_per_yr").sum()),
         net_value_cad_per_yr=float(_col(exchanges, "net_value_cad_per_yr").sum()),
         net_value_default_prices_cad_per_yr=float(
-            _col(exchanges, "net_value_cad_per_yr")[_on_default_prices(exchanges)].sum()
+            _col(exchanges, "net_value_cad_per_yr")[on_default_prices(exchanges)].sum()
         ),
         avoided_disposal_cad_per_yr=float(_col(exchanges, "avoided_disposal_cad_per_yr").sum()),
         avoided_purchase_cad_per_yr=float(_col(exchanges, "avoided_purchase_cad_per_yr").sum()),

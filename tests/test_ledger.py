@@ -186,3 +186,20 @@ def test_by_product_sold_today_is_not_diverted():
     assert out["tonnes_exchanged"] == 100.0 and out["diverted_from_landfill"] == 0.0
     assert out["co2e_disposal_avoided"] == 0.0
     assert out["net_savings_cad"] == pytest.approx(-5000 + 9000 - (100 * 10 * 0.2 + 100 * 0.04 * 50))
+
+
+def test_the_ledger_says_where_each_price_came_from():
+    """The money lines carry the source of their price (a firm's figure or a default), so that an
+    auditor of a grant report can tell the dollars a firm gave from the engine's defaults."""
+    row = exchange(
+        "S1", "D1", "F1", "F2", supply_fate_cost_source="declared", purchase_price_source="family_default"
+    )
+    synergy = pd.DataFrame(proposal_rows(exchanges(row), config())).assign(status="implemented")
+    assert synergy["estimate"].iat[0]["parameters"]["purchase_price_source"] == "family_default"
+    by = ledger_lines(synergy, factors=_factors(), categories=CATEGORIES).set_index("indicator")
+    assert json.loads(by.loc["avoided_disposal_cad", "parameters"])["disposal_cost_source"] == "declared"
+    assert (
+        json.loads(by.loc["avoided_purchase_cad", "parameters"])["purchase_price_source"] == "family_default"
+    )
+    net = json.loads(by.loc["net_savings_cad", "parameters"])
+    assert (net["disposal_cost_source"], net["purchase_price_source"]) == ("declared", "family_default")

@@ -114,3 +114,22 @@ def test_public_firm_without_a_recorded_consent_is_not_named():
     data = gather_report(report_registry().firms, lines, load_factors(), consents={"P1"}, anonymised=True)
     assert "Chaufferie d'Alma" not in set(data.firms["firm"])  # public, but no consent recorded
     assert data.synergies.empty
+
+
+def test_the_net_value_on_default_prices_follows_the_prices_each_proposal_froze():
+    """A grant report says which dollars rest on prices no firm gave: the proposal froze where each
+    price came from; verified figures keep that basis; an estimate recorded before it says nothing."""
+    synergies = _synergies()
+    synergies["estimate"] = [
+        {"parameters": {"disposal_cost_source": "declared", "purchase_price_source": "family_default"}},
+        {"parameters": {"disposal_cost_source": "declared", "purchase_price_source": "declared"}},
+        {},
+    ]
+    lines = lines_from_ledger(synergies, _ledger()).set_index("synergy_id")
+    assert lines.loc["syn-1", "net_value_default_prices_cad_per_yr"] == pytest.approx(20_000.0)  # verified
+    assert lines.loc["syn-2", "net_value_default_prices_cad_per_yr"] == 0.0  # both prices from the firms
+    assert lines.loc["syn-3", "net_value_default_prices_cad_per_yr"] == 0.0  # nothing recorded
+    data = gather_report(report_registry().firms, lines.reset_index(), load_factors(), source="synergies")
+    assert data.kpi("net_value_default_prices_cad_per_yr") == pytest.approx(20_000.0)
+    assert data.kpi("net_value_cad_per_yr") == pytest.approx(45_000.0)
+    assert any("1 synergie sur 2 repose sur un prix par défaut" in note.fr for note in data.notes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -14,7 +16,9 @@ from symbiosis.views.dashboard import (
     BREAKDOWNS,
     PER_FIRM_BREAKDOWNS,
     breakdown_table,
+    default_price_note,
     headline,
+    money_text,
     monthly_table,
     status_table,
 )
@@ -87,3 +91,17 @@ def test_a_small_conversion_is_not_shown_as_zero():
     )
     table = status_table(SimpleNamespace(by_status=part), "fr")
     assert table.iloc[1, 3] == pytest.approx(0.2)
+
+
+def test_the_savings_resting_on_default_prices_are_said_apart(data):
+    """The sample's prices are partly the engine's defaults: the manager reads how much, in words."""
+    report, lines = data
+    on_defaults = lines["net_value_default_prices_cad_per_yr"].sum()
+    assert 0 < on_defaults < lines["net_value_cad_per_yr"].sum()
+    note = default_price_note(report, "fr")
+    assert note is not None and "reposent sur des prix par défaut" in note
+    assert money_text(on_defaults, "fr") in note
+    assert money_text(lines["net_value_cad_per_yr"].sum(), "fr") in note
+    kpis = report.kpis.copy()
+    kpis.loc[kpis["indicator"].eq("net_value_default_prices_cad_per_yr"), ["estimated", "total"]] = 0.0
+    assert default_price_note(dataclasses.replace(report, kpis=kpis), "en") is None  # all firms' figures

@@ -55,6 +55,7 @@ KPI_KEYS: tuple[str, ...] = (
     "diverted_t_per_yr",
     "co2e_avoided_t_per_yr",
     "net_value_cad_per_yr",
+    "net_value_default_prices_cad_per_yr",
 )
 _SUMS = ("tonnes_t_per_yr", "diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr")
 #: Dimensions of the breakdown tables (:attr:`ReportData.breakdowns`).
@@ -452,6 +453,10 @@ def _notes(
     unknown = int(eng["mrc"].eq(MRC_UNKNOWN).sum())
     if unknown:
         notes.append(_plural("unknown_mrc", unknown))
+    kept = lines[lines["status"].ne("rejected")]
+    n_default = int(kept["net_value_default_prices_cad_per_yr"].ne(0.0).sum())
+    if n_default:
+        notes.append(_plural("default_prices", n_default, total=len(kept)))
     no_factor = int(lines["factor_ids"].fillna("").eq("").sum())
     if no_factor:
         notes.append(_plural("no_factor", no_factor))

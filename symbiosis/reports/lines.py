@@ -18,6 +18,7 @@ import pandas as pd
 
 from symbiosis.engine.network import tonnes_of
 from symbiosis.labels import PATHWAY_UNASSESSED
+from symbiosis.results import DEFAULT_PRICE_SOURCES, on_default_prices
 
 __all__ = [
     "EVIDENCE",
@@ -53,6 +54,7 @@ LINE_COLUMNS: tuple[str, ...] = (
     "diverted_t_per_yr",
     "co2e_avoided_t_per_yr",
     "net_value_cad_per_yr",
+    "net_value_default_prices_cad_per_yr",
     "distance_km",
     "pathway",
     "permit_reference",
@@ -80,6 +82,7 @@ _NUMBERS = (
     "diverted_t_per_yr",
     "co2e_avoided_t_per_yr",
     "net_value_cad_per_yr",
+    "net_value_default_prices_cad_per_yr",
     "distance_km",
 )
 
@@ -152,6 +155,9 @@ def lines_from_result(result: Any) -> pd.DataFrame:
             "diverted_t_per_yr": _num(ex, "diverted_t_per_yr").fillna(0.0),
             "co2e_avoided_t_per_yr": _num(ex, "co2e_avoided_t_per_yr").fillna(0.0),
             "net_value_cad_per_yr": _num(ex, "net_value_cad_per_yr").fillna(0.0),
+            "net_value_default_prices_cad_per_yr": _num(ex, "net_value_cad_per_yr")
+            .fillna(0.0)
+            .where(on_default_prices(ex), 0.0),
             "distance_km": _num(ex, "distance_km"),
             "pathway": _text(ex, "pathway"),
             "permit_reference": _text(ex, "permit_reference"),
@@ -213,7 +219,12 @@ def lines_from_records(records: pd.DataFrame) -> pd.DataFrame:
     out["status"] = out["status"].replace("", "proposed")
     out["synergy_type"] = out["synergy_type"].replace("", "substitution")
     out["stage_reached"] = out["stage_reached"].where(out["stage_reached"].ne(""), out["status"])
-    for col in ("diverted_t_per_yr", "co2e_avoided_t_per_yr", "net_value_cad_per_yr"):
+    for col in (
+        "diverted_t_per_yr",
+        "co2e_avoided_t_per_yr",
+        "net_value_cad_per_yr",
+        "net_value_default_prices_cad_per_yr",
+    ):
         out[col] = out[col].fillna(0.0)
     if out["tonnes_t_per_yr"].isna().all() and "kind" in records:
         out["tonnes_t_per_yr"] = out["quantity_per_yr"].where(out["kind"].eq("material"), 0.0)
@@ -260,6 +271,24 @@ def _estimate_text(estimates: pd.Series, name: str, *, missing: str) -> pd.Serie
     return estimates.map(one).astype(object)
 
 
+def _on_default_prices(estimates: pd.Series) -> pd.Series:
+    """Synergies whose frozen estimate prices today's fate or the receiver's input by a default.
+
+    The proposal records where each price came from (``estimate["parameters"]``,
+    ``disposal_cost_source`` and ``purchase_price_source``); an estimate recorded before it did
+    counts as a firm's figure: nothing says otherwise.
+    """
+
+    def one(estimate: Any) -> bool:
+        params = estimate.get("parameters") if isinstance(estimate, Mapping) else None
+        if not isinstance(params, Mapping):
+            return False
+        sources = (params.get("disposal_cost_source"), params.get("purchase_price_source"))
+        return any(str(s) in DEFAULT_PRICE_SOURCES for s in sources if s)
+
+    return estimates.map(one).astype(bool)
+
+
 def lines_from_ledger(synergies: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
     """Return lines from tracked synergies and their impact ledger (long: one row per indicator).
 
@@ -283,6 +312,11 @@ def lines_from_ledger(synergies: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataF
         for name, missing in (("pathway", PATHWAY_UNASSESSED), ("permit_reference", "")):
             if name not in base:
                 base[name] = _estimate_text(base["estimate"], name, missing=missing)
+    defaults = (
+        _on_default_prices(base["estimate"]).to_numpy()
+        if "estimate" in base
+        else np.zeros(len(base), dtype=bool)
+    )
     lines = lines_from_records(base.drop(columns=["estimate"], errors="ignore")).set_index("synergy_id")
     led = ledger[ledger["indicator"].isin(list(LEDGER_INDICATORS))] if not ledger.empty else ledger
     if not led.empty:
@@ -297,4 +331,6 @@ def lines_from_ledger(synergies: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataF
         idx = lines.index.intersection(meta.index)
         lines.loc[idx, "factor_ids"] = meta.loc[idx, "factor_ids"]
         lines.loc[idx, "method"] = meta.loc[idx, "method"]
+    # Estimated or verified, the net value rests on the prices the proposal froze.
+    lines["net_value_default_prices_cad_per_yr"] = lines["net_value_cad_per_yr"].where(defaults, 0.0)
     return lines.reset_index()[list(LINE_COLUMNS)]

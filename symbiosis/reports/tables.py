@@ -130,8 +130,7 @@ def _kpi_values(data: ReportData) -> pd.DataFrame:
     table = data.kpis.set_index("indicator").loc[list(KPI_KEYS)].copy()
     for col in ("estimated", "verified", "total"):
         table[col] = [
-            round(v) if k.startswith("n_") or k == "net_value_cad_per_yr" else round(v, 1)
-            for k, v in table[col].items()
+            round(v) if k.startswith(("n_", "net_value")) else round(v, 1) for k, v in table[col].items()
         ]
     return table
 

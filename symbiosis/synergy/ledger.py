@@ -147,14 +147,20 @@ INDICATORS: tuple[Indicator, ...] = (
         "L7",
         "q × disposal_cost_cad_per_unit (cost of today's fate)",
         "CAD",
-        ("quantity", "disposal_cost_cad_per_unit", "current_fate"),
+        ("quantity", "disposal_cost_cad_per_unit", "disposal_cost_source", "current_fate"),
     ),
     Indicator(
         "avoided_purchase_cad",
         "L8",
         "q × yield × purchase_price_cad_per_demand_unit (virgin input)",
         "CAD",
-        ("quantity", "yield_ratio", "purchase_price_cad_per_demand_unit", "demand_use"),
+        (
+            "quantity",
+            "yield_ratio",
+            "purchase_price_cad_per_demand_unit",
+            "purchase_price_source",
+            "demand_use",
+        ),
     ),
     Indicator("revenue_cad", "L9", "q × revenue_cad_per_unit", "CAD", ("quantity", "revenue_cad_per_unit")),
     Indicator(
@@ -190,7 +196,9 @@ INDICATORS: tuple[Indicator, ...] = (
         (
             "quantity",
             "disposal_cost_cad_per_unit",
+            "disposal_cost_source",
             "purchase_price_cad_per_demand_unit",
+            "purchase_price_source",
             "gate_fee_cad_per_demand_unit",
         ),
     ),
@@ -223,6 +231,8 @@ _DEFAULTS: Mapping[str, Any] = {
     "demand_use": "virgin_input",
     "material_class": "",
     "current_fate_source": "",
+    "disposal_cost_source": "",
+    "purchase_price_source": "",
 }
 
 

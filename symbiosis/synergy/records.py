@@ -172,6 +172,10 @@ def _parameters(row: Mapping[str, Any], transport: Any) -> dict[str, Any]:
         # Today's baseline (symbiosis.engine.baselines): what the figures are measured against.
         "current_fate": str(row.get("supply_fate") or ""),
         "current_fate_source": str(row.get("supply_fate_source") or ""),
+        # Where the money comes from: a firm's own figure or a default (symbiosis.results), so that
+        # a grant report can say which dollars rest on prices no firm gave.
+        "disposal_cost_source": str(row.get("supply_fate_cost_source") or ""),
+        "purchase_price_source": str(row.get("purchase_price_source") or ""),
         "material_class": str(row.get("material_class") or ""),
         "diverted": bool(_num(row, "diverted_t_per_unit") > 0),
         "demand_use": str(row.get("demand_use") or "virgin_input"),

@@ -21,6 +21,7 @@ __all__ = [
     "BREAKDOWNS",
     "PER_FIRM_BREAKDOWNS",
     "breakdown_table",
+    "default_price_note",
     "headline",
     "money_text",
     "monthly_table",
@@ -55,6 +56,23 @@ def headline(data: ReportData, lang: str = "fr") -> list[tuple[str, str]]:
         (t("manager.kpi.firms", lang), whole("n_firms_engaged")),
         (t("manager.kpi.verified", lang), whole("n_synergies", "verified")),
     ]
+
+
+def default_price_note(data: ReportData, lang: str = "fr") -> str | None:
+    """Say how much of the net savings rests on prices no firm gave, or None when none does.
+
+    A program manager quoting the savings in a grant report needs to know which dollars come from
+    the firms' own figures and which from the engine's defaults (``docs/impact-method.md``).
+    """
+    on_defaults = data.kpi("net_value_default_prices_cad_per_yr")
+    if on_defaults == 0.0:
+        return None
+    return t(
+        "manager.kpi.saved_default",
+        lang,
+        value=money_text(on_defaults, lang),
+        total=money_text(data.kpi("net_value_cad_per_yr"), lang),
+    )
 
 
 def status_table(data: ReportData, lang: str = "fr") -> pd.DataFrame:
