@@ -80,6 +80,11 @@ logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).with_name("data")
 SYNONYMS_FILE = DATA_DIR / "classifier_synonyms.csv"
+#: Trade terms (``category_id, lang, term``): jargon, abbreviations and regional words firms type for
+#: a category. Unlike a synonym, a term scores only when *every* one of its words is in the text (the
+#: exact-hit part of the score): its words are common elsewhere ("grenaille *usée*", "eau *potable*"),
+#: and letting them count by partial likeness pulled texts that share one ordinary word.
+TERMS_FILE = DATA_DIR / "classifier_terms.csv"
 
 #: Weights of the three similarities in the score (they sum to 1, so the score stays in [0, 1]).
 W_PHRASE, W_DOC, W_EXACT = 0.55, 0.2, 0.25
@@ -196,24 +201,30 @@ def _low_descriptions() -> dict[str, tuple[str, str]]:
 
 
 def _extra_synonyms() -> pd.DataFrame:
-    """Return the classifier's own synonyms (``category_id, lang, synonym``)."""
-    if not SYNONYMS_FILE.exists():
-        return pd.DataFrame(columns=["category_id", "lang", "synonym"])
-    return pd.read_csv(SYNONYMS_FILE, dtype=str, keep_default_na=False, comment="#")
+    """Return the classifier's own synonyms and trade terms (``category_id, lang, synonym, exact``)."""
+    parts = []
+    for path, column, exact in ((SYNONYMS_FILE, "synonym", False), (TERMS_FILE, "term", True)):
+        if path.exists():
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+            parts.append(frame.rename(columns={column: "synonym"}).assign(exact=exact))
+    if not parts:
+        return pd.DataFrame(columns=["category_id", "lang", "synonym", "exact"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _category_phrases(
-    row: pd.Series, extra: dict[str, list[tuple[str, str]]], low: dict[str, tuple[str, str]]
+    row: pd.Series, extra: dict[str, list[tuple[str, str, bool]]], low: dict[str, tuple[str, str]]
 ) -> list[tuple]:
-    """Return ``(text, lang, weight)`` of every phrase describing one category."""
-    phrases = [(row["category_id"].replace("_", " "), "", 1.0)]
-    phrases += [(row["label_fr"], "fr", 1.0), (row["label_en"], "en", 1.0)]
-    phrases += [(s, "fr", 1.0) for s in split_list(row["synonyms_fr"])]
-    phrases += [(s, "en", 1.0) for s in split_list(row["synonyms_en"])]
-    phrases += [(s, lang, 1.0) for s, lang in extra.get(row["category_id"], [])]
+    """Return ``(text, lang, weight, exact)`` of every phrase describing one category (``exact``: a
+    trade term, scored only when all its words are present)."""
+    phrases = [(row["category_id"].replace("_", " "), "", 1.0, False)]
+    phrases += [(row["label_fr"], "fr", 1.0, False), (row["label_en"], "en", 1.0, False)]
+    phrases += [(s, "fr", 1.0, False) for s in split_list(row["synonyms_fr"])]
+    phrases += [(s, "en", 1.0, False) for s in split_list(row["synonyms_en"])]
+    phrases += [(s, lang, 1.0, exact) for s, lang, exact in extra.get(row["category_id"], [])]
     codes = [_clean_code(c) for c in split_list(row["waste_codes"])]
-    phrases += [(low[c][0], "en", LOW_WEIGHT) for c in codes if c in low]
-    phrases += [(low[c][1], "fr", LOW_WEIGHT) for c in codes if c in low and low[c][1]]
+    phrases += [(low[c][0], "en", LOW_WEIGHT, False) for c in codes if c in low]
+    phrases += [(low[c][1], "fr", LOW_WEIGHT, False) for c in codes if c in low and low[c][1]]
     return phrases
 
 
@@ -232,22 +243,27 @@ def _suggestion(row: pd.Series) -> Suggestion:
 
 def _phrase_table(
     categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, tuple[str, str]]
-) -> tuple[list[list[str]], list[str], list[float], list[int]]:
-    """Return the tokens, language, weight and category row of every phrase, grouped by category."""
+) -> tuple[list[list[str]], list[str], list[float], list[int], list[bool]]:
+    """Return the tokens, language, weight, category row and exactness of every phrase, grouped by
+    category."""
     unknown = set(extra["category_id"]) - set(categories["category_id"])
     if unknown:
         logger.warning("classifier synonyms for unknown categories ignored: %s", sorted(unknown))
-    by_category: dict[str, list[tuple[str, str]]] = {}
-    for cid, lang, synonym in zip(extra["category_id"], extra["lang"], extra["synonym"], strict=True):
-        by_category.setdefault(cid, []).append((synonym, lang))
-    texts, langs, weights, owner = [], [], [], []
+    by_category: dict[str, list[tuple[str, str, bool]]] = {}
+    exact_column = extra["exact"] if "exact" in extra else pd.Series(False, index=extra.index)
+    for cid, lang, synonym, exact in zip(
+        extra["category_id"], extra["lang"], extra["synonym"], exact_column.astype(bool), strict=True
+    ):
+        by_category.setdefault(cid, []).append((synonym, lang, bool(exact)))
+    texts, langs, weights, owner, exacts = [], [], [], [], []
     for i, (_, row) in enumerate(categories.iterrows()):
-        for text, lang, weight in _category_phrases(row, by_category, low):
+        for text, lang, weight, exact in _category_phrases(row, by_category, low):
             texts.append(tokens(text))
             langs.append(lang)
             weights.append(weight)
             owner.append(i)
-    return texts, langs, weights, owner
+            exacts.append(exact)
+    return texts, langs, weights, owner, exacts
 
 
 def _word_matrix(texts: list[list[str]]) -> tuple[dict[str, int], sparse.csr_matrix]:
@@ -292,17 +308,20 @@ def _temperature_columns(
 def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, tuple[str, str]]) -> _Index:
     """Fit the n-gram space and the phrase, document and word matrices."""
     categories = categories.reset_index(drop=True)
-    texts, langs, weights, owner = _phrase_table(categories, extra, low)
+    texts, langs, weights, owner, exact = _phrase_table(categories, extra, low)
     docs: list[list[str]] = [[] for _ in range(len(categories))]
-    for toks, i in zip(texts, owner, strict=True):
-        docs[i].extend(toks)
+    for toks, i, only_exact in zip(texts, owner, exact, strict=True):
+        if not only_exact:
+            docs[i].extend(toks)
     space = fit_space(docs)
+    # A trade term has no n-gram likeness: it counts through its exact hits only.
+    likeness = sparse.diags((~np.asarray(exact, dtype=bool)).astype(float)) @ space.transform(texts)
     words, phrase_tokens = _word_matrix(texts)
     pressure_bands = _bands(categories, "bar")
     return _Index(
         categories=tuple(_suggestion(row) for _, row in categories.iterrows()),
         space=space,
-        phrases=space.transform(texts),
+        phrases=sparse.csr_matrix(likeness),
         phrase_starts=np.searchsorted(np.asarray(owner), np.arange(len(categories))),
         phrase_weight=np.asarray(weights),
         phrase_lang=np.asarray(langs),
