@@ -4,7 +4,8 @@ The declarations are in ``tests/data/classification_quebec``.
 
 The split was frozen before the first run (SHA-256 of the id); words were added looking at the tune
 half only, the held-back half was measured once after (2026-12-07: top-1 85.0 %, top-3 97.2 %; the
-code of the session's start gave 85.0 % / 96.3 %). The floors sit just below the recorded figures:
+code of the session's start gave 85.0 % / 96.3 %), and a second time after the trade terms written
+without sight of it (88.8 % / 97.2 %). The floors sit just below the recorded figures:
 a change that loses two held-back rows fails here and must be weighed in docs/match-quality.md.
 """
 
@@ -46,10 +47,10 @@ def test_the_file_and_its_split_are_the_frozen_ones():
 @pytest.mark.parametrize(
     ("split", "group", "top1", "top3"),
     [
-        ("holdout", "all", 0.83, 0.95),
-        ("holdout", "fr", 0.82, 0.95),
-        ("holdout", "en", 0.84, 0.94),
-        ("tune", "all", 0.88, 0.93),
+        ("holdout", "all", 0.87, 0.95),
+        ("holdout", "fr", 0.86, 0.95),
+        ("holdout", "en", 0.87, 0.94),
+        ("tune", "all", 0.90, 0.93),
     ],
 )
 def test_accuracy_stays_above_its_floor(table, split, group, top1, top3):
