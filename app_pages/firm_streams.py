@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state, tables
+from app_pages import state, tables, uploads
 from symbiosis.i18n import t
 from symbiosis.ingest import rejected_file, template_bytes
 from symbiosis.labels import category_labels
@@ -316,7 +316,9 @@ with tab_upload:
 
     st.markdown(f"#### {t('firm_streams.upload_title', lang)}")
     st.caption(t("firm_streams.upload_help", lang, firm_id=firm_id))
-    uploaded = st.file_uploader(t("firm_streams.upload", lang), type=["csv", "xlsx"], key="streams_upload")
+    uploaded = uploads.file_uploader(
+        t("firm_streams.upload", lang), key="streams_upload", lang=lang, types=["csv", "xlsx"]
+    )
     prewarm()  # the worker process that will read the file starts now, not at the click
     if uploaded is not None and st.button(t("firm_streams.import", lang), type="primary", key="firm_import"):
         with st.spinner(t("firm_streams.importing", lang)):  # read in a worker process: others keep working

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import mutual_state, results_state, state, tables
+from app_pages import mutual_state, results_state, state, tables, uploads
 from symbiosis.i18n import t
 from symbiosis.ingest import rejected_file
 from symbiosis.mutual.records import record_mutual_proposals
@@ -20,8 +20,12 @@ st.caption(t("mutual.data.intro", lang))
 registry = results_state.load_registry(actor)
 
 with st.form("mutual_upload"):
-    files = st.file_uploader(
-        t("mutual.data.upload", lang), type=["csv", "xlsx"], accept_multiple_files=True, key="mutual_files"
+    files = uploads.file_uploader(
+        t("mutual.data.upload", lang),
+        key="mutual_files",
+        lang=lang,
+        types=["csv", "xlsx"],
+        accept_multiple_files=True,
     )
     submitted = st.form_submit_button(t("mutual.data.validate", lang))
 if submitted and files:

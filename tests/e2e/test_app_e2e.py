@@ -92,6 +92,19 @@ def test_each_role_signs_in_and_sees_its_landing_page(browser, app_url, user_id,
     _no_outside_requests(log)
 
 
+def _uploader_texts(page) -> list[str]:
+    """What a person reads on the uploader: Streamlit's English is hidden (size 0), French drawn after."""
+    page.locator('[data-testid="stFileUploaderDropzoneInstructions"]').wait_for()
+    return page.evaluate(
+        """() => ['[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p',
+                  '[data-testid=stFileUploaderDropzoneInstructions] span'].map((sel) => {
+            const el = document.querySelector(sel);
+            if (getComputedStyle(el).fontSize !== '0px') return el.textContent;
+            return JSON.parse(getComputedStyle(el, '::after').content);
+        })"""
+    )
+
+
 def test_firm_uploads_a_file_with_bad_rows_and_reads_the_report(browser, app_url, tmp_path):
     upload = tmp_path / "flux_aluminerie.csv"
     upload.write_bytes(BAD_UPLOAD)
@@ -101,6 +114,7 @@ def test_firm_uploads_a_file_with_bad_rows_and_reads_the_report(browser, app_url
         sign_in(page, app_url, "aluminerie", demo_password("aluminerie"), landing="Mon entreprise")
         open_page(page, "Mes flux")
         page.get_by_role("tab", name="Importer un fichier").click()
+        assert _uploader_texts(page) == ["Choisir un fichier", "10 Mo par fichier • CSV, XLSX"]
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
         page.get_by_role("button", name="Importer", exact=True).click()
         page.get_by_text("3 ligne(s) lue(s) : 1 acceptée(s), 2 rejetée(s)").wait_for()
