@@ -23,7 +23,11 @@ __all__ = ["accuracy", "main"]
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "classification_labelled.csv"
 #: Declarations of the home region written by someone who never saw the classifier (issue 9).
-QUEBEC = ROOT / "tests" / "data" / "classification_quebec" / "declarations.csv"
+#: The two batches of Québec declarations, each written by someone who never saw the classifier.
+QUEBEC = {
+    "quebec": ROOT / "tests" / "data" / "classification_quebec" / "declarations.csv",
+    "quebec2": ROOT / "tests" / "data" / "classification_quebec" / "declarations_2.csv",
+}
 RESULTS = Path(__file__).resolve().parent / "results" / "classify.json"
 
 
@@ -109,7 +113,7 @@ def main() -> list[dict]:
         case = f"{r['split']}_{r['lang']}" + ("_hint" if r["lang_hint"] else "")
         rows.append({"benchmark": "classify", "case": case, **r})
     for r in result["quebec_declarations"]:
-        rows.append({"benchmark": "classify", "case": f"quebec_{r['split']}_{r['group']}", **r})
+        rows.append({"benchmark": "classify", "case": f"{r['batch']}_{r['split']}_{r['group']}", **r})
     rows.append({"benchmark": "classify", "case": "timing", "n": len(labelled), **timings})
     return rows
 
@@ -119,11 +123,20 @@ def _quebec_table() -> list[dict]:
     as the importer reads them), per split and language, direction, and in total."""
     from symbiosis.evaluation.declarations import accuracy_table, classify_declarations, read_declarations
 
-    table = accuracy_table(classify_declarations(read_declarations(QUEBEC)))
-    return [
-        {**r, "n": int(r["n"]), "top1": round(float(r["top1"]), 4), "top3": round(float(r["top3"]), 4)}
-        for r in table.to_dict("records")
-    ]
+    rows = []
+    for batch, path in QUEBEC.items():
+        table = accuracy_table(classify_declarations(read_declarations(path)))
+        rows += [
+            {
+                "batch": batch,
+                **r,
+                "n": int(r["n"]),
+                "top1": round(float(r["top1"]), 4),
+                "top3": round(float(r["top3"]), 4),
+            }
+            for r in table.to_dict("records")
+        ]
+    return rows
 
 
 def _print(result: dict) -> None:
@@ -139,7 +152,10 @@ def _print(result: dict) -> None:
         )
     print("Québec declarations (direction, unit, temperature, waste code given):")
     for row in result["quebec_declarations"]:
-        print(f"{row['split']:8} {row['group']:7} {row['n']:>4} {row['top1']:>6.3f} {row['top3']:>6.3f}")
+        print(
+            f"{row['batch']:8} {row['split']:8} {row['group']:7} {row['n']:>4} "
+            f"{row['top1']:>6.3f} {row['top3']:>6.3f}"
+        )
     print(
         f"index build {result['index_build_s']:.3f} s; query median {result['query_ms_median']:.2f} ms, "
         f"p95 {result['query_ms_p95']:.2f} ms; batch {result['batch_queries_per_s']:.0f} queries/s"
