@@ -194,6 +194,32 @@ def test_temperature_does_not_override_steam_or_a_heat_use():
 
 
 @pytest.mark.parametrize(
+    ("text", "unit", "temperature", "category"),
+    [
+        (
+            "Baking furnace flue gas downstream of the fume treatment, about 250°C, thermal",
+            "MWh/yr",
+            250,
+            "heat_very_high_gt_150c",
+        ),
+        (
+            "Gaz de cuves vers le traitement des fumées, récupérables par échangeur",
+            "kW",
+            130,
+            "heat_high_90_150c",
+        ),
+        ("Biogaz brut du digesteur à 38 °C, 60 % CH4", "MWh/an", None, "biogas_raw"),
+        ("Raw biogas from the digester, 55 % methane", "MWh/yr", 37, "biogas_raw"),
+    ],
+)
+def test_a_temperature_makes_hot_flue_gas_heat_not_a_fuel_gas(text, unit, temperature, category):
+    """Hot gas a firm offers to an exchanger is heat of its band; a fuel gas with its temperature stays
+    a fuel (its value is its heating value)."""
+    got = classify(text, direction="supply", unit=unit, temperature_c=temperature)
+    assert got[0].category_id == category
+
+
+@pytest.mark.parametrize(
     ("typed", "clean"),
     [
         ("ecorses de sapin", "écorces de sapin"),

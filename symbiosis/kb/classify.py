@@ -94,6 +94,9 @@ LOW_WEIGHT = 0.75
 OTHER_LANG_WEIGHT = 0.9
 #: How many of the best categories are searched for a heat band when a temperature is given.
 HEAT_WINDOW = 5
+#: A fuel gas read first gives way to the heat band of a declared temperature only when that band
+#: scores at least this share of the gas's score (:func:`_apply_band`).
+GAS_AS_HEAT = 0.5
 #: Added to the score of a category that lists the declared waste code (the code is the firm's own
 #: classification of the residue: it should decide between close descriptions).
 WASTE_CODE_BONUS = 0.3
@@ -637,7 +640,9 @@ def _apply_band(
 
     Applies when the best category is one of the bands, or when a band is among the ``HEAT_WINDOW``
     best and the best category is not another energy category (steam for a heat band, a heat use such
-    as a greenhouse). The band taken gets the best score plus 0.05; the other bands are halved.
+    as a greenhouse) — a fuel gas excepted when the band reads at least :data:`GAS_AS_HEAT` as well:
+    hot flue gas "at 250 °C" is heat to recover, raw biogas "at 38 °C" stays a fuel. The band taken
+    gets the best score plus 0.05; the other bands are halved.
     """
     if value is None or not bands:
         return scores
@@ -645,7 +650,14 @@ def _apply_band(
     band_rows = {i for i, _, _ in bands}
     first = int(order[0])
     in_window = band_rows & set(order[:HEAT_WINDOW].tolist())
-    if first not in band_rows and (not in_window or index.categories[first].kind == "energy"):
+    category = index.categories[first]
+    if category.family == "energy_gas" and in_window:
+        # A fuel gas is read by its heating value: a temperature makes it heat only where the text
+        # reads as heat about as well ("flue gas … 250 °C … thermal"), not "biogas at 38 °C".
+        blocking = max(scores[i] for i in in_window) < GAS_AS_HEAT * scores[first]
+    else:
+        blocking = category.kind == "energy"
+    if first not in band_rows and (not in_window or blocking):
         return scores
     scores = scores.copy()
     best = float(scores[first])
