@@ -122,10 +122,22 @@ def category_label(category_id: object, categories: pd.DataFrame | None = None, 
 
 
 def _applies_label(applies_to: str, lang: str, categories: pd.DataFrame | None) -> str:
+    """What a factor applies to: every resource, a kind, a residue class, a category, a pathway."""
     if applies_to == "*":
         return t("labels.factor.all", lang)
     if applies_to.startswith("kind:"):
         return kind_label(applies_to.removeprefix("kind:"), lang)
+    if applies_to.startswith("class:"):  # a residue class (inert, organic, metal)
+        code = applies_to.removeprefix("class:")
+        return _catalogue(f"labels.factor.class.{code}", lang, code)
+    if ">" in applies_to:  # a pathway: this residue used as that input
+        source, _, use = applies_to.partition(">")
+        return t(
+            "labels.factor.pathway",
+            lang,
+            source=_applies_label(source, lang, categories),
+            use=_applies_label(use, lang, categories),
+        )
     labels = _kb_labels(lang) if categories is None else _labels_of(categories, lang)
     if applies_to in labels:
         return str(labels[applies_to])
@@ -137,7 +149,8 @@ def factor_label(
 ) -> str:
     """Return an emission factor as words: what it measures and what it applies to.
 
-    ``landfill_inert_default`` → « Enfouissement évité — matières (par défaut) ».
+    ``landfill_wood`` → « Élimination évitée (enfouissement) — Bois et forêt »; a residue class
+    (``class:inert``) and a pathway (``pulp_lime_mud>liming_agent``) are written as words too.
     """
     if factor_id is None or str(factor_id) in ("", "nan"):
         return ""
@@ -146,6 +159,15 @@ def factor_label(
         return readable(factor_id)
     quantity = str(row["quantity"].iloc[0])
     what = _catalogue(f"labels.factor.quantity.{quantity}", lang, quantity)
+    # The fate today tells apart the factors of one resource (landfill, land spreading…).
+    fate = str(row["fate"].iloc[0]) if "fate" in row.columns else ""
+    if fate and fate != "nan":
+        what = t(
+            "labels.factor.with_fate",
+            lang,
+            what=what,
+            fate=_catalogue(f"labels.factor.fate.{fate}", lang, fate),
+        )
     return f"{what} — {_applies_label(str(row['applies_to'].iloc[0]), lang, categories)}"
 
 

@@ -1,0 +1,47 @@
+"""Every emission factor of the shipped table reads as words, and no two read the same.
+
+The reports' « Méthodologie et facteurs » sheet and page list every factor used by its label: a
+residue class (``class:inert``) or a pathway (``pulp_lime_mud>liming_agent``) printed as « class
+inert » or « pulp lime mud>liming agent », and four different factors all read « Élimination évitée —
+toutes les ressources », told a funder nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symbiosis.engine.factors import load_factors
+from symbiosis.labels import factor_label, readable
+
+FACTORS = load_factors()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_factor_label_is_words_without_a_readable_code(lang):
+    codes = set(FACTORS["applies_to"].astype(str))
+    # a fallback writes an unknown id as its words: « pulp lime mud », « class inert »
+    leaks = {readable(c) for c in codes if ":" in c or ">" in c}
+    for factor_id in FACTORS["factor_id"]:
+        label = factor_label(factor_id, FACTORS, lang)
+        assert ":" not in label and ">" not in label, label
+        found = [leak for leak in leaks if leak and leak in label]
+        assert not found, (factor_id, label, found)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_two_factors_share_a_label(lang):
+    labels = [factor_label(f, FACTORS, lang) for f in FACTORS["factor_id"]]
+    assert len(set(labels)) == len(labels), sorted(label for label in labels if labels.count(label) > 1)
+
+
+def test_a_factor_names_its_fate_its_class_and_its_pathway():
+    assert (
+        factor_label("land_spreading_inert", FACTORS, "fr")
+        == "Élimination évitée (épandage) — résidus inertes"
+    )
+    assert factor_label("byproduct_already_used", FACTORS, "en") == (
+        "Avoided disposal (by-product already sold) — every resource"
+    )
+    assert factor_label("lime_mud_liming", FACTORS, "fr").startswith(
+        "Production de matière neuve évitée — Boues de chaux (usine de pâte kraft) → Amendement calcique"
+    )
