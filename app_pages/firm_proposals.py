@@ -16,6 +16,7 @@ from symbiosis.views.synergy import (
     firm_table,
     next_step,
     proposal_label,
+    read_quantity,
     refusal_text,
     status_label,
     unit_label,
@@ -112,14 +113,22 @@ if row["status"] in ("implemented", "verified"):
         end = c2.date_input(
             t("synergy.verify.end", lang), value=today, format=state.DATE_FORMAT, key=f"verify.{chosen}.end"
         )
-        quantity = c3.number_input(
-            t("synergy.verify.quantity", lang), min_value=0.0, step=1.0, key=f"verify.{chosen}.quantity"
+        typed = c3.text_input(  # text, read as the firm writes numbers: « 12,5 » is 12.5, never 125
+            t("synergy.verify.quantity", lang),
+            placeholder="12,5" if lang == "fr" else "12.5",
+            key=f"verify.{chosen}.quantity",
         )
         if st.form_submit_button(t("synergy.verify.submit", lang)):
+            quantity, why = read_quantity(typed, lang)
             try:
-                store.confirm_quantity(actor, chosen, period_start=start, period_end=end, quantity=quantity)
-                state.flash(t("synergy.verify.done", lang))
-                st.rerun()
+                if quantity is None:
+                    st.error(why)
+                else:
+                    store.confirm_quantity(
+                        actor, chosen, period_start=start, period_end=end, quantity=quantity
+                    )
+                    state.flash(t("synergy.verify.done", lang))
+                    st.rerun()
             except (TransitionError, PermissionDenied) as exc:
                 st.error(t("synergy.error", lang, error=refusal_text(exc, lang)))
     periods = store.verifications(actor, chosen)

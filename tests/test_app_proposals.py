@@ -101,12 +101,29 @@ def test_firm_confirms_the_actual_quantity_once_implemented(db):
     at = _page(B)
     next(d for d in at.date_input if d.label == "Début de la période").set_value(dt.date(2026, 1, 1))
     next(d for d in at.date_input if d.label == "Fin de la période").set_value(dt.date(2026, 6, 30))
-    at.number_input[0].set_value(42.0)
+    next(x for x in at.text_input if x.label == "Quantité").input("42,5")
     next(b for b in at.button if b.label == "Confirmer").click().run()
     assert not at.exception and "Quantité confirmée." in at.success[0].value
-    check = store.verifications(ADVISOR).iloc[0]
-    assert (check.receiver_quantity, check.receiver_confirmed_by) == (42.0, "bruno")
+    check = store.verifications(ADVISOR).iloc[0]  # « 42,5 » is 42.5 (a number box stored 425)
+    assert (check.receiver_quantity, check.receiver_confirmed_by) == (42.5, "bruno")
     assert pd.isna(check.supplier_quantity)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"), [("-3", "a number ≥ 0"), ("1,200", "ambiguous"), ("", "in figures")]
+)
+def test_a_quantity_that_cannot_be_read_for_sure_is_refused_and_nothing_is_stored(db, typed, says):
+    _, store, sid = db
+    store.consent(A, sid, "accept")
+    store.consent(B, sid, "accept")
+    store.transition(ADVISOR, sid, "in_discussion")
+    store.transition(ADVISOR, sid, "implemented")
+    at = _page(B, "en")
+    next(d for d in at.date_input if d.label == "Period end").set_value(dt.date(2026, 6, 30))
+    next(x for x in at.text_input if x.label == "Quantity").input(typed)
+    next(b for b in at.button if b.label == "Confirm").click().run()
+    assert not at.exception and says in at.error[0].value
+    assert store.verifications(ADVISOR).empty
 
 
 def test_each_proposal_shows_what_the_firm_gains_and_both_decisions(db):

@@ -42,7 +42,7 @@ def _confirm(start: dt.date, end: dt.date, quantity: float, lang: str = "fr") ->
     dates = at.date_input
     dates[0].set_value(start)
     dates[1].set_value(end)
-    at.number_input[0].set_value(quantity)
+    next(x for x in at.text_input if x.label in ("Quantité", "Quantity")).input(f"{quantity:.0f}")
     return next(b for b in at.button if b.label in ("Confirmer", "Confirm")).click().run()
 
 

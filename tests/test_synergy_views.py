@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from symbiosis.synergy.funnel import funnel
-from symbiosis.views.synergy import firm_table, funnel_table, next_statuses, unit_label
+from symbiosis.views.synergy import (
+    firm_table,
+    funnel_table,
+    next_statuses,
+    read_quantity,
+    unit_label,
+)
 from tests.test_synergy_funnel import CATEGORIES, FIRMS, _synergies
 
 PROPOSAL = pd.DataFrame(
@@ -89,3 +96,32 @@ def test_dates_are_shown_in_the_regions_time_not_utc(monkeypatch):
     assert pd.Timestamp("2026-07-01 08:00") in consent_table(consents, None, "fr").to_numpy().ravel().tolist()
     monkeypatch.setenv("SYMBIOSIS_TIMEZONE", "UTC")
     assert history_table(history, "fr").iloc[0, 0] == pd.Timestamp("2026-12-06 21:14")
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "value"),
+    [
+        ("12,5", "fr", 12.5),
+        ("1 200", "fr", 1200.0),
+        ("12.5", "fr", 12.5),
+        ("1,200.5", "en", 1200.5),
+        ("0", "en", 0.0),
+    ],
+)
+def test_a_confirmed_quantity_is_read_as_the_firm_writes_it(typed, lang, value):
+    assert read_quantity(typed, lang) == (value, "")  # « 12,5 » is 12.5, never 125
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "says"),
+    [
+        ("-3", "fr", "un nombre positif ou nul"),
+        ("12 t", "en", "without a unit"),
+        ("1,200", "fr", "ambigu"),
+        ("", "en", "in figures"),
+        ("douze", "fr", "Écrivez la quantité"),
+    ],
+)
+def test_a_quantity_that_cannot_be_read_for_sure_says_what_was_expected(typed, lang, says):
+    value, why = read_quantity(typed, lang)
+    assert value is None and says in why

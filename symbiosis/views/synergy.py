@@ -38,6 +38,7 @@ __all__ = [
     "next_step",
     "pipeline_table",
     "proposal_label",
+    "read_quantity",
     "refusal_text",
     "status_label",
     "synergy_labels",
@@ -54,6 +55,28 @@ def text_or_empty(value: Any) -> str:
     if isinstance(value, float) and math.isnan(value):
         return ""
     return str(value)
+
+
+def read_quantity(text: str, lang: str = "fr") -> tuple[float | None, str]:
+    """Read the actual quantity a firm typed (« 12,5 », « 1 200 »): ``(value, "")`` or ``(None, why)``.
+
+    The quantity becomes verified tonnes in the grant reports, so what cannot be read for sure — not a
+    number, negative, or an ambiguous « 1,200 » (1.2 or 1200?) — is refused with what was expected
+    and how to write it, never guessed.
+    """
+    from symbiosis.numbers import parse_number
+
+    typed = "" if text is None else str(text).strip()
+    parsed = parse_number(typed, locale="en_CA" if lang == "en" else "fr_CA")
+    if parsed.ok and not parsed.warnings:
+        return parsed.value, ""
+    if parsed.ok:  # read, but ambiguous (« 1,200 »): the firm says which it meant
+        return None, parsed.warnings[0].get(lang)
+    if not typed or parsed.error is None:
+        expected = t("synergy.verify.expected", lang)
+    else:
+        expected = parsed.error.get(lang)
+    return None, t("synergy.verify.bad_quantity", lang, found=typed, expected=expected)
 
 
 def next_statuses(status: str) -> tuple[str, ...]:
