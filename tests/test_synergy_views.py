@@ -10,6 +10,7 @@ from symbiosis.views.synergy import (
     firm_table,
     funnel_table,
     next_statuses,
+    next_step,
     read_quantity,
     unit_label,
 )
@@ -125,3 +126,14 @@ def test_a_confirmed_quantity_is_read_as_the_firm_writes_it(typed, lang, value):
 def test_a_quantity_that_cannot_be_read_for_sure_says_what_was_expected(typed, lang, says):
     value, why = read_quantity(typed, lang)
     assert value is None and says in why
+
+
+def test_once_implemented_the_next_step_is_confirming_quantities_not_the_reveal():
+    row = PROPOSAL.iloc[0].copy()
+    row["my_decision"], row["their_decision"], row["revealed"] = "accept", "accept", True
+    row["status"] = "implemented"
+    assert "confirmez ci-dessous la quantité" in next_step(row, "fr")
+    row["status"] = "verified"
+    assert "The synergy is verified" in next_step(row, "en")
+    row["status"] = "in_discussion"
+    assert "Both firms accepted" in next_step(row, "en")

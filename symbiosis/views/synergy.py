@@ -192,6 +192,8 @@ def next_step(row: pd.Series, lang: str = "fr") -> str:
     from symbiosis.synergy.status import CONSENT_OPEN
 
     mine, theirs = text_or_empty(row.get("my_decision")), text_or_empty(row.get("their_decision"))
+    if row["status"] in ("implemented", "verified"):  # what is left to do is confirming quantities
+        return t(f"synergy.next.{row['status']}", lang)
     if bool(row.get("revealed")) or (mine == "accept" and theirs == "accept"):
         return t("synergy.next.both", lang)
     if row["status"] not in CONSENT_OPEN:
