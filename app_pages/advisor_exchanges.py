@@ -57,11 +57,10 @@ filters = MapFilters(
 shown = filter_exchanges(result.exchanges, registry.firms, filters, categories=categories)
 table = exchange_table(shown, registry.firms, lang, text=query, sort=sort)
 st.subheader(tn("advisor.exchanges.shown", len(table), lang))
-tables.show_table(table, height=320)
-
-if table.empty:
+if table.empty:  # says why, and what to change
     st.info(no_exchange_text(len(result.exchanges), lang))
 else:
+    tables.show_table(table, height=320)
     st.subheader(t("advisor.exchanges.why", lang))
     labels = exchange_labels(result.exchanges, registry.firms, lang)
     options = list(table.index)

@@ -77,7 +77,14 @@ def show_table(
     extra: dict[str, Any] | None = None,
     container: Any = None,
 ) -> None:
-    """Show ``frame`` with localised numbers (sortable as numbers) across the page width."""
+    """Show ``frame`` with localised numbers (sortable as numbers) across the page width.
+
+    A table without rows is said in the interface language: Streamlit would draw its headers over
+    the English word « empty ».
+    """
+    if len(frame) == 0:
+        (container or st).caption(t("tables.empty", st.session_state.get("lang", "fr")))
+        return
     config = column_config(frame) | dict(extra or {})
     (container or st).dataframe(
         frame,

@@ -216,7 +216,7 @@ def test_exchanges_in_english_and_search(db, template):
     assert at.title[0].value == "Proposed exchanges"
     assert "Supplier" in at.dataframe[0].value.columns
     at.text_input[0].input("zzz-nothing-matches").run()
-    assert len(at.dataframe[0].value) == 0
+    assert not any("Supplier" in d.value.columns for d in at.dataframe)  # no empty table, the reason instead
     assert "No exchange matches" in at.info[0].value
 
 
