@@ -49,6 +49,18 @@ def test_user_listing_hides_hashes_and_respects_roles(two_firms):
     assert everyone.created_at.dt.tz is not None
 
 
+def test_a_program_manager_reads_its_own_display_name_but_no_one_elses(two_firms):
+    """The sidebar greets the signed-in person by name: a manager saw its bare user id instead."""
+    t = two_firms
+    accounts = AccountRepository(t.repo)
+    accounts.create_account(t.system, "alice", "correct horse", "firm", "A", display_name="Alice Côté")
+    accounts.create_account(
+        t.system, "marc", "battery staple", "program_manager", display_name="Marc Tremblay"
+    )
+    names = t.repo.users(t.manager).set_index("user_id")["display_name"].to_dict()
+    assert names == {"alice": "", "marc": "Marc Tremblay"}
+
+
 @pytest.mark.parametrize(
     ("role", "firm_id", "password", "message"),
     [

@@ -69,7 +69,8 @@ def list_users(conn: Connection, actor: Actor) -> pd.DataFrame:
     for col in ("user_id", "display_name", "role", "firm_id"):
         frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype("str")
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
-    if not actor.sees_personal_info:
+    if not actor.sees_personal_info:  # others' personal information; one's own name is no secret to oneself
+        others = frame["user_id"] != actor.user_id
         for col in PERSONAL_FIELDS & set(frame.columns):
-            frame[col] = ""
+            frame.loc[others, col] = ""
     return frame
