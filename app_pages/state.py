@@ -19,7 +19,15 @@ from symbiosis.kb import load_categories
 from symbiosis.registry import Registry
 from symbiosis.services.firm_self_service import load_firm
 from symbiosis.settings import database_url
-from symbiosis.views.auth import COOKIE, client_source, cookie_script, display_name
+from symbiosis.views.auth import (
+    COOKIE,
+    LANG_COOKIE,
+    client_source,
+    cookie_script,
+    display_name,
+    lang_cookie_script,
+    lang_from_cookie,
+)
 from symbiosis.views.firm import firm_id_in_view
 from symbiosis.views.markdown import markdown_plain
 from symbiosis.views.navigation import unknown_address
@@ -66,7 +74,18 @@ def current_lang() -> str:
 
 
 def language_selector() -> str:
-    """Draw the FR/EN switch in the sidebar and return the chosen language."""
+    """Draw the FR/EN switch in the sidebar and return the chosen language.
+
+    The choice is kept in a cookie: a new browser session (a refresh, a typed address) starts in it.
+    """
+    if "lang" not in st.session_state:
+        try:
+            kept = lang_from_cookie(st.context.cookies.get(LANG_COOKIE))
+        except (AttributeError, RuntimeError):  # no browser request (bare mode)
+            kept = None
+        if kept:
+            st.session_state["lang"] = kept
+            st.session_state["lang_cookie"] = kept
     st.sidebar.radio(
         t("app.language", current_lang()),
         LANGS,
@@ -74,7 +93,11 @@ def language_selector() -> str:
         horizontal=True,
         format_func=lambda code: {"fr": "Français", "en": "English"}[code],
     )
-    return current_lang()
+    lang = current_lang()
+    if st.session_state.get("lang_cookie", "fr") != lang:  # French needs no cookie until switched back
+        st.sidebar.html(lang_cookie_script(lang), unsafe_allow_javascript=True)
+        st.session_state["lang_cookie"] = lang
+    return lang
 
 
 @st.cache_resource(show_spinner=False)
@@ -313,7 +336,7 @@ def _forget_session() -> None:
     st.session_state.clear()
     _clear_session_caches()
     _drop_session_files()
-    st.session_state["lang"] = lang
+    st.session_state["lang"] = st.session_state["lang_cookie"] = lang  # the cookie holds it already
     st.session_state["cookie_op"] = ""  # clear the cookie in the browser
     if dead:
         st.session_state["dead_cookie"] = dead

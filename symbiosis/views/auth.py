@@ -12,10 +12,24 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["COOKIE", "client_source", "cookie_script", "display_name", "signin_message"]
+__all__ = [
+    "COOKIE",
+    "LANG_COOKIE",
+    "client_source",
+    "cookie_script",
+    "display_name",
+    "lang_cookie_script",
+    "lang_from_cookie",
+    "signin_message",
+]
 
 #: Name of the cookie holding the signed session token.
 COOKIE = "symbiosis_session"
+#: Name of the cookie holding the interface language, so that a refresh or a typed address keeps it.
+LANG_COOKIE = "symbiosis_lang"
+_LANGS = ("fr", "en")
+#: How long the browser remembers the language (one year).
+LANG_COOKIE_MAX_AGE_S = 365 * 24 * 3600
 _TOKEN = re.compile(r"^v1\.[A-Za-z0-9_\-]{20,100}\.\d{1,12}\.[0-9a-f]{64}$")
 _ADDRESS = re.compile(r"^[0-9A-Fa-f:.]{2,45}$")
 
@@ -82,3 +96,24 @@ def display_name(users: pd.DataFrame, user_id: str) -> str:
     """Return the account's display name from a users listing, else its id."""
     match = users.loc[users["user_id"] == user_id, "display_name"] if len(users) else pd.Series()
     return str(match.iloc[0]) if len(match) and str(match.iloc[0]).strip() else user_id
+
+
+def lang_from_cookie(value: object) -> str | None:
+    """Return the interface language kept in the language cookie, or ``None`` if absent or not a language."""
+    return value if isinstance(value, str) and value in _LANGS else None
+
+
+def lang_cookie_script(lang: str) -> str:
+    """Return the ``<script>`` that keeps the interface language in a cookie (``fr`` or ``en`` only).
+
+    Raises
+    ------
+    ValueError
+        ``lang`` is not an interface language.
+    """
+    if lang not in _LANGS:
+        raise ValueError("not an interface language")
+    return (
+        f"<script>document.cookie = '{LANG_COOKIE}={lang}; Path=/; Max-Age={LANG_COOKIE_MAX_AGE_S}"
+        "; SameSite=Strict' + (location.protocol === 'https:' ? '; Secure' : '');</script>"
+    )

@@ -84,3 +84,23 @@ def test_an_address_no_page_has_opens_the_landing_page_in_french(browser, app_ur
         _no_page_not_found(page)
     finally:
         context.close()
+
+
+def test_the_language_chosen_survives_a_refresh_and_a_typed_address(browser, app_url):
+    """The language lived in the session only: F5 or a bookmark brought an English reader back to French."""
+    context, page = new_page(browser, RequestLog())
+    try:
+        sign_in(page, app_url, "gestionnaire", demo_password("gestionnaire"))
+        page.get_by_text("English", exact=True).click()
+        page.get_by_role("button", name="Sign out").wait_for()
+        wait_for_app(page)
+        page.reload()
+        wait_for_app(page)
+        page.get_by_role("button", name="Sign out").wait_for()
+        page.locator("h1").filter(has_text=t("manager.title", "en")).first.wait_for(timeout=60_000)
+        page.goto(f"{app_url}/rapports")
+        wait_for_app(page)
+        page.locator("h1").filter(has_text=t("reports.page.title", "en")).first.wait_for(timeout=60_000)
+        assert page.evaluate("document.documentElement.lang") == "en-CA"
+    finally:
+        context.close()
