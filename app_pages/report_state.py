@@ -17,6 +17,7 @@ import streamlit as st
 from app_pages import results_state, state
 from symbiosis.db import Actor
 from symbiosis.i18n import t
+from symbiosis.numbers import format_number
 from symbiosis.reports import FORMATS, parse_territory, territory_choices
 from symbiosis.reports.export import ExportFile, built_export, export_report
 from symbiosis.reports.source import ReportSource
@@ -137,7 +138,9 @@ def download_files(
                 built = export_report(
                     source, fmt, lang, anonymised=anonymised, territory=territory, period=period
                 )
-                st.write(t("reports.progress.file", lang, name=built.name, seconds=f"{built.seconds:.1f}"))
+                locale = "en_CA" if lang == "en" else "fr_CA"  # « 1,2 s » in French, never « 1.2 s »
+                seconds = format_number(built.seconds, locale=locale, decimals=1)
+                st.write(t("reports.progress.file", lang, name=built.name, seconds=seconds))
                 bar.progress((i + 1) / len(formats))
             progress.update(label=t("reports.progress.done", lang), state="complete", expanded=False)
         ready = True

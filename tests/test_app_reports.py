@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -56,6 +57,10 @@ def test_advisor_gets_a_named_pdf_for_one_mrc(db):
     assert not at.exception
     file = _download(at, "pdf")
     assert file.content.startswith(b"%PDF") and file.name.startswith("rapport-mrc-Maria-Chapdelaine")
+    said = next(m.value for m in at.markdown if m.value.startswith(file.name))
+    assert re.fullmatch(re.escape(file.name) + r" prêt \(\d+,\d s\)", said), (
+        said
+    )  # « 0,3 s », never « 0.3 s »
 
 
 def test_a_file_is_built_once_per_scope_and_language(db):
