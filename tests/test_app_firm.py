@@ -329,7 +329,7 @@ def test_upload_with_bad_rows_shows_the_report_and_stores_the_good_ones(repo):
     assert report["Ligne"].tolist() == [3, 4]
     other = report[report["Ligne"] == 4].iloc[0]
     assert other["Colonne"] == "id_entreprise" and "votre entreprise (F1)" in other["Attendu"]
-    assert at.error[0].value.startswith("3 ligne(s) lue(s) : 1 acceptée(s), 2 rejetée(s)")
+    assert at.error[0].value.startswith("3 lignes lues : 1 acceptée, 2 rejetées")
     assert at.download_button(key="rejected_download").label == "Télécharger les lignes rejetées"
     assert "mes_flux.csv" in [t.value for t in at.text]
 

@@ -130,7 +130,7 @@ def test_changes_typed_in_the_table_survive_the_language_switch_until_saved(repo
     assert not at.exception
     assert any(c.value.startswith("The table keeps the language you edited it in") for c in at.caption)
     at.button(key="firm_validate").click().run()
-    assert at.success[0].value.startswith("2 row(s) read: 2 accepted")
+    assert at.success[0].value.startswith("2 rows read: 2 accepted")
     at.button(key="firm_save").click().run()
     stored = repo.streams(FIRM1).set_index("stream_id")
     assert stored.loc["S1", "quantity_per_yr"] == pytest.approx(1500)

@@ -405,7 +405,7 @@ def test_an_advisors_file_is_stored_and_the_next_session_plans_from_it(db):
     at.file_uploader(key="mutual_files").upload("achats.csv", text.encode("utf-8"), "text/csv")
     at = _submit(at)
     assert not at.exception, at.exception
-    assert "2 ligne(s) lue(s) : 1 acceptée(s), 1 rejetée(s)" in at.error[0].value
+    assert "2 lignes lues : 1 acceptée, 1 rejetée" in at.error[0].value
     report = at.dataframe[0].value
     assert report["Ligne"].tolist() == [3] and report["Colonne"].iloc[0] == "categorie"
     summary = at.info[0].value

@@ -62,10 +62,11 @@ def test_to_frame_headers_per_language():
 def test_summary_and_counts():
     report = ImportReport((ISSUE, WARN), n_rows=10, n_valid=9)
     assert report.n_rejected == 1 and not report.ok
-    assert report.summary("fr") == (
-        "10 ligne(s) lue(s) : 9 acceptée(s), 1 rejetée(s) ; 1 erreur(s), 1 avertissement(s)."
-    )
-    assert "9 accepted, 1 rejected" in report.summary("en")
+    assert report.summary("fr") == "10 lignes lues : 9 acceptées, 1 rejetée ; 1 erreur, 1 avertissement."
+    assert report.summary("en") == "10 rows read: 9 accepted, 1 rejected; 1 error, 1 warning."
+    single = ImportReport((), n_rows=1, n_valid=1)  # French counts 0 and 1 in the singular
+    assert single.summary("fr") == "1 ligne lue : 1 acceptée, 0 rejetée ; 0 erreur, 0 avertissement."
+    assert single.summary("en") == "1 row read: 1 accepted, 0 rejected; 0 errors, 0 warnings."
     assert report.counts() == {"quantity.not_a_number": 1, "name.formula_like": 1}
     assert report.lines("en")[0].startswith("Row 7")
 

@@ -54,7 +54,7 @@ def test_levers_as_json_with_explanations_and_the_bad_row_counted(db, folder, ca
     assert main(["match", "--db", str(db), "--json", "--levers", "--mutual-dir", str(folder)]) == 0
     captured = capsys.readouterr()
     levers = json.loads(captured.out)["levers"]
-    assert "purchases: 4 ligne(s) lue(s) : 3 acceptée(s), 1 rejetée(s)" in captured.err
+    assert "purchases: 4 lignes lues : 3 acceptées, 1 rejetée" in captured.err
     info = levers["levers"]
     assert info["purchasing"]["status"] == "optimal" and info["routes"]["status"] == "ok"
     assert info["sharing"]["status"] == "empty"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from symbiosis.findings import SEVERITIES, Finding
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, t, tn
 
 __all__ = ["SEVERITIES", "ImportReport", "file_issue"]
 
@@ -95,15 +95,14 @@ class ImportReport:
 
     def summary(self, lang: str = "fr") -> str:
         """Return a one-paragraph summary: rows accepted and rejected, errors and warnings."""
-        e, w = len(self.errors), len(self.warnings)
-        if lang == "en":
-            return (
-                f"{self.n_rows} row(s) read: {self.n_valid} accepted, {self.n_rejected} rejected; "
-                f"{e} error(s), {w} warning(s)."
-            )
-        return (
-            f"{self.n_rows} ligne(s) lue(s) : {self.n_valid} acceptée(s), {self.n_rejected} "
-            f"rejetée(s) ; {e} erreur(s), {w} avertissement(s)."
+        return t(
+            "ingest.summary",
+            lang,
+            rows=tn("ingest.summary.rows", self.n_rows, lang),
+            accepted=tn("ingest.summary.accepted", self.n_valid, lang),
+            rejected=tn("ingest.summary.rejected", self.n_rejected, lang),
+            errors=tn("ingest.summary.errors", len(self.errors), lang),
+            warnings=tn("ingest.summary.warnings", len(self.warnings), lang),
         )
 
     def lines(self, lang: str = "fr") -> list[str]:

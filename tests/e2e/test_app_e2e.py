@@ -117,7 +117,7 @@ def test_firm_uploads_a_file_with_bad_rows_and_reads_the_report(browser, app_url
         assert _uploader_texts(page) == ["Choisir un fichier", "10 Mo par fichier • CSV, XLSX"]
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
         page.get_by_role("button", name="Importer", exact=True).click()
-        page.get_by_text("3 ligne(s) lue(s) : 1 acceptée(s), 2 rejetée(s)").wait_for()
+        page.get_by_text("3 lignes lues : 1 acceptée, 2 rejetées").wait_for()
         page.get_by_role("button", name="Télécharger les lignes rejetées").wait_for()
         report = page.locator('[data-testid="stDataFrame"]').last
         report.scroll_into_view_if_needed()
