@@ -27,7 +27,7 @@ def test_validate_templates_pass_and_check_references(templates, capsys):
     assert main(["validate", str(templates["firms"])]) == 0
     assert main(["validate", str(templates["streams"]), "--firms", str(templates["firms"])]) == 0
     out = capsys.readouterr().out
-    assert "2 acceptée(s), 0 rejetée(s)" in out and "non vérifiées" not in out
+    assert "2 acceptées, 0 rejetée" in out and "non vérifiées" not in out
 
 
 def test_validate_streams_without_firms_says_references_are_not_checked(templates, capsys):
