@@ -155,3 +155,21 @@ def test_greedy_plan_is_valid_and_never_beats_cp_sat():
     greedy = greedy_sharing(instance)
     assert check_sharing(instance, greedy) == []
     assert solve_sharing(instance, CONFIG).objective_cad_per_yr >= greedy.objective_cad_per_yr - 1e-6
+
+
+def test_an_explanation_keeps_an_acronym_in_the_equipments_name():
+    """« centre d'usinage CNC », not « centre d'usinage cnc »: the label is written inside a sentence."""
+    from symbiosis.mutual import MutualConfig, MutualData, run_mutual
+    from symbiosis.mutual.explain import explanations
+
+    firms = FIRMS.assign(name=FIRMS["firm_id"], municipality="Alma", confidentiality="public")
+    needs = _needs(
+        [{"need_id": "NA", "firm_id": "A", "hours_per_week": 6.0, "alternative_cost_cad_per_h": 150.0}]
+    )
+    data = MutualData(
+        capacity_offers=_offers(asset_type="cnc_machining"),
+        capacity_needs=needs.assign(asset_type="cnc_machining"),
+    )
+    result = run_mutual(firms, data, MutualConfig(levers=("sharing",)))
+    text = explanations(result, "fr").set_index("lever").loc["sharing", "explanation"]
+    assert "centre d'usinage CNC" in text

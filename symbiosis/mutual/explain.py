@@ -17,7 +17,7 @@ from symbiosis.mutual.purchase_explain import explain_group
 from symbiosis.mutual.reference import load_asset_types, load_residues, load_treatment_types
 from symbiosis.mutual.result import MutualResult
 from symbiosis.mutual.sharing_check import explain_use, use_slots_text
-from symbiosis.mutual.text import money, number, size_text
+from symbiosis.mutual.text import inline_label, money, number, size_text
 
 __all__ = ["explain_route", "explain_unit", "explanations"]
 
@@ -127,7 +127,7 @@ def explanations(
             pd.Series(use),
             lang,
             names=dict(names),
-            asset_label=str(assets.get(use["asset_type"], use["asset_type"])).lower(),
+            asset_label=inline_label(str(assets.get(use["asset_type"], use["asset_type"]))),
         )
         rows.append(("sharing", use["need_id"], text))
     for unit in result.units.to_dict("records"):

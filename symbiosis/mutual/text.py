@@ -11,6 +11,7 @@ __all__ = [
     "DAYS_FR",
     "clock",
     "days_text",
+    "inline_label",
     "money",
     "months_text",
     "number",
@@ -26,6 +27,19 @@ SIZE_WORDS = TextTable("mutual.size")
 
 def _locale(lang: str) -> str:
     return "en_CA" if lang == "en" else "fr_CA"
+
+
+def inline_label(label: str) -> str:
+    """A label written inside a sentence: its first letter in lower case, unless its first word is an
+    acronym; the rest as written (« Centre d'usinage CNC » → « centre d'usinage CNC »).
+
+    >>> inline_label("Centre d'usinage CNC"), inline_label("CNC machining centre"), inline_label("")
+    ("centre d'usinage CNC", 'CNC machining centre', '')
+    """
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def number(value: float, lang: str = "fr", decimals: int | None = None) -> str:
