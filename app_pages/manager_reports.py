@@ -17,8 +17,7 @@ st.caption(t("reports.page.intro", lang))
 try:
     firms = state.repository().firms(actor)
 except DATABASE_ERRORS as exc:  # the page must explain, not crash, when the DB is missing or broken
-    st.error(t("registry.db_error", lang, url=state.database_url_shown(), error=exc))
-    st.stop()
+    state.database_error(exc, lang)
 if firms.empty:
     st.info(t("reports.page.empty", lang))
     st.stop()

@@ -110,6 +110,17 @@ def repository() -> Repository:
     return _repository(database_url())
 
 
+def database_error(exc: BaseException, lang: str) -> None:
+    """Say on the page that the registry cannot be opened, and stop the page.
+
+    The person reads the address (password masked) and the kind of failure; the driver's own text,
+    which may quote SQL, parameters or server details, goes to the server log only.
+    """
+    logger.error("registry unavailable: %s", exc)
+    st.error(t("registry.db_error", lang, url=database_url_shown(), error=type(exc).__name__))
+    st.stop()
+
+
 def database_url_shown() -> str:
     """Return the registry URL with any password masked, for messages."""
     from sqlalchemy.engine import make_url
@@ -451,8 +462,7 @@ def load_registry_or_stop(
     try:
         registry = repository().load_registry(actor)
     except DATABASE_ERRORS as exc:  # the page explains, it does not crash, when the DB is missing or broken
-        st.error(t("registry.db_error", lang, url=database_url_shown(), error=exc))
-        st.stop()
+        database_error(exc, lang)
     if registry.firms.empty:
         st.info(t(empty_key, lang))
         st.stop()

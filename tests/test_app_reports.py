@@ -87,3 +87,14 @@ def test_reversed_period_is_refused(db):
 def test_firms_and_anonymous_users_are_refused(db, actor):
     at = _page(actor)
     assert at.error and not at.button
+
+
+def test_a_broken_database_is_explained_without_the_drivers_text(monkeypatch):
+    """The page says which registry cannot be opened and the kind of failure; the driver's own text
+    (server details, SQL) stays in the server log."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+    at = _page(Actor("marc", "program_manager"))
+    assert not at.exception
+    said = at.error[0].value
+    assert said.startswith("Impossible d'ouvrir le registre") and said.endswith("OperationalError")
+    assert "secret" not in said and "refused" not in said.lower()
