@@ -162,6 +162,27 @@ def test_steam_declared_in_tonnes_is_inferred_as_steam_and_converted_with_its_he
 
 
 @pytest.mark.parametrize(
+    ("description", "unit", "category", "mwh_per_m3"),
+    [
+        ("LFG collected from closed and active cells, flared now", "m³/h", "landfill_gas", 0.005),
+        ("Biogaz brut du digesteur, 60 % CH4", "Nm³/h", "biogas_raw", 0.006),
+        ("Hydrogène sous-produit de l'électrolyse chlore-soude", "Nm3/h", "hydrogen_byproduct", 0.003),
+    ],
+)
+def test_a_gas_declared_by_volume_is_read_as_that_gas_and_converted_with_its_heating_value(
+    description, unit, category, mwh_per_m3
+):
+    """Firms give biogas, landfill gas and hydrogen in (normal) cubic metres: the gas categories fit
+    a volume, which converts to MWh with the category's lower heating value (warned, never silent)."""
+    result = _validate([_row(description=description, unite=unit, quantite="1 500", temperature_c="")])
+    row = result.valid.iloc[0]
+    assert row["category_id"] == category and row["kind"] == "energy"
+    assert row["quantity_per_yr"] == pytest.approx(1500 * 8766 * mwh_per_m3)
+    warning = next(i for i in result.report.issues if i.code == "unit.energy_per_m3")
+    assert "kWh par m³ normal" in warning.message("fr") and "MWh/yr" in warning.message("en")
+
+
+@pytest.mark.parametrize(
     ("description", "temperature"),
     [
         ("Process steam exported to the steelworks", "320"),

@@ -248,3 +248,17 @@ def test_unit_round_trip(value, unit, density):
     conv = to_canonical(value, unit.unit_fr, kind=kind, density_t_per_m3=density)
     back = from_canonical(conv.quantity_per_yr, unit.unit_en, kind=kind, density_t_per_m3=density)
     assert back == pytest.approx(value, rel=1e-9)
+
+
+def test_a_gas_volume_converts_to_energy_only_with_its_heating_value():
+    """1 500 Nm³/h of landfill gas at 5 kWh/Nm³ is 65 745 MWh/yr; without a heating value a volume is
+    not an energy (the kind error tells the firm which units fit)."""
+    for unit in ("m³/h", "Nm³/h", "Nm3/h", "normal cubic metres per hour"):
+        got = to_canonical(1500, unit, kind="energy", energy_mwh_per_m3=0.005)
+        assert got.quantity_per_yr == pytest.approx(1500 * 8766 * 0.005), unit
+    assert to_canonical(
+        1.2e6, "m³/an", kind="energy", energy_mwh_per_m3=0.006
+    ).quantity_per_yr == pytest.approx(7200)
+    with pytest.raises(UnitError) as raised:
+        to_canonical(1500, "m³/h", kind="energy")
+    assert raised.value.code == "unit.wrong_kind"

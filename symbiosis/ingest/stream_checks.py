@@ -225,6 +225,8 @@ def corrected_for_unit(
 
 
 SIDE_TEXTS = TextTable("ingest.side")
+#: What a gas declared by volume is converted with (``ingest.gas_volume.*``).
+GAS_TEXTS = TextTable("ingest.gas_volume")
 
 
 def _side_text(code: str, fr: Mapping[str, object], en: Mapping[str, object]) -> Text:
@@ -403,6 +405,11 @@ def _is_mass_rate(unit: str) -> bool:
     return match is not None and match.unit.dimension == "mass_rate"
 
 
+def _is_volume(unit: str) -> bool:
+    match = read_unit(unit)
+    return match is not None and match.unit.dimension in ("volume_rate", "volume")
+
+
 def _default_density(category: dict[str, Any]) -> float | None:
     value = category.get("default_density_t_per_m3")
     try:
@@ -509,6 +516,7 @@ def check_quantity(
     if value is None or category is None:
         return None
     energy_per_t = _positive(category.get("energy_mwh_per_t"))
+    energy_per_m3 = _positive(category.get("energy_mwh_per_m3"))
     try:
         conversion = to_canonical(
             value,
@@ -518,6 +526,7 @@ def check_quantity(
             total_allowed=one_off,
             default_density_t_per_m3=_default_density(category),
             energy_mwh_per_t=energy_per_t,
+            energy_mwh_per_m3=energy_per_m3,
         )
     except UnitError as exc:
         ctx.error("unit", exc.code.split(".", 1)[-1], exc.expected, exc.fix)
@@ -534,6 +543,22 @@ def check_quantity(
                 "saturée condensée) ; donnez la chaleur en MWh/an pour plus de précision.",
                 f"Steam flow converted with the usable heat of a tonne ({e_en} MWh/t, saturated "
                 "steam condensed); give the heat in MWh/yr to be more precise.",
+            ),
+            severity="warning",
+        )
+    if energy_per_m3 is not None and str(category["kind"]) == "energy" and _is_volume(ctx.text("unit")):
+        fr, en = _labels(category)
+        ctx.error(
+            "unit",
+            "energy_per_m3",
+            GAS_TEXTS["expected"],
+            Text(
+                GAS_TEXTS["fix"].fr.format(
+                    value=format_number(energy_per_m3 * 1000, locale="fr_CA", decimals=1), **fr
+                ),
+                GAS_TEXTS["fix"].en.format(
+                    value=format_number(energy_per_m3 * 1000, locale="en_CA", decimals=1), **en
+                ),
             ),
             severity="warning",
         )

@@ -61,6 +61,7 @@ def parse_categories(raw: pd.DataFrame) -> pd.DataFrame:
         "temperature_high_c",
         "lhv_mwh_per_t",
         "energy_mwh_per_t",
+        "energy_mwh_per_m3",
     ):
         if col in frame.columns:
             frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce").astype("float64")

@@ -191,20 +191,24 @@ def _check_category_properties(cats: pd.DataFrame) -> Iterator[Finding]:
             "bande de température incomplète ou inversée",
             "temperature band incomplete or reversed",
         )
-    for col in ("lhv_mwh_per_t", "energy_mwh_per_t"):
+    for col in ("lhv_mwh_per_t", "energy_mwh_per_t", "energy_mwh_per_m3"):
         value = pd.to_numeric(cats[col], errors="coerce")
         for cid in cats["category_id"][_present(cats[col]) & ~(value > 0)]:
             yield _error(
                 "bad_property", cid, f"{col} non numérique ou ≤ 0", f"{col} is not a positive number"
             )
-    energy = pd.to_numeric(cats["energy_mwh_per_t"], errors="coerce") > 0
-    for cid in cats["category_id"][energy & cats["kind"].ne("energy")]:
-        yield _error(
-            "bad_property",
-            cid,
-            "énergie par tonne pour une catégorie qui n'est pas de l'énergie",
-            "energy per tonne on a category that is not energy",
-        )
+    for col, fr, en in (
+        ("energy_mwh_per_t", "tonne", "tonne"),
+        ("energy_mwh_per_m3", "mètre cube", "cubic metre"),
+    ):
+        energy = pd.to_numeric(cats[col], errors="coerce") > 0
+        for cid in cats["category_id"][energy & cats["kind"].ne("energy")]:
+            yield _error(
+                "bad_property",
+                cid,
+                f"énergie par {fr} pour une catégorie qui n'est pas de l'énergie",
+                f"energy per {en} on a category that is not energy",
+            )
 
 
 def _check_category_labels(cats: pd.DataFrame) -> Iterator[Finding]:

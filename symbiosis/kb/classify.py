@@ -520,6 +520,8 @@ def _allowed(direction: str, unit: str, density_declared: bool) -> frozenset[str
             fits |= cats["energy_mwh_per_t"].fillna(0) > 0
         if is_volume:  # a volume of a material converts to tonnes only with a density
             fits &= (cats["kind"] != "material") | (cats["default_density_t_per_m3"] > 0)
+            if "energy_mwh_per_m3" in cats:  # a gas declared by volume (biogas in m³/h)
+                fits |= cats["energy_mwh_per_m3"].fillna(0) > 0
         keep &= fits
     if keep.all():
         return None

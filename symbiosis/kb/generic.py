@@ -94,6 +94,7 @@ def generic_categories(specific: pd.DataFrame, waste_codes: pd.DataFrame) -> pd.
                 "temperature_high_c": "",
                 "lhv_mwh_per_t": "",
                 "energy_mwh_per_t": "",
+                "energy_mwh_per_m3": "",
             }
         )
     return pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS))

@@ -37,6 +37,7 @@ CATEGORY_COLUMNS: tuple[str, ...] = (
     "temperature_high_c",
     "lhv_mwh_per_t",
     "energy_mwh_per_t",
+    "energy_mwh_per_m3",
 )
 
 

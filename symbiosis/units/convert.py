@@ -108,13 +108,17 @@ def _said(case: str, **values: object) -> tuple[Text, Text]:
     return _UNIT_TEXTS[f"{case}.expected"].format(**values), _UNIT_TEXTS[f"{case}.fix"].format(**values)
 
 
-def _lookup(unit_text: str, kind: str, *, energy_by_mass: bool = False) -> UnitMatch:
+def _lookup(
+    unit_text: str, kind: str, *, energy_by_mass: bool = False, energy_by_volume: bool = False
+) -> UnitMatch:
     match = read_unit(unit_text)
     if match is None:
         close = tuple(suggest_units(unit_text, kind=kind))
         listed = ", ".join(close)
         raise UnitError("unit.unknown", *_said("unknown", listed=listed), close)
     if energy_by_mass and kind == "energy" and match.unit.dimension == "mass_rate":
+        return match
+    if energy_by_volume and kind == "energy" and match.unit.dimension in ("volume_rate", "volume"):
         return match
     if kind not in match.unit.kinds:
         valid = ", ".join(suggest_units("", kind=kind, n=4))
@@ -175,6 +179,7 @@ def to_canonical(
     default_density_t_per_m3: float | None = None,
     total_allowed: bool = False,
     energy_mwh_per_t: float | None = None,
+    energy_mwh_per_m3: float | None = None,
 ) -> Conversion:
     """Convert a typed quantity to the canonical yearly rate of ``kind``.
 
@@ -195,6 +200,9 @@ def to_canonical(
     energy_mwh_per_t
         Energy per tonne of an energy category that may be declared by mass (steam: the usable heat
         of a tonne condensed); a mass rate of such a category converts to MWh/yr with it.
+    energy_mwh_per_m3
+        Energy per cubic metre of a gas category a firm may declare by volume (biogas, landfill gas,
+        hydrogen: its lower heating value per normal cubic metre); a volume converts to MWh with it.
 
     Raises
     ------
@@ -208,6 +216,7 @@ def to_canonical(
         default_density_t_per_m3,
         total_allowed,
         energy_mwh_per_t if energy_mwh_per_t and energy_mwh_per_t > 0 else None,
+        energy_mwh_per_m3 if energy_mwh_per_m3 and energy_mwh_per_m3 > 0 else None,
     )
     value = float(value)
     mass = None if one.mass_t_per_yr is None else one.mass_t_per_yr * value
@@ -222,9 +231,15 @@ def _unit_conversion(
     default_density_t_per_m3: float | None,
     total_allowed: bool,
     energy_mwh_per_t: float | None = None,
+    energy_mwh_per_m3: float | None = None,
 ) -> Conversion:
     """Conversion of one unit of ``unit_text`` (conversions are linear: callers scale it)."""
-    match = _lookup(unit_text, kind, energy_by_mass=energy_mwh_per_t is not None)
+    match = _lookup(
+        unit_text,
+        kind,
+        energy_by_mass=energy_mwh_per_t is not None,
+        energy_by_volume=energy_mwh_per_m3 is not None,
+    )
     q = _with_size(unit_registry().Quantity(1.0, match.unit.expression), match, kind)
     q, is_total = _per_year(q, kind, total_allowed=total_allowed, unit=match.unit)
     density, source = None, ""
@@ -237,6 +252,8 @@ def _unit_conversion(
             q = q * unit_registry().Quantity(density, "t/m**3")
     elif kind == "energy" and q.check("[mass]/[time]") and energy_mwh_per_t is not None:
         q = q * unit_registry().Quantity(energy_mwh_per_t, "MWh/t")
+    elif kind == "energy" and q.check("[volume]/[time]") and energy_mwh_per_m3 is not None:
+        q = q * unit_registry().Quantity(energy_mwh_per_m3, "MWh/m**3")
     elif kind == "water":
         density, source = _density(
             density_t_per_m3, default_density_t_per_m3 if q.check("[mass]/[time]") else None, required=False

@@ -55,6 +55,12 @@ _QUANTITY_WORDS: dict[str, str] = {
             "cubic metre",
             "cubic metres",
             "mc",
+            # normal cubic metres of a gas (0 °C, 1 atm): the volume firms give for biogas or hydrogen
+            "nm3",
+            "normo metre cube",
+            "normo metres cubes",
+            "normal cubic metre",
+            "normal cubic metres",
         ],
         "m3",
     ),
