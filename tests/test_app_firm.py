@@ -334,15 +334,18 @@ def test_upload_with_bad_rows_shows_the_report_and_stores_the_good_ones(repo):
     assert "mes_flux.csv" in [t.value for t in at.text]
 
 
-def test_upload_overwriting_another_firms_stream_is_refused_whole(repo):
+def test_upload_reusing_another_firms_stream_id_rejects_that_row_only(repo):
+    """The walk: one foreign stream id refused the whole file; now that row alone is rejected."""
     data = (
         b"stream_id,firm_id,direction,category_id,quantity,unit\n"
         b"S2,F1,supply,wood_bark,10,t/an\nS20,F1,supply,wood_bark,20,t/an\n"
     )
     at = _upload(_page(STREAMS, lang="en"), data)
     assert not at.exception
-    assert at.error[0].value.startswith("Nothing was saved: the file touches streams of another firm (S2)")
-    assert repo.streams(FIRM1)["stream_id"].tolist() == ["S1"]
+    assert not any("Nothing was saved" in e.value for e in at.error)
+    report = at.dataframe[-1].value
+    assert report.iloc[0]["Found"] == "S2" and "another firm" in report.iloc[0]["Fix"]
+    assert repo.streams(FIRM1)["stream_id"].tolist() == ["S1", "S20"]
     assert repo.streams(FIRM2).iloc[0]["category_id"] == "pellet_feedstock"
 
 

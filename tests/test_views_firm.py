@@ -364,12 +364,36 @@ def test_upload_reports_rows_of_another_firm_in_plain_words(tiny_repo):
     assert tiny_repo.import_batches(F1)["source_filename"].tolist() == ["flux.csv"]
 
 
-def test_upload_touching_another_firms_stream_is_refused_not_raised(tiny_repo):
+def test_upload_reusing_another_firms_stream_id_rejects_that_row_and_stores_the_others(tiny_repo):
+    """The walk: one row reusing another firm's stream id refused the whole file, its good rows lost."""
+    data = (
+        b"stream_id,firm_id,direction,category_id,quantity,unit\n"
+        b"S3,F1,supply,wood_bark,10,t/an\nS12,F1,supply,wood_bark,12,t/an\n"
+    )
+    outcome = upload_streams(tiny_repo, F1, data, "flux.csv")
+    assert outcome.refused is None
+    [issue] = outcome.report.errors
+    assert (issue.row, issue.column, issue.code, issue.found) == (2, "stream_id", "stream_id.taken", "S3")
+    assert "another firm" in issue.fix.en and "autre entreprise" in issue.fix.fr
+    assert "your own firm" in issue.expected.en and "votre entreprise" in issue.expected.fr
+    assert outcome.batch.streams.rejected["stream_id"].tolist() == ["S3"]
+    assert sorted(tiny_repo.streams(F1)["stream_id"]) == ["S1", "S12"]
+    assert tiny_repo.streams(SYSTEM).set_index("stream_id").loc["S3", "firm_id"] == "F3"
+
+
+def test_upload_of_a_stream_taken_meanwhile_is_refused_not_raised(tiny_repo, monkeypatch):
+    """The repository stays the guard: a stream id taken between the check and the write."""
+    monkeypatch.setattr(Repository, "streams_of_other_firms", lambda self, actor, ids: [])
     data = b"stream_id,firm_id,direction,category_id,quantity,unit\nS3,F1,supply,wood_bark,10,t/an\n"
     outcome = upload_streams(tiny_repo, F1, data, "flux.csv")
     assert outcome.batch is None and outcome.report is None
     assert "S3" in outcome.refused.fr and "another firm" in outcome.refused.en
     assert tiny_repo.streams(SYSTEM).set_index("stream_id").loc["S3", "firm_id"] == "F3"
+
+
+def test_streams_of_other_firms_names_only_ids_the_actor_may_not_write(tiny_repo):
+    assert tiny_repo.streams_of_other_firms(F1, ["S1", "S3", "S99", "S3"]) == ["S3"]
+    assert tiny_repo.streams_of_other_firms(Actor("c", "advisor"), ["S1", "S3"]) == []
 
 
 def test_rejected_rows_file_says_another_firms_id_like_the_screen(tiny_repo):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -466,6 +466,22 @@ class Repository:
                     keys=[firm_id],
                 )
             return self._streams(conn, actor, firm_id=firm_id, direction=direction)
+
+    def streams_of_other_firms(self, actor: Actor, stream_ids: Iterable[str]) -> list[str]:
+        """Return those of ``stream_ids`` stored under a firm the actor may not write (ids only).
+
+        What an import checks before storing, so that a row reusing another firm's stream id is
+        refused alone rather than the whole file; nothing of the other firm's stream is returned.
+        """
+        keys = list(dict.fromkeys(str(k) for k in stream_ids))
+        taken: list[str] = []
+        with self.transaction(actor, "read_stream_owners", write=False) as conn:
+            for start in range(0, len(keys), 1000):
+                query = select(Stream.stream_id, Stream.firm_id).where(
+                    Stream.stream_id.in_(keys[start : start + 1000])
+                )
+                taken.extend(sid for sid, fid in conn.execute(query) if not actor.may_write(fid))
+        return sorted(taken)
 
     def _streams(
         self, conn: Connection, actor: Actor, *, firm_id: str | None = None, direction: str | None = None

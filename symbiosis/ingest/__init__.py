@@ -80,10 +80,12 @@ def import_tables(
     firms_filename: str = "firms.csv",
     streams_filename: str = "streams.csv",
     home_region: bool = True,
+    taken_stream_ids: Collection[str] = frozenset(),
 ) -> ImportBatch:
     """Validate a firms file and a streams file; streams may name firms accepted from the same batch.
 
-    Stream rows are checked against ``existing_firm_ids`` plus the firms accepted from ``firms_bytes``.
+    Stream rows are checked against ``existing_firm_ids`` plus the firms accepted from ``firms_bytes``;
+    a stream row whose id is in ``taken_stream_ids`` (another firm's stream) is rejected.
     """
     firms = None
     known = set(existing_firm_ids)
@@ -103,5 +105,6 @@ def import_tables(
             categories=categories,
             waste_codes=waste_codes,
             known_firm_ids=known,
+            taken_stream_ids=taken_stream_ids,
         )
     return ImportBatch(firms, streams)

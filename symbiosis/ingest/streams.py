@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.ingest.category_inference import CategoryChoice, infer_missing_categories, suggest_for_unit
 from symbiosis.ingest.fields import (
     CONFIDENTIALITY_WORDS,
@@ -82,6 +82,20 @@ def check_firm_reference(ctx: RowContext, known_firm_ids: Collection[str] | None
             ),
         )
     return firm_id
+
+
+_STREAM_ID_TEXTS = TextTable("ingest.stream_id")
+
+
+def check_stream_owner(ctx: RowContext, stream_id: str, taken_stream_ids: Collection[str]) -> None:
+    """Refuse the row when its ``stream_id`` already belongs to a stream of another firm.
+
+    Only this row is rejected: the rest of the file is stored, where the repository would refuse the
+    whole file for one foreign id.
+    """
+    if stream_id in taken_stream_ids:
+        texts = _STREAM_ID_TEXTS
+        ctx.error("stream_id", "taken", texts["taken_expected"], texts["taken_fix"], found=stream_id)
 
 
 def _numbers(ctx: RowContext) -> dict[str, float | None]:
@@ -193,6 +207,7 @@ def _stream_row(
     waste: Mapping[str, bool],
     known_firm_ids: Collection[str] | None,
     inferred: Mapping[int, Any],
+    taken_stream_ids: Collection[str] = frozenset(),
 ) -> dict[str, Any]:
     firm_id = check_firm_reference(ctx, known_firm_ids)
     direction = ctx.take("direction", read_choice, words=DIRECTION_WORDS, default=None, field="direction")
@@ -206,6 +221,7 @@ def _stream_row(
         ctx, category, density, availability=availability, months_mask=months_mask, start=start, end=end
     )
     stream_id = ctx.take("stream_id", read_id) or generated_id("S", ctx.cells, _ID_FIELDS)
+    check_stream_owner(ctx, stream_id, taken_stream_ids)
     numbers = _numbers(ctx)
     quality = check_quality(ctx, direction, category, numbers)
     baseline = check_baseline(ctx, direction)
@@ -252,6 +268,7 @@ def validate_streams(
     categories: pd.DataFrame,
     waste_codes: Mapping[str, bool] | Collection[str] | pd.DataFrame = (),
     known_firm_ids: Collection[str] | None = None,
+    taken_stream_ids: Collection[str] = frozenset(),
 ) -> ImportResult:
     """Validate a streams file read by :func:`~symbiosis.ingest.reader.read_table`.
 
@@ -266,6 +283,8 @@ def validate_streams(
         codes with a trailing ``*`` for hazardous ones. Empty: any well-formed code is accepted.
     known_firm_ids
         Firms a stream may belong to (registry plus this batch); ``None`` skips the check.
+    taken_stream_ids
+        Stream ids stored under firms the importer may not write: a row naming one is rejected.
 
     Returns
     -------
@@ -279,6 +298,7 @@ def validate_streams(
         waste=waste_code_table(waste_codes),
         known_firm_ids=None if known_firm_ids is None else frozenset(known_firm_ids),
         inferred=inferred,
+        taken_stream_ids=frozenset(taken_stream_ids),
     )
     return run_rows(
         raw, STREAMS, row, id_column="stream_id", file_issues=missing_columns(raw, REQUIRED_STREAM_COLUMNS)

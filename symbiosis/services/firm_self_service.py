@@ -204,9 +204,10 @@ def upload_streams(
 ) -> UploadOutcome:
     """Import an uploaded streams file with the firm's actor (:func:`import_into_registry`).
 
-    Rows naming another firm are rejected by the validation (the firm only knows itself) with a
-    message saying so; a file that would overwrite another firm's stream ids is refused whole by the
-    repository, which becomes :attr:`UploadOutcome.refused` rather than an exception. The file is
+    Rows naming another firm, or reusing the id of another firm's stream, are rejected by the
+    validation (the firm only knows itself) with a message saying so, and the other rows are stored;
+    should the repository still refuse the file (a stream taken meanwhile), that becomes
+    :attr:`UploadOutcome.refused` rather than an exception. The file is
     read and validated in a separate process within ``time_budget_s`` seconds (the server keeps
     answering other users meanwhile); a file that needs more is refused whole, nothing stored.
     """

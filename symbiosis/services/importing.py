@@ -97,6 +97,7 @@ def validate_files(
     firms_filename: str = "firms.csv",
     streams_filename: str = "streams.csv",
     context: ImportContext | None = None,
+    taken_stream_ids: frozenset[str] = frozenset(),
 ) -> ImportBatch:
     """Read and validate the files (pure: no database, no file); what the time-bounded worker runs."""
     context = context or default_context()
@@ -111,6 +112,7 @@ def validate_files(
         firms_filename=firms_filename,
         streams_filename=streams_filename,
         home_region=context.home_region,
+        taken_stream_ids=taken_stream_ids,
     )
 
 
@@ -156,21 +158,37 @@ def import_into_registry(
     """
     existing = set(repo.firms(actor)["firm_id"])
     names = {"firms_filename": firms_filename, "streams_filename": streams_filename}
-    if time_budget_s is None:
-        batch = validate_files(
-            firms_bytes, streams_bytes, existing_firm_ids=existing, context=context, **names
-        )
-    else:
-        batch = run_bounded(
+
+    def validate(taken: frozenset[str]) -> ImportBatch:
+        if time_budget_s is None:
+            return validate_files(
+                firms_bytes,
+                streams_bytes,
+                existing_firm_ids=existing,
+                context=context,
+                taken_stream_ids=taken,
+                **names,
+            )
+        return run_bounded(
             validate_files,
             firms_bytes,
             streams_bytes,
             existing_firm_ids=existing,
             context=context,
+            taken_stream_ids=taken,
             timeout_s=time_budget_s,
             memory_bytes=WORKER_MEMORY_BYTES,
             **names,
         )
+
+    batch = validate(frozenset())
+    if batch.streams is not None and len(batch.streams.valid):
+        # A row reusing another firm's stream id is refused alone, with its row and column: once
+        # stored rows are known, the file is read again with them (rare; the repository would
+        # otherwise refuse the whole file and lose its good rows).
+        taken = repo.streams_of_other_firms(actor, batch.streams.valid["stream_id"])
+        if taken:
+            batch = validate(frozenset(taken))
     for result, filename, table in (
         (batch.firms, firms_filename, "firms"),
         (batch.streams, streams_filename, "streams"),
