@@ -29,6 +29,7 @@ from symbiosis.views.firm_streams import (
     pending_rows,
     stream_cells,
     streams_table,
+    unit_options,
     with_pending,
 )
 from tests._registry_helpers import stream, tiny_registry
@@ -276,6 +277,14 @@ def test_streams_table_says_which_categories_no_person_chose(tiny_repo):
     )
     english = streams_table(inferred.assign(category_source="corrected"), "en")
     assert english["Category"].iloc[0].endswith("(inferred from the description, to confirm)")
+
+
+def test_english_editor_shows_the_unit_from_its_own_list(tiny_repo):
+    """The walk: the English table's unit column was blank — « t/an » is not among its choices."""
+    streams = tiny_repo.streams(F1).assign(unit_as_typed="t/an")
+    assert editor_frame(streams, "en")["unit"].tolist() == ["t/yr"] * len(streams)
+    assert editor_frame(streams, "en")["unit"].isin(unit_options("en")).all()
+    assert editor_frame(streams, "fr")["unit"].tolist() == ["t/an"] * len(streams)
 
 
 def test_editor_rows_keep_the_stored_cells_the_table_does_not_show(tiny_repo):

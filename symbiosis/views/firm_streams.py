@@ -136,7 +136,8 @@ def stream_cells(stream: Mapping[str, object], lang: str = "fr") -> dict[str, st
         cells["confidentiality"], cells["confidentiality"]
     )
     cells["quantity"] = str(stream.get("quantity_as_typed", "") or "")
-    cells["unit"] = str(stream.get("unit_as_typed", "") or "")
+    # in the reader's spelling: the English table's unit list holds « t/yr », never « t/an »
+    cells["unit"] = unit_word(str(stream.get("unit_as_typed", "") or ""), lang)
     cells.update({c: number_cell(stream.get(c), lang) for c in _NUMBER_CELLS})
     if stream.get("density_source") != "declared":
         cells["density_t_per_m3"] = ""
