@@ -81,6 +81,14 @@ def test_kpi_deltas_are_signed_and_formatted():
     assert table.loc["tonnes_exchanged_t_per_yr", "raw_delta"] == 0
 
 
+def test_every_dollar_kpi_is_written_to_the_dollar():
+    """The walk: « dont valeur reposant sur des prix par défaut » read « 12 330 358,7 » $/an."""
+    base = Kpis(net_value_cad_per_yr=10.0, net_value_default_prices_cad_per_yr=12_330_358.7)
+    scen = Kpis(net_value_cad_per_yr=10.0, net_value_default_prices_cad_per_yr=12_209_151.3)
+    row = kpi_deltas(scen, base, "fr").set_index("key").loc["net_value_default_prices_cad_per_yr"]
+    assert (row["value"], row["delta"]) == ("12\u00a0209\u00a0151", "-121\u00a0207")
+
+
 def test_excluding_a_firm_changes_the_exchanges_and_lowers_the_value():
     reg = tiny_registry()
     base = run(reg)

@@ -228,12 +228,9 @@ def registry_key(registry: Registry) -> str:
     return h.hexdigest()[:16]
 
 
-_MONEY = {
-    "net_value_cad_per_yr",
-    "avoided_disposal_cad_per_yr",
-    "avoided_purchase_cad_per_yr",
-    "transport_cost_cad_per_yr",
-}
+def _is_money(key: str) -> bool:
+    """Dollars are written to the dollar: every ``*_cad_per_yr`` KPI, those added later too."""
+    return key.endswith("_cad_per_yr")
 
 
 def kpi_deltas(scenario: Kpis, baseline: Kpis, lang: str = "fr") -> pd.DataFrame:
@@ -245,7 +242,7 @@ def kpi_deltas(scenario: Kpis, baseline: Kpis, lang: str = "fr") -> pd.DataFrame
     rows = []
     for key, label in KPI_LABELS.items():
         value, change = getattr(scenario, key), delta[key]
-        digits = 0 if key in _MONEY or key.startswith("n_") else 1
+        digits = 0 if _is_money(key) or key.startswith("n_") else 1
         sign = "+" if change > 0 else ""
         rows.append(
             {
