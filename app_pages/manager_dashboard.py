@@ -27,7 +27,8 @@ if scope is None:
 territory, period = scope
 data = source.data(territory=territory, period=period)
 report_state.source_notice(source, lang)
-st.info(t("manager.estimated", lang))
+if source.source != "result":  # « figures of the synergy ledger » would contradict the notice above
+    st.info(t("manager.estimated", lang))
 
 figures = headline(data, lang)
 for row in (figures[:3], figures[3:]):

@@ -82,7 +82,8 @@ def test_dashboard_shows_kpis_statuses_breakdowns_and_downloads(db, template):
     at = _dashboard(template)
     assert not at.exception
     assert at.title[0].value == "Tableau de bord du programme"
-    assert "estimée" in at.info[0].value
+    # no synergy tracked: the notice says the figures are estimated proposals (no ledger caption)
+    assert "(estimées, par an)" in at.warning[-1].value and not at.info
     metrics = {m.label: m.value for m in at.metric}
     kpis = template[2].kpis
     assert metrics["Synergies (chacune une fois)"] == str(kpis.n_exchanges)

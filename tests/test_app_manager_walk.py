@@ -18,6 +18,7 @@ from tests._app_helpers import ROOT, build_template, use_copy
 
 MANAGER = Actor(user_id="g", role="program_manager", firm_id=None)
 ADVISOR = Actor(user_id="c", role="advisor", firm_id=None)
+LEDGER = "Chiffres du registre des synergies pour la période"
 NOTICE = "Aucune synergie n'est encore suivie : les chiffres du tableau de bord et des rapports"
 
 
@@ -49,6 +50,9 @@ def test_untracked_figures_are_said_to_be_proposals_whatever_the_period(db, page
     [warning] = at.warning[-1:]
     assert warning.value.startswith(NOTICE) and "la période choisie ne les change pas" in warning.value
     assert "« Suivi des synergies »" in warning.value
+    # the walk: the ledger's caption (« Chiffres du registre des synergies pour la période … ») stood
+    # under the notice saying the figures are not the registry's
+    assert not any(i.value.startswith(LEDGER) for i in at.info)
 
 
 def test_once_synergies_are_tracked_the_notice_goes(db, template):
@@ -57,3 +61,4 @@ def test_once_synergies_are_tracked_the_notice_goes(db, template):
     at = _page("manager_dashboard.py", MANAGER)
     assert not at.exception
     assert not any(w.value.startswith(NOTICE) for w in at.warning)
+    assert any(i.value.startswith(LEDGER) for i in at.info)
