@@ -12,6 +12,7 @@ from symbiosis.views.dashboard import (
     PER_FIRM_BREAKDOWNS,
     breakdown_table,
     default_price_note,
+    empty_scope_note,
     headline,
     monthly_table,
     status_table,
@@ -29,6 +30,8 @@ data = source.data(territory=territory, period=period)
 report_state.source_notice(source, lang)
 if source.source != "result":  # « figures of the synergy ledger » would contradict the notice above
     st.info(t("manager.estimated", lang))
+if note := empty_scope_note(data, lang):
+    st.warning(note)
 
 figures = headline(data, lang)
 for row in (figures[:3], figures[3:]):

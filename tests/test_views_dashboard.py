@@ -17,6 +17,7 @@ from symbiosis.views.dashboard import (
     PER_FIRM_BREAKDOWNS,
     breakdown_table,
     default_price_note,
+    empty_scope_note,
     headline,
     money_text,
     monthly_table,
@@ -105,3 +106,13 @@ def test_the_savings_resting_on_default_prices_are_said_apart(data):
     kpis = report.kpis.copy()
     kpis.loc[kpis["indicator"].eq("net_value_default_prices_cad_per_yr"), ["estimated", "total"]] = 0.0
     assert default_price_note(dataclasses.replace(report, kpis=kpis), "en") is None  # all firms' figures
+
+
+def test_a_scope_without_synergy_is_said_in_words(data):
+    """The walk: a year with no synergy showed zeros and « Rien à afficher pour l'instant », unexplained."""
+    report, lines = data
+    assert empty_scope_note(report, "fr") is None
+    firms = generate_streams_canonical(n_streams=240, territory="slsj", seed=7).firms
+    empty = gather_report(firms, lines.iloc[:0], load_factors())
+    assert empty_scope_note(empty, "fr") == "Aucune synergie pour ce territoire et cette période."
+    assert empty_scope_note(empty, "en") == "No synergy for this territory and period."

@@ -22,6 +22,7 @@ __all__ = [
     "PER_FIRM_BREAKDOWNS",
     "breakdown_table",
     "default_price_note",
+    "empty_scope_note",
     "headline",
     "money_text",
     "monthly_table",
@@ -56,6 +57,17 @@ def headline(data: ReportData, lang: str = "fr") -> list[tuple[str, str]]:
         (t("manager.kpi.firms", lang), whole("n_firms_engaged")),
         (t("manager.kpi.verified", lang), whole("n_synergies", "verified")),
     ]
+
+
+def empty_scope_note(data: ReportData, lang: str = "fr") -> str | None:
+    """Say that no synergy falls in the chosen period and territory, or None when some does.
+
+    A manager choosing a year with no synergy read a row of zeros and « Rien à afficher pour
+    l'instant » (as if data were still to come) without being told the scope holds none.
+    """
+    if data.kpi("n_synergies") > 0:
+        return None
+    return t("reports.none", lang)
 
 
 def default_price_note(data: ReportData, lang: str = "fr") -> str | None:
