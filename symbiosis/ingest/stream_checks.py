@@ -407,7 +407,7 @@ def _is_mass_rate(unit: str) -> bool:
 
 def _is_volume(unit: str) -> bool:
     match = read_unit(unit)
-    return match is not None and match.unit.dimension in ("volume_rate", "volume")
+    return match is not None and match.unit.is_volume
 
 
 def _default_density(category: dict[str, Any]) -> float | None:

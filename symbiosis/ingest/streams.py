@@ -120,9 +120,7 @@ def _fits_unit(ctx: RowContext, category: Mapping[str, Any] | None, density: flo
     if match is None:
         return True
     energy_by_mass = match.unit.dimension == "mass_rate" and (category.get("energy_mwh_per_t") or 0) > 0
-    energy_by_volume = (
-        match.unit.dimension in ("volume_rate", "volume") and (category.get("energy_mwh_per_m3") or 0) > 0
-    )
+    energy_by_volume = match.unit.is_volume and (category.get("energy_mwh_per_m3") or 0) > 0
     if str(category["kind"]) not in match.unit.kinds and not (energy_by_mass or energy_by_volume):
         return False
     volume = match.unit.dimension.startswith("volume") and str(category["kind"]) == "material"

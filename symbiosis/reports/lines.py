@@ -18,7 +18,7 @@ import pandas as pd
 
 from symbiosis.engine.network import tonnes_of
 from symbiosis.labels import PATHWAY_UNASSESSED
-from symbiosis.results import DEFAULT_PRICE_SOURCES, on_default_prices
+from symbiosis.results import PRICE_SOURCE_COLUMNS, on_default_prices
 
 __all__ = [
     "EVIDENCE",
@@ -271,6 +271,11 @@ def _estimate_text(estimates: pd.Series, name: str, *, missing: str) -> pd.Serie
     return estimates.map(one).astype(object)
 
 
+#: The estimate's parameters that record where its prices came from, in the order of the exchange
+#: columns they were frozen from (:data:`symbiosis.results.PRICE_SOURCE_COLUMNS`).
+_PRICE_PARAMETERS = ("disposal_cost_source", "purchase_price_source")
+
+
 def _on_default_prices(estimates: pd.Series) -> pd.Series:
     """Synergies whose frozen estimate prices today's fate or the receiver's input by a default.
 
@@ -279,14 +284,15 @@ def _on_default_prices(estimates: pd.Series) -> pd.Series:
     counts as a firm's figure: nothing says otherwise.
     """
 
-    def one(estimate: Any) -> bool:
+    def sources(estimate: Any) -> tuple[str, str]:
         params = estimate.get("parameters") if isinstance(estimate, Mapping) else None
-        if not isinstance(params, Mapping):
-            return False
-        sources = (params.get("disposal_cost_source"), params.get("purchase_price_source"))
-        return any(str(s) in DEFAULT_PRICE_SOURCES for s in sources if s)
+        params = params if isinstance(params, Mapping) else {}
+        return tuple(str(params.get(name) or "") for name in _PRICE_PARAMETERS)
 
-    return estimates.map(one).astype(bool)
+    frozen = pd.DataFrame(
+        [sources(e) for e in estimates], index=estimates.index, columns=list(PRICE_SOURCE_COLUMNS)
+    )
+    return on_default_prices(frozen)
 
 
 def lines_from_ledger(synergies: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:

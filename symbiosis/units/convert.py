@@ -118,7 +118,7 @@ def _lookup(
         raise UnitError("unit.unknown", *_said("unknown", listed=listed), close)
     if energy_by_mass and kind == "energy" and match.unit.dimension == "mass_rate":
         return match
-    if energy_by_volume and kind == "energy" and match.unit.dimension in ("volume_rate", "volume"):
+    if energy_by_volume and kind == "energy" and match.unit.is_volume:
         return match
     if kind not in match.unit.kinds:
         valid = ", ".join(suggest_units("", kind=kind, n=4))

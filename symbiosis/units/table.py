@@ -275,6 +275,11 @@ class UnitDef:
         return "year" if self.unit_fr.endswith("/an") else "sub_year"
 
     @property
+    def is_volume(self) -> bool:
+        """Whether the unit measures a volume (a rate in m³ per period, or a one-off volume)."""
+        return self.dimension in ("volume_rate", "volume")
+
+    @property
     def is_total(self) -> bool:
         """Whether the unit is a total quantity (no period), usable for one-off streams only."""
         return "/" not in self.unit_fr and self.dimension not in {"power", "area"}
