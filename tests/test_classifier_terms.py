@@ -36,15 +36,15 @@ def _scores(extra: pd.DataFrame, texts: list[str]) -> np.ndarray:
 
 
 def test_a_term_lifts_its_category_only_when_all_its_words_are_there():
-    none = pd.DataFrame(columns=["category_id", "lang", "synonym", "exact"])
+    none = pd.DataFrame(columns=["category_id", "lang", "synonym", "role"])
     term = pd.DataFrame(
-        {"category_id": ["a_shot"], "lang": ["fr"], "synonym": ["grenaille usée"], "exact": [True]}
+        {"category_id": ["a_shot"], "lang": ["fr"], "synonym": ["grenaille usée"], "role": ["term"]}
     )
     texts = ["Grenaille usée du sablage", "Pièces d'acier usées"]
     before, after = _scores(none, texts), _scores(term, texts)
     assert after[0, 0] > before[0, 0] + 0.1 and after.argmax(axis=1)[0] == 0
     np.testing.assert_allclose(after[1], before[1])  # one shared word ("usées") changes nothing
-    as_synonym = _scores(term.assign(exact=False), texts)
+    as_synonym = _scores(term.assign(role="synonym"), texts)
     assert as_synonym[1, 0] > before[1, 0]  # the same phrase as a synonym would have pulled it
 
 
@@ -62,17 +62,16 @@ def test_every_shipped_term_says_something_of_its_own():
     category's labels or synonyms (« plastiques nos 3 à 7 » reads as the bare word « plastique »)."""
     categories = load_categories()
     extra = clf._extra_synonyms()
-    texts, _, _, owner, exact = clf._phrase_table(categories, extra, clf._low_descriptions())
+    texts, _, _, _, owner, roles = clf._phrase_table(categories, extra, clf._low_descriptions())
     used_by: defaultdict[str, set[int]] = defaultdict(set)
-    for words, row, only_exact in zip(texts, owner, exact, strict=True):
-        if not only_exact:
+    for words, row, role in zip(texts, owner, roles, strict=True):
+        if role == "synonym":
             for word in words:
                 used_by[word].add(row)
     rows = {c: i for i, c in enumerate(categories["category_id"])}
     bad = []
-    for cid, term in zip(
-        extra.loc[extra["exact"], "category_id"], extra.loc[extra["exact"], "synonym"], strict=True
-    ):
+    terms = extra[extra["role"] == "term"]
+    for cid, term in zip(terms["category_id"], terms["synonym"], strict=True):
         words = set(tokens(term))
         if not words or (len(words) == 1 and used_by[next(iter(words))] - {rows[cid]}):
             bad.append((cid, term))

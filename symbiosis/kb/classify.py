@@ -3,8 +3,10 @@
 Method (offline, no model download)
 -----------------------------------
 Each category is described by *phrases*: its French and English labels and synonyms
-(``categories.csv``), the extra synonyms and abbreviations of ``classifier_synonyms.csv``, its id, and
-the English descriptions and French labels of its EU List of Waste codes (weight ``LOW_WEIGHT``).
+(``categories.csv``), the extra synonyms and abbreviations of ``classifier_synonyms.csv``, its id,
+the English descriptions and French labels of its EU List of Waste codes (weight ``LOW_WEIGHT``),
+trade terms (``classifier_terms.csv``, exact hits only) and example declarations
+(``classifier_examples.csv``, likeness only, weight ``EXAMPLE_PHRASE_WEIGHT``): see :data:`ROLES`.
 Texts are normalised (:mod:`symbiosis.kb._text`: accents, ligatures, numbers, units and punctuation
 removed, light plural/gender stripping, spelling variants folded) and embedded as character n-grams
 (3–5, word-boundary aware) weighted by TF-IDF, the IDF counted over categories (one document per
@@ -85,11 +87,26 @@ SYNONYMS_FILE = DATA_DIR / "classifier_synonyms.csv"
 #: exact-hit part of the score): its words are common elsewhere ("grenaille *usée*", "eau *potable*"),
 #: and letting them count by partial likeness pulled texts that share one ordinary word.
 TERMS_FILE = DATA_DIR / "classifier_terms.csv"
+#: Example declarations (``category_id, lang, direction, text``): how firms describe a stream of the
+#: category in a declaration, written by domain writers who never saw the evaluation sets. An example
+#: counts by likeness only (weight :data:`EXAMPLE_PHRASE_WEIGHT`): it is one more phrase a description
+#: can resemble, read the way a declaration is read (its words of origin and of wanting weigh what they
+#: weigh in a query), never an exact hit (its ordinary words would then name the category) and not part
+#: of the category's document (its many words would dilute the labels' n-grams).
+EXAMPLES_FILE = DATA_DIR / "classifier_examples.csv"
+#: How each role of phrase scores: by n-gram likeness, by exact hit, and in the category's document.
+ROLES = {
+    "synonym": (True, True, True),
+    "term": (False, True, False),
+    "example": (True, False, False),
+}
 
 #: Weights of the three similarities in the score (they sum to 1, so the score stays in [0, 1]).
 W_PHRASE, W_DOC, W_EXACT = 0.55, 0.2, 0.25
 #: Weight of a List-of-Waste description relative to a label or synonym.
 LOW_WEIGHT = 0.75
+#: Weight of an example declaration relative to a label or synonym.
+EXAMPLE_PHRASE_WEIGHT = 0.8
 #: Weight of a phrase written in the other language when ``lang`` is given.
 OTHER_LANG_WEIGHT = 0.9
 #: How many of the best categories are searched for a heat band when a temperature is given.
@@ -204,30 +221,41 @@ def _low_descriptions() -> dict[str, tuple[str, str]]:
 
 
 def _extra_synonyms() -> pd.DataFrame:
-    """Return the classifier's own synonyms and trade terms (``category_id, lang, synonym, exact``)."""
+    """Return the classifier's own synonyms, trade terms and example declarations
+    (``category_id, lang, synonym, direction, role``: ``direction`` is an example's, ``""`` otherwise;
+    ``role`` a key of :data:`ROLES`)."""
     parts = []
-    for path, column, exact in ((SYNONYMS_FILE, "synonym", False), (TERMS_FILE, "term", True)):
+    for path, column, role in (
+        (SYNONYMS_FILE, "synonym", "synonym"),
+        (TERMS_FILE, "term", "term"),
+        (EXAMPLES_FILE, "text", "example"),
+    ):
         if path.exists():
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
-            parts.append(frame.rename(columns={column: "synonym"}).assign(exact=exact))
+            frame = frame.rename(columns={column: "synonym"})
+            frame = frame.reindex(columns=["category_id", "lang", "synonym", "direction"]).fillna("")
+            parts.append(frame.assign(role=role))
     if not parts:
-        return pd.DataFrame(columns=["category_id", "lang", "synonym", "exact"])
+        return pd.DataFrame(columns=["category_id", "lang", "synonym", "direction", "role"])
     return pd.concat(parts, ignore_index=True)
 
 
 def _category_phrases(
-    row: pd.Series, extra: dict[str, list[tuple[str, str, bool]]], low: dict[str, tuple[str, str]]
-) -> list[tuple]:
-    """Return ``(text, lang, weight, exact)`` of every phrase describing one category (``exact``: a
-    trade term, scored only when all its words are present)."""
-    phrases = [(row["category_id"].replace("_", " "), "", 1.0, False)]
-    phrases += [(row["label_fr"], "fr", 1.0, False), (row["label_en"], "en", 1.0, False)]
-    phrases += [(s, "fr", 1.0, False) for s in split_list(row["synonyms_fr"])]
-    phrases += [(s, "en", 1.0, False) for s in split_list(row["synonyms_en"])]
-    phrases += [(s, lang, 1.0, exact) for s, lang, exact in extra.get(row["category_id"], [])]
+    row: pd.Series, extra: dict[str, list[tuple[str, str, str, str]]], low: dict[str, tuple[str, str]]
+) -> list[tuple[str, str, float, str, str]]:
+    """Return ``(text, lang, weight, role, direction)`` of every phrase describing one category
+    (``role``: how the phrase scores, a key of :data:`ROLES`; ``direction``: an example's)."""
+    phrases = [(row["category_id"].replace("_", " "), "", 1.0, "synonym", "")]
+    phrases += [(row["label_fr"], "fr", 1.0, "synonym", ""), (row["label_en"], "en", 1.0, "synonym", "")]
+    phrases += [(s, "fr", 1.0, "synonym", "") for s in split_list(row["synonyms_fr"])]
+    phrases += [(s, "en", 1.0, "synonym", "") for s in split_list(row["synonyms_en"])]
+    phrases += [
+        (s, lang, EXAMPLE_PHRASE_WEIGHT if role == "example" else 1.0, role, direction)
+        for s, lang, role, direction in extra.get(row["category_id"], [])
+    ]
     codes = [_clean_code(c) for c in split_list(row["waste_codes"])]
-    phrases += [(low[c][0], "en", LOW_WEIGHT, False) for c in codes if c in low]
-    phrases += [(low[c][1], "fr", LOW_WEIGHT, False) for c in codes if c in low and low[c][1]]
+    phrases += [(low[c][0], "en", LOW_WEIGHT, "synonym", "") for c in codes if c in low]
+    phrases += [(low[c][1], "fr", LOW_WEIGHT, "synonym", "") for c in codes if c in low and low[c][1]]
     return phrases
 
 
@@ -246,27 +274,32 @@ def _suggestion(row: pd.Series) -> Suggestion:
 
 def _phrase_table(
     categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, tuple[str, str]]
-) -> tuple[list[list[str]], list[str], list[float], list[int], list[bool]]:
-    """Return the tokens, language, weight, category row and exactness of every phrase, grouped by
-    category."""
+) -> tuple[list[list[str]], list[list[float]], list[str], list[float], list[int], list[str]]:
+    """Return the tokens, their weights, and the language, weight, category row and role of every
+    phrase, grouped by category (an example's tokens weighted as a declaration's, the others' 1)."""
     unknown = set(extra["category_id"]) - set(categories["category_id"])
     if unknown:
         logger.warning("classifier synonyms for unknown categories ignored: %s", sorted(unknown))
-    by_category: dict[str, list[tuple[str, str, bool]]] = {}
-    exact_column = extra["exact"] if "exact" in extra else pd.Series(False, index=extra.index)
-    for cid, lang, synonym, exact in zip(
-        extra["category_id"], extra["lang"], extra["synonym"], exact_column.astype(bool), strict=True
-    ):
-        by_category.setdefault(cid, []).append((synonym, lang, bool(exact)))
-    texts, langs, weights, owner, exacts = [], [], [], [], []
+    by_category: dict[str, list[tuple[str, str, str, str]]] = {}
+    extra = extra.reindex(columns=["category_id", "lang", "synonym", "direction", "role"])
+    extra = extra.fillna({"direction": "", "role": "synonym"})
+    for cid, lang, synonym, direction, role in extra.itertuples(index=False, name=None):
+        by_category.setdefault(cid, []).append((synonym, lang, role, direction))
+    texts, token_weights, langs, weights, owner, roles = [], [], [], [], [], []
     for i, (_, row) in enumerate(categories.iterrows()):
-        for text, lang, weight, exact in _category_phrases(row, by_category, low):
-            texts.append(tokens(text))
+        for text, lang, weight, role, direction in _category_phrases(row, by_category, low):
+            if role == "example":
+                pairs = weighted_tokens(text, direction=direction)
+                texts.append([w for w, _ in pairs])
+                token_weights.append([x for _, x in pairs])
+            else:
+                texts.append(tokens(text))
+                token_weights.append([1.0] * len(texts[-1]))
             langs.append(lang)
             weights.append(weight)
             owner.append(i)
-            exacts.append(exact)
-    return texts, langs, weights, owner, exacts
+            roles.append(role)
+    return texts, token_weights, langs, weights, owner, roles
 
 
 def _word_matrix(texts: list[list[str]]) -> tuple[dict[str, int], sparse.csr_matrix]:
@@ -311,15 +344,20 @@ def _temperature_columns(
 def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, tuple[str, str]]) -> _Index:
     """Fit the n-gram space and the phrase, document and word matrices."""
     categories = categories.reset_index(drop=True)
-    texts, langs, weights, owner, exact = _phrase_table(categories, extra, low)
+    texts, token_weights, langs, weights, owner, roles = _phrase_table(categories, extra, low)
+    by_likeness, by_exact_hit, in_document = np.array([ROLES[r] for r in roles], dtype=bool).reshape(-1, 3).T
     docs: list[list[str]] = [[] for _ in range(len(categories))]
-    for toks, i, only_exact in zip(texts, owner, exact, strict=True):
-        if not only_exact:
+    for toks, i, kept in zip(texts, owner, in_document, strict=True):
+        if kept:
             docs[i].extend(toks)
     space = fit_space(docs)
-    # A trade term has no n-gram likeness: it counts through its exact hits only.
-    likeness = sparse.diags((~np.asarray(exact, dtype=bool)).astype(float)) @ space.transform(texts)
-    words, phrase_tokens = _word_matrix(texts)
+    likeness = sparse.diags(by_likeness.astype(float)) @ space.transform(texts, token_weights)
+    # The words of the phrases that can be hit exactly are also the typo correction's vocabulary: an
+    # example's words are not (its writer's typos would become words, and a French word the labels
+    # lack, « biogaz », would no longer be corrected to the labels' "biogas").
+    words, phrase_tokens = _word_matrix(
+        [toks if hit else [] for toks, hit in zip(texts, by_exact_hit, strict=True)]
+    )
     pressure_bands = _bands(categories, "bar")
     return _Index(
         categories=tuple(_suggestion(row) for _, row in categories.iterrows()),
