@@ -42,6 +42,7 @@ __all__ = [
     "PERMITS",
     "PERMIT_TYPES",
     "RESOURCE_KINDS",
+    "SPARE_CAPACITY_KINDS",
     "STREAMS",
     "Column",
     "SchemaError",
@@ -52,6 +53,9 @@ __all__ = [
 ]
 
 RESOURCE_KINDS: tuple[str, ...] = ("material", "energy", "water", "logistics", "capacity", "service")
+#: Kinds whose supply is spare capacity (an empty return trip, idle space or equipment, free hours):
+#: what it costs its owner today is paid whether it is shared or not, so sharing avoids none of it.
+SPARE_CAPACITY_KINDS: tuple[str, ...] = ("logistics", "capacity", "service")
 DIRECTIONS: tuple[str, ...] = ("supply", "demand")
 AVAILABILITY: tuple[str, ...] = ("continuous", "seasonal", "one_off")
 CONFIDENTIALITY: tuple[str, ...] = ("public", "members", "confidential")

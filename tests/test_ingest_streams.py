@@ -406,6 +406,35 @@ def test_money_with_a_dollar_sign(typed):
     assert result.valid["disposal_cost_cad_per_unit"].tolist() == [15.0]
 
 
+def test_a_cost_declared_for_spare_capacity_is_kept_and_said_not_to_count():
+    """A carrier's cost of its empty return is paid whether the trip is shared or not: the row is
+    kept with its value as typed, and a bilingual warning names the column and says why it is not
+    counted; a sale price, or a material's cost, raises nothing."""
+    headers = [*HEADERS_FR, "cout_elimination_cad_par_unite"]
+    result = _validate(
+        _row(
+            categorie="truck_backhaul",
+            quantite="660",
+            unite="voyages/an",
+            cout_elimination_cad_par_unite="650",
+        ),
+        _row(id_flux="S2", cout_elimination_cad_par_unite="25"),
+        _row(
+            id_flux="S3",
+            categorie="truck_backhaul",
+            quantite="200",
+            unite="voyages/an",
+            cout_elimination_cad_par_unite="-300",
+        ),
+        headers=headers,
+    )
+    assert result.valid["disposal_cost_cad_per_unit"].tolist() == [650.0, 25.0, -300.0]
+    warnings = [i for i in result.report.issues if i.code == "disposal_cost_cad_per_unit.spare_capacity"]
+    assert [w.row for w in warnings] == [warnings[0].row] and len(warnings) == 1
+    assert warnings[0].severity == "warning"
+    assert "retour à vide" in warnings[0].message("fr") and "not counted" in warnings[0].message("en")
+
+
 def test_waste_code_table_accepts_several_shapes():
     assert waste_code_table(["16 11 01*", "030101"]) == {"161101": True, "030101": False}
     frame = pd.DataFrame({"code": ["161101", "030101"], "is_hazardous": [True, False]})

@@ -374,3 +374,49 @@ def test_a_commercial_grade_chemical_is_sold_today_not_paid_for_treatment():
     assert out["cost"][0] == 0.0 and out["cost"][1] == 0.0
     assert out["cost"][2] == MatchConfig().default_fate_cost_cad_per_t["paid_treatment"]
     assert not out["diverted"].any()
+
+
+def test_spare_capacity_avoids_none_of_what_it_costs_its_owner():
+    """An empty return trip, idle equipment or free hours cost their owner the same whether shared or
+    not: a declared cost is not avoided (it counted the same trip twice beside the shipper's avoided
+    dedicated truck), while a declared sale (the back-haul sold today) is a real loss, kept; a
+    material's declared cost is avoided as before."""
+    from symbiosis.engine.baselines import load_baselines, supply_baselines
+
+    supplies = pd.DataFrame(
+        {
+            "category_id": [
+                "logistics_backhaul_flatbed",
+                "equipment_heavy_idle",
+                "service_welding_fabrication",
+                "logistics_backhaul_bulk",
+                "wood_sawdust",
+            ],
+            "kind": ["logistics", "capacity", "service", "logistics", "material"],
+            "disposal_cost_cad_per_unit": [650.0, 40.0, 60.0, -300.0, 25.0],
+        }
+    )
+    out = supply_baselines(
+        supplies,
+        family=np.array(["logistics", "capacity_equipment", "services", "logistics", "wood"], dtype=object),
+        t_per_unit=np.array([0.0, 0.0, 0.0, 0.0, 1.0]),
+        baselines=load_baselines(),
+        config=MatchConfig(),
+    )
+    assert out["cost"].tolist() == [0.0, 0.0, 0.0, -300.0, 25.0]
+    assert list(out["cost_source"])[:3] == ["", "", ""]
+
+
+def test_a_back_haul_is_worth_the_dedicated_trip_it_replaces_counted_once():
+    """End to end: the carrier's declared cost of its empty return does not add to the shipper's
+    avoided dedicated trip (660 trips at 650 $ + 870 $ was scored 1,520 $ a trip)."""
+    reg, rules = _heat_registry("logistics", "logistics_backhaul_flatbed", "logistics_backhaul_flatbed")
+    streams = reg.streams.copy()
+    supply = streams["direction"] == "supply"
+    streams.loc[supply, "disposal_cost_cad_per_unit"] = 650.0
+    streams.loc[~supply, "purchase_price_cad_per_unit"] = 870.0
+    reg = Registry(reg.firms, streams)
+    cands = generate_candidates(reg, rules, MatchConfig(), text_vectors=fake_text_vectors)
+    row = score_candidates(cands, reg, MatchConfig(), factors=load_factors(), categories=CATEGORIES).iloc[0]
+    assert row["avoided_disposal_cad_per_unit"] == 0
+    assert row["net_value_cad_per_unit"] == pytest.approx(870.0)

@@ -11,6 +11,13 @@ its material class (inert, organic, metal, energy, water), default fate and cost
 gate fee — most specific row first (category, family, ``kind:<kind>``), and the record says so
 (``*_source = "category_default"``). A fate without a cost in either takes the scenario's default
 for that fate (``MatchConfig.fate_cost``, ``"config_default"``).
+
+Spare capacity (:data:`~symbiosis.schemas.SPARE_CAPACITY_KINDS`: an empty return trip, idle space or
+equipment, free hours) has no fate: the truck drives back, the warehouse is rented, the welder is paid
+whether the capacity is shared or not. A cost its owner declares for it is therefore not avoided
+(counting it beside the receiver's avoided purchase counted the same trip twice); a declared sale
+(a negative cost: the back-haul is sold today) is a real loss when the capacity goes elsewhere, and
+is kept.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from symbiosis.engine.config import MatchConfig
 from symbiosis.findings import Finding
 from symbiosis.i18n import TextTable
 from symbiosis.kb.generic import GENERIC_PREFIX
-from symbiosis.schemas import CURRENT_USES, DIVERTED_FATES, FATES
+from symbiosis.schemas import CURRENT_USES, DIVERTED_FATES, FATES, SPARE_CAPACITY_KINDS
 
 __all__ = [
     "BASELINE_COLUMNS",
@@ -242,12 +249,14 @@ def supply_baselines(
         np.isfinite(declared_cost), "declared", np.where(use_row, "category_default", "config_default")
     ).astype(object)
     cost = np.where(fate == "", np.nan_to_num(declared_cost, nan=0.0), cost)
+    sunk = np.isin(kind, SPARE_CAPACITY_KINDS) & (cost > 0)
+    cost = np.where(sunk, 0.0, cost)
     return {
         "material_class": rows["material_class"].fillna("").to_numpy(object),
         "fate": fate,
         "fate_source": np.where(fate == "", "", fate_source).astype(object),
         "cost": cost,
-        "cost_source": np.where(fate == "", "", cost_source).astype(object),
+        "cost_source": np.where((fate == "") | sunk, "", cost_source).astype(object),
         "diverted": (kind == "material") & np.isin(fate, DIVERTED_FATES),
     }
 

@@ -30,7 +30,7 @@ from symbiosis.ingest.fields import (
 from symbiosis.ingest.quantity_bounds import check_magnitude
 from symbiosis.ingest.rows import RowContext
 from symbiosis.numbers import format_number
-from symbiosis.schemas import ALL_MONTHS
+from symbiosis.schemas import ALL_MONTHS, SPARE_CAPACITY_KINDS
 from symbiosis.units import Conversion, UnitError, to_canonical
 from symbiosis.units.table import read_unit
 
@@ -227,6 +227,8 @@ def corrected_for_unit(
 SIDE_TEXTS = TextTable("ingest.side")
 #: What a gas declared by volume is converted with (``ingest.gas_volume.*``).
 GAS_TEXTS = TextTable("ingest.gas_volume")
+#: Why a cost declared for spare capacity is not counted (``ingest.spare_cost.*``).
+SPARE_COST_TEXTS = TextTable("ingest.spare_cost")
 
 
 def _side_text(code: str, fr: Mapping[str, object], en: Mapping[str, object]) -> Text:
@@ -902,11 +904,16 @@ def check_quality(
     }
 
 
-def check_baseline(ctx: RowContext, direction: str | None) -> dict[str, Any]:
+def check_baseline(
+    ctx: RowContext, direction: str | None, category: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Today's fate of a supply (with its cost or sale price) or today's use of a demand (price or fee).
 
     A sale price is stored as a negative cost of the fate ``sold_byproduct``; a gate fee makes a
-    treatment service. Values given for the other direction are ignored with a warning.
+    treatment service. Values given for the other direction are ignored with a warning. A cost
+    declared for spare capacity (an empty return trip, idle equipment, free hours: ``category``'s kind
+    in :data:`~symbiosis.schemas.SPARE_CAPACITY_KINDS`) is kept as typed but said not to count: its
+    owner pays it whether the capacity is shared or not (:mod:`symbiosis.engine.baselines`).
     """
     loc = ctx.locale
     fate = ctx.take("current_fate", read_choice, words=FATE_WORDS, default="", field="current_fate")
@@ -948,6 +955,16 @@ def check_baseline(ctx: RowContext, direction: str | None) -> dict[str, Any]:
                 ),
             )
         cost, fate = -sale, fate or "sold_byproduct"
+    kind = (category or {}).get("kind", "")
+    if direction == "supply" and kind in SPARE_CAPACITY_KINDS and cost is not None and cost > 0:
+        ctx.error(
+            "disposal_cost_cad_per_unit",
+            "spare_capacity",
+            SPARE_COST_TEXTS["expected"],
+            SPARE_COST_TEXTS["fix"],
+            found=ctx.text("disposal_cost_cad_per_unit"),
+            severity="warning",
+        )
     return {
         "current_fate": fate if direction == "supply" else "",
         "disposal_cost_cad_per_unit": cost,

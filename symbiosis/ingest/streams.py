@@ -222,7 +222,7 @@ def _stream_row(
     check_stream_owner(ctx, stream_id, taken_stream_ids)
     numbers = _numbers(ctx)
     quality = check_quality(ctx, direction, category, numbers)
-    baseline = check_baseline(ctx, direction)
+    baseline = check_baseline(ctx, direction, category)
     return {
         "stream_id": stream_id,
         "firm_id": firm_id,

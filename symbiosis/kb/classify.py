@@ -233,7 +233,7 @@ def _extra_synonyms() -> pd.DataFrame:
         if path.exists():
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
             frame = frame.rename(columns={column: "synonym"})
-            frame = frame.reindex(columns=["category_id", "lang", "synonym", "direction"]).fillna("")
+            frame = frame.reindex(columns=["category_id", "lang", "synonym", "direction"], fill_value="")
             parts.append(frame.assign(role=role))
     if not parts:
         return pd.DataFrame(columns=["category_id", "lang", "synonym", "direction", "role"])

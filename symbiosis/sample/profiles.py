@@ -12,7 +12,8 @@ Two data files, shared by :func:`~symbiosis.sample.region.generate_region` and
   category's kind) and ``sigma``, the units firms type it in, the months it exists, availability,
   price (disposal cost for a supply, purchase price for a demand, CAD per canonical unit; a
   negative disposal cost is what the firm earns selling the by-product today, e.g. chips sold to a
-  pulp mill or scrap sold to a dealer, so an exchange must beat that sale) and typical quality
+  pulp mill or scrap sold to a dealer, so an exchange must beat that sale; spare capacity offered,
+  an empty return trip, has none: its owner pays it whether it is shared or not) and typical quality
   attributes. For a demand, ``purity_pct``, ``moisture_pct``, ``temperature_c`` and
   ``contaminant_pct`` are the specification it accepts (minimum purity, maximum moisture, minimum
   temperature, maximum contaminants) and ``particle_size`` the classes it accepts (``|``-separated);
