@@ -281,10 +281,12 @@ def _phrase_table(
     if unknown:
         logger.warning("classifier synonyms for unknown categories ignored: %s", sorted(unknown))
     by_category: dict[str, list[tuple[str, str, str, str]]] = {}
-    extra = extra.reindex(columns=["category_id", "lang", "synonym", "direction", "role"])
-    extra = extra.fillna({"direction": "", "role": "synonym"})
-    for cid, lang, synonym, direction, role in extra.itertuples(index=False, name=None):
-        by_category.setdefault(cid, []).append((synonym, lang, role, direction))
+    directions = extra["direction"] if "direction" in extra else pd.Series("", index=extra.index)
+    roles_given = extra["role"] if "role" in extra else pd.Series("synonym", index=extra.index)
+    for cid, lang, synonym, direction, role in zip(
+        extra["category_id"], extra["lang"], extra["synonym"], directions, roles_given, strict=True
+    ):
+        by_category.setdefault(cid, []).append((synonym, lang, role, direction or ""))
     texts, token_weights, langs, weights, owner, roles = [], [], [], [], [], []
     for i, (_, row) in enumerate(categories.iterrows()):
         for text, lang, weight, role, direction in _category_phrases(row, by_category, low):
