@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from symbiosis.i18n import Text, t
 from symbiosis.services.mutual_inputs import FIRM_TABLES, firm_tables, save_firm_rows, validate_firm_rows
 from symbiosis.views.editor import editor_language
@@ -49,7 +49,7 @@ def _column_config(name: str, lang: str) -> dict[str, object]:
         elif column in ("periods", "frequency"):
             config[column] = st.column_config.SelectboxColumn(label, options=period_words(column, lang))
         else:
-            config[column] = st.column_config.TextColumn(label)
+            config[column] = st.column_config.TextColumn(label, default="")  # a new row: empty, not « None »
     return config
 
 
@@ -69,6 +69,7 @@ edited = st.data_editor(
     hide_index=True,
     column_config=_column_config(table, tongue),
     width="stretch",
+    placeholder=tables.BLANK,
 )
 check_col, save_col = st.columns(2)
 if check_col.button(t("mutual.firm_data.check", lang), key="firm_mutual_check"):

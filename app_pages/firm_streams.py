@@ -61,22 +61,23 @@ with tab_list:
     ids_by_label = {label: cid for cid, label in category_names.items()}
     stored = editor_frame(streams, tongue, labels=category_names)
     column_config = {
-        "stream_id": st.column_config.TextColumn(t("firm.col.stream_id", tongue), disabled=True),
+        # a row just added holds empty texts, not missing values (drawn « None »): default=""
+        "stream_id": st.column_config.TextColumn(t("firm.col.stream_id", tongue), disabled=True, default=""),
         "direction": st.column_config.SelectboxColumn(
             t("col.direction", tongue), options=list(choice_words("direction", tongue).values())
         ),
         "category_id": st.column_config.SelectboxColumn(
             t("col.category", tongue), options=sorted(category_names.values(), key=str.casefold)
         ),
-        "description": st.column_config.TextColumn(t("col.description", tongue)),
-        "quantity": st.column_config.TextColumn(t("firm.field.quantity", tongue)),
+        "description": st.column_config.TextColumn(t("col.description", tongue), default=""),
+        "quantity": st.column_config.TextColumn(t("firm.field.quantity", tongue), default=""),
         "unit": st.column_config.SelectboxColumn(t("col.unit", tongue), options=unit_options(tongue)),
-        "months": st.column_config.TextColumn(t("col.months", tongue)),
+        "months": st.column_config.TextColumn(t("col.months", tongue), default=""),
         "confidentiality": st.column_config.SelectboxColumn(
             t("firm.col.confidentiality", tongue),
             options=list(choice_words("confidentiality", tongue).values()),
         ),
-        "errors": st.column_config.TextColumn(t("firm_streams.errors", tongue), disabled=True),
+        "errors": st.column_config.TextColumn(t("firm_streams.errors", tongue), disabled=True, default=""),
     }
     edited = st.data_editor(
         with_pending(stored, st.session_state.get("firm_pending", [])),
@@ -85,6 +86,7 @@ with tab_list:
         hide_index=True,
         column_config=column_config,
         width="stretch",
+        placeholder=tables.BLANK,  # a category, unit… not picked yet: an empty cell
     )
     check_col, save_col = st.columns(2)
     if check_col.button(t("firm_streams.validate", lang), key="firm_validate"):

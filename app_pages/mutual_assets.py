@@ -63,7 +63,12 @@ with st.expander(t("mutual.assets.edit_units", lang)), st.form("unit_specs"):
     specs = mutual_state.unit_specs()
     headers = {c: st.column_config.Column(unit_column_label(c, lang)) for c in specs.columns}
     edited = st.data_editor(
-        specs, num_rows="dynamic", hide_index=True, key="unit_editor", column_config=headers
+        specs,
+        num_rows="dynamic",
+        hide_index=True,
+        key="unit_editor",
+        column_config=headers,
+        placeholder=tables.BLANK,
     )
     if st.form_submit_button(t("mutual.assets.apply_units", lang)):
         clean, problems = check_unit_table(edited)

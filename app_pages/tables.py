@@ -15,10 +15,14 @@ import streamlit as st
 
 from symbiosis.i18n import t
 
-__all__ = ["LOCALES", "MISSING", "chart", "column_config", "page_locale", "show_table"]
+__all__ = ["BLANK", "LOCALES", "MISSING", "chart", "column_config", "page_locale", "show_table"]
 
 #: What a table shows for a missing value (Streamlit writes « None », in English, by default).
 MISSING = "—"
+#: What an editable table (``st.data_editor``) shows in a cell not filled yet: nothing. Streamlit
+#: draws a grey « None » there by default, in every cell of a row just added; a « — » would read
+#: as a value typed.
+BLANK = ""
 #: BCP 47 tag of the page for each interface language.
 LOCALES: dict[str, str] = {"fr": "fr-CA", "en": "en-CA"}
 

@@ -272,6 +272,51 @@ def test_editor_validate_then_save_keeps_refused_rows(repo):
     assert "Ligne 2, colonne « Quantité »" in kept["errors"].iloc[1]
 
 
+def test_a_row_added_to_the_editor_shows_empty_cells_not_none(repo):
+    # Streamlit drew a grey « None » in every cell of a row just added: its texts had no default
+    # and the editor no placeholder for a value not given yet
+    import json
+
+    at = _page(STREAMS)
+    editor = at.data_editor[0].proto
+    assert editor.HasField("placeholder") and editor.placeholder == ""
+    columns = json.loads(editor.columns)
+    texts = [name for name, c in columns.items() if c.get("type_config", {}).get("type") == "text"]
+    assert set(texts) == {"stream_id", "description", "quantity", "months", "errors"}
+    assert {name: columns[name].get("default") for name in texts} == dict.fromkeys(texts, "")
+
+
+@pytest.mark.parametrize("empty", ["", None], ids=["default-text", "missing"])
+def test_a_new_row_with_empty_optional_texts_stores_no_word_none(repo, empty):
+    # the browser now sends "" for a text cell left empty (the column's default); before, None
+    at = _page(STREAMS)
+    at.session_state["firm_editor_0"] = {
+        "edited_rows": {},
+        "added_rows": [
+            {
+                "stream_id": empty,
+                "direction": "offre",
+                "category_id": "Écorces",
+                "description": empty,
+                "quantity": "12,5",
+                "unit": "t/an",
+                "months": empty,
+                "confidentiality": "membres",
+                "errors": empty,
+            }
+        ],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="firm_validate").click().run()
+    at.button(key="firm_save").click().run()
+    assert not at.exception
+    stored = repo.streams(FIRM1)
+    new = stored[stored["stream_id"] != "S1"].iloc[0]
+    assert new["description"] in ("", None) and new["months_mask"] == 0xFFF
+    assert "None" not in {str(new[c]) for c in ("stream_id", "description", "quantity_as_typed")}
+
+
 def test_editor_with_no_change_says_so(repo):
     at = _page(STREAMS)
     at.button(key="firm_validate").click().run()

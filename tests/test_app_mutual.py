@@ -441,6 +441,10 @@ def test_a_firm_edits_its_own_rows_and_never_sees_another_firms(db):
     assert not at.exception, at.exception
     shown = at.data_editor[0].value
     assert shown["purchase_id"].tolist() == ["PA"]  # B's and C's purchases are not there
+    editor = at.data_editor[0].proto  # a row added shows empty cells, not Streamlit's grey « None »
+    assert editor.HasField("placeholder") and editor.placeholder == ""
+    texts = [c for c in json.loads(editor.columns).values() if c.get("type_config", {}).get("type") == "text"]
+    assert texts and all(c.get("default") == "" for c in texts)
     assert shown["category_id"].iloc[0] == "Gants de nitrile jetables"  # words, not the list's ids
     at.session_state["firm_mutual_editor_purchases_0"] = {
         "edited_rows": {0: {"quantity_per_yr": "-5"}},
