@@ -20,6 +20,7 @@ from symbiosis.views.firm_streams import (
     editor_rows,
     form_column_labels,
     pending_rows,
+    rows_to_fix,
     stream_label,
     streams_table,
     unit_options,
@@ -79,8 +80,9 @@ with tab_list:
         ),
         "errors": st.column_config.TextColumn(t("firm_streams.errors", tongue), disabled=True, default=""),
     }
+    table = with_pending(stored, st.session_state.get("firm_pending", []), tongue)
     edited = st.data_editor(
-        with_pending(stored, st.session_state.get("firm_pending", [])),
+        table,
         key=f"firm_editor_{version}",
         num_rows="add",
         hide_index=True,
@@ -110,19 +112,16 @@ with tab_list:
         if rows and save_col.button(t("firm_streams.save_valid", lang), type="primary", key="firm_save"):
             saved = save_valid(repo, actor, result)
             st.session_state["firm_pending"] = pending_rows(
-                rows,
-                numbers,
-                result.report,
-                lang,
-                labels=category_names,
-                columns=editor_column_labels(tongue),
+                rows, numbers, result.report, labels=category_names
             )
             st.session_state["firm_editor_version"] = version + 1
             del st.session_state["firm_check"]
-            state.flash(
-                t("firm_streams.saved", lang, saved=saved, kept=len(st.session_state["firm_pending"]))
-            )
+            kept = len(st.session_state["firm_pending"])
+            state.flash(t("firm_streams.saved", lang, saved=saved, kept=kept))
             st.rerun()
+    to_fix = rows_to_fix(table, lang)
+    if to_fix:
+        st.warning(to_fix)
 
     if not streams.empty:
         st.markdown(f"#### {t('firm_streams.delete_title', lang)}")

@@ -317,6 +317,29 @@ def test_a_new_row_with_empty_optional_texts_stores_no_word_none(repo, empty):
     assert "None" not in {str(new[c]) for c in ("stream_id", "description", "quantity_as_typed")}
 
 
+def test_a_kept_row_is_named_by_its_line_and_listed_under_the_table(repo):
+    # a refused new row above a valid one: once the valid one is stored, the refused row stands
+    # on line 3, but its message still said « Ligne 2 », in the table's last column, out of sight
+    at = _page(STREAMS)
+    row = {"direction": "offre", "category_id": "Écorces", "description": "x", "unit": "t/an"}
+    at.session_state["firm_editor_0"] = {
+        "edited_rows": {},
+        "added_rows": [{**row, "quantity": "beaucoup"}, {**row, "quantity": "5"}],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="firm_validate").click().run()
+    at.button(key="firm_save").click().run()
+    assert not at.exception
+    kept = at.data_editor[0].value
+    assert kept["quantity"].tolist()[2] == "beaucoup"
+    assert kept["errors"].iloc[2].startswith("Ligne 3, colonne « Quantité » : on attendait un nombre")
+    [warning] = at.warning
+    assert warning.value.startswith(
+        "1 ligne reste à corriger dans le tableau :\n- Ligne 3, colonne « Quantité »"
+    )
+
+
 def test_editor_with_no_change_says_so(repo):
     at = _page(STREAMS)
     at.button(key="firm_validate").click().run()

@@ -27,6 +27,7 @@ from symbiosis.views.firm_streams import (
     editor_rows,
     months_cell,
     pending_rows,
+    rows_to_fix,
     stream_cells,
     streams_table,
     unit_options,
@@ -313,28 +314,17 @@ def test_editor_rows_keep_the_stored_cells_the_table_does_not_show(tiny_repo):
     assert rows[1]["description"] == "écorces pour chaudière" and "moisture_pct" not in rows[1]
 
 
+def _bad_and_good_rows() -> list[dict[str, str]]:
+    row = {"unit": "t/an", "direction": "offre", "category_id": "wood_bark"}
+    return [{**row, "stream_id": "S1", "quantity": "20"}, {**row, "stream_id": "", "quantity": "beaucoup"}]
+
+
 def test_refused_editor_rows_stay_pending_with_their_messages():
-    rows = [
-        {
-            "stream_id": "S1",
-            "quantity": "20",
-            "unit": "t/an",
-            "direction": "offre",
-            "category_id": "wood_bark",
-        },
-        {
-            "stream_id": "",
-            "quantity": "beaucoup",
-            "unit": "t/an",
-            "direction": "offre",
-            "category_id": "wood_bark",
-        },
-    ]
+    rows = _bad_and_good_rows()
     result = validate_stream_rows(rows, "F1", row_numbers=[1, 4])
     assert len(result.valid) == 1
-    pending = pending_rows(rows, [1, 4], result.report, "fr")
+    pending = pending_rows(rows, [1, 4], result.report)
     assert len(pending) == 1 and pending[0]["quantity"] == "beaucoup"
-    assert pending[0]["errors"].startswith("Ligne 4, colonne « quantite »")
     stored = pd.DataFrame(
         [["S1", "offre", "wood_bark", "", "10", "t/an", "", "membres"]],
         columns=list(EDITOR_COLUMNS),
@@ -342,8 +332,45 @@ def test_refused_editor_rows_stay_pending_with_their_messages():
     )
     frame = with_pending(stored, pending)
     assert frame["quantity"].tolist() == ["10", "beaucoup"] and frame["errors"].iloc[0] == ""
+    # the table's header, not the file's « quantite »
+    assert frame["errors"].iloc[1].startswith("Ligne 2, colonne « Quantité » : on attendait un nombre")
     replaced = with_pending(stored, [{**pending[0], "stream_id": "S1"}])
     assert replaced["quantity"].tolist() == ["beaucoup"]
+    english = with_pending(stored, pending, "en")["errors"].iloc[1]
+    assert english.startswith("Row 2, column “Quantity”: expected a number, found “beaucoup”.")
+
+
+def test_a_kept_row_is_named_by_the_line_where_it_stands_after_the_save():
+    # checked as line 4 (a new row under three others); once the valid rows are saved it stands
+    # on the line after the stored streams: « Ligne 4 » sent the firm to another row
+    rows = _bad_and_good_rows()
+    result = validate_stream_rows(rows, "F1", row_numbers=[1, 4])
+    pending = pending_rows(rows, [1, 4], result.report)
+    stored = pd.DataFrame(
+        [[f"S{i}", "offre", "wood_bark", "", "10", "t/an", "", "membres"] for i in (1, 2)],
+        columns=list(EDITOR_COLUMNS),
+        dtype=object,
+    )
+    frame = with_pending(stored, pending)
+    assert frame["quantity"].iloc[2] == "beaucoup"
+    assert frame["errors"].iloc[2].startswith("Ligne 3, colonne « Quantité »")
+    assert with_pending(stored, [{**pending[0], "stream_id": "S2"}])["errors"].iloc[1].startswith("Ligne 2,")
+
+
+def test_the_rows_to_fix_are_listed_in_words_as_typed():
+    rows = _bad_and_good_rows()
+    rows[1]["quantity"] = "**beaucoup**"
+    result = validate_stream_rows(rows, "F1", row_numbers=[1, 2])
+    stored = pd.DataFrame(columns=list(EDITOR_COLUMNS), dtype=object)
+    table = with_pending(stored, pending_rows(rows, [1, 2], result.report))
+    said = rows_to_fix(table, "fr")
+    assert said.startswith("1 ligne reste à corriger dans le tableau :\n- Ligne 1, colonne « Quantité »")
+    assert "\\*\\*beaucoup\\*\\*" in said  # shown as typed, not in bold
+    english = with_pending(stored, pending_rows(rows, [1, 2], result.report), "en")
+    assert rows_to_fix(english, "en").startswith(
+        "1 row is left to fix in the table:\n- Row 1, column “Quantity”"
+    )
+    assert rows_to_fix(with_pending(stored, []), "fr") == ""
 
 
 def test_save_valid_stores_only_valid_rows(tiny_repo):

@@ -12,13 +12,15 @@ from dataclasses import replace
 
 import pandas as pd
 
-from symbiosis.i18n import t
+from symbiosis.findings import Finding
+from symbiosis.i18n import t, tn
 from symbiosis.ingest import ImportReport
 from symbiosis.ingest.columns import header_label
 from symbiosis.kb.classify import RECEIVING_SERVICES, categories_on_side, classify
 from symbiosis.labels import unit_label
 from symbiosis.units import units
 from symbiosis.views.firm import number_cell
+from symbiosis.views.markdown import markdown_plain
 from symbiosis.views.registry import months_label
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "form_column_labels",
     "months_cell",
     "pending_rows",
+    "rows_to_fix",
     "stream_cells",
     "stream_label",
     "streams_table",
@@ -282,46 +285,63 @@ def pending_rows(
     rows: Sequence[Mapping[str, str]],
     row_numbers: Sequence[int],
     report: ImportReport,
-    lang: str = "fr",
     *,
     labels: Mapping[str, str] | None = None,
-    columns: Mapping[str, str] | None = None,
-) -> list[dict[str, str]]:
-    """Return the rejected rows of a validation, each with its error messages under ``"errors"``.
+) -> list[dict[str, object]]:
+    """Return the rejected rows of a validation, each with its error findings under ``"errors"``.
 
     These stay in the editable table after the valid rows are saved, so nothing typed is lost;
-    ``labels`` shows their category as a label again; ``columns`` renames the report's columns in
-    the messages (:func:`editor_column_labels`: the table's headers, not the file's).
+    ``labels`` shows their category as a label again. The findings are kept, not their sentences:
+    once the valid rows are stored a kept row may stand on another line than the one it was
+    checked on, and :func:`with_pending` writes each message with the line where the row stands.
     """
-    rename = columns or {}
-    out = []
+    out: list[dict[str, object]] = []
     for row, number in zip(rows, row_numbers, strict=True):
-        messages = [
-            replace(i, column=rename.get(i.column, i.column)).message(lang)
-            for i in report.errors
-            if i.row == number
-        ]
-        if messages:
+        findings = tuple(i for i in report.errors if i.row == number)
+        if findings:
             cells = {c: str(row.get(c, "")) for c in EDITOR_COLUMNS}
             if labels is not None:
                 cells["category_id"] = labels.get(cells["category_id"], cells["category_id"])
-            out.append({**cells, "errors": " | ".join(messages)})
+            out.append({**cells, "errors": findings})
     return out
 
 
-def with_pending(stored: pd.DataFrame, pending: Sequence[Mapping[str, str]]) -> pd.DataFrame:
+def _table_headers(lang: str) -> dict[str, str]:
+    """A streams file's header, as the French or the English file writes it -> the table's header."""
+    return {
+        header_label(column, written): t(key, lang)
+        for column, key in EDITOR_LABELS.items()
+        for written in ("fr", "en")
+    }
+
+
+def _messages(findings: Sequence[Finding], line: int, lang: str) -> str:
+    """The findings of a kept row as one cell: placed on ``line``, columns named as the table does."""
+    headers = _table_headers(lang)
+    placed = (replace(f, row=line, column=headers.get(f.column, f.column)) for f in findings)
+    return " | ".join(f.message(lang) for f in placed)
+
+
+def with_pending(
+    stored: pd.DataFrame, pending: Sequence[Mapping[str, object]], lang: str = "fr"
+) -> pd.DataFrame:
     """Return the editable table: stored rows, a pending row replacing its stored stream, new ones last.
 
-    The ``errors`` column holds each pending row's messages (empty for the others).
+    The ``errors`` column holds each pending row's messages in ``lang`` (empty for the others),
+    each naming the line of the table where the row stands now and the table's header.
     """
     frame = stored.copy()
     frame["errors"] = ""
     index = {sid: i for i, sid in enumerate(frame["stream_id"])}
-    extra = []
+    extra: list[list[str]] = []
     for row in pending:
-        values = [str(row.get(c, "")) for c in [*EDITOR_COLUMNS, "errors"]]
-        if row.get("stream_id") in index:
-            frame.iloc[index[row["stream_id"]]] = values
+        position = index.get(str(row.get("stream_id", "")))
+        line = position if position is not None else len(frame) + len(extra)
+        findings = row.get("errors", ())
+        errors = _messages(findings if isinstance(findings, tuple) else (), line + 1, lang)
+        values = [str(row.get(c, "")) for c in EDITOR_COLUMNS] + [errors]
+        if position is not None:
+            frame.iloc[position] = values
         else:
             extra.append(values)
     if extra:
@@ -329,6 +349,20 @@ def with_pending(stored: pd.DataFrame, pending: Sequence[Mapping[str, str]]) -> 
             [frame, pd.DataFrame(extra, columns=frame.columns, dtype=object)], ignore_index=True
         )
     return frame.astype(object)
+
+
+def rows_to_fix(table: pd.DataFrame, lang: str = "fr") -> str:
+    """Return the messages of the rows kept in the editable table, as a list to show under it.
+
+    The table's ``errors`` column is its last one, out of sight on a laptop screen: the firm is
+    told which lines to fix and how where it reads. Empty when no row is kept. The messages quote
+    what was typed, shown as typed (never as Markdown).
+    """
+    messages = [str(m) for m in table["errors"] if m]
+    if not messages:
+        return ""
+    lines = [f"- {markdown_plain(m)}" for m in messages]
+    return "\n".join([tn("firm_streams.to_fix", len(messages), lang), *lines])
 
 
 #: The add-stream form's fields: canonical column -> catalogue key of the field's label.
