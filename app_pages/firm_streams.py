@@ -117,8 +117,9 @@ with tab_list:
             st.session_state["firm_editor_version"] = version + 1
             del st.session_state["firm_check"]
             kept = len(st.session_state["firm_pending"])
-            state.flash(t("firm_streams.saved", lang, saved=saved, kept=kept))
+            state.flash(t("firm_streams.saved", lang, saved=saved, kept=kept), where="firm_editor")
             st.rerun()
+    state.show_flash(where="firm_editor")  # by the buttons: the top of the page is out of sight
     to_fix = rows_to_fix(table, lang)
     if to_fix:
         st.warning(to_fix)
@@ -141,9 +142,10 @@ with tab_list:
                 if confirmed:
                     repo.delete_stream(actor, doomed)
                     st.session_state["firm_deletions"] = deletions + 1
-                    state.flash(t("firm_streams.deleted", lang, stream=labels[doomed]))
+                    state.flash(t("firm_streams.deleted", lang, stream=labels[doomed]), where="firm_delete")
                     st.rerun()
                 st.warning(t("firm_streams.delete_unconfirmed", lang))
+    state.show_flash(where="firm_delete")
 
 
 def quality_fields(direction: str, lang: str) -> dict[str, str]:

@@ -409,14 +409,18 @@ def unread_notice(actor: Actor | None, lang: str) -> None:
         st.sidebar.info("📬 " + tn("inbox.unread", unread, lang))
 
 
-def flash(message: str) -> None:
-    """Keep a success message to show after the next rerun."""
-    st.session_state["flash"] = message
+def flash(message: str, *, where: str = "") -> None:
+    """Keep a success message to show after the next rerun.
+
+    ``where`` names the place of the page that shows it (:func:`show_flash` called with the same
+    name): by the button that was pressed, when the top of the page is out of sight.
+    """
+    st.session_state[f"flash.{where}" if where else "flash"] = message
 
 
-def show_flash() -> None:
-    """Show (once) the message kept by :func:`flash`."""
-    message = st.session_state.pop("flash", None)
+def show_flash(*, where: str = "") -> None:
+    """Show (once) the message kept by :func:`flash` for this place of the page."""
+    message = st.session_state.pop(f"flash.{where}" if where else "flash", None)
     if message:
         st.success(message)
 

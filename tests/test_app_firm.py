@@ -272,6 +272,23 @@ def test_editor_validate_then_save_keeps_refused_rows(repo):
     assert "Ligne 2, colonne « Quantité »" in kept["errors"].iloc[1]
 
 
+def _in_order(at: AppTest) -> list[tuple[str, str]]:
+    """The page's elements in the order they are drawn: (type, value or label), tabs included."""
+    out: list[tuple[str, str]] = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if children is not None and not hasattr(node, "value"):
+            for child in children.values():
+                walk(child)
+            return
+        value = getattr(node, "value", getattr(node, "label", ""))
+        out.append((node.type, value if isinstance(value, str) else ""))
+
+    walk(at.main)
+    return out
+
+
 def test_a_row_added_to_the_editor_shows_empty_cells_not_none(repo):
     # Streamlit drew a grey « None » in every cell of a row just added: its texts had no default
     # and the editor no placeholder for a value not given yet
@@ -338,6 +355,30 @@ def test_a_kept_row_is_named_by_its_line_and_listed_under_the_table(repo):
     assert warning.value.startswith(
         "1 ligne reste à corriger dans le tableau :\n- Ligne 3, colonne « Quantité »"
     )
+
+
+def test_the_save_and_delete_confirmations_are_shown_by_their_buttons(repo):
+    # they were shown above the page title: after a click at the bottom of the page, out of sight
+    at = _page(STREAMS)
+    at.session_state["firm_editor_0"] = {
+        "edited_rows": {0: {"quantity": "1 500"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="firm_validate").click().run()
+    at.button(key="firm_save").click().run()
+    drawn = _in_order(at)
+    saved = next(i for i, (kind, value) in enumerate(drawn) if kind == "success" and "enregistré" in value)
+    editor = drawn.index(("markdown", "#### Modifier dans le tableau")) + 2
+    assert drawn[editor][0] == "dataframe"
+    assert editor < saved < drawn.index(("markdown", "#### Supprimer un flux"))
+    next(c for c in at.checkbox if c.label.startswith("Je confirme")).check()
+    at.button(key="FormSubmitter:firm_delete-Supprimer").click().run()
+    drawn = _in_order(at)
+    deleted = next(i for i, (kind, value) in enumerate(drawn) if kind == "success" and "supprimé" in value)
+    # the firm's only stream: the deletion box is gone, the word stays where it was
+    assert drawn.index(("markdown", "#### Modifier dans le tableau")) < deleted
 
 
 def test_editor_with_no_change_says_so(repo):
