@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -176,6 +177,20 @@ def app_url(sample_db: Path, tmp_path_factory, chromium_path: str) -> Iterator[s
     """URL of the app served on the sample registry."""
     log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
     yield from serve_app(sample_db, log)
+
+
+@pytest.fixture
+def fresh_app(sample_db: Path, tmp_path: Path, chromium_path: str) -> Iterator[tuple[str, Path]]:
+    """A fresh copy of the sample registry served on its own port, for a test that writes: (url, db path)."""
+    db = tmp_path / "registry.db"
+    with sqlite3.connect(sample_db) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)  # a file copy would miss what is still in the write-ahead log
+    server = serve_app(db, tmp_path / "streamlit.log")
+    url = next(server)
+    try:
+        yield url, db
+    finally:
+        server.close()
 
 
 def fill_sign_in(page, user_id: str, password: str) -> None:

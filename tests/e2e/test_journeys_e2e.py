@@ -5,7 +5,8 @@
   the statuses survive (issue #11, item 1 and its first "done when").
 * A firm: read what a proposal brings it, accept it, and be told it now waits for the other firm.
 
-Each test starts its own app server on a fresh copy of the sample registry, since it writes to it.
+Each test starts its own app server on a fresh copy of the sample registry (``fresh_app``), since it
+writes to it.
 After the browser refresh the advisor is still signed in (a signed session cookie) and the page and its
 data are still there.
 """
@@ -13,32 +14,17 @@ data are still there.
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from playwright.sync_api import expect
 
 from symbiosis.db import Actor, Repository
 from symbiosis.services.synergy_store import SynergyRepository
-from tests.e2e.conftest import SCREENSHOTS, RequestLog, demo_password, new_page, serve_app, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, RequestLog, demo_password, new_page, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 TIMEOUT_MS = 90_000
-
-
-@pytest.fixture
-def own_app(sample_db, tmp_path, chromium_path):
-    """A fresh copy of the sample registry served on its own port: (url, db path)."""
-    db = tmp_path / "journey.db"
-    with sqlite3.connect(sample_db) as source, sqlite3.connect(db) as copy:
-        source.backup(copy)  # a file copy would miss what is still in the write-ahead log
-    server = serve_app(db, tmp_path / "streamlit.log")
-    url = next(server)
-    try:
-        yield url, db
-    finally:
-        server.close()
 
 
 def _signed_in(page) -> bool:
@@ -115,8 +101,8 @@ def save_move(page) -> None:
     no_error(page)
 
 
-def test_advisor_journey_from_proposals_to_a_rejection_survives_reopening_and_refresh(browser, own_app):
-    url, db = own_app
+def test_advisor_journey_from_proposals_to_a_rejection_survives_reopening_and_refresh(browser, fresh_app):
+    url, db = fresh_app
     log = RequestLog()
     context, page = new_page(browser, log)
     try:
@@ -193,8 +179,8 @@ def _qualified_for(db, firm_id: str) -> None:
         store.transition(advisor, sid, "contacted")
 
 
-def test_firm_reads_what_a_proposal_brings_and_accepts_it(browser, own_app):
-    url, db = own_app
+def test_firm_reads_what_a_proposal_brings_and_accepts_it(browser, fresh_app):
+    url, db = fresh_app
     _qualified_for(db, "F0007")
     log = RequestLog()
     context, page = new_page(browser, log)
