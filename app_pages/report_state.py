@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from typing import Any
 
 import streamlit as st
 
@@ -23,8 +24,9 @@ from symbiosis.reports.export import ExportFile, built_export, export_report
 from symbiosis.reports.source import ReportSource
 from symbiosis.reports.territory import Territory
 from symbiosis.services.report_source import load_source, source_fingerprint
+from symbiosis.synergy.period import Period
 
-__all__ = ["choose_scope", "download_files", "report_source"]
+__all__ = ["choose_period", "choose_scope", "download_files", "report_source"]
 
 _SOURCES = "_report_sources"
 #: Sources kept per session (the current one and the one before a change).
@@ -62,35 +64,50 @@ def source_notice(source: ReportSource, lang: str) -> None:
         st.warning(t("reports.page.source_result", lang), icon="ℹ️")
 
 
-def choose_scope(
-    source: ReportSource, lang: str, *, key: str, container=None
-) -> tuple[Territory, tuple[dt.date, dt.date]] | None:
-    """Period and territory selectors (this year, whole region by default); None for a reversed period."""
+def choose_period(
+    lang: str,
+    *,
+    key: str,
+    default: Period | None = None,
+    columns: tuple[Any, Any] | None = None,
+    container: Any = None,
+) -> Period | None:
+    """The « Du » / « Au » boxes of a period (both days included); None, said, for a reversed one.
+
+    ``default`` is this year; an empty box (``(None, None)`` as default) leaves its side open.
+    Which synergies a period holds is :func:`symbiosis.synergy.period.in_period`'s rule, the same
+    on the dashboard, in the reports and in the pipeline.
+    """
     box = container or st
     today = dt.date.today()
+    first, last = default or (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
+    left, right = columns or box.columns(2)
+    start = left.date_input(
+        t("reports.page.from", lang), value=first, key=f"{key}.from", format=state.DATE_FORMAT
+    )
+    end = right.date_input(t("reports.page.to", lang), value=last, key=f"{key}.to", format=state.DATE_FORMAT)
+    if start is not None and end is not None and end < start:
+        box.error(t("reports.page.bad_period", lang))
+        return None
+    return start, end
+
+
+def choose_scope(
+    source: ReportSource, lang: str, *, key: str, container=None
+) -> tuple[Territory, Period] | None:
+    """Period and territory selectors (this year, whole region by default); None for a reversed period."""
+    box = container or st
     c1, c2, c3 = box.columns([1, 1, 2])
-    start = c1.date_input(
-        t("reports.page.from", lang),
-        value=dt.date(today.year, 1, 1),
-        key=f"{key}.from",
-        format=state.DATE_FORMAT,
-    )
-    end = c2.date_input(
-        t("reports.page.to", lang),
-        value=dt.date(today.year, 12, 31),
-        key=f"{key}.to",
-        format=state.DATE_FORMAT,
-    )
+    period = choose_period(lang, key=key, columns=(c1, c2), container=box)
     territory = c3.selectbox(
         t("reports.territory", lang),
         territory_choices(source.firms),
         key=f"{key}.territory",
         format_func=lambda s: parse_territory(s).label(lang),
     )
-    if end < start:
-        box.error(t("reports.page.bad_period", lang))
+    if period is None:
         return None
-    return parse_territory(territory), (start, end)
+    return parse_territory(territory), period
 
 
 def _log(
@@ -115,7 +132,7 @@ def download_files(
     actor: Actor,
     *,
     territory: Territory,
-    period: tuple[dt.date, dt.date],
+    period: Period,
     lang: str,
     anonymised: bool,
     formats: tuple[str, ...] = FORMATS,

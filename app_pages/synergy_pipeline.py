@@ -1,18 +1,20 @@
-"""Advisor synergy pipeline: record the engine's proposals, follow each synergy up, history, funnel."""
+"""Advisor synergy pipeline: record the proposals, a period, follow each synergy up, history, funnel."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import results_state, state, tables
+from app_pages import report_state, results_state, state, tables
 from symbiosis.db import PermissionDenied
 from symbiosis.i18n import t, tn
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.funnel import DIMENSIONS, funnel
 from symbiosis.synergy.ledger import ledger_lines
+from symbiosis.synergy.period import synergies_in_period
 from symbiosis.synergy.status import REASONS, STATUSES, TransitionError
 from symbiosis.views.synergy import (
     consent_table,
+    empty_period_note,
     funnel_table,
     history_table,
     ledger_table,
@@ -45,24 +47,36 @@ if synergies.empty:
     st.stop()
 firms = state.repository().firms(actor)
 
-counts = synergies["status"].value_counts()
-for col, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
-    col.metric(status_label(status, lang), int(counts.get(status, 0)))
-
+# Which synergies a period holds: the dashboard's and the reports' rule (the date of the current
+# status); empty dates by default, every tracked synergy.
+from_col, to_col, status_col = st.columns([1, 1, 2])
+period = report_state.choose_period(
+    lang, key="synergy.period", default=(None, None), columns=(from_col, to_col)
+)
 all_label = t("synergy.all", lang)
-shown = st.selectbox(  # "" is « all » in either language: the choice survives the language switch
+shown = status_col.selectbox(  # "" is « all » in either language: the choice survives the language switch
     t("synergy.filter.status", lang),
     ["", *STATUSES],
     key="synergy.filter",
     format_func=lambda s: status_label(s, lang) if s else all_label,
 )
-selected = synergies[synergies["status"] == shown] if shown else synergies
-table = pipeline_table(selected, firms, lang, categories=cats)
-st.subheader(tn("synergy.table.title", len(table), lang))
-if table.empty:  # a status nobody has reached: say so rather than an empty table
-    st.info(t("synergy.filter.none", lang, status=status_label(shown, lang), all=all_label))
+st.caption(t("synergy.period.help", lang))
+if period is None:  # a reversed period, said under the boxes
+    st.stop()
+dated = synergies_in_period(synergies, period)
+selected = dated[dated["status"] == shown] if shown else dated
+if dated.empty:
+    st.info(empty_period_note(len(synergies), lang))
 else:
-    tables.show_table(table, height=300)
+    counts = dated["status"].value_counts()
+    for col, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
+        col.metric(status_label(status, lang), int(counts.get(status, 0)))
+    table = pipeline_table(selected, firms, lang, categories=cats)
+    st.subheader(tn("synergy.table.title", len(table), lang))
+    if table.empty:  # a status nobody has reached: say so rather than an empty table
+        st.info(t("synergy.filter.none", lang, status=status_label(shown, lang), all=all_label))
+    else:
+        tables.show_table(table, height=300)
 
 # The chosen synergy stays chosen after a save, even when its new status leaves the filter.
 options = list(selected["synergy_id"])
@@ -152,6 +166,8 @@ if options:
     st.subheader(t("synergy.history.title", lang))
     tables.show_table(history_table(store.history(actor, chosen), lang))
 
+if dated.empty:
+    st.stop()
 st.subheader(t("synergy.funnel.title", lang))
 st.caption(t("synergy.funnel.caption", lang))
 dimension = st.selectbox(
@@ -160,5 +176,5 @@ dimension = st.selectbox(
     format_func=lambda d: t(f"synergy.funnel.dim.{d}", lang),
     key="synergy.funnel.dimension",
 )
-frame = funnel(synergies, firms, categories=cats)
+frame = funnel(dated, firms, categories=cats)
 tables.show_table(funnel_table(frame, dimension, lang, parks=results_state.parks()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,75 @@ def test_history_reads_as_sentences_not_json(db):
     text = " ".join(history["Ce qui a changé"])
     assert "Statut : Proposée → Qualifiée" in text and "« Bon potentiel »" in text
     assert "{" not in text and "status" not in text
+
+
+# -- the period: the dashboard's rule, its labels --------------------------------------------------
+
+
+#: When the current status of each of the two proposals was given (UTC).
+GIVEN_ON = (dt.datetime(2025, 3, 1, 10, tzinfo=dt.UTC), dt.datetime(2024, 6, 1, 10, tzinfo=dt.UTC))
+
+
+def _dated(db: Path) -> tuple[str, str]:
+    """Two proposals whose current status was given on the days of :data:`GIVEN_ON`."""
+    from sqlalchemy import text
+
+    store, first, second = _two_synergies(db)
+    with store._repo.engine.begin() as conn:
+        for sid, on in zip((first, second), GIVEN_ON, strict=True):
+            conn.execute(
+                text("UPDATE synergies SET status_changed_at = :on WHERE synergy_id = :s"),
+                {"on": on, "s": sid},
+            )
+    return first, second
+
+
+def _dates(at: AppTest, start: dt.date | None, end: dt.date | None) -> AppTest:
+    _form(at, "Du", "date_input").set_value(start)
+    _form(at, "Au", "date_input").set_value(end)
+    return at.run()
+
+
+def test_the_pipeline_shows_the_synergies_whose_status_was_given_in_the_period(db):
+    first, second = _dated(db)
+    at = _page(ADVISOR)
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 2  # empty dates by default: every tracked synergy
+    assert any("comme au tableau de bord et dans les rapports" in c.value for c in at.caption)
+    at = _dates(at, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.index.tolist() == [first]
+    assert next(m for m in at.metric if m.label == "Proposée").value == "1"
+    chosen = _form(at, "Choisir une synergie")
+    assert chosen.value == first and len(chosen.options) == 1
+    at = _dates(at, dt.date(2024, 1, 1), None)  # an open end: from 2024 on
+    assert sorted(at.dataframe[0].value.index) == sorted([first, second])
+
+
+def test_an_empty_period_is_said_in_words_and_a_reversed_one_refused(db):
+    _dated(db)
+    at = _dates(_page(ADVISOR), dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert not at.exception
+    assert at.info[0].value.startswith(
+        "Aucune synergie n'a reçu son statut actuel dans cette période ; 2 synergies"
+    )
+    assert not at.metric  # no row of zeros
+    # no empty pipeline table nor funnel (the synergy chosen before keeps its details, as with the
+    # status filter)
+    assert not any("Fournisseur" in d.value.columns for d in at.dataframe)
+    assert "Entonnoir et taux de conversion" not in [h.value for h in at.subheader]
+    at = _dates(at, dt.date(2025, 12, 31), dt.date(2025, 1, 1))
+    assert not at.exception
+    assert at.error[0].value == "La date de fin précède la date de début."
+    assert not at.metric and not at.dataframe
+
+
+def test_the_period_reads_in_english_with_the_dashboards_labels(db):
+    _dated(db)
+    at = _page(ADVISOR, "en")
+    _form(at, "From", "date_input").set_value(dt.date(2023, 1, 1))
+    _form(at, "To", "date_input").set_value(dt.date(2023, 12, 31))
+    at.run()
+    assert not at.exception
+    assert at.info[0].value.startswith("No synergy received its current status in this period; 2 synergies")

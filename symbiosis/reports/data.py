@@ -30,6 +30,7 @@ import pandas as pd
 from symbiosis.i18n import Text, tn
 from symbiosis.reports.lines import STATUS_ORDER, status_rank
 from symbiosis.reports.territory import MRC_UNKNOWN, Territory, add_mrc, mrc_centroids, select_firms
+from symbiosis.synergy.period import in_period
 
 __all__ = [
     "BREAKDOWNS",
@@ -146,16 +147,6 @@ def consenting_firms(firms: pd.DataFrame, consents: Collection[str] | None = Non
     public = firms.loc[firms["confidentiality"].fillna("").eq("public"), "firm_id"].astype(str)
     named = set(public)
     return named if consents is None else named & {str(c) for c in consents}
-
-
-def _in_period(lines: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.Series:
-    dates = pd.to_datetime(lines["status_date"], errors="coerce")
-    keep = pd.Series(True, index=lines.index)
-    if start is not None:
-        keep &= dates.isna() | (dates >= pd.Timestamp(start))
-    if end is not None:
-        keep &= dates.isna() | (dates < pd.Timestamp(end) + pd.Timedelta(days=1))
-    return keep
 
 
 def _sides(lines: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
@@ -551,7 +542,7 @@ def gather_report(
     firms = add_mrc(firms.drop_duplicates("firm_id").assign(firm_id=lambda f: f["firm_id"].astype(str)))
     inside = set(firms.loc[select_firms(firms, territory), "firm_id"])
     keep = lines["supply_firm_id"].isin(inside) | lines["demand_firm_id"].isin(inside)
-    keep &= _in_period(lines, *period)
+    keep &= in_period(lines["status_date"], *period)  # the rule of every screen: synergy.period
     sel = _sides(lines[keep].reset_index(drop=True), firms)
     named = consenting_firms(firms, consents)
     nameable = nameable_lines(sel, named, anonymised, accepted=accepted, declined=declined)

@@ -3,8 +3,9 @@
 :mod:`~symbiosis.synergy.status` (states, transitions, reasons),
 :mod:`~symbiosis.synergy.anonymise` (counterpart bands, k-suppression),
 :mod:`~symbiosis.synergy.funnel` (counts and conversion rates),
-:mod:`~symbiosis.synergy.records` (exchanges → synergy rows) and :mod:`~symbiosis.synergy.ledger`
-(impact figures with their method, factors and parameters). None of them reads the database: the
+:mod:`~symbiosis.synergy.records` (exchanges → synergy rows), :mod:`~symbiosis.synergy.ledger`
+(impact figures with their method, factors and parameters) and :mod:`~symbiosis.synergy.period`
+(which synergies a period holds, for the pipeline and the reports). None of them reads the database: the
 synergy store is :class:`symbiosis.services.synergy_store.SynergyRepository`.
 """
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from symbiosis.i18n import catalogue_keys, t
+from symbiosis.i18n import catalogue_keys, t, tn
 from symbiosis.labels import (
     category_label,
     factor_labels,
@@ -30,6 +30,7 @@ __all__ = [
     "category_label",
     "consent_table",
     "describe_entry",
+    "empty_period_note",
     "firm_table",
     "funnel_table",
     "history_table",
@@ -245,6 +246,14 @@ def _figure(estimate: Any, name: str) -> float:
 def _next(on: Any, what: Any) -> str:
     parts = [text_or_empty(on)[:10], text_or_empty(what)]
     return " ".join(p for p in parts if p)
+
+
+def empty_period_note(n_tracked: int, lang: str = "fr") -> str:
+    """Say that no synergy got its current status in the chosen period, how many there are, what to do.
+
+    An empty table (or a row of zeros) would read as « nothing tracked yet ».
+    """
+    return tn("synergy.period.none", n_tracked, lang)
 
 
 def pipeline_table(
