@@ -11,7 +11,17 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LANGS", "Text", "TextTable", "catalogue_keys", "load_catalogue", "plural_form", "t", "tn"]
+__all__ = [
+    "LANGS",
+    "Text",
+    "TextTable",
+    "catalogue_keys",
+    "load_catalogue",
+    "plural_form",
+    "plural_text",
+    "t",
+    "tn",
+]
 
 LANGS: tuple[str, ...] = ("fr", "en")
 
@@ -124,6 +134,15 @@ def tn(key: str, n: float, lang: str = "fr", **values: object) -> str:
     name = f"{key}.{form}" if f"{key}.{form}" in _catalogue() else f"{key}.other"
     shown = format_decimal(n, locale="en_CA" if lang == "en" else "fr_CA")
     return t(name, lang, n=shown, **values)
+
+
+def plural_text(key: str, n: float, **values: object) -> Text:
+    """Return :func:`tn` of ``key`` for ``n`` in both languages, as a :class:`Text`.
+
+    For messages kept bilingual until shown (findings, report notes): each language takes its own
+    plural form (« 0 flux négatif » in French, "0 negative flows" in English).
+    """
+    return Text(tn(key, n, "fr", **values), tn(key, n, "en", **values))
 
 
 @functools.lru_cache(maxsize=1)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.i18n import Text, tn
+from symbiosis.i18n import Text, plural_text
 from symbiosis.reports.lines import STATUS_ORDER, status_rank
 from symbiosis.reports.territory import MRC_UNKNOWN, Territory, add_mrc, mrc_centroids, select_firms
 from symbiosis.synergy.period import in_period
@@ -419,7 +419,7 @@ def nameable_lines(
 
 def _plural(key: str, n: int, **values: object) -> Text:
     """A counted note in both languages, with each language's plural (``reports.note.<key>``)."""
-    return Text(tn(f"reports.note.{key}", n, "fr", **values), tn(f"reports.note.{key}", n, "en", **values))
+    return plural_text(f"reports.note.{key}", n, **values)
 
 
 def _notes(
