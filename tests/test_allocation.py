@@ -265,6 +265,19 @@ def test_checker_names_each_violation():
     assert any("over capacity" in f.message("en") and "capacité" in f.message("fr") for f in found)
 
 
+@pytest.mark.parametrize(
+    ("negated", "fr", "en"),
+    [(1, "1 flux négatif", "1 negative flow"), (2, "2 flux négatifs", "2 negative flows")],
+)
+def test_checker_counts_in_each_languages_plural(negated, fr, en):
+    p = make_problem(_sup(s=10), _sup(d1=6, d2=8), [_arc("a", "s", "d1", 5), _arc("b", "s", "d2", 3)])
+    a = solve(p)
+    flows = a.flows.copy()
+    flows.loc[flows.index[:negated], "flow_per_yr"] *= -1
+    found = {f.code: f.detail for f in check_solution(p, type(a)(**{**a.__dict__, "flows": flows}))}
+    assert (found["flow_negative"].fr, found["flow_negative"].en) == (fr, en)
+
+
 def test_checker_sees_side_constraint_violations():
     """The pure plan of the single-partner case breaks the partner limit when audited as side-constrained."""
     p = make_problem(

@@ -99,3 +99,14 @@ def test_the_baselines_check_returns_findings_with_their_rows(tmp_path):
     broken.to_csv(tmp_path / "baselines.csv", index=False)
     with pytest.raises(BaselineError, match="year not a number"):
         load_baselines(tmp_path / "baselines.csv")
+
+
+def test_a_table_missing_columns_says_column_or_columns():
+    from symbiosis.engine.baselines import BASELINE_COLUMNS, check_baselines
+    from symbiosis.engine.factors import FACTOR_COLUMNS
+
+    for check, columns in ((check_factors, FACTOR_COLUMNS), (check_baselines, BASELINE_COLUMNS)):
+        one = check(pd.DataFrame(columns=list(columns[1:])))[0].detail
+        two = check(pd.DataFrame(columns=list(columns[2:])))[0].detail
+        assert one.fr.startswith("colonne manquante [") and one.en.startswith("missing column [")
+        assert two.fr.startswith("colonnes manquantes [") and two.en.startswith("missing columns [")

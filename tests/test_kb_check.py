@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from symbiosis.findings import Finding
 from symbiosis.kb import check as kbcheck
 from symbiosis.kb.check import check_categories, check_knowledge_base, check_rules, format_report, has_errors
 from symbiosis.kb.generic import generic_categories
@@ -56,7 +57,7 @@ def test_module_entry_point_exits_zero_on_shipped_data():
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "0 error(s)" in done.stdout
+    assert "0 errors" in done.stdout
 
 
 def test_main_exits_one_when_a_rule_is_broken(monkeypatch, raw_rules, capsys):
@@ -230,11 +231,23 @@ def test_each_category_check_fires(broken, raw_categories):
 def test_report_is_bilingual_and_counts(raw_rules, raw_categories):
     issues = check_rules(_set(0, r_code="R99")(raw_rules), raw_categories)
     fr, en = format_report(issues, lang="fr"), format_report(issues, lang="en")
-    assert "1 erreur(s)" in fr and "1 error(s)" in en
+    assert "\n1 erreur, " in fr and "\n1 error, " in en
     assert "invalide" in fr and "invalid" in en
 
 
 @pytest.mark.skipif(not MAESTRI_DIR.exists(), reason="MAESTRI reference data not on this machine")
+def test_the_count_line_writes_each_languages_plural():
+    def report(errors: int, warnings: int, lang: str) -> str:
+        found = [Finding(code=f"e{i}") for i in range(errors)]
+        found += [Finding(code=f"w{i}", severity="warning") for i in range(warnings)]
+        return format_report(found, lang=lang).splitlines()[-1]
+
+    assert report(0, 1, "fr") == "0 erreur, 1 avertissement"
+    assert report(2, 2, "fr") == "2 erreurs, 2 avertissements"
+    assert report(0, 1, "en") == "0 errors, 1 warning"
+    assert report(1, 2, "en") == "1 error, 2 warnings"
+
+
 def test_every_cited_maestri_case_exists(raw_rules):
     enriched = pd.read_csv(MAESTRI_DIR / "maestri_exchanges.csv", dtype=str, keep_default_na=False)
     original = pd.read_csv(

@@ -32,7 +32,7 @@ import pandas as pd
 from symbiosis.engine._keys import distinct_rows
 from symbiosis.engine.config import MatchConfig
 from symbiosis.findings import Finding
-from symbiosis.i18n import TextTable
+from symbiosis.i18n import TextTable, plural_text
 from symbiosis.kb.generic import GENERIC_PREFIX
 from symbiosis.schemas import CURRENT_USES, DIVERTED_FATES, FATES, SPARE_CAPACITY_KINDS
 
@@ -76,7 +76,7 @@ def check_baselines(frame: pd.DataFrame) -> list[Finding]:
     """
     missing = [c for c in BASELINE_COLUMNS if c not in frame.columns]
     if missing:
-        detail = CHECK_TEXTS["missing_columns"].format(columns=missing)
+        detail = plural_text("baselines.check.missing_columns", len(missing), columns=missing)
         return [Finding(code="missing_columns", location=", ".join(missing), detail=detail)]
     text = frame[list(BASELINE_COLUMNS)].astype("string").fillna("").apply(lambda s: s.str.strip())
     checks: list[tuple[pd.Series, str, dict[str, object]]] = [

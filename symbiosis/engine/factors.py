@@ -31,7 +31,7 @@ import pandas as pd
 
 from symbiosis.engine._keys import distinct_rows
 from symbiosis.findings import Finding
-from symbiosis.i18n import TextTable
+from symbiosis.i18n import TextTable, plural_text
 from symbiosis.schemas import FATES
 
 __all__ = [
@@ -126,7 +126,7 @@ def check_factors(frame: pd.DataFrame, *, categories: pd.DataFrame | None = None
     """
     missing = [c for c in FACTOR_COLUMNS if c not in frame.columns]
     if missing:
-        detail = CHECK_TEXTS["missing_columns"].format(columns=missing)
+        detail = plural_text("factors.check.missing_columns", len(missing), columns=missing)
         return [Finding(code="missing_columns", location=", ".join(missing), detail=detail)]
     text = frame[list(FACTOR_COLUMNS)].astype("string").fillna("").apply(lambda s: s.str.strip())
     found: list[Finding] = []

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import pandas as pd
 
 from symbiosis.findings import Finding, has_errors
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, t, tn
 from symbiosis.kb.categories import FAMILIES, load_categories, parse_categories
 from symbiosis.kb.generic import generic_categories, is_generic
 from symbiosis.kb.priors import check_sector_priors
@@ -698,8 +698,8 @@ def format_report(issues: Sequence[Finding], *, lang: str = "fr") -> str:
         for i in ordered
     ]
     n_err = sum(i.severity == "error" for i in issues)
-    summary = Text("{e} erreur(s), {w} avertissement(s)", "{e} error(s), {w} warning(s)")
-    lines.append(summary.format(e=n_err, w=len(issues) - n_err).get(lang))
+    errors, warnings = tn("kb.check.errors", n_err, lang), tn("kb.check.warnings", len(issues) - n_err, lang)
+    lines.append(t("kb.check.summary", lang, errors=errors, warnings=warnings))
     return "\n".join(lines)
 
 

@@ -23,7 +23,7 @@ from symbiosis.engine.allocation.problem import (
     index_problem,
 )
 from symbiosis.findings import Finding
-from symbiosis.i18n import TextTable
+from symbiosis.i18n import TextTable, plural_text
 
 __all__ = ["CHECK_TEXTS", "KNOWN_STATUSES", "check_flows", "check_solution"]
 
@@ -31,12 +31,18 @@ __all__ = ["CHECK_TEXTS", "KNOWN_STATUSES", "check_flows", "check_solution"]
 KNOWN_STATUSES = ("optimal", "feasible", "time_limit", "infeasible", "empty")
 
 
-#: What each finding code says, from the message catalogue (``allocation.check.<code>``).
+#: What each finding code says, from the message catalogue (``allocation.check.<code>``; a counted
+#: finding has its plural forms ``<code>.one`` and ``<code>.other``).
 CHECK_TEXTS = TextTable("allocation.check")
 
 
 def _violation(code: str, **values: object) -> Finding:
     return Finding(code=code, detail=CHECK_TEXTS[code].format(**values))
+
+
+def _counted(code: str, n: int) -> Finding:
+    """A finding about ``n`` flows, offers, demands or links, in each language's plural."""
+    return Finding(code=code, detail=plural_text(f"allocation.check.{code}", n))
 
 
 def _over(lhs: np.ndarray, rhs: np.ndarray, tol: float) -> np.ndarray:
@@ -49,7 +55,7 @@ def _positions_of_flows(problem: AllocationProblem, flows: pd.DataFrame) -> tupl
     found = []
     unknown = int((positions < 0).sum())
     if unknown:
-        found.append(_violation("flow_unknown_candidate", n=unknown))
+        found.append(_counted("flow_unknown_candidate", unknown))
     if flows["candidate_id"].duplicated().any():
         found.append(_violation("flow_duplicate_candidate"))
     known = positions >= 0
@@ -66,7 +72,7 @@ def _check_arcs(
     found = []
     negative = int((flow < 0).sum())
     if negative:
-        found.append(_violation("flow_negative", n=negative))
+        found.append(_counted("flow_negative", negative))
     upper = indexed.cap_arc[arc_positions] if len(arc_positions) else flow
     if _over(flow, upper, tol).any():
         found.append(_violation("flow_over_arc_upper"))
@@ -85,10 +91,10 @@ def _check_balances(
     )
     over_supplies = int(_over(shipped, indexed.sup_cap, tol).sum())
     if over_supplies:
-        found.append(_violation("supply_over_capacity", n=over_supplies))
+        found.append(_counted("supply_over_capacity", over_supplies))
     over_demands = int(_over(received, indexed.dem_cap, tol).sum())
     if over_demands:
-        found.append(_violation("demand_over_capacity", n=over_demands))
+        found.append(_counted("demand_over_capacity", over_demands))
     return found
 
 
@@ -97,13 +103,13 @@ def _check_side(indexed: Indexed, arc_positions: np.ndarray, flow: np.ndarray, t
     supplier_lot = indexed.sup_lot[indexed.tail[arc_positions]]
     small_links = int(_over(supplier_lot, flow, tol).sum())
     if small_links:
-        found.append(_violation("link_below_supply_min_lot", n=small_links))
+        found.append(_counted("link_below_supply_min_lot", small_links))
     received = np.bincount(
         indexed.head[arc_positions], weights=flow * indexed.yld[arc_positions], minlength=indexed.n_dem
     )
     short = int(((received > 0) & _over(indexed.dem_lot, received, tol)).sum())
     if short:
-        found.append(_violation("demand_below_min_lot", n=short))
+        found.append(_counted("demand_below_min_lot", short))
     ends = (
         (indexed.tail, indexed.sup_k, indexed.n_sup, "supply"),
         (indexed.head, indexed.dem_k, indexed.n_dem, "demand"),
