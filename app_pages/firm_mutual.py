@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import state, tables
 from symbiosis.db import PermissionDenied
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 from symbiosis.services.mutual_consent import firm_items, item_partners
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.status import CONSENT_OPEN, DECISIONS, REASONS, TransitionError
@@ -36,10 +36,10 @@ if partners.empty:
 else:
     if not partners["revealed"].iloc[0]:
         st.caption(
-            t(
+            tn(
                 "mutual.firm.anonymous",
+                int(mine["n_accepted"].iloc[0]),
                 lang,
-                n=int(mine["n_accepted"].iloc[0]),
                 total=int(mine["n_members"].iloc[0]),
             )
         )

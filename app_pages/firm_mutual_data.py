@@ -5,8 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state, tables
-from symbiosis.i18n import Text, t
-from symbiosis.services.mutual_inputs import FIRM_TABLES, firm_tables, save_firm_rows, validate_firm_rows
+from symbiosis.i18n import Text, t, tn
+from symbiosis.services.mutual_inputs import (
+    FIRM_TABLES,
+    firm_tables,
+    row_counts,
+    save_firm_rows,
+    validate_firm_rows,
+)
 from symbiosis.views.editor import editor_language
 from symbiosis.views.mutual_cells import (
     CHOICE_COLUMNS,
@@ -94,10 +100,10 @@ if check is not None and check[0] == table:
         del st.session_state["firm_mutual_result"]
         st.session_state["firm_mutual_version"] = version + 1
         pending[table] = refused_rows(rows, numbers, result.report)
-        message = t("mutual.firm_data.saved", lang, written=outcome.written, removed=outcome.removed)
+        message = t("mutual.firm_data.saved", lang, **row_counts(outcome, lang))
         if outcome.kept:
-            message += " " + t("mutual.store.kept", lang, n=len(outcome.kept), ids=", ".join(outcome.kept))
+            message += " " + tn("mutual.store.kept", len(outcome.kept), lang, ids=", ".join(outcome.kept))
         if pending[table]:
-            message += " " + t("mutual.firm_data.to_fix", lang, n=len(pending[table]))
+            message += " " + tn("mutual.firm_data.to_fix", len(pending[table]), lang)
         state.flash(message)
         st.rerun()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import mutual_state, results_state, state, tables, uploads
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 from symbiosis.ingest import rejected_file
 from symbiosis.mutual.records import record_mutual_proposals
 from symbiosis.services.mutual_inputs import import_mutual_file
@@ -72,8 +72,8 @@ result = mutual_state.plan(registry, data)
 tables.show_table(summary_table(result, lang))
 problems = [v for info in result.info.values() for v in info.violations]
 if problems:
-    st.error(t("mutual.data.check_failed", lang, n=len(problems)))
+    st.error(tn("mutual.data.check_failed", len(problems), lang))
 if st.button(t("mutual.data.record", lang), key="mutual_record"):
     n = record_mutual_proposals(SynergyRepository(state.repository()), actor, result)
-    state.flash(t("mutual.data.recorded", lang, n=n))
+    state.flash(tn("mutual.data.recorded", n, lang))
     st.rerun()

@@ -18,7 +18,7 @@ import streamlit as st
 
 from app_pages import results_state, state
 from symbiosis.db import Actor, NotFound
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 from symbiosis.mutual import MutualConfig, MutualData, MutualResult, Reference, run_mutual
 from symbiosis.mutual.reference import load_treatment_units
 from symbiosis.mutual.result import LEVERS
@@ -139,5 +139,5 @@ def offer_button(actor: Actor, item_id: str, *, key: str) -> None:
         except NotFound:
             st.warning(t("mutual.offer.not_recorded", lang))
             return
-        state.flash(t("mutual.offer.done", lang, n=n) if n else t("mutual.offer.already", lang))
+        state.flash(tn("mutual.offer.done", n, lang) if n else t("mutual.offer.already", lang))
         st.rerun()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -194,7 +195,9 @@ def test_the_data_page_plans_and_records_the_proposals(db):
     ]
     assert (summary["Proposals"] > 0).all()
     at.button(key="mutual_record").click().run()
-    assert not at.exception and "proposal(s) recorded" in at.success[0].value
+    assert not at.exception and re.fullmatch(
+        r"\d+ mutualisation proposals recorded or refreshed\.", at.success[0].value
+    )
     with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
         types = set(SynergyRepository(repo).synergies(ADVISOR)["synergy_type"])
     assert types == {"group_purchase", "shared_service", "mutualisation"}
@@ -313,7 +316,7 @@ def test_a_firm_sees_its_group_anonymised_then_named(db):
     assert not at.exception
     partners = at.dataframe[1].value
     assert "Atelier B" not in partners.to_csv()
-    assert any("2 membre(s) sur 3" in c.value for c in at.caption)
+    assert any("2 membres sur 3 ont accepté" in c.value for c in at.caption)
     at.radio[0].set_value("accept")
     at.button[0].click().run()
     assert not at.exception
@@ -361,7 +364,7 @@ def test_an_advisor_offers_a_recorded_group_to_its_members_in_one_step(db):
 
     at = _page("mutual_purchasing.py", ADVISOR)
     at.button(key="mutual_offer_group").click().run()
-    assert not at.exception and "Proposé à 3 membre(s)" in at.success[0].value
+    assert not at.exception and "Proposé à 3 membres :" in at.success[0].value
     with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
         for firm_id in "ABC":  # each member now sees the group and may decide
             items = firm_items(repo, Actor(f"u{firm_id}", "firm", firm_id))
@@ -409,7 +412,7 @@ def test_an_advisors_file_is_stored_and_the_next_session_plans_from_it(db):
     report = at.dataframe[0].value
     assert report["Ligne"].tolist() == [3] and report["Colonne"].iloc[0] == "categorie"
     summary = at.info[0].value
-    assert "1 entreprise(s) nommée(s) dans le fichier (A)" in summary and "inchangées" in summary
+    assert "1 entreprise nommée dans le fichier (A)" in summary and "inchangées" in summary
     assert at.download_button(key="mutual_rejected_0").label.startswith("Télécharger les lignes refusées")
     assert "achats.csv" in [t.value for t in at.text]
     assert before == "3" and at.metric[0].value == "3"  # A's PA replaced (900 boxes), PB and PC kept
@@ -463,7 +466,7 @@ def test_a_firm_edits_its_own_rows_and_never_sees_another_firms(db):
     report = at.dataframe[-1].value  # the editor first, then the report
     assert report["Ligne"].tolist() == [1] and report["Colonne"].tolist() == ["Quantité par an"]
     at = at.button(key="firm_mutual_save").click().run()
-    assert not at.exception and "1 ligne(s) ajoutée(s)" in at.success[0].value
+    assert not at.exception and at.success[0].value.startswith("Enregistré : 1 ligne ajoutée ou modifiée, ")
     assert "PA" in at.success[0].value  # kept as stored: its new version was refused
     with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
         from symbiosis.services.mutual_inputs import load_mutual_inputs
@@ -566,7 +569,7 @@ def test_a_firms_refused_rows_stay_in_its_table_after_the_save(db):
     at = at.button(key="firm_mutual_check").click().run()
     at = at.button(key="firm_mutual_save").click().run()
     assert not at.exception
-    assert "2 ligne(s) à corriger" in at.success[0].value
+    assert "2 lignes à corriger restent" in at.success[0].value
     kept = at.data_editor[0].value
     assert sorted(kept["quantity_per_yr"]) == ["-5", "40", "beaucoup"]
     assert kept.loc[kept["purchase_id"] == "PA", "quantity_per_yr"].tolist() == ["-5"]  # shown as typed

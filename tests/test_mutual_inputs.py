@@ -12,9 +12,11 @@ from symbiosis.db import Actor, PermissionDenied, Repository
 from symbiosis.db import mutual_inputs as store
 from symbiosis.mutual.tables import MUTUAL_TABLES
 from symbiosis.services.mutual_inputs import (
+    MutualImport,
     firm_tables,
     import_mutual_file,
     load_mutual_inputs,
+    row_counts,
     save_firm_rows,
     validate_firm_rows,
 )
@@ -87,7 +89,7 @@ def test_reimporting_replaces_the_named_firms_rows_and_leaves_the_others(two_fir
     )
     assert again.outcome.firms == ("A",) and again.outcome.removed == 1 and again.outcome.written == 1
     text = again.summary("fr")
-    assert "1 entreprise(s) nommée(s) dans le fichier (A)" in text and "1 ligne(s) absente(s)" in text
+    assert "1 entreprise nommée dans le fichier (A)" in text and "1 ligne absente du fichier retirée" in text
     assert "other firms' rows are unchanged" in again.summary("en")
     rows = load_mutual_inputs(two_firms.repo, two_firms.advisor).data.purchases.set_index("purchase_id")
     assert sorted(rows.index) == ["PA1", "PB1"]  # PA2 left with A's old file; B untouched
@@ -113,7 +115,9 @@ def test_a_rejected_row_keeps_its_stored_version_and_a_firm_named_only_by_reject
     )
     outcome = _import(two_firms, "purchases", mixed).outcome
     assert outcome.kept == ("PA1",) and outcome.removed == 1  # PA2 gone, PA1 kept as it was, PA3 new
-    assert "conservée(s)" in _import(two_firms, "purchases", mixed).summary("fr")
+    assert "1 ligne déjà enregistrée conservée telle quelle, car sa nouvelle version" in _import(
+        two_firms, "purchases", mixed
+    ).summary("fr")
     rows = load_mutual_inputs(two_firms.repo, two_firms.advisor).data.purchases.set_index("purchase_id")
     assert sorted(rows.index) == ["PA1", "PA3", "PB1"] and rows.at["PA1", "quantity_per_yr"] == 500.0
 
@@ -259,7 +263,7 @@ def test_symbiosis_import_stores_the_levers_tables_beside_firms(tmp_path, capsys
         f"id_achat;id_entreprise;categorie;quantite;prix\nX4;{ids[0]};lubricants;3;5\n"
     )
     assert main(["import", str(tmp_path / "achats.csv"), "--db", str(db)]) == 0
-    assert "1 ligne(s) absente(s) du fichier retirée(s)" in capsys.readouterr().out
+    assert "1 ligne absente du fichier retirée" in capsys.readouterr().out
     with Repository.from_url(f"sqlite:///{db}") as repo:
         rows = load_mutual_inputs(repo, Actor("c", "advisor")).data.purchases
     assert sorted(rows["purchase_id"]) == ["X2", "X4"]  # the second firm's row untouched
@@ -292,3 +296,41 @@ def test_opening_the_database_loads_neither_the_levers_nor_pint():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _summary(
+    lang: str, *, firms: tuple[str, ...], written: int, removed: int, kept: tuple[str, ...] = ()
+) -> str:
+    outcome = store.ReplaceOutcome("purchases", firms, written, removed, kept, None)
+    return MutualImport("achats.csv", "purchases", outcome=outcome).summary(lang)
+
+
+def test_the_import_summary_counts_in_each_languages_plural():
+    assert _summary("fr", firms=("A",), written=1, removed=1, kept=("P1",)) == (
+        "Lignes remplacées pour 1 entreprise nommée dans le fichier (A) ; les lignes des autres entreprises "
+        "sont inchangées. 1 ligne ajoutée ou modifiée, 1 ligne absente du fichier retirée. 1 ligne déjà "
+        "enregistrée conservée telle quelle, car sa nouvelle version est refusée (P1)."
+    )
+    assert _summary("fr", firms=("A", "B"), written=2, removed=0, kept=("P1", "P2")) == (
+        "Lignes remplacées pour 2 entreprises nommées dans le fichier (A, B) ; les lignes des autres "
+        "entreprises sont inchangées. 2 lignes ajoutées ou modifiées, 0 ligne absente du fichier retirée. 2 "
+        "lignes déjà enregistrées conservées telles quelles, car leur nouvelle version est refusée (P1, P2)."
+    )
+    assert _summary("en", firms=("A",), written=1, removed=2) == (
+        "Rows replaced for 1 firm named in the file (A); other firms' rows are unchanged. "
+        "1 row added or changed, 2 rows absent from the file removed."
+    )
+    assert _summary("en", firms=("A", "B"), written=0, removed=1, kept=("P1",)).endswith(
+        "0 rows added or changed, 1 row absent from the file removed. "
+        "1 stored row kept as it was, because its new version was refused (P1)."
+    )
+
+
+def test_the_receivers_summary_and_a_firms_save_count_rows_in_each_languages_plural():
+    receivers = store.ReplaceOutcome("receivers", (), 1, 2, (), None)
+    said = MutualImport("receveurs.csv", "receivers", outcome=receivers)
+    assert said.summary("fr") == "Liste des receveurs remplacée : 1 ligne ajoutée ou modifiée, 2 retirées."
+    assert said.summary("en") == "List of receivers replaced: 1 row added or changed, 2 removed."
+    saved = store.ReplaceOutcome("purchases", ("A",), 2, 1, (), None)
+    assert row_counts(saved, "fr") == {"written": "2 lignes ajoutées ou modifiées", "removed": "1 retirée"}
+    assert row_counts(saved, "en") == {"written": "2 rows added or changed", "removed": "1 removed"}

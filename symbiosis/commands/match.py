@@ -348,7 +348,7 @@ def _lever_inputs(
 
 def _print_levers(mutual: Any, lang: str = "fr") -> None:
     """Each lever's outcome in ``lang``: how its plan ended in words (never the planner's code), counts."""
-    from symbiosis.i18n import t
+    from symbiosis.i18n import t, tn
     from symbiosis.labels import lever_status_label
     from symbiosis.mutual import LEVER_LABELS
     from symbiosis.numbers import format_number
@@ -362,8 +362,8 @@ def _print_levers(mutual: Any, lang: str = "fr") -> None:
                 lang,
                 lever=LEVER_LABELS[row["lever"]].get(lang),
                 status=lever_status_label(row["status"], lang),
-                n=row["n_items"],
-                firms=row["n_firms"],
+                proposals=tn("mutual.cli.lever.proposals", row["n_items"], lang),
+                firms=tn("mutual.cli.lever.firms", row["n_firms"], lang),
                 saving=format_number(row["saving_cad_per_yr"], locale="en_CA" if lang == "en" else "fr_CA"),
                 co2e=f"{row['co2e_avoided_t_per_yr']:.1f}",
             )

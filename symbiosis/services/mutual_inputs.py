@@ -24,7 +24,7 @@ import pandas as pd
 
 from symbiosis.db import Actor, PermissionDenied, Repository
 from symbiosis.db.mutual_inputs import FIRM_TABLES, ReplaceOutcome, read_mutual_inputs, replace_mutual_rows
-from symbiosis.i18n import Text, TextTable, t
+from symbiosis.i18n import Text, TextTable, t, tn
 from symbiosis.ingest import ImportReport, ImportResult, RawTable, read_table
 from symbiosis.mutual.files import find_mutual_files
 from symbiosis.mutual.ingest import (
@@ -47,6 +47,7 @@ __all__ = [
     "firm_tables",
     "import_mutual_file",
     "load_mutual_inputs",
+    "row_counts",
     "save_firm_rows",
     "validate_firm_rows",
 ]
@@ -133,13 +134,23 @@ class MutualImport:
             return self.refused.get(lang) if self.refused is not None else ""
         o = self.outcome
         if self.table == "receivers":
-            return t("mutual.store.receivers", lang, written=o.written, removed=o.removed)
+            return t("mutual.store.receivers", lang, **row_counts(o, lang))
         firms = ", ".join(o.firms[:8]) + ("…" if len(o.firms) > 8 else "")
-        text = t("mutual.store.replaced", lang, n=len(o.firms), firms=firms or "—")
-        text += " " + t("mutual.store.counts", lang, written=o.written, removed=o.removed)
+        text = tn("mutual.store.replaced", len(o.firms), lang, firms=firms or "—")
+        written = row_counts(o, lang)["written"]
+        text += " " + tn("mutual.store.counts", o.removed, lang, written=written)
         if o.kept:
-            text += " " + t("mutual.store.kept", lang, n=len(o.kept), ids=", ".join(o.kept[:8]))
+            text += " " + tn("mutual.store.kept", len(o.kept), lang, ids=", ".join(o.kept[:8]))
         return text
+
+
+def row_counts(outcome: ReplaceOutcome, lang: str) -> dict[str, str]:
+    """The rows a write added or changed and removed, in words (``written``, ``removed``: « 1 ligne
+    ajoutée ou modifiée », « 2 retirées »), for the messages that say what a save did."""
+    return {
+        "written": tn("mutual.rows.written", outcome.written, lang),
+        "removed": tn("mutual.rows.removed", outcome.removed, lang),
+    }
 
 
 #: Why nothing was stored (bilingual, from the catalogue).

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from symbiosis.db import Actor, Repository
 from symbiosis.db.accounts import AccountRepository
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.views.map_base import BASE_COLOURS
 from tests.e2e.conftest import SCREENSHOTS, RequestLog, new_page, serve_app, wait_for_app
@@ -80,9 +80,9 @@ def _advisor_plans_records_and_offers(page, url: str) -> None:
     no_error(page)
     assert page.get_by_text(re.compile(r"incohérence")).count() == 0  # the solver-free checks pass
     page.get_by_role("button", name=fr("mutual.data.record")).click()
-    page.get_by_text(re.compile(r"proposition\(s\) de mutualisation enregistrée")).wait_for(
-        timeout=TIMEOUT_MS
-    )
+    page.get_by_text(
+        re.compile(r"\d+ propositions? de mutualisation enregistrées? ou mises? à jour")
+    ).wait_for(timeout=TIMEOUT_MS)
     no_error(page)
 
     go_to(page, fr("mutual.purchasing.title"))
@@ -135,7 +135,7 @@ def test_advisor_plans_and_offers_a_group_and_a_member_firm_consents(browser, mu
         page.get_by_role("button", name="Se connecter").click()
         page.get_by_role("button", name="Se déconnecter").wait_for(timeout=TIMEOUT_MS)
         go_to(page, fr("mutual.firm.title"))
-        hidden = fr("mutual.firm.anonymous", n=0, total=len(members))
+        hidden = tn("mutual.firm.anonymous", 0, "fr", total=len(members))
         page.get_by_text(hidden).wait_for(timeout=TIMEOUT_MS)
         no_error(page)
         members_grid = page.locator('[data-testid="stDataFrame"]').nth(1)
@@ -149,7 +149,9 @@ def test_advisor_plans_and_offers_a_group_and_a_member_firm_consents(browser, mu
         page.get_by_text(fr("synergy.decision.accept")).click()
         page.get_by_role("button", name=fr("synergy.consent.submit")).click()
         page.get_by_text(fr("synergy.consent.done")).wait_for(timeout=TIMEOUT_MS)
-        page.get_by_text(fr("mutual.firm.anonymous", n=1, total=len(members))).wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text(tn("mutual.firm.anonymous", 1, "fr", total=len(members))).wait_for(
+            timeout=TIMEOUT_MS
+        )
         no_error(page)
         expect(members_grid).to_contain_text(BANDS, timeout=TIMEOUT_MS)
         html = page.content()
