@@ -9,6 +9,7 @@ from symbiosis.db import NotFound, PermissionDenied
 from symbiosis.i18n import t
 from symbiosis.services.category_review import confirm_categories, confirm_category
 from symbiosis.views.category_review import (
+    bulk_summary,
     category_choices,
     category_label,
     choice_label,
@@ -80,5 +81,5 @@ with st.expander(t("review.bulk.title", lang)):
             state.repository(), actor, {s: str(rows[s]["category_id"]) for s in sure}, lang=lang
         )
         saved = sum(o.saved for o in outcomes.values())
-        state.flash(t("review.bulk.done", lang, saved=saved, refused=len(outcomes) - saved))
+        state.flash(bulk_summary(saved, len(outcomes) - saved, lang))
         st.rerun()

@@ -20,7 +20,7 @@ state.show_flash()
 
 places = places_to_confirm(state.repository(), actor) if actor.role == "advisor" else None
 if places is not None and not places.empty:
-    with st.expander(t("places.title", lang, n=len(places)), icon="📍"):
+    with st.expander(tn("places.title", len(places), lang), icon="📍"):
         st.caption(t("places.intro", lang))
         tables.show_table(place_table(places, lang), key="places_table")
         rows = {str(r["firm_id"]): r for r in places.to_dict(orient="records")}
@@ -101,6 +101,6 @@ selected = filter_streams(
 )
 st.subheader(tn("registry.streams_count", len(selected), lang))
 if selected.empty:  # not an empty table alone: say what hides the streams
-    st.info(t("registry.no_match", lang, total=len(registry.streams)))
+    st.info(tn("registry.no_match", len(registry.streams), lang))
 else:
     tables.show_table(stream_table(selected, lang, categories=state.categories()))

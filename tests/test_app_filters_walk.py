@@ -50,6 +50,13 @@ def test_a_registry_search_that_finds_nothing_says_how_to_widen_it(db):
     )
 
 
+def test_a_search_in_a_registry_of_one_stream_counts_it_in_the_singular(supply_only):
+    at = run_page("registry.py", ADVISOR, "en")
+    at.text_input(key="registry.query").input("zzzz").run()
+    assert not at.exception
+    assert at.info[0].value.startswith("No stream matches these filters (1 stream in all):")
+
+
 def test_exchange_filters_that_hide_everything_say_how_many_they_hide(db):
     at = run_page("advisor_exchanges.py", ADVISOR, "en")
     at.number_input(key="exchanges.min_value").set_value(1e12).run()

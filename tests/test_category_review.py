@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import shutil
 
 import pandas as pd
@@ -14,7 +15,9 @@ from symbiosis.pipeline import run
 from symbiosis.services.category_review import confirm_categories, confirm_category
 from symbiosis.services.importing import default_context, import_into_registry
 from symbiosis.views.category_review import (
+    bulk_summary,
     category_choices,
+    choice_label,
     partners_waiting,
     review_summary,
     review_table,
@@ -130,6 +133,40 @@ def test_the_table_says_what_the_firm_wrote_what_was_chosen_and_what_waits(repo)
     assert "3 flux à confirmer" in review_summary(pending, waiting, "fr")
 
 
+def test_the_review_counts_in_each_languages_plural():
+    pending = pd.DataFrame({"stream_id": ["S1"]})
+    one = pd.Series({("S1", "alt"): 1})
+    assert (
+        review_summary(pending, one, "fr")
+        == "1 flux à confirmer ; 1 partenaire en attente d'une catégorie suivante."
+    )
+    assert (
+        review_summary(pending, one, "en")
+        == "1 stream to confirm; 1 partner waiting on a runner-up category."
+    )
+    two = pd.concat([pending, pd.DataFrame({"stream_id": ["S2"]})], ignore_index=True)
+    waiting = pd.Series({("S1", "alt"): 1, ("S2", "alt"): 1})
+    assert (
+        review_summary(two, waiting, "fr")
+        == "2 flux à confirmer ; 2 partenaires en attente d'une catégorie suivante."
+    )
+    assert (
+        review_summary(two, waiting, "en")
+        == "2 streams to confirm; 2 partners waiting on a runner-up category."
+    )
+    stream = {"stream_id": "S1", "category_id": "own"}
+    categories = pd.DataFrame({"category_id": ["alt"], "label_fr": ["Écorces"], "label_en": ["Bark"]})
+    assert choice_label(stream, "alt", categories, one, "fr") == "Écorces — 1 partenaire en attente"
+    assert choice_label(stream, "alt", categories, one * 2, "en") == "Bark — 2 partners waiting"
+
+
+def test_a_bulk_confirmation_says_what_it_did_in_each_languages_plural():
+    assert bulk_summary(1, 0, "fr") == "1 catégorie confirmée."
+    assert bulk_summary(2, 1, "fr") == "2 catégories confirmées ; 1 refusée (voir la liste)."
+    assert bulk_summary(1, 2, "en") == "1 category confirmed; 2 refused (see the list)."
+    assert bulk_summary(0, 2, "fr") == "0 catégorie confirmée ; 2 refusées (voir la liste)."
+
+
 # --- the confirmation (service) -----------------------------------------------------------------
 
 
@@ -224,7 +261,7 @@ def test_the_page_lists_the_streams_and_confirms_a_runner_up(db):
     at.selectbox(key="review_stream").set_value("S1").run()
     radio = at.radio(key="review_category_S1")
     assert "(catégorie retenue)" in radio.options[0]
-    assert all("partenaire(s) en attente" in option for option in radio.options[1:])
+    assert all(re.search(r"\d+ partenaires? en attente$", option) for option in radio.options[1:])
     radio.set_value(category_choices(_stored(db, "S1"))[1]).run()
     at.button(key="review_confirm").click().run()
     assert not at.exception, at.exception
@@ -240,7 +277,7 @@ def test_the_page_confirms_the_surest_categories_in_one_click(db):
     assert "d'une confiance d'au moins 50 %" in button.label
     button.click().run()
     assert not at.exception, at.exception
-    assert "catégorie(s) confirmée(s)" in at.success[0].value
+    assert re.search(r"\d+ catégories? confirmées?", at.success[0].value)
     with Repository.from_url(f"sqlite:///{db}") as repo:
         left = streams_to_confirm(repo.streams(SYSTEM))
     assert (pd.to_numeric(left["category_score"]) < 0.5).all()

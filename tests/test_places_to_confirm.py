@@ -24,12 +24,13 @@ UNKNOWN = "Saint-Bidon-du-Lac"
 template_db, repo = tiny_repo_fixtures("places")
 
 
-def _report_unknown_place(repo) -> dict:
-    """F1 types a place the gazetteer lacks and keeps its position (what its profile page does)."""
-    firm = repo.firms(FIRM1).iloc[0].to_dict()
+def _report_unknown_place(repo, actor: Actor = FIRM1) -> dict:
+    """F1 (or ``actor``'s firm) types a place the gazetteer lacks and keeps its position (what its
+    profile page does)."""
+    firm = repo.firms(actor).iloc[0].to_dict()
     cells = {**profile_cells(firm), "municipality": UNKNOWN}
-    result = validate_keeping_position(cells, firm, "F1")
-    assert save_place_to_confirm(repo, FIRM1, result, place=UNKNOWN) in (0, 1)
+    result = validate_keeping_position(cells, firm, actor.firm_id)
+    assert save_place_to_confirm(repo, actor, result, place=UNKNOWN) in (0, 1)
     return firm
 
 
@@ -81,12 +82,19 @@ def test_the_registry_page_lets_the_advisor_give_the_site_a_known_place(repo):
     _report_unknown_place(repo)
     at = run_page("registry.py", ADVISOR)
     assert not at.exception, at.exception
-    assert at.expander[0].label == "1 lieu(x) à confirmer"
+    assert at.expander[0].label == "1 lieu à confirmer"
     at.button(key="places.save").click().run()
     assert not at.exception, at.exception
     assert any("enregistré" in s.value for s in at.success)
     assert places_to_confirm(repo, ADVISOR).empty
     assert not run_page("registry.py", ADVISOR).expander  # nothing left to confirm
+
+
+def test_two_places_waiting_are_counted_in_the_plural(repo):
+    _report_unknown_place(repo)
+    _report_unknown_place(repo, Actor("granules", "firm", "F2"))
+    assert run_page("registry.py", ADVISOR).expander[0].label == "2 lieux à confirmer"
+    assert run_page("registry.py", ADVISOR, "en").expander[0].label == "2 places to confirm"
 
 
 def test_the_manager_reads_the_registry_without_the_advisors_places(repo):

@@ -14,10 +14,11 @@ import math
 
 import pandas as pd
 
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 
 __all__ = [
     "TO_CONFIRM",
+    "bulk_summary",
     "category_choices",
     "category_label",
     "choice_label",
@@ -116,7 +117,7 @@ def choice_label(
     if category_id == str(stream.get("category_id") or ""):
         return t("review.choice.current", lang, label=label)
     n = _waiting_for(waiting, str(stream.get("stream_id")), category_id)
-    return t("review.choice.runner_up", lang, label=label, n=n)
+    return tn("review.choice.runner_up", n, lang, label=label)
 
 
 def review_table(
@@ -177,4 +178,18 @@ def review_summary(pending: pd.DataFrame, waiting: pd.Series, lang: str = "fr") 
     """One sentence: how many categories wait for confirmation, and how many partners wait on them."""
     ids = set(pending["stream_id"].astype(str)) if len(pending) else set()
     held = int(sum(n for (stream_id, _), n in waiting.items() if stream_id in ids)) if len(waiting) else 0
-    return t("review.summary", lang, streams=len(pending), partners=held)
+    return t(
+        "review.summary",
+        lang,
+        streams=tn("review.summary.streams", len(pending), lang),
+        partners=tn("review.summary.partners", held, lang),
+    )
+
+
+def bulk_summary(saved: int, refused: int, lang: str = "fr") -> str:
+    """What a bulk confirmation did: « 3 catégories confirmées ; 1 refusée (voir la liste). », or only
+    the confirmed ones when none was refused."""
+    done = tn("review.bulk.done.saved", saved, lang)
+    if not refused:
+        return t("review.bulk.done_all", lang, saved=done)
+    return t("review.bulk.done", lang, saved=done, refused=tn("review.bulk.done.refused", refused, lang))
