@@ -91,7 +91,7 @@ if submitted:
             )
             if not instance.pairs:
                 progress.update(label=t("events.page.no_pairs", lang), state="complete")
-                st.info(t("events.page.no_pairs_fix", lang, n=len(attendees)))
+                st.info(tn("events.page.no_pairs_fix", len(attendees), lang))
                 st.stop()
             if schedule.status not in ("optimal", "feasible"):
                 progress.update(label=t("events.progress.failed", lang), state="error")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state, tables, uploads
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 from symbiosis.ingest import rejected_file, template_bytes
 from symbiosis.labels import category_labels
 from symbiosis.sandbox import prewarm
@@ -116,8 +116,9 @@ with tab_list:
             )
             st.session_state["firm_editor_version"] = version + 1
             del st.session_state["firm_check"]
-            kept = len(st.session_state["firm_pending"])
-            state.flash(t("firm_streams.saved", lang, saved=saved, kept=kept), where="firm_editor")
+            kept = tn("firm_streams.saved.kept", len(st.session_state["firm_pending"]), lang)
+            saved_text = tn("firm_streams.saved.streams", saved, lang)
+            state.flash(t("firm_streams.saved", lang, saved=saved_text, kept=kept), where="firm_editor")
             st.rerun()
     state.show_flash(where="firm_editor")  # by the buttons: the top of the page is out of sight
     to_fix = rows_to_fix(table, lang)

@@ -13,7 +13,7 @@ from app_pages.tables import MISSING
 from symbiosis.db import DATABASE_ERRORS, Actor, NotFound, PermissionDenied, Repository
 from symbiosis.db.accounts import AccountRepository
 from symbiosis.db.sessions import SESSION_LIFETIME
-from symbiosis.i18n import LANGS, t
+from symbiosis.i18n import LANGS, t, tn
 from symbiosis.ingest import ImportReport
 from symbiosis.kb import load_categories
 from symbiosis.registry import Registry
@@ -459,8 +459,8 @@ def load_registry_or_stop(
     need_streams
         Also stop when there are firms but no stream.
     no_streams_key
-        Catalogue key of the message for firms without any stream (``{firms}``: how many);
-        ``empty_key`` when None.
+        Catalogue key of the message for firms without any stream, in the plural forms of
+        :func:`~symbiosis.i18n.tn` (``{n}``: how many firms); ``empty_key`` when None.
     """
     lang = current_lang()
     try:
@@ -471,7 +471,7 @@ def load_registry_or_stop(
         st.info(t(empty_key, lang))
         st.stop()
     if need_streams and registry.streams.empty:
-        st.info(t(no_streams_key or empty_key, lang, firms=len(registry.firms)))
+        st.info(tn(no_streams_key, len(registry.firms), lang) if no_streams_key else t(empty_key, lang))
         st.stop()
     return registry
 

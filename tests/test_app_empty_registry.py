@@ -29,6 +29,14 @@ def firms_only(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
+def one_firm(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "registry.db"
+    with Repository.from_url(f"sqlite:///{path}") as repo:
+        repo.upsert_firms(SYSTEM, tiny_registry().firms.head(1))
+    return point_app_at(path, monkeypatch)
+
+
+@pytest.fixture
 def empty(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "registry.db"
     with Repository.from_url(f"sqlite:///{path}"):
@@ -41,7 +49,7 @@ def test_firms_without_streams_tell_the_advisor_how_streams_come_in(firms_only, 
     at = run_page(page, ADVISOR)
     assert not at.exception
     [info] = at.info
-    assert info.value.startswith("Aucun flux déclaré : 3 entreprise(s) inscrite(s)")
+    assert info.value.startswith("Aucun flux déclaré : 3 entreprises inscrites,")
     assert all(
         way in info.value for way in ("« Mes flux »", "« Comptes »", "symbiosis import", "« Prospection »")
     )
@@ -51,14 +59,24 @@ def test_firms_without_streams_tell_the_manager_who_brings_them_in(firms_only):
     at = run_page("manager_dashboard.py", MANAGER, "en")
     assert not at.exception
     texts = " ".join(i.value for i in at.info)
-    assert "No stream declared: 3 firm(s) registered" in texts and "with the advisors' help" in texts
+    assert "No stream declared: 3 firms registered," in texts and "with the advisors' help" in texts
     assert "symbiosis import" not in texts  # a command a manager cannot run
+
+
+def test_one_firm_without_streams_is_said_in_the_singular(one_firm):
+    # French counts 0 and 1 in the singular: « 1 entreprise inscrite », never « entreprise(s) »
+    advisor = run_page("advisor_exchanges.py", ADVISOR)
+    assert not advisor.exception
+    assert advisor.info[0].value.startswith("Aucun flux déclaré : 1 entreprise inscrite, mais ni offre")
+    manager = run_page("manager_dashboard.py", MANAGER, "en")
+    assert not manager.exception
+    assert "No stream declared: 1 firm registered, but" in " ".join(i.value for i in manager.info)
 
 
 def test_prospecting_opens_when_no_firm_has_declared_anything(firms_only):
     at = run_page("advisor_prospects.py", ADVISOR)
     assert not at.exception
-    assert at.info[0].value.startswith("3 entreprise(s) sans flux déclaré")
+    assert at.info[0].value.startswith("3 entreprises sans flux déclaré ; 0 piste déduite")
     said = " ".join(str(m.value) for m in at.markdown)
     assert "aucune n'en a encore déclaré" in said and "« Mes flux »" in said
 

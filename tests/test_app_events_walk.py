@@ -49,7 +49,19 @@ def test_one_firm_chosen_says_why_nothing_is_planned_and_what_to_do(db):
     at = _plan(run_page("event_planner.py", ADVISOR), "09:00", attendees=1)
     assert not at.exception
     said = " ".join(i.value for i in at.info)
-    assert "(1 choisie(s))" in said and "ajoutez des entreprises à la liste, ou videz-la" in said
+    assert "(1 choisie)" in said and "ajoutez des entreprises à la liste, ou videz-la" in said
+
+
+def test_two_firms_with_nothing_between_them_are_counted_in_the_plural(db):
+    at = run_page("event_planner.py", ADVISOR)
+    box = at.multiselect(key="events.attendees")
+    sawmills = [o for o in box.options if o.startswith("Scierie")]  # two suppliers of sawdust
+    assert len(sawmills) == 2
+    for option in sawmills:
+        box.select(option)
+    at = _plan(at, "09:00")
+    assert not at.exception
+    assert "(2 choisies)" in " ".join(i.value for i in at.info)
 
 
 def test_the_form_keeps_the_chosen_firms_when_the_language_is_switched(db):

@@ -266,7 +266,7 @@ def test_editor_validate_then_save_keeps_refused_rows(repo):
     at.button(key="firm_save").click().run()
     assert not at.exception
     assert repo.streams(FIRM1)["quantity_per_yr"].tolist() == [pytest.approx(1500)]
-    assert at.success[0].value.startswith("1 flux enregistré(s) ; 1 ligne(s)")
+    assert at.success[0].value.startswith("1 flux enregistré ; 1 ligne à corriger reste dans le tableau.")
     kept = at.data_editor[0].value
     assert kept["quantity"].tolist() == ["1 500", "pas un nombre"]
     assert "Ligne 2, colonne « Quantité »" in kept["errors"].iloc[1]

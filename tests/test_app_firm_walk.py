@@ -132,6 +132,7 @@ def test_changes_typed_in_the_table_survive_the_language_switch_until_saved(repo
     at.button(key="firm_validate").click().run()
     assert at.success[0].value.startswith("2 rows read: 2 accepted")
     at.button(key="firm_save").click().run()
+    assert at.success[0].value == "2 streams saved; 0 rows to fix stay in the table."
     stored = repo.streams(FIRM1).set_index("stream_id")
     assert stored.loc["S1", "quantity_per_yr"] == pytest.approx(1500)
     assert (stored["category_id"] == "wood_bark").sum() == 1

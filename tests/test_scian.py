@@ -75,3 +75,25 @@ def test_the_prospect_view_labels_every_lead_inferred():
     table = lead_table(leads, firms, load_categories(), "fr")
     assert table.iloc[0]["Statut"] == "Déduit (non déclaré)"
     assert table.iloc[0]["Entreprise à contacter"] == "Scierie"
+
+
+def test_the_prospect_summary_counts_firms_and_leads_in_each_languages_plural():
+    import pandas as pd
+
+    from symbiosis.views.prospects import prospect_summary
+
+    one = pd.DataFrame({"prospect_firm_id": ["A"]})
+    two = pd.DataFrame({"prospect_firm_id": ["A", "A"]})
+    assert (
+        prospect_summary(one, 1, "fr")
+        == "1 entreprise sans flux déclaré ; 1 piste déduite pour 1 d'entre elles."
+    )
+    assert (
+        prospect_summary(two, 2, "fr")
+        == "2 entreprises sans flux déclaré ; 2 pistes déduites pour 1 d'entre elles."
+    )
+    assert prospect_summary(one, 1, "en") == "1 firm with no declared stream; 1 inferred lead for 1 of them."
+    assert (
+        prospect_summary(two.iloc[:0], 2, "en")
+        == "2 firms with no declared stream; 0 inferred leads for 0 of them."
+    )

@@ -110,3 +110,16 @@ def test_unmatched_reasons_in_the_current_language():
     fr = unmatched_table(frame, reg.firms, "fr", categories=load_categories())
     assert list(fr["Raison"]) == list(frame["reason_fr"])
     assert "Granules du Lac" in set(fr["Entreprise"])
+
+
+def test_filters_that_hide_everything_count_what_they_hide_in_each_languages_plural():
+    from symbiosis.views.exchanges import no_exchange_text
+
+    assert no_exchange_text(1, "fr").startswith(
+        "Aucun échange ne correspond à ces filtres (1 échange en tout) :"
+    )
+    assert no_exchange_text(2, "fr").startswith(
+        "Aucun échange ne correspond à ces filtres (2 échanges en tout) :"
+    )
+    assert no_exchange_text(1, "en").startswith("No exchange matches these filters (1 exchange in all):")
+    assert no_exchange_text(2, "en").startswith("No exchange matches these filters (2 exchanges in all):")

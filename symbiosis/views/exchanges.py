@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from symbiosis.i18n import catalogue_keys, t
+from symbiosis.i18n import catalogue_keys, t, tn
 from symbiosis.labels import unit_label
 from symbiosis.views.map import fmt
 
@@ -37,7 +37,7 @@ def no_exchange_text(total: int, lang: str = "fr") -> str:
     """
     if total == 0:
         return t("advisor.no_exchange_at_all", lang)
-    return t("advisor.no_exchange_filtered", lang, total=total)
+    return tn("advisor.no_exchange_filtered", total, lang)
 
 
 def _unit(unit: object, lang: str) -> str:

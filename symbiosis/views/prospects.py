@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 
 __all__ = ["lead_table", "prospect_summary"]
 
@@ -56,4 +56,10 @@ def lead_table(
 def prospect_summary(leads: pd.DataFrame, silent: int, lang: str = "fr") -> str:
     """One sentence: how many firms have declared nothing, how many leads were inferred for them."""
     firms = int(leads["prospect_firm_id"].nunique()) if len(leads) else 0
-    return t("advisor.prospects.summary", lang, silent=silent, firms=firms, leads=len(leads))
+    return t(
+        "advisor.prospects.summary",
+        lang,
+        silent=tn("advisor.prospects.summary.silent", silent, lang),
+        leads=tn("advisor.prospects.summary.leads", len(leads), lang),
+        firms=firms,
+    )
