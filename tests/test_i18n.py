@@ -69,3 +69,40 @@ def test_every_message_has_exactly_french_and_english():
         if entry.name.endswith(".yaml"):
             for key, value in (yaml.safe_load(entry.read_text("utf-8")) or {}).items():
                 assert set(value) == {"fr", "en"}, (entry.name, key, set(value))
+
+
+def _fields(text: str) -> set[str]:
+    import string
+
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_each_plural_form_takes_the_same_values_and_renders_for_0_1_and_2():
+    """A caller passes one set of values whatever the count: every form of a plural message, in
+    both languages, names the same fields (``{n}`` aside, which a form may leave out)."""
+    from symbiosis.i18n import _catalogue, tn
+
+    texts = _catalogue()
+    families = {k.removesuffix(".one") for k in texts if k.endswith(".one")}
+    assert {"registry.no_match", "mutual.store.kept", "allocation.check.flow_negative"} <= families
+    for family in sorted(families):
+        forms = [
+            texts[f"{family}.{form}"] for form in ("one", "many", "other") if f"{family}.{form}" in texts
+        ]
+        fields = {frozenset(_fields(text) - {"n"}) for form in forms for text in (form.fr, form.en)}
+        assert len(fields) == 1, (family, fields)
+        values = dict.fromkeys(next(iter(fields)), "x")
+        for n in (0, 1, 2):
+            for lang in ("fr", "en"):
+                assert tn(family, n, lang, **values).strip(), (family, n, lang)
+
+
+def test_french_counts_0_and_1_in_the_singular_and_english_only_1():
+    from symbiosis.i18n import plural_text, tn
+
+    assert tn("places.title", 0, "fr") == "0 lieu à confirmer"
+    assert tn("places.title", 2, "fr") == "2 lieux à confirmer"
+    assert tn("places.title", 0, "en") == "0 places to confirm"
+    assert tn("places.title", 1, "en") == "1 place to confirm"
+    assert plural_text("allocation.check.flow_negative", 1) == Text("1 flux négatif", "1 negative flow")
+    assert plural_text("allocation.check.flow_negative", 2) == Text("2 flux négatifs", "2 negative flows")

@@ -89,3 +89,29 @@ def test_french_texts_space_their_high_punctuation():
     assert tight == {}
     doubled = {k for k, v in texts.items() if len(v.en) > 20 and v.en in v.fr}
     assert doubled == set()
+
+
+#: An inline plural: « entreprise(s) », « lieu(x) », "supply(ies)", "categor(y/ies)", « inscrit(e) ».
+_INLINE_PLURAL = re.compile(r"\w\((?:s|x|e|es|ies|y/ies)\)")
+
+
+def test_no_text_writes_its_plural_inline():
+    """« 3 entreprise(s) inscrite(s) » reads as a form, not a sentence: a counted text has ``.one`` and
+    ``.other`` forms picked by :func:`symbiosis.i18n.tn` (French: 0 and 1 singular), and a text
+    without its count is written so that it needs no « (s) »; a unit in brackets is written out
+    (« (secondes) », not « (s) »)."""
+    from symbiosis.i18n import _catalogue
+
+    inline = {
+        (key, lang): text
+        for key, message in _catalogue().items()
+        for lang, text in (("fr", message.fr), ("en", message.en))
+        if "(s)" in text or _INLINE_PLURAL.search(text)
+    }
+    assert inline == {}
+
+
+def test_the_hygiene_pattern_catches_each_way_of_writing_a_plural_inline():
+    caught = ["entreprise(s)", "lieu(x)", "supply(ies)", "categor(y/ies)", "inscrit(e)", "prête(s)"]
+    assert all(_INLINE_PLURAL.search(text) for text in caught)
+    assert not any(_INLINE_PLURAL.search(t) for t in ("Durée (min)", "(voir la liste)", "(PDF)"))
