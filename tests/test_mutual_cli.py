@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 import pytest
@@ -74,9 +75,14 @@ def test_levers_summary_and_workbook(db, folder, tmp_path, capsys):
     assert "Achats groupés : meilleur plan, prouvé," in text and "Collectes partagées" in text
     levers = text[text.index("Mutualisation (estimations)") :]
     assert "optimal" not in levers and "empty" not in levers  # words, not the planner's codes
+    # counts in words with French plurals (0 and 1 singular), amounts the French way, whole dollars
+    assert re.search(r"prouvé, 1 proposition, 3 entreprises, \d+ \$/an, [\d,]+ t CO2e/an", levers), levers
+    assert "aucune donnée pour ce levier, 0 proposition, 0 entreprise, 0 $/an, 0 t CO2e/an" in levers
+    assert not re.search(r"\d\.\d", levers.split("Statut")[0]), levers  # « 4,4 t », never « 4.4 t »
     assert main(["match", "--db", str(db), "--levers", "--mutual-dir", str(folder), "--lang", "en"]) == 0
     text = capsys.readouterr().out
     assert "Group purchasing: best plan, proven," in text and "Shared equipment and services: no data" in text
+    assert re.search(r"proven, 1 proposal, 3 firms, [\d,]+ \$/yr", text) and "0 proposals, 0 firms" in text
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == [
         "Mutualisation",

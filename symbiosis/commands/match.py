@@ -353,6 +353,7 @@ def _print_levers(mutual: Any, lang: str = "fr") -> None:
     from symbiosis.mutual import LEVER_LABELS
     from symbiosis.numbers import format_number
 
+    locale = "en_CA" if lang == "en" else "fr_CA"  # « 15 350 $/an », « 4,4 t », never « 15 350,4258… »
     print(t("mutual.cli.title", lang))
     for row in mutual.summary().to_dict("records"):
         print(
@@ -364,13 +365,13 @@ def _print_levers(mutual: Any, lang: str = "fr") -> None:
                 status=lever_status_label(row["status"], lang),
                 proposals=tn("mutual.cli.lever.proposals", row["n_items"], lang),
                 firms=tn("mutual.cli.lever.firms", row["n_firms"], lang),
-                saving=format_number(row["saving_cad_per_yr"], locale="en_CA" if lang == "en" else "fr_CA"),
-                co2e=f"{row['co2e_avoided_t_per_yr']:.1f}",
+                saving=format_number(row["saving_cad_per_yr"], locale=locale, decimals=0),
+                co2e=format_number(row["co2e_avoided_t_per_yr"], locale=locale, decimals=1),
             )
         )
     routes = mutual.info["routes"].details
     if routes.get("days_compared"):
-        saving = f"{routes['km_saving_vs_nearest_neighbour_pct']:.1f}"
+        saving = format_number(routes["km_saving_vs_nearest_neighbour_pct"], locale=locale, decimals=1)
         print("  " + t("mutual.cli.routes", lang, pct=saving, days=routes["days_compared"]))
 
 
