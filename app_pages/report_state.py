@@ -23,6 +23,7 @@ from symbiosis.reports import FORMATS, parse_territory, territory_choices
 from symbiosis.reports.export import ExportFile, built_export, export_report
 from symbiosis.reports.source import ReportSource
 from symbiosis.reports.territory import Territory
+from symbiosis.reports.unlisted import headers_only_note
 from symbiosis.services.report_source import load_source, source_fingerprint
 from symbiosis.synergy.period import Period
 
@@ -142,7 +143,8 @@ def download_files(
     """Build the files (progress shown; once per scope) and show one download button per format.
 
     Every file goes through :func:`~symbiosis.reports.export.export_report` with ``anonymised``;
-    every download is written to the audit log.
+    every download is written to the audit log. A CSV that lists no synergy (its header row only) is
+    captioned with why, in the page's language.
     """
     ready = all(
         built_export(source, fmt, lang, anonymised=anonymised, territory=territory, period=period)
@@ -178,4 +180,6 @@ def download_files(
             on_click=_log,
             args=(actor, built, page, territory, anonymised, lang),
         )
+        if fmt == "csv" and built.unlisted is not None:
+            column.caption(headers_only_note(built.unlisted, state.current_lang()))
     st.session_state[f"{key}.files"] = files  # what the buttons serve (the tests read it back)

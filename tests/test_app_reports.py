@@ -63,6 +63,35 @@ def test_advisor_gets_a_named_pdf_for_one_mrc(db):
     )  # « 0,3 s », never « 0.3 s »
 
 
+def _csv_captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption if "CSV" in c.value]
+
+
+def test_an_anonymised_csv_with_no_nameable_synergy_says_beside_its_button_why_it_is_headers_only(db):
+    from symbiosis.reports.unlisted import headers_only_note
+
+    at = _page(Actor("marc", "program_manager"))  # anonymised by default
+    _select(at, "reports.format").set_value("csv").run()
+    _select(at, "reports.territory").set_value("mrc:Maria-Chapdelaine").run()  # the confidential firm's MRC
+    at.button[0].click().run()
+    assert not at.exception
+    file = _download(at, "csv")
+    assert file.content.decode("utf-8-sig").strip().count("\n") == 0  # a header row: no prose in the file
+    assert _csv_captions(at) == [headers_only_note("withheld", "fr")]
+    _select(at, "reports.lang").set_value("en").run()  # the file's language; the page speaks French
+    at.button[0].click().run()
+    assert _csv_captions(at) == [headers_only_note("withheld", "fr")]
+
+
+def test_a_csv_that_lists_synergies_has_no_such_caption(db):
+    at = _page(Actor("adele", "advisor"), "en")
+    _select(at, "reports.format").set_value("csv").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert _download(at, "csv").content.decode("utf-8-sig").strip().count("\n") > 0
+    assert _csv_captions(at) == []
+
+
 def test_a_file_is_built_once_per_scope_and_language(db):
     """#11.4: switching language or format back and forth must not rebuild what the session has."""
     at = _page(Actor("adele", "advisor"))

@@ -66,3 +66,37 @@ def test_report_command_refuses_bad_arguments(db, tmp_path, monkeypatch, args):
 def test_report_command_on_a_missing_registry(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert main(["report", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "r.pdf")]) == 2
+
+
+def _csv(db, out, *extra: str) -> int:
+    return main(["report", "--db", str(db), "--format", "csv", "--out", str(out), *extra])
+
+
+def test_an_anonymised_csv_with_no_nameable_synergy_is_a_header_row_and_a_warning_says_why(
+    db, tmp_path, monkeypatch, caplog, capsys
+):
+    from symbiosis.reports.unlisted import headers_only_note
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    out = tmp_path / "r.csv"
+    with caplog.at_level("WARNING", logger="symbiosis.commands.report"):
+        assert _csv(db, out, "--anonymised", "--territory", "mrc:Maria-Chapdelaine") == 0
+    assert out.read_text(encoding="utf-8-sig").strip().count("\n") == 0  # headers only, no prose
+    assert [r.getMessage() for r in caplog.records] == [f"r.csv: {headers_only_note('withheld', 'fr')}"]
+    assert capsys.readouterr().out.strip().endswith("(0 synergie listée)")
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="symbiosis.commands.report"):
+        assert _csv(db, out, "--anonymised", "--territory", "park:nowhere", "--lang", "en") == 0
+    assert [r.getMessage() for r in caplog.records] == [f"r.csv: {headers_only_note('none', 'en')}"]
+
+
+def test_a_csv_that_lists_synergies_warns_of_nothing_and_counts_them(
+    db, tmp_path, monkeypatch, caplog, capsys
+):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with caplog.at_level("WARNING", logger="symbiosis.commands.report"):
+        assert _csv(db, tmp_path / "r.csv", "--territory", "mrc:Maria-Chapdelaine", "--lang", "en") == 0
+        assert capsys.readouterr().out.strip().endswith("r.csv (1 synergy listed)")
+        assert _csv(db, tmp_path / "r.csv", "--anonymised") == 0
+        assert capsys.readouterr().out.strip().endswith("r.csv (3 synergies listées)")
+    assert not caplog.records

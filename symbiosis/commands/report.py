@@ -99,8 +99,10 @@ def _with_levers(data: Any, repo: Any, actor: Any, args: argparse.Namespace) -> 
 def run(args: argparse.Namespace) -> int:
     """Write the report; 0 on success, 2 on a bad argument or an unreadable registry."""
     from symbiosis.db import DATABASE_ERRORS, Actor, Repository
+    from symbiosis.i18n import tn
     from symbiosis.reports import parse_territory
     from symbiosis.reports.export import export_report
+    from symbiosis.reports.unlisted import headers_only_note
     from symbiosis.services.report_source import load_source
 
     fmt = _format(args)
@@ -130,17 +132,18 @@ def run(args: argparse.Namespace) -> int:
         period = (args.start, args.end)
         data = source.data(territory=territory, period=period, anonymised=args.anonymised)
         sections = _with_levers(data, repo, actor, args).sections if args.levers else ()
-        args.out.write_bytes(
-            export_report(
-                source,
-                fmt,
-                args.lang,
-                anonymised=args.anonymised,
-                territory=territory,
-                period=period,
-                sections=sections,
-            ).content
+        exported = export_report(
+            source,
+            fmt,
+            args.lang,
+            anonymised=args.anonymised,
+            territory=territory,
+            period=period,
+            sections=sections,
         )
+        args.out.write_bytes(exported.content)
+        if fmt == "csv" and exported.unlisted is not None:  # the file stays headers only, for machines
+            logger.warning("%s: %s", args.out.name, headers_only_note(exported.unlisted, args.lang))
         repo.log_event(
             actor,
             "export",
@@ -152,5 +155,5 @@ def run(args: argparse.Namespace) -> int:
                 "anonymised": args.anonymised,
             },
         )
-    print(f"Rapport écrit / report written: {args.out} ({len(data.synergies)} synergies)")
+    print(tn("reports.cli.written", len(data.synergies), args.lang, path=args.out))
     return 0

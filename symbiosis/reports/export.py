@@ -22,6 +22,7 @@ from typing import Any
 from symbiosis.reports import FORMATS, MEDIA_TYPES, render_report
 from symbiosis.reports.source import ReportSource
 from symbiosis.reports.territory import Territory
+from symbiosis.reports.unlisted import unlisted_reason
 
 __all__ = ["ExportFile", "built_export", "export_report", "file_name"]
 
@@ -31,12 +32,18 @@ _UNSAFE = re.compile(r"[^0-9A-Za-z._-]+")
 
 @dataclass(frozen=True)
 class ExportFile:
-    """A file ready to download: its name, media type, bytes and the server time it took to build."""
+    """A file ready to download: its name, media type, bytes and the server time it took to build.
+
+    ``unlisted`` is why the file lists no synergy (:func:`~symbiosis.reports.unlisted.unlisted_reason`:
+    ``none``, ``withheld``, ``declined``), None when it lists some: a CSV then holds its header row
+    only, and whoever hands it over says why (:func:`~symbiosis.reports.unlisted.headers_only_note`).
+    """
 
     name: str
     media_type: str
     content: bytes
     seconds: float = 0.0
+    unlisted: str | None = None
 
 
 def file_name(
@@ -127,7 +134,7 @@ def export_report(
         data = dataclasses.replace(data, sections=(*data.sections, *sections))
     content = render_report(data, fmt, lang)
     name = file_name(territory, period, fmt, anonymised=bool(anonymised), lang=lang)
-    out = ExportFile(name, MEDIA_TYPES[fmt], content, time.perf_counter() - start)
+    out = ExportFile(name, MEDIA_TYPES[fmt], content, time.perf_counter() - start, unlisted_reason(data))
     logger.info(
         "export %s %s (%s, anonymised=%s): %d bytes in %.2f s",
         fmt,

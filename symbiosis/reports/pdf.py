@@ -30,6 +30,7 @@ from symbiosis.reports.tables import (
     territory_table,
     type_table,
 )
+from symbiosis.reports.unlisted import list_note, unlisted_reason
 
 __all__ = ["FONT", "ReportPDF", "draw_table", "format_number", "pdf_bytes"]
 
@@ -185,8 +186,9 @@ def _map(pdf: ReportPDF, data: ReportData, lang: str) -> None:
 def _synergies(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     pdf.add_page(orientation="L")  # nine columns, the authorisation's among them: names keep one line
     pdf.heading(t("reports.section.synergies", lang))
-    if data.synergies.empty:
-        pdf.paragraph(t("reports.no_named_synergy" if data.anonymised else "reports.none", lang))
+    reason = unlisted_reason(data)
+    if reason is not None:
+        pdf.paragraph(list_note(reason, lang))
         return
     cols = [
         "status",

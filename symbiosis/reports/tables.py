@@ -27,6 +27,7 @@ from symbiosis.labels import (
     unit_label,
 )
 from symbiosis.reports.data import DOUBLE_COUNT_NOTE, KPI_KEYS, ReportData
+from symbiosis.reports.unlisted import list_note, unlisted_reason
 
 __all__ = [
     "SHEETS",
@@ -186,10 +187,10 @@ def territory_table(data: ReportData, lang: str) -> pd.DataFrame:
 
 
 def _synergies(data: ReportData, lang: str) -> pd.DataFrame:
-    if not data.synergies.empty:
+    reason = unlisted_reason(data)
+    if reason is None:
         return localise(data.synergies, lang)
-    key = "reports.no_named_synergy" if data.anonymised else "reports.none"
-    return pd.DataFrame({t("reports.col.notes", lang): [t(key, lang)]})
+    return pd.DataFrame({t("reports.col.notes", lang): [list_note(reason, lang)]})
 
 
 def methodology_table(data: ReportData, lang: str, *, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -262,7 +263,8 @@ def csv_bytes(data: ReportData, lang: str) -> bytes:
     """The synergies table as UTF-8 CSV (with BOM, for spreadsheet programs), formula-safe.
 
     In anonymised mode these are only the synergies between consenting firms; the per-territory
-    aggregates are in the XLSX and PDF reports.
+    aggregates are in the XLSX and PDF reports. With no synergy to list the file is its header row
+    only, never a sentence (:mod:`symbiosis.reports.unlisted` says why, beside it).
     """
     return inert_csv_bytes(localise(data.synergies, lang))
 
