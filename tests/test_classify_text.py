@@ -209,3 +209,17 @@ def test_how_a_stream_is_shipped_says_nothing_of_what_it_is():
     assert bags["bulk"] == CONTEXT_WEIGHT and bags["bag"] == CONTEXT_WEIGHT
     assert dict(weighted_tokens("Sacs de jute usagés"))["sac"] == 1.0
     assert dict(weighted_tokens("Huile usée en barils"))["baril"] == CONTEXT_WEIGHT
+
+
+def test_weighted_tokens_are_read_once_and_handed_out_as_fresh_lists():
+    """The reading of a text is cached per process; a caller changing its list changes no later one."""
+    from symbiosis.kb._text import _weighted_tokens, weighted_tokens
+
+    text = "Copeaux secs (écorces acceptées) au séchoir"
+    first = weighted_tokens(text, direction="demand")
+    first.append(("intrus", 1.0))
+    hits = _weighted_tokens.cache_info().hits
+    again = weighted_tokens(text, direction="demand")
+    assert _weighted_tokens.cache_info().hits == hits + 1
+    assert ("intrus", 1.0) not in again
+    assert weighted_tokens(text, direction="supply") != again  # a demand is read its own way

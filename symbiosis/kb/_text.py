@@ -377,6 +377,9 @@ def masks_of_texts(texts: object, read: Callable[[str], int]) -> np.ndarray:
 def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[str, float]]:
     """Return ``(stemmed word, weight)`` pairs: words naming where a stream comes from weigh less.
 
+    Read once per process for each (text, reading): the pipeline reads the same descriptions at every
+    run (text matches, runner-up categories), and normalising them was a sixth of candidate generation.
+
     In "biogas from the anaerobic digester" or "planures séchées au séchoir", what follows
     ``from``/``in``/``at``/``au``/``dans``/``provenant``/``issu`` up to the next punctuation mark
     describes the source, not the resource: those words get :data:`CONTEXT_WEIGHT`, the others 1.
@@ -392,7 +395,11 @@ def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[st
     direction
         ``"demand"`` to read the need the way a demand states it; anything else reads it plainly.
     """
-    demand = direction == "demand"
+    return list(_weighted_tokens(text, direction == "demand"))
+
+
+@lru_cache(maxsize=65536)
+def _weighted_tokens(text: str, demand: bool) -> tuple[tuple[str, float], ...]:
     parts = [(text, 1.0)]
     if demand:
         examples = " ".join(_PARENTHESES.findall(text))
@@ -424,7 +431,7 @@ def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[st
                     generic = word in GENERIC_WORDS or _in_generic_pair(words, k)
                     own = min(weight, CONTEXT_WEIGHT) if shipping else weight
                     out.append((stem(word), 0.0 if generic else own * scale))
-    return out
+    return tuple(out)
 
 
 def demand_head(text: str) -> str:
