@@ -356,3 +356,39 @@ def test_holdout_top3_accuracy_floor(labelled, lang):
     truths = rows["category_id"]
     hits = [truth in [s.category_id for s in r] for truth, r in zip(truths, results, strict=True)]
     assert np.mean(hits) >= 0.90
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "outlet"),
+    [
+        ("Usine de granules : on achète sciure sèche et copeaux de rabotage", "t/an", "pellet_feedstock"),
+        (
+            "Papetière : achetons carton ondulé (OCC) et papier mélangé en balles",
+            "t/an",
+            "paper_recovered_fibre_feed",
+        ),
+        ("Plant buying used cooking oil and animal fat for biodiesel", "t/yr", "biodiesel_feedstock"),
+        ("Mouleur achète PP et PEHD broyés", "t/an", "plastic_recycled_resin"),
+    ],
+)
+def test_a_demand_naming_several_materials_of_a_family_wants_their_common_outlet(text, unit, outlet):
+    """Each material alone read as itself, and its identity rule matched it with its own kind only;
+    the firm wants any of them: the outlet their rules share comes first, the materials follow."""
+    found = [s.category_id for s in classify(text, direction="demand", unit=unit, top=3)]
+    assert found[0] == outlet
+    # A supply naming the same materials is still what it is; one material alone stays itself.
+    assert classify(text, direction="supply", unit=unit)[0].category_id != outlet
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Recherchons sciure sèche", "wood_sawdust"),  # one material: its identity rule serves it
+        (
+            "Liant cimentaire / laitier granulé pour béton bas carbone",
+            "slag_bf_granulated",
+        ),  # a material and its use
+    ],
+)
+def test_one_material_or_a_material_with_its_use_is_not_several_materials(text, category):
+    assert classify(text, direction="demand", unit="t/an", top=1)[0].category_id == category

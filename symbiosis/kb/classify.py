@@ -675,6 +675,72 @@ def _outlet_first(scores: np.ndarray, fits: np.ndarray, head: np.ndarray | None 
     return scores
 
 
+#: A material a demand names counts among "several materials" when it reads at least this share of
+#: the best category's score (:func:`_common_outlet_first`).
+SEVERAL_MATERIALS_SHARE = 0.6
+
+
+def _named_categories(index: _Index, text: str) -> dict[int, frozenset[int]]:
+    """The categories ``text`` names in full (an exact hit of one of their phrases), each with the
+    words of its hits."""
+    hits = _exact_hits(index, [_query_words(index, text, "demand")])[:, 0]
+    rows = np.flatnonzero(hits > 0)
+    owners = np.searchsorted(index.phrase_starts, rows, side="right") - 1
+    named: dict[int, set[int]] = {}
+    for row, owner in zip(rows, owners, strict=True):
+        named.setdefault(int(owner), set()).update(index.phrase_tokens[row].indices.tolist())
+    return {c: frozenset(words) for c, words in named.items()}
+
+
+def _common_outlet_first(index: _Index, scores: np.ndarray, fits: np.ndarray, text: str) -> np.ndarray:
+    """A demand that names several materials of one family wants what they have in common: an outlet.
+
+    "Containerboard mill buying OCC and mixed paper bales", "UCO, yellow grease and rendered animal
+    fat": each material alone reads as that material (an identity rule matches it with its own kind
+    only), while the firm wants any of them — the recovered-fibre or biodiesel feedstock their rules
+    share. When the demand's head (:func:`~symbiosis.kb._text.demand_head`) names in full two materials
+    of one family by different words, each reading at least :data:`SEVERAL_MATERIALS_SHARE` of the best
+    score, their common outlet that fits the declaration comes first — one the text also names if any,
+    else the one it reads best. A material named with its own use ("binder / GGBS": one is the other's
+    outlet) is not several materials, and nothing moves.
+    """
+    top = float(scores.max()) if len(scores) else 0.0
+    if top <= 0.0:
+        return scores
+    named = _named_categories(index, demand_head(text))
+    outlets = _outlets()
+    materials = [
+        c
+        for c in named
+        if c in outlets
+        and index.categories[c].kind == "material"
+        and scores[c] >= SEVERAL_MATERIALS_SHARE * top
+    ]
+    best: int | None = None
+    for i, a in enumerate(materials):
+        for b in materials[i + 1 :]:
+            if index.categories[a].family != index.categories[b].family:
+                continue
+            if named[a] <= named[b] or named[b] <= named[a]:
+                continue  # one name inside the other: one material, read twice
+            if b in outlets[a] or a in outlets[b]:
+                continue
+            common = np.intersect1d(outlets[a], outlets[b])
+            common = common[fits[common]]
+            if not len(common):
+                continue
+            said = common[np.isin(common, list(named))]
+            pool = said if len(said) else common
+            pick = int(pool[np.argmax(scores[pool])])
+            if best is None or scores[pick] > scores[best]:
+                best = pick
+    if best is None or int(np.argmax(scores)) == best:
+        return scores
+    scores = scores.copy()
+    scores[best] = top + OUTLET_STEP
+    return scores
+
+
 def _apply_band(
     index: _Index, scores: np.ndarray, value: float | None, bands: tuple[tuple[int, float, float], ...]
 ) -> np.ndarray:
@@ -764,6 +830,7 @@ def classify_many(
             fits = np.isin(ids, list(allowed))
             if decl.direction == "demand":
                 row = _outlet_first(row, fits, heads.get(k))
+                row = _common_outlet_first(index, np.where(fits, row, 0.0), fits, text)
             row = np.where(fits, row, 0.0)
         temperature = decl.temperature_c if decl.temperature_c is not None else parse_temperature_c(text)
         row = _apply_band(index, row, temperature, index.heat_bands)
