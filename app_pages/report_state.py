@@ -26,6 +26,7 @@ from symbiosis.reports.territory import Territory
 from symbiosis.reports.unlisted import headers_only_note
 from symbiosis.services.report_source import load_source, source_fingerprint
 from symbiosis.synergy.period import Period
+from symbiosis.timezone import local_today
 
 __all__ = ["choose_period", "choose_scope", "download_files", "report_source"]
 
@@ -80,7 +81,7 @@ def choose_period(
     on the dashboard, in the reports and in the pipeline.
     """
     box = container or st
-    today = dt.date.today()
+    today = local_today()  # the region's year, not the server's (UTC) one on 31 December evening
     first, last = default or (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
     left, right = columns or box.columns(2)
     start = left.date_input(

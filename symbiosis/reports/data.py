@@ -31,6 +31,7 @@ from symbiosis.i18n import Text, plural_text
 from symbiosis.reports.lines import STATUS_ORDER, status_rank
 from symbiosis.reports.territory import MRC_UNKNOWN, Territory, add_mrc, mrc_centroids, select_firms
 from symbiosis.synergy.period import in_period
+from symbiosis.timezone import local_today
 
 __all__ = [
     "BREAKDOWNS",
@@ -531,7 +532,7 @@ def gather_report(
     source
         ``"result"`` or ``"synergies"`` (changes the notes only).
     today
-        Date printed as the generation date (today by default).
+        Date printed as the generation date (today in the region's time zone by default).
     """
     territory = territory or Territory()
     if categories is None:
@@ -555,7 +556,7 @@ def gather_report(
         period_start=period[0],
         period_end=period[1],
         anonymised=anonymised,
-        generated_on=today or dt.date.today(),
+        generated_on=today or local_today(),
         kpis=_kpis(sel),
         synergies=shown[list(_SYNERGY_COLUMNS)].sort_values(["status", "synergy_id"]).reset_index(drop=True),
         by_status=_by_status(sel),
