@@ -147,7 +147,7 @@ def _title_page(pdf: ReportPDF, data: ReportData, lang: str) -> None:
 def _kpis(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     pdf.add_page()
     pdf.heading(t("reports.section.kpis", lang))
-    draw_table(pdf, kpi_table(data, lang), widths=(80, 35, 35, 35), font_size=9)
+    draw_table(pdf, kpi_table(data, lang, exact=True), widths=(80, 35, 35, 35), font_size=9)
     pdf.heading(t("reports.section.by_status", lang), size=12)
     cols = [
         "status",
@@ -160,12 +160,12 @@ def _kpis(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     ]
     draw_table(
         pdf,
-        localise(data.by_status[cols], lang),
+        localise(data.by_status[cols], lang, exact=True),
         font_size=7,
         numeric_decimals={t("reports.col.conversion_pct", lang): 1},
     )
     pdf.heading(t("reports.section.by_territory", lang), size=12)
-    terr = territory_table(data, lang).iloc[:-1]  # the last row is the note, printed below
+    terr = territory_table(data, lang, exact=True).iloc[:-1]  # the last row is the note, printed below
     terr = terr.drop(columns=[t("reports.col.diverted_t_per_yr", lang)], errors="ignore")
     draw_table(pdf, terr.astype(object).where(terr.notna(), ""), font_size=7)
     pdf.paragraph(DOUBLE_COUNT_NOTE.get(lang), size=8)
@@ -203,7 +203,7 @@ def _synergies(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     ]
     top = data.synergies.sort_values("net_value_cad_per_yr", ascending=False).head(MAX_SYNERGY_ROWS)
     widths = (17, 34, 40, 40, 44, 30, 22, 22, 28)
-    draw_table(pdf, localise(top[cols], lang), widths=widths, font_size=7)
+    draw_table(pdf, localise(top[cols], lang, exact=True), widths=widths, font_size=7)
     if len(data.synergies) > MAX_SYNERGY_ROWS:
         pdf.paragraph(t("reports.more_rows", lang, n=len(data.synergies) - MAX_SYNERGY_ROWS), size=8)
 

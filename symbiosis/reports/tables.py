@@ -93,11 +93,20 @@ def _words(col: str, values: pd.Series, lang: str, factors: pd.DataFrame | None)
     return values
 
 
-def localise(frame: pd.DataFrame, lang: str, *, factors: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return ``frame`` with translated headers and every code written as words; numbers rounded."""
+def localise(
+    frame: pd.DataFrame, lang: str, *, factors: pd.DataFrame | None = None, exact: bool = False
+) -> pd.DataFrame:
+    """Return ``frame`` with translated headers and every code written as words; numbers rounded.
+
+    ``exact`` keeps the numbers as they are, for a writer that rounds them itself (the PDF prints
+    whole tonnes: rounding 32 498,53 to 32 498,5 first printed « 32 498 » where the dashboard, from
+    the exact figure, says « 32 499 »).
+    """
     out = frame.copy()
     for col in out.columns:
         out[col] = _words(col, out[col], lang, factors)
+        if exact:
+            continue
         if col in _MONEY:
             out[col] = pd.to_numeric(out[col], errors="coerce").round(0)
         elif col in _ONE_DECIMAL:
@@ -127,8 +136,10 @@ def header_rows(data: ReportData, lang: str) -> list[tuple[str, str]]:
     ]
 
 
-def _kpi_values(data: ReportData) -> pd.DataFrame:
+def _kpi_values(data: ReportData, *, exact: bool = False) -> pd.DataFrame:
     table = data.kpis.set_index("indicator").loc[list(KPI_KEYS)].copy()
+    if exact:
+        return table
     for col in ("estimated", "verified", "total"):
         table[col] = [
             round(v) if k.startswith(("n_", "net_value")) else round(v, 1) for k, v in table[col].items()
@@ -136,11 +147,11 @@ def _kpi_values(data: ReportData) -> pd.DataFrame:
     return table
 
 
-def kpi_table(data: ReportData, lang: str) -> pd.DataFrame:
-    """KPIs with translated labels: indicator, estimated, verified, total (numbers)."""
-    table = _kpi_values(data).reset_index()
+def kpi_table(data: ReportData, lang: str, *, exact: bool = False) -> pd.DataFrame:
+    """KPIs with translated labels: indicator, estimated, verified, total (numbers; ``exact``: unrounded)."""
+    table = _kpi_values(data, exact=exact).reset_index()
     table["indicator"] = table["indicator"].map(lambda k: t(f"reports.kpi.{k}", lang))
-    return localise(table, lang)
+    return localise(table, lang, exact=exact)
 
 
 def _summary(data: ReportData, lang: str) -> pd.DataFrame:
@@ -160,9 +171,12 @@ def _summary(data: ReportData, lang: str) -> pd.DataFrame:
     return localise(pd.concat([head, rows], ignore_index=True), lang)
 
 
-def territory_table(data: ReportData, lang: str) -> pd.DataFrame:
-    """The table by territory, a total row that counts each synergy once, and the note saying so."""
-    table = localise(data.by_territory, lang)
+def territory_table(data: ReportData, lang: str, *, exact: bool = False) -> pd.DataFrame:
+    """The table by territory, a total row that counts each synergy once, and the note saying so.
+
+    ``exact`` keeps the numbers unrounded (for the PDF, which rounds them as it prints them).
+    """
+    table = localise(data.by_territory, lang, exact=exact)
     first = table.columns[0]
     kpis = data.kpis.set_index("indicator")["total"]
     total = {c: np.nan for c in table.columns} | {first: t("reports.total_once", lang)}
@@ -177,7 +191,8 @@ def territory_table(data: ReportData, lang: str) -> pd.DataFrame:
         col, kpi = key if isinstance(key, tuple) else (key, key)
         name = _value("reports.col", col, lang)
         if name in table.columns:
-            total[name] = round(float(kpis[kpi]), 0 if col.startswith("n_") or "cad" in col else 1)
+            value = float(kpis[kpi])
+            total[name] = value if exact else round(value, 0 if col.startswith("n_") or "cad" in col else 1)
     note = {c: np.nan for c in table.columns} | {first: DOUBLE_COUNT_NOTE.get(lang)}
     numeric = [c for c in table.columns if c != first and pd.api.types.is_numeric_dtype(table[c])]
     out = pd.concat([table, pd.DataFrame([total, note])], ignore_index=True)
