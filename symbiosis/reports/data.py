@@ -198,7 +198,10 @@ def _by_status(lines: pd.DataFrame) -> pd.DataFrame:
         )
     )
     sums = {c: (c, "sum") for c in _SUMS}
-    grouped = lines.groupby("status").agg(n_synergies=("synergy_id", "size"), **sums)
+    # A rejected synergy exchanges nothing: its proposed tonnes (6 252 t/an beside 0 t CO2e and 0 $)
+    # must not read as an impact in the funnel.
+    impact = lines.assign(**{c: lines[c].where(lines["status"].ne("rejected"), 0.0) for c in _SUMS})
+    grouped = impact.groupby("status").agg(n_synergies=("synergy_id", "size"), **sums)
     out = grouped.reindex(statuses.to_numpy()).fillna(0.0).rename_axis("status").reset_index()
     out["n_synergies"] = out["n_synergies"].astype(int)
     rank = status_rank(lines["stage_reached"]).to_numpy()
@@ -426,6 +429,10 @@ def _plural(key: str, n: int, **values: object) -> Text:
 def _notes(
     firms: pd.DataFrame, lines: pd.DataFrame, named: set[str], anonymised: bool, source: str, n_declined: int
 ) -> tuple[Text, ...]:
+    # Every count is of the synergies the figures count (rejected ones left out, as in the KPIs): the
+    # notes said « 658 synergies sur 658 » and « 259 entreprises sans consentement » under a report of
+    # 653 synergies and 258 firms engaged.
+    lines = lines[lines["status"].ne("rejected")]
     notes: list[Text] = [DOUBLE_COUNT_NOTE]
     if source == "result":
         notes.append(
@@ -445,10 +452,9 @@ def _notes(
     unknown = int(eng["mrc"].eq(MRC_UNKNOWN).sum())
     if unknown:
         notes.append(_plural("unknown_mrc", unknown))
-    kept = lines[lines["status"].ne("rejected")]
-    n_default = int(kept["net_value_default_prices_cad_per_yr"].ne(0.0).sum())
+    n_default = int(lines["net_value_default_prices_cad_per_yr"].ne(0.0).sum())
     if n_default:
-        notes.append(_plural("default_prices", n_default, total=len(kept)))
+        notes.append(_plural("default_prices", n_default, total=len(lines)))
     no_factor = int(lines["factor_ids"].fillna("").eq("").sum())
     if no_factor:
         notes.append(_plural("no_factor", no_factor))
@@ -549,7 +555,10 @@ def gather_report(
     nameable = nameable_lines(sel, named, anonymised, accepted=accepted, declined=declined)
     n_declined = int((~nameable_lines(sel, named, False, declined=declined)).sum())
     shown = sel[nameable]
-    points, links = _points(firms, sel, named, anonymised, nameable)
+    # The firms sheet and the map show the firms the KPIs count as engaged: a firm whose only synergy
+    # was rejected is neither « engaged » nor linked to anyone.
+    live = sel["status"].ne("rejected")
+    points, links = _points(firms, sel[live], named, anonymised, nameable[live])
     logger.info("report %s: %d synergies (%d named)", territory.spec, len(sel), len(shown))
     return ReportData(
         territory=territory,
@@ -561,7 +570,7 @@ def gather_report(
         synergies=shown[list(_SYNERGY_COLUMNS)].sort_values(["status", "synergy_id"]).reset_index(drop=True),
         by_status=_by_status(sel),
         by_territory=_by_territory(sel, anonymised),
-        firms=_firms_table(sel, named, anonymised),
+        firms=_firms_table(sel[live], named, anonymised),
         methodology=_methodology(sel, factors),
         notes=_notes(firms, sel, named, anonymised, source, n_declined),
         points=points,
@@ -570,5 +579,5 @@ def gather_report(
         breakdowns={by: _breakdown(sel, by, anonymised, family) for by in BREAKDOWNS},
         monthly=_monthly(sel, months),
         n_declined=n_declined,
-        by_type=_by_type(sel[sel["status"].ne("rejected")]),
+        by_type=_by_type(sel[live]),
     )
