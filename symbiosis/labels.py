@@ -56,6 +56,11 @@ UNIT_LABELS: Mapping[str, tuple[str, str]] = {
     "kg CO2e/t.km": ("kg CO₂e/t·km", "kg CO₂e/t·km"),
     "kg CO2e/MWh": ("kg CO₂e/MWh", "kg CO₂e/MWh"),
     "kg CO2e/m3": ("kg CO₂e/m³", "kg CO₂e/m³"),
+    # every factor unit the engine knows (symbiosis.engine.factors.UNITS): the French report printed
+    # « kg CO2e/trip » in its methodology table
+    "kg CO2e/trip": ("kg CO₂e/voyage", "kg CO₂e/trip"),
+    "kg CO2e/m2": ("kg CO₂e/m²", "kg CO₂e/m²"),
+    "kg CO2e/h": ("kg CO₂e/h", "kg CO₂e/h"),
 }
 
 

@@ -45,3 +45,15 @@ def test_a_factor_names_its_fate_its_class_and_its_pathway():
     assert factor_label("lime_mud_liming", FACTORS, "fr").startswith(
         "Production de matière neuve évitée — Boues de chaux (usine de pâte kraft) → Amendement calcique"
     )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_factor_unit_is_written_in_the_readers_language(lang):
+    from symbiosis.engine.factors import UNITS
+    from symbiosis.labels import unit_label
+
+    for unit in UNITS:  # « kg CO2e/trip » was printed as is in the French report
+        label = unit_label(unit, lang)
+        assert "CO₂e" in label and "CO2e" not in label, unit
+    assert unit_label("kg CO2e/trip", "fr") == "kg CO₂e/voyage"
+    assert unit_label("kg CO2e/trip", "en") == "kg CO₂e/trip"
