@@ -66,7 +66,13 @@ def test_monthly_profile_spreads_the_yearly_tonnes(data):
     report, _ = data
     table = monthly_table(report, "fr")
     assert table.iloc[:, 1].sum() == pytest.approx(report.kpi("diverted_t_per_yr"), abs=0.1 * 12)
-    assert table.iloc[7, 0] == "08 août"
+    # a month, not a date: « 08 août » read as the 8th of August under a bar of the whole month
+    assert table.iloc[:, 0].tolist()[:3] == ["janv.", "févr.", "mars"] and table.iloc[7, 0] == "août"
+    assert monthly_table(report, "en").iloc[:, 0].tolist()[-2:] == ["Nov", "Dec"]
+    from symbiosis.views.charts import column_chart
+
+    spec = column_chart(table, category=table.columns[0], value=table.columns[1], lang="fr", value_title="t")
+    assert spec["encoding"]["x"]["sort"] == table.iloc[:, 0].tolist()  # calendar order, not alphabetical
 
 
 def test_money_is_written_the_way_each_language_writes_it():
