@@ -4,6 +4,7 @@ beside a CSV that stays a header row for machines (the reports page's caption, t
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -55,6 +56,10 @@ def test_each_reason_is_told_apart(small):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_reason_has_its_own_sentences(lang):
     assert len({list_note(reason, lang) for reason in UNLISTED_REASONS}) == len(UNLISTED_REASONS)
+    # The PDF prints the same sentences as the workbook: none may send its reader to a "sheet".
+    assert not [
+        n for n in map(lambda r: list_note(r, lang), UNLISTED_REASONS) if re.search(r"feuille|sheet", n)
+    ]
     notes = {headers_only_note(reason, lang) for reason in UNLISTED_REASONS}
     assert len(notes) == len(UNLISTED_REASONS)
     assert all(
