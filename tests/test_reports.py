@@ -228,3 +228,21 @@ def test_a_territory_without_synergies_still_renders_every_format(small, anonymi
     assert data.kpi("n_synergies") == 0 and data.synergies.empty
     for fmt in ("pdf", "xlsx", "csv", "geojson"):
         assert render_report(data, fmt, "en")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_methodology_names_each_factor_apart_and_cites_our_method_in_the_readers_language(
+    sample_report, lang
+):
+    """Four factors of « every resource » (a by-product sold, reused in-house, a paid treatment, heat
+    or water released) read « Élimination évitée — toutes les ressources » alike: their fate tells them
+    apart. The project's own method is cited in the reader's language, never a repository path."""
+    from symbiosis.reports.tables import methodology_table
+
+    table = methodology_table(sample_report, lang)
+    factor = table[t("reports.col.factor_id", lang)]
+    assert not factor.duplicated().any(), factor[factor.duplicated(keep=False)].tolist()
+    sources = set(table[t("reports.col.source", lang)])
+    assert not [s for s in sources if "docs/" in s]
+    if lang == "fr":
+        assert "symbiosis impact method" not in sources

@@ -296,7 +296,9 @@ def _firms_table(lines: pd.DataFrame, named: set[str], anonymised: bool) -> pd.D
 def _methodology(lines: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
     ids = lines["factor_ids"].fillna("").astype(str).str.split("|").explode()
     used = ids[ids.ne("")].value_counts().rename("n_synergies")
-    cols = ["factor_id", "applies_to", "quantity", "value", "unit", "source", "year", "note"]
+    # ``fate`` tells apart the factors of one resource (« Élimination évitée (sous-produit déjà vendu) »,
+    # « … (traitement payé) »): without it four factors read the same in the methodology table.
+    cols = ["factor_id", "applies_to", "quantity", "fate", "value", "unit", "source", "year", "note"]
     table = factors[[c for c in cols if c in factors]].drop_duplicates("factor_id").set_index("factor_id")
     out = table.join(used, how="inner").rename_axis("factor_id").reset_index()
     missing = sorted(set(used.index) - set(table.index))

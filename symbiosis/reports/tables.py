@@ -46,6 +46,9 @@ __all__ = [
 #: Sheet keys, in workbook order (labels: ``reports.sheet.<key>``).
 SHEETS: tuple[str, ...] = ("summary", "synergies", "firms", "funnel", "territory", "methodology", "notes")
 #: Columns rounded to whole dollars / one decimal before display.
+#: How the factor table cites the project's own method (its page path removed), written in the
+#: reader's language in the methodology table (``reports.method.own_source``).
+OWN_METHOD = "symbiosis impact method"
 _MONEY = ("net_value_cad_per_yr",)
 _ONE_DECIMAL = (
     "tonnes_t_per_yr",
@@ -215,9 +218,9 @@ def methodology_table(data: ReportData, lang: str, *, columns: tuple[str, ...] |
     if "year" in table:
         table = table.assign(year=table["year"].astype(str))
     if "source" in table:  # a citation of the project's own method: its name, not a repository path
-        table = table.assign(
-            source=table["source"].astype(str).str.replace(r"(?<!\s)\s*\(docs/[\w./-]+\)", "", regex=True)
-        )
+        source = table["source"].astype(str).str.replace(r"(?<!\s)\s*\(docs/[\w./-]+\)", "", regex=True)
+        own = source.str.strip().eq(OWN_METHOD)  # our own method's name, in the reader's language
+        table = table.assign(source=source.where(~own, t("reports.method.own_source", lang)))
     if columns is not None:
         table = table[[c for c in columns if c in table]]
     if "note" in table:  # expert notes may cite another factor by its id: name it instead
@@ -232,7 +235,8 @@ def methodology_table(data: ReportData, lang: str, *, columns: tuple[str, ...] |
             .map(lambda n: pattern.sub(lambda m: f"« {factor_label(m.group(1), every, lang)} »", n))
         )
     named = localise(table, lang, factors=data.methodology)
-    return named.drop(columns=[_value("reports.col", "applies_to", lang)], errors="ignore")
+    hidden = [_value("reports.col", c, lang) for c in ("applies_to", "fate")]  # said by the factor's name
+    return named.drop(columns=hidden, errors="ignore")
 
 
 def _methodology(data: ReportData, lang: str) -> pd.DataFrame:
