@@ -246,3 +246,15 @@ def test_the_methodology_names_each_factor_apart_and_cites_our_method_in_the_rea
     assert not [s for s in sources if "docs/" in s]
     if lang == "fr":
         assert "symbiosis impact method" not in sources
+
+
+def test_the_pdf_territory_table_gives_tonnes_diverted_and_whole_place_names(sample_report, tmp_path):
+    """The dashboard's breakdown gives tonnes diverted by territory; the PDF's dropped them for room,
+    and still cut « Lac-Saint-Jean-Est » mid-word: place names now get the room, figures share the rest."""
+    text = _pdf_text(render_report(sample_report, "pdf", "fr"), tmp_path)
+    section = text[text.index(t("reports.section.by_territory", "fr")) :]
+    assert "Détournées" in section[:600]  # the column header (wrapped over two lines in the PDF)
+    rows = [line for line in section.splitlines() if line.startswith("Lac-Saint-Jean-Es")]
+    assert rows and all(line.startswith("Lac-Saint-Jean-Est ") for line in rows)
+    diverted = sample_report.by_territory["diverted_t_per_yr"]
+    assert format_number(float(diverted.iloc[0]), "fr").replace("\u00a0", " ") in section

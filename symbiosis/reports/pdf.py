@@ -166,8 +166,11 @@ def _kpis(pdf: ReportPDF, data: ReportData, lang: str) -> None:
     )
     pdf.heading(t("reports.section.by_territory", lang), size=12)
     terr = territory_table(data, lang, exact=True).iloc[:-1]  # the last row is the note, printed below
-    terr = terr.drop(columns=[t("reports.col.diverted_t_per_yr", lang)], errors="ignore")
-    draw_table(pdf, terr.astype(object).where(terr.notna(), ""), font_size=7)
+    # Place names get room (« Lac-Saint-Jean-Est » was cut mid-word), the figures share the rest —
+    # tonnes diverted included, as on the dashboard's breakdown.
+    text_columns = sum(not pd.api.types.is_numeric_dtype(terr[c]) for c in terr.columns)
+    widths = [2.0] * text_columns + [1.0] * (len(terr.columns) - text_columns)
+    draw_table(pdf, terr.astype(object).where(terr.notna(), ""), font_size=7, widths=widths)
     pdf.paragraph(DOUBLE_COUNT_NOTE.get(lang), size=8)
     if data.anonymised:
         pdf.paragraph(t("reports.suppressed", lang), size=8)
