@@ -102,3 +102,24 @@ def codes_in(text: str) -> dict[str, list[str]]:
         if hits:
             found[kind] = hits
     return found
+
+
+def drawn_in_order(at) -> list[tuple[str, str]]:
+    """The page's elements in the order they are drawn: (type, value or label), tabs included.
+
+    A message's place says whether the person sees it where they clicked (by the button) or above
+    the title, out of sight.
+    """
+    out: list[tuple[str, str]] = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if children is not None and not hasattr(node, "value"):
+            for child in children.values():
+                walk(child)
+            return
+        value = getattr(node, "value", getattr(node, "label", ""))
+        out.append((node.type, value if isinstance(value, str) else ""))
+
+    walk(at.main)
+    return out

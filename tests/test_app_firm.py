@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from symbiosis.db import Actor
 from tests._app_helpers import run_file, tiny_repo_fixtures
+from tests._page_text import drawn_in_order
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = str(ROOT / "app_pages" / "firm_profile.py")
@@ -272,23 +273,6 @@ def test_editor_validate_then_save_keeps_refused_rows(repo):
     assert "Ligne 2, colonne « Quantité »" in kept["errors"].iloc[1]
 
 
-def _in_order(at: AppTest) -> list[tuple[str, str]]:
-    """The page's elements in the order they are drawn: (type, value or label), tabs included."""
-    out: list[tuple[str, str]] = []
-
-    def walk(node) -> None:
-        children = getattr(node, "children", None)
-        if children is not None and not hasattr(node, "value"):
-            for child in children.values():
-                walk(child)
-            return
-        value = getattr(node, "value", getattr(node, "label", ""))
-        out.append((node.type, value if isinstance(value, str) else ""))
-
-    walk(at.main)
-    return out
-
-
 def test_a_row_added_to_the_editor_shows_empty_cells_not_none(repo):
     # Streamlit drew a grey « None » in every cell of a row just added: its texts had no default
     # and the editor no placeholder for a value not given yet
@@ -368,14 +352,14 @@ def test_the_save_and_delete_confirmations_are_shown_by_their_buttons(repo):
     at.run()
     at.button(key="firm_validate").click().run()
     at.button(key="firm_save").click().run()
-    drawn = _in_order(at)
+    drawn = drawn_in_order(at)
     saved = next(i for i, (kind, value) in enumerate(drawn) if kind == "success" and "enregistré" in value)
     editor = drawn.index(("markdown", "#### Modifier dans le tableau")) + 2
     assert drawn[editor][0] == "dataframe"
     assert editor < saved < drawn.index(("markdown", "#### Supprimer un flux"))
     next(c for c in at.checkbox if c.label.startswith("Je confirme")).check()
     at.button(key="FormSubmitter:firm_delete-Supprimer").click().run()
-    drawn = _in_order(at)
+    drawn = drawn_in_order(at)
     deleted = next(i for i, (kind, value) in enumerate(drawn) if kind == "success" and "supprimé" in value)
     # the firm's only stream: the deletion box is gone, the word stays where it was
     assert drawn.index(("markdown", "#### Modifier dans le tableau")) < deleted

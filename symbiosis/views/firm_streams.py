@@ -8,19 +8,17 @@ through the importer and writes through the repository with the firm's actor.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 import pandas as pd
 
-from symbiosis.findings import Finding
-from symbiosis.i18n import t, tn
+from symbiosis.i18n import t
 from symbiosis.ingest import ImportReport
 from symbiosis.ingest.columns import header_label
 from symbiosis.kb.classify import RECEIVING_SERVICES, categories_on_side, classify
 from symbiosis.labels import unit_label
 from symbiosis.units import units
 from symbiosis.views.firm import number_cell
-from symbiosis.views.markdown import markdown_plain
+from symbiosis.views.kept_rows import ERRORS, place_kept, row_findings, rows_to_fix
 from symbiosis.views.registry import months_label
 
 __all__ = [
@@ -291,18 +289,17 @@ def pending_rows(
     """Return the rejected rows of a validation, each with its error findings under ``"errors"``.
 
     These stay in the editable table after the valid rows are saved, so nothing typed is lost;
-    ``labels`` shows their category as a label again. The findings are kept, not their sentences:
-    once the valid rows are stored a kept row may stand on another line than the one it was
-    checked on, and :func:`with_pending` writes each message with the line where the row stands.
+    ``labels`` shows their category as a label again. The findings are kept, not their sentences
+    (:mod:`symbiosis.views.kept_rows`): :func:`with_pending` writes each message with the line
+    where the row stands once the valid rows are stored.
     """
     out: list[dict[str, object]] = []
-    for row, number in zip(rows, row_numbers, strict=True):
-        findings = tuple(i for i in report.errors if i.row == number)
+    for row, findings in zip(rows, row_findings(report, row_numbers), strict=True):
         if findings:
             cells = {c: str(row.get(c, "")) for c in EDITOR_COLUMNS}
             if labels is not None:
                 cells["category_id"] = labels.get(cells["category_id"], cells["category_id"])
-            out.append({**cells, "errors": findings})
+            out.append({**cells, ERRORS: findings})
     return out
 
 
@@ -315,13 +312,6 @@ def _table_headers(lang: str) -> dict[str, str]:
     }
 
 
-def _messages(findings: Sequence[Finding], line: int, lang: str) -> str:
-    """The findings of a kept row as one cell: placed on ``line``, columns named as the table does."""
-    headers = _table_headers(lang)
-    placed = (replace(f, row=line, column=headers.get(f.column, f.column)) for f in findings)
-    return " | ".join(f.message(lang) for f in placed)
-
-
 def with_pending(
     stored: pd.DataFrame, pending: Sequence[Mapping[str, object]], lang: str = "fr"
 ) -> pd.DataFrame:
@@ -330,39 +320,7 @@ def with_pending(
     The ``errors`` column holds each pending row's messages in ``lang`` (empty for the others),
     each naming the line of the table where the row stands now and the table's header.
     """
-    frame = stored.copy()
-    frame["errors"] = ""
-    index = {sid: i for i, sid in enumerate(frame["stream_id"])}
-    extra: list[list[str]] = []
-    for row in pending:
-        position = index.get(str(row.get("stream_id", "")))
-        line = position if position is not None else len(frame) + len(extra)
-        findings = row.get("errors", ())
-        errors = _messages(findings if isinstance(findings, tuple) else (), line + 1, lang)
-        values = [str(row.get(c, "")) for c in EDITOR_COLUMNS] + [errors]
-        if position is not None:
-            frame.iloc[position] = values
-        else:
-            extra.append(values)
-    if extra:
-        frame = pd.concat(
-            [frame, pd.DataFrame(extra, columns=frame.columns, dtype=object)], ignore_index=True
-        )
-    return frame.astype(object)
-
-
-def rows_to_fix(table: pd.DataFrame, lang: str = "fr") -> str:
-    """Return the messages of the rows kept in the editable table, as a list to show under it.
-
-    The table's ``errors`` column is its last one, out of sight on a laptop screen: the firm is
-    told which lines to fix and how where it reads. Empty when no row is kept. The messages quote
-    what was typed, shown as typed (never as Markdown).
-    """
-    messages = [str(m) for m in table["errors"] if m]
-    if not messages:
-        return ""
-    lines = [f"- {markdown_plain(m)}" for m in messages]
-    return "\n".join([tn("firm_streams.to_fix", len(messages), lang), *lines])
+    return place_kept(stored[list(EDITOR_COLUMNS)], pending, "stream_id", lang, headers=_table_headers(lang))
 
 
 #: The add-stream form's fields: canonical column -> catalogue key of the field's label.

@@ -1,0 +1,114 @@
+"""The rows an editable table keeps to fix after a save: their findings, their place, a list of them.
+
+A firm's tables (its streams, its purchases and capacities…) are checked, their valid rows saved,
+and the refused rows stay in the table as typed, so nothing is lost. Once the valid rows are stored
+a kept row may stand on another line than the one it was checked on: each kept row holds its
+*findings*, not their sentences, and its message is written when the table is drawn, with the line
+where the row stands and the table's headers in the table's language. The table's last column
+(``errors``) holds the messages; :func:`rows_to_fix` lists them under the table, where a firm reads
+(that column is out of sight on a laptop screen).
+
+Pure shaping of values: every editor of a firm's table uses these, so the two behave alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import pandas as pd
+
+from symbiosis.findings import Finding
+from symbiosis.i18n import tn
+from symbiosis.ingest import ImportReport
+from symbiosis.views.markdown import markdown_plain
+
+__all__ = ["ERRORS", "kept_message", "place_kept", "row_findings", "rows_to_fix"]
+
+#: The column of an editable table holding each kept row's messages (empty for the other rows).
+ERRORS = "errors"
+
+
+def row_findings(report: ImportReport, row_numbers: Sequence[int]) -> list[tuple[Finding, ...]]:
+    """The error findings of each checked row, in order (an empty tuple for a row accepted)."""
+    by_row: dict[int | None, list[Finding]] = {}
+    for finding in report.errors:
+        by_row.setdefault(finding.row, []).append(finding)
+    return [tuple(by_row.get(number, ())) for number in row_numbers]
+
+
+def kept_message(
+    findings: Sequence[Finding], line: int, lang: str, headers: Mapping[str, str] | None = None
+) -> str:
+    """The findings of a kept row as one cell, placed on ``line`` of the table.
+
+    ``headers`` renames each finding's column (as the file or the check named it, in either
+    language) to the table's header in ``lang``.
+    """
+    rename = headers or {}
+    placed = (replace(f, row=line, column=rename.get(f.column, f.column)) for f in findings)
+    return " | ".join(f.message(lang) for f in placed)
+
+
+def place_kept(
+    shown: pd.DataFrame,
+    kept: Sequence[Mapping[str, object]],
+    id_column: str,
+    lang: str = "fr",
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Return the editable table: stored rows, a kept row in place of its stored one, new ones last.
+
+    Parameters
+    ----------
+    shown
+        The stored rows as the table's text cells.
+    kept
+        The rows kept to fix: the table's cells as typed and their findings under :data:`ERRORS`.
+    id_column
+        The column naming a stored row (a kept row with a stored id replaces that row).
+    lang
+        The table's language: its messages are written in it.
+    headers
+        A finding's column -> the table's header in ``lang`` (:func:`kept_message`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``shown``'s columns and :data:`ERRORS`, every cell a text; a kept row's message names the
+        line where the row stands in this table.
+    """
+    columns = [c for c in shown.columns if c != ERRORS]
+    frame = shown[columns].copy()
+    frame[ERRORS] = ""
+    where = {str(row_id): i for i, row_id in enumerate(frame[id_column]) if str(row_id)}
+    extra: list[list[str]] = []
+    for row in kept:
+        position = where.get(str(row.get(id_column, "") or ""))
+        line = position if position is not None else len(frame) + len(extra)
+        findings = row.get(ERRORS, ())
+        message = kept_message(findings if isinstance(findings, tuple) else (), line + 1, lang, headers)
+        values = [str(row.get(c, "") or "") for c in columns] + [message]
+        if position is not None:
+            frame.iloc[position] = values
+        else:
+            extra.append(values)
+    if extra:
+        frame = pd.concat(
+            [frame, pd.DataFrame(extra, columns=frame.columns, dtype=object)], ignore_index=True
+        )
+    return frame.astype(object)
+
+
+def rows_to_fix(table: pd.DataFrame, lang: str = "fr") -> str:
+    """Return the messages of the rows kept in the editable table, as a list to show under it.
+
+    Empty when no row is kept. The messages quote what was typed, shown as typed (never as
+    Markdown).
+    """
+    messages = [str(m) for m in table[ERRORS] if m] if ERRORS in table else []
+    if not messages:
+        return ""
+    lines = [f"- {markdown_plain(m)}" for m in messages]
+    return "\n".join([tn("firm_streams.to_fix", len(messages), lang), *lines])
