@@ -14,6 +14,7 @@ from symbiosis.services.mutual_inputs import (
     validate_firm_rows,
 )
 from symbiosis.views.editor import editor_language
+from symbiosis.views.kept_rows import ERRORS, rows_to_fix
 from symbiosis.views.mutual_cells import (
     CHOICE_COLUMNS,
     EDITOR_COLUMNS,
@@ -56,6 +57,8 @@ def _column_config(name: str, lang: str) -> dict[str, object]:
             config[column] = st.column_config.SelectboxColumn(label, options=period_words(column, lang))
         else:
             config[column] = st.column_config.TextColumn(label, default="")  # a new row: empty, not « None »
+    # each kept row's messages, naming the line where it stands (empty for the other rows)
+    config[ERRORS] = st.column_config.TextColumn(t("firm_streams.errors", lang), disabled=True, default="")
     return config
 
 
@@ -67,7 +70,7 @@ st.session_state["firm_mutual_lang"] = tongue
 if tongue != lang:
     st.caption(t("firm_streams.editor_kept_language", lang))
 pending = st.session_state.setdefault("firm_mutual_pending", {})  # refused rows, kept as typed
-shown = with_refused(editor_frame(stored[table], table, tongue), pending.get(table, []), table)
+shown = with_refused(editor_frame(stored[table], table, tongue), pending.get(table, []), table, tongue)
 edited = st.data_editor(
     shown,
     key=editor_key,
@@ -105,5 +108,9 @@ if check is not None and check[0] == table:
             message += " " + tn("mutual.store.kept", len(outcome.kept), lang, ids=", ".join(outcome.kept))
         if pending[table]:
             message += " " + tn("mutual.firm_data.to_fix", len(pending[table]), lang)
-        state.flash(message)
+        state.flash(message, where="firm_mutual_editor")
         st.rerun()
+state.show_flash(where="firm_mutual_editor")  # by the buttons: the top of the page is out of sight
+to_fix = rows_to_fix(shown, lang)
+if to_fix:
+    st.warning(to_fix)

@@ -19,6 +19,7 @@ from symbiosis.schemas import FIRMS, STREAMS, with_optional_columns
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.views.mutual import LEVER_FRAMES, combine_levers
 from tests._app_helpers import APP, ROOT, point_app_at
+from tests._page_text import drawn_in_order
 from tests._registry_helpers import firm, stream
 
 ADVISOR = Actor(user_id="c", role="advisor", firm_id=None)
@@ -596,3 +597,57 @@ def test_a_firms_unsaved_changes_survive_the_language_switch(db):
     at = at.button(key="firm_mutual_check").click().run()
     assert not at.exception
     assert "1 accepted" in at.success[0].value
+
+
+def _saved_with_two_rows_kept(db) -> AppTest:
+    """A firm's purchases saved with one valid new row and two refused: its stored PA edited to « -5 »
+    and a new row « beaucoup » typed under the valid one."""
+    at = _firm_page("A")
+    at.session_state["firm_mutual_editor_purchases_0"] = {
+        "edited_rows": {0: {"quantity_per_yr": "-5"}},
+        "added_rows": [
+            {
+                "category_id": "Huiles et graisses lubrifiantes",
+                "quantity_per_yr": "40",
+                "price_cad_per_unit": "5,5",
+            },
+            {
+                "category_id": "Gants de nitrile jetables",
+                "quantity_per_yr": "beaucoup",
+                "price_cad_per_unit": "3",
+            },
+        ],
+        "deleted_rows": [],
+    }
+    at.run()
+    at = at.button(key="firm_mutual_check").click().run()
+    return at.button(key="firm_mutual_save").click().run()
+
+
+def test_a_firms_kept_rows_are_listed_under_its_table_by_the_line_where_they_stand(db):
+    # the kept rows came back with no message until the firm checked the table again, and the
+    # check named them by the line they were typed on (« Ligne 3 ») wherever they stood after the save
+    at = _saved_with_two_rows_kept(db)
+    assert not at.exception
+    kept = at.data_editor[0].value
+    lines = {q: i + 1 for i, q in enumerate(kept["quantity_per_yr"])}
+    # the list quotes what was typed as typed: Markdown escaped (« \\: »), read here unescaped
+    [listed] = [w.value.replace("\\", "") for w in at.warning if "à corriger dans le tableau" in w.value]
+    assert listed.startswith("2 lignes restent à corriger dans le tableau :\n")
+    assert f"- Ligne {lines['-5']}, colonne « Quantité par an » :" in listed
+    assert f"- Ligne {lines['beaucoup']}, colonne « Quantité par an » : on attendait un nombre" in listed
+    errors = dict(zip(kept["quantity_per_yr"], kept["errors"], strict=True))
+    assert errors["40"] == "" and errors["beaucoup"].startswith(f"Ligne {lines['beaucoup']}, colonne")
+    at.session_state["lang"] = "en"  # the kept rows' messages follow the reader's language
+    at.run()
+    [listed] = [w.value.replace("\\", "") for w in at.warning if "left to fix" in w.value]
+    assert f"- Row {lines['beaucoup']}, column “Quantity per year”: expected a number" in listed
+
+
+def test_a_firms_save_is_confirmed_by_its_buttons_not_above_the_title(db):
+    at = _saved_with_two_rows_kept(db)
+    drawn = drawn_in_order(at)
+    saved = next(i for i, (kind, value) in enumerate(drawn) if kind == "success" and "Enregistré" in value)
+    editor = next(i for i, (kind, _) in enumerate(drawn) if kind == "dataframe")
+    assert editor < saved  # under the table and its buttons, where the firm clicked
+

@@ -105,3 +105,24 @@ def test_a_firm_reads_what_each_of_its_items_is_about_not_only_its_id():
     assert en["GA-1"] == "Disposable nitrile gloves — GA-1" and "oil" in en["UC-2"].lower()
     assert "carton" in fr["CR-R1-van"].lower()
     assert list(firm_items_table(items, "fr")["Groupe, unité ou collecte"]) == list(fr.values())
+
+
+def test_a_refused_row_keeps_its_findings_and_is_named_where_it_stands_in_the_tables_language():
+    from symbiosis.services.mutual_inputs import validate_firm_rows
+    from symbiosis.views.mutual_cells import EDITOR_COLUMNS, refused_rows, with_refused
+
+    columns = list(EDITOR_COLUMNS["purchases"])
+    row = dict.fromkeys(columns, "") | {"category_id": "Gants de nitrile jetables", "unit": "boîte"}
+    rows = [row | {"purchase_id": "PA", "quantity_per_yr": "-5"}, row | {"quantity_per_yr": "beaucoup"}]
+    result = validate_firm_rows(rows, "purchases", "A", lang="fr", row_numbers=[1, 4])  # checked in French
+    refused = refused_rows(rows, [1, 4], result.report)
+    assert [r["quantity_per_yr"] for r in refused] == ["-5", "beaucoup"]
+    stored = pd.DataFrame(
+        [dict.fromkeys(columns, "") | {"purchase_id": p} for p in ("P0", "PA")], dtype=object
+    )
+    table = with_refused(stored, refused, "purchases", "en")  # drawn in English after the save
+    assert table["quantity_per_yr"].tolist() == ["", "-5", "beaucoup"]  # PA in its place, the new one last
+    assert table["errors"].iloc[0] == ""
+    assert table["errors"].iloc[1].startswith("Row 2, column “Quantity per year”:")
+    assert table["errors"].iloc[2].startswith("Row 3, column “Quantity per year”: expected a number")
+    assert with_refused(stored, [], "purchases")["errors"].tolist() == ["", ""]

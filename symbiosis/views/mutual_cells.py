@@ -10,15 +10,17 @@ checked and reported alike.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from symbiosis.i18n import catalogue_keys, t
+from symbiosis.ingest import ImportReport
 from symbiosis.mutual import reference as ref
 from symbiosis.mutual.ingest import HEADERS
 from symbiosis.views.firm import number_cell
 from symbiosis.views.firm_streams import months_cell
+from symbiosis.views.kept_rows import ERRORS, place_kept, row_findings
 
 __all__ = [
     "CHOICE_COLUMNS",
@@ -164,30 +166,38 @@ def editor_rows(edited: pd.DataFrame, table: str) -> tuple[list[dict[str, str]],
     return rows, numbers
 
 
-def refused_rows(rows: list[dict[str, str]], numbers: list[int], report) -> list[dict[str, str]]:
-    """The checked rows the report refuses (an error on their row number), as typed."""
-    refused = {issue.row for issue in report.errors}
-    return [row for row, number in zip(rows, numbers, strict=True) if number in refused]
+def refused_rows(
+    rows: Sequence[Mapping[str, str]], numbers: Sequence[int], report: ImportReport
+) -> list[dict[str, object]]:
+    """The checked rows the report refuses, as typed, each with its error findings under ``"errors"``.
+
+    The findings are kept, not their sentences (:mod:`symbiosis.views.kept_rows`): :func:`with_refused`
+    writes each message with the line where the row stands once the valid rows are stored.
+    """
+    return [
+        {**row, ERRORS: findings}
+        for row, findings in zip(rows, row_findings(report, numbers), strict=True)
+        if findings
+    ]
 
 
-def with_refused(shown: pd.DataFrame, refused: list[dict[str, str]], table: str) -> pd.DataFrame:
+def _table_headers(table: str, lang: str) -> dict[str, str]:
+    """A finding's column (the import column, or its header in either language) -> the header in ``lang``."""
+    headers = {}
+    for column in EDITOR_COLUMNS[table]:
+        for written in (column, column_label(column, "fr"), column_label(column, "en")):
+            headers[written] = column_label(column, lang)
+    return headers
+
+
+def with_refused(
+    shown: pd.DataFrame, refused: Sequence[Mapping[str, object]], table: str, lang: str = "fr"
+) -> pd.DataFrame:
     """The editable table after a save: stored rows, a refused row in place of its stored one, new ones last.
 
     What the firm typed stays on screen until it is fixed (its stored version, if any, is unchanged).
+    The ``errors`` column holds each refused row's messages in ``lang`` (empty for the other rows),
+    naming the line where the row stands now and the table's header.
     """
-    if not refused:
-        return shown
     columns = list(EDITOR_COLUMNS[table])
-    id_column = columns[0]
-    frame = shown.copy()
-    where = {row_id: i for i, row_id in enumerate(frame[id_column]) if row_id}
-    extra = []
-    for row in refused:
-        values = [str(row.get(c, "")) for c in columns]
-        if row.get(id_column) in where:
-            frame.iloc[where[row[id_column]]] = values
-        else:
-            extra.append(values)
-    if extra:
-        frame = pd.concat([frame, pd.DataFrame(extra, columns=columns, dtype=object)], ignore_index=True)
-    return frame.astype(object)
+    return place_kept(shown[columns], refused, columns[0], lang, headers=_table_headers(table, lang))
