@@ -65,9 +65,10 @@ if row["my_status"] in CONSENT_OPEN:
             try:
                 for sid in mine["my_synergy_id"]:
                     store.consent(actor, sid, decision, reason=reason if decision == "decline" else None)
-                state.flash(t("synergy.consent.done", lang))
+                state.flash(t("synergy.consent.done", lang), where="mutual_consent")
                 st.rerun()
             except (TransitionError, PermissionDenied) as exc:
                 st.error(t("synergy.error", lang, error=refusal_text(exc, lang)))
 else:
     st.info(t("synergy.consent.closed", lang))
+state.show_flash(where="mutual_consent")  # under the form: the top of the page is out of sight

@@ -75,5 +75,6 @@ if problems:
     st.error(tn("mutual.data.check_failed", len(problems), lang))
 if st.button(t("mutual.data.record", lang), key="mutual_record"):
     n = record_mutual_proposals(SynergyRepository(state.repository()), actor, result)
-    state.flash(tn("mutual.data.recorded", n, lang))
+    state.flash(tn("mutual.data.recorded", n, lang), where="mutual_record")
     st.rerun()
+state.show_flash(where="mutual_record")  # by the button, under the plan

@@ -139,5 +139,7 @@ def offer_button(actor: Actor, item_id: str, *, key: str) -> None:
         except NotFound:
             st.warning(t("mutual.offer.not_recorded", lang))
             return
-        state.flash(tn("mutual.offer.done", n, lang) if n else t("mutual.offer.already", lang))
+        done = tn("mutual.offer.done", n, lang) if n else t("mutual.offer.already", lang)
+        state.flash(done, where=key)
         st.rerun()
+    state.show_flash(where=key)  # by the button: under the group or in the unit's box, not above the title

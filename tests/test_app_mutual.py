@@ -651,3 +651,34 @@ def test_a_firms_save_is_confirmed_by_its_buttons_not_above_the_title(db):
     editor = next(i for i, (kind, _) in enumerate(drawn) if kind == "dataframe")
     assert editor < saved  # under the table and its buttons, where the firm clicked
 
+
+def test_a_firms_decision_is_confirmed_under_its_form_not_above_the_title(db):
+    # the form is at the bottom of the page, under the group's tables: « Décision enregistrée »
+    # was shown above the title, out of sight
+    _qualified_group(db)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["actor"] = Actor("uA", "firm", "A")
+    at.run()
+    at = at.switch_page("app_pages/firm_mutual.py").run()
+    at.radio[0].set_value("accept")
+    at.button[0].click().run()
+    assert not at.exception
+    drawn = drawn_in_order(at)
+    done = next(i for i, (kind, _) in enumerate(drawn) if kind == "success")
+    partners = [i for i, (kind, _) in enumerate(drawn) if kind == "dataframe"][-1]
+    assert partners < done
+
+
+def test_the_advisors_record_and_offer_are_confirmed_by_their_buttons(db):
+    # the buttons are under the plan and under each group: their word was shown above the title
+    at = _planned_page("mutual_data.py")
+    at.button(key="mutual_record").click().run()
+    drawn = drawn_in_order(at)
+    recorded = next(i for i, (kind, value) in enumerate(drawn) if kind == "success")
+    assert [i for i, (kind, _) in enumerate(drawn) if kind == "dataframe"][-1] < recorded
+    at = at.switch_page("app_pages/mutual_purchasing.py").run()
+    at.button(key="mutual_offer_group").click().run()
+    assert not at.exception
+    drawn = drawn_in_order(at)
+    offered = next(i for i, (kind, value) in enumerate(drawn) if kind == "success")
+    assert next(i for i, (kind, _) in enumerate(drawn) if kind == "dataframe") < offered
