@@ -36,11 +36,18 @@ st.title(t("mutual.firm_data.title", lang))
 st.subheader(firm["name"])
 state.show_flash()
 st.caption(t("mutual.firm_data.intro", lang))
+choices = {name: f"{t(f'mutual.table.{name}', lang)} ({len(stored[name])})" for name in FIRM_TABLES}
+# the browser keeps a choice by its words: once a save (« (0) » -> « (1) ») or the language changed
+# them, it showed no table chosen; told the choice again, it shows it
+words_changed = st.session_state.get("firm_mutual_choices", choices) != choices
+if words_changed and "firm_mutual_table" in st.session_state:
+    st.session_state["firm_mutual_table"] = st.session_state["firm_mutual_table"]
+st.session_state["firm_mutual_choices"] = choices
 table = st.radio(
     t("mutual.firm_data.pick", lang),
     FIRM_TABLES,
     horizontal=True,
-    format_func=lambda name: f"{t(f'mutual.table.{name}', lang)} ({len(stored[name])})",
+    format_func=choices.get,
     key="firm_mutual_table",
 )
 st.caption(t(f"mutual.firm_data.help.{table}", lang))

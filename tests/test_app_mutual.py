@@ -682,3 +682,37 @@ def test_the_advisors_record_and_offer_are_confirmed_by_their_buttons(db):
     drawn = drawn_in_order(at)
     offered = next(i for i, (kind, value) in enumerate(drawn) if kind == "success")
     assert next(i for i, (kind, _) in enumerate(drawn) if kind == "dataframe") < offered
+
+
+def test_the_chosen_table_stays_chosen_when_a_save_changes_its_count(db):
+    # each choice reads « Capacités offertes (0) »; the browser keeps the choice by its words, so
+    # once a save made it « (1) » no table was shown chosen (the walk's finding): the page now
+    # tells the browser the choice again whenever the words change
+    at = _firm_page("A")
+    at.radio(key="firm_mutual_table").set_value("capacity_offers").run()
+    at.session_state["firm_mutual_editor_capacity_offers_0"] = {
+        "edited_rows": {},
+        "added_rows": [
+            {
+                "asset_type": "Presse",
+                "hours_per_week": "12,5",
+                "days": "lun-ven",
+                "periods": "matin",
+                "cost_cad_per_h": "85,50",
+                "fixed_cost_cad_per_yr": "1 200",
+                "host_hours_per_yr": "400",
+            }
+        ],
+        "deleted_rows": [],
+    }
+    at.run()
+    at = at.button(key="firm_mutual_check").click().run()
+    at = at.button(key="firm_mutual_save").click().run()
+    assert not at.exception
+    chooser = at.radio(key="firm_mutual_table")
+    assert chooser.value == "capacity_offers" and chooser.options[1] == "Capacités offertes (1)"
+    assert chooser.proto.set_value and chooser.proto.raw_value == "Capacités offertes (1)"
+    at.session_state["lang"] = "en"  # the words change with the language too
+    at.run()
+    chooser = at.radio(key="firm_mutual_table")
+    assert chooser.proto.set_value and chooser.proto.raw_value == "Capacity offers (1)"
