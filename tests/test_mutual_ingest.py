@@ -182,3 +182,27 @@ A2;F1;;100;boîte;;12
     english = result.report.to_frame("en")
     fix_en = english.loc[english["Column"] == "categorie", "Fix"].iloc[0]
     assert "nitrile gloves" in fix_en.lower() and "_" not in fix_en
+
+
+def test_a_row_typed_twice_without_an_identifier_is_said_to_repeat_the_first():
+    # its identifier is made from its content: the second was refused for « « O-eb03205b18 » est
+    # déjà utilisé plus haut ; donnez-lui un autre identifiant », an identifier the firm never typed
+    from symbiosis.services.mutual_inputs import validate_firm_rows
+
+    row = {"asset_type": "Presse", "hours_per_week": "12,5", "days": "lun-ven", "periods": "matin"}
+    row |= {"cost_cad_per_h": "85,50", "fixed_cost_cad_per_yr": "1 200", "host_hours_per_yr": "400"}
+    result = validate_firm_rows([row, dict(row)], "capacity_offers", "A", row_numbers=[1, 2])
+    [error] = result.report.errors
+    assert error.row == 2 and error.code.endswith("duplicate")
+    said = error.message("fr")
+    assert "répète la ligne 1 cellule pour cellule" in said and "donnez-lui un autre identifiant" not in said
+    assert "repeats row 1 cell for cell" in error.message("en")
+    typed = validate_firm_rows(
+        [row | {"offer_id": "P1"}, row | {"offer_id": "P1", "hours_per_week": "3"}],
+        "capacity_offers",
+        "A",
+        row_numbers=[1, 2],
+    )
+    assert "« P1 » est déjà utilisé plus haut" in typed.report.errors[0].message(
+        "fr"
+    )  # a typed one: as before

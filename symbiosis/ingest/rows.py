@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.findings import Finding
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.ingest.columns import ERRORS_COLUMN, header_label
 from symbiosis.ingest.reader import MAX_CELL_CHARS, RawTable
 from symbiosis.ingest.report import ImportReport
@@ -134,7 +134,15 @@ def _typed_frame(records: list[dict[str, Any]], schema: TableSchema) -> pd.DataF
     return frame
 
 
-def _duplicate(ctx: RowContext, id_column: str, value: str) -> None:
+#: What a row typed twice without an identifier is told (its identifier was made from its content).
+_REPEATED_ROW = TextTable("import.repeated_row")
+
+
+def _duplicate(ctx: RowContext, id_column: str, value: str, first_row: int) -> None:
+    if not ctx.cells.get(id_column, "").strip():  # no identifier typed: one made from the row's content
+        fix = _REPEATED_ROW["fix"].format(row=first_row)
+        ctx.error(id_column, "duplicate", _REPEATED_ROW["expected"], fix, found=value)
+        return
     ctx.error(
         id_column,
         "duplicate",
@@ -206,7 +214,7 @@ def run_rows(
     records: list[dict[str, Any]] = []
     rejected_idx: list[int] = []
     reasons: list[str] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # the key of each accepted row -> its row number
     positions = [(j, canon[h]) for j, h in enumerate(raw.frame.columns) if h in canon]
     unreadable: dict[int, list[Finding]] = {}
     for issue in raw.row_issues:
@@ -228,13 +236,13 @@ def run_rows(
             continue
         record = validate_row(ctx)
         if record is not None and not ctx.has_error and record[id_column] in seen:
-            _duplicate(ctx, id_column, record[id_column])
+            _duplicate(ctx, id_column, record[id_column], seen[record[id_column]])
         issues.extend(ctx.issues)
         if record is None or ctx.has_error:
             rejected_idx.append(i)
             reasons.append(_summary(ctx.issues, raw.lang))
         else:
-            seen.add(record[id_column])
+            seen[record[id_column]] = row_no
             records.append(record)
     rejected = raw.frame.iloc[rejected_idx].reset_index(drop=True).astype(object)
     rejected = pd.concat([rejected, pd.Series(reasons, name=ERRORS_COLUMN, dtype=object)], axis=1)
