@@ -549,26 +549,7 @@ def test_a_firms_decision_refused_by_the_pipeline_is_said_in_words(db, monkeypat
 def test_a_firms_refused_rows_stay_in_its_table_after_the_save(db):
     # the save emptied the editor of every refused row: a new purchase typed with a typo was gone,
     # and an edited row went back to its stored version, the firm's typing lost
-    at = _firm_page("A")
-    at.session_state["firm_mutual_editor_purchases_0"] = {
-        "edited_rows": {0: {"quantity_per_yr": "-5"}},
-        "added_rows": [
-            {
-                "category_id": "Huiles et graisses lubrifiantes",
-                "quantity_per_yr": "40",
-                "price_cad_per_unit": "5,5",
-            },
-            {
-                "category_id": "Gants de nitrile jetables",
-                "quantity_per_yr": "beaucoup",
-                "price_cad_per_unit": "3",
-            },
-        ],
-        "deleted_rows": [],
-    }
-    at.run()
-    at = at.button(key="firm_mutual_check").click().run()
-    at = at.button(key="firm_mutual_save").click().run()
+    at = _saved_with_two_rows_kept(db)
     assert not at.exception
     assert "2 lignes à corriger restent" in at.success[0].value
     kept = at.data_editor[0].value

@@ -10,7 +10,6 @@ accepts; its decision is stored and the names stay hidden while the others have 
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from playwright.sync_api import expect
@@ -20,7 +19,7 @@ from symbiosis.db.accounts import AccountRepository
 from symbiosis.i18n import t, tn
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.views.map_base import BASE_COLOURS
-from tests.e2e.conftest import SCREENSHOTS, RequestLog, new_page, serve_app, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, RequestLog, new_page, wait_for_app
 from tests.e2e.test_journeys_e2e import TIMEOUT_MS, metric, no_error, sign_in
 from tests.e2e.test_map_e2e import _share
 
@@ -38,17 +37,9 @@ def fr(key: str, **values: object) -> str:
 
 
 @pytest.fixture
-def mutual_app(sample_db, tmp_path, chromium_path):
+def mutual_app(fresh_app):
     """A fresh copy of the sample registry served on its own port (the journey writes): (url, db)."""
-    db = tmp_path / "mutual.db"
-    with sqlite3.connect(sample_db) as source, sqlite3.connect(db) as copy:
-        source.backup(copy)
-    server = serve_app(db, tmp_path / "streamlit.log")
-    url = next(server)
-    try:
-        yield url, db
-    finally:
-        server.close()
+    return fresh_app
 
 
 def go_to(page, title: str) -> None:
