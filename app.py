@@ -9,6 +9,7 @@ st.set_page_config(page_title="symbiosis", page_icon="♻️", layout="wide")
 lang = state.language_selector()
 tables.page_locale(lang)
 actor = state.current_actor()
+state.keep_choices()  # filters and fields outlive a visit to another page
 state.session_guard(lang)  # the session cookie (refresh, deep links) and the demo-accounts banner
 state.account_sidebar(actor, lang)
 state.unread_notice(actor, lang)

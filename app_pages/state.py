@@ -45,6 +45,7 @@ __all__ = [
     "database_url_shown",
     "deep_link_notice",
     "flash",
+    "keep_choices",
     "language_selector",
     "load_registry_or_stop",
     "navigation_pages",
@@ -64,6 +65,19 @@ logger = logging.getLogger(__name__)
 DATE_FORMAT = "YYYY-MM-DD"
 #: The "role" of a visitor who has not signed in (pages listed for it in ``app_pages.pages.PAGES``).
 ANONYMOUS = "anonymous"
+#: Key prefixes of the exploring pages' boxes (filters, sorts, scenario and planner fields) whose choice
+#: is kept when the person opens another page and comes back. Never a button's key: a button holds no
+#: choice, and Streamlit refuses a value set for one.
+KEPT_CHOICES: tuple[str, ...] = (
+    "exchanges.",
+    "map.",
+    "network.",
+    "prospects.",
+    "scenario.",
+    "sweep.",
+    "events.",
+    "registry.",
+)
 #: One line of ``app_pages.pages.PAGES``: (file, roles, title key, icon, url_path).
 PageRow = tuple[str, tuple[str, ...], str, str, str]
 
@@ -98,6 +112,18 @@ def language_selector() -> str:
         st.sidebar.html(lang_cookie_script(lang), unsafe_allow_javascript=True)
         st.session_state["lang_cookie"] = lang
     return lang
+
+
+def keep_choices(prefixes: tuple[str, ...] = KEPT_CHOICES) -> None:
+    """Keep the exploring pages' choices while another page is open (call it on every run, before the page).
+
+    Streamlit forgets the value of a widget that a run does not draw: the filters, search and sort
+    of the exchanges page came back empty after a look at the map. Writing each kept value back as
+    the session's own makes it outlive the runs of other pages; the widget picks it up when its page
+    is drawn again.
+    """
+    for key in [k for k in st.session_state if str(k).startswith(prefixes)]:
+        st.session_state[key] = st.session_state[key]
 
 
 @st.cache_resource(show_spinner=False)
