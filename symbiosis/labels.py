@@ -20,6 +20,7 @@ __all__ = [
     "UNIT_LABELS",
     "category_label",
     "category_labels",
+    "evidence_reference_label",
     "factor_label",
     "factor_labels",
     "family_label",
@@ -28,6 +29,7 @@ __all__ = [
     "lever_status_label",
     "method_label",
     "pathway_label",
+    "pretreatment_label",
     "readable",
     "solver_method_label",
     "solver_status_label",
@@ -192,6 +194,27 @@ def method_label(method: object, lang: str = "fr") -> str:
     missing = method is None or (isinstance(method, float) and pd.isna(method))
     parts = [] if missing else str(method).split("|")
     return " ; ".join(_catalogue(f"labels.method.{m}", lang, m) for m in parts if m)
+
+
+def pretreatment_label(code: object, lang: str = "fr") -> str:
+    """Return a rule's pre-treatment step (``drying``, ``heat_exchanger``…) in ``lang``."""
+    return _catalogue(f"labels.pretreatment.{str(code).strip().lower()}", lang, code)
+
+
+def evidence_reference_label(reference: object, lang: str = "fr") -> str:
+    """Return a rule's ``|``-joined evidence references as a person reads them.
+
+    A coded reference (``MAESTRI:12.7.1``, ``EXPERT:symbiosis-kb``) is written in words (« cas MAESTRI
+    12.7.1 »); a citation (``Birry et al. 2016, Light Metals 2016:467``) is kept as written.
+    """
+    missing = reference is None or (isinstance(reference, float) and pd.isna(reference))
+    words = []
+    for part in [] if missing else str(reference).split("|"):
+        source, colon, code = part.strip().partition(":")
+        keys = (f"labels.evidence.{source.lower()}.{code}", f"labels.evidence.{source.lower()}")
+        known = [k for k in keys if k in catalogue_keys()] if colon and source.isalpha() else []
+        words.append(t(known[0], lang, ref=code) if known else part.strip())
+    return ("; " if _en(lang) else " ; ").join(w for w in words if w)
 
 
 def lever_status_label(status: object, lang: str = "fr") -> str:

@@ -57,3 +57,14 @@ def test_every_factor_unit_is_written_in_the_readers_language(lang):
         assert "CO₂e" in label and "CO2e" not in label, unit
     assert unit_label("kg CO2e/trip", "fr") == "kg CO₂e/voyage"
     assert unit_label("kg CO2e/trip", "en") == "kg CO₂e/trip"
+
+
+def test_every_pre_treatment_step_of_the_knowledge_base_has_words_in_both_languages():
+    from symbiosis.i18n import catalogue_keys
+    from symbiosis.kb.rules import PRETREATMENTS
+    from symbiosis.labels import pretreatment_label
+
+    missing = [c for c in PRETREATMENTS if f"labels.pretreatment.{c}" not in catalogue_keys()]
+    assert missing == []
+    assert pretreatment_label("heat_exchanger", "fr") == "échangeur de chaleur"
+    assert pretreatment_label("a_new_step", "en") == "a new step"  # never the raw code
