@@ -74,7 +74,8 @@ def test_authorisation_flag_names_which_authorisation():
     flags = drilldown(row, "fr", rules=rules).flags
     assert "Matière dangereuse" in flags
     assert any("matière résiduelle fertilisante" in f for f in flags)
-    assert "Prétraitement : drying" in flags
+    assert "Prétraitement : séchage" in flags  # a word, not the knowledge base's code « drying »
+    assert "Pre-treatment: heat exchanger" in drilldown(row.replace("drying", "heat_exchanger"), "en").flags
     text = drilldown(pd.Series({"match_basis": "text", "text_similarity": 0.72}), "en").basis
     assert "similarity 0.72" in text
 
@@ -89,7 +90,8 @@ def test_a_proposal_under_a_runner_up_category_says_which_category_to_confirm():
         }
     )
     (flag,) = drilldown(row, "en").flags
-    assert flag.startswith("Inferred category to confirm") and "sulphur_elemental → sulphur_elemental" in flag
+    assert flag.startswith("Inferred category to confirm")
+    assert "under Elemental sulphur (desulphurisation, Claus) → Elemental" in flag  # words, not ids
     assert drilldown(row.drop("flag_category_to_confirm"), "fr").flags == []
     labelled = pd.concat(
         [row, pd.Series({"supply_label_fr": "Soufre élémentaire", "demand_label_fr": "Soufre élémentaire"})]
@@ -123,3 +125,58 @@ def test_filters_that_hide_everything_count_what_they_hide_in_each_languages_plu
     )
     assert no_exchange_text(1, "en").startswith("No exchange matches these filters (1 exchange in all):")
     assert no_exchange_text(2, "en").startswith("No exchange matches these filters (2 exchanges in all):")
+
+
+def test_the_value_breakdown_adds_up_to_the_net_value_with_the_treatment_fee():
+    # spent pot lining sent to a treatment plant: the gate fee (1.7 M$/yr) was left out of the bars,
+    # which added up to 4.5 M$ beside a net value of 2.8 M$; a by-product sold today showed its lost
+    # sale as a negative « avoided disposal »
+    row = pd.Series(
+        {
+            "match_basis": "rule",
+            "net_value_cad_per_yr": 2_847_799.0,
+            "avoided_disposal_cad_per_yr": 4_600_000.0,
+            "avoided_purchase_cad_per_yr": 0.0,
+            "gate_fee_cad_per_yr": 1_702_000.0,
+            "transport_cost_cad_per_yr": 50_201.0,
+            "pretreatment_cost_cad_per_yr": 0.0,
+        }
+    )
+    why = drilldown(row, "fr")
+    value = why.value.iloc[:, 0]
+    assert value.sum() == pytest.approx(2_847_799.0)
+    assert value["Redevance de traitement"] == -1_702_000.0
+    facts = dict(zip(why.facts.iloc[:, 0], why.facts.iloc[:, 1], strict=True))
+    net = facts["Valeur nette estimée"].replace("\xa0", " ").replace("\u202f", " ")
+    assert net == "2 847 799 $/an"
+    sold = pd.concat([row, pd.Series({"supply_fate": "sold_byproduct"})])
+    sold["avoided_disposal_cad_per_yr"] = -279_631.0
+    bars = drilldown(sold, "en").value.iloc[:, 0]
+    assert "Avoided disposal" not in bars.index and bars["Current sale forgone"] == -279_631.0
+
+
+def test_evidence_references_are_written_as_words_not_codes():
+    rules = load_rules()
+    row = pd.Series(
+        {
+            "match_basis": "rule",
+            "rule_id": "KB0051",
+            "evidence_type": "maestri",
+            "evidence_ref": "MAESTRI:14.15.15|MAESTRI:5.25.14",
+            "supply_label_fr": "Sciures de bois",
+            "demand_label_fr": "Combustible de biomasse forestière (chaudière)",
+        }
+    )
+    basis = drilldown(row, "fr", rules=rules).basis
+    assert "cas MAESTRI 14.15.15 ; cas MAESTRI 5.25.14" in basis and "|" not in basis
+    expert = pd.Series({**row.to_dict(), "evidence_type": "expert", "evidence_ref": "EXPERT:symbiosis-kb"})
+    assert "EXPERT" not in drilldown(expert, "fr").basis
+    literature = pd.Series(
+        {
+            **row.to_dict(),
+            "evidence_type": "literature",
+            "evidence_ref": "Birry et al. 2016, Light Metals 2016:467|Holywell 2013, JOM 65",
+        }
+    )
+    cited = drilldown(literature, "en").basis
+    assert "Birry et al. 2016, Light Metals 2016:467; Holywell 2013, JOM 65" in cited

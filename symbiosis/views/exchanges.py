@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from symbiosis.i18n import catalogue_keys, t, tn
-from symbiosis.labels import unit_label
+from symbiosis.labels import category_label, evidence_reference_label, pretreatment_label, unit_label
 from symbiosis.views.map import fmt
 
 __all__ = [
@@ -122,7 +122,7 @@ def drilldown(row: pd.Series, lang: str = "fr", *, rules: pd.DataFrame | None = 
     if row.get("match_basis") == "rule":
         kind = str(row.get("evidence_type") or "").strip()
         known = f"advisor.evidence.{kind}" in catalogue_keys()
-        reference = str(row.get("evidence_ref") or "").strip()
+        reference = evidence_reference_label(row.get("evidence_ref"), lang)
         parts = [t(f"advisor.evidence.{kind}", lang) if known else kind, reference]
         note = str(row.get("evidence_note") or "").strip()
         if note:  # the knowledge base's notes are written in English: say so in a French text
@@ -149,6 +149,8 @@ def drilldown(row: pd.Series, lang: str = "fr", *, rules: pd.DataFrame | None = 
                 t("advisor.drill.pct_demand", lang),
                 t("advisor.drill.months", lang),
                 t("advisor.drill.trucks", lang),
+                t("advisor.drill.net_value", lang),
+                t("advisor.drill.co2e_total", lang),
             ],
             t("advisor.drill.value", lang): [
                 f"{fmt(_num(row, 'distance_km'), lang, 1)} km",
@@ -158,20 +160,28 @@ def drilldown(row: pd.Series, lang: str = "fr", *, rules: pd.DataFrame | None = 
                 f"{fmt(_num(row, 'pct_of_demand'), lang)} %",
                 str(row.get(f"months_common_{lang}") or "—"),
                 fmt(_num(row, "trucks_per_yr"), lang),
+                f"{fmt(_num(row, 'net_value_cad_per_yr'), lang)} {t('advisor.drill.cad_per_yr', lang)}",
+                f"{fmt(_num(row, 'co2e_avoided_t_per_yr'), lang, 1)} "
+                + t("advisor.drill.t_co2e_per_yr", lang),
             ],
         }
     )
+    disposal = _num(row, "avoided_disposal_cad_per_yr")
+    # A by-product sold today earns nothing by being diverted: its « avoided disposal » is the sale lost.
+    lost_sale = row.get("supply_fate") == "sold_byproduct" or disposal < 0
     value = pd.DataFrame(
         {
             "poste": [
-                t("advisor.drill.avoided_disposal", lang),
+                t("advisor.drill.lost_sale" if lost_sale else "advisor.drill.avoided_disposal", lang),
                 t("advisor.drill.avoided_purchase", lang),
+                t("advisor.drill.gate_fee", lang),
                 t("advisor.drill.transport", lang),
                 t("advisor.drill.pretreatment", lang),
             ],
             "cad": [
-                _num(row, "avoided_disposal_cad_per_yr"),
+                disposal,
                 _num(row, "avoided_purchase_cad_per_yr"),
+                -_num(row, "gate_fee_cad_per_yr"),
                 -_num(row, "transport_cost_cad_per_yr"),
                 -_num(row, "pretreatment_cost_cad_per_yr"),
             ],
@@ -208,16 +218,18 @@ def _flags(row: pd.Series, lang: str, rules: pd.DataFrame | None) -> list[str]:
         which = t(f"advisor.auth.{code}", lang) if code else t("advisor.auth.unknown", lang)
         out.append(t("advisor.flag.authorisation", lang, which=which))
     if bool(row.get("flag_pretreatment")):
-        out.append(t("advisor.flag.pretreatment", lang, what=row.get("pretreatment") or "—"))
+        what = pretreatment_label(row.get("pretreatment"), lang) if row.get("pretreatment") else "—"
+        out.append(t("advisor.flag.pretreatment", lang, what=what))
     if bool(row.get("flag_internal")):
         out.append(t("advisor.flag.internal", lang))
     if bool(row.get("flag_text_only")):
         out.append(t("advisor.flag.text_only", lang))
     if bool(row.get("flag_category_to_confirm")):
-        sides = (f"supply_label_{lang}", f"demand_label_{lang}")
-        if not all(row.get(c) for c in sides):
-            sides = ("supply_category_id", "demand_category_id")
-        which = " → ".join(str(row.get(c) or "—") for c in sides)
+        words = [
+            row.get(f"{side}_label_{lang}") or category_label(row.get(f"{side}_category_id"), None, lang)
+            for side in ("supply", "demand")
+        ]
+        which = " → ".join(str(w or "—") for w in words)
         out.append(t("advisor.flag.category_to_confirm", lang, which=which))
     return out
 
