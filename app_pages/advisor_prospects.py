@@ -15,14 +15,17 @@ lang = state.current_lang()
 st.title(t("advisor.prospects.title", lang))
 st.caption(t("advisor.prospects.intro", lang))
 registry = results_state.load_registry(actor, need_streams=False)  # firms without streams are its point
-share = st.slider(t("advisor.prospects.min_share", lang), 0.0, 1.0, 0.3, 0.05, key="prospects.min_share")
+# In whole percent: a float slider writes « 0.30 », with an English decimal point, on a French page.
+share_pct = st.slider(
+    t("advisor.prospects.min_share", lang), 0, 100, 30, 5, format="%d %%", key="prospects.min_share"
+)
 with st.spinner(t("advisor.running", lang)):
     leads = prospect_leads(
         registry,
         rules=results_state.rules(),
         categories=load_categories(),
         config=results_state.baseline_config(),
-        min_share=share,
+        min_share=share_pct / 100,
     )
 st.info(prospect_summary(leads, len(silent_firms(registry)), lang))
 if leads.empty:

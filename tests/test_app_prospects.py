@@ -49,6 +49,19 @@ def test_a_silent_sawmill_gets_leads_labelled_inferred(db):
     assert (firms == "Scierie Silencieuse").any()
     assert set(table["Statut"]) == {"Déduit (non déclaré)"}
     assert "ne comptent jamais dans les indicateurs" in at.caption[0].value
+    sources = table["Source de l'a priori"].astype(str)  # words, not « EXPERT:symbiosis-kb »
+    assert not sources.str.contains(r"EXPERT:|MAESTRI:|\|", regex=True).any()
+    assert sources.str.startswith(("cas MAESTRI", "base de connaissances")).any()
+
+
+def test_the_share_of_the_sector_is_a_percentage_not_an_english_decimal(db):
+    # the slider read « 0.30 » (English decimal point) on a French page
+    at = run_page("advisor_prospects.py", ADVISOR)
+    share = at.slider(key="prospects.min_share")
+    assert share.value == 30 and share.max == 100 and "%" in share.proto.format
+    shown = len(_table(at))
+    share.set_value(80).run()
+    assert 0 < len(_table(at)) < shown  # the rarer streams are left out
 
 
 def test_the_page_speaks_english(db):

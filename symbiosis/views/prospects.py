@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from symbiosis.i18n import t, tn
+from symbiosis.labels import evidence_reference_label
 
 __all__ = ["lead_table", "prospect_summary"]
 
@@ -48,7 +49,9 @@ def lead_table(
             .map(labels)
             .fillna(leads["partner_category_id"]),
             t("advisor.prospects.col.distance", lang): leads["distance_km"].astype(float).round(1),
-            t("advisor.prospects.col.evidence", lang): leads["evidence_ref"].astype(str),
+            t("advisor.prospects.col.evidence", lang): [
+                evidence_reference_label(ref, lang) for ref in leads["evidence_ref"]
+            ],
         }
     )
 
