@@ -111,3 +111,33 @@ def test_advisor_runs_a_scenario(browser, app_url):
         context.close()
     assert log.urls, "the browser made no request at all"
     assert log.outside_loopback() == []
+
+
+def _shown(page) -> str:
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    return re.search(r"(\S+) échanges? affichés?", text).group(1)
+
+
+def test_advisor_narrows_the_exchanges_looks_at_the_map_and_finds_them_as_left(browser, app_url):
+    """The filters outlive a visit to the map; the drill-down adds up and speaks in words, not codes."""
+    log = RequestLog()
+    context, page = new_page(browser, log)
+    try:
+        sign_in_as(page, app_url, "conseillere")
+        go_to(page, "Échanges proposés")
+        page.get_by_text("Redevance de traitement").first.wait_for()  # the spent pot lining's gate fee
+        basis = page.get_by_text(re.compile(r"^Règle KB\d+")).first.inner_text()
+        assert "|" not in basis and "EXPERT:" not in basis and "MAESTRI:" not in basis
+        every = _shown(page)
+        search = page.get_by_label("Rechercher (entreprise, catégorie)")
+        search.fill("sciure")
+        search.press("Enter")
+        page.get_by_text(re.compile(r"^\d+ échanges? affichés?$")).filter(has_not_text=every).wait_for()
+        narrowed = _shown(page)
+        go_to(page, "Carte des échanges")
+        go_to(page, "Échanges proposés")
+        assert page.get_by_label("Rechercher (entreprise, catégorie)").input_value() == "sciure"
+        assert _shown(page) == narrowed != every
+    finally:
+        context.close()
+    assert log.outside_loopback() == []
