@@ -41,7 +41,7 @@ from symbiosis.engine.unmatched import ALLOCATION_REASONS, unmatched_streams
 from symbiosis.findings import Finding
 from symbiosis.registry import Registry
 from symbiosis.results import AllocationInfo, Deferred, MatchResult, compute_kpis
-from symbiosis.schemas import EXCHANGES
+from symbiosis.schemas import EXCHANGES, UNCONFIRMED_CATEGORY_SOURCES
 
 __all__ = ["ALLOCATION_REASONS", "STAGES", "exchanges_frame", "make_resolver", "run"]
 
@@ -103,11 +103,25 @@ _AT_FULL_FLOW = (
 )
 
 
+def _unconfirmed(registry: Registry) -> frozenset[str]:
+    """Ids of the streams whose category an advisor has still to confirm (guessed or replaced)."""
+    streams = registry.streams
+    if "category_source" not in streams:
+        return frozenset()
+    waiting = streams["category_source"].astype(str).isin(UNCONFIRMED_CATEGORY_SOURCES)
+    return frozenset(streams.loc[waiting, "stream_id"].astype(str))
+
+
 def _with_explanations(
-    ex: pd.DataFrame, scored: pd.DataFrame, rules: pd.DataFrame | None, categories: pd.DataFrame | None
+    ex: pd.DataFrame,
+    scored: pd.DataFrame,
+    rules: pd.DataFrame | None,
+    categories: pd.DataFrame | None,
+    *,
+    unconfirmed: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Add the evidence, labels, fit, months and flags of :func:`explain` (paragraphs stay lazy)."""
-    why = explain(ex[["candidate_id", "flow_per_yr"]], scored, rules, categories)
+    why = explain(ex[["candidate_id", "flow_per_yr"]], scored, rules, categories, unconfirmed=unconfirmed)
     new = ["candidate_id", *[c for c in why.columns if c not in ex.columns]]
     return ex.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
 
@@ -156,7 +170,7 @@ def exchanges_frame(
     units = registry.streams.set_index("stream_id")["quantity_unit"]
     ex["quantity_unit"] = ex["supply_id"].map(units)
     ex["park_scope"] = exchange_scope(ex, registry.firms)
-    ex = _with_explanations(ex, rows, rules, categories)
+    ex = _with_explanations(ex, rows, rules, categories, unconfirmed=_unconfirmed(registry))
     first = [c for c in EXCHANGES.names if c in ex]
     ex = ex[first + [c for c in ex.columns if c not in first]]
     return ex.sort_values(
@@ -407,11 +421,17 @@ class _Results:
         """Profitable same-firm candidates, listed apart (``internal_policy="separate"``)."""
         gain = self.scored.gain[self.internal]
         rows = self.internal[np.where(np.isnan(gain), 0.0, gain) > 0]
-        return _internal_opportunities(self.scored.frame(rows), self.rules, self.categories)
+        return _internal_opportunities(
+            self.scored.frame(rows), self.rules, self.categories, unconfirmed=_unconfirmed(self.registry)
+        )
 
 
 def _internal_opportunities(
-    internal: pd.DataFrame, rules: pd.DataFrame | None, categories: pd.DataFrame | None
+    internal: pd.DataFrame,
+    rules: pd.DataFrame | None,
+    categories: pd.DataFrame | None,
+    *,
+    unconfirmed: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Profitable same-firm candidates with their explanation columns, largest value first.
 
@@ -421,7 +441,7 @@ def _internal_opportunities(
     keep = internal[pd.to_numeric(internal["gain_per_unit"], errors="coerce").fillna(0.0) > 0]
     if keep.empty:
         return keep.reset_index(drop=True)
-    why = explain(keep[["candidate_id"]], keep, rules, categories)
+    why = explain(keep[["candidate_id"]], keep, rules, categories, unconfirmed=unconfirmed)
     new = ["candidate_id", *[c for c in why.columns if c not in keep.columns]]
     out = keep.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
     return out.sort_values(

@@ -44,6 +44,7 @@ __all__ = [
     "RESOURCE_KINDS",
     "SPARE_CAPACITY_KINDS",
     "STREAMS",
+    "UNCONFIRMED_CATEGORY_SOURCES",
     "Column",
     "SchemaError",
     "TableSchema",
@@ -61,6 +62,9 @@ AVAILABILITY: tuple[str, ...] = ("continuous", "seasonal", "one_off")
 CONFIDENTIALITY: tuple[str, ...] = ("public", "members", "confidential")
 #: How a stream's category was set.
 CATEGORY_SOURCES: tuple[str, ...] = ("given", "inferred", "corrected", "")
+#: Category sources an advisor has still to confirm: guessed by the classifier, or replaced by the
+#: importer (the unit or the side did not fit the typed one). A confirmed category becomes ``given``.
+UNCONFIRMED_CATEGORY_SOURCES: tuple[str, ...] = ("inferred", "corrected")
 COORD_SOURCES: tuple[str, ...] = ("declared", "park", "municipality", "geocoded")
 CANONICAL_UNIT: Mapping[str, str] = {
     "material": "t/yr",

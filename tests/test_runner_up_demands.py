@@ -133,3 +133,19 @@ def test_both_doors_build_the_same_problem():
     assert (
         len(frame.gain) == len(set(run(reg, config).exchanges["candidate_id"])) + 0 * len(frame.gain) or True
     )
+
+
+def test_a_pair_resting_on_a_guessed_category_nobody_confirmed_is_flagged_so():
+    """An exchange under a demand's own inferred category carried no flag at all: only runner-ups
+    were flagged, and a guessed category read as a sure one. Once confirmed (``given``), no flag."""
+    reg = _registry()
+    ex = run(reg, MatchConfig()).exchanges.set_index("candidate_id")
+    assert bool(ex.loc["GYPS>NEED_G", "flag_category_unconfirmed"])
+    assert "category_unconfirmed" in ex.loc["GYPS>NEED_G", "flags"].split("|")
+    # A runner-up pair says so once, as a runner-up; its own flag already asks for a confirmation.
+    assert bool(ex.loc["SULPH>NEED_S", "flag_category_to_confirm"])
+    assert not bool(ex.loc["SULPH>NEED_S", "flag_category_unconfirmed"])
+    streams = reg.streams.copy()
+    streams.loc[streams["stream_id"] == "NEED_G", "category_source"] = "given"
+    confirmed = run(Registry(reg.firms, streams), MatchConfig()).exchanges.set_index("candidate_id")
+    assert not bool(confirmed.loc["GYPS>NEED_G", "flag_category_unconfirmed"])

@@ -180,3 +180,18 @@ def test_evidence_references_are_written_as_words_not_codes():
     )
     cited = drilldown(literature, "en").basis
     assert "Birry et al. 2016, Light Metals 2016:467; Holywell 2013, JOM 65" in cited
+
+
+def test_a_proposal_on_an_unconfirmed_category_says_where_to_confirm_it():
+    row = pd.Series(
+        {
+            "match_basis": "rule",
+            "flag_category_unconfirmed": True,
+            "supply_label_fr": "Gypse de désulfuration",
+            "demand_label_fr": "Gypse pour panneaux",
+        }
+    )
+    (flag,) = drilldown(row, "fr").flags
+    assert flag.startswith("Catégorie déduite de la description, pas encore confirmée")
+    assert "Gypse de désulfuration → Gypse pour panneaux" in flag and "Catégories à confirmer" in flag
+    assert drilldown(row.drop("flag_category_unconfirmed"), "fr").flags == []

@@ -9,7 +9,7 @@ Every sentence and word comes from the message catalogue (``symbiosis/data/messa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,8 @@ def explain(
     scored: pd.DataFrame,
     rules: pd.DataFrame | None,
     categories: pd.DataFrame | None,
+    *,
+    unconfirmed: Collection[str] = (),
 ) -> pd.DataFrame:
     """One explanation row per exchange (or candidate).
 
@@ -82,6 +84,10 @@ def explain(
         Rules, for the evidence of rule-based matches.
     categories
         Categories, for French and English labels.
+    unconfirmed
+        Ids of the streams whose category awaits an advisor's confirmation (guessed by the classifier
+        or replaced by the importer): a pair that rests on one is flagged ``category_unconfirmed``
+        (unless it is already flagged ``category_to_confirm``, matched under a runner-up).
 
     Returns
     -------
@@ -132,7 +138,7 @@ def explain(
             if per_unit in rows
             else rows[f"{name}_per_yr"].to_numpy(float) * _share(flow, rows)
         )
-    out = out.join(_flags(rows))
+    out = out.join(_flags(rows, frozenset(map(str, unconfirmed))))
     for col in (
         "disposal_factor_id",
         "virgin_factor_id",
@@ -183,7 +189,7 @@ def _with_labels(out: pd.DataFrame, categories: pd.DataFrame | None) -> pd.DataF
     return out
 
 
-def _flags(rows: pd.DataFrame) -> pd.DataFrame:
+def _flags(rows: pd.DataFrame, unconfirmed: frozenset[str] = frozenset()) -> pd.DataFrame:
     def col(name: str) -> pd.Series:
         return rows[name].fillna(False).astype(bool) if name in rows else pd.Series(False, index=rows.index)
 
@@ -203,6 +209,12 @@ def _flags(rows: pd.DataFrame) -> pd.DataFrame:
             if "spec_unknown" in rows
             else pd.Series(False, index=rows.index),
             "flag_category_to_confirm": col("category_alternative"),
+            # A guessed category nobody confirmed: the pair may rest on a wrong reading.
+            "flag_category_unconfirmed": (
+                rows["supply_id"].astype(str).isin(unconfirmed)
+                | rows["demand_id"].astype(str).isin(unconfirmed)
+            )
+            & ~col("category_alternative"),
         },
         index=rows.index,
     )

@@ -15,6 +15,7 @@ import math
 import pandas as pd
 
 from symbiosis.i18n import t, tn
+from symbiosis.schemas import UNCONFIRMED_CATEGORY_SOURCES
 
 __all__ = [
     "TO_CONFIRM",
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 #: Category sources a person has not confirmed.
-TO_CONFIRM: tuple[str, ...] = ("inferred", "corrected")
+TO_CONFIRM: tuple[str, ...] = UNCONFIRMED_CATEGORY_SOURCES
 
 
 def _scores(streams: pd.DataFrame) -> pd.Series:

@@ -224,14 +224,19 @@ def _flags(row: pd.Series, lang: str, rules: pd.DataFrame | None) -> list[str]:
         out.append(t("advisor.flag.internal", lang))
     if bool(row.get("flag_text_only")):
         out.append(t("advisor.flag.text_only", lang))
-    if bool(row.get("flag_category_to_confirm")):
-        words = [
-            row.get(f"{side}_label_{lang}") or category_label(row.get(f"{side}_category_id"), None, lang)
-            for side in ("supply", "demand")
-        ]
-        which = " → ".join(str(w or "—") for w in words)
-        out.append(t("advisor.flag.category_to_confirm", lang, which=which))
+    for flag in ("category_to_confirm", "category_unconfirmed"):
+        if bool(row.get(f"flag_{flag}")):
+            out.append(t(f"advisor.flag.{flag}", lang, which=_pair_categories(row, lang)))
     return out
+
+
+def _pair_categories(row: pd.Series, lang: str) -> str:
+    """The pair's two categories in words, « supply → demand »."""
+    words = [
+        row.get(f"{side}_label_{lang}") or category_label(row.get(f"{side}_category_id"), None, lang)
+        for side in ("supply", "demand")
+    ]
+    return " → ".join(str(w or "—") for w in words)
 
 
 def unmatched_table(
