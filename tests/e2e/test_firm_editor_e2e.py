@@ -64,12 +64,21 @@ def _type_in_cell(page, row: int, column: int, text: str) -> None:
     table says the wanted cell is selected; Enter opens it.
     """
     editor = _editor(page)
-    editor.evaluate("e => e.scrollIntoView({block: 'center'})")
-    box = editor.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 20, box["y"] + 37 + 35 * (row - 1) + 17)  # header 37 px, rows 35 px
+    first = editor.get_by_test_id(f"glide-cell-0-{row - 1}")
+    # The grid is drawn again after a rerun (a language switch, a save) and may still move when the
+    # click lands: click again until the row's first cell says it is selected.
+    for _ in range(5):
+        editor.evaluate("e => e.scrollIntoView({block: 'center'})")
+        box = editor.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 20, box["y"] + 37 + 35 * (row - 1) + 17)  # header 37 px, rows 35 px
+        try:  # a second click on a selected cell would open it: wait for the selection first
+            expect(first).to_have_attribute("aria-selected", "true", timeout=3_000)
+            break
+        except AssertionError:
+            page.wait_for_timeout(500)
     cell = editor.get_by_test_id(f"glide-cell-{column}-{row - 1}")
-    expect(editor.get_by_test_id(f"glide-cell-0-{row - 1}")).to_have_attribute("aria-selected", "true")
+    expect(first).to_have_attribute("aria-selected", "true")
     for _ in range(column):
         page.keyboard.press("ArrowRight")
     expect(cell).to_have_attribute("aria-selected", "true")
