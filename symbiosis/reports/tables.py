@@ -45,10 +45,10 @@ __all__ = [
 
 #: Sheet keys, in workbook order (labels: ``reports.sheet.<key>``).
 SHEETS: tuple[str, ...] = ("summary", "synergies", "firms", "funnel", "territory", "methodology", "notes")
-#: Columns rounded to whole dollars / one decimal before display.
 #: How the factor table cites the project's own method (its page path removed), written in the
 #: reader's language in the methodology table (``reports.method.own_source``).
 OWN_METHOD = "symbiosis impact method"
+#: Columns rounded to whole dollars / one decimal before display.
 _MONEY = ("net_value_cad_per_yr",)
 _ONE_DECIMAL = (
     "tonnes_t_per_yr",
