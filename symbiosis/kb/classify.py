@@ -14,9 +14,18 @@ category). In a query, words that name the source ("... *from the digester*", ".
 ``CONTEXT_WEIGHT``; words that only say a stream exists or is wanted ("surplus", "cherche") weigh 0;
 unknown words of 6+ letters are corrected to a close phrase word (typos).
 
-A category's score, in [0, 1], blends three similarities of the query with the category:
+A category's score, in [0, 1], blends three similarities of the query with the category and the
+category's posterior probability under a naive Bayes reading of the same n-grams:
 
-``score = W_PHRASE · best phrase cosine + W_DOC · category-document cosine + W_EXACT · exact hit``
+``score = W_PHRASE · best phrase cosine + W_DOC · category-document cosine + W_EXACT · exact hit
++ W_BAYES · posterior``
+
+The *posterior* is that of a multinomial naive Bayes model fitted on every phrase read by likeness
+(labels, synonyms, List-of-Waste wording and example declarations; smoothing :data:`BAYES_ALPHA`),
+with a uniform prior over the categories the declaration allows (its side, unit and kind: see
+:class:`Declaration`). The similarities ask which phrase a text resembles most; the model weighs every
+n-gram of the text against every phrase of each category at once, so that many weak clues (an origin,
+a use, a state) add up where no single phrase is close.
 
 The *exact hit* of a phrase is ``0.5 + 0.5 × coverage`` when every word of the phrase is in the query
 (0 otherwise), ``coverage`` being the share of the query's word weight the phrase covers; a category
@@ -101,8 +110,13 @@ ROLES = {
     "example": (True, False, False),
 }
 
-#: Weights of the three similarities in the score (they sum to 1, so the score stays in [0, 1]).
-W_PHRASE, W_DOC, W_EXACT = 0.55, 0.2, 0.25
+#: Weight of the naive Bayes posterior in the score (module docstring).
+W_BAYES = 0.15
+#: Weights of the three similarities in the score: they share what the posterior leaves in the
+#: proportions 0.55, 0.2, 0.25, so that the four weights sum to 1 and the score stays in [0, 1].
+W_PHRASE, W_DOC, W_EXACT = ((1.0 - W_BAYES) * w for w in (0.55, 0.2, 0.25))
+#: Additive smoothing of the naive Bayes n-gram probabilities (per n-gram, on L2-normalised phrases).
+BAYES_ALPHA = 0.01
 #: Weight of a List-of-Waste description relative to a label or synonym.
 LOW_WEIGHT = 0.75
 #: Weight of an example declaration relative to a label or synonym.
@@ -196,6 +210,7 @@ class _Index:
     heat_bands: tuple[tuple[int, float, float], ...]  # (category row, low °C, high °C)
     pressure_bands: tuple[tuple[int, float, float], ...]  # (category row, low bar, high bar)
     steam_temperature_bands: tuple[tuple[int, float, float], ...]  # the pressure bands, in °C
+    log_likelihood: np.ndarray  # category × n-gram: log probability of the n-gram (naive Bayes)
 
 
 def _clean_code(code: str) -> str:
@@ -304,6 +319,19 @@ def _phrase_table(
     return texts, token_weights, langs, weights, owner, roles
 
 
+def _log_likelihood(phrases: sparse.csr_matrix, phrase_starts: np.ndarray) -> np.ndarray:
+    """Return the (category × n-gram) log probabilities of a multinomial naive Bayes model whose
+    training documents are the phrases read by likeness (rows of ``phrases``, grouped by category)."""
+    n_categories, n_phrases = len(phrase_starts), phrases.shape[0]
+    owner = np.repeat(np.arange(n_categories), np.diff(np.append(phrase_starts, n_phrases)))
+    membership = sparse.csr_matrix(
+        (np.ones(n_phrases), (owner, np.arange(n_phrases))), shape=(n_categories, n_phrases)
+    )
+    counts = np.asarray((membership @ phrases).todense())
+    smoothed = counts + BAYES_ALPHA
+    return np.log(smoothed / smoothed.sum(axis=1, keepdims=True))
+
+
 def _word_matrix(texts: list[list[str]]) -> tuple[dict[str, int], sparse.csr_matrix]:
     """Return the word vocabulary of the phrases and the binary phrase × word matrix."""
     words: dict[str, int] = {}
@@ -361,11 +389,13 @@ def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, t
         [toks if hit else [] for toks, hit in zip(texts, by_exact_hit, strict=True)]
     )
     pressure_bands = _bands(categories, "bar")
+    phrases = sparse.csr_matrix(likeness)
+    phrase_starts = np.searchsorted(np.asarray(owner), np.arange(len(categories)))
     return _Index(
         categories=tuple(_suggestion(row) for _, row in categories.iterrows()),
         space=space,
-        phrases=sparse.csr_matrix(likeness),
-        phrase_starts=np.searchsorted(np.asarray(owner), np.arange(len(categories))),
+        phrases=phrases,
+        phrase_starts=phrase_starts,
         phrase_weight=np.asarray(weights),
         phrase_lang=np.asarray(langs),
         documents=space.transform(docs),
@@ -376,6 +406,7 @@ def _build_index(categories: pd.DataFrame, extra: pd.DataFrame, low: dict[str, t
         heat_bands=_bands(categories, "C"),
         pressure_bands=pressure_bands,
         steam_temperature_bands=_temperature_columns(categories, pressure_bands),
+        log_likelihood=_log_likelihood(phrases, phrase_starts),
     )
 
 
@@ -471,6 +502,7 @@ def _index_from_arrays(arrays: dict[str, np.ndarray]) -> _Index:
         words=words,
         corrections={},
         **bands,
+        log_likelihood=_log_likelihood(matrices["phrases"], arrays["phrase_starts"]),
     )
 
 
@@ -606,13 +638,45 @@ def _exact_hits(index: _Index, queries: Sequence[_Query]) -> np.ndarray:
     return np.where(full, 0.5 + 0.5 * coverage, 0.0)
 
 
+def _posterior(index: _Index, embedded: sparse.csr_matrix, fits: np.ndarray | None) -> np.ndarray:
+    """Return the (query × category) naive Bayes posterior of the queries' n-gram weights
+    (``embedded``: query × n-gram, sparse), with a uniform prior over the categories ``fits`` allows
+    (query × category, bool; all when None or when a row allows none)."""
+    log_joint = np.asarray(embedded @ index.log_likelihood.T)
+    if fits is not None:
+        log_joint = np.where(fits | ~fits.any(axis=1, keepdims=True), log_joint, -np.inf)
+    log_joint -= log_joint.max(axis=1, keepdims=True)
+    joint = np.exp(log_joint)
+    evidence = (embedded.getnnz(axis=1) > 0)[:, None]  # a text with no n-gram says nothing: no posterior
+    return np.where(evidence, joint / joint.sum(axis=1, keepdims=True), 0.0)
+
+
 def _scores(
-    index: _Index, texts: Sequence[str], lang: str | None, directions: Sequence[str | None] | None = None
+    index: _Index,
+    texts: Sequence[str],
+    lang: str | None,
+    directions: Sequence[str | None] | None = None,
+    fits: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Return the (query × category) score matrix, in [0, 1]."""
+    """Return the (query × category) score matrix, in [0, 1]; ``fits`` (query × category, bool) are
+    the categories each declaration allows, over which the naive Bayes posterior is spread."""
+    similarity, posterior = _score_parts(index, texts, lang, directions, fits)
+    return similarity + W_BAYES * posterior
+
+
+def _score_parts(
+    index: _Index,
+    texts: Sequence[str],
+    lang: str | None,
+    directions: Sequence[str | None] | None = None,
+    fits: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the (query × category) similarity (the three weighted terms) and naive Bayes posterior
+    (unweighted) of :func:`_scores`."""
     directions = directions if directions is not None else [None] * len(texts)
     queries = [_query_words(index, t, d) for t, d in zip(texts, directions, strict=True)]
-    q = _embed(index, queries).toarray().T  # n-gram × query, dense: small batches only
+    embedded = _embed(index, queries)  # query × n-gram, sparse
+    q = embedded.toarray().T  # n-gram × query, dense: small batches only
     weight = index.phrase_weight.copy()
     if lang in ("fr", "en"):
         weight[(index.phrase_lang != lang) & (index.phrase_lang != "")] *= OTHER_LANG_WEIGHT
@@ -620,7 +684,8 @@ def _scores(
     best_phrase = np.maximum.reduceat(phrase_cos, index.phrase_starts, axis=0)
     exact = np.maximum.reduceat(_exact_hits(index, queries) * weight[:, None], index.phrase_starts, axis=0)
     doc_cos = index.documents @ q
-    return (W_PHRASE * best_phrase + W_DOC * doc_cos + W_EXACT * exact).T
+    similarity = (W_PHRASE * best_phrase + W_DOC * doc_cos + W_EXACT * exact).T
+    return similarity, _posterior(index, embedded, fits)
 
 
 #: Score step between the outlets of a material a demand names (:func:`_outlet_first`).
@@ -692,7 +757,9 @@ def _named_categories(index: _Index, text: str) -> dict[int, frozenset[int]]:
     return {c: frozenset(words) for c, words in named.items()}
 
 
-def _common_outlet_first(index: _Index, scores: np.ndarray, fits: np.ndarray, text: str) -> np.ndarray:
+def _common_outlet_first(
+    index: _Index, scores: np.ndarray, fits: np.ndarray, text: str, similarity: np.ndarray | None = None
+) -> np.ndarray:
     """A demand that names several materials of one family wants what they have in common: an outlet.
 
     "Containerboard mill buying OCC and mixed paper bales", "UCO, yellow grease and rendered animal
@@ -703,10 +770,15 @@ def _common_outlet_first(index: _Index, scores: np.ndarray, fits: np.ndarray, te
     score, their common outlet that fits the declaration comes first — one the text also names if any,
     else the one it reads best. A material named with its own use ("binder / GGBS": one is the other's
     outlet) is not several materials, and nothing moves.
+
+    The share is read on ``similarity`` (the text's likeness to each category, :func:`_score_parts`)
+    when given: the naive Bayes posterior picks *one* category, and of a text naming two materials the
+    second would otherwise fall below the share by the first one's posterior alone.
     """
     top = float(scores.max()) if len(scores) else 0.0
     if top <= 0.0:
         return scores
+    read = np.where(fits, similarity, 0.0) if similarity is not None else scores
     named = _named_categories(index, demand_head(text))
     outlets = _outlets()
     materials = [
@@ -714,7 +786,7 @@ def _common_outlet_first(index: _Index, scores: np.ndarray, fits: np.ndarray, te
         for c in named
         if c in outlets
         and index.categories[c].kind == "material"
-        and scores[c] >= SEVERAL_MATERIALS_SHARE * top
+        and read[c] >= SEVERAL_MATERIALS_SHARE * float(read.max())
     ]
     best: int | None = None
     for i, a in enumerate(materials):
@@ -811,26 +883,30 @@ def classify_many(
     if len(declared) != len(texts):
         raise ValueError("declarations must be aligned with texts")
     directions = [d.direction if d is not None else None for d in declared]
-    scores = np.vstack(
-        [
-            _scores(index, texts[i : i + _BATCH], lang, directions[i : i + _BATCH])
-            for i in range(0, len(texts), _BATCH)
-        ]
-    )
     ids = np.array([c.category_id for c in index.categories], dtype=object)
+    allowed_rows = _allowed_rows(ids, declared)
+    parts = [
+        _score_parts(
+            index, texts[i : i + _BATCH], lang, directions[i : i + _BATCH], allowed_rows[i : i + _BATCH]
+        )
+        for i in range(0, len(texts), _BATCH)
+    ]
+    similarity = np.vstack([p[0] for p in parts])
+    scores = similarity + W_BAYES * np.vstack([p[1] for p in parts])
     generic = np.array([is_generic(c) for c in ids], dtype=bool)
     scores[:, generic] *= GENERIC_WEIGHT
-    heads = _head_scores(index, texts, directions, lang, generic)
+    similarity[:, generic] *= GENERIC_WEIGHT
+    heads = _head_scores(index, texts, directions, lang, generic, allowed_rows)
     out = []
     for k, (text, row, decl) in enumerate(zip(texts, scores, declared, strict=True)):
         decl = decl or Declaration()
         row = row + _code_bonus(index, decl.waste_code)  # a code alone is enough to suggest
         allowed = allowed_categories(decl)
         if allowed is not None:
-            fits = np.isin(ids, list(allowed))
+            fits = allowed_rows[k]
             if decl.direction == "demand":
                 row = _outlet_first(row, fits, heads.get(k))
-                row = _common_outlet_first(index, np.where(fits, row, 0.0), fits, text)
+                row = _common_outlet_first(index, np.where(fits, row, 0.0), fits, text, similarity[k])
             row = np.where(fits, row, 0.0)
         temperature = decl.temperature_c if decl.temperature_c is not None else parse_temperature_c(text)
         row = _apply_band(index, row, temperature, index.heat_bands)
@@ -841,12 +917,27 @@ def classify_many(
     return out
 
 
+def _allowed_rows(ids: np.ndarray, declared: Sequence[Declaration | None]) -> np.ndarray:
+    """Return the (declaration × category) mask of the categories each declaration allows (every
+    category where it says nothing that narrows them)."""
+    rows = np.ones((len(declared), len(ids)), dtype=bool)
+    masks: dict[frozenset[str], np.ndarray] = {}
+    for k, decl in enumerate(declared):
+        allowed = allowed_categories(decl or Declaration())
+        if allowed is not None:
+            if allowed not in masks:
+                masks[allowed] = np.isin(ids, list(allowed))
+            rows[k] = masks[allowed]
+    return rows
+
+
 def _head_scores(
     index: _Index,
     texts: Sequence[str],
     directions: Sequence[str | None],
     lang: str | None,
     generic: np.ndarray,
+    allowed_rows: np.ndarray,
 ) -> dict[int, np.ndarray]:
     """Scores of each demand's head (its text before the first use cue), by position in ``texts``.
 

@@ -1,0 +1,92 @@
+"""The naive Bayes part of the classifier's score: every n-gram of a text weighed against every phrase
+of each category at once, spread over the categories the declaration allows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from symbiosis.kb import classify as clf
+
+CATEGORIES = pd.DataFrame(
+    {
+        "category_id": ["a_dairy", "b_paper", "c_reagent"],
+        "family": ["agrifood_organics", "pulp_paper", "chemicals_solvents"],
+        "kind": ["material", "material", "material"],
+        "label_fr": ["Boues de laiterie", "Boues de papetière", "Réactifs de flottation"],
+        "label_en": ["Dairy wastewater sludge", "Paper mill sludge", "Fatty acid flotation reagents"],
+        "synonyms_fr": ["", "", ""],
+        "synonyms_en": ["", "", ""],
+        "waste_codes": ["", "", ""],
+    }
+)
+#: Several firms' wordings of a dairy's sludge, none of them close to the query on its own.
+EXAMPLES = pd.DataFrame(
+    {
+        "category_id": ["a_dairy"] * 3,
+        "lang": ["en"] * 3,
+        "synonym": ["cheese plant skimmings", "whey and curd fines", "creamery pretreatment residue"],
+        "direction": ["supply"] * 3,
+        "role": ["example"] * 3,
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def index() -> clf._Index:
+    return clf._build_index(CATEGORIES, EXAMPLES, {})
+
+
+def _embedded(index: clf._Index, texts: list[str]):
+    return clf._embed(index, [clf._query_words(index, t) for t in texts])
+
+
+def test_each_category_holds_a_probability_distribution_over_the_ngrams(index):
+    assert index.log_likelihood.shape == (len(CATEGORIES), len(index.space.vocabulary))
+    np.testing.assert_allclose(np.exp(index.log_likelihood).sum(axis=1), 1.0)
+    # Smoothed: an n-gram none of a category's phrases has is unlikely, never impossible.
+    assert np.isfinite(index.log_likelihood).all()
+
+
+def test_the_posterior_adds_up_clues_no_single_phrase_holds(index):
+    text = "skimmings, whey fines and creamery residue"
+    posterior = clf._posterior(index, _embedded(index, [text]), None)[0]
+    np.testing.assert_allclose(posterior.sum(), 1.0)
+    assert np.argmax(posterior) == 0 and posterior[0] > 0.9
+    # The likeness to the best phrase alone is far less sure of it.
+    similarity = clf._score_parts(index, [text], "en")[0][0]
+    assert similarity[0] < 0.6
+
+
+def test_the_posterior_is_spread_over_the_allowed_categories_only(index):
+    embedded = _embedded(
+        index, ["fatty flotation sludge", "fatty flotation sludge", "fatty flotation sludge"]
+    )
+    fits = np.array([[False, True, True], [True, True, True], [False, False, False]])
+    posterior = clf._posterior(index, embedded, fits)
+    assert posterior[0, 0] == 0.0
+    np.testing.assert_allclose(posterior.sum(axis=1), 1.0)
+    # A declaration that allows none of these categories leaves the posterior over all of them.
+    np.testing.assert_allclose(posterior[2], posterior[1])
+
+
+def test_a_text_with_no_ngram_has_no_posterior(index):
+    posterior = clf._posterior(index, _embedded(index, ["", "sludge"]), None)
+    assert (posterior[0] == 0.0).all()
+    assert posterior[1].sum() == pytest.approx(1.0)
+
+
+def test_the_four_weights_keep_the_score_within_zero_and_one(index):
+    assert pytest.approx(1.0) == clf.W_PHRASE + clf.W_DOC + clf.W_EXACT + clf.W_BAYES
+    scores = clf._scores(index, ["Boues de laiterie", "Dairy wastewater sludge", "xyz"], None)
+    assert (scores >= 0.0).all() and (scores <= 1.0 + 1e-9).all()
+
+
+def test_a_demand_naming_two_materials_keeps_their_common_outlet_despite_the_posterior():
+    # The posterior picks one of the two named materials; the several-materials reading compares the
+    # materials by likeness, so the second is not lost below the share by the first one's posterior.
+    found = clf.classify(
+        "Usine de granules : on achète sciure sèche et copeaux de rabotage", direction="demand", unit="t/an"
+    )
+    assert found[0].category_id == "pellet_feedstock"
