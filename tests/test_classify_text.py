@@ -131,6 +131,27 @@ def test_weighted_tokens_lower_the_source_and_silence_generic_words():
     assert pairs[stem("surplus")] == 0.0
 
 
+@pytest.mark.parametrize(
+    ("text", "source_words"),
+    [
+        ("Plastic wastes, by-product of our agricultural company", ["agricultural", "company"]),
+        ("Boues de notre usine de pâte, pressées", ["usine", "pate"]),
+        ("Copeaux secs de nos scieries", ["scieries"]),
+    ],
+)
+def test_in_a_supply_a_possessive_after_a_preposition_names_the_declarers_plant(text, source_words):
+    weights = dict(weighted_tokens(text, direction="supply"))
+    assert all(weights[stem(w)] == CONTEXT_WEIGHT for w in source_words)
+    assert max(weights.values()) == 1.0  # the stream's own words keep their weight
+
+
+def test_in_a_demand_the_same_words_name_the_use_and_keep_their_weight():
+    weights = dict(weighted_tokens("Fibres recyclées pour nos plateaux moulés", direction="demand"))
+    assert weights[stem("plateaux")] == 1.0 and weights[stem("moules")] == 1.0
+    # "Notre usine" opening a sentence is no clause of origin: nothing precedes the possessive.
+    assert dict(weighted_tokens("Notre usine génère des copeaux", direction="supply"))[stem("copeaux")] == 1.0
+
+
 def test_a_use_cue_that_is_also_a_word_still_counts_in_a_demand():
     # "substitution" and "feed" open the use clause of a demand, and they are also what is wanted.
     assert stem("substitution") in dict(

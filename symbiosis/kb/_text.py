@@ -156,6 +156,12 @@ CONTEXT_WEIGHT = 0.5
 _CONTEXT_CUES = _wordset(
     "from in at inside au dans chez provenant provenance issu issue issus issues after apres"
 )
+#: In a *supply*, a preposition then a possessive ("by-product *of our* agricultural company",
+#: « boues *de notre* usine de pâte ») opens a clause naming the declaring firm's own plant: a source,
+#: weighed as one (:data:`CONTEXT_WEIGHT`). In a demand the same words name the use ("*for our*
+#: particleboard line", « *pour nos* plateaux moulés ») and keep their weight.
+_OWNER_CUES = _wordset("of for to by from in at into pour de du des a au aux dans chez par")
+_POSSESSIVES = _wordset("our my their notre nos mon ma mes leur leurs")
 #: In a *demand*, words after a "for what use" cue ("for the kiln", "pour les serres", "as reductant")
 #: name the need, and words inside parentheses are usually examples of what is accepted
 #: ("fuel for the kiln (SPL, solvents, tyres)"): the first weigh USE_WEIGHT, the others EXAMPLE_WEIGHT.
@@ -382,7 +388,8 @@ def weighted_tokens(text: str, *, direction: str | None = None) -> list[tuple[st
 
     In "biogas from the anaerobic digester" or "planures séchées au séchoir", what follows
     ``from``/``in``/``at``/``au``/``dans``/``provenant``/``issu`` up to the next punctuation mark
-    describes the source, not the resource: those words get :data:`CONTEXT_WEIGHT`, the others 1.
+    describes the source, not the resource: those words get :data:`CONTEXT_WEIGHT`, the others 1;
+    so do, in a supply, the words after a preposition and a possessive ("by-product of our sawmill").
     :data:`GENERIC_WORDS` ("surplus", "cherche", "résidus") get 0: they carry no n-gram weight but
     still count as present when checking that every word of a phrase ("surplus alimentaires") is there.
     For a ``direction="demand"`` text, words after a use cue ("for", "pour", "as", "to replace") get
@@ -420,6 +427,9 @@ def _weighted_tokens(text: str, demand: bool) -> tuple[tuple[str, float], ...]:
             shipping = False
             for k, word in enumerate(words):
                 shipping = word in _PACKAGING and (shipping or (k > 0 and words[k - 1] in _SHIPPING_CUES))
+                if not demand and word in _POSSESSIVES and k > 0 and words[k - 1] in _OWNER_CUES:
+                    weight = CONTEXT_WEIGHT
+                    continue
                 if word in _CONTEXT_CUES:
                     weight = CONTEXT_WEIGHT
                     continue
