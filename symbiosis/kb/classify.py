@@ -22,14 +22,15 @@ category's posterior probability under a naive Bayes reading of the same n-grams
 
 The *posterior* is that of a multinomial naive Bayes model fitted on every phrase read by likeness
 (labels, synonyms, List-of-Waste wording and example declarations; smoothing :data:`BAYES_ALPHA`),
-with a uniform prior over the categories the declaration allows (its side, unit and kind: see
-:class:`Declaration`). The similarities ask which phrase a text resembles most; the model weighs every
-n-gram of the text against every phrase of each category at once, so that many weak clues (an origin,
-a use, a state) add up where no single phrase is close.
+with a uniform prior over every category: the text alone says how likely each is, and the
+declaration then rules some out (:class:`Declaration`), as it does the similarities. The
+similarities ask which phrase a text resembles most; the model weighs every n-gram of the text
+against every phrase of each category at once, so that many weak clues (an origin, a use, a state)
+add up where no single phrase is close.
 
 The *exact hit* of a phrase is ``0.5 + 0.5 × coverage`` when every word of the phrase is in the query
 (0 otherwise), ``coverage`` being the share of the query's word weight the phrase covers; a category
-takes its best phrase. All three terms are in [0, 1] and the weights sum to 1. The score is a
+takes its best phrase. All four terms are in [0, 1] and the weights sum to 1. The score is a
 similarity, not a probability: rank by it, and read a top score under ~0.3 as "unsure".
 
 Heat is split by temperature band and steam by pressure band: when the text (or the declared
@@ -638,13 +639,15 @@ def _exact_hits(index: _Index, queries: Sequence[_Query]) -> np.ndarray:
     return np.where(full, 0.5 + 0.5 * coverage, 0.0)
 
 
-def _posterior(index: _Index, embedded: sparse.csr_matrix, fits: np.ndarray | None) -> np.ndarray:
+def _posterior(index: _Index, embedded: sparse.csr_matrix) -> np.ndarray:
     """Return the (query × category) naive Bayes posterior of the queries' n-gram weights
-    (``embedded``: query × n-gram, sparse), with a uniform prior over the categories ``fits`` allows
-    (query × category, bool; all when None or when a row allows none)."""
+    (``embedded``: query × n-gram, sparse), with a uniform prior over every category.
+
+    Over every category, not only those a declaration allows: the text alone says how likely each
+    category is, and the declaration then rules some out (:func:`classify_many`). Spread over the
+    allowed ones only, the least unlikely of them would take the whole posterior from a text that
+    names none of them (« écorces » declared in MWh: a steam band)."""
     log_joint = np.asarray(embedded @ index.log_likelihood.T)
-    if fits is not None:
-        log_joint = np.where(fits | ~fits.any(axis=1, keepdims=True), log_joint, -np.inf)
     log_joint -= log_joint.max(axis=1, keepdims=True)
     joint = np.exp(log_joint)
     evidence = (embedded.getnnz(axis=1) > 0)[:, None]  # a text with no n-gram says nothing: no posterior
@@ -652,24 +655,15 @@ def _posterior(index: _Index, embedded: sparse.csr_matrix, fits: np.ndarray | No
 
 
 def _scores(
-    index: _Index,
-    texts: Sequence[str],
-    lang: str | None,
-    directions: Sequence[str | None] | None = None,
-    fits: np.ndarray | None = None,
+    index: _Index, texts: Sequence[str], lang: str | None, directions: Sequence[str | None] | None = None
 ) -> np.ndarray:
-    """Return the (query × category) score matrix, in [0, 1]; ``fits`` (query × category, bool) are
-    the categories each declaration allows, over which the naive Bayes posterior is spread."""
-    similarity, posterior = _score_parts(index, texts, lang, directions, fits)
+    """Return the (query × category) score matrix, in [0, 1]."""
+    similarity, posterior = _score_parts(index, texts, lang, directions)
     return similarity + W_BAYES * posterior
 
 
 def _score_parts(
-    index: _Index,
-    texts: Sequence[str],
-    lang: str | None,
-    directions: Sequence[str | None] | None = None,
-    fits: np.ndarray | None = None,
+    index: _Index, texts: Sequence[str], lang: str | None, directions: Sequence[str | None] | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the (query × category) similarity (the three weighted terms) and naive Bayes posterior
     (unweighted) of :func:`_scores`."""
@@ -685,7 +679,7 @@ def _score_parts(
     exact = np.maximum.reduceat(_exact_hits(index, queries) * weight[:, None], index.phrase_starts, axis=0)
     doc_cos = index.documents @ q
     similarity = (W_PHRASE * best_phrase + W_DOC * doc_cos + W_EXACT * exact).T
-    return similarity, _posterior(index, embedded, fits)
+    return similarity, _posterior(index, embedded)
 
 
 #: Score step between the outlets of a material a demand names (:func:`_outlet_first`).
@@ -886,9 +880,7 @@ def classify_many(
     ids = np.array([c.category_id for c in index.categories], dtype=object)
     allowed_rows = _allowed_rows(ids, declared)
     parts = [
-        _score_parts(
-            index, texts[i : i + _BATCH], lang, directions[i : i + _BATCH], allowed_rows[i : i + _BATCH]
-        )
+        _score_parts(index, texts[i : i + _BATCH], lang, directions[i : i + _BATCH])
         for i in range(0, len(texts), _BATCH)
     ]
     similarity = np.vstack([p[0] for p in parts])
@@ -896,7 +888,7 @@ def classify_many(
     generic = np.array([is_generic(c) for c in ids], dtype=bool)
     scores[:, generic] *= GENERIC_WEIGHT
     similarity[:, generic] *= GENERIC_WEIGHT
-    heads = _head_scores(index, texts, directions, lang, generic, allowed_rows)
+    heads = _head_scores(index, texts, directions, lang, generic)
     out = []
     for k, (text, row, decl) in enumerate(zip(texts, scores, declared, strict=True)):
         decl = decl or Declaration()
@@ -937,7 +929,6 @@ def _head_scores(
     directions: Sequence[str | None],
     lang: str | None,
     generic: np.ndarray,
-    allowed_rows: np.ndarray,
 ) -> dict[int, np.ndarray]:
     """Scores of each demand's head (its text before the first use cue), by position in ``texts``.
 
