@@ -108,6 +108,17 @@ def test_sample_proposals_are_never_internal_and_never_break_a_declared_spec(res
     assert len(result.internal_opportunities) > 0  # the sample has same-firm opportunities, listed apart
 
 
+def test_sample_proposals_never_value_a_landfill_as_a_buyer(result):
+    """A landfill's daily cover is a service the landfill is paid for: no proposal into it credits an
+    avoided purchase unless the landfill declared one, and none takes a residue already spread on
+    fields (wood ash, land-applied today) into a landfill."""
+    ex = result.exchanges
+    cover = ex[ex["demand_category_id"] == "landfill_cover_material"]
+    undeclared = cover["demand_use_source"] != "declared"
+    assert (cover.loc[undeclared, "avoided_purchase_cad_per_unit"] == 0).all()
+    assert not (cover["supply_fate"] == "land_spreading").any()
+
+
 def test_sample_region_matches_golden(snapshot):
     if os.environ.get("SYMBIOSIS_UPDATE_GOLDEN") == "1":
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)

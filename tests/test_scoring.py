@@ -420,3 +420,54 @@ def test_a_back_haul_is_worth_the_dedicated_trip_it_replaces_counted_once():
     row = score_candidates(cands, reg, MatchConfig(), factors=load_factors(), categories=CATEGORIES).iloc[0]
     assert row["avoided_disposal_cad_per_unit"] == 0
     assert row["net_value_cad_per_unit"] == pytest.approx(870.0)
+
+
+def test_a_landfill_takes_cover_material_as_a_service_and_buys_none():
+    """A landfill's daily cover is not a purchase: landfills are paid to take residues, cover-grade or
+    not (Québec used 2.5 Mt as cover beside 5.4 Mt landfilled in 2019). Undeclared, it charges its
+    tipping fee less the levy cover does not pay, so a residue moved from one landfill to another is
+    worth the levy, not the 110 $/t tipping fee plus 15 $/t of soil; a fee or price the landfill
+    declares wins."""
+    from symbiosis.engine.baselines import demand_baselines, load_baselines
+
+    demands = pd.DataFrame(
+        {
+            "category_id": ["landfill_cover_material", "landfill_cover_material", "fill_material"],
+            "kind": "material",
+            "purchase_price_cad_per_unit": [np.nan, 4.9, np.nan],
+        }
+    )
+    out = demand_baselines(
+        demands,
+        family=np.array(["construction_demolition"] * 3, dtype=object),
+        baselines=load_baselines(),
+        config=MatchConfig(),
+    )
+    assert list(out["use"]) == ["treatment_service", "virgin_input", "virgin_input"]
+    assert out["price"].tolist() == [0.0, 4.9, 15.0]
+    assert out["gate_fee"].tolist() == [78.0, 0.0, 0.0]
+
+
+def test_fermentation_residues_go_to_fields_today_not_to_landfill():
+    """Spent yeast, fermentation biomass and vinasse are wet organics that farms take (feed, spreading):
+    undeclared, their fate was the agri-food family's landfill at the 110 $/t default, so sending
+    Kalundborg's 697,000 t of fermentation biomass to farmers was credited 77 M$/yr of avoided
+    landfill and 437 kt CO2e of landfill methane. Fruit and vegetable residues keep the landfill."""
+    from symbiosis.engine.baselines import load_baselines, supply_baselines
+
+    supplies = pd.DataFrame(
+        {
+            "category_id": ["fermentation_biomass", "distillery_vinasse", "fruit_veg_residues"],
+            "kind": "material",
+        }
+    )
+    out = supply_baselines(
+        supplies,
+        family=np.array(["agrifood_organics"] * 3, dtype=object),
+        t_per_unit=np.ones(3),
+        baselines=load_baselines(),
+        config=MatchConfig(),
+    )
+    assert list(out["fate"]) == ["land_spreading", "land_spreading", "landfill"]
+    assert out["cost"].tolist() == [10.0, 10.0, MatchConfig().default_tipping_fee_cad_per_t]
+    assert out["diverted"].tolist() == [False, False, True]
