@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -140,7 +141,10 @@ def test_five_failures_in_fresh_sessions_make_the_right_password_wait(db):
         assert at.error[0].value.startswith("Identifiant ou mot de passe incorrect")
     at = _sign_in(_app().run(), "scierie", "motdepasse-scierie")
     assert "actor" not in at.session_state
-    assert at.error[0].value.startswith("Trop de tentatives. Réessayez dans 10 s")
+    # 10 s after the fifth failure, less the time the page took to be drawn again (a second or more
+    # on a loaded machine); the exact waits are tested with a clock in test_reliability_signin.py.
+    wait = re.fullmatch(r"Trop de tentatives\. Réessayez dans (\d+) s.*", at.error[0].value, re.S)
+    assert wait is not None and 1 <= int(wait.group(1)) <= 10, at.error[0].value
 
 
 def test_a_locked_account_says_so_and_an_unknown_one_alike(db):
