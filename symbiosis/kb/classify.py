@@ -807,16 +807,45 @@ def _common_outlet_first(
     return scores
 
 
+@lru_cache(maxsize=1)
+def _temperature_ranges() -> dict[str, tuple[float, float]]:
+    """Each category's own temperature range (``temperature_low_c``, ``temperature_high_c``), where
+    the knowledge base gives both ends."""
+    categories = load_categories()
+    low = pd.to_numeric(categories["temperature_low_c"], errors="coerce").to_numpy(float)
+    high = pd.to_numeric(categories["temperature_high_c"], errors="coerce").to_numpy(float)
+    return {
+        c: (float(lo), float(hi))
+        for c, lo, hi in zip(categories["category_id"], low, high, strict=True)
+        if np.isfinite(lo) and np.isfinite(hi)
+    }
+
+
+def _holds_temperature(category_id: str, value: float) -> bool:
+    """Whether a category's own temperature range holds ``value`` (True where it has none)."""
+    low, high = _temperature_ranges().get(category_id, (-np.inf, np.inf))
+    return low <= value <= high
+
+
 def _apply_band(
-    index: _Index, scores: np.ndarray, value: float | None, bands: tuple[tuple[int, float, float], ...]
+    index: _Index,
+    scores: np.ndarray,
+    value: float | None,
+    bands: tuple[tuple[int, float, float], ...],
+    *,
+    temperature: bool = True,
+    declared: bool = False,
 ) -> np.ndarray:
     """Put first the band (heat in °C, steam in bar) containing ``value``, when the text is about it.
 
     Applies when the best category is one of the bands, or when a band is among the ``HEAT_WINDOW``
     best and the best category is not another energy category (steam for a heat band, a heat use such
     as a greenhouse) — a fuel gas excepted when the band reads at least :data:`GAS_AS_HEAT` as well:
-    hot flue gas "at 250 °C" is heat to recover, raw biogas "at 38 °C" stays a fuel. The band taken
-    gets the best score plus 0.05; the other bands are halved.
+    hot flue gas "at 250 °C" is heat to recover, raw biogas "at 38 °C" stays a fuel. A heat use blocks
+    a temperature the firm ``declared`` (its column, not a number read in the text) only if its own
+    range holds it: « Chaleur pour les bassins » needing 70 °C is no fish farm's heat (20–35 °C),
+    whatever the words say (steam is left to its own bands). The band taken gets the best score plus
+    0.05; the other bands are halved.
     """
     if value is None or not bands:
         return scores
@@ -830,7 +859,10 @@ def _apply_band(
         # reads as heat about as well ("flue gas … 250 °C … thermal"), not "biogas at 38 °C".
         blocking = max(scores[i] for i in in_window) < GAS_AS_HEAT * scores[first]
     else:
-        blocking = category.kind == "energy"
+        steam = first in {i for i, _, _ in index.pressure_bands}  # read by its own bands, after
+        blocking = category.kind == "energy" and (
+            not temperature or not declared or steam or _holds_temperature(category.category_id, value)
+        )
     if first not in band_rows and (not in_window or blocking):
         return scores
     scores = scores.copy()
@@ -901,9 +933,11 @@ def classify_many(
                 row = _common_outlet_first(index, np.where(fits, row, 0.0), fits, text, similarity[k])
             row = np.where(fits, row, 0.0)
         temperature = decl.temperature_c if decl.temperature_c is not None else parse_temperature_c(text)
-        row = _apply_band(index, row, temperature, index.heat_bands)
-        row = _apply_band(index, row, temperature, index.steam_temperature_bands)
-        row = _apply_band(index, row, parse_pressure_bar(text), index.pressure_bands)  # pressure wins
+        declared = decl.temperature_c is not None
+        row = _apply_band(index, row, temperature, index.heat_bands, declared=declared)
+        row = _apply_band(index, row, temperature, index.steam_temperature_bands, declared=declared)
+        pressure = parse_pressure_bar(text)
+        row = _apply_band(index, row, pressure, index.pressure_bands, temperature=False)  # pressure wins
         order = np.argsort(-row, kind="stable")[: max(top, 0)]
         out.append([_with_score(index.categories[i], row[i]) for i in order if row[i] > 0.0])
     return out
