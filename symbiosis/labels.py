@@ -4,6 +4,8 @@ Pure (no streamlit): category, family, kind, unit, status, emission-factor, meth
 in French or English, from the message catalogue and the knowledge base. Screens, reports and
 exported files call these; nothing shown to a person prints ``wood_bark``, ``landfill_inert_default``,
 ``L6`` or ``cp-sat``. An unknown id falls back to a readable form of itself (never a crash).
+A rule's evidence and pre-treatment words live one layer down, in :mod:`symbiosis.kb.wording`, so
+that the engine's explanations write them as the screens do; they are re-exported here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from symbiosis.i18n import catalogue_keys, t
+from symbiosis.kb.wording import evidence_reference_label, evidence_text, pretreatment_label, readable
 from symbiosis.synergy.status import status_label
 
 __all__ = [
@@ -21,6 +24,7 @@ __all__ = [
     "category_label",
     "category_labels",
     "evidence_reference_label",
+    "evidence_text",
     "factor_label",
     "factor_labels",
     "family_label",
@@ -68,12 +72,6 @@ UNIT_LABELS: Mapping[str, tuple[str, str]] = {
 
 def _en(lang: str) -> bool:
     return lang == "en"
-
-
-def readable(code: object) -> str:
-    """A last-resort label for an unknown id: ``wood_bark`` → ``wood bark`` (never the raw code)."""
-    text = "" if code is None or (isinstance(code, float) and pd.isna(code)) else str(code)
-    return text.replace("_", " ").replace(":", " ").strip()
 
 
 def _catalogue(key: str, lang: str, fallback: object) -> str:
@@ -194,27 +192,6 @@ def method_label(method: object, lang: str = "fr") -> str:
     missing = method is None or (isinstance(method, float) and pd.isna(method))
     parts = [] if missing else str(method).split("|")
     return " ; ".join(_catalogue(f"labels.method.{m}", lang, m) for m in parts if m)
-
-
-def pretreatment_label(code: object, lang: str = "fr") -> str:
-    """Return a rule's pre-treatment step (``drying``, ``heat_exchanger``…) in ``lang``."""
-    return _catalogue(f"labels.pretreatment.{str(code).strip().lower()}", lang, code)
-
-
-def evidence_reference_label(reference: object, lang: str = "fr") -> str:
-    """Return a rule's ``|``-joined evidence references as a person reads them.
-
-    A coded reference (``MAESTRI:12.7.1``, ``EXPERT:symbiosis-kb``) is written in words (« cas MAESTRI
-    12.7.1 »); a citation (``Birry et al. 2016, Light Metals 2016:467``) is kept as written.
-    """
-    missing = reference is None or (isinstance(reference, float) and pd.isna(reference))
-    words = []
-    for part in [] if missing else str(reference).split("|"):
-        source, colon, code = part.strip().partition(":")
-        keys = (f"labels.evidence.{source.lower()}.{code}", f"labels.evidence.{source.lower()}")
-        known = [k for k in keys if k in catalogue_keys()] if colon and source.isalpha() else []
-        words.append(t(known[0], lang, ref=code) if known else part.strip())
-    return ("; " if _en(lang) else " ; ").join(w for w in words if w)
 
 
 def lever_status_label(status: object, lang: str = "fr") -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -89,3 +91,68 @@ def test_explain_text_in_french_and_english():
     assert "500 t/an" in fr and "30,0 km" in fr and "30.0 km" in en
     text_fr = explain_text(ex.loc["S_TEXT>D_RAGS"], "fr")
     assert "Aucune règle" in text_fr and "1,00" in text_fr
+
+
+#: How the knowledge base codes its evidence (``rules.csv``): none may reach an explanation.
+_CODED_EVIDENCE = re.compile(r"\b(?:EXPERT|MAESTRI|LIT|LITERATURE):\S|symbiosis-kb|\|")
+
+
+def _coded_row(**over: object) -> pd.Series:
+    row = _explained({"S_BARK>D_BOIL": 444.0}).loc["S_BARK>D_BOIL"].copy()
+    row["evidence_type"] = "maestri"
+    row["evidence_ref"] = "MAESTRI:14.15.15|MAESTRI:5.25.14"
+    row["evidence_note"] = "Bark burnt in the boiler."
+    for name, value in over.items():
+        row[name] = value
+    return row
+
+
+def test_the_explanation_writes_the_evidence_in_words_as_the_drill_down_does():
+    # « (MAESTRI:14.15.15|MAESTRI:5.25.14 Bark burnt…) » was printed: the engine could not reach the
+    # views' wording; both now call symbiosis.kb.wording.evidence_text
+    from symbiosis.views.exchanges import drilldown
+
+    row = _coded_row()
+    for lang, words in (
+        (
+            "fr",
+            "cas documenté (projet MAESTRI) · cas MAESTRI 14.15.15 ; cas MAESTRI 5.25.14 · note (en anglais)",
+        ),
+        (
+            "en",
+            "documented case (MAESTRI project) · MAESTRI case 14.15.15; MAESTRI case 5.25.14 · note: Bark",
+        ),
+    ):
+        text = explain_text(row, lang)
+        assert words in text and not _CODED_EVIDENCE.search(text), text
+        assert words in drilldown(row, lang).basis
+    expert = explain_text(_coded_row(evidence_type="expert", evidence_ref="EXPERT:symbiosis-kb"), "fr")
+    assert "avis d'expert · base de connaissances de symbiosis" in expert and not _CODED_EVIDENCE.search(
+        expert
+    )
+
+
+def test_the_explanation_names_the_pretreatment_step_and_each_permit():
+    row = _coded_row(
+        flags="pretreatment|authorisation",
+        pretreatment="drying",
+        pathway="ministerial_authorisation",
+        permit_reference="AM-1|RMD-2",
+    )
+    fr, en = explain_text(row, "fr"), explain_text(row, "en")
+    assert "prétraitement : séchage" in fr and "pre-treatment: drying" in en
+    assert "couverte par AM-1 ; RMD-2" in fr and "covered by AM-1; RMD-2" in en
+    assert not _CODED_EVIDENCE.search(fr + en)
+
+
+def test_no_exported_explanation_of_the_sample_region_holds_a_coded_reference(tmp_path):
+    from symbiosis.io.export import write_results
+    from symbiosis.pipeline import run
+    from tests.test_golden import sample_registry
+
+    result = run(sample_registry(), MatchConfig())
+    exported = pd.read_csv(write_results(result, tmp_path / "resultats.csv"), encoding="utf-8-sig")
+    assert exported["evidence_ref"].str.contains("MAESTRI:|EXPERT:", regex=True).any()  # codes in the data
+    for column in ("explanation_fr", "explanation_en"):
+        coded = exported[column][exported[column].str.contains(_CODED_EVIDENCE)]
+        assert coded.empty, coded.head(3).tolist()

@@ -18,6 +18,7 @@ import pandas as pd
 from symbiosis.engine.permits import pathway_label
 from symbiosis.engine.quality import SPEC_LABELS
 from symbiosis.i18n import catalogue_keys, t
+from symbiosis.kb.wording import evidence_text, pretreatment_label
 from symbiosis.schemas import CANONICAL_UNIT
 
 __all__ = ["MONTHS_EN", "MONTHS_FR", "explain", "explain_text", "month_names"]
@@ -236,8 +237,8 @@ def _say_or(name: str, lang: str, default: str) -> str:
 def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
     """A short paragraph explaining one row of :func:`explain`, in French (default) or English."""
     r = dict(row)
-    ev = " ".join(str(r.get(k) or "") for k in ("evidence_ref", "evidence_note")).strip()
     lang = "en" if lang == "en" else "fr"
+    ev = evidence_text(r.get("evidence_type"), r.get("evidence_ref"), r.get("evidence_note"), lang)
 
     def n(value: object, digits: int = 0) -> str:
         return _fmt(_nz(value), digits, lang)
@@ -289,14 +290,23 @@ def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
         parts.append(_say("unknown", lang, items=", ".join(unknown)))
     pathways = [pathway_label(c, lang) for c in str(r.get("pathway") or "").split("|") if c]
     if pathways:
-        ref = str(r.get("permit_reference") or "")
-        joined = (" ; " if lang == "fr" else "; ").join(pathways)
+        separator = " ; " if lang == "fr" else "; "
+        ref = separator.join(p for p in str(r.get("permit_reference") or "").split("|") if p)
+        joined = separator.join(pathways)
         covered_by = _say("ref", lang, ref=ref) if ref else _say("no_ref", lang)
         parts.append(_say("pathway", lang, pathways=joined, ref=covered_by))
-    flags = [_say(f"flags.{f}", lang) for f in str(r.get("flags") or "").split("|") if f]
+    flags = [_flag_words(f, r, lang) for f in str(r.get("flags") or "").split("|") if f]
     if flags:
         parts.append(_say("attention", lang, items=", ".join(flags)))
     return " ".join(parts)
+
+
+def _flag_words(flag: str, r: dict, lang: str) -> str:
+    """One flag in words; the pre-treatment flag names its step (« prétraitement : séchage »)."""
+    step = str(r.get("pretreatment") or "").strip()
+    if flag == "pretreatment" and step:
+        return _say("flags.pretreatment_step", lang, step=pretreatment_label(step, lang))
+    return _say(f"flags.{flag}", lang)
 
 
 def _baseline(r: dict, lang: str, n: Callable[..., str]) -> list[str]:

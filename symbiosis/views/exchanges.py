@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from symbiosis.i18n import catalogue_keys, t, tn
-from symbiosis.labels import category_label, evidence_reference_label, pretreatment_label, unit_label
+from symbiosis.i18n import t, tn
+from symbiosis.kb.wording import evidence_text, pretreatment_label
+from symbiosis.labels import category_label, unit_label
 from symbiosis.views.map import fmt
 
 __all__ = [
@@ -120,14 +121,7 @@ def _num(row: pd.Series, name: str) -> float:
 def drilldown(row: pd.Series, lang: str = "fr", *, rules: pd.DataFrame | None = None) -> Drilldown:
     """Explain one exchange (a row of ``MatchResult.exchanges``): basis, facts, value, CO2e, flags."""
     if row.get("match_basis") == "rule":
-        kind = str(row.get("evidence_type") or "").strip()
-        known = f"advisor.evidence.{kind}" in catalogue_keys()
-        reference = evidence_reference_label(row.get("evidence_ref"), lang)
-        parts = [t(f"advisor.evidence.{kind}", lang) if known else kind, reference]
-        note = str(row.get("evidence_note") or "").strip()
-        if note:  # the knowledge base's notes are written in English: say so in a French text
-            parts.append(t("advisor.evidence.note", lang, note=note))
-        ev = " · ".join(p for p in parts if p)
+        ev = evidence_text(row.get("evidence_type"), row.get("evidence_ref"), row.get("evidence_note"), lang)
         basis = t(
             "advisor.drill.rule",
             lang,
