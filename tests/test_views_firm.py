@@ -373,6 +373,35 @@ def test_the_rows_to_fix_are_listed_in_words_as_typed():
     assert rows_to_fix(with_pending(stored, []), "fr") == ""
 
 
+def test_a_kept_row_with_two_problems_says_each_as_its_own_sentence():
+    # the two messages came joined by « | » in the row's cell and in one item of the list under the
+    # table: « … un nombre. | Ligne 1, colonne « Unité » … »
+    rows = [{"direction": "dehors", "category_id": "wood_bark", "quantity": "beaucoup", "unit": "t/an"}]
+    result = validate_stream_rows(rows, "F1", row_numbers=[1])
+    stored = pd.DataFrame(columns=list(EDITOR_COLUMNS), dtype=object)
+    for lang, heading, first, second in (
+        (
+            "fr",
+            "1 ligne reste à corriger dans le tableau :",
+            "- Ligne 1, colonne « Sens »",
+            "- Ligne 1, colonne « Quantité »",
+        ),
+        (
+            "en",
+            "1 row is left to fix in the table:",
+            "- Row 1, column “Direction”",
+            "- Row 1, column “Quantity”",
+        ),
+    ):
+        table = with_pending(stored, pending_rows(rows, [1], result.report), lang)
+        cell = table["errors"].iloc[0]
+        assert "|" not in cell and len(cell.splitlines()) == 2, cell
+        said = rows_to_fix(table, lang).replace("\\", "").splitlines()
+        assert said[0] == heading and len(said) == 3, said
+        assert said[1].startswith(first) and said[2].startswith(second), said
+        assert all(line.rstrip().endswith(".") for line in said[1:]), said
+
+
 def test_save_valid_stores_only_valid_rows(tiny_repo):
     result = validate_stream_rows(
         [

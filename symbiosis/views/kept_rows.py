@@ -13,6 +13,7 @@ Pure shaping of values: every editor of a firm's table uses these, so the two be
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -23,10 +24,21 @@ from symbiosis.i18n import tn
 from symbiosis.ingest import ImportReport
 from symbiosis.views.markdown import markdown_plain
 
-__all__ = ["ERRORS", "kept_message", "place_kept", "row_findings", "rows_to_fix"]
+__all__ = [
+    "ERRORS",
+    "MESSAGE_BREAK",
+    "kept_message",
+    "kept_messages",
+    "place_kept",
+    "row_findings",
+    "rows_to_fix",
+]
 
 #: The column of an editable table holding each kept row's messages (empty for the other rows).
 ERRORS = "errors"
+#: What separates the messages of one kept row in its :data:`ERRORS` cell: each on its own line.
+MESSAGE_BREAK = "\n"
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
 def row_findings(report: ImportReport, row_numbers: Sequence[int]) -> list[tuple[Finding, ...]]:
@@ -40,14 +52,21 @@ def row_findings(report: ImportReport, row_numbers: Sequence[int]) -> list[tuple
 def kept_message(
     findings: Sequence[Finding], line: int, lang: str, headers: Mapping[str, str] | None = None
 ) -> str:
-    """The findings of a kept row as one cell, placed on ``line`` of the table.
+    """The findings of a kept row as one cell, placed on ``line`` of the table: one sentence a line.
 
     ``headers`` renames each finding's column (as the file or the check named it, in either
-    language) to the table's header in ``lang``.
+    language) to the table's header in ``lang``. Each finding is its own sentence, on its own line
+    (:data:`MESSAGE_BREAK`; a line break typed in a quoted cell is read as a space): a row with two
+    problems read « … Donnez un nombre. | Ligne 3, colonne … », the two run together by a sign.
     """
     rename = headers or {}
     placed = (replace(f, row=line, column=rename.get(f.column, f.column)) for f in findings)
-    return " | ".join(f.message(lang) for f in placed)
+    return MESSAGE_BREAK.join(_LINE_BREAKS.sub(" ", f.message(lang)) for f in placed)
+
+
+def kept_messages(cell: object) -> list[str]:
+    """The sentences of an :data:`ERRORS` cell written by :func:`kept_message`, one per finding."""
+    return [m for m in str(cell or "").split(MESSAGE_BREAK) if m.strip()]
 
 
 def place_kept(
@@ -104,11 +123,12 @@ def place_kept(
 def rows_to_fix(table: pd.DataFrame, lang: str = "fr") -> str:
     """Return the messages of the rows kept in the editable table, as a list to show under it.
 
-    Empty when no row is kept. The messages quote what was typed, shown as typed (never as
+    Empty when no row is kept. The heading counts the rows; each problem of a row is an item of
+    its own (each names its line). The messages quote what was typed, shown as typed (never as
     Markdown).
     """
-    messages = [str(m) for m in table[ERRORS] if m] if ERRORS in table else []
-    if not messages:
+    cells = [m for m in table[ERRORS] if kept_messages(m)] if ERRORS in table else []
+    if not cells:
         return ""
-    lines = [f"- {markdown_plain(m)}" for m in messages]
-    return "\n".join([tn("firm_streams.to_fix", len(messages), lang), *lines])
+    lines = [f"- {markdown_plain(m)}" for cell in cells for m in kept_messages(cell)]
+    return "\n".join([tn("firm_streams.to_fix", len(cells), lang), *lines])
