@@ -11,13 +11,13 @@ that the engine's explanations write them as the screens do; they are re-exporte
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 
 import pandas as pd
 
 from symbiosis.i18n import catalogue_keys, t
 from symbiosis.kb.wording import evidence_reference_label, evidence_text, pretreatment_label, readable
 from symbiosis.synergy.status import status_label
+from symbiosis.units.words import UNIT_LABELS, unit_label
 
 __all__ = [
     "UNIT_LABELS",
@@ -41,34 +41,6 @@ __all__ = [
     "unit_label",
 ]
 
-#: Canonical units (and per-year rates) as each language writes them.
-UNIT_LABELS: Mapping[str, tuple[str, str]] = {
-    "t/yr": ("t/an", "t/yr"),
-    "m3/yr": ("m³/an", "m³/yr"),
-    "MWh/yr": ("MWh/an", "MWh/yr"),
-    "trip/yr": ("voyages/an", "trips/yr"),
-    "m2": ("m²", "m²"),
-    "h/yr": ("h/an", "h/yr"),
-    "t": ("t", "t"),
-    "m3": ("m³", "m³"),
-    "MWh": ("MWh", "MWh"),
-    "trip": ("voyages", "trips"),
-    "h": ("h", "h"),
-    "CAD": ("$", "$"),
-    "CAD/yr": ("$/an", "$/yr"),
-    "t CO2e": ("t CO₂e", "t CO₂e"),
-    "t CO2e/yr": ("t CO₂e/an", "t CO₂e/yr"),
-    "kg CO2e/t": ("kg CO₂e/t", "kg CO₂e/t"),
-    "kg CO2e/t.km": ("kg CO₂e/t·km", "kg CO₂e/t·km"),
-    "kg CO2e/MWh": ("kg CO₂e/MWh", "kg CO₂e/MWh"),
-    "kg CO2e/m3": ("kg CO₂e/m³", "kg CO₂e/m³"),
-    # every factor unit the engine knows (symbiosis.engine.factors.UNITS): the French report printed
-    # « kg CO2e/trip » in its methodology table
-    "kg CO2e/trip": ("kg CO₂e/voyage", "kg CO₂e/trip"),
-    "kg CO2e/m2": ("kg CO₂e/m²", "kg CO₂e/m²"),
-    "kg CO2e/h": ("kg CO₂e/h", "kg CO₂e/h"),
-}
-
 
 def _en(lang: str) -> bool:
     return lang == "en"
@@ -76,13 +48,6 @@ def _en(lang: str) -> bool:
 
 def _catalogue(key: str, lang: str, fallback: object) -> str:
     return t(key, lang) if key in catalogue_keys() else readable(fallback)
-
-
-def unit_label(unit: object, lang: str = "fr") -> str:
-    """Return a unit as written in ``lang`` (``t/yr`` → ``t/an``; ``CAD/yr`` → ``$/an``)."""
-    text = "" if unit is None or (isinstance(unit, float) and pd.isna(unit)) else str(unit)
-    fr, en = UNIT_LABELS.get(text, (text, text))
-    return en if _en(lang) else fr
 
 
 def kind_label(kind: object, lang: str = "fr") -> str:

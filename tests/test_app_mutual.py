@@ -697,3 +697,30 @@ def test_the_chosen_table_stays_chosen_when_a_save_changes_its_count(db):
     at.run()
     chooser = at.radio(key="firm_mutual_table")
     assert chooser.proto.set_value and chooser.proto.raw_value == "Capacity offers (1)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "unit", "accepted"), [("fr", "boîte", "1 acceptée"), ("en", "box", "1 accepted")]
+)
+def test_a_firms_purchases_show_their_unit_in_its_language(db, lang, unit, accepted):
+    # the English table showed « boîte », the French word the category table stores
+    at = _firm_page("A", lang)
+    assert not at.exception
+    assert at.data_editor[0].value["unit"].tolist() == [unit]
+    at = at.button(key="firm_mutual_check").click().run()  # the word shown is read back as the unit
+    assert not at.exception and accepted in at.success[0].value and not at.error
+
+
+@pytest.mark.parametrize(("lang", "unit"), [("fr", "boîte"), ("en", "box")])
+def test_a_firms_group_partners_are_counted_in_its_language(db, lang, unit):
+    _qualified_group(db)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state["actor"] = Actor("uA", "firm", "A")
+    at.run()
+    at = at.switch_page("app_pages/firm_mutual.py").run()
+    assert not at.exception
+    quantities = at.dataframe[1].value.iloc[:, -1].tolist()  # « 100 to 1,000 box »: bands, anonymised
+    assert quantities and all(q.endswith(f" {unit}") for q in quantities), quantities
+    if lang == "en":
+        assert "boîte" not in " ".join(str(d.value.to_csv()) for d in at.dataframe)

@@ -206,3 +206,37 @@ def test_a_row_typed_twice_without_an_identifier_is_said_to_repeat_the_first():
     assert "« P1 » est déjà utilisé plus haut" in typed.report.errors[0].message(
         "fr"
     )  # a typed one: as before
+
+
+def test_every_purchase_unit_has_words_in_both_languages_and_each_is_read_back():
+    # an English table showed « boîte »: the units are French words of the category table
+    from symbiosis.i18n import catalogue_keys
+    from symbiosis.mutual.reference import load_purchase_categories
+    from symbiosis.units.words import unit_label
+
+    categories = load_purchase_categories()
+    assert {f"labels.unit.{u}" for u in categories["unit"]} - {"labels.unit.t", "labels.unit.h"} <= (
+        catalogue_keys()
+    )
+    assert (unit_label("boîte", "fr"), unit_label("boîte", "en")) == ("boîte", "box")
+    assert (unit_label("bouteille/yr", "fr"), unit_label("bouteille/yr", "en")) == (
+        "bouteille/an",
+        "cylinder/yr",
+    )
+    for lang in ("fr", "en"):
+        lines = [
+            f"P{i};F1;{c};10;{unit_label(u, lang)};;2"
+            for i, (c, u) in enumerate(zip(categories["category_id"], categories["unit"], strict=True))
+        ]
+        data = _csv(
+            "id_achat;id_entreprise;categorie;quantite_par_an;unite;mois;prix_cad_par_unite\n"
+            + "\n".join(lines)
+        )
+        result = validate_mutual_bytes(data, "purchases", filename="achats.csv", known_firm_ids=FIRMS)
+        assert not result.report.errors and len(result.valid) == len(categories), result.report.lines(lang)
+        assert result.valid["unit"].tolist() == categories["unit"].tolist()  # stored as the category's unit
+    wrong = _csv(
+        "id_achat;id_entreprise;categorie;quantite_par_an;unite;mois;prix_cad_par_unite\nA;F1;nitrile_gloves;10;L;;2"
+    )
+    said = validate_mutual_bytes(wrong, "purchases", filename="achats.csv", known_firm_ids=FIRMS).report
+    assert any("box" in line and "boîte" not in line for line in said.lines("en"))

@@ -18,6 +18,7 @@ from symbiosis.mutual.reference import load_asset_types, load_residues, load_tre
 from symbiosis.mutual.result import MutualResult
 from symbiosis.mutual.sharing_check import explain_use, use_slots_text
 from symbiosis.mutual.text import inline_label, money, number, size_text
+from symbiosis.units.words import unit_label
 
 __all__ = ["explain_route", "explain_unit", "explanations"]
 
@@ -48,7 +49,7 @@ def explain_unit(
         treatment=label,
         size=size_text(unit["size_id"], lang),
         capacity=number(unit["capacity_per_yr"], lang),
-        unit=unit["unit"],
+        unit=unit_label(unit["unit"], lang),
         n=int(unit["n_members"]),
         who=_who(members["firm_id"], names),
         quantity=number(unit["quantity_per_yr"], lang),

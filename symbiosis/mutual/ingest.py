@@ -34,6 +34,7 @@ from symbiosis.mutual.ingest_fields import ALL_WEEKDAYS, read_days, read_frequen
 from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
 from symbiosis.schemas import ALL_MONTHS
 from symbiosis.units import UnitError, to_canonical
+from symbiosis.units.words import unit_label
 
 __all__ = [
     "FRENCH_STEMS",
@@ -339,6 +340,8 @@ def _purchase_unit(ctx: RowContext, category: str, quantity: float | None) -> tu
     unit = str(cats.at[category, "unit"])
     typed = fold(ctx.text("unit")).replace("³", "3").split("/")[0].strip()
     aliases = {fold(unit), *(fold(a) for a in str(cats.at[category, "unit_aliases"]).split("|") if a)}
+    aliases |= {fold(unit_label(unit, lang)) for lang in ("fr", "en")}  # as the firm's table shows it
+    fr, en = unit_label(unit, "fr"), unit_label(unit, "en")
     if not typed or typed in aliases:
         return unit, quantity
     factor = _CONVERTIBLE.get((typed, fold(unit).replace("³", "3")))
@@ -347,8 +350,8 @@ def _purchase_unit(ctx: RowContext, category: str, quantity: float | None) -> tu
     ctx.error(
         "unit",
         "wrong_unit",
-        Text(f"l'unité de la catégorie : {unit}", f"the category's unit: {unit}"),
-        Text(f"Donnez la quantité en {unit} par an.", f"Give the quantity in {unit} per year."),
+        Text(f"l'unité de la catégorie : {fr}", f"the category's unit: {en}"),
+        Text(f"Donnez la quantité en {fr} par an.", f"Give the quantity in {en} per year."),
     )
     return unit, None
 
@@ -420,8 +423,14 @@ def _treatment_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[st
             ctx.error(
                 "unit",
                 "wrong_unit",
-                Text(f"l'unité du traitement : {unit}", f"the treatment's unit: {unit}"),
-                Text(f"Donnez la quantité en {unit} par an.", f"Give the quantity in {unit} per year."),
+                Text(
+                    f"l'unité du traitement : {unit_label(unit, 'fr')}",
+                    f"the treatment's unit: {unit_label(unit, 'en')}",
+                ),
+                Text(
+                    f"Donnez la quantité en {unit_label(unit, 'fr')} par an.",
+                    f"Give the quantity in {unit_label(unit, 'en')} per year.",
+                ),
             )
         elif quantity is not None:
             quantity *= factor

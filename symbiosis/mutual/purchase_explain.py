@@ -18,6 +18,7 @@ from symbiosis.mutual.purchase_instance import Group, PurchaseInstance, group_id
 from symbiosis.mutual.purchase_model import PurchasePlan
 from symbiosis.mutual.reference import load_purchase_categories
 from symbiosis.mutual.text import money, months_text, number
+from symbiosis.units.words import unit_label
 
 __all__ = [
     "GROUP_COLUMNS",
@@ -178,7 +179,7 @@ def explain_group(
     names = names or {}
     who = ", ".join(names.get(f, f) for f in members["firm_id"])
     alone_best = float(members["quantity_per_yr"].max()) if len(members) else 0.0
-    unit = str(group["unit"])
+    unit = unit_label(group["unit"], lang)
     shares = "; ".join(
         f"{names.get(r.firm_id, r.firm_id)} {money(r.net_saving_cad_per_yr, lang)}"
         for r in members.itertuples()

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.i18n import t
-from symbiosis.labels import lever_method_label, lever_status_label
+from symbiosis.labels import lever_method_label, lever_status_label, unit_label
 from symbiosis.mutual.explain import explanations
 from symbiosis.mutual.memberships import collection_route_id
 from symbiosis.mutual.reference import (
@@ -99,7 +99,7 @@ def lever_tables(
                 "category": cats.get(g["category_id"], g["category_id"]),
                 "firms": _joined(members.loc[members["group_id"] == g["group_id"], "firm_id"], names),
                 "pooled_quantity_per_yr": g["pooled_quantity_per_yr"],
-                "unit": g["unit"],
+                "unit": unit_label(g["unit"], lang),
                 "tier": g["tier"],
                 "discount_pct": g["discount_pct"],
                 "net_saving_cad_per_yr": g["net_saving_cad_per_yr"],

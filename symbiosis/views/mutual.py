@@ -14,6 +14,7 @@ import pandas as pd
 import pydeck as pdk
 
 from symbiosis.i18n import catalogue_keys, t
+from symbiosis.labels import unit_label
 from symbiosis.mutual.config import MutualConfig
 from symbiosis.mutual.memberships import collection_route_id
 from symbiosis.mutual.result import LEVER_LABELS, LEVERS, MutualResult
@@ -372,7 +373,9 @@ def partners_table(partners: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
                     t("synergy.col.area", lang): area,
                     t("synergy.col.distance", lang): t(f"synergy.distance.{p.distance_band}", lang),
                     t("synergy.col.quantity", lang): t(
-                        f"synergy.quantity.{p.quantity_band}", lang, unit=str(p.flow_unit).removesuffix("/yr")
+                        f"synergy.quantity.{p.quantity_band}",
+                        lang,
+                        unit=unit_label(str(p.flow_unit).removesuffix("/yr"), lang),
                     ),
                 }
             )
@@ -444,6 +447,8 @@ def members_table(
     if "residue_id" in out:
         words = _what_labels(lang)
         out = out.assign(residue=out["residue_id"].map(lambda r: words.get(str(r), str(r))))
+    if "unit" in out:
+        out = out.assign(unit=out["unit"].map(lambda u: unit_label(u, lang)))
     for flag in ("is_hub", "served"):
         if flag in out:
             out[flag] = out[flag].map(lambda v: t("synergy.yes" if bool(v) else "synergy.no", lang))

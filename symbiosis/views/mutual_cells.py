@@ -18,6 +18,7 @@ from symbiosis.i18n import catalogue_keys, t
 from symbiosis.ingest import ImportReport
 from symbiosis.mutual import reference as ref
 from symbiosis.mutual.ingest import HEADERS
+from symbiosis.units.words import unit_label
 from symbiosis.views.firm import number_cell
 from symbiosis.views.firm_streams import months_cell
 from symbiosis.views.kept_rows import ERRORS, place_kept, row_findings
@@ -141,6 +142,8 @@ def _row_cells(row: Mapping[str, object], table: str, lang: str) -> dict[str, st
             cells[column] = number_cell(row.get("quantity_t_per_yr"), lang)
         elif column == "unit" and table == "pickups":
             cells[column] = "t/yr" if _lang(lang) == "en" else "t/an"
+        elif column == "unit":  # a purchase's « boîte » is a « box » in an English table
+            cells[column] = unit_label(row.get(column, ""), lang)
         else:
             value = row.get(column, "")
             cells[column] = "" if _missing(value) else str(value)
