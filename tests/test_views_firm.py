@@ -33,6 +33,7 @@ from symbiosis.views.firm_streams import (
     unit_options,
     with_pending,
 )
+from symbiosis.views.kept_rows import kept_messages
 from tests._registry_helpers import stream, tiny_registry
 
 SYSTEM = Actor.system("test")
@@ -395,7 +396,7 @@ def test_a_kept_row_with_two_problems_says_each_as_its_own_sentence():
     ):
         table = with_pending(stored, pending_rows(rows, [1], result.report), lang)
         cell = table["errors"].iloc[0]
-        assert "|" not in cell and len(cell.splitlines()) == 2, cell
+        assert "|" not in cell and len(kept_messages(cell)) == 2 and cell.count(" • ") == 1, cell
         said = rows_to_fix(table, lang).replace("\\", "").splitlines()
         assert said[0] == heading and len(said) == 3, said
         assert said[1].startswith(first) and said[2].startswith(second), said

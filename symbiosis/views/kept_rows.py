@@ -36,8 +36,9 @@ __all__ = [
 
 #: The column of an editable table holding each kept row's messages (empty for the other rows).
 ERRORS = "errors"
-#: What separates the messages of one kept row in its :data:`ERRORS` cell: each on its own line.
-MESSAGE_BREAK = "\n"
+#: What separates the messages of one kept row in its :data:`ERRORS` cell. Not a line break: the
+#: grid draws a cell's first line only, and would hide every problem but the first.
+MESSAGE_BREAK = " • "
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
@@ -52,12 +53,13 @@ def row_findings(report: ImportReport, row_numbers: Sequence[int]) -> list[tuple
 def kept_message(
     findings: Sequence[Finding], line: int, lang: str, headers: Mapping[str, str] | None = None
 ) -> str:
-    """The findings of a kept row as one cell, placed on ``line`` of the table: one sentence a line.
+    """The findings of a kept row as one cell, placed on ``line`` of the table: one sentence each.
 
     ``headers`` renames each finding's column (as the file or the check named it, in either
-    language) to the table's header in ``lang``. Each finding is its own sentence, on its own line
-    (:data:`MESSAGE_BREAK`; a line break typed in a quoted cell is read as a space): a row with two
-    problems read « … Donnez un nombre. | Ligne 3, colonne … », the two run together by a sign.
+    language) to the table's header in ``lang``. Each finding is its own sentence, after a bullet
+    (:data:`MESSAGE_BREAK`; a line break typed in a quoted cell is read as a space), and its own
+    item in :func:`rows_to_fix`: a row with two problems read « … un nombre. | Ligne 3, colonne … »,
+    one run-on item under the table.
     """
     rename = headers or {}
     placed = (replace(f, row=line, column=rename.get(f.column, f.column)) for f in findings)
