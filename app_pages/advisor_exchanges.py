@@ -10,6 +10,7 @@ from symbiosis.views.charts import bar_chart
 from symbiosis.views.exchanges import (
     SORT_KEYS,
     drilldown,
+    exchange_files,
     exchange_labels,
     exchange_table,
     no_exchange_text,
@@ -61,6 +62,14 @@ if table.empty:  # says why, and what to change
     st.info(no_exchange_text(len(result.exchanges), lang))
 else:
     tables.show_table(table, height=320)
+    files = exchange_files(table, lang)
+    tables.download_buttons(
+        files,
+        {fmt: t(f"advisor.exchanges.download.{fmt}", lang) for fmt in files},
+        key="exchange_files",  # not « exchanges. »: the kept choices are written back, a button's may not be
+        audit=(actor, "exchanges", {"rows": len(table), "lang": lang, "sort": sort, "query": query}),
+    )
+    st.caption(t("advisor.exchanges.download.note", lang))
     st.subheader(t("advisor.exchanges.why", lang))
     labels = exchange_labels(result.exchanges, registry.firms, lang)
     options = list(table.index)

@@ -8,14 +8,26 @@ browser's. Charts are Vega-Lite specs from :mod:`symbiosis.views.charts` (axis l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from symbiosis.db import Actor
 from symbiosis.i18n import t
+from symbiosis.reports.export import ExportFile
 
-__all__ = ["BLANK", "LOCALES", "MISSING", "chart", "column_config", "page_locale", "show_table"]
+__all__ = [
+    "BLANK",
+    "LOCALES",
+    "MISSING",
+    "chart",
+    "column_config",
+    "download_buttons",
+    "page_locale",
+    "show_table",
+]
 
 #: What a table shows for a missing value (Streamlit writes « None », in English, by default).
 MISSING = "—"
@@ -104,3 +116,38 @@ def show_table(
 def chart(spec: dict[str, Any], *, container: Any = None) -> None:
     """Draw a Vega-Lite spec from :mod:`symbiosis.views.charts` (data inline)."""
     (container or st).vega_lite_chart(spec, width="stretch")
+
+
+def _log_download(actor: Actor, table: str, file: ExportFile, details: Mapping[str, Any]) -> None:
+    from app_pages import state
+
+    state.repository().log_event(actor, "export", table=table, details={"file": file.name, **details})
+
+
+def download_buttons(
+    files: Mapping[str, ExportFile],
+    labels: Mapping[str, str],
+    *,
+    key: str,
+    audit: tuple[Actor, str, Mapping[str, Any]],
+    container: Any = None,
+) -> None:
+    """One download button per file, side by side; each download is written to the audit log.
+
+    ``audit`` is who downloads, the table named in the log and the details logged with the file's
+    name. The files are kept in ``st.session_state[f"{key}.files"]`` (what the buttons serve; the
+    tests read it back).
+    """
+    actor, table, details = audit
+    columns = (container or st).columns(len(files))
+    for column, (fmt, file) in zip(columns, files.items(), strict=True):
+        column.download_button(
+            labels[fmt],
+            file.content,
+            file_name=file.name,
+            mime=file.media_type,
+            key=f"{key}.download.{fmt}",
+            on_click=_log_download,
+            args=(actor, table, file, dict(details)),
+        )
+    st.session_state[f"{key}.files"] = dict(files)

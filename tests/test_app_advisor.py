@@ -220,6 +220,33 @@ def test_exchanges_in_english_and_search(db, template):
     assert "No exchange matches" in at.info[0].value
 
 
+def test_the_exchanges_shown_download_as_csv_and_xlsx_in_the_readers_language(db, template):
+    # the page offered only the grid's own download (comma CSV, codes): the rows as filtered and
+    # sorted, in words, for a French spreadsheet
+    import csv
+    import io
+
+    at = _page("advisor_exchanges.py", ADVISOR, template)
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Télécharger ces lignes (CSV)", "Télécharger ces lignes (Excel)"]
+    median = float(template[2].exchanges["net_value_cad_per_yr"].median())
+    at.number_input[0].set_value(median).run()
+    at.selectbox(key="exchanges.sort").set_value("distance").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    files = at.session_state["exchange_files.files"]
+    rows = list(csv.reader(io.StringIO(files["csv"].content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0] == list(shown.columns) and len(rows) == len(shown) + 1 < len(template[2].exchanges) + 1
+    assert [r[0] for r in rows[1:]] == shown["Fournisseur"].tolist()  # the rows as filtered and sorted
+    assert files["xlsx"].name == "echanges-proposes.xlsx"
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.download_button(key="exchange_files.download.csv").label == "Download these rows (CSV)"
+    english = at.session_state["exchange_files.files"]["csv"].content.decode("utf-8-sig")
+    assert english.startswith('"Supplier","Receiver"')
+
+
 def _metrics(at: AppTest) -> dict:
     return {m.label: m for m in at.metric}
 

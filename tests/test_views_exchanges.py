@@ -8,7 +8,13 @@ import pytest
 from symbiosis.kb import load_categories, load_rules
 from symbiosis.pipeline import run
 from symbiosis.registry import Registry
-from symbiosis.views.exchanges import drilldown, exchange_labels, exchange_table, unmatched_table
+from symbiosis.views.exchanges import (
+    drilldown,
+    exchange_files,
+    exchange_labels,
+    exchange_table,
+    unmatched_table,
+)
 from tests._registry_helpers import stream, tiny_registry
 
 
@@ -195,3 +201,62 @@ def test_a_proposal_on_an_unconfirmed_category_says_where_to_confirm_it():
     assert flag.startswith("Catégorie déduite de la description, pas encore confirmée")
     assert "Gypse de désulfuration → Gypse pour panneaux" in flag and "Catégories à confirmer" in flag
     assert drilldown(row.drop("flag_category_unconfirmed"), "fr").flags == []
+
+
+EVIL = '=HYPERLINK("http://x","y")'
+
+
+def _evil_firms(reg: Registry) -> pd.DataFrame:
+    """The tiny registry's firms, the sawmill renamed to a formula (firms type their own names)."""
+    return reg.firms.assign(name=reg.firms["name"].replace("Scierie Péribonka", EVIL))
+
+
+def test_the_exchanges_download_as_a_french_spreadsheet_reads_them(matched):
+    # only the grid's own download existed: comma-separated, decimal point, English headers, ids
+    import csv
+    import io
+
+    from symbiosis.io.inert import live_cells
+
+    reg, result = matched
+    table = exchange_table(result.exchanges, _evil_firms(reg), "fr", sort="distance")
+    files = exchange_files(table, "fr")
+    assert (files["csv"].name, files["xlsx"].name) == ("echanges-proposes.csv", "echanges-proposes.xlsx")
+    raw = files["csv"].content
+    assert raw.startswith("\ufeff".encode())  # UTF-8 with a BOM: Excel reads « é » right
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[0] == list(table.columns)  # French headers, the screen's
+    assert len(rows) == len(table) + 1 and all(len(r) == len(table.columns) for r in rows)
+    body = pd.DataFrame(rows[1:], columns=rows[0])
+    assert (
+        body["Unité"].eq("t/an").all()
+        and not body.isin(result.exchanges["candidate_id"].tolist()).any().any()
+    )
+    km = body["Distance (km)"].str.replace(",", ".").astype(float)
+    assert km.tolist() == table["Distance (km)"].tolist()  # the rows as sorted on screen
+    assert any("," in v for v in body["Distance (km)"]) and not any("." in v for v in body["Distance (km)"])
+    assert f";{body['Distance (km)'].iloc[0]};" in text.splitlines()[1]  # a bare number, not "21,0"
+    assert body["Fournisseur"].iloc[0] == "'" + EVIL and live_cells(text) == []  # never a live formula
+    english = exchange_files(exchange_table(result.exchanges, reg.firms, "en"), "en")["csv"].content
+    header, first = english.decode("utf-8-sig").splitlines()[:2]
+    assert header.startswith('"Supplier","Receiver"') and "." in first and ";" not in first
+
+
+def test_the_exchanges_download_as_a_workbook_keeps_numbers_as_numbers(matched):
+    import io
+
+    import openpyxl
+
+    reg, result = matched
+    table = exchange_table(result.exchanges, _evil_firms(reg), "en")
+    book = openpyxl.load_workbook(io.BytesIO(exchange_files(table, "en")["xlsx"].content))
+    sheet = book["Proposed exchanges"]
+    cells = list(sheet.iter_rows(values_only=False))
+    assert [c.value for c in cells[0]] == list(table.columns)
+    assert len(cells) == len(table) + 1
+    numbers = [c for row in cells[1:] for c in row[3:4] + row[5:]]
+    assert numbers and all(c.data_type == "n" and isinstance(c.value, float | int) for c in numbers)
+    assert all(c.data_type != "f" for row in cells for c in row)  # no formula cell at all
+    assert sheet["A2"].value in ("'" + EVIL, table.iloc[0, 0])
+    assert any(c.value == "'" + EVIL for row in cells for c in row)

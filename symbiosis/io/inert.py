@@ -28,7 +28,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -138,13 +138,22 @@ def _escaped_strings(col: pd.Series) -> pd.Series:
     return pd.Series(values, index=col.index, name=col.name, dtype=object).infer_objects()
 
 
-def csv_bytes(frame: pd.DataFrame, *, sep: str = ",", bom: bool = True) -> bytes:
+def csv_bytes(frame: pd.DataFrame, *, sep: str = ",", bom: bool = True, decimal: str = ".") -> bytes:
     """Write ``frame`` as UTF-8 CSV (with a BOM for spreadsheet programs): escaped, text fields quoted.
 
     Every text field is quoted (numbers are not, so they stay numbers), hence a line break inside a
-    value stays in its cell; formula triggers are escaped by :func:`safe_frame` anyway.
+    value stays in its cell; formula triggers are escaped by :func:`safe_frame` anyway. A French
+    spreadsheet reads ``sep=";"`` with ``decimal=","`` (``12,5``); a decimal comma needs a separator
+    other than the comma. pandas writes such numbers as text, which every-field quoting would quote
+    (``"12,5"``): with a decimal comma, only the fields holding the separator, a quote or a line
+    break are quoted, so numbers still come out bare.
     """
-    text = safe_frame(frame).to_csv(index=False, sep=sep, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    if decimal == sep:
+        raise ValueError(f"the decimal mark {decimal!r} cannot also separate the fields")
+    quoting: Literal[0, 2] = csv.QUOTE_NONNUMERIC if decimal == "." else csv.QUOTE_MINIMAL
+    text = safe_frame(frame).to_csv(
+        index=False, sep=sep, decimal=decimal, quoting=quoting, lineterminator="\r\n"
+    )
     return (("\ufeff" if bom else "") + text).encode("utf-8")
 
 

@@ -7,14 +7,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from symbiosis.i18n import t, tn
+from symbiosis.io.inert import csv_bytes
 from symbiosis.kb.wording import evidence_text, pretreatment_label
 from symbiosis.labels import category_label, unit_label
+from symbiosis.reports import MEDIA_TYPES
+from symbiosis.reports.export import ExportFile
+from symbiosis.reports.xlsx import frames_to_xlsx
 from symbiosis.views.map import fmt
 
 __all__ = [
     "SORT_KEYS",
     "Drilldown",
     "drilldown",
+    "exchange_files",
     "exchange_labels",
     "exchange_table",
     "no_exchange_text",
@@ -84,6 +89,29 @@ def exchange_table(
         },
         index=pd.Index(frame["candidate_id"].to_numpy(), name="candidate_id"),
     )
+
+
+def exchange_files(table: pd.DataFrame, lang: str = "fr") -> dict[str, ExportFile]:
+    """Return the exchanges as shown (:func:`exchange_table`: filtered, sorted, in words) as CSV and XLSX.
+
+    Headers are the table's, in ``lang``; firms by name, categories and units in words; no id. The
+    CSV is UTF-8 with a BOM; in French it is separated by « ; » with a decimal comma, as a
+    French-Canadian spreadsheet opens it, in English by « , » with a decimal point. The workbook
+    keeps numbers as numbers (:func:`~symbiosis.reports.xlsx.frames_to_xlsx`). Both go through the
+    exports' one escape (:mod:`symbiosis.io.inert`): a firm named ``=HYPERLINK(…)`` stays text.
+    """
+    rows = table.reset_index(drop=True)
+    french = lang != "en"
+    stem = t("advisor.exchanges.file", lang)
+    sheet = t("advisor.exchanges.sheet", lang)[:31]
+    return {
+        "csv": ExportFile(
+            f"{stem}.csv",
+            MEDIA_TYPES["csv"],
+            csv_bytes(rows, sep=";" if french else ",", decimal="," if french else "."),
+        ),
+        "xlsx": ExportFile(f"{stem}.xlsx", MEDIA_TYPES["xlsx"], frames_to_xlsx({sheet: rows})),
+    }
 
 
 def exchange_labels(exchanges: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr") -> dict[str, str]:
