@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
+from babel.numbers import format_percent as _babel_percent
 
 from symbiosis.i18n import Text, TextTable, t
 
-__all__ = ["MAX_NUMBER_CHARS", "ParsedNumber", "format_number", "parse_number"]
+__all__ = ["MAX_NUMBER_CHARS", "ParsedNumber", "format_number", "format_percent", "parse_number"]
 
 _SPACES = "\u00a0\u202f\u2009\u2007 '’"
 _MINUS = "-\u2212\u2013"
@@ -203,3 +204,16 @@ def format_number(value: float, *, locale: str = "fr_CA", decimals: int | None =
             round(value, decimals), format=f"#,##0.{'#' * decimals}" if decimals else "#,##0", locale=locale
         )
     return format_decimal(Decimal(repr(float(value))), locale=locale, decimal_quantization=False)
+
+
+def format_percent(share: float, *, locale: str = "fr_CA") -> str:
+    """Format a share (0–1) as a whole percent the way the locale writes it (``75 %`` / ``75%``).
+
+    Parameters
+    ----------
+    share
+        The share, ``0.75`` for 75 %.
+    locale
+        A Babel locale, ``"fr_CA"`` (a non-breaking space before ``%``) or ``"en_CA"``.
+    """
+    return _babel_percent(share, locale=locale)

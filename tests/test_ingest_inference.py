@@ -246,3 +246,26 @@ def test_a_heat_demand_without_a_category_is_banded_by_the_temperature_it_needs(
         assert valid.loc[stream, "category_source"] == "inferred"
         low, high = (float(category[c]) for c in ("temperature_low_c", "temperature_high_c"))
         assert low <= needed <= high, (stream, category.name)
+
+
+def test_an_inferred_category_is_named_by_its_label_with_a_percent_confidence():
+    """The firm reads the report: words and « 75 % », never « paper_deinking_sludge, score 0,75 »."""
+    result = _validate([_row(description="Boues de désencrage de papier recyclé", unite="t/an")])
+    issue = next(i for i in result.report.issues if i.code == "category_id.inferred")
+    fr, en = issue.message("fr"), issue.message("en")
+    assert result.valid.iloc[0]["category_id"] == "paper_deinking_sludge"
+    assert "paper_deinking_sludge" not in fr + en and "score" not in fr + en
+    score = round(100 * float(result.valid.iloc[0]["category_score"]))
+    assert f"« Boues de désencrage » (confiance {score}\u00a0%)" in fr
+    assert f"“De-inking sludge” ({score}% confidence)" in en
+
+
+def test_a_corrected_category_is_named_by_its_label_only():
+    headers = [*HEADERS, "categorie"]
+    result = _validate(
+        [_row(categorie="heat_low_30_60c", description="eau de refroidissement tiède", unite="m³/an")],
+        headers,
+    )
+    fix = next(i for i in result.report.issues if i.code == "category_id.corrected")
+    replaced = result.valid.iloc[0]["category_id"]
+    assert replaced not in fix.message("fr") + fix.message("en")

@@ -38,7 +38,9 @@ def test_an_offered_category_only_ever_received_is_replaced_by_one_of_the_offers
     issue = _issue(result, "category_id.corrected_side")
     assert issue.severity == "warning" and issue.found == "landscaping_mulch"
     assert "n'est jamais offerte" in issue.message("fr") and "never offered" in issue.message("en")
-    assert "wood_bark" in issue.message("fr")
+    # named by its label, as the firm reads it, never by its id
+    assert "« Écorces » (confiance" in issue.message("fr")
+    assert "wood_bark" not in issue.message("fr") + issue.message("en")
 
 
 def test_a_wanted_category_only_ever_offered_is_replaced_too():

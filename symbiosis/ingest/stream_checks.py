@@ -29,7 +29,7 @@ from symbiosis.ingest.fields import (
 )
 from symbiosis.ingest.quantity_bounds import check_magnitude
 from symbiosis.ingest.rows import RowContext
-from symbiosis.numbers import format_number
+from symbiosis.numbers import format_number, format_percent
 from symbiosis.schemas import ALL_MONTHS, SPARE_CAPACITY_KINDS
 from symbiosis.units import Conversion, UnitError, to_canonical
 from symbiosis.units.table import read_unit
@@ -106,28 +106,29 @@ def _label(category: Mapping[str, Any], lang: str) -> str:
 
 
 def _inferred(ctx: RowContext, index: CategoryIndex, suggestions: Sequence[Any]) -> CategoryChoice | None:
-    """The best known suggestion as an inferred category, with a warning asking for confirmation."""
+    """The best known suggestion as an inferred category, with a warning asking for confirmation.
+
+    The firm reads the warning: categories by their label, the confidence as a percent, never an id.
+    """
     known = [s for s in suggestions if s.category_id in index.by_id]
     if not known:
         return None
     best, others = known[0], tuple(s.category_id for s in known[1:])
     category = index.by_id[best.category_id]
-    alt_fr = ", ".join(_label(index.by_id[o], "fr") for o in others) or "aucune"
-    alt_en = ", ".join(_label(index.by_id[o], "en") for o in others) or "none"
-    score_fr = format_number(best.score, locale="fr_CA", decimals=2)
-    score_en = format_number(best.score, locale="en_CA", decimals=2)
+    none = CATEGORY_TEXTS["no_others"]
+    values = {
+        lang: {
+            "label": _label(category, lang),
+            "score": _percent(best.score, lang),
+            "others": ", ".join(_label(index.by_id[o], lang) for o in others) or none.get(lang),
+        }
+        for lang in ("fr", "en")
+    }
     ctx.error(
         "category_id",
         "inferred",
-        Text("une catégorie de la liste", "a category from the list"),
-        Text(
-            f"Catégorie déduite de la description : « {_label(category, 'fr')} » "
-            f"({best.category_id}, score {score_fr}) ; autres possibilités : {alt_fr}. "
-            "Un conseiller doit la confirmer.",
-            f"Category inferred from the description: “{_label(category, 'en')}” "
-            f"({best.category_id}, score {score_en}); other possibilities: {alt_en}. "
-            "An advisor must confirm it.",
-        ),
+        CATEGORY_TEXTS["expected.listed"],
+        _texts(CATEGORY_TEXTS["inferred"], values["fr"], values["en"]),
         found="",  # the cell was empty: the inferred category is in the fix, not what was found
         severity="warning",
     )
@@ -206,18 +207,20 @@ def corrected_for_unit(
     best = known[0]
     category = index.by_id[best.category_id]
     unit = ctx.text("unit")
+    fr, en = (
+        {
+            "given": _label(given, lang),
+            "unit": unit,
+            "label": _label(category, lang),
+            "score": _percent(best.score, lang),
+        }
+        for lang in ("fr", "en")
+    )
     ctx.error(
         "category_id",
         "corrected",
-        Text(f"une catégorie mesurable en « {unit} »", f"a category measured in “{unit}”"),
-        Text(
-            f"« {_label(given, 'fr')} » ne se mesure pas en « {unit} » : catégorie remplacée par "
-            f"« {_label(category, 'fr')} » ({best.category_id}). Un conseiller doit la confirmer ; "
-            "changez l'unité si la catégorie d'origine était la bonne.",
-            f"“{_label(given, 'en')}” is not measured in “{unit}”: category replaced by "
-            f"“{_label(category, 'en')}” ({best.category_id}). An advisor must confirm it; change "
-            "the unit if the original category was right.",
-        ),
+        CATEGORY_TEXTS["expected.unit"].format(unit=unit),
+        _texts(CATEGORY_TEXTS["corrected"], fr, en),
         found=str(given.get("category_id", "")),
         severity="warning",
     )
@@ -225,16 +228,27 @@ def corrected_for_unit(
 
 
 SIDE_TEXTS = TextTable("ingest.side")
+#: What the report says of a category it inferred or replaced (``ingest.category.*``).
+CATEGORY_TEXTS = TextTable("ingest.category")
 #: What a gas declared by volume is converted with (``ingest.gas_volume.*``).
 GAS_TEXTS = TextTable("ingest.gas_volume")
 #: Why a cost declared for spare capacity is not counted (``ingest.spare_cost.*``).
 SPARE_COST_TEXTS = TextTable("ingest.spare_cost")
 
 
+def _texts(entry: Text, fr: Mapping[str, object], en: Mapping[str, object]) -> Text:
+    """A catalogue entry with each language's values."""
+    return Text(entry.fr.format(**fr), entry.en.format(**en))
+
+
 def _side_text(code: str, fr: Mapping[str, object], en: Mapping[str, object]) -> Text:
     """The catalogue's ``ingest.side.<code>`` with each language's values."""
-    entry = SIDE_TEXTS[code]
-    return Text(entry.fr.format(**fr), entry.en.format(**en))
+    return _texts(SIDE_TEXTS[code], fr, en)
+
+
+def _percent(share: float, lang: str) -> str:
+    """A classifier's score as the language writes a percent (« 75 % », "75%")."""
+    return format_percent(float(share), locale="en_CA" if lang == "en" else "fr_CA")
 
 
 def _labels(category: Mapping[str, Any]) -> tuple[dict[str, object], dict[str, object]]:
@@ -273,9 +287,9 @@ def corrected_for_side(
         best = known[0]
         category = index.by_id[best.category_id]
         fr, en = _labels(category)
-        named = {"never": never.fr, "category_id": best.category_id}
+        fr["score"], en["score"] = _percent(best.score, "fr"), _percent(best.score, "en")
         code = "corrected_side"
-        fix = _side_text(f"replaced.{direction}", {**fr, **named}, {**en, **named, "never": never.en})
+        fix = _side_text(f"replaced.{direction}", {**fr, "never": never.fr}, {**en, "never": never.en})
     else:
         code = "one_sided"
         fix = _side_text(f"kept.{direction}", {"never": never.fr}, {"never": never.en})
