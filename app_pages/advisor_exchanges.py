@@ -73,8 +73,8 @@ else:
     st.subheader(t("advisor.exchanges.why", lang))
     labels = exchange_labels(result.exchanges, registry.firms, lang)
     options = list(table.index)
-    if st.session_state.get("exchanges.chosen") not in options:  # filtered out: explain the first one
-        st.session_state.pop("exchanges.chosen", None)
+    # A choice filtered out is reset to the first exchange by Streamlit itself, which then tells the
+    # browser: removing it from the session state here left the box naming it over another's explanation.
     chosen = st.selectbox(
         t("advisor.exchanges.select", lang), options, key="exchanges.chosen", format_func=labels.get
     )
