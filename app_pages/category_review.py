@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import results_state, state, tables
 from symbiosis.db import NotFound, PermissionDenied
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 from symbiosis.services.category_review import confirm_categories, confirm_category
 from symbiosis.views.category_review import (
     bulk_summary,
@@ -76,7 +76,7 @@ with st.expander(t("review.bulk.title", lang)):
     sure = sure_enough(pending, least / 100)
     if not sure:
         st.write(t("review.bulk.none", lang, score=least))
-    elif st.button(t("review.bulk.confirm", lang, n=len(sure), score=least), key="review_bulk_confirm"):
+    elif st.button(tn("review.bulk.confirm", len(sure), lang, score=least), key="review_bulk_confirm"):
         outcomes = confirm_categories(
             state.repository(), actor, {s: str(rows[s]["category_id"]) for s in sure}, lang=lang
         )

@@ -260,7 +260,7 @@ def test_the_page_lists_the_streams_and_confirms_a_runner_up(db):
     assert len(at.dataframe[0].value) == 3
     at.selectbox(key="review_stream").set_value("S1").run()
     radio = at.radio(key="review_category_S1")
-    assert "(catégorie retenue)" in radio.options[0]
+    assert radio.options[0].endswith(" — catégorie retenue")  # like the runner-ups, no double brackets
     assert all(re.search(r"\d+ partenaires? en attente$", option) for option in radio.options[1:])
     radio.set_value(category_choices(_stored(db, "S1"))[1]).run()
     at.button(key="review_confirm").click().run()
@@ -302,3 +302,22 @@ def test_a_firm_cannot_open_the_page(db):
 def _stored(db, stream_id):
     with Repository.from_url(f"sqlite:///{db}") as repo:
         return _stream(repo, stream_id)
+
+
+def test_the_bulk_button_counts_in_each_languages_plural(db):
+    """One sure category: « Confirmer la catégorie retenue… », not « Confirmer les 1 catégories… »."""
+    with Repository.from_url(f"sqlite:///{db}") as repo:
+        scores = sorted(
+            pd.to_numeric(streams_to_confirm(repo.streams(SYSTEM))["category_score"]), reverse=True
+        )
+    least = int(math.floor(scores[0] * 20) * 5)  # the slider's step: the surest one alone reaches it
+    assert scores[1] * 100 < least <= scores[0] * 100
+    for lang, words in (
+        ("fr", f"Confirmer la catégorie retenue d'une confiance d'au moins {least} %"),
+        ("en", f"Confirm the chosen category of at least {least}% confidence"),
+    ):
+        at = run_page("category_review.py", ADVISOR, lang)
+        at.slider(key="review_bulk_min").set_value(least).run()
+        assert at.button(key="review_bulk_confirm").label == words
+    at.slider(key="review_bulk_min").set_value(100).run()
+    assert at.markdown[-1].value == "No chosen category reaches 100% confidence."
