@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from app_pages import state, tables
@@ -12,6 +10,7 @@ from symbiosis.i18n import t
 from symbiosis.numbers import format_number
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.status import CONSENT_OPEN, DECISIONS, REASONS, TransitionError
+from symbiosis.timezone import local_today
 from symbiosis.views.synergy import (
     firm_table,
     next_step,
@@ -102,7 +101,7 @@ if row["status"] in ("implemented", "verified"):
     unit = unit_label(str(row["flow_unit"]).removesuffix("/yr"), lang)
     st.caption(t("synergy.verify.help", lang, unit=unit))
     with st.form("verify"):
-        today = dt.date.today()
+        today = local_today()  # the region's day: on a UTC server the evening is already tomorrow
         c1, c2, c3 = st.columns(3)
         start = c1.date_input(
             t("synergy.verify.start", lang),

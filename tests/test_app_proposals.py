@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from symbiosis.db import Actor
 from symbiosis.services.synergy_store import SynergyRepository
 from tests._app_helpers import run_page, run_via_navigation
+from tests._clock import pin_utc
 from tests._synergy_helpers import contacted_pair
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,6 +108,23 @@ def test_firm_confirms_the_actual_quantity_once_implemented(db):
     check = store.verifications(ADVISOR).iloc[0]  # « 42,5 » is 42.5 (a number box stored 425)
     assert (check.receiver_quantity, check.receiver_confirmed_by) == (42.5, "bruno")
     assert pd.isna(check.supplier_quantity)
+
+
+def test_the_period_offered_ends_on_the_regions_day_not_the_servers(db, monkeypatch):
+    """At 23:30 on 30 June in Saguenay (1 July on a UTC server) the form offers 1 January – 30 June."""
+    _, store, sid = db
+    store.consent(A, sid, "accept")
+    store.consent(B, sid, "accept")
+    store.transition(ADVISOR, sid, "in_discussion")
+    store.transition(ADVISOR, sid, "implemented")
+    pin_utc(monkeypatch)  # EVENING_UTC
+    at = _page(B)
+    start = next(d for d in at.date_input if d.label == "Début de la période")
+    end = next(d for d in at.date_input if d.label == "Fin de la période")
+    assert (start.value, end.value) == (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    next(x for x in at.text_input if x.label == "Quantité").input("12")
+    next(b for b in at.button if b.label == "Confirmer").click().run()  # the day offered is over
+    assert not at.exception and "Quantité confirmée." in at.success[0].value
 
 
 @pytest.mark.parametrize(

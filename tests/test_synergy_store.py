@@ -12,6 +12,7 @@ from symbiosis.db import Actor, PermissionDenied, Repository
 from symbiosis.db.models import AuditLog
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.synergy.status import TransitionError
+from tests._clock import pin_utc
 from tests._synergy_helpers import FakeResult, exchange, exchanges, seed_pair
 
 ADVISOR = Actor("adele", "advisor")
@@ -295,3 +296,18 @@ def test_advisor_sets_agreed_parameters_and_the_ledger_uses_them(store, sid):
     last = store.history(ADVISOR, sid).query("action == 'update'").iloc[0]
     assert last.before == {"parameters": {"revenue_cad_per_unit": 0.0, "road_distance_km": 40.0}}
     assert last.after == {"parameters": {"revenue_cad_per_unit": 5.0, "road_distance_km": 80.0}}
+
+
+def test_a_period_ends_by_the_regions_day_not_the_servers(store, sid, monkeypatch):
+    """At 23:30 on 30 June in Saguenay (1 July in UTC) a period ending 1 July has not ended yet."""
+    pin_utc(monkeypatch)  # EVENING_UTC
+    _to_contacted(store, sid)
+    store.consent(A, sid, "accept")
+    store.consent(B, sid, "accept")
+    store.transition(ADVISOR, sid, "in_discussion")
+    store.transition(ADVISOR, sid, "implemented")
+    july_1, june_30 = dt.date(2025, 7, 1), dt.date(2025, 6, 30)
+    with pytest.raises(TransitionError, match="not ended"):
+        store.confirm_quantity(A, sid, period_start=dt.date(2025, 1, 1), period_end=july_1, quantity=5)
+    store.confirm_quantity(A, sid, period_start=dt.date(2025, 1, 1), period_end=june_30, quantity=5)
+    assert store.verifications(A)["period_end"].astype(str).tolist() == ["2025-06-30"]

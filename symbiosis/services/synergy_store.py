@@ -46,6 +46,7 @@ from symbiosis.synergy.records import (
     frame_of,
     proposal_rows,
 )
+from symbiosis.timezone import local_today
 
 __all__ = ["EDITABLE_PARAMETERS", "TABLES", "SynergyRepository"]
 
@@ -463,7 +464,7 @@ class SynergyRepository:
             raise st.TransitionError("the quantity must be a finite number ≥ 0", code="bad_quantity")
         if period_end < period_start:
             raise st.TransitionError("the period ends before it starts", code="period_order")
-        if period_end > dt.date.today():  # an actual quantity is exchanged, not forecast
+        if period_end > local_today():  # exchanged, not forecast; by the region's day, not the server's
             raise st.TransitionError(
                 "the period has not ended yet", code="period_future", end=period_end.isoformat()
             )
