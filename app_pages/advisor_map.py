@@ -8,7 +8,7 @@ from app_pages import results_state, state, tables
 from symbiosis.i18n import t
 from symbiosis.places.basemap import BASEMAP_CREDIT
 from symbiosis.views.exchanges import no_exchange_text
-from symbiosis.views.map import ARC_MODES, SECTOR_COLOURS, MapFilters, build_deck, legend, map_layers
+from symbiosis.views.map import ARC_MODES, SECTOR_COLOURS, MapFilters, build_deck, legend_html, map_layers
 
 MAX_DISTANCE_KM = 300
 MAP_HEIGHT_PX = 620
@@ -91,15 +91,6 @@ left.caption(
     + BASEMAP_CREDIT.get(lang)
 )
 right.markdown(f"**{t('map.legend.title', lang)}**")
-colours = legend(lang)
-colour_col, sector_col = t("advisor.map.legend_colour", lang), t("advisor.map.legend_sector", lang)
-right.dataframe(
-    colours.rename(columns={"colour": colour_col, "sector": sector_col}).style.map(
-        lambda c: f"background-color: {c}; color: {c}", subset=[colour_col]
-    ),
-    hide_index=True,
-    height=35 * (len(colours) + 1) + 3,
-    column_config={colour_col: st.column_config.TextColumn(width=44)},
-)
+right.html(legend_html(lang))  # wrapped rows: a table cut the families' names at 1280 px
 for key in ("sectors", "faint", "arc_width", "arc_colour", "ring", "parks", "water", "mrc"):
     right.caption(t(f"map.legend.{key}", lang))

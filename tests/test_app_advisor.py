@@ -176,8 +176,9 @@ def test_map_legend_sits_beside_the_map(db, template):
     at = _page("advisor_map.py", ADVISOR, template)
     with_deck = [c for c in at.columns if c.get("deck_gl_json_chart")]
     assert len(with_deck) == 1
-    siblings = [c for c in at.columns if c.get("arrow_data_frame") or c.dataframe]
+    siblings = [c for c in at.columns if any("Légende" in m.value for m in c.markdown)]
     assert siblings and siblings[0] is not with_deck[0]
+    assert "Agriculture et forêt" in " ".join(h.proto.body for h in siblings[0].get("html"))
     legend_text = " ".join(c.value for c in siblings[0].caption)
     assert "approximatives" in legend_text and "tonnes" in legend_text
 

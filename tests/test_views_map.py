@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import numpy as np
@@ -20,6 +21,7 @@ from symbiosis.views.map import (
     firm_points,
     fmt,
     legend,
+    legend_html,
     map_layers,
     sector_family,
 )
@@ -262,3 +264,11 @@ def test_deck_json_is_compact_with_the_same_content():
     compact = deck.to_json()
     assert "\n" not in compact and len(compact) < len(pdk.Deck.to_json(deck)) / 2
     assert json.loads(compact) == json.loads(pdk.Deck.to_json(deck))
+
+
+def test_the_legend_writes_each_family_whole_beside_its_colour():
+    """Rows that wrap, not a two-column table that cut « Aluminium et métaux prim… » at 1280 px."""
+    page = legend_html("fr")
+    for colour, sector in zip(legend("fr")["colour"], legend("fr")["sector"], strict=True):
+        assert f"background:{colour}" in page and f"<span>{html.escape(sector)}</span>" in page
+    assert 'aria-label="Sector family"' in legend_html("en")

@@ -14,6 +14,7 @@ firms are drawn per place, so that a 10,000-firm registry stays usable.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ __all__ = [
     "firm_points",
     "fmt",
     "legend",
+    "legend_html",
     "map_layers",
     "park_geojson",
     "place_labels",
@@ -372,4 +374,25 @@ def legend(lang: str = "fr") -> pd.DataFrame:
             "colour": [f"rgb{c}" for c in SECTOR_COLOURS.values()],
             "sector": [t(f"advisor.sector.{s}", lang) for s in SECTOR_COLOURS],
         }
+    )
+
+
+def legend_html(lang: str = "fr") -> str:
+    """Return the legend's sector families as HTML: a colour swatch, then the label, wrapped if long.
+
+    A two-column table cut the labels (« Aluminium et métaux prim… ») in the map's narrow side column
+    at 1280 px; these rows wrap instead, and a screen reader reads the labels, not the swatches.
+    """
+    frame = legend(lang)
+    rows = "".join(
+        '<li style="display:flex;align-items:flex-start;gap:0.5em;margin:0.2em 0">'
+        f'<span aria-hidden="true" style="flex:none;width:1em;height:1em;margin-top:0.15em;'
+        f'border-radius:2px;background:{colour}"></span>'
+        f"<span>{html.escape(sector)}</span></li>"
+        for colour, sector in zip(frame["colour"], frame["sector"], strict=True)
+    )
+    title = html.escape(t("advisor.map.legend_sector", lang))
+    return (
+        f'<ul aria-label="{title}" style="list-style:none;padding:0;margin:0 0 0.75em 0;'
+        f'font-size:0.875rem;line-height:1.3">{rows}</ul>'
     )

@@ -10,6 +10,7 @@ import io
 
 import pytest
 
+from symbiosis.views.map import legend
 from symbiosis.views.map_base import BASE_COLOURS
 from tests.e2e.conftest import (
     SCREENSHOTS,
@@ -43,6 +44,16 @@ def _canvas_png(page) -> bytes:
     return canvas.screenshot()
 
 
+def _assert_legend_readable(page) -> None:
+    """At 1280 px every sector family of the legend is written whole beside its colour, none cut."""
+    for label in legend("fr")["sector"]:
+        text = page.get_by_text(label, exact=True)
+        text.wait_for(timeout=TIMEOUT_MS)
+        box = text.bounding_box()
+        clipped = text.evaluate("e => e.scrollWidth > e.clientWidth + 1")
+        assert box and box["x"] + box["width"] <= 1280 and not clipped, label
+
+
 def test_map_draws_the_basemap_offline_and_zooms_on_a_park(browser, app_url):
     log = RequestLog()
     context, page = new_page(browser, log)
@@ -54,6 +65,7 @@ def test_map_draws_the_basemap_offline_and_zooms_on_a_park(browser, app_url):
         assert _share(region, water) > 0.01, "no lake or river water drawn"
         assert _share(region, land) > 0.2, "no land drawn"
         page.get_by_text("Légende").first.wait_for()
+        _assert_legend_readable(page)
         page.screenshot(path=str(_path("advisor_map.png")))
 
         page.locator('[data-testid="stSelectbox"]').filter(has_text="Parc industriel").first.click()
