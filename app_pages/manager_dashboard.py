@@ -40,25 +40,22 @@ for row in (figures[:3], figures[3:]):
 if note := default_price_note(data, lang):
     st.caption(note)
 
-left, right = st.columns([1, 2])
-left.subheader(t("manager.by_status", lang))
-tables.show_table(status_table(data, lang), container=left)
-with right:
-    st.subheader(t("manager.breakdowns", lang))
-    by = st.selectbox(
-        t("manager.breakdown_by", lang),
-        BREAKDOWNS,
-        format_func=lambda b: t(f"manager.by.{b}", lang),
-        key="dashboard.breakdown",
-    )
-    table = breakdown_table(data, by, lang, parks=results_state.parks())
-    value = t("manager.col.value", lang)
-    tables.chart(
-        bar_chart(table, category=table.columns[0], value=value, lang=lang, value_title=value, unit="$")
-    )
-    tables.show_table(table)
-    if by in PER_FIRM_BREAKDOWNS:
-        st.caption(t("manager.double_count", lang))
+# Each table on the page's whole width: beside each other they hid their last columns at 1280 px.
+st.subheader(t("manager.by_status", lang))
+tables.show_table(status_table(data, lang))
+st.subheader(t("manager.breakdowns", lang))
+by = st.selectbox(
+    t("manager.breakdown_by", lang),
+    BREAKDOWNS,
+    format_func=lambda b: t(f"manager.by.{b}", lang),
+    key="dashboard.breakdown",
+)
+table = breakdown_table(data, by, lang, parks=results_state.parks())
+value = t("manager.col.value", lang)
+tables.chart(bar_chart(table, category=table.columns[0], value=value, lang=lang, value_title=value, unit="$"))
+tables.show_table(table)
+if by in PER_FIRM_BREAKDOWNS:
+    st.caption(t("manager.double_count", lang))
 
 st.subheader(t("manager.period", lang))
 months = monthly_table(data, lang)

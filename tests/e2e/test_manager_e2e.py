@@ -32,6 +32,17 @@ def _metric(page, label: str) -> str:
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+def _assert_tables_fit(page) -> None:
+    """At 1280 px every table shows all its columns: none to scroll to (the status table showed 263 of
+    its 575 px, « Ont atteint cette étape » and the conversion hidden)."""
+    frames = page.locator('[data-testid="stDataFrame"]')
+    assert frames.count() >= 2
+    for i in range(frames.count()):
+        scroller = frames.nth(i).locator(".dvn-scroller")
+        width, shown = scroller.evaluate("s => [s.scrollWidth, s.clientWidth]")
+        assert width <= shown + 1, (i, width, shown)
+
+
 def test_manager_reads_the_dashboard_and_downloads_the_same_figures(browser, app_url, sample_db, tmp_path):
     log = RequestLog()
     context, page = new_page(browser, log)
@@ -45,6 +56,7 @@ def test_manager_reads_the_dashboard_and_downloads_the_same_figures(browser, app
         page.wait_for_timeout(1000)  # let the charts draw before the picture
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "manager_dashboard.png"))
+        _assert_tables_fit(page)
         synergies = _number(_metric(page, "Synergies (chacune une fois)"))
         diverted = _number(_metric(page, "Tonnes détournées (t/an)"))
 
