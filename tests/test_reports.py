@@ -258,3 +258,23 @@ def test_the_pdf_territory_table_gives_tonnes_diverted_and_whole_place_names(sam
     assert rows and all(line.startswith("Lac-Saint-Jean-Est ") for line in rows)
     diverted = sample_report.by_territory["diverted_t_per_yr"]
     assert format_number(float(diverted.iloc[0]), "fr").replace("\u00a0", " ") in section
+
+
+@pytest.mark.parametrize(("lang", "na"), [("fr", "s.o."), ("en", "n/a")])
+def test_the_pdf_tells_a_hidden_figure_from_one_that_does_not_apply(small, lang, na, tmp_path):
+    """« — » stood for both: a conversion with no previous stage, and (said the note) a cell hidden for
+    confidentiality — while the hidden cells were in fact blank. Each has its own mark, explained."""
+    registry, lines = small
+    data = gather_report(registry.firms, lines, load_factors(), anonymised=True)
+    assert data.by_territory["n_synergies"].isna().all()  # every MRC has fewer than 3 firms: hidden
+    text = _pdf_text(render_report(data, "pdf", lang), tmp_path)
+    page = text[text.index(t("reports.section.by_status", lang)) : text.index(t("reports.section.map", lang))]
+    title = t("reports.doc_title", lang)
+    rows = [line.split() for line in page.splitlines() if line[:1].isupper() and title not in line]
+    assert rows and all("—" not in row for row in rows)  # no cell is a bare dash any more
+    first = next(line for line in page.splitlines() if line.startswith(t("synergy.status.proposed", lang)))
+    assert f" {na} " in first  # the first stage has no previous one
+    place = next(line for line in page.splitlines() if line.startswith("Lac-Saint-Jean-Est"))
+    assert place.split()[1:] == ["x", "2", "x", "x", "x", "x"]  # hidden, but the count of firms is kept
+    assert t("reports.mark.not_applicable_note", lang) in " ".join(page.split())
+    assert t("reports.suppressed", lang, k=3) in " ".join(page.split())

@@ -20,7 +20,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from symbiosis.i18n import t
-from symbiosis.reports.data import DOUBLE_COUNT_NOTE, ReportData
+from symbiosis.reports.data import DOUBLE_COUNT_NOTE, MIN_FIRMS_PER_CELL, ReportData
 from symbiosis.reports.figures import Frame, draw_map, map_caption
 from symbiosis.reports.tables import (
     header_rows,
@@ -158,22 +158,33 @@ def _kpis(pdf: ReportPDF, data: ReportData, lang: str) -> None:
         "co2e_avoided_t_per_yr",
         "net_value_cad_per_yr",
     ]
+    status = data.by_status[cols].astype(object)
+    # A stage reached by no path (the first, abandonment) or after an empty one has no conversion:
+    # « s.o. », not « — », which the reader would take for a figure hidden for confidentiality.
+    missing = status[["n_reached", "conversion_pct"]].isna()
+    status[missing.columns] = status[missing.columns].mask(missing, t("reports.mark.not_applicable", lang))
     draw_table(
         pdf,
-        localise(data.by_status[cols], lang, exact=True),
+        localise(status, lang, exact=True),
         font_size=7,
         numeric_decimals={t("reports.col.conversion_pct", lang): 1},
     )
+    if missing.any().any():
+        pdf.paragraph(t("reports.mark.not_applicable_note", lang), size=8)
     pdf.heading(t("reports.section.by_territory", lang), size=12)
     terr = territory_table(data, lang, exact=True).iloc[:-1]  # the last row is the note, printed below
     # Place names get room (« Lac-Saint-Jean-Est » was cut mid-word), the figures share the rest —
     # tonnes diverted included, as on the dashboard's breakdown.
-    text_columns = sum(not pd.api.types.is_numeric_dtype(terr[c]) for c in terr.columns)
-    widths = [2.0] * text_columns + [1.0] * (len(terr.columns) - text_columns)
-    draw_table(pdf, terr.astype(object).where(terr.notna(), ""), font_size=7, widths=widths)
+    numeric = [pd.api.types.is_numeric_dtype(terr[c]) for c in terr.columns]
+    widths = [1.0 if number else 2.0 for number in numeric]
+    # In anonymised mode a missing figure is one hidden for confidentiality: « x », as Statistique
+    # Canada prints it (the cells were blank under a note about « — »).
+    hidden = terr.isna() & pd.Series(numeric, index=terr.columns) & data.anonymised
+    shown = terr.astype(object).mask(hidden, t("reports.mark.suppressed", lang))
+    draw_table(pdf, shown.where(shown.notna(), ""), font_size=7, widths=widths)
     pdf.paragraph(DOUBLE_COUNT_NOTE.get(lang), size=8)
-    if data.anonymised:
-        pdf.paragraph(t("reports.suppressed", lang), size=8)
+    if hidden.any().any():
+        pdf.paragraph(t("reports.suppressed", lang, k=MIN_FIRMS_PER_CELL), size=8)
 
 
 def _map(pdf: ReportPDF, data: ReportData, lang: str) -> None:
