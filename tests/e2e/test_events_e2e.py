@@ -1,0 +1,47 @@
+"""The advisor's event planner in a real browser: plan, read the schedule whole, download the agendas.
+
+Photographed at 1280×900 (``make screenshots`` writes it to docs/screenshots/).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS, RequestLog, demo_password, new_page, open_page, sign_in
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT_MS = 120_000
+
+
+def test_advisor_plans_an_event_reads_it_whole_and_downloads_the_agendas(browser, app_url, tmp_path):
+    log = RequestLog()
+    context, page = new_page(browser, log)
+    try:
+        sign_in(page, app_url, "conseillere", demo_password("conseillere"))
+        open_page(page, "Planificateur d'activité de maillage")
+        page.get_by_label("Tables").fill("3")
+        page.get_by_label("Plages horaires").fill("2")
+        page.get_by_label("Heure de début").fill("9 h 30")  # as people write it
+        page.get_by_label("Temps de calcul maximal (secondes)").fill("2")
+        page.get_by_role("button", name="Planifier").click()
+        pdf = page.get_by_role("button", name="Télécharger les agendas (PDF)")
+        pdf.wait_for(timeout=TIMEOUT_MS)
+        page.locator('[data-testid="stDataFrame"]').nth(1).wait_for()  # the summary, the schedule
+        summary = page.locator('[data-testid="stDataFrame"]').first.locator(".dvn-scroller")
+        width, shown = summary.evaluate("s => [s.scrollWidth, s.clientWidth]")
+        assert width <= shown + 1  # the summary is read whole (the schedule may scroll: a column a table)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "event_planner.png"))
+        with page.expect_download(timeout=TIMEOUT_MS) as info:
+            pdf.click()
+        assert info.value.suggested_filename == "agendas.pdf"
+        path = tmp_path / "agendas.pdf"
+        info.value.save_as(path)
+        assert path.read_bytes().startswith(b"%PDF")
+        page.get_by_text("English").click()  # the same schedule, read in English
+        page.get_by_role("button", name="Download the agendas (XLSX)").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_role("heading", name="Matchmaking-event planner").wait_for(timeout=TIMEOUT_MS)
+    finally:
+        context.close()
+    assert log.outside_loopback() == []
