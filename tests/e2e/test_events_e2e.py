@@ -14,7 +14,8 @@ pytestmark = pytest.mark.e2e
 TIMEOUT_MS = 120_000
 
 
-def test_advisor_plans_an_event_reads_it_whole_and_downloads_the_agendas(browser, app_url, tmp_path):
+def test_advisor_plans_an_event_reads_it_whole_and_downloads_the_agendas(browser, fresh_app, tmp_path):
+    app_url, _ = fresh_app  # a plan is an audited export: its own registry, not the session's
     log = RequestLog()
     context, page = new_page(browser, log)
     try:
