@@ -471,6 +471,8 @@ def with_optional_columns(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFr
 
 def _missing(series: pd.Series) -> pd.Series:
     miss = series.isna()
+    if isinstance(series.dtype, pd.StringDtype):  # text already (pandas 3's default): no conversion
+        return miss | series.str.strip().eq("").fillna(False).astype(bool)
     if series.dtype == object or pd.api.types.is_string_dtype(series):
         miss |= series.astype("string").fillna("").str.strip().eq("")
     return miss

@@ -56,3 +56,13 @@ def test_duplicate_key_and_strict_mode():
 def test_missing_column():
     frame = pd.DataFrame([_firm()]).drop(columns="lat")
     assert validate_frame(frame, FIRMS, strict=False) == ["missing column 'lat'"]
+
+
+@pytest.mark.parametrize("dtype", ["str", "string", "string[python]", object])
+def test_blank_text_is_missing_whatever_the_text_dtype(dtype):
+    # pandas 3 reads text as "str" (Arrow); hand-built frames may hold objects or nullable strings.
+    names = ["Alu", "  ", "\t\u3000", None, "\u00a0"]
+    frame = pd.DataFrame([_firm(firm_id=f"F{i}") for i in range(len(names))])
+    frame["name"] = pd.Series(names, dtype=dtype)
+    errors = validate_frame(frame, FIRMS, strict=False)
+    assert errors == ["name: 4 missing value(s)"]
