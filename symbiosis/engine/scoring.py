@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from symbiosis.engine._keys import first_and_inverse
 from symbiosis.engine.baselines import demand_baselines, load_baselines, supply_baselines
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.factors import disposal_factor, lookup_factor, virgin_factor
@@ -465,7 +466,7 @@ def _virgin(factors: pd.DataFrame, sup: dict, dem: dict) -> dict[str, Any]:
     """Virgin factor of each pair (pair rows first), computed once per distinct category pair."""
     s_code, d_code = sup["category_code"], dem["category_code"]
     key = s_code.astype(np.int64) * (int(d_code.max(initial=0)) + 1) + d_code
-    _, rep, inv = np.unique(key, return_index=True, return_inverse=True)
+    rep, inv = first_and_inverse(key)
     args = dict(
         supply_category_id=sup["category"].at(rep),
         category_id=dem["category"].at(rep),
