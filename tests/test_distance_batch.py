@@ -36,3 +36,14 @@ def test_distances_agree_with_geopy_to_the_millimetre():
     km = geodesic_pairs_km(lat, lon, red, lat, lon, red, i, j)
     ref = [geodesic((lat[a], lon[a]), (lat[b], lon[b])).km for a, b in zip(i, j, strict=True)]
     assert np.allclose(km, ref, rtol=0, atol=1e-6)
+
+
+def test_pairs_computed_by_slices_give_the_same_km(monkeypatch):
+    import symbiosis.engine.distance as distance
+
+    lat, lon, red = _points(3, 300)
+    rng = np.random.default_rng(3)
+    i, j = rng.integers(0, 300, 1000), rng.integers(0, 300, 1000)
+    whole = geodesic_pairs_km(lat, lon, red, lat, lon, red, i, j)
+    monkeypatch.setattr(distance, "PAIR_SLICE", 7)
+    assert np.array_equal(geodesic_pairs_km(lat, lon, red, lat, lon, red, i, j), whole)

@@ -30,6 +30,9 @@ __all__ = [
 #: ≤ 0.33 % measured on Québec pairs); prune radii are widened by it so no pair is lost.
 SPHERE_MARGIN = 0.006
 
+#: Pairs per slice of :func:`geodesic_pairs_km` (the fastest of 2^14, 2^16, 2^18 measured).
+PAIR_SLICE = 1 << 16
+
 _A = 6378.137  # WGS84 semi-major axis, km
 _F = 1 / 298.257223563
 _B = _A * (1 - _F)
@@ -99,7 +102,20 @@ def geodesic_pairs_km(
     max_iter: int = 50,
 ) -> NDArray[np.float64]:
     """:func:`geodesic_km` between points ``i`` of one set and ``j`` of another, with the reduced
-    latitudes of each set (:func:`reduced_latitudes`) computed once per point, not per pair."""
+    latitudes of each set (:func:`reduced_latitudes`) computed once per point, not per pair.
+
+    Pairs are computed by slices of :data:`PAIR_SLICE`: a pair's km does not depend on the others
+    in its batch, and slices keep the iteration's temporaries in cache instead of fresh memory
+    (2.8 million pairs: 0.84 → 0.76 CPU s).
+    """
+    if len(i) > PAIR_SLICE:
+        out = np.empty(len(i))
+        for start in range(0, len(i), PAIR_SLICE):
+            part = slice(start, start + PAIR_SLICE)
+            out[part] = geodesic_pairs_km(
+                lat1, lon1, reduced1, lat2, lon2, reduced2, i[part], j[part], max_iter=max_iter
+            )
+        return out
     su1, cu1 = reduced1[0][i], reduced1[1][i]
     su2, cu2 = reduced2[0][j], reduced2[1][j]
     dist, done = _vincenty(su1, cu1, su2, cu2, np.radians(lon2[j] - lon1[i]), max_iter)
