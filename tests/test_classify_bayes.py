@@ -8,19 +8,8 @@ import pandas as pd
 import pytest
 
 from symbiosis.kb import classify as clf
+from tests.test_classifier_examples import CATEGORIES  # three categories, labels only
 
-CATEGORIES = pd.DataFrame(
-    {
-        "category_id": ["a_dairy", "b_paper", "c_reagent"],
-        "family": ["agrifood_organics", "pulp_paper", "chemicals_solvents"],
-        "kind": ["material", "material", "material"],
-        "label_fr": ["Boues de laiterie", "Boues de papetière", "Réactifs de flottation"],
-        "label_en": ["Dairy wastewater sludge", "Paper mill sludge", "Fatty acid flotation reagents"],
-        "synonyms_fr": ["", "", ""],
-        "synonyms_en": ["", "", ""],
-        "waste_codes": ["", "", ""],
-    }
-)
 #: Several firms' wordings of a dairy's sludge, none of them close to the query on its own.
 EXAMPLES = pd.DataFrame(
     {
