@@ -833,7 +833,6 @@ def _apply_band(
     value: float | None,
     bands: tuple[tuple[int, float, float], ...],
     *,
-    temperature: bool = True,
     declared: bool = False,
 ) -> np.ndarray:
     """Put first the band (heat in °C, steam in bar) containing ``value``, when the text is about it.
@@ -861,7 +860,7 @@ def _apply_band(
     else:
         steam = first in {i for i, _, _ in index.pressure_bands}  # read by its own bands, after
         blocking = category.kind == "energy" and (
-            not temperature or not declared or steam or _holds_temperature(category.category_id, value)
+            not declared or steam or _holds_temperature(category.category_id, value)
         )
     if first not in band_rows and (not in_window or blocking):
         return scores
@@ -910,7 +909,6 @@ def classify_many(
         raise ValueError("declarations must be aligned with texts")
     directions = [d.direction if d is not None else None for d in declared]
     ids = np.array([c.category_id for c in index.categories], dtype=object)
-    allowed_rows = _allowed_rows(ids, declared)
     parts = [
         _score_parts(index, texts[i : i + _BATCH], lang, directions[i : i + _BATCH])
         for i in range(0, len(texts), _BATCH)
@@ -927,34 +925,19 @@ def classify_many(
         row = row + _code_bonus(index, decl.waste_code)  # a code alone is enough to suggest
         allowed = allowed_categories(decl)
         if allowed is not None:
-            fits = allowed_rows[k]
+            fits = np.isin(ids, list(allowed))
             if decl.direction == "demand":
                 row = _outlet_first(row, fits, heads.get(k))
                 row = _common_outlet_first(index, np.where(fits, row, 0.0), fits, text, similarity[k])
             row = np.where(fits, row, 0.0)
         temperature = decl.temperature_c if decl.temperature_c is not None else parse_temperature_c(text)
-        declared = decl.temperature_c is not None
-        row = _apply_band(index, row, temperature, index.heat_bands, declared=declared)
-        row = _apply_band(index, row, temperature, index.steam_temperature_bands, declared=declared)
-        pressure = parse_pressure_bar(text)
-        row = _apply_band(index, row, pressure, index.pressure_bands, temperature=False)  # pressure wins
+        stated = decl.temperature_c is not None
+        row = _apply_band(index, row, temperature, index.heat_bands, declared=stated)
+        row = _apply_band(index, row, temperature, index.steam_temperature_bands, declared=stated)
+        row = _apply_band(index, row, parse_pressure_bar(text), index.pressure_bands)  # pressure wins
         order = np.argsort(-row, kind="stable")[: max(top, 0)]
         out.append([_with_score(index.categories[i], row[i]) for i in order if row[i] > 0.0])
     return out
-
-
-def _allowed_rows(ids: np.ndarray, declared: Sequence[Declaration | None]) -> np.ndarray:
-    """Return the (declaration × category) mask of the categories each declaration allows (every
-    category where it says nothing that narrows them)."""
-    rows = np.ones((len(declared), len(ids)), dtype=bool)
-    masks: dict[frozenset[str], np.ndarray] = {}
-    for k, decl in enumerate(declared):
-        allowed = allowed_categories(decl or Declaration())
-        if allowed is not None:
-            if allowed not in masks:
-                masks[allowed] = np.isin(ids, list(allowed))
-            rows[k] = masks[allowed]
-    return rows
 
 
 def _head_scores(
