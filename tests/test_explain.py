@@ -156,3 +156,17 @@ def test_no_exported_explanation_of_the_sample_region_holds_a_coded_reference(tm
     for column in ("explanation_fr", "explanation_en"):
         coded = exported[column][exported[column].str.contains(_CODED_EVIDENCE)]
         assert coded.empty, coded.head(3).tolist()
+
+
+def test_a_pretreatment_the_supplier_did_is_named_as_done_and_not_charged():
+    reg = tiny_registry()
+    streams = reg.streams.copy()
+    streams.loc[streams["stream_id"] == "S_BARK", "description"] = "Écorces broyées"
+    row = _explained({"S_BARK>D_BOIL": 444.0}, Registry(reg.firms, streams)).loc["S_BARK>D_BOIL"]
+    assert bool(row["pretreatment_done"]) and row["pretreatment_cost_cad_per_yr"] == 0.0
+    assert "pretreatment" in row["flags"].split("|")  # still a point to confirm with the supplier
+    fr, en = explain_text(row, "fr"), explain_text(row, "en")
+    assert "prétraitement : broyage, déjà fait selon le fournisseur" in fr
+    assert "pre-treatment: grinding, already done according to the supplier" in en
+    plain = _explained({"S_BARK>D_BOIL": 444.0}).loc["S_BARK>D_BOIL"]
+    assert not bool(plain["pretreatment_done"]) and "déjà fait" not in explain_text(plain, "fr")

@@ -471,3 +471,27 @@ def test_fermentation_residues_go_to_fields_today_not_to_landfill():
     assert list(out["fate"]) == ["land_spreading", "land_spreading", "landfill"]
     assert out["cost"].tolist() == [10.0, 10.0, MatchConfig().default_tipping_fee_cad_per_t]
     assert out["diverted"].tolist() == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("description", "charged"),
+    [
+        ("Écorces broyées", False),  # the rule's grinding is done: not charged again
+        ("Bark, ground, 45 % moisture", False),
+        ("Écorces à broyer", True),  # still to do
+        ("Bark, not ground", True),
+        ("Écorces du broyeur", True),  # the machine, not the state
+    ],
+)
+def test_a_pretreatment_the_supplier_states_done_is_not_charged(description, charged):
+    """Bark whose rule needs grinding (20 $/t): a supplier who says it is ground is not charged for it."""
+    reg = tiny_registry()
+    streams = reg.streams.copy()
+    streams.loc[streams["stream_id"] == "S_BARK", "description"] = description
+    row = _scored(registry=Registry(reg.firms, streams)).loc["S_BARK>D_BOIL"]
+    base = _scored().loc["S_BARK>D_BOIL"]
+    assert bool(row["pretreatment_done"]) is (not charged)
+    assert row["pretreatment_cost_cad_per_unit"] == pytest.approx(20.0 if charged else 0.0)
+    assert row["net_value_cad_per_unit"] == pytest.approx(
+        base["net_value_cad_per_unit"] + (0.0 if charged else 20.0)
+    )

@@ -82,6 +82,8 @@ def test_authorisation_flag_names_which_authorisation():
     assert any("matière résiduelle fertilisante" in f for f in flags)
     assert "Prétraitement : séchage" in flags  # a word, not the knowledge base's code « drying »
     assert "Pre-treatment: heat exchanger" in drilldown(row.replace("drying", "heat_exchanger"), "en").flags
+    done = drilldown(pd.concat([row, pd.Series({"pretreatment_done": True})]), "fr").flags
+    assert "Prétraitement : séchage, déjà fait selon le fournisseur (coût non compté, à confirmer)" in done
     text = drilldown(pd.Series({"match_basis": "text", "text_similarity": 0.72}), "en").basis
     assert "similarity 0.72" in text
 

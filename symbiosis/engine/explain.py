@@ -161,6 +161,12 @@ def explain(
         out[col] = rows[col].fillna("").astype(str) if col in rows else ""
     for col in ("avoided_disposal_cad_per_unit", "avoided_purchase_cad_per_unit", "gate_fee_cad_per_unit"):
         out[col] = rows[col].to_numpy(float) if col in rows else np.nan
+    # The supplier states the rule's pre-treatment as done: not charged, still a point to confirm.
+    out["pretreatment_done"] = (
+        rows["pretreatment_done"].fillna(False).astype(bool).to_numpy()
+        if "pretreatment_done" in rows
+        else False
+    )
     out["status"] = "estimated"
     return out
 
@@ -302,10 +308,12 @@ def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
 
 
 def _flag_words(flag: str, r: dict, lang: str) -> str:
-    """One flag in words; the pre-treatment flag names its step (« prétraitement : séchage »)."""
+    """One flag in words; the pre-treatment flag names its step (« prétraitement : séchage ») and says
+    when the supplier states it as done (not charged)."""
     step = str(r.get("pretreatment") or "").strip()
     if flag == "pretreatment" and step:
-        return _say("flags.pretreatment_step", lang, step=pretreatment_label(step, lang))
+        key = "flags.pretreatment_done" if bool(r.get("pretreatment_done")) else "flags.pretreatment_step"
+        return _say(key, lang, step=pretreatment_label(step, lang))
     return _say(f"flags.{flag}", lang)
 
 

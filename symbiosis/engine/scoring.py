@@ -24,7 +24,8 @@ category's default baseline (the ``*_source`` columns say which).
 
 * ``pretreatment`` = config cost of the rule's pre-treatment type × tonnes per unit (× 1 per MWh
   for energy; a heat exchanger is priced per MWh of heat it delivers, so warm water pays it × the
-  rule's MWh per m³, not per m³);
+  rule's MWh per m³, not per m³); nothing when the supply's description states the step as done
+  ("heat treated", « déshydratées »: :mod:`symbiosis.kb.treatments`; ``pretreatment_done``);
 * ``net_value`` = avoided disposal + avoided purchase − gate fee − transport − pre-treatment;
 * ``diverted`` = tonnes per unit for a material whose current fate is landfill or incineration,
   else 0 (a by-product already sold, land spreading, internal reuse or paid treatment is not
@@ -50,6 +51,7 @@ from symbiosis.engine._keys import first_and_inverse
 from symbiosis.engine.baselines import demand_baselines, load_baselines, supply_baselines
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.factors import disposal_factor, lookup_factor, virgin_factor
+from symbiosis.kb.treatments import stated_treatments, treatment_bit
 from symbiosis.registry import Registry
 
 __all__ = [
@@ -101,6 +103,7 @@ SCORE_COLUMNS = (
     "demand_use",
     "demand_use_source",
     "purchase_price_source",
+    "pretreatment_done",
     "gain_per_unit",
 )
 
@@ -316,7 +319,10 @@ def score_pairs(
     kind = Kinds(sup["kind_code"], sup["kind_names"]) if pairs.kind is None else pairs.kind
     flow, yld, road_km = pairs.flow, pairs.yield_ratio, pairs.road_km
     t_unit, trips_unit, mode = _physical(kind, sup, config)
-    pre_rate = _pretreatment_rates(pairs.pretreatment, pairs.pretreatment_names, kind, config)
+    pre_done = _pretreatment_done(pairs.pretreatment, pairs.pretreatment_names, sup)
+    pre_rate = np.where(
+        pre_done, 0.0, _pretreatment_rates(pairs.pretreatment, pairs.pretreatment_names, kind, config)
+    )
     pre_basis = _pretreatment_basis(pairs.pretreatment, pairs.pretreatment_names, kind, t_unit, yld)
     money = _money(kind, t_unit, trips_unit, mode, flow, road_km, yld, sup, dem, pre_rate * pre_basis, config)
     virgin = _virgin(factors, sup, dem)
@@ -350,6 +356,7 @@ def score_pairs(
         demand_use=dem["use"],
         demand_use_source=dem["use_source"],
         purchase_price_source=dem["price_source"],
+        pretreatment_done=pre_done,
         gain_per_unit=(
             w.value * money["net_value_cad_per_unit"]
             + w.co2 * co2_unit * w.carbon_price_cad_per_t_co2e
@@ -421,6 +428,11 @@ def _stream_attrs(
     if "stream_id" in frame.columns:  # rows looked up by position keep the id as a column, not the index
         frame = frame.drop(columns="stream_id")
     if supply is not None:
+        out["treated"] = (
+            stated_treatments(frame["description"])
+            if "description" in frame.columns
+            else np.zeros(len(frame), dtype=np.int64)
+        )
         t_unit = np.where(
             kind == "material",
             1.0,
@@ -496,6 +508,14 @@ def _pretreatment_rates(codes: np.ndarray, names: np.ndarray, kind: Kinds, confi
         [[config.pretreatment_rate(str(pre), str(k)) for k in kind.names] for pre in names], dtype=float
     ).reshape(len(names), len(kind.names))
     return table[codes, kind.codes] if len(codes) else np.zeros(0)
+
+
+def _pretreatment_done(codes: np.ndarray, names: np.ndarray, sup: dict) -> np.ndarray:
+    """Whether each pair's supply states its rule's pre-treatment as already done (not charged again)."""
+    bits = np.fromiter((treatment_bit(str(n)) for n in names), dtype=np.int64, count=len(names))
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
+    return (sup["treated"] & bits[codes]) != 0
 
 
 def _pretreatment_basis(

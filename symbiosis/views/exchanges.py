@@ -241,7 +241,10 @@ def _flags(row: pd.Series, lang: str, rules: pd.DataFrame | None) -> list[str]:
         out.append(t("advisor.flag.authorisation", lang, which=which))
     if bool(row.get("flag_pretreatment")):
         what = pretreatment_label(row.get("pretreatment"), lang) if row.get("pretreatment") else "—"
-        out.append(t("advisor.flag.pretreatment", lang, what=what))
+        done = bool(row.get("pretreatment_done")) and bool(row.get("pretreatment"))
+        out.append(
+            t("advisor.flag.pretreatment_done" if done else "advisor.flag.pretreatment", lang, what=what)
+        )
     if bool(row.get("flag_internal")):
         out.append(t("advisor.flag.internal", lang))
     if bool(row.get("flag_text_only")):
