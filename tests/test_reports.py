@@ -15,10 +15,10 @@ import pytest
 
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.factors import load_factors
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 from symbiosis.pipeline import run
 from symbiosis.reports import gather_report, lines_from_result, parse_territory, render_report
-from symbiosis.reports.pdf import format_number
+from symbiosis.reports.pdf import MAX_SYNERGY_ROWS, format_number
 from symbiosis.reports.tables import SHEETS
 from tests.test_reports_fixtures import HOSTILE, SECRET_COORDS, SECRET_NAMES, report_registry
 
@@ -100,6 +100,13 @@ def test_sample_pdf_has_headings_kpis_and_drawn_pages(sample_report, lang, tmp_p
         assert ink.mean() > 0.002, f"{page.name} is blank"
     map_ink = np.asarray(Image.open(pages[2]).convert("L")) < 200
     assert map_ink.mean() > 0.01  # the map page draws points and links
+    # The note on the rows left out heads the synergies' table: after a table that filled its page,
+    # it stood alone on a page of its own.
+    rest = len(sample_report.synergies) - MAX_SYNERGY_ROWS
+    assert rest > 0
+    note = tn("reports.top_rows", rest, lang, shown=MAX_SYNERGY_ROWS).replace("\u00a0", " ")
+    heading = t("reports.section.synergies", lang)
+    assert text.index(heading) < text.index(note) < text.index(heading) + 400
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from symbiosis.i18n import t
+from symbiosis.i18n import t, tn
 from symbiosis.reports.data import DOUBLE_COUNT_NOTE, MIN_FIRMS_PER_CELL, ReportData
 from symbiosis.reports.figures import Frame, draw_map, map_caption
 from symbiosis.reports.tables import (
@@ -216,10 +216,13 @@ def _synergies(pdf: ReportPDF, data: ReportData, lang: str) -> None:
         "net_value_cad_per_yr",
     ]
     top = data.synergies.sort_values("net_value_cad_per_yr", ascending=False).head(MAX_SYNERGY_ROWS)
+    if len(data.synergies) > MAX_SYNERGY_ROWS:
+        # Said before the table, not after it: a table that fills its page pushed the note alone
+        # onto a page of its own.
+        rest = len(data.synergies) - MAX_SYNERGY_ROWS
+        pdf.paragraph(tn("reports.top_rows", rest, lang, shown=MAX_SYNERGY_ROWS), size=8)
     widths = (17, 34, 40, 40, 44, 30, 22, 22, 28)
     draw_table(pdf, localise(top[cols], lang, exact=True), widths=widths, font_size=7)
-    if len(data.synergies) > MAX_SYNERGY_ROWS:
-        pdf.paragraph(t("reports.more_rows", lang, n=len(data.synergies) - MAX_SYNERGY_ROWS), size=8)
 
 
 def _methodology(pdf: ReportPDF, data: ReportData, lang: str) -> None:
