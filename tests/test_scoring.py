@@ -240,6 +240,25 @@ def test_a_category_price_wins_over_its_familys():
     assert out["price"].tolist() == [60.0, cfg.default_purchase_price_by_family["energy_gas"]]
 
 
+def test_a_farm_taking_a_wet_by_product_as_feed_pays_for_feed_not_for_a_compost_substrate():
+    """Feed is priced as the bought feed it replaces (40 $/t wet), not the agri-food family's 5 $/t:
+    at 5 $/t a heat-treated yeast slurry was worth less as pig feed than spread on a field."""
+    from symbiosis.engine.baselines import demand_baselines, load_baselines
+
+    demands = pd.DataFrame(
+        {"category_id": ["animal_feed_ingredient", "compost_feedstock"], "kind": "material"}
+    )
+    cfg = MatchConfig()
+    out = demand_baselines(
+        demands,
+        family=np.array(["agrifood_organics", "agrifood_organics"], dtype=object),
+        baselines=load_baselines(),
+        config=cfg,
+    )
+    assert out["price"][0] == 40.0 and out["price"][0] > cfg.default_fate_cost_cad_per_t["land_spreading"]
+    assert out["price_source"][0] == "category_default"
+
+
 def test_a_residue_wanted_as_an_input_is_not_priced_as_its_familys_virgin_material():
     """Spent caustic is not bought at the price of caustic soda, nor a waste-derived fuel as plastic."""
     from symbiosis.engine.baselines import demand_baselines, load_baselines

@@ -219,6 +219,13 @@ def _default_purchase_by_category() -> dict[str, float]:
         "used_oil_lubricating": 100.0,
         "sulphur_elemental": 150.0,
         "sulphuric_acid": 150.0,
+        # A livestock farm that takes a wet by-product as feed (wet distillers' or brewers' grains,
+        # liquid yeast, fermentation biomass) replaces bought feed, priced per wet tonne as
+        # delivered: wet distillers' grains traded at about 30–60 USD per short ton in 2023–2024
+        # (USDA AMS, National Weekly Ethanol Report), about 40 $/t here. The agri-food family's
+        # 5 $/t prices compost and digester substrates; as feed it made heat-treated yeast slurry
+        # and fermentation mycelium worth less than their spreading.
+        "animal_feed_ingredient": 40.0,
     }
     # Once-through cooling water replaces the plant's own withdrawal, not the municipal water the
     # family's 1.5 $/m³ prices (raw, washing or irrigation water may be bought: they keep it).
