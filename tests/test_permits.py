@@ -11,6 +11,7 @@ from symbiosis.ingest import guess_kind, read_table
 from symbiosis.ingest.permits import validate_permits
 from symbiosis.kb import load_categories
 from symbiosis.schemas import PERMIT_TYPES, PERMITS, validate_frame
+from tests._clock import EVENING_UTC, pin_utc
 
 HEADER = (
     "id_autorisation;id_entreprise;type_autorisation;reference_autorisation;categories_couvertes;"
@@ -95,3 +96,31 @@ def test_the_repository_stores_permits_and_the_registry_reads_them(
     assert repo.permits(firm_b).empty
     repo.delete_permit(system, "P-2")
     assert list(repo.permits(system)["permit_id"]) == ["P-1"]
+
+
+def _permit_valid_until(day: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "permit_id": "P",
+                "firm_id": "F",
+                "permit_type": "hazardous_materials",
+                "reference": "R",
+                "categories": "*",
+                "waste_codes": "",
+                "valid_until": pd.Timestamp(day),
+                "conditions": "",
+            }
+        ]
+    )
+
+
+def test_a_permit_is_judged_valid_on_the_regions_day_not_the_servers(monkeypatch):
+    # 30 June 23:30 in Saguenay is 1 July 03:30 UTC: a permit valid until 30 June still holds.
+    pin_utc(monkeypatch, EVENING_UTC)
+    firm = pd.util.hash_array(np.array(["F"], dtype=object))
+    args = (firm, np.array(["hazmat_permit"], dtype=object), np.array(["x"], dtype=object), np.array([""]))
+    covered, _ = PermitIndex.build(_permit_valid_until("2025-06-30")).covered(*args)
+    assert list(covered) == [True]
+    covered, _ = PermitIndex.build(_permit_valid_until("2025-06-29")).covered(*args)
+    assert list(covered) == [False]

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.i18n import Text, TextTable
+from symbiosis.timezone import local_today
 
 __all__ = [
     "PATHWAYS",
@@ -161,14 +162,16 @@ class PermitIndex:
             Knowledge-base categories: a waste-code prefix also covers every category carrying a code
             with that prefix.
         on
-            Date the authorisations must be valid on (default: today).
+            Date the authorisations must be valid on (default: today in the region,
+            :func:`symbiosis.timezone.local_today`: at 23:30 in Saguenay a permit valid until today is
+            still valid, even on a server whose clock already reads tomorrow in UTC).
         """
         rows: list[tuple[str, str, str, str]] = []
         holders: set[str] = set()
         code_index = _category_codes(categories)
         covered: dict[str, list[str]] = {}  # waste-code prefix -> categories carrying such a code
         if permits is not None and len(permits):
-            today = pd.Timestamp.today().normalize() if on is None else on
+            today = pd.Timestamp(local_today()) if on is None else on
             valid = permits
             if "valid_until" in permits:
                 until = pd.to_datetime(permits["valid_until"], errors="coerce")
