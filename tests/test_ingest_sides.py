@@ -77,3 +77,10 @@ def test_a_category_on_its_side_is_left_alone():
     )
     assert (valid["category_source"] == "given").all()
     assert not result.report.issues
+
+
+def test_the_report_finds_what_the_firm_typed_not_the_category_id_it_was_read_as():
+    typed = load_categories().set_index("category_id").loc["landscaping_mulch", "label_fr"]
+    result, _ = _validate(f"S1;F1;offre;{typed};Paillis d'écorce tamisée, en vrac ou en sacs;1200;t/an")
+    issue = _issue(result, "category_id.corrected_side")
+    assert issue.found == typed

@@ -212,10 +212,10 @@ def test_density_in_kg_per_m3_is_refused():
     assert "density_t_per_m3.out_of_range" in _codes(_one(masse_volumique_t_par_m3="350")[0])
 
 
-def test_unknown_category_suggests_close_ids():
+def test_unknown_category_suggests_close_categories():
     result, row = _one(categorie="wood_barck")
     issue = next(i for i in result.report.issues if i.code == "category_id.unknown")
-    assert row is None and "wood_bark" in issue.fix.en
+    assert row is None and "Bark" in issue.fix.en
 
 
 def test_category_label_is_accepted_with_a_warning():
@@ -477,3 +477,15 @@ def test_a_word_off_the_list_names_the_words_to_write_in_the_readers_language(co
     row[column] = "peut-être"
     report = validate_stream_rows([row], "F1", lang=lang).report.to_frame(lang)
     assert report.iloc[:, 2].tolist() == [expected]
+
+
+def test_the_category_messages_name_categories_in_words_not_ids():
+    # the report said « Lu comme la catégorie « wood_bark » » and « par exemple : wood_bark, … »
+    result, _ = _one(categorie="Écorces")
+    read = next(i for i in result.report.issues if i.code == "category_id.read_as")
+    assert "wood_bark" not in read.fix.fr + read.fix.en + read.expected.fr + read.expected.en
+    assert "« Écorces »" in read.fix.fr and "“Bark”" in read.fix.en
+    result, _ = _one(categorie="wood_barck")
+    unknown = next(i for i in result.report.issues if i.code == "category_id.unknown")
+    assert "wood_bark" not in unknown.fix.fr + unknown.fix.en
+    assert "« Écorces »" in unknown.fix.fr and "“Bark”" in unknown.fix.en

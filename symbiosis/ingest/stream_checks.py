@@ -101,8 +101,17 @@ def _digits(code: object) -> str:
     return re.sub(r"\D", "", str(code))
 
 
+#: Categories an unknown one is illustrated with when none is close to what was typed.
+_EXAMPLE_IDS = ("wood_bark", "ferrous_scrap")
+
+
 def _label(category: Mapping[str, Any], lang: str) -> str:
     return str(category.get(f"label_{lang}") or category.get("category_id", ""))
+
+
+def _quoted(text: str, lang: str) -> str:
+    """``text`` between the language's quotation marks (« … » in French, “…” in English)."""
+    return f"“{text}”" if lang == "en" else f"« {text} »"
 
 
 def _inferred(ctx: RowContext, index: CategoryIndex, suggestions: Sequence[Any]) -> CategoryChoice | None:
@@ -140,25 +149,24 @@ def check_category(ctx: RowContext, index: CategoryIndex, suggestions: Sequence[
 
     ``suggestions`` are the classifier's for this row (:mod:`symbiosis.ingest.category_inference`);
     used only when the cell is empty. An unknown category, or an empty one nothing can be inferred
-    for, is an error listing close ids.
+    for, is an error naming close categories. The report is read by a person: categories by their
+    label in each language, never their id.
     """
     text = ctx.text("category_id")
     key = fold(text)
     if key in index.by_fold:
         return CategoryChoice(index.by_id[index.by_fold[key]])
     if key in index.by_label:
-        cid = index.by_label[key]
+        category = index.by_id[index.by_label[key]]
+        fr, en = _labels(category)
         ctx.error(
             "category_id",
             "read_as",
-            Text("un identifiant de catégorie", "a category id"),
-            Text(
-                f"Lu comme la catégorie « {cid} » ; écrivez cet identifiant pour confirmer.",
-                f"Read as category “{cid}”; write this id to confirm.",
-            ),
+            CATEGORY_TEXTS["expected.listed"],
+            _texts(CATEGORY_TEXTS["read_as"], fr, en),
             severity="warning",
         )
-        return CategoryChoice(index.by_id[cid])
+        return CategoryChoice(category)
     if not text:
         choice = _inferred(ctx, index, suggestions)
         if choice is not None:
@@ -180,16 +188,13 @@ def check_category(ctx: RowContext, index: CategoryIndex, suggestions: Sequence[
         return CategoryChoice(None)
     pool = {**{fold(i): i for i in index.by_id}, **index.by_label}
     close = close_matches(key, tuple(pool), n=6, cutoff=0.5)
-    ids = list(dict.fromkeys(pool[c] for c in close))[:3]
-    listed = ", ".join(ids) or "wood_bark, ferrous_scrap"
+    ids = list(dict.fromkeys(pool[c] for c in close))[:3] or [i for i in _EXAMPLE_IDS if i in index.by_id]
+    examples = {
+        lang: ", ".join(_quoted(_label(index.by_id[i], lang), lang) for i in ids) for lang in ("fr", "en")
+    }
+    fr, en = {"examples": examples["fr"]}, {"examples": examples["en"]}
     ctx.error(
-        "category_id",
-        "unknown",
-        Text("une catégorie de la liste", "a category from the list"),
-        Text(
-            f"Choisissez une catégorie de la liste, par exemple : {listed}.",
-            f"Pick a category from the list, for example: {listed}.",
-        ),
+        "category_id", "unknown", CATEGORY_TEXTS["expected.listed"], _texts(CATEGORY_TEXTS["unknown"], fr, en)
     )
     return CategoryChoice(None)
 
@@ -221,7 +226,6 @@ def corrected_for_unit(
         "corrected",
         CATEGORY_TEXTS["expected.unit"].format(unit=unit),
         _texts(CATEGORY_TEXTS["corrected"], fr, en),
-        found=str(given.get("category_id", "")),
         severity="warning",
     )
     return CategoryChoice(category, "corrected", float(best.score), tuple(s.category_id for s in known[1:]))
@@ -298,7 +302,6 @@ def corrected_for_side(
         code,
         SIDE_TEXTS[f"expected.{direction}"],
         fix,
-        found=str(given.get("category_id", "")),
         severity="warning",
     )
     if not known:
