@@ -80,7 +80,7 @@ else:
     )
     row = result.exchanges.set_index("candidate_id").loc[chosen]
     why = drilldown(row, lang, rules=results_state.rules())
-    st.markdown(why.basis.replace("*", "\\*").replace("_", "\\_"))
+    st.markdown(why.basis.replace("*", "\\*").replace("_", "\\_"), help=why.reference or None)
     left, right = st.columns(2)
     tables.show_table(why.facts, container=left)
     with right:

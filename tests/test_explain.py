@@ -86,8 +86,20 @@ def test_explain_text_in_french_and_english():
     ex = _explained()
     fr = explain_text(ex.loc["S_SPL>D_CEM"], "fr")
     en = explain_text(ex.loc["S_SPL>D_CEM"], "en")
-    assert "Règle R_SPL" in fr and "vol d'oiseau" in fr and "matière dangereuse" in fr and "estimation" in fr
-    assert "Rule R_SPL" in en and "crow-fly" in en and "hazardous residue" in en and "estimated" in en
+    assert (
+        "Règle de compatibilité : " in fr
+        and "R_SPL" not in fr
+        and "vol d'oiseau" in fr
+        and "matière dangereuse" in fr
+        and "estimation" in fr
+    )
+    assert (
+        "Compatibility rule: " in en
+        and "R_SPL" not in en
+        and "crow-fly" in en
+        and "hazardous residue" in en
+        and "estimated" in en
+    )
     assert "500 t/an" in fr and "30,0 km" in fr and "30.0 km" in en
     text_fr = explain_text(ex.loc["S_TEXT>D_RAGS"], "fr")
     assert "Aucune règle" in text_fr and "1,00" in text_fr

@@ -55,7 +55,9 @@ def test_drilldown_explains_rule_distance_fit_season_value_and_flags(matched):
     _, result = matched
     row = result.exchanges.iloc[0]
     why = drilldown(row, "fr", rules=load_rules())
-    assert why.basis.startswith(f"Règle {row['rule_id']}")
+    assert why.basis.startswith("Règle de compatibilité : ")
+    # the rule's id is a reference for whoever checks the knowledge base, not the sentence people read
+    assert row["rule_id"] not in why.basis and why.reference.endswith(row["rule_id"])
     facts = dict(zip(why.facts.iloc[:, 0], why.facts.iloc[:, 1], strict=True))
     assert facts["Distance par la route (estimation)"].startswith("≈")
     assert facts["Mois en commun"] == row["months_common_fr"]

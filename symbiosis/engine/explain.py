@@ -253,7 +253,6 @@ def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
         _say(
             "rule",
             lang,
-            rule_id=r["rule_id"],
             s_label=r[f"supply_label_{lang}"],
             d_label=r[f"demand_label_{lang}"],
             evidence=f" ({ev})" if ev else "",

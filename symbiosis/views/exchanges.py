@@ -132,13 +132,18 @@ def exchange_labels(exchanges: pd.DataFrame, firms: pd.DataFrame, lang: str = "f
 
 @dataclass(frozen=True)
 class Drilldown:
-    """Everything the drill-down of one exchange shows."""
+    """Everything the drill-down of one exchange shows.
+
+    ``basis`` is the sentence a person reads (the rule in words, never its id); ``reference`` names
+    the knowledge-base rule for whoever checks it (a tooltip), empty for a text-only match.
+    """
 
     basis: str
     facts: pd.DataFrame
     value: pd.DataFrame
     co2e: pd.DataFrame
     flags: list[str]
+    reference: str = ""
 
 
 def _num(row: pd.Series, name: str) -> float:
@@ -153,7 +158,6 @@ def drilldown(row: pd.Series, lang: str = "fr", *, rules: pd.DataFrame | None = 
         basis = t(
             "advisor.drill.rule",
             lang,
-            rule=row.get("rule_id"),
             supply=row.get(f"supply_label_{lang}"),
             demand=row.get(f"demand_label_{lang}"),
             evidence=ev or "—",
@@ -225,7 +229,9 @@ def drilldown(row: pd.Series, lang: str = "fr", *, rules: pd.DataFrame | None = 
         }
     )
     co2e = co2e.set_index("poste").rename(columns={"t": t("advisor.drill.t_co2e_per_yr", lang)})
-    return Drilldown(basis, facts, value, co2e, _flags(row, lang, rules))
+    rule = str(row.get("rule_id") or "") if row.get("match_basis") == "rule" else ""
+    reference = t("advisor.drill.rule_ref", lang, rule=rule) if rule else ""
+    return Drilldown(basis, facts, value, co2e, _flags(row, lang, rules), reference)
 
 
 def _flags(row: pd.Series, lang: str, rules: pd.DataFrame | None) -> list[str]:

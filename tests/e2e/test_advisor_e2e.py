@@ -70,7 +70,7 @@ def test_advisor_map_exchanges_network_offline(browser, app_url):
 
         go_to(page, "Échanges proposés")
         page.get_by_role("heading", name="Pourquoi cet échange ?").wait_for()
-        page.get_by_text(re.compile(r"^Règle KB\d+")).first.wait_for()
+        page.get_by_text(re.compile(r"^Règle de compatibilité : ")).first.wait_for()
         _screenshot(page, "advisor_exchanges.png")
 
         go_to(page, "Réseau de symbiose")
@@ -127,7 +127,7 @@ def test_advisor_narrows_the_exchanges_looks_at_the_map_and_finds_them_as_left(b
         sign_in_as(page, app_url, "conseillere")
         go_to(page, "Échanges proposés")
         page.get_by_text("Redevance de traitement").first.wait_for()  # the spent pot lining's gate fee
-        basis = page.get_by_text(re.compile(r"^Règle KB\d+")).first.inner_text()
+        basis = page.get_by_text(re.compile(r"^Règle de compatibilité : ")).first.inner_text()
         assert "|" not in basis and "EXPERT:" not in basis and "MAESTRI:" not in basis
         every = _shown(page)
         search = page.get_by_label("Rechercher (entreprise, catégorie)")
