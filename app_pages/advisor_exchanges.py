@@ -119,12 +119,14 @@ else:
     )
 
 st.subheader(t("advisor.exchanges.unmatched", lang))
-cats = categories
-sup, dem = st.tabs(
-    [
-        t("advisor.exchanges.unmatched_supplies", lang, n=len(result.unmatched_supplies)),
-        t("advisor.exchanges.unmatched_demands", lang, n=len(result.unmatched_demands)),
-    ]
-)
-for tab, unmatched in ((sup, result.unmatched_supplies), (dem, result.unmatched_demands)):
-    tables.show_table(unmatched_table(unmatched, registry.firms, lang, categories=cats), container=tab)
+# The search box above narrows these lists too: an advisor looking for « sciure » sees its leftovers.
+unmatched = {
+    side: unmatched_table(frame, registry.firms, lang, categories=categories, text=query)
+    for side, frame in (("supplies", result.unmatched_supplies), ("demands", result.unmatched_demands))
+}
+tabs = st.tabs([t(f"advisor.exchanges.unmatched_{side}", lang, n=len(unmatched[side])) for side in unmatched])
+for tab, frame in zip(tabs, unmatched.values(), strict=True):
+    if frame.empty and query.strip():
+        tab.info(t("advisor.exchanges.unmatched_none_found", lang))
+    else:
+        tables.show_table(frame, container=tab)

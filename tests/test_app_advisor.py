@@ -362,3 +362,18 @@ def test_map_filters_survive_the_language_switch(db, template):
     assert next(s for s in at.selectbox if s.label == "Category").value == category
     assert at.radio[0].value == "firms"
     assert len(_layer(_deck(at), "exchanges")["data"]) == arcs
+
+
+def test_the_search_narrows_the_streams_without_exchange_too(db, template):
+    # the box narrowed the exchanges and left « Flux sans échange » listing every stream
+    at = _page("advisor_exchanges.py", ADVISOR, template)
+    every = len(at.dataframe[2].value)
+    firm = at.dataframe[2].value["Entreprise"].iloc[0]
+    at.text_input(key="exchanges.query").input(firm).run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe if "Raison" in d.value.columns]
+    assert tables and len(tables[0]) <= every
+    assert firm in set(tables[0]["Entreprise"]) and all(firm in name for name in tables[0]["Entreprise"])
+    at.text_input(key="exchanges.query").input("zzz-nothing-matches").run()
+    assert not any("Raison" in d.value.columns for d in at.dataframe)
+    assert any("Aucun flux sans échange" in i.value for i in at.info)

@@ -264,3 +264,17 @@ def test_the_exchanges_download_as_a_workbook_keeps_numbers_as_numbers(matched):
     assert all(c.data_type != "f" for row in cells for c in row)  # no formula cell at all
     assert sheet["A2"].value in ("'" + EVIL, table.iloc[0, 0])
     assert any(c.value == "'" + EVIL for row in cells for c in row)
+
+
+def test_the_streams_without_exchange_honour_the_search_like_the_exchanges():
+    reg = tiny_registry()
+    lonely = stream("S9", "F2", "supply", "al_dross", 40, description="écume d'aluminium")
+    reg = Registry(reg.firms, pd.concat([reg.streams, pd.DataFrame([lonely])], ignore_index=True)).validate()
+    frame = run(reg).unmatched_supplies
+    every = unmatched_table(frame, reg.firms, "fr", categories=load_categories())
+    label = load_categories().set_index("category_id").loc["al_dross", "label_fr"]
+    by_category = unmatched_table(frame, reg.firms, "fr", categories=load_categories(), text=label.upper())
+    assert 0 < len(by_category) <= len(every) and set(by_category["Catégorie"]) == {label}
+    by_firm = unmatched_table(frame, reg.firms, "fr", categories=load_categories(), text="granules du")
+    assert set(by_firm["Entreprise"]) == {"Granules du Lac"}
+    assert unmatched_table(frame, reg.firms, "fr", categories=load_categories(), text="zzz").empty

@@ -50,6 +50,14 @@ def _unit(unit: object, lang: str) -> str:
     return unit_label(unit, lang)
 
 
+def _matches(hay: pd.Series, text: str) -> pd.Series:
+    """Which rows of ``hay`` contain the searched ``text`` (case-folded, literal; all when empty)."""
+    needle = text.strip().casefold()
+    if not needle:
+        return pd.Series(True, index=hay.index)
+    return hay.str.casefold().str.contains(needle, regex=False)
+
+
 def _names(firms: pd.DataFrame) -> pd.Series:
     return firms.drop_duplicates("firm_id").set_index("firm_id")["name"]
 
@@ -68,12 +76,11 @@ def exchange_table(
         _d=exchanges["demand_firm_id"].map(names).fillna(exchanges["demand_firm_id"]),
         _c=exchanges.get(f"supply_label_{lang}", exchanges["supply_category_id"]),
     )
-    if text.strip():
-        needle = text.strip().casefold()
-        hay = (
-            frame["_s"].astype(str) + " " + frame["_d"].astype(str) + " " + frame["_c"].astype(str)
-        ).str.casefold()
-        frame = frame[hay.str.contains(needle, regex=False)]
+    frame = frame[
+        _matches(
+            frame["_s"].astype(str) + " " + frame["_d"].astype(str) + " " + frame["_c"].astype(str), text
+        )
+    ]
     column, descending = SORT_KEYS.get(sort, SORT_KEYS["net_value"])
     frame = frame.sort_values([column, "candidate_id"], ascending=[not descending, True], kind="stable")
     return pd.DataFrame(
@@ -271,23 +278,32 @@ def _pair_categories(row: pd.Series, lang: str) -> str:
 
 
 def unmatched_table(
-    unmatched: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *, categories: pd.DataFrame | None = None
+    unmatched: pd.DataFrame,
+    firms: pd.DataFrame,
+    lang: str = "fr",
+    *,
+    categories: pd.DataFrame | None = None,
+    text: str = "",
 ) -> pd.DataFrame:
-    """Return the unmatched streams with firm name, category label, quantity and reason in ``lang``."""
+    """Return the unmatched streams with firm name, category label, quantity and reason in ``lang``.
+
+    ``text`` keeps the rows whose firm or category contains it, as the page's search box does for the
+    exchanges (:func:`exchange_table`).
+    """
     names = _names(firms)
     cat = unmatched["category_id"]
     if categories is not None:
         labels = categories.drop_duplicates("category_id").set_index("category_id")[f"label_{lang}"]
         cat = cat.map(labels).fillna(cat)
+    firm = unmatched["firm_id"].map(names).fillna(unmatched["firm_id"])
+    keep = _matches(firm.astype(str) + " " + cat.astype(str), text).to_numpy(bool)
+    shown = unmatched[keep]
     return pd.DataFrame(
         {
-            t("advisor.col.firm", lang): unmatched["firm_id"]
-            .map(names)
-            .fillna(unmatched["firm_id"])
-            .to_numpy(),
-            t("advisor.col.category", lang): cat.to_numpy(),
-            t("col.quantity_per_yr", lang): pd.to_numeric(unmatched["quantity_per_yr"]).round(1).to_numpy(),
-            t("col.unit", lang): [_unit(u, lang) for u in unmatched["quantity_unit"]],
-            t("advisor.col.reason", lang): unmatched["reason_en" if lang == "en" else "reason_fr"].to_numpy(),
+            t("advisor.col.firm", lang): firm[keep].to_numpy(),
+            t("advisor.col.category", lang): cat[keep].to_numpy(),
+            t("col.quantity_per_yr", lang): pd.to_numeric(shown["quantity_per_yr"]).round(1).to_numpy(),
+            t("col.unit", lang): [_unit(u, lang) for u in shown["quantity_unit"]],
+            t("advisor.col.reason", lang): shown["reason_en" if lang == "en" else "reason_fr"].to_numpy(),
         }
     )
