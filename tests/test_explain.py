@@ -182,3 +182,22 @@ def test_a_pretreatment_the_supplier_did_is_named_as_done_and_not_charged():
     assert "pre-treatment: grinding, already done according to the supplier" in en
     plain = _explained({"S_BARK>D_BOIL": 444.0}).loc["S_BARK>D_BOIL"]
     assert not bool(plain["pretreatment_done"]) and "déjà fait" not in explain_text(plain, "fr")
+
+
+@pytest.mark.parametrize(
+    ("unit", "fr", "en"),
+    [
+        ("trip", "voyages/an", "trips/yr"),
+        ("m3", "m³/an", "m³/yr"),
+        ("m2", "m² :", "m²:"),  # a capacity is a floor area, not a yearly rate
+    ],
+)
+def test_the_flow_sentence_writes_units_as_the_app_does(unit, fr, en):
+    # it printed the stored codes: « Flux 12 trip/an », « m3/an », « m2/an »
+    row = _explained().loc["S_SPL>D_CEM"].copy()
+    row["supply_unit"] = row["demand_unit"] = unit
+    text_fr, text_en = explain_text(row, "fr"), explain_text(row, "en")
+    assert f" {fr}" in text_fr and f" {en}" in text_en
+    assert f"{unit}/an" not in text_fr and f"{unit}/yr" not in text_en and "m2" not in text_fr + text_en
+    if unit == "trip":  # a price per trip, in the singular
+        assert "150,00 $/voyage ;" in text_fr and "150.00 $/trip;" in text_en

@@ -10,6 +10,7 @@ Every sentence and word comes from the message catalogue (``symbiosis/data/messa
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,16 @@ _PER_YR = (
 )
 _EVIDENCE = ("evidence_type", "evidence_ref", "evidence_note")
 _UNIT = {kind: unit.removesuffix("/yr") for kind, unit in CANONICAL_UNIT.items()}
+#: A stored unit (``trip``) back to the canonical unit of its yearly flow (``trip/yr``; ``m2`` stays ``m2``).
+_RATE = {unit.removesuffix("/yr"): unit for unit in CANONICAL_UNIT.values()}
+
+
+def _words() -> ModuleType:
+    """:mod:`symbiosis.units.words`, imported when a paragraph is written: the units package loads pint
+    (half a second), which ``pipeline.run()`` never needs."""
+    from symbiosis.units import words
+
+    return words
 
 
 def month_names(mask: int, lang: str = "fr") -> str:
@@ -264,7 +275,7 @@ def explain_text(row: pd.Series | dict, lang: str = "fr") -> str:
             "qty",
             lang,
             flow=n(r["flow_per_yr"]),
-            su=r["supply_unit"],
+            unit=_words().unit_label(_RATE.get(str(r["supply_unit"]), r["supply_unit"]), lang),
             ps=n(r["pct_of_supply"]),
             pd=n(r["pct_of_demand"]),
         ),
@@ -327,7 +338,7 @@ def _baseline(r: dict, lang: str, n: Callable[..., str]) -> list[str]:
     text = _say_or(f"uses.{use}", lang, use).format(
         price=n(_nz(r.get("avoided_purchase_cad_per_unit")) / yld, 2),
         fee=n(_nz(r.get("gate_fee_cad_per_unit")) / yld, 2),
-        du=du,
+        du=_words().per_unit_label(du, lang),
     )
     source = str(r.get("supply_fate_source") or "") or "none"
     return [
@@ -337,7 +348,7 @@ def _baseline(r: dict, lang: str, n: Callable[..., str]) -> list[str]:
             fate=_say_or(f"fates.{fate}", lang, fate),
             fate_src=_say_or(f"sources.{source}", lang, ""),
             cost=n(r.get("avoided_disposal_cad_per_unit"), 2),
-            su=r.get("supply_unit") or "",
+            su=_words().per_unit_label(r.get("supply_unit") or "", lang),
             use=text,
         )
     ]

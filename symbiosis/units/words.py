@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from symbiosis.i18n import catalogue_keys, t
 
-__all__ = ["UNIT_LABELS", "unit_label"]
+__all__ = ["UNIT_LABELS", "per_unit_label", "unit_label"]
 
 #: Canonical units (and per-year rates) as each language writes them.
 UNIT_LABELS: Mapping[str, tuple[str, str]] = {
@@ -45,6 +45,8 @@ UNIT_LABELS: Mapping[str, tuple[str, str]] = {
     "kg CO2e/h": ("kg CO₂e/h", "kg CO₂e/h"),
 }
 _PER_YR = "/yr"
+#: Units written in the singular after « $/ » (« $/voyage », not « $/voyages »).
+_SINGULAR: Mapping[str, tuple[str, str]] = {"trip": ("voyage", "trip")}
 
 
 def _catalogue_unit(unit: str, lang: str) -> str | None:
@@ -65,3 +67,12 @@ def unit_label(unit: object, lang: str = "fr") -> str:
     base = text.removesuffix(_PER_YR)
     word = _catalogue_unit(base, lang) if base != text else None
     return t("labels.unit.per_yr", lang, unit=word) if word is not None else text
+
+
+def per_unit_label(unit: object, lang: str = "fr") -> str:
+    """Return a unit as written after « $/ » in ``lang`` (``trip`` → ``voyage``, ``m3`` → ``m³``)."""
+    text = "" if unit is None or (isinstance(unit, float) and math.isnan(unit)) else str(unit).strip()
+    if text in _SINGULAR:
+        fr, en = _SINGULAR[text]
+        return en if lang == "en" else fr
+    return unit_label(text, lang)
