@@ -16,6 +16,7 @@ from symbiosis.views.category_review import (
     partners_waiting,
     review_summary,
     review_table,
+    review_widths,
     streams_to_confirm,
     sure_enough,
 )
@@ -36,7 +37,11 @@ if pending.empty:
 
 waiting = partners_waiting(result.candidates, registry.streams)
 st.info(review_summary(pending, waiting, lang))
-tables.show_table(review_table(pending, registry.firms, categories, waiting, lang), key="review_table")
+tables.show_table(
+    review_table(pending, registry.firms, categories, waiting, lang),
+    key="review_table",
+    widths=review_widths(lang),
+)
 
 rows = {str(row["stream_id"]): row for row in pending.to_dict(orient="records")}
 names = registry.firms.drop_duplicates("firm_id").set_index("firm_id")["name"]

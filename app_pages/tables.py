@@ -92,16 +92,20 @@ def show_table(
     hide_index: bool = True,
     extra: dict[str, Any] | None = None,
     container: Any = None,
+    widths: Mapping[str, int] | None = None,
 ) -> None:
     """Show ``frame`` with localised numbers (sortable as numbers) across the page width.
 
     A table without rows is said in the interface language: Streamlit would draw its headers over
-    the English word « empty ».
+    the English word « empty ». ``widths`` sets columns' widths in pixels (header → width), keeping
+    their number format.
     """
     if len(frame) == 0:
         (container or st).caption(t("tables.empty", st.session_state.get("lang", "fr")))
         return
     config = column_config(frame) | dict(extra or {})
+    for name, width in (widths or {}).items():
+        config[name] = {**(config.get(name) or {}), "width": int(width)}
     (container or st).dataframe(
         frame,
         hide_index=hide_index,

@@ -21,6 +21,7 @@ from symbiosis.views.category_review import (
     partners_waiting,
     review_summary,
     review_table,
+    review_widths,
     streams_to_confirm,
     sure_enough,
 )
@@ -321,3 +322,23 @@ def test_the_bulk_button_counts_in_each_languages_plural(db):
         assert at.button(key="review_bulk_confirm").label == words
     at.slider(key="review_bulk_min").set_value(100).run()
     assert at.markdown[-1].value == "No chosen category reaches 100% confidence."
+
+
+def test_the_deciding_columns_come_first_and_fit_beside_the_sidebar_at_1280_px(repo):
+    # the category chosen, its confidence and the runner-ups were past the firm's long description,
+    # off-screen on a laptop; the 818 px are measured in the browser (tests/e2e/test_review_e2e.py)
+    registry = repo.load_registry(SYSTEM)
+    waiting = partners_waiting(run(registry).candidates, registry.streams)
+    table = review_table(
+        streams_to_confirm(registry.streams), registry.firms, load_categories(), waiting, "fr"
+    )
+    deciding = [
+        "Entreprise",
+        "Catégorie retenue",
+        "Confiance (%)",
+        "Catégories suivantes",
+        "Partenaires en attente",
+    ]
+    assert list(table.columns[:5]) == deciding
+    widths = review_widths("fr")
+    assert list(widths) == list(table.columns) and sum(widths[c] for c in deciding) <= 818

@@ -11,6 +11,7 @@ partners wait on it, so that the advisor confirms where it matters.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -18,6 +19,8 @@ from symbiosis.i18n import t, tn
 from symbiosis.schemas import UNCONFIRMED_CATEGORY_SOURCES
 
 __all__ = [
+    "REVIEW_COLUMNS",
+    "REVIEW_WIDTHS",
     "TO_CONFIRM",
     "bulk_summary",
     "category_choices",
@@ -26,6 +29,7 @@ __all__ = [
     "partners_waiting",
     "review_summary",
     "review_table",
+    "review_widths",
     "streams_to_confirm",
     "sure_enough",
 ]
@@ -121,6 +125,40 @@ def choice_label(
     return tn("review.choice.runner_up", n, lang, label=label)
 
 
+#: The review table's columns, what the advisor decides on first: whose stream, the category chosen,
+#: how sure, the alternatives and who waits on them fit a 1280 px screen beside the sidebar; the
+#: firm's own words and how the category was set follow, to scroll to.
+REVIEW_COLUMNS = (
+    "firm",
+    "category",
+    "score",
+    "runner_ups",
+    "waiting",
+    "description",
+    "quantity",
+    "direction",
+    "how",
+)
+#: Width in pixels of each column of :data:`REVIEW_COLUMNS` (the first five add up to 770 px: a
+#: 1280 px screen leaves the table 818 px beside the sidebar).
+REVIEW_WIDTHS: Mapping[str, int] = {
+    "firm": 150,
+    "category": 170,
+    "score": 90,
+    "runner_ups": 200,
+    "waiting": 160,
+    "description": 320,
+    "quantity": 110,
+    "direction": 80,
+    "how": 170,
+}
+
+
+def review_widths(lang: str = "fr") -> dict[str, int]:
+    """The width of each column of :func:`review_table`, by its header in ``lang``."""
+    return {t(f"review.col.{c}", lang): REVIEW_WIDTHS[c] for c in REVIEW_COLUMNS}
+
+
 def review_table(
     pending: pd.DataFrame,
     firms: pd.DataFrame,
@@ -157,20 +195,7 @@ def review_table(
                 t("review.col.waiting", lang): waiting_total,
             }
         )
-    columns = [
-        t(f"review.col.{c}", lang)
-        for c in (
-            "firm",
-            "direction",
-            "description",
-            "quantity",
-            "category",
-            "how",
-            "score",
-            "runner_ups",
-            "waiting",
-        )
-    ]
+    columns = [t(f"review.col.{c}", lang) for c in REVIEW_COLUMNS]
     index = pd.Index(pending["stream_id"].astype(str).to_numpy(), name="stream_id")
     return pd.DataFrame(rows, columns=columns, index=index)
 
