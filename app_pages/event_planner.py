@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import results_state, state, tables
@@ -17,6 +18,7 @@ from symbiosis.events.agenda import (
     summary_table,
 )
 from symbiosis.events.clock import read_start
+from symbiosis.events.inputs import attending_firms, check_clock, firm_labels, read_requests
 from symbiosis.i18n import t, tn
 from symbiosis.labels import solver_status_label
 from symbiosis.views.markdown import markdown_plain
@@ -29,6 +31,8 @@ st.caption(t("events.page.intro", lang))
 registry = state.load_registry_or_stop(actor, empty_key="events.page.empty")
 
 names = dict(zip(registry.firms["firm_id"], registry.firms["name"], strict=True))
+#: The requests' columns and their headers' catalogue keys.
+_HEADERS = {"a": "must_meet.a", "b": "must_meet.b", "firm": "absences.firm", "slot": "absences.slot"}
 with st.form("event"):
     attendees = st.multiselect(
         t("events.page.attendees", lang),
@@ -51,6 +55,29 @@ with st.form("event"):
     limit = c5.number_input(
         t("events.page.time_limit", lang), min_value=1, max_value=300, value=10, key="events.limit"
     )
+    labels = firm_labels(registry.firms)
+    choices = sorted(labels.values(), key=str.casefold)
+    headers = {c: t(f"events.page.{k}", lang) for c, k in _HEADERS.items()}
+    with st.expander(t("events.page.requests", lang)):
+        st.caption(t("events.page.must_meet", lang))
+        must_rows = st.data_editor(
+            pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object)}),
+            num_rows="dynamic",
+            hide_index=True,
+            key="events.must_meet",
+            column_config={c: st.column_config.SelectboxColumn(headers[c], options=choices) for c in "ab"},
+        )
+        st.caption(t("events.page.absences", lang))
+        absent_rows = st.data_editor(
+            pd.DataFrame({"firm": pd.Series(dtype=object), "slot": pd.Series(dtype="Int64")}),
+            num_rows="dynamic",
+            hide_index=True,
+            key="events.absences",
+            column_config={
+                "firm": st.column_config.SelectboxColumn(headers["firm"], options=choices),
+                "slot": st.column_config.NumberColumn(headers["slot"], min_value=1, max_value=40, step=1),
+            },
+        )
     submitted = st.form_submit_button(t("events.page.plan", lang), type="primary")
 
 
@@ -72,13 +99,36 @@ if submitted:
     except ValueError:
         st.error(t("events.page.bad_time", lang, start=markdown_plain(start.strip(), max_chars=40)))
         st.stop()
-    wanted = (tuple(attendees), int(n_tables), int(slots), start, int(minutes), int(limit))
+    with st.spinner(t("events.progress.matching", lang)):
+        result = results_state.run_cached(registry, results_state.baseline_config())
+    requests = read_requests(
+        must_rows.to_dict("records"),
+        absent_rows.to_dict("records"),
+        labels=labels,
+        attending=attending_firms(result.exchanges, attendees or None),
+        slots=int(slots),
+        headers=headers,
+    )
+    clock = check_clock(timing.start, int(minutes), int(slots))  # 23:00 + 8 × 20 min ends tomorrow
+    problems = ([clock] if clock else []) + list(requests.findings)
+    if problems:
+        lines = "\n".join(f"- {markdown_plain(p.message(lang))}" for p in problems)
+        st.error(f"{t('events.page.requests_refused', lang)}\n\n{lines}")
+        st.stop()
+    wanted = (
+        tuple(attendees),
+        int(n_tables),
+        int(slots),
+        start,
+        int(minutes),
+        int(limit),
+        requests.must_meet,
+        requests.unavailable,
+    )
     kept = st.session_state.get("events.plan")
     if kept is None or kept.get("wanted") != wanted:  # the same plan is not computed twice
         st.session_state.pop("events.plan", None)
         with st.status(t("events.progress.running", lang), expanded=True) as progress:
-            st.write(t("events.progress.matching", lang))
-            result = results_state.run_cached(registry, results_state.baseline_config())
             st.write(t("events.progress.planning", lang, seconds=int(limit)))
             instance, schedule, greedy = plan_event(
                 result.exchanges,
@@ -88,6 +138,8 @@ if submitted:
                 slots=int(slots),
                 config=PlannerConfig(time_limit_s=float(limit)),
                 lang=lang,
+                must_meet=requests.must_meet,
+                unavailable=requests.unavailable,
             )
             if not instance.pairs:
                 progress.update(label=t("events.page.no_pairs", lang), state="complete")
@@ -113,6 +165,7 @@ if submitted:
 plan = st.session_state.get("events.plan")
 if plan and plan["lang"] != lang:  # the sidebar switched language: the same schedule, read in this one
     attending, n_tables_kept, slots_kept = plan["wanted"][:3]
+    must_meet, unavailable = plan["wanted"][6:8]
     instance = event_instance(
         results_state.run_cached(registry, results_state.baseline_config()).exchanges,
         registry.firms,
@@ -120,6 +173,8 @@ if plan and plan["lang"] != lang:  # the sidebar switched language: the same sch
         tables=n_tables_kept,
         slots=slots_kept,
         lang=lang,
+        must_meet=must_meet,
+        unavailable=unavailable,
     )
     plan.update(shown_plan(instance, plan["schedule"], plan["greedy"], plan["timing"]))
 if plan:

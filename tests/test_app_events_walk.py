@@ -34,7 +34,7 @@ def test_a_start_time_written_the_french_way_is_read(db):
     # « 9 h 30 » was refused: « Heure de début illisible … Écrivez-la HH:MM »
     at = _plan(run_page("event_planner.py", ADVISOR), "9 h 30")
     assert not at.exception and not at.error
-    grid = at.dataframe[1].value
+    grid = at.dataframe[-1].value
     assert grid.iloc[0, 1].startswith("09:30")
 
 
@@ -74,3 +74,54 @@ def test_the_form_keeps_the_chosen_firms_when_the_language_is_switched(db):
     assert not at.exception
     assert at.multiselect(key="events.attendees").value == chosen
     assert at.text_input(key="events.start").value == "9 h"
+
+
+def test_a_start_that_would_run_past_midnight_is_refused_in_both_languages(db):
+    # « 23:30 » with three 20-minute slots was planned « 23:30–23:50 … 00:10–00:30 », one day
+    at = _plan(run_page("event_planner.py", ADVISOR), "23:30")
+    assert not at.exception and len(at.dataframe) == 2  # the two request tables, no plan
+    [error] = at.error
+    said = error.value.replace("\\", "")  # the message is shown as plain text: its signs escaped
+    assert "le lendemain à 00:30" in said and "au plus tard à 23:00" in said
+
+
+def test_the_master_schedule_names_a_free_table(db):
+    at = _plan(run_page("event_planner.py", ADVISOR), "09:00")
+    grid = at.dataframe[-1].value
+    assert not (grid.iloc[:, 2:] == "").any().any() and (grid.iloc[:, 2:] == "— libre —").any().any()
+
+
+def test_required_meetings_and_absences_are_asked_on_the_page(db):
+    # they were reachable from the command line only (--must-meet, --unavailable)
+    at = run_page("event_planner.py", ADVISOR)
+    assert [e.label for e in at.expander][-1] == "Rencontres obligatoires et absences"
+    shown = str(at)
+    assert "events.must_meet" in shown and "events.absences" in shown
+
+
+def _requests(at: AppTest, key: str, *rows: dict) -> None:
+    """Type ``rows`` into the request table ``key`` (as the browser sends a data editor's additions)."""
+    at.session_state[key] = {"edited_rows": {}, "added_rows": list(rows), "deleted_rows": []}
+
+
+def test_a_required_meeting_is_placed_and_an_absent_firm_meets_no_one_in_its_slot(db):
+    at = run_page("event_planner.py", ADVISOR)
+    _requests(at, "events.must_meet", {"a": "Chaufferie d'Alma", "b": "Granules Secrètes inc."})
+    _requests(at, "events.absences", {"firm": "Scierie du Fjord", "slot": 1})
+    at = _plan(at, "09:00")
+    assert not at.exception and not at.error
+    grid = at.dataframe[-1].value
+    cells = grid.iloc[:, 2:]
+    pair = {"Chaufferie d'Alma ↔ Granules Secrètes inc.", "Granules Secrètes inc. ↔ Chaufferie d'Alma"}
+    assert cells.isin(pair).any().any()
+    assert not cells.iloc[0].str.contains("Scierie du Fjord", regex=False).any()
+
+
+def test_a_required_meeting_with_a_firm_not_attending_says_what_to_do(db):
+    at = run_page("event_planner.py", ADVISOR)
+    _requests(at, "events.must_meet", {"a": "Scierie Publique", "b": "Chaufferie d'Alma"})
+    at = _plan(at, "09:00", attendees=1)  # the first firm only
+    [error] = at.error
+    said = error.value.replace("\\", "")
+    assert "Ligne 1, colonne « Entreprise " in said and "une entreprise présente à l'activité" in said
+    assert "Ajoutez-la aux entreprises présentes" in said and "events.plan" not in at.session_state

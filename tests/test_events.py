@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import openpyxl
+import pytest
 
 from symbiosis.events import (
     Instance,
@@ -21,7 +22,14 @@ from symbiosis.events import (
     random_instance,
     solve,
 )
-from symbiosis.events.agenda import Timing, agenda_pdf_bytes, agenda_xlsx_bytes, firm_agendas, master_schedule
+from symbiosis.events.agenda import (
+    Timing,
+    agenda_pdf_bytes,
+    agenda_xlsx_bytes,
+    firm_agendas,
+    master_schedule,
+    quality_text,
+)
 
 FAST = PlannerConfig(time_limit_s=5.0, workers=1, seed=1)
 
@@ -157,7 +165,9 @@ def test_agendas_and_master_schedule(tmp_path):
     assert agendas["time"].iloc[0] == "08:30–08:45"
     grid = master_schedule(inst, plan, "en")
     assert list(grid.columns) == ["Slot", "Time", "Table 1", "Table 2"]
-    assert (grid.iloc[:, 2:] != "").sum().sum() == len(plan.meetings) == 3
+    cells = grid.iloc[:, 2:]
+    assert (cells != "— free —").sum().sum() == len(plan.meetings) == 3
+    assert (cells == "— free —").sum().sum() == 2 * 3 - 3 and not (cells == "").any().any()  # never blank
     book = openpyxl.load_workbook(io.BytesIO(agenda_xlsx_bytes(inst, plan, "fr")))
     assert book.sheetnames == ["Sommaire", "Horaire général", "Agendas"]
     pdf = tmp_path / "a.pdf"
@@ -165,3 +175,18 @@ def test_agendas_and_master_schedule(tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
         assert "Horaire général" in text and "Agenda de Scierie" in text and "Granules" in text
+
+
+@pytest.mark.parametrize(
+    ("objective", "bound", "fr", "en"),
+    [
+        (98, 100.0, "il vaut au moins 98 % du meilleur horaire possible", "worth at least 98 % of the best"),
+        (4, 100.0, "le temps de calcul n'a pas suffi", "computing time was too short"),
+    ],
+)
+def test_the_schedule_quality_says_what_the_figure_means(objective, bound, fr, en):
+    # « au plus 96 % sous le meilleur horaire possible » read as a failed plan; the figure was how far
+    # the solver's proof had got (its bound), not how poor the schedule was
+    schedule = Schedule("feasible", (), objective, bound, "cp-sat")
+    assert fr in quality_text(schedule, "fr") and en in quality_text(schedule, "en")
+    assert "96" not in quality_text(schedule, "fr") and "au plus" not in quality_text(schedule, "fr")

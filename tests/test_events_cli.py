@@ -44,7 +44,8 @@ def test_event_command_writes_agendas(db, tmp_path, monkeypatch):
     )
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     grid = book["Horaire général"]
-    cells = [c.value for row in grid.iter_rows(min_row=2, min_col=3) for c in row if c.value]
+    free = "— libre —"  # a free table is named in the grid, never left blank
+    cells = [c.value for row in grid.iter_rows(min_row=2, min_col=3) for c in row if c.value != free]
     # 5 proposals, but P1 is in 4 of them and there are 3 slots: its weakest (with P2) is left out
     assert len(cells) == 4
     assert not any("Scierie Publique" in c and "HYPERLINK" in c for c in cells)
@@ -155,3 +156,24 @@ def test_must_meet_with_a_firm_that_does_not_attend_says_so_without_a_traceback(
         == 2
     )
     assert "P4" in capsys.readouterr().err and not out.exists()
+
+
+def test_an_event_running_past_midnight_is_refused_in_both_languages(db, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    out = tmp_path / "agenda.pdf"
+    argv = [
+        "event",
+        "--db",
+        str(db),
+        "--start",
+        "23:00",
+        "--slots",
+        "8",
+        "--minutes",
+        "20",
+        "--out",
+        str(out),
+    ]
+    assert main(argv) == 2 and not out.exists()
+    err = capsys.readouterr().err
+    assert "le lendemain à 01:40" in err and "the next day at 01:40" in err

@@ -81,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     from symbiosis.db import Actor, Repository
     from symbiosis.events import PlannerConfig, check_schedule
     from symbiosis.events.agenda import Timing, agenda_pdf_bytes, agenda_xlsx_bytes, plan_event
+    from symbiosis.events.inputs import check_clock
     from symbiosis.services.report_source import match_result
 
     suffix = args.out.suffix.lower()
@@ -93,8 +94,12 @@ def run(args: argparse.Namespace) -> int:
         unavailable = [(firm, int(slot) - 1) for firm, slot in read_couples(args.unavailable)]
         timing = Timing(start=args.start, slot_minutes=args.minutes)
         timing.label(0)
+        late = check_clock(timing.start, args.minutes, args.slots)
     except (OSError, ValueError) as exc:
         print(f"Argument invalide / invalid argument: {exc}", file=sys.stderr)
+        return 2
+    if late is not None:  # the agendas would read 00:20 after 23:40 as the same day
+        print(f"{late.message('fr')}\n{late.message('en')}", file=sys.stderr)
         return 2
     url = database_url(args.db)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():

@@ -4,8 +4,8 @@ Frames are built by pure functions; :func:`agenda_xlsx_bytes` and :func:`agenda_
 them (formula-safe XLSX, PDF with the bundled DejaVu fonts). Tables and slots are numbered from 1
 on paper, from 0 in :class:`~symbiosis.events.instance.Schedule`. Only firms with at least one
 meeting get an agenda; the others are listed once (no empty agenda pages). The summary speaks
-plain language: how good the schedule is ("best possible schedule", "at most 3 % below the best
-possible"), never the solver's vocabulary.
+plain language: how good the schedule is ("best possible schedule", "worth at least 97 % of the best
+possible one"), never the solver's vocabulary.
 """
 
 from __future__ import annotations
@@ -94,9 +94,12 @@ def firm_agendas(
 def master_schedule(
     instance: Instance, schedule: Schedule, lang: str = "fr", timing: Timing = Timing()
 ) -> pd.DataFrame:
-    """Slot × table grid: each cell ``Firm A ↔ Firm B`` (empty when the table is free)."""
+    """Slot × table grid: each cell ``Firm A ↔ Firm B``, or « — libre — » / "— free —" for a free table.
+
+    A blank cell read as a gap in the grid (a missing name, a failed plan), not as a table to spare.
+    """
     tables = [t("events.table_n", lang, n=i + 1) for i in range(instance.tables)]
-    grid = pd.DataFrame("", index=range(instance.slots), columns=tables, dtype=object)
+    grid = pd.DataFrame(t("events.free", lang), index=range(instance.slots), columns=tables, dtype=object)
     for m in schedule.meetings:
         pair = instance.pairs[m.pair]
         grid.iat[m.slot, m.table] = f"{instance.name(pair.a)} ↔ {instance.name(pair.b)}"
@@ -111,13 +114,26 @@ def firms_without_meeting(instance: Instance, schedule: Schedule) -> list[str]:
     return sorted((instance.name(f) for f in instance.firms if f not in met), key=str.casefold)
 
 
+#: Below this share of the solver's bound, the figure measures how far the search got, not the schedule.
+_MEANINGFUL_SHARE = 0.8
+
+
 def quality_text(schedule: Schedule, lang: str = "fr") -> str:
-    """How good the schedule is, in plain words (no solver status, method or bound)."""
+    """How good the schedule is, in plain words (no solver status, method or bound).
+
+    The solver proves a *bound*: no schedule is worth more. The schedule's value over that bound is
+    the share of the best possible schedule it is at least worth (« il vaut au moins 98 % du
+    meilleur horaire possible »). A small share (« au plus 96 % sous le meilleur », as it read) said
+    mostly that the search stopped before tightening its bound, not that the schedule was poor: it
+    is said as such, with what would tell (more seconds).
+    """
     gap = schedule.gap
     if schedule.status == "optimal" or (gap == gap and gap <= 1e-9):
         text = t("events.quality.best", lang)
+    elif gap == gap and 1 - gap >= _MEANINGFUL_SHARE:
+        text = t("events.quality.close", lang, pct=min(99, math.floor(100 * (1 - gap))))
     elif gap == gap:
-        text = t("events.quality.gap", lang, pct=max(1, math.ceil(100 * gap)))
+        text = t("events.quality.unproven", lang)
     else:
         text = solver_status_label(schedule.status, lang)
     if schedule.method != "cp-sat":
