@@ -76,7 +76,8 @@ tongue = editor_language(st.session_state.get(editor_key), st.session_state.get(
 st.session_state["firm_mutual_lang"] = tongue
 if tongue != lang:
     st.caption(t("firm_streams.editor_kept_language", lang))
-pending = st.session_state.setdefault("firm_mutual_pending", {})  # refused rows, kept as typed
+kept_key = f"firm_mutual_pending.{firm_id}"
+pending = state.kept_rows(kept_key, {})  # refused rows, kept as typed (a reload keeps them too)
 shown = with_refused(editor_frame(stored[table], table, tongue), pending.get(table, []), table, tongue)
 edited = st.data_editor(
     shown,
@@ -110,6 +111,7 @@ if check is not None and check[0] == table:
         del st.session_state["firm_mutual_result"]
         st.session_state["firm_mutual_version"] = version + 1
         pending[table] = refused_rows(rows, numbers, result.report)
+        state.keep_rows(kept_key, pending)
         message = t("mutual.firm_data.saved", lang, **row_counts(outcome, lang))
         if outcome.kept:
             message += " " + tn("mutual.store.kept", len(outcome.kept), lang, ids=", ".join(outcome.kept))

@@ -80,7 +80,8 @@ with tab_list:
         ),
         "errors": st.column_config.TextColumn(t("firm_streams.errors", tongue), disabled=True, default=""),
     }
-    table = with_pending(stored, st.session_state.get("firm_pending", []), tongue)
+    kept_key = f"firm_pending.{firm_id}"  # the rows refused at the last save, kept as typed
+    table = with_pending(stored, state.kept_rows(kept_key, []), tongue)
     edited = st.data_editor(
         table,
         key=f"firm_editor_{version}",
@@ -111,12 +112,10 @@ with tab_list:
             )
         if rows and save_col.button(t("firm_streams.save_valid", lang), type="primary", key="firm_save"):
             saved = save_valid(repo, actor, result)
-            st.session_state["firm_pending"] = pending_rows(
-                rows, numbers, result.report, labels=category_names
-            )
+            state.keep_rows(kept_key, pending_rows(rows, numbers, result.report, labels=category_names))
             st.session_state["firm_editor_version"] = version + 1
             del st.session_state["firm_check"]
-            kept = tn("firm_streams.saved.kept", len(st.session_state["firm_pending"]), lang)
+            kept = tn("firm_streams.saved.kept", len(state.kept_rows(kept_key, [])), lang)
             saved_text = tn("firm_streams.saved.streams", saved, lang)
             state.flash(t("firm_streams.saved", lang, saved=saved_text, kept=kept), where="firm_editor")
             st.rerun()

@@ -29,6 +29,7 @@ from symbiosis.views.auth import (
     lang_from_cookie,
 )
 from symbiosis.views.firm import firm_id_in_view
+from symbiosis.views.kept_rows import kept_from_json, kept_to_json
 from symbiosis.views.markdown import markdown_plain
 from symbiosis.views.navigation import unknown_address
 
@@ -163,6 +164,34 @@ def categories() -> pd.DataFrame:
 def accounts() -> AccountRepository:
     """Return sign-in, sessions and account administration on the registry (stateless wrapper)."""
     return AccountRepository(repository())
+
+
+def kept_rows(name: str, default: Any) -> Any:
+    """The rows a page kept to fix under ``name``: this browser session's, else the signed-in session's.
+
+    A page reload starts a new browser session: the rows come back from the database, where
+    :func:`keep_rows` put them with the signed-in session (read by that session only, never from a
+    cache shared between users).
+    """
+    if name not in st.session_state:
+        try:
+            text = accounts().read_draft(st.session_state.get("session_token"), name)
+        except DATABASE_ERRORS:  # the page still opens; the rows are lost as before
+            logger.exception("kept rows could not be read")
+            text = None
+        st.session_state[name] = kept_from_json(text, default)
+    return st.session_state[name]
+
+
+def keep_rows(name: str, rows: Any) -> None:
+    """Keep ``rows`` (the rows to fix) under ``name`` for this session, and for its next page loads."""
+    st.session_state[name] = rows
+    try:
+        accounts().keep_draft(
+            st.session_state.get("session_token"), name, kept_to_json(rows) if rows else None
+        )
+    except DATABASE_ERRORS:  # kept for this browser session at least
+        logger.exception("kept rows could not be stored")
 
 
 def client_address() -> str:

@@ -466,3 +466,40 @@ def test_uploading_the_xlsx_template_unchanged_explains_the_firm_id(repo):
     firm_rows = report[report["Colonne"] == "id_entreprise"]
     assert len(firm_rows) == 2 and firm_rows["Attendu"].str.contains("(F1)", regex=False).all()
     assert repo.streams(FIRM1)["stream_id"].tolist() == ["S1"]
+
+
+def _signed_in(token: str) -> AppTest:
+    """The streams page in a new browser session resumed from ``token`` (as the cookie resumes it)."""
+    at = AppTest.from_file(STREAMS, default_timeout=30)
+    for key, value in {"lang": "fr", "actor": FIRM1, "session_token": token}.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def test_the_rows_kept_to_fix_survive_a_page_reload_in_the_same_session_only(repo):
+    # a reload starts a new browser session: the refused rows, kept in it alone, were gone
+    from symbiosis.db.accounts import AccountRepository
+
+    accounts = AccountRepository(repo)
+    accounts.create_account(SYSTEM, "scierie", "correct horse battery", "firm", "F1")
+    token = accounts.start_session(FIRM1)
+    at = _page(STREAMS)
+    at.session_state["session_token"] = token
+    row = {"direction": "offre", "category_id": "Écorces", "description": "x", "unit": "t/an"}
+    at.session_state["firm_editor_0"] = {
+        "edited_rows": {},
+        "added_rows": [{**row, "quantity": "beaucoup"}],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="firm_validate").click().run()
+    at.button(key="firm_save").click().run()
+    assert at.data_editor[0].value["quantity"].tolist()[-1] == "beaucoup"
+
+    reloaded = _signed_in(token)  # a new browser session, resumed from the same signed-in session
+    assert not reloaded.exception
+    kept = reloaded.data_editor[0].value
+    assert kept["quantity"].tolist()[-1] == "beaucoup" and "Ligne 2" in kept["errors"].iloc[-1]
+
+    elsewhere = _signed_in(accounts.start_session(FIRM1))  # the firm signed in elsewhere: nothing kept
+    assert "beaucoup" not in elsewhere.data_editor[0].value["quantity"].tolist()

@@ -253,3 +253,20 @@ def test_re_running_init_sample_keeps_a_sample_registry_usable(sample_registry):
     assert main(["init", "--db", str(path), "--sample", "--json"]) == 0
     account = DEMO_ACCOUNTS[1]
     assert AccountRepository(repo).sign_in(account.user_id, account.password).ok
+
+
+def test_a_sessions_drafts_are_its_own_and_end_with_it(accounts):
+    # the rows a firm kept to fix lived in the browser session only: a reload lost them
+    actor = accounts.sign_in("alice", "correct horse").actor
+    mine, other = accounts.start_session(actor), accounts.start_session(actor)
+    assert accounts.keep_draft(mine, "firm_pending.A", '[{"quantity": "beaucoup"}]')
+    assert accounts.read_draft(mine, "firm_pending.A") == '[{"quantity": "beaucoup"}]'
+    assert accounts.read_draft(other, "firm_pending.A") is None  # another session (a tab, a person)
+    assert accounts.read_draft(mine[:-1] + "0", "firm_pending.A") is None  # a forged token
+    assert not accounts.keep_draft(None, "firm_pending.A", "[]")
+    assert accounts.keep_draft(mine, "firm_pending.A", None) and accounts.read_draft(mine, "x") is None
+    assert accounts.read_draft(mine, "firm_pending.A") is None  # dropped once nothing is left to fix
+    accounts.keep_draft(mine, "firm_pending.A", "[1]")
+    accounts.end_session(actor, mine)  # sign-out: the token, and what it kept, end
+    assert accounts.read_draft(mine, "firm_pending.A") is None
+    assert not accounts.keep_draft(mine, "firm_pending.A", "[2]")

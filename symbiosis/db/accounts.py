@@ -196,6 +196,24 @@ class AccountRepository:
                     conn, actor, [AuditEntry("logout", "users", user_id, actor.firm_id)], at=self._clock()
                 )
 
+    def keep_draft(self, token: str | None, name: str, payload: str | None) -> bool:
+        """Keep ``payload`` (JSON text; ``None`` drops it) with the live session of ``token``.
+
+        What a session keeps aside between page loads: only that session reads it back, and it is
+        deleted at sign-out. Returns whether it was kept (not for a dead or missing token).
+        """
+        if not token:
+            return False
+        with self._connect(write=True) as conn:
+            return sessions.keep_draft(conn, token, name, payload, self._clock())
+
+    def read_draft(self, token: str | None, name: str) -> str | None:
+        """The draft ``name`` the live session of ``token`` kept, or ``None``."""
+        if not token:
+            return None
+        with self._connect(write=False) as conn:
+            return sessions.read_draft(conn, token, name, self._clock())
+
     # -- administration (advisors and the system) -----------------------------------------------------
 
     def accounts(self, actor: Actor) -> pd.DataFrame:

@@ -10,6 +10,9 @@ Tables
 ``user_sessions``
     One row per signed-in browser: the SHA-256 of the session id (the id itself is only in the
     user's cookie, signed), its user, creation, expiry, and revocation at sign-out.
+``session_drafts``
+    What one signed-in session keeps aside between two page loads (a firm's rows kept to fix),
+    by name, as JSON text: it lives and ends with its session, never seen by another one.
 ``registry_settings``
     Key/value settings of the registry (``sample_registry``: the registry holds only the fictional
     sample, so its public demo accounts may sign in).
@@ -20,13 +23,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from symbiosis.db import models  # noqa: F401 (the users table its foreign keys name)
 from symbiosis.db.base import Base
 
-__all__ = ["RegistrySetting", "SigninThrottle", "UserSession"]
+__all__ = ["RegistrySetting", "SessionDraft", "SigninThrottle", "UserSession"]
 
 
 class SigninThrottle(Base):
@@ -50,6 +53,19 @@ class UserSession(Base):
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
+
+
+class SessionDraft(Base):
+    """Something one session keeps aside between page loads (``name``: what, ``payload``: JSON text)."""
+
+    __tablename__ = "session_drafts"
+
+    token_hash: Mapped[str] = mapped_column(
+        ForeignKey("user_sessions.token_hash", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime]
 
 
 class RegistrySetting(Base):

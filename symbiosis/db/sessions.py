@@ -16,15 +16,23 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from symbiosis.db.actor import Actor
 from symbiosis.db.keys import derived_key
 from symbiosis.db.models import User
-from symbiosis.db.models_security import UserSession
+from symbiosis.db.models_security import SessionDraft, UserSession
 
-__all__ = ["SESSION_LIFETIME", "end_session", "revoke_user_sessions", "session_actor", "start_session"]
+__all__ = [
+    "SESSION_LIFETIME",
+    "end_session",
+    "keep_draft",
+    "read_draft",
+    "revoke_user_sessions",
+    "session_actor",
+    "start_session",
+]
 
 #: How long a session lasts without signing in again.
 SESSION_LIFETIME = dt.timedelta(hours=12)
@@ -113,6 +121,7 @@ def end_session(conn: Connection, token: str, now: dt.datetime) -> str | None:
         .where(UserSession.token_hash == digest, UserSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    conn.execute(delete(SessionDraft).where(SessionDraft.token_hash == digest))
     return user_id
 
 
@@ -123,4 +132,45 @@ def revoke_user_sessions(conn: Connection, user_id: str, now: dt.datetime) -> in
         .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    mine = select(UserSession.token_hash).where(UserSession.user_id == user_id)
+    conn.execute(delete(SessionDraft).where(SessionDraft.token_hash.in_(mine)))
     return int(result.rowcount or 0)
+
+
+def _live_digest(conn: Connection, token: str, now: dt.datetime) -> str | None:
+    """The stored hash of a live session's token (well signed, unexpired, not revoked), else ``None``."""
+    session_id = _parse(conn, token, now)
+    if session_id is None:
+        return None
+    digest = _digest(session_id)
+    revoked = conn.execute(
+        select(UserSession.revoked_at).where(UserSession.token_hash == digest, UserSession.expires_at > now)
+    ).first()
+    return digest if revoked is not None and revoked.revoked_at is None else None
+
+
+def keep_draft(conn: Connection, token: str, name: str, payload: str | None, now: dt.datetime) -> bool:
+    """Keep ``payload`` (JSON text) as the session's draft ``name``; ``None`` drops it.
+
+    Returns whether the session is live (a dead one keeps nothing).
+    """
+    digest = _live_digest(conn, token, now)
+    if digest is None:
+        return False
+    where = (SessionDraft.token_hash == digest, SessionDraft.name == name)
+    conn.execute(delete(SessionDraft).where(*where))
+    if payload is not None:
+        conn.execute(
+            insert(SessionDraft).values(token_hash=digest, name=name, payload=payload, updated_at=now)
+        )
+    return True
+
+
+def read_draft(conn: Connection, token: str, name: str, now: dt.datetime) -> str | None:
+    """The session's draft ``name`` (JSON text), or ``None`` (none kept, or the session is not live)."""
+    digest = _live_digest(conn, token, now)
+    if digest is None:
+        return None
+    return conn.execute(
+        select(SessionDraft.payload).where(SessionDraft.token_hash == digest, SessionDraft.name == name)
+    ).scalar()

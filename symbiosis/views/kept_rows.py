@@ -13,22 +13,26 @@ Pure shaping of values: every editor of a firm's table uses these, so the two be
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
+from typing import Any
 
 import pandas as pd
 
 from symbiosis.findings import Finding
-from symbiosis.i18n import tn
+from symbiosis.i18n import Text, tn
 from symbiosis.ingest import ImportReport
 from symbiosis.views.markdown import markdown_plain
 
 __all__ = [
     "ERRORS",
     "MESSAGE_BREAK",
+    "kept_from_json",
     "kept_message",
     "kept_messages",
+    "kept_to_json",
     "place_kept",
     "row_findings",
     "rows_to_fix",
@@ -134,3 +138,67 @@ def rows_to_fix(table: pd.DataFrame, lang: str = "fr") -> str:
         return ""
     lines = [f"- {markdown_plain(m)}" for cell in cells for m in kept_messages(cell)]
     return "\n".join([tn("firm_streams.to_fix", len(cells), lang), *lines])
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Finding):
+        return {"__finding__": {f.name: _encode(getattr(value, f.name)) for f in fields(Finding)}}
+    if isinstance(value, Text):
+        return {"__text__": [value.fr, value.en]}
+    if isinstance(value, Mapping):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"__text__"}:
+            fr, en = value["__text__"]
+            return Text(str(fr), str(en))
+        if set(value) == {"__finding__"}:
+            known = {f.name for f in fields(Finding)}
+            return Finding(**{k: _decode(v) for k, v in value["__finding__"].items() if k in known})
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def kept_to_json(kept: object) -> str:
+    """Kept rows (a list of rows, or a mapping of lists) as JSON text, their findings included.
+
+    The rows a firm keeps to fix outlive a page reload this way: the page stores the text with the
+    signed-in session (never in a cache shared between users) and reads it back with
+    :func:`kept_from_json`.
+    """
+    return json.dumps(_encode(kept), ensure_ascii=False)
+
+
+def kept_from_json(text: str | None, default: Any) -> Any:
+    """Kept rows read back from :func:`kept_to_json`; ``default`` when ``text`` is empty or unreadable.
+
+    A row's errors come back as a tuple of :class:`~symbiosis.findings.Finding`, as they were kept.
+    """
+    if not text:
+        return default
+    try:
+        value = _decode(json.loads(text))
+    except (ValueError, TypeError, KeyError):
+        return default
+    if not isinstance(value, type(default)):
+        return default
+    return _with_finding_tuples(value)
+
+
+def _with_finding_tuples(value: Any) -> Any:
+    if isinstance(value, dict):
+        if ERRORS in value and isinstance(value[ERRORS], list):
+            return {**value, ERRORS: tuple(value[ERRORS])}
+        return {k: _with_finding_tuples(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_finding_tuples(v) for v in value]
+    return value
