@@ -64,7 +64,7 @@ with st.form("event"):
             pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object)}),
             num_rows="dynamic",
             hide_index=True,
-            key="events.must_meet",
+            key="event_requests.must_meet",  # not « events. »: those are written back, an editor's may not be
             column_config={c: st.column_config.SelectboxColumn(headers[c], options=choices) for c in "ab"},
         )
         st.caption(t("events.page.absences", lang))
@@ -72,7 +72,7 @@ with st.form("event"):
             pd.DataFrame({"firm": pd.Series(dtype=object), "slot": pd.Series(dtype="Int64")}),
             num_rows="dynamic",
             hide_index=True,
-            key="events.absences",
+            key="event_requests.absences",
             column_config={
                 "firm": st.column_config.SelectboxColumn(headers["firm"], options=choices),
                 "slot": st.column_config.NumberColumn(headers["slot"], min_value=1, max_value=40, step=1),

@@ -81,7 +81,7 @@ with tab_list:
         "errors": st.column_config.TextColumn(t("firm_streams.errors", tongue), disabled=True, default=""),
     }
     kept_key = f"firm_pending.{firm_id}"  # the rows refused at the last save, kept as typed
-    table = with_pending(stored, state.kept_rows(kept_key, []), tongue)
+    table = with_pending(stored, state.kept_rows(kept_key, []), tongue, labels=category_names)
     edited = st.data_editor(
         table,
         key=f"firm_editor_{version}",

@@ -96,7 +96,7 @@ def test_required_meetings_and_absences_are_asked_on_the_page(db):
     at = run_page("event_planner.py", ADVISOR)
     assert [e.label for e in at.expander][-1] == "Rencontres obligatoires et absences"
     shown = str(at)
-    assert "events.must_meet" in shown and "events.absences" in shown
+    assert "event_requests.must_meet" in shown and "event_requests.absences" in shown
 
 
 def _requests(at: AppTest, key: str, *rows: dict) -> None:
@@ -106,8 +106,8 @@ def _requests(at: AppTest, key: str, *rows: dict) -> None:
 
 def test_a_required_meeting_is_placed_and_an_absent_firm_meets_no_one_in_its_slot(db):
     at = run_page("event_planner.py", ADVISOR)
-    _requests(at, "events.must_meet", {"a": "Chaufferie d'Alma", "b": "Granules Secrètes inc."})
-    _requests(at, "events.absences", {"firm": "Scierie du Fjord", "slot": 1})
+    _requests(at, "event_requests.must_meet", {"a": "Chaufferie d'Alma", "b": "Granules Secrètes inc."})
+    _requests(at, "event_requests.absences", {"firm": "Scierie du Fjord", "slot": 1})
     at = _plan(at, "09:00")
     assert not at.exception and not at.error
     grid = at.dataframe[-1].value
@@ -119,7 +119,7 @@ def test_a_required_meeting_is_placed_and_an_absent_firm_meets_no_one_in_its_slo
 
 def test_a_required_meeting_with_a_firm_not_attending_says_what_to_do(db):
     at = run_page("event_planner.py", ADVISOR)
-    _requests(at, "events.must_meet", {"a": "Scierie Publique", "b": "Chaufferie d'Alma"})
+    _requests(at, "event_requests.must_meet", {"a": "Scierie Publique", "b": "Chaufferie d'Alma"})
     at = _plan(at, "09:00", attendees=1)  # the first firm only
     [error] = at.error
     said = error.value.replace("\\", "")

@@ -341,6 +341,20 @@ def test_refused_editor_rows_stay_pending_with_their_messages():
     assert english.startswith("Row 2, column “Quantity”: expected a number, found “beaucoup”.")
 
 
+def test_a_kept_row_reads_in_the_language_the_table_is_drawn_in():
+    # kept in French, read again in English after a reload: « offre », « Écorces », « t/an » in an
+    # English table could not be picked again, and re-checked as English they were misread
+    rows = _bad_and_good_rows()
+    result = validate_stream_rows(rows, "F1", row_numbers=[1, 4])
+    pending = pending_rows(rows, [1, 4], result.report, labels={"wood_bark": "Écorces"})
+    stored = pd.DataFrame(columns=list(EDITOR_COLUMNS), dtype=object)
+    english = with_pending(stored, pending, "en", labels={"wood_bark": "Bark"}).iloc[0]
+    assert (english["direction"], english["category_id"], english["unit"]) == ("supply", "Bark", "t/yr")
+    french = with_pending(stored, pending, "fr", labels={"wood_bark": "Écorces"}).iloc[0]
+    assert (french["direction"], french["category_id"], french["unit"]) == ("offre", "Écorces", "t/an")
+    assert english["quantity"] == french["quantity"] == "beaucoup"
+
+
 def test_a_kept_row_is_named_by_the_line_where_it_stands_after_the_save():
     # checked as line 4 (a new row under three others); once the valid rows are saved it stands
     # on the line after the stored streams: « Ligne 4 » sent the firm to another row

@@ -288,18 +288,36 @@ def pending_rows(
 ) -> list[dict[str, object]]:
     """Return the rejected rows of a validation, each with its error findings under ``"errors"``.
 
-    These stay in the editable table after the valid rows are saved, so nothing typed is lost;
-    ``labels`` shows their category as a label again. The findings are kept, not their sentences
-    (:mod:`symbiosis.views.kept_rows`): :func:`with_pending` writes each message with the line
-    where the row stands once the valid rows are stored.
+    These stay in the editable table after the valid rows are saved, so nothing typed is lost. Their
+    category stays an id (``labels`` is accepted for the callers' signature): :func:`with_pending`
+    writes it, and the row's other words, in the language the table is drawn in when it is shown —
+    a row kept in French and read again after a reload in English reads in English. The findings are
+    kept, not their sentences (:mod:`symbiosis.views.kept_rows`): :func:`with_pending` writes each
+    message with the line where the row stands once the valid rows are stored.
     """
+    del labels
     out: list[dict[str, object]] = []
     for row, findings in zip(rows, row_findings(report, row_numbers), strict=True):
         if findings:
             cells = {c: str(row.get(c, "")) for c in EDITOR_COLUMNS}
-            if labels is not None:
-                cells["category_id"] = labels.get(cells["category_id"], cells["category_id"])
             out.append({**cells, ERRORS: findings})
+    return out
+
+
+def _in_language(row: Mapping[str, object], lang: str, labels: Mapping[str, str]) -> dict[str, object]:
+    """A kept row's words (direction, confidentiality, unit, category) as ``lang`` writes them."""
+    out = dict(row)
+    for column in ("direction", "confidentiality"):
+        word = str(out.get(column) or "")
+        canonical = {
+            w.casefold(): v for tongue in ("fr", "en") for v, w in choice_words(column, tongue).items()
+        }
+        value = canonical.get(word.casefold())
+        if value is not None:
+            out[column] = choice_words(column, lang)[value]
+    out["unit"] = unit_word(str(out.get("unit") or ""), lang)
+    category = str(out.get("category_id") or "")
+    out["category_id"] = labels.get(category, category)
     return out
 
 
@@ -313,14 +331,21 @@ def _table_headers(lang: str) -> dict[str, str]:
 
 
 def with_pending(
-    stored: pd.DataFrame, pending: Sequence[Mapping[str, object]], lang: str = "fr"
+    stored: pd.DataFrame,
+    pending: Sequence[Mapping[str, object]],
+    lang: str = "fr",
+    *,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Return the editable table: stored rows, a pending row replacing its stored stream, new ones last.
 
-    The ``errors`` column holds each pending row's messages in ``lang`` (empty for the others),
-    each naming the line of the table where the row stands now and the table's header.
+    The pending rows' words are written in ``lang`` (``labels``: category id → label in ``lang``,
+    as the table's category column shows them). The ``errors`` column holds each pending row's
+    messages in ``lang`` (empty for the others), each naming the line of the table where the row
+    stands now and the table's header.
     """
-    return place_kept(stored[list(EDITOR_COLUMNS)], pending, "stream_id", lang, headers=_table_headers(lang))
+    shown = [_in_language(row, lang, labels or {}) for row in pending]
+    return place_kept(stored[list(EDITOR_COLUMNS)], shown, "stream_id", lang, headers=_table_headers(lang))
 
 
 #: The add-stream form's fields: canonical column -> catalogue key of the field's label.

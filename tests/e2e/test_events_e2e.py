@@ -28,8 +28,9 @@ def test_advisor_plans_an_event_reads_it_whole_and_downloads_the_agendas(browser
         page.get_by_role("button", name="Planifier").click()
         pdf = page.get_by_role("button", name="Télécharger les agendas (PDF)")
         pdf.wait_for(timeout=TIMEOUT_MS)
-        page.locator('[data-testid="stDataFrame"]').nth(1).wait_for()  # the summary, the schedule
-        summary = page.locator('[data-testid="stDataFrame"]').first.locator(".dvn-scroller")
+        # the summary, the schedule: the last two tables (the requests' two, folded, come first)
+        page.locator('[data-testid="stDataFrame"]').last.wait_for()
+        summary = page.locator('[data-testid="stDataFrame"]').nth(-2).locator(".dvn-scroller")
         width, shown = summary.evaluate("s => [s.scrollWidth, s.clientWidth]")
         assert width <= shown + 1  # the summary is read whole (the schedule may scroll: a column a table)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
