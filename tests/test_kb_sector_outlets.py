@@ -31,3 +31,21 @@ def test_power_and_heat_outlets(rules):
     lift = _outlet(rules, "heat_medium_60_90c", "heat_high_90_150c")
     assert lift["yield_ratio"] > 1.0 and "heat pump" in lift["receiving_process"]
     assert lift["max_transport_km"] <= 15
+
+
+def test_petrochemical_and_chemical_outlets(rules):
+    # Sulphur values: recovered sulphur and H2S become sulphuric acid, spent acid is regenerated.
+    assert _outlet(rules, "sulphur_elemental", "sulphuric_acid")["yield_ratio"] == pytest.approx(3.0, abs=0.1)
+    assert _outlet(rules, "sour_gas_h2s", "sulphuric_acid")["yield_ratio"] == pytest.approx(2.8, abs=0.1)
+    regeneration = _outlet(rules, "spent_acids", "sulphuric_acid")
+    assert regeneration["hazardous"] and regeneration["authorisation"] == "hazmat_permit"
+    # Spent pickling liquor into ferric chloride coagulant; crude methanol as a kiln fuel.
+    assert _outlet(rules, "spent_acids", "inorganic_chemicals")["r_code"] == "R6"
+    assert _outlet(rules, "crude_methanol", "cement_alt_fuel")["r_code"] == "R1"
+    # Plastics gasified into ammonia syngas (Kawasaki) is a documented case, not an expert note.
+    assert _outlet(rules, "plastic_mixed", "plastic_feedstock_recycling")["evidence_type"] == "maestri"
+    # Crude glycerol from biodiesel: chemical feedstock and digester co-substrate, never feed (its
+    # methanol and the fats it comes from are not known).
+    assert _outlet(rules, "crude_glycerol", "crude_glycerol")["max_transport_km"] >= 500
+    assert _outlet(rules, "crude_glycerol", "biogas_feedstock")["r_code"] == "R3"
+    assert ("crude_glycerol", "animal_feed_ingredient") not in rules.index
