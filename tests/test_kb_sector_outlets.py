@@ -49,3 +49,20 @@ def test_petrochemical_and_chemical_outlets(rules):
     assert _outlet(rules, "crude_glycerol", "crude_glycerol")["max_transport_km"] >= 500
     assert _outlet(rules, "crude_glycerol", "biogas_feedstock")["r_code"] == "R3"
     assert ("crude_glycerol", "animal_feed_ingredient") not in rules.index
+
+
+def test_pulp_paper_and_sawmill_outlets(rules):
+    # Fibre rejects and paper sludges as pore formers in fired bricks (Demir et al. 2005).
+    for supply in (
+        "pulp_fibre_rejects",
+        "paper_sludge_mixed",
+        "paper_deinking_sludge",
+        "paper_sludge_primary",
+    ):
+        assert _outlet(rules, supply, "brick_ceramic_feedstock")["evidence_type"] == "literature"
+    # Boiler ash to cement and paper sludge to fertiliser makers are documented exchanges.
+    assert "MAESTRI:10.39.6" in _outlet(rules, "ash_wood_boiler", "cement_raw_material")["evidence_ref"]
+    assert _outlet(rules, "paper_sludge_mixed", "compost_feedstock")["evidence_type"] == "maestri"
+    # Sawmill residues keep their classic outlets.
+    assert ("wood_sawdust", "pellet_feedstock") in rules.index
+    assert ("wood_chips", "wood_chips") in rules.index  # chips to a pulp mill
