@@ -66,3 +66,19 @@ def test_pulp_paper_and_sawmill_outlets(rules):
     # Sawmill residues keep their classic outlets.
     assert ("wood_sawdust", "pellet_feedstock") in rules.index
     assert ("wood_chips", "wood_chips") in rules.index  # chips to a pulp mill
+
+
+def test_sugar_distilling_brewing_and_agrifood_outlets(rules):
+    # Sugar: filter mud to fertiliser makers and cement, beet lime to farmers, beet-yard soil and stones.
+    assert _outlet(rules, "sugar_filter_mud_lime", "compost_feedstock")["evidence_type"] == "maestri"
+    assert _outlet(rules, "sugar_filter_mud_lime", "cement_raw_material")["evidence_type"] == "maestri"
+    assert _outlet(rules, "sugar_filter_mud_lime", "liming_agent")["authorisation"] == "mrf_authorisation"
+    assert _outlet(rules, "low_0204", "fill_material")["evidence_ref"] == "MAESTRI:46.10.2"
+    assert _outlet(rules, "low_0204", "aggregates_secondary")["evidence_ref"] == "MAESTRI:46.10.1"
+    # Distilling and dairy: vinasse to fertiliser makers, whey lactose to fermentation.
+    assert _outlet(rules, "distillery_vinasse", "compost_feedstock")["evidence_type"] == "maestri"
+    assert _outlet(rules, "whey", "fermentation_sugars")["yield_ratio"] <= 0.15
+    # Slaughter by-products to a renderer, under its CFIA permit; husks fire boilers by heating value.
+    assert _outlet(rules, "animal_byproducts", "animal_byproducts")["authorisation"] == "cfia_feed"
+    husk = _outlet(rules, "crop_residues", "biomass_fuel_wood")
+    assert husk["evidence_type"] == "maestri" and husk["yield_ratio"] > 1.0  # 4.0 over 2.8 MWh/t
