@@ -82,3 +82,18 @@ def test_sugar_distilling_brewing_and_agrifood_outlets(rules):
     assert _outlet(rules, "animal_byproducts", "animal_byproducts")["authorisation"] == "cfia_feed"
     husk = _outlet(rules, "crop_residues", "biomass_fuel_wood")
     assert husk["evidence_type"] == "maestri" and husk["yield_ratio"] > 1.0  # 4.0 over 2.8 MWh/t
+
+
+def test_iron_steel_aluminium_and_nonferrous_outlets(rules):
+    # Steel slag: cement (four more documented cases), asphalt aggregate, bricks, phosphorus filters.
+    cement = _outlet(rules, "slag_metallurgical", "cement_raw_material")["evidence_ref"]
+    assert {"MAESTRI:31.29.7", "MAESTRI:32.30.6"} <= set(cement.split("|"))
+    assert _outlet(rules, "slag_metallurgical", "asphalt_mix_feed")["pretreatment"] == "crushing"
+    assert _outlet(rules, "slag_metallurgical", "brick_ceramic_feedstock")["evidence_type"] == "maestri"
+    # Waste plastics replace coke in blast furnaces; coke-oven gas gives hydrogen for ammonia.
+    assert _outlet(rules, "plastic_mixed", "carbon_reductant")["yield_ratio"] < 1.0
+    assert _outlet(rules, "offgas_combustible", "hydrogen_byproduct")["max_transport_km"] <= 10
+    # Coke-oven ammonium sulphate to fertiliser makers; aluminium residues keep their outlets.
+    assert _outlet(rules, "mineral_fertiliser", "mineral_fertiliser")["evidence_type"] == "maestri"
+    assert ("al_spent_pot_lining", "cement_alt_fuel") in rules.index
+    assert ("metal_bearing_residue", "metal_bearing_residue") in rules.index  # EAF dust to a Waelz kiln
