@@ -97,3 +97,13 @@ def test_iron_steel_aluminium_and_nonferrous_outlets(rules):
     assert _outlet(rules, "mineral_fertiliser", "mineral_fertiliser")["evidence_type"] == "maestri"
     assert ("al_spent_pot_lining", "cement_alt_fuel") in rules.index
     assert ("metal_bearing_residue", "metal_bearing_residue") in rules.index  # EAF dust to a Waelz kiln
+
+
+def test_cement_lime_and_mineral_outlets(rules):
+    # Kilns take sewage sludge and washed incinerator fly ash as raw material, recycled gypsum as retarder.
+    assert _outlet(rules, "wastewater_sludge", "cement_raw_material")["yield_ratio"] <= 0.2  # its ash only
+    apc = _outlet(rules, "mswi_fly_ash_apc", "cement_raw_material")
+    assert apc["hazardous"] and apc["pretreatment"] == "cleaning"
+    assert _outlet(rules, "cd_gypsum_board", "cement_raw_material")["pretreatment"] == "sorting"
+    # Lime kiln dust neutralises acid effluent (Kwinana).
+    assert _outlet(rules, "lime_kiln_dust", "effluent_ph_adjustment")["evidence_ref"] == "MAESTRI:16.30.53"
