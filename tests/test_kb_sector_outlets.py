@@ -107,3 +107,14 @@ def test_cement_lime_and_mineral_outlets(rules):
     assert _outlet(rules, "cd_gypsum_board", "cement_raw_material")["pretreatment"] == "sorting"
     # Lime kiln dust neutralises acid effluent (Kwinana).
     assert _outlet(rules, "lime_kiln_dust", "effluent_ph_adjustment")["evidence_ref"] == "MAESTRI:16.30.53"
+
+
+def test_waste_wastewater_and_water_utility_outlets(rules):
+    # Drinking-water clarification sludge (19 09 02) has its own category and its documented outlets.
+    for demand in ("brick_ceramic_feedstock", "cement_raw_material", "reactive_filter_media"):
+        assert _outlet(rules, "water_treatment_sludge", demand)["r_code"] == "R5"
+    assert ("water_treatment_sludge", "liming_agent") not in rules.index  # alum sludge is no liming agent
+    # Sewage sludge to farms is a documented case; shredded tyres are a lightweight civil-works fill.
+    farms = set(_outlet(rules, "wastewater_sludge", "soil_amendment_organic")["evidence_ref"].split("|"))
+    assert {"MAESTRI:5.25.12", "MAESTRI:16.30.51"} <= farms
+    assert _outlet(rules, "tyres_end_of_life", "fill_material")["pretreatment"] == "grinding"
