@@ -141,7 +141,10 @@ def test_advisor_narrows_the_exchanges_looks_at_the_map_and_finds_them_as_left(b
         expect(chosen).to_have_value(re.compile("Sciures"))  # waits for the box, then fails
         go_to(page, "Carte des échanges")
         go_to(page, "Échanges proposés")
-        assert page.get_by_label("Rechercher (entreprise, catégorie)").input_value() == "sciure"
+        # waits for the page to redraw its widgets (read at once, the box was sometimes still empty)
+        expect(page.get_by_label("Rechercher (entreprise, catégorie)")).to_have_value(
+            "sciure", timeout=TIMEOUT_MS
+        )
         # the short list, not every exchange, once the page has drawn its count (waits, then fails)
         page.get_by_text(re.compile(rf"^{re.escape(narrowed)} échanges? affichés?$")).wait_for()
         assert narrowed != every
