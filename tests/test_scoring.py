@@ -225,37 +225,30 @@ def test_by_product_sold_today_is_not_diverted_and_its_sale_is_a_cost():
     assert sold["co2e_virgin_avoided_t_per_yr"] == pytest.approx(dumped["co2e_virgin_avoided_t_per_yr"])
 
 
-def test_a_category_price_wins_over_its_familys():
-    """Hydrogen as a feedstock is priced apart from fuel gas (default_purchase_price_by_category)."""
+def _demand_prices(categories: list[str], family: str, kind: str) -> dict:
+    """Baselines of demands of ``categories`` (one family, one kind) that declare no price."""
     from symbiosis.engine.baselines import demand_baselines, load_baselines
 
-    demands = pd.DataFrame({"category_id": ["hydrogen_byproduct", "fuel_gas_demand"], "kind": "energy"})
-    cfg = MatchConfig()
-    out = demand_baselines(
-        demands,
-        family=np.array(["energy_gas", "energy_gas"], dtype=object),
+    return demand_baselines(
+        pd.DataFrame({"category_id": categories, "kind": kind}),
+        family=np.array([family] * len(categories), dtype=object),
         baselines=load_baselines(),
-        config=cfg,
+        config=MatchConfig(),
     )
-    assert out["price"].tolist() == [60.0, cfg.default_purchase_price_by_family["energy_gas"]]
+
+
+def test_a_category_price_wins_over_its_familys():
+    """Hydrogen as a feedstock is priced apart from fuel gas (default_purchase_price_by_category)."""
+    out = _demand_prices(["hydrogen_byproduct", "fuel_gas_demand"], "energy_gas", "energy")
+    assert out["price"].tolist() == [60.0, MatchConfig().default_purchase_price_by_family["energy_gas"]]
 
 
 def test_a_farm_taking_a_wet_by_product_as_feed_pays_for_feed_not_for_a_compost_substrate():
     """Feed is priced as the bought feed it replaces (40 $/t wet), not the agri-food family's 5 $/t:
     at 5 $/t a heat-treated yeast slurry was worth less as pig feed than spread on a field."""
-    from symbiosis.engine.baselines import demand_baselines, load_baselines
-
-    demands = pd.DataFrame(
-        {"category_id": ["animal_feed_ingredient", "compost_feedstock"], "kind": "material"}
-    )
-    cfg = MatchConfig()
-    out = demand_baselines(
-        demands,
-        family=np.array(["agrifood_organics", "agrifood_organics"], dtype=object),
-        baselines=load_baselines(),
-        config=cfg,
-    )
-    assert out["price"][0] == 40.0 and out["price"][0] > cfg.default_fate_cost_cad_per_t["land_spreading"]
+    out = _demand_prices(["animal_feed_ingredient", "compost_feedstock"], "agrifood_organics", "material")
+    spreading = MatchConfig().default_fate_cost_cad_per_t["land_spreading"]
+    assert out["price"][0] == 40.0 and out["price"][0] > spreading
     assert out["price_source"][0] == "category_default"
 
 
