@@ -201,3 +201,30 @@ def test_the_flow_sentence_writes_units_as_the_app_does(unit, fr, en):
     assert f"{unit}/an" not in text_fr and f"{unit}/yr" not in text_en and "m2" not in text_fr + text_en
     if unit == "trip":  # a price per trip, in the singular
         assert "150,00 $/voyage ;" in text_fr and "150.00 $/trip;" in text_en
+
+
+def test_a_by_product_sold_at_an_undeclared_price_is_flagged_as_overstated():
+    """Sold today with no price given, the lost sale counts 0: the explanation and the drill-down say
+    the value is overstated by that price; a declared sale price (−25 $/t) clears the flag."""
+    from symbiosis.views.exchanges import drilldown
+
+    reg = tiny_registry()
+    streams = reg.streams.copy()
+    bark = streams["stream_id"] == "S_BARK"
+    streams.loc[bark, "current_fate"] = "sold_byproduct"
+    streams.loc[bark, "disposal_cost_cad_per_unit"] = float("nan")  # the fixture declares 40 $/t
+    row = _explained({"S_BARK>D_BOIL": 444.0}, Registry(reg.firms, streams)).loc["S_BARK>D_BOIL"]
+    assert row["avoided_disposal_cad_per_unit"] == 0.0 and "sale_price_unknown" in row["flags"].split("|")
+    assert "vente perdue comptée 0 $" in explain_text(row, "fr")
+    assert "lost sale counted as 0 $" in explain_text(row, "en")
+    assert any(f.startswith("By-product already sold today") for f in drilldown(row, "en").flags)
+    streams.loc[bark, "disposal_cost_cad_per_unit"] = -25.0
+    priced = _explained({"S_BARK>D_BOIL": 444.0}, Registry(reg.firms, streams)).loc["S_BARK>D_BOIL"]
+    assert "sale_price_unknown" not in priced["flags"].split("|")
+
+
+def test_every_flag_column_is_a_plain_boolean():
+    """The workbook writer reads flag columns as numpy booleans (a nullable Arrow boolean broke it)."""
+    ex = _explained({"S_BARK>D_BOIL": 444.0})
+    for name in (c for c in ex.columns if c.startswith("flag_")):
+        assert ex[name].dtype == bool, name

@@ -207,6 +207,10 @@ def _with_labels(out: pd.DataFrame, categories: pd.DataFrame | None) -> pd.DataF
     return out
 
 
+def _text_col(rows: pd.DataFrame, name: str) -> pd.Series:
+    return rows[name].astype("string").fillna("") if name in rows else pd.Series("", index=rows.index)
+
+
 def _flags(rows: pd.DataFrame, unconfirmed: frozenset[str] = frozenset()) -> pd.DataFrame:
     def col(name: str) -> pd.Series:
         return rows[name].fillna(False).astype(bool) if name in rows else pd.Series(False, index=rows.index)
@@ -233,6 +237,12 @@ def _flags(rows: pd.DataFrame, unconfirmed: frozenset[str] = frozenset()) -> pd.
                 | rows["demand_id"].astype(str).isin(unconfirmed)
             )
             & ~col("category_alternative"),
+            # Sold today, at a price nobody gave: the lost sale counts 0, so the value is overstated
+            # by what it sells for (a buyer's full purchase price counted as saved).
+            "flag_sale_price_unknown": (
+                _text_col(rows, "supply_fate").eq("sold_byproduct")
+                & _text_col(rows, "supply_fate_cost_source").eq("config_default")
+            ).to_numpy(dtype=bool),
         },
         index=rows.index,
     )

@@ -262,6 +262,8 @@ def _flags(row: pd.Series, lang: str, rules: pd.DataFrame | None) -> list[str]:
         out.append(t("advisor.flag.internal", lang))
     if bool(row.get("flag_text_only")):
         out.append(t("advisor.flag.text_only", lang))
+    if bool(row.get("flag_sale_price_unknown")):
+        out.append(t("advisor.flag.sale_price_unknown", lang))
     for flag in ("category_to_confirm", "category_unconfirmed"):
         if bool(row.get(f"flag_{flag}")):
             out.append(t(f"advisor.flag.{flag}", lang, which=_pair_categories(row, lang)))
