@@ -134,3 +134,56 @@ def test_a_registry_smaller_than_k_withholds_everything():
 def test_the_region_is_named_when_the_mrc_is_too_narrow():
     rows = _ask(("S3", "wood_sawdust", 5.0), k=4)
     assert rows["area"].iloc[0] in ("Lac-Saint-Jean-Est", REGION) and np.all(rows["anonymity"] >= 4)
+
+
+def _same_directory(a, b) -> None:
+    for name in ("firm_ids", "group", "mrc", "lat", "lon"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert a.implied.keys() == b.implied.keys()
+    assert all(np.array_equal(a.implied[key], b.implied[key]) for key in a.implied)
+    assert a.families == b.families
+
+
+def test_the_directory_is_built_once_per_registry_and_rebuilt_when_anything_it_reads_changes():
+    """build_directory keeps its result keyed on the content it reads: each change below must give
+    the directory built afresh (a key missing a column would return the stale one)."""
+    from symbiosis.synergy.anonymise import _build_directory
+
+    def fresh(firms, categories=CATEGORIES, priors=PRIORS, territories=None):
+        return _build_directory(firms, categories=categories, priors=priors, territories=territories)
+
+    firms = _firms()
+    first = build_directory(firms, categories=CATEGORIES, priors=PRIORS)
+    assert build_directory(_firms(), categories=CATEGORIES, priors=PRIORS) is first  # not rebuilt
+    assert not first.lat.flags.writeable and not first.group.flags.writeable
+    firms.loc[0, "lat"] = 0.0  # the caller edits its frame afterwards: the kept directory does not move
+    assert first.lat[0] == 48.550
+
+    changes = {
+        "scian_code": ("S1", "scian_code", "331313"),
+        "municipality": ("S1", "municipality", "Montréal"),
+        "lat": ("S4", "lat", 48.9),
+        "lon": ("S4", "lon", -71.0),
+        "firm_id": ("S2", "firm_id", "S2b"),
+    }
+    for what, (firm, column, value) in changes.items():
+        changed = _firms()
+        changed.loc[changed["firm_id"] == firm, column] = value
+        got = build_directory(changed, categories=CATEGORIES, priors=PRIORS)
+        assert got is not first, what
+        _same_directory(got, fresh(changed))
+    fewer = _firms().iloc[:-1]
+    _same_directory(build_directory(fewer, categories=CATEGORIES, priors=PRIORS), fresh(fewer))
+    reordered = _firms().iloc[::-1].reset_index(drop=True)
+    _same_directory(build_directory(reordered, categories=CATEGORIES, priors=PRIORS), fresh(reordered))
+
+    other_family = CATEGORIES.assign(family=["wood", "bark", "metals"])
+    got = build_directory(_firms(), categories=other_family, priors=PRIORS)
+    _same_directory(got, fresh(_firms(), categories=other_family))
+    other_priors = PRIORS.assign(direction=["supply", "demand", "supply"])
+    got = build_directory(_firms(), categories=CATEGORIES, priors=other_priors)
+    _same_directory(got, fresh(_firms(), priors=other_priors))
+    territories = pd.DataFrame({"municipality": ["Alma"], "mrc": ["Ailleurs"]})
+    got = build_directory(_firms(), categories=CATEGORIES, priors=PRIORS, territories=territories)
+    _same_directory(got, fresh(_firms(), territories=territories))
+    assert list(got.mrc) == ["Ailleurs", "Ailleurs", "Ailleurs", "", "Ailleurs", "Ailleurs", ""]
