@@ -98,3 +98,71 @@ def test_lookup_prefers_category_then_family_then_kind_then_star():
         "star",
     ]
     assert lookup_factor(table, "virgin_avoided", **keys).tolist() == [0, 0, 0, 0]
+
+
+def test_lookups_read_the_table_they_are_given_after_it_is_edited_or_replaced():
+    """The lookups keep the rows they select per factor table, keyed on its content: an edit of a
+    value, of what a row applies to, of a fate or of a pair must be read by the next lookup (a key
+    that missed it would return the figure of the table before the edit)."""
+    from symbiosis.engine.factors import disposal_factor, virgin_factor
+
+    table = load_factors()
+    one = {
+        "category_id": np.array(["wood_sawdust"]),
+        "family": np.array(["wood"]),
+        "kind": np.array(["material"]),
+    }
+
+    def disposal(t, fate="landfill", column="value"):
+        return disposal_factor(
+            t, **one, material_class=np.array(["wood"]), fate=np.array([fate]), column=column
+        )[0]
+
+    def virgin(t, column="value"):
+        return virgin_factor(t, supply_category_id=np.array(["wood_sawdust"]), **one, column=column)[0]
+
+    before = lookup_factor(table, "transport", **one)[0]
+    assert lookup_factor(table, "transport", **one)[0] == before  # kept: the same figure again
+    edited = table.copy()
+    edited.loc[edited["quantity"] == "transport", "value"] = 123.0
+    assert lookup_factor(edited, "transport", **one)[0] == 123.0
+    assert lookup_factor(table, "transport", **one)[0] == before  # the first table is untouched
+
+    own = pd.concat(
+        [
+            table,
+            pd.DataFrame(
+                [
+                    {
+                        "factor_id": "my_sawdust",
+                        "applies_to": "wood_sawdust",
+                        "quantity": "transport",
+                        "value": 7.0,
+                    },
+                    {
+                        "factor_id": "my_burn",
+                        "applies_to": "wood_sawdust",
+                        "quantity": "disposal_avoided",
+                        "fate": "incineration",
+                        "value": 11.0,
+                    },
+                    {
+                        "factor_id": "my_pair",
+                        "applies_to": "wood_sawdust>wood_sawdust",
+                        "quantity": "virgin_avoided",
+                        "value": 13.0,
+                    },
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    assert lookup_factor(own, "transport", **one)[0] == 7.0
+    assert lookup_factor(own, "transport", **one, column="factor_id")[0] == "my_sawdust"
+    assert disposal(own, "incineration") == 11.0 and disposal(own, "incineration", "factor_id") == "my_burn"
+    assert disposal(table, "incineration") != 11.0
+    assert virgin(own) == 13.0 and virgin(own, "factor_id") == "my_pair" and virgin(table) != 13.0
+    renamed = own.assign(applies_to=own["applies_to"].replace({"wood_sawdust": "wood_bark"}))
+    assert lookup_factor(renamed, "transport", **one)[0] == before
+    refated = own.assign(fate=own["fate"].replace({"incineration": "landfill"}))
+    assert disposal(refated, "incineration") == disposal(table, "incineration")
