@@ -54,8 +54,14 @@ def test_workers_have_the_memory_limit_asked(cluster):
     assert {w["memory_limit"] for w in workers} == {2**30}
 
 
-def test_cluster_gives_the_same_objective_and_flows_at_10000_streams(cluster, registry, reference):
-    result = run(registry, executor=cluster)
+@pytest.fixture(scope="module")
+def on_cluster(cluster, registry):
+    """run() on the cluster, once for the two tests that read it (the same call in each cost 20 s)."""
+    return run(registry, executor=cluster)
+
+
+def test_cluster_gives_the_same_objective_and_flows_at_10000_streams(on_cluster, reference):
+    result = on_cluster
     assert result.allocation.status == reference.allocation.status == "optimal"
     assert result.allocation.objective == reference.allocation.objective
     assert result.allocation.bound == reference.allocation.bound
@@ -68,9 +74,9 @@ def joint(registry):
     return run(registry)
 
 
-def test_cluster_finds_and_scores_the_single_process_candidates(cluster, registry, joint, reference):
+def test_cluster_finds_and_scores_the_single_process_candidates(on_cluster, joint, reference):
     """run() on the cluster finds and scores candidates by block × tile on the workers: the same set."""
-    result = run(registry, executor=cluster)
+    result = on_cluster
     assert result.allocation.timings_s["candidates"] > 0
     pd.testing.assert_frame_equal(result.candidates, joint.candidates, check_exact=True)
     pd.testing.assert_frame_equal(result.unmatched_supplies, reference.unmatched_supplies, check_exact=True)
@@ -106,9 +112,9 @@ def test_run_cuts_a_component_above_the_threshold_into_regions_near_the_single_p
     assert 0 <= (single.objective - cut.objective) / single.objective < 0.01
 
 
-def test_a_worker_killed_mid_run_does_not_change_the_result(cluster, registry):
+def test_a_worker_killed_mid_run_does_not_change_the_result(cluster, problem_and_points):
     """Many small parts; when 3 are done one worker process is killed (SIGKILL): its tasks re-run."""
-    ix, alloc, _, _ = _problem_and_points(registry)
+    ix, alloc, _, _ = problem_and_points
     here = solve_parts(ix, alloc, max_part_arcs=2_000)
 
     client = cluster.client
@@ -163,6 +169,20 @@ def test_candidates_tile_by_tile_on_the_cluster_equal_the_single_process(cluster
     pd.testing.assert_frame_equal(tiled.drop(columns=["block", "tile"]), single, check_exact=True)
 
 
+@pytest.fixture(scope="module")
+def problem_and_points(registry):
+    """The 10,000-stream allocation problem and its supplies' points, built once for the module (20 s
+    each time). Its arrays are made read-only, so that a test writing into them fails instead of
+    handing the next test another problem."""
+    import dataclasses
+
+    ix, alloc, lat, lon = _problem_and_points(registry)
+    for array in (*(getattr(ix, f.name) for f in dataclasses.fields(ix)), lat, lon):
+        if isinstance(array, np.ndarray):
+            array.setflags(write=False)
+    return ix, alloc, lat, lon
+
+
 def _problem_and_points(registry):
     from symbiosis import kb
     from symbiosis.engine.candidates import find_candidates
@@ -179,14 +199,14 @@ def _problem_and_points(registry):
     return problem.ix, config.allocation_config(), sup["lat"].to_numpy(float), sup["lon"].to_numpy(float)
 
 
-def test_regions_on_the_cluster_reconcile_to_a_feasible_plan_near_the_optimum(cluster, registry):
+def test_regions_on_the_cluster_reconcile_to_a_feasible_plan_near_the_optimum(cluster, problem_and_points):
     """Geographic decomposition of the 10,000-stream allocation into 4 regions, solved on 2 workers."""
     from types import SimpleNamespace
 
     from symbiosis.engine.allocation import solve_indexed
     from symbiosis.engine.allocation.regions import solve_by_regions, supply_regions
 
-    ix, alloc, lat, lon = _problem_and_points(registry)
+    ix, alloc, lat, lon = problem_and_points
     regions = supply_regions(lat, lon, 4)
     here = solve_by_regions(ix, alloc, regions)
     there = solve_by_regions(ix, alloc, regions, map_function=cluster.map)
