@@ -65,7 +65,11 @@ def _type(page, row: int, column: int, text: str) -> None:
 def _choose(page, row: int, column: int, option: str) -> None:
     cell = _cell(page, row, column)
     page.keyboard.press("Enter")
+    # Type once the list is open and press Enter once it shows the option: on a loaded machine the
+    # keys reached a list not yet drawn, and Enter took its first entry (« Absorbants »).
+    page.locator("#portal input").first.wait_for(timeout=TIMEOUT_MS)
     page.keyboard.type(option)
+    page.locator("#portal").get_by_text(option, exact=False).first.wait_for(timeout=TIMEOUT_MS)
     page.keyboard.press("Enter")
     expect(cell).to_have_text(re.compile(option))
     wait_for_app(page, timeout_ms=TIMEOUT_MS)
