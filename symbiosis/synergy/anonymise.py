@@ -18,7 +18,6 @@ directory holds no quantity.
 from __future__ import annotations
 
 import functools
-import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from symbiosis.engine._keys import frame_digest
 from symbiosis.places.distance import haversine_km
 
 __all__ = [
@@ -251,15 +251,6 @@ _DIRECTORY_LOCK = threading.Lock()
 _DIRECTORY_COLUMNS = ["firm_id", "scian_code", "municipality", "lat", "lon"]
 
 
-def _frame_digest(frame: pd.DataFrame | None) -> bytes:
-    """A digest of a frame's columns, dtypes and values in row order (``b"-"`` for None: shipped)."""
-    if frame is None:
-        return b"-"
-    h = hashlib.sha256(repr((list(frame.columns), [str(t) for t in frame.dtypes], len(frame))).encode())
-    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return h.digest()
-
-
 def _directory_key(
     firms: pd.DataFrame,
     categories: pd.DataFrame | None,
@@ -268,10 +259,10 @@ def _directory_key(
 ) -> bytes:
     return b"|".join(
         (
-            _frame_digest(firms[_DIRECTORY_COLUMNS]),
-            _frame_digest(categories),
-            _frame_digest(priors),
-            _frame_digest(territories),
+            frame_digest(firms[_DIRECTORY_COLUMNS], index=False),
+            frame_digest(categories, index=False),
+            frame_digest(priors, index=False),
+            frame_digest(territories, index=False),
         )
     )
 
