@@ -354,3 +354,23 @@ def test_the_exact_model_names_every_constraint_family():
         "Link-open": 4,
         "Demand-served": 1,
     }
+
+
+def test_round_off_of_a_solver_is_no_flow():
+    """A simplex basis leaves values like 1.8e-15 on arcs it does not use: they are set to 0 (each
+    became an exchange of nothing). The threshold is 1e-9 of the arc's capacity (of 1 unit at
+    least): 0.01 t of a 10 t arc is kept, 0.005 t of a 10-million-tonne one is round-off."""
+    from symbiosis.engine.allocation.problem import index_problem
+    from symbiosis.engine.allocation.solve import without_noise
+
+    p = make_problem(
+        _sup(A=10, B=1e7),
+        _sup(d=float("inf")),
+        [_arc("Ad", "A", "d", 1.0), _arc("Bd", "B", "d", 1.0)],
+    )
+    indexed = index_problem(p, PURE)
+    kept = without_noise(indexed, np.array([1.8e-15, 2.6e-13]))
+    assert kept.tolist() == [0.0, 0.0]
+    assert without_noise(indexed, np.array([0.01, 5.0])).tolist() == [0.01, 5.0]
+    assert without_noise(indexed, np.array([1e-7, 0.5])).tolist() == [1e-7, 0.5]
+    assert without_noise(indexed, np.array([1e-8, 0.005])).tolist() == [0.0, 0.0]

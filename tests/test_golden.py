@@ -108,6 +108,13 @@ def test_sample_proposals_are_never_internal_and_never_break_a_declared_spec(res
     assert len(result.internal_opportunities) > 0  # the sample has same-firm opportunities, listed apart
 
 
+def test_sample_proposals_never_carry_a_solvers_round_off_as_an_exchange(result):
+    """A simplex basis leaves flows such as 1.8e-15 t/yr on arcs it does not use: each became a
+    proposal of nothing, counted among the exchanges and in the advisor's pipeline."""
+    ex = result.exchanges
+    assert (ex["flow_per_yr"] >= 1e-6 * ex["max_flow_per_yr"].clip(lower=1.0)).all()
+
+
 def test_sample_proposals_never_value_a_landfill_as_a_buyer(result):
     """A landfill's daily cover is a service the landfill is paid for: no proposal into it credits an
     avoided purchase unless the landfill declared one, and none takes a residue already spread on
