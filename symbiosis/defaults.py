@@ -47,6 +47,12 @@ def default_pretreatment_costs() -> dict[str, float]:
         "piping": 0.0,
         # Plate heat exchanger and pumps, annualised over the heat delivered (≈ 2–5 $/MWh).
         "heat_exchanger": 3.0,
+        # A receiver that buys heat or steam today needs a biomass boiler to make it from wood
+        # residues: its capital and upkeep, annualised over the heat delivered (per MWh, like the
+        # heat exchanger). A district-scale wood-chip boiler costs about 2,000 CHF per kW of heat,
+        # 25 years at 2.5 % (DEM model documentation, "Wood Boiler Central Plant"): 109 CHF/kW/yr,
+        # 22 CHF/MWh at 5,000 full-load hours, ≈ 30 $/MWh with upkeep; fuel handling included.
+        "biomass_boiler": 30.0,
         # Pasteurisation of animal by-products and food residues before feed or digestion.
         "hygienisation": 25.0,
         # Baling film, cardboard or textiles for transport.

@@ -339,6 +339,47 @@ def test_a_heat_exchanger_on_warm_water_is_charged_per_mwh_delivered():
     assert row["yield_ratio"] < 0.05
 
 
+def test_a_wood_residue_burnt_for_heat_pays_the_receivers_boiler_per_mwh_delivered():
+    """A kiln that buys heat today needs a biomass boiler to burn sawdust: its capital and upkeep
+    (30 $/MWh) × the rule's MWh per tonne, not 8 $/t of screening. Without it sawdust was worth the
+    whole heat price it displaces (2.6 MWh/t × the price: the sample's second-largest proposal)."""
+    from symbiosis.kb import load_rules
+    from symbiosis.pipeline import run
+    from symbiosis.schemas import FIRMS
+    from tests._registry_helpers import firm, stream
+
+    rules = load_rules().set_index("rule_id")
+    fuel_to_heat = ["KB0046", "KB0047", "KB0054", "KB0060", "KB0061", "KB0062", "KB0063", "KB0072"]
+    assert set(rules.loc[fuel_to_heat, "pretreatment"]) == {"biomass_boiler"}
+    cfg = MatchConfig()
+    assert cfg.pretreatment_rate("biomass_boiler", "material") == pytest.approx(30.0)
+
+    firms = pd.DataFrame(
+        [firm(f, f, "Saguenay", 48.42 + 0.005 * i, -71.06) for i, f in enumerate(["MILL", "KILN"])]
+    )
+    rows = [
+        stream("DUST", "MILL", "supply", "wood_sawdust", 1_000),
+        stream(
+            "DRY",
+            "KILN",
+            "demand",
+            "heat_drying",
+            20_000,
+            kind="energy",
+            unit_as_typed="MWh/an",
+            quantity_unit="MWh/yr",
+            mass_t_per_yr=float("nan"),
+        ),
+    ]
+    result = run(Registry(firms[FIRMS.names], pd.DataFrame(rows)).validate(), cfg)
+    row = result.candidates.set_index("candidate_id").loc["DUST>DRY"]
+    assert row["pretreatment"] == "biomass_boiler"
+    assert row["yield_ratio"] == pytest.approx(2.6)
+    assert row["pretreatment_cost_cad_per_unit"] == pytest.approx(30.0 * 2.6)
+    # The same sawdust sold as boiler fuel to a plant that already burns wood pays no boiler.
+    assert cfg.pretreatment_rate("screening", "material") == pytest.approx(8.0)
+
+
 def test_once_through_cooling_water_is_priced_as_the_plants_own_withdrawal():
     """A cooling-water demand replaces the plant's own intake (Québec's water charge and pumping), not
     municipal water: at the family's 1.5 $/m³ a 1.5 billion m³/yr cooling flow was worth 2.2 G$/yr.

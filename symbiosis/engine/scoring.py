@@ -24,7 +24,8 @@ category's default baseline (the ``*_source`` columns say which).
 
 * ``pretreatment`` = config cost of the rule's pre-treatment type × tonnes per unit (× 1 per MWh
   for energy; a heat exchanger is priced per MWh of heat it delivers, so warm water pays it × the
-  rule's MWh per m³, not per m³); nothing when the supply's description states the step as done
+  rule's MWh per m³, not per m³, and so is the receiver's biomass boiler that turns a wood residue
+  into the heat or steam it buys today); nothing when the supply's description states the step as done
   ("heat treated", « déshydratées »: :mod:`symbiosis.kb.treatments`; ``pretreatment_done``);
 * ``net_value`` = avoided disposal + avoided purchase − gate fee − transport − pre-treatment;
 * ``diverted`` = tonnes per unit for a material whose current fate is landfill or incineration,
@@ -366,6 +367,9 @@ def score_pairs(
     return {k: new[k] for k in SCORE_COLUMNS}
 
 
+#: Pre-treatments priced per MWh of heat they deliver (the rule's yield), not per supply unit.
+_PER_MWH_DELIVERED = frozenset({"heat_exchanger", "biomass_boiler"})
+
 _MODES = np.array(["none", "truck", "pipe"], dtype=object)
 _TRUCK, _PIPE = 1, 2
 
@@ -522,8 +526,9 @@ def _pretreatment_basis(
     codes: np.ndarray, names: np.ndarray, kind: Kinds, t_unit: np.ndarray, yld: np.ndarray
 ) -> np.ndarray:
     """Units a pre-treatment rate is charged on, per supply unit: 1 per MWh of energy, the heat
-    delivered (the yield) for a heat exchanger on water, else the supply's tonnes."""
-    exchanger = np.asarray([str(n) == "heat_exchanger" for n in names], dtype=bool)
+    delivered (the yield) for a heat exchanger on water or the receiver's biomass boiler burning a
+    residue, else the supply's tonnes."""
+    exchanger = np.asarray([str(n) in _PER_MWH_DELIVERED for n in names], dtype=bool)
     heat = exchanger[codes] if len(codes) else np.zeros(0, dtype=bool)
     return np.where(kind.is_("energy"), 1.0, np.where(heat, yld, t_unit))
 

@@ -81,6 +81,7 @@ PRETREATMENTS: tuple[str, ...] = (
     "cleaning",
     "crushing",
     "upgrading",
+    "biomass_boiler",
 )
 
 #: Recovery operations of the EU Waste Framework Directive (2008/98/EC, Annex II); "" for resources
