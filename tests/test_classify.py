@@ -109,15 +109,9 @@ def test_a_demand_naming_a_material_only_a_supply_can_be_gets_its_outlets(text):
     [
         "Urban waste wanted as raw material, for our biogas plant",
         "General organic waste wanted as raw material, for our biogas production",
-        pytest.param(
-            "Déchets organiques recherchés pour notre production de biogaz",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the naive Bayes reading ties « organiques » to organically loaded wash water "
-                "(digesters' wash-water examples) and lifts it above the outlets of food waste; kept "
-                "for the tune sets' +1.5 to +6 points of top-1 (docs/match-quality.md)",
-            ),
-        ),
+        # Once misread (« organiques » tied to organically loaded wash water by the naive Bayes
+        # reading); read right since digesters' needs have examples of their own (seventh session).
+        "Déchets organiques recherchés pour notre production de biogaz",
     ],
 )
 def test_a_demand_naming_its_product_after_the_use_cue_is_not_read_as_that_products_outlets(text):
