@@ -394,3 +394,17 @@ def test_a_demand_naming_several_materials_of_a_family_wants_their_common_outlet
 )
 def test_one_material_or_a_material_with_its_use_is_not_several_materials(text, category):
     assert classify(text, direction="demand", unit="t/an", top=1)[0].category_id == category
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Capping material wanted for the rehabilitation of our tailings area", "fill_material"),
+        ("Input for our co-digestion of trap grease", "biogas_feedstock"),
+    ],
+)
+def test_a_need_stated_by_what_the_receiver_does_reads_its_rules_receiving_process(text, category):
+    """The rules name what each receiver does ("capping and fill of rehabilitated areas",
+    "co-digestion of trap grease"); a need written that way is that receiver's demand category
+    (before, the material it would receive came first: mining tailings, trap grease)."""
+    assert classify(text, direction="demand", unit="t/yr", top=1)[0].category_id == category

@@ -237,9 +237,9 @@ def _low_descriptions() -> dict[str, tuple[str, str]]:
 
 
 def _extra_synonyms() -> pd.DataFrame:
-    """Return the classifier's own synonyms, trade terms and example declarations
-    (``category_id, lang, synonym, direction, role``: ``direction`` is an example's, ``""`` otherwise;
-    ``role`` a key of :data:`ROLES`)."""
+    """Return the classifier's own synonyms, trade terms and example declarations, and the rules'
+    receiving processes as demand examples (``category_id, lang, synonym, direction, role``:
+    ``direction`` is an example's, ``""`` otherwise; ``role`` a key of :data:`ROLES`)."""
     parts = []
     for path, column, role in (
         (SYNONYMS_FILE, "synonym", "synonym"),
@@ -251,9 +251,31 @@ def _extra_synonyms() -> pd.DataFrame:
             frame = frame.rename(columns={column: "synonym"})
             frame = frame.reindex(columns=["category_id", "lang", "synonym", "direction"], fill_value="")
             parts.append(frame.assign(role=role))
-    if not parts:
-        return pd.DataFrame(columns=["category_id", "lang", "synonym", "direction", "role"])
+    parts.append(_receiving_processes())
     return pd.concat(parts, ignore_index=True)
+
+
+def _receiving_processes() -> pd.DataFrame:
+    """Each rule's receiving process as an English demand phrase of its demand category.
+
+    A firm states a need by what it does with the input ("capping of our tailings area", "co-digestion
+    of trap grease"): the knowledge base already names what each receiver does (``rules.csv``,
+    ``receiving_process``), so those words describe the demand categories too.
+    """
+    from symbiosis.kb.rules import load_rules
+
+    rules = load_rules()
+    text = rules["receiving_process"].astype("string").fillna("").str.strip()
+    keep = text.ne("")
+    frame = pd.DataFrame(
+        {
+            "category_id": rules.loc[keep, "demand_category_id"].astype(str),
+            "lang": "en",
+            "synonym": text[keep].astype(str),
+            "direction": "demand",
+        }
+    ).drop_duplicates()
+    return frame.assign(role="example").reset_index(drop=True)
 
 
 def _category_phrases(
