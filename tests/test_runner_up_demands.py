@@ -149,3 +149,53 @@ def test_a_pair_resting_on_a_guessed_category_nobody_confirmed_is_flagged_so():
     streams.loc[streams["stream_id"] == "NEED_G", "category_source"] = "given"
     confirmed = run(Registry(reg.firms, streams), MatchConfig()).exchanges.set_index("candidate_id")
     assert not bool(confirmed.loc["GYPS>NEED_G", "flag_category_unconfirmed"])
+
+
+def test_a_runner_up_far_behind_the_demands_best_reading_waits_for_the_advisor():
+    """Proposed under a runner-up only when the demand's text reads it at least half as well as its
+    best reading: "Sulphur for sulphuric acid" reads sulphur close behind the acid (a likely
+    correction); "Raw water for our cooling towers" reads treated waste water far behind (a distant
+    reading, which once sent a chemical plant's salty effluent to a demineralisation intake)."""
+    from symbiosis.engine.problem_builder import RUNNER_UP_SCORE_SHARE, likely_runner_ups
+
+    reg = _registry()
+    water = stream(
+        "NEED_W",
+        "MILL",
+        "demand",
+        "water_cooling",
+        50_000,
+        kind="water",
+        description="Raw water for our cooling towers",
+        unit_as_typed="m³/an",
+        quantity_unit="m3/yr",
+        mass_t_per_yr=float("nan"),
+        category_source="inferred",
+        category_score=0.68,
+        category_alternatives="water_grey_raw|water_treated_wastewater",
+    )
+    reg = Registry(reg.firms, pd.concat([reg.streams, pd.DataFrame([water])], ignore_index=True)).validate()
+    ids = np.array(["NEED_W", "NEED_W", "NEED_W", "NEED_S", "NEED_S"], dtype=object)
+    cats = np.array(
+        [
+            "water_cooling",
+            "water_grey_raw",
+            "water_treated_wastewater",
+            "sulphur_elemental",
+            "mineral_fertiliser",
+        ],
+        dtype=object,
+    )
+    got = likely_runner_ups(ids, cats, np.ones(5, dtype=bool), reg)
+    assert got.tolist() == [True, True, False, True, False]
+    assert RUNNER_UP_SCORE_SHARE == 0.5
+    # Rows not asked about are False; the mask then keeps a demand's runner-ups out.
+    assert likely_runner_ups(ids, cats, np.zeros(5, dtype=bool), reg).tolist() == [False] * 5
+    demand, supply_rank, demand_rank = np.array([0, 0]), np.array([0, 0]), np.array([1, 2])
+    flows, hazardous = np.ones(2, dtype=bool), np.zeros(2, dtype=bool)
+    assert demand_runner_ups(demand, supply_rank, demand_rank, flows, hazardous).tolist() == [True, False]
+    named = np.array([False, True])
+    assert demand_runner_ups(demand, supply_rank, demand_rank, flows, hazardous, named=named).tolist() == [
+        False,
+        True,
+    ]

@@ -281,8 +281,10 @@ class MatchConfig:
     propose_demand_runner_ups
         A demand whose inferred category finds no supply at all is proposed the supplies its best
         runner-up category finds (the first runner-up that finds any), still flagged
-        ``category_alternative`` for the advisor to confirm; never a hazardous supply, and never a
-        supply matched under a runner-up of its own. False proposes nothing before confirmation.
+        ``category_alternative`` for the advisor to confirm; never a hazardous supply, never a
+        supply matched under a runner-up of its own, and only a runner-up the demand's text reads at
+        least half as well as its best reading (a likely correction, not a distant reading). False
+        proposes nothing before confirmation.
     k_nearest
         Keep, for each stream and each rule, its K nearest compatible partners (union over both
         sides), so that a long-haul outlet of one rule is never pruned by many near partners of

@@ -82,12 +82,19 @@ def build_allocation_problem(
         and sides <= set(scored)
     ):
         streams = registry.streams.set_index("stream_id")
+        demand_rank = _rank_in(scored["demand_id"], scored["demand_category_id"], streams)
         proposed = demand_runner_ups(
             pd.factorize(scored["demand_id"])[0],
             _rank_in(scored["supply_id"], scored["supply_category_id"], streams),
-            _rank_in(scored["demand_id"], scored["demand_category_id"], streams),
+            demand_rank,
             max_flow > 0,
             scored["hazardous"].fillna(False).to_numpy(bool),
+            named=likely_runner_ups(
+                scored["demand_id"].astype(str).to_numpy(object),
+                scored["demand_category_id"].astype(str).to_numpy(object),
+                demand_rank > 0,
+                registry,
+            ),
         )
         alternative = alternative & ~proposed
     keep = _kept(max_flow, scored["gain_per_unit"].to_numpy(float), alternative, unknown, config)
@@ -123,6 +130,8 @@ def demand_runner_ups(
     demand_rank: np.ndarray,
     flows: np.ndarray,
     hazardous: np.ndarray,
+    *,
+    named: np.ndarray | None = None,
 ) -> np.ndarray:
     """Candidates to propose under a runner-up category of their *demand* (see
     :attr:`~symbiosis.engine.config.MatchConfig.propose_demand_runner_ups`).
@@ -144,6 +153,9 @@ def demand_runner_ups(
         Candidates that can carry a flow (positive upper bound).
     hazardous
         Candidates whose supply is hazardous.
+    named
+        Candidates whose runner-up category is the one the demand's head names
+        (:func:`likely_runner_ups`); all when None.
 
     Returns
     -------
@@ -155,9 +167,58 @@ def demand_runner_ups(
     served = np.zeros(int(demand.max()) + 1, dtype=bool)
     served[demand[flows & (supply_rank == 0) & (demand_rank == 0)]] = True
     eligible = flows & (supply_rank == 0) & (demand_rank > 0) & ~served[demand] & ~hazardous
+    if named is not None:
+        eligible &= named
     best = np.full(len(served), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(best, demand[eligible], demand_rank[eligible].astype(np.int64))
     return eligible & (demand_rank == best[demand])
+
+
+#: Share of a demand's best classification score a runner-up needs to be proposed before an advisor
+#: confirms it: a likely correction, not a distant reading.
+RUNNER_UP_SCORE_SHARE = 0.5
+
+
+def likely_runner_ups(
+    demand_ids: np.ndarray, categories: np.ndarray, rows: np.ndarray, registry: Registry
+) -> np.ndarray:
+    """Whether each of ``rows``' candidates is under a runner-up its demand's text reads nearly as well.
+
+    A demand proposed under a runner-up category is one read by what it makes ("Sulphur for
+    sulphuric acid" read as sulphuric acid): its material scores close to the reading that won. A
+    runner-up scoring a fraction of the best (a raw-water intake read, far behind, as organically
+    loaded wash water) is only a distant reading of the text and waits for the advisor. One
+    classification per demand concerned.
+
+    Parameters
+    ----------
+    demand_ids, categories
+        Each candidate's demand stream id and demand category (the runner-up it is matched under).
+    rows
+        Boolean mask of the candidates to judge (the others are False).
+    registry
+        Where the demands' descriptions and units are read.
+    """
+    from symbiosis.kb.classify import classify
+
+    out = np.zeros(len(demand_ids), dtype=bool)
+    which = np.flatnonzero(rows)
+    if not len(which):
+        return out
+    streams = registry.streams_by_code
+    near: dict[str, set[str]] = {}
+    for demand in pd.unique(demand_ids[which]):
+        row = streams.loc[str(demand)]
+        found = classify(
+            str(row.get("description", "") or ""),
+            direction="demand",
+            unit=str(row.get("quantity_unit", "") or ""),
+            top=8,
+        )
+        best = found[0].score if found else 0.0
+        near[str(demand)] = {f.category_id for f in found if f.score >= RUNNER_UP_SCORE_SHARE * best}
+    out[which] = [str(c) in near[str(d)] for d, c in zip(demand_ids[which], categories[which], strict=True)]
+    return out
 
 
 def _rank_in(stream_ids: pd.Series, category_ids: pd.Series, streams: pd.DataFrame) -> np.ndarray:
@@ -254,12 +315,20 @@ def problem_arrays(
     alternative = found.category_alternative[rows]
     max_flow = found.max_flow[rows]
     if alternative.any() and config.propose_demand_runner_ups:
+        demand_code = found.dem_stream[found.pairs.d[rows]]
+        demand_rank = found.demand_rank[rows]
         proposed = demand_runner_ups(
-            found.dem_stream[found.pairs.d[rows]],
+            demand_code,
             found.supply_rank[rows],
-            found.demand_rank[rows],
+            demand_rank,
             max_flow > 0,
             found.hazardous[rows],
+            named=likely_runner_ups(
+                registry.stream_codes.to_numpy()[demand_code],
+                np.asarray(found.dem.category, dtype=object)[found.pairs.d[rows]],
+                demand_rank > 0,
+                registry,
+            ),
         )
         alternative = alternative & ~proposed
     keep = _kept(max_flow, scored.gain[rows], alternative, unknown, config)
