@@ -141,8 +141,8 @@ def test_an_absence_given_as_hours_keeps_the_firm_out_of_every_slot_it_covers(db
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "Ligne 2, colonne « Plage(s) ou heures » : on attendait une fin après le début (11:30)"),
-        ("en", "Row 2, column “Slot(s) or hours”: expected an end after the start (11:30)"),
+        ("fr", "Ligne 2, colonne « Plages ou heures » : on attendait une fin après le début (11:30)"),
+        ("en", "Row 2, column “Slots or hours”: expected an end after the start (11:30)"),
     ],
 )
 def test_a_reversed_absence_is_refused_naming_its_line(db, lang, said):
