@@ -330,6 +330,6 @@ with tab_upload:
             outcome = upload_streams(repo, actor, uploaded.getvalue(), uploaded.name)
         read = outcome.batch.streams if outcome.batch is not None else None
         # kept with the signed-in session: a reload shows it again, until dismissed or signed out
-        upload_reports.keep(report_name, kept_upload(uploaded.name, refused=outcome.refused, result=read))
+        upload_reports.keep(report_name, [kept_upload(uploaded.name, refused=outcome.refused, result=read)])
         st.rerun()  # the list above shows the streams just stored
     upload_reports.show(report_name, lang, key="firm_upload", prefix="firm_streams")

@@ -17,11 +17,11 @@ from symbiosis.ingest import rejected_file
 from symbiosis.services.firm_self_service import upload_streams
 from symbiosis.services.upload_reports import (
     KeptUpload,
-    keep_upload_report,
+    keep_upload_reports,
     kept_upload,
-    read_upload_report,
-    upload_from_json,
-    upload_to_json,
+    read_upload_reports,
+    uploads_from_json,
+    uploads_to_json,
 )
 
 SYSTEM = Actor.system("pytest")
@@ -55,8 +55,8 @@ def _stored(accounts: AccountRepository) -> int:
 
 
 def test_an_upload_report_reads_back_whole_with_its_rejected_rows(upload):
-    back = upload_from_json(upload_to_json(upload))
-    assert back is not None and back.filename == "mes flux.csv" and back.refused is None
+    [back] = uploads_from_json(uploads_to_json([upload]))
+    assert back.filename == "mes flux.csv" and back.refused is None
     assert back.result.report == upload.result.report
     assert back.result.report.summary("fr").startswith("2 lignes lues : 1 acceptée, 1 rejetée")
     assert back.result.valid.empty  # the valid rows are in the registry, not kept twice
@@ -64,10 +64,17 @@ def test_an_upload_report_reads_back_whole_with_its_rejected_rows(upload):
     assert "beaucoup" in rejected_file(back.result).decode("utf-8-sig")
 
 
-def test_a_refused_file_reads_back_in_both_languages():
+def test_several_files_read_back_in_order_with_their_table_and_what_storing_did():
     refused = Text("Rien n'a été enregistré.", "Nothing was saved.")
-    back = upload_from_json(upload_to_json(kept_upload("x.xlsx", refused=refused, result=None)))
-    assert back == KeptUpload("x.xlsx", refused, None)
+    stored = Text("1 ligne ajoutée.", "1 row added.")
+    kept = [
+        kept_upload("x.xlsx", refused=refused, result=None),
+        kept_upload("achats.csv", refused=None, result=None, table="purchases", summary=stored),
+    ]
+    assert uploads_from_json(uploads_to_json(kept)) == (
+        KeptUpload("x.xlsx", refused),
+        KeptUpload("achats.csv", None, None, "purchases", stored),
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,18 +84,15 @@ def test_a_refused_file_reads_back_in_both_languages():
         "",
         "{",
         "[]",
-        '{"version": 2, "filename": "x"}',
+        '{"version": 2, "uploads": []}',
         '{"version": 1}',
-        '{"version": 1, "filename": 3}',
+        '{"version": 1, "uploads": [{"filename": 3}]}',
+        '{"version": 1, "uploads": [7]}',
+        '{"version": 1, "uploads": [{"filename": "x", "report": {"issues": []}, "rejected": {}}]}',
     ],
 )
-def test_a_kept_report_that_does_not_read_is_none(text):
-    assert upload_from_json(text) is None
-
-
-def test_a_damaged_kept_report_is_dropped_not_raised():
-    damaged = '{"version": 1, "filename": "x", "refused": null, "report": {"issues": []}, "rejected": {}}'
-    assert upload_from_json(damaged) is None
+def test_a_kept_report_that_does_not_read_is_none_not_an_error(text):
+    assert uploads_from_json(text) == ()
 
 
 def test_the_report_is_read_by_its_session_only(two_firms, accounts, upload):
@@ -96,21 +100,21 @@ def test_the_report_is_read_by_its_session_only(two_firms, accounts, upload):
     tab = accounts.start_session(two_firms.a)  # the same person, another tab or browser
     colleague = accounts.start_session(Actor("alain", "firm", "A"))  # same firm, another person
     advisor = accounts.start_session(Actor("adele", "advisor"))
-    assert keep_upload_report(accounts, mine, NAME, upload)
-    back = read_upload_report(accounts, mine, NAME)
-    assert back is not None and back.result.report == upload.result.report
+    assert keep_upload_reports(accounts, mine, NAME, [upload])
+    [back] = read_upload_reports(accounts, mine, NAME)
+    assert back.result.report == upload.result.report
     assert rejected_file(back.result) == rejected_file(upload.result)
     for other in (tab, colleague, advisor, None, mine[:-1] + "0"):
-        assert read_upload_report(accounts, other, NAME) is None
-    assert read_upload_report(accounts, mine, "firm_upload.B") is None
-    assert not keep_upload_report(accounts, None, NAME, upload)  # no session, nothing stored
+        assert read_upload_reports(accounts, other, NAME) == ()
+    assert read_upload_reports(accounts, mine, "firm_upload.B") == ()
+    assert not keep_upload_reports(accounts, None, NAME, [upload])  # no session, nothing stored
 
 
 def test_dismissing_the_report_deletes_it(two_firms, accounts, upload):
     mine = accounts.start_session(two_firms.a)
-    keep_upload_report(accounts, mine, NAME, upload)
-    assert keep_upload_report(accounts, mine, NAME, None)
-    assert read_upload_report(accounts, mine, NAME) is None
+    keep_upload_reports(accounts, mine, NAME, [upload])
+    assert keep_upload_reports(accounts, mine, NAME, [])
+    assert read_upload_reports(accounts, mine, NAME) == ()
     assert _stored(accounts) == 0
 
 
@@ -118,14 +122,14 @@ def test_dismissing_the_report_deletes_it(two_firms, accounts, upload):
 def test_the_report_is_deleted_when_the_session_ends(two_firms, accounts, upload, how):
     mine = accounts.start_session(two_firms.a)
     colleague = accounts.start_session(Actor("alain", "firm", "A"))
-    keep_upload_report(accounts, mine, NAME, upload)
-    keep_upload_report(accounts, colleague, NAME, upload)
+    keep_upload_reports(accounts, mine, NAME, [upload])
+    keep_upload_reports(accounts, colleague, NAME, [upload])
     if how == "sign_out":
         accounts.end_session(two_firms.a, mine)
     elif how == "disable":
         accounts.set_disabled(Actor("adele", "advisor"), "alice", True)
     else:
         accounts.reset_password(Actor("adele", "advisor"), "alice", "a new long password")
-    assert read_upload_report(accounts, mine, NAME) is None
+    assert read_upload_reports(accounts, mine, NAME) == ()
     assert _stored(accounts) == 1  # deleted from the database, not only unreadable; the colleague's stays
-    assert read_upload_report(accounts, colleague, NAME) is not None
+    assert read_upload_reports(accounts, colleague, NAME) != ()

@@ -6,13 +6,15 @@ session only, and a page reload lost it with no way to get it back but uploading
 It is now kept as JSON text with the signed-in session (``session_drafts``, the store of the rows a
 firm keeps to fix, :func:`symbiosis.db.sessions.keep_draft`): only that session reads it, and
 sign-out, disabling the account or resetting its password delete it. The valid rows are not kept
-(they are in the registry); the report and the rejected rows as read are.
+(they are in the registry); the report and the rejected rows as read are. A page keeps the files of
+its last upload (the advisor's levers' files come several at a time) under one name.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +28,11 @@ from symbiosis.views.kept_rows import kept_from_json, kept_to_json
 
 __all__ = [
     "KeptUpload",
-    "keep_upload_report",
+    "keep_upload_reports",
     "kept_upload",
-    "read_upload_report",
-    "upload_from_json",
-    "upload_to_json",
+    "read_upload_reports",
+    "uploads_from_json",
+    "uploads_to_json",
 ]
 
 logger = logging.getLogger(__name__)
@@ -39,7 +41,7 @@ _VERSION = 1
 
 @dataclass(frozen=True)
 class KeptUpload:
-    """What a page shows of its last upload.
+    """What a page shows of one file of its last upload.
 
     Parameters
     ----------
@@ -50,18 +52,31 @@ class KeptUpload:
     result
         The report and the rejected rows (with their errors column) of a file read row by row; its
         valid rows are empty (they are stored in the registry). ``None`` when the file was refused.
+    table
+        The table the file was read as, for a page that takes several (``purchases``…).
+    summary
+        What storing it did, in both languages, for a page that says it.
     """
 
     filename: str
     refused: Text | None = None
     result: ImportResult | None = None
+    table: str | None = None
+    summary: Text | None = None
 
 
-def kept_upload(filename: str, *, refused: Text | None, result: ImportResult | None) -> KeptUpload:
+def kept_upload(
+    filename: str,
+    *,
+    refused: Text | None,
+    result: ImportResult | None,
+    table: str | None = None,
+    summary: Text | None = None,
+) -> KeptUpload:
     """The part of an upload's outcome a page keeps: the report and the rejected rows, not the valid ones."""
     if result is not None:
         result = ImportResult(result.valid.iloc[0:0], result.rejected, result.report)
-    return KeptUpload(str(filename), refused, result)
+    return KeptUpload(str(filename), refused, result, table, summary)
 
 
 def _cell(value: Any) -> Any:
@@ -72,9 +87,13 @@ def _cell(value: Any) -> Any:
     return None if pd.isna(value) else str(value)
 
 
-def upload_to_json(kept: KeptUpload) -> str:
-    """``kept`` as JSON text (findings and bilingual texts included); :func:`upload_from_json` reads it."""
-    body: dict[str, Any] = {"version": _VERSION, "filename": kept.filename, "refused": kept.refused}
+def _body(kept: KeptUpload) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "filename": kept.filename,
+        "refused": kept.refused,
+        "table": kept.table,
+        "summary": kept.summary,
+    }
     if kept.result is not None:
         report, rejected = kept.result.report, kept.result.rejected
         body["report"] = {
@@ -86,21 +105,38 @@ def upload_to_json(kept: KeptUpload) -> str:
             "columns": [str(c) for c in rejected.columns],
             "rows": [[_cell(v) for v in row] for row in rejected.itertuples(index=False, name=None)],
         }
-    return kept_to_json(body)
+    return body
 
 
-def upload_from_json(text: str | None) -> KeptUpload | None:
-    """The upload kept by :func:`upload_to_json`, or ``None`` (nothing kept, or text that does not read)."""
+def uploads_to_json(uploads: Sequence[KeptUpload]) -> str:
+    """``uploads`` as JSON text (findings and bilingual texts included), read by :func:`uploads_from_json`."""
+    return kept_to_json({"version": _VERSION, "uploads": [_body(kept) for kept in uploads]})
+
+
+def uploads_from_json(text: str | None) -> tuple[KeptUpload, ...]:
+    """The uploads kept by :func:`uploads_to_json`; none when nothing was kept or the text does not read."""
     body = kept_from_json(text, {})
-    if body.get("version") != _VERSION or not isinstance(body.get("filename"), str):
-        return None
-    refused = body.get("refused")
+    files = body.get("uploads")
+    if body.get("version") != _VERSION or not isinstance(files, list):
+        return ()
     try:
-        result = _result(body) if "report" in body else None
-    except (KeyError, TypeError, ValueError):
+        return tuple(_upload(item) for item in files)
+    except (AttributeError, KeyError, TypeError, ValueError):
         logger.warning("a kept upload report does not read; it is dropped")
-        return None
-    return KeptUpload(body["filename"], refused if isinstance(refused, Text) else None, result)
+        return ()
+
+
+def _upload(body: dict[str, Any]) -> KeptUpload:
+    if not isinstance(body.get("filename"), str):
+        raise ValueError("a kept upload without a file name")
+    refused, summary, table = body.get("refused"), body.get("summary"), body.get("table")
+    return KeptUpload(
+        body["filename"],
+        refused if isinstance(refused, Text) else None,
+        _result(body) if "report" in body else None,
+        table if isinstance(table, str) else None,
+        summary if isinstance(summary, Text) else None,
+    )
 
 
 def _result(body: dict[str, Any]) -> ImportResult:
@@ -114,16 +150,16 @@ def _result(body: dict[str, Any]) -> ImportResult:
     )
 
 
-def keep_upload_report(
-    accounts: AccountRepository, token: str | None, name: str, kept: KeptUpload | None
+def keep_upload_reports(
+    accounts: AccountRepository, token: str | None, name: str, uploads: Sequence[KeptUpload]
 ) -> bool:
-    """Keep ``kept`` as the session's last upload ``name`` (``None`` dismisses it).
+    """Keep ``uploads`` as the session's last upload ``name`` (none: dismiss it).
 
     Returns whether it was kept with the signed-in session (not without a live session).
     """
-    return accounts.keep_draft(token, name, upload_to_json(kept) if kept is not None else None)
+    return accounts.keep_draft(token, name, uploads_to_json(uploads) if uploads else None)
 
 
-def read_upload_report(accounts: AccountRepository, token: str | None, name: str) -> KeptUpload | None:
-    """The last upload ``name`` the live session of ``token`` kept, or ``None``."""
-    return upload_from_json(accounts.read_draft(token, name))
+def read_upload_reports(accounts: AccountRepository, token: str | None, name: str) -> tuple[KeptUpload, ...]:
+    """The last upload ``name`` the live session of ``token`` kept (none when there is none)."""
+    return uploads_from_json(accounts.read_draft(token, name))
