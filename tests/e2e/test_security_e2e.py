@@ -139,20 +139,25 @@ def test_a_hostile_upload_leaves_other_users_answered_within_two_seconds(browser
         sign_in(page, own_app, "scierie", demo_password("scierie"), landing="Mon entreprise")
         open_page(page, "Mes flux")
         page.get_by_role("tab", name="Importer un fichier").click()
-        baseline, _ = _upload_while_others_open_the_app(browser, page, own_app, harmless)
+        baseline, calm = _upload_while_others_open_the_app(browser, page, own_app, harmless)
         started = time.monotonic()
         others, health = _upload_while_others_open_the_app(browser, page, own_app, hostile)
         uploaded_s = time.monotonic() - started
     finally:
         context.close()
-    # The server never stops answering (the health check), and another user's page takes at most 2 s
-    # more during the hostile upload than during a harmless one at the same moment.
-    assert health and max(health) < ANSWER_S, max(health)
+    # The server never stops answering (the health check) and another user's page takes at most 2 s
+    # more during the hostile upload than during a harmless one at the same moment. The health check
+    # too is held to the harmless upload's: at a load of 10 on the 2 cores it once took 2.3 s to
+    # answer right after the click, and at a load of 4 the harmless upload's was as slow as the
+    # hostile one's (at most 1.04 s against 0.87 s); a file that held the server adds its whole hold.
+    assert health and calm
+    assert max(health) < max(calm) + ANSWER_S, (max(health), max(calm))
     assert max(others) < max(baseline) + ANSWER_S, (others, baseline)
     assert uploaded_s < 30, uploaded_s  # the report came back: the file was refused row by row, at once
     print(
         f"upload answered in {uploaded_s:.1f} s; other user's page {max(others):.2f} s (during a harmless "
-        f"upload {max(baseline):.2f} s, alone {alone:.2f} s); health check at most {max(health):.3f} s"
+        f"upload {max(baseline):.2f} s, alone {alone:.2f} s); health check at most {max(health):.3f} s "
+        f"({max(calm):.3f} s during the harmless upload)"
     )
 
 
