@@ -69,13 +69,14 @@ with st.form("event"):
         )
         st.caption(t("events.page.absences", lang))
         absent_rows = st.data_editor(
-            pd.DataFrame({"firm": pd.Series(dtype=object), "slot": pd.Series(dtype="Int64")}),
+            pd.DataFrame({"firm": pd.Series(dtype=object), "slot": pd.Series(dtype=object)}),
             num_rows="dynamic",
             hide_index=True,
             key="event_requests.absences",
             column_config={
                 "firm": st.column_config.SelectboxColumn(headers["firm"], options=choices),
-                "slot": st.column_config.NumberColumn(headers["slot"], min_value=1, max_value=40, step=1),
+                # a slot (3), slots (2-4) or hours (9 h 00 – 11 h 30): read by symbiosis.events.absences
+                "slot": st.column_config.TextColumn(headers["slot"], default="", max_chars=40),
             },
         )
     submitted = st.form_submit_button(t("events.page.plan", lang), type="primary")
@@ -107,6 +108,8 @@ if submitted:
         labels=labels,
         attending=attending_firms(result.exchanges, attendees or None),
         slots=int(slots),
+        start=timing.start,
+        slot_minutes=int(minutes),
         headers=headers,
     )
     clock = check_clock(timing.start, int(minutes), int(slots))  # 23:00 + 8 × 20 min ends tomorrow

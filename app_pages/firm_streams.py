@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state, tables, uploads
+from app_pages import state, tables, upload_reports, uploads
 from symbiosis.i18n import t, tn
-from symbiosis.ingest import rejected_file, template_bytes
+from symbiosis.ingest import template_bytes
 from symbiosis.labels import category_labels
 from symbiosis.sandbox import prewarm
 from symbiosis.services.firm_self_service import save_valid, upload_streams, validate_stream_rows
+from symbiosis.services.upload_reports import kept_upload
 from symbiosis.views.editor import editor_language
 from symbiosis.views.firm_streams import (
     category_options,
@@ -322,26 +323,13 @@ with tab_upload:
     uploaded = uploads.file_uploader(
         t("firm_streams.upload", lang), key="streams_upload", lang=lang, types=["csv", "xlsx"]
     )
+    report_name = f"firm_upload.{firm_id}"  # the last upload's report of this firm's streams
     prewarm()  # the worker process that will read the file starts now, not at the click
     if uploaded is not None and st.button(t("firm_streams.import", lang), type="primary", key="firm_import"):
         with st.spinner(t("firm_streams.importing", lang)):  # read in a worker process: others keep working
             outcome = upload_streams(repo, actor, uploaded.getvalue(), uploaded.name)
-        st.session_state["firm_upload"] = (uploaded.name, outcome)
+        read = outcome.batch.streams if outcome.batch is not None else None
+        # kept with the signed-in session: a reload shows it again, until dismissed or signed out
+        upload_reports.keep(report_name, [kept_upload(uploaded.name, refused=outcome.refused, result=read)])
         st.rerun()  # the list above shows the streams just stored
-    if "firm_upload" in st.session_state:
-        name, outcome = st.session_state["firm_upload"]
-        st.markdown(f"**{t('firm_streams.report_title', lang)}**")
-        st.text(name)  # the uploaded file's name: plain text, never markdown
-        if outcome.refused is not None:
-            st.error(outcome.refused.get(lang))
-        else:
-            result = outcome.batch.streams
-            state.show_report(result.report, lang, key="firm_upload_report")
-            if len(result.rejected):
-                st.download_button(
-                    t("firm_streams.rejected_download", lang),
-                    rejected_file(result),
-                    file_name=f"{t('firm_streams.rejected_file', lang)}.csv",
-                    key="rejected_download",
-                    on_click="ignore",
-                )
+    upload_reports.show(report_name, lang, key="firm_upload", prefix="firm_streams")

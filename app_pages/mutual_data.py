@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import mutual_state, results_state, state, tables, uploads
+from app_pages import mutual_state, results_state, state, tables, upload_reports, uploads
 from symbiosis.i18n import t, tn
-from symbiosis.ingest import rejected_file
 from symbiosis.mutual.records import record_mutual_proposals
-from symbiosis.services.mutual_inputs import import_mutual_file
+from symbiosis.services.mutual_inputs import import_mutual_file, kept_mutual_import
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.views.mutual import summary_table
 
@@ -18,6 +17,7 @@ st.title(t("mutual.data.title", lang))
 state.show_flash()
 st.caption(t("mutual.data.intro", lang))
 registry = results_state.load_registry(actor)
+REPORTS = "mutual_upload_reports"  # the last upload's reports (one per file)
 
 with st.form("mutual_upload"):
     files = uploads.file_uploader(
@@ -29,27 +29,22 @@ with st.form("mutual_upload"):
     )
     submitted = st.form_submit_button(t("mutual.data.validate", lang))
 if submitted and files:
-    for number, file in enumerate(files):
-        imported = import_mutual_file(state.repository(), actor, file.getvalue(), file.name)
-        if imported.table is None:
-            st.error(imported.refused.get(lang))
-            continue
-        st.subheader(t("mutual.data.file_table", lang, table=t(f"mutual.table.{imported.table}", lang)))
-        st.text(file.name)  # the uploaded file's name: plain text, never markdown
-        if imported.result is not None:
-            state.show_report(imported.result.report, lang, key=f"mutual_report_{number}")
-        if imported.outcome is None:
-            st.error(imported.refused.get(lang))
-        else:
-            st.info(imported.summary(lang))
-        if imported.result is not None and len(imported.result.rejected):
-            st.download_button(
-                t("mutual.data.rejected_download", lang),
-                rejected_file(imported.result),
-                file_name=f"{file.name.rsplit('.', 1)[0]}_{t('mutual.data.rejected_file', lang)}.csv",
-                key=f"mutual_rejected_{number}",
-                on_click="ignore",
-            )
+    imports = [import_mutual_file(state.repository(), actor, f.getvalue(), f.name) for f in files]
+    # kept with the signed-in session: a reload shows the reports again, until dismissed or signed out
+    upload_reports.keep(REPORTS, [kept_mutual_import(imported) for imported in imports])
+    st.rerun()  # the tables below count the rows just stored
+upload_reports.show(
+    REPORTS,
+    lang,
+    key="mutual",
+    prefix="mutual.data",
+    heading=lambda kept: (
+        t("mutual.data.file_table", lang, table=t(f"mutual.table.{kept.table}", lang)) if kept.table else None
+    ),
+    rejected_name=lambda kept: (
+        f"{kept.filename.rsplit('.', 1)[0]}_{t('mutual.data.rejected_file', lang)}.csv"
+    ),
+)
 
 stored = mutual_state.tables(actor)
 data = stored.data

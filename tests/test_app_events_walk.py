@@ -125,3 +125,35 @@ def test_a_required_meeting_with_a_firm_not_attending_says_what_to_do(db):
     said = error.value.replace("\\", "")
     assert "Ligne 1, colonne « Entreprise " in said and "une entreprise présente à l'activité" in said
     assert "Ajoutez-la aux entreprises présentes" in said and "events.plan" not in at.session_state
+
+
+def test_an_absence_given_as_hours_keeps_the_firm_out_of_every_slot_it_covers(db):
+    # one slot per line: a firm away for an hour took three lines of the table
+    at = run_page("event_planner.py", ADVISOR)
+    _requests(at, "event_requests.absences", {"firm": "Scierie du Fjord", "slot": "9 h 00 – 9 h 40"})
+    at = _plan(at, "09:00")  # three 20-minute slots: 09:00-09:20, 09:20-09:40, 09:40-10:00
+    assert not at.exception and not at.error
+    cells = at.dataframe[-1].value.iloc[:, 2:]
+    for slot in (0, 1):
+        assert not cells.iloc[slot].str.contains("Scierie du Fjord", regex=False).any()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Ligne 2, colonne « Plages ou heures » : on attendait une fin après le début (11:30)"),
+        ("en", "Row 2, column “Slots or hours”: expected an end after the start (11:30)"),
+    ],
+)
+def test_a_reversed_absence_is_refused_naming_its_line(db, lang, said):
+    at = run_page("event_planner.py", ADVISOR, lang)
+    _requests(
+        at,
+        "event_requests.absences",
+        {"firm": "Scierie du Fjord", "slot": "2"},
+        {"firm": "Scierie du Fjord", "slot": "11 h 30 – 9 h"},
+    )
+    at = _plan(at, "09:00")
+    [error] = at.error
+    assert said in error.value.replace("\\", "")
+    assert "events.plan" not in at.session_state

@@ -423,7 +423,7 @@ def test_upload_with_bad_rows_shows_the_report_and_stores_the_good_ones(repo):
     other = report[report["Ligne"] == 4].iloc[0]
     assert other["Colonne"] == "id_entreprise" and "votre entreprise (F1)" in other["Attendu"]
     assert at.error[0].value.startswith("3 lignes lues : 1 acceptée, 2 rejetées")
-    assert at.download_button(key="rejected_download").label == "Télécharger les lignes rejetées"
+    assert at.download_button(key="firm_upload_rejected_download").label == "Télécharger les lignes rejetées"
     assert "mes_flux.csv" in [t.value for t in at.text]
 
 
@@ -503,3 +503,36 @@ def test_the_rows_kept_to_fix_survive_a_page_reload_in_the_same_session_only(rep
 
     elsewhere = _signed_in(accounts.start_session(FIRM1))  # the firm signed in elsewhere: nothing kept
     assert "beaucoup" not in elsewhere.data_editor[0].value["quantity"].tolist()
+
+
+def test_the_last_upload_report_survives_a_page_reload_until_dismissed(repo):
+    # the report and its rejected rows lived in the browser session only: a reload lost them
+    from symbiosis.db.accounts import AccountRepository
+
+    accounts = AccountRepository(repo)
+    accounts.create_account(SYSTEM, "scierie", "correct horse battery", "firm", "F1")
+    token = accounts.start_session(FIRM1)
+    at = _page(STREAMS)
+    at.session_state["session_token"] = token
+    _upload(at, BAD_UPLOAD)
+    assert not at.exception
+
+    reloaded = _signed_in(token)  # a new browser session, resumed from the same signed-in session
+    assert not reloaded.exception
+    assert reloaded.error[0].value.startswith("3 lignes lues : 1 acceptée, 2 rejetées")
+    assert _report(reloaded)["Ligne"].tolist() == [3, 4]
+    assert "mes_flux.csv" in [t.value for t in reloaded.text]
+    assert reloaded.download_button(key="firm_upload_rejected_download").label == (
+        "Télécharger les lignes rejetées"
+    )
+    assert "effaciez ou vous déconnectiez" in " ".join(c.value for c in reloaded.caption)
+
+    elsewhere = _signed_in(accounts.start_session(FIRM1))  # the firm signed in elsewhere: no report
+    assert not any(e.value.startswith("3 lignes lues") for e in elsewhere.error)
+
+    reloaded.button(key="firm_upload_dismiss").click().run()
+    assert not reloaded.exception
+    assert not any(e.value.startswith("3 lignes lues") for e in reloaded.error)
+    again = _signed_in(token)  # dismissed for good, not only in that browser session
+    assert not any(e.value.startswith("3 lignes lues") for e in again.error)
+    assert not [b for b in again.button if b.key == "firm_upload_dismiss"]

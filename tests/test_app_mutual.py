@@ -414,7 +414,9 @@ def test_an_advisors_file_is_stored_and_the_next_session_plans_from_it(db):
     assert report["Ligne"].tolist() == [3] and report["Colonne"].iloc[0] == "categorie"
     summary = at.info[0].value
     assert "1 entreprise nommée dans le fichier (A)" in summary and "inchangées" in summary
-    assert at.download_button(key="mutual_rejected_0").label.startswith("Télécharger les lignes refusées")
+    assert at.download_button(key="mutual_rejected_download").label.startswith(
+        "Télécharger les lignes refusées"
+    )
     assert "achats.csv" in [t.value for t in at.text]
     assert before == "3" and at.metric[0].value == "3"  # A's PA replaced (900 boxes), PB and PC kept
     with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
@@ -423,6 +425,43 @@ def test_an_advisors_file_is_stored_and_the_next_session_plans_from_it(db):
     again = _page("mutual_data.py", Actor("autre", "advisor"))  # another advisor, another session
     assert not again.exception and again.metric[0].value == "3"
     assert any("Données : registre" in c.value for c in again.caption)
+
+
+def test_the_last_upload_reports_survive_a_page_reload_until_dismissed(db):
+    # the reports were drawn once, in the run that imported the files: any rerun, a reload lost them
+    from symbiosis.db.accounts import AccountRepository
+
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        accounts = AccountRepository(repo)
+        accounts.create_account(Actor.system("test"), "c", "correct horse battery", "advisor")
+        token = accounts.start_session(ADVISOR)
+
+    def signed_in() -> AppTest:  # a new browser session, resumed from the signed-in one
+        at = AppTest.from_file(APP, default_timeout=90)
+        for key, value in {"lang": "fr", "actor": ADVISOR, "session_token": token}.items():
+            at.session_state[key] = value
+        at.run()
+        return at.switch_page("app_pages/mutual_data.py").run()
+
+    at = signed_in()
+    text = (
+        "id_achat;id_entreprise;categorie;quantite;unite;prix\n"
+        "PA;A;nitrile_gloves;900;boîte;12\nPX;A;gants;1;x;1\n"
+    )
+    at.file_uploader(key="mutual_files").upload("achats.csv", text.encode("utf-8"), "text/csv")
+    at.file_uploader(key="mutual_files").upload("notes.csv", b"a,b\n1,2\n", "text/csv")
+    _submit(at)
+    reloaded = signed_in()
+    assert not reloaded.exception
+    assert "2 lignes lues : 1 acceptée, 1 rejetée" in reloaded.error[0].value
+    assert "Fichier importé : Achats récurrents" in [h.value for h in reloaded.subheader]
+    assert "1 entreprise nommée dans le fichier (A)" in reloaded.info[0].value
+    assert reloaded.download_button(key="mutual_rejected_download").label.startswith("Télécharger")
+    assert {"achats.csv", "notes.csv"} <= {t.value for t in reloaded.text}
+    assert any("notes.csv" in e.value for e in reloaded.error)  # the file not recognised, said again
+    reloaded.button(key="mutual_dismiss").click().run()
+    again = signed_in()
+    assert not any("lignes lues" in e.value for e in again.error)
 
 
 def test_a_file_that_is_no_levers_table_is_named_and_stores_nothing(db):

@@ -11,9 +11,16 @@ LABELS = {"F1": "Scierie", "F2": "Granules", "F3": "Serres", "F9": "Absente"}
 HEADERS = {"a": "Entreprise A", "b": "Entreprise B", "firm": "Entreprise", "slot": "Plage"}
 
 
-def _read(must=(), absent=(), attending=("F1", "F2", "F3"), slots=4):
+def _read(must=(), absent=(), attending=("F1", "F2", "F3"), slots=4, start="09:00", minutes=20):
     return read_requests(
-        list(must), list(absent), labels=LABELS, attending=set(attending), slots=slots, headers=HEADERS
+        list(must),
+        list(absent),
+        labels=LABELS,
+        attending=set(attending),
+        slots=slots,
+        start=start,
+        slot_minutes=minutes,
+        headers=HEADERS,
     )
 
 
@@ -76,3 +83,95 @@ def test_every_firm_with_a_proposal_attends_when_none_is_chosen():
 def test_two_firms_of_the_same_name_are_told_apart_in_the_list():
     firms = pd.DataFrame({"firm_id": ["A", "B", "C"], "name": ["Scierie", "Scierie", "Serres"]})
     assert firm_labels(firms) == {"A": "Scierie (A)", "B": "Scierie (B)", "C": "Serres"}
+
+
+# -- absences as ranges (symbiosis.events.absences) ---------------------------------------------------
+# The event of these tests: 09:00, eight 20-minute slots (09:00-09:20 … 11:20-11:40).
+
+
+def _away(cell, slots=8, start="09:00", minutes=20):
+    return _read(absent=[{"firm": "Granules", "slot": cell}], slots=slots, start=start, minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    ("cell", "covered"),
+    [
+        (3, (2,)),  # the single-slot form, as before (a number column gives 3 or 3.0)
+        (3.0, (2,)),
+        ("3", (2,)),
+        ("2-4", (1, 2, 3)),
+        ("2 – 4", (1, 2, 3)),
+        ("9 h 00 – 11 h 30", (0, 1, 2, 3, 4, 5, 6, 7)),  # 11:20-11:40 is touched: the firm is away in it
+        ("9:00-11:30", (0, 1, 2, 3, 4, 5, 6, 7)),
+        ("9h à 10h", (0, 1, 2)),  # 10:00 is when the fourth slot starts: it is free
+        ("de 9\u00a0h\u00a020 à 10\u202fh\u202f10", (1, 2, 3)),  # non-breaking spaces, as Word types them
+        ("9:30-9:50", (1, 2)),  # a part of two slots: both
+        ("8 h – 9 h 10", (0,)),  # before the event: its part during the event counts
+        ("11 h 30 – 24 h", (7,)),
+        ("10 h 15", (3,)),  # one time: the slot under way
+        ("9-10h", (0, 1, 2)),  # a bare end next to a time is an hour
+    ],
+)
+def test_an_absence_reads_as_every_slot_it_covers(cell, covered):
+    read = _away(cell)
+    assert read.findings == ()
+    assert read.unavailable == tuple(("F2", s) for s in covered)
+
+
+@pytest.mark.parametrize(
+    ("cell", "fr", "en"),
+    [
+        (
+            "beaucoup",
+            "on attendait un numéro de plage (1 à 8), des plages (2-4) ou des heures (9 h 00 – 11 h 30), "
+            "trouvé « beaucoup »",
+            "expected a slot number (1 to 8), slots (2-4) or hours (9:00-11:30), found “beaucoup”",
+        ),
+        ("9 h -", "trouvé « 9 h - »", "found “9 h -”"),
+        ("1-2-3", "des plages (2-4)", "slots (2-4)"),
+        ("9h30 - 9h75", "« 9h75 » n'est pas une heure", "“9h75” is not a time of day"),
+        ("23 h – 25 h", "« 25 h » n'est pas une heure", "“25 h” is not a time of day"),
+        ("11 h 30 – 9 h", "une fin après le début (11:30)", "an end after the start (11:30)"),
+        ("10 h – 10 h", "une fin après le début (10:00)", "an end after the start (10:00)"),
+        ("4-2", "une fin après le début (4)", "an end after the start (4)"),
+        (
+            "22 h – 23 h",
+            "une absence pendant l'activité (09:00 – 11:40)",
+            "while the event is on (09:00-11:40)",
+        ),
+        ("14 h", "L'absence de 14:00 à 14:00 ne touche aucune plage", "from 14:00 to 14:00 falls in no slot"),
+        ("7-9", "un numéro de plage de 1 à 8, trouvé « 7-9 »", "a slot number from 1 to 8, found “7-9”"),
+        ("0", "un numéro de plage de 1 à 8", "a slot number from 1 to 8"),
+        (2.5, "trouvé « 2.5 »", "found “2.5”"),
+        ("9" * 5000, "des heures (9 h 00 – 11 h 30)", "or hours (9:00-11:30)"),
+    ],
+)
+def test_a_bad_absence_names_its_line_what_was_expected_and_the_fix_in_both_languages(cell, fr, en):
+    read = _read(
+        absent=[{"firm": "Granules", "slot": 1}, {"firm": "Granules", "slot": cell}],
+        slots=8,
+    )
+    [problem] = read.findings
+    assert problem.is_error and problem.row == 2 and problem.column == "Plage"
+    assert problem.message("fr").startswith("Ligne 2, colonne « Plage » : on attendait ")
+    assert problem.message("en").startswith("Row 2, column “Plage”: expected ")
+    assert fr in problem.message("fr") and en in problem.message("en")
+    assert read.unavailable == (("F2", 0),)  # the good line is still read
+
+
+def test_a_bad_absence_of_a_firm_not_attending_reports_both_problems():
+    read = _read(absent=[{"firm": "Absente", "slot": "midi"}])
+    assert [f.code for f in read.findings] == ["events.not_attending", "events.absence_malformed"]
+
+
+def test_an_absence_cell_is_read_in_time_linear_in_its_length():
+    # hostile cells are cut before any pattern sees them
+    import time
+
+    from symbiosis.events.absences import AbsenceProblem, absent_slots
+
+    started = time.process_time()
+    for cell in ("1" + "\t" * 100_000 + "1", "9" + " h" * 50_000, "-" * 100_000, "9 h 00 " + "à " * 50_000):
+        with pytest.raises(AbsenceProblem):
+            absent_slots(cell, start="09:00", slot_minutes=20, slots=8)
+    assert time.process_time() - started < 1.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["read_start"]
+__all__ = ["clock_parts", "read_start"]
 
 #: Hours, then optionally a separator and minutes; no two adjacent ``\s*`` (the text is stripped
 #: first), so that a cell of spaces is read in linear time (tests/test_reliability_regex.py).
@@ -31,10 +31,22 @@ def read_start(text: str) -> str:
     >>> read_start("13h")
     '13:00'
     """
-    match = _CLOCK.match(str(text).strip()[:20])
-    if match is None:
+    parts = clock_parts(text)
+    if parts is None:
         raise ValueError(f"not a time of day: {text[:40]!r}")
-    hours, minutes = int(match["h"]), int(match["m"] or 0)
+    hours, minutes = parts
     if hours > 23 or minutes > 59:
         raise ValueError(f"not a time of day: {text[:40]!r}")
     return f"{hours:02d}:{minutes:02d}"
+
+
+def clock_parts(text: str) -> tuple[int, int] | None:
+    """The hours and minutes written in ``text`` (« 9 h 30 », « 9h », « 09:30 », « 9 »), unchecked, else None.
+
+    « 25:99 » reads ``(25, 99)``: the caller says what is out of the day (a start, an absence's end at
+    « 24 h »…).
+    """
+    match = _CLOCK.match(str(text).strip()[:20])
+    if match is None:
+        return None
+    return int(match["h"]), int(match["m"] or 0)

@@ -6,8 +6,8 @@ expected and how to fix it, in French and English (``events.input.*`` in the mes
 
 * An event that would run past midnight (a 23:00 start with eight 20-minute slots) is refused: its
   agendas would read « 23:40–00:00 », « 00:00–00:20 » as if on the same day.
-* Required meetings are pairs of attending firms; absences are a firm and a slot (from 1 on screen,
-  from 0 for the planner).
+* Required meetings are pairs of attending firms; absences are a firm and a slot, slots or hours
+  (from 1 on screen, every slot they cover from 0 for the planner).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from symbiosis.events.absences import AbsenceProblem, absent_slots
 from symbiosis.findings import Finding
 from symbiosis.i18n import Text, TextTable
 
@@ -91,9 +92,14 @@ def read_requests(
     labels: Mapping[str, str],
     attending: Collection[str],
     slots: int,
+    start: str,
+    slot_minutes: int,
     headers: Mapping[str, str],
 ) -> EventRequests:
-    """Read the required meetings (``a``, ``b``: firm labels) and absences (``firm``, ``slot`` from 1).
+    """Read the required meetings (``a``, ``b``: firm labels) and absences (``firm``, ``slot``).
+
+    An absence's ``slot`` is a slot number from 1, slot numbers (``2-4``) or hours
+    (``9 h 00 – 11 h 30``), read as the slots it covers (:func:`~symbiosis.events.absences.absent_slots`).
 
     Parameters
     ----------
@@ -105,6 +111,8 @@ def read_requests(
         The firms of the event (:func:`attending_firms`).
     slots
         Number of slots of the event.
+    start, slot_minutes
+        The event's start (``HH:MM``) and the length of a slot, for absences given as hours.
     headers
         Each column (``a``, ``b``, ``firm``, ``slot``) → its header on screen, named by the findings.
     """
@@ -147,9 +155,11 @@ def read_requests(
         if _blank(row.get("firm")) and _blank(row.get("slot")):
             continue
         who = firm(line, "firm", row.get("firm"))
-        slot = pd.to_numeric(pd.Series([row.get("slot")]), errors="coerce").iloc[0]
-        if pd.isna(slot) or slot != int(slot) or not 1 <= int(slot) <= slots:
-            problem(line, "slot", row.get("slot"), "slot_range", slots=slots)
-        elif who is not None:
-            unavailable.append((who, int(slot) - 1))
+        try:
+            covered = absent_slots(row.get("slot"), start=start, slot_minutes=slot_minutes, slots=slots)
+        except AbsenceProblem as exc:
+            problem(line, "slot", row.get("slot"), exc.code, **exc.values)
+            continue
+        if who is not None:
+            unavailable.extend((who, slot) for slot in covered)
     return EventRequests(tuple(dict.fromkeys(must)), tuple(dict.fromkeys(unavailable)), tuple(findings))

@@ -37,6 +37,7 @@ from symbiosis.mutual.ingest import (
 from symbiosis.mutual.tables import MutualData
 from symbiosis.services.firm_self_service import _own_firm_report
 from symbiosis.services.importing import SAMPLE_DIR, _report_json
+from symbiosis.services.upload_reports import KeptUpload, kept_upload
 from symbiosis.views.mutual_cells import column_label
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "StoredMutual",
     "firm_tables",
     "import_mutual_file",
+    "kept_mutual_import",
     "load_mutual_inputs",
     "row_counts",
     "save_firm_rows",
@@ -142,6 +144,16 @@ class MutualImport:
         if o.kept:
             text += " " + tn("mutual.store.kept", len(o.kept), lang, ids=", ".join(o.kept[:8]))
         return text
+
+
+def kept_mutual_import(imported: MutualImport) -> KeptUpload:
+    """What the data page keeps of an imported file to show it again after a reload
+    (:mod:`symbiosis.services.upload_reports`): its report, rejected rows and what storing it did."""
+    summary = Text(imported.summary("fr"), imported.summary("en")) if imported.outcome is not None else None
+    refused = imported.refused if imported.outcome is None else None
+    return kept_upload(
+        imported.filename, refused=refused, result=imported.result, table=imported.table, summary=summary
+    )
 
 
 def row_counts(outcome: ReplaceOutcome, lang: str) -> dict[str, str]:

@@ -7,8 +7,10 @@ import sqlite3
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests._hostile import quantity_tabs_xlsx
 from tests.e2e.conftest import (
@@ -87,45 +89,111 @@ def _time_page(browser, url: str) -> float:
         context.close()
 
 
-def test_a_hostile_upload_leaves_other_users_answered_within_two_seconds(browser, own_app, tmp_path):
-    upload = tmp_path / "flux_hostile.xlsx"
-    upload.write_bytes(quantity_tabs_xlsx(firm_id="F0007"))
-    baseline = _time_page(browser, own_app)
-    context, page = new_page(browser, RequestLog())
+SUMMARY = "2 lignes lues : 1 acceptée, 1 rejetée"
+
+
+def _upload_while_others_open_the_app(browser, page, url: str, upload) -> tuple[list[float], list[float]]:
+    """Upload ``upload`` on the firm's page while another user opens the app twice; dismiss the report.
+
+    Returns the other user's page times and the health check's answer times, all along the upload.
+    """
     health: list[float] = []
     stop = threading.Event()
 
     def probe() -> None:  # the health check, as a load balancer would, all along the upload
         while not stop.is_set():
             start = time.monotonic()
-            with urllib.request.urlopen(f"{own_app}/_stcore/health", timeout=30) as answer:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=30) as answer:
                 assert answer.status == 200
             health.append(time.monotonic() - start)
             time.sleep(0.1)
 
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+    prober = threading.Thread(target=probe, daemon=True)
+    prober.start()
+    try:
+        page.get_by_role("button", name="Importer", exact=True).click()
+        others = [_time_page(browser, url) for _ in range(2)]  # another user opens the app meanwhile
+        expect(page.get_by_text(SUMMARY)).to_be_visible(timeout=60_000)
+    finally:
+        stop.set()
+        prober.join(timeout=30)
+    page.get_by_role("button", name="Effacer ce rapport").click()  # the next upload's report is new
+    expect(page.get_by_text(SUMMARY)).to_have_count(0)
+    return others, health
+
+
+def test_a_hostile_upload_leaves_other_users_answered_within_two_seconds(browser, own_app, tmp_path):
+    # The same firm uploads, while another user opens the app, first a harmless file of the same
+    # shape (a quantity of « 1<tab>1 »), then the hostile one (a million tabs): the harmless run is
+    # the baseline, measured in the same conditions (same server, same concurrent page, same
+    # moment's machine load). A single page load alone, cold, was 1.28 s once and 3.7 s another
+    # time, and a loaded machine made the failure of this test (4.11 s against 1.28 s + 2 s) with
+    # no stall from the file: the harmless upload slows others as much (docs/security.md).
+    harmless, hostile = tmp_path / "flux_temoin.xlsx", tmp_path / "flux_hostile.xlsx"
+    harmless.write_bytes(quantity_tabs_xlsx(1, firm_id="F0007"))
+    hostile.write_bytes(quantity_tabs_xlsx(firm_id="F0007"))
+    alone = _time_page(browser, own_app)  # also warms the server: its first page is a cold one
+    context, page = new_page(browser, RequestLog())
+    try:
+        sign_in(page, own_app, "scierie", demo_password("scierie"), landing="Mon entreprise")
+        open_page(page, "Mes flux")
+        page.get_by_role("tab", name="Importer un fichier").click()
+        baseline, calm = _upload_while_others_open_the_app(browser, page, own_app, harmless)
+        started = time.monotonic()
+        others, health = _upload_while_others_open_the_app(browser, page, own_app, hostile)
+        uploaded_s = time.monotonic() - started
+    finally:
+        context.close()
+    # The server never stops answering (the health check) and another user's page takes at most 2 s
+    # more during the hostile upload than during a harmless one at the same moment. The health check
+    # too is held to the harmless upload's: at a load of 10 on the 2 cores it once took 2.3 s to
+    # answer right after the click, and at a load of 4 the harmless upload's was as slow as the
+    # hostile one's (at most 1.04 s against 0.87 s); a file that held the server adds its whole hold.
+    assert health and calm
+    assert max(health) < max(calm) + ANSWER_S, (max(health), max(calm))
+    assert max(others) < max(baseline) + ANSWER_S, (others, baseline)
+    assert uploaded_s < 30, uploaded_s  # the report came back: the file was refused row by row, at once
+    print(
+        f"upload answered in {uploaded_s:.1f} s; other user's page {max(others):.2f} s (during a harmless "
+        f"upload {max(baseline):.2f} s, alone {alone:.2f} s); health check at most {max(health):.3f} s "
+        f"({max(calm):.3f} s during the harmless upload)"
+    )
+
+
+def test_an_upload_report_survives_a_reload_until_dismissed(browser, own_app, tmp_path):
+    # the report and the rejected rows lived in the browser session: a reload (F5) lost them
+    upload = tmp_path / "flux_a_corriger.csv"
+    upload.write_bytes(
+        "id_flux;id_entreprise;sens;categorie;description;quantite;unite\n"
+        "S-E2E-1;F0007;offre;wood_bark;Écorces;12,5;t/an\n"
+        "S-E2E-2;F0007;offre;wood_bark;Écorces sèches;beaucoup;t/an\n".encode()
+    )
+    context, page = new_page(browser, RequestLog())
+    summary = page.get_by_text(SUMMARY)
+    download = page.get_by_role("button", name="Télécharger les lignes rejetées")
     try:
         sign_in(page, own_app, "scierie", demo_password("scierie"), landing="Mon entreprise")
         open_page(page, "Mes flux")
         page.get_by_role("tab", name="Importer un fichier").click()
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
-        prober = threading.Thread(target=probe, daemon=True)
-        prober.start()
-        started = time.monotonic()
         page.get_by_role("button", name="Importer", exact=True).click()
-        others = [_time_page(browser, own_app) for _ in range(2)]  # another user opens the app meanwhile
-        page.get_by_text("2 lignes lues : 1 acceptée, 1 rejetée").wait_for(timeout=60_000)
-        uploaded_s = time.monotonic() - started
-        stop.set()
-        prober.join(timeout=30)
+        expect(summary).to_be_visible(timeout=60_000)
+        page.reload()  # F5: a new browser session, resumed from the signed-in one
+        wait_for_app(page)
+        page.get_by_role("tab", name="Importer un fichier").click()
+        expect(summary).to_be_visible()
+        expect(download).to_be_visible()
+        with page.expect_download() as rejected:
+            download.click()
+        assert "beaucoup" in Path(rejected.value.path()).read_text(encoding="utf-8-sig")
+        page.get_by_role("button", name="Effacer ce rapport").click()
+        expect(summary).to_have_count(0)
+        page.reload()  # dismissed for good, not only in that browser session
+        wait_for_app(page)
+        page.get_by_role("tab", name="Importer un fichier").click()
+        expect(page.get_by_role("button", name="Télécharger le modèle")).to_be_visible()
+        expect(summary).to_have_count(0)
+        expect(download).to_have_count(0)
     finally:
-        stop.set()
         context.close()
-    # The server never stops answering (the health check), and another user's page takes at most 2 s
-    # more than it does alone on this machine (which may be busy: the first load alone is the baseline).
-    assert health and max(health) < ANSWER_S, max(health)
-    assert max(others) < baseline + ANSWER_S, (others, baseline)
-    assert uploaded_s < 30, uploaded_s  # the report came back: the file was refused row by row, at once
-    print(
-        f"upload answered in {uploaded_s:.1f} s; other user's page {max(others):.2f} s (alone "
-        f"{baseline:.2f} s); health check at most {max(health):.3f} s"
-    )
