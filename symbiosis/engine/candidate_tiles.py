@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from symbiosis.engine._tile_tasks import SharedSetup, task_pairs
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.distance import SPHERE_MARGIN
 from symbiosis.registry import Registry
@@ -229,7 +230,8 @@ def _merge_same_reads(tasks: list[CandidateTask]) -> list[CandidateTask]:
 def _of_categories(registry: Registry, rows: np.ndarray, categories: set[str]) -> np.ndarray:
     """The streams among ``rows`` whose category, or one of its runner-ups, is in ``categories``."""
     streams = registry.streams.iloc[rows]
-    hit = streams["category_id"].astype(str).isin(categories).to_numpy()
+    # A copy: pandas may hand back a read-only view, which the runner-ups below are or-ed into.
+    hit = streams["category_id"].astype(str).isin(categories).to_numpy(dtype=bool, copy=True)
     if "category_alternatives" in streams:
         alternatives = streams["category_alternatives"].fillna("").astype(str)
         given = alternatives.str.len().gt(0).to_numpy()
@@ -298,23 +300,19 @@ def _rule_chunks(rules: pd.DataFrame, block: RuleBlock, rules_per_task: int | No
 
 
 class _TileWorker:
-    """Runs :func:`find_candidates` on a task's sub-registry and keeps its home supplies' pairs."""
+    """Finds a task's candidates on its rows of the shared set-up and keeps its home supplies' pairs."""
 
-    def __init__(self, registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: Any) -> None:
-        self.registry, self.rules, self.config, self.categories = registry, rules, config, categories
+    def __init__(self, shared: SharedSetup, config: MatchConfig) -> None:
+        self.shared, self.config = shared, config
 
     def __call__(self, task: CandidateTask) -> pd.DataFrame:
-        from symbiosis.engine.candidates import find_candidates
+        found = task_pairs(self.shared, task.streams, task.home, task.rules, _task_config(self.config, task))
+        return found.found.frame().assign(block=task.block, tile=task.tile)
 
-        reg = self.registry
-        sub = Registry(reg.firms, reg.streams.iloc[task.streams].reset_index(drop=True), reg.permits)
-        text_only = task.block == _TEXT_BLOCK
-        config = self.config if text_only else self.config.replace(text_similarity_threshold=2.0)
-        rules = self.rules.iloc[task.rules].reset_index(drop=True)
-        frame = find_candidates(sub, rules, config, categories=self.categories).frame()
-        home = set(reg.streams["stream_id"].iloc[task.home].astype(str))
-        keep = frame["supply_id"].astype(str).isin(home).to_numpy()
-        return frame[keep].assign(block=task.block, tile=task.tile).reset_index(drop=True)
+
+def _task_config(config: MatchConfig, task: CandidateTask) -> MatchConfig:
+    """A rule task's scenario leaves text matching to the text tasks."""
+    return config if task.block == _TEXT_BLOCK else config.replace(text_similarity_threshold=2.0)
 
 
 def _text_tasks(
@@ -379,7 +377,7 @@ def partitioned_candidates(
     """
     registry.validate()
     rules = concrete_rules(rules)
-    worker = _TileWorker(registry, rules, config, categories)
+    worker = _TileWorker(SharedSetup.build(registry, rules, config, categories), config)
     tasks = plan_tasks(registry, rules, config, tile_km=tile_km, classes_km=classes_km)
     frames = list(map_function(worker, tasks))
     matched = set().union(*(set(f["supply_id"].astype(str)) for f in frames)) if frames else set()
@@ -473,55 +471,40 @@ class _ScoringTileWorker:
     """
 
     def __init__(
-        self,
-        registry: Registry,
-        rules: pd.DataFrame,
-        config: MatchConfig,
-        categories: Any,
-        factors: Any,
-        folder: str,
-        slice_pairs: int = SCORE_SLICE_PAIRS,
+        self, shared: SharedSetup, config: MatchConfig, factors: Any, folder: str, slice_pairs: int
     ) -> None:
-        self.registry, self.rules, self.config = registry, rules, config
-        self.categories, self.factors, self.folder = categories, factors, folder
-        self.slice_pairs = slice_pairs
+        self.shared, self.config, self.factors = shared, config, factors
+        self.folder, self.slice_pairs = folder, slice_pairs
 
     def __call__(self, job: tuple[str, CandidateTask]) -> TilePairs:
         from symbiosis.distributed.partitions import PartitionWriter
-        from symbiosis.engine._candidate_pairs import RuleArrays
-        from symbiosis.engine.candidates import find_candidates
         from symbiosis.engine.scored_set import score_set
         from symbiosis.engine.scoring import Coded
 
         file, task = job
-        reg = self.registry
-        sub = Registry(reg.firms, reg.streams.iloc[task.streams].reset_index(drop=True), reg.permits)
-        text_only = task.block == _TEXT_BLOCK
-        config = self.config if text_only else self.config.replace(text_similarity_threshold=2.0)
-        rules = self.rules.iloc[task.rules].reset_index(drop=True)
-        found = find_candidates(sub, rules, config, categories=self.categories)
-        codes = reg.stream_codes.get_indexer(sub.stream_codes)  # sub-registry code -> whole-registry code
-        sup_stream = codes[found.sup_stream].astype(np.int32)
-        dem_stream = codes[found.dem_stream].astype(np.int32)
-        home = reg.stream_codes.get_indexer(pd.Index(reg.streams["stream_id"].iloc[task.home].astype(str)))
-        keep = np.flatnonzero(np.isin(sup_stream[found.pairs.s], home))
-        found = found.take(keep)
-        whole = RuleArrays.build(self.rules)
-        position = pd.MultiIndex.from_arrays([whole.supply_cat, whole.demand_cat]).get_indexer(
-            pd.MultiIndex.from_arrays([found.rules.supply_cat, found.rules.demand_cat])
+        searched = task_pairs(
+            self.shared, task.streams, task.home, task.rules, _task_config(self.config, task)
         )
+        found, whole = searched.found, self.shared.sides
         p = found.pairs
-        rule = np.where(p.rule >= 0, position[np.maximum(p.rule, 0)] if len(position) else -1, -1)
-        sup_alt, dem_alt = _alt(found.sup).astype(np.int8), _alt(found.dem).astype(np.int8)
-        diag = found.diagnosis
-        assert diag is not None  # find_candidates always records it
+        sup_stream, dem_stream = whole.sup_stream.astype(np.int32), whole.dem_stream.astype(np.int32)
+        sup_alt, dem_alt = _alt(whole.sup).astype(np.int8), _alt(whole.dem).astype(np.int8)
         keys = {
             "sup_stream": sup_stream[p.s],
             "sup_alt": sup_alt[p.s],
             "dem_stream": dem_stream[p.d],
             "dem_alt": dem_alt[p.d],
-            "rule": rule.astype(np.int32),
+            "rule": p.rule.astype(np.int32),
         }
+        s_read, d_read = searched.sup_rows, searched.dem_rows
+        diagnosis = (
+            sup_stream[s_read],
+            sup_alt[s_read],
+            searched.diagnosis.sup,
+            dem_stream[d_read],
+            dem_alt[d_read],
+            searched.diagnosis.dem,
+        )
         gain = np.zeros(found.n)
         # Scored and written a slice at a time: a task holds the score columns of one slice only
         # (scoring is a function of each pair alone, so slices score as the whole would).
@@ -529,7 +512,9 @@ class _ScoringTileWorker:
             for start in range(0, found.n, self.slice_pairs):
                 rows = np.arange(start, min(start + self.slice_pairs, found.n))
                 part = found.take(rows)
-                scores = score_set(part, sub, config, factors=self.factors, categories=self.categories).scores
+                scores = score_set(
+                    part, None, self.config, factors=self.factors, attributes=self.shared.attributes
+                ).scores
                 gain[rows] = np.asarray(scores["gain_per_unit"], dtype=float)
                 out.write(
                     {
@@ -549,7 +534,7 @@ class _ScoringTileWorker:
             file=file if found.n else None,
             **keys,
             gain=gain,
-            diagnosis=(sup_stream, sup_alt, diag.sup, dem_stream, dem_alt, diag.dem),
+            diagnosis=diagnosis,
         )
 
 
@@ -632,11 +617,10 @@ def partitioned_scored_set(
         )
     registry.validate()
     rules = concrete_rules(rules)
-    found_here = _whole_sides(registry, rules, config, categories)
+    shared = SharedSetup.build(registry, rules, config, categories, factors=factors)
+    found_here = shared.sides
     run_folder = RunFolder(folder, keep=keep)
-    worker = _ScoringTileWorker(
-        registry, rules, config, categories, factors, str(run_folder.path), slice_pairs=slice_pairs
-    )
+    worker = _ScoringTileWorker(shared, config, factors, str(run_folder.path), slice_pairs)
     tasks = plan_tasks(
         registry, rules, config, tile_km=tile_km, classes_km=classes_km, rules_per_task=rules_per_task
     )
@@ -710,30 +694,3 @@ def _score_columns(store: Any) -> tuple[str, ...]:
     from symbiosis.engine.stored_set import GEOMETRY_COLUMNS
 
     return tuple(n for n in store.column_names() if n not in KEY_COLUMNS and n not in GEOMETRY_COLUMNS)
-
-
-def _whole_sides(registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: Any) -> Any:
-    """A candidate set of the whole registry with no pair: its sides, rule arrays and stream codes.
-
-    The same construction as the head of ``find_candidates`` (sides with runner-up rows, the
-    receivers' permits, the permit tokens, the firm codes), in ``O(streams)``: no pair is searched.
-    """
-    from symbiosis.engine import _candidate_pairs as _pairs
-    from symbiosis.engine.candidate_set import CandidateSet
-    from symbiosis.engine.candidates import sides_and_rules
-
-    sup, dem, rule_arr = sides_and_rules(registry, rules, config, categories)
-    codes = registry.stream_codes
-    firm_codes, _ = pd.factorize(np.concatenate([sup.firm, dem.firm]).astype(object))
-    return CandidateSet(
-        sup=sup,
-        dem=dem,
-        rules=rule_arr,
-        pairs=_pairs.Pairs.empty(),
-        sup_stream=codes.get_indexer(pd.Index(sup.ids)),
-        dem_stream=codes.get_indexer(pd.Index(dem.ids)),
-        firm_sup=firm_codes[: sup.n],
-        firm_dem=firm_codes[sup.n :],
-        km=np.zeros(0),
-        detour_factor=config.transport.detour_factor,
-    )
