@@ -359,3 +359,21 @@ def test_scoring_attributes_serve_only_the_sides_and_scenario_they_were_computed
     )
     with pytest.raises(ValueError, match="another scenario"):
         score_set(found, None, dearer, factors=factors, attributes=attributes)
+
+
+def test_scored_tiles_with_inferred_categories_matched_under_their_runner_ups(knowledge):
+    """A third of the streams inferred, two runner-ups each: the tasks read the streams of their
+    rules' categories or runner-ups, and a runner-up row left without a rule-based pair gets the text
+    matches the single process gives it, even when its stream is matched under its own category."""
+    from symbiosis.engine.candidate_tiles import partitioned_scored_set
+    from symbiosis.engine.factors import load_factors
+    from tests.test_golden import sample_registry
+
+    rules, categories = knowledge
+    registry = _with_runner_ups(sample_registry())
+    config = MatchConfig(k_nearest=3, inferred_alternatives=2)
+    tiled = partitioned_scored_set(
+        registry, rules, config, factors=load_factors(), categories=categories, tile_km=40.0
+    )
+    assert tiled.found.category_alternative.sum() > 100
+    _scored_same(tiled, _scored_single(registry, rules, config, categories))

@@ -76,10 +76,11 @@ class SharedSetup:
 
     def read_rows(self, streams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The supply and demand rows of the sides whose stream is among rows ``streams`` of the registry."""
-        read = self._streams_mask(streams)
+        read = self.read_mask(streams)
         return np.flatnonzero(read[self.sides.sup_stream]), np.flatnonzero(read[self.sides.dem_stream])
 
-    def _streams_mask(self, streams: np.ndarray) -> np.ndarray:
+    def read_mask(self, streams: np.ndarray) -> np.ndarray:
+        """Per stream code, whether the stream is among rows ``streams`` of the registry."""
         mask = np.zeros(len(self.code_of_row), bool)
         mask[self.code_of_row[streams]] = True
         return mask
@@ -90,33 +91,49 @@ class TaskPairs:
     """A task's home pairs as a candidate set of the whole sides, and what its search examined.
 
     ``found`` has the whole registry's sides and rules (``pairs`` index them); ``sup_rows`` and
-    ``dem_rows`` are the side rows the task read, ``diagnosis`` is theirs (aligned with them).
+    ``dem_rows`` are the side rows the task read, ``diagnosis`` is theirs (aligned with them);
+    ``rule_rows`` are the home supply rows (of the whole sides) with a rule-based pair before the
+    text matches (:func:`~symbiosis.engine.candidates.search_with_rule_rows`).
     """
 
     found: CandidateSet
     sup_rows: np.ndarray
     dem_rows: np.ndarray
     diagnosis: Diagnosis
+    rule_rows: np.ndarray
 
 
 def task_pairs(
-    shared: SharedSetup, streams: np.ndarray, home: np.ndarray, rules: np.ndarray, config: MatchConfig
+    shared: SharedSetup,
+    streams: np.ndarray,
+    home: np.ndarray,
+    rules: np.ndarray,
+    config: MatchConfig,
+    *,
+    only_sup_rows: np.ndarray | None = None,
 ) -> TaskPairs:
     """Search the pairs of registry rows ``streams`` under rules (table rows) ``rules``; keep those
     whose supply is among rows ``home``.
 
     The same pairs, rules and distances as ``find_candidates`` on the sub-registry of ``streams``:
     the search runs on the very arrays that build would give, taken from ``shared``.
+    ``only_sup_rows``: the supply rows (of the whole sides) the search may use, when not all those
+    of ``streams`` (a text task: the rows left without a rule-based pair).
     """
-    from symbiosis.engine.candidates import search_pairs
+    from symbiosis.engine.candidates import search_with_rule_rows
 
     sup_rows, dem_rows = shared.read_rows(streams)
+    if only_sup_rows is not None:
+        sup_rows = np.intersect1d(sup_rows, only_sup_rows)
     rule_rows = np.sort(shared.rule_of_row[rules])
-    found = search_pairs(shared.sides.subset(sup_rows, dem_rows, rule_rows), config)
+    found, ruled = search_with_rule_rows(shared.sides.subset(sup_rows, dem_rows, rule_rows), config)
+    is_home = shared.read_mask(home)
+    ruled = sup_rows[ruled]
+    ruled = ruled[is_home[shared.sides.sup_stream[ruled]]]
     p = found.pairs
     rule = np.where(p.rule >= 0, rule_rows[np.maximum(p.rule, 0)] if len(rule_rows) else -1, -1)
     lifted = Pairs(sup_rows[p.s], dem_rows[p.d], rule, p.radius_km, p.hav_km, p.similarity)
-    keep = shared._streams_mask(home)[shared.sides.sup_stream[lifted.s]]
+    keep = is_home[shared.sides.sup_stream[lifted.s]]
     whole = replace(shared.sides, pairs=lifted.take(keep), km=found.km[keep], funnel=found.funnel)
     assert found.diagnosis is not None  # search_pairs always records it
-    return TaskPairs(whole, sup_rows, dem_rows, found.diagnosis)
+    return TaskPairs(whole, sup_rows, dem_rows, found.diagnosis, ruled)

@@ -112,6 +112,7 @@ class CandidateTask:
     rules: np.ndarray
     streams: np.ndarray
     home: np.ndarray
+    sup_rows: np.ndarray | None = None  # a text task: the supply rows (of the whole sides) it matches
 
 
 def _reach(rules: pd.DataFrame, config: MatchConfig) -> np.ndarray:
@@ -305,9 +306,14 @@ class _TileWorker:
     def __init__(self, shared: SharedSetup, config: MatchConfig) -> None:
         self.shared, self.config = shared, config
 
-    def __call__(self, task: CandidateTask) -> pd.DataFrame:
-        found = task_pairs(self.shared, task.streams, task.home, task.rules, _task_config(self.config, task))
-        return found.found.frame().assign(block=task.block, tile=task.tile)
+    def __call__(self, task: CandidateTask) -> tuple[pd.DataFrame, np.ndarray]:
+        found = _search(self.shared, self.config, task)
+        return found.found.frame().assign(block=task.block, tile=task.tile), found.rule_rows
+
+
+def _search(shared: SharedSetup, config: MatchConfig, task: CandidateTask) -> Any:
+    config = _task_config(config, task)
+    return task_pairs(shared, task.streams, task.home, task.rules, config, only_sup_rows=task.sup_rows)
 
 
 def _task_config(config: MatchConfig, task: CandidateTask) -> MatchConfig:
@@ -316,19 +322,25 @@ def _task_config(config: MatchConfig, task: CandidateTask) -> MatchConfig:
 
 
 def _text_tasks(
-    registry: Registry, rules: pd.DataFrame, config: MatchConfig, matched: set[str], tile_km: float
+    registry: Registry, shared: SharedSetup, config: MatchConfig, rule_rows: np.ndarray, tile_km: float
 ) -> list[CandidateTask]:
-    """Text-matching tasks for the supplies left without a rule-based candidate."""
+    """Text-matching tasks for the supply rows left without a rule-based pair (``rule_rows``: those
+    with one): a runner-up row of a stream matched under its own category may have text matches,
+    as in the single process."""
     if config.text_similarity_threshold > 1.0:
         return []
-    streams = registry.streams
-    direction = streams["direction"].astype(str).to_numpy()
-    ids = streams["stream_id"].astype(str).to_numpy()
-    # A hash look-up (pandas), not np.isin: on object arrays numpy sorts the strings (2.9 s, 30k streams).
-    wanted = np.flatnonzero((direction == "supply") & ~pd.Series(ids).isin(matched).to_numpy(bool))
-    demands = np.flatnonzero(direction == "demand")
+    sides = shared.sides
+    wanted_rows = np.setdiff1d(np.arange(sides.sup.n), rule_rows)
+    position = np.zeros(int(shared.code_of_row.max(initial=-1)) + 1, np.int64)
+    position[shared.code_of_row] = np.arange(len(shared.code_of_row))
+    wanted = np.unique(position[sides.sup_stream[wanted_rows]])
+    demands = np.flatnonzero(registry.streams["direction"].astype(str).to_numpy() == "demand")
     block = RuleBlock(_TEXT_BLOCK, np.zeros(0, np.int64), _text_reach(config))
-    return _block_tasks(_stream_points(registry), wanted, demands, block, tile_km)
+    tasks = _block_tasks(_stream_points(registry), wanted, demands, block, tile_km)
+    return [
+        replace(task, sup_rows=wanted_rows[shared.read_mask(task.streams)[sides.sup_stream[wanted_rows]]])
+        for task in tasks
+    ]
 
 
 def _order(frame: pd.DataFrame, registry: Registry) -> pd.DataFrame:
@@ -377,12 +389,14 @@ def partitioned_candidates(
     """
     registry.validate()
     rules = concrete_rules(rules)
-    worker = _TileWorker(SharedSetup.build(registry, rules, config, categories), config)
+    shared = SharedSetup.build(registry, rules, config, categories)
+    worker = _TileWorker(shared, config)
     tasks = plan_tasks(registry, rules, config, tile_km=tile_km, classes_km=classes_km)
-    frames = list(map_function(worker, tasks))
-    matched = set().union(*(set(f["supply_id"].astype(str)) for f in frames)) if frames else set()
-    text = _text_tasks(registry, rules, config, matched, tile_km)
-    frames += list(map_function(worker, text))
+    found = list(map_function(worker, tasks))
+    rule_rows = np.unique(np.concatenate([rows for _, rows in found] or [np.zeros(0, np.int64)]))
+    found += list(map_function(worker, _text_tasks(registry, shared, config, rule_rows, tile_km)))
+    frames = [frame for frame, _ in found]
+    text = frames[len(tasks) :]
     log.info("partitioned candidates: %d rule tasks, %d text tasks", len(tasks), len(text))
     nonempty = [f for f in frames if len(f)]
     if not nonempty:
@@ -430,6 +444,7 @@ class TilePairs:
     rule: np.ndarray
     gain: np.ndarray
     diagnosis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    rule_rows: np.ndarray
 
     @property
     def n(self) -> int:
@@ -439,7 +454,15 @@ class TilePairs:
     @property
     def nbytes(self) -> int:
         """Bytes of the arrays sent back."""
-        arrays = [self.sup_stream, self.sup_alt, self.dem_stream, self.dem_alt, self.rule, self.gain]
+        arrays = [
+            self.sup_stream,
+            self.sup_alt,
+            self.dem_stream,
+            self.dem_alt,
+            self.rule,
+            self.gain,
+            self.rule_rows,
+        ]
         return sum(a.nbytes for a in (*arrays, *self.diagnosis))
 
 
@@ -482,9 +505,7 @@ class _ScoringTileWorker:
         from symbiosis.engine.scoring import Coded
 
         file, task = job
-        searched = task_pairs(
-            self.shared, task.streams, task.home, task.rules, _task_config(self.config, task)
-        )
+        searched = _search(self.shared, self.config, task)
         found, whole = searched.found, self.shared.sides
         p = found.pairs
         sup_stream, dem_stream = whole.sup_stream.astype(np.int32), whole.dem_stream.astype(np.int32)
@@ -535,6 +556,7 @@ class _ScoringTileWorker:
             **keys,
             gain=gain,
             diagnosis=diagnosis,
+            rule_rows=searched.rule_rows,
         )
 
 
@@ -625,12 +647,8 @@ def partitioned_scored_set(
         registry, rules, config, tile_km=tile_km, classes_km=classes_km, rules_per_task=rules_per_task
     )
     parts = list(map_function(worker, [(_task_file(i, t), t) for i, t in enumerate(tasks)]))
-    matched = set(
-        registry.stream_codes[
-            np.unique(np.concatenate([p.sup_stream for p in parts] or [[]]).astype(np.int64))
-        ]
-    )
-    text = _text_tasks(registry, rules, config, matched, tile_km)
+    rule_rows = np.unique(np.concatenate([p.rule_rows for p in parts] or [np.zeros(0, np.int64)]))
+    text = _text_tasks(registry, shared, config, rule_rows, tile_km)
     jobs = [(_task_file(len(tasks) + i, t), t) for i, t in enumerate(text)]
     parts += list(map_function(worker, jobs))
     log.info("partitioned scored candidates: %d rule tasks, %d text tasks", len(tasks), len(text))

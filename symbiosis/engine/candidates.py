@@ -54,6 +54,7 @@ __all__ = [
     "find_candidates",
     "generate_candidates",
     "search_pairs",
+    "search_with_rule_rows",
     "seasonal_bound",
     "unmatched_reasons",
 ]
@@ -188,6 +189,15 @@ def search_pairs(
     """The kept pairs of ``sides`` (a :func:`candidate_sides` set or a subset of one), as
     :func:`find_candidates` returns them; ``config`` as the one the sides were built with, but for
     the text-matching options."""
+    return search_with_rule_rows(sides, config, text_vectors=text_vectors)[0]
+
+
+def search_with_rule_rows(
+    sides: CandidateSet, config: MatchConfig, *, text_vectors: TextVectors | None = None
+) -> tuple[CandidateSet, np.ndarray]:
+    """:func:`search_pairs`, and the supply rows that have a rule-based pair once each block is
+    pruned: those ``text_scope="unmatched"`` gives no text match (a row, not a stream: a runner-up
+    row of a stream matched under its own category may still have text matches)."""
     sup, dem, rule_arr = sides.sup, sides.dem, sides.rules
     fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
     diagnosis = _pairs.Diagnosis.of(sup, dem, internal_failed=config.internal_policy == "separate")
@@ -199,6 +209,7 @@ def search_pairs(
         kept_parts.append(block.take(_k_nearest_mask(block, config.k_nearest)))
         blocks_of_rule[block.rule[:1]] += 1
     kept = Pairs.concat(kept_parts)
+    rule_rows = np.unique(kept.s)
     funnel = {"rule_pairs_examined": int(fails.sum()), **_funnel(fails)}
     text = text_candidates(sup, dem, kept, rule_arr, config, text_vectors)
     funnel["text_pairs"] = text.n
@@ -210,7 +221,7 @@ def search_pairs(
     funnel["after_alternatives"] = kept.n
     found = replace(sides, pairs=kept, km=geodesic_of(kept, sup, dem), funnel=funnel, diagnosis=diagnosis)
     logger.info("candidates: %s", funnel)
-    return found
+    return found, rule_rows
 
 
 def sides_and_rules(
