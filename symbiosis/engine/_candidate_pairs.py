@@ -421,11 +421,17 @@ class Pairs:
 
 
 def _groups(values: np.ndarray) -> dict[Any, np.ndarray]:
-    """Positions of each distinct value."""
+    """Positions of each distinct value (missing values: none), in increasing order.
+
+    One factorisation and one stable sort of the codes (a pandas group-by cost 1.5 ms a side, twice
+    per tile task).
+    """
     if not len(values):
         return {}
-    indices = pd.Series(np.arange(len(values))).groupby(values).indices
-    return {value: np.asarray(positions) for value, positions in indices.items()}
+    codes, uniques = pd.factorize(np.asarray(values))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {value: order[bounds[i] : bounds[i + 1]] for i, value in enumerate(uniques)}
 
 
 def _tree(side: Side, idx: np.ndarray, key: tuple | None, trees: dict) -> cKDTree:

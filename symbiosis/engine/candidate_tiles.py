@@ -228,24 +228,38 @@ def _merge_same_reads(tasks: list[CandidateTask]) -> list[CandidateTask]:
     return list(merged.values())
 
 
-def _of_categories(registry: Registry, rows: np.ndarray, categories: set[str]) -> np.ndarray:
-    """The streams among ``rows`` whose category, or one of its runner-ups, is in ``categories``."""
-    streams = registry.streams.iloc[rows]
-    # A copy: pandas may hand back a read-only view, which the runner-ups below are or-ed into.
-    hit = streams["category_id"].astype(str).isin(categories).to_numpy(dtype=bool, copy=True)
-    if "category_alternatives" in streams:
-        alternatives = streams["category_alternatives"].fillna("").astype(str)
-        given = alternatives.str.len().gt(0).to_numpy()
-        if given.any():
-            split = alternatives[given].str.split("|").explode()
-            hit[given] |= (
-                split.isin(categories)
-                .groupby(level=0, sort=False)
-                .any()
-                .reindex(alternatives.index[given])
-                .to_numpy(bool)
-            )
-    return rows[hit]
+@dataclass(frozen=True)
+class _CategoryEntries:
+    """Each stream's category and runner-ups (one entry each), as codes: which streams a set of
+    categories reads is then one look-up per entry (a pandas pass over the streams' text cost 3 ms
+    per rule chunk)."""
+
+    n: int
+    stream: np.ndarray
+    code: np.ndarray
+    names: np.ndarray
+
+    @classmethod
+    def of(cls, registry: Registry) -> _CategoryEntries:
+        """The entries of every stream of ``registry.streams`` (by row position)."""
+        streams = registry.streams
+        stream = [np.arange(len(streams))]
+        category = [streams["category_id"].astype(str).to_numpy(object)]
+        if "category_alternatives" in streams:
+            alternatives = streams["category_alternatives"].fillna("").astype(str).reset_index(drop=True)
+            given = alternatives[alternatives.str.len().gt(0)]
+            split = given.str.split("|").explode()
+            stream.append(split.index.to_numpy(np.int64))
+            category.append(split.astype(str).to_numpy(object))
+        code, names = pd.factorize(np.concatenate(category))
+        return cls(len(streams), np.concatenate(stream), code, np.asarray(names, dtype=object))
+
+    def of_categories(self, rows: np.ndarray, categories: set[str]) -> np.ndarray:
+        """The streams among ``rows`` whose category, or one of its runner-ups, is in ``categories``."""
+        wanted = pd.Index(self.names).isin(list(categories))
+        hit = np.zeros(self.n, bool)
+        hit[self.stream[wanted[self.code]]] = True
+        return rows[hit[rows]]
 
 
 def plan_tasks(
@@ -266,14 +280,15 @@ def plan_tasks(
     direction = registry.streams["direction"].astype(str).to_numpy()
     supplies, demands = np.flatnonzero(direction == "supply"), np.flatnonzero(direction == "demand")
     points = _stream_points(registry)
+    entries = _CategoryEntries.of(registry)
     tasks = []
     for block in rule_blocks(rules, config, classes_km=classes_km):
         for chunk in _rule_chunks(rules, block, rules_per_task):
             # Only the streams of the chunk's categories can pair (K-nearest ranks partners per rule).
             sup_cats = set(rules["supply_category_id"].iloc[chunk.rules].astype(str))
             dem_cats = set(rules["demand_category_id"].iloc[chunk.rules].astype(str))
-            block_supplies = _of_categories(registry, supplies, sup_cats)
-            block_demands = _of_categories(registry, demands, dem_cats)
+            block_supplies = entries.of_categories(supplies, sup_cats)
+            block_demands = entries.of_categories(demands, dem_cats)
             tasks.extend(_block_tasks(points, block_supplies, block_demands, chunk, tile_km))
     return tasks
 
