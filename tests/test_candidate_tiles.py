@@ -297,7 +297,7 @@ def test_each_task_searches_and_scores_the_rows_its_own_sub_registry_would_build
     tasks = plan_tasks(registry, rules, config, tile_km=25.0, rules_per_task=16)
     assert len(tasks) > 20
     checked_pairs = 0
-    for task in tasks[::2]:
+    for task in tasks[::5]:
         sub = Registry(
             registry.firms, registry.streams.iloc[task.streams].reset_index(drop=True), registry.permits
         )
@@ -331,7 +331,7 @@ def test_each_task_searches_and_scores_the_rows_its_own_sub_registry_would_build
             check_exact=True,
         )
         checked_pairs += alone.n
-    assert checked_pairs > 200
+    assert checked_pairs > 100
 
 
 def test_scoring_attributes_serve_only_the_sides_and_scenario_they_were_computed_for(knowledge):

@@ -448,7 +448,8 @@ class TilePairs:
     row per pair in this order. A side row is named by ``(stream, alt)``: the stream's position in
     ``Registry.stream_codes`` and the runner-up rank of the row (0: the stream's own category), the
     same in every process. ``rule`` is the pair's position in the rule arrays of the whole rules
-    table (-1: a text match). About 22 bytes per pair (the scored pair is ~300).
+    table (-1: a text match). About 22 bytes per pair (the scored pair is ~300). ``rule_rows``: the
+    home supply rows (of the shared sides) with a rule-based pair, which get no text match.
     """
 
     file: str | None
@@ -571,7 +572,7 @@ class _ScoringTileWorker:
             **keys,
             gain=gain,
             diagnosis=diagnosis,
-            rule_rows=searched.rule_rows,
+            rule_rows=searched.rule_rows.astype(np.int32),
         )
 
 
