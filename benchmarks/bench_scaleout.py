@@ -495,6 +495,7 @@ def bench_task_memory(n_streams: int, first: int, last: int) -> list[dict[str, A
 
     from symbiosis import kb
     from symbiosis.engine import candidate_tiles as ct
+    from symbiosis.engine._tile_tasks import SharedSetup
     from symbiosis.engine.config import MatchConfig
     from symbiosis.engine.factors import load_factors
     from symbiosis.sample import generate_streams_canonical
@@ -508,7 +509,9 @@ def bench_task_memory(n_streams: int, first: int, last: int) -> list[dict[str, A
         registry, rules, config, tile_km=ct.SCORED_TILE_KM, rules_per_task=ct.SCORED_RULES_PER_TASK
     )
     folder = tempfile.mkdtemp(prefix="bench-task-memory-")
-    worker = ct._ScoringTileWorker(registry, rules, config, categories, load_factors(), folder)
+    factors = load_factors()
+    shared = SharedSetup.build(registry, rules, config, categories, factors=factors)
+    worker = ct._ScoringTileWorker(shared, config, factors, folder, ct.SCORE_SLICE_PAIRS)
     rows = []
     for i in range(first, min(last, len(tasks))):
         task = tasks[i]

@@ -237,3 +237,143 @@ def test_k_nearest_queries_in_slices_give_the_same_candidates(knowledge, monkeyp
     pd.testing.assert_frame_equal(sliced.frame(), whole.frame(), check_exact=True)
     assert np.array_equal(sliced.diagnosis.sup, whole.diagnosis.sup)
     assert np.array_equal(sliced.diagnosis.dem, whole.diagnosis.dem)
+
+
+def _with_runner_ups(registry):
+    """The registry with every third stream's category marked inferred, two same-kind runner-ups each."""
+    from symbiosis.registry import Registry
+
+    streams = registry.streams.copy()
+    kind = streams["kind"].astype(str)
+    category = streams["category_id"].astype(str)
+    alternatives = pd.Series("", index=streams.index, dtype=object)
+    for _, rows in streams.groupby(kind).groups.items():
+        cats = category[rows].to_numpy(object)
+        alternatives[rows] = [f"{a}|{b}" for a, b in zip(np.roll(cats, 7), np.roll(cats, 19), strict=True)]
+    inferred = np.arange(len(streams)) % 3 == 0
+    streams["category_source"] = np.where(inferred, "inferred", streams["category_source"].astype(str))
+    streams["category_alternatives"] = np.where(inferred, alternatives, "")
+    return Registry(registry.firms, streams, registry.permits)
+
+
+def _same_arrays(taken, built, name):
+    if isinstance(built, np.ndarray):
+        assert taken.dtype == built.dtype and taken.shape == built.shape, name
+        if built.dtype.kind == "f":
+            assert np.array_equal(taken, built, equal_nan=True), name
+        else:
+            assert (taken == built).all(), name
+    elif isinstance(built, tuple):
+        for i, (a, b) in enumerate(zip(taken, built, strict=True)):
+            _same_arrays(a, b, f"{name}[{i}]")
+    elif built is None:
+        assert taken is None, name
+
+
+def test_each_task_searches_and_scores_the_rows_its_own_sub_registry_would_build(knowledge):
+    """The set-up shared by the tasks, taken at a task's rows, is what the task's sub-registry builds.
+
+    Sides (with runner-up rows of inferred categories, permits, quality specs), rules, then the task's
+    home pairs and their scores: a shared set-up sliced at the wrong rows, or not the one of this
+    registry and scenario, gives other arrays or other pairs.
+    """
+    from dataclasses import fields
+
+    from symbiosis.engine._tile_tasks import SharedSetup, task_pairs
+    from symbiosis.engine.candidate_tiles import concrete_rules
+    from symbiosis.engine.candidates import candidate_sides, find_candidates
+    from symbiosis.engine.factors import load_factors
+    from symbiosis.engine.scored_set import score_set
+    from symbiosis.registry import Registry
+    from tests.test_golden import sample_registry
+
+    rules, categories = knowledge
+    registry = _with_runner_ups(sample_registry())
+    rules = concrete_rules(rules.iloc[::2])
+    config = MatchConfig(k_nearest=3, inferred_alternatives=2)
+    factors = load_factors()
+    shared = SharedSetup.build(registry, rules, config, categories, factors=factors)
+    assert shared.sides.sup.alt_rank.max() == 2 and shared.sides.dem.permits is not None
+    tasks = plan_tasks(registry, rules, config, tile_km=25.0, rules_per_task=16)
+    assert len(tasks) > 20
+    checked_pairs = 0
+    for task in tasks[::5]:
+        sub = Registry(
+            registry.firms, registry.streams.iloc[task.streams].reset_index(drop=True), registry.permits
+        )
+        sub_rules = rules.iloc[task.rules].reset_index(drop=True)
+        built = candidate_sides(sub, sub_rules, config, categories)
+        sup_rows, dem_rows = shared.read_rows(task.streams)
+        taken = shared.sides.subset(sup_rows, dem_rows, np.sort(shared.rule_of_row[task.rules]))
+        for side in ("sup", "dem"):
+            for f in fields(built.sup):
+                if f.name not in ("permits", "permit_tokens", "quality"):
+                    _same_arrays(
+                        getattr(getattr(taken, side), f.name), getattr(getattr(built, side), f.name), f.name
+                    )
+            for f in fields(built.sup.quality):
+                _same_arrays(
+                    getattr(getattr(taken, side).quality, f.name),
+                    getattr(getattr(built, side).quality, f.name),
+                    f.name,
+                )
+        for f in fields(built.rules):
+            _same_arrays(getattr(taken.rules, f.name), getattr(built.rules, f.name), f.name)
+        # The task's pairs and scores, against the sub-registry's own search and scoring.
+        tiled = task_pairs(shared, task.streams, task.home, task.rules, config)
+        alone = find_candidates(sub, sub_rules, config, categories=categories)
+        home = set(registry.streams["stream_id"].iloc[task.home])
+        alone = alone.take(np.flatnonzero(pd.Series(alone.sup.ids[alone.pairs.s]).isin(home).to_numpy()))
+        pd.testing.assert_frame_equal(tiled.found.frame(), alone.frame(), check_exact=True)
+        pd.testing.assert_frame_equal(
+            score_set(tiled.found, None, config, factors=factors, attributes=shared.attributes).frame(),
+            score_set(alone, sub, config, factors=factors, categories=categories).frame(),
+            check_exact=True,
+        )
+        checked_pairs += alone.n
+    assert checked_pairs > 100
+
+
+def test_scoring_attributes_serve_only_the_sides_and_scenario_they_were_computed_for(knowledge):
+    """Attributes computed once give the scores computed afresh; kept for other sides (another
+    registry's search) or another scenario, they are refused instead of scoring stale figures."""
+    from symbiosis.engine.candidates import find_candidates
+    from symbiosis.engine.factors import load_factors
+    from symbiosis.engine.scored_set import score_set, side_attributes
+    from tests.test_golden import sample_registry
+
+    rules, categories = knowledge
+    registry, config, factors = sample_registry(), MatchConfig(), load_factors()
+    found = find_candidates(registry, rules, config, categories=categories)
+    attributes = side_attributes(found, registry, config, factors=factors, categories=categories)
+    pd.testing.assert_frame_equal(
+        score_set(found, None, config, factors=factors, attributes=attributes).frame(),
+        score_set(found, registry, config, factors=factors, categories=categories).frame(),
+        check_exact=True,
+    )
+    again = find_candidates(registry, rules, config, categories=categories)
+    with pytest.raises(ValueError, match="other sides"):
+        score_set(again, None, config, factors=factors, attributes=attributes)
+    dearer = config.replace(
+        default_fate_cost_cad_per_t={**config.default_fate_cost_cad_per_t, "landfill": 500.0}
+    )
+    with pytest.raises(ValueError, match="another scenario"):
+        score_set(found, None, dearer, factors=factors, attributes=attributes)
+
+
+def test_scored_tiles_with_inferred_categories_matched_under_their_runner_ups(knowledge):
+    """A third of the streams inferred, two runner-ups each: the tasks read the streams of their
+    rules' categories or runner-ups, and a runner-up row left without a rule-based pair gets the text
+    matches the single process gives it, even when its stream is matched under its own category."""
+    from symbiosis.engine.candidate_tiles import partitioned_scored_set
+    from symbiosis.engine.factors import load_factors
+    from tests.test_golden import sample_registry
+
+    rules, categories = knowledge
+    registry = _with_runner_ups(sample_registry())
+    config = MatchConfig(k_nearest=3, inferred_alternatives=2)
+    tiled = partitioned_scored_set(
+        registry, rules, config, factors=load_factors(), categories=categories, tile_km=40.0
+    )
+    assert tiled.found.category_alternative.sum() > 100
+    _scored_same(tiled, _scored_single(registry, rules, config, categories))

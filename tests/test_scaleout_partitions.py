@@ -144,7 +144,9 @@ def test_a_task_sends_back_keys_and_gains_only_and_writes_the_rest(registry, kno
     """What a worker returns (what it would hold until fetched) is ~22 bytes per pair, no score column."""
     from dataclasses import fields
 
+    from symbiosis.engine._tile_tasks import SharedSetup
     from symbiosis.engine.candidate_tiles import (
+        SCORE_SLICE_PAIRS,
         SCORED_TILE_KM,
         TilePairs,
         _ScoringTileWorker,
@@ -156,7 +158,9 @@ def test_a_task_sends_back_keys_and_gains_only_and_writes_the_rest(registry, kno
     rules, config = concrete_rules(rules), MatchConfig()
     registry.validate()
     task = max(plan_tasks(registry, rules, config, tile_km=SCORED_TILE_KM), key=lambda t: len(t.home))
-    worker = _ScoringTileWorker(registry, rules, config, categories, load_factors(), str(tmp_path))
+    factors = load_factors()
+    shared = SharedSetup.build(registry, rules, config, categories, factors=factors)
+    worker = _ScoringTileWorker(shared, config, factors, str(tmp_path), SCORE_SLICE_PAIRS)
     back = worker(("block=0/tile=0/task-00000.parquet", task))
     assert isinstance(back, TilePairs) and back.n > 100
     assert [f.name for f in fields(back)] == [
@@ -168,8 +172,9 @@ def test_a_task_sends_back_keys_and_gains_only_and_writes_the_rest(registry, kno
         "rule",
         "gain",
         "diagnosis",
+        "rule_rows",
     ]
-    pair_bytes = back.nbytes - sum(a.nbytes for a in back.diagnosis)
+    pair_bytes = back.nbytes - sum(a.nbytes for a in back.diagnosis) - back.rule_rows.nbytes
     assert pair_bytes == 22 * back.n  # int32 stream codes and rule, int8 ranks, float64 gain
     written = pd.read_parquet(tmp_path / back.file)
     assert len(written) == back.n and len(written.columns) > 30  # every score column is on disk

@@ -7,7 +7,7 @@ positions (supply, demand) plus a rule position (``-1`` for a text match).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
@@ -183,6 +183,29 @@ class Side:
         """Streams with a non-empty description (computed once per side: three passes ask it)."""
         return np.array([bool(t.strip()) for t in self.text], dtype=bool) if self.n else np.zeros(0, bool)
 
+    def take(self, rows: np.ndarray, *, rules: np.ndarray | None = None) -> Side:
+        """The side rows ``rows`` (positions, in increasing order): what :meth:`build` gives for the
+        streams of those rows alone, with nothing recomputed.
+
+        ``rules``: positions of the rules the rows are matched under (the permit tokens' rule
+        codes follow them); all of them when None.
+        """
+        arrays = {f.name: getattr(self, f.name) for f in fields(self)}
+        taken = {k: v[rows] for k, v in arrays.items() if isinstance(v, np.ndarray)}
+        tokens = self.permit_tokens
+        if tokens is not None:
+            tokens = tokens.take(rows, np.arange(len(tokens.rule_code)) if rules is None else rules)
+        side = replace(
+            self,
+            **taken,
+            quality=None if self.quality is None else self.quality.take(rows),
+            permit_tokens=tokens,
+            reduced=None if self.reduced is None else tuple(r[rows] for r in self.reduced),
+        )
+        if "has_text" in self.__dict__:  # computed already: taken, not computed again
+            side.__dict__["has_text"] = self.has_text[rows]
+        return side
+
     @classmethod
     def build(
         cls,
@@ -327,6 +350,10 @@ class RuleArrays:
         """Number of rules."""
         return len(self.rule_id)
 
+    def take(self, rows: np.ndarray) -> RuleArrays:
+        """The rules at positions ``rows`` (in increasing order: :meth:`build` of those rules alone)."""
+        return RuleArrays(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
     @classmethod
     def build(cls, rules: pd.DataFrame | None) -> RuleArrays:
         """Arrays of a (concrete) rules table; duplicated category pairs keep their highest yield."""
@@ -394,11 +421,17 @@ class Pairs:
 
 
 def _groups(values: np.ndarray) -> dict[Any, np.ndarray]:
-    """Positions of each distinct value."""
+    """Positions of each distinct value (missing values: none), in increasing order.
+
+    One factorisation and one stable sort of the codes (a pandas group-by cost 1.5 ms a side, twice
+    per tile task).
+    """
     if not len(values):
         return {}
-    indices = pd.Series(np.arange(len(values))).groupby(values).indices
-    return {value: np.asarray(positions) for value, positions in indices.items()}
+    codes, uniques = pd.factorize(np.asarray(values))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {value: order[bounds[i] : bounds[i + 1]] for i, value in enumerate(uniques)}
 
 
 def _tree(side: Side, idx: np.ndarray, key: tuple | None, trees: dict) -> cKDTree:

@@ -147,6 +147,25 @@ class CandidateSet:
             return np.zeros(self.n, dtype=np.int64)
         return spec_unknown_code(self.pairs.s, self.pairs.d, self.sup.quality, self.dem.quality)
 
+    def subset(self, sup_rows: np.ndarray, dem_rows: np.ndarray, rules: np.ndarray) -> CandidateSet:
+        """The sides' rows ``sup_rows`` and ``dem_rows`` and the rules at ``rules`` (positions, each in
+        increasing order), with no pair: what the candidate search of the streams of those rows
+        alone, under those rules, starts from (the sides, rules and codes taken, none rebuilt)."""
+        return _replace(
+            self,
+            sup=self.sup.take(sup_rows, rules=rules),
+            dem=self.dem.take(dem_rows),
+            rules=self.rules.take(rules),
+            pairs=_pairs.Pairs.empty(),
+            sup_stream=self.sup_stream[sup_rows],
+            dem_stream=self.dem_stream[dem_rows],
+            firm_sup=self.firm_sup[sup_rows],
+            firm_dem=self.firm_dem[dem_rows],
+            km=np.zeros(0),
+            funnel={},
+            diagnosis=None,
+        )
+
     def take(self, rows: np.ndarray) -> CandidateSet:
         """The candidates at ``rows`` (positions or a boolean mask), in that order."""
         return _replace(self, pairs=self.pairs.take(rows), km=self.km[rows])

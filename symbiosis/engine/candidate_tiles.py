@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from symbiosis.engine._tile_tasks import SharedSetup, task_pairs
 from symbiosis.engine.config import MatchConfig
 from symbiosis.engine.distance import SPHERE_MARGIN
 from symbiosis.registry import Registry
@@ -111,6 +112,7 @@ class CandidateTask:
     rules: np.ndarray
     streams: np.ndarray
     home: np.ndarray
+    sup_rows: np.ndarray | None = None  # a text task: the supply rows (of the whole sides) it matches
 
 
 def _reach(rules: pd.DataFrame, config: MatchConfig) -> np.ndarray:
@@ -226,23 +228,38 @@ def _merge_same_reads(tasks: list[CandidateTask]) -> list[CandidateTask]:
     return list(merged.values())
 
 
-def _of_categories(registry: Registry, rows: np.ndarray, categories: set[str]) -> np.ndarray:
-    """The streams among ``rows`` whose category, or one of its runner-ups, is in ``categories``."""
-    streams = registry.streams.iloc[rows]
-    hit = streams["category_id"].astype(str).isin(categories).to_numpy()
-    if "category_alternatives" in streams:
-        alternatives = streams["category_alternatives"].fillna("").astype(str)
-        given = alternatives.str.len().gt(0).to_numpy()
-        if given.any():
-            split = alternatives[given].str.split("|").explode()
-            hit[given] |= (
-                split.isin(categories)
-                .groupby(level=0, sort=False)
-                .any()
-                .reindex(alternatives.index[given])
-                .to_numpy(bool)
-            )
-    return rows[hit]
+@dataclass(frozen=True)
+class _CategoryEntries:
+    """Each stream's category and runner-ups (one entry each), as codes: which streams a set of
+    categories reads is then one look-up per entry (a pandas pass over the streams' text cost 3 ms
+    per rule chunk)."""
+
+    n: int
+    stream: np.ndarray
+    code: np.ndarray
+    names: np.ndarray
+
+    @classmethod
+    def of(cls, registry: Registry) -> _CategoryEntries:
+        """The entries of every stream of ``registry.streams`` (by row position)."""
+        streams = registry.streams
+        stream = [np.arange(len(streams))]
+        category = [streams["category_id"].astype(str).to_numpy(object)]
+        if "category_alternatives" in streams:
+            alternatives = streams["category_alternatives"].fillna("").astype(str).reset_index(drop=True)
+            given = alternatives[alternatives.str.len().gt(0)]
+            split = given.str.split("|").explode()
+            stream.append(split.index.to_numpy(np.int64))
+            category.append(split.astype(str).to_numpy(object))
+        code, names = pd.factorize(np.concatenate(category))
+        return cls(len(streams), np.concatenate(stream), code, np.asarray(names, dtype=object))
+
+    def of_categories(self, rows: np.ndarray, categories: set[str]) -> np.ndarray:
+        """The streams among ``rows`` whose category, or one of its runner-ups, is in ``categories``."""
+        wanted = pd.Index(self.names).isin(list(categories))
+        hit = np.zeros(self.n, bool)
+        hit[self.stream[wanted[self.code]]] = True
+        return rows[hit[rows]]
 
 
 def plan_tasks(
@@ -263,14 +280,15 @@ def plan_tasks(
     direction = registry.streams["direction"].astype(str).to_numpy()
     supplies, demands = np.flatnonzero(direction == "supply"), np.flatnonzero(direction == "demand")
     points = _stream_points(registry)
+    entries = _CategoryEntries.of(registry)
     tasks = []
     for block in rule_blocks(rules, config, classes_km=classes_km):
         for chunk in _rule_chunks(rules, block, rules_per_task):
             # Only the streams of the chunk's categories can pair (K-nearest ranks partners per rule).
             sup_cats = set(rules["supply_category_id"].iloc[chunk.rules].astype(str))
             dem_cats = set(rules["demand_category_id"].iloc[chunk.rules].astype(str))
-            block_supplies = _of_categories(registry, supplies, sup_cats)
-            block_demands = _of_categories(registry, demands, dem_cats)
+            block_supplies = entries.of_categories(supplies, sup_cats)
+            block_demands = entries.of_categories(demands, dem_cats)
             tasks.extend(_block_tasks(points, block_supplies, block_demands, chunk, tile_km))
     return tasks
 
@@ -298,39 +316,46 @@ def _rule_chunks(rules: pd.DataFrame, block: RuleBlock, rules_per_task: int | No
 
 
 class _TileWorker:
-    """Runs :func:`find_candidates` on a task's sub-registry and keeps its home supplies' pairs."""
+    """Finds a task's candidates on its rows of the shared set-up and keeps its home supplies' pairs."""
 
-    def __init__(self, registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: Any) -> None:
-        self.registry, self.rules, self.config, self.categories = registry, rules, config, categories
+    def __init__(self, shared: SharedSetup, config: MatchConfig) -> None:
+        self.shared, self.config = shared, config
 
-    def __call__(self, task: CandidateTask) -> pd.DataFrame:
-        from symbiosis.engine.candidates import find_candidates
+    def __call__(self, task: CandidateTask) -> tuple[pd.DataFrame, np.ndarray]:
+        found = _search(self.shared, self.config, task)
+        return found.found.frame().assign(block=task.block, tile=task.tile), found.rule_rows
 
-        reg = self.registry
-        sub = Registry(reg.firms, reg.streams.iloc[task.streams].reset_index(drop=True), reg.permits)
-        text_only = task.block == _TEXT_BLOCK
-        config = self.config if text_only else self.config.replace(text_similarity_threshold=2.0)
-        rules = self.rules.iloc[task.rules].reset_index(drop=True)
-        frame = find_candidates(sub, rules, config, categories=self.categories).frame()
-        home = set(reg.streams["stream_id"].iloc[task.home].astype(str))
-        keep = frame["supply_id"].astype(str).isin(home).to_numpy()
-        return frame[keep].assign(block=task.block, tile=task.tile).reset_index(drop=True)
+
+def _search(shared: SharedSetup, config: MatchConfig, task: CandidateTask) -> Any:
+    config = _task_config(config, task)
+    return task_pairs(shared, task.streams, task.home, task.rules, config, only_sup_rows=task.sup_rows)
+
+
+def _task_config(config: MatchConfig, task: CandidateTask) -> MatchConfig:
+    """A rule task's scenario leaves text matching to the text tasks."""
+    return config if task.block == _TEXT_BLOCK else config.replace(text_similarity_threshold=2.0)
 
 
 def _text_tasks(
-    registry: Registry, rules: pd.DataFrame, config: MatchConfig, matched: set[str], tile_km: float
+    registry: Registry, shared: SharedSetup, config: MatchConfig, rule_rows: np.ndarray, tile_km: float
 ) -> list[CandidateTask]:
-    """Text-matching tasks for the supplies left without a rule-based candidate."""
+    """Text-matching tasks for the supply rows left without a rule-based pair (``rule_rows``: those
+    with one): a runner-up row of a stream matched under its own category may have text matches,
+    as in the single process."""
     if config.text_similarity_threshold > 1.0:
         return []
-    streams = registry.streams
-    direction = streams["direction"].astype(str).to_numpy()
-    ids = streams["stream_id"].astype(str).to_numpy()
-    # A hash look-up (pandas), not np.isin: on object arrays numpy sorts the strings (2.9 s, 30k streams).
-    wanted = np.flatnonzero((direction == "supply") & ~pd.Series(ids).isin(matched).to_numpy(bool))
-    demands = np.flatnonzero(direction == "demand")
+    sides = shared.sides
+    wanted_rows = np.setdiff1d(np.arange(sides.sup.n), rule_rows)
+    position = np.zeros(int(shared.code_of_row.max(initial=-1)) + 1, np.int64)
+    position[shared.code_of_row] = np.arange(len(shared.code_of_row))
+    wanted = np.unique(position[sides.sup_stream[wanted_rows]])
+    demands = np.flatnonzero(registry.streams["direction"].astype(str).to_numpy() == "demand")
     block = RuleBlock(_TEXT_BLOCK, np.zeros(0, np.int64), _text_reach(config))
-    return _block_tasks(_stream_points(registry), wanted, demands, block, tile_km)
+    tasks = _block_tasks(_stream_points(registry), wanted, demands, block, tile_km)
+    return [
+        replace(task, sup_rows=wanted_rows[shared.read_mask(task.streams)[sides.sup_stream[wanted_rows]]])
+        for task in tasks
+    ]
 
 
 def _order(frame: pd.DataFrame, registry: Registry) -> pd.DataFrame:
@@ -379,12 +404,14 @@ def partitioned_candidates(
     """
     registry.validate()
     rules = concrete_rules(rules)
-    worker = _TileWorker(registry, rules, config, categories)
+    shared = SharedSetup.build(registry, rules, config, categories)
+    worker = _TileWorker(shared, config)
     tasks = plan_tasks(registry, rules, config, tile_km=tile_km, classes_km=classes_km)
-    frames = list(map_function(worker, tasks))
-    matched = set().union(*(set(f["supply_id"].astype(str)) for f in frames)) if frames else set()
-    text = _text_tasks(registry, rules, config, matched, tile_km)
-    frames += list(map_function(worker, text))
+    found = list(map_function(worker, tasks))
+    rule_rows = np.unique(np.concatenate([rows for _, rows in found] or [np.zeros(0, np.int64)]))
+    found += list(map_function(worker, _text_tasks(registry, shared, config, rule_rows, tile_km)))
+    frames = [frame for frame, _ in found]
+    text = frames[len(tasks) :]
     log.info("partitioned candidates: %d rule tasks, %d text tasks", len(tasks), len(text))
     nonempty = [f for f in frames if len(f)]
     if not nonempty:
@@ -421,7 +448,8 @@ class TilePairs:
     row per pair in this order. A side row is named by ``(stream, alt)``: the stream's position in
     ``Registry.stream_codes`` and the runner-up rank of the row (0: the stream's own category), the
     same in every process. ``rule`` is the pair's position in the rule arrays of the whole rules
-    table (-1: a text match). About 22 bytes per pair (the scored pair is ~300).
+    table (-1: a text match). About 22 bytes per pair (the scored pair is ~300). ``rule_rows``: the
+    home supply rows (of the shared sides) with a rule-based pair, which get no text match.
     """
 
     file: str | None
@@ -432,6 +460,7 @@ class TilePairs:
     rule: np.ndarray
     gain: np.ndarray
     diagnosis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    rule_rows: np.ndarray
 
     @property
     def n(self) -> int:
@@ -441,7 +470,15 @@ class TilePairs:
     @property
     def nbytes(self) -> int:
         """Bytes of the arrays sent back."""
-        arrays = [self.sup_stream, self.sup_alt, self.dem_stream, self.dem_alt, self.rule, self.gain]
+        arrays = [
+            self.sup_stream,
+            self.sup_alt,
+            self.dem_stream,
+            self.dem_alt,
+            self.rule,
+            self.gain,
+            self.rule_rows,
+        ]
         return sum(a.nbytes for a in (*arrays, *self.diagnosis))
 
 
@@ -473,55 +510,38 @@ class _ScoringTileWorker:
     """
 
     def __init__(
-        self,
-        registry: Registry,
-        rules: pd.DataFrame,
-        config: MatchConfig,
-        categories: Any,
-        factors: Any,
-        folder: str,
-        slice_pairs: int = SCORE_SLICE_PAIRS,
+        self, shared: SharedSetup, config: MatchConfig, factors: Any, folder: str, slice_pairs: int
     ) -> None:
-        self.registry, self.rules, self.config = registry, rules, config
-        self.categories, self.factors, self.folder = categories, factors, folder
-        self.slice_pairs = slice_pairs
+        self.shared, self.config, self.factors = shared, config, factors
+        self.folder, self.slice_pairs = folder, slice_pairs
 
     def __call__(self, job: tuple[str, CandidateTask]) -> TilePairs:
         from symbiosis.distributed.partitions import PartitionWriter
-        from symbiosis.engine._candidate_pairs import RuleArrays
-        from symbiosis.engine.candidates import find_candidates
         from symbiosis.engine.scored_set import score_set
         from symbiosis.engine.scoring import Coded
 
         file, task = job
-        reg = self.registry
-        sub = Registry(reg.firms, reg.streams.iloc[task.streams].reset_index(drop=True), reg.permits)
-        text_only = task.block == _TEXT_BLOCK
-        config = self.config if text_only else self.config.replace(text_similarity_threshold=2.0)
-        rules = self.rules.iloc[task.rules].reset_index(drop=True)
-        found = find_candidates(sub, rules, config, categories=self.categories)
-        codes = reg.stream_codes.get_indexer(sub.stream_codes)  # sub-registry code -> whole-registry code
-        sup_stream = codes[found.sup_stream].astype(np.int32)
-        dem_stream = codes[found.dem_stream].astype(np.int32)
-        home = reg.stream_codes.get_indexer(pd.Index(reg.streams["stream_id"].iloc[task.home].astype(str)))
-        keep = np.flatnonzero(np.isin(sup_stream[found.pairs.s], home))
-        found = found.take(keep)
-        whole = RuleArrays.build(self.rules)
-        position = pd.MultiIndex.from_arrays([whole.supply_cat, whole.demand_cat]).get_indexer(
-            pd.MultiIndex.from_arrays([found.rules.supply_cat, found.rules.demand_cat])
-        )
+        searched = _search(self.shared, self.config, task)
+        found, whole = searched.found, self.shared.sides
         p = found.pairs
-        rule = np.where(p.rule >= 0, position[np.maximum(p.rule, 0)] if len(position) else -1, -1)
-        sup_alt, dem_alt = _alt(found.sup).astype(np.int8), _alt(found.dem).astype(np.int8)
-        diag = found.diagnosis
-        assert diag is not None  # find_candidates always records it
+        sup_stream, dem_stream = whole.sup_stream.astype(np.int32), whole.dem_stream.astype(np.int32)
+        sup_alt, dem_alt = _alt(whole.sup).astype(np.int8), _alt(whole.dem).astype(np.int8)
         keys = {
             "sup_stream": sup_stream[p.s],
             "sup_alt": sup_alt[p.s],
             "dem_stream": dem_stream[p.d],
             "dem_alt": dem_alt[p.d],
-            "rule": rule.astype(np.int32),
+            "rule": p.rule.astype(np.int32),
         }
+        s_read, d_read = searched.sup_rows, searched.dem_rows
+        diagnosis = (
+            sup_stream[s_read],
+            sup_alt[s_read],
+            searched.diagnosis.sup,
+            dem_stream[d_read],
+            dem_alt[d_read],
+            searched.diagnosis.dem,
+        )
         gain = np.zeros(found.n)
         # Scored and written a slice at a time: a task holds the score columns of one slice only
         # (scoring is a function of each pair alone, so slices score as the whole would).
@@ -529,7 +549,9 @@ class _ScoringTileWorker:
             for start in range(0, found.n, self.slice_pairs):
                 rows = np.arange(start, min(start + self.slice_pairs, found.n))
                 part = found.take(rows)
-                scores = score_set(part, sub, config, factors=self.factors, categories=self.categories).scores
+                scores = score_set(
+                    part, None, self.config, factors=self.factors, attributes=self.shared.attributes
+                ).scores
                 gain[rows] = np.asarray(scores["gain_per_unit"], dtype=float)
                 out.write(
                     {
@@ -549,7 +571,8 @@ class _ScoringTileWorker:
             file=file if found.n else None,
             **keys,
             gain=gain,
-            diagnosis=(sup_stream, sup_alt, diag.sup, dem_stream, dem_alt, diag.dem),
+            diagnosis=diagnosis,
+            rule_rows=searched.rule_rows.astype(np.int32),
         )
 
 
@@ -632,21 +655,16 @@ def partitioned_scored_set(
         )
     registry.validate()
     rules = concrete_rules(rules)
-    found_here = _whole_sides(registry, rules, config, categories)
+    shared = SharedSetup.build(registry, rules, config, categories, factors=factors)
+    found_here = shared.sides
     run_folder = RunFolder(folder, keep=keep)
-    worker = _ScoringTileWorker(
-        registry, rules, config, categories, factors, str(run_folder.path), slice_pairs=slice_pairs
-    )
+    worker = _ScoringTileWorker(shared, config, factors, str(run_folder.path), slice_pairs)
     tasks = plan_tasks(
         registry, rules, config, tile_km=tile_km, classes_km=classes_km, rules_per_task=rules_per_task
     )
     parts = list(map_function(worker, [(_task_file(i, t), t) for i, t in enumerate(tasks)]))
-    matched = set(
-        registry.stream_codes[
-            np.unique(np.concatenate([p.sup_stream for p in parts] or [[]]).astype(np.int64))
-        ]
-    )
-    text = _text_tasks(registry, rules, config, matched, tile_km)
+    rule_rows = np.unique(np.concatenate([p.rule_rows for p in parts] or [np.zeros(0, np.int64)]))
+    text = _text_tasks(registry, shared, config, rule_rows, tile_km)
     jobs = [(_task_file(len(tasks) + i, t), t) for i, t in enumerate(text)]
     parts += list(map_function(worker, jobs))
     log.info("partitioned scored candidates: %d rule tasks, %d text tasks", len(tasks), len(text))
@@ -710,30 +728,3 @@ def _score_columns(store: Any) -> tuple[str, ...]:
     from symbiosis.engine.stored_set import GEOMETRY_COLUMNS
 
     return tuple(n for n in store.column_names() if n not in KEY_COLUMNS and n not in GEOMETRY_COLUMNS)
-
-
-def _whole_sides(registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: Any) -> Any:
-    """A candidate set of the whole registry with no pair: its sides, rule arrays and stream codes.
-
-    The same construction as the head of ``find_candidates`` (sides with runner-up rows, the
-    receivers' permits, the permit tokens, the firm codes), in ``O(streams)``: no pair is searched.
-    """
-    from symbiosis.engine import _candidate_pairs as _pairs
-    from symbiosis.engine.candidate_set import CandidateSet
-    from symbiosis.engine.candidates import sides_and_rules
-
-    sup, dem, rule_arr = sides_and_rules(registry, rules, config, categories)
-    codes = registry.stream_codes
-    firm_codes, _ = pd.factorize(np.concatenate([sup.firm, dem.firm]).astype(object))
-    return CandidateSet(
-        sup=sup,
-        dem=dem,
-        rules=rule_arr,
-        pairs=_pairs.Pairs.empty(),
-        sup_stream=codes.get_indexer(pd.Index(sup.ids)),
-        dem_stream=codes.get_indexer(pd.Index(dem.ids)),
-        firm_sup=firm_codes[: sup.n],
-        firm_dem=firm_codes[sup.n :],
-        km=np.zeros(0),
-        detour_factor=config.transport.detour_factor,
-    )

@@ -49,9 +49,12 @@ from symbiosis.registry import Registry
 __all__ = [
     "REASONS",
     "CandidateSet",
+    "candidate_sides",
     "diagnose_pairs",
     "find_candidates",
     "generate_candidates",
+    "search_pairs",
+    "search_with_rule_rows",
     "seasonal_bound",
     "unmatched_reasons",
 ]
@@ -150,7 +153,52 @@ def find_candidates(
         categories when there is one, else under the best-ranked runner-ups of their inferred
         categories; with the funnel and each stream's furthest check (for the unmatched reasons).
     """
+    return search_pairs(
+        candidate_sides(registry, rules, config, categories), config, text_vectors=text_vectors
+    )
+
+
+def candidate_sides(
+    registry: Registry, rules: pd.DataFrame, config: MatchConfig, categories: pd.DataFrame | None
+) -> CandidateSet:
+    """A candidate set with no pair: the sides, the rule arrays and the stream and firm codes.
+
+    What the search reads of the registry, built once (``O(streams)``); a part of the registry is
+    searched on :meth:`~symbiosis.engine.candidate_set.CandidateSet.subset` of it, nothing rebuilt.
+    """
     sup, dem, rule_arr = sides_and_rules(registry, rules, config, categories)
+    codes = registry.stream_codes
+    firm_codes, _ = pd.factorize(np.concatenate([sup.firm, dem.firm]).astype(object))
+    return CandidateSet(
+        sup=sup,
+        dem=dem,
+        rules=rule_arr,
+        pairs=Pairs.empty(),
+        sup_stream=codes.get_indexer(pd.Index(sup.ids)),
+        dem_stream=codes.get_indexer(pd.Index(dem.ids)),
+        firm_sup=firm_codes[: sup.n],
+        firm_dem=firm_codes[sup.n :],
+        km=np.zeros(0),
+        detour_factor=config.transport.detour_factor,
+    )
+
+
+def search_pairs(
+    sides: CandidateSet, config: MatchConfig, *, text_vectors: TextVectors | None = None
+) -> CandidateSet:
+    """The kept pairs of ``sides`` (a :func:`candidate_sides` set or a subset of one), as
+    :func:`find_candidates` returns them; ``config`` as the one the sides were built with, but for
+    the text-matching options."""
+    return search_with_rule_rows(sides, config, text_vectors=text_vectors)[0]
+
+
+def search_with_rule_rows(
+    sides: CandidateSet, config: MatchConfig, *, text_vectors: TextVectors | None = None
+) -> tuple[CandidateSet, np.ndarray]:
+    """:func:`search_pairs`, and the supply rows that have a rule-based pair once each block is
+    pruned: those ``text_scope="unmatched"`` gives no text match (a row, not a stream: a runner-up
+    row of a stream matched under its own category may still have text matches)."""
+    sup, dem, rule_arr = sides.sup, sides.dem, sides.rules
     fails = np.zeros(len(CHECKS) + 1, dtype=np.int64)
     diagnosis = _pairs.Diagnosis.of(sup, dem, internal_failed=config.internal_policy == "separate")
     kept_parts = [Pairs.empty()]
@@ -161,6 +209,7 @@ def find_candidates(
         kept_parts.append(block.take(_k_nearest_mask(block, config.k_nearest)))
         blocks_of_rule[block.rule[:1]] += 1
     kept = Pairs.concat(kept_parts)
+    rule_rows = np.unique(kept.s)
     funnel = {"rule_pairs_examined": int(fails.sum()), **_funnel(fails)}
     text = text_candidates(sup, dem, kept, rule_arr, config, text_vectors)
     funnel["text_pairs"] = text.n
@@ -168,28 +217,11 @@ def find_candidates(
     kept = kept.take(_k_nearest_again(kept, blocks_of_rule, config.k_nearest))
     funnel["after_k_nearest"] = kept.n
     kept = kept.take(np.argsort((kept.s.astype(np.int64) << 32) | kept.d.astype(np.int64), kind="stable"))
-    codes = registry.stream_codes
-    sup_stream, dem_stream = codes.get_indexer(pd.Index(sup.ids)), codes.get_indexer(pd.Index(dem.ids))
-    firm_codes, _ = pd.factorize(np.concatenate([sup.firm, dem.firm]).astype(object))
-    firm_sup, firm_dem = firm_codes[: sup.n], firm_codes[sup.n :]
-    kept = kept.take(_best_per_pair(kept, sup, dem, sup_stream, dem_stream))
+    kept = kept.take(_best_per_pair(kept, sup, dem, sides.sup_stream, sides.dem_stream))
     funnel["after_alternatives"] = kept.n
-    found = CandidateSet(
-        sup=sup,
-        dem=dem,
-        rules=rule_arr,
-        pairs=kept,
-        sup_stream=sup_stream,
-        dem_stream=dem_stream,
-        firm_sup=firm_sup,
-        firm_dem=firm_dem,
-        km=geodesic_of(kept, sup, dem),
-        detour_factor=config.transport.detour_factor,
-        funnel=funnel,
-        diagnosis=diagnosis,
-    )
+    found = replace(sides, pairs=kept, km=geodesic_of(kept, sup, dem), funnel=funnel, diagnosis=diagnosis)
     logger.info("candidates: %s", funnel)
-    return found
+    return found, rule_rows
 
 
 def sides_and_rules(

@@ -28,7 +28,7 @@ hazardous category, with no reference (the explanation says "undeclared referenc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -306,6 +306,11 @@ class PermitTokens:
         table = {str(n): i for i, n in enumerate(names)}
         rule_code = np.array([table[str(p)] for p in pathways], dtype=np.int64)
         return cls(index, names, np.asarray(combo, np.int64), mixed, valid, rule_code)
+
+    def take(self, supplies: np.ndarray, rules: np.ndarray) -> PermitTokens:
+        """The tokens of the supply rows ``supplies`` under the rules at positions ``rules`` (what
+        :meth:`build` gives for them: the same codes, hashed once for every row)."""
+        return replace(self, combo=self.combo[supplies], rule_code=self.rule_code[rules])
 
     def required(self, rule: np.ndarray, hazardous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:func:`required_pathways` as codes: the rule's (``rule`` -1: none), then the hazardous one."""

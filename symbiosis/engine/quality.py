@@ -25,7 +25,7 @@ A missing value is never a pass and never a rejection: it is a question to ask t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -132,6 +132,11 @@ class QualityArrays:
         """No value declared for ``n`` streams."""
         nan = np.full(n, np.nan)
         return cls(nan, nan, nan, nan, np.zeros(n, np.int64), np.zeros(n, bool))
+
+    def take(self, rows: np.ndarray) -> QualityArrays:
+        """The streams at ``rows`` (positions, in that order): every array is one value per stream."""
+        changes = {f.name: getattr(self, f.name) for f in fields(self)}
+        return replace(self, **{k: v[rows] for k, v in changes.items() if v is not None})
 
     @classmethod
     def of_supplies(cls, frame: pd.DataFrame) -> QualityArrays:

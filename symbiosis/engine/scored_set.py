@@ -12,12 +12,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from symbiosis.engine._candidate_pairs import RuleArrays, Side
 from symbiosis.engine.candidate_set import CandidateSet
 from symbiosis.engine.config import MatchConfig
-from symbiosis.engine.scoring import Coded, Kinds, PairInputs, materialise, score_pairs, stream_rows
+from symbiosis.engine.scoring import (
+    Coded,
+    Kinds,
+    PairInputs,
+    RowAttributes,
+    materialise,
+    row_attributes,
+    score_pairs,
+    stream_rows,
+)
 from symbiosis.registry import Registry
 
-__all__ = ["ScoredSet", "score_set"]
+__all__ = ["ScoredSet", "SideAttributes", "score_set", "side_attributes"]
 
 
 @dataclass(frozen=True)
@@ -58,15 +68,40 @@ def _take(values: Coded | np.ndarray, rows: np.ndarray | None) -> Coded | np.nda
     return values[rows]  # numpy array
 
 
-def _pretreatment_codes(found: CandidateSet) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair, a code of its rule's normalised pre-treatment (``""`` for text matches), and the names."""
-    padded = pd.Series(np.append(np.asarray(found.rules.pretreatment, dtype=object), ""), dtype=object)
+def _pretreatment_of_rules(rules: RuleArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Per rule, then for text matches (last), a code of its normalised pre-treatment; and the names."""
+    padded = pd.Series(np.append(np.asarray(rules.pretreatment, dtype=object), ""), dtype=object)
     codes, names = pd.factorize(padded.astype("string").fillna("").str.strip().str.lower())
-    rule = np.where(found.has_rule, found.pairs.rule, len(padded) - 1)
-    return codes[rule], np.asarray(names, dtype=object)
+    return codes, np.asarray(names, dtype=object)
 
 
-def score_set(
+@dataclass(frozen=True)
+class SideAttributes:
+    """What scoring reads of every row of a candidate set's two sides, computed once
+    (:func:`side_attributes`): scoring any pairs of those sides then only gathers their rows.
+
+    Kept with the sides, scenario and factor table they were computed from: :func:`score_set`
+    refuses them for other ones.
+    """
+
+    sup: Side
+    dem: Side
+    rules: RuleArrays
+    sup_rows: RowAttributes
+    dem_rows: RowAttributes
+    pretreatment: tuple[np.ndarray, np.ndarray]
+    config: MatchConfig
+    factors: pd.DataFrame
+
+    def check(self, found: CandidateSet, config: MatchConfig, factors: pd.DataFrame) -> None:
+        """Raise ``ValueError`` unless made for ``found``'s sides and rules, ``config`` and ``factors``."""
+        if self.sup is not found.sup or self.dem is not found.dem or self.rules is not found.rules:
+            raise ValueError("side attributes of other sides or rules than the candidate set's")
+        if self.factors is not factors or self.config != config:
+            raise ValueError("side attributes computed for another scenario or factor table")
+
+
+def side_attributes(
     found: CandidateSet,
     registry: Registry,
     config: MatchConfig,
@@ -74,15 +109,56 @@ def score_set(
     factors: pd.DataFrame,
     categories: pd.DataFrame | None = None,
     baselines: pd.DataFrame | None = None,
-) -> ScoredSet:
-    """Score every candidate of ``found`` (see :func:`~symbiosis.engine.scoring.score_candidates`)."""
+) -> SideAttributes:
+    """Scoring's attributes of every supply and demand row of ``found`` (under the category each
+    row is matched as) and its rules' pre-treatments, for :func:`score_set`."""
     streams = registry.streams_by_code
+    out = []
+    for side, stream, direction in (
+        (found.sup, found.sup_stream, "supply"),
+        (found.dem, found.dem_stream, "demand"),
+    ):
+        rows = stream_rows(streams, stream, side.category, sides=np.arange(side.n)).rows
+        assert rows is not None  # rows looked up, no attributes yet
+        out.append(
+            row_attributes(
+                rows, config, factors=factors, categories=categories, baselines=baselines, direction=direction
+            )
+        )
+    pretreatment = _pretreatment_of_rules(found.rules)
+    return SideAttributes(found.sup, found.dem, found.rules, out[0], out[1], pretreatment, config, factors)
+
+
+def score_set(
+    found: CandidateSet,
+    registry: Registry | None,
+    config: MatchConfig,
+    *,
+    factors: pd.DataFrame,
+    categories: pd.DataFrame | None = None,
+    baselines: pd.DataFrame | None = None,
+    attributes: SideAttributes | None = None,
+) -> ScoredSet:
+    """Score every candidate of ``found`` (see :func:`~symbiosis.engine.scoring.score_candidates`).
+
+    ``attributes``: :func:`side_attributes` of ``found``'s sides, computed once for many sets of
+    pairs of the same sides (the tiles of a registry; ``registry`` is then not read); computed here
+    when None.
+    """
+    if attributes is None:
+        if registry is None:
+            raise ValueError("score_set needs the registry or the side attributes")
+        attributes = side_attributes(
+            found, registry, config, factors=factors, categories=categories, baselines=baselines
+        )
+    attributes.check(found, config, factors)
     p = found.pairs
     kind_codes, kind_names = pd.factorize(pd.Series(found.sup.kind, dtype=object))
-    pre, pre_names = _pretreatment_codes(found)
+    pre_codes, pre_names = attributes.pretreatment
+    pre = pre_codes[np.where(found.has_rule, p.rule, len(pre_codes) - 1)]
     pairs = PairInputs(
-        sup=stream_rows(streams, found.sup_stream, found.sup.category, sides=p.s),
-        dem=stream_rows(streams, found.dem_stream, found.dem.category, sides=p.d),
+        sup=attributes.sup_rows.of_pairs(p.s),
+        dem=attributes.dem_rows.of_pairs(p.d),
         kind=Kinds(kind_codes[p.s], np.asarray(kind_names, dtype=object)),
         flow=found.max_flow,
         yield_ratio=found.yield_ratio,
@@ -91,6 +167,4 @@ def score_set(
         pretreatment_names=pre_names,
         index=pd.RangeIndex(found.n),
     )
-    return ScoredSet(
-        found, score_pairs(pairs, config, factors=factors, categories=categories, baselines=baselines)
-    )
+    return ScoredSet(found, score_pairs(pairs, config, factors=factors))

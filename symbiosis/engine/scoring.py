@@ -51,7 +51,7 @@ import pandas as pd
 from symbiosis.engine._keys import first_and_inverse
 from symbiosis.engine.baselines import demand_baselines, load_baselines, supply_baselines
 from symbiosis.engine.config import MatchConfig
-from symbiosis.engine.factors import disposal_factor, lookup_factor, virgin_factor
+from symbiosis.engine.factors import disposal_factor, lookup_factor, virgin_pair_factor
 from symbiosis.kb.treatments import stated_treatments, treatment_bit
 from symbiosis.registry import Registry
 
@@ -60,8 +60,10 @@ __all__ = [
     "Coded",
     "Kinds",
     "PairInputs",
+    "RowAttributes",
     "StreamRows",
     "materialise",
+    "row_attributes",
     "score_candidates",
     "score_pairs",
     "stream_rows",
@@ -223,10 +225,52 @@ class Kinds:
 
 @dataclass(frozen=True)
 class StreamRows:
-    """The streams of one side of the pairs: their distinct registry rows and each pair's one."""
+    """The streams of one side of the pairs: their distinct registry rows and each pair's one.
+
+    ``attributes``: what scoring reads of those rows, computed already (:func:`row_attributes`,
+    one entry per row of ``rows``); ``rows`` is then not read (it may be None).
+    """
 
     codes: np.ndarray
-    rows: pd.DataFrame
+    rows: pd.DataFrame | None
+    attributes: RowAttributes | None = None
+
+
+@dataclass(frozen=True)
+class RowAttributes:
+    """What scoring reads of some stream rows, one entry per row: the stream's attributes, today's
+    baselines and the disposal and transport factors (:func:`row_attributes`).
+
+    Text entries are object arrays, or :class:`Coded` when few values repeat (the factor ids);
+    ``kind_names`` are the names the ``kind_code`` entry indexes.
+    """
+
+    values: dict[str, Any]
+    kind_names: np.ndarray
+
+    def take(self, rows: np.ndarray) -> RowAttributes:
+        """The attributes of ``rows`` (positions), in that order."""
+        return RowAttributes(
+            {k: v.take(rows) if isinstance(v, Coded) else v[rows] for k, v in self.values.items()},
+            self.kind_names,
+        )
+
+    def of_pairs(self, rows: np.ndarray) -> StreamRows:
+        """:class:`StreamRows` of pairs whose streams are ``rows`` (one per pair): the distinct rows in
+        order of first appearance, as :func:`stream_rows` gives them."""
+        codes, uniques = pd.factorize(np.asarray(rows))
+        return StreamRows(codes, None, self.take(uniques))
+
+    def gather(self, codes: np.ndarray) -> dict[str, Any]:
+        """The attributes of each pair (``codes``: its row); text entries as :class:`Coded`."""
+        out: dict[str, Any] = {}
+        for name, values in self.values.items():
+            if isinstance(values, Coded):
+                out[name] = Coded(values.codes[codes], values.names)
+            else:
+                out[name] = Coded(codes, values) if values.dtype == object else values[codes]
+        out["kind_names"] = self.kind_names
+        return out
 
 
 @dataclass(frozen=True)
@@ -311,12 +355,15 @@ def score_pairs(
     Text columns are :class:`Coded` (codes into their distinct values; :func:`materialise` makes the
     strings); the others are numpy arrays.
     """
-    cats = _categories(categories)
-    baselines = load_baselines() if baselines is None else baselines
-    sup = _stream_attrs(
-        pairs.sup, cats, factors, ("transport",), supply=dict(baselines=baselines, config=config)
-    )
-    dem = _stream_attrs(pairs.dem, cats, factors, (), demand=dict(baselines=baselines, config=config))
+    sup_rows, dem_rows = pairs.sup.attributes, pairs.dem.attributes
+    if sup_rows is None or dem_rows is None:
+        cats = _categories(categories)
+        side = dict(baselines=load_baselines() if baselines is None else baselines, config=config)
+        if sup_rows is None:
+            sup_rows = _row_attrs(pairs.sup.rows, cats, factors, ("transport",), supply=side)
+        if dem_rows is None:
+            dem_rows = _row_attrs(pairs.dem.rows, cats, factors, _DEMAND_FACTORS, demand=side)
+    sup, dem = sup_rows.gather(pairs.sup.codes), dem_rows.gather(pairs.dem.codes)
     kind = Kinds(sup["kind_code"], sup["kind_names"]) if pairs.kind is None else pairs.kind
     flow, yld, road_km = pairs.flow, pairs.yield_ratio, pairs.road_km
     t_unit, trips_unit, mode = _physical(kind, sup, config)
@@ -370,6 +417,8 @@ def score_pairs(
 #: Pre-treatments priced per MWh of heat they deliver (the rule's yield), not per supply unit.
 _PER_MWH_DELIVERED = frozenset({"heat_exchanger", "biomass_boiler"})
 
+#: The factors looked up per demand row: the virgin input's own (a pair's categories may override it).
+_DEMAND_FACTORS = ("virgin_avoided",)
 _MODES = np.array(["none", "truck", "pipe"], dtype=object)
 _TRUCK, _PIPE = 1, 2
 
@@ -389,22 +438,45 @@ def _categories(categories: pd.DataFrame | None) -> pd.DataFrame:
     return categories.set_index(categories["category_id"].astype(str), drop=False)
 
 
-def _stream_attrs(
-    streams: StreamRows,
+def row_attributes(
+    rows: pd.DataFrame,
+    config: MatchConfig,
+    *,
+    factors: pd.DataFrame,
+    categories: pd.DataFrame | None = None,
+    baselines: pd.DataFrame | None = None,
+    direction: str,
+) -> RowAttributes:
+    """What :func:`score_pairs` reads of stream ``rows`` of one ``direction`` (``"supply"`` or
+    ``"demand"``), computed once: scoring pairs of them then only gathers (:meth:`RowAttributes.of_pairs`).
+
+    Each row's entries depend on that row alone (and on the tables and the scenario), so the
+    attributes of every row of a registry's sides serve any subset of its pairs.
+    """
+    cats = _categories(categories)
+    baselines = load_baselines() if baselines is None else baselines
+    side = dict(baselines=baselines, config=config)
+    if direction == "supply":
+        return _row_attrs(rows, cats, factors, ("transport",), supply=side)
+    return _row_attrs(rows, cats, factors, _DEMAND_FACTORS, demand=side)
+
+
+def _row_attrs(
+    rows: pd.DataFrame | None,
     cats: pd.DataFrame,
     factors: pd.DataFrame,
     quantities: tuple[str, ...],
     *,
     supply: dict | None = None,
     demand: dict | None = None,
-) -> dict:
-    """Stream attributes, baselines and factors aligned with the pairs, computed once per distinct stream.
+) -> RowAttributes:
+    """Stream attributes, baselines and factors of each of ``rows`` (computed once per distinct stream).
 
     ``supply`` / ``demand`` (``baselines`` and ``config``) add the current fate (and the disposal
-    factor of its class and fate) or the current use; ``<quantity>_id`` entries are string arrays,
-    the rest numpy arrays.
+    factor of its class and fate) or the current use; ``<quantity>_id`` entries are :class:`Coded`,
+    text entries object arrays, the rest numpy arrays.
     """
-    codes, rows = streams.codes, streams.rows
+    assert rows is not None  # StreamRows without attributes carry their rows
 
     def num(col: str) -> np.ndarray:
         if col not in rows.columns:
@@ -457,11 +529,7 @@ def _stream_attrs(
             out[name] = found if column == "value" else np.asarray(found, dtype=object)
     if demand is not None:
         out.update(demand_baselines(frame, family=family, **demand))
-    gathered: dict[str, Any] = {
-        name: Coded(codes, values) if values.dtype == object else values[codes]
-        for name, values in ((k, np.asarray(v)) for k, v in out.items())
-    }
-    gathered["kind_names"] = np.asarray(kind_names, dtype=object)
+    values: dict[str, Any] = {k: np.asarray(v) for k, v in out.items()}
     # One lookup per distinct (category, kind): ``rep`` is a stream of each, ``inv`` maps back.
     _, rep, inv = np.unique(
         category.astype(str) + "\x1f" + kind.astype(str), return_index=True, return_inverse=True
@@ -473,25 +541,29 @@ def _stream_attrs(
             )
             for c in ("value", "factor_id")
         )
-        gathered[quantity] = values_rep[inv][codes]
-        gathered[f"{quantity}_id"] = Coded(inv[codes], np.asarray(ids_rep, dtype=object))
-    return gathered
+        values[quantity] = values_rep[inv]
+        values[f"{quantity}_id"] = Coded(inv, np.asarray(ids_rep, dtype=object))
+    return RowAttributes(values, np.asarray(kind_names, dtype=object))
 
 
 def _virgin(factors: pd.DataFrame, sup: dict, dem: dict) -> dict[str, Any]:
-    """Virgin factor of each pair (pair rows first), computed once per distinct category pair."""
+    """Virgin factor of each pair: the demand's own (:func:`_row_attrs`), unless a row names the
+    pair's two categories (looked up once per distinct category pair)."""
+    base, base_id = dem["virgin_avoided"], dem["virgin_avoided_id"]
     s_code, d_code = sup["category_code"], dem["category_code"]
     key = s_code.astype(np.int64) * (int(d_code.max(initial=0)) + 1) + d_code
     rep, inv = first_and_inverse(key)
-    args = dict(
-        supply_category_id=sup["category"].at(rep),
-        category_id=dem["category"].at(rep),
-        family=dem["family"].at(rep),
-        kind=dem["kind"].at(rep),
-    )
-    value = virgin_factor(factors, **args)[inv]
-    ids = np.asarray(virgin_factor(factors, **args, column="factor_id"), dtype=object)
-    return {"value": value, "id": Coded(inv, ids)}
+    args = dict(supply_category_id=sup["category"].at(rep), category_id=dem["category"].at(rep))
+    values = virgin_pair_factor(factors, **args)
+    ids = virgin_pair_factor(factors, **args, column="factor_id")
+    value, factor_id = base, base_id
+    if values is not None and values[0].any():
+        value = np.where(values[0][inv], values[1][inv], base).astype(float)
+    if ids is not None and ids[0].any():
+        overrides = np.where(ids[0], ids[1], "").astype(object)  # no missing name: Parquet refuses one
+        names = np.concatenate([base_id.names, overrides])
+        factor_id = Coded(np.where(ids[0][inv], len(base_id.names) + inv, base_id.codes), names)
+    return {"value": value, "id": factor_id}
 
 
 def _physical(kind: Kinds, sup: dict, config: MatchConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
