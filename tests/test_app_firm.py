@@ -476,8 +476,8 @@ def _signed_in(token: str) -> AppTest:
     return at.run()
 
 
-def test_the_rows_kept_to_fix_survive_a_page_reload_in_the_same_session_only(repo):
-    # a reload starts a new browser session: the refused rows, kept in it alone, were gone
+def _firm_signed_in(repo) -> tuple:
+    """The firm's account, one signed-in session of it, and the streams page open in that session."""
     from symbiosis.db.accounts import AccountRepository
 
     accounts = AccountRepository(repo)
@@ -485,6 +485,12 @@ def test_the_rows_kept_to_fix_survive_a_page_reload_in_the_same_session_only(rep
     token = accounts.start_session(FIRM1)
     at = _page(STREAMS)
     at.session_state["session_token"] = token
+    return accounts, token, at
+
+
+def test_the_rows_kept_to_fix_survive_a_page_reload_in_the_same_session_only(repo):
+    # a reload starts a new browser session: the refused rows, kept in it alone, were gone
+    accounts, token, at = _firm_signed_in(repo)
     row = {"direction": "offre", "category_id": "Écorces", "description": "x", "unit": "t/an"}
     at.session_state["firm_editor_0"] = {
         "edited_rows": {},
@@ -507,13 +513,7 @@ def test_the_rows_kept_to_fix_survive_a_page_reload_in_the_same_session_only(rep
 
 def test_the_last_upload_report_survives_a_page_reload_until_dismissed(repo):
     # the report and its rejected rows lived in the browser session only: a reload lost them
-    from symbiosis.db.accounts import AccountRepository
-
-    accounts = AccountRepository(repo)
-    accounts.create_account(SYSTEM, "scierie", "correct horse battery", "firm", "F1")
-    token = accounts.start_session(FIRM1)
-    at = _page(STREAMS)
-    at.session_state["session_token"] = token
+    accounts, token, at = _firm_signed_in(repo)
     _upload(at, BAD_UPLOAD)
     assert not at.exception
 
