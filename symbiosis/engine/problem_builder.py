@@ -199,25 +199,29 @@ def likely_runner_ups(
     registry
         Where the demands' descriptions and units are read.
     """
-    from symbiosis.kb.classify import classify
+    from symbiosis.kb.classify import Declaration, classify_many
 
     out = np.zeros(len(demand_ids), dtype=bool)
     which = np.flatnonzero(rows)
     if not len(which):
         return out
-    streams = registry.streams_by_code
-    near: dict[str, set[str]] = {}
-    for demand in pd.unique(demand_ids[which]):
-        row = streams.loc[str(demand)]
-        found = classify(
-            str(row.get("description", "") or ""),
-            direction="demand",
-            unit=str(row.get("quantity_unit", "") or ""),
-            top=8,
-        )
-        best = found[0].score if found else 0.0
-        near[str(demand)] = {f.category_id for f in found if f.score >= RUNNER_UP_SCORE_SHARE * best}
-    out[which] = [str(c) in near[str(d)] for d, c in zip(demand_ids[which], categories[which], strict=True)]
+    demands = pd.unique(demand_ids[which]).astype(str)
+    rows_of = registry.streams_by_code.reindex(demands)
+    readings = classify_many(
+        rows_of["description"].fillna("").astype(str).tolist(),
+        top=8,
+        declarations=[
+            Declaration(direction="demand", unit=str(u)) for u in rows_of["quantity_unit"].fillna("")
+        ],
+    )
+    near = {
+        demand: {f.category_id for f in found if f.score >= RUNNER_UP_SCORE_SHARE * found[0].score}
+        for demand, found in zip(demands, readings, strict=True)
+        if found
+    }
+    out[which] = [
+        str(c) in near.get(str(d), ()) for d, c in zip(demand_ids[which], categories[which], strict=True)
+    ]
     return out
 
 
