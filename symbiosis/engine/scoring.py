@@ -600,9 +600,9 @@ def _pretreatment_basis(
     """Units a pre-treatment rate is charged on, per supply unit: 1 per MWh of energy, the heat
     delivered (the yield) for a heat exchanger on water or the receiver's biomass boiler burning a
     residue, else the supply's tonnes."""
-    exchanger = np.asarray([str(n) in _PER_MWH_DELIVERED for n in names], dtype=bool)
-    heat = exchanger[codes] if len(codes) else np.zeros(0, dtype=bool)
-    return np.where(kind.is_("energy"), 1.0, np.where(heat, yld, t_unit))
+    per_mwh = np.asarray([str(n) in _PER_MWH_DELIVERED for n in names], dtype=bool)
+    delivered = per_mwh[codes] if len(codes) else np.zeros(0, dtype=bool)
+    return np.where(kind.is_("energy"), 1.0, np.where(delivered, yld, t_unit))
 
 
 def _money(

@@ -32,7 +32,7 @@ from symbiosis.engine.allocation.problem import (
 )
 from symbiosis.engine.allocation.side import EPS_FLOW, net_value, solve_side
 
-__all__ = ["Solved", "relative_gap", "solve", "solve_indexed"]
+__all__ = ["Solved", "relative_gap", "solve", "solve_indexed", "without_noise"]
 
 log = logging.getLogger(__name__)
 
