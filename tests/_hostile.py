@@ -106,3 +106,12 @@ ALL = {
     "paren_header.csv": paren_header_csv,
     "unquoted_tabs.csv": unquoted_tabs_csv,
 }
+
+
+def forged_token(token: str) -> str:
+    """``token`` with the last character of its signature changed (always to a different one).
+
+    Appending ``"0"`` in place of the last character forged nothing one time in sixteen: when the
+    signature already ended in ``0`` the "forged" token was the real one (CI, seventh session).
+    """
+    return token[:-1] + ("1" if token[-1] == "0" else "0")

@@ -17,6 +17,7 @@ from symbiosis.db import Actor, Repository, passwords
 from symbiosis.db.accounts import AccountRepository
 from symbiosis.db.models import User
 from symbiosis.db.signin import ThrottlePolicy
+from tests._hostile import forged_token
 
 pytestmark = pytest.mark.reliability
 
@@ -262,7 +263,7 @@ def test_a_sessions_drafts_are_its_own_and_end_with_it(accounts):
     assert accounts.keep_draft(mine, "firm_pending.A", '[{"quantity": "beaucoup"}]')
     assert accounts.read_draft(mine, "firm_pending.A") == '[{"quantity": "beaucoup"}]'
     assert accounts.read_draft(other, "firm_pending.A") is None  # another session (a tab, a person)
-    assert accounts.read_draft(mine[:-1] + "0", "firm_pending.A") is None  # a forged token
+    assert accounts.read_draft(forged_token(mine), "firm_pending.A") is None  # a forged token
     assert not accounts.keep_draft(None, "firm_pending.A", "[]")
     assert accounts.keep_draft(mine, "firm_pending.A", None) and accounts.read_draft(mine, "x") is None
     assert accounts.read_draft(mine, "firm_pending.A") is None  # dropped once nothing is left to fix

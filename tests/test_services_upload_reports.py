@@ -23,6 +23,7 @@ from symbiosis.services.upload_reports import (
     uploads_from_json,
     uploads_to_json,
 )
+from tests._hostile import forged_token
 
 SYSTEM = Actor.system("pytest")
 NAME = "firm_upload.A"
@@ -104,7 +105,7 @@ def test_the_report_is_read_by_its_session_only(two_firms, accounts, upload):
     [back] = read_upload_reports(accounts, mine, NAME)
     assert back.result.report == upload.result.report
     assert rejected_file(back.result) == rejected_file(upload.result)
-    for other in (tab, colleague, advisor, None, mine[:-1] + "0"):
+    for other in (tab, colleague, advisor, None, forged_token(mine)):
         assert read_upload_reports(accounts, other, NAME) == ()
     assert read_upload_reports(accounts, mine, "firm_upload.B") == ()
     assert not keep_upload_reports(accounts, None, NAME, [upload])  # no session, nothing stored
