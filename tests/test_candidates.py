@@ -422,6 +422,67 @@ def test_heat_reaches_a_demand_only_if_hot_enough(t_supply, t_demand, kept):
         assert set(reasons["reason_code"]) == {"temperature"}
 
 
+_HEAT_RETURN_CATEGORIES = _HEAT_CATEGORIES.assign(temperature_return_c=[np.nan, 20.0])
+
+
+@pytest.mark.parametrize(
+    ("t_supply", "share"),
+    [
+        (70.0, 1.0),  # 70 - 5 >= 60: heat exchanged directly
+        (64.0, (59 - 20) / (60 - 20)),  # 59 °C lifts the 20 °C return to 59 of the 60 °C: a preheat
+        (40.0, (35 - 20) / (60 - 20)),  # 35 °C still covers 37.5 % of the duty
+        (30.0, None),  # 25 °C covers 12.5 % (< 25 %): refused
+        (20.0, None),  # no warmer than the return: refused
+    ],
+)
+def test_a_colder_supply_preheats_a_use_that_has_a_return_temperature(t_supply, share):
+    """Below T_demand + 5 °C, a supply lifts the use's return (20 °C here) up to T_supply - 5 °C: a
+    candidate for that share of the duty, its link capped at that share of the demand (800 MWh)."""
+    rules = (
+        tiny_rules()
+        .iloc[[0]]
+        .assign(
+            supply_category_id="heat_hot",
+            demand_category_id="heat_use",
+            max_transport_km=20.0,
+            checks="temperature",
+            yield_ratio=1.0,
+        )
+    )
+    registry = _heat_pair(t_supply, 60.0)
+    cands = generate_candidates(
+        registry, rules, MatchConfig(), categories=_HEAT_RETURN_CATEGORIES, text_vectors=fake_text_vectors
+    )
+    if share is None:
+        assert cands.empty
+        reasons = unmatched_reasons(
+            registry, cands, rules=rules, config=MatchConfig(), categories=_HEAT_RETURN_CATEGORIES
+        )
+        assert set(reasons["reason_code"]) == {"temperature"}
+        return
+    [row] = cands.to_dict("records")
+    assert row["heat_share"] == pytest.approx(share)
+    assert row["max_flow_per_yr"] == pytest.approx(min(1000.0, 800.0 * share))
+    # preheating off, or a use with no known return temperature: only the direct exchange remains
+    off = generate_candidates(
+        registry,
+        rules,
+        MatchConfig(preheat_min_share=1.0),
+        categories=_HEAT_RETURN_CATEGORIES,
+        text_vectors=fake_text_vectors,
+    )
+    unknown = generate_candidates(
+        registry, rules, MatchConfig(), categories=_HEAT_CATEGORIES, text_vectors=fake_text_vectors
+    )
+    assert len(off) == len(unknown) == (share == 1.0)
+
+
+def test_preheat_min_share_is_a_share():
+    for bad in (0.0, -0.1, 1.5, float("nan")):
+        with pytest.raises(ValueError, match="preheat_min_share"):
+            MatchConfig(preheat_min_share=bad)
+
+
 def test_diagnose_pairs_names_the_first_failing_check_of_known_pairs():
     from symbiosis.engine.candidates import diagnose_pairs
 

@@ -228,3 +228,22 @@ def test_every_flag_column_is_a_plain_boolean():
     ex = _explained({"S_BARK>D_BOIL": 444.0})
     for name in (c for c in ex.columns if c.startswith("flag_")):
         assert ex[name].dtype == bool, name
+
+
+def test_a_preheating_exchange_says_what_share_of_the_need_it_covers():
+    """A supply colder than the need only preheats it: the flag, the explanation and the advisor's
+    drill-down give the share of the need it covers (a boiler does the rest)."""
+    from symbiosis.views.exchanges import drilldown
+
+    scored = _scored(MatchConfig(), None).reset_index()
+    assert scored["heat_share"].eq(1.0).all()  # the fixture's pairs exchange no heat
+    scored.loc[scored["candidate_id"] == "S_BARK>D_BOIL", "heat_share"] = 0.4
+    rows = pd.DataFrame({"candidate_id": ["S_BARK>D_BOIL", "S_SPL>D_CEM"], "flow_per_yr": [300.0, 10.0]})
+    out = explain(rows, scored, tiny_rules(), LABELS).set_index("candidate_id")
+    row, other = out.loc["S_BARK>D_BOIL"], out.loc["S_SPL>D_CEM"]
+    assert "preheat" in row["flags"].split("|") and "preheat" not in other["flags"].split("|")
+    assert "préchauffage seulement" in explain_text(row, "fr") and "au plus 40 %" in explain_text(row, "fr")
+    assert "preheating only" in explain_text(row, "en") and "at most 40 %" in explain_text(row, "en")
+    assert any(f.startswith("Preheating only") and "40 %" in f for f in drilldown(row, "en").flags)
+    assert any(f.startswith("Préchauffage seulement") for f in drilldown(row, "fr").flags)
+    assert not any("Preheating" in f for f in drilldown(other, "en").flags)

@@ -211,10 +211,17 @@ CATEGORY_BREAKS = {
     "hazard_flag": _set(0, waste_codes="130205", hazardous="false"),
     "code_family": _set(0, waste_codes="020501"),  # a dairy code on ferrous scrap
     "bad_band": _set(0, temperature_low_c="90", temperature_high_c="60"),
+    "bad_return_temperature": _set(0, temperature_return_c="40"),  # a return with no band
+    "bad_return_temperature_above": _set(
+        0, temperature_low_c="40", temperature_high_c="60", temperature_return_c="45"
+    ),  # a return above the use's low end
     "bad_property": _set(0, energy_mwh_per_t="0.6"),  # ferrous scrap is not energy
     "bad_property_per_m3": _set(0, energy_mwh_per_m3="0.005"),  # nor a gas measured by volume
 }
-EXPECTED_CATEGORY_CHECK = {"bad_property_per_m3": "bad_property"}
+EXPECTED_CATEGORY_CHECK = {
+    "bad_property_per_m3": "bad_property",
+    "bad_return_temperature_above": "bad_return_temperature",
+}
 
 
 def test_a_base_that_leaves_codes_without_category_is_refused():

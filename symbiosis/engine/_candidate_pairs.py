@@ -145,6 +145,15 @@ def _temperature(
     return np.where(np.isnan(declared), low, declared)
 
 
+def _return_temperature(category: np.ndarray, categories: pd.DataFrame | None) -> np.ndarray:
+    """The category's ``temperature_return_c`` (the temperature a heat use takes its fluid in at: a
+    district network's return, a greenhouse loop's return, the cold make-up water of a fish farm);
+    NaN when the knowledge base gives none (no preheating for that use)."""
+    if categories is None or "temperature_return_c" not in categories.columns:
+        return np.full(len(category), np.nan)
+    return pd.Series(category).map(_band_edge(categories, "temperature_return_c")).to_numpy(float)
+
+
 @dataclass(frozen=True)
 class Side:
     """One side (supplies or demands) as aligned arrays, excluded firms already removed."""
@@ -167,6 +176,7 @@ class Side:
     text: np.ndarray
     temperature_c: np.ndarray
     waste_code: np.ndarray
+    return_c: np.ndarray | None = None  # demands: the temperature their heat use returns at (preheating)
     quality: QualityArrays | None = None
     permits: PermitIndex | None = None
     alt_rank: np.ndarray | None = None  # 0: the stream's own category; k: its k-th runner-up (inferred)
@@ -252,6 +262,7 @@ class Side:
                 frame, category, categories, "middle" if direction == "supply" else "low"
             ),
             waste_code=as_str(frame, "waste_code"),
+            return_c=_return_temperature(category, categories) if demand else None,
             quality=QualityArrays.of_demands(frame) if demand else QualityArrays.of_supplies(frame),
             permits=permits,
             alt_rank=as_float(frame, ALT_RANK, 0.0).astype(np.int64),
@@ -849,15 +860,35 @@ def _too_far(p: Pairs, sup: Side, dem: Side) -> np.ndarray:
     return far
 
 
-def _too_cold(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
-    """Heat exchanged directly needs ``T_supply - heat_approach_c >= T_demand`` (rules with the
-    ``temperature`` check only; an unknown temperature on either side passes)."""
+def heat_share(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, approach_c: float) -> np.ndarray:
+    """Share of the demand's heat each pair's supply can deliver, in [0, 1].
+
+    1 where the rule has no ``temperature`` check, where either temperature is unknown, or where
+    ``T_supply - approach_c >= T_demand`` (heat exchanged directly). Below that, a supply can still
+    *preheat* a use that takes its fluid in at a known return temperature ``T_return`` (a district
+    network's return, a greenhouse loop's, a fish farm's make-up water): it lifts the fluid from
+    ``T_return`` to ``T_supply - approach_c`` and a boiler does the rest, so it covers
+    ``(T_supply - approach_c - T_return) / (T_demand - T_return)`` of the duty (0 when the supply is
+    no warmer than the return, or the use has no known return temperature).
+    """
     if rules.n == 0 or p.n == 0:
-        return np.zeros(p.n, dtype=bool)
+        return np.ones(p.n)
     checked = (p.rule >= 0) & rules.temperature_check[np.where(p.rule >= 0, p.rule, 0)]
-    with np.errstate(invalid="ignore"):
-        cold = sup.temperature_c[p.s] - config.heat_approach_c < dem.temperature_c[p.d]
-    return checked & cold
+    usable = sup.temperature_c[p.s] - approach_c
+    need = dem.temperature_c[p.d]
+    back = dem.return_c[p.d] if dem.return_c is not None else np.full(p.n, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cold = checked & (usable < need)  # False where either temperature is unknown (NaN)
+        lift = np.where(need > back, (usable - back) / (need - back), 0.0)
+    return np.where(cold, np.clip(np.nan_to_num(lift, nan=0.0), 0.0, 1.0), 1.0)
+
+
+def _too_cold(p: Pairs, sup: Side, dem: Side, rules: RuleArrays, config: MatchConfig) -> np.ndarray:
+    """Heat exchanged directly needs ``T_supply - heat_approach_c >= T_demand``; below that, a pair
+    passes as *preheating* when it covers at least ``config.preheat_min_share`` of the demand's duty
+    (:func:`heat_share`; rules with the ``temperature`` check only; an unknown temperature on either
+    side passes)."""
+    return heat_share(p, sup, dem, rules, config.heat_approach_c) < config.preheat_min_share
 
 
 def _other_code(p: Pairs, sup: Side, dem: Side, rules: RuleArrays) -> np.ndarray:

@@ -59,6 +59,9 @@ class CandidateSet:
         WGS84 geodesic km of each pair.
     detour_factor
         Road km per crow-fly km (``config.transport.detour_factor``).
+    heat_approach_c
+        Temperature drop across a heat exchanger (``config.heat_approach_c``): what a colder supply
+        still covers of a heat demand (:attr:`heat_share`).
     funnel
         Pairs examined and left after each check (``attrs["funnel"]`` of the frame).
     diagnosis
@@ -76,6 +79,7 @@ class CandidateSet:
     firm_dem: np.ndarray
     km: np.ndarray
     detour_factor: float
+    heat_approach_c: float
     funnel: dict = field(default_factory=dict)
     diagnosis: _pairs.Diagnosis | None = None
 
@@ -101,11 +105,22 @@ class CandidateSet:
         return self.km * self.detour_factor
 
     @property
+    def heat_share(self) -> np.ndarray:
+        """Share of the demand each pair can serve: below 1 for a colder supply that only preheats a
+        heat use (:func:`~symbiosis.engine._candidate_pairs.heat_share`), 1 otherwise."""
+        return _pairs.heat_share(self.pairs, self.sup, self.dem, self.rules, self.heat_approach_c)
+
+    @property
     def max_flow(self) -> np.ndarray:
-        """Seasonal upper bound of each link, supply units per year."""
+        """Seasonal upper bound of each link, supply units per year (a preheating link: its share of
+        the demand)."""
         s, d = self.pairs.s, self.pairs.d
         return seasonal_bound(
-            self.sup.qty[s], self.sup.months[s], self.dem.qty[d], self.dem.months[d], self.yield_ratio
+            self.sup.qty[s],
+            self.sup.months[s],
+            self.dem.qty[d] * self.heat_share,
+            self.dem.months[d],
+            self.yield_ratio,
         )
 
     @property
@@ -224,6 +239,7 @@ def _frame(cs: CandidateSet) -> pd.DataFrame:
             "road_distance_km": cs.road_km,
             "months_overlap": np.bitwise_count(common).astype(np.int64),
             "max_flow_per_yr": cs.max_flow,
+            "heat_share": cs.heat_share,
             "internal": cs.internal,
             "spec_unknown": _spec_unknown(cs),
             "pathway": pathway,

@@ -180,6 +180,7 @@ def candidate_sides(
         firm_dem=firm_codes[sup.n :],
         km=np.zeros(0),
         detour_factor=config.transport.detour_factor,
+        heat_approach_c=config.heat_approach_c,
     )
 
 

@@ -270,6 +270,12 @@ class MatchConfig:
     heat_approach_c
         Temperature drop across a heat exchanger, °C: a heat or steam supply at T serves a heat
         demand needing T' only when T' <= T - heat_approach_c (rules with the ``temperature`` check).
+    preheat_min_share
+        Least share of a heat demand's duty a colder supply must cover to be a candidate as
+        *preheating*: a use that takes its fluid in at a known return temperature T_r (the category's
+        ``temperature_return_c``: a district network's return, a greenhouse loop's) can be lifted by a
+        supply at T from T_r to T - heat_approach_c, a boiler doing the rest; such a pair carries at
+        most that share of the demand. 1 turns preheating off.
     propose_unknown_specs
         Allocate (propose) a candidate whose demand states a quality specification the supply leaves
         undeclared; by default such a candidate is listed, flagged, but not proposed until the value is
@@ -332,6 +338,7 @@ class MatchConfig:
     radius_by_kind_km: dict[str, float] = field(default_factory=dict)
     text_radius_by_kind_km: dict[str, float] = field(default_factory=_default_text_radius)
     heat_approach_c: float = 5.0
+    preheat_min_share: float = 0.25
     k_nearest: int = 20
     inferred_alternatives: int = 4
     propose_unknown_specs: bool = False
@@ -367,6 +374,8 @@ class MatchConfig:
             raise ValueError("inferred_alternatives must be >= 0")
         if self.k_nearest < 0 or not (math.isfinite(self.heat_approach_c) and self.heat_approach_c >= 0):
             raise ValueError("k_nearest and heat_approach_c must be >= 0")
+        if not 0 < self.preheat_min_share <= 1:
+            raise ValueError("preheat_min_share must be in (0, 1]")
         if self.transport.detour_factor < 1 or self.transport.truck_payload_t <= 0:
             raise ValueError("detour_factor must be >= 1 and truck_payload_t > 0")
         object.__setattr__(self, "excluded_firm_ids", tuple(str(f) for f in self.excluded_firm_ids))

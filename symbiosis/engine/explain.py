@@ -178,6 +178,7 @@ def explain(
         if "pretreatment_done" in rows
         else False
     )
+    out["heat_share"] = rows["heat_share"].fillna(1.0).to_numpy(float) if "heat_share" in rows else 1.0
     out["status"] = "estimated"
     return out
 
@@ -237,6 +238,12 @@ def _flags(rows: pd.DataFrame, unconfirmed: frozenset[str] = frozenset()) -> pd.
                 | rows["demand_id"].astype(str).isin(unconfirmed)
             )
             & ~col("category_alternative"),
+            # A colder supply that only preheats the use: a boiler still does the rest of the duty.
+            "flag_preheat": (
+                pd.to_numeric(rows["heat_share"], errors="coerce").fillna(1.0).lt(1.0)
+                if "heat_share" in rows
+                else pd.Series(False, index=rows.index)
+            ),
             # Sold today, at a price nobody gave: the lost sale counts 0, so the value is overstated
             # by what it sells for (a buyer's full purchase price counted as saved).
             "flag_sale_price_unknown": (
@@ -331,6 +338,8 @@ def _flag_words(flag: str, r: dict, lang: str) -> str:
     """One flag in words; the pre-treatment flag names its step (« prétraitement : séchage ») and says
     when the supplier states it as done (not charged)."""
     step = str(r.get("pretreatment") or "").strip()
+    if flag == "preheat":
+        return _say("flags.preheat", lang, pct=_fmt(100 * _nz(r.get("heat_share")), 0, lang))
     if flag == "pretreatment" and step:
         key = "flags.pretreatment_done" if bool(r.get("pretreatment_done")) else "flags.pretreatment_step"
         return _say(key, lang, step=pretreatment_label(step, lang))

@@ -62,6 +62,7 @@ def parse_categories(raw: pd.DataFrame) -> pd.DataFrame:
         "lhv_mwh_per_t",
         "energy_mwh_per_t",
         "energy_mwh_per_m3",
+        "temperature_return_c",
     ):
         if col in frame.columns:
             frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce").astype("float64")
@@ -97,7 +98,9 @@ def load_categories() -> pd.DataFrame:
         id), ``family``, ``kind`` (a :data:`symbiosis.schemas.RESOURCE_KINDS` value), ``canonical_unit``,
         ``default_density_t_per_m3`` (float, NaN when not applicable), ``hazardous`` (bool),
         ``label_fr``, ``label_en``, ``synonyms_fr``, ``synonyms_en`` and ``waste_codes``
-        (``|``-separated strings; waste codes are 6-digit EU List of Waste codes). A fresh copy
-        on every call: mutate it freely.
+        (``|``-separated strings; waste codes are 6-digit EU List of Waste codes), the heat band
+        ``temperature_low_c``/``temperature_high_c`` and, for a heat use, ``temperature_return_c``
+        (the temperature it takes its fluid in at: what a colder supply can preheat from), °C, NaN
+        when not applicable. A fresh copy on every call: mutate it freely.
     """
     return _categories().copy()

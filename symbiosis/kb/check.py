@@ -191,6 +191,14 @@ def _check_category_properties(cats: pd.DataFrame) -> Iterator[Finding]:
             "bande de température incomplète ou inversée",
             "temperature band incomplete or reversed",
         )
+    back = pd.to_numeric(cats.get("temperature_return_c", pd.Series("", index=cats.index)), errors="coerce")
+    for cid in cats["category_id"][back.notna() & ~(back < low)]:
+        yield _error(
+            "bad_return_temperature",
+            cid,
+            "température de retour absente de la bande ou pas sous son bas",
+            "return temperature without a band, or not below the band's low end",
+        )
     for col in ("lhv_mwh_per_t", "energy_mwh_per_t", "energy_mwh_per_m3"):
         value = pd.to_numeric(cats[col], errors="coerce")
         for cid in cats["category_id"][_present(cats[col]) & ~(value > 0)]:

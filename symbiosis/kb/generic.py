@@ -95,6 +95,7 @@ def generic_categories(specific: pd.DataFrame, waste_codes: pd.DataFrame) -> pd.
                 "lhv_mwh_per_t": "",
                 "energy_mwh_per_t": "",
                 "energy_mwh_per_m3": "",
+                "temperature_return_c": "",
             }
         )
     return pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS))

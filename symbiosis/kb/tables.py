@@ -38,6 +38,7 @@ CATEGORY_COLUMNS: tuple[str, ...] = (
     "lhv_mwh_per_t",
     "energy_mwh_per_t",
     "energy_mwh_per_m3",
+    "temperature_return_c",
 )
 
 
