@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 #: Modules a worker imports before it waits for its job.
-PRELOAD: tuple[str, ...] = ("symbiosis.services.importing",)
+PRELOAD: tuple[str, ...] = ("symbiosis.services.importing", "symbiosis.mutual.ingest")
 
 _lock = threading.Lock()
 _spare: subprocess.Popen[bytes] | None = None

@@ -42,6 +42,7 @@ __all__ = [
     "ID_COLUMNS",
     "guess_mutual_table",
     "mutual_data",
+    "read_mutual_upload",
     "rejected_ids",
     "table_from_filename",
     "validate_mutual_bytes",
@@ -600,6 +601,32 @@ def validate_mutual_bytes(
 ) -> ImportResult:
     """Read and validate one mutualisation file's bytes (never raises on bad content)."""
     return validate_mutual_table(read_table(data, filename=filename), table, known_firm_ids=known_firm_ids)
+
+
+def read_mutual_upload(
+    data: bytes, filename: str, *, table: str | None = None, known_firm_ids: Collection[str] | None = None
+) -> tuple[str | None, ImportResult | None]:
+    """Read one uploaded file, recognise its table and validate it (pure: what the app's worker runs).
+
+    Parameters
+    ----------
+    data, filename
+        The file and its name (the name says the table: ``achats.csv``, ``pickups.xlsx``…).
+    table
+        The table, when the caller knows it; else from the file's name, else from its headers.
+    known_firm_ids
+        Firms of the registry; ``None`` skips the check.
+
+    Returns
+    -------
+    tuple
+        The table and the validation, or ``(None, None)`` when the table could not be recognised.
+    """
+    raw = read_table(data, filename=filename)
+    table = table or table_from_filename(filename) or guess_mutual_table(raw)
+    if table is None:
+        return None, None
+    return table, validate_mutual_table(raw, table, known_firm_ids=known_firm_ids)
 
 
 def guess_mutual_table(raw: RawTable) -> str | None:
