@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages import mutual_state, results_state, state, tables, upload_reports, uploads
 from symbiosis.i18n import t, tn
 from symbiosis.mutual.records import record_mutual_proposals
+from symbiosis.sandbox import prewarm
 from symbiosis.services.mutual_inputs import import_mutual_file, kept_mutual_import
 from symbiosis.services.synergy_store import SynergyRepository
 from symbiosis.views.mutual import summary_table
@@ -28,8 +29,10 @@ with st.form("mutual_upload"):
         accept_multiple_files=True,
     )
     submitted = st.form_submit_button(t("mutual.data.validate", lang))
+prewarm()  # the worker process that will read the files starts now, not at the click
 if submitted and files:
-    imports = [import_mutual_file(state.repository(), actor, f.getvalue(), f.name) for f in files]
+    with st.spinner(t("mutual.data.importing", lang)):  # read in a worker process: others keep working
+        imports = [import_mutual_file(state.repository(), actor, f.getvalue(), f.name) for f in files]
     # kept with the signed-in session: a reload shows the reports again, until dismissed or signed out
     upload_reports.keep(REPORTS, [kept_mutual_import(imported) for imported in imports])
     st.rerun()  # the tables below count the rows just stored

@@ -29,6 +29,7 @@ from symbiosis.views.auth import (
     lang_from_cookie,
 )
 from symbiosis.views.firm import firm_id_in_view
+from symbiosis.views.import_report import report_row_height, report_widths
 from symbiosis.views.kept_rows import kept_from_json, kept_to_json
 from symbiosis.views.markdown import markdown_plain
 from symbiosis.views.navigation import unknown_address
@@ -497,7 +498,16 @@ def show_report(report: ImportReport, lang: str, *, key: str, columns: dict[str,
         if columns:
             where = frame.columns[1]  # « Colonne » / « Column »
             frame[where] = frame[where].map(lambda name: columns.get(name, name))
-        st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder=MISSING)
+        config = {c: st.column_config.Column(width=w) for c, w in report_widths(frame.columns).items()}
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            key=key,
+            placeholder=MISSING,
+            column_config=config,  # within 1280 px, the fixes wrapped in taller rows: never cut
+            row_height=report_row_height(frame),
+        )
 
 
 def load_registry_or_stop(

@@ -77,6 +77,8 @@ def show(
         suffix = "" if number == 0 else f"_{number}"
         if upload.result is not None:
             state.show_report(upload.result.report, lang, key=f"{key}_report{suffix}")
+        if upload.truncated is not None:  # read back from the session's drafts, capped
+            st.warning(upload.truncated.note().get(lang))
         if upload.refused is not None:
             st.error(upload.refused.get(lang))
         elif upload.summary is not None:

@@ -99,6 +99,50 @@ def unquoted_tabs_csv(tabs: int = CSV_TABS) -> bytes:
     return ("\n".join(";".join(row) for row in rows) + "\n").encode("utf-8")
 
 
+#: The French header of a levers' purchases file, and a valid row (firm ``F-001``).
+PURCHASES_HEADER = ["id_achat", "id_entreprise", "categorie", "quantite", "unite", "mois", "prix"]
+PICKUPS_HEADER = ["id_collecte", "id_entreprise", "residu", "quantite", "unite", "frequence", "plage_horaire"]
+
+
+def valid_purchase_row(i: int = 1, firm_id: str = "F-001") -> list[str]:
+    """One valid purchases row (id ``PA<i>``) of :data:`PURCHASES_HEADER`."""
+    return [f"PA{i}", firm_id, "nitrile_gloves", "500", "boîte", "", "12,5"]
+
+
+def purchase_quantity_tabs_xlsx(tabs: int = TABS) -> bytes:
+    """A levers' purchases XLSX: one valid row, then a quantity of ``1`` + ``tabs`` tabs + ``1``."""
+    bad = valid_purchase_row(2)
+    bad[PURCHASES_HEADER.index("quantite")] = "1" + "\t" * tabs + "1"
+    return _xlsx([PURCHASES_HEADER, valid_purchase_row(1), bad])
+
+
+def purchase_paren_header_xlsx(n: int = TABS) -> bytes:
+    """A levers' purchases XLSX whose extra header cell is ``n`` opening brackets, with one valid row."""
+    return _xlsx([[*PURCHASES_HEADER, "(" * n], valid_purchase_row(1)])
+
+
+def pickup_unit_runs_csv(rows: int = 200) -> bytes:
+    """A levers' pickups CSV: one valid row, then ``rows`` rows whose unit is « 1 1 1 … » up to the cell cap.
+
+    Each such cell costs the unit reader about 30 ms (linear, but a number read at every word): a
+    10 MB file of them is a minute of work, which must not be the server's.
+    """
+    good = ["KA", "F-001", "ferrous_scrap", "11", "t/an", "aux 4 semaines", "07:30-16:30"]
+    unit = "1" + " 1" * 2_490
+    bad = [[f"KX{i}", "F-001", "ferrous_scrap", "11", unit, "hebdomadaire", ""] for i in range(rows)]
+    return _csv([PICKUPS_HEADER, good, *bad])
+
+
+#: The hostile levers' files, each built by a function of its size (a size of 1 is harmless).
+MUTUAL = {
+    "achats_tabs.xlsx": purchase_quantity_tabs_xlsx,
+    "achats_parentheses.xlsx": purchase_paren_header_xlsx,
+    "collectes_unites.csv": pickup_unit_runs_csv,
+}
+#: The id of the valid row each of them holds.
+MUTUAL_GOOD_IDS = {"achats_tabs.xlsx": "PA1", "achats_parentheses.xlsx": "PA1", "collectes_unites.csv": "KA"}
+
+
 ALL = {
     "quantity_tabs.xlsx": quantity_tabs_xlsx,
     "paren_header.xlsx": paren_header_xlsx,

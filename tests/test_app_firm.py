@@ -511,6 +511,23 @@ def test_the_rows_kept_to_fix_survive_a_page_reload_in_the_same_session_only(rep
     assert "beaucoup" not in elsewhere.data_editor[0].value["quantity"].tolist()
 
 
+def test_a_kept_report_cut_to_its_cap_says_so_after_a_reload_and_not_before(repo, monkeypatch):
+    # a huge rejected file's report was stored whole with the session; it is now capped (here at one
+    # rejected row) and, read back after a reload, says it was cut and how to get the whole one
+    monkeypatch.setattr("symbiosis.services.upload_reports.MAX_KEPT_ROWS", 1)
+    _accounts, token, at = _firm_signed_in(repo)
+    _upload(at, BAD_UPLOAD)
+    assert not at.exception and _report(at)["Ligne"].tolist() == [3, 4]  # whole where it was uploaded
+    assert not any("Rapport raccourci" in w.value for w in at.warning)
+    reloaded = _signed_in(token)
+    assert not reloaded.exception
+    assert reloaded.error[0].value.startswith("3 lignes lues : 1 acceptée, 2 rejetées")  # true counts
+    assert _report(reloaded)["Ligne"].tolist() == [3]
+    [note] = [w.value for w in reloaded.warning if "Rapport raccourci" in w.value]
+    assert "1 ligne refusée sur 2 (jusqu'à la ligne 3 du fichier)" in note
+    assert "importez de nouveau le même fichier" in note
+
+
 def test_the_last_upload_report_survives_a_page_reload_until_dismissed(repo):
     # the report and its rejected rows lived in the browser session only: a reload lost them
     accounts, token, at = _firm_signed_in(repo)

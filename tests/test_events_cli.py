@@ -177,3 +177,61 @@ def test_an_event_running_past_midnight_is_refused_in_both_languages(db, tmp_pat
     assert main(argv) == 2 and not out.exists()
     err = capsys.readouterr().err
     assert "le lendemain à 01:40" in err and "the next day at 01:40" in err
+
+
+def _plan(db, tmp_path, away_text: str, *extra: str) -> tuple[int, list[list[str]]]:
+    away = tmp_path / "away.csv"
+    away.write_text(away_text, encoding="utf-8")
+    out = tmp_path / "agenda.xlsx"
+    argv = ["event", "--db", str(db), "--tables", "2", "--slots", "3", "--unavailable", str(away)]
+    code = main([*argv, *extra, "--out", str(out)])
+    if code != 0:
+        return code, []
+    grid = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))["Horaire général"]
+    return code, [[c.value or "" for c in row] for row in grid.iter_rows(min_row=2)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["P4,1-2", "P4;1-2", "P4,9 h 00 – 9 h 40", "P4,9:00-9:40", "P4,de 9h à 9h30", "P4,1\nP4,2"],
+)
+def test_an_absence_line_takes_the_ranges_and_hours_of_the_app(db, tmp_path, monkeypatch, line):
+    # one line per slot only: « P4,1-2 » stopped the command (int('1-2')); the app read it
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    code, rows = _plan(db, tmp_path, f"firm_id,absence\n{line}\n")
+    assert code == 0
+    assert not any("Chaufferie" in c for row in rows[:2] for c in row[2:])  # P4 away in slots 1 and 2
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fr", "en"),
+    [
+        (
+            "firm_id,absence\nP4,1\n\nP4,beaucoup\n",
+            4,
+            "on attendait un numéro de plage (1 à 3)",
+            "slots (2-4)",
+        ),
+        ("P4,4\n", 1, "un numéro de plage de 1 à 3", "a slot number from 1 to 3"),
+        ("firm_id,absence\nP4,3-2\n", 2, "une fin après le début (3)", "an end after the start (3)"),
+        ("P4,25 h 00\n", 1, "des heures de la journée", "hours of the day"),
+        (
+            "P4,7 h 00 – 8 h 00\n",
+            1,
+            "une absence pendant l'activité (09:00 – 10:00)",
+            "while the event is on",
+        ),
+        ("P4\n", 1, "trouvé une cellule vide", "found an empty cell"),
+        ("NOPE-9,1\n", 1, "une entreprise présente à l'activité", "a firm attending the event"),
+    ],
+)
+def test_a_bad_absence_line_is_named_in_both_languages_without_a_traceback(
+    db, tmp_path, monkeypatch, capsys, text, line, fr, en
+):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    code, _ = _plan(db, tmp_path, text)
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"Ligne {line}, colonne" in err and f"Row {line}, column" in err
+    assert fr in err and en in err
+    assert not (tmp_path / "agenda.xlsx").exists()

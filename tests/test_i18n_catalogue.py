@@ -35,7 +35,7 @@ INLINE_TEXT_BUDGET = {
     "ingest/templates.py": 49,
     "kb/check.py": 1,
     "kb/priors.py": 1,
-    "mutual/ingest.py": 27,
+    "mutual/ingest.py": 26,
     "mutual/ingest_fields.py": 8,
     "mutual/result.py": 4,
     "places/basemap.py": 1,

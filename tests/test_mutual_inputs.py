@@ -56,7 +56,12 @@ FILES = {
 
 def _import(ns, table: str, text: str, actor: Actor | None = None, name: str | None = None):
     return import_mutual_file(
-        ns.repo, actor or ns.advisor, text.encode("utf-8"), name or f"{table}.csv", table=table
+        ns.repo,
+        actor or ns.advisor,
+        text.encode("utf-8"),
+        name or f"{table}.csv",
+        table=table,
+        time_budget_s=None,
     )
 
 

@@ -14,9 +14,13 @@ from symbiosis.db.accounts import AccountRepository
 from symbiosis.db.models_security import SessionDraft
 from symbiosis.i18n import Text
 from symbiosis.ingest import rejected_file
+from symbiosis.mutual.ingest import validate_mutual_bytes
 from symbiosis.services.firm_self_service import upload_streams
 from symbiosis.services.upload_reports import (
+    MAX_KEPT_BYTES,
+    MAX_KEPT_ROWS,
     KeptUpload,
+    Truncation,
     keep_upload_reports,
     kept_upload,
     read_upload_reports,
@@ -134,3 +138,52 @@ def test_the_report_is_deleted_when_the_session_ends(two_firms, accounts, upload
     assert read_upload_reports(accounts, mine, NAME) == ()
     assert _stored(accounts) == 1  # deleted from the database, not only unreadable; the colleague's stays
     assert read_upload_reports(accounts, colleague, NAME) != ()
+
+
+def _purchases(n_bad: int, *, description: str = "Gants") -> KeptUpload:
+    """A levers' purchases file of one valid row and ``n_bad`` rows refused for their quantity."""
+    lines = [
+        "id_achat;id_entreprise;categorie;description;quantite;unite;prix",
+        "PA0;A;nitrile_gloves;Gants;5;boîte;1",
+    ]
+    lines += [f"PX{i};A;nitrile_gloves;{description};beaucoup;boîte;1" for i in range(n_bad)]
+    result = validate_mutual_bytes("\n".join(lines).encode(), "purchases", known_firm_ids={"A"})
+    assert result.report.n_rejected == n_bad
+    return kept_upload("achats.csv", refused=None, result=result, table="purchases")
+
+
+def test_a_huge_rejected_file_keeps_its_first_rows_with_their_messages_and_says_it_was_cut(
+    two_firms, accounts
+):
+    upload = _purchases(3_000)
+    mine = accounts.start_session(two_firms.a)
+    assert keep_upload_reports(accounts, mine, NAME, [upload])
+    [back] = read_upload_reports(accounts, mine, NAME)
+    assert back.truncated == Truncation(MAX_KEPT_ROWS, 3_000, MAX_KEPT_ROWS + 2)  # rows 3 to 502
+    assert back.result.report.n_rows == 3_001 and back.result.report.n_rejected == 3_000  # true counts
+    assert back.result.rejected["id_achat"].tolist() == [f"PX{i}" for i in range(MAX_KEPT_ROWS)]
+    kept_rows = {i.row for i in back.result.report.errors}
+    assert kept_rows == set(range(3, MAX_KEPT_ROWS + 3))  # every kept row with its message, no other
+    note = back.truncated.note()
+    assert "500 lignes refusées sur 3 000" in note.fr.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "500 refused rows of 3,000" in note.en and "upload the same file again" in note.en
+    assert "jusqu'à la ligne 502" in note.fr
+
+
+def test_long_cells_keep_the_stored_report_under_its_byte_cap_and_the_kept_rows_whole():
+    upload = _purchases(300, description="é" * 4_900)  # 300 rows of 10 KB: 3 MB as read
+    text = uploads_to_json([upload])
+    assert len(text.encode("utf-8")) <= MAX_KEPT_BYTES
+    [back] = uploads_from_json(text)
+    assert 0 < back.truncated.rows_kept < 300 and back.truncated.rows_total == 300
+    assert len(back.result.rejected) == back.truncated.rows_kept
+    assert set(back.result.rejected["description"]) == {"é" * 4_900}  # the file to fix stays whole
+    assert all(len(i.found or "") <= 201 for i in back.result.report.issues)  # shown, not stored whole
+    assert {i.row for i in back.result.report.errors} == set(range(3, back.truncated.rows_kept + 3))
+
+
+def test_a_report_under_the_caps_is_kept_whole_and_not_marked_cut():
+    upload = _purchases(MAX_KEPT_ROWS)
+    [back] = uploads_from_json(uploads_to_json([upload]))
+    assert back.truncated is None and back.result.report == upload.result.report
+    assert rejected_file(back.result) == rejected_file(upload.result)

@@ -43,7 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--unavailable",
         metavar="FILE",
         default=None,
-        help="CSV lines 'firm_id,slot' (slots from 1) when a firm is away / absences",
+        help=(
+            "CSV lines 'firm_id,absence' when a firm is away: a slot (3, from 1), slots (2-4) or hours "
+            "(9:00-11:30), as in the app / absences : une plage, des plages ou des heures"
+        ),
     )
     parser.add_argument("--out", metavar="FILE", type=Path, required=True, help="agenda.pdf or agenda.xlsx")
 
@@ -71,6 +74,28 @@ def read_couples(path: str | None) -> list[tuple[str, str]]:
     return [(r[0].strip(), r[1].strip()) for r in rows]
 
 
+#: The columns of an ``--unavailable`` file, as its findings name them.
+ABSENCE_HEADERS = {"firm": "firm_id", "slot": "absence"}
+_HEADER_CELLS = ("firm_id", "id_entreprise", "entreprise", "firm")
+
+
+def absence_rows(text: str) -> list[dict[str, str]]:
+    """The lines of an ``--unavailable`` file as the event page's absence rows (``firm``, ``slot``).
+
+    One row per line of the file, a blank or header line as an empty row, so that the findings of
+    :func:`symbiosis.events.inputs.read_requests` name the file's own line numbers. A line is a firm
+    id, then ``,``, ``;`` or a tab, then the absence as the app reads it (``3``, ``2-4``,
+    ``9 h 00 – 11 h 30``).
+    """
+    rows: list[dict[str, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        cut = min((i for i in (line.find(c) for c in ",;\t") if i >= 0), default=len(line))
+        firm, slot = line[:cut].strip(), line[cut + 1 :].strip()
+        header = number == 1 and firm.lower() in _HEADER_CELLS
+        rows.append({} if header else {"firm": firm, "slot": slot})
+    return rows
+
+
 def _attending(registry, attendees: list[str] | None) -> set[str]:
     known = set(registry.firms["firm_id"])
     return known if attendees is None else known & set(attendees)
@@ -81,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     from symbiosis.db import Actor, Repository
     from symbiosis.events import PlannerConfig, check_schedule
     from symbiosis.events.agenda import Timing, agenda_pdf_bytes, agenda_xlsx_bytes, plan_event
-    from symbiosis.events.inputs import check_clock
+    from symbiosis.events.inputs import check_clock, read_requests
     from symbiosis.services.report_source import match_result
 
     suffix = args.out.suffix.lower()
@@ -91,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         attendees = read_attendees(args.attendees)
         must_meet = read_couples(args.must_meet)
-        unavailable = [(firm, int(slot) - 1) for firm, slot in read_couples(args.unavailable)]
+        away = absence_rows(Path(args.unavailable).read_text("utf-8-sig")) if args.unavailable else []
         timing = Timing(start=args.start, slot_minutes=args.minutes)
         timing.label(0)
         late = check_clock(timing.start, args.minutes, args.slots)
@@ -120,6 +145,21 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+        requests = read_requests(
+            [],
+            away,
+            labels={firm: firm for firm in registry.firms["firm_id"].astype(str)},
+            attending=_attending(registry, attendees),
+            slots=args.slots,
+            start=timing.start,
+            slot_minutes=args.minutes,
+            headers=ABSENCE_HEADERS,
+        )
+        if requests.findings:  # the event page's own reading of an absence, line by line
+            lines = [f"{f.message('fr')}\n  {f.message('en')}" for f in requests.findings]
+            print(f"--unavailable {args.unavailable}:\n  " + "\n  ".join(lines), file=sys.stderr)
+            return 2
+        unavailable = list(requests.unavailable)
         try:
             instance, schedule, greedy = plan_event(
                 result.exchanges,

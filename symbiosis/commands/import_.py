@@ -108,7 +108,9 @@ def run(args: argparse.Namespace) -> int:
     from symbiosis.services.mutual_inputs import import_mutual_file
 
     levers = [
-        import_mutual_file(repo, Actor.system("cli-import"), path.read_bytes(), path.name, table=kind)
+        import_mutual_file(
+            repo, Actor.system("cli-import"), path.read_bytes(), path.name, table=kind, time_budget_s=None
+        )
         for kind, path in kinds.items()
         if kind not in ("firms", "streams", "permits")
     ]

@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from symbiosis.findings import Finding
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, tn
 from symbiosis.ingest.columns import normalise_header
 from symbiosis.ingest.fields import fold, read_float, read_id, read_months, read_text
 from symbiosis.ingest.reader import RawTable, read_table
@@ -42,6 +42,7 @@ __all__ = [
     "ID_COLUMNS",
     "guess_mutual_table",
     "mutual_data",
+    "read_mutual_upload",
     "rejected_ids",
     "table_from_filename",
     "validate_mutual_bytes",
@@ -161,6 +162,8 @@ ID_COLUMNS: Mapping[str, str] = {table: column for table, (column, _) in _ID.ite
 _FILE_CODES = {"file.unknown_column", "file.duplicate_column", "file.no_known_column"}
 #: Default shift of a pickup without a window (minutes after midnight).
 DEFAULT_WINDOW = (7 * 60 + 30, 16 * 60 + 30)
+#: Unknown words a residues finding names (the first ones), and the characters shown of each.
+_SHOWN_WORDS, _SHOWN_CHARS = 3, 40
 _CONVERTIBLE = {("kg", "t"): 0.001, ("t", "kg"): 1000.0, ("l", "m3"): 0.001, ("m3", "l"): 1000.0}
 
 
@@ -490,22 +493,33 @@ def _pickup_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, 
     }
 
 
+def _unknown_residues(ctx: RowContext, words: list[str]) -> None:
+    """One finding for the cell, naming its first unknown words (one per word made a million findings
+    out of a 2 MB file of « 1,1,1… » cells)."""
+    shown = [w if len(w) <= _SHOWN_CHARS else w[:_SHOWN_CHARS] + "…" for w in words[:_SHOWN_WORDS]]
+    more = "…" if len(words) > _SHOWN_WORDS else ""
+    key = "mutual.ingest.residues_unknown"
+    ctx.error(
+        "residues",
+        "unknown",
+        Text("des résidus de la liste, séparés par |", "residues from the list, separated by |"),
+        Text(
+            tn(key, len(words), "fr", listed=", ".join(f"« {w} »" for w in shown) + more),
+            tn(key, len(words), "en", listed=", ".join(f"“{w}”" for w in shown) + more),
+        ),
+    )
+
+
 def _receiver_row(ctx: RowContext, *, known: Collection[str] | None) -> dict[str, Any]:
-    residues = []
+    residues, unknown = [], []
     for word in str(ctx.text("residues")).replace(";", "|").replace(",", "|").split("|"):
         found = ref.lookup_word(_index("residue")[0], "residue_id", word)
         if word.strip() and found is None:
-            ctx.error(
-                "residues",
-                "unknown",
-                Text("des résidus de la liste, séparés par |", "residues from the list, separated by |"),
-                Text(
-                    "Écrivez par exemple cardboard_occ|ferrous_scrap.",
-                    "Write e.g. cardboard_occ|ferrous_scrap.",
-                ),
-            )
+            unknown.append(word.strip())
         elif found:
             residues.append(found)
+    if unknown:
+        _unknown_residues(ctx, unknown)
     if not residues and not any(i.code.startswith("residues") for i in ctx.issues):
         ctx.error(
             "residues",
@@ -587,6 +601,32 @@ def validate_mutual_bytes(
 ) -> ImportResult:
     """Read and validate one mutualisation file's bytes (never raises on bad content)."""
     return validate_mutual_table(read_table(data, filename=filename), table, known_firm_ids=known_firm_ids)
+
+
+def read_mutual_upload(
+    data: bytes, filename: str, *, table: str | None = None, known_firm_ids: Collection[str] | None = None
+) -> tuple[str | None, ImportResult | None]:
+    """Read one uploaded file, recognise its table and validate it (pure: what the app's worker runs).
+
+    Parameters
+    ----------
+    data, filename
+        The file and its name (the name says the table: ``achats.csv``, ``pickups.xlsx``…).
+    table
+        The table, when the caller knows it; else from the file's name, else from its headers.
+    known_firm_ids
+        Firms of the registry; ``None`` skips the check.
+
+    Returns
+    -------
+    tuple
+        The table and the validation, or ``(None, None)`` when the table could not be recognised.
+    """
+    raw = read_table(data, filename=filename)
+    table = table or table_from_filename(filename) or guess_mutual_table(raw)
+    if table is None:
+        return None, None
+    return table, validate_mutual_table(raw, table, known_firm_ids=known_firm_ids)
 
 
 def guess_mutual_table(raw: RawTable) -> str | None:

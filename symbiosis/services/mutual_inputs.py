@@ -25,18 +25,18 @@ import pandas as pd
 from symbiosis.db import Actor, PermissionDenied, Repository
 from symbiosis.db.mutual_inputs import FIRM_TABLES, ReplaceOutcome, read_mutual_inputs, replace_mutual_rows
 from symbiosis.i18n import Text, TextTable, t, tn
-from symbiosis.ingest import ImportReport, ImportResult, RawTable, read_table
+from symbiosis.ingest import ImportReport, ImportResult, RawTable
 from symbiosis.mutual.files import find_mutual_files
 from symbiosis.mutual.ingest import (
-    guess_mutual_table,
+    read_mutual_upload,
     rejected_ids,
-    table_from_filename,
     validate_mutual_bytes,
     validate_mutual_table,
 )
 from symbiosis.mutual.tables import MutualData
+from symbiosis.sandbox import BudgetExceeded, WorkerFailed, run_bounded
 from symbiosis.services.firm_self_service import _own_firm_report
-from symbiosis.services.importing import SAMPLE_DIR, _report_json
+from symbiosis.services.importing import IMPORT_TIME_BUDGET_S, SAMPLE_DIR, WORKER_MEMORY_BYTES, _report_json
 from symbiosis.services.upload_reports import KeptUpload, kept_upload
 from symbiosis.views.mutual_cells import column_label
 
@@ -216,7 +216,13 @@ def _store(
 
 
 def import_mutual_file(
-    repo: Repository, actor: Actor, data: bytes, filename: str, *, table: str | None = None
+    repo: Repository,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    table: str | None = None,
+    time_budget_s: float | None = IMPORT_TIME_BUDGET_S,
 ) -> MutualImport:
     """Validate one levers' file and store its valid rows, replacing the rows of the firms it names.
 
@@ -231,27 +237,53 @@ def import_mutual_file(
         The file (CSV or XLSX) and its name (``achats.csv``, ``pickups.xlsx``… names its table).
     table
         The table, when the caller knows it; else from the file's name, else from its headers.
+    time_budget_s
+        The file is read and validated in a separate process killed after this many seconds, with
+        the importer's memory cap (:func:`symbiosis.sandbox.run_bounded`), as a streams upload is:
+        the app's server keeps answering other users meanwhile, and a file that needs more is
+        refused whole, nothing stored. ``None`` validates in this process (command line, tests).
 
     Returns
     -------
     MutualImport
         The report and what was stored; ``refused`` says why nothing was (an unrecognised file, a
-        write refused by the registry). A firm a file names only through rejected rows keeps its
-        stored rows; a rejected row keeps its stored version.
+        file over the budget, a write refused by the registry). A firm a file names only through
+        rejected rows keeps its stored rows; a rejected row keeps its stored version.
     """
-    raw = read_table(data, filename=filename)
-    table = table or table_from_filename(filename) or guess_mutual_table(raw)
-    if table is None:
+    known: set[str] = set(repo.firms(actor)["firm_id"].astype(str))  # a firm's actor reads itself only
+    try:
+        table, result = _read_upload(data, filename, table, known, time_budget_s)
+    except BudgetExceeded as exc:
+        return MutualImport(
+            filename, table, refused=REFUSALS["too_slow"].format(seconds=f"{exc.seconds:.0f}")
+        )
+    except (WorkerFailed, MemoryError):  # the worker's memory cap: a bomb fails there, not in the server
+        return MutualImport(filename, table, refused=REFUSALS["too_big"])
+    if table is None or result is None:
         return MutualImport(filename, None, refused=REFUSALS["unknown_file"].format(name=Path(filename).name))
     if actor.role == "firm" and table not in FIRM_TABLES:
         return MutualImport(filename, table, refused=REFUSALS["receivers"])
-    known: set[str] = set(repo.firms(actor)["firm_id"].astype(str))  # a firm's actor reads itself only
-    result = validate_mutual_table(raw, table, known_firm_ids=known)
     if actor.role == "firm" and actor.firm_id:
         result = _own_firm_report(result, actor.firm_id)
     firms = set(result.valid["firm_id"].astype(str)) if table in FIRM_TABLES else set()
     outcome, refused = _store(repo, actor, table, result, firm_ids=firms, filename=filename)
     return MutualImport(filename, table, result, outcome, refused)
+
+
+def _read_upload(
+    data: bytes, filename: str, table: str | None, known: set[str], time_budget_s: float | None
+) -> tuple[str | None, ImportResult | None]:
+    if time_budget_s is None:
+        return read_mutual_upload(data, filename, table=table, known_firm_ids=known)
+    return run_bounded(
+        read_mutual_upload,
+        data,
+        filename,
+        table=table,
+        known_firm_ids=known,
+        timeout_s=time_budget_s,
+        memory_bytes=WORKER_MEMORY_BYTES,
+    )
 
 
 def firm_tables(repo: Repository, actor: Actor, firm_id: str) -> dict[str, pd.DataFrame]:

@@ -32,6 +32,10 @@ BAD_UPLOAD = (
 ).encode()
 
 
+#: The grid's header height and the row height from which it wraps a cell's text (4 rem and 1 px).
+HEADER_PX, WRAPPING_ROW_PX = 35, 65
+
+
 def _screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / name))
@@ -117,6 +121,16 @@ def _received_size_text(page) -> str:
     )
 
 
+def _grid_box(grid) -> dict[str, float]:
+    """The drawn grid's size, its scrolled content's size (every column and row) and the viewport's."""
+    return grid.evaluate(
+        """(el) => { const s = el.querySelector('.dvn-scroller'); const r = el.getBoundingClientRect();
+                    return {clientWidth: s.clientWidth, scrollWidth: s.scrollWidth,
+                            clientHeight: s.clientHeight, scrollHeight: s.scrollHeight,
+                            right: r.right, viewport: window.innerWidth}; }"""
+    )
+
+
 def test_firm_uploads_a_file_with_bad_rows_and_reads_the_report(browser, app_url, tmp_path):
     upload = tmp_path / "flux_aluminerie.csv"
     upload.write_bytes(BAD_UPLOAD)
@@ -136,6 +150,12 @@ def test_firm_uploads_a_file_with_bad_rows_and_reads_the_report(browser, app_url
         report.scroll_into_view_if_needed()
         wait_for_app(page)
         _screenshot(page, "import_report.png")
+        # the « Correction » column sized itself to its longest fix: the table ran to 1,022 px in an
+        # 818 px frame, cutting the fixes and hiding « Gravité »; now every column is in view and the
+        # rows are taller than 4 rem, the height at which the grid wraps a cell's text
+        grid = _grid_box(report)
+        assert grid["scrollWidth"] <= grid["clientWidth"] and grid["right"] <= grid["viewport"], grid
+        assert grid["scrollHeight"] >= HEADER_PX + 2 * WRAPPING_ROW_PX, grid
         page.get_by_role("tab", name="Mes flux").click()
         page.get_by_text("S90001").first.wait_for(state="attached")  # a cell of the grid's DOM table
     finally:

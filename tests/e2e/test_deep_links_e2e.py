@@ -101,6 +101,9 @@ def test_the_language_chosen_survives_a_refresh_and_a_typed_address(browser, app
         page.goto(f"{app_url}/rapports")
         wait_for_app(page)
         page.locator("h1").filter(has_text=t("reports.page.title", "en")).first.wait_for(timeout=60_000)
+        # set by the sidebar's script, which may run after the main column's title is drawn: at a
+        # load of 10 the title came first and « en » (Streamlit's own) was read (a full make test)
+        page.wait_for_function("document.documentElement.lang === 'en-CA'", timeout=30_000)
         assert page.evaluate("document.documentElement.lang") == "en-CA"
     finally:
         context.close()
