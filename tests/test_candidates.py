@@ -368,6 +368,21 @@ def _heat_pair(t_supply: float | None, t_demand: float | None) -> Registry:
     return Registry(reg.firms, streams)
 
 
+def _heat_rule(**over: object) -> pd.DataFrame:
+    """One rule from ``heat_hot`` to ``heat_use`` within 20 km, with the temperature check."""
+    return (
+        tiny_rules()
+        .iloc[[0]]
+        .assign(
+            supply_category_id="heat_hot",
+            demand_category_id="heat_use",
+            max_transport_km=20.0,
+            checks="temperature",
+            **over,
+        )
+    )
+
+
 _HEAT_CATEGORIES = pd.DataFrame(
     {
         "category_id": ["heat_hot", "heat_use"],
@@ -393,16 +408,7 @@ _HEAT_CATEGORIES = pd.DataFrame(
 def test_heat_reaches_a_demand_only_if_hot_enough(t_supply, t_demand, kept):
     """T_supply - 5 °C >= T_demand; an undeclared supply takes its band's middle (60–90 °C: 75 °C), an
     undeclared demand its band's bottom (40–60 °C: 40 °C)."""
-    rules = (
-        tiny_rules()
-        .iloc[[0]]
-        .assign(
-            supply_category_id="heat_hot",
-            demand_category_id="heat_use",
-            max_transport_km=20.0,
-            checks="temperature",
-        )
-    )
+    rules = _heat_rule()
     cands = generate_candidates(
         _heat_pair(t_supply, t_demand),
         rules,
@@ -438,17 +444,7 @@ _HEAT_RETURN_CATEGORIES = _HEAT_CATEGORIES.assign(temperature_return_c=[np.nan, 
 def test_a_colder_supply_preheats_a_use_that_has_a_return_temperature(t_supply, share):
     """Below T_demand + 5 °C, a supply lifts the use's return (20 °C here) up to T_supply - 5 °C: a
     candidate for that share of the duty, its link capped at that share of the demand (800 MWh)."""
-    rules = (
-        tiny_rules()
-        .iloc[[0]]
-        .assign(
-            supply_category_id="heat_hot",
-            demand_category_id="heat_use",
-            max_transport_km=20.0,
-            checks="temperature",
-            yield_ratio=1.0,
-        )
-    )
+    rules = _heat_rule(yield_ratio=1.0)
     registry = _heat_pair(t_supply, 60.0)
     cands = generate_candidates(
         registry, rules, MatchConfig(), categories=_HEAT_RETURN_CATEGORIES, text_vectors=fake_text_vectors
