@@ -18,6 +18,7 @@ from symbiosis.engine.factors import load_factors
 from symbiosis.i18n import t, tn
 from symbiosis.pipeline import run
 from symbiosis.reports import gather_report, lines_from_result, parse_territory, render_report
+from symbiosis.reports.data import MIN_FIRMS_PER_CELL
 from symbiosis.reports.pdf import MAX_SYNERGY_ROWS, format_number
 from symbiosis.reports.tables import SHEETS
 from tests.test_reports_fixtures import HOSTILE, SECRET_COORDS, SECRET_NAMES, report_registry
@@ -185,6 +186,26 @@ def test_anonymised_mode_leaks_no_name_or_coordinate_of_non_consenting_firms(sma
     # the non-consenting firms still count in the aggregates
     assert data.kpi("n_synergies") == len(lines)
     assert "Scierie Publique" in outputs["xlsx-fr"]
+
+
+def test_anonymised_firm_groups_count_each_synergy_once(sample):
+    """The « firms engaged » sheet summed its hidden firms' counts: a synergy between two firms of one
+    MRC counted twice (709 synergies for Ville de Saguenay in a report of 675, 454 by territory)."""
+    registry, lines = sample
+    data = gather_report(registry.firms, lines, load_factors(), anonymised=True)
+    groups = data.firms[data.firms["firm"].eq("")].set_index("mrc")
+    by_mrc = data.by_territory.set_index("mrc")["n_synergies"]
+    assert len(groups) >= 3
+    for mrc, row in groups.iterrows():
+        assert row["n_synergies"] <= by_mrc[mrc] <= data.kpi("n_synergies"), mrc
+
+
+def test_anonymised_firm_groups_of_fewer_than_three_firms_hide_their_count(small):
+    registry, lines = small
+    data = gather_report(registry.firms, lines, load_factors(), anonymised=True)
+    groups = data.firms[data.firms["firm"].eq("")]
+    small_groups = groups[groups["n_firms"] < MIN_FIRMS_PER_CELL]
+    assert len(small_groups) and small_groups["n_synergies"].isna().all()
 
 
 def test_named_mode_lists_every_firm(small):

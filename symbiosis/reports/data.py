@@ -286,8 +286,11 @@ def _firms_table(lines: pd.DataFrame, named: set[str], anonymised: bool) -> pd.D
     shown = per if not anonymised else per[per["firm_id"].isin(named)]
     table = shown.assign(firm=shown["firm_id"].map(names), n_firms=1)[cols]
     if anonymised:
-        hidden = per[~per["firm_id"].isin(named)]
-        agg = hidden.groupby("mrc").agg(n_firms=("firm_id", "size"), n_synergies=("n_synergies", "sum"))
+        # A group's synergies are counted once each, as in the table by territory: summing its firms'
+        # counts counted twice every synergy between two of them (709 synergies for one MRC out of 675).
+        hidden = long[~long["firm_id"].isin(named)]
+        agg = hidden.groupby("mrc").agg(n_firms=("firm_id", "nunique"), n_synergies=("synergy_id", "nunique"))
+        agg["n_synergies"] = agg["n_synergies"].astype(float).where(agg["n_firms"] >= MIN_FIRMS_PER_CELL)
         agg = agg.reset_index().assign(firm="", municipality="")[cols]
         table = pd.concat([table, agg], ignore_index=True)
     return table.sort_values(["mrc", "firm"]).reset_index(drop=True)
