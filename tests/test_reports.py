@@ -198,6 +198,11 @@ def test_anonymised_firm_groups_count_each_synergy_once(sample):
     assert len(groups) >= 3
     for mrc, row in groups.iterrows():
         assert row["n_synergies"] <= by_mrc[mrc] <= data.kpi("n_synergies"), mrc
+    # the map's (and the GeoJSON's) point of each MRC counted them the same way
+    points = data.points[~data.points["named"]].set_index("label")["n_synergies"]
+    assert len(points) == len(groups)
+    for mrc, row in groups.iterrows():
+        assert points[f"MRC {mrc}"] == row["n_synergies"], mrc
 
 
 def test_anonymised_firm_groups_of_fewer_than_three_firms_hide_their_count(small):

@@ -319,7 +319,8 @@ def _points(
     MRC); a synergy that may not be named (declined, or a non-consenting side) is drawn between
     the two MRC centroids, so no line ever pairs two identifiable sites it should not.
     """
-    engaged = _long_by_firm(lines).groupby("firm_id")["synergy_id"].nunique()
+    long = _long_by_firm(lines)
+    engaged = long.groupby("firm_id")["synergy_id"].nunique()
     table = firms.set_index("firm_id").loc[engaged.index, ["name", "lat", "lon", "mrc"]].copy()
     table["n_synergies"] = engaged
     hide = pd.Series(anonymised, index=table.index) & ~table.index.isin(list(named))
@@ -332,12 +333,17 @@ def _points(
     table["label"] = table["name"].where(~hide.reindex(table.index), "MRC " + table["mrc"])
     table["named"] = ~hide.reindex(table.index)
     pts = table[["lon", "lat", "label", "n_synergies", "named"]]
+    # An MRC's point counts each of its hidden firms' synergies once: summing the firms' counts
+    # counted twice a synergy between two of them.
+    label = long["firm_id"].map(table["label"].where(~table["named"]))
+    per_label = long.assign(label=label).dropna(subset=["label"]).groupby("label")["synergy_id"].nunique()
     pts_agg = (
         pts[~pts["named"]]
         .groupby("label", as_index=False)
-        .agg(lon=("lon", "first"), lat=("lat", "first"), n_synergies=("n_synergies", "sum"))
+        .agg(lon=("lon", "first"), lat=("lat", "first"))
         .assign(named=False)
     )
+    pts_agg["n_synergies"] = pts_agg["label"].map(per_label).astype(int)
     points = pd.concat([pts[pts["named"]], pts_agg], ignore_index=True)
     at_site = exact.copy()
     at_site.loc[hide[hide].index] = np.nan
