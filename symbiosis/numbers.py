@@ -199,11 +199,13 @@ def format_number(value: float, *, locale: str = "fr_CA", decimals: int | None =
     decimals
         Round to this many decimals; ``None`` keeps every significant decimal.
     """
-    if decimals is not None:
+    if decimals is not None:  # « + 0.0 »: -0.04 rounded is -0.0, printed « -0 »; zero has no sign
         return format_decimal(
-            round(value, decimals), format=f"#,##0.{'#' * decimals}" if decimals else "#,##0", locale=locale
+            round(value, decimals) + 0.0,
+            format=f"#,##0.{'#' * decimals}" if decimals else "#,##0",
+            locale=locale,
         )
-    return format_decimal(Decimal(repr(float(value))), locale=locale, decimal_quantization=False)
+    return format_decimal(Decimal(repr(float(value) + 0.0)), locale=locale, decimal_quantization=False)
 
 
 def format_percent(share: float, *, locale: str = "fr_CA") -> str:

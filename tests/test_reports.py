@@ -124,6 +124,27 @@ def test_sample_xlsx_has_every_sheet_and_no_formula(sample_report, lang):
     assert t("reports.col.source", lang) in header and t("reports.col.year", lang) in header
 
 
+def test_no_figure_of_the_report_reads_minus_zero(sample_report, tmp_path):
+    """A synergy losing 0.03 t CO2e was written « -0.0 » in the CSV (73 rows of the sample) and a
+    funnel cell « -0 » in the PDF."""
+    import csv
+    import math
+
+    rows = list(csv.reader(io.StringIO(render_report(sample_report, "csv", "fr").decode("utf-8-sig"))))
+    assert len(rows) > 1
+    assert not [cell for row in rows for cell in row if cell in {"-0", "-0.0"}]
+    book = openpyxl.load_workbook(io.BytesIO(render_report(sample_report, "xlsx", "fr")))
+    zeros = [
+        c.coordinate
+        for s in book.worksheets
+        for r in s.iter_rows()
+        for c in r
+        if isinstance(c.value, float) and c.value == 0 and math.copysign(1.0, c.value) < 0
+    ]
+    assert zeros == []
+    assert format_number(-0.3, "fr") == "0" and format_number(-0.04, "en", 1) == "0.0"
+
+
 def test_kpis_sum_the_lines_and_split_estimated_from_verified(sample, sample_report):
     _, lines = sample
     assert sample_report.kpi("n_synergies") == len(lines)

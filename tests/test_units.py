@@ -99,6 +99,12 @@ def test_parse_number_never_raises(text):
     assert parsed.ok or parsed.error is not None
 
 
+@pytest.mark.parametrize("locale", ["fr_CA", "en_CA"])
+@pytest.mark.parametrize(("value", "decimals"), [(-0.04, 1), (-0.3, 0), (-0.0, None)])
+def test_a_small_loss_rounded_to_zero_has_no_minus_sign(value, decimals, locale):
+    assert format_number(value, locale=locale, decimals=decimals) == "0"
+
+
 def test_registry_uses_metric_tonne_and_julian_year():
     ureg = unit_registry()
     assert ureg.Quantity(1, "t").to("kg").magnitude == 1000

@@ -49,7 +49,8 @@ def format_number(value: Any, lang: str, decimals: int = 0) -> str:
     if isinstance(value, str):
         return value
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(float(value), format=pattern, locale="fr_CA" if lang == "fr" else "en_CA")
+    shown = round(float(value), decimals) + 0.0  # -0.3 t CO2e printed « -0 »: zero has no sign
+    return format_decimal(shown, format=pattern, locale="fr_CA" if lang == "fr" else "en_CA")
 
 
 class ReportPDF(FPDF):

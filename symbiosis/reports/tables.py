@@ -110,10 +110,11 @@ def localise(
         out[col] = _words(col, out[col], lang, factors)
         if exact:
             continue
+        # « + 0.0 »: a small loss rounds to -0.0, which the CSV printed as « -0.0 » (73 rows of the sample).
         if col in _MONEY:
-            out[col] = pd.to_numeric(out[col], errors="coerce").round(0)
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(0) + 0.0
         elif col in _ONE_DECIMAL:
-            out[col] = pd.to_numeric(out[col], errors="coerce").round(1)
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(1) + 0.0
     return out.rename(columns={c: _value("reports.col", c, lang) for c in out.columns})
 
 
