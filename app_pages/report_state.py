@@ -31,6 +31,8 @@ from symbiosis.timezone import local_today
 __all__ = ["choose_period", "choose_scope", "download_files", "report_source"]
 
 _SOURCES = "_report_sources"
+#: The dates a period box takes: the registry's synergies and a program's reports fit in them.
+PERIOD_LIMITS = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
 #: Sources kept per session (the current one and the one before a change).
 _KEPT = 2
 
@@ -84,12 +86,14 @@ def choose_period(
     today = local_today()  # the region's year, not the server's (UTC) one on 31 December evening
     first, last = default or (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
     left, right = columns or box.columns(2)
-    start = left.date_input(
-        t("reports.page.from", lang), value=first, key=f"{key}.from", format=state.DATE_FORMAT
-    )
-    end = right.date_input(t("reports.page.to", lang), value=last, key=f"{key}.to", format=state.DATE_FORMAT)
+    # Streamlit's own range (ten years either side of the box's value) refused a program's start in
+    # 2015 or an end in 2040 with an English tooltip, and kept the previous date without a word.
+    limits = {"min_value": PERIOD_LIMITS[0], "max_value": PERIOD_LIMITS[1], "format": state.DATE_FORMAT}
+    start = left.date_input(t("reports.page.from", lang), value=first, key=f"{key}.from", **limits)
+    end = right.date_input(t("reports.page.to", lang), value=last, key=f"{key}.to", **limits)
     if start is not None and end is not None and end < start:
-        box.error(t("reports.page.bad_period", lang))
+        # The dates the page holds, said: a box may show a date typed but not taken (out of range).
+        box.error(t("reports.page.bad_period", lang, start=start.isoformat(), end=end.isoformat()))
         return None
     return start, end
 

@@ -110,6 +110,20 @@ def test_reversed_period_is_refused(db):
     at.date_input[0].set_value(dt.date(2026, 12, 31))
     at.date_input[1].set_value(dt.date(2026, 1, 1)).run()
     assert at.error and not at.get("download_button")
+    # the dates the page holds, said: a box may show a date typed but not taken
+    assert at.error[0].value == (
+        "La date de fin (2026-01-01) précède la date de début (2026-12-31) : "
+        "choisissez une fin après le début."
+    )
+
+
+@pytest.mark.parametrize("page", ["manager_reports.py", "manager_dashboard.py"])
+def test_a_period_may_start_more_than_ten_years_back_and_end_decades_ahead(db, page):
+    """Streamlit's default range (ten years either side of the box's value) refused a program started
+    in 2015 with an English tooltip, while the page kept the previous date and said nothing."""
+    at = run_page(page, Actor("marc", "program_manager"), "fr")
+    for box in at.date_input[:2]:
+        assert box.min <= dt.date(2015, 1, 1) and box.max >= dt.date(2040, 12, 31)
 
 
 @pytest.mark.parametrize("actor", [None, Actor("fanny", "firm", "P1")])

@@ -270,7 +270,7 @@ def test_an_empty_period_is_said_in_words_and_a_reversed_one_refused(db):
     assert "Entonnoir et taux de conversion" not in [h.value for h in at.subheader]
     at = _dates(at, dt.date(2025, 12, 31), dt.date(2025, 1, 1))
     assert not at.exception
-    assert at.error[0].value == "La date de fin précède la date de début."
+    assert at.error[0].value.startswith("La date de fin (2025-01-01) précède la date de début (2025-12-31)")
     assert not at.metric and not at.dataframe
 
 
