@@ -271,7 +271,7 @@ def test_scenario_hypothetical_receiver_stays_in_memory(db, template):
     supply = template[1].streams.query("direction == 'supply' and kind == 'material'")["category_id"]
     at.checkbox[1].check()
     at.selectbox[1].set_value(supply.value_counts().index[0])
-    at.number_input[3].set_value(50_000.0)
+    at.text_input(key="scenario.receiver_quantity").set_value("50 000")
     at.button[0].click().run()
     assert not at.exception
     appeared = at.dataframe[0].value

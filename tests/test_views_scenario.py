@@ -17,6 +17,7 @@ from symbiosis.views.scenario import (
     config_key,
     exchange_changes,
     kpi_deltas,
+    read_setting,
     registry_key,
     scenario_config,
     with_hypothetical_receiver,
@@ -132,3 +133,27 @@ def test_changing_a_match_config_default_changes_the_panel_default(monkeypatch):
         True,
     )
     assert (before.tipping_fee_cad_per_t, before.radius_km) == (110.0, None)
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "value"),
+    [
+        ("12,5", "fr", 12.5),
+        ("1 200", "fr", 1200.0),
+        ("  42 ", "fr", 42.0),
+        ("12.5", "en", 12.5),
+        ("1,200.5", "en", 1200.5),
+    ],
+)
+def test_a_scenario_setting_is_read_as_the_advisor_writes_it(typed, lang, value):
+    assert read_setting(typed, lang, label="x", low=0.0, high=5000.0) == (value, "")
+
+
+@pytest.mark.parametrize("typed", ["-5", "beaucoup", "", "6000", "1,200", "9" * 500])
+def test_a_wrong_scenario_setting_is_refused_with_its_label_never_clamped(typed):
+    value, why = read_setting(typed, "fr", label="Prix du carbone", low=0.0, high=5000.0)
+    assert value is None and why.startswith("« Prix du carbone » :") and len(why) < 300
+
+
+def test_an_empty_optional_setting_is_none():
+    assert read_setting(" ", "fr", label="x", low=1.0, high=10.0, optional=True) == (None, "")
