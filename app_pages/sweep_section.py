@@ -7,9 +7,13 @@ import streamlit as st
 from app_pages import results_state, state, tables
 from symbiosis.i18n import t
 from symbiosis.io.inert import csv_bytes
+from symbiosis.numbers import format_number
 from symbiosis.registry import Registry
 from symbiosis.sweep import run_sweep
+from symbiosis.views.markdown import markdown_plain
+from symbiosis.views.scenario import read_setting
 from symbiosis.views.sweep import (
+    DEFAULT_RANGES,
     MAX_APP_SAMPLES,
     SWEEP_PARAMETERS,
     SweepInputs,
@@ -20,6 +24,16 @@ from symbiosis.views.sweep import (
 )
 
 __all__ = ["show_sweep"]
+
+
+def _ranges(lang: str) -> dict[str, str]:
+    """Each parameter's default range as the caption prints it (« 0,1 à 0,4 »)."""
+    locale = "en_CA" if lang == "en" else "fr_CA"
+    word = t("sweep.page.range_to", lang)
+    return {
+        p: f"{format_number(a, locale=locale)} {word} {format_number(b, locale=locale)}"
+        for p, (a, b) in DEFAULT_RANGES.items()
+    }
 
 
 def show_sweep(registry: Registry, lang: str) -> None:
@@ -34,14 +48,29 @@ def show_sweep(registry: Registry, lang: str) -> None:
             format_func=lambda p: t(SWEEP_PARAMETERS[p], lang),
             key="sweep.parameter",
         )
-        low = c2.number_input(t("sweep.page.low", lang), 0.0, 10_000.0, 80.0, key="sweep.low")
-        high = c3.number_input(t("sweep.page.high", lang), 0.0, 10_000.0, 200.0, key="sweep.high")
+        # Text, read as the advisor writes numbers (« 0,15 » $/t·km was 15 in a number box); empty:
+        # the parameter's own range, said in the caption (one range for all was 80–200 $/t·km).
+        auto = t("sweep.page.auto", lang)
+        low = c2.text_input(t("sweep.page.low", lang), placeholder=auto, key="sweep.low")
+        high = c3.text_input(t("sweep.page.high", lang), placeholder=auto, key="sweep.high")
         samples = c4.number_input(t("sweep.page.samples", lang), 2, MAX_APP_SAMPLES, 5, key="sweep.samples")
+        st.caption(markdown_plain(t("sweep.page.ranges", lang, **_ranges(lang))))  # its « $ » are no formula
         st.caption(t("sweep.page.cli", lang))
         submitted = st.form_submit_button(t("sweep.page.run", lang))
-    if submitted:
+    bounds = [
+        read_setting(typed, lang, label=t(f"sweep.page.{side}", lang), low=0.0, high=10_000.0, optional=True)
+        for side, typed in (("low", low), ("high", high))
+    ]
+    problems = [why for _, why in bounds if why]
+    if submitted and problems:
+        lines = "\n".join(f"- {markdown_plain(p)}" for p in problems)  # « $/t … $/t » is no formula
+        st.error(t("sweep.page.not_run_bad", lang) + "\n\n" + lines)
+    elif submitted:
+        (start, _), (end, _) = bounds
+        default = DEFAULT_RANGES[parameter]
+        chosen = (default[0] if start is None else start, default[1] if end is None else end)
         scenarios = sweep_scenarios(
-            results_state.baseline_config(), SweepInputs(parameter, low, high, int(samples))
+            results_state.baseline_config(), SweepInputs(parameter, *chosen, int(samples))
         )
         with st.spinner(t("advisor.running", lang)):
             st.session_state["sweep_result"] = run_sweep(

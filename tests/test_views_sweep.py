@@ -13,6 +13,7 @@ from symbiosis.kb import load_categories
 from symbiosis.registry import Registry
 from symbiosis.sweep import SweepResult
 from symbiosis.views.sweep import (
+    DEFAULT_RANGES,
     SweepInputs,
     kpi_spread,
     robustness_buckets,
@@ -132,3 +133,37 @@ def test_scenario_page_runs_a_sweep_and_shows_robustness(template, tmp_path, mon
     assert {"Supplier", "Resource", "Receiver", "Unit"} <= set(robust.columns)
     assert any("Indicateur" in tb.columns for tb in tables)
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
+
+
+def _sweep(at: AppTest, parameter: str, low: str, high: str) -> AppTest:
+    at.selectbox(key="sweep.parameter").set_value(parameter)
+    at.text_input(key="sweep.low").set_value(low)
+    at.text_input(key="sweep.high").set_value(high)
+    next(n for n in at.number_input if n.label == "Nombre de scénarios").set_value(2)
+    return next(b for b in at.button if b.label == "Lancer le balayage").click().run()
+
+
+def test_a_transport_cost_range_is_read_with_french_decimals(template, tmp_path, monkeypatch):
+    """« 0,15 » $/t·km was read as 15 by the number box, and the boxes' one default range (80 to 200)
+    was 80 to 200 $/t·km for the transport cost."""
+    use_copy(template[0], tmp_path, monkeypatch)
+    at = _sweep(_page("advisor_scenario.py", ADVISOR, template), "transport_cost", "0,15", "0,3")
+    assert not at.exception and not at.error
+    swept = at.session_state["sweep_result"].scenarios
+    column = next(c for c in swept.columns if "transport" in c)
+    assert sorted(swept[column]) == [0.15, 0.3]
+    # empty boxes: the parameter's own range, said under them
+    at = _sweep(at, "transport_cost", "", "")
+    swept = at.session_state["sweep_result"].scenarios
+    assert sorted(swept[column]) == list(DEFAULT_RANGES["transport_cost"])
+    assert any("transport 0,1 à 0,4 $/t·km" in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_a_wrong_sweep_bound_is_refused_and_runs_nothing(template, tmp_path, monkeypatch):
+    use_copy(template[0], tmp_path, monkeypatch)
+    at = _sweep(_page("advisor_scenario.py", ADVISOR, template), "carbon_price", "-5", "beaucoup")
+    assert not at.exception
+    [error] = at.error
+    said = error.value.replace("\\", "")
+    assert said.startswith("Balayage non lancé") and "« -5 »" in said and "« beaucoup »" in said
+    assert "sweep_result" not in at.session_state

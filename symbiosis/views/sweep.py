@@ -21,6 +21,7 @@ from symbiosis.views.charts import column_chart
 from symbiosis.views.map import fmt
 
 __all__ = [
+    "DEFAULT_RANGES",
     "MAX_APP_SAMPLES",
     "SWEEP_PARAMETERS",
     "SweepInputs",
@@ -36,6 +37,13 @@ SWEEP_PARAMETERS: dict[str, str] = {
     "landfill_fee": "advisor.scenario.tipping_fee",
     "carbon_price": "advisor.scenario.carbon_price",
     "transport_cost": "sweep.param.transport_cost",
+}
+#: The range swept when the advisor leaves « De » and « À » empty, in each parameter's unit: a
+#: landfill fee's 80–200 $/t read as 80–200 $/t·km of transport made every exchange a loss.
+DEFAULT_RANGES: dict[str, tuple[float, float]] = {
+    "landfill_fee": (80.0, 200.0),
+    "carbon_price": (0.0, 200.0),
+    "transport_cost": (0.1, 0.4),
 }
 #: Most scenarios the page runs (about a third of a second each on the sample region).
 MAX_APP_SAMPLES = 12
