@@ -111,6 +111,7 @@ if submitted:
         start=timing.start,
         slot_minutes=int(minutes),
         headers=headers,
+        everyone=not attendees,
     )
     clock = check_clock(timing.start, int(minutes), int(slots))  # 23:00 + 8 × 20 min ends tomorrow
     problems = ([clock] if clock else []) + list(requests.findings)

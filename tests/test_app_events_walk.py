@@ -127,6 +127,27 @@ def test_a_required_meeting_with_a_firm_not_attending_says_what_to_do(db):
     assert "Ajoutez-la aux entreprises présentes" in said and "events.plan" not in at.session_state
 
 
+def test_an_absence_of_a_firm_without_proposal_says_so_when_everyone_is_invited(db):
+    """With no firm chosen (every firm with a proposal invited), the fix read « add it to the attending
+    firms »: doing so made it the only firm chosen, the event shrunk to it."""
+    import pandas as pd
+
+    from symbiosis.db import Repository
+    from symbiosis.schemas import FIRMS
+    from tests._registry_helpers import firm
+
+    with Repository.from_url(f"sqlite:///{db}") as repo:  # a firm with no stream: no proposal
+        idle = pd.DataFrame([firm("Z9", "Atelier Sans Flux", "Alma", 48.55, -71.65)])
+        repo.upsert_firms(Actor.system("test"), idle.reindex(columns=FIRMS.names))
+    at = run_page("event_planner.py", ADVISOR)
+    _requests(at, "event_requests.absences", {"firm": "Atelier Sans Flux", "slot": "1"})
+    at = _plan(at, "09:00")
+    [error] = at.error
+    said = error.value.replace("\\", "")
+    assert "une entreprise qui a au moins une proposition" in said and "Retirez la ligne" in said
+    assert "Ajoutez-la" not in said and "events.plan" not in at.session_state
+
+
 def test_an_absence_given_as_hours_keeps_the_firm_out_of_every_slot_it_covers(db):
     # one slot per line: a firm away for an hour took three lines of the table
     at = run_page("event_planner.py", ADVISOR)

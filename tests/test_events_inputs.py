@@ -164,6 +164,21 @@ def test_a_bad_absence_of_a_firm_not_attending_reports_both_problems():
     assert [f.code for f in read.findings] == ["events.not_attending", "events.absence_malformed"]
 
 
+def test_a_firm_without_proposal_is_told_apart_when_everyone_is_invited():
+    rows = [{"firm": "Absente", "slot": "1"}]
+    chosen = read_requests([], rows, labels=LABELS, attending={"F1"}, **_CLOCK, headers=HEADERS)
+    everyone = read_requests(
+        [], rows, labels=LABELS, attending={"F1"}, **_CLOCK, headers=HEADERS, everyone=True
+    )
+    assert [f.code for f in chosen.findings] == ["events.not_attending"]
+    assert [f.code for f in everyone.findings] == ["events.no_proposal"]
+    assert "Ajoutez-la" not in everyone.findings[0].message("fr")
+    assert "Remove the line" in everyone.findings[0].message("en")
+
+
+_CLOCK = {"slots": 4, "start": "09:00", "slot_minutes": 20}
+
+
 def test_an_absence_cell_is_read_in_time_linear_in_its_length():
     # hostile cells are cut before any pattern sees them
     import time

@@ -95,6 +95,7 @@ def read_requests(
     start: str,
     slot_minutes: int,
     headers: Mapping[str, str],
+    everyone: bool = False,
 ) -> EventRequests:
     """Read the required meetings (``a``, ``b``: firm labels) and absences (``firm``, ``slot``).
 
@@ -115,6 +116,9 @@ def read_requests(
         The event's start (``HH:MM``) and the length of a slot, for absences given as hours.
     headers
         Each column (``a``, ``b``, ``firm``, ``slot``) → its header on screen, named by the findings.
+    everyone
+        No attendee was chosen: ``attending`` is every firm with a proposal. A firm outside it has no
+        proposal, and is said so: « add it to the attending firms » would have made it the only one.
     """
     ids = {label: firm for firm, label in labels.items()}
     findings: list[Finding] = []
@@ -137,7 +141,7 @@ def read_requests(
             return None
         found = ids.get(str(value))
         if found is None or found not in attending:
-            problem(line, column, value, "not_attending")
+            problem(line, column, value, "no_proposal" if everyone and found is not None else "not_attending")
             return None
         return found
 
