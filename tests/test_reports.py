@@ -145,6 +145,20 @@ def test_no_figure_of_the_report_reads_minus_zero(sample_report, tmp_path):
     assert format_number(-0.3, "fr") == "0" and format_number(-0.04, "en", 1) == "0.0"
 
 
+def test_the_methodology_notes_are_in_the_reports_language(sample_report):
+    """The French workbook and PDF printed every factor's note in English (« A by-product sold today
+    is already used… »)."""
+    from symbiosis.reports.tables import methodology_table
+
+    factors = load_factors()
+    assert factors["note_fr"].fillna("").str.strip().ne("").all()  # every factor says it in French
+    fr = methodology_table(sample_report, "fr")[t("reports.col.note", "fr")]
+    en = methodology_table(sample_report, "en")[t("reports.col.note", "en")]
+    assert len(fr) == len(en) > 5 and not fr.eq(en).any()
+    assert fr.str.contains("estimation").any() and not fr.str.contains("estimate").any()
+    assert en.str.contains("estimate").any()
+
+
 def test_kpis_sum_the_lines_and_split_estimated_from_verified(sample, sample_report):
     _, lines = sample
     assert sample_report.kpi("n_synergies") == len(lines)

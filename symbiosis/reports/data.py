@@ -301,7 +301,18 @@ def _methodology(lines: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
     used = ids[ids.ne("")].value_counts().rename("n_synergies")
     # ``fate`` tells apart the factors of one resource (« Élimination évitée (sous-produit déjà vendu) »,
     # « … (traitement payé) »): without it four factors read the same in the methodology table.
-    cols = ["factor_id", "applies_to", "quantity", "fate", "value", "unit", "source", "year", "note"]
+    cols = [
+        "factor_id",
+        "applies_to",
+        "quantity",
+        "fate",
+        "value",
+        "unit",
+        "source",
+        "year",
+        "note",
+        "note_fr",
+    ]
     table = factors[[c for c in cols if c in factors]].drop_duplicates("factor_id").set_index("factor_id")
     out = table.join(used, how="inner").rename_axis("factor_id").reset_index()
     missing = sorted(set(used.index) - set(table.index))

@@ -222,6 +222,11 @@ def methodology_table(data: ReportData, lang: str, *, columns: tuple[str, ...] |
         source = table["source"].astype(str).str.replace(r"(?<!\s)\s*\(docs/[\w./-]+\)", "", regex=True)
         own = source.str.strip().eq(OWN_METHOD)  # our own method's name, in the reader's language
         table = table.assign(source=source.where(~own, t("reports.method.own_source", lang)))
+    if "note_fr" in table:  # the French report printed the factors' notes in English
+        french = table["note_fr"].fillna("").astype(str).str.strip()
+        if lang == "fr":
+            table = table.assign(note=french.where(french.ne(""), table["note"]))
+        table = table.drop(columns="note_fr")
     if columns is not None:
         table = table[[c for c in columns if c in table]]
     if "note" in table:  # expert notes may cite another factor by its id: name it instead
