@@ -50,6 +50,28 @@ def _missing(reason: str) -> None:
     pytest.skip(f"{reason}: run scripts/test-services.sh to install Debian's chromium")
 
 
+def choose_file(page, path: Path) -> str:
+    """Put ``path`` in the page's file uploader, wait until the upload is done, and return the size a
+    person reads beside the file (Streamlit's own « 430.0B » hidden, the app's drawn after it).
+
+    The size is drawn only once the browser has sent the file: a click on « Importer » before that ran
+    the page without the file and nothing was imported (the hostile-upload test failed so on a quiet
+    machine, eighth session).
+    """
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.locator('[data-testid="stFileChipName"]', has_text=path.name).wait_for(timeout=60_000)
+    page.wait_for_function(
+        """() => { const el = document.querySelector('[data-testid=stFileChipName] + *');
+                   return el !== null && getComputedStyle(el).fontSize === '0px'; }""",
+        timeout=60_000,
+    )
+    wait_for_app(page)
+    return page.evaluate(
+        """() => JSON.parse(getComputedStyle(
+            document.querySelector('[data-testid=stFileChipName] + *'), '::after').content)"""
+    )
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Path of the system Chromium."""

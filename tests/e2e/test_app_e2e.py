@@ -11,6 +11,7 @@ import pytest
 from tests.e2e.conftest import (
     SCREENSHOTS,
     RequestLog,
+    choose_file,
     demo_password,
     new_page,
     open_page,
@@ -109,18 +110,6 @@ def _uploader_texts(page) -> list[str]:
     )
 
 
-def _received_size_text(page) -> str:
-    """The size a person reads beside the received file (Streamlit's « 430.0B » hidden, ours drawn after)."""
-    page.wait_for_function(
-        """() => { const el = document.querySelector('[data-testid=stFileChipName] + *');
-                   return el !== null && getComputedStyle(el).fontSize === '0px'; }"""
-    )
-    return page.evaluate(
-        """() => JSON.parse(getComputedStyle(
-            document.querySelector('[data-testid=stFileChipName] + *'), '::after').content)"""
-    )
-
-
 def _grid_box(grid) -> dict[str, float]:
     """The drawn grid's size, its scrolled content's size (every column and row) and the viewport's."""
     return grid.evaluate(
@@ -141,8 +130,7 @@ def test_firm_uploads_a_file_with_bad_rows_and_reads_the_report(browser, app_url
         open_page(page, "Mes flux")
         page.get_by_role("tab", name="Importer un fichier").click()
         assert _uploader_texts(page) == ["Choisir un fichier", "10 Mo par fichier • CSV, XLSX"]
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
-        assert _received_size_text(page) == f"{len(BAD_UPLOAD)} o"  # it read « 270.0B »
+        assert choose_file(page, upload) == f"{len(BAD_UPLOAD)} o"  # it read « 270.0B »
         page.get_by_role("button", name="Importer", exact=True).click()
         page.get_by_text("3 lignes lues : 1 acceptée, 2 rejetées").wait_for()
         page.get_by_role("button", name="Télécharger les lignes rejetées").wait_for()

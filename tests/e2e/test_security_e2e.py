@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from tests._hostile import quantity_tabs_xlsx
 from tests.e2e.conftest import (
     RequestLog,
+    choose_file,
     demo_password,
     new_page,
     open_page,
@@ -108,7 +109,7 @@ def _upload_while_others_open_the_app(browser, page, url: str, upload) -> tuple[
             health.append(time.monotonic() - start)
             time.sleep(0.1)
 
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+    choose_file(page, upload)
     prober = threading.Thread(target=probe, daemon=True)
     prober.start()
     try:
@@ -176,7 +177,7 @@ def test_an_upload_report_survives_a_reload_until_dismissed(browser, own_app, tm
         sign_in(page, own_app, "scierie", demo_password("scierie"), landing="Mon entreprise")
         open_page(page, "Mes flux")
         page.get_by_role("tab", name="Importer un fichier").click()
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+        choose_file(page, upload)
         page.get_by_role("button", name="Importer", exact=True).click()
         expect(summary).to_be_visible(timeout=60_000)
         page.reload()  # F5: a new browser session, resumed from the signed-in one
