@@ -114,11 +114,15 @@ class CandidateSet:
     def max_flow(self) -> np.ndarray:
         """Seasonal upper bound of each link, supply units per year (a preheating link: its share of
         the demand)."""
+        return self._max_flow(self.heat_share)
+
+    def _max_flow(self, heat_share: np.ndarray) -> np.ndarray:
+        """:attr:`max_flow` for the pairs' ``heat_share`` already computed."""
         s, d = self.pairs.s, self.pairs.d
         return seasonal_bound(
             self.sup.qty[s],
             self.sup.months[s],
-            self.dem.qty[d] * self.heat_share,
+            self.dem.qty[d] * heat_share,
             self.dem.months[d],
             self.yield_ratio,
         )
@@ -223,6 +227,7 @@ def _frame(cs: CandidateSet) -> pd.DataFrame:
     common = sup.months[s] & dem.months[d]
     sup_ids, dem_ids = _take_str(sup.ids, s), _take_str(dem.ids, d)
     hazardous = cs.hazardous
+    heat_share = cs.heat_share  # once: the link's bound is computed from it too
     pathway, reference = _pathways(p, sup, dem, rule_arr, hazardous)
     return pd.DataFrame(
         {
@@ -238,8 +243,8 @@ def _frame(cs: CandidateSet) -> pd.DataFrame:
             "distance_km": km,
             "road_distance_km": cs.road_km,
             "months_overlap": np.bitwise_count(common).astype(np.int64),
-            "max_flow_per_yr": cs.max_flow,
-            "heat_share": cs.heat_share,
+            "max_flow_per_yr": cs._max_flow(heat_share),
+            "heat_share": heat_share,
             "internal": cs.internal,
             "spec_unknown": _spec_unknown(cs),
             "pathway": pathway,

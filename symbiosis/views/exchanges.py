@@ -263,7 +263,8 @@ def _flags(row: pd.Series, lang: str, rules: pd.DataFrame | None) -> list[str]:
     if bool(row.get("flag_text_only")):
         out.append(t("advisor.flag.text_only", lang))
     if bool(row.get("flag_preheat")):
-        share = pd.to_numeric(pd.Series([row.get("heat_share")]), errors="coerce").fillna(1.0).iloc[0]
+        share = pd.to_numeric(row.get("heat_share"), errors="coerce")
+        share = 1.0 if pd.isna(share) else float(share)
         out.append(t("advisor.flag.preheat", lang, pct=f"{100 * share:.0f}"))
     if bool(row.get("flag_sale_price_unknown")):
         out.append(t("advisor.flag.sale_price_unknown", lang))
