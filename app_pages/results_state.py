@@ -18,7 +18,7 @@ from app_pages import state
 from symbiosis.db import Actor
 from symbiosis.engine.config import MatchConfig
 from symbiosis.i18n import t
-from symbiosis.pipeline import make_resolver, run
+from symbiosis.pipeline import make_resolver, offered_rows, run
 from symbiosis.places.parks import load_parks
 from symbiosis.registry import Registry
 from symbiosis.results import MatchResult
@@ -107,7 +107,7 @@ def reoptimised_losses(registry: Registry, result: MatchResult) -> Callable[[str
     """Return a ``resolve(firm_id)`` for :func:`symbiosis.engine.network.resilience`, memoised per session."""
     memo = _store(_LOSSES)
     base = (registry_key(registry), config_key(result.config))
-    resolver = make_resolver(registry, result.config, scored=result.candidates)
+    resolver = make_resolver(registry, result.config, scored=offered_rows(result))
 
     def resolve(firm_id: str) -> Any:
         key = (*base, firm_id)

@@ -43,7 +43,7 @@ from symbiosis.registry import Registry
 from symbiosis.results import AllocationInfo, Deferred, MatchResult, compute_kpis
 from symbiosis.schemas import EXCHANGES, UNCONFIRMED_CATEGORY_SOURCES
 
-__all__ = ["ALLOCATION_REASONS", "STAGES", "exchanges_frame", "make_resolver", "run"]
+__all__ = ["ALLOCATION_REASONS", "STAGES", "exchanges_frame", "make_resolver", "offered_rows", "run"]
 
 logger = logging.getLogger(__name__)
 
@@ -287,7 +287,10 @@ def run(
         internal = found.internal if config.internal_policy == "separate" else np.zeros(found.n, bool)
         offered = np.flatnonzero(~internal)
     with timer("problem"):
-        problem = problem_arrays(scored, offered, registry, config)
+        # same-firm rows listed apart still compete for their streams: a firm uses its own residue
+        # before two firms swap the same material (each leg would count an avoided disposal and an
+        # avoided purchase that its own reuse gives without a truck)
+        problem = problem_arrays(scored, np.arange(found.n), registry, config)
     with timer("solve"):
         solved = _solve(problem, config.allocation_config(), executor, registry)
     with timer("check"):
@@ -376,9 +379,16 @@ class _Results:
         self.scored, self.offered, self.internal, self.problem, self.x = scored, offered, internal, problem, x
 
     @functools.cached_property
+    def own_arc(self) -> np.ndarray:
+        """Per arc of the problem: a same-firm row listed apart (its flow is the firm's own reuse)."""
+        own = np.zeros(self.scored.n, bool)
+        own[self.internal] = True
+        return own[self.problem.rows]
+
+    @functools.cached_property
     def exchanges(self) -> pd.DataFrame:
-        """:func:`exchanges_frame` of the allocated arcs, from the scored rows of those arcs only."""
-        used = np.flatnonzero(self.x > 0)
+        """:func:`exchanges_frame` of the allocated arcs between firms, from their scored rows only."""
+        used = np.flatnonzero((self.x > 0) & ~self.own_arc)
         rows = self.scored.frame(self.problem.rows[used])
         flow = self.x[used]
         flows = pd.DataFrame(
@@ -400,11 +410,13 @@ class _Results:
     @functools.cached_property
     def unmatched(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Unmatched supplies and demands with their reasons."""
-        used = np.flatnonzero(self.x > 0)
         ix, problem = self.problem.ix, self.problem
-        served = np.zeros(len(self.registry.stream_codes), bool)
-        served[problem.supplies[ix.tail[used]]] = True
-        served[problem.demands[ix.head[used]]] = True
+        n = len(self.registry.stream_codes)
+        served, own_use = np.zeros(n, bool), np.zeros(n, bool)
+        for mask, used in ((served, ~self.own_arc), (own_use, self.own_arc)):
+            at = np.flatnonzero((self.x > 0) & used)
+            mask[problem.supplies[ix.tail[at]]] = True
+            mask[problem.demands[ix.head[at]]] = True
         separate = self.config.internal_policy == "separate"
         diagnose = self.config.replace(internal_policy="exclude") if separate else self.config
         return unmatched_streams(
@@ -415,14 +427,18 @@ class _Results:
             served,
             config=diagnose,
             categories=self.categories,
+            own_use=own_use,
         )
 
     def internal_opportunities(self) -> pd.DataFrame:
         """Profitable same-firm candidates, listed apart (``internal_policy="separate"``)."""
         gain = self.scored.gain[self.internal]
         rows = self.internal[np.where(np.isnan(gain), 0.0, gain) > 0]
+        allocated = np.zeros(self.scored.n)
+        allocated[self.problem.rows] = self.x
+        frame = self.scored.frame(rows).assign(allocated_per_yr=allocated[rows])
         return _internal_opportunities(
-            self.scored.frame(rows), self.rules, self.categories, unconfirmed=_unconfirmed(self.registry)
+            frame, self.rules, self.categories, unconfirmed=_unconfirmed(self.registry)
         )
 
 
@@ -435,18 +451,20 @@ def _internal_opportunities(
 ) -> pd.DataFrame:
     """Profitable same-firm candidates with their explanation columns, largest value first.
 
-    Listed for the firm's own information at the candidate's full flow; never allocated, never in
-    the KPIs, maps or reports.
+    Indexed by the rows' positions among the scored candidates (as ``MatchResult.candidates``).
+    Listed for the firm's own information at the candidate's full flow, with ``allocated_per_yr``:
+    what the allocation gives the firm's own reuse (it competes for the firm's streams with the
+    exchanges between firms, so that two firms never swap a material each could reuse itself); never
+    counted in the exchanges, KPIs, maps or reports.
     """
     keep = internal[pd.to_numeric(internal["gain_per_unit"], errors="coerce").fillna(0.0) > 0]
     if keep.empty:
-        return keep.reset_index(drop=True)
+        return keep
     why = explain(keep[["candidate_id"]], keep, rules, categories, unconfirmed=unconfirmed)
     new = ["candidate_id", *[c for c in why.columns if c not in keep.columns]]
     out = keep.merge(why[new], on="candidate_id", how="left", validate="one_to_one")
-    return out.sort_values(
-        ["net_value_cad_per_yr", "candidate_id"], ascending=[False, True], ignore_index=True
-    )
+    out.index = keep.index  # the rows' positions among the scored candidates, as in ``candidates``
+    return out.sort_values(["net_value_cad_per_yr", "candidate_id"], ascending=[False, True])
 
 
 def _mutual(registry: Registry, data: Any, mutual_config: Any, config: MatchConfig) -> Any:
@@ -457,12 +475,28 @@ def _mutual(registry: Registry, data: Any, mutual_config: Any, config: MatchConf
     return run_mutual(registry.firms, data, mutual_config)
 
 
+def offered_rows(result: MatchResult) -> pd.DataFrame:
+    """The scored rows ``result``'s allocation was offered: its candidates and, when same-firm pairs
+    were listed apart, its internal opportunities (``internal`` true), which compete for their firm's
+    streams without counting (:func:`make_resolver`'s ``scored``)."""
+    candidates, internal = result.candidates, result.internal_opportunities
+    if internal.empty or result.config.internal_policy != "separate":
+        return candidates
+    return pd.concat([candidates, internal[list(candidates.columns)]]).sort_index()  # the run's order
+
+
 def _resolve_from(scored: pd.DataFrame, registry: Registry, config: MatchConfig, firm_id: str) -> Outcome:
-    """Re-allocate the already scored candidates without ``firm_id``; totals at the new flows."""
+    """Re-allocate the already scored candidates without ``firm_id``; totals at the new flows.
+
+    Rows marked ``internal`` (same-firm pairs listed apart) take part in the allocation and count
+    nothing, as in :func:`run`.
+    """
     keep = scored[(scored["supply_firm_id"] != firm_id) & (scored["demand_firm_id"] != firm_id)]
     problem = build_allocation_problem(keep, registry, config)
     flows = solve(problem, config.allocation_config()).flows
     rates = keep.set_index("candidate_id")[["net_value_cad_per_unit", "co2e_avoided_t_per_unit"]]
+    if "internal" in keep and config.internal_policy == "separate":
+        rates.loc[keep["internal"].fillna(False).astype(bool).to_numpy()] = 0.0
     rates = rates.reindex(flows["candidate_id"]).to_numpy(float)
     flow = flows["flow_per_yr"].to_numpy(float)
     return Outcome(float(flow @ rates[:, 0]), float(flow @ rates[:, 1])) if len(flow) else Outcome(0.0, 0.0)
@@ -478,9 +512,10 @@ def make_resolver(
     registry, config
         The baseline scenario.
     scored
-        The baseline's scored candidates (``MatchResult.candidates``). When given, each call only
-        re-solves the allocation without the firm's candidates (fast); otherwise it re-runs the whole
-        pipeline with the firm in ``config.excluded_firm_ids`` (candidates pruned anew).
+        The baseline's scored rows offered to the allocation (:func:`offered_rows` of its result).
+        When given, each call only re-solves the allocation without the firm's candidates (fast);
+        otherwise it re-runs the whole pipeline with the firm in ``config.excluded_firm_ids``
+        (candidates pruned anew).
     **knowledge
         ``rules``, ``categories``, ``factors`` passed to :func:`run`.
     """

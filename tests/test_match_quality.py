@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from symbiosis.engine.config import MatchConfig
-from symbiosis.pipeline import run
+from symbiosis.pipeline import make_resolver, offered_rows, run
 from symbiosis.registry import Registry
 from symbiosis.results import explanation_texts
 from symbiosis.schemas import FIRMS
@@ -308,6 +308,60 @@ def test_internal_pairs_are_out_of_the_kpis_and_listed_apart():
     assert _reason(result, "OWN") == "internal_only"
     flagged = _result(reg, MatchConfig(internal_policy="flag"))
     assert "BARK>OWN" in set(flagged.exchanges["candidate_id"]) and flagged.internal_opportunities.empty
+
+
+def _scrap(stream_id: str, firm_id: str, direction: str, qty: float) -> dict:
+    price = {"disposal_cost_cad_per_unit": 20.0} if direction == "supply" else {}
+    if direction == "demand":
+        price = {"purchase_price_cad_per_unit": 300.0}
+    return stream(stream_id, firm_id, direction, "ferrous_scrap", qty, **price)
+
+
+def test_two_firms_never_swap_a_material_each_can_reuse_itself():
+    """Issue 9: A's scrap to B while B's scrap goes to A counted each leg's avoided disposal and
+    purchase twice over and paid two trucks; each firm remelting its own does the same without them.
+    By hand: both own pairs carry 100 t at no transport, so no exchange is proposed, every stream is
+    "better used within the firm", and the allocation's objective is the two own reuses' gain."""
+    rows = [
+        _scrap("A-OUT", "A", "supply", 100),
+        _scrap("A-IN", "A", "demand", 100),
+        _scrap("B-OUT", "B", "supply", 100),
+        _scrap("B-IN", "B", "demand", 100),
+    ]
+    reg = _registry(_firms("A", "B"), rows)
+    result = _result(reg)
+    assert result.exchanges.empty and result.kpis.n_exchanges == 0
+    assert result.kpis.net_value_cad_per_yr == 0.0
+    own = result.internal_opportunities.set_index("candidate_id")
+    assert sorted(own.index) == ["A-OUT>A-IN", "B-OUT>B-IN"]
+    assert own["allocated_per_yr"].tolist() == pytest.approx([100.0, 100.0])
+    assert result.allocation.objective == pytest.approx((own["gain_per_unit"] * 100.0).sum(), rel=1e-6)
+    for stream_id in ("A-OUT", "A-IN", "B-OUT", "B-IN"):
+        assert _reason(result, stream_id) == "used_internally"
+    # leaving same-firm pairs out altogether is what proposed the swap
+    swapped = _result(reg, MatchConfig(internal_policy="exclude"))
+    assert set(swapped.exchanges["candidate_id"]) == {"A-OUT>B-IN", "B-OUT>A-IN"}
+
+
+def test_a_firm_reuses_its_own_first_and_buys_the_rest_from_another():
+    """A needs 150 t and throws away 100 t; B throws away 100 t. By hand: A remelts its own 100 t
+    and takes 50 t from B, which sends the rest nowhere; closing B loses that 50 t exchange, the same
+    whether the whole run is redone or only the allocation of the first run's rows."""
+    rows = [_scrap("A-OUT", "A", "supply", 100), _scrap("A-IN", "A", "demand", 150)]
+    rows.append(_scrap("B-OUT", "B", "supply", 100))
+    reg = _registry(_firms("A", "B"), rows)
+    result = _result(reg)
+    flows = result.exchanges.set_index("candidate_id")["flow_per_yr"]
+    assert flows.to_dict() == pytest.approx({"B-OUT>A-IN": 50.0})
+    own = result.internal_opportunities.set_index("candidate_id")["allocated_per_yr"]
+    assert own.to_dict() == pytest.approx({"A-OUT>A-IN": 100.0})
+    assert result.unmatched_demands.empty  # A-IN is served, in part by an exchange
+    assert _reason(result, "A-OUT") == "internal_only"  # it had no partner but its own firm
+    rerun = make_resolver(reg, result.config)("B")
+    fast = make_resolver(reg, result.config, scored=offered_rows(result))("B")
+    assert rerun.net_value_cad_per_yr == pytest.approx(0.0, abs=1e-6)
+    assert fast.net_value_cad_per_yr == pytest.approx(rerun.net_value_cad_per_yr, abs=1e-6)
+    assert fast.co2e_avoided_t_per_yr == pytest.approx(rerun.co2e_avoided_t_per_yr, abs=1e-9)
 
 
 # -- 4. seasons bound the flow --------------------------------------------------------------------

@@ -23,7 +23,7 @@ from symbiosis.engine.scored_set import score_set
 from symbiosis.engine.scoring import score_candidates
 from symbiosis.engine.unmatched import ALLOCATION_REASONS, unmatched_streams
 from symbiosis.kb import load_categories, load_rules
-from symbiosis.pipeline import exchanges_frame, run
+from symbiosis.pipeline import exchanges_frame, offered_rows, run
 from symbiosis.results import Deferred
 from tests.test_golden import sample_registry
 
@@ -190,15 +190,24 @@ def test_run_returns_before_building_results_and_builds_them_once(registry, know
 def test_lazy_exchanges_equal_the_frame_path(registry, knowledge):
     config = MatchConfig()
     result = run(registry, config, **knowledge)
-    scored = result.candidates
+    scored = offered_rows(result)  # the candidates and the same-firm pairs competing beside them
+    assert scored["internal"].any() and not result.candidates["internal"].any()
     problem = build_allocation_problem(scored, registry, config)
     allocation = solve(problem, config.allocation_config())
     assert check_solution(problem, allocation) == []
     assert allocation.objective == result.allocation.objective
+    internal = set(scored.loc[scored["internal"], "candidate_id"])
+    between_firms = allocation.flows[~allocation.flows["candidate_id"].isin(internal)]
     expected = exchanges_frame(
-        allocation.flows, scored, registry, rules=knowledge["rules"], categories=knowledge["categories"]
+        between_firms, scored, registry, rules=knowledge["rules"], categories=knowledge["categories"]
     )
     pd.testing.assert_frame_equal(result.exchanges, expected)
+    own = allocation.flows[allocation.flows["candidate_id"].isin(internal)].set_index("candidate_id")
+    listed = result.internal_opportunities.set_index("candidate_id")["allocated_per_yr"]
+    assert own["flow_per_yr"].sum() > 0
+    pd.testing.assert_series_equal(
+        listed.reindex(own.index), own["flow_per_yr"], check_names=False, check_exact=False
+    )
 
 
 def test_a_result_pickles_with_its_deferred_fields_built(registry, knowledge):

@@ -12,7 +12,8 @@ Two kinds of unmatched stream:
   :func:`~symbiosis.engine.candidates.unmatched_reasons`, which gives the same answer as the masks
   everywhere else.
 * **candidates but no flow**: ``unprofitable`` when none of its candidates has a positive gain,
-  ``not_selected`` otherwise.
+  ``used_internally`` when the allocation gave it to its own firm's reuse (a same-firm pair listed
+  apart), ``not_selected`` otherwise.
 
 The result is the same as running :func:`~symbiosis.engine.candidates.unmatched_reasons` on the
 candidates frame, without building that frame or any set of string ids.
@@ -131,6 +132,7 @@ def unmatched_streams(
     *,
     config: MatchConfig,
     categories: pd.DataFrame | None = None,
+    own_use: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Unmatched supplies and demands, each with a reason code and its French and English text.
 
@@ -149,6 +151,9 @@ def unmatched_streams(
     config, categories
         As for candidate generation; ``config`` as the reasons are to be diagnosed (same-firm pairs
         failing when they are listed apart).
+    own_use
+        Boolean per registry stream code: the allocation gave it to a same-firm pair listed apart
+        (its firm's own reuse). None: no stream.
 
     Returns
     -------
@@ -173,6 +178,8 @@ def unmatched_streams(
         np.maximum.at(best, codes, g)
         lost = ~served[ids]
         reason = np.where(best[lost] > 0, "not_selected", "unprofitable").astype(object)
+        if own_use is not None:
+            reason[own_use[ids[lost]]] = "used_internally"
         names = registry.stream_codes.to_numpy()[ids[lost]]
         parts.append(
             pd.DataFrame(
