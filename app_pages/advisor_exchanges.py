@@ -13,6 +13,7 @@ from symbiosis.views.exchanges import (
     exchange_files,
     exchange_labels,
     exchange_table,
+    internal_reuse_table,
     no_exchange_text,
     unmatched_table,
 )
@@ -130,3 +131,11 @@ for tab, frame in zip(tabs, unmatched.values(), strict=True):
         tab.info(t("advisor.exchanges.unmatched_none_found", lang))
     else:
         tables.show_table(frame, container=tab)
+
+st.subheader(t("advisor.exchanges.internal", lang))
+st.caption(t("advisor.exchanges.internal_caption", lang))
+own = internal_reuse_table(result.internal_opportunities, registry.firms, lang, text=query)
+if own.empty:
+    st.info(t("advisor.exchanges.internal_none", lang))
+else:
+    tables.show_table(own)

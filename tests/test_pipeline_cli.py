@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import openpyxl
+import pandas as pd
 import pytest
 
 import symbiosis.kb
@@ -12,8 +13,9 @@ from symbiosis.cli import main
 from symbiosis.db import Actor, Repository
 from symbiosis.findings import Finding
 from symbiosis.i18n import Text
+from symbiosis.registry import Registry
 
-from .test_pipeline import RULES, tiny_registry
+from .test_pipeline import RULES, _stream, tiny_registry
 
 
 @pytest.fixture
@@ -39,6 +41,24 @@ def test_json_output_keyed_by_imported_stream_ids(db, capsys):
     assert all("Estimated net value" in e["explanation_en"] for e in out["exchanges"])
     assert {c["demand_id"] for c in out["candidates"]} == {"d-boiler-B", "d-boiler-C"}
     assert all("score" in c for c in out["candidates"])
+
+
+def test_json_lists_the_firms_own_reuse_with_the_flow_the_allocation_gives_it(db, capsys):
+    # the sawmill's own boiler burns 300 t of its bark before any goes to B and C (700 t left: B
+    # next door takes its 600 t, C the last 100 t)
+    firms = tiny_registry().firms
+    own = Registry(
+        firms, pd.DataFrame([_stream("d-boiler-A", "A", "demand", "biomass_fuel_wood", 300.0)])
+    ).streams
+    with Repository.from_url(f"sqlite:///{db}", migrate=False) as repo:
+        repo.upsert_streams(Actor.system("test"), own)
+    assert main(["match", "--db", str(db), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    [reuse] = out["internal_opportunities"]
+    assert (reuse["candidate_id"], reuse["allocated_per_yr"]) == ("s-bark>d-boiler-A", pytest.approx(300.0))
+    flows = {e["demand_id"]: e["flow_per_yr"] for e in out["exchanges"]}
+    assert flows == pytest.approx({"d-boiler-B": 600.0, "d-boiler-C": 100.0})
+    assert out["kpis"]["n_exchanges"] == 2
 
 
 def test_candidates_only_on_request(db, capsys):

@@ -278,3 +278,45 @@ def test_the_streams_without_exchange_honour_the_search_like_the_exchanges():
     by_firm = unmatched_table(frame, reg.firms, "fr", categories=load_categories(), text="granules du")
     assert set(by_firm["Entreprise"]) == {"Granules du Lac"}
     assert unmatched_table(frame, reg.firms, "fr", categories=load_categories(), text="zzz").empty
+
+
+def test_the_firms_own_reuses_are_listed_apart_with_their_value_at_the_chosen_flow():
+    """Two foundries each remelt their own scrap (no swap between them): the page lists both own
+    reuses by firm, with 100 t/an each and value and GHG at that flow; the search narrows them."""
+    from symbiosis.schemas import FIRMS
+    from symbiosis.views.exchanges import internal_reuse_table
+    from tests._registry_helpers import firm
+
+    firms = pd.DataFrame(
+        [
+            firm("A", "Fonderie Alma", "Alma", 48.55, -71.65),
+            firm("B", "Fonderie Jonquière", "Saguenay", 48.42, -71.25),
+        ]
+    )[FIRMS.names]
+    rows = []
+    for f in ("A", "B"):
+        rows.append(stream(f"{f}-OUT", f, "supply", "ferrous_scrap", 100, disposal_cost_cad_per_unit=20.0))
+        rows.append(stream(f"{f}-IN", f, "demand", "ferrous_scrap", 100, purchase_price_cad_per_unit=300.0))
+    reg = Registry(firms, pd.DataFrame(rows)).validate()
+    result = run(reg)
+    own = result.internal_opportunities.set_index("candidate_id")
+    fr = internal_reuse_table(result.internal_opportunities, reg.firms, "fr")
+    assert list(fr.columns) == [
+        "Entreprise",
+        "Résidu",
+        "Usage dans l'entreprise",
+        "Quantité par an",
+        "Unité",
+        "Valeur nette ($/an)",
+        "GES évités (t CO2e/an)",
+    ]
+    assert sorted(fr["Entreprise"]) == ["Fonderie Alma", "Fonderie Jonquière"]
+    assert fr["Quantité par an"].tolist() == [100.0, 100.0] and fr["Unité"].eq("t/an").all()
+    value = round(100.0 * own.loc["A-OUT>A-IN", "net_value_cad_per_unit"])
+    assert fr.set_index("Entreprise").loc["Fonderie Alma", "Valeur nette ($/an)"] == value
+    en = internal_reuse_table(result.internal_opportunities, reg.firms, "en", text="alma")
+    assert en["Firm"].tolist() == ["Fonderie Alma"] and en["Unit"].tolist() == ["t/yr"]
+    # an own reuse the allocation did not choose is not shown; nothing chosen gives the headers only
+    unchosen = result.internal_opportunities.assign(allocated_per_yr=0.0)
+    assert internal_reuse_table(unchosen, reg.firms, "fr").empty
+    assert internal_reuse_table(unchosen.iloc[0:0], reg.firms, "en").columns[0] == "Firm"

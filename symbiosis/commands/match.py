@@ -58,6 +58,7 @@ _INTERNAL_FIELDS = (
     "supply_firm_id",
     "kind",
     "max_flow_per_yr",
+    "allocated_per_yr",
     "net_value_cad_per_yr",
     "co2e_avoided_t_per_yr",
 )

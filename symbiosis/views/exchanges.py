@@ -22,6 +22,7 @@ __all__ = [
     "exchange_files",
     "exchange_labels",
     "exchange_table",
+    "internal_reuse_table",
     "no_exchange_text",
     "unmatched_table",
 ]
@@ -313,3 +314,52 @@ def unmatched_table(
             t("advisor.col.reason", lang): shown["reason_en" if lang == "en" else "reason_fr"].to_numpy(),
         }
     )
+
+
+def internal_reuse_table(
+    internal: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *, text: str = ""
+) -> pd.DataFrame:
+    """Return the firms' own reuses the allocation chose, as a person reads them, largest value first.
+
+    ``internal`` is ``MatchResult.internal_opportunities``: same-firm pairs, listed apart and never
+    counted in the program's figures. Only those the allocation gives a flow (``allocated_per_yr``)
+    are shown, with their value and GHG at that flow; ``text`` keeps the rows whose firm or either
+    category contains it, as the page's search box does for the exchanges.
+    """
+    columns = [
+        t(key, lang)
+        for key in (
+            "advisor.col.firm",
+            "advisor.col.residue",
+            "advisor.col.own_use",
+            "col.quantity_per_yr",
+            "col.unit",
+            "advisor.col.net_value",
+            "advisor.col.co2e",
+        )
+    ]
+    if internal.empty or "allocated_per_yr" not in internal:
+        return pd.DataFrame(columns=columns)
+    frame = internal[pd.to_numeric(internal["allocated_per_yr"]).fillna(0.0) > 0]
+    firm = frame["supply_firm_id"].map(_names(firms)).fillna(frame["supply_firm_id"]).astype(str)
+    residue, use = frame[f"supply_label_{lang}"].astype(str), frame[f"demand_label_{lang}"].astype(str)
+    frame = frame[_matches(firm + " " + residue + " " + use, text)]
+    flow = pd.to_numeric(frame["allocated_per_yr"])
+    table = pd.DataFrame(
+        dict(
+            zip(
+                columns,
+                (
+                    firm[frame.index].to_numpy(),
+                    residue[frame.index].to_numpy(),
+                    use[frame.index].to_numpy(),
+                    flow.round(1).to_numpy(),
+                    [_unit(f"{u}/yr", lang) for u in frame["supply_unit"]],
+                    (flow * pd.to_numeric(frame["net_value_cad_per_unit"])).round().to_numpy(),
+                    (flow * pd.to_numeric(frame["co2e_avoided_t_per_unit"])).round(1).to_numpy(),
+                ),
+                strict=True,
+            )
+        )
+    )
+    return table.sort_values(columns[5], ascending=False, ignore_index=True, kind="stable")
