@@ -308,7 +308,8 @@ def problem_arrays(
     scored
         Scored candidates as arrays.
     rows
-        Candidate rows offered to the allocation (increasing; same-firm rows listed apart are not).
+        Candidate rows offered to the allocation (increasing; ``run`` offers every row, the
+        same-firm pairs listed apart included).
     registry, config
         As for :func:`build_allocation_problem`.
     """

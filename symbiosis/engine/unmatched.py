@@ -143,7 +143,8 @@ def unmatched_streams(
     found
         The candidates (with their diagnosis).
     rows
-        Candidate rows offered to the allocation (same-firm rows listed apart are not).
+        Candidate rows between firms (the same-firm rows listed apart are not: a stream whose only
+        partners are its own firm's is ``internal_only``).
     gain
         Gain per unit of every candidate row.
     served
