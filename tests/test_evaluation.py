@@ -133,3 +133,27 @@ def test_command_prints_json_and_refuses_a_missing_case(capsys, tmp_path):
     assert {m["cause"] for m in payload["misses"]} == {"no_rule", "import_rejected"}
     assert main(["evaluate", str(tmp_path / "nowhere")]) == 2
     assert "cannot evaluate" in capsys.readouterr().err
+
+
+def test_a_miss_whose_supply_its_own_firm_reuses_says_so(tmp_path):
+    """The sawmill's bark is expected at F2's boiler, but the sawmill declares a boiler of its own next
+    door: the allocation gives it the bark first (no truck), so the documented exchange is missed for
+    that reason, not as an allocation that preferred another firm."""
+    case = tmp_path / "own_reuse_fr"
+    shutil.copytree(MINI, case)
+    (case / "streams.csv").write_text(
+        "stream_id,firm_id,direction,category_id,waste_code,description,quantity,unit\n"
+        'S1,F1,offre,wood_bark,,écorces de sapin et d\'épinette,"5 000",t/an\n'
+        'D1,F2,demande,biomass_fuel_wood,,biomasse forestière pour la chaudière,"5 000",t/an\n'
+        'D0,F1,demande,biomass_fuel_wood,,biomasse pour notre propre chaudière,"5 000",t/an\n',
+        encoding="utf-8",
+    )
+    (case / "expected.csv").write_text(
+        "supply_id,demand_id,source,status,note\nS1,D1,test,implemented,bark to the boiler\n",
+        encoding="utf-8",
+    )
+    (case / "forbidden.csv").write_text("supply_id,demand_id,reason\n", encoding="utf-8")
+    evaluation = evaluate_case(read_case(case), mode="given")
+    [pair] = evaluation.pairs.itertuples()
+    assert (pair.candidate, pair.allocated, pair.cause) == (True, False, "own_reuse")
+    assert "own_reuse" in set(cause_table([evaluation], lang="en")["cause"])

@@ -24,8 +24,10 @@ Each expected pair missing from the candidates gets one **cause**, the first tha
 An expected pair among the candidates but not allocated is ``unprofitable`` (its gain is not
 positive), ``expected_competition`` (the case's other expected exchanges take the quantity: the pair
 gets no flow either in an optimal allocation of the expected pairs alone, so no allocation of the
-declared quantities serves it beside them at a better total) or ``not_selected`` (it would be served
-among the expected pairs alone, but the allocation preferred partners the case does not list).
+declared quantities serves it beside them at a better total), ``own_reuse`` (the allocation gave its
+supply or its demand, at least in part, to that firm's own reuse: a same-firm pair listed apart) or
+``not_selected`` (it would be served among the expected pairs alone, but the allocation preferred
+partners the case does not list).
 """
 
 from __future__ import annotations
@@ -232,12 +234,23 @@ def _causes(
     if offered.any():
         served = _served_among_expected(result.candidates, keys, registry, config)
         cause[offered & ~keys.isin(served)] = "expected_competition"
+    own = _own_reuse_streams(result.internal_opportunities)
+    reused = pairs["supply_id"].isin(own) | pairs["demand_id"].isin(own)
+    cause[(cause == "not_selected") & reused.to_numpy()] = "own_reuse"
     return pairs.assign(
         candidate=candidate.to_numpy(),
         allocated=allocated.to_numpy(),
         cause=cause.to_numpy(),
         to_confirm=to_confirm.to_numpy(),
     )
+
+
+def _own_reuse_streams(internal: pd.DataFrame) -> set[str]:
+    """Streams the allocation gave, at least in part, to their own firm's reuse."""
+    if internal.empty or "allocated_per_yr" not in internal:
+        return set()
+    chosen = internal[pd.to_numeric(internal["allocated_per_yr"]).fillna(0.0) > 0]
+    return set(chosen["supply_id"]) | set(chosen["demand_id"])
 
 
 def _served_among_expected(
