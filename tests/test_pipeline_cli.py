@@ -59,6 +59,11 @@ def test_json_lists_the_firms_own_reuse_with_the_flow_the_allocation_gives_it(db
     flows = {e["demand_id"]: e["flow_per_yr"] for e in out["exchanges"]}
     assert flows == pytest.approx({"d-boiler-B": 600.0, "d-boiler-C": 100.0})
     assert out["kpis"]["n_exchanges"] == 2
+    assert main(["match", "--db", str(db)]) == 0
+    assert (
+        "(not in the KPIs): 1 (retenus par l'allocation / chosen by the allocation: 1)"
+        in capsys.readouterr().out
+    )
 
 
 def test_candidates_only_on_request(db, capsys):

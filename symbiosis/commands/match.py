@@ -242,9 +242,11 @@ def _print_summary(result: Any) -> None:
     for key, value in result.kpis.scalars().items():
         shown = f"{value:,.1f}".replace(",", " ") if isinstance(value, float) else str(value)
         print(f"  {KPI_LABELS[key].fr} / {KPI_LABELS[key].en}: {shown}")
+    internal = result.internal_opportunities
+    chosen = int((internal["allocated_per_yr"] > 0).sum()) if "allocated_per_yr" in internal else 0
     print(
         f"  Réemplois internes listés à part (hors indicateurs) / internal reuse listed apart (not in the "
-        f"KPIs): {len(result.internal_opportunities)}"
+        f"KPIs): {len(internal)} (retenus par l'allocation / chosen by the allocation: {chosen})"
     )
 
 
