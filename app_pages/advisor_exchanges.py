@@ -50,7 +50,8 @@ with st.expander(t("advisor.exchanges.filters", lang)):
         key="exchanges.family",
         format_func=lambda f: t(f"advisor.family.{f}", lang) if f else all_label,
     )
-    min_value = tables.min_value_input(f3, lang, key="exchanges.min_value")
+    min_value, min_value_why = tables.min_value_input(f3, lang, key="exchanges.min_value")
+tables.refuse(min_value_why)  # « 12,5,0 » $/an: said, and no exchange shown under a misread filter
 filters = MapFilters(
     park_id=park or None,
     family=family or None,

@@ -47,7 +47,7 @@ category = c4.selectbox(
     format_func=lambda c: labels[c] if c else all_label,
 )
 c5, c6, c7 = st.columns([1, 1, 1])
-min_value = tables.min_value_input(c5, lang, key="map.min_value")
+min_value, min_value_why = tables.min_value_input(c5, lang, key="map.min_value")
 max_distance = c6.slider(
     t("advisor.map.max_distance", lang), 1, MAX_DISTANCE_KM, MAX_DISTANCE_KM, key="map.max_distance"
 )
@@ -59,6 +59,7 @@ arc_mode = c7.radio(
     horizontal=True,
 )
 
+tables.refuse(min_value_why)  # « 12,5,0 » $/an: said, and no exchange shown under a misread filter
 filters = MapFilters(
     park_id=park or None,
     sector=sector or None,

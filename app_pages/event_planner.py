@@ -22,6 +22,7 @@ from symbiosis.events.inputs import attending_firms, check_clock, firm_labels, r
 from symbiosis.i18n import t, tn
 from symbiosis.labels import solver_status_label
 from symbiosis.views.markdown import markdown_plain
+from symbiosis.views.typed import read_setting
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -33,6 +34,8 @@ registry = state.load_registry_or_stop(actor, empty_key="events.page.empty")
 names = dict(zip(registry.firms["firm_id"], registry.firms["name"], strict=True))
 #: The requests' columns and their headers' catalogue keys.
 _HEADERS = {"a": "must_meet.a", "b": "must_meet.b", "firm": "absences.firm", "slot": "absences.slot"}
+#: Each count's box and the whole numbers it takes (« 12,5 » tables is refused, never 125).
+_COUNTS = {"tables": (1, 200), "slots": (1, 40), "minutes": (5, 120), "time_limit": (1, 300)}
 with st.form("event"):
     attendees = st.multiselect(
         t("events.page.attendees", lang),
@@ -42,19 +45,14 @@ with st.form("event"):
         key="events.attendees",  # keyed: the choice survives the language switch
     )
     c1, c2, c3, c4, c5 = st.columns(5)
-    n_tables = c1.number_input(
-        t("events.page.tables", lang), min_value=1, max_value=200, value=15, key="events.tables"
-    )
-    slots = c2.number_input(
-        t("events.page.slots", lang), min_value=1, max_value=40, value=8, key="events.slots"
-    )
+    # Text, read as the advisor writes numbers: the browser's number box read « 1,5 » h as 15.
+    typed = {
+        "tables": c1.text_input(t("events.page.tables", lang), value="15", key="events.tables"),
+        "slots": c2.text_input(t("events.page.slots", lang), value="8", key="events.slots"),
+        "minutes": c4.text_input(t("events.page.minutes", lang), value="20", key="events.minutes"),
+        "time_limit": c5.text_input(t("events.page.time_limit", lang), value="10", key="events.limit"),
+    }
     start = c3.text_input(t("events.page.start", lang), value="09:00", key="events.start")
-    minutes = c4.number_input(
-        t("events.page.minutes", lang), min_value=5, max_value=120, value=20, key="events.minutes"
-    )
-    limit = c5.number_input(
-        t("events.page.time_limit", lang), min_value=1, max_value=300, value=10, key="events.limit"
-    )
     labels = firm_labels(registry.firms)
     choices = sorted(labels.values(), key=str.casefold)
     headers = {c: t(f"events.page.{k}", lang) for c, k in _HEADERS.items()}
@@ -95,6 +93,17 @@ def shown_plan(instance, schedule, greedy, timing) -> dict:
 
 
 if submitted:
+    counts = {
+        name: read_setting(
+            typed[name], lang, label=t(f"events.page.{name}", lang), low=low, high=high, whole=True
+        )
+        for name, (low, high) in _COUNTS.items()
+    }
+    if bad := [why for _, why in counts.values() if why]:
+        lines = "\n".join(f"- {markdown_plain(why)}" for why in bad)
+        st.error(f"{t('events.page.requests_refused', lang)}\n\n{lines}")
+        st.stop()
+    n_tables, slots, minutes, limit = (int(counts[name][0] or 0) for name in _COUNTS)
     try:  # « 9 h 30 », « 9h30 », « 09:30 »: as people write it
         timing = Timing(start=read_start(start), slot_minutes=int(minutes))
     except ValueError:

@@ -7,7 +7,8 @@ import streamlit as st
 from app_pages import mutual_state, state, tables
 from symbiosis.i18n import t
 from symbiosis.mutual.reference import check_unit_table
-from symbiosis.views.mutual import lever_table, members_table, timetable, unit_column_label
+from symbiosis.views.markdown import markdown_plain
+from symbiosis.views.mutual import lever_table, members_table, timetable, unit_column_label, unit_editor_frame
 
 actor = state.require_role("advisor")
 lang = state.current_lang()
@@ -60,8 +61,8 @@ else:
             mutual_state.offer_button(actor, row.unit_id, key=f"mutual_offer_{row.unit_id}")
 st.caption(t("mutual.assets.unit_params", lang))
 with st.expander(t("mutual.assets.edit_units", lang)), st.form("unit_specs"):
-    specs = mutual_state.unit_specs()
-    headers = {c: st.column_config.Column(unit_column_label(c, lang)) for c in specs.columns}
+    specs = unit_editor_frame(mutual_state.unit_specs(), lang)  # numbers as text, read as typed
+    headers = {c: st.column_config.TextColumn(unit_column_label(c, lang), default="") for c in specs.columns}
     edited = st.data_editor(
         specs,
         num_rows="dynamic",
@@ -71,9 +72,9 @@ with st.expander(t("mutual.assets.edit_units", lang)), st.form("unit_specs"):
         placeholder=tables.BLANK,
     )
     if st.form_submit_button(t("mutual.assets.apply_units", lang)):
-        clean, problems = check_unit_table(edited)
+        clean, problems = check_unit_table(edited, lang=lang)
         for problem in problems:
-            st.error(problem)
+            st.error(markdown_plain(problem.get(lang)))  # « ($) » headers: no formula
         if not problems:
             st.session_state[mutual_state.UNIT_SPECS] = clean
             st.rerun()

@@ -11,7 +11,6 @@ from symbiosis.numbers import format_number
 from symbiosis.registry import Registry
 from symbiosis.sweep import run_sweep
 from symbiosis.views.markdown import markdown_plain
-from symbiosis.views.scenario import read_setting
 from symbiosis.views.sweep import (
     DEFAULT_RANGES,
     MAX_APP_SAMPLES,
@@ -22,6 +21,7 @@ from symbiosis.views.sweep import (
     robustness_table,
     sweep_scenarios,
 )
+from symbiosis.views.typed import read_setting
 
 __all__ = ["show_sweep"]
 
@@ -53,7 +53,7 @@ def show_sweep(registry: Registry, lang: str) -> None:
         auto = t("sweep.page.auto", lang)
         low = c2.text_input(t("sweep.page.low", lang), placeholder=auto, key="sweep.low")
         high = c3.text_input(t("sweep.page.high", lang), placeholder=auto, key="sweep.high")
-        samples = c4.number_input(t("sweep.page.samples", lang), 2, MAX_APP_SAMPLES, 5, key="sweep.samples")
+        samples = c4.text_input(t("sweep.page.samples", lang), value="5", key="sweep.samples")
         st.caption(markdown_plain(t("sweep.page.ranges", lang, **_ranges(lang))))  # its « $ » are no formula
         st.caption(t("sweep.page.cli", lang))
         submitted = st.form_submit_button(t("sweep.page.run", lang))
@@ -61,7 +61,10 @@ def show_sweep(registry: Registry, lang: str) -> None:
         read_setting(typed, lang, label=t(f"sweep.page.{side}", lang), low=0.0, high=10_000.0, optional=True)
         for side, typed in (("low", low), ("high", high))
     ]
-    problems = [why for _, why in bounds if why]
+    count = read_setting(
+        samples, lang, label=t("sweep.page.samples", lang), low=2, high=MAX_APP_SAMPLES, whole=True
+    )  # « 2,5 » scenarios was 25 in the number box
+    problems = [why for _, why in (*bounds, count) if why]
     if submitted and problems:
         lines = "\n".join(f"- {markdown_plain(p)}" for p in problems)  # « $/t … $/t » is no formula
         st.error(t("sweep.page.not_run_bad", lang) + "\n\n" + lines)
@@ -70,7 +73,7 @@ def show_sweep(registry: Registry, lang: str) -> None:
         default = DEFAULT_RANGES[parameter]
         chosen = (default[0] if start is None else start, default[1] if end is None else end)
         scenarios = sweep_scenarios(
-            results_state.baseline_config(), SweepInputs(parameter, *chosen, int(samples))
+            results_state.baseline_config(), SweepInputs(parameter, *chosen, int(count[0] or 0))
         )
         with st.spinner(t("advisor.running", lang)):
             st.session_state["sweep_result"] = run_sweep(

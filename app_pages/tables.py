@@ -17,6 +17,8 @@ import streamlit as st
 from symbiosis.db import Actor
 from symbiosis.i18n import t
 from symbiosis.reports.export import ExportFile
+from symbiosis.views.markdown import markdown_plain
+from symbiosis.views.typed import read_min_value
 
 __all__ = [
     "BLANK",
@@ -26,6 +28,7 @@ __all__ = [
     "column_config",
     "download_buttons",
     "page_locale",
+    "refuse",
     "show_table",
 ]
 
@@ -61,13 +64,20 @@ def page_locale(lang: str) -> None:
     st.sidebar.html(_LOCALE_SCRIPT.format(tag=tag, lang=tag[:2]), unsafe_allow_javascript=True)
 
 
-def min_value_input(container: Any, lang: str, *, key: str) -> float:
-    """The « value at least » filter of the exchange pages ($/yr, steps of 10,000), as a float."""
-    return float(
-        container.number_input(
-            t("advisor.map.min_value", lang), min_value=0.0, value=0.0, step=10_000.0, format="%.0f", key=key
-        )
-    )
+def min_value_input(container: Any, lang: str, *, key: str) -> tuple[float, str]:
+    """The « value at least » filter of the exchange pages ($/yr): ``(value, "")`` or ``(0.0, why)``.
+
+    Text read as the advisor writes numbers: the browser's number box read « 12 500,5 » as 125 005.
+    """
+    typed = container.text_input(t("advisor.map.min_value", lang), value="0", key=key)
+    return read_min_value(typed, lang)
+
+
+def refuse(why: str) -> None:
+    """Say why a box cannot be read (its « $ » are no formula) and draw nothing more of the page."""
+    if why:
+        st.error(markdown_plain(why))
+        st.stop()
 
 
 def column_config(frame: pd.DataFrame) -> dict[str, Any]:

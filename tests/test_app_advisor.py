@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages.results_state import _RUNS
 from symbiosis.db import Actor, Repository
 from symbiosis.engine.network import hubs
+from symbiosis.numbers import format_number
 from symbiosis.views.scenario import config_key, registry_key
 from tests._app_helpers import APP, ROOT, build_template, use_copy
 
@@ -165,7 +166,7 @@ def test_map_filters_narrow_the_arcs(db, template):
     at.radio[0].set_value("firms").run()
     before = len(_layer(_deck(at), "exchanges")["data"])
     median = float(template[2].exchanges["net_value_cad_per_yr"].median())
-    at.number_input[0].set_value(median).run()
+    at.text_input(key="map.min_value").set_value(format_number(median, decimals=2)).run()
     after = len(_layer(_deck(at), "exchanges")["data"])
     assert 0 < after < before
     at.slider[0].set_value(1).run()
@@ -214,7 +215,7 @@ def test_exchanges_table_drilldown_and_unmatched(db, template):
     assert not at.exception
     assert at.selectbox[3].value == second
     median = float(result.exchanges["net_value_cad_per_yr"].median())
-    at.number_input[0].set_value(median).run()
+    at.text_input(key="exchanges.min_value").set_value(format_number(median, decimals=2)).run()
     assert 0 < len(at.dataframe[0].value) < len(result.exchanges)
 
 
@@ -238,7 +239,7 @@ def test_the_exchanges_shown_download_as_csv_and_xlsx_in_the_readers_language(db
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Télécharger ces lignes (CSV)", "Télécharger ces lignes (Excel)"]
     median = float(template[2].exchanges["net_value_cad_per_yr"].median())
-    at.number_input[0].set_value(median).run()
+    at.text_input(key="exchanges.min_value").set_value(format_number(median, decimals=2)).run()
     at.selectbox(key="exchanges.sort").set_value("distance").run()
     assert not at.exception
     shown = at.dataframe[0].value

@@ -101,13 +101,13 @@ def test_the_exploring_choices_survive_a_visit_to_another_page(db, template):
     at.switch_page("app_pages/advisor_exchanges.py").run()
     at.text_input(key="exchanges.query").set_value("bois").run()
     at.selectbox(key="exchanges.sort").set_value("distance").run()
-    at.number_input(key="exchanges.min_value").set_value(10_000.0).run()
+    at.text_input(key="exchanges.min_value").set_value("10 000").run()
     at.switch_page("app_pages/advisor_map.py").run()
     at.slider(key="map.max_distance").set_value(40).run()
     at.switch_page("app_pages/advisor_exchanges.py").run()
     assert not at.exception
     assert at.text_input(key="exchanges.query").value == "bois"
     assert at.selectbox(key="exchanges.sort").value == "distance"
-    assert at.number_input(key="exchanges.min_value").value == 10_000.0
+    assert at.text_input(key="exchanges.min_value").value == "10 000"
     at.switch_page("app_pages/advisor_map.py").run()
     assert at.slider(key="map.max_distance").value == 40

@@ -25,9 +25,9 @@ def test_advisor_plans_an_event_and_gets_the_agendas(db):
     at = _page(Actor("adele", "advisor"), "en")
     assert not at.exception
     assert at.title[0].value == "Matchmaking-event planner"
-    at.number_input[0].set_value(2)
-    at.number_input[1].set_value(3)
-    at.number_input[3].set_value(2)
+    at.text_input(key="events.tables").set_value("2")
+    at.text_input(key="events.slots").set_value("3")
+    at.text_input(key="events.limit").set_value("2")
     at.button[0].click().run()
     assert not at.exception
     plan = at.session_state["events.plan"]
@@ -96,8 +96,8 @@ def test_a_plan_made_in_french_reads_in_english_after_the_switch_without_a_new_s
     # the plan was kept in the language it was made in: after the sidebar switch the English page
     # showed French tables, French reasons and French agendas
     at = _page(Actor("adele", "advisor"), "fr")
-    at.number_input[0].set_value(2)
-    at.number_input[1].set_value(3)
+    at.text_input(key="events.tables").set_value("2")
+    at.text_input(key="events.slots").set_value("3")
     at.button[0].click().run()
     assert list(at.dataframe[-1].value.columns[:3]) == ["Plage", "Heure", "Table 1"]
     french_grid = at.dataframe[-1].value

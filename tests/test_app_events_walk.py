@@ -24,9 +24,9 @@ def _plan(at: AppTest, start: str, attendees: int = 0) -> AppTest:
     box = at.multiselect(key="events.attendees")
     for option in box.options[:attendees]:
         box.select(option)
-    at.number_input(key="events.tables").set_value(2)
-    at.number_input(key="events.slots").set_value(3)
-    at.number_input(key="events.limit").set_value(2)
+    at.text_input(key="events.tables").set_value("2")
+    at.text_input(key="events.slots").set_value("3")
+    at.text_input(key="events.limit").set_value("2")
     return at.button[0].click().run()
 
 
@@ -178,3 +178,28 @@ def test_a_reversed_absence_is_refused_naming_its_line(db, lang, said):
     [error] = at.error
     assert said in error.value.replace("\\", "")
     assert "events.plan" not in at.session_state
+
+
+def test_counts_typed_with_a_french_comma_are_refused_by_name_and_nothing_is_planned(db):
+    # the number boxes read « 1,5 » tables as 15 and « 12,5 » minutes as 125, and planned with them
+    at = run_page("event_planner.py", ADVISOR)
+    at.text_input(key="events.tables").set_value("1,5")
+    at.text_input(key="events.minutes").set_value("12,5")
+    at.button[0].click().run()
+    assert not at.exception
+    [error] = at.error
+    said = error.value.replace("\\", "")  # markdown escapes
+    assert said.startswith("À corriger avant de planifier :")
+    assert "« Tables » : « 1,5 » n'est pas un nombre entier entre 1 et 200" in said
+    assert "« Durée d'une rencontre (min) » : « 12,5 » n'est pas un nombre entier entre 5 et 120" in said
+    assert "events.plan" not in at.session_state
+
+
+def test_counts_written_with_a_space_between_thousands_are_read(db):
+    at = run_page("event_planner.py", ADVISOR)
+    at.text_input(key="events.tables").set_value(" 2 ")
+    at.text_input(key="events.slots").set_value("3")
+    at.text_input(key="events.limit").set_value("2")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["events.plan"]["wanted"][1:3] == (2, 3)

@@ -59,7 +59,7 @@ def test_a_search_in_a_registry_of_one_stream_counts_it_in_the_singular(supply_o
 
 def test_exchange_filters_that_hide_everything_say_how_many_they_hide(db):
     at = run_page("advisor_exchanges.py", ADVISOR, "en")
-    at.number_input(key="exchanges.min_value").set_value(1e12).run()
+    at.text_input(key="exchanges.min_value").set_value("1,000,000,000").run()
     assert not at.exception
     said = " ".join(i.value for i in at.info)
     assert "No exchange matches these filters (" in said and "lower the minimum net value" in said
@@ -73,3 +73,22 @@ def test_no_exchange_at_all_points_to_scenarios_and_prospecting_not_to_the_filte
     assert "Le moteur ne propose aucun échange entre les flux déclarés" in said
     assert "« Scénarios »" in said and "« Prospection »" in said
     assert "ces filtres" not in said
+
+
+@pytest.mark.parametrize("page", ["advisor_exchanges.py", "advisor_map.py"])
+def test_a_minimum_value_typed_the_french_way_is_read_and_a_wrong_one_refused_by_name(db, page):
+    # the number box read « 12 500,5 » $/an as 125 005: the filter hid exchanges worth 13 000 $/an
+    key = "exchanges.min_value" if page == "advisor_exchanges.py" else "map.min_value"
+    at = run_page(page, ADVISOR)
+    at.text_input(key=key).set_value("12 500,5").run()
+    assert not at.exception and not at.error
+    at.text_input(key=key).set_value("12,5,0").run()
+    assert not at.exception
+    [error] = at.error
+    assert "\\$" in error.value  # escaped: « $ » … « $ » would be read as a formula
+    said = error.value.replace("\\", "").replace("\u00a0", " ")
+    assert said == (
+        "« Valeur nette minimale ($/an) » : « 12,5,0 » n'est pas un nombre entre 0 et 1 000 000 000 ; "
+        "écrivez par exemple 12,5 ou 1 200."
+    )
+    assert not at.dataframe and not at.get("deck_gl_json_chart")  # nothing shown under a misread filter

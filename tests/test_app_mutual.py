@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from symbiosis.db import Actor, Repository
 from symbiosis.db.mutual_inputs import replace_mutual_rows
+from symbiosis.i18n import t
 from symbiosis.mutual import MutualConfig, MutualData, run_mutual
 from symbiosis.mutual.records import record_mutual_proposals
 from symbiosis.mutual.result import LEVERS
@@ -763,3 +764,35 @@ def test_a_firms_group_partners_are_counted_in_its_language(db, lang, unit):
     assert quantities and all(q.endswith(f" {unit}") for q in quantities), quantities
     if lang == "en":
         assert "boîte" not in " ".join(str(d.value.to_csv()) for d in at.dataframe)
+
+
+@pytest.mark.parametrize(("lang", "typed", "wrong"), [("fr", "12,5", "1,200"), ("en", "12.5", "beaucoup")])
+def test_the_unit_editor_reads_numbers_as_the_advisor_types_them(db, lang, typed, wrong):
+    # its number cells read what was typed in the browser's language, not the page's: a French page
+    # in an English browser took « 12,5 » m³/an as 125 (and « 1 500,5 » as 15005), silently
+    from app_pages.mutual_state import UNIT_SPECS
+
+    at = _page("mutual_assets.py", ADVISOR, lang)
+    [editor] = [e for e in at.data_editor if "capacity_per_yr" in e.value.columns]
+    assert isinstance(editor.value.at[0, "capacity_per_yr"], str)  # a text cell, read by the app
+    apply = t("mutual.assets.apply_units", lang)
+    at.session_state["unit_editor"] = {
+        "edited_rows": {0: {"capacity_per_yr": typed}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at = next(b for b in at.button if b.label == apply).click().run()
+    assert not at.exception and not at.error
+    assert at.session_state[UNIT_SPECS].at[0, "capacity_per_yr"] == 12.5
+    at.session_state["unit_editor"] = {
+        "edited_rows": {1: {"investment_cad": wrong}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at = next(b for b in at.button if b.label == apply).click().run()
+    [error] = at.error
+    said = error.value.replace("\\", "")
+    assert said.startswith(
+        ("Ligne 2, « Investissement ($) » : « 1,200 »", "Row 2, “Investment ($)”: “beaucoup”")
+    )
+    assert at.session_state[UNIT_SPECS].at[0, "capacity_per_yr"] == 12.5  # the table applied before stands

@@ -129,11 +129,82 @@ def test_the_advisors_unit_table_is_checked_and_used():
 
     bad = SPECS.assign(lifetime_yr=[10.0, 0.0], size_id=["small", ""])
     clean, problems = check_unit_table(bad)
-    assert len(clean) == 1 and any("row 2, lifetime_yr" in p for p in problems)
-    assert any("row 2, size_id" in p for p in problems)
+    said = [p.get("en") for p in problems]
+    assert len(clean) == 1 and any(p.startswith("Row 2, “Lifetime") for p in said), said
+    assert any(p.startswith("Row 2, “") and "required" in p for p in said)
     costly = SPECS.assign(investment_cad=[5e7, 5e7], size_id=["huge", "huger"])
     firms = FIRMS.assign(name=FIRMS["firm_id"])
     config = MutualConfig(levers=("units",), units=CONFIG, transport=TRANSPORT)
     shared = run_mutual(firms, MutualData(treatment_needs=_needs(), unit_specs=SPECS), config).units
     assert shared["size_id"].tolist() == ["small"]
     assert run_mutual(firms, MutualData(treatment_needs=_needs(), unit_specs=costly), config).units.empty
+
+
+def _typed(**cells: str) -> pd.DataFrame:
+    """The unit table as its editor gives it back: every number a text typed by the advisor."""
+    return SPECS.astype({c: object for c in cells}).assign(**{c: [v, "1"] for c, v in cells.items()})
+
+
+@pytest.mark.parametrize(
+    ("lang", "capacity", "investment", "expected"),
+    [("fr", "12,5", "120 000", (12.5, 120_000.0)), ("en", "12.5", "120000", (12.5, 120_000.0))],
+)
+def test_a_unit_table_typed_as_text_is_read_as_the_advisor_writes_numbers(
+    lang, capacity, investment, expected
+):
+    # the editor's number cells read « 12,5 » as 125 in an English browser (and in a whole-number
+    # column in any browser): the cells are text now, read here
+    from symbiosis.mutual.reference import check_unit_table
+
+    clean, problems = check_unit_table(_typed(capacity_per_yr=capacity, investment_cad=investment), lang=lang)
+    assert problems == []
+    assert (clean.at[0, "capacity_per_yr"], clean.at[0, "investment_cad"]) == expected
+    assert clean["capacity_per_yr"].dtype == float  # never a whole-number column that drops the comma
+
+
+def test_a_unit_number_that_cannot_be_read_for_sure_is_refused_by_row_and_column_in_both_languages():
+    from symbiosis.mutual.reference import check_unit_table
+
+    clean, problems = check_unit_table(_typed(investment_cad="1,200", lifetime_yr="0,5"))
+    assert len(clean) == 1  # the second row stands
+    said = [p.get("fr").replace("\u00a0", " ") for p in problems]
+    assert said == [
+        "Ligne 1, « Investissement ($) » : « 1,200 » n'est pas un nombre d'au moins 0 ; "
+        "écrivez-le en chiffres, par exemple 12,5 ou 120 000.",
+        "Ligne 1, « Durée de vie (ans) » : « 0,5 » n'est pas un nombre d'au moins 1 ; "
+        "écrivez-le en chiffres, par exemple 12,5 ou 120 000.",
+    ]
+    assert problems[0].get("en").startswith("Row 1, “Investment ($)”: “1,200” is not a number of at least 0")
+
+
+def test_a_unit_file_reads_french_numbers_and_never_makes_1_200_into_1_2(tmp_path):
+    # the file reader turned every comma into a point: « 1,200 » $ became 1.2 $, silently
+    from symbiosis.mutual.files import read_unit_table
+
+    path = tmp_path / "unites_traitement.csv"
+    head = "treatment_type;size_id;unit;capacity_per_yr;investment_cad;fixed_cost_cad_per_yr;"
+    head += "variable_cost_cad_per_unit;lifetime_yr;t_per_unit\n"
+    path.write_text(
+        head
+        + "oily_water;small;m³;1 500,5;120 000;5000;12,5;15;1\n"
+        + "oily_water;big;m³;3000;1,200;0;0;15;1\n"
+    )
+    clean, problems = read_unit_table(path)
+    assert clean is not None and clean["size_id"].tolist() == ["small"]
+    assert clean.iloc[0][["capacity_per_yr", "investment_cad", "variable_cost_cad_per_unit"]].tolist() == [
+        1500.5,
+        120_000.0,
+        12.5,
+    ]
+    [problem] = problems
+    assert problem.startswith("unites_traitement.csv: Ligne 2, « Investissement ($) » : « 1,200 »")
+
+
+def test_the_unit_editor_shows_each_number_as_the_interface_language_writes_it():
+    from symbiosis.views.mutual import unit_editor_frame
+
+    french = unit_editor_frame(SPECS, "fr")
+    assert french.at[0, "investment_cad"].replace("\u00a0", " ").replace("\u202f", " ") == "100 000"
+    assert unit_editor_frame(SPECS.assign(t_per_unit=[0.5, 1.0]), "fr").at[0, "t_per_unit"] == "0,5"
+    assert unit_editor_frame(SPECS, "en").at[0, "investment_cad"] == "100000"  # « 100,000 »: ambiguous
+    assert french.at[0, "size_id"] == "small"  # words untouched

@@ -328,6 +328,32 @@ def test_the_pdf_territory_table_gives_tonnes_diverted_and_whole_place_names(sam
     assert format_number(float(diverted.iloc[0]), "fr").replace("\u00a0", " ") in section
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_word_of_the_pdf_is_cut_between_two_lines(sample_report, lang, tmp_path):
+    """The methodology's « Synergies » column printed its header « Synergie » over « s » (the column
+    was narrower than the word) and the territory table « Métabetchouan–Lac-à-la-Cro » over « ix »:
+    every column now holds its longest word whole."""
+    text = _pdf_text(render_report(sample_report, "pdf", lang), tmp_path)
+    method = text[text.index(t("reports.section.methodology", lang)) :]
+    header = next(line for line in method.splitlines() if line.startswith(t("reports.col.factor_id", lang)))
+    assert header.rstrip().endswith(t("reports.col.n_synergies", lang))
+    assert "Métabetchouan–Lac-à-la-Croix" in text
+    lone = [line for line in text.splitlines() if line.strip() in {"s", "ix"}]
+    assert not lone
+
+
+def test_a_table_column_narrower_than_its_words_is_widened_from_the_others_room():
+    from symbiosis.reports.pdf import ReportPDF, _fitted_widths
+
+    pdf = ReportPDF("t", "fr")
+    head, body = ["Facteur", "Synergies"], [["Élimination évitée (sous-produit)", "133"]]
+    shares = _fitted_widths(pdf, head, body, (170, 5), 6.5)
+    assert shares[1] > 5 and sum(shares) == pytest.approx(175)
+    assert pdf.epw * shares[1] / sum(shares) > pdf.get_string_width("Synergies")  # in bold, wider still
+    # words that cannot all fit: the given shares stand
+    assert _fitted_widths(pdf, ["x" * 400, "y" * 400], [], (1, 1), 8) == (1.0, 1.0)
+
+
 @pytest.mark.parametrize(("lang", "na"), [("fr", "s.o."), ("en", "n/a")])
 def test_the_pdf_tells_a_hidden_figure_from_one_that_does_not_apply(small, lang, na, tmp_path):
     """« — » stood for both: a conversion with no previous stage, and (said the note) a cell hidden for

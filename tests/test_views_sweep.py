@@ -117,8 +117,7 @@ def test_scenario_page_runs_a_sweep_and_shows_robustness(template, tmp_path, mon
     assert not at.exception
     assert any("Robustesse des échanges" in s.value for s in at.subheader)
     run = next(b for b in at.button if b.label == "Lancer le balayage")
-    samples = next(n for n in at.number_input if n.label == "Nombre de scénarios")
-    samples.set_value(3)
+    at.text_input(key="sweep.samples").set_value("3")
     run.click().run()
     assert not at.exception
     assert any("3 scénarios calculés" in m.value for m in at.markdown)
@@ -139,7 +138,7 @@ def _sweep(at: AppTest, parameter: str, low: str, high: str) -> AppTest:
     at.selectbox(key="sweep.parameter").set_value(parameter)
     at.text_input(key="sweep.low").set_value(low)
     at.text_input(key="sweep.high").set_value(high)
-    next(n for n in at.number_input if n.label == "Nombre de scénarios").set_value(2)
+    at.text_input(key="sweep.samples").set_value("2")
     return next(b for b in at.button if b.label == "Lancer le balayage").click().run()
 
 
@@ -166,4 +165,18 @@ def test_a_wrong_sweep_bound_is_refused_and_runs_nothing(template, tmp_path, mon
     [error] = at.error
     said = error.value.replace("\\", "")
     assert said.startswith("Balayage non lancé") and "« -5 »" in said and "« beaucoup »" in said
+    assert "sweep_result" not in at.session_state
+
+
+def test_a_number_of_scenarios_with_a_french_comma_is_refused_not_read_as_25(template, tmp_path, monkeypatch):
+    # the number box read « 2,5 » scenarios as 25
+    use_copy(template[0], tmp_path, monkeypatch)
+    at = _page("advisor_scenario.py", ADVISOR, template)
+    at.text_input(key="sweep.samples").set_value("2,5")
+    at = next(b for b in at.button if b.label == "Lancer le balayage").click().run()
+    assert not at.exception
+    [error] = at.error
+    said = error.value.replace("\\", "").replace("\u00a0", " ")
+    assert said.startswith("Balayage non lancé")
+    assert "« Nombre de scénarios » : « 2,5 » n'est pas un nombre entier entre 2 et 12" in said
     assert "sweep_result" not in at.session_state

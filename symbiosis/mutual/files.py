@@ -16,7 +16,7 @@ import pandas as pd
 
 from symbiosis.ingest.rows import ImportResult
 from symbiosis.mutual.ingest import FRENCH_STEMS, mutual_data, validate_mutual_bytes
-from symbiosis.mutual.reference import UNIT_TABLE_NUMBERS, check_unit_table
+from symbiosis.mutual.reference import check_unit_table
 from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
 
 __all__ = ["FRENCH_FILES", "UNIT_FILES", "find_mutual_files", "read_mutual_dir", "read_unit_table"]
@@ -50,10 +50,9 @@ def read_unit_table(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
         )
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         return None, [f"{Path(path).name}: illisible / unreadable ({exc})"]
-    for col in UNIT_TABLE_NUMBERS:
-        if col in table:
-            table[col] = table[col].str.replace("\u00a0", "").str.replace(" ", "").str.replace(",", ".")
-    clean, problems = check_unit_table(table)
+    clean, problems = check_unit_table(
+        table
+    )  # numbers read as written in French: « 1,200 » is asked, not 1.2
     return (clean if len(clean) else None), [f"{Path(path).name}: {p}" for p in problems]
 
 

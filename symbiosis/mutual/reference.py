@@ -8,12 +8,15 @@ from (an expert note until a program replaces it by a supplier's price list or a
 from __future__ import annotations
 
 import functools
+import math
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from symbiosis.i18n import Text, catalogue_keys, t
 from symbiosis.ingest.fields import fold
+from symbiosis.numbers import format_number, parse_number
 
 __all__ = [
     "UNIT_TABLE_NUMBERS",
@@ -137,6 +140,7 @@ def tier_arrays(tiers: pd.DataFrame, category_id: str) -> tuple[np.ndarray, np.n
     return thresholds, np.maximum.accumulate(discounts)
 
 
+_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 #: Columns of a unit table the advisor enters, and the smallest value each number may take.
 UNIT_TABLE_NUMBERS: dict[str, float] = {
     "capacity_per_yr": 1e-9,
@@ -148,33 +152,71 @@ UNIT_TABLE_NUMBERS: dict[str, float] = {
 }
 
 
-def check_unit_table(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def _unit_number(value: object, locale: str) -> tuple[float | None, str]:
+    """A cell of a unit table's number column: ``(value or None, the cell as the advisor reads it)``.
+
+    A number stays itself; a text is read as the advisor writes numbers (« 12,5 », « 120 000 »):
+    ``pd.to_numeric`` refused « 12,5 », and the file reader's comma-to-point made « 1,200 » 1.2.
+    """
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        number = float(value)
+        return (None, "") if math.isnan(number) else (number, format_number(number, locale=locale))
+    text = "" if value is None or value is pd.NA else str(value).strip()
+    parsed = parse_number(text, locale=locale)
+    return (parsed.value if parsed.ok and not parsed.warnings else None), text[:40]
+
+
+def _unit_problem(code: str, column: str, **values: object) -> Text:
+    """One problem of a unit table in French and English, naming the column as its header reads."""
+    key = f"mutual.units.{code}"
+    shown = {
+        lang: {
+            "column": t(f"mutual.unit_col.{column}", lang)
+            if f"mutual.unit_col.{column}" in catalogue_keys()
+            else column,
+            **{
+                k: format_number(v, locale=_LOCALES[lang]) if isinstance(v, float) else v
+                for k, v in values.items()
+            },
+        }
+        for lang in ("fr", "en")
+    }
+    return Text(t(key, "fr", **shown["fr"]), t(key, "en", **shown["en"]))
+
+
+def check_unit_table(table: pd.DataFrame, *, lang: str = "fr") -> tuple[pd.DataFrame, list[Text]]:
     """Validate a treatment-unit table an advisor entered; return the clean rows and the problems.
 
     A row needs a treatment type, a size id, a unit and the numbers of :data:`UNIT_TABLE_NUMBERS`
-    (capacity above 0, lifetime of at least a year, the others not negative). Bad rows are left out,
-    each problem named in French and English with its row (from 1).
+    (capacity above 0, lifetime of at least a year, the others not negative), read as written in
+    ``lang`` when typed as text. Bad rows are left out, each problem naming its row (from 1), its
+    column, what was found and what is expected, in French and English.
     """
-    problems: list[str] = []
     required = ("treatment_type", "size_id", "unit", *UNIT_TABLE_NUMBERS)
     missing = [c for c in required if c not in table.columns]
     if missing:
-        return table.iloc[0:0], [f"Colonnes manquantes / missing columns: {', '.join(missing)}"]
+        return table.iloc[0:0], [
+            Text(*(t("mutual.units.missing", g, columns=", ".join(missing)) for g in ("fr", "en")))
+        ]
+    problems: list[Text] = []
     frame = table.copy()
     keep = pd.Series(True, index=frame.index)
+    locale = _LOCALES.get(lang, "fr_CA")
     for col, minimum in UNIT_TABLE_NUMBERS.items():
-        values = pd.to_numeric(frame[col], errors="coerce")
+        read = [_unit_number(v, locale) for v in frame[col]]
+        values = pd.Series([v for v, _ in read], index=frame.index, dtype=float)
         bad = values.isna() | (values < minimum)
-        for row in frame.index[bad]:
-            problems.append(
-                f"Ligne / row {frame.index.get_loc(row) + 1}, {col}: "
-                f"un nombre d'au moins {minimum:g} / a number of at least {minimum:g}"
-            )
-        frame[col] = values
+        for position, (row, (_, found)) in enumerate(zip(frame.index, read, strict=True)):
+            if bad[row]:
+                code = "positive" if 0 < minimum < 1e-6 else "at_least"
+                problems.append(
+                    _unit_problem(code, col, row=position + 1, found=found, minimum=float(minimum))
+                )
+        frame[col] = values  # floats: an editor shows a whole-number column as one that drops the comma
         keep &= ~bad
     for col in ("treatment_type", "size_id", "unit"):
         empty = frame[col].astype(str).str.strip().isin(["", "nan", "None"])
         for row in frame.index[empty]:
-            problems.append(f"Ligne / row {frame.index.get_loc(row) + 1}, {col}: obligatoire / required")
+            problems.append(_unit_problem("required", col, row=frame.index.get_loc(row) + 1))
         keep &= ~empty
     return frame[keep].reset_index(drop=True), problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
@@ -40,6 +41,8 @@ FONT = "DejaVu"
 #: Rows of the named-synergies table printed in the PDF (the XLSX has them all).
 MAX_SYNERGY_ROWS = 40
 _HEAD = FontFace(emphasis="BOLD", fill_color=(225, 232, 240))
+#: Where fpdf2 may break a line in a cell: ordinary spaces, tabs and line ends (never a no-break space).
+_SPACES = re.compile(r"[ \t\n]+")
 
 
 def format_number(value: Any, lang: str, decimals: int = 0) -> str:
@@ -99,6 +102,43 @@ class ReportPDF(FPDF):
         self.ln(2)
 
 
+def _longest_word(pdf: FPDF, texts: Sequence[str]) -> float:
+    """Width (mm, current font) of the longest word of ``texts``, words parted by ordinary spaces only
+    (a number's no-break spaces hold it together): fpdf2 cuts a word wider than its cell between
+    two letters."""
+    return max((pdf.get_string_width(w) for text in texts for w in _SPACES.split(text)), default=0.0)
+
+
+def _fitted_widths(
+    pdf: FPDF,
+    head: Sequence[str],
+    body: Sequence[Sequence[str]],
+    widths: Sequence[float] | None,
+    font_size: float,
+) -> tuple[float, ...]:
+    """The columns' shares of the page width, each widened to hold its longest word whole.
+
+    A share too narrow for a word printed it cut, on two lines: the methodology's header read
+    « Synergie » over « s », a town « Métabetchouan–Lac-à-la-Cro » over « ix ». The width a column
+    gains is taken from the columns with room to spare, in proportion; when the words cannot all fit,
+    the given shares stand.
+    """
+    shares = [float(w) for w in widths] if widths is not None else [1.0] * len(head)
+    per_share = pdf.epw / sum(shares)  # mm per unit of share
+    pad = 2 * pdf.c_margin + 0.5
+    pdf.set_font(FONT, "B", font_size)
+    heads = [_longest_word(pdf, [text]) for text in head]
+    pdf.set_font(FONT, size=font_size)
+    cells = [_longest_word(pdf, [row[i] for row in body]) for i in range(len(head))]
+    need = [(max(h, c) + pad) / per_share for h, c in zip(heads, cells, strict=True)]
+    short = sum(max(n - s, 0.0) for n, s in zip(need, shares, strict=True))
+    spare = [max(s - n, 0.0) for n, s in zip(need, shares, strict=True)]
+    if short == 0 or sum(spare) < short:
+        return tuple(shares)
+    taken = short / sum(spare)
+    return tuple(max(s, n) - room * taken for s, n, room in zip(shares, need, spare, strict=True))
+
+
 def draw_table(
     pdf: FPDF,
     frame: pd.DataFrame,
@@ -107,25 +147,33 @@ def draw_table(
     font_size: float = 8,
     numeric_decimals: dict[str, int] | None = None,
 ) -> None:
-    """Draw ``frame`` as a table with a bold header row; numbers formatted for ``pdf.lang``."""
+    """Draw ``frame`` as a table with a bold header row; numbers formatted for ``pdf.lang``.
+
+    ``widths`` are the columns' shares of the page width (equal by default), widened where a word
+    would not fit whole (:func:`_fitted_widths`).
+    """
     lang = getattr(pdf, "lang", "fr")
     decimals = numeric_decimals or {}
-    pdf.set_font(FONT, size=font_size)
+    head = [str(col) for col in frame.columns]
+    body = [
+        [
+            format_number(value, lang, decimals.get(col, 0))
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else ("" if value is None or value is pd.NA else str(value))
+            for col, value in zip(head, values, strict=True)
+        ]
+        for values in frame.itertuples(index=False)
+    ]
     pdf.set_fill_color(255, 255, 255)  # a table starts from the page's state: never a figure's fill colour
     kwargs: dict[str, Any] = {"headings_style": _HEAD, "line_height": font_size * 0.55, "text_align": "LEFT"}
-    if widths is not None:
-        kwargs["col_widths"] = tuple(widths)
+    if head:
+        kwargs["col_widths"] = _fitted_widths(pdf, head, body, widths, font_size)
+    pdf.set_font(FONT, size=font_size)
     with pdf.table(**kwargs) as table:
-        head = table.row()
-        for col in frame.columns:
-            head.cell(str(col))
-        for values in frame.itertuples(index=False):
+        for texts in (head, *body):
             row = table.row()
-            for col, value in zip(frame.columns, values, strict=True):
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    row.cell(format_number(value, lang, decimals.get(str(col), 0)))
-                else:
-                    row.cell("" if value is None or value is pd.NA else str(value))
+            for text in texts:
+                row.cell(text)
     pdf.ln(3)
     pdf.set_font(FONT, size=10)
 

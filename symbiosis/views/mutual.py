@@ -17,9 +17,11 @@ from symbiosis.i18n import catalogue_keys, t
 from symbiosis.labels import unit_label
 from symbiosis.mutual.config import MutualConfig
 from symbiosis.mutual.memberships import collection_route_id
+from symbiosis.mutual.reference import UNIT_TABLE_NUMBERS
 from symbiosis.mutual.result import LEVER_LABELS, LEVERS, MutualResult
 from symbiosis.mutual.tables import MUTUAL_TABLES, MutualData
 from symbiosis.mutual.text import DAYS_EN, DAYS_FR, clock, months_text
+from symbiosis.numbers import format_number
 from symbiosis.reports.levers import lever_summary, lever_tables
 from symbiosis.synergy.anonymise import load_sectors
 from symbiosis.views.map_base import basemap_labels, basemap_layers, fit_view
@@ -42,6 +44,7 @@ __all__ = [
     "summary_table",
     "timetable",
     "unit_column_label",
+    "unit_editor_frame",
 ]
 
 _PALETTE = [
@@ -482,3 +485,28 @@ def unit_column_label(column: str, lang: str) -> str:
     """The header a person reads for a column of the treatment-unit table (the column when it has none)."""
     key = f"mutual.unit_col.{column}"
     return t(key, lang) if key in catalogue_keys() else column
+
+
+def unit_editor_frame(specs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The unit table as its editor shows it: each number written as text the way ``lang`` writes it.
+
+    An editor's number cell reads what is typed in the browser's own language, not the page's: in a
+    French page on an English browser « 12,5 » became 125 and « 1 500,5 » 15005, and a whole-number
+    column took « 12,5 » as 125 in any browser. As text, a cell is read back by
+    :func:`~symbiosis.mutual.reference.check_unit_table` as the advisor wrote it.
+    """
+
+    def text(value: object) -> str:
+        if isinstance(value, str):
+            return value
+        if pd.isna(value):
+            return ""
+        if lang == "en":  # « 120,000 » would be read back as ambiguous (120 or 120000?): « 120000 »
+            return format_number(float(value), locale="en_CA").replace(",", "")
+        return format_number(float(value), locale="fr_CA")  # « 120 000 », « 12,5 »
+
+    shown = specs.copy()
+    for column in UNIT_TABLE_NUMBERS:
+        if column in shown:
+            shown[column] = [text(v) for v in shown[column]]
+    return shown

@@ -19,6 +19,7 @@ from symbiosis.registry import Registry
 from symbiosis.results import KPI_LABELS, Kpis
 from symbiosis.schemas import ALL_MONTHS, CANONICAL_UNIT, FIRMS, STREAMS
 from symbiosis.views.map import fmt
+from symbiosis.views.typed import read_setting
 
 __all__ = [
     "HYPOTHETICAL_FIRM_ID",
@@ -106,33 +107,6 @@ class ScenarioInputs:
     def from_config(cls, config: MatchConfig) -> ScenarioInputs:
         """Return the panel's settings as they are in ``config`` (the baseline)."""
         return cls(**baseline_settings(config))
-
-
-def read_setting(
-    text: str | None, lang: str, *, label: str, low: float, high: float, optional: bool = False
-) -> tuple[float | None, str]:
-    """Read a number of the scenario panel as the advisor typed it: ``(value, "")`` or ``(None, why)``.
-
-    « 12,5 » is 12.5 (the browser's number box read it as 125); an empty optional box is ``(None, "")``.
-    What is not a number, ambiguous (« 1,200 ») or outside ``[low, high]`` is refused with the field's
-    ``label``, what was typed and what is expected, never guessed nor clamped.
-    """
-    from symbiosis.numbers import format_number, parse_number
-
-    typed = "" if text is None else str(text).strip()
-    if optional and not typed:
-        return None, ""
-    locale = "en_CA" if lang == "en" else "fr_CA"
-    parsed = parse_number(typed, locale=locale, allow_negative=True)
-    if parsed.ok and not parsed.warnings and low <= parsed.value <= high:
-        return parsed.value, ""
-    if parsed.ok and parsed.warnings:  # « 1,200 »: 1.2 or 1200? The advisor says which
-        return None, t(
-            "advisor.scenario.ambiguous_number", lang, label=label, why=parsed.warnings[0].get(lang)
-        )
-    found = typed[:40] + ("…" if len(typed) > 40 else "")
-    bounds = {"low": format_number(low, locale=locale), "high": format_number(high, locale=locale)}
-    return None, t("advisor.scenario.bad_number", lang, label=label, found=found, **bounds)
 
 
 def scenario_config(base: MatchConfig, inputs: ScenarioInputs) -> MatchConfig:

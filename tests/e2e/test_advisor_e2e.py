@@ -151,3 +151,46 @@ def test_advisor_narrows_the_exchanges_looks_at_the_map_and_finds_them_as_left(b
     finally:
         context.close()
     assert log.outside_loopback() == []
+
+
+def _set_min_value(page, typed: str, *, before: str) -> str:
+    """Type ``typed`` in the minimum-value filter; return the count shown once it is not ``before``."""
+    box = page.get_by_label("Valeur nette minimale ($/an)")
+    box.clear()
+    box.press_sequentially(typed)  # key by key, as a person types (the number box dropped the comma)
+    box.press("Enter")
+    page.get_by_text(re.compile(r"^\d[\d\s]* échanges? affichés?$")).filter(has_not_text=before).wait_for(
+        timeout=TIMEOUT_MS
+    )
+    wait_for_app(page, timeout_ms=TIMEOUT_MS)
+    return _shown(page)
+
+
+def test_a_minimum_value_typed_the_french_way_filters_as_written_and_a_wrong_one_is_named(browser, app_url):
+    """The browser's number box read « 12 500,5 » $/an as 125 005: the list then held the exchanges
+    worth ten times the minimum typed, silently. Typed « 12 500,5 » and « 12500 » now show the same list;
+    « 12,5,0 » is refused by the filter's name and shows no list."""
+    log = RequestLog()
+    context, page = new_page(browser, log)
+    try:
+        sign_in_as(page, app_url, "conseillere")
+        go_to(page, "Échanges proposés")
+        page.get_by_text(re.compile(r"^\d[\d\s]* échanges? affichés?$")).wait_for(timeout=TIMEOUT_MS)
+        every = _shown(page)
+        page.get_by_text("Filtres", exact=True).click()
+        french = _set_min_value(page, "12 500,5", before=f"{every} ")
+        assert french != every
+        none = _set_min_value(page, "1 000 000 000", before=f"{french} ")
+        assert none == "0"
+        assert _set_min_value(page, "12500", before="0 ") == french
+        box = page.get_by_label("Valeur nette minimale ($/an)")
+        box.clear()
+        box.press_sequentially("12,5,0")
+        box.press("Enter")
+        expect(
+            page.get_by_text("« Valeur nette minimale ($/an) » : « 12,5,0 » n'est pas un nombre")
+        ).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text(re.compile(r"échanges? affichés?$"))).to_have_count(0)
+    finally:
+        context.close()
+    assert log.outside_loopback() == []

@@ -158,3 +158,62 @@ def test_advisor_plans_and_offers_a_group_and_a_member_firm_consents(browser, mu
     decided = consents[consents["synergy_id"].isin(mine["synergy_id"])]
     assert len(decided) and set(decided["decision"]) == {"accept"} and set(decided["firm_id"]) == {member}
     assert log.urls and log.outside_loopback() == []
+
+
+def _capacity_cell(page, editor):
+    """Select the first unit's capacity in the unit editor (scrolled into sight); return its cell."""
+    first = editor.get_by_test_id("glide-cell-1-0")  # the row marker is column 0
+    # the expander still moves the grid when the click lands: click until the cell says it is selected
+    for _ in range(5):
+        editor.evaluate("e => e.scrollIntoView({block: 'center'})")
+        box = editor.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 63, box["y"] + 37 + 17)  # header 37 px, rows 35 px
+        try:
+            expect(first).to_have_attribute("aria-selected", "true", timeout=3_000)
+            break
+        except AssertionError:
+            page.wait_for_timeout(500)
+    expect(first).to_have_attribute("aria-selected", "true")
+    for _ in range(5):  # treatment, size, French and English labels, unit: then the capacity
+        page.keyboard.press("ArrowRight")
+    cell = editor.get_by_test_id("glide-cell-6-0")
+    expect(cell).to_have_attribute("aria-selected", "true")
+    return cell
+
+
+def test_the_unit_table_reads_a_french_decimal_typed_in_an_english_browser(browser, app_url):
+    """A French page in a browser set to English: the unit editor's number cells read what was typed
+    in the browser's language, « 1500,50 » m³/an as 150 050, silently. The cells are text read by the
+    app: applied, the capacity reads back « 1 500,5 »."""
+    log = RequestLog()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.on("request", log.record)
+    page = context.new_page()
+    try:
+        page.goto(app_url)
+        sign_in(page, app_url, "conseillere")
+        go_to(page, fr("mutual.assets.title"))
+        expander = page.get_by_test_id("stExpander").filter(has_text=fr("mutual.assets.edit_units"))
+        expander.get_by_text(fr("mutual.assets.edit_units")).click()
+        editor = expander.locator('[data-testid="stDataFrame"]')
+        cell = _capacity_cell(page, editor)
+        page.keyboard.press("Enter")
+        typed = page.locator("#portal textarea, #portal input").first
+        expect(typed).to_be_focused(timeout=TIMEOUT_MS)  # the cell's editor is open and takes the keys
+        typed.fill("1500,50")
+        page.keyboard.press("Enter")
+        expect(typed).to_have_count(0)
+        expect(cell).to_have_text("1500,50")  # the grid has taken the edit as typed: the form sends it
+        expander.get_by_role("button", name=fr("mutual.assets.apply_units")).click()
+        wait_for_app(page, timeout_ms=TIMEOUT_MS)
+        no_error(page)
+        expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+        page.get_by_role("heading", name=fr("mutual.assets.units")).wait_for(timeout=TIMEOUT_MS)
+        if not editor.is_visible():  # the page drawn again may fold the expander
+            expander.get_by_text(fr("mutual.assets.edit_units")).click()
+        # read by the app and written back its way: 1500.5, « 1 500,5 » (not the « 1500,50 » typed)
+        expect(_capacity_cell(page, editor)).to_have_text(re.compile(r"^1\s500,5$"), timeout=TIMEOUT_MS)
+    finally:
+        context.close()
+    assert log.outside_loopback() == []
