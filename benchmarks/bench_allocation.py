@@ -201,8 +201,7 @@ def _pipeline_problem(n_streams: int, *, fixed: float = 0.0, partners: int = 0, 
     )
     found = find_candidates(registry, load_rules(), config, categories=load_categories())
     scored = score_set(found, registry, config, factors=load_factors(), categories=load_categories())
-    # every row, as run() offers them (same-firm pairs compete for their streams)
-    return problem_arrays(scored, np.arange(found.n), registry, config).ix, config
+    return problem_arrays(scored, np.flatnonzero(~found.internal), registry, config).ix, config
 
 
 def _networkx_on_pipeline(n_streams: int = 10_000, repeats: int = 3) -> dict:

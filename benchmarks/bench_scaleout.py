@@ -183,7 +183,7 @@ def _allocation_problem(n_streams: int, seed: int) -> tuple[Any, Any, tuple[Any,
     config, categories = MatchConfig(), kb.load_categories()
     found = find_candidates(registry, kb.load_rules(), config, categories=categories)
     scored = score_set(found, registry, config, factors=load_factors(), categories=categories)
-    problem = problem_arrays(scored, np.arange(found.n), registry, config)  # every row, as run()
+    problem = problem_arrays(scored, np.flatnonzero(~found.internal), registry, config)
     return config, problem, supply_places(problem, registry)
 
 

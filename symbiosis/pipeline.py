@@ -43,7 +43,15 @@ from symbiosis.registry import Registry
 from symbiosis.results import AllocationInfo, Deferred, MatchResult, compute_kpis
 from symbiosis.schemas import EXCHANGES, UNCONFIRMED_CATEGORY_SOURCES
 
-__all__ = ["ALLOCATION_REASONS", "STAGES", "exchanges_frame", "make_resolver", "offered_rows", "run"]
+__all__ = [
+    "ALLOCATION_REASONS",
+    "STAGES",
+    "exchanges_frame",
+    "make_resolver",
+    "offered_rows",
+    "run",
+    "swap_reuses",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -287,17 +295,31 @@ def run(
         internal = found.internal if config.internal_policy == "separate" else np.zeros(found.n, bool)
         offered = np.flatnonzero(~internal)
     with timer("problem"):
-        # same-firm rows listed apart still compete for their streams: a firm uses its own residue
-        # before two firms swap the same material (each leg would count an avoided disposal and an
-        # avoided purchase that its own reuse gives without a truck)
-        problem = problem_arrays(scored, np.arange(found.n), registry, config)
+        problem = problem_arrays(scored, offered, registry, config)
     with timer("solve"):
         solved = _solve(problem, config.allocation_config(), executor, registry)
+        competing = np.zeros(0, np.int64)
+        for _ in range(_SWAP_ROUNDS):  # a firm reuses its own residue rather than swap it (see below)
+            more = np.setdiff1d(swap_reuses(scored, problem, solved.x), competing)
+            if not len(more):
+                break
+            competing = np.union1d(competing, more)
+            problem = problem_arrays(scored, np.union1d(offered, competing), registry, config)
+            solved = _solve(problem, config.allocation_config(), executor, registry)
     with timer("check"):
         violations = check_flows(problem.ix, solved.x, solved)
     with timer("results"):
         lazy = _Results(
-            registry, config, rules, categories, scored, offered, np.flatnonzero(internal), problem, solved.x
+            registry,
+            config,
+            rules,
+            categories,
+            scored,
+            offered,
+            np.flatnonzero(internal),
+            problem,
+            solved.x,
+            competing,
         )
     levers = None
     if mutual is not None:
@@ -374,9 +396,11 @@ class _Results:
         internal: np.ndarray,
         problem: ProblemArrays,
         x: np.ndarray,
+        competing: np.ndarray,
     ) -> None:
         self.registry, self.config, self.rules, self.categories = registry, config, rules, categories
         self.scored, self.offered, self.internal, self.problem, self.x = scored, offered, internal, problem, x
+        self.competing = competing
 
     @functools.cached_property
     def own_arc(self) -> np.ndarray:
@@ -436,7 +460,9 @@ class _Results:
         rows = self.internal[np.where(np.isnan(gain), 0.0, gain) > 0]
         allocated = np.zeros(self.scored.n)
         allocated[self.problem.rows] = self.x
-        frame = self.scored.frame(rows).assign(allocated_per_yr=allocated[rows])
+        frame = self.scored.frame(rows).assign(
+            allocated_per_yr=allocated[rows], competed=np.isin(rows, self.competing)
+        )
         return _internal_opportunities(
             frame, self.rules, self.categories, unconfirmed=_unconfirmed(self.registry)
         )
@@ -452,10 +478,10 @@ def _internal_opportunities(
     """Profitable same-firm candidates with their explanation columns, largest value first.
 
     Indexed by the rows' positions among the scored candidates (as ``MatchResult.candidates``).
-    Listed for the firm's own information at the candidate's full flow, with ``allocated_per_yr``:
-    what the allocation gives the firm's own reuse (it competes for the firm's streams with the
-    exchanges between firms, so that two firms never swap a material each could reuse itself); never
-    counted in the exchanges, KPIs, maps or reports.
+    Listed for the firm's own information at the candidate's full flow; never counted in the
+    exchanges, KPIs, maps or reports. ``competed``: the pair took part in the allocation because the
+    firm would otherwise swap the material with another (:func:`swap_reuses`), ``allocated_per_yr``
+    what the allocation then gives it (0 for the others).
     """
     keep = internal[pd.to_numeric(internal["gain_per_unit"], errors="coerce").fillna(0.0) > 0]
     if keep.empty:
@@ -476,13 +502,58 @@ def _mutual(registry: Registry, data: Any, mutual_config: Any, config: MatchConf
 
 
 def offered_rows(result: MatchResult) -> pd.DataFrame:
-    """The scored rows ``result``'s allocation was offered: its candidates and, when same-firm pairs
-    were listed apart, its internal opportunities (``internal`` true), which compete for their firm's
-    streams without counting (:func:`make_resolver`'s ``scored``)."""
+    """The scored rows ``result``'s allocation was offered: its candidates and the same-firm pairs
+    that competed beside them (``competed``: a firm's own reuse rather than a swap), which take part
+    without counting (:func:`make_resolver`'s ``scored``)."""
     candidates, internal = result.candidates, result.internal_opportunities
-    if internal.empty or result.config.internal_policy != "separate":
+    if internal.empty or "competed" not in internal or not internal["competed"].any():
         return candidates
-    return pd.concat([candidates, internal[list(candidates.columns)]]).sort_index()  # the run's order
+    own = internal.loc[internal["competed"].astype(bool), list(candidates.columns)]
+    return pd.concat([candidates, own]).sort_index()  # the run's order
+
+
+#: Rounds of :func:`swap_reuses` at most (each adds the own reuses of the swaps its allocation made).
+_SWAP_ROUNDS = 5
+
+
+def swap_reuses(scored: ScoredSet, problem: ProblemArrays, x: np.ndarray) -> np.ndarray:
+    """Same-firm candidate rows that replace a swap of the allocation ``x`` (increasing).
+
+    A swap: firm A's supply s₁ goes to firm B's demand d₁ while B's supply s₂ goes to A's demand d₂,
+    and each firm could take its own (same-firm candidates s₁ → d₂ and s₂ → d₁, profitable). Each leg
+    counts an avoided disposal and an avoided purchase that the firm's own reuse gives without a
+    truck — the two own reuses dominate the swap whatever the firms' declarations leave unsaid: if
+    they could not reuse their own, they could not use each other's either. Those same-firm rows
+    are returned to compete in the allocation for their streams (they never count as exchanges).
+    Same-firm pairs elsewhere stay listed apart, not imposed: a firm that declares both a residue and
+    a need of the same kind has most often a reason not to close the loop itself.
+    """
+    found = scored.found
+    used = problem.rows[x > 0]
+    if not len(used) or not found.internal.any():
+        return np.zeros(0, np.int64)
+    ps, pd_ = found.pairs.s, found.pairs.d
+
+    def ends(rows: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "row": rows,
+                "s": found.sup_stream[ps[rows]],
+                "d": found.dem_stream[pd_[rows]],
+                "fs": found.sup.firm_hash[ps[rows]],
+                "fd": found.dem.firm_hash[pd_[rows]],
+            }
+        )
+
+    gain = scored.gain
+    own = ends(np.flatnonzero(found.internal & (np.nan_to_num(gain, nan=0.0) > 0)))
+    legs = ends(used)
+    legs = legs[legs["fs"] != legs["fd"]]
+    cross = legs.merge(legs, left_on=["fs", "fd"], right_on=["fd", "fs"], suffixes=("1", "2"))
+    pairs = own[["s", "d", "row"]]
+    cross = cross.merge(pairs.rename(columns={"s": "s1", "d": "d2", "row": "own1"}), on=["s1", "d2"])
+    cross = cross.merge(pairs.rename(columns={"s": "s2", "d": "d1", "row": "own2"}), on=["s2", "d1"])
+    return np.union1d(cross["own1"].to_numpy(np.int64), cross["own2"].to_numpy(np.int64))
 
 
 def _resolve_from(scored: pd.DataFrame, registry: Registry, config: MatchConfig, firm_id: str) -> Outcome:

@@ -166,8 +166,8 @@ class MatchResult:
     internal_opportunities
         Profitable same-firm candidates (``internal_policy="separate"``): internal reuse the firm
         could make of its own residue, listed apart, never in the exchanges, KPIs, maps or reports.
-        They compete in the allocation for the firm's streams (``allocated_per_yr``: what it gives
-        them), so two firms are never proposed to swap a material each could reuse itself.
+        Those replacing a swap compete in the allocation (``competed``; ``allocated_per_yr``: what it
+        gives them), so two firms are never proposed to swap a material each could reuse itself.
     mutual
         The mutualisation levers (:class:`symbiosis.mutual.MutualResult`: group purchasing, shared
         equipment, shared units, collection tours) when ``run`` was asked for them, else None.

@@ -205,11 +205,9 @@ def test_exchanges_table_drilldown_and_unmatched(db, template):
     assert len(reasons) == len(result.unmatched_supplies)
     assert set(reasons["Raison"]) <= set(result.unmatched_supplies["reason_fr"])
     own = at.dataframe[4].value  # the firms' own reuses, listed apart
-    chosen = result.internal_opportunities["allocated_per_yr"].gt(0)
-    assert at.subheader[-1].value == "Réemplois internes" and len(own) == chosen.sum() > 0
-    assert own["Quantité par an"].sum() == pytest.approx(
-        result.internal_opportunities.loc[chosen, "allocated_per_yr"].round(1).sum()
-    )
+    listed = result.internal_opportunities
+    assert at.subheader[-1].value == "Réemplois internes" and len(own) == len(listed) > 0
+    assert own["Quantité par an"].sum() == pytest.approx(listed["max_flow_per_yr"].round(1).sum())
     second = result.exchanges["candidate_id"].iloc[1]
     at.selectbox[3].set_value(second).run()
     assert not at.exception

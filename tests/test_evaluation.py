@@ -136,16 +136,17 @@ def test_command_prints_json_and_refuses_a_missing_case(capsys, tmp_path):
 
 
 def test_a_miss_whose_supply_its_own_firm_reuses_says_so(tmp_path):
-    """The sawmill's bark is expected at F2's boiler, but the sawmill declares a boiler of its own next
-    door: the allocation gives it the bark first (no truck), so the documented exchange is missed for
-    that reason, not as an allocation that preferred another firm."""
+    """Two sawmills each throw away bark and buy boiler biomass: the documented exchange (F1's bark to
+    F2's boiler) would be one leg of a swap, so each burns its own instead, and the miss says so
+    rather than 'not selected by the allocation'."""
     case = tmp_path / "own_reuse_fr"
     shutil.copytree(MINI, case)
     (case / "streams.csv").write_text(
         "stream_id,firm_id,direction,category_id,waste_code,description,quantity,unit\n"
         'S1,F1,offre,wood_bark,,écorces de sapin et d\'épinette,"5 000",t/an\n'
-        'D1,F2,demande,biomass_fuel_wood,,biomasse forestière pour la chaudière,"5 000",t/an\n'
-        'D0,F1,demande,biomass_fuel_wood,,biomasse pour notre propre chaudière,"5 000",t/an\n',
+        'D0,F1,demande,biomass_fuel_wood,,biomasse pour notre propre chaudière,"5 000",t/an\n'
+        'S2,F2,offre,wood_bark,,écorces de sapin,"5 000",t/an\n'
+        'D1,F2,demande,biomass_fuel_wood,,biomasse forestière pour la chaudière,"5 000",t/an\n',
         encoding="utf-8",
     )
     (case / "expected.csv").write_text(

@@ -343,24 +343,44 @@ def test_two_firms_never_swap_a_material_each_can_reuse_itself():
     assert set(swapped.exchanges["candidate_id"]) == {"A-OUT>B-IN", "B-OUT>A-IN"}
 
 
-def test_a_firm_reuses_its_own_first_and_buys_the_rest_from_another():
-    """A needs 150 t and throws away 100 t; B throws away 100 t. By hand: A remelts its own 100 t
-    and takes 50 t from B, which sends the rest nowhere; closing B loses that 50 t exchange, the same
-    whether the whole run is redone or only the allocation of the first run's rows."""
+def test_a_firms_own_reuse_is_listed_not_imposed_when_nothing_is_swapped():
+    """A throws away 100 t of scrap and buys 150 t; B throws away 100 t. No swap: B's 100 t go to A,
+    and A's own reuse is listed apart for the advisor (A may have a reason not to remelt its own), not
+    imposed; closing B loses that exchange, the same whether the whole run is redone or only the
+    allocation of the first run's rows."""
     rows = [_scrap("A-OUT", "A", "supply", 100), _scrap("A-IN", "A", "demand", 150)]
     rows.append(_scrap("B-OUT", "B", "supply", 100))
     reg = _registry(_firms("A", "B"), rows)
     result = _result(reg)
     flows = result.exchanges.set_index("candidate_id")["flow_per_yr"]
-    assert flows.to_dict() == pytest.approx({"B-OUT>A-IN": 50.0})
-    own = result.internal_opportunities.set_index("candidate_id")["allocated_per_yr"]
-    assert own.to_dict() == pytest.approx({"A-OUT>A-IN": 100.0})
-    assert result.unmatched_demands.empty  # A-IN is served, in part by an exchange
-    assert _reason(result, "A-OUT") == "internal_only"  # it had no partner but its own firm
+    assert flows.to_dict() == pytest.approx({"B-OUT>A-IN": 100.0})
+    own = result.internal_opportunities.set_index("candidate_id")
+    assert list(own.index) == ["A-OUT>A-IN"] and not own["competed"].any()
+    assert own["allocated_per_yr"].tolist() == [0.0]
+    assert _reason(result, "A-OUT") == "internal_only"
     rerun = make_resolver(reg, result.config)("B")
     fast = make_resolver(reg, result.config, scored=offered_rows(result))("B")
     assert rerun.net_value_cad_per_yr == pytest.approx(0.0, abs=1e-6)
     assert fast.net_value_cad_per_yr == pytest.approx(rerun.net_value_cad_per_yr, abs=1e-6)
+
+
+def test_the_resolver_counts_nothing_for_the_own_reuses_that_replace_a_swap():
+    """Three foundries, A and B each with 100 t of scrap out and in, C buying 50 t: the swap A ⇄ B is
+    replaced by both own reuses, and neither the run nor a re-allocation without C counts them."""
+    rows = [
+        _scrap(f"{f}-{d}", f, x, 100) for f in ("A", "B") for d, x in (("OUT", "supply"), ("IN", "demand"))
+    ]
+    rows.append(_scrap("C-IN", "C", "demand", 50))
+    reg = _registry(_firms("A", "B", "C"), rows)
+    result = _result(reg)
+    own = result.internal_opportunities.set_index("candidate_id")
+    assert own["competed"].all() and own["allocated_per_yr"].tolist() == pytest.approx([100.0, 100.0])
+    offered = offered_rows(result)
+    assert set(offered.loc[offered["internal"], "candidate_id"]) == {"A-OUT>A-IN", "B-OUT>B-IN"}
+    rerun = make_resolver(reg, result.config)("C")
+    fast = make_resolver(reg, result.config, scored=offered)("C")
+    assert rerun.net_value_cad_per_yr == pytest.approx(0.0, abs=1e-6)
+    assert fast.net_value_cad_per_yr == pytest.approx(0.0, abs=1e-6)
     assert fast.co2e_avoided_t_per_yr == pytest.approx(rerun.co2e_avoided_t_per_yr, abs=1e-9)
 
 

@@ -194,7 +194,7 @@ def _problem_and_points(registry):
     config, categories = MatchConfig(), kb.load_categories()
     found = find_candidates(registry, kb.load_rules(), config, categories=categories)
     scored = score_set(found, registry, config, factors=load_factors(), categories=categories)
-    problem = problem_arrays(scored, np.arange(found.n), registry, config)  # every row, as run()
+    problem = problem_arrays(scored, np.flatnonzero(~found.internal), registry, config)
     sup = registry.supplies.set_index("stream_id").loc[registry.stream_codes[problem.supplies]]
     return problem.ix, config.allocation_config(), sup["lat"].to_numpy(float), sup["lon"].to_numpy(float)
 

@@ -280,9 +280,9 @@ def test_the_streams_without_exchange_honour_the_search_like_the_exchanges():
     assert unmatched_table(frame, reg.firms, "fr", categories=load_categories(), text="zzz").empty
 
 
-def test_the_firms_own_reuses_are_listed_apart_with_their_value_at_the_chosen_flow():
-    """Two foundries each remelt their own scrap (no swap between them): the page lists both own
-    reuses by firm, with 100 t/an each and value and GHG at that flow; the search narrows them."""
+def test_the_firms_own_reuses_are_listed_apart_at_their_full_flow():
+    """Two foundries each throw away 100 t of scrap and buy 100 t: the page lists both own reuses by
+    firm, with 100 t/an each and value and GHG at that flow; the search narrows them."""
     from symbiosis.schemas import FIRMS
     from symbiosis.views.exchanges import internal_reuse_table
     from tests._registry_helpers import firm
@@ -312,11 +312,9 @@ def test_the_firms_own_reuses_are_listed_apart_with_their_value_at_the_chosen_fl
     ]
     assert sorted(fr["Entreprise"]) == ["Fonderie Alma", "Fonderie Jonquière"]
     assert fr["Quantité par an"].tolist() == [100.0, 100.0] and fr["Unité"].eq("t/an").all()
-    value = round(100.0 * own.loc["A-OUT>A-IN", "net_value_cad_per_unit"])
+    value = round(own.loc["A-OUT>A-IN", "net_value_cad_per_yr"])
     assert fr.set_index("Entreprise").loc["Fonderie Alma", "Valeur nette ($/an)"] == value
     en = internal_reuse_table(result.internal_opportunities, reg.firms, "en", text="alma")
     assert en["Firm"].tolist() == ["Fonderie Alma"] and en["Unit"].tolist() == ["t/yr"]
-    # an own reuse the allocation did not choose is not shown; nothing chosen gives the headers only
-    unchosen = result.internal_opportunities.assign(allocated_per_yr=0.0)
-    assert internal_reuse_table(unchosen, reg.firms, "fr").empty
-    assert internal_reuse_table(unchosen.iloc[0:0], reg.firms, "en").columns[0] == "Firm"
+    nothing = internal_reuse_table(result.internal_opportunities.iloc[0:0], reg.firms, "en")
+    assert nothing.empty and nothing.columns[0] == "Firm"

@@ -303,9 +303,9 @@ class MatchConfig:
     internal_policy
         Same-firm pairs (internal reuse is not symbiosis): ``"separate"`` (default: scored and listed
         apart in ``MatchResult.internal_opportunities``, out of the exchanges, KPIs, maps and
-        reports, but competing in the allocation for the firm's streams, so that two firms never
-        swap a material each could reuse itself), ``"exclude"`` (dropped) or ``"flag"`` (allocated
-        and counted with the others, ``internal=True``).
+        reports; they compete in the allocation only where it would otherwise make two firms swap
+        a material each could reuse itself: :func:`symbiosis.pipeline.swap_reuses`), ``"exclude"``
+        (dropped) or ``"flag"`` (allocated and counted with the others, ``internal=True``).
     hazardous_policy
         ``"permit_required"`` (hazardous only to firms that accept hazardous residues),
         ``"exclude"`` (no hazardous link) or ``"allow"``.

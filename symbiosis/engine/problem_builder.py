@@ -308,8 +308,8 @@ def problem_arrays(
     scored
         Scored candidates as arrays.
     rows
-        Candidate rows offered to the allocation (increasing; ``run`` offers every row, the
-        same-firm pairs listed apart included).
+        Candidate rows offered to the allocation (increasing; same-firm rows listed apart are not,
+        unless they replace a swap: :func:`~symbiosis.pipeline.swap_reuses`).
     registry, config
         As for :func:`build_allocation_problem`.
     """

@@ -25,7 +25,7 @@ An expected pair among the candidates but not allocated is ``unprofitable`` (its
 positive), ``expected_competition`` (the case's other expected exchanges take the quantity: the pair
 gets no flow either in an optimal allocation of the expected pairs alone, so no allocation of the
 declared quantities serves it beside them at a better total), ``own_reuse`` (the allocation gave its
-supply or its demand, at least in part, to that firm's own reuse: a same-firm pair listed apart) or
+supply or its demand, at least in part, to that firm's own reuse, which replaced a swap) or
 ``not_selected`` (it would be served among the expected pairs alone, but the allocation preferred
 partners the case does not list).
 """

@@ -319,12 +319,12 @@ def unmatched_table(
 def internal_reuse_table(
     internal: pd.DataFrame, firms: pd.DataFrame, lang: str = "fr", *, text: str = ""
 ) -> pd.DataFrame:
-    """Return the firms' own reuses the allocation chose, as a person reads them, largest value first.
+    """Return the firms' own reuse opportunities as a person reads them, largest value first.
 
     ``internal`` is ``MatchResult.internal_opportunities``: same-firm pairs, listed apart and never
-    counted in the program's figures. Only those the allocation gives a flow (``allocated_per_yr``)
-    are shown, with their value and GHG at that flow; ``text`` keeps the rows whose firm or either
-    category contains it, as the page's search box does for the exchanges.
+    counted in the program's figures, each at its full flow (the residue the firm throws away that
+    its own need could take). ``text`` keeps the rows whose firm or either category contains it, as
+    the page's search box does for the exchanges.
     """
     columns = [
         t(key, lang)
@@ -338,13 +338,12 @@ def internal_reuse_table(
             "advisor.col.co2e",
         )
     ]
-    if internal.empty or "allocated_per_yr" not in internal:
+    if internal.empty or f"supply_label_{lang}" not in internal:
         return pd.DataFrame(columns=columns)
-    frame = internal[pd.to_numeric(internal["allocated_per_yr"]).fillna(0.0) > 0]
-    firm = frame["supply_firm_id"].map(_names(firms)).fillna(frame["supply_firm_id"]).astype(str)
-    residue, use = frame[f"supply_label_{lang}"].astype(str), frame[f"demand_label_{lang}"].astype(str)
-    frame = frame[_matches(firm + " " + residue + " " + use, text)]
-    flow = pd.to_numeric(frame["allocated_per_yr"])
+    firm = internal["supply_firm_id"].map(_names(firms)).fillna(internal["supply_firm_id"]).astype(str)
+    residue = internal[f"supply_label_{lang}"].astype(str)
+    use = internal[f"demand_label_{lang}"].astype(str)
+    frame = internal[_matches(firm + " " + residue + " " + use, text)]
     table = pd.DataFrame(
         dict(
             zip(
@@ -353,10 +352,10 @@ def internal_reuse_table(
                     firm[frame.index].to_numpy(),
                     residue[frame.index].to_numpy(),
                     use[frame.index].to_numpy(),
-                    flow.round(1).to_numpy(),
+                    pd.to_numeric(frame["max_flow_per_yr"]).round(1).to_numpy(),
                     [_unit(f"{u}/yr", lang) for u in frame["supply_unit"]],
-                    (flow * pd.to_numeric(frame["net_value_cad_per_unit"])).round().to_numpy(),
-                    (flow * pd.to_numeric(frame["co2e_avoided_t_per_unit"])).round(1).to_numpy(),
+                    pd.to_numeric(frame["net_value_cad_per_yr"]).round().to_numpy(),
+                    pd.to_numeric(frame["co2e_avoided_t_per_yr"]).round(1).to_numpy(),
                 ),
                 strict=True,
             )
