@@ -300,7 +300,7 @@ def run(
         solved = _solve(problem, config.allocation_config(), executor, registry)
         competing = np.zeros(0, np.int64)
         for _ in range(_SWAP_ROUNDS):  # a firm reuses its own residue rather than swap it (see below)
-            more = np.setdiff1d(swap_reuses(scored, problem, solved.x), competing)
+            more = np.setdiff1d(swap_reuses(scored, problem, solved.x, _purity(registry)), competing)
             if not len(more):
                 break
             competing = np.union1d(competing, more)
@@ -512,11 +512,21 @@ def offered_rows(result: MatchResult) -> pd.DataFrame:
     return pd.concat([candidates, own]).sort_index()  # the run's order
 
 
+def _purity(registry: Registry) -> np.ndarray:
+    """Declared purity (%) of each registry stream code, NaN when not declared."""
+    streams = registry.streams_by_code
+    if "purity_pct" not in streams:
+        return np.full(len(registry.stream_codes), np.nan)
+    return pd.to_numeric(streams["purity_pct"], errors="coerce").to_numpy(float)
+
+
 #: Rounds of :func:`swap_reuses` at most (each adds the own reuses of the swaps its allocation made).
 _SWAP_ROUNDS = 5
 
 
-def swap_reuses(scored: ScoredSet, problem: ProblemArrays, x: np.ndarray) -> np.ndarray:
+def swap_reuses(
+    scored: ScoredSet, problem: ProblemArrays, x: np.ndarray, purity_of_streams: np.ndarray
+) -> np.ndarray:
     """Same-firm candidate rows that replace a swap of the allocation ``x`` (increasing).
 
     A swap: firm A's supply s₁ goes to firm B's demand d₁ while B's supply s₂ goes to A's demand d₂,
@@ -526,7 +536,10 @@ def swap_reuses(scored: ScoredSet, problem: ProblemArrays, x: np.ndarray) -> np.
     they could not reuse their own, they could not use each other's either. Those same-firm rows
     are returned to compete in the allocation for their streams (they never count as exchanges).
     Same-firm pairs elsewhere stay listed apart, not imposed: a firm that declares both a residue and
-    a need of the same kind has most often a reason not to close the loop itself.
+    a need of the same kind has most often a reason not to close the loop itself. The argument holds
+    only for interchangeable materials, so a swap where the supply a firm receives declares a purity
+    its own residue does not reach (or does not declare) is left alone: a purge gas sent to be
+    purified and the 99.99 % product coming back are a loop, not a swap.
     """
     found = scored.found
     used = problem.rows[x > 0]
@@ -553,6 +566,10 @@ def swap_reuses(scored: ScoredSet, problem: ProblemArrays, x: np.ndarray) -> np.
     pairs = own[["s", "d", "row"]]
     cross = cross.merge(pairs.rename(columns={"s": "s1", "d": "d2", "row": "own1"}), on=["s1", "d2"])
     cross = cross.merge(pairs.rename(columns={"s": "s2", "d": "d1", "row": "own2"}), on=["s2", "d1"])
+    purity = np.nan_to_num(purity_of_streams, nan=-1.0)  # -1: not declared
+    s1, s2 = cross["s1"].to_numpy(np.int64), cross["s2"].to_numpy(np.int64)
+    alike = (purity[s1] >= purity[s2]) & (purity[s2] >= purity[s1])  # both undeclared, or equal
+    cross = cross[alike]
     return np.union1d(cross["own1"].to_numpy(np.int64), cross["own2"].to_numpy(np.int64))
 
 

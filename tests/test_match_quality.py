@@ -343,6 +343,24 @@ def test_two_firms_never_swap_a_material_each_can_reuse_itself():
     assert set(swapped.exchanges["candidate_id"]) == {"A-OUT>B-IN", "B-OUT>A-IN"}
 
 
+def test_a_loop_through_a_purifier_is_not_taken_for_a_swap():
+    """A sends its impure residue to B, B sends back a product declared 99 % pure: the same category
+    both ways, but not interchangeable (A's own residue declares no purity), so no own reuse is
+    imposed and both exchanges stay; with the same purity declared on both, the swap is repaired."""
+    rows = [
+        _scrap("A-OUT", "A", "supply", 100),
+        _scrap("A-IN", "A", "demand", 100),
+        {**_scrap("B-OUT", "B", "supply", 100), "purity_pct": 99.0},
+        _scrap("B-IN", "B", "demand", 100),
+    ]
+    loop = _result(_registry(_firms("A", "B"), rows))
+    assert set(loop.exchanges["candidate_id"]) == {"A-OUT>B-IN", "B-OUT>A-IN"}
+    assert not loop.internal_opportunities["competed"].any()
+    rows[0] = {**rows[0], "purity_pct": 99.0}
+    alike = _result(_registry(_firms("A", "B"), rows))
+    assert alike.exchanges.empty and alike.internal_opportunities["competed"].all()
+
+
 def test_a_firms_own_reuse_is_listed_not_imposed_when_nothing_is_swapped():
     """A throws away 100 t of scrap and buys 150 t; B throws away 100 t. No swap: B's 100 t go to A,
     and A's own reuse is listed apart for the advisor (A may have a reason not to remelt its own), not
