@@ -1,14 +1,21 @@
-"""A heat demand's own return temperature (``return_temperature_c``): read from the import files and
-checked."""
+"""A heat demand's own return temperature (``return_temperature_c``): read from the import files,
+checked, and used by the engine in place of its category's ``temperature_return_c``."""
 
 from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from symbiosis.ingest import read_table, validate_streams
 from symbiosis.kb import load_categories
+from symbiosis.pipeline import run
+from symbiosis.registry import Registry
+from symbiosis.results import explanation_texts
+from symbiosis.schemas import FIRMS, STREAMS, with_optional_columns
+from symbiosis.views.exchanges import drilldown
+from tests._registry_helpers import firm, stream
 
 HEAD = "id_flux;id_entreprise;sens;categorie;quantite;unite;temperature_c;temperature_retour_c\n"
 
@@ -95,3 +102,63 @@ def test_the_english_header_is_read_too():
     )
     result = validate_streams(raw, categories=load_categories())
     assert result.valid["return_temperature_c"].item() == 22.5
+
+
+# -- engine ------------------------------------------------------------------------------------------
+
+
+def _greenhouse(category: str, need_c: float, supply_c: float, **demand: float) -> Registry:
+    """A heat use of ``category`` needing ``need_c`` (800 MWh) and, next door, 5 000 MWh of surplus heat
+    at ``supply_c`` (``heat_low_30_60c`` below 60 °C, ``heat_medium_60_90c`` above)."""
+    firms = pd.DataFrame(
+        [
+            firm("F0", "Serres du Lac", "Alma", 48.550, -71.650),
+            firm("F1", "Usine", "Alma", 48.551, -71.651),
+        ]
+    )[FIRMS.names]
+    energy = dict(kind="energy", unit_as_typed="MWh/an", quantity_unit="MWh/yr", mass_t_per_yr=float("nan"))
+    source = "heat_low_30_60c" if supply_c <= 60 else "heat_medium_60_90c"
+    rows = [
+        stream("D", "F0", "demand", category, 800.0, temperature_c=need_c, **energy, **demand),
+        stream("S", "F1", "supply", source, 5000.0, temperature_c=supply_c, **energy),
+    ]
+    streams = pd.DataFrame(rows).pipe(with_optional_columns, STREAMS)[STREAMS.names]
+    return Registry(firms, streams).validate()
+
+
+def test_the_firms_own_return_temperature_replaces_its_categorys():
+    # a greenhouse needing 50 °C, a 45 °C surplus: 40 °C usable after the 5 °C approach
+    typical = run(_greenhouse("heat_greenhouse", 50.0, 45.0))  # the category's return: 30 °C
+    own = run(_greenhouse("heat_greenhouse", 50.0, 45.0, return_temperature_c=22.0))
+    [a], [b] = typical.exchanges.to_dict("records"), own.exchanges.to_dict("records")
+    assert a["delivered_per_yr"] == pytest.approx(
+        800.0 * (40 - 30) / (50 - 30), abs=0.01
+    )  # the flow to the solver's grain
+    assert b["delivered_per_yr"] == pytest.approx(
+        800.0 * (40 - 22) / (50 - 22), abs=0.01
+    )  # the flow to the solver's grain
+    text = explanation_texts(pd.DataFrame([a, b], index=["typical", "own"]), "en")
+    assert "declared" not in text["typical"] and "at most 50 %" in text["typical"]
+    assert "the return temperature the firm declared, 22 °C" in text["own"] and "at most 64 %" in text["own"]
+    french = explanation_texts(pd.DataFrame([b]), "fr").iloc[0]
+    assert "température de retour que l'entreprise a déclarée, 22 °C" in french
+    # the advisor's drill-down says whose return temperature the share comes from
+    own_flags, typical_flags = drilldown(pd.Series(b), "fr").flags, drilldown(pd.Series(a), "fr").flags
+    assert any("à 22 °C selon la température de retour qu'il a lui-même déclarée" in f for f in own_flags)
+    assert any(f.startswith("Préchauffage seulement") and "déclarée" not in f for f in typical_flags)
+    assert any(
+        "by the return temperature the customer declared itself" in f
+        for f in drilldown(pd.Series(b), "en").flags
+    )
+
+
+def test_a_use_with_no_typical_return_becomes_preheatable_with_its_own():
+    # drying heat: no return temperature in the knowledge base, so a 65 °C surplus (60 °C usable) is
+    # too cold for a 70 °C kiln; its own hot-water loop returning at 30 °C takes 75 % of the duty
+    assert run(_greenhouse("heat_drying", 70.0, 65.0)).exchanges.empty
+    own = run(_greenhouse("heat_drying", 70.0, 65.0, return_temperature_c=30.0))
+    [row] = own.exchanges.to_dict("records")
+    assert row["delivered_per_yr"] == pytest.approx(
+        800.0 * (60 - 30) / (70 - 30), abs=0.01
+    )  # the flow to the solver's grain
+    assert row["return_declared"] and row["return_temperature_c"] == 30.0
