@@ -274,9 +274,9 @@ class MatchConfig:
         Least share of a heat demand's duty a colder supply must cover to be a candidate as
         *preheating*: a use that takes its fluid in at a known return temperature T_r (the stream's
         own ``return_temperature_c``, else its category's ``temperature_return_c``: a district
-        network's return, a greenhouse loop's) can be lifted by a
-        supply at T from T_r to T - heat_approach_c, a boiler doing the rest; such a pair carries at
-        most that share of the demand. 1 turns preheating off.
+        network's return, a greenhouse loop's) can be lifted by a supply at T from T_r to
+        T - heat_approach_c, a boiler doing the rest; such a pair carries at most that share of the
+        demand. 1 turns preheating off.
     propose_unknown_specs
         Allocate (propose) a candidate whose demand states a quality specification the supply leaves
         undeclared; by default such a candidate is listed, flagged, but not proposed until the value is
