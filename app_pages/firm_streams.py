@@ -200,6 +200,12 @@ def quality_fields(direction: str, lang: str) -> dict[str, str]:
         "min_temperature_c": b.text_input(
             t("firm_streams.min_temperature", lang), key="new_stream.min_temperature"
         ),
+        # a heat demand's own loop (the importer ignores it, with a warning, on any other demand)
+        "return_temperature_c": b.text_input(
+            t("firm_streams.return_temperature", lang),
+            key="new_stream.return_temperature",
+            help=t("firm_streams.return_temperature_help", lang),
+        ),
         "max_contaminant_pct": b.text_input(
             t("firm_streams.max_contaminant", lang), key="new_stream.max_contaminant"
         ),

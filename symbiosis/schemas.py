@@ -275,6 +275,13 @@ STREAMS = TableSchema(
         ),
         _c("min_temperature_c", "float", "Demand: lowest supply temperature usable, °C.", required=False),
         _c(
+            "return_temperature_c",
+            "float",
+            "Demand of sensible heat: the temperature its own loop returns at, °C, below its need (what "
+            "a colder supply preheats from); empty: its category's temperature_return_c.",
+            required=False,
+        ),
+        _c(
             "max_contaminant_pct",
             "float",
             "Demand: highest contaminant content accepted, % by mass.",

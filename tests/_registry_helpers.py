@@ -59,6 +59,7 @@ def stream(stream_id: str, firm_id: str, direction: str, category_id: str, qty: 
         min_purity_pct=float("nan"),
         max_moisture_pct=float("nan"),
         min_temperature_c=float("nan"),
+        return_temperature_c=float("nan"),
         max_contaminant_pct=float("nan"),
         accepted_particle_sizes="",
         rejects_hazardous=False,

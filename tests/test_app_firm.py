@@ -219,6 +219,37 @@ def test_a_bad_form_row_shows_the_report_and_stores_nothing(repo):
     assert len(repo.streams(FIRM1)) == 1
 
 
+def test_a_heat_demands_return_temperature_is_saved_and_kept_when_the_row_is_edited(repo):
+    at = _page(STREAMS)
+    at.selectbox(key="new_stream_direction").set_value("demand").run()
+    at.selectbox(key="new_stream_unit").set_value("MWh/an").run()
+    at = _add_form(at, "chauffage de serre", Quantité="800", **{"Température de retour": "22"})
+    field = next(w for w in at.text_input if w.label == "Température de retour (°C)")
+    assert field.help.startswith("Demande de chaleur seulement") and "22 °C pour une serre" in field.help
+    next(s for s in at.selectbox if s.label == "Catégorie").set_value("heat_greenhouse")
+    at.button(key="FormSubmitter:firm_add_stream-Valider et ajouter").click().run()
+    assert not at.exception and not [e.value for e in at.error]
+    stored = repo.streams(FIRM1).set_index("stream_id")
+    [new] = [i for i in stored.index if i != "S1"]
+    assert stored.loc[new, "category_id"] == "heat_greenhouse"
+    assert stored.loc[new, "return_temperature_c"] == 22.0
+    # reloaded, the row edited in the table (its quantity) keeps the return temperature it was given
+    at = _page(STREAMS)
+    position = at.data_editor[0].value["stream_id"].tolist().index(new)
+    at.session_state["firm_editor_0"] = {
+        "edited_rows": {position: {"quantity": "900"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="firm_validate").click().run()
+    at.button(key="firm_save").click().run()
+    assert not at.exception
+    stored = repo.streams(FIRM1).set_index("stream_id")
+    assert stored.loc[new, "quantity_per_yr"] == pytest.approx(900)
+    assert stored.loc[new, "return_temperature_c"] == 22.0
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_no_description_and_no_category_picked_is_refused_not_stored_as_the_first_category(repo, lang):
     # with no description there is no suggestion: the list must not quietly pick its first category

@@ -65,6 +65,8 @@ def rich_streams(make_streams, stream_row) -> pd.DataFrame:
             purchase_price_cad_per_unit=1e-9,
             max_distance_km=80.0,
             min_lot_per_yr=12.5,
+            temperature_c=55.0,
+            return_temperature_c=22.5,  # the firm's own loop (NaN on the others: the category's)
         ),
         stream_row(
             "S-3",

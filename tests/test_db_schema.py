@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 
+import numpy as np
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from symbiosis.db import current_revision, make_engine, migrate, schema_diff
+from symbiosis.db import Actor, Repository, current_revision, make_engine, migrate, schema_diff
 from symbiosis.db.metadata import METADATA
 from symbiosis.db.migrate import alembic_config
 from symbiosis.db.models import Firm, Stream
@@ -71,6 +72,53 @@ def test_downgrade_to_base_and_back(db_url):
         engine.dispose()
     migrate(db_url)
     assert schema_diff(db_url) == []
+
+
+def test_a_database_from_before_the_return_temperature_keeps_its_streams(db_url):
+    # a registry stored at 0006 upgrades in place: its streams read back unchanged, each use's
+    # return temperature left to its category, and the new column takes a firm's value
+    system = Actor.system("pytest")
+    migrate(db_url, revision="0006_session_drafts")
+    assert "return_temperature_c" not in {c["name"] for c in _columns(db_url, "streams")}
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO firms (firm_id, name, scian_code, municipality, lat, lon, coord_source, "
+                    "accepts_hazardous, confidentiality) VALUES ('F1', 'Serres du Lac', '111411', 'Alma', "
+                    "48.55, -71.65, 'declared', false, 'members')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO streams (stream_id, firm_id, direction, kind, category_id, "
+                    "quantity_as_typed, unit_as_typed, quantity_per_yr, quantity_unit, hazardous, "
+                    "availability, months_mask, confidentiality) VALUES ('S1', 'F1', 'demand', 'energy', "
+                    "'heat_greenhouse', '800', 'MWh/an', 800, 'MWh/yr', false, 'continuous', 4095, 'members')"
+                )
+            )
+    finally:
+        engine.dispose()
+    migrate(db_url)
+    assert current_revision(db_url) == HEAD and schema_diff(db_url) == []
+    repo = Repository.from_url(db_url)
+    try:
+        [row] = repo.streams(system).to_dict("records")
+        assert row["stream_id"] == "S1" and row["quantity_per_yr"] == 800.0
+        assert np.isnan(row["return_temperature_c"])
+        repo.update_stream(system, "S1", return_temperature_c=22.0)  # and the column takes a value
+        assert repo.streams(system)["return_temperature_c"].tolist() == [22.0]
+    finally:
+        repo.close()
+
+
+def _columns(db_url: str, table: str) -> list[dict]:
+    engine = make_engine(db_url)
+    try:
+        return inspect(engine).get_columns(table)
+    finally:
+        engine.dispose()
 
 
 def test_audit_log_refuses_update_and_delete_in_sql(repo, system, make_firms, firm_row):

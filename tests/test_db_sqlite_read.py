@@ -77,6 +77,34 @@ def test_an_empty_registry_reads_as_empty_frames_without_permits(tmp_path):
     _same(registry, _repository_registry(path, Actor.system("cli")))
 
 
+def test_a_registry_not_yet_migrated_to_the_return_temperature_reads_with_it_empty(tmp_path):
+    # `symbiosis match` reads the file read-only, never migrating it: a registry written before
+    # 0007 must still be matched, each use taking its category's return temperature
+    from alembic import command
+
+    from symbiosis.db import make_engine
+    from symbiosis.db.migrate import alembic_config
+    from tests._registry_helpers import firm, stream
+
+    path, system = tmp_path / "old.db", Actor.system("cli")
+    with Repository.from_url(f"sqlite:///{path}") as repo:
+        repo.upsert_firms(system, pd.DataFrame([firm("F1", "Serres du Lac", "Alma", 48.55, -71.65)]))
+        repo.upsert_streams(system, pd.DataFrame([stream("S1", "F1", "demand", "wood_chips", 10.0)]))
+    engine, config = make_engine(f"sqlite:///{path}"), alembic_config()
+    try:
+        with engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0006_session_drafts")
+            connection.commit()
+    finally:
+        engine.dispose()
+    columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(streams)")}
+    assert "return_temperature_c" not in columns and "min_temperature_c" in columns
+    registry = load_registry(path, system)
+    assert registry.streams["stream_id"].tolist() == ["S1"]
+    assert registry.streams["return_temperature_c"].isna().all()
+
+
 def test_a_file_that_is_not_a_registry_raises_a_read_error_and_is_left_alone(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a database")

@@ -112,6 +112,7 @@ class Stream(Base):
     min_purity_pct: Mapped[float | None]
     max_moisture_pct: Mapped[float | None]
     min_temperature_c: Mapped[float | None]
+    return_temperature_c: Mapped[float | None]
     max_contaminant_pct: Mapped[float | None]
     accepted_particle_sizes: Mapped[str | None]
     rejects_hazardous: Mapped[bool | None]

@@ -51,7 +51,12 @@ def sqlite_file(url: str) -> Path | None:
 def _select(
     conn: sqlite3.Connection, table: str, schema: TableSchema, key: str, actor: Actor
 ) -> pd.DataFrame:
-    columns = ", ".join(f'"{name}"' for name in schema.names)
+    stored = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+    # an optional column added by a later migration reads as empty from a file not yet migrated (this
+    # reader never writes); a missing required column still fails the query, as a file that is no registry
+    columns = ", ".join(
+        f'"{c.name}"' if c.name in stored or c.required else f'NULL AS "{c.name}"' for c in schema.columns
+    )
     where, params = ("", ()) if actor.reads_all else (" WHERE firm_id = ?", (actor.firm_id,))
     rows = conn.execute(f'SELECT {columns} FROM "{table}"{where} ORDER BY "{key}"', params).fetchall()
     return from_rows(rows, schema)
@@ -72,7 +77,7 @@ def load_registry(path: str | Path, actor: Actor) -> Registry:
     ------
     sqlite3.Error, OSError
         (:data:`READ_ERRORS`) the file is not a registry, is locked for longer than 15 s, or lacks a
-        table or column.
+        table or a required column (an optional column a later migration added reads as empty).
     """
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     conn = sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S, isolation_level=None)

@@ -145,13 +145,17 @@ def _temperature(
     return np.where(np.isnan(declared), low, declared)
 
 
-def _return_temperature(category: np.ndarray, categories: pd.DataFrame | None) -> np.ndarray:
-    """The category's ``temperature_return_c`` (the temperature a heat use takes its fluid in at: a
-    district network's return, a greenhouse loop's return, the cold make-up water of a fish farm);
-    NaN when the knowledge base gives none (no preheating for that use)."""
+def _return_temperature(
+    declared: np.ndarray, category: np.ndarray, categories: pd.DataFrame | None
+) -> np.ndarray:
+    """The temperature each heat use takes its fluid in at (a district network's return, a greenhouse
+    loop's return, the cold make-up water of a fish farm): the firm's own ``declared`` value
+    (``return_temperature_c``) where it gives one, else its category's ``temperature_return_c``; NaN
+    when neither is known (no preheating for that use)."""
     if categories is None or "temperature_return_c" not in categories.columns:
-        return np.full(len(category), np.nan)
-    return pd.Series(category).map(_band_edge(categories, "temperature_return_c")).to_numpy(float)
+        return declared
+    typical = pd.Series(category).map(_band_edge(categories, "temperature_return_c")).to_numpy(float)
+    return np.where(np.isnan(declared), typical, declared)
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,7 @@ class Side:
     temperature_c: np.ndarray
     waste_code: np.ndarray
     return_c: np.ndarray | None = None  # demands: the temperature their heat use returns at (preheating)
+    return_declared: np.ndarray | None = None  # demands: return_c is the firm's own, not its category's
     quality: QualityArrays | None = None
     permits: PermitIndex | None = None
     alt_rank: np.ndarray | None = None  # 0: the stream's own category; k: its k-th runner-up (inferred)
@@ -241,6 +246,7 @@ class Side:
             kind = np.where(kind == "", pd.Series(category).map(lookup).fillna("material").to_numpy(), kind)
         kind = np.where(kind == "", "material", kind).astype(object)
         months = as_float(frame, "months_mask", 4095).astype(np.int64)
+        own_return = as_float(frame, "return_temperature_c", np.nan)
         return cls(
             ids=as_str(frame, "stream_id"),
             firm=as_str(frame, "firm_id"),
@@ -262,7 +268,8 @@ class Side:
                 frame, category, categories, "middle" if direction == "supply" else "low"
             ),
             waste_code=as_str(frame, "waste_code"),
-            return_c=_return_temperature(category, categories) if demand else None,
+            return_c=_return_temperature(own_return, category, categories) if demand else None,
+            return_declared=~np.isnan(own_return) if demand else None,
             quality=QualityArrays.of_demands(frame) if demand else QualityArrays.of_supplies(frame),
             permits=permits,
             alt_rank=as_float(frame, ALT_RANK, 0.0).astype(np.int64),

@@ -245,6 +245,7 @@ def _frame(cs: CandidateSet) -> pd.DataFrame:
             "months_overlap": np.bitwise_count(common).astype(np.int64),
             "max_flow_per_yr": cs._max_flow(heat_share),
             "heat_share": heat_share,
+            **_preheat_return(cs, heat_share),
             "internal": cs.internal,
             "spec_unknown": _spec_unknown(cs),
             "pathway": pathway,
@@ -265,6 +266,18 @@ def _frame(cs: CandidateSet) -> pd.DataFrame:
             "category_alternative": cs.category_alternative,
         }
     )
+
+
+def _preheat_return(cs: CandidateSet, heat_share: np.ndarray) -> dict[str, np.ndarray]:
+    """Of a preheating pair (``heat_share`` below 1), the return temperature its share is computed
+    from, °C (NaN for the others), and whether it is the demand firm's own (else its category's)."""
+    d, preheat = cs.pairs.d, heat_share < 1.0
+    back = cs.dem.return_c[d] if cs.dem.return_c is not None else np.full(cs.n, np.nan)
+    own = cs.dem.return_declared[d] if cs.dem.return_declared is not None else np.zeros(cs.n, bool)
+    return {
+        "return_temperature_c": np.where(preheat, back, np.nan),
+        "return_declared": preheat & own,
+    }
 
 
 def _spec_unknown(cs: CandidateSet) -> pd.Series:

@@ -272,10 +272,11 @@ class MatchConfig:
         demand needing T' only when T' <= T - heat_approach_c (rules with the ``temperature`` check).
     preheat_min_share
         Least share of a heat demand's duty a colder supply must cover to be a candidate as
-        *preheating*: a use that takes its fluid in at a known return temperature T_r (the category's
-        ``temperature_return_c``: a district network's return, a greenhouse loop's) can be lifted by a
-        supply at T from T_r to T - heat_approach_c, a boiler doing the rest; such a pair carries at
-        most that share of the demand. 1 turns preheating off.
+        *preheating*: a use that takes its fluid in at a known return temperature T_r (the stream's
+        own ``return_temperature_c``, else its category's ``temperature_return_c``: a district
+        network's return, a greenhouse loop's) can be lifted by a supply at T from T_r to
+        T - heat_approach_c, a boiler doing the rest; such a pair carries at most that share of the
+        demand. 1 turns preheating off.
     propose_unknown_specs
         Allocate (propose) a candidate whose demand states a quality specification the supply leaves
         undeclared; by default such a candidate is listed, flagged, but not proposed until the value is

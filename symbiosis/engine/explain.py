@@ -179,6 +179,13 @@ def explain(
         else False
     )
     out["heat_share"] = rows["heat_share"].fillna(1.0).to_numpy(float) if "heat_share" in rows else 1.0
+    # a preheating pair's return temperature, and whether the demand firm declared it (not its category)
+    out["return_temperature_c"] = (
+        rows["return_temperature_c"].to_numpy(float) if "return_temperature_c" in rows else np.nan
+    )
+    out["return_declared"] = (
+        rows["return_declared"].fillna(False).astype(bool).to_numpy() if "return_declared" in rows else False
+    )
     out["status"] = "estimated"
     return out
 
@@ -339,7 +346,11 @@ def _flag_words(flag: str, r: dict, lang: str) -> str:
     when the supplier states it as done (not charged)."""
     step = str(r.get("pretreatment") or "").strip()
     if flag == "preheat":
-        return _say("flags.preheat", lang, pct=_fmt(100 * _nz(r.get("heat_share")), 0, lang))
+        pct = _fmt(100 * _nz(r.get("heat_share")), 0, lang)
+        if bool(r.get("return_declared")):  # the firm's own loop, not its category's typical value
+            back = _fmt(_nz(r.get("return_temperature_c")), 0, lang)
+            return _say("flags.preheat_declared", lang, pct=pct, back=back)
+        return _say("flags.preheat", lang, pct=pct)
     if flag == "pretreatment" and step:
         key = "flags.pretreatment_done" if bool(r.get("pretreatment_done")) else "flags.pretreatment_step"
         return _say(key, lang, step=pretreatment_label(step, lang))

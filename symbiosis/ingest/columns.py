@@ -65,6 +65,14 @@ STREAM_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "min_purity_pct": ("purete_min_pct", "purete_minimale", "purete_min", "min_purity"),
     "max_moisture_pct": ("humidite_max_pct", "humidite_maximale", "humidite_max", "max_moisture"),
     "min_temperature_c": ("temperature_min_c", "temperature_minimale", "temperature_min", "min_temperature"),
+    "return_temperature_c": (
+        "temperature_retour_c",
+        "temperature_retour",
+        "temperature_de_retour",
+        "temperature_de_retour_c",
+        "return_temperature",
+        "return_temp_c",
+    ),
     "max_contaminant_pct": (
         "contaminants_max_pct",
         "contaminants_max",

@@ -20,6 +20,7 @@ from symbiosis.ingest.fields import (
     read_text,
 )
 from symbiosis.ingest.firms import missing_columns
+from symbiosis.ingest.heat_return import check_return_temperature
 from symbiosis.ingest.reader import RawTable
 from symbiosis.ingest.rows import ImportResult, RowContext, generated_id, run_rows
 from symbiosis.ingest.stream_checks import (
@@ -222,6 +223,8 @@ def _stream_row(
     check_stream_owner(ctx, stream_id, taken_stream_ids)
     numbers = _numbers(ctx)
     quality = check_quality(ctx, direction, category, numbers)
+    need = numbers["temperature_c"] if numbers["temperature_c"] is not None else quality["min_temperature_c"]
+    heat_return = check_return_temperature(ctx, direction, category, need)
     baseline = check_baseline(ctx, direction, category)
     return {
         "stream_id": stream_id,
@@ -244,6 +247,7 @@ def _stream_row(
         "hazardous": check_hazardous(ctx, code_hazardous, category),
         **numbers,
         **quality,
+        "return_temperature_c": heat_return,
         "quality_notes": ctx.take("quality_notes", read_text),
         "availability": availability,
         "months_mask": months_mask,

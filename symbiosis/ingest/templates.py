@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Mapping
 
-from symbiosis.i18n import Text
+from symbiosis.i18n import Text, TextTable
 from symbiosis.ingest.columns import FIRM_COLUMNS, STREAM_COLUMNS, header_label
 from symbiosis.units import units
 
 __all__ = ["COLUMN_HELP", "EXAMPLES", "template_bytes", "template_columns"]
 
-#: What each import column holds, in French and English.
-COLUMN_HELP: dict[str, Text] = {
+#: What each import column holds, in French and English (the columns added since the catalogue holds
+#: every new text have their help there, under ``ingest.column_help``: see :data:`COLUMN_HELP`).
+_INLINE_HELP: dict[str, Text] = {
     "firm_id": Text(
         "Identifiant de l'entreprise (ex. F-001) ; généré s'il manque (fichier des entreprises).",
         "Firm id (e.g. F-001); generated when missing (firms file only).",
@@ -135,6 +137,26 @@ COLUMN_HELP: dict[str, Text] = {
     ),
     "max_distance_km": Text("Distance maximale acceptée, km.", "Farthest distance accepted, km."),
 }
+
+
+class _ColumnHelp(Mapping[str, Text]):
+    """The inline help, then the catalogue's ``ingest.column_help.*`` (read on first use)."""
+
+    def _all(self) -> dict[str, Text]:
+        return {**_INLINE_HELP, **TextTable("ingest.column_help")}
+
+    def __getitem__(self, column: str) -> Text:
+        return self._all()[column]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+#: What each import column holds, in French and English.
+COLUMN_HELP: Mapping[str, Text] = _ColumnHelp()
 
 #: Two example rows per kind and language, as a firm would type them.
 EXAMPLES: dict[tuple[str, str], list[dict[str, str]]] = {

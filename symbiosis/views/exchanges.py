@@ -266,7 +266,11 @@ def _flags(row: pd.Series, lang: str, rules: pd.DataFrame | None) -> list[str]:
     if bool(row.get("flag_preheat")):
         share = pd.to_numeric(row.get("heat_share"), errors="coerce")
         share = 1.0 if pd.isna(share) else float(share)
-        out.append(t("advisor.flag.preheat", lang, pct=f"{100 * share:.0f}"))
+        back = pd.to_numeric(row.get("return_temperature_c"), errors="coerce")
+        if bool(row.get("return_declared")) and not pd.isna(back):  # the customer's own return
+            out.append(t("advisor.flag.preheat_declared", lang, pct=f"{100 * share:.0f}", back=f"{back:.0f}"))
+        else:
+            out.append(t("advisor.flag.preheat", lang, pct=f"{100 * share:.0f}"))
     if bool(row.get("flag_sale_price_unknown")):
         out.append(t("advisor.flag.sale_price_unknown", lang))
     for flag in ("category_to_confirm", "category_unconfirmed"):

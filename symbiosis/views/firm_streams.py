@@ -67,6 +67,7 @@ _NUMBER_CELLS = (
     "min_purity_pct",
     "max_moisture_pct",
     "min_temperature_c",
+    "return_temperature_c",
     "max_contaminant_pct",
     "gate_fee_cad_per_unit",
 )
@@ -370,6 +371,7 @@ FORM_FIELDS: dict[str, str] = {
     "min_purity_pct": "firm_streams.min_purity",
     "max_moisture_pct": "firm_streams.max_moisture",
     "min_temperature_c": "firm_streams.min_temperature",
+    "return_temperature_c": "firm_streams.return_temperature",
     "max_contaminant_pct": "firm_streams.max_contaminant",
     "accepted_particle_sizes": "firm_streams.sizes",
     "rejects_hazardous": "firm_streams.rejects_hazardous",

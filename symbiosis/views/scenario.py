@@ -188,6 +188,7 @@ def with_hypothetical_receiver(
         "min_purity_pct": float("nan"),
         "max_moisture_pct": float("nan"),
         "min_temperature_c": float("nan"),
+        "return_temperature_c": float("nan"),  # the category's, as for any use that gives none
         "max_contaminant_pct": float("nan"),
         "accepted_particle_sizes": "",
         "rejects_hazardous": False,
