@@ -298,9 +298,9 @@ def run(
         problem = problem_arrays(scored, offered, registry, config)
     with timer("solve"):
         solved = _solve(problem, config.allocation_config(), executor, registry)
-        competing = np.zeros(0, np.int64)
+        competing, purity = np.zeros(0, np.int64), _purity(registry)
         for _ in range(_SWAP_ROUNDS):  # a firm reuses its own residue rather than swap it (see below)
-            more = np.setdiff1d(swap_reuses(scored, problem, solved.x, _purity(registry)), competing)
+            more = np.setdiff1d(swap_reuses(scored, problem, solved.x, purity), competing)
             if not len(more):
                 break
             competing = np.union1d(competing, more)
@@ -568,8 +568,7 @@ def swap_reuses(
     cross = cross.merge(pairs.rename(columns={"s": "s2", "d": "d1", "row": "own2"}), on=["s2", "d1"])
     purity = np.nan_to_num(purity_of_streams, nan=-1.0)  # -1: not declared
     s1, s2 = cross["s1"].to_numpy(np.int64), cross["s2"].to_numpy(np.int64)
-    alike = (purity[s1] >= purity[s2]) & (purity[s2] >= purity[s1])  # both undeclared, or equal
-    cross = cross[alike]
+    cross = cross[purity[s1] == purity[s2]]  # each firm's own as pure as what it receives: equal
     return np.union1d(cross["own1"].to_numpy(np.int64), cross["own2"].to_numpy(np.int64))
 
 

@@ -12,8 +12,8 @@ Two kinds of unmatched stream:
   :func:`~symbiosis.engine.candidates.unmatched_reasons`, which gives the same answer as the masks
   everywhere else.
 * **candidates but no flow**: ``unprofitable`` when none of its candidates has a positive gain,
-  ``used_internally`` when the allocation gave it to its own firm's reuse (a same-firm pair listed
-  apart), ``not_selected`` otherwise.
+  ``used_internally`` when the allocation gave it to its own firm's reuse (a same-firm pair that
+  replaced a swap), ``not_selected`` otherwise.
 
 The result is the same as running :func:`~symbiosis.engine.candidates.unmatched_reasons` on the
 candidates frame, without building that frame or any set of string ids.
